@@ -1,0 +1,26 @@
+#pragma once
+/// The marketsim subcommands. Each returns the process exit code; InputError escapes to main.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace msim::cli {
+
+struct RunArgs {
+  std::string scenario;  ///< empty: the embedded default
+  std::string output;    ///< empty: the scenario's output.path
+  std::size_t threads = 0;
+  bool has_seed = false;
+  std::uint64_t seed = 0;
+  std::vector<std::string> overrides;
+  bool force = false;
+  bool quiet = false;
+  std::size_t block_size = 4096;
+};
+
+int run(const RunArgs& args);
+int validate(const std::string& scenario, const std::vector<std::string>& overrides);
+int summarize(const std::string& file);
+int strategies();
+
+}  // namespace msim::cli

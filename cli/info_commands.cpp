@@ -1,0 +1,32 @@
+// `marketsim validate` and `marketsim strategies`.
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "models/scenario_load.hpp"
+#include "models/strategy.hpp"
+
+namespace msim::cli {
+
+int validate(const std::string& scenario, const std::vector<std::string>& overrides) {
+  const Scenario sc = load_scenario_file(scenario, overrides);
+  fmt::print("# {} is valid: {} consumers, {} segments, {} categories, {} firms, {} steps.\n"
+             "# Resolved with every default filled in:\n{}",
+             scenario, sc.consumers, sc.segments.size(), sc.categories.size(), sc.firms.size(),
+             sc.steps, resolved_yaml(sc));
+  return 0;
+}
+
+int strategies() {
+  for (const auto& info : strategy_registry()) {
+    fmt::print("{}\n  {}\n", info.name, info.summary);
+    for (const auto& p : info.params)
+      fmt::print("    {:<28} {:<22} default {:<16} {}{}\n", p.key, p.type, p.default_value,
+                 p.meaning, p.unit.empty() ? "" : fmt::format(" [{}]", p.unit));
+    fmt::print("\n");
+  }
+  fmt::print("Every firm also takes: name, strategy, budget_per_year, categories, regions, "
+             "quality, fixed_cost_per_year (see scenarios/README.md).\n");
+  return 0;
+}
+
+}  // namespace msim::cli

@@ -1,0 +1,72 @@
+// marketsim: the command line. Exit codes: 0 ok, 2 bad input, 1 internal error.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.hpp"
+#include "models/version.hpp"
+#include "sim/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"marketsim: agent-based market simulation (mass, differentiated, niche and "
+               "one-to-one marketing)"};
+  app.set_version_flag("--version", std::string(msim::kVersion) + " (" + msim::kGitCommit + ")");
+  app.require_subcommand(1);
+
+  msim::cli::RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write an HDF5 file");
+  run_cmd->add_option("scenario", run.scenario, "scenario YAML (default: the embedded default)");
+  run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)");
+  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  run_cmd->add_option("--seed", run.seed, "random seed (overrides the scenario's)")
+      ->each([&](const std::string&) { run.has_seed = true; });
+  run_cmd->add_option("--set", run.overrides, "override a key: --set firms.Acme.budget_per_year=2e6")
+      ->take_all();
+  run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "no progress and no summary");
+  run_cmd->add_option("--block-size", run.block_size, "consumers per parallel block")
+      ->check(CLI::Range(64, 1 << 20));
+
+  std::string file;
+  std::vector<std::string> overrides;
+  auto* validate_cmd = app.add_subcommand("validate", "check a scenario and print it resolved");
+  validate_cmd->add_option("scenario", file, "scenario YAML")->required();
+  validate_cmd->add_option("--set", overrides, "override a key, as for run")->take_all();
+
+  auto* summarize_cmd = app.add_subcommand("summarize", "print the summary table of a run file");
+  summarize_cmd->add_option("file", file, "HDF5 file written by marketsim run")->required();
+
+  auto* strategies_cmd =
+      app.add_subcommand("strategies", "list the registered strategies and their parameters");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  try {
+    if (*run_cmd) return msim::cli::run(run);
+    if (*validate_cmd) return msim::cli::validate(file, overrides);
+    if (*summarize_cmd) return msim::cli::summarize(file);
+    if (*strategies_cmd) return msim::cli::strategies();
+  } catch (const msim::InputError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "internal error: {}\nPlease report it with the scenario that caused it.\n",
+               e.what());
+    return 1;
+  }
+  return 1;
+}

@@ -1,0 +1,121 @@
+// `marketsim run`: load, check the output path and memory, simulate, print the summary.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/commands.hpp"
+#include "models/population.hpp"
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "models/summary.hpp"
+#include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
+#include "sim/parallel.hpp"
+#include "sim/progress.hpp"
+
+namespace msim::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_interrupt(int) { g_stop.store(true); }
+
+/// Bytes of memory available to us: MemAvailable from /proc/meminfo, else physical memory.
+double available_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit)
+    if (key == "MemAvailable:") return kib * 1024.0;
+  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+}
+
+void check_memory(const Scenario& sc) {
+  std::size_t crm = 0;
+  for (const auto& f : sc.firms) crm += f.prototype->uses_crm() ? 1 : 0;
+  const double per = population_bytes_per_consumer(sc.firms.size(), sc.categories.size(),
+                                                   static_cast<std::size_t>(sc.preference_dims), crm);
+  const double need = per * static_cast<double>(sc.consumers) + 64e6;
+  const double have = available_bytes();
+  if (need > 0.9 * have)
+    throw InputError(fmt::format(
+        "consumers: {} consumers need about {:.1f} GiB ({:.0f} bytes each plus working memory), "
+        "but only {:.1f} GiB of memory is available; lower `consumers` (e.g. --set "
+        "consumers={})",
+        sc.consumers, need / 1073741824.0, per, have / 1073741824.0,
+        static_cast<std::int64_t>(0.8 * have / per)));
+}
+
+void check_output(const std::string& path, bool force) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  if (!fs::is_directory(dir))
+    throw InputError(fmt::format("output '{}': the directory '{}' does not exist", path, dir.string()));
+  if (fs::exists(p) && !force)
+    throw InputError(fmt::format("output '{}' already exists; use --force to overwrite it or -o "
+                                 "to choose another file",
+                                 path));
+  if (fs::is_directory(p)) throw InputError(fmt::format("output '{}' is a directory", path));
+}
+
+}  // namespace
+
+int run(const RunArgs& args) {
+  std::vector<std::string> overrides = args.overrides;
+  if (args.has_seed) overrides.push_back(fmt::format("seed={}", args.seed));
+  const Scenario sc = args.scenario.empty()
+                          ? load_scenario_text(default_scenario_text(),
+                                               "<embedded default scenario>", overrides)
+                          : load_scenario_file(args.scenario, overrides);
+  const std::string out = args.output.empty() ? sc.output.path : args.output;
+  check_output(out, args.force);
+  check_memory(sc);
+
+  ThreadLimit limit(args.threads);
+  const std::size_t threads = ThreadLimit::active();
+  if (!args.quiet)
+    fmt::print(stderr, "marketsim: {} — {} consumers, {} firms, {} steps, {} threads -> {}\n",
+               sc.name, sc.consumers, sc.firms.size(), sc.steps, threads, out);
+  auto recorder = make_hdf5_recorder(out);
+  Progress progress("simulating", sc.steps, !args.quiet);
+  RunOptions options;
+  options.block_size = args.block_size;
+  options.threads = threads;
+  options.on_step = [&](std::int64_t done) { progress.update(done); };
+  options.stop = &g_stop;
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  const RunReport report = run_simulation(sc, *recorder, options);
+  recorder.reset();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  progress.finish();
+  if (!report.complete) {
+    fmt::print(stderr,
+               "interrupted after {} of {} steps; the steps so far are in '{}' (complete=0)\n",
+               report.steps_done, sc.steps, partial_path(out));
+    return 130;
+  }
+  if (!args.quiet) {
+    fmt::print("{}", format_summary(summarize_file(out)));
+    fmt::print("\nwrote {} in {}: {:.1f} M consumer-steps/s, {:.0f} bytes per consumer\n", out,
+               format_duration(report.wall_seconds),
+               static_cast<double>(sc.consumers) * static_cast<double>(sc.steps) /
+                   report.wall_seconds / 1e6,
+               report.bytes_per_consumer);
+  }
+  return 0;
+}
+
+int summarize(const std::string& file) {
+  fmt::print("{}", format_summary(summarize_file(file)));
+  return 0;
+}
+
+}  // namespace msim::cli

@@ -1,0 +1,96 @@
+#pragma once
+/// Everything the consumer kernel reads in one step, precomputed by the firm phase: media
+/// exposure distributions by (segment, firm), word-of-mouth and contact probabilities as
+/// integer thresholds, and the offers in each category. Plus the layout of a block's partial
+/// sums.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "models/scenario_load.hpp"
+#include "sim/rng.hpp"
+
+namespace msim {
+
+inline constexpr std::size_t kCdfLen = 48;  ///< Poisson CDF entries kept per (segment, firm)
+
+/// One product variant on offer in one category.
+struct Offer {
+  std::array<float, kMaxDims> pos{};
+  float quality = 0.0f;
+  float price = 0.0f;
+  std::int64_t price_cents = 0;
+};
+
+/// The firms selling in one category and their variants (firm k's variants are
+/// variants[first[k] .. first[k] + count[k])).
+struct CategoryOffers {
+  std::vector<int> firm, first, count;
+  std::vector<Offer> variants;
+};
+
+/// Offsets of the int64 counters in one block's partial-sum row.
+struct PartialLayout {
+  std::size_t F = 0, C = 0, S = 0;
+  std::size_t units() const { return 0; }                    ///< [C*F]
+  std::size_t revenue_cents() const { return C * F; }        ///< [C*F]
+  std::size_t new_category() const { return 2 * C * F; }     ///< [C*F] first purchase in c
+  std::size_t scr_denominator() const { return 3 * C * F; }  ///< [C*F] delta this step
+  std::size_t new_firm() const { return 4 * C * F; }         ///< [F] first purchase at all
+  std::size_t contacts() const { return 4 * C * F + F; }     ///< [F]
+  std::size_t crm_known() const { return 4 * C * F + 2 * F; }  ///< [F] profiles at step end
+  std::size_t aware() const { return 4 * C * F + 3 * F; }      ///< [S*F]
+  std::size_t segment_units() const { return aware() + S * F; }  ///< [S*F]
+  std::size_t recent() const { return aware() + 2 * S * F; }     ///< [S*F] recent customers
+  std::size_t occasions() const { return aware() + 3 * S * F; }  ///< [C]
+  std::size_t width() const { return occasions() + C; }
+};
+
+struct KernelTables {
+  std::size_t F = 0, C = 0, S = 0, D = 0, crm_firms = 0;
+  std::uint32_t step = 0;
+  Philox step_gen{0, 0};
+  Philox fit_gen{0, 0};
+  PartialLayout layout;
+
+  // Adstock and loyalty, as 16-bit fixed-point multipliers.
+  std::uint32_t decay_q16 = 0;
+  std::uint32_t rho_q16 = 0;
+
+  // [S*F]: exposure mean, its Poisson CDF [S*F*kCdfLen], goodwill per exposure (8.8).
+  std::vector<float> expo_mean;
+  std::vector<float> expo_cdf;
+  std::vector<std::uint32_t> expo_gain;
+  std::vector<std::uint8_t> expo_group_active;  ///< [S * ceil(F/4)]: any firm of the group
+  std::vector<std::uint64_t> wom_threshold;     ///< [S*F] P(hear) * 2^32
+  std::uint32_t wom_goodwill = 256;
+
+  // [F]
+  std::vector<int> crm_col;  ///< column in Population::crm, -1 when the firm keeps none
+  std::vector<std::uint64_t> contact_threshold;  ///< P(contact | profile) * 2^32
+  std::uint32_t direct_gain = 512;
+  std::vector<std::uint64_t> region_mask;  ///< bit r: sells in region r
+  std::vector<float> fit_sigma2;           ///< sigma0^2 for customised offers, else -1
+
+  // Choice.
+  float distance_weight = 1.0f, loyalty_weight = 1.0f, goodwill_weight = 0.3f;
+  float goodwill_cap = 4.0f;
+  double exp_outside = 1.0;
+  std::vector<CategoryOffers> offers;  ///< [C]
+  std::uint32_t wom_window = 26;
+};
+
+/// Random-number slots of the step stream, counter (consumer, step, slot). Each slot yields
+/// four uniforms, and a slot always means the same draw, so scenarios that differ only in a
+/// budget share their random numbers.
+namespace slot {
+inline constexpr std::uint32_t exposure = 0;      ///< + firm/4
+inline constexpr std::uint32_t wom = 16;          ///< + firm/4
+inline constexpr std::uint32_t contact = 32;      ///< + firm/4
+inline constexpr std::uint32_t occasions = 48;    ///< + category/4
+inline constexpr std::uint32_t choice = 64;       ///< + category*64 + occasion/4
+inline constexpr std::uint32_t kMaxOccasions = 256;  ///< per category and step
+}  // namespace slot
+
+}  // namespace msim

@@ -1,0 +1,235 @@
+// The market step: firm phase (sequential), consumer kernel (parallel blocks), reduction in
+// block order, accounting. See DESIGN.md §1 for the model.
+#include "models/market.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "models/consumer_kernel.hpp"
+#include "models/costs.hpp"
+#include "models/media.hpp"
+#include "models/random_purposes.hpp"
+
+namespace msim {
+namespace {
+
+std::uint64_t probability_threshold(double p) {
+  return static_cast<std::uint64_t>(std::clamp(p, 0.0, 1.0) * 4294967296.0);
+}
+
+std::uint32_t q16(double x) { return static_cast<std::uint32_t>(std::lround(x * 65536.0)); }
+
+double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
+
+}  // namespace
+
+Market::Market(const Scenario& scenario, EngineOptions options)
+    : sc_(scenario),
+      options_(options),
+      blocks_{static_cast<std::size_t>(scenario.consumers), options.block_size},
+      partials_(1, 1) {
+  const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
+  KernelTables& t = tables_;
+  t.F = F;
+  t.C = C;
+  t.S = S;
+  t.D = static_cast<std::size_t>(sc_.preference_dims);
+  t.layout = PartialLayout{F, C, S};
+  t.step_gen = Philox(sc_.seed, purpose::step);
+  t.fit_gen = Philox(sc_.seed, purpose::custom_fit);
+  for (const Firm& f : sc_.firms) {
+    strategies_.push_back(f.prototype->clone());
+    t.crm_col.push_back(strategies_.back()->uses_crm() ? static_cast<int>(t.crm_firms++) : -1);
+    std::uint64_t mask = 0;
+    for (int r : f.regions) mask |= 1ull << r;
+    t.region_mask.push_back(mask);
+  }
+  const MarketParams& m = sc_.market;
+  t.decay_q16 = q16(m.adstock_decay);
+  t.rho_q16 = q16(m.loyalty_smoothing);
+  t.wom_goodwill = static_cast<std::uint32_t>(std::lround(m.wom_goodwill * kGoodwillScale));
+  t.direct_gain = static_cast<std::uint32_t>(std::lround(m.beta_direct * kGoodwillScale));
+  t.distance_weight = static_cast<float>(m.distance_weight);
+  t.loyalty_weight = static_cast<float>(m.loyalty_weight);
+  t.goodwill_weight = static_cast<float>(m.goodwill_weight);
+  t.goodwill_cap = static_cast<float>(m.goodwill_cap);
+  t.exp_outside = std::exp(m.outside_utility);
+  t.wom_window = static_cast<std::uint32_t>(m.wom_window);
+
+  pop_ = synthesize(sc_, t.crm_firms, options_.block_size);
+  segment_consumers_.assign(S, 0.0);
+  for (std::uint8_t s : pop_.segment) segment_consumers_[s] += 1.0;
+  partials_ = PartialSums(blocks_.count(), t.layout.width());
+  last_sums_.assign(t.layout.width(), 0);
+  ledgers_.resize(F);
+  for (auto& l : ledgers_) {
+    l.cumulative_units.assign(C, 0.0);
+    l.cumulative_units_int.assign(C, 0);
+    l.scr_denominator.assign(C, 0);
+    l.customers_by_category.assign(C, 0);
+    l.cumulative_profit_by_category.assign(C, 0.0);
+    l.cumulative_marketing_by_category.assign(C, 0.0);
+  }
+  unit_cost_.assign(F, std::vector<double>(C, 0.0));
+  list_price_.assign(F, std::vector<double>(C, 0.0));
+  // Step 0's view: awareness as synthesised.
+  const PartialLayout& lay = t.layout;
+  for (std::size_t i = 0; i < pop_.n; ++i)
+    for (std::size_t j = 0; j < F; ++j)
+      last_sums_[lay.aware() + pop_.segment[i] * F + j] += pop_.goodwill[i * F + j] >= kGoodwillScale;
+  plans_.resize(F);
+}
+
+void Market::plan_firms() {
+  const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
+  const PartialLayout& lay = tables_.layout;
+  MarketView view{sc_};
+  view.step = step_;
+  view.segment_consumers = segment_consumers_;
+  for (const auto& s : sc_.segments)
+    view.segment_centres.emplace_back(s.ideal_mean.data(), s.ideal_mean.data() + s.ideal_mean.size());
+  view.population_mean = sc_.population_mean();
+  view.market_share = step_ > 0 ? metrics_.market_share.firm : std::vector<double>(F, 0.0);
+  view.awareness.assign(S, std::vector<double>(F, 0.0));
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t j = 0; j < F; ++j)
+      view.awareness[s][j] =
+          ratio(static_cast<double>(last_sums_[lay.aware() + s * F + j]), segment_consumers_[s]);
+  view.unit_cost.assign(C, std::vector<double>(F, 0.0));
+  view.price.assign(C, std::vector<double>(F, 0.0));
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t j = 0; j < F; ++j) {
+      view.unit_cost[c][j] = unit_cost_[j][c];
+      view.price[c][j] = list_price_[j][c];
+    }
+
+  for (std::size_t j = 0; j < F; ++j) {
+    const Firm& firm = sc_.firms[j];
+    view.firm = static_cast<int>(j);
+    view.budget = firm.budget_per_year / static_cast<double>(sc_.steps_per_year);
+    view.crm_profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
+    FirmPlan plan;
+    plan.targeted_spend.assign(S, 0.0);
+    strategies_[j]->plan(view, plan);
+    const double spend = plan.mass_spend + plan.direct_spend +
+                         std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0);
+    if (!(spend <= view.budget * (1.0 + 1e-9) + 1e-9) || plan.mass_spend < 0 ||
+        plan.direct_spend < 0 || plan.fixed_cost < 0 || plan.targeted_spend.size() != S ||
+        std::any_of(plan.targeted_spend.begin(), plan.targeted_spend.end(),
+                    [](double x) { return !(x >= 0); }))
+      throw std::logic_error(fmt::format("strategy '{}' of firm '{}' planned {} against a budget "
+                                         "of {} at step {}",
+                                         firm.strategy, firm.name, spend, view.budget, step_));
+    // Unit costs from volume so far, then cost-plus prices.
+    for (int c : firm.categories) {
+      const Category& cat = sc_.categories[static_cast<std::size_t>(c)];
+      unit_cost_[j][static_cast<std::size_t>(c)] = unit_cost(
+          cat.base_cost, cat.learning, cat.reference_volume,
+          ledgers_[j].cumulative_units[static_cast<std::size_t>(c)],
+          plan.customized ? plan.custom_premium : 0.0, static_cast<int>(firm.categories.size()));
+    }
+    for (std::size_t c = 0; c < C; ++c) list_price_[j][c] = 0.0;
+    for (auto it = plan.products.rbegin(); it != plan.products.rend(); ++it) {
+      const double cost = unit_cost_[j][static_cast<std::size_t>(it->category)];
+      list_price_[j][static_cast<std::size_t>(it->category)] =
+          static_cast<double>(price_cents(it->fixed_price, it->markup, cost)) / 100.0;
+    }
+    plans_[j] = std::move(plan);
+  }
+}
+
+void Market::build_tables() {
+  const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
+  KernelTables& t = tables_;
+  t.step = static_cast<std::uint32_t>(step_);
+  const MarketParams& m = sc_.market;
+  const MediaReach reach = media_reach(sc_, plans_, segment_consumers_);
+  t.expo_mean.assign(S * F, 0.0f);
+  t.expo_gain.assign(S * F, 0);
+  t.expo_cdf.assign(S * F * kCdfLen, 1.0f);
+  const std::size_t groups = (F + 3) / 4;
+  t.expo_group_active.assign(S * groups, 0);
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t j = 0; j < F; ++j) {
+      const std::size_t sj = s * F + j;
+      const double mean = reach.mass[sj] + reach.targeted[sj];
+      if (mean <= 0) continue;
+      t.expo_mean[sj] = static_cast<float>(mean);
+      const double beta = (m.beta_mass * reach.mass[sj] + m.beta_targeted * reach.targeted[sj]) / mean;
+      t.expo_gain[sj] = static_cast<std::uint32_t>(std::lround(beta * kGoodwillScale));
+      t.expo_group_active[s * groups + j / 4] = 1;
+      double p = std::exp(-mean), cdf = p;
+      for (std::size_t k = 0; k < kCdfLen; ++k) {
+        t.expo_cdf[sj * kCdfLen + k] = static_cast<float>(cdf);
+        p *= mean / static_cast<double>(k + 1);
+        cdf += p;
+      }
+    }
+  // Word of mouth from last step's recent customers [Bass 1969; Rand & Rust 2011].
+  const PartialLayout& lay = t.layout;
+  t.wom_threshold.assign(S * F, 0);
+  const double N = static_cast<double>(pop_.n);
+  for (std::size_t j = 0; j < F; ++j) {
+    double total = 0.0;
+    for (std::size_t s = 0; s < S; ++s) total += static_cast<double>(last_sums_[lay.recent() + s * F + j]);
+    for (std::size_t s = 0; s < S; ++s) {
+      const double own = ratio(static_cast<double>(last_sums_[lay.recent() + s * F + j]), segment_consumers_[s]);
+      const double x = m.homophily * own + (1.0 - m.homophily) * total / N;
+      t.wom_threshold[s * F + j] = probability_threshold(1.0 - std::exp(-m.wom_rate * x));
+    }
+  }
+  // Direct contacts: the planned number spread over the firm's profiles.
+  t.contact_threshold.assign(F, 0);
+  t.fit_sigma2.assign(F, -1.0f);
+  for (std::size_t j = 0; j < F; ++j) {
+    const FirmPlan& plan = plans_[j];
+    if (plan.customized) t.fit_sigma2[j] = static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0);
+    const double profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
+    if (t.crm_col[j] >= 0 && plan.direct_spend > 0 && profiles > 0)
+      t.contact_threshold[j] =
+          probability_threshold(plan.direct_spend / plan.cost_per_contact / profiles);
+  }
+  // Offers.
+  t.offers.assign(C, CategoryOffers{});
+  for (std::size_t j = 0; j < F; ++j) {
+    for (std::size_t c = 0; c < C; ++c) {
+      CategoryOffers& co = t.offers[c];
+      const int first = static_cast<int>(co.variants.size());
+      for (const Product& p : plans_[j].products) {
+        if (static_cast<std::size_t>(p.category) != c) continue;
+        Offer o;
+        for (std::size_t d = 0; d < t.D; ++d) o.pos[d] = static_cast<float>(p.position[static_cast<Eigen::Index>(d)]);
+        o.quality = static_cast<float>(p.quality);
+        o.price_cents = price_cents(p.fixed_price, p.markup, unit_cost_[j][c]);
+        o.price = static_cast<float>(static_cast<double>(o.price_cents) / 100.0);
+        co.variants.push_back(o);
+      }
+      const int count = static_cast<int>(co.variants.size()) - first;
+      if (count > 0) {
+        co.firm.push_back(static_cast<int>(j));
+        co.first.push_back(first);
+        co.count.push_back(count);
+      }
+    }
+  }
+}
+
+void Market::step() {
+  plan_firms();
+  build_tables();
+  partials_.clear();
+  for_blocks(blocks_, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    run_consumer_block(tables_, pop_, begin, end, partials_.row(b));
+  });
+  std::vector<std::int64_t> sums;
+  partials_.reduce(sums);
+  account(sums);
+  last_sums_ = std::move(sums);
+  ++step_;
+}
+
+}  // namespace msim

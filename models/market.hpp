@@ -1,0 +1,67 @@
+#pragma once
+/// How a market runs: firms decide in turn, then the consumer kernel runs over blocks in
+/// parallel, then block partial sums are reduced in block order and turned into metrics.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "models/kernel_tables.hpp"
+#include "models/metrics.hpp"
+#include "models/population.hpp"
+#include "models/scenario.hpp"
+#include "models/strategy.hpp"
+#include "sim/parallel.hpp"
+
+namespace msim {
+
+struct EngineOptions {
+  std::size_t block_size = 4096;  ///< consumers per block; results do not depend on it
+};
+
+/// Firm-level running totals.
+struct FirmLedger {
+  std::vector<double> cumulative_units;        ///< [C] experience-curve volume
+  std::vector<std::int64_t> cumulative_units_int;  ///< [C] numerator of customer share
+  std::vector<std::int64_t> scr_denominator;   ///< [C]
+  std::vector<std::int64_t> customers_by_category;  ///< [C]
+  std::int64_t customers = 0;
+  std::vector<double> cumulative_profit_by_category;     ///< [C]
+  std::vector<double> cumulative_marketing_by_category;  ///< [C]
+  double cumulative_profit = 0.0, cumulative_marketing = 0.0;
+};
+
+class Market {
+ public:
+  /// Synthesises the population. @throws InputError only through the scenario (already checked).
+  Market(const Scenario& scenario, EngineOptions options = {});
+  /// Advances one step; afterwards metrics() describes it.
+  void step();
+  std::int64_t steps_done() const { return step_; }
+  const StepMetrics& metrics() const { return metrics_; }
+  const Population& population() const { return pop_; }
+  const Scenario& scenario() const { return sc_; }
+  const std::vector<FirmPlan>& plans() const { return plans_; }
+
+ private:
+  void plan_firms();
+  void build_tables();
+  void account(const std::vector<std::int64_t>& sums);
+
+  const Scenario& sc_;
+  EngineOptions options_;
+  Population pop_;
+  Blocks blocks_;
+  PartialSums partials_;
+  KernelTables tables_;
+  std::vector<std::unique_ptr<Strategy>> strategies_;
+  std::vector<FirmPlan> plans_;
+  std::vector<FirmLedger> ledgers_;
+  std::vector<std::vector<double>> unit_cost_;  ///< [F][C] this step
+  std::vector<std::vector<double>> list_price_;  ///< [F][C] base product price this step
+  std::vector<double> segment_consumers_;       ///< [S]
+  std::vector<std::int64_t> last_sums_;         ///< previous step's reduced partials
+  StepMetrics metrics_;
+  std::int64_t step_ = 0;
+};
+
+}  // namespace msim

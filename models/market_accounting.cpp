@@ -1,0 +1,131 @@
+// Turns a step's reduced integer tallies into money and metrics (sequential, firm level).
+#include <numeric>
+
+#include "models/market.hpp"
+
+namespace msim {
+namespace {
+
+double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
+
+void resize(FirmMetric& m, std::size_t F, std::size_t C) {
+  m.firm.assign(F, 0.0);
+  m.by_category.assign(C * F, 0.0);
+}
+
+}  // namespace
+
+void Market::account(const std::vector<std::int64_t>& sums) {
+  const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
+  const PartialLayout& lay = tables_.layout;
+  const double N = static_cast<double>(pop_.n);
+  const auto at = [&](std::size_t offset) { return static_cast<double>(sums[offset]); };
+  StepMetrics& m = metrics_;
+  for (const auto& info : firm_metrics()) resize(m.*info.member, F, C);
+
+  std::vector<double> category_units(C, 0.0), category_revenue(C, 0.0);
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t j = 0; j < F; ++j) {
+      category_units[c] += at(lay.units() + c * F + j);
+      category_revenue[c] += at(lay.revenue_cents() + c * F + j) / 100.0;
+    }
+  const double all_units = std::accumulate(category_units.begin(), category_units.end(), 0.0);
+  const double all_revenue = std::accumulate(category_revenue.begin(), category_revenue.end(), 0.0);
+
+  for (std::size_t j = 0; j < F; ++j) {
+    const Firm& firm = sc_.firms[j];
+    const FirmPlan& plan = plans_[j];
+    FirmLedger& led = ledgers_[j];
+    const double spy = static_cast<double>(sc_.steps_per_year);
+    const double marketing =
+        plan.mass_spend +
+        std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0) +
+        at(lay.contacts() + j) * plan.cost_per_contact;
+    const double fixed = firm.fixed_cost_per_year / spy + plan.fixed_cost;
+    led.customers += sums[lay.new_firm() + j];
+    const double aware =
+        [&] {
+          double a = 0.0;
+          for (std::size_t s = 0; s < S; ++s) a += at(lay.aware() + s * F + j);
+          return a;
+        }() / N;
+
+    // Firm-wide costs are allocated to categories by revenue (evenly when nothing sold).
+    double revenue = 0.0, units = 0.0, variable = 0.0;
+    for (int c : firm.categories) revenue += at(lay.revenue_cents() + static_cast<std::size_t>(c) * F + j) / 100.0;
+    double listed_cost = 0.0;
+    double cum_units = 0.0, scr_den = 0.0;
+    for (int ci : firm.categories) {
+      const auto c = static_cast<std::size_t>(ci);
+      const std::size_t k = c * F + j;
+      const double u = at(lay.units() + k), rev = at(lay.revenue_cents() + k) / 100.0;
+      const double cost = unit_cost_[j][c];
+      const double share = revenue > 0 ? rev / revenue : 1.0 / static_cast<double>(firm.categories.size());
+      const double cat_marketing = marketing * share;
+      const double cat_profit = rev - u * cost - (fixed + marketing) * share;
+      led.cumulative_units[c] += u;
+      led.cumulative_units_int[c] += sums[lay.units() + k];
+      led.scr_denominator[c] += sums[lay.scr_denominator() + k];
+      led.customers_by_category[c] += sums[lay.new_category() + k];
+      led.cumulative_profit_by_category[c] += cat_profit;
+      led.cumulative_marketing_by_category[c] += cat_marketing;
+      m.units.by_category[k] = u;
+      m.revenue.by_category[k] = rev;
+      m.market_share.by_category[k] = ratio(u, category_units[c]);
+      m.value_share.by_category[k] = ratio(rev, category_revenue[c]);
+      m.customer_share.by_category[k] = ratio(static_cast<double>(led.cumulative_units_int[c]),
+                                              static_cast<double>(led.scr_denominator[c]));
+      m.customers.by_category[k] = static_cast<double>(led.customers_by_category[c]);
+      m.penetration.by_category[k] = m.customers.by_category[k] / N;
+      m.new_customers.by_category[k] = at(lay.new_category() + k);
+      m.awareness.by_category[k] = aware;
+      m.marketing_spend.by_category[k] = cat_marketing;
+      m.unit_cost.by_category[k] = cost;
+      m.price.by_category[k] = u > 0 ? rev / u : list_price_[j][c];
+      m.profit.by_category[k] = cat_profit;
+      m.cumulative_profit.by_category[k] = led.cumulative_profit_by_category[c];
+      m.roi.by_category[k] = ratio(led.cumulative_profit_by_category[c], led.cumulative_marketing_by_category[c]);
+      units += u;
+      variable += u * cost;
+      listed_cost += cost;
+      cum_units += static_cast<double>(led.cumulative_units_int[c]);
+      scr_den += static_cast<double>(led.scr_denominator[c]);
+    }
+    const double profit = revenue - variable - fixed - marketing;
+    led.cumulative_profit += profit;
+    led.cumulative_marketing += marketing;
+    const double n_cat = static_cast<double>(firm.categories.size());
+    m.units.firm[j] = units;
+    m.revenue.firm[j] = revenue;
+    m.market_share.firm[j] = ratio(units, all_units);
+    m.value_share.firm[j] = ratio(revenue, all_revenue);
+    m.customer_share.firm[j] = ratio(cum_units, scr_den);
+    m.customers.firm[j] = static_cast<double>(led.customers);
+    m.penetration.firm[j] = static_cast<double>(led.customers) / N;
+    m.new_customers.firm[j] = at(lay.new_firm() + j);
+    m.awareness.firm[j] = aware;
+    m.marketing_spend.firm[j] = marketing;
+    m.unit_cost.firm[j] = units > 0 ? variable / units : listed_cost / n_cat;
+    double listed_price = 0.0;
+    for (int c : firm.categories) listed_price += list_price_[j][static_cast<std::size_t>(c)];
+    m.price.firm[j] = units > 0 ? revenue / units : listed_price / n_cat;
+    m.profit.firm[j] = profit;
+    m.cumulative_profit.firm[j] = led.cumulative_profit;
+    m.roi.firm[j] = ratio(led.cumulative_profit, led.cumulative_marketing);
+  }
+
+  m.segment_units.assign(S * F, 0.0);
+  m.segment_share.assign(S * F, 0.0);
+  m.segment_awareness.assign(S * F, 0.0);
+  for (std::size_t s = 0; s < S; ++s) {
+    double seg_total = 0.0;
+    for (std::size_t j = 0; j < F; ++j) seg_total += at(lay.segment_units() + s * F + j);
+    for (std::size_t j = 0; j < F; ++j) {
+      m.segment_units[s * F + j] = at(lay.segment_units() + s * F + j);
+      m.segment_share[s * F + j] = ratio(m.segment_units[s * F + j], seg_total);
+      m.segment_awareness[s * F + j] = ratio(at(lay.aware() + s * F + j), segment_consumers_[s]);
+    }
+  }
+}
+
+}  // namespace msim

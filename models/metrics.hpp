@@ -1,0 +1,41 @@
+#pragma once
+/// What a step produces: firm-level metrics overall and by category, and segment metrics.
+/// The metric list below is the one place that names them, for the recorder and the summary.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace msim {
+
+/// A metric for every firm overall ([F]) and by category ([C*F], category-major).
+struct FirmMetric {
+  std::vector<double> firm;
+  std::vector<double> by_category;
+};
+
+struct StepMetrics {
+  FirmMetric units, revenue, market_share, value_share, customer_share, penetration, customers,
+      new_customers, awareness, marketing_spend, unit_cost, price, profit, cumulative_profit, roi;
+  std::vector<double> segment_units, segment_share, segment_awareness;  ///< [S*F]
+};
+
+struct MetricInfo {
+  const char* name;
+  const char* units;
+  const char* description;
+  FirmMetric StepMetrics::*member;
+};
+
+/// The firm metrics, in recording order.
+const std::vector<MetricInfo>& firm_metrics();
+
+struct SegmentMetricInfo {
+  const char* name;
+  const char* units;
+  const char* description;
+  std::vector<double> StepMetrics::*member;
+};
+
+const std::vector<SegmentMetricInfo>& segment_metrics();
+
+}  // namespace msim

@@ -1,0 +1,155 @@
+// Population synthesis: segment membership, ideal points (multivariate normal via Eigen LLT),
+// lognormal price sensitivity, Gamma purchase rates (NBD), demographics, geography,
+// firmographics, novelty seeking and privacy opt-out.
+#include "models/population.hpp"
+
+#include <Eigen/Cholesky>
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/random_purposes.hpp"
+#include "sim/parallel.hpp"
+#include "sim/rng.hpp"
+
+namespace msim {
+namespace {
+
+template <class T>
+T clamp_to(double v, double lo, double hi) {
+  return static_cast<T>(std::lround(std::clamp(v, lo, hi)));
+}
+
+int pick(const std::vector<double>& weights, double u) {
+  double acc = 0.0;
+  for (std::size_t k = 0; k < weights.size(); ++k) {
+    acc += weights[k];
+    if (u < acc) return static_cast<int>(k);
+  }
+  // Rounding can leave u just above the total: take the last non-zero weight.
+  for (std::size_t k = weights.size(); k-- > 0;)
+    if (weights[k] > 0) return static_cast<int>(k);
+  return 0;
+}
+
+/// Per-segment factors computed once: the Cholesky factor and lognormal parameters.
+struct SegmentDraw {
+  Eigen::MatrixXd chol;
+  double log_mu = 0.0, log_sigma = 0.0;  // price sensitivity
+};
+
+SegmentDraw prepare(const Segment& s) {
+  SegmentDraw d;
+  // LDLT-based factor tolerates singular (zero-sd) covariances.
+  Eigen::LDLT<Eigen::MatrixXd> ldlt(s.ideal_cov);
+  const Eigen::VectorXd dsqrt = ldlt.vectorD().cwiseMax(0.0).cwiseSqrt();
+  Eigen::MatrixXd l = ldlt.matrixL();
+  d.chol = ldlt.transpositionsP().transpose() * l * dsqrt.asDiagonal();
+  const double m = s.price_sensitivity_mean, sd = s.price_sensitivity_sd;
+  d.log_sigma = std::sqrt(std::log1p((sd * sd) / (m * m)));
+  d.log_mu = std::log(m) - 0.5 * d.log_sigma * d.log_sigma;
+  return d;
+}
+
+}  // namespace
+
+double population_bytes_per_consumer(std::size_t firms, std::size_t categories, std::size_t dims,
+                                     std::size_t crm_firms) {
+  const double traits = 6 * 1 + 2 * 2 + 4.0 * dims + 4 + 4.0 * categories;
+  const double state = 2.0 * firms * 2 + 2.0 * categories * firms + 2.0 * categories +
+                       1.0 * crm_firms + 2 + 1;
+  return traits + state;
+}
+
+double Population::bytes_per_consumer() const {
+  return population_bytes_per_consumer(firms, categories, dims, crm_firms);
+}
+
+Population synthesize(const Scenario& sc, std::size_t crm_firms, std::size_t block_size) {
+  Population p;
+  p.n = static_cast<std::size_t>(sc.consumers);
+  p.firms = sc.firms.size();
+  p.categories = sc.categories.size();
+  p.dims = static_cast<std::size_t>(sc.preference_dims);
+  p.crm_firms = crm_firms;
+  const std::size_t n = p.n, F = p.firms, C = p.categories, D = p.dims;
+  p.segment.resize(n);
+  p.region.resize(n);
+  p.age.resize(n);
+  p.novelty.resize(n);
+  p.flags.resize(n);
+  p.industry.resize(n);
+  p.income.resize(n);
+  p.company_size.resize(n);
+  p.ideal.resize(n * D);
+  p.price_sensitivity.resize(n);
+  p.rate.resize(n * C);
+  p.goodwill.assign(n * F, 0);
+  p.loyalty.assign(n * F, 0);
+  p.count.assign(n * C * F, 0);
+  p.cat_count.assign(n * C, 0);
+  p.crm.assign(n * crm_firms, 0);
+  p.last_step.assign(n, 0);
+  p.last_firm.assign(n, kNoFirm);
+
+  std::vector<double> shares;
+  std::vector<SegmentDraw> draws;
+  for (const auto& s : sc.segments) {
+    shares.push_back(s.share);
+    draws.push_back(prepare(s));
+  }
+  const Philox gen(sc.seed, purpose::population);
+  const Philox aware_gen(sc.seed, purpose::initial_awareness);
+  const double aware = sc.market.initial_awareness;
+  const auto aware_threshold = static_cast<std::uint64_t>(aware * 4294967296.0);
+
+  for_blocks(Blocks{n, block_size}, [&](std::size_t, std::size_t begin, std::size_t end) {
+    Eigen::VectorXd z(static_cast<Eigen::Index>(D));
+    for (std::size_t i = begin; i < end; ++i) {
+      Stream rs(gen, static_cast<std::uint32_t>(i), 0);
+      const int s = pick(shares, rs.uniform());
+      const Segment& seg = sc.segments[static_cast<std::size_t>(s)];
+      const SegmentDraw& sd = draws[static_cast<std::size_t>(s)];
+      p.segment[i] = static_cast<std::uint8_t>(s);
+      for (std::size_t d = 0; d < D; ++d) z[static_cast<Eigen::Index>(d)] = rs.normal();
+      const Eigen::VectorXd x = seg.ideal_mean + sd.chol * z;
+      for (std::size_t d = 0; d < D; ++d)
+        p.ideal[i * D + d] = static_cast<float>(x[static_cast<Eigen::Index>(d)]);
+      p.price_sensitivity[i] = static_cast<float>(std::exp(sd.log_mu + sd.log_sigma * rs.normal()));
+      for (std::size_t c = 0; c < C; ++c) {
+        const PurchaseRate& r = seg.purchase_rate[c];
+        p.rate[i * C + c] =
+            r.mean > 0 ? static_cast<float>(rs.gamma(r.shape) * r.mean / r.shape) : 0.0f;
+      }
+      p.age[i] = clamp_to<std::uint8_t>(seg.age_mean + seg.age_sd * rs.normal(), 18, 99);
+      p.income[i] = clamp_to<std::uint16_t>(
+          seg.income_median * std::exp(seg.income_sigma * rs.normal()), 0, 65535);
+      p.novelty[i] = clamp_to<std::uint8_t>(
+          255.0 * std::clamp(seg.novelty_mean + seg.novelty_sd * rs.normal(), 0.0, 1.0), 0, 255);
+      p.flags[i] = rs.uniform() < seg.privacy_opt_out ? kOptOut : 0;
+      p.region[i] = static_cast<std::uint8_t>(pick(seg.region_weights, rs.uniform()));
+      const double u_industry = rs.uniform();
+      p.industry[i] = seg.industry_weights.empty() ||
+                              std::all_of(seg.industry_weights.begin(), seg.industry_weights.end(),
+                                          [](double w) { return w == 0.0; })
+                          ? kNoFirm
+                          : static_cast<std::uint8_t>(pick(seg.industry_weights, u_industry));
+      const double size_draw = rs.normal();
+      p.company_size[i] =
+          seg.company_size_median > 0
+              ? clamp_to<std::uint16_t>(seg.company_size_median *
+                                            std::exp(seg.company_size_sigma * size_draw),
+                                        1, 65535)
+              : 0;
+      if (aware > 0) {
+        for (std::size_t j = 0; j < F; ++j) {
+          const Words w = aware_gen(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), 0);
+          if (w[0] < aware_threshold) p.goodwill[i * F + j] = static_cast<std::uint16_t>(kGoodwillScale);
+        }
+      }
+    }
+  });
+  return p;
+}
+
+}  // namespace msim

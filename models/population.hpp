@@ -1,0 +1,50 @@
+#pragma once
+/// The consumers: structure-of-arrays columns of narrow types. Per-firm and per-category state
+/// is stored consumer-major ([i * F + j]) so that one consumer's firms sit in one cache line.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "models/scenario.hpp"
+
+namespace msim {
+
+/// Fixed-point scales of the narrow columns.
+inline constexpr double kGoodwillScale = 256.0;   ///< goodwill: uint16, 8.8 fixed point
+inline constexpr double kLoyaltyScale = 65535.0;  ///< loyalty: uint16, 0..1
+inline constexpr std::uint8_t kNoFirm = 255;
+inline constexpr std::uint8_t kOptOut = 1;        ///< flags bit: opted out of CRM
+
+struct Population {
+  std::size_t n = 0, firms = 0, categories = 0, dims = 0, crm_firms = 0;
+
+  // Traits, fixed at synthesis.
+  std::vector<std::uint8_t> segment, region, age, novelty, flags, industry;
+  std::vector<std::uint16_t> income;        ///< thousands per year
+  std::vector<std::uint16_t> company_size;  ///< employees (0 for households)
+  std::vector<float> ideal;                 ///< [n * dims]
+  std::vector<float> price_sensitivity;     ///< [n]
+  std::vector<float> rate;                  ///< [n * categories] occasions per step
+
+  // State.
+  std::vector<std::uint16_t> goodwill;   ///< [n * firms]
+  std::vector<std::uint16_t> loyalty;    ///< [n * firms]
+  std::vector<std::uint16_t> count;      ///< [n * categories * firms] purchases (saturating)
+  std::vector<std::uint16_t> cat_count;  ///< [n * categories] purchases in the category
+  std::vector<std::uint8_t> crm;         ///< [n * crm_firms] profile depth k (contacts+purchases)
+  std::vector<std::uint16_t> last_step;  ///< step of the last purchase
+  std::vector<std::uint8_t> last_firm;   ///< firm of the last purchase, kNoFirm if none
+
+  /// Bytes held per consumer, over all columns.
+  double bytes_per_consumer() const;
+};
+
+/// Bytes per consumer that a population of this shape will take (for memory estimates).
+double population_bytes_per_consumer(std::size_t firms, std::size_t categories, std::size_t dims,
+                                     std::size_t crm_firms);
+
+/// Draws the population from the scenario's segments, in parallel and deterministically:
+/// consumer i's traits depend only on (seed, i).
+Population synthesize(const Scenario& sc, std::size_t crm_firms, std::size_t block_size);
+
+}  // namespace msim

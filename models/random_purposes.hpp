@@ -1,0 +1,11 @@
+#pragma once
+/// The purposes that key the Philox streams. A purpose never changes meaning: adding a new
+/// behaviour takes a new number, so existing streams (and common random numbers) stay intact.
+#include <cstdint>
+
+namespace msim::purpose {
+inline constexpr std::uint32_t population = 1;         ///< counter (consumer, 0, slot)
+inline constexpr std::uint32_t initial_awareness = 2;  ///< counter (consumer, firm, 0)
+inline constexpr std::uint32_t step = 3;               ///< counter (consumer, step, slot)
+inline constexpr std::uint32_t custom_fit = 4;         ///< counter (consumer, firm, 0)
+}  // namespace msim::purpose

@@ -1,0 +1,23 @@
+#include "models/scenario.hpp"
+
+namespace msim {
+
+Eigen::VectorXd Scenario::population_mean() const {
+  Eigen::VectorXd mean = Eigen::VectorXd::Zero(preference_dims);
+  for (const auto& s : segments) mean += s.share * s.ideal_mean;
+  return mean;
+}
+
+int Scenario::segment_index(const std::string& n) const {
+  for (std::size_t k = 0; k < segments.size(); ++k)
+    if (segments[k].name == n) return static_cast<int>(k);
+  return -1;
+}
+
+int Scenario::category_index(const std::string& n) const {
+  for (std::size_t k = 0; k < categories.size(); ++k)
+    if (categories[k].name == n) return static_cast<int>(k);
+  return -1;
+}
+
+}  // namespace msim

@@ -1,0 +1,295 @@
+// Loads a Scenario from YAML through the sim/ config wrapper. Every range and every name is
+// checked here, so nothing can fail for a user's reason once a run has started.
+#include "models/scenario_load.hpp"
+
+#include <Eigen/Cholesky>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "models/strategy.hpp"
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+
+namespace msim {
+namespace {
+
+/// Resolves a list of names (or "all") against `known`, pointing at the bad entry.
+std::vector<int> resolve_names(const Config& list, const std::vector<std::string>& known,
+                               const std::string& what) {
+  std::vector<int> out;
+  std::set<int> seen;
+  for (const Config& item : list.items()) {
+    const std::string name = item.as_string();
+    int index = -1;
+    for (std::size_t k = 0; k < known.size(); ++k)
+      if (known[k] == name) index = static_cast<int>(k);
+    if (index < 0) {
+      const std::string hint = did_you_mean(name, known);
+      item.fail(fmt::format("unknown {} '{}'{}; known: {}", what, name,
+                            hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                            fmt::join(known, ", ")));
+    }
+    if (!seen.insert(index).second) item.fail(fmt::format("{} '{}' is listed twice", what, name));
+    out.push_back(index);
+  }
+  if (out.empty()) list.fail_expected(fmt::format("a non-empty list of {} names", what));
+  return out;
+}
+
+void check_unique(const Config& list, const std::vector<std::string>& names,
+                  const std::string& what) {
+  std::set<std::string> seen;
+  for (std::size_t k = 0; k < names.size(); ++k)
+    if (!seen.insert(names[k]).second)
+      list.items()[k].fail(fmt::format("{} name '{}' is used twice", what, names[k]));
+}
+
+Category load_category(const Config& node) {
+  Category c;
+  c.name = node.get_string("name");
+  const std::string kind = node.find("kind") ? node.child("kind").as_choice({"consumable", "durable"})
+                                             : std::string("consumable");
+  if (kind == "durable")
+    node.child("kind").fail(
+        "durable categories (lifetimes, failures, obsolescence) are not in this version yet; "
+        "use kind: consumable");
+  c.base_cost = node.get_double("base_cost", c.base_cost, range::positive());
+  c.learning = node.get_double("learning", c.learning, {0.0, 1.0, true, false});
+  c.reference_volume = node.get_double("reference_volume", c.reference_volume, range::positive());
+  node.finish();
+  return c;
+}
+
+/// Reads {name: weight, ...} into weights over `names` (registering new names), summing to 1.
+std::vector<double> load_weights(const Config& node, std::vector<std::string>& names) {
+  std::map<int, double> by_index;
+  double total = 0.0;
+  for (const std::string& key : node.keys()) {
+    const double w = node.get_double(key, range::non_negative());
+    auto it = std::find(names.begin(), names.end(), key);
+    if (it == names.end()) {
+      names.push_back(key);
+      it = names.end() - 1;
+    }
+    by_index[static_cast<int>(it - names.begin())] = w;
+    total += w;
+  }
+  if (std::abs(total - 1.0) > 1e-6)
+    node.fail(fmt::format("weights sum to {}, expected 1", total));
+  std::vector<double> out(names.size(), 0.0);
+  for (auto [k, w] : by_index) out[static_cast<std::size_t>(k)] = w;
+  return out;
+}
+
+void load_ideal(const Config& node, int dims, Segment& s) {
+  const auto mean = node.child("mean").as_doubles();
+  if (static_cast<int>(mean.size()) != dims)
+    node.child("mean").fail_expected(fmt::format("{} numbers (preference_dims)", dims));
+  s.ideal_mean = Eigen::Map<const Eigen::VectorXd>(mean.data(), dims);
+  s.ideal_cov = Eigen::MatrixXd::Zero(dims, dims);
+  if (node.has("cov")) {
+    if (node.has("sd")) node.child("sd").fail("give either sd or cov, not both");
+    const Config cov = node.child("cov");
+    const auto rows = cov.items();
+    if (static_cast<int>(rows.size()) != dims)
+      cov.fail_expected(fmt::format("a {}x{} matrix (a list of {} rows)", dims, dims, dims));
+    for (int r = 0; r < dims; ++r) {
+      const auto row = rows[static_cast<std::size_t>(r)].as_doubles();
+      if (static_cast<int>(row.size()) != dims)
+        rows[static_cast<std::size_t>(r)].fail_expected(fmt::format("a row of {} numbers", dims));
+      for (int c = 0; c < dims; ++c) s.ideal_cov(r, c) = row[static_cast<std::size_t>(c)];
+    }
+    if (!s.ideal_cov.isApprox(s.ideal_cov.transpose(), 1e-12))
+      cov.fail_expected("a symmetric covariance matrix");
+    Eigen::LDLT<Eigen::MatrixXd> ldlt(s.ideal_cov);
+    if (ldlt.info() != Eigen::Success || !ldlt.isPositive() ||
+        (ldlt.vectorD().array() < -1e-12).any())
+      cov.fail_expected("a positive semi-definite covariance matrix");
+  } else {
+    const auto sd = node.child("sd").as_doubles(range::non_negative());
+    if (static_cast<int>(sd.size()) != dims)
+      node.child("sd").fail_expected(fmt::format("{} numbers (preference_dims)", dims));
+    for (int d = 0; d < dims; ++d) s.ideal_cov(d, d) = sd[static_cast<std::size_t>(d)] * sd[static_cast<std::size_t>(d)];
+  }
+  node.finish();
+}
+
+/// Reads an optional {key_a: x, key_b: y} pair block into two numbers.
+void load_pair(const Config& seg, const std::string& key, const std::string& a, double& va,
+               const Range& ra, const std::string& b, double& vb, const Range& rb) {
+  if (auto n = seg.find(key)) {
+    va = n->get_double(a, va, ra);
+    vb = n->get_double(b, vb, rb);
+    n->finish();
+  }
+}
+
+Segment load_segment(const Config& node, Scenario& sc) {
+  Segment s;
+  s.name = node.get_string("name");
+  s.share = node.get_double("share", {0.0, 1.0, true, false});
+  load_ideal(node.child("ideal"), sc.preference_dims, s);
+  load_pair(node, "price_sensitivity", "mean", s.price_sensitivity_mean, range::positive(), "sd",
+            s.price_sensitivity_sd, range::non_negative());
+  s.purchase_rate.assign(sc.categories.size(), PurchaseRate{});
+  const Config rates = node.child("purchase_rate");
+  if (!rates.is_map()) rates.fail_expected("a map from category name to {mean, shape}");
+  std::vector<std::string> cat_names;
+  for (const auto& c : sc.categories) cat_names.push_back(c.name);
+  for (const std::string& key : rates.keys()) {
+    const int c = sc.category_index(key);
+    const Config r = rates.child(key);
+    if (c < 0) {
+      const std::string hint = did_you_mean(key, cat_names);
+      r.fail(fmt::format("unknown category '{}'{}; known: {}", key,
+                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                         fmt::join(cat_names, ", ")));
+    }
+    auto& pr = s.purchase_rate[static_cast<std::size_t>(c)];
+    pr.mean = r.get_double("mean", range::non_negative());
+    pr.shape = r.get_double("shape", 1.0, range::positive());
+    r.finish();
+  }
+  s.privacy_opt_out = node.get_double("privacy_opt_out", s.privacy_opt_out, range::unit());
+  load_pair(node, "novelty_seeking", "mean", s.novelty_mean, range::unit(), "sd", s.novelty_sd,
+            range::non_negative());
+  load_pair(node, "age", "mean", s.age_mean, range::closed(18, 99), "sd", s.age_sd,
+            range::non_negative());
+  load_pair(node, "income", "median", s.income_median, range::positive(), "sigma",
+            s.income_sigma, range::non_negative());
+  load_pair(node, "company_size", "median", s.company_size_median, range::non_negative(), "sigma",
+            s.company_size_sigma, range::non_negative());
+  if (auto r = node.find("regions")) s.region_weights = load_weights(*r, sc.regions);
+  if (auto r = node.find("industries")) s.industry_weights = load_weights(*r, sc.industries);
+  node.finish();
+  return s;
+}
+
+void load_market(const Config& n, MarketParams& m) {
+  m.distance_weight = n.get_double("distance_weight", m.distance_weight, range::non_negative());
+  m.outside_utility = n.get_double("outside_utility", m.outside_utility);
+  m.loyalty_weight = n.get_double("loyalty_weight", m.loyalty_weight);
+  m.goodwill_weight = n.get_double("goodwill_weight", m.goodwill_weight);
+  m.goodwill_cap = n.get_double("goodwill_cap", m.goodwill_cap, range::closed(0, 255));
+  m.loyalty_smoothing = n.get_double("loyalty_smoothing", m.loyalty_smoothing, {0, 1, false, true});
+  m.adstock_decay = n.get_double("adstock_decay", m.adstock_decay, {0, 1, false, true});
+  m.initial_awareness = n.get_double("initial_awareness", m.initial_awareness, range::unit());
+  m.cpm_mass = n.get_double("cpm_mass", m.cpm_mass, range::positive());
+  m.cpm_targeted = n.get_double("cpm_targeted", m.cpm_targeted, range::positive());
+  m.beta_mass = n.get_double("beta_mass", m.beta_mass, range::closed(0, 255));
+  m.beta_targeted = n.get_double("beta_targeted", m.beta_targeted, range::closed(0, 255));
+  m.beta_direct = n.get_double("beta_direct", m.beta_direct, range::closed(0, 255));
+  m.wom_rate = n.get_double("wom_rate", m.wom_rate, range::non_negative());
+  m.homophily = n.get_double("homophily", m.homophily, range::unit());
+  m.wom_window = n.get_int("wom_window", m.wom_window, range::closed(1, kMaxSteps));
+  m.wom_goodwill = n.get_double("wom_goodwill", m.wom_goodwill, range::closed(1, 255));
+  n.finish();
+}
+
+Firm load_firm(const Config& node, const Scenario& sc) {
+  Firm f;
+  f.name = node.get_string("name");
+  const Config strategy = node.child("strategy");
+  f.strategy = strategy.as_string();
+  const StrategyInfo* info = nullptr;
+  try {
+    info = &find_strategy(f.strategy);
+  } catch (const InputError& e) {
+    strategy.fail(e.what());
+  }
+  f.budget_per_year = node.get_double("budget_per_year", range::non_negative());
+  std::vector<std::string> names;
+  for (const auto& c : sc.categories) names.push_back(c.name);
+  if (auto list = node.find("categories")) {
+    f.categories = resolve_names(*list, names, "category");
+  } else {
+    for (std::size_t c = 0; c < names.size(); ++c) f.categories.push_back(static_cast<int>(c));
+  }
+  if (auto list = node.find("regions")) {
+    f.regions = resolve_names(*list, sc.regions, "region");
+  } else {
+    for (std::size_t r = 0; r < std::max<std::size_t>(1, sc.regions.size()); ++r)
+      f.regions.push_back(static_cast<int>(r));
+  }
+  f.quality = node.get_double("quality", f.quality);
+  f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, range::non_negative());
+  f.prototype = info->make(StrategyContext{node, sc, f});
+  node.finish();
+  return f;
+}
+
+template <class T, class Fn>
+std::vector<T> load_list(const Config& list, const std::string& what, std::size_t max, Fn fn) {
+  if (!list.is_sequence()) list.fail_expected(fmt::format("a list of {}", what));
+  const auto items = list.items();
+  if (items.empty()) list.fail_expected(fmt::format("at least one {}", what));
+  if (items.size() > max) list.fail_expected(fmt::format("at most {} {}", max, what));
+  std::vector<T> out;
+  std::vector<std::string> names;
+  for (const Config& item : items) {
+    out.push_back(fn(item));
+    names.push_back(out.back().name);
+  }
+  check_unique(list, names, what);
+  return out;
+}
+
+}  // namespace
+
+Scenario load_scenario(const Config& root) {
+  if (!root.is_map()) root.fail_expected("a scenario: a map with consumers, categories, segments and firms");
+  Scenario sc;
+  sc.name = root.get_string("name", "unnamed scenario");
+  sc.description = root.get_string("description", "");
+  sc.seed = static_cast<std::uint64_t>(root.get_int("seed", 42, range::non_negative()));
+  sc.consumers = root.get_int("consumers", range::closed(1, 4e9));
+  sc.steps = root.get_int("steps", sc.steps, range::closed(1, kMaxSteps));
+  sc.steps_per_year = root.get_int("steps_per_year", sc.steps_per_year, range::closed(1, 366));
+  sc.preference_dims =
+      static_cast<int>(root.get_int("preference_dims", sc.preference_dims, range::closed(1, kMaxDims)));
+  if (auto m = root.find("market")) load_market(*m, sc.market);
+  sc.categories = load_list<Category>(root.child("categories"), "categories", kMaxCategories,
+                                      load_category);
+  const Config segments = root.child("segments");
+  sc.segments = load_list<Segment>(segments, "segments", kMaxSegments,
+                                   [&](const Config& n) { return load_segment(n, sc); });
+  double total = 0.0;
+  for (const auto& s : sc.segments) total += s.share;
+  if (std::abs(total - 1.0) > 1e-6)
+    segments.fail(fmt::format("segment shares sum to {:.6g}, expected 1", total));
+  if (sc.regions.empty()) sc.regions.push_back("all");
+  if (sc.regions.size() > static_cast<std::size_t>(kMaxRegions))
+    segments.fail(fmt::format("{} regions, expected at most {}", sc.regions.size(), kMaxRegions));
+  for (auto& s : sc.segments) {
+    // A segment that names no regions lives evenly in all of them.
+    if (s.region_weights.empty())
+      s.region_weights.assign(sc.regions.size(), 1.0 / static_cast<double>(sc.regions.size()));
+    s.region_weights.resize(sc.regions.size(), 0.0);
+    s.industry_weights.resize(sc.industries.size(), 0.0);
+  }
+  sc.firms = load_list<Firm>(root.child("firms"), "firms", kMaxFirms,
+                             [&](const Config& n) { return load_firm(n, sc); });
+  for (const char* later : {"shocks", "experiment"})
+    if (auto n = root.find(later))
+      n->fail(fmt::format("'{}' is not supported in this version yet; remove the block", later));
+  if (auto o = root.find("output")) {
+    sc.output.path = o->get_string("path", sc.output.path);
+    o->finish();
+  }
+  root.finish();
+  return sc;
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+  return load_scenario(Config::load_file(path, overrides));
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& name,
+                            const std::vector<std::string>& overrides) {
+  return load_scenario(Config::load_string(text, name, overrides));
+}
+
+}  // namespace msim

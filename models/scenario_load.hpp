@@ -1,0 +1,33 @@
+#pragma once
+/// Reading and writing scenarios: YAML in, a checked Scenario out, and back to resolved YAML.
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+
+namespace msim {
+
+class Config;
+
+/// Builds a Scenario from a parsed document. @throws InputError naming file, line, key and value.
+Scenario load_scenario(const Config& root);
+/// Parses and loads a scenario file, applying "key.path=value" overrides first.
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides = {});
+/// The same for YAML text; `name` stands in for the file name in messages.
+Scenario load_scenario_text(const std::string& text, const std::string& name,
+                            const std::vector<std::string>& overrides = {});
+/// The scenario with every default filled in, as YAML that loads back to the same scenario.
+std::string resolved_yaml(const Scenario& scenario);
+
+/// The scenario compiled into the program (scenarios/default.yaml).
+std::string default_scenario_text();
+
+/// Limits the loader enforces.
+inline constexpr int kMaxFirms = 64;
+inline constexpr int kMaxCategories = 16;
+inline constexpr int kMaxSegments = 64;
+inline constexpr int kMaxRegions = 64;
+inline constexpr int kMaxDims = 4;
+inline constexpr std::int64_t kMaxSteps = 65000;
+
+}  // namespace msim

@@ -1,0 +1,92 @@
+#include "models/simulation.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "models/metrics.hpp"
+#include "models/scenario_load.hpp"
+#include "models/version.hpp"
+
+namespace msim {
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::vector<std::string> names(const auto& items) {
+  std::vector<std::string> out;
+  for (const auto& x : items) out.push_back(x.name);
+  return out;
+}
+
+}  // namespace
+
+RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
+  RecordingLayout l;
+  l.attributes = {{"marketsim_version", std::string(kVersion)},
+                  {"git_commit", std::string(kGitCommit)},
+                  {"created_utc", utc_now()},
+                  {"scenario_name", sc.name},
+                  {"seed", static_cast<std::int64_t>(sc.seed)},
+                  {"threads", static_cast<std::int64_t>(threads)},
+                  {"consumers", sc.consumers},
+                  {"steps", sc.steps},
+                  {"steps_per_year", sc.steps_per_year},
+                  {"wall_seconds", 0.0}};
+  l.texts = {{"/scenario", resolved_yaml(sc), "the resolved scenario (YAML, defaults filled in)"},
+             {"/description", sc.description, "the scenario's description"}};
+  l.dims = {{"firm", "/firms/name", names(sc.firms), "firm name"},
+            {"segment", "/segments/name", names(sc.segments), "segment name"},
+            {"category", "/categories/name", names(sc.categories), "product category name"}};
+  std::vector<std::string> strategies, kinds;
+  for (const auto& f : sc.firms) strategies.push_back(f.strategy);
+  for (std::size_t c = 0; c < sc.categories.size(); ++c) kinds.push_back("consumable");
+  l.labels = {{"/firms/strategy", "firm", strategies, "registered strategy of each firm"},
+              {"/categories/kind", "category", kinds, "consumable or durable"}};
+  for (const auto& m : firm_metrics())
+    l.series.push_back({fmt::format("/market/{}", m.name), {"firm"}, m.units, m.description});
+  for (const auto& m : firm_metrics())
+    l.series.push_back({fmt::format("/market/by_category/{}", m.name), {"category", "firm"},
+                        m.units, m.description});
+  for (const auto& m : segment_metrics())
+    l.series.push_back({fmt::format("/segments/{}", m.name), {"segment", "firm"}, m.units,
+                        m.description});
+  return l;
+}
+
+RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  recorder.begin(recording_layout(sc, options.threads));
+  Market market(sc, EngineOptions{options.block_size});
+  RunReport report;
+  report.bytes_per_consumer = market.population().bytes_per_consumer();
+  std::vector<std::vector<double>> rows;
+  for (std::int64_t t = 0; t < sc.steps; ++t) {
+    if (options.stop && options.stop->load()) break;
+    market.step();
+    const StepMetrics& m = market.metrics();
+    rows.clear();
+    for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).firm);
+    for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).by_category);
+    for (const auto& info : segment_metrics()) rows.push_back(m.*info.member);
+    recorder.record(t, rows);
+    report.steps_done = t + 1;
+    if (options.on_step) options.on_step(t + 1);
+  }
+  report.complete = report.steps_done == sc.steps;
+  report.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  recorder.finish({{"wall_seconds", report.wall_seconds}, {"steps_done", report.steps_done}},
+                  report.complete);
+  return report;
+}
+
+}  // namespace msim

@@ -1,0 +1,34 @@
+#pragma once
+/// Running a scenario from start to end into a Recorder.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "models/market.hpp"
+#include "models/scenario.hpp"
+#include "sim/recorder.hpp"
+
+namespace msim {
+
+struct RunOptions {
+  std::size_t block_size = 4096;
+  std::size_t threads = 0;                     ///< recorded in the file; 0 = all
+  std::function<void(std::int64_t)> on_step;  ///< called after each step with steps done
+  const std::atomic<bool>* stop = nullptr;     ///< set to end the run early (complete = 0)
+};
+
+struct RunReport {
+  std::int64_t steps_done = 0;
+  bool complete = false;
+  double wall_seconds = 0.0;
+  double bytes_per_consumer = 0.0;
+};
+
+/// The file layout of a run: root attributes, /scenario, names and every series.
+RecordingLayout recording_layout(const Scenario& sc, std::size_t threads);
+
+/// Runs the scenario, recording every step. @throws what the recorder throws.
+RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOptions& options = {});
+
+}  // namespace msim

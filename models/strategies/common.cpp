@@ -1,0 +1,56 @@
+#include "models/strategies/common.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/config.hpp"
+#include "sim/yaml_writer.hpp"
+
+namespace msim {
+
+Pricing Pricing::read(const Config& node, double default_markup) {
+  Pricing p;
+  p.markup = node.get_double("markup", default_markup, range::closed(-0.99, 100.0));
+  p.price = node.get_double("price", 0.0, range::non_negative());
+  return p;
+}
+
+void Pricing::write(YamlWriter& out) const {
+  out.key("markup").value(markup);
+  out.key("price").value(price);
+}
+
+void Pricing::add_products(const MarketView& view, const Eigen::VectorXd& position,
+                           FirmPlan& plan) const {
+  for (int c : view.self().categories) {
+    Product p;
+    p.category = c;
+    p.position = position;
+    p.quality = view.self().quality;
+    p.markup = markup;
+    p.fixed_price = price;
+    plan.products.push_back(std::move(p));
+  }
+}
+
+std::vector<double> read_position(const Config& node, int dims) {
+  if (!node.has("position")) return {};
+  const Config pos = node.child("position");
+  auto v = pos.as_doubles();
+  if (static_cast<int>(v.size()) != dims)
+    pos.fail_expected(fmt::format("{} numbers (preference_dims)", dims));
+  return v;
+}
+
+std::vector<std::string> segment_names(const Scenario& sc) {
+  std::vector<std::string> out;
+  for (const auto& s : sc.segments) out.push_back(s.name);
+  return out;
+}
+
+std::vector<ParamDoc> pricing_docs(const std::string& default_markup) {
+  return {{"markup", "number", default_markup, "fraction of unit cost",
+           "cost-plus markup: price = unit cost * (1 + markup)"},
+          {"price", "number", "0", "money per unit", "fixed price; 0 means cost-plus"}};
+}
+
+}  // namespace msim

@@ -1,0 +1,67 @@
+#include "models/strategies/niche.hpp"
+
+#include "models/strategies/common.hpp"
+#include "sim/config.hpp"
+#include "sim/yaml_writer.hpp"
+
+namespace msim {
+namespace {
+
+class Niche final : public Strategy {
+ public:
+  Niche(Pricing pricing, int target, std::string target_name, double precision,
+        double quality_bonus)
+      : pricing_(pricing),
+        target_(target),
+        target_name_(std::move(target_name)),
+        precision_(precision),
+        quality_bonus_(quality_bonus) {}
+  std::unique_ptr<Strategy> clone() const override { return std::make_unique<Niche>(*this); }
+
+  void plan(const MarketView& view, FirmPlan& plan) override {
+    const auto& centre = view.segment_centres[static_cast<std::size_t>(target_)];
+    pricing_.add_products(
+        view, Eigen::Map<const Eigen::VectorXd>(centre.data(), static_cast<Eigen::Index>(centre.size())),
+        plan);
+    for (auto& p : plan.products) p.quality += quality_bonus_;
+    plan.targeted_spend[static_cast<std::size_t>(target_)] = view.budget;
+    plan.targeting_precision = precision_;
+  }
+
+  void write_params(YamlWriter& out) const override {
+    pricing_.write(out);
+    out.key("target").value(target_name_);
+    out.key("targeting_precision").value(precision_);
+    out.key("quality_bonus").value(quality_bonus_);
+  }
+
+ private:
+  Pricing pricing_;
+  int target_;
+  std::string target_name_;
+  double precision_;
+  double quality_bonus_;
+};
+
+std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
+  const Config target = ctx.node.child("target");
+  const std::string name = target.as_choice(segment_names(ctx.scenario));
+  return std::make_unique<Niche>(Pricing::read(ctx.node, 0.6), ctx.scenario.segment_index(name),
+                                 name, ctx.node.get_double("targeting_precision", 0.9, range::unit()),
+                                 ctx.node.get_double("quality_bonus", 0.5));
+}
+
+}  // namespace
+
+StrategyInfo niche_strategy() {
+  auto params = pricing_docs("0.6");
+  params.push_back({"target", "segment name", "(required)", "", "the one segment served"});
+  params.push_back({"targeting_precision", "number in [0,1]", "0.9", "fraction",
+                    "share of targeted impressions that reach the target segment"});
+  params.push_back({"quality_bonus", "number", "0.5", "utility",
+                    "extra quality from specialising on the segment's needs"});
+  return {"niche", "one target segment served precisely at a premium price; all media targeted",
+          params, make};
+}
+
+}  // namespace msim

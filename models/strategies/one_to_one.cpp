@@ -1,0 +1,86 @@
+#include "models/strategies/one_to_one.hpp"
+
+#include "models/strategies/common.hpp"
+#include "sim/config.hpp"
+#include "sim/yaml_writer.hpp"
+
+namespace msim {
+namespace {
+
+struct OneToOneParams {
+  Pricing pricing;
+  double sigma0 = 1.0;
+  double cost_per_contact = 0.5;
+  double direct_share = 0.6;
+  double custom_premium = 0.15;
+  double crm_fixed_cost_per_year = 100000.0;
+};
+
+class OneToOne final : public Strategy {
+ public:
+  explicit OneToOne(OneToOneParams p) : p_(p) {}
+  std::unique_ptr<Strategy> clone() const override { return std::make_unique<OneToOne>(*this); }
+  bool uses_crm() const override { return true; }
+
+  void plan(const MarketView& view, FirmPlan& plan) override {
+    p_.pricing.add_products(view, view.population_mean, plan);
+    plan.customized = true;
+    plan.custom_sigma0 = p_.sigma0;
+    plan.custom_premium = p_.custom_premium;
+    plan.cost_per_contact = p_.cost_per_contact;
+    // Direct contacts need known customers; money that could not reach one goes to acquisition.
+    const double reachable = view.crm_profiles * p_.cost_per_contact;
+    plan.direct_spend = std::min(view.budget * p_.direct_share, reachable);
+    plan.mass_spend = view.budget - plan.direct_spend;
+    plan.fixed_cost = p_.crm_fixed_cost_per_year / static_cast<double>(view.scenario.steps_per_year);
+    // Loyalty and referral programs and cross-selling plug in through plan.programs.
+  }
+
+  void write_params(YamlWriter& out) const override {
+    p_.pricing.write(out);
+    out.key("sigma0").value(p_.sigma0);
+    out.key("cost_per_contact").value(p_.cost_per_contact);
+    out.key("direct_share").value(p_.direct_share);
+    out.key("custom_premium").value(p_.custom_premium);
+    out.key("crm_fixed_cost_per_year").value(p_.crm_fixed_cost_per_year);
+  }
+
+ private:
+  OneToOneParams p_;
+};
+
+std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
+  OneToOneParams p;
+  p.pricing = Pricing::read(ctx.node, 0.4);
+  p.sigma0 = ctx.node.get_double("sigma0", p.sigma0, range::non_negative());
+  p.cost_per_contact = ctx.node.get_double("cost_per_contact", p.cost_per_contact, range::positive());
+  p.direct_share = ctx.node.get_double("direct_share", p.direct_share, range::unit());
+  p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium, range::non_negative());
+  p.crm_fixed_cost_per_year =
+      ctx.node.get_double("crm_fixed_cost_per_year", p.crm_fixed_cost_per_year, range::non_negative());
+  return std::make_unique<OneToOne>(p);
+}
+
+}  // namespace
+
+StrategyInfo one_to_one_strategy() {
+  auto params = pricing_docs("0.4");
+  params.push_back({"sigma0", "number", "1.0", "preference-space distance",
+                    "sd of the customisation error with an empty profile; shrinks as "
+                    "sigma0/sqrt(1+k) with k contacts and purchases"});
+  params.push_back({"cost_per_contact", "number", "0.5", "money per contact",
+                    "cost of one two-way direct (CRM) contact"});
+  params.push_back({"direct_share", "number in [0,1]", "0.6", "fraction of budget",
+                    "budget for direct contacts to known customers; the rest buys mass media "
+                    "for acquisition"});
+  params.push_back({"custom_premium", "number", "0.15", "fraction of unit cost",
+                    "customisation premium, divided by (1 + categories served)"});
+  params.push_back({"crm_fixed_cost_per_year", "number", "100000", "money per year",
+                    "fixed cost of running the CRM"});
+  return {"one_to_one",
+          "customised products from CRM profiles; direct two-way contacts with known customers "
+          "who did not opt out; aims at share of customer",
+          params, make};
+}
+
+}  // namespace msim

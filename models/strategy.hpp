@@ -1,0 +1,101 @@
+#pragma once
+/// The strategy extension point: once per step, each firm's strategy reads a MarketView and
+/// writes a FirmPlan. Strategies run sequentially, outside the consumer kernel.
+#include <Eigen/Core>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+
+namespace msim {
+
+class Config;
+class YamlWriter;
+
+/// One product a firm offers in one category.
+struct Product {
+  int category = 0;
+  Eigen::VectorXd position;  ///< [D] location in preference space
+  double quality = 1.0;      ///< q_jc
+  double markup = 0.3;       ///< cost-plus markup; price = unit cost * (1 + markup)
+  double fixed_price = 0.0;  ///< > 0 overrides the markup
+};
+
+/// Loyalty and referral programs; the relationship-marketing feature fills these in.
+struct Programs {};
+
+/// What a firm does this step. Money is per step.
+struct FirmPlan {
+  std::vector<Product> products;     ///< variants; consumers are offered the nearest one
+  double mass_spend = 0.0;           ///< money on mass media
+  std::vector<double> targeted_spend;  ///< [S] money on media aimed at each segment
+  double targeting_precision = 0.8;  ///< share of targeted impressions that land on the segment
+  double direct_spend = 0.0;         ///< money on CRM contacts
+  double cost_per_contact = 0.5;     ///< money per direct contact
+  bool customized = false;           ///< one-to-one: products customised from the CRM profile
+  double custom_sigma0 = 1.0;        ///< fit error sd with an empty profile
+  double custom_premium = 0.0;       ///< unit-cost premium of customisation (before scope)
+  double fixed_cost = 0.0;           ///< money this step, on top of the firm's own fixed cost
+  Programs programs;
+};
+
+/// What a strategy may read: the scenario, its own firm, and last step's aggregates.
+struct MarketView {
+  const Scenario& scenario;
+  std::int64_t step = 0;
+  int firm = 0;
+  double budget = 0.0;                          ///< marketing money available this step
+  std::vector<double> segment_consumers;        ///< [S]
+  std::vector<std::vector<double>> segment_centres;  ///< [S][D] positions the firm acts on
+  Eigen::VectorXd population_mean;              ///< [D]
+  // Last step (zeros at step 0):
+  std::vector<double> market_share;             ///< [F] unit share over all categories
+  std::vector<std::vector<double>> awareness;   ///< [S][F] share of the segment aware
+  std::vector<std::vector<double>> unit_cost;   ///< [C][F]
+  std::vector<std::vector<double>> price;       ///< [C][F]; 0 when not sold
+  double crm_profiles = 0.0;                    ///< consumers with a profile at this firm
+
+  const Firm& self() const { return scenario.firms[static_cast<std::size_t>(firm)]; }
+};
+
+/// Documentation of one strategy parameter, for `marketsim strategies` and the scenario README.
+struct ParamDoc {
+  std::string key, type, default_value, unit, meaning;
+};
+
+/// A marketing strategy. Parameters are read from the firm's YAML entry at load time.
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  /// A fresh copy with the same parameters (strategies may keep state during a run).
+  virtual std::unique_ptr<Strategy> clone() const = 0;
+  /// Writes this step's plan. The plan comes in default-initialised, with targeted_spend sized.
+  virtual void plan(const MarketView& view, FirmPlan& plan) = 0;
+  /// Writes the resolved parameters (keys beside `strategy:` in the firm entry).
+  virtual void write_params(YamlWriter& out) const = 0;
+  /// Whether the firm keeps CRM profiles (memory is reserved only for such firms).
+  virtual bool uses_crm() const { return false; }
+};
+
+/// Where a strategy's parameters come from: its firm node, with the scenario resolved so far.
+struct StrategyContext {
+  const Config& node;
+  const Scenario& scenario;
+  const Firm& firm;
+};
+
+struct StrategyInfo {
+  std::string name;
+  std::string summary;
+  std::vector<ParamDoc> params;
+  std::unique_ptr<Strategy> (*make)(const StrategyContext& ctx);
+};
+
+/// Every registered strategy, in registry order (filled in strategies/registry.cpp).
+const std::vector<StrategyInfo>& strategy_registry();
+/// The named strategy's info. @throws InputError listing the registered names.
+const StrategyInfo& find_strategy(const std::string& name);
+
+}  // namespace msim

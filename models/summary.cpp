@@ -1,0 +1,104 @@
+#include "models/summary.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <variant>
+
+#include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
+
+namespace msim {
+namespace {
+
+std::int64_t int_attr(const Hdf5Reader& r, const std::string& name) {
+  const AttrValue v = r.attribute(name);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (const auto* d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+  return 0;
+}
+
+/// The last row of a [T, F] series.
+std::vector<double> last_row(const Hdf5Reader& r, const std::string& path, std::size_t firms) {
+  const Table t = r.table(path);
+  if (t.shape.size() != 2 || t.shape[1] != firms)
+    throw InputError(fmt::format("{} has an unexpected shape", path));
+  if (t.shape[0] == 0) return std::vector<double>(firms, 0.0);
+  return {t.values.end() - static_cast<std::ptrdiff_t>(firms), t.values.end()};
+}
+
+std::string percent(double x) { return fmt::format("{:.1f}%", 100.0 * x); }
+
+std::string money(double x) {
+  const double a = std::abs(x);
+  if (a >= 1e9) return fmt::format("{:.2f}B", x / 1e9);
+  if (a >= 1e6) return fmt::format("{:.2f}M", x / 1e6);
+  if (a >= 1e3) return fmt::format("{:.1f}k", x / 1e3);
+  return fmt::format("{:.0f}", x);
+}
+
+}  // namespace
+
+Summary summarize_file(const std::string& path) {
+  const Hdf5Reader r(path);
+  if (!r.exists("/market/market_share") || !r.exists("/firms/name"))
+    throw InputError(fmt::format("'{}' is not a marketsim run (no /market/market_share)", path));
+  Summary s;
+  const AttrValue name = r.attribute("scenario_name");
+  if (const auto* n = std::get_if<std::string>(&name)) s.scenario = *n;
+  s.consumers = int_attr(r, "consumers");
+  s.steps = int_attr(r, "steps");
+  s.steps_per_year = int_attr(r, "steps_per_year");
+  s.complete = int_attr(r, "complete") == 1;
+  const AttrValue wall = r.attribute("wall_seconds");
+  if (const auto* w = std::get_if<double>(&wall)) s.wall_seconds = *w;
+  s.steps_done = static_cast<std::int64_t>(r.table("/step").values.size());
+  const auto firms = r.strings("/firms/name");
+  const auto strategies = r.strings("/firms/strategy");
+  const std::size_t F = firms.size();
+  const auto share = last_row(r, "/market/market_share", F);
+  const auto cshare = last_row(r, "/market/customer_share", F);
+  const auto pen = last_row(r, "/market/penetration", F);
+  const auto aware = last_row(r, "/market/awareness", F);
+  const auto profit = last_row(r, "/market/cumulative_profit", F);
+  const auto roi = last_row(r, "/market/roi", F);
+  for (std::size_t j = 0; j < F; ++j)
+    s.rows.push_back({firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j], roi[j]});
+  return s;
+}
+
+std::string format_summary(const Summary& s) {
+  std::string out = fmt::format(
+      "{}: {} consumers, {} of {} steps ({:.1f} years){}\n\n", s.scenario, s.consumers,
+      s.steps_done, s.steps,
+      s.steps_per_year > 0 ? static_cast<double>(s.steps_done) / static_cast<double>(s.steps_per_year) : 0.0,
+      s.complete ? "" : "  [INCOMPLETE RUN]");
+  out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>7}\n", "firm", "strategy",
+                     "market", "customer", "penetration", "awareness", "profit", "ROI");
+  out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>7}\n", "", "", "share",
+                     "share", "", "", "(cumul.)", "");
+  for (const auto& r : s.rows)
+    out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>7.2f}\n", r.firm,
+                       r.strategy, percent(r.market_share), percent(r.customer_share),
+                       percent(r.penetration), percent(r.awareness), money(r.profit), r.roi);
+  if (!s.rows.empty()) {
+    const auto by = [&](auto key) {
+      return *std::max_element(s.rows.begin(), s.rows.end(),
+                               [&](const auto& a, const auto& b) { return key(a) < key(b); });
+    };
+    const auto& ms = by([](const SummaryRow& r) { return r.market_share; });
+    const auto& cs = by([](const SummaryRow& r) { return r.customer_share; });
+    const auto& pr = by([](const SummaryRow& r) { return r.profit; });
+    out += fmt::format(
+        "\nIn the last step, {} ({}) sold the most units: {} of the market. Among their own "
+        "buyers, {} ({}) won the largest share of category purchases: {}.\n"
+        "Over the run, {} ({}) earned the most: {}.\n"
+        "Market share is the last step's unit share; customer share and penetration count every "
+        "purchase since the start.\n",
+        ms.firm, ms.strategy, percent(ms.market_share), cs.firm, cs.strategy,
+        percent(cs.customer_share), pr.firm, pr.strategy, money(pr.profit));
+  }
+  return out;
+}
+
+}  // namespace msim

@@ -1,0 +1,507 @@
+/// Config: a read-only, location-aware view of a YAML scenario.
+///
+/// The document is parsed once (--set overrides edit the parsed tree in place), then every
+/// Config shares one State: the file name, the keys each map was asked for (so finish() can
+/// reject and correct the rest), and which key paths were replaced by an override (so messages
+/// about them point at the command line instead of the file).
+#include "sim/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "sim/error.hpp"
+
+namespace msim {
+
+namespace {
+
+/// The (key, value) entry at `key` of a map, or nullopt. Never inserts, unlike non-const
+/// operator[]; the value shares the tree, so assigning to it replaces the value in the map.
+std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& map,
+                                                            const std::string& key) {
+  if (!map.IsMap()) return std::nullopt;
+  for (const auto& kv : map) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return std::pair(kv.first, kv.second);
+  }
+  return std::nullopt;
+}
+
+/// A list item's path segment: its `name` when it is a map with one, else its index.
+std::string item_segment(const YAML::Node& item, std::size_t index) {
+  auto name = find_entry(item, "name");
+  return name && name->second.IsScalar() ? name->second.Scalar() : std::to_string(index);
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string join_path(const std::string& parent, const std::string& segment) {
+  return parent.empty() ? segment : parent + "." + segment;
+}
+
+std::string join(const std::vector<std::string>& words, const std::string& quote) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + quote + w + quote;
+  return out;
+}
+
+/// The node in flow style, scalars unquoted: "[1, 2]", "{a: 1}".
+std::string flow(const YAML::Node& node) {
+  if (node.IsScalar()) return node.Scalar();
+  std::vector<std::string> parts;
+  for (const auto& item : node) {
+    parts.push_back(node.IsMap() ? flow(item.first) + ": " + flow(item.second) : flow(item));
+  }
+  return node.IsMap()        ? "{" + join(parts, "") + "}"
+         : node.IsSequence() ? "[" + join(parts, "") + "]"
+                             : "~";
+}
+
+std::string shorten(const std::string& text, std::size_t max, const std::string& close) {
+  return text.size() <= max ? text : text.substr(0, max - 3 - close.size()) + "..." + close;
+}
+
+/// Parses a YAML number ("12", "-3.5", "1e6", "+2", ".inf", ".nan"); nullopt if not one.
+std::optional<double> parse_double(std::string text) {
+  if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.erase(0, 1);
+  const std::string special = lower(text);
+  if (special == ".inf") return std::numeric_limits<double>::infinity();
+  if (special == "-.inf") return -std::numeric_limits<double>::infinity();
+  if (special == ".nan") return std::numeric_limits<double>::quiet_NaN();
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+std::string describe_range(const Range& r, const std::string& noun) {
+  const bool has_lo = std::isfinite(r.lo);
+  const bool has_hi = std::isfinite(r.hi);
+  if (has_lo && has_hi) {
+    return fmt::format("{} in {}{}, {}{}", noun, r.lo_open ? '(' : '[', r.lo, r.hi,
+                       r.hi_open ? ')' : ']');
+  }
+  if (has_lo) return fmt::format("{} {} {}", noun, r.lo_open ? ">" : ">=", r.lo);
+  if (has_hi) return fmt::format("{} {} {}", noun, r.hi_open ? "<" : "<=", r.hi);
+  return noun;
+}
+
+InputError bad_override(const std::string& assignment, const std::string& problem) {
+  return InputError(fmt::format("--set '{}': {}", assignment, problem));
+}
+
+}  // namespace
+
+struct Config::State {
+  std::string file;
+  std::map<std::string, std::set<std::string>> known;  ///< node path -> keys asked for
+  std::map<std::string, std::string> overridden;       ///< key path -> the --set text
+  std::map<std::string, Mark> fallback_marks;          ///< for null and unmarked nodes
+
+  /// The --set assignment that produced `path` or one of its ancestors, if any.
+  const std::string* override_of(const std::string& path) const {
+    for (std::string p = path;; p.resize(p.rfind('.'))) {
+      if (auto it = overridden.find(p); it != overridden.end()) return &it->second;
+      if (p.find('.') == std::string::npos) return nullptr;
+    }
+  }
+
+  std::string where(const std::string& path, const Mark& m) const {
+    if (const std::string* assignment = override_of(path)) {
+      return fmt::format("--set '{}': key '{}'", *assignment, path);
+    }
+    const std::string what = path.empty() ? "top level" : fmt::format("key '{}'", path);
+    return fmt::format("{}:{}:{}: {}", m.file, m.line, m.column, what);
+  }
+
+  Mark to_mark(const YAML::Mark& m) const { return {file, m.line + 1, m.column + 1}; }
+
+  /// Wraps `node`, a child of `parent`. A null node's own mark points past it (to the next
+  /// token), so null and unmarked nodes report `fallback` instead: their key, or their parent.
+  static Config wrap(const Config& parent, const YAML::Node& node, const std::string& segment,
+                     const Mark& fallback) {
+    std::string path = join_path(parent.path_, segment);
+    if (node.IsNull() || node.Mark().is_null()) parent.state_->fallback_marks[path] = fallback;
+    return Config(parent.state_, std::make_shared<const YAML::Node>(node), std::move(path));
+  }
+
+  /// Marks `key` as known and returns the child at it (even a null one), or nullopt.
+  static std::optional<Config> lookup(const Config& self, const std::string& key) {
+    self.state_->known[self.path_].insert(key);
+    if (!self.is_map() && !self.is_null())
+      self.fail_expected(fmt::format("a map with key '{}'", key));
+    auto entry = find_entry(*self.node_, key);
+    if (!entry) return std::nullopt;
+    return wrap(self, entry->second, key, self.state_->to_mark(entry->first.Mark()));
+  }
+};
+
+// --- Range --------------------------------------------------------------------------------
+
+std::string Range::describe() const {
+  return describe_range(*this, "a number");
+}
+
+bool Range::contains(double v) const {
+  return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+}
+
+// --- Loading ------------------------------------------------------------------------------
+
+namespace {
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const auto end = text.find(sep, start);
+    parts.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) return parts;
+    start = end + 1;
+  }
+}
+
+/// The index of the item of `list` named `segment`, else at index `segment`. @throws InputError
+/// naming the items.
+std::size_t find_item(const YAML::Node& list, const std::string& segment,
+                      const std::string& assignment, const std::string& path) {
+  std::vector<std::string> named;  // names of the items that have one
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const std::string name = item_segment(list[k], k);
+    if (name == segment) return k;
+    if (name != std::to_string(k)) named.push_back(name);
+  }
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    if (std::to_string(k) == segment) return k;
+  }
+  const std::string guess = did_you_mean(segment, named);
+  const std::string hint = !guess.empty()  ? fmt::format("did you mean '{}'?", guess)
+                           : named.empty() ? fmt::format("it has {} items", list.size())
+                                           : "items: " + join(named, "");
+  throw bad_override(assignment,
+                     fmt::format("no item named '{}' in '{}' ({})", segment, path, hint));
+}
+
+/// Applies one "key.path=value" assignment to `root`; returns the canonical key path it set.
+std::string apply_override(YAML::Node root, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  const auto segments = split(assignment.substr(0, eq), '.');
+  const bool empty_segment =
+      std::any_of(segments.begin(), segments.end(), [](const auto& s) { return s.empty(); });
+  if (eq == std::string::npos || empty_segment) {
+    throw bad_override(assignment, "expected key.path=value");
+  }
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::ParserException& e) {
+    throw bad_override(assignment, "cannot parse the value: " + e.msg);
+  }
+
+  // Assigning to a YAML::Node replaces the value it shares with the tree; reset() re-points it.
+  YAML::Node node = root;
+  std::string path;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::string& seg = segments[i];
+    const bool last = i + 1 == segments.size();
+    if (node.IsSequence()) {
+      const std::size_t k = find_item(node, seg, assignment, path);
+      YAML::Node item = node[k];
+      path = join_path(path, item_segment(item, k));
+      if (last) item = value;
+      node.reset(item);
+    } else if (node.IsMap() || node.IsNull()) {
+      path = join_path(path, seg);
+      auto entry = find_entry(node, seg);
+      if (!entry) {
+        node[seg] = last ? value : YAML::Node(YAML::NodeType::Map);
+        entry = find_entry(node, seg);
+      } else if (last) {
+        entry->second = value;
+      }
+      node.reset(entry->second);
+    } else {
+      throw bad_override(assignment, fmt::format("'{}' is a single value, not a map or a list",
+                                                 path.empty() ? "top level" : path));
+    }
+  }
+  return path;
+}
+
+}  // namespace
+
+Config Config::load_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(path)) {
+    const std::string reason = in ? "it is a directory" : std::strerror(errno);
+    throw InputError(fmt::format("cannot read scenario file '{}': {}", path, reason));
+  }
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return load_string(text, path, overrides);
+}
+
+Config Config::load_string(const std::string& text, const std::string& name,
+                           const std::vector<std::string>& overrides) {
+  auto state = std::make_shared<State>();
+  state->file = name;
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", name, e.mark.line + 1,
+                                 e.mark.column + 1, e.msg));
+  }
+  if (root.IsNull()) throw InputError(fmt::format("{}: the file is empty", name));
+  // Overrides edit the freshly parsed tree in place: YAML::Clone would drop every mark.
+  for (const auto& assignment : overrides) {
+    const std::string path = apply_override(root, assignment);
+    // A later override replaces whatever earlier ones set at or beneath its path.
+    std::erase_if(state->overridden, [&](const auto& kv) {
+      return kv.first == path || kv.first.rfind(path + ".", 0) == 0;
+    });
+    state->overridden[path] = assignment;
+  }
+  return Config(state, std::make_shared<const YAML::Node>(root), "");
+}
+
+Config::Config(std::shared_ptr<State> state, std::shared_ptr<const YAML::Node> node,
+               std::string path)
+    : state_(std::move(state)), node_(std::move(node)), path_(std::move(path)) {}
+
+// --- Navigation ---------------------------------------------------------------------------
+
+const std::string& Config::path() const {
+  return path_;
+}
+
+Mark Config::mark() const {
+  if (state_->override_of(path_)) return {"<--set>", 0, 0};
+  if (is_null() || node_->Mark().is_null()) {
+    auto it = state_->fallback_marks.find(path_);
+    if (it != state_->fallback_marks.end()) return it->second;
+  }
+  return state_->to_mark(node_->Mark());
+}
+
+std::string Config::where() const {
+  return state_->where(path_, mark());
+}
+
+bool Config::is_map() const {
+  return node_->IsMap();
+}
+bool Config::is_sequence() const {
+  return node_->IsSequence();
+}
+bool Config::is_scalar() const {
+  return node_->IsScalar();
+}
+bool Config::is_null() const {
+  return node_->IsNull();
+}
+
+bool Config::has(const std::string& key) const {
+  return find(key).has_value();
+}
+
+std::vector<std::string> Config::keys() const {
+  if (is_null()) return {};
+  if (!is_map()) fail_expected("a map");
+  std::vector<std::string> out;
+  for (const auto& kv : *node_) out.push_back(kv.first.Scalar());
+  return out;
+}
+
+Config Config::child(const std::string& key) const {
+  auto c = State::lookup(*this, key);
+  if (c) return *c;
+  std::string message = fmt::format("missing required key '{}'", key);
+  std::vector<std::string> unread;
+  for (const auto& k : keys()) {
+    if (!state_->known[path_].count(k)) unread.push_back(k);
+  }
+  const std::string guess = did_you_mean(key, unread);
+  if (!guess.empty()) message += fmt::format(" (found '{}'; did you mean '{}'?)", guess, key);
+  fail(message);
+}
+
+std::optional<Config> Config::find(const std::string& key) const {
+  auto c = State::lookup(*this, key);
+  if (c && c->is_null()) return std::nullopt;
+  return c;
+}
+
+std::vector<Config> Config::items() const {
+  if (!is_sequence()) fail_expected("a list");
+  std::vector<Config> out;
+  for (std::size_t i = 0; i < node_->size(); ++i) {
+    const YAML::Node item = (*node_)[i];
+    out.push_back(State::wrap(*this, item, item_segment(item, i), mark()));
+  }
+  return out;
+}
+
+// --- Scalars ------------------------------------------------------------------------------
+
+double Config::as_double(const Range& r) const {
+  const auto v = is_scalar() ? parse_double(node_->Scalar()) : std::nullopt;
+  if (!v) fail_expected(r.describe());
+  if (!std::isfinite(*v)) fail_expected("a finite number");
+  if (!r.contains(*v)) fail_expected(r.describe());
+  return *v;
+}
+
+std::int64_t Config::as_int(const Range& r) const {
+  const std::string expected = describe_range(r, "an integer");
+  if (!is_scalar()) fail_expected(expected);
+  std::string text = node_->Scalar();
+  if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.erase(0, 1);
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    // Also accept integral floats such as 1e6 or 3.0.
+    const auto d = parse_double(text);
+    constexpr double two_to_63 = 9223372036854775808.0;
+    if (!d || std::trunc(*d) != *d || *d < -two_to_63 || *d >= two_to_63) {
+      fail_expected(expected);
+    }
+    v = static_cast<std::int64_t>(*d);
+  }
+  if (!r.contains(static_cast<double>(v))) fail_expected(expected);
+  return v;
+}
+
+bool Config::as_bool() const {
+  bool v = false;
+  if (!is_scalar() || !YAML::convert<bool>::decode(*node_, v)) fail_expected("true or false");
+  return v;
+}
+
+std::string Config::as_string() const {
+  if (!is_scalar()) fail_expected("a string");
+  return node_->Scalar();
+}
+
+std::vector<double> Config::as_doubles(const Range& r) const {
+  if (!is_sequence()) fail_expected("a list of numbers");
+  std::vector<double> out;
+  for (const auto& item : items()) out.push_back(item.as_double(r));
+  return out;
+}
+
+std::vector<std::string> Config::as_strings() const {
+  if (!is_sequence()) fail_expected("a list of strings");
+  std::vector<std::string> out;
+  for (const auto& item : items()) out.push_back(item.as_string());
+  return out;
+}
+
+std::string Config::as_choice(const std::vector<std::string>& choices) const {
+  const std::string expected = "one of " + join(choices, "'");
+  if (!is_scalar()) fail_expected(expected);
+  const std::string v = node_->Scalar();
+  if (std::find(choices.begin(), choices.end(), v) != choices.end()) return v;
+  const std::string guess = did_you_mean(v, choices);
+  fail_expected(guess.empty() ? expected : fmt::format("{} (did you mean '{}'?)", expected, guess));
+}
+
+// --- Keyed getters ------------------------------------------------------------------------
+
+double Config::get_double(const std::string& key, double fallback, const Range& r) const {
+  auto c = find(key);
+  return c ? c->as_double(r) : fallback;
+}
+double Config::get_double(const std::string& key, const Range& r) const {
+  return child(key).as_double(r);
+}
+std::int64_t Config::get_int(const std::string& key, std::int64_t fallback, const Range& r) const {
+  auto c = find(key);
+  return c ? c->as_int(r) : fallback;
+}
+std::int64_t Config::get_int(const std::string& key, const Range& r) const {
+  return child(key).as_int(r);
+}
+bool Config::get_bool(const std::string& key, bool fallback) const {
+  auto c = find(key);
+  return c ? c->as_bool() : fallback;
+}
+std::string Config::get_string(const std::string& key, const std::string& fallback) const {
+  auto c = find(key);
+  return c ? c->as_string() : fallback;
+}
+std::string Config::get_string(const std::string& key) const {
+  return child(key).as_string();
+}
+
+// --- Errors -------------------------------------------------------------------------------
+
+void Config::finish() const {
+  if (!is_map()) return;
+  const std::set<std::string>& known = state_->known[path_];
+  for (const auto& kv : *node_) {
+    const std::string key = kv.first.Scalar();
+    if (known.count(key)) continue;
+    const std::vector<std::string> candidates(known.begin(), known.end());  // sorted
+    const std::string guess = did_you_mean(key, candidates);
+    const std::string hint = guess.empty() ? "known keys: " + join(candidates, "")
+                                           : fmt::format("did you mean '{}'?", guess);
+    const std::string path = join_path(path_, key);
+    throw InputError(fmt::format("{}: unknown key '{}' ({})",
+                                 state_->where(path, state_->to_mark(kv.first.Mark())), key, hint));
+  }
+}
+
+void Config::fail_expected(const std::string& expected) const {
+  fail(fmt::format("got {}, expected {}", show(), expected));
+}
+
+void Config::fail(const std::string& message) const {
+  throw InputError(fmt::format("{}: {}", where(), message));
+}
+
+std::string Config::show() const {
+  if (is_null()) return "nothing";
+  if (is_scalar()) return "\"" + shorten(node_->Scalar(), 38, "") + "\"";
+  if (is_map()) return "{...}";
+  return shorten(flow(*node_), 40, "]");
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string a = lower(word);
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  std::string best;
+  for (const auto& candidate : candidates) {
+    // Levenshtein distance with two rows.
+    const std::string b = lower(candidate);
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      cur[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      }
+      std::swap(prev, cur);
+    }
+    if (prev[b.size()] < best_distance) {
+      best_distance = prev[b.size()];
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+}  // namespace msim

@@ -1,0 +1,124 @@
+#pragma once
+/// A read-only view of a YAML document that remembers where every value came from.
+///
+/// Every node knows its file, line, column and key path ("firms.Acme.budget_per_year": list
+/// items are named by their `name` key, or by index when they have none). Getters are typed and
+/// range-checked; every error is an InputError whose message reads
+///   FILE:LINE:COLUMN: key 'PATH': got VALUE, expected WHAT
+/// Nodes record which keys were read; finish() then rejects any key that was never read, with a
+/// "did you mean" suggestion drawn from the keys that were asked for.
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace YAML {
+class Node;
+}
+
+namespace msim {
+
+/// Where a node sits in its source: 1-based line and column; file is "<--set>" for overrides.
+struct Mark {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+/// A closed or open interval that a number must lie in.
+struct Range {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool lo_open = false;
+  bool hi_open = false;
+  /// Human text, e.g. "a number in [0, 1]" or "a number > 0".
+  std::string describe() const;
+  bool contains(double v) const;
+};
+
+namespace range {
+inline Range any() { return {}; }
+inline Range non_negative() { return {0.0, std::numeric_limits<double>::infinity(), false, false}; }
+inline Range positive() { return {0.0, std::numeric_limits<double>::infinity(), true, false}; }
+inline Range unit() { return {0.0, 1.0, false, false}; }
+inline Range closed(double lo, double hi) { return {lo, hi, false, false}; }
+}  // namespace range
+
+class Config {
+ public:
+  /// Parses a YAML file. @throws InputError on a missing file or a YAML syntax error.
+  static Config load_file(const std::string& path, const std::vector<std::string>& overrides = {});
+  /// Parses YAML text; `name` stands in for the file name in messages.
+  /// `overrides` are "key.path=value" assignments applied before anything is read
+  /// (list items addressed by name or index); values are parsed as YAML scalars or flow nodes.
+  /// @throws InputError on a syntax error or a bad override.
+  static Config load_string(const std::string& text, const std::string& name,
+                            const std::vector<std::string>& overrides = {});
+
+  const std::string& path() const;  ///< key path; "" for the root
+  Mark mark() const;                ///< where this node starts
+  std::string where() const;        ///< "FILE:LINE:COLUMN: key 'PATH'"
+
+  bool is_map() const;
+  bool is_sequence() const;
+  bool is_scalar() const;
+  bool is_null() const;
+
+  /// Marks `key` as known and says whether it is present (and not null).
+  bool has(const std::string& key) const;
+  /// Keys of a map, in file order. Does not mark them as read.
+  std::vector<std::string> keys() const;
+  /// The child at `key`. @throws InputError "missing required key" when absent.
+  Config child(const std::string& key) const;
+  /// The child at `key`, or nullopt when absent; marks `key` as known either way.
+  std::optional<Config> find(const std::string& key) const;
+  /// Items of a sequence. @throws InputError when this is not a sequence.
+  std::vector<Config> items() const;
+
+  // Scalars of this node. @throws InputError on a wrong type or out-of-range value.
+  double as_double(const Range& r = {}) const;
+  std::int64_t as_int(const Range& r = {}) const;  ///< rejects 2.5 and non-numbers
+  bool as_bool() const;
+  std::string as_string() const;
+  std::vector<double> as_doubles(const Range& r = {}) const;  ///< a sequence of numbers
+  std::vector<std::string> as_strings() const;                ///< a sequence of strings
+  /// A string that must be one of `choices`. @throws InputError listing them (with did-you-mean).
+  std::string as_choice(const std::vector<std::string>& choices) const;
+
+  // Keyed getters: the value at `key`, or `fallback` when absent. Both mark `key` as known.
+  double get_double(const std::string& key, double fallback, const Range& r = {}) const;
+  double get_double(const std::string& key, const Range& r = {}) const;  ///< required
+  std::int64_t get_int(const std::string& key, std::int64_t fallback, const Range& r = {}) const;
+  std::int64_t get_int(const std::string& key, const Range& r = {}) const;  ///< required
+  bool get_bool(const std::string& key, bool fallback) const;
+  std::string get_string(const std::string& key, const std::string& fallback) const;
+  std::string get_string(const std::string& key) const;  ///< required
+
+  /// Throws for the first key of this map that nothing asked for, suggesting the nearest known
+  /// key. Call it after reading a map. @throws InputError "unknown key 'X' (did you mean 'Y'?)"
+  void finish() const;
+
+  /// Throws an InputError about this node: "<where()>: got <value>, expected <expected>".
+  [[noreturn]] void fail_expected(const std::string& expected) const;
+  /// Throws an InputError about this node with a free-form message after where().
+  [[noreturn]] void fail(const std::string& message) const;
+
+  /// The value as it appears in the file, shortened for messages ("-3", "[1, 2]", "{...}").
+  std::string show() const;
+
+  struct State;  // shared between all nodes of one document
+
+ private:
+  Config(std::shared_ptr<State> state, std::shared_ptr<const YAML::Node> node, std::string path);
+  std::shared_ptr<State> state_;
+  std::shared_ptr<const YAML::Node> node_;
+  std::string path_;
+};
+
+/// The nearest candidate to `word` by edit distance, or "" when none is close
+/// (distance above max(2, word.size() / 3)).
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace msim

@@ -1,0 +1,593 @@
+#include "sim/hdf5_file.hpp"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "sim/error.hpp"
+
+namespace msim {
+
+static_assert(std::is_same_v<hid_t, std::int64_t>, "Hdf5Reader stores hid_t as std::int64_t");
+
+namespace {
+
+/// Rows of a series chunk hold about this many values (8 KiB). Every record() flushes, and a
+/// flush rewrites each dirty chunk whole, so small chunks keep the per-step cost low.
+constexpr hsize_t kChunkValues = 1024;
+constexpr hsize_t kMaxRowsPerChunk = 1024;
+
+/// Owns an HDF5 identifier and closes it with the matching H5?close.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer close) : id_(id), close_(close) {}
+  Handle(Handle&& other) noexcept
+      : id_(std::exchange(other.id_, H5I_INVALID_HID)), close_(other.close_) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+      close_ = other.close_;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+
+  hid_t get() const { return id_; }
+  /// Closes now; returns the closer's result (0 when there was nothing to close).
+  herr_t reset() noexcept {
+    herr_t result = 0;
+    if (id_ >= 0 && close_ != nullptr) result = close_(id_);
+    id_ = H5I_INVALID_HID;
+    return result;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer close_ = nullptr;
+};
+
+void silence_hdf5() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+/// The most specific message on the HDF5 error stack, or "".
+std::string hdf5_detail() {
+  std::string detail;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
+        if (error->desc != nullptr && *error->desc != '\0')
+          *static_cast<std::string*>(data) = error->desc;
+        return 0;
+      },
+      &detail);
+  // File-driver messages carry the OS error: "... error message = 'No such file or directory' ..."
+  const std::string marker = "error message = '";
+  if (const auto at = detail.find(marker); at != std::string::npos) {
+    const auto start = at + marker.size();
+    detail = detail.substr(start, detail.find('\'', start) - start);
+  }
+  return detail;
+}
+
+/// Throws std::runtime_error("HDF5 error: cannot WHAT in 'FILE' (detail)") when rc < 0.
+template <typename T>
+T check(T rc, std::string_view what, const std::string& file) {
+  if (rc < 0) {
+    const std::string detail = hdf5_detail();
+    throw std::runtime_error(fmt::format("HDF5 error: cannot {} in '{}'{}", what, file,
+                                         detail.empty() ? "" : " (" + detail + ")"));
+  }
+  return rc;
+}
+
+Handle string_type(H5T_cset_t cset = H5T_CSET_UTF8) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  if (type.get() < 0 || H5Tset_size(type.get(), H5T_VARIABLE) < 0 ||
+      H5Tset_cset(type.get(), cset) < 0)
+    throw std::runtime_error("HDF5 error: cannot create a string type");
+  return type;
+}
+
+Handle scalar_space() {
+  return Handle(H5Screate(H5S_SCALAR), H5Sclose);
+}
+
+/// Writes a scalar attribute, replacing any attribute of the same name.
+void write_attribute(hid_t object, const std::string& object_name, const std::string& name,
+                     const AttrValue& value, const std::string& file) {
+  const std::string what = fmt::format("write attribute '{}' of '{}'", name, object_name);
+  if (check(H5Aexists(object, name.c_str()), what, file) > 0)
+    check(H5Adelete(object, name.c_str()), what, file);
+  Handle space = scalar_space();
+  Handle text_type;
+  hid_t type = H5T_NATIVE_INT64;
+  const void* data = nullptr;
+  const char* chars = nullptr;
+  if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    data = i;
+  } else if (const auto* d = std::get_if<double>(&value)) {
+    type = H5T_NATIVE_DOUBLE;
+    data = d;
+  } else {
+    text_type = string_type();
+    type = text_type.get();
+    chars = std::get<std::string>(value).c_str();
+    data = &chars;
+  }
+  Handle attr(check(H5Acreate2(object, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    what, file),
+              H5Aclose);
+  check(H5Awrite(attr.get(), type, data), what, file);
+}
+
+void describe(hid_t dataset, const std::string& path, const std::string& units,
+              const std::string& description, const std::string& file) {
+  write_attribute(dataset, path, "units", units, file);
+  write_attribute(dataset, path, "description", description, file);
+}
+
+/// Creates a string dataset (scalar when `scalar`, else 1-D) and returns it open.
+Handle write_strings(hid_t file_id, hid_t lcpl, const std::string& path,
+                     const std::vector<std::string>& values, bool scalar, const std::string& file) {
+  const std::string what = fmt::format("write dataset '{}'", path);
+  const hsize_t size = values.size();
+  Handle space = scalar ? scalar_space() : Handle(H5Screate_simple(1, &size, nullptr), H5Sclose);
+  check(space.get(), what, file);
+  Handle type = string_type();
+  Handle dataset(check(H5Dcreate2(file_id, path.c_str(), type.get(), space.get(), lcpl, H5P_DEFAULT,
+                                  H5P_DEFAULT),
+                       what, file),
+                 H5Dclose);
+  std::vector<const char*> chars;
+  for (const auto& v : values) chars.push_back(v.c_str());
+  if (!chars.empty())
+    check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, chars.data()), what,
+          file);
+  return dataset;
+}
+
+/// An extendible dataset that grows by one row per record().
+struct Column {
+  std::string path;
+  Handle dataset;
+  Handle memory_space;             // one row: [1, d1, d2, ...]
+  std::vector<hsize_t> extent;     // current shape
+  std::vector<hsize_t> row_shape;  // [1, d1, d2, ...]
+  std::size_t row_size = 1;
+};
+
+Column create_column(hid_t file_id, hid_t lcpl, const std::string& path, hid_t file_type,
+                     const std::vector<hsize_t>& row_dims, const std::string& file) {
+  const std::string what = fmt::format("create dataset '{}'", path);
+  Column column;
+  column.path = path;
+  column.row_shape = {1};
+  column.row_shape.insert(column.row_shape.end(), row_dims.begin(), row_dims.end());
+  column.extent = column.row_shape;
+  column.extent[0] = 0;
+  std::vector<hsize_t> max_dims{H5S_UNLIMITED};
+  std::vector<hsize_t> chunk{1};
+  for (hsize_t d : row_dims) {
+    column.row_size *= static_cast<std::size_t>(d);
+    max_dims.push_back(d == 0 ? H5S_UNLIMITED : d);  // a chunk may not exceed a fixed size
+    chunk.push_back(std::max<hsize_t>(d, 1));
+  }
+  chunk[0] = std::clamp<hsize_t>(kChunkValues / std::max<hsize_t>(column.row_size, 1), 1,
+                                 kMaxRowsPerChunk);
+  const int rank = static_cast<int>(column.extent.size());
+  Handle space(check(H5Screate_simple(rank, column.extent.data(), max_dims.data()), what, file),
+               H5Sclose);
+  Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), what, file), H5Pclose);
+  check(H5Pset_chunk(dcpl.get(), rank, chunk.data()), what, file);
+  column.dataset = Handle(check(H5Dcreate2(file_id, path.c_str(), file_type, space.get(), lcpl,
+                                           dcpl.get(), H5P_DEFAULT),
+                                what, file),
+                          H5Dclose);
+  column.memory_space =
+      Handle(check(H5Screate_simple(rank, column.row_shape.data(), nullptr), what, file), H5Sclose);
+  return column;
+}
+
+/// Appends one row (row_size values of `memory_type`) to `column`.
+void append_row(Column& column, hid_t memory_type, const void* data, const std::string& file) {
+  const std::string what = fmt::format("append to dataset '{}'", column.path);
+  std::vector<hsize_t> start(column.extent.size(), 0);
+  start[0] = column.extent[0];
+  ++column.extent[0];
+  check(H5Dset_extent(column.dataset.get(), column.extent.data()), what, file);
+  Handle space(check(H5Dget_space(column.dataset.get()), what, file), H5Sclose);
+  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr,
+                            column.row_shape.data(), nullptr),
+        what, file);
+  check(H5Dwrite(column.dataset.get(), memory_type, column.memory_space.get(), space.get(),
+                 H5P_DEFAULT, data),
+        what, file);
+}
+
+class Hdf5Recorder final : public Recorder {
+ public:
+  explicit Hdf5Recorder(std::string final_path)
+      : final_path_(std::move(final_path)), path_(partial_path(final_path_)) {}
+  ~Hdf5Recorder() override { close(); }
+  Hdf5Recorder(const Hdf5Recorder&) = delete;
+  Hdf5Recorder& operator=(const Hdf5Recorder&) = delete;
+
+  void begin(const RecordingLayout& layout) override {
+    if (state_ != State::kNew) throw std::logic_error("Hdf5Recorder::begin called twice");
+    validate(layout);
+    silence_hdf5();
+    state_ = State::kOpen;
+    try {
+      create(layout);
+    } catch (...) {
+      close();
+      throw;
+    }
+  }
+
+  void record(std::int64_t step, const std::vector<std::vector<double>>& rows) override {
+    if (state_ != State::kOpen) throw std::logic_error("Hdf5Recorder::record outside a run");
+    if (rows.size() != series_.size())
+      throw std::invalid_argument(
+          fmt::format("record: {} rows for {} series in '{}'", rows.size(), series_.size(), path_));
+    for (std::size_t k = 0; k < rows.size(); ++k)
+      if (rows[k].size() != series_[k].row_size)
+        throw std::invalid_argument(fmt::format("record: series '{}' needs {} values, got {}",
+                                                series_[k].path, series_[k].row_size,
+                                                rows[k].size()));
+    append_row(step_, H5T_NATIVE_INT64, &step, path_);
+    for (std::size_t k = 0; k < rows.size(); ++k)
+      append_row(series_[k], H5T_NATIVE_DOUBLE, rows[k].data(), path_);
+    check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush the file", path_);
+  }
+
+  void finish(const Attributes& final_attributes, bool complete) override {
+    if (state_ != State::kOpen) throw std::logic_error("Hdf5Recorder::finish outside a run");
+    for (const auto& [name, value] : final_attributes)
+      write_attribute(file_.get(), "/", name, value, path_);
+    write_attribute(file_.get(), "/", "complete", std::int64_t{complete ? 1 : 0}, path_);
+    check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush the file", path_);
+    if (!close()) throw std::runtime_error(fmt::format("HDF5 error: cannot close '{}'", path_));
+    if (complete) std::filesystem::rename(path_, final_path_);
+  }
+
+ private:
+  enum class State { kNew, kOpen, kClosed };
+
+  /// Throws std::invalid_argument for dimension names that do not resolve.
+  static void validate(const RecordingLayout& layout) {
+    std::map<std::string, std::size_t> sizes;
+    for (const auto& dim : layout.dims)
+      if (dim.name == "step" || !sizes.emplace(dim.name, dim.labels.size()).second)
+        throw std::invalid_argument(
+            fmt::format("dimension '{}' is defined twice (or is the reserved 'step')", dim.name));
+    for (const auto& series : layout.series)
+      for (const auto& dim : series.dims)
+        if (!sizes.count(dim))
+          throw std::invalid_argument(
+              fmt::format("series '{}': unknown dimension '{}'", series.path, dim));
+    for (const auto& table : layout.labels) {
+      const auto it = sizes.find(table.dim);
+      if (it == sizes.end())
+        throw std::invalid_argument(
+            fmt::format("labels '{}': unknown dimension '{}'", table.path, table.dim));
+      if (it->second != table.values.size())
+        throw std::invalid_argument(fmt::format("labels '{}': {} values along '{}' of size {}",
+                                                table.path, table.values.size(), table.dim,
+                                                it->second));
+    }
+  }
+
+  void create(const RecordingLayout& layout) {
+    Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create the file", path_), H5Pclose);
+    check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path_);
+    const hid_t file_id = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    if (file_id < 0) {
+      const std::string detail = hdf5_detail();
+      throw std::runtime_error(fmt::format("cannot create HDF5 file '{}'{}", path_,
+                                           detail.empty() ? "" : " (" + detail + ")"));
+    }
+    file_ = Handle(file_id, H5Fclose);
+    for (const auto& [name, value] : layout.attributes)
+      write_attribute(file_id, "/", name, value, path_);
+    write_attribute(file_id, "/", "complete", std::int64_t{0}, path_);
+
+    Handle lcpl(check(H5Pcreate(H5P_LINK_CREATE), "create a property list", path_), H5Pclose);
+    check(H5Pset_create_intermediate_group(lcpl.get(), 1), "create a property list", path_);
+    check(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8), "create a property list", path_);
+
+    for (const auto& blob : layout.texts) {
+      Handle ds = write_strings(file_id, lcpl.get(), blob.path, {blob.text}, true, path_);
+      describe(ds.get(), blob.path, "", blob.description, path_);
+    }
+
+    std::map<std::string, Handle> scales;  // dimension name -> its scale dataset
+    std::map<std::string, hsize_t> sizes;
+    for (const auto& dim : layout.dims) {
+      Handle ds = write_strings(file_id, lcpl.get(), dim.scale_path, dim.labels, false, path_);
+      describe(ds.get(), dim.scale_path, "", dim.description, path_);
+      check(H5DSset_scale(ds.get(), dim.name.c_str()),
+            fmt::format("make '{}' a dimension scale", dim.scale_path), path_);
+      scales.emplace(dim.name, std::move(ds));
+      sizes.emplace(dim.name, dim.labels.size());
+    }
+    step_ = create_column(file_id, lcpl.get(), "/step", H5T_STD_I64LE, {}, path_);
+    describe(step_.dataset.get(), "/step", "step", "simulation step (0-based)", path_);
+    check(H5DSset_scale(step_.dataset.get(), "step"), "make '/step' a dimension scale", path_);
+
+    for (const auto& table : layout.labels) {
+      Handle ds = write_strings(file_id, lcpl.get(), table.path, table.values, false, path_);
+      describe(ds.get(), table.path, "", table.description, path_);
+      attach(ds.get(), table.path, scales.at(table.dim).get(), table.dim, 0);
+    }
+
+    for (const auto& spec : layout.series) {
+      std::vector<hsize_t> row_dims;
+      for (const auto& dim : spec.dims) row_dims.push_back(sizes.at(dim));
+      Column column =
+          create_column(file_id, lcpl.get(), spec.path, H5T_IEEE_F64LE, row_dims, path_);
+      describe(column.dataset.get(), spec.path, spec.units, spec.description, path_);
+      attach(column.dataset.get(), spec.path, step_.dataset.get(), "step", 0);
+      for (std::size_t k = 0; k < spec.dims.size(); ++k)
+        attach(column.dataset.get(), spec.path, scales.at(spec.dims[k]).get(), spec.dims[k],
+               static_cast<unsigned>(k + 1));
+      series_.push_back(std::move(column));
+    }
+    check(H5Fflush(file_id, H5F_SCOPE_GLOBAL), "flush the file", path_);
+  }
+
+  /// Attaches `scale` to `axis` of `dataset` and labels the axis with the scale's name.
+  void attach(hid_t dataset, const std::string& path, hid_t scale, const std::string& name,
+              unsigned axis) {
+    const std::string what = fmt::format("attach scale '{}' to axis {} of '{}'", name, axis, path);
+    check(H5DSattach_scale(dataset, scale, axis), what, path_);
+    check(H5DSset_label(dataset, axis, name.c_str()), what, path_);
+  }
+
+  /// Closes every handle; true when the file closed cleanly. Never throws.
+  bool close() noexcept {
+    series_.clear();
+    step_ = Column{};
+    const bool ok = file_.reset() >= 0;
+    state_ = State::kClosed;
+    return ok;
+  }
+
+  std::string final_path_;
+  std::string path_;
+  State state_ = State::kNew;
+  Handle file_;
+  Column step_;
+  std::vector<Column> series_;
+};
+
+// ---- reading ----
+
+/// Reads every element of a string dataset or attribute; `read(memory_type, buffer)`.
+template <typename Read>
+std::vector<std::string> read_strings(hid_t file_type, hid_t space, Read read) {
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  if (points < 0) return {};
+  const auto n = static_cast<std::size_t>(points);
+  std::vector<std::string> out;
+  if (n == 0) return out;
+  if (H5Tis_variable_str(file_type) > 0) {
+    Handle memory = string_type(H5Tget_cset(file_type));
+    std::vector<char*> buffer(n, nullptr);
+    if (read(memory.get(), buffer.data()) < 0) return {};
+    struct Reclaim {
+      hid_t type, space;
+      void* data;
+      ~Reclaim() { H5Dvlen_reclaim(type, space, H5P_DEFAULT, data); }
+    } reclaim{memory.get(), space, buffer.data()};
+    for (const char* s : buffer) out.emplace_back(s != nullptr ? s : "");
+  } else {
+    const std::size_t size = H5Tget_size(file_type);
+    Handle memory(H5Tcopy(file_type), H5Tclose);
+    std::vector<char> buffer(n * size);
+    if (size == 0 || read(memory.get(), buffer.data()) < 0) return {};
+    const bool space_padded = H5Tget_strpad(file_type) == H5T_STR_SPACEPAD;
+    for (std::size_t i = 0; i < n; ++i) {
+      const char* s = buffer.data() + i * size;
+      std::string value(s, std::find(s, s + size, '\0'));
+      if (space_padded) value.erase(value.find_last_not_of(' ') + 1);
+      out.push_back(std::move(value));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path) {
+  return std::make_unique<Hdf5Recorder>(final_path);
+}
+
+std::string partial_path(const std::string& final_path) {
+  return final_path + ".partial";
+}
+
+Hdf5Reader::Hdf5Reader(const std::string& path) : file_(H5I_INVALID_HID), path_(path) {
+  silence_hdf5();
+  if (H5Fis_hdf5(path.c_str()) > 0) file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file_ < 0) throw InputError(fmt::format("cannot open '{}' as an HDF5 file", path));
+}
+
+Hdf5Reader::~Hdf5Reader() {
+  if (file_ >= 0) H5Fclose(file_);
+}
+
+bool Hdf5Reader::exists(const std::string& path) const {
+  std::string current;
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    std::size_t end = path.find('/', begin);
+    if (end == std::string::npos) end = path.size();
+    if (end > begin) {
+      current.push_back('/');
+      current.append(path, begin, end - begin);
+      if (H5Lexists(file_, current.c_str(), H5P_DEFAULT) <= 0) return false;
+      if (H5Oexists_by_name(file_, current.c_str(), H5P_DEFAULT) <= 0) return false;
+    }
+    begin = end + 1;
+  }
+  return true;
+}
+
+namespace {
+
+Handle open_dataset(hid_t file, const Hdf5Reader& reader, const std::string& path,
+                    const std::string& file_path) {
+  if (!reader.exists(path))
+    throw InputError(fmt::format("no dataset '{}' in '{}'", path, file_path));
+  Handle dataset(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
+  if (dataset.get() < 0)
+    throw InputError(fmt::format("'{}' in '{}' is not a dataset", path, file_path));
+  return dataset;
+}
+
+Handle open_object(hid_t file, const Hdf5Reader& reader, const std::string& path,
+                   const std::string& file_path) {
+  if (!reader.exists(path)) throw InputError(fmt::format("no '{}' in '{}'", path, file_path));
+  Handle object(H5Oopen(file, path.c_str(), H5P_DEFAULT), H5Oclose);
+  if (object.get() < 0) throw InputError(fmt::format("cannot open '{}' in '{}'", path, file_path));
+  return object;
+}
+
+std::vector<std::string> dataset_strings(hid_t file, const Hdf5Reader& reader,
+                                         const std::string& path, const std::string& file_path) {
+  Handle dataset = open_dataset(file, reader, path, file_path);
+  Handle type(H5Dget_type(dataset.get()), H5Tclose);
+  Handle space(H5Dget_space(dataset.get()), H5Sclose);
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    throw InputError(fmt::format("'{}' in '{}' is not a string dataset", path, file_path));
+  const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+  auto values = read_strings(type.get(), space.get(), [&](hid_t memory, void* buffer) {
+    return H5Dread(dataset.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+  });
+  if (static_cast<hssize_t>(values.size()) != points)
+    throw InputError(fmt::format("cannot read strings '{}' in '{}'", path, file_path));
+  return values;
+}
+
+}  // namespace
+
+Table Hdf5Reader::table(const std::string& path) const {
+  Handle dataset = open_dataset(file_, *this, path, path_);
+  Handle type(H5Dget_type(dataset.get()), H5Tclose);
+  const H5T_class_t type_class = H5Tget_class(type.get());
+  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT)
+    throw InputError(fmt::format("'{}' in '{}' is not a numeric dataset", path, path_));
+  Handle space(H5Dget_space(dataset.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) throw InputError(fmt::format("cannot read '{}' in '{}'", path, path_));
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  Table table;
+  std::size_t count = 1;
+  for (hsize_t d : dims) {
+    table.shape.push_back(static_cast<std::size_t>(d));
+    count *= static_cast<std::size_t>(d);
+  }
+  table.values.resize(count);
+  if (count > 0 && H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                           table.values.data()) < 0)
+    throw InputError(fmt::format("cannot read '{}' in '{}' as numbers", path, path_));
+  return table;
+}
+
+std::vector<std::string> Hdf5Reader::strings(const std::string& path) const {
+  return dataset_strings(file_, *this, path, path_);
+}
+
+std::string Hdf5Reader::text(const std::string& path) const {
+  auto values = dataset_strings(file_, *this, path, path_);
+  if (values.size() != 1)
+    throw InputError(fmt::format("'{}' in '{}' is not a single text", path, path_));
+  return values.front();
+}
+
+AttrValue Hdf5Reader::attribute(const std::string& name, const std::string& object) const {
+  Handle owner = open_object(file_, *this, object, path_);
+  if (H5Aexists(owner.get(), name.c_str()) <= 0)
+    throw InputError(fmt::format("no attribute '{}' on '{}' in '{}'", name, object, path_));
+  Handle attr(H5Aopen(owner.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle type(H5Aget_type(attr.get()), H5Tclose);
+  Handle space(H5Aget_space(attr.get()), H5Sclose);
+  const auto bad = [&] {
+    return InputError(
+        fmt::format("cannot read attribute '{}' of '{}' in '{}' as a scalar", name, object, path_));
+  };
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) throw bad();
+  switch (H5Tget_class(type.get())) {
+    case H5T_INTEGER: {
+      std::int64_t value = 0;
+      if (H5Aread(attr.get(), H5T_NATIVE_INT64, &value) < 0) throw bad();
+      return value;
+    }
+    case H5T_FLOAT: {
+      double value = 0;
+      if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value) < 0) throw bad();
+      return value;
+    }
+    case H5T_STRING: {
+      auto values = read_strings(type.get(), space.get(), [&](hid_t memory, void* buffer) {
+        return H5Aread(attr.get(), memory, buffer);
+      });
+      if (values.size() != 1) throw bad();
+      return std::move(values.front());
+    }
+    default:
+      throw bad();
+  }
+}
+
+std::vector<std::string> Hdf5Reader::list(const std::string& group) const {
+  if (!exists(group)) throw InputError(fmt::format("no group '{}' in '{}'", group, path_));
+  Handle g(H5Gopen2(file_, group.c_str(), H5P_DEFAULT), H5Gclose);
+  H5G_info_t info;
+  if (g.get() < 0 || H5Gget_info(g.get(), &info) < 0)
+    throw InputError(fmt::format("'{}' in '{}' is not a group", group, path_));
+  std::vector<std::string> names;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const ssize_t size =
+        H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (size < 0) continue;
+    std::string name(static_cast<std::size_t>(size) + 1, '\0');
+    H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
+                       H5P_DEFAULT);
+    name.resize(static_cast<std::size_t>(size));
+    if (H5Oexists_by_name(g.get(), name.c_str(), H5P_DEFAULT) <= 0) continue;  // dangling link
+    Handle child(H5Oopen(g.get(), name.c_str(), H5P_DEFAULT), H5Oclose);
+    const H5I_type_t kind = H5Iget_type(child.get());
+    if (kind == H5I_GROUP || kind == H5I_DATASET) names.push_back(std::move(name));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string Hdf5Reader::string_attribute(const std::string& object, const std::string& name) const {
+  Handle owner = open_object(file_, *this, object, path_);
+  if (H5Aexists(owner.get(), name.c_str()) <= 0) return "";
+  const AttrValue value = attribute(name, object);
+  if (const auto* s = std::get_if<std::string>(&value)) return *s;
+  throw InputError(
+      fmt::format("attribute '{}' of '{}' in '{}' is not a string", name, object, path_));
+}
+
+}  // namespace msim

@@ -1,0 +1,57 @@
+#pragma once
+/// HDF5 output and input. Only hdf5_file.cpp includes hdf5.h.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/recorder.hpp"
+
+namespace msim {
+
+/// Writes a run to `final_path` through a temporary file `final_path + ".partial"`.
+/// Series are chunked, extendible datasets (float64) with `units` and `description` attributes
+/// and HDF5 dimension scales: "/step" (int64, extendible) for the leading axis and each
+/// Dimension's scale_path for the others. Every record() appends one row to each series and
+/// flushes the file, so a killed run leaves a readable .partial file with complete=0.
+/// finish(complete=true) sets the attributes, closes and renames to final_path;
+/// finish(complete=false) closes and leaves the .partial file in place.
+/// @throws std::runtime_error (not InputError) on HDF5 failures.
+std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path);
+
+/// The temporary name the HDF5 recorder writes to.
+std::string partial_path(const std::string& final_path);
+
+/// A numeric dataset read back: its shape and values (row-major, as float64).
+struct Table {
+  std::vector<std::size_t> shape;
+  std::vector<double> values;
+};
+
+/// Reads what make_hdf5_recorder wrote (or any HDF5 file with such datasets).
+class Hdf5Reader {
+ public:
+  /// @throws InputError when the file is missing or not HDF5.
+  explicit Hdf5Reader(const std::string& path);
+  ~Hdf5Reader();
+  Hdf5Reader(const Hdf5Reader&) = delete;
+  Hdf5Reader& operator=(const Hdf5Reader&) = delete;
+
+  bool exists(const std::string& path) const;  ///< a dataset or group at `path`
+  /// @throws InputError when absent or of the wrong kind.
+  Table table(const std::string& path) const;
+  std::vector<std::string> strings(const std::string& path) const;
+  std::string text(const std::string& path) const;
+  /// A root attribute (or of `object`), as written. @throws InputError when absent.
+  AttrValue attribute(const std::string& name, const std::string& object = "/") const;
+  /// Names of the datasets and groups directly under a group, sorted.
+  std::vector<std::string> list(const std::string& group) const;
+  /// A string attribute of a dataset ("units", "description"); "" when absent.
+  std::string string_attribute(const std::string& object, const std::string& name) const;
+
+ private:
+  std::int64_t file_;
+  std::string path_;
+};
+
+}  // namespace msim

@@ -1,0 +1,118 @@
+#pragma once
+/// Counter-based random numbers (Random123 Philox4x32-10). No generator state lives anywhere:
+/// a draw is a pure function of (seed, purpose, a, b, slot), so results never depend on threads.
+#include <Random123/philox.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+
+#include "sim/stats.hpp"
+
+namespace msim {
+
+/// Four independent 32-bit words per call.
+using Words = std::array<std::uint32_t, 4>;
+
+/// A keyed Philox generator: the key is (seed, purpose); the counter is (a, b, slot, seed_hi),
+/// where a is usually a consumer index and b a step.
+class Philox {
+ public:
+  Philox(std::uint64_t seed, std::uint32_t purpose)
+      : key_{{static_cast<std::uint32_t>(seed), purpose}},
+        seed_hi_(static_cast<std::uint32_t>(seed >> 32)) {}
+
+  Words operator()(std::uint32_t a, std::uint32_t b, std::uint32_t slot) const {
+    r123::Philox4x32::ctr_type ctr = {{a, b, slot, seed_hi_}};
+    const auto r = gen_(ctr, key_);
+    return {r[0], r[1], r[2], r[3]};
+  }
+
+ private:
+  r123::Philox4x32 gen_;
+  r123::Philox4x32::key_type key_;
+  std::uint32_t seed_hi_;
+};
+
+/// A uniform in the open interval (0, 1) from 32 random bits.
+inline double to_unit(std::uint32_t w) { return (static_cast<double>(w) + 0.5) * 0x1p-32; }
+/// The same in single precision; the result is in (0, 1].
+inline float to_unit_f(std::uint32_t w) {
+  return static_cast<float>((w >> 8) + 1u) * 0x1p-24f;
+}
+
+/// A sequential stream of variates for one (a, b): slot 0, 1, 2, ... consumed four words at a
+/// time. Use it where the number of draws varies (population synthesis, rejection sampling).
+class Stream {
+ public:
+  Stream(const Philox& gen, std::uint32_t a, std::uint32_t b) : gen_(gen), a_(a), b_(b) {}
+
+  std::uint32_t bits() {
+    if (used_ == 4) {
+      words_ = gen_(a_, b_, slot_++);
+      used_ = 0;
+    }
+    return words_[used_++];
+  }
+  double uniform() { return to_unit(bits()); }
+  /// A standard normal (Box-Muller; the pair's second value is kept for the next call).
+  double normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    const double r = std::sqrt(-2.0 * std::log(uniform()));
+    const double t = 2.0 * 3.14159265358979323846 * uniform();
+    spare_ = r * std::sin(t);
+    has_spare_ = true;
+    return r * std::cos(t);
+  }
+  /// Gamma(shape, scale 1) by Marsaglia & Tsang (2000), with the boost for shape < 1.
+  double gamma(double shape) {
+    if (shape < 1.0) return gamma(shape + 1.0) * std::pow(uniform(), 1.0 / shape);
+    const double d = shape - 1.0 / 3.0;
+    const double c = 1.0 / std::sqrt(9.0 * d);
+    for (;;) {
+      double x, v;
+      do {
+        x = normal();
+        v = 1.0 + c * x;
+      } while (v <= 0.0);
+      v = v * v * v;
+      const double u = uniform();
+      if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
+      if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
+    }
+  }
+
+ private:
+  const Philox& gen_;
+  std::uint32_t a_, b_;
+  std::uint32_t slot_ = 0;
+  Words words_{};
+  int used_ = 4;
+  double spare_ = 0.0;
+  bool has_spare_ = false;
+};
+
+/// Poisson(mean) by inversion of one uniform u in (0, 1); exp_neg_mean = exp(-mean).
+/// Means above 64 use the normal approximation with continuity correction, which is far beyond
+/// any per-step rate a market scenario produces.
+inline std::uint32_t poisson(double u, double mean, double exp_neg_mean) {
+  if (mean <= 0.0) return 0;
+  if (mean > 64.0) {
+    const double n = mean + std::sqrt(mean) * normal_quantile(u) + 0.5;
+    return n <= 0.0 ? 0u : static_cast<std::uint32_t>(n);
+  }
+  std::uint32_t k = 0;
+  double p = exp_neg_mean;
+  double cdf = p;
+  while (u > cdf && k < 256) {
+    ++k;
+    p *= mean / k;
+    cdf += p;
+  }
+  return k;
+}
+
+}  // namespace msim

@@ -1,0 +1,391 @@
+// Tests for msim::Config: typed getters, locations in messages, unknown keys and --set overrides.
+#include "sim/config.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "sim/error.hpp"
+
+using Catch::Contains;
+using msim::Config;
+using msim::InputError;
+namespace range = msim::range;
+
+namespace {
+
+// Line numbers matter: tests below refer to them.
+const std::string kScenario = R"(name: demo
+seed: 42
+verbose: yes
+firms:
+  - name: Acme
+    budget_per_year: 1e6
+    share: 1.5
+    strategy: greedy
+  - name: Beta
+    budget_per_year: -3
+segments:
+  - weights: [0.2, 0.8]
+  - weights: [1, abc]
+market:
+  size: 2.5
+  label: "hello"
+  nothing:
+)";
+
+Config scenario(const std::vector<std::string>& overrides = {}) {
+  return Config::load_string(kScenario, "scn.yaml", overrides);
+}
+
+Config firm(const Config& root, std::size_t i) {
+  return root.child("firms").items().at(i);
+}
+
+}  // namespace
+
+TEST_CASE("paths name list items by their name, else by index", "[config]") {
+  const Config root = scenario();
+  CHECK(root.path().empty());
+  CHECK(firm(root, 0).path() == "firms.Acme");
+  CHECK(firm(root, 1).child("budget_per_year").path() == "firms.Beta.budget_per_year");
+  CHECK(root.child("segments").items().at(1).path() == "segments.1");
+  CHECK(root.child("segments").items().at(1).child("weights").items().at(0).path() ==
+        "segments.1.weights.0");
+}
+
+TEST_CASE("marks are 1-based and where() names file, line, column and key", "[config]") {
+  const Config root = scenario();
+  const msim::Mark m = firm(root, 0).child("share").mark();
+  CHECK(m.file == "scn.yaml");
+  CHECK(m.line == 7);
+  CHECK(m.column == 12);
+  CHECK(root.child("seed").where() == "scn.yaml:2:7: key 'seed'");
+  CHECK(root.where() == "scn.yaml:1:1: top level");
+}
+
+TEST_CASE("numbers: ints, floats and exponents are doubles", "[config]") {
+  const Config root = scenario();
+  CHECK(root.get_double("seed") == 42.0);
+  CHECK(firm(root, 0).get_double("budget_per_year") == 1e6);
+  CHECK(root.child("market").get_double("size", range::positive()) == 2.5);
+  CHECK(Config::load_string("x: +.5", "t").get_double("x") == 0.5);
+  REQUIRE_THROWS_WITH(Config::load_string("x: +-1", "t").get_double("x"),
+                      Contains("expected a number"));
+}
+
+TEST_CASE("as_double rejects strings, lists, maps, null and non-finite values", "[config]") {
+  const Config root = scenario();
+  const Config bad = root.child("segments").items().at(1).child("weights").items().at(1);
+  REQUIRE_THROWS_WITH(bad.as_double(),
+                      "scn.yaml:13:18: key 'segments.1.weights.1': got \"abc\", expected a number");
+  REQUIRE_THROWS_WITH(root.child("firms").as_double(),
+                      Contains("key 'firms'") && Contains("expected a number"));
+  REQUIRE_THROWS_WITH(root.child("market").as_double(), Contains("got {...}, expected a number"));
+  REQUIRE_THROWS_WITH(root.child("market").child("nothing").as_double(),
+                      "scn.yaml:17:3: key 'market.nothing': got nothing, expected a number");
+  for (const char* text : {"x: .inf", "x: -.inf", "x: .nan", "x: nan"}) {
+    REQUIRE_THROWS_WITH(Config::load_string(text, "t").get_double("x"),
+                        Contains("expected a finite number"));
+  }
+}
+
+TEST_CASE("range errors report the value, the line and the range", "[config]") {
+  const Config root = scenario();
+  REQUIRE_THROWS_WITH(firm(root, 0).get_double("share", range::unit()),
+                      "scn.yaml:7:12: key 'firms.Acme.share': got \"1.5\", expected a number in "
+                      "[0, 1]");
+  REQUIRE_THROWS_WITH(firm(root, 1).get_double("budget_per_year", range::non_negative()),
+                      Contains(":10:") && Contains("firms.Beta.budget_per_year") &&
+                          Contains("got \"-3\", expected a number >= 0"));
+  REQUIRE_THROWS_WITH(firm(root, 1).get_double("budget_per_year", 0.0, range::positive()),
+                      Contains("expected a number > 0"));
+}
+
+TEST_CASE("Range::describe and contains", "[config]") {
+  CHECK(range::any().describe() == "a number");
+  CHECK(range::unit().describe() == "a number in [0, 1]");
+  CHECK(range::positive().describe() == "a number > 0");
+  CHECK(range::non_negative().describe() == "a number >= 0");
+  CHECK(msim::Range{-1, 2.5, true, true}.describe() == "a number in (-1, 2.5)");
+  CHECK(msim::Range{-std::numeric_limits<double>::infinity(), 3, false, true}.describe() ==
+        "a number < 3");
+  CHECK(range::unit().contains(0.0));
+  CHECK(range::unit().contains(1.0));
+  CHECK_FALSE(range::unit().contains(1.0000001));
+  CHECK_FALSE(range::positive().contains(0.0));
+  CHECK(range::positive().contains(1e-300));
+  CHECK_FALSE(range::any().contains(std::nan("")));
+}
+
+TEST_CASE("as_int accepts integers and integral floats, rejects fractions", "[config]") {
+  const Config root = scenario();
+  CHECK(root.get_int("seed") == 42);
+  CHECK(firm(root, 0).get_int("budget_per_year") == 1000000);
+  CHECK(Config::load_string("x: 9007199254740993", "t").get_int("x") == 9007199254740993);
+  REQUIRE_THROWS_WITH(root.child("market").get_int("size"),
+                      Contains(":15:9:") && Contains("got \"2.5\", expected an integer"));
+  REQUIRE_THROWS_WITH(root.get_int("name"), Contains("got \"demo\", expected an integer"));
+  REQUIRE_THROWS_WITH(root.get_int("seed", range::closed(1, 10)),
+                      Contains("expected an integer in [1, 10]"));
+  REQUIRE_THROWS_WITH(firm(root, 1).get_int("budget_per_year", msim::Range{1.0}),
+                      Contains("expected an integer >= 1"));
+}
+
+TEST_CASE("as_bool follows YAML spellings", "[config]") {
+  CHECK(scenario().get_bool("verbose", false));
+  const Config c = Config::load_string("a: true\nb: no\nc: False\nd: maybe\n", "t");
+  CHECK(c.get_bool("a", false));
+  CHECK_FALSE(c.get_bool("b", true));
+  CHECK_FALSE(c.get_bool("c", true));
+  CHECK(c.get_bool("missing", true));
+  REQUIRE_THROWS_WITH(c.get_bool("d", false),
+                      "t:4:4: key 'd': got \"maybe\", expected true or false");
+}
+
+TEST_CASE("as_string accepts any scalar but not lists or maps", "[config]") {
+  const Config root = scenario();
+  CHECK(root.get_string("name") == "demo");
+  CHECK(root.get_string("seed") == "42");
+  CHECK(root.child("market").get_string("label") == "hello");
+  CHECK(root.get_string("absent", "fallback") == "fallback");
+  REQUIRE_THROWS_WITH(root.get_string("market"), Contains("expected a string"));
+}
+
+TEST_CASE("fallbacks apply to absent and null keys", "[config]") {
+  const Config market = scenario().child("market");
+  CHECK(market.get_double("absent", 7.0) == 7.0);
+  CHECK(market.get_int("nothing", 3) == 3);
+  CHECK_FALSE(market.has("nothing"));
+  CHECK_FALSE(market.find("nothing").has_value());
+  CHECK(market.has("size"));
+  CHECK(market.find("size").has_value());
+}
+
+TEST_CASE("lists of numbers and strings", "[config]") {
+  const Config root = scenario();
+  const Config seg0 = root.child("segments").items().at(0);
+  CHECK(seg0.child("weights").as_doubles(range::unit()) == std::vector<double>{0.2, 0.8});
+  const auto names = Config::load_string("n: [a, b, 3]", "t").child("n").as_strings();
+  CHECK(names == std::vector<std::string>{"a", "b", "3"});
+  REQUIRE_THROWS_WITH(root.child("seed").as_doubles(), Contains("expected a list of numbers"));
+  REQUIRE_THROWS_WITH(root.child("seed").as_strings(), Contains("expected a list of strings"));
+  REQUIRE_THROWS_WITH(root.child("segments").items().at(1).child("weights").as_doubles(),
+                      Contains("key 'segments.1.weights.1'") && Contains("\"abc\""));
+  REQUIRE_THROWS_WITH(Config::load_string("n: [a, [b]]", "t").child("n").as_strings(),
+                      Contains("key 'n.1': got [b], expected a string"));
+}
+
+TEST_CASE("null values are located at their key, null items at their list", "[config]") {
+  const Config c = Config::load_string("l:\n  - 1\n  -\nm:\n  k:\n", "t");
+  REQUIRE_THROWS_WITH(c.child("l").as_doubles(),
+                      "t:2:3: key 'l.1': got nothing, expected a number");
+  REQUIRE_THROWS_WITH(c.child("m").child("k").as_string(),
+                      "t:5:3: key 'm.k': got nothing, expected a string");
+}
+
+TEST_CASE("items() requires a list", "[config]") {
+  REQUIRE_THROWS_WITH(scenario().child("market").items(),
+                      Contains(":15:3: key 'market': got {...}, expected a list"));
+}
+
+TEST_CASE("as_choice lists the choices and suggests the nearest", "[config]") {
+  const Config root = scenario();
+  CHECK(firm(root, 0).child("strategy").as_choice({"greedy", "random"}) == "greedy");
+  REQUIRE_THROWS_WITH(firm(root, 0).child("strategy").as_choice({"greedie", "random"}),
+                      Contains(":8:15: key 'firms.Acme.strategy': got \"greedy\", expected one "
+                               "of 'greedie', 'random' (did you mean 'greedie'?)"));
+  REQUIRE_THROWS_WITH(firm(root, 0).child("strategy").as_choice({"a", "b"}),
+                      Contains("expected one of 'a', 'b'") && !Contains("did you mean"));
+}
+
+TEST_CASE("missing required keys are reported at the parent", "[config]") {
+  const Config acme = firm(scenario(), 0);
+  REQUIRE_THROWS_WITH(acme.child("cost"),
+                      "scn.yaml:5:5: key 'firms.Acme': missing required key 'cost'");
+  REQUIRE_THROWS_WITH(acme.get_double("shares"),
+                      Contains("missing required key 'shares' (found 'share'; did you mean "
+                               "'shares'?)"));
+  REQUIRE_THROWS_WITH(scenario().get_string("title"),
+                      "scn.yaml:1:1: top level: missing required key 'title'");
+}
+
+TEST_CASE("looking up a key in a scalar is a type error", "[config]") {
+  REQUIRE_THROWS_WITH(scenario().child("seed").has("x"),
+                      Contains("key 'seed': got \"42\", expected a map with key 'x'"));
+}
+
+TEST_CASE("keys() lists map keys in file order", "[config]") {
+  const Config root = scenario();
+  CHECK(root.keys() ==
+        std::vector<std::string>{"name", "seed", "verbose", "firms", "segments", "market"});
+  CHECK(root.child("market").child("nothing").keys().empty());
+}
+
+TEST_CASE("finish() passes when every key was asked for", "[config]") {
+  const Config root = scenario();
+  const Config market = root.child("market");
+  market.get_double("size");
+  market.get_string("label", "");
+  market.has("nothing");
+  CHECK_NOTHROW(market.finish());
+  CHECK_NOTHROW(root.child("seed").finish());  // not a map: nothing to check
+}
+
+TEST_CASE("finish() rejects an unread key with a suggestion", "[config]") {
+  const Config acme = firm(scenario(), 0);
+  acme.get_string("name");
+  acme.get_double("budget_per_yaer", 0.0);  // asked for, absent: still a known key
+  acme.get_double("share", 1.0);
+  acme.get_string("strategy");
+  REQUIRE_THROWS_WITH(acme.finish(),
+                      "scn.yaml:6:5: key 'firms.Acme.budget_per_year': unknown key "
+                      "'budget_per_year' (did you mean 'budget_per_yaer'?)");
+}
+
+TEST_CASE("finish() lists known keys when nothing is close", "[config]") {
+  const Config c = Config::load_string("alpha: 1\nbeta: 2\nzzzzzz: 3\n", "t");
+  c.get_int("alpha");
+  c.get_int("beta");
+  c.has("gamma");
+  REQUIRE_THROWS_WITH(c.finish(),
+                      "t:3:1: key 'zzzzzz': unknown key 'zzzzzz' (known keys: alpha, beta, "
+                      "gamma)");
+}
+
+TEST_CASE("finish() reports the first unread key in file order", "[config]") {
+  const Config c = Config::load_string("a: 1\nb: 2\nc: 3\n", "t");
+  c.get_int("a");
+  REQUIRE_THROWS_WITH(c.finish(), Contains("unknown key 'b'"));
+}
+
+TEST_CASE("did_you_mean picks the nearest close candidate", "[config]") {
+  using msim::did_you_mean;
+  CHECK(did_you_mean("budgte", {"budget", "share"}) == "budget");
+  CHECK(did_you_mean("SHARE", {"budget", "share"}) == "share");
+  CHECK(did_you_mean("xyz", {"budget", "share"}).empty());
+  CHECK(did_you_mean("ab", {"cd", "ax"}) == "ax");                    // distances 2 and 1
+  CHECK(did_you_mean("ab", {"xb", "ax"}) == "xb");                    // tie: first wins
+  CHECK(did_you_mean("abcdefghijkl", {"abcdefghi"}) == "abcdefghi");  // 3 <= 12/3
+  CHECK(did_you_mean("abcdefghi", {"abcdef"}) == "abcdef");           // 3 <= 9/3
+  CHECK(did_you_mean("abcdefgh", {"abcde"}).empty());                 // 3 > max(2, 8/3)
+  CHECK(did_you_mean("x", {}).empty());
+}
+
+TEST_CASE("show() renders values for messages", "[config]") {
+  const Config root = scenario();
+  CHECK(root.child("seed").show() == "\"42\"");
+  CHECK(root.child("segments").items().at(0).child("weights").show() == "[0.2, 0.8]");
+  CHECK(root.child("market").show() == "{...}");
+  CHECK(root.child("market").child("nothing").show() == "nothing");
+  const Config longlist =
+      Config::load_string("l: [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000]", "t");
+  const std::string shown = longlist.child("l").show();
+  CHECK(shown.size() <= 40);
+  CHECK(shown.substr(shown.size() - 4) == "...]");
+}
+
+TEST_CASE("fail() and fail_expected() prefix where()", "[config]") {
+  const Config seed = scenario().child("seed");
+  REQUIRE_THROWS_AS(seed.fail("too big"), InputError);
+  REQUIRE_THROWS_WITH(seed.fail("too big"), "scn.yaml:2:7: key 'seed': too big");
+  REQUIRE_THROWS_WITH(seed.fail_expected("a prime"),
+                      "scn.yaml:2:7: key 'seed': got \"42\", expected a prime");
+}
+
+TEST_CASE("overrides replace list items' values by name and by index", "[config]") {
+  const Config root = scenario({"firms.Acme.budget_per_year=2e6", "firms.1.share=0.25"});
+  CHECK(firm(root, 0).get_double("budget_per_year") == 2e6);
+  CHECK(firm(root, 1).get_double("share") == 0.25);
+  CHECK(firm(root, 1).child("share").path() == "firms.Beta.share");
+  CHECK(firm(root, 0).get_double("share") == 1.5);  // untouched
+}
+
+TEST_CASE("overrides parse flow values and create keys", "[config]") {
+  const Config root = scenario({"segments.0.weights=[0.5, 0.5]", "market.extra={a: 1}",
+                                "new.deep.key=true", "market.nothing.x=3"});
+  CHECK(root.child("segments").items().at(0).child("weights").as_doubles() ==
+        std::vector<double>{0.5, 0.5});
+  CHECK(root.child("market").child("extra").get_int("a") == 1);
+  CHECK(root.child("new").child("deep").get_bool("key", false));
+  CHECK(root.child("market").child("nothing").get_int("x") == 3);
+  CHECK(root.keys().back() == "new");
+}
+
+TEST_CASE("errors about overridden values point at the --set", "[config]") {
+  const Config root = scenario({"firms.Acme.budget_per_year=-5", "market={size: x}"});
+  const Config budget = firm(root, 0).child("budget_per_year");
+  CHECK(budget.mark().file == "<--set>");
+  CHECK(budget.mark().line == 0);
+  REQUIRE_THROWS_WITH(budget.as_double(range::non_negative()),
+                      "--set 'firms.Acme.budget_per_year=-5': key 'firms.Acme.budget_per_year': "
+                      "got \"-5\", expected a number >= 0");
+  REQUIRE_THROWS_WITH(root.child("market").get_double("size"),
+                      Contains("--set 'market={size: x}': key 'market.size'"));
+  CHECK(firm(root, 0).child("share").where() == "scn.yaml:7:12: key 'firms.Acme.share'");
+}
+
+TEST_CASE("a later override wins over an earlier one beneath it", "[config]") {
+  const Config root = scenario({"market.size=1", "market={size: -1}"});
+  CHECK(root.child("market").get_double("size") == -1.0);
+  CHECK(root.child("market").child("size").where() ==
+        "--set 'market={size: -1}': key 'market.size'");
+}
+
+TEST_CASE("bad overrides are input errors", "[config]") {
+  REQUIRE_THROWS_WITH(scenario({"seed"}), "--set 'seed': expected key.path=value");
+  REQUIRE_THROWS_WITH(scenario({"=3"}), "--set '=3': expected key.path=value");
+  REQUIRE_THROWS_WITH(scenario({"firms..x=3"}), Contains("expected key.path=value"));
+  REQUIRE_THROWS_WITH(scenario({"firms.Acmee.budget=3"}),
+                      "--set 'firms.Acmee.budget=3': no item named 'Acmee' in 'firms' (did you "
+                      "mean 'Acme'?)");
+  REQUIRE_THROWS_WITH(scenario({"firms.Zorro.budget=3"}),
+                      Contains("no item named 'Zorro' in 'firms' (items: Acme, Beta)"));
+  REQUIRE_THROWS_WITH(scenario({"firms.7.budget=3"}), Contains("no item named '7'"));
+  REQUIRE_THROWS_WITH(scenario({"segments.a.weights=[1]"}),
+                      Contains("no item named 'a' in 'segments' (it has 2 items)"));
+  REQUIRE_THROWS_WITH(scenario({"seed.x=3"}), Contains("'seed' is a single value"));
+  REQUIRE_THROWS_WITH(scenario({"seed=[1, 2"}), Contains("--set 'seed=[1, 2': cannot parse"));
+}
+
+TEST_CASE("overrides do not change the parsed text's other values", "[config]") {
+  const Config plain = scenario();
+  const Config changed = scenario({"seed=7"});
+  CHECK(plain.get_int("seed") == 42);
+  CHECK(changed.get_int("seed") == 7);
+}
+
+TEST_CASE("YAML syntax errors carry the position", "[config]") {
+  REQUIRE_THROWS_WITH(Config::load_string("a: 1\nb: [1, 2\n", "bad.yaml"),
+                      Contains("bad.yaml:") && Contains("YAML syntax error"));
+  REQUIRE_THROWS_WITH(Config::load_string("a: 1\n  b: 2\n", "bad.yaml"),
+                      Contains("bad.yaml:2:") && Contains("YAML syntax error"));
+}
+
+TEST_CASE("an empty document is an error", "[config]") {
+  REQUIRE_THROWS_WITH(Config::load_string("", "e.yaml"), "e.yaml: the file is empty");
+  REQUIRE_THROWS_WITH(Config::load_string("# only a comment\n", "e.yaml"),
+                      "e.yaml: the file is empty");
+}
+
+TEST_CASE("load_file reads a file and reports a missing one", "[config]") {
+  REQUIRE_THROWS_WITH(Config::load_file("/nonexistent/dir/x.yaml"),
+                      "cannot read scenario file '/nonexistent/dir/x.yaml': No such file or "
+                      "directory");
+  const auto dir = std::filesystem::temp_directory_path();
+  REQUIRE_THROWS_WITH(Config::load_file(dir.string()), Contains("it is a directory"));
+
+  const std::string path = (dir / "msim_config_test.yaml").string();
+  {
+    std::ofstream out(path);
+    out << "a: 1\nb:\n  c: oops\n";
+  }
+  const Config c = Config::load_file(path, {"a=2"});
+  std::filesystem::remove(path);
+  CHECK(c.get_int("a") == 2);
+  REQUIRE_THROWS_WITH(c.child("b").get_double("c"),
+                      path + ":3:6: key 'b.c': got \"oops\", expected a number");
+}
