@@ -95,6 +95,9 @@ struct StrategyInfo {
 
 /// Every registered strategy, in registry order (filled in strategies/registry.cpp).
 const std::vector<StrategyInfo>& strategy_registry();
+/// Adds a strategy of the caller's own (call it from main, before loading scenarios).
+/// @throws std::invalid_argument when the name is taken.
+void register_strategy(StrategyInfo info);
 /// The named strategy's info. @throws InputError listing the registered names.
 const StrategyInfo& find_strategy(const std::string& name);
 

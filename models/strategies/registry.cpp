@@ -1,6 +1,8 @@
 // The one list of strategies. To add one: write strategies/<name>.{hpp,cpp} and add a line here.
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 #include "models/strategies/differentiated.hpp"
 #include "models/strategies/mass.hpp"
 #include "models/strategies/niche.hpp"
@@ -10,14 +12,27 @@
 
 namespace msim {
 
-const std::vector<StrategyInfo>& strategy_registry() {
-  static const std::vector<StrategyInfo> registry = {
+namespace {
+
+std::vector<StrategyInfo>& registry() {
+  static std::vector<StrategyInfo> list = {
       mass_strategy(),
       differentiated_strategy(),
       niche_strategy(),
       one_to_one_strategy(),
   };
-  return registry;
+  return list;
+}
+
+}  // namespace
+
+const std::vector<StrategyInfo>& strategy_registry() { return registry(); }
+
+void register_strategy(StrategyInfo info) {
+  for (const auto& existing : registry())
+    if (existing.name == info.name)
+      throw std::invalid_argument(fmt::format("strategy '{}' is already registered", info.name));
+  registry().push_back(std::move(info));
 }
 
 const StrategyInfo& find_strategy(const std::string& name) {
