@@ -14,6 +14,8 @@
 namespace msim {
 
 inline constexpr std::size_t kCdfLen = 48;  ///< Poisson CDF entries kept per (segment, firm)
+inline constexpr std::size_t kGuideLen = 256;  ///< guide-table buckets per (segment, firm)
+inline constexpr float kMaxTabledMean = 16.0f;  ///< larger exposure means invert directly
 
 /// One product variant on offer in one category.
 struct Offer {
@@ -58,20 +60,25 @@ struct KernelTables {
   std::uint32_t decay_q16 = 0;
   std::uint32_t rho_q16 = 0;
 
-  // [S*F]: exposure mean, its Poisson CDF [S*F*kCdfLen], goodwill per exposure (8.8).
+  // Media, word of mouth and contacts draw 16-bit uniforms u in [0, 65536), eight per Philox
+  // call; a probability p is the threshold p * 65536 (u < threshold).
+  // [S*F]: exposure mean, its Poisson CDF [S*F*kCdfLen] as 16-bit thresholds with a guide table
+  // [S*F*kGuideLen] (first possible count for each top byte of u), goodwill per exposure (8.8).
   std::vector<float> expo_mean;
-  std::vector<float> expo_cdf;
+  std::vector<std::uint32_t> expo_cdf;
+  std::vector<std::uint8_t> expo_guide;
   std::vector<std::uint32_t> expo_gain;
-  std::vector<std::uint8_t> expo_group_active;  ///< [S * ceil(F/4)]: any firm of the group
-  std::vector<std::uint64_t> wom_threshold;     ///< [S*F] P(hear) * 2^32
+  std::vector<std::uint8_t> expo_group_active;  ///< [S * ceil(F/8)]: any firm of the group
+  std::vector<std::uint32_t> wom_threshold;     ///< [S*F] P(hear) * 65536
   std::uint32_t wom_goodwill = 256;
 
   // [F]
-  std::vector<int> crm_col;  ///< column in Population::crm, -1 when the firm keeps none
-  std::vector<std::uint64_t> contact_threshold;  ///< P(contact | profile) * 2^32
+  std::vector<int> crm_col;   ///< column in Population::crm, -1 when the firm keeps none
+  std::vector<int> crm_firm;  ///< [crm_firms] the firm of each CRM column
+  std::vector<std::uint32_t> contact_threshold;  ///< P(contact | profile) * 65536
   std::uint32_t direct_gain = 512;
   std::vector<std::uint64_t> region_mask;  ///< bit r: sells in region r
-  std::vector<float> fit_sigma2;           ///< sigma0^2 for customised offers, else -1
+  std::vector<float> fit_sigma2;           ///< sigma0^2 / kFitScale for customised offers, else -1
 
   // Choice.
   float distance_weight = 1.0f, loyalty_weight = 1.0f, goodwill_weight = 0.3f;
@@ -82,15 +89,20 @@ struct KernelTables {
 };
 
 /// Random-number slots of the step stream, counter (consumer, step, slot). Each slot yields
-/// four uniforms, and a slot always means the same draw, so scenarios that differ only in a
-/// budget share their random numbers.
+/// four 32-bit words (eight 16-bit halves), and a slot always means the same draw, so scenarios
+/// that differ only in a budget share their random numbers.
 namespace slot {
-inline constexpr std::uint32_t exposure = 0;      ///< + firm/4
-inline constexpr std::uint32_t wom = 16;          ///< + firm/4
-inline constexpr std::uint32_t contact = 32;      ///< + firm/4
-inline constexpr std::uint32_t occasions = 48;    ///< + category/4
+inline constexpr std::uint32_t exposure = 0;      ///< + firm/8, 16 bits per firm
+inline constexpr std::uint32_t wom = 16;          ///< + firm/8, 16 bits per firm
+inline constexpr std::uint32_t contact = 32;      ///< + firm/8, 16 bits per firm
+inline constexpr std::uint32_t occasions = 48;    ///< + category/4, 32 bits per category
 inline constexpr std::uint32_t choice = 64;       ///< + category*64 + occasion/4
 inline constexpr std::uint32_t kMaxOccasions = 256;  ///< per category and step
 }  // namespace slot
+
+/// The 16-bit uniform of item k (0..7) of a Philox call.
+inline std::uint32_t half_word(const Words& w, std::size_t k) {
+  return (w[(k >> 1) & 3] >> ((k & 1) * 16)) & 0xFFFFu;
+}
 
 }  // namespace msim

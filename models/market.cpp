@@ -3,6 +3,7 @@
 #include "models/market.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -17,8 +18,9 @@
 namespace msim {
 namespace {
 
-std::uint64_t probability_threshold(double p) {
-  return static_cast<std::uint64_t>(std::clamp(p, 0.0, 1.0) * 4294967296.0);
+/// A probability as a threshold for a 16-bit uniform u in [0, 65536): P(u < threshold) = p.
+std::uint32_t threshold16(double p) {
+  return static_cast<std::uint32_t>(std::lround(std::clamp(p, 0.0, 1.0) * 65536.0));
 }
 
 std::uint32_t q16(double x) { return static_cast<std::uint32_t>(std::lround(x * 65536.0)); }
@@ -43,7 +45,9 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   t.fit_gen = Philox(sc_.seed, purpose::custom_fit);
   for (const Firm& f : sc_.firms) {
     strategies_.push_back(f.prototype->clone());
-    t.crm_col.push_back(strategies_.back()->uses_crm() ? static_cast<int>(t.crm_firms++) : -1);
+    const bool crm = strategies_.back()->uses_crm();
+    t.crm_col.push_back(crm ? static_cast<int>(t.crm_firms++) : -1);
+    if (crm) t.crm_firm.push_back(static_cast<int>(t.crm_col.size() - 1));
     std::uint64_t mask = 0;
     for (int r : f.regions) mask |= 1ull << r;
     t.region_mask.push_back(mask);
@@ -60,7 +64,7 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   t.exp_outside = std::exp(m.outside_utility);
   t.wom_window = static_cast<std::uint32_t>(m.wom_window);
 
-  pop_ = synthesize(sc_, t.crm_firms, options_.block_size);
+  pop_ = synthesize(sc_, t.crm_firm, options_.block_size);
   segment_consumers_.assign(S, 0.0);
   for (std::uint8_t s : pop_.segment) segment_consumers_[s] += 1.0;
   partials_ = PartialSums(blocks_.count(), t.layout.width());
@@ -87,7 +91,7 @@ Market::Market(const Scenario& scenario, EngineOptions options)
 void Market::plan_firms() {
   const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
   const PartialLayout& lay = tables_.layout;
-  MarketView view{sc_};
+  MarketView view{sc_, 0, 0, 0.0, {}, {}, {}, {}, {}, {}, {}, 0.0};
   view.step = step_;
   view.segment_consumers = segment_consumers_;
   for (const auto& s : sc_.segments)
@@ -150,8 +154,9 @@ void Market::build_tables() {
   const MediaReach reach = media_reach(sc_, plans_, segment_consumers_);
   t.expo_mean.assign(S * F, 0.0f);
   t.expo_gain.assign(S * F, 0);
-  t.expo_cdf.assign(S * F * kCdfLen, 1.0f);
-  const std::size_t groups = (F + 3) / 4;
+  t.expo_cdf.assign(S * F * kCdfLen, 65536);
+  t.expo_guide.assign(S * F * kGuideLen, 0);
+  const std::size_t groups = (F + 7) / 8;
   t.expo_group_active.assign(S * groups, 0);
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t j = 0; j < F; ++j) {
@@ -161,17 +166,25 @@ void Market::build_tables() {
       t.expo_mean[sj] = static_cast<float>(mean);
       const double beta = (m.beta_mass * reach.mass[sj] + m.beta_targeted * reach.targeted[sj]) / mean;
       t.expo_gain[sj] = static_cast<std::uint32_t>(std::lround(beta * kGoodwillScale));
-      t.expo_group_active[s * groups + j / 4] = 1;
+      t.expo_group_active[s * groups + j / 8] = 1;
+      // P(X <= k) as 16-bit thresholds, and for each top byte b of u the first count whose
+      // threshold exceeds b * 256 (where the scan can start).
+      std::uint32_t* cdf16 = &t.expo_cdf[sj * kCdfLen];
       double p = std::exp(-mean), cdf = p;
       for (std::size_t k = 0; k < kCdfLen; ++k) {
-        t.expo_cdf[sj * kCdfLen + k] = static_cast<float>(cdf);
+        cdf16[k] = std::min<std::uint32_t>(threshold16(cdf), 65536);
         p *= mean / static_cast<double>(k + 1);
         cdf += p;
+      }
+      std::size_t k = 0;
+      for (std::size_t b = 0; b < kGuideLen; ++b) {
+        while (k + 1 < kCdfLen && cdf16[k] <= b * 256) ++k;
+        t.expo_guide[sj * kGuideLen + b] = static_cast<std::uint8_t>(k);
       }
     }
   // Word of mouth from last step's recent customers [Bass 1969; Rand & Rust 2011].
   const PartialLayout& lay = t.layout;
-  t.wom_threshold.assign(S * F, 0);
+  t.wom_threshold.assign(S * F, 0u);
   const double N = static_cast<double>(pop_.n);
   for (std::size_t j = 0; j < F; ++j) {
     double total = 0.0;
@@ -179,7 +192,7 @@ void Market::build_tables() {
     for (std::size_t s = 0; s < S; ++s) {
       const double own = ratio(static_cast<double>(last_sums_[lay.recent() + s * F + j]), segment_consumers_[s]);
       const double x = m.homophily * own + (1.0 - m.homophily) * total / N;
-      t.wom_threshold[s * F + j] = probability_threshold(1.0 - std::exp(-m.wom_rate * x));
+      t.wom_threshold[s * F + j] = threshold16(1.0 - std::exp(-m.wom_rate * x));
     }
   }
   // Direct contacts: the planned number spread over the firm's profiles.
@@ -187,11 +200,12 @@ void Market::build_tables() {
   t.fit_sigma2.assign(F, -1.0f);
   for (std::size_t j = 0; j < F; ++j) {
     const FirmPlan& plan = plans_[j];
-    if (plan.customized) t.fit_sigma2[j] = static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0);
+    if (plan.customized)
+      t.fit_sigma2[j] = static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0 / kFitScale);
     const double profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
     if (t.crm_col[j] >= 0 && plan.direct_spend > 0 && profiles > 0)
       t.contact_threshold[j] =
-          probability_threshold(plan.direct_spend / plan.cost_per_contact / profiles);
+          threshold16(plan.direct_spend / plan.cost_per_contact / profiles);
   }
   // Offers.
   t.offers.assign(C, CategoryOffers{});
@@ -219,17 +233,28 @@ void Market::build_tables() {
 }
 
 void Market::step() {
+  using clock = std::chrono::steady_clock;
+  const auto seconds = [](clock::time_point a, clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+  };
+  const auto t0 = clock::now();
   plan_firms();
   build_tables();
   partials_.clear();
+  const auto t1 = clock::now();
   for_blocks(blocks_, [&](std::size_t b, std::size_t begin, std::size_t end) {
     run_consumer_block(tables_, pop_, begin, end, partials_.row(b));
   });
+  const auto t2 = clock::now();
   std::vector<std::int64_t> sums;
   partials_.reduce(sums);
   account(sums);
   last_sums_ = std::move(sums);
   ++step_;
+  const auto t3 = clock::now();
+  times_.firms += seconds(t0, t1);
+  times_.consumers += seconds(t1, t2);
+  times_.reduction += seconds(t2, t3);
 }
 
 }  // namespace msim

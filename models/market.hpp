@@ -14,6 +14,13 @@
 
 namespace msim {
 
+/// Wall-clock seconds spent in each phase of the steps so far.
+struct PhaseTimes {
+  double firms = 0.0;      ///< strategies, prices and the kernel's tables
+  double consumers = 0.0;  ///< the consumer kernel over all blocks
+  double reduction = 0.0;  ///< partial sums reduced in block order, accounting, metrics
+};
+
 struct EngineOptions {
   std::size_t block_size = 4096;  ///< consumers per block; results do not depend on it
 };
@@ -41,6 +48,7 @@ class Market {
   const Population& population() const { return pop_; }
   const Scenario& scenario() const { return sc_; }
   const std::vector<FirmPlan>& plans() const { return plans_; }
+  const PhaseTimes& phase_times() const { return times_; }
 
  private:
   void plan_firms();
@@ -61,6 +69,7 @@ class Market {
   std::vector<double> segment_consumers_;       ///< [S]
   std::vector<std::int64_t> last_sums_;         ///< previous step's reduced partials
   StepMetrics metrics_;
+  PhaseTimes times_;
   std::int64_t step_ = 0;
 };
 

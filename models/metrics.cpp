@@ -22,8 +22,8 @@ const std::vector<MetricInfo>& firm_metrics() {
       {"new_customers", "consumers", "consumers whose first purchase from the firm was this step",
        &StepMetrics::new_customers},
       {"awareness", "fraction",
-       "share of all consumers aware of the firm (goodwill >= 1 or loyalty > 0) at step end; "
-       "by category: the firm's awareness where it sells, else 0",
+       "share of all consumers aware of the firm (goodwill >= 1 or loyalty > 0) when they shop "
+       "in the step; by category: the firm's awareness where it sells, else 0",
        &StepMetrics::awareness},
       {"marketing_spend", "money",
        "money spent on mass, targeted and direct media; by category: allocated by revenue",
@@ -51,7 +51,7 @@ const std::vector<SegmentMetricInfo>& segment_metrics() {
        &StepMetrics::segment_units},
       {"market_share", "fraction", "unit share of the segment's purchases in the step",
        &StepMetrics::segment_share},
-      {"awareness", "fraction", "share of the segment aware of the firm at step end",
+      {"awareness", "fraction", "share of the segment aware of the firm when shopping in the step",
        &StepMetrics::segment_awareness},
   };
   return list;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/choice.hpp"
 #include "models/random_purposes.hpp"
 #include "sim/parallel.hpp"
 #include "sim/rng.hpp"
@@ -55,23 +56,32 @@ SegmentDraw prepare(const Segment& s) {
 
 double population_bytes_per_consumer(std::size_t firms, std::size_t categories, std::size_t dims,
                                      std::size_t crm_firms) {
-  const double traits = 6 * 1 + 2 * 2 + 4.0 * dims + 4 + 4.0 * categories;
-  const double state = 2.0 * firms * 2 + 2.0 * categories * firms + 2.0 * categories +
-                       1.0 * crm_firms + 2 + 1;
-  return traits + state;
+  // Traits: segment, region, age, novelty, flags, industry (1 byte each), income and company size
+  // (2 each), the ideal point, price sensitivity, rate and no-occasion threshold per category,
+  // and the custom-fit draw per CRM firm.
+  const std::size_t traits = 6 + 2 * 2 + 4 * dims + 4 + 8 * categories + 2 * crm_firms;
+  // State: goodwill and loyalty per firm, counts per (category, firm) and per category, CRM
+  // depth per CRM firm, last purchase step and firm.
+  const std::size_t state = 4 * firms + 2 * categories * firms + 2 * categories + crm_firms + 3;
+  return static_cast<double>(traits + state);
 }
 
 double Population::bytes_per_consumer() const {
   return population_bytes_per_consumer(firms, categories, dims, crm_firms);
 }
 
-Population synthesize(const Scenario& sc, std::size_t crm_firms, std::size_t block_size) {
+std::uint32_t no_occasion_threshold(double rate) {
+  return static_cast<std::uint32_t>(std::min(std::exp(-rate) * 4294967296.0, 4294967295.0));
+}
+
+Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
+                      std::size_t block_size) {
   Population p;
   p.n = static_cast<std::size_t>(sc.consumers);
   p.firms = sc.firms.size();
   p.categories = sc.categories.size();
   p.dims = static_cast<std::size_t>(sc.preference_dims);
-  p.crm_firms = crm_firms;
+  p.crm_firms = crm_firms.size();
   const std::size_t n = p.n, F = p.firms, C = p.categories, D = p.dims;
   p.segment.resize(n);
   p.region.resize(n);
@@ -84,11 +94,13 @@ Population synthesize(const Scenario& sc, std::size_t crm_firms, std::size_t blo
   p.ideal.resize(n * D);
   p.price_sensitivity.resize(n);
   p.rate.resize(n * C);
+  p.no_occasion.resize(n * C);
+  p.fit.resize(n * crm_firms.size());
   p.goodwill.assign(n * F, 0);
   p.loyalty.assign(n * F, 0);
   p.count.assign(n * C * F, 0);
   p.cat_count.assign(n * C, 0);
-  p.crm.assign(n * crm_firms, 0);
+  p.crm.assign(n * crm_firms.size(), 0);
   p.last_step.assign(n, 0);
   p.last_firm.assign(n, kNoFirm);
 
@@ -100,6 +112,7 @@ Population synthesize(const Scenario& sc, std::size_t crm_firms, std::size_t blo
   }
   const Philox gen(sc.seed, purpose::population);
   const Philox aware_gen(sc.seed, purpose::initial_awareness);
+  const Philox fit_gen(sc.seed, purpose::custom_fit);
   const double aware = sc.market.initial_awareness;
   const auto aware_threshold = static_cast<std::uint64_t>(aware * 4294967296.0);
 
@@ -120,6 +133,12 @@ Population synthesize(const Scenario& sc, std::size_t crm_firms, std::size_t blo
         const PurchaseRate& r = seg.purchase_rate[c];
         p.rate[i * C + c] =
             r.mean > 0 ? static_cast<float>(rs.gamma(r.shape) * r.mean / r.shape) : 0.0f;
+        p.no_occasion[i * C + c] = no_occasion_threshold(p.rate[i * C + c]);
+      }
+      for (std::size_t k = 0; k < crm_firms.size(); ++k) {
+        const Words w = fit_gen(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(crm_firms[k]), 0);
+        p.fit[i * crm_firms.size() + k] =
+            clamp_to<std::uint16_t>(chi2_fit(w, D) * kFitScale, 0, 65535);
       }
       p.age[i] = clamp_to<std::uint8_t>(seg.age_mean + seg.age_sd * rs.normal(), 18, 99);
       p.income[i] = clamp_to<std::uint16_t>(

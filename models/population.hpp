@@ -14,6 +14,7 @@ inline constexpr double kGoodwillScale = 256.0;   ///< goodwill: uint16, 8.8 fix
 inline constexpr double kLoyaltyScale = 65535.0;  ///< loyalty: uint16, 0..1
 inline constexpr std::uint8_t kNoFirm = 255;
 inline constexpr std::uint8_t kOptOut = 1;        ///< flags bit: opted out of CRM
+inline constexpr double kFitScale = 1024.0;       ///< fit: uint16, 6.10 fixed point
 
 struct Population {
   std::size_t n = 0, firms = 0, categories = 0, dims = 0, crm_firms = 0;
@@ -25,6 +26,9 @@ struct Population {
   std::vector<float> ideal;                 ///< [n * dims]
   std::vector<float> price_sensitivity;     ///< [n]
   std::vector<float> rate;                  ///< [n * categories] occasions per step
+  std::vector<std::uint32_t> no_occasion;   ///< [n * categories] P(no occasion) * 2^32
+  std::vector<std::uint16_t> fit;  ///< [n * crm_firms] chi-square draw of the custom-fit error,
+                                   ///< times kFitScale (fixed per consumer and firm)
 
   // State.
   std::vector<std::uint16_t> goodwill;   ///< [n * firms]
@@ -44,7 +48,12 @@ double population_bytes_per_consumer(std::size_t firms, std::size_t categories, 
                                      std::size_t crm_firms);
 
 /// Draws the population from the scenario's segments, in parallel and deterministically:
-/// consumer i's traits depend only on (seed, i).
-Population synthesize(const Scenario& sc, std::size_t crm_firms, std::size_t block_size);
+/// consumer i's traits depend only on (seed, i). crm_firms lists the firms that keep CRM
+/// profiles, in column order.
+Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
+                      std::size_t block_size);
+
+/// The no-occasion threshold P(Poisson(rate) = 0) * 2^32 for a purchase rate.
+std::uint32_t no_occasion_threshold(double rate);
 
 }  // namespace msim

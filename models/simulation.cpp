@@ -77,11 +77,15 @@ RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOption
     for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).firm);
     for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).by_category);
     for (const auto& info : segment_metrics()) rows.push_back(m.*info.member);
+    const auto record_start = std::chrono::steady_clock::now();
     recorder.record(t, rows);
+    report.recording_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - record_start).count();
     report.steps_done = t + 1;
     if (options.on_step) options.on_step(t + 1);
   }
   report.complete = report.steps_done == sc.steps;
+  report.phases = market.phase_times();
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   recorder.finish({{"wall_seconds", report.wall_seconds}, {"steps_done", report.steps_done}},

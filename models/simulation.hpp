@@ -23,6 +23,8 @@ struct RunReport {
   bool complete = false;
   double wall_seconds = 0.0;
   double bytes_per_consumer = 0.0;
+  PhaseTimes phases;             ///< firm, consumer and reduction phases
+  double recording_seconds = 0.0;  ///< time inside the recorder
 };
 
 /// The file layout of a run: root attributes, /scenario, names and every series.
