@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build (release), run the embedded default scenario.
+#   scripts/run.sh [extra marketsim run options...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+cmake --preset release -DMARKETSIM_BUILD_TESTS=OFF >/dev/null
+cmake --build --preset release --target marketsim
+
+mkdir -p out
+out="out/default-$(date -u +%Y%m%d-%H%M%S).h5"
+./build/release/cli/marketsim run -o "$out" "$@"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite: install what is missing, build everything (release), run ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+cmake --preset release -DMARKETSIM_BUILD_TESTS=ON >/dev/null
+cmake --build --preset release
+ctest --preset release --output-on-failure -j "$(nproc)"
