@@ -7,22 +7,25 @@
 
 namespace msim {
 
-/// e^x in single precision, relative error below 2.5e-7 for x in [-87, 88] (inputs outside
-/// are clamped). Computes 2^(x log2 e) as 2^n times a degree-6 Taylor polynomial of 2^f,
-/// |f| <= 1/2, so it gives the same bits on every machine that runs the same binary.
+/// e^x in single precision, relative error below 2e-7 for x in [-87, 88] (inputs outside are
+/// clamped). Cody-Waite reduction x = n ln2 + r with |r| <= ln2 / 2, a degree-7 Taylor
+/// polynomial of e^r, and 2^n from the exponent bits: the same bits on every machine that runs
+/// the same binary.
 inline float fast_exp(float x) {
   x = std::clamp(x, -87.0f, 88.0f);
-  const float t = x * 1.44269504088896341f;
-  const float n = std::floor(t + 0.5f);
-  const float f = t - n;
-  // ln(2)^k / k! for k = 6 .. 0
-  float p = 1.5403530393381610e-4f;
-  p = p * f + 1.3333558146428443e-3f;
-  p = p * f + 9.6181291076284772e-3f;
-  p = p * f + 5.5504108664821580e-2f;
-  p = p * f + 2.4022650695910071e-1f;
-  p = p * f + 6.9314718055994531e-1f;
-  p = p * f + 1.0f;
+  const float n = std::floor(x * 1.44269504088896341f + 0.5f);
+  // ln 2 split so that n * kLn2Hi is exact in float for |n| < 256.
+  constexpr float kLn2Hi = 0.693145751953125f;
+  constexpr float kLn2Lo = 1.428606765330187e-06f;
+  const float r = (x - n * kLn2Hi) - n * kLn2Lo;
+  float p = 1.0f / 5040.0f;
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
   const auto bits = static_cast<std::uint32_t>(static_cast<std::int32_t>(n) + 127) << 23;
   return p * std::bit_cast<float>(bits);
 }

@@ -1,0 +1,88 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include "sim/rng.hpp"
+
+using msim::Philox;
+using msim::Stream;
+
+TEST_CASE("Philox is a pure function of key and counter", "[rng]") {
+  const Philox a(42, 3), b(42, 3), other_seed(43, 3), other_purpose(42, 4);
+  CHECK(a(1, 2, 3) == b(1, 2, 3));
+  CHECK(a(1, 2, 3) != a(1, 2, 4));
+  CHECK(a(1, 2, 3) != other_seed(1, 2, 3));
+  CHECK(a(1, 2, 3) != other_purpose(1, 2, 3));
+  // The seed's high 32 bits matter too.
+  CHECK(Philox(42, 3)(1, 2, 3) != Philox(42 + (1ull << 32), 3)(1, 2, 3));
+}
+
+TEST_CASE("uniforms lie in the open unit interval with the right mean", "[rng]") {
+  CHECK(msim::to_unit(0) > 0.0);
+  CHECK(msim::to_unit(0xFFFFFFFFu) < 1.0);
+  CHECK(msim::to_unit_f(0) > 0.0f);
+  CHECK(msim::to_unit_f(0xFFFFFFFFu) <= 1.0f);
+  const Philox gen(7, 1);
+  Stream s(gen, 0, 0);
+  constexpr int n = 200000;
+  double sum = 0, sum2 = 0;
+  for (int k = 0; k < n; ++k) {
+    const double u = s.uniform();
+    sum += u;
+    sum2 += u * u;
+  }
+  // mean 1/2 with sd 1/sqrt(12 n); 5 standard errors
+  CHECK(std::abs(sum / n - 0.5) < 5.0 / std::sqrt(12.0 * n));
+  CHECK(std::abs(sum2 / n - 1.0 / 3.0) < 0.005);
+}
+
+TEST_CASE("normal and gamma variates have the right moments", "[rng]") {
+  const Philox gen(11, 1);
+  constexpr int n = 200000;
+  Stream s(gen, 5, 0);
+  double m = 0, v = 0;
+  for (int k = 0; k < n; ++k) {
+    const double z = s.normal();
+    m += z;
+    v += z * z;
+  }
+  CHECK(std::abs(m / n) < 5.0 / std::sqrt(n));
+  CHECK(std::abs(v / n - 1.0) < 5.0 * std::sqrt(2.0 / n));
+  for (double shape : {0.5, 1.0, 2.5}) {
+    Stream g(gen, 9, static_cast<std::uint32_t>(shape * 10));
+    double gm = 0, gv = 0;
+    for (int k = 0; k < n; ++k) {
+      const double x = g.gamma(shape);
+      gm += x;
+      gv += x * x;
+    }
+    gm /= n;
+    gv = gv / n - gm * gm;
+    INFO("shape " << shape << " mean " << gm << " var " << gv);
+    CHECK(std::abs(gm - shape) < 5.0 * std::sqrt(shape / n));  // Var = shape
+    CHECK(gv == Approx(shape).epsilon(0.03));
+  }
+}
+
+TEST_CASE("Poisson inversion reproduces the Poisson pmf", "[rng]") {
+  for (double mean : {0.05, 0.8, 6.0, 100.0}) {
+    const Philox gen(3, 2);
+    constexpr int n = 200000;
+    std::vector<int> counts(400, 0);
+    double sum = 0;
+    for (int k = 0; k < n; ++k) {
+      const auto x = msim::poisson(msim::to_unit(gen(static_cast<std::uint32_t>(k), 0, 0)[0]),
+                                   mean, std::exp(-mean));
+      sum += x;
+      if (x < counts.size()) ++counts[x];
+    }
+    INFO("mean " << mean);
+    CHECK(std::abs(sum / n - mean) < 5.0 * std::sqrt(mean / n) + 0.5 * (mean > 64));
+    if (mean <= 64) {
+      const double p0 = std::exp(-mean);
+      CHECK(std::abs(counts[0] / double(n) - p0) < 5.0 * std::sqrt(p0 * (1 - p0) / n) + 1e-12);
+    }
+  }
+  CHECK(msim::poisson(0.5, 0.0, 1.0) == 0);
+}
