@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "random seed (overrides the scenario's)")
       ->each([&](const std::string&) { run.has_seed = true; });
   run_cmd->add_option("--set", run.overrides, "override a key: --set firms.Acme.budget_per_year=2e6")
-      ->take_all();
+      ->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress and no summary");
   run_cmd->add_option("--block-size", run.block_size, "consumers per parallel block")
@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario and print it resolved");
   validate_cmd->add_option("scenario", file, "scenario YAML")->required();
-  validate_cmd->add_option("--set", overrides, "override a key, as for run")->take_all();
+  validate_cmd->add_option("--set", overrides, "override a key, as for run")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
   auto* summarize_cmd = app.add_subcommand("summarize", "print the summary table of a run file");
   summarize_cmd->add_option("file", file, "HDF5 file written by marketsim run")->required();

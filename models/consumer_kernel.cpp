@@ -64,7 +64,6 @@ inline void communicate(const KernelTables& t, Population& pop, std::size_t i, s
       if (k > 0 && contact.get(t, i32, slot::contact, j) < t.contact_threshold[j]) {
         gv += t.direct_gain;
         k = static_cast<std::uint8_t>(std::min(255, k + 1));
-        ++partial[t.layout.contacts() + j];
       }
     }
     if (gv < kAware && L[j] == 0 && t.wom_threshold[sj] > 0 &&
@@ -73,6 +72,15 @@ inline void communicate(const KernelTables& t, Population& pop, std::size_t i, s
     g[j] = sat16(gv);
     aware[j] += (gv >= kAware || L[j] > 0) ? 1 : 0;
   }
+}
+
+/// Loyalty smoothing after a choice: L <- rho L + (1 - rho) [chose k], for every firm k
+/// (chosen = F for the outside option, which lowers every firm's loyalty).
+inline void smooth_loyalty(const KernelTables& t, std::uint16_t* L, std::size_t chosen) {
+  const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t.rho_q16) * 65535u;
+  for (std::size_t k = 0; k < t.F; ++k)
+    L[k] = static_cast<std::uint16_t>(
+        (L[k] * static_cast<std::uint64_t>(t.rho_q16) + (k == chosen ? gain : 0u)) >> 16);
 }
 
 /// Records a purchase of firm j's product in category c.
@@ -96,12 +104,7 @@ inline void purchase(const KernelTables& t, Population& pop, std::size_t i, std:
   }
   count[j] = sat16(count[j] + 1u);
   in_category = sat16(in_category + 1u);
-  std::uint16_t* L = &pop.loyalty[i * F];
-  const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t.rho_q16) * 65535u;
-  for (std::size_t k = 0; k < F; ++k) {
-    partial[lay.scr_denominator() + c * F + k] += count[k] > 0 ? 1 : 0;
-    L[k] = static_cast<std::uint16_t>((L[k] * static_cast<std::uint64_t>(t.rho_q16) + (k == j ? gain : 0u)) >> 16);
-  }
+  for (std::size_t k = 0; k < F; ++k) partial[lay.scr_denominator() + c * F + k] += count[k] > 0 ? 1 : 0;
   const int col = t.crm_col[j];
   if (col >= 0 && (pop.flags[i] & kOptOut) == 0) {
     std::uint8_t& k = pop.crm[i * t.crm_firms + static_cast<std::size_t>(col)];
@@ -159,6 +162,7 @@ inline void choose(const KernelTables& t, Population& pop, std::size_t i, std::s
   }
   if (n == 0) return;
   const int pick = sample_logit(ev, n, t.exp_outside, u);
+  smooth_loyalty(t, &pop.loyalty[i * F], pick < 0 ? F : static_cast<std::size_t>(firm_of[pick]));
   if (pick < 0) return;
   purchase(t, pop, i, s, c, static_cast<std::size_t>(firm_of[pick]), offer_of[pick]->price_cents,
            partial);

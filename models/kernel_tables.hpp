@@ -40,9 +40,8 @@ struct PartialLayout {
   std::size_t new_category() const { return 2 * C * F; }     ///< [C*F] first purchase in c
   std::size_t scr_denominator() const { return 3 * C * F; }  ///< [C*F] delta this step
   std::size_t new_firm() const { return 4 * C * F; }         ///< [F] first purchase at all
-  std::size_t contacts() const { return 4 * C * F + F; }     ///< [F]
-  std::size_t crm_known() const { return 4 * C * F + 2 * F; }  ///< [F] profiles at step end
-  std::size_t aware() const { return 4 * C * F + 3 * F; }      ///< [S*F]
+  std::size_t crm_known() const { return 4 * C * F + F; }    ///< [F] profiles at step end
+  std::size_t aware() const { return 4 * C * F + 2 * F; }    ///< [S*F] aware when shopping
   std::size_t segment_units() const { return aware() + S * F; }  ///< [S*F]
   std::size_t recent() const { return aware() + 2 * S * F; }     ///< [S*F] recent customers
   std::size_t occasions() const { return aware() + 3 * S * F; }  ///< [C]

@@ -40,7 +40,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     const double marketing =
         plan.mass_spend +
         std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0) +
-        at(lay.contacts() + j) * plan.cost_per_contact;
+        plan.direct_spend;
     const double fixed = firm.fixed_cost_per_year / spy + plan.fixed_cost;
     led.customers += sums[lay.new_firm() + j];
     const double aware =

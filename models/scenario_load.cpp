@@ -71,6 +71,14 @@ std::vector<double> load_weights(const Config& node, std::vector<std::string>& n
     const double w = node.get_double(key, range::non_negative());
     auto it = std::find(names.begin(), names.end(), key);
     if (it == names.end()) {
+      // Names are declared by use; one letter away from a known name is a typo, not a new name.
+      for (const std::string& known : names)
+        if (edit_distance(key, known) <= 1)
+          node.child(key).fail(fmt::format(
+              "'{}' is a new name here, but another segment uses '{}' (did you mean '{}'?)", key,
+              known, known));
+      if (names.size() >= static_cast<std::size_t>(kMaxRegions))
+        node.child(key).fail(fmt::format("more than {} names, expected at most {}", kMaxRegions, kMaxRegions));
       names.push_back(key);
       it = names.end() - 1;
     }

@@ -196,7 +196,8 @@ std::size_t find_item(const YAML::Node& list, const std::string& segment,
                      fmt::format("no item named '{}' in '{}' ({})", segment, path, hint));
 }
 
-/// Applies one "key.path=value" assignment to `root`; returns the canonical key path it set.
+/// Applies one "key.path=value" assignment to `root`; returns the canonical key path of the
+/// shallowest node it created or replaced, so errors anywhere beneath it point at the --set.
 std::string apply_override(YAML::Node root, const std::string& assignment) {
   const auto eq = assignment.find('=');
   const auto segments = split(assignment.substr(0, eq), '.');
@@ -214,7 +215,7 @@ std::string apply_override(YAML::Node root, const std::string& assignment) {
 
   // Assigning to a YAML::Node replaces the value it shares with the tree; reset() re-points it.
   YAML::Node node = root;
-  std::string path;
+  std::string path, created;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const std::string& seg = segments[i];
     const bool last = i + 1 == segments.size();
@@ -230,6 +231,7 @@ std::string apply_override(YAML::Node root, const std::string& assignment) {
       if (!entry) {
         node[seg] = last ? value : YAML::Node(YAML::NodeType::Map);
         entry = find_entry(node, seg);
+        if (created.empty()) created = path;
       } else if (last) {
         entry->second = value;
       }
@@ -239,7 +241,7 @@ std::string apply_override(YAML::Node root, const std::string& assignment) {
                                                  path.empty() ? "top level" : path));
     }
   }
-  return path;
+  return created.empty() ? path : created;
 }
 
 }  // namespace
@@ -480,24 +482,28 @@ std::string Config::show() const {
   return shorten(flow(*node_), 40, "]");
 }
 
+std::size_t edit_distance(const std::string& word, const std::string& other) {
+  // Levenshtein distance with two rows, ignoring case.
+  const std::string a = lower(word), b = lower(other);
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
-  const std::string a = lower(word);
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   std::string best;
   for (const auto& candidate : candidates) {
-    // Levenshtein distance with two rows.
-    const std::string b = lower(candidate);
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-      cur[0] = i;
-      for (std::size_t j = 1; j <= b.size(); ++j) {
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-      }
-      std::swap(prev, cur);
-    }
-    if (prev[b.size()] < best_distance) {
-      best_distance = prev[b.size()];
+    const std::size_t d = edit_distance(word, candidate);
+    if (d < best_distance) {
+      best_distance = d;
       best = candidate;
     }
   }

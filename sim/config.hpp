@@ -117,6 +117,9 @@ class Config {
   std::string path_;
 };
 
+/// The Levenshtein distance between two words, ignoring case.
+std::size_t edit_distance(const std::string& word, const std::string& other);
+
 /// The nearest candidate to `word` by edit distance, or "" when none is close
 /// (distance above max(2, word.size() / 3)).
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);

@@ -1,5 +1,9 @@
 #include "models/strategies/differentiated.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "models/strategies/common.hpp"
 #include "sim/config.hpp"
 #include "sim/yaml_writer.hpp"
@@ -62,6 +66,8 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
     for (const Config& item : list.items()) {
       const std::string n = item.as_string();
       if (ctx.scenario.segment_index(n) < 0) item.as_choice(all);  // throws with did-you-mean
+      if (std::find(names.begin(), names.end(), n) != names.end())
+        item.fail(fmt::format("segment '{}' is listed twice", n));
       names.push_back(n);
     }
     if (names.empty()) list.fail_expected("at least one segment name");
