@@ -4,9 +4,11 @@
 //   bench_market [consumers=1000000] [steps=52] [threads=1,2]
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -52,6 +54,14 @@ double peak_rss_bytes() {
   return static_cast<double>(u.ru_maxrss) * 1024.0;
 }
 
+/// Resident bytes now (from /proc/self/statm).
+double rss_bytes() {
+  std::ifstream in("/proc/self/statm");
+  double pages = 0, resident = 0;
+  in >> pages >> resident;
+  return resident * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,6 +80,8 @@ int main(int argc, char** argv) {
   fmt::print("benchmark market: {} consumers x {} steps, {} firms, {} categories, {} segments\n",
              sc.consumers, sc.steps, sc.firms.size(), sc.categories.size(), sc.segments.size());
   const auto out = std::filesystem::temp_directory_path() / "marketsim_bench.h5";
+  // Everything resident before the first population: code, libraries, thread pools.
+  const double baseline = rss_bytes();
   std::stringstream list(thread_list);
   std::string item;
   while (std::getline(list, item, ',')) {
@@ -82,11 +94,13 @@ int main(int argc, char** argv) {
     const double total = r.wall_seconds;
     const double phases = r.phases.firms + r.phases.consumers + r.phases.reduction + r.recording_seconds;
     fmt::print(
-        "threads={}  wall={:.2f}s  consumer-steps/s={:.3g}  state bytes/consumer={:.0f}  "
-        "peak RSS bytes/consumer={:.0f}\n"
+        "threads={}  end to end {:.2f} s  consumer-steps/s={:.3g} (stepping only; {:.3g} end to end)\n"
+        "  bytes/consumer: columns {:.0f}, peak RSS above the {:.0f} MB baseline {:.0f}, peak "
+        "RSS {:.0f}\n"
         "  phases: firm decisions {:.1f}%, consumer kernel {:.1f}%, reduction {:.1f}%, "
         "recording {:.1f}%, setup (population) {:.1f}%\n",
-        threads, total, cs / total, r.bytes_per_consumer,
+        threads, total, cs / phases, cs / total, r.bytes_per_consumer, baseline / 1e6,
+        (peak_rss_bytes() - baseline) / static_cast<double>(sc.consumers),
         peak_rss_bytes() / static_cast<double>(sc.consumers), 100 * r.phases.firms / total,
         100 * r.phases.consumers / total, 100 * r.phases.reduction / total,
         100 * r.recording_seconds / total, 100 * (total - phases) / total);
