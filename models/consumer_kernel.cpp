@@ -15,17 +15,17 @@ inline std::uint16_t sat16(std::uint32_t v) {
   return static_cast<std::uint16_t>(std::min<std::uint32_t>(v, 65535u));
 }
 
-/// A lazily fetched Philox call of eight 16-bit uniforms, for slot base + j/8.
-struct LazyHalves {
+/// A lazily fetched Philox call of four 32-bit uniforms, for slot base + j/4.
+struct LazyWords {
   std::uint32_t group = ~0u;
   Words w{};
   std::uint32_t get(const KernelTables& t, std::uint32_t i, std::uint32_t base, std::size_t j) {
-    const auto g = static_cast<std::uint32_t>(j >> 3);
+    const auto g = static_cast<std::uint32_t>(j >> 2);
     if (g != group) {
       w = t.step_gen(i, t.step, base + g);
       group = g;
     }
-    return half_word(w, j & 7);
+    return w[j & 3];
   }
 };
 
@@ -51,7 +51,7 @@ inline void communicate(const KernelTables& t, Population& pop, std::size_t i, s
   const std::uint16_t* L = &pop.loyalty[i * F];
   const std::size_t groups = (F + 7) / 8;
   Words expo{};
-  LazyHalves wom, contact;
+  LazyWords wom, contact;
   for (std::size_t j = 0; j < F; ++j) {
     const std::size_t sj = s * F + j;
     std::uint32_t gv = (g[j] * t.decay_q16) >> 16;

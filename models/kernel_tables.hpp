@@ -59,8 +59,10 @@ struct KernelTables {
   std::uint32_t decay_q16 = 0;
   std::uint32_t rho_q16 = 0;
 
-  // Media, word of mouth and contacts draw 16-bit uniforms u in [0, 65536), eight per Philox
-  // call; a probability p is the threshold p * 65536 (u < threshold).
+  // Media exposures draw 16-bit uniforms u in [0, 65536), eight per Philox call; word of mouth
+  // and contacts draw 32-bit ones, four per call, so that small probabilities (word of mouth
+  // from a few early customers) are not rounded away. A probability p is the threshold
+  // p * 65536 or p * 2^32 (u < threshold).
   // [S*F]: exposure mean, its Poisson CDF [S*F*kCdfLen] as 16-bit thresholds with a guide table
   // [S*F*kGuideLen] (first possible count for each top byte of u), goodwill per exposure (8.8).
   std::vector<float> expo_mean;
@@ -68,13 +70,13 @@ struct KernelTables {
   std::vector<std::uint8_t> expo_guide;
   std::vector<std::uint32_t> expo_gain;
   std::vector<std::uint8_t> expo_group_active;  ///< [S * ceil(F/8)]: any firm of the group
-  std::vector<std::uint32_t> wom_threshold;     ///< [S*F] P(hear) * 65536
+  std::vector<std::uint64_t> wom_threshold;     ///< [S*F] P(hear) * 2^32
   std::uint32_t wom_goodwill = 256;
 
   // [F]
   std::vector<int> crm_col;   ///< column in Population::crm, -1 when the firm keeps none
   std::vector<int> crm_firm;  ///< [crm_firms] the firm of each CRM column
-  std::vector<std::uint32_t> contact_threshold;  ///< P(contact | profile) * 65536
+  std::vector<std::uint64_t> contact_threshold;  ///< P(contact | profile) * 2^32
   std::uint32_t direct_gain = 512;
   std::vector<std::uint64_t> region_mask;  ///< bit r: sells in region r
   std::vector<float> fit_sigma2;           ///< sigma0^2 / kFitScale for customised offers, else -1
@@ -88,12 +90,12 @@ struct KernelTables {
 };
 
 /// Random-number slots of the step stream, counter (consumer, step, slot). Each slot yields
-/// four 32-bit words (eight 16-bit halves), and a slot always means the same draw, so scenarios
+/// four 32-bit words (or eight 16-bit halves), and a slot always means the same draw, so scenarios
 /// that differ only in a budget share their random numbers.
 namespace slot {
 inline constexpr std::uint32_t exposure = 0;      ///< + firm/8, 16 bits per firm
-inline constexpr std::uint32_t wom = 16;          ///< + firm/8, 16 bits per firm
-inline constexpr std::uint32_t contact = 32;      ///< + firm/8, 16 bits per firm
+inline constexpr std::uint32_t wom = 16;          ///< + firm/4, 32 bits per firm
+inline constexpr std::uint32_t contact = 32;      ///< + firm/4, 32 bits per firm
 inline constexpr std::uint32_t occasions = 48;    ///< + category/4, 32 bits per category
 inline constexpr std::uint32_t choice = 64;       ///< + category*64 + occasion/4
 inline constexpr std::uint32_t kMaxOccasions = 256;  ///< per category and step

@@ -23,6 +23,11 @@ std::uint32_t threshold16(double p) {
   return static_cast<std::uint32_t>(std::lround(std::clamp(p, 0.0, 1.0) * 65536.0));
 }
 
+/// A probability as a threshold for a 32-bit uniform: P(u < threshold) = p.
+std::uint64_t threshold32(double p) {
+  return static_cast<std::uint64_t>(std::llround(std::clamp(p, 0.0, 1.0) * 4294967296.0));
+}
+
 std::uint32_t q16(double x) { return static_cast<std::uint32_t>(std::lround(x * 65536.0)); }
 
 double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
@@ -184,7 +189,7 @@ void Market::build_tables() {
     }
   // Word of mouth from last step's recent customers [Bass 1969; Rand & Rust 2011].
   const PartialLayout& lay = t.layout;
-  t.wom_threshold.assign(S * F, 0u);
+  t.wom_threshold.assign(S * F, 0);
   const double N = static_cast<double>(pop_.n);
   for (std::size_t j = 0; j < F; ++j) {
     double total = 0.0;
@@ -192,7 +197,7 @@ void Market::build_tables() {
     for (std::size_t s = 0; s < S; ++s) {
       const double own = ratio(static_cast<double>(last_sums_[lay.recent() + s * F + j]), segment_consumers_[s]);
       const double x = m.homophily * own + (1.0 - m.homophily) * total / N;
-      t.wom_threshold[s * F + j] = threshold16(1.0 - std::exp(-m.wom_rate * x));
+      t.wom_threshold[s * F + j] = threshold32(-std::expm1(-m.wom_rate * x));
     }
   }
   // Direct contacts: the planned number spread over the firm's profiles.
@@ -205,7 +210,7 @@ void Market::build_tables() {
     const double profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
     if (t.crm_col[j] >= 0 && plan.direct_spend > 0 && profiles > 0)
       t.contact_threshold[j] =
-          threshold16(plan.direct_spend / plan.cost_per_contact / profiles);
+          threshold32(plan.direct_spend / plan.cost_per_contact / profiles);
   }
   // Offers.
   t.offers.assign(C, CategoryOffers{});
