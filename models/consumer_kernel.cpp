@@ -114,6 +114,13 @@ inline void purchase(const KernelTables& t, Population& pop, std::size_t i, std:
   pop.last_firm[i] = static_cast<std::uint8_t>(j);
 }
 
+template <std::size_t D>
+inline float squared_distance(const float* x, const float* p) {
+  float d2 = 0.0f;
+  for (std::size_t d = 0; d < D; ++d) d2 += (x[d] - p[d]) * (x[d] - p[d]);
+  return d2;
+}
+
 /// One purchase occasion in category c: logit over the aware firms that sell there.
 /// D, the number of preference dimensions, is a template parameter so distances unroll.
 template <std::size_t D>
@@ -130,31 +137,31 @@ inline void choose(const KernelTables& t, Population& pop, std::size_t i, std::s
   int firm_of[64];
   const Offer* offer_of[64];
   int n = 0;
-  for (std::size_t k = 0; k < offers.firm.size(); ++k) {
-    const auto j = static_cast<std::size_t>(offers.firm[k]);
-    if ((t.region_mask[j] & region_bit) == 0) continue;
-    if (g[j] < kAware && L[j] == 0) continue;  // not aware
-    const Offer* best = &offers.variants[static_cast<std::size_t>(offers.first[k])];
-    float best_d2 = 0.0f;
-    for (std::size_t d = 0; d < D; ++d) best_d2 += (x[d] - best->pos[d]) * (x[d] - best->pos[d]);
-    for (int v = 1; v < offers.count[k]; ++v) {
-      const Offer& o = offers.variants[static_cast<std::size_t>(offers.first[k] + v)];
-      float d2 = 0.0f;
-      for (std::size_t d = 0; d < D; ++d) d2 += (x[d] - o.pos[d]) * (x[d] - o.pos[d]);
+  for (const OfferEntry& e : offers.entries) {
+    const std::size_t j = e.firm;
+    if ((e.region_mask & region_bit) == 0) continue;
+    const std::uint32_t gj = g[j], Lj = L[j];
+    if (gj < kAware && Lj == 0) continue;  // not aware
+    const Offer* best = &offers.variants[e.first];
+    float best_d2 = squared_distance<D>(x, best->pos.data());
+    for (std::uint32_t v = 1; v < e.count; ++v) {
+      const Offer& o = offers.variants[e.first + v];
+      const float d2 = squared_distance<D>(x, o.pos.data());
       if (d2 < best_d2) {
         best = &o;
         best_d2 = d2;
       }
     }
-    const int col = t.crm_col[j];
-    if (t.fit_sigma2[j] >= 0.0f && col >= 0) {
-      const std::size_t cell = i * t.crm_firms + static_cast<std::size_t>(col);
-      const std::uint8_t depth = pop.crm[cell];
-      if (depth > 0) best_d2 = t.fit_sigma2[j] * static_cast<float>(pop.fit[cell]) / (1.0f + depth);
+    if (e.crm_col >= 0) {
+      // A customised product: the consumer's fixed fit error, shrinking with profile depth.
+      const std::size_t cell = i * t.crm_firms + static_cast<std::size_t>(e.crm_col);
+      const std::uint32_t depth = pop.crm[cell];
+      if (depth > 0) best_d2 = e.fit_sigma2 * static_cast<float>(pop.fit[cell]) / (1.0f + static_cast<float>(depth));
     }
-    const float goodwill = std::min(g[j] * (1.0f / 256.0f), t.goodwill_cap);
+    const float goodwill = std::min(static_cast<float>(gj) * (1.0f / 256.0f), t.goodwill_cap);
     const float v = best->quality - t.distance_weight * best_d2 - a * best->price +
-                    t.loyalty_weight * (L[j] * (1.0f / 65535.0f)) + t.goodwill_weight * goodwill;
+                    t.loyalty_weight * (static_cast<float>(Lj) * (1.0f / 65535.0f)) +
+                    t.goodwill_weight * goodwill;
     ev[n] = fast_exp(v);
     firm_of[n] = static_cast<int>(j);
     offer_of[n] = best;
@@ -177,7 +184,7 @@ inline void shop(const KernelTables& t, Population& pop, std::size_t i, std::siz
   for (std::size_t c = 0; c < t.C; ++c) {
     if ((c & 3) == 0) occ = t.step_gen(i32, t.step, slot::occasions + static_cast<std::uint32_t>(c >> 2));
     const std::uint32_t w = occ[c & 3];
-    if (w <= pop.no_occasion[i * t.C + c] || t.offers[c].firm.empty()) continue;
+    if (w <= pop.no_occasion[i * t.C + c] || t.offers[c].entries.empty()) continue;
     const double rate = pop.rate[i * t.C + c];
     const std::uint32_t n =
         std::min(poisson(to_unit(w), rate, std::exp(-rate)), slot::kMaxOccasions);

@@ -25,10 +25,19 @@ struct Offer {
   std::int64_t price_cents = 0;
 };
 
-/// The firms selling in one category and their variants (firm k's variants are
-/// variants[first[k] .. first[k] + count[k])).
+/// One firm selling in one category: everything the choice loop reads about it, in one place.
+/// Its variants are variants[first .. first + count).
+struct OfferEntry {
+  std::uint32_t firm = 0;
+  std::uint32_t first = 0, count = 0;
+  std::int32_t crm_col = -1;      ///< CRM column when the firm customises, else -1
+  std::uint64_t region_mask = 0;  ///< bit r: sells in region r
+  float fit_sigma2 = 0.0f;        ///< sigma0^2 / kFitScale when customised
+};
+
+/// The firms selling in one category and their variants.
 struct CategoryOffers {
-  std::vector<int> firm, first, count;
+  std::vector<OfferEntry> entries;
   std::vector<Offer> variants;
 };
 
@@ -79,7 +88,6 @@ struct KernelTables {
   std::vector<std::uint64_t> contact_threshold;  ///< P(contact | profile) * 2^32
   std::uint32_t direct_gain = 512;
   std::vector<std::uint64_t> region_mask;  ///< bit r: sells in region r
-  std::vector<float> fit_sigma2;           ///< sigma0^2 / kFitScale for customised offers, else -1
 
   // Choice.
   float distance_weight = 1.0f, loyalty_weight = 1.0f, goodwill_weight = 0.3f;

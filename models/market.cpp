@@ -202,23 +202,28 @@ void Market::build_tables() {
   }
   // Direct contacts: the planned number spread over the firm's profiles.
   t.contact_threshold.assign(F, 0);
-  t.fit_sigma2.assign(F, -1.0f);
   for (std::size_t j = 0; j < F; ++j) {
     const FirmPlan& plan = plans_[j];
-    if (plan.customized)
-      t.fit_sigma2[j] = static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0 / kFitScale);
     const double profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
     if (t.crm_col[j] >= 0 && plan.direct_spend > 0 && profiles > 0)
       t.contact_threshold[j] =
           threshold32(plan.direct_spend / plan.cost_per_contact / profiles);
   }
-  // Offers.
+  // Offers: for each category, the firms that sell there and their variants.
   t.offers.assign(C, CategoryOffers{});
   for (std::size_t j = 0; j < F; ++j) {
+    const FirmPlan& plan = plans_[j];
     for (std::size_t c = 0; c < C; ++c) {
       CategoryOffers& co = t.offers[c];
-      const int first = static_cast<int>(co.variants.size());
-      for (const Product& p : plans_[j].products) {
+      OfferEntry e;
+      e.firm = static_cast<std::uint32_t>(j);
+      e.first = static_cast<std::uint32_t>(co.variants.size());
+      e.region_mask = t.region_mask[j];
+      if (plan.customized && t.crm_col[j] >= 0) {
+        e.crm_col = t.crm_col[j];
+        e.fit_sigma2 = static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0 / kFitScale);
+      }
+      for (const Product& p : plan.products) {
         if (static_cast<std::size_t>(p.category) != c) continue;
         Offer o;
         for (std::size_t d = 0; d < t.D; ++d) o.pos[d] = static_cast<float>(p.position[static_cast<Eigen::Index>(d)]);
@@ -227,12 +232,8 @@ void Market::build_tables() {
         o.price = static_cast<float>(static_cast<double>(o.price_cents) / 100.0);
         co.variants.push_back(o);
       }
-      const int count = static_cast<int>(co.variants.size()) - first;
-      if (count > 0) {
-        co.firm.push_back(static_cast<int>(j));
-        co.first.push_back(first);
-        co.count.push_back(count);
-      }
+      e.count = static_cast<std::uint32_t>(co.variants.size()) - e.first;
+      if (e.count > 0) co.entries.push_back(e);
     }
   }
 }
