@@ -66,6 +66,9 @@ inline void communicate(const KernelTables& t, Population& pop, std::size_t i, s
         k = static_cast<std::uint8_t>(std::min(255, k + 1));
       }
     }
+    if (t.step == 0 && t.initial_aware > 0 &&
+        t.aware_gen(i32, static_cast<std::uint32_t>(j), 0)[0] < t.initial_aware)
+      gv = std::max(gv, kAware);  // aware from the start (market.initial_awareness)
     if (gv < kAware && L[j] == 0 && t.wom_threshold[sj] > 0 &&
         wom.get(t, i32, slot::wom, j) < t.wom_threshold[sj])
       gv = std::max(gv, t.wom_goodwill);

@@ -61,7 +61,8 @@ struct KernelTables {
   std::size_t F = 0, C = 0, S = 0, D = 0, crm_firms = 0;
   std::uint32_t step = 0;
   Philox step_gen{0, 0};
-  Philox fit_gen{0, 0};
+  Philox aware_gen{0, 0};              ///< initial awareness, counter (consumer, firm, 0)
+  std::uint64_t initial_aware = 0;    ///< P(aware of a firm at step 0) * 2^32
   PartialLayout layout;
 
   // Adstock and loyalty, as 16-bit fixed-point multipliers.

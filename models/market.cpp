@@ -47,7 +47,8 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   t.D = static_cast<std::size_t>(sc_.preference_dims);
   t.layout = PartialLayout{F, C, S};
   t.step_gen = Philox(sc_.seed, purpose::step);
-  t.fit_gen = Philox(sc_.seed, purpose::custom_fit);
+  t.aware_gen = Philox(sc_.seed, purpose::initial_awareness);
+  t.initial_aware = threshold32(sc_.market.initial_awareness);
   for (const Firm& f : sc_.firms) {
     strategies_.push_back(f.prototype->clone());
     const bool crm = strategies_.back()->uses_crm();
@@ -85,11 +86,6 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   }
   unit_cost_.assign(F, std::vector<double>(C, 0.0));
   list_price_.assign(F, std::vector<double>(C, 0.0));
-  // Step 0's view: awareness as synthesised.
-  const PartialLayout& lay = t.layout;
-  for (std::size_t i = 0; i < pop_.n; ++i)
-    for (std::size_t j = 0; j < F; ++j)
-      last_sums_[lay.aware() + pop_.segment[i] * F + j] += pop_.goodwill[i * F + j] >= kGoodwillScale;
   plans_.resize(F);
 }
 

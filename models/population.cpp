@@ -111,17 +111,7 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
     draws.push_back(prepare(s));
   }
   const Philox gen(sc.seed, purpose::population);
-  const Philox aware_gen(sc.seed, purpose::initial_awareness);
   const Philox fit_gen(sc.seed, purpose::custom_fit);
-  const double aware = sc.market.initial_awareness;
-  const auto aware_threshold = static_cast<std::uint64_t>(aware * 4294967296.0);
-  // Initially aware consumers start with enough goodwill to be aware when they first shop,
-  // after step 0's adstock decay; from then on it decays like any other goodwill.
-  const double decay_q16 = std::round(sc.market.adstock_decay * 65536.0);
-  const auto initial_goodwill = static_cast<std::uint16_t>(
-      decay_q16 > 0 ? std::min(65535.0, std::ceil(kGoodwillScale * 65536.0 / decay_q16))
-                    : 65535.0);
-
   for_blocks(Blocks{n, block_size}, [&](std::size_t, std::size_t begin, std::size_t end) {
     Eigen::VectorXd z(static_cast<Eigen::Index>(D));
     for (std::size_t i = begin; i < end; ++i) {
@@ -166,12 +156,6 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
                                             std::exp(seg.company_size_sigma * size_draw),
                                         1, 65535)
               : 0;
-      if (aware > 0) {
-        for (std::size_t j = 0; j < F; ++j) {
-          const Words w = aware_gen(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), 0);
-          if (w[0] < aware_threshold) p.goodwill[i * F + j] = initial_goodwill;
-        }
-      }
     }
   });
   return p;

@@ -65,6 +65,7 @@ Category load_category(const Config& node) {
 
 /// Reads {name: weight, ...} into weights over `names` (registering new names), summing to 1.
 std::vector<double> load_weights(const Config& node, std::vector<std::string>& names) {
+  const std::vector<std::string> earlier = names;  // declared by other segments
   std::map<int, double> by_index;
   double total = 0.0;
   for (const std::string& key : node.keys()) {
@@ -72,7 +73,7 @@ std::vector<double> load_weights(const Config& node, std::vector<std::string>& n
     auto it = std::find(names.begin(), names.end(), key);
     if (it == names.end()) {
       // Names are declared by use; one letter away from a known name is a typo, not a new name.
-      for (const std::string& known : names)
+      for (const std::string& known : earlier)
         if (edit_distance(key, known) <= 1)
           node.child(key).fail(fmt::format(
               "'{}' is a new name here, but another segment uses '{}' (did you mean '{}'?)", key,

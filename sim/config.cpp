@@ -101,6 +101,29 @@ std::string describe_range(const Range& r, const std::string& noun) {
   return noun;
 }
 
+/// Rejects a key given twice in one map (yaml-cpp keeps both and lookups see only the first),
+/// pointing at the second occurrence.
+void reject_duplicate_keys(const YAML::Node& node, const std::string& path,
+                           const std::string& file) {
+  if (node.IsMap()) {
+    std::map<std::string, int> first_line;
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) continue;
+      const std::string& key = kv.first.Scalar();
+      const int line = kv.first.Mark().line + 1;
+      if (auto [it, inserted] = first_line.emplace(key, line); !inserted) {
+        throw InputError(fmt::format("{}:{}:{}: key '{}': '{}' is given twice (first on line {})",
+                                     file, line, kv.first.Mark().column + 1,
+                                     join_path(path, key), key, it->second));
+      }
+      reject_duplicate_keys(kv.second, join_path(path, key), file);
+    }
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      reject_duplicate_keys(node[i], join_path(path, item_segment(node[i], i)), file);
+  }
+}
+
 InputError bad_override(const std::string& assignment, const std::string& problem) {
   return InputError(fmt::format("--set '{}': {}", assignment, problem));
 }
@@ -268,6 +291,7 @@ Config Config::load_string(const std::string& text, const std::string& name,
                                  e.mark.column + 1, e.msg));
   }
   if (root.IsNull()) throw InputError(fmt::format("{}: the file is empty", name));
+  reject_duplicate_keys(root, "", name);
   // Overrides edit the freshly parsed tree in place: YAML::Clone would drop every mark.
   for (const auto& assignment : overrides) {
     const std::string path = apply_override(root, assignment);
@@ -336,8 +360,12 @@ Config Config::child(const std::string& key) const {
   for (const auto& k : keys()) {
     if (!state_->known[path_].count(k)) unread.push_back(k);
   }
+  // A misspelt required key is reported where it stands, not at its parent.
   const std::string guess = did_you_mean(key, unread);
-  if (!guess.empty()) message += fmt::format(" (found '{}'; did you mean '{}'?)", guess, key);
+  if (!guess.empty()) {
+    if (auto misspelt = State::lookup(*this, guess))
+      misspelt->fail(fmt::format("unknown key '{}' (did you mean '{}'?)", guess, key));
+  }
   fail(message);
 }
 

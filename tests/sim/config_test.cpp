@@ -202,12 +202,13 @@ TEST_CASE("as_choice lists the choices and suggests the nearest", "[config]") {
                       Contains("expected one of 'a', 'b'") && !Contains("did you mean"));
 }
 
-TEST_CASE("missing required keys are reported at the parent", "[config]") {
+TEST_CASE("missing required keys are reported at the parent, misspelt ones where they stand",
+          "[config]") {
   const Config acme = firm(scenario(), 0);
   REQUIRE_THROWS_WITH(acme.child("cost"),
                       "scn.yaml:5:5: key 'firms.Acme': missing required key 'cost'");
   REQUIRE_THROWS_WITH(acme.get_double("shares"),
-                      Contains("missing required key 'shares' (found 'share'; did you mean "
+                      Contains("key 'firms.Acme.share': unknown key 'share' (did you mean "
                                "'shares'?)"));
   REQUIRE_THROWS_WITH(scenario().get_string("title"),
                       "scn.yaml:1:1: top level: missing required key 'title'");

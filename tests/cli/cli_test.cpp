@@ -1,0 +1,374 @@
+// Tests for the marketsim program: exit codes (0 ok, 2 bad input), error text that names file,
+// line and key, and output files that are written only when a run succeeds.
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/scenario_load.hpp"
+#include "models/strategy.hpp"
+#include "sim/hdf5_file.hpp"
+
+using Catch::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = MARKETSIM_SOURCE_DIR;
+const std::string kBinary = MARKETSIM_BINARY;
+const fs::path kTiny = kSource / "scenarios" / "tiny.yaml";
+
+/// A fresh directory, removed with everything in it at scope exit.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "marketsim_cli_XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path operator/(const std::string& name) const { return path / name; }
+};
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+/// Runs `marketsim ARGS` in `dir` with stdin closed; captures exit code, stdout and stderr.
+Result marketsim(const TempDir& dir, const std::string& args) {
+  const fs::path out = dir / ".stdout", err = dir / ".stderr";
+  const std::string cmd = "cd " + quote(dir.path.string()) + " && " + quote(kBinary) + " " + args +
+                          " </dev/null >" + quote(out.string()) + " 2>" + quote(err.string());
+  const int status = std::system(cmd.c_str());
+  Result r;
+  REQUIRE(status != -1);
+  REQUIRE(WIFEXITED(status));
+  r.code = WEXITSTATUS(status);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+/// Every /market dataset of a run file, by path.
+std::vector<std::pair<std::string, msim::Table>> market_tables(const fs::path& file) {
+  const msim::Hdf5Reader r(file.string());
+  std::vector<std::pair<std::string, msim::Table>> out;
+  for (const std::string group : {"/market", "/market/by_category"})
+    for (const auto& name : r.list(group)) {
+      if (name == "by_category") continue;
+      out.emplace_back(group + "/" + name, r.table(group + "/" + name));
+    }
+  return out;
+}
+
+/// The 1-based line of the first occurrence of `needle` in `text`.
+int line_of(const std::string& text, const std::string& needle) {
+  const auto at = text.find(needle);
+  REQUIRE(at != std::string::npos);
+  return 1 + static_cast<int>(
+                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("cli: strategies lists every registered strategy", "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(dir, "strategies");
+  CHECK(r.code == 0);
+  for (const auto& info : msim::strategy_registry()) {
+    INFO(info.name);
+    CHECK_THAT(r.out, Contains(info.name));
+    for (const auto& p : info.params) CHECK_THAT(r.out, Contains(p.key));
+  }
+  for (const char* name : {"mass", "differentiated", "niche", "one_to_one"})
+    CHECK_THAT(r.out, Contains(name));
+}
+
+TEST_CASE("cli: validate prints the resolved scenario", "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(dir, "validate " + quote(kTiny.string()));
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Contains("is valid") && Contains("firms:") && Contains("segments:"));
+  // What it prints is YAML that loads to the same scenario.
+  const msim::Scenario printed = msim::load_scenario_text(r.out, "validate output");
+  const msim::Scenario file = msim::load_scenario_file(kTiny.string());
+  CHECK(msim::resolved_yaml(printed) == msim::resolved_yaml(file));
+  CHECK_THAT(r.out, Contains(msim::resolved_yaml(file)));
+  // Overrides apply.
+  const Result set = marketsim(dir, "validate " + quote(kTiny.string()) + " --set consumers=1234");
+  CHECK(set.code == 0);
+  CHECK_THAT(set.out, Contains("consumers: 1234"));
+}
+
+TEST_CASE("cli: a bad scenario exits 2, names file, line and key, and writes nothing", "[cli]") {
+  TempDir dir;
+  std::string text = slurp(kTiny);
+  const std::string firm = "{name: Mass, strategy: mass, budget_per_year: 40000";
+  const int line = line_of(text, firm);
+  text.replace(text.find(firm), firm.size(), firm + ", markupp: 0.2");
+  std::ofstream(dir / "bad.yaml") << text;
+
+  for (const std::string cmd :
+       {"run bad.yaml -o out.h5 --quiet", "run bad.yaml -o out.h5", "validate bad.yaml"}) {
+    INFO(cmd);
+    const Result r = marketsim(dir, cmd);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("bad.yaml:" + std::to_string(line) + ":") &&
+                          Contains("firms.Mass.markupp") && Contains("did you mean 'markup'?"));
+    CHECK_FALSE(fs::exists(dir / "out.h5"));
+    CHECK_FALSE(fs::exists(dir / "out.h5.partial"));
+    CHECK_FALSE(fs::exists(dir / "tiny.h5"));  // the scenario's own output.path
+  }
+  // A missing scenario file is bad input too.
+  const Result missing = marketsim(dir, "run nowhere.yaml -o out.h5");
+  CHECK(missing.code == 2);
+  CHECK_THAT(missing.err, Contains("nowhere.yaml"));
+  CHECK_FALSE(fs::exists(dir / "out.h5"));
+}
+
+TEST_CASE("cli: run never overwrites an existing file without --force", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "out.h5") << "precious";
+  const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o out.h5 --quiet");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("out.h5") && Contains("--force"));
+  CHECK(slurp(dir / "out.h5") == "precious");
+  CHECK_FALSE(fs::exists(dir / "out.h5.partial"));
+
+  const Result forced =
+      marketsim(dir, "run " + quote(kTiny.string()) + " -o out.h5 --quiet --force");
+  CHECK(forced.code == 0);
+  CHECK(slurp(dir / "out.h5") != "precious");
+  const msim::Hdf5Reader reader((dir / "out.h5").string());
+  CHECK(std::get<std::int64_t>(reader.attribute("complete")) == 1);
+}
+
+TEST_CASE("cli: run --quiet writes the file and no partial file", "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o X.h5 --quiet");
+  CHECK(r.code == 0);
+  CHECK(r.out.empty());
+  REQUIRE(fs::exists(dir / "X.h5"));
+  CHECK_FALSE(fs::exists(dir / "X.h5.partial"));
+  const msim::Scenario sc = msim::load_scenario_file(kTiny.string());
+  const msim::Hdf5Reader reader((dir / "X.h5").string());
+  CHECK(std::get<std::int64_t>(reader.attribute("complete")) == 1);
+  CHECK(std::get<std::int64_t>(reader.attribute("seed")) == static_cast<std::int64_t>(sc.seed));
+  const msim::Table units = reader.table("/market/units");
+  REQUIRE(units.shape.size() == 2);
+  CHECK(units.shape[0] == static_cast<std::size_t>(sc.steps));
+  CHECK(units.shape[1] == sc.firms.size());
+
+  // Without --quiet it prints the summary table.
+  const Result loud = marketsim(dir, "run " + quote(kTiny.string()) + " -o Y.h5");
+  CHECK(loud.code == 0);
+  for (const auto& f : sc.firms) CHECK_THAT(loud.out, Contains(f.name));
+}
+
+TEST_CASE("cli: run with no scenario runs the embedded default", "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(dir, "run -o d.h5 --quiet --set consumers=5000 --set steps=2");
+  CHECK(r.code == 0);
+  REQUIRE(fs::exists(dir / "d.h5"));
+  const msim::Hdf5Reader reader((dir / "d.h5").string());
+  const msim::Scenario def = msim::load_scenario_text(msim::default_scenario_text(), "default");
+  CHECK(std::get<std::string>(reader.attribute("scenario_name")) == def.name);
+  CHECK(std::get<std::int64_t>(reader.attribute("consumers")) == 5000);
+  CHECK(reader.table("/market/units").shape[0] == 2);
+}
+
+TEST_CASE("cli: bad overrides and arguments exit 2", "[cli]") {
+  TempDir dir;
+  const std::string tiny = quote(kTiny.string());
+  const Result neg = marketsim(dir, "run " + tiny + " -o out.h5 --quiet --set consumers=-5");
+  CHECK(neg.code == 2);
+  CHECK_THAT(neg.err, Contains("consumers=-5") && Contains("consumers"));
+  CHECK_FALSE(fs::exists(dir / "out.h5"));
+  CHECK_FALSE(fs::exists(dir / "out.h5.partial"));
+
+  const Result typo =
+      marketsim(dir, "run " + tiny + " -o out.h5 --quiet --set firms.Mas.budget_per_year=1");
+  CHECK(typo.code == 2);
+  CHECK_THAT(typo.err, Contains("did you mean 'Mass'?"));
+
+  for (const std::string& args : std::vector<std::string>{
+           "frobnicate", "run " + tiny + " --frobnicate", "run " + tiny + " --threads 0", "",
+           "validate", "summarize", "run " + tiny + " --seed abc"}) {
+    INFO("marketsim " << args);
+    const Result r = marketsim(dir, args);
+    CHECK(r.code == 2);
+    CHECK_FALSE(r.err.empty());
+  }
+  CHECK_FALSE(fs::exists(dir / "tiny.h5"));
+  CHECK(marketsim(dir, "--help").code == 0);
+}
+
+TEST_CASE("cli: a population too large for memory exits 2 with the estimate", "[cli]") {
+  // 4e9 consumers need hundreds of GiB; the run must refuse before allocating anything.
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key, unit;
+  double kib = 0, available = 0;
+  while (meminfo >> key >> kib >> unit)
+    if (key == "MemAvailable:") available = kib * 1024.0;
+  if (available > 100e9) {
+    WARN("skipped: this machine has more than 100 GB available");
+    return;
+  }
+  TempDir dir;
+  const Result r = marketsim(
+      dir, "run " + quote(kTiny.string()) + " -o big.h5 --quiet --set consumers=4000000000");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("consumers") && Contains("GiB"));
+  CHECK_FALSE(fs::exists(dir / "big.h5"));
+  CHECK_FALSE(fs::exists(dir / "big.h5.partial"));
+}
+
+TEST_CASE("cli: summarize", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "not.h5") << "this is not HDF5\n";
+  const Result bad = marketsim(dir, "summarize not.h5");
+  CHECK(bad.code == 2);
+  CHECK_THAT(bad.err, Contains("not.h5"));
+  const Result missing = marketsim(dir, "summarize missing.h5");
+  CHECK(missing.code == 2);
+  CHECK_THAT(missing.err, Contains("missing.h5"));
+  // A valid HDF5 file that is not a run.
+  {
+    auto rec = msim::make_hdf5_recorder((dir / "other.h5").string());
+    rec->begin(msim::RecordingLayout{});
+    rec->finish({}, true);
+  }
+  REQUIRE(fs::exists(dir / "other.h5"));
+  const Result other = marketsim(dir, "summarize other.h5");
+  CHECK(other.code == 2);
+  CHECK_THAT(other.err, Contains("other.h5"));
+
+  REQUIRE(marketsim(dir, "run " + quote(kTiny.string()) + " -o good.h5 --quiet").code == 0);
+  const Result good = marketsim(dir, "summarize good.h5");
+  CHECK(good.code == 0);
+  const msim::Scenario sc = msim::load_scenario_file(kTiny.string());
+  CHECK_THAT(good.out, Contains(sc.name));
+  for (const auto& f : sc.firms) {
+    CHECK_THAT(good.out, Contains(f.name));
+    CHECK_THAT(good.out, Contains(f.strategy));
+  }
+}
+
+TEST_CASE("cli: run into a missing directory exits 2 and creates nothing", "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o nodir/out.h5 --quiet");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("nodir"));
+  CHECK_FALSE(fs::exists(dir / "nodir"));
+}
+
+TEST_CASE("cli: --seed changes results and the same seed reproduces them exactly", "[cli]") {
+  TempDir dir;
+  const std::string tiny = quote(kTiny.string());
+  REQUIRE(marketsim(dir, "run " + tiny + " -o a.h5 --quiet --seed 11").code == 0);
+  REQUIRE(marketsim(dir, "run " + tiny + " -o b.h5 --quiet --seed 11").code == 0);
+  REQUIRE(marketsim(dir, "run " + tiny + " -o c.h5 --quiet --seed 12").code == 0);
+  CHECK(std::get<std::int64_t>(msim::Hdf5Reader((dir / "a.h5").string()).attribute("seed")) == 11);
+  const auto a = market_tables(dir / "a.h5");
+  const auto b = market_tables(dir / "b.h5");
+  const auto c = market_tables(dir / "c.h5");
+  REQUIRE(a.size() >= 30);  // [T, F] and [T, C, F] metrics
+  REQUIRE(a.size() == b.size());
+  REQUIRE(a.size() == c.size());
+  std::size_t differing = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    INFO(a[k].first);
+    REQUIRE(a[k].first == b[k].first);
+    CHECK(a[k].second.shape == b[k].second.shape);
+    CHECK(a[k].second.values == b[k].second.values);  // bit for bit
+    differing += a[k].second.values != c[k].second.values ? 1 : 0;
+  }
+  const auto units = [](const auto& tables) {
+    for (const auto& [path, t] : tables)
+      if (path == "/market/units") return t.values;
+    FAIL("no /market/units");
+    return std::vector<double>{};
+  };
+  CHECK(units(a) != units(c));
+  CHECK(differing > a.size() / 2);
+}
+
+TEST_CASE("cli: an interrupted run exits 130 and leaves a readable partial file", "[cli]") {
+  TempDir dir;
+  const fs::path final_file = dir / "long.h5", partial = dir / "long.h5.partial";
+  // Far more steps than the test waits for; SIGINT ends the run after the current step.
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (::chdir(dir.path.c_str()) != 0) ::_exit(99);
+    const int devnull = ::open("/dev/null", O_RDWR);
+    ::dup2(devnull, 0);
+    ::dup2(devnull, 1);
+    ::dup2(devnull, 2);
+    ::execl(kBinary.c_str(), "marketsim", "run", kTiny.c_str(), "-o", "long.h5", "--quiet", "--set",
+            "steps=60000", static_cast<char*>(nullptr));
+    ::_exit(98);
+  }
+  using namespace std::chrono_literals;
+  const auto give_up = std::chrono::steady_clock::now() + 60s;
+  while (!fs::exists(partial) && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(10ms);
+  std::this_thread::sleep_for(300ms);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  pid_t done = 0;
+  while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(10ms);
+  if (done == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    FAIL("marketsim did not stop within 60 s of SIGINT");
+  }
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK_FALSE(fs::exists(final_file));
+  REQUIRE(fs::exists(partial));
+  {
+    const msim::Hdf5Reader reader(partial.string());
+    CHECK(std::get<std::int64_t>(reader.attribute("complete")) == 0);
+    const msim::Table units = reader.table("/market/units");
+    CHECK(units.shape[0] < 60000);
+  }
+  const Result summary = marketsim(dir, "summarize long.h5.partial");
+  CHECK(summary.code == 0);
+  CHECK_THAT(summary.out, Contains("INCOMPLETE"));
+}

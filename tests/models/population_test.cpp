@@ -1,0 +1,352 @@
+// Tests for population synthesis: the drawn traits match the configured distributions within
+// stated tolerances (4 standard errors unless noted), memory stays within budget, and the
+// population depends only on the seed.
+#include "models/population.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/market.hpp"
+#include "models/scenario_load.hpp"
+#include "models/strategy.hpp"
+
+using msim::Population;
+using msim::Scenario;
+
+namespace {
+
+constexpr std::size_t kN = 100000;
+
+// Three segments: one with a full covariance, one with zero purchase rate for a category.
+const std::string kScenario = R"(name: population test
+seed: 2024
+consumers: 100000
+steps: 1
+categories:
+  - {name: snacks}
+  - {name: drinks}
+segments:
+  - name: a
+    share: 0.5
+    ideal: {mean: [1.0, -0.5], sd: [0.6, 0.3]}
+    price_sensitivity: {mean: 1.2, sd: 0.3}
+    purchase_rate: {snacks: {mean: 0.5, shape: 0.8}, drinks: {mean: 0.2, shape: 2.0}}
+    privacy_opt_out: 0.2
+  - name: b
+    share: 0.3
+    ideal: {mean: [-1.0, 0.5], cov: [[0.49, 0.21], [0.21, 0.36]]}
+    price_sensitivity: {mean: 0.6, sd: 0.1}
+    purchase_rate: {snacks: {mean: 1.5, shape: 3.0}}
+    privacy_opt_out: 0.05
+  - name: c
+    share: 0.2
+    ideal: {mean: [0.0, 2.0], sd: [0.2, 0.8]}
+    price_sensitivity: {mean: 2.0, sd: 0.8}
+    purchase_rate: {snacks: {mean: 0.1, shape: 0.5}, drinks: {mean: 0.9, shape: 1.0}}
+    privacy_opt_out: 0.6
+firms:
+  - {name: M, strategy: mass, budget_per_year: 1000}
+)";
+
+Scenario scenario(const std::vector<std::string>& overrides = {}) {
+  return msim::load_scenario_text(kScenario, "population.yaml", overrides);
+}
+
+/// Sample mean and variance of the values selected by `keep`.
+struct Moments {
+  double n = 0, mean = 0, var = 0;
+};
+
+template <class Get>
+Moments moments(const Population& p, int segment, Get get) {
+  Moments m;
+  double sum = 0, sum2 = 0;
+  for (std::size_t i = 0; i < p.n; ++i) {
+    if (p.segment[i] != segment) continue;
+    const double x = get(i);
+    m.n += 1;
+    sum += x;
+    sum2 += x * x;
+  }
+  m.mean = sum / m.n;
+  m.var = (sum2 - m.n * m.mean * m.mean) / (m.n - 1);
+  return m;
+}
+
+/// Sample covariance of two columns within a segment.
+template <class GetX, class GetY>
+double covariance(const Population& p, int segment, GetX gx, GetY gy) {
+  double n = 0, sx = 0, sy = 0, sxy = 0;
+  for (std::size_t i = 0; i < p.n; ++i) {
+    if (p.segment[i] != segment) continue;
+    const double x = gx(i), y = gy(i);
+    n += 1;
+    sx += x;
+    sy += y;
+    sxy += x * y;
+  }
+  return (sxy - sx * sy / n) / (n - 1);
+}
+
+const Population& shared_population() {
+  static const Scenario sc = scenario();
+  static const Population p = msim::synthesize(sc, {}, 4096);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("population: segment shares within 4 standard errors", "[population]") {
+  const Scenario sc = scenario();
+  const Population& p = shared_population();
+  REQUIRE(p.n == kN);
+  std::vector<double> count(sc.segments.size(), 0.0);
+  std::size_t out_of_range = 0;
+  for (std::uint8_t s : p.segment) {
+    if (s >= sc.segments.size()) {
+      ++out_of_range;
+      continue;
+    }
+    count[s] += 1;
+  }
+  REQUIRE(out_of_range == 0);
+  for (std::size_t s = 0; s < sc.segments.size(); ++s) {
+    const double share = sc.segments[s].share;
+    const double se = std::sqrt(share * (1 - share) / static_cast<double>(kN));
+    INFO("segment " << sc.segments[s].name);
+    CHECK(count[s] / static_cast<double>(kN) == Approx(share).margin(4 * se));
+  }
+}
+
+TEST_CASE("population: price sensitivity is lognormal with the configured mean and sd",
+          "[population]") {
+  const Scenario sc = scenario();
+  const Population& p = shared_population();
+  for (std::size_t s = 0; s < sc.segments.size(); ++s) {
+    const auto& seg = sc.segments[s];
+    const Moments m = moments(p, static_cast<int>(s), [&](std::size_t i) {
+      return static_cast<double>(p.price_sensitivity[i]);
+    });
+    INFO("segment " << seg.name << ": mean " << m.mean << ", sd " << std::sqrt(m.var));
+    const double sd = seg.price_sensitivity_sd, mean = seg.price_sensitivity_mean;
+    CHECK(m.mean == Approx(mean).margin(4 * sd / std::sqrt(m.n)));
+    // SE of a sample variance: sigma^2 * sqrt((kurtosis - 1) / n); lognormal excess kurtosis.
+    const double s2 = std::log1p(sd * sd / (mean * mean));
+    const double excess = std::exp(4 * s2) + 2 * std::exp(3 * s2) + 3 * std::exp(2 * s2) - 6;
+    CHECK(m.var == Approx(sd * sd).margin(4 * sd * sd * std::sqrt((excess + 2) / m.n)));
+    // Lognormal: strictly positive.
+    std::size_t non_positive = 0;
+    for (std::size_t i = 0; i < p.n; ++i)
+      if (p.segment[i] == s && !(p.price_sensitivity[i] > 0.0f)) ++non_positive;
+    CHECK(non_positive == 0);
+  }
+}
+
+TEST_CASE("population: purchase rates are Gamma with mean M and variance M^2/K", "[population]") {
+  const Scenario sc = scenario();
+  const Population& p = shared_population();
+  const std::size_t C = sc.categories.size();
+  for (std::size_t s = 0; s < sc.segments.size(); ++s) {
+    for (std::size_t c = 0; c < C; ++c) {
+      const auto& r = sc.segments[s].purchase_rate[c];
+      const Moments m = moments(p, static_cast<int>(s), [&](std::size_t i) {
+        return static_cast<double>(p.rate[i * C + c]);
+      });
+      INFO("segment " << sc.segments[s].name << ", category " << sc.categories[c].name << ": mean "
+                      << m.mean << ", var " << m.var);
+      if (r.mean == 0.0) {
+        CHECK(m.mean == 0.0);
+        CHECK(m.var == 0.0);
+        continue;
+      }
+      const double var = r.mean * r.mean / r.shape;
+      CHECK(m.mean == Approx(r.mean).margin(4 * std::sqrt(var / m.n)));
+      // Gamma excess kurtosis is 6/K, so SE(sample variance) = var * sqrt((2 + 6/K) / n).
+      CHECK(m.var == Approx(var).margin(4 * var * std::sqrt((2 + 6 / r.shape) / m.n)));
+    }
+  }
+}
+
+TEST_CASE("population: ideal points have the configured mean and covariance", "[population]") {
+  const Scenario sc = scenario();
+  const Population& p = shared_population();
+  const std::size_t D = p.dims;
+  REQUIRE(D == 2);
+  for (std::size_t s = 0; s < sc.segments.size(); ++s) {
+    const auto& seg = sc.segments[s];
+    const auto col = [&](std::size_t d) {
+      return [&p, d, D](std::size_t i) { return static_cast<double>(p.ideal[i * D + d]); };
+    };
+    for (std::size_t d = 0; d < D; ++d) {
+      const auto di = static_cast<Eigen::Index>(d);
+      const Moments m = moments(p, static_cast<int>(s), col(d));
+      const double var = seg.ideal_cov(di, di);
+      INFO("segment " << seg.name << ", dim " << d << ": mean " << m.mean << ", var " << m.var);
+      CHECK(m.mean == Approx(seg.ideal_mean[di]).margin(4 * std::sqrt(var / m.n)));
+      // Normal: SE(sample variance) = var * sqrt(2 / n).
+      CHECK(m.var == Approx(var).margin(4 * var * std::sqrt(2 / m.n)));
+    }
+    const double n = moments(p, static_cast<int>(s), col(0)).n;
+    const double c01 = covariance(p, static_cast<int>(s), col(0), col(1));
+    const double s00 = seg.ideal_cov(0, 0), s11 = seg.ideal_cov(1, 1), s01 = seg.ideal_cov(0, 1);
+    INFO("segment " << seg.name << ": cov " << c01 << ", expected " << s01);
+    // SE of a sample covariance of a bivariate normal: sqrt((s00 s11 + s01^2) / n).
+    CHECK(c01 == Approx(s01).margin(4 * std::sqrt((s00 * s11 + s01 * s01) / n)));
+  }
+  // The full-covariance segment really is correlated (rho = 0.21 / (0.7 * 0.6) = 0.5).
+  const auto x = [&](std::size_t i) { return static_cast<double>(p.ideal[i * D]); };
+  const auto y = [&](std::size_t i) { return static_cast<double>(p.ideal[i * D + 1]); };
+  const double rho =
+      covariance(p, 1, x, y) / std::sqrt(moments(p, 1, x).var * moments(p, 1, y).var);
+  CHECK(rho == Approx(0.5).margin(0.02));
+}
+
+TEST_CASE("population: privacy opt-out rate within 4 standard errors", "[population]") {
+  const Scenario sc = scenario();
+  const Population& p = shared_population();
+  for (std::size_t s = 0; s < sc.segments.size(); ++s) {
+    const double q = sc.segments[s].privacy_opt_out;
+    const Moments m = moments(p, static_cast<int>(s), [&](std::size_t i) {
+      return (p.flags[i] & msim::kOptOut) ? 1.0 : 0.0;
+    });
+    INFO("segment " << sc.segments[s].name);
+    CHECK(m.mean == Approx(q).margin(4 * std::sqrt(q * (1 - q) / m.n)));
+  }
+}
+
+TEST_CASE("population: traits stay in their documented ranges and state starts empty",
+          "[population]") {
+  const Population& p = shared_population();
+  std::size_t bad_age = 0, bad_region = 0, bad_last = 0, bad_size = 0;
+  for (std::size_t i = 0; i < p.n; ++i) {
+    bad_age += p.age[i] < 18 || p.age[i] > 99;
+    bad_region += p.region[i] != 0;  // one implicit region, "all"
+    bad_last += p.last_firm[i] != msim::kNoFirm;
+    bad_size += p.company_size[i] != 0;  // households
+  }
+  CHECK(bad_age == 0);
+  CHECK(bad_region == 0);
+  CHECK(bad_last == 0);
+  CHECK(bad_size == 0);
+  CHECK(std::all_of(p.goodwill.begin(), p.goodwill.end(), [](auto g) { return g == 0; }));
+  CHECK(std::all_of(p.loyalty.begin(), p.loyalty.end(), [](auto l) { return l == 0; }));
+  CHECK(std::all_of(p.count.begin(), p.count.end(), [](auto c) { return c == 0; }));
+  CHECK(p.crm.empty());
+}
+
+TEST_CASE("population: initial awareness makes the configured share aware at step 0",
+          "[population]") {
+  // No media and no word of mouth: awareness at step 0 comes from initial_awareness alone.
+  const Scenario sc = scenario({"consumers=20000", "firms.M.budget_per_year=0",
+                                "market={initial_awareness: 0.25, wom_rate: 0}"});
+  msim::Market market(sc);
+  market.step();
+  const double n = static_cast<double>(sc.consumers);
+  CHECK(market.metrics().awareness.firm[0] == Approx(0.25).margin(4 * std::sqrt(0.25 * 0.75 / n)));
+}
+
+TEST_CASE("population: at most 128 bytes per consumer with 8 firms and 2 categories",
+          "[population]") {
+  const double planned = msim::population_bytes_per_consumer(8, 2, 2, 2);
+  INFO("bytes per consumer: " << planned);
+  CHECK(planned <= 128.0);
+
+  // The estimate matches the columns a population of that shape really holds.
+  std::vector<std::string> firms;
+  const char* strategies[] = {"mass", "one_to_one", "mass", "one_to_one",
+                              "mass", "mass",       "mass", "mass"};
+  std::string list = "firms=[";
+  for (int j = 0; j < 8; ++j)
+    list += (j ? ", " : "") + std::string("{name: F") + std::to_string(j) +
+            ", strategy: " + strategies[j] + ", budget_per_year: 1000}";
+  list += "]";
+  const Scenario sc = scenario({"consumers=5000", list});
+  REQUIRE(sc.firms.size() == 8);
+  std::vector<int> crm;
+  for (std::size_t j = 0; j < sc.firms.size(); ++j)
+    if (sc.firms[j].prototype->uses_crm()) crm.push_back(static_cast<int>(j));
+  REQUIRE(crm.size() == 2);
+  const Population p = msim::synthesize(sc, crm, 1024);
+  const auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
+  const double held =
+      static_cast<double>(bytes(p.segment) + bytes(p.region) + bytes(p.age) + bytes(p.novelty) +
+                          bytes(p.flags) + bytes(p.industry) + bytes(p.income) +
+                          bytes(p.company_size) + bytes(p.ideal) + bytes(p.price_sensitivity) +
+                          bytes(p.rate) + bytes(p.no_occasion) + bytes(p.fit) + bytes(p.goodwill) +
+                          bytes(p.loyalty) + bytes(p.count) + bytes(p.cat_count) + bytes(p.crm) +
+                          bytes(p.last_step) + bytes(p.last_firm)) /
+      static_cast<double>(p.n);
+  CHECK(p.bytes_per_consumer() == Approx(held));
+  CHECK(p.bytes_per_consumer() == Approx(planned));
+  CHECK(held <= 128.0);
+}
+
+TEST_CASE("population: the seed alone fixes every column", "[population]") {
+  const Scenario sc = scenario({"consumers=20000"});
+  const Population a = msim::synthesize(sc, {0}, 4096);
+  const Population b = msim::synthesize(sc, {0}, 4096);
+  const Population blocks = msim::synthesize(sc, {0}, 777);  // block size does not matter
+  for (const Population* q : {&b, &blocks}) {
+    CHECK(a.segment == q->segment);
+    CHECK(a.region == q->region);
+    CHECK(a.age == q->age);
+    CHECK(a.novelty == q->novelty);
+    CHECK(a.flags == q->flags);
+    CHECK(a.income == q->income);
+    CHECK(a.ideal == q->ideal);
+    CHECK(a.price_sensitivity == q->price_sensitivity);
+    CHECK(a.rate == q->rate);
+    CHECK(a.no_occasion == q->no_occasion);
+    CHECK(a.fit == q->fit);
+    CHECK(a.goodwill == q->goodwill);
+  }
+  const Scenario other_seed = scenario({"consumers=20000", "seed=2025"});
+  const Population c = msim::synthesize(other_seed, {0}, 4096);
+  CHECK(a.segment != c.segment);
+  CHECK(a.ideal != c.ideal);
+  CHECK(a.price_sensitivity != c.price_sensitivity);
+  CHECK(a.rate != c.rate);
+  CHECK(a.flags != c.flags);
+  // A seed that differs only above bit 32 still gives another population.
+  const Scenario high_seed = scenario({"consumers=20000", "seed=4294969320"});  // 2^32 + 2024
+  const Population h = msim::synthesize(high_seed, {0}, 4096);
+  CHECK(a.ideal != h.ideal);
+}
+
+TEST_CASE("population: initially aware consumers are still aware when they first shop",
+          "[population]") {
+  // No media (zero budget) and no word of mouth: step 0's awareness is the initial share.
+  for (const char* decay : {"0.93", "0.5", "0.999"}) {
+    INFO("adstock_decay " << decay);
+    const Scenario sc =
+        scenario({"consumers=20000", "firms.M.budget_per_year=0",
+                  std::string("market={initial_awareness: 0.25, wom_rate: 0, adstock_decay: ") +
+                      decay + "}"});
+    msim::Market market(sc);
+    market.step();
+    const double n = static_cast<double>(sc.consumers);
+    CHECK(market.metrics().awareness.firm[0] ==
+          Approx(0.25).margin(4 * std::sqrt(0.25 * 0.75 / n)));
+  }
+}
+
+// Initial awareness is applied when consumers first shop, after step 0's adstock decay, so it
+// holds however fast goodwill decays.
+TEST_CASE("population: initial awareness survives the first step at any adstock decay",
+          "[population]") {
+  for (const char* decay : {"0.002", "0.003"}) {
+    INFO("adstock_decay " << decay);
+    const Scenario sc =
+        scenario({"consumers=20000", "firms.M.budget_per_year=0",
+                  std::string("market={initial_awareness: 1.0, wom_rate: 0, adstock_decay: ") +
+                      decay + "}"});
+    msim::Market market(sc);
+    market.step();
+    CHECK(market.metrics().awareness.firm[0] == 1.0);
+  }
+}

@@ -1,0 +1,405 @@
+// Tests for scenario loading: every error names the file, line and key path (with a "did you
+// mean" where one helps), --set overrides apply by key path, and resolved YAML round-trips.
+#include "models/scenario_load.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/strategy.hpp"
+#include "sim/error.hpp"
+
+using Catch::Contains;
+using msim::InputError;
+using msim::Scenario;
+
+namespace {
+
+// Line numbers matter: the tests below refer to them.
+const std::string kBase = R"(name: load test
+seed: 3
+consumers: 1000
+steps: 3
+firms:
+  - name: Acme
+    budget_per_year: 1.0e6
+    strategy: mass
+    markup: 0.3
+  - name: Boutique
+    strategy: niche
+    target: seniors
+    budget_per_year: 2.0e5
+  - name: Variety
+    strategy: differentiated
+    segments: [young, seniors]
+    budget_per_year: 3.0e5
+  - {name: Tailor, strategy: one_to_one, budget_per_year: 4.0e5}
+categories:
+  - {name: snacks, base_cost: 1.0}
+  - {name: drinks, base_cost: 0.8}
+segments:
+  - name: young
+    share: 0.6
+    ideal: {mean: [0.5, 0.5], sd: [0.5, 0.5]}
+    purchase_rate: {snacks: {mean: 0.5, shape: 1.0}, drinks: {mean: 0.3}}
+  - name: seniors
+    share: 0.4
+    ideal: {mean: [-0.5, 0.0], cov: [[0.25, 0.05], [0.05, 0.25]]}
+    purchase_rate:
+      snacks: {mean: 0.4, shape: 2.0}
+    privacy_opt_out: 0.3
+output: {path: out.h5}
+)";
+
+/// kBase with the one occurrence of `from` replaced by `to` (which must keep the line count).
+std::string edit(const std::string& from, const std::string& to) {
+  const auto at = kBase.find(from);
+  REQUIRE(at != std::string::npos);
+  REQUIRE(kBase.find(from, at + 1) == std::string::npos);
+  std::string out = kBase;
+  out.replace(at, from.size(), to);
+  return out;
+}
+
+Scenario load(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  return msim::load_scenario_text(text, "test.yaml", overrides);
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  REQUIRE(in);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const std::filesystem::path kSource = MARKETSIM_SOURCE_DIR;
+
+}  // namespace
+
+TEST_CASE("the base scenario loads", "[scenario]") {
+  const Scenario sc = load(kBase);
+  CHECK(sc.name == "load test");
+  CHECK(sc.consumers == 1000);
+  REQUIRE(sc.firms.size() == 4);
+  CHECK(sc.firms[0].budget_per_year == 1e6);
+  CHECK(sc.firms[1].strategy == "niche");
+  REQUIRE(sc.segments.size() == 2);
+  CHECK(sc.segments[1].ideal_cov(0, 1) == 0.05);
+  CHECK(sc.segments[0].purchase_rate[1].mean == 0.3);
+  CHECK(sc.segments[0].purchase_rate[1].shape == 1.0);  // default shape
+  CHECK(sc.segments[1].purchase_rate[1].mean == 0.0);   // category not listed: never buys
+  CHECK(sc.output.path == "out.h5");
+}
+
+TEST_CASE("range errors carry file, line and key path", "[scenario]") {
+  REQUIRE_THROWS_AS(load(edit("budget_per_year: 1.0e6", "budget_per_year: -5")), InputError);
+  REQUIRE_THROWS_WITH(load(edit("budget_per_year: 1.0e6", "budget_per_year: -5")),
+                      Contains("test.yaml:7:") && Contains("firms.Acme.budget_per_year") &&
+                          Contains("\"-5\"") && Contains(">= 0"));
+  REQUIRE_THROWS_WITH(load(edit("consumers: 1000", "consumers: -5")),
+                      Contains("test.yaml:3:") && Contains("'consumers'") && Contains("\"-5\""));
+  REQUIRE_THROWS_WITH(load(edit("consumers: 1000", "consumers: 0")),
+                      Contains("test.yaml:3:") && Contains("'consumers'"));
+  REQUIRE_THROWS_WITH(load(edit("consumers: 1000", "consumers: 2.5")),
+                      Contains("test.yaml:3:") && Contains("expected an integer"));
+  REQUIRE_THROWS_WITH(load(edit("privacy_opt_out: 0.3", "privacy_opt_out: 1.3")),
+                      Contains("test.yaml:32:") && Contains("segments.seniors.privacy_opt_out"));
+}
+
+TEST_CASE("a misspelt required key is reported with a did-you-mean", "[scenario]") {
+  REQUIRE_THROWS_WITH(load(edit("budget_per_year: 1.0e6", "budjet_per_year: 1.0e6")),
+                      Contains("test.yaml:") && Contains("firms.Acme") &&
+                          Contains("budjet_per_year") &&
+                          Contains("did you mean 'budget_per_year'?"));
+}
+
+// DESIGN.md §4: errors name the line of the bad key, also when the misspelt key is a required
+// one (line 7, not the firm's first line).
+TEST_CASE("a misspelt required key is reported at its own line", "[scenario]") {
+  REQUIRE_THROWS_WITH(load(edit("budget_per_year: 1.0e6", "budjet_per_year: 1.0e6")),
+                      Contains("test.yaml:7:"));
+}
+
+TEST_CASE("an unknown optional key is reported at its line with a did-you-mean", "[scenario]") {
+  REQUIRE_THROWS_WITH(load(edit("markup: 0.3", "markupp: 0.3")),
+                      Contains("test.yaml:9:") && Contains("firms.Acme.markupp") &&
+                          Contains("unknown key 'markupp'") && Contains("did you mean 'markup'?"));
+  REQUIRE_THROWS_WITH(load(edit("seed: 3", "sede: 3")), Contains("test.yaml:2:") &&
+                                                            Contains("unknown key 'sede'") &&
+                                                            Contains("did you mean 'seed'?"));
+  REQUIRE_THROWS_WITH(load(edit("privacy_opt_out: 0.3", "privacy_optout: 0.3")),
+                      Contains("test.yaml:32:") && Contains("segments.seniors.privacy_optout") &&
+                          Contains("did you mean 'privacy_opt_out'?"));
+  // A key that belongs to another strategy is unknown to this one.
+  REQUIRE_THROWS_WITH(load(edit("markup: 0.3", "target: young")),
+                      Contains("test.yaml:9:") && Contains("unknown key 'target'"));
+}
+
+TEST_CASE("segment shares must sum to 1", "[scenario]") {
+  REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: 0.5")),
+                      Contains("test.yaml:23:") && Contains("'segments'") &&
+                          Contains("sum to 0.9") && Contains("expected 1"));
+  REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: 0.7")), Contains("sum to 1.1"));
+  REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: -0.6")),
+                      Contains("test.yaml:24:") && Contains("segments.young.share"));
+}
+
+TEST_CASE("an unknown strategy lists the registered ones and suggests the nearest", "[scenario]") {
+  REQUIRE_THROWS_WITH(load(edit("strategy: mass", "strategy: mas ")),
+                      Contains("test.yaml:8:") && Contains("firms.Acme.strategy") &&
+                          Contains("unknown strategy 'mas'") && Contains("did you mean 'mass'?") &&
+                          Contains("one_to_one") && Contains("niche"));
+  REQUIRE_THROWS_WITH(load(edit("strategy: differentiated", "strategy: diferentiated")),
+                      Contains("test.yaml:15:") && Contains("did you mean 'differentiated'?"));
+}
+
+TEST_CASE("a niche target must name a segment", "[scenario]") {
+  REQUIRE_THROWS_WITH(load(edit("target: seniors", "target: senior ")),
+                      Contains("test.yaml:12:") && Contains("firms.Boutique.target") &&
+                          Contains("\"senior\"") && Contains("did you mean 'seniors'?"));
+  REQUIRE_THROWS_WITH(load(edit("target: seniors", "target: nobody ")),
+                      Contains("test.yaml:12:") && Contains("'young'") && Contains("'seniors'"));
+  REQUIRE_THROWS_WITH(load(edit("    target: seniors\n", "    quality: 1.0\n")),
+                      Contains("test.yaml:10:") && Contains("firms.Boutique") &&
+                          Contains("missing required key 'target'"));
+}
+
+TEST_CASE("differentiated segments must name segments", "[scenario]") {
+  REQUIRE_THROWS_WITH(load(edit("segments: [young, seniors]", "segments: [young, senoirs]")),
+                      Contains("test.yaml:16:") && Contains("firms.Variety.segments") &&
+                          Contains("\"senoirs\"") && Contains("did you mean 'seniors'?"));
+  REQUIRE_THROWS_WITH(load(edit("segments: [young, seniors]", "segments: []")),
+                      Contains("test.yaml:16:") && Contains("firms.Variety.segments"));
+  const Scenario sc = load(edit("segments: [young, seniors]", "segments: [seniors]"));
+  CHECK(sc.firms[2].strategy == "differentiated");
+}
+
+TEST_CASE("purchase_rate keys must name categories", "[scenario]") {
+  REQUIRE_THROWS_WITH(
+      load(edit("{snacks: {mean: 0.5, shape: 1.0}", "{snaks: {mean: 0.5, shape: 1.0}")),
+      Contains("test.yaml:26:") && Contains("segments.young.purchase_rate.snaks") &&
+          Contains("unknown category 'snaks'") && Contains("did you mean 'snacks'?"));
+  REQUIRE_THROWS_WITH(
+      load(edit("drinks: {mean: 0.3}", "drinks: {mean: -0.3}")),
+      Contains("test.yaml:26:") && Contains("segments.young.purchase_rate.drinks.mean"));
+  REQUIRE_THROWS_WITH(
+      load(edit("shape: 2.0", "shape: 0.0")),
+      Contains("test.yaml:31:") && Contains("segments.seniors.purchase_rate.snacks.shape"));
+}
+
+TEST_CASE("ideal means must have preference_dims numbers", "[scenario]") {
+  REQUIRE_THROWS_WITH(load(edit("mean: [0.5, 0.5]", "mean: [0.5, 0.5, 0.5]")),
+                      Contains("test.yaml:25:") && Contains("segments.young.ideal.mean") &&
+                          Contains("2 numbers (preference_dims)"));
+  REQUIRE_THROWS_WITH(
+      load(edit("steps: 3", "preference_dims: 3")),
+      Contains("test.yaml:25:") && Contains("segments.young.ideal.mean") && Contains("3 numbers"));
+  REQUIRE_THROWS_WITH(load(edit("sd: [0.5, 0.5]", "sd: [0.5]")),
+                      Contains("test.yaml:25:") && Contains("segments.young.ideal.sd"));
+  REQUIRE_THROWS_WITH(load(edit("sd: [0.5, 0.5]", "sd: [0.5, -0.5]")),
+                      Contains("test.yaml:25:") && Contains("segments.young.ideal.sd"));
+}
+
+TEST_CASE("a covariance must be symmetric and positive semi-definite", "[scenario]") {
+  REQUIRE_THROWS_WITH(
+      load(edit("cov: [[0.25, 0.05], [0.05, 0.25]]", "cov: [[0.25, 0.50], [0.50, 0.25]]")),
+      Contains("test.yaml:29:") && Contains("segments.seniors.ideal.cov") &&
+          Contains("positive semi-definite"));
+  REQUIRE_THROWS_WITH(
+      load(edit("cov: [[0.25, 0.05], [0.05, 0.25]]", "cov: [[0.25, 0.05], [0.00, 0.25]]")),
+      Contains("test.yaml:29:") && Contains("symmetric"));
+  REQUIRE_THROWS_WITH(
+      load(edit("cov: [[0.25, 0.05], [0.05, 0.25]]", "cov: [[-0.25, 0.0], [0.0, 0.25]]")),
+      Contains("test.yaml:29:") && Contains("positive semi-definite"));
+  REQUIRE_THROWS_WITH(load(edit("cov: [[0.25, 0.05], [0.05, 0.25]]", "cov: [[0.25, 0.05]]")),
+                      Contains("test.yaml:29:") && Contains("segments.seniors.ideal.cov"));
+  // Singular but PSD is fine (a segment on a line).
+  const Scenario sc =
+      load(edit("cov: [[0.25, 0.05], [0.05, 0.25]]", "cov: [[0.25, 0.25], [0.25, 0.25]]"));
+  CHECK(sc.segments[1].ideal_cov(0, 1) == 0.25);
+}
+
+TEST_CASE("names must be unique and lists must name known items", "[scenario]") {
+  REQUIRE_THROWS_WITH(
+      load(edit("- name: Boutique", "- name: Acme    ")),
+      Contains("test.yaml:10:") && Contains("firm") && Contains("'Acme'") && Contains("twice"));
+  REQUIRE_THROWS_WITH(load(edit("- name: seniors", "- name: young  ")),
+                      Contains("test.yaml:27:") && Contains("'young'") && Contains("twice"));
+  REQUIRE_THROWS_WITH(
+      load(edit("strategy: one_to_one, budget_per_year: 4.0e5}",
+                "strategy: one_to_one, budget_per_year: 4.0e5, categories: [snacks, snacks]}")),
+      Contains("test.yaml:18:") && Contains("firms.Tailor.categories") && Contains("twice"));
+  REQUIRE_THROWS_WITH(
+      load(edit("strategy: one_to_one, budget_per_year: 4.0e5}",
+                "strategy: one_to_one, budget_per_year: 4.0e5, categories: [snaks]}")),
+      Contains("test.yaml:18:") && Contains("unknown category 'snaks'") &&
+          Contains("did you mean 'snacks'?"));
+  REQUIRE_THROWS_WITH(load(edit("strategy: one_to_one, budget_per_year: 4.0e5}",
+                                "strategy: one_to_one, budget_per_year: 4.0e5, regions: [north]}")),
+                      Contains("test.yaml:18:") && Contains("unknown region 'north'"));
+  REQUIRE_THROWS_WITH(load(edit("steps: 3", "steps: 0")),
+                      Contains("test.yaml:4:") && Contains("'steps'"));
+  REQUIRE_THROWS_WITH(load(edit("seed: 3", "seed: -3")),
+                      Contains("test.yaml:2:") && Contains("'seed'"));
+}
+
+// A key given twice in one map would otherwise resolve silently to its first value.
+TEST_CASE("a key given twice is rejected at the second occurrence", "[scenario]") {
+  const std::string twice = edit("seed: 3\n", "seed: 3\nseed: 4\n");
+  Scenario sc;
+  CHECK_THROWS_WITH(sc = load(twice), Contains("test.yaml:3:") && Contains("seed"));
+  const std::string budget = edit("    markup: 0.3\n", "    budget_per_year: 5.0e6\n");
+  CHECK_THROWS_WITH(sc = load(budget),
+                    Contains("test.yaml:9:") && Contains("firms.Acme.budget_per_year"));
+}
+
+TEST_CASE("region names one letter from a known one are typos", "[scenario]") {
+  const std::string text = edit("    privacy_opt_out: 0.3\n", "    regions: {nort: 1.0}\n") + "";
+  // young declares north and south; seniors' "nort" is one letter away from north.
+  std::string with_regions = text;
+  const std::string young =
+      "purchase_rate: {snacks: {mean: 0.5, shape: 1.0}, drinks: {mean: 0.3}}\n";
+  with_regions.replace(with_regions.find(young), young.size(),
+                       young + "    regions: {north: 0.6, south: 0.4}\n");
+  // Line 32 moved to 33 with the inserted line.
+  REQUIRE_THROWS_WITH(load(with_regions), Contains("test.yaml:33:") &&
+                                              Contains("segments.seniors.regions.nort") &&
+                                              Contains("did you mean 'north'?"));
+  // A genuinely new region is fine.
+  std::string fine = with_regions;
+  fine.replace(fine.find("{nort: 1.0}"), 11, "{east: 1.0}");
+  const Scenario sc = load(fine);
+  CHECK(sc.regions == std::vector<std::string>{"north", "south", "east"});
+  CHECK(sc.segments[1].region_weights == std::vector<double>{0.0, 0.0, 1.0});
+  CHECK(sc.segments[0].region_weights == std::vector<double>{0.6, 0.4, 0.0});
+}
+
+// The near-miss check compares a new name only with names other segments declared, so numbered
+// regions or industries (zone1, zone2) can be declared together.
+TEST_CASE("region and industry names that differ by one character can be declared together",
+          "[scenario]") {
+  const std::string young =
+      "purchase_rate: {snacks: {mean: 0.5, shape: 1.0}, drinks: {mean: 0.3}}\n";
+  std::string text = kBase;
+  text.replace(
+      text.find(young), young.size(),
+      young + "    regions: {zone1: 0.5, zone2: 0.5}\n    industries: {b2b: 0.5, b2c: 0.5}\n");
+  Scenario sc;
+  REQUIRE_NOTHROW(sc = load(text));
+  CHECK(sc.regions == std::vector<std::string>{"zone1", "zone2"});
+  CHECK(sc.industries == std::vector<std::string>{"b2b", "b2c"});
+}
+
+TEST_CASE("blocks not in this version are rejected at their line", "[scenario]") {
+  REQUIRE_THROWS_WITH(load(kBase + "shocks: []\n"),
+                      Contains("test.yaml:34:") && Contains("shocks"));
+  REQUIRE_THROWS_WITH(
+      load(edit("{name: drinks, base_cost: 0.8}", "{name: drinks, base_cost: 0.8, kind: durable}")),
+      Contains("test.yaml:21:") && Contains("categories.drinks.kind"));
+}
+
+TEST_CASE("overrides (--set) apply by key path with list items named", "[scenario]") {
+  const Scenario sc = load(kBase, {"firms.Acme.budget_per_year=2e6", "consumers=200",
+                                   "segments.seniors.privacy_opt_out=0.5"});
+  CHECK(sc.firms[0].budget_per_year == 2e6);
+  CHECK(sc.firms[1].budget_per_year == 2e5);
+  CHECK(sc.consumers == 200);
+  CHECK(sc.segments[1].privacy_opt_out == 0.5);
+  // A strategy parameter set from the command line.
+  const Scenario niche = load(kBase, {"firms.Boutique.target=young"});
+  CHECK(msim::resolved_yaml(niche).find("target: young") != std::string::npos);
+
+  REQUIRE_THROWS_WITH(load(kBase, {"consumers=-5"}), Contains("--set 'consumers=-5'") &&
+                                                         Contains("consumers") &&
+                                                         Contains("\"-5\""));
+  REQUIRE_THROWS_WITH(
+      load(kBase, {"firms.Acme.budget_per_year=-1"}),
+      Contains("--set 'firms.Acme.budget_per_year=-1'") && Contains("firms.Acme.budget_per_year"));
+  REQUIRE_THROWS_WITH(load(kBase, {"firms.Acm.budget_per_year=1"}),
+                      Contains("no item named 'Acm'") && Contains("did you mean 'Acme'?"));
+  // A key that --set creates is reported at the --set, not at a line of the file.
+  REQUIRE_THROWS_WITH(load(kBase, {"firms.Acme.budjet_per_year=1"}),
+                      Contains("--set 'firms.Acme.budjet_per_year=1'") &&
+                          Contains("unknown key 'budjet_per_year'") &&
+                          Contains("did you mean 'budget_per_year'?"));
+  REQUIRE_THROWS_WITH(load(kBase, {"firms.Acme.budjet=1"}),
+                      Contains("--set 'firms.Acme.budjet=1'") && Contains("unknown key 'budjet'") &&
+                          Contains("known keys:"));
+  REQUIRE_THROWS_WITH(load(kBase, {"market.wom_rate=-1"}),
+                      Contains("--set 'market.wom_rate=-1'") && Contains("market.wom_rate"));
+  REQUIRE_THROWS_WITH(load(kBase, {"consumers"}), Contains("expected key.path=value"));
+}
+
+TEST_CASE("resolved YAML round-trips exactly", "[scenario]") {
+  std::vector<std::pair<std::string, std::string>> sources = {{"base", kBase}};
+  sources.emplace_back("tiny", read_file(kSource / "scenarios/tiny.yaml"));
+  sources.emplace_back("default", msim::default_scenario_text());
+  sources.emplace_back("overridden",
+                       kBase + "market: {adstock_decay: 0.9, wom_rate: 0.123456789}\n");
+  for (const auto& [name, text] : sources) {
+    INFO("scenario: " << name);
+    const Scenario first = msim::load_scenario_text(text, name);
+    const std::string yaml1 = msim::resolved_yaml(first);
+    const Scenario second = msim::load_scenario_text(yaml1, name + " (resolved)");
+    const std::string yaml2 = msim::resolved_yaml(second);
+    CHECK(yaml1 == yaml2);
+    // The resolved scenario is the same scenario.
+    CHECK(second.name == first.name);
+    CHECK(second.description == first.description);
+    CHECK(second.seed == first.seed);
+    CHECK(second.consumers == first.consumers);
+    CHECK(second.steps == first.steps);
+    CHECK(second.regions == first.regions);
+    REQUIRE(second.segments.size() == first.segments.size());
+    for (std::size_t s = 0; s < first.segments.size(); ++s) {
+      CHECK(second.segments[s].share == first.segments[s].share);
+      CHECK(second.segments[s].ideal_mean == first.segments[s].ideal_mean);
+      CHECK(second.segments[s].ideal_cov == first.segments[s].ideal_cov);
+      CHECK(second.segments[s].region_weights == first.segments[s].region_weights);
+    }
+    REQUIRE(second.firms.size() == first.firms.size());
+    for (std::size_t j = 0; j < first.firms.size(); ++j) {
+      CHECK(second.firms[j].budget_per_year == first.firms[j].budget_per_year);
+      CHECK(second.firms[j].categories == first.firms[j].categories);
+      CHECK(second.firms[j].regions == first.firms[j].regions);
+    }
+  }
+}
+
+TEST_CASE("the embedded default scenario is scenarios/default.yaml and loads", "[scenario]") {
+  const std::string file = read_file(kSource / "scenarios/default.yaml");
+  CHECK(msim::default_scenario_text() == file);
+  const Scenario sc = msim::load_scenario_text(msim::default_scenario_text(), "default");
+  CHECK(sc.firms.size() >= 1);
+  CHECK(sc.segments.size() >= 1);
+  std::vector<std::string> strategies;
+  for (const auto& f : sc.firms) strategies.push_back(f.strategy);
+  for (const auto& info : msim::strategy_registry()) {
+    INFO("the default scenario uses every built-in strategy: " << info.name);
+    CHECK(std::find(strategies.begin(), strategies.end(), info.name) != strategies.end());
+  }
+}
+
+TEST_CASE("load_scenario_file names the file in errors", "[scenario]") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("marketsim_load_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "bad.yaml";
+  {
+    std::ofstream out(path);
+    out << edit("budget_per_year: 1.0e6", "budget_per_year: abc");
+  }
+  REQUIRE_THROWS_WITH(msim::load_scenario_file(path.string()),
+                      Contains(path.string() + ":7:") && Contains("firms.Acme.budget_per_year"));
+  REQUIRE_THROWS_WITH(msim::load_scenario_file((dir / "missing.yaml").string()),
+                      Contains("missing.yaml"));
+  std::filesystem::remove_all(dir);
+}
