@@ -1,6 +1,7 @@
 #pragma once
 /// The marketsim subcommands. Each returns the process exit code; InputError escapes to main.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,7 @@ struct RunArgs {
   std::string output;    ///< empty: the scenario's output.path
   std::size_t threads = 0;
   bool has_seed = false;
-  std::uint64_t seed = 0;
+  std::int64_t seed = 0;
   std::vector<std::string> overrides;
   bool force = false;
   bool quiet = false;

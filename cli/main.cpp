@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdint>
 #include <exception>
+#include <limits>
 
 #include "cli/commands.hpp"
 #include "models/version.hpp"
@@ -21,7 +23,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)");
   run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
-  run_cmd->add_option("--seed", run.seed, "random seed (overrides the scenario's)")
+  run_cmd->add_option("--seed", run.seed, "random seed, 0 .. 2^63-1 (overrides the scenario's)")
+      ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()))
       ->each([&](const std::string&) { run.has_seed = true; });
   run_cmd->add_option("--set", run.overrides, "override a key: --set firms.Acme.budget_per_year=2e6")
       ->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

@@ -62,6 +62,8 @@ void check_output(const std::string& path, bool force) {
                                  "to choose another file",
                                  path));
   if (fs::is_directory(p)) throw InputError(fmt::format("output '{}' is a directory", path));
+  if (access(dir.c_str(), W_OK) != 0)
+    throw InputError(fmt::format("output '{}': the directory '{}' is not writable", path, dir.string()));
 }
 
 }  // namespace

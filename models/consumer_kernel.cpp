@@ -52,12 +52,17 @@ inline void communicate(const KernelTables& t, Population& pop, std::size_t i, s
   const std::size_t groups = (F + 7) / 8;
   Words expo{};
   LazyWords wom, contact;
+  std::uint8_t* since = &pop.since[i * F];
   for (std::size_t j = 0; j < F; ++j) {
     const std::size_t sj = s * F + j;
+    since[j] = static_cast<std::uint8_t>(since[j] + (since[j] != 0 && since[j] != 255 ? 1 : 0));
     std::uint32_t gv = (g[j] * t.decay_q16) >> 16;
     if ((j & 7) == 0 && t.expo_group_active[s * groups + (j >> 3)])
       expo = t.step_gen(i32, t.step, slot::exposure + static_cast<std::uint32_t>(j >> 3));
-    if (t.expo_mean[sj] > 0.0f) gv += exposures(t, sj, half_word(expo, j & 7)) * t.expo_gain[sj];
+    if (t.expo_mean[sj] > 0.0f)
+      gv = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+          gv + static_cast<std::uint64_t>(exposures(t, sj, half_word(expo, j & 7))) * t.expo_gain[sj],
+          65535u));
     const int col = t.crm_col[j];
     if (col >= 0 && t.contact_threshold[j] > 0) {
       std::uint8_t& k = pop.crm[i * t.crm_firms + static_cast<std::size_t>(col)];
@@ -88,11 +93,12 @@ inline void smooth_loyalty(const KernelTables& t, std::uint16_t* L, std::size_t 
 
 /// Records a purchase of firm j's product in category c.
 inline void purchase(const KernelTables& t, Population& pop, std::size_t i, std::size_t s,
-                     std::size_t c, std::size_t j, std::int64_t price_cents,
+                     std::size_t c, std::size_t j, std::int64_t price_cents, bool customised,
                      std::int64_t* partial) {
   const std::size_t F = t.F, C = t.C;
   const PartialLayout& lay = t.layout;
   ++partial[lay.units() + c * F + j];
+  partial[lay.customised_units() + c * F + j] += customised ? 1 : 0;
   partial[lay.revenue_cents() + c * F + j] += price_cents;
   ++partial[lay.segment_units() + s * F + j];
   std::uint16_t* count = &pop.count[(i * C + c) * F];
@@ -113,8 +119,7 @@ inline void purchase(const KernelTables& t, Population& pop, std::size_t i, std:
     std::uint8_t& k = pop.crm[i * t.crm_firms + static_cast<std::size_t>(col)];
     k = static_cast<std::uint8_t>(std::min(255, k + 1));
   }
-  pop.last_step[i] = static_cast<std::uint16_t>(t.step);
-  pop.last_firm[i] = static_cast<std::uint8_t>(j);
+  pop.since[i * F + j] = 1;
 }
 
 template <std::size_t D>
@@ -136,9 +141,10 @@ inline void choose(const KernelTables& t, Population& pop, std::size_t i, std::s
   const float* x = &pop.ideal[i * D];
   const float a = pop.price_sensitivity[i];
   const std::uint64_t region_bit = 1ull << pop.region[i];
-  double ev[64];
+  float utility[64];
   int firm_of[64];
   const Offer* offer_of[64];
+  bool customised_of[64] = {};
   int n = 0;
   for (const OfferEntry& e : offers.entries) {
     const std::size_t j = e.firm;
@@ -155,27 +161,37 @@ inline void choose(const KernelTables& t, Population& pop, std::size_t i, std::s
         best_d2 = d2;
       }
     }
+    bool customised = false;
     if (e.crm_col >= 0) {
       // A customised product: the consumer's fixed fit error, shrinking with profile depth.
       const std::size_t cell = i * t.crm_firms + static_cast<std::size_t>(e.crm_col);
       const std::uint32_t depth = pop.crm[cell];
-      if (depth > 0) best_d2 = e.fit_sigma2 * static_cast<float>(pop.fit[cell]) / (1.0f + static_cast<float>(depth));
+      customised = depth > 0;
+      if (customised)
+        best_d2 = e.fit_sigma2 * static_cast<float>(pop.fit[cell]) / (1.0f + static_cast<float>(depth));
     }
     const float goodwill = std::min(static_cast<float>(gj) * (1.0f / 256.0f), t.goodwill_cap);
-    const float v = best->quality - t.distance_weight * best_d2 - a * best->price +
-                    t.loyalty_weight * (static_cast<float>(Lj) * (1.0f / 65535.0f)) +
-                    t.goodwill_weight * goodwill;
-    ev[n] = fast_exp(v);
+    utility[n] = best->quality - t.distance_weight * best_d2 - a * best->price +
+                 t.loyalty_weight * (static_cast<float>(Lj) * (1.0f / 65535.0f)) +
+                 t.goodwill_weight * goodwill;
     firm_of[n] = static_cast<int>(j);
     offer_of[n] = best;
+    if (e.crm_col >= 0) customised_of[n] = customised;
     ++n;
   }
   if (n == 0) return;
-  const int pick = sample_logit(ev, n, t.exp_outside, u);
+  // Exponentiate relative to the best alternative, so that utilities far from zero (expensive
+  // goods, a very attractive outside option) keep their differences.
+  float top = t.outside_utility;
+  for (int k = 0; k < n; ++k) top = std::max(top, utility[k]);
+  double ev[64];
+  for (int k = 0; k < n; ++k) ev[k] = fast_exp(utility[k] - top);
+  const double exp_outside = fast_exp(t.outside_utility - top);
+  const int pick = sample_logit(ev, n, exp_outside, u);
   smooth_loyalty(t, &pop.loyalty[i * F], pick < 0 ? F : static_cast<std::size_t>(firm_of[pick]));
   if (pick < 0) return;
   purchase(t, pop, i, s, c, static_cast<std::size_t>(firm_of[pick]), offer_of[pick]->price_cents,
-           partial);
+           customised_of[pick], partial);
 }
 
 /// Purchase occasions in every category: Poisson(rate), one logit choice per occasion.
@@ -191,7 +207,6 @@ inline void shop(const KernelTables& t, Population& pop, std::size_t i, std::siz
     const double rate = pop.rate[i * t.C + c];
     const std::uint32_t n =
         std::min(poisson(to_unit(w), rate, std::exp(-rate)), slot::kMaxOccasions);
-    partial[t.layout.occasions() + c] += n;
     Words cw{};
     for (std::uint32_t o = 0; o < n; ++o) {
       if ((o & 3) == 0)
@@ -202,12 +217,13 @@ inline void shop(const KernelTables& t, Population& pop, std::size_t i, std::siz
   }
 }
 
-/// End-of-step tallies: recent customers (for next step's word of mouth) and CRM profiles.
+/// End-of-step tallies: recent customers of each firm (for next step's word of mouth) and CRM
+/// profiles.
 inline void tally(const KernelTables& t, const Population& pop, std::size_t i, std::size_t s,
                   std::int64_t* partial) {
-  const std::uint8_t last = pop.last_firm[i];
-  if (last != kNoFirm && t.step - pop.last_step[i] < t.wom_window)
-    ++partial[t.layout.recent() + s * t.F + last];
+  const std::uint8_t* since = &pop.since[i * t.F];
+  std::int64_t* recent = partial + t.layout.recent() + s * t.F;
+  for (std::size_t j = 0; j < t.F; ++j) recent[j] += (since[j] != 0 && since[j] <= t.wom_window) ? 1 : 0;
   for (std::size_t k = 0; k < t.crm_firms; ++k)
     partial[t.layout.crm_known() + static_cast<std::size_t>(t.crm_firm[k])] +=
         pop.crm[i * t.crm_firms + k] > 0 ? 1 : 0;

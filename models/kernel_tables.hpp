@@ -53,8 +53,8 @@ struct PartialLayout {
   std::size_t aware() const { return 4 * C * F + 2 * F; }    ///< [S*F] aware when shopping
   std::size_t segment_units() const { return aware() + S * F; }  ///< [S*F]
   std::size_t recent() const { return aware() + 2 * S * F; }     ///< [S*F] recent customers
-  std::size_t occasions() const { return aware() + 3 * S * F; }  ///< [C]
-  std::size_t width() const { return occasions() + C; }
+  std::size_t customised_units() const { return aware() + 3 * S * F; }  ///< [C*F]
+  std::size_t width() const { return customised_units() + C * F; }
 };
 
 struct KernelTables {
@@ -93,9 +93,9 @@ struct KernelTables {
   // Choice.
   float distance_weight = 1.0f, loyalty_weight = 1.0f, goodwill_weight = 0.3f;
   float goodwill_cap = 4.0f;
-  double exp_outside = 1.0;
+  float outside_utility = 0.0f;
   std::vector<CategoryOffers> offers;  ///< [C]
-  std::uint32_t wom_window = 26;
+  std::uint32_t wom_window = 26;  ///< at most 255: longer windows count every past customer
 };
 
 /// Random-number slots of the step stream, counter (consumer, step, slot). Each slot yields

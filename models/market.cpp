@@ -67,8 +67,8 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   t.loyalty_weight = static_cast<float>(m.loyalty_weight);
   t.goodwill_weight = static_cast<float>(m.goodwill_weight);
   t.goodwill_cap = static_cast<float>(m.goodwill_cap);
-  t.exp_outside = std::exp(m.outside_utility);
-  t.wom_window = static_cast<std::uint32_t>(m.wom_window);
+  t.outside_utility = static_cast<float>(m.outside_utility);
+  t.wom_window = static_cast<std::uint32_t>(std::min<std::int64_t>(m.wom_window, 255));
 
   pop_ = synthesize(sc_, t.crm_firm, options_.block_size);
   segment_consumers_.assign(S, 0.0);
@@ -85,6 +85,7 @@ Market::Market(const Scenario& scenario, EngineOptions options)
     l.cumulative_marketing_by_category.assign(C, 0.0);
   }
   unit_cost_.assign(F, std::vector<double>(C, 0.0));
+  plain_cost_ = unit_cost_;
   list_price_.assign(F, std::vector<double>(C, 0.0));
   plans_.resize(F);
 }
@@ -130,12 +131,16 @@ void Market::plan_firms() {
                                          "of {} at step {}",
                                          firm.strategy, firm.name, spend, view.budget, step_));
     // Unit costs from volume so far, then cost-plus prices.
-    for (int c : firm.categories) {
-      const Category& cat = sc_.categories[static_cast<std::size_t>(c)];
-      unit_cost_[j][static_cast<std::size_t>(c)] = unit_cost(
-          cat.base_cost, cat.learning, cat.reference_volume,
-          ledgers_[j].cumulative_units[static_cast<std::size_t>(c)],
-          plan.customized ? plan.custom_premium : 0.0, static_cast<int>(firm.categories.size()));
+    for (int ci : firm.categories) {
+      const auto c = static_cast<std::size_t>(ci);
+      const Category& cat = sc_.categories[c];
+      const auto cost = [&](double premium) {
+        return unit_cost(cat.base_cost, cat.learning, cat.reference_volume,
+                         ledgers_[j].cumulative_units[c], premium,
+                         static_cast<int>(firm.categories.size()));
+      };
+      plain_cost_[j][c] = cost(0.0);
+      unit_cost_[j][c] = plan.customized ? cost(plan.custom_premium) : plain_cost_[j][c];
     }
     for (std::size_t c = 0; c < C; ++c) list_price_[j][c] = 0.0;
     for (auto it = plan.products.rbegin(); it != plan.products.rend(); ++it) {

@@ -64,7 +64,8 @@ class Market {
   std::vector<std::unique_ptr<Strategy>> strategies_;
   std::vector<FirmPlan> plans_;
   std::vector<FirmLedger> ledgers_;
-  std::vector<std::vector<double>> unit_cost_;  ///< [F][C] this step
+  std::vector<std::vector<double>> unit_cost_;   ///< [F][C] this step, of a customised unit
+  std::vector<std::vector<double>> plain_cost_;  ///< [F][C] this step, without customisation
   std::vector<std::vector<double>> list_price_;  ///< [F][C] base product price this step
   std::vector<double> segment_consumers_;       ///< [S]
   std::vector<std::int64_t> last_sums_;         ///< previous step's reduced partials

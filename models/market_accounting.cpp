@@ -59,10 +59,14 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       const auto c = static_cast<std::size_t>(ci);
       const std::size_t k = c * F + j;
       const double u = at(lay.units() + k), rev = at(lay.revenue_cents() + k) / 100.0;
-      const double cost = unit_cost_[j][c];
+      // Customised units carry the customisation premium; base products sold to consumers
+      // without a profile do not.
+      const double customised = at(lay.customised_units() + k);
+      const double cat_variable = (u - customised) * plain_cost_[j][c] + customised * unit_cost_[j][c];
+      const double cost = u > 0 ? cat_variable / u : unit_cost_[j][c];
       const double share = revenue > 0 ? rev / revenue : 1.0 / static_cast<double>(firm.categories.size());
       const double cat_marketing = marketing * share;
-      const double cat_profit = rev - u * cost - (fixed + marketing) * share;
+      const double cat_profit = rev - cat_variable - (fixed + marketing) * share;
       led.cumulative_units[c] += u;
       led.cumulative_units_int[c] += sums[lay.units() + k];
       led.scr_denominator[c] += sums[lay.scr_denominator() + k];
@@ -86,7 +90,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.cumulative_profit.by_category[k] = led.cumulative_profit_by_category[c];
       m.roi.by_category[k] = ratio(led.cumulative_profit_by_category[c], led.cumulative_marketing_by_category[c]);
       units += u;
-      variable += u * cost;
+      variable += cat_variable;
       listed_cost += cost;
       cum_units += static_cast<double>(led.cumulative_units_int[c]);
       scr_den += static_cast<double>(led.scr_denominator[c]);

@@ -29,8 +29,8 @@ const std::vector<MetricInfo>& firm_metrics() {
        "money spent on mass, targeted and direct media; by category: allocated by revenue",
        &StepMetrics::marketing_spend},
       {"unit_cost", "money per unit",
-       "variable cost of one unit (experience curve, customisation premium); overall: "
-       "units-weighted",
+       "average variable cost of the units sold (experience curve; customised units carry the "
+       "customisation premium); cost of a unit when nothing sold",
        &StepMetrics::unit_cost},
       {"price", "money per unit", "average price paid (list price when nothing sold)",
        &StepMetrics::price},

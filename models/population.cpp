@@ -60,9 +60,9 @@ double population_bytes_per_consumer(std::size_t firms, std::size_t categories, 
   // (2 each), the ideal point, price sensitivity, rate and no-occasion threshold per category,
   // and the custom-fit draw per CRM firm.
   const std::size_t traits = 6 + 2 * 2 + 4 * dims + 4 + 8 * categories + 2 * crm_firms;
-  // State: goodwill and loyalty per firm, counts per (category, firm) and per category, CRM
-  // depth per CRM firm, last purchase step and firm.
-  const std::size_t state = 4 * firms + 2 * categories * firms + 2 * categories + crm_firms + 3;
+  // State: goodwill, loyalty and purchase recency per firm, counts per (category, firm) and per
+  // category, CRM depth per CRM firm.
+  const std::size_t state = 5 * firms + 2 * categories * firms + 2 * categories + crm_firms;
   return static_cast<double>(traits + state);
 }
 
@@ -101,8 +101,7 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   p.count.assign(n * C * F, 0);
   p.cat_count.assign(n * C, 0);
   p.crm.assign(n * crm_firms.size(), 0);
-  p.last_step.assign(n, 0);
-  p.last_firm.assign(n, kNoFirm);
+  p.since.assign(n * F, 0);
 
   std::vector<double> shares;
   std::vector<SegmentDraw> draws;

@@ -36,8 +36,8 @@ struct Population {
   std::vector<std::uint16_t> count;      ///< [n * categories * firms] purchases (saturating)
   std::vector<std::uint16_t> cat_count;  ///< [n * categories] purchases in the category
   std::vector<std::uint8_t> crm;         ///< [n * crm_firms] profile depth k (contacts+purchases)
-  std::vector<std::uint16_t> last_step;  ///< step of the last purchase
-  std::vector<std::uint8_t> last_firm;   ///< firm of the last purchase, kNoFirm if none
+  std::vector<std::uint8_t> since;  ///< [n * firms] 0: never bought from the firm; else 1 + steps
+                                    ///< since the last purchase from it, saturating at 255
 
   /// Bytes held per consumer, over all columns.
   double bytes_per_consumer() const;

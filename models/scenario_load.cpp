@@ -158,7 +158,7 @@ Segment load_segment(const Config& node, Scenario& sc) {
                          fmt::join(cat_names, ", ")));
     }
     auto& pr = s.purchase_rate[static_cast<std::size_t>(c)];
-    pr.mean = r.get_double("mean", range::non_negative());
+    pr.mean = r.get_double("mean", range::closed(0, 50));
     pr.shape = r.get_double("shape", 1.0, range::positive());
     r.finish();
   }
@@ -209,7 +209,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   } catch (const InputError& e) {
     strategy.fail(e.what());
   }
-  f.budget_per_year = node.get_double("budget_per_year", range::non_negative());
+  f.budget_per_year = node.get_double("budget_per_year", range::closed(0, 1e15));
   std::vector<std::string> names;
   for (const auto& c : sc.categories) names.push_back(c.name);
   if (auto list = node.find("categories")) {
@@ -224,7 +224,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
       f.regions.push_back(static_cast<int>(r));
   }
   f.quality = node.get_double("quality", f.quality);
-  f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, range::non_negative());
+  f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, range::closed(0, 1e15));
   f.prototype = info->make(StrategyContext{node, sc, f});
   node.finish();
   return f;

@@ -102,7 +102,7 @@ inline std::uint32_t poisson(double u, double mean, double exp_neg_mean) {
   if (mean <= 0.0) return 0;
   if (mean > 64.0) {
     const double n = mean + std::sqrt(mean) * normal_quantile(u) + 0.5;
-    return n <= 0.0 ? 0u : static_cast<std::uint32_t>(n);
+    return n <= 0.0 ? 0u : static_cast<std::uint32_t>(std::min(n, 4.0e9));
   }
   std::uint32_t k = 0;
   double p = exp_neg_mean;

@@ -226,7 +226,7 @@ TEST_CASE("population: traits stay in their documented ranges and state starts e
   for (std::size_t i = 0; i < p.n; ++i) {
     bad_age += p.age[i] < 18 || p.age[i] > 99;
     bad_region += p.region[i] != 0;  // one implicit region, "all"
-    bad_last += p.last_firm[i] != msim::kNoFirm;
+    for (std::size_t j = 0; j < p.firms; ++j) bad_last += p.since[i * p.firms + j] != 0;
     bad_size += p.company_size[i] != 0;  // households
   }
   CHECK(bad_age == 0);
@@ -279,7 +279,7 @@ TEST_CASE("population: at most 128 bytes per consumer with 8 firms and 2 categor
                           bytes(p.company_size) + bytes(p.ideal) + bytes(p.price_sensitivity) +
                           bytes(p.rate) + bytes(p.no_occasion) + bytes(p.fit) + bytes(p.goodwill) +
                           bytes(p.loyalty) + bytes(p.count) + bytes(p.cat_count) + bytes(p.crm) +
-                          bytes(p.last_step) + bytes(p.last_firm)) /
+                          bytes(p.since)) /
       static_cast<double>(p.n);
   CHECK(p.bytes_per_consumer() == Approx(held));
   CHECK(p.bytes_per_consumer() == Approx(planned));
