@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     fmt::print(
         "\nMarket share: the firm's share of all units sold in the last step.\n"
         "Customer share: among the firm's own buyers, its share of their category purchases\n"
-        "since the start (share of wallet). {} steps in {:.2f} s.\n",
+        "since the start (share of category requirements). {} steps in {:.2f} s.\n",
         report.steps_done, report.wall_seconds);
   } catch (const msim::InputError& e) {
     // Bad input (a wrong key, a value out of range, a missing file) is the user's to fix.
