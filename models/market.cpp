@@ -30,8 +30,6 @@ std::uint64_t threshold32(double p) {
 
 std::uint32_t q16(double x) { return static_cast<std::uint32_t>(std::lround(x * 65536.0)); }
 
-double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
-
 }  // namespace
 
 Market::Market(const Scenario& scenario, EngineOptions options)

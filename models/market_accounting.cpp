@@ -6,8 +6,6 @@
 namespace msim {
 namespace {
 
-double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
-
 void resize(FirmMetric& m, std::size_t F, std::size_t C) {
   m.firm.assign(F, 0.0);
   m.by_category.assign(C * F, 0.0);
