@@ -92,9 +92,11 @@ int main(int argc, char** argv) {
     options.threads = threads;
     const auto r = msim::run_simulation(sc, *recorder, options);
     const double total = r.wall_seconds;
-    const double phases = r.phases.firms + r.phases.consumers + r.phases.reduction + r.recording_seconds;
+    const double phases =
+        r.phases.firms + r.phases.consumers + r.phases.reduction + r.recording_seconds;
     fmt::print(
-        "threads={}  end to end {:.2f} s  consumer-steps/s={:.3g} (stepping only; {:.3g} end to end)\n"
+        "threads={}  end to end {:.2f} s  consumer-steps/s={:.3g} (stepping only; {:.3g} end to "
+        "end)\n"
         "  bytes/consumer: columns {:.0f}, peak RSS above the {:.0f} MB baseline {:.0f}, peak "
         "RSS {:.0f}\n"
         "  phases: firm decisions {:.1f}%, consumer kernel {:.1f}%, reduction {:.1f}%, "

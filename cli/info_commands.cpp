@@ -9,10 +9,11 @@ namespace msim::cli {
 
 int validate(const std::string& scenario, const std::vector<std::string>& overrides) {
   const Scenario sc = load_scenario_file(scenario, overrides);
-  fmt::print("# {} is valid: {} consumers, {} segments, {} categories, {} firms, {} steps.\n"
-             "# Resolved with every default filled in:\n{}",
-             scenario, sc.consumers, sc.segments.size(), sc.categories.size(), sc.firms.size(),
-             sc.steps, resolved_yaml(sc));
+  fmt::print(
+      "# {} is valid: {} consumers, {} segments, {} categories, {} firms, {} steps.\n"
+      "# Resolved with every default filled in:\n{}",
+      scenario, sc.consumers, sc.segments.size(), sc.categories.size(), sc.firms.size(), sc.steps,
+      resolved_yaml(sc));
   return 0;
 }
 
@@ -24,8 +25,9 @@ int strategies() {
                  p.meaning, p.unit.empty() ? "" : fmt::format(" [{}]", p.unit));
     fmt::print("\n");
   }
-  fmt::print("Every firm also takes: name, strategy, budget_per_year, categories, regions, "
-             "quality, fixed_cost_per_year (see scenarios/README.md).\n");
+  fmt::print(
+      "Every firm also takes: name, strategy, budget_per_year, categories, regions, "
+      "quality, fixed_cost_per_year (see scenarios/README.md).\n");
   return 0;
 }
 

@@ -1,9 +1,9 @@
 // marketsim: the command line. Exit codes: 0 ok, 2 bad input, 1 internal error.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <limits>
 
@@ -12,8 +12,9 @@
 #include "sim/error.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"marketsim: agent-based market simulation (mass, differentiated, niche and "
-               "one-to-one marketing)"};
+  CLI::App app{
+      "marketsim: agent-based market simulation (mass, differentiated, niche and "
+      "one-to-one marketing)"};
   app.set_version_flag("--version", std::string(msim::kVersion) + " (" + msim::kGitCommit + ")");
   app.require_subcommand(1);
 
@@ -26,8 +27,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "random seed, 0 .. 2^63-1 (overrides the scenario's)")
       ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()))
       ->each([&](const std::string&) { run.has_seed = true; });
-  run_cmd->add_option("--set", run.overrides, "override a key: --set firms.Acme.budget_per_year=2e6")
-      ->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run_cmd
+      ->add_option("--set", run.overrides, "override a key: --set firms.Acme.budget_per_year=2e6")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress and no summary");
   run_cmd->add_option("--block-size", run.block_size, "consumers per parallel block")
@@ -37,7 +40,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario and print it resolved");
   validate_cmd->add_option("scenario", file, "scenario YAML")->required();
-  validate_cmd->add_option("--set", overrides, "override a key, as for run")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  validate_cmd->add_option("--set", overrides, "override a key, as for run")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
   auto* summarize_cmd = app.add_subcommand("summarize", "print the summary table of a run file");
   summarize_cmd->add_option("file", file, "HDF5 file written by marketsim run")->required();

@@ -22,7 +22,9 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_interrupt(int) { g_stop.store(true); }
+extern "C" void on_interrupt(int) {
+  g_stop.store(true);
+}
 
 /// Bytes of memory available to us: MemAvailable from /proc/meminfo, else physical memory.
 double available_bytes() {
@@ -38,8 +40,8 @@ double available_bytes() {
 void check_memory(const Scenario& sc) {
   std::size_t crm = 0;
   for (const auto& f : sc.firms) crm += f.prototype->uses_crm() ? 1 : 0;
-  const double per = population_bytes_per_consumer(sc.firms.size(), sc.categories.size(),
-                                                   static_cast<std::size_t>(sc.preference_dims), crm);
+  const double per = population_bytes_per_consumer(
+      sc.firms.size(), sc.categories.size(), static_cast<std::size_t>(sc.preference_dims), crm);
   const double need = per * static_cast<double>(sc.consumers) + 64e6;
   const double have = available_bytes();
   if (need > 0.9 * have)
@@ -56,14 +58,17 @@ void check_output(const std::string& path, bool force) {
   const fs::path p(path);
   const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
   if (!fs::is_directory(dir))
-    throw InputError(fmt::format("output '{}': the directory '{}' does not exist", path, dir.string()));
+    throw InputError(
+        fmt::format("output '{}': the directory '{}' does not exist", path, dir.string()));
   if (fs::exists(p) && !force)
-    throw InputError(fmt::format("output '{}' already exists; use --force to overwrite it or -o "
-                                 "to choose another file",
-                                 path));
+    throw InputError(
+        fmt::format("output '{}' already exists; use --force to overwrite it or -o "
+                    "to choose another file",
+                    path));
   if (fs::is_directory(p)) throw InputError(fmt::format("output '{}' is a directory", path));
   if (access(dir.c_str(), W_OK) != 0)
-    throw InputError(fmt::format("output '{}': the directory '{}' is not writable", path, dir.string()));
+    throw InputError(
+        fmt::format("output '{}': the directory '{}' is not writable", path, dir.string()));
 }
 
 }  // namespace
@@ -71,10 +76,10 @@ void check_output(const std::string& path, bool force) {
 int run(const RunArgs& args) {
   std::vector<std::string> overrides = args.overrides;
   if (args.has_seed) overrides.push_back(fmt::format("seed={}", args.seed));
-  const Scenario sc = args.scenario.empty()
-                          ? load_scenario_text(default_scenario_text(),
-                                               "<embedded default scenario>", overrides)
-                          : load_scenario_file(args.scenario, overrides);
+  const Scenario sc =
+      args.scenario.empty()
+          ? load_scenario_text(default_scenario_text(), "<embedded default scenario>", overrides)
+          : load_scenario_file(args.scenario, overrides);
   const std::string out = args.output.empty() ? sc.output.path : args.output;
   check_output(out, args.force);
   check_memory(sc);

@@ -13,17 +13,23 @@ namespace msim {
 /// squared norm of a D-dimensional standard normal (chi-square with D degrees of freedom), from
 /// one Philox call keyed by (consumer, firm) so each consumer's error is fixed and only shrinks.
 inline float chi2_fit(const Words& w, std::size_t dims) {
-  const auto expo = [&](int k) { return -2.0f * std::log(to_unit_f(w[static_cast<std::size_t>(k)])); };
+  const auto expo = [&](int k) {
+    return -2.0f * std::log(to_unit_f(w[static_cast<std::size_t>(k)]));
+  };
   const auto normal_sq = [&](int a, int b) {
     const float r2 = expo(a);
     const float c = std::cos(6.2831853f * to_unit_f(w[static_cast<std::size_t>(b)]));
     return r2 * c * c;
   };
   switch (dims) {
-    case 1: return normal_sq(0, 1);
-    case 2: return expo(0);
-    case 3: return expo(0) + normal_sq(1, 2);
-    default: return expo(0) + expo(1);
+    case 1:
+      return normal_sq(0, 1);
+    case 2:
+      return expo(0);
+    case 3:
+      return expo(0) + normal_sq(1, 2);
+    default:
+      return expo(0) + expo(1);
   }
 }
 

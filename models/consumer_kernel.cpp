@@ -61,7 +61,8 @@ inline void communicate(const KernelTables& t, Population& pop, std::size_t i, s
       expo = t.step_gen(i32, t.step, slot::exposure + static_cast<std::uint32_t>(j >> 3));
     if (t.expo_mean[sj] > 0.0f)
       gv = static_cast<std::uint32_t>(std::min<std::uint64_t>(
-          gv + static_cast<std::uint64_t>(exposures(t, sj, half_word(expo, j & 7))) * t.expo_gain[sj],
+          gv + static_cast<std::uint64_t>(exposures(t, sj, half_word(expo, j & 7))) *
+                   t.expo_gain[sj],
           65535u));
     const int col = t.crm_col[j];
     if (col >= 0 && t.contact_threshold[j] > 0) {
@@ -113,7 +114,8 @@ inline void purchase(const KernelTables& t, Population& pop, std::size_t i, std:
   }
   count[j] = sat16(count[j] + 1u);
   in_category = sat16(in_category + 1u);
-  for (std::size_t k = 0; k < F; ++k) partial[lay.scr_denominator() + c * F + k] += count[k] > 0 ? 1 : 0;
+  for (std::size_t k = 0; k < F; ++k)
+    partial[lay.scr_denominator() + c * F + k] += count[k] > 0 ? 1 : 0;
   const int col = t.crm_col[j];
   if (col >= 0 && (pop.flags[i] & kOptOut) == 0) {
     std::uint8_t& k = pop.crm[i * t.crm_firms + static_cast<std::size_t>(col)];
@@ -168,7 +170,8 @@ inline void choose(const KernelTables& t, Population& pop, std::size_t i, std::s
       const std::uint32_t depth = pop.crm[cell];
       customised = depth > 0;
       if (customised)
-        best_d2 = e.fit_sigma2 * static_cast<float>(pop.fit[cell]) / (1.0f + static_cast<float>(depth));
+        best_d2 =
+            e.fit_sigma2 * static_cast<float>(pop.fit[cell]) / (1.0f + static_cast<float>(depth));
     }
     const float goodwill = std::min(static_cast<float>(gj) * (1.0f / 256.0f), t.goodwill_cap);
     utility[n] = best->quality - t.distance_weight * best_d2 - a * best->price +
@@ -201,7 +204,8 @@ inline void shop(const KernelTables& t, Population& pop, std::size_t i, std::siz
   const auto i32 = static_cast<std::uint32_t>(i);
   Words occ{};
   for (std::size_t c = 0; c < t.C; ++c) {
-    if ((c & 3) == 0) occ = t.step_gen(i32, t.step, slot::occasions + static_cast<std::uint32_t>(c >> 2));
+    if ((c & 3) == 0)
+      occ = t.step_gen(i32, t.step, slot::occasions + static_cast<std::uint32_t>(c >> 2));
     const std::uint32_t w = occ[c & 3];
     if (w <= pop.no_occasion[i * t.C + c] || t.offers[c].entries.empty()) continue;
     const double rate = pop.rate[i * t.C + c];
@@ -210,8 +214,7 @@ inline void shop(const KernelTables& t, Population& pop, std::size_t i, std::siz
     Words cw{};
     for (std::uint32_t o = 0; o < n; ++o) {
       if ((o & 3) == 0)
-        cw = t.step_gen(i32, t.step,
-                        slot::choice + static_cast<std::uint32_t>(c) * 64 + (o >> 2));
+        cw = t.step_gen(i32, t.step, slot::choice + static_cast<std::uint32_t>(c) * 64 + (o >> 2));
       choose<D>(t, pop, i, s, c, to_unit(cw[o & 3]), partial);
     }
   }
@@ -223,7 +226,8 @@ inline void tally(const KernelTables& t, const Population& pop, std::size_t i, s
                   std::int64_t* partial) {
   const std::uint8_t* since = &pop.since[i * t.F];
   std::int64_t* recent = partial + t.layout.recent() + s * t.F;
-  for (std::size_t j = 0; j < t.F; ++j) recent[j] += (since[j] != 0 && since[j] <= t.wom_window) ? 1 : 0;
+  for (std::size_t j = 0; j < t.F; ++j)
+    recent[j] += (since[j] != 0 && since[j] <= t.wom_window) ? 1 : 0;
   for (std::size_t k = 0; k < t.crm_firms; ++k)
     partial[t.layout.crm_known() + static_cast<std::size_t>(t.crm_firm[k])] +=
         pop.crm[i * t.crm_firms + k] > 0 ? 1 : 0;
@@ -242,13 +246,17 @@ void run_block(const KernelTables& t, Population& pop, std::size_t begin, std::s
 
 }  // namespace
 
-void run_consumer_block(const KernelTables& t, Population& pop, std::size_t begin,
-                        std::size_t end, std::int64_t* partial) {
+void run_consumer_block(const KernelTables& t, Population& pop, std::size_t begin, std::size_t end,
+                        std::int64_t* partial) {
   switch (t.D) {
-    case 1: return run_block<1>(t, pop, begin, end, partial);
-    case 2: return run_block<2>(t, pop, begin, end, partial);
-    case 3: return run_block<3>(t, pop, begin, end, partial);
-    default: return run_block<4>(t, pop, begin, end, partial);
+    case 1:
+      return run_block<1>(t, pop, begin, end, partial);
+    case 2:
+      return run_block<2>(t, pop, begin, end, partial);
+    case 3:
+      return run_block<3>(t, pop, begin, end, partial);
+    default:
+      return run_block<4>(t, pop, begin, end, partial);
   }
 }
 

@@ -11,7 +11,7 @@
 
 namespace msim {
 
-void run_consumer_block(const KernelTables& t, Population& pop, std::size_t begin,
-                        std::size_t end, std::int64_t* partial);
+void run_consumer_block(const KernelTables& t, Population& pop, std::size_t begin, std::size_t end,
+                        std::int64_t* partial);
 
 }  // namespace msim

@@ -6,6 +6,8 @@ namespace msim {
 
 extern const std::string_view kDefaultScenarioText;  // generated from scenarios/default.yaml
 
-std::string default_scenario_text() { return std::string(kDefaultScenarioText); }
+std::string default_scenario_text() {
+  return std::string(kDefaultScenarioText);
+}
 
 }  // namespace msim

@@ -13,8 +13,8 @@
 
 namespace msim {
 
-inline constexpr std::size_t kCdfLen = 48;  ///< Poisson CDF entries kept per (segment, firm)
-inline constexpr std::size_t kGuideLen = 256;  ///< guide-table buckets per (segment, firm)
+inline constexpr std::size_t kCdfLen = 48;      ///< Poisson CDF entries kept per (segment, firm)
+inline constexpr std::size_t kGuideLen = 256;   ///< guide-table buckets per (segment, firm)
 inline constexpr float kMaxTabledMean = 16.0f;  ///< larger exposure means invert directly
 
 /// One product variant on offer in one category.
@@ -44,13 +44,13 @@ struct CategoryOffers {
 /// Offsets of the int64 counters in one block's partial-sum row.
 struct PartialLayout {
   std::size_t F = 0, C = 0, S = 0;
-  std::size_t units() const { return 0; }                    ///< [C*F]
-  std::size_t revenue_cents() const { return C * F; }        ///< [C*F]
-  std::size_t new_category() const { return 2 * C * F; }     ///< [C*F] first purchase in c
-  std::size_t scr_denominator() const { return 3 * C * F; }  ///< [C*F] delta this step
-  std::size_t new_firm() const { return 4 * C * F; }         ///< [F] first purchase at all
-  std::size_t crm_known() const { return 4 * C * F + F; }    ///< [F] profiles at step end
-  std::size_t aware() const { return 4 * C * F + 2 * F; }    ///< [S*F] aware when shopping
+  std::size_t units() const { return 0; }                        ///< [C*F]
+  std::size_t revenue_cents() const { return C * F; }            ///< [C*F]
+  std::size_t new_category() const { return 2 * C * F; }         ///< [C*F] first purchase in c
+  std::size_t scr_denominator() const { return 3 * C * F; }      ///< [C*F] delta this step
+  std::size_t new_firm() const { return 4 * C * F; }             ///< [F] first purchase at all
+  std::size_t crm_known() const { return 4 * C * F + F; }        ///< [F] profiles at step end
+  std::size_t aware() const { return 4 * C * F + 2 * F; }        ///< [S*F] aware when shopping
   std::size_t segment_units() const { return aware() + S * F; }  ///< [S*F]
   std::size_t recent() const { return aware() + 2 * S * F; }     ///< [S*F] recent customers
   std::size_t customised_units() const { return aware() + 3 * S * F; }  ///< [C*F]
@@ -61,8 +61,8 @@ struct KernelTables {
   std::size_t F = 0, C = 0, S = 0, D = 0, crm_firms = 0;
   std::uint32_t step = 0;
   Philox step_gen{0, 0};
-  Philox aware_gen{0, 0};              ///< initial awareness, counter (consumer, firm, 0)
-  std::uint64_t initial_aware = 0;    ///< P(aware of a firm at step 0) * 2^32
+  Philox aware_gen{0, 0};           ///< initial awareness, counter (consumer, firm, 0)
+  std::uint64_t initial_aware = 0;  ///< P(aware of a firm at step 0) * 2^32
   PartialLayout layout;
 
   // Adstock and loyalty, as 16-bit fixed-point multipliers.
@@ -95,18 +95,18 @@ struct KernelTables {
   float goodwill_cap = 4.0f;
   float outside_utility = 0.0f;
   std::vector<CategoryOffers> offers;  ///< [C]
-  std::uint32_t wom_window = 26;  ///< at most 255: longer windows count every past customer
+  std::uint32_t wom_window = 26;       ///< at most 255: longer windows count every past customer
 };
 
 /// Random-number slots of the step stream, counter (consumer, step, slot). Each slot yields
 /// four 32-bit words (or eight 16-bit halves), and a slot always means the same draw, so scenarios
 /// that differ only in a budget share their random numbers.
 namespace slot {
-inline constexpr std::uint32_t exposure = 0;      ///< + firm/8, 16 bits per firm
-inline constexpr std::uint32_t wom = 16;          ///< + firm/4, 32 bits per firm
-inline constexpr std::uint32_t contact = 32;      ///< + firm/4, 32 bits per firm
-inline constexpr std::uint32_t occasions = 48;    ///< + category/4, 32 bits per category
-inline constexpr std::uint32_t choice = 64;       ///< + category*64 + occasion/4
+inline constexpr std::uint32_t exposure = 0;         ///< + firm/8, 16 bits per firm
+inline constexpr std::uint32_t wom = 16;             ///< + firm/4, 32 bits per firm
+inline constexpr std::uint32_t contact = 32;         ///< + firm/4, 32 bits per firm
+inline constexpr std::uint32_t occasions = 48;       ///< + category/4, 32 bits per category
+inline constexpr std::uint32_t choice = 64;          ///< + category*64 + occasion/4
 inline constexpr std::uint32_t kMaxOccasions = 256;  ///< per category and step
 }  // namespace slot
 

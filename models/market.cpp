@@ -28,7 +28,9 @@ std::uint64_t threshold32(double p) {
   return static_cast<std::uint64_t>(std::llround(std::clamp(p, 0.0, 1.0) * 4294967296.0));
 }
 
-std::uint32_t q16(double x) { return static_cast<std::uint32_t>(std::lround(x * 65536.0)); }
+std::uint32_t q16(double x) {
+  return static_cast<std::uint32_t>(std::lround(x * 65536.0));
+}
 
 }  // namespace
 
@@ -95,7 +97,8 @@ void Market::plan_firms() {
   view.step = step_;
   view.segment_consumers = segment_consumers_;
   for (const auto& s : sc_.segments)
-    view.segment_centres.emplace_back(s.ideal_mean.data(), s.ideal_mean.data() + s.ideal_mean.size());
+    view.segment_centres.emplace_back(s.ideal_mean.data(),
+                                      s.ideal_mean.data() + s.ideal_mean.size());
   view.population_mean = sc_.population_mean();
   view.market_share = step_ > 0 ? metrics_.market_share.firm : std::vector<double>(F, 0.0);
   view.awareness.assign(S, std::vector<double>(F, 0.0));
@@ -119,15 +122,17 @@ void Market::plan_firms() {
     FirmPlan plan;
     plan.targeted_spend.assign(S, 0.0);
     strategies_[j]->plan(view, plan);
-    const double spend = plan.mass_spend + plan.direct_spend +
-                         std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0);
+    const double spend =
+        plan.mass_spend + plan.direct_spend +
+        std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0);
     if (!(spend <= view.budget * (1.0 + 1e-9) + 1e-9) || plan.mass_spend < 0 ||
         plan.direct_spend < 0 || plan.fixed_cost < 0 || plan.targeted_spend.size() != S ||
         std::any_of(plan.targeted_spend.begin(), plan.targeted_spend.end(),
                     [](double x) { return !(x >= 0); }))
-      throw std::logic_error(fmt::format("strategy '{}' of firm '{}' planned {} against a budget "
-                                         "of {} at step {}",
-                                         firm.strategy, firm.name, spend, view.budget, step_));
+      throw std::logic_error(
+          fmt::format("strategy '{}' of firm '{}' planned {} against a budget "
+                      "of {} at step {}",
+                      firm.strategy, firm.name, spend, view.budget, step_));
     // Unit costs from volume so far, then cost-plus prices.
     for (int ci : firm.categories) {
       const auto c = static_cast<std::size_t>(ci);
@@ -168,7 +173,8 @@ void Market::build_tables() {
       const double mean = reach.mass[sj] + reach.targeted[sj];
       if (mean <= 0) continue;
       t.expo_mean[sj] = static_cast<float>(mean);
-      const double beta = (m.beta_mass * reach.mass[sj] + m.beta_targeted * reach.targeted[sj]) / mean;
+      const double beta =
+          (m.beta_mass * reach.mass[sj] + m.beta_targeted * reach.targeted[sj]) / mean;
       t.expo_gain[sj] = static_cast<std::uint32_t>(std::lround(beta * kGoodwillScale));
       t.expo_group_active[s * groups + j / 8] = 1;
       // P(X <= k) as 16-bit thresholds, and for each top byte b of u the first count whose
@@ -192,9 +198,11 @@ void Market::build_tables() {
   const double N = static_cast<double>(pop_.n);
   for (std::size_t j = 0; j < F; ++j) {
     double total = 0.0;
-    for (std::size_t s = 0; s < S; ++s) total += static_cast<double>(last_sums_[lay.recent() + s * F + j]);
+    for (std::size_t s = 0; s < S; ++s)
+      total += static_cast<double>(last_sums_[lay.recent() + s * F + j]);
     for (std::size_t s = 0; s < S; ++s) {
-      const double own = ratio(static_cast<double>(last_sums_[lay.recent() + s * F + j]), segment_consumers_[s]);
+      const double own =
+          ratio(static_cast<double>(last_sums_[lay.recent() + s * F + j]), segment_consumers_[s]);
       const double x = m.homophily * own + (1.0 - m.homophily) * total / N;
       t.wom_threshold[s * F + j] = threshold32(-std::expm1(-m.wom_rate * x));
     }
@@ -205,8 +213,7 @@ void Market::build_tables() {
     const FirmPlan& plan = plans_[j];
     const double profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
     if (t.crm_col[j] >= 0 && plan.direct_spend > 0 && profiles > 0)
-      t.contact_threshold[j] =
-          threshold32(plan.direct_spend / plan.cost_per_contact / profiles);
+      t.contact_threshold[j] = threshold32(plan.direct_spend / plan.cost_per_contact / profiles);
   }
   // Offers: for each category, the firms that sell there and their variants.
   t.offers.assign(C, CategoryOffers{});
@@ -225,7 +232,8 @@ void Market::build_tables() {
       for (const Product& p : plan.products) {
         if (static_cast<std::size_t>(p.category) != c) continue;
         Offer o;
-        for (std::size_t d = 0; d < t.D; ++d) o.pos[d] = static_cast<float>(p.position[static_cast<Eigen::Index>(d)]);
+        for (std::size_t d = 0; d < t.D; ++d)
+          o.pos[d] = static_cast<float>(p.position[static_cast<Eigen::Index>(d)]);
         o.quality = static_cast<float>(p.quality);
         o.price_cents = price_cents(p.fixed_price, p.markup, unit_cost_[j][c]);
         o.price = static_cast<float>(static_cast<double>(o.price_cents) / 100.0);

@@ -27,9 +27,9 @@ struct EngineOptions {
 
 /// Firm-level running totals.
 struct FirmLedger {
-  std::vector<double> cumulative_units;        ///< [C] experience-curve volume
-  std::vector<std::int64_t> cumulative_units_int;  ///< [C] numerator of customer share
-  std::vector<std::int64_t> scr_denominator;   ///< [C]
+  std::vector<double> cumulative_units;             ///< [C] experience-curve volume
+  std::vector<std::int64_t> cumulative_units_int;   ///< [C] numerator of customer share
+  std::vector<std::int64_t> scr_denominator;        ///< [C]
   std::vector<std::int64_t> customers_by_category;  ///< [C]
   std::int64_t customers = 0;
   std::vector<double> cumulative_profit_by_category;     ///< [C]
@@ -67,8 +67,8 @@ class Market {
   std::vector<std::vector<double>> unit_cost_;   ///< [F][C] this step, of a customised unit
   std::vector<std::vector<double>> plain_cost_;  ///< [F][C] this step, without customisation
   std::vector<std::vector<double>> list_price_;  ///< [F][C] base product price this step
-  std::vector<double> segment_consumers_;       ///< [S]
-  std::vector<std::int64_t> last_sums_;         ///< previous step's reduced partials
+  std::vector<double> segment_consumers_;        ///< [S]
+  std::vector<std::int64_t> last_sums_;          ///< previous step's reduced partials
   StepMetrics metrics_;
   PhaseTimes times_;
   std::int64_t step_ = 0;

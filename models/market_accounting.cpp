@@ -41,16 +41,16 @@ void Market::account(const std::vector<std::int64_t>& sums) {
         plan.direct_spend;
     const double fixed = firm.fixed_cost_per_year / spy + plan.fixed_cost;
     led.customers += sums[lay.new_firm() + j];
-    const double aware =
-        [&] {
-          double a = 0.0;
-          for (std::size_t s = 0; s < S; ++s) a += at(lay.aware() + s * F + j);
-          return a;
-        }() / N;
+    const double aware = [&] {
+      double a = 0.0;
+      for (std::size_t s = 0; s < S; ++s) a += at(lay.aware() + s * F + j);
+      return a;
+    }() / N;
 
     // Firm-wide costs are allocated to categories by revenue (evenly when nothing sold).
     double revenue = 0.0, units = 0.0, variable = 0.0;
-    for (int c : firm.categories) revenue += at(lay.revenue_cents() + static_cast<std::size_t>(c) * F + j) / 100.0;
+    for (int c : firm.categories)
+      revenue += at(lay.revenue_cents() + static_cast<std::size_t>(c) * F + j) / 100.0;
     double listed_cost = 0.0;
     double cum_units = 0.0, scr_den = 0.0;
     for (int ci : firm.categories) {
@@ -60,9 +60,11 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       // Customised units carry the customisation premium; base products sold to consumers
       // without a profile do not.
       const double customised = at(lay.customised_units() + k);
-      const double cat_variable = (u - customised) * plain_cost_[j][c] + customised * unit_cost_[j][c];
+      const double cat_variable =
+          (u - customised) * plain_cost_[j][c] + customised * unit_cost_[j][c];
       const double cost = u > 0 ? cat_variable / u : unit_cost_[j][c];
-      const double share = revenue > 0 ? rev / revenue : 1.0 / static_cast<double>(firm.categories.size());
+      const double share =
+          revenue > 0 ? rev / revenue : 1.0 / static_cast<double>(firm.categories.size());
       const double cat_marketing = marketing * share;
       const double cat_profit = rev - cat_variable - (fixed + marketing) * share;
       led.cumulative_units[c] += u;
@@ -86,7 +88,8 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.price.by_category[k] = u > 0 ? rev / u : list_price_[j][c];
       m.profit.by_category[k] = cat_profit;
       m.cumulative_profit.by_category[k] = led.cumulative_profit_by_category[c];
-      m.roi.by_category[k] = ratio(led.cumulative_profit_by_category[c], led.cumulative_marketing_by_category[c]);
+      m.roi.by_category[k] =
+          ratio(led.cumulative_profit_by_category[c], led.cumulative_marketing_by_category[c]);
       units += u;
       variable += cat_variable;
       listed_cost += cost;

@@ -20,7 +20,9 @@ struct StepMetrics {
 };
 
 /// num / den, or 0 when den is 0 (a share of nothing, a return on no spend).
-inline double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
+inline double ratio(double num, double den) {
+  return den > 0 ? num / den : 0.0;
+}
 
 struct MetricInfo {
   const char* name;

@@ -131,7 +131,8 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
         p.no_occasion[i * C + c] = no_occasion_threshold(p.rate[i * C + c]);
       }
       for (std::size_t k = 0; k < crm_firms.size(); ++k) {
-        const Words w = fit_gen(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(crm_firms[k]), 0);
+        const Words w =
+            fit_gen(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(crm_firms[k]), 0);
         p.fit[i * crm_firms.size() + k] =
             clamp_to<std::uint16_t>(chi2_fit(w, D) * kFitScale, 0, 65535);
       }
@@ -151,9 +152,9 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
       const double size_draw = rs.normal();
       p.company_size[i] =
           seg.company_size_median > 0
-              ? clamp_to<std::uint16_t>(seg.company_size_median *
-                                            std::exp(seg.company_size_sigma * size_draw),
-                                        1, 65535)
+              ? clamp_to<std::uint16_t>(
+                    seg.company_size_median * std::exp(seg.company_size_sigma * size_draw), 1,
+                    65535)
               : 0;
     }
   });

@@ -30,40 +30,40 @@ struct PurchaseRate {
 struct Segment {
   std::string name;
   double share = 0.0;
-  Eigen::VectorXd ideal_mean;  ///< [D]
-  Eigen::MatrixXd ideal_cov;   ///< [D, D], positive semi-definite
+  Eigen::VectorXd ideal_mean;           ///< [D]
+  Eigen::MatrixXd ideal_cov;            ///< [D, D], positive semi-definite
   double price_sensitivity_mean = 1.0;  ///< lognormal, in utility per unit of money
   double price_sensitivity_sd = 0.2;
   std::vector<PurchaseRate> purchase_rate;  ///< [C]; mean 0 = never buys the category
   double privacy_opt_out = 0.1;             ///< probability of opting out of CRM
   double novelty_mean = 0.3;                ///< novelty seeking, 0..1 (normal, clipped)
   double novelty_sd = 0.15;
-  double age_mean = 42.0, age_sd = 14.0;              ///< years (normal, clipped 18..99)
-  double income_median = 45.0, income_sigma = 0.5;    ///< thousands per year (lognormal)
-  std::vector<double> region_weights;                 ///< [regions], sums to 1
+  double age_mean = 42.0, age_sd = 14.0;                       ///< years (normal, clipped 18..99)
+  double income_median = 45.0, income_sigma = 0.5;             ///< thousands per year (lognormal)
+  std::vector<double> region_weights;                          ///< [regions], sums to 1
   double company_size_median = 0.0, company_size_sigma = 1.0;  ///< employees; 0 = consumers
   std::vector<double> industry_weights;                        ///< [industries]; empty = none
 };
 
 /// Consumer behaviour and media parameters shared by the whole market (the `market:` block).
 struct MarketParams {
-  double distance_weight = 1.0;   ///< w: utility lost per squared distance to the ideal point
-  double outside_utility = 0.0;   ///< u0: utility of not buying
-  double loyalty_weight = 1.0;    ///< gamma
-  double goodwill_weight = 0.3;   ///< eta
-  double goodwill_cap = 4.0;      ///< g_cap
-  double loyalty_smoothing = 0.8; ///< rho
-  double adstock_decay = 0.93;    ///< lambda, per step
-  double initial_awareness = 0.0; ///< share of consumers aware of every firm at step 0
-  double cpm_mass = 10.0;         ///< money per 1000 mass impressions
-  double cpm_targeted = 27.0;     ///< money per 1000 targeted impressions
-  double beta_mass = 1.0;         ///< goodwill per mass exposure
-  double beta_targeted = 1.0;     ///< goodwill per targeted exposure
-  double beta_direct = 2.0;       ///< goodwill per direct contact
-  double wom_rate = 0.3;          ///< q
-  double homophily = 0.5;         ///< h
-  std::int64_t wom_window = 26;   ///< steps a purchase keeps a customer "recent"
-  double wom_goodwill = 1.0;      ///< goodwill of hearing about a firm
+  double distance_weight = 1.0;    ///< w: utility lost per squared distance to the ideal point
+  double outside_utility = 0.0;    ///< u0: utility of not buying
+  double loyalty_weight = 1.0;     ///< gamma
+  double goodwill_weight = 0.3;    ///< eta
+  double goodwill_cap = 4.0;       ///< g_cap
+  double loyalty_smoothing = 0.8;  ///< rho
+  double adstock_decay = 0.93;     ///< lambda, per step
+  double initial_awareness = 0.0;  ///< share of consumers aware of every firm at step 0
+  double cpm_mass = 10.0;          ///< money per 1000 mass impressions
+  double cpm_targeted = 27.0;      ///< money per 1000 targeted impressions
+  double beta_mass = 1.0;          ///< goodwill per mass exposure
+  double beta_targeted = 1.0;      ///< goodwill per targeted exposure
+  double beta_direct = 2.0;        ///< goodwill per direct contact
+  double wom_rate = 0.3;           ///< q
+  double homophily = 0.5;          ///< h
+  std::int64_t wom_window = 26;    ///< steps a purchase keeps a customer "recent"
+  double wom_goodwill = 1.0;       ///< goodwill of hearing about a firm
 };
 
 /// One firm: who it is, what it may spend, and the strategy that decides its plan each step.
@@ -71,11 +71,11 @@ struct Firm {
   std::string name;
   std::string strategy;  ///< registered strategy name
   std::shared_ptr<const Strategy> prototype;
-  double budget_per_year = 0.0;        ///< marketing budget, money per year
-  std::vector<int> categories;         ///< indices of the categories it sells
-  std::vector<int> regions;            ///< indices of the regions it sells in
-  double quality = 1.0;                ///< q_jc, utility
-  double fixed_cost_per_year = 0.0;    ///< money per year
+  double budget_per_year = 0.0;      ///< marketing budget, money per year
+  std::vector<int> categories;       ///< indices of the categories it sells
+  std::vector<int> regions;          ///< indices of the regions it sells in
+  double quality = 1.0;              ///< q_jc, utility
+  double fixed_cost_per_year = 0.0;  ///< money per year
 };
 
 struct OutputSpec {

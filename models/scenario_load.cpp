@@ -2,8 +2,8 @@
 // checked here, so nothing can fail for a user's reason once a run has started.
 #include "models/scenario_load.hpp"
 
-#include <Eigen/Cholesky>
 #include <fmt/format.h>
+#include <Eigen/Cholesky>
 
 #include <cmath>
 #include <map>
@@ -50,8 +50,9 @@ void check_unique(const Config& list, const std::vector<std::string>& names,
 Category load_category(const Config& node) {
   Category c;
   c.name = node.get_string("name");
-  const std::string kind = node.find("kind") ? node.child("kind").as_choice({"consumable", "durable"})
-                                             : std::string("consumable");
+  const std::string kind = node.find("kind")
+                               ? node.child("kind").as_choice({"consumable", "durable"})
+                               : std::string("consumable");
   if (kind == "durable")
     node.child("kind").fail(
         "durable categories (lifetimes, failures, obsolescence) are not in this version yet; "
@@ -79,15 +80,15 @@ std::vector<double> load_weights(const Config& node, std::vector<std::string>& n
               "'{}' is a new name here, but another segment uses '{}' (did you mean '{}'?)", key,
               known, known));
       if (names.size() >= static_cast<std::size_t>(kMaxRegions))
-        node.child(key).fail(fmt::format("more than {} names, expected at most {}", kMaxRegions, kMaxRegions));
+        node.child(key).fail(
+            fmt::format("more than {} names, expected at most {}", kMaxRegions, kMaxRegions));
       names.push_back(key);
       it = names.end() - 1;
     }
     by_index[static_cast<int>(it - names.begin())] = w;
     total += w;
   }
-  if (std::abs(total - 1.0) > 1e-6)
-    node.fail(fmt::format("weights sum to {}, expected 1", total));
+  if (std::abs(total - 1.0) > 1e-6) node.fail(fmt::format("weights sum to {}, expected 1", total));
   std::vector<double> out(names.size(), 0.0);
   for (auto [k, w] : by_index) out[static_cast<std::size_t>(k)] = w;
   return out;
@@ -121,7 +122,8 @@ void load_ideal(const Config& node, int dims, Segment& s) {
     const auto sd = node.child("sd").as_doubles(range::non_negative());
     if (static_cast<int>(sd.size()) != dims)
       node.child("sd").fail_expected(fmt::format("{} numbers (preference_dims)", dims));
-    for (int d = 0; d < dims; ++d) s.ideal_cov(d, d) = sd[static_cast<std::size_t>(d)] * sd[static_cast<std::size_t>(d)];
+    for (int d = 0; d < dims; ++d)
+      s.ideal_cov(d, d) = sd[static_cast<std::size_t>(d)] * sd[static_cast<std::size_t>(d)];
   }
   node.finish();
 }
@@ -167,8 +169,8 @@ Segment load_segment(const Config& node, Scenario& sc) {
             range::non_negative());
   load_pair(node, "age", "mean", s.age_mean, range::closed(18, 99), "sd", s.age_sd,
             range::non_negative());
-  load_pair(node, "income", "median", s.income_median, range::positive(), "sigma",
-            s.income_sigma, range::non_negative());
+  load_pair(node, "income", "median", s.income_median, range::positive(), "sigma", s.income_sigma,
+            range::non_negative());
   load_pair(node, "company_size", "median", s.company_size_median, range::non_negative(), "sigma",
             s.company_size_sigma, range::non_negative());
   if (auto r = node.find("regions")) s.region_weights = load_weights(*r, sc.regions);
@@ -249,7 +251,8 @@ std::vector<T> load_list(const Config& list, const std::string& what, std::size_
 }  // namespace
 
 Scenario load_scenario(const Config& root) {
-  if (!root.is_map()) root.fail_expected("a scenario: a map with consumers, categories, segments and firms");
+  if (!root.is_map())
+    root.fail_expected("a scenario: a map with consumers, categories, segments and firms");
   Scenario sc;
   sc.name = root.get_string("name", "unnamed scenario");
   sc.description = root.get_string("description", "");
@@ -257,11 +260,11 @@ Scenario load_scenario(const Config& root) {
   sc.consumers = root.get_int("consumers", range::closed(1, 4e9));
   sc.steps = root.get_int("steps", sc.steps, range::closed(1, kMaxSteps));
   sc.steps_per_year = root.get_int("steps_per_year", sc.steps_per_year, range::closed(1, 366));
-  sc.preference_dims =
-      static_cast<int>(root.get_int("preference_dims", sc.preference_dims, range::closed(1, kMaxDims)));
+  sc.preference_dims = static_cast<int>(
+      root.get_int("preference_dims", sc.preference_dims, range::closed(1, kMaxDims)));
   if (auto m = root.find("market")) load_market(*m, sc.market);
-  sc.categories = load_list<Category>(root.child("categories"), "categories", kMaxCategories,
-                                      load_category);
+  sc.categories =
+      load_list<Category>(root.child("categories"), "categories", kMaxCategories, load_category);
   const Config segments = root.child("segments");
   sc.segments = load_list<Segment>(segments, "segments", kMaxSegments,
                                    [&](const Config& n) { return load_segment(n, sc); });

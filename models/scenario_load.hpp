@@ -12,7 +12,8 @@ class Config;
 /// Builds a Scenario from a parsed document. @throws InputError naming file, line, key and value.
 Scenario load_scenario(const Config& root);
 /// Parses and loads a scenario file, applying "key.path=value" overrides first.
-Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides = {});
+Scenario load_scenario_file(const std::string& path,
+                            const std::vector<std::string>& overrides = {});
 /// The same for YAML text; `name` stands in for the file name in messages.
 Scenario load_scenario_text(const std::string& text, const std::string& name,
                             const std::vector<std::string>& overrides = {});

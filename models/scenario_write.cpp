@@ -8,9 +8,12 @@
 namespace msim {
 namespace {
 
-std::vector<double> to_vector(const Eigen::VectorXd& v) { return {v.data(), v.data() + v.size()}; }
+std::vector<double> to_vector(const Eigen::VectorXd& v) {
+  return {v.data(), v.data() + v.size()};
+}
 
-std::vector<std::string> names_of(const std::vector<int>& idx, const std::vector<std::string>& all) {
+std::vector<std::string> names_of(const std::vector<int>& idx,
+                                  const std::vector<std::string>& all) {
   std::vector<std::string> out;
   for (int k : idx) out.push_back(all[static_cast<std::size_t>(k)]);
   return out;

@@ -54,11 +54,13 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
   for (const auto& m : firm_metrics())
     l.series.push_back({fmt::format("/market/{}", m.name), {"firm"}, m.units, m.description});
   for (const auto& m : firm_metrics())
-    l.series.push_back({fmt::format("/market/by_category/{}", m.name), {"category", "firm"},
-                        m.units, m.description});
-  for (const auto& m : segment_metrics())
-    l.series.push_back({fmt::format("/segments/{}", m.name), {"segment", "firm"}, m.units,
+    l.series.push_back({fmt::format("/market/by_category/{}", m.name),
+                        {"category", "firm"},
+                        m.units,
                         m.description});
+  for (const auto& m : segment_metrics())
+    l.series.push_back(
+        {fmt::format("/segments/{}", m.name), {"segment", "firm"}, m.units, m.description});
   return l;
 }
 

@@ -13,9 +13,9 @@ namespace msim {
 
 struct RunOptions {
   std::size_t block_size = 4096;
-  std::size_t threads = 0;                     ///< recorded in the file; 0 = all
+  std::size_t threads = 0;                    ///< recorded in the file; 0 = all
   std::function<void(std::int64_t)> on_step;  ///< called after each step with steps done
-  const std::atomic<bool>* stop = nullptr;     ///< set to end the run early (complete = 0)
+  const std::atomic<bool>* stop = nullptr;    ///< set to end the run early (complete = 0)
 };
 
 struct RunReport {
@@ -23,7 +23,7 @@ struct RunReport {
   bool complete = false;
   double wall_seconds = 0.0;
   double bytes_per_consumer = 0.0;
-  PhaseTimes phases;             ///< firm, consumer and reduction phases
+  PhaseTimes phases;               ///< firm, consumer and reduction phases
   double recording_seconds = 0.0;  ///< time inside the recorder
 };
 

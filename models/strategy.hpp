@@ -28,16 +28,16 @@ struct Programs {};
 
 /// What a firm does this step. Money is per step.
 struct FirmPlan {
-  std::vector<Product> products;     ///< variants; consumers are offered the nearest one
-  double mass_spend = 0.0;           ///< money on mass media
+  std::vector<Product> products;       ///< variants; consumers are offered the nearest one
+  double mass_spend = 0.0;             ///< money on mass media
   std::vector<double> targeted_spend;  ///< [S] money on media aimed at each segment
-  double targeting_precision = 0.8;  ///< share of targeted impressions that land on the segment
-  double direct_spend = 0.0;         ///< money on CRM contacts
-  double cost_per_contact = 0.5;     ///< money per direct contact
-  bool customized = false;           ///< one-to-one: products customised from the CRM profile
-  double custom_sigma0 = 1.0;        ///< fit error sd with an empty profile
-  double custom_premium = 0.0;       ///< unit-cost premium of customisation (before scope)
-  double fixed_cost = 0.0;           ///< money this step, on top of the firm's own fixed cost
+  double targeting_precision = 0.8;    ///< share of targeted impressions that land on the segment
+  double direct_spend = 0.0;           ///< money on CRM contacts
+  double cost_per_contact = 0.5;       ///< money per direct contact
+  bool customized = false;             ///< one-to-one: products customised from the CRM profile
+  double custom_sigma0 = 1.0;          ///< fit error sd with an empty profile
+  double custom_premium = 0.0;         ///< unit-cost premium of customisation (before scope)
+  double fixed_cost = 0.0;             ///< money this step, on top of the firm's own fixed cost
   Programs programs;
 };
 
@@ -46,16 +46,16 @@ struct MarketView {
   const Scenario& scenario;
   std::int64_t step = 0;
   int firm = 0;
-  double budget = 0.0;                          ///< marketing money available this step
-  std::vector<double> segment_consumers;        ///< [S]
+  double budget = 0.0;                               ///< marketing money available this step
+  std::vector<double> segment_consumers;             ///< [S]
   std::vector<std::vector<double>> segment_centres;  ///< [S][D] positions the firm acts on
-  Eigen::VectorXd population_mean;              ///< [D]
+  Eigen::VectorXd population_mean;                   ///< [D]
   // Last step (zeros at step 0):
-  std::vector<double> market_share;             ///< [F] unit share over all categories
-  std::vector<std::vector<double>> awareness;   ///< [S][F] share of the segment aware
-  std::vector<std::vector<double>> unit_cost;   ///< [C][F]
-  std::vector<std::vector<double>> price;       ///< [C][F]; 0 when not sold
-  double crm_profiles = 0.0;                    ///< consumers with a profile at this firm
+  std::vector<double> market_share;            ///< [F] unit share over all categories
+  std::vector<std::vector<double>> awareness;  ///< [S][F] share of the segment aware
+  std::vector<std::vector<double>> unit_cost;  ///< [C][F]
+  std::vector<std::vector<double>> price;      ///< [C][F]; 0 when not sold
+  double crm_profiles = 0.0;                   ///< consumers with a profile at this firm
 
   const Firm& self() const { return scenario.firms[static_cast<std::size_t>(firm)]; }
 };

@@ -27,7 +27,9 @@ std::vector<double> last_row(const Hdf5Reader& r, const std::string& path, std::
   return {t.values.end() - static_cast<std::ptrdiff_t>(firms), t.values.end()};
 }
 
-std::string percent(double x) { return fmt::format("{:.1f}%", 100.0 * x); }
+std::string percent(double x) {
+  return fmt::format("{:.1f}%", 100.0 * x);
+}
 
 std::string money(double x) {
   const double a = std::abs(x);
@@ -63,16 +65,18 @@ Summary summarize_file(const std::string& path) {
   const auto profit = last_row(r, "/market/cumulative_profit", F);
   const auto roi = last_row(r, "/market/roi", F);
   for (std::size_t j = 0; j < F; ++j)
-    s.rows.push_back({firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j], roi[j]});
+    s.rows.push_back(
+        {firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j], roi[j]});
   return s;
 }
 
 std::string format_summary(const Summary& s) {
-  std::string out = fmt::format(
-      "{}: {} consumers, {} of {} steps ({:.1f} years){}\n\n", s.scenario, s.consumers,
-      s.steps_done, s.steps,
-      s.steps_per_year > 0 ? static_cast<double>(s.steps_done) / static_cast<double>(s.steps_per_year) : 0.0,
-      s.complete ? "" : "  [INCOMPLETE RUN]");
+  std::string out = fmt::format("{}: {} consumers, {} of {} steps ({:.1f} years){}\n\n", s.scenario,
+                                s.consumers, s.steps_done, s.steps,
+                                s.steps_per_year > 0 ? static_cast<double>(s.steps_done) /
+                                                           static_cast<double>(s.steps_per_year)
+                                                     : 0.0,
+                                s.complete ? "" : "  [INCOMPLETE RUN]");
   out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>7}\n", "firm", "strategy",
                      "market", "customer", "penetration", "awareness", "profit", "ROI");
   out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>7}\n", "", "", "share",

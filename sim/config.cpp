@@ -113,8 +113,8 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path,
       const int line = kv.first.Mark().line + 1;
       if (auto [it, inserted] = first_line.emplace(key, line); !inserted) {
         throw InputError(fmt::format("{}:{}:{}: key '{}': '{}' is given twice (first on line {})",
-                                     file, line, kv.first.Mark().column + 1,
-                                     join_path(path, key), key, it->second));
+                                     file, line, kv.first.Mark().column + 1, join_path(path, key),
+                                     key, it->second));
       }
       reject_duplicate_keys(kv.second, join_path(path, key), file);
     }

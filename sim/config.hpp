@@ -39,11 +39,21 @@ struct Range {
 };
 
 namespace range {
-inline Range any() { return {}; }
-inline Range non_negative() { return {0.0, std::numeric_limits<double>::infinity(), false, false}; }
-inline Range positive() { return {0.0, std::numeric_limits<double>::infinity(), true, false}; }
-inline Range unit() { return {0.0, 1.0, false, false}; }
-inline Range closed(double lo, double hi) { return {lo, hi, false, false}; }
+inline Range any() {
+  return {};
+}
+inline Range non_negative() {
+  return {0.0, std::numeric_limits<double>::infinity(), false, false};
+}
+inline Range positive() {
+  return {0.0, std::numeric_limits<double>::infinity(), true, false};
+}
+inline Range unit() {
+  return {0.0, 1.0, false, false};
+}
+inline Range closed(double lo, double hi) {
+  return {lo, hi, false, false};
+}
 }  // namespace range
 
 class Config {

@@ -15,7 +15,9 @@ Progress::Progress(std::string label, std::int64_t total, bool enabled)
       start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 double Progress::elapsed_seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -34,8 +36,8 @@ void Progress::update(std::int64_t done) {
   const int filled = static_cast<int>(std::lround(frac * width));
   fmt::print(stderr, "\r{} [{}{}] {}/{} {:3.0f}%  elapsed {}  ETA {}   ", label_,
              std::string(static_cast<std::size_t>(filled), '#'),
-             std::string(static_cast<std::size_t>(width - filled), '.'), done, total_,
-             100.0 * frac, format_duration(elapsed), eta);
+             std::string(static_cast<std::size_t>(width - filled), '.'), done, total_, 100.0 * frac,
+             format_duration(elapsed), eta);
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -70,7 +70,10 @@ class Recorder {
 /// Keeps everything in memory; for tests and for in-process analysis.
 class MemoryRecorder final : public Recorder {
  public:
-  void begin(const RecordingLayout& layout) override { layout_ = layout; rows_.assign(layout.series.size(), {}); }
+  void begin(const RecordingLayout& layout) override {
+    layout_ = layout;
+    rows_.assign(layout.series.size(), {});
+  }
   void record(std::int64_t, const std::vector<std::vector<double>>& rows) override {
     for (std::size_t k = 0; k < rows.size(); ++k) rows_[k].push_back(rows[k]);
   }

@@ -35,7 +35,9 @@ class Philox {
 };
 
 /// A uniform in the open interval (0, 1) from 32 random bits.
-inline double to_unit(std::uint32_t w) { return (static_cast<double>(w) + 0.5) * 0x1p-32; }
+inline double to_unit(std::uint32_t w) {
+  return (static_cast<double>(w) + 0.5) * 0x1p-32;
+}
 /// The same in single precision; the result is in (0, 1].
 inline float to_unit_f(std::uint32_t w) {
   return static_cast<float>((w >> 8) + 1u) * 0x1p-24f;

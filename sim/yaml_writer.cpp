@@ -66,8 +66,12 @@ YamlWriter& YamlWriter::comment(std::string_view text) {
   impl_->out << YAML::Comment(std::string(text));
   return *this;
 }
-std::string YamlWriter::str() const { return std::string(impl_->out.c_str()) + "\n"; }
+std::string YamlWriter::str() const {
+  return std::string(impl_->out.c_str()) + "\n";
+}
 
-std::string format_number(double v) { return fmt::format("{}", v); }
+std::string format_number(double v) {
+  return fmt::format("{}", v);
+}
 
 }  // namespace msim

@@ -16,8 +16,7 @@ struct Pricing {
   static Pricing read(const Config& node, double default_markup);
   void write(YamlWriter& out) const;
   /// One product per category the firm sells, at `position`, priced by these rules.
-  void add_products(const MarketView& view, const Eigen::VectorXd& position,
-                    FirmPlan& plan) const;
+  void add_products(const MarketView& view, const Eigen::VectorXd& position, FirmPlan& plan) const;
 };
 
 /// An optional `position: [x, y]` override. @throws InputError on a wrong length.

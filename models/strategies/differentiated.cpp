@@ -29,17 +29,18 @@ class Differentiated final : public Strategy {
     for (int s : segments_) served += view.segment_consumers[static_cast<std::size_t>(s)];
     for (int s : segments_) {
       const auto& centre = view.segment_centres[static_cast<std::size_t>(s)];
-      pricing_.add_products(
-          view, Eigen::Map<const Eigen::VectorXd>(centre.data(), static_cast<Eigen::Index>(centre.size())),
-          plan);
+      pricing_.add_products(view,
+                            Eigen::Map<const Eigen::VectorXd>(
+                                centre.data(), static_cast<Eigen::Index>(centre.size())),
+                            plan);
       const double weight =
           served > 0 ? view.segment_consumers[static_cast<std::size_t>(s)] / served : 0.0;
       plan.targeted_spend[static_cast<std::size_t>(s)] = view.budget * weight;
     }
     plan.targeting_precision = precision_;
     const double variants = static_cast<double>(plan.products.size());
-    plan.fixed_cost = variants * variant_cost_per_year_ /
-                      static_cast<double>(view.scenario.steps_per_year);
+    plan.fixed_cost =
+        variants * variant_cost_per_year_ / static_cast<double>(view.scenario.steps_per_year);
   }
 
   void write_params(YamlWriter& out) const override {

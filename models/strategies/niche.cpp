@@ -21,7 +21,8 @@ class Niche final : public Strategy {
   void plan(const MarketView& view, FirmPlan& plan) override {
     const auto& centre = view.segment_centres[static_cast<std::size_t>(target_)];
     pricing_.add_products(
-        view, Eigen::Map<const Eigen::VectorXd>(centre.data(), static_cast<Eigen::Index>(centre.size())),
+        view,
+        Eigen::Map<const Eigen::VectorXd>(centre.data(), static_cast<Eigen::Index>(centre.size())),
         plan);
     for (auto& p : plan.products) p.quality += quality_bonus_;
     plan.targeted_spend[static_cast<std::size_t>(target_)] = view.budget;
@@ -47,7 +48,8 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   const Config target = ctx.node.child("target");
   const std::string name = target.as_choice(segment_names(ctx.scenario));
   return std::make_unique<Niche>(Pricing::read(ctx.node, 0.6), ctx.scenario.segment_index(name),
-                                 name, ctx.node.get_double("targeting_precision", 0.9, range::unit()),
+                                 name,
+                                 ctx.node.get_double("targeting_precision", 0.9, range::unit()),
                                  ctx.node.get_double("quality_bonus", 0.5));
 }
 

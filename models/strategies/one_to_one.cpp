@@ -32,7 +32,8 @@ class OneToOne final : public Strategy {
     const double reachable = view.crm_profiles * p_.cost_per_contact;
     plan.direct_spend = std::min(view.budget * p_.direct_share, reachable);
     plan.mass_spend = view.budget - plan.direct_spend;
-    plan.fixed_cost = p_.crm_fixed_cost_per_year / static_cast<double>(view.scenario.steps_per_year);
+    plan.fixed_cost =
+        p_.crm_fixed_cost_per_year / static_cast<double>(view.scenario.steps_per_year);
     // Loyalty and referral programs and cross-selling plug in through plan.programs.
   }
 
@@ -53,11 +54,12 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   OneToOneParams p;
   p.pricing = Pricing::read(ctx.node, 0.4);
   p.sigma0 = ctx.node.get_double("sigma0", p.sigma0, range::non_negative());
-  p.cost_per_contact = ctx.node.get_double("cost_per_contact", p.cost_per_contact, range::positive());
+  p.cost_per_contact =
+      ctx.node.get_double("cost_per_contact", p.cost_per_contact, range::positive());
   p.direct_share = ctx.node.get_double("direct_share", p.direct_share, range::unit());
   p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium, range::non_negative());
-  p.crm_fixed_cost_per_year =
-      ctx.node.get_double("crm_fixed_cost_per_year", p.crm_fixed_cost_per_year, range::non_negative());
+  p.crm_fixed_cost_per_year = ctx.node.get_double("crm_fixed_cost_per_year",
+                                                  p.crm_fixed_cost_per_year, range::non_negative());
   return std::make_unique<OneToOne>(p);
 }
 

@@ -26,7 +26,9 @@ std::vector<StrategyInfo>& registry() {
 
 }  // namespace
 
-const std::vector<StrategyInfo>& strategy_registry() { return registry(); }
+const std::vector<StrategyInfo>& strategy_registry() {
+  return registry();
+}
 
 void register_strategy(StrategyInfo info) {
   for (const auto& existing : registry())

@@ -72,8 +72,8 @@ TEST_CASE("Poisson inversion reproduces the Poisson pmf", "[rng]") {
     std::vector<int> counts(400, 0);
     double sum = 0;
     for (int k = 0; k < n; ++k) {
-      const auto x = msim::poisson(msim::to_unit(gen(static_cast<std::uint32_t>(k), 0, 0)[0]),
-                                   mean, std::exp(-mean));
+      const auto x = msim::poisson(msim::to_unit(gen(static_cast<std::uint32_t>(k), 0, 0)[0]), mean,
+                                   std::exp(-mean));
       sum += x;
       if (x < counts.size()) ++counts[x];
     }
