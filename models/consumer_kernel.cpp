@@ -208,9 +208,10 @@ inline void shop(const KernelTables& t, Population& pop, std::size_t i, std::siz
       occ = t.step_gen(i32, t.step, slot::occasions + static_cast<std::uint32_t>(c >> 2));
     const std::uint32_t w = occ[c & 3];
     if (w <= pop.no_occasion[i * t.C + c] || t.offers[c].entries.empty()) continue;
+    // The stored threshold is exp(-rate) to 2^-32, which is all the inversion needs.
     const double rate = pop.rate[i * t.C + c];
-    const std::uint32_t n =
-        std::min(poisson(to_unit(w), rate, std::exp(-rate)), slot::kMaxOccasions);
+    const double p0 = (static_cast<double>(pop.no_occasion[i * t.C + c]) + 0.5) * 0x1p-32;
+    const std::uint32_t n = std::min(poisson(to_unit(w), rate, p0), slot::kMaxOccasions);
     Words cw{};
     for (std::uint32_t o = 0; o < n; ++o) {
       if ((o & 3) == 0)
