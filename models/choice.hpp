@@ -35,7 +35,7 @@ inline float chi2_fit(const Words& w, std::size_t dims) {
 
 /// Picks an alternative given exp-utilities ev[0..n) and the outside option's exp-utility,
 /// with one uniform u in (0, 1). Returns the index, or -1 for the outside option.
-inline int sample_logit(const double* ev, int n, double exp_outside, double u) {
+inline int sample_logit(const float* ev, int n, double exp_outside, double u) {
   double total = exp_outside;
   for (int k = 0; k < n; ++k) total += ev[k];
   double target = u * total - exp_outside;

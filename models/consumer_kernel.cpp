@@ -187,7 +187,7 @@ inline void choose(const KernelTables& t, Population& pop, std::size_t i, std::s
   // goods, a very attractive outside option) keep their differences.
   float top = t.outside_utility;
   for (int k = 0; k < n; ++k) top = std::max(top, utility[k]);
-  double ev[64];
+  float ev[64];
   for (int k = 0; k < n; ++k) ev[k] = fast_exp(utility[k] - top);
   const double exp_outside = fast_exp(t.outside_utility - top);
   const int pick = sample_logit(ev, n, exp_outside, u);

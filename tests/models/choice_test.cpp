@@ -7,7 +7,7 @@
 #include "models/scenario_load.hpp"
 
 TEST_CASE("sample_logit picks by cumulative exp-utility", "[choice]") {
-  const double ev[] = {1.0, 2.0, 1.0};
+  const float ev[] = {1.0f, 2.0f, 1.0f};
   // total 5 with outside 1: [0, 0.2) outside, [0.2, 0.4) first, [0.4, 0.8) second, rest third
   CHECK(msim::sample_logit(ev, 3, 1.0, 0.1) == -1);
   CHECK(msim::sample_logit(ev, 3, 1.0, 0.3) == 0);
