@@ -147,7 +147,7 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
       p.industry[i] = seg.industry_weights.empty() ||
                               std::all_of(seg.industry_weights.begin(), seg.industry_weights.end(),
                                           [](double w) { return w == 0.0; })
-                          ? kNoFirm
+                          ? kNoIndustry
                           : static_cast<std::uint8_t>(pick(seg.industry_weights, u_industry));
       const double size_draw = rs.normal();
       p.company_size[i] =
