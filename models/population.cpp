@@ -124,10 +124,13 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
       for (std::size_t d = 0; d < D; ++d)
         p.ideal[i * D + d] = static_cast<float>(x[static_cast<Eigen::Index>(d)]);
       p.price_sensitivity[i] = static_cast<float>(std::exp(sd.log_mu + sd.log_sigma * rs.normal()));
+      // Each trait group draws from its own stream, so a change to one (a Gamma shape, say)
+      // leaves every other trait of every consumer as it was.
       for (std::size_t c = 0; c < C; ++c) {
         const PurchaseRate& r = seg.purchase_rate[c];
+        Stream rate_stream(gen, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(1 + c));
         p.rate[i * C + c] =
-            r.mean > 0 ? static_cast<float>(rs.gamma(r.shape) * r.mean / r.shape) : 0.0f;
+            r.mean > 0 ? static_cast<float>(rate_stream.gamma(r.shape) * r.mean / r.shape) : 0.0f;
         p.no_occasion[i * C + c] = no_occasion_threshold(p.rate[i * C + c]);
       }
       for (std::size_t k = 0; k < crm_firms.size(); ++k) {
@@ -136,20 +139,21 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
         p.fit[i * crm_firms.size() + k] =
             clamp_to<std::uint16_t>(chi2_fit(w, D) * kFitScale, 0, 65535);
       }
-      p.age[i] = clamp_to<std::uint8_t>(seg.age_mean + seg.age_sd * rs.normal(), 18, 99);
+      Stream demo(gen, static_cast<std::uint32_t>(i), 1000);
+      p.age[i] = clamp_to<std::uint8_t>(seg.age_mean + seg.age_sd * demo.normal(), 18, 99);
       p.income[i] = clamp_to<std::uint16_t>(
-          seg.income_median * std::exp(seg.income_sigma * rs.normal()), 0, 65535);
+          seg.income_median * std::exp(seg.income_sigma * demo.normal()), 0, 65535);
       p.novelty[i] = clamp_to<std::uint8_t>(
-          255.0 * std::clamp(seg.novelty_mean + seg.novelty_sd * rs.normal(), 0.0, 1.0), 0, 255);
-      p.flags[i] = rs.uniform() < seg.privacy_opt_out ? kOptOut : 0;
-      p.region[i] = static_cast<std::uint8_t>(pick(seg.region_weights, rs.uniform()));
-      const double u_industry = rs.uniform();
+          255.0 * std::clamp(seg.novelty_mean + seg.novelty_sd * demo.normal(), 0.0, 1.0), 0, 255);
+      p.flags[i] = demo.uniform() < seg.privacy_opt_out ? kOptOut : 0;
+      p.region[i] = static_cast<std::uint8_t>(pick(seg.region_weights, demo.uniform()));
+      const double u_industry = demo.uniform();
       p.industry[i] = seg.industry_weights.empty() ||
                               std::all_of(seg.industry_weights.begin(), seg.industry_weights.end(),
                                           [](double w) { return w == 0.0; })
                           ? kNoIndustry
                           : static_cast<std::uint8_t>(pick(seg.industry_weights, u_industry));
-      const double size_draw = rs.normal();
+      const double size_draw = demo.normal();
       p.company_size[i] =
           seg.company_size_median > 0
               ? clamp_to<std::uint16_t>(

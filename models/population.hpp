@@ -11,7 +11,6 @@ namespace msim {
 
 /// Fixed-point scales of the narrow columns.
 inline constexpr double kGoodwillScale = 256.0;   ///< goodwill: uint16, 8.8 fixed point
-inline constexpr double kLoyaltyScale = 65535.0;  ///< loyalty: uint16, 0..1
 inline constexpr std::uint8_t kNoIndustry = 255;  ///< the industry of a household
 inline constexpr std::uint8_t kOptOut = 1;        ///< flags bit: opted out of CRM
 inline constexpr double kFitScale = 1024.0;       ///< fit: uint16, 6.10 fixed point

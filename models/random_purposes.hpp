@@ -4,7 +4,7 @@
 #include <cstdint>
 
 namespace msim::purpose {
-inline constexpr std::uint32_t population = 1;         ///< counter (consumer, 0, slot)
+inline constexpr std::uint32_t population = 1;         ///< counter (consumer, trait group, slot)
 inline constexpr std::uint32_t initial_awareness = 2;  ///< counter (consumer, firm, 0)
 inline constexpr std::uint32_t step = 3;               ///< counter (consumer, step, slot)
 inline constexpr std::uint32_t custom_fit = 4;         ///< counter (consumer, firm, 0)

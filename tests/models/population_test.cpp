@@ -350,3 +350,21 @@ TEST_CASE("population: initial awareness survives the first step at any adstock 
     CHECK(market.metrics().awareness.firm[0] == 1.0);
   }
 }
+
+TEST_CASE("population: changing one trait's distribution leaves the other traits as they were",
+          "[population]") {
+  // Common random numbers for population parameters: each trait group has its own stream.
+  const std::string path = std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml";
+  const Scenario a = msim::load_scenario_file(path, {"consumers=5000"});
+  const Scenario b = msim::load_scenario_file(
+      path, {"consumers=5000", "segments.young.purchase_rate.snacks.shape=3"});
+  const Population pa = msim::synthesize(a, {}, 1024);
+  const Population pb = msim::synthesize(b, {}, 1024);
+  CHECK(pa.segment == pb.segment);
+  CHECK(pa.ideal == pb.ideal);
+  CHECK(pa.age == pb.age);
+  CHECK(pa.income == pb.income);
+  CHECK(pa.flags == pb.flags);
+  CHECK(pa.region == pb.region);
+  CHECK(pa.rate != pb.rate);  // the changed trait did change
+}
