@@ -10,6 +10,7 @@
 
 #include "models/choice.hpp"
 #include "models/random_purposes.hpp"
+#include "models/scenario_load.hpp"
 #include "sim/parallel.hpp"
 #include "sim/rng.hpp"
 
@@ -112,7 +113,10 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   const Philox gen(sc.seed, purpose::population);
   const Philox fit_gen(sc.seed, purpose::custom_fit);
   for_blocks(Blocks{n, block_size}, [&](std::size_t, std::size_t begin, std::size_t end) {
-    Eigen::VectorXd z(static_cast<Eigen::Index>(D));
+    // Views of stack buffers: the loop over consumers allocates nothing.
+    double z_buf[kMaxDims], x_buf[kMaxDims];
+    Eigen::Map<Eigen::VectorXd> z(z_buf, static_cast<Eigen::Index>(D));
+    Eigen::Map<Eigen::VectorXd> x(x_buf, static_cast<Eigen::Index>(D));
     for (std::size_t i = begin; i < end; ++i) {
       Stream rs(gen, static_cast<std::uint32_t>(i), 0);
       const int s = pick(shares, rs.uniform());
@@ -120,7 +124,8 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
       const SegmentDraw& sd = draws[static_cast<std::size_t>(s)];
       p.segment[i] = static_cast<std::uint8_t>(s);
       for (std::size_t d = 0; d < D; ++d) z[static_cast<Eigen::Index>(d)] = rs.normal();
-      const Eigen::VectorXd x = seg.ideal_mean + sd.chol * z;
+      x.noalias() = sd.chol * z;
+      x += seg.ideal_mean;
       for (std::size_t d = 0; d < D; ++d)
         p.ideal[i * D + d] = static_cast<float>(x[static_cast<Eigen::Index>(d)]);
       p.price_sensitivity[i] = static_cast<float>(std::exp(sd.log_mu + sd.log_sigma * rs.normal()));
