@@ -146,7 +146,7 @@ inline void choose(const KernelTables& t, Population& pop, std::size_t i, std::s
   float utility[64];
   int firm_of[64];
   const Offer* offer_of[64];
-  bool customised_of[64] = {};
+  bool customised_of[64];
   int n = 0;
   for (const OfferEntry& e : offers.entries) {
     const std::size_t j = e.firm;
@@ -179,7 +179,7 @@ inline void choose(const KernelTables& t, Population& pop, std::size_t i, std::s
                  t.goodwill_weight * goodwill;
     firm_of[n] = static_cast<int>(j);
     offer_of[n] = best;
-    if (e.crm_col >= 0) customised_of[n] = customised;
+    customised_of[n] = customised;
     ++n;
   }
   if (n == 0) return;

@@ -77,8 +77,7 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   last_sums_.assign(t.layout.width(), 0);
   ledgers_.resize(F);
   for (auto& l : ledgers_) {
-    l.cumulative_units.assign(C, 0.0);
-    l.cumulative_units_int.assign(C, 0);
+    l.cumulative_units.assign(C, 0);
     l.scr_denominator.assign(C, 0);
     l.customers_by_category.assign(C, 0);
     l.cumulative_profit_by_category.assign(C, 0.0);
@@ -139,7 +138,7 @@ void Market::plan_firms() {
       const Category& cat = sc_.categories[c];
       const auto cost = [&](double premium) {
         return unit_cost(cat.base_cost, cat.learning, cat.reference_volume,
-                         ledgers_[j].cumulative_units[c], premium,
+                         static_cast<double>(ledgers_[j].cumulative_units[c]), premium,
                          static_cast<int>(firm.categories.size()));
       };
       plain_cost_[j][c] = cost(0.0);

@@ -27,8 +27,8 @@ struct EngineOptions {
 
 /// Firm-level running totals.
 struct FirmLedger {
-  std::vector<double> cumulative_units;             ///< [C] experience-curve volume
-  std::vector<std::int64_t> cumulative_units_int;   ///< [C] numerator of customer share
+  std::vector<std::int64_t> cumulative_units;       ///< [C] experience-curve volume and the
+                                                    ///< numerator of customer share
   std::vector<std::int64_t> scr_denominator;        ///< [C]
   std::vector<std::int64_t> customers_by_category;  ///< [C]
   std::int64_t customers = 0;

@@ -67,8 +67,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
           revenue > 0 ? rev / revenue : 1.0 / static_cast<double>(firm.categories.size());
       const double cat_marketing = marketing * share;
       const double cat_profit = rev - cat_variable - (fixed + marketing) * share;
-      led.cumulative_units[c] += u;
-      led.cumulative_units_int[c] += sums[lay.units() + k];
+      led.cumulative_units[c] += sums[lay.units() + k];
       led.scr_denominator[c] += sums[lay.scr_denominator() + k];
       led.customers_by_category[c] += sums[lay.new_category() + k];
       led.cumulative_profit_by_category[c] += cat_profit;
@@ -77,7 +76,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.revenue.by_category[k] = rev;
       m.market_share.by_category[k] = ratio(u, category_units[c]);
       m.value_share.by_category[k] = ratio(rev, category_revenue[c]);
-      m.customer_share.by_category[k] = ratio(static_cast<double>(led.cumulative_units_int[c]),
+      m.customer_share.by_category[k] = ratio(static_cast<double>(led.cumulative_units[c]),
                                               static_cast<double>(led.scr_denominator[c]));
       m.customers.by_category[k] = static_cast<double>(led.customers_by_category[c]);
       m.penetration.by_category[k] = m.customers.by_category[k] / N;
@@ -93,7 +92,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       units += u;
       variable += cat_variable;
       listed_cost += cost;
-      cum_units += static_cast<double>(led.cumulative_units_int[c]);
+      cum_units += static_cast<double>(led.cumulative_units[c]);
       scr_den += static_cast<double>(led.scr_denominator[c]);
     }
     const double profit = revenue - variable - fixed - marketing;
