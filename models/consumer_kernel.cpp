@@ -1,264 +1,263 @@
+// The consumer kernel. Consumers are processed in chunks of kChunk: the random words every
+// consumer needs each step (media exposures, purchase occasions and first choices) are drawn
+// for the whole chunk at once, lane by lane, which the compiler turns into SIMD Philox. Per-firm
+// state is padded to W lanes (Population::lanes), a compile-time constant here, so adstock,
+// awareness, loyalty and the logit's utilities and exponentials are whole-vector loops.
 #include "models/consumer_kernel.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
-#include "models/choice.hpp"
-#include "sim/fast_math.hpp"
+#include "models/kernel_lanes.hpp"
+#include "sim/rng_batch.hpp"
 
 namespace msim {
 namespace {
 
 inline constexpr std::uint32_t kAware = 256;  ///< goodwill of 1.0 in 8.8 fixed point
+inline constexpr std::size_t kChunk = 16;     ///< consumers per batch of random words
 
 inline std::uint16_t sat16(std::uint32_t v) {
   return static_cast<std::uint16_t>(std::min<std::uint32_t>(v, 65535u));
 }
 
-/// A lazily fetched Philox call of four 32-bit uniforms, for slot base + j/4.
-struct LazyWords {
-  std::uint32_t group = ~0u;
-  Words w{};
-  std::uint32_t get(const KernelTables& t, std::uint32_t i, std::uint32_t base, std::size_t j) {
-    const auto g = static_cast<std::uint32_t>(j >> 2);
-    if (g != group) {
-      w = t.step_gen(i, t.step, base + g);
-      group = g;
-    }
-    return w[j & 3];
-  }
-};
+/// The 16-bit uniform of firm j (item j % 8 of its group's call) for chunk lane l.
+inline std::uint32_t half(const WordRows<kChunk>* words, std::size_t j, std::size_t l) {
+  return words[j >> 3].half[l][j & 7];
+}
 
-/// Poisson exposures from a 16-bit uniform: guide table, then a short scan of the CDF.
-inline std::uint32_t exposures(const KernelTables& t, std::size_t sj, std::uint32_t u) {
-  const float mean = t.expo_mean[sj];
-  if (mean > kMaxTabledMean)
-    return poisson((u + 0.5) / 65536.0, mean, std::exp(-static_cast<double>(mean)));
-  const std::uint32_t* cdf = &t.expo_cdf[sj * kCdfLen];
-  std::uint32_t x = t.expo_guide[sj * kGuideLen + (u >> 8)];
+/// u < threshold / 2^32 for a 32-bit uniform whose high 16 bits are u16; the low 16 bits are
+/// fetched (by low()) only when the high bits tie with the threshold's.
+template <class Low>
+inline bool below(std::uint32_t u16, std::uint64_t threshold, Low&& low) {
+  const std::uint64_t high = threshold >> 16;
+  if (u16 != high) return u16 < high;
+  return low() < (threshold & 0xFFFFu);
+}
+
+/// Poisson exposures from a 16-bit uniform u: one table lookup, and a short scan of the CDF in
+/// the few buckets where the count changes.
+inline std::uint32_t exposures(const KernelTables& t, const KernelTables::Exposure& e,
+                               std::uint32_t u) {
+  std::uint32_t x = t.expo_table[e.table + (u >> 6)];
+  if ((x & kExpoScan) == 0) return x;
+  if (x == kExpoDirect)
+    return poisson((u + 0.5) / 65536.0, e.direct_mean,
+                   std::exp(-static_cast<double>(e.direct_mean)));
+  x &= ~static_cast<std::uint32_t>(kExpoScan);
+  const std::uint32_t* cdf = &t.expo_cdf[e.table / kExpoBuckets * kCdfLen];
   while (x + 1 < kCdfLen && u >= cdf[x]) ++x;
   return x;
 }
 
-/// Media exposures, CRM contacts and word of mouth for consumer i, and whether the consumer is
-/// aware of each firm when shopping.
-inline void communicate(const KernelTables& t, Population& pop, std::size_t i, std::size_t s,
-                        std::int64_t* partial) {
-  std::int64_t* aware = partial + t.layout.aware() + s * t.F;
-  const std::size_t F = t.F;
-  const auto i32 = static_cast<std::uint32_t>(i);
-  std::uint16_t* g = &pop.goodwill[i * F];
-  const std::uint16_t* L = &pop.loyalty[i * F];
-  const std::size_t groups = (F + 7) / 8;
-  Words expo{};
-  LazyWords wom, contact;
-  std::uint8_t* since = &pop.since[i * F];
-  for (std::size_t j = 0; j < F; ++j) {
-    const std::size_t sj = s * F + j;
-    since[j] = static_cast<std::uint8_t>(since[j] + (since[j] != 0 && since[j] != 255 ? 1 : 0));
-    std::uint32_t gv = (g[j] * t.decay_q16) >> 16;
-    if ((j & 7) == 0 && t.expo_group_active[s * groups + (j >> 3)])
-      expo = t.step_gen(i32, t.step, slot::exposure + static_cast<std::uint32_t>(j >> 3));
-    if (t.expo_mean[sj] > 0.0f)
-      gv = static_cast<std::uint32_t>(std::min<std::uint64_t>(
-          gv + static_cast<std::uint64_t>(exposures(t, sj, half_word(expo, j & 7))) *
-                   t.expo_gain[sj],
-          65535u));
-    const int col = t.crm_col[j];
-    if (col >= 0 && t.contact_threshold[j] > 0) {
-      std::uint8_t& k = pop.crm[i * t.crm_firms + static_cast<std::size_t>(col)];
-      if (k > 0 && contact.get(t, i32, slot::contact, j) < t.contact_threshold[j]) {
-        gv += t.direct_gain;
-        k = static_cast<std::uint8_t>(std::min(255, k + 1));
+template <std::size_t W>
+class Kernel {
+ public:
+  Kernel(const KernelTables& t, Population& pop, std::int64_t* partial, BlockTallies& tally)
+      : t_(t), pop_(pop), partial_(partial), tally_(tally) {}
+
+  void run(std::size_t begin, std::size_t end) {
+    constexpr std::size_t G = W / 8;
+    Chunk words;
+    const std::size_t pairs = (t_.C + 1) / 2;
+    for (std::size_t c0 = begin; c0 < end; c0 += kChunk) {
+      const auto a0 = static_cast<std::uint32_t>(c0);
+      const auto draw = [&](std::uint32_t slot, WordRows<kChunk>& out) {
+        philox_lanes(t_.step_gen, a0, t_.step, slot, out);
+      };
+      for (std::size_t g = 0; g < G; ++g) {
+        const auto g32 = static_cast<std::uint32_t>(g);
+        if (t_.expo_group_active[g]) draw(slot::exposure + g32, words.expo[g]);
+        if (t_.wom_active) draw(slot::wom + g32, words.wom[g]);
+        if (t_.contact_active) draw(slot::contact + g32, words.contact[g]);
+      }
+      for (std::size_t p = 0; p < pairs; ++p)
+        draw(slot::occasions + static_cast<std::uint32_t>(p), words.occ[p]);
+      const std::size_t n = std::min(kChunk, end - c0);
+      for (std::size_t l = 0; l < n; ++l) {
+        const std::size_t i = c0 + l;
+        const std::size_t s = pop_.segment[i];
+        communicate(i, s, l, words);
+        shop(i, s, l, words.occ);
+        tally(i, s);
       }
     }
-    if (t.step == 0 && t.initial_aware > 0 &&
-        t.aware_gen(i32, static_cast<std::uint32_t>(j), 0)[0] < t.initial_aware)
-      gv = std::max(gv, kAware);  // aware from the start (market.initial_awareness)
-    if (gv < kAware && L[j] == 0 && t.wom_threshold[sj] > 0 &&
-        wom.get(t, i32, slot::wom, j) < t.wom_threshold[sj])
-      gv = std::max(gv, t.wom_goodwill);
-    g[j] = sat16(gv);
-    aware[j] += (gv >= kAware || L[j] > 0) ? 1 : 0;
   }
-}
 
-/// Loyalty smoothing after a choice: L <- rho L + (1 - rho) [chose k], for every firm k
-/// (chosen = F for the outside option, which lowers every firm's loyalty).
-inline void smooth_loyalty(const KernelTables& t, std::uint16_t* L, std::size_t chosen) {
-  const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t.rho_q16) * 65535u;
-  for (std::size_t k = 0; k < t.F; ++k)
-    L[k] = static_cast<std::uint16_t>(
-        (L[k] * static_cast<std::uint64_t>(t.rho_q16) + (k == chosen ? gain : 0u)) >> 16);
-}
+ private:
+  /// The random words of a chunk of consumers, drawn together.
+  struct Chunk {
+    WordRows<kChunk> expo[W / 8], wom[W / 8], contact[W / 8];
+    WordRows<kChunk> occ[(kMaxCategories + 1) / 2];
+  };
 
-/// Records a purchase of firm j's product in category c.
-inline void purchase(const KernelTables& t, Population& pop, std::size_t i, std::size_t s,
-                     std::size_t c, std::size_t j, std::int64_t price_cents, bool customised,
-                     std::int64_t* partial) {
-  const std::size_t F = t.F, C = t.C;
-  const PartialLayout& lay = t.layout;
-  ++partial[lay.units() + c * F + j];
-  partial[lay.customised_units() + c * F + j] += customised ? 1 : 0;
-  partial[lay.revenue_cents() + c * F + j] += price_cents;
-  ++partial[lay.segment_units() + s * F + j];
-  std::uint16_t* count = &pop.count[(i * C + c) * F];
-  std::uint16_t& in_category = pop.cat_count[i * C + c];
-  if (count[j] == 0) {
-    ++partial[lay.new_category() + c * F + j];
-    bool bought_before = false;
-    for (std::size_t c2 = 0; c2 < C; ++c2) bought_before |= pop.count[(i * C + c2) * F + j] > 0;
-    if (!bought_before) ++partial[lay.new_firm() + j];
-    // Share of category requirements: a new buyer's purchases so far join the firm's base.
-    partial[lay.scr_denominator() + c * F + j] += in_category;
-  }
-  count[j] = sat16(count[j] + 1u);
-  in_category = sat16(in_category + 1u);
-  for (std::size_t k = 0; k < F; ++k)
-    partial[lay.scr_denominator() + c * F + k] += count[k] > 0 ? 1 : 0;
-  const int col = t.crm_col[j];
-  if (col >= 0 && (pop.flags[i] & kOptOut) == 0) {
-    std::uint8_t& k = pop.crm[i * t.crm_firms + static_cast<std::size_t>(col)];
-    k = static_cast<std::uint8_t>(std::min(255, k + 1));
-  }
-  pop.since[i * F + j] = 1;
-}
-
-template <std::size_t D>
-inline float squared_distance(const float* x, const float* p) {
-  float d2 = 0.0f;
-  for (std::size_t d = 0; d < D; ++d) d2 += (x[d] - p[d]) * (x[d] - p[d]);
-  return d2;
-}
-
-/// One purchase occasion in category c: logit over the aware firms that sell there.
-/// D, the number of preference dimensions, is a template parameter so distances unroll.
-template <std::size_t D>
-inline void choose(const KernelTables& t, Population& pop, std::size_t i, std::size_t s,
-                   std::size_t c, double u, std::int64_t* partial) {
-  const std::size_t F = t.F;
-  const CategoryOffers& offers = t.offers[c];
-  const std::uint16_t* g = &pop.goodwill[i * F];
-  const std::uint16_t* L = &pop.loyalty[i * F];
-  const float* x = &pop.ideal[i * D];
-  const float a = pop.price_sensitivity[i];
-  const std::uint64_t region_bit = 1ull << pop.region[i];
-  float utility[64];
-  int firm_of[64];
-  const Offer* offer_of[64];
-  bool customised_of[64];
-  int n = 0;
-  for (const OfferEntry& e : offers.entries) {
-    const std::size_t j = e.firm;
-    if ((e.region_mask & region_bit) == 0) continue;
-    const std::uint32_t gj = g[j], Lj = L[j];
-    if (gj < kAware && Lj == 0) continue;  // not aware
-    const Offer* best = &offers.variants[e.first];
-    float best_d2 = squared_distance<D>(x, best->pos.data());
-    for (std::uint32_t v = 1; v < e.count; ++v) {
-      const Offer& o = offers.variants[e.first + v];
-      const float d2 = squared_distance<D>(x, o.pos.data());
-      if (d2 < best_d2) {
-        best = &o;
-        best_d2 = d2;
+  /// Adstock, media exposures, CRM contacts and word of mouth, then awareness.
+  void communicate(std::size_t i, std::size_t s, std::size_t l, const Chunk& words) {
+    std::uint16_t* g = &pop_.goodwill[i * W];
+    const std::uint16_t* L = &pop_.loyalty[i * W];
+    lanes::scale_q16<W>(g, t_.decay_q16);
+    lanes::age_recency<W>(&pop_.since[i * W]);
+    const auto i32 = static_cast<std::uint32_t>(i);
+    for (const KernelTables::Exposure& e : t_.exposures[s]) {
+      const std::size_t j = e.firm;
+      g[j] = sat16(g[j] + exposures(t_, e, half(words.expo, j, l)) * e.gain);
+    }
+    const auto low = [&](std::uint32_t base, std::size_t j) {
+      return half_word(philox_one(t_.step_gen, i32, t_.step, base + static_cast<std::uint32_t>(j >> 3)),
+                       j & 7);
+    };
+    for (std::size_t k = 0; k < t_.crm_firms; ++k) {
+      const auto j = static_cast<std::size_t>(t_.crm_firm[k]);
+      std::uint8_t& depth = pop_.crm[i * t_.crm_firms + k];
+      if (t_.contact_threshold[j] == 0 || depth == 0) continue;
+      if (below(half(words.contact, j, l), t_.contact_threshold[j],
+                [&] { return low(slot::contact_low, j); })) {
+        g[j] = sat16(g[j] + t_.direct_gain);
+        depth = static_cast<std::uint8_t>(std::min(255, depth + 1));
       }
     }
-    bool customised = false;
-    if (e.crm_col >= 0) {
-      // A customised product: the consumer's fixed fit error, shrinking with profile depth.
-      const std::size_t cell = i * t.crm_firms + static_cast<std::size_t>(e.crm_col);
-      const std::uint32_t depth = pop.crm[cell];
-      customised = depth > 0;
-      if (customised)
-        best_d2 =
-            e.fit_sigma2 * static_cast<float>(pop.fit[cell]) / (1.0f + static_cast<float>(depth));
+    if (t_.step == 0 && t_.initial_aware > 0)
+      for (std::size_t j = 0; j < t_.F; ++j)
+        if (t_.aware_gen(i32, static_cast<std::uint32_t>(j), 0)[0] < t_.initial_aware)
+          g[j] = std::max<std::uint16_t>(g[j], kAware);  // market.initial_awareness
+    if (t_.wom_active) {
+      const std::uint64_t* threshold = &t_.wom_threshold[s * W];
+      for (std::uint64_t bits = lanes::unaware<W>(g, L, kAware); bits != 0; bits &= bits - 1) {
+        const auto j = static_cast<std::size_t>(std::countr_zero(bits));
+        if (threshold[j] > 0 &&
+            below(half(words.wom, j, l), threshold[j], [&] { return low(slot::wom_low, j); }))
+          g[j] = sat16(std::max<std::uint32_t>(g[j], t_.wom_goodwill));
+      }
     }
-    const float goodwill = std::min(static_cast<float>(gj) * (1.0f / 256.0f), t.goodwill_cap);
-    utility[n] = best->quality - t.distance_weight * best_d2 - a * best->price +
-                 t.loyalty_weight * (static_cast<float>(Lj) * (1.0f / 65535.0f)) +
-                 t.goodwill_weight * goodwill;
-    firm_of[n] = static_cast<int>(j);
-    offer_of[n] = best;
-    customised_of[n] = customised;
-    ++n;
+    lanes::count_aware<W>(g, L, kAware, &tally_.aware[s * W]);
   }
-  if (n == 0) return;
-  // Exponentiate relative to the best alternative, so that utilities far from zero (expensive
-  // goods, a very attractive outside option) keep their differences.
-  float top = t.outside_utility;
-  for (int k = 0; k < n; ++k) top = std::max(top, utility[k]);
-  float ev[64];
-  for (int k = 0; k < n; ++k) ev[k] = fast_exp(utility[k] - top);
-  const double exp_outside = fast_exp(t.outside_utility - top);
-  const int pick = sample_logit(ev, n, exp_outside, u);
-  smooth_loyalty(t, &pop.loyalty[i * F], pick < 0 ? F : static_cast<std::size_t>(firm_of[pick]));
-  if (pick < 0) return;
-  purchase(t, pop, i, s, c, static_cast<std::size_t>(firm_of[pick]), offer_of[pick]->price_cents,
-           customised_of[pick], partial);
-}
 
-/// Purchase occasions in every category: Poisson(rate), one logit choice per occasion.
-template <std::size_t D>
-inline void shop(const KernelTables& t, Population& pop, std::size_t i, std::size_t s,
-                 std::int64_t* partial) {
-  const auto i32 = static_cast<std::uint32_t>(i);
-  Words occ{};
-  for (std::size_t c = 0; c < t.C; ++c) {
-    if ((c & 3) == 0)
-      occ = t.step_gen(i32, t.step, slot::occasions + static_cast<std::uint32_t>(c >> 2));
-    const std::uint32_t w = occ[c & 3];
-    if (w <= pop.no_occasion[i * t.C + c] || t.offers[c].entries.empty()) continue;
-    // The stored threshold is exp(-rate) to 2^-32, which is all the inversion needs.
-    const double rate = pop.rate[i * t.C + c];
-    const double p0 = (static_cast<double>(pop.no_occasion[i * t.C + c]) + 0.5) * 0x1p-32;
-    const std::uint32_t n = std::min(poisson(to_unit(w), rate, p0), slot::kMaxOccasions);
-    Words cw{};
-    for (std::uint32_t o = 0; o < n; ++o) {
-      if ((o & 3) == 0)
-        cw = t.step_gen(i32, t.step, slot::choice + static_cast<std::uint32_t>(c) * 64 + (o >> 2));
-      choose<D>(t, pop, i, s, c, to_unit(cw[o & 3]), partial);
+  /// Purchase occasions in every category: Poisson(rate), one logit choice per occasion.
+  void shop(std::size_t i, std::size_t s, std::size_t l, const WordRows<kChunk>* occ) {
+    const auto i32 = static_cast<std::uint32_t>(i);
+    for (std::size_t c = 0; c < t_.C; ++c) {
+      const WordRows<kChunk>& pair = occ[c >> 1];
+      const std::uint32_t w = pair.word(l, 2 * (c & 1));
+      const std::uint32_t none = pop_.no_occasion[i * t_.C + c];
+      if (w <= none || !t_.offers[c].any) continue;
+      // The stored threshold is exp(-rate) to 2^-32, which is all the inversion needs.
+      const double p0 = (static_cast<double>(none) + 0.5) * 0x1p-32;
+      const std::uint32_t n =
+          std::min(poisson(to_unit(w), pop_.rate[i * t_.C + c], p0), slot::kMaxOccasions);
+      choose(i, s, c, to_unit_f(pair.word(l, 2 * (c & 1) + 1)));
+      Words cw{};
+      for (std::uint32_t o = 1; o < n; ++o) {
+        if (((o - 1) & 3) == 0)
+          cw = philox_one(t_.step_gen, i32, t_.step,
+                          slot::choice + static_cast<std::uint32_t>(c) * 64 + ((o - 1) >> 2));
+        choose(i, s, c, to_unit_f(cw[(o - 1) & 3]));
+      }
     }
   }
-}
 
-/// End-of-step tallies: recent customers of each firm (for next step's word of mouth) and CRM
-/// profiles.
-inline void tally(const KernelTables& t, const Population& pop, std::size_t i, std::size_t s,
-                  std::int64_t* partial) {
-  const std::uint8_t* since = &pop.since[i * t.F];
-  std::int64_t* recent = partial + t.layout.recent() + s * t.F;
-  for (std::size_t j = 0; j < t.F; ++j)
-    recent[j] += (since[j] != 0 && since[j] <= t.wom_window) ? 1 : 0;
-  for (std::size_t k = 0; k < t.crm_firms; ++k)
-    partial[t.layout.crm_known() + static_cast<std::size_t>(t.crm_firm[k])] +=
-        pop.crm[i * t.crm_firms + k] > 0 ? 1 : 0;
-}
-
-template <std::size_t D>
-void run_block(const KernelTables& t, Population& pop, std::size_t begin, std::size_t end,
-               std::int64_t* partial) {
-  for (std::size_t i = begin; i < end; ++i) {
-    const std::size_t s = pop.segment[i];
-    communicate(t, pop, i, s, partial);
-    shop<D>(t, pop, i, s, partial);
-    tally(t, pop, i, s, partial);
+  /// One purchase occasion in category c: a logit over the firms the consumer is aware of that
+  /// sell there, in its region, with an outside option; then loyalty smoothing.
+  void choose(std::size_t i, std::size_t s, std::size_t c, float u) {
+    const LaneOffers& o = t_.offers[c];
+    const std::uint16_t* g = &pop_.goodwill[i * W];
+    std::uint16_t* L = &pop_.loyalty[i * W];
+    const std::size_t D = t_.D;
+    const float* x = &pop_.ideal[i * D];
+    alignas(32) float d2[W], quality[W], price[W], ev[W];
+    lanes::nearest_variant<W>(o, x, D, d2, quality, price);
+    std::uint64_t customised = 0;  // bit j: firm j's offer is customised for this consumer
+    for (const LaneOffers::Custom& cu : o.custom) {
+      const std::size_t cell = i * t_.crm_firms + cu.col;
+      const std::uint8_t depth = pop_.crm[cell];
+      if (depth == 0) continue;
+      d2[cu.firm] = cu.fit_sigma2 * static_cast<float>(pop_.fit[cell]) * t_.inverse_depth[depth];
+      customised |= std::uint64_t{1} << cu.firm;
+    }
+    const std::uint8_t* avail = &o.avail[pop_.region[i] * W];
+    const lanes::Utility weights{t_.distance_weight, t_.loyalty_weight, t_.goodwill_weight,
+                                 t_.goodwill_cap, pop_.price_sensitivity[i]};
+    const float top =
+        lanes::utilities<W>(weights, d2, quality, price, g, L, avail, kAware, t_.outside_utility,
+                            ev);
+    if (top == lanes::kNoChoice) return;  // aware of no firm that sells here
+    const int pick = lanes::sample<W>(ev, fast_exp(t_.outside_utility - top), u);
+    const std::uint16_t before = pick >= 0 ? L[pick] : 0;
+    lanes::scale_q16<W>(L, t_.rho_q16);
+    if (pick < 0) return;
+    const auto j = static_cast<std::size_t>(pick);
+    const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t_.rho_q16) * 65535u;
+    L[j] = static_cast<std::uint16_t>((before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16);
+    purchase(i, s, c, j, o.cents[o.nearest(j, x, D) * W + j], ((customised >> j) & 1u) != 0);
   }
+
+  /// Records a purchase of firm j's product in category c.
+  void purchase(std::size_t i, std::size_t s, std::size_t c, std::size_t j, std::int64_t cents,
+                bool customised) {
+    const std::size_t F = t_.F, C = t_.C;
+    const PartialLayout& lay = t_.layout;
+    ++partial_[lay.units() + c * F + j];
+    partial_[lay.customised_units() + c * F + j] += customised ? 1 : 0;
+    partial_[lay.revenue_cents() + c * F + j] += cents;
+    ++partial_[lay.segment_units() + s * F + j];
+    std::uint16_t* count = &pop_.count[(i * C + c) * W];
+    std::uint16_t& in_category = pop_.cat_count[i * C + c];
+    if (count[j] == 0) {
+      ++partial_[lay.new_category() + c * F + j];
+      bool bought_before = false;
+      for (std::size_t c2 = 0; c2 < C; ++c2) bought_before |= pop_.count[(i * C + c2) * W + j] > 0;
+      if (!bought_before) ++partial_[lay.new_firm() + j];
+      // Share of category requirements: a new buyer's purchases so far join the firm's base.
+      partial_[lay.scr_denominator() + c * F + j] += in_category;
+    }
+    count[j] = sat16(count[j] + 1u);
+    in_category = sat16(in_category + 1u);
+    lanes::count_nonzero<W>(count, &tally_.scr[c * W]);
+    const int col = t_.crm_col[j];
+    if (col >= 0 && (pop_.flags[i] & kOptOut) == 0) {
+      std::uint8_t& k = pop_.crm[i * t_.crm_firms + static_cast<std::size_t>(col)];
+      k = static_cast<std::uint8_t>(std::min(255, k + 1));
+    }
+    pop_.since[i * W + j] = 1;
+  }
+
+  /// End-of-step tallies: recent customers of each firm (for next step's word of mouth) and CRM
+  /// profiles.
+  void tally(std::size_t i, std::size_t s) {
+    lanes::count_recent<W>(&pop_.since[i * W], t_.wom_window, &tally_.recent[s * W]);
+    for (std::size_t k = 0; k < t_.crm_firms; ++k)
+      tally_.crm_known[k] += pop_.crm[i * t_.crm_firms + k] > 0 ? 1u : 0u;
+  }
+
+  const KernelTables& t_;
+  Population& pop_;
+  std::int64_t* partial_;
+  BlockTallies& tally_;
+};
+
+template <std::size_t W>
+void run_lanes(const KernelTables& t, Population& pop, std::size_t begin, std::size_t end,
+               std::int64_t* partial, BlockTallies& tally) {
+  Kernel<W>(t, pop, partial, tally).run(begin, end);
 }
 
 }  // namespace
 
 void run_consumer_block(const KernelTables& t, Population& pop, std::size_t begin, std::size_t end,
                         std::int64_t* partial) {
-  switch (t.D) {
-    case 1:
-      return run_block<1>(t, pop, begin, end, partial);
-    case 2:
-      return run_block<2>(t, pop, begin, end, partial);
-    case 3:
-      return run_block<3>(t, pop, begin, end, partial);
-    default:
-      return run_block<4>(t, pop, begin, end, partial);
+  thread_local BlockTallies tally;
+  tally.clear(t.S, t.C, t.lanes, t.crm_firms);
+  switch (t.lanes) {
+    case 8: run_lanes<8>(t, pop, begin, end, partial, tally); break;
+    case 16: run_lanes<16>(t, pop, begin, end, partial, tally); break;
+    case 24: run_lanes<24>(t, pop, begin, end, partial, tally); break;
+    case 32: run_lanes<32>(t, pop, begin, end, partial, tally); break;
+    case 40: run_lanes<40>(t, pop, begin, end, partial, tally); break;
+    case 48: run_lanes<48>(t, pop, begin, end, partial, tally); break;
+    case 56: run_lanes<56>(t, pop, begin, end, partial, tally); break;
+    default: run_lanes<64>(t, pop, begin, end, partial, tally); break;
   }
+  tally.add_to(t.layout, t.lanes, t.crm_firm, partial);
 }
 
 }  // namespace msim

@@ -1,9 +1,12 @@
 #pragma once
 /// Everything the consumer kernel reads in one step, precomputed by the firm phase: media
 /// exposure distributions by (segment, firm), word-of-mouth and contact probabilities as
-/// integer thresholds, and the offers in each category. Plus the layout of a block's partial
-/// sums.
+/// integer thresholds, and the offers in each category laid out in firm lanes (structure of
+/// arrays, one lane per firm) so that the choice works on whole SIMD vectors. Plus the layout of
+/// a block's partial sums.
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -13,32 +16,52 @@
 
 namespace msim {
 
-inline constexpr std::size_t kCdfLen = 48;      ///< Poisson CDF entries kept per (segment, firm)
-inline constexpr std::size_t kGuideLen = 256;   ///< guide-table buckets per (segment, firm)
-inline constexpr float kMaxTabledMean = 16.0f;  ///< larger exposure means invert directly
+inline constexpr std::size_t kCdfLen = 48;       ///< Poisson CDF entries kept per (segment, firm)
+inline constexpr std::size_t kExpoBuckets = 1024;  ///< lookup buckets of a 16-bit uniform
+inline constexpr std::uint8_t kExpoScan = 0x80;  ///< bucket flag: a CDF step falls inside it
+inline constexpr std::uint8_t kExpoDirect = 0xFF;  ///< bucket value: invert the Poisson directly
+inline constexpr float kMaxTabledMean = 16.0f;   ///< larger exposure means invert directly
 
-/// One product variant on offer in one category.
-struct Offer {
-  std::array<float, kMaxDims> pos{};
-  float quality = 0.0f;
-  float price = 0.0f;
-  std::int64_t price_cents = 0;
-};
+/// The offers in one category, one lane per firm (lanes >= firms; padding lanes sell nothing).
+/// A firm with fewer variants than the category's most repeats its last one, which never wins
+/// the nearest-variant comparison (strictly nearer only).
+struct LaneOffers {
+  std::size_t variants = 0;         ///< the most variants any firm offers here
+  std::vector<std::uint32_t> quad_variants;  ///< [lanes / 4] the most among 4 lanes
+  /// [lanes / 4] 1: every variant in these 4 lanes has its lane's first quality and price
+  std::vector<std::uint8_t> quad_same_offer;
+  std::vector<float> pos;           ///< [variants][dims][lanes]
+  std::vector<float> quality;       ///< [variants][lanes]
+  std::vector<float> price;         ///< [variants][lanes] money
+  std::vector<std::int64_t> cents;  ///< [variants][lanes] price in minor units
+  std::vector<std::uint8_t> avail;  ///< [regions][lanes] 1: sells here, in that region
+  bool any = false;                 ///< some firm sells in the category
+  /// Firms that customise here: their lane, CRM column and sigma0^2 / kFitScale.
+  struct Custom {
+    std::uint32_t firm = 0, col = 0;
+    float fit_sigma2 = 0.0f;
+  };
+  std::vector<Custom> custom;
 
-/// One firm selling in one category: everything the choice loop reads about it, in one place.
-/// Its variants are variants[first .. first + count).
-struct OfferEntry {
-  std::uint32_t firm = 0;
-  std::uint32_t first = 0, count = 0;
-  std::int32_t crm_col = -1;      ///< CRM column when the firm customises, else -1
-  std::uint64_t region_mask = 0;  ///< bit r: sells in region r
-  float fit_sigma2 = 0.0f;        ///< sigma0^2 / kFitScale when customised
-};
-
-/// The firms selling in one category and their variants.
-struct CategoryOffers {
-  std::vector<OfferEntry> entries;
-  std::vector<Offer> variants;
+  /// The variant of lane j nearest x, the first of equally near ones: the one whose price the
+  /// consumer pays (the same comparison, in the same order, as nearest_variant).
+  std::size_t nearest(std::size_t j, const float* x, std::size_t dims) const {
+    const std::size_t W = quality.size() / variants;
+    std::size_t best = 0;
+    float best_d2 = 0.0f;
+    for (std::size_t v = 0; v < variants; ++v) {
+      float d2 = 0.0f;
+      for (std::size_t d = 0; d < dims; ++d) {
+        const float diff = x[d] - pos[(v * dims + d) * W + j];
+        d2 += diff * diff;
+      }
+      if (v == 0 || d2 < best_d2) {
+        best = v;
+        best_d2 = d2;
+      }
+    }
+    return best;
+  }
 };
 
 /// Offsets of the int64 counters in one block's partial-sum row.
@@ -59,60 +82,90 @@ struct PartialLayout {
 
 struct KernelTables {
   std::size_t F = 0, C = 0, S = 0, D = 0, crm_firms = 0;
+  std::size_t lanes = 0;  ///< Population::lanes
   std::uint32_t step = 0;
   Philox step_gen{0, 0};
   Philox aware_gen{0, 0};           ///< initial awareness, counter (consumer, firm, 0)
   std::uint64_t initial_aware = 0;  ///< P(aware of a firm at step 0) * 2^32
   PartialLayout layout;
 
-  // Adstock and loyalty, as 16-bit fixed-point multipliers.
+  // Adstock and loyalty, as 16-bit fixed-point multipliers (at most 65535).
   std::uint32_t decay_q16 = 0;
   std::uint32_t rho_q16 = 0;
 
-  // Media exposures draw 16-bit uniforms u in [0, 65536), eight per Philox call; word of mouth
-  // and contacts draw 32-bit ones, four per call, so that small probabilities (word of mouth
-  // from a few early customers) are not rounded away. A probability p is the threshold
-  // p * 65536 or p * 2^32 (u < threshold).
-  // [S*F]: exposure mean, its Poisson CDF [S*F*kCdfLen] as 16-bit thresholds with a guide table
-  // [S*F*kGuideLen] (first possible count for each top byte of u), goodwill per exposure (8.8).
-  std::vector<float> expo_mean;
+  // Media exposures, word of mouth and contacts draw 16-bit uniforms u in [0, 65536), eight
+  // per Philox call (firm j uses item j % 8 of slot base + j / 8). A probability p is a 32-bit
+  // threshold T = p * 2^32, and u < T / 2^16 decides at once unless u == T / 2^16 exactly; then
+  // a second 16-bit uniform from the "low" slot compares with T % 2^16. That is an exact 32-bit
+  // comparison, so small probabilities (word of mouth from a few early customers) are not
+  // rounded away, at the cost of one 16-bit draw nearly always.
+  // Exposures of (segment s, firm j) at [s * lanes + j]: its Poisson CDF as 16-bit thresholds
+  // [kCdfLen], and for each bucket of u (u >> 6) the count of the bucket's lowest u, flagged
+  // kExpoScan when the count changes inside the bucket.
   std::vector<std::uint32_t> expo_cdf;
-  std::vector<std::uint8_t> expo_guide;
-  std::vector<std::uint32_t> expo_gain;
-  std::vector<std::uint8_t> expo_group_active;  ///< [S * ceil(F/8)]: any firm of the group
-  std::vector<std::uint64_t> wom_threshold;     ///< [S*F] P(hear) * 2^32
+  std::vector<std::uint8_t> expo_table;
+  /// A firm whose media reach a segment: where its table is and what an exposure adds.
+  struct Exposure {
+    std::uint32_t firm = 0;
+    std::uint32_t gain = 0;    ///< goodwill per exposure (8.8)
+    std::uint32_t table = 0;   ///< offset of its bucket table in expo_table, CDF / kExpoBuckets
+                               ///< * kCdfLen in expo_cdf
+    float direct_mean = 0.0f;  ///< > 0: a mean above kMaxTabledMean, inverted directly (its
+                               ///< table holds kExpoDirect)
+  };
+  std::vector<std::vector<Exposure>> exposures;  ///< [S]
+  std::vector<std::uint8_t> expo_group_active;   ///< [lanes / 8]: some firm of the group
+  std::vector<std::uint64_t> wom_threshold;      ///< [S * lanes] P(hear) * 2^32
+  bool wom_active = false;                       ///< some threshold is above 0
   std::uint32_t wom_goodwill = 256;
 
   // [F]
   std::vector<int> crm_col;   ///< column in Population::crm, -1 when the firm keeps none
   std::vector<int> crm_firm;  ///< [crm_firms] the firm of each CRM column
   std::vector<std::uint64_t> contact_threshold;  ///< P(contact | profile) * 2^32
+  bool contact_active = false;                   ///< some threshold is above 0
   std::uint32_t direct_gain = 512;
   std::vector<std::uint64_t> region_mask;  ///< bit r: sells in region r
+  std::size_t regions = 1;
 
   // Choice.
   float distance_weight = 1.0f, loyalty_weight = 1.0f, goodwill_weight = 0.3f;
   float goodwill_cap = 4.0f;
   float outside_utility = 0.0f;
-  std::vector<CategoryOffers> offers;  ///< [C]
-  std::uint32_t wom_window = 26;       ///< at most 255: longer windows count every past customer
+  std::vector<LaneOffers> offers;  ///< [C]
+  std::array<float, 256> inverse_depth{};  ///< 1 / (1 + k) for a CRM depth k
+  std::uint32_t wom_window = 26;   ///< at most 255: longer windows count every past customer
 };
 
 /// Random-number slots of the step stream, counter (consumer, step, slot). Each slot yields
 /// four 32-bit words (or eight 16-bit halves), and a slot always means the same draw, so scenarios
 /// that differ only in a budget share their random numbers.
 namespace slot {
-inline constexpr std::uint32_t exposure = 0;         ///< + firm/8, 16 bits per firm
-inline constexpr std::uint32_t wom = 16;             ///< + firm/4, 32 bits per firm
-inline constexpr std::uint32_t contact = 32;         ///< + firm/4, 32 bits per firm
-inline constexpr std::uint32_t occasions = 48;       ///< + category/4, 32 bits per category
-inline constexpr std::uint32_t choice = 64;          ///< + category*64 + occasion/4
+inline constexpr std::uint32_t exposure = 0;      ///< + firm/8, 16 bits per firm
+inline constexpr std::uint32_t wom = 8;           ///< + firm/8, 16 bits per firm
+inline constexpr std::uint32_t wom_low = 16;      ///< + firm/8, the second 16 bits when needed
+inline constexpr std::uint32_t contact = 24;      ///< + firm/8, 16 bits per firm
+inline constexpr std::uint32_t contact_low = 32;  ///< + firm/8, the second 16 bits when needed
+/// + category/2: words 2 (c % 2) and 2 (c % 2) + 1 are category c's occasion draw and the
+/// uniform of its first choice.
+inline constexpr std::uint32_t occasions = 48;
+inline constexpr std::uint32_t choice = 64;  ///< + category*64 + (occasion-1)/4, occasions >= 1
 inline constexpr std::uint32_t kMaxOccasions = 256;  ///< per category and step
 }  // namespace slot
 
-/// The 16-bit uniform of item k (0..7) of a Philox call.
-inline std::uint32_t half_word(const Words& w, std::size_t k) {
-  return (w[(k >> 1) & 3] >> ((k & 1) * 16)) & 0xFFFFu;
+/// A probability as a threshold for a 16-bit uniform u in [0, 65536): P(u < threshold) = p.
+inline std::uint32_t threshold16(double p) {
+  return static_cast<std::uint32_t>(std::lround(std::clamp(p, 0.0, 1.0) * 65536.0));
+}
+
+/// A probability as a threshold for a 32-bit uniform: P(u < threshold) = p.
+inline std::uint64_t threshold32(double p) {
+  return static_cast<std::uint64_t>(std::llround(std::clamp(p, 0.0, 1.0) * 4294967296.0));
+}
+
+/// A multiplier in [0, 1) as 16-bit fixed point (at most 65535).
+inline std::uint32_t q16(double x) {
+  return static_cast<std::uint32_t>(std::clamp<long>(std::lround(x * 65536.0), 0, 65535));
 }
 
 }  // namespace msim

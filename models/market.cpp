@@ -16,23 +16,6 @@
 #include "models/random_purposes.hpp"
 
 namespace msim {
-namespace {
-
-/// A probability as a threshold for a 16-bit uniform u in [0, 65536): P(u < threshold) = p.
-std::uint32_t threshold16(double p) {
-  return static_cast<std::uint32_t>(std::lround(std::clamp(p, 0.0, 1.0) * 65536.0));
-}
-
-/// A probability as a threshold for a 32-bit uniform: P(u < threshold) = p.
-std::uint64_t threshold32(double p) {
-  return static_cast<std::uint64_t>(std::llround(std::clamp(p, 0.0, 1.0) * 4294967296.0));
-}
-
-std::uint32_t q16(double x) {
-  return static_cast<std::uint32_t>(std::lround(x * 65536.0));
-}
-
-}  // namespace
 
 Market::Market(const Scenario& scenario, EngineOptions options)
     : sc_(scenario),
@@ -70,7 +53,11 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   t.outside_utility = static_cast<float>(m.outside_utility);
   t.wom_window = static_cast<std::uint32_t>(std::min<std::int64_t>(m.wom_window, 255));
 
+  t.regions = std::max<std::size_t>(1, sc_.regions.size());
+  for (std::size_t k = 0; k < t.inverse_depth.size(); ++k)
+    t.inverse_depth[k] = 1.0f / (1.0f + static_cast<float>(k));
   pop_ = synthesize(sc_, t.crm_firm, options_.block_size);
+  t.lanes = pop_.lanes;
   segment_consumers_.assign(S, 0.0);
   for (std::uint8_t s : pop_.segment) segment_consumers_[s] += 1.0;
   partials_ = PartialSums(blocks_.count(), t.layout.width());
@@ -151,96 +138,6 @@ void Market::plan_firms() {
           static_cast<double>(price_cents(it->fixed_price, it->markup, cost)) / 100.0;
     }
     plans_[j] = std::move(plan);
-  }
-}
-
-void Market::build_tables() {
-  const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
-  KernelTables& t = tables_;
-  t.step = static_cast<std::uint32_t>(step_);
-  const MarketParams& m = sc_.market;
-  const MediaReach reach = media_reach(sc_, plans_, segment_consumers_);
-  t.expo_mean.assign(S * F, 0.0f);
-  t.expo_gain.assign(S * F, 0);
-  t.expo_cdf.assign(S * F * kCdfLen, 65536);
-  t.expo_guide.assign(S * F * kGuideLen, 0);
-  const std::size_t groups = (F + 7) / 8;
-  t.expo_group_active.assign(S * groups, 0);
-  for (std::size_t s = 0; s < S; ++s)
-    for (std::size_t j = 0; j < F; ++j) {
-      const std::size_t sj = s * F + j;
-      const double mean = reach.mass[sj] + reach.targeted[sj];
-      if (mean <= 0) continue;
-      t.expo_mean[sj] = static_cast<float>(mean);
-      const double beta =
-          (m.beta_mass * reach.mass[sj] + m.beta_targeted * reach.targeted[sj]) / mean;
-      t.expo_gain[sj] = static_cast<std::uint32_t>(std::lround(beta * kGoodwillScale));
-      t.expo_group_active[s * groups + j / 8] = 1;
-      // P(X <= k) as 16-bit thresholds, and for each top byte b of u the first count whose
-      // threshold exceeds b * 256 (where the scan can start).
-      std::uint32_t* cdf16 = &t.expo_cdf[sj * kCdfLen];
-      double p = std::exp(-mean), cdf = p;
-      for (std::size_t k = 0; k < kCdfLen; ++k) {
-        cdf16[k] = std::min<std::uint32_t>(threshold16(cdf), 65536);
-        p *= mean / static_cast<double>(k + 1);
-        cdf += p;
-      }
-      std::size_t k = 0;
-      for (std::size_t b = 0; b < kGuideLen; ++b) {
-        while (k + 1 < kCdfLen && cdf16[k] <= b * 256) ++k;
-        t.expo_guide[sj * kGuideLen + b] = static_cast<std::uint8_t>(k);
-      }
-    }
-  // Word of mouth from last step's recent customers [Bass 1969; Rand & Rust 2011].
-  const PartialLayout& lay = t.layout;
-  t.wom_threshold.assign(S * F, 0);
-  const double N = static_cast<double>(pop_.n);
-  for (std::size_t j = 0; j < F; ++j) {
-    double total = 0.0;
-    for (std::size_t s = 0; s < S; ++s)
-      total += static_cast<double>(last_sums_[lay.recent() + s * F + j]);
-    for (std::size_t s = 0; s < S; ++s) {
-      const double own =
-          ratio(static_cast<double>(last_sums_[lay.recent() + s * F + j]), segment_consumers_[s]);
-      const double x = m.homophily * own + (1.0 - m.homophily) * total / N;
-      t.wom_threshold[s * F + j] = threshold32(-std::expm1(-m.wom_rate * x));
-    }
-  }
-  // Direct contacts: the planned number spread over the firm's profiles.
-  t.contact_threshold.assign(F, 0);
-  for (std::size_t j = 0; j < F; ++j) {
-    const FirmPlan& plan = plans_[j];
-    const double profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
-    if (t.crm_col[j] >= 0 && plan.direct_spend > 0 && profiles > 0)
-      t.contact_threshold[j] = threshold32(plan.direct_spend / plan.cost_per_contact / profiles);
-  }
-  // Offers: for each category, the firms that sell there and their variants.
-  t.offers.assign(C, CategoryOffers{});
-  for (std::size_t j = 0; j < F; ++j) {
-    const FirmPlan& plan = plans_[j];
-    for (std::size_t c = 0; c < C; ++c) {
-      CategoryOffers& co = t.offers[c];
-      OfferEntry e;
-      e.firm = static_cast<std::uint32_t>(j);
-      e.first = static_cast<std::uint32_t>(co.variants.size());
-      e.region_mask = t.region_mask[j];
-      if (plan.customized && t.crm_col[j] >= 0) {
-        e.crm_col = t.crm_col[j];
-        e.fit_sigma2 = static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0 / kFitScale);
-      }
-      for (const Product& p : plan.products) {
-        if (static_cast<std::size_t>(p.category) != c) continue;
-        Offer o;
-        for (std::size_t d = 0; d < t.D; ++d)
-          o.pos[d] = static_cast<float>(p.position[static_cast<Eigen::Index>(d)]);
-        o.quality = static_cast<float>(p.quality);
-        o.price_cents = price_cents(p.fixed_price, p.markup, unit_cost_[j][c]);
-        o.price = static_cast<float>(static_cast<double>(o.price_cents) / 100.0);
-        co.variants.push_back(o);
-      }
-      e.count = static_cast<std::uint32_t>(co.variants.size()) - e.first;
-      if (e.count > 0) co.entries.push_back(e);
-    }
   }
 }
 

@@ -63,7 +63,8 @@ double population_bytes_per_consumer(std::size_t firms, std::size_t categories, 
   const std::size_t traits = 6 + 2 * 2 + 4 * dims + 4 + 8 * categories + 2 * crm_firms;
   // State: goodwill, loyalty and purchase recency per firm, counts per (category, firm) and per
   // category, CRM depth per CRM firm.
-  const std::size_t state = 5 * firms + 2 * categories * firms + 2 * categories + crm_firms;
+  const std::size_t lanes = firm_lanes(firms);
+  const std::size_t state = 5 * lanes + 2 * categories * lanes + 2 * categories + crm_firms;
   return static_cast<double>(traits + state);
 }
 
@@ -83,7 +84,8 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   p.categories = sc.categories.size();
   p.dims = static_cast<std::size_t>(sc.preference_dims);
   p.crm_firms = crm_firms.size();
-  const std::size_t n = p.n, F = p.firms, C = p.categories, D = p.dims;
+  p.lanes = firm_lanes(p.firms);
+  const std::size_t n = p.n, W = p.lanes, C = p.categories, D = p.dims;
   p.segment.resize(n);
   p.region.resize(n);
   p.age.resize(n);
@@ -97,12 +99,12 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   p.rate.resize(n * C);
   p.no_occasion.resize(n * C);
   p.fit.resize(n * crm_firms.size());
-  p.goodwill.assign(n * F, 0);
-  p.loyalty.assign(n * F, 0);
-  p.count.assign(n * C * F, 0);
+  p.goodwill.assign(n * W, 0);
+  p.loyalty.assign(n * W, 0);
+  p.count.assign(n * C * W, 0);
   p.cat_count.assign(n * C, 0);
   p.crm.assign(n * crm_firms.size(), 0);
-  p.since.assign(n * F, 0);
+  p.since.assign(n * W, 0);
 
   std::vector<double> shares;
   std::vector<SegmentDraw> draws;

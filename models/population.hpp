@@ -1,6 +1,7 @@
 #pragma once
 /// The consumers: structure-of-arrays columns of narrow types. Per-firm and per-category state
 /// is stored consumer-major ([i * F + j]) so that one consumer's firms sit in one cache line.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -15,8 +16,15 @@ inline constexpr std::uint8_t kNoIndustry = 255;  ///< the industry of a househo
 inline constexpr std::uint8_t kOptOut = 1;        ///< flags bit: opted out of CRM
 inline constexpr double kFitScale = 1024.0;       ///< fit: uint16, 6.10 fixed point
 
+/// Firm lanes per consumer: per-firm state is padded to a multiple of 8 entries so that the
+/// consumer kernel works on whole SIMD vectors. Padding entries stay zero.
+inline std::size_t firm_lanes(std::size_t firms) {
+  return std::max<std::size_t>(8, (firms + 7) / 8 * 8);
+}
+
 struct Population {
   std::size_t n = 0, firms = 0, categories = 0, dims = 0, crm_firms = 0;
+  std::size_t lanes = 0;  ///< firm_lanes(firms): the stride of every per-firm column
 
   // Traits, fixed at synthesis.
   std::vector<std::uint8_t> segment, region, age, novelty, flags, industry;
@@ -29,13 +37,14 @@ struct Population {
   std::vector<std::uint16_t> fit;  ///< [n * crm_firms] chi-square draw of the custom-fit error,
                                    ///< times kFitScale (fixed per consumer and firm)
 
-  // State.
-  std::vector<std::uint16_t> goodwill;   ///< [n * firms]
-  std::vector<std::uint16_t> loyalty;    ///< [n * firms]
-  std::vector<std::uint16_t> count;      ///< [n * categories * firms] purchases (saturating)
+  // State. Per-firm columns have `lanes` entries per consumer: consumer i's firm j is at
+  // [i * lanes + j], and its (category c, firm j) count at [(i * categories + c) * lanes + j].
+  std::vector<std::uint16_t> goodwill;   ///< [n * lanes]
+  std::vector<std::uint16_t> loyalty;    ///< [n * lanes]
+  std::vector<std::uint16_t> count;      ///< [n * categories * lanes] purchases (saturating)
   std::vector<std::uint16_t> cat_count;  ///< [n * categories] purchases in the category
   std::vector<std::uint8_t> crm;         ///< [n * crm_firms] profile depth k (contacts+purchases)
-  std::vector<std::uint8_t> since;  ///< [n * firms] 0: never bought from the firm; else 1 + steps
+  std::vector<std::uint8_t> since;  ///< [n * lanes] 0: never bought from the firm; else 1 + steps
                                     ///< since the last purchase from it, saturating at 255
 
   /// Bytes held per consumer, over all columns.

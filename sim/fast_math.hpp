@@ -9,11 +9,14 @@ namespace msim {
 
 /// e^x in single precision, relative error below 2e-7 for x in [-87, 88] (inputs outside are
 /// clamped). Cody-Waite reduction x = n ln2 + r with |r| <= ln2 / 2, a degree-7 Taylor
-/// polynomial of e^r, and 2^n from the exponent bits: the same bits on every machine that runs
-/// the same binary.
+/// polynomial of e^r, and 2^n from the exponent bits. n is rounded with the 1.5 * 2^23 trick
+/// rather than floor(), so the function has no calls or branches and loops over it vectorise.
+/// The same bits on every machine that runs the same binary.
 inline float fast_exp(float x) {
-  x = std::clamp(x, -87.0f, 88.0f);
-  const float n = std::floor(x * 1.44269504088896341f + 0.5f);
+  x = x < -87.0f ? -87.0f : x;
+  x = x > 88.0f ? 88.0f : x;
+  constexpr float kRound = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
+  const float n = (x * 1.44269504088896341f + kRound) - kRound;
   // ln 2 split so that n * kLn2Hi is exact in float for |n| < 256.
   constexpr float kLn2Hi = 0.693145751953125f;
   constexpr float kLn2Lo = 1.428606765330187e-06f;

@@ -27,12 +27,20 @@ class Philox {
     const auto r = gen_(ctr, key_);
     return {r[0], r[1], r[2], r[3]};
   }
+  std::uint32_t key0() const { return key_[0]; }
+  std::uint32_t key1() const { return key_[1]; }
+  std::uint32_t seed_hi() const { return seed_hi_; }
 
  private:
   r123::Philox4x32 gen_;
   r123::Philox4x32::key_type key_;
   std::uint32_t seed_hi_;
 };
+
+/// The 16-bit uniform of item k (0..7) of a Philox call: half k % 2 of word k / 2.
+inline std::uint32_t half_word(const Words& w, std::size_t k) {
+  return (w[(k >> 1) & 3] >> ((k & 1) * 16)) & 0xFFFFu;
+}
 
 /// A uniform in the open interval (0, 1) from 32 random bits.
 inline double to_unit(std::uint32_t w) {

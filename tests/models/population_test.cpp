@@ -226,7 +226,7 @@ TEST_CASE("population: traits stay in their documented ranges and state starts e
   for (std::size_t i = 0; i < p.n; ++i) {
     bad_age += p.age[i] < 18 || p.age[i] > 99;
     bad_region += p.region[i] != 0;  // one implicit region, "all"
-    for (std::size_t j = 0; j < p.firms; ++j) bad_last += p.since[i * p.firms + j] != 0;
+    for (std::size_t j = 0; j < p.lanes; ++j) bad_last += p.since[i * p.lanes + j] != 0;
     bad_size += p.company_size[i] != 0;  // households
   }
   CHECK(bad_age == 0);

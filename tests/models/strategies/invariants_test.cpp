@@ -279,13 +279,13 @@ TEST_CASE("every strategy: firms sell only in their categories and regions",
   msim::Market market(sc);
   for (int t = 0; t < 10; ++t) market.step();
   const msim::Population& p = market.population();
-  const std::size_t F = p.firms, C = p.categories;
+  const std::size_t F = p.firms, W = p.lanes, C = p.categories;
   std::size_t wrong_region = 0, wrong_category = 0;
   std::vector<double> bought(F, 0.0);
   for (std::size_t i = 0; i < p.n; ++i)
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t j = 0; j < F; ++j) {
-        if (p.count[(i * C + c) * F + j] == 0) continue;
+        if (p.count[(i * C + c) * W + j] == 0) continue;
         bought[j] += 1;
         const auto& regions = sc.firms[j].regions;
         const auto& cats = sc.firms[j].categories;
@@ -362,7 +362,7 @@ TEST_CASE("every strategy: metrics agree with the consumers' own records",
   const std::vector<std::uint16_t> loyalty_before = p.loyalty;
   market.step();
   const msim::StepMetrics& m = market.metrics();
-  const std::size_t F = p.firms, C = p.categories;
+  const std::size_t F = p.firms, W = p.lanes, C = p.categories;
   const double N = static_cast<double>(p.n);
   for (std::size_t j = 0; j < F; ++j) {
     INFO("firm " << sc.firms[j].name);
@@ -372,7 +372,7 @@ TEST_CASE("every strategy: metrics agree with the consumers' own records",
     for (std::size_t i = 0; i < p.n; ++i) {
       bool any = false;
       for (std::size_t c = 0; c < C; ++c) {
-        const double n = p.count[(i * C + c) * F + j];
+        const double n = p.count[(i * C + c) * W + j];
         if (n == 0) continue;
         any = true;
         buyers[c] += 1;
@@ -381,7 +381,7 @@ TEST_CASE("every strategy: metrics agree with the consumers' own records",
       }
       customers += any ? 1 : 0;
       aware +=
-          (p.goodwill[i * F + j] >= msim::kGoodwillScale || loyalty_before[i * F + j] > 0) ? 1 : 0;
+          (p.goodwill[i * W + j] >= msim::kGoodwillScale || loyalty_before[i * W + j] > 0) ? 1 : 0;
     }
     CHECK(m.customers.firm[j] == customers);
     CHECK(m.penetration.firm[j] == Approx(customers / N));

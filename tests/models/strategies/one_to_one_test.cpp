@@ -69,7 +69,7 @@ TEST_CASE("one_to_one: opted-out consumers never gain a profile", "[strategies][
         // A profile exists exactly for customers who did not opt out.
         bool bought = false;
         for (std::size_t c = 0; c < p.categories; ++c)
-          bought |= p.count[(i * p.categories + c) * p.firms + j] > 0;
+          bought |= p.count[(i * p.categories + c) * p.lanes + j] > 0;
         if ((k > 0) != (bought && !out)) ++mismatches;
       }
     INFO("step " << t);

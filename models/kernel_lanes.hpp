@@ -1,0 +1,241 @@
+#pragma once
+/// Whole-vector pieces of the consumer kernel: loops over W firm lanes (a compile-time
+/// constant) with no branches, which the compiler vectorises; and the block's integer tallies.
+/// Every float operation happens in a fixed order, so results are the same bits whatever the
+/// vector width.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "models/kernel_tables.hpp"
+#include "sim/fast_math.hpp"
+#include "sim/simd.hpp"
+
+namespace msim {
+
+/// Counts a block accumulates per consumer, in 32 bits (a block never overflows them), added to
+/// the block's int64 partial-sum row once at the end of the block.
+struct BlockTallies {
+  static constexpr std::size_t kLanes = kMaxFirms;
+  std::array<std::uint32_t, kMaxSegments * kLanes> aware{};   ///< [S][W]
+  std::array<std::uint32_t, kMaxSegments * kLanes> recent{};  ///< [S][W]
+  std::array<std::uint32_t, kMaxCategories * kLanes> scr{};   ///< [C][W]
+  std::array<std::uint32_t, kMaxFirms> crm_known{};           ///< [crm firms]
+
+  void clear(std::size_t S, std::size_t C, std::size_t W, std::size_t crm_firms) {
+    std::fill_n(aware.begin(), S * W, 0u);
+    std::fill_n(recent.begin(), S * W, 0u);
+    std::fill_n(scr.begin(), C * W, 0u);
+    std::fill_n(crm_known.begin(), crm_firms, 0u);
+  }
+  void add_to(const PartialLayout& lay, std::size_t W, const std::vector<int>& crm_firm,
+              std::int64_t* partial) const {
+    const std::size_t F = lay.F;
+    for (std::size_t s = 0; s < lay.S; ++s)
+      for (std::size_t j = 0; j < F; ++j) {
+        partial[lay.aware() + s * F + j] += aware[s * W + j];
+        partial[lay.recent() + s * F + j] += recent[s * W + j];
+      }
+    for (std::size_t c = 0; c < lay.C; ++c)
+      for (std::size_t j = 0; j < F; ++j) partial[lay.scr_denominator() + c * F + j] += scr[c * W + j];
+    for (std::size_t k = 0; k < crm_firm.size(); ++k)
+      partial[lay.crm_known() + static_cast<std::size_t>(crm_firm[k])] += crm_known[k];
+  }
+};
+
+namespace lanes {
+// W, the number of firm lanes, is a multiple of 8 (firm_lanes()).
+
+/// v <- v * q / 2^16 (q at most 65535): adstock decay and loyalty smoothing.
+template <std::size_t W>
+inline void scale_q16(std::uint16_t* v, std::uint32_t q) {
+  const auto q16 = static_cast<std::uint16_t>(q);
+  for (std::size_t k = 0; k < W; k += 8) simd::store(v + k, simd::mulhi(simd::load<simd::u16x8>(v + k), q16));
+}
+
+/// Bit k set for each lane k the consumer is unaware of (goodwill below threshold, no loyalty).
+template <std::size_t W>
+inline std::uint64_t unaware(const std::uint16_t* g, const std::uint16_t* L,
+                             std::uint32_t threshold) {
+  const auto t = static_cast<std::uint16_t>(threshold);
+  std::uint64_t bits = 0;
+  for (std::size_t k = 0; k < W; k += 8)
+    bits |= static_cast<std::uint64_t>(simd::lane_bits(
+                (simd::load<simd::u16x8>(g + k) < t) & (simd::load<simd::u16x8>(L + k) == 0)))
+            << k;
+  return bits;
+}
+
+/// One more step since the last purchase, for firms bought from (0 stays 0; 255 saturates).
+template <std::size_t W>
+inline void age_recency(std::uint8_t* since) {
+  for (std::size_t k = 0; k < W; k += 8) {
+    const simd::u8x8 x = simd::load<simd::u8x8>(since + k);
+    const simd::i8x8 older = (x != 0) & (x != 255);  // -1 where the count moves on
+    simd::store(since + k, x - reinterpret_cast<const simd::u8x8&>(older));
+  }
+}
+
+/// acc[k] += 1 where mask[k] is -1 (a vector comparison's true).
+inline void add_mask(std::uint32_t* acc, simd::i16x8 mask) {
+  simd::i32x4 lo, hi;
+  simd::widen(mask, lo, hi);
+  simd::store(acc, simd::load<simd::i32x4>(acc) - lo);
+  simd::store(acc + 4, simd::load<simd::i32x4>(acc + 4) - hi);
+}
+
+/// acc[k] += 1 for each firm the consumer is aware of (goodwill >= threshold or loyalty > 0).
+template <std::size_t W>
+inline void count_aware(const std::uint16_t* g, const std::uint16_t* L, std::uint32_t threshold,
+                        std::uint32_t* acc) {
+  const auto t = static_cast<std::uint16_t>(threshold);
+  for (std::size_t k = 0; k < W; k += 8) {
+    const simd::u16x8 gv = simd::load<simd::u16x8>(g + k), lv = simd::load<simd::u16x8>(L + k);
+    add_mask(acc + k, (gv >= t) | (lv != 0));
+  }
+}
+
+/// acc[k] += 1 for each non-zero count.
+template <std::size_t W>
+inline void count_nonzero(const std::uint16_t* count, std::uint32_t* acc) {
+  for (std::size_t k = 0; k < W; k += 8)
+    add_mask(acc + k, simd::load<simd::u16x8>(count + k) != 0);
+}
+
+/// acc[k] += 1 for each firm bought from within the last `window` steps (window <= 255).
+template <std::size_t W>
+inline void count_recent(const std::uint8_t* since, std::uint32_t window, std::uint32_t* acc) {
+  const auto w = static_cast<std::uint8_t>(window);
+  for (std::size_t k = 0; k < W; k += 8) {
+    const simd::u8x8 x = simd::load<simd::u8x8>(since + k);
+    const simd::i8x8 recent = (x != 0) & (x <= w);
+    add_mask(acc + k, __builtin_convertvector(recent, simd::i16x8));
+  }
+}
+
+/// For each firm lane, the variant nearest the ideal point x (D dimensions): its squared
+/// distance, quality and price. Ties keep the earlier variant (LaneOffers::nearest finds which).
+template <std::size_t W, std::size_t D>
+inline void nearest_variant(const LaneOffers& o, const float* x, float* d2, float* quality,
+                            float* price) {
+  for (std::size_t k = 0; k < W; k += 4) {
+    const auto distance = [&](std::size_t v) {
+      simd::f32x4 dv{};
+      for (std::size_t d = 0; d < D; ++d) {
+        const simd::f32x4 diff = x[d] - simd::load<simd::f32x4>(&o.pos[(v * D + d) * W + k]);
+        dv += diff * diff;
+      }
+      return dv;
+    };
+    simd::f32x4 best = distance(0);
+    simd::f32x4 q = simd::load<simd::f32x4>(&o.quality[k]);
+    simd::f32x4 pr = simd::load<simd::f32x4>(&o.price[k]);
+    const std::size_t variants = o.quad_variants[k / 4];
+    if (o.quad_same_offer[k / 4]) {
+      // Every variant of these firms has the same quality and price: only distance matters.
+      for (std::size_t v = 1; v < variants; ++v) {
+        const simd::f32x4 dv = distance(v);
+        best = dv < best ? dv : best;
+      }
+    } else {
+      for (std::size_t v = 1; v < variants; ++v) {
+        const simd::f32x4 dv = distance(v);
+        const simd::i32x4 better = dv < best;
+        best = better ? dv : best;
+        q = better ? simd::load<simd::f32x4>(&o.quality[v * W + k]) : q;
+        pr = better ? simd::load<simd::f32x4>(&o.price[v * W + k]) : pr;
+      }
+    }
+    simd::store(d2 + k, best);
+    simd::store(quality + k, q);
+    simd::store(price + k, pr);
+  }
+}
+
+template <std::size_t W>
+inline void nearest_variant(const LaneOffers& o, const float* x, std::size_t D, float* d2,
+                            float* quality, float* price) {
+  switch (D) {
+    case 1: return nearest_variant<W, 1>(o, x, d2, quality, price);
+    case 2: return nearest_variant<W, 2>(o, x, d2, quality, price);
+    case 3: return nearest_variant<W, 3>(o, x, d2, quality, price);
+    default: return nearest_variant<W, 4>(o, x, d2, quality, price);
+  }
+}
+
+/// The weights of the utility V = q - w |x - p|^2 - a price + gamma L + eta min(g, g_cap).
+struct Utility {
+  float distance, loyalty, goodwill, goodwill_cap, price_sensitivity;
+};
+
+/// Returned by utilities() when no firm is in the choice set.
+inline constexpr float kNoChoice = -3.0e38f;
+
+/// Utilities of every firm lane in the choice set (aware: goodwill >= threshold or loyalty > 0,
+/// and available: avail[k] != 0), exponentiated relative to the best alternative including the
+/// outside option, into ev (0 outside the choice set). Returns that best utility, or kNoChoice
+/// when the choice set is empty. Relative exponents keep utilities far from zero (expensive
+/// goods, a very attractive outside option) apart.
+template <std::size_t W>
+inline float utilities(const Utility& w, const float* d2, const float* quality, const float* price,
+                       const std::uint16_t* g, const std::uint16_t* L, const std::uint8_t* avail,
+                       std::uint32_t threshold, float outside, float* ev) {
+  alignas(16) float util[W];
+  alignas(16) std::int32_t in_set[W];
+  simd::i32x4 any{};
+  simd::f32x4 top = simd::splat(outside);
+  const auto t = static_cast<std::int32_t>(threshold);
+  for (std::size_t k = 0; k < W; k += 4) {
+    const simd::i32x4 gi = __builtin_convertvector(simd::load<simd::u16x4>(g + k), simd::i32x4);
+    const simd::i32x4 li = __builtin_convertvector(simd::load<simd::u16x4>(L + k), simd::i32x4);
+    const simd::i32x4 ai = __builtin_convertvector(simd::load<simd::u8x4>(avail + k), simd::i32x4);
+    simd::f32x4 goodwill = __builtin_convertvector(gi, simd::f32x4) * (1.0f / 256.0f);
+    goodwill = goodwill < w.goodwill_cap ? goodwill : simd::splat(w.goodwill_cap);
+    const simd::f32x4 loyalty = __builtin_convertvector(li, simd::f32x4) * (1.0f / 65535.0f);
+    const simd::f32x4 v = simd::load<simd::f32x4>(quality + k) -
+                          w.distance * simd::load<simd::f32x4>(d2 + k) -
+                          w.price_sensitivity * simd::load<simd::f32x4>(price + k) +
+                          w.loyalty * loyalty + w.goodwill * goodwill;
+    const simd::i32x4 in = (ai != 0) & ((gi >= t) | (li != 0));
+    const simd::f32x4 u = in ? v : simd::splat(kNoChoice);
+    top = u > top ? u : top;
+    any |= in;
+    simd::store(util + k, u);
+    simd::store(in_set + k, in);
+  }
+  if ((any[0] | any[1] | any[2] | any[3]) == 0) return kNoChoice;
+  const float best = std::max(std::max(top[0], top[1]), std::max(top[2], top[3]));
+  for (std::size_t k = 0; k < W; k += 4) {
+    const simd::f32x4 e = simd::fast_exp(simd::load<simd::f32x4>(util + k) - best);
+    const simd::i32x4 in = simd::load<simd::i32x4>(in_set + k);
+    simd::store(ev + k, in ? e : simd::f32x4{});
+  }
+  return best;
+}
+
+/// Picks a lane in proportion to ev, or the outside option (-1) in proportion to exp_outside,
+/// with one uniform u in (0, 1]: the first lane whose running sum exceeds u * total. Running
+/// sums are taken four lanes at a time (a fixed order, so the same bits every run).
+template <std::size_t W>
+inline int sample(const float* ev, float exp_outside, float u) {
+  alignas(16) float running[W];
+  float carry = 0.0f;
+  for (std::size_t k = 0; k < W; k += 4) {
+    const simd::f32x4 r = simd::prefix_sum(simd::load<simd::f32x4>(ev + k)) + carry;
+    simd::store(running + k, r);
+    carry = r[3];
+  }
+  const float target = u * (exp_outside + carry) - exp_outside;
+  if (target < 0.0f) return -1;
+  simd::i32x4 below{};
+  for (std::size_t k = 0; k < W; k += 4) below -= simd::load<simd::f32x4>(running + k) <= target;
+  const int pick = below[0] + below[1] + below[2] + below[3];
+  if (pick < static_cast<int>(W)) return pick;
+  for (std::size_t k = W; k-- > 0;)  // rounding at the very top: the last firm in the set
+    if (ev[k] > 0.0f) return static_cast<int>(k);
+  return -1;
+}
+
+}  // namespace lanes
+}  // namespace msim

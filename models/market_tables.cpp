@@ -1,0 +1,139 @@
+// The kernel's tables for one step, from the firms' plans: media exposure distributions, word of
+// mouth and contact probabilities, and the offers of each category in firm lanes.
+#include <algorithm>
+#include <cmath>
+
+#include "models/costs.hpp"
+#include "models/market.hpp"
+#include "models/media.hpp"
+
+namespace msim {
+namespace {
+
+/// Poisson(mean) exposures as 16-bit CDF thresholds, and the bucket table of exposures() in
+/// consumer_kernel.cpp: for bucket b (u in [64 b, 64 b + 63]) the count of its lowest u, flagged
+/// when a CDF step falls inside the bucket.
+void exposure_table(double mean, std::uint32_t* cdf16, std::uint8_t* table) {
+  double p = std::exp(-mean), cdf = p;
+  for (std::size_t k = 0; k < kCdfLen; ++k) {
+    cdf16[k] = std::min<std::uint32_t>(threshold16(cdf), 65536);
+    p *= mean / static_cast<double>(k + 1);
+    cdf += p;
+  }
+  cdf16[kCdfLen - 1] = 65536;  // the last count takes the rest
+  constexpr std::uint32_t kWidth = 65536 / kExpoBuckets;
+  std::size_t k = 0;
+  for (std::size_t b = 0; b < kExpoBuckets; ++b) {
+    const auto lo = static_cast<std::uint32_t>(b) * kWidth;
+    while (cdf16[k] <= lo) ++k;
+    const bool step_inside = cdf16[k] <= lo + kWidth - 1;
+    table[b] = static_cast<std::uint8_t>(k | (step_inside ? kExpoScan : 0));
+  }
+}
+
+}  // namespace
+
+void Market::build_tables() {
+  const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
+  KernelTables& t = tables_;
+  const std::size_t W = t.lanes, D = t.D;
+  t.step = static_cast<std::uint32_t>(step_);
+  const MarketParams& m = sc_.market;
+  const MediaReach reach = media_reach(sc_, plans_, segment_consumers_);
+  t.expo_cdf.assign(S * W * kCdfLen, 65536);
+  t.expo_table.assign(S * W * kExpoBuckets, 0);
+  t.exposures.assign(S, {});
+  t.expo_group_active.assign((W + 7) / 8, 0);
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t j = 0; j < F; ++j) {
+      const std::size_t sl = s * W + j;
+      const double mean = reach.mass[s * F + j] + reach.targeted[s * F + j];
+      const double beta =
+          mean > 0 ? (m.beta_mass * reach.mass[s * F + j] +
+                      m.beta_targeted * reach.targeted[s * F + j]) / mean
+                   : 0.0;
+      const auto gain = static_cast<std::uint32_t>(std::lround(beta * kGoodwillScale));
+      if (mean <= 0 || gain == 0) continue;  // exposures that add no goodwill change nothing
+      const bool direct = mean > kMaxTabledMean;
+      t.exposures[s].push_back({static_cast<std::uint32_t>(j), gain,
+                                static_cast<std::uint32_t>(sl * kExpoBuckets),
+                                direct ? static_cast<float>(mean) : 0.0f});
+      t.expo_group_active[j / 8] = 1;
+      if (direct)
+        std::fill_n(&t.expo_table[sl * kExpoBuckets], kExpoBuckets, kExpoDirect);
+      else
+        exposure_table(mean, &t.expo_cdf[sl * kCdfLen], &t.expo_table[sl * kExpoBuckets]);
+    }
+  // Word of mouth from last step's recent customers [Bass 1969; Rand & Rust 2011].
+  const PartialLayout& lay = t.layout;
+  t.wom_threshold.assign(S * W, 0);
+  t.wom_active = false;
+  const double N = static_cast<double>(pop_.n);
+  for (std::size_t j = 0; j < F; ++j) {
+    double total = 0.0;
+    for (std::size_t s = 0; s < S; ++s)
+      total += static_cast<double>(last_sums_[lay.recent() + s * F + j]);
+    for (std::size_t s = 0; s < S; ++s) {
+      const double own =
+          ratio(static_cast<double>(last_sums_[lay.recent() + s * F + j]), segment_consumers_[s]);
+      const double x = m.homophily * own + (1.0 - m.homophily) * total / N;
+      t.wom_threshold[s * W + j] = threshold32(-std::expm1(-m.wom_rate * x));
+      t.wom_active = t.wom_active || t.wom_threshold[s * W + j] > 0;
+    }
+  }
+  // Direct contacts: the planned number spread over the firm's profiles.
+  t.contact_threshold.assign(F, 0);
+  t.contact_active = false;
+  for (std::size_t j = 0; j < F; ++j) {
+    const FirmPlan& plan = plans_[j];
+    const double profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
+    if (t.crm_col[j] >= 0 && plan.direct_spend > 0 && profiles > 0)
+      t.contact_threshold[j] = threshold32(plan.direct_spend / plan.cost_per_contact / profiles);
+    t.contact_active = t.contact_active || t.contact_threshold[j] > 0;
+  }
+  // Offers: for each category, every firm's variants in its lane; a firm with fewer variants
+  // than the most repeats its last one, which never wins a strict nearest-variant comparison.
+  t.offers.assign(C, LaneOffers{});
+  for (std::size_t c = 0; c < C; ++c) {
+    LaneOffers& o = t.offers[c];
+    std::vector<std::vector<const Product*>> products(F);
+    for (std::size_t j = 0; j < F; ++j)
+      for (const Product& p : plans_[j].products)
+        if (static_cast<std::size_t>(p.category) == c) products[j].push_back(&p);
+    for (const auto& list : products) o.variants = std::max(o.variants, list.size());
+    o.any = o.variants > 0;
+    o.variants = std::max<std::size_t>(o.variants, 1);
+    o.pos.assign(o.variants * D * W, 0.0f);
+    o.quality.assign(o.variants * W, 0.0f);
+    o.price.assign(o.variants * W, 0.0f);
+    o.cents.assign(o.variants * W, 0);
+    o.avail.assign(t.regions * W, 0);
+    o.quad_variants.assign(W / 4, 1);
+    o.quad_same_offer.assign(W / 4, 1);
+    for (std::size_t j = 0; j < F; ++j)
+      o.quad_variants[j / 4] = std::max<std::uint32_t>(
+          o.quad_variants[j / 4], static_cast<std::uint32_t>(products[j].size()));
+    for (std::size_t j = 0; j < F; ++j) {
+      if (products[j].empty()) continue;
+      for (std::size_t v = 0; v < o.variants; ++v) {
+        const Product& p = *products[j][std::min(v, products[j].size() - 1)];
+        for (std::size_t d = 0; d < D; ++d)
+          o.pos[(v * D + d) * W + j] = static_cast<float>(p.position[static_cast<Eigen::Index>(d)]);
+        o.quality[v * W + j] = static_cast<float>(p.quality);
+        o.cents[v * W + j] = price_cents(p.fixed_price, p.markup, unit_cost_[j][c]);
+        o.price[v * W + j] = static_cast<float>(static_cast<double>(o.cents[v * W + j]) / 100.0);
+        if (o.quality[v * W + j] != o.quality[j] || o.price[v * W + j] != o.price[j])
+          o.quad_same_offer[j / 4] = 0;
+      }
+      for (std::size_t r = 0; r < t.regions; ++r)
+        o.avail[r * W + j] = ((t.region_mask[j] >> r) & 1u) != 0 ? 1 : 0;
+      const FirmPlan& plan = plans_[j];
+      if (plan.customized && t.crm_col[j] >= 0)
+        o.custom.push_back(
+            {static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(t.crm_col[j]),
+             static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0 / kFitScale)});
+    }
+  }
+}
+
+}  // namespace msim

@@ -1,0 +1,153 @@
+// Batched Philox4x32-10: the same rounds as Random123's philox4x32 (multipliers 0xD2511F53 and
+// 0xCD9E8D57, Weyl key increments 0x9E3779B9 and 0xBB67AE85), on several counters per vector.
+#include "sim/rng_batch.hpp"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace msim {
+namespace {
+
+constexpr std::uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
+constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
+
+[[maybe_unused]] void rows_plain(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
+                std::uint16_t (*rows)[8], std::size_t n) {
+  for (std::size_t r = 0; r < n; ++r) {
+    const Words w = philox_one(gen, a0 + static_cast<std::uint32_t>(r), b, slot);
+    for (std::size_t k = 0; k < 8; ++k) rows[r][k] = static_cast<std::uint16_t>(half_word(w, k));
+  }
+}
+
+#if defined(__SSE2__)
+/// Four counters per vector; each round multiplies the even and the odd lanes separately.
+void rows_sse2(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
+               std::uint16_t (*rows)[8], std::size_t n) {
+  const __m128i m0 = _mm_set1_epi32(static_cast<int>(kM0));
+  const __m128i m1 = _mm_set1_epi32(static_cast<int>(kM1));
+  const __m128i low = _mm_set1_epi64x(0xFFFFFFFFll), high = _mm_slli_epi64(low, 32);
+  for (std::size_t r = 0; r < n; r += 4) {
+    const auto base = static_cast<int>(a0 + static_cast<std::uint32_t>(r));
+    __m128i c0 = _mm_add_epi32(_mm_set1_epi32(base), _mm_setr_epi32(0, 1, 2, 3));
+    __m128i c1 = _mm_set1_epi32(static_cast<int>(b));
+    __m128i c2 = _mm_set1_epi32(static_cast<int>(slot));
+    __m128i c3 = _mm_set1_epi32(static_cast<int>(gen.seed_hi()));
+    std::uint32_t k0 = gen.key0(), k1 = gen.key1();
+    for (int round = 0; round < 10; ++round) {
+      const __m128i p0e = _mm_mul_epu32(c0, m0), p0o = _mm_mul_epu32(_mm_srli_epi64(c0, 32), m0);
+      const __m128i p1e = _mm_mul_epu32(c2, m1), p1o = _mm_mul_epu32(_mm_srli_epi64(c2, 32), m1);
+      const __m128i lo0 = _mm_or_si128(_mm_and_si128(p0e, low), _mm_slli_epi64(p0o, 32));
+      const __m128i hi0 = _mm_or_si128(_mm_srli_epi64(p0e, 32), _mm_and_si128(p0o, high));
+      const __m128i lo1 = _mm_or_si128(_mm_and_si128(p1e, low), _mm_slli_epi64(p1o, 32));
+      const __m128i hi1 = _mm_or_si128(_mm_srli_epi64(p1e, 32), _mm_and_si128(p1o, high));
+      c0 = _mm_xor_si128(_mm_xor_si128(hi1, c1), _mm_set1_epi32(static_cast<int>(k0)));
+      c2 = _mm_xor_si128(_mm_xor_si128(hi0, c3), _mm_set1_epi32(static_cast<int>(k1)));
+      c1 = lo1;
+      c3 = lo0;
+      k0 += kW0;
+      k1 += kW1;
+    }
+    // Transpose: vector k holds word k of four counters; a row holds the four words of one.
+    const __m128i t0 = _mm_unpacklo_epi32(c0, c1), t1 = _mm_unpacklo_epi32(c2, c3);
+    const __m128i t2 = _mm_unpackhi_epi32(c0, c1), t3 = _mm_unpackhi_epi32(c2, c3);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r]), _mm_unpacklo_epi64(t0, t1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 1]), _mm_unpackhi_epi64(t0, t1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 2]), _mm_unpacklo_epi64(t2, t3));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 3]), _mm_unpackhi_epi64(t2, t3));
+  }
+}
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define MARKETSIM_HAS_AVX2_PATH 1
+/// Eight counters per vector, as rows_sse2 but 256 bits wide.
+__attribute__((target("avx2"))) void rows_avx2(const Philox& gen, std::uint32_t a0,
+                                               std::uint32_t b, std::uint32_t slot,
+                                               std::uint16_t (*rows)[8], std::size_t n) {
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kM0));
+  const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kM1));
+  const __m256i low = _mm256_set1_epi64x(0xFFFFFFFFll), high = _mm256_slli_epi64(low, 32);
+  for (std::size_t r = 0; r < n; r += 8) {
+    const auto base = static_cast<int>(a0 + static_cast<std::uint32_t>(r));
+    __m256i c0 = _mm256_add_epi32(_mm256_set1_epi32(base), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    __m256i c1 = _mm256_set1_epi32(static_cast<int>(b));
+    __m256i c2 = _mm256_set1_epi32(static_cast<int>(slot));
+    __m256i c3 = _mm256_set1_epi32(static_cast<int>(gen.seed_hi()));
+    std::uint32_t k0 = gen.key0(), k1 = gen.key1();
+    for (int round = 0; round < 10; ++round) {
+      const __m256i p0e = _mm256_mul_epu32(c0, m0);
+      const __m256i p0o = _mm256_mul_epu32(_mm256_srli_epi64(c0, 32), m0);
+      const __m256i p1e = _mm256_mul_epu32(c2, m1);
+      const __m256i p1o = _mm256_mul_epu32(_mm256_srli_epi64(c2, 32), m1);
+      const __m256i lo0 = _mm256_or_si256(_mm256_and_si256(p0e, low), _mm256_slli_epi64(p0o, 32));
+      const __m256i hi0 = _mm256_or_si256(_mm256_srli_epi64(p0e, 32), _mm256_and_si256(p0o, high));
+      const __m256i lo1 = _mm256_or_si256(_mm256_and_si256(p1e, low), _mm256_slli_epi64(p1o, 32));
+      const __m256i hi1 = _mm256_or_si256(_mm256_srli_epi64(p1e, 32), _mm256_and_si256(p1o, high));
+      c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
+      c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
+      c1 = lo1;
+      c3 = lo0;
+      k0 += kW0;
+      k1 += kW1;
+    }
+    // The same transpose within each 128-bit half: the low half holds rows r..r+3, the high
+    // half rows r+4..r+7.
+    const __m256i t0 = _mm256_unpacklo_epi32(c0, c1), t1 = _mm256_unpacklo_epi32(c2, c3);
+    const __m256i t2 = _mm256_unpackhi_epi32(c0, c1), t3 = _mm256_unpackhi_epi32(c2, c3);
+    const __m256i q[4] = {_mm256_unpacklo_epi64(t0, t1), _mm256_unpackhi_epi64(t0, t1),
+                          _mm256_unpacklo_epi64(t2, t3), _mm256_unpackhi_epi64(t2, t3)};
+    for (std::size_t k = 0; k < 4; ++k) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + k]), _mm256_castsi256_si128(q[k]));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 4 + k]),
+                       _mm256_extracti128_si256(q[k], 1));
+    }
+  }
+}
+#endif
+
+using RowsFn = void (*)(const Philox&, std::uint32_t, std::uint32_t, std::uint32_t,
+                        std::uint16_t (*)[8], std::size_t);
+
+RowsFn rows_for(PhiloxPath path) {
+  switch (path) {
+    case PhiloxPath::plain:
+      return rows_plain;
+    case PhiloxPath::sse2:
+#if defined(__SSE2__)
+      return rows_sse2;
+#else
+      return nullptr;
+#endif
+    case PhiloxPath::avx2:
+#if defined(MARKETSIM_HAS_AVX2_PATH)
+      return __builtin_cpu_supports("avx2") ? rows_avx2 : nullptr;
+#else
+      return nullptr;
+#endif
+  }
+  return nullptr;
+}
+
+RowsFn fastest_rows() {
+  for (PhiloxPath p : {PhiloxPath::avx2, PhiloxPath::sse2})
+    if (RowsFn f = rows_for(p)) return f;
+  return rows_plain;
+}
+
+}  // namespace
+
+void philox_rows(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
+                 std::uint16_t (*rows)[8], std::size_t n) {
+  static const RowsFn rows_fn = fastest_rows();
+  rows_fn(gen, a0, b, slot, rows, n);
+}
+
+bool philox_rows_on(PhiloxPath path, const Philox& gen, std::uint32_t a0, std::uint32_t b,
+                    std::uint32_t slot, std::uint16_t (*rows)[8], std::size_t n) {
+  const RowsFn f = rows_for(path);
+  if (f != nullptr) f(gen, a0, b, slot, rows, n);
+  return f != nullptr;
+}
+
+}  // namespace msim

@@ -1,0 +1,62 @@
+#pragma once
+/// Philox4x32-10 for many counters at once: the same bits as Philox::operator() (Random123),
+/// four counters per SIMD vector. A hot loop that needs the same slot for a run of consecutive
+/// consumers draws them all in one call.
+#include <cstddef>
+#include <cstdint>
+
+#include "sim/rng.hpp"
+
+namespace msim {
+
+/// The output of W consecutive counters (a0 + lane, b, slot), one 16-byte row per counter.
+/// Row `lane` holds its four 32-bit words, or read as 16-bit halves, the eight items of
+/// half_word() in order: item k is half k of the row (words are little-endian halves).
+template <std::size_t W>
+struct WordRows {
+  alignas(64) std::uint16_t half[W][8];
+  std::uint32_t word(std::size_t lane, std::size_t k) const {
+    return half[lane][2 * k] | (static_cast<std::uint32_t>(half[lane][2 * k + 1]) << 16);
+  }
+};
+
+/// One counter: the same bits as gen(a, b, slot), in plain C++ that the compiler schedules
+/// freely (Random123's x86 multiply is inline assembly, which it cannot).
+inline Words philox_one(const Philox& gen, std::uint32_t a, std::uint32_t b, std::uint32_t slot) {
+  constexpr std::uint64_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
+  std::uint32_t c0 = a, c1 = b, c2 = slot, c3 = gen.seed_hi();
+  std::uint32_t k0 = gen.key0(), k1 = gen.key1();
+  for (int round = 0; round < 10; ++round) {
+    const std::uint64_t p0 = kM0 * c0;
+    const std::uint64_t p1 = kM1 * c2;
+    c0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ k0;
+    c2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ k1;
+    c1 = static_cast<std::uint32_t>(p1);
+    c3 = static_cast<std::uint32_t>(p0);
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  return {c0, c1, c2, c3};
+}
+
+/// Philox4x32-10 of the counters (a0 + r, b, slot, seed_hi) for r < n (a multiple of 8) into
+/// rows[r]. Uses AVX2 (eight counters per vector) where the processor has it, else SSE2 (four),
+/// else plain code: integer arithmetic only, so the bits are the same on every path.
+void philox_rows(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
+                 std::uint16_t (*rows)[8], std::size_t n);
+
+/// The code paths of philox_rows, for tests that check each against Random123.
+enum class PhiloxPath { plain, sse2, avx2 };
+/// philox_rows on one path; false (and nothing written) when this build or processor lacks it.
+bool philox_rows_on(PhiloxPath path, const Philox& gen, std::uint32_t a0, std::uint32_t b,
+                    std::uint32_t slot, std::uint16_t (*rows)[8], std::size_t n);
+
+/// Fills out with Philox4x32-10 of the counters (a0 + lane, b, slot, seed_hi) for lane < W.
+template <std::size_t W>
+inline void philox_lanes(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
+                         WordRows<W>& out) {
+  static_assert(W % 8 == 0, "whole vectors");
+  philox_rows(gen, a0, b, slot, out.half, W);
+}
+
+}  // namespace msim

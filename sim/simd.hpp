@@ -1,0 +1,108 @@
+#pragma once
+/// Small fixed-width vectors (GCC/Clang vector extensions) for hot loops over lanes, and the
+/// vector form of fast_exp. Every operation is element-wise IEEE arithmetic in the same order as
+/// the scalar code, so vector and scalar results are the same bits.
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "sim/fast_math.hpp"
+
+namespace msim::simd {
+
+using f32x4 = float __attribute__((vector_size(16)));
+using i32x4 = std::int32_t __attribute__((vector_size(16)));
+using u16x4 = std::uint16_t __attribute__((vector_size(8)));
+using u16x8 = std::uint16_t __attribute__((vector_size(16)));
+using i16x8 = std::int16_t __attribute__((vector_size(16)));
+using u8x4 = std::uint8_t __attribute__((vector_size(4)));
+using u8x8 = std::uint8_t __attribute__((vector_size(8)));
+using i8x8 = std::int8_t __attribute__((vector_size(8)));
+
+/// Unaligned load and store of a vector from and to an array of its elements.
+template <class V, class T>
+inline V load(const T* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class V, class T>
+inline void store(T* p, V v) {
+  std::memcpy(p, &v, sizeof v);
+}
+
+/// The high halves of x * q: (x * q) >> 16 in every lane.
+inline u16x8 mulhi(u16x8 x, std::uint16_t q) {
+#if defined(__SSE2__)
+  return (u16x8)_mm_mulhi_epu16((__m128i)x, _mm_set1_epi16(static_cast<short>(q)));
+#else
+  for (int e = 0; e < 8; ++e)
+    x[e] = static_cast<std::uint16_t>((static_cast<std::uint32_t>(x[e]) * q) >> 16);
+  return x;
+#endif
+}
+
+/// Bit e set for each true lane e of a comparison mask.
+inline std::uint32_t lane_bits(i16x8 mask) {
+#if defined(__SSE2__)
+  return static_cast<std::uint32_t>(
+      _mm_movemask_epi8(_mm_packs_epi16((__m128i)mask, _mm_setzero_si128())));
+#else
+  std::uint32_t bits = 0;
+  for (int e = 0; e < 8; ++e) bits |= (mask[e] != 0 ? 1u : 0u) << e;
+  return bits;
+#endif
+}
+
+/// A 16-bit mask widened to two 32-bit masks (lanes 0-3 and 4-7).
+inline void widen(i16x8 mask, i32x4& lo, i32x4& hi) {
+#if defined(__SSE2__)
+  lo = (i32x4)_mm_unpacklo_epi16((__m128i)mask, (__m128i)mask);
+  hi = (i32x4)_mm_unpackhi_epi16((__m128i)mask, (__m128i)mask);
+#else
+  lo = i32x4{mask[0], mask[1], mask[2], mask[3]};
+  hi = i32x4{mask[4], mask[5], mask[6], mask[7]};
+#endif
+}
+
+/// Running sums of four lanes, by two shifted additions (a fixed order, so fixed bits).
+inline f32x4 prefix_sum(f32x4 x) {
+#if defined(__SSE2__)
+  x += (f32x4)_mm_slli_si128((__m128i)x, 4);
+  x += (f32x4)_mm_slli_si128((__m128i)x, 8);
+  return x;
+#else
+  const f32x4 s1 = x + f32x4{0.0f, x[0], x[1], x[2]};
+  return s1 + f32x4{0.0f, 0.0f, s1[0], s1[1]};
+#endif
+}
+
+inline f32x4 splat(float x) {
+  return f32x4{x, x, x, x};
+}
+
+/// fast_exp (sim/fast_math.hpp) on four lanes: the same operations, so the same bits.
+inline f32x4 fast_exp(f32x4 x) {
+  x = x < -87.0f ? splat(-87.0f) : x;
+  x = x > 88.0f ? splat(88.0f) : x;
+  constexpr float kRound = 12582912.0f;
+  const f32x4 n = (x * 1.44269504088896341f + kRound) - kRound;
+  constexpr float kLn2Hi = 0.693145751953125f;
+  constexpr float kLn2Lo = 1.428606765330187e-06f;
+  const f32x4 r = (x - n * kLn2Hi) - n * kLn2Lo;
+  f32x4 p = splat(1.0f / 5040.0f);
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  const i32x4 bits = (__builtin_convertvector(n, i32x4) + 127) << 23;
+  return p * (f32x4)bits;  // a vector cast reinterprets the bits
+}
+
+}  // namespace msim::simd
