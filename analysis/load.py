@@ -210,6 +210,12 @@ def overview(run):
     if run.saturation is not None:
         lines.append("Durables: ownership saturation is recorded.")
     lines.append("Consumer panel: " + ("yes (/panel)" if run.panel_group else "not recorded"))
+    if run.run_id is not None:
+        ids = run_ids(run.path)
+        shown = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
+        tables = ", ".join(f"/experiment/{name} ({len(t)} rows)" for name, t in run.experiment.items())
+        lines.append(f"Experiment file: runs {shown}; pick one with --run ID."
+                     + (f" Tables: {tables}." if tables else ""))
     return "\n".join(lines)
 
 
