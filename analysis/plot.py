@@ -62,7 +62,9 @@ def market_share(run):
     ax.set_xlabel(run.time_label())
     _label_axis(ax, "y", "market share, of all units sold in the step", run.unit("market_share"))
     ax.set_title(f"{run.name}: who sells the units (market share, stacked)")
-    ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    handles, labels = ax.get_legend_handles_labels()  # top of the stack first, as drawn
+    ax.legend(handles[::-1], labels[::-1], title="firm (strategy)", loc="center left",
+              bbox_to_anchor=(1.01, 0.5))
     return fig
 
 
@@ -122,33 +124,35 @@ def profit_roi(run):
     return fig
 
 
-OBSOLESCENCE = [("failures", "failures (products that broke)"),
-                ("replacements", "replacement purchases"),
-                ("installed_base", "installed base (working products owned)")]
+OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per step"),
+                ("replacements", "replacement purchases", "replacements per step"),
+                ("installed_base", "installed base (working products owned)", "products owned")]
 
 
 def obsolescence(run):
     """Failures, replacements, installed base and saturation; None when none was recorded."""
-    panels = [(metric, name) for metric, name in OBSOLESCENCE if metric in run.market]
+    panels = [entry for entry in OBSOLESCENCE if entry[0] in run.market]
     if run.saturation is not None:
-        panels.append(("saturation", "ownership saturation"))
+        panels.append(("saturation", "ownership saturation (durable categories)",
+                       "owners / consumers"))
     if not panels:
         return None
     cols = 2 if len(panels) > 1 else 1
     rows = (len(panels) + 1) // 2
     fig, axes = plt.subplots(rows, cols, figsize=(7 * cols, 4.2 * rows), squeeze=False)
-    for ax, (metric, name) in zip(axes.flat, panels):
+    for index, (ax, (metric, name, quantity)) in enumerate(zip(axes.flat, panels)):
         if metric == "saturation":
             frame = run.saturation
             for category in frame.columns:
                 ax.plot(frame.index, frame[category], label=category, linewidth=1.8)
             ax.set_xlabel(run.time_label())
-            _label_axis(ax, "y", "owners / consumers", run.units.get("/market/saturation", ""))
+            _label_axis(ax, "y", quantity, run.units.get("/market/saturation", ""))
             ax.legend(title="category")
             ax.grid(alpha=0.3)
         else:
-            _per_firm_lines(ax, run, metric, name)
-            ax.legend(title="firm (strategy)", fontsize=8)
+            _per_firm_lines(ax, run, metric, quantity)
+            if index == 0:
+                ax.legend(title="firm (strategy)", fontsize=8)
         ax.set_title(name)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
