@@ -32,7 +32,8 @@ def _pct(x):
 def brand_table(names, fit):
     """Observed against theoretical b, w, SCR and 100%-loyal per brand, with an average row."""
     obs, model = fit.observed, fit.model
-    theory = {"penetration": model.penetration(), "purchases_per_buyer": model.purchases_per_buyer(),
+    theory = {"penetration": model.penetration(),
+              "purchases_per_buyer": model.purchases_per_buyer(),
               "share_of_requirements": model.share_of_requirements(),
               "sole_loyal": model.sole_loyal()}
     width = max(8, *(len(n) for n in names))
@@ -46,7 +47,8 @@ def brand_table(names, fit):
             return float(np.mean(values)) if j is None else float(values[j])
         return (f"{label:{width}}  {_pct(pick(obs['share'])):>6}  "
                 f"{_pct(pick(obs['penetration'])):>7} {_pct(pick(theory['penetration'])):>7}  "
-                f"{pick(obs['purchases_per_buyer']):8.2f} {pick(theory['purchases_per_buyer']):7.2f}  "
+                f"{pick(obs['purchases_per_buyer']):8.2f} "
+                f"{pick(theory['purchases_per_buyer']):7.2f}  "
                 f"{_pct(pick(obs['share_of_requirements'])):>6} "
                 f"{_pct(pick(theory['share_of_requirements'])):>6}  "
                 f"{_pct(pick(obs['sole_loyal'])):>6} {_pct(pick(theory['sole_loyal'])):>6}")

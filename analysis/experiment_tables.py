@@ -35,7 +35,8 @@ def distribution(runs):
         for column in columns:
             values = group[column].dropna()
             rows.append({"design point": key, "result": column, "runs": len(values),
-                         "mean": values.mean(), "sd": values.std(ddof=1) if len(values) > 1 else 0.0,
+                         "mean": values.mean(),
+                         "sd": values.std(ddof=1) if len(values) > 1 else 0.0,
                          "p5": values.quantile(0.05), "p50": values.quantile(0.5),
                          "p95": values.quantile(0.95)})
     return pd.DataFrame(rows)

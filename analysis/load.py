@@ -66,7 +66,7 @@ class Run:
                 group, prefix = f[key], f"/runs/{run_id}"
             if "market/market_share" not in group or "firms/name" not in group:
                 raise NotARunError(
-                    f"'{self.path}{prefix or ''}' is not a marketsim run (no market/market_share)")
+                    f"'{self.path}{prefix}' is not a marketsim run (no market/market_share)")
             self.prefix = prefix
             self.attrs = {**rd.attributes(f), **(rd.attributes(group) if prefix else {})}
             self.scenario = rd.scalar_text(group, "scenario")
@@ -74,12 +74,16 @@ class Run:
             self.firms = rd.strings(group["firms/name"])
             self.strategies = (rd.strings(group["firms/strategy"]) if "firms/strategy" in group
                                else [""] * len(self.firms))
-            self.segment_names = rd.strings(group["segments/name"]) if "segments/name" in group else []
+            self.segment_names = (rd.strings(group["segments/name"]) if "segments/name" in group
+                                  else [])
             self.categories = (rd.strings(group["categories/name"]) if "categories/name" in group
                                else [])
             self.category_kinds = (rd.strings(group["categories/kind"])
                                    if "categories/kind" in group else [""] * len(self.categories))
-            steps = group["step"][()] if "step" in group else range(group["market/market_share"].shape[0])
+            rows = group["market/market_share"].shape[0]
+            if rows == 0:
+                raise NotARunError(f"'{self.path}{prefix}' has recorded no steps yet")
+            steps = group["step"][()] if "step" in group else range(rows)
             self.steps = pd.Index(list(steps), name="step")
             self._read_group(group, "market")
             self._read_group(group, "market/by_category")
@@ -185,7 +189,8 @@ def load_run(path, run=None):
         if not single:
             ids = run_ids(path)
             if not ids:
-                raise NotARunError(f"'{path}' is neither a marketsim run nor an experiment (no /runs)")
+                raise NotARunError(
+                    f"'{path}' is neither a marketsim run nor an experiment (no /runs)")
             run = ids[0]
     return Run(path, None if run is None else str(run))
 
@@ -213,7 +218,8 @@ def overview(run):
     if run.run_id is not None:
         ids = run_ids(run.path)
         shown = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
-        tables = ", ".join(f"/experiment/{name} ({len(t)} rows)" for name, t in run.experiment.items())
+        tables = ", ".join(f"/experiment/{name} ({len(table)} rows)"
+                           for name, table in run.experiment.items())
         lines.append(f"Experiment file: runs {shown}; pick one with --run ID."
                      + (f" Tables: {tables}." if tables else ""))
     return "\n".join(lines)

@@ -66,5 +66,6 @@ def format_summary(table):
                      f"{percent(ms.market_share)} of the market.")
         lines.append(f"Among their own buyers, {cs.firm} ({cs.strategy}) won the largest share of "
                      f"category purchases: {percent(cs.customer_share)}.")
-        lines.append(f"Over the run, {pr.firm} ({pr.strategy}) earned the most: {money(pr.profit)}.")
+        lines.append(f"Over the run, {pr.firm} ({pr.strategy}) earned the most: "
+                     f"{money(pr.profit)}.")
     return "\n".join(lines)

@@ -11,7 +11,8 @@ def test_table_and_differences(run_file, rich_file):
     table = compare.comparison_table(a, b).set_index("firm")
     assert list(table.index) == ["Mass", "Diff", "Niche", "OneToOne"]
     mass = table.loc["Mass"]
-    assert mass["market_share B-A"] == pytest.approx(mass["market_share B"] - mass["market_share A"])
+    difference = mass["market_share B"] - mass["market_share A"]
+    assert mass["market_share B-A"] == pytest.approx(difference)
     # doubling the mass marketer's budget costs it profit over ten weeks
     assert mass["cumulative_profit B-A"] < 0
     assert compare.scenario_changes(a, b) == [("firms.Mass.budget_per_year", "40000", "80000")]

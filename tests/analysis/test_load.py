@@ -1,9 +1,11 @@
 """analysis.load: labels, shapes, units, absent datasets, experiment files, the CLI."""
 
 import os
+import shutil
 import subprocess
 import sys
 
+import h5py
 import pytest
 
 from analysis import load
@@ -100,3 +102,12 @@ def test_module_runs_from_the_command_line(experiment_file):
     assert done.returncode == 0, done.stderr
     assert "run 2 of 3" in done.stdout and "Experiment file" in done.stdout
     assert "RuntimeWarning" not in done.stderr
+
+
+def test_a_run_that_recorded_nothing(run_file, tmp_path):
+    empty = tmp_path / "empty.h5"
+    shutil.copyfile(run_file, empty)
+    with h5py.File(empty, "a") as f:
+        f["market/market_share"].resize(0, axis=0)
+    with pytest.raises(load.NotARunError, match="recorded no steps"):
+        load.load_run(empty)

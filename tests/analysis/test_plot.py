@@ -28,7 +28,8 @@ def test_axis_labels_carry_units(run_file):
     run = load_run(run_file)
     fig = plot.profit_roi(run)
     labels = [ax.get_ylabel() for ax in fig.axes]
-    assert any("(money)" in label for label in labels) and any("(ratio)" in label for label in labels)
+    assert any("(money)" in label for label in labels)
+    assert any("(ratio)" in label for label in labels)
     fig = plot.market_share(run)
     assert "%" in fig.axes[0].get_ylabel() and fig.axes[0].get_title()
     assert fig.axes[0].get_legend() is not None
