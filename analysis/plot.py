@@ -42,10 +42,16 @@ def _label_axis(ax, axis, name, units):
         set_label(name)
 
 
+# Line styles cycle with the firms, so lines that coincide (all firms at 100% awareness) stay
+# visible and firms are told apart without colour.
+LINE_STYLES = ["-", "--", "-.", ":"]
+
+
 def _per_firm_lines(ax, run, metric, name):
     frame = run.market[metric]
-    for label, colour, firm in zip(_firm_labels(run), _colours(run), run.firms):
-        ax.plot(frame.index, frame[firm], label=label, color=colour, linewidth=1.8)
+    for j, (label, colour, firm) in enumerate(zip(_firm_labels(run), _colours(run), run.firms)):
+        ax.plot(frame.index, frame[firm], label=label, color=colour,
+                linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2 if j < 4 else 1.6)
     ax.set_xlabel(run.time_label())
     _label_axis(ax, "y", name, run.unit(metric))
     ax.grid(alpha=0.3)

@@ -42,3 +42,14 @@ def test_period_and_bad_category(run_file, tmp_path, capsys):
     assert "drinks: fewer than two brands" in out
     assert dirichlet.main([str(target), "--category", "tea"]) == 2
     assert "no category 'tea'" in capsys.readouterr().err
+
+
+def test_panel_of_a_run_in_an_experiment(run_file, tmp_path, capsys):
+    from conftest import write_experiment
+    single = tmp_path / "panel.h5"
+    add_panel(run_file, single, 2.5, 0.6, 1.2, SHARES, 2000, seed=7)
+    experiment = write_experiment(tmp_path / "experiment.h5", [run_file, single], False)
+    assert dirichlet.main([str(experiment), "--run", "1"]) == 0
+    assert "a panel of 2000 consumers" in capsys.readouterr().out
+    assert dirichlet.main([str(experiment), "--run", "0"]) == 2
+    assert "has no /runs/0/panel" in capsys.readouterr().err

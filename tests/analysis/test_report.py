@@ -33,3 +33,10 @@ def test_report_uses_experiment_summary(experiment_with_summary, tmp_path):
     out = tmp_path / "summary.html"
     assert report.main([str(experiment_with_summary), "-o", str(out)]) == 0
     assert "Summary by design point (/experiment/summary)" in out.read_text(encoding="utf-8")
+
+
+def test_report_with_durables_has_six_figures(durables_file, tmp_path):
+    out = tmp_path / "durables.html"
+    assert report.main([str(durables_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == 6 and "Not shown" not in page
