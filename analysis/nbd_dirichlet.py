@@ -42,12 +42,12 @@ def nbd_probabilities(M, K, tail=1e-12, n_cap=200000):
 
 def fit_k_zeros(M, p0):
     """K such that the NBD with mean M has P(0) = p0 (the method of zeros); inf when p0 is at or
-    below the Poisson limit exp(-M).
+    below the Poisson limit exp(-M) (including p0 = 0: everybody bought).
 
-    @throws ValueError when p0 is not in (0, 1) or M <= 0.
+    @throws ValueError when p0 is not in [0, 1) or M <= 0.
     """
-    if M <= 0 or not 0.0 < p0 < 1.0:
-        raise ValueError(f"the method of zeros needs M > 0 and 0 < P(0) < 1 (M={M}, P(0)={p0})")
+    if M <= 0 or not 0.0 <= p0 < 1.0:
+        raise ValueError(f"the method of zeros needs M > 0 and 0 <= P(0) < 1 (M={M}, P(0)={p0})")
     if p0 <= math.exp(-M) * (1 + 1e-12):
         return math.inf
 

@@ -26,8 +26,9 @@ def test_method_of_zeros_inverts_p0():
         p0 = (1 + M / K) ** -K
         assert nd.fit_k_zeros(M, p0) == pytest.approx(K, rel=1e-9)
     assert math.isinf(nd.fit_k_zeros(2.0, math.exp(-2.0)))  # the Poisson limit
+    assert math.isinf(nd.fit_k_zeros(2.0, 0.0))  # everybody bought
     with pytest.raises(ValueError):
-        nd.fit_k_zeros(2.0, 0.0)
+        nd.fit_k_zeros(2.0, 1.0)
 
 
 def test_method_of_moments():
