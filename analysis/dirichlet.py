@@ -1,0 +1,146 @@
+"""Dirichlet analysis of a run's consumer panel: observed against theoretical brand performance.
+
+    python3 -m analysis.dirichlet RUN.h5 [--run ID] [--category NAME] [--steps FIRST:LAST]
+                                         [--k-method zeros|moments]
+
+For each category it counts every panel member's purchase occasions by brand over the period,
+fits the NBD-Dirichlet (M from the mean, K by the method of zeros unless told otherwise, S so
+that the theoretical brand penetrations match the observed by least squares) and prints, per
+brand, penetration b, purchases per buyer w, share of category requirements and the 100%-loyal
+share, observed and theoretical, then the duplication tables. Exit code 2 when the run has no
+/panel.
+"""
+
+import argparse
+import math
+import sys
+
+import numpy as np
+
+from analysis.load import NotARunError, load_run
+from analysis.nbd_dirichlet import Fit
+from analysis.panel import NoPanelError, Panel
+
+K_METHODS = {"zeros": "the method of zeros (matches the observed share of non-buyers)",
+             "moments": "the method of moments (matches the variance of category purchases)"}
+
+
+def _pct(x):
+    return f"{100 * x:5.1f}"
+
+
+def brand_table(names, fit):
+    """Observed against theoretical b, w, SCR and 100%-loyal per brand, with an average row."""
+    obs, model = fit.observed, fit.model
+    theory = {"penetration": model.penetration(),
+              "purchases_per_buyer": model.purchases_per_buyer(),
+              "share_of_requirements": model.share_of_requirements(),
+              "sole_loyal": model.sole_loyal()}
+    width = max(8, *(len(n) for n in names))
+    lines = [f"{'':{width}}  {'market':>6}  {'penetration b %':>15}  {'buys per buyer w':>16}  "
+             f"{'SCR %':>13}  {'100% loyal %':>13}",
+             f"{'brand':{width}}  {'share%':>6}  {'obs':>7} {'theo':>7}  {'obs':>8} {'theo':>7}  "
+             f"{'obs':>6} {'theo':>6}  {'obs':>6} {'theo':>6}"]
+
+    def row(label, j=None):
+        def pick(values):
+            return float(np.mean(values)) if j is None else float(values[j])
+        return (f"{label:{width}}  {_pct(pick(obs['share'])):>6}  "
+                f"{_pct(pick(obs['penetration'])):>7} {_pct(pick(theory['penetration'])):>7}  "
+                f"{pick(obs['purchases_per_buyer']):8.2f} "
+                f"{pick(theory['purchases_per_buyer']):7.2f}  "
+                f"{_pct(pick(obs['share_of_requirements'])):>6} "
+                f"{_pct(pick(theory['share_of_requirements'])):>6}  "
+                f"{_pct(pick(obs['sole_loyal'])):>6} {_pct(pick(theory['sole_loyal'])):>6}")
+    lines += [row(name, j) for j, name in enumerate(names)]
+    lines.append(row("average"))
+    return "\n".join(lines)
+
+
+def duplication_table(names, matrix, title):
+    """A duplication matrix in % with an average column (the duplication law reads down it)."""
+    width = max(8, *(len(n) for n in names))
+    head = "".join(f"{n[:7]:>8}" for n in names)
+    lines = [title, f"{'buyers of':{width}}{head}{'average':>9}"]
+    for j, name in enumerate(names):
+        others = [matrix[j, k] for k in range(len(names)) if k != j]
+        cells = "".join(f"{'-':>8}" if k == j else f"{_pct(matrix[j, k]):>8}"
+                        for k in range(len(names)))
+        lines.append(f"{name:{width}}{cells}{_pct(float(np.mean(others)) if others else 0):>9}")
+    return "\n".join(lines)
+
+
+def analyse_category(panel, category, first, last, k_method):
+    """The printed analysis of one category, or a sentence saying why there is none."""
+    counts = panel.counts(category, first, last)
+    name = panel.categories[category]
+    sold = counts.sum(axis=0) > 0
+    if sold.sum() < 2:
+        return f"Category {name}: fewer than two brands bought by the panel; no Dirichlet fit."
+    names = [f for f, s in zip(panel.firms, sold) if s]
+    fit = Fit(counts[:, sold], k_method)
+    category_counts = fit.observed["category_counts"]
+    buyers = category_counts > 0
+    steps = f"steps {first}-{last} ({last - first + 1} steps)"
+    k_text = "infinite (Poisson)" if math.isinf(fit.K) else f"{fit.K:.3f}"
+    theo_buy_rate = fit.M / fit.model.category_penetration()
+    lines = [
+        f"Category {name}: {steps}, a panel of {panel.size} consumers",
+        f"  category penetration {_pct(buyers.mean()).strip()}% (theory "
+        f"{_pct(fit.model.category_penetration()).strip()}%), purchases per category buyer "
+        f"{category_counts[buyers].mean():.2f} (theory {theo_buy_rate:.2f})",
+        f"  M = {fit.M:.3f} category purchases per panel member over the period",
+        f"  K = {k_text}, by {K_METHODS[k_method]}",
+        f"  S = {fit.S:.3f}, chosen so that the theoretical brand penetrations match the observed "
+        "ones (least squares)",
+    ]
+    if len(names) < len(panel.firms):
+        lines.append("  brands the panel never bought here are left out: "
+                     + ", ".join(f for f, s in zip(panel.firms, sold) if not s))
+    lines += ["", brand_table(names, fit), "",
+              duplication_table(names, fit.observed["duplication"],
+                                "Duplication, observed: % of the row brand's buyers who also "
+                                "bought the column brand"), "",
+              duplication_table(names, fit.model.duplication(), "Duplication, Dirichlet theory")]
+    return "\n".join(lines)
+
+
+def _parse_steps(text):
+    first, sep, last = text.partition(":")
+    if not sep:
+        raise ValueError("expected FIRST:LAST")
+    return int(first), int(last)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m analysis.dirichlet",
+                                     description="NBD-Dirichlet analysis of a run's /panel.")
+    parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
+    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
+    parser.add_argument("--category", help="analyse this category only (default: each)")
+    parser.add_argument("--steps", help="the period, FIRST:LAST inclusive (default: the whole "
+                                        "panel)")
+    parser.add_argument("--k-method", choices=sorted(K_METHODS), default="zeros",
+                        help="how K is fitted (default: zeros)")
+    args = parser.parse_args(argv)
+    try:
+        run = load_run(args.file, args.run)
+        panel = Panel(args.file, run.run_id)
+        first, last = panel.steps()
+        if args.steps:
+            first, last = _parse_steps(args.steps)
+        if args.category is not None and args.category not in panel.categories:
+            raise ValueError(f"no category '{args.category}' (the run has "
+                             f"{', '.join(panel.categories)})")
+    except (OSError, NotARunError, NoPanelError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    categories = ([panel.categories.index(args.category)] if args.category is not None
+                  else range(len(panel.categories)))
+    print(f"{run.name}: Dirichlet analysis of the consumer panel ({panel.size} consumers)\n")
+    print("\n\n".join(analyse_category(panel, c, first, last, args.k_method) for c in categories))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

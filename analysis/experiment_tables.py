@@ -1,0 +1,42 @@
+"""Distributions of key results by design point, from an experiment file's /experiment tables."""
+
+import pandas as pd
+
+# Column names that identify a design point in /experiment/runs, in order of preference.
+POINT_COLUMNS = ("point", "design_point", "variant", "design")
+# Columns of /experiment/runs that describe a run rather than a result.
+RUN_COLUMNS = {"run", "run_id", "id", "seed", "replication"}
+
+
+def point_column(runs):
+    """The column of /experiment/runs that names the design point, or None."""
+    return next((c for c in POINT_COLUMNS if c in runs.columns), None)
+
+
+def result_columns(runs):
+    """The numeric columns of /experiment/runs that hold results or swept values."""
+    point = point_column(runs)
+    return [c for c in runs.columns
+            if c not in RUN_COLUMNS and c != point and pd.api.types.is_numeric_dtype(runs[c])]
+
+
+def distribution(runs):
+    """Mean, sd, p5, p50 and p95 of every result column, by design point (one row per pair).
+
+    Used when the file has /experiment/runs but no /experiment/summary.
+    """
+    point = point_column(runs)
+    columns = result_columns(runs)
+    if not columns:
+        return pd.DataFrame()
+    groups = runs.groupby(point) if point else [("all runs", runs)]
+    rows = []
+    for key, group in groups:
+        for column in columns:
+            values = group[column].dropna()
+            rows.append({"design point": key, "result": column, "runs": len(values),
+                         "mean": values.mean(),
+                         "sd": values.std(ddof=1) if len(values) > 1 else 0.0,
+                         "p5": values.quantile(0.05), "p50": values.quantile(0.5),
+                         "p95": values.quantile(0.95)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,80 @@
+"""Small helpers to read marketsim HDF5 objects with h5py: strings, attributes, tables."""
+
+import h5py
+import numpy as np
+import pandas as pd
+
+
+def text(value):
+    """A str from whatever h5py returned for a string (bytes, numpy bytes, str)."""
+    if isinstance(value, (bytes, np.bytes_)):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def attribute(obj, name, default=None):
+    """Attribute `name` of `obj` as a plain Python value (str, int, float), or `default`."""
+    if name not in obj.attrs:
+        return default
+    value = obj.attrs[name]
+    if isinstance(value, np.ndarray) and value.shape in ((), (1,)):
+        value = value.reshape(-1)[0]
+    if isinstance(value, (bytes, np.bytes_, str)):
+        return text(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def attributes(obj):
+    """Every attribute of `obj` as a dict of plain values."""
+    return {name: attribute(obj, name) for name in obj.attrs}
+
+
+def strings(dataset):
+    """A 1-D string dataset as a list of str (a scalar one as a one-element list)."""
+    values = dataset[()]
+    if np.ndim(values) == 0:
+        return [text(values)]
+    return [text(v) for v in values]
+
+
+def scalar_text(group, path, default=""):
+    """The scalar string dataset `path` under `group`, or `default` when absent."""
+    if path not in group:
+        return default
+    return strings(group[path])[0]
+
+
+def axis_labels(dataset):
+    """The dimension labels of `dataset` ("step", "firm", ...), "" where none is set."""
+    try:
+        return [dim.label or "" for dim in dataset.dims]
+    except (RuntimeError, ValueError, KeyError):
+        return [""] * dataset.ndim
+
+
+def table(obj):
+    """A table stored as a compound dataset or as a group of equal-length 1-D columns."""
+    if isinstance(obj, h5py.Group):
+        columns = {}
+        for name, child in obj.items():
+            if isinstance(child, h5py.Dataset) and child.ndim == 1:
+                values = child[()]
+                if values.dtype.kind in "SOU":
+                    values = [text(v) for v in values]
+                columns[name] = values
+        return pd.DataFrame(columns)
+    data = obj[()]
+    if data.dtype.names:
+        frame = pd.DataFrame({name: data[name] for name in data.dtype.names})
+        for name in frame.columns:
+            if frame[name].dtype == object:
+                frame[name] = [text(v) for v in frame[name]]
+        return frame
+    columns = attribute(obj, "columns")
+    if data.ndim == 2 and isinstance(columns, str):
+        return pd.DataFrame(data, columns=[c.strip() for c in columns.split(",")])
+    return pd.DataFrame(data)

@@ -1,0 +1,244 @@
+"""Load a marketsim run (or one run of an experiment file) into labelled pandas frames.
+
+    python3 -m analysis.load RUN.h5 [--run ID]
+
+prints a short overview: the scenario, the steps, the firms and their final market share and
+customer share. As a library:
+
+    from analysis.load import load_run
+    run = load_run("tiny.h5")
+    run.market["market_share"]          # DataFrame [step x firm]
+    run.by_category["units"]            # DataFrame [step x (category, firm)]
+    run.segments["market_share"]        # DataFrame [step x (segment, firm)]
+    run.units["/market/market_share"]   # "fraction"
+"""
+
+import argparse
+import sys
+
+import h5py
+import pandas as pd
+
+from analysis import hdf5_read as rd
+
+# The axes each group's datasets have when the file carries no dimension labels.
+_DEFAULT_AXES = {
+    "market": ("step", "firm"),
+    "market/by_category": ("step", "category", "firm"),
+    "segments": ("step", "segment", "firm"),
+}
+_SCALES = {"firm": "firms/name", "segment": "segments/name", "category": "categories/name"}
+
+
+class NotARunError(ValueError):
+    """The file (or the requested run inside it) is not a marketsim run."""
+
+
+def run_ids(path):
+    """The run ids of an experiment file (the groups under /runs), in natural order; [] if none."""
+    with h5py.File(path, "r") as f:
+        if "runs" not in f:
+            return []
+        return sorted(f["runs"].keys(), key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
+
+
+class Run:
+    """One run's recorded series as pandas frames, with its labels, attributes and units."""
+
+    def __init__(self, path, run_id=None):
+        self.path = str(path)
+        self.run_id = run_id
+        self.market = {}            # metric -> [step x firm]
+        self.by_category = {}       # metric -> [step x (category, firm)]
+        self.segments = {}          # metric -> [step x (segment, firm)]
+        self.category_series = {}   # metric -> [step x category], e.g. saturation
+        self.units = {}             # dataset path ("/market/roi") -> units attribute
+        self.descriptions = {}      # dataset path -> description attribute
+        self.experiment = {}        # "runs"/"summary" -> DataFrame, when the file is an experiment
+        self.panel_group = None     # path of the /panel group inside the file, when present
+        with h5py.File(self.path, "r") as f:
+            if run_id is None:
+                group, prefix = f, ""
+            else:
+                key = f"runs/{run_id}"
+                if key not in f:
+                    raise NotARunError(f"'{self.path}' has no run '{run_id}' under /runs")
+                group, prefix = f[key], f"/runs/{run_id}"
+            if "market/market_share" not in group or "firms/name" not in group:
+                raise NotARunError(
+                    f"'{self.path}{prefix}' is not a marketsim run (no market/market_share)")
+            self.prefix = prefix
+            self.attrs = {**rd.attributes(f), **(rd.attributes(group) if prefix else {})}
+            self.scenario = rd.scalar_text(group, "scenario")
+            self.description = rd.scalar_text(group, "description")
+            self.firms = rd.strings(group["firms/name"])
+            self.strategies = (rd.strings(group["firms/strategy"]) if "firms/strategy" in group
+                               else [""] * len(self.firms))
+            self.segment_names = (rd.strings(group["segments/name"]) if "segments/name" in group
+                                  else [])
+            self.categories = (rd.strings(group["categories/name"]) if "categories/name" in group
+                               else [])
+            self.category_kinds = (rd.strings(group["categories/kind"])
+                                   if "categories/kind" in group else [""] * len(self.categories))
+            rows = group["market/market_share"].shape[0]
+            if rows == 0:
+                raise NotARunError(f"'{self.path}{prefix}' has recorded no steps yet")
+            steps = group["step"][()] if "step" in group else range(rows)
+            self.steps = pd.Index(list(steps), name="step")
+            self._read_group(group, "market")
+            self._read_group(group, "market/by_category")
+            self._read_group(group, "segments")
+            if "panel" in group:
+                self.panel_group = f"{prefix}/panel"
+            if "experiment" in f:
+                for name in ("runs", "summary"):
+                    if f"experiment/{name}" in f:
+                        self.experiment[name] = rd.table(f[f"experiment/{name}"])
+
+    # ---- reading ----
+
+    def _labels(self, dim):
+        return {"firm": self.firms, "segment": self.segment_names, "category": self.categories}[dim]
+
+    def _axes(self, dataset, group_name):
+        labels = rd.axis_labels(dataset)
+        if all(label in ("step", *_SCALES) for label in labels):
+            return tuple(labels)
+        default = _DEFAULT_AXES[group_name]
+        if dataset.ndim == len(default):
+            if dataset.ndim == 2 and dataset.shape[1] != len(self.firms):
+                return ("step", "category")
+            return default
+        if dataset.ndim == 2 and dataset.shape[1] == len(self.categories):
+            return ("step", "category")
+        return None
+
+    def _read_group(self, group, name):
+        if name not in group:
+            return
+        for metric, dataset in group[name].items():
+            if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind not in "fiu":
+                continue
+            axes = self._axes(dataset, name)
+            if axes is None or axes[0] != "step" or dataset.shape[0] != len(self.steps):
+                continue
+            key = f"/{name}/{metric}"
+            self.units[key] = rd.attribute(dataset, "units", "")
+            self.descriptions[key] = rd.attribute(dataset, "description", "")
+            values = dataset[()].reshape(dataset.shape[0], -1)
+            inner = [self._labels(dim) for dim in axes[1:]]
+            if len(inner) == 1:
+                columns = pd.Index(inner[0], name=axes[1])
+            else:
+                columns = pd.MultiIndex.from_product(inner, names=list(axes[1:]))
+            frame = pd.DataFrame(values, index=self.steps, columns=columns)
+            if axes == ("step", "firm"):
+                self.market[metric] = frame
+            elif axes == ("step", "category"):
+                self.category_series[metric] = frame
+            elif axes == ("step", "category", "firm"):
+                self.by_category[metric] = frame
+            elif axes == ("step", "segment", "firm"):
+                self.segments[metric] = frame
+
+    # ---- convenience ----
+
+    @property
+    def name(self):
+        return self.attrs.get("scenario_name") or "unnamed scenario"
+
+    @property
+    def steps_per_year(self):
+        return int(self.attrs.get("steps_per_year") or 0)
+
+    @property
+    def saturation(self):
+        """Ownership saturation [step x category], or None when the run did not record it."""
+        return self.category_series.get("saturation")
+
+    def unit(self, metric, group="market"):
+        """The `units` attribute of /<group>/<metric> ("" when absent)."""
+        return self.units.get(f"/{group}/{metric}", "")
+
+    def final(self, metric):
+        """The last step's value of a [step x firm] metric, as a Series by firm."""
+        return self.market[metric].iloc[-1]
+
+    def long(self, metric, group="market"):
+        """One metric in long form: columns step, <dims...>, value."""
+        frames = {"market": self.market, "by_category": self.by_category,
+                  "segments": self.segments, "category": self.category_series}[group]
+        frame = frames[metric]
+        stacked = frame.stack(list(range(frame.columns.nlevels)))
+        return stacked.rename("value").reset_index()
+
+    def time_label(self):
+        """The x-axis label for steps: 'step (weeks)' for weekly runs and so on."""
+        unit = {52: "weeks", 12: "months", 4: "quarters", 365: "days", 1: "years"}
+        return f"step ({unit[self.steps_per_year]})" if self.steps_per_year in unit else "step"
+
+
+def load_run(path, run=None):
+    """Loads a single-run file, or run `run` of an experiment file (its first run when None).
+
+    @throws NotARunError when the file or run holds no marketsim series.
+    """
+    if run is None:
+        with h5py.File(path, "r") as f:
+            single = "market/market_share" in f
+        if not single:
+            ids = run_ids(path)
+            if not ids:
+                raise NotARunError(
+                    f"'{path}' is neither a marketsim run nor an experiment (no /runs)")
+            run = ids[0]
+    return Run(path, None if run is None else str(run))
+
+
+def overview(run):
+    """A short plain-language overview of a run, as text."""
+    from analysis.summary import format_summary, summary_table
+    lines = []
+    where = f" (run {run.run_id} of {len(run_ids(run.path))})" if run.run_id is not None else ""
+    lines.append(f"{run.name}{where}")
+    if run.description:
+        lines.append(run.description.strip())
+    years = f", {len(run.steps) / run.steps_per_year:.1f} years" if run.steps_per_year else ""
+    complete = "" if run.attrs.get("complete", 1) == 1 else "  [INCOMPLETE RUN]"
+    lines.append(f"{run.attrs.get('consumers', '?')} consumers, {len(run.steps)} of "
+                 f"{run.attrs.get('steps', len(run.steps))} steps{years}; {len(run.firms)} firms, "
+                 f"{len(run.segment_names)} segments, {len(run.categories)} categories{complete}")
+    lines.append("")
+    lines.append(format_summary(summary_table(run)))
+    lines.append("")
+    lines.append("Firm metrics recorded: " + ", ".join(sorted(run.market)))
+    if run.saturation is not None:
+        lines.append("Durables: ownership saturation is recorded.")
+    lines.append("Consumer panel: " + ("yes (/panel)" if run.panel_group else "not recorded"))
+    if run.run_id is not None:
+        ids = run_ids(run.path)
+        shown = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
+        tables = ", ".join(f"/experiment/{name} ({len(table)} rows)"
+                           for name, table in run.experiment.items())
+        lines.append(f"Experiment file: runs {shown}; pick one with --run ID."
+                     + (f" Tables: {tables}." if tables else ""))
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m analysis.load",
+                                     description="Load a marketsim run and print an overview.")
+    parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
+    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
+    args = parser.parse_args(argv)
+    try:
+        run = load_run(args.file, args.run)
+    except (OSError, NotARunError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(overview(run))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""PNG figures of a run: shares, the share-of-market/share-of-customer quadrant, awareness,
+profit and ROI, the obsolescence panel and a segment-by-firm heatmap.
+
+    python3 -m analysis.plot RUN.h5 --out DIR [--run ID]
+"""
+
+import argparse
+import io
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.ticker import PercentFormatter  # noqa: E402
+
+from analysis.load import NotARunError, load_run  # noqa: E402
+
+HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps)
+
+
+def _firm_labels(run):
+    return [f"{f} ({s})" if s else f for f, s in zip(run.firms, run.strategies)]
+
+
+def _colours(run):
+    cycle = plt.get_cmap("tab10")
+    return [cycle(i % 10) for i in range(len(run.firms))]
+
+
+def _label_axis(ax, axis, name, units):
+    """Labels an axis with its quantity and units; fractions are shown as percentages."""
+    set_label = ax.set_ylabel if axis == "y" else ax.set_xlabel
+    if units == "fraction":
+        set_label(f"{name} (%)")
+        (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(PercentFormatter(1.0))
+    elif units:
+        set_label(f"{name} ({units})")
+    else:
+        set_label(name)
+
+
+# Line styles cycle with the firms, so lines that coincide (all firms at 100% awareness) stay
+# visible and firms are told apart without colour.
+LINE_STYLES = ["-", "--", "-.", ":"]
+
+
+def _per_firm_lines(ax, run, metric, name):
+    frame = run.market[metric]
+    for j, (label, colour, firm) in enumerate(zip(_firm_labels(run), _colours(run), run.firms)):
+        ax.plot(frame.index, frame[firm], label=label, color=colour,
+                linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2 if j < 4 else 1.6)
+    ax.set_xlabel(run.time_label())
+    _label_axis(ax, "y", name, run.unit(metric))
+    ax.grid(alpha=0.3)
+
+
+def market_share(run):
+    """Stacked area of each firm's unit market share over time."""
+    frame = run.market["market_share"]
+    fig, ax = plt.subplots(figsize=(9, 5))
+    ax.stackplot(frame.index, frame.to_numpy().T, labels=_firm_labels(run), colors=_colours(run),
+                 alpha=0.85)
+    ax.set_xlim(frame.index.min(), frame.index.max())
+    ax.set_ylim(0, max(1.0, float(frame.sum(axis=1).max())))
+    ax.set_xlabel(run.time_label())
+    _label_axis(ax, "y", "market share, of all units sold in the step", run.unit("market_share"))
+    ax.set_title(f"{run.name}: who sells the units (market share, stacked)")
+    handles, labels = ax.get_legend_handles_labels()  # top of the stack first, as drawn
+    ax.legend(handles[::-1], labels[::-1], title="firm (strategy)", loc="center left",
+              bbox_to_anchor=(1.01, 0.5))
+    return fig
+
+
+def share_quadrant(run):
+    """Final share of market (x) against share of customer (y), one point per firm."""
+    x = run.final("market_share").to_numpy()
+    y = run.final("customer_share").to_numpy()
+    fig, ax = plt.subplots(figsize=(8, 6))
+    for xi, yi, label, colour in zip(x, y, _firm_labels(run), _colours(run)):
+        ax.scatter([xi], [yi], s=120, color=colour, label=label, edgecolor="black", zorder=3)
+        ax.annotate(label.split(" (")[0], (xi, yi), textcoords="offset points", xytext=(8, 6))
+    mx, my = float(np.median(x)), float(np.median(y))
+    ax.axvline(mx, color="grey", linestyle="--", linewidth=1)
+    ax.axhline(my, color="grey", linestyle="--", linewidth=1)
+    hi_x, hi_y = max(float(x.max()) * 1.25, 0.05), max(float(y.max()) * 1.25, 0.05)
+    ax.set_xlim(0, hi_x)
+    ax.set_ylim(0, hi_y)
+    corners = [(0.02, 0.97, "left", "top", "small market, loyal buyers"),
+               (0.98, 0.97, "right", "top", "big market, loyal buyers"),
+               (0.02, 0.03, "left", "bottom", "small market, fickle buyers"),
+               (0.98, 0.03, "right", "bottom", "big market, fickle buyers")]
+    for cx, cy, ha, va, words in corners:
+        ax.text(cx, cy, words, transform=ax.transAxes, ha=ha, va=va, color="dimgrey",
+                fontsize=9, style="italic")
+    _label_axis(ax, "x", "share of market, last step", run.unit("market_share"))
+    _label_axis(ax, "y", "share of customer (share of category requirements)",
+                run.unit("customer_share"))
+    ax.set_title(f"{run.name}: share of market against share of customer\n"
+                 "(dashed lines: the medians across firms)")
+    ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def awareness(run):
+    """Each firm's awareness over time."""
+    fig, ax = plt.subplots(figsize=(9, 5))
+    _per_firm_lines(ax, run, "awareness", "consumers aware of the firm")
+    ax.set_ylim(0, 1.02)
+    ax.set_title(f"{run.name}: awareness (goodwill from advertising and word of mouth)")
+    ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return fig
+
+
+def profit_roi(run):
+    """Cumulative profit and return on marketing over time, side by side."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
+    _per_firm_lines(left, run, "cumulative_profit", "cumulative profit")
+    left.axhline(0, color="black", linewidth=0.8)
+    left.set_title("cumulative profit")
+    _per_firm_lines(right, run, "roi", "ROI = cumulative profit / cumulative marketing spend")
+    right.axhline(0, color="black", linewidth=0.8)
+    right.set_title("return on marketing (ROI)")
+    fig.suptitle(f"{run.name}: profit and return on marketing")
+    right.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.tight_layout()
+    return fig
+
+
+OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per step"),
+                ("replacements", "replacement purchases", "replacements per step"),
+                ("installed_base", "installed base (working products owned)", "products owned")]
+
+
+def obsolescence(run):
+    """Failures, replacements, installed base and saturation; None when none was recorded."""
+    panels = [entry for entry in OBSOLESCENCE if entry[0] in run.market]
+    if run.saturation is not None:
+        panels.append(("saturation", "ownership saturation (durable categories)",
+                       "owners / consumers"))
+    if not panels:
+        return None
+    cols = 2 if len(panels) > 1 else 1
+    rows = (len(panels) + 1) // 2
+    fig, axes = plt.subplots(rows, cols, figsize=(7 * cols, 4.2 * rows), squeeze=False)
+    for index, (ax, (metric, name, quantity)) in enumerate(zip(axes.flat, panels)):
+        if metric == "saturation":
+            frame = run.saturation
+            for category in frame.columns:
+                ax.plot(frame.index, frame[category], label=category, linewidth=1.8)
+            ax.set_xlabel(run.time_label())
+            _label_axis(ax, "y", quantity, run.units.get("/market/saturation", ""))
+            ax.legend(title="category")
+            ax.grid(alpha=0.3)
+        else:
+            _per_firm_lines(ax, run, metric, quantity)
+            if index == 0:
+                ax.legend(title="firm (strategy)", fontsize=8)
+        ax.set_title(name)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    fig.suptitle(f"{run.name}: durables and obsolescence")
+    fig.tight_layout()
+    return fig
+
+
+def segment_heatmap(run):
+    """Market share by segment (rows) and firm (columns), averaged over the last steps."""
+    frame = run.segments["market_share"]
+    window = min(HEATMAP_WINDOW, len(frame))
+    mean = frame.iloc[-window:].mean()
+    grid = np.array([[mean[(s, f)] for f in run.firms] for s in run.segment_names])
+    fig, ax = plt.subplots(figsize=(1.6 * len(run.firms) + 3, 0.8 * len(run.segment_names) + 2.5))
+    image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=max(float(grid.max()), 1e-9), aspect="auto")
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            light = grid[i, j] > 0.6 * grid.max()
+            ax.text(j, i, f"{100 * grid[i, j]:.1f}%", ha="center", va="center",
+                    color="white" if light else "black")
+    ax.set_xticks(range(len(run.firms)), _firm_labels(run), rotation=20, ha="right")
+    ax.set_yticks(range(len(run.segment_names)), run.segment_names)
+    ax.set_xlabel("firm (strategy)")
+    ax.set_ylabel("consumer segment")
+    bar = fig.colorbar(image, ax=ax, format=PercentFormatter(1.0))
+    bar.set_label("share of the segment's units (%)")
+    last = frame.index[-1]
+    span = f"mean of steps {frame.index[-window]}-{last}" if window > 1 else f"step {last}"
+    ax.set_title(f"{run.name}: market share by segment and firm ({span})")
+    fig.tight_layout()
+    return fig
+
+
+# (file name, function) of every figure, in reading order.
+FIGURES = [
+    ("market_share.png", market_share),
+    ("share_quadrant.png", share_quadrant),
+    ("awareness.png", awareness),
+    ("profit_roi.png", profit_roi),
+    ("obsolescence.png", obsolescence),
+    ("segment_heatmap.png", segment_heatmap),
+]
+SKIP_REASONS = {
+    "obsolescence.png": "the run recorded no durables metrics (failures, replacements, "
+                        "installed_base, /market/saturation)",
+}
+
+
+def png_bytes(fig):
+    """The figure as PNG bytes; closes it."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def render(run):
+    """Every figure the run's data allow: ([(file name, PNG bytes)], [(file name, why skipped)])."""
+    made, skipped = [], []
+    for name, function in FIGURES:
+        fig = function(run)
+        if fig is None:
+            skipped.append((name, SKIP_REASONS.get(name, "no data")))
+        else:
+            made.append((name, png_bytes(fig)))
+    return made, skipped
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m analysis.plot",
+                                     description="Write PNG figures of a marketsim run.")
+    parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
+    parser.add_argument("--out", required=True, help="directory for the PNG files")
+    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
+    args = parser.parse_args(argv)
+    try:
+        run = load_run(args.file, args.run)
+    except (OSError, NotARunError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    os.makedirs(args.out, exist_ok=True)
+    made, skipped = render(run)
+    for name, data in made:
+        path = os.path.join(args.out, name)
+        with open(path, "wb") as out:
+            out.write(data)
+        print(f"wrote {path}")
+    for name, why in skipped:
+        print(f"skipped {name}: {why}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""One self-contained HTML page for a run: description, summary table and every figure.
+
+    python3 -m analysis.report RUN.h5 -o report.html [--run ID]
+
+Images are embedded as base64 PNG; the page loads nothing from elsewhere. For an experiment
+file, the page also shows the distribution of key results by design point.
+"""
+
+import argparse
+import base64
+import html
+import sys
+
+from analysis import experiment_tables, plot
+from analysis.load import NotARunError, load_run, run_ids
+from analysis.scenario_text import scenario_fields
+from analysis.summary import format_summary, formatted, summary_table
+
+STYLE = """
+body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
+       color: #222; line-height: 1.45; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #bbb; padding: 0.3em 0.7em; text-align: right; }
+th { background: #eef; } td:first-child, th:first-child { text-align: left; }
+figure { margin: 2em 0; } img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { color: #555; font-size: 0.9em; } .facts { color: #555; }
+pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
+"""
+
+CAPTIONS = {
+    "market_share.png": "Each firm's share of the units sold in each step, stacked to 100%.",
+    "share_quadrant.png": "Share of market (last step) against share of customer (share of "
+                          "category requirements of the firm's own buyers). One-to-one "
+                          "marketing aims up, mass marketing aims right.",
+    "awareness.png": "Share of consumers aware of each firm when they shop.",
+    "profit_roi.png": "Cumulative profit and return on marketing (cumulative profit over "
+                      "cumulative marketing spend).",
+    "obsolescence.png": "Durable goods: failures, replacement purchases, installed base and "
+                        "ownership saturation.",
+    "segment_heatmap.png": "Each firm's share of each segment's purchases, averaged over the "
+                           "last steps.",
+}
+
+
+def _table_html(frame):
+    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}", escape=True)
+
+
+def _figure_html(name, data):
+    encoded = base64.b64encode(data).decode("ascii")
+    caption = html.escape(CAPTIONS.get(name, name))
+    return (f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
+            f"<figcaption>{caption}</figcaption></figure>")
+
+
+def _experiment_html(run):
+    parts = ["<h2>Experiment: key results by design point</h2>"]
+    ids = run_ids(run.path)
+    parts.append(f"<p>This file holds {len(ids)} runs. The figures above show run "
+                 f"<b>{html.escape(str(run.run_id))}</b>; the tables below cover them all.</p>")
+    summary = run.experiment.get("summary")
+    runs = run.experiment.get("runs")
+    if summary is not None and len(summary):
+        parts.append("<h3>Summary by design point (/experiment/summary)</h3>")
+        parts.append(_table_html(summary))
+    elif runs is not None and len(runs):
+        table = experiment_tables.distribution(runs)
+        if len(table):
+            parts.append("<h3>Distribution over runs (computed from /experiment/runs)</h3>")
+            parts.append(_table_html(table))
+    if runs is not None and len(runs):
+        parts.append("<h3>Every run (/experiment/runs)</h3>")
+        parts.append(_table_html(runs))
+    return "\n".join(parts)
+
+
+def build_report(run):
+    """The report as an HTML string."""
+    fields = scenario_fields(run.scenario) if run.scenario else {"name": "", "description": ""}
+    name = run.attrs.get("scenario_name") or fields["name"] or "marketsim run"
+    description = run.description or fields["description"]
+    table = summary_table(run)
+    years = f" ({len(run.steps) / run.steps_per_year:.1f} years)" if run.steps_per_year else ""
+    facts = (f"{run.attrs.get('consumers', '?')} consumers, {len(run.steps)} of "
+             f"{run.attrs.get('steps', len(run.steps))} steps{years}, seed "
+             f"{run.attrs.get('seed', '?')}; marketsim {run.attrs.get('marketsim_version', '?')} "
+             f"(commit {run.attrs.get('git_commit', '?')}), created "
+             f"{run.attrs.get('created_utc', '?')}")
+    facts = html.escape(facts)
+    if run.attrs.get("complete", 1) != 1:
+        facts += ". <b>This run is incomplete.</b>"
+    reading = format_summary(table).split("\n\n", 1)[-1]
+    made, skipped = plot.render(run)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(name)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{html.escape(name)}</h1>",
+        f"<p>{html.escape(description) or '<i>No description.</i>'}</p>",
+        f'<p class="facts">{facts}</p>',
+        "<h2>Summary</h2>",
+        _table_html(formatted(table)),
+        "<p>" + "<br>".join(html.escape(line) for line in reading.splitlines()) + "</p>",
+        "<p>Market share is the last step's unit share. Customer share is the share of category "
+        "requirements: of all the purchases that a firm's buyers made in its categories since the "
+        "start, the fraction that went to the firm. Penetration is the share of all consumers who "
+        "have bought from the firm. Profit is cumulative; ROI is cumulative profit over "
+        "cumulative marketing spend.</p>",
+        "<h2>Figures</h2>",
+    ]
+    parts += [_figure_html(n, d) for n, d in made]
+    for figure_name, why in skipped:
+        parts.append(f"<p><i>Not shown: {html.escape(figure_name)}, because {html.escape(why)}."
+                     "</i></p>")
+    if run.experiment:
+        parts.append(_experiment_html(run))
+    if run.scenario:
+        parts.append("<h2>The scenario, as resolved</h2>")
+        parts.append(f"<pre>{html.escape(run.scenario)}</pre>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m analysis.report",
+                                     description="Write a self-contained HTML report of a run.")
+    parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
+    parser.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
+    args = parser.parse_args(argv)
+    try:
+        run = load_run(args.file, args.run)
+    except (OSError, NotARunError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    page = build_report(run)
+    with open(args.output, "w", encoding="utf-8") as out:
+        out.write(page)
+    print(f"wrote {args.output} ({len(page) // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

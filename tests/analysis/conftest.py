@@ -1,0 +1,114 @@
+"""Fixtures for the analysis tests: small runs made with the project's marketsim binary."""
+
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+STEPS = 10
+
+
+def marketsim_binary():
+    """The binary ctest passes in MARKETSIM_BINARY, else the release build's."""
+    given = os.environ.get("MARKETSIM_BINARY")
+    if given:
+        if not os.access(given, os.X_OK):
+            pytest.fail(f"MARKETSIM_BINARY={given} is not an executable")
+        return given
+    default = ROOT / "build" / "release" / "cli" / "marketsim"
+    if not default.exists():
+        pytest.skip("no marketsim binary: build it (cmake --build --preset release) or set "
+                    "MARKETSIM_BINARY")
+    return str(default)
+
+
+def run_tiny(out, *overrides):
+    command = [marketsim_binary(), "run", str(ROOT / "scenarios" / "tiny.yaml"), "-o", str(out),
+               "--quiet", "--threads", "2", "--set", f"steps={STEPS}"]
+    for override in overrides:
+        command += ["--set", override]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    return out
+
+
+@pytest.fixture(scope="session")
+def run_file(tmp_path_factory):
+    """The tiny scenario, 10 steps."""
+    return run_tiny(tmp_path_factory.mktemp("runs") / "tiny.h5")
+
+
+@pytest.fixture(scope="session")
+def rich_file(tmp_path_factory):
+    """The tiny scenario with the mass marketer's budget doubled (same seed)."""
+    return run_tiny(tmp_path_factory.mktemp("runs") / "tiny-rich.h5",
+                    "firms.Mass.budget_per_year=80000")
+
+
+@pytest.fixture(scope="session")
+def durables_file(run_file, tmp_path_factory):
+    """A copy of the tiny run with the durables datasets that issue 3 will record, made up."""
+    target = tmp_path_factory.mktemp("runs") / "durables.h5"
+    shutil.copyfile(run_file, target)
+    with h5py.File(target, "a") as f:
+        steps, firms = f["market/units"].shape
+        categories = len(f["categories/name"])
+        rng = np.random.default_rng(3)
+        for metric, units in (("failures", "units"), ("early_failures", "units"),
+                              ("replacements", "units"), ("installed_base", "units")):
+            ds = f.create_dataset(f"market/{metric}", data=rng.poisson(50, (steps, firms)) * 1.0)
+            ds.attrs["units"], ds.attrs["description"] = units, f"made-up {metric}"
+        saturation = np.linspace(0.1, 0.6, steps)[:, None] * np.ones(categories)
+        ds = f.create_dataset("market/saturation", data=saturation)
+        ds.attrs["units"], ds.attrs["description"] = "fraction", "made-up saturation"
+        ds.dims[0].label, ds.dims[1].label = "step", "category"
+    return target
+
+
+def write_experiment(target, sources, with_summary):
+    """An experiment file in the documented layout: /runs/<id>/ plus /experiment tables."""
+    with h5py.File(target, "w") as out:
+        finals = []
+        for run_id, source in enumerate(sources):
+            with h5py.File(source, "r") as f:
+                group = out.create_group(f"runs/{run_id}")
+                for key, value in f.attrs.items():
+                    group.attrs[key] = value
+                for name in f:
+                    f.copy(f[name], group, name=name)
+                finals.append(f["market/market_share"][-1])
+        runs = np.zeros(len(sources), dtype=[("run", "i8"), ("seed", "i8"), ("point", "i8"),
+                                              ("market_share_Mass", "f8"),
+                                              ("profit_Mass", "f8")])
+        runs["run"] = np.arange(len(sources))
+        runs["seed"] = 7
+        runs["point"] = np.arange(len(sources)) % 2
+        runs["market_share_Mass"] = [row[0] for row in finals]
+        runs["profit_Mass"] = np.arange(len(sources)) * 100.0
+        out["experiment/runs"] = runs
+        if with_summary:
+            out["experiment/summary/point"] = np.array([0, 1])
+            out["experiment/summary/result"] = np.array([b"market_share_Mass"] * 2)
+            out["experiment/summary/mean"] = np.array([0.27, 0.28])
+    return target
+
+
+@pytest.fixture(scope="session")
+def experiment_file(run_file, rich_file, tmp_path_factory):
+    return write_experiment(tmp_path_factory.mktemp("runs") / "experiment.h5",
+                            [run_file, rich_file, run_file], with_summary=False)
+
+
+@pytest.fixture(scope="session")
+def experiment_with_summary(run_file, rich_file, tmp_path_factory):
+    return write_experiment(tmp_path_factory.mktemp("runs") / "experiment-summary.h5",
+                            [run_file, rich_file], with_summary=True)

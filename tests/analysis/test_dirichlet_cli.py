@@ -1,0 +1,55 @@
+"""analysis.dirichlet on a run file: exit 2 without /panel, the full analysis with one."""
+
+import pytest
+
+from analysis import dirichlet
+from analysis.panel import Panel
+from synthetic_panel import add_panel
+
+SHARES = [0.4, 0.3, 0.2, 0.1]
+
+
+def test_no_panel_exits_2_with_a_clear_message(run_file, capsys):
+    assert dirichlet.main([str(run_file)]) == 2
+    err = capsys.readouterr().err
+    assert "has no /panel" in err and "output: {panel: {size:" in err
+    assert "analysis/README.md" in err
+
+
+@pytest.mark.parametrize("compound", [False, True])
+def test_panel_analysis(run_file, tmp_path, capsys, compound):
+    target = tmp_path / "panel.h5"
+    counts = add_panel(run_file, target, 2.5, 0.6, 1.2, SHARES, 6000, seed=5, compound=compound)
+    panel = Panel(target)
+    assert panel.size == 6000
+    assert (panel.counts(0) == counts).all()  # the panel reads back what was written
+    assert dirichlet.main([str(target), "--category", "snacks"]) == 0
+    out = capsys.readouterr().out
+    assert "M = 2.5" in out or "M = 2.4" in out
+    assert "method of zeros" in out and "least squares" in out
+    for heading in ("penetration b", "buys per buyer w", "SCR", "100% loyal", "Duplication"):
+        assert heading in out
+    for firm in ("Mass", "Diff", "Niche", "OneToOne", "average"):
+        assert firm in out
+
+
+def test_period_and_bad_category(run_file, tmp_path, capsys):
+    target = tmp_path / "panel.h5"
+    add_panel(run_file, target, 2.5, 0.6, 1.2, SHARES, 3000, seed=6)
+    assert dirichlet.main([str(target), "--steps", "0:4", "--k-method", "moments"]) == 0
+    out = capsys.readouterr().out
+    assert "steps 0-4 (5 steps)" in out and "method of moments" in out
+    assert "drinks: fewer than two brands" in out
+    assert dirichlet.main([str(target), "--category", "tea"]) == 2
+    assert "no category 'tea'" in capsys.readouterr().err
+
+
+def test_panel_of_a_run_in_an_experiment(run_file, tmp_path, capsys):
+    from conftest import write_experiment
+    single = tmp_path / "panel.h5"
+    add_panel(run_file, single, 2.5, 0.6, 1.2, SHARES, 2000, seed=7)
+    experiment = write_experiment(tmp_path / "experiment.h5", [run_file, single], False)
+    assert dirichlet.main([str(experiment), "--run", "1"]) == 0
+    assert "a panel of 2000 consumers" in capsys.readouterr().out
+    assert dirichlet.main([str(experiment), "--run", "0"]) == 2
+    assert "has no /runs/0/panel" in capsys.readouterr().err

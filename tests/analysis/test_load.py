@@ -1,0 +1,113 @@
+"""analysis.load: labels, shapes, units, absent datasets, experiment files, the CLI."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import h5py
+import pytest
+
+from analysis import load
+from conftest import ROOT, STEPS
+
+FIRMS = ["Mass", "Diff", "Niche", "OneToOne"]
+SEGMENTS = ["young", "family", "senior"]
+CATEGORIES = ["snacks", "drinks"]
+
+
+def test_labels_and_shapes(run_file):
+    run = load.load_run(run_file)
+    assert run.firms == FIRMS
+    assert run.strategies == ["mass", "differentiated", "niche", "one_to_one"]
+    assert run.segment_names == SEGMENTS and run.categories == CATEGORIES
+    share = run.market["market_share"]
+    assert share.shape == (STEPS, 4)
+    assert list(share.index) == list(range(STEPS)) and share.index.name == "step"
+    assert list(share.columns) == FIRMS and share.columns.name == "firm"
+    assert share.sum(axis=1).round(9).eq(1.0).all()
+    units = run.by_category["units"]
+    assert units.shape == (STEPS, 8)
+    assert units.columns.names == ["category", "firm"]
+    assert units[("drinks", "Niche")].iloc[-1] >= 0
+    # overall units are the sum over categories
+    assert (units.T.groupby(level="firm").sum().T[FIRMS] == run.market["units"]).all().all()
+    assert run.segments["market_share"].columns.names == ["segment", "firm"]
+    assert run.segments["market_share"].shape == (STEPS, 12)
+
+
+def test_units_attributes_and_text(run_file):
+    run = load.load_run(run_file)
+    assert run.unit("market_share") == "fraction"
+    assert run.unit("cumulative_profit") == "money"
+    assert run.units["/segments/awareness"] == "fraction"
+    assert "share of category requirements" in run.descriptions["/market/customer_share"]
+    assert run.name == "Tiny market" and "Twenty thousand" in run.description
+    assert "firms:" in run.scenario and run.attrs["seed"] == 7
+    assert run.time_label() == "step (weeks)"
+
+
+def test_absent_durables_and_panel(run_file):
+    run = load.load_run(run_file)
+    assert run.saturation is None
+    assert "failures" not in run.market and run.panel_group is None
+    assert run.experiment == {}
+
+
+def test_durables_when_present(durables_file):
+    run = load.load_run(durables_file)
+    assert run.saturation is not None and list(run.saturation.columns) == CATEGORIES
+    assert run.market["installed_base"].shape == (STEPS, 4)
+
+
+def test_long_form(run_file):
+    long = load.load_run(run_file).long("units", "by_category")
+    assert list(long.columns) == ["step", "category", "firm", "value"]
+    assert len(long) == STEPS * 8
+
+
+def test_experiment_runs(experiment_file, rich_file):
+    assert load.run_ids(experiment_file) == ["0", "1", "2"]
+    first = load.load_run(experiment_file)
+    assert first.run_id == "0" and first.firms == FIRMS
+    second = load.load_run(experiment_file, "1")
+    rich = load.load_run(rich_file)
+    assert (second.market["market_share"] == rich.market["market_share"]).all().all()
+    assert second.segments["units"].columns.names == ["segment", "firm"]
+    assert len(second.experiment["runs"]) == 3
+    with pytest.raises(load.NotARunError, match="no run '9'"):
+        load.load_run(experiment_file, "9")
+
+
+def test_cli_overview(run_file, capsys):
+    assert load.main([str(run_file)]) == 0
+    out = capsys.readouterr().out
+    assert "Tiny market" in out and "10 of" in out
+    for firm in FIRMS:
+        assert firm in out
+    assert "market share" in out and "customer share" in out
+
+
+def test_cli_not_a_run(tmp_path, capsys):
+    bad = tmp_path / "not.h5"
+    bad.write_bytes(b"not hdf5")
+    assert load.main([str(bad)]) == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_module_runs_from_the_command_line(experiment_file):
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run([sys.executable, "-m", "analysis.load", str(experiment_file), "--run",
+                           "2"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "run 2 of 3" in done.stdout and "Experiment file" in done.stdout
+    assert "RuntimeWarning" not in done.stderr
+
+
+def test_a_run_that_recorded_nothing(run_file, tmp_path):
+    empty = tmp_path / "empty.h5"
+    shutil.copyfile(run_file, empty)
+    with h5py.File(empty, "a") as f:
+        f["market/market_share"].resize(0, axis=0)
+    with pytest.raises(load.NotARunError, match="recorded no steps"):
+        load.load_run(empty)
