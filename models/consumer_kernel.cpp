@@ -36,12 +36,11 @@ inline bool below(std::uint32_t u16, std::uint64_t threshold, Low&& low) {
   return low() < (threshold & 0xFFFFu);
 }
 
-/// Poisson exposures from a 16-bit uniform u: one table lookup, and a short scan of the CDF in
-/// the few buckets where the count changes.
-inline std::uint32_t exposures(const KernelTables& t, const KernelTables::Exposure& e,
-                               std::uint32_t u) {
-  std::uint32_t x = t.expo_table[e.table + (u >> 6)];
-  if ((x & kExpoScan) == 0) return x;
+/// Poisson exposures from a 16-bit uniform u whose bucket x (from Exposure::table) is flagged:
+/// a short scan of the CDF where the count changes inside the bucket, or a direct inversion
+/// for a mean beyond the tables.
+inline std::uint32_t exposures_slow(const KernelTables& t, const KernelTables::Exposure& e,
+                                    std::uint32_t u, std::uint32_t x) {
   if (x == kExpoDirect)
     return poisson((u + 0.5) / 65536.0, e.direct_mean,
                    std::exp(-static_cast<double>(e.direct_mean)));
@@ -99,22 +98,24 @@ class Kernel {
     lanes::scale_q16<W>(g, t_.decay_q16);
     lanes::age_recency<W>(&pop_.since[i * W]);
     const auto i32 = static_cast<std::uint32_t>(i);
+    const std::uint8_t* table = t_.expo_table.data();
     for (const KernelTables::Exposure& e : t_.exposures[s]) {
-      const std::size_t j = e.firm;
-      g[j] = sat16(g[j] + exposures(t_, e, half(words.expo, j, l)) * e.gain);
+      const std::uint32_t u = half(words.expo, e.firm, l);
+      std::uint32_t x = table[e.table + (u >> 6)];
+      if (x & kExpoScan) x = exposures_slow(t_, e, u, x);
+      g[e.firm] = sat16(g[e.firm] + x * e.gain);
     }
     const auto low = [&](std::uint32_t base, std::size_t j) {
       return half_word(philox_one(t_.step_gen, i32, t_.step, base + static_cast<std::uint32_t>(j >> 3)),
                        j & 7);
     };
-    for (std::size_t k = 0; k < t_.crm_firms; ++k) {
-      const auto j = static_cast<std::size_t>(t_.crm_firm[k]);
-      std::uint8_t& depth = pop_.crm[i * t_.crm_firms + k];
-      if (t_.contact_threshold[j] == 0 || depth == 0) continue;
-      if (below(half(words.contact, j, l), t_.contact_threshold[j],
-                [&] { return low(slot::contact_low, j); })) {
-        g[j] = sat16(g[j] + t_.direct_gain);
-        depth = static_cast<std::uint8_t>(std::min(255, depth + 1));
+    std::uint8_t* depth = &pop_.crm[i * t_.crm_firms];
+    for (const KernelTables::Contact& c : t_.contacts) {
+      if (depth[c.col] == 0) continue;
+      if (below(half(words.contact, c.firm, l), c.threshold,
+                [&] { return low(slot::contact_low, c.firm); })) {
+        g[c.firm] = sat16(g[c.firm] + t_.direct_gain);
+        depth[c.col] = static_cast<std::uint8_t>(std::min(255, depth[c.col] + 1));
       }
     }
     if (t_.step == 0 && t_.initial_aware > 0)
@@ -225,8 +226,8 @@ class Kernel {
   /// profiles.
   void tally(std::size_t i, std::size_t s) {
     lanes::count_recent<W>(&pop_.since[i * W], t_.wom_window, &tally_.recent[s * W]);
-    for (std::size_t k = 0; k < t_.crm_firms; ++k)
-      tally_.crm_known[k] += pop_.crm[i * t_.crm_firms + k] > 0 ? 1u : 0u;
+    const std::uint8_t* depth = &pop_.crm[i * t_.crm_firms];
+    for (std::size_t k = 0; k < t_.crm_firms; ++k) tally_.crm_known[k] += depth[k] > 0 ? 1u : 0u;
   }
 
   const KernelTables& t_;

@@ -73,7 +73,7 @@ inline void age_recency(std::uint8_t* since) {
   for (std::size_t k = 0; k < W; k += 8) {
     const simd::u8x8 x = simd::load<simd::u8x8>(since + k);
     const simd::i8x8 older = (x != 0) & (x != 255);  // -1 where the count moves on
-    simd::store(since + k, x - reinterpret_cast<const simd::u8x8&>(older));
+    simd::store(since + k, x - (simd::u8x8)older);
   }
 }
 

@@ -27,6 +27,7 @@ inline constexpr float kMaxTabledMean = 16.0f;   ///< larger exposure means inve
 /// the nearest-variant comparison (strictly nearer only).
 struct LaneOffers {
   std::size_t variants = 0;         ///< the most variants any firm offers here
+  std::vector<std::uint32_t> lane_variants;  ///< [lanes] each firm's own number of variants
   std::vector<std::uint32_t> quad_variants;  ///< [lanes / 4] the most among 4 lanes
   /// [lanes / 4] 1: every variant in these 4 lanes has its lane's first quality and price
   std::vector<std::uint8_t> quad_same_offer;
@@ -46,10 +47,11 @@ struct LaneOffers {
   /// The variant of lane j nearest x, the first of equally near ones: the one whose price the
   /// consumer pays (the same comparison, in the same order, as nearest_variant).
   std::size_t nearest(std::size_t j, const float* x, std::size_t dims) const {
-    const std::size_t W = quality.size() / variants;
+    if (lane_variants[j] <= 1) return 0;
+    const std::size_t W = lane_variants.size();
     std::size_t best = 0;
     float best_d2 = 0.0f;
-    for (std::size_t v = 0; v < variants; ++v) {
+    for (std::size_t v = 0; v < lane_variants[j]; ++v) {
       float d2 = 0.0f;
       for (std::size_t d = 0; d < dims; ++d) {
         const float diff = x[d] - pos[(v * dims + d) * W + j];
@@ -124,6 +126,12 @@ struct KernelTables {
   std::vector<int> crm_firm;  ///< [crm_firms] the firm of each CRM column
   std::vector<std::uint64_t> contact_threshold;  ///< P(contact | profile) * 2^32
   bool contact_active = false;                   ///< some threshold is above 0
+  /// The firms that contact profiled customers this step: CRM column and threshold.
+  struct Contact {
+    std::uint32_t firm = 0, col = 0;
+    std::uint64_t threshold = 0;
+  };
+  std::vector<Contact> contacts;
   std::uint32_t direct_gain = 512;
   std::vector<std::uint64_t> region_mask;  ///< bit r: sells in region r
   std::size_t regions = 1;

@@ -84,11 +84,15 @@ void Market::build_tables() {
   // Direct contacts: the planned number spread over the firm's profiles.
   t.contact_threshold.assign(F, 0);
   t.contact_active = false;
+  t.contacts.clear();
   for (std::size_t j = 0; j < F; ++j) {
     const FirmPlan& plan = plans_[j];
     const double profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
     if (t.crm_col[j] >= 0 && plan.direct_spend > 0 && profiles > 0)
       t.contact_threshold[j] = threshold32(plan.direct_spend / plan.cost_per_contact / profiles);
+    if (t.contact_threshold[j] > 0)
+      t.contacts.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(t.crm_col[j]),
+                            t.contact_threshold[j]});
     t.contact_active = t.contact_active || t.contact_threshold[j] > 0;
   }
   // Offers: for each category, every firm's variants in its lane; a firm with fewer variants
@@ -108,11 +112,13 @@ void Market::build_tables() {
     o.price.assign(o.variants * W, 0.0f);
     o.cents.assign(o.variants * W, 0);
     o.avail.assign(t.regions * W, 0);
+    o.lane_variants.assign(W, 1);
     o.quad_variants.assign(W / 4, 1);
     o.quad_same_offer.assign(W / 4, 1);
-    for (std::size_t j = 0; j < F; ++j)
-      o.quad_variants[j / 4] = std::max<std::uint32_t>(
-          o.quad_variants[j / 4], static_cast<std::uint32_t>(products[j].size()));
+    for (std::size_t j = 0; j < F; ++j) {
+      o.lane_variants[j] = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(products[j].size()));
+      o.quad_variants[j / 4] = std::max(o.quad_variants[j / 4], o.lane_variants[j]);
+    }
     for (std::size_t j = 0; j < F; ++j) {
       if (products[j].empty()) continue;
       for (std::size_t v = 0; v < o.variants; ++v) {

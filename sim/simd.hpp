@@ -22,16 +22,36 @@ using u8x4 = std::uint8_t __attribute__((vector_size(4)));
 using u8x8 = std::uint8_t __attribute__((vector_size(8)));
 using i8x8 = std::int8_t __attribute__((vector_size(8)));
 
-/// Unaligned load and store of a vector from and to an array of its elements.
+/// The same vectors with the alignment of their elements, for unaligned loads and stores. A
+/// vector type aliases its element type, so these accesses are ordinary typed ones (memcpy
+/// would be treated as touching any memory and force the compiler to reload everything).
+template <class V>
+struct Unaligned;
+#define MSIM_SIMD_UNALIGNED(V, E)                                                 \
+  template <>                                                                      \
+  struct Unaligned<V> {                                                            \
+    using type = E __attribute__((vector_size(sizeof(V)), aligned(alignof(E)))); \
+  };
+MSIM_SIMD_UNALIGNED(f32x4, float)
+MSIM_SIMD_UNALIGNED(i32x4, std::int32_t)
+MSIM_SIMD_UNALIGNED(u16x4, std::uint16_t)
+MSIM_SIMD_UNALIGNED(u16x8, std::uint16_t)
+MSIM_SIMD_UNALIGNED(i16x8, std::int16_t)
+MSIM_SIMD_UNALIGNED(u8x4, std::uint8_t)
+MSIM_SIMD_UNALIGNED(u8x8, std::uint8_t)
+#undef MSIM_SIMD_UNALIGNED
+
+/// Unaligned load and store of a vector from and to an array of its elements (or of elements
+/// of the other signedness, which alias them).
 template <class V, class T>
 inline V load(const T* p) {
-  V v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
+  static_assert(sizeof(T) == sizeof(V{}[0]), "an array of the vector's elements");
+  return *reinterpret_cast<const typename Unaligned<V>::type*>(p);
 }
-template <class V, class T>
+template <class T, class V>
 inline void store(T* p, V v) {
-  std::memcpy(p, &v, sizeof v);
+  static_assert(sizeof(T) == sizeof(V{}[0]), "an array of the vector's elements");
+  *reinterpret_cast<typename Unaligned<V>::type*>(p) = v;
 }
 
 /// The high halves of x * q: (x * q) >> 16 in every lane.
