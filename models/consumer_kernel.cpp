@@ -42,8 +42,7 @@ inline bool below(std::uint32_t u16, std::uint64_t threshold, Low&& low) {
 inline std::uint32_t exposures_slow(const KernelTables& t, const KernelTables::Exposure& e,
                                     std::uint32_t u, std::uint32_t x) {
   if (x == kExpoDirect)
-    return poisson((u + 0.5) / 65536.0, e.direct_mean,
-                   std::exp(-static_cast<double>(e.direct_mean)));
+    return poisson((u + 0.5) / 65536.0, e.direct_mean, e.direct_exp);
   x &= ~static_cast<std::uint32_t>(kExpoScan);
   const std::uint32_t* cdf = &t.expo_cdf[e.table / kExpoBuckets * kCdfLen];
   while (x + 1 < kCdfLen && u >= cdf[x]) ++x;
@@ -124,7 +123,8 @@ class Kernel {
           g[j] = std::max<std::uint16_t>(g[j], kAware);  // market.initial_awareness
     if (t_.wom_active) {
       const std::uint64_t* threshold = &t_.wom_threshold[s * W];
-      for (std::uint64_t bits = lanes::unaware<W>(g, L, kAware); bits != 0; bits &= bits - 1) {
+      for (std::uint64_t bits = lanes::unaware<W>(g, L, kAware) & t_.firm_bits; bits != 0;
+           bits &= bits - 1) {
         const auto j = static_cast<std::size_t>(std::countr_zero(bits));
         if (threshold[j] > 0 &&
             below(half(words.wom, j, l), threshold[j], [&] { return low(slot::wom_low, j); }))
@@ -166,7 +166,7 @@ class Kernel {
     const std::size_t D = t_.D;
     const float* x = &pop_.ideal[i * D];
     alignas(32) float d2[W], quality[W], price[W], ev[W];
-    lanes::nearest_variant<W>(o, x, D, d2, quality, price);
+    lanes::nearest_variant<W>(o, x, D, t_.active_lanes, d2, quality, price);
     std::uint64_t customised = 0;  // bit j: firm j's offer is customised for this consumer
     for (const LaneOffers::Custom& cu : o.custom) {
       const std::size_t cell = i * t_.crm_firms + cu.col;
@@ -179,10 +179,11 @@ class Kernel {
     const lanes::Utility weights{t_.distance_weight, t_.loyalty_weight, t_.goodwill_weight,
                                  t_.goodwill_cap, pop_.price_sensitivity[i]};
     const float top =
-        lanes::utilities<W>(weights, d2, quality, price, g, L, avail, kAware, t_.outside_utility,
+        lanes::utilities<W>(weights, t_.active_lanes, d2, quality, price, g, L, avail, kAware,
+                            t_.outside_utility,
                             ev);
     if (top == lanes::kNoChoice) return;  // aware of no firm that sells here
-    const int pick = lanes::sample<W>(ev, fast_exp(t_.outside_utility - top), u);
+    const int pick = lanes::sample<W>(ev, t_.active_lanes, fast_exp(t_.outside_utility - top), u);
     const std::uint16_t before = pick >= 0 ? L[pick] : 0;
     lanes::scale_q16<W>(L, t_.rho_q16);
     if (pick < 0) return;

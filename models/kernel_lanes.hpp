@@ -114,12 +114,13 @@ inline void count_recent(const std::uint8_t* since, std::uint32_t window, std::u
   }
 }
 
-/// For each firm lane, the variant nearest the ideal point x (D dimensions): its squared
-/// distance, quality and price. Ties keep the earlier variant (LaneOffers::nearest finds which).
+/// For each firm lane below `active` (a multiple of 4: the lanes that hold firms), the variant
+/// nearest the ideal point x (D dimensions): its squared distance, quality and price. Ties keep
+/// the earlier variant (LaneOffers::nearest finds which).
 template <std::size_t W, std::size_t D>
-inline void nearest_variant(const LaneOffers& o, const float* x, float* d2, float* quality,
-                            float* price) {
-  for (std::size_t k = 0; k < W; k += 4) {
+inline void nearest_variant(const LaneOffers& o, const float* x, std::size_t active, float* d2,
+                            float* quality, float* price) {
+  for (std::size_t k = 0; k < active; k += 4) {
     const auto distance = [&](std::size_t v) {
       simd::f32x4 dv{};
       for (std::size_t d = 0; d < D; ++d) {
@@ -154,13 +155,13 @@ inline void nearest_variant(const LaneOffers& o, const float* x, float* d2, floa
 }
 
 template <std::size_t W>
-inline void nearest_variant(const LaneOffers& o, const float* x, std::size_t D, float* d2,
-                            float* quality, float* price) {
+inline void nearest_variant(const LaneOffers& o, const float* x, std::size_t D,
+                            std::size_t active, float* d2, float* quality, float* price) {
   switch (D) {
-    case 1: return nearest_variant<W, 1>(o, x, d2, quality, price);
-    case 2: return nearest_variant<W, 2>(o, x, d2, quality, price);
-    case 3: return nearest_variant<W, 3>(o, x, d2, quality, price);
-    default: return nearest_variant<W, 4>(o, x, d2, quality, price);
+    case 1: return nearest_variant<W, 1>(o, x, active, d2, quality, price);
+    case 2: return nearest_variant<W, 2>(o, x, active, d2, quality, price);
+    case 3: return nearest_variant<W, 3>(o, x, active, d2, quality, price);
+    default: return nearest_variant<W, 4>(o, x, active, d2, quality, price);
   }
 }
 
@@ -172,21 +173,22 @@ struct Utility {
 /// Returned by utilities() when no firm is in the choice set.
 inline constexpr float kNoChoice = -3.0e38f;
 
-/// Utilities of every firm lane in the choice set (aware: goodwill >= threshold or loyalty > 0,
+/// Utilities of every firm lane (below `active`) in the choice set (aware: goodwill >= threshold or loyalty > 0,
 /// and available: avail[k] != 0), exponentiated relative to the best alternative including the
 /// outside option, into ev (0 outside the choice set). Returns that best utility, or kNoChoice
 /// when the choice set is empty. Relative exponents keep utilities far from zero (expensive
 /// goods, a very attractive outside option) apart.
 template <std::size_t W>
-inline float utilities(const Utility& w, const float* d2, const float* quality, const float* price,
-                       const std::uint16_t* g, const std::uint16_t* L, const std::uint8_t* avail,
-                       std::uint32_t threshold, float outside, float* ev) {
+inline float utilities(const Utility& w, std::size_t active, const float* d2, const float* quality,
+                       const float* price, const std::uint16_t* g, const std::uint16_t* L,
+                       const std::uint8_t* avail, std::uint32_t threshold, float outside,
+                       float* ev) {
   alignas(16) float util[W];
   alignas(16) std::int32_t in_set[W];
   simd::i32x4 any{};
   simd::f32x4 top = simd::splat(outside);
   const auto t = static_cast<std::int32_t>(threshold);
-  for (std::size_t k = 0; k < W; k += 4) {
+  for (std::size_t k = 0; k < active; k += 4) {
     const simd::i32x4 gi = __builtin_convertvector(simd::load<simd::u16x4>(g + k), simd::i32x4);
     const simd::i32x4 li = __builtin_convertvector(simd::load<simd::u16x4>(L + k), simd::i32x4);
     const simd::i32x4 ai = __builtin_convertvector(simd::load<simd::u8x4>(avail + k), simd::i32x4);
@@ -206,7 +208,7 @@ inline float utilities(const Utility& w, const float* d2, const float* quality, 
   }
   if ((any[0] | any[1] | any[2] | any[3]) == 0) return kNoChoice;
   const float best = std::max(std::max(top[0], top[1]), std::max(top[2], top[3]));
-  for (std::size_t k = 0; k < W; k += 4) {
+  for (std::size_t k = 0; k < active; k += 4) {
     const simd::f32x4 e = simd::fast_exp(simd::load<simd::f32x4>(util + k) - best);
     const simd::i32x4 in = simd::load<simd::i32x4>(in_set + k);
     simd::store(ev + k, in ? e : simd::f32x4{});
@@ -218,10 +220,10 @@ inline float utilities(const Utility& w, const float* d2, const float* quality, 
 /// with one uniform u in (0, 1]: the first lane whose running sum exceeds u * total. Running
 /// sums are taken four lanes at a time (a fixed order, so the same bits every run).
 template <std::size_t W>
-inline int sample(const float* ev, float exp_outside, float u) {
+inline int sample(const float* ev, std::size_t active, float exp_outside, float u) {
   alignas(16) float running[W];
   float carry = 0.0f;
-  for (std::size_t k = 0; k < W; k += 4) {
+  for (std::size_t k = 0; k < active; k += 4) {
     const simd::f32x4 r = simd::prefix_sum(simd::load<simd::f32x4>(ev + k)) + carry;
     simd::store(running + k, r);
     carry = r[3];
@@ -229,10 +231,10 @@ inline int sample(const float* ev, float exp_outside, float u) {
   const float target = u * (exp_outside + carry) - exp_outside;
   if (target < 0.0f) return -1;
   simd::i32x4 below{};
-  for (std::size_t k = 0; k < W; k += 4) below -= simd::load<simd::f32x4>(running + k) <= target;
+  for (std::size_t k = 0; k < active; k += 4) below -= simd::load<simd::f32x4>(running + k) <= target;
   const int pick = below[0] + below[1] + below[2] + below[3];
-  if (pick < static_cast<int>(W)) return pick;
-  for (std::size_t k = W; k-- > 0;)  // rounding at the very top: the last firm in the set
+  if (pick < static_cast<int>(active)) return pick;
+  for (std::size_t k = active; k-- > 0;)  // rounding at the very top: the last firm in the set
     if (ev[k] > 0.0f) return static_cast<int>(k);
   return -1;
 }

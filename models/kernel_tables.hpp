@@ -16,11 +16,11 @@
 
 namespace msim {
 
-inline constexpr std::size_t kCdfLen = 48;       ///< Poisson CDF entries kept per (segment, firm)
+inline constexpr std::size_t kCdfLen = 96;       ///< Poisson CDF entries kept per (segment, firm)
 inline constexpr std::size_t kExpoBuckets = 1024;  ///< lookup buckets of a 16-bit uniform
 inline constexpr std::uint8_t kExpoScan = 0x80;  ///< bucket flag: a CDF step falls inside it
 inline constexpr std::uint8_t kExpoDirect = 0xFF;  ///< bucket value: invert the Poisson directly
-inline constexpr float kMaxTabledMean = 16.0f;   ///< larger exposure means invert directly
+inline constexpr float kMaxTabledMean = 40.0f;   ///< larger exposure means invert directly
 
 /// The offers in one category, one lane per firm (lanes >= firms; padding lanes sell nothing).
 /// A firm with fewer variants than the category's most repeats its last one, which never wins
@@ -84,7 +84,9 @@ struct PartialLayout {
 
 struct KernelTables {
   std::size_t F = 0, C = 0, S = 0, D = 0, crm_firms = 0;
-  std::size_t lanes = 0;  ///< Population::lanes
+  std::size_t lanes = 0;         ///< Population::lanes
+  std::size_t active_lanes = 0;  ///< lanes that hold firms, rounded up to a multiple of 4
+  std::uint64_t firm_bits = 0;   ///< bit j set for every firm j
   std::uint32_t step = 0;
   Philox step_gen{0, 0};
   Philox aware_gen{0, 0};           ///< initial awareness, counter (consumer, firm, 0)
@@ -114,6 +116,7 @@ struct KernelTables {
                                ///< * kCdfLen in expo_cdf
     float direct_mean = 0.0f;  ///< > 0: a mean above kMaxTabledMean, inverted directly (its
                                ///< table holds kExpoDirect)
+    double direct_exp = 0.0;   ///< exp(-direct_mean)
   };
   std::vector<std::vector<Exposure>> exposures;  ///< [S]
   std::vector<std::uint8_t> expo_group_active;   ///< [lanes / 8]: some firm of the group

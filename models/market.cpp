@@ -58,6 +58,8 @@ Market::Market(const Scenario& scenario, EngineOptions options)
     t.inverse_depth[k] = 1.0f / (1.0f + static_cast<float>(k));
   pop_ = synthesize(sc_, t.crm_firm, options_.block_size);
   t.lanes = pop_.lanes;
+  t.active_lanes = (F + 3) / 4 * 4;
+  t.firm_bits = F >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << F) - 1;
   segment_consumers_.assign(S, 0.0);
   for (std::uint8_t s : pop_.segment) segment_consumers_[s] += 1.0;
   partials_ = PartialSums(blocks_.count(), t.layout.width());

@@ -57,7 +57,8 @@ void Market::build_tables() {
       const bool direct = mean > kMaxTabledMean;
       t.exposures[s].push_back({static_cast<std::uint32_t>(j), gain,
                                 static_cast<std::uint32_t>(sl * kExpoBuckets),
-                                direct ? static_cast<float>(mean) : 0.0f});
+                                direct ? static_cast<float>(mean) : 0.0f,
+                                direct ? std::exp(-static_cast<double>(static_cast<float>(mean))) : 0.0});
       t.expo_group_active[j / 8] = 1;
       if (direct)
         std::fill_n(&t.expo_table[sl * kExpoBuckets], kExpoBuckets, kExpoDirect);
