@@ -41,8 +41,7 @@ inline bool below(std::uint32_t u16, std::uint64_t threshold, Low&& low) {
 /// for a mean beyond the tables.
 inline std::uint32_t exposures_slow(const KernelTables& t, const KernelTables::Exposure& e,
                                     std::uint32_t u, std::uint32_t x) {
-  if (x == kExpoDirect)
-    return poisson((u + 0.5) / 65536.0, e.direct_mean, e.direct_exp);
+  if (x == kExpoDirect) return poisson((u + 0.5) / 65536.0, e.direct_mean, e.direct_exp);
   x &= ~static_cast<std::uint32_t>(kExpoScan);
   const std::uint32_t* cdf = &t.expo_cdf[e.table / kExpoBuckets * kCdfLen];
   while (x + 1 < kCdfLen && u >= cdf[x]) ++x;
@@ -105,8 +104,8 @@ class Kernel {
       g[e.firm] = sat16(g[e.firm] + x * e.gain);
     }
     const auto low = [&](std::uint32_t base, std::size_t j) {
-      return half_word(philox_one(t_.step_gen, i32, t_.step, base + static_cast<std::uint32_t>(j >> 3)),
-                       j & 7);
+      return half_word(
+          philox_one(t_.step_gen, i32, t_.step, base + static_cast<std::uint32_t>(j >> 3)), j & 7);
     };
     std::uint8_t* depth = &pop_.crm[i * t_.crm_firms];
     for (const KernelTables::Contact& c : t_.contacts) {
@@ -178,10 +177,8 @@ class Kernel {
     const std::uint8_t* avail = &o.avail[pop_.region[i] * W];
     const lanes::Utility weights{t_.distance_weight, t_.loyalty_weight, t_.goodwill_weight,
                                  t_.goodwill_cap, pop_.price_sensitivity[i]};
-    const float top =
-        lanes::utilities<W>(weights, t_.active_lanes, d2, quality, price, g, L, avail, kAware,
-                            t_.outside_utility,
-                            ev);
+    const float top = lanes::utilities<W>(weights, t_.active_lanes, d2, quality, price, g, L, avail,
+                                          kAware, t_.outside_utility, ev);
     if (top == lanes::kNoChoice) return;  // aware of no firm that sells here
     const int pick = lanes::sample<W>(ev, t_.active_lanes, fast_exp(t_.outside_utility - top), u);
     const std::uint16_t before = pick >= 0 ? L[pick] : 0;
@@ -189,7 +186,8 @@ class Kernel {
     if (pick < 0) return;
     const auto j = static_cast<std::size_t>(pick);
     const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t_.rho_q16) * 65535u;
-    L[j] = static_cast<std::uint16_t>((before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16);
+    L[j] =
+        static_cast<std::uint16_t>((before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16);
     purchase(i, s, c, j, o.cents[o.nearest(j, x, D) * W + j], ((customised >> j) & 1u) != 0);
   }
 
@@ -250,14 +248,30 @@ void run_consumer_block(const KernelTables& t, Population& pop, std::size_t begi
   thread_local BlockTallies tally;
   tally.clear(t.S, t.C, t.lanes, t.crm_firms);
   switch (t.lanes) {
-    case 8: run_lanes<8>(t, pop, begin, end, partial, tally); break;
-    case 16: run_lanes<16>(t, pop, begin, end, partial, tally); break;
-    case 24: run_lanes<24>(t, pop, begin, end, partial, tally); break;
-    case 32: run_lanes<32>(t, pop, begin, end, partial, tally); break;
-    case 40: run_lanes<40>(t, pop, begin, end, partial, tally); break;
-    case 48: run_lanes<48>(t, pop, begin, end, partial, tally); break;
-    case 56: run_lanes<56>(t, pop, begin, end, partial, tally); break;
-    default: run_lanes<64>(t, pop, begin, end, partial, tally); break;
+    case 8:
+      run_lanes<8>(t, pop, begin, end, partial, tally);
+      break;
+    case 16:
+      run_lanes<16>(t, pop, begin, end, partial, tally);
+      break;
+    case 24:
+      run_lanes<24>(t, pop, begin, end, partial, tally);
+      break;
+    case 32:
+      run_lanes<32>(t, pop, begin, end, partial, tally);
+      break;
+    case 40:
+      run_lanes<40>(t, pop, begin, end, partial, tally);
+      break;
+    case 48:
+      run_lanes<48>(t, pop, begin, end, partial, tally);
+      break;
+    case 56:
+      run_lanes<56>(t, pop, begin, end, partial, tally);
+      break;
+    default:
+      run_lanes<64>(t, pop, begin, end, partial, tally);
+      break;
   }
   tally.add_to(t.layout, t.lanes, t.crm_firm, partial);
 }

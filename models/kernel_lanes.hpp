@@ -38,7 +38,8 @@ struct BlockTallies {
         partial[lay.recent() + s * F + j] += recent[s * W + j];
       }
     for (std::size_t c = 0; c < lay.C; ++c)
-      for (std::size_t j = 0; j < F; ++j) partial[lay.scr_denominator() + c * F + j] += scr[c * W + j];
+      for (std::size_t j = 0; j < F; ++j)
+        partial[lay.scr_denominator() + c * F + j] += scr[c * W + j];
     for (std::size_t k = 0; k < crm_firm.size(); ++k)
       partial[lay.crm_known() + static_cast<std::size_t>(crm_firm[k])] += crm_known[k];
   }
@@ -51,7 +52,8 @@ namespace lanes {
 template <std::size_t W>
 inline void scale_q16(std::uint16_t* v, std::uint32_t q) {
   const auto q16 = static_cast<std::uint16_t>(q);
-  for (std::size_t k = 0; k < W; k += 8) simd::store(v + k, simd::mulhi(simd::load<simd::u16x8>(v + k), q16));
+  for (std::size_t k = 0; k < W; k += 8)
+    simd::store(v + k, simd::mulhi(simd::load<simd::u16x8>(v + k), q16));
 }
 
 /// Bit k set for each lane k the consumer is unaware of (goodwill below threshold, no loyalty).
@@ -61,8 +63,8 @@ inline std::uint64_t unaware(const std::uint16_t* g, const std::uint16_t* L,
   const auto t = static_cast<std::uint16_t>(threshold);
   std::uint64_t bits = 0;
   for (std::size_t k = 0; k < W; k += 8)
-    bits |= static_cast<std::uint64_t>(simd::lane_bits(
-                (simd::load<simd::u16x8>(g + k) < t) & (simd::load<simd::u16x8>(L + k) == 0)))
+    bits |= static_cast<std::uint64_t>(simd::lane_bits((simd::load<simd::u16x8>(g + k) < t) &
+                                                       (simd::load<simd::u16x8>(L + k) == 0)))
             << k;
   return bits;
 }
@@ -99,8 +101,7 @@ inline void count_aware(const std::uint16_t* g, const std::uint16_t* L, std::uin
 /// acc[k] += 1 for each non-zero count.
 template <std::size_t W>
 inline void count_nonzero(const std::uint16_t* count, std::uint32_t* acc) {
-  for (std::size_t k = 0; k < W; k += 8)
-    add_mask(acc + k, simd::load<simd::u16x8>(count + k) != 0);
+  for (std::size_t k = 0; k < W; k += 8) add_mask(acc + k, simd::load<simd::u16x8>(count + k) != 0);
 }
 
 /// acc[k] += 1 for each firm bought from within the last `window` steps (window <= 255).
@@ -155,13 +156,17 @@ inline void nearest_variant(const LaneOffers& o, const float* x, std::size_t act
 }
 
 template <std::size_t W>
-inline void nearest_variant(const LaneOffers& o, const float* x, std::size_t D,
-                            std::size_t active, float* d2, float* quality, float* price) {
+inline void nearest_variant(const LaneOffers& o, const float* x, std::size_t D, std::size_t active,
+                            float* d2, float* quality, float* price) {
   switch (D) {
-    case 1: return nearest_variant<W, 1>(o, x, active, d2, quality, price);
-    case 2: return nearest_variant<W, 2>(o, x, active, d2, quality, price);
-    case 3: return nearest_variant<W, 3>(o, x, active, d2, quality, price);
-    default: return nearest_variant<W, 4>(o, x, active, d2, quality, price);
+    case 1:
+      return nearest_variant<W, 1>(o, x, active, d2, quality, price);
+    case 2:
+      return nearest_variant<W, 2>(o, x, active, d2, quality, price);
+    case 3:
+      return nearest_variant<W, 3>(o, x, active, d2, quality, price);
+    default:
+      return nearest_variant<W, 4>(o, x, active, d2, quality, price);
   }
 }
 
@@ -173,11 +178,11 @@ struct Utility {
 /// Returned by utilities() when no firm is in the choice set.
 inline constexpr float kNoChoice = -3.0e38f;
 
-/// Utilities of every firm lane (below `active`) in the choice set (aware: goodwill >= threshold or loyalty > 0,
-/// and available: avail[k] != 0), exponentiated relative to the best alternative including the
-/// outside option, into ev (0 outside the choice set). Returns that best utility, or kNoChoice
-/// when the choice set is empty. Relative exponents keep utilities far from zero (expensive
-/// goods, a very attractive outside option) apart.
+/// Utilities of every firm lane (below `active`) in the choice set (aware: goodwill >= threshold or
+/// loyalty > 0, and available: avail[k] != 0), exponentiated relative to the best alternative
+/// including the outside option, into ev (0 outside the choice set). Returns that best utility, or
+/// kNoChoice when the choice set is empty. Relative exponents keep utilities far from zero
+/// (expensive goods, a very attractive outside option) apart.
 template <std::size_t W>
 inline float utilities(const Utility& w, std::size_t active, const float* d2, const float* quality,
                        const float* price, const std::uint16_t* g, const std::uint16_t* L,
@@ -231,7 +236,8 @@ inline int sample(const float* ev, std::size_t active, float exp_outside, float 
   const float target = u * (exp_outside + carry) - exp_outside;
   if (target < 0.0f) return -1;
   simd::i32x4 below{};
-  for (std::size_t k = 0; k < active; k += 4) below -= simd::load<simd::f32x4>(running + k) <= target;
+  for (std::size_t k = 0; k < active; k += 4)
+    below -= simd::load<simd::f32x4>(running + k) <= target;
   const int pick = below[0] + below[1] + below[2] + below[3];
   if (pick < static_cast<int>(active)) return pick;
   for (std::size_t k = active; k-- > 0;)  // rounding at the very top: the last firm in the set

@@ -16,17 +16,17 @@
 
 namespace msim {
 
-inline constexpr std::size_t kCdfLen = 96;       ///< Poisson CDF entries kept per (segment, firm)
+inline constexpr std::size_t kCdfLen = 96;         ///< Poisson CDF entries kept per (segment, firm)
 inline constexpr std::size_t kExpoBuckets = 1024;  ///< lookup buckets of a 16-bit uniform
-inline constexpr std::uint8_t kExpoScan = 0x80;  ///< bucket flag: a CDF step falls inside it
+inline constexpr std::uint8_t kExpoScan = 0x80;    ///< bucket flag: a CDF step falls inside it
 inline constexpr std::uint8_t kExpoDirect = 0xFF;  ///< bucket value: invert the Poisson directly
-inline constexpr float kMaxTabledMean = 40.0f;   ///< larger exposure means invert directly
+inline constexpr float kMaxTabledMean = 40.0f;     ///< larger exposure means invert directly
 
 /// The offers in one category, one lane per firm (lanes >= firms; padding lanes sell nothing).
 /// A firm with fewer variants than the category's most repeats its last one, which never wins
 /// the nearest-variant comparison (strictly nearer only).
 struct LaneOffers {
-  std::size_t variants = 0;         ///< the most variants any firm offers here
+  std::size_t variants = 0;                  ///< the most variants any firm offers here
   std::vector<std::uint32_t> lane_variants;  ///< [lanes] each firm's own number of variants
   std::vector<std::uint32_t> quad_variants;  ///< [lanes / 4] the most among 4 lanes
   /// [lanes / 4] 1: every variant in these 4 lanes has its lane's first quality and price
@@ -143,9 +143,9 @@ struct KernelTables {
   float distance_weight = 1.0f, loyalty_weight = 1.0f, goodwill_weight = 0.3f;
   float goodwill_cap = 4.0f;
   float outside_utility = 0.0f;
-  std::vector<LaneOffers> offers;  ///< [C]
+  std::vector<LaneOffers> offers;          ///< [C]
   std::array<float, 256> inverse_depth{};  ///< 1 / (1 + k) for a CRM depth k
-  std::uint32_t wom_window = 26;   ///< at most 255: longer windows count every past customer
+  std::uint32_t wom_window = 26;  ///< at most 255: longer windows count every past customer
 };
 
 /// Random-number slots of the step stream, counter (consumer, step, slot). Each slot yields

@@ -48,17 +48,17 @@ void Market::build_tables() {
     for (std::size_t j = 0; j < F; ++j) {
       const std::size_t sl = s * W + j;
       const double mean = reach.mass[s * F + j] + reach.targeted[s * F + j];
-      const double beta =
-          mean > 0 ? (m.beta_mass * reach.mass[s * F + j] +
-                      m.beta_targeted * reach.targeted[s * F + j]) / mean
-                   : 0.0;
+      const double beta = mean > 0 ? (m.beta_mass * reach.mass[s * F + j] +
+                                      m.beta_targeted * reach.targeted[s * F + j]) /
+                                         mean
+                                   : 0.0;
       const auto gain = static_cast<std::uint32_t>(std::lround(beta * kGoodwillScale));
       if (mean <= 0 || gain == 0) continue;  // exposures that add no goodwill change nothing
       const bool direct = mean > kMaxTabledMean;
-      t.exposures[s].push_back({static_cast<std::uint32_t>(j), gain,
-                                static_cast<std::uint32_t>(sl * kExpoBuckets),
-                                direct ? static_cast<float>(mean) : 0.0f,
-                                direct ? std::exp(-static_cast<double>(static_cast<float>(mean))) : 0.0});
+      t.exposures[s].push_back(
+          {static_cast<std::uint32_t>(j), gain, static_cast<std::uint32_t>(sl * kExpoBuckets),
+           direct ? static_cast<float>(mean) : 0.0f,
+           direct ? std::exp(-static_cast<double>(static_cast<float>(mean))) : 0.0});
       t.expo_group_active[j / 8] = 1;
       if (direct)
         std::fill_n(&t.expo_table[sl * kExpoBuckets], kExpoBuckets, kExpoDirect);
@@ -117,7 +117,8 @@ void Market::build_tables() {
     o.quad_variants.assign(W / 4, 1);
     o.quad_same_offer.assign(W / 4, 1);
     for (std::size_t j = 0; j < F; ++j) {
-      o.lane_variants[j] = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(products[j].size()));
+      o.lane_variants[j] =
+          std::max<std::uint32_t>(1, static_cast<std::uint32_t>(products[j].size()));
       o.quad_variants[j / 4] = std::max(o.quad_variants[j / 4], o.lane_variants[j]);
     }
     for (std::size_t j = 0; j < F; ++j) {

@@ -12,8 +12,8 @@ namespace {
 constexpr std::uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
 constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
 
-[[maybe_unused]] void rows_plain(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
-                std::uint16_t (*rows)[8], std::size_t n) {
+[[maybe_unused]] void rows_plain(const Philox& gen, std::uint32_t a0, std::uint32_t b,
+                                 std::uint32_t slot, std::uint16_t (*rows)[8], std::size_t n) {
   for (std::size_t r = 0; r < n; ++r) {
     const Words w = philox_one(gen, a0 + static_cast<std::uint32_t>(r), b, slot);
     for (std::size_t k = 0; k < 8; ++k) rows[r][k] = static_cast<std::uint16_t>(half_word(w, k));
@@ -62,15 +62,16 @@ void rows_sse2(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define MARKETSIM_HAS_AVX2_PATH 1
 /// Eight counters per vector, as rows_sse2 but 256 bits wide.
-__attribute__((target("avx2"))) void rows_avx2(const Philox& gen, std::uint32_t a0,
-                                               std::uint32_t b, std::uint32_t slot,
-                                               std::uint16_t (*rows)[8], std::size_t n) {
+__attribute__((target("avx2"))) void rows_avx2(const Philox& gen, std::uint32_t a0, std::uint32_t b,
+                                               std::uint32_t slot, std::uint16_t (*rows)[8],
+                                               std::size_t n) {
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kM0));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kM1));
   const __m256i low = _mm256_set1_epi64x(0xFFFFFFFFll), high = _mm256_slli_epi64(low, 32);
   for (std::size_t r = 0; r < n; r += 8) {
     const auto base = static_cast<int>(a0 + static_cast<std::uint32_t>(r));
-    __m256i c0 = _mm256_add_epi32(_mm256_set1_epi32(base), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    __m256i c0 =
+        _mm256_add_epi32(_mm256_set1_epi32(base), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     __m256i c1 = _mm256_set1_epi32(static_cast<int>(b));
     __m256i c2 = _mm256_set1_epi32(static_cast<int>(slot));
     __m256i c3 = _mm256_set1_epi32(static_cast<int>(gen.seed_hi()));

@@ -27,9 +27,9 @@ using i8x8 = std::int8_t __attribute__((vector_size(8)));
 /// would be treated as touching any memory and force the compiler to reload everything).
 template <class V>
 struct Unaligned;
-#define MSIM_SIMD_UNALIGNED(V, E)                                                 \
-  template <>                                                                      \
-  struct Unaligned<V> {                                                            \
+#define MSIM_SIMD_UNALIGNED(V, E)                                                \
+  template <>                                                                    \
+  struct Unaligned<V> {                                                          \
     using type = E __attribute__((vector_size(sizeof(V)), aligned(alignof(E)))); \
   };
 MSIM_SIMD_UNALIGNED(f32x4, float)

@@ -23,7 +23,8 @@ std::size_t mismatches(const msim::Philox& gen, std::uint32_t a0, std::uint32_t 
 TEST_CASE("philox_one matches Random123's Philox4x32-10", "[rng]") {
   const msim::Philox gen(0x0123456789ABCDEFull, 7);
   std::size_t bad = 0;
-  for (std::uint32_t a = 0; a < 2000; ++a) bad += msim::philox_one(gen, a, 3 * a, a ^ 5) != gen(a, 3 * a, a ^ 5);
+  for (std::uint32_t a = 0; a < 2000; ++a)
+    bad += msim::philox_one(gen, a, 3 * a, a ^ 5) != gen(a, 3 * a, a ^ 5);
   CHECK(bad == 0);
 }
 
@@ -40,5 +41,6 @@ TEST_CASE("every batched Philox path matches Random123, counters wrapping includ
   msim::WordRows<16> lanes;
   msim::philox_lanes(gen, a0, 2, 9, lanes);
   for (std::size_t r = 0; r < 16; ++r)
-    for (std::size_t k = 0; k < 4; ++k) CHECK(lanes.word(r, k) == gen(a0 + static_cast<std::uint32_t>(r), 2, 9)[k]);
+    for (std::size_t k = 0; k < 4; ++k)
+      CHECK(lanes.word(r, k) == gen(a0 + static_cast<std::uint32_t>(r), 2, 9)[k]);
 }
