@@ -1,8 +1,10 @@
 // The consumer kernel. Consumers are processed in chunks of kChunk: the random words every
-// consumer needs each step (media exposures, purchase occasions and first choices) are drawn
-// for the whole chunk at once, lane by lane, which the compiler turns into SIMD Philox. Per-firm
-// state is padded to W lanes (Population::lanes), a compile-time constant here, so adstock,
-// awareness, loyalty and the logit's utilities and exponentials are whole-vector loops.
+// consumer needs each step (media exposures, word of mouth, contacts, purchase occasions and
+// first choices) are drawn for the whole chunk at once with SIMD Philox (sim/rng_batch.hpp).
+// Per-firm state is padded to W lanes (Population::lanes), a compile-time constant here, so
+// adstock, awareness, loyalty and the logit's utilities and exponentials are whole-vector loops
+// (models/kernel_lanes.hpp). Draws that are rarely needed (the low half of a 32-bit uniform on a
+// tie, choices after a category's first occasion) are made one at a time.
 #include "models/consumer_kernel.hpp"
 
 #include <algorithm>
