@@ -74,7 +74,8 @@ class Run {
     const auto& rows = rec_.series("/segments/" + metric);
     const std::size_t n = std::min<std::size_t>(13, rows.size());
     double sum = 0.0;
-    for (std::size_t t = rows.size() - n; t < rows.size(); ++t) sum += rows[t][s * firms() + firm(f)];
+    for (std::size_t t = rows.size() - n; t < rows.size(); ++t)
+      sum += rows[t][s * firms() + firm(f)];
     return sum / static_cast<double>(n);
   }
   /// /segments/<metric> of a firm in a segment at the last step.
@@ -137,8 +138,8 @@ TEST_CASE("textbook differentiated: each segment served adds sales, each variant
   const double units_all = all.total("units", "HairCo"), units_two = two.total("units", "HairCo");
   const double dropped = two.segment("market_share", "sensitive_skin", "HairCo");
   INFO("HairCo units in the year: 3 segments " << units_all << ", 2 segments " << units_two
-                                                << "; its sensitive_skin share when dropped "
-                                                << pct(dropped));
+                                               << "; its sensitive_skin share when dropped "
+                                               << pct(dropped));
   // Lesson: serving one more segment sells more. Measured 458,210 against 367,550 units (+25%).
   CHECK(units_all >= 1.10 * units_two);
   // Lesson: a segment without its own variant is left to the mass marketer. Measured 9.1%.
@@ -154,8 +155,8 @@ TEST_CASE("textbook differentiated: each segment served adds sales, each variant
   const Run two_dear("differentiated.yaml", {"firms.HairCo.segments=[everyday, dry_hair]", dear});
   const double gain_dear =
       all_dear.last("cumulative_profit", "HairCo") - two_dear.last("cumulative_profit", "HairCo");
-  INFO("profit from serving sensitive_skin: " << gain_cheap << " at 40,000 a variant, "
-                                              << gain_dear << " at 100,000");
+  INFO("profit from serving sensitive_skin: " << gain_cheap << " at 40,000 a variant, " << gain_dear
+                                              << " at 100,000");
   CHECK(gain_cheap >= 10000.0);
   CHECK(gain_dear <= -10000.0);
 }
@@ -187,8 +188,7 @@ TEST_CASE("textbook niche: the niche firm leads its segment and is small overall
   const Run mainstream("niche.yaml", {"firms.GreenScoop.target=mainstream"});
   const double niche_main = mainstream.segment("market_share", "mainstream", "GreenScoop");
   const double mass_main = mainstream.segment("market_share", "mainstream", "ScoopCo");
-  INFO("aimed at the mainstream: GreenScoop " << pct(niche_main) << ", ScoopCo "
-                                              << pct(mass_main));
+  INFO("aimed at the mainstream: GreenScoop " << pct(niche_main) << ", ScoopCo " << pct(mass_main));
   CHECK(niche_main + 0.15 <= mass_main);
 }
 
@@ -237,8 +237,7 @@ TEST_CASE("textbook scale_vs_scope: volume cuts unit cost; breadth cuts the cust
 
   const double full = run.last_in("unit_cost", "shirts", "FullTailor");
   const double shirt_only = run.last_in("unit_cost", "shirts", "ShirtTailor");
-  INFO("shirts: FullTailor (3 categories) " << full << ", ShirtTailor (1 category) "
-                                            << shirt_only);
+  INFO("shirts: FullTailor (3 categories) " << full << ", ShirtTailor (1 category) " << shirt_only);
   // Lesson (scope): the tailor that serves three categories spreads its customisation over them
   // and pays a smaller premium on each shirt (15% against 30% of the 10.00 base cost on every
   // customised shirt). Measured 11.18 against 12.10.
@@ -320,9 +319,10 @@ TEST_CASE("textbook advertising_budget: diminishing returns, a profit peak, and 
   double previous = units[0] / budgets[0];  // from no advertising (no sales) to 5,000: 112
   for (std::size_t k = 1; k < budgets.size(); ++k) {
     const double marginal = (units[k] - units[k - 1]) / (budgets[k] - budgets[k - 1]);
-    INFO(fmt::format("budget {:.0f} -> {:.0f}: units {:.0f} -> {:.0f}, {:.2f} units per extra "
-                     "unit of money (previous {:.2f})",
-                     budgets[k - 1], budgets[k], units[k - 1], units[k], marginal, previous));
+    INFO(
+        fmt::format("budget {:.0f} -> {:.0f}: units {:.0f} -> {:.0f}, {:.2f} units per extra "
+                    "unit of money (previous {:.2f})",
+                    budgets[k - 1], budgets[k], units[k - 1], units[k], marginal, previous));
     CHECK(marginal <= 0.8 * previous);
     previous = marginal;
   }
