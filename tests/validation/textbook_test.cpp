@@ -221,7 +221,7 @@ TEST_CASE("textbook one_to_one: highest share of customer, not the highest share
   CHECK(mine2 + 0.05 <= mine);
 }
 
-TEST_CASE("textbook scale_vs_scope: volume cuts unit cost; breadth cuts the customisation premium",
+TEST_CASE("textbook scale_vs_scope: volume cuts unit cost, breadth cuts the customisation premium",
           "[validation][textbook]") {
   const Run run("scale_vs_scope.yaml");
   const double big_units = run.total("units", "BigTees");
