@@ -101,7 +101,7 @@ class Kernel {
     const std::uint8_t* table = t_.expo_table.data();
     for (const KernelTables::Exposure& e : t_.exposures[s]) {
       const std::uint32_t u = half(words.expo, e.firm, l);
-      std::uint32_t x = table[e.table + (u >> 6)];
+      std::uint32_t x = table[e.table + (u >> kExpoShift)];
       if (x & kExpoScan) x = exposures_slow(t_, e, u, x);
       g[e.firm] = sat16(g[e.firm] + x * e.gain);
     }

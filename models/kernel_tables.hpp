@@ -16,8 +16,10 @@
 
 namespace msim {
 
-inline constexpr std::size_t kCdfLen = 96;         ///< Poisson CDF entries kept per (segment, firm)
-inline constexpr std::size_t kExpoBuckets = 1024;  ///< lookup buckets of a 16-bit uniform
+inline constexpr std::size_t kCdfLen = 96;  ///< Poisson CDF entries kept per (segment, firm)
+inline constexpr unsigned kExpoShift = 8;   ///< a 16-bit uniform's bucket is u >> kExpoShift
+inline constexpr std::size_t kExpoBuckets =
+    65536 >> kExpoShift;                           ///< lookup buckets of a 16-bit uniform
 inline constexpr std::uint8_t kExpoScan = 0x80;    ///< bucket flag: a CDF step falls inside it
 inline constexpr std::uint8_t kExpoDirect = 0xFF;  ///< bucket value: invert the Poisson directly
 inline constexpr float kMaxTabledMean = 40.0f;     ///< larger exposure means invert directly
@@ -104,8 +106,8 @@ struct KernelTables {
   // comparison, so small probabilities (word of mouth from a few early customers) are not
   // rounded away, at the cost of one 16-bit draw nearly always.
   // Exposures of (segment s, firm j) at [s * lanes + j]: its Poisson CDF as 16-bit thresholds
-  // [kCdfLen], and for each bucket of u (u >> 6) the count of the bucket's lowest u, flagged
-  // kExpoScan when the count changes inside the bucket.
+  // [kCdfLen], and for each bucket of u (u >> kExpoShift) the count of the bucket's lowest u,
+  // flagged kExpoScan when the count changes inside the bucket.
   std::vector<std::uint32_t> expo_cdf;
   std::vector<std::uint8_t> expo_table;
   /// A firm whose media reach a segment: where its table is and what an exposure adds.

@@ -11,7 +11,7 @@ namespace msim {
 namespace {
 
 /// Poisson(mean) exposures as 16-bit CDF thresholds, and the bucket table of exposures() in
-/// consumer_kernel.cpp: for bucket b (u in [64 b, 64 b + 63]) the count of its lowest u, flagged
+/// consumer_kernel.cpp: for bucket b (u >> kExpoShift == b) the count of its lowest u, flagged
 /// when a CDF step falls inside the bucket.
 void exposure_table(double mean, std::uint32_t* cdf16, std::uint8_t* table) {
   double p = std::exp(-mean), cdf = p;
