@@ -36,6 +36,7 @@ std::uint32_t q16(double x) {
 
 Market::Market(const Scenario& scenario, EngineOptions options)
     : sc_(scenario),
+      shocks_(initial_shock_state(sc_)),
       options_(options),
       blocks_{static_cast<std::size_t>(scenario.consumers), options.block_size},
       partials_(1, 1) {
@@ -120,7 +121,10 @@ void Market::plan_firms() {
     view.crm_profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
     FirmPlan plan;
     plan.targeted_spend.assign(S, 0.0);
-    strategies_[j]->plan(view, plan);
+    if (shocks_.firms[j].active) {  // an inactive firm has no products and spends nothing
+      strategies_[j]->plan(view, plan);
+      adjust_plan(shocks_, j, plan);
+    }
     const double spend =
         plan.mass_spend + plan.direct_spend +
         std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0);
@@ -141,8 +145,9 @@ void Market::plan_firms() {
                          static_cast<double>(ledgers_[j].cumulative_units[c]), premium,
                          static_cast<int>(firm.categories.size()));
       };
-      plain_cost_[j][c] = cost(0.0);
-      unit_cost_[j][c] = plan.customized ? cost(plan.custom_premium) : plain_cost_[j][c];
+      const double factor = shocks_.firms[j].cost_factor[c];
+      plain_cost_[j][c] = cost(0.0) * factor;
+      unit_cost_[j][c] = plan.customized ? cost(plan.custom_premium) * factor : plain_cost_[j][c];
     }
     for (std::size_t c = 0; c < C; ++c) list_price_[j][c] = 0.0;
     for (auto it = plan.products.rbegin(); it != plan.products.rend(); ++it) {
@@ -152,6 +157,12 @@ void Market::plan_firms() {
     }
     plans_[j] = std::move(plan);
   }
+}
+
+void Market::apply_shocks() {
+  for (const Shock& s : sc_.shocks)
+    if (s.step == step_) apply_shock(s, sc_, shocks_);
+  apply_population_shocks(sc_, step_, pop_, options_.block_size);
 }
 
 void Market::build_tables() {
@@ -250,6 +261,7 @@ void Market::step() {
     return std::chrono::duration<double>(b - a).count();
   };
   const auto t0 = clock::now();
+  apply_shocks();
   plan_firms();
   build_tables();
   partials_.clear();

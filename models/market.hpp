@@ -9,6 +9,7 @@
 #include "models/metrics.hpp"
 #include "models/population.hpp"
 #include "models/scenario.hpp"
+#include "models/shocks.hpp"
 #include "models/strategy.hpp"
 #include "sim/parallel.hpp"
 
@@ -46,7 +47,9 @@ class Market {
   std::int64_t steps_done() const { return step_; }
   const StepMetrics& metrics() const { return metrics_; }
   const Population& population() const { return pop_; }
+  /// The market's own copy of the scenario, as the shocks so far have changed it.
   const Scenario& scenario() const { return sc_; }
+  const ShockState& shock_state() const { return shocks_; }
   const std::vector<FirmPlan>& plans() const { return plans_; }
   const PhaseTimes& phase_times() const { return times_; }
 
@@ -55,7 +58,11 @@ class Market {
   void build_tables();
   void account(const std::vector<std::int64_t>& sums);
 
-  const Scenario& sc_;
+  /// Applies the shocks of the step about to run (models/shocks.hpp).
+  void apply_shocks();
+
+  Scenario sc_;  ///< a copy: shocks edit it
+  ShockState shocks_;
   EngineOptions options_;
   Population pop_;
   Blocks blocks_;
