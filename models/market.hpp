@@ -42,6 +42,14 @@ class Market {
  public:
   /// Synthesises the population. @throws InputError only through the scenario (already checked).
   Market(const Scenario& scenario, EngineOptions options = {});
+  /// A deep copy: population, state, ledgers and clones of the strategies.
+  Market(const Market&) = default;
+  Market& operator=(const Market&) = delete;
+  /// Continues this market's history under `variant` from the next step: its budgets, strategy
+  /// parameters, media costs and later shocks apply from now on. The variant must share
+  /// everything the history used (experiment planning checks it). Strategies whose parameters
+  /// did not change keep their state.
+  void branch(const Scenario& variant);
   /// Advances one step; afterwards metrics() describes it.
   void step();
   std::int64_t steps_done() const { return step_; }
@@ -68,7 +76,7 @@ class Market {
   Blocks blocks_;
   PartialSums partials_;
   KernelTables tables_;
-  std::vector<std::unique_ptr<Strategy>> strategies_;
+  std::vector<StrategyPtr> strategies_;  ///< copying the Market clones them
   std::vector<FirmPlan> plans_;
   std::vector<FirmLedger> ledgers_;
   std::vector<std::vector<double>> unit_cost_;   ///< [F][C] this step, of a customised unit
