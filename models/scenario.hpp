@@ -2,6 +2,8 @@
 /// What is simulated: a plain description of the market, resolved and checked at load time.
 #include <Eigen/Core>
 
+#include "sim/experiment.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -119,6 +121,7 @@ struct Scenario {
   std::vector<Firm> firms;
   MarketParams market;
   std::vector<Shock> shocks;  ///< in file order
+  ExperimentSpec experiment;
   OutputSpec output;
 
   /// The share-weighted mean of the segments' ideal points.

@@ -290,8 +290,7 @@ Scenario load_scenario(const Config& root) {
     const bool steps_from_set = root.find("steps") && root.child("steps").mark().file == "<--set>";
     sc.shocks = load_shocks(*n, sc, steps_from_set);
   }
-  if (auto n = root.find("experiment"))
-    n->fail("'experiment' is not supported in this version yet; remove the block");
+  if (auto n = root.find("experiment")) sc.experiment = load_experiment(*n, sc.steps);
   if (auto o = root.find("output")) {
     sc.output.path = o->get_string("path", sc.output.path);
     o->finish();

@@ -125,6 +125,7 @@ std::string resolved_yaml(const Scenario& sc) {
   }
   out.end_list();
   write_shocks(out, sc);
+  write_experiment(out, sc.experiment);
   out.key("output").begin_map().key("path").value(sc.output.path).end_map();
   out.end_map();
   return out.str();

@@ -1,0 +1,415 @@
+// The experiment file: every run under /runs/<id>/, and the /experiment/runs and
+// /experiment/summary tables (one 1-D dataset per column; /experiment/columns/* give the order).
+#include "models/experiment_tables.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <variant>
+
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "models/version.hpp"
+#include "sim/describe.hpp"
+#include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
+#include "sim/yaml_writer.hpp"
+
+namespace fs = std::filesystem;
+
+namespace msim {
+namespace {
+
+using Column =
+    std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::string>>;
+
+std::optional<double> as_number(const std::string& text) {
+  double v = 0;
+  const char* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, v);
+  if (text.empty() || ec != std::errc() || p != end) return std::nullopt;
+  return v;
+}
+
+/// A varied key's values as a column: numbers when every value is one, else text.
+Column varied_column(const std::vector<std::string>& values) {
+  std::vector<double> numbers;
+  for (const auto& v : values) {
+    const auto x = as_number(v);
+    if (!x) return values;
+    numbers.push_back(*x);
+  }
+  return numbers;
+}
+
+std::string safe_name(std::string name) {
+  std::replace(name.begin(), name.end(), '/', '_');
+  return name;
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+const std::map<std::string, std::string>& result_units() {
+  static const std::map<std::string, std::string> units = {{"market_share", "fraction"},
+                                                           {"customer_share", "fraction"},
+                                                           {"cumulative_profit", "money"},
+                                                           {"profit_per_year", "money per year"},
+                                                           {"roi", "money per money of marketing"}};
+  return units;
+}
+
+void write(Hdf5Output& out, const std::string& group, const std::string& name, const Column& c,
+           const std::string& units, const std::string& description) {
+  const std::string path = group + "/" + safe_name(name);
+  if (const auto* d = std::get_if<std::vector<double>>(&c))
+    out.write_column(path, *d, units, description);
+  else if (const auto* i = std::get_if<std::vector<std::int64_t>>(&c))
+    out.write_column(path, *i, units, description);
+  else
+    out.write_column(path, std::get<std::vector<std::string>>(c), description);
+}
+
+/// Copies one finished run file under /runs/<id>/; returns its key results [metric][firm].
+std::vector<std::vector<double>> copy_run(const PlannedRun& run, const std::string& file,
+                                          Hdf5Output& out, std::size_t threads) {
+  const Hdf5Reader in(file);
+  RecordingLayout layout = run_layout(run, threads);
+  for (auto& [name, value] : layout.attributes) value = in.attribute(name);
+  std::vector<Table> tables;
+  for (const auto& spec : layout.series) tables.push_back(in.table(spec.path));
+  const std::size_t T = in.table("/step").values.size();
+  auto rec = out.group_recorder("/runs/" + run_name(run.plan.id));
+  rec->begin(layout);
+  std::vector<std::vector<double>> rows(tables.size());
+  for (std::size_t t = 0; t < T; ++t) {
+    for (std::size_t k = 0; k < tables.size(); ++k) {
+      const std::size_t width = tables[k].values.size() / T;
+      rows[k].assign(tables[k].values.begin() + static_cast<std::ptrdiff_t>(t * width),
+                     tables[k].values.begin() + static_cast<std::ptrdiff_t>((t + 1) * width));
+    }
+    rec->record(static_cast<std::int64_t>(t), rows);
+  }
+  Attributes final_attributes = {{"wall_seconds", in.attribute("wall_seconds")},
+                                 {"steps_done", in.attribute("steps_done")}};
+  try {  // only branched runs have it
+    final_attributes.push_back({"branch_at", in.attribute("branch_at")});
+  } catch (const InputError&) {
+  }
+  rec->finish(final_attributes, true);
+
+  const std::size_t F = run.scenario.firms.size();
+  const auto last = [&](const std::string& path) {
+    for (std::size_t k = 0; k < layout.series.size(); ++k)
+      if (layout.series[k].path == path)
+        return std::vector<double>(tables[k].values.end() - static_cast<std::ptrdiff_t>(F),
+                                   tables[k].values.end());
+    throw std::logic_error("no series " + path);
+  };
+  const double years = static_cast<double>(T) / static_cast<double>(run.scenario.steps_per_year);
+  std::vector<std::vector<double>> results;
+  for (const std::string& metric : key_results()) {
+    if (metric == "profit_per_year") {
+      auto v = last("/market/cumulative_profit");
+      for (double& x : v) x /= years;
+      results.push_back(v);
+    } else {
+      results.push_back(last("/market/" + metric));
+    }
+  }
+  return results;
+}
+
+}  // namespace
+
+const std::vector<std::string>& key_results() {
+  static const std::vector<std::string> names = {"market_share", "customer_share",
+                                                 "cumulative_profit", "profit_per_year", "roi"};
+  return names;
+}
+
+std::string run_name(std::size_t id) {
+  return fmt::format("{:05d}", id);
+}
+
+std::string run_file(const std::string& dir, std::size_t id) {
+  return (fs::path(dir) / (run_name(id) + ".h5")).string();
+}
+
+RecordingLayout run_layout(const PlannedRun& run, std::size_t threads) {
+  RecordingLayout layout = recording_layout(run.scenario, threads);
+  layout.attributes.push_back({"run", static_cast<std::int64_t>(run.plan.id)});
+  layout.attributes.push_back({"design_point", static_cast<std::int64_t>(run.plan.point)});
+  layout.attributes.push_back({"replication", static_cast<std::int64_t>(run.plan.replication)});
+  return layout;
+}
+
+void merge_experiment(const Experiment& ex, const std::string& dir, const std::string& out_path,
+                      std::size_t threads) {
+  Hdf5Output out(out_path);
+  const std::size_t N = ex.runs.size(), F = ex.base.firms.size();
+  const auto& metrics = key_results();
+  std::vector<std::vector<std::vector<double>>> results;  // [run][metric][firm]
+  for (const PlannedRun& run : ex.runs)
+    results.push_back(copy_run(run, run_file(dir, run.plan.id), out, threads));
+
+  // /experiment/runs: one row per run.
+  std::vector<std::pair<std::string, Column>> runs;
+  std::vector<std::string> ids;
+  std::vector<std::int64_t> points, reps, seeds;
+  for (const PlannedRun& run : ex.runs) {
+    ids.push_back(run_name(run.plan.id));
+    points.push_back(static_cast<std::int64_t>(run.plan.point));
+    reps.push_back(static_cast<std::int64_t>(run.plan.replication));
+    seeds.push_back(static_cast<std::int64_t>(run.plan.seed));
+  }
+  runs.emplace_back("run", ids);
+  runs.emplace_back("design_point", points);
+  runs.emplace_back("replication", reps);
+  runs.emplace_back("seed", seeds);
+  for (std::size_t v = 0; v < ex.varied.size(); ++v) {
+    std::vector<std::string> values;
+    for (const PlannedRun& run : ex.runs)
+      values.push_back(ex.points[run.plan.point].values[v].second);
+    runs.emplace_back(ex.varied[v], varied_column(values));
+  }
+  for (std::size_t m = 0; m < metrics.size(); ++m)
+    for (std::size_t j = 0; j < F; ++j) {
+      std::vector<double> values;
+      for (std::size_t r = 0; r < N; ++r) values.push_back(results[r][m][j]);
+      runs.emplace_back(metrics[m] + ":" + ex.base.firms[j].name, values);
+    }
+
+  // /experiment/summary: one row per design point, metric and firm.
+  std::vector<std::int64_t> s_point;
+  std::vector<std::vector<std::string>> s_varied(ex.varied.size());
+  std::vector<std::string> s_metric, s_firm;
+  std::vector<std::int64_t> s_n;
+  std::vector<double> s_mean, s_sd, s_lo, s_hi, s_p5, s_p50, s_p95;
+  for (std::size_t d = 0; d < ex.points.size(); ++d)
+    for (std::size_t m = 0; m < metrics.size(); ++m)
+      for (std::size_t j = 0; j < F; ++j) {
+        std::vector<double> sample;
+        for (std::size_t r = 0; r < N; ++r)
+          if (ex.runs[r].plan.point == d) sample.push_back(results[r][m][j]);
+        const Description s = describe(sample);
+        s_point.push_back(static_cast<std::int64_t>(d));
+        for (std::size_t v = 0; v < ex.varied.size(); ++v)
+          s_varied[v].push_back(ex.points[d].values[v].second);
+        s_metric.push_back(metrics[m]);
+        s_firm.push_back(ex.base.firms[j].name);
+        s_n.push_back(static_cast<std::int64_t>(s.n));
+        s_mean.push_back(s.mean);
+        s_sd.push_back(s.sd);
+        s_lo.push_back(s.ci_low);
+        s_hi.push_back(s.ci_high);
+        s_p5.push_back(s.p5);
+        s_p50.push_back(s.p50);
+        s_p95.push_back(s.p95);
+      }
+  std::vector<std::pair<std::string, Column>> summary;
+  summary.emplace_back("design_point", s_point);
+  for (std::size_t v = 0; v < ex.varied.size(); ++v)
+    summary.emplace_back(ex.varied[v], varied_column(s_varied[v]));
+  summary.emplace_back("metric", s_metric);
+  summary.emplace_back("firm", s_firm);
+  summary.emplace_back("n", s_n);
+  summary.emplace_back("mean", s_mean);
+  summary.emplace_back("sd", s_sd);
+  summary.emplace_back("ci95_low", s_lo);
+  summary.emplace_back("ci95_high", s_hi);
+  summary.emplace_back("p5", s_p5);
+  summary.emplace_back("p50", s_p50);
+  summary.emplace_back("p95", s_p95);
+
+  const auto describe_column = [&](const std::string& name,
+                                   bool in_runs) -> std::pair<std::string, std::string> {
+    if (name == "run") return {"", "run id: the group /runs/<run>"};
+    if (name == "design_point") return {"", "design point (0-based)"};
+    if (name == "replication")
+      return {"", "replication (0-based; shares its seed across design points)"};
+    if (name == "seed") return {"", "the run's seed"};
+    if (name == "metric") return {"", "key result (see /experiment/runs)"};
+    if (name == "firm") return {"", "firm name"};
+    if (name == "n") return {"", "runs in the design point"};
+    for (const auto& v : ex.varied)
+      if (v == name) return {"", "value of the key path in this design point"};
+    if (in_runs) {
+      const std::string metric = name.substr(0, name.find(':'));
+      return {result_units().at(metric), fmt::format("{} of firm '{}' at the end of the run",
+                                                     metric, name.substr(name.find(':') + 1))};
+    }
+    return {"as the metric",
+            name + " of the metric over the design point's replications (" +
+                (name.rfind("ci95", 0) == 0 ? "t-based 95% confidence interval of the mean"
+                 : name == "sd"             ? "n - 1 in the denominator"
+                                            : "percentiles interpolate linearly") +
+                ")"};
+  };
+  std::vector<std::string> run_columns, summary_columns;
+  for (const auto& [name, column] : runs) {
+    const auto [units, description] = describe_column(name, true);
+    write(out, "/experiment/runs", name, column, units, description);
+    run_columns.push_back(safe_name(name));
+  }
+  for (const auto& [name, column] : summary) {
+    const auto [units, description] = describe_column(name, false);
+    write(out, "/experiment/summary", name, column, units, description);
+    summary_columns.push_back(safe_name(name));
+  }
+  out.write_column("/experiment/columns/runs", run_columns,
+                   "the columns of /experiment/runs, in order");
+  out.write_column("/experiment/columns/summary", summary_columns,
+                   "the columns of /experiment/summary, in order");
+  out.write_column("/experiment/scenario", std::vector<std::string>{resolved_yaml(ex.base)},
+                   "the experiment's scenario, resolved, with its experiment block");
+  out.set_attribute("/", "marketsim_version", std::string(kVersion));
+  out.set_attribute("/", "git_commit", std::string(kGitCommit));
+  out.set_attribute("/", "created_utc", utc_now());
+  out.set_attribute("/", "scenario_name", ex.base.name);
+  out.set_attribute("/", "seed", static_cast<std::int64_t>(ex.base.seed));
+  out.set_attribute("/", "runs", static_cast<std::int64_t>(N));
+  out.set_attribute("/", "design_points", static_cast<std::int64_t>(ex.points.size()));
+  out.set_attribute("/", "replications", ex.base.experiment.replications);
+  out.set_attribute("/", "branch_at", ex.base.experiment.branch_at);
+  out.set_attribute("/", "complete", std::int64_t{1});
+  out.commit();
+}
+
+bool is_experiment_file(const std::string& path) {
+  const Hdf5Reader in(path);
+  return in.exists("/experiment/columns/runs");
+}
+
+ExperimentTables read_experiment_tables(const std::string& path) {
+  const Hdf5Reader in(path);
+  if (!in.exists("/experiment/columns/runs"))
+    throw InputError(fmt::format("'{}' is not an experiment file (no /experiment tables)", path));
+  ExperimentTables out;
+  for (auto [table, name] : {std::pair<ExperimentTable*, const char*>{&out.runs, "runs"},
+                             std::pair<ExperimentTable*, const char*>{&out.summary, "summary"}}) {
+    table->columns = in.strings(fmt::format("/experiment/columns/{}", name));
+    std::vector<std::vector<std::string>> cells;
+    for (const std::string& column : table->columns) {
+      const std::string p = fmt::format("/experiment/{}/{}", name, column);
+      std::vector<std::string> values;
+      try {
+        for (double v : in.table(p).values) values.push_back(format_number(v));
+      } catch (const InputError&) {
+        values = in.strings(p);
+      }
+      cells.push_back(std::move(values));
+    }
+    const std::size_t rows = cells.empty() ? 0 : cells[0].size();
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::vector<std::string> row;
+      for (const auto& c : cells) row.push_back(c[r]);
+      table->rows.push_back(std::move(row));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> write_experiment_csv(const ExperimentTables& t,
+                                              const std::string& target) {
+  const bool dir = fs::is_directory(target) || (!target.empty() && target.back() == '/');
+  if (dir) fs::create_directories(target);
+  const auto name = [&](const std::string& which) {
+    return dir ? (fs::path(target) / (which + ".csv")).string() : target + "-" + which + ".csv";
+  };
+  const auto cell = [](const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  std::vector<std::string> paths;
+  for (auto [table, which] :
+       {std::pair<const ExperimentTable*, std::string>{&t.runs, "runs"},
+        std::pair<const ExperimentTable*, std::string>{&t.summary, "summary"}}) {
+    const std::string path = name(which);
+    std::ofstream csv(path);
+    if (!csv) throw InputError(fmt::format("cannot write '{}'", path));
+    std::vector<std::string> header;
+    for (const auto& c : table->columns) header.push_back(cell(c));
+    csv << fmt::format("{}\n", fmt::join(header, ","));
+    for (const auto& row : table->rows) {
+      std::vector<std::string> cells;
+      for (const auto& c : row) cells.push_back(cell(c));
+      csv << fmt::format("{}\n", fmt::join(cells, ","));
+    }
+    paths.push_back(path);
+  }
+  return paths;
+}
+
+std::string format_experiment_summary(const std::string& path) {
+  const ExperimentTables t = read_experiment_tables(path);
+  const Hdf5Reader in(path);
+  const auto attr = [&](const char* name) {
+    const AttrValue v = in.attribute(name);
+    return std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0;
+  };
+  const auto& cols = t.summary.columns;
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
+  };
+  const std::size_t c_point = col("design_point"), c_metric = col("metric"), c_firm = col("firm");
+  std::vector<std::string> varied(cols.begin() + 1,
+                                  cols.begin() + static_cast<std::ptrdiff_t>(c_metric));
+  const std::string name = std::get<std::string>(in.attribute("scenario_name"));
+  std::string out = fmt::format(
+      "{}: {} design points x {} replications = {} runs{}\n", name, attr("design_points"),
+      attr("replications"), attr("runs"),
+      attr("branch_at") > 0 ? fmt::format(", branched at step {}", attr("branch_at")) : "");
+  const auto money = [](double x) {
+    const double a = std::abs(x);
+    if (a >= 1e9) return fmt::format("{:.2f}B", x / 1e9);
+    if (a >= 1e6) return fmt::format("{:.2f}M", x / 1e6);
+    if (a >= 1e3) return fmt::format("{:.1f}k", x / 1e3);
+    return fmt::format("{:.0f}", x);
+  };
+  std::string point;
+  for (const auto& row : t.summary.rows) {
+    if (row[c_metric] != "profit_per_year") continue;
+    if (row[c_point] != point) {
+      point = row[c_point];
+      std::vector<std::string> values;
+      for (std::size_t v = 0; v < varied.size(); ++v)
+        values.push_back(varied[v] + "=" + row[1 + v]);
+      out += fmt::format("\ndesign point {}{}{}\n", point, values.empty() ? "" : ": ",
+                         fmt::join(values, ", "));
+      out += fmt::format("{:<16} {:>29}   {:>26}\n", "firm", "profit per year: p5 / p50 / p95",
+                         "market share: p5 / p50 / p95");
+    }
+    const std::string firm = row[c_firm];
+    // The market share row of the same design point and firm.
+    std::vector<std::string> share;
+    for (const auto& r : t.summary.rows)
+      if (r[c_point] == point && r[c_firm] == firm && r[c_metric] == "market_share") share = r;
+    const auto num = [](const std::string& s) { return std::stod(s); };
+    out += fmt::format("{:<16} {:>9} {:>9} {:>9}   {:>8.1f}% {:>7.1f}% {:>7.1f}%\n", firm,
+                       money(num(row[col("p5")])), money(num(row[col("p50")])),
+                       money(num(row[col("p95")])), 100 * num(share[col("p5")]),
+                       100 * num(share[col("p50")]), 100 * num(share[col("p95")]));
+  }
+  out +=
+      "\nProfit per year is each run's cumulative profit over its years; market share is the "
+      "last step's unit share. p5/p50/p95 are over the replications of each design point.\n";
+  return out;
+}
+
+}  // namespace msim
