@@ -167,7 +167,7 @@ std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, bool step
     const Shock& s = out.back();
     if (!s.name.empty() && !names.emplace(s.name, 0).second)
       item.child("name").fail(fmt::format("shock name '{}' is used twice", s.name));
-    if (s.enabled && (s.kind == ShockKind::enter || s.kind == ShockKind::exit)) {
+    if (s.kind == ShockKind::enter || s.kind == ShockKind::exit) {
       auto& seen = s.kind == ShockKind::enter ? entered : exited;
       if (!seen.emplace(s.firm, &item).second)
         item.child("firm").fail(fmt::format("firm '{}' already has an '{}' shock",

@@ -17,7 +17,8 @@ ShockState initial_shock_state(const Scenario& sc) {
   state.firms.resize(sc.firms.size());
   for (auto& f : state.firms) f.cost_factor.assign(sc.categories.size(), 1.0);
   for (const Shock& s : sc.shocks)
-    if (s.enabled && s.kind == ShockKind::enter && s.step > 0)
+    // A firm with an enter shock is out until it fires; a disabled entry never fires.
+    if (s.kind == ShockKind::enter && (s.step > 0 || !s.enabled))
       state.firms[static_cast<std::size_t>(s.firm)].active = false;
   return state;
 }

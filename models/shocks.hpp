@@ -33,7 +33,8 @@ struct ShockState {
   double contact_cost = 0.0;          ///< > 0: replaces every plan's cost per direct contact
 };
 
-/// The state before any shock: firms that enter later are inactive.
+/// The state before any shock: firms with an `enter` shock are inactive (for good when that
+/// shock is disabled: switching an entry off means the entrant never comes).
 ShockState initial_shock_state(const Scenario& sc);
 
 /// Applies the firm- and media-level part of `shock` to the scenario copy and the state.

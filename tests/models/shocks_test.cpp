@@ -233,3 +233,12 @@ TEST_CASE("a disabled shock is checked but never applied", "[shocks]") {
       "marketing_spend");
   CHECK(off == base);
 }
+
+TEST_CASE("a disabled entry keeps the entrant out for the whole run", "[shocks]") {
+  const auto units =
+      series(with_shocks("  - {step: 4, kind: enter, firm: Niche, enabled: false}\n"), "units");
+  for (const auto& row : units) CHECK(row[1] == 0.0);
+  const auto exit_off =
+      series(with_shocks("  - {step: 4, kind: exit, firm: Niche, enabled: false}\n"), "units");
+  CHECK(exit_off == series(msim::load_scenario_text(kMarket, "base.yaml"), "units"));
+}
