@@ -35,7 +35,7 @@ std::vector<std::string> DesignPoint::overrides() const {
   return out;
 }
 
-ExperimentSpec load_experiment(const Config& node, std::int64_t steps) {
+ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set) {
   ExperimentSpec spec;
   spec.present = true;
   if (!node.is_map()) node.fail_expected("a map with replications, sweep, design or branch_at");
@@ -90,7 +90,7 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps) {
   if (has_branch || has_warmup) {
     const Config b = node.child(has_branch ? "branch_at" : "warmup");
     spec.branch_at = b.as_int(range::closed(1, 1e18));
-    if (spec.branch_at >= steps)
+    if (spec.branch_at >= steps && !steps_from_set)
       b.fail_expected(fmt::format("a step from 1 to {} (steps is {})", steps - 1, steps));
   }
   node.finish();

@@ -50,8 +50,9 @@ struct RunPlan {
   std::uint64_t seed = 0;
 };
 
-/// Reads the block. `steps` bounds branch_at. @throws InputError naming file, line and key.
-ExperimentSpec load_experiment(const Config& node, std::int64_t steps);
+/// Reads the block. `steps` bounds branch_at unless the horizon came from --set
+/// (`steps_from_set`; planning then checks it). @throws InputError naming file, line and key.
+ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set = false);
 /// Writes the block back as resolved YAML (nothing when absent).
 class YamlWriter;
 void write_experiment(YamlWriter& out, const ExperimentSpec& spec);
