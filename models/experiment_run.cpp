@@ -100,12 +100,14 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   std::atomic<std::int64_t> done_steps{0};
   std::atomic<std::size_t> finished{0};
   std::mutex hdf5;  // the HDF5 library is not thread-safe: one writer at a time
+  std::mutex progress_lock;
   const auto on_step = [&] {
     const std::int64_t d = ++done_steps;
     if (options.stop && options.stop->load()) stop.store(true);
-    if (options.on_progress) {
-      std::lock_guard<std::mutex> lock(hdf5);
+    // Progress never waits: a step that finds another thread drawing skips its update.
+    if (options.on_progress && progress_lock.try_lock()) {
       options.on_progress(d, total);
+      progress_lock.unlock();
     }
   };
   const auto keep = [&](const PlannedRun& run, const MemoryRecorder& rec) {
