@@ -24,7 +24,7 @@ namespace {
 
 /// Writes a finished in-memory run to `path` (through path.partial and a rename).
 void write_run_file(const std::string& path, const MemoryRecorder& rec) {
-  auto out = make_hdf5_recorder(path);
+  auto out = make_hdf5_recorder(path, /*flush_each_record=*/false);
   out->begin(rec.layout());
   const std::size_t steps = rec.rows().empty() ? 0 : rec.rows()[0].size();
   std::vector<std::vector<double>> rows(rec.rows().size());

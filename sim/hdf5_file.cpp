@@ -221,11 +221,16 @@ void append_row(Column& column, hid_t memory_type, const void* data, const std::
 
 class Hdf5Recorder final : public Recorder {
  public:
-  explicit Hdf5Recorder(std::string final_path)
-      : final_path_(std::move(final_path)), path_(partial_path(final_path_)) {}
+  Hdf5Recorder(std::string final_path, bool flush_each_record)
+      : final_path_(std::move(final_path)),
+        path_(partial_path(final_path_)),
+        flush_each_record_(flush_each_record) {}
   /// Writes under the group `prefix` of an open file, which stays open after finish().
   Hdf5Recorder(hid_t shared_file, std::string file_name, std::string prefix)
-      : path_(std::move(file_name)), shared_file_(shared_file), prefix_(std::move(prefix)) {}
+      : path_(std::move(file_name)),
+        flush_each_record_(false),
+        shared_file_(shared_file),
+        prefix_(std::move(prefix)) {}
   ~Hdf5Recorder() override { close(); }
   Hdf5Recorder(const Hdf5Recorder&) = delete;
   Hdf5Recorder& operator=(const Hdf5Recorder&) = delete;
@@ -256,7 +261,7 @@ class Hdf5Recorder final : public Recorder {
     append_row(step_, H5T_NATIVE_INT64, &step, path_);
     for (std::size_t k = 0; k < rows.size(); ++k)
       append_row(series_[k], H5T_NATIVE_DOUBLE, rows[k].data(), path_);
-    check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
+    if (flush_each_record_) check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
   }
 
   void finish(const Attributes& final_attributes, bool complete) override {
@@ -393,6 +398,7 @@ class Hdf5Recorder final : public Recorder {
 
   std::string final_path_;
   std::string path_;
+  bool flush_each_record_ = true;  ///< false: only finish() flushes
   State state_ = State::kNew;
   hid_t shared_file_ = H5I_INVALID_HID;  ///< group mode: the file holding the run
   std::string prefix_;                   ///< group mode: the run's group
@@ -441,8 +447,9 @@ std::vector<std::string> read_strings(hid_t file_type, hid_t space, Read read) {
 
 }  // namespace
 
-std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path) {
-  return std::make_unique<Hdf5Recorder>(final_path);
+std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
+                                             bool flush_each_record) {
+  return std::make_unique<Hdf5Recorder>(final_path, flush_each_record);
 }
 
 // ---- several runs in one file ----

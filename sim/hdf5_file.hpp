@@ -16,8 +16,11 @@ namespace msim {
 /// flushes the file, so a killed run leaves a readable .partial file with complete=0.
 /// finish(complete=true) sets the attributes, closes and renames to final_path;
 /// finish(complete=false) closes and leaves the .partial file in place.
+/// `flush_each_record = false` flushes only in finish(), for a run replayed from memory (its
+/// rename is what makes it safe).
 /// @throws std::runtime_error (not InputError) on HDF5 failures.
-std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path);
+std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
+                                             bool flush_each_record = true);
 
 /// One file that holds several runs, each under its own group, plus tables of columns.
 /// It is written to `final_path + ".partial"` and renamed to final_path by commit(); a file that
@@ -32,6 +35,7 @@ class Hdf5Output {
 
   /// A recorder that writes one run under the group `prefix` (e.g. "/runs/00003") with the same
   /// layout as a single-run file; its root attributes go on that group. Use one at a time.
+  /// It flushes in finish(), not after every step.
   std::unique_ptr<Recorder> group_recorder(const std::string& prefix);
   /// A 1-D dataset (intermediate groups are created) with `units` and `description`.
   void write_column(const std::string& path, const std::vector<double>& values,
