@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -39,12 +40,13 @@ double available_bytes() {
   return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
 }
 
-void check_memory(const Scenario& sc) {
+/// Refuses a run whose `copies` populations would not fit in memory.
+void check_memory(const Scenario& sc, std::size_t copies = 1) {
   std::size_t crm = 0;
   for (const auto& f : sc.firms) crm += f.prototype->uses_crm() ? 1 : 0;
   const double per = population_bytes_per_consumer(
       sc.firms.size(), sc.categories.size(), static_cast<std::size_t>(sc.preference_dims), crm);
-  const double need = per * static_cast<double>(sc.consumers) + 64e6;
+  const double need = per * static_cast<double>(sc.consumers) * static_cast<double>(copies) + 64e6;
   const double have = available_bytes();
   if (need > 0.9 * have)
     throw InputError(fmt::format(
@@ -84,10 +86,16 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
         "output '{}': '{}' holds the finished runs of an interrupted experiment; use --resume to "
         "continue it, or --force to start over",
         out, dir));
-  check_memory(sc);
-
   ThreadLimit limit(args.threads);
   const std::size_t threads = ThreadLimit::active();
+  // Small runs run concurrently (about one per thread); a branch keeps its history beside
+  // each variant's copy.
+  const Scenario* largest = &sc;
+  for (const auto& run : ex.runs)
+    if (run.scenario.consumers > largest->consumers) largest = &run.scenario;
+  const bool concurrent = largest->consumers < ExperimentOptions{}.concurrent_below;
+  check_memory(*largest, (concurrent ? std::min(threads, ex.runs.size()) : 1) *
+                             (sc.experiment.branch_at > 0 ? 2 : 1));
   if (!args.quiet)
     fmt::print(stderr,
                "marketsim: {} — experiment: {} design points x {} replications = {} runs of {} "

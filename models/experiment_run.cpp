@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -91,10 +92,13 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   const std::int64_t branch = ex.base.experiment.branch_at;
   std::map<std::size_t, std::vector<const PlannedRun*>> by_replication;
   for (const PlannedRun* run : todo) by_replication[run->plan.replication].push_back(run);
-  const std::int64_t total = branch > 0
-                                 ? static_cast<std::int64_t>(by_replication.size()) * branch +
-                                       static_cast<std::int64_t>(todo.size()) * (steps - branch)
-                                 : static_cast<std::int64_t>(todo.size()) * steps;
+  // A sweep may change `steps` or `consumers` (not with branching, where they are shared).
+  std::int64_t total = static_cast<std::int64_t>(by_replication.size()) * branch;
+  std::int64_t largest = 0;
+  for (const PlannedRun* run : todo) {
+    total += run->scenario.steps - branch;
+    largest = std::max(largest, run->scenario.consumers);
+  }
 
   std::atomic<bool> stop{false};
   std::atomic<std::int64_t> done_steps{0};
@@ -116,7 +120,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     const std::size_t n = ++finished;
     if (options.stop_after_runs > 0 && n >= options.stop_after_runs) stop.store(true);
   };
-  const bool concurrent = ex.base.consumers < options.concurrent_below;
+  const bool concurrent = largest < options.concurrent_below;
   const auto for_each = [&](std::size_t n, const auto& body) {
     if (concurrent) {
       tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) { body(k); });
@@ -133,10 +137,10 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       MemoryRecorder rec;
       rec.begin(run_layout(run, options.threads));
       Market market(run.scenario, EngineOptions{options.block_size});
-      if (!continue_run(market, steps, rec, stop, on_step)) return;
+      if (!continue_run(market, run.scenario.steps, rec, stop, on_step)) return;
       const double wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      rec.finish({{"wall_seconds", wall}, {"steps_done", steps}}, true);
+      rec.finish({{"wall_seconds", wall}, {"steps_done", run.scenario.steps}}, true);
       keep(run, rec);
     });
   } else {

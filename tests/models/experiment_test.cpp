@@ -223,3 +223,14 @@ TEST_CASE("branched variants equal full runs when they change nothing", "[experi
   for (std::size_t k = 0; k < 3 * 3; ++k) CHECK(spend[k] == base[k]);
   CHECK(std::get<std::int64_t>(b.attribute("branch_at", "/runs/00002")) == 3);
 }
+
+TEST_CASE("a sweep over steps and consumers runs each design point at its own size",
+          "[experiment]") {
+  TempDir dir;
+  const msim::Experiment ex = plan("  sweep: {steps: [4, 6], consumers: [2000, 3000]}\n");
+  REQUIRE(msim::run_experiment(ex, dir / "e.h5").complete);
+  const msim::Hdf5Reader in(dir / "e.h5");
+  CHECK(in.table("/runs/00000/step").values.size() == 4);
+  CHECK(in.table("/runs/00003/step").values.size() == 6);
+  CHECK(std::get<std::int64_t>(in.attribute("consumers", "/runs/00001")) == 3000);
+}
