@@ -72,16 +72,18 @@ struct ExperimentTable {
 };
 struct ExperimentTables {
   ExperimentTable runs, summary;
+  ExperimentTable differences;  ///< empty when there is one design point
 };
 
 /// Whether the file holds an experiment (an /experiment group).
 bool is_experiment_file(const std::string& path);
 /// @throws InputError when the file is not an experiment.
 ExperimentTables read_experiment_tables(const std::string& path);
-/// Writes DIR/runs.csv and DIR/summary.csv when `target` is a directory (or ends with '/'),
-/// else TARGET-runs.csv and TARGET-summary.csv. Returns the two paths.
+/// Writes DIR/runs.csv, DIR/summary.csv and DIR/differences.csv when `target` is a directory (or
+/// ends with '/'), else TARGET-runs.csv and so on. Returns the paths written.
 std::vector<std::string> write_experiment_csv(const ExperimentTables& t, const std::string& target);
-/// A plain-text table: for each design point and firm, p5/p50/p95 of profit and market share.
+/// A plain-text table: for each design point and firm, p5/p50/p95 of profit per year and market
+/// share, and for design points after the first their paired change against design point 0.
 std::string format_experiment_summary(const std::string& path);
 
 /// The key results recorded per firm for every run, in column order.

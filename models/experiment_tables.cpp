@@ -193,47 +193,61 @@ void merge_experiment(const Experiment& ex, const std::string& dir, const std::s
       runs.emplace_back(metrics[m] + ":" + ex.base.firms[j].name, values);
     }
 
-  // /experiment/summary: one row per design point, metric and firm.
-  std::vector<std::int64_t> s_point;
-  std::vector<std::vector<std::string>> s_varied(ex.varied.size());
-  std::vector<std::string> s_metric, s_firm;
-  std::vector<std::int64_t> s_n;
-  std::vector<double> s_mean, s_sd, s_lo, s_hi, s_p5, s_p50, s_p95;
-  for (std::size_t d = 0; d < ex.points.size(); ++d)
-    for (std::size_t m = 0; m < metrics.size(); ++m)
-      for (std::size_t j = 0; j < F; ++j) {
-        std::vector<double> sample;
-        for (std::size_t r = 0; r < N; ++r)
-          if (ex.runs[r].plan.point == d) sample.push_back(results[r][m][j]);
-        const Description s = describe(sample);
-        s_point.push_back(static_cast<std::int64_t>(d));
-        for (std::size_t v = 0; v < ex.varied.size(); ++v)
-          s_varied[v].push_back(ex.points[d].values[v].second);
-        s_metric.push_back(metrics[m]);
-        s_firm.push_back(ex.base.firms[j].name);
-        s_n.push_back(static_cast<std::int64_t>(s.n));
-        s_mean.push_back(s.mean);
-        s_sd.push_back(s.sd);
-        s_lo.push_back(s.ci_low);
-        s_hi.push_back(s.ci_high);
-        s_p5.push_back(s.p5);
-        s_p50.push_back(s.p50);
-        s_p95.push_back(s.p95);
-      }
-  std::vector<std::pair<std::string, Column>> summary;
-  summary.emplace_back("design_point", s_point);
-  for (std::size_t v = 0; v < ex.varied.size(); ++v)
-    summary.emplace_back(ex.varied[v], varied_column(s_varied[v]));
-  summary.emplace_back("metric", s_metric);
-  summary.emplace_back("firm", s_firm);
-  summary.emplace_back("n", s_n);
-  summary.emplace_back("mean", s_mean);
-  summary.emplace_back("sd", s_sd);
-  summary.emplace_back("ci95_low", s_lo);
-  summary.emplace_back("ci95_high", s_hi);
-  summary.emplace_back("p5", s_p5);
-  summary.emplace_back("p50", s_p50);
-  summary.emplace_back("p95", s_p95);
+  // /experiment/summary: one row per design point, metric and firm. /experiment/differences:
+  // the same for the change against design point 0, replication by replication (paired: the
+  // two runs share their seed).
+  const std::size_t R = static_cast<std::size_t>(ex.base.experiment.replications);
+  const auto table = [&](std::size_t first_point, const auto& sample_of) {
+    std::vector<std::int64_t> point, n;
+    std::vector<std::vector<std::string>> varied(ex.varied.size());
+    std::vector<std::string> metric, firm;
+    std::vector<double> mean, sd, lo, hi, p5, p50, p95;
+    for (std::size_t d = first_point; d < ex.points.size(); ++d)
+      for (std::size_t m = 0; m < metrics.size(); ++m)
+        for (std::size_t j = 0; j < F; ++j) {
+          const Description s = describe(sample_of(d, m, j));
+          point.push_back(static_cast<std::int64_t>(d));
+          for (std::size_t v = 0; v < ex.varied.size(); ++v)
+            varied[v].push_back(ex.points[d].values[v].second);
+          metric.push_back(metrics[m]);
+          firm.push_back(ex.base.firms[j].name);
+          n.push_back(static_cast<std::int64_t>(s.n));
+          mean.push_back(s.mean);
+          sd.push_back(s.sd);
+          lo.push_back(s.ci_low);
+          hi.push_back(s.ci_high);
+          p5.push_back(s.p5);
+          p50.push_back(s.p50);
+          p95.push_back(s.p95);
+        }
+    std::vector<std::pair<std::string, Column>> columns;
+    columns.emplace_back("design_point", point);
+    for (std::size_t v = 0; v < ex.varied.size(); ++v)
+      columns.emplace_back(ex.varied[v], varied_column(varied[v]));
+    columns.emplace_back("metric", metric);
+    columns.emplace_back("firm", firm);
+    columns.emplace_back("n", n);
+    columns.emplace_back("mean", mean);
+    columns.emplace_back("sd", sd);
+    columns.emplace_back("ci95_low", lo);
+    columns.emplace_back("ci95_high", hi);
+    columns.emplace_back("p5", p5);
+    columns.emplace_back("p50", p50);
+    columns.emplace_back("p95", p95);
+    return columns;
+  };
+  // Runs are in id order: run d * R + r is design point d, replication r.
+  const auto summary = table(0, [&](std::size_t d, std::size_t m, std::size_t j) {
+    std::vector<double> sample;
+    for (std::size_t r = 0; r < R; ++r) sample.push_back(results[d * R + r][m][j]);
+    return sample;
+  });
+  const auto differences = table(1, [&](std::size_t d, std::size_t m, std::size_t j) {
+    std::vector<double> sample;
+    for (std::size_t r = 0; r < R; ++r)
+      sample.push_back(results[d * R + r][m][j] - results[r][m][j]);
+    return sample;
+  });
 
   const auto describe_column = [&](const std::string& name,
                                    bool in_runs) -> std::pair<std::string, std::string> {
@@ -270,6 +284,20 @@ void merge_experiment(const Experiment& ex, const std::string& dir, const std::s
     write(out, "/experiment/summary", name, column, units, description);
     summary_columns.push_back(safe_name(name));
   }
+  std::vector<std::string> difference_columns;
+  if (ex.points.size() > 1) {
+    for (const auto& [name, column] : differences) {
+      auto [units, description] = describe_column(name, false);
+      if (name == "mean" || name == "sd" || name.rfind("ci95", 0) == 0 || name[0] == 'p')
+        description = name +
+                      " of the change against design point 0, replication by "
+                      "replication (runs with the same seed)";
+      write(out, "/experiment/differences", name, column, units, description);
+      difference_columns.push_back(safe_name(name));
+    }
+    out.write_column("/experiment/columns/differences", difference_columns,
+                     "the columns of /experiment/differences, in order");
+  }
   out.write_column("/experiment/columns/runs", run_columns,
                    "the columns of /experiment/runs, in order");
   out.write_column("/experiment/columns/summary", summary_columns,
@@ -299,8 +327,11 @@ ExperimentTables read_experiment_tables(const std::string& path) {
   if (!in.exists("/experiment/columns/runs"))
     throw InputError(fmt::format("'{}' is not an experiment file (no /experiment tables)", path));
   ExperimentTables out;
-  for (auto [table, name] : {std::pair<ExperimentTable*, const char*>{&out.runs, "runs"},
-                             std::pair<ExperimentTable*, const char*>{&out.summary, "summary"}}) {
+  for (auto [table, name] :
+       {std::pair<ExperimentTable*, const char*>{&out.runs, "runs"},
+        std::pair<ExperimentTable*, const char*>{&out.summary, "summary"},
+        std::pair<ExperimentTable*, const char*>{&out.differences, "differences"}}) {
+    if (!in.exists(fmt::format("/experiment/columns/{}", name))) continue;
     table->columns = in.strings(fmt::format("/experiment/columns/{}", name));
     std::vector<std::vector<std::string>> cells;
     for (const std::string& column : table->columns) {
@@ -339,7 +370,9 @@ std::vector<std::string> write_experiment_csv(const ExperimentTables& t,
   std::vector<std::string> paths;
   for (auto [table, which] :
        {std::pair<const ExperimentTable*, std::string>{&t.runs, "runs"},
-        std::pair<const ExperimentTable*, std::string>{&t.summary, "summary"}}) {
+        std::pair<const ExperimentTable*, std::string>{&t.summary, "summary"},
+        std::pair<const ExperimentTable*, std::string>{&t.differences, "differences"}}) {
+    if (table->columns.empty()) continue;
     const std::string path = name(which);
     std::ofstream csv(path);
     if (!csv) throw InputError(fmt::format("cannot write '{}'", path));
@@ -363,52 +396,73 @@ std::string format_experiment_summary(const std::string& path) {
     const AttrValue v = in.attribute(name);
     return std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0;
   };
-  const auto& cols = t.summary.columns;
+  const auto& cols = t.summary.columns;  // the differences table has the same columns
   const auto col = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
   };
   const std::size_t c_point = col("design_point"), c_metric = col("metric"), c_firm = col("firm");
-  std::vector<std::string> varied(cols.begin() + 1,
-                                  cols.begin() + static_cast<std::ptrdiff_t>(c_metric));
+  const std::size_t c5 = col("p5"), c50 = col("p50"), c95 = col("p95");
+  const std::vector<std::string> varied(cols.begin() + 1,
+                                        cols.begin() + static_cast<std::ptrdiff_t>(c_metric));
   const std::string name = std::get<std::string>(in.attribute("scenario_name"));
   std::string out = fmt::format(
       "{}: {} design points x {} replications = {} runs{}\n", name, attr("design_points"),
       attr("replications"), attr("runs"),
       attr("branch_at") > 0 ? fmt::format(", branched at step {}", attr("branch_at")) : "");
-  const auto money = [](double x) {
+  const auto money = [](double x, bool sign) {
     const double a = std::abs(x);
-    if (a >= 1e9) return fmt::format("{:.2f}B", x / 1e9);
-    if (a >= 1e6) return fmt::format("{:.2f}M", x / 1e6);
-    if (a >= 1e3) return fmt::format("{:.1f}k", x / 1e3);
-    return fmt::format("{:.0f}", x);
+    const std::string plus = sign && x > 0 ? "+" : "";
+    if (a >= 1e9) return fmt::format("{}{:.2f}B", plus, x / 1e9);
+    if (a >= 1e6) return fmt::format("{}{:.2f}M", plus, x / 1e6);
+    if (a >= 1e3) return fmt::format("{}{:.1f}k", plus, x / 1e3);
+    return fmt::format("{}{:.0f}", plus, x);
   };
-  std::string point;
-  for (const auto& row : t.summary.rows) {
-    if (row[c_metric] != "profit_per_year") continue;
-    if (row[c_point] != point) {
-      point = row[c_point];
-      std::vector<std::string> values;
-      for (std::size_t v = 0; v < varied.size(); ++v)
-        values.push_back(varied[v] + "=" + row[1 + v]);
-      out += fmt::format("\ndesign point {}{}{}\n", point, values.empty() ? "" : ": ",
-                         fmt::join(values, ", "));
-      out += fmt::format("{:<16} {:>29}   {:>26}\n", "firm", "profit per year: p5 / p50 / p95",
-                         "market share: p5 / p50 / p95");
+  const auto num = [](const std::string& s) { return std::stod(s); };
+  // The rows of one design point: profit per year and market share of every firm.
+  const auto block = [&](const ExperimentTable& table, const std::string& point, bool change) {
+    std::string text;
+    for (const auto& row : table.rows) {
+      if (row[c_point] != point || row[c_metric] != "profit_per_year") continue;
+      const std::vector<std::string>* share = nullptr;
+      for (const auto& r : table.rows)
+        if (r[c_point] == point && r[c_firm] == row[c_firm] && r[c_metric] == "market_share")
+          share = &r;
+      const auto pct = [&](std::size_t c) {
+        const double x = 100 * num((*share)[c]);
+        return change ? fmt::format("{:+.1f}", x) : fmt::format("{:.1f}%", x);
+      };
+      text += fmt::format("{:<16} {:>9} {:>9} {:>9}   {:>8} {:>8} {:>8}\n", row[c_firm],
+                          money(num(row[c5]), change), money(num(row[c50]), change),
+                          money(num(row[c95]), change), pct(c5), pct(c50), pct(c95));
     }
-    const std::string firm = row[c_firm];
-    // The market share row of the same design point and firm.
-    std::vector<std::string> share;
-    for (const auto& r : t.summary.rows)
-      if (r[c_point] == point && r[c_firm] == firm && r[c_metric] == "market_share") share = r;
-    const auto num = [](const std::string& s) { return std::stod(s); };
-    out += fmt::format("{:<16} {:>9} {:>9} {:>9}   {:>8.1f}% {:>7.1f}% {:>7.1f}%\n", firm,
-                       money(num(row[col("p5")])), money(num(row[col("p50")])),
-                       money(num(row[col("p95")])), 100 * num(share[col("p5")]),
-                       100 * num(share[col("p50")]), 100 * num(share[col("p95")]));
+    return text;
+  };
+  std::vector<std::string> points;
+  for (const auto& row : t.summary.rows)
+    if (points.empty() || points.back() != row[c_point]) points.push_back(row[c_point]);
+  for (const std::string& point : points) {
+    std::vector<std::string> values;
+    for (const auto& row : t.summary.rows)
+      if (row[c_point] == point) {
+        for (std::size_t v = 0; v < varied.size(); ++v)
+          values.push_back(varied[v] + "=" + row[1 + v]);
+        break;
+      }
+    out += fmt::format("\ndesign point {}{}{}\n", point, values.empty() ? "" : ": ",
+                       fmt::join(values, ", "));
+    out += fmt::format("{:<16} {:>29}   {:>26}\n", "firm", "profit per year: p5 / p50 / p95",
+                       "market share: p5 / p50 / p95");
+    out += block(t.summary, point, false);
+    if (point != points.front() && !t.differences.rows.empty()) {
+      out += fmt::format("{:<16} {:>29}   {:>26}\n", "  change vs 0:", "", "(points)");
+      out += block(t.differences, point, true);
+    }
   }
   out +=
       "\nProfit per year is each run's cumulative profit over its years; market share is the "
-      "last step's unit share. p5/p50/p95 are over the replications of each design point.\n";
+      "last step's unit share. p5/p50/p95 are over the replications of each design point. "
+      "\"change vs 0\" compares each run with the run of design point 0 that has the same seed "
+      "(common random numbers), so it shows the effect of the design point with little noise.\n";
   return out;
 }
 

@@ -143,8 +143,14 @@ TEST_CASE("an experiment writes every run and both tables; equal seeds give equa
   CHECK(tables.summary.columns ==
         std::vector<std::string>{"design_point", "firms.Mass.quality", "metric", "firm", "n",
                                  "mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95"});
+  // Paired changes against design point 0: point 1 repeats point 0, so every change is 0.
+  REQUIRE(tables.differences.rows.size() == 2 * 5 * 3);
+  CHECK(tables.differences.columns == tables.summary.columns);
+  for (const auto& row : tables.differences.rows)
+    if (row[0] == "1")
+      for (std::size_t c = 5; c < row.size(); ++c) CHECK(row[c] == "0");
   const auto csv = msim::write_experiment_csv(tables, dir / "tables");
-  REQUIRE(csv.size() == 2);
+  REQUIRE(csv.size() == 3);
   std::ifstream runs_csv(csv[0]);
   std::string header;
   std::getline(runs_csv, header);
