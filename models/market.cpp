@@ -14,7 +14,6 @@
 #include "models/costs.hpp"
 #include "models/media.hpp"
 #include "models/random_purposes.hpp"
-#include "sim/yaml_writer.hpp"
 
 namespace msim {
 namespace {
@@ -158,30 +157,6 @@ void Market::plan_firms() {
     }
     plans_[j] = std::move(plan);
   }
-}
-
-void Market::branch(const Scenario& variant) {
-  const auto params = [](const Strategy& s) {
-    YamlWriter out;
-    out.begin_map();
-    s.write_params(out);
-    out.end_map();
-    return out.str();
-  };
-  for (std::size_t j = 0; j < sc_.firms.size(); ++j)
-    if (params(*variant.firms[j].prototype) != params(*strategies_[j]))
-      strategies_[j] = variant.firms[j].prototype->clone();
-  sc_ = variant;
-  // The variant's own shocks before this step stand for what the history did.
-  shocks_ = initial_shock_state(sc_);
-  for (const Shock& s : sc_.shocks)
-    if (s.step < step_) apply_shock(s, sc_, shocks_);
-}
-
-void Market::apply_shocks() {
-  for (const Shock& s : sc_.shocks)
-    if (s.step == step_) apply_shock(s, sc_, shocks_);
-  apply_population_shocks(sc_, step_, pop_, options_.block_size);
 }
 
 void Market::build_tables() {
