@@ -15,13 +15,14 @@ struct RunArgs {
   std::int64_t seed = 0;
   std::vector<std::string> overrides;
   bool force = false;
+  bool resume = false;  ///< experiments: skip runs that finished before
   bool quiet = false;
   std::size_t block_size = 4096;
 };
 
 int run(const RunArgs& args);
 int validate(const std::string& scenario, const std::vector<std::string>& overrides);
-int summarize(const std::string& file);
+int summarize(const std::string& file, const std::string& csv);
 int strategies();
 
 }  // namespace msim::cli

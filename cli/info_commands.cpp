@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
 #include "models/strategy.hpp"
 
@@ -9,11 +10,25 @@ namespace msim::cli {
 
 int validate(const std::string& scenario, const std::vector<std::string>& overrides) {
   const Scenario sc = load_scenario_file(scenario, overrides);
+  std::string plan;
+  if (sc.experiment.present) {
+    // Every design point is loaded, so a bad sweep value is caught here too.
+    const Experiment ex = plan_experiment([&](const std::vector<std::string>& extra) {
+      std::vector<std::string> all = overrides;
+      all.insert(all.end(), extra.begin(), extra.end());
+      return load_scenario_file(scenario, all);
+    });
+    plan = fmt::format("# Experiment: {} design points x {} replications = {} runs{}.\n",
+                       ex.points.size(), sc.experiment.replications, ex.runs.size(),
+                       sc.experiment.branch_at > 0
+                           ? fmt::format(", branched at step {}", sc.experiment.branch_at)
+                           : "");
+  }
   fmt::print(
-      "# {} is valid: {} consumers, {} segments, {} categories, {} firms, {} steps.\n"
+      "# {} is valid: {} consumers, {} segments, {} categories, {} firms, {} steps.\n{}"
       "# Resolved with every default filled in:\n{}",
       scenario, sc.consumers, sc.segments.size(), sc.categories.size(), sc.firms.size(), sc.steps,
-      resolved_yaml(sc));
+      plan, resolved_yaml(sc));
   return 0;
 }
 

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
+  run_cmd->add_flag("--resume", run.resume,
+                    "experiments: keep the runs an interrupted run of this experiment finished");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress and no summary");
   run_cmd->add_option("--block-size", run.block_size, "consumers per parallel block")
       ->check(CLI::Range(64, 1 << 20));
@@ -46,6 +48,10 @@ int main(int argc, char** argv) {
 
   auto* summarize_cmd = app.add_subcommand("summarize", "print the summary table of a run file");
   summarize_cmd->add_option("file", file, "HDF5 file written by marketsim run")->required();
+  std::string csv;
+  summarize_cmd->add_option("--csv", csv,
+                            "experiments: write the runs and summary tables as CSV into a "
+                            "directory (DIR/runs.csv) or with a prefix (PREFIX-runs.csv)");
 
   auto* strategies_cmd =
       app.add_subcommand("strategies", "list the registered strategies and their parameters");
@@ -66,7 +72,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return msim::cli::run(run);
     if (*validate_cmd) return msim::cli::validate(file, overrides);
-    if (*summarize_cmd) return msim::cli::summarize(file);
+    if (*summarize_cmd) return msim::cli::summarize(file, csv);
     if (*strategies_cmd) return msim::cli::strategies();
   } catch (const msim::InputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -2,12 +2,15 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "cli/commands.hpp"
+#include "models/experiment.hpp"
 #include "models/population.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
@@ -37,12 +40,13 @@ double available_bytes() {
   return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
 }
 
-void check_memory(const Scenario& sc) {
+/// Refuses a run whose `copies` populations would not fit in memory.
+void check_memory(const Scenario& sc, std::size_t copies = 1) {
   std::size_t crm = 0;
   for (const auto& f : sc.firms) crm += f.prototype->uses_crm() ? 1 : 0;
   const double per = population_bytes_per_consumer(
       sc.firms.size(), sc.categories.size(), static_cast<std::size_t>(sc.preference_dims), crm);
-  const double need = per * static_cast<double>(sc.consumers) + 64e6;
+  const double need = per * static_cast<double>(sc.consumers) * static_cast<double>(copies) + 64e6;
   const double have = available_bytes();
   if (need > 0.9 * have)
     throw InputError(fmt::format(
@@ -71,15 +75,86 @@ void check_output(const std::string& path, bool force) {
         fmt::format("output '{}': the directory '{}' is not writable", path, dir.string()));
 }
 
+int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
+  const Experiment ex = plan_experiment(load);
+  const Scenario& sc = ex.base;
+  const std::string out = args.output.empty() ? sc.output.path : args.output;
+  check_output(out, args.force);
+  const std::string dir = runs_directory(out);
+  if (std::filesystem::exists(dir) && !args.resume && !args.force)
+    throw InputError(fmt::format(
+        "output '{}': '{}' holds the finished runs of an interrupted experiment; use --resume to "
+        "continue it, or --force to start over",
+        out, dir));
+  ThreadLimit limit(args.threads);
+  const std::size_t threads = ThreadLimit::active();
+  // Small runs run concurrently (about one per thread); a branch keeps its history beside
+  // each variant's copy.
+  const Scenario* largest = &sc;
+  for (const auto& run : ex.runs)
+    if (run.scenario.consumers > largest->consumers) largest = &run.scenario;
+  const bool concurrent = largest->consumers < ExperimentOptions{}.concurrent_below;
+  check_memory(*largest, (concurrent ? std::min(threads, ex.runs.size()) : 1) *
+                             (sc.experiment.branch_at > 0 ? 2 : 1));
+  if (!args.quiet)
+    fmt::print(stderr,
+               "marketsim: {} — experiment: {} design points x {} replications = {} runs of {} "
+               "consumers, {} steps{}, {} threads -> {}\n",
+               sc.name, ex.points.size(), sc.experiment.replications, ex.runs.size(), sc.consumers,
+               sc.steps,
+               sc.experiment.branch_at > 0
+                   ? fmt::format(" (branched at step {})", sc.experiment.branch_at)
+                   : "",
+               threads, out);
+  std::unique_ptr<Progress> progress;
+  ExperimentOptions options;
+  options.threads = threads;
+  options.block_size = args.block_size;
+  options.resume = args.resume;
+  options.stop = &g_stop;
+  options.on_progress = [&](std::int64_t done, std::int64_t total) {
+    if (!progress) progress = std::make_unique<Progress>("experiment", total, !args.quiet);
+    progress->update(done);
+  };
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  const ExperimentReport report = run_experiment(ex, out, options);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (progress) progress->finish();
+  if (!report.complete) {
+    fmt::print(stderr,
+               "interrupted: {} of {} runs are finished and kept in '{}'; run the same command "
+               "with --resume to finish the rest\n",
+               report.skipped + report.ran, report.runs, dir);
+    return 130;
+  }
+  if (!args.quiet) {
+    fmt::print("{}", format_experiment_summary(out));
+    fmt::print("\nwrote {}: {} runs ({} finished earlier, {} now) in {}\n", out, report.runs,
+               report.skipped, report.ran, format_duration(report.wall_seconds));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run(const RunArgs& args) {
   std::vector<std::string> overrides = args.overrides;
   if (args.has_seed) overrides.push_back(fmt::format("seed={}", args.seed));
-  const Scenario sc =
-      args.scenario.empty()
-          ? load_scenario_text(default_scenario_text(), "<embedded default scenario>", overrides)
-          : load_scenario_file(args.scenario, overrides);
+  const ScenarioLoader load = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> all = overrides;
+    all.insert(all.end(), extra.begin(), extra.end());
+    return args.scenario.empty()
+               ? load_scenario_text(default_scenario_text(), "<embedded default scenario>", all)
+               : load_scenario_file(args.scenario, all);
+  };
+  const Scenario sc = load({});
+  if (sc.experiment.present) return run_experiment_command(args, load);
+  if (args.resume)
+    throw InputError(
+        "--resume continues an interrupted experiment, but this scenario has no experiment: "
+        "block; run it again without --resume");
   const std::string out = args.output.empty() ? sc.output.path : args.output;
   check_output(out, args.force);
   check_memory(sc);
@@ -120,7 +195,19 @@ int run(const RunArgs& args) {
   return 0;
 }
 
-int summarize(const std::string& file) {
+int summarize(const std::string& file, const std::string& csv) {
+  if (is_experiment_file(file)) {
+    fmt::print("{}", format_experiment_summary(file));
+    if (!csv.empty())
+      for (const auto& path : write_experiment_csv(read_experiment_tables(file), csv))
+        fmt::print("wrote {}\n", path);
+    return 0;
+  }
+  if (!csv.empty())
+    throw InputError(fmt::format(
+        "--csv writes the tables of an experiment, but '{}' holds a single run; use h5py or "
+        "the analysis package for its series",
+        file));
   fmt::print("{}", format_summary(summarize_file(file)));
   return 0;
 }

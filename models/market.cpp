@@ -19,6 +19,7 @@ namespace msim {
 
 Market::Market(const Scenario& scenario, EngineOptions options)
     : sc_(scenario),
+      shocks_(initial_shock_state(sc_)),
       options_(options),
       blocks_{static_cast<std::size_t>(scenario.consumers), options.block_size},
       partials_(1, 1) {
@@ -109,7 +110,10 @@ void Market::plan_firms() {
     view.crm_profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
     FirmPlan plan;
     plan.targeted_spend.assign(S, 0.0);
-    strategies_[j]->plan(view, plan);
+    if (shocks_.firms[j].active) {  // an inactive firm has no products and spends nothing
+      strategies_[j]->plan(view, plan);
+      adjust_plan(shocks_, j, plan);
+    }
     const double spend =
         plan.mass_spend + plan.direct_spend +
         std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0);
@@ -130,8 +134,9 @@ void Market::plan_firms() {
                          static_cast<double>(ledgers_[j].cumulative_units[c]), premium,
                          static_cast<int>(firm.categories.size()));
       };
-      plain_cost_[j][c] = cost(0.0);
-      unit_cost_[j][c] = plan.customized ? cost(plan.custom_premium) : plain_cost_[j][c];
+      const double factor = shocks_.firms[j].cost_factor[c];
+      plain_cost_[j][c] = cost(0.0) * factor;
+      unit_cost_[j][c] = plan.customized ? cost(plan.custom_premium) * factor : plain_cost_[j][c];
     }
     for (std::size_t c = 0; c < C; ++c) list_price_[j][c] = 0.0;
     for (auto it = plan.products.rbegin(); it != plan.products.rend(); ++it) {
@@ -149,6 +154,7 @@ void Market::step() {
     return std::chrono::duration<double>(b - a).count();
   };
   const auto t0 = clock::now();
+  apply_shocks();
   plan_firms();
   build_tables();
   partials_.clear();

@@ -9,6 +9,7 @@
 #include "models/metrics.hpp"
 #include "models/population.hpp"
 #include "models/scenario.hpp"
+#include "models/shocks.hpp"
 #include "models/strategy.hpp"
 #include "sim/parallel.hpp"
 
@@ -41,12 +42,22 @@ class Market {
  public:
   /// Synthesises the population. @throws InputError only through the scenario (already checked).
   Market(const Scenario& scenario, EngineOptions options = {});
+  /// A deep copy: population, state, ledgers and clones of the strategies.
+  Market(const Market&) = default;
+  Market& operator=(const Market&) = delete;
+  /// Continues this market's history under `variant` from the next step: its budgets, strategy
+  /// parameters, media costs and later shocks apply from now on. The variant must share
+  /// everything the history used (experiment planning checks it). Strategies whose parameters
+  /// did not change keep their state.
+  void branch(const Scenario& variant);
   /// Advances one step; afterwards metrics() describes it.
   void step();
   std::int64_t steps_done() const { return step_; }
   const StepMetrics& metrics() const { return metrics_; }
   const Population& population() const { return pop_; }
+  /// The market's own copy of the scenario, as the shocks so far have changed it.
   const Scenario& scenario() const { return sc_; }
+  const ShockState& shock_state() const { return shocks_; }
   const std::vector<FirmPlan>& plans() const { return plans_; }
   const PhaseTimes& phase_times() const { return times_; }
 
@@ -55,13 +66,17 @@ class Market {
   void build_tables();
   void account(const std::vector<std::int64_t>& sums);
 
-  const Scenario& sc_;
+  /// Applies the shocks of the step about to run (models/shocks.hpp).
+  void apply_shocks();
+
+  Scenario sc_;  ///< a copy: shocks edit it
+  ShockState shocks_;
   EngineOptions options_;
   Population pop_;
   Blocks blocks_;
   PartialSums partials_;
   KernelTables tables_;
-  std::vector<std::unique_ptr<Strategy>> strategies_;
+  std::vector<StrategyPtr> strategies_;  ///< copying the Market clones them
   std::vector<FirmPlan> plans_;
   std::vector<FirmLedger> ledgers_;
   std::vector<std::vector<double>> unit_cost_;   ///< [F][C] this step, of a customised unit

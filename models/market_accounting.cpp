@@ -39,7 +39,8 @@ void Market::account(const std::vector<std::int64_t>& sums) {
         plan.mass_spend +
         std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0) +
         plan.direct_spend;
-    const double fixed = firm.fixed_cost_per_year / spy + plan.fixed_cost;
+    const double fixed =
+        shocks_.firms[j].active ? firm.fixed_cost_per_year / spy + plan.fixed_cost : 0.0;
     led.customers += sums[lay.new_firm() + j];
     const double aware = [&] {
       double a = 0.0;

@@ -8,4 +8,6 @@ inline constexpr std::uint32_t population = 1;         ///< counter (consumer, t
 inline constexpr std::uint32_t initial_awareness = 2;  ///< counter (consumer, firm, 0)
 inline constexpr std::uint32_t step = 3;               ///< counter (consumer, step, slot)
 inline constexpr std::uint32_t custom_fit = 4;         ///< counter (consumer, firm, 0)
+/// An opt_out shock: counter (consumer, step, k), k the shock's rank among this step's opt_outs.
+inline constexpr std::uint32_t shock_opt_out = 5;
 }  // namespace msim::purpose

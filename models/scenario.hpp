@@ -2,9 +2,12 @@
 /// What is simulated: a plain description of the market, resolved and checked at load time.
 #include <Eigen/Core>
 
+#include "sim/experiment.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace msim {
@@ -78,6 +81,27 @@ struct Firm {
   double fixed_cost_per_year = 0.0;  ///< money per year
 };
 
+/// What a shock changes.
+enum class ShockKind { budget, fixed_cost, price, cost, cpm, recession, opt_out, enter, exit };
+/// How a shock's value applies: multiply the current value, set it, or (price) set a markup.
+enum class ShockOp { multiply, set, markup };
+/// A media channel whose cost a `cpm` shock changes.
+enum class Channel { mass, targeted, direct };
+
+/// One scheduled change, applied at the start of `step`, before the firms plan.
+struct Shock {
+  std::string name;     ///< optional; lets --set address the shock by name
+  bool enabled = true;  ///< a disabled shock is checked but never applied (for sweeps)
+  std::int64_t step = 0;
+  ShockKind kind = ShockKind::budget;
+  ShockOp op = ShockOp::multiply;
+  double value = 1.0;
+  int firm = -1;  ///< budget, fixed_cost, price, cost, enter, exit
+  Channel channel = Channel::mass;
+  std::vector<int> categories;  ///< cost, recession: empty = all
+  std::vector<int> segments;    ///< recession, opt_out: empty = all
+};
+
 struct OutputSpec {
   std::string path = "marketsim.h5";
 };
@@ -96,6 +120,8 @@ struct Scenario {
   std::vector<std::string> industries;
   std::vector<Firm> firms;
   MarketParams market;
+  std::vector<Shock> shocks;  ///< in file order
+  ExperimentSpec experiment;
   OutputSpec output;
 
   /// The share-weighted mean of the segments' ideal points.

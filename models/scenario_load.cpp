@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "models/shocks.hpp"
 #include "models/strategy.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
@@ -284,9 +285,11 @@ Scenario load_scenario(const Config& root) {
   }
   sc.firms = load_list<Firm>(root.child("firms"), "firms", kMaxFirms,
                              [&](const Config& n) { return load_firm(n, sc); });
-  for (const char* later : {"shocks", "experiment"})
-    if (auto n = root.find(later))
-      n->fail(fmt::format("'{}' is not supported in this version yet; remove the block", later));
+  // Shortening the run with --set steps=... keeps the file's later shocks (they never fire).
+  const bool steps_from_set = root.find("steps") && root.child("steps").mark().file == "<--set>";
+  if (auto n = root.find("shocks")) sc.shocks = load_shocks(*n, sc, steps_from_set);
+  if (auto n = root.find("experiment"))
+    sc.experiment = load_experiment(*n, sc.steps, steps_from_set);
   if (auto o = root.find("output")) {
     sc.output.path = o->get_string("path", sc.output.path);
     o->finish();

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "models/scenario_load.hpp"
+#include "models/shocks.hpp"
 #include "models/strategy.hpp"
 #include "sim/yaml_writer.hpp"
 
@@ -123,6 +124,8 @@ std::string resolved_yaml(const Scenario& sc) {
     out.end_map();
   }
   out.end_list();
+  write_shocks(out, sc);
+  write_experiment(out, sc.experiment);
   out.key("output").begin_map().key("path").value(sc.output.path).end_map();
   out.end_map();
   return out.str();

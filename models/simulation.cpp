@@ -64,6 +64,14 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
   return l;
 }
 
+std::vector<std::vector<double>> metric_rows(const StepMetrics& m) {
+  std::vector<std::vector<double>> rows;
+  for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).firm);
+  for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).by_category);
+  for (const auto& info : segment_metrics()) rows.push_back(m.*info.member);
+  return rows;
+}
+
 RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   recorder.begin(recording_layout(sc, options.threads));
@@ -75,10 +83,7 @@ RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOption
     if (options.stop && options.stop->load()) break;
     market.step();
     const StepMetrics& m = market.metrics();
-    rows.clear();
-    for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).firm);
-    for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).by_category);
-    for (const auto& info : segment_metrics()) rows.push_back(m.*info.member);
+    rows = metric_rows(m);
     const auto record_start = std::chrono::steady_clock::now();
     recorder.record(t, rows);
     report.recording_seconds +=

@@ -30,6 +30,9 @@ struct RunReport {
 /// The file layout of a run: root attributes, /scenario, names and every series.
 RecordingLayout recording_layout(const Scenario& sc, std::size_t threads);
 
+/// The rows a step records, in the order of recording_layout's series.
+std::vector<std::vector<double>> metric_rows(const StepMetrics& m);
+
 /// Runs the scenario, recording every step. @throws what the recorder throws.
 RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOptions& options = {});
 

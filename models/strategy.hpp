@@ -79,6 +79,24 @@ class Strategy {
   virtual bool uses_crm() const { return false; }
 };
 
+/// Owns a strategy; copying it clones the strategy (so a Market can be copied to branch runs).
+class StrategyPtr {
+ public:
+  StrategyPtr(std::unique_ptr<Strategy> p) : p_(std::move(p)) {}  // NOLINT: implicit on purpose
+  StrategyPtr(const StrategyPtr& other) : p_(other.p_ ? other.p_->clone() : nullptr) {}
+  StrategyPtr& operator=(const StrategyPtr& other) {
+    if (this != &other) p_ = other.p_ ? other.p_->clone() : nullptr;
+    return *this;
+  }
+  StrategyPtr(StrategyPtr&&) noexcept = default;
+  StrategyPtr& operator=(StrategyPtr&&) noexcept = default;
+  Strategy* operator->() const { return p_.get(); }
+  Strategy& operator*() const { return *p_; }
+
+ private:
+  std::unique_ptr<Strategy> p_;
+};
+
 /// Where a strategy's parameters come from: its firm node, with the scenario resolved so far.
 struct StrategyContext {
   const Config& node;

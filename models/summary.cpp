@@ -77,14 +77,20 @@ std::string format_summary(const Summary& s) {
                                                            static_cast<double>(s.steps_per_year)
                                                      : 0.0,
                                 s.complete ? "" : "  [INCOMPLETE RUN]");
-  out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>7}\n", "firm", "strategy",
-                     "market", "customer", "penetration", "awareness", "profit", "ROI");
-  out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>7}\n", "", "", "share",
-                     "share", "", "", "(cumul.)", "");
+  // Planners think in years: cumulative profit over the years simulated so far.
+  const double years = s.steps_per_year > 0 ? static_cast<double>(s.steps_done) /
+                                                  static_cast<double>(s.steps_per_year)
+                                            : 0.0;
+  out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", "firm",
+                     "strategy", "market", "customer", "penetration", "awareness", "profit",
+                     "profit", "ROI");
+  out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", "", "",
+                     "share", "share", "", "", "(cumul.)", "per year", "");
   for (const auto& r : s.rows)
-    out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>7.2f}\n", r.firm,
+    out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7.2f}\n", r.firm,
                        r.strategy, percent(r.market_share), percent(r.customer_share),
-                       percent(r.penetration), percent(r.awareness), money(r.profit), r.roi);
+                       percent(r.penetration), percent(r.awareness), money(r.profit),
+                       years > 0 ? money(r.profit / years) : std::string("-"), r.roi);
   if (!s.rows.empty()) {
     const auto by = [&](auto key) {
       return *std::max_element(s.rows.begin(), s.rows.end(),

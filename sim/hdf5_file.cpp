@@ -221,8 +221,16 @@ void append_row(Column& column, hid_t memory_type, const void* data, const std::
 
 class Hdf5Recorder final : public Recorder {
  public:
-  explicit Hdf5Recorder(std::string final_path)
-      : final_path_(std::move(final_path)), path_(partial_path(final_path_)) {}
+  Hdf5Recorder(std::string final_path, bool flush_each_record)
+      : final_path_(std::move(final_path)),
+        path_(partial_path(final_path_)),
+        flush_each_record_(flush_each_record) {}
+  /// Writes under the group `prefix` of an open file, which stays open after finish().
+  Hdf5Recorder(hid_t shared_file, std::string file_name, std::string prefix)
+      : path_(std::move(file_name)),
+        flush_each_record_(false),
+        shared_file_(shared_file),
+        prefix_(std::move(prefix)) {}
   ~Hdf5Recorder() override { close(); }
   Hdf5Recorder(const Hdf5Recorder&) = delete;
   Hdf5Recorder& operator=(const Hdf5Recorder&) = delete;
@@ -253,17 +261,18 @@ class Hdf5Recorder final : public Recorder {
     append_row(step_, H5T_NATIVE_INT64, &step, path_);
     for (std::size_t k = 0; k < rows.size(); ++k)
       append_row(series_[k], H5T_NATIVE_DOUBLE, rows[k].data(), path_);
-    check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush the file", path_);
+    if (flush_each_record_) check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
   }
 
   void finish(const Attributes& final_attributes, bool complete) override {
     if (state_ != State::kOpen) throw std::logic_error("Hdf5Recorder::finish outside a run");
+    const std::string root_name = prefix_.empty() ? "/" : prefix_;
     for (const auto& [name, value] : final_attributes)
-      write_attribute(file_.get(), "/", name, value, path_);
-    write_attribute(file_.get(), "/", "complete", std::int64_t{complete ? 1 : 0}, path_);
-    check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush the file", path_);
+      write_attribute(root_, root_name, name, value, path_);
+    write_attribute(root_, root_name, "complete", std::int64_t{complete ? 1 : 0}, path_);
+    check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
     if (!close()) throw std::runtime_error(fmt::format("HDF5 error: cannot close '{}'", path_));
-    if (complete) std::filesystem::rename(path_, final_path_);
+    if (complete && shared_file_ < 0) std::filesystem::rename(path_, final_path_);
   }
 
  private:
@@ -294,44 +303,56 @@ class Hdf5Recorder final : public Recorder {
   }
 
   void create(const RecordingLayout& layout) {
-    Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create the file", path_), H5Pclose);
-    check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path_);
-    const hid_t file_id = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-    if (file_id < 0) {
-      const std::string detail = hdf5_detail();
-      throw std::runtime_error(fmt::format("cannot create HDF5 file '{}'{}", path_,
-                                           detail.empty() ? "" : " (" + detail + ")"));
-    }
-    file_ = Handle(file_id, H5Fclose);
-    for (const auto& [name, value] : layout.attributes)
-      write_attribute(file_id, "/", name, value, path_);
-    write_attribute(file_id, "/", "complete", std::int64_t{0}, path_);
-
     Handle lcpl(check(H5Pcreate(H5P_LINK_CREATE), "create a property list", path_), H5Pclose);
     check(H5Pset_create_intermediate_group(lcpl.get(), 1), "create a property list", path_);
     check(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8), "create a property list", path_);
+    if (shared_file_ >= 0) {
+      const std::string what = fmt::format("create group '{}'", prefix_);
+      group_ = Handle(
+          check(H5Gcreate2(shared_file_, prefix_.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+                what, path_),
+          H5Gclose);
+      root_ = group_.get();
+    } else {
+      Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create the file", path_), H5Pclose);
+      check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path_);
+      const hid_t file_id = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+      if (file_id < 0) {
+        const std::string detail = hdf5_detail();
+        throw std::runtime_error(fmt::format("cannot create HDF5 file '{}'{}", path_,
+                                             detail.empty() ? "" : " (" + detail + ")"));
+      }
+      file_ = Handle(file_id, H5Fclose);
+      root_ = file_id;
+    }
+    // Paths in the layout are absolute within the run; they are created relative to its root.
+    const hid_t file_id = root_;
+    const std::string root_name = prefix_.empty() ? "/" : prefix_;
+    for (const auto& [name, value] : layout.attributes)
+      write_attribute(file_id, root_name, name, value, path_);
+    write_attribute(file_id, root_name, "complete", std::int64_t{0}, path_);
 
     for (const auto& blob : layout.texts) {
-      Handle ds = write_strings(file_id, lcpl.get(), blob.path, {blob.text}, true, path_);
+      Handle ds = write_strings(file_id, lcpl.get(), rel(blob.path), {blob.text}, true, path_);
       describe(ds.get(), blob.path, "", blob.description, path_);
     }
 
     std::map<std::string, Handle> scales;  // dimension name -> its scale dataset
     std::map<std::string, hsize_t> sizes;
     for (const auto& dim : layout.dims) {
-      Handle ds = write_strings(file_id, lcpl.get(), dim.scale_path, dim.labels, false, path_);
+      Handle ds = write_strings(file_id, lcpl.get(), rel(dim.scale_path), dim.labels, false, path_);
       describe(ds.get(), dim.scale_path, "", dim.description, path_);
       check(H5DSset_scale(ds.get(), dim.name.c_str()),
             fmt::format("make '{}' a dimension scale", dim.scale_path), path_);
       scales.emplace(dim.name, std::move(ds));
       sizes.emplace(dim.name, dim.labels.size());
     }
-    step_ = create_column(file_id, lcpl.get(), "/step", H5T_STD_I64LE, {}, path_);
+    step_ = create_column(file_id, lcpl.get(), "step", H5T_STD_I64LE, {}, path_);
     describe(step_.dataset.get(), "/step", "step", "simulation step (0-based)", path_);
     check(H5DSset_scale(step_.dataset.get(), "step"), "make '/step' a dimension scale", path_);
 
     for (const auto& table : layout.labels) {
-      Handle ds = write_strings(file_id, lcpl.get(), table.path, table.values, false, path_);
+      Handle ds = write_strings(file_id, lcpl.get(), rel(table.path), table.values, false, path_);
       describe(ds.get(), table.path, "", table.description, path_);
       attach(ds.get(), table.path, scales.at(table.dim).get(), table.dim, 0);
     }
@@ -340,7 +361,7 @@ class Hdf5Recorder final : public Recorder {
       std::vector<hsize_t> row_dims;
       for (const auto& dim : spec.dims) row_dims.push_back(sizes.at(dim));
       Column column =
-          create_column(file_id, lcpl.get(), spec.path, H5T_IEEE_F64LE, row_dims, path_);
+          create_column(file_id, lcpl.get(), rel(spec.path), H5T_IEEE_F64LE, row_dims, path_);
       describe(column.dataset.get(), spec.path, spec.units, spec.description, path_);
       attach(column.dataset.get(), spec.path, step_.dataset.get(), "step", 0);
       for (std::size_t k = 0; k < spec.dims.size(); ++k)
@@ -349,6 +370,11 @@ class Hdf5Recorder final : public Recorder {
       series_.push_back(std::move(column));
     }
     check(H5Fflush(file_id, H5F_SCOPE_GLOBAL), "flush the file", path_);
+  }
+
+  /// A layout path ("/market/units") relative to the run's root group.
+  static std::string rel(const std::string& path) {
+    return path.empty() || path[0] != '/' ? path : path.substr(1);
   }
 
   /// Attaches `scale` to `axis` of `dataset` and labels the axis with the scale's name.
@@ -363,15 +389,22 @@ class Hdf5Recorder final : public Recorder {
   bool close() noexcept {
     series_.clear();
     step_ = Column{};
-    const bool ok = file_.reset() >= 0;
+    bool ok = group_.reset() >= 0;
+    ok = file_.reset() >= 0 && ok;
+    root_ = H5I_INVALID_HID;
     state_ = State::kClosed;
     return ok;
   }
 
   std::string final_path_;
   std::string path_;
+  bool flush_each_record_ = true;  ///< false: only finish() flushes
   State state_ = State::kNew;
-  Handle file_;
+  hid_t shared_file_ = H5I_INVALID_HID;  ///< group mode: the file holding the run
+  std::string prefix_;                   ///< group mode: the run's group
+  Handle file_;                          ///< file mode: the file, owned
+  Handle group_;                         ///< group mode: the run's group
+  hid_t root_ = H5I_INVALID_HID;         ///< where the run's paths start
   Column step_;
   std::vector<Column> series_;
 };
@@ -414,8 +447,94 @@ std::vector<std::string> read_strings(hid_t file_type, hid_t space, Read read) {
 
 }  // namespace
 
-std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path) {
-  return std::make_unique<Hdf5Recorder>(final_path);
+std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
+                                             bool flush_each_record) {
+  return std::make_unique<Hdf5Recorder>(final_path, flush_each_record);
+}
+
+// ---- several runs in one file ----
+
+Hdf5Output::Hdf5Output(const std::string& final_path)
+    : file_(H5I_INVALID_HID), final_path_(final_path), path_(partial_path(final_path)) {
+  silence_hdf5();
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create the file", path_), H5Pclose);
+  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path_);
+  file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  if (file_ < 0) {
+    const std::string detail = hdf5_detail();
+    throw std::runtime_error(fmt::format("cannot create HDF5 file '{}'{}", path_,
+                                         detail.empty() ? "" : " (" + detail + ")"));
+  }
+}
+
+Hdf5Output::~Hdf5Output() {
+  if (file_ >= 0) H5Fclose(file_);
+}
+
+std::unique_ptr<Recorder> Hdf5Output::group_recorder(const std::string& prefix) {
+  return std::make_unique<Hdf5Recorder>(file_, path_, prefix);
+}
+
+namespace {
+
+Handle link_properties(const std::string& file) {
+  Handle lcpl(check(H5Pcreate(H5P_LINK_CREATE), "create a property list", file), H5Pclose);
+  check(H5Pset_create_intermediate_group(lcpl.get(), 1), "create a property list", file);
+  check(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8), "create a property list", file);
+  return lcpl;
+}
+
+void write_numbers(hid_t file, const std::string& path, hid_t file_type, hid_t memory_type,
+                   const void* data, std::size_t n, const std::string& units,
+                   const std::string& description, const std::string& file_name) {
+  const std::string what = fmt::format("write dataset '{}'", path);
+  Handle lcpl = link_properties(file_name);
+  const hsize_t size = n;
+  Handle space(check(H5Screate_simple(1, &size, nullptr), what, file_name), H5Sclose);
+  Handle ds(check(H5Dcreate2(file, path.c_str(), file_type, space.get(), lcpl.get(), H5P_DEFAULT,
+                             H5P_DEFAULT),
+                  what, file_name),
+            H5Dclose);
+  if (n > 0)
+    check(H5Dwrite(ds.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what, file_name);
+  describe(ds.get(), path, units, description, file_name);
+}
+
+}  // namespace
+
+void Hdf5Output::write_column(const std::string& path, const std::vector<double>& values,
+                              const std::string& units, const std::string& description) {
+  write_numbers(file_, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), values.size(), units,
+                description, path_);
+}
+
+void Hdf5Output::write_column(const std::string& path, const std::vector<std::int64_t>& values,
+                              const std::string& units, const std::string& description) {
+  write_numbers(file_, path, H5T_STD_I64LE, H5T_NATIVE_INT64, values.data(), values.size(), units,
+                description, path_);
+}
+
+void Hdf5Output::write_column(const std::string& path, const std::vector<std::string>& values,
+                              const std::string& description) {
+  Handle lcpl = link_properties(path_);
+  Handle ds = write_strings(file_, lcpl.get(), path, values, false, path_);
+  describe(ds.get(), path, "", description, path_);
+}
+
+void Hdf5Output::set_attribute(const std::string& object, const std::string& name,
+                               const AttrValue& value) {
+  Handle owner(
+      check(H5Oopen(file_, object.c_str(), H5P_DEFAULT), fmt::format("open '{}'", object), path_),
+      H5Oclose);
+  write_attribute(owner.get(), object, name, value, path_);
+}
+
+void Hdf5Output::commit() {
+  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the file", path_);
+  const herr_t rc = H5Fclose(file_);
+  file_ = H5I_INVALID_HID;
+  if (rc < 0) throw std::runtime_error(fmt::format("HDF5 error: cannot close '{}'", path_));
+  std::filesystem::rename(path_, final_path_);
 }
 
 std::string partial_path(const std::string& final_path) {

@@ -16,8 +16,43 @@ namespace msim {
 /// flushes the file, so a killed run leaves a readable .partial file with complete=0.
 /// finish(complete=true) sets the attributes, closes and renames to final_path;
 /// finish(complete=false) closes and leaves the .partial file in place.
+/// `flush_each_record = false` flushes only in finish(), for a run replayed from memory (its
+/// rename is what makes it safe).
 /// @throws std::runtime_error (not InputError) on HDF5 failures.
-std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path);
+std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
+                                             bool flush_each_record = true);
+
+/// One file that holds several runs, each under its own group, plus tables of columns.
+/// It is written to `final_path + ".partial"` and renamed to final_path by commit(); a file that
+/// was never committed stays a .partial and is never mistaken for a finished one.
+/// @throws std::runtime_error (not InputError) on HDF5 failures.
+class Hdf5Output {
+ public:
+  explicit Hdf5Output(const std::string& final_path);
+  ~Hdf5Output();
+  Hdf5Output(const Hdf5Output&) = delete;
+  Hdf5Output& operator=(const Hdf5Output&) = delete;
+
+  /// A recorder that writes one run under the group `prefix` (e.g. "/runs/00003") with the same
+  /// layout as a single-run file; its root attributes go on that group. Use one at a time.
+  /// It flushes in finish(), not after every step.
+  std::unique_ptr<Recorder> group_recorder(const std::string& prefix);
+  /// A 1-D dataset (intermediate groups are created) with `units` and `description`.
+  void write_column(const std::string& path, const std::vector<double>& values,
+                    const std::string& units, const std::string& description);
+  void write_column(const std::string& path, const std::vector<std::int64_t>& values,
+                    const std::string& units, const std::string& description);
+  void write_column(const std::string& path, const std::vector<std::string>& values,
+                    const std::string& description);
+  /// Sets an attribute on the group or dataset at `object` ("/" for the root).
+  void set_attribute(const std::string& object, const std::string& name, const AttrValue& value);
+  /// Flushes, closes and renames the file to its final name.
+  void commit();
+
+ private:
+  std::int64_t file_;
+  std::string final_path_, path_;
+};
 
 /// The temporary name the HDF5 recorder writes to.
 std::string partial_path(const std::string& final_path);

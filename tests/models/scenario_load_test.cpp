@@ -299,8 +299,6 @@ TEST_CASE("region and industry names that differ by one character can be declare
 }
 
 TEST_CASE("blocks not in this version are rejected at their line", "[scenario]") {
-  REQUIRE_THROWS_WITH(load(kBase + "shocks: []\n"),
-                      Contains("test.yaml:34:") && Contains("shocks"));
   REQUIRE_THROWS_WITH(
       load(edit("{name: drinks, base_cost: 0.8}", "{name: drinks, base_cost: 0.8, kind: durable}")),
       Contains("test.yaml:21:") && Contains("categories.drinks.kind"));

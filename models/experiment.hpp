@@ -1,0 +1,92 @@
+#pragma once
+/// Experiments: every run of the `experiment:` block planned and checked up front, run
+/// concurrently or one after another, each finished run kept in its own file (so a killed
+/// experiment loses nothing that finished), and all of them merged into one HDF5 file with
+/// /runs/<id>/ (the single-run layout) and the /experiment/runs and /experiment/summary tables.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/experiment.hpp"
+
+namespace msim {
+
+struct PlannedRun {
+  RunPlan plan;
+  Scenario scenario;  ///< the design point's scenario with the replication's seed
+};
+
+struct Experiment {
+  Scenario base;  ///< the scenario as loaded (with --set); the branch history uses it
+  std::vector<DesignPoint> points;
+  std::vector<PlannedRun> runs;
+  std::vector<std::string> varied;  ///< key paths the design points set, in column order
+};
+
+/// Loads a scenario with extra "key=value" overrides after the user's own.
+using ScenarioLoader = std::function<Scenario(const std::vector<std::string>& extra)>;
+
+/// Plans every run and loads every design point, so a bad value fails before anything runs.
+/// @throws InputError naming the sweep or range key (file, line) and the value.
+Experiment plan_experiment(const ScenarioLoader& load);
+
+struct ExperimentOptions {
+  std::size_t threads = 0;  ///< recorded in the files; 0 = all
+  std::size_t block_size = 4096;
+  bool resume = false;  ///< skip runs whose finished file is already there
+  /// Called with (steps done, steps in total) over the whole experiment.
+  std::function<void(std::int64_t, std::int64_t)> on_progress;
+  const std::atomic<bool>* stop = nullptr;  ///< set to stop; finished runs are kept
+  std::size_t stop_after_runs = 0;          ///< for tests: stop once this many runs have finished
+  /// Runs of at most this many consumers run concurrently (each still in parallel blocks);
+  /// larger runs run one after another.
+  std::int64_t concurrent_below = 250000;
+};
+
+struct ExperimentReport {
+  std::size_t runs = 0;     ///< planned
+  std::size_t skipped = 0;  ///< finished before (--resume)
+  std::size_t ran = 0;      ///< finished now
+  bool complete = false;    ///< every run finished and the file was written
+  double wall_seconds = 0.0;
+};
+
+/// Where the finished runs wait before the merge: OUT.h5.runs/
+std::string runs_directory(const std::string& out_path);
+
+/// Runs the experiment into `out_path`. Finished runs go to runs_directory(out_path) first;
+/// when all are there they are merged into out_path (through a .partial file and a rename) and
+/// the directory is removed. @throws InputError when --resume finds a run file from another
+/// scenario.
+ExperimentReport run_experiment(const Experiment& ex, const std::string& out_path,
+                                const ExperimentOptions& options = {});
+
+/// The experiment tables read back from a file.
+struct ExperimentTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;  ///< cells as text
+};
+struct ExperimentTables {
+  ExperimentTable runs, summary;
+  ExperimentTable differences;  ///< empty when there is one design point
+};
+
+/// Whether the file holds an experiment (an /experiment group).
+bool is_experiment_file(const std::string& path);
+/// @throws InputError when the file is not an experiment.
+ExperimentTables read_experiment_tables(const std::string& path);
+/// Writes DIR/runs.csv, DIR/summary.csv and DIR/differences.csv when `target` is a directory (or
+/// ends with '/'), else TARGET-runs.csv and so on. Returns the paths written.
+std::vector<std::string> write_experiment_csv(const ExperimentTables& t, const std::string& target);
+/// A plain-text table: for each design point and firm, p5/p50/p95 of profit per year and market
+/// share, and for design points after the first their paired change against design point 0.
+std::string format_experiment_summary(const std::string& path);
+
+/// The key results recorded per firm for every run, in column order.
+const std::vector<std::string>& key_results();
+
+}  // namespace msim

@@ -1,0 +1,196 @@
+// Running an experiment: runs (or branches) execute concurrently when small, each finished run
+// is written to its own file at once (atomically, by rename), and the files are merged at the end.
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+#include "models/experiment.hpp"
+#include "models/experiment_tables.hpp"
+#include "models/market.hpp"
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
+#include "sim/recorder.hpp"
+
+namespace fs = std::filesystem;
+
+namespace msim {
+namespace {
+
+/// Writes a finished in-memory run to `path` (through path.partial and a rename).
+void write_run_file(const std::string& path, const MemoryRecorder& rec) {
+  auto out = make_hdf5_recorder(path, /*flush_each_record=*/false);
+  out->begin(rec.layout());
+  const std::size_t steps = rec.rows().empty() ? 0 : rec.rows()[0].size();
+  std::vector<std::vector<double>> rows(rec.rows().size());
+  for (std::size_t t = 0; t < steps; ++t) {
+    for (std::size_t k = 0; k < rows.size(); ++k) rows[k] = rec.rows()[k][t];
+    out->record(static_cast<std::int64_t>(t), rows);
+  }
+  out->finish(rec.final_attributes(), rec.complete());
+}
+
+/// Whether `path` holds this run, finished. @throws InputError when it holds another run.
+bool finished_before(const std::string& path, const PlannedRun& run) {
+  if (!fs::exists(path)) return false;
+  const Hdf5Reader in(path);
+  const AttrValue complete = in.attribute("complete");
+  if (!std::holds_alternative<std::int64_t>(complete) || std::get<std::int64_t>(complete) != 1)
+    return false;
+  if (in.text("/scenario") != resolved_yaml(run.scenario))
+    throw InputError(fmt::format(
+        "--resume: '{}' holds run {} of a different scenario or design (the scenario, an "
+        "override or the experiment block changed); start over with --force",
+        path, run.plan.id));
+  return true;
+}
+
+/// Runs the steps [from, steps) of `market`, appending to `rec`; false when stopped.
+bool continue_run(Market& market, std::int64_t steps, MemoryRecorder& rec,
+                  const std::atomic<bool>& stop, const std::function<void()>& on_step) {
+  while (market.steps_done() < steps) {
+    if (stop.load()) return false;
+    market.step();
+    rec.record(market.steps_done() - 1, metric_rows(market.metrics()));
+    on_step();
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string runs_directory(const std::string& out_path) {
+  return out_path + ".runs";
+}
+
+ExperimentReport run_experiment(const Experiment& ex, const std::string& out_path,
+                                const ExperimentOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string dir = runs_directory(out_path);
+  if (!options.resume) fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& entry : fs::directory_iterator(dir))  // runs cut short by a kill
+    if (entry.path().extension() == ".partial") fs::remove(entry.path());
+
+  ExperimentReport report;
+  report.runs = ex.runs.size();
+  std::vector<const PlannedRun*> todo;
+  for (const PlannedRun& run : ex.runs) {
+    if (options.resume && finished_before(run_file(dir, run.plan.id), run))
+      ++report.skipped;
+    else
+      todo.push_back(&run);
+  }
+
+  const std::int64_t steps = ex.base.steps;
+  const std::int64_t branch = ex.base.experiment.branch_at;
+  std::map<std::size_t, std::vector<const PlannedRun*>> by_replication;
+  for (const PlannedRun* run : todo) by_replication[run->plan.replication].push_back(run);
+  // A sweep may change `steps` or `consumers` (not with branching, where they are shared).
+  std::int64_t total = static_cast<std::int64_t>(by_replication.size()) * branch;
+  std::int64_t largest = 0;
+  for (const PlannedRun* run : todo) {
+    total += run->scenario.steps - branch;
+    largest = std::max(largest, run->scenario.consumers);
+  }
+
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> done_steps{0};
+  std::atomic<std::size_t> finished{0};
+  std::mutex hdf5;  // the HDF5 library is not thread-safe: one writer at a time
+  std::mutex progress_lock;
+  const auto on_step = [&] {
+    const std::int64_t d = ++done_steps;
+    if (options.stop && options.stop->load()) stop.store(true);
+    // Progress never waits: a step that finds another thread drawing skips its update.
+    if (options.on_progress && progress_lock.try_lock()) {
+      options.on_progress(d, total);
+      progress_lock.unlock();
+    }
+  };
+  const auto keep = [&](const PlannedRun& run, const MemoryRecorder& rec) {
+    std::lock_guard<std::mutex> lock(hdf5);
+    write_run_file(run_file(dir, run.plan.id), rec);
+    const std::size_t n = ++finished;
+    if (options.stop_after_runs > 0 && n >= options.stop_after_runs) stop.store(true);
+  };
+  const bool concurrent = largest < options.concurrent_below;
+  const auto for_each = [&](std::size_t n, const auto& body) {
+    if (concurrent) {
+      tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) { body(k); });
+    } else {
+      for (std::size_t k = 0; k < n; ++k) body(k);
+    }
+  };
+
+  if (branch == 0) {
+    for_each(todo.size(), [&](std::size_t k) {
+      const PlannedRun& run = *todo[k];
+      if (stop.load()) return;
+      const auto t0 = std::chrono::steady_clock::now();
+      MemoryRecorder rec;
+      rec.begin(run_layout(run, options.threads));
+      Market market(run.scenario, EngineOptions{options.block_size});
+      if (!continue_run(market, run.scenario.steps, rec, stop, on_step)) return;
+      const double wall =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      rec.finish({{"wall_seconds", wall}, {"steps_done", run.scenario.steps}}, true);
+      keep(run, rec);
+    });
+  } else {
+    // One shared history per replication, then every variant from a copy of it.
+    std::vector<std::vector<const PlannedRun*>> groups;
+    for (auto& [r, runs] : by_replication) groups.push_back(runs);
+    for_each(groups.size(), [&](std::size_t g) {
+      if (stop.load()) return;
+      const auto t0 = std::chrono::steady_clock::now();
+      Scenario shared = ex.base;
+      shared.seed = groups[g].front()->scenario.seed;
+      shared.experiment = ExperimentSpec{};
+      Market history(shared, EngineOptions{options.block_size});
+      MemoryRecorder past;
+      past.begin(recording_layout(shared, options.threads));
+      if (!continue_run(history, branch, past, stop, on_step)) return;
+      const double history_wall =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      for_each(groups[g].size(), [&](std::size_t k) {
+        const PlannedRun& run = *groups[g][k];
+        if (stop.load()) return;
+        const auto t1 = std::chrono::steady_clock::now();
+        MemoryRecorder rec;
+        rec.begin(run_layout(run, options.threads));
+        for (std::int64_t t = 0; t < branch; ++t) {
+          std::vector<std::vector<double>> rows;
+          for (const auto& series : past.rows())
+            rows.push_back(series[static_cast<std::size_t>(t)]);
+          rec.record(t, rows);
+        }
+        Market market = history;
+        market.branch(run.scenario);
+        if (!continue_run(market, steps, rec, stop, on_step)) return;
+        const double wall =
+            history_wall +
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+        rec.finish({{"wall_seconds", wall}, {"steps_done", steps}, {"branch_at", branch}}, true);
+        keep(run, rec);
+      });
+    });
+  }
+  report.ran = finished.load();
+  if (report.skipped + report.ran == report.runs) {
+    merge_experiment(ex, dir, out_path, options.threads);
+    fs::remove_all(dir);
+    report.complete = true;
+  }
+  report.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace msim

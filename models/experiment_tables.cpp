@@ -1,0 +1,320 @@
+// The experiment file: every run under /runs/<id>/, and the /experiment/runs and
+// /experiment/summary tables (one 1-D dataset per column; /experiment/columns/* give the order).
+#include "models/experiment_tables.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <variant>
+
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "models/version.hpp"
+#include "sim/describe.hpp"
+#include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
+#include "sim/yaml_writer.hpp"
+
+namespace fs = std::filesystem;
+
+namespace msim {
+namespace {
+
+using Column =
+    std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::string>>;
+
+std::optional<double> as_number(const std::string& text) {
+  double v = 0;
+  const char* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, v);
+  if (text.empty() || ec != std::errc() || p != end) return std::nullopt;
+  return v;
+}
+
+/// A varied key's values as a column: numbers when every value is one, else text.
+Column varied_column(const std::vector<std::string>& values) {
+  std::vector<double> numbers;
+  for (const auto& v : values) {
+    const auto x = as_number(v);
+    if (!x) return values;
+    numbers.push_back(*x);
+  }
+  return numbers;
+}
+
+std::string safe_name(std::string name) {
+  std::replace(name.begin(), name.end(), '/', '_');
+  return name;
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+const std::map<std::string, std::string>& result_units() {
+  static const std::map<std::string, std::string> units = {{"market_share", "fraction"},
+                                                           {"customer_share", "fraction"},
+                                                           {"cumulative_profit", "money"},
+                                                           {"profit_per_year", "money per year"},
+                                                           {"roi", "money per money of marketing"}};
+  return units;
+}
+
+void write(Hdf5Output& out, const std::string& group, const std::string& name, const Column& c,
+           const std::string& units, const std::string& description) {
+  const std::string path = group + "/" + safe_name(name);
+  if (const auto* d = std::get_if<std::vector<double>>(&c))
+    out.write_column(path, *d, units, description);
+  else if (const auto* i = std::get_if<std::vector<std::int64_t>>(&c))
+    out.write_column(path, *i, units, description);
+  else
+    out.write_column(path, std::get<std::vector<std::string>>(c), description);
+}
+
+/// Copies one finished run file under /runs/<id>/; returns its key results [metric][firm].
+std::vector<std::vector<double>> copy_run(const PlannedRun& run, const std::string& file,
+                                          Hdf5Output& out, std::size_t threads) {
+  const Hdf5Reader in(file);
+  RecordingLayout layout = run_layout(run, threads);
+  for (auto& [name, value] : layout.attributes) value = in.attribute(name);
+  std::vector<Table> tables;
+  for (const auto& spec : layout.series) tables.push_back(in.table(spec.path));
+  const std::size_t T = in.table("/step").values.size();
+  auto rec = out.group_recorder("/runs/" + run_name(run.plan.id));
+  rec->begin(layout);
+  std::vector<std::vector<double>> rows(tables.size());
+  for (std::size_t t = 0; t < T; ++t) {
+    for (std::size_t k = 0; k < tables.size(); ++k) {
+      const std::size_t width = tables[k].values.size() / T;
+      rows[k].assign(tables[k].values.begin() + static_cast<std::ptrdiff_t>(t * width),
+                     tables[k].values.begin() + static_cast<std::ptrdiff_t>((t + 1) * width));
+    }
+    rec->record(static_cast<std::int64_t>(t), rows);
+  }
+  Attributes final_attributes = {{"wall_seconds", in.attribute("wall_seconds")},
+                                 {"steps_done", in.attribute("steps_done")}};
+  try {  // only branched runs have it
+    final_attributes.push_back({"branch_at", in.attribute("branch_at")});
+  } catch (const InputError&) {
+  }
+  rec->finish(final_attributes, true);
+
+  const std::size_t F = run.scenario.firms.size();
+  const auto last = [&](const std::string& path) {
+    for (std::size_t k = 0; k < layout.series.size(); ++k)
+      if (layout.series[k].path == path)
+        return std::vector<double>(tables[k].values.end() - static_cast<std::ptrdiff_t>(F),
+                                   tables[k].values.end());
+    throw std::logic_error("no series " + path);
+  };
+  const double years = static_cast<double>(T) / static_cast<double>(run.scenario.steps_per_year);
+  std::vector<std::vector<double>> results;
+  for (const std::string& metric : key_results()) {
+    if (metric == "profit_per_year") {
+      auto v = last("/market/cumulative_profit");
+      for (double& x : v) x /= years;
+      results.push_back(v);
+    } else {
+      results.push_back(last("/market/" + metric));
+    }
+  }
+  return results;
+}
+
+}  // namespace
+
+const std::vector<std::string>& key_results() {
+  static const std::vector<std::string> names = {"market_share", "customer_share",
+                                                 "cumulative_profit", "profit_per_year", "roi"};
+  return names;
+}
+
+std::string run_name(std::size_t id) {
+  return fmt::format("{:05d}", id);
+}
+
+std::string run_file(const std::string& dir, std::size_t id) {
+  return (fs::path(dir) / (run_name(id) + ".h5")).string();
+}
+
+RecordingLayout run_layout(const PlannedRun& run, std::size_t threads) {
+  RecordingLayout layout = recording_layout(run.scenario, threads);
+  layout.attributes.push_back({"run", static_cast<std::int64_t>(run.plan.id)});
+  layout.attributes.push_back({"design_point", static_cast<std::int64_t>(run.plan.point)});
+  layout.attributes.push_back({"replication", static_cast<std::int64_t>(run.plan.replication)});
+  return layout;
+}
+
+void merge_experiment(const Experiment& ex, const std::string& dir, const std::string& out_path,
+                      std::size_t threads) {
+  Hdf5Output out(out_path);
+  const std::size_t N = ex.runs.size(), F = ex.base.firms.size();
+  const auto& metrics = key_results();
+  std::vector<std::vector<std::vector<double>>> results;  // [run][metric][firm]
+  for (const PlannedRun& run : ex.runs)
+    results.push_back(copy_run(run, run_file(dir, run.plan.id), out, threads));
+
+  // /experiment/runs: one row per run.
+  std::vector<std::pair<std::string, Column>> runs;
+  std::vector<std::string> ids;
+  std::vector<std::int64_t> points, reps, seeds;
+  for (const PlannedRun& run : ex.runs) {
+    ids.push_back(run_name(run.plan.id));
+    points.push_back(static_cast<std::int64_t>(run.plan.point));
+    reps.push_back(static_cast<std::int64_t>(run.plan.replication));
+    seeds.push_back(static_cast<std::int64_t>(run.plan.seed));
+  }
+  runs.emplace_back("run", ids);
+  runs.emplace_back("design_point", points);
+  runs.emplace_back("replication", reps);
+  runs.emplace_back("seed", seeds);
+  for (std::size_t v = 0; v < ex.varied.size(); ++v) {
+    std::vector<std::string> values;
+    for (const PlannedRun& run : ex.runs)
+      values.push_back(ex.points[run.plan.point].values[v].second);
+    runs.emplace_back(ex.varied[v], varied_column(values));
+  }
+  for (std::size_t m = 0; m < metrics.size(); ++m)
+    for (std::size_t j = 0; j < F; ++j) {
+      std::vector<double> values;
+      for (std::size_t r = 0; r < N; ++r) values.push_back(results[r][m][j]);
+      runs.emplace_back(metrics[m] + ":" + ex.base.firms[j].name, values);
+    }
+
+  // /experiment/summary: one row per design point, metric and firm. /experiment/differences:
+  // the same for the change against design point 0, replication by replication (paired: the
+  // two runs share their seed).
+  const std::size_t R = static_cast<std::size_t>(ex.base.experiment.replications);
+  const auto table = [&](std::size_t first_point, const auto& sample_of) {
+    std::vector<std::int64_t> point, n;
+    std::vector<std::vector<std::string>> varied(ex.varied.size());
+    std::vector<std::string> metric, firm;
+    std::vector<double> mean, sd, lo, hi, p5, p50, p95;
+    for (std::size_t d = first_point; d < ex.points.size(); ++d)
+      for (std::size_t m = 0; m < metrics.size(); ++m)
+        for (std::size_t j = 0; j < F; ++j) {
+          const Description s = describe(sample_of(d, m, j));
+          point.push_back(static_cast<std::int64_t>(d));
+          for (std::size_t v = 0; v < ex.varied.size(); ++v)
+            varied[v].push_back(ex.points[d].values[v].second);
+          metric.push_back(metrics[m]);
+          firm.push_back(ex.base.firms[j].name);
+          n.push_back(static_cast<std::int64_t>(s.n));
+          mean.push_back(s.mean);
+          sd.push_back(s.sd);
+          lo.push_back(s.ci_low);
+          hi.push_back(s.ci_high);
+          p5.push_back(s.p5);
+          p50.push_back(s.p50);
+          p95.push_back(s.p95);
+        }
+    std::vector<std::pair<std::string, Column>> columns;
+    columns.emplace_back("design_point", point);
+    for (std::size_t v = 0; v < ex.varied.size(); ++v)
+      columns.emplace_back(ex.varied[v], varied_column(varied[v]));
+    columns.emplace_back("metric", metric);
+    columns.emplace_back("firm", firm);
+    columns.emplace_back("n", n);
+    columns.emplace_back("mean", mean);
+    columns.emplace_back("sd", sd);
+    columns.emplace_back("ci95_low", lo);
+    columns.emplace_back("ci95_high", hi);
+    columns.emplace_back("p5", p5);
+    columns.emplace_back("p50", p50);
+    columns.emplace_back("p95", p95);
+    return columns;
+  };
+  // Runs are in id order: run d * R + r is design point d, replication r.
+  const auto summary = table(0, [&](std::size_t d, std::size_t m, std::size_t j) {
+    std::vector<double> sample;
+    for (std::size_t r = 0; r < R; ++r) sample.push_back(results[d * R + r][m][j]);
+    return sample;
+  });
+  const auto differences = table(1, [&](std::size_t d, std::size_t m, std::size_t j) {
+    std::vector<double> sample;
+    for (std::size_t r = 0; r < R; ++r)
+      sample.push_back(results[d * R + r][m][j] - results[r][m][j]);
+    return sample;
+  });
+
+  const auto describe_column = [&](const std::string& name,
+                                   bool in_runs) -> std::pair<std::string, std::string> {
+    if (name == "run") return {"", "run id: the group /runs/<run>"};
+    if (name == "design_point") return {"", "design point (0-based)"};
+    if (name == "replication")
+      return {"", "replication (0-based; shares its seed across design points)"};
+    if (name == "seed") return {"", "the run's seed"};
+    if (name == "metric") return {"", "key result (see /experiment/runs)"};
+    if (name == "firm") return {"", "firm name"};
+    if (name == "n") return {"", "runs in the design point"};
+    for (const auto& v : ex.varied)
+      if (v == name) return {"", "value of the key path in this design point"};
+    if (in_runs) {
+      const std::string metric = name.substr(0, name.find(':'));
+      return {result_units().at(metric), fmt::format("{} of firm '{}' at the end of the run",
+                                                     metric, name.substr(name.find(':') + 1))};
+    }
+    return {"as the metric",
+            name + " of the metric over the design point's replications (" +
+                (name.rfind("ci95", 0) == 0 ? "t-based 95% confidence interval of the mean"
+                 : name == "sd"             ? "n - 1 in the denominator"
+                                            : "percentiles interpolate linearly") +
+                ")"};
+  };
+  std::vector<std::string> run_columns, summary_columns;
+  for (const auto& [name, column] : runs) {
+    const auto [units, description] = describe_column(name, true);
+    write(out, "/experiment/runs", name, column, units, description);
+    run_columns.push_back(safe_name(name));
+  }
+  for (const auto& [name, column] : summary) {
+    const auto [units, description] = describe_column(name, false);
+    write(out, "/experiment/summary", name, column, units, description);
+    summary_columns.push_back(safe_name(name));
+  }
+  std::vector<std::string> difference_columns;
+  if (ex.points.size() > 1) {
+    for (const auto& [name, column] : differences) {
+      auto [units, description] = describe_column(name, false);
+      if (name == "mean" || name == "sd" || name.rfind("ci95", 0) == 0 || name[0] == 'p')
+        description = name +
+                      " of the change against design point 0, replication by "
+                      "replication (runs with the same seed)";
+      write(out, "/experiment/differences", name, column, units, description);
+      difference_columns.push_back(safe_name(name));
+    }
+    out.write_column("/experiment/columns/differences", difference_columns,
+                     "the columns of /experiment/differences, in order");
+  }
+  out.write_column("/experiment/columns/runs", run_columns,
+                   "the columns of /experiment/runs, in order");
+  out.write_column("/experiment/columns/summary", summary_columns,
+                   "the columns of /experiment/summary, in order");
+  out.write_column("/experiment/scenario", std::vector<std::string>{resolved_yaml(ex.base)},
+                   "the experiment's scenario, resolved, with its experiment block");
+  out.set_attribute("/", "marketsim_version", std::string(kVersion));
+  out.set_attribute("/", "git_commit", std::string(kGitCommit));
+  out.set_attribute("/", "created_utc", utc_now());
+  out.set_attribute("/", "scenario_name", ex.base.name);
+  out.set_attribute("/", "seed", static_cast<std::int64_t>(ex.base.seed));
+  out.set_attribute("/", "runs", static_cast<std::int64_t>(N));
+  out.set_attribute("/", "design_points", static_cast<std::int64_t>(ex.points.size()));
+  out.set_attribute("/", "replications", ex.base.experiment.replications);
+  out.set_attribute("/", "branch_at", ex.base.experiment.branch_at);
+  out.set_attribute("/", "complete", std::int64_t{1});
+  out.commit();
+}
+
+}  // namespace msim

@@ -1,0 +1,32 @@
+// The Market's shock hook and branching (kept apart from the market step in market.cpp).
+#include "models/market.hpp"
+#include "models/shocks.hpp"
+#include "sim/yaml_writer.hpp"
+
+namespace msim {
+
+void Market::branch(const Scenario& variant) {
+  const auto params = [](const Strategy& s) {
+    YamlWriter out;
+    out.begin_map();
+    s.write_params(out);
+    out.end_map();
+    return out.str();
+  };
+  for (std::size_t j = 0; j < sc_.firms.size(); ++j)
+    if (params(*variant.firms[j].prototype) != params(*strategies_[j]))
+      strategies_[j] = variant.firms[j].prototype->clone();
+  sc_ = variant;
+  // The variant's own shocks before this step stand for what the history did.
+  shocks_ = initial_shock_state(sc_);
+  for (const Shock& s : sc_.shocks)
+    if (s.step < step_) apply_shock(s, sc_, shocks_);
+}
+
+void Market::apply_shocks() {
+  for (const Shock& s : sc_.shocks)
+    if (s.step == step_) apply_shock(s, sc_, shocks_);
+  apply_population_shocks(sc_, step_, pop_, options_.block_size);
+}
+
+}  // namespace msim

@@ -1,0 +1,222 @@
+// Reading and writing the `shocks:` timeline (scenarios/README.md, "shocks").
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "models/scenario_load.hpp"
+#include "models/shocks.hpp"
+#include "sim/config.hpp"
+#include "sim/yaml_writer.hpp"
+
+namespace msim {
+namespace {
+
+const std::vector<std::string> kKinds = {"budget",    "fixed_cost", "price", "cost", "cpm",
+                                         "recession", "opt_out",    "enter", "exit"};
+const std::vector<std::string> kChannels = {"mass", "targeted", "direct"};
+
+/// The index of the name at `node` in `known`, with a did-you-mean. @throws InputError.
+int resolve(const Config& node, const std::vector<std::string>& known, const std::string& what) {
+  const std::string name = node.as_string();
+  for (std::size_t k = 0; k < known.size(); ++k)
+    if (known[k] == name) return static_cast<int>(k);
+  const std::string hint = did_you_mean(name, known);
+  node.fail(fmt::format("unknown {} '{}'{}; known: {}", what, name,
+                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                        fmt::join(known, ", ")));
+}
+
+std::vector<int> resolve_list(const Config& node, const std::vector<std::string>& known,
+                              const std::string& what) {
+  if (!node.is_sequence()) node.fail_expected(fmt::format("a list of {} names", what));
+  std::vector<int> out;
+  for (const Config& item : node.items()) {
+    const int k = resolve(item, known, what);
+    if (std::find(out.begin(), out.end(), k) != out.end())
+      item.fail(fmt::format("{} '{}' is listed twice", what, item.as_string()));
+    out.push_back(k);
+  }
+  if (out.empty()) node.fail_expected(fmt::format("a non-empty list of {} names", what));
+  return out;
+}
+
+/// Reads exactly one of the keys in `ops` (multiply, set, markup) into s.op and s.value.
+void read_op(const Config& n, Shock& s, const std::vector<std::pair<std::string, Range>>& ops) {
+  int found = 0;
+  std::vector<std::string> names;
+  for (const auto& [key, r] : ops) {
+    names.push_back("'" + key + "'");
+    if (!n.has(key)) continue;
+    if (++found > 1) n.child(key).fail(fmt::format("give only one of {}", fmt::join(names, ", ")));
+    s.value = n.get_double(key, r);
+    s.op = key == "multiply" ? ShockOp::multiply : key == "set" ? ShockOp::set : ShockOp::markup;
+  }
+  if (found == 0) {
+    std::vector<std::string> all, bare;
+    for (const auto& op : ops) {
+      all.push_back("'" + op.first + "'");
+      bare.push_back(op.first);
+    }
+    const std::vector<std::string> other = {"name",     "enabled", "step",    "week",
+                                            "kind",     "firm",    "channel", "categories",
+                                            "segments", "fraction"};
+    for (const std::string& key : n.keys()) {  // a misspelt one: say so where it stands
+      if (std::find(other.begin(), other.end(), key) != other.end()) continue;
+      if (const std::string guess = did_you_mean(key, bare); !guess.empty() && guess != key)
+        n.child(key).fail(fmt::format("unknown key '{}' (did you mean '{}'?)", key, guess));
+    }
+    n.fail(fmt::format("a {} shock needs one of {}", n.get_string("kind"), fmt::join(all, ", ")));
+  }
+}
+
+std::vector<std::string> names_of(const auto& items) {
+  std::vector<std::string> out;
+  for (const auto& x : items) out.push_back(x.name);
+  return out;
+}
+
+Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
+  Shock s;
+  s.name = n.get_string("name", "");
+  s.enabled = n.get_bool("enabled", true);
+  // When: `step` (0-based, the row in /market) or `week` (1-based, weekly scenarios only).
+  const std::int64_t horizon = steps_from_set ? kMaxSteps : sc.steps;
+  const std::string horizon_text = steps_from_set
+                                       ? fmt::format("below {}", kMaxSteps)
+                                       : fmt::format("within the run: steps is {}", sc.steps);
+  if (n.has("step") && n.has("week")) n.child("week").fail("give either step or week, not both");
+  if (n.has("week")) {
+    const Config w = n.child("week");
+    if (sc.steps_per_year != 52)
+      w.fail(fmt::format("'week' needs weekly steps (steps_per_year: 52, not {}); use 'step'",
+                         sc.steps_per_year));
+    s.step = w.as_int(range::closed(1, kMaxSteps)) - 1;
+    if (s.step >= horizon)
+      w.fail_expected(fmt::format("a week from 1 to {} ({})", horizon, horizon_text));
+  } else {
+    const Config t = n.child("step");
+    const std::int64_t v = t.as_int(range::non_negative());
+    if (v >= horizon)
+      t.fail_expected(fmt::format("a step from 0 to {} ({})", horizon - 1, horizon_text));
+    s.step = v;
+  }
+  const std::string kind = n.child("kind").as_choice(kKinds);
+  s.kind = static_cast<ShockKind>(std::find(kKinds.begin(), kKinds.end(), kind) - kKinds.begin());
+  const auto firm = [&] { s.firm = resolve(n.child("firm"), names_of(sc.firms), "firm"); };
+  const Range money = range::closed(0, 1e15);
+  const Range factor = range::closed(0, 1e6);
+  switch (s.kind) {
+    case ShockKind::budget:
+    case ShockKind::fixed_cost:
+      firm();
+      read_op(n, s, {{"multiply", factor}, {"set", money}});
+      break;
+    case ShockKind::price:
+      firm();
+      read_op(n, s,
+              {{"multiply", range::positive()},
+               {"set", range::positive()},
+               {"markup", range::closed(-0.99, 100.0)}});
+      break;
+    case ShockKind::cost:
+      firm();
+      read_op(n, s, {{"multiply", range::positive()}, {"set", range::positive()}});
+      if (auto c = n.find("categories"))
+        s.categories = resolve_list(*c, names_of(sc.categories), "category");
+      break;
+    case ShockKind::cpm:
+      s.channel = static_cast<Channel>(
+          std::find(kChannels.begin(), kChannels.end(), n.child("channel").as_choice(kChannels)) -
+          kChannels.begin());
+      read_op(n, s, {{"multiply", range::positive()}, {"set", range::positive()}});
+      break;
+    case ShockKind::recession:
+      read_op(n, s, {{"multiply", range::closed(0, 10)}});
+      if (auto c = n.find("categories"))
+        s.categories = resolve_list(*c, names_of(sc.categories), "category");
+      if (auto g = n.find("segments"))
+        s.segments = resolve_list(*g, names_of(sc.segments), "segment");
+      break;
+    case ShockKind::opt_out:
+      s.value = n.get_double("fraction", range::unit());
+      s.op = ShockOp::set;
+      if (auto g = n.find("segments"))
+        s.segments = resolve_list(*g, names_of(sc.segments), "segment");
+      break;
+    case ShockKind::enter:
+    case ShockKind::exit:
+      firm();
+      break;
+  }
+  n.finish();
+  return s;
+}
+
+}  // namespace
+
+std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, bool steps_from_set) {
+  if (!list.is_sequence()) list.fail_expected("a list of shocks, each with step, kind and values");
+  std::vector<Shock> out;
+  std::map<std::string, int> names;
+  std::map<int, const Config*> entered, exited;
+  const auto items = list.items();
+  for (const Config& item : items) {
+    if (!item.is_map()) item.fail_expected("a shock: a map with step (or week) and kind");
+    out.push_back(load_shock(item, sc, steps_from_set));
+    const Shock& s = out.back();
+    if (!s.name.empty() && !names.emplace(s.name, 0).second)
+      item.child("name").fail(fmt::format("shock name '{}' is used twice", s.name));
+    if (s.kind == ShockKind::enter || s.kind == ShockKind::exit) {
+      auto& seen = s.kind == ShockKind::enter ? entered : exited;
+      if (!seen.emplace(s.firm, &item).second)
+        item.child("firm").fail(fmt::format("firm '{}' already has an '{}' shock",
+                                            sc.firms[static_cast<std::size_t>(s.firm)].name,
+                                            s.kind == ShockKind::enter ? "enter" : "exit"));
+    }
+  }
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const Shock& s = out[k];
+    if (s.kind != ShockKind::exit || !s.enabled) continue;
+    for (const Shock& e : out)
+      if (e.enabled && e.kind == ShockKind::enter && e.firm == s.firm && e.step >= s.step)
+        (items[k].find("week") ? items[k].child("week") : items[k].child("step"))
+            .fail(fmt::format("firm '{}' exits at step {}, not after it enters (step {})",
+                              sc.firms[static_cast<std::size_t>(s.firm)].name, s.step, e.step));
+  }
+  return out;
+}
+
+void write_shocks(YamlWriter& out, const Scenario& sc) {
+  if (sc.shocks.empty()) return;
+  const auto names = [](const std::vector<int>& idx, const auto& all) {
+    std::vector<std::string> v;
+    for (int k : idx) v.push_back(all[static_cast<std::size_t>(k)].name);
+    return v;
+  };
+  out.key("shocks").begin_list();
+  for (const Shock& s : sc.shocks) {
+    out.begin_map();
+    if (!s.name.empty()) out.key("name").value(s.name);
+    if (!s.enabled) out.key("enabled").value(false);
+    out.key("step").value(s.step);
+    out.key("kind").value(kKinds[static_cast<std::size_t>(s.kind)]);
+    if (s.firm >= 0) out.key("firm").value(sc.firms[static_cast<std::size_t>(s.firm)].name);
+    if (s.kind == ShockKind::cpm)
+      out.key("channel").value(kChannels[static_cast<std::size_t>(s.channel)]);
+    if (s.kind == ShockKind::opt_out) {
+      out.key("fraction").value(s.value);
+    } else if (s.kind != ShockKind::enter && s.kind != ShockKind::exit) {
+      const char* op = s.op == ShockOp::multiply ? "multiply"
+                       : s.op == ShockOp::set    ? "set"
+                                                 : "markup";
+      out.key(op).value(s.value);
+    }
+    if (!s.categories.empty()) out.key("categories").value(names(s.categories, sc.categories));
+    if (!s.segments.empty()) out.key("segments").value(names(s.segments, sc.segments));
+    out.end_map();
+  }
+  out.end_list();
+}
+
+}  // namespace msim

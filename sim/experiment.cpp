@@ -1,0 +1,188 @@
+// Experiment plans: reading the block, the sweep grid, the Latin hypercube and derived seeds.
+#include "sim/experiment.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+#include "sim/rng.hpp"
+#include "sim/yaml_writer.hpp"
+
+namespace msim {
+namespace {
+
+constexpr std::uint32_t kSeedPurpose = 0x5EED;  ///< replication seeds
+constexpr std::uint32_t kLhsPurpose = 0x1A75;   ///< Latin hypercube permutations and offsets
+
+/// Key paths an experiment may not vary, with the reason.
+void check_key_path(const Config& key_node, const std::string& path) {
+  if (path == "seed")
+    key_node.fail("the seed is set by replications (experiment.replications); do not sweep it");
+  if (path == "experiment" || path.rfind("experiment.", 0) == 0 || path == "output" ||
+      path.rfind("output.", 0) == 0)
+    key_node.fail(fmt::format("'{}' cannot be varied inside an experiment", path));
+}
+
+}  // namespace
+
+std::vector<std::string> DesignPoint::overrides() const {
+  std::vector<std::string> out;
+  for (const auto& [path, value] : values) out.push_back(path + "=" + value);
+  return out;
+}
+
+ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set) {
+  ExperimentSpec spec;
+  spec.present = true;
+  if (!node.is_map()) node.fail_expected("a map with replications, sweep, design or branch_at");
+  spec.replications = node.get_int("replications", 1, range::closed(1, 100000));
+  std::set<std::string> varied;
+  if (auto sweep = node.find("sweep")) {
+    if (!sweep->is_map())
+      sweep->fail_expected("a map from key path to a list of values, e.g. {consumers: [1e4, 2e4]}");
+    for (const std::string& path : sweep->keys()) {
+      const Config values = sweep->child(path);
+      check_key_path(values, path);
+      SweepKey key{path, {}, values.where()};
+      if (!values.is_sequence() || values.items().empty())
+        values.fail_expected("a non-empty list of values");
+      for (const Config& v : values.items()) {
+        if (!v.is_scalar()) v.fail_expected("a single value (a number or a word)");
+        key.values.push_back(v.as_string());
+      }
+      varied.insert(path);
+      spec.sweep.push_back(std::move(key));
+    }
+    if (spec.sweep.empty()) sweep->fail_expected("at least one key path");
+  }
+  if (auto design = node.find("design")) {
+    const Config lhs = design->child("latin_hypercube");
+    spec.lhs_samples = lhs.get_int("samples", range::closed(1, 100000));
+    if (lhs.has("seed")) {
+      spec.lhs_seed_given = true;
+      spec.lhs_seed = static_cast<std::uint64_t>(lhs.get_int("seed", range::non_negative()));
+    }
+    const Config ranges = lhs.child("ranges");
+    if (!ranges.is_map() || ranges.keys().empty())
+      ranges.fail_expected("a map from key path to [low, high]");
+    for (const std::string& path : ranges.keys()) {
+      const Config r = ranges.child(path);
+      check_key_path(r, path);
+      if (varied.count(path))
+        r.fail(
+            fmt::format("'{}' is already swept in experiment.sweep; vary it in one place", path));
+      const auto bounds = r.as_doubles();
+      if (bounds.size() != 2 || !(bounds[0] <= bounds[1]))
+        r.fail_expected("[low, high] with low <= high");
+      spec.lhs_ranges.push_back({path, bounds[0], bounds[1], r.where()});
+      varied.insert(path);
+    }
+    lhs.finish();
+    design->finish();
+  }
+  const bool has_branch = node.has("branch_at"), has_warmup = node.has("warmup");
+  if (has_branch && has_warmup)
+    node.child("warmup").fail("give either branch_at or warmup (the same thing), not both");
+  if (has_branch || has_warmup) {
+    const Config b = node.child(has_branch ? "branch_at" : "warmup");
+    spec.branch_at = b.as_int(range::closed(1, 1e18));
+    if (spec.branch_at >= steps && !steps_from_set)
+      b.fail_expected(fmt::format("a step from 1 to {} (steps is {})", steps - 1, steps));
+  }
+  node.finish();
+  return spec;
+}
+
+void write_experiment(YamlWriter& out, const ExperimentSpec& spec) {
+  if (!spec.present) return;
+  out.key("experiment").begin_map();
+  out.key("replications").value(spec.replications);
+  if (!spec.sweep.empty()) {
+    out.key("sweep").begin_map();
+    for (const auto& k : spec.sweep) out.key(k.path).value(k.values);
+    out.end_map();
+  }
+  if (spec.lhs_samples > 0) {
+    out.key("design").begin_map().key("latin_hypercube").begin_map();
+    out.key("samples").value(spec.lhs_samples);
+    if (spec.lhs_seed_given) out.key("seed").value(static_cast<std::int64_t>(spec.lhs_seed));
+    out.key("ranges").begin_map();
+    for (const auto& r : spec.lhs_ranges) out.key(r.path).value(std::vector<double>{r.lo, r.hi});
+    out.end_map().end_map().end_map();
+  }
+  if (spec.branch_at > 0) out.key("branch_at").value(spec.branch_at);
+  out.end_map();
+}
+
+std::vector<DesignPoint> design_points(const ExperimentSpec& spec, std::uint64_t scenario_seed) {
+  std::vector<DesignPoint> grid(1);
+  for (const SweepKey& key : spec.sweep) {
+    std::vector<DesignPoint> next;
+    for (const DesignPoint& p : grid)
+      for (const std::string& v : key.values) {
+        DesignPoint q = p;
+        q.values.emplace_back(key.path, v);
+        next.push_back(std::move(q));
+      }
+    grid = std::move(next);
+  }
+  if (spec.lhs_samples == 0) return grid;
+  const auto samples = static_cast<std::size_t>(spec.lhs_samples);
+  const auto unit = latin_hypercube(samples, spec.lhs_ranges.size(),
+                                    spec.lhs_seed_given ? spec.lhs_seed : scenario_seed);
+  std::vector<DesignPoint> out;
+  for (const DesignPoint& p : grid)
+    for (std::size_t k = 0; k < samples; ++k) {
+      DesignPoint q = p;
+      for (std::size_t d = 0; d < spec.lhs_ranges.size(); ++d) {
+        const RangeKey& r = spec.lhs_ranges[d];
+        q.values.emplace_back(r.path, format_number(r.lo + unit[k][d] * (r.hi - r.lo)));
+      }
+      out.push_back(std::move(q));
+    }
+  return out;
+}
+
+std::vector<RunPlan> run_plans(const ExperimentSpec& spec, std::size_t points,
+                               std::uint64_t base_seed) {
+  std::vector<RunPlan> out;
+  const auto R = static_cast<std::size_t>(spec.replications);
+  for (std::size_t d = 0; d < points; ++d)
+    for (std::size_t r = 0; r < R; ++r)
+      out.push_back({d * R + r, d, r, replication_seed(base_seed, r)});
+  return out;
+}
+
+std::uint64_t replication_seed(std::uint64_t base_seed, std::size_t replication) {
+  if (replication == 0) return base_seed;
+  const Words w = Philox(base_seed, kSeedPurpose)(static_cast<std::uint32_t>(replication), 0, 0);
+  return ((static_cast<std::uint64_t>(w[0]) << 32) | w[1]) & 0x7FFFFFFFFFFFFFFFull;
+}
+
+std::vector<std::vector<double>> latin_hypercube(std::size_t samples, std::size_t dims,
+                                                 std::uint64_t seed) {
+  std::vector<std::vector<double>> out(samples, std::vector<double>(dims, 0.0));
+  const Philox gen(seed, kLhsPurpose);
+  std::vector<std::size_t> perm(samples);
+  for (std::size_t d = 0; d < dims; ++d) {
+    std::iota(perm.begin(), perm.end(), std::size_t{0});
+    // Fisher-Yates with one Philox draw per position: counter (dimension, position, 0).
+    for (std::size_t k = samples; k-- > 1;) {
+      const Words w = gen(static_cast<std::uint32_t>(d), static_cast<std::uint32_t>(k), 0);
+      std::swap(perm[k],
+                perm[static_cast<std::size_t>(to_unit(w[0]) * static_cast<double>(k + 1))]);
+    }
+    for (std::size_t k = 0; k < samples; ++k) {
+      const Words w = gen(static_cast<std::uint32_t>(d), static_cast<std::uint32_t>(k), 1);
+      const double u = std::min(to_unit(w[0]), 1.0 - 1e-12);
+      out[k][d] = (static_cast<double>(perm[k]) + u) / static_cast<double>(samples);
+    }
+  }
+  return out;
+}
+
+}  // namespace msim

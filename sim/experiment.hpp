@@ -1,0 +1,78 @@
+#pragma once
+/// Experiments as data: replications, a sweep grid and a Latin hypercube design over key paths.
+/// A run plan is (design point, replication, seed, overrides); an experiment is a list of them.
+/// This file knows nothing about marketing: values are YAML text applied as --set overrides.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace msim {
+
+class Config;
+
+/// One swept or sampled key path: its values as YAML scalars, and where it was written.
+struct SweepKey {
+  std::string path;
+  std::vector<std::string> values;
+  std::string where;  ///< "FILE:LINE:COLUMN: key 'experiment.sweep.PATH'"
+};
+
+/// A key path sampled by the Latin hypercube over [lo, hi].
+struct RangeKey {
+  std::string path;
+  double lo = 0.0, hi = 0.0;
+  std::string where;
+};
+
+/// The `experiment:` block.
+struct ExperimentSpec {
+  bool present = false;
+  std::int64_t replications = 1;
+  std::vector<SweepKey> sweep;   ///< grid: the cross product of every key's values
+  std::int64_t lhs_samples = 0;  ///< 0: no Latin hypercube design
+  bool lhs_seed_given = false;
+  std::uint64_t lhs_seed = 0;  ///< default: the scenario's seed
+  std::vector<RangeKey> lhs_ranges;
+  std::int64_t branch_at = 0;  ///< 0: no branching; else the step where variants start
+};
+
+/// One design point: the key paths it sets, with their values as YAML text.
+struct DesignPoint {
+  std::vector<std::pair<std::string, std::string>> values;
+  /// "key=value" overrides that realise the point.
+  std::vector<std::string> overrides() const;
+};
+
+struct RunPlan {
+  std::size_t id = 0, point = 0, replication = 0;
+  std::uint64_t seed = 0;
+};
+
+/// Reads the block. `steps` bounds branch_at unless the horizon came from --set
+/// (`steps_from_set`; planning then checks it). @throws InputError naming file, line and key.
+ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set = false);
+/// Writes the block back as resolved YAML (nothing when absent).
+class YamlWriter;
+void write_experiment(YamlWriter& out, const ExperimentSpec& spec);
+
+/// The design points: the sweep grid (last key varying fastest), times the Latin hypercube
+/// samples when there is a design; one empty point when there is neither.
+std::vector<DesignPoint> design_points(const ExperimentSpec& spec, std::uint64_t scenario_seed);
+
+/// Every run: design point major, replication minor; id = point * replications + replication.
+std::vector<RunPlan> run_plans(const ExperimentSpec& spec, std::size_t points,
+                               std::uint64_t base_seed);
+
+/// The seed of replication r: the base seed itself for r = 0, else 63 bits of
+/// Philox4x32-10 keyed by (base seed, 0x5EED) at counter (r, 0, 0, base seed >> 32). Every design
+/// point uses the same seeds, so design points are compared on common random numbers.
+std::uint64_t replication_seed(std::uint64_t base_seed, std::size_t replication);
+
+/// A Latin hypercube: samples x dims values in [0, 1); along every dimension each of the
+/// `samples` strata [k/samples, (k+1)/samples) holds exactly one value. Deterministic in `seed`.
+std::vector<std::vector<double>> latin_hypercube(std::size_t samples, std::size_t dims,
+                                                 std::uint64_t seed);
+
+}  // namespace msim

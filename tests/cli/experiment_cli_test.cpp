@@ -1,0 +1,163 @@
+// marketsim with experiments and shocks: exit codes, error text with file and line, nothing
+// written on bad input, summarize --csv, and --resume after an interrupted experiment.
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/experiment.hpp"
+#include "models/scenario_load.hpp"
+#include "sim/hdf5_file.hpp"
+
+using Catch::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = MARKETSIM_SOURCE_DIR;
+const std::string kBinary = MARKETSIM_BINARY;
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "marketsim_expcli_XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path operator/(const std::string& name) const { return path / name; }
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+Result marketsim(const TempDir& dir, const std::string& args) {
+  const fs::path out = dir / ".stdout", err = dir / ".stderr";
+  const std::string cmd = "cd '" + dir.path.string() + "' && '" + kBinary + "' " + args +
+                          " </dev/null >'" + out.string() + "' 2>'" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  REQUIRE(WIFEXITED(status));
+  Result r{WEXITSTATUS(status), slurp(out), slurp(err)};
+  fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+/// tiny.yaml, 6 steps, with an experiment block (and `extra` at the end).
+std::string experiment_yaml(const std::string& extra = "") {
+  std::string text = slurp(kSource / "scenarios" / "tiny.yaml");
+  text.replace(text.find("steps: 12"), 9, "steps: 6");
+  return text +
+         "experiment:\n  replications: 2\n  sweep: {firms.Mass.budget_per_year: [20000, "
+         "40000]}\n" +
+         extra;
+}
+
+std::vector<std::vector<double>> all_runs(const fs::path& file) {
+  const msim::Hdf5Reader in(file.string());
+  std::vector<std::vector<double>> out;
+  for (const auto& id : in.list("/runs"))
+    for (const auto& name : in.list("/runs/" + id + "/market"))
+      if (name != "by_category") out.push_back(in.table("/runs/" + id + "/market/" + name).values);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  const Result run = marketsim(dir, "run e.yaml -o e.h5");
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  CHECK_THAT(run.out, Contains("2 design points x 2 replications = 4 runs"));
+  CHECK_THAT(run.out, Contains("design point 1: firms.Mass.budget_per_year=40000"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  const Result summary = marketsim(dir, "summarize e.h5 --csv out/");
+  CHECK(summary.code == 0);
+  CHECK_THAT(summary.out, Contains("p5 / p50 / p95"));
+  CHECK(fs::exists(dir / "out" / "runs.csv"));
+  CHECK(fs::exists(dir / "out" / "summary.csv"));
+  CHECK(marketsim(dir, "summarize e.h5 --csv tables").code == 0);
+  CHECK(fs::exists(dir / "tables-summary.csv"));
+  CHECK_THAT(slurp(dir / "tables-summary.csv"),
+             Contains("design_point,firms.Mass.budget_per_year,metric,firm,n,mean"));
+  const Result validate = marketsim(dir, "validate e.yaml");
+  CHECK(validate.code == 0);
+  CHECK_THAT(validate.out, Contains("Experiment: 2 design points x 2 replications = 4 runs"));
+}
+
+TEST_CASE("cli: bad shocks and experiments exit 2 with file and line, writing nothing", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "bad_sweep.yaml")
+      << experiment_yaml().replace(experiment_yaml().find("[20000, 40000]"), 14, "[20000, much]");
+  const Result sweep = marketsim(dir, "run bad_sweep.yaml -o e.h5");
+  CHECK(sweep.code == 2);
+  CHECK_THAT(sweep.err, Contains("bad_sweep.yaml:39:") &&
+                            Contains("experiment.sweep.firms.Mass.budget_per_year") &&
+                            Contains("much"));
+  std::ofstream(dir / "bad_shock.yaml")
+      << slurp(kSource / "scenarios" / "tiny.yaml")
+      << "shocks:\n  - {step: 3, kind: budget, firm: Mas, multiply: 0.7}\n";
+  const Result shock = marketsim(dir, "run bad_shock.yaml -o s.h5");
+  CHECK(shock.code == 2);
+  CHECK_THAT(shock.err, Contains("bad_shock.yaml:38:") && Contains("shocks.0.firm") &&
+                            Contains("did you mean 'Mass'"));
+  std::ofstream(dir / "late_shock.yaml") << slurp(kSource / "scenarios" / "tiny.yaml")
+                                         << "shocks:\n  - {step: 12, kind: exit, firm: Mass}\n";
+  const Result late = marketsim(dir, "run late_shock.yaml -o s.h5");
+  CHECK(late.code == 2);
+  CHECK_THAT(late.err, Contains("late_shock.yaml:38:") && Contains("shocks.0.step"));
+  const Result resume =
+      marketsim(dir, "run " + (kSource / "scenarios" / "tiny.yaml").string() + " -o t.h5 --resume");
+  CHECK(resume.code == 2);
+  CHECK_THAT(resume.err, Contains("no experiment"));
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(dir.path))
+    if (entry.path().extension() != ".yaml") left.push_back(entry.path().filename().string());
+  CHECK(left.empty());
+}
+
+TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  REQUIRE(marketsim(dir, "run e.yaml -o whole.h5 --quiet").code == 0);
+
+  // An experiment killed after two finished runs (the library's test hook stands in for kill).
+  const msim::Experiment ex = msim::plan_experiment([&](const std::vector<std::string>& extra) {
+    return msim::load_scenario_file((dir / "e.yaml").string(), extra);
+  });
+  msim::ExperimentOptions killed;
+  killed.concurrent_below = 0;
+  killed.stop_after_runs = 2;
+  REQUIRE_FALSE(msim::run_experiment(ex, (dir / "e.h5").string(), killed).complete);
+  std::ofstream(dir / "e.h5.runs" / "00002.h5.partial") << "a run cut short by the kill";
+
+  const Result again = marketsim(dir, "run e.yaml -o e.h5 --quiet");
+  CHECK(again.code == 2);
+  CHECK_THAT(again.err, Contains("--resume"));
+  const Result resumed = marketsim(dir, "run e.yaml -o e.h5 --resume");
+  INFO(resumed.err);
+  REQUIRE(resumed.code == 0);
+  CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  CHECK(all_runs(dir / "e.h5") == all_runs(dir / "whole.h5"));
+}

@@ -1,0 +1,242 @@
+// Experiments end to end: planning, equal seeds give equal runs, counts of runs and table rows,
+// results that do not depend on running concurrently, resume after an interrupted experiment,
+// and branched variants that match full runs.
+#include "models/experiment.hpp"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/scenario_load.hpp"
+#include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
+
+using Catch::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Line numbers matter: the experiment block starts on line 22.
+const std::string kBase = R"(name: experiment test
+seed: 5
+consumers: 3000
+steps: 8
+steps_per_year: 52
+market: {outside_utility: -1.0}
+categories:
+  - {name: snacks, base_cost: 1.0, reference_volume: 1000}
+segments:
+  - name: young
+    share: 0.5
+    ideal: {mean: [0.5, 0.5], sd: [0.5, 0.5]}
+    purchase_rate: {snacks: {mean: 0.6}}
+  - name: senior
+    share: 0.5
+    ideal: {mean: [0.0, -1.0], sd: [0.3, 0.3]}
+    purchase_rate: {snacks: {mean: 0.3}}
+firms:
+  - {name: Mass, strategy: mass, budget_per_year: 40000}
+  - {name: Niche, strategy: niche, target: senior, budget_per_year: 10000}
+  - {name: Tailor, strategy: one_to_one, budget_per_year: 20000}
+experiment:
+)";
+
+msim::Experiment plan(const std::string& block, const std::vector<std::string>& overrides = {}) {
+  const std::string text = kBase + block;
+  return msim::plan_experiment([&](const std::vector<std::string>& extra) {
+    std::vector<std::string> all = overrides;
+    all.insert(all.end(), extra.begin(), extra.end());
+    return msim::load_scenario_text(text, "test.yaml", all);
+  });
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "marketsim_exp_XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
+
+/// Every numeric dataset of run `id` under /runs/<id>/market and /segments.
+std::vector<std::vector<double>> run_data(const msim::Hdf5Reader& in, const std::string& id) {
+  std::vector<std::vector<double>> out;
+  for (const std::string group : {"/market", "/market/by_category", "/segments"})
+    for (const std::string& name : in.list("/runs/" + id + group))
+      if (name != "by_category" && name != "name")
+        out.push_back(in.table("/runs/" + id + group + "/" + name).values);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("an experiment plans design points x replications with shared seeds", "[experiment]") {
+  const msim::Experiment ex = plan(
+      "  replications: 3\n"
+      "  sweep: {firms.Mass.budget_per_year: [20000, 40000], market.wom_rate: [0.1, 0.3]}\n");
+  CHECK(ex.points.size() == 4);
+  REQUIRE(ex.runs.size() == 12);
+  CHECK(ex.varied == std::vector<std::string>{"firms.Mass.budget_per_year", "market.wom_rate"});
+  for (const auto& run : ex.runs) {
+    CHECK(run.scenario.seed == msim::replication_seed(5, run.plan.replication));
+    CHECK_FALSE(run.scenario.experiment.present);
+  }
+  CHECK(ex.runs[3 * 3].scenario.firms[0].budget_per_year == 40000);
+  CHECK(ex.runs[3 * 3].scenario.market.wom_rate == 0.3);
+  // --set still applies, underneath every design point.
+  const msim::Experiment set = plan("  replications: 2\n", {"seed=9", "consumers=2000"});
+  CHECK(set.runs[0].scenario.seed == 9);
+  CHECK(set.runs[1].scenario.seed == msim::replication_seed(9, 1));
+  CHECK(set.runs[1].scenario.consumers == 2000);
+}
+
+TEST_CASE("bad sweep values fail before anything runs, at the sweep key's line", "[experiment]") {
+  REQUIRE_THROWS_WITH(plan("  sweep: {firms.Mass.budget_per_year: [1e4, lots]}\n"),
+                      Contains("test.yaml:23:") &&
+                          Contains("experiment.sweep.firms.Mass.budget_per_year") &&
+                          Contains("lots") && Contains("design point 1"));
+  REQUIRE_THROWS_WITH(plan("  sweep: {firms.Mas.budget_per_year: [1e4]}\n"),
+                      Contains("test.yaml:23:") && Contains("did you mean 'Mass'"));
+  REQUIRE_THROWS_WITH(plan("  branch_at: 4\n  sweep: {market.adstock_decay: [0.93, 0.9]}\n"),
+                      Contains("shared history") && Contains("market.adstock_decay=0.9"));
+  REQUIRE_THROWS_WITH(plan("  replications: 2\n  branch_at: 9\n"),
+                      Contains("test.yaml:24:") && Contains("steps is 8"));
+}
+
+TEST_CASE("an experiment writes every run and both tables; equal seeds give equal runs",
+          "[experiment]") {
+  TempDir dir;
+  // Two identical design points: a replication's runs in both must be identical.
+  const msim::Experiment ex =
+      plan("  replications: 2\n  sweep: {firms.Mass.quality: [1.0, 1.0, 1.5]}\n");
+  const msim::ExperimentReport report = msim::run_experiment(ex, dir / "e.h5");
+  CHECK(report.complete);
+  CHECK(report.ran == 6);
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  const msim::Hdf5Reader in(dir / "e.h5");
+  CHECK(in.list("/runs").size() == 6);
+  CHECK(run_data(in, "00000") == run_data(in, "00002"));  // point 0 and 1, replication 0
+  CHECK(run_data(in, "00001") == run_data(in, "00003"));
+  CHECK(run_data(in, "00000") != run_data(in, "00001"));  // another replication
+  CHECK(run_data(in, "00000") != run_data(in, "00004"));  // another quality
+  CHECK(in.strings("/runs/00003/firms/name") ==
+        std::vector<std::string>{"Mass", "Niche", "Tailor"});
+  CHECK(std::get<std::int64_t>(in.attribute("replication", "/runs/00003")) == 1);
+
+  const auto tables = msim::read_experiment_tables(dir / "e.h5");
+  CHECK(tables.runs.rows.size() == 6);
+  CHECK(tables.runs.columns.size() == 4 + 1 + 5 * 3);
+  CHECK(tables.runs.columns[4] == "firms.Mass.quality");
+  CHECK(tables.summary.rows.size() == 3 * 5 * 3);  // design points x key results x firms
+  CHECK(tables.summary.columns ==
+        std::vector<std::string>{"design_point", "firms.Mass.quality", "metric", "firm", "n",
+                                 "mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95"});
+  // Paired changes against design point 0: point 1 repeats point 0, so every change is 0.
+  REQUIRE(tables.differences.rows.size() == 2 * 5 * 3);
+  CHECK(tables.differences.columns == tables.summary.columns);
+  for (const auto& row : tables.differences.rows)
+    if (row[0] == "1")
+      for (std::size_t c = 5; c < row.size(); ++c) CHECK(row[c] == "0");
+  const auto csv = msim::write_experiment_csv(tables, dir / "tables");
+  REQUIRE(csv.size() == 3);
+  std::ifstream runs_csv(csv[0]);
+  std::string header;
+  std::getline(runs_csv, header);
+  CHECK(header.rfind("run,design_point,replication,seed,firms.Mass.quality,market_share:Mass", 0) ==
+        0);
+  CHECK(msim::format_experiment_summary(dir / "e.h5").find("design point 2") != std::string::npos);
+}
+
+TEST_CASE("runs are the same whether they run concurrently or one by one", "[experiment]") {
+  TempDir dir;
+  const msim::Experiment ex = plan("  replications: 3\n");
+  msim::ExperimentOptions one_by_one;
+  one_by_one.concurrent_below = 0;
+  msim::run_experiment(ex, dir / "a.h5");
+  msim::run_experiment(ex, dir / "b.h5", one_by_one);
+  const msim::Hdf5Reader a(dir / "a.h5"), b(dir / "b.h5");
+  for (const std::string id : {"00000", "00001", "00002"})
+    CHECK(run_data(a, id) == run_data(b, id));
+}
+
+TEST_CASE("an interrupted experiment keeps its finished runs and --resume completes it",
+          "[experiment]") {
+  TempDir dir;
+  const msim::Experiment ex =
+      plan("  replications: 2\n  sweep: {firms.Niche.budget_per_year: [5000, 10000]}\n");
+  msim::run_experiment(ex, dir / "whole.h5");
+
+  msim::ExperimentOptions killed;
+  killed.concurrent_below = 0;  // one by one, so exactly two runs finish
+  killed.stop_after_runs = 2;
+  const auto first = msim::run_experiment(ex, dir / "e.h5", killed);
+  CHECK_FALSE(first.complete);
+  CHECK(first.ran == 2);
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  CHECK(fs::exists(dir / "e.h5.runs/00000.h5"));
+  CHECK(fs::exists(dir / "e.h5.runs/00001.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs/00002.h5"));
+
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  const auto second = msim::run_experiment(ex, dir / "e.h5", resume);
+  CHECK(second.complete);
+  CHECK(second.skipped == 2);
+  CHECK(second.ran == 2);
+  const msim::Hdf5Reader whole(dir / "whole.h5"), resumed(dir / "e.h5");
+  for (const std::string id : {"00000", "00001", "00002", "00003"})
+    CHECK(run_data(whole, id) == run_data(resumed, id));
+  CHECK(msim::read_experiment_tables(dir / "whole.h5").runs.rows ==
+        msim::read_experiment_tables(dir / "e.h5").runs.rows);
+
+  // A changed scenario does not silently reuse old runs.
+  msim::run_experiment(ex, dir / "f.h5", killed);
+  const msim::Experiment other =
+      plan("  replications: 2\n  sweep: {firms.Niche.budget_per_year: [6000, 10000]}\n");
+  REQUIRE_THROWS_WITH(msim::run_experiment(other, dir / "f.h5", resume),
+                      Contains("different scenario"));
+}
+
+TEST_CASE("branched variants equal full runs when they change nothing", "[experiment]") {
+  TempDir dir;
+  const std::string sweep = "  sweep: {firms.Mass.budget_per_year: [40000, 80000]}\n";
+  const msim::Experiment full = plan("  replications: 2\n" + sweep);
+  const msim::Experiment branched = plan("  replications: 2\n  branch_at: 3\n" + sweep);
+  msim::run_experiment(full, dir / "full.h5");
+  const auto report = msim::run_experiment(branched, dir / "branched.h5");
+  CHECK(report.complete);
+  const msim::Hdf5Reader a(dir / "full.h5"), b(dir / "branched.h5");
+  // Design point 0 changes nothing: bit-identical to its full run.
+  CHECK(run_data(a, "00000") == run_data(b, "00000"));
+  CHECK(run_data(a, "00001") == run_data(b, "00001"));
+  // Design point 1 doubles the budget only from the branch step on.
+  const auto spend = b.table("/runs/00002/market/marketing_spend").values;  // [8, 3]
+  const auto base = a.table("/runs/00000/market/marketing_spend").values;
+  for (std::size_t t = 0; t < 8; ++t)
+    CHECK(spend[t * 3] == Catch::Detail::Approx(t < 3 ? 40000.0 / 52 : 80000.0 / 52));
+  for (std::size_t k = 0; k < 3 * 3; ++k) CHECK(spend[k] == base[k]);
+  CHECK(std::get<std::int64_t>(b.attribute("branch_at", "/runs/00002")) == 3);
+}
+
+TEST_CASE("a sweep over steps and consumers runs each design point at its own size",
+          "[experiment]") {
+  TempDir dir;
+  const msim::Experiment ex = plan("  sweep: {steps: [4, 6], consumers: [2000, 3000]}\n");
+  REQUIRE(msim::run_experiment(ex, dir / "e.h5").complete);
+  const msim::Hdf5Reader in(dir / "e.h5");
+  CHECK(in.table("/runs/00000/step").values.size() == 4);
+  CHECK(in.table("/runs/00003/step").values.size() == 6);
+  CHECK(std::get<std::int64_t>(in.attribute("consumers", "/runs/00001")) == 3000);
+}

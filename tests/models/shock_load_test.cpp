@@ -1,0 +1,109 @@
+// Loading the shocks timeline: every mistake names the file, line, key path and value.
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "models/scenario_load.hpp"
+#include "sim/error.hpp"
+
+using Catch::Contains;
+
+namespace {
+
+// Line numbers matter: shocks start on line 17.
+const std::string kBase = R"(name: shock load test
+consumers: 1000
+steps: 52
+steps_per_year: 52
+categories:
+  - {name: snacks, base_cost: 1.0}
+segments:
+  - name: young
+    share: 0.6
+    ideal: {mean: [0.5, 0.5], sd: [0.5, 0.5]}
+    purchase_rate: {snacks: {mean: 0.5}}
+  - name: seniors
+    share: 0.4
+    ideal: {mean: [-0.5, 0.0], sd: [0.5, 0.5]}
+    purchase_rate: {snacks: {mean: 0.4}}
+firms: [{name: Acme, strategy: mass, budget_per_year: 1.0e6}, {name: Boutique, strategy: niche, target: seniors, budget_per_year: 1.0e5}]
+shocks:
+)";
+
+msim::Scenario load(const std::string& shocks, const std::vector<std::string>& overrides = {}) {
+  return msim::load_scenario_text(kBase + shocks, "test.yaml", overrides);
+}
+
+}  // namespace
+
+TEST_CASE("a shocks timeline loads and round-trips through resolved YAML", "[shocks]") {
+  const msim::Scenario sc = load(
+      "  - {name: cut, week: 27, kind: budget, firm: Acme, multiply: 0.7}\n"
+      "  - {step: 30, kind: enter, firm: Boutique}\n"
+      "  - {step: 40, kind: recession, multiply: 0.8, segments: [young], categories: [snacks]}\n"
+      "  - {step: 41, kind: opt_out, fraction: 0.2}\n"
+      "  - {step: 42, kind: cpm, channel: direct, set: 0.9}\n"
+      "  - {step: 43, kind: price, firm: Acme, markup: 0.5, enabled: false}\n"
+      "  - {step: 44, kind: cost, firm: Acme, set: 0.8}\n"
+      "  - {step: 45, kind: fixed_cost, firm: Acme, multiply: 1.5}\n"
+      "  - {step: 50, kind: exit, firm: Boutique}\n");
+  REQUIRE(sc.shocks.size() == 9);
+  CHECK(sc.shocks[0].step == 26);  // week 27 is step 26
+  CHECK(sc.shocks[0].name == "cut");
+  CHECK(sc.shocks[1].firm == 1);
+  CHECK(sc.shocks[2].segments == std::vector<int>{0});
+  CHECK(sc.shocks[5].op == msim::ShockOp::markup);
+  CHECK_FALSE(sc.shocks[5].enabled);
+  const std::string yaml = msim::resolved_yaml(sc);
+  CHECK(msim::resolved_yaml(msim::load_scenario_text(yaml, "resolved.yaml")) == yaml);
+  // Named shocks are addressed by name with --set.
+  const msim::Scenario more =
+      load("  - {name: cut, week: 27, kind: budget, firm: Acme, multiply: 0.7}\n",
+           {"shocks.cut.multiply=0.5"});
+  CHECK(more.shocks[0].value == 0.5);
+}
+
+TEST_CASE("bad shocks are reported at their line with the key path", "[shocks]") {
+  using msim::InputError;
+  REQUIRE_THROWS_WITH(
+      load("  - {step: 3, kind: budget, firm: Acmee, multiply: 0.7}\n"),
+      Contains("test.yaml:18:") && Contains("shocks.0.firm") && Contains("did you mean 'Acme'"));
+  REQUIRE_THROWS_WITH(load("  - {step: 52, kind: budget, firm: Acme, multiply: 0.7}\n"),
+                      Contains("test.yaml:18:") && Contains("shocks.0.step") &&
+                          Contains("\"52\"") && Contains("steps is 52"));
+  REQUIRE_THROWS_WITH(load("  - {week: 53, kind: exit, firm: Acme}\n"),
+                      Contains("test.yaml:18:") && Contains("shocks.0.week"));
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: budgets, firm: Acme, multiply: 0.7}\n"),
+                      Contains("shocks.0.kind") && Contains("did you mean 'budget'"));
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: budget, firm: Acme, multiply: 0.7, set: 5}\n"),
+                      Contains("test.yaml:18:") && Contains("only one of"));
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: budget, firm: Acme}\n"),
+                      Contains("test.yaml:18:") && Contains("'multiply'"));
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: budget, firm: Acme, multipy: 0.7}\n"),
+                      Contains("unknown key 'multipy'") && Contains("did you mean 'multiply'"));
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: recession, multiply: 0.7, segments: [yung]}\n"),
+                      Contains("shocks.0.segments") && Contains("did you mean 'young'"));
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: opt_out, fraction: 1.5}\n"),
+                      Contains("shocks.0.fraction") && Contains("\"1.5\""));
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: cpm, channel: radio, multiply: 2}\n"),
+                      Contains("shocks.0.channel") && Contains("'mass'"));
+  REQUIRE_THROWS_WITH(load("  - {step: 9, kind: enter, firm: Acme}\n"
+                           "  - {step: 5, kind: exit, firm: Acme}\n"),
+                      Contains("test.yaml:19:") && Contains("exits at step 5"));
+  REQUIRE_THROWS_WITH(load("  - {step: 9, kind: enter, firm: Acme}\n"
+                           "  - {step: 12, kind: enter, firm: Acme}\n"),
+                      Contains("test.yaml:19:") && Contains("already has an 'enter'"));
+  REQUIRE_THROWS_WITH(
+      msim::load_scenario_text(
+          kBase.substr(0, kBase.find("steps_per_year")) + "steps_per_year: 12\n" +
+              kBase.substr(kBase.find("categories:")) + "  - {week: 3, kind: exit, firm: Acme}\n",
+          "test.yaml"),
+      Contains("shocks.0.week") && Contains("steps_per_year: 52"));
+}
+
+TEST_CASE("shortening a run with --set keeps later shocks, which never fire", "[shocks]") {
+  const msim::Scenario sc =
+      load("  - {week: 40, kind: budget, firm: Acme, multiply: 0.7}\n", {"steps=5"});
+  CHECK(sc.steps == 5);
+  CHECK(sc.shocks[0].step == 39);
+}

@@ -1,0 +1,101 @@
+// Experiment plans: grid and Latin hypercube counts, stratification, derived seeds, and errors
+// in the experiment block that name the file, line and key.
+#include "sim/experiment.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+
+using Catch::Contains;
+
+namespace {
+
+msim::ExperimentSpec load(const std::string& block, std::int64_t steps = 52) {
+  const msim::Config root = msim::Config::load_string("experiment:\n" + block, "test.yaml");
+  return msim::load_experiment(root.child("experiment"), steps);
+}
+
+}  // namespace
+
+TEST_CASE("a sweep is the cross product of its keys' values", "[experiment]") {
+  const auto spec = load(
+      "  replications: 3\n"
+      "  sweep:\n"
+      "    firms.A.budget_per_year: [1e5, 2e5]\n"
+      "    market.wom_rate: [0.1, 0.2, 0.3]\n");
+  const auto points = msim::design_points(spec, 1);
+  REQUIRE(points.size() == 6);
+  CHECK(points[0].overrides() ==
+        std::vector<std::string>{"firms.A.budget_per_year=1e5", "market.wom_rate=0.1"});
+  CHECK(points[5].overrides() ==
+        std::vector<std::string>{"firms.A.budget_per_year=2e5", "market.wom_rate=0.3"});
+  const auto runs = msim::run_plans(spec, points.size(), 42);
+  REQUIRE(runs.size() == 18);
+  for (const auto& r : runs) {
+    CHECK(r.id == r.point * 3 + r.replication);
+    CHECK(r.seed == msim::replication_seed(42, r.replication));  // the same in every point
+  }
+  CHECK(msim::design_points(load("  replications: 2\n"), 1).size() == 1);
+}
+
+TEST_CASE("a Latin hypercube puts one sample in each stratum of every range", "[experiment]") {
+  const auto spec = load(
+      "  sweep: {consumers: [1000, 2000]}\n"
+      "  design:\n"
+      "    latin_hypercube:\n"
+      "      samples: 10\n"
+      "      seed: 5\n"
+      "      ranges: {firms.A.budget_per_year: [1e5, 3e5], market.wom_rate: [0, 1]}\n");
+  const auto points = msim::design_points(spec, 1);
+  REQUIRE(points.size() == 20);  // 2 sweep values x 10 samples
+  const auto unit = msim::latin_hypercube(10, 2, 5);
+  for (std::size_t d = 0; d < 2; ++d) {
+    std::set<int> strata;
+    for (const auto& row : unit) {
+      CHECK(row[d] >= 0.0);
+      CHECK(row[d] < 1.0);
+      strata.insert(static_cast<int>(row[d] * 10));
+    }
+    CHECK(strata.size() == 10);
+  }
+  CHECK(msim::latin_hypercube(10, 2, 5) == unit);
+  CHECK(msim::latin_hypercube(10, 2, 6) != unit);
+  for (std::size_t k = 0; k < 10; ++k) {
+    const double budget = std::stod(points[k].values[1].second);
+    CHECK(budget == Catch::Detail::Approx(1e5 + unit[k][0] * 2e5));
+  }
+}
+
+TEST_CASE("replication seeds: the base seed first, then distinct 63-bit seeds", "[experiment]") {
+  CHECK(msim::replication_seed(42, 0) == 42);
+  std::set<std::uint64_t> seen;
+  for (std::size_t r = 0; r < 1000; ++r) {
+    const std::uint64_t s = msim::replication_seed(42, r);
+    CHECK(s < (1ull << 63));
+    seen.insert(s);
+  }
+  CHECK(seen.size() == 1000);
+  CHECK(msim::replication_seed(43, 1) != msim::replication_seed(42, 1));
+}
+
+TEST_CASE("bad experiment blocks are reported at their line", "[experiment]") {
+  REQUIRE_THROWS_WITH(load("  replications: 0\n"),
+                      Contains("test.yaml:2:") && Contains("experiment.replications"));
+  REQUIRE_THROWS_WITH(load("  replicatons: 3\n"),
+                      Contains("test.yaml:2:") && Contains("did you mean 'replications'"));
+  REQUIRE_THROWS_WITH(load("  sweep: {seed: [1, 2]}\n"),
+                      Contains("test.yaml:2:") && Contains("replications"));
+  REQUIRE_THROWS_WITH(load("  sweep: {consumers: 5}\n"),
+                      Contains("experiment.sweep.consumers") && Contains("list of values"));
+  REQUIRE_THROWS_WITH(load("  branch_at: 52\n"),
+                      Contains("experiment.branch_at") && Contains("steps is 52"));
+  REQUIRE_THROWS_WITH(load("  branch_at: 10\n  warmup: 10\n"), Contains("not both"));
+  REQUIRE_THROWS_WITH(
+      load("  design: {latin_hypercube: {samples: 4, ranges: {market.wom_rate: [1, 0]}}}\n"),
+      Contains("test.yaml:2:") && Contains("low <= high"));
+  CHECK(load("  warmup: 10\n").branch_at == 10);
+}
