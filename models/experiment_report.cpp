@@ -37,10 +37,14 @@ ExperimentTables read_experiment_tables(const std::string& path) {
     for (const std::string& column : table->columns) {
       const std::string p = fmt::format("/experiment/{}/{}", name, column);
       std::vector<std::string> values;
-      try {
-        for (double v : in.table(p).values) values.push_back(format_number(v));
+      try {  // integers (seeds, counts) exactly, then numbers, then text
+        for (std::int64_t v : in.integers(p)) values.push_back(std::to_string(v));
       } catch (const InputError&) {
-        values = in.strings(p);
+        try {
+          for (double v : in.table(p).values) values.push_back(format_number(v));
+        } catch (const InputError&) {
+          values = in.strings(p);
+        }
       }
       cells.push_back(std::move(values));
     }

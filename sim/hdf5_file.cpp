@@ -630,6 +630,21 @@ Table Hdf5Reader::table(const std::string& path) const {
   return table;
 }
 
+std::vector<std::int64_t> Hdf5Reader::integers(const std::string& path) const {
+  Handle dataset = open_dataset(file_, *this, path, path_);
+  Handle type(H5Dget_type(dataset.get()), H5Tclose);
+  if (H5Tget_class(type.get()) != H5T_INTEGER)
+    throw InputError(fmt::format("'{}' in '{}' is not an integer dataset", path, path_));
+  Handle space(H5Dget_space(dataset.get()), H5Sclose);
+  const hssize_t count = H5Sget_simple_extent_npoints(space.get());
+  if (count < 0) throw InputError(fmt::format("cannot read '{}' in '{}'", path, path_));
+  std::vector<std::int64_t> values(static_cast<std::size_t>(count));
+  if (count > 0 && H5Dread(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                           values.data()) < 0)
+    throw InputError(fmt::format("cannot read '{}' in '{}' as integers", path, path_));
+  return values;
+}
+
 std::vector<std::string> Hdf5Reader::strings(const std::string& path) const {
   return dataset_strings(file_, *this, path, path_);
 }

@@ -75,6 +75,9 @@ class Hdf5Reader {
   bool exists(const std::string& path) const;  ///< a dataset or group at `path`
   /// @throws InputError when absent or of the wrong kind.
   Table table(const std::string& path) const;
+  /// An integer dataset, flattened, exactly (no trip through double).
+  /// @throws InputError when absent or not of an integer type.
+  std::vector<std::int64_t> integers(const std::string& path) const;
   std::vector<std::string> strings(const std::string& path) const;
   std::string text(const std::string& path) const;
   /// A root attribute (or of `object`), as written. @throws InputError when absent.
