@@ -109,7 +109,7 @@ class Kernel {
       return half_word(
           philox_one(t_.step_gen, i32, t_.step, base + static_cast<std::uint32_t>(j >> 3)), j & 7);
     };
-    std::uint8_t* depth = &pop_.crm[i * t_.crm_firms];
+    std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
     for (const KernelTables::Contact& c : t_.contacts) {
       if (depth[c.col] == 0) continue;
       if (below(half(words.contact, c.firm, l), c.threshold,
@@ -227,7 +227,7 @@ class Kernel {
   /// profiles.
   void tally(std::size_t i, std::size_t s) {
     lanes::count_recent<W>(&pop_.since[i * W], t_.wom_window, &tally_.recent[s * W]);
-    const std::uint8_t* depth = &pop_.crm[i * t_.crm_firms];
+    const std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
     for (std::size_t k = 0; k < t_.crm_firms; ++k) tally_.crm_known[k] += depth[k] > 0 ? 1u : 0u;
   }
 
