@@ -19,6 +19,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/cli/cli_harness.hpp"
+
 #include "models/scenario_load.hpp"
 #include "models/strategy.hpp"
 #include "sim/hdf5_file.hpp"
@@ -26,61 +28,11 @@
 using Catch::Contains;
 namespace fs = std::filesystem;
 
+using namespace cli_test;
+
 namespace {
 
-const fs::path kSource = MARKETSIM_SOURCE_DIR;
-const std::string kBinary = MARKETSIM_BINARY;
 const fs::path kTiny = kSource / "scenarios" / "tiny.yaml";
-
-/// A fresh directory, removed with everything in it at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "marketsim_cli_XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-/// Runs `marketsim ARGS` in `dir` with stdin closed; captures exit code, stdout and stderr.
-Result marketsim(const TempDir& dir, const std::string& args) {
-  const fs::path out = dir / ".stdout", err = dir / ".stderr";
-  const std::string cmd = "cd " + quote(dir.path.string()) + " && " + quote(kBinary) + " " + args +
-                          " </dev/null >" + quote(out.string()) + " 2>" + quote(err.string());
-  const int status = std::system(cmd.c_str());
-  Result r;
-  REQUIRE(status != -1);
-  REQUIRE(WIFEXITED(status));
-  r.code = WEXITSTATUS(status);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
 
 /// Every /market dataset of a run file, by path.
 std::vector<std::pair<std::string, msim::Table>> market_tables(const fs::path& file) {

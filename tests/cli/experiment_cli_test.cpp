@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/cli/cli_harness.hpp"
+
 #include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
 #include "sim/experiment.hpp"
@@ -19,48 +21,9 @@
 using Catch::Contains;
 namespace fs = std::filesystem;
 
+using namespace cli_test;
+
 namespace {
-
-const fs::path kSource = MARKETSIM_SOURCE_DIR;
-const std::string kBinary = MARKETSIM_BINARY;
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "marketsim_expcli_XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-Result marketsim(const TempDir& dir, const std::string& args) {
-  const fs::path out = dir / ".stdout", err = dir / ".stderr";
-  const std::string cmd = "cd '" + dir.path.string() + "' && '" + kBinary + "' " + args +
-                          " </dev/null >'" + out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(cmd.c_str());
-  REQUIRE(WIFEXITED(status));
-  Result r{WEXITSTATUS(status), slurp(out), slurp(err)};
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
 
 /// tiny.yaml, 6 steps, with an experiment block (and `extra` at the end).
 std::string experiment_yaml(const std::string& extra = "") {

@@ -1,0 +1,73 @@
+#pragma once
+// What the command-line tests share: a scratch directory, reading a file whole, and running the
+// marketsim program with its exit code and output captured.
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <system_error>
+
+#include <catch2/catch.hpp>
+
+namespace cli_test {
+
+namespace fs = std::filesystem;
+
+inline const fs::path kSource = MARKETSIM_SOURCE_DIR;
+inline const std::string kBinary = MARKETSIM_BINARY;
+
+/// A fresh directory, removed with everything in it at scope exit.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "marketsim_cli_XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  fs::path operator/(const std::string& name) const { return path / name; }
+};
+
+/// s in single quotes for the shell.
+inline std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+inline std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+/// Runs `marketsim ARGS` in `dir` with stdin closed; captures exit code, stdout and stderr.
+inline Result marketsim(const TempDir& dir, const std::string& args) {
+  const fs::path out = dir / ".stdout", err = dir / ".stderr";
+  const std::string cmd = "cd " + quote(dir.path.string()) + " && " + quote(kBinary) + " " + args +
+                          " </dev/null >" + quote(out.string()) + " 2>" + quote(err.string());
+  const int status = std::system(cmd.c_str());
+  REQUIRE(status != -1);
+  REQUIRE(WIFEXITED(status));
+  Result r{WEXITSTATUS(status), slurp(out), slurp(err)};
+  fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+}  // namespace cli_test
