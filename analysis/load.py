@@ -225,16 +225,28 @@ def overview(run):
     return "\n".join(lines)
 
 
+def add_run_arguments(parser):
+    """The arguments every command that reads one run takes: the file and --run."""
+    parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
+    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
+
+
+def load_run_or_report(args):
+    """The run that the parsed arguments name, or None after printing why it cannot be read
+    (the caller then exits with code 2)."""
+    try:
+        return load_run(args.file, args.run)
+    except (OSError, NotARunError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m analysis.load",
                                      description="Load a marketsim run and print an overview.")
-    parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
-    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
-    args = parser.parse_args(argv)
-    try:
-        run = load_run(args.file, args.run)
-    except (OSError, NotARunError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    add_run_arguments(parser)
+    run = load_run_or_report(parser.parse_args(argv))
+    if run is None:
         return 2
     print(overview(run))
     return 0

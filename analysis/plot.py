@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
-from analysis.load import NotARunError, load_run  # noqa: E402
+from analysis.load import add_run_arguments, load_run_or_report  # noqa: E402
 
 HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps)
 
@@ -231,14 +231,11 @@ def render(run):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m analysis.plot",
                                      description="Write PNG figures of a marketsim run.")
-    parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
+    add_run_arguments(parser)
     parser.add_argument("--out", required=True, help="directory for the PNG files")
-    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
     args = parser.parse_args(argv)
-    try:
-        run = load_run(args.file, args.run)
-    except (OSError, NotARunError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    run = load_run_or_report(args)
+    if run is None:
         return 2
     os.makedirs(args.out, exist_ok=True)
     made, skipped = render(run)

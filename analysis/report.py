@@ -12,7 +12,7 @@ import html
 import sys
 
 from analysis import experiment_tables, plot
-from analysis.load import NotARunError, load_run, run_ids
+from analysis.load import add_run_arguments, load_run_or_report, run_ids
 from analysis.scenario_text import scenario_fields
 from analysis.summary import format_summary, formatted, summary_table
 
@@ -124,14 +124,11 @@ def build_report(run):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m analysis.report",
                                      description="Write a self-contained HTML report of a run.")
-    parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
+    add_run_arguments(parser)
     parser.add_argument("-o", "--output", required=True, help="the HTML file to write")
-    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
     args = parser.parse_args(argv)
-    try:
-        run = load_run(args.file, args.run)
-    except (OSError, NotARunError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    run = load_run_or_report(args)
+    if run is None:
         return 2
     page = build_report(run)
     with open(args.output, "w", encoding="utf-8") as out:
