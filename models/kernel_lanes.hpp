@@ -222,18 +222,19 @@ inline float utilities(const Utility& w, std::size_t active, const float* d2, co
 }
 
 /// Picks a lane in proportion to ev, or the outside option (-1) in proportion to exp_outside,
-/// with one uniform u in (0, 1]: the first lane whose running sum exceeds u * total. Running
-/// sums are taken four lanes at a time (a fixed order, so the same bits every run).
+/// with one uniform u in (0, 1]: the first lane whose running sum exceeds u * total. The running
+/// sums are added one lane at a time, so they never decrease and a lane outside the choice set
+/// (ev 0) repeats its predecessor's sum exactly and can never be picked. (A tree of vector
+/// additions could round a zero lane one unit above its predecessor.)
 template <std::size_t W>
 inline int sample(const float* ev, std::size_t active, float exp_outside, float u) {
   alignas(16) float running[W];
-  float carry = 0.0f;
-  for (std::size_t k = 0; k < active; k += 4) {
-    const simd::f32x4 r = simd::prefix_sum(simd::load<simd::f32x4>(ev + k)) + carry;
-    simd::store(running + k, r);
-    carry = r[3];
+  float sum = 0.0f;
+  for (std::size_t k = 0; k < active; ++k) {
+    sum += ev[k];
+    running[k] = sum;
   }
-  const float target = u * (exp_outside + carry) - exp_outside;
+  const float target = u * (exp_outside + sum) - exp_outside;
   if (target < 0.0f) return -1;
   simd::i32x4 below{};
   for (std::size_t k = 0; k < active; k += 4)

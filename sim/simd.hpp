@@ -88,18 +88,6 @@ inline void widen(i16x8 mask, i32x4& lo, i32x4& hi) {
 #endif
 }
 
-/// Running sums of four lanes, by two shifted additions (a fixed order, so fixed bits).
-inline f32x4 prefix_sum(f32x4 x) {
-#if defined(__SSE2__)
-  x += (f32x4)_mm_slli_si128((__m128i)x, 4);
-  x += (f32x4)_mm_slli_si128((__m128i)x, 8);
-  return x;
-#else
-  const f32x4 s1 = x + f32x4{0.0f, x[0], x[1], x[2]};
-  return s1 + f32x4{0.0f, 0.0f, s1[0], s1[1]};
-#endif
-}
-
 inline f32x4 splat(float x) {
   return f32x4{x, x, x, x};
 }

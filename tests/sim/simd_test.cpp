@@ -19,7 +19,7 @@ TEST_CASE("vector fast_exp gives the scalar fast_exp's bits", "[simd]") {
   CHECK(bad == 0);
 }
 
-TEST_CASE("lane helpers: high-half multiply, lane bits, widening, running sums", "[simd]") {
+TEST_CASE("lane helpers: high-half multiply, lane bits, widening", "[simd]") {
   const msim::simd::u16x8 x = {0, 1, 255, 256, 4095, 32768, 65534, 65535};
   const msim::simd::u16x8 y = msim::simd::mulhi(x, 61000);
   for (int e = 0; e < 8; ++e)
@@ -32,9 +32,4 @@ TEST_CASE("lane helpers: high-half multiply, lane bits, widening, running sums",
     CHECK(lo[e] == mask[e]);
     CHECK(hi[e] == mask[e + 4]);
   }
-  const msim::simd::f32x4 s = msim::simd::prefix_sum(msim::simd::f32x4{1.0f, 2.0f, 4.0f, 8.0f});
-  CHECK(s[0] == 1.0f);
-  CHECK(s[1] == 3.0f);
-  CHECK(s[2] == 7.0f);
-  CHECK(s[3] == 15.0f);
 }
