@@ -115,7 +115,7 @@ TEST_CASE("bad sweep values fail before anything runs, at the sweep key's line",
                       Contains("test.yaml:24:") && Contains("steps is 8"));
 }
 
-TEST_CASE("an experiment writes every run and both tables; equal seeds give equal runs",
+TEST_CASE("an experiment writes every run and both tables, and equal seeds give equal runs",
           "[experiment]") {
   TempDir dir;
   // Two identical design points: a replication's runs in both must be identical.

@@ -267,7 +267,7 @@ TEST_CASE("HDF5 recorder: a killed process leaves a readable partial file", "[hd
   check_series(reader, 6);
 }
 
-TEST_CASE("HDF5 recorder: finish(true) replaces an existing file; no rows is fine", "[hdf5]") {
+TEST_CASE("HDF5 recorder: finish(true) replaces an existing file, and no rows is fine", "[hdf5]") {
   TempDir dir;
   const std::string path = dir.file("run.h5");
   std::ofstream(path) << "old";
