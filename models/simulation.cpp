@@ -12,6 +12,14 @@
 namespace msim {
 namespace {
 
+std::vector<std::string> names(const auto& items) {
+  std::vector<std::string> out;
+  for (const auto& x : items) out.push_back(x.name);
+  return out;
+}
+
+}  // namespace
+
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -20,14 +28,6 @@ std::string utc_now() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-std::vector<std::string> names(const auto& items) {
-  std::vector<std::string> out;
-  for (const auto& x : items) out.push_back(x.name);
-  return out;
-}
-
-}  // namespace
 
 RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
   RecordingLayout l;

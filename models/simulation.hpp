@@ -27,6 +27,9 @@ struct RunReport {
   double recording_seconds = 0.0;  ///< time inside the recorder
 };
 
+/// The current time in UTC as ISO 8601 (2026-11-23T17:20:59Z), for `created_utc` attributes.
+std::string utc_now();
+
 /// The file layout of a run: root attributes, /scenario, names and every series.
 RecordingLayout recording_layout(const Scenario& sc, std::size_t threads);
 
