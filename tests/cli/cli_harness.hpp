@@ -13,29 +13,16 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/temp_dir.hpp"
+
 namespace cli_test {
+
+using msim::test::TempDir;
 
 namespace fs = std::filesystem;
 
 inline const fs::path kSource = MARKETSIM_SOURCE_DIR;
 inline const std::string kBinary = MARKETSIM_BINARY;
-
-/// A fresh directory, removed with everything in it at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "marketsim_cli_XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
 
 /// s in single quotes for the shell.
 inline std::string quote(const std::string& s) {

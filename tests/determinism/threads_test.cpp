@@ -5,16 +5,16 @@
 // (memcmp of the float64 values, == for strings); no tolerance anywhere.
 #include <catch2/catch.hpp>
 
+#include "tests/temp_dir.hpp"
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -27,22 +27,9 @@
 
 namespace fs = std::filesystem;
 
-namespace {
+using msim::test::TempDir;
 
-/// A fresh directory under the system temp dir, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / fmt::format("marketsim_determinism_{}_{}", ::getpid(), rd());
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+namespace {
 
 std::string tiny_yaml() {
   const std::string path = std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml";

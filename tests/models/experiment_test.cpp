@@ -13,12 +13,16 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/temp_dir.hpp"
+
 #include "models/scenario_load.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 
 using Catch::Contains;
 namespace fs = std::filesystem;
+
+using msim::test::TempDir;
 
 namespace {
 
@@ -55,20 +59,6 @@ msim::Experiment plan(const std::string& block, const std::vector<std::string>& 
     return msim::load_scenario_text(text, "test.yaml", all);
   });
 }
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "marketsim_exp_XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 /// Every numeric dataset of run `id` under /runs/<id>/market and /segments.
 std::vector<std::vector<double>> run_data(const msim::Hdf5Reader& in, const std::string& id) {

@@ -2,12 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/temp_dir.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,23 +23,9 @@ namespace fs = std::filesystem;
 using msim::AttrValue;
 using msim::Hdf5Reader;
 
-namespace {
+using msim::test::TempDir;
 
-/// A fresh directory under the system temp dir, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() /
-           ("marketsim_hdf5_test_" + std::to_string(::getpid()) + "_" + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+namespace {
 
 constexpr std::size_t kFirms = 3;
 constexpr std::size_t kCategories = 2;
