@@ -69,7 +69,7 @@ class Kernel {
         const auto g32 = static_cast<std::uint32_t>(g);
         if (t_.expo_group_active[g]) draw(slot::exposure + g32, words.expo[g]);
         if (t_.wom_active) draw(slot::wom + g32, words.wom[g]);
-        if (t_.contact_active) draw(slot::contact + g32, words.contact[g]);
+        if (!t_.contacts.empty()) draw(slot::contact + g32, words.contact[g]);
       }
       for (std::size_t p = 0; p < pairs; ++p)
         draw(slot::occasions + static_cast<std::uint32_t>(p), words.occ[p]);

@@ -129,9 +129,8 @@ struct KernelTables {
   // [F]
   std::vector<int> crm_col;   ///< column in Population::crm, -1 when the firm keeps none
   std::vector<int> crm_firm;  ///< [crm_firms] the firm of each CRM column
-  std::vector<std::uint64_t> contact_threshold;  ///< P(contact | profile) * 2^32
-  bool contact_active = false;                   ///< some threshold is above 0
-  /// The firms that contact profiled customers this step: CRM column and threshold.
+  /// The firms that contact profiled customers this step: CRM column and P(contact | profile)
+  /// * 2^32 (above 0).
   struct Contact {
     std::uint32_t firm = 0, col = 0;
     std::uint64_t threshold = 0;

@@ -83,18 +83,16 @@ void Market::build_tables() {
     }
   }
   // Direct contacts: the planned number spread over the firm's profiles.
-  t.contact_threshold.assign(F, 0);
-  t.contact_active = false;
   t.contacts.clear();
   for (std::size_t j = 0; j < F; ++j) {
     const FirmPlan& plan = plans_[j];
     const double profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
-    if (t.crm_col[j] >= 0 && plan.direct_spend > 0 && profiles > 0)
-      t.contact_threshold[j] = threshold32(plan.direct_spend / plan.cost_per_contact / profiles);
-    if (t.contact_threshold[j] > 0)
-      t.contacts.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(t.crm_col[j]),
-                            t.contact_threshold[j]});
-    t.contact_active = t.contact_active || t.contact_threshold[j] > 0;
+    if (t.crm_col[j] < 0 || plan.direct_spend <= 0 || profiles <= 0) continue;
+    const std::uint64_t threshold =
+        threshold32(plan.direct_spend / plan.cost_per_contact / profiles);
+    if (threshold > 0)
+      t.contacts.push_back(
+          {static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(t.crm_col[j]), threshold});
   }
   // Offers: for each category, every firm's variants in its lane; a firm with fewer variants
   // than the most repeats its last one, which never wins a strict nearest-variant comparison.
