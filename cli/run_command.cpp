@@ -45,7 +45,8 @@ void check_memory(const Scenario& sc, std::size_t copies = 1) {
   std::size_t crm = 0;
   for (const auto& f : sc.firms) crm += f.prototype->uses_crm() ? 1 : 0;
   const double per = population_bytes_per_consumer(
-      sc.firms.size(), sc.categories.size(), static_cast<std::size_t>(sc.preference_dims), crm);
+      sc.firms.size(), sc.categories.size(), sc.durable_categories(),
+      static_cast<std::size_t>(sc.preference_dims), crm);
   const double need = per * static_cast<double>(sc.consumers) * static_cast<double>(copies) + 64e6;
   const double have = available_bytes();
   if (need > 0.9 * have)

@@ -11,6 +11,8 @@
 #include <bit>
 #include <cmath>
 
+#include "models/population.hpp"
+
 #include "models/kernel_lanes.hpp"
 #include "sim/rng_batch.hpp"
 
@@ -68,7 +70,7 @@ class Kernel {
       for (std::size_t g = 0; g < G; ++g) {
         const auto g32 = static_cast<std::uint32_t>(g);
         if (t_.expo_group_active[g]) draw(slot::exposure + g32, words.expo[g]);
-        if (t_.wom_active) draw(slot::wom + g32, words.wom[g]);
+        if (t_.wom_active || t_.negative_wom_active) draw(slot::wom + g32, words.wom[g]);
         if (!t_.contacts.empty()) draw(slot::contact + g32, words.contact[g]);
       }
       for (std::size_t p = 0; p < pairs; ++p)
@@ -122,14 +124,23 @@ class Kernel {
       for (std::size_t j = 0; j < t_.F; ++j)
         if (t_.aware_gen(i32, static_cast<std::uint32_t>(j), 0)[0] < t_.initial_aware)
           g[j] = std::max<std::uint16_t>(g[j], kAware);  // market.initial_awareness
-    if (t_.wom_active) {
+    if (t_.wom_active || t_.negative_wom_active) {
+      const std::uint64_t unaware = lanes::unaware<W>(g, L, kAware) & t_.firm_bits;
       const std::uint64_t* threshold = &t_.wom_threshold[s * W];
-      for (std::uint64_t bits = lanes::unaware<W>(g, L, kAware) & t_.firm_bits; bits != 0;
-           bits &= bits - 1) {
+      for (std::uint64_t bits = t_.wom_active ? unaware : 0; bits != 0; bits &= bits - 1) {
         const auto j = static_cast<std::size_t>(std::countr_zero(bits));
         if (threshold[j] > 0 &&
             below(half(words.wom, j, l), threshold[j], [&] { return low(slot::wom_low, j); }))
           g[j] = sat16(std::max<std::uint32_t>(g[j], t_.wom_goodwill));
+      }
+      // Stories of early failures reach consumers who know the firm and cost it goodwill.
+      const std::uint64_t* negative = &t_.negative_wom[s * W];
+      for (std::uint64_t bits = t_.negative_wom_active ? ~unaware & t_.firm_bits : 0; bits != 0;
+           bits &= bits - 1) {
+        const auto j = static_cast<std::size_t>(std::countr_zero(bits));
+        if (negative[j] > 0 &&
+            below(half(words.wom, j, l), negative[j], [&] { return low(slot::wom_low, j); }))
+          g[j] = static_cast<std::uint16_t>(g[j] > t_.wom_goodwill ? g[j] - t_.wom_goodwill : 0);
       }
     }
     lanes::count_aware<W>(g, L, kAware, &tally_.aware[s * W]);
@@ -142,6 +153,10 @@ class Kernel {
       const WordRows<kChunk>& pair = occ[c >> 1];
       const std::uint32_t w = pair.word(l, 2 * (c & 1));
       const std::uint32_t none = pop_.no_occasion[i * t_.C + c];
+      if (t_.durable_of[c] >= 0) {
+        own(i, s, c, w > none ? to_unit_f(pair.word(l, 2 * (c & 1) + 1)) : -1.0f);
+        continue;
+      }
       if (w <= none || !t_.offers[c].any) continue;
       // The stored threshold is exp(-rate) to 2^-32, which is all the inversion needs.
       const double p0 = (static_cast<double>(none) + 0.5) * 0x1p-32;
@@ -160,7 +175,8 @@ class Kernel {
 
   /// One purchase occasion in category c: a logit over the firms the consumer is aware of that
   /// sell there, in its region, with an outside option; then loyalty smoothing.
-  void choose(std::size_t i, std::size_t s, std::size_t c, float u) {
+  /// Returns the firm bought from, or -1.
+  int choose(std::size_t i, std::size_t s, std::size_t c, float u) {
     const LaneOffers& o = t_.offers[c];
     const std::uint16_t* g = &pop_.goodwill[i * W];
     std::uint16_t* L = &pop_.loyalty[i * W];
@@ -168,6 +184,9 @@ class Kernel {
     const float* x = &pop_.ideal[i * D];
     alignas(32) float d2[W], quality[W], price[W], ev[W];
     lanes::nearest_variant<W>(o, x, D, t_.active_lanes, d2, quality, price);
+    const std::uint16_t* bought = &pop_.count[(i * t_.C + c) * W];
+    for (const LaneOffers::Cut& cut : o.cuts)  // what repeat purchases taught about quality
+      quality[cut.firm] -= cut.loss[std::min<std::size_t>(bought[cut.firm], o.kLearnLen - 1)];
     std::uint64_t customised = 0;  // bit j: firm j's offer is customised for this consumer
     for (const LaneOffers::Custom& cu : o.custom) {
       const std::size_t cell = i * t_.crm_firms + cu.col;
@@ -181,16 +200,70 @@ class Kernel {
                                  t_.goodwill_cap, pop_.price_sensitivity[i]};
     const float top = lanes::utilities<W>(weights, t_.active_lanes, d2, quality, price, g, L, avail,
                                           kAware, t_.outside_utility, ev);
-    if (top == lanes::kNoChoice) return;  // aware of no firm that sells here
+    if (top == lanes::kNoChoice) return -1;  // aware of no firm that sells here
     const int pick = lanes::sample<W>(ev, t_.active_lanes, fast_exp(t_.outside_utility - top), u);
     const std::uint16_t before = pick >= 0 ? L[pick] : 0;
     lanes::scale_q16<W>(L, t_.rho_q16);
-    if (pick < 0) return;
+    if (pick < 0) return -1;
     const auto j = static_cast<std::size_t>(pick);
     const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t_.rho_q16) * 65535u;
     L[j] =
         static_cast<std::uint16_t>((before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16);
     purchase(i, s, c, j, o.cents[o.nearest(j, x, D) * W + j], ((customised >> j) & 1u) != 0);
+    return pick;
+  }
+
+  /// A durable category: the owned product may fail (backlash), and a consumer without a working
+  /// product, or a novelty seeker whom a newer generation tempts, buys at an occasion (u >= 0).
+  void own(std::size_t i, std::size_t s, std::size_t c, float u) {
+    const DurableTables& du = t_.durable[static_cast<std::size_t>(t_.durable_of[c])];
+    const std::size_t cell = i * t_.durables + du.col;
+    const std::uint8_t maker = pop_.owner[cell];
+    const std::size_t F = t_.F, step = t_.step;
+    const PartialLayout& lay = t_.layout;
+    bool working = maker != kNoOwner && step < pop_.fails[cell];
+    if (maker != kNoOwner && pop_.fails[cell] == step) fail(i, s, c, du, cell, maker - 1u);
+    bool upgrade = false;
+    if (working) {
+      upgrade = du.upgrades &&
+                pop_.novelty[i] >= du.upgrade_need[(maker - 1u) * 256u + pop_.generation[cell]];
+      if (!upgrade) u = -1.0f;
+    }
+    const int pick = u >= 0.0f && t_.offers[c].any ? choose(i, s, c, u) : -1;
+    if (pick >= 0) {
+      const auto j = static_cast<std::size_t>(pick);
+      if (upgrade) ++partial_[lay.upgrades() + c * F + j];
+      else if (maker != kNoOwner) ++partial_[lay.replacements() + c * F + j];
+      const Words w = philox_one(t_.step_gen, static_cast<std::uint32_t>(i), t_.step,
+                                 slot::lifetime + static_cast<std::uint32_t>(c >> 2));
+      // Weibull lifetime by inversion, whole steps (at least one).
+      const double life = static_cast<double>(du.scale[j]) *
+                          std::pow(-std::log(to_unit(w[c & 3])), du.inverse_shape);
+      const double fails = std::min(65535.0, static_cast<double>(step) + std::max(1.0, std::ceil(life)));
+      pop_.owner[cell] = static_cast<std::uint8_t>(j + 1);
+      pop_.generation[cell] = du.generation[j];
+      pop_.bought[cell] = static_cast<std::uint16_t>(step);
+      pop_.fails[cell] = static_cast<std::uint16_t>(fails);
+      working = true;
+    }
+    if (working) ++partial_[lay.installed() + c * F + pop_.owner[cell] - 1u];
+  }
+
+  /// The product in `cell`, made by firm j, fails this step; an early failure costs the maker
+  /// loyalty in proportion to the shortfall.
+  void fail(std::size_t i, std::size_t s, std::size_t c, const DurableTables& du, std::size_t cell,
+            std::size_t j) {
+    const std::size_t F = t_.F;
+    const PartialLayout& lay = t_.layout;
+    const std::uint32_t age = pop_.fails[cell] - pop_.bought[cell];
+    ++partial_[lay.failures() + c * F + j];
+    partial_[lay.failure_age() + c * F + j] += age;
+    const float shortfall = 1.0f - static_cast<float>(age) / du.reference_life;
+    if (shortfall <= 0.0f) return;
+    ++partial_[lay.early_failures() + c * F + j];
+    ++partial_[lay.segment_early_failures() + s * F + j];
+    std::uint16_t& L = pop_.loyalty[i * W + j];
+    L = static_cast<std::uint16_t>(std::lround(static_cast<float>(L) * (1.0f - du.backlash * shortfall)));
   }
 
   /// Records a purchase of firm j's product in category c.
@@ -227,6 +300,7 @@ class Kernel {
   /// profiles.
   void tally(std::size_t i, std::size_t s) {
     lanes::count_recent<W>(&pop_.since[i * W], t_.wom_window, &tally_.recent[s * W]);
+    lanes::sum_high_bytes<W>(&pop_.loyalty[i * W], tally_.loyalty.data());
     const std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
     for (std::size_t k = 0; k < t_.crm_firms; ++k) tally_.crm_known[k] += depth[k] > 0 ? 1u : 0u;
   }

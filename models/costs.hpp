@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "models/scenario.hpp"
+
 namespace msim {
 
 /// unit cost = base * (max(Q, Q_ref) / Q_ref)^log2(learning) * (1 + premium / (1 + scope)).
@@ -14,6 +16,15 @@ inline double unit_cost(double base_cost, double learning, double reference_volu
   const double q = std::max(cumulative_volume, reference_volume) / reference_volume;
   return base_cost * std::pow(q, std::log2(learning)) *
          (1.0 + custom_premium / (1.0 + static_cast<double>(scope)));
+}
+
+/// What a firm's product choices do to its unit cost: a durable lasting theta steps (theta_ref the
+/// category's lifetime scale) costs (theta / theta_ref)^eps times as much [Bulow 1986], and a
+/// quality cut of `cut` utility multiplies cost by (1 - saving)^cut.
+inline double product_cost_factor(const Category& c, double durability, double quality_cut) {
+  const double durable =
+      c.durable() ? std::pow(durability / c.lifetime_scale, c.durability_cost_elasticity) : 1.0;
+  return durable * std::pow(1.0 - c.quality_cut_saving, quality_cut);
 }
 
 }  // namespace msim

@@ -22,12 +22,14 @@ struct BlockTallies {
   std::array<std::uint32_t, kMaxSegments * kLanes> recent{};  ///< [S][W]
   std::array<std::uint32_t, kMaxCategories * kLanes> scr{};   ///< [C][W]
   std::array<std::uint32_t, kMaxFirms> crm_known{};           ///< [crm firms]
+  std::array<std::uint32_t, kLanes> loyalty{};  ///< [W] loyalty summed, in 1/255 (high bytes)
 
   void clear(std::size_t S, std::size_t C, std::size_t W, std::size_t crm_firms) {
     std::fill_n(aware.begin(), S * W, 0u);
     std::fill_n(recent.begin(), S * W, 0u);
     std::fill_n(scr.begin(), C * W, 0u);
     std::fill_n(crm_known.begin(), crm_firms, 0u);
+    std::fill_n(loyalty.begin(), W, 0u);
   }
   void add_to(const PartialLayout& lay, std::size_t W, const std::vector<int>& crm_firm,
               std::int64_t* partial) const {
@@ -42,6 +44,7 @@ struct BlockTallies {
         partial[lay.scr_denominator() + c * F + j] += scr[c * W + j];
     for (std::size_t k = 0; k < crm_firm.size(); ++k)
       partial[lay.crm_known() + static_cast<std::size_t>(crm_firm[k])] += crm_known[k];
+    for (std::size_t j = 0; j < F; ++j) partial[lay.loyalty() + j] += loyalty[j];
   }
 };
 
@@ -67,6 +70,13 @@ inline std::uint64_t unaware(const std::uint16_t* g, const std::uint16_t* L,
                                                        (simd::load<simd::u16x8>(L + k) == 0)))
             << k;
   return bits;
+}
+
+/// sum[k] += v[k] / 256 (the high byte): loyalty in 1/255 steps, summed over a block's
+/// consumers without overflowing 32 bits.
+template <std::size_t W>
+inline void sum_high_bytes(const std::uint16_t* v, std::uint32_t* sum) {
+  for (std::size_t k = 0; k < W; ++k) sum[k] += v[k] >> 8;
 }
 
 /// One more step since the last purchase, for firms bought from (0 stays 0; 255 saturates).

@@ -45,6 +45,14 @@ struct LaneOffers {
     float fit_sigma2 = 0.0f;
   };
   std::vector<Custom> custom;
+  /// Firms whose real quality falls short of the advertised one here: the utility a buyer
+  /// has learned to deduct after n purchases, loss[min(n, kLearnLen - 1)].
+  struct Cut {
+    std::uint32_t firm = 0;
+    std::array<float, 32> loss{};
+  };
+  static constexpr std::size_t kLearnLen = 32;
+  std::vector<Cut> cuts;
 
   /// The variant of lane j nearest x, the first of equally near ones: the one whose price the
   /// consumer pays (the same comparison, in the same order, as nearest_variant).
@@ -81,7 +89,32 @@ struct PartialLayout {
   std::size_t segment_units() const { return aware() + S * F; }  ///< [S*F]
   std::size_t recent() const { return aware() + 2 * S * F; }     ///< [S*F] recent customers
   std::size_t customised_units() const { return aware() + 3 * S * F; }  ///< [C*F]
-  std::size_t width() const { return customised_units() + C * F; }
+  // Durables, [C*F] each: products that failed, failed before the reference life, their ages
+  // summed (steps), purchases that replaced a failed product or a working one, and working
+  // products owned at the end of the step. Then early failures by segment [S*F] (for negative
+  // word of mouth) and loyalty summed over consumers, in 1/255 [F].
+  std::size_t failures() const { return customised_units() + C * F; }
+  std::size_t early_failures() const { return failures() + C * F; }
+  std::size_t failure_age() const { return failures() + 2 * C * F; }
+  std::size_t replacements() const { return failures() + 3 * C * F; }
+  std::size_t upgrades() const { return failures() + 4 * C * F; }
+  std::size_t installed() const { return failures() + 5 * C * F; }
+  std::size_t segment_early_failures() const { return failures() + 6 * C * F; }
+  std::size_t loyalty() const { return segment_early_failures() + S * F; }
+  std::size_t width() const { return loyalty() + F; }
+};
+
+/// A durable category's lifetimes, backlash and upgrades this step.
+struct DurableTables {
+  std::uint32_t col = 0;             ///< column in Population's ownership state
+  float inverse_shape = 0.5f;        ///< 1 / Weibull shape
+  std::vector<float> scale;          ///< [lanes] each maker's durability, steps
+  float reference_life = 0.0f;       ///< steps
+  float backlash = 0.0f;             ///< loyalty lost per unit of relative shortfall
+  std::vector<std::uint8_t> generation;  ///< [lanes] the generation on sale
+  bool upgrades = false;             ///< some generation beats another
+  /// [F * 256] novelty (0..255) an owner of (maker, generation) needs to upgrade; 256: never.
+  std::vector<std::uint16_t> upgrade_need;
 };
 
 struct KernelTables {
@@ -147,6 +180,13 @@ struct KernelTables {
   std::vector<LaneOffers> offers;          ///< [C]
   std::array<float, 256> inverse_depth{};  ///< 1 / (1 + k) for a CRM depth k
   std::uint32_t wom_window = 26;  ///< at most 255: longer windows count every past customer
+
+  // Durables.
+  std::size_t durables = 0;
+  std::vector<int> durable_of;               ///< [C] index into `durable`, -1: consumable
+  std::vector<DurableTables> durable;        ///< [durables]
+  std::vector<std::uint64_t> negative_wom;   ///< [S * lanes] P(hear of an early failure) * 2^32
+  bool negative_wom_active = false;
 };
 
 /// Random-number slots of the step stream, counter (consumer, step, slot). Each slot yields
@@ -161,8 +201,11 @@ inline constexpr std::uint32_t contact_low = 32;  ///< + firm/8, the second 16 b
 /// + category/2: words 2 (c % 2) and 2 (c % 2) + 1 are category c's occasion draw and the
 /// uniform of its first choice.
 inline constexpr std::uint32_t occasions = 48;
+inline constexpr std::uint32_t lifetime = 40;  ///< + category/4: a durable's lifetime draw
 inline constexpr std::uint32_t choice = 64;  ///< + category*64 + (occasion-1)/4, occasions >= 1
 inline constexpr std::uint32_t kMaxOccasions = 256;  ///< per category and step
+static_assert(lifetime + (kMaxCategories + 3) / 4 <= occasions, "slots overlap");
+static_assert(occasions + (kMaxCategories + 1) / 2 <= choice, "slots overlap");
 }  // namespace slot
 
 /// A probability as a threshold for a 16-bit uniform u in [0, 65536): P(u < threshold) = p.

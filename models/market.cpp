@@ -57,6 +57,11 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   t.regions = std::max<std::size_t>(1, sc_.regions.size());
   for (std::size_t k = 0; k < t.inverse_depth.size(); ++k)
     t.inverse_depth[k] = 1.0f / (1.0f + static_cast<float>(k));
+  for (const Category& c : sc_.categories)
+    t.durable_of.push_back(c.durable() ? static_cast<int>(t.durables++) : -1);
+  t.durable.resize(t.durables);
+  early_history_.assign(static_cast<std::size_t>(t.wom_window), std::vector<std::int64_t>(S * F, 0));
+  early_window_.assign(S * F, 0);
   pop_ = synthesize(sc_, t.crm_firm, options_.block_size);
   t.lanes = pop_.lanes;
   t.active_lanes = (F + 3) / 4 * 4;
@@ -132,7 +137,8 @@ void Market::plan_firms() {
       const auto cost = [&](double premium) {
         return unit_cost(cat.base_cost, cat.learning, cat.reference_volume,
                          static_cast<double>(ledgers_[j].cumulative_units[c]), premium,
-                         static_cast<int>(firm.categories.size()));
+                         static_cast<int>(firm.categories.size())) *
+               product_cost_factor(cat, firm.durability[c], firm.quality_cut[c]);
       };
       const double factor = shocks_.firms[j].cost_factor[c];
       plain_cost_[j][c] = cost(0.0) * factor;

@@ -64,6 +64,7 @@ class Market {
  private:
   void plan_firms();
   void build_tables();
+  void build_durable_tables();
   void account(const std::vector<std::int64_t>& sums);
 
   /// Applies the shocks of the step about to run (models/shocks.hpp).
@@ -84,6 +85,10 @@ class Market {
   std::vector<std::vector<double>> list_price_;  ///< [F][C] base product price this step
   std::vector<double> segment_consumers_;        ///< [S]
   std::vector<std::int64_t> last_sums_;          ///< previous step's reduced partials
+  /// Early failures by [segment * F + firm] in each of the last wom_window steps (a ring), and
+  /// their sum: the source of negative word of mouth.
+  std::vector<std::vector<std::int64_t>> early_history_;
+  std::vector<std::int64_t> early_window_;
   StepMetrics metrics_;
   PhaseTimes times_;
   std::int64_t step_ = 0;

@@ -53,7 +53,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     for (int c : firm.categories)
       revenue += at(lay.revenue_cents() + static_cast<std::size_t>(c) * F + j) / 100.0;
     double listed_cost = 0.0;
-    double cum_units = 0.0, scr_den = 0.0;
+    double cum_units = 0.0, scr_den = 0.0, failure_age = 0.0;
     for (int ci : firm.categories) {
       const auto c = static_cast<std::size_t>(ci);
       const std::size_t k = c * F + j;
@@ -90,6 +90,15 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.cumulative_profit.by_category[k] = led.cumulative_profit_by_category[c];
       m.roi.by_category[k] =
           ratio(led.cumulative_profit_by_category[c], led.cumulative_marketing_by_category[c]);
+      m.failures.by_category[k] = at(lay.failures() + k);
+      m.early_failures.by_category[k] = at(lay.early_failures() + k);
+      m.mean_failure_age.by_category[k] =
+          ratio(at(lay.failure_age() + k), m.failures.by_category[k]);
+      m.replacements.by_category[k] = at(lay.replacements() + k);
+      m.replacement_share.by_category[k] = ratio(m.replacements.by_category[k], u);
+      m.upgrades.by_category[k] = at(lay.upgrades() + k);
+      m.installed_base.by_category[k] = at(lay.installed() + k);
+      failure_age += at(lay.failure_age() + k);
       units += u;
       variable += cat_variable;
       listed_cost += cost;
@@ -117,6 +126,28 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     m.profit.firm[j] = profit;
     m.cumulative_profit.firm[j] = led.cumulative_profit;
     m.roi.firm[j] = ratio(led.cumulative_profit, led.cumulative_marketing);
+    m.loyalty.firm[j] = ratio(at(lay.loyalty() + j) / 255.0, static_cast<double>(led.customers));
+    for (FirmMetric StepMetrics::*sum : {&StepMetrics::failures, &StepMetrics::early_failures,
+                                          &StepMetrics::replacements, &StepMetrics::upgrades,
+                                          &StepMetrics::installed_base})
+      for (int c : firm.categories)
+        (m.*sum).firm[j] += (m.*sum).by_category[static_cast<std::size_t>(c) * F + j];
+    m.mean_failure_age.firm[j] = ratio(failure_age, m.failures.firm[j]);
+    m.replacement_share.firm[j] = ratio(m.replacements.firm[j], units);
+    for (std::size_t c = 0; c < C; ++c) m.loyalty.by_category[c * F + j] = m.loyalty.firm[j];
+  }
+
+  m.durables = tables_.durables > 0;
+  m.saturation.assign(C, 0.0);
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t j = 0; j < F; ++j) m.saturation[c] += at(lay.installed() + c * F + j) / N;
+  // The negative word-of-mouth window moves on by one step.
+  std::vector<std::int64_t>& oldest =
+      early_history_[static_cast<std::size_t>(step_) % early_history_.size()];
+  for (std::size_t k = 0; k < S * F; ++k) {
+    const std::int64_t now = sums[lay.segment_early_failures() + k];
+    early_window_[k] += now - oldest[k];
+    oldest[k] = now;
   }
 
   m.segment_units.assign(S * F, 0.0);

@@ -31,7 +31,79 @@ void exposure_table(double mean, std::uint32_t* cdf16, std::uint8_t* table) {
   }
 }
 
+/// The quality its innovations have added to a firm's products by `step`.
+double innovation_gain(const Firm& f, std::int64_t step) {
+  return f.innovation.quality_gain * f.innovation.generation(step);
+}
+
 }  // namespace
+
+void Market::build_durable_tables() {
+  const std::size_t F = sc_.firms.size(), W = tables_.lanes;
+  for (std::size_t c = 0; c < sc_.categories.size(); ++c) {
+    const int d = tables_.durable_of[c];
+    if (d < 0) continue;
+    const Category& cat = sc_.categories[c];
+    DurableTables& du = tables_.durable[static_cast<std::size_t>(d)];
+    const LaneOffers& o = tables_.offers[c];
+    du.col = static_cast<std::uint32_t>(d);
+    du.inverse_shape = static_cast<float>(1.0 / cat.lifetime_shape);
+    du.reference_life = static_cast<float>(cat.reference_life);
+    du.backlash = static_cast<float>(cat.backlash);
+    du.scale.assign(W, 1.0f);
+    du.generation.assign(W, 0);
+    // The quality of a maker's generation g: its best offer now, less the gains since g.
+    std::vector<double> now(F, 0.0);
+    double best = -HUGE_VAL;
+    for (std::size_t j = 0; j < F; ++j) {
+      const Firm& f = sc_.firms[j];
+      du.scale[j] = static_cast<float>(std::max(1.0, f.durability[c]));
+      du.generation[j] = static_cast<std::uint8_t>(f.innovation.generation(step_));
+      const bool sells = std::any_of(plans_[j].products.begin(), plans_[j].products.end(),
+                                     [&](const Product& p) { return p.category == static_cast<int>(c); });
+      now[j] = f.quality + innovation_gain(f, step_);
+      if (sells) {
+        double q = -HUGE_VAL;
+        for (std::size_t v = 0; v < o.lane_variants[j]; ++v)
+          q = std::max(q, static_cast<double>(o.quality[v * W + j]));
+        now[j] = q;
+        best = std::max(best, q);
+      }
+    }
+    du.upgrades = false;
+    du.upgrade_need.assign(F * 256, 256);
+    for (std::size_t j = 0; j < F; ++j) {
+      const Innovation& in = sc_.firms[j].innovation;
+      for (int g = 0; g <= du.generation[j]; ++g) {
+        const double gain = best - (now[j] - in.quality_gain * (du.generation[j] - g));
+        if (!(gain > 1e-9)) continue;
+        const double need = std::ceil(255.0 * cat.upgrade_threshold / gain);
+        if (need > 255.0) continue;
+        du.upgrade_need[j * 256 + static_cast<std::size_t>(g)] =
+            static_cast<std::uint16_t>(std::max(0.0, need));
+        du.upgrades = true;
+      }
+    }
+  }
+  // Negative word of mouth: the share of each segment (and of everyone) whose product of firm j
+  // failed early within the word-of-mouth window.
+  const std::size_t S = sc_.segments.size();
+  tables_.negative_wom.assign(S * W, 0);
+  tables_.negative_wom_active = false;
+  if (tables_.durables == 0 || sc_.market.negative_wom_rate <= 0) return;
+  const MarketParams& m = sc_.market;
+  const double N = static_cast<double>(pop_.n);
+  for (std::size_t j = 0; j < F; ++j) {
+    double total = 0.0;
+    for (std::size_t s = 0; s < S; ++s) total += static_cast<double>(early_window_[s * F + j]);
+    for (std::size_t s = 0; s < S; ++s) {
+      const double own = ratio(static_cast<double>(early_window_[s * F + j]), segment_consumers_[s]);
+      const double x = m.homophily * own + (1.0 - m.homophily) * total / N;
+      tables_.negative_wom[s * W + j] = threshold32(-std::expm1(-m.negative_wom_rate * x));
+      tables_.negative_wom_active = tables_.negative_wom_active || tables_.negative_wom[s * W + j] > 0;
+    }
+  }
+}
 
 void Market::build_tables() {
   const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
@@ -125,7 +197,7 @@ void Market::build_tables() {
         const Product& p = *products[j][std::min(v, products[j].size() - 1)];
         for (std::size_t d = 0; d < D; ++d)
           o.pos[(v * D + d) * W + j] = static_cast<float>(p.position[static_cast<Eigen::Index>(d)]);
-        o.quality[v * W + j] = static_cast<float>(p.quality);
+        o.quality[v * W + j] = static_cast<float>(p.quality + innovation_gain(sc_.firms[j], step_));
         o.cents[v * W + j] = price_cents(p.fixed_price, p.markup, unit_cost_[j][c]);
         o.price[v * W + j] = static_cast<float>(static_cast<double>(o.cents[v * W + j]) / 100.0);
         if (o.quality[v * W + j] != o.quality[j] || o.price[v * W + j] != o.price[j])
@@ -133,6 +205,13 @@ void Market::build_tables() {
       }
       for (std::size_t r = 0; r < t.regions; ++r)
         o.avail[r * W + j] = ((t.region_mask[j] >> r) & 1u) != 0 ? 1 : 0;
+      if (const double cut = sc_.firms[j].quality_cut[c]; cut > 0) {
+        LaneOffers::Cut lost{static_cast<std::uint32_t>(j), {}};
+        const double keep = 1.0 - sc_.categories[c].quality_learning;
+        for (std::size_t n = 0; n < LaneOffers::kLearnLen; ++n)
+          lost.loss[n] = static_cast<float>(cut * (1.0 - std::pow(keep, static_cast<double>(n))));
+        o.cuts.push_back(lost);
+      }
       const FirmPlan& plan = plans_[j];
       if (plan.customized && t.crm_col[j] >= 0)
         o.custom.push_back(
@@ -140,6 +219,7 @@ void Market::build_tables() {
              static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0 / kFitScale)});
     }
   }
+  build_durable_tables();
 }
 
 }  // namespace msim

@@ -41,6 +41,28 @@ const std::vector<MetricInfo>& firm_metrics() {
       {"cumulative_profit", "money", "profit summed from step 0", &StepMetrics::cumulative_profit},
       {"roi", "ratio", "return on marketing: cumulative profit / cumulative marketing spend",
        &StepMetrics::roi},
+      {"loyalty", "fraction",
+       "mean loyalty L (0..1) to the firm among its customers (consumers who ever bought from "
+       "it), at the end of the step; by category: the same firm-wide figure",
+       &StepMetrics::loyalty},
+      {"failures", "units", "durables made by the firm that failed in the step (0 for consumables)",
+       &StepMetrics::failures, true},
+      {"early_failures", "units",
+       "failures before the category's reference_life; each costs the owner's loyalty to the "
+       "maker and feeds negative word of mouth",
+       &StepMetrics::early_failures, true},
+      {"mean_failure_age", "steps", "mean age of the products that failed in the step (0: none)",
+       &StepMetrics::mean_failure_age, true},
+      {"replacements", "units",
+       "units bought to replace a failed product (of any maker) in the step",
+       &StepMetrics::replacements, true},
+      {"replacement_share", "fraction", "replacements / units sold in the step",
+       &StepMetrics::replacement_share, true},
+      {"upgrades", "units",
+       "units bought by owners of a working product, tempted by a newer generation, in the step",
+       &StepMetrics::upgrades, true},
+      {"installed_base", "units", "working durables made by the firm, owned at the end of the step",
+       &StepMetrics::installed_base, true},
   };
   return list;
 }

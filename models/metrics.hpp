@@ -15,8 +15,12 @@ struct FirmMetric {
 
 struct StepMetrics {
   FirmMetric units, revenue, market_share, value_share, customer_share, penetration, customers,
-      new_customers, awareness, marketing_spend, unit_cost, price, profit, cumulative_profit, roi;
+      new_customers, awareness, marketing_spend, unit_cost, price, profit, cumulative_profit, roi,
+      loyalty, failures, early_failures, mean_failure_age, replacements, replacement_share,
+      upgrades, installed_base;
   std::vector<double> segment_units, segment_share, segment_awareness;  ///< [S*F]
+  std::vector<double> saturation;  ///< [C] share of consumers owning a working product
+  bool durables = false;           ///< the market has durable categories (their metrics count)
 };
 
 /// num / den, or 0 when den is 0 (a share of nothing, a return on no spend).
@@ -29,6 +33,7 @@ struct MetricInfo {
   const char* units;
   const char* description;
   FirmMetric StepMetrics::*member;
+  bool durables_only = false;  ///< recorded only for markets with durable categories
 };
 
 /// The firm metrics, in recording order.

@@ -55,21 +55,23 @@ SegmentDraw prepare(const Segment& s) {
 
 }  // namespace
 
-double population_bytes_per_consumer(std::size_t firms, std::size_t categories, std::size_t dims,
+double population_bytes_per_consumer(std::size_t firms, std::size_t categories,
+                                     std::size_t durables, std::size_t dims,
                                      std::size_t crm_firms) {
   // Traits: segment, region, age, novelty, flags, industry (1 byte each), income and company size
   // (2 each), the ideal point, price sensitivity, rate and no-occasion threshold per category,
   // and the custom-fit draw per CRM firm.
   const std::size_t traits = 6 + 2 * 2 + 4 * dims + 4 + 8 * categories + 2 * crm_firms;
   // State: goodwill, loyalty and purchase recency per firm, counts per (category, firm) and per
-  // category, CRM depth per CRM firm.
+  // category, CRM depth per CRM firm, and the owned product (6 bytes) per durable category.
   const std::size_t lanes = firm_lanes(firms);
-  const std::size_t state = 5 * lanes + 2 * categories * lanes + 2 * categories + crm_firms;
+  const std::size_t state =
+      5 * lanes + 2 * categories * lanes + 2 * categories + crm_firms + 6 * durables;
   return static_cast<double>(traits + state);
 }
 
 double Population::bytes_per_consumer() const {
-  return population_bytes_per_consumer(firms, categories, dims, crm_firms);
+  return population_bytes_per_consumer(firms, categories, durables, dims, crm_firms);
 }
 
 std::uint32_t no_occasion_threshold(double rate) {
@@ -84,6 +86,7 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   p.categories = sc.categories.size();
   p.dims = static_cast<std::size_t>(sc.preference_dims);
   p.crm_firms = crm_firms.size();
+  p.durables = sc.durable_categories();
   p.lanes = firm_lanes(p.firms);
   const std::size_t n = p.n, W = p.lanes, C = p.categories, D = p.dims;
   p.segment.resize(n);
@@ -105,6 +108,10 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   p.cat_count.assign(n * C, 0);
   p.crm.assign(n * crm_firms.size(), 0);
   p.since.assign(n * W, 0);
+  p.owner.assign(n * p.durables, kNoOwner);
+  p.generation.assign(n * p.durables, 0);
+  p.bought.assign(n * p.durables, 0);
+  p.fails.assign(n * p.durables, 0);
 
   std::vector<double> shares;
   std::vector<SegmentDraw> draws;

@@ -22,8 +22,12 @@ inline std::size_t firm_lanes(std::size_t firms) {
   return std::max<std::size_t>(8, (firms + 7) / 8 * 8);
 }
 
+/// owner value of a consumer who has never owned the durable.
+inline constexpr std::uint8_t kNoOwner = 0;
+
 struct Population {
   std::size_t n = 0, firms = 0, categories = 0, dims = 0, crm_firms = 0;
+  std::size_t durables = 0;  ///< durable categories (the stride of the ownership columns)
   std::size_t lanes = 0;  ///< firm_lanes(firms): the stride of every per-firm column
 
   // Traits, fixed at synthesis.
@@ -46,13 +50,19 @@ struct Population {
   std::vector<std::uint8_t> crm;         ///< [n * crm_firms] profile depth k (contacts+purchases)
   std::vector<std::uint8_t> since;  ///< [n * lanes] 0: never bought from the firm; else 1 + steps
                                     ///< since the last purchase from it, saturating at 255
+  // The product owned in each durable category d, at [i * durables + d]: its maker (firm + 1;
+  // kNoOwner: never owned one), generation, purchase step and failure step. It works while
+  // step < fails; a failed product stays recorded until it is replaced.
+  std::vector<std::uint8_t> owner, generation;  ///< [n * durables]
+  std::vector<std::uint16_t> bought, fails;     ///< [n * durables] steps
 
   /// Bytes held per consumer, over all columns.
   double bytes_per_consumer() const;
 };
 
 /// Bytes per consumer that a population of this shape will take (for memory estimates).
-double population_bytes_per_consumer(std::size_t firms, std::size_t categories, std::size_t dims,
+double population_bytes_per_consumer(std::size_t firms, std::size_t categories,
+                                     std::size_t durables, std::size_t dims,
                                      std::size_t crm_firms);
 
 /// Draws the population from the scenario's segments, in parallel and deterministically:

@@ -1,5 +1,7 @@
 #include "models/scenario.hpp"
 
+#include <algorithm>
+
 namespace msim {
 
 Eigen::VectorXd Scenario::population_mean() const {
@@ -18,6 +20,11 @@ int Scenario::category_index(const std::string& n) const {
   for (std::size_t k = 0; k < categories.size(); ++k)
     if (categories[k].name == n) return static_cast<int>(k);
   return -1;
+}
+
+std::size_t Scenario::durable_categories() const {
+  return static_cast<std::size_t>(
+      std::count_if(categories.begin(), categories.end(), [](const Category& c) { return c.durable(); }));
 }
 
 }  // namespace msim

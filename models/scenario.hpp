@@ -4,6 +4,7 @@
 
 #include "sim/experiment.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,7 +15,8 @@ namespace msim {
 
 class Strategy;
 
-enum class CategoryKind { consumable };
+/// Consumables are bought at every purchase occasion; a durable is owned until it fails.
+enum class CategoryKind { consumable, durable };
 
 struct Category {
   std::string name;
@@ -22,6 +24,18 @@ struct Category {
   double base_cost = 1.0;         ///< money per unit at reference volume
   double learning = 0.85;         ///< unit cost multiplier per doubling of cumulative volume
   double reference_volume = 1e5;  ///< units; cost is base_cost until this volume is reached
+  /// Share of a product's hidden quality cut that each purchase of it reveals to the buyer.
+  double quality_learning = 0.5;
+  /// Unit cost is multiplied by (1 - quality_cut_saving)^cut for a quality cut of `cut`.
+  double quality_cut_saving = 0.1;
+  // Durables only [Bulow 1986; Waldman 1993].
+  double lifetime_shape = 2.0;    ///< Weibull shape k of a product's lifetime
+  double lifetime_scale = 260.0;  ///< steps; theta_ref, the durability unit costs refer to
+  double reference_life = 130.0;  ///< steps; a failure at a younger age is early
+  double durability_cost_elasticity = 0.5;  ///< eps: unit cost * (theta / theta_ref)^eps
+  double backlash = 0.5;           ///< loyalty lost to the maker per unit of relative shortfall
+  double upgrade_threshold = 1.0;  ///< utility gain * novelty (0..1) needed to upgrade
+  bool durable() const { return kind == CategoryKind::durable; }
 };
 
 /// Gamma-distributed purchase rate (occasions per step) for one category: mean M, shape K.
@@ -67,6 +81,17 @@ struct MarketParams {
   double homophily = 0.5;          ///< h
   std::int64_t wom_window = 26;    ///< steps a purchase keeps a customer "recent"
   double wom_goodwill = 1.0;       ///< goodwill of hearing about a firm
+  double negative_wom_rate = 0.3;  ///< q for stories of early failures (durables)
+};
+
+/// A firm's product generations: every `every_steps` steps its quality rises by `quality_gain`.
+struct Innovation {
+  std::int64_t every_steps = 0;  ///< 0: no new generations
+  double quality_gain = 0.0;     ///< utility per generation
+  /// The generation on sale at `step` (at most 255).
+  int generation(std::int64_t step) const {
+    return every_steps > 0 ? static_cast<int>(std::min<std::int64_t>(step / every_steps, 255)) : 0;
+  }
 };
 
 /// One firm: who it is, what it may spend, and the strategy that decides its plan each step.
@@ -79,6 +104,9 @@ struct Firm {
   std::vector<int> regions;          ///< indices of the regions it sells in
   double quality = 1.0;              ///< q_jc, utility
   double fixed_cost_per_year = 0.0;  ///< money per year
+  std::vector<double> durability;    ///< [C] Weibull scale of its durables, steps (0: consumable)
+  std::vector<double> quality_cut;   ///< [C] utility its real quality falls short of `quality`
+  Innovation innovation;
 };
 
 /// What a shock changes.
@@ -128,6 +156,7 @@ struct Scenario {
   Eigen::VectorXd population_mean() const;
   int segment_index(const std::string& name) const;  ///< -1 when absent
   int category_index(const std::string& name) const;
+  std::size_t durable_categories() const;
 };
 
 }  // namespace msim

@@ -48,21 +48,93 @@ void check_unique(const Config& list, const std::vector<std::string>& names,
       list.items()[k].fail(fmt::format("{} name '{}' is used twice", what, names[k]));
 }
 
+/// Keys that only durable categories have.
+const std::vector<std::string>& durable_keys() {
+  static const std::vector<std::string> keys = {"lifetime", "reference_life",
+                                                "durability_cost_elasticity", "backlash",
+                                                "upgrade_threshold"};
+  return keys;
+}
+
 Category load_category(const Config& node) {
   Category c;
   c.name = node.get_string("name");
   const std::string kind = node.find("kind")
                                ? node.child("kind").as_choice({"consumable", "durable"})
                                : std::string("consumable");
-  if (kind == "durable")
-    node.child("kind").fail(
-        "durable categories (lifetimes, failures, obsolescence) are not in this version yet; "
-        "use kind: consumable");
+  c.kind = kind == "durable" ? CategoryKind::durable : CategoryKind::consumable;
   c.base_cost = node.get_double("base_cost", c.base_cost, range::positive());
   c.learning = node.get_double("learning", c.learning, {0.0, 1.0, true, false});
   c.reference_volume = node.get_double("reference_volume", c.reference_volume, range::positive());
+  c.quality_learning = node.get_double("quality_learning", c.quality_learning, range::unit());
+  c.quality_cut_saving =
+      node.get_double("quality_cut_saving", c.quality_cut_saving, {0.0, 1.0, true, false});
+  if (!c.durable()) {
+    for (const std::string& key : durable_keys())
+      if (auto extra = node.find(key))
+        extra->fail(fmt::format("'{}' applies only to durable categories; this one is "
+                                "consumable (add kind: durable)",
+                                key));
+    node.finish();
+    return c;
+  }
+  const Config life = node.child("lifetime");
+  c.lifetime_shape = life.get_double("shape", range::closed(0.1, 20));
+  c.lifetime_scale = life.get_double("scale", range::closed(1, kMaxLifetime));
+  life.finish();
+  c.reference_life =
+      node.get_double("reference_life", 0.5 * c.lifetime_scale, range::closed(0, kMaxLifetime));
+  c.durability_cost_elasticity =
+      node.get_double("durability_cost_elasticity", c.durability_cost_elasticity,
+                      range::closed(0, 5));
+  c.backlash = node.get_double("backlash", c.backlash, range::unit());
+  c.upgrade_threshold =
+      node.get_double("upgrade_threshold", c.upgrade_threshold, range::positive());
   node.finish();
   return c;
+}
+
+/// A per-category firm setting: one number for every category it sells (of the kinds `applies`
+/// accepts), or a map {category: number}. Categories left out get `fallback(c)`.
+template <class Applies, class Fallback>
+std::vector<double> load_per_category(const Config& node, const std::string& key,
+                                      const Scenario& sc, const std::vector<int>& sold,
+                                      const Range& r, const std::string& kinds, Applies applies,
+                                      Fallback fallback) {
+  std::vector<double> out(sc.categories.size(), 0.0);
+  for (int c : sold)
+    if (applies(sc.categories[static_cast<std::size_t>(c)]))
+      out[static_cast<std::size_t>(c)] = fallback(sc.categories[static_cast<std::size_t>(c)]);
+  const auto value = node.find(key);
+  if (!value) return out;
+  const auto sells = [&](int c) { return std::find(sold.begin(), sold.end(), c) != sold.end(); };
+  if (!value->is_map()) {
+    const double v = value->as_double(r);
+    bool any = false;
+    for (int c : sold)
+      if (applies(sc.categories[static_cast<std::size_t>(c)])) {
+        out[static_cast<std::size_t>(c)] = v;
+        any = true;
+      }
+    if (!any) value->fail(fmt::format("the firm sells no {} category", kinds));
+    return out;
+  }
+  for (const std::string& name : value->keys()) {
+    const Config item = value->child(name);
+    const int c = sc.category_index(name);
+    if (c < 0 || !sells(c))
+      item.fail(fmt::format("the firm sells no category '{}'", name));
+    if (!applies(sc.categories[static_cast<std::size_t>(c)]))
+      item.fail(fmt::format("category '{}' is not {}", name, kinds));
+    out[static_cast<std::size_t>(c)] = item.as_double(r);
+  }
+  return out;
+}
+
+void load_innovation(const Config& node, Innovation& in) {
+  in.every_steps = node.get_int("every_steps", range::closed(1, kMaxSteps));
+  in.quality_gain = node.get_double("quality_gain", range::closed(0, 100));
+  node.finish();
 }
 
 /// Reads {name: weight, ...} into weights over `names` (registering new names), summing to 1.
@@ -198,6 +270,7 @@ void load_market(const Config& n, MarketParams& m) {
   m.homophily = n.get_double("homophily", m.homophily, range::unit());
   m.wom_window = n.get_int("wom_window", m.wom_window, range::closed(1, kMaxSteps));
   m.wom_goodwill = n.get_double("wom_goodwill", m.wom_goodwill, range::closed(1, 255));
+  m.negative_wom_rate = n.get_double("negative_wom_rate", m.negative_wom_rate, range::non_negative());
   n.finish();
 }
 
@@ -228,6 +301,14 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   }
   f.quality = node.get_double("quality", f.quality);
   f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, range::closed(0, 1e15));
+  f.durability = load_per_category(
+      node, "durability", sc, f.categories, range::closed(1, kMaxLifetime), "durable",
+      [](const Category& c) { return c.durable(); },
+      [](const Category& c) { return c.lifetime_scale; });
+  f.quality_cut = load_per_category(
+      node, "quality_cut", sc, f.categories, range::closed(0, 100), "sold",
+      [](const Category&) { return true; }, [](const Category&) { return 0.0; });
+  if (auto in = node.find("innovation")) load_innovation(*in, f.innovation);
   f.prototype = info->make(StrategyContext{node, sc, f});
   node.finish();
   return f;

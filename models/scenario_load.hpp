@@ -30,5 +30,7 @@ inline constexpr int kMaxSegments = 64;
 inline constexpr int kMaxRegions = 64;
 inline constexpr int kMaxDims = 4;
 inline constexpr std::int64_t kMaxSteps = 65000;
+/// Longest product lifetime scale, in steps (failure steps are stored in 16 bits).
+inline constexpr double kMaxLifetime = 65000.0;
 
 }  // namespace msim

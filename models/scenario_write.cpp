@@ -65,6 +65,28 @@ void write_segment(YamlWriter& out, const Scenario& sc, const Segment& s) {
   out.end_map();
 }
 
+/// A firm's durability and quality cut by category (only where they apply), and innovation.
+void write_product_settings(YamlWriter& out, const Scenario& sc, const Firm& f) {
+  const auto per_category = [&](const char* key, const std::vector<double>& values,
+                                auto applies) {
+    bool open = false;
+    for (int ci : f.categories) {
+      const auto c = static_cast<std::size_t>(ci);
+      if (!applies(sc.categories[c])) continue;
+      if (!open) out.key(key).begin_map();
+      open = true;
+      out.key(sc.categories[c].name).value(values[c]);
+    }
+    if (open) out.end_map();
+  };
+  per_category("durability", f.durability, [](const Category& c) { return c.durable(); });
+  per_category("quality_cut", f.quality_cut, [](const Category&) { return true; });
+  if (f.innovation.every_steps > 0) {
+    out.key("innovation").begin_map().key("every_steps").value(f.innovation.every_steps);
+    out.key("quality_gain").value(f.innovation.quality_gain).end_map();
+  }
+}
+
 void write_market(YamlWriter& out, const MarketParams& m) {
   out.key("market").begin_map();
   out.key("distance_weight").value(m.distance_weight);
@@ -84,6 +106,7 @@ void write_market(YamlWriter& out, const MarketParams& m) {
   out.key("homophily").value(m.homophily);
   out.key("wom_window").value(m.wom_window);
   out.key("wom_goodwill").value(m.wom_goodwill);
+  out.key("negative_wom_rate").value(m.negative_wom_rate);
   out.end_map();
 }
 
@@ -102,9 +125,21 @@ std::string resolved_yaml(const Scenario& sc) {
   write_market(out, sc.market);
   out.key("categories").begin_list();
   for (const auto& c : sc.categories) {
-    out.begin_map().key("name").value(c.name).key("kind").value("consumable");
+    out.begin_map().key("name").value(c.name);
+    out.key("kind").value(c.durable() ? "durable" : "consumable");
     out.key("base_cost").value(c.base_cost).key("learning").value(c.learning);
-    out.key("reference_volume").value(c.reference_volume).end_map();
+    out.key("reference_volume").value(c.reference_volume);
+    out.key("quality_learning").value(c.quality_learning);
+    out.key("quality_cut_saving").value(c.quality_cut_saving);
+    if (c.durable()) {
+      out.key("lifetime").begin_map().key("shape").value(c.lifetime_shape);
+      out.key("scale").value(c.lifetime_scale).end_map();
+      out.key("reference_life").value(c.reference_life);
+      out.key("durability_cost_elasticity").value(c.durability_cost_elasticity);
+      out.key("backlash").value(c.backlash);
+      out.key("upgrade_threshold").value(c.upgrade_threshold);
+    }
+    out.end_map();
   }
   out.end_list();
   out.key("segments").begin_list();
@@ -120,6 +155,7 @@ std::string resolved_yaml(const Scenario& sc) {
     out.key("regions").value(names_of(f.regions, sc.regions));
     out.key("quality").value(f.quality);
     out.key("fixed_cost_per_year").value(f.fixed_cost_per_year);
+    write_product_settings(out, sc, f);
     f.prototype->write_params(out);
     out.end_map();
   }

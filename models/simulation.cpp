@@ -48,27 +48,37 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
             {"category", "/categories/name", names(sc.categories), "product category name"}};
   std::vector<std::string> strategies, kinds;
   for (const auto& f : sc.firms) strategies.push_back(f.strategy);
-  for (std::size_t c = 0; c < sc.categories.size(); ++c) kinds.push_back("consumable");
+  for (const auto& c : sc.categories) kinds.push_back(c.durable() ? "durable" : "consumable");
   l.labels = {{"/firms/strategy", "firm", strategies, "registered strategy of each firm"},
               {"/categories/kind", "category", kinds, "consumable or durable"}};
+  const bool durables = sc.durable_categories() > 0;
   for (const auto& m : firm_metrics())
-    l.series.push_back({fmt::format("/market/{}", m.name), {"firm"}, m.units, m.description});
+    if (durables || !m.durables_only)
+      l.series.push_back({fmt::format("/market/{}", m.name), {"firm"}, m.units, m.description});
   for (const auto& m : firm_metrics())
-    l.series.push_back({fmt::format("/market/by_category/{}", m.name),
-                        {"category", "firm"},
-                        m.units,
-                        m.description});
+    if (durables || !m.durables_only)
+      l.series.push_back({fmt::format("/market/by_category/{}", m.name),
+                          {"category", "firm"},
+                          m.units,
+                          m.description});
   for (const auto& m : segment_metrics())
     l.series.push_back(
         {fmt::format("/segments/{}", m.name), {"segment", "firm"}, m.units, m.description});
+  if (durables)
+    l.series.push_back({"/market/saturation", {"category"}, "fraction",
+                        "share of all consumers who own a working product of the category at "
+                        "the end of the step (0 for consumables, which nobody keeps)"});
   return l;
 }
 
 std::vector<std::vector<double>> metric_rows(const StepMetrics& m) {
   std::vector<std::vector<double>> rows;
-  for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).firm);
-  for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).by_category);
+  for (const auto& info : firm_metrics())
+    if (m.durables || !info.durables_only) rows.push_back((m.*info.member).firm);
+  for (const auto& info : firm_metrics())
+    if (m.durables || !info.durables_only) rows.push_back((m.*info.member).by_category);
   for (const auto& info : segment_metrics()) rows.push_back(m.*info.member);
+  if (m.durables) rows.push_back(m.saturation);
   return rows;
 }
 

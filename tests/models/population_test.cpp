@@ -252,7 +252,8 @@ TEST_CASE("population: initial awareness makes the configured share aware at ste
 
 TEST_CASE("population: at most 128 bytes per consumer with 8 firms and 2 categories",
           "[population]") {
-  const double planned = msim::population_bytes_per_consumer(8, 2, 2, 2);
+  // One consumable and one durable category, as in the standard benchmark market.
+  const double planned = msim::population_bytes_per_consumer(8, 2, 1, 2, 2);
   INFO("bytes per consumer: " << planned);
   CHECK(planned <= 128.0);
 
@@ -265,8 +266,11 @@ TEST_CASE("population: at most 128 bytes per consumer with 8 firms and 2 categor
     list += (j ? ", " : "") + std::string("{name: F") + std::to_string(j) +
             ", strategy: " + strategies[j] + ", budget_per_year: 1000}";
   list += "]";
-  const Scenario sc = scenario({"consumers=5000", list});
+  const Scenario sc = scenario(
+      {"consumers=5000", list,
+       "categories=[{name: snacks}, {name: drinks, kind: durable, lifetime: {shape: 2, scale: 100}}]"});
   REQUIRE(sc.firms.size() == 8);
+  REQUIRE(sc.durable_categories() == 1);
   std::vector<int> crm;
   for (std::size_t j = 0; j < sc.firms.size(); ++j)
     if (sc.firms[j].prototype->uses_crm()) crm.push_back(static_cast<int>(j));
@@ -279,7 +283,8 @@ TEST_CASE("population: at most 128 bytes per consumer with 8 firms and 2 categor
                           bytes(p.company_size) + bytes(p.ideal) + bytes(p.price_sensitivity) +
                           bytes(p.rate) + bytes(p.no_occasion) + bytes(p.fit) + bytes(p.goodwill) +
                           bytes(p.loyalty) + bytes(p.count) + bytes(p.cat_count) + bytes(p.crm) +
-                          bytes(p.since)) /
+                          bytes(p.since) + bytes(p.owner) + bytes(p.generation) +
+                          bytes(p.bought) + bytes(p.fails)) /
       static_cast<double>(p.n);
   CHECK(p.bytes_per_consumer() == Approx(held));
   CHECK(p.bytes_per_consumer() == Approx(planned));

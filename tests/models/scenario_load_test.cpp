@@ -298,10 +298,37 @@ TEST_CASE("region and industry names that differ by one character can be declare
   CHECK(sc.industries == std::vector<std::string>{"b2b", "b2c"});
 }
 
-TEST_CASE("blocks not in this version are rejected at their line", "[scenario]") {
+TEST_CASE("durable categories: lifetimes, and keys only where they apply", "[scenario]") {
+  const std::string durable =
+      "{name: drinks, base_cost: 0.8, kind: durable, lifetime: {shape: 1.5, scale: 200}}";
+  const Scenario sc = load(edit("{name: drinks, base_cost: 0.8}", durable),
+                           {"firms.Acme.durability=150", "firms.Acme.quality_cut.snacks=0.5"});
+  const int drinks = sc.category_index("drinks"), snacks = sc.category_index("snacks");
+  REQUIRE(sc.categories[drinks].durable());
+  CHECK(sc.categories[drinks].lifetime_shape == 1.5);
+  CHECK(sc.categories[drinks].reference_life == 100.0);  // half the scale by default
+  CHECK(sc.firms[0].durability[drinks] == 150.0);
+  CHECK(sc.firms[0].durability[snacks] == 0.0);
+  CHECK(sc.firms[0].quality_cut[snacks] == 0.5);
+  CHECK(sc.firms[1].durability[drinks] == 200.0);  // the category's scale by default
+  // The resolved scenario loads back to the same settings.
+  const Scenario again = msim::load_scenario_text(msim::resolved_yaml(sc), "resolved.yaml");
+  CHECK(again.firms[0].durability == sc.firms[0].durability);
+  CHECK(again.categories[drinks].lifetime_scale == 200.0);
+
+  // A durable needs a lifetime, at its line.
   REQUIRE_THROWS_WITH(
       load(edit("{name: drinks, base_cost: 0.8}", "{name: drinks, base_cost: 0.8, kind: durable}")),
-      Contains("test.yaml:21:") && Contains("categories.drinks.kind"));
+      Contains("test.yaml:21:") && Contains("categories.drinks") && Contains("lifetime"));
+  // Durable keys on a consumable, durability for a firm with no durables.
+  REQUIRE_THROWS_WITH(
+      load(edit("{name: drinks, base_cost: 0.8}", "{name: drinks, backlash: 0.2}")),
+      Contains("categories.drinks.backlash") && Contains("only to durable"));
+  REQUIRE_THROWS_WITH(load(kBase, {"firms.Acme.durability=100"}),
+                      Contains("firms.Acme.durability") && Contains("no durable category"));
+  REQUIRE_THROWS_WITH(
+      load(edit("{name: drinks, base_cost: 0.8}", durable), {"firms.Acme.durability=0.5"}),
+      Contains("firms.Acme.durability") && Contains("0.5"));
 }
 
 TEST_CASE("overrides (--set) apply by key path with list items named", "[scenario]") {
