@@ -249,8 +249,9 @@ class Kernel {
     if (working) ++partial_[lay.installed() + c * F + pop_.owner[cell] - 1u];
   }
 
-  /// The product in `cell`, made by firm j, fails this step; an early failure costs the maker
-  /// loyalty in proportion to the shortfall.
+  /// The product in `cell`, made by firm j, fails this step. An early failure costs the maker
+  /// backlash * shortfall of the owner's loyalty (0..1), the shortfall being the share of the
+  /// reference life the product fell short of.
   void fail(std::size_t i, std::size_t s, std::size_t c, const DurableTables& du, std::size_t cell,
             std::size_t j) {
     const std::size_t F = t_.F;
@@ -263,7 +264,8 @@ class Kernel {
     ++partial_[lay.early_failures() + c * F + j];
     ++partial_[lay.segment_early_failures() + s * F + j];
     std::uint16_t& L = pop_.loyalty[i * W + j];
-    L = static_cast<std::uint16_t>(std::lround(static_cast<float>(L) * (1.0f - du.backlash * shortfall)));
+    const float lost = std::min(du.backlash * shortfall, 1.0f) * 65535.0f;
+    L = static_cast<std::uint16_t>(std::max(0.0f, static_cast<float>(L) - std::round(lost)));
   }
 
   /// Records a purchase of firm j's product in category c.

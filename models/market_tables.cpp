@@ -36,6 +36,11 @@ double innovation_gain(const Firm& f, std::int64_t step) {
   return f.innovation.quality_gain * f.innovation.generation(step);
 }
 
+/// What informed buyers make of a maker's durability (Category::durability_weight).
+double durability_utility(const Category& c, double durability) {
+  return c.durable() ? c.durability_weight * std::log2(durability / c.lifetime_scale) : 0.0;
+}
+
 }  // namespace
 
 void Market::build_durable_tables() {
@@ -197,7 +202,8 @@ void Market::build_tables() {
         const Product& p = *products[j][std::min(v, products[j].size() - 1)];
         for (std::size_t d = 0; d < D; ++d)
           o.pos[(v * D + d) * W + j] = static_cast<float>(p.position[static_cast<Eigen::Index>(d)]);
-        o.quality[v * W + j] = static_cast<float>(p.quality + innovation_gain(sc_.firms[j], step_));
+        o.quality[v * W + j] = static_cast<float>(
+            p.quality + innovation_gain(sc_.firms[j], step_) + durability_utility(sc_.categories[c], sc_.firms[j].durability[c]));
         o.cents[v * W + j] = price_cents(p.fixed_price, p.markup, unit_cost_[j][c]);
         o.price[v * W + j] = static_cast<float>(static_cast<double>(o.cents[v * W + j]) / 100.0);
         if (o.quality[v * W + j] != o.quality[j] || o.price[v * W + j] != o.price[j])

@@ -33,8 +33,11 @@ struct Category {
   double lifetime_scale = 260.0;  ///< steps; theta_ref, the durability unit costs refer to
   double reference_life = 130.0;  ///< steps; a failure at a younger age is early
   double durability_cost_elasticity = 0.5;  ///< eps: unit cost * (theta / theta_ref)^eps
-  double backlash = 0.5;           ///< loyalty lost to the maker per unit of relative shortfall
+  double backlash = 0.5;  ///< loyalty (0..1) lost to the maker per unit of relative shortfall
   double upgrade_threshold = 1.0;  ///< utility gain * novelty (0..1) needed to upgrade
+  /// Utility per doubling of a maker's durability over lifetime_scale, as informed buyers (who
+  /// read reviews and warranties) see it; 0: durability cannot be judged before buying.
+  double durability_weight = 0.0;
   bool durable() const { return kind == CategoryKind::durable; }
 };
 

@@ -52,7 +52,7 @@ void check_unique(const Config& list, const std::vector<std::string>& names,
 const std::vector<std::string>& durable_keys() {
   static const std::vector<std::string> keys = {"lifetime", "reference_life",
                                                 "durability_cost_elasticity", "backlash",
-                                                "upgrade_threshold"};
+                                                "upgrade_threshold", "durability_weight"};
   return keys;
 }
 
@@ -90,6 +90,8 @@ Category load_category(const Config& node) {
   c.backlash = node.get_double("backlash", c.backlash, range::unit());
   c.upgrade_threshold =
       node.get_double("upgrade_threshold", c.upgrade_threshold, range::positive());
+  c.durability_weight =
+      node.get_double("durability_weight", c.durability_weight, range::closed(0, 100));
   node.finish();
   return c;
 }

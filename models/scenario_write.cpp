@@ -138,6 +138,7 @@ std::string resolved_yaml(const Scenario& sc) {
       out.key("durability_cost_elasticity").value(c.durability_cost_elasticity);
       out.key("backlash").value(c.backlash);
       out.key("upgrade_threshold").value(c.upgrade_threshold);
+      out.key("durability_weight").value(c.durability_weight);
     }
     out.end_map();
   }
