@@ -17,6 +17,7 @@ struct StepMetrics {
   FirmMetric units, revenue, market_share, value_share, customer_share, penetration, customers,
       new_customers, awareness, marketing_spend, unit_cost, price, profit, cumulative_profit, roi;
   std::vector<double> segment_units, segment_share, segment_awareness;  ///< [S*F]
+  std::vector<double> segment_centres;  ///< [F*S*D] where each firm placed each segment
 };
 
 /// num / den, or 0 when den is 0 (a share of nothing, a return on no spend).

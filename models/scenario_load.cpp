@@ -228,6 +228,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   }
   f.quality = node.get_double("quality", f.quality);
   f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, range::closed(0, 1e15));
+  f.segmentation = load_segmentation(node, sc);
   f.prototype = info->make(StrategyContext{node, sc, f});
   node.finish();
   return f;

@@ -46,6 +46,9 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
   l.dims = {{"firm", "/firms/name", names(sc.firms), "firm name"},
             {"segment", "/segments/name", names(sc.segments), "segment name"},
             {"category", "/categories/name", names(sc.categories), "product category name"}};
+  std::vector<std::string> axes;
+  for (int d = 1; d <= sc.preference_dims; ++d) axes.push_back(fmt::format("x{}", d));
+  l.dims.push_back({"dimension", "/dimensions/name", axes, "preference-space dimension"});
   std::vector<std::string> strategies, kinds;
   for (const auto& f : sc.firms) strategies.push_back(f.strategy);
   for (std::size_t c = 0; c < sc.categories.size(); ++c) kinds.push_back("consumable");
@@ -61,6 +64,11 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
   for (const auto& m : segment_metrics())
     l.series.push_back(
         {fmt::format("/segments/{}", m.name), {"segment", "firm"}, m.units, m.description});
+  l.series.push_back({"/firms/segment_centres",
+                      {"firm", "segment", "dimension"},
+                      "preference space",
+                      "where the firm placed each segment in the step: the segment's true mean "
+                      "(segmentation: known) or the centre its latest research study learned"});
   return l;
 }
 
@@ -69,6 +77,7 @@ std::vector<std::vector<double>> metric_rows(const StepMetrics& m) {
   for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).firm);
   for (const auto& info : firm_metrics()) rows.push_back((m.*info.member).by_category);
   for (const auto& info : segment_metrics()) rows.push_back(m.*info.member);
+  rows.push_back(m.segment_centres);
   return rows;
 }
 
