@@ -113,7 +113,8 @@ void Market::plan_firms() {
     // A research firm studies its segments when a study is due and acts on what it learned.
     const bool study = shocks_.firms[j].active && study_due(firm.segmentation, studies_[j], step_);
     if (study) studies_[j] = study_segments(sc_, pop_, static_cast<int>(j), step_);
-    const bool learned = firm.segmentation.kind == SegmentationKind::research && studies_[j].step >= 0;
+    const bool learned =
+        firm.segmentation.kind == SegmentationKind::research && studies_[j].step >= 0;
     view.segment_centres = learned ? studies_[j].segment_centres : true_centres;
     for (const auto& centre : view.segment_centres)
       metrics_.segment_centres.insert(metrics_.segment_centres.end(), centre.begin(), centre.end());

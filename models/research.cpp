@@ -154,7 +154,8 @@ SegmentStudy study_segments(const Scenario& sc, const Population& pop, int firm,
         most = votes[s][static_cast<std::size_t>(c)];
         pick = c;
       }
-    const Eigen::RowVectorXd centre = pick >= 0 ? Eigen::RowVectorXd(km.centres.row(pick)) : overall;
+    const Eigen::RowVectorXd centre =
+        pick >= 0 ? Eigen::RowVectorXd(km.centres.row(pick)) : overall;
     out.cluster_of_segment.push_back(pick);
     out.segment_centres.emplace_back(centre.data(), centre.data() + centre.size());
   }

@@ -44,8 +44,7 @@ struct SegmentStudy {
 /// their ideal points with noise, runs k-means, and gives each segment the cluster that most of
 /// its sampled members fell in (the mean of all observations when none was sampled). Draws are
 /// keyed by (seed, purpose, firm, step), so a study never depends on threads.
-SegmentStudy study_segments(const Scenario& sc, const Population& pop, int firm,
-                            std::int64_t step);
+SegmentStudy study_segments(const Scenario& sc, const Population& pop, int firm, std::int64_t step);
 
 /// Whether a firm with this segmentation, whose last study is `last`, runs one at `step`.
 bool study_due(const Segmentation& s, const SegmentStudy& last, std::int64_t step);

@@ -43,8 +43,8 @@ Segmentation load_segmentation(const Config& firm, const Scenario& sc) {
       return s;
     }
     s.noise_sd = node->get_double("noise_sd", s.noise_sd, range::non_negative());
-    s.clusters = static_cast<int>(
-        node->get_int("clusters", s.clusters, range::closed(1, kMaxSegments)));
+    s.clusters =
+        static_cast<int>(node->get_int("clusters", s.clusters, range::closed(1, kMaxSegments)));
     s.sample_size = node->get_int("sample_size", s.sample_size, range::closed(1, kMaxSample));
     if (s.sample_size < s.clusters)  // the default sample (2000) exceeds any cluster count
       node->child("sample_size")

@@ -48,8 +48,9 @@ TEST_CASE("segmentation: known by default, research with documented defaults", "
   CHECK(r.cost_per_study == 50000.0);
   CHECK(r.refresh_steps == 0);
   const msim::Segmentation m =
-      load("{kind: research, sample_size: 300, noise_sd: 0.5, clusters: 4, cost_per_study: 10, "
-           "refresh_steps: 13}")
+      load(
+          "{kind: research, sample_size: 300, noise_sd: 0.5, clusters: 4, cost_per_study: 10, "
+          "refresh_steps: 13}")
           .firms[0]
           .segmentation;
   CHECK(m.sample_size == 300);
@@ -89,15 +90,15 @@ TEST_CASE("segmentation: bad input names file, line, key, value and expectation"
   REQUIRE_THROWS_WITH(load("{kind: clustering}"),
                       Contains("seg.yaml:11") && Contains("firms.Acme.segmentation.kind") &&
                           Contains("got clustering") && Contains("'research'"));
-  REQUIRE_THROWS_WITH(load("{kind: known, noise_sd: 0.3}"),
-                      Contains("firms.Acme.segmentation.noise_sd") &&
-                          Contains("applies only to kind: research"));
+  REQUIRE_THROWS_WITH(
+      load("{kind: known, noise_sd: 0.3}"),
+      Contains("firms.Acme.segmentation.noise_sd") && Contains("applies only to kind: research"));
   REQUIRE_THROWS_WITH(load("{kind: research, noise: 0.3}"),
                       Contains("unknown key 'noise'") && Contains("did you mean 'noise_sd'"));
   REQUIRE_THROWS_WITH(load("{kind: research, cost_per_study: -5}"),
                       Contains("firms.Acme.segmentation.cost_per_study") && Contains("got -5"));
-  REQUIRE_THROWS_WITH(load("[research]"), Contains("firms.Acme.segmentation") &&
-                                              Contains("known, research, or a map"));
+  REQUIRE_THROWS_WITH(load("[research]"),
+                      Contains("firms.Acme.segmentation") && Contains("known, research, or a map"));
   // --set reaches the study's keys.
   REQUIRE_THROWS_WITH(load("{kind: research}", {"firms.Acme.segmentation.sample_size=1"}),
                       Contains("<--set>") && Contains("at least clusters (2)"));
