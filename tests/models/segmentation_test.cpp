@@ -76,32 +76,35 @@ TEST_CASE("segmentation: bad input names file, line, key, value and expectation"
   using msim::InputError;
   REQUIRE_THROWS_WITH(load("{kind: research, sample_size: 3, clusters: 4}"),
                       Contains("seg.yaml:11") && Contains("firms.Acme.segmentation.sample_size") &&
-                          Contains("got 3") && Contains("at least clusters (4)"));
+                          Contains("got \"3\"") && Contains("at least clusters (4)"));
   REQUIRE_THROWS_WITH(load("{kind: research, noise_sd: -0.1}"),
                       Contains("seg.yaml:11") && Contains("firms.Acme.segmentation.noise_sd") &&
-                          Contains("got -0.1") && Contains(">= 0"));
+                          Contains("got \"-0.1\"") && Contains(">= 0"));
   REQUIRE_THROWS_WITH(load("{kind: research, clusters: 0}"),
                       Contains("seg.yaml:11") && Contains("firms.Acme.segmentation.clusters") &&
-                          Contains("got 0") && Contains("[1, 64]"));
+                          Contains("got \"0\"") && Contains("[1, 64]"));
   REQUIRE_THROWS_WITH(load("reserch"), Contains("seg.yaml:11") &&
                                            Contains("firms.Acme.segmentation") &&
-                                           Contains("got reserch") && Contains("known") &&
+                                           Contains("got \"reserch\"") && Contains("known") &&
                                            Contains("did you mean 'research'"));
   REQUIRE_THROWS_WITH(load("{kind: clustering}"),
                       Contains("seg.yaml:11") && Contains("firms.Acme.segmentation.kind") &&
-                          Contains("got clustering") && Contains("'research'"));
+                          Contains("got \"clustering\"") && Contains("'research'"));
   REQUIRE_THROWS_WITH(
       load("{kind: known, noise_sd: 0.3}"),
       Contains("firms.Acme.segmentation.noise_sd") && Contains("applies only to kind: research"));
   REQUIRE_THROWS_WITH(load("{kind: research, noise: 0.3}"),
-                      Contains("unknown key 'noise'") && Contains("did you mean 'noise_sd'"));
+                      Contains("unknown key 'noise'") && Contains("known keys: ") &&
+                          Contains("noise_sd"));
+  REQUIRE_THROWS_WITH(load("{kind: research, noize_sd: 0.3}"),
+                      Contains("unknown key 'noize_sd'") && Contains("did you mean 'noise_sd'"));
   REQUIRE_THROWS_WITH(load("{kind: research, cost_per_study: -5}"),
-                      Contains("firms.Acme.segmentation.cost_per_study") && Contains("got -5"));
+                      Contains("firms.Acme.segmentation.cost_per_study") && Contains("got \"-5\""));
   REQUIRE_THROWS_WITH(load("[research]"),
                       Contains("firms.Acme.segmentation") && Contains("known, research, or a map"));
   // --set reaches the study's keys.
   REQUIRE_THROWS_WITH(load("{kind: research}", {"firms.Acme.segmentation.sample_size=1"}),
-                      Contains("<--set>") && Contains("at least clusters (2)"));
+                      Contains("--set 'firms.Acme.segmentation.sample_size=1'") && Contains("at least clusters (2)"));
   CHECK(load("{kind: research}", {"firms.Acme.segmentation.noise_sd=0.9"})
             .firms[0]
             .segmentation.noise_sd == 0.9);
