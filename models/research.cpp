@@ -2,6 +2,7 @@
 // the learned clusters to the named segments.
 #include "models/research.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -49,19 +50,20 @@ Eigen::MatrixXd seed_centres(const Eigen::MatrixXd& points, int k, Stream& rng) 
 }
 
 /// Labels each point with its nearest centre (ties: the lower index); returns the inertia.
+/// Memory is O(n), whatever k.
 double assign(const Eigen::MatrixXd& points, const Eigen::MatrixXd& centres,
               std::vector<int>& label) {
-  Eigen::MatrixXd d(points.rows(), centres.rows());
-  for (Eigen::Index c = 0; c < centres.rows(); ++c) d.col(c) = distances_to(points, centres.row(c));
-  double inertia = 0.0;
-  for (Eigen::Index i = 0; i < points.rows(); ++i) {
-    Eigen::Index best = 0;
-    for (Eigen::Index c = 1; c < d.cols(); ++c)
-      if (d(i, c) < d(i, best)) best = c;
-    label[static_cast<std::size_t>(i)] = static_cast<int>(best);
-    inertia += d(i, best);
+  Eigen::VectorXd best = distances_to(points, centres.row(0));
+  std::fill(label.begin(), label.end(), 0);
+  for (Eigen::Index c = 1; c < centres.rows(); ++c) {
+    const Eigen::VectorXd d = distances_to(points, centres.row(c));
+    for (Eigen::Index i = 0; i < points.rows(); ++i)
+      if (d[i] < best[i]) {
+        best[i] = d[i];
+        label[static_cast<std::size_t>(i)] = static_cast<int>(c);
+      }
   }
-  return inertia;
+  return best.sum();
 }
 
 /// Lloyd iterations from `centres` until no label changes, no centre moves more than `stop`,

@@ -12,8 +12,8 @@
 namespace msim {
 namespace {
 
-/// The largest sample a study may draw: k-means on it takes about a second.
-constexpr double kMaxSample = 1e7;
+/// The largest sample a study may draw: with a few clusters, k-means on it takes about a second.
+constexpr double kMaxSample = 1e6;
 
 SegmentationKind read_kind(const Config& node) {
   return node.as_choice({"known", "research"}) == "research" ? SegmentationKind::research
