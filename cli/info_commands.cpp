@@ -42,7 +42,9 @@ int strategies() {
   }
   fmt::print(
       "Every firm also takes: name, strategy, budget_per_year, categories, regions, "
-      "quality, fixed_cost_per_year (see scenarios/README.md).\n");
+      "quality, fixed_cost_per_year, and segmentation: known (the true segments, the "
+      "default) or research (centres learned by k-means from a noisy sample, at a cost per "
+      "study) (see scenarios/README.md).\n");
   return 0;
 }
 

@@ -82,6 +82,7 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   plain_cost_ = unit_cost_;
   list_price_.assign(F, std::vector<double>(C, 0.0));
   plans_.resize(F);
+  studies_.resize(F);
 }
 
 void Market::plan_firms() {
@@ -90,9 +91,10 @@ void Market::plan_firms() {
   MarketView view{sc_, 0, 0, 0.0, {}, {}, {}, {}, {}, {}, {}, 0.0};
   view.step = step_;
   view.segment_consumers = segment_consumers_;
+  std::vector<std::vector<double>> true_centres;
   for (const auto& s : sc_.segments)
-    view.segment_centres.emplace_back(s.ideal_mean.data(),
-                                      s.ideal_mean.data() + s.ideal_mean.size());
+    true_centres.emplace_back(s.ideal_mean.data(), s.ideal_mean.data() + s.ideal_mean.size());
+  metrics_.segment_centres.clear();
   view.population_mean = sc_.population_mean();
   view.market_share = step_ > 0 ? metrics_.market_share.firm : std::vector<double>(F, 0.0);
   view.awareness.assign(S, std::vector<double>(F, 0.0));
@@ -113,6 +115,14 @@ void Market::plan_firms() {
     view.firm = static_cast<int>(j);
     view.budget = firm.budget_per_year / static_cast<double>(sc_.steps_per_year);
     view.crm_profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
+    // A research firm studies its segments when a study is due and acts on what it learned.
+    const bool study = shocks_.firms[j].active && study_due(firm.segmentation, studies_[j], step_);
+    if (study) studies_[j] = study_segments(sc_, pop_, static_cast<int>(j), step_);
+    const bool learned =
+        firm.segmentation.kind == SegmentationKind::research && studies_[j].step >= 0;
+    view.segment_centres = learned ? studies_[j].segment_centres : true_centres;
+    for (const auto& centre : view.segment_centres)
+      metrics_.segment_centres.insert(metrics_.segment_centres.end(), centre.begin(), centre.end());
     FirmPlan plan;
     plan.targeted_spend.assign(S, 0.0);
     if (shocks_.firms[j].active) {  // an inactive firm has no products and spends nothing
@@ -130,6 +140,7 @@ void Market::plan_firms() {
           fmt::format("strategy '{}' of firm '{}' planned {} against a budget "
                       "of {} at step {}",
                       firm.strategy, firm.name, spend, view.budget, step_));
+    if (study) plan.fixed_cost += firm.segmentation.cost_per_study;
     // Unit costs from volume so far, then cost-plus prices.
     for (int ci : firm.categories) {
       const auto c = static_cast<std::size_t>(ci);

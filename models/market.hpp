@@ -8,6 +8,7 @@
 #include "models/kernel_tables.hpp"
 #include "models/metrics.hpp"
 #include "models/population.hpp"
+#include "models/research.hpp"
 #include "models/scenario.hpp"
 #include "models/shocks.hpp"
 #include "models/strategy.hpp"
@@ -60,6 +61,8 @@ class Market {
   const ShockState& shock_state() const { return shocks_; }
   const std::vector<FirmPlan>& plans() const { return plans_; }
   const PhaseTimes& phase_times() const { return times_; }
+  /// [F] each firm's latest segmentation study (step -1 when it has none).
+  const std::vector<SegmentStudy>& studies() const { return studies_; }
 
  private:
   void plan_firms();
@@ -79,6 +82,7 @@ class Market {
   KernelTables tables_;
   std::vector<StrategyPtr> strategies_;  ///< copying the Market clones them
   std::vector<FirmPlan> plans_;
+  std::vector<SegmentStudy> studies_;  ///< [F]
   std::vector<FirmLedger> ledgers_;
   std::vector<std::vector<double>> unit_cost_;   ///< [F][C] this step, of a customised unit
   std::vector<std::vector<double>> plain_cost_;  ///< [F][C] this step, without customisation

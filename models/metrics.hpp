@@ -21,6 +21,7 @@ struct StepMetrics {
   std::vector<double> segment_units, segment_share, segment_awareness;  ///< [S*F]
   std::vector<double> saturation;  ///< [C] share of consumers owning a working product
   bool durables = false;           ///< the market has durable categories (their metrics count)
+  std::vector<double> segment_centres;  ///< [F*S*D] where each firm placed each segment
 };
 
 /// num / den, or 0 when den is 0 (a share of nothing, a return on no spend).

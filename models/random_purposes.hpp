@@ -10,4 +10,6 @@ inline constexpr std::uint32_t step = 3;               ///< counter (consumer, s
 inline constexpr std::uint32_t custom_fit = 4;         ///< counter (consumer, firm, 0)
 /// An opt_out shock: counter (consumer, step, k), k the shock's rank among this step's opt_outs.
 inline constexpr std::uint32_t shock_opt_out = 5;
+inline constexpr std::uint32_t research_sample = 6;   ///< a study's sample: stream (firm, step)
+inline constexpr std::uint32_t research_seeding = 7;  ///< its k-means++ seeding: (firm, step)
 }  // namespace msim::purpose

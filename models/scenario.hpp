@@ -2,6 +2,7 @@
 /// What is simulated: a plain description of the market, resolved and checked at load time.
 #include <Eigen/Core>
 
+#include "models/segmentation.hpp"
 #include "sim/experiment.hpp"
 
 #include <algorithm>
@@ -102,6 +103,7 @@ struct Firm {
   std::string name;
   std::string strategy;  ///< registered strategy name
   std::shared_ptr<const Strategy> prototype;
+  Segmentation segmentation;         ///< the segments it acts on: true, or learned by research
   double budget_per_year = 0.0;      ///< marketing budget, money per year
   std::vector<int> categories;       ///< indices of the categories it sells
   std::vector<int> regions;          ///< indices of the regions it sells in

@@ -311,6 +311,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
       node, "quality_cut", sc, f.categories, range::closed(0, 100), "sold",
       [](const Category&) { return true; }, [](const Category&) { return 0.0; });
   if (auto in = node.find("innovation")) load_innovation(*in, f.innovation);
+  f.segmentation = load_segmentation(node, sc);
   f.prototype = info->make(StrategyContext{node, sc, f});
   node.finish();
   return f;

@@ -157,6 +157,7 @@ std::string resolved_yaml(const Scenario& sc) {
     out.key("quality").value(f.quality);
     out.key("fixed_cost_per_year").value(f.fixed_cost_per_year);
     write_product_settings(out, sc, f);
+    write_segmentation(out, f.segmentation);
     f.prototype->write_params(out);
     out.end_map();
   }

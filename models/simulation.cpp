@@ -46,6 +46,9 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
   l.dims = {{"firm", "/firms/name", names(sc.firms), "firm name"},
             {"segment", "/segments/name", names(sc.segments), "segment name"},
             {"category", "/categories/name", names(sc.categories), "product category name"}};
+  std::vector<std::string> axes;
+  for (int d = 1; d <= sc.preference_dims; ++d) axes.push_back(fmt::format("x{}", d));
+  l.dims.push_back({"dimension", "/dimensions/name", axes, "preference-space dimension"});
   std::vector<std::string> strategies, kinds;
   for (const auto& f : sc.firms) strategies.push_back(f.strategy);
   for (const auto& c : sc.categories) kinds.push_back(c.durable() ? "durable" : "consumable");
@@ -68,6 +71,11 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
     l.series.push_back({"/market/saturation", {"category"}, "fraction",
                         "share of all consumers who own a working product of the category at "
                         "the end of the step (0 for consumables, which nobody keeps)"});
+  l.series.push_back({"/firms/segment_centres",
+                      {"firm", "segment", "dimension"},
+                      "preference space",
+                      "where the firm placed each segment in the step: the segment's true mean "
+                      "(segmentation: known) or the centre its latest research study learned"});
   return l;
 }
 
@@ -79,6 +87,7 @@ std::vector<std::vector<double>> metric_rows(const StepMetrics& m) {
     if (m.durables || !info.durables_only) rows.push_back((m.*info.member).by_category);
   for (const auto& info : segment_metrics()) rows.push_back(m.*info.member);
   if (m.durables) rows.push_back(m.saturation);
+  rows.push_back(m.segment_centres);
   return rows;
 }
 

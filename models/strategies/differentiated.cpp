@@ -85,8 +85,10 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
 
 StrategyInfo differentiated_strategy() {
   auto params = pricing_docs("0.35");
-  params.push_back({"segments", "list of segment names", "all segments", "",
-                    "segments served, each with its own product at the segment centre"});
+  params.push_back(
+      {"segments", "list of segment names", "all segments", "",
+       "segments served, each with its own product at the segment centre (true, or learned "
+       "by research: the firm key `segmentation`)"});
   params.push_back({"variant_fixed_cost_per_year", "number", "50000", "money per year",
                     "fixed cost of each product variant (segment x category)"});
   params.push_back({"targeting_precision", "number in [0,1]", "0.8", "fraction",

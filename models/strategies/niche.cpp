@@ -57,7 +57,9 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
 
 StrategyInfo niche_strategy() {
   auto params = pricing_docs("0.6");
-  params.push_back({"target", "segment name", "(required)", "", "the one segment served"});
+  params.push_back({"target", "segment name", "(required)", "",
+                    "the one segment served, at its centre (true, or learned by research: the "
+                    "firm key `segmentation`)"});
   params.push_back({"targeting_precision", "number in [0,1]", "0.9", "fraction",
                     "share of targeted impressions that reach the target segment"});
   params.push_back({"quality_bonus", "number", "0.5", "utility",

@@ -111,6 +111,26 @@ TEST_CASE("cli: a bad scenario exits 2, names file, line and key, and writes not
   CHECK_FALSE(fs::exists(dir / "out.h5"));
 }
 
+TEST_CASE("cli: a bad market-research study exits 2 and names the key and the line", "[cli]") {
+  TempDir dir;
+  std::string text = slurp(kTiny);
+  const std::string firm = "{name: Mass, strategy: mass, budget_per_year: 40000";
+  const int line = line_of(text, firm);
+  text.replace(text.find(firm), firm.size(),
+               firm + ", segmentation: {kind: research, sample_size: 2, clusters: 3}");
+  std::ofstream(dir / "bad.yaml") << text;
+  const Result r = marketsim(dir, "run bad.yaml -o out.h5 --quiet");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("bad.yaml:" + std::to_string(line) + ":") &&
+                        Contains("firms.Mass.segmentation.sample_size") && Contains("got \"2\"") &&
+                        Contains("at least clusters (3)"));
+  CHECK_FALSE(fs::exists(dir / "out.h5"));
+  const Result kind = marketsim(
+      dir, "validate " + quote(kTiny.string()) + " --set firms.Diff.segmentation=resarch");
+  CHECK(kind.code == 2);
+  CHECK_THAT(kind.err, Contains("firms.Diff.segmentation") && Contains("did you mean 'research'"));
+}
+
 TEST_CASE("cli: run never overwrites an existing file without --force", "[cli]") {
   TempDir dir;
   std::ofstream(dir / "out.h5") << "precious";

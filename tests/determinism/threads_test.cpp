@@ -81,6 +81,7 @@ std::map<std::string, Dataset> read_outputs(const std::string& file) {
   std::map<std::string, Dataset> out;
   walk(reader, "/market", out);
   walk(reader, "/segments", out);
+  walk(reader, "/firms", out);
   return out;
 }
 
@@ -158,6 +159,24 @@ TEST_CASE("determinism: tiny.yaml is bit-identical at 1, 2 and 4 threads and any
                     "4 threads, block 256");
   require_identical(reference, run_to_file(sc, dir.file("t2_b1000.h5"), 2, 1000),
                     "2 threads, block 1000 (ragged last block)");
+}
+
+TEST_CASE("determinism: research firms learn the same segments at 1 and 4 threads",
+          "[determinism][research]") {
+  // Diff studies a small noisy sample every 4 steps; Niche studies once.
+  TempDir dir;
+  const msim::Scenario sc = msim::load_scenario_text(
+      tiny_yaml(), "tiny.yaml",
+      {"consumers=30000",
+       "firms.Diff.segmentation={kind: research, sample_size: 300, noise_sd: 0.5, "
+       "refresh_steps: 4, cost_per_study: 1000}",
+       "firms.Niche.segmentation=research"});
+  REQUIRE(sc.firms[1].segmentation.kind == msim::SegmentationKind::research);
+  const auto reference = run_to_file(sc, dir.file("r1.h5"), 1, 4096);
+  REQUIRE(reference.count("/firms/segment_centres") == 1);
+  require_identical(reference, run_to_file(sc, dir.file("r4.h5"), 4, 4096), "4 threads");
+  require_identical(reference, run_to_file(sc, dir.file("r4_b1000.h5"), 4, 1000),
+                    "4 threads, block 1000");
 }
 
 TEST_CASE("determinism: a different seed gives different results", "[determinism]") {

@@ -53,6 +53,7 @@ const std::vector<std::vector<double>>& category_series(const MemoryRecorder& re
 void check_invariants(const Run& r, bool expect_sales) {
   const Scenario& sc = r.sc;
   const std::size_t F = sc.firms.size(), C = sc.categories.size(), S = sc.segments.size();
+  const auto D = static_cast<std::size_t>(sc.preference_dims);
   const auto T = static_cast<std::size_t>(sc.steps);
   const double N = static_cast<double>(sc.consumers);
 
@@ -62,7 +63,8 @@ void check_invariants(const Run& r, bool expect_sales) {
     const auto& rows = r.rec.rows()[k];
     REQUIRE(rows.size() == T);
     std::size_t width = 1;
-    for (const auto& d : spec.dims) width *= d == "firm" ? F : d == "category" ? C : S;
+    for (const auto& d : spec.dims)
+      width *= d == "firm" ? F : d == "category" ? C : d == "dimension" ? D : S;
     for (std::size_t t = 0; t < T; ++t) {
       INFO(spec.path << " at step " << t);
       REQUIRE(rows[t].size() == width);
@@ -212,6 +214,10 @@ TEST_CASE("every strategy: invariants hold at the edges", "[strategies][invarian
       {"everyone aware, fast loyalty, unattractive outside option",
        {"market={initial_awareness: 1, loyalty_smoothing: 0.01, outside_utility: -5}"}},
       {"huge budgets", {"firms.TestA.budget_per_year=1e9", "firms.TestB.budget_per_year=1e8"}},
+      {"segments learned by tiny, noisy, repeated market research",
+       {"firms.TestA.segmentation={kind: research, sample_size: 5, noise_sd: 2, clusters: 2, "
+        "refresh_steps: 3, cost_per_study: 100}",
+        "firms.TestB.segmentation={kind: research, sample_size: 300, clusters: 5}"}},
   };
   for (const auto& [name, overrides] : cases) {
     INFO("strategy under test: " << strategy << "; case: " << name);
