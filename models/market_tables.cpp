@@ -77,7 +77,13 @@ void Market::build_durable_tables() {
     }
     du.upgrades = false;
     du.upgrade_need.assign(F * 256, 256);
-    for (std::size_t j = 0; j < F; ++j) {
+    // Only new generations tempt owners of working products (perceived obsolescence).
+    const bool innovation = std::any_of(sc_.firms.begin(), sc_.firms.end(), [&](const Firm& f) {
+      return f.innovation.every_steps > 0 && f.innovation.quality_gain > 0 &&
+             std::find(f.categories.begin(), f.categories.end(), static_cast<int>(c)) !=
+                 f.categories.end();
+    });
+    for (std::size_t j = 0; innovation && j < F; ++j) {
       const Innovation& in = sc_.firms[j].innovation;
       for (int g = 0; g <= du.generation[j]; ++g) {
         const double gain = best - (now[j] - in.quality_gain * (du.generation[j] - g));

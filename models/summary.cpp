@@ -27,6 +27,43 @@ std::vector<double> last_row(const Hdf5Reader& r, const std::string& path, std::
   return {t.values.end() - static_cast<std::ptrdiff_t>(firms), t.values.end()};
 }
 
+/// Column sums of a [T, F] series over every recorded step.
+std::vector<double> column_sums(const Hdf5Reader& r, const std::string& path, std::size_t firms) {
+  const Table t = r.table(path);
+  std::vector<double> sums(firms, 0.0);
+  for (std::size_t k = 0; k < t.values.size(); ++k) sums[k % firms] += t.values[k];
+  return sums;
+}
+
+/// The durables table: totals over the run, and the last step's installed base and loyalty.
+void summarize_durables(const Hdf5Reader& r, const std::vector<std::string>& firms, Summary& s) {
+  const std::size_t F = firms.size();
+  const auto units = column_sums(r, "/market/units", F);
+  const auto failures = column_sums(r, "/market/failures", F);
+  const auto early = column_sums(r, "/market/early_failures", F);
+  const auto replacements = column_sums(r, "/market/replacements", F);
+  const auto upgrades = column_sums(r, "/market/upgrades", F);
+  const auto installed = last_row(r, "/market/installed_base", F);
+  const auto loyalty = last_row(r, "/market/loyalty", F);
+  // Mean age at failure over the run: each step's mean weighted by its failures.
+  const Table age = r.table("/market/mean_failure_age"), failed = r.table("/market/failures");
+  std::vector<double> age_sum(F, 0.0);
+  for (std::size_t k = 0; k < age.values.size(); ++k)
+    age_sum[k % F] += age.values[k] * failed.values[k];
+  for (std::size_t j = 0; j < F; ++j)
+    s.durables.push_back({firms[j], units[j], failures[j], early[j],
+                          failures[j] > 0 ? age_sum[j] / failures[j] : 0.0, replacements[j],
+                          upgrades[j], installed[j], loyalty[j]});
+  const auto categories = r.strings("/categories/name");
+  const auto kinds = r.strings("/categories/kind");
+  const auto saturation = last_row(r, "/market/saturation", categories.size());
+  for (std::size_t c = 0; c < categories.size(); ++c)
+    if (kinds[c] == "durable") {
+      s.durable_categories.push_back(categories[c]);
+      s.saturation.push_back(saturation[c]);
+    }
+}
+
 std::string percent(double x) {
   return fmt::format("{:.1f}%", 100.0 * x);
 }
@@ -37,6 +74,33 @@ std::string money(double x) {
   if (a >= 1e6) return fmt::format("{:.2f}M", x / 1e6);
   if (a >= 1e3) return fmt::format("{:.1f}k", x / 1e3);
   return fmt::format("{:.0f}", x);
+}
+
+std::string count(double x) {
+  return std::abs(x) >= 1e4 ? money(x) : fmt::format("{:.0f}", x);
+}
+
+std::string format_durables(const Summary& s) {
+  std::string out = "\nDurable goods, over the run:\n";
+  out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "firm",
+                     "units", "failures", "early", "mean age", "replacement", "upgrades",
+                     "installed", "loyalty");
+  out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "", "", "",
+                     "failures", "at failure", "share", "", "base", "");
+  for (const auto& d : s.durables)
+    out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8.2f}\n", d.firm,
+                       count(d.units), count(d.failures),
+                       percent(d.failures > 0 ? d.early_failures / d.failures : 0.0),
+                       d.failures > 0 ? fmt::format("{:.0f} steps", d.mean_failure_age) : "-",
+                       percent(d.units > 0 ? d.replacements / d.units : 0.0), count(d.upgrades),
+                       count(d.installed_base), d.loyalty);
+  for (std::size_t c = 0; c < s.durable_categories.size(); ++c)
+    out += fmt::format("{}{}: {} of consumers own a working one", c == 0 ? "\nOwnership at the end: " : "; ",
+                       s.durable_categories[c], percent(s.saturation[c]));
+  out += ".\nEarly failures are those before the category's reference life; the replacement share "
+         "is the share of units bought to replace a failed product; installed base and loyalty "
+         "are at the last step.\n";
+  return out;
 }
 
 }  // namespace
@@ -67,6 +131,7 @@ Summary summarize_file(const std::string& path) {
   for (std::size_t j = 0; j < F; ++j)
     s.rows.push_back(
         {firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j], roi[j]});
+  if (r.exists("/market/failures")) summarize_durables(r, firms, s);
   return s;
 }
 
@@ -108,6 +173,7 @@ std::string format_summary(const Summary& s) {
         ms.firm, ms.strategy, percent(ms.market_share), cs.firm, cs.strategy,
         percent(cs.customer_share), pr.firm, pr.strategy, money(pr.profit));
   }
+  if (!s.durables.empty()) out += format_durables(s);
   return out;
 }
 
