@@ -113,11 +113,11 @@ class Kernel {
     };
     std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
     for (const KernelTables::Contact& c : t_.contacts) {
-      if (depth[c.col] == 0) continue;
+      if ((depth[c.col] & kDepthMask) == 0) continue;
       if (below(half(words.contact, c.firm, l), c.threshold,
                 [&] { return low(slot::contact_low, c.firm); })) {
         g[c.firm] = sat16(g[c.firm] + t_.direct_gain);
-        depth[c.col] = static_cast<std::uint8_t>(std::min(255, depth[c.col] + 1));
+        depth[c.col] = deeper(depth[c.col]);
       }
     }
     if (t_.step == 0 && t_.initial_aware > 0)
@@ -130,8 +130,12 @@ class Kernel {
       for (std::uint64_t bits = t_.wom_active ? unaware : 0; bits != 0; bits &= bits - 1) {
         const auto j = static_cast<std::size_t>(std::countr_zero(bits));
         if (threshold[j] > 0 &&
-            below(half(words.wom, j, l), threshold[j], [&] { return low(slot::wom_low, j); }))
+            below(half(words.wom, j, l), threshold[j], [&] { return low(slot::wom_low, j); })) {
           g[j] = sat16(std::max<std::uint32_t>(g[j], t_.wom_goodwill));
+          // A referral program knows whom its customers brought in (unless they opted out).
+          if (t_.any_referral && t_.referral[j] != 0 && (pop_.flags[i] & kOptOut) == 0)
+            depth[static_cast<std::size_t>(t_.crm_col[j])] |= kReferred;
+        }
       }
       // Stories of early failures reach consumers who know the firm and cost it goodwill.
       const std::uint64_t* negative = &t_.negative_wom[s * W];
@@ -190,11 +194,13 @@ class Kernel {
     std::uint64_t customised = 0;  // bit j: firm j's offer is customised for this consumer
     for (const LaneOffers::Custom& cu : o.custom) {
       const std::size_t cell = i * t_.crm_firms + cu.col;
-      const std::uint8_t depth = pop_.crm[cell];
-      if (depth == 0) continue;
+      const std::uint8_t depth = pop_.crm[cell] & kDepthMask;
+      if (depth == 0 || (!cu.cross_sell && bought[cu.firm] == 0)) continue;
       d2[cu.firm] = cu.fit_sigma2 * static_cast<float>(pop_.fit[cell]) * t_.inverse_depth[depth];
       customised |= std::uint64_t{1} << cu.firm;
     }
+    std::uint64_t retained = 0;  // bit j: firm j makes this lapsing customer a retention offer
+    if (t_.any_loyalty || t_.any_retention) retained = programs(i, bought, price);
     const std::uint8_t* avail = &o.avail[pop_.region[i] * W];
     const lanes::Utility weights{t_.distance_weight, t_.loyalty_weight, t_.goodwill_weight,
                                  t_.goodwill_cap, pop_.price_sensitivity[i]};
@@ -209,8 +215,29 @@ class Kernel {
     const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t_.rho_q16) * 65535u;
     L[j] =
         static_cast<std::uint16_t>((before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16);
-    purchase(i, s, c, j, o.cents[o.nearest(j, x, D) * W + j], ((customised >> j) & 1u) != 0);
+    std::int64_t cents = o.cents[o.nearest(j, x, D) * W + j];
+    const bool offer = ((retained >> j) & 1u) != 0;
+    if (offer) cents = std::llround(static_cast<double>(cents) * t_.retention_keep[j]);
+    purchase(i, s, c, j, cents, ((customised >> j) & 1u) != 0, offer);
     return pick;
+  }
+
+  /// Loyalty-program members (past buyers in the category) count the reward into the price;
+  /// profiled customers who have lapsed get a retention offer. Returns the firms that offer one.
+  std::uint64_t programs(std::size_t i, const std::uint16_t* bought, float* price) const {
+    std::uint64_t retained = 0;
+    const std::uint8_t* since = &pop_.since[i * W];
+    for (std::size_t j = 0; j < t_.F; ++j) {
+      if (t_.loyalty_every[j] != 0 && bought[j] > 0)
+        price[j] = std::max(0.0f, price[j] - t_.member_discount[j]);
+      const int col = t_.crm_col[j];
+      if (t_.retention_after[j] != 0 && since[j] > t_.retention_after[j] &&
+          (pop_.crm[i * t_.crm_firms + static_cast<std::size_t>(col)] & kDepthMask) != 0) {
+        price[j] *= t_.retention_keep[j];
+        retained |= std::uint64_t{1} << j;
+      }
+    }
+    return retained;
   }
 
   /// A durable category: the owned product may fail (backlash), and a consumer without a working
@@ -270,7 +297,7 @@ class Kernel {
 
   /// Records a purchase of firm j's product in category c.
   void purchase(std::size_t i, std::size_t s, std::size_t c, std::size_t j, std::int64_t cents,
-                bool customised) {
+                bool customised, bool retention_offer) {
     const std::size_t F = t_.F, C = t_.C;
     const PartialLayout& lay = t_.layout;
     ++partial_[lay.units() + c * F + j];
@@ -283,28 +310,47 @@ class Kernel {
       ++partial_[lay.new_category() + c * F + j];
       bool bought_before = false;
       for (std::size_t c2 = 0; c2 < C; ++c2) bought_before |= pop_.count[(i * C + c2) * W + j] > 0;
-      if (!bought_before) ++partial_[lay.new_firm() + j];
+      if (!bought_before) {
+        ++partial_[lay.new_firm() + j];
+        const int col = t_.crm_col[j];
+        if (t_.any_referral && col >= 0 &&
+            (pop_.crm[i * t_.crm_firms + static_cast<std::size_t>(col)] & kReferred) != 0)
+          ++partial_[lay.referred_purchases() + j];
+      }
       // Share of category requirements: a new buyer's purchases so far join the firm's base.
       partial_[lay.scr_denominator() + c * F + j] += in_category;
     }
     count[j] = sat16(count[j] + 1u);
     in_category = sat16(in_category + 1u);
     lanes::count_nonzero<W>(count, &tally_.scr[c * W]);
+    lanes::add_to_customers<W>(&pop_.count[i * C * W], C, cents, tally_.wallet.data());
+    if (t_.loyalty_every[j] != 0 && count[j] % t_.loyalty_every[j] == 0)
+      ++partial_[lay.loyalty_rewards() + j];
+    partial_[lay.retention_units() + j] += retention_offer ? 1 : 0;
     const int col = t_.crm_col[j];
     if (col >= 0 && (pop_.flags[i] & kOptOut) == 0) {
       std::uint8_t& k = pop_.crm[i * t_.crm_firms + static_cast<std::size_t>(col)];
-      k = static_cast<std::uint8_t>(std::min(255, k + 1));
+      k = deeper(k);
     }
     pop_.since[i * W + j] = 1;
   }
 
-  /// End-of-step tallies: recent customers of each firm (for next step's word of mouth) and CRM
-  /// profiles.
+  /// End-of-step tallies: recent customers of each firm (for next step's word of mouth), lapsed
+  /// ones, loyalty, CRM profiles and referred customers.
   void tally(std::size_t i, std::size_t s) {
     lanes::count_recent<W>(&pop_.since[i * W], t_.wom_window, &tally_.recent[s * W]);
     lanes::sum_high_bytes<W>(&pop_.loyalty[i * W], tally_.loyalty.data());
+    const std::uint8_t* since = &pop_.since[i * W];
+    if (t_.wom_window < 255) lanes::count_equal<W>(since, t_.wom_window + 1, tally_.lost.data());
     const std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
-    for (std::size_t k = 0; k < t_.crm_firms; ++k) tally_.crm_known[k] += depth[k] > 0 ? 1u : 0u;
+    for (std::size_t k = 0; k < t_.crm_firms; ++k) {
+      tally_.crm_known[k] += (depth[k] & kDepthMask) != 0 ? 1u : 0u;
+      if ((depth[k] & kReferred) == 0) continue;
+      const std::uint32_t last = since[static_cast<std::size_t>(t_.crm_firm[k])];
+      tally_.referred[k] += last != 0 ? 1u : 0u;
+      tally_.referred_recent[k] += last != 0 && last <= t_.wom_window ? 1u : 0u;
+      tally_.referred_lost[k] += last == t_.wom_window + 1 ? 1u : 0u;
+    }
   }
 
   const KernelTables& t_;

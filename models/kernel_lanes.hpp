@@ -23,6 +23,9 @@ struct BlockTallies {
   std::array<std::uint32_t, kMaxCategories * kLanes> scr{};   ///< [C][W]
   std::array<std::uint32_t, kMaxFirms> crm_known{};           ///< [crm firms]
   std::array<std::uint32_t, kLanes> loyalty{};  ///< [W] loyalty summed, in 1/255 (high bytes)
+  std::array<std::int64_t, kLanes> wallet{};    ///< [W] spend of the firm's customers, cents
+  std::array<std::uint32_t, kLanes> lost{};     ///< [W] customers who lapsed this step
+  std::array<std::uint32_t, kMaxFirms> referred{}, referred_recent{}, referred_lost{};  ///< [crm]
 
   void clear(std::size_t S, std::size_t C, std::size_t W, std::size_t crm_firms) {
     std::fill_n(aware.begin(), S * W, 0u);
@@ -30,6 +33,9 @@ struct BlockTallies {
     std::fill_n(scr.begin(), C * W, 0u);
     std::fill_n(crm_known.begin(), crm_firms, 0u);
     std::fill_n(loyalty.begin(), W, 0u);
+    std::fill_n(wallet.begin(), W, 0);
+    std::fill_n(lost.begin(), W, 0u);
+    for (auto* a : {&referred, &referred_recent, &referred_lost}) std::fill_n(a->begin(), crm_firms, 0u);
   }
   void add_to(const PartialLayout& lay, std::size_t W, const std::vector<int>& crm_firm,
               std::int64_t* partial) const {
@@ -44,7 +50,17 @@ struct BlockTallies {
         partial[lay.scr_denominator() + c * F + j] += scr[c * W + j];
     for (std::size_t k = 0; k < crm_firm.size(); ++k)
       partial[lay.crm_known() + static_cast<std::size_t>(crm_firm[k])] += crm_known[k];
-    for (std::size_t j = 0; j < F; ++j) partial[lay.loyalty() + j] += loyalty[j];
+    for (std::size_t j = 0; j < F; ++j) {
+      partial[lay.loyalty() + j] += loyalty[j];
+      partial[lay.wallet_cents() + j] += wallet[j];
+      partial[lay.lost() + j] += lost[j];
+    }
+    for (std::size_t k = 0; k < crm_firm.size(); ++k) {
+      const auto j = static_cast<std::size_t>(crm_firm[k]);
+      partial[lay.referred() + j] += referred[k];
+      partial[lay.referred_recent() + j] += referred_recent[k];
+      partial[lay.referred_lost() + j] += referred_lost[k];
+    }
   }
 };
 
@@ -77,6 +93,24 @@ inline std::uint64_t unaware(const std::uint16_t* g, const std::uint16_t* L,
 template <std::size_t W>
 inline void sum_high_bytes(const std::uint16_t* v, std::uint32_t* sum) {
   for (std::size_t k = 0; k < W; ++k) sum[k] += v[k] >> 8;
+}
+
+/// sum[k] += (v[k] == x): lanes equal to x.
+template <std::size_t W>
+inline void count_equal(const std::uint8_t* v, std::uint32_t x, std::uint32_t* sum) {
+  for (std::size_t k = 0; k < W; ++k) sum[k] += v[k] == x ? 1u : 0u;
+}
+
+/// wallet[k] += cents for every firm k the consumer has bought from in any of C categories
+/// (counts[c * W + k] > 0): share of wallet's denominator.
+template <std::size_t W>
+inline void add_to_customers(const std::uint16_t* counts, std::size_t C, std::int64_t cents,
+                             std::int64_t* wallet) {
+  for (std::size_t k = 0; k < W; ++k) {
+    std::uint32_t any = 0;
+    for (std::size_t c = 0; c < C; ++c) any |= counts[c * W + k];
+    wallet[k] += any != 0 ? cents : 0;
+  }
 }
 
 /// One more step since the last purchase, for firms bought from (0 stays 0; 255 saturates).

@@ -43,6 +43,7 @@ struct LaneOffers {
   struct Custom {
     std::uint32_t firm = 0, col = 0;
     float fit_sigma2 = 0.0f;
+    bool cross_sell = true;  ///< false: only for customers who bought here from the firm
   };
   std::vector<Custom> custom;
   /// Firms whose real quality falls short of the advertised one here: the utility a buyer
@@ -101,7 +102,19 @@ struct PartialLayout {
   std::size_t installed() const { return failures() + 5 * C * F; }
   std::size_t segment_early_failures() const { return failures() + 6 * C * F; }
   std::size_t loyalty() const { return segment_early_failures() + S * F; }
-  std::size_t width() const { return loyalty() + F; }
+  // Relationship programs and customer flows, [F] each: loyalty rewards earned, referred first
+  // purchases, units sold on a retention offer, spend (cents) of the firm's customers in every
+  // category, customers who lapsed this step (last purchase wom_window + 1 steps ago); and the
+  // firm's referred customers (tagged, bought from it): all, recent, lapsed this step.
+  std::size_t loyalty_rewards() const { return loyalty() + F; }
+  std::size_t referred_purchases() const { return loyalty() + 2 * F; }
+  std::size_t retention_units() const { return loyalty() + 3 * F; }
+  std::size_t wallet_cents() const { return loyalty() + 4 * F; }
+  std::size_t lost() const { return loyalty() + 5 * F; }
+  std::size_t referred() const { return loyalty() + 6 * F; }
+  std::size_t referred_recent() const { return loyalty() + 7 * F; }
+  std::size_t referred_lost() const { return loyalty() + 8 * F; }
+  std::size_t width() const { return loyalty() + 9 * F; }
 };
 
 /// A durable category's lifetimes, backlash and upgrades this step.
@@ -187,6 +200,14 @@ struct KernelTables {
   std::vector<DurableTables> durable;        ///< [durables]
   std::vector<std::uint64_t> negative_wom;   ///< [S * lanes] P(hear of an early failure) * 2^32
   bool negative_wom_active = false;
+
+  // Relationship programs, [lanes] each (FirmPlan::programs).
+  std::vector<std::uint32_t> loyalty_every;    ///< 0: no loyalty program
+  std::vector<float> member_discount;          ///< reward / every: what a member counts on
+  std::vector<std::uint8_t> referral;          ///< 1: tags consumers it reaches by word of mouth
+  std::vector<std::uint8_t> retention_after;   ///< 0: no retention offers
+  std::vector<float> retention_keep;           ///< 1 - discount
+  bool any_loyalty = false, any_referral = false, any_retention = false;
 };
 
 /// Random-number slots of the step stream, counter (consumer, step, slot). Each slot yields

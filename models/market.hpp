@@ -37,6 +37,12 @@ struct FirmLedger {
   std::vector<double> cumulative_profit_by_category;     ///< [C]
   std::vector<double> cumulative_marketing_by_category;  ///< [C]
   double cumulative_profit = 0.0, cumulative_marketing = 0.0;
+  // Relationship metrics, summed from step 0.
+  double wallet_revenue = 0.0, wallet_spend = 0.0;  ///< share of wallet
+  double active = 0.0;                ///< recent customers at the end of the last step
+  double at_risk = 0.0, lost = 0.0;   ///< customer-steps at risk of lapsing, and lapses
+  double referred_active = 0.0, referred_at_risk = 0.0, referred_lost = 0.0;
+  double contribution = 0.0, customer_steps = 0.0;  ///< CLV's margin per customer and step
 };
 
 class Market {
@@ -68,7 +74,11 @@ class Market {
   void plan_firms();
   void build_tables();
   void build_durable_tables();
+  void build_program_tables();
   void account(const std::vector<std::int64_t>& sums);
+  /// Share of wallet, customer flows, retention, CLV and referral metrics of firm j, given the
+  /// step's contribution (revenue - variable cost - rewards).
+  void relationship(std::size_t j, const std::vector<std::int64_t>& sums, double contribution);
 
   /// Applies the shocks of the step about to run (models/shocks.hpp).
   void apply_shocks();

@@ -1,4 +1,5 @@
 // Turns a step's reduced integer tallies into money and metrics (sequential, firm level).
+#include <cmath>
 #include <numeric>
 
 #include "models/market.hpp"
@@ -41,6 +42,9 @@ void Market::account(const std::vector<std::int64_t>& sums) {
         plan.direct_spend;
     const double fixed =
         shocks_.firms[j].active ? firm.fixed_cost_per_year / spy + plan.fixed_cost : 0.0;
+    const double loyalty_cost = at(lay.loyalty_rewards() + j) * plan.programs.loyalty_reward;
+    const double referral_cost = at(lay.referred_purchases() + j) * plan.programs.referral_reward;
+    const double rewards = loyalty_cost + referral_cost;
     led.customers += sums[lay.new_firm() + j];
     const double aware = [&] {
       double a = 0.0;
@@ -67,7 +71,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       const double share =
           revenue > 0 ? rev / revenue : 1.0 / static_cast<double>(firm.categories.size());
       const double cat_marketing = marketing * share;
-      const double cat_profit = rev - cat_variable - (fixed + marketing) * share;
+      const double cat_profit = rev - cat_variable - (fixed + marketing + rewards) * share;
       led.cumulative_units[c] += sums[lay.units() + k];
       led.scr_denominator[c] += sums[lay.scr_denominator() + k];
       led.customers_by_category[c] += sums[lay.new_category() + k];
@@ -98,6 +102,9 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.replacement_share.by_category[k] = ratio(m.replacements.by_category[k], u);
       m.upgrades.by_category[k] = at(lay.upgrades() + k);
       m.installed_base.by_category[k] = at(lay.installed() + k);
+      m.purchases_per_buyer.by_category[k] =
+          ratio(static_cast<double>(led.cumulative_units[c]),
+                static_cast<double>(led.customers_by_category[c]));
       failure_age += at(lay.failure_age() + k);
       units += u;
       variable += cat_variable;
@@ -105,7 +112,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       cum_units += static_cast<double>(led.cumulative_units[c]);
       scr_den += static_cast<double>(led.scr_denominator[c]);
     }
-    const double profit = revenue - variable - fixed - marketing;
+    const double profit = revenue - variable - fixed - marketing - rewards;
     led.cumulative_profit += profit;
     led.cumulative_marketing += marketing;
     const double n_cat = static_cast<double>(firm.categories.size());
@@ -133,6 +140,10 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       for (int c : firm.categories)
         (m.*sum).firm[j] += (m.*sum).by_category[static_cast<std::size_t>(c) * F + j];
     m.mean_failure_age.firm[j] = ratio(failure_age, m.failures.firm[j]);
+    m.purchases_per_buyer.firm[j] = ratio(cum_units, static_cast<double>(led.customers));
+    m.loyalty_cost.firm[j] = loyalty_cost;
+    m.referral_cost.firm[j] = referral_cost;
+    relationship(j, sums, revenue - variable - rewards);
     m.replacement_share.firm[j] = ratio(m.replacements.firm[j], units);
     for (std::size_t c = 0; c < C; ++c) m.loyalty.by_category[c * F + j] = m.loyalty.firm[j];
   }
@@ -161,6 +172,54 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.segment_share[s * F + j] = ratio(m.segment_units[s * F + j], seg_total);
       m.segment_awareness[s * F + j] = ratio(at(lay.aware() + s * F + j), segment_consumers_[s]);
     }
+  }
+}
+
+void Market::relationship(std::size_t j, const std::vector<std::int64_t>& sums,
+                          double contribution) {
+  const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
+  const PartialLayout& lay = tables_.layout;
+  const auto at = [&](std::size_t offset) { return static_cast<double>(sums[offset]); };
+  FirmLedger& led = ledgers_[j];
+  StepMetrics& m = metrics_;
+  const auto firm_wide = [&](FirmMetric& metric, double value) {
+    metric.firm[j] = value;
+    for (std::size_t c = 0; c < C; ++c) metric.by_category[c * F + j] = value;
+  };
+  led.wallet_revenue += m.revenue.firm[j];
+  led.wallet_spend += at(lay.wallet_cents() + j) / 100.0;
+  double active = 0.0;
+  for (std::size_t s = 0; s < S; ++s) active += at(lay.recent() + s * F + j);
+  const double lost = at(lay.lost() + j);
+  const double churn = ratio(lost, led.active);
+  led.at_risk += led.active;
+  led.lost += lost;
+  led.active = active;
+  led.referred_at_risk += led.referred_active;
+  led.referred_lost += at(lay.referred_lost() + j);
+  led.referred_active = at(lay.referred_recent() + j);
+  led.contribution += contribution;
+  led.customer_steps += active;
+  const double retention = led.at_risk > 0 ? 1.0 - led.lost / led.at_risk : 0.0;
+  // CLV = margin * r / (1 + i - r), with yearly margin per customer and yearly retention.
+  const double spy = static_cast<double>(sc_.steps_per_year);
+  const double margin = ratio(led.contribution, led.customer_steps) * spy;
+  const double r = std::pow(retention, spy);
+  const double i = sc_.market.discount_rate_per_year;
+  firm_wide(m.share_of_wallet, ratio(led.wallet_revenue, led.wallet_spend));
+  firm_wide(m.active_customers, active);
+  firm_wide(m.lost_customers, lost);
+  firm_wide(m.churn, churn);
+  firm_wide(m.retention, retention);
+  firm_wide(m.clv, margin * r / (1.0 + i - r));
+  firm_wide(m.referred_customers, at(lay.referred() + j));
+  firm_wide(m.referred_retention,
+            led.referred_at_risk > 0 ? 1.0 - led.referred_lost / led.referred_at_risk : 0.0);
+  firm_wide(m.retention_offers, at(lay.retention_units() + j));
+  for (std::size_t c = 0; c < C; ++c) {  // program costs are firm-wide; by category, by revenue
+    const double share = ratio(m.revenue.by_category[c * F + j], m.revenue.firm[j]);
+    m.loyalty_cost.by_category[c * F + j] = m.loyalty_cost.firm[j] * share;
+    m.referral_cost.by_category[c * F + j] = m.referral_cost.firm[j] * share;
   }
 }
 

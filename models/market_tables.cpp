@@ -161,7 +161,8 @@ void Market::build_tables() {
       const double own =
           ratio(static_cast<double>(last_sums_[lay.recent() + s * F + j]), segment_consumers_[s]);
       const double x = m.homophily * own + (1.0 - m.homophily) * total / N;
-      t.wom_threshold[s * W + j] = threshold32(-std::expm1(-m.wom_rate * x));
+      const double q = m.wom_rate * plans_[j].programs.referral_multiplier;
+      t.wom_threshold[s * W + j] = threshold32(-std::expm1(-q * x));
       t.wom_active = t.wom_active || t.wom_threshold[s * W + j] > 0;
     }
   }
@@ -228,10 +229,42 @@ void Market::build_tables() {
       if (plan.customized && t.crm_col[j] >= 0)
         o.custom.push_back(
             {static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(t.crm_col[j]),
-             static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0 / kFitScale)});
+             static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0 / kFitScale),
+             plan.programs.cross_selling});
     }
   }
   build_durable_tables();
+  build_program_tables();
+}
+
+void Market::build_program_tables() {
+  KernelTables& t = tables_;
+  const std::size_t W = t.lanes;
+  t.loyalty_every.assign(W, 0);
+  t.member_discount.assign(W, 0.0f);
+  t.referral.assign(W, 0);
+  t.retention_after.assign(W, 0);
+  t.retention_keep.assign(W, 1.0f);
+  t.any_loyalty = t.any_referral = t.any_retention = false;
+  for (std::size_t j = 0; j < sc_.firms.size(); ++j) {
+    const Programs& p = plans_[j].programs;
+    if (p.loyalty_every > 0) {
+      t.loyalty_every[j] = static_cast<std::uint32_t>(p.loyalty_every);
+      t.member_discount[j] = static_cast<float>(p.loyalty_reward / static_cast<double>(p.loyalty_every));
+      t.any_loyalty = true;
+    }
+    // Tags and retention offers need CRM profiles.
+    if (t.crm_col[j] < 0) continue;
+    if (p.referral) {
+      t.referral[j] = 1;
+      t.any_referral = true;
+    }
+    if (p.retention_after > 0) {
+      t.retention_after[j] = static_cast<std::uint8_t>(p.retention_after);
+      t.retention_keep[j] = static_cast<float>(1.0 - p.retention_discount);
+      t.any_retention = true;
+    }
+  }
 }
 
 }  // namespace msim

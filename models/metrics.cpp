@@ -45,6 +45,48 @@ const std::vector<MetricInfo>& firm_metrics() {
        "mean loyalty L (0..1) to the firm among its customers (consumers who ever bought from "
        "it), at the end of the step; by category: the same firm-wide figure",
        &StepMetrics::loyalty},
+      {"purchases_per_buyer", "units per consumer",
+       "units bought from the firm since step 0 per consumer who ever bought from it",
+       &StepMetrics::purchases_per_buyer},
+      {"share_of_wallet", "fraction",
+       "the firm's revenue over everything its customers spent in every category since they "
+       "became its customers (since step 0, integer cents); firm-wide",
+       &StepMetrics::share_of_wallet},
+      {"active_customers", "consumers",
+       "customers who bought from the firm within market.wom_window steps, at the end of the "
+       "step; firm-wide",
+       &StepMetrics::active_customers},
+      {"lost_customers", "consumers",
+       "customers who lapsed in the step: their last purchase from the firm is now "
+       "wom_window + 1 steps ago; firm-wide",
+       &StepMetrics::lost_customers},
+      {"churn", "fraction per step",
+       "lost customers / active customers at the end of the previous step; firm-wide",
+       &StepMetrics::churn},
+      {"retention", "fraction per step",
+       "1 - lost customers / active customer-steps at risk, since step 0; firm-wide",
+       &StepMetrics::retention},
+      {"clv", "money per customer",
+       "customer lifetime value margin * r / (1 + i - r): margin = contribution (revenue - "
+       "variable cost - program rewards) per active customer per year, since step 0; r = "
+       "retention ^ steps_per_year (annual retention); i = market.discount_rate_per_year; "
+       "firm-wide",
+       &StepMetrics::clv},
+      {"loyalty_cost", "money",
+       "loyalty-program rewards paid in the step (a reward on every n-th purchase)",
+       &StepMetrics::loyalty_cost},
+      {"referral_cost", "money", "referral rewards paid in the step (per referred first purchase)",
+       &StepMetrics::referral_cost},
+      {"referred_customers", "consumers",
+       "customers the firm's referral program brought in (tagged, and bought from it), at the "
+       "end of the step; firm-wide",
+       &StepMetrics::referred_customers},
+      {"referred_retention", "fraction per step",
+       "retention (as `retention`) among referred customers only, since step 0; firm-wide",
+       &StepMetrics::referred_retention},
+      {"retention_offers", "units",
+       "units sold to lapsing profiled customers at the retention-offer discount; firm-wide",
+       &StepMetrics::retention_offers},
       {"failures", "units", "durables made by the firm that failed in the step (0 for consumables)",
        &StepMetrics::failures, true},
       {"early_failures", "units",

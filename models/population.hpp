@@ -15,6 +15,13 @@ inline constexpr double kGoodwillScale = 256.0;   ///< goodwill: uint16, 8.8 fix
 inline constexpr std::uint8_t kNoIndustry = 255;  ///< the industry of a household
 inline constexpr std::uint8_t kOptOut = 1;        ///< flags bit: opted out of CRM
 inline constexpr double kFitScale = 1024.0;       ///< fit: uint16, 6.10 fixed point
+inline constexpr std::uint8_t kDepthMask = 127;   ///< crm byte: the profile depth k, 0..127
+inline constexpr std::uint8_t kReferred = 128;    ///< crm byte: referred by the firm's program
+
+/// A CRM byte with its profile one contact or purchase deeper (saturating at 127; tag kept).
+inline std::uint8_t deeper(std::uint8_t b) {
+  return (b & kDepthMask) == kDepthMask ? b : static_cast<std::uint8_t>(b + 1);
+}
 
 /// Firm lanes per consumer: per-firm state is padded to a multiple of 8 entries so that the
 /// consumer kernel works on whole SIMD vectors. Padding entries stay zero.
@@ -47,7 +54,8 @@ struct Population {
   std::vector<std::uint16_t> loyalty;    ///< [n * lanes]
   std::vector<std::uint16_t> count;      ///< [n * categories * lanes] purchases (saturating)
   std::vector<std::uint16_t> cat_count;  ///< [n * categories] purchases in the category
-  std::vector<std::uint8_t> crm;         ///< [n * crm_firms] profile depth k (contacts+purchases)
+  std::vector<std::uint8_t> crm;  ///< [n * crm_firms] profile depth k (contacts + purchases, low
+                                  ///< 7 bits) and kReferred; 0 for consumers who opted out
   std::vector<std::uint8_t> since;  ///< [n * lanes] 0: never bought from the firm; else 1 + steps
                                     ///< since the last purchase from it, saturating at 255
   // The product owned in each durable category d, at [i * durables + d]: its maker (firm + 1;

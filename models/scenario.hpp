@@ -86,6 +86,7 @@ struct MarketParams {
   std::int64_t wom_window = 26;    ///< steps a purchase keeps a customer "recent"
   double wom_goodwill = 1.0;       ///< goodwill of hearing about a firm
   double negative_wom_rate = 0.3;  ///< q for stories of early failures (durables)
+  double discount_rate_per_year = 0.1;  ///< i in customer lifetime value
 };
 
 /// A firm's product generations: every `every_steps` steps its quality rises by `quality_gain`.

@@ -107,6 +107,7 @@ void write_market(YamlWriter& out, const MarketParams& m) {
   out.key("wom_window").value(m.wom_window);
   out.key("wom_goodwill").value(m.wom_goodwill);
   out.key("negative_wom_rate").value(m.negative_wom_rate);
+  out.key("discount_rate_per_year").value(m.discount_rate_per_year);
   out.end_map();
 }
 

@@ -3,6 +3,7 @@
 /// writes a FirmPlan. Strategies run sequentially, outside the consumer kernel.
 #include <Eigen/Core>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,8 +24,19 @@ struct Product {
   double fixed_price = 0.0;  ///< > 0 overrides the markup
 };
 
-/// Loyalty and referral programs; the relationship-marketing feature fills these in.
-struct Programs {};
+/// Relationship-marketing programs a firm runs this step (one_to_one; all off by default).
+struct Programs {
+  std::int64_t loyalty_every = 0;    ///< a reward on every n-th purchase in a category; 0: none
+  double loyalty_reward = 0.0;       ///< money per reward
+  double referral_multiplier = 1.0;  ///< word of mouth from the firm's recent customers x this
+  double referral_reward = 0.0;      ///< money per referred first purchase
+  bool referral = false;             ///< a referral program runs: referred consumers are tagged
+  bool cross_selling = true;  ///< profiles customise offers in every category the firm sells,
+                              ///< not only in those the customer bought from it
+  std::int64_t retention_after = 0;  ///< steps since the last purchase that make a profiled
+                                     ///< customer lapsing and earn it a retention offer; 0: none
+  double retention_discount = 0.0;   ///< fraction off the price of a retention offer
+};
 
 /// What a firm does this step. Money is per step.
 struct FirmPlan {

@@ -14,7 +14,41 @@ struct OneToOneParams {
   double direct_share = 0.6;
   double custom_premium = 0.15;
   double crm_fixed_cost_per_year = 100000.0;
+  Programs programs;
 };
+
+void read_programs(const Config& node, Programs& p) {
+  if (auto n = node.find("loyalty_program")) {
+    p.loyalty_every = n->get_int("every", range::closed(1, 65535));
+    p.loyalty_reward = n->get_double("reward", range::closed(0, 1e9));
+    n->finish();
+  }
+  if (auto n = node.find("referral_program")) {
+    p.referral = true;
+    p.referral_multiplier = n->get_double("multiplier", 2.0, range::closed(1, 100));
+    p.referral_reward = n->get_double("reward", range::closed(0, 1e9));
+    n->finish();
+  }
+  p.cross_selling = node.get_bool("cross_selling", p.cross_selling);
+  if (auto n = node.find("retention_offer")) {
+    p.retention_after = n->get_int("after_steps", range::closed(1, 254));
+    p.retention_discount = n->get_double("discount", {0.0, 1.0, true, false});
+    n->finish();
+  }
+}
+
+void write_programs(YamlWriter& out, const Programs& p) {
+  if (p.loyalty_every > 0)
+    out.key("loyalty_program").begin_map().key("every").value(p.loyalty_every)
+        .key("reward").value(p.loyalty_reward).end_map();
+  if (p.referral)
+    out.key("referral_program").begin_map().key("multiplier").value(p.referral_multiplier)
+        .key("reward").value(p.referral_reward).end_map();
+  out.key("cross_selling").value(p.cross_selling);
+  if (p.retention_after > 0)
+    out.key("retention_offer").begin_map().key("after_steps").value(p.retention_after)
+        .key("discount").value(p.retention_discount).end_map();
+}
 
 class OneToOne final : public Strategy {
  public:
@@ -34,7 +68,7 @@ class OneToOne final : public Strategy {
     plan.mass_spend = view.budget - plan.direct_spend;
     plan.fixed_cost =
         p_.crm_fixed_cost_per_year / static_cast<double>(view.scenario.steps_per_year);
-    // Loyalty and referral programs and cross-selling plug in through plan.programs.
+    plan.programs = p_.programs;
   }
 
   void write_params(YamlWriter& out) const override {
@@ -44,6 +78,7 @@ class OneToOne final : public Strategy {
     out.key("direct_share").value(p_.direct_share);
     out.key("custom_premium").value(p_.custom_premium);
     out.key("crm_fixed_cost_per_year").value(p_.crm_fixed_cost_per_year);
+    write_programs(out, p_.programs);
   }
 
  private:
@@ -60,6 +95,7 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium, range::non_negative());
   p.crm_fixed_cost_per_year = ctx.node.get_double("crm_fixed_cost_per_year",
                                                   p.crm_fixed_cost_per_year, range::non_negative());
+  read_programs(ctx.node, p.programs);
   return std::make_unique<OneToOne>(p);
 }
 
@@ -79,6 +115,19 @@ StrategyInfo one_to_one_strategy() {
                     "customisation premium, divided by (1 + categories served)"});
   params.push_back({"crm_fixed_cost_per_year", "number", "100000", "money per year",
                     "fixed cost of running the CRM"});
+  params.push_back({"loyalty_program", "map {every, reward}", "none", "purchases; money",
+                    "frequent-buyer program: a reward on every n-th purchase from the firm in a "
+                    "category; members (past buyers) see the price lowered by reward / every"});
+  params.push_back({"referral_program", "map {multiplier, reward}", "none", "factor; money",
+                    "word of mouth from the firm's recent customers is multiplied (default 2); "
+                    "a reward is paid for each referred first purchase; referred consumers who "
+                    "did not opt out are tagged"});
+  params.push_back({"cross_selling", "bool", "true", "",
+                    "profiles customise offers in every category the firm sells; false: only in "
+                    "categories the customer already bought from it"});
+  params.push_back({"retention_offer", "map {after_steps, discount}", "none", "steps; fraction",
+                    "a profiled customer who has not bought from the firm for more than "
+                    "after_steps steps is offered the price less the discount"});
   return {"one_to_one",
           "customised products from CRM profiles; direct two-way contacts with known customers "
           "who did not opt out; aims at share of customer",
