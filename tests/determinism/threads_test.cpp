@@ -161,6 +161,37 @@ TEST_CASE("determinism: tiny.yaml is bit-identical at 1, 2 and 4 threads and any
                     "2 threads, block 1000 (ragged last block)");
 }
 
+TEST_CASE("determinism: a durable market (planned obsolescence, with the rival) is bit-identical "
+          "at 1, 2 and 4 threads and any block size",
+          "[determinism][durables]") {
+  // Lifetimes drawn at purchase, failures, backlash, negative word of mouth, replacements and
+  // durability priced into unit cost all go through the per-block partial sums.
+  TempDir dir;
+  const std::string path =
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/planned_obsolescence.yaml";
+  const msim::Scenario sc = msim::load_scenario_file(
+      path, {"consumers=5000", "steps=156", "shocks.rival_enters.enabled=true",
+             "firms.Durabox.durability=78"});
+  REQUIRE(sc.consumers == 5000);
+  const auto reference = run_to_file(sc, dir.file("d1_b4096.h5"), 1, 4096);
+  // The durable metrics are there and the durable story is alive.
+  for (const char* metric : {"/market/failures", "/market/replacements", "/market/saturation",
+                             "/market/installed_base", "/market/loyalty"})
+    REQUIRE(reference.count(metric) == 1);
+  double failures = 0.0, replacements = 0.0;
+  for (double v : reference.at("/market/failures").values) failures += v;
+  for (double v : reference.at("/market/replacements").values) replacements += v;
+  REQUIRE(failures > 500.0);
+  REQUIRE(replacements > 100.0);
+
+  require_identical(reference, run_to_file(sc, dir.file("d2_b4096.h5"), 2, 4096), "2 threads");
+  require_identical(reference, run_to_file(sc, dir.file("d4_b4096.h5"), 4, 4096), "4 threads");
+  require_identical(reference, run_to_file(sc, dir.file("d4_b256.h5"), 4, 256),
+                    "4 threads, block 256");
+  require_identical(reference, run_to_file(sc, dir.file("d2_b1000.h5"), 2, 1000),
+                    "2 threads, block 1000 (ragged last block)");
+}
+
 TEST_CASE("determinism: research firms learn the same segments at 1 and 4 threads",
           "[determinism][research]") {
   // Diff studies a small noisy sample every 4 steps; Niche studies once.
