@@ -7,6 +7,7 @@
 
 #include "models/kernel_tables.hpp"
 #include "models/metrics.hpp"
+#include "models/panel.hpp"
 #include "models/population.hpp"
 #include "models/scenario.hpp"
 #include "models/shocks.hpp"
@@ -60,6 +61,10 @@ class Market {
   const ShockState& shock_state() const { return shocks_; }
   const std::vector<FirmPlan>& plans() const { return plans_; }
   const PhaseTimes& phase_times() const { return times_; }
+  /// The consumer panel's members, ascending (empty without output.panel).
+  const std::vector<std::uint32_t>& panel_members() const { return panel_members_; }
+  /// The last step's purchases by panel members, in consumer order (block order).
+  const std::vector<PanelPurchase>& panel_purchases() const { return panel_step_; }
 
  private:
   void plan_firms();
@@ -84,6 +89,9 @@ class Market {
   std::vector<std::vector<double>> list_price_;  ///< [F][C] base product price this step
   std::vector<double> segment_consumers_;        ///< [S]
   std::vector<std::int64_t> last_sums_;          ///< previous step's reduced partials
+  std::vector<std::uint32_t> panel_members_;
+  std::vector<std::vector<PanelPurchase>> panel_blocks_;  ///< [block] this step's panel rows
+  std::vector<PanelPurchase> panel_step_;                 ///< the blocks' rows in block order
   StepMetrics metrics_;
   PhaseTimes times_;
   std::int64_t step_ = 0;

@@ -10,4 +10,6 @@ inline constexpr std::uint32_t step = 3;               ///< counter (consumer, s
 inline constexpr std::uint32_t custom_fit = 4;         ///< counter (consumer, firm, 0)
 /// An opt_out shock: counter (consumer, step, k), k the shock's rank among this step's opt_outs.
 inline constexpr std::uint32_t shock_opt_out = 5;
+/// The consumer panel's sample: one sequential stream, counter (0, 0, slot).
+inline constexpr std::uint32_t panel = 6;
 }  // namespace msim::purpose
