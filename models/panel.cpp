@@ -38,8 +38,7 @@ std::vector<std::int64_t> gather(const std::vector<T>& column,
 std::vector<std::uint32_t> panel_members(std::uint64_t seed, std::size_t consumers,
                                          std::size_t size) {
   if (size > consumers)
-    throw std::invalid_argument(
-        fmt::format("a panel of {} out of {} consumers", size, consumers));
+    throw std::invalid_argument(fmt::format("a panel of {} out of {} consumers", size, consumers));
   const Philox gen(seed, purpose::panel);
   Stream stream(gen, 0, 0);
   // Floyd (1987): for j = n - size .. n - 1 take a uniform t in [0, j]; t if new, else j.
@@ -63,9 +62,9 @@ int panel_table(const RecordingLayout& layout) {
 
 void add_panel_layout(const Scenario& sc, RecordingLayout& layout) {
   if (sc.output.panel_size <= 0) return;
-  const std::string industries =
-      sc.industries.empty() ? "-1 (households)"
-                            : index_names(sc.industries) + ", -1 for households";
+  const std::string industries = sc.industries.empty()
+                                     ? "-1 (households)"
+                                     : index_names(sc.industries) + ", -1 for households";
   TableSpec members{kMembers,
                     {{"consumer", true, 1, "", "the member's consumer index in the population"},
                      {"segment", true, 1, "", "the member's segment, an index into /segments/name"},
@@ -79,14 +78,13 @@ void add_panel_layout(const Scenario& sc, RecordingLayout& layout) {
                      {"industry", true, 1, "", "industry: " + industries},
                      {"ideal", false, static_cast<std::size_t>(sc.preference_dims), "",
                       "ideal point [member, preference dimension]"}}};
-  TableSpec purchases{
-      kPurchases,
-      {{"step", true, 1, "step", "the step of the purchase"},
-       {"consumer", true, 1, "", "the buyer, one of /panel/members/consumer"},
-       {"category", true, 1, "", "the category, an index into /categories/name"},
-       {"firm", true, 1, "", "the firm, an index into /firms/name"},
-       {"price", false, 1, "money", "price paid per unit"},
-       {"units", true, 1, "units", "units bought"}}};
+  TableSpec purchases{kPurchases,
+                      {{"step", true, 1, "step", "the step of the purchase"},
+                       {"consumer", true, 1, "", "the buyer, one of /panel/members/consumer"},
+                       {"category", true, 1, "", "the category, an index into /categories/name"},
+                       {"firm", true, 1, "", "the firm, an index into /firms/name"},
+                       {"price", false, 1, "money", "price paid per unit"},
+                       {"units", true, 1, "units", "units bought"}}};
   layout.tables.push_back(std::move(members));
   layout.tables.push_back(std::move(purchases));
   layout.groups.push_back(

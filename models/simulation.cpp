@@ -83,9 +83,9 @@ void record_step(const Market& market, Recorder& recorder, int panel) {
 
 void record_panel_members(const Market& market, Recorder& recorder, int panel) {
   if (panel >= 0)
-    recorder.append(static_cast<std::size_t>(panel),
-                    panel_member_rows(market.scenario(), market.population(),
-                                      market.panel_members()));
+    recorder.append(
+        static_cast<std::size_t>(panel),
+        panel_member_rows(market.scenario(), market.population(), market.panel_members()));
 }
 
 RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOptions& options) {

@@ -217,9 +217,9 @@ void append_rows(Column& column, hid_t memory_type, const void* data, hsize_t ro
   shape[0] = rows;
   Handle memory;
   if (rows != 1)
-    memory = Handle(check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
-                          what, file),
-                    H5Sclose);
+    memory = Handle(
+        check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), what, file),
+        H5Sclose);
   check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, shape.data(),
                             nullptr),
         what, file);
@@ -283,8 +283,8 @@ class Hdf5Recorder final : public Recorder {
     if (state_ != State::kOpen) throw std::logic_error("Hdf5Recorder::append outside a run");
     std::vector<Column>& columns = tables_.at(table);
     if (rows.size() != columns.size())
-      throw std::invalid_argument(fmt::format("append: {} columns for {} in '{}'", rows.size(),
-                                              columns.size(), path_));
+      throw std::invalid_argument(
+          fmt::format("append: {} columns for {} in '{}'", rows.size(), columns.size(), path_));
     std::size_t count = 0;
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const bool integer = std::holds_alternative<std::vector<std::int64_t>>(rows[k]);
@@ -478,7 +478,7 @@ class Hdf5Recorder final : public Recorder {
   hid_t root_ = H5I_INVALID_HID;         ///< where the run's paths start
   Column step_;
   std::vector<Column> series_;
-  std::vector<std::vector<Column>> tables_;   ///< [table][column]
+  std::vector<std::vector<Column>> tables_;       ///< [table][column]
   std::vector<std::vector<bool>> table_integer_;  ///< [table][column] int64, else float64
 };
 
