@@ -30,6 +30,16 @@ void MemoryRecorder::append(std::size_t table, const TableRows& rows) {
     throw std::invalid_argument("append: " + std::to_string(rows.size()) + " columns for " +
                                 std::to_string(into.size()) + " in table " +
                                 layout_.tables[table].path);
+  const TableSpec& spec = layout_.tables[table];
+  std::size_t count = 0;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const std::size_t values = std::visit([](const auto& v) { return v.size(); }, rows[k]);
+    const std::size_t width = spec.columns[k].width;
+    if (values % width != 0 || (k > 0 && values / width != count))
+      throw std::invalid_argument("append: column " + spec.columns[k].name + " of " + spec.path +
+                                  " has the wrong length");
+    count = values / width;
+  }
   for (std::size_t k = 0; k < rows.size(); ++k)
     std::visit(
         [&](auto& out) {

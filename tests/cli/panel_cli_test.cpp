@@ -35,14 +35,14 @@ TEST_CASE("cli: a panel larger than the population exits 2, naming file, line an
   std::string text = slurp(kTiny);
   const std::string output = "output: {path: tiny.h5}";
   REQUIRE(text.find(output) != std::string::npos);
-  text.replace(text.find(output), output.size(), "output:\n  path: tiny.h5\n  panel: {size: 20001}");
+  text.replace(text.find(output), output.size(),
+               "output:\n  path: tiny.h5\n  panel: {size: 20001}");
   std::ofstream(dir / "big.yaml") << text;
   for (const std::string cmd : {"run big.yaml -o out.h5 --quiet", "validate big.yaml"}) {
     INFO(cmd);
     const Result r = marketsim(dir, cmd);
     CHECK(r.code == 2);
-    CHECK_THAT(r.err, Contains("big.yaml:") && Contains("output.panel.size") &&
-                          Contains("20001") &&
+    CHECK_THAT(r.err, Contains("big.yaml:") && Contains("output.panel.size") && Contains("20001") &&
                           Contains("at most the number of consumers (20000)"));
     require_nothing_written(dir);
   }
@@ -73,8 +73,9 @@ TEST_CASE("cli: a bad --set output.panel.size exits 2 and writes nothing", "[cli
 
 TEST_CASE("cli: run --set output.panel.size=N writes /panel with N members", "[cli][panel]") {
   TempDir dir;
-  const Result r = marketsim(dir, "run " + quote(kTiny.string()) +
-                                      " -o out.h5 --quiet --set steps=4 --set output.panel.size=800");
+  const Result r =
+      marketsim(dir, "run " + quote(kTiny.string()) +
+                         " -o out.h5 --quiet --set steps=4 --set output.panel.size=800");
   REQUIRE(r.code == 0);
   const msim::Hdf5Reader in((dir / "out.h5").string());
   CHECK(std::get<std::int64_t>(in.attribute("size", "/panel")) == 800);
