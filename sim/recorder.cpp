@@ -1,6 +1,7 @@
 #include "sim/recorder.hpp"
 
 #include <stdexcept>
+#include <type_traits>
 
 namespace msim {
 
