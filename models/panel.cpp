@@ -45,7 +45,8 @@ std::vector<std::uint32_t> panel_members(std::uint64_t seed, std::size_t consume
   std::unordered_set<std::uint32_t> chosen;
   chosen.reserve(size * 2);
   for (std::size_t j = consumers - size; j < consumers; ++j) {
-    const std::uint64_t bits = (std::uint64_t{stream.bits()} << 32) | stream.bits();
+    const std::uint64_t high = stream.bits();  // two statements: a fixed order of draws
+    const std::uint64_t bits = (high << 32) | stream.bits();
     const auto t = static_cast<std::uint32_t>(bits % (j + 1));  // bias below 2^-32
     if (!chosen.insert(t).second) chosen.insert(static_cast<std::uint32_t>(j));
   }
