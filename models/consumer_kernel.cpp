@@ -55,8 +55,9 @@ inline std::uint32_t exposures_slow(const KernelTables& t, const KernelTables::E
 template <std::size_t W>
 class Kernel {
  public:
-  Kernel(const KernelTables& t, Population& pop, std::int64_t* partial, BlockTallies& tally)
-      : t_(t), pop_(pop), partial_(partial), tally_(tally) {}
+  Kernel(const KernelTables& t, Population& pop, std::int64_t* partial, BlockTallies& tally,
+         std::vector<PanelPurchase>& panel)
+      : t_(t), pop_(pop), partial_(partial), tally_(tally), panel_(panel) {}
 
   void run(std::size_t begin, std::size_t end) {
     constexpr std::size_t G = W / 8;
@@ -333,6 +334,9 @@ class Kernel {
       k = deeper(k);
     }
     pop_.since[i * W + j] = 1;
+    if ((pop_.flags[i] & kPanel) != 0)
+      panel_.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(c),
+                        static_cast<std::uint16_t>(j), cents});
   }
 
   /// End-of-step tallies: recent customers of each firm (for next step's word of mouth), lapsed
@@ -357,44 +361,45 @@ class Kernel {
   Population& pop_;
   std::int64_t* partial_;
   BlockTallies& tally_;
+  std::vector<PanelPurchase>& panel_;
 };
 
 template <std::size_t W>
 void run_lanes(const KernelTables& t, Population& pop, std::size_t begin, std::size_t end,
-               std::int64_t* partial, BlockTallies& tally) {
-  Kernel<W>(t, pop, partial, tally).run(begin, end);
+               std::int64_t* partial, BlockTallies& tally, std::vector<PanelPurchase>& panel) {
+  Kernel<W>(t, pop, partial, tally, panel).run(begin, end);
 }
 
 }  // namespace
 
 void run_consumer_block(const KernelTables& t, Population& pop, std::size_t begin, std::size_t end,
-                        std::int64_t* partial) {
+                        std::int64_t* partial, std::vector<PanelPurchase>& panel) {
   thread_local BlockTallies tally;
   tally.clear(t.S, t.C, t.lanes, t.crm_firms);
   switch (t.lanes) {
     case 8:
-      run_lanes<8>(t, pop, begin, end, partial, tally);
+      run_lanes<8>(t, pop, begin, end, partial, tally, panel);
       break;
     case 16:
-      run_lanes<16>(t, pop, begin, end, partial, tally);
+      run_lanes<16>(t, pop, begin, end, partial, tally, panel);
       break;
     case 24:
-      run_lanes<24>(t, pop, begin, end, partial, tally);
+      run_lanes<24>(t, pop, begin, end, partial, tally, panel);
       break;
     case 32:
-      run_lanes<32>(t, pop, begin, end, partial, tally);
+      run_lanes<32>(t, pop, begin, end, partial, tally, panel);
       break;
     case 40:
-      run_lanes<40>(t, pop, begin, end, partial, tally);
+      run_lanes<40>(t, pop, begin, end, partial, tally, panel);
       break;
     case 48:
-      run_lanes<48>(t, pop, begin, end, partial, tally);
+      run_lanes<48>(t, pop, begin, end, partial, tally, panel);
       break;
     case 56:
-      run_lanes<56>(t, pop, begin, end, partial, tally);
+      run_lanes<56>(t, pop, begin, end, partial, tally, panel);
       break;
     default:
-      run_lanes<64>(t, pop, begin, end, partial, tally);
+      run_lanes<64>(t, pop, begin, end, partial, tally, panel);
       break;
   }
   tally.add_to(t.layout, t.lanes, t.crm_firm, partial);

@@ -1,17 +1,21 @@
 #pragma once
 /// The consumer kernel: one fused, non-virtual pass over a block of consumers that applies
 /// adstock, media exposures, CRM contacts, word of mouth, purchase occasions, logit choice,
-/// loyalty smoothing and the step's tallies. It allocates nothing and takes no locks; it writes
-/// only the block's consumers and the block's partial-sum row.
+/// loyalty smoothing and the step's tallies. It takes no locks; it writes only the block's
+/// consumers, the block's partial-sum row and the block's panel buffer, where it appends the
+/// purchases of panel members (kPanel), the one allocation (amortised vector growth).
 #include <cstddef>
 #include <cstdint>
 
+#include <vector>
+
 #include "models/kernel_tables.hpp"
+#include "models/panel.hpp"
 #include "models/population.hpp"
 
 namespace msim {
 
 void run_consumer_block(const KernelTables& t, Population& pop, std::size_t begin, std::size_t end,
-                        std::int64_t* partial);
+                        std::int64_t* partial, std::vector<PanelPurchase>& panel);
 
 }  // namespace msim

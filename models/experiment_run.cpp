@@ -12,6 +12,7 @@
 #include "models/experiment.hpp"
 #include "models/experiment_tables.hpp"
 #include "models/market.hpp"
+#include "models/panel.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "sim/error.hpp"
@@ -29,6 +30,7 @@ void write_run_file(const std::string& path, const MemoryRecorder& rec) {
   out->begin(rec.layout());
   const std::size_t steps = rec.rows().empty() ? 0 : rec.rows()[0].size();
   std::vector<std::vector<double>> rows(rec.rows().size());
+  for (std::size_t k = 0; k < rec.tables().size(); ++k) out->append(k, rec.tables()[k]);
   for (std::size_t t = 0; t < steps; ++t) {
     for (std::size_t k = 0; k < rows.size(); ++k) rows[k] = rec.rows()[k][t];
     out->record(static_cast<std::int64_t>(t), rows);
@@ -54,10 +56,11 @@ bool finished_before(const std::string& path, const PlannedRun& run) {
 /// Runs the steps [from, steps) of `market`, appending to `rec`; false when stopped.
 bool continue_run(Market& market, std::int64_t steps, MemoryRecorder& rec,
                   const std::atomic<bool>& stop, const std::function<void()>& on_step) {
+  const int panel = panel_table(rec.layout());
   while (market.steps_done() < steps) {
     if (stop.load()) return false;
     market.step();
-    rec.record(market.steps_done() - 1, metric_rows(market.metrics()));
+    record_step(market, rec, panel);
     on_step();
   }
   return true;
@@ -137,6 +140,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       MemoryRecorder rec;
       rec.begin(run_layout(run, options.threads));
       Market market(run.scenario, EngineOptions{options.block_size});
+      record_panel_members(market, rec, panel_table(rec.layout()));
       if (!continue_run(market, run.scenario.steps, rec, stop, on_step)) return;
       const double wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -156,6 +160,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       Market history(shared, EngineOptions{options.block_size});
       MemoryRecorder past;
       past.begin(recording_layout(shared, options.threads));
+      record_panel_members(history, past, panel_table(past.layout()));
       if (!continue_run(history, branch, past, stop, on_step)) return;
       const double history_wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -171,6 +176,9 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
             rows.push_back(series[static_cast<std::size_t>(t)]);
           rec.record(t, rows);
         }
+        // The shared history's panel (members and purchases so far), when both record one.
+        if (panel_table(rec.layout()) >= 0 && panel_table(past.layout()) >= 0)
+          for (std::size_t p = 0; p < past.tables().size(); ++p) rec.append(p, past.tables()[p]);
         Market market = history;
         market.branch(run.scenario);
         if (!continue_run(market, steps, rec, stop, on_step)) return;

@@ -84,6 +84,17 @@ std::vector<std::vector<double>> copy_run(const PlannedRun& run, const std::stri
   const std::size_t T = in.table("/step").values.size();
   auto rec = out.group_recorder("/runs/" + run_name(run.plan.id));
   rec->begin(layout);
+  for (std::size_t k = 0; k < layout.tables.size(); ++k) {  // the panel, when recorded
+    TableRows rows;
+    for (const TableColumnSpec& c : layout.tables[k].columns) {
+      const std::string path = layout.tables[k].path + "/" + c.name;
+      if (c.integer)
+        rows.emplace_back(in.integers(path));
+      else
+        rows.emplace_back(in.table(path).values);
+    }
+    rec->append(k, rows);
+  }
   std::vector<std::vector<double>> rows(tables.size());
   for (std::size_t t = 0; t < T; ++t) {
     for (std::size_t k = 0; k < tables.size(); ++k) {

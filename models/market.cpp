@@ -69,6 +69,10 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   segment_consumers_.assign(S, 0.0);
   for (std::uint8_t s : pop_.segment) segment_consumers_[s] += 1.0;
   partials_ = PartialSums(blocks_.count(), t.layout.width());
+  panel_members_ =
+      msim::panel_members(sc_.seed, pop_.n, static_cast<std::size_t>(sc_.output.panel_size));
+  for (std::uint32_t i : panel_members_) pop_.flags[i] |= kPanel;
+  panel_blocks_.resize(blocks_.count());
   last_sums_.assign(t.layout.width(), 0);
   ledgers_.resize(F);
   for (auto& l : ledgers_) {
@@ -177,8 +181,12 @@ void Market::step() {
   partials_.clear();
   const auto t1 = clock::now();
   for_blocks(blocks_, [&](std::size_t b, std::size_t begin, std::size_t end) {
-    run_consumer_block(tables_, pop_, begin, end, partials_.row(b));
+    panel_blocks_[b].clear();
+    run_consumer_block(tables_, pop_, begin, end, partials_.row(b), panel_blocks_[b]);
   });
+  panel_step_.clear();
+  for (const auto& rows : panel_blocks_)
+    panel_step_.insert(panel_step_.end(), rows.begin(), rows.end());
   const auto t2 = clock::now();
   std::vector<std::int64_t> sums;
   partials_.reduce(sums);

@@ -7,6 +7,7 @@
 
 #include "models/kernel_tables.hpp"
 #include "models/metrics.hpp"
+#include "models/panel.hpp"
 #include "models/population.hpp"
 #include "models/research.hpp"
 #include "models/scenario.hpp"
@@ -69,6 +70,10 @@ class Market {
   const PhaseTimes& phase_times() const { return times_; }
   /// [F] each firm's latest segmentation study (step -1 when it has none).
   const std::vector<SegmentStudy>& studies() const { return studies_; }
+  /// The consumer panel's members, ascending (empty without output.panel).
+  const std::vector<std::uint32_t>& panel_members() const { return panel_members_; }
+  /// The last step's purchases by panel members, in consumer order (block order).
+  const std::vector<PanelPurchase>& panel_purchases() const { return panel_step_; }
 
  private:
   void plan_firms();
@@ -103,6 +108,9 @@ class Market {
   /// their sum: the source of negative word of mouth.
   std::vector<std::vector<std::int64_t>> early_history_;
   std::vector<std::int64_t> early_window_;
+  std::vector<std::uint32_t> panel_members_;
+  std::vector<std::vector<PanelPurchase>> panel_blocks_;  ///< [block] this step's panel rows
+  std::vector<PanelPurchase> panel_step_;                 ///< the blocks' rows in block order
   StepMetrics metrics_;
   PhaseTimes times_;
   std::int64_t step_ = 0;

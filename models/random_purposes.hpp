@@ -12,4 +12,6 @@ inline constexpr std::uint32_t custom_fit = 4;         ///< counter (consumer, f
 inline constexpr std::uint32_t shock_opt_out = 5;
 inline constexpr std::uint32_t research_sample = 6;   ///< a study's sample: stream (firm, step)
 inline constexpr std::uint32_t research_seeding = 7;  ///< its k-means++ seeding: (firm, step)
+/// The consumer panel's sample: one sequential stream, counter (0, 0, slot).
+inline constexpr std::uint32_t panel = 8;
 }  // namespace msim::purpose

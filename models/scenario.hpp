@@ -138,6 +138,7 @@ struct Shock {
 
 struct OutputSpec {
   std::string path = "marketsim.h5";
+  std::int64_t panel_size = 0;  ///< consumers in the purchase panel (/panel); 0 = none
 };
 
 struct Scenario {

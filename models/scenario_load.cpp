@@ -335,6 +335,17 @@ std::vector<T> load_list(const Config& list, const std::string& what, std::size_
   return out;
 }
 
+/// output.panel: {size: N}, 0 <= N <= consumers.
+std::int64_t load_panel_size(const Config& node, std::int64_t consumers) {
+  if (!node.is_map()) node.fail_expected("a map such as {size: 5000}");
+  const std::int64_t size = node.get_int("size", 0, range::non_negative());
+  if (size > consumers)
+    node.child("size").fail_expected(
+        fmt::format("a panel size of at most the number of consumers ({})", consumers));
+  node.finish();
+  return size;
+}
+
 }  // namespace
 
 Scenario load_scenario(const Config& root) {
@@ -378,6 +389,7 @@ Scenario load_scenario(const Config& root) {
     sc.experiment = load_experiment(*n, sc.steps, steps_from_set);
   if (auto o = root.find("output")) {
     sc.output.path = o->get_string("path", sc.output.path);
+    if (auto p = o->find("panel")) sc.output.panel_size = load_panel_size(*p, sc.consumers);
     o->finish();
   }
   root.finish();

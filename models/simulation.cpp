@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "models/metrics.hpp"
+#include "models/panel.hpp"
 #include "models/scenario_load.hpp"
 #include "models/version.hpp"
 
@@ -76,6 +77,7 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
                       "preference space",
                       "where the firm placed each segment in the step: the segment's true mean "
                       "(segmentation: known) or the centre its latest research study learned"});
+  add_panel_layout(sc, l);
   return l;
 }
 
@@ -91,20 +93,34 @@ std::vector<std::vector<double>> metric_rows(const StepMetrics& m) {
   return rows;
 }
 
+void record_step(const Market& market, Recorder& recorder, int panel) {
+  if (panel >= 0)
+    recorder.append(static_cast<std::size_t>(panel) + 1,
+                    panel_purchase_rows(market.steps_done() - 1, market.panel_purchases()));
+  recorder.record(market.steps_done() - 1, metric_rows(market.metrics()));
+}
+
+void record_panel_members(const Market& market, Recorder& recorder, int panel) {
+  if (panel >= 0)
+    recorder.append(
+        static_cast<std::size_t>(panel),
+        panel_member_rows(market.scenario(), market.population(), market.panel_members()));
+}
+
 RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  recorder.begin(recording_layout(sc, options.threads));
+  const RecordingLayout layout = recording_layout(sc, options.threads);
+  const int panel = panel_table(layout);
+  recorder.begin(layout);
   Market market(sc, EngineOptions{options.block_size});
+  record_panel_members(market, recorder, panel);
   RunReport report;
   report.bytes_per_consumer = market.population().bytes_per_consumer();
-  std::vector<std::vector<double>> rows;
   for (std::int64_t t = 0; t < sc.steps; ++t) {
     if (options.stop && options.stop->load()) break;
     market.step();
-    const StepMetrics& m = market.metrics();
-    rows = metric_rows(m);
     const auto record_start = std::chrono::steady_clock::now();
-    recorder.record(t, rows);
+    record_step(market, recorder, panel);
     report.recording_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - record_start).count();
     report.steps_done = t + 1;

@@ -36,6 +36,13 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads);
 /// The rows a step records, in the order of recording_layout's series.
 std::vector<std::vector<double>> metric_rows(const StepMetrics& m);
 
+/// Records the step the market just made: the panel's purchases (when the recorder's layout
+/// has a panel; `panel` is panel_table(layout)), then the metric rows.
+void record_step(const Market& market, Recorder& recorder, int panel);
+
+/// Records the market's panel members, once, before the first step (when `panel` >= 0).
+void record_panel_members(const Market& market, Recorder& recorder, int panel);
+
 /// Runs the scenario, recording every step. @throws what the recorder throws.
 RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOptions& options = {});
 

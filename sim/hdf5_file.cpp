@@ -203,20 +203,35 @@ Column create_column(hid_t file_id, hid_t lcpl, const std::string& path, hid_t f
   return column;
 }
 
-/// Appends one row (row_size values of `memory_type`) to `column`.
-void append_row(Column& column, hid_t memory_type, const void* data, const std::string& file) {
+/// Appends `rows` rows (rows * row_size values of `memory_type`) to `column`.
+void append_rows(Column& column, hid_t memory_type, const void* data, hsize_t rows,
+                 const std::string& file) {
+  if (rows == 0) return;
   const std::string what = fmt::format("append to dataset '{}'", column.path);
   std::vector<hsize_t> start(column.extent.size(), 0);
   start[0] = column.extent[0];
-  ++column.extent[0];
+  column.extent[0] += rows;
   check(H5Dset_extent(column.dataset.get(), column.extent.data()), what, file);
   Handle space(check(H5Dget_space(column.dataset.get()), what, file), H5Sclose);
-  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr,
-                            column.row_shape.data(), nullptr),
+  std::vector<hsize_t> shape = column.row_shape;
+  shape[0] = rows;
+  Handle memory;
+  if (rows != 1)
+    memory = Handle(
+        check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), what, file),
+        H5Sclose);
+  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, shape.data(),
+                            nullptr),
         what, file);
-  check(H5Dwrite(column.dataset.get(), memory_type, column.memory_space.get(), space.get(),
-                 H5P_DEFAULT, data),
+  check(H5Dwrite(column.dataset.get(), memory_type,
+                 rows == 1 ? column.memory_space.get() : memory.get(), space.get(), H5P_DEFAULT,
+                 data),
         what, file);
+}
+
+/// Appends one row (row_size values of `memory_type`) to `column`.
+void append_row(Column& column, hid_t memory_type, const void* data, const std::string& file) {
+  append_rows(column, memory_type, data, 1, file);
 }
 
 class Hdf5Recorder final : public Recorder {
@@ -262,6 +277,32 @@ class Hdf5Recorder final : public Recorder {
     for (std::size_t k = 0; k < rows.size(); ++k)
       append_row(series_[k], H5T_NATIVE_DOUBLE, rows[k].data(), path_);
     if (flush_each_record_) check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
+  }
+
+  void append(std::size_t table, const TableRows& rows) override {
+    if (state_ != State::kOpen) throw std::logic_error("Hdf5Recorder::append outside a run");
+    std::vector<Column>& columns = tables_.at(table);
+    if (rows.size() != columns.size())
+      throw std::invalid_argument(
+          fmt::format("append: {} columns for {} in '{}'", rows.size(), columns.size(), path_));
+    std::size_t count = 0;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const bool integer = std::holds_alternative<std::vector<std::int64_t>>(rows[k]);
+      const std::size_t values = std::visit([](const auto& v) { return v.size(); }, rows[k]);
+      const std::size_t n = values / columns[k].row_size;
+      if (integer != table_integer_[table][k] || n * columns[k].row_size != values ||
+          (k > 0 && n != count))
+        throw std::invalid_argument(
+            fmt::format("append: column '{}' has the wrong type or length", columns[k].path));
+      count = n;
+    }
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      if (const auto* i = std::get_if<std::vector<std::int64_t>>(&rows[k]))
+        append_rows(columns[k], H5T_NATIVE_INT64, i->data(), count, path_);
+      else
+        append_rows(columns[k], H5T_NATIVE_DOUBLE, std::get<std::vector<double>>(rows[k]).data(),
+                    count, path_);
+    }
   }
 
   void finish(const Attributes& final_attributes, bool complete) override {
@@ -369,6 +410,35 @@ class Hdf5Recorder final : public Recorder {
                static_cast<unsigned>(k + 1));
       series_.push_back(std::move(column));
     }
+    for (const auto& spec : layout.tables) {
+      std::vector<Column> columns;
+      std::vector<bool> integer;
+      for (const auto& c : spec.columns) {
+        const std::string path = spec.path + "/" + c.name;
+        std::vector<hsize_t> row_dims;
+        if (c.width != 1) row_dims.push_back(c.width);
+        columns.push_back(create_column(file_id, lcpl.get(), rel(path),
+                                        c.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, row_dims,
+                                        path_));
+        describe(columns.back().dataset.get(), path, c.units, c.description, path_);
+        integer.push_back(c.integer);
+      }
+      tables_.push_back(std::move(columns));
+      table_integer_.push_back(std::move(integer));
+    }
+    for (const auto& group : layout.groups) {
+      const std::string what = fmt::format("write attributes of group '{}'", group.path);
+      const std::string name = rel(group.path);
+      Handle g;
+      if (check(H5Lexists(file_id, name.c_str(), H5P_DEFAULT), what, path_) > 0)
+        g = Handle(check(H5Oopen(file_id, name.c_str(), H5P_DEFAULT), what, path_), H5Oclose);
+      else
+        g = Handle(check(H5Gcreate2(file_id, name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+                         what, path_),
+                   H5Gclose);
+      for (const auto& [key, value] : group.attributes)
+        write_attribute(g.get(), group.path, key, value, path_);
+    }
     check(H5Fflush(file_id, H5F_SCOPE_GLOBAL), "flush the file", path_);
   }
 
@@ -388,6 +458,7 @@ class Hdf5Recorder final : public Recorder {
   /// Closes every handle; true when the file closed cleanly. Never throws.
   bool close() noexcept {
     series_.clear();
+    tables_.clear();
     step_ = Column{};
     bool ok = group_.reset() >= 0;
     ok = file_.reset() >= 0 && ok;
@@ -407,6 +478,8 @@ class Hdf5Recorder final : public Recorder {
   hid_t root_ = H5I_INVALID_HID;         ///< where the run's paths start
   Column step_;
   std::vector<Column> series_;
+  std::vector<std::vector<Column>> tables_;       ///< [table][column]
+  std::vector<std::vector<bool>> table_integer_;  ///< [table][column] int64, else float64
 };
 
 // ---- reading ----

@@ -1,6 +1,7 @@
 #include "sim/recorder.hpp"
 
 #include <stdexcept>
+#include <type_traits>
 
 namespace msim {
 
@@ -8,6 +9,49 @@ const std::vector<std::vector<double>>& MemoryRecorder::series(const std::string
   for (std::size_t k = 0; k < layout_.series.size(); ++k)
     if (layout_.series[k].path == path) return rows_[k];
   throw std::out_of_range("no series recorded at " + path);
+}
+
+const TableRows& MemoryRecorder::table(const std::string& path) const {
+  for (std::size_t k = 0; k < layout_.tables.size(); ++k)
+    if (layout_.tables[k].path == path) return tables_[k];
+  throw std::out_of_range("no table recorded at " + path);
+}
+
+TableRows MemoryRecorder::empty_rows(const TableSpec& spec) {
+  TableRows rows;
+  for (const TableColumnSpec& c : spec.columns)
+    rows.push_back(c.integer ? TableColumn{std::vector<std::int64_t>{}}
+                             : TableColumn{std::vector<double>{}});
+  return rows;
+}
+
+void MemoryRecorder::append(std::size_t table, const TableRows& rows) {
+  TableRows& into = tables_.at(table);
+  if (rows.size() != into.size())
+    throw std::invalid_argument("append: " + std::to_string(rows.size()) + " columns for " +
+                                std::to_string(into.size()) + " in table " +
+                                layout_.tables[table].path);
+  const TableSpec& spec = layout_.tables[table];
+  std::size_t count = 0;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const std::size_t values = std::visit([](const auto& v) { return v.size(); }, rows[k]);
+    const std::size_t width = spec.columns[k].width;
+    if (values % width != 0 || (k > 0 && values / width != count))
+      throw std::invalid_argument("append: column " + spec.columns[k].name + " of " + spec.path +
+                                  " has the wrong length");
+    count = values / width;
+  }
+  for (std::size_t k = 0; k < rows.size(); ++k)
+    std::visit(
+        [&](auto& out) {
+          using V = std::decay_t<decltype(out)>;
+          const auto* in = std::get_if<V>(&rows[k]);
+          if (in == nullptr)
+            throw std::invalid_argument("append: column " + layout_.tables[table].columns[k].name +
+                                        " of " + layout_.tables[table].path + " has another type");
+          out.insert(out.end(), in->begin(), in->end());
+        },
+        into[k]);
 }
 
 }  // namespace msim

@@ -45,6 +45,34 @@ struct SeriesSpec {
   std::string description;
 };
 
+/// One column of a table: int64 or float64, `width` values per row (1: shape [rows]; more:
+/// [rows, width]).
+struct TableColumnSpec {
+  std::string name;  ///< the dataset's name inside the table's group
+  bool integer = true;
+  std::size_t width = 1;
+  std::string units;
+  std::string description;
+};
+
+/// A table that grows by any number of rows at a time: a group of equal-length columns, e.g. an
+/// event log or a list of sampled items.
+struct TableSpec {
+  std::string path;  ///< the group
+  std::vector<TableColumnSpec> columns;
+};
+
+/// Some rows of a table: one entry per column (int64 for integer columns, else float64), each
+/// holding rows * width values.
+using TableColumn = std::variant<std::vector<std::int64_t>, std::vector<double>>;
+using TableRows = std::vector<TableColumn>;
+
+/// Attributes of a group (created when absent), e.g. a table's size or description.
+struct GroupAttributes {
+  std::string path;
+  Attributes attributes;
+};
+
 /// Everything known before the first step.
 struct RecordingLayout {
   Attributes attributes;  ///< root attributes
@@ -52,10 +80,12 @@ struct RecordingLayout {
   std::vector<Dimension> dims;
   std::vector<LabelTable> labels;
   std::vector<SeriesSpec> series;
+  std::vector<TableSpec> tables;
+  std::vector<GroupAttributes> groups;
 };
 
 /// Receives a run's output. Calls come in the order begin, record (once per step, steps
-/// increasing from 0), finish.
+/// increasing from 0), finish; append may come at any time between begin and finish.
 class Recorder {
  public:
   virtual ~Recorder() = default;
@@ -63,6 +93,9 @@ class Recorder {
   virtual void begin(const RecordingLayout& layout) = 0;
   /// rows[k] holds series k's values for this step, flattened row-major over its dims.
   virtual void record(std::int64_t step, const std::vector<std::vector<double>>& rows) = 0;
+  /// Appends rows to layout table `table` (an index into RecordingLayout::tables); they are
+  /// flushed with the next record(). @throws std::invalid_argument when the columns do not match.
+  virtual void append(std::size_t table, const TableRows& rows) = 0;
   /// Sets (or overwrites) root attributes, including "complete" (1 or 0), and closes.
   virtual void finish(const Attributes& final_attributes, bool complete) = 0;
 };
@@ -73,10 +106,13 @@ class MemoryRecorder final : public Recorder {
   void begin(const RecordingLayout& layout) override {
     layout_ = layout;
     rows_.assign(layout.series.size(), {});
+    tables_.clear();
+    for (const TableSpec& spec : layout.tables) tables_.push_back(empty_rows(spec));
   }
   void record(std::int64_t, const std::vector<std::vector<double>>& rows) override {
     for (std::size_t k = 0; k < rows.size(); ++k) rows_[k].push_back(rows[k]);
   }
+  void append(std::size_t table, const TableRows& rows) override;
   void finish(const Attributes& final_attributes, bool complete) override {
     final_ = final_attributes;
     complete_ = complete;
@@ -86,12 +122,20 @@ class MemoryRecorder final : public Recorder {
   const std::vector<std::vector<std::vector<double>>>& rows() const { return rows_; }
   /// The rows of the series at `path`. @throws std::out_of_range when there is none.
   const std::vector<std::vector<double>>& series(const std::string& path) const;
+  /// Every row appended to each table so far, in layout order.
+  const std::vector<TableRows>& tables() const { return tables_; }
+  /// The rows of the table at `path`. @throws std::out_of_range when there is none.
+  const TableRows& table(const std::string& path) const;
   const Attributes& final_attributes() const { return final_; }
   bool complete() const { return complete_; }
+
+  /// A table with no rows, its columns typed as `spec` says.
+  static TableRows empty_rows(const TableSpec& spec);
 
  private:
   RecordingLayout layout_;
   std::vector<std::vector<std::vector<double>>> rows_;
+  std::vector<TableRows> tables_;
   Attributes final_;
   bool complete_ = false;
 };

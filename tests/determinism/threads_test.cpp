@@ -1,8 +1,9 @@
 // DESIGN.md §2: the same scenario and seed give bit-identical HDF5 datasets at any thread
 // count and block size; runs that differ only in a budget share their random numbers.
 //
-// Every dataset under /market and /segments (walked recursively) is compared bit for bit
-// (memcmp of the float64 values, == for strings); no tolerance anywhere.
+// Every dataset under /market, /segments and /panel (walked recursively) is compared bit for
+// bit (memcmp of the values read as float64, exact for the panel's integers; == for strings); no
+// tolerance anywhere.
 #include <catch2/catch.hpp>
 
 #include "tests/temp_dir.hpp"
@@ -82,6 +83,7 @@ std::map<std::string, Dataset> read_outputs(const std::string& file) {
   walk(reader, "/market", out);
   walk(reader, "/segments", out);
   walk(reader, "/firms", out);
+  if (reader.exists("/panel")) walk(reader, "/panel", out);
   return out;
 }
 
@@ -136,7 +138,8 @@ void require_identical(const std::map<std::string, Dataset>& a,
 TEST_CASE("determinism: tiny.yaml is bit-identical at 1, 2 and 4 threads and any block size",
           "[determinism]") {
   TempDir dir;
-  const msim::Scenario sc = msim::load_scenario_text(tiny_yaml(), "tiny.yaml", {"consumers=30000"});
+  const msim::Scenario sc = msim::load_scenario_text(
+      tiny_yaml(), "tiny.yaml", {"consumers=30000", "output.panel.size=3000"});
   REQUIRE(sc.consumers == 30000);
 
   const auto reference = run_to_file(sc, dir.file("t1_b4096.h5"), 1, 4096);
@@ -145,7 +148,11 @@ TEST_CASE("determinism: tiny.yaml is bit-identical at 1, 2 and 4 threads and any
   REQUIRE(reference.count("/market/units") == 1);
   REQUIRE(reference.count("/market/by_category/unit_cost") == 1);
   REQUIRE(reference.count("/segments/awareness") == 1);
-  REQUIRE(reference.size() >= 2 * 15 + 3);
+  REQUIRE(reference.count("/panel/members/consumer") == 1);
+  REQUIRE(reference.count("/panel/members/ideal") == 1);
+  REQUIRE(reference.at("/panel/members/consumer").values.size() == 3000);
+  REQUIRE(reference.at("/panel/purchases/firm").values.size() > 3000);
+  REQUIRE(reference.size() >= 2 * 15 + 3 + 10 + 6);
   // And the market is alive (otherwise identical zeros would prove nothing).
   double units = 0.0;
   for (double u : reference.at("/market/units").values) units += u;

@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -229,4 +231,41 @@ TEST_CASE("a sweep over steps and consumers runs each design point at its own si
   CHECK(in.table("/runs/00000/step").values.size() == 4);
   CHECK(in.table("/runs/00003/step").values.size() == 6);
   CHECK(std::get<std::int64_t>(in.attribute("consumers", "/runs/00001")) == 3000);
+}
+
+TEST_CASE("every run of an experiment records its own panel, branched or not",
+          "[experiment][panel]") {
+  TempDir dir;
+  const std::string sweep = "  sweep: {firms.Mass.budget_per_year: [40000, 80000]}\n";
+  const msim::Experiment full = plan("  replications: 2\n" + sweep, {"output.panel.size=500"});
+  const msim::Experiment branched =
+      plan("  replications: 2\n  branch_at: 3\n" + sweep, {"output.panel.size=500"});
+  REQUIRE(msim::run_experiment(full, dir / "full.h5").complete);
+  REQUIRE(msim::run_experiment(branched, dir / "branched.h5").complete);
+  const msim::Hdf5Reader a(dir / "full.h5"), b(dir / "branched.h5");
+  const auto panel = [](const msim::Hdf5Reader& in, const std::string& id) {
+    std::vector<std::vector<std::int64_t>> out;
+    for (const char* path : {"members/consumer", "members/segment", "purchases/step",
+                             "purchases/consumer", "purchases/category", "purchases/firm"})
+      out.push_back(in.integers("/runs/" + id + "/panel/" + path));
+    out.push_back({});
+    for (double p : in.table("/runs/" + id + "/panel/purchases/price").values)
+      out.back().push_back(std::llround(p * 100));
+    return out;
+  };
+  for (const std::string id : {"00000", "00001", "00002", "00003"}) {
+    INFO("run " << id);
+    const auto p = panel(a, id);
+    CHECK(std::get<std::int64_t>(a.attribute("size", "/runs/" + id + "/panel")) == 500);
+    CHECK(p[0].size() == 500);
+    REQUIRE(p[2].size() > 500);
+    CHECK(p[2].front() == 0);
+    CHECK(p[2].back() == 7);
+    CHECK(panel(b, id)[0] == p[0]);  // the same members
+  }
+  // Design point 0 changes nothing: the branched runs' panels equal the full runs'.
+  CHECK(panel(a, "00000") == panel(b, "00000"));
+  CHECK(panel(a, "00001") == panel(b, "00001"));
+  // Replications have different seeds, so different members.
+  CHECK(panel(a, "00000")[0] != panel(a, "00001")[0]);
 }
