@@ -42,7 +42,7 @@ std::vector<int> crm_columns(const Scenario& sc) {
 double profiles(const Population& p, int col) {
   double n = 0;
   for (std::size_t i = 0; i < p.n; ++i)
-    n += p.crm[i * p.crm_firms + static_cast<std::size_t>(col)] > 0 ? 1 : 0;
+    n += (p.crm[i * p.crm_firms + static_cast<std::size_t>(col)] & msim::kDepthMask) > 0 ? 1 : 0;
   return n;
 }
 
