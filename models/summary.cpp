@@ -80,6 +80,33 @@ std::string count(double x) {
   return std::abs(x) >= 1e4 ? money(x) : fmt::format("{:.0f}", x);
 }
 
+std::string format_relationships(const Summary& s) {
+  const bool referral = std::any_of(s.relationships.begin(), s.relationships.end(),
+                                    [](const RelationshipRow& r) { return r.referred > 0; });
+  std::string out = "\nCustomer relationships:\n";
+  out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}", "firm", "share of",
+                     "purchases", "active", "lost", "retention", "CLV", "programs");
+  out += referral ? fmt::format(" {:>9} {:>10}\n", "referred", "referred") : "\n";
+  out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}", "", "wallet",
+                     "per buyer", "customers", "customers", "per step", "", "cost");
+  out += referral ? fmt::format(" {:>9} {:>10}\n", "customers", "retention") : "\n";
+  for (const auto& r : s.relationships) {
+    out += fmt::format("{:<16} {:>9} {:>10.1f} {:>9} {:>9} {:>10} {:>9} {:>9}", r.firm,
+                       percent(r.share_of_wallet), r.purchases_per_buyer, count(r.active),
+                       count(r.lost), fmt::format("{:.2f}%", 100.0 * r.retention),
+                       std::abs(r.clv) < 1e3 ? fmt::format("{:.2f}", r.clv) : money(r.clv),
+                       money(r.program_cost));
+    out += referral ? fmt::format(" {:>9} {:>10}\n", count(r.referred),
+                                  fmt::format("{:.2f}%", 100.0 * r.referred_retention))
+                    : "\n";
+  }
+  out += "\nShare of wallet: the firm's revenue over everything its customers spent, in every "
+         "category. Active customers bought within the word-of-mouth window; lost ones lapsed "
+         "during the run. CLV = yearly margin per customer x r / (1 + i - r), r the yearly "
+         "retention. Program cost: loyalty and referral rewards over the run.\n";
+  return out;
+}
+
 std::string format_durables(const Summary& s) {
   std::string out = "\nDurable goods, over the run:\n";
   out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "firm",
@@ -131,6 +158,22 @@ Summary summarize_file(const std::string& path) {
   for (std::size_t j = 0; j < F; ++j)
     s.rows.push_back(
         {firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j], roi[j]});
+  if (r.exists("/market/share_of_wallet")) {
+    const auto sow = last_row(r, "/market/share_of_wallet", F);
+    const auto ppb = last_row(r, "/market/purchases_per_buyer", F);
+    const auto active = last_row(r, "/market/active_customers", F);
+    const auto lost = column_sums(r, "/market/lost_customers", F);
+    const auto retention = last_row(r, "/market/retention", F);
+    const auto clv = last_row(r, "/market/clv", F);
+    const auto loyalty = column_sums(r, "/market/loyalty_cost", F);
+    const auto referral = column_sums(r, "/market/referral_cost", F);
+    const auto referred = last_row(r, "/market/referred_customers", F);
+    const auto referred_retention = last_row(r, "/market/referred_retention", F);
+    for (std::size_t j = 0; j < F; ++j)
+      s.relationships.push_back({firms[j], sow[j], ppb[j], active[j], lost[j], retention[j],
+                                 clv[j], loyalty[j] + referral[j], referred[j],
+                                 referred_retention[j]});
+  }
   if (r.exists("/market/failures")) summarize_durables(r, firms, s);
   return s;
 }
@@ -173,6 +216,7 @@ std::string format_summary(const Summary& s) {
         ms.firm, ms.strategy, percent(ms.market_share), cs.firm, cs.strategy,
         percent(cs.customer_share), pr.firm, pr.strategy, money(pr.profit));
   }
+  if (!s.relationships.empty()) out += format_relationships(s);
   if (!s.durables.empty()) out += format_durables(s);
   return out;
 }

@@ -18,12 +18,20 @@ struct DurablesRow {
   double replacements = 0, upgrades = 0, installed_base = 0, loyalty = 0;
 };
 
+/// Customer relationships per firm: the last step's figures, and program costs over the run.
+struct RelationshipRow {
+  std::string firm;
+  double share_of_wallet = 0, purchases_per_buyer = 0, active = 0, lost = 0, retention = 0;
+  double clv = 0, program_cost = 0, referred = 0, referred_retention = 0;
+};
+
 struct Summary {
   std::string scenario;
   std::int64_t consumers = 0, steps = 0, steps_per_year = 0, steps_done = 0;
   bool complete = false;
   double wall_seconds = 0.0;
   std::vector<SummaryRow> rows;
+  std::vector<RelationshipRow> relationships;    ///< empty for files without these metrics
   std::vector<DurablesRow> durables;             ///< empty when the market has none
   std::vector<std::string> durable_categories;   ///< names, with saturation at the last step
   std::vector<double> saturation;
