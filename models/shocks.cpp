@@ -138,7 +138,11 @@ void apply_population_shocks(const Scenario& sc, std::int64_t step, Population& 
           if (!in_segment[pop.segment[i]] || (pop.flags[i] & kOptOut) != 0) continue;
           const Words w =
               gen(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(step), rank);
-          if (w[0] < threshold) pop.flags[i] |= kOptOut;
+          if (w[0] >= threshold) continue;
+          pop.flags[i] |= kOptOut;
+          // Opting out erases the consumer's CRM profiles (and referral tags): k = 0 from now on.
+          std::fill_n(pop.crm.begin() + static_cast<std::ptrdiff_t>(i * pop.crm_firms),
+                      pop.crm_firms, std::uint8_t{0});
         }
       });
     }

@@ -165,3 +165,25 @@ TEST_CASE("relationship metrics: churn, retention and CLV follow their definitio
   const double r = std::pow(retention, 52.0);
   CHECK(s.back().clv.firm[kTailor] == Approx(margin * r / (1.08 - r)).epsilon(1e-9));
 }
+
+TEST_CASE("programs: a privacy shock erases the profiles of those who opt out",
+          "[strategies][programs]") {
+  std::optional<Market> market;
+  run({"firms.Tailor.referral_program={multiplier: 3, reward: 1}",
+       "shocks=[{step: 20, kind: opt_out, fraction: 0.5}]"},
+      25, &market);
+  const msim::Population& p = market->population();
+  std::size_t opted_out = 0, profiled = 0;
+  for (std::size_t i = 0; i < p.n; ++i) {
+    const std::uint8_t b = p.crm[i * p.crm_firms];
+    if ((p.flags[i] & msim::kOptOut) != 0) {
+      ++opted_out;
+      REQUIRE(b == 0);  // no depth, no referral tag
+    } else {
+      profiled += (b & msim::kDepthMask) != 0 ? 1 : 0;
+    }
+  }
+  // Half of those who had not opted out do so at step 20; profiles remain for the others.
+  CHECK(opted_out > p.n / 2);
+  CHECK(profiled > 100);
+}
