@@ -43,7 +43,7 @@ inline bool below(std::uint32_t u16, std::uint64_t threshold, Low&& low) {
 /// Poisson exposures from a 16-bit uniform u whose bucket x (from Exposure::table) is flagged:
 /// a short scan of the CDF where the count changes inside the bucket, or a direct inversion
 /// for a mean beyond the tables.
-inline std::uint32_t exposures_slow(const KernelTables& t, const KernelTables::Exposure& e,
+inline std::uint32_t exposures_slow(const KernelTables& t, const KernelTables::ExposureDraw& e,
                                     std::uint32_t u, std::uint32_t x) {
   if (x == kExpoDirect) return poisson((u + 0.5) / 65536.0, e.direct_mean, e.direct_exp);
   x &= ~static_cast<std::uint32_t>(kExpoScan);
@@ -104,9 +104,14 @@ class Kernel {
     const std::uint8_t* table = t_.expo_table.data();
     for (const KernelTables::Exposure& e : t_.exposures[s]) {
       const std::uint32_t u = half(words.expo, e.firm, l);
-      std::uint32_t x = table[e.table + (u >> kExpoShift)];
-      if (x & kExpoScan) x = exposures_slow(t_, e, u, x);
-      g[e.firm] = sat16(g[e.firm] + x * e.gain);
+      const KernelTables::ExposureDraw& d =
+          (pop_.flags[i] & e.bit) != 0 && L[e.firm] >= e.loyalty_lo && L[e.firm] <= e.loyalty_hi
+              ? e.in
+              : e.all;
+      if (d.gain == 0) continue;
+      std::uint32_t x = table[d.table + (u >> kExpoShift)];
+      if (x & kExpoScan) x = exposures_slow(t_, d, u, x);
+      g[e.firm] = sat16(g[e.firm] + x * d.gain);
     }
     const auto low = [&](std::uint32_t base, std::size_t j) {
       return half_word(
@@ -346,6 +351,12 @@ class Kernel {
     lanes::sum_high_bytes<W>(&pop_.loyalty[i * W], tally_.loyalty.data());
     const std::uint8_t* since = &pop_.since[i * W];
     if (t_.wom_window < 255) lanes::count_equal<W>(since, t_.wom_window + 1, tally_.lost.data());
+    const std::uint16_t* L = &pop_.loyalty[i * W];
+    for (const KernelTables::Audience& a : t_.audiences)
+      tally_.matched[s * W + a.firm] += (pop_.flags[i] & a.bit) != 0 && L[a.firm] >= a.loyalty_lo &&
+                                                L[a.firm] <= a.loyalty_hi
+                                            ? 1u
+                                            : 0u;
     const std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
     for (std::size_t k = 0; k < t_.crm_firms; ++k) {
       tally_.crm_known[k] += (depth[k] & kDepthMask) != 0 ? 1u : 0u;

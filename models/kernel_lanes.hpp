@@ -20,6 +20,7 @@ struct BlockTallies {
   static constexpr std::size_t kLanes = kMaxFirms;
   std::array<std::uint32_t, kMaxSegments * kLanes> aware{};   ///< [S][W]
   std::array<std::uint32_t, kMaxSegments * kLanes> recent{};  ///< [S][W]
+  std::array<std::uint32_t, kMaxSegments * kLanes> matched{};  ///< [S][W] audience members
   std::array<std::uint32_t, kMaxCategories * kLanes> scr{};   ///< [C][W]
   std::array<std::uint32_t, kMaxFirms> crm_known{};           ///< [crm firms]
   std::array<std::uint32_t, kLanes> loyalty{};  ///< [W] loyalty summed, in 1/255 (high bytes)
@@ -30,6 +31,7 @@ struct BlockTallies {
   void clear(std::size_t S, std::size_t C, std::size_t W, std::size_t crm_firms) {
     std::fill_n(aware.begin(), S * W, 0u);
     std::fill_n(recent.begin(), S * W, 0u);
+    std::fill_n(matched.begin(), S * W, 0u);
     std::fill_n(scr.begin(), C * W, 0u);
     std::fill_n(crm_known.begin(), crm_firms, 0u);
     std::fill_n(loyalty.begin(), W, 0u);
@@ -44,6 +46,7 @@ struct BlockTallies {
       for (std::size_t j = 0; j < F; ++j) {
         partial[lay.aware() + s * F + j] += aware[s * W + j];
         partial[lay.recent() + s * F + j] += recent[s * W + j];
+        partial[lay.audience_matched() + s * F + j] += matched[s * W + j];
       }
     for (std::size_t c = 0; c < lay.C; ++c)
       for (std::size_t j = 0; j < F; ++j)

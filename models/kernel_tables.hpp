@@ -114,7 +114,8 @@ struct PartialLayout {
   std::size_t referred() const { return loyalty() + 6 * F; }
   std::size_t referred_recent() const { return loyalty() + 7 * F; }
   std::size_t referred_lost() const { return loyalty() + 8 * F; }
-  std::size_t width() const { return loyalty() + 9 * F; }
+  std::size_t audience_matched() const { return loyalty() + 9 * F; }  ///< [S*F]
+  std::size_t width() const { return audience_matched() + S * F; }
 };
 
 /// A durable category's lifetimes, backlash and upgrades this step.
@@ -156,15 +157,22 @@ struct KernelTables {
   // flagged kExpoScan when the count changes inside the bucket.
   std::vector<std::uint32_t> expo_cdf;
   std::vector<std::uint8_t> expo_table;
-  /// A firm whose media reach a segment: where its table is and what an exposure adds.
-  struct Exposure {
-    std::uint32_t firm = 0;
+  /// One Poisson exposure distribution: where its table is and what an exposure adds.
+  struct ExposureDraw {
     std::uint32_t gain = 0;    ///< goodwill per exposure (8.8)
     std::uint32_t table = 0;   ///< offset of its bucket table in expo_table, CDF / kExpoBuckets
                                ///< * kCdfLen in expo_cdf
     float direct_mean = 0.0f;  ///< > 0: a mean above kMaxTabledMean, inverted directly (its
                                ///< table holds kExpoDirect)
     double direct_exp = 0.0;   ///< exp(-direct_mean)
+  };
+  /// A firm whose media reach a segment. A firm with an audience has a second distribution for
+  /// the consumers its rule picks out (static flag bit, and loyalty to it within a range).
+  struct Exposure {
+    std::uint32_t firm = 0;
+    ExposureDraw all, in;
+    std::uint8_t bit = 0;  ///< Population::flags bit of the firm's audience; 0: none
+    std::uint16_t loyalty_lo = 0, loyalty_hi = 65535;
   };
   std::vector<std::vector<Exposure>> exposures;  ///< [S]
   std::vector<std::uint8_t> expo_group_active;   ///< [lanes / 8]: some firm of the group
@@ -208,6 +216,14 @@ struct KernelTables {
   std::vector<std::uint8_t> retention_after;   ///< 0: no retention offers
   std::vector<float> retention_keep;           ///< 1 - discount
   bool any_loyalty = false, any_referral = false, any_retention = false;
+
+  /// Firms with an audience rule: for the count of consumers it picks out, each step.
+  struct Audience {
+    std::uint32_t firm = 0;
+    std::uint8_t bit = 0;
+    std::uint16_t loyalty_lo = 0, loyalty_hi = 65535;
+  };
+  std::vector<Audience> audiences;
 };
 
 /// Random-number slots of the step stream, counter (consumer, step, slot). Each slot yields

@@ -63,6 +63,7 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   early_history_.assign(static_cast<std::size_t>(t.wom_window), std::vector<std::int64_t>(S * F, 0));
   early_window_.assign(S * F, 0);
   pop_ = synthesize(sc_, t.crm_firm, options_.block_size);
+  mark_audiences();
   t.lanes = pop_.lanes;
   t.active_lanes = (F + 3) / 4 * 4;
   t.firm_bits = F >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << F) - 1;
@@ -87,6 +88,29 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   list_price_.assign(F, std::vector<double>(C, 0.0));
   plans_.resize(F);
   studies_.resize(F);
+}
+
+void Market::mark_audiences() {
+  const std::size_t F = sc_.firms.size(), S = sc_.segments.size();
+  audience_bit_.assign(F, 0);
+  audience_static_.assign(S * F, -1.0);
+  std::uint8_t next = kFirstAudienceBit;
+  for (std::size_t j = 0; j < F; ++j) {
+    const Audience& a = sc_.firms[j].audience;
+    if (!a.active) continue;
+    const std::uint8_t bit = next;
+    next = static_cast<std::uint8_t>(next << 1);
+    audience_bit_[j] = bit;
+    tables_.audiences.push_back({static_cast<std::uint32_t>(j), bit,
+                                 static_cast<std::uint16_t>(std::ceil(a.loyalty.lo * 65535.0)),
+                                 static_cast<std::uint16_t>(std::floor(a.loyalty.hi * 65535.0))});
+    for (std::size_t s = 0; s < S; ++s) audience_static_[s * F + j] = 0.0;
+    for (std::size_t i = 0; i < pop_.n; ++i)
+      if (picks_out(a, pop_, i)) {
+        pop_.flags[i] |= bit;
+        audience_static_[pop_.segment[i] * F + j] += 1.0;
+      }
+  }
 }
 
 void Market::plan_firms() {

@@ -80,6 +80,8 @@ class Market {
   void build_tables();
   void build_durable_tables();
   void build_program_tables();
+  /// Flags the consumers each firm's audience picks out by static attributes.
+  void mark_audiences();
   void account(const std::vector<std::int64_t>& sums);
   /// Share of wallet, customer flows, retention, CLV and referral metrics of firm j, given the
   /// step's contribution (revenue - variable cost - rewards).
@@ -108,6 +110,8 @@ class Market {
   /// their sum: the source of negative word of mouth.
   std::vector<std::vector<std::int64_t>> early_history_;
   std::vector<std::int64_t> early_window_;
+  std::vector<std::uint8_t> audience_bit_;  ///< [F] Population::flags bit of its audience, or 0
+  std::vector<double> audience_static_;     ///< [S*F] picked out by static attributes
   std::vector<std::uint32_t> panel_members_;
   std::vector<std::vector<PanelPurchase>> panel_blocks_;  ///< [block] this step's panel rows
   std::vector<PanelPurchase> panel_step_;                 ///< the blocks' rows in block order

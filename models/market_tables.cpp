@@ -122,31 +122,54 @@ void Market::build_tables() {
   const std::size_t W = t.lanes, D = t.D;
   t.step = static_cast<std::uint32_t>(step_);
   const MarketParams& m = sc_.market;
-  const MediaReach reach = media_reach(sc_, plans_, segment_consumers_);
-  t.expo_cdf.assign(S * W * kCdfLen, 65536);
-  t.expo_table.assign(S * W * kExpoBuckets, 0);
+  // Consumers each audience picks out in each segment: last step's count (its loyalty range
+  // moves with behaviour), or at step 0 the count by static attributes.
+  std::vector<double> audience(S * F, -1.0);
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t j = 0; j < F; ++j)
+      if (audience_bit_[j] != 0)
+        audience[s * F + j] =
+            step_ == 0 ? (sc_.firms[j].audience.loyalty.contains(0.0) ? audience_static_[s * F + j] : 0.0)
+                       : static_cast<double>(last_sums_[t.layout.audience_matched() + s * F + j]);
+  const MediaReach reach = media_reach(sc_, plans_, segment_consumers_, audience);
+  t.expo_cdf.assign(2 * S * W * kCdfLen, 65536);
+  t.expo_table.assign(2 * S * W * kExpoBuckets, 0);
   t.exposures.assign(S, {});
   t.expo_group_active.assign((W + 7) / 8, 0);
+  // One distribution: its table at `sl` (the second half of the tables holds audiences').
+  const auto draw = [&](double mass, double targeted, std::size_t sl) {
+    KernelTables::ExposureDraw d;
+    const double mean = mass + targeted;
+    if (mean <= 0) return d;
+    const double beta = (m.beta_mass * mass + m.beta_targeted * targeted) / mean;
+    d.gain = static_cast<std::uint32_t>(std::lround(beta * kGoodwillScale));
+    d.table = static_cast<std::uint32_t>(sl * kExpoBuckets);
+    if (mean > kMaxTabledMean) {
+      d.direct_mean = static_cast<float>(mean);
+      d.direct_exp = std::exp(-static_cast<double>(d.direct_mean));
+      std::fill_n(&t.expo_table[sl * kExpoBuckets], kExpoBuckets, kExpoDirect);
+    } else {
+      exposure_table(mean, &t.expo_cdf[sl * kCdfLen], &t.expo_table[sl * kExpoBuckets]);
+    }
+    return d;
+  };
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t j = 0; j < F; ++j) {
-      const std::size_t sl = s * W + j;
-      const double mean = reach.mass[s * F + j] + reach.targeted[s * F + j];
-      const double beta = mean > 0 ? (m.beta_mass * reach.mass[s * F + j] +
-                                      m.beta_targeted * reach.targeted[s * F + j]) /
-                                         mean
-                                   : 0.0;
-      const auto gain = static_cast<std::uint32_t>(std::lround(beta * kGoodwillScale));
-      if (mean <= 0 || gain == 0) continue;  // exposures that add no goodwill change nothing
-      const bool direct = mean > kMaxTabledMean;
-      t.exposures[s].push_back(
-          {static_cast<std::uint32_t>(j), gain, static_cast<std::uint32_t>(sl * kExpoBuckets),
-           direct ? static_cast<float>(mean) : 0.0f,
-           direct ? std::exp(-static_cast<double>(static_cast<float>(mean))) : 0.0});
+      const std::size_t sl = s * W + j, k = s * F + j;
+      KernelTables::Exposure e;
+      e.firm = static_cast<std::uint32_t>(j);
+      e.all = draw(reach.mass[k], reach.targeted[k], sl);
+      e.in = e.all;
+      if (audience_bit_[j] != 0) {
+        e.in = draw(reach.mass[k], reach.targeted_in[k], S * W + sl);
+        e.bit = audience_bit_[j];
+        const Audience& a = sc_.firms[j].audience;
+        e.loyalty_lo = static_cast<std::uint16_t>(std::ceil(a.loyalty.lo * 65535.0));
+        e.loyalty_hi = static_cast<std::uint16_t>(std::floor(a.loyalty.hi * 65535.0));
+      }
+      if (e.all.gain == 0 && e.in.gain == 0) continue;  // exposures that add nothing change nothing
+      t.exposures[s].push_back(e);
       t.expo_group_active[j / 8] = 1;
-      if (direct)
-        std::fill_n(&t.expo_table[sl * kExpoBuckets], kExpoBuckets, kExpoDirect);
-      else
-        exposure_table(mean, &t.expo_cdf[sl * kCdfLen], &t.expo_table[sl * kExpoBuckets]);
     }
   // Word of mouth from last step's recent customers [Bass 1969; Rand & Rust 2011].
   const PartialLayout& lay = t.layout;

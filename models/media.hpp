@@ -10,12 +10,18 @@ namespace msim {
 /// Mean exposures per consumer, by (segment, firm) ([S*F]), split by channel.
 struct MediaReach {
   std::vector<double> mass, targeted;
+  /// Targeted exposures of the consumers a firm's audience picks out in the segment (for firms
+  /// without one, the same as `targeted`).
+  std::vector<double> targeted_in;
 };
 
 /// Mass media: 1000 * spend / CPM impressions spread evenly over everyone. Targeted media: a
 /// `targeting_precision` share of the impressions bought for segment s lands evenly on s, the
-/// rest spills evenly over the whole population.
+/// rest spills evenly over the whole population. A firm with an audience lands that share only on
+/// the segment's consumers its rule picks out (audience[s * F + j] of them; all of it spills
+/// when there are none); audience[s * F + j] < 0 means the firm has no audience.
 MediaReach media_reach(const Scenario& sc, const std::vector<FirmPlan>& plans,
-                       const std::vector<double>& segment_consumers);
+                       const std::vector<double>& segment_consumers,
+                       const std::vector<double>& audience);
 
 }  // namespace msim

@@ -74,6 +74,26 @@ double Population::bytes_per_consumer() const {
   return population_bytes_per_consumer(firms, categories, durables, dims, crm_firms);
 }
 
+bool picks_out(const Audience& a, const Population& p, std::size_t i) {
+  const auto in = [](const std::vector<int>& list, int v) {
+    return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+  };
+  if (!a.age.contains(p.age[i]) || !a.income.contains(p.income[i]) ||
+      !a.company_size.contains(p.company_size[i]) || !a.novelty.contains(p.novelty[i] / 255.0) ||
+      !in(a.regions, p.region[i]) ||
+      !in(a.industries, p.industry[i] == kNoIndustry ? -1 : p.industry[i]))
+    return false;
+  for (std::size_t c = 0; c < a.purchase_rate.size(); ++c)
+    if (!a.purchase_rate[c].contains(p.rate[i * p.categories + c])) return false;
+  if (a.ideal_centre.empty()) return true;
+  double d2 = 0.0;
+  for (std::size_t d = 0; d < p.dims; ++d) {
+    const double diff = p.ideal[i * p.dims + d] - a.ideal_centre[d];
+    d2 += diff * diff;
+  }
+  return d2 <= a.ideal_radius * a.ideal_radius;
+}
+
 std::uint32_t no_occasion_threshold(double rate) {
   return static_cast<std::uint32_t>(std::min(std::exp(-rate) * 4294967296.0, 4294967295.0));
 }

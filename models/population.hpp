@@ -15,6 +15,8 @@ inline constexpr double kGoodwillScale = 256.0;   ///< goodwill: uint16, 8.8 fix
 inline constexpr std::uint8_t kNoIndustry = 255;  ///< the industry of a household
 inline constexpr std::uint8_t kOptOut = 1;        ///< flags bit: opted out of CRM
 inline constexpr double kFitScale = 1024.0;       ///< fit: uint16, 6.10 fixed point
+/// flags bits from this one up: the audiences (targeting rules) a consumer belongs to.
+inline constexpr std::uint8_t kFirstAudienceBit = 4;
 inline constexpr std::uint8_t kDepthMask = 127;   ///< crm byte: the profile depth k, 0..127
 inline constexpr std::uint8_t kReferred = 128;    ///< crm byte: referred by the firm's program
 
@@ -67,6 +69,10 @@ struct Population {
   /// Bytes held per consumer, over all columns.
   double bytes_per_consumer() const;
 };
+
+/// Whether consumer i's static attributes (demographic, geographic, firmographic, psychographic,
+/// purchase rates) fall inside the audience's ranges. Loyalty is checked each step.
+bool picks_out(const Audience& a, const Population& p, std::size_t i);
 
 /// Bytes per consumer that a population of this shape will take (for memory estimates).
 double population_bytes_per_consumer(std::size_t firms, std::size_t categories,

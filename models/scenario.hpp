@@ -6,6 +6,7 @@
 #include "sim/experiment.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -89,6 +90,25 @@ struct MarketParams {
   double discount_rate_per_year = 0.1;  ///< i in customer lifetime value
 };
 
+/// A closed range [lo, hi] of a consumer attribute.
+struct Range2 {
+  double lo = -HUGE_VAL, hi = HUGE_VAL;
+  bool contains(double v) const { return v >= lo && v <= hi; }
+};
+
+/// Whom a firm's targeted media aim at within each targeted segment: consumers whose attributes
+/// all fall inside these ranges. Unset ranges accept everyone.
+struct Audience {
+  bool active = false;
+  Range2 age, income, company_size, novelty;  ///< years; thousands per year; employees; 0..1
+  std::vector<int> regions, industries;       ///< empty: any
+  std::vector<double> ideal_centre;           ///< [D] psychographic: within `ideal_radius`
+  double ideal_radius = HUGE_VAL;
+  std::vector<Range2> purchase_rate;          ///< [C] behavioural: occasions per step
+  Range2 loyalty{0.0, 1.0};                   ///< behavioural: loyalty to the firm, each step
+  bool uses_loyalty() const { return loyalty.lo > 0.0 || loyalty.hi < 1.0; }
+};
+
 /// A firm's product generations: every `every_steps` steps its quality rises by `quality_gain`.
 struct Innovation {
   std::int64_t every_steps = 0;  ///< 0: no new generations
@@ -113,6 +133,7 @@ struct Firm {
   std::vector<double> durability;    ///< [C] Weibull scale of its durables, steps (0: consumable)
   std::vector<double> quality_cut;   ///< [C] utility its real quality falls short of `quality`
   Innovation innovation;
+  Audience audience;  ///< targeting rule for its targeted media
 };
 
 /// What a shock changes.

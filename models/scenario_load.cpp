@@ -133,6 +133,45 @@ std::vector<double> load_per_category(const Config& node, const std::string& key
   return out;
 }
 
+Range2 load_range(const Config& node, const Range& r) {
+  const std::vector<double> v = node.as_doubles(r);
+  if (v.size() != 2 || v[0] > v[1]) node.fail_expected("a range [low, high] with low <= high");
+  return {v[0], v[1]};
+}
+
+/// audience: a targeting rule over demographic, geographic, firmographic, psychographic and
+/// behavioural attributes.
+Audience load_audience(const Config& node, const Scenario& sc) {
+  Audience a;
+  a.active = true;
+  if (auto n = node.find("age")) a.age = load_range(*n, range::closed(0, 150));
+  if (auto n = node.find("income")) a.income = load_range(*n, range::non_negative());
+  if (auto n = node.find("company_size")) a.company_size = load_range(*n, range::non_negative());
+  if (auto n = node.find("novelty")) a.novelty = load_range(*n, range::unit());
+  if (auto n = node.find("loyalty")) a.loyalty = load_range(*n, range::unit());
+  if (auto n = node.find("regions")) a.regions = resolve_names(*n, sc.regions, "region");
+  if (auto n = node.find("industries")) a.industries = resolve_names(*n, sc.industries, "industry");
+  if (auto n = node.find("ideal")) {
+    a.ideal_centre = n->child("centre").as_doubles();
+    if (a.ideal_centre.size() != static_cast<std::size_t>(sc.preference_dims))
+      n->child("centre").fail_expected(
+          fmt::format("{} numbers (preference_dims)", sc.preference_dims));
+    a.ideal_radius = n->get_double("radius", range::non_negative());
+    n->finish();
+  }
+  a.purchase_rate.assign(sc.categories.size(), Range2{});
+  if (auto n = node.find("purchase_rate")) {
+    for (const std::string& key : n->keys()) {
+      const int c = sc.category_index(key);
+      if (c < 0) n->child(key).fail(fmt::format("unknown category '{}'", key));
+      a.purchase_rate[static_cast<std::size_t>(c)] =
+          load_range(n->child(key), range::non_negative());
+    }
+  }
+  node.finish();
+  return a;
+}
+
 void load_innovation(const Config& node, Innovation& in) {
   in.every_steps = node.get_int("every_steps", range::closed(1, kMaxSteps));
   in.quality_gain = node.get_double("quality_gain", range::closed(0, 100));
@@ -313,6 +352,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
       node, "quality_cut", sc, f.categories, range::closed(0, 100), "sold",
       [](const Category&) { return true; }, [](const Category&) { return 0.0; });
   if (auto in = node.find("innovation")) load_innovation(*in, f.innovation);
+  if (auto a = node.find("audience")) f.audience = load_audience(*a, sc);
   f.segmentation = load_segmentation(node, sc);
   f.prototype = info->make(StrategyContext{node, sc, f});
   node.finish();
@@ -382,6 +422,11 @@ Scenario load_scenario(const Config& root) {
   }
   sc.firms = load_list<Firm>(root.child("firms"), "firms", kMaxFirms,
                              [&](const Config& n) { return load_firm(n, sc); });
+  std::size_t audiences = 0;
+  for (std::size_t j = 0; j < sc.firms.size(); ++j)
+    if (sc.firms[j].audience.active && ++audiences > kMaxAudiences)
+      root.child("firms").items()[j].child("audience").fail(
+          fmt::format("at most {} firms may have an audience", kMaxAudiences));
   // Shortening the run with --set steps=... keeps the file's later shocks (they never fire).
   const bool steps_from_set = root.find("steps") && root.child("steps").mark().file == "<--set>";
   if (auto n = root.find("shocks")) sc.shocks = load_shocks(*n, sc, steps_from_set);

@@ -32,5 +32,7 @@ inline constexpr int kMaxDims = 4;
 inline constexpr std::int64_t kMaxSteps = 65000;
 /// Longest product lifetime scale, in steps (failure steps are stored in 16 bits).
 inline constexpr double kMaxLifetime = 65000.0;
+/// Firms with an `audience` targeting rule (each takes a bit of Population::flags).
+inline constexpr std::size_t kMaxAudiences = 6;
 
 }  // namespace msim

@@ -65,6 +65,35 @@ void write_segment(YamlWriter& out, const Scenario& sc, const Segment& s) {
   out.end_map();
 }
 
+void write_audience(YamlWriter& out, const Scenario& sc, const Audience& a) {
+  out.key("audience").begin_map();
+  const auto range = [&](const char* key, const Range2& r) {
+    if (std::isfinite(r.lo) || std::isfinite(r.hi))
+      out.key(key).value(std::vector<double>{r.lo, r.hi});
+  };
+  range("age", a.age);
+  range("income", a.income);
+  range("company_size", a.company_size);
+  range("novelty", a.novelty);
+  if (a.uses_loyalty()) out.key("loyalty").value(std::vector<double>{a.loyalty.lo, a.loyalty.hi});
+  if (!a.regions.empty()) out.key("regions").value(names_of(a.regions, sc.regions));
+  if (!a.industries.empty()) out.key("industries").value(names_of(a.industries, sc.industries));
+  if (!a.ideal_centre.empty()) {
+    out.key("ideal").begin_map().key("centre").value(a.ideal_centre);
+    out.key("radius").value(a.ideal_radius).end_map();
+  }
+  bool open = false;
+  for (std::size_t c = 0; c < a.purchase_rate.size(); ++c) {
+    const Range2& r = a.purchase_rate[c];
+    if (!std::isfinite(r.lo) && !std::isfinite(r.hi)) continue;
+    if (!open) out.key("purchase_rate").begin_map();
+    open = true;
+    out.key(sc.categories[c].name).value(std::vector<double>{r.lo, r.hi});
+  }
+  if (open) out.end_map();
+  out.end_map();
+}
+
 /// A firm's durability and quality cut by category (only where they apply), and innovation.
 void write_product_settings(YamlWriter& out, const Scenario& sc, const Firm& f) {
   const auto per_category = [&](const char* key, const std::vector<double>& values,
@@ -81,6 +110,7 @@ void write_product_settings(YamlWriter& out, const Scenario& sc, const Firm& f) 
   };
   per_category("durability", f.durability, [](const Category& c) { return c.durable(); });
   per_category("quality_cut", f.quality_cut, [](const Category&) { return true; });
+  if (f.audience.active) write_audience(out, sc, f.audience);
   if (f.innovation.every_steps > 0) {
     out.key("innovation").begin_map().key("every_steps").value(f.innovation.every_steps);
     out.key("quality_gain").value(f.innovation.quality_gain).end_map();
