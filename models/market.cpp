@@ -143,6 +143,9 @@ void Market::plan_firms() {
     view.firm = static_cast<int>(j);
     view.budget = firm.budget_per_year / static_cast<double>(sc_.steps_per_year);
     view.crm_profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
+    view.segment_units.assign(S, 0.0);
+    for (std::size_t s = 0; s < S; ++s)
+      view.segment_units[s] = static_cast<double>(last_sums_[lay.segment_units() + s * F + j]);
     // A research firm studies its segments when a study is due and acts on what it learned.
     const bool study = shocks_.firms[j].active && study_due(firm.segmentation, studies_[j], step_);
     if (study) studies_[j] = study_segments(sc_, pop_, static_cast<int>(j), step_);

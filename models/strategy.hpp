@@ -68,6 +68,7 @@ struct MarketView {
   std::vector<std::vector<double>> unit_cost;  ///< [C][F]
   std::vector<std::vector<double>> price;      ///< [C][F]; 0 when not sold
   double crm_profiles = 0.0;                   ///< consumers with a profile at this firm
+  std::vector<double> segment_units;           ///< [S] this firm's units sold in each segment
 
   const Firm& self() const { return scenario.firms[static_cast<std::size_t>(firm)]; }
 };

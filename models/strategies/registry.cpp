@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include "models/strategies/adaptive.hpp"
 #include "models/strategies/differentiated.hpp"
 #include "models/strategies/mass.hpp"
 #include "models/strategies/niche.hpp"
@@ -20,6 +21,7 @@ std::vector<StrategyInfo>& registry() {
       differentiated_strategy(),
       niche_strategy(),
       one_to_one_strategy(),
+      adaptive_strategy(),
   };
   return list;
 }
