@@ -38,11 +38,7 @@ class Adaptive final : public Strategy {
     // Last step's results of last step's spending.
     for (std::size_t s = 0; s < S; ++s) sold_[s] += view.segment_units[s];
     if (++since_review_ > p_.review_steps) review();
-    const Eigen::VectorXd at =
-        p_.position.empty() ? view.population_mean
-                            : Eigen::Map<const Eigen::VectorXd>(
-                                  p_.position.data(), static_cast<Eigen::Index>(p_.position.size()));
-    p_.pricing.add_products(view, at, plan);
+    p_.pricing.add_products(view, position_or_mean(view, p_.position), plan);
     plan.targeting_precision = p_.precision;
     for (std::size_t s = 0; s < S; ++s) {
       const double share =

@@ -32,6 +32,12 @@ void Pricing::add_products(const MarketView& view, const Eigen::VectorXd& positi
   }
 }
 
+Eigen::VectorXd position_or_mean(const MarketView& view, const std::vector<double>& position) {
+  if (position.empty()) return view.population_mean;
+  return Eigen::Map<const Eigen::VectorXd>(position.data(),
+                                           static_cast<Eigen::Index>(position.size()));
+}
+
 std::vector<double> read_position(const Config& node, int dims) {
   if (!node.has("position")) return {};
   const Config pos = node.child("position");

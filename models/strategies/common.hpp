@@ -22,6 +22,9 @@ struct Pricing {
 /// An optional `position: [x, y]` override. @throws InputError on a wrong length.
 std::vector<double> read_position(const Config& node, int dims);
 
+/// Where a single product sits: `position` when given, else the population mean.
+Eigen::VectorXd position_or_mean(const MarketView& view, const std::vector<double>& position);
+
 /// Segment names, as the scenario lists them.
 std::vector<std::string> segment_names(const Scenario& sc);
 

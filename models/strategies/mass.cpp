@@ -14,11 +14,7 @@ class Mass final : public Strategy {
   std::unique_ptr<Strategy> clone() const override { return std::make_unique<Mass>(*this); }
 
   void plan(const MarketView& view, FirmPlan& plan) override {
-    const Eigen::VectorXd at =
-        position_.empty() ? view.population_mean
-                          : Eigen::Map<const Eigen::VectorXd>(
-                                position_.data(), static_cast<Eigen::Index>(position_.size()));
-    pricing_.add_products(view, at, plan);
+    pricing_.add_products(view, position_or_mean(view, position_), plan);
     plan.mass_spend = view.budget;
   }
 
