@@ -55,23 +55,16 @@ def rich_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def durables_file(run_file, tmp_path_factory):
-    """A copy of the tiny run with the durables datasets that issue 3 will record, made up."""
-    target = tmp_path_factory.mktemp("runs") / "durables.h5"
-    shutil.copyfile(run_file, target)
-    with h5py.File(target, "a") as f:
-        steps, firms = f["market/units"].shape
-        categories = len(f["categories/name"])
-        rng = np.random.default_rng(3)
-        for metric, units in (("failures", "units"), ("early_failures", "units"),
-                              ("replacements", "units"), ("installed_base", "units")):
-            ds = f.create_dataset(f"market/{metric}", data=rng.poisson(50, (steps, firms)) * 1.0)
-            ds.attrs["units"], ds.attrs["description"] = units, f"made-up {metric}"
-        saturation = np.linspace(0.1, 0.6, steps)[:, None] * np.ones(categories)
-        ds = f.create_dataset("market/saturation", data=saturation)
-        ds.attrs["units"], ds.attrs["description"] = "fraction", "made-up saturation"
-        ds.dims[0].label, ds.dims[1].label = "step", "category"
-    return target
+def durables_file(tmp_path_factory):
+    """A real durable-goods run: the planned-obsolescence scenario, small, with the rival."""
+    out = tmp_path_factory.mktemp("runs") / "durables.h5"
+    command = [marketsim_binary(), "run",
+               str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o", str(out),
+               "--quiet", "--threads", "2", "--set", "consumers=5000", "--set", "steps=60",
+               "--set", "shocks.rival_enters.enabled=true",
+               "--set", "firms.Durabox.durability=40"]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    return out
 
 
 def write_experiment(target, sources, with_summary):

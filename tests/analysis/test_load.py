@@ -56,8 +56,12 @@ def test_absent_durables_and_panel(run_file):
 
 def test_durables_when_present(durables_file):
     run = load.load_run(durables_file)
-    assert run.saturation is not None and list(run.saturation.columns) == CATEGORIES
-    assert run.market["installed_base"].shape == (STEPS, 4)
+    assert run.saturation is not None and list(run.saturation.columns) == ["washer"]
+    assert run.market["installed_base"].shape == (60, 2)
+    assert list(run.market["installed_base"].columns) == ["Durabox", "LongLife"]
+    assert (run.saturation["washer"].between(0, 1)).all()
+    assert run.market["failures"].to_numpy().sum() > 0
+    assert run.units["/market/mean_failure_age"] == "steps"
 
 
 def test_long_form(run_file):
