@@ -23,10 +23,11 @@
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "sim/recorder.hpp"
+#include "textbook_run.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
+using msim::test::pct;
 
 constexpr const char* kStop = "shocks.fizzco_stops.enabled=true";
 
@@ -44,27 +45,11 @@ struct Fizz {
 };
 
 Fizz run(const std::vector<std::string>& overrides) {
-  const msim::Scenario sc = msim::load_scenario_file(
-      (fs::path(MARKETSIM_SOURCE_DIR) / "scenarios" / "textbook" / "advertising_budget.yaml")
-          .string(),
-      overrides);
-  std::size_t j = sc.firms.size();
-  for (std::size_t k = 0; k < sc.firms.size(); ++k)
-    if (sc.firms[k].name == "FizzCo") j = k;
-  REQUIRE(j < sc.firms.size());
-  msim::MemoryRecorder rec;
-  msim::run_simulation(sc, rec);
-  REQUIRE(rec.complete());
-  Fizz f;
-  for (const auto& row : rec.series("/market/awareness")) f.aware.push_back(row[j]);
-  for (const auto& row : rec.series("/market/market_share")) f.share.push_back(row[j]);
+  const msim::test::Run r("advertising_budget.yaml", overrides);
+  Fizz f{r.path("awareness", "FizzCo"), r.path("market_share", "FizzCo")};
   REQUIRE(f.aware.size() == 52);
   REQUIRE(f.share.size() == 52);
   return f;
-}
-
-std::string pct(double x) {
-  return fmt::format("{:.1f}%", 100.0 * x);
 }
 
 std::string trace(const Fizz& f) {

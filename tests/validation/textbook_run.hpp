@@ -44,6 +44,12 @@ class Run {
   double at(const std::string& metric, const std::string& f, std::size_t t) const {
     return rec_.series("/market/" + metric)[t][firm(f)];
   }
+  /// /market/<metric> of a firm at every step.
+  std::vector<double> path(const std::string& metric, const std::string& f) const {
+    std::vector<double> out;
+    for (const auto& row : rec_.series("/market/" + metric)) out.push_back(row[firm(f)]);
+    return out;
+  }
   /// /market/<metric> of a firm summed over every step.
   double total(const std::string& metric, const std::string& f) const {
     double sum = 0.0;
