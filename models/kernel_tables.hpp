@@ -48,11 +48,11 @@ struct LaneOffers {
   std::vector<Custom> custom;
   /// Firms whose real quality falls short of the advertised one here: the utility a buyer
   /// has learned to deduct after n purchases, loss[min(n, kLearnLen - 1)].
+  static constexpr std::size_t kLearnLen = 32;
   struct Cut {
     std::uint32_t firm = 0;
-    std::array<float, 32> loss{};
+    std::array<float, kLearnLen> loss{};
   };
-  static constexpr std::size_t kLearnLen = 32;
   std::vector<Cut> cuts;
 
   /// The variant of lane j nearest x, the first of equally near ones: the one whose price the
