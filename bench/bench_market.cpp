@@ -1,5 +1,6 @@
 // The market benchmark: consumer-steps per second and bytes per consumer for a standard market
-// of 8 firms (two per strategy), 2 categories and 3 segments, at 1 and 2 threads, HDF5 included.
+// of 8 firms (two per strategy), 2 categories (one consumable, one durable), 3 segments and word
+// of mouth, at 1 and 2 threads, HDF5 included, with the share of time in each phase.
 //
 //   bench_market [consumers=1000000] [steps=52] [threads=1,2]
 #include <fmt/format.h>
@@ -26,26 +27,27 @@ consumers: 1000000
 steps: 52
 categories:
   - {name: staples, kind: consumable, base_cost: 1.0}
-  - {name: treats, kind: consumable, base_cost: 2.0}
-market: {outside_utility: -1.0}
+  - {name: appliances, kind: durable, base_cost: 2.0, lifetime: {shape: 2.0, scale: 52},
+     backlash: 0.5}
+market: {outside_utility: -1.0, negative_wom_rate: 1.0}
 segments:
   - {name: mainstream, share: 0.5, ideal: {mean: [0, 0], sd: [0.6, 0.6]},
-     purchase_rate: {staples: {mean: 0.5, shape: 1.2}, treats: {mean: 0.3, shape: 0.8}}}
+     purchase_rate: {staples: {mean: 0.5, shape: 1.2}, appliances: {mean: 0.1, shape: 2.0}}}
   - {name: premium, share: 0.2, ideal: {mean: [1.5, 0.8], sd: [0.4, 0.4]},
      price_sensitivity: {mean: 0.5, sd: 0.1},
-     purchase_rate: {staples: {mean: 0.4, shape: 1.0}, treats: {mean: 0.2, shape: 0.6}}}
+     purchase_rate: {staples: {mean: 0.4, shape: 1.0}, appliances: {mean: 0.1, shape: 2.0}}}
   - {name: budget, share: 0.3, ideal: {mean: [-0.8, -1.0], sd: [0.5, 0.5]},
      price_sensitivity: {mean: 1.3, sd: 0.3},
-     purchase_rate: {staples: {mean: 0.7, shape: 1.5}, treats: {mean: 0.3, shape: 1.0}}}
+     purchase_rate: {staples: {mean: 0.7, shape: 1.5}, appliances: {mean: 0.08, shape: 2.0}}}
 firms:
   - {name: Mass1, strategy: mass, budget_per_year: 3.0e6}
-  - {name: Mass2, strategy: mass, budget_per_year: 2.0e6, position: [0.3, -0.3]}
+  - {name: Mass2, strategy: mass, budget_per_year: 2.0e6, position: [0.3, -0.3], durability: 40}
   - {name: Diff1, strategy: differentiated, budget_per_year: 2.5e6}
   - {name: Diff2, strategy: differentiated, budget_per_year: 1.5e6, segments: [mainstream, budget]}
   - {name: Niche1, strategy: niche, target: premium, budget_per_year: 6.0e5}
   - {name: Niche2, strategy: niche, target: budget, budget_per_year: 4.0e5}
   - {name: O2O1, strategy: one_to_one, budget_per_year: 1.5e6}
-  - {name: O2O2, strategy: one_to_one, budget_per_year: 1.0e6, categories: [treats]}
+  - {name: O2O2, strategy: one_to_one, budget_per_year: 1.0e6, categories: [staples]}
 )";
 
 double peak_rss_bytes() {
