@@ -101,18 +101,7 @@ class Kernel {
     lanes::scale_q16<W>(g, t_.decay_q16);
     lanes::age_recency<W>(&pop_.since[i * W]);
     const auto i32 = static_cast<std::uint32_t>(i);
-    const std::uint8_t* table = t_.expo_table.data();
-    for (const KernelTables::Exposure& e : t_.exposures[s]) {
-      const std::uint32_t u = half(words.expo, e.firm, l);
-      const KernelTables::ExposureDraw& d =
-          (pop_.flags[i] & e.bit) != 0 && L[e.firm] >= e.loyalty_lo && L[e.firm] <= e.loyalty_hi
-              ? e.in
-              : e.all;
-      if (d.gain == 0) continue;
-      std::uint32_t x = table[d.table + (u >> kExpoShift)];
-      if (x & kExpoScan) x = exposures_slow(t_, d, u, x);
-      g[e.firm] = sat16(g[e.firm] + x * d.gain);
-    }
+    expose(i, s, l, words, g, L);
     const auto low = [&](std::uint32_t base, std::size_t j) {
       return half_word(
           philox_one(t_.step_gen, i32, t_.step, base + static_cast<std::uint32_t>(j >> 3)), j & 7);
@@ -132,28 +121,88 @@ class Kernel {
           g[j] = std::max<std::uint16_t>(g[j], kAware);  // market.initial_awareness
     if (t_.wom_active || t_.negative_wom_active) {
       const std::uint64_t unaware = lanes::unaware<W>(g, L, kAware) & t_.firm_bits;
-      const std::uint64_t* threshold = &t_.wom_threshold[s * W];
-      for (std::uint64_t bits = t_.wom_active ? unaware : 0; bits != 0; bits &= bits - 1) {
+      const auto wom_low = [&](std::size_t j) { return low(slot::wom_low, j); };
+      const std::uint64_t heard =
+          t_.wom_active ? hears(words.wom, l, s, unaware, t_.wom_threshold, t_.wom_high, wom_low)
+                        : 0;
+      for (std::uint64_t bits = heard; bits != 0; bits &= bits - 1) {
         const auto j = static_cast<std::size_t>(std::countr_zero(bits));
-        if (threshold[j] > 0 &&
-            below(half(words.wom, j, l), threshold[j], [&] { return low(slot::wom_low, j); })) {
-          g[j] = sat16(std::max<std::uint32_t>(g[j], t_.wom_goodwill));
-          // A referral program knows whom its customers brought in (unless they opted out).
-          if (t_.any_referral && t_.referral[j] != 0 && (pop_.flags[i] & kOptOut) == 0)
-            depth[static_cast<std::size_t>(t_.crm_col[j])] |= kReferred;
-        }
+        g[j] = sat16(std::max<std::uint32_t>(g[j], t_.wom_goodwill));
+        // A referral program knows whom its customers brought in (unless they opted out).
+        if (t_.any_referral && t_.referral[j] != 0 && (pop_.flags[i] & kOptOut) == 0)
+          depth[static_cast<std::size_t>(t_.crm_col[j])] |= kReferred;
       }
       // Stories of early failures reach consumers who know the firm and cost it goodwill.
-      const std::uint64_t* negative = &t_.negative_wom[s * W];
-      for (std::uint64_t bits = t_.negative_wom_active ? ~unaware & t_.firm_bits : 0; bits != 0;
-           bits &= bits - 1) {
+      const std::uint64_t warned =
+          t_.negative_wom_active ? hears(words.wom, l, s, ~unaware & t_.firm_bits,
+                                         t_.negative_wom, t_.negative_high, wom_low)
+                                 : 0;
+      for (std::uint64_t bits = warned; bits != 0; bits &= bits - 1) {
         const auto j = static_cast<std::size_t>(std::countr_zero(bits));
-        if (negative[j] > 0 &&
-            below(half(words.wom, j, l), negative[j], [&] { return low(slot::wom_low, j); }))
-          g[j] = static_cast<std::uint16_t>(g[j] > t_.wom_goodwill ? g[j] - t_.wom_goodwill : 0);
+        g[j] = static_cast<std::uint16_t>(g[j] > t_.wom_goodwill ? g[j] - t_.wom_goodwill : 0);
       }
     }
     lanes::count_aware<W>(g, L, kAware, &tally_.aware[s * W]);
+  }
+
+  /// Media exposures: for each firm lane a Poisson count from its 16-bit uniform, looked up in
+  /// its distribution's bucket table (the audience's one where the consumer's flags and loyalty
+  /// place it in the firm's audience), times the goodwill per exposure. Buckets where the count
+  /// changes, and means beyond the tables, take exposures_slow().
+  void expose(std::size_t i, std::size_t s, std::size_t l, const Chunk& words, std::uint16_t* g,
+              const std::uint16_t* L) {
+    const KernelTables::ExposureLanes& el = t_.expo_lanes;
+    const std::uint8_t* table = t_.expo_table.data();
+    const std::int32_t flags = pop_.flags[i];
+    using simd::i32x8;
+    using simd::load;
+    for (std::size_t k = 0; k < W; k += 8) {
+      const std::size_t sl = s * W + k;
+      if (t_.expo_group_active[sl / 8] == 0) continue;
+      const i32x8 u = simd::widen8(load<simd::u16x8>(words.expo[k / 8].half[l]));
+      const i32x8 loyal = simd::widen8(load<simd::u16x8>(L + k));
+      const i32x8 in = ((load<i32x8>(&el.bit[sl]) & flags) != 0) &
+                       (loyal >= load<i32x8>(&el.loyalty_lo[sl])) &
+                       (loyal <= load<i32x8>(&el.loyalty_hi[sl]));
+      const i32x8 at =
+          (in ? load<i32x8>(&el.table_in[sl]) : load<i32x8>(&el.table_all[sl])) + (u >> kExpoShift);
+      const i32x8 gain = in ? load<i32x8>(&el.gain_in[sl]) : load<i32x8>(&el.gain_all[sl]);
+      i32x8 x;
+      for (int e = 0; e < 8; ++e) x[e] = table[at[e]];
+      for (std::uint32_t slow = simd::lane_bits(((x & kExpoScan) != 0) & (gain != 0)); slow != 0;
+           slow &= slow - 1) {
+        const int e = std::countr_zero(slow);
+        const KernelTables::Exposure& ex = t_.exposures[sl + static_cast<std::size_t>(e)];
+        x[e] = static_cast<std::int32_t>(exposures_slow(t_, in[e] != 0 ? ex.in : ex.all,
+                                                        static_cast<std::uint32_t>(u[e]),
+                                                        static_cast<std::uint32_t>(x[e])));
+      }
+      const simd::u32x8 sum = (simd::u32x8)simd::widen8(load<simd::u16x8>(g + k)) +
+                              (simd::u32x8)x * (simd::u32x8)gain;
+      const simd::u32x8 top = simd::u32x8{} + 65535u;
+      simd::store(g + k, __builtin_convertvector(sum < top ? sum : top, simd::u16x8));
+    }
+  }
+
+  /// The firms in `candidates` whose word of mouth (or story) reaches the consumer: its 16-bit
+  /// uniform below the 32-bit threshold, deciding on the high halves (high) and, on a tie, with
+  /// a second 16-bit uniform from low(j).
+  template <class Low>
+  std::uint64_t hears(const WordRows<kChunk>* words, std::size_t l, std::size_t s,
+                      std::uint64_t candidates, const std::vector<std::uint64_t>& threshold,
+                      const std::vector<std::uint32_t>& high, Low&& low) const {
+    std::uint64_t heard = 0, ties = 0;
+    for (std::size_t k = 0; k < W; k += 8) {
+      const simd::i32x8 u = simd::widen8(simd::load<simd::u16x8>(words[k / 8].half[l]));
+      const simd::i32x8 h = simd::load<simd::i32x8>(&high[s * W + k]);
+      heard |= static_cast<std::uint64_t>(simd::lane_bits(u < h)) << k;
+      ties |= static_cast<std::uint64_t>(simd::lane_bits(u == h)) << k;
+    }
+    for (std::uint64_t bits = ties & candidates; bits != 0; bits &= bits - 1) {
+      const auto j = static_cast<std::size_t>(std::countr_zero(bits));
+      if (low(j) < (threshold[s * W + j] & 0xFFFFu)) heard |= std::uint64_t{1} << j;
+    }
+    return heard & candidates;
   }
 
   /// Purchase occasions in every category: Poisson(rate), one logit choice per occasion.
@@ -193,7 +242,8 @@ class Kernel {
     const std::size_t D = t_.D;
     const float* x = &pop_.ideal[i * D];
     alignas(32) float d2[W], quality[W], price[W], ev[W];
-    lanes::nearest_variant<W>(o, x, D, t_.active_lanes, d2, quality, price);
+    alignas(32) std::int32_t variant[W];
+    lanes::nearest_variant<W>(o, x, D, d2, quality, price, variant);
     const std::uint16_t* bought = &pop_.count[(i * t_.C + c) * W];
     for (const LaneOffers::Cut& cut : o.cuts)  // what repeat purchases taught about quality
       quality[cut.firm] -= cut.loss[std::min<std::size_t>(bought[cut.firm], o.kLearnLen - 1)];
@@ -210,10 +260,10 @@ class Kernel {
     const std::uint8_t* avail = &o.avail[pop_.region[i] * W];
     const lanes::Utility weights{t_.distance_weight, t_.loyalty_weight, t_.goodwill_weight,
                                  t_.goodwill_cap, pop_.price_sensitivity[i]};
-    const float top = lanes::utilities<W>(weights, t_.active_lanes, d2, quality, price, g, L, avail,
-                                          kAware, t_.outside_utility, ev);
+    const float top = lanes::utilities<W>(weights, d2, quality, price, g, L, avail, kAware,
+                                          t_.outside_utility, ev);
     if (top == lanes::kNoChoice) return -1;  // aware of no firm that sells here
-    const int pick = lanes::sample<W>(ev, t_.active_lanes, fast_exp(t_.outside_utility - top), u);
+    const int pick = lanes::sample<W>(ev, fast_exp(t_.outside_utility - top), u);
     const std::uint16_t before = pick >= 0 ? L[pick] : 0;
     lanes::scale_q16<W>(L, t_.rho_q16);
     if (pick < 0) return -1;
@@ -221,7 +271,7 @@ class Kernel {
     const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t_.rho_q16) * 65535u;
     L[j] =
         static_cast<std::uint16_t>((before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16);
-    std::int64_t cents = o.cents[o.nearest(j, x, D) * W + j];
+    std::int64_t cents = o.cents[static_cast<std::size_t>(variant[j]) * W + j];
     const bool offer = ((retained >> j) & 1u) != 0;
     if (offer) cents = std::llround(static_cast<double>(cents) * t_.retention_keep[j]);
     purchase(i, s, c, j, cents, ((customised >> j) & 1u) != 0, offer);
@@ -350,7 +400,8 @@ class Kernel {
     lanes::count_recent<W>(&pop_.since[i * W], t_.wom_window, &tally_.recent[s * W]);
     lanes::sum_high_bytes<W>(&pop_.loyalty[i * W], tally_.loyalty.data());
     const std::uint8_t* since = &pop_.since[i * W];
-    if (t_.wom_window < 255) lanes::count_equal<W>(since, t_.wom_window + 1, tally_.lost.data());
+    if (t_.wom_window < 255)
+      lanes::count_equal<W>(since, static_cast<std::uint8_t>(t_.wom_window + 1), tally_.lost.data());
     const std::uint16_t* L = &pop_.loyalty[i * W];
     for (const KernelTables::Audience& a : t_.audiences)
       tally_.matched[s * W + a.firm] += (pop_.flags[i] & a.bit) != 0 && L[a.firm] >= a.loyalty_lo &&

@@ -5,6 +5,7 @@
 /// vector width.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -95,24 +96,28 @@ inline std::uint64_t unaware(const std::uint16_t* g, const std::uint16_t* L,
 /// consumers without overflowing 32 bits.
 template <std::size_t W>
 inline void sum_high_bytes(const std::uint16_t* v, std::uint32_t* sum) {
-  for (std::size_t k = 0; k < W; ++k) sum[k] += v[k] >> 8;
+  for (std::size_t k = 0; k < W; k += 8)
+    simd::store(sum + k, simd::load<simd::i32x8>(sum + k) +
+                             (simd::widen8(simd::load<simd::u16x8>(v + k)) >> 8));
 }
 
 /// sum[k] += (v[k] == x): lanes equal to x.
 template <std::size_t W>
-inline void count_equal(const std::uint8_t* v, std::uint32_t x, std::uint32_t* sum) {
-  for (std::size_t k = 0; k < W; ++k) sum[k] += v[k] == x ? 1u : 0u;
+inline void count_equal(const std::uint8_t* v, std::uint8_t x, std::uint32_t* sum) {
+  for (std::size_t k = 0; k < W; k += 8)
+    simd::store(sum + k, simd::load<simd::i32x8>(sum + k) -
+                             (simd::widen8(simd::load<simd::u8x8>(v + k)) == x));
 }
 
 /// wallet[k] += cents for every firm k the consumer has bought from in any of C categories
 /// (counts[c * W + k] > 0): share of wallet's denominator.
-template <std::size_t W>
-inline void add_to_customers(const std::uint16_t* counts, std::size_t C, std::int64_t cents,
+template <std::size_t W, class Count>
+inline void add_to_customers(const Count* counts, std::size_t C, std::int64_t cents,
                              std::int64_t* wallet) {
-  for (std::size_t k = 0; k < W; ++k) {
-    std::uint32_t any = 0;
-    for (std::size_t c = 0; c < C; ++c) any |= counts[c * W + k];
-    wallet[k] += any != 0 ? cents : 0;
+  for (std::size_t k = 0; k < W; k += 8) {
+    simd::i32x8 any{};
+    for (std::size_t c = 0; c < C; ++c) any |= simd::widen8(simd::load<simd::u16x8>(counts + c * W + k));
+    for (std::size_t e = 0; e < 8; ++e) wallet[k + e] += any[e] != 0 ? cents : 0;
   }
 }
 
@@ -162,58 +167,52 @@ inline void count_recent(const std::uint8_t* since, std::uint32_t window, std::u
   }
 }
 
-/// For each firm lane below `active` (a multiple of 4: the lanes that hold firms), the variant
-/// nearest the ideal point x (D dimensions): its squared distance, quality and price. Ties keep
-/// the earlier variant (LaneOffers::nearest finds which).
+/// For each firm lane, the variant nearest the ideal point x (D dimensions): its index, squared
+/// distance, quality and price. Ties keep the earlier variant.
 template <std::size_t W, std::size_t D>
-inline void nearest_variant(const LaneOffers& o, const float* x, std::size_t active, float* d2,
-                            float* quality, float* price) {
-  for (std::size_t k = 0; k < active; k += 4) {
+inline void nearest_variant(const LaneOffers& o, const float* x, float* d2, float* quality,
+                            float* price, std::int32_t* variant) {
+  for (std::size_t k = 0; k < W; k += 8) {
     const auto distance = [&](std::size_t v) {
-      simd::f32x4 dv{};
+      simd::f32x8 dv{};
       for (std::size_t d = 0; d < D; ++d) {
-        const simd::f32x4 diff = x[d] - simd::load<simd::f32x4>(&o.pos[(v * D + d) * W + k]);
+        const simd::f32x8 diff = x[d] - simd::load<simd::f32x8>(&o.pos[(v * D + d) * W + k]);
         dv += diff * diff;
       }
       return dv;
     };
-    simd::f32x4 best = distance(0);
-    simd::f32x4 q = simd::load<simd::f32x4>(&o.quality[k]);
-    simd::f32x4 pr = simd::load<simd::f32x4>(&o.price[k]);
-    const std::size_t variants = o.quad_variants[k / 4];
-    if (o.quad_same_offer[k / 4]) {
-      // Every variant of these firms has the same quality and price: only distance matters.
-      for (std::size_t v = 1; v < variants; ++v) {
-        const simd::f32x4 dv = distance(v);
-        best = dv < best ? dv : best;
-      }
-    } else {
-      for (std::size_t v = 1; v < variants; ++v) {
-        const simd::f32x4 dv = distance(v);
-        const simd::i32x4 better = dv < best;
-        best = better ? dv : best;
-        q = better ? simd::load<simd::f32x4>(&o.quality[v * W + k]) : q;
-        pr = better ? simd::load<simd::f32x4>(&o.price[v * W + k]) : pr;
-      }
+    simd::f32x8 best = distance(0);
+    simd::f32x8 q = simd::load<simd::f32x8>(&o.quality[k]);
+    simd::f32x8 pr = simd::load<simd::f32x8>(&o.price[k]);
+    simd::i32x8 index{};
+    const std::size_t variants = o.group_variants[k / 8];
+    for (std::size_t v = 1; v < variants; ++v) {
+      const simd::f32x8 dv = distance(v);
+      const simd::i32x8 better = dv < best;
+      best = better ? dv : best;
+      q = better ? simd::load<simd::f32x8>(&o.quality[v * W + k]) : q;
+      pr = better ? simd::load<simd::f32x8>(&o.price[v * W + k]) : pr;
+      index = better ? simd::i32x8{} + static_cast<std::int32_t>(v) : index;
     }
     simd::store(d2 + k, best);
     simd::store(quality + k, q);
     simd::store(price + k, pr);
+    simd::store(variant + k, index);
   }
 }
 
 template <std::size_t W>
-inline void nearest_variant(const LaneOffers& o, const float* x, std::size_t D, std::size_t active,
-                            float* d2, float* quality, float* price) {
+inline void nearest_variant(const LaneOffers& o, const float* x, std::size_t D, float* d2,
+                            float* quality, float* price, std::int32_t* variant) {
   switch (D) {
     case 1:
-      return nearest_variant<W, 1>(o, x, active, d2, quality, price);
+      return nearest_variant<W, 1>(o, x, d2, quality, price, variant);
     case 2:
-      return nearest_variant<W, 2>(o, x, active, d2, quality, price);
+      return nearest_variant<W, 2>(o, x, d2, quality, price, variant);
     case 3:
-      return nearest_variant<W, 3>(o, x, active, d2, quality, price);
+      return nearest_variant<W, 3>(o, x, d2, quality, price, variant);
     default:
-      return nearest_variant<W, 4>(o, x, active, d2, quality, price);
+      return nearest_variant<W, 4>(o, x, d2, quality, price, variant);
   }
 }
 
@@ -225,45 +224,45 @@ struct Utility {
 /// Returned by utilities() when no firm is in the choice set.
 inline constexpr float kNoChoice = -3.0e38f;
 
-/// Utilities of every firm lane (below `active`) in the choice set (aware: goodwill >= threshold or
-/// loyalty > 0, and available: avail[k] != 0), exponentiated relative to the best alternative
-/// including the outside option, into ev (0 outside the choice set). Returns that best utility, or
-/// kNoChoice when the choice set is empty. Relative exponents keep utilities far from zero
-/// (expensive goods, a very attractive outside option) apart.
+/// Utilities of every firm lane in the choice set (aware: goodwill >= threshold or loyalty > 0,
+/// and available: avail[k] != 0), exponentiated relative to the best alternative including the
+/// outside option, into ev (0 outside the choice set). Returns that best utility, or kNoChoice
+/// when the choice set is empty. Relative exponents keep utilities far from zero (expensive
+/// goods, a very attractive outside option) apart.
 template <std::size_t W>
-inline float utilities(const Utility& w, std::size_t active, const float* d2, const float* quality,
-                       const float* price, const std::uint16_t* g, const std::uint16_t* L,
-                       const std::uint8_t* avail, std::uint32_t threshold, float outside,
-                       float* ev) {
-  alignas(16) float util[W];
-  alignas(16) std::int32_t in_set[W];
-  simd::i32x4 any{};
-  simd::f32x4 top = simd::splat(outside);
+inline float utilities(const Utility& w, const float* d2, const float* quality, const float* price,
+                       const std::uint16_t* g, const std::uint16_t* L, const std::uint8_t* avail,
+                       std::uint32_t threshold, float outside, float* ev) {
+  alignas(32) float util[W];
+  alignas(32) std::int32_t in_set[W];
+  simd::i32x8 any{};
+  simd::f32x8 top = simd::f32x8{} + outside;
   const auto t = static_cast<std::int32_t>(threshold);
-  for (std::size_t k = 0; k < active; k += 4) {
-    const simd::i32x4 gi = __builtin_convertvector(simd::load<simd::u16x4>(g + k), simd::i32x4);
-    const simd::i32x4 li = __builtin_convertvector(simd::load<simd::u16x4>(L + k), simd::i32x4);
-    const simd::i32x4 ai = __builtin_convertvector(simd::load<simd::u8x4>(avail + k), simd::i32x4);
-    simd::f32x4 goodwill = __builtin_convertvector(gi, simd::f32x4) * (1.0f / 256.0f);
-    goodwill = goodwill < w.goodwill_cap ? goodwill : simd::splat(w.goodwill_cap);
-    const simd::f32x4 loyalty = __builtin_convertvector(li, simd::f32x4) * (1.0f / 65535.0f);
-    const simd::f32x4 v = simd::load<simd::f32x4>(quality + k) -
-                          w.distance * simd::load<simd::f32x4>(d2 + k) -
-                          w.price_sensitivity * simd::load<simd::f32x4>(price + k) +
+  for (std::size_t k = 0; k < W; k += 8) {
+    const simd::i32x8 gi = simd::widen8(simd::load<simd::u16x8>(g + k));
+    const simd::i32x8 li = simd::widen8(simd::load<simd::u16x8>(L + k));
+    const simd::i32x8 ai = simd::widen8(simd::load<simd::u8x8>(avail + k));
+    simd::f32x8 goodwill = __builtin_convertvector(gi, simd::f32x8) * (1.0f / 256.0f);
+    goodwill = goodwill < w.goodwill_cap ? goodwill : simd::f32x8{} + w.goodwill_cap;
+    const simd::f32x8 loyalty = __builtin_convertvector(li, simd::f32x8) * (1.0f / 65535.0f);
+    const simd::f32x8 v = simd::load<simd::f32x8>(quality + k) -
+                          w.distance * simd::load<simd::f32x8>(d2 + k) -
+                          w.price_sensitivity * simd::load<simd::f32x8>(price + k) +
                           w.loyalty * loyalty + w.goodwill * goodwill;
-    const simd::i32x4 in = (ai != 0) & ((gi >= t) | (li != 0));
-    const simd::f32x4 u = in ? v : simd::splat(kNoChoice);
+    const simd::i32x8 in = (ai != 0) & ((gi >= t) | (li != 0));
+    const simd::f32x8 u = in ? v : simd::f32x8{} + kNoChoice;
     top = u > top ? u : top;
     any |= in;
     simd::store(util + k, u);
     simd::store(in_set + k, in);
   }
-  if ((any[0] | any[1] | any[2] | any[3]) == 0) return kNoChoice;
-  const float best = std::max(std::max(top[0], top[1]), std::max(top[2], top[3]));
-  for (std::size_t k = 0; k < active; k += 4) {
-    const simd::f32x4 e = simd::fast_exp(simd::load<simd::f32x4>(util + k) - best);
-    const simd::i32x4 in = simd::load<simd::i32x4>(in_set + k);
-    simd::store(ev + k, in ? e : simd::f32x4{});
+  if (simd::lane_bits(any) == 0) return kNoChoice;
+  float best = top[0];
+  for (int e = 1; e < 8; ++e) best = std::max(best, top[e]);
+  for (std::size_t k = 0; k < W; k += 8) {
+    const simd::f32x8 e = simd::fast_exp(simd::load<simd::f32x8>(util + k) - best);
+    const simd::i32x8 in = simd::load<simd::i32x8>(in_set + k);
+    simd::store(ev + k, in ? e : simd::f32x8{});
   }
   return best;
 }
@@ -274,21 +273,20 @@ inline float utilities(const Utility& w, std::size_t active, const float* d2, co
 /// (ev 0) repeats its predecessor's sum exactly and can never be picked. (A tree of vector
 /// additions could round a zero lane one unit above its predecessor.)
 template <std::size_t W>
-inline int sample(const float* ev, std::size_t active, float exp_outside, float u) {
-  alignas(16) float running[W];
+inline int sample(const float* ev, float exp_outside, float u) {
+  alignas(32) float running[W];
   float sum = 0.0f;
-  for (std::size_t k = 0; k < active; ++k) {
+  for (std::size_t k = 0; k < W; ++k) {
     sum += ev[k];
     running[k] = sum;
   }
   const float target = u * (exp_outside + sum) - exp_outside;
   if (target < 0.0f) return -1;
-  simd::i32x4 below{};
-  for (std::size_t k = 0; k < active; k += 4)
-    below -= simd::load<simd::f32x4>(running + k) <= target;
-  const int pick = below[0] + below[1] + below[2] + below[3];
-  if (pick < static_cast<int>(active)) return pick;
-  for (std::size_t k = active; k-- > 0;)  // rounding at the very top: the last firm in the set
+  int pick = 0;
+  for (std::size_t k = 0; k < W; k += 8)
+    pick += std::popcount(simd::lane_bits(simd::load<simd::f32x8>(running + k) <= target));
+  if (pick < static_cast<int>(W)) return pick;
+  for (std::size_t k = W; k-- > 0;)  // rounding at the very top: the last firm in the set
     if (ev[k] > 0.0f) return static_cast<int>(k);
   return -1;
 }

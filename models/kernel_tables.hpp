@@ -29,10 +29,8 @@ inline constexpr float kMaxTabledMean = 40.0f;     ///< larger exposure means in
 /// the nearest-variant comparison (strictly nearer only).
 struct LaneOffers {
   std::size_t variants = 0;                  ///< the most variants any firm offers here
-  std::vector<std::uint32_t> lane_variants;  ///< [lanes] each firm's own number of variants
-  std::vector<std::uint32_t> quad_variants;  ///< [lanes / 4] the most among 4 lanes
-  /// [lanes / 4] 1: every variant in these 4 lanes has its lane's first quality and price
-  std::vector<std::uint8_t> quad_same_offer;
+  std::vector<std::uint32_t> lane_variants;   ///< [lanes] each firm's own number of variants
+  std::vector<std::uint32_t> group_variants;  ///< [lanes / 8] the most among 8 lanes
   std::vector<float> pos;           ///< [variants][dims][lanes]
   std::vector<float> quality;       ///< [variants][lanes]
   std::vector<float> price;         ///< [variants][lanes] money
@@ -55,26 +53,6 @@ struct LaneOffers {
   };
   std::vector<Cut> cuts;
 
-  /// The variant of lane j nearest x, the first of equally near ones: the one whose price the
-  /// consumer pays (the same comparison, in the same order, as nearest_variant).
-  std::size_t nearest(std::size_t j, const float* x, std::size_t dims) const {
-    if (lane_variants[j] <= 1) return 0;
-    const std::size_t W = lane_variants.size();
-    std::size_t best = 0;
-    float best_d2 = 0.0f;
-    for (std::size_t v = 0; v < lane_variants[j]; ++v) {
-      float d2 = 0.0f;
-      for (std::size_t d = 0; d < dims; ++d) {
-        const float diff = x[d] - pos[(v * dims + d) * W + j];
-        d2 += diff * diff;
-      }
-      if (v == 0 || d2 < best_d2) {
-        best = v;
-        best_d2 = d2;
-      }
-    }
-    return best;
-  }
 };
 
 /// Offsets of the int64 counters in one block's partial-sum row.
@@ -134,7 +112,6 @@ struct DurableTables {
 struct KernelTables {
   std::size_t F = 0, C = 0, S = 0, D = 0, crm_firms = 0;
   std::size_t lanes = 0;         ///< Population::lanes
-  std::size_t active_lanes = 0;  ///< lanes that hold firms, rounded up to a multiple of 4
   std::uint64_t firm_bits = 0;   ///< bit j set for every firm j
   std::uint32_t step = 0;
   Philox step_gen{0, 0};
@@ -174,9 +151,16 @@ struct KernelTables {
     std::uint8_t bit = 0;  ///< Population::flags bit of the firm's audience; 0: none
     std::uint16_t loyalty_lo = 0, loyalty_hi = 65535;
   };
-  std::vector<std::vector<Exposure>> exposures;  ///< [S]
-  std::vector<std::uint8_t> expo_group_active;   ///< [lanes / 8]: some firm of the group
+  std::vector<Exposure> exposures;  ///< [S * lanes]; gains 0 where the firm does not reach s
+  /// The same, by lane for the vector path ([S * lanes] each): bucket-table offsets and gains
+  /// of both distributions, the audience bit and loyalty range (0 and 0..65535 without one).
+  struct ExposureLanes {
+    std::vector<std::uint32_t> table_all, table_in, gain_all, gain_in;
+    std::vector<std::uint32_t> bit, loyalty_lo, loyalty_hi;
+  } expo_lanes;
+  std::vector<std::uint8_t> expo_group_active;   ///< [S * lanes / 8]: some firm of the group
   std::vector<std::uint64_t> wom_threshold;      ///< [S * lanes] P(hear) * 2^32
+  std::vector<std::uint32_t> wom_high;           ///< [S * lanes] wom_threshold >> 16
   bool wom_active = false;                       ///< some threshold is above 0
   std::uint32_t wom_goodwill = 256;
 
@@ -207,6 +191,7 @@ struct KernelTables {
   std::vector<int> durable_of;               ///< [C] index into `durable`, -1: consumable
   std::vector<DurableTables> durable;        ///< [durables]
   std::vector<std::uint64_t> negative_wom;   ///< [S * lanes] P(hear of an early failure) * 2^32
+  std::vector<std::uint32_t> negative_high;  ///< [S * lanes] negative_wom >> 16
   bool negative_wom_active = false;
 
   // Relationship programs, [lanes] each (FirmPlan::programs).

@@ -65,7 +65,6 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   pop_ = synthesize(sc_, t.crm_firm, options_.block_size);
   mark_audiences();
   t.lanes = pop_.lanes;
-  t.active_lanes = (F + 3) / 4 * 4;
   t.firm_bits = F >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << F) - 1;
   segment_consumers_.assign(S, 0.0);
   for (std::uint8_t s : pop_.segment) segment_consumers_[s] += 1.0;
@@ -116,7 +115,7 @@ void Market::mark_audiences() {
 void Market::plan_firms() {
   const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
   const PartialLayout& lay = tables_.layout;
-  MarketView view{sc_, 0, 0, 0.0, {}, {}, {}, {}, {}, {}, {}, 0.0};
+  MarketView view{sc_, 0, 0, 0.0, {}, {}, {}, {}, {}, {}, {}, 0.0, {}};
   view.step = step_;
   view.segment_consumers = segment_consumers_;
   std::vector<std::vector<double>> true_centres;

@@ -31,6 +31,14 @@ void exposure_table(double mean, std::uint32_t* cdf16, std::uint8_t* table) {
   }
 }
 
+/// The high 16 bits (0..65536) of 32-bit thresholds, which a 16-bit uniform compares with first.
+std::vector<std::uint32_t> high_halves(const std::vector<std::uint64_t>& thresholds) {
+  std::vector<std::uint32_t> high(thresholds.size());
+  for (std::size_t k = 0; k < high.size(); ++k)
+    high[k] = static_cast<std::uint32_t>(thresholds[k] >> 16);
+  return high;
+}
+
 /// The quality its innovations have added to a firm's products by `step`.
 double innovation_gain(const Firm& f, std::int64_t step) {
   return f.innovation.quality_gain * f.innovation.generation(step);
@@ -100,6 +108,7 @@ void Market::build_durable_tables() {
   // failed early within the word-of-mouth window.
   const std::size_t S = sc_.segments.size();
   tables_.negative_wom.assign(S * W, 0);
+  tables_.negative_high.assign(S * W, 0);
   tables_.negative_wom_active = false;
   if (tables_.durables == 0 || sc_.market.negative_wom_rate <= 0) return;
   const MarketParams& m = sc_.market;
@@ -114,6 +123,7 @@ void Market::build_durable_tables() {
       tables_.negative_wom_active = tables_.negative_wom_active || tables_.negative_wom[s * W + j] > 0;
     }
   }
+  tables_.negative_high = high_halves(tables_.negative_wom);
 }
 
 void Market::build_tables() {
@@ -134,8 +144,8 @@ void Market::build_tables() {
   const MediaReach reach = media_reach(sc_, plans_, segment_consumers_, audience);
   t.expo_cdf.assign(2 * S * W * kCdfLen, 65536);
   t.expo_table.assign(2 * S * W * kExpoBuckets, 0);
-  t.exposures.assign(S, {});
-  t.expo_group_active.assign((W + 7) / 8, 0);
+  t.exposures.assign(S * W, {});
+  t.expo_group_active.assign(S * W / 8, 0);
   // One distribution: its table at `sl` (the second half of the tables holds audiences').
   const auto draw = [&](double mass, double targeted, std::size_t sl) {
     KernelTables::ExposureDraw d;
@@ -167,10 +177,23 @@ void Market::build_tables() {
         e.loyalty_lo = static_cast<std::uint16_t>(std::ceil(a.loyalty.lo * 65535.0));
         e.loyalty_hi = static_cast<std::uint16_t>(std::floor(a.loyalty.hi * 65535.0));
       }
-      if (e.all.gain == 0 && e.in.gain == 0) continue;  // exposures that add nothing change nothing
-      t.exposures[s].push_back(e);
-      t.expo_group_active[j / 8] = 1;
+      t.exposures[sl] = e;
+      if (e.all.gain != 0 || e.in.gain != 0) t.expo_group_active[sl / 8] = 1;
     }
+  KernelTables::ExposureLanes& el = t.expo_lanes;
+  for (auto* v : {&el.table_all, &el.table_in, &el.gain_all, &el.gain_in, &el.bit, &el.loyalty_lo})
+    v->assign(S * W, 0);
+  el.loyalty_hi.assign(S * W, 65535);
+  for (std::size_t sl = 0; sl < S * W; ++sl) {
+    const KernelTables::Exposure& e = t.exposures[sl];
+    el.table_all[sl] = e.all.table;
+    el.table_in[sl] = e.in.table;
+    el.gain_all[sl] = e.all.gain;
+    el.gain_in[sl] = e.in.gain;
+    el.bit[sl] = e.bit;
+    el.loyalty_lo[sl] = e.loyalty_lo;
+    el.loyalty_hi[sl] = e.loyalty_hi;
+  }
   // Word of mouth from last step's recent customers [Bass 1969; Rand & Rust 2011].
   const PartialLayout& lay = t.layout;
   t.wom_threshold.assign(S * W, 0);
@@ -189,6 +212,7 @@ void Market::build_tables() {
       t.wom_active = t.wom_active || t.wom_threshold[s * W + j] > 0;
     }
   }
+  t.wom_high = high_halves(t.wom_threshold);
   // Direct contacts: the planned number spread over the firm's profiles.
   t.contacts.clear();
   for (std::size_t j = 0; j < F; ++j) {
@@ -219,12 +243,11 @@ void Market::build_tables() {
     o.cents.assign(o.variants * W, 0);
     o.avail.assign(t.regions * W, 0);
     o.lane_variants.assign(W, 1);
-    o.quad_variants.assign(W / 4, 1);
-    o.quad_same_offer.assign(W / 4, 1);
+    o.group_variants.assign(W / 8, 1);
     for (std::size_t j = 0; j < F; ++j) {
       o.lane_variants[j] =
           std::max<std::uint32_t>(1, static_cast<std::uint32_t>(products[j].size()));
-      o.quad_variants[j / 4] = std::max(o.quad_variants[j / 4], o.lane_variants[j]);
+      o.group_variants[j / 8] = std::max(o.group_variants[j / 8], o.lane_variants[j]);
     }
     for (std::size_t j = 0; j < F; ++j) {
       if (products[j].empty()) continue;
@@ -236,8 +259,6 @@ void Market::build_tables() {
             p.quality + innovation_gain(sc_.firms[j], step_) + durability_utility(sc_.categories[c], sc_.firms[j].durability[c]));
         o.cents[v * W + j] = price_cents(p.fixed_price, p.markup, unit_cost_[j][c]);
         o.price[v * W + j] = static_cast<float>(static_cast<double>(o.cents[v * W + j]) / 100.0);
-        if (o.quality[v * W + j] != o.quality[j] || o.price[v * W + j] != o.price[j])
-          o.quad_same_offer[j / 4] = 0;
       }
       for (std::size_t r = 0; r < t.regions; ++r)
         o.avail[r * W + j] = ((t.region_mask[j] >> r) & 1u) != 0 ? 1 : 0;

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__SSE2__)
+#if defined(__AVX__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -21,6 +23,10 @@ using i16x8 = std::int16_t __attribute__((vector_size(16)));
 using u8x4 = std::uint8_t __attribute__((vector_size(4)));
 using u8x8 = std::uint8_t __attribute__((vector_size(8)));
 using i8x8 = std::int8_t __attribute__((vector_size(8)));
+// Eight lanes of 32 bits: one AVX register, or two SSE registers (the compiler splits them).
+using f32x8 = float __attribute__((vector_size(32)));
+using i32x8 = std::int32_t __attribute__((vector_size(32)));
+using u32x8 = std::uint32_t __attribute__((vector_size(32)));
 
 /// The same vectors with the alignment of their elements, for unaligned loads and stores. A
 /// vector type aliases its element type, so these accesses are ordinary typed ones (memcpy
@@ -39,6 +45,9 @@ MSIM_SIMD_UNALIGNED(u16x8, std::uint16_t)
 MSIM_SIMD_UNALIGNED(i16x8, std::int16_t)
 MSIM_SIMD_UNALIGNED(u8x4, std::uint8_t)
 MSIM_SIMD_UNALIGNED(u8x8, std::uint8_t)
+MSIM_SIMD_UNALIGNED(f32x8, float)
+MSIM_SIMD_UNALIGNED(i32x8, std::int32_t)
+MSIM_SIMD_UNALIGNED(u32x8, std::uint32_t)
 #undef MSIM_SIMD_UNALIGNED
 
 /// Unaligned load and store of a vector from and to an array of its elements (or of elements
@@ -77,6 +86,21 @@ inline std::uint32_t lane_bits(i16x8 mask) {
 #endif
 }
 
+/// Bit e set for each true lane e of an eight-lane 32-bit comparison mask.
+inline std::uint32_t lane_bits(i32x8 mask) {
+#if defined(__AVX__)
+  return static_cast<std::uint32_t>(_mm256_movemask_ps((__m256)mask));
+#elif defined(__SSE2__)
+  const i32x4 lo{mask[0], mask[1], mask[2], mask[3]}, hi{mask[4], mask[5], mask[6], mask[7]};
+  return static_cast<std::uint32_t>(_mm_movemask_ps((__m128)lo) |
+                                    (_mm_movemask_ps((__m128)hi) << 4));
+#else
+  std::uint32_t bits = 0;
+  for (int e = 0; e < 8; ++e) bits |= (mask[e] != 0 ? 1u : 0u) << e;
+  return bits;
+#endif
+}
+
 /// A 16-bit mask widened to two 32-bit masks (lanes 0-3 and 4-7).
 inline void widen(i16x8 mask, i32x4& lo, i32x4& hi) {
 #if defined(__SSE2__)
@@ -92,16 +116,20 @@ inline f32x4 splat(float x) {
   return f32x4{x, x, x, x};
 }
 
-/// fast_exp (sim/fast_math.hpp) on four lanes: the same operations, so the same bits.
-inline f32x4 fast_exp(f32x4 x) {
-  x = x < -87.0f ? splat(-87.0f) : x;
-  x = x > 88.0f ? splat(88.0f) : x;
+/// fast_exp (sim/fast_math.hpp) on every lane of a float vector (f32x4, f32x8): the same
+/// operations, so the same bits.
+template <class V>
+inline V fast_exp(V x) {
+  using I = decltype(x < x);  // the signed integer vector of the same shape
+  const V lo = V{} - 87.0f, hi = V{} + 88.0f;
+  x = x < lo ? lo : x;
+  x = x > hi ? hi : x;
   constexpr float kRound = 12582912.0f;
-  const f32x4 n = (x * 1.44269504088896341f + kRound) - kRound;
+  const V n = (x * 1.44269504088896341f + kRound) - kRound;
   constexpr float kLn2Hi = 0.693145751953125f;
   constexpr float kLn2Lo = 1.428606765330187e-06f;
-  const f32x4 r = (x - n * kLn2Hi) - n * kLn2Lo;
-  f32x4 p = splat(1.0f / 5040.0f);
+  const V r = (x - n * kLn2Hi) - n * kLn2Lo;
+  V p = V{} + 1.0f / 5040.0f;
   p = p * r + 1.0f / 720.0f;
   p = p * r + 1.0f / 120.0f;
   p = p * r + 1.0f / 24.0f;
@@ -109,8 +137,14 @@ inline f32x4 fast_exp(f32x4 x) {
   p = p * r + 0.5f;
   p = p * r + 1.0f;
   p = p * r + 1.0f;
-  const i32x4 bits = (__builtin_convertvector(n, i32x4) + 127) << 23;
-  return p * (f32x4)bits;  // a vector cast reinterprets the bits
+  const I bits = (__builtin_convertvector(n, I) + 127) << 23;
+  return p * (V)bits;  // a vector cast reinterprets the bits
+}
+
+/// Zero-extends 8 lanes of u16 or u8 to 32 bits.
+template <class V>
+inline i32x8 widen8(V v) {
+  return __builtin_convertvector(v, i32x8);
 }
 
 }  // namespace msim::simd
