@@ -379,7 +379,8 @@ class Kernel {
     count[j] = sat16(count[j] + 1u);
     in_category = sat16(in_category + 1u);
     lanes::count_nonzero<W>(count, &tally_.scr[c * W]);
-    lanes::add_to_customers<W>(&pop_.count[i * C * W], C, cents, tally_.wallet.data());
+    pop_.since[i * W + j] = 1;
+    lanes::add_to_customers<W>(&pop_.since[i * W], cents, tally_.wallet.data());
     if (t_.loyalty_every[j] != 0 && count[j] % t_.loyalty_every[j] == 0)
       ++partial_[lay.loyalty_rewards() + j];
     partial_[lay.retention_units() + j] += retention_offer ? 1 : 0;
@@ -388,7 +389,6 @@ class Kernel {
       std::uint8_t& k = pop_.crm[i * t_.crm_firms + static_cast<std::size_t>(col)];
       k = deeper(k);
     }
-    pop_.since[i * W + j] = 1;
     if ((pop_.flags[i] & kPanel) != 0)
       panel_.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(c),
                         static_cast<std::uint16_t>(j), cents});

@@ -109,15 +109,14 @@ inline void count_equal(const std::uint8_t* v, std::uint8_t x, std::uint32_t* su
                              (simd::widen8(simd::load<simd::u8x8>(v + k)) == x));
 }
 
-/// wallet[k] += cents for every firm k the consumer has bought from in any of C categories
-/// (counts[c * W + k] > 0): share of wallet's denominator.
-template <std::size_t W, class Count>
-inline void add_to_customers(const Count* counts, std::size_t C, std::int64_t cents,
-                             std::int64_t* wallet) {
+/// wallet[k] += cents for every firm k the consumer has bought from (since[k] != 0): share of
+/// wallet's denominator.
+template <std::size_t W>
+inline void add_to_customers(const std::uint8_t* since, std::int64_t cents, std::int64_t* wallet) {
   for (std::size_t k = 0; k < W; k += 8) {
-    simd::i32x8 any{};
-    for (std::size_t c = 0; c < C; ++c) any |= simd::widen8(simd::load<simd::u16x8>(counts + c * W + k));
-    for (std::size_t e = 0; e < 8; ++e) wallet[k + e] += any[e] != 0 ? cents : 0;
+    const simd::i64x8 customer =
+        __builtin_convertvector(simd::load<simd::u8x8>(since + k) != 0, simd::i64x8);
+    simd::store(wallet + k, simd::load<simd::i64x8>(wallet + k) + (customer & cents));
   }
 }
 

@@ -40,13 +40,14 @@ inline Words philox_one(const Philox& gen, std::uint32_t a, std::uint32_t b, std
 }
 
 /// Philox4x32-10 of the counters (a0 + r, b, slot, seed_hi) for r < n (a multiple of 8) into
-/// rows[r]. Uses AVX2 (eight counters per vector) where the processor has it, else SSE2 (four),
+/// rows[r]. Uses AVX-512 (sixteen counters per vector) or AVX2 (eight) where the processor has
+/// it, else SSE2 (four),
 /// else plain code: integer arithmetic only, so the bits are the same on every path.
 void philox_rows(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
                  std::uint16_t (*rows)[8], std::size_t n);
 
 /// The code paths of philox_rows, for tests that check each against Random123.
-enum class PhiloxPath { plain, sse2, avx2 };
+enum class PhiloxPath { plain, sse2, avx2, avx512 };
 /// philox_rows on one path; false (and nothing written) when this build or processor lacks it.
 bool philox_rows_on(PhiloxPath path, const Philox& gen, std::uint32_t a0, std::uint32_t b,
                     std::uint32_t slot, std::uint16_t (*rows)[8], std::size_t n);

@@ -27,6 +27,7 @@ using i8x8 = std::int8_t __attribute__((vector_size(8)));
 using f32x8 = float __attribute__((vector_size(32)));
 using i32x8 = std::int32_t __attribute__((vector_size(32)));
 using u32x8 = std::uint32_t __attribute__((vector_size(32)));
+using i64x8 = std::int64_t __attribute__((vector_size(64)));
 
 /// The same vectors with the alignment of their elements, for unaligned loads and stores. A
 /// vector type aliases its element type, so these accesses are ordinary typed ones (memcpy
@@ -48,6 +49,7 @@ MSIM_SIMD_UNALIGNED(u8x8, std::uint8_t)
 MSIM_SIMD_UNALIGNED(f32x8, float)
 MSIM_SIMD_UNALIGNED(i32x8, std::int32_t)
 MSIM_SIMD_UNALIGNED(u32x8, std::uint32_t)
+MSIM_SIMD_UNALIGNED(i64x8, std::int64_t)
 #undef MSIM_SIMD_UNALIGNED
 
 /// Unaligned load and store of a vector from and to an array of its elements (or of elements
