@@ -220,7 +220,7 @@ class Kernel {
       // The stored threshold is exp(-rate) to 2^-32, which is all the inversion needs.
       const double p0 = (static_cast<double>(none) + 0.5) * 0x1p-32;
       const std::uint32_t n =
-          std::min(poisson(to_unit(w), pop_.rate[i * t_.C + c], p0), slot::kMaxOccasions);
+          std::min(poisson(to_unit(w), occasion_rate(none), p0), slot::kMaxOccasions);
       choose(i, s, c, to_unit_f(pair.word(l, 2 * (c & 1) + 1)));
       Words cw{};
       for (std::uint32_t o = 1; o < n; ++o) {
@@ -244,7 +244,7 @@ class Kernel {
     alignas(32) float d2[W], quality[W], price[W], ev[W];
     alignas(32) std::int32_t variant[W];
     lanes::nearest_variant<W>(o, x, D, d2, quality, price, variant);
-    const std::uint16_t* bought = &pop_.count[(i * t_.C + c) * W];
+    const std::uint8_t* bought = &pop_.count[(i * t_.C + c) * W];
     for (const LaneOffers::Cut& cut : o.cuts)  // what repeat purchases taught about quality
       quality[cut.firm] -= cut.loss[std::min<std::size_t>(bought[cut.firm], o.kLearnLen - 1)];
     std::uint64_t customised = 0;  // bit j: firm j's offer is customised for this consumer
@@ -280,7 +280,7 @@ class Kernel {
 
   /// Loyalty-program members (past buyers in the category) count the reward into the price;
   /// profiled customers who have lapsed get a retention offer. Returns the firms that offer one.
-  std::uint64_t programs(std::size_t i, const std::uint16_t* bought, float* price) const {
+  std::uint64_t programs(std::size_t i, const std::uint8_t* bought, float* price) const {
     std::uint64_t retained = 0;
     const std::uint8_t* since = &pop_.since[i * W];
     for (std::size_t j = 0; j < t_.F; ++j) {
@@ -360,7 +360,7 @@ class Kernel {
     partial_[lay.customised_units() + c * F + j] += customised ? 1 : 0;
     partial_[lay.revenue_cents() + c * F + j] += cents;
     ++partial_[lay.segment_units() + s * F + j];
-    std::uint16_t* count = &pop_.count[(i * C + c) * W];
+    std::uint8_t* count = &pop_.count[(i * C + c) * W];
     std::uint16_t& in_category = pop_.cat_count[i * C + c];
     if (count[j] == 0) {
       ++partial_[lay.new_category() + c * F + j];
@@ -376,7 +376,7 @@ class Kernel {
       // Share of category requirements: a new buyer's purchases so far join the firm's base.
       partial_[lay.scr_denominator() + c * F + j] += in_category;
     }
-    count[j] = sat16(count[j] + 1u);
+    count[j] = next_count(count[j], t_.loyalty_every[j]);
     in_category = sat16(in_category + 1u);
     lanes::count_nonzero<W>(count, &tally_.scr[c * W]);
     pop_.since[i * W + j] = 1;

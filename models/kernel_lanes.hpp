@@ -151,8 +151,10 @@ inline void count_aware(const std::uint16_t* g, const std::uint16_t* L, std::uin
 
 /// acc[k] += 1 for each non-zero count.
 template <std::size_t W>
-inline void count_nonzero(const std::uint16_t* count, std::uint32_t* acc) {
-  for (std::size_t k = 0; k < W; k += 8) add_mask(acc + k, simd::load<simd::u16x8>(count + k) != 0);
+inline void count_nonzero(const std::uint8_t* count, std::uint32_t* acc) {
+  for (std::size_t k = 0; k < W; k += 8)
+    simd::store(acc + k, simd::load<simd::i32x8>(acc + k) -
+                             simd::widen8(simd::load<simd::u8x8>(count + k) != 0));
 }
 
 /// acc[k] += 1 for each firm bought from within the last `window` steps (window <= 255).

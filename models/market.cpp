@@ -104,12 +104,23 @@ void Market::mark_audiences() {
                                  static_cast<std::uint16_t>(std::ceil(a.loyalty.lo * 65535.0)),
                                  static_cast<std::uint16_t>(std::floor(a.loyalty.hi * 65535.0))});
     for (std::size_t s = 0; s < S; ++s) audience_static_[s * F + j] = 0.0;
-    for (std::size_t i = 0; i < pop_.n; ++i)
-      if (picks_out(a, pop_, i)) {
-        pop_.flags[i] |= bit;
-        audience_static_[pop_.segment[i] * F + j] += 1.0;
-      }
   }
+  if (tables_.audiences.empty()) return;
+  // One pass over the consumers, in parallel: each one's demographics are drawn again once and
+  // checked against every audience; counts are integers, summed per block.
+  std::vector<std::vector<std::int64_t>> counts(blocks_.count(), std::vector<std::int64_t>(S * F, 0));
+  for_blocks(blocks_, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const Demographics d = demographics(sc_, pop_, i);
+      for (const KernelTables::Audience& a : tables_.audiences)
+        if (picks_out(sc_.firms[a.firm].audience, pop_, i, d)) {
+          pop_.flags[i] |= a.bit;
+          ++counts[b][pop_.segment[i] * F + a.firm];
+        }
+    }
+  });
+  for (const auto& block : counts)
+    for (std::size_t k = 0; k < S * F; ++k) audience_static_[k] += static_cast<double>(block[k]);
 }
 
 void Market::plan_firms() {

@@ -101,10 +101,15 @@ void add_panel_layout(const Scenario& sc, RecordingLayout& layout) {
 
 TableRows panel_member_rows(const Scenario& sc, const Population& pop,
                             const std::vector<std::uint32_t>& members) {
-  std::vector<std::int64_t> consumer(members.begin(), members.end()), opt_out, industry;
+  std::vector<std::int64_t> consumer(members.begin(), members.end()), opt_out, industry, age,
+      income, company_size;
   for (std::uint32_t i : members) {
     opt_out.push_back((pop.flags[i] & kOptOut) != 0 ? 1 : 0);
-    industry.push_back(pop.industry[i] == kNoIndustry ? -1 : pop.industry[i]);
+    const Demographics d = demographics(sc, pop, i);
+    industry.push_back(d.industry == kNoIndustry ? -1 : d.industry);
+    age.push_back(d.age);
+    income.push_back(d.income);
+    company_size.push_back(d.company_size);
   }
   const std::size_t D = static_cast<std::size_t>(sc.preference_dims);
   std::vector<double> ideal;
@@ -113,12 +118,12 @@ TableRows panel_member_rows(const Scenario& sc, const Population& pop,
     for (std::size_t d = 0; d < D; ++d) ideal.push_back(pop.ideal[i * D + d]);
   return {consumer,
           gather(pop.segment, members),
-          gather(pop.age, members),
-          gather(pop.income, members),
+          age,
+          income,
           gather(pop.region, members),
           gather(pop.novelty, members),
           opt_out,
-          gather(pop.company_size, members),
+          company_size,
           industry,
           ideal};
 }

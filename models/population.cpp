@@ -53,20 +53,63 @@ SegmentDraw prepare(const Segment& s) {
   return d;
 }
 
+/// What a consumer's demographic stream gives, in the order it is drawn.
+struct DemoDraw {
+  Demographics demographics;
+  std::uint8_t novelty = 0, region = 0;
+  bool opted_out = false;
+};
+
+DemoDraw draw_demographics(const Segment& seg, Stream& demo) {
+  DemoDraw d;
+  Demographics& g = d.demographics;
+  g.age = clamp_to<std::uint8_t>(seg.age_mean + seg.age_sd * demo.normal(), 18, 99);
+  g.income = clamp_to<std::uint16_t>(seg.income_median * std::exp(seg.income_sigma * demo.normal()),
+                                     0, 65535);
+  d.novelty = clamp_to<std::uint8_t>(
+      255.0 * std::clamp(seg.novelty_mean + seg.novelty_sd * demo.normal(), 0.0, 1.0), 0, 255);
+  d.opted_out = demo.uniform() < seg.privacy_opt_out;
+  d.region = static_cast<std::uint8_t>(pick(seg.region_weights, demo.uniform()));
+  const double u_industry = demo.uniform();
+  g.industry = seg.industry_weights.empty() ||
+                       std::all_of(seg.industry_weights.begin(), seg.industry_weights.end(),
+                                   [](double w) { return w == 0.0; })
+                   ? kNoIndustry
+                   : static_cast<std::uint8_t>(pick(seg.industry_weights, u_industry));
+  const double size_draw = demo.normal();
+  g.company_size = seg.company_size_median > 0
+                       ? clamp_to<std::uint16_t>(
+                             seg.company_size_median * std::exp(seg.company_size_sigma * size_draw),
+                             1, 65535)
+                       : 0;
+  return d;
+}
+
+/// Consumer i's demographic stream.
+Stream demographic_stream(const Philox& gen, std::size_t i) {
+  return Stream(gen, static_cast<std::uint32_t>(i), 1000);
+}
+
 }  // namespace
+
+Demographics demographics(const Scenario& sc, const Population& p, std::size_t i) {
+  const Philox gen(sc.seed, purpose::population);
+  Stream demo = demographic_stream(gen, i);
+  return draw_demographics(sc.segments[p.segment[i]], demo).demographics;
+}
 
 double population_bytes_per_consumer(std::size_t firms, std::size_t categories,
                                      std::size_t durables, std::size_t dims,
                                      std::size_t crm_firms) {
-  // Traits: segment, region, age, novelty, flags, industry (1 byte each), income and company size
-  // (2 each), the ideal point, price sensitivity, rate and no-occasion threshold per category,
-  // and the custom-fit draw per CRM firm.
-  const std::size_t traits = 6 + 2 * 2 + 4 * dims + 4 + 8 * categories + 2 * crm_firms;
-  // State: goodwill, loyalty and purchase recency per firm, counts per (category, firm) and per
-  // category, CRM depth per CRM firm, and the owned product (6 bytes) per durable category.
+  // Traits: segment, region, novelty and flags (1 byte each), the ideal point, price
+  // sensitivity, the no-occasion threshold per category, and the custom-fit draw per CRM firm.
+  const std::size_t traits = 4 + 4 * dims + 4 + 4 * categories + 2 * crm_firms;
+  // State: goodwill, loyalty and purchase recency per firm, counts per (category, firm) (1 byte)
+  // and per category (2), CRM depth per CRM firm, and the owned product (6 bytes) per durable
+  // category.
   const std::size_t lanes = firm_lanes(firms);
   const std::size_t state =
-      5 * lanes + 2 * categories * lanes + 2 * categories + crm_firms + 6 * durables;
+      5 * lanes + categories * lanes + 2 * categories + crm_firms + 6 * durables;
   return static_cast<double>(traits + state);
 }
 
@@ -74,17 +117,17 @@ double Population::bytes_per_consumer() const {
   return population_bytes_per_consumer(firms, categories, durables, dims, crm_firms);
 }
 
-bool picks_out(const Audience& a, const Population& p, std::size_t i) {
+bool picks_out(const Audience& a, const Population& p, std::size_t i, const Demographics& g) {
   const auto in = [](const std::vector<int>& list, int v) {
     return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
   };
-  if (!a.age.contains(p.age[i]) || !a.income.contains(p.income[i]) ||
-      !a.company_size.contains(p.company_size[i]) || !a.novelty.contains(p.novelty[i] / 255.0) ||
-      !in(a.regions, p.region[i]) ||
-      !in(a.industries, p.industry[i] == kNoIndustry ? -1 : p.industry[i]))
+  if (!a.age.contains(g.age) || !a.income.contains(g.income) ||
+      !a.company_size.contains(g.company_size) || !a.novelty.contains(p.novelty[i] / 255.0) ||
+      !in(a.regions, p.region[i]) || !in(a.industries, g.industry == kNoIndustry ? -1 : g.industry))
     return false;
   for (std::size_t c = 0; c < a.purchase_rate.size(); ++c)
-    if (!a.purchase_rate[c].contains(p.rate[i * p.categories + c])) return false;
+    if (!a.purchase_rate[c].contains(occasion_rate(p.no_occasion[i * p.categories + c])))
+      return false;
   if (a.ideal_centre.empty()) return true;
   double d2 = 0.0;
   for (std::size_t d = 0; d < p.dims; ++d) {
@@ -95,6 +138,7 @@ bool picks_out(const Audience& a, const Population& p, std::size_t i) {
 }
 
 std::uint32_t no_occasion_threshold(double rate) {
+  if (rate <= 0.0) return 0xFFFFFFFFu;
   return static_cast<std::uint32_t>(std::min(std::exp(-rate) * 4294967296.0, 4294967295.0));
 }
 
@@ -111,15 +155,10 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   const std::size_t n = p.n, W = p.lanes, C = p.categories, D = p.dims;
   p.segment.resize(n);
   p.region.resize(n);
-  p.age.resize(n);
   p.novelty.resize(n);
   p.flags.resize(n);
-  p.industry.resize(n);
-  p.income.resize(n);
-  p.company_size.resize(n);
   p.ideal.resize(n * D);
   p.price_sensitivity.resize(n);
-  p.rate.resize(n * C);
   p.no_occasion.resize(n * C);
   p.fit.resize(n * crm_firms.size());
   p.goodwill.assign(n * W, 0);
@@ -142,30 +181,30 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   const Philox gen(sc.seed, purpose::population);
   const Philox fit_gen(sc.seed, purpose::custom_fit);
   for_blocks(Blocks{n, block_size}, [&](std::size_t, std::size_t begin, std::size_t end) {
-    // Views of stack buffers: the loop over consumers allocates nothing.
-    double z_buf[kMaxDims], x_buf[kMaxDims];
-    Eigen::Map<Eigen::VectorXd> z(z_buf, static_cast<Eigen::Index>(D));
-    Eigen::Map<Eigen::VectorXd> x(x_buf, static_cast<Eigen::Index>(D));
+    double z[kMaxDims];  // the loop over consumers allocates nothing
     for (std::size_t i = begin; i < end; ++i) {
       Stream rs(gen, static_cast<std::uint32_t>(i), 0);
       const int s = pick(shares, rs.uniform());
       const Segment& seg = sc.segments[static_cast<std::size_t>(s)];
       const SegmentDraw& sd = draws[static_cast<std::size_t>(s)];
       p.segment[i] = static_cast<std::uint8_t>(s);
-      for (std::size_t d = 0; d < D; ++d) z[static_cast<Eigen::Index>(d)] = rs.normal();
-      x.noalias() = sd.chol * z;
-      x += seg.ideal_mean;
+      for (std::size_t d = 0; d < D; ++d) z[d] = rs.normal();
+      // x = mean + chol z, column by column (D is at most kMaxDims).
+      double x[kMaxDims] = {};
+      for (std::size_t k = 0; k < D; ++k)
+        for (std::size_t d = 0; d < D; ++d)
+          x[d] += sd.chol(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k)) * z[k];
       for (std::size_t d = 0; d < D; ++d)
-        p.ideal[i * D + d] = static_cast<float>(x[static_cast<Eigen::Index>(d)]);
+        p.ideal[i * D + d] = static_cast<float>(x[d] + seg.ideal_mean[static_cast<Eigen::Index>(d)]);
       p.price_sensitivity[i] = static_cast<float>(std::exp(sd.log_mu + sd.log_sigma * rs.normal()));
       // Each trait group draws from its own stream, so a change to one (a Gamma shape, say)
       // leaves every other trait of every consumer as it was.
       for (std::size_t c = 0; c < C; ++c) {
         const PurchaseRate& r = seg.purchase_rate[c];
         Stream rate_stream(gen, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(1 + c));
-        p.rate[i * C + c] =
+        const float rate =
             r.mean > 0 ? static_cast<float>(rate_stream.gamma(r.shape) * r.mean / r.shape) : 0.0f;
-        p.no_occasion[i * C + c] = no_occasion_threshold(p.rate[i * C + c]);
+        p.no_occasion[i * C + c] = no_occasion_threshold(rate);
       }
       for (std::size_t k = 0; k < crm_firms.size(); ++k) {
         const Words w =
@@ -173,27 +212,11 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
         p.fit[i * crm_firms.size() + k] =
             clamp_to<std::uint16_t>(chi2_fit(w, D) * kFitScale, 0, 65535);
       }
-      Stream demo(gen, static_cast<std::uint32_t>(i), 1000);
-      p.age[i] = clamp_to<std::uint8_t>(seg.age_mean + seg.age_sd * demo.normal(), 18, 99);
-      p.income[i] = clamp_to<std::uint16_t>(
-          seg.income_median * std::exp(seg.income_sigma * demo.normal()), 0, 65535);
-      p.novelty[i] = clamp_to<std::uint8_t>(
-          255.0 * std::clamp(seg.novelty_mean + seg.novelty_sd * demo.normal(), 0.0, 1.0), 0, 255);
-      p.flags[i] = demo.uniform() < seg.privacy_opt_out ? kOptOut : 0;
-      p.region[i] = static_cast<std::uint8_t>(pick(seg.region_weights, demo.uniform()));
-      const double u_industry = demo.uniform();
-      p.industry[i] = seg.industry_weights.empty() ||
-                              std::all_of(seg.industry_weights.begin(), seg.industry_weights.end(),
-                                          [](double w) { return w == 0.0; })
-                          ? kNoIndustry
-                          : static_cast<std::uint8_t>(pick(seg.industry_weights, u_industry));
-      const double size_draw = demo.normal();
-      p.company_size[i] =
-          seg.company_size_median > 0
-              ? clamp_to<std::uint16_t>(
-                    seg.company_size_median * std::exp(seg.company_size_sigma * size_draw), 1,
-                    65535)
-              : 0;
+      Stream demo = demographic_stream(gen, i);
+      const DemoDraw demo_draw = draw_demographics(seg, demo);
+      p.novelty[i] = demo_draw.novelty;
+      p.flags[i] = demo_draw.opted_out ? kOptOut : 0;
+      p.region[i] = demo_draw.region;
     }
   });
   return p;

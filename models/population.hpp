@@ -2,6 +2,7 @@
 /// The consumers: structure-of-arrays columns of narrow types. Per-firm and per-category state
 /// is stored consumer-major ([i * F + j]) so that one consumer's firms sit in one cache line.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -39,14 +40,14 @@ struct Population {
   std::size_t durables = 0;  ///< durable categories (the stride of the ownership columns)
   std::size_t lanes = 0;  ///< firm_lanes(firms): the stride of every per-firm column
 
-  // Traits, fixed at synthesis.
-  std::vector<std::uint8_t> segment, region, age, novelty, flags, industry;
-  std::vector<std::uint16_t> income;        ///< thousands per year
-  std::vector<std::uint16_t> company_size;  ///< employees (0 for households)
+  // Traits, fixed at synthesis. Age, income, industry and company size, which the market step
+  // never reads, are not stored: demographics() draws them again.
+  std::vector<std::uint8_t> segment, region, novelty, flags;
   std::vector<float> ideal;                 ///< [n * dims]
   std::vector<float> price_sensitivity;     ///< [n]
-  std::vector<float> rate;                  ///< [n * categories] occasions per step
-  std::vector<std::uint32_t> no_occasion;   ///< [n * categories] P(no occasion) * 2^32
+  /// [n * categories] P(no occasion) * 2^32: the purchase rate r as exp(-r) (occasion_rate()
+  /// gives r back)
+  std::vector<std::uint32_t> no_occasion;
   std::vector<std::uint16_t> fit;  ///< [n * crm_firms] chi-square draw of the custom-fit error,
                                    ///< times kFitScale (fixed per consumer and firm)
 
@@ -54,7 +55,9 @@ struct Population {
   // [i * lanes + j], and its (category c, firm j) count at [(i * categories + c) * lanes + j].
   std::vector<std::uint16_t> goodwill;   ///< [n * lanes]
   std::vector<std::uint16_t> loyalty;    ///< [n * lanes]
-  std::vector<std::uint16_t> count;      ///< [n * categories * lanes] purchases (saturating)
+  /// [n * categories * lanes] purchases, counted as by next_count(): exact up to 255, then
+  /// kept at least kCountFloor and, for a firm with a loyalty program, right modulo its period
+  std::vector<std::uint8_t> count;
   std::vector<std::uint16_t> cat_count;  ///< [n * categories] purchases in the category
   std::vector<std::uint8_t> crm;  ///< [n * crm_firms] profile depth k (contacts + purchases, low
                                   ///< 7 bits) and kReferred; 0 for consumers who opted out
@@ -70,9 +73,20 @@ struct Population {
   double bytes_per_consumer() const;
 };
 
-/// Whether consumer i's static attributes (demographic, geographic, firmographic, psychographic,
-/// purchase rates) fall inside the audience's ranges. Loyalty is checked each step.
-bool picks_out(const Audience& a, const Population& p, std::size_t i);
+/// A consumer's demographic and firmographic attributes.
+struct Demographics {
+  std::uint8_t age = 0;
+  std::uint16_t income = 0;        ///< thousands per year
+  std::uint8_t industry = kNoIndustry;
+  std::uint16_t company_size = 0;  ///< employees (0 for households)
+};
+
+/// Consumer i's demographics, drawn again from its own stream: the values synthesize() drew.
+Demographics demographics(const Scenario& sc, const Population& p, std::size_t i);
+
+/// Whether consumer i's static attributes (demographic d, geographic, firmographic,
+/// psychographic, purchase rates) fall inside the audience's ranges. Loyalty is checked each step.
+bool picks_out(const Audience& a, const Population& p, std::size_t i, const Demographics& d);
 
 /// Bytes per consumer that a population of this shape will take (for memory estimates).
 double population_bytes_per_consumer(std::size_t firms, std::size_t categories,
@@ -85,7 +99,27 @@ double population_bytes_per_consumer(std::size_t firms, std::size_t categories,
 Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
                       std::size_t block_size);
 
-/// The no-occasion threshold P(Poisson(rate) = 0) * 2^32 for a purchase rate.
+/// The no-occasion threshold P(Poisson(rate) = 0) * 2^32 for a purchase rate (0 xFFFFFFFF for 0).
 std::uint32_t no_occasion_threshold(double rate);
+
+/// The purchase rate a no-occasion threshold stands for: -ln P(no occasion), 0 for 0xFFFFFFFF.
+inline double occasion_rate(std::uint32_t none) {
+  return none == 0xFFFFFFFFu ? 0.0 : -std::log((static_cast<double>(none) + 0.5) * 0x1p-32);
+}
+
+/// Purchase counts stay exact up to this floor when they wrap (the quality a buyer learns by
+/// repeat purchase stops changing well before it: LaneOffers::kLearnLen).
+inline constexpr std::uint32_t kCountFloor = 32;
+/// The longest loyalty-program period a one-byte count can follow.
+inline constexpr std::uint32_t kMaxLoyaltyEvery = 200;
+
+/// A one-byte purchase count after one more purchase. Past 255 it steps back by whole loyalty
+/// periods (`every`, at most kMaxLoyaltyEvery; 0: no program) to stay at least kCountFloor, so
+/// count % every still says when a reward is due; without a program it stays at 255.
+inline std::uint8_t next_count(std::uint8_t n, std::uint32_t every) {
+  if (n < 255) return static_cast<std::uint8_t>(n + 1);
+  if (every == 0) return 255;
+  return static_cast<std::uint8_t>(256 - (256 - kCountFloor) / every * every);
+}
 
 }  // namespace msim

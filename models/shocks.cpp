@@ -122,9 +122,8 @@ void apply_population_shocks(const Scenario& sc, std::int64_t step, Population& 
           if (!in_segment[pop.segment[i]]) continue;
           for (std::size_t c = 0; c < C; ++c) {
             if (!in_category[c]) continue;
-            float& rate = pop.rate[i * C + c];
-            rate = static_cast<float>(static_cast<double>(rate) * s.value);
-            pop.no_occasion[i * C + c] = no_occasion_threshold(rate);
+            std::uint32_t& none = pop.no_occasion[i * C + c];
+            none = no_occasion_threshold(occasion_rate(none) * s.value);
           }
         }
       });

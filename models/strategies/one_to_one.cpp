@@ -1,5 +1,7 @@
 #include "models/strategies/one_to_one.hpp"
 
+#include "models/population.hpp"
+
 #include "models/strategies/common.hpp"
 #include "sim/config.hpp"
 #include "sim/yaml_writer.hpp"
@@ -19,7 +21,8 @@ struct OneToOneParams {
 
 void read_programs(const Config& node, Programs& p) {
   if (auto n = node.find("loyalty_program")) {
-    p.loyalty_every = n->get_int("every", range::closed(1, 65535));
+    // A one-byte purchase count follows periods up to kMaxLoyaltyEvery (next_count()).
+    p.loyalty_every = n->get_int("every", range::closed(1, kMaxLoyaltyEvery));
     p.loyalty_reward = n->get_double("reward", range::closed(0, 1e9));
     n->finish();
   }

@@ -48,7 +48,8 @@ TEST_CASE("audience: targeted media land on the consumers the rule picks out", "
   }
   const Population& p = aimed.population();
   const auto picked = [&](std::size_t i) {
-    return p.age[i] >= 18 && p.age[i] <= 35 && p.region[i] == 0 && p.novelty[i] / 255.0 >= 0.2;
+    const int age = msim::demographics(aimed.scenario(), p, i).age;
+    return age >= 18 && age <= 35 && p.region[i] == 0 && p.novelty[i] / 255.0 >= 0.2;
   };
   // The flag bit matches the rule exactly.
   std::size_t n_picked = 0;

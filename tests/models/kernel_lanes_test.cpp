@@ -28,7 +28,7 @@ TEST_CASE("lanes::sample never picks a lane outside the choice set", "[choice]")
       for (int s = 0; s < 32; ++s) {
         u = std::nextafter(u, 2.0f);
         if (u <= 0.0f || u > 1.0f) continue;
-        const int pick = msim::lanes::sample<8>(ev, 8, outside, u);
+        const int pick = msim::lanes::sample<8>(ev, outside, u);
         ++draws;
         if (pick >= 0 && !(ev[pick] > 0.0f)) ++bad;
       }
@@ -44,7 +44,7 @@ TEST_CASE("lanes::sample picks in proportion to ev, the outside option included"
   std::vector<double> count(9, 0.0);  // [8]: the outside option
   const int n = 200000;
   for (int k = 0; k < n; ++k) {
-    const int pick = msim::lanes::sample<8>(ev, 8, outside, (static_cast<float>(k) + 0.5f) / n);
+    const int pick = msim::lanes::sample<8>(ev, outside, (static_cast<float>(k) + 0.5f) / n);
     count[pick < 0 ? 8 : static_cast<std::size_t>(pick)] += 1.0;
   }
   // An even grid of u: each share is exact to a few grid steps.

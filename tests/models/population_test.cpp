@@ -155,7 +155,7 @@ TEST_CASE("population: purchase rates are Gamma with mean M and variance M^2/K",
     for (std::size_t c = 0; c < C; ++c) {
       const auto& r = sc.segments[s].purchase_rate[c];
       const Moments m = moments(p, static_cast<int>(s), [&](std::size_t i) {
-        return static_cast<double>(p.rate[i * C + c]);
+        return msim::occasion_rate(p.no_occasion[i * C + c]);
       });
       INFO("segment " << sc.segments[s].name << ", category " << sc.categories[c].name << ": mean "
                       << m.mean << ", var " << m.var);
@@ -221,13 +221,15 @@ TEST_CASE("population: privacy opt-out rate within 4 standard errors", "[populat
 
 TEST_CASE("population: traits stay in their documented ranges and state starts empty",
           "[population]") {
+  const Scenario sc = scenario();
   const Population& p = shared_population();
   std::size_t bad_age = 0, bad_region = 0, bad_last = 0, bad_size = 0;
   for (std::size_t i = 0; i < p.n; ++i) {
-    bad_age += p.age[i] < 18 || p.age[i] > 99;
+    const msim::Demographics d = msim::demographics(sc, p, i);
+    bad_age += d.age < 18 || d.age > 99;
     bad_region += p.region[i] != 0;  // one implicit region, "all"
     for (std::size_t j = 0; j < p.lanes; ++j) bad_last += p.since[i * p.lanes + j] != 0;
-    bad_size += p.company_size[i] != 0;  // households
+    bad_size += d.company_size != 0;  // households
   }
   CHECK(bad_age == 0);
   CHECK(bad_region == 0);
@@ -278,10 +280,9 @@ TEST_CASE("population: at most 128 bytes per consumer with 8 firms and 2 categor
   const Population p = msim::synthesize(sc, crm, 1024);
   const auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
   const double held =
-      static_cast<double>(bytes(p.segment) + bytes(p.region) + bytes(p.age) + bytes(p.novelty) +
-                          bytes(p.flags) + bytes(p.industry) + bytes(p.income) +
-                          bytes(p.company_size) + bytes(p.ideal) + bytes(p.price_sensitivity) +
-                          bytes(p.rate) + bytes(p.no_occasion) + bytes(p.fit) + bytes(p.goodwill) +
+      static_cast<double>(bytes(p.segment) + bytes(p.region) + bytes(p.novelty) +
+                          bytes(p.flags) + bytes(p.ideal) + bytes(p.price_sensitivity) +
+                          bytes(p.no_occasion) + bytes(p.fit) + bytes(p.goodwill) +
                           bytes(p.loyalty) + bytes(p.count) + bytes(p.cat_count) + bytes(p.crm) +
                           bytes(p.since) + bytes(p.owner) + bytes(p.generation) +
                           bytes(p.bought) + bytes(p.fails)) /
@@ -299,13 +300,10 @@ TEST_CASE("population: the seed alone fixes every column", "[population]") {
   for (const Population* q : {&b, &blocks}) {
     CHECK(a.segment == q->segment);
     CHECK(a.region == q->region);
-    CHECK(a.age == q->age);
     CHECK(a.novelty == q->novelty);
     CHECK(a.flags == q->flags);
-    CHECK(a.income == q->income);
     CHECK(a.ideal == q->ideal);
     CHECK(a.price_sensitivity == q->price_sensitivity);
-    CHECK(a.rate == q->rate);
     CHECK(a.no_occasion == q->no_occasion);
     CHECK(a.fit == q->fit);
     CHECK(a.goodwill == q->goodwill);
@@ -315,7 +313,7 @@ TEST_CASE("population: the seed alone fixes every column", "[population]") {
   CHECK(a.segment != c.segment);
   CHECK(a.ideal != c.ideal);
   CHECK(a.price_sensitivity != c.price_sensitivity);
-  CHECK(a.rate != c.rate);
+  CHECK(a.no_occasion != c.no_occasion);
   CHECK(a.flags != c.flags);
   // A seed that differs only above bit 32 still gives another population.
   const Scenario high_seed = scenario({"consumers=20000", "seed=4294969320"});  // 2^32 + 2024
@@ -367,9 +365,7 @@ TEST_CASE("population: changing one trait's distribution leaves the other traits
   const Population pb = msim::synthesize(b, {}, 1024);
   CHECK(pa.segment == pb.segment);
   CHECK(pa.ideal == pb.ideal);
-  CHECK(pa.age == pb.age);
-  CHECK(pa.income == pb.income);
   CHECK(pa.flags == pb.flags);
   CHECK(pa.region == pb.region);
-  CHECK(pa.rate != pb.rate);  // the changed trait did change
+  CHECK(pa.no_occasion != pb.no_occasion);  // the changed trait did change
 }

@@ -105,7 +105,7 @@ TEST_CASE("logit: shares equal the analytic softmax with full awareness and iden
   msim::Market market(sc);
   // Expected occasions: every consumer's rate is fixed at synthesis.
   double rate_sum = 0.0;
-  for (float r : market.population().rate) rate_sum += static_cast<double>(r);
+  for (std::uint32_t none : market.population().no_occasion) rate_sum += msim::occasion_rate(none);
   const double lambda = kSteps * rate_sum;
 
   std::vector<double> units(firms.size(), 0.0);
