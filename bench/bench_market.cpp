@@ -3,6 +3,8 @@
 // of mouth, at 1 and 2 threads, HDF5 included, with the share of time in each phase.
 //
 //   bench_market [consumers=1000000] [steps=52] [threads=1,2]
+//
+// Each run also prints a `row:` line, a Markdown table row that bench/suite.sh collects.
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -108,6 +110,15 @@ int main(int argc, char** argv) {
         peak_rss_bytes() / static_cast<double>(sc.consumers), 100 * r.phases.firms / total,
         100 * r.phases.consumers / total, 100 * r.phases.reduction / total,
         100 * r.recording_seconds / total, 100 * (total - phases) / total);
+    fmt::print(
+        "row: | {} | {} | {} | {:.2f} | {:.1f} M | {:.1f} M | {:.0f} | {:.0f} | {:.1f} | {:.1f} | "
+        "{:.1f} | {:.1f} | {:.1f} |\n",
+        sc.consumers, sc.steps, threads, total, cs / phases / 1e6, cs / total / 1e6,
+        r.bytes_per_consumer, peak_rss_bytes() / static_cast<double>(sc.consumers),
+        100 * r.phases.firms / total, 100 * r.phases.consumers / total,
+        100 * r.phases.reduction / total, 100 * r.recording_seconds / total,
+        100 * (total - phases) / total);
+    std::fflush(stdout);
     std::filesystem::remove(out);
   }
   return 0;
