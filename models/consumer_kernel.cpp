@@ -217,10 +217,7 @@ class Kernel {
         continue;
       }
       if (w <= none || !t_.offers[c].any) continue;
-      // The stored threshold is exp(-rate) to 2^-32, which is all the inversion needs.
-      const double p0 = (static_cast<double>(none) + 0.5) * 0x1p-32;
-      const std::uint32_t n =
-          std::min(poisson(to_unit(w), occasion_rate(none), p0), slot::kMaxOccasions);
+      const std::uint32_t n = std::min(occasions(to_unit(w), none), slot::kMaxOccasions);
       choose(i, s, c, to_unit_f(pair.word(l, 2 * (c & 1) + 1)));
       Words cw{};
       for (std::uint32_t o = 1; o < n; ++o) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/scenario.hpp"
+#include "sim/rng.hpp"
 
 namespace msim {
 
@@ -105,6 +106,17 @@ std::uint32_t no_occasion_threshold(double rate);
 /// The purchase rate a no-occasion threshold stands for: -ln P(no occasion), 0 for 0xFFFFFFFF.
 inline double occasion_rate(std::uint32_t none) {
   return none == 0xFFFFFFFFu ? 0.0 : -std::log((static_cast<double>(none) + 0.5) * 0x1p-32);
+}
+
+/// The number of purchase occasions, Poisson(rate) by inversion of u, given that there is one
+/// (u above p0 = P(none), the stored threshold exp(-rate)): poisson() with rate = -ln p0. Most
+/// occasions are single, and ln(1/p0) >= 2 (1 - p0) / (1 + p0), so below p0 (1 + that bound),
+/// shaded by 1e-9 to stay under the rounded P(N <= 1), the answer is 1 without the logarithm.
+inline std::uint32_t occasions(double u, std::uint32_t none) {
+  const double p0 = (static_cast<double>(none) + 0.5) * 0x1p-32;
+  const double rate_floor = 2.0 * (1.0 - p0) / (1.0 + p0) * (1.0 - 1e-9);
+  if (u <= p0 + p0 * rate_floor) return 1;
+  return poisson(u, occasion_rate(none), p0);
 }
 
 /// Purchase counts stay exact up to this floor when they wrap (the quality a buyer learns by

@@ -369,3 +369,30 @@ TEST_CASE("population: changing one trait's distribution leaves the other traits
   CHECK(pa.region == pb.region);
   CHECK(pa.no_occasion != pb.no_occasion);  // the changed trait did change
 }
+
+TEST_CASE("population: occasions() is poisson() at rate -ln(threshold), its shortcut included",
+          "[population]") {
+  // Thresholds from rare to frequent shopping, and every 32-bit uniform above each on a grid
+  // dense near the shortcut's boundary p0 (1 + 2 (1 - p0) / (1 + p0)).
+  std::size_t checked = 0, mismatched = 0, multiple = 0;
+  for (double rate : {1e-6, 1e-3, 0.02, 0.3, 0.5, 1.0, 2.5, 7.0}) {
+    const std::uint32_t none = msim::no_occasion_threshold(rate);
+    const double p0 = (static_cast<double>(none) + 0.5) * 0x1p-32;
+    const double edge = p0 * (1.0 + 2.0 * (1.0 - p0) / (1.0 + p0));
+    const auto w_edge = static_cast<std::uint64_t>(edge * 4294967296.0);
+    std::vector<std::uint64_t> words;
+    for (std::uint64_t w = none + 1ull; w <= 0xFFFFFFFFull; w += 9973) words.push_back(w);
+    for (std::int64_t d = -5000; d <= 5000; ++d)
+      if (w_edge + d > none && w_edge + d <= 0xFFFFFFFFull) words.push_back(w_edge + d);
+    for (std::uint64_t w : words) {
+      const double u = msim::to_unit(static_cast<std::uint32_t>(w));
+      const std::uint32_t n = msim::occasions(u, none);
+      mismatched += n != msim::poisson(u, msim::occasion_rate(none), p0);
+      multiple += n > 1;
+      ++checked;
+    }
+  }
+  INFO(mismatched << " of " << checked);
+  CHECK(mismatched == 0);
+  CHECK(multiple > 1000);  // the grid reaches past the shortcut
+}
