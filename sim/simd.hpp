@@ -131,14 +131,10 @@ inline V fast_exp(V x) {
   constexpr float kLn2Hi = 0.693145751953125f;
   constexpr float kLn2Lo = 1.428606765330187e-06f;
   const V r = (x - n * kLn2Hi) - n * kLn2Lo;
-  V p = V{} + 1.0f / 5040.0f;
-  p = p * r + 1.0f / 720.0f;
-  p = p * r + 1.0f / 120.0f;
-  p = p * r + 1.0f / 24.0f;
-  p = p * r + 1.0f / 6.0f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
+  const V r2 = r * r, r4 = r2 * r2;
+  const V p01 = 1.0f + r, p23 = 0.5f + r * (1.0f / 6.0f);
+  const V p45 = 1.0f / 24.0f + r * (1.0f / 120.0f), p67 = 1.0f / 720.0f + r * (1.0f / 5040.0f);
+  const V p = (p01 + r2 * p23) + r4 * (p45 + r2 * p67);
   const I bits = (__builtin_convertvector(n, I) + 127) << 23;
   return p * (V)bits;  // a vector cast reinterprets the bits
 }
