@@ -24,8 +24,8 @@ std::string index_names(const std::vector<std::string>& names) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-template <class T>
-std::vector<std::int64_t> gather(const std::vector<T>& column,
+template <class Column>
+std::vector<std::int64_t> gather(const Column& column,
                                  const std::vector<std::uint32_t>& members) {
   std::vector<std::int64_t> out;
   out.reserve(members.size());

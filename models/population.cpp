@@ -207,8 +207,8 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
         p.no_occasion[i * C + c] = no_occasion_threshold(rate);
       }
       for (std::size_t k = 0; k < crm_firms.size(); ++k) {
-        const Words w =
-            fit_gen(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(crm_firms[k]), 0);
+        const Words w = philox_one(fit_gen, static_cast<std::uint32_t>(i),
+                                   static_cast<std::uint32_t>(crm_firms[k]), 0);
         p.fit[i * crm_firms.size() + k] =
             clamp_to<std::uint16_t>(chi2_fit(w, D) * kFitScale, 0, 65535);
       }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/scenario.hpp"
+#include "sim/huge_pages.hpp"
 #include "sim/rng.hpp"
 
 namespace msim {
@@ -36,6 +37,10 @@ inline std::size_t firm_lanes(std::size_t firms) {
 /// owner value of a consumer who has never owned the durable.
 inline constexpr std::uint8_t kNoOwner = 0;
 
+/// A population column: one entry per consumer (or per consumer and lane), in huge pages.
+template <class T>
+using ConsumerColumn = std::vector<T, HugePageAllocator<T>>;
+
 struct Population {
   std::size_t n = 0, firms = 0, categories = 0, dims = 0, crm_firms = 0;
   std::size_t durables = 0;  ///< durable categories (the stride of the ownership columns)
@@ -43,32 +48,32 @@ struct Population {
 
   // Traits, fixed at synthesis. Age, income, industry and company size, which the market step
   // never reads, are not stored: demographics() draws them again.
-  std::vector<std::uint8_t> segment, region, novelty, flags;
-  std::vector<float> ideal;                 ///< [n * dims]
-  std::vector<float> price_sensitivity;     ///< [n]
+  ConsumerColumn<std::uint8_t> segment, region, novelty, flags;
+  ConsumerColumn<float> ideal;                 ///< [n * dims]
+  ConsumerColumn<float> price_sensitivity;     ///< [n]
   /// [n * categories] P(no occasion) * 2^32: the purchase rate r as exp(-r) (occasion_rate()
   /// gives r back)
-  std::vector<std::uint32_t> no_occasion;
-  std::vector<std::uint16_t> fit;  ///< [n * crm_firms] chi-square draw of the custom-fit error,
+  ConsumerColumn<std::uint32_t> no_occasion;
+  ConsumerColumn<std::uint16_t> fit;  ///< [n * crm_firms] chi-square draw of the custom-fit error,
                                    ///< times kFitScale (fixed per consumer and firm)
 
   // State. Per-firm columns have `lanes` entries per consumer: consumer i's firm j is at
   // [i * lanes + j], and its (category c, firm j) count at [(i * categories + c) * lanes + j].
-  std::vector<std::uint16_t> goodwill;   ///< [n * lanes]
-  std::vector<std::uint16_t> loyalty;    ///< [n * lanes]
+  ConsumerColumn<std::uint16_t> goodwill;   ///< [n * lanes]
+  ConsumerColumn<std::uint16_t> loyalty;    ///< [n * lanes]
   /// [n * categories * lanes] purchases, counted as by next_count(): exact up to 255, then
   /// kept at least kCountFloor and, for a firm with a loyalty program, right modulo its period
-  std::vector<std::uint8_t> count;
-  std::vector<std::uint16_t> cat_count;  ///< [n * categories] purchases in the category
-  std::vector<std::uint8_t> crm;  ///< [n * crm_firms] profile depth k (contacts + purchases, low
+  ConsumerColumn<std::uint8_t> count;
+  ConsumerColumn<std::uint16_t> cat_count;  ///< [n * categories] purchases in the category
+  ConsumerColumn<std::uint8_t> crm;  ///< [n * crm_firms] profile depth k (contacts + purchases, low
                                   ///< 7 bits) and kReferred; 0 for consumers who opted out
-  std::vector<std::uint8_t> since;  ///< [n * lanes] 0: never bought from the firm; else 1 + steps
+  ConsumerColumn<std::uint8_t> since;  ///< [n * lanes] 0: never bought from the firm; else 1 + steps
                                     ///< since the last purchase from it, saturating at 255
   // The product owned in each durable category d, at [i * durables + d]: its maker (firm + 1;
   // kNoOwner: never owned one), generation, purchase step and failure step. It works while
   // step < fails; a failed product stays recorded until it is replaced.
-  std::vector<std::uint8_t> owner, generation;  ///< [n * durables]
-  std::vector<std::uint16_t> bought, fails;     ///< [n * durables] steps
+  ConsumerColumn<std::uint8_t> owner, generation;  ///< [n * durables]
+  ConsumerColumn<std::uint16_t> bought, fails;     ///< [n * durables] steps
 
   /// Bytes held per consumer, over all columns.
   double bytes_per_consumer() const;

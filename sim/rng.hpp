@@ -37,6 +37,25 @@ class Philox {
   std::uint32_t seed_hi_;
 };
 
+/// One counter: the same bits as gen(a, b, slot), in plain C++ that the compiler schedules
+/// freely (Random123's x86 multiply is inline assembly, which it cannot).
+inline Words philox_one(const Philox& gen, std::uint32_t a, std::uint32_t b, std::uint32_t slot) {
+  constexpr std::uint64_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
+  std::uint32_t c0 = a, c1 = b, c2 = slot, c3 = gen.seed_hi();
+  std::uint32_t k0 = gen.key0(), k1 = gen.key1();
+  for (int round = 0; round < 10; ++round) {
+    const std::uint64_t p0 = kM0 * c0;
+    const std::uint64_t p1 = kM1 * c2;
+    c0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ k0;
+    c2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ k1;
+    c1 = static_cast<std::uint32_t>(p1);
+    c3 = static_cast<std::uint32_t>(p0);
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  return {c0, c1, c2, c3};
+}
+
 /// The 16-bit uniform of item k (0..7) of a Philox call: half k % 2 of word k / 2.
 inline std::uint32_t half_word(const Words& w, std::size_t k) {
   return (w[(k >> 1) & 3] >> ((k & 1) * 16)) & 0xFFFFu;
@@ -59,7 +78,7 @@ class Stream {
 
   std::uint32_t bits() {
     if (used_ == 4) {
-      words_ = gen_(a_, b_, slot_++);
+      words_ = philox_one(gen_, a_, b_, slot_++);
       used_ = 0;
     }
     return words_[used_++];

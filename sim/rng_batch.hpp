@@ -20,25 +20,6 @@ struct WordRows {
   }
 };
 
-/// One counter: the same bits as gen(a, b, slot), in plain C++ that the compiler schedules
-/// freely (Random123's x86 multiply is inline assembly, which it cannot).
-inline Words philox_one(const Philox& gen, std::uint32_t a, std::uint32_t b, std::uint32_t slot) {
-  constexpr std::uint64_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
-  std::uint32_t c0 = a, c1 = b, c2 = slot, c3 = gen.seed_hi();
-  std::uint32_t k0 = gen.key0(), k1 = gen.key1();
-  for (int round = 0; round < 10; ++round) {
-    const std::uint64_t p0 = kM0 * c0;
-    const std::uint64_t p1 = kM1 * c2;
-    c0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ k0;
-    c2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ k1;
-    c1 = static_cast<std::uint32_t>(p1);
-    c3 = static_cast<std::uint32_t>(p0);
-    k0 += 0x9E3779B9u;
-    k1 += 0xBB67AE85u;
-  }
-  return {c0, c1, c2, c3};
-}
-
 /// Philox4x32-10 of the counters (a0 + r, b, slot, seed_hi) for r < n (a multiple of 8) into
 /// rows[r]. Uses AVX-512 (sixteen counters per vector) or AVX2 (eight) where the processor has
 /// it, else SSE2 (four),

@@ -205,7 +205,7 @@ TEST_CASE("a recession scales purchase rates of the named segments and categorie
 TEST_CASE("an opt-out shock picks the same consumers at any thread count", "[shocks]") {
   const msim::Scenario sc =
       with_shocks("  - {step: 2, kind: opt_out, fraction: 0.3, segments: [senior]}\n");
-  std::vector<std::uint8_t> flags[2];
+  msim::ConsumerColumn<std::uint8_t> flags[2];
   for (std::size_t threads : {1, 2}) {
     msim::ThreadLimit limit(threads);
     msim::Market market(sc, msim::EngineOptions{threads == 1 ? 4096u : 256u});

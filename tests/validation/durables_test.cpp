@@ -397,8 +397,8 @@ firms:
     const msim::Population& pop = market.population();
     by_segment.assign(2, 0.0);
     double recorded = 0.0;
-    std::vector<std::uint16_t> fails_before(pop.n);
-    std::vector<std::uint8_t> owner_before(pop.n);
+    msim::ConsumerColumn<std::uint16_t> fails_before(pop.n);
+    msim::ConsumerColumn<std::uint8_t> owner_before(pop.n);
     for (int t = 0; t < kSteps; ++t) {
       fails_before = pop.fails;
       owner_before = pop.owner;

@@ -150,8 +150,8 @@ Innovation innovation(const std::vector<std::string>& overrides) {
   o.upgrades_by_segment.assign(sc.segments.size(), 0.0);
   o.consumers_by_segment.assign(sc.segments.size(), 0.0);
   for (std::size_t i = 0; i < pop.n; ++i) o.consumers_by_segment[pop.segment[i]] += 1.0;
-  std::vector<std::uint16_t> fails, bought;
-  std::vector<std::uint8_t> owner;
+  msim::ConsumerColumn<std::uint16_t> fails, bought;
+  msim::ConsumerColumn<std::uint8_t> owner;
   double ages = 0.0;
   for (std::int64_t t = 0; t < sc.steps; ++t) {
     fails = pop.fails;

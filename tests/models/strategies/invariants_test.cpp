@@ -365,7 +365,7 @@ TEST_CASE("every strategy: metrics agree with the consumers' own records",
   // Awareness is measured when consumers shop: after this step's media, before its choices
   // move loyalty. Goodwill does not change while shopping, so that is goodwill at step end
   // or loyalty from before the step.
-  const std::vector<std::uint16_t> loyalty_before = p.loyalty;
+  const msim::ConsumerColumn<std::uint16_t> loyalty_before = p.loyalty;
   market.step();
   const msim::StepMetrics& m = market.metrics();
   const std::size_t F = p.firms, W = p.lanes, C = p.categories;

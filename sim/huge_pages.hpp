@@ -1,0 +1,47 @@
+#pragma once
+/// An allocator for large columns. Allocations of 2 MiB or more are aligned to 2 MiB and marked
+/// for transparent huge pages (madvise MADV_HUGEPAGE, where the kernel offers it), which cuts the
+/// page faults when a large population is first written and the TLB misses when the kernel
+/// streams through it. Smaller allocations use operator new.
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+namespace msim {
+
+inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "over-aligned columns");
+
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}  // NOLINT: converting, as allocators do
+
+  T* allocate(std::size_t n) {
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < kHugePage) return static_cast<T*>(::operator new(bytes));
+    const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    void* p = std::aligned_alloc(kHugePage, rounded);
+    if (p == nullptr) throw std::bad_alloc();
+#if defined(MADV_HUGEPAGE)
+    madvise(p, rounded, MADV_HUGEPAGE);  // advice only: without huge pages nothing changes
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    if (n * sizeof(T) < kHugePage)
+      ::operator delete(p);
+    else
+      std::free(p);
+  }
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
+};
+
+}  // namespace msim
