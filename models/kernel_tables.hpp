@@ -143,17 +143,15 @@ struct KernelTables {
                                ///< table holds kExpoDirect)
     double direct_exp = 0.0;   ///< exp(-direct_mean)
   };
-  /// A firm whose media reach a segment. A firm with an audience has a second distribution for
-  /// the consumers its rule picks out (static flag bit, and loyalty to it within a range).
+  /// A firm's media in a segment: its distribution for everyone, and for the consumers its
+  /// audience rule picks out (the same without a rule). Gains are 0 where it does not reach s.
   struct Exposure {
-    std::uint32_t firm = 0;
     ExposureDraw all, in;
-    std::uint8_t bit = 0;  ///< Population::flags bit of the firm's audience; 0: none
-    std::uint16_t loyalty_lo = 0, loyalty_hi = 65535;
   };
-  std::vector<Exposure> exposures;  ///< [S * lanes]; gains 0 where the firm does not reach s
-  /// The same, by lane for the vector path ([S * lanes] each): bucket-table offsets and gains
-  /// of both distributions, the audience bit and loyalty range (0 and 0..65535 without one).
+  std::vector<Exposure> exposures;  ///< [S * lanes]
+  /// The same by lane, for the vector path ([S * lanes] each): bucket-table offsets and gains of
+  /// both distributions, and the audience: its Population::flags bit (0: none) and the range
+  /// of loyalty to the firm it covers (0..65535 without one).
   struct ExposureLanes {
     std::vector<std::uint32_t> table_all, table_in, gain_all, gain_in;
     std::vector<std::uint32_t> bit, loyalty_lo, loyalty_hi;

@@ -146,6 +146,10 @@ void Market::build_tables() {
   t.expo_table.assign(2 * S * W * kExpoBuckets, 0);
   t.exposures.assign(S * W, {});
   t.expo_group_active.assign(S * W / 8, 0);
+  KernelTables::ExposureLanes& el = t.expo_lanes;
+  for (auto* v : {&el.table_all, &el.table_in, &el.gain_all, &el.gain_in, &el.bit, &el.loyalty_lo})
+    v->assign(S * W, 0);
+  el.loyalty_hi.assign(S * W, 65535);
   // One distribution: its table at `sl` (the second half of the tables holds audiences').
   const auto draw = [&](double mass, double targeted, std::size_t sl) {
     KernelTables::ExposureDraw d;
@@ -166,34 +170,23 @@ void Market::build_tables() {
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t j = 0; j < F; ++j) {
       const std::size_t sl = s * W + j, k = s * F + j;
-      KernelTables::Exposure e;
-      e.firm = static_cast<std::uint32_t>(j);
+      KernelTables::Exposure& e = t.exposures[sl];
       e.all = draw(reach.mass[k], reach.targeted[k], sl);
       e.in = e.all;
-      if (audience_bit_[j] != 0) {
-        e.in = draw(reach.mass[k], reach.targeted_in[k], S * W + sl);
-        e.bit = audience_bit_[j];
-        const Audience& a = sc_.firms[j].audience;
-        e.loyalty_lo = static_cast<std::uint16_t>(std::ceil(a.loyalty.lo * 65535.0));
-        e.loyalty_hi = static_cast<std::uint16_t>(std::floor(a.loyalty.hi * 65535.0));
-      }
-      t.exposures[sl] = e;
+      if (audience_bit_[j] != 0) e.in = draw(reach.mass[k], reach.targeted_in[k], S * W + sl);
+      el.table_all[sl] = e.all.table;
+      el.table_in[sl] = e.in.table;
+      el.gain_all[sl] = e.all.gain;
+      el.gain_in[sl] = e.in.gain;
       if (e.all.gain != 0 || e.in.gain != 0) t.expo_group_active[sl / 8] = 1;
     }
-  KernelTables::ExposureLanes& el = t.expo_lanes;
-  for (auto* v : {&el.table_all, &el.table_in, &el.gain_all, &el.gain_in, &el.bit, &el.loyalty_lo})
-    v->assign(S * W, 0);
-  el.loyalty_hi.assign(S * W, 65535);
-  for (std::size_t sl = 0; sl < S * W; ++sl) {
-    const KernelTables::Exposure& e = t.exposures[sl];
-    el.table_all[sl] = e.all.table;
-    el.table_in[sl] = e.in.table;
-    el.gain_all[sl] = e.all.gain;
-    el.gain_in[sl] = e.in.gain;
-    el.bit[sl] = e.bit;
-    el.loyalty_lo[sl] = e.loyalty_lo;
-    el.loyalty_hi[sl] = e.loyalty_hi;
-  }
+  for (const KernelTables::Audience& a : t.audiences)
+    for (std::size_t s = 0; s < S; ++s) {
+      const std::size_t sl = s * W + a.firm;
+      el.bit[sl] = a.bit;
+      el.loyalty_lo[sl] = a.loyalty_lo;
+      el.loyalty_hi[sl] = a.loyalty_hi;
+    }
   // Word of mouth from last step's recent customers [Bass 1969; Rand & Rust 2011].
   const PartialLayout& lay = t.layout;
   t.wom_threshold.assign(S * W, 0);
