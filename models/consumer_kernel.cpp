@@ -19,6 +19,8 @@
 namespace msim {
 namespace {
 
+static_assert(kCountFloor >= LaneOffers::kLearnLen, "one-byte counts stay exact as far as learning reads");
+
 inline constexpr std::uint32_t kAware = 256;  ///< goodwill of 1.0 in 8.8 fixed point
 inline constexpr std::size_t kChunk = 16;     ///< consumers per batch of random words
 

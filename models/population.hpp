@@ -105,7 +105,7 @@ double population_bytes_per_consumer(std::size_t firms, std::size_t categories,
 Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
                       std::size_t block_size);
 
-/// The no-occasion threshold P(Poisson(rate) = 0) * 2^32 for a purchase rate (0 xFFFFFFFF for 0).
+/// The no-occasion threshold P(Poisson(rate) = 0) * 2^32 for a purchase rate (0xFFFFFFFF for rate 0).
 std::uint32_t no_occasion_threshold(double rate);
 
 /// The purchase rate a no-occasion threshold stands for: -ln P(no occasion), 0 for 0xFFFFFFFF.

@@ -396,3 +396,22 @@ TEST_CASE("population: occasions() is poisson() at rate -ln(threshold), its shor
   CHECK(mismatched == 0);
   CHECK(multiple > 1000);  // the grid reaches past the shortcut
 }
+
+TEST_CASE("population: one-byte purchase counts keep zero, learning and loyalty periods right",
+          "[population]") {
+  for (std::uint32_t every : {0u, 1u, 3u, 7u, 10u, 64u, 113u, 200u}) {
+    INFO("loyalty program every " << every << " purchases");
+    std::uint8_t n = 0;
+    std::size_t wrong = 0;
+    for (std::uint64_t purchases = 1; purchases <= 5000; ++purchases) {
+      n = msim::next_count(n, every);
+      const bool exact = purchases <= 255;
+      wrong += n == 0;                                       // never "not a customer"
+      wrong += exact && n != purchases;                      // exact up to 255
+      wrong += !exact && n < msim::kCountFloor;              // learning saturated
+      wrong += every != 0 && n % every != purchases % every;  // rewards come on time
+      wrong += every == 0 && !exact && n != 255;              // saturates without a program
+    }
+    CHECK(wrong == 0);
+  }
+}
