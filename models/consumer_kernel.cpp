@@ -19,7 +19,8 @@
 namespace msim {
 namespace {
 
-static_assert(kCountFloor >= LaneOffers::kLearnLen, "one-byte counts stay exact as far as learning reads");
+static_assert(kCountFloor >= LaneOffers::kLearnLen,
+              "one-byte counts stay exact as far as learning reads");
 
 inline constexpr std::uint32_t kAware = 256;  ///< goodwill of 1.0 in 8.8 fixed point
 inline constexpr std::size_t kChunk = 16;     ///< consumers per batch of random words
@@ -135,10 +136,10 @@ class Kernel {
           depth[static_cast<std::size_t>(t_.crm_col[j])] |= kReferred;
       }
       // Stories of early failures reach consumers who know the firm and cost it goodwill.
-      const std::uint64_t warned =
-          t_.negative_wom_active ? hears(words.wom, l, s, ~unaware & t_.firm_bits,
-                                         t_.negative_wom, t_.negative_high, wom_low)
-                                 : 0;
+      const std::uint64_t warned = t_.negative_wom_active
+                                       ? hears(words.wom, l, s, ~unaware & t_.firm_bits,
+                                               t_.negative_wom, t_.negative_high, wom_low)
+                                       : 0;
       for (std::uint64_t bits = warned; bits != 0; bits &= bits - 1) {
         const auto j = static_cast<std::size_t>(std::countr_zero(bits));
         g[j] = static_cast<std::uint16_t>(g[j] > t_.wom_goodwill ? g[j] - t_.wom_goodwill : 0);
@@ -179,8 +180,8 @@ class Kernel {
                                                         static_cast<std::uint32_t>(u[e]),
                                                         static_cast<std::uint32_t>(x[e])));
       }
-      const simd::u32x8 sum = (simd::u32x8)simd::widen8(load<simd::u16x8>(g + k)) +
-                              (simd::u32x8)x * (simd::u32x8)gain;
+      const simd::u32x8 sum =
+          (simd::u32x8)simd::widen8(load<simd::u16x8>(g + k)) + (simd::u32x8)x * (simd::u32x8)gain;
       const simd::u32x8 top = simd::u32x8{} + 65535u;
       simd::store(g + k, __builtin_convertvector(sum < top ? sum : top, simd::u16x8));
     }
@@ -314,14 +315,17 @@ class Kernel {
     const int pick = u >= 0.0f && t_.offers[c].any ? choose(i, s, c, u) : -1;
     if (pick >= 0) {
       const auto j = static_cast<std::size_t>(pick);
-      if (upgrade) ++partial_[lay.upgrades() + c * F + j];
-      else if (maker != kNoOwner) ++partial_[lay.replacements() + c * F + j];
+      if (upgrade)
+        ++partial_[lay.upgrades() + c * F + j];
+      else if (maker != kNoOwner)
+        ++partial_[lay.replacements() + c * F + j];
       const Words w = philox_one(t_.step_gen, static_cast<std::uint32_t>(i), t_.step,
                                  slot::lifetime + static_cast<std::uint32_t>(c >> 2));
       // Weibull lifetime by inversion, whole steps (at least one).
       const double life = static_cast<double>(du.scale[j]) *
                           std::pow(-std::log(to_unit(w[c & 3])), du.inverse_shape);
-      const double fails = std::min(65535.0, static_cast<double>(step) + std::max(1.0, std::ceil(life)));
+      const double fails =
+          std::min(65535.0, static_cast<double>(step) + std::max(1.0, std::ceil(life)));
       pop_.owner[cell] = static_cast<std::uint8_t>(j + 1);
       pop_.generation[cell] = du.generation[j];
       pop_.bought[cell] = static_cast<std::uint16_t>(step);
@@ -400,13 +404,14 @@ class Kernel {
     lanes::sum_high_bytes<W>(&pop_.loyalty[i * W], tally_.loyalty.data());
     const std::uint8_t* since = &pop_.since[i * W];
     if (t_.wom_window < 255)
-      lanes::count_equal<W>(since, static_cast<std::uint8_t>(t_.wom_window + 1), tally_.lost.data());
+      lanes::count_equal<W>(since, static_cast<std::uint8_t>(t_.wom_window + 1),
+                            tally_.lost.data());
     const std::uint16_t* L = &pop_.loyalty[i * W];
     for (const KernelTables::Audience& a : t_.audiences)
-      tally_.matched[s * W + a.firm] += (pop_.flags[i] & a.bit) != 0 && L[a.firm] >= a.loyalty_lo &&
-                                                L[a.firm] <= a.loyalty_hi
-                                            ? 1u
-                                            : 0u;
+      tally_.matched[s * W + a.firm] +=
+          (pop_.flags[i] & a.bit) != 0 && L[a.firm] >= a.loyalty_lo && L[a.firm] <= a.loyalty_hi
+              ? 1u
+              : 0u;
     const std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
     for (std::size_t k = 0; k < t_.crm_firms; ++k) {
       tally_.crm_known[k] += (depth[k] & kDepthMask) != 0 ? 1u : 0u;

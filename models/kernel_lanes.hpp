@@ -19,11 +19,11 @@ namespace msim {
 /// the block's int64 partial-sum row once at the end of the block.
 struct BlockTallies {
   static constexpr std::size_t kLanes = kMaxFirms;
-  std::array<std::uint32_t, kMaxSegments * kLanes> aware{};   ///< [S][W]
-  std::array<std::uint32_t, kMaxSegments * kLanes> recent{};  ///< [S][W]
+  std::array<std::uint32_t, kMaxSegments * kLanes> aware{};    ///< [S][W]
+  std::array<std::uint32_t, kMaxSegments * kLanes> recent{};   ///< [S][W]
   std::array<std::uint32_t, kMaxSegments * kLanes> matched{};  ///< [S][W] audience members
-  std::array<std::uint32_t, kMaxCategories * kLanes> scr{};   ///< [C][W]
-  std::array<std::uint32_t, kMaxFirms> crm_known{};           ///< [crm firms]
+  std::array<std::uint32_t, kMaxCategories * kLanes> scr{};    ///< [C][W]
+  std::array<std::uint32_t, kMaxFirms> crm_known{};            ///< [crm firms]
   std::array<std::uint32_t, kLanes> loyalty{};  ///< [W] loyalty summed, in 1/255 (high bytes)
   std::array<std::int64_t, kLanes> wallet{};    ///< [W] spend of the firm's customers, cents
   std::array<std::uint32_t, kLanes> lost{};     ///< [W] customers who lapsed this step
@@ -38,7 +38,8 @@ struct BlockTallies {
     std::fill_n(loyalty.begin(), W, 0u);
     std::fill_n(wallet.begin(), W, 0);
     std::fill_n(lost.begin(), W, 0u);
-    for (auto* a : {&referred, &referred_recent, &referred_lost}) std::fill_n(a->begin(), crm_firms, 0u);
+    for (auto* a : {&referred, &referred_recent, &referred_lost})
+      std::fill_n(a->begin(), crm_firms, 0u);
   }
   void add_to(const PartialLayout& lay, std::size_t W, const std::vector<int>& crm_firm,
               std::int64_t* partial) const {

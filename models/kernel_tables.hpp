@@ -28,15 +28,15 @@ inline constexpr float kMaxTabledMean = 40.0f;     ///< larger exposure means in
 /// A firm with fewer variants than the category's most repeats its last one, which never wins
 /// the nearest-variant comparison (strictly nearer only).
 struct LaneOffers {
-  std::size_t variants = 0;                  ///< the most variants any firm offers here
+  std::size_t variants = 0;                   ///< the most variants any firm offers here
   std::vector<std::uint32_t> lane_variants;   ///< [lanes] each firm's own number of variants
   std::vector<std::uint32_t> group_variants;  ///< [lanes / 8] the most among 8 lanes
-  std::vector<float> pos;           ///< [variants][dims][lanes]
-  std::vector<float> quality;       ///< [variants][lanes]
-  std::vector<float> price;         ///< [variants][lanes] money
-  std::vector<std::int64_t> cents;  ///< [variants][lanes] price in minor units
-  std::vector<std::uint8_t> avail;  ///< [regions][lanes] 1: sells here, in that region
-  bool any = false;                 ///< some firm sells in the category
+  std::vector<float> pos;                     ///< [variants][dims][lanes]
+  std::vector<float> quality;                 ///< [variants][lanes]
+  std::vector<float> price;                   ///< [variants][lanes] money
+  std::vector<std::int64_t> cents;            ///< [variants][lanes] price in minor units
+  std::vector<std::uint8_t> avail;            ///< [regions][lanes] 1: sells here, in that region
+  bool any = false;                           ///< some firm sells in the category
   /// Firms that customise here: their lane, CRM column and sigma0^2 / kFitScale.
   struct Custom {
     std::uint32_t firm = 0, col = 0;
@@ -52,7 +52,6 @@ struct LaneOffers {
     std::array<float, kLearnLen> loss{};
   };
   std::vector<Cut> cuts;
-
 };
 
 /// Offsets of the int64 counters in one block's partial-sum row.
@@ -98,21 +97,21 @@ struct PartialLayout {
 
 /// A durable category's lifetimes, backlash and upgrades this step.
 struct DurableTables {
-  std::uint32_t col = 0;             ///< column in Population's ownership state
-  float inverse_shape = 0.5f;        ///< 1 / Weibull shape
-  std::vector<float> scale;          ///< [lanes] each maker's durability, steps
-  float reference_life = 0.0f;       ///< steps
-  float backlash = 0.0f;             ///< loyalty lost per unit of relative shortfall
+  std::uint32_t col = 0;                 ///< column in Population's ownership state
+  float inverse_shape = 0.5f;            ///< 1 / Weibull shape
+  std::vector<float> scale;              ///< [lanes] each maker's durability, steps
+  float reference_life = 0.0f;           ///< steps
+  float backlash = 0.0f;                 ///< loyalty lost per unit of relative shortfall
   std::vector<std::uint8_t> generation;  ///< [lanes] the generation on sale
-  bool upgrades = false;             ///< some generation beats another
+  bool upgrades = false;                 ///< some generation beats another
   /// [F * 256] novelty (0..255) an owner of (maker, generation) needs to upgrade; 256: never.
   std::vector<std::uint16_t> upgrade_need;
 };
 
 struct KernelTables {
   std::size_t F = 0, C = 0, S = 0, D = 0, crm_firms = 0;
-  std::size_t lanes = 0;         ///< Population::lanes
-  std::uint64_t firm_bits = 0;   ///< bit j set for every firm j
+  std::size_t lanes = 0;        ///< Population::lanes
+  std::uint64_t firm_bits = 0;  ///< bit j set for every firm j
   std::uint32_t step = 0;
   Philox step_gen{0, 0};
   Philox aware_gen{0, 0};           ///< initial awareness, counter (consumer, firm, 0)
@@ -156,10 +155,10 @@ struct KernelTables {
     std::vector<std::uint32_t> table_all, table_in, gain_all, gain_in;
     std::vector<std::uint32_t> bit, loyalty_lo, loyalty_hi;
   } expo_lanes;
-  std::vector<std::uint8_t> expo_group_active;   ///< [S * lanes / 8]: some firm of the group
-  std::vector<std::uint64_t> wom_threshold;      ///< [S * lanes] P(hear) * 2^32
-  std::vector<std::uint32_t> wom_high;           ///< [S * lanes] wom_threshold >> 16
-  bool wom_active = false;                       ///< some threshold is above 0
+  std::vector<std::uint8_t> expo_group_active;  ///< [S * lanes / 8]: some firm of the group
+  std::vector<std::uint64_t> wom_threshold;     ///< [S * lanes] P(hear) * 2^32
+  std::vector<std::uint32_t> wom_high;          ///< [S * lanes] wom_threshold >> 16
+  bool wom_active = false;                      ///< some threshold is above 0
   std::uint32_t wom_goodwill = 256;
 
   // [F]
@@ -193,11 +192,11 @@ struct KernelTables {
   bool negative_wom_active = false;
 
   // Relationship programs, [lanes] each (FirmPlan::programs).
-  std::vector<std::uint32_t> loyalty_every;    ///< 0: no loyalty program
-  std::vector<float> member_discount;          ///< reward / every: what a member counts on
-  std::vector<std::uint8_t> referral;          ///< 1: tags consumers it reaches by word of mouth
-  std::vector<std::uint8_t> retention_after;   ///< 0: no retention offers
-  std::vector<float> retention_keep;           ///< 1 - discount
+  std::vector<std::uint32_t> loyalty_every;   ///< 0: no loyalty program
+  std::vector<float> member_discount;         ///< reward / every: what a member counts on
+  std::vector<std::uint8_t> referral;         ///< 1: tags consumers it reaches by word of mouth
+  std::vector<std::uint8_t> retention_after;  ///< 0: no retention offers
+  std::vector<float> retention_keep;          ///< 1 - discount
   bool any_loyalty = false, any_referral = false, any_retention = false;
 
   /// Firms with an audience rule: for the count of consumers it picks out, each step.
@@ -222,7 +221,7 @@ inline constexpr std::uint32_t contact_low = 32;  ///< + firm/8, the second 16 b
 /// uniform of its first choice.
 inline constexpr std::uint32_t occasions = 48;
 inline constexpr std::uint32_t lifetime = 40;  ///< + category/4: a durable's lifetime draw
-inline constexpr std::uint32_t choice = 64;  ///< + category*64 + (occasion-1)/4, occasions >= 1
+inline constexpr std::uint32_t choice = 64;    ///< + category*64 + (occasion-1)/4, occasions >= 1
 inline constexpr std::uint32_t kMaxOccasions = 256;  ///< per category and step
 static_assert(lifetime + (kMaxCategories + 3) / 4 <= occasions, "slots overlap");
 static_assert(occasions + (kMaxCategories + 1) / 2 <= choice, "slots overlap");

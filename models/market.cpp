@@ -60,7 +60,8 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   for (const Category& c : sc_.categories)
     t.durable_of.push_back(c.durable() ? static_cast<int>(t.durables++) : -1);
   t.durable.resize(t.durables);
-  early_history_.assign(static_cast<std::size_t>(t.wom_window), std::vector<std::int64_t>(S * F, 0));
+  early_history_.assign(static_cast<std::size_t>(t.wom_window),
+                        std::vector<std::int64_t>(S * F, 0));
   early_window_.assign(S * F, 0);
   pop_ = synthesize(sc_, t.crm_firm, options_.block_size);
   mark_audiences();
@@ -108,7 +109,8 @@ void Market::mark_audiences() {
   if (tables_.audiences.empty()) return;
   // One pass over the consumers, in parallel: each one's demographics are drawn again once and
   // checked against every audience; counts are integers, summed per block.
-  std::vector<std::vector<std::int64_t>> counts(blocks_.count(), std::vector<std::int64_t>(S * F, 0));
+  std::vector<std::vector<std::int64_t>> counts(blocks_.count(),
+                                                std::vector<std::int64_t>(S * F, 0));
   for_blocks(blocks_, [&](std::size_t b, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const Demographics d = demographics(sc_, pop_, i);

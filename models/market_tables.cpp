@@ -72,8 +72,9 @@ void Market::build_durable_tables() {
       const Firm& f = sc_.firms[j];
       du.scale[j] = static_cast<float>(std::max(1.0, f.durability[c]));
       du.generation[j] = static_cast<std::uint8_t>(f.innovation.generation(step_));
-      const bool sells = std::any_of(plans_[j].products.begin(), plans_[j].products.end(),
-                                     [&](const Product& p) { return p.category == static_cast<int>(c); });
+      const bool sells =
+          std::any_of(plans_[j].products.begin(), plans_[j].products.end(),
+                      [&](const Product& p) { return p.category == static_cast<int>(c); });
       now[j] = f.quality + innovation_gain(f, step_);
       if (sells) {
         double q = -HUGE_VAL;
@@ -117,10 +118,12 @@ void Market::build_durable_tables() {
     double total = 0.0;
     for (std::size_t s = 0; s < S; ++s) total += static_cast<double>(early_window_[s * F + j]);
     for (std::size_t s = 0; s < S; ++s) {
-      const double own = ratio(static_cast<double>(early_window_[s * F + j]), segment_consumers_[s]);
+      const double own =
+          ratio(static_cast<double>(early_window_[s * F + j]), segment_consumers_[s]);
       const double x = m.homophily * own + (1.0 - m.homophily) * total / N;
       tables_.negative_wom[s * W + j] = threshold32(-std::expm1(-m.negative_wom_rate * x));
-      tables_.negative_wom_active = tables_.negative_wom_active || tables_.negative_wom[s * W + j] > 0;
+      tables_.negative_wom_active =
+          tables_.negative_wom_active || tables_.negative_wom[s * W + j] > 0;
     }
   }
   tables_.negative_high = high_halves(tables_.negative_wom);
@@ -139,8 +142,9 @@ void Market::build_tables() {
     for (std::size_t j = 0; j < F; ++j)
       if (audience_bit_[j] != 0)
         audience[s * F + j] =
-            step_ == 0 ? (sc_.firms[j].audience.loyalty.contains(0.0) ? audience_static_[s * F + j] : 0.0)
-                       : static_cast<double>(last_sums_[t.layout.audience_matched() + s * F + j]);
+            step_ == 0
+                ? (sc_.firms[j].audience.loyalty.contains(0.0) ? audience_static_[s * F + j] : 0.0)
+                : static_cast<double>(last_sums_[t.layout.audience_matched() + s * F + j]);
   const MediaReach reach = media_reach(sc_, plans_, segment_consumers_, audience);
   t.expo_cdf.assign(2 * S * W * kCdfLen, 65536);
   t.expo_table.assign(2 * S * W * kExpoBuckets, 0);
@@ -248,8 +252,9 @@ void Market::build_tables() {
         const Product& p = *products[j][std::min(v, products[j].size() - 1)];
         for (std::size_t d = 0; d < D; ++d)
           o.pos[(v * D + d) * W + j] = static_cast<float>(p.position[static_cast<Eigen::Index>(d)]);
-        o.quality[v * W + j] = static_cast<float>(
-            p.quality + innovation_gain(sc_.firms[j], step_) + durability_utility(sc_.categories[c], sc_.firms[j].durability[c]));
+        o.quality[v * W + j] =
+            static_cast<float>(p.quality + innovation_gain(sc_.firms[j], step_) +
+                               durability_utility(sc_.categories[c], sc_.firms[j].durability[c]));
         o.cents[v * W + j] = price_cents(p.fixed_price, p.markup, unit_cost_[j][c]);
         o.price[v * W + j] = static_cast<float>(static_cast<double>(o.cents[v * W + j]) / 100.0);
       }
@@ -264,10 +269,9 @@ void Market::build_tables() {
       }
       const FirmPlan& plan = plans_[j];
       if (plan.customized && t.crm_col[j] >= 0)
-        o.custom.push_back(
-            {static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(t.crm_col[j]),
-             static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0 / kFitScale),
-             plan.programs.cross_selling});
+        o.custom.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(t.crm_col[j]),
+                            static_cast<float>(plan.custom_sigma0 * plan.custom_sigma0 / kFitScale),
+                            plan.programs.cross_selling});
     }
   }
   build_durable_tables();
@@ -287,7 +291,8 @@ void Market::build_program_tables() {
     const Programs& p = plans_[j].programs;
     if (p.loyalty_every > 0) {
       t.loyalty_every[j] = static_cast<std::uint32_t>(p.loyalty_every);
-      t.member_discount[j] = static_cast<float>(p.loyalty_reward / static_cast<double>(p.loyalty_every));
+      t.member_discount[j] =
+          static_cast<float>(p.loyalty_reward / static_cast<double>(p.loyalty_every));
       t.any_loyalty = true;
     }
     // Tags and retention offers need CRM profiles.

@@ -25,8 +25,7 @@ std::string index_names(const std::vector<std::string>& names) {
 }
 
 template <class Column>
-std::vector<std::int64_t> gather(const Column& column,
-                                 const std::vector<std::uint32_t>& members) {
+std::vector<std::int64_t> gather(const Column& column, const std::vector<std::uint32_t>& members) {
   std::vector<std::int64_t> out;
   out.reserve(members.size());
   for (std::uint32_t i : members) out.push_back(static_cast<std::int64_t>(column[i]));

@@ -77,11 +77,11 @@ DemoDraw draw_demographics(const Segment& seg, Stream& demo) {
                    ? kNoIndustry
                    : static_cast<std::uint8_t>(pick(seg.industry_weights, u_industry));
   const double size_draw = demo.normal();
-  g.company_size = seg.company_size_median > 0
-                       ? clamp_to<std::uint16_t>(
-                             seg.company_size_median * std::exp(seg.company_size_sigma * size_draw),
-                             1, 65535)
-                       : 0;
+  g.company_size =
+      seg.company_size_median > 0
+          ? clamp_to<std::uint16_t>(
+                seg.company_size_median * std::exp(seg.company_size_sigma * size_draw), 1, 65535)
+          : 0;
   return d;
 }
 
@@ -195,7 +195,8 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
         for (std::size_t d = 0; d < D; ++d)
           x[d] += sd.chol(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k)) * z[k];
       for (std::size_t d = 0; d < D; ++d)
-        p.ideal[i * D + d] = static_cast<float>(x[d] + seg.ideal_mean[static_cast<Eigen::Index>(d)]);
+        p.ideal[i * D + d] =
+            static_cast<float>(x[d] + seg.ideal_mean[static_cast<Eigen::Index>(d)]);
       p.price_sensitivity[i] = static_cast<float>(std::exp(sd.log_mu + sd.log_sigma * rs.normal()));
       // Each trait group draws from its own stream, so a change to one (a Gamma shape, say)
       // leaves every other trait of every consumer as it was.

@@ -20,8 +20,8 @@ inline constexpr std::uint8_t kOptOut = 1;        ///< flags bit: opted out of C
 inline constexpr double kFitScale = 1024.0;       ///< fit: uint16, 6.10 fixed point
 /// flags bits from this one up: the audiences (targeting rules) a consumer belongs to.
 inline constexpr std::uint8_t kFirstAudienceBit = 4;
-inline constexpr std::uint8_t kDepthMask = 127;   ///< crm byte: the profile depth k, 0..127
-inline constexpr std::uint8_t kReferred = 128;    ///< crm byte: referred by the firm's program
+inline constexpr std::uint8_t kDepthMask = 127;  ///< crm byte: the profile depth k, 0..127
+inline constexpr std::uint8_t kReferred = 128;   ///< crm byte: referred by the firm's program
 
 /// A CRM byte with its profile one contact or purchase deeper (saturating at 127; tag kept).
 inline std::uint8_t deeper(std::uint8_t b) {
@@ -44,31 +44,31 @@ using ConsumerColumn = std::vector<T, HugePageAllocator<T>>;
 struct Population {
   std::size_t n = 0, firms = 0, categories = 0, dims = 0, crm_firms = 0;
   std::size_t durables = 0;  ///< durable categories (the stride of the ownership columns)
-  std::size_t lanes = 0;  ///< firm_lanes(firms): the stride of every per-firm column
+  std::size_t lanes = 0;     ///< firm_lanes(firms): the stride of every per-firm column
 
   // Traits, fixed at synthesis. Age, income, industry and company size, which the market step
   // never reads, are not stored: demographics() draws them again.
   ConsumerColumn<std::uint8_t> segment, region, novelty, flags;
-  ConsumerColumn<float> ideal;                 ///< [n * dims]
-  ConsumerColumn<float> price_sensitivity;     ///< [n]
+  ConsumerColumn<float> ideal;              ///< [n * dims]
+  ConsumerColumn<float> price_sensitivity;  ///< [n]
   /// [n * categories] P(no occasion) * 2^32: the purchase rate r as exp(-r) (occasion_rate()
   /// gives r back)
   ConsumerColumn<std::uint32_t> no_occasion;
   ConsumerColumn<std::uint16_t> fit;  ///< [n * crm_firms] chi-square draw of the custom-fit error,
-                                   ///< times kFitScale (fixed per consumer and firm)
+                                      ///< times kFitScale (fixed per consumer and firm)
 
   // State. Per-firm columns have `lanes` entries per consumer: consumer i's firm j is at
   // [i * lanes + j], and its (category c, firm j) count at [(i * categories + c) * lanes + j].
-  ConsumerColumn<std::uint16_t> goodwill;   ///< [n * lanes]
-  ConsumerColumn<std::uint16_t> loyalty;    ///< [n * lanes]
+  ConsumerColumn<std::uint16_t> goodwill;  ///< [n * lanes]
+  ConsumerColumn<std::uint16_t> loyalty;   ///< [n * lanes]
   /// [n * categories * lanes] purchases, counted as by next_count(): exact up to 255, then
   /// kept at least kCountFloor and, for a firm with a loyalty program, right modulo its period
   ConsumerColumn<std::uint8_t> count;
   ConsumerColumn<std::uint16_t> cat_count;  ///< [n * categories] purchases in the category
   ConsumerColumn<std::uint8_t> crm;  ///< [n * crm_firms] profile depth k (contacts + purchases, low
-                                  ///< 7 bits) and kReferred; 0 for consumers who opted out
-  ConsumerColumn<std::uint8_t> since;  ///< [n * lanes] 0: never bought from the firm; else 1 + steps
-                                    ///< since the last purchase from it, saturating at 255
+                                     ///< 7 bits) and kReferred; 0 for consumers who opted out
+  ConsumerColumn<std::uint8_t> since;  ///< [n * lanes] 0: never bought from the firm; else 1 +
+                                       ///< steps since the last purchase from it, saturating at 255
   // The product owned in each durable category d, at [i * durables + d]: its maker (firm + 1;
   // kNoOwner: never owned one), generation, purchase step and failure step. It works while
   // step < fails; a failed product stays recorded until it is replaced.
@@ -82,7 +82,7 @@ struct Population {
 /// A consumer's demographic and firmographic attributes.
 struct Demographics {
   std::uint8_t age = 0;
-  std::uint16_t income = 0;        ///< thousands per year
+  std::uint16_t income = 0;  ///< thousands per year
   std::uint8_t industry = kNoIndustry;
   std::uint16_t company_size = 0;  ///< employees (0 for households)
 };
@@ -96,8 +96,7 @@ bool picks_out(const Audience& a, const Population& p, std::size_t i, const Demo
 
 /// Bytes per consumer that a population of this shape will take (for memory estimates).
 double population_bytes_per_consumer(std::size_t firms, std::size_t categories,
-                                     std::size_t durables, std::size_t dims,
-                                     std::size_t crm_firms);
+                                     std::size_t durables, std::size_t dims, std::size_t crm_firms);
 
 /// Draws the population from the scenario's segments, in parallel and deterministically:
 /// consumer i's traits depend only on (seed, i). crm_firms lists the firms that keep CRM
@@ -105,7 +104,8 @@ double population_bytes_per_consumer(std::size_t firms, std::size_t categories,
 Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
                       std::size_t block_size);
 
-/// The no-occasion threshold P(Poisson(rate) = 0) * 2^32 for a purchase rate (0xFFFFFFFF for rate 0).
+/// The no-occasion threshold P(Poisson(rate) = 0) * 2^32 for a purchase rate (0xFFFFFFFF for rate
+/// 0).
 std::uint32_t no_occasion_threshold(double rate);
 
 /// The purchase rate a no-occasion threshold stands for: -ln P(no occasion), 0 for 0xFFFFFFFF.

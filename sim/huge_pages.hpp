@@ -22,7 +22,8 @@ struct HugePageAllocator {
 
   HugePageAllocator() = default;
   template <class U>
-  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}  // NOLINT: converting, as allocators do
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {
+  }  // NOLINT: converting, as allocators do
 
   T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
@@ -41,7 +42,9 @@ struct HugePageAllocator {
     else
       std::free(p);
   }
-  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) {
+    return true;
+  }
 };
 
 }  // namespace msim

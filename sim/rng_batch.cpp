@@ -124,8 +124,9 @@ __attribute__((target("avx512f"))) void rows_avx512(const Philox& gen, std::uint
   std::size_t r = 0;
   for (; r + 16 <= n; r += 16) {
     const auto base = static_cast<int>(a0 + static_cast<std::uint32_t>(r));
-    __m512i c0 = _mm512_add_epi32(_mm512_set1_epi32(base),
-                                  _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+    __m512i c0 =
+        _mm512_add_epi32(_mm512_set1_epi32(base),
+                         _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
     __m512i c1 = _mm512_set1_epi32(static_cast<int>(b));
     __m512i c2 = _mm512_set1_epi32(static_cast<int>(slot));
     __m512i c3 = _mm512_set1_epi32(static_cast<int>(gen.seed_hi()));
@@ -153,9 +154,12 @@ __attribute__((target("avx512f"))) void rows_avx512(const Philox& gen, std::uint
                           _mm512_unpacklo_epi64(t2, t3), _mm512_unpackhi_epi64(t2, t3)};
     for (std::size_t k = 0; k < 4; ++k) {
       _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + k]), _mm512_extracti32x4_epi32(q[k], 0));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 4 + k]), _mm512_extracti32x4_epi32(q[k], 1));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 8 + k]), _mm512_extracti32x4_epi32(q[k], 2));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 12 + k]), _mm512_extracti32x4_epi32(q[k], 3));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 4 + k]),
+                       _mm512_extracti32x4_epi32(q[k], 1));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 8 + k]),
+                       _mm512_extracti32x4_epi32(q[k], 2));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 12 + k]),
+                       _mm512_extracti32x4_epi32(q[k], 3));
     }
   }
   if (r < n) rows_avx2(gen, a0 + static_cast<std::uint32_t>(r), b, slot, rows + r, n - r);

@@ -268,9 +268,9 @@ TEST_CASE("population: at most 128 bytes per consumer with 8 firms and 2 categor
     list += (j ? ", " : "") + std::string("{name: F") + std::to_string(j) +
             ", strategy: " + strategies[j] + ", budget_per_year: 1000}";
   list += "]";
-  const Scenario sc = scenario(
-      {"consumers=5000", list,
-       "categories=[{name: snacks}, {name: drinks, kind: durable, lifetime: {shape: 2, scale: 100}}]"});
+  const Scenario sc = scenario({"consumers=5000", list,
+                                "categories=[{name: snacks}, {name: drinks, kind: durable, "
+                                "lifetime: {shape: 2, scale: 100}}]"});
   REQUIRE(sc.firms.size() == 8);
   REQUIRE(sc.durable_categories() == 1);
   std::vector<int> crm;
@@ -280,12 +280,11 @@ TEST_CASE("population: at most 128 bytes per consumer with 8 firms and 2 categor
   const Population p = msim::synthesize(sc, crm, 1024);
   const auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
   const double held =
-      static_cast<double>(bytes(p.segment) + bytes(p.region) + bytes(p.novelty) +
-                          bytes(p.flags) + bytes(p.ideal) + bytes(p.price_sensitivity) +
-                          bytes(p.no_occasion) + bytes(p.fit) + bytes(p.goodwill) +
-                          bytes(p.loyalty) + bytes(p.count) + bytes(p.cat_count) + bytes(p.crm) +
-                          bytes(p.since) + bytes(p.owner) + bytes(p.generation) +
-                          bytes(p.bought) + bytes(p.fails)) /
+      static_cast<double>(bytes(p.segment) + bytes(p.region) + bytes(p.novelty) + bytes(p.flags) +
+                          bytes(p.ideal) + bytes(p.price_sensitivity) + bytes(p.no_occasion) +
+                          bytes(p.fit) + bytes(p.goodwill) + bytes(p.loyalty) + bytes(p.count) +
+                          bytes(p.cat_count) + bytes(p.crm) + bytes(p.since) + bytes(p.owner) +
+                          bytes(p.generation) + bytes(p.bought) + bytes(p.fails)) /
       static_cast<double>(p.n);
   CHECK(p.bytes_per_consumer() == Approx(held));
   CHECK(p.bytes_per_consumer() == Approx(planned));
@@ -406,9 +405,9 @@ TEST_CASE("population: one-byte purchase counts keep zero, learning and loyalty 
     for (std::uint64_t purchases = 1; purchases <= 5000; ++purchases) {
       n = msim::next_count(n, every);
       const bool exact = purchases <= 255;
-      wrong += n == 0;                                       // never "not a customer"
-      wrong += exact && n != purchases;                      // exact up to 255
-      wrong += !exact && n < msim::kCountFloor;              // learning saturated
+      wrong += n == 0;                                        // never "not a customer"
+      wrong += exact && n != purchases;                       // exact up to 255
+      wrong += !exact && n < msim::kCountFloor;               // learning saturated
       wrong += every != 0 && n % every != purchases % every;  // rewards come on time
       wrong += every == 0 && !exact && n != 255;              // saturates without a program
     }
