@@ -102,12 +102,16 @@ inline void sum_high_bytes(const std::uint16_t* v, std::uint32_t* sum) {
                              (simd::widen8(simd::load<simd::u16x8>(v + k)) >> 8));
 }
 
+/// acc[k] += 1 where mask[k] is -1 (a vector comparison's true), for eight lanes.
+inline void add_mask(std::uint32_t* acc, simd::i32x8 mask) {
+  simd::store(acc, simd::load<simd::i32x8>(acc) - mask);
+}
+
 /// sum[k] += (v[k] == x): lanes equal to x.
 template <std::size_t W>
 inline void count_equal(const std::uint8_t* v, std::uint8_t x, std::uint32_t* sum) {
   for (std::size_t k = 0; k < W; k += 8)
-    simd::store(sum + k, simd::load<simd::i32x8>(sum + k) -
-                             (simd::widen8(simd::load<simd::u8x8>(v + k)) == x));
+    add_mask(sum + k, simd::widen8(simd::load<simd::u8x8>(v + k)) == x);
 }
 
 /// wallet[k] += cents for every firm k the consumer has bought from (since[k] != 0): share of
@@ -131,14 +135,6 @@ inline void age_recency(std::uint8_t* since) {
   }
 }
 
-/// acc[k] += 1 where mask[k] is -1 (a vector comparison's true).
-inline void add_mask(std::uint32_t* acc, simd::i16x8 mask) {
-  simd::i32x4 lo, hi;
-  simd::widen(mask, lo, hi);
-  simd::store(acc, simd::load<simd::i32x4>(acc) - lo);
-  simd::store(acc + 4, simd::load<simd::i32x4>(acc + 4) - hi);
-}
-
 /// acc[k] += 1 for each firm the consumer is aware of (goodwill >= threshold or loyalty > 0).
 template <std::size_t W>
 inline void count_aware(const std::uint16_t* g, const std::uint16_t* L, std::uint32_t threshold,
@@ -146,7 +142,7 @@ inline void count_aware(const std::uint16_t* g, const std::uint16_t* L, std::uin
   const auto t = static_cast<std::uint16_t>(threshold);
   for (std::size_t k = 0; k < W; k += 8) {
     const simd::u16x8 gv = simd::load<simd::u16x8>(g + k), lv = simd::load<simd::u16x8>(L + k);
-    add_mask(acc + k, (gv >= t) | (lv != 0));
+    add_mask(acc + k, simd::widen8((gv >= t) | (lv != 0)));
   }
 }
 
@@ -154,8 +150,7 @@ inline void count_aware(const std::uint16_t* g, const std::uint16_t* L, std::uin
 template <std::size_t W>
 inline void count_nonzero(const std::uint8_t* count, std::uint32_t* acc) {
   for (std::size_t k = 0; k < W; k += 8)
-    simd::store(acc + k, simd::load<simd::i32x8>(acc + k) -
-                             simd::widen8(simd::load<simd::u8x8>(count + k) != 0));
+    add_mask(acc + k, simd::widen8(simd::load<simd::u8x8>(count + k) != 0));
 }
 
 /// acc[k] += 1 for each firm bought from within the last `window` steps (window <= 255).
@@ -165,7 +160,7 @@ inline void count_recent(const std::uint8_t* since, std::uint32_t window, std::u
   for (std::size_t k = 0; k < W; k += 8) {
     const simd::u8x8 x = simd::load<simd::u8x8>(since + k);
     const simd::i8x8 recent = (x != 0) & (x <= w);
-    add_mask(acc + k, __builtin_convertvector(recent, simd::i16x8));
+    add_mask(acc + k, simd::widen8(recent));
   }
 }
 

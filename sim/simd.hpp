@@ -17,10 +17,8 @@ namespace msim::simd {
 
 using f32x4 = float __attribute__((vector_size(16)));
 using i32x4 = std::int32_t __attribute__((vector_size(16)));
-using u16x4 = std::uint16_t __attribute__((vector_size(8)));
 using u16x8 = std::uint16_t __attribute__((vector_size(16)));
 using i16x8 = std::int16_t __attribute__((vector_size(16)));
-using u8x4 = std::uint8_t __attribute__((vector_size(4)));
 using u8x8 = std::uint8_t __attribute__((vector_size(8)));
 using i8x8 = std::int8_t __attribute__((vector_size(8)));
 // Eight lanes of 32 bits: one AVX register, or two SSE registers (the compiler splits them).
@@ -41,10 +39,8 @@ struct Unaligned;
   };
 MSIM_SIMD_UNALIGNED(f32x4, float)
 MSIM_SIMD_UNALIGNED(i32x4, std::int32_t)
-MSIM_SIMD_UNALIGNED(u16x4, std::uint16_t)
 MSIM_SIMD_UNALIGNED(u16x8, std::uint16_t)
 MSIM_SIMD_UNALIGNED(i16x8, std::int16_t)
-MSIM_SIMD_UNALIGNED(u8x4, std::uint8_t)
 MSIM_SIMD_UNALIGNED(u8x8, std::uint8_t)
 MSIM_SIMD_UNALIGNED(f32x8, float)
 MSIM_SIMD_UNALIGNED(i32x8, std::int32_t)
@@ -103,21 +99,6 @@ inline std::uint32_t lane_bits(i32x8 mask) {
 #endif
 }
 
-/// A 16-bit mask widened to two 32-bit masks (lanes 0-3 and 4-7).
-inline void widen(i16x8 mask, i32x4& lo, i32x4& hi) {
-#if defined(__SSE2__)
-  lo = (i32x4)_mm_unpacklo_epi16((__m128i)mask, (__m128i)mask);
-  hi = (i32x4)_mm_unpackhi_epi16((__m128i)mask, (__m128i)mask);
-#else
-  lo = i32x4{mask[0], mask[1], mask[2], mask[3]};
-  hi = i32x4{mask[4], mask[5], mask[6], mask[7]};
-#endif
-}
-
-inline f32x4 splat(float x) {
-  return f32x4{x, x, x, x};
-}
-
 /// fast_exp (sim/fast_math.hpp) on every lane of a float vector (f32x4, f32x8): the same
 /// operations, so the same bits.
 template <class V>
@@ -139,7 +120,8 @@ inline V fast_exp(V x) {
   return p * (V)bits;  // a vector cast reinterprets the bits
 }
 
-/// Zero-extends 8 lanes of u16 or u8 to 32 bits.
+/// Eight lanes widened to 32 bits: unsigned values are zero-extended, comparison masks (signed)
+/// stay -1 or 0.
 template <class V>
 inline i32x8 widen8(V v) {
   return __builtin_convertvector(v, i32x8);
