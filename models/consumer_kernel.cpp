@@ -110,14 +110,16 @@ class Kernel {
           philox_one(t_.step_gen, i32, t_.step, base + static_cast<std::uint32_t>(j >> 3)), j & 7);
     };
     std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
+    std::uint64_t contacted = 0;
     for (const KernelTables::Contact& c : t_.contacts) {
       if ((depth[c.col] & kDepthMask) == 0) continue;
       if (below(half(words.contact, c.firm, l), c.threshold,
                 [&] { return low(slot::contact_low, c.firm); })) {
-        g[c.firm] = sat16(g[c.firm] + t_.direct_gain);
+        contacted |= std::uint64_t{1} << c.firm;
         depth[c.col] = deeper(depth[c.col]);
       }
     }
+    if (contacted != 0) lanes::add_saturated<W>(g, contacted, sat16(t_.direct_gain));
     if (t_.step == 0 && t_.initial_aware > 0)
       for (std::size_t j = 0; j < t_.F; ++j)
         if (t_.aware_gen(i32, static_cast<std::uint32_t>(j), 0)[0] < t_.initial_aware)
@@ -128,22 +130,19 @@ class Kernel {
       const std::uint64_t heard =
           t_.wom_active ? hears(words.wom, l, s, unaware, t_.wom_threshold, t_.wom_high, wom_low)
                         : 0;
-      for (std::uint64_t bits = heard; bits != 0; bits &= bits - 1) {
-        const auto j = static_cast<std::size_t>(std::countr_zero(bits));
-        g[j] = sat16(std::max<std::uint32_t>(g[j], t_.wom_goodwill));
-        // A referral program knows whom its customers brought in (unless they opted out).
-        if (t_.any_referral && t_.referral[j] != 0 && (pop_.flags[i] & kOptOut) == 0)
-          depth[static_cast<std::size_t>(t_.crm_col[j])] |= kReferred;
-      }
+      if (heard != 0) lanes::raise_to<W>(g, heard, sat16(t_.wom_goodwill));
+      // A referral program knows whom its customers brought in (unless they opted out).
+      if (t_.any_referral && (pop_.flags[i] & kOptOut) == 0)
+        for (std::uint64_t bits = heard; bits != 0; bits &= bits - 1) {
+          const auto j = static_cast<std::size_t>(std::countr_zero(bits));
+          if (t_.referral[j] != 0) depth[static_cast<std::size_t>(t_.crm_col[j])] |= kReferred;
+        }
       // Stories of early failures reach consumers who know the firm and cost it goodwill.
       const std::uint64_t warned = t_.negative_wom_active
                                        ? hears(words.wom, l, s, ~unaware & t_.firm_bits,
                                                t_.negative_wom, t_.negative_high, wom_low)
                                        : 0;
-      for (std::uint64_t bits = warned; bits != 0; bits &= bits - 1) {
-        const auto j = static_cast<std::size_t>(std::countr_zero(bits));
-        g[j] = static_cast<std::uint16_t>(g[j] > t_.wom_goodwill ? g[j] - t_.wom_goodwill : 0);
-      }
+      if (warned != 0) lanes::lower_by<W>(g, warned, sat16(t_.wom_goodwill));
     }
     lanes::count_aware<W>(g, L, kAware, &tally_.aware[s * W]);
   }
@@ -170,8 +169,10 @@ class Kernel {
       const i32x8 at =
           (in ? load<i32x8>(&el.table_in[sl]) : load<i32x8>(&el.table_all[sl])) + (u >> kExpoShift);
       const i32x8 gain = in ? load<i32x8>(&el.gain_in[sl]) : load<i32x8>(&el.gain_all[sl]);
-      i32x8 x;
-      for (int e = 0; e < 8; ++e) x[e] = table[at[e]];
+      // Built in registers: eight byte stores read back as one vector would stall on store
+      // forwarding.
+      i32x8 x = {table[at[0]], table[at[1]], table[at[2]], table[at[3]],
+                 table[at[4]], table[at[5]], table[at[6]], table[at[7]]};
       for (std::uint32_t slow = simd::lane_bits(((x & kExpoScan) != 0) & (gain != 0)); slow != 0;
            slow &= slow - 1) {
         const int e = std::countr_zero(slow);
@@ -269,8 +270,9 @@ class Kernel {
     if (pick < 0) return -1;
     const auto j = static_cast<std::size_t>(pick);
     const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t_.rho_q16) * 65535u;
-    L[j] =
-        static_cast<std::uint16_t>((before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16);
+    lanes::set_lane(L, j,
+                    static_cast<std::uint16_t>(
+                        (before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16));
     std::int64_t cents = o.cents[static_cast<std::size_t>(variant[j]) * W + j];
     const bool offer = ((retained >> j) & 1u) != 0;
     if (offer) cents = std::llround(static_cast<double>(cents) * t_.retention_keep[j]);
@@ -364,8 +366,16 @@ class Kernel {
     partial_[lay.revenue_cents() + c * F + j] += cents;
     ++partial_[lay.segment_units() + s * F + j];
     std::uint8_t* count = &pop_.count[(i * C + c) * W];
+    std::uint8_t* since = &pop_.since[i * W];
     std::uint16_t& in_category = pop_.cat_count[i * C + c];
+    // The vector tallies read the bytes before this purchase writes one of them (a vector load
+    // of a just-stored byte would stall on store forwarding); lane j is added by hand.
+    lanes::count_nonzero<W>(count, &tally_.scr[c * W]);
+    lanes::add_to_customers<W>(since, cents, tally_.wallet.data());
+    if (since[j] == 0) tally_.wallet[j] += cents;
+    lanes::set_lane(since, j, 1);
     if (count[j] == 0) {
+      ++tally_.scr[c * W + j];
       ++partial_[lay.new_category() + c * F + j];
       bool bought_before = false;
       for (std::size_t c2 = 0; c2 < C; ++c2) bought_before |= pop_.count[(i * C + c2) * W + j] > 0;
@@ -379,11 +389,8 @@ class Kernel {
       // Share of category requirements: a new buyer's purchases so far join the firm's base.
       partial_[lay.scr_denominator() + c * F + j] += in_category;
     }
-    count[j] = next_count(count[j], t_.loyalty_every[j]);
+    lanes::set_lane(count, j, next_count(count[j], t_.loyalty_every[j]));
     in_category = sat16(in_category + 1u);
-    lanes::count_nonzero<W>(count, &tally_.scr[c * W]);
-    pop_.since[i * W + j] = 1;
-    lanes::add_to_customers<W>(&pop_.since[i * W], cents, tally_.wallet.data());
     if (t_.loyalty_every[j] != 0 && count[j] % t_.loyalty_every[j] == 0)
       ++partial_[lay.loyalty_rewards() + j];
     partial_[lay.retention_units() + j] += retention_offer ? 1 : 0;

@@ -80,6 +80,61 @@ inline void scale_q16(std::uint16_t* v, std::uint32_t q) {
     simd::store(v + k, simd::mulhi(simd::load<simd::u16x8>(v + k), q16));
 }
 
+/// The lanes of an eight-lane group whose bit is set in `bits`, as a comparison mask (-1 there).
+inline simd::i16x8 mask16(std::uint64_t bits) {
+  const simd::u16x8 bit = {1, 2, 4, 8, 16, 32, 64, 128};
+  return (bit & static_cast<std::uint16_t>(bits & 255u)) != 0;
+}
+inline simd::i8x8 mask8(std::uint64_t bits) {
+  const simd::u8x8 bit = {1, 2, 4, 8, 16, 32, 64, 128};
+  return (bit & static_cast<std::uint8_t>(bits & 255u)) != 0;
+}
+
+// Per-firm updates of a consumer's lanes are written as whole eight-lane groups: a vector load
+// of a lane just written alone would stall on store forwarding, and the tallies read every
+// lane as vectors right after.
+
+/// v[k] = min(v[k] + add, 65535) for the lanes in `bits`.
+template <std::size_t W>
+inline void add_saturated(std::uint16_t* v, std::uint64_t bits, std::uint16_t add) {
+  for (std::size_t k = 0; k < W && (bits >> k) != 0; k += 8) {
+    const simd::u16x8 x = simd::load<simd::u16x8>(v + k), sum = x + add;
+    const simd::u16x8 y = sum < x ? simd::u16x8{} + 65535 : sum;
+    simd::store(v + k, mask16(bits >> k) ? y : x);
+  }
+}
+
+/// v[k] = max(v[k], floor) for the lanes in `bits`.
+template <std::size_t W>
+inline void raise_to(std::uint16_t* v, std::uint64_t bits, std::uint16_t floor) {
+  for (std::size_t k = 0; k < W && (bits >> k) != 0; k += 8) {
+    const simd::u16x8 x = simd::load<simd::u16x8>(v + k);
+    simd::store(v + k, mask16(bits >> k) & (x < floor) ? simd::u16x8{} + floor : x);
+  }
+}
+
+/// v[k] = max(v[k] - sub, 0) for the lanes in `bits`.
+template <std::size_t W>
+inline void lower_by(std::uint16_t* v, std::uint64_t bits, std::uint16_t sub) {
+  for (std::size_t k = 0; k < W && (bits >> k) != 0; k += 8) {
+    const simd::u16x8 x = simd::load<simd::u16x8>(v + k);
+    const simd::u16x8 y = x > sub ? x - sub : simd::u16x8{};
+    simd::store(v + k, mask16(bits >> k) ? y : x);
+  }
+}
+
+/// v[j] = x, written as the eight-lane group that holds lane j.
+inline void set_lane(std::uint16_t* v, std::size_t j, std::uint16_t x) {
+  std::uint16_t* group = v + (j & ~std::size_t{7});
+  const simd::u16x8 old = simd::load<simd::u16x8>(group);
+  simd::store(group, mask16(std::uint64_t{1} << (j & 7)) ? simd::u16x8{} + x : old);
+}
+inline void set_lane(std::uint8_t* v, std::size_t j, std::uint8_t x) {
+  std::uint8_t* group = v + (j & ~std::size_t{7});
+  const simd::u8x8 old = simd::load<simd::u8x8>(group);
+  simd::store(group, mask8(std::uint64_t{1} << (j & 7)) ? simd::u8x8{} + x : old);
+}
+
 /// Bit k set for each lane k the consumer is unaware of (goodwill below threshold, no loyalty).
 template <std::size_t W>
 inline std::uint64_t unaware(const std::uint16_t* g, const std::uint16_t* L,
