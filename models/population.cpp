@@ -60,16 +60,24 @@ struct DemoDraw {
   bool opted_out = false;
 };
 
-DemoDraw draw_demographics(const Segment& seg, Stream& demo) {
+/// With `stored_only`, the traits the population stores (novelty, opt-out, region) and no
+/// demographics: age and income's Box-Muller pair is skipped as its two uniforms, and the
+/// stream stops after the region.
+DemoDraw draw_demographics(const Segment& seg, Stream& demo, bool stored_only = false) {
   DemoDraw d;
   Demographics& g = d.demographics;
-  g.age = clamp_to<std::uint8_t>(seg.age_mean + seg.age_sd * demo.normal(), 18, 99);
-  g.income = clamp_to<std::uint16_t>(seg.income_median * std::exp(seg.income_sigma * demo.normal()),
-                                     0, 65535);
+  if (stored_only) {
+    demo.skip(2);
+  } else {
+    g.age = clamp_to<std::uint8_t>(seg.age_mean + seg.age_sd * demo.normal(), 18, 99);
+    g.income = clamp_to<std::uint16_t>(
+        seg.income_median * std::exp(seg.income_sigma * demo.normal()), 0, 65535);
+  }
   d.novelty = clamp_to<std::uint8_t>(
       255.0 * std::clamp(seg.novelty_mean + seg.novelty_sd * demo.normal(), 0.0, 1.0), 0, 255);
   d.opted_out = demo.uniform() < seg.privacy_opt_out;
   d.region = static_cast<std::uint8_t>(pick(seg.region_weights, demo.uniform()));
+  if (stored_only) return d;
   const double u_industry = demo.uniform();
   g.industry = seg.industry_weights.empty() ||
                        std::all_of(seg.industry_weights.begin(), seg.industry_weights.end(),
@@ -214,7 +222,7 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
             clamp_to<std::uint16_t>(chi2_fit(w, D) * kFitScale, 0, 65535);
       }
       Stream demo = demographic_stream(gen, i);
-      const DemoDraw demo_draw = draw_demographics(seg, demo);
+      const DemoDraw demo_draw = draw_demographics(seg, demo, /*stored_only=*/true);
       p.novelty[i] = demo_draw.novelty;
       p.flags[i] = demo_draw.opted_out ? kOptOut : 0;
       p.region[i] = demo_draw.region;

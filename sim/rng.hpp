@@ -84,6 +84,11 @@ class Stream {
     return words_[used_++];
   }
   double uniform() { return to_unit(bits()); }
+  /// Skips n words, as n calls of bits() would. A Box-Muller pair of normals is two words, so
+  /// skipping them leaves the stream where drawing both would.
+  void skip(unsigned n) {
+    for (; n > 0; --n) bits();
+  }
   /// A standard normal (Box-Muller; the pair's second value is kept for the next call).
   double normal() {
     if (has_spare_) {
