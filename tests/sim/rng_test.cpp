@@ -37,6 +37,24 @@ TEST_CASE("uniforms lie in the open unit interval with the right mean", "[rng]")
   CHECK(std::abs(sum2 / n - 1.0 / 3.0) < 0.005);
 }
 
+TEST_CASE("skipping words leaves a stream where drawing them would", "[rng]") {
+  const Philox gen(11, 2);
+  for (unsigned before : {0u, 1u, 3u, 4u, 7u}) {  // across a four-word Philox call's edges
+    INFO("words drawn before: " << before);
+    Stream drawn(gen, 5, 9), skipped(gen, 5, 9);
+    for (unsigned k = 0; k < before; ++k) {
+      drawn.bits();
+      skipped.bits();
+    }
+    // A Box-Muller pair is two words: skipping them equals drawing both normals.
+    drawn.normal();
+    drawn.normal();
+    skipped.skip(2);
+    for (int k = 0; k < 6; ++k) CHECK(drawn.bits() == skipped.bits());
+    CHECK(drawn.normal() == skipped.normal());
+  }
+}
+
 TEST_CASE("normal and gamma variates have the right moments", "[rng]") {
   const Philox gen(11, 1);
   constexpr int n = 200000;
