@@ -85,7 +85,7 @@ class Stream {
   }
   double uniform() { return to_unit(bits()); }
   /// Skips n words, as n calls of bits() would. A Box-Muller pair of normals is two words, so
-  /// skipping them leaves the stream where drawing both would.
+  /// with no spare normal pending, skipping them leaves the stream where drawing both would.
   void skip(unsigned n) {
     for (; n > 0; --n) bits();
   }

@@ -2,7 +2,9 @@
 // never a lane outside the choice set.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <vector>
 
@@ -50,4 +52,57 @@ TEST_CASE("lanes::sample picks in proportion to ev, the outside option included"
   // An even grid of u: each share is exact to a few grid steps.
   for (std::size_t j = 0; j < 8; ++j) CHECK(count[j] / n == Approx(ev[j] / total).margin(1e-4));
   CHECK(count[8] / n == Approx(outside / total).margin(1e-4));
+}
+
+TEST_CASE("lane updates change only the lanes asked for, as the scalar rules would", "[lanes]") {
+  // Sixteen lanes (two eight-lane groups), random values near the saturation edges, random
+  // lane sets including ones that leave the second group untouched.
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> edge(0, 3), any(0, 65535);
+  const auto value = [&]() -> std::uint16_t {
+    switch (edge(rng)) {
+      case 0:
+        return static_cast<std::uint16_t>(rng() % 300);
+      case 1:
+        return static_cast<std::uint16_t>(65535 - rng() % 300);
+      default:
+        return static_cast<std::uint16_t>(any(rng));
+    }
+  };
+  std::size_t wrong = 0;
+  for (int trial = 0; trial < 5000; ++trial) {
+    std::uint16_t v[16], w[16];
+    for (std::uint16_t& x : v) x = value();
+    const std::uint64_t bits = trial % 4 == 0 ? rng() % 256 : rng() % 65536;
+    const std::uint16_t amount = value();
+    const auto in = [&](std::size_t k) { return ((bits >> k) & 1u) != 0; };
+
+    std::copy(v, v + 16, w);
+    msim::lanes::add_saturated<16>(w, bits, amount);
+    for (std::size_t k = 0; k < 16; ++k)
+      wrong += w[k] != (in(k) ? std::min<std::uint32_t>(v[k] + amount, 65535u) : v[k]);
+
+    std::copy(v, v + 16, w);
+    msim::lanes::raise_to<16>(w, bits, amount);
+    for (std::size_t k = 0; k < 16; ++k)
+      wrong += w[k] != (in(k) ? std::max(v[k], amount) : v[k]);
+
+    std::copy(v, v + 16, w);
+    msim::lanes::lower_by<16>(w, bits, amount);
+    for (std::size_t k = 0; k < 16; ++k)
+      wrong += w[k] != (in(k) ? (v[k] > amount ? v[k] - amount : 0) : v[k]);
+
+    const std::size_t j = rng() % 16;
+    std::copy(v, v + 16, w);
+    msim::lanes::set_lane(w, j, amount);
+    for (std::size_t k = 0; k < 16; ++k) wrong += w[k] != (k == j ? amount : v[k]);
+
+    std::uint8_t b[16], c[16];
+    for (std::uint8_t& x : b) x = static_cast<std::uint8_t>(rng());
+    std::copy(b, b + 16, c);
+    const auto byte = static_cast<std::uint8_t>(amount);
+    msim::lanes::set_lane(c, j, byte);
+    for (std::size_t k = 0; k < 16; ++k) wrong += c[k] != (k == j ? byte : b[k]);
+  }
+  CHECK(wrong == 0);
 }
