@@ -270,9 +270,9 @@ class Kernel {
     if (pick < 0) return -1;
     const auto j = static_cast<std::size_t>(pick);
     const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t_.rho_q16) * 65535u;
-    lanes::set_lane(L, j,
-                    static_cast<std::uint16_t>(
-                        (before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16));
+    lanes::set_lane(
+        L, j,
+        static_cast<std::uint16_t>((before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16));
     std::int64_t cents = o.cents[static_cast<std::size_t>(variant[j]) * W + j];
     const bool offer = ((retained >> j) & 1u) != 0;
     if (offer) cents = std::llround(static_cast<double>(cents) * t_.retention_keep[j]);

@@ -84,8 +84,7 @@ TEST_CASE("lane updates change only the lanes asked for, as the scalar rules wou
 
     std::copy(v, v + 16, w);
     msim::lanes::raise_to<16>(w, bits, amount);
-    for (std::size_t k = 0; k < 16; ++k)
-      wrong += w[k] != (in(k) ? std::max(v[k], amount) : v[k]);
+    for (std::size_t k = 0; k < 16; ++k) wrong += w[k] != (in(k) ? std::max(v[k], amount) : v[k]);
 
     std::copy(v, v + 16, w);
     msim::lanes::lower_by<16>(w, bits, amount);
