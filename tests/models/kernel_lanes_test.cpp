@@ -1,5 +1,5 @@
 // The choice's sampling over firm lanes: picks in proportion to the exponentiated utilities and
-// never a lane outside the choice set.
+// never a lane outside the choice set. The whole-group updates of a consumer's lanes.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
