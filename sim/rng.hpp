@@ -37,10 +37,15 @@ class Philox {
   std::uint32_t seed_hi_;
 };
 
+/// Philox4x32-10's round constants (Random123's): the multipliers and the Weyl key increments.
+/// philox_one and the batched paths of sim/rng_batch.cpp all use these.
+inline constexpr std::uint32_t kPhiloxM0 = 0xD2511F53u, kPhiloxM1 = 0xCD9E8D57u;
+inline constexpr std::uint32_t kPhiloxW0 = 0x9E3779B9u, kPhiloxW1 = 0xBB67AE85u;
+
 /// One counter: the same bits as gen(a, b, slot), in plain C++ that the compiler schedules
 /// freely (Random123's x86 multiply is inline assembly, which it cannot).
 inline Words philox_one(const Philox& gen, std::uint32_t a, std::uint32_t b, std::uint32_t slot) {
-  constexpr std::uint64_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
+  constexpr std::uint64_t kM0 = kPhiloxM0, kM1 = kPhiloxM1;
   std::uint32_t c0 = a, c1 = b, c2 = slot, c3 = gen.seed_hi();
   std::uint32_t k0 = gen.key0(), k1 = gen.key1();
   for (int round = 0; round < 10; ++round) {
@@ -50,8 +55,8 @@ inline Words philox_one(const Philox& gen, std::uint32_t a, std::uint32_t b, std
     c2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ k1;
     c1 = static_cast<std::uint32_t>(p1);
     c3 = static_cast<std::uint32_t>(p0);
-    k0 += 0x9E3779B9u;
-    k1 += 0xBB67AE85u;
+    k0 += kPhiloxW0;
+    k1 += kPhiloxW1;
   }
   return {c0, c1, c2, c3};
 }

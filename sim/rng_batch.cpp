@@ -1,5 +1,5 @@
-// Batched Philox4x32-10: the same rounds as Random123's philox4x32 (multipliers 0xD2511F53 and
-// 0xCD9E8D57, Weyl key increments 0x9E3779B9 and 0xBB67AE85), on several counters per vector.
+// Batched Philox4x32-10: the same rounds as Random123's philox4x32 (the constants of
+// sim/rng.hpp), on several counters per vector.
 #include "sim/rng_batch.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -9,8 +9,8 @@
 namespace msim {
 namespace {
 
-constexpr std::uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
-constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
+constexpr std::uint32_t kM0 = kPhiloxM0, kM1 = kPhiloxM1;
+constexpr std::uint32_t kW0 = kPhiloxW0, kW1 = kPhiloxW1;
 
 [[maybe_unused]] void rows_plain(const Philox& gen, std::uint32_t a0, std::uint32_t b,
                                  std::uint32_t slot, std::uint16_t (*rows)[8], std::size_t n) {

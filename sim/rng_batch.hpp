@@ -22,8 +22,8 @@ struct WordRows {
 
 /// Philox4x32-10 of the counters (a0 + r, b, slot, seed_hi) for r < n (a multiple of 8) into
 /// rows[r]. Uses AVX-512 (sixteen counters per vector) or AVX2 (eight) where the processor has
-/// it, else SSE2 (four),
-/// else plain code: integer arithmetic only, so the bits are the same on every path.
+/// it, else SSE2 (four), else plain code: integer arithmetic only, so the bits are the same on
+/// every path.
 void philox_rows(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
                  std::uint16_t (*rows)[8], std::size_t n);
 
