@@ -34,15 +34,6 @@ inline std::uint32_t half(const WordRows<kChunk>* words, std::size_t j, std::siz
   return words[j >> 3].half[l][j & 7];
 }
 
-/// u < threshold / 2^32 for a 32-bit uniform whose high 16 bits are u16; the low 16 bits are
-/// fetched (by low()) only when the high bits tie with the threshold's.
-template <class Low>
-inline bool below(std::uint32_t u16, std::uint64_t threshold, Low&& low) {
-  const std::uint64_t high = threshold >> 16;
-  if (u16 != high) return u16 < high;
-  return low() < (threshold & 0xFFFFu);
-}
-
 /// Poisson exposures from a 16-bit uniform u whose bucket x (from Exposure::table) is flagged:
 /// a short scan of the CDF where the count changes inside the bucket, or a direct inversion
 /// for a mean beyond the tables.
@@ -60,7 +51,7 @@ class Kernel {
  public:
   Kernel(const KernelTables& t, Population& pop, std::int64_t* partial, BlockTallies& tally,
          std::vector<PanelPurchase>& panel)
-      : t_(t), pop_(pop), partial_(partial), tally_(tally), panel_(panel) {}
+      : t_(t), pop_(pop), row_(t.layout, partial), tally_(tally), panel_(panel) {}
 
   void run(std::size_t begin, std::size_t end) {
     constexpr std::size_t G = W / 8;
@@ -111,13 +102,14 @@ class Kernel {
     };
     std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
     std::uint64_t contacted = 0;
-    for (const KernelTables::Contact& c : t_.contacts) {
-      if ((depth[c.col] & kDepthMask) == 0) continue;
-      if (below(half(words.contact, c.firm, l), c.threshold,
-                [&] { return low(slot::contact_low, c.firm); })) {
-        contacted |= std::uint64_t{1} << c.firm;
-        depth[c.col] = deeper(depth[c.col]);
-      }
+    for (const KernelTables::Contact& c : t_.contacts) {  // without a branch on who is known
+      const std::uint8_t d = depth[c.col];
+      const std::uint32_t u = half(words.contact, c.firm, l);
+      const auto high = static_cast<std::uint32_t>(c.threshold >> 16);
+      bool reached = (d & kDepthMask) != 0 && u <= high;
+      if (reached && u == high) reached = low(slot::contact_low, c.firm) < (c.threshold & 0xFFFFu);
+      contacted |= static_cast<std::uint64_t>(reached) << c.firm;
+      depth[c.col] = reached ? deeper(d) : d;
     }
     if (contacted != 0) lanes::add_saturated<W>(g, contacted, sat16(t_.direct_gain));
     if (t_.step == 0 && t_.initial_aware > 0)
@@ -305,11 +297,10 @@ class Kernel {
     const std::size_t cell = i * t_.durables + du.col;
     const std::uint8_t maker = pop_.owner[cell];
     const std::size_t F = t_.F, step = t_.step;
-    const PartialLayout& lay = t_.layout;
     bool working = maker != kNoOwner && step < pop_.fails[cell];
     if (maker != kNoOwner && pop_.fails[cell] == step) fail(i, s, c, du, cell, maker - 1u);
     bool upgrade = false;
-    if (working) {
+    if (working && u >= 0.0f) {  // (the upgrade matters only at an occasion)
       upgrade = du.upgrades &&
                 pop_.novelty[i] >= du.upgrade_need[(maker - 1u) * 256u + pop_.generation[cell]];
       if (!upgrade) u = -1.0f;
@@ -318,9 +309,9 @@ class Kernel {
     if (pick >= 0) {
       const auto j = static_cast<std::size_t>(pick);
       if (upgrade)
-        ++partial_[lay.upgrades() + c * F + j];
+        ++row_.upgrades[c * F + j];
       else if (maker != kNoOwner)
-        ++partial_[lay.replacements() + c * F + j];
+        ++row_.replacements[c * F + j];
       const Words w = philox_one(t_.step_gen, static_cast<std::uint32_t>(i), t_.step,
                                  slot::lifetime + static_cast<std::uint32_t>(c >> 2));
       // Weibull lifetime by inversion, whole steps (at least one).
@@ -334,7 +325,7 @@ class Kernel {
       pop_.fails[cell] = static_cast<std::uint16_t>(fails);
       working = true;
     }
-    if (working) ++partial_[lay.installed() + c * F + pop_.owner[cell] - 1u];
+    if (working) ++row_.installed[c * F + pop_.owner[cell] - 1u];
   }
 
   /// The product in `cell`, made by firm j, fails this step. An early failure costs the maker
@@ -343,14 +334,13 @@ class Kernel {
   void fail(std::size_t i, std::size_t s, std::size_t c, const DurableTables& du, std::size_t cell,
             std::size_t j) {
     const std::size_t F = t_.F;
-    const PartialLayout& lay = t_.layout;
     const std::uint32_t age = pop_.fails[cell] - pop_.bought[cell];
-    ++partial_[lay.failures() + c * F + j];
-    partial_[lay.failure_age() + c * F + j] += age;
+    ++row_.failures[c * F + j];
+    row_.failure_age[c * F + j] += age;
     const float shortfall = 1.0f - static_cast<float>(age) / du.reference_life;
     if (shortfall <= 0.0f) return;
-    ++partial_[lay.early_failures() + c * F + j];
-    ++partial_[lay.segment_early_failures() + s * F + j];
+    ++row_.early_failures[c * F + j];
+    ++row_.segment_early_failures[s * F + j];
     std::uint16_t& L = pop_.loyalty[i * W + j];
     const float lost = std::min(du.backlash * shortfall, 1.0f) * 65535.0f;
     L = static_cast<std::uint16_t>(std::max(0.0f, static_cast<float>(L) - std::round(lost)));
@@ -360,11 +350,10 @@ class Kernel {
   void purchase(std::size_t i, std::size_t s, std::size_t c, std::size_t j, std::int64_t cents,
                 bool customised, bool retention_offer) {
     const std::size_t F = t_.F, C = t_.C;
-    const PartialLayout& lay = t_.layout;
-    ++partial_[lay.units() + c * F + j];
-    partial_[lay.customised_units() + c * F + j] += customised ? 1 : 0;
-    partial_[lay.revenue_cents() + c * F + j] += cents;
-    ++partial_[lay.segment_units() + s * F + j];
+    ++row_.units[c * F + j];
+    row_.customised_units[c * F + j] += customised ? 1 : 0;
+    row_.revenue_cents[c * F + j] += cents;
+    ++row_.segment_units[s * F + j];
     std::uint8_t* count = &pop_.count[(i * C + c) * W];
     std::uint8_t* since = &pop_.since[i * W];
     std::uint16_t& in_category = pop_.cat_count[i * C + c];
@@ -376,24 +365,24 @@ class Kernel {
     lanes::set_lane(since, j, 1);
     if (count[j] == 0) {
       ++tally_.scr[c * W + j];
-      ++partial_[lay.new_category() + c * F + j];
+      ++row_.new_category[c * F + j];
       bool bought_before = false;
       for (std::size_t c2 = 0; c2 < C; ++c2) bought_before |= pop_.count[(i * C + c2) * W + j] > 0;
       if (!bought_before) {
-        ++partial_[lay.new_firm() + j];
+        ++row_.new_firm[j];
         const int col = t_.crm_col[j];
         if (t_.any_referral && col >= 0 &&
             (pop_.crm[i * t_.crm_firms + static_cast<std::size_t>(col)] & kReferred) != 0)
-          ++partial_[lay.referred_purchases() + j];
+          ++row_.referred_purchases[j];
       }
       // Share of category requirements: a new buyer's purchases so far join the firm's base.
-      partial_[lay.scr_denominator() + c * F + j] += in_category;
+      row_.scr_denominator[c * F + j] += in_category;
     }
     lanes::set_lane(count, j, next_count(count[j], t_.loyalty_every[j]));
     in_category = sat16(in_category + 1u);
     if (t_.loyalty_every[j] != 0 && count[j] % t_.loyalty_every[j] == 0)
-      ++partial_[lay.loyalty_rewards() + j];
-    partial_[lay.retention_units() + j] += retention_offer ? 1 : 0;
+      ++row_.loyalty_rewards[j];
+    row_.retention_units[j] += retention_offer ? 1 : 0;
     const int col = t_.crm_col[j];
     if (col >= 0 && (pop_.flags[i] & kOptOut) == 0) {
       std::uint8_t& k = pop_.crm[i * t_.crm_firms + static_cast<std::size_t>(col)];
@@ -430,9 +419,36 @@ class Kernel {
     }
   }
 
+  /// The counters of the block's partial-sum row that consumers add to one at a time, located
+  /// once per block: [C*F] by category and firm, [S*F] by segment and firm, [F] by firm.
+  struct Row {
+    Row(const PartialLayout& lay, std::int64_t* p)
+        : units(p + lay.units()),
+          customised_units(p + lay.customised_units()),
+          revenue_cents(p + lay.revenue_cents()),
+          segment_units(p + lay.segment_units()),
+          new_category(p + lay.new_category()),
+          new_firm(p + lay.new_firm()),
+          referred_purchases(p + lay.referred_purchases()),
+          scr_denominator(p + lay.scr_denominator()),
+          loyalty_rewards(p + lay.loyalty_rewards()),
+          retention_units(p + lay.retention_units()),
+          failures(p + lay.failures()),
+          failure_age(p + lay.failure_age()),
+          early_failures(p + lay.early_failures()),
+          segment_early_failures(p + lay.segment_early_failures()),
+          replacements(p + lay.replacements()),
+          upgrades(p + lay.upgrades()),
+          installed(p + lay.installed()) {}
+    std::int64_t *units, *customised_units, *revenue_cents, *segment_units, *new_category,
+        *new_firm, *referred_purchases, *scr_denominator, *loyalty_rewards, *retention_units;
+    std::int64_t *failures, *failure_age, *early_failures, *segment_early_failures,
+        *replacements, *upgrades, *installed;
+  };
+
   const KernelTables& t_;
   Population& pop_;
-  std::int64_t* partial_;
+  Row row_;
   BlockTallies& tally_;
   std::vector<PanelPurchase>& panel_;
 };
