@@ -161,10 +161,7 @@ class Kernel {
       const i32x8 at =
           (in ? load<i32x8>(&el.table_in[sl]) : load<i32x8>(&el.table_all[sl])) + (u >> kExpoShift);
       const i32x8 gain = in ? load<i32x8>(&el.gain_in[sl]) : load<i32x8>(&el.gain_all[sl]);
-      // Built in registers: eight byte stores read back as one vector would stall on store
-      // forwarding.
-      i32x8 x = {table[at[0]], table[at[1]], table[at[2]], table[at[3]],
-                 table[at[4]], table[at[5]], table[at[6]], table[at[7]]};
+      i32x8 x = simd::gather_bytes(table, at);
       for (std::uint32_t slow = simd::lane_bits(((x & kExpoScan) != 0) & (gain != 0)); slow != 0;
            slow &= slow - 1) {
         const int e = std::countr_zero(slow);

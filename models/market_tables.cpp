@@ -147,7 +147,7 @@ void Market::build_tables() {
                 : static_cast<double>(last_sums_[t.layout.audience_matched() + s * F + j]);
   const MediaReach reach = media_reach(sc_, plans_, segment_consumers_, audience);
   t.expo_cdf.assign(2 * S * W * kCdfLen, 65536);
-  t.expo_table.assign(2 * S * W * kExpoBuckets, 0);
+  t.expo_table.assign(2 * S * W * kExpoBuckets + 3, 0);  // + 3: simd::gather_bytes reads words
   t.exposures.assign(S * W, {});
   t.expo_group_active.assign(S * W / 8, 0);
   KernelTables::ExposureLanes& el = t.expo_lanes;
