@@ -377,8 +377,7 @@ class Kernel {
     }
     lanes::set_lane(count, j, next_count(count[j], t_.loyalty_every[j]));
     in_category = sat16(in_category + 1u);
-    if (t_.loyalty_every[j] != 0 && count[j] % t_.loyalty_every[j] == 0)
-      ++row_.loyalty_rewards[j];
+    if (t_.loyalty_every[j] != 0 && count[j] % t_.loyalty_every[j] == 0) ++row_.loyalty_rewards[j];
     row_.retention_units[j] += retention_offer ? 1 : 0;
     const int col = t_.crm_col[j];
     if (col >= 0 && (pop_.flags[i] & kOptOut) == 0) {
@@ -439,8 +438,8 @@ class Kernel {
           installed(p + lay.installed()) {}
     std::int64_t *units, *customised_units, *revenue_cents, *segment_units, *new_category,
         *new_firm, *referred_purchases, *scr_denominator, *loyalty_rewards, *retention_units;
-    std::int64_t *failures, *failure_age, *early_failures, *segment_early_failures,
-        *replacements, *upgrades, *installed;
+    std::int64_t *failures, *failure_age, *early_failures, *segment_early_failures, *replacements,
+        *upgrades, *installed;
   };
 
   const KernelTables& t_;

@@ -88,8 +88,7 @@ inline std::uint32_t lane_bits(i16x8 mask) {
 /// bytes past its last indexed byte: with AVX2 this is one gather of 32-bit words.
 inline i32x8 gather_bytes(const std::uint8_t* table, i32x8 at) {
 #if defined(__AVX2__)
-  return (i32x8)_mm256_i32gather_epi32(reinterpret_cast<const int*>(table), (__m256i)at, 1) &
-         0xFF;
+  return (i32x8)_mm256_i32gather_epi32(reinterpret_cast<const int*>(table), (__m256i)at, 1) & 0xFF;
 #else
   return i32x8{table[at[0]], table[at[1]], table[at[2]], table[at[3]],
                table[at[4]], table[at[5]], table[at[6]], table[at[7]]};

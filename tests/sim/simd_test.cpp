@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <vector>
 
 #include "sim/simd.hpp"
 
@@ -48,4 +49,18 @@ TEST_CASE("lane helpers: high-half multiply, lane bits, widening a mask", "[simd
   CHECK(msim::simd::lane_bits(mask) == 0xF0u);
   const msim::simd::i32x8 wide = msim::simd::widen8(mask);  // a mask stays -1 / 0
   for (int e = 0; e < 8; ++e) CHECK(wide[e] == mask[e]);
+}
+
+TEST_CASE("gather_bytes reads each lane's byte, up to the table's last byte", "[simd]") {
+  // 1,024 bytes of distinct-looking values, then the three bytes of padding the gather may read.
+  std::vector<std::uint8_t> table(1024 + 3, 0xEE);
+  for (std::size_t k = 0; k < 1024; ++k)
+    table[k] = static_cast<std::uint8_t>((k * 37u + 11u) & 255u);
+  const msim::simd::i32x8 indices[] = {{0, 1, 2, 3, 4, 5, 6, 7},
+                                       {1023, 1022, 1021, 1020, 0, 512, 255, 256},
+                                       {7, 7, 7, 7, 1023, 1023, 3, 1000}};
+  for (const msim::simd::i32x8& at : indices) {
+    const msim::simd::i32x8 x = msim::simd::gather_bytes(table.data(), at);
+    for (int e = 0; e < 8; ++e) CHECK(x[e] == table[static_cast<std::size_t>(at[e])]);
+  }
 }
