@@ -64,3 +64,12 @@ TEST_CASE("gather_bytes reads each lane's byte, up to the table's last byte", "[
     for (int e = 0; e < 8; ++e) CHECK(x[e] == table[static_cast<std::size_t>(at[e])]);
   }
 }
+
+TEST_CASE("widen8 zero-extends bytes and keeps byte masks -1 or 0", "[simd]") {
+  const msim::simd::u8x8 x = {0, 1, 127, 128, 200, 254, 255, 7};
+  const msim::simd::i32x8 wide = msim::simd::widen8(x);
+  for (int e = 0; e < 8; ++e) CHECK(wide[e] == static_cast<std::int32_t>(x[e]));
+  const msim::simd::i8x8 mask = x > 127;
+  const msim::simd::i32x8 wide_mask = msim::simd::widen8(mask);
+  for (int e = 0; e < 8; ++e) CHECK(wide_mask[e] == (x[e] > 127 ? -1 : 0));
+}
