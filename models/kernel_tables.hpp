@@ -17,9 +17,9 @@
 namespace msim {
 
 inline constexpr std::size_t kCdfLen = 96;  ///< Poisson CDF entries kept per (segment, firm)
-/// A 16-bit uniform's bucket is u >> kExpoShift. 1,024 buckets per distribution (48 KB for the
-/// standard market's 48 tables) leave a CDF step, and so the scalar scan, in one lane in 4 times
-/// fewer draws than 256 did; the counts are exact either way.
+/// A 16-bit uniform's bucket is u >> kExpoShift. With 1,024 buckets per distribution (48 KB for
+/// the standard market's 48 tables), a draw lands in a bucket that holds a CDF step, and so takes
+/// the scalar scan, a quarter as often as with 256. The counts are exact either way.
 inline constexpr unsigned kExpoShift = 6;
 inline constexpr std::size_t kExpoBuckets =
     65536 >> kExpoShift;                           ///< lookup buckets of a 16-bit uniform
