@@ -86,9 +86,10 @@ inline std::uint32_t lane_bits(i16x8 mask) {
 }
 
 /// The bytes table[at[e]] of eight lanes, zero-extended. The table must be readable for three
-/// bytes past its last indexed byte: with AVX2 this is one gather of 32-bit words.
+/// bytes past its last indexed byte: where AVX-512 is there, this is one gather of 32-bit words.
+/// (Processors with AVX2 alone include some, first-generation Zen, whose gathers are slow.)
 inline i32x8 gather_bytes(const std::uint8_t* table, i32x8 at) {
-#if defined(__AVX2__)
+#if defined(__AVX512F__)
   return (i32x8)_mm256_i32gather_epi32(reinterpret_cast<const int*>(table), (__m256i)at, 1) & 0xFF;
 #else
   return i32x8{table[at[0]], table[at[1]], table[at[2]], table[at[3]],
