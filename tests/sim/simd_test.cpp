@@ -52,7 +52,8 @@ TEST_CASE("lane helpers: high-half multiply, lane bits, widening a mask", "[simd
 }
 
 TEST_CASE("gather_bytes reads each lane's byte, up to the table's last byte", "[simd]") {
-  // 1,024 bytes of distinct-looking values, then the three bytes of padding the gather may read.
+  // 1,024 bytes of distinct-looking values, then the three bytes of padding the gather (in
+  // AVX-512 builds) may read.
   std::vector<std::uint8_t> table(1024 + 3, 0xEE);
   for (std::size_t k = 0; k < 1024; ++k)
     table[k] = static_cast<std::uint8_t>((k * 37u + 11u) & 255u);
