@@ -148,8 +148,12 @@ inline i32x8 widen8(u8x8 v) {
 inline i32x8 widen8(i8x8 v) {
   return (i32x8)_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(std::bit_cast<long long>(v)));
 }
-inline i32x8 widen8(u16x8 v) { return (i32x8)_mm256_cvtepu16_epi32((__m128i)v); }
-inline i32x8 widen8(i16x8 v) { return (i32x8)_mm256_cvtepi16_epi32((__m128i)v); }
+inline i32x8 widen8(u16x8 v) {
+  return (i32x8)_mm256_cvtepu16_epi32((__m128i)v);
+}
+inline i32x8 widen8(i16x8 v) {
+  return (i32x8)_mm256_cvtepi16_epi32((__m128i)v);
+}
 #endif
 
 }  // namespace msim::simd
