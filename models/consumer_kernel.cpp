@@ -29,11 +29,6 @@ inline std::uint16_t sat16(std::uint32_t v) {
   return static_cast<std::uint16_t>(std::min<std::uint32_t>(v, 65535u));
 }
 
-/// The 16-bit uniform of firm j (item j % 8 of its group's call) for chunk lane l.
-inline std::uint32_t half(const WordRows<kChunk>* words, std::size_t j, std::size_t l) {
-  return words[j >> 3].half[l][j & 7];
-}
-
 /// Poisson exposures from a 16-bit uniform u whose bucket x (from Exposure::table) is flagged:
 /// a short scan of the CDF where the count changes inside the bucket, or a direct inversion
 /// for a mean beyond the tables.
@@ -101,17 +96,21 @@ class Kernel {
           philox_one(t_.step_gen, i32, t_.step, base + static_cast<std::uint32_t>(j >> 3)), j & 7);
     };
     std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
-    std::uint64_t contacted = 0;
-    for (const KernelTables::Contact& c : t_.contacts) {  // without a branch on who is known
-      const std::uint8_t d = depth[c.col];
-      const std::uint32_t u = half(words.contact, c.firm, l);
-      const auto high = static_cast<std::uint32_t>(c.threshold >> 16);
-      bool reached = (d & kDepthMask) != 0 && u <= high;
-      if (reached && u == high) reached = low(slot::contact_low, c.firm) < (c.threshold & 0xFFFFu);
-      contacted |= static_cast<std::uint64_t>(reached) << c.firm;
-      depth[c.col] = reached ? deeper(d) : d;
+    if (!t_.contacts.empty()) {
+      // Firms that contact this step reach the consumers they know, each with its threshold,
+      // decided for all firm lanes at once as word of mouth is (one table row, not by segment).
+      std::uint64_t known = 0;
+      for (const KernelTables::Contact& c : t_.contacts)
+        known |= static_cast<std::uint64_t>((depth[c.col] & kDepthMask) != 0) << c.firm;
+      const auto contact_low = [&](std::size_t j) { return low(slot::contact_low, j); };
+      const std::uint64_t contacted =
+          hears(words.contact, l, 0, known, t_.contact_threshold, t_.contact_high, contact_low);
+      for (std::uint64_t bits = contacted; bits != 0; bits &= bits - 1) {
+        const auto col = static_cast<std::size_t>(t_.crm_col[std::countr_zero(bits)]);
+        depth[col] = deeper(depth[col]);
+      }
+      if (contacted != 0) lanes::add_saturated<W>(g, contacted, sat16(t_.direct_gain));
     }
-    if (contacted != 0) lanes::add_saturated<W>(g, contacted, sat16(t_.direct_gain));
     if (t_.step == 0 && t_.initial_aware > 0)
       for (std::size_t j = 0; j < t_.F; ++j)
         if (t_.aware_gen(i32, static_cast<std::uint32_t>(j), 0)[0] < t_.initial_aware)
@@ -201,11 +200,16 @@ class Kernel {
   /// Purchase occasions in every category: Poisson(rate), one logit choice per occasion.
   void shop(std::size_t i, std::size_t s, std::size_t l, const WordRows<kChunk>* occ) {
     const auto i32 = static_cast<std::uint32_t>(i);
-    for (std::size_t c = 0; c < t_.C; ++c) {
+    // Read once: the purchases' byte stores below may alias any table as far as the compiler
+    // knows, so fields read in the loop would be loaded again for every category.
+    const std::size_t C = t_.C;
+    const std::uint32_t* no_occasion = &pop_.no_occasion[i * C];
+    const int* durable_of = t_.durable_of.data();
+    for (std::size_t c = 0; c < C; ++c) {
       const WordRows<kChunk>& pair = occ[c >> 1];
       const std::uint32_t w = pair.word(l, 2 * (c & 1));
-      const std::uint32_t none = pop_.no_occasion[i * t_.C + c];
-      if (t_.durable_of[c] >= 0) {
+      const std::uint32_t none = no_occasion[c];
+      if (durable_of[c] >= 0) {
         own(i, s, c, w > none ? to_unit_f(pair.word(l, 2 * (c & 1) + 1)) : -1.0f);
         continue;
       }

@@ -174,6 +174,8 @@ struct KernelTables {
     std::uint64_t threshold = 0;
   };
   std::vector<Contact> contacts;
+  std::vector<std::uint64_t> contact_threshold;  ///< [lanes] the contacts' thresholds, 0 elsewhere
+  std::vector<std::uint32_t> contact_high;       ///< [lanes] contact_threshold >> 16
   std::uint32_t direct_gain = 512;
   std::vector<std::uint64_t> region_mask;  ///< bit r: sells in region r
   std::size_t regions = 1;

@@ -212,6 +212,7 @@ void Market::build_tables() {
   t.wom_high = high_halves(t.wom_threshold);
   // Direct contacts: the planned number spread over the firm's profiles.
   t.contacts.clear();
+  t.contact_threshold.assign(W, 0);
   for (std::size_t j = 0; j < F; ++j) {
     const FirmPlan& plan = plans_[j];
     const double profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
@@ -221,7 +222,9 @@ void Market::build_tables() {
     if (threshold > 0)
       t.contacts.push_back(
           {static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(t.crm_col[j]), threshold});
+    t.contact_threshold[j] = threshold;
   }
+  t.contact_high = high_halves(t.contact_threshold);
   // Offers: for each category, every firm's variants in its lane; a firm with fewer variants
   // than the most repeats its last one, which never wins a strict nearest-variant comparison.
   t.offers.assign(C, LaneOffers{});

@@ -2,8 +2,10 @@
 /// Philox4x32-10 for many counters at once: the same bits as Philox::operator() (Random123),
 /// four counters per SIMD vector. A hot loop that needs the same slot for a run of consecutive
 /// consumers draws them all in one call.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "sim/rng.hpp"
 
@@ -12,11 +14,15 @@ namespace msim {
 /// The output of W consecutive counters (a0 + lane, b, slot), one 16-byte row per counter.
 /// Row `lane` holds its four 32-bit words, or read as 16-bit halves, the eight items of
 /// half_word() in order: item k is half k of the row (words are little-endian halves).
+static_assert(std::endian::native == std::endian::little, "WordRows reads words as two halves");
+
 template <std::size_t W>
 struct WordRows {
   alignas(64) std::uint16_t half[W][8];
   std::uint32_t word(std::size_t lane, std::size_t k) const {
-    return half[lane][2 * k] | (static_cast<std::uint32_t>(half[lane][2 * k + 1]) << 16);
+    std::uint32_t w;  // halves 2k and 2k + 1, little-endian: one 32-bit load
+    std::memcpy(&w, &half[lane][2 * k], sizeof w);
+    return w;
   }
 };
 
