@@ -59,7 +59,7 @@ class Kernel {
       };
       for (std::size_t g = 0; g < G; ++g) {
         const auto g32 = static_cast<std::uint32_t>(g);
-        if (t_.expo_group_active[g]) draw(slot::exposure + g32, words.expo[g]);
+        if (t_.expo_group_drawn[g]) draw(slot::exposure + g32, words.expo[g]);
         if (t_.wom_active || t_.negative_wom_active) draw(slot::wom + g32, words.wom[g]);
         if (!t_.contacts.empty()) draw(slot::contact + g32, words.contact[g]);
       }

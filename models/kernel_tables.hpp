@@ -159,6 +159,7 @@ struct KernelTables {
     std::vector<std::uint32_t> bit, loyalty_lo, loyalty_hi;
   } expo_lanes;
   std::vector<std::uint8_t> expo_group_active;  ///< [S * lanes / 8]: some firm of the group
+  std::vector<std::uint8_t> expo_group_drawn;   ///< [lanes / 8]: active in some segment
   std::vector<std::uint64_t> wom_threshold;     ///< [S * lanes] P(hear) * 2^32
   std::vector<std::uint32_t> wom_high;          ///< [S * lanes] wom_threshold >> 16
   bool wom_active = false;                      ///< some threshold is above 0

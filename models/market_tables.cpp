@@ -150,6 +150,7 @@ void Market::build_tables() {
   t.expo_table.assign(2 * S * W * kExpoBuckets + 3, 0);  // + 3: simd::gather_bytes reads words
   t.exposures.assign(S * W, {});
   t.expo_group_active.assign(S * W / 8, 0);
+  t.expo_group_drawn.assign(W / 8, 0);
   KernelTables::ExposureLanes& el = t.expo_lanes;
   for (auto* v : {&el.table_all, &el.table_in, &el.gain_all, &el.gain_in, &el.bit, &el.loyalty_lo})
     v->assign(S * W, 0);
@@ -182,7 +183,10 @@ void Market::build_tables() {
       el.table_in[sl] = e.in.table;
       el.gain_all[sl] = e.all.gain;
       el.gain_in[sl] = e.in.gain;
-      if (e.all.gain != 0 || e.in.gain != 0) t.expo_group_active[sl / 8] = 1;
+      if (e.all.gain != 0 || e.in.gain != 0) {
+        t.expo_group_active[sl / 8] = 1;
+        t.expo_group_drawn[j / 8] = 1;
+      }
     }
   for (const KernelTables::Audience& a : t.audiences)
     for (std::size_t s = 0; s < S; ++s) {
