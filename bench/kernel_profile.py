@@ -100,11 +100,12 @@ def parse(path, binary):
         addr = position(parts[0], addr)
         line = position(parts[1], line) if len(parts) > 1 else line
         cost = int(parts[2]) if len(parts) > 2 else 0
-        in_kernel = ob == binary and fn is not None and (
-            "Kernel<" in fn or "run_consumer_block" in fn)
+        in_kernel = ob == binary and fn is not None and any(
+            name in fn for name in ("Kernel<", "run_lanes<", "run_consumer_block"))
         if pending_call:
             pending_call = False
-            if in_kernel and callee is not None and "Kernel<" not in callee:
+            if in_kernel and callee is not None and not any(
+                    name in callee for name in ("Kernel<", "run_lanes<")):
                 calls.append((addr, callee, cost))
             continue
         if in_kernel:
