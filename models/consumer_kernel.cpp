@@ -176,9 +176,9 @@ class Kernel {
     }
   }
 
-  /// The firms in `candidates` whose word of mouth (or story) reaches the consumer: its 16-bit
-  /// uniform below the 32-bit threshold, deciding on the high halves (high) and, on a tie, with
-  /// a second 16-bit uniform from low(j).
+  /// The firms in `candidates` whose word of mouth (or story, or direct contact) reaches the
+  /// consumer: its 16-bit uniform below the 32-bit threshold of row s of the tables, deciding on
+  /// the high halves (high) and, on a tie, with a second 16-bit uniform from low(j).
   template <class Low>
   std::uint64_t hears(const WordRows<kChunk>* words, std::size_t l, std::size_t s,
                       std::uint64_t candidates, const std::vector<std::uint64_t>& threshold,

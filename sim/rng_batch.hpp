@@ -11,11 +11,11 @@
 
 namespace msim {
 
+static_assert(std::endian::native == std::endian::little, "WordRows reads words as two halves");
+
 /// The output of W consecutive counters (a0 + lane, b, slot), one 16-byte row per counter.
 /// Row `lane` holds its four 32-bit words, or read as 16-bit halves, the eight items of
 /// half_word() in order: item k is half k of the row (words are little-endian halves).
-static_assert(std::endian::native == std::endian::little, "WordRows reads words as two halves");
-
 template <std::size_t W>
 struct WordRows {
   alignas(64) std::uint16_t half[W][8];

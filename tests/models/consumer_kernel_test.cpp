@@ -1,5 +1,5 @@
-// The consumer kernel's privacy rule (DESIGN.md §1): a consumer who opted out never gains a CRM
-// profile, whatever the one-to-one firms do.
+// The consumer kernel: its privacy rule (DESIGN.md §1: a consumer who opted out never gains a
+// CRM profile, whatever the one-to-one firms do), and media that reach one segment only.
 #include "models/consumer_kernel.hpp"
 
 #include <cmath>
