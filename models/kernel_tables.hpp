@@ -168,15 +168,14 @@ struct KernelTables {
   // [F]
   std::vector<int> crm_col;   ///< column in Population::crm, -1 when the firm keeps none
   std::vector<int> crm_firm;  ///< [crm_firms] the firm of each CRM column
-  /// The firms that contact profiled customers this step: CRM column and P(contact | profile)
-  /// * 2^32 (above 0).
+  /// The firms that contact profiled customers this step, and their CRM columns.
   struct Contact {
     std::uint32_t firm = 0, col = 0;
-    std::uint64_t threshold = 0;
   };
   std::vector<Contact> contacts;
-  std::vector<std::uint64_t> contact_threshold;  ///< [lanes] the contacts' thresholds, 0 elsewhere
-  std::vector<std::uint32_t> contact_high;       ///< [lanes] contact_threshold >> 16
+  /// [lanes] P(contact | profile) * 2^32: above 0 for the firms in `contacts`, 0 elsewhere.
+  std::vector<std::uint64_t> contact_threshold;
+  std::vector<std::uint32_t> contact_high;  ///< [lanes] contact_threshold >> 16
   std::uint32_t direct_gain = 512;
   std::vector<std::uint64_t> region_mask;  ///< bit r: sells in region r
   std::size_t regions = 1;

@@ -225,7 +225,7 @@ void Market::build_tables() {
         threshold32(plan.direct_spend / plan.cost_per_contact / profiles);
     if (threshold > 0)
       t.contacts.push_back(
-          {static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(t.crm_col[j]), threshold});
+          {static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(t.crm_col[j])});
     t.contact_threshold[j] = threshold;
   }
   t.contact_high = high_halves(t.contact_threshold);
