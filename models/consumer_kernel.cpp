@@ -83,8 +83,10 @@ class Kernel {
     WordRows<kChunk> occ[(kMaxCategories + 1) / 2];
   };
 
-  /// Adstock, media exposures, CRM contacts and word of mouth, then awareness.
-  void communicate(std::size_t i, std::size_t s, std::size_t l, const Chunk& words) {
+  /// Adstock, media exposures, CRM contacts and word of mouth, then awareness. Inlined by force:
+  /// GCC's inliner can leave it out of line, a call per consumer-step (measured 2% slower).
+  [[gnu::always_inline]] void communicate(std::size_t i, std::size_t s, std::size_t l,
+                                          const Chunk& words) {
     std::uint16_t* g = &pop_.goodwill[i * W];
     const std::uint16_t* L = &pop_.loyalty[i * W];
     lanes::scale_q16<W>(g, t_.decay_q16);
@@ -210,7 +212,13 @@ class Kernel {
       const std::uint32_t w = pair.word(l, 2 * (c & 1));
       const std::uint32_t none = no_occasion[c];
       if (durable_of[c] >= 0) {
-        own(i, s, c, w > none ? to_unit_f(pair.word(l, 2 * (c & 1) + 1)) : -1.0f);
+        // Without an occasion, only a failure this step changes anything. (A durable category's
+        // ownership column is its index among the durables.)
+        const std::size_t cell = i * t_.durables + static_cast<std::size_t>(durable_of[c]);
+        if (w > none)
+          own(i, s, c, cell, to_unit_f(pair.word(l, 2 * (c & 1) + 1)));
+        else if (pop_.owner[cell] != kNoOwner && pop_.fails[cell] == t_.step)
+          own(i, s, c, cell, -1.0f);
         continue;
       }
       if (w <= none || !t_.offers[c].any) continue;
@@ -291,14 +299,16 @@ class Kernel {
     return retained;
   }
 
-  /// A durable category: the owned product may fail (backlash), and a consumer without a working
-  /// product, or a novelty seeker whom a newer generation tempts, buys at an occasion (u >= 0).
-  void own(std::size_t i, std::size_t s, std::size_t c, float u) {
+  /// A durable category, ownership state at `cell`: the owned product may fail (backlash), and a
+  /// consumer without a working product, or a novelty seeker whom a newer generation tempts,
+  /// buys at an occasion (u >= 0). The installed base changes by the failures and purchases.
+  /// Out of line: shop() calls it only at an occasion or a failure.
+  [[gnu::noinline]] void own(std::size_t i, std::size_t s, std::size_t c, std::size_t cell,
+                             float u) {
     const DurableTables& du = t_.durable[static_cast<std::size_t>(t_.durable_of[c])];
-    const std::size_t cell = i * t_.durables + du.col;
     const std::uint8_t maker = pop_.owner[cell];
     const std::size_t F = t_.F, step = t_.step;
-    bool working = maker != kNoOwner && step < pop_.fails[cell];
+    const bool working = maker != kNoOwner && step < pop_.fails[cell];
     if (maker != kNoOwner && pop_.fails[cell] == step) fail(i, s, c, du, cell, maker - 1u);
     bool upgrade = false;
     if (working && u >= 0.0f) {  // (the upgrade matters only at an occasion)
@@ -309,10 +319,13 @@ class Kernel {
     const int pick = u >= 0.0f && t_.offers[c].any ? choose(i, s, c, u) : -1;
     if (pick >= 0) {
       const auto j = static_cast<std::size_t>(pick);
-      if (upgrade)
+      if (upgrade) {
         ++row_.upgrades[c * F + j];
-      else if (maker != kNoOwner)
+        --row_.installed[c * F + maker - 1u];  // the working product it replaces
+      } else if (maker != kNoOwner) {
         ++row_.replacements[c * F + j];
+      }
+      ++row_.installed[c * F + j];
       const Words w = philox_one(t_.step_gen, static_cast<std::uint32_t>(i), t_.step,
                                  slot::lifetime + static_cast<std::uint32_t>(c >> 2));
       // Weibull lifetime by inversion, whole steps (at least one).
@@ -324,9 +337,7 @@ class Kernel {
       pop_.generation[cell] = du.generation[j];
       pop_.bought[cell] = static_cast<std::uint16_t>(step);
       pop_.fails[cell] = static_cast<std::uint16_t>(fails);
-      working = true;
     }
-    if (working) ++row_.installed[c * F + pop_.owner[cell] - 1u];
   }
 
   /// The product in `cell`, made by firm j, fails this step. An early failure costs the maker
@@ -337,6 +348,7 @@ class Kernel {
     const std::size_t F = t_.F;
     const std::uint32_t age = pop_.fails[cell] - pop_.bought[cell];
     ++row_.failures[c * F + j];
+    --row_.installed[c * F + j];
     row_.failure_age[c * F + j] += age;
     const float shortfall = 1.0f - static_cast<float>(age) / du.reference_life;
     if (shortfall <= 0.0f) return;

@@ -79,6 +79,8 @@ struct PartialLayout {
   std::size_t failure_age() const { return failures() + 2 * C * F; }
   std::size_t replacements() const { return failures() + 3 * C * F; }
   std::size_t upgrades() const { return failures() + 4 * C * F; }
+  /// Blocks add the change in working products owned; Market::step turns the reduced change
+  /// into the count at the end of the step.
   std::size_t installed() const { return failures() + 5 * C * F; }
   std::size_t segment_early_failures() const { return failures() + 6 * C * F; }
   std::size_t loyalty() const { return segment_early_failures() + S * F; }
@@ -100,7 +102,6 @@ struct PartialLayout {
 
 /// A durable category's lifetimes, backlash and upgrades this step.
 struct DurableTables {
-  std::uint32_t col = 0;                 ///< column in Population's ownership state
   float inverse_shape = 0.5f;            ///< 1 / Weibull shape
   std::vector<float> scale;              ///< [lanes] each maker's durability, steps
   float reference_life = 0.0f;           ///< steps
@@ -190,7 +191,9 @@ struct KernelTables {
 
   // Durables.
   std::size_t durables = 0;
-  std::vector<int> durable_of;               ///< [C] index into `durable`, -1: consumable
+  /// [C] index into `durable`, and the category's column in Population's ownership state;
+  /// -1: consumable
+  std::vector<int> durable_of;
   std::vector<DurableTables> durable;        ///< [durables]
   std::vector<std::uint64_t> negative_wom;   ///< [S * lanes] P(hear of an early failure) * 2^32
   std::vector<std::uint32_t> negative_high;  ///< [S * lanes] negative_wom >> 16

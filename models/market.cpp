@@ -75,6 +75,7 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   for (std::uint32_t i : panel_members_) pop_.flags[i] |= kPanel;
   panel_blocks_.resize(blocks_.count());
   last_sums_.assign(t.layout.width(), 0);
+  installed_.assign(C * F, 0);
   ledgers_.resize(F);
   for (auto& l : ledgers_) {
     l.cumulative_units.assign(C, 0);
@@ -229,6 +230,8 @@ void Market::step() {
   const auto t2 = clock::now();
   std::vector<std::int64_t> sums;
   partials_.reduce(sums);
+  for (std::size_t k = 0; k < installed_.size(); ++k)  // the blocks' change, into the count
+    sums[tables_.layout.installed() + k] = installed_[k] += sums[tables_.layout.installed() + k];
   account(sums);
   last_sums_ = std::move(sums);
   ++step_;

@@ -59,7 +59,6 @@ void Market::build_durable_tables() {
     const Category& cat = sc_.categories[c];
     DurableTables& du = tables_.durable[static_cast<std::size_t>(d)];
     const LaneOffers& o = tables_.offers[c];
-    du.col = static_cast<std::uint32_t>(d);
     du.inverse_shape = static_cast<float>(1.0 / cat.lifetime_shape);
     du.reference_life = static_cast<float>(cat.reference_life);
     du.backlash = static_cast<float>(cat.backlash);
