@@ -155,10 +155,13 @@ class Kernel {
       const std::size_t sl = s * W + k;
       if (t_.expo_group_active[sl / 8] == 0) continue;
       const i32x8 u = simd::widen8(load<simd::u16x8>(words.expo[k / 8].half[l]));
-      const i32x8 loyal = simd::widen8(load<simd::u16x8>(L + k));
-      const i32x8 in = ((load<i32x8>(&el.bit[sl]) & flags) != 0) &
-                       (loyal >= load<i32x8>(&el.loyalty_lo[sl])) &
-                       (loyal <= load<i32x8>(&el.loyalty_hi[sl]));
+      i32x8 in{};  // the consumer is in the firm's audience (no firm has one: nobody is)
+      if (!t_.audiences.empty()) {
+        const i32x8 loyal = simd::widen8(load<simd::u16x8>(L + k));
+        in = ((load<i32x8>(&el.bit[sl]) & flags) != 0) &
+             (loyal >= load<i32x8>(&el.loyalty_lo[sl])) &
+             (loyal <= load<i32x8>(&el.loyalty_hi[sl]));
+      }
       const i32x8 at =
           (in ? load<i32x8>(&el.table_in[sl]) : load<i32x8>(&el.table_all[sl])) + (u >> kExpoShift);
       const i32x8 gain = in ? load<i32x8>(&el.gain_in[sl]) : load<i32x8>(&el.gain_all[sl]);
