@@ -10,9 +10,14 @@ sizes=${2:-"1000000:52 10000000:52 100000000:10"}
 bench="$build/bench/bench_market"
 [ -x "$bench" ] || { echo "suite.sh: $bench not found; build first (cmake --build --preset release)" >&2; exit 2; }
 rows=$(mktemp)
-trap 'rm -f "$rows"' EXIT
+run=$(mktemp)
+trap 'rm -f "$rows" "$run"' EXIT
 for size in $sizes; do
-  "$bench" "${size%%:*}" "${size##*:}" 1,2 | tee /dev/stderr | sed -n 's/^row: //p' >> "$rows"
+  # Each run's report goes to stderr as it stands (not `tee /dev/stderr`: reopening stderr
+  # truncates it when it is a file), and its table row to the table.
+  "$bench" "${size%%:*}" "${size##*:}" 1,2 > "$run"
+  cat "$run" >&2
+  sed -n 's/^row: //p' "$run" >> "$rows"
 done
 echo
 echo "| consumers | steps | threads | end to end (s) | consumer-steps/s, stepping | consumer-steps/s, end to end | columns (B/consumer) | peak RSS (B/consumer) | firm decisions % | consumer kernel % | reduction % | recording % | setup % |"
