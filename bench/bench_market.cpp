@@ -83,7 +83,9 @@ int main(int argc, char** argv) {
   const double cs = static_cast<double>(sc.consumers) * static_cast<double>(sc.steps);
   fmt::print("benchmark market: {} consumers x {} steps, {} firms, {} categories, {} segments\n",
              sc.consumers, sc.steps, sc.firms.size(), sc.categories.size(), sc.segments.size());
-  const auto out = std::filesystem::temp_directory_path() / "marketsim_bench.h5";
+  // One file per process, so that two benchmarks can run at once (one per core, say).
+  const auto out =
+      std::filesystem::temp_directory_path() / fmt::format("marketsim_bench_{}.h5", getpid());
   // Everything resident before the first population: code, libraries, thread pools.
   const double baseline = rss_bytes();
   std::stringstream list(thread_list);
