@@ -1,10 +1,13 @@
 // The consumer kernel: its privacy rule (DESIGN.md §1: a consumer who opted out never gains a
-// CRM profile, whatever the one-to-one firms do), and media that reach one segment only.
+// CRM profile, whatever the one-to-one firms do), media that reach one segment only, and the
+// installed base of durables kept from its changes.
 #include "models/consumer_kernel.hpp"
 
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -72,4 +75,57 @@ TEST_CASE("consumer kernel: exposures are drawn when media reach only a later se
   REQUIRE(first < 0.95);  // not saturated, so the comparison means something
   // 20,000 consumers in the segment: a binomial sd of at most 0.0036 each.
   REQUIRE(std::abs(first - second) < 0.02);
+}
+
+namespace {
+
+/// Runs a shipped scenario and, after every step, counts each firm's working durables from the
+/// consumers' ownership state: the kernel keeps the installed base from its changes (purchases,
+/// upgrades, failures), and the count must match. Returns the upgrades and failures seen.
+std::pair<double, double> installed_base_matches_owners(const std::string& scenario, int steps) {
+  const msim::Scenario sc = msim::load_scenario_file(
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/" + scenario,
+      {"consumers=10000", "steps=" + std::to_string(steps)});
+  msim::Market market(sc);
+  const msim::Population& pop = market.population();
+  const std::size_t F = sc.firms.size(), C = sc.categories.size();
+  REQUIRE(pop.durables >= 1);
+  double upgrades = 0.0, failures = 0.0;
+  for (int t = 0; t < steps; ++t) {
+    market.step();
+    const msim::StepMetrics& m = market.metrics();
+    std::size_t d = 0;
+    for (std::size_t c = 0; c < C; ++c) {
+      if (!sc.categories[c].durable()) continue;
+      std::vector<double> working(F, 0.0);
+      for (std::size_t i = 0; i < pop.n; ++i) {
+        const std::size_t cell = i * pop.durables + d;
+        if (pop.owner[cell] != msim::kNoOwner && static_cast<int>(pop.fails[cell]) > t)
+          working[pop.owner[cell] - 1u] += 1.0;
+      }
+      for (std::size_t j = 0; j < F; ++j) {
+        INFO(scenario << ", step " << t << ", category " << c << ", firm " << j);
+        REQUIRE(m.installed_base.by_category[c * F + j] == working[j]);
+        upgrades += m.upgrades.by_category[c * F + j];
+        failures += m.failures.by_category[c * F + j];
+      }
+      ++d;
+    }
+  }
+  return {upgrades, failures};
+}
+
+}  // namespace
+
+TEST_CASE("consumer kernel: the installed base is the working durables the consumers own",
+          "[kernel][durables]") {
+  // Upgrades to a newer generation (from step 52) replace working products; failures end them.
+  const auto [upgrades, failures] = installed_base_matches_owners("innovation.yaml", 120);
+  CHECK(upgrades > 0.0);
+  CHECK(failures > 0.0);
+  // Planned obsolescence: early failures and replacements.
+  const auto [upgrades2, failures2] =
+      installed_base_matches_owners("planned_obsolescence.yaml", 80);
+  CHECK(failures2 > 0.0);
+  (void)upgrades2;
 }
