@@ -40,8 +40,8 @@ struct FirmLedger {
   double cumulative_profit = 0.0, cumulative_marketing = 0.0;
   // Relationship metrics, summed from step 0.
   double wallet_revenue = 0.0, wallet_spend = 0.0;  ///< share of wallet
-  double active = 0.0;               ///< recent customers at the end of the last step
-  double at_risk = 0.0, lost = 0.0;  ///< customer-steps at risk of lapsing, and lapses
+  double active = 0.0;                ///< recent customers at the end of the last step
+  double at_risk = 0.0, lost = 0.0;   ///< customer-steps at risk of lapsing, and lapses
   double referred_active = 0.0, referred_at_risk = 0.0, referred_lost = 0.0;
   double contribution = 0.0, customer_steps = 0.0;  ///< CLV's margin per customer and step
 };
@@ -106,8 +106,8 @@ class Market {
   std::vector<std::vector<double>> list_price_;  ///< [F][C] base product price this step
   std::vector<double> segment_consumers_;        ///< [S]
   std::vector<std::int64_t> last_sums_;          ///< previous step's reduced partials
-  std::vector<std::int64_t>
-      installed_;  ///< [C*F] working durables owned, the blocks' changes summed
+  /// [C*F] working durables owned at the end of the last step: the blocks' changes, summed.
+  std::vector<std::int64_t> installed_;
   /// Early failures by [segment * F + firm] in each of the last wom_window steps (a ring), and
   /// their sum: the source of negative word of mouth.
   std::vector<std::vector<std::int64_t>> early_history_;
