@@ -220,7 +220,7 @@ class Kernel {
         const std::size_t cell = i * t_.durables + static_cast<std::size_t>(durable_of[c]);
         if (w > none)
           own(i, s, c, cell, to_unit_f(pair.word(l, 2 * (c & 1) + 1)));
-        else if (pop_.owner[cell] != kNoOwner && pop_.fails[cell] == t_.step)
+        else if (fails_now(cell))
           own(i, s, c, cell, -1.0f);
         continue;
       }
@@ -312,7 +312,7 @@ class Kernel {
     const std::uint8_t maker = pop_.owner[cell];
     const std::size_t F = t_.F, step = t_.step;
     const bool working = maker != kNoOwner && step < pop_.fails[cell];
-    if (maker != kNoOwner && pop_.fails[cell] == step) fail(i, s, c, du, cell, maker - 1u);
+    if (fails_now(cell)) fail(i, s, c, du, cell, maker - 1u);
     bool upgrade = false;
     if (working && u >= 0.0f) {  // (the upgrade matters only at an occasion)
       upgrade = du.upgrades &&
@@ -341,6 +341,11 @@ class Kernel {
       pop_.bought[cell] = static_cast<std::uint16_t>(step);
       pop_.fails[cell] = static_cast<std::uint16_t>(fails);
     }
+  }
+
+  /// Whether the durable owned in `cell` fails this step.
+  bool fails_now(std::size_t cell) const {
+    return pop_.owner[cell] != kNoOwner && pop_.fails[cell] == t_.step;
   }
 
   /// The product in `cell`, made by firm j, fails this step. An early failure costs the maker

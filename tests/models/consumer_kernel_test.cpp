@@ -124,8 +124,5 @@ TEST_CASE("consumer kernel: the installed base is the working durables the consu
   CHECK(upgrades > 0.0);
   CHECK(failures > 0.0);
   // Planned obsolescence: early failures and replacements.
-  const auto [upgrades2, failures2] =
-      installed_base_matches_owners("planned_obsolescence.yaml", 80);
-  CHECK(failures2 > 0.0);
-  (void)upgrades2;
+  CHECK(installed_base_matches_owners("planned_obsolescence.yaml", 80).second > 0.0);
 }
