@@ -61,13 +61,14 @@ void rows_sse2(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define MARKETSIM_HAS_AVX2_PATH 1
-/// Eight counters per vector, as rows_sse2 but 256 bits wide.
+/// Eight counters per vector, as rows_sse2 but 256 bits wide, and the 32-bit halves of the even
+/// and odd products merged with blends instead of and/or (two instructions fewer per product).
 __attribute__((target("avx2"))) void rows_avx2(const Philox& gen, std::uint32_t a0, std::uint32_t b,
                                                std::uint32_t slot, std::uint16_t (*rows)[8],
                                                std::size_t n) {
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kM0));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kM1));
-  const __m256i low = _mm256_set1_epi64x(0xFFFFFFFFll), high = _mm256_slli_epi64(low, 32);
+  constexpr int kOdd = 0xAA;  // the high 32 bits of each 64-bit lane
   for (std::size_t r = 0; r < n; r += 8) {
     const auto base = static_cast<int>(a0 + static_cast<std::uint32_t>(r));
     __m256i c0 =
@@ -81,10 +82,10 @@ __attribute__((target("avx2"))) void rows_avx2(const Philox& gen, std::uint32_t 
       const __m256i p0o = _mm256_mul_epu32(_mm256_srli_epi64(c0, 32), m0);
       const __m256i p1e = _mm256_mul_epu32(c2, m1);
       const __m256i p1o = _mm256_mul_epu32(_mm256_srli_epi64(c2, 32), m1);
-      const __m256i lo0 = _mm256_or_si256(_mm256_and_si256(p0e, low), _mm256_slli_epi64(p0o, 32));
-      const __m256i hi0 = _mm256_or_si256(_mm256_srli_epi64(p0e, 32), _mm256_and_si256(p0o, high));
-      const __m256i lo1 = _mm256_or_si256(_mm256_and_si256(p1e, low), _mm256_slli_epi64(p1o, 32));
-      const __m256i hi1 = _mm256_or_si256(_mm256_srli_epi64(p1e, 32), _mm256_and_si256(p1o, high));
+      const __m256i lo0 = _mm256_blend_epi32(p0e, _mm256_slli_epi64(p0o, 32), kOdd);
+      const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(p0e, 32), p0o, kOdd);
+      const __m256i lo1 = _mm256_blend_epi32(p1e, _mm256_slli_epi64(p1o, 32), kOdd);
+      const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(p1e, 32), p1o, kOdd);
       c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
       c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
       c1 = lo1;
