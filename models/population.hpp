@@ -117,10 +117,10 @@ inline double occasion_rate(std::uint32_t none) {
 /// (u above p0 = P(none), the stored threshold exp(-rate)): poisson() with rate = -ln p0. Most
 /// occasions are single, and ln(1/p0) >= 2 (1 - p0) / (1 + p0), so below p0 (1 + that bound),
 /// shaded by 1e-9 to stay under the rounded P(N <= 1), the answer is 1 without the logarithm.
+/// The test is multiplied through by 1 + p0: no division (its rounding is far inside the shade).
 inline std::uint32_t occasions(double u, std::uint32_t none) {
   const double p0 = (static_cast<double>(none) + 0.5) * 0x1p-32;
-  const double rate_floor = 2.0 * (1.0 - p0) / (1.0 + p0) * (1.0 - 1e-9);
-  if (u <= p0 + p0 * rate_floor) return 1;
+  if ((u - p0) * (1.0 + p0) <= 2.0 * p0 * (1.0 - p0) * (1.0 - 1e-9)) return 1;
   return poisson(u, occasion_rate(none), p0);
 }
 
