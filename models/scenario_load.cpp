@@ -363,7 +363,7 @@ template <class T, class Fn>
 std::vector<T> load_list(const Config& list, const std::string& what, std::size_t max, Fn fn) {
   if (!list.is_sequence()) list.fail_expected(fmt::format("a list of {}", what));
   const auto items = list.items();
-  if (items.empty()) list.fail_expected(fmt::format("at least one {}", what));
+  if (items.empty()) list.fail_expected(fmt::format("a non-empty list of {}", what));
   if (items.size() > max) list.fail_expected(fmt::format("at most {} {}", max, what));
   std::vector<T> out;
   std::vector<std::string> names;

@@ -249,6 +249,8 @@ TEST_CASE("names must be unique and lists must name known items", "[scenario]") 
                       Contains("test.yaml:4:") && Contains("'steps'"));
   REQUIRE_THROWS_WITH(load(edit("seed: 3", "seed: -3")),
                       Contains("test.yaml:2:") && Contains("'seed'"));
+  REQUIRE_THROWS_WITH(load(kBase, {"segments=[]"}),
+                      Contains("'segments'") && Contains("expected a non-empty list of segments"));
 }
 
 // A key given twice in one map would otherwise resolve silently to its first value.
