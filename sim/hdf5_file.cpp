@@ -616,8 +616,14 @@ std::string partial_path(const std::string& final_path) {
 
 Hdf5Reader::Hdf5Reader(const std::string& path) : file_(H5I_INVALID_HID), path_(path) {
   silence_hdf5();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw InputError(fmt::format("cannot open '{}': no such file", path));
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(fmt::format("cannot open '{}': it is a directory", path));
   if (H5Fis_hdf5(path.c_str()) > 0) file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file_ < 0) throw InputError(fmt::format("cannot open '{}' as an HDF5 file", path));
+  if (file_ < 0)
+    throw InputError(fmt::format("cannot open '{}': not an HDF5 file, or not readable", path));
 }
 
 Hdf5Reader::~Hdf5Reader() {

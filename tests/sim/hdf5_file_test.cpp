@@ -335,10 +335,12 @@ TEST_CASE("Hdf5Reader errors", "[hdf5]") {
     Hdf5Reader reader(missing);
     FAIL("opening a missing file should throw");
   } catch (const msim::InputError& e) {
-    CHECK(std::string(e.what()) == "cannot open '" + missing + "' as an HDF5 file");
+    CHECK(std::string(e.what()) == "cannot open '" + missing + "': no such file");
   }
+  CHECK_THROWS_WITH(Hdf5Reader(dir.file("")), Catch::Contains("it is a directory"));
   const std::string text = dir.file("text.h5");
   std::ofstream(text) << "not hdf5\n";
+  CHECK_THROWS_WITH(Hdf5Reader(text), Catch::Contains("not an HDF5 file"));
   CHECK_THROWS_AS(Hdf5Reader(text), msim::InputError);
 
   const std::string path = dir.file("run.h5");
