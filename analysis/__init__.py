@@ -6,3 +6,14 @@ analysis/README.md.
 
 From code: ``from analysis.load import load_run``.
 """
+
+
+def run_main(main):
+    """Runs a module's command line: its exit code from main(), and a closed pipe (output into
+    ``head``, say) ends it quietly as other command-line tools end, not with a traceback."""
+    import signal
+    import sys
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    sys.exit(main())

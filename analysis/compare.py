@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
+from analysis import run_main  # noqa: E402
 from analysis.load import NotARunError, load_run  # noqa: E402
 
 METRICS = [("market_share", "market share"), ("customer_share", "customer share"),
@@ -160,4 +161,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)

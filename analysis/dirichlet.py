@@ -17,6 +17,7 @@ import sys
 
 import numpy as np
 
+from analysis import run_main
 from analysis.load import NotARunError, load_run
 from analysis.nbd_dirichlet import Fit
 from analysis.panel import NoPanelError, Panel
@@ -143,4 +144,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)

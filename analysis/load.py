@@ -14,12 +14,14 @@ customer share. As a library:
 """
 
 import argparse
+import os
 import sys
 
 import h5py
 import pandas as pd
 
 from analysis import hdf5_read as rd
+from analysis import run_main
 
 # The axes each group's datasets have when the file carries no dimension labels.
 _DEFAULT_AXES = {
@@ -178,11 +180,23 @@ class Run:
         return f"step ({unit[self.steps_per_year]})" if self.steps_per_year in unit else "step"
 
 
+def check_readable(path):
+    """Raises OSError saying why `path` cannot be opened as an HDF5 file, if it cannot."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"cannot open '{path}': no such file")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"cannot open '{path}': it is a directory")
+    if not h5py.is_hdf5(path):
+        raise OSError(f"cannot open '{path}': not an HDF5 file")
+
+
 def load_run(path, run=None):
     """Loads a single-run file, or run `run` of an experiment file (its first run when None).
 
-    @throws NotARunError when the file or run holds no marketsim series.
+    @throws NotARunError when the file or run holds no marketsim series; OSError, with the
+    path and the reason in plain words, when the file is missing or not an HDF5 file.
     """
+    check_readable(path)
     if run is None:
         with h5py.File(path, "r") as f:
             single = "market/market_share" in f
@@ -253,4 +267,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)

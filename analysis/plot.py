@@ -7,7 +7,6 @@ profit and ROI, the obsolescence panel and a segment-by-firm heatmap.
 import argparse
 import io
 import os
-import sys
 
 import matplotlib
 
@@ -16,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
+from analysis import run_main  # noqa: E402
 from analysis.load import add_run_arguments, load_run_or_report  # noqa: E402
 
 HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps)
@@ -250,4 +250,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)

@@ -9,9 +9,8 @@ file, the page also shows the distribution of key results by design point.
 import argparse
 import base64
 import html
-import sys
 
-from analysis import experiment_tables, plot
+from analysis import experiment_tables, plot, run_main
 from analysis.load import add_run_arguments, load_run_or_report, run_ids
 from analysis.scenario_text import scenario_fields
 from analysis.summary import format_summary, formatted, summary_table
@@ -138,4 +137,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)
