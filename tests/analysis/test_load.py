@@ -1,11 +1,8 @@
 """analysis.load: labels, shapes, units, absent datasets, experiment files, the CLI."""
 
-import os
-import shutil
 import subprocess
 import sys
 
-import h5py
 import pytest
 
 from analysis import load
