@@ -24,17 +24,18 @@ namespace fs = std::filesystem;
 namespace msim {
 namespace {
 
-/// Writes a finished in-memory run to `path` (through path.partial and a rename).
+/// Writes a finished in-memory run to `path` (through path.partial and a rename), each series
+/// in one write.
 void write_run_file(const std::string& path, const MemoryRecorder& rec) {
   auto out = make_hdf5_recorder(path, /*flush_each_record=*/false);
   out->begin(rec.layout());
   const std::size_t steps = rec.rows().empty() ? 0 : rec.rows()[0].size();
-  std::vector<std::vector<double>> rows(rec.rows().size());
+  std::vector<std::vector<double>> values(rec.rows().size());
+  for (std::size_t k = 0; k < values.size(); ++k)
+    for (const std::vector<double>& row : rec.rows()[k])
+      values[k].insert(values[k].end(), row.begin(), row.end());
   for (std::size_t k = 0; k < rec.tables().size(); ++k) out->append(k, rec.tables()[k]);
-  for (std::size_t t = 0; t < steps; ++t) {
-    for (std::size_t k = 0; k < rows.size(); ++k) rows[k] = rec.rows()[k][t];
-    out->record(static_cast<std::int64_t>(t), rows);
-  }
+  out->record_steps(0, steps, values);
   out->finish(rec.final_attributes(), rec.complete());
 }
 

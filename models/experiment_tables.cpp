@@ -95,15 +95,9 @@ std::vector<std::vector<double>> copy_run(const PlannedRun& run, const std::stri
     }
     rec->append(k, rows);
   }
-  std::vector<std::vector<double>> rows(tables.size());
-  for (std::size_t t = 0; t < T; ++t) {
-    for (std::size_t k = 0; k < tables.size(); ++k) {
-      const std::size_t width = tables[k].values.size() / T;
-      rows[k].assign(tables[k].values.begin() + static_cast<std::ptrdiff_t>(t * width),
-                     tables[k].values.begin() + static_cast<std::ptrdiff_t>((t + 1) * width));
-    }
-    rec->record(static_cast<std::int64_t>(t), rows);
-  }
+  std::vector<std::vector<double>> values;
+  for (const Table& table : tables) values.push_back(table.values);
+  rec->record_steps(0, T, values);  // each series in one write
   Attributes final_attributes = {{"wall_seconds", in.attribute("wall_seconds")},
                                  {"steps_done", in.attribute("steps_done")}};
   try {  // only branched runs have it

@@ -229,11 +229,6 @@ void append_rows(Column& column, hid_t memory_type, const void* data, hsize_t ro
         what, file);
 }
 
-/// Appends one row (row_size values of `memory_type`) to `column`.
-void append_row(Column& column, hid_t memory_type, const void* data, const std::string& file) {
-  append_rows(column, memory_type, data, 1, file);
-}
-
 class Hdf5Recorder final : public Recorder {
  public:
   Hdf5Recorder(std::string final_path, bool flush_each_record)
@@ -264,18 +259,25 @@ class Hdf5Recorder final : public Recorder {
   }
 
   void record(std::int64_t step, const std::vector<std::vector<double>>& rows) override {
+    record_steps(step, 1, rows);
+  }
+
+  void record_steps(std::int64_t first, std::size_t n,
+                    const std::vector<std::vector<double>>& values) override {
     if (state_ != State::kOpen) throw std::logic_error("Hdf5Recorder::record outside a run");
-    if (rows.size() != series_.size())
-      throw std::invalid_argument(
-          fmt::format("record: {} rows for {} series in '{}'", rows.size(), series_.size(), path_));
-    for (std::size_t k = 0; k < rows.size(); ++k)
-      if (rows[k].size() != series_[k].row_size)
+    if (values.size() != series_.size())
+      throw std::invalid_argument(fmt::format("record: {} rows for {} series in '{}'",
+                                              values.size(), series_.size(), path_));
+    for (std::size_t k = 0; k < values.size(); ++k)
+      if (values[k].size() != n * series_[k].row_size)
         throw std::invalid_argument(fmt::format("record: series '{}' needs {} values, got {}",
-                                                series_[k].path, series_[k].row_size,
-                                                rows[k].size()));
-    append_row(step_, H5T_NATIVE_INT64, &step, path_);
-    for (std::size_t k = 0; k < rows.size(); ++k)
-      append_row(series_[k], H5T_NATIVE_DOUBLE, rows[k].data(), path_);
+                                                series_[k].path, n * series_[k].row_size,
+                                                values[k].size()));
+    std::vector<std::int64_t> steps(n);
+    for (std::size_t t = 0; t < n; ++t) steps[t] = first + static_cast<std::int64_t>(t);
+    append_rows(step_, H5T_NATIVE_INT64, steps.data(), n, path_);
+    for (std::size_t k = 0; k < values.size(); ++k)
+      append_rows(series_[k], H5T_NATIVE_DOUBLE, values[k].data(), n, path_);
     if (flush_each_record_) check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
   }
 

@@ -5,6 +5,19 @@
 
 namespace msim {
 
+void Recorder::record_steps(std::int64_t first, std::size_t n,
+                            const std::vector<std::vector<double>>& values) {
+  std::vector<std::vector<double>> rows(values.size());
+  for (std::size_t t = 0; t < n; ++t) {
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      const std::size_t width = values[k].size() / n;
+      const auto from = values[k].begin() + static_cast<std::ptrdiff_t>(t * width);
+      rows[k].assign(from, from + static_cast<std::ptrdiff_t>(width));
+    }
+    record(first + static_cast<std::int64_t>(t), rows);
+  }
+}
+
 const std::vector<std::vector<double>>& MemoryRecorder::series(const std::string& path) const {
   for (std::size_t k = 0; k < layout_.series.size(); ++k)
     if (layout_.series[k].path == path) return rows_[k];

@@ -93,6 +93,11 @@ class Recorder {
   virtual void begin(const RecordingLayout& layout) = 0;
   /// rows[k] holds series k's values for this step, flattened row-major over its dims.
   virtual void record(std::int64_t step, const std::vector<std::vector<double>>& rows) = 0;
+  /// Records the n steps first, first + 1, ... at once, as n calls of record() would:
+  /// values[k] holds series k's rows for those steps one after another (n times its row size).
+  /// A recorder may write them together (the HDF5 recorder appends to each dataset once).
+  virtual void record_steps(std::int64_t first, std::size_t n,
+                            const std::vector<std::vector<double>>& values);
   /// Appends rows to layout table `table` (an index into RecordingLayout::tables); they are
   /// flushed with the next record(). @throws std::invalid_argument when the columns do not match.
   virtual void append(std::size_t table, const TableRows& rows) = 0;

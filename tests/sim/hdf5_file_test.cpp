@@ -284,6 +284,49 @@ TEST_CASE("HDF5 recorder: an empty dimension gives zero-width rows", "[hdf5]") {
   CHECK(reader.table("/total").values == std::vector<double>{1.5, 2.5});
 }
 
+namespace {
+
+/// The rows of steps [first, first + n) of every test series, each series' rows one after
+/// another, as Recorder::record_steps takes them.
+std::vector<std::vector<double>> test_values(std::int64_t first, std::size_t n) {
+  std::vector<std::vector<double>> values(3);
+  for (std::size_t t = 0; t < n; ++t) {
+    const auto rows = test_rows(first + static_cast<std::int64_t>(t));
+    for (std::size_t k = 0; k < 3; ++k)
+      values[k].insert(values[k].end(), rows[k].begin(), rows[k].end());
+  }
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("HDF5 recorder: record_steps writes what record() would, step after step", "[hdf5]") {
+  TempDir dir;
+  const std::string path = dir.file("run.h5");
+  auto recorder = msim::make_hdf5_recorder(path);
+  recorder->begin(test_layout());
+  record_steps(*recorder, 3);                       // steps 0..2 one at a time
+  recorder->record_steps(3, 7, test_values(3, 7));  // 3..9 at once
+  recorder->record_steps(10, 0, test_values(10, 0));
+  auto short_values = test_values(10, 2);
+  short_values[1].pop_back();
+  CHECK_THROWS_AS(recorder->record_steps(10, 2, short_values), std::invalid_argument);
+  recorder->record(10, test_rows(10));
+  recorder->finish({}, true);
+  check_series(Hdf5Reader(path), 11);
+}
+
+TEST_CASE("memory recorder: record_steps is record() for each step", "[hdf5]") {
+  msim::MemoryRecorder one, many;
+  one.begin(test_layout());
+  many.begin(test_layout());
+  for (std::int64_t t = 0; t < 5; ++t) one.record(t, test_rows(t));
+  many.record_steps(0, 5, test_values(0, 5));
+  CHECK(many.rows() == one.rows());
+  REQUIRE(many.rows()[2].size() == 5);
+  CHECK(many.rows()[2][4] == test_rows(4)[2]);
+}
+
 TEST_CASE("HDF5 recorder rejects bad input", "[hdf5]") {
   TempDir dir;
   const std::string path = dir.file("run.h5");
