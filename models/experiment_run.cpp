@@ -25,9 +25,9 @@ namespace msim {
 namespace {
 
 /// Writes a finished in-memory run to `path` (through path.partial and a rename), each series
-/// in one write.
+/// in one write, without labels: the merge reads back only its data, texts and attributes.
 void write_run_file(const std::string& path, const MemoryRecorder& rec) {
-  auto out = make_hdf5_recorder(path, /*flush_each_record=*/false);
+  auto out = make_hdf5_recorder(path, {.flush_each_record = false, .labelled = false});
   out->begin(rec.layout());
   const std::size_t steps = rec.rows().empty() ? 0 : rec.rows()[0].size();
   std::vector<std::vector<double>> values(rec.rows().size());

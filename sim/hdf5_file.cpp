@@ -231,10 +231,11 @@ void append_rows(Column& column, hid_t memory_type, const void* data, hsize_t ro
 
 class Hdf5Recorder final : public Recorder {
  public:
-  Hdf5Recorder(std::string final_path, bool flush_each_record)
+  Hdf5Recorder(std::string final_path, const Hdf5RecorderOptions& options)
       : final_path_(std::move(final_path)),
         path_(partial_path(final_path_)),
-        flush_each_record_(flush_each_record) {}
+        flush_each_record_(options.flush_each_record),
+        labelled_(options.labelled) {}
   /// Writes under the group `prefix` of an open file, which stays open after finish().
   Hdf5Recorder(hid_t shared_file, std::string file_name, std::string prefix)
       : path_(std::move(file_name)),
@@ -377,24 +378,27 @@ class Hdf5Recorder final : public Recorder {
 
     for (const auto& blob : layout.texts) {
       Handle ds = write_strings(file_id, lcpl.get(), rel(blob.path), {blob.text}, true, path_);
-      describe(ds.get(), blob.path, "", blob.description, path_);
+      if (labelled_) describe(ds.get(), blob.path, "", blob.description, path_);
     }
 
     std::map<std::string, Handle> scales;  // dimension name -> its scale dataset
     std::map<std::string, hsize_t> sizes;
     for (const auto& dim : layout.dims) {
+      sizes.emplace(dim.name, dim.labels.size());
+      if (!labelled_) continue;
       Handle ds = write_strings(file_id, lcpl.get(), rel(dim.scale_path), dim.labels, false, path_);
       describe(ds.get(), dim.scale_path, "", dim.description, path_);
       check(H5DSset_scale(ds.get(), dim.name.c_str()),
             fmt::format("make '{}' a dimension scale", dim.scale_path), path_);
       scales.emplace(dim.name, std::move(ds));
-      sizes.emplace(dim.name, dim.labels.size());
     }
     step_ = create_column(file_id, lcpl.get(), "step", H5T_STD_I64LE, {}, path_);
-    describe(step_.dataset.get(), "/step", "step", "simulation step (0-based)", path_);
-    check(H5DSset_scale(step_.dataset.get(), "step"), "make '/step' a dimension scale", path_);
+    if (labelled_) {
+      describe(step_.dataset.get(), "/step", "step", "simulation step (0-based)", path_);
+      check(H5DSset_scale(step_.dataset.get(), "step"), "make '/step' a dimension scale", path_);
+    }
 
-    for (const auto& table : layout.labels) {
+    for (const auto& table : labelled_ ? layout.labels : std::vector<LabelTable>{}) {
       Handle ds = write_strings(file_id, lcpl.get(), rel(table.path), table.values, false, path_);
       describe(ds.get(), table.path, "", table.description, path_);
       attach(ds.get(), table.path, scales.at(table.dim).get(), table.dim, 0);
@@ -405,11 +409,13 @@ class Hdf5Recorder final : public Recorder {
       for (const auto& dim : spec.dims) row_dims.push_back(sizes.at(dim));
       Column column =
           create_column(file_id, lcpl.get(), rel(spec.path), H5T_IEEE_F64LE, row_dims, path_);
-      describe(column.dataset.get(), spec.path, spec.units, spec.description, path_);
-      attach(column.dataset.get(), spec.path, step_.dataset.get(), "step", 0);
-      for (std::size_t k = 0; k < spec.dims.size(); ++k)
-        attach(column.dataset.get(), spec.path, scales.at(spec.dims[k]).get(), spec.dims[k],
-               static_cast<unsigned>(k + 1));
+      if (labelled_) {
+        describe(column.dataset.get(), spec.path, spec.units, spec.description, path_);
+        attach(column.dataset.get(), spec.path, step_.dataset.get(), "step", 0);
+        for (std::size_t k = 0; k < spec.dims.size(); ++k)
+          attach(column.dataset.get(), spec.path, scales.at(spec.dims[k]).get(), spec.dims[k],
+                 static_cast<unsigned>(k + 1));
+      }
       series_.push_back(std::move(column));
     }
     for (const auto& spec : layout.tables) {
@@ -422,7 +428,7 @@ class Hdf5Recorder final : public Recorder {
         columns.push_back(create_column(file_id, lcpl.get(), rel(path),
                                         c.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, row_dims,
                                         path_));
-        describe(columns.back().dataset.get(), path, c.units, c.description, path_);
+        if (labelled_) describe(columns.back().dataset.get(), path, c.units, c.description, path_);
         integer.push_back(c.integer);
       }
       tables_.push_back(std::move(columns));
@@ -472,6 +478,7 @@ class Hdf5Recorder final : public Recorder {
   std::string final_path_;
   std::string path_;
   bool flush_each_record_ = true;  ///< false: only finish() flushes
+  bool labelled_ = true;           ///< false: no labels, scales, units or descriptions
   State state_ = State::kNew;
   hid_t shared_file_ = H5I_INVALID_HID;  ///< group mode: the file holding the run
   std::string prefix_;                   ///< group mode: the run's group
@@ -523,8 +530,8 @@ std::vector<std::string> read_strings(hid_t file_type, hid_t space, Read read) {
 }  // namespace
 
 std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
-                                             bool flush_each_record) {
-  return std::make_unique<Hdf5Recorder>(final_path, flush_each_record);
+                                             const Hdf5RecorderOptions& options) {
+  return std::make_unique<Hdf5Recorder>(final_path, options);
 }
 
 // ---- several runs in one file ----

@@ -9,6 +9,18 @@
 
 namespace msim {
 
+/// How make_hdf5_recorder writes; the defaults suit a file that people read.
+struct Hdf5RecorderOptions {
+  /// false: flush only in finish(), for a run replayed from memory (its rename is what makes it
+  /// safe).
+  bool flush_each_record = true;
+  /// false: only the data, the texts and the attributes: no label or dimension-scale datasets,
+  /// no units or descriptions. For an intermediate file that only marketsim reads back (an
+  /// experiment's run waiting for the merge): creating the labelled datasets is most of the
+  /// cost of writing a small run.
+  bool labelled = true;
+};
+
 /// Writes a run to `final_path` through a temporary file `final_path + ".partial"`.
 /// Series are chunked, extendible datasets (float64) with `units` and `description` attributes
 /// and HDF5 dimension scales: "/step" (int64, extendible) for the leading axis and each
@@ -16,11 +28,9 @@ namespace msim {
 /// flushes the file, so a killed run leaves a readable .partial file with complete=0.
 /// finish(complete=true) sets the attributes, closes and renames to final_path;
 /// finish(complete=false) closes and leaves the .partial file in place.
-/// `flush_each_record = false` flushes only in finish(), for a run replayed from memory (its
-/// rename is what makes it safe).
 /// @throws std::runtime_error (not InputError) on HDF5 failures.
 std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
-                                             bool flush_each_record = true);
+                                             const Hdf5RecorderOptions& options = {});
 
 /// One file that holds several runs, each under its own group, plus tables of columns.
 /// It is written to `final_path + ".partial"` and renamed to final_path by commit(); a file that

@@ -316,6 +316,34 @@ TEST_CASE("HDF5 recorder: record_steps writes what record() would, step after st
   check_series(Hdf5Reader(path), 11);
 }
 
+TEST_CASE("HDF5 recorder: an unlabelled file holds the data, texts and attributes only",
+          "[hdf5]") {
+  TempDir dir;
+  const std::string path = dir.file("run.h5");
+  auto recorder = msim::make_hdf5_recorder(path, {.flush_each_record = false, .labelled = false});
+  recorder->begin(test_layout());
+  recorder->record_steps(0, 4, test_values(0, 4));
+  recorder->finish({{"wall_seconds", 1.5}}, true);
+  const Hdf5Reader reader(path);
+  check_series(reader, 4);
+  CHECK(reader.text("/scenario") == "market:\n  firms: 3\n");
+  CHECK(std::get<std::int64_t>(reader.attribute("seed")) == 42);
+  CHECK(std::get<std::int64_t>(reader.attribute("complete")) == 1);
+  CHECK(std::get<double>(reader.attribute("wall_seconds")) == 1.5);
+  CHECK_FALSE(reader.exists("/firms/name"));       // no dimension scales
+  CHECK_FALSE(reader.exists("/firms/strategy"));   // no label tables
+  CHECK(reader.string_attribute("/firms/price", "units").empty());
+  // The labelled default has them.
+  const std::string labelled = dir.file("labelled.h5");
+  auto full = msim::make_hdf5_recorder(labelled);
+  full->begin(test_layout());
+  full->record_steps(0, 4, test_values(0, 4));
+  full->finish({}, true);
+  const Hdf5Reader full_reader(labelled);
+  CHECK(full_reader.exists("/firms/name"));
+  CHECK(full_reader.string_attribute("/firms/price", "units") == "EUR");
+}
+
 TEST_CASE("memory recorder: record_steps is record() for each step", "[hdf5]") {
   msim::MemoryRecorder one, many;
   one.begin(test_layout());
