@@ -7,6 +7,11 @@ namespace msim {
 
 void Recorder::record_steps(std::int64_t first, std::size_t n,
                             const std::vector<std::vector<double>>& values) {
+  for (std::size_t k = 0; k < values.size() && n > 0; ++k)
+    if (values[k].size() % n != 0)
+      throw std::invalid_argument("record_steps: " + std::to_string(values[k].size()) +
+                                  " values of series " + std::to_string(k) + " for " +
+                                  std::to_string(n) + " steps");
   std::vector<std::vector<double>> rows(values.size());
   for (std::size_t t = 0; t < n; ++t) {
     for (std::size_t k = 0; k < values.size(); ++k) {

@@ -353,6 +353,10 @@ TEST_CASE("memory recorder: record_steps is record() for each step", "[hdf5]") {
   CHECK(many.rows() == one.rows());
   REQUIRE(many.rows()[2].size() == 5);
   CHECK(many.rows()[2][4] == test_rows(4)[2]);
+  auto ragged = test_values(5, 2);
+  ragged[1].pop_back();
+  CHECK_THROWS_AS(many.record_steps(5, 2, ragged), std::invalid_argument);
+  CHECK(many.rows()[0].size() == 5);  // nothing recorded
 }
 
 TEST_CASE("HDF5 recorder rejects bad input", "[hdf5]") {
