@@ -62,6 +62,18 @@ std::vector<std::vector<double>> test_rows(std::int64_t t) {
   return rows;
 }
 
+/// The rows of steps [first, first + n) of every test series, each series' rows one after
+/// another, as Recorder::record_steps takes them.
+std::vector<std::vector<double>> test_values(std::int64_t first, std::size_t n) {
+  std::vector<std::vector<double>> values(3);
+  for (std::size_t t = 0; t < n; ++t) {
+    const auto rows = test_rows(first + static_cast<std::int64_t>(t));
+    for (std::size_t k = 0; k < 3; ++k)
+      values[k].insert(values[k].end(), rows[k].begin(), rows[k].end());
+  }
+  return values;
+}
+
 void record_steps(msim::Recorder& recorder, std::int64_t steps) {
   for (std::int64_t t = 0; t < steps; ++t) recorder.record(t, test_rows(t));
 }
@@ -283,22 +295,6 @@ TEST_CASE("HDF5 recorder: an empty dimension gives zero-width rows", "[hdf5]") {
   CHECK(reader.table("/firms/price").shape == std::vector<std::size_t>{2, 0});
   CHECK(reader.table("/total").values == std::vector<double>{1.5, 2.5});
 }
-
-namespace {
-
-/// The rows of steps [first, first + n) of every test series, each series' rows one after
-/// another, as Recorder::record_steps takes them.
-std::vector<std::vector<double>> test_values(std::int64_t first, std::size_t n) {
-  std::vector<std::vector<double>> values(3);
-  for (std::size_t t = 0; t < n; ++t) {
-    const auto rows = test_rows(first + static_cast<std::int64_t>(t));
-    for (std::size_t k = 0; k < 3; ++k)
-      values[k].insert(values[k].end(), rows[k].begin(), rows[k].end());
-  }
-  return values;
-}
-
-}  // namespace
 
 TEST_CASE("HDF5 recorder: record_steps writes what record() would, step after step", "[hdf5]") {
   TempDir dir;
