@@ -55,12 +55,13 @@ struct ExperimentReport {
   double wall_seconds = 0.0;
 };
 
-/// Where the finished runs wait before the merge: OUT.h5.runs/
+/// Where the finished runs are kept until the experiment's file is complete: OUT.h5.runs/
 std::string runs_directory(const std::string& out_path);
 
-/// Runs the experiment into `out_path`. Finished runs go to runs_directory(out_path) first;
-/// when all are there they are merged into out_path (through a .partial file and a rename) and
-/// the directory is removed. @throws InputError when --resume finds a run file from another
+/// Runs the experiment into `out_path`. Each finished run goes to its own file in
+/// runs_directory(out_path) and under /runs/<id> of out_path's .partial file; when all are in,
+/// the tables are added, the .partial file is renamed to out_path and the directory is removed.
+/// An interrupted experiment keeps only the directory. @throws InputError when --resume finds a run file from another
 /// scenario.
 ExperimentReport run_experiment(const Experiment& ex, const std::string& out_path,
                                 const ExperimentOptions& options = {});

@@ -1,5 +1,6 @@
-// Running an experiment: runs (or branches) execute concurrently when small, each finished run
-// is written to its own file at once (atomically, by rename), and the files are merged at the end.
+// Running an experiment: runs (or branches) execute concurrently when small. Each finished run
+// is written at once to its own file (atomically, by rename), which an interrupted experiment
+// keeps for --resume, and into the experiment's file, which is renamed into place at the end.
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
@@ -23,21 +24,6 @@ namespace fs = std::filesystem;
 
 namespace msim {
 namespace {
-
-/// Writes a finished in-memory run to `path` (through path.partial and a rename), each series
-/// in one write, without labels: the merge reads back only its data, texts and attributes.
-void write_run_file(const std::string& path, const MemoryRecorder& rec) {
-  auto out = make_hdf5_recorder(path, {.flush_each_record = false, .labelled = false});
-  out->begin(rec.layout());
-  const std::size_t steps = rec.rows().empty() ? 0 : rec.rows()[0].size();
-  std::vector<std::vector<double>> values(rec.rows().size());
-  for (std::size_t k = 0; k < values.size(); ++k)
-    for (const std::vector<double>& row : rec.rows()[k])
-      values[k].insert(values[k].end(), row.begin(), row.end());
-  for (std::size_t k = 0; k < rec.tables().size(); ++k) out->append(k, rec.tables()[k]);
-  out->record_steps(0, steps, values);
-  out->finish(rec.final_attributes(), rec.complete());
-}
 
 /// Whether `path` holds this run, finished. @throws InputError when it holds another run.
 bool finished_before(const std::string& path, const PlannedRun& run) {
@@ -84,13 +70,14 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
 
   ExperimentReport report;
   report.runs = ex.runs.size();
-  std::vector<const PlannedRun*> todo;
+  std::vector<const PlannedRun*> todo, done_before;
   for (const PlannedRun& run : ex.runs) {
     if (options.resume && finished_before(run_file(dir, run.plan.id), run))
-      ++report.skipped;
+      done_before.push_back(&run);
     else
       todo.push_back(&run);
   }
+  report.skipped = done_before.size();
 
   const std::int64_t steps = ex.base.steps;
   const std::int64_t branch = ex.base.experiment.branch_at;
@@ -104,6 +91,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     largest = std::max(largest, run->scenario.consumers);
   }
 
+  ExperimentFile merged(ex, out_path, options.threads);
   std::atomic<bool> stop{false};
   std::atomic<std::int64_t> done_steps{0};
   std::atomic<std::size_t> finished{0};
@@ -119,8 +107,10 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     }
   };
   const auto keep = [&](const PlannedRun& run, const MemoryRecorder& rec) {
+    const RunData data = run_data(rec);
     std::lock_guard<std::mutex> lock(hdf5);
-    write_run_file(run_file(dir, run.plan.id), rec);
+    write_run_file(run_file(dir, run.plan.id), data);
+    merged.add(run, data);
     const std::size_t n = ++finished;
     if (options.stop_after_runs > 0 && n >= options.stop_after_runs) stop.store(true);
   };
@@ -193,7 +183,8 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   }
   report.ran = finished.load();
   if (report.skipped + report.ran == report.runs) {
-    merge_experiment(ex, dir, out_path, options.threads);
+    for (const PlannedRun* run : done_before) merged.add(*run, run_file(dir, run->plan.id));
+    merged.commit();
     fs::remove_all(dir);
     report.complete = true;
   }

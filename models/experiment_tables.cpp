@@ -11,6 +11,8 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <stdexcept>
+#include <system_error>
 #include <variant>
 
 #include "models/scenario_load.hpp"
@@ -73,48 +75,25 @@ void write(Hdf5Output& out, const std::string& group, const std::string& name, c
     out.write_column(path, std::get<std::vector<std::string>>(c), description);
 }
 
-/// Copies one finished run file under /runs/<id>/; returns its key results [metric][firm].
-std::vector<std::vector<double>> copy_run(const PlannedRun& run, const std::string& file,
-                                          Hdf5Output& out, std::size_t threads) {
-  const Hdf5Reader in(file);
-  RecordingLayout layout = run_layout(run, threads);
-  for (auto& [name, value] : layout.attributes) value = in.attribute(name);
-  std::vector<Table> tables;
-  for (const auto& spec : layout.series) tables.push_back(in.table(spec.path));
-  const std::size_t T = in.table("/step").values.size();
+/// Writes a finished run under /runs/<id>/ of `out`; returns its key results [metric][firm].
+std::vector<std::vector<double>> write_run_group(const PlannedRun& run, const RunData& data,
+                                                 Hdf5Output& out) {
   auto rec = out.group_recorder("/runs/" + run_name(run.plan.id));
-  rec->begin(layout);
-  for (std::size_t k = 0; k < layout.tables.size(); ++k) {  // the panel, when recorded
-    TableRows rows;
-    for (const TableColumnSpec& c : layout.tables[k].columns) {
-      const std::string path = layout.tables[k].path + "/" + c.name;
-      if (c.integer)
-        rows.emplace_back(in.integers(path));
-      else
-        rows.emplace_back(in.table(path).values);
-    }
-    rec->append(k, rows);
-  }
-  std::vector<std::vector<double>> values;
-  for (const Table& table : tables) values.push_back(table.values);
-  rec->record_steps(0, T, values);  // each series in one write
-  Attributes final_attributes = {{"wall_seconds", in.attribute("wall_seconds")},
-                                 {"steps_done", in.attribute("steps_done")}};
-  try {  // only branched runs have it
-    final_attributes.push_back({"branch_at", in.attribute("branch_at")});
-  } catch (const InputError&) {
-  }
-  rec->finish(final_attributes, true);
+  rec->begin(data.layout);
+  for (std::size_t k = 0; k < data.tables.size(); ++k) rec->append(k, data.tables[k]);
+  rec->record_steps(0, data.steps, data.series);  // each series in one write
+  rec->finish(data.final_attributes, true);
 
   const std::size_t F = run.scenario.firms.size();
   const auto last = [&](const std::string& path) {
-    for (std::size_t k = 0; k < layout.series.size(); ++k)
-      if (layout.series[k].path == path)
-        return std::vector<double>(tables[k].values.end() - static_cast<std::ptrdiff_t>(F),
-                                   tables[k].values.end());
+    for (std::size_t k = 0; k < data.layout.series.size(); ++k)
+      if (data.layout.series[k].path == path)
+        return std::vector<double>(data.series[k].end() - static_cast<std::ptrdiff_t>(F),
+                                   data.series[k].end());
     throw std::logic_error("no series " + path);
   };
-  const double years = static_cast<double>(T) / static_cast<double>(run.scenario.steps_per_year);
+  const double years =
+      static_cast<double>(data.steps) / static_cast<double>(run.scenario.steps_per_year);
   std::vector<std::vector<double>> results;
   for (const std::string& metric : key_results()) {
     if (metric == "profit_per_year") {
@@ -126,6 +105,34 @@ std::vector<std::vector<double>> copy_run(const PlannedRun& run, const std::stri
     }
   }
   return results;
+}
+
+/// Reads back a run file that write_run_file wrote for `run`.
+RunData read_run_file(const PlannedRun& run, const std::string& file, std::size_t threads) {
+  const Hdf5Reader in(file);
+  RunData data;
+  data.layout = run_layout(run, threads);
+  for (auto& [name, value] : data.layout.attributes) value = in.attribute(name);
+  for (const TableSpec& table : data.layout.tables) {  // the panel, when recorded
+    TableRows rows;
+    for (const TableColumnSpec& c : table.columns) {
+      const std::string path = table.path + "/" + c.name;
+      if (c.integer)
+        rows.emplace_back(in.integers(path));
+      else
+        rows.emplace_back(in.table(path).values);
+    }
+    data.tables.push_back(std::move(rows));
+  }
+  for (const auto& spec : data.layout.series) data.series.push_back(in.table(spec.path).values);
+  data.steps = in.table("/step").values.size();
+  data.final_attributes = {{"wall_seconds", in.attribute("wall_seconds")},
+                           {"steps_done", in.attribute("steps_done")}};
+  try {  // only branched runs have it
+    data.final_attributes.push_back({"branch_at", in.attribute("branch_at")});
+  } catch (const InputError&) {
+  }
+  return data;
 }
 
 }  // namespace
@@ -152,14 +159,59 @@ RecordingLayout run_layout(const PlannedRun& run, std::size_t threads) {
   return layout;
 }
 
-void merge_experiment(const Experiment& ex, const std::string& dir, const std::string& out_path,
-                      std::size_t threads) {
-  Hdf5Output out(out_path);
+RunData run_data(const MemoryRecorder& rec) {
+  RunData data;
+  data.layout = rec.layout();
+  data.tables = rec.tables();
+  data.steps = rec.rows().empty() ? 0 : rec.rows()[0].size();
+  data.series.resize(rec.rows().size());
+  for (std::size_t k = 0; k < data.series.size(); ++k)
+    for (const std::vector<double>& row : rec.rows()[k])
+      data.series[k].insert(data.series[k].end(), row.begin(), row.end());
+  data.final_attributes = rec.final_attributes();
+  return data;
+}
+
+void write_run_file(const std::string& path, const RunData& run) {
+  auto out = make_hdf5_recorder(path, {.flush_each_record = false, .labelled = false});
+  out->begin(run.layout);
+  for (std::size_t k = 0; k < run.tables.size(); ++k) out->append(k, run.tables[k]);
+  out->record_steps(0, run.steps, run.series);
+  out->finish(run.final_attributes, true);
+}
+
+ExperimentFile::ExperimentFile(const Experiment& ex, const std::string& out_path,
+                               std::size_t threads)
+    : ex_(ex),
+      out_path_(out_path),
+      threads_(threads),
+      out_(std::make_unique<Hdf5Output>(out_path)),
+      results_(ex.runs.size()) {}
+
+ExperimentFile::~ExperimentFile() {
+  if (committed_) return;
+  out_.reset();
+  std::error_code ignored;
+  fs::remove(partial_path(out_path_), ignored);
+}
+
+void ExperimentFile::add(const PlannedRun& run, const RunData& data) {
+  results_.at(run.plan.id) = write_run_group(run, data, *out_);
+}
+
+void ExperimentFile::add(const PlannedRun& run, const std::string& run_file) {
+  add(run, read_run_file(run, run_file, threads_));
+}
+
+void ExperimentFile::commit() {
+  for (std::size_t id = 0; id < results_.size(); ++id)
+    if (results_[id].empty())
+      throw std::logic_error(fmt::format("the experiment's file lacks run {}", id));
+  const Experiment& ex = ex_;
+  Hdf5Output& out = *out_;
+  const std::vector<std::vector<std::vector<double>>>& results = results_;
   const std::size_t N = ex.runs.size(), F = ex.base.firms.size();
   const auto& metrics = key_results();
-  std::vector<std::vector<std::vector<double>>> results;  // [run][metric][firm]
-  for (const PlannedRun& run : ex.runs)
-    results.push_back(copy_run(run, run_file(dir, run.plan.id), out, threads));
 
   // /experiment/runs: one row per run.
   std::vector<std::pair<std::string, Column>> runs;
@@ -310,6 +362,7 @@ void merge_experiment(const Experiment& ex, const std::string& dir, const std::s
   out.set_attribute("/", "branch_at", ex.base.experiment.branch_at);
   out.set_attribute("/", "complete", std::int64_t{1});
   out.commit();
+  committed_ = true;
 }
 
 }  // namespace msim

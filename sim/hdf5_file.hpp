@@ -16,7 +16,7 @@ struct Hdf5RecorderOptions {
   bool flush_each_record = true;
   /// false: only the data, the texts and the attributes: no label or dimension-scale datasets,
   /// no units or descriptions. For an intermediate file that only marketsim reads back (an
-  /// experiment's run waiting for the merge): creating the labelled datasets is most of the
+  /// experiment's run kept for --resume): creating the labelled datasets is most of the
   /// cost of writing a small run.
   bool labelled = true;
 };

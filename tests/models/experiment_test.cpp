@@ -17,6 +17,7 @@
 
 #include "tests/temp_dir.hpp"
 
+#include "models/experiment_tables.hpp"
 #include "models/scenario_load.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
@@ -177,6 +178,7 @@ TEST_CASE("an interrupted experiment keeps its finished runs and --resume comple
   CHECK_FALSE(first.complete);
   CHECK(first.ran == 2);
   CHECK_FALSE(fs::exists(dir / "e.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.partial"));  // the run files are what is kept
   CHECK(fs::exists(dir / "e.h5.runs/00000.h5"));
   CHECK(fs::exists(dir / "e.h5.runs/00001.h5"));
   CHECK_FALSE(fs::exists(dir / "e.h5.runs/00002.h5"));
@@ -188,8 +190,15 @@ TEST_CASE("an interrupted experiment keeps its finished runs and --resume comple
   CHECK(second.skipped == 2);
   CHECK(second.ran == 2);
   const msim::Hdf5Reader whole(dir / "whole.h5"), resumed(dir / "e.h5");
-  for (const std::string id : {"00000", "00001", "00002", "00003"})
+  for (const std::string id : {"00000", "00001", "00002", "00003"}) {
     CHECK(run_data(whole, id) == run_data(resumed, id));
+    // Labelled alike, whether copied from a run file (0 and 1) or written from memory.
+    const std::string units = "/runs/" + id + "/market/units";
+    CHECK_FALSE(resumed.string_attribute(units, "units").empty());
+    CHECK(resumed.string_attribute(units, "units") == whole.string_attribute(units, "units"));
+    CHECK(resumed.strings("/runs/" + id + "/firms/name") ==
+          whole.strings("/runs/" + id + "/firms/name"));
+  }
   CHECK(msim::read_experiment_tables(dir / "whole.h5").runs.rows ==
         msim::read_experiment_tables(dir / "e.h5").runs.rows);
 
@@ -199,6 +208,18 @@ TEST_CASE("an interrupted experiment keeps its finished runs and --resume comple
       plan("  replications: 2\n  sweep: {firms.Niche.budget_per_year: [6000, 10000]}\n");
   REQUIRE_THROWS_WITH(msim::run_experiment(other, dir / "f.h5", resume),
                       Contains("different scenario"));
+}
+
+TEST_CASE("the experiment's file is renamed into place only with every run in it", "[experiment]") {
+  TempDir dir;
+  const msim::Experiment ex = plan("  replications: 2\n");
+  {
+    msim::ExperimentFile file(ex, (dir / "e.h5").string(), 1);
+    CHECK(fs::exists(dir / "e.h5.partial"));
+    REQUIRE_THROWS_WITH(file.commit(), Contains("lacks run 0"));
+  }
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
 }
 
 TEST_CASE("branched variants equal full runs when they change nothing", "[experiment]") {
