@@ -70,12 +70,20 @@ Experiment plan_experiment(const ScenarioLoader& load) {
       scenarios.push_back(p.values.empty() ? ex.base : load(p.overrides()));
     } catch (const InputError& e) {
       // Point at the sweep or range key whose value failed, if the message names it.
+      // The point's values reach the loader as --set assignments, which the user never typed:
+      // the message names them as the design point's.
       std::string where = p.values.empty() ? "experiment" : where_of(spec, p.values[0].first);
-      for (const auto& [path, value] : p.values)
-        if (std::string(e.what()).find("'" + path + "=" + value + "'") != std::string::npos)
-          where = where_of(spec, path);
+      std::string message = e.what();
+      for (const auto& [path, value] : p.values) {
+        const std::string assignment = "'" + path + "=" + value + "'";
+        if (message.find(assignment) == std::string::npos) continue;
+        where = where_of(spec, path);
+        for (const std::string& as_set : {"--set " + assignment + ": ", "--set " + assignment})
+          for (auto at = message.find(as_set); at != std::string::npos; at = message.find(as_set))
+            message.replace(at, as_set.size(), as_set.back() == ' ' ? "" : assignment);
+      }
       throw InputError(fmt::format("{}: design point {} ({}) is not a valid scenario: {}", where, d,
-                                   describe_point(p), e.what()));
+                                   describe_point(p), message));
     }
     Scenario& sc = scenarios.back();
     if (spec.branch_at > 0 && history_of(sc, ex.base, spec.branch_at) != base_history)

@@ -500,7 +500,14 @@ void Config::fail_expected(const std::string& expected) const {
 }
 
 void Config::fail(const std::string& message) const {
-  throw InputError(fmt::format("{}: {}", where(), message));
+  // A check of a whole map or list (shares that must sum to 1, say) can fail because of a --set
+  // inside it: name those assignments, since the file alone no longer explains the error.
+  std::string changed;
+  if (!state_->override_of(path_))
+    for (const auto& [path, assignment] : state_->overridden)
+      if (!path_.empty() && path.rfind(path_ + ".", 0) == 0)
+        changed += fmt::format("{}--set '{}'", changed.empty() ? " (after " : ", ", assignment);
+  throw InputError(fmt::format("{}: {}{}", where(), message, changed.empty() ? "" : changed + ")"));
 }
 
 std::string Config::show() const {

@@ -112,7 +112,8 @@ class Config {
 
   /// Throws an InputError about this node: "<where()>: got <value>, expected <expected>".
   [[noreturn]] void fail_expected(const std::string& expected) const;
-  /// Throws an InputError about this node with a free-form message after where().
+  /// Throws an InputError about this node with a free-form message after where(), followed by
+  /// "(after --set 'K=V', ...)" when --set assignments changed keys inside this node.
   [[noreturn]] void fail(const std::string& message) const;
 
   /// The value as it appears in the file, shortened for messages ("-3", "[1, 2]", "{...}").

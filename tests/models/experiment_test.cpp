@@ -100,6 +100,13 @@ TEST_CASE("bad sweep values fail before anything runs, at the sweep key's line",
                       Contains("test.yaml:23:") &&
                           Contains("experiment.sweep.firms.Mass.budget_per_year") &&
                           Contains("lots") && Contains("design point 1"));
+  // The point's value is named as the design point's, not as a --set the user never typed.
+  REQUIRE_THROWS_WITH(plan("  sweep: {firms.Mass.budget_per_year: [1e4, lots]}\n"),
+                      Contains("is not a valid scenario: key 'firms.Mass.budget_per_year': got") &&
+                          !Contains("--set"));
+  REQUIRE_THROWS_WITH(plan("  sweep: {segments.young.share: [0.5, 0.2]}\n"),
+                      Contains("test.yaml:23:") && Contains("shares sum to 0.7") &&
+                          Contains("(after 'segments.young.share=0.2')") && !Contains("--set"));
   REQUIRE_THROWS_WITH(plan("  sweep: {firms.Mas.budget_per_year: [1e4]}\n"),
                       Contains("test.yaml:23:") && Contains("did you mean 'Mass'"));
   REQUIRE_THROWS_WITH(plan("  branch_at: 4\n  sweep: {market.adstock_decay: [0.93, 0.9]}\n"),

@@ -329,6 +329,19 @@ TEST_CASE("errors about overridden values point at the --set", "[config]") {
   CHECK(firm(root, 0).child("share").where() == "scn.yaml:7:12: key 'firms.Acme.share'");
 }
 
+TEST_CASE("an error about a map or list names the --set assignments inside it", "[config]") {
+  const Config root = scenario({"firms.Acme.share=0.3", "firms.Beta.budget_per_year=7", "seed=3"});
+  REQUIRE_THROWS_WITH(root.child("firms").fail("shares sum to 0.3"),
+                      "scn.yaml:5:3: key 'firms': shares sum to 0.3 (after --set "
+                      "'firms.Acme.share=0.3', --set 'firms.Beta.budget_per_year=7')");
+  REQUIRE_THROWS_WITH(firm(root, 1).fail("too small"),
+                      "scn.yaml:9:5: key 'firms.Beta': too small (after --set "
+                      "'firms.Beta.budget_per_year=7')");
+  // Without an assignment inside, or about the whole document, the message is as it was.
+  REQUIRE_THROWS_WITH(root.child("segments").fail("bad"), "scn.yaml:12:3: key 'segments': bad");
+  REQUIRE_THROWS_WITH(root.fail("bad"), "scn.yaml:1:1: top level: bad");
+}
+
 TEST_CASE("a later override wins over an earlier one beneath it", "[config]") {
   const Config root = scenario({"market.size=1", "market={size: -1}"});
   CHECK(root.child("market").get_double("size") == -1.0);
