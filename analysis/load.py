@@ -190,6 +190,35 @@ def check_readable(path):
         raise OSError(f"cannot open '{path}': not an HDF5 file")
 
 
+def check_writable_file(path, inputs=()):
+    """Raises OSError saying why a file cannot be written at `path` (an HTML page, say), if it
+    cannot: its directory must exist and be writable, and it must not be a directory or one of
+    the `inputs`. Commands call it before any work, so a bad output path fails at once."""
+    where = f"cannot write '{path}'"
+    if not path:
+        raise FileNotFoundError(f"{where}: expected a file name")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{where}: it is a directory (expected a file name)")
+    if os.path.exists(path) and any(os.path.exists(i) and os.path.samefile(path, i)
+                                    for i in inputs):
+        raise OSError(f"{where}: it is an input file of this command")
+    parent = os.path.dirname(path) or "."
+    if not os.path.lexists(parent):
+        raise FileNotFoundError(f"{where}: directory '{parent}' does not exist")
+    if not os.path.isdir(parent):
+        raise NotADirectoryError(f"{where}: '{parent}' is not a directory")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise PermissionError(f"{where}: the file is not writable")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise PermissionError(f"{where}: directory '{parent}' is not writable")
+
+
+def bad_input(error):
+    """Prints `error` as the one-line message of a command's bad input; returns exit code 2."""
+    print(f"error: {error}", file=sys.stderr)
+    return 2
+
+
 def load_run(path, run=None):
     """Loads a single-run file, or run `run` of an experiment file (its first run when None).
 
@@ -251,7 +280,7 @@ def load_run_or_report(args):
     try:
         return load_run(args.file, args.run)
     except (OSError, NotARunError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        bad_input(error)
         return None
 
 
