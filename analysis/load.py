@@ -213,6 +213,29 @@ def check_writable_file(path, inputs=()):
         raise PermissionError(f"{where}: directory '{parent}' is not writable")
 
 
+def check_writable_directory(path):
+    """Raises OSError saying why files cannot be written into directory `path` (figures, say),
+    if they cannot: it must be a writable directory, or be missing with its nearest existing
+    ancestor a writable directory (the command then makes it). Commands call it before any work."""
+    where = f"cannot write into '{path}'"
+    if not path:
+        raise FileNotFoundError(f"{where}: expected a directory name")
+    if os.path.lexists(path):
+        if not os.path.isdir(path):
+            raise NotADirectoryError(f"{where}: it is a file, not a directory")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(f"{where}: the directory is not writable")
+        return
+    ancestor = os.path.dirname(os.path.normpath(path))
+    while ancestor and not os.path.lexists(ancestor):
+        ancestor = os.path.dirname(ancestor)
+    ancestor = ancestor or "."
+    if not os.path.isdir(ancestor):
+        raise NotADirectoryError(f"{where}: '{ancestor}' is not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise PermissionError(f"{where}: it cannot be made, directory '{ancestor}' is not writable")
+
+
 def bad_input(error):
     """Prints `error` as the one-line message of a command's bad input; returns exit code 2."""
     print(f"error: {error}", file=sys.stderr)
