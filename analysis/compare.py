@@ -125,8 +125,9 @@ def main(argv=None):
                                      description="Compare two marketsim runs firm by firm.")
     parser.add_argument("a", help="run A (the baseline)")
     parser.add_argument("b", help="run B (the variant)")
-    parser.add_argument("--run-a", help="run id inside A, when A is an experiment file")
-    parser.add_argument("--run-b", help="run id inside B, when B is an experiment file")
+    parser.add_argument("--run-a", help="the run inside A, when A is an experiment file: its id "
+                                        "(00042) or its number (42)")
+    parser.add_argument("--run-b", help="the run inside B, likewise")
     parser.add_argument("--out", help="directory for share_difference.png")
     args = parser.parse_args(argv)
     try:

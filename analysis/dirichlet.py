@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 from analysis import run_main
-from analysis.load import NotARunError, load_run
+from analysis.load import NotARunError, add_run_arguments, load_run
 from analysis.nbd_dirichlet import Fit
 from analysis.panel import NoPanelError, Panel
 
@@ -116,8 +116,7 @@ def _parse_steps(text):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m analysis.dirichlet",
                                      description="NBD-Dirichlet analysis of a run's /panel.")
-    parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
-    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
+    add_run_arguments(parser)
     parser.add_argument("--category", help="analyse this category only (default: each)")
     parser.add_argument("--steps", help="the period, FIRST:LAST inclusive (default: the whole "
                                         "panel)")
