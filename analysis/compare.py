@@ -10,7 +10,6 @@ changed, not sampling noise.
 import argparse
 import difflib
 import os
-import sys
 
 import matplotlib
 
@@ -20,7 +19,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
 from analysis import run_main  # noqa: E402
-from analysis.load import NotARunError, load_run  # noqa: E402
+from analysis.load import (NotARunError, bad_input, check_writable_directory,  # noqa: E402
+                           load_run)
 
 METRICS = [("market_share", "market share"), ("customer_share", "customer share"),
            ("cumulative_profit", "cumulative profit"), ("roi", "ROI")]
@@ -125,16 +125,18 @@ def main(argv=None):
                                      description="Compare two marketsim runs firm by firm.")
     parser.add_argument("a", help="run A (the baseline)")
     parser.add_argument("b", help="run B (the variant)")
-    parser.add_argument("--run-a", help="run id inside A, when A is an experiment file")
-    parser.add_argument("--run-b", help="run id inside B, when B is an experiment file")
+    parser.add_argument("--run-a", help="the run inside A, when A is an experiment file: its id "
+                                        "(00042) or its number (42)")
+    parser.add_argument("--run-b", help="the run inside B, likewise")
     parser.add_argument("--out", help="directory for share_difference.png")
     args = parser.parse_args(argv)
     try:
+        if args.out is not None:
+            check_writable_directory(args.out)
         a = load_run(args.a, args.run_a)
         b = load_run(args.b, args.run_b)
     except (OSError, NotARunError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return bad_input(error)
     print(f"A: {args.a}  ({a.name}, {len(a.steps)} steps)")
     print(f"B: {args.b}  ({b.name}, {len(b.steps)} steps)")
     changes = scenario_changes(a, b)

@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 from analysis import run_main
-from analysis.load import NotARunError, load_run
+from analysis.load import NotARunError, add_run_arguments, load_run
 from analysis.nbd_dirichlet import Fit
 from analysis.panel import NoPanelError, Panel
 
@@ -60,12 +60,14 @@ def brand_table(names, fit):
 
 def duplication_table(names, matrix, title):
     """A duplication matrix in % with an average column (the duplication law reads down it)."""
-    width = max(8, *(len(n) for n in names))
-    head = "".join(f"{n[:7]:>8}" for n in names)
-    lines = [title, f"{'buyers of':{width}}{head}{'average':>9}"]
+    corner = "buyers of"
+    width = max(len(corner), *(len(n) for n in names))   # the row labels
+    cell = max(7, *(len(n) for n in names)) + 1           # each column: its whole name and a space
+    head = "".join(f"{n:>{cell}}" for n in names)
+    lines = [title, f"{corner:{width}}{head}{'average':>9}"]
     for j, name in enumerate(names):
         others = [matrix[j, k] for k in range(len(names)) if k != j]
-        cells = "".join(f"{'-':>8}" if k == j else f"{_pct(matrix[j, k]):>8}"
+        cells = "".join(f"{'-':>{cell}}" if k == j else f"{_pct(matrix[j, k]):>{cell}}"
                         for k in range(len(names)))
         lines.append(f"{name:{width}}{cells}{_pct(float(np.mean(others)) if others else 0):>9}")
     return "\n".join(lines)
@@ -116,8 +118,7 @@ def _parse_steps(text):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m analysis.dirichlet",
                                      description="NBD-Dirichlet analysis of a run's /panel.")
-    parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
-    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
+    add_run_arguments(parser)
     parser.add_argument("--category", help="analyse this category only (default: each)")
     parser.add_argument("--steps", help="the period, FIRST:LAST inclusive (default: the whole "
                                         "panel)")

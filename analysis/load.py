@@ -190,23 +190,108 @@ def check_readable(path):
         raise OSError(f"cannot open '{path}': not an HDF5 file")
 
 
+def check_writable_file(path, inputs=()):
+    """Raises OSError saying why a file cannot be written at `path` (an HTML page, say), if it
+    cannot: its directory must exist and be writable, and it must not be a directory or one of
+    the `inputs`. Commands call it before any work, so a bad output path fails at once."""
+    where = f"cannot write '{path}'"
+    if not path:
+        raise FileNotFoundError(f"{where}: expected a file name")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{where}: it is a directory (expected a file name)")
+    if os.path.exists(path) and any(os.path.exists(i) and os.path.samefile(path, i)
+                                    for i in inputs):
+        raise OSError(f"{where}: it is an input file of this command")
+    parent = os.path.dirname(path) or "."
+    if not os.path.lexists(parent):
+        raise FileNotFoundError(f"{where}: directory '{parent}' does not exist")
+    if not os.path.isdir(parent):
+        raise NotADirectoryError(f"{where}: '{parent}' is not a directory")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise PermissionError(f"{where}: the file is not writable")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise PermissionError(f"{where}: directory '{parent}' is not writable")
+
+
+def check_writable_directory(path):
+    """Raises OSError saying why files cannot be written into directory `path` (figures, say),
+    if they cannot: it must be a writable directory, or be missing with its nearest existing
+    ancestor a writable directory (the command then makes it). Commands call it before any work."""
+    where = f"cannot write into '{path}'"
+    if not path:
+        raise FileNotFoundError(f"{where}: expected a directory name")
+    if os.path.lexists(path):
+        if not os.path.isdir(path):
+            raise NotADirectoryError(f"{where}: it is a file, not a directory")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(f"{where}: the directory is not writable")
+        return
+    ancestor = os.path.dirname(os.path.normpath(path))
+    while ancestor and not os.path.lexists(ancestor):
+        ancestor = os.path.dirname(ancestor)
+    ancestor = ancestor or "."
+    if not os.path.isdir(ancestor):
+        raise NotADirectoryError(f"{where}: '{ancestor}' is not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise PermissionError(f"{where}: it cannot be made, directory '{ancestor}' is not writable")
+
+
+def bad_input(error):
+    """Prints `error` as the one-line message of a command's bad input; returns exit code 2."""
+    print(f"error: {error}", file=sys.stderr)
+    return 2
+
+
+def describe_runs(ids):
+    """The run ids of an experiment file in a few words: "runs 00000 to 00119", or a list."""
+    if not ids:
+        return "no runs"
+    numbers = [int(k) for k in ids if k.isascii() and k.isdigit()]
+    if len(ids) > 2 and len(numbers) == len(ids) and numbers == list(
+            range(numbers[0], numbers[0] + len(ids))):
+        return f"runs {ids[0]} to {ids[-1]}"
+    shown = ", ".join(ids[:8]) + (f", ... ({len(ids)} runs)" if len(ids) > 8 else "")
+    return f"run {shown}" if len(ids) == 1 else f"runs {shown}"
+
+
+def resolve_run_id(path, run, ids):
+    """The id under /runs that `run` names: the id itself, or for a whole number written with or
+    without leading zeros (42, "42", "042") the run of that number ("00042").
+
+    @throws NotARunError naming the runs the file has, when none matches.
+    """
+    text = str(run)
+    if text in ids:
+        return text
+    if text.isascii() and text.isdigit():
+        matches = [k for k in ids if k.isascii() and k.isdigit() and int(k) == int(text)]
+        if len(matches) == 1:
+            return matches[0]
+    if not ids:
+        raise NotARunError(f"'{path}' has no run '{text}': it is not an experiment file (no "
+                           "/runs), so there is no run to choose")
+    raise NotARunError(f"'{path}' has no run '{text}' under /runs (it has {describe_runs(ids)})")
+
+
 def load_run(path, run=None):
     """Loads a single-run file, or run `run` of an experiment file (its first run when None).
+    `run` is a run id ("00042") or the run's number (42, "42").
 
-    @throws NotARunError when the file or run holds no marketsim series; OSError, with the
-    path and the reason in plain words, when the file is missing or not an HDF5 file.
+    @throws NotARunError when the file or run holds no marketsim series, or the run does not
+    exist; OSError, with the path and the reason in plain words, when the file is missing or not
+    an HDF5 file.
     """
     check_readable(path)
-    if run is None:
-        with h5py.File(path, "r") as f:
-            single = "market/market_share" in f
-        if not single:
-            ids = run_ids(path)
-            if not ids:
-                raise NotARunError(
-                    f"'{path}' is neither a marketsim run nor an experiment (no /runs)")
-            run = ids[0]
-    return Run(path, None if run is None else str(run))
+    ids = run_ids(path)
+    if run is not None:
+        return Run(path, resolve_run_id(path, run, ids))
+    with h5py.File(path, "r") as f:
+        single = "market/market_share" in f
+    if single:
+        return Run(path, None)
+    if not ids:
+        raise NotARunError(f"'{path}' is neither a marketsim run nor an experiment (no /runs)")
+    return Run(path, ids[0])
 
 
 def overview(run):
@@ -242,7 +327,8 @@ def overview(run):
 def add_run_arguments(parser):
     """The arguments every command that reads one run takes: the file and --run."""
     parser.add_argument("file", help="a run file (RUN.h5) or an experiment file")
-    parser.add_argument("--run", help="the run id inside an experiment file (default: the first)")
+    parser.add_argument("--run", help="the run inside an experiment file: its id (00042) or its "
+                                      "number (42); default: the first")
 
 
 def load_run_or_report(args):
@@ -251,7 +337,7 @@ def load_run_or_report(args):
     try:
         return load_run(args.file, args.run)
     except (OSError, NotARunError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        bad_input(error)
         return None
 
 

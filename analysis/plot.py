@@ -16,7 +16,8 @@ import numpy as np  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
 from analysis import run_main  # noqa: E402
-from analysis.load import add_run_arguments, load_run_or_report  # noqa: E402
+from analysis.load import (add_run_arguments, bad_input, check_writable_directory,  # noqa: E402
+                           load_run_or_report)
 
 HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps)
 
@@ -234,6 +235,10 @@ def main(argv=None):
     add_run_arguments(parser)
     parser.add_argument("--out", required=True, help="directory for the PNG files")
     args = parser.parse_args(argv)
+    try:
+        check_writable_directory(args.out)
+    except OSError as error:
+        return bad_input(error)
     run = load_run_or_report(args)
     if run is None:
         return 2

@@ -11,7 +11,8 @@ import base64
 import html
 
 from analysis import experiment_tables, plot, run_main
-from analysis.load import add_run_arguments, load_run_or_report, run_ids
+from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
+                           run_ids)
 from analysis.scenario_text import scenario_fields
 from analysis.summary import format_summary, formatted, summary_table
 
@@ -126,6 +127,10 @@ def main(argv=None):
     add_run_arguments(parser)
     parser.add_argument("-o", "--output", required=True, help="the HTML file to write")
     args = parser.parse_args(argv)
+    try:
+        check_writable_file(args.output, inputs=[args.file])
+    except OSError as error:
+        return bad_input(error)
     run = load_run_or_report(args)
     if run is None:
         return 2

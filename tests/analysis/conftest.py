@@ -66,6 +66,14 @@ def durables_file(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="session")
+def marketsim_experiment(tmp_path_factory):
+    """An experiment file as marketsim writes it: the tiny scenario, 10 steps, 3 replications
+    (runs 00000 to 00002), each with a 500-member consumer panel."""
+    return run_tiny(tmp_path_factory.mktemp("runs") / "replications.h5",
+                    "experiment.replications=3", "output.panel.size=500")
+
+
 def write_experiment(target, sources, with_summary):
     """An experiment file in the documented layout: /runs/<id>/ plus /experiment tables."""
     with h5py.File(target, "w") as out:

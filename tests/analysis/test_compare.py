@@ -29,3 +29,20 @@ def test_cli(run_file, rich_file, tmp_path, capsys):
 def test_identical_runs(run_file, capsys):
     assert compare.main([str(run_file), str(run_file)]) == 0
     assert "identical" in capsys.readouterr().out
+
+
+def test_output_directory_checked_before_any_work(run_file, rich_file, tmp_path, capsys,
+                                                  monkeypatch):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a directory")
+
+    def no_work(*_args, **_kwargs):
+        raise AssertionError("a run was loaded before the output directory was checked")
+    monkeypatch.setattr(compare, "load_run", no_work)
+    for out, reason in [(notes, "it is a file, not a directory"),
+                        (notes / "figures", f"'{notes}' is not a directory")]:
+        assert compare.main([str(run_file), str(rich_file), "--out", str(out)]) == 2
+        captured = capsys.readouterr()
+        assert captured.err == f"error: cannot write into '{out}': {reason}\n"
+        assert captured.out == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

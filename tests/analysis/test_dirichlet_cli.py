@@ -1,5 +1,6 @@
 """analysis.dirichlet on a run file: exit 2 without /panel, the full analysis with one."""
 
+import numpy as np
 import pytest
 
 from analysis import dirichlet
@@ -53,3 +54,15 @@ def test_panel_of_a_run_in_an_experiment(run_file, tmp_path, capsys):
     assert "a panel of 2000 consumers" in capsys.readouterr().out
     assert dirichlet.main([str(experiment), "--run", "0"]) == 2
     assert "has no /runs/0/panel" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("names", [["Mass", "Diff", "Niche", "OneToOne"],
+                                   ["A", "AVeryLongBrandName", "OneToOne"]])
+def test_duplication_table_headers_are_whole_and_aligned(names):
+    matrix = np.full((len(names), len(names)), 0.5)
+    lines = dirichlet.duplication_table(names, matrix, "title").splitlines()[1:]
+    assert lines[0].split() == ["buyers", "of", *names, "average"]  # no label cut short
+    assert len({len(line) for line in lines}) == 1  # every row as wide as the header
+    for name in names:  # each column's values end under the end of its name
+        end = lines[0].index(f" {name} ") + len(name) + 1
+        assert all(line[end - 1] in "-0" and line[end] == " " for line in lines[1:])

@@ -80,6 +80,33 @@ def test_experiment_runs(experiment_file, rich_file):
         load.load_run(experiment_file, "9")
 
 
+@pytest.mark.parametrize("run", [2, "2", "002", "00002"],
+                         ids=["int", "number", "some zeros", "the id"])
+def test_a_run_by_its_number(marketsim_experiment, run):
+    assert load.run_ids(marketsim_experiment) == ["00000", "00001", "00002"]
+    assert load.load_run(marketsim_experiment, run).run_id == "00002"
+
+
+def test_an_unknown_run_says_which_runs_exist(marketsim_experiment, run_file, capsys):
+    for run in ("3", "-1", "x"):
+        with pytest.raises(load.NotARunError,
+                           match=rf"has no run '{run}' under /runs \(it has runs 00000 to 00002\)"):
+            load.load_run(marketsim_experiment, run)
+    assert load.main([str(marketsim_experiment), "--run", "7"]) == 2
+    assert capsys.readouterr().err == (f"error: '{marketsim_experiment}' has no run '7' under "
+                                       "/runs (it has runs 00000 to 00002)\n")
+    with pytest.raises(load.NotARunError, match="it is not an experiment file"):
+        load.load_run(run_file, 0)
+
+
+def test_describe_runs():
+    assert load.describe_runs([f"{i:05d}" for i in range(120)]) == "runs 00000 to 00119"
+    assert load.describe_runs(["0", "1", "5"]) == "runs 0, 1, 5"
+    assert load.describe_runs(["base"]) == "run base"
+    many = load.describe_runs([str(2 * i) for i in range(20)])
+    assert many == "runs 0, 2, 4, 6, 8, 10, 12, 14, ... (20 runs)"
+
+
 def test_cli_overview(run_file, capsys):
     assert load.main([str(run_file)]) == 0
     out = capsys.readouterr().out

@@ -1,8 +1,14 @@
 """analysis.report: one self-contained HTML page."""
 
+import os
 import re
+import subprocess
+import sys
+
+import pytest
 
 from analysis import report
+from conftest import ROOT
 
 
 def test_report_is_self_contained(run_file, tmp_path):
@@ -40,3 +46,47 @@ def test_report_with_durables_has_six_figures(durables_file, tmp_path):
     assert report.main([str(durables_file), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 6 and "Not shown" not in page
+
+
+def _no_work(*_args, **_kwargs):
+    raise AssertionError("the run was loaded before the output path was checked")
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda d: d / "missing" / "x.html", "directory '{d}/missing' does not exist"),
+    (lambda d: d / "notes.txt" / "x.html", "'{d}/notes.txt' is not a directory"),
+    (lambda d: d, "it is a directory (expected a file name)"),
+    (lambda d: "", "expected a file name"),
+])
+def test_bad_output_path_exits_2_before_any_work(run_file, tmp_path, capsys, monkeypatch,
+                                                  make, reason):
+    (tmp_path / "notes.txt").write_text("not a directory")
+    monkeypatch.setattr(report, "load_run_or_report", _no_work)
+    out = make(tmp_path)
+    assert report.main([str(run_file), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: cannot write '{out}': {reason.format(d=tmp_path)}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written
+
+
+def test_report_refuses_to_overwrite_its_input(run_file, tmp_path, capsys):
+    copy = tmp_path / "run.h5"
+    copy.write_bytes(run_file.read_bytes())
+    assert report.main([str(copy), "-o", str(copy)]) == 2
+    assert "it is an input file" in capsys.readouterr().err
+    assert copy.read_bytes() == run_file.read_bytes()
+
+
+def test_unwritable_output_directory(run_file, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(os, "access", lambda *_args, **_kwargs: False)  # as if not ours to write
+    assert report.main([str(run_file), "-o", str(tmp_path / "x.html")]) == 2
+    assert f"directory '{tmp_path}' is not writable" in capsys.readouterr().err
+
+
+def test_bad_output_path_on_the_command_line(run_file, tmp_path):
+    out = tmp_path / "nodir" / "x.html"
+    proc = subprocess.run([sys.executable, "-m", "analysis.report", str(run_file), "-o", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (f"error: cannot write '{out}': directory '{tmp_path}/nodir' "
+                           "does not exist\n")
