@@ -8,8 +8,9 @@
 namespace msim::cli {
 
 struct RunArgs {
-  std::string scenario;  ///< empty: the embedded default
-  std::string output;    ///< empty: the scenario's output.path
+  std::string scenario;     ///< empty: the embedded default
+  bool has_output = false;  ///< -o was given (an empty -o is an error, not the default)
+  std::string output;       ///< without -o: the scenario's output.path
   std::size_t threads = 0;
   bool has_seed = false;
   std::int64_t seed = 0;

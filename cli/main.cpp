@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
   msim::cli::RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write an HDF5 file");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML (default: the embedded default)");
-  run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)");
+  run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)")
+      ->each([&](const std::string&) { run.has_output = true; });
   run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
   run_cmd->add_option("--seed", run.seed, "random seed, 0 .. 2^63-1 (overrides the scenario's)")

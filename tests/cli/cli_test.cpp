@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "tests/cli/cli_harness.hpp"
@@ -265,6 +266,54 @@ TEST_CASE("cli: run into a missing directory exits 2 and creates nothing", "[cli
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Contains("nodir"));
   CHECK_FALSE(fs::exists(dir / "nodir"));
+}
+
+TEST_CASE("cli: run into an output that cannot be created exits 2 with the reason", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "afile") << "a file, not a directory";
+  const std::string tiny = quote(kTiny.string());
+  // The parent is a file, at once or further up.
+  for (const std::string out : {"afile/x.h5", "afile/sub/x.h5"}) {
+    INFO(out);
+    const Result r = marketsim(dir, "run " + tiny + " -o " + out);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("output '" + out + "'") && Contains("'afile' is not a directory"));
+  }
+  // The directory is there but refuses new files (even to root): the OS gives the reason, and the
+  // run refuses before it starts.
+  if (fs::is_directory("/proc")) {
+    std::ofstream(dir / "e.yaml") << slurp(kTiny)
+                                  << "experiment:\n  replications: 2\n  sweep: "
+                                     "{firms.Mass.budget_per_year: [20000, 40000]}\n";
+    for (const std::string& scenario : {tiny, std::string("e.yaml")}) {
+      INFO(scenario);
+      const Result r = marketsim(dir, "run " + scenario + " -o /proc/x.h5");
+      CHECK(r.code == 2);
+      CHECK_THAT(r.err, Contains("output '/proc/x.h5'") && Contains("/proc/x.h5.partial") &&
+                            Contains(" ("));
+      CHECK_THAT(r.err, !Contains("internal error") && !Contains("Tiny market"));
+    }
+  }
+  CHECK_FALSE(fs::exists(dir / "tiny.h5"));
+}
+
+TEST_CASE("cli: run -o with an empty path exits 2 and writes nothing", "[cli]") {
+  TempDir dir;
+  for (const std::string option : {"-o ''", "--output ''"}) {
+    INFO(option);
+    const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " --quiet " + option);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("-o/--output") && Contains("an empty path was given"));
+    CHECK_FALSE(fs::exists(dir / "tiny.h5"));  // not the scenario's output.path instead
+  }
+  std::string text = slurp(kTiny);
+  text.replace(text.find("output: {path: tiny.h5}"), 23, "output: {path: ''}");
+  std::ofstream(dir / "nameless.yaml") << text;
+  const Result r = marketsim(dir, "run nameless.yaml --quiet");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err,
+             Contains("output.path") && Contains("'nameless.yaml'") && Contains("an empty path"));
+  CHECK_FALSE(fs::exists(dir / ".partial"));
 }
 
 TEST_CASE("cli: --seed changes results and the same seed reproduces them exactly", "[cli]") {
