@@ -2,6 +2,7 @@
 /// The marketsim subcommands. Each returns the process exit code; InputError escapes to main.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,8 @@ struct RunArgs {
 
 int run(const RunArgs& args);
 int validate(const std::string& scenario, const std::vector<std::string>& overrides);
-int summarize(const std::string& file, const std::string& csv);
+/// `csv`: --csv's value, when given.
+int summarize(const std::string& file, const std::optional<std::string>& csv);
 int strategies();
 
 }  // namespace msim::cli

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 #include <limits>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "models/version.hpp"
@@ -50,9 +51,10 @@ int main(int argc, char** argv) {
   auto* summarize_cmd = app.add_subcommand("summarize", "print the summary table of a run file");
   summarize_cmd->add_option("file", file, "HDF5 file written by marketsim run")->required();
   std::string csv;
-  summarize_cmd->add_option("--csv", csv,
-                            "experiments: write the runs and summary tables as CSV into a "
-                            "directory (DIR/runs.csv) or with a prefix (PREFIX-runs.csv)");
+  auto* csv_opt = summarize_cmd->add_option(
+      "--csv", csv,
+      "experiments: write the runs and summary tables as CSV into a directory (DIR/runs.csv) or "
+      "with a prefix (PREFIX-runs.csv)");
 
   auto* strategies_cmd =
       app.add_subcommand("strategies", "list the registered strategies and their parameters");
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return msim::cli::run(run);
     if (*validate_cmd) return msim::cli::validate(file, overrides);
-    if (*summarize_cmd) return msim::cli::summarize(file, csv);
+    if (*summarize_cmd)
+      return msim::cli::summarize(file, csv_opt->count() > 0 ? std::optional(csv) : std::nullopt);
     if (*strategies_cmd) return msim::cli::strategies();
   } catch (const msim::InputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());

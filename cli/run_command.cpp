@@ -11,7 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <system_error>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "models/experiment.hpp"
@@ -149,6 +151,24 @@ void check_output(const std::string& path, bool force) {
   check_writable(what, partial_path(path));
 }
 
+/// Refuses a --csv target that write_experiment_csv could not write in full: DIR/ (made if
+/// missing) or DIR/PREFIX, and each file it would write there. `target` is not empty.
+void check_csv_target(const std::string& target, const ExperimentTables& tables) {
+  const std::string what = fmt::format("--csv '{}'", target);
+  std::error_code ec;
+  const bool into_dir = fs::is_directory(target, ec) || target.back() == '/';
+  const fs::path parent = fs::path(target).parent_path();
+  const fs::path dir = into_dir ? fs::path(target) : parent.empty() ? fs::path(".") : parent;
+  check_directory(what, dir, into_dir);
+  if (!fs::is_directory(dir, ec)) return;  // made when writing: nothing in it is in the way
+  for (const auto& [table, which] :
+       {std::pair{&tables.runs, "runs"}, std::pair{&tables.summary, "summary"},
+        std::pair{&tables.differences, "differences"}})
+    if (!table->columns.empty())
+      check_writable(what, into_dir ? fs::path(target) / fmt::format("{}.csv", which)
+                                    : fs::path(fmt::format("{}-{}.csv", target, which)));
+}
+
 int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   const Experiment ex = plan_experiment(load);
   const Scenario& sc = ex.base;
@@ -269,15 +289,19 @@ int run(const RunArgs& args) {
   return 0;
 }
 
-int summarize(const std::string& file, const std::string& csv) {
+int summarize(const std::string& file, const std::optional<std::string>& csv) {
+  if (csv && csv->empty())
+    throw InputError(
+        "--csv: an empty path was given; expected a directory (DIR/) or a file-name prefix");
   if (is_experiment_file(file)) {
+    const ExperimentTables tables = read_experiment_tables(file);
+    if (csv) check_csv_target(*csv, tables);
     fmt::print("{}", format_experiment_summary(file));
-    if (!csv.empty())
-      for (const auto& path : write_experiment_csv(read_experiment_tables(file), csv))
-        fmt::print("wrote {}\n", path);
+    if (csv)
+      for (const auto& path : write_experiment_csv(tables, *csv)) fmt::print("wrote {}\n", path);
     return 0;
   }
-  if (!csv.empty())
+  if (csv)
     throw InputError(fmt::format(
         "--csv writes the tables of an experiment, but '{}' holds a single run; use h5py or "
         "the analysis package for its series",
