@@ -7,10 +7,37 @@
 #include <exception>
 #include <limits>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "models/version.hpp"
+#include "sim/config.hpp"
 #include "sim/error.hpp"
+
+namespace {
+
+/// When no command was recognised: the word that is not one (or that none was given), and the
+/// commands there are. Empty when the error is another one.
+std::string unknown_command(const CLI::App& app) {
+  if (!app.get_subcommands().empty()) return "";
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  const std::string commands = fmt::format("the commands are {}", fmt::join(names, ", "));
+  for (const std::string& arg : app.remaining()) {
+    if (arg.empty() || arg.front() == '-') continue;
+    const std::string guess = msim::did_you_mean(arg, names);
+    return fmt::format("'{}' is not a command{}; {} (marketsim COMMAND --help describes one)", arg,
+                       guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess), commands);
+  }
+  const std::vector<std::string> rest = app.remaining();
+  return fmt::format("no command was given{}; {} (marketsim --help describes them)",
+                     rest.empty() ? "" : fmt::format(" ('{}' is not an option)", rest.front()),
+                     commands);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -68,7 +95,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    if (const std::string message = unknown_command(app); !message.empty())
+      fmt::print(stderr, "error: {}\n", message);
+    else
+      app.exit(e);
     return 2;
   }
 

@@ -209,6 +209,28 @@ TEST_CASE("cli: bad overrides and arguments exit 2", "[cli]") {
   CHECK(marketsim(dir, "--help").code == 0);
 }
 
+TEST_CASE("cli: a word that is not a command exits 2 and lists the commands", "[cli]") {
+  TempDir dir;
+  const auto lists_commands = [](const Result& r) {
+    CHECK(r.code == 2);
+    for (const char* command : {"run", "validate", "summarize", "strategies"})
+      CHECK_THAT(r.err, Contains(command));
+    CHECK_THAT(r.err, !Contains("A subcommand is required"));
+  };
+  const Result unknown = marketsim(dir, "frobnicate");
+  lists_commands(unknown);
+  CHECK_THAT(unknown.err, Contains("'frobnicate' is not a command"));
+  const Result typo = marketsim(dir, "summarise x.h5");
+  lists_commands(typo);
+  CHECK_THAT(typo.err, Contains("'summarise' is not a command (did you mean 'summarize'?)"));
+  const Result none = marketsim(dir, "");
+  lists_commands(none);
+  CHECK_THAT(none.err, Contains("no command was given"));
+  const Result option = marketsim(dir, "--frobnicate");
+  lists_commands(option);
+  CHECK_THAT(option.err, Contains("'--frobnicate' is not an option"));
+}
+
 TEST_CASE("cli: a population too large for memory exits 2 with the estimate", "[cli]") {
   // 4e9 consumers need hundreds of GiB; the run must refuse before allocating anything.
   std::ifstream meminfo("/proc/meminfo");
