@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "models/strategy.hpp"
 #include "models/version.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
@@ -37,12 +38,22 @@ std::string unknown_command(const CLI::App& app) {
                      commands);
 }
 
+/// The program's description, naming the strategies it has registered.
+std::string description() {
+  const auto& registry = msim::strategy_registry();
+  std::string names;
+  for (std::size_t i = 0; i < registry.size(); ++i)
+    names += (i == 0 ? "" : i + 1 == registry.size() ? " and " : ", ") + registry[i].name;
+  return fmt::format(
+      "marketsim: agent-based market simulation with {} marketing strategies: {} (marketsim "
+      "strategies describes them)",
+      registry.size(), names);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "marketsim: agent-based market simulation (mass, differentiated, niche and "
-      "one-to-one marketing)"};
+  CLI::App app{description()};
   app.set_version_flag("--version", std::string(msim::kVersion) + " (" + msim::kGitCommit + ")");
   app.require_subcommand(1);
 
@@ -80,8 +91,9 @@ int main(int argc, char** argv) {
   std::string csv;
   auto* csv_opt = summarize_cmd->add_option(
       "--csv", csv,
-      "experiments: write the runs and summary tables as CSV into a directory (DIR/runs.csv) or "
-      "with a prefix (PREFIX-runs.csv)");
+      "experiments: write the runs and summary tables, and with more than one design point the "
+      "differences table, as CSV into a directory (DIR/runs.csv, DIR/summary.csv, "
+      "DIR/differences.csv) or with a prefix (PREFIX-runs.csv, ...)");
 
   auto* strategies_cmd =
       app.add_subcommand("strategies", "list the registered strategies and their parameters");

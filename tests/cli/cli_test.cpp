@@ -231,6 +231,21 @@ TEST_CASE("cli: a word that is not a command exits 2 and lists the commands", "[
   CHECK_THAT(option.err, Contains("'--frobnicate' is not an option"));
 }
 
+TEST_CASE("cli: --help names the registered strategies and what --csv writes", "[cli]") {
+  TempDir dir;
+  const Result help = marketsim(dir, "--help");
+  REQUIRE(help.code == 0);
+  const std::string first = help.out.substr(0, help.out.find('\n'));
+  const auto& registry = msim::strategy_registry();
+  CHECK_THAT(first, Contains(std::to_string(registry.size()) + " marketing strategies"));
+  for (const auto& info : registry) CHECK_THAT(first, Contains(info.name));
+  const Result summarize = marketsim(dir, "summarize --help");
+  REQUIRE(summarize.code == 0);
+  for (const char* table : {"runs", "summary", "differences"})
+    CHECK_THAT(summarize.out, Contains("DIR/" + std::string(table) + ".csv"));
+  CHECK_THAT(summarize.out, Contains("more than one design point"));
+}
+
 TEST_CASE("cli: a population too large for memory exits 2 with the estimate", "[cli]") {
   // 4e9 consumers need hundreds of GiB; the run must refuse before allocating anything.
   std::ifstream meminfo("/proc/meminfo");

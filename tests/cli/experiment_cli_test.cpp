@@ -60,6 +60,7 @@ TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") 
   CHECK_THAT(summary.out, Contains("p5 / p50 / p95"));
   CHECK(fs::exists(dir / "out" / "runs.csv"));
   CHECK(fs::exists(dir / "out" / "summary.csv"));
+  CHECK(fs::exists(dir / "out" / "differences.csv"));  // two design points
   // Seeds are 63-bit integers: the CSV must give them exactly, so a replication can be rerun.
   const std::uint64_t seed1 = msim::replication_seed(7, 1);  // tiny.yaml has seed 7
   INFO("replication 1's seed " << seed1);
