@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -68,6 +70,71 @@ TEST_CASE("cli: strategies lists every registered strategy", "[cli]") {
   }
   for (const char* name : {"mass", "differentiated", "niche", "one_to_one"})
     CHECK_THAT(r.out, Contains(name));
+}
+
+TEST_CASE("cli: strategies lines up its columns", "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(dir, "strategies");
+  REQUIRE(r.code == 0);
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  // Every parameter's type, default and meaning start in the same columns in every table.
+  std::size_t type = 0, value = 0, meaning = 0;
+  for (const auto& info : msim::strategy_registry()) {
+    const auto table = std::find(lines.begin(), lines.end(), info.name);
+    REQUIRE(table != lines.end());
+    for (const auto& p : info.params) {
+      INFO(info.name << "." << p.key);
+      const auto row = std::find_if(table, lines.end(), [&](const std::string& line) {
+        return line.rfind("    " + p.key + " ", 0) == 0;
+      });
+      REQUIRE(row != lines.end());
+      const std::size_t t = row->find(p.type, 4 + p.key.size());
+      const std::size_t v = row->find("default " + p.default_value, t + p.type.size());
+      const std::size_t m = row->find(p.meaning, v);
+      REQUIRE(m != std::string::npos);
+      if (type == 0) std::tie(type, value, meaning) = std::tuple(t, v, m);
+      CHECK(t == type);
+      CHECK(v == value);
+      CHECK(m == meaning);
+    }
+  }
+}
+
+TEST_CASE("cli: strategies names every firm key the loader takes", "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(dir, "strategies");
+  REQUIRE(r.code == 0);
+  // The keys in the footer, "Every firm also takes: a, b, c. ...".
+  const std::string intro = "Every firm also takes: ";
+  const auto at = r.out.find(intro);
+  REQUIRE(at != std::string::npos);
+  const std::string list =
+      r.out.substr(at + intro.size(), r.out.find(". ", at) - at - intro.size());
+  std::set<std::string> footer;
+  for (std::size_t from = 0, comma = 0; comma != std::string::npos; from = comma + 2) {
+    comma = list.find(", ", from);
+    footer.insert(list.substr(from, comma - from));
+  }
+  // The loader's: its error for an unknown firm key lists the keys it knows, which are the
+  // firm's own and its strategy's parameters.
+  const msim::Scenario sc = msim::load_scenario_file(kTiny.string());
+  for (const auto& firm : sc.firms) {
+    INFO(firm.name << " (" << firm.strategy << ")");
+    const Result bad = marketsim(
+        dir, "validate " + quote(kTiny.string()) + " --set firms." + firm.name + ".zzzzzzzzzzzz=1");
+    REQUIRE(bad.code == 2);
+    const std::string known = "known keys: ";
+    const auto from = bad.err.find(known);
+    REQUIRE(from != std::string::npos);
+    std::set<std::string> keys;
+    std::istringstream words(
+        bad.err.substr(from + known.size(), bad.err.find(')', from) - from - known.size()));
+    for (std::string word; std::getline(words >> std::ws, word, ',');) keys.insert(word);
+    for (const auto& p : msim::find_strategy(firm.strategy).params) keys.erase(p.key);
+    CHECK(footer == keys);
+  }
 }
 
 TEST_CASE("cli: validate prints the resolved scenario", "[cli]") {
