@@ -2,14 +2,16 @@
 /// The marketsim subcommands. Each returns the process exit code; InputError escapes to main.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace msim::cli {
 
 struct RunArgs {
-  std::string scenario;  ///< empty: the embedded default
-  std::string output;    ///< empty: the scenario's output.path
+  std::string scenario;     ///< empty: the embedded default
+  bool has_output = false;  ///< -o was given (an empty -o is an error, not the default)
+  std::string output;       ///< without -o: the scenario's output.path
   std::size_t threads = 0;
   bool has_seed = false;
   std::int64_t seed = 0;
@@ -22,7 +24,8 @@ struct RunArgs {
 
 int run(const RunArgs& args);
 int validate(const std::string& scenario, const std::vector<std::string>& overrides);
-int summarize(const std::string& file, const std::string& csv);
+/// `csv`: --csv's value, when given.
+int summarize(const std::string& file, const std::optional<std::string>& csv);
 int strategies();
 
 }  // namespace msim::cli

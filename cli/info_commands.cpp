@@ -1,6 +1,8 @@
 // `marketsim validate` and `marketsim strategies`.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cli/commands.hpp"
 #include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
@@ -33,18 +35,27 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
 }
 
 int strategies() {
+  // Columns as wide as their longest entry over every strategy, so all the tables line up.
+  std::size_t key = 0, type = 0, value = 0;
+  for (const auto& info : strategy_registry())
+    for (const auto& p : info.params) {
+      key = std::max(key, p.key.size());
+      type = std::max(type, p.type.size());
+      value = std::max(value, p.default_value.size());
+    }
   for (const auto& info : strategy_registry()) {
     fmt::print("{}\n  {}\n", info.name, info.summary);
     for (const auto& p : info.params)
-      fmt::print("    {:<28} {:<22} default {:<16} {}{}\n", p.key, p.type, p.default_value,
-                 p.meaning, p.unit.empty() ? "" : fmt::format(" [{}]", p.unit));
+      fmt::print("    {:<{}}  {:<{}}  default {:<{}}  {}{}\n", p.key, key, p.type, type,
+                 p.default_value, value, p.meaning,
+                 p.unit.empty() ? "" : fmt::format(" [{}]", p.unit));
     fmt::print("\n");
   }
   fmt::print(
-      "Every firm also takes: name, strategy, budget_per_year, categories, regions, "
-      "quality, fixed_cost_per_year, and segmentation: known (the true segments, the "
-      "default) or research (centres learned by k-means from a noisy sample, at a cost per "
-      "study) (see scenarios/README.md).\n");
+      "Every firm also takes: name, strategy, budget_per_year, categories, regions, quality, "
+      "fixed_cost_per_year, durability, quality_cut, innovation, audience, segmentation. "
+      "segmentation is known (the true segments, the default) or research (centres learned by "
+      "k-means from a noisy sample, at a cost per study). See scenarios/README.md.\n");
   return 0;
 }
 

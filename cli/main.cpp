@@ -6,22 +6,62 @@
 #include <cstdio>
 #include <exception>
 #include <limits>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "models/strategy.hpp"
 #include "models/version.hpp"
+#include "sim/config.hpp"
 #include "sim/error.hpp"
 
+namespace {
+
+/// When no command was recognised: the word that is not one (or that none was given), and the
+/// commands there are. Empty when the error is another one.
+std::string unknown_command(const CLI::App& app) {
+  if (!app.get_subcommands().empty()) return "";
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  const std::string commands = fmt::format("the commands are {}", fmt::join(names, ", "));
+  for (const std::string& arg : app.remaining()) {
+    if (arg.empty() || arg.front() == '-') continue;
+    const std::string guess = msim::did_you_mean(arg, names);
+    return fmt::format("'{}' is not a command{}; {} (marketsim COMMAND --help describes one)", arg,
+                       guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess), commands);
+  }
+  const std::vector<std::string> rest = app.remaining();
+  return fmt::format("no command was given{}; {} (marketsim --help describes them)",
+                     rest.empty() ? "" : fmt::format(" ('{}' is not an option)", rest.front()),
+                     commands);
+}
+
+/// The program's description, naming the strategies it has registered.
+std::string description() {
+  const auto& registry = msim::strategy_registry();
+  std::string names;
+  for (std::size_t i = 0; i < registry.size(); ++i)
+    names += (i == 0 ? "" : i + 1 == registry.size() ? " and " : ", ") + registry[i].name;
+  return fmt::format(
+      "marketsim: agent-based market simulation with {} marketing strategies: {} (marketsim "
+      "strategies describes them)",
+      registry.size(), names);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  CLI::App app{
-      "marketsim: agent-based market simulation (mass, differentiated, niche and "
-      "one-to-one marketing)"};
+  CLI::App app{description()};
   app.set_version_flag("--version", std::string(msim::kVersion) + " (" + msim::kGitCommit + ")");
   app.require_subcommand(1);
 
   msim::cli::RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write an HDF5 file");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML (default: the embedded default)");
-  run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)");
+  run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)")
+      ->each([&](const std::string&) { run.has_output = true; });
   run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
   run_cmd->add_option("--seed", run.seed, "random seed, 0 .. 2^63-1 (overrides the scenario's)")
@@ -49,9 +89,11 @@ int main(int argc, char** argv) {
   auto* summarize_cmd = app.add_subcommand("summarize", "print the summary table of a run file");
   summarize_cmd->add_option("file", file, "HDF5 file written by marketsim run")->required();
   std::string csv;
-  summarize_cmd->add_option("--csv", csv,
-                            "experiments: write the runs and summary tables as CSV into a "
-                            "directory (DIR/runs.csv) or with a prefix (PREFIX-runs.csv)");
+  auto* csv_opt = summarize_cmd->add_option(
+      "--csv", csv,
+      "experiments: write the runs and summary tables, and with more than one design point the "
+      "differences table, as CSV into a directory (DIR/runs.csv, DIR/summary.csv, "
+      "DIR/differences.csv) or with a prefix (PREFIX-runs.csv, ...)");
 
   auto* strategies_cmd =
       app.add_subcommand("strategies", "list the registered strategies and their parameters");
@@ -65,14 +107,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    if (const std::string message = unknown_command(app); !message.empty())
+      fmt::print(stderr, "error: {}\n", message);
+    else
+      app.exit(e);
     return 2;
   }
 
   try {
     if (*run_cmd) return msim::cli::run(run);
     if (*validate_cmd) return msim::cli::validate(file, overrides);
-    if (*summarize_cmd) return msim::cli::summarize(file, csv);
+    if (*summarize_cmd)
+      return msim::cli::summarize(file, csv_opt->count() > 0 ? std::optional(csv) : std::nullopt);
     if (*strategies_cmd) return msim::cli::strategies();
   } catch (const msim::InputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());

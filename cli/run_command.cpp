@@ -1,13 +1,19 @@
 // `marketsim run`: load, check the output path and memory, simulate, print the summary.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
+#include <system_error>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "models/experiment.hpp"
@@ -58,28 +64,115 @@ void check_memory(const Scenario& sc, std::size_t copies = 1) {
         static_cast<std::int64_t>(0.8 * have / per)));
 }
 
-void check_output(const std::string& path, bool force) {
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  if (!fs::is_directory(dir))
+namespace fs = std::filesystem;
+
+/// `err` as text: "No such file or directory".
+std::string reason(int err) {
+  return std::error_code(err, std::generic_category()).message();
+}
+
+/// Refuses (InputError naming `what`) a `dir` that is not a directory. A missing one is refused
+/// too, unless `may_create`: then it is proved creatable by making and removing its first missing
+/// directory. The nearest existing ancestor says why: a file in the way, or a directory missing.
+void check_directory(const std::string& what, const fs::path& dir, bool may_create) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return;
+  fs::path up = dir, missing;
+  fs::file_status status = fs::status(up, ec);
+  while (status.type() == fs::file_type::not_found) {
+    missing = up;
+    up = up.parent_path();
+    if (up.empty()) up = ".";
+    if (up == missing) break;
+    status = fs::status(up, ec);
+  }
+  if (status.type() == fs::file_type::none)
+    throw InputError(fmt::format("{}: cannot reach '{}' ({})", what, up.string(), ec.message()));
+  if (status.type() != fs::file_type::directory)
+    throw InputError(fmt::format("{}: '{}' is not a directory", what, up.string()));
+  if (!may_create)
+    throw InputError(fmt::format("{}: the directory '{}' does not exist", what, dir.string()));
+  if (::mkdir(missing.c_str(), 0777) != 0)
+    throw InputError(fmt::format("{}: cannot create the directory '{}' ({})", what,
+                                 missing.string(), reason(errno)));
+  ::rmdir(missing.c_str());
+}
+
+/// Refuses (InputError naming `what`) a `file` that cannot be opened for writing, proved by
+/// creating and removing it; an existing file is opened without truncating it, and kept.
+void check_writable(const std::string& what, const fs::path& file) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd >= 0) {
+    ::close(fd);
+    ::unlink(file.c_str());
+    return;
+  }
+  int err = errno;
+  if (err == EEXIST) {
+    std::error_code ec;
+    if (fs::is_directory(file, ec))
+      throw InputError(fmt::format("{}: '{}' is a directory", what, file.string()));
+    fd = ::open(file.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) {
+      ::close(fd);
+      return;
+    }
+    err = errno;
+  }
+  throw InputError(fmt::format("{}: cannot write '{}' ({})", what, file.string(), reason(err)));
+}
+
+/// The file `run` writes: -o, else the scenario's output.path. An empty one is refused.
+std::string output_path(const RunArgs& args, const Scenario& sc) {
+  if (args.has_output && args.output.empty())
     throw InputError(
-        fmt::format("output '{}': the directory '{}' does not exist", path, dir.string()));
-  if (fs::exists(p) && !force)
+        "-o/--output: an empty path was given; expected the HDF5 file to write (without -o, "
+        "the scenario's output.path)");
+  if (!args.has_output && sc.output.path.empty())
+    throw InputError(fmt::format(
+        "output.path: {} gives an empty path; expected the HDF5 file to write (or -o FILE)",
+        args.scenario.empty() ? "the embedded default scenario" : "'" + args.scenario + "'"));
+  return args.has_output ? args.output : sc.output.path;
+}
+
+/// Refuses an output file that exists (without --force) or that cannot be created: the run
+/// writes its .partial file beside it, which is created and removed here, before any work.
+void check_output(const std::string& path, bool force) {
+  const std::string what = fmt::format("output '{}'", path);
+  const fs::path p(path);
+  check_directory(what, p.parent_path().empty() ? fs::path(".") : p.parent_path(), false);
+  std::error_code ec;
+  if (fs::exists(p, ec) && !force)
     throw InputError(
         fmt::format("output '{}' already exists; use --force to overwrite it or -o "
                     "to choose another file",
                     path));
-  if (fs::is_directory(p)) throw InputError(fmt::format("output '{}' is a directory", path));
-  if (access(dir.c_str(), W_OK) != 0)
-    throw InputError(
-        fmt::format("output '{}': the directory '{}' is not writable", path, dir.string()));
+  if (fs::is_directory(p, ec)) throw InputError(fmt::format("output '{}' is a directory", path));
+  check_writable(what, partial_path(path));
+}
+
+/// Refuses a --csv target that write_experiment_csv could not write in full: DIR/ (made if
+/// missing) or DIR/PREFIX, and each file it would write there. `target` is not empty.
+void check_csv_target(const std::string& target, const ExperimentTables& tables) {
+  const std::string what = fmt::format("--csv '{}'", target);
+  std::error_code ec;
+  const bool into_dir = fs::is_directory(target, ec) || target.back() == '/';
+  const fs::path parent = fs::path(target).parent_path();
+  const fs::path dir = into_dir ? fs::path(target) : parent.empty() ? fs::path(".") : parent;
+  check_directory(what, dir, into_dir);
+  if (!fs::is_directory(dir, ec)) return;  // made when writing: nothing in it is in the way
+  for (const auto& [table, which] :
+       {std::pair{&tables.runs, "runs"}, std::pair{&tables.summary, "summary"},
+        std::pair{&tables.differences, "differences"}})
+    if (!table->columns.empty())
+      check_writable(what, into_dir ? fs::path(target) / fmt::format("{}.csv", which)
+                                    : fs::path(fmt::format("{}-{}.csv", target, which)));
 }
 
 int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   const Experiment ex = plan_experiment(load);
   const Scenario& sc = ex.base;
-  const std::string out = args.output.empty() ? sc.output.path : args.output;
+  const std::string out = output_path(args, sc);
   check_output(out, args.force);
   const std::string dir = runs_directory(out);
   if (std::filesystem::exists(dir) && !args.resume && !args.force)
@@ -156,7 +249,7 @@ int run(const RunArgs& args) {
     throw InputError(
         "--resume continues an interrupted experiment, but this scenario has no experiment: "
         "block; run it again without --resume");
-  const std::string out = args.output.empty() ? sc.output.path : args.output;
+  const std::string out = output_path(args, sc);
   check_output(out, args.force);
   check_memory(sc);
 
@@ -196,15 +289,19 @@ int run(const RunArgs& args) {
   return 0;
 }
 
-int summarize(const std::string& file, const std::string& csv) {
+int summarize(const std::string& file, const std::optional<std::string>& csv) {
+  if (csv && csv->empty())
+    throw InputError(
+        "--csv: an empty path was given; expected a directory (DIR/) or a file-name prefix");
   if (is_experiment_file(file)) {
+    const ExperimentTables tables = read_experiment_tables(file);
+    if (csv) check_csv_target(*csv, tables);
     fmt::print("{}", format_experiment_summary(file));
-    if (!csv.empty())
-      for (const auto& path : write_experiment_csv(read_experiment_tables(file), csv))
-        fmt::print("wrote {}\n", path);
+    if (csv)
+      for (const auto& path : write_experiment_csv(tables, *csv)) fmt::print("wrote {}\n", path);
     return 0;
   }
-  if (!csv.empty())
+  if (csv)
     throw InputError(fmt::format(
         "--csv writes the tables of an experiment, but '{}' holds a single run; use h5py or "
         "the analysis package for its series",

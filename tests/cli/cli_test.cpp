@@ -11,12 +11,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <variant>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "tests/cli/cli_harness.hpp"
@@ -67,6 +70,71 @@ TEST_CASE("cli: strategies lists every registered strategy", "[cli]") {
   }
   for (const char* name : {"mass", "differentiated", "niche", "one_to_one"})
     CHECK_THAT(r.out, Contains(name));
+}
+
+TEST_CASE("cli: strategies lines up its columns", "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(dir, "strategies");
+  REQUIRE(r.code == 0);
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  // Every parameter's type, default and meaning start in the same columns in every table.
+  std::size_t type = 0, value = 0, meaning = 0;
+  for (const auto& info : msim::strategy_registry()) {
+    const auto table = std::find(lines.begin(), lines.end(), info.name);
+    REQUIRE(table != lines.end());
+    for (const auto& p : info.params) {
+      INFO(info.name << "." << p.key);
+      const auto row = std::find_if(table, lines.end(), [&](const std::string& line) {
+        return line.rfind("    " + p.key + " ", 0) == 0;
+      });
+      REQUIRE(row != lines.end());
+      const std::size_t t = row->find(p.type, 4 + p.key.size());
+      const std::size_t v = row->find("default " + p.default_value, t + p.type.size());
+      const std::size_t m = row->find(p.meaning, v);
+      REQUIRE(m != std::string::npos);
+      if (type == 0) std::tie(type, value, meaning) = std::tuple(t, v, m);
+      CHECK(t == type);
+      CHECK(v == value);
+      CHECK(m == meaning);
+    }
+  }
+}
+
+TEST_CASE("cli: strategies names every firm key the loader takes", "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(dir, "strategies");
+  REQUIRE(r.code == 0);
+  // The keys in the footer, "Every firm also takes: a, b, c. ...".
+  const std::string intro = "Every firm also takes: ";
+  const auto at = r.out.find(intro);
+  REQUIRE(at != std::string::npos);
+  const std::string list =
+      r.out.substr(at + intro.size(), r.out.find(". ", at) - at - intro.size());
+  std::set<std::string> footer;
+  for (std::size_t from = 0, comma = 0; comma != std::string::npos; from = comma + 2) {
+    comma = list.find(", ", from);
+    footer.insert(list.substr(from, comma - from));
+  }
+  // The loader's: its error for an unknown firm key lists the keys it knows, which are the
+  // firm's own and its strategy's parameters.
+  const msim::Scenario sc = msim::load_scenario_file(kTiny.string());
+  for (const auto& firm : sc.firms) {
+    INFO(firm.name << " (" << firm.strategy << ")");
+    const Result bad = marketsim(
+        dir, "validate " + quote(kTiny.string()) + " --set firms." + firm.name + ".zzzzzzzzzzzz=1");
+    REQUIRE(bad.code == 2);
+    const std::string known = "known keys: ";
+    const auto from = bad.err.find(known);
+    REQUIRE(from != std::string::npos);
+    std::set<std::string> keys;
+    std::istringstream words(
+        bad.err.substr(from + known.size(), bad.err.find(')', from) - from - known.size()));
+    for (std::string word; std::getline(words >> std::ws, word, ',');) keys.insert(word);
+    for (const auto& p : msim::find_strategy(firm.strategy).params) keys.erase(p.key);
+    CHECK(footer == keys);
+  }
 }
 
 TEST_CASE("cli: validate prints the resolved scenario", "[cli]") {
@@ -208,6 +276,43 @@ TEST_CASE("cli: bad overrides and arguments exit 2", "[cli]") {
   CHECK(marketsim(dir, "--help").code == 0);
 }
 
+TEST_CASE("cli: a word that is not a command exits 2 and lists the commands", "[cli]") {
+  TempDir dir;
+  const auto lists_commands = [](const Result& r) {
+    CHECK(r.code == 2);
+    for (const char* command : {"run", "validate", "summarize", "strategies"})
+      CHECK_THAT(r.err, Contains(command));
+    CHECK_THAT(r.err, !Contains("A subcommand is required"));
+  };
+  const Result unknown = marketsim(dir, "frobnicate");
+  lists_commands(unknown);
+  CHECK_THAT(unknown.err, Contains("'frobnicate' is not a command"));
+  const Result typo = marketsim(dir, "summarise x.h5");
+  lists_commands(typo);
+  CHECK_THAT(typo.err, Contains("'summarise' is not a command (did you mean 'summarize'?)"));
+  const Result none = marketsim(dir, "");
+  lists_commands(none);
+  CHECK_THAT(none.err, Contains("no command was given"));
+  const Result option = marketsim(dir, "--frobnicate");
+  lists_commands(option);
+  CHECK_THAT(option.err, Contains("'--frobnicate' is not an option"));
+}
+
+TEST_CASE("cli: --help names the registered strategies and what --csv writes", "[cli]") {
+  TempDir dir;
+  const Result help = marketsim(dir, "--help");
+  REQUIRE(help.code == 0);
+  const std::string first = help.out.substr(0, help.out.find('\n'));
+  const auto& registry = msim::strategy_registry();
+  CHECK_THAT(first, Contains(std::to_string(registry.size()) + " marketing strategies"));
+  for (const auto& info : registry) CHECK_THAT(first, Contains(info.name));
+  const Result summarize = marketsim(dir, "summarize --help");
+  REQUIRE(summarize.code == 0);
+  for (const char* table : {"runs", "summary", "differences"})
+    CHECK_THAT(summarize.out, Contains("DIR/" + std::string(table) + ".csv"));
+  CHECK_THAT(summarize.out, Contains("more than one design point"));
+}
+
 TEST_CASE("cli: a population too large for memory exits 2 with the estimate", "[cli]") {
   // 4e9 consumers need hundreds of GiB; the run must refuse before allocating anything.
   std::ifstream meminfo("/proc/meminfo");
@@ -265,6 +370,54 @@ TEST_CASE("cli: run into a missing directory exits 2 and creates nothing", "[cli
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Contains("nodir"));
   CHECK_FALSE(fs::exists(dir / "nodir"));
+}
+
+TEST_CASE("cli: run into an output that cannot be created exits 2 with the reason", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "afile") << "a file, not a directory";
+  const std::string tiny = quote(kTiny.string());
+  // The parent is a file, at once or further up.
+  for (const std::string out : {"afile/x.h5", "afile/sub/x.h5"}) {
+    INFO(out);
+    const Result r = marketsim(dir, "run " + tiny + " -o " + out);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("output '" + out + "'") && Contains("'afile' is not a directory"));
+  }
+  // The directory is there but refuses new files (even to root): the OS gives the reason, and the
+  // run refuses before it starts.
+  if (fs::is_directory("/proc")) {
+    std::ofstream(dir / "e.yaml") << slurp(kTiny)
+                                  << "experiment:\n  replications: 2\n  sweep: "
+                                     "{firms.Mass.budget_per_year: [20000, 40000]}\n";
+    for (const std::string& scenario : {tiny, std::string("e.yaml")}) {
+      INFO(scenario);
+      const Result r = marketsim(dir, "run " + scenario + " -o /proc/x.h5");
+      CHECK(r.code == 2);
+      CHECK_THAT(r.err, Contains("output '/proc/x.h5'") && Contains("/proc/x.h5.partial") &&
+                            Contains(" ("));
+      CHECK_THAT(r.err, !Contains("internal error") && !Contains("Tiny market"));
+    }
+  }
+  CHECK_FALSE(fs::exists(dir / "tiny.h5"));
+}
+
+TEST_CASE("cli: run -o with an empty path exits 2 and writes nothing", "[cli]") {
+  TempDir dir;
+  for (const std::string option : {"-o ''", "--output ''"}) {
+    INFO(option);
+    const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " --quiet " + option);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("-o/--output") && Contains("an empty path was given"));
+    CHECK_FALSE(fs::exists(dir / "tiny.h5"));  // not the scenario's output.path instead
+  }
+  std::string text = slurp(kTiny);
+  text.replace(text.find("output: {path: tiny.h5}"), 23, "output: {path: ''}");
+  std::ofstream(dir / "nameless.yaml") << text;
+  const Result r = marketsim(dir, "run nameless.yaml --quiet");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err,
+             Contains("output.path") && Contains("'nameless.yaml'") && Contains("an empty path"));
+  CHECK_FALSE(fs::exists(dir / ".partial"));
 }
 
 TEST_CASE("cli: --seed changes results and the same seed reproduces them exactly", "[cli]") {

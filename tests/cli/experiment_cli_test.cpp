@@ -60,6 +60,7 @@ TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") 
   CHECK_THAT(summary.out, Contains("p5 / p50 / p95"));
   CHECK(fs::exists(dir / "out" / "runs.csv"));
   CHECK(fs::exists(dir / "out" / "summary.csv"));
+  CHECK(fs::exists(dir / "out" / "differences.csv"));  // two design points
   // Seeds are 63-bit integers: the CSV must give them exactly, so a replication can be rerun.
   const std::uint64_t seed1 = msim::replication_seed(7, 1);  // tiny.yaml has seed 7
   INFO("replication 1's seed " << seed1);
@@ -74,6 +75,49 @@ TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") 
   const Result validate = marketsim(dir, "validate e.yaml");
   CHECK(validate.code == 0);
   CHECK_THAT(validate.out, Contains("Experiment: 2 design points x 2 replications = 4 runs"));
+}
+
+TEST_CASE("cli: summarize --csv refuses a target it cannot write before writing any", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet").code == 0);
+  REQUIRE(marketsim(dir, "run " + quote((kSource / "scenarios" / "tiny.yaml").string()) +
+                             " -o single.h5 --quiet")
+              .code == 0);
+  const auto refused = [&](const std::string& csv, const std::string& why) {
+    INFO("--csv " << csv);
+    const Result r = marketsim(dir, "summarize e.h5 --csv " + csv);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains(why) && !Contains("internal error"));
+    CHECK(r.out.empty());
+  };
+  // A directory part that is a file, as the directory or above the prefix.
+  refused("single.h5/", "--csv 'single.h5/': 'single.h5' is not a directory");
+  refused("single.h5/pre", "--csv 'single.h5/pre': 'single.h5' is not a directory");
+  refused("single.h5/sub/", "'single.h5' is not a directory");
+  // A prefix in a missing directory: the reason, and the directory is not made.
+  refused("nodir/pre", "--csv 'nodir/pre': the directory 'nodir' does not exist");
+  CHECK_FALSE(fs::exists(dir / "nodir"));
+  // A directory that refuses new files (even to root): the OS gives the reason.
+  if (fs::is_directory("/proc")) {
+    refused("/proc/pre", "cannot write '/proc/pre-runs.csv' (");
+    refused("/proc/new/", "cannot create the directory '/proc/new' (");
+  }
+  // One of the files cannot be written: none is.
+  fs::create_directories(dir / "out" / "summary.csv");
+  refused("out/", "'out/summary.csv' is a directory");
+  CHECK_FALSE(fs::exists(dir / "out" / "runs.csv"));
+  CHECK_FALSE(fs::exists(dir / "out" / "differences.csv"));
+  // An empty path, for an experiment and for a single run.
+  refused("''", "--csv: an empty path was given");
+  const Result single = marketsim(dir, "summarize single.h5 --csv ''");
+  CHECK(single.code == 2);
+  CHECK_THAT(single.err, Contains("an empty path was given"));
+  // A directory that is missing is still made, however deep.
+  const Result deep = marketsim(dir, "summarize e.h5 --csv new/deeper/");
+  CHECK(deep.code == 0);
+  CHECK_THAT(deep.out, Contains("wrote new/deeper/runs.csv"));
+  CHECK(fs::exists(dir / "new" / "deeper" / "differences.csv"));
 }
 
 TEST_CASE("cli: bad shocks and experiments exit 2 with file and line, writing nothing", "[cli]") {
