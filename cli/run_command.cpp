@@ -57,10 +57,10 @@ void check_memory(const Scenario& sc, std::size_t copies = 1) {
   const double have = available_bytes();
   if (need > 0.9 * have)
     throw InputError(fmt::format(
-        "consumers: {} consumers need about {:.1f} GiB ({:.0f} bytes each plus working memory), "
+        "{}: {} consumers need about {:.1f} GiB ({:.0f} bytes each plus working memory), "
         "but only {:.1f} GiB of memory is available; lower `consumers` (e.g. --set "
         "consumers={})",
-        sc.consumers, need / 1073741824.0, per, have / 1073741824.0,
+        sc.consumers_where, sc.consumers, need / 1073741824.0, per, have / 1073741824.0,
         static_cast<std::int64_t>(0.8 * have / per)));
 }
 

@@ -86,6 +86,8 @@ Experiment plan_experiment(const ScenarioLoader& load) {
                                    describe_point(p), message));
     }
     Scenario& sc = scenarios.back();
+    for (const auto& [path, value] : p.values)  // not the --set that realised the point
+      if (path == "consumers") sc.consumers_where = where_of(spec, path);
     if (spec.branch_at > 0 && history_of(sc, ex.base, spec.branch_at) != base_history)
       throw InputError(fmt::format(
           "{}: design point {} ({}) changes the shared history before the branch at step {}; "

@@ -167,6 +167,8 @@ struct Scenario {
   std::string description;
   std::uint64_t seed = 42;
   std::int64_t consumers = 100000;
+  /// Where `consumers` was set ("FILE:LINE:COLUMN: key 'consumers'"), for messages about it.
+  std::string consumers_where = "key 'consumers'";
   std::int64_t steps = 104;
   std::int64_t steps_per_year = 52;
   int preference_dims = 2;

@@ -396,6 +396,7 @@ Scenario load_scenario(const Config& root) {
   sc.description = root.get_string("description", "");
   sc.seed = static_cast<std::uint64_t>(root.get_int("seed", 42, range::non_negative()));
   sc.consumers = root.get_int("consumers", range::closed(1, 4e9));
+  sc.consumers_where = root.child("consumers").where();
   sc.steps = root.get_int("steps", sc.steps, range::closed(1, kMaxSteps));
   sc.steps_per_year = root.get_int("steps_per_year", sc.steps_per_year, range::closed(1, 366));
   sc.preference_dims = static_cast<int>(

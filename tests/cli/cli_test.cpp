@@ -328,9 +328,28 @@ TEST_CASE("cli: a population too large for memory exits 2 with the estimate", "[
   const Result r = marketsim(
       dir, "run " + quote(kTiny.string()) + " -o big.h5 --quiet --set consumers=4000000000");
   CHECK(r.code == 2);
-  CHECK_THAT(r.err, Contains("consumers") && Contains("GiB"));
+  CHECK_THAT(r.err, Contains("--set 'consumers=4000000000': key 'consumers'") && Contains("GiB"));
   CHECK_FALSE(fs::exists(dir / "big.h5"));
   CHECK_FALSE(fs::exists(dir / "big.h5.partial"));
+  // Set in the file, the message points at its line.
+  std::ifstream tiny(kTiny);
+  std::ofstream big(dir / "big.yaml");
+  for (std::string line; std::getline(tiny, line);)
+    big << (line.rfind("consumers:", 0) == 0 ? "consumers: 4000000000" : line) << "\n";
+  big.close();
+  const Result f = marketsim(dir, "run big.yaml -o big.h5 --quiet");
+  CHECK(f.code == 2);
+  CHECK_THAT(f.err, Contains("big.yaml:5:12: key 'consumers': 4000000000 consumers need about"));
+  CHECK_FALSE(fs::exists(dir / "big.h5"));
+  // Swept in an experiment, it points at the sweep key.
+  fs::copy_file(kTiny, dir / "sweep.yaml");
+  std::ofstream(dir / "sweep.yaml", std::ios::app)
+      << "experiment:\n  sweep: {consumers: [1000, 4000000000]}\n";
+  const Result e = marketsim(dir, "run sweep.yaml -o sweep.h5 --quiet");
+  CHECK(e.code == 2);
+  CHECK_THAT(e.err, Contains("sweep.yaml:") &&
+                        Contains("key 'experiment.sweep.consumers': 4000000000 consumers need"));
+  CHECK_FALSE(fs::exists(dir / "sweep.h5.runs"));
 }
 
 TEST_CASE("cli: summarize", "[cli]") {
