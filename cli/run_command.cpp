@@ -155,18 +155,13 @@ void check_output(const std::string& path, bool force) {
 /// missing) or DIR/PREFIX, and each file it would write there. `target` is not empty.
 void check_csv_target(const std::string& target, const ExperimentTables& tables) {
   const std::string what = fmt::format("--csv '{}'", target);
-  std::error_code ec;
-  const bool into_dir = fs::is_directory(target, ec) || target.back() == '/';
+  const bool into_dir = csv_into_directory(target);
   const fs::path parent = fs::path(target).parent_path();
   const fs::path dir = into_dir ? fs::path(target) : parent.empty() ? fs::path(".") : parent;
   check_directory(what, dir, into_dir);
+  std::error_code ec;
   if (!fs::is_directory(dir, ec)) return;  // made when writing: nothing in it is in the way
-  for (const auto& [table, which] :
-       {std::pair{&tables.runs, "runs"}, std::pair{&tables.summary, "summary"},
-        std::pair{&tables.differences, "differences"}})
-    if (!table->columns.empty())
-      check_writable(what, into_dir ? fs::path(target) / fmt::format("{}.csv", which)
-                                    : fs::path(fmt::format("{}-{}.csv", target, which)));
+  for (const auto& [table, path] : experiment_csv_files(tables, target)) check_writable(what, path);
 }
 
 int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {

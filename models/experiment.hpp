@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/scenario.hpp"
@@ -61,8 +62,8 @@ std::string runs_directory(const std::string& out_path);
 /// Runs the experiment into `out_path`. Each finished run goes to its own file in
 /// runs_directory(out_path) and under /runs/<id> of out_path's .partial file; when all are in,
 /// the tables are added, the .partial file is renamed to out_path and the directory is removed.
-/// An interrupted experiment keeps only the directory. @throws InputError when --resume finds a run file from another
-/// scenario.
+/// An interrupted experiment keeps only the directory. @throws InputError when --resume finds a
+/// run file from another scenario.
 ExperimentReport run_experiment(const Experiment& ex, const std::string& out_path,
                                 const ExperimentOptions& options = {});
 
@@ -80,8 +81,14 @@ struct ExperimentTables {
 bool is_experiment_file(const std::string& path);
 /// @throws InputError when the file is not an experiment.
 ExperimentTables read_experiment_tables(const std::string& path);
-/// Writes DIR/runs.csv, DIR/summary.csv and DIR/differences.csv when `target` is a directory (or
-/// ends with '/'), else TARGET-runs.csv and so on. Returns the paths written.
+/// Whether a --csv `target` names a directory (an existing one, or one ending with '/').
+bool csv_into_directory(const std::string& target);
+/// The tables write_experiment_csv writes for `target`, each with its file: DIR/runs.csv,
+/// DIR/summary.csv and DIR/differences.csv into a directory, else TARGET-runs.csv and so on;
+/// only tables that have columns (differences needs more than one design point).
+std::vector<std::pair<const ExperimentTable*, std::string>> experiment_csv_files(
+    const ExperimentTables& t, const std::string& target);
+/// Writes experiment_csv_files(t, target), making the directory when missing. Returns the paths.
 std::vector<std::string> write_experiment_csv(const ExperimentTables& t, const std::string& target);
 /// A plain-text table: for each design point and firm, p5/p50/p95 of profit per year and market
 /// share, and for design points after the first their paired change against design point 0.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <system_error>
 #include <variant>
 
 #include "models/experiment.hpp"
@@ -58,13 +59,26 @@ ExperimentTables read_experiment_tables(const std::string& path) {
   return out;
 }
 
+bool csv_into_directory(const std::string& target) {
+  std::error_code ec;
+  return fs::is_directory(target, ec) || (!target.empty() && target.back() == '/');
+}
+
+std::vector<std::pair<const ExperimentTable*, std::string>> experiment_csv_files(
+    const ExperimentTables& t, const std::string& target) {
+  const bool dir = csv_into_directory(target);
+  std::vector<std::pair<const ExperimentTable*, std::string>> files;
+  for (const auto& [table, which] : {std::pair{&t.runs, "runs"}, std::pair{&t.summary, "summary"},
+                                     std::pair{&t.differences, "differences"}})
+    if (!table->columns.empty())
+      files.emplace_back(table, dir ? (fs::path(target) / fmt::format("{}.csv", which)).string()
+                                    : fmt::format("{}-{}.csv", target, which));
+  return files;
+}
+
 std::vector<std::string> write_experiment_csv(const ExperimentTables& t,
                                               const std::string& target) {
-  const bool dir = fs::is_directory(target) || (!target.empty() && target.back() == '/');
-  if (dir) fs::create_directories(target);
-  const auto name = [&](const std::string& which) {
-    return dir ? (fs::path(target) / (which + ".csv")).string() : target + "-" + which + ".csv";
-  };
+  if (csv_into_directory(target)) fs::create_directories(target);
   const auto cell = [](const std::string& s) {
     if (s.find_first_of(",\"\n") == std::string::npos) return s;
     std::string q = "\"";
@@ -72,12 +86,7 @@ std::vector<std::string> write_experiment_csv(const ExperimentTables& t,
     return q + "\"";
   };
   std::vector<std::string> paths;
-  for (auto [table, which] :
-       {std::pair<const ExperimentTable*, std::string>{&t.runs, "runs"},
-        std::pair<const ExperimentTable*, std::string>{&t.summary, "summary"},
-        std::pair<const ExperimentTable*, std::string>{&t.differences, "differences"}}) {
-    if (table->columns.empty()) continue;
-    const std::string path = name(which);
+  for (const auto& [table, path] : experiment_csv_files(t, target)) {
     std::ofstream csv(path);
     if (!csv) throw InputError(fmt::format("cannot write '{}'", path));
     std::vector<std::string> header;
