@@ -108,11 +108,21 @@ def analyse_category(panel, category, first, last, k_method):
     return "\n".join(lines)
 
 
-def _parse_steps(text):
+def _parse_steps(text, first_step, last_step):
+    """The period FIRST:LAST of --steps, within the panel's steps [first_step, last_step].
+
+    @throws ValueError naming the option, the value and what was expected.
+    """
+    expected = (f"--steps '{text}': expected FIRST:LAST, two whole steps with FIRST <= LAST "
+                f"within the panel's steps {first_step}:{last_step}")
     first, sep, last = text.partition(":")
-    if not sep:
-        raise ValueError("expected FIRST:LAST")
-    return int(first), int(last)
+    try:
+        first, last = int(first), int(last)
+    except ValueError:
+        raise ValueError(expected) from None
+    if not sep or first > last or first < first_step or last > last_step:
+        raise ValueError(expected)
+    return first, last
 
 
 def main(argv=None):
@@ -130,7 +140,7 @@ def main(argv=None):
         panel = Panel(args.file, run.run_id)
         first, last = panel.steps()
         if args.steps:
-            first, last = _parse_steps(args.steps)
+            first, last = _parse_steps(args.steps, first, last)
         if args.category is not None and args.category not in panel.categories:
             raise ValueError(f"no category '{args.category}' (the run has "
                              f"{', '.join(panel.categories)})")

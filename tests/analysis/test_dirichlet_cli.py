@@ -43,6 +43,12 @@ def test_period_and_bad_category(run_file, tmp_path, capsys):
     assert "drinks: fewer than two brands" in out
     assert dirichlet.main([str(target), "--category", "tea"]) == 2
     assert "no category 'tea'" in capsys.readouterr().err
+    first, last = Panel(target).steps()
+    for bad in ("a:b", "5", "4:2", f"0:{last + 1}", f"{first - 1}:3"):
+        assert dirichlet.main([str(target), f"--steps={bad}"]) == 2
+        err = capsys.readouterr().err
+        assert err == (f"error: --steps '{bad}': expected FIRST:LAST, two whole steps with "
+                       f"FIRST <= LAST within the panel's steps {first}:{last}\n")
 
 
 def test_panel_of_a_run_in_an_experiment(run_file, tmp_path, capsys):
