@@ -132,6 +132,12 @@ std::string output_path(const RunArgs& args, const Scenario& sc) {
     throw InputError(fmt::format(
         "output.path: {} gives an empty path; expected the HDF5 file to write (or -o FILE)",
         args.scenario.empty() ? "the embedded default scenario" : "'" + args.scenario + "'"));
+  // "-o= --quiet" would otherwise write a file called --quiet.
+  if (args.has_output && args.output.front() == '-')
+    throw InputError(fmt::format(
+        "-o/--output: '{}' looks like an option, not a file name; for a file whose name starts "
+        "with '-', write ./{}",
+        args.output, args.output));
   return args.has_output ? args.output : sc.output.path;
 }
 

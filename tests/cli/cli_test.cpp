@@ -437,6 +437,11 @@ TEST_CASE("cli: run -o with an empty path exits 2 and writes nothing", "[cli]") 
   CHECK_THAT(r.err,
              Contains("output.path") && Contains("'nameless.yaml'") && Contains("an empty path"));
   CHECK_FALSE(fs::exists(dir / ".partial"));
+  // "--output= --quiet": the next option taken as the file name.
+  const Result option = marketsim(dir, "run " + quote(kTiny.string()) + " --output= --quiet");
+  CHECK(option.code == 2);
+  CHECK_THAT(option.err, Contains("'--quiet' looks like an option") && Contains("./--quiet"));
+  CHECK_FALSE(fs::exists(dir / "--quiet"));
 }
 
 TEST_CASE("cli: --seed changes results and the same seed reproduces them exactly", "[cli]") {
