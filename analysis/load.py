@@ -93,7 +93,7 @@ class Run:
             if "panel" in group:
                 self.panel_group = f"{prefix}/panel"
             if "experiment" in f:
-                for name in ("runs", "summary"):
+                for name in ("runs", "summary", "differences"):
                     if f"experiment/{name}" in f:
                         self.experiment[name] = rd.table(f[f"experiment/{name}"])
 

@@ -143,3 +143,22 @@ def test_a_closed_pipe_ends_quietly(run_file):
     err = proc.stderr.read().decode()
     proc.wait(timeout=120)
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_experiment_tables_of_a_sweep(tmp_path):
+    """A sweep's file as marketsim writes it: runs, summary and the paired differences."""
+    from conftest import run_tiny
+    path = run_tiny(tmp_path / "sweep.h5", "experiment.replications=2",
+                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
+    run = load.load_run(path, 3)
+    runs, summary = run.experiment["runs"], run.experiment["summary"]
+    differences = run.experiment["differences"]
+    assert len(runs) == 4
+    assert list(differences.columns) == list(summary.columns)
+    assert set(differences["design_point"]) == {1}  # changes against design point 0
+    assert len(differences) == len(summary) // 2
+    # A replication's change is its run's result minus the same replication's at point 0.
+    share = "market_share:Mass"
+    change = runs[share].iloc[2:].to_numpy() - runs[share].iloc[:2].to_numpy()
+    mass = differences[(differences.metric == "market_share") & (differences.firm == "Mass")]
+    assert mass["mean"].iloc[0] == pytest.approx(change.mean())
