@@ -63,6 +63,12 @@ def _experiment_html(run):
     if summary is not None and len(summary):
         parts.append("<h3>Summary by design point (/experiment/summary)</h3>")
         parts.append(_table_html(summary))
+        differences = run.experiment.get("differences")
+        if differences is not None and len(differences):
+            parts.append("<h3>Changes against design point 0 (/experiment/differences)</h3>")
+            parts.append("<p>Replication by replication: each run's result minus that of the run "
+                         "of design point 0 with the same seed (common random numbers).</p>")
+            parts.append(_table_html(differences))
     elif runs is not None and len(runs):
         table = experiment_tables.distribution(runs)
         if len(table):

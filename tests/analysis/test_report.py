@@ -90,3 +90,14 @@ def test_bad_output_path_on_the_command_line(run_file, tmp_path):
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr == (f"error: cannot write '{out}': directory '{tmp_path}/nodir' "
                            "does not exist\n")
+
+
+def test_report_shows_the_paired_differences_of_a_sweep(tmp_path):
+    from conftest import run_tiny
+    path = run_tiny(tmp_path / "sweep.h5", "experiment.replications=2",
+                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
+    out = tmp_path / "sweep.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Summary by design point (/experiment/summary)" in page
+    assert "Changes against design point 0 (/experiment/differences)" in page
