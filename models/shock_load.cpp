@@ -198,7 +198,7 @@ void write_shocks(YamlWriter& out, const Scenario& sc) {
   for (const Shock& s : sc.shocks) {
     out.begin_map();
     if (!s.name.empty()) out.key("name").value(s.name);
-    if (!s.enabled) out.key("enabled").value(false);
+    out.key("enabled").value(s.enabled);
     out.key("step").value(s.step);
     out.key("kind").value(kKinds[static_cast<std::size_t>(s.kind)]);
     if (s.firm >= 0) out.key("firm").value(sc.firms[static_cast<std::size_t>(s.firm)].name);
