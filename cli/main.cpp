@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <cctype>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -38,6 +40,45 @@ std::string unknown_command(const CLI::App& app) {
                      commands);
 }
 
+/// A command line that CLI11 rejected, in the program's own words: which command, what was
+/// wrong (an option that is not one gets the nearest the command has), and where help is.
+std::string parse_error(const CLI::App& app, const CLI::ParseError& e) {
+  const CLI::App* sub = app.get_subcommands().front();
+  std::string what = e.what();
+  if (!what.empty() && std::isupper(static_cast<unsigned char>(what.front())))
+    what.front() = static_cast<char>(std::tolower(static_cast<unsigned char>(what.front())));
+  std::vector<std::string> options;
+  for (const CLI::Option* o : sub->get_options())
+    for (const std::string& name : o->get_lnames()) options.push_back("--" + name);
+  for (const std::string& arg : sub->remaining()) {
+    if (arg.size() < 2 || arg.front() != '-') continue;
+    const std::string given = arg.substr(0, arg.find('='));
+    const std::string guess = msim::did_you_mean(given, options);
+    what = fmt::format("'{}' is not an option of {}{}", given, sub->get_name(),
+                       guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess));
+    break;
+  }
+  return fmt::format("{}: {} (marketsim {} --help lists its options)", sub->get_name(), what,
+                     sub->get_name());
+}
+
+/// An option's check: a whole number in [lo, hi], named as such when the value is not one.
+CLI::Validator whole_number(std::int64_t lo, std::int64_t hi) {
+  const std::string top =
+      hi == std::numeric_limits<std::int64_t>::max() ? "2^63 - 1" : std::to_string(hi);
+  const std::string expected = fmt::format("a whole number from {} to {}", lo, top);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        std::int64_t v = 0;
+        const char* end = text.data() + text.size();
+        const auto [at, ec] = std::from_chars(text.data(), end, v);
+        if (ec != std::errc{} || at != end || v < lo || v > hi)
+          return fmt::format("got '{}', expected {}", text, expected);
+        return "";
+      },
+      expected);
+}
+
 /// The program's description, naming the strategies it has registered.
 std::string description() {
   const auto& registry = msim::strategy_registry();
@@ -63,9 +104,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)")
       ->each([&](const std::string&) { run.has_output = true; });
   run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
-      ->check(CLI::Range(1, 1024));
+      ->check(whole_number(1, 1024));
   run_cmd->add_option("--seed", run.seed, "random seed, 0 .. 2^63-1 (overrides the scenario's)")
-      ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()))
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()))
       ->each([&](const std::string&) { run.has_seed = true; });
   run_cmd
       ->add_option("--set", run.overrides, "override a key: --set firms.Acme.budget_per_year=2e6")
@@ -76,7 +117,7 @@ int main(int argc, char** argv) {
                     "experiments: keep the runs an interrupted run of this experiment finished");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress and no summary");
   run_cmd->add_option("--block-size", run.block_size, "consumers per parallel block")
-      ->check(CLI::Range(64, 1 << 20));
+      ->check(whole_number(64, 1 << 20));
 
   std::string file;
   std::vector<std::string> overrides;
@@ -107,10 +148,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    if (const std::string message = unknown_command(app); !message.empty())
-      fmt::print(stderr, "error: {}\n", message);
-    else
-      app.exit(e);
+    const std::string message = unknown_command(app);
+    fmt::print(stderr, "error: {}\n", message.empty() ? parse_error(app, e) : message);
     return 2;
   }
 

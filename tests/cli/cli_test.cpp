@@ -29,6 +29,7 @@
 #include "sim/hdf5_file.hpp"
 
 using Catch::Contains;
+using Catch::StartsWith;
 namespace fs = std::filesystem;
 
 using namespace cli_test;
@@ -274,6 +275,25 @@ TEST_CASE("cli: bad overrides and arguments exit 2", "[cli]") {
   }
   CHECK_FALSE(fs::exists(dir / "tiny.h5"));
   CHECK(marketsim(dir, "--help").code == 0);
+}
+
+TEST_CASE("cli: a bad option names the command, the value and the nearest option", "[cli]") {
+  TempDir dir;
+  const Result words = marketsim(dir, "run --threads two");
+  CHECK(words.code == 2);
+  CHECK_THAT(words.err, StartsWith("error: run: --threads: got 'two', expected a whole number "
+                                   "from 1 to 1024"));
+  const Result typo = marketsim(dir, "run --sett x=1");
+  CHECK(typo.code == 2);
+  CHECK_THAT(typo.err, Contains("'--sett' is not an option of run (did you mean '--set'?)"));
+  const Result seed = marketsim(dir, "run --seed -1");
+  CHECK(seed.code == 2);
+  CHECK_THAT(seed.err, Contains("from 0 to 2^63 - 1"));
+  const Result missing = marketsim(dir, "summarize");
+  CHECK(missing.code == 2);
+  CHECK_THAT(missing.err, StartsWith("error: summarize: ") &&
+                              Contains("marketsim summarize --help lists its options"));
+  CHECK(fs::is_empty(dir.path));
 }
 
 TEST_CASE("cli: a word that is not a command exits 2 and lists the commands", "[cli]") {
