@@ -124,6 +124,28 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path,
   }
 }
 
+/// What likely caused a YAML syntax error reported at 0-based `line`: a tab in the indentation
+/// of that line or one before it, or a [ or { still open there. Empty if neither.
+std::string syntax_hint(const std::string& text, int line) {
+  std::size_t start = 0;
+  int depth = 0, opened = 0;  // flow brackets open before the error line, and where they opened
+  for (int n = 0; n <= line && start < text.size(); ++n) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view row(text.data() + start, end - start);
+    start = end + 1;
+    const std::size_t indent = std::min(row.find_first_not_of(" \t"), row.size());
+    if (row.substr(0, indent).find('\t') != std::string_view::npos)
+      return fmt::format(" (line {} is indented with a tab; YAML indents with spaces)", n + 1);
+    if (n == line || row.substr(indent, 1) == "#") continue;
+    for (char ch : row.substr(0, row.find(" #"))) {
+      if ((ch == '[' || ch == '{') && depth++ == 0) opened = n;
+      if ((ch == ']' || ch == '}') && depth > 0) --depth;
+    }
+  }
+  if (depth > 0) return fmt::format(" (the [ or {{ on line {} is not closed)", opened + 1);
+  return "";
+}
+
 InputError bad_override(const std::string& assignment, const std::string& problem) {
   return InputError(fmt::format("--set '{}': {}", assignment, problem));
 }
@@ -245,8 +267,15 @@ std::string apply_override(YAML::Node root, const std::string& assignment) {
     if (node.IsSequence()) {
       const std::size_t k = find_item(node, seg, assignment, path);
       YAML::Node item = node[k];
-      path = join_path(path, item_segment(item, k));
-      if (last) item = value;
+      if (last) {
+        // A map that replaces an item addressed by name keeps the name: "shocks.cut={...}"
+        // still replaces the shock called cut.
+        const std::string name = item_segment(item, k);
+        if (value.IsMap() && !find_entry(value, "name") && name != std::to_string(k))
+          value["name"] = name;
+        item = value;
+      }
+      path = join_path(path, item_segment(item, k));  // as the loader will name it
       node.reset(item);
     } else if (node.IsMap() || node.IsNull()) {
       path = join_path(path, seg);
@@ -287,10 +316,14 @@ Config Config::load_string(const std::string& text, const std::string& name,
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", name, e.mark.line + 1,
-                                 e.mark.column + 1, e.msg));
+    throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}{}", name, e.mark.line + 1,
+                                 e.mark.column + 1, e.msg, syntax_hint(text, e.mark.line)));
   }
-  if (root.IsNull()) throw InputError(fmt::format("{}: the file is empty", name));
+  if (root.IsNull()) {
+    const bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
+    throw InputError(
+        fmt::format("{}: the file is empty{}", name, blank ? "" : " (it holds only comments)"));
+  }
   reject_duplicate_keys(root, "", name);
   // Overrides edit the freshly parsed tree in place: YAML::Clone would drop every mark.
   for (const auto& assignment : overrides) {

@@ -342,6 +342,27 @@ TEST_CASE("an error about a map or list names the --set assignments inside it", 
   REQUIRE_THROWS_WITH(root.fail("bad"), "scn.yaml:1:1: top level: bad");
 }
 
+TEST_CASE("a list item replaced whole keeps its name, and its errors point at the --set",
+          "[config]") {
+  const Config root = scenario({"firms.Beta={budget_per_year: x}"});
+  const Config beta = firm(root, 1);
+  CHECK(beta.get_string("name") == "Beta");
+  CHECK(beta.path() == "firms.Beta");
+  REQUIRE_THROWS_WITH(beta.get_double("budget_per_year"),
+                      "--set 'firms.Beta={budget_per_year: x}': key 'firms.Beta.budget_per_year': "
+                      "got \"x\", expected a number");
+  // A new name is the user's; an item addressed by index has no name to keep.
+  const Config renamed = firm(scenario({"firms.Beta={name: Gamma, share: y}"}), 1);
+  CHECK(renamed.get_string("name") == "Gamma");
+  REQUIRE_THROWS_WITH(
+      renamed.get_double("share"),
+      Contains("--set 'firms.Beta={name: Gamma, share: y}': key 'firms.Gamma.share'"));
+  const Config indexed = scenario({"segments.1={weights: [z]}"}).child("segments").items().at(1);
+  CHECK_FALSE(indexed.has("name"));
+  REQUIRE_THROWS_WITH(indexed.child("weights").as_doubles(),
+                      Contains("--set 'segments.1={weights: [z]}': key 'segments.1.weights"));
+}
+
 TEST_CASE("a later override wins over an earlier one beneath it", "[config]") {
   const Config root = scenario({"market.size=1", "market={size: -1}"});
   CHECK(root.child("market").get_double("size") == -1.0);
@@ -379,10 +400,21 @@ TEST_CASE("YAML syntax errors carry the position", "[config]") {
                       Contains("bad.yaml:2:") && Contains("YAML syntax error"));
 }
 
+TEST_CASE("YAML syntax errors name a tab in the indentation or an unclosed bracket", "[config]") {
+  REQUIRE_THROWS_WITH(Config::load_string("a: 1\nb:\n\t- x\n", "bad.yaml"),
+                      Contains("bad.yaml:3:") &&
+                          Contains("(line 3 is indented with a tab; YAML indents with spaces)"));
+  REQUIRE_THROWS_WITH(Config::load_string("a: [1,\n  2]\nb: {c: 1, d: 2\ne: 3\n", "bad.yaml"),
+                      Contains("(the [ or { on line 3 is not closed)"));
+  // Brackets in comments do not count; a plain syntax error gets no hint.
+  REQUIRE_THROWS_WITH(Config::load_string("a: 1 # [\n  b: 2\n", "bad.yaml"),
+                      Contains("YAML syntax error") && !Contains("(the [") && !Contains("tab"));
+}
+
 TEST_CASE("an empty document is an error", "[config]") {
   REQUIRE_THROWS_WITH(Config::load_string("", "e.yaml"), "e.yaml: the file is empty");
   REQUIRE_THROWS_WITH(Config::load_string("# only a comment\n", "e.yaml"),
-                      "e.yaml: the file is empty");
+                      "e.yaml: the file is empty (it holds only comments)");
 }
 
 TEST_CASE("load_file reads a file and reports a missing one", "[config]") {
