@@ -14,8 +14,11 @@ void Market::branch(const Scenario& variant) {
     return out.str();
   };
   for (std::size_t j = 0; j < sc_.firms.size(); ++j)
-    if (params(*variant.firms[j].prototype) != params(*strategies_[j]))
-      strategies_[j] = variant.firms[j].prototype->clone();
+    if (params(*variant.firms[j].prototype) != params(*strategies_[j])) {
+      StrategyPtr fresh = variant.firms[j].prototype->clone();
+      fresh->continue_from(*strategies_[j]);  // new parameters, what the history taught
+      strategies_[j] = std::move(fresh);
+    }
   sc_ = variant;
   // The variant's own shocks before this step stand for what the history did.
   shocks_ = initial_shock_state(sc_);

@@ -90,6 +90,12 @@ class Strategy {
   virtual void write_params(YamlWriter& out) const = 0;
   /// Whether the firm keeps CRM profiles (memory is reserved only for such firms).
   virtual bool uses_crm() const { return false; }
+  /// A branched run: `this` is a fresh strategy with the design point's parameters, taking over
+  /// from `before`, the strategy that ran the shared history (possibly of another type, when the
+  /// design point changes the firm's strategy). Take what `before` learned, not its parameters,
+  /// so that the design point's treatment is the new parameters alone. A strategy that keeps
+  /// state from step to step should override this; the default keeps nothing (a fresh start).
+  virtual void continue_from(const Strategy& before) { (void)before; }
 };
 
 /// Owns a strategy; copying it clones the strategy (so a Market can be copied to branch runs).

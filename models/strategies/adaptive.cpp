@@ -48,6 +48,16 @@ class Adaptive final : public Strategy {
     }
   }
 
+  /// Keeps the split learned so far and the test under way.
+  void continue_from(const Strategy& before) override {
+    if (const auto* b = dynamic_cast<const Adaptive*>(&before)) {
+      weights_ = b->weights_;
+      spent_ = b->spent_;
+      sold_ = b->sold_;
+      since_review_ = b->since_review_;
+    }
+  }
+
   void write_params(YamlWriter& out) const override {
     p_.pricing.write(out);
     if (!p_.position.empty()) out.key("position").value(p_.position);

@@ -54,3 +54,22 @@ TEST_CASE("a branch applies the variant's budgets from the branch step", "[branc
   history.step();
   CHECK(history.metrics().marketing_spend.firm[0] == Catch::Detail::Approx(40000.0 / 52));
 }
+
+TEST_CASE("a branch that retunes a learning strategy keeps what it learned", "[branch]") {
+  // A markup changed by far less than a cent leaves every price as it was: the branched run
+  // must go on exactly as the history, the adaptive firm's learned media split included.
+  const std::string path =
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/adaptive_ab.yaml";
+  const msim::Scenario sc = msim::load_scenario_file(path, {"consumers=3000", "steps=30"});
+  const msim::Scenario retuned = msim::load_scenario_file(
+      path, {"consumers=3000", "steps=30", "firms.ZoomAde.markup=0.5000000001"});
+  msim::Market full(sc);
+  const auto all = run_to_end(full, sc.steps);
+  msim::Market history(sc);
+  for (int t = 0; t < 20; ++t) history.step();
+  msim::Market variant = history;
+  variant.branch(retuned);
+  const auto rest = run_to_end(variant, sc.steps);
+  REQUIRE(rest.size() == 10);
+  for (std::size_t t = 0; t < rest.size(); ++t) CHECK(rest[t] == all[t + 20]);
+}
