@@ -26,6 +26,12 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
                            ? fmt::format(", branched at step {}", sc.experiment.branch_at)
                            : "");
   }
+  if (sc.branch.present) {
+    std::vector<std::string> changes;
+    for (const auto& [path, value] : sc.branch.values) changes.push_back(path + "=" + value);
+    plan =
+        fmt::format("# Branch: from step {} on, {}.\n", sc.branch.step, fmt::join(changes, ", "));
+  }
   fmt::print(
       "# {} is valid: {} consumers, {} segments, {} categories, {} firms, {} steps.\n{}"
       "# Resolved with every default filled in:\n{}",

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/branch.hpp"
 #include "models/scenario.hpp"
 #include "sim/experiment.hpp"
 
@@ -19,6 +20,9 @@ namespace msim {
 struct PlannedRun {
   RunPlan plan;
   Scenario scenario;  ///< the design point's scenario with the replication's seed
+  /// The /scenario recorded for the run when `scenario` alone would not reproduce it (a branched
+  /// run: the history's scenario with a `branch:` block); empty: resolved_yaml(scenario).
+  std::string recorded_yaml;
 };
 
 struct Experiment {
@@ -28,8 +32,6 @@ struct Experiment {
   std::vector<std::string> varied;  ///< key paths the design points set, in column order
 };
 
-/// Loads a scenario with extra "key=value" overrides after the user's own.
-using ScenarioLoader = std::function<Scenario(const std::vector<std::string>& extra)>;
 
 /// Plans every run and loads every design point, so a bad value fails before anything runs.
 /// @throws InputError naming the sweep or range key (file, line) and the value.

@@ -153,6 +153,9 @@ std::string run_file(const std::string& dir, std::size_t id) {
 
 RecordingLayout run_layout(const PlannedRun& run, std::size_t threads) {
   RecordingLayout layout = recording_layout(run.scenario, threads);
+  if (!run.recorded_yaml.empty())
+    for (auto& text : layout.texts)
+      if (text.path == "/scenario") text.text = run.recorded_yaml;
   layout.attributes.push_back({"run", static_cast<std::int64_t>(run.plan.id)});
   layout.attributes.push_back({"design_point", static_cast<std::int64_t>(run.plan.point)});
   layout.attributes.push_back({"replication", static_cast<std::int64_t>(run.plan.replication)});

@@ -180,6 +180,10 @@ struct Scenario {
   MarketParams market;
   std::vector<Shock> shocks;  ///< in file order
   ExperimentSpec experiment;
+  BranchSpec branch;
+  /// With a `branch:` block, the scenario the run switches to at branch.step (see
+  /// models/branch.hpp); the scenario file loaders fill it in.
+  std::shared_ptr<const Scenario> after_branch;
   OutputSpec output;
 
   /// The share-weighted mean of the segments' ideal points.

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "models/branch.hpp"
 #include "models/shocks.hpp"
 #include "models/strategy.hpp"
 #include "sim/config.hpp"
@@ -433,6 +434,7 @@ Scenario load_scenario(const Config& root) {
   if (auto n = root.find("shocks")) sc.shocks = load_shocks(*n, sc, steps_from_set);
   if (auto n = root.find("experiment"))
     sc.experiment = load_experiment(*n, sc.steps, steps_from_set);
+  if (auto n = root.find("branch")) sc.branch = load_branch(*n, sc.steps, steps_from_set);
   if (auto o = root.find("output")) {
     sc.output.path = o->get_string("path", sc.output.path);
     if (auto p = o->find("panel")) sc.output.panel_size = load_panel_size(*p, sc.consumers);
@@ -443,12 +445,24 @@ Scenario load_scenario(const Config& root) {
 }
 
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
-  return load_scenario(Config::load_file(path, overrides));
+  Scenario sc = load_scenario(Config::load_file(path, overrides));
+  resolve_branch(sc, [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> all = overrides;
+    all.insert(all.end(), extra.begin(), extra.end());
+    return load_scenario(Config::load_file(path, all));
+  });
+  return sc;
 }
 
 Scenario load_scenario_text(const std::string& text, const std::string& name,
                             const std::vector<std::string>& overrides) {
-  return load_scenario(Config::load_string(text, name, overrides));
+  Scenario sc = load_scenario(Config::load_string(text, name, overrides));
+  resolve_branch(sc, [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> all = overrides;
+    all.insert(all.end(), extra.begin(), extra.end());
+    return load_scenario(Config::load_string(text, name, all));
+  });
+  return sc;
 }
 
 }  // namespace msim

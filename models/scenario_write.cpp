@@ -195,6 +195,7 @@ std::string resolved_yaml(const Scenario& sc) {
   out.end_list();
   write_shocks(out, sc);
   write_experiment(out, sc.experiment);
+  write_branch(out, sc.branch);
   out.key("output").begin_map().key("path").value(sc.output.path);
   out.key("panel").begin_map().key("size").value(sc.output.panel_size).end_map();
   out.end_map();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -116,8 +117,11 @@ RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOption
   record_panel_members(market, recorder, panel);
   RunReport report;
   report.bytes_per_consumer = market.population().bytes_per_consumer();
+  if (sc.branch.present && !sc.after_branch)
+    throw std::logic_error("a scenario with a branch: block needs after_branch (resolve_branch)");
   for (std::int64_t t = 0; t < sc.steps; ++t) {
     if (options.stop && options.stop->load()) break;
+    if (sc.after_branch && t == sc.branch.step) market.branch(*sc.after_branch);
     market.step();
     const auto record_start = std::chrono::steady_clock::now();
     record_step(market, recorder, panel);
@@ -130,8 +134,10 @@ RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOption
   report.phases = market.phase_times();
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  recorder.finish({{"wall_seconds", report.wall_seconds}, {"steps_done", report.steps_done}},
-                  report.complete);
+  Attributes final_attributes = {
+      {"wall_seconds", report.wall_seconds}, {"steps_done", report.steps_done}};
+  if (sc.branch.present) final_attributes.push_back({"branch_at", sc.branch.step});
+  recorder.finish(final_attributes, report.complete);
   return report;
 }
 

@@ -35,6 +35,44 @@ std::vector<std::string> DesignPoint::overrides() const {
   return out;
 }
 
+std::vector<std::string> BranchSpec::overrides() const {
+  std::vector<std::string> out;
+  for (const auto& [path, value] : values) out.push_back(path + "=" + value);
+  return out;
+}
+
+BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_set) {
+  BranchSpec spec;
+  spec.present = true;
+  spec.where = node.where();
+  if (!node.is_map()) node.fail_expected("a map with step and set");
+  const Config at = node.child("step");
+  spec.step = at.as_int(range::closed(1, 1e18));
+  if (spec.step >= steps && !steps_from_set)
+    at.fail_expected(fmt::format("a step from 1 to {} (steps is {})", steps - 1, steps));
+  const Config set = node.child("set");
+  if (!set.is_map() || set.keys().empty())
+    set.fail_expected("a map from key path to value, e.g. {firms.Acme.budget_per_year: 2e6}");
+  for (const std::string& path : set.keys()) {
+    const Config v = set.child(path);
+    if (path == "seed" || path == "steps" || path == "consumers" || path == "branch" ||
+        path.rfind("branch.", 0) == 0 || path == "output" || path.rfind("output.", 0) == 0 ||
+        path == "experiment" || path.rfind("experiment.", 0) == 0)
+      v.fail(fmt::format("'{}' cannot change part-way through a run", path));
+    if (!v.is_scalar()) v.fail_expected("a single value (a number or a word)");
+    spec.values.emplace_back(path, v.as_string());
+  }
+  node.finish();
+  return spec;
+}
+
+void write_branch(YamlWriter& out, const BranchSpec& spec) {
+  if (!spec.present) return;
+  out.key("branch").begin_map().key("step").value(spec.step).key("set").begin_map();
+  for (const auto& [path, value] : spec.values) out.key(path).value(value);
+  out.end_map().end_map();
+}
+
 ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set) {
   ExperimentSpec spec;
   spec.present = true;

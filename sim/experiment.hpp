@@ -45,6 +45,18 @@ struct DesignPoint {
   std::vector<std::string> overrides() const;
 };
 
+/// A single run that changes key paths part-way: the `branch:` block. Steps before `step` run
+/// with the scenario as written, the rest with `values` applied (as an experiment's design point
+/// does after experiment.branch_at), so a branched run can be reproduced on its own.
+struct BranchSpec {
+  bool present = false;
+  std::int64_t step = 0;  ///< the first step run with the values
+  std::vector<std::pair<std::string, std::string>> values;  ///< key path -> value (YAML text)
+  std::string where;  ///< "FILE:LINE:COLUMN: key 'branch'"
+  /// "key=value" overrides that realise the values.
+  std::vector<std::string> overrides() const;
+};
+
 struct RunPlan {
   std::size_t id = 0, point = 0, replication = 0;
   std::uint64_t seed = 0;
@@ -56,6 +68,12 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
 /// Writes the block back as resolved YAML (nothing when absent).
 class YamlWriter;
 void write_experiment(YamlWriter& out, const ExperimentSpec& spec);
+
+/// Reads the `branch:` block: `step` (1 .. steps - 1) and `set`, a map from key path to value.
+/// @throws InputError naming file, line and key.
+BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_set = false);
+/// Writes the block back as resolved YAML (nothing when absent).
+void write_branch(YamlWriter& out, const BranchSpec& spec);
 
 /// The design points: the sweep grid (last key varying fastest), times the Latin hypercube
 /// samples when there is a design; one empty point when there is neither.

@@ -19,6 +19,7 @@
 
 #include "models/experiment_tables.hpp"
 #include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 
@@ -248,6 +249,31 @@ TEST_CASE("branched variants equal full runs when they change nothing", "[experi
     CHECK(spend[t * 3] == Catch::Detail::Approx(t < 3 ? 40000.0 / 52 : 80000.0 / 52));
   for (std::size_t k = 0; k < 3 * 3; ++k) CHECK(spend[k] == base[k]);
   CHECK(std::get<std::int64_t>(b.attribute("branch_at", "/runs/00002")) == 3);
+}
+
+TEST_CASE("a branched run's /scenario reproduces it on its own", "[experiment][branch]") {
+  TempDir dir;
+  const msim::Experiment ex = plan(
+      "  replications: 2\n  branch_at: 3\n  sweep: {firms.Mass.budget_per_year: [40000, 80000]}\n");
+  REQUIRE(msim::run_experiment(ex, dir / "e.h5").complete);
+  const msim::Hdf5Reader e(dir / "e.h5");
+  for (const std::string id : {"00000", "00003"}) {  // the budget as it was; doubled at step 3
+    INFO("run " << id);
+    const std::string text = e.text("/runs/" + id + "/scenario");
+    CHECK_THAT(text, Contains("branch:\n  step: 3\n"));
+    const msim::Scenario alone = msim::load_scenario_text(text, "run.yaml");
+    {
+      auto recorder = msim::make_hdf5_recorder((dir / ("alone" + id + ".h5")).string());
+      REQUIRE(msim::run_simulation(alone, *recorder).complete);
+    }
+    const msim::Hdf5Reader a(dir / ("alone" + id + ".h5"));
+    for (const std::string group : {"/market", "/segments"})
+      for (const std::string& name : e.list("/runs/" + id + group))
+        if (name != "by_category" && name != "name")
+          CHECK(a.table(group + "/" + name).values ==
+                e.table("/runs/" + id + group + "/" + name).values);
+    CHECK(a.text("/scenario") == text);
+  }
 }
 
 TEST_CASE("a sweep over steps and consumers runs each design point at its own size",

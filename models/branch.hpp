@@ -1,0 +1,35 @@
+#pragma once
+/// Runs that change key paths part-way: what a change at step t may touch (the history before
+/// t must not depend on it), and the scenario a single run's `branch:` block switches to.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/scenario.hpp"
+
+namespace msim {
+
+/// Loads the scenario with extra "key=value" overrides after the user's own.
+using ScenarioLoader = std::function<Scenario(const std::vector<std::string>& extra)>;
+
+/// What a branch may change, for messages.
+inline constexpr const char* kBranchable =
+    "firms' budget_per_year, fixed_cost_per_year, quality and strategy keys, market.cpm_mass and "
+    "market.cpm_targeted, and shocks at or after the branch";
+
+/// Whether `variant` leaves unchanged everything the first `t` steps of `base` depend on.
+bool same_history(const Scenario& variant, const Scenario& base, std::int64_t t);
+
+/// A loader's message about values applied as overrides, with each "--set 'K=V'" the user never
+/// typed renamed to 'K=V'. Returns the message and the first key path it names (or "").
+std::pair<std::string, std::string> name_values(
+    std::string message, const std::vector<std::pair<std::string, std::string>>& values);
+
+/// Loads the scenario that `sc.branch` switches to (the values applied to the same text) into
+/// sc.after_branch, and checks that it changes nothing the steps before the branch use.
+/// @throws InputError naming the branch block's key.
+void resolve_branch(Scenario& sc, const ScenarioLoader& load);
+
+}  // namespace msim

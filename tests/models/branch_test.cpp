@@ -1,0 +1,104 @@
+// A single run's `branch:` block: the scenario it switches to, what it may change, and a run
+// that equals a market copied at the branch step and continued under the variant.
+#include "models/branch.hpp"
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/market.hpp"
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "sim/error.hpp"
+
+using Catch::Contains;
+
+namespace {
+
+// Line numbers matter: the branch block starts on line 18.
+const std::string kBase = R"(name: branch test
+seed: 5
+consumers: 2000
+steps: 8
+market: {outside_utility: -1.0}
+categories:
+  - {name: snacks, base_cost: 1.0, reference_volume: 1000}
+segments:
+  - name: young
+    share: 0.5
+    ideal: {mean: [0.5, 0.5], sd: [0.5, 0.5]}
+    purchase_rate: {snacks: {mean: 0.6}}
+  - {name: senior, share: 0.5, ideal: {mean: [0.0, -1.0], sd: [0.3, 0.3]},
+     purchase_rate: {snacks: {mean: 0.3}}}
+firms:
+  - {name: Mass, strategy: mass, budget_per_year: 40000}
+  - {name: Niche, strategy: niche, target: senior, budget_per_year: 10000}
+)";
+
+msim::Scenario load(const std::string& branch, const std::vector<std::string>& overrides = {}) {
+  return msim::load_scenario_text(kBase + branch, "test.yaml", overrides);
+}
+
+}  // namespace
+
+TEST_CASE("a branch block loads the scenario it switches to", "[branch]") {
+  const msim::Scenario sc = load(
+      "branch:\n  step: 3\n  set: {firms.Mass.budget_per_year: 80000, firms.Niche.quality: 1.5}\n");
+  REQUIRE(sc.branch.present);
+  CHECK(sc.branch.step == 3);
+  REQUIRE(sc.after_branch);
+  CHECK(sc.firms[0].budget_per_year == 40000);
+  CHECK(sc.after_branch->firms[0].budget_per_year == 80000);
+  CHECK(sc.after_branch->firms[1].quality == 1.5);
+  // The resolved scenario keeps the block, and loads back to the same thing.
+  const std::string yaml = msim::resolved_yaml(sc);
+  CHECK_THAT(yaml, Contains("branch:\n  step: 3\n  set:\n    firms.Mass.budget_per_year: 80000"));
+  CHECK(msim::resolved_yaml(msim::load_scenario_text(yaml, "resolved.yaml")) == yaml);
+  CHECK_FALSE(load("").branch.present);
+}
+
+TEST_CASE("a branched run equals the market copied at the branch and continued", "[branch]") {
+  const msim::Scenario sc = load("branch: {step: 3, set: {firms.Mass.budget_per_year: 80000}}\n");
+  msim::MemoryRecorder rec;
+  REQUIRE(msim::run_simulation(sc, rec).complete);
+
+  msim::Market m(sc);
+  std::vector<std::vector<std::vector<double>>> rows;
+  for (int t = 0; t < 8; ++t) {
+    if (t == 3) m.branch(*sc.after_branch);
+    m.step();
+    rows.push_back(msim::metric_rows(m.metrics()));
+  }
+  for (std::size_t k = 0; k < rec.rows().size(); ++k)
+    for (std::size_t t = 0; t < 8; ++t) CHECK(rec.rows()[k][t] == rows[t][k]);
+  const auto& spend = rec.series("/market/marketing_spend");
+  CHECK(spend[2][0] == Approx(40000.0 / 52));
+  CHECK(spend[3][0] == Approx(80000.0 / 52));
+}
+
+TEST_CASE("a bad branch block is reported at its line, before anything runs", "[branch]") {
+  using msim::InputError;
+  REQUIRE_THROWS_WITH(
+      load("branch: {step: 8, set: {firms.Mass.budget_per_year: 1}}\n"),
+      Contains("test.yaml:18:") && Contains("branch.step") && Contains("from 1 to 7"));
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {}}\n"), Contains("branch.set"));
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {seed: 4}}\n"),
+                      Contains("'seed' cannot change part-way through a run"));
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {consumers: 4000}}\n"),
+                      Contains("'consumers' cannot change"));
+  // A bad value is named as the branch's, not as a --set the user never typed.
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {firms.Mass.budget_per_year: lots}}\n"),
+                      Contains("test.yaml:18:") && Contains("after the branch") &&
+                          Contains("key 'firms.Mass.budget_per_year': got \"lots\"") &&
+                          !Contains("--set"));
+  REQUIRE_THROWS_WITH(
+      load("branch: {step: 3, set: {market.adstock_decay: 0.5}}\n"),
+      Contains("changes what the steps before step 3 use") && Contains("budget_per_year"));
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {firms.Mass.budget_per_year: 1}}\n"
+                           "experiment: {replications: 2}\n"),
+                      Contains("experiment.branch_at"));
+  REQUIRE_THROWS_WITH(
+      load("branch: {step: 6, set: {firms.Mass.budget_per_year: 1}}\n", {"steps=5"}),
+      Contains("not before the end of the run"));
+}
