@@ -95,7 +95,7 @@ class Run:
             if "experiment" in f:
                 for name in ("runs", "summary", "differences"):
                     if f"experiment/{name}" in f:
-                        self.experiment[name] = rd.table(f[f"experiment/{name}"])
+                        self.experiment[name] = rd.experiment_table(f, name)
 
     # ---- reading ----
 
