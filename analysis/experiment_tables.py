@@ -20,6 +20,18 @@ def result_columns(runs):
             if c not in RUN_COLUMNS and c != point and pd.api.types.is_numeric_dtype(runs[c])]
 
 
+def split_result(column, firms=()):
+    """(metric, firm) of a result column of /experiment/runs: "market_share:Mass" (as marketsim
+    writes it) or "market_share_Mass" for a firm in `firms`; (column, None) for any other."""
+    if ":" in column:
+        metric, firm = column.rsplit(":", 1)
+        return metric, firm
+    for firm in sorted(firms, key=len, reverse=True):
+        if column.endswith(f"_{firm}") and len(column) > len(firm) + 1:
+            return column[: -len(firm) - 1], firm
+    return column, None
+
+
 def distribution(runs):
     """Mean, sd, p5, p50 and p95 of every result column, by design point (one row per pair).
 

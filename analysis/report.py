@@ -10,11 +10,11 @@ import argparse
 import base64
 import html
 
-from analysis import experiment_tables, plot, run_main
+from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            run_ids)
 from analysis.scenario_text import scenario_fields
-from analysis.summary import format_summary, formatted, summary_table
+from analysis.summary import COLUMNS, format_summary, summary_table
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -42,8 +42,79 @@ CAPTIONS = {
 }
 
 
+# Statistics columns of /experiment/summary and /experiment/differences (and of the table
+# computed from /experiment/runs); "sd" is a spread, the others are in the metric's units.
+STATISTICS = ("mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95")
+# Columns that count runs, and columns that identify a run or a design point (shown as they are).
+COUNT_COLUMNS = ("n", "runs")
+ID_COLUMNS = ("run", "run_id", "id", "seed", "replication", "point", "design_point", "variant",
+              "design", "design point")
+
+
 def _table_html(frame):
-    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}", escape=True)
+    """A table of display text (or of plain numbers, to four significant digits) as HTML."""
+    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}", escape=True,
+                         na_rep=formats.NA)
+
+
+def _kind(run, metric):
+    """The kind of a metric (share, money, count, ratio, number) from its units or name."""
+    return formats.metric_kind(metric, run.unit(metric))
+
+
+def _plain(value):
+    """An identifier or swept value as text: whole numbers without separators."""
+    if formats.missing(value):
+        return formats.NA
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _summary_text(table):
+    """The single-run summary table as display text: shares in %, money with separators."""
+    out = table.copy()
+    for column, _, _ in COLUMNS:
+        kind = "money" if column == "profit" else "ratio" if column == "roi" else "share"
+        out[column] = [formats.value(kind, v) for v in table[column]]
+    return out.rename(columns={c: h for c, _, h in COLUMNS})
+
+
+def _statistics_text(frame, run, difference=False):
+    """/experiment/summary or /experiment/differences (or the table computed from
+    /experiment/runs) as display text, each row's statistics in the units of its metric;
+    `difference`: the statistics are changes (signed; shares in points)."""
+    out = frame.astype(object).copy()
+    metric_column = "metric" if "metric" in frame.columns else "result"
+    firms = run.firms
+    for i, row in frame.iterrows():
+        metric = experiment_tables.split_result(str(row.get(metric_column, "")), firms)[0]
+        kind = _kind(run, metric)
+        for column in frame.columns:
+            if column in STATISTICS:
+                out.at[i, column] = formats.value(kind, row[column], difference=difference,
+                                                  spread=column == "sd")
+            elif column in COUNT_COLUMNS:
+                out.at[i, column] = formats.count(row[column])
+            elif column in ID_COLUMNS:
+                out.at[i, column] = _plain(row[column])
+            elif column != metric_column and column != "firm":
+                out.at[i, column] = formats.number(row[column])
+    return out
+
+
+def _runs_text(runs, run):
+    """/experiment/runs as display text: results in the units of their metric."""
+    out = runs.astype(object).copy()
+    for column in runs.columns:
+        metric, firm = experiment_tables.split_result(column, run.firms)
+        if column in ID_COLUMNS:
+            out[column] = [_plain(v) for v in runs[column]]
+        elif firm is not None:
+            out[column] = [formats.value(_kind(run, metric), v) for v in runs[column]]
+        else:
+            out[column] = [formats.number(v) for v in runs[column]]
+    return out
 
 
 def _figure_html(name, data):
@@ -62,21 +133,21 @@ def _experiment_html(run):
     runs = run.experiment.get("runs")
     if summary is not None and len(summary):
         parts.append("<h3>Summary by design point (/experiment/summary)</h3>")
-        parts.append(_table_html(summary))
+        parts.append(_table_html(_statistics_text(summary, run)))
         differences = run.experiment.get("differences")
         if differences is not None and len(differences):
             parts.append("<h3>Changes against design point 0 (/experiment/differences)</h3>")
             parts.append("<p>Replication by replication: each run's result minus that of the run "
                          "of design point 0 with the same seed (common random numbers).</p>")
-            parts.append(_table_html(differences))
+            parts.append(_table_html(_statistics_text(differences, run, difference=True)))
     elif runs is not None and len(runs):
         table = experiment_tables.distribution(runs)
         if len(table):
             parts.append("<h3>Distribution over runs (computed from /experiment/runs)</h3>")
-            parts.append(_table_html(table))
+            parts.append(_table_html(_statistics_text(table, run)))
     if runs is not None and len(runs):
         parts.append("<h3>Every run (/experiment/runs)</h3>")
-        parts.append(_table_html(runs))
+        parts.append(_table_html(_runs_text(runs, run)))
     return "\n".join(parts)
 
 
@@ -105,7 +176,7 @@ def build_report(run):
         f"<p>{html.escape(description) or '<i>No description.</i>'}</p>",
         f'<p class="facts">{facts}</p>',
         "<h2>Summary</h2>",
-        _table_html(formatted(table)),
+        _table_html(_summary_text(table)),
         "<p>" + "<br>".join(html.escape(line) for line in reading.splitlines()) + "</p>",
         "<p>Market share is the last step's unit share. Customer share is the share of category "
         "requirements: of all the purchases that a firm's buyers made in its categories since the "

@@ -101,3 +101,54 @@ def test_report_shows_the_paired_differences_of_a_sweep(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "Summary by design point (/experiment/summary)" in page
     assert "Changes against design point 0 (/experiment/differences)" in page
+
+
+MONEY = re.compile(r"^[+-]?(\d{1,3}(,\d{3})*|\d{1,2}\.\d\d)$")
+PERCENT = re.compile(r"^-?\d+\.\d%$")
+POINTS = re.compile(r"^[+-]?\d+\.\d points$")
+
+
+def test_single_run_numbers_are_readable(run_file, tmp_path):
+    from html_tables import table_under
+    out = tmp_path / "report.html"
+    assert report.main([str(run_file), "-o", str(out)]) == 0
+    rows = table_under(out.read_text(encoding="utf-8"), "Summary")
+    assert [row["firm"] for row in rows] == ["Mass", "Diff", "Niche", "OneToOne"]
+    for row in rows:
+        for share in ("market share", "customer share", "penetration", "awareness"):
+            assert PERCENT.match(row[share]), row
+        assert MONEY.match(row["profit (cumul.)"]), row
+        assert re.match(r"^-?\d+\.\d\d$", row["ROI"]), row
+    assert any("," in row["profit (cumul.)"] for row in rows)  # thousands separators
+
+
+def test_experiment_numbers_are_readable(tmp_path):
+    from conftest import run_tiny
+    from html_tables import tables
+    path = run_tiny(tmp_path / "sweep.h5", "experiment.replications=2",
+                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
+    out = tmp_path / "sweep.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    found = {title: [dict(zip(columns, row)) for row in rows] for title, columns, rows in
+             tables(page)}
+    cells = [cell for rows in found.values() for row in rows for cell in row.values()]
+    assert not any(re.search(r"\de[+-]\d", cell) for cell in cells)  # no 1.999e+04
+    summary = next(rows for title, rows in found.items() if "/experiment/summary" in title)
+    changes = next(rows for title, rows in found.items() if "/experiment/differences" in title)
+    every_run = next(rows for title, rows in found.items() if "/experiment/runs" in title)
+    for rows, difference in ((summary, False), (changes, True)):
+        for row in rows:
+            assert row["n"] == "2"
+            if row["metric"] in ("market_share", "customer_share"):
+                pattern = POINTS if difference else PERCENT
+                assert all(pattern.match(row[c]) for c in ("mean", "p5", "p50", "p95")), row
+                assert POINTS.match(row["sd"]) and not row["sd"].startswith("+"), row
+            elif row["metric"] in ("cumulative_profit", "profit_per_year"):
+                assert all(MONEY.match(row[c]) for c in ("mean", "sd", "p5", "p95")), row
+                assert difference or "," in row["mean"] or abs(float(row["mean"])) < 1000, row
+    assert [row["firms.Mass.budget_per_year"] for row in summary[:1]] == ["40,000"]
+    for row in every_run:
+        assert PERCENT.match(row["market_share:Mass"]) and MONEY.match(
+            row["cumulative_profit:Mass"]), row
+        assert row["run"].isdigit() and "," not in row["seed"]
