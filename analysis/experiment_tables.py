@@ -1,9 +1,13 @@
 """Distributions of key results by design point, from an experiment file's /experiment tables."""
 
+import math
+
 import pandas as pd
 
 # Column names that identify a design point in /experiment/runs, in order of preference.
 POINT_COLUMNS = ("point", "design_point", "variant", "design")
+# Statistics that one run cannot give: the sd and the bounds of the 95% CI of the mean.
+SPREAD_COLUMNS = ("sd", "ci95_low", "ci95_high")
 # Columns of /experiment/runs that describe a run rather than a result.
 RUN_COLUMNS = {"run", "run_id", "id", "seed", "replication"}
 
@@ -35,7 +39,8 @@ def split_result(column, firms=()):
 def distribution(runs):
     """Mean, sd, p5, p50 and p95 of every result column, by design point (one row per pair).
 
-    Used when the file has /experiment/runs but no /experiment/summary.
+    Used when the file has /experiment/runs but no /experiment/summary. The sd of fewer than
+    two runs is undefined: NaN.
     """
     point = point_column(runs)
     columns = result_columns(runs)
@@ -48,7 +53,22 @@ def distribution(runs):
             values = group[column].dropna()
             rows.append({"design point": key, "result": column, "runs": len(values),
                          "mean": values.mean(),
-                         "sd": values.std(ddof=1) if len(values) > 1 else 0.0,
+                         "sd": values.std(ddof=1) if len(values) > 1 else math.nan,
                          "p5": values.quantile(0.05), "p50": values.quantile(0.5),
                          "p95": values.quantile(0.95)})
     return pd.DataFrame(rows)
+
+
+def undefined_spreads(table):
+    """/experiment/summary or /experiment/differences with the sd and CI bounds of rows with
+    n <= 1 set to NaN: one run has no spread (files of older marketsim versions wrote sd 0 and
+    the mean as both bounds). Other rows, and tables without an `n` column, are unchanged."""
+    if "n" not in table.columns or not pd.api.types.is_numeric_dtype(table["n"]):
+        return table
+    single = table["n"] <= 1
+    columns = [c for c in SPREAD_COLUMNS if c in table.columns]
+    if single.any() and columns:
+        table = table.copy()
+        table[columns] = table[columns].astype(float)
+        table.loc[single, columns] = math.nan
+    return table

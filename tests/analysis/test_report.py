@@ -152,3 +152,33 @@ def test_experiment_numbers_are_readable(tmp_path):
         assert PERCENT.match(row["market_share:Mass"]) and MONEY.match(
             row["cumulative_profit:Mass"]), row
         assert row["run"].isdigit() and "," not in row["seed"]
+
+
+@pytest.mark.parametrize("as_written", ["by older marketsim (sd 0)", "as NaN"])
+def test_one_run_per_design_point_shows_no_spread(tmp_path, as_written):
+    """n = 1: sd and the 95% CI are undefined; the report says n/a, whether the file holds
+    NaN (marketsim now) or 0 and the mean (older versions)."""
+    import h5py
+    import numpy as np
+    from conftest import run_tiny
+    from html_tables import tables
+    path = run_tiny(tmp_path / "single.h5",
+                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
+    if as_written == "as NaN":
+        with h5py.File(path, "r+") as f:
+            for table in ("summary", "differences"):
+                for column in ("sd", "ci95_low", "ci95_high"):
+                    f[f"experiment/{table}/{column}"][...] = np.nan
+    out = tmp_path / "single.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    found = [(title, [dict(zip(c, r)) for r in rows]) for title, c, rows in
+             tables(out.read_text(encoding="utf-8"))]
+    checked = 0
+    for title, rows in found:
+        if "/experiment/summary" in title or "/experiment/differences" in title:
+            for row in rows:
+                assert row["n"] == "1"
+                assert row["sd"] == row["ci95_low"] == row["ci95_high"] == "n/a", row
+                assert row["mean"] != "n/a" and row["p50"] != "n/a"
+                checked += 1
+    assert checked > 0
