@@ -8,7 +8,6 @@ changed, not sampling noise.
 """
 
 import argparse
-import difflib
 import os
 
 import matplotlib
@@ -18,9 +17,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
-from analysis import run_main  # noqa: E402
+from analysis import formats, run_main  # noqa: E402
 from analysis.load import (NotARunError, bad_input, check_writable_directory,  # noqa: E402
                            load_run)
+from analysis.scenario_text import ScenarioSyntaxError, parse_scenario  # noqa: E402
 
 METRICS = [("market_share", "market share"), ("customer_share", "customer share"),
            ("cumulative_profit", "cumulative profit"), ("roi", "ROI")]
@@ -39,66 +39,111 @@ def comparison_table(a, b):
     return table
 
 
-def _key_path(lines, index):
-    """The dotted key path of YAML line `index` (list items named by their `name:`)."""
-    path = []
-    line = lines[index]
-    indent = len(line) - len(line.lstrip(" -"))
-    path.append(line.strip(" -").split(":", 1)[0])
-    for previous in reversed(lines[:index]):
-        stripped = previous.lstrip(" -")
-        level = len(previous) - len(stripped)
-        if not stripped or stripped.startswith("#"):
-            continue
-        key, _, value = stripped.partition(":")
-        if previous.lstrip(" ").startswith("- ") and level <= indent:
-            path.append(value.strip() if key == "name" else key)  # the item holding the line
-            indent = len(previous) - len(previous.lstrip(" "))
-        elif level < indent:
-            path.append(key)
-            indent = level
-    return ".".join(reversed(path))
+ABSENT = "(absent)"
 
 
-def scenario_changes(a, b):
-    """The keys whose values differ between the resolved scenarios: [(path, in A, in B)]."""
-    lines_a, lines_b = a.scenario.splitlines(), b.scenario.splitlines()
+class _Missing:
+    """A key that one scenario does not have (unlike null, a value)."""
+
+    def __repr__(self):
+        return ABSENT
+
+
+_MISSING = _Missing()
+
+
+def _named_items(node):
+    """A list of mappings that all have a `name`, as {name: item}; None for any other node."""
+    if (isinstance(node, list) and node and all(isinstance(i, dict) and i.get("name") is not None
+                                                for i in node)):
+        names = [str(i["name"]) for i in node]
+        if len(set(names)) == len(names):
+            return dict(zip(names, node))
+    return None
+
+
+def _children(node):
+    """The children of a mapping, or of a list of named mappings (by name); None for a leaf."""
+    if isinstance(node, dict):
+        return {str(key): value for key, value in node.items()}
+    return _named_items(node)
+
+
+def show(node, limit=80):
+    """A scenario value as one line of YAML flow text: 40000, [0.6, 0.6], {mean: 0, sd: 1}."""
+    if node is None:
+        return "null"
+    if isinstance(node, list):
+        text = "[" + ", ".join(show(item, limit) for item in node) + "]"
+    elif isinstance(node, dict):
+        text = "{" + ", ".join(f"{key}: {show(value, limit)}" for key, value in node.items()) + "}"
+    else:
+        text = str(node)
+    return text if len(text) <= limit else text[: limit - 4] + " ..."
+
+
+def tree_changes(a, b, path=""):
+    """The key paths whose values differ between two parsed scenarios: [(path, in A, in B)],
+    values as flow text or "(absent)". Mappings are compared key by key and lists of named
+    mappings (firms, segments, ...) item by item by name; any other value as a whole."""
+    if a == b:
+        return []
+    children_a, children_b = _children(a), _children(b)
+    if children_a is None or children_b is None:
+        return [(path, ABSENT if a is _MISSING else show(a),
+                 ABSENT if b is _MISSING else show(b))]
     changes = []
-    matcher = difflib.SequenceMatcher(a=lines_a, b=lines_b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        old = {_key_path(lines_a, i): lines_a[i].split(":", 1)[-1].strip() for i in range(i1, i2)}
-        new = {_key_path(lines_b, j): lines_b[j].split(":", 1)[-1].strip() for j in range(j1, j2)}
-        for key in dict.fromkeys(list(old) + list(new)):
-            if old.get(key) != new.get(key):
-                changes.append((key, old.get(key, "(absent)"), new.get(key, "(absent)")))
+    for key in dict.fromkeys(list(children_a) + list(children_b)):
+        changes += tree_changes(children_a.get(key, _MISSING), children_b.get(key, _MISSING),
+                                f"{path}.{key}" if path else key)
     return changes
 
 
+def scenario_changes(a, b):
+    """The keys whose values differ between the runs' resolved scenarios (/scenario), read as
+    YAML: [(dotted key path, in A, in B)], list items named by their `name`
+    (firms.Mass.budget_per_year)."""
+    return tree_changes(parse_scenario(a.scenario), parse_scenario(b.scenario))
+
+
 def paired_note(a, b):
-    """Whether common random numbers make the differences paired, in a sentence."""
+    """Whether common random numbers make the differences paired, in a sentence naming what
+    keeps them from being paired (the seed, the population size or both)."""
     seed_a, seed_b = a.attrs.get("seed"), b.attrs.get("seed")
-    same_population = a.attrs.get("consumers") == b.attrs.get("consumers")
-    if seed_a == seed_b and same_population:
-        return (f"Both runs use seed {seed_a} and {a.attrs.get('consumers')} consumers: they share "
-                "their random numbers (common random numbers), so each difference is the paired "
-                "effect of what was changed, not sampling noise.")
-    return (f"The runs differ in seed ({seed_a} vs {seed_b}) or population size, so they do not "
-            "share random numbers: the differences include sampling noise. Rerun with the same "
-            "seed for a paired comparison.")
+    consumers_a, consumers_b = a.attrs.get("consumers"), b.attrs.get("consumers")
+    if seed_a == seed_b and consumers_a == consumers_b:
+        return (f"Both runs use seed {seed_a} and {consumers_a} consumers: they share their "
+                "random numbers (common random numbers), so each difference is the paired effect "
+                "of what was changed, not sampling noise.")
+    differ = []
+    if seed_a != seed_b:
+        differ.append(f"seed ({seed_a} vs {seed_b})")
+    if consumers_a != consumers_b:
+        differ.append(f"population size ({consumers_a} vs {consumers_b} consumers)")
+    same = [f"the same seed ({seed_a})"] if seed_a == seed_b else []
+    advice = ("Rerun with the same seed and population size for a paired comparison."
+              if len(differ) == 2 else
+              "Rerun with the same population size for a paired comparison." if same else
+              "Rerun with the same seed for a paired comparison.")
+    return (f"The runs differ in {' and '.join(differ)}, so they do not share random numbers"
+            + (f" despite {same[0]}" if same else "") + ": the differences include sampling "
+            f"noise. {advice}")
+
+
+SHARE_METRICS = ("market_share", "customer_share")
 
 
 def _format(table):
+    """The comparison table as display text: shares in %, their differences in percentage
+    points, money with thousands separators."""
     out = table.copy()
     for column in out.columns[1:]:
-        if column.startswith(("market_share", "customer_share")):
-            sign = "+" if column.endswith("B-A") else ""
-            out[column] = [f"{100 * v:{sign}.1f}%" if pd.notna(v) else "-" for v in table[column]]
-        elif column.startswith("cumulative_profit"):
-            out[column] = [f"{v:,.0f}" if pd.notna(v) else "-" for v in table[column]]
-        else:
-            out[column] = [f"{v:.2f}" if pd.notna(v) else "-" for v in table[column]]
+        metric, _, side = column.rpartition(" ")
+        difference = side == "B-A"
+        kind = ("share" if metric in SHARE_METRICS else
+                "money" if metric == "cumulative_profit" else "ratio")
+        out[column] = [formats.value(kind, v, difference=difference) if pd.notna(v) else "-"
+                       for v in table[column]]
     return out
 
 
@@ -111,7 +156,7 @@ def share_difference_figure(a, b):
     for firm in firms:
         ax.plot(steps, sb.loc[steps, firm] - sa.loc[steps, firm], label=firm, linewidth=1.8)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, symbol=""))  # points, not %
     ax.set_xlabel(a.time_label())
     ax.set_ylabel("market share, B minus A (percentage points)")
     ax.set_title("Market share difference, B - A (paired by common random numbers)")
@@ -135,11 +180,13 @@ def main(argv=None):
             check_writable_directory(args.out)
         a = load_run(args.a, args.run_a)
         b = load_run(args.b, args.run_b)
+        changes = scenario_changes(a, b)
     except (OSError, NotARunError) as error:
         return bad_input(error)
+    except ScenarioSyntaxError as error:
+        return bad_input(f"cannot read the scenario stored in a run (/scenario): {error}")
     print(f"A: {args.a}  ({a.name}, {len(a.steps)} steps)")
     print(f"B: {args.b}  ({b.name}, {len(b.steps)} steps)")
-    changes = scenario_changes(a, b)
     print("\nWhat differs in the resolved scenario:" if changes else
           "\nThe resolved scenarios are identical.")
     for key, old, new in changes:

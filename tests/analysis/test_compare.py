@@ -46,3 +46,52 @@ def test_output_directory_checked_before_any_work(run_file, rich_file, tmp_path,
         assert captured.err == f"error: cannot write into '{out}': {reason}\n"
         assert captured.out == ""
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def _validated(scenario):
+    """The resolved YAML of a shipped scenario, as `marketsim validate` prints it."""
+    import subprocess
+    from conftest import ROOT, marketsim_binary
+    return subprocess.run([marketsim_binary(), "validate", str(ROOT / "scenarios" / scenario)],
+                          check=True, capture_output=True, text=True, timeout=60).stdout
+
+
+def test_scenario_keys_compare_as_a_tree_across_scenarios():
+    """Nested keys of list items are matched by the item's name, not by lines of text."""
+    from types import SimpleNamespace
+    niche = SimpleNamespace(scenario=_validated("textbook/niche.yaml"))
+    one_to_one = SimpleNamespace(scenario=_validated("textbook/one_to_one.yaml"))
+    changes = {key: (old, new) for key, old, new in compare.scenario_changes(niche, one_to_one)}
+    assert changes["segments.mainstream.ideal.sd"] == ("[0.6, 0.6]", "[1, 1]")
+    assert changes["segments.bargain.ideal.mean"] == ("[-0.6, -1]", "[-0.8, -1]")
+    assert changes["seed"] == ("3", "11")
+    assert changes["firms.ScoopCo"][1] == "(absent)" and changes["firms.MyBrew"][0] == "(absent)"
+    assert changes["firms.MyBrew"][1].startswith("{name: MyBrew, strategy: one_to_one")
+    assert changes["segments.connoisseur"][0] == "(absent)"
+    assert not any(key.startswith("market.") for key in changes)  # the same in both
+    assert compare.scenario_changes(niche, niche) == []
+
+
+def test_a_changed_population_is_named(run_file, tmp_path, capsys):
+    from conftest import run_tiny
+    small = run_tiny(tmp_path / "small.h5", "consumers=5000")
+    assert compare.main([str(run_file), str(small)]) == 0
+    out = capsys.readouterr().out
+    assert "consumers: 20000 -> 5000" in out
+    assert "differ in population size (20000 vs 5000 consumers)" in out
+    assert "despite the same seed (7)" in out and "seed (7 vs 7)" not in out
+    a, b = load_run(run_file), load_run(small)
+    b.attrs["seed"] = 8
+    assert "differ in seed (7 vs 8) and population size (20000 vs 5000 consumers)" in \
+        compare.paired_note(a, b)
+
+
+def test_share_differences_are_in_points(run_file, rich_file, capsys):
+    assert compare.main([str(run_file), str(rich_file)]) == 0
+    out = capsys.readouterr().out
+    share = out.split("market share (last step):")[1].split("\n\n")[0]
+    rows = share.strip().splitlines()[1:]
+    assert rows and all(row.rstrip().endswith(" points") for row in rows)
+    assert all(row.count("%") == 2 for row in rows)  # A and B in %, B - A in points
+    profit = out.split("cumulative profit")[1].split("\n\n")[0]
+    assert "," in profit  # thousands separators
