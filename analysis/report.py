@@ -14,7 +14,8 @@ from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            run_ids)
 from analysis.scenario_text import scenario_fields
-from analysis.summary import COLUMNS, format_summary, summary_table
+from analysis.summary import (COLUMNS, LAPSE_COLUMNS, durable_only_firms, durables_table, format_summary,
+                              ownership, relationships_table, summary_table)
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -117,6 +118,87 @@ def _runs_text(runs, run):
     return out
 
 
+def _names(firms):
+    """Firm names in a sentence: "A", "A and B", "A, B and C"."""
+    return firms[0] if len(firms) == 1 else ", ".join(firms[:-1]) + " and " + firms[-1]
+
+
+# How each column of the relationships and durables tables is shown.
+RELATIONSHIP_FORMATS = {
+    "share of wallet": formats.share,
+    "purchases per buyer": lambda v: formats.NA if formats.missing(v) else f"{v:,.1f}",
+    "active customers": formats.count, "lost customers": formats.count,
+    "retention per step": lambda v: formats.share(v, 2),
+    "CLV": lambda v: formats.money(v) if abs(v) >= 1000 else formats.ratio(v),  # as summarize
+    "programs cost": formats.money, "referred customers": formats.count,
+    "referred retention": lambda v: formats.share(v, 2)}
+DURABLE_FORMATS = {
+    "units": formats.count, "failures": formats.count, "early failures": formats.share,
+    "mean age at failure": lambda v: "-" if formats.missing(v) else f"{v:.0f} steps",
+    "replacement share": formats.share, "upgrades": formats.count,
+    "installed base": formats.count, "loyalty": formats.ratio}
+
+
+def _text(table, how):
+    """`table` with each column in `how` shown by its function."""
+    out = table.astype(object).copy()
+    for column, function in how.items():
+        if column in out.columns:
+            out[column] = [function(v) for v in table[column]]
+    return out
+
+
+def _relationships_html(run, of_run):
+    """The customer-relationships table of `marketsim summarize`, with its notes; [] when the
+    run did not record share of wallet."""
+    table = relationships_table(run)
+    if table is None:
+        return []
+    parts = [f"<h2>Customer relationships{of_run}</h2>",
+             _table_html(_text(table, RELATIONSHIP_FORMATS)),
+             "<p>Share of wallet: the firm's revenue over everything its customers spent, in "
+             "every category. Purchases per buyer: units bought from the firm per consumer who "
+             "ever bought from it. Active customers bought within the word-of-mouth window; lost "
+             "ones lapsed during the run. Retention per step is 1 minus lost customers over "
+             "active customers at risk. CLV = yearly margin per customer x r / (1 + i - r), r "
+             "the yearly retention. Program cost: loyalty and referral rewards over the run. "
+             "Share of wallet, purchases per buyer, active customers, retention and CLV are at "
+             "the last step.</p>"]
+    durable = durable_only_firms(run)
+    if durable:
+        shown = [c for c in LAPSE_COLUMNS if c in table.columns]
+        parts.append(
+            f"<p><i>n/a: {html.escape(_names(durable))} "
+            f"{'sells' if len(durable) == 1 else 'sell'} only durable goods. The owner of a "
+            "working product does not shop again until it fails, so owners count as "
+            "&ldquo;lapsed&rdquo; after the word-of-mouth window although nobody was lost; "
+            f"{html.escape(_names(shown))} measure nothing there and are shown as n/a "
+            "(<code>marketsim summarize</code> prints the raw figures). See the durable-goods "
+            "table for failures and replacements.</i></p>")
+    return parts
+
+
+def _durables_html(run, of_run):
+    """The durable-goods table of `marketsim summarize`, with ownership and its notes; [] when
+    the run did not record failures."""
+    table = durables_table(run)
+    if table is None:
+        return []
+    parts = [f"<h2>Durable goods, over the run{of_run}</h2>",
+             _table_html(_text(table, DURABLE_FORMATS))]
+    owned = ownership(run)
+    if owned:
+        parts.append("<p>Ownership at the end: " + "; ".join(
+            f"{html.escape(c)}: {formats.share(v)} of consumers own a working one"
+            for c, v in owned) + ".</p>")
+    parts.append("<p>Early failures: the share of failures that came before the category's "
+                 "reference life. Replacement share: the share of units bought to replace a "
+                 "failed product. Units, failures, mean age at failure, replacements and "
+                 "upgrades are over the run; installed base (working products owned) and "
+                 "loyalty are at the last step.</p>")
+    return parts
+
+
 def _figure_html(name, data):
     encoded = base64.b64encode(data).decode("ascii")
     caption = html.escape(CAPTIONS.get(name, name))
@@ -183,8 +265,10 @@ def build_report(run):
         "start, the fraction that went to the firm. Penetration is the share of all consumers who "
         "have bought from the firm. Profit is cumulative; ROI is cumulative profit over "
         "cumulative marketing spend.</p>",
-        "<h2>Figures</h2>",
     ]
+    parts += _relationships_html(run, "")
+    parts += _durables_html(run, "")
+    parts += ["<h2>Figures</h2>"]
     parts += [_figure_html(n, d) for n, d in made]
     for figure_name, why in skipped:
         parts.append(f"<p><i>Not shown: {html.escape(figure_name)}, because {html.escape(why)}."

@@ -182,3 +182,71 @@ def test_one_run_per_design_point_shows_no_spread(tmp_path, as_written):
                 assert row["mean"] != "n/a" and row["p50"] != "n/a"
                 checked += 1
     assert checked > 0
+
+
+def _terminal_rows(path, title):
+    """The rows of a table that `marketsim summarize` prints under `title`, split on spaces."""
+    from conftest import marketsim_binary
+    out = subprocess.run([marketsim_binary(), "summarize", str(path)], check=True,
+                         capture_output=True, text=True, timeout=60).stdout
+    block = out.split(title, 1)[1].strip("\n").split("\n\n")[0].splitlines()
+    return {line.split()[0]: line.split()[1:] for line in block[2:]}  # after 2 header lines
+
+
+def _count(text):
+    """A count as `marketsim summarize` prints it: 4553, 145.9k."""
+    return float(text[:-1]) * 1000 if text.endswith("k") else float(text)
+
+
+RELATIONSHIP_COLUMNS = ["firm", "share of wallet", "purchases per buyer", "active customers",
+                        "lost customers", "retention per step", "CLV", "programs cost"]
+
+
+def test_customer_relationships_table_agrees_with_summarize(run_file, tmp_path):
+    from html_tables import tables
+    out = tmp_path / "report.html"
+    assert report.main([str(run_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    found = {title: (columns, rows) for title, columns, rows in tables(page)}
+    columns, rows = found["Customer relationships"]
+    assert columns == RELATIONSHIP_COLUMNS
+    terminal = _terminal_rows(run_file, "Customer relationships:")
+    assert [row[0] for row in rows] == list(terminal) == ["Mass", "Diff", "Niche", "OneToOne"]
+    for row in rows:
+        sow, per_buyer, _active, lost, retention, clv, _cost = terminal[row[0]]
+        assert (row[1], row[2], row[5], row[6]) == (sow, per_buyer, retention, clv)
+        assert float(row[4].replace(",", "")) == pytest.approx(_count(lost), abs=50)
+        assert "n/a" not in row  # consumables: every figure means something
+    assert "Share of wallet: the firm's revenue" in page
+    assert "Durable goods" not in page
+
+
+def test_durable_goods_table_and_no_lapse_metrics_for_durables(durables_file, tmp_path):
+    from html_tables import tables
+    out = tmp_path / "durables.html"
+    assert report.main([str(durables_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    found = {title: (columns, rows) for title, columns, rows in tables(page)}
+    columns, rows = found["Durable goods, over the run"]
+    assert columns == ["firm", "units", "failures", "early failures", "mean age at failure",
+                       "replacement share", "upgrades", "installed base", "loyalty"]
+    terminal = _terminal_rows(durables_file, "Durable goods, over the run:")
+    for row in rows:
+        expected = terminal[row[0]]
+        assert float(row[1].replace(",", "")) == pytest.approx(_count(expected[0]), abs=50)
+        assert row[3] == expected[2] and row[5] == expected[5] and row[8] == expected[-1]
+        if row[4] != "-":
+            assert row[4] == " ".join(expected[3:5])  # "37 steps"
+    saturation = re.search(r"washer: (\d+\.\d%) of consumers own a working one",
+                           subprocess.run([__import__("conftest").marketsim_binary(),
+                                           "summarize", str(durables_file)],
+                                          capture_output=True, text=True).stdout).group(1)
+    assert f"washer: {saturation} of consumers own a working one" in page
+    # Both firms sell only washers: lapse-based metrics are n/a, with the reason.
+    columns, rows = found["Customer relationships"]
+    for row in rows:
+        cells = dict(zip(columns, row))
+        assert cells["lost customers"] == cells["retention per step"] == cells["CLV"] == "n/a"
+        assert cells["share of wallet"].endswith("%") and cells["active customers"] != "n/a"
+    assert "Durabox and LongLife sell only durable goods" in page
+    assert "lost customers, retention per step and CLV measure nothing there" in page
