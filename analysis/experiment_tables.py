@@ -72,3 +72,54 @@ def undefined_spreads(table):
         table[columns] = table[columns].astype(float)
         table.loc[single, columns] = math.nan
     return table
+
+
+def results_long(runs, firms):
+    """The per-firm results of /experiment/runs in long form: columns point, metric, firm,
+    value (one row per run and result). Columns are read as "metric:firm" (or "metric_firm"
+    for a firm in `firms`); point is 0 for every run when the table has no design-point
+    column."""
+    point = point_column(runs)
+    frames = []
+    for column in result_columns(runs):
+        metric, firm = split_result(column, firms)
+        if firm is None:
+            continue
+        frames.append(pd.DataFrame({"point": runs[point] if point else 0, "metric": metric,
+                                    "firm": firm, "value": runs[column].astype(float)}))
+    if not frames:
+        return pd.DataFrame(columns=["point", "metric", "firm", "value"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def swept_columns(runs, firms):
+    """The columns of /experiment/runs that hold what a design point sets (swept or sampled
+    key paths): neither run identifiers, nor the design point, nor per-firm results."""
+    point = point_column(runs)
+    return [c for c in runs.columns if c not in RUN_COLUMNS and c != point
+            and split_result(c, firms)[1] is None]
+
+
+def point_settings(runs, firms):
+    """{design point: {key path: value}} from /experiment/runs (values as in its first run)."""
+    point = point_column(runs)
+    swept = swept_columns(runs, firms)
+    if point is None:
+        return {0: {}}
+    firsts = runs.drop_duplicates(point)
+    return {row[point]: {c: row[c] for c in swept} for _, row in firsts.iterrows()}
+
+
+def run_row(runs, run_id):
+    """The row of /experiment/runs for run `run_id` ("00000" or 0), or None."""
+    text = str(run_id)
+    for column in ("run", "run_id", "id"):
+        if column not in runs.columns:
+            continue
+        values = runs[column]
+        match = values.astype(str) == text
+        if not match.any() and text.isdigit():
+            match = pd.to_numeric(values, errors="coerce") == int(text)
+        if match.any():
+            return runs[match].iloc[0]
+    return None

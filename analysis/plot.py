@@ -13,9 +13,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
-from analysis import run_main  # noqa: E402
+from analysis import experiment_tables, formats, run_main  # noqa: E402
 from analysis.load import (add_run_arguments, bad_input, check_writable_directory,  # noqa: E402
                            load_run_or_report)
 
@@ -194,6 +194,119 @@ def segment_heatmap(run):
     return fig
 
 
+# ---- experiments: the spread of each key result over the replications ----
+
+MAX_POINTS_IN_LEGEND = 10  # more design points are coloured along a scale instead
+RESULT_NAMES = {"roi": "ROI", "cumulative_profit": "cumulative profit (over the run)"}
+
+
+def _short_key(path):
+    """The last two parts of a key path: shocks.q3_cut.enabled -> q3_cut.enabled."""
+    return ".".join(str(path).split(".")[-2:])
+
+
+def point_label(point, settings):
+    """A design point in words: "point 1: q3_cut.enabled=true, niche_entry.enabled=false"."""
+    values = ", ".join(f"{_short_key(k)}={_setting(v)}" for k, v in settings.items())
+    return f"point {point}" + (f": {values}" if values else "")
+
+
+def _setting(value):
+    if isinstance(value, float):
+        return f"{value:.4g}" if not value.is_integer() else f"{value:,.0f}"
+    return str(value)
+
+
+def _value_axis(ax, kind, name):
+    """Labels the value axis of a distribution figure and formats its ticks by kind."""
+    if kind == "share":
+        ax.set_ylabel(f"{name} (%)")
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    else:
+        ax.set_ylabel(f"{name} (money)" if kind == "money" else name)
+        if kind in ("money", "count"):
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+def experiment_distribution(run, metric, long, settings):
+    """One key result over every run of an experiment: for each firm, a box per design point
+    (box p25-p75, line the median, whiskers p5-p95, diamond the mean)."""
+    data = long[long["metric"] == metric]
+    firms = [f for f in run.firms if f in set(data["firm"])]
+    points = sorted(set(data["point"]))
+    many = len(points) > MAX_POINTS_IN_LEGEND
+    palette = (plt.get_cmap("viridis") if many else plt.get_cmap("tab10"))
+    colour = {p: palette(i / max(len(points) - 1, 1) if many else i % 10)
+              for i, p in enumerate(points)}
+    width = 0.8 / len(points)
+    fig, ax = plt.subplots(figsize=(max(8.0, 1.2 + len(firms) * (0.5 + 0.35 * len(points))), 5.5))
+    replications = data.groupby(["point", "firm"])["value"].count()
+    for i, point in enumerate(points):
+        for j, firm in enumerate(firms):
+            values = data[(data["point"] == point) & (data["firm"] == firm)]["value"].dropna()
+            if values.empty:
+                continue
+            x = j - 0.4 + width * (i + 0.5)
+            box = ax.boxplot([values.to_numpy()], positions=[x], widths=width * 0.85,
+                             whis=(5, 95), showfliers=False, patch_artist=True,
+                             medianprops={"color": "black", "linewidth": 1.6})
+            for patch in box["boxes"]:
+                patch.set_facecolor(colour[point])
+                patch.set_alpha(0.75)
+            ax.scatter([x], [values.mean()], marker="D", s=22, color="white", edgecolor="black",
+                       zorder=3)
+    ax.set_xticks(range(len(firms)), _firm_labels_for(run, firms), rotation=15 if len(firms) > 4
+                  else 0)
+    ax.set_xlim(-0.5, len(firms) - 0.5)
+    kind = formats.metric_kind(metric, run.unit(metric))
+    name = RESULT_NAMES.get(metric, metric.replace("_", " "))
+    _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
+    ax.set_xlabel("firm (strategy)")
+    ax.grid(axis="y", alpha=0.3)
+    counts = sorted(set(int(c) for c in replications))
+    if counts[-1] <= 1:
+        ax.set_title(f"{run.name}: {name}, every run of the experiment\n"
+                     "one run per design point: no spread to show (line: the run's result)")
+    else:
+        runs_each = (f"{counts[0]} runs" if len(counts) == 1 else
+                     f"{counts[0]}-{counts[-1]} runs") + " per design point"
+        ax.set_title(f"{run.name}: {name}, every run of the experiment ({runs_each})\n"
+                     "box: middle half of the runs (p25-p75); line: median; whiskers: p5-p95; "
+                     "diamond: mean")
+    if many:
+        bar = fig.colorbar(plt.cm.ScalarMappable(
+            cmap=palette, norm=plt.Normalize(min(points), max(points))), ax=ax)
+        bar.set_label("design point (see the summary table)")
+    else:
+        handles = [plt.Rectangle((0, 0), 1, 1, color=colour[p], alpha=0.75) for p in points]
+        ax.legend(handles, [point_label(p, settings.get(p, {})) for p in points],
+                  title="design point", loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                  ncol=1 if len(points) > 4 else 2, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _firm_labels_for(run, firms):
+    strategies = dict(zip(run.firms, run.strategies))
+    return [f"{f}\n({strategies[f]})" if strategies.get(f) else f for f in firms]
+
+
+def render_experiment(run):
+    """The distribution figure of every key result of an experiment file, over all its runs:
+    [(file name, PNG bytes, metric)]; [] for a single-run file or one without per-firm results
+    in /experiment/runs."""
+    runs = run.experiment.get("runs")
+    if runs is None or not len(runs):
+        return []
+    long = experiment_tables.results_long(runs, run.firms)
+    settings = experiment_tables.point_settings(runs, run.firms)
+    made = []
+    for metric in dict.fromkeys(long["metric"]):
+        fig = experiment_distribution(run, metric, long, settings)
+        made.append((f"experiment_{metric}.png", png_bytes(fig), metric))
+    return made
+
+
 # (file name, function) of every figure, in reading order.
 FIGURES = [
     ("market_share.png", market_share),
@@ -251,6 +364,11 @@ def main(argv=None):
         print(f"wrote {path}")
     for name, why in skipped:
         print(f"skipped {name}: {why}")
+    for name, data, _ in render_experiment(run):
+        path = os.path.join(args.out, name)
+        with open(path, "wb") as out:
+            out.write(data)
+        print(f"wrote {path} (every run of the experiment)")
     return 0
 
 

@@ -206,11 +206,52 @@ def _figure_html(name, data):
             f"<figcaption>{caption}</figcaption></figure>")
 
 
-def _experiment_html(run):
-    parts = ["<h2>Experiment: key results by design point</h2>"]
+def _one_run_note(run):
+    """For a run of an experiment file: which run the page's summary, tables and figures show,
+    and where the distribution over every run is; "" for a single-run file."""
+    if run.run_id is None:
+        return ""
     ids = run_ids(run.path)
-    parts.append(f"<p>This file holds {len(ids)} runs. The figures above show run "
-                 f"<b>{html.escape(str(run.run_id))}</b>; the tables below cover them all.</p>")
+    runs = run.experiment.get("runs")
+    row = experiment_tables.run_row(runs, run.run_id) if runs is not None else None
+    where = ""
+    if row is not None:
+        point = experiment_tables.point_column(runs)
+        details = []
+        if point:
+            details.append(f"design point {_plain(row[point])}")
+        if "replication" in row.index:
+            details.append(f"replication {_plain(row['replication'])}")
+        if "seed" in row.index:
+            details.append(f"seed {_plain(row['seed'])}")
+        where = f" ({', '.join(details)})" if details else ""
+    return (f"<p><b>This file is an experiment of {len(ids)} runs. The summary, the tables "
+            f"after it and the figures below are of one run only: run "
+            f"{html.escape(str(run.run_id))}{html.escape(where)}</b>, not of the experiment as "
+            "a whole; choose another with <code>--run ID</code>. The spread of the key results "
+            "over every run, by design point, is under the heading "
+            "&ldquo;Experiment&rdquo; further down.</p>")
+
+
+def _experiment_figure_html(name, data, metric, run):
+    encoded = base64.b64encode(data).decode("ascii")
+    caption = (f"{metric.replace('_', ' ')} in every run of the experiment (not only run "
+               f"{run.run_id}): for each firm, one box per design point. The box holds the "
+               "middle half of the runs (p25 to p75), the line is the median, the whiskers run "
+               "from p5 to p95 and the diamond is the mean. Boxes that do not overlap are "
+               "differences that replication does not wash out.")
+    return (f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+def _experiment_html(run):
+    ids = run_ids(run.path)
+    parts = [f'<h2 id="experiment">Experiment: key results over all {len(ids)} runs, by design '
+             "point</h2>",
+             "<p>Everything in this section covers every run of the file, not only run "
+             f"<b>{html.escape(str(run.run_id))}</b> shown above.</p>"]
+    for name, data, metric in plot.render_experiment(run):
+        parts.append(_experiment_figure_html(name, data, metric, run))
     summary = run.experiment.get("summary")
     runs = run.experiment.get("runs")
     if summary is not None and len(summary):
@@ -250,6 +291,7 @@ def build_report(run):
         facts += ". <b>This run is incomplete.</b>"
     reading = format_summary(table).split("\n\n", 1)[-1]
     made, skipped = plot.render(run)
+    of_run = f" (run {html.escape(str(run.run_id))} only)" if run.run_id is not None else ""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -257,7 +299,8 @@ def build_report(run):
         f"<h1>{html.escape(name)}</h1>",
         f"<p>{html.escape(description) or '<i>No description.</i>'}</p>",
         f'<p class="facts">{facts}</p>',
-        "<h2>Summary</h2>",
+        _one_run_note(run),
+        f"<h2>Summary{of_run}</h2>",
         _table_html(_summary_text(table)),
         "<p>" + "<br>".join(html.escape(line) for line in reading.splitlines()) + "</p>",
         "<p>Market share is the last step's unit share. Customer share is the share of category "
@@ -266,9 +309,9 @@ def build_report(run):
         "have bought from the firm. Profit is cumulative; ROI is cumulative profit over "
         "cumulative marketing spend.</p>",
     ]
-    parts += _relationships_html(run, "")
-    parts += _durables_html(run, "")
-    parts += ["<h2>Figures</h2>"]
+    parts += _relationships_html(run, of_run)
+    parts += _durables_html(run, of_run)
+    parts += [f"<h2>Figures{of_run}</h2>"]
     parts += [_figure_html(n, d) for n, d in made]
     for figure_name, why in skipped:
         parts.append(f"<p><i>Not shown: {html.escape(figure_name)}, because {html.escape(why)}."

@@ -81,3 +81,24 @@ def test_output_onto_a_file_on_the_command_line(run_file, tmp_path):
                            str(run_file)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr == f"error: cannot write into '{run_file}': it is a file, not a directory\n"
+
+
+def test_distribution_figures_of_an_experiment(marketsim_experiment, tmp_path, capsys):
+    run = load_run(marketsim_experiment)
+    made = plot.render_experiment(run)
+    assert [metric for _, _, metric in made] == ["market_share", "customer_share",
+                                                 "cumulative_profit", "profit_per_year", "roi"]
+    for name, data, _ in made:
+        assert data.startswith(PNG) and len(data) > 10_000, name
+    long = plot.experiment_tables.results_long(run.experiment["runs"], run.firms)
+    fig = plot.experiment_distribution(run, "market_share", long, {0: {}})
+    ax = fig.axes[0]
+    assert "%" in ax.get_ylabel() and "p5-p95" in ax.get_title()
+    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == run.firms
+    assert plot.main([str(marketsim_experiment), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "experiment_roi.png").read_bytes().startswith(PNG)
+    assert "experiment_roi.png (every run of the experiment)" in capsys.readouterr().out
+
+
+def test_no_distribution_figures_for_a_single_run(run_file):
+    assert plot.render_experiment(load_run(run_file)) == []

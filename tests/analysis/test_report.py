@@ -30,9 +30,14 @@ def test_report_of_an_experiment(experiment_file, tmp_path):
     out = tmp_path / "experiment.html"
     assert report.main([str(experiment_file), "--run", "1", "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    assert "Experiment: key results by design point" in page
+    assert "Experiment: key results over all 3 runs, by design point" in page
     assert "computed from /experiment/runs" in page and "market_share_Mass" in page
-    assert "This file holds 3 runs" in page
+    assert "This file is an experiment of 3 runs" in page
+    assert "of one run only: run 1 (design point 1, seed 7)" in page
+    assert "<h2>Summary (run 1 only)</h2>" in page and "<h2>Figures (run 1 only)</h2>" in page
+    # the distributions over every run: one figure per key result in /experiment/runs
+    assert page.count('alt="experiment_') == 2
+    assert 'alt="experiment_market_share.png"' in page and 'alt="experiment_profit.png"' in page
 
 
 def test_report_uses_experiment_summary(experiment_with_summary, tmp_path):
@@ -250,3 +255,29 @@ def test_durable_goods_table_and_no_lapse_metrics_for_durables(durables_file, tm
         assert cells["share of wallet"].endswith("%") and cells["active customers"] != "n/a"
     assert "Durabox and LongLife sell only durable goods" in page
     assert "lost customers, retention per step and CLV measure nothing there" in page
+
+
+def test_experiment_report_says_what_is_one_run_and_shows_every_run(marketsim_experiment,
+                                                                   tmp_path):
+    out = tmp_path / "replications.html"
+    assert report.main([str(marketsim_experiment), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    first = page.index("This file is an experiment of 3 runs")
+    assert first < page.index("<h2>Summary (run 00000 only)</h2>")
+    assert "of one run only: run 00000 (design point 0, replication 0, seed 7)" in page
+    for heading in ("Customer relationships (run 00000 only)", "Figures (run 00000 only)"):
+        assert f"<h2>{heading}</h2>" in page
+    experiment = page[page.index("Experiment: key results over all 3 runs, by design point"):]
+    names = re.findall(r'alt="(experiment_[a-z_]+\.png)"', experiment)
+    assert names == ["experiment_market_share.png", "experiment_customer_share.png",
+                     "experiment_cumulative_profit.png", "experiment_profit_per_year.png",
+                     "experiment_roi.png"]
+    assert "whiskers run from p5 to p95" in experiment
+    assert re.findall(r'alt="experiment_', page[:page.index("Experiment: key results")]) == []
+
+
+def test_single_run_report_has_no_experiment_notes(run_file, tmp_path):
+    out = tmp_path / "report.html"
+    assert report.main([str(run_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<h2>Summary</h2>" in page and "only)" not in page and "experiment_" not in page
