@@ -75,33 +75,83 @@ def market_share(run):
     return fig
 
 
+def dividing_line(values):
+    """Where to divide the firms along one axis of the quadrant chart, or None when they do not
+    differ: the midpoint of the widest gap between neighbouring firms, among the gaps that
+    split the firms as evenly as possible (within one firm). It never passes through a firm,
+    unlike the median of an odd number of firms or the mean of shares (1/3 for three firms)."""
+    ordered = sorted(float(v) for v in values)
+    n = len(ordered)
+    gaps = [(ordered[i + 1] - ordered[i], (ordered[i] + ordered[i + 1]) / 2, i + 1)
+            for i in range(n - 1) if ordered[i + 1] > ordered[i]]
+    middle = [g for g in gaps if abs(g[2] - n / 2) < 1]
+    chosen = middle or gaps
+    if not chosen:
+        return None
+    return max(chosen, key=lambda g: (g[0], -abs(g[2] - n / 2)))[1]
+
+
+def firms_without_sales(run):
+    """The firms that sold nothing in the whole run (never entered the market, say)."""
+    if "units" in run.market:
+        sold = run.market["units"].sum()
+    else:
+        sold = run.market["penetration"].iloc[-1] if "penetration" in run.market else None
+    if sold is None:
+        return []
+    return [firm for firm in run.firms if not sold[firm] > 0]
+
+
+def _share_limit(values):
+    """The upper end of a share axis: a little above the largest share, at most 100%."""
+    return min(1.0, max(0.05, 1.15 * max(values, default=0.0)))
+
+
 def share_quadrant(run):
-    """Final share of market (x) against share of customer (y), one point per firm."""
-    x = run.final("market_share").to_numpy()
-    y = run.final("customer_share").to_numpy()
+    """Final share of market (x) against share of customer (y), one point per firm that sold
+    anything, divided by lines that run between firms (dividing_line)."""
+    idle = firms_without_sales(run)
+    shown = [(label, colour, firm) for label, colour, firm
+             in zip(_firm_labels(run), _colours(run), run.firms) if firm not in idle]
+    x = [float(run.final("market_share")[firm]) for _, _, firm in shown]
+    y = [float(run.final("customer_share")[firm]) for _, _, firm in shown]
     fig, ax = plt.subplots(figsize=(8, 6))
-    for xi, yi, label, colour in zip(x, y, _firm_labels(run), _colours(run)):
-        ax.scatter([xi], [yi], s=120, color=colour, label=label, edgecolor="black", zorder=3)
-        ax.annotate(label.split(" (")[0], (xi, yi), textcoords="offset points", xytext=(8, 6))
-    mx, my = float(np.median(x)), float(np.median(y))
-    ax.axvline(mx, color="grey", linestyle="--", linewidth=1)
-    ax.axhline(my, color="grey", linestyle="--", linewidth=1)
-    hi_x, hi_y = max(float(x.max()) * 1.25, 0.05), max(float(y.max()) * 1.25, 0.05)
+    hi_x, hi_y = _share_limit(x), _share_limit(y)
+    for xi, yi, (label, colour, _) in zip(x, y, shown):
+        ax.scatter([xi], [yi], s=120, color=colour, label=label, edgecolor="black", zorder=3,
+                   clip_on=False)
+        right = xi > 0.8 * hi_x
+        ax.annotate(label.split(" (")[0], (xi, yi), textcoords="offset points",
+                    xytext=(-8 if right else 8, -14 if yi > 0.94 * hi_y else 6),
+                    ha="right" if right else "left")
+    split_x, split_y = dividing_line(x), dividing_line(y)
+    if split_x is not None:
+        ax.axvline(split_x, color="grey", linestyle="--", linewidth=1)
+    if split_y is not None:
+        ax.axhline(split_y, color="grey", linestyle="--", linewidth=1)
     ax.set_xlim(0, hi_x)
     ax.set_ylim(0, hi_y)
-    corners = [(0.02, 0.97, "left", "top", "small market, loyal buyers"),
-               (0.98, 0.97, "right", "top", "big market, loyal buyers"),
-               (0.02, 0.03, "left", "bottom", "small market, fickle buyers"),
-               (0.98, 0.03, "right", "bottom", "big market, fickle buyers")]
-    for cx, cy, ha, va, words in corners:
-        ax.text(cx, cy, words, transform=ax.transAxes, ha=ha, va=va, color="dimgrey",
-                fontsize=9, style="italic")
+    if split_x is not None and split_y is not None:
+        corners = [(0.02, 0.97, "left", "top", "small market, loyal buyers"),
+                   (0.98, 0.97, "right", "top", "big market, loyal buyers"),
+                   (0.02, 0.03, "left", "bottom", "small market, fickle buyers"),
+                   (0.98, 0.03, "right", "bottom", "big market, fickle buyers")]
+        for cx, cy, ha, va, words in corners:
+            ax.text(cx, cy, words, transform=ax.transAxes, ha=ha, va=va, color="dimgrey",
+                    fontsize=9, style="italic")
     _label_axis(ax, "x", "share of market, last step", run.unit("market_share"))
     _label_axis(ax, "y", "share of customer (share of category requirements)",
                 run.unit("customer_share"))
-    ax.set_title(f"{run.name}: share of market against share of customer\n"
-                 "(dashed lines: the medians across firms)")
-    ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    lines = ("dashed lines: between the firms, midway across the widest gap near the middle"
+             if split_x is not None or split_y is not None else
+             "no dividing lines: only one firm sold anything" if len(shown) < 2 else
+             "no dividing lines: the firms do not differ")
+    ax.set_title(f"{run.name}: share of market against share of customer\n({lines})")
+    if shown:
+        ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    if idle:
+        fig.text(0.01, -0.02, f"Not shown: {', '.join(idle)} (sold nothing in the run).",
+                 ha="left", va="top", fontsize=9, color="dimgrey")
     ax.grid(alpha=0.3)
     return fig
 

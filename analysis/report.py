@@ -32,7 +32,12 @@ CAPTIONS = {
     "market_share.png": "Each firm's share of the units sold in each step, stacked to 100%.",
     "share_quadrant.png": "Share of market (last step) against share of customer (share of "
                           "category requirements of the firm's own buyers). One-to-one "
-                          "marketing aims up, mass marketing aims right.",
+                          "marketing aims up, mass marketing aims right. Each dashed line "
+                          "divides the firms where they are furthest apart near the middle "
+                          "(the midpoint of the widest gap between neighbouring firms that "
+                          "splits them about evenly), so no line runs through a firm; the "
+                          "quadrant names are relative to these lines, not absolute. Firms that "
+                          "sold nothing in the run are left out and named under the chart.",
     "awareness.png": "Share of consumers aware of each firm when they shop.",
     "profit_roi.png": "Cumulative profit and return on marketing (cumulative profit over "
                       "cumulative marketing spend).",
