@@ -1,4 +1,6 @@
-"""Two runs side by side: per firm, the final shares, cumulative profit, ROI and differences.
+"""Two runs side by side: per firm, the final shares, cumulative profit, ROI and differences;
+for runs with durable goods also failures, early failures, replacements, installed base and
+ownership saturation.
 
     python3 -m analysis.compare A.h5 B.h5 [--run-a ID] [--run-b ID] [--out DIR]
 
@@ -22,21 +24,73 @@ from analysis.load import (NotARunError, bad_input, check_writable_directory,  #
                            load_run)
 from analysis.scenario_text import ScenarioSyntaxError, parse_scenario  # noqa: E402
 
-METRICS = [("market_share", "market share"), ("customer_share", "customer share"),
-           ("cumulative_profit", "cumulative profit"), ("roi", "ROI")]
+# (metric, title, how): "last" is the last step's value, "sum" the sum over the run, "early"
+# the share of the run's failures that were early. Shares are fractions; the rest by kind.
+METRICS = [("market_share", "market share", "last"),
+           ("customer_share", "customer share", "last"),
+           ("cumulative_profit", "cumulative profit", "last"), ("roi", "ROI", "last")]
+# Compared when both runs recorded durables (/market/failures).
+DURABLE_METRICS = [("failures", "failures, products that broke", "sum"),
+                   ("early_failures", "early failures, before the reference life", "sum"),
+                   ("early_failure_share", "share of failures that were early", "early"),
+                   ("replacements", "replacement purchases", "sum"),
+                   ("installed_base", "installed base, working products owned", "last")]
+KINDS = {"market_share": "share", "customer_share": "share", "cumulative_profit": "money",
+         "roi": "ratio", "failures": "count", "early_failures": "count",
+         "early_failure_share": "share", "replacements": "count", "installed_base": "count",
+         "saturation": "share"}
+WHEN = {"last": "last step", "sum": "summed over the run", "early": "over the run"}
+
+
+def has_durables(a, b):
+    """True when both runs recorded the durables series."""
+    return "failures" in a.market and "failures" in b.market
+
+
+def metrics(a, b):
+    """The (metric, title, how) compared for these two runs."""
+    return METRICS + (DURABLE_METRICS if has_durables(a, b) else [])
+
+
+def firm_values(run, metric, how, firms):
+    """A metric per firm (NaN for a firm the run does not have, or a series it lacks)."""
+    if how == "early":
+        failures = firm_values(run, "failures", "sum", firms)
+        early = firm_values(run, "early_failures", "sum", firms)
+        return [e / f if f > 0 else float("nan") for e, f in zip(early, failures)]
+    if metric not in run.market:
+        return [float("nan")] * len(firms)
+    series = run.market[metric].sum() if how == "sum" else run.final(metric)
+    return series.reindex(firms).to_numpy(dtype=float)
 
 
 def comparison_table(a, b):
-    """One row per firm present in either run: A, B and B - A of each final metric."""
+    """One row per firm present in either run: A, B and B - A of each compared metric (the
+    durables ones too when both runs recorded them)."""
     firms = list(dict.fromkeys(list(a.firms) + list(b.firms)))
     table = pd.DataFrame({"firm": firms})
-    for metric, _ in METRICS:
-        va = a.final(metric).reindex(firms).to_numpy()
-        vb = b.final(metric).reindex(firms).to_numpy()
+    for metric, _, how in metrics(a, b):
+        va = pd.Series(firm_values(a, metric, how, firms), dtype=float).to_numpy()
+        vb = pd.Series(firm_values(b, metric, how, firms), dtype=float).to_numpy()
         table[f"{metric} A"] = va
         table[f"{metric} B"] = vb
         table[f"{metric} B-A"] = vb - va
     return table
+
+
+def saturation_table(a, b):
+    """Ownership saturation in the last step, by durable category in either run: A, B, B - A;
+    None unless both runs recorded /market/saturation."""
+    if a.saturation is None or b.saturation is None:
+        return None
+    kinds = {**dict(zip(b.categories, b.category_kinds)),
+             **dict(zip(a.categories, a.category_kinds))}
+    categories = [c for c in dict.fromkeys(list(a.categories) + list(b.categories))
+                  if kinds.get(c) == "durable"]
+    last_a = a.saturation.iloc[-1].reindex(categories).to_numpy(dtype=float)
+    last_b = b.saturation.iloc[-1].reindex(categories).to_numpy(dtype=float)
+    return pd.DataFrame({"category": categories, "saturation A": last_a,
+                         "saturation B": last_b, "saturation B-A": last_b - last_a})
 
 
 ABSENT = "(absent)"
@@ -130,21 +184,25 @@ def paired_note(a, b):
             f"noise. {advice}")
 
 
-SHARE_METRICS = ("market_share", "customer_share")
-
-
 def _format(table):
     """The comparison table as display text: shares in %, their differences in percentage
-    points, money with thousands separators."""
+    points, money with thousands separators, counts as whole numbers."""
     out = table.copy()
     for column in out.columns[1:]:
         metric, _, side = column.rpartition(" ")
         difference = side == "B-A"
-        kind = ("share" if metric in SHARE_METRICS else
-                "money" if metric == "cumulative_profit" else "ratio")
+        kind = KINDS.get(metric, "number")
         out[column] = [formats.value(kind, v, difference=difference) if pd.notna(v) else "-"
                        for v in table[column]]
     return out
+
+
+def _print_block(title, table, key, label):
+    """One metric's A, B and B - A columns under its title."""
+    print(f"\n{title}:")
+    block = table[[label, f"{key} A", f"{key} B", f"{key} B-A"]]
+    block.columns = [label, "A", "B", "B - A"]
+    print(block.to_string(index=False))
 
 
 def share_difference_figure(a, b):
@@ -192,12 +250,13 @@ def main(argv=None):
     for key, old, new in changes:
         print(f"  {key}: {old} -> {new}")
     table = _format(comparison_table(a, b))
-    for metric, title in METRICS:
-        when = "summed over the run" if metric == "cumulative_profit" else "last step"
-        print(f"\n{title} ({when}):")
-        block = table[["firm", f"{metric} A", f"{metric} B", f"{metric} B-A"]]
-        block.columns = ["firm", "A", "B", "B - A"]
-        print(block.to_string(index=False))
+    for metric, title, how in metrics(a, b):
+        when = "summed over the run" if metric == "cumulative_profit" else WHEN[how]
+        _print_block(f"{title} ({when})", table, metric, "firm")
+    saturation = saturation_table(a, b)
+    if saturation is not None and len(saturation):
+        _print_block("ownership saturation, share of consumers owning a working product "
+                     "(last step)", _format(saturation), "saturation", "category")
     print("\n" + paired_note(a, b))
     if args.out:
         os.makedirs(args.out, exist_ok=True)

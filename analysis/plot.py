@@ -182,16 +182,39 @@ def profit_roi(run):
 
 
 OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per step"),
+                ("early_failures", "early failures (before the reference life)",
+                 "early failures per step"),
+                ("early_share", "share of failures that were early, since the start",
+                 "early failures / failures"),
                 ("replacements", "replacement purchases", "replacements per step"),
                 ("installed_base", "installed base (working products owned)", "products owned")]
 
 
-def obsolescence(run):
-    """Failures, replacements, installed base and saturation; None when none was recorded."""
-    panels = [entry for entry in OBSOLESCENCE if entry[0] in run.market]
+def early_share(run):
+    """Per firm, the share of its failures so far that were early [step x firm] (NaN before
+    its first failure); None unless the run recorded failures and early failures."""
+    if "failures" not in run.market or "early_failures" not in run.market:
+        return None
+    failures = run.market["failures"].cumsum()
+    return run.market["early_failures"].cumsum() / failures.where(failures > 0)
+
+
+def _obsolescence_panels(run):
+    """The (metric, title, quantity) panels of the obsolescence figure the run's data allow."""
+    panels = []
+    for entry in OBSOLESCENCE:
+        if entry[0] in run.market or (entry[0] == "early_share" and early_share(run) is not None):
+            panels.append(entry)
     if run.saturation is not None:
         panels.append(("saturation", "ownership saturation (durable categories)",
                        "owners / consumers"))
+    return panels
+
+
+def obsolescence(run):
+    """Failures, early failures (and their share of all failures), replacements, installed
+    base and saturation; None when none was recorded."""
+    panels = _obsolescence_panels(run)
     if not panels:
         return None
     cols = 2 if len(panels) > 1 else 1
@@ -206,10 +229,20 @@ def obsolescence(run):
             _label_axis(ax, "y", quantity, run.units.get("/market/saturation", ""))
             ax.legend(title="category")
             ax.grid(alpha=0.3)
+        elif metric == "early_share":
+            frame = early_share(run)
+            for j, (label, colour, firm) in enumerate(zip(_firm_labels(run), _colours(run),
+                                                          run.firms)):
+                ax.plot(frame.index, frame[firm], label=label, color=colour,
+                        linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
+            ax.set_ylim(0, 1.02)
+            ax.set_xlabel(run.time_label())
+            _label_axis(ax, "y", quantity, "fraction")
+            ax.grid(alpha=0.3)
         else:
             _per_firm_lines(ax, run, metric, quantity)
-            if index == 0:
-                ax.legend(title="firm (strategy)", fontsize=8)
+        if index == 0:
+            ax.legend(title="firm (strategy)", fontsize=8)
         ax.set_title(name)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)

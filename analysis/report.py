@@ -41,8 +41,10 @@ CAPTIONS = {
     "awareness.png": "Share of consumers aware of each firm when they shop.",
     "profit_roi.png": "Cumulative profit and return on marketing (cumulative profit over "
                       "cumulative marketing spend).",
-    "obsolescence.png": "Durable goods: failures, replacement purchases, installed base and "
-                        "ownership saturation.",
+    "obsolescence.png": "Durable goods: failures, early failures (before the category's "
+                        "reference life: they cost the maker loyalty and spread bad word of "
+                        "mouth) and their share of all failures so far, replacement purchases, "
+                        "installed base and ownership saturation.",
     "segment_heatmap.png": "Each firm's share of each segment's purchases, averaged over the "
                            "last steps.",
 }

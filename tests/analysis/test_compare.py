@@ -95,3 +95,45 @@ def test_share_differences_are_in_points(run_file, rich_file, capsys):
     assert all(row.count("%") == 2 for row in rows)  # A and B in %, B - A in points
     profit = out.split("cumulative profit")[1].split("\n\n")[0]
     assert "," in profit  # thousands separators
+
+
+def test_obsolescence_runs_compare_durables(durables_file, tmp_path, capsys):
+    """Two planned-obsolescence runs that differ in durability: failures, early failures,
+    replacements, installed base and saturation are compared too."""
+    import subprocess
+    from conftest import ROOT, marketsim_binary
+    longer = tmp_path / "durables-80.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
+                    str(longer), "--quiet", "--threads", "2", "--set", "consumers=5000",
+                    "--set", "steps=60", "--set", "shocks.rival_enters.enabled=true",
+                    "--set", "firms.Durabox.durability=80"],
+                   check=True, capture_output=True, timeout=120)
+    a, b = load_run(durables_file), load_run(longer)
+    table = compare.comparison_table(a, b).set_index("firm")
+    durabox = table.loc["Durabox"]
+    for metric in ("failures", "early_failures", "replacements"):
+        assert durabox[f"{metric} A"] == a.market[metric]["Durabox"].sum()
+        assert durabox[f"{metric} B-A"] == durabox[f"{metric} B"] - durabox[f"{metric} A"]
+    assert durabox["installed_base B"] == b.market["installed_base"]["Durabox"].iloc[-1]
+    assert durabox["early_failures B-A"] < 0  # machines built to last fail early less often
+    saturation = compare.saturation_table(a, b)
+    assert list(saturation["category"]) == ["washer"]
+    assert compare.main([str(durables_file), str(longer)]) == 0
+    out = capsys.readouterr().out
+    for title in ("failures, products that broke (summed over the run)",
+                  "early failures, before the reference life (summed over the run)",
+                  "share of failures that were early (over the run)",
+                  "replacement purchases (summed over the run)",
+                  "installed base, working products owned (last step)",
+                  "ownership saturation, share of consumers owning a working product"):
+        assert title in out, title
+    assert "firms.Durabox.durability.washer: 40 -> 80" in out
+    block = out.split("ownership saturation")[1].split("\n\n")[0]
+    assert "washer" in block and " points" in block
+
+
+def test_runs_without_durables_compare_no_durables(run_file, rich_file, capsys):
+    assert compare.main([str(run_file), str(rich_file)]) == 0
+    out = capsys.readouterr().out
+    assert "failures" not in out and "saturation" not in out

@@ -165,3 +165,22 @@ def test_quadrant_leaves_out_firms_without_sales_and_keeps_shares_within_100(tmp
     assert any("Not shown: LongLife (sold nothing in the run)" in t.get_text() for t in fig.texts)
     assert not any("fickle" in t.get_text() for t in ax.texts)  # no quadrants with one firm
     assert _lines(ax) == ([], []) and "only one firm sold anything" in ax.get_title()
+
+
+def test_obsolescence_draws_early_failures(durables_file):
+    run = load_run(durables_file)
+    fig = plot.obsolescence(run)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert titles == ["failures (products that broke)",
+                      "early failures (before the reference life)",
+                      "share of failures that were early, since the start",
+                      "replacement purchases", "installed base (working products owned)",
+                      "ownership saturation (durable categories)"]
+    early = fig.axes[1]
+    durabox = early.get_lines()[0]
+    assert list(durabox.get_ydata()) == list(run.market["early_failures"]["Durabox"])
+    share = plot.early_share(run)["Durabox"].dropna()
+    total = run.market["early_failures"]["Durabox"].sum() / run.market["failures"][
+        "Durabox"].sum()
+    assert share.between(0, 1).all() and share.iloc[-1] == pytest.approx(total)
+    assert "%" in fig.axes[2].get_ylabel()
