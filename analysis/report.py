@@ -14,8 +14,8 @@ from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            run_ids)
 from analysis.scenario_text import scenario_fields
-from analysis.summary import (COLUMNS, LAPSE_COLUMNS, durable_only_firms, durables_table, format_summary,
-                              ownership, relationships_table, summary_table)
+from analysis.summary import (COLUMNS, LAPSE_COLUMNS, durable_only_firms, durables_table,
+                              format_summary, ownership, relationships_table, summary_table)
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
