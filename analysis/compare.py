@@ -1,4 +1,6 @@
-"""Two runs side by side: per firm, the final shares, cumulative profit, ROI and differences.
+"""Two runs side by side: per firm, the final shares, cumulative profit, ROI and differences;
+for runs with durable goods also failures, early failures, replacements, installed base and
+ownership saturation.
 
     python3 -m analysis.compare A.h5 B.h5 [--run-a ID] [--run-b ID] [--out DIR]
 
@@ -8,7 +10,6 @@ changed, not sampling noise.
 """
 
 import argparse
-import difflib
 import os
 
 import matplotlib
@@ -18,88 +19,190 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
-from analysis import run_main  # noqa: E402
+from analysis import formats, run_main  # noqa: E402
 from analysis.load import (NotARunError, bad_input, check_writable_directory,  # noqa: E402
                            load_run)
+from analysis.scenario_text import ScenarioSyntaxError, parse_scenario  # noqa: E402
 
-METRICS = [("market_share", "market share"), ("customer_share", "customer share"),
-           ("cumulative_profit", "cumulative profit"), ("roi", "ROI")]
+# (metric, title, how): "last" is the last step's value, "sum" the sum over the run, "early"
+# the share of the run's failures that were early. Shares are fractions; the rest by kind.
+METRICS = [("market_share", "market share", "last"),
+           ("customer_share", "customer share", "last"),
+           ("cumulative_profit", "cumulative profit", "last"), ("roi", "ROI", "last")]
+# Compared when both runs recorded durables (/market/failures).
+DURABLE_METRICS = [("failures", "failures, products that broke", "sum"),
+                   ("early_failures", "early failures, before the reference life", "sum"),
+                   ("early_failure_share", "share of failures that were early", "early"),
+                   ("replacements", "replacement purchases", "sum"),
+                   ("installed_base", "installed base, working products owned", "last")]
+KINDS = {"market_share": "share", "customer_share": "share", "cumulative_profit": "money",
+         "roi": "ratio", "failures": "count", "early_failures": "count",
+         "early_failure_share": "share", "replacements": "count", "installed_base": "count",
+         "saturation": "share"}
+WHEN = {"last": "last step", "sum": "summed over the run", "early": "over the run"}
+
+
+def has_durables(a, b):
+    """True when both runs recorded the durables series."""
+    return "failures" in a.market and "failures" in b.market
+
+
+def metrics(a, b):
+    """The (metric, title, how) compared for these two runs."""
+    return METRICS + (DURABLE_METRICS if has_durables(a, b) else [])
+
+
+def firm_values(run, metric, how, firms):
+    """A metric per firm (NaN for a firm the run does not have, or a series it lacks)."""
+    if how == "early":
+        failures = firm_values(run, "failures", "sum", firms)
+        early = firm_values(run, "early_failures", "sum", firms)
+        return [e / f if f > 0 else float("nan") for e, f in zip(early, failures)]
+    if metric not in run.market:
+        return [float("nan")] * len(firms)
+    series = run.market[metric].sum() if how == "sum" else run.final(metric)
+    return series.reindex(firms).to_numpy(dtype=float)
 
 
 def comparison_table(a, b):
-    """One row per firm present in either run: A, B and B - A of each final metric."""
+    """One row per firm present in either run: A, B and B - A of each compared metric (the
+    durables ones too when both runs recorded them)."""
     firms = list(dict.fromkeys(list(a.firms) + list(b.firms)))
     table = pd.DataFrame({"firm": firms})
-    for metric, _ in METRICS:
-        va = a.final(metric).reindex(firms).to_numpy()
-        vb = b.final(metric).reindex(firms).to_numpy()
+    for metric, _, how in metrics(a, b):
+        va = pd.Series(firm_values(a, metric, how, firms), dtype=float).to_numpy()
+        vb = pd.Series(firm_values(b, metric, how, firms), dtype=float).to_numpy()
         table[f"{metric} A"] = va
         table[f"{metric} B"] = vb
         table[f"{metric} B-A"] = vb - va
     return table
 
 
-def _key_path(lines, index):
-    """The dotted key path of YAML line `index` (list items named by their `name:`)."""
-    path = []
-    line = lines[index]
-    indent = len(line) - len(line.lstrip(" -"))
-    path.append(line.strip(" -").split(":", 1)[0])
-    for previous in reversed(lines[:index]):
-        stripped = previous.lstrip(" -")
-        level = len(previous) - len(stripped)
-        if not stripped or stripped.startswith("#"):
-            continue
-        key, _, value = stripped.partition(":")
-        if previous.lstrip(" ").startswith("- ") and level <= indent:
-            path.append(value.strip() if key == "name" else key)  # the item holding the line
-            indent = len(previous) - len(previous.lstrip(" "))
-        elif level < indent:
-            path.append(key)
-            indent = level
-    return ".".join(reversed(path))
+def saturation_table(a, b):
+    """Ownership saturation in the last step, by durable category in either run: A, B, B - A;
+    None unless both runs recorded /market/saturation."""
+    if a.saturation is None or b.saturation is None:
+        return None
+    kinds = {**dict(zip(b.categories, b.category_kinds)),
+             **dict(zip(a.categories, a.category_kinds))}
+    categories = [c for c in dict.fromkeys(list(a.categories) + list(b.categories))
+                  if kinds.get(c) == "durable"]
+    last_a = a.saturation.iloc[-1].reindex(categories).to_numpy(dtype=float)
+    last_b = b.saturation.iloc[-1].reindex(categories).to_numpy(dtype=float)
+    return pd.DataFrame({"category": categories, "saturation A": last_a,
+                         "saturation B": last_b, "saturation B-A": last_b - last_a})
 
 
-def scenario_changes(a, b):
-    """The keys whose values differ between the resolved scenarios: [(path, in A, in B)]."""
-    lines_a, lines_b = a.scenario.splitlines(), b.scenario.splitlines()
+ABSENT = "(absent)"
+
+
+class _Missing:
+    """A key that one scenario does not have (unlike null, a value)."""
+
+    def __repr__(self):
+        return ABSENT
+
+
+_MISSING = _Missing()
+
+
+def _named_items(node):
+    """A list of mappings that all have a `name`, as {name: item}; None for any other node."""
+    if (isinstance(node, list) and node and all(isinstance(i, dict) and i.get("name") is not None
+                                                for i in node)):
+        names = [str(i["name"]) for i in node]
+        if len(set(names)) == len(names):
+            return dict(zip(names, node))
+    return None
+
+
+def _children(node):
+    """The children of a mapping, or of a list of named mappings (by name); None for a leaf."""
+    if isinstance(node, dict):
+        return {str(key): value for key, value in node.items()}
+    return _named_items(node)
+
+
+def show(node, limit=80):
+    """A scenario value as one line of YAML flow text: 40000, [0.6, 0.6], {mean: 0, sd: 1}."""
+    if node is None:
+        return "null"
+    if isinstance(node, list):
+        text = "[" + ", ".join(show(item, limit) for item in node) + "]"
+    elif isinstance(node, dict):
+        text = "{" + ", ".join(f"{key}: {show(value, limit)}" for key, value in node.items()) + "}"
+    else:
+        text = str(node)
+    return text if len(text) <= limit else text[: limit - 4] + " ..."
+
+
+def tree_changes(a, b, path=""):
+    """The key paths whose values differ between two parsed scenarios: [(path, in A, in B)],
+    values as flow text or "(absent)". Mappings are compared key by key and lists of named
+    mappings (firms, segments, ...) item by item by name; any other value as a whole."""
+    if a == b:
+        return []
+    children_a, children_b = _children(a), _children(b)
+    if children_a is None or children_b is None:
+        return [(path, ABSENT if a is _MISSING else show(a),
+                 ABSENT if b is _MISSING else show(b))]
     changes = []
-    matcher = difflib.SequenceMatcher(a=lines_a, b=lines_b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        old = {_key_path(lines_a, i): lines_a[i].split(":", 1)[-1].strip() for i in range(i1, i2)}
-        new = {_key_path(lines_b, j): lines_b[j].split(":", 1)[-1].strip() for j in range(j1, j2)}
-        for key in dict.fromkeys(list(old) + list(new)):
-            if old.get(key) != new.get(key):
-                changes.append((key, old.get(key, "(absent)"), new.get(key, "(absent)")))
+    for key in dict.fromkeys(list(children_a) + list(children_b)):
+        changes += tree_changes(children_a.get(key, _MISSING), children_b.get(key, _MISSING),
+                                f"{path}.{key}" if path else key)
     return changes
 
 
+def scenario_changes(a, b):
+    """The keys whose values differ between the runs' resolved scenarios (/scenario), read as
+    YAML: [(dotted key path, in A, in B)], list items named by their `name`
+    (firms.Mass.budget_per_year)."""
+    return tree_changes(parse_scenario(a.scenario), parse_scenario(b.scenario))
+
+
 def paired_note(a, b):
-    """Whether common random numbers make the differences paired, in a sentence."""
+    """Whether common random numbers make the differences paired, in a sentence naming what
+    keeps them from being paired (the seed, the population size or both)."""
     seed_a, seed_b = a.attrs.get("seed"), b.attrs.get("seed")
-    same_population = a.attrs.get("consumers") == b.attrs.get("consumers")
-    if seed_a == seed_b and same_population:
-        return (f"Both runs use seed {seed_a} and {a.attrs.get('consumers')} consumers: they share "
-                "their random numbers (common random numbers), so each difference is the paired "
-                "effect of what was changed, not sampling noise.")
-    return (f"The runs differ in seed ({seed_a} vs {seed_b}) or population size, so they do not "
-            "share random numbers: the differences include sampling noise. Rerun with the same "
-            "seed for a paired comparison.")
+    consumers_a, consumers_b = a.attrs.get("consumers"), b.attrs.get("consumers")
+    if seed_a == seed_b and consumers_a == consumers_b:
+        return (f"Both runs use seed {seed_a} and {consumers_a} consumers: they share their "
+                "random numbers (common random numbers), so each difference is the paired effect "
+                "of what was changed, not sampling noise.")
+    differ = []
+    if seed_a != seed_b:
+        differ.append(f"seed ({seed_a} vs {seed_b})")
+    if consumers_a != consumers_b:
+        differ.append(f"population size ({consumers_a} vs {consumers_b} consumers)")
+    same = [f"the same seed ({seed_a})"] if seed_a == seed_b else []
+    advice = ("Rerun with the same seed and population size for a paired comparison."
+              if len(differ) == 2 else
+              "Rerun with the same population size for a paired comparison." if same else
+              "Rerun with the same seed for a paired comparison.")
+    return (f"The runs differ in {' and '.join(differ)}, so they do not share random numbers"
+            + (f" despite {same[0]}" if same else "") + ": the differences include sampling "
+            f"noise. {advice}")
 
 
 def _format(table):
+    """The comparison table as display text: shares in %, their differences in percentage
+    points, money with thousands separators, counts as whole numbers."""
     out = table.copy()
     for column in out.columns[1:]:
-        if column.startswith(("market_share", "customer_share")):
-            sign = "+" if column.endswith("B-A") else ""
-            out[column] = [f"{100 * v:{sign}.1f}%" if pd.notna(v) else "-" for v in table[column]]
-        elif column.startswith("cumulative_profit"):
-            out[column] = [f"{v:,.0f}" if pd.notna(v) else "-" for v in table[column]]
-        else:
-            out[column] = [f"{v:.2f}" if pd.notna(v) else "-" for v in table[column]]
+        metric, _, side = column.rpartition(" ")
+        difference = side == "B-A"
+        kind = KINDS.get(metric, "number")
+        out[column] = [formats.value(kind, v, difference=difference) if pd.notna(v) else "-"
+                       for v in table[column]]
     return out
+
+
+def _print_block(title, table, key, label):
+    """One metric's A, B and B - A columns under its title."""
+    print(f"\n{title}:")
+    block = table[[label, f"{key} A", f"{key} B", f"{key} B-A"]]
+    block.columns = [label, "A", "B", "B - A"]
+    print(block.to_string(index=False))
 
 
 def share_difference_figure(a, b):
@@ -111,7 +214,7 @@ def share_difference_figure(a, b):
     for firm in firms:
         ax.plot(steps, sb.loc[steps, firm] - sa.loc[steps, firm], label=firm, linewidth=1.8)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, symbol=""))  # points, not %
     ax.set_xlabel(a.time_label())
     ax.set_ylabel("market share, B minus A (percentage points)")
     ax.set_title("Market share difference, B - A (paired by common random numbers)")
@@ -135,22 +238,25 @@ def main(argv=None):
             check_writable_directory(args.out)
         a = load_run(args.a, args.run_a)
         b = load_run(args.b, args.run_b)
+        changes = scenario_changes(a, b)
     except (OSError, NotARunError) as error:
         return bad_input(error)
+    except ScenarioSyntaxError as error:
+        return bad_input(f"cannot read the scenario stored in a run (/scenario): {error}")
     print(f"A: {args.a}  ({a.name}, {len(a.steps)} steps)")
     print(f"B: {args.b}  ({b.name}, {len(b.steps)} steps)")
-    changes = scenario_changes(a, b)
     print("\nWhat differs in the resolved scenario:" if changes else
           "\nThe resolved scenarios are identical.")
     for key, old, new in changes:
         print(f"  {key}: {old} -> {new}")
     table = _format(comparison_table(a, b))
-    for metric, title in METRICS:
-        when = "summed over the run" if metric == "cumulative_profit" else "last step"
-        print(f"\n{title} ({when}):")
-        block = table[["firm", f"{metric} A", f"{metric} B", f"{metric} B-A"]]
-        block.columns = ["firm", "A", "B", "B - A"]
-        print(block.to_string(index=False))
+    for metric, title, how in metrics(a, b):
+        when = "summed over the run" if metric == "cumulative_profit" else WHEN[how]
+        _print_block(f"{title} ({when})", table, metric, "firm")
+    saturation = saturation_table(a, b)
+    if saturation is not None and len(saturation):
+        _print_block("ownership saturation, share of consumers owning a working product "
+                     "(last step)", _format(saturation), "saturation", "category")
     print("\n" + paired_note(a, b))
     if args.out:
         os.makedirs(args.out, exist_ok=True)

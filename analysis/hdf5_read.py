@@ -56,8 +56,22 @@ def axis_labels(dataset):
         return [""] * dataset.ndim
 
 
-def table(obj):
-    """A table stored as a compound dataset or as a group of equal-length 1-D columns."""
+def ordered(names, order):
+    """`names` in the recorded `order` (names it lacks follow, in their own order); `names` as
+    they are when there is no order."""
+    if not order:
+        return list(names)
+    known = [name for name in order if name in names]
+    return known + [name for name in names if name not in known]
+
+
+def table(obj, order=None):
+    """A table stored as a compound dataset or as a group of equal-length 1-D columns.
+
+    `order` is the column order the file records (marketsim writes it at
+    /experiment/columns/<table>); a group's columns are otherwise in name order, the order HDF5
+    lists them in.
+    """
     if isinstance(obj, h5py.Group):
         columns = {}
         for name, child in obj.items():
@@ -66,10 +80,10 @@ def table(obj):
                 if values.dtype.kind in "SOU":
                     values = [text(v) for v in values]
                 columns[name] = values
-        return pd.DataFrame(columns)
+        return pd.DataFrame({name: columns[name] for name in ordered(list(columns), order)})
     data = obj[()]
     if data.dtype.names:
-        frame = pd.DataFrame({name: data[name] for name in data.dtype.names})
+        frame = pd.DataFrame({name: data[name] for name in ordered(data.dtype.names, order)})
         for name in frame.columns:
             if frame[name].dtype == object:
                 frame[name] = [text(v) for v in frame[name]]
@@ -78,3 +92,11 @@ def table(obj):
     if data.ndim == 2 and isinstance(columns, str):
         return pd.DataFrame(data, columns=[c.strip() for c in columns.split(",")])
     return pd.DataFrame(data)
+
+
+def experiment_table(file, name):
+    """/experiment/<name> of an open file as a DataFrame, its columns in the order recorded at
+    /experiment/columns/<name> (name order when the file records none)."""
+    order_path = f"experiment/columns/{name}"
+    order = strings(file[order_path]) if order_path in file else None
+    return table(file[f"experiment/{name}"], order)

@@ -20,6 +20,7 @@ import sys
 import h5py
 import pandas as pd
 
+from analysis import experiment_tables
 from analysis import hdf5_read as rd
 from analysis import run_main
 
@@ -95,7 +96,10 @@ class Run:
             if "experiment" in f:
                 for name in ("runs", "summary", "differences"):
                     if f"experiment/{name}" in f:
-                        self.experiment[name] = rd.table(f[f"experiment/{name}"])
+                        table = rd.experiment_table(f, name)
+                        if name != "runs":
+                            table = experiment_tables.undefined_spreads(table)
+                        self.experiment[name] = table
 
     # ---- reading ----
 

@@ -13,9 +13,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
-from analysis import run_main  # noqa: E402
+from analysis import experiment_tables, formats, run_main  # noqa: E402
 from analysis.load import (add_run_arguments, bad_input, check_writable_directory,  # noqa: E402
                            load_run_or_report)
 
@@ -75,33 +75,83 @@ def market_share(run):
     return fig
 
 
+def dividing_line(values):
+    """Where to divide the firms along one axis of the quadrant chart, or None when they do not
+    differ: the midpoint of the widest gap between neighbouring firms, among the gaps that
+    split the firms as evenly as possible (within one firm). It never passes through a firm,
+    unlike the median of an odd number of firms or the mean of shares (1/3 for three firms)."""
+    ordered = sorted(float(v) for v in values)
+    n = len(ordered)
+    gaps = [(ordered[i + 1] - ordered[i], (ordered[i] + ordered[i + 1]) / 2, i + 1)
+            for i in range(n - 1) if ordered[i + 1] > ordered[i]]
+    middle = [g for g in gaps if abs(g[2] - n / 2) < 1]
+    chosen = middle or gaps
+    if not chosen:
+        return None
+    return max(chosen, key=lambda g: (g[0], -abs(g[2] - n / 2)))[1]
+
+
+def firms_without_sales(run):
+    """The firms that sold nothing in the whole run (never entered the market, say)."""
+    if "units" in run.market:
+        sold = run.market["units"].sum()
+    else:
+        sold = run.market["penetration"].iloc[-1] if "penetration" in run.market else None
+    if sold is None:
+        return []
+    return [firm for firm in run.firms if not sold[firm] > 0]
+
+
+def _share_limit(values):
+    """The upper end of a share axis: a little above the largest share, at most 100%."""
+    return min(1.0, max(0.05, 1.15 * max(values, default=0.0)))
+
+
 def share_quadrant(run):
-    """Final share of market (x) against share of customer (y), one point per firm."""
-    x = run.final("market_share").to_numpy()
-    y = run.final("customer_share").to_numpy()
+    """Final share of market (x) against share of customer (y), one point per firm that sold
+    anything, divided by lines that run between firms (dividing_line)."""
+    idle = firms_without_sales(run)
+    shown = [(label, colour, firm) for label, colour, firm
+             in zip(_firm_labels(run), _colours(run), run.firms) if firm not in idle]
+    x = [float(run.final("market_share")[firm]) for _, _, firm in shown]
+    y = [float(run.final("customer_share")[firm]) for _, _, firm in shown]
     fig, ax = plt.subplots(figsize=(8, 6))
-    for xi, yi, label, colour in zip(x, y, _firm_labels(run), _colours(run)):
-        ax.scatter([xi], [yi], s=120, color=colour, label=label, edgecolor="black", zorder=3)
-        ax.annotate(label.split(" (")[0], (xi, yi), textcoords="offset points", xytext=(8, 6))
-    mx, my = float(np.median(x)), float(np.median(y))
-    ax.axvline(mx, color="grey", linestyle="--", linewidth=1)
-    ax.axhline(my, color="grey", linestyle="--", linewidth=1)
-    hi_x, hi_y = max(float(x.max()) * 1.25, 0.05), max(float(y.max()) * 1.25, 0.05)
+    hi_x, hi_y = _share_limit(x), _share_limit(y)
+    for xi, yi, (label, colour, _) in zip(x, y, shown):
+        ax.scatter([xi], [yi], s=120, color=colour, label=label, edgecolor="black", zorder=3,
+                   clip_on=False)
+        right = xi > 0.8 * hi_x
+        ax.annotate(label.split(" (")[0], (xi, yi), textcoords="offset points",
+                    xytext=(-8 if right else 8, -14 if yi > 0.94 * hi_y else 6),
+                    ha="right" if right else "left")
+    split_x, split_y = dividing_line(x), dividing_line(y)
+    if split_x is not None:
+        ax.axvline(split_x, color="grey", linestyle="--", linewidth=1)
+    if split_y is not None:
+        ax.axhline(split_y, color="grey", linestyle="--", linewidth=1)
     ax.set_xlim(0, hi_x)
     ax.set_ylim(0, hi_y)
-    corners = [(0.02, 0.97, "left", "top", "small market, loyal buyers"),
-               (0.98, 0.97, "right", "top", "big market, loyal buyers"),
-               (0.02, 0.03, "left", "bottom", "small market, fickle buyers"),
-               (0.98, 0.03, "right", "bottom", "big market, fickle buyers")]
-    for cx, cy, ha, va, words in corners:
-        ax.text(cx, cy, words, transform=ax.transAxes, ha=ha, va=va, color="dimgrey",
-                fontsize=9, style="italic")
+    if split_x is not None and split_y is not None:
+        corners = [(0.02, 0.97, "left", "top", "small market, loyal buyers"),
+                   (0.98, 0.97, "right", "top", "big market, loyal buyers"),
+                   (0.02, 0.03, "left", "bottom", "small market, fickle buyers"),
+                   (0.98, 0.03, "right", "bottom", "big market, fickle buyers")]
+        for cx, cy, ha, va, words in corners:
+            ax.text(cx, cy, words, transform=ax.transAxes, ha=ha, va=va, color="dimgrey",
+                    fontsize=9, style="italic")
     _label_axis(ax, "x", "share of market, last step", run.unit("market_share"))
     _label_axis(ax, "y", "share of customer (share of category requirements)",
                 run.unit("customer_share"))
-    ax.set_title(f"{run.name}: share of market against share of customer\n"
-                 "(dashed lines: the medians across firms)")
-    ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    lines = ("dashed lines: between the firms, midway across the widest gap near the middle"
+             if split_x is not None or split_y is not None else
+             "no dividing lines: only one firm sold anything" if len(shown) < 2 else
+             "no dividing lines: the firms do not differ")
+    ax.set_title(f"{run.name}: share of market against share of customer\n({lines})")
+    if shown:
+        ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    if idle:
+        fig.text(0.01, -0.02, f"Not shown: {', '.join(idle)} (sold nothing in the run).",
+                 ha="left", va="top", fontsize=9, color="dimgrey")
     ax.grid(alpha=0.3)
     return fig
 
@@ -132,16 +182,39 @@ def profit_roi(run):
 
 
 OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per step"),
+                ("early_failures", "early failures (before the reference life)",
+                 "early failures per step"),
+                ("early_share", "share of failures that were early, since the start",
+                 "early failures / failures"),
                 ("replacements", "replacement purchases", "replacements per step"),
                 ("installed_base", "installed base (working products owned)", "products owned")]
 
 
-def obsolescence(run):
-    """Failures, replacements, installed base and saturation; None when none was recorded."""
-    panels = [entry for entry in OBSOLESCENCE if entry[0] in run.market]
+def early_share(run):
+    """Per firm, the share of its failures so far that were early [step x firm] (NaN before
+    its first failure); None unless the run recorded failures and early failures."""
+    if "failures" not in run.market or "early_failures" not in run.market:
+        return None
+    failures = run.market["failures"].cumsum()
+    return run.market["early_failures"].cumsum() / failures.where(failures > 0)
+
+
+def _obsolescence_panels(run):
+    """The (metric, title, quantity) panels of the obsolescence figure the run's data allow."""
+    panels = []
+    for entry in OBSOLESCENCE:
+        if entry[0] in run.market or (entry[0] == "early_share" and early_share(run) is not None):
+            panels.append(entry)
     if run.saturation is not None:
         panels.append(("saturation", "ownership saturation (durable categories)",
                        "owners / consumers"))
+    return panels
+
+
+def obsolescence(run):
+    """Failures, early failures (and their share of all failures), replacements, installed
+    base and saturation; None when none was recorded."""
+    panels = _obsolescence_panels(run)
     if not panels:
         return None
     cols = 2 if len(panels) > 1 else 1
@@ -156,10 +229,20 @@ def obsolescence(run):
             _label_axis(ax, "y", quantity, run.units.get("/market/saturation", ""))
             ax.legend(title="category")
             ax.grid(alpha=0.3)
+        elif metric == "early_share":
+            frame = early_share(run)
+            for j, (label, colour, firm) in enumerate(zip(_firm_labels(run), _colours(run),
+                                                          run.firms)):
+                ax.plot(frame.index, frame[firm], label=label, color=colour,
+                        linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
+            ax.set_ylim(0, 1.02)
+            ax.set_xlabel(run.time_label())
+            _label_axis(ax, "y", quantity, "fraction")
+            ax.grid(alpha=0.3)
         else:
             _per_firm_lines(ax, run, metric, quantity)
-            if index == 0:
-                ax.legend(title="firm (strategy)", fontsize=8)
+        if index == 0:
+            ax.legend(title="firm (strategy)", fontsize=8)
         ax.set_title(name)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
@@ -192,6 +275,119 @@ def segment_heatmap(run):
     ax.set_title(f"{run.name}: market share by segment and firm ({span})")
     fig.tight_layout()
     return fig
+
+
+# ---- experiments: the spread of each key result over the replications ----
+
+MAX_POINTS_IN_LEGEND = 10  # more design points are coloured along a scale instead
+RESULT_NAMES = {"roi": "ROI", "cumulative_profit": "cumulative profit (over the run)"}
+
+
+def _short_key(path):
+    """The last two parts of a key path: shocks.q3_cut.enabled -> q3_cut.enabled."""
+    return ".".join(str(path).split(".")[-2:])
+
+
+def point_label(point, settings):
+    """A design point in words: "point 1: q3_cut.enabled=true, niche_entry.enabled=false"."""
+    values = ", ".join(f"{_short_key(k)}={_setting(v)}" for k, v in settings.items())
+    return f"point {point}" + (f": {values}" if values else "")
+
+
+def _setting(value):
+    if isinstance(value, float):
+        return f"{value:.4g}" if not value.is_integer() else f"{value:,.0f}"
+    return str(value)
+
+
+def _value_axis(ax, kind, name):
+    """Labels the value axis of a distribution figure and formats its ticks by kind."""
+    if kind == "share":
+        ax.set_ylabel(f"{name} (%)")
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    else:
+        ax.set_ylabel(f"{name} (money)" if kind == "money" else name)
+        if kind in ("money", "count"):
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+def experiment_distribution(run, metric, long, settings):
+    """One key result over every run of an experiment: for each firm, a box per design point
+    (box p25-p75, line the median, whiskers p5-p95, diamond the mean)."""
+    data = long[long["metric"] == metric]
+    firms = [f for f in run.firms if f in set(data["firm"])]
+    points = sorted(set(data["point"]))
+    many = len(points) > MAX_POINTS_IN_LEGEND
+    palette = (plt.get_cmap("viridis") if many else plt.get_cmap("tab10"))
+    colour = {p: palette(i / max(len(points) - 1, 1) if many else i % 10)
+              for i, p in enumerate(points)}
+    width = 0.8 / len(points)
+    fig, ax = plt.subplots(figsize=(max(8.0, 1.2 + len(firms) * (0.5 + 0.35 * len(points))), 5.5))
+    replications = data.groupby(["point", "firm"])["value"].count()
+    for i, point in enumerate(points):
+        for j, firm in enumerate(firms):
+            values = data[(data["point"] == point) & (data["firm"] == firm)]["value"].dropna()
+            if values.empty:
+                continue
+            x = j - 0.4 + width * (i + 0.5)
+            box = ax.boxplot([values.to_numpy()], positions=[x], widths=width * 0.85,
+                             whis=(5, 95), showfliers=False, patch_artist=True,
+                             medianprops={"color": "black", "linewidth": 1.6})
+            for patch in box["boxes"]:
+                patch.set_facecolor(colour[point])
+                patch.set_alpha(0.75)
+            ax.scatter([x], [values.mean()], marker="D", s=22, color="white", edgecolor="black",
+                       zorder=3)
+    ax.set_xticks(range(len(firms)), _firm_labels_for(run, firms), rotation=15 if len(firms) > 4
+                  else 0)
+    ax.set_xlim(-0.5, len(firms) - 0.5)
+    kind = formats.metric_kind(metric, run.unit(metric))
+    name = RESULT_NAMES.get(metric, metric.replace("_", " "))
+    _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
+    ax.set_xlabel("firm (strategy)")
+    ax.grid(axis="y", alpha=0.3)
+    counts = sorted(set(int(c) for c in replications))
+    if counts[-1] <= 1:
+        ax.set_title(f"{run.name}: {name}, every run of the experiment\n"
+                     "one run per design point: no spread to show (line: the run's result)")
+    else:
+        runs_each = (f"{counts[0]} runs" if len(counts) == 1 else
+                     f"{counts[0]}-{counts[-1]} runs") + " per design point"
+        ax.set_title(f"{run.name}: {name}, every run of the experiment ({runs_each})\n"
+                     "box: middle half of the runs (p25-p75); line: median; whiskers: p5-p95; "
+                     "diamond: mean")
+    if many:
+        bar = fig.colorbar(plt.cm.ScalarMappable(
+            cmap=palette, norm=plt.Normalize(min(points), max(points))), ax=ax)
+        bar.set_label("design point (see the summary table)")
+    else:
+        handles = [plt.Rectangle((0, 0), 1, 1, color=colour[p], alpha=0.75) for p in points]
+        ax.legend(handles, [point_label(p, settings.get(p, {})) for p in points],
+                  title="design point", loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                  ncol=1 if len(points) > 4 else 2, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _firm_labels_for(run, firms):
+    strategies = dict(zip(run.firms, run.strategies))
+    return [f"{f}\n({strategies[f]})" if strategies.get(f) else f for f in firms]
+
+
+def render_experiment(run):
+    """The distribution figure of every key result of an experiment file, over all its runs:
+    [(file name, PNG bytes, metric)]; [] for a single-run file or one without per-firm results
+    in /experiment/runs."""
+    runs = run.experiment.get("runs")
+    if runs is None or not len(runs):
+        return []
+    long = experiment_tables.results_long(runs, run.firms)
+    settings = experiment_tables.point_settings(runs, run.firms)
+    made = []
+    for metric in dict.fromkeys(long["metric"]):
+        fig = experiment_distribution(run, metric, long, settings)
+        made.append((f"experiment_{metric}.png", png_bytes(fig), metric))
+    return made
 
 
 # (file name, function) of every figure, in reading order.
@@ -251,6 +447,11 @@ def main(argv=None):
         print(f"wrote {path}")
     for name, why in skipped:
         print(f"skipped {name}: {why}")
+    for name, data, _ in render_experiment(run):
+        path = os.path.join(args.out, name)
+        with open(path, "wb") as out:
+            out.write(data)
+        print(f"wrote {path} (every run of the experiment)")
     return 0
 
 

@@ -10,11 +10,12 @@ import argparse
 import base64
 import html
 
-from analysis import experiment_tables, plot, run_main
+from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            run_ids)
 from analysis.scenario_text import scenario_fields
-from analysis.summary import format_summary, formatted, summary_table
+from analysis.summary import (COLUMNS, LAPSE_COLUMNS, durable_only_firms, durables_table,
+                              format_summary, ownership, relationships_table, summary_table)
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -31,19 +32,178 @@ CAPTIONS = {
     "market_share.png": "Each firm's share of the units sold in each step, stacked to 100%.",
     "share_quadrant.png": "Share of market (last step) against share of customer (share of "
                           "category requirements of the firm's own buyers). One-to-one "
-                          "marketing aims up, mass marketing aims right.",
+                          "marketing aims up, mass marketing aims right. Each dashed line "
+                          "divides the firms where they are furthest apart near the middle "
+                          "(the midpoint of the widest gap between neighbouring firms that "
+                          "splits them about evenly), so no line runs through a firm; the "
+                          "quadrant names are relative to these lines, not absolute. Firms that "
+                          "sold nothing in the run are left out and named under the chart.",
     "awareness.png": "Share of consumers aware of each firm when they shop.",
     "profit_roi.png": "Cumulative profit and return on marketing (cumulative profit over "
                       "cumulative marketing spend).",
-    "obsolescence.png": "Durable goods: failures, replacement purchases, installed base and "
-                        "ownership saturation.",
+    "obsolescence.png": "Durable goods: failures, early failures (before the category's "
+                        "reference life: they cost the maker loyalty and spread bad word of "
+                        "mouth) and their share of all failures so far, replacement purchases, "
+                        "installed base and ownership saturation.",
     "segment_heatmap.png": "Each firm's share of each segment's purchases, averaged over the "
                            "last steps.",
 }
 
 
+# Statistics columns of /experiment/summary and /experiment/differences (and of the table
+# computed from /experiment/runs); "sd" is a spread, the others are in the metric's units.
+STATISTICS = ("mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95")
+# Columns that count runs, and columns that identify a run or a design point (shown as they are).
+COUNT_COLUMNS = ("n", "runs")
+ID_COLUMNS = ("run", "run_id", "id", "seed", "replication", "point", "design_point", "variant",
+              "design", "design point")
+
+
 def _table_html(frame):
-    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}", escape=True)
+    """A table of display text (or of plain numbers, to four significant digits) as HTML."""
+    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}", escape=True,
+                         na_rep=formats.NA)
+
+
+def _kind(run, metric):
+    """The kind of a metric (share, money, count, ratio, number) from its units or name."""
+    return formats.metric_kind(metric, run.unit(metric))
+
+
+def _plain(value):
+    """An identifier or swept value as text: whole numbers without separators."""
+    if formats.missing(value):
+        return formats.NA
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _summary_text(table):
+    """The single-run summary table as display text: shares in %, money with separators."""
+    out = table.copy()
+    for column, _, _ in COLUMNS:
+        kind = "money" if column == "profit" else "ratio" if column == "roi" else "share"
+        out[column] = [formats.value(kind, v) for v in table[column]]
+    return out.rename(columns={c: h for c, _, h in COLUMNS})
+
+
+def _statistics_text(frame, run, difference=False):
+    """/experiment/summary or /experiment/differences (or the table computed from
+    /experiment/runs) as display text, each row's statistics in the units of its metric;
+    `difference`: the statistics are changes (signed; shares in points)."""
+    out = frame.astype(object).copy()
+    metric_column = "metric" if "metric" in frame.columns else "result"
+    firms = run.firms
+    for i, row in frame.iterrows():
+        metric = experiment_tables.split_result(str(row.get(metric_column, "")), firms)[0]
+        kind = _kind(run, metric)
+        for column in frame.columns:
+            if column in STATISTICS:
+                out.at[i, column] = formats.value(kind, row[column], difference=difference,
+                                                  spread=column == "sd")
+            elif column in COUNT_COLUMNS:
+                out.at[i, column] = formats.count(row[column])
+            elif column in ID_COLUMNS:
+                out.at[i, column] = _plain(row[column])
+            elif column != metric_column and column != "firm":
+                out.at[i, column] = formats.number(row[column])
+    return out
+
+
+def _runs_text(runs, run):
+    """/experiment/runs as display text: results in the units of their metric."""
+    out = runs.astype(object).copy()
+    for column in runs.columns:
+        metric, firm = experiment_tables.split_result(column, run.firms)
+        if column in ID_COLUMNS:
+            out[column] = [_plain(v) for v in runs[column]]
+        elif firm is not None:
+            out[column] = [formats.value(_kind(run, metric), v) for v in runs[column]]
+        else:
+            out[column] = [formats.number(v) for v in runs[column]]
+    return out
+
+
+def _names(firms):
+    """Firm names in a sentence: "A", "A and B", "A, B and C"."""
+    return firms[0] if len(firms) == 1 else ", ".join(firms[:-1]) + " and " + firms[-1]
+
+
+# How each column of the relationships and durables tables is shown.
+RELATIONSHIP_FORMATS = {
+    "share of wallet": formats.share,
+    "purchases per buyer": lambda v: formats.NA if formats.missing(v) else f"{v:,.1f}",
+    "active customers": formats.count, "lost customers": formats.count,
+    "retention per step": lambda v: formats.share(v, 2),
+    "CLV": lambda v: formats.money(v) if abs(v) >= 1000 else formats.ratio(v),  # as summarize
+    "programs cost": formats.money, "referred customers": formats.count,
+    "referred retention": lambda v: formats.share(v, 2)}
+DURABLE_FORMATS = {
+    "units": formats.count, "failures": formats.count, "early failures": formats.share,
+    "mean age at failure": lambda v: "-" if formats.missing(v) else f"{v:.0f} steps",
+    "replacement share": formats.share, "upgrades": formats.count,
+    "installed base": formats.count, "loyalty": formats.ratio}
+
+
+def _text(table, how):
+    """`table` with each column in `how` shown by its function."""
+    out = table.astype(object).copy()
+    for column, function in how.items():
+        if column in out.columns:
+            out[column] = [function(v) for v in table[column]]
+    return out
+
+
+def _relationships_html(run, of_run):
+    """The customer-relationships table of `marketsim summarize`, with its notes; [] when the
+    run did not record share of wallet."""
+    table = relationships_table(run)
+    if table is None:
+        return []
+    parts = [f"<h2>Customer relationships{of_run}</h2>",
+             _table_html(_text(table, RELATIONSHIP_FORMATS)),
+             "<p>Share of wallet: the firm's revenue over everything its customers spent, in "
+             "every category. Purchases per buyer: units bought from the firm per consumer who "
+             "ever bought from it. Active customers bought within the word-of-mouth window; lost "
+             "ones lapsed during the run. Retention per step is 1 minus lost customers over "
+             "active customers at risk. CLV = yearly margin per customer x r / (1 + i - r), r "
+             "the yearly retention. Program cost: loyalty and referral rewards over the run. "
+             "Share of wallet, purchases per buyer, active customers, retention and CLV are at "
+             "the last step.</p>"]
+    durable = durable_only_firms(run)
+    if durable:
+        shown = [c for c in LAPSE_COLUMNS if c in table.columns]
+        parts.append(
+            f"<p><i>n/a: {html.escape(_names(durable))} "
+            f"{'sells' if len(durable) == 1 else 'sell'} only durable goods. The owner of a "
+            "working product does not shop again until it fails, so owners count as "
+            "&ldquo;lapsed&rdquo; after the word-of-mouth window although nobody was lost; "
+            f"{html.escape(_names(shown))} measure nothing there and are shown as n/a "
+            "(<code>marketsim summarize</code> prints the raw figures). See the durable-goods "
+            "table for failures and replacements.</i></p>")
+    return parts
+
+
+def _durables_html(run, of_run):
+    """The durable-goods table of `marketsim summarize`, with ownership and its notes; [] when
+    the run did not record failures."""
+    table = durables_table(run)
+    if table is None:
+        return []
+    parts = [f"<h2>Durable goods, over the run{of_run}</h2>",
+             _table_html(_text(table, DURABLE_FORMATS))]
+    owned = ownership(run)
+    if owned:
+        parts.append("<p>Ownership at the end: " + "; ".join(
+            f"{html.escape(c)}: {formats.share(v)} of consumers own a working one"
+            for c, v in owned) + ".</p>")
+    parts.append("<p>Early failures: the share of failures that came before the category's "
+                 "reference life. Replacement share: the share of units bought to replace a "
+                 "failed product. Units, failures, mean age at failure, replacements and "
+                 "upgrades are over the run; installed base (working products owned) and "
+                 "loyalty are at the last step.</p>")
+    return parts
 
 
 def _figure_html(name, data):
@@ -53,30 +213,71 @@ def _figure_html(name, data):
             f"<figcaption>{caption}</figcaption></figure>")
 
 
-def _experiment_html(run):
-    parts = ["<h2>Experiment: key results by design point</h2>"]
+def _one_run_note(run):
+    """For a run of an experiment file: which run the page's summary, tables and figures show,
+    and where the distribution over every run is; "" for a single-run file."""
+    if run.run_id is None:
+        return ""
     ids = run_ids(run.path)
-    parts.append(f"<p>This file holds {len(ids)} runs. The figures above show run "
-                 f"<b>{html.escape(str(run.run_id))}</b>; the tables below cover them all.</p>")
+    runs = run.experiment.get("runs")
+    row = experiment_tables.run_row(runs, run.run_id) if runs is not None else None
+    where = ""
+    if row is not None:
+        point = experiment_tables.point_column(runs)
+        details = []
+        if point:
+            details.append(f"design point {_plain(row[point])}")
+        if "replication" in row.index:
+            details.append(f"replication {_plain(row['replication'])}")
+        if "seed" in row.index:
+            details.append(f"seed {_plain(row['seed'])}")
+        where = f" ({', '.join(details)})" if details else ""
+    return (f"<p><b>This file is an experiment of {len(ids)} runs. The summary, the tables "
+            f"after it and the figures below are of one run only: run "
+            f"{html.escape(str(run.run_id))}{html.escape(where)}</b>, not of the experiment as "
+            "a whole; choose another with <code>--run ID</code>. The spread of the key results "
+            "over every run, by design point, is under the heading "
+            "&ldquo;Experiment&rdquo; further down.</p>")
+
+
+def _experiment_figure_html(name, data, metric, run):
+    encoded = base64.b64encode(data).decode("ascii")
+    caption = (f"{metric.replace('_', ' ')} in every run of the experiment (not only run "
+               f"{run.run_id}): for each firm, one box per design point. The box holds the "
+               "middle half of the runs (p25 to p75), the line is the median, the whiskers run "
+               "from p5 to p95 and the diamond is the mean. Boxes that do not overlap are "
+               "differences that replication does not wash out.")
+    return (f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+def _experiment_html(run):
+    ids = run_ids(run.path)
+    parts = [f'<h2 id="experiment">Experiment: key results over all {len(ids)} runs, by design '
+             "point</h2>",
+             "<p>Everything in this section covers every run of the file, not only run "
+             f"<b>{html.escape(str(run.run_id))}</b> shown above.</p>"]
+    for name, data, metric in plot.render_experiment(run):
+        parts.append(_experiment_figure_html(name, data, metric, run))
     summary = run.experiment.get("summary")
     runs = run.experiment.get("runs")
     if summary is not None and len(summary):
         parts.append("<h3>Summary by design point (/experiment/summary)</h3>")
-        parts.append(_table_html(summary))
+        parts.append(_table_html(_statistics_text(summary, run)))
         differences = run.experiment.get("differences")
         if differences is not None and len(differences):
             parts.append("<h3>Changes against design point 0 (/experiment/differences)</h3>")
             parts.append("<p>Replication by replication: each run's result minus that of the run "
                          "of design point 0 with the same seed (common random numbers).</p>")
-            parts.append(_table_html(differences))
+            parts.append(_table_html(_statistics_text(differences, run, difference=True)))
     elif runs is not None and len(runs):
         table = experiment_tables.distribution(runs)
         if len(table):
             parts.append("<h3>Distribution over runs (computed from /experiment/runs)</h3>")
-            parts.append(_table_html(table))
+            parts.append(_table_html(_statistics_text(table, run)))
     if runs is not None and len(runs):
         parts.append("<h3>Every run (/experiment/runs)</h3>")
-        parts.append(_table_html(runs))
+        parts.append(_table_html(_runs_text(runs, run)))
     return "\n".join(parts)
 
 
@@ -97,6 +298,7 @@ def build_report(run):
         facts += ". <b>This run is incomplete.</b>"
     reading = format_summary(table).split("\n\n", 1)[-1]
     made, skipped = plot.render(run)
+    of_run = f" (run {html.escape(str(run.run_id))} only)" if run.run_id is not None else ""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -104,16 +306,19 @@ def build_report(run):
         f"<h1>{html.escape(name)}</h1>",
         f"<p>{html.escape(description) or '<i>No description.</i>'}</p>",
         f'<p class="facts">{facts}</p>',
-        "<h2>Summary</h2>",
-        _table_html(formatted(table)),
+        _one_run_note(run),
+        f"<h2>Summary{of_run}</h2>",
+        _table_html(_summary_text(table)),
         "<p>" + "<br>".join(html.escape(line) for line in reading.splitlines()) + "</p>",
         "<p>Market share is the last step's unit share. Customer share is the share of category "
         "requirements: of all the purchases that a firm's buyers made in its categories since the "
         "start, the fraction that went to the firm. Penetration is the share of all consumers who "
         "have bought from the firm. Profit is cumulative; ROI is cumulative profit over "
         "cumulative marketing spend.</p>",
-        "<h2>Figures</h2>",
     ]
+    parts += _relationships_html(run, of_run)
+    parts += _durables_html(run, of_run)
+    parts += [f"<h2>Figures{of_run}</h2>"]
     parts += [_figure_html(n, d) for n, d in made]
     for figure_name, why in skipped:
         parts.append(f"<p><i>Not shown: {html.escape(figure_name)}, because {html.escape(why)}."

@@ -1,8 +1,16 @@
-"""The top-level `name` and `description` of a scenario's YAML text.
+"""A scenario's YAML text: its top-level `name` and `description`, and the whole tree.
 
-PyYAML is used when it is installed; otherwise a small reader handles top-level `key: value`
-lines (plain, quoted, or `|` / `>` block scalars), which is all the report needs.
+`scenario_fields` uses PyYAML when it is installed; otherwise a small reader handles top-level
+`key: value` lines (plain, quoted, or `|` / `>` block scalars), which is all the report needs.
+
+`parse_scenario` reads the YAML that scenarios are written in (block mappings and sequences,
+flow `[...]` and `{...}`, plain and quoted scalars, `|` and `>` block scalars, comments) into
+dicts, lists and str, without PyYAML: scalars stay the text they were written as ("40000",
+"true"), so two scenarios compare key by key as written. Anchors, aliases, tags and
+multi-document files are not read (scenarios do not use them).
 """
+
+import re
 
 try:
     import yaml
@@ -55,3 +63,328 @@ def scenario_fields(text):
         lines = text.splitlines()
         fields = {key: _top_level(lines, key) for key in ("name", "description")}
     return {key: str(fields.get(key) or "") for key in ("name", "description")}
+
+
+# ---- the whole tree ----
+
+class ScenarioSyntaxError(ValueError):
+    """The text is not YAML that parse_scenario reads; the message names the line."""
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "\\": "\\", "/": "/",
+            " ": " ", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "v": "\v"}
+
+
+def _double_quoted(body):
+    """The value of a double-quoted scalar's body (escapes resolved)."""
+    def escape(match):
+        code = match.group(1)
+        if code[0] in "xuU":
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, code)
+    return re.sub(r'\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)', escape, body)
+
+
+def _scalar(text):
+    """A plain or quoted scalar as str; "" for an empty value, None for null (~, null)."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return _double_quoted(text[1:-1])
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    if text in ("~", "null", "Null", "NULL"):
+        return None
+    return text
+
+
+def _strip_comment(text):
+    """`text` without a trailing `# comment` (a # outside quotes, at the start or after a
+    space)."""
+    quote, i = None, 0
+    while i < len(text):
+        char = text[i]
+        if quote == '"' and char == "\\":
+            i += 1  # an escaped character
+        elif quote == "'" and char == "'" and text[i + 1:i + 2] == "'":
+            i += 1  # '' inside single quotes
+        elif quote:
+            quote = None if char == quote else quote
+        elif char in "\"'" and (i == 0 or text[i - 1] in " \t[{,:-"):
+            quote = char
+        elif char == "#" and (i == 0 or text[i - 1] in " \t"):
+            return text[:i].rstrip()
+        i += 1
+    return text.rstrip()
+
+
+def _mapping_entry(text):
+    """(key, rest) when `text` is `key: value` or `key:` (key plain or quoted), else None."""
+    match = re.match(r'^("(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|[^\s\'"\[\]{},#&*!|>%@`-][^#]*?'
+                     r'|-[^\s#][^#]*?)\s*:(?:\s+(.*))?$', text)
+    if not match:
+        return None
+    return _scalar(match.group(1)), match.group(2) or ""
+
+
+class _FlowReader:
+    """Flow collections: [a, b], {k: v}, nested, with plain or quoted scalars."""
+
+    def __init__(self, text, line):
+        self.text, self.pos, self.line = text, 0, line
+
+    def fail(self, why):
+        raise ScenarioSyntaxError(f"line {self.line}: {why} in '{self.text.strip()}'")
+
+    def skip(self):
+        while self.pos < len(self.text) and self.text[self.pos] in " \t\n":
+            self.pos += 1
+
+    def node(self):
+        self.skip()
+        char = self.text[self.pos:self.pos + 1]
+        if char == "[":
+            return self.sequence()
+        if char == "{":
+            return self.mapping()
+        return self.scalar(stops=",]}")
+
+    def scalar(self, stops):
+        self.skip()
+        start = self.pos
+        if self.text[start:start + 1] in ("'", '"'):
+            quote = self.text[start]
+            self.pos += 1
+            while self.pos < len(self.text):
+                if self.text[self.pos] == "\\" and quote == '"':
+                    self.pos += 2
+                    continue
+                if self.text[self.pos] == quote:
+                    if quote == "'" and self.text[self.pos + 1:self.pos + 2] == "'":
+                        self.pos += 2
+                        continue
+                    break
+                self.pos += 1
+            else:
+                self.fail("an unclosed quote")
+            self.pos += 1
+            return _scalar(self.text[start:self.pos])
+        while self.pos < len(self.text) and self.text[self.pos] not in stops:
+            if self.text[self.pos] == ":" and ":" in stops and (
+                    self.text[self.pos + 1:self.pos + 2] in (" ", "")):
+                break
+            self.pos += 1
+        return _scalar(self.text[start:self.pos])
+
+    def expect(self, char):
+        self.skip()
+        if self.text[self.pos:self.pos + 1] != char:
+            self.fail(f"expected '{char}'")
+        self.pos += 1
+
+    def items(self, close, item):
+        self.pos += 1
+        self.skip()
+        if self.text[self.pos:self.pos + 1] == close:
+            self.pos += 1
+            return
+        while True:
+            item()
+            self.skip()
+            char = self.text[self.pos:self.pos + 1]
+            self.pos += 1
+            if char == close:
+                return
+            if char != ",":
+                self.fail(f"expected ',' or '{close}'")
+            self.skip()
+            if self.text[self.pos:self.pos + 1] == close:  # a trailing comma
+                self.pos += 1
+                return
+
+    def sequence(self):
+        values = []
+        self.items("]", lambda: values.append(self.node()))
+        return values
+
+    def mapping(self):
+        values = {}
+
+        def entry():
+            key = self.scalar(stops=":,}")
+            self.skip()
+            if self.text[self.pos:self.pos + 1] == ":":
+                self.pos += 1
+                values[key] = self.node()
+            else:
+                values[key] = None
+        self.items("}", entry)
+        return values
+
+    def whole(self):
+        value = self.node()
+        self.skip()
+        if self.pos != len(self.text):
+            self.fail("unexpected text after the closing bracket")
+        return value
+
+
+def _balanced(text):
+    """True when every [ and { in `text` (outside quotes) is closed."""
+    depth, quote = 0, None
+    for i, char in enumerate(text):
+        if quote:
+            if char == quote and not (quote == '"' and text[i - 1] == "\\"):
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+    return depth <= 0
+
+
+class _BlockReader:
+    """Block mappings and sequences, by indentation."""
+
+    def __init__(self, text):
+        self.raw = text.splitlines()
+        self.i = 0
+        self.pending = None  # (indent, text) replacing the current line: a "- key: v" item
+
+    def peek(self):
+        """(indent, text, line number) of the next line with content, or None."""
+        if self.pending is not None:
+            return (*self.pending, self.i + 1)
+        while self.i < len(self.raw):
+            line = self.raw[self.i]
+            text = _strip_comment(line.strip())
+            if text and text != "---":
+                if "\t" in line[: len(line) - len(line.lstrip())]:
+                    raise ScenarioSyntaxError(f"line {self.i + 1}: a tab in the indentation")
+                return len(line) - len(line.lstrip(" ")), text, self.i + 1
+            self.i += 1
+        return None
+
+    def advance(self):
+        if self.pending is not None:
+            self.pending = None
+        self.i += 1
+
+    def node(self, indent):
+        line = self.peek()
+        if line[1] == "-" or line[1].startswith("- "):
+            return self.sequence(indent)
+        return self.mapping(indent)
+
+    def mapping(self, indent):
+        values = {}
+        while True:
+            line = self.peek()
+            if line is None or line[0] < indent:
+                return values
+            if line[0] > indent:
+                raise ScenarioSyntaxError(f"line {line[2]}: unexpected indentation")
+            if line[1] == "-" or line[1].startswith("- "):
+                return values
+            entry = _mapping_entry(line[1])
+            if entry is None:
+                raise ScenarioSyntaxError(f"line {line[2]}: expected 'key: value', got "
+                                          f"'{line[1]}'")
+            key, rest = entry
+            self.advance()
+            values[key] = self.value(rest, indent, line[2], in_sequence=False)
+
+    def sequence(self, indent):
+        values = []
+        while True:
+            line = self.peek()
+            if line is None or line[0] != indent or not (
+                    line[1] == "-" or line[1].startswith("- ")):
+                return values
+            rest = line[1][1:]
+            content = rest.lstrip(" ")
+            inner = indent + 1 + len(rest) - len(content)
+            if content and not content.startswith(("[", "{", '"', "'")) and _mapping_entry(
+                    content) is not None:
+                self.pending = (inner, content)  # the item is a mapping starting on this line
+                values.append(self.mapping(inner))
+            else:
+                self.advance()
+                values.append(self.value(content, indent, line[2], in_sequence=True))
+
+    def value(self, rest, indent, number, in_sequence):
+        """The value after `key:` (or `-`) on line `number`, whose key is at `indent`."""
+        rest = rest.strip()
+        if not rest:
+            line = self.peek()
+            if line is not None and (line[0] > indent or (
+                    not in_sequence and line[0] == indent and (
+                        line[1] == "-" or line[1].startswith("- ")))):
+                return self.node(line[0])
+            return None
+        if rest[0] in "|>":
+            return self.block_scalar(rest, indent)
+        if rest[0] in "[{":
+            while not _balanced(rest):
+                line = self.peek()
+                if line is None:
+                    raise ScenarioSyntaxError(f"line {number}: an unclosed '{rest[0]}'")
+                rest += " " + line[1]
+                self.advance()
+            return _FlowReader(rest, number).whole()
+        if rest[0] in "\"'" and (len(rest) == 1 or rest[-1] != rest[0]):
+            while True:  # a quoted scalar continued on the next lines (folded with spaces)
+                if self.i >= len(self.raw):
+                    raise ScenarioSyntaxError(f"line {number}: an unclosed quote")
+                rest += " " + self.raw[self.i].strip()
+                self.i += 1
+                if rest.rstrip().endswith(rest[0]):
+                    break
+        return _scalar(rest)
+
+    def block_scalar(self, header, indent):
+        """A | (literal) or > (folded) block scalar, with its chomping indicator."""
+        chomp = "-" if "-" in header else "+" if "+" in header else ""
+        lines = []
+        while self.i < len(self.raw):
+            line = self.raw[self.i]
+            if line.strip() and len(line) - len(line.lstrip(" ")) <= indent:
+                break
+            lines.append(line)
+            self.i += 1
+        body = [line for line in lines if line.strip()]
+        margin = min((len(line) - len(line.lstrip(" ")) for line in body), default=0)
+        lines = [line[margin:] for line in lines]
+        if header[0] == "|":
+            text = "\n".join(lines)
+        else:
+            text, blank = "", False
+            for line in lines:
+                if not line.strip():
+                    text += "\n"
+                    blank = True
+                else:
+                    text += ("" if not text or blank or text.endswith("\n") else " ") + line
+                    blank = False
+        text = text.rstrip("\n")
+        return text if chomp == "-" else text + "\n" if chomp == "" or not text else text + "\n"
+
+
+def parse_scenario(text):
+    """The scenario YAML `text` as nested dicts and lists of str (None for null).
+
+    @throws ScenarioSyntaxError naming the line, for text outside the YAML that scenarios use.
+    """
+    reader = _BlockReader(text)
+    line = reader.peek()
+    if line is None:
+        return {}
+    if line[1][0] in "[{":
+        reader.advance()
+        return reader.value(line[1], -1, line[2], in_sequence=False)
+    tree = reader.node(line[0])
+    rest = reader.peek()
+    if rest is not None:
+        raise ScenarioSyntaxError(f"line {rest[2]}: unexpected indentation")
+    return tree

@@ -2,6 +2,8 @@
 
 import pandas as pd
 
+from analysis.scenario_text import ScenarioSyntaxError, parse_scenario
+
 # (column, metric in /market, heading) of the summary table, in order.
 COLUMNS = [
     ("market_share", "market_share", "market share"),
@@ -69,3 +71,115 @@ def format_summary(table):
         lines.append(f"Over the run, {pr.firm} ({pr.strategy}) earned the most: "
                      f"{money(pr.profit)}.")
     return "\n".join(lines)
+
+
+# ---- the customer-relationships and durable-goods tables of `marketsim summarize` ----
+
+# Metrics that count lapses: an owner of a working durable does not rebuy until it fails, so it
+# "lapses" without being lost; for a firm that sells only durables these measure nothing.
+LAPSE_COLUMNS = ("lost customers", "retention per step", "CLV", "referred retention")
+
+
+def _last(run, metric):
+    return run.market[metric].iloc[-1].reindex(run.firms).to_numpy(dtype=float)
+
+
+def _total(run, metric):
+    return run.market[metric].sum().reindex(run.firms).to_numpy(dtype=float)
+
+
+def durable_only_firms(run):
+    """The firms whose every category is durable: from each firm's `categories` in the run's
+    scenario, else from the categories it sold in. [] when the run has no durable category."""
+    kinds = dict(zip(run.categories, run.category_kinds))
+    if "durable" not in kinds.values():
+        return []
+    listed = {}
+    try:
+        for firm in (parse_scenario(run.scenario).get("firms") or []) if run.scenario else []:
+            if isinstance(firm, dict) and isinstance(firm.get("categories"), list):
+                listed[str(firm.get("name"))] = firm["categories"]
+    except (ScenarioSyntaxError, AttributeError):
+        listed = {}
+    units = run.by_category.get("units")
+    found = []
+    for firm in run.firms:
+        categories = listed.get(firm)
+        if categories is None and units is not None:
+            categories = [c for c in run.categories if units[(c, firm)].sum() > 0]
+        if categories and all(kinds.get(c) == "durable" for c in categories):
+            found.append(firm)
+    return found
+
+
+def relationships_table(run):
+    """The customer-relationships table of `marketsim summarize`, one row per firm (None when the
+    run did not record /market/share_of_wallet): share of wallet, purchases per buyer and active
+    customers at the last step, lost customers over the run, retention and CLV at the last step,
+    loyalty and referral program cost over the run, and, when a referral program brought anyone
+    in, referred customers and their retention. Lapse-based columns are NaN for firms that sell
+    only durables (see LAPSE_COLUMNS)."""
+    if "share_of_wallet" not in run.market:
+        return None
+    zeros = [0.0] * len(run.firms)
+    get = lambda how, metric: how(run, metric) if metric in run.market else zeros  # noqa: E731
+    table = pd.DataFrame({
+        "firm": run.firms,
+        "share of wallet": get(_last, "share_of_wallet"),
+        "purchases per buyer": get(_last, "purchases_per_buyer"),
+        "active customers": get(_last, "active_customers"),
+        "lost customers": get(_total, "lost_customers"),
+        "retention per step": get(_last, "retention"),
+        "CLV": get(_last, "clv"),
+        "programs cost": [a + b for a, b in zip(get(_total, "loyalty_cost"),
+                                                get(_total, "referral_cost"))],
+    })
+    referred = get(_last, "referred_customers")
+    if any(v > 0 for v in referred):
+        table["referred customers"] = referred
+        table["referred retention"] = get(_last, "referred_retention")
+    durable = table["firm"].isin(durable_only_firms(run))
+    for column in LAPSE_COLUMNS:
+        if column in table.columns:
+            table.loc[durable, column] = float("nan")
+    return table
+
+
+def durables_table(run):
+    """The durable-goods table of `marketsim summarize`, one row per firm (None when the run did
+    not record /market/failures): units, failures, the share of failures that were early, mean
+    age at failure (NaN without failures), the share of units bought as replacements and
+    upgrades, all over the run; installed base and loyalty at the last step."""
+    if "failures" not in run.market:
+        return None
+    zeros = [0.0] * len(run.firms)
+    get = lambda how, metric: how(run, metric) if metric in run.market else zeros  # noqa: E731
+    units, failures = get(_total, "units"), get(_total, "failures")
+    early, replacements = get(_total, "early_failures"), get(_total, "replacements")
+    if "mean_failure_age" in run.market:
+        weighted = (run.market["mean_failure_age"] * run.market["failures"]).sum()
+        age_sum = weighted.reindex(run.firms).to_numpy(dtype=float)
+    else:
+        age_sum = [float("nan")] * len(run.firms)
+    ratio = lambda a, b: a / b if b > 0 else 0.0  # noqa: E731  (as marketsim summarize)
+    return pd.DataFrame({
+        "firm": run.firms,
+        "units": units,
+        "failures": failures,
+        "early failures": [ratio(e, f) for e, f in zip(early, failures)],
+        "mean age at failure": [s / f if f > 0 else float("nan")
+                                for s, f in zip(age_sum, failures)],
+        "replacement share": [ratio(r, u) for r, u in zip(replacements, units)],
+        "upgrades": get(_total, "upgrades"),
+        "installed base": get(_last, "installed_base"),
+        "loyalty": get(_last, "loyalty"),
+    })
+
+
+def ownership(run):
+    """[(durable category, share of consumers owning a working one at the last step)]."""
+    if run.saturation is None:
+        return []
+    last = run.saturation.iloc[-1]
+    return [(c, float(last[c])) for c, kind in zip(run.categories, run.category_kinds)
+            if kind == "durable" and c in last.index]

@@ -46,3 +46,94 @@ def test_output_directory_checked_before_any_work(run_file, rich_file, tmp_path,
         assert captured.err == f"error: cannot write into '{out}': {reason}\n"
         assert captured.out == ""
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def _validated(scenario):
+    """The resolved YAML of a shipped scenario, as `marketsim validate` prints it."""
+    import subprocess
+    from conftest import ROOT, marketsim_binary
+    return subprocess.run([marketsim_binary(), "validate", str(ROOT / "scenarios" / scenario)],
+                          check=True, capture_output=True, text=True, timeout=60).stdout
+
+
+def test_scenario_keys_compare_as_a_tree_across_scenarios():
+    """Nested keys of list items are matched by the item's name, not by lines of text."""
+    from types import SimpleNamespace
+    niche = SimpleNamespace(scenario=_validated("textbook/niche.yaml"))
+    one_to_one = SimpleNamespace(scenario=_validated("textbook/one_to_one.yaml"))
+    changes = {key: (old, new) for key, old, new in compare.scenario_changes(niche, one_to_one)}
+    assert changes["segments.mainstream.ideal.sd"] == ("[0.6, 0.6]", "[1, 1]")
+    assert changes["segments.bargain.ideal.mean"] == ("[-0.6, -1]", "[-0.8, -1]")
+    assert changes["seed"] == ("3", "11")
+    assert changes["firms.ScoopCo"][1] == "(absent)" and changes["firms.MyBrew"][0] == "(absent)"
+    assert changes["firms.MyBrew"][1].startswith("{name: MyBrew, strategy: one_to_one")
+    assert changes["segments.connoisseur"][0] == "(absent)"
+    assert not any(key.startswith("market.") for key in changes)  # the same in both
+    assert compare.scenario_changes(niche, niche) == []
+
+
+def test_a_changed_population_is_named(run_file, tmp_path, capsys):
+    from conftest import run_tiny
+    small = run_tiny(tmp_path / "small.h5", "consumers=5000")
+    assert compare.main([str(run_file), str(small)]) == 0
+    out = capsys.readouterr().out
+    assert "consumers: 20000 -> 5000" in out
+    assert "differ in population size (20000 vs 5000 consumers)" in out
+    assert "despite the same seed (7)" in out and "seed (7 vs 7)" not in out
+    a, b = load_run(run_file), load_run(small)
+    b.attrs["seed"] = 8
+    assert "differ in seed (7 vs 8) and population size (20000 vs 5000 consumers)" in \
+        compare.paired_note(a, b)
+
+
+def test_share_differences_are_in_points(run_file, rich_file, capsys):
+    assert compare.main([str(run_file), str(rich_file)]) == 0
+    out = capsys.readouterr().out
+    share = out.split("market share (last step):")[1].split("\n\n")[0]
+    rows = share.strip().splitlines()[1:]
+    assert rows and all(row.rstrip().endswith(" points") for row in rows)
+    assert all(row.count("%") == 2 for row in rows)  # A and B in %, B - A in points
+    profit = out.split("cumulative profit")[1].split("\n\n")[0]
+    assert "," in profit  # thousands separators
+
+
+def test_obsolescence_runs_compare_durables(durables_file, tmp_path, capsys):
+    """Two planned-obsolescence runs that differ in durability: failures, early failures,
+    replacements, installed base and saturation are compared too."""
+    import subprocess
+    from conftest import ROOT, marketsim_binary
+    longer = tmp_path / "durables-80.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
+                    str(longer), "--quiet", "--threads", "2", "--set", "consumers=5000",
+                    "--set", "steps=60", "--set", "shocks.rival_enters.enabled=true",
+                    "--set", "firms.Durabox.durability=80"],
+                   check=True, capture_output=True, timeout=120)
+    a, b = load_run(durables_file), load_run(longer)
+    table = compare.comparison_table(a, b).set_index("firm")
+    durabox = table.loc["Durabox"]
+    for metric in ("failures", "early_failures", "replacements"):
+        assert durabox[f"{metric} A"] == a.market[metric]["Durabox"].sum()
+        assert durabox[f"{metric} B-A"] == durabox[f"{metric} B"] - durabox[f"{metric} A"]
+    assert durabox["installed_base B"] == b.market["installed_base"]["Durabox"].iloc[-1]
+    assert durabox["early_failures B-A"] < 0  # machines built to last fail early less often
+    saturation = compare.saturation_table(a, b)
+    assert list(saturation["category"]) == ["washer"]
+    assert compare.main([str(durables_file), str(longer)]) == 0
+    out = capsys.readouterr().out
+    for title in ("failures, products that broke (summed over the run)",
+                  "early failures, before the reference life (summed over the run)",
+                  "share of failures that were early (over the run)",
+                  "replacement purchases (summed over the run)",
+                  "installed base, working products owned (last step)",
+                  "ownership saturation, share of consumers owning a working product"):
+        assert title in out, title
+    assert "firms.Durabox.durability.washer: 40 -> 80" in out
+    block = out.split("ownership saturation")[1].split("\n\n")[0]
+    assert "washer" in block and " points" in block
+
+
+def test_runs_without_durables_compare_no_durables(run_file, rich_file, capsys):
+    assert compare.main([str(run_file), str(rich_file)]) == 0
+    out = capsys.readouterr().out
+    assert "failures" not in out and "saturation" not in out

@@ -162,3 +162,36 @@ def test_experiment_tables_of_a_sweep(tmp_path):
     change = runs[share].iloc[2:].to_numpy() - runs[share].iloc[:2].to_numpy()
     mass = differences[(differences.metric == "market_share") & (differences.firm == "Mass")]
     assert mass["mean"].iloc[0] == pytest.approx(change.mean())
+
+
+def test_experiment_tables_keep_the_recorded_column_order(marketsim_experiment):
+    """/experiment/columns/<table> gives each table's column order; not the name order."""
+    import h5py
+    from analysis import hdf5_read as rd
+    run = load.load_run(marketsim_experiment)
+    with h5py.File(marketsim_experiment, "r") as f:
+        for name in ("runs", "summary"):
+            recorded = rd.strings(f[f"experiment/columns/{name}"])
+            assert list(run.experiment[name].columns) == recorded, name
+    summary = list(run.experiment["summary"].columns)
+    assert summary[:2] == ["design_point", "metric"] and summary[-3:] == ["p5", "p50", "p95"]
+    assert list(run.experiment["runs"].columns)[0] == "run"
+
+
+def test_table_column_order_falls_back_to_name_order(tmp_path):
+    import h5py
+    import numpy as np
+    from analysis import hdf5_read as rd
+    path = tmp_path / "tables.h5"
+    with h5py.File(path, "w") as f:
+        f["experiment/summary/mean"] = np.array([0.1])
+        f["experiment/summary/design_point"] = np.array([0])
+        f["experiment/summary/firm"] = np.array([b"Mass"])
+        f["experiment/runs/seed"] = np.array([7])
+        f["experiment/runs/run"] = np.array([0])
+        f["experiment/runs/extra"] = np.array([1.0])
+        f["experiment/columns/runs"] = np.array([b"run", b"seed", b"gone"])
+    with h5py.File(path, "r") as f:
+        assert list(rd.experiment_table(f, "summary").columns) == ["design_point", "firm", "mean"]
+        # recorded columns first, a column the record lacks after them, a missing one skipped
+        assert list(rd.experiment_table(f, "runs").columns) == ["run", "seed", "extra"]

@@ -81,3 +81,106 @@ def test_output_onto_a_file_on_the_command_line(run_file, tmp_path):
                            str(run_file)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr == f"error: cannot write into '{run_file}': it is a file, not a directory\n"
+
+
+def test_distribution_figures_of_an_experiment(marketsim_experiment, tmp_path, capsys):
+    run = load_run(marketsim_experiment)
+    made = plot.render_experiment(run)
+    assert [metric for _, _, metric in made] == ["market_share", "customer_share",
+                                                 "cumulative_profit", "profit_per_year", "roi"]
+    for name, data, _ in made:
+        assert data.startswith(PNG) and len(data) > 10_000, name
+    long = plot.experiment_tables.results_long(run.experiment["runs"], run.firms)
+    fig = plot.experiment_distribution(run, "market_share", long, {0: {}})
+    ax = fig.axes[0]
+    assert "%" in ax.get_ylabel() and "p5-p95" in ax.get_title()
+    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == run.firms
+    assert plot.main([str(marketsim_experiment), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "experiment_roi.png").read_bytes().startswith(PNG)
+    assert "experiment_roi.png (every run of the experiment)" in capsys.readouterr().out
+
+
+def test_no_distribution_figures_for_a_single_run(run_file):
+    assert plot.render_experiment(load_run(run_file)) == []
+
+
+def test_dividing_line_runs_between_firms():
+    assert plot.dividing_line([0.418, 0.216, 0.366]) == pytest.approx((0.216 + 0.366) / 2)
+    assert plot.dividing_line([0.502, 0.255, 0.596]) == pytest.approx((0.255 + 0.502) / 2)
+    assert plot.dividing_line([0.1, 0.2, 0.3, 0.9]) == pytest.approx(0.25)  # the middle gap
+    assert plot.dividing_line([1.0]) is None and plot.dividing_line([0.3, 0.3]) is None
+    assert plot.dividing_line([0.5, 0.5, 0.5, 0.7]) == pytest.approx(0.6)  # ties: any gap
+    for values in ([1 / 3, 1 / 3 - 0.1, 1 / 3 + 0.1], [0.2, 0.3, 0.3, 0.3, 0.4]):
+        line = plot.dividing_line(values)
+        assert all(abs(line - v) > 1e-9 for v in values), values
+
+
+def _lines(ax):
+    """The x of the vertical and the y of the horizontal dashed lines of a quadrant chart."""
+    xs = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"
+          and line.get_xdata()[0] == line.get_xdata()[1]]
+    ys = [line.get_ydata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"
+          and line.get_ydata()[0] == line.get_ydata()[1]]
+    return xs, ys
+
+
+def test_quadrant_lines_never_run_through_a_firm(tmp_path):
+    """Three firms: a median line would run through the middle one (MyCuppa, in the shipped
+    scenario)."""
+    import subprocess
+    from conftest import marketsim_binary
+    out = tmp_path / "mass_vs_one_to_one.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "mass_vs_one_to_one.yaml"), "-o",
+                    str(out), "--quiet", "--set", "consumers=5000", "--set", "steps=10"],
+                   check=True, capture_output=True, timeout=120)
+    run = load_run(out)
+    ax = plot.share_quadrant(run).axes[0]
+    (x_line,), (y_line,) = _lines(ax)
+    for firm in run.firms:
+        assert abs(run.final("market_share")[firm] - x_line) > 1e-6, firm
+        assert abs(run.final("customer_share")[firm] - y_line) > 1e-6, firm
+    assert "midway across the widest gap" in ax.get_title()
+
+
+def test_quadrant_leaves_out_firms_without_sales_and_keeps_shares_within_100(tmp_path):
+    """planned_obsolescence.yaml with its rival shut out: LongLife never sells; Durabox has
+    100% of the market. The axes stay within 100% and LongLife is named, not plotted at 0,0."""
+    import subprocess
+    from conftest import marketsim_binary
+    out = tmp_path / "obsolescence.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
+                    str(out), "--quiet", "--set", "consumers=5000", "--set", "steps=30",
+                    "--set", "firms.Durabox.durability=78"],
+                   check=True, capture_output=True, timeout=120)
+    run = load_run(out)
+    assert plot.firms_without_sales(run) == ["LongLife"]
+    fig = plot.share_quadrant(run)
+    ax = fig.axes[0]
+    assert ax.get_xlim() == (0, 1.0) and ax.get_ylim()[1] <= 1.0
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["Durabox (mass)"]
+    assert [t.get_text() for t in ax.texts if t.get_text().startswith("LongLife")] == []
+    assert any("Not shown: LongLife (sold nothing in the run)" in t.get_text() for t in fig.texts)
+    assert not any("fickle" in t.get_text() for t in ax.texts)  # no quadrants with one firm
+    assert _lines(ax) == ([], []) and "only one firm sold anything" in ax.get_title()
+
+
+def test_obsolescence_draws_early_failures(durables_file):
+    run = load_run(durables_file)
+    fig = plot.obsolescence(run)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert titles == ["failures (products that broke)",
+                      "early failures (before the reference life)",
+                      "share of failures that were early, since the start",
+                      "replacement purchases", "installed base (working products owned)",
+                      "ownership saturation (durable categories)"]
+    early = fig.axes[1]
+    durabox = early.get_lines()[0]
+    assert list(durabox.get_ydata()) == list(run.market["early_failures"]["Durabox"])
+    share = plot.early_share(run)["Durabox"].dropna()
+    total = run.market["early_failures"]["Durabox"].sum() / run.market["failures"][
+        "Durabox"].sum()
+    assert share.between(0, 1).all() and share.iloc[-1] == pytest.approx(total)
+    assert "%" in fig.axes[2].get_ylabel()

@@ -30,9 +30,14 @@ def test_report_of_an_experiment(experiment_file, tmp_path):
     out = tmp_path / "experiment.html"
     assert report.main([str(experiment_file), "--run", "1", "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    assert "Experiment: key results by design point" in page
+    assert "Experiment: key results over all 3 runs, by design point" in page
     assert "computed from /experiment/runs" in page and "market_share_Mass" in page
-    assert "This file holds 3 runs" in page
+    assert "This file is an experiment of 3 runs" in page
+    assert "of one run only: run 1 (design point 1, seed 7)" in page
+    assert "<h2>Summary (run 1 only)</h2>" in page and "<h2>Figures (run 1 only)</h2>" in page
+    # the distributions over every run: one figure per key result in /experiment/runs
+    assert page.count('alt="experiment_') == 2
+    assert 'alt="experiment_market_share.png"' in page and 'alt="experiment_profit.png"' in page
 
 
 def test_report_uses_experiment_summary(experiment_with_summary, tmp_path):
@@ -101,3 +106,178 @@ def test_report_shows_the_paired_differences_of_a_sweep(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "Summary by design point (/experiment/summary)" in page
     assert "Changes against design point 0 (/experiment/differences)" in page
+
+
+MONEY = re.compile(r"^[+-]?(\d{1,3}(,\d{3})*|\d{1,2}\.\d\d)$")
+PERCENT = re.compile(r"^-?\d+\.\d%$")
+POINTS = re.compile(r"^[+-]?\d+\.\d points$")
+
+
+def test_single_run_numbers_are_readable(run_file, tmp_path):
+    from html_tables import table_under
+    out = tmp_path / "report.html"
+    assert report.main([str(run_file), "-o", str(out)]) == 0
+    rows = table_under(out.read_text(encoding="utf-8"), "Summary")
+    assert [row["firm"] for row in rows] == ["Mass", "Diff", "Niche", "OneToOne"]
+    for row in rows:
+        for share in ("market share", "customer share", "penetration", "awareness"):
+            assert PERCENT.match(row[share]), row
+        assert MONEY.match(row["profit (cumul.)"]), row
+        assert re.match(r"^-?\d+\.\d\d$", row["ROI"]), row
+    assert any("," in row["profit (cumul.)"] for row in rows)  # thousands separators
+
+
+def test_experiment_numbers_are_readable(tmp_path):
+    from conftest import run_tiny
+    from html_tables import tables
+    path = run_tiny(tmp_path / "sweep.h5", "experiment.replications=2",
+                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
+    out = tmp_path / "sweep.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    found = {title: [dict(zip(columns, row)) for row in rows] for title, columns, rows in
+             tables(page)}
+    cells = [cell for rows in found.values() for row in rows for cell in row.values()]
+    assert not any(re.search(r"\de[+-]\d", cell) for cell in cells)  # no 1.999e+04
+    summary = next(rows for title, rows in found.items() if "/experiment/summary" in title)
+    changes = next(rows for title, rows in found.items() if "/experiment/differences" in title)
+    every_run = next(rows for title, rows in found.items() if "/experiment/runs" in title)
+    for rows, difference in ((summary, False), (changes, True)):
+        for row in rows:
+            assert row["n"] == "2"
+            if row["metric"] in ("market_share", "customer_share"):
+                pattern = POINTS if difference else PERCENT
+                assert all(pattern.match(row[c]) for c in ("mean", "p5", "p50", "p95")), row
+                assert POINTS.match(row["sd"]) and not row["sd"].startswith("+"), row
+            elif row["metric"] in ("cumulative_profit", "profit_per_year"):
+                assert all(MONEY.match(row[c]) for c in ("mean", "sd", "p5", "p95")), row
+                assert difference or "," in row["mean"] or abs(float(row["mean"])) < 1000, row
+    assert [row["firms.Mass.budget_per_year"] for row in summary[:1]] == ["40,000"]
+    for row in every_run:
+        assert PERCENT.match(row["market_share:Mass"]) and MONEY.match(
+            row["cumulative_profit:Mass"]), row
+        assert row["run"].isdigit() and "," not in row["seed"]
+
+
+@pytest.mark.parametrize("as_written", ["by older marketsim (sd 0)", "as NaN"])
+def test_one_run_per_design_point_shows_no_spread(tmp_path, as_written):
+    """n = 1: sd and the 95% CI are undefined; the report says n/a, whether the file holds
+    NaN (marketsim now) or 0 and the mean (older versions)."""
+    import h5py
+    import numpy as np
+    from conftest import run_tiny
+    from html_tables import tables
+    path = run_tiny(tmp_path / "single.h5",
+                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
+    if as_written == "as NaN":
+        with h5py.File(path, "r+") as f:
+            for table in ("summary", "differences"):
+                for column in ("sd", "ci95_low", "ci95_high"):
+                    f[f"experiment/{table}/{column}"][...] = np.nan
+    out = tmp_path / "single.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    found = [(title, [dict(zip(c, r)) for r in rows]) for title, c, rows in
+             tables(out.read_text(encoding="utf-8"))]
+    checked = 0
+    for title, rows in found:
+        if "/experiment/summary" in title or "/experiment/differences" in title:
+            for row in rows:
+                assert row["n"] == "1"
+                assert row["sd"] == row["ci95_low"] == row["ci95_high"] == "n/a", row
+                assert row["mean"] != "n/a" and row["p50"] != "n/a"
+                checked += 1
+    assert checked > 0
+
+
+def _terminal_rows(path, title):
+    """The rows of a table that `marketsim summarize` prints under `title`, split on spaces."""
+    from conftest import marketsim_binary
+    out = subprocess.run([marketsim_binary(), "summarize", str(path)], check=True,
+                         capture_output=True, text=True, timeout=60).stdout
+    block = out.split(title, 1)[1].strip("\n").split("\n\n")[0].splitlines()
+    return {line.split()[0]: line.split()[1:] for line in block[2:]}  # after 2 header lines
+
+
+def _count(text):
+    """A count as `marketsim summarize` prints it: 4553, 145.9k."""
+    return float(text[:-1]) * 1000 if text.endswith("k") else float(text)
+
+
+RELATIONSHIP_COLUMNS = ["firm", "share of wallet", "purchases per buyer", "active customers",
+                        "lost customers", "retention per step", "CLV", "programs cost"]
+
+
+def test_customer_relationships_table_agrees_with_summarize(run_file, tmp_path):
+    from html_tables import tables
+    out = tmp_path / "report.html"
+    assert report.main([str(run_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    found = {title: (columns, rows) for title, columns, rows in tables(page)}
+    columns, rows = found["Customer relationships"]
+    assert columns == RELATIONSHIP_COLUMNS
+    terminal = _terminal_rows(run_file, "Customer relationships:")
+    assert [row[0] for row in rows] == list(terminal) == ["Mass", "Diff", "Niche", "OneToOne"]
+    for row in rows:
+        sow, per_buyer, _active, lost, retention, clv, _cost = terminal[row[0]]
+        assert (row[1], row[2], row[5], row[6]) == (sow, per_buyer, retention, clv)
+        assert float(row[4].replace(",", "")) == pytest.approx(_count(lost), abs=50)
+        assert "n/a" not in row  # consumables: every figure means something
+    assert "Share of wallet: the firm's revenue" in page
+    assert "Durable goods" not in page
+
+
+def test_durable_goods_table_and_no_lapse_metrics_for_durables(durables_file, tmp_path):
+    from html_tables import tables
+    out = tmp_path / "durables.html"
+    assert report.main([str(durables_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    found = {title: (columns, rows) for title, columns, rows in tables(page)}
+    columns, rows = found["Durable goods, over the run"]
+    assert columns == ["firm", "units", "failures", "early failures", "mean age at failure",
+                       "replacement share", "upgrades", "installed base", "loyalty"]
+    terminal = _terminal_rows(durables_file, "Durable goods, over the run:")
+    for row in rows:
+        expected = terminal[row[0]]
+        assert float(row[1].replace(",", "")) == pytest.approx(_count(expected[0]), abs=50)
+        assert row[3] == expected[2] and row[5] == expected[5] and row[8] == expected[-1]
+        if row[4] != "-":
+            assert row[4] == " ".join(expected[3:5])  # "37 steps"
+    saturation = re.search(r"washer: (\d+\.\d%) of consumers own a working one",
+                           subprocess.run([__import__("conftest").marketsim_binary(),
+                                           "summarize", str(durables_file)],
+                                          capture_output=True, text=True).stdout).group(1)
+    assert f"washer: {saturation} of consumers own a working one" in page
+    # Both firms sell only washers: lapse-based metrics are n/a, with the reason.
+    columns, rows = found["Customer relationships"]
+    for row in rows:
+        cells = dict(zip(columns, row))
+        assert cells["lost customers"] == cells["retention per step"] == cells["CLV"] == "n/a"
+        assert cells["share of wallet"].endswith("%") and cells["active customers"] != "n/a"
+    assert "Durabox and LongLife sell only durable goods" in page
+    assert "lost customers, retention per step and CLV measure nothing there" in page
+
+
+def test_experiment_report_says_what_is_one_run_and_shows_every_run(marketsim_experiment,
+                                                                   tmp_path):
+    out = tmp_path / "replications.html"
+    assert report.main([str(marketsim_experiment), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    first = page.index("This file is an experiment of 3 runs")
+    assert first < page.index("<h2>Summary (run 00000 only)</h2>")
+    assert "of one run only: run 00000 (design point 0, replication 0, seed 7)" in page
+    for heading in ("Customer relationships (run 00000 only)", "Figures (run 00000 only)"):
+        assert f"<h2>{heading}</h2>" in page
+    experiment = page[page.index("Experiment: key results over all 3 runs, by design point"):]
+    names = re.findall(r'alt="(experiment_[a-z_]+\.png)"', experiment)
+    assert names == ["experiment_market_share.png", "experiment_customer_share.png",
+                     "experiment_cumulative_profit.png", "experiment_profit_per_year.png",
+                     "experiment_roi.png"]
+    assert "whiskers run from p5 to p95" in experiment
+    assert re.findall(r'alt="experiment_', page[:page.index("Experiment: key results")]) == []
+
+
+def test_single_run_report_has_no_experiment_notes(run_file, tmp_path):
+    out = tmp_path / "report.html"
+    assert report.main([str(run_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<h2>Summary</h2>" in page and "only)" not in page and "experiment_" not in page

@@ -8,7 +8,8 @@ def test_every_command_takes_a_run_number(marketsim_experiment, tmp_path, capsys
     assert plot.main([path, "--run", "2", "--out", str(tmp_path / "figures")]) == 0
     assert (tmp_path / "figures" / "market_share.png").exists()
     assert report.main([path, "--run", "02", "-o", str(tmp_path / "report.html")]) == 0
-    assert "show run <b>00002</b>" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "of one run only: run 00002 (design point 0, replication 2" in page
     assert compare.main([path, path, "--run-a", "0", "--run-b", "1"]) == 0
     assert dirichlet.main([path, "--run", "1", "--category", "snacks"]) == 0
     assert "a panel of 500 consumers" in capsys.readouterr().out

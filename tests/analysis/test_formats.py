@@ -1,0 +1,32 @@
+"""analysis.formats: numbers as the report shows them."""
+
+import math
+
+from analysis import formats
+
+
+def test_kinds_of_metrics():
+    assert formats.metric_kind("market_share", "fraction") == "share"
+    assert formats.metric_kind("cumulative_profit", "money") == "money"
+    assert formats.metric_kind("profit_per_year") == "money"  # a key result, not in /market
+    assert formats.metric_kind("roi") == "ratio"
+    assert formats.metric_kind("active_customers", "consumers") == "count"
+    assert formats.metric_kind("market_share") == "share"
+
+
+def test_each_kind():
+    assert formats.money(19990.4) == "19,990" and formats.money(1.534) == "1.53"
+    assert formats.money(0.0) == "0" and formats.money(-1234.0, signed=True) == "-1,234"
+    assert formats.share(0.4183) == "41.8%" and formats.share(-1e-9) == "0.0%"
+    assert formats.points(0.0234) == "+2.3 points" and formats.points(-1e-5) == "0.0 points"
+    assert formats.count(39712.0) == "39,712" and formats.ratio(3.3123) == "3.31"
+    assert formats.number(80000.0) == "80,000" and formats.number(0.12345) == "0.1235"
+    assert formats.value("share", 0.02, difference=True) == "+2.0 points"
+    assert formats.value("share", 0.02, spread=True) == "2.0 points"
+    assert formats.value("money", 1234.5, difference=True) == "+1,234"
+
+
+def test_undefined_is_na():
+    for kind in ("share", "money", "count", "ratio", "number"):
+        assert formats.value(kind, math.nan) == "n/a"
+        assert formats.value(kind, math.nan, difference=True, spread=True) == "n/a"
