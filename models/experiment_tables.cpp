@@ -318,9 +318,10 @@ void ExperimentFile::commit() {
     }
     return {"as the metric",
             name + " of the metric over the design point's replications (" +
-                (name.rfind("ci95", 0) == 0 ? "t-based 95% confidence interval of the mean"
-                 : name == "sd"             ? "n - 1 in the denominator"
-                                            : "percentiles interpolate linearly") +
+                (name.rfind("ci95", 0) == 0
+                     ? "t-based 95% confidence interval of the mean; NaN when n is 1"
+                 : name == "sd" ? "n - 1 in the denominator; NaN when n is 1"
+                                : "percentiles interpolate linearly") +
                 ")"};
   };
   std::vector<std::string> run_columns, summary_columns;

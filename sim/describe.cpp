@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace msim {
@@ -82,8 +83,10 @@ Description describe(std::vector<double> x) {
   d.mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
   double ss = 0.0;
   for (double v : x) ss += (v - d.mean) * (v - d.mean);
-  d.sd = x.size() > 1 ? std::sqrt(ss / (n - 1.0)) : 0.0;
-  const double half = x.size() > 1 ? t_quantile(0.975, n - 1.0) * d.sd / std::sqrt(n) : 0.0;
+  // One value has no spread to estimate: the sd and the interval are undefined, not zero.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  d.sd = x.size() > 1 ? std::sqrt(ss / (n - 1.0)) : nan;
+  const double half = x.size() > 1 ? t_quantile(0.975, n - 1.0) * d.sd / std::sqrt(n) : nan;
   d.ci_low = d.mean - half;
   d.ci_high = d.mean + half;
   d.p5 = percentile(x, 0.05);

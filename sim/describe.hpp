@@ -8,8 +8,8 @@ namespace msim {
 
 struct Description {
   std::size_t n = 0;
-  double mean = 0, sd = 0;         ///< sd with n - 1 in the denominator (0 when n < 2)
-  double ci_low = 0, ci_high = 0;  ///< mean -+ t(0.975, n - 1) * sd / sqrt(n); the mean when n < 2
+  double mean = 0, sd = 0;         ///< sd with n - 1 in the denominator (NaN when n < 2)
+  double ci_low = 0, ci_high = 0;  ///< mean -+ t(0.975, n - 1) * sd / sqrt(n) (NaN when n < 2)
   double p5 = 0, p50 = 0, p95 = 0;
 };
 
