@@ -13,6 +13,7 @@
 #include "models/consumer_kernel.hpp"
 #include "models/costs.hpp"
 #include "models/media.hpp"
+#include "models/plan_check.hpp"
 #include "models/random_purposes.hpp"
 
 namespace msim {
@@ -173,17 +174,7 @@ void Market::plan_firms() {
       strategies_[j]->plan(view, plan);
       adjust_plan(shocks_, j, plan);
     }
-    const double spend =
-        plan.mass_spend + plan.direct_spend +
-        std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0);
-    if (!(spend <= view.budget * (1.0 + 1e-9) + 1e-9) || plan.mass_spend < 0 ||
-        plan.direct_spend < 0 || plan.fixed_cost < 0 || plan.targeted_spend.size() != S ||
-        std::any_of(plan.targeted_spend.begin(), plan.targeted_spend.end(),
-                    [](double x) { return !(x >= 0); }))
-      throw std::logic_error(
-          fmt::format("strategy '{}' of firm '{}' planned {} against a budget "
-                      "of {} at step {}",
-                      firm.strategy, firm.name, spend, view.budget, step_));
+    check_plan(plan, sc_, j, view.budget, step_);
     if (study) plan.fixed_cost += firm.segmentation.cost_per_study;
     // Unit costs from volume so far, then cost-plus prices.
     for (int ci : firm.categories) {

@@ -1,0 +1,91 @@
+// A strategy's plan checked against the scenario before the market acts on it.
+#include "models/plan_check.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace msim {
+namespace {
+
+bool finite_at_least(double x, double lo) {
+  return std::isfinite(x) && x >= lo;
+}
+
+}  // namespace
+
+void check_plan(const FirmPlan& plan, const Scenario& sc, std::size_t firm, double budget,
+                std::int64_t step) {
+  const Firm& f = sc.firms[firm];
+  const auto fail = [&](const std::string& what) {
+    throw std::logic_error(
+        fmt::format("strategy '{}' of firm '{}' at step {}: {} (a fault in the "
+                    "strategy's plan(), not in the scenario)",
+                    f.strategy, f.name, step, what));
+  };
+  const std::size_t S = sc.segments.size();
+  if (plan.targeted_spend.size() != S)
+    fail(fmt::format("targeted_spend has {} entries, one per segment is {}",
+                     plan.targeted_spend.size(), S));
+  const auto check_money = [&](const char* name, double x) {
+    if (!finite_at_least(x, 0.0)) fail(fmt::format("{} is {}, expected money >= 0", name, x));
+  };
+  check_money("mass_spend", plan.mass_spend);
+  check_money("direct_spend", plan.direct_spend);
+  check_money("fixed_cost", plan.fixed_cost);
+  for (std::size_t s = 0; s < S; ++s)
+    if (!finite_at_least(plan.targeted_spend[s], 0.0))
+      fail(fmt::format("targeted_spend[{}] ({}) is {}, expected money >= 0", s, sc.segments[s].name,
+                       plan.targeted_spend[s]));
+  const double spend = plan.mass_spend + plan.direct_spend +
+                       std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0);
+  if (!(spend <= budget * (1.0 + 1e-9) + 1e-9))
+    fail(fmt::format("planned {} of media money against a budget of {}", spend, budget));
+  if (!(plan.targeting_precision >= 0.0 && plan.targeting_precision <= 1.0))
+    fail(fmt::format("targeting_precision is {}, expected a number in [0, 1]",
+                     plan.targeting_precision));
+  if (!(std::isfinite(plan.cost_per_contact) && plan.cost_per_contact > 0.0))
+    fail(fmt::format("cost_per_contact is {}, expected money > 0", plan.cost_per_contact));
+  if (!finite_at_least(plan.custom_sigma0, 0.0))
+    fail(fmt::format("custom_sigma0 is {}, expected a number >= 0", plan.custom_sigma0));
+  if (!finite_at_least(plan.custom_premium, 0.0))
+    fail(fmt::format("custom_premium is {}, expected a number >= 0", plan.custom_premium));
+  const Programs& pr = plan.programs;
+  if (pr.loyalty_every < 0 || pr.retention_after < 0 || !finite_at_least(pr.loyalty_reward, 0.0) ||
+      !finite_at_least(pr.referral_multiplier, 0.0) || !finite_at_least(pr.referral_reward, 0.0) ||
+      !(pr.retention_discount >= 0.0 && pr.retention_discount <= 1.0))
+    fail("programs hold a negative, non-finite or out-of-range setting");
+
+  const auto D = static_cast<Eigen::Index>(sc.preference_dims);
+  for (std::size_t k = 0; k < plan.products.size(); ++k) {
+    const Product& p = plan.products[k];
+    const std::string which = fmt::format("product {}", k);
+    if (std::find(f.categories.begin(), f.categories.end(), p.category) == f.categories.end()) {
+      std::string sold;
+      for (int c : f.categories)
+        sold += fmt::format("{}{} ({})", sold.empty() ? "" : ", ", c,
+                            sc.categories[static_cast<std::size_t>(c)].name);
+      fail(fmt::format("{} is in category {}, but the firm sells only in {}", which, p.category,
+                       sold));
+    }
+    if (p.position.size() != D)
+      fail(
+          fmt::format("{} has a position of {} coordinates; the preference space has {} "
+                      "(preference_dims)",
+                      which, p.position.size(), D));
+    if (!p.position.allFinite()) fail(fmt::format("{} has a position that is not finite", which));
+    if (!std::isfinite(p.quality))
+      fail(fmt::format("{} has quality {}, expected a finite number", which, p.quality));
+    if (!(std::isfinite(p.markup) && p.markup > -1.0))
+      fail(fmt::format("{} has markup {}, expected a number > -1", which, p.markup));
+    if (!finite_at_least(p.fixed_price, 0.0))
+      fail(fmt::format("{} has fixed_price {}, expected money >= 0 (0: cost plus markup)", which,
+                       p.fixed_price));
+  }
+}
+
+}  // namespace msim

@@ -1,0 +1,84 @@
+// A strategy's plan is checked before the market acts on it: every fault stops the run with a
+// message naming the strategy, the firm, the step and what was wrong.
+#include "models/plan_check.hpp"
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "models/market.hpp"
+#include "models/scenario_load.hpp"
+#include "sim/yaml_writer.hpp"
+
+using Catch::Contains;
+
+namespace {
+
+const std::string kTiny = std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml";
+
+/// A plan firm 0 of tiny.yaml may make: one product where it sells, media within its budget.
+msim::FirmPlan good_plan(const msim::Scenario& sc) {
+  msim::FirmPlan plan;
+  plan.targeted_spend.assign(sc.segments.size(), 1.0);
+  plan.mass_spend = 2.0;
+  msim::Product p;
+  p.category = sc.firms[0].categories.at(0);
+  p.position = Eigen::VectorXd::Zero(sc.preference_dims);
+  plan.products.push_back(p);
+  return plan;
+}
+
+/// A strategy that plans a product without a position, as a hand-written one might.
+class NoPosition final : public msim::Strategy {
+ public:
+  std::unique_ptr<msim::Strategy> clone() const override {
+    return std::make_unique<NoPosition>(*this);
+  }
+  void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
+    msim::Product p;
+    p.category = view.self().categories.at(0);
+    plan.products.push_back(p);
+  }
+  void write_params(msim::YamlWriter&) const override {}
+};
+
+}  // namespace
+
+TEST_CASE("a good plan passes, and each fault is named", "[plan_check]") {
+  const msim::Scenario sc = msim::load_scenario_file(kTiny);
+  const auto check = [&](const msim::FirmPlan& plan) { msim::check_plan(plan, sc, 0, 10.0, 7); };
+  CHECK_NOTHROW(check(good_plan(sc)));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto fails_with = [&](auto change, const std::string& what) {
+    msim::FirmPlan plan = good_plan(sc);
+    change(plan);
+    REQUIRE_THROWS_AS(check(plan), std::logic_error);
+    REQUIRE_THROWS_WITH(check(plan),
+                        Contains("strategy 'mass' of firm 'Mass' at step 7: ") && Contains(what));
+  };
+  fails_with([](auto& p) { p.mass_spend = 20.0; }, "planned 23 of media money against a budget");
+  fails_with([](auto& p) { p.mass_spend = -1.0; }, "mass_spend is -1");
+  fails_with([&](auto& p) { p.targeted_spend[1] = nan; }, "targeted_spend[1]");
+  fails_with([](auto& p) { p.targeted_spend.pop_back(); }, "one per segment is");
+  fails_with([](auto& p) { p.products[0].position.resize(3); }, "position of 3 coordinates");
+  fails_with([](auto& p) { p.products[0].position.resize(0); }, "position of 0 coordinates");
+  fails_with([](auto& p) { p.products[0].category = 7; }, "product 0 is in category 7");
+  fails_with([&](auto& p) { p.products[0].quality = nan; }, "quality nan");
+  fails_with([](auto& p) { p.products[0].markup = -1.0; }, "markup -1");
+  fails_with([](auto& p) { p.products[0].fixed_price = -2.0; }, "fixed_price -2");
+  fails_with([](auto& p) { p.targeting_precision = 1.5; }, "targeting_precision is 1.5");
+  fails_with([](auto& p) { p.cost_per_contact = 0.0; }, "cost_per_contact is 0");
+  fails_with([](auto& p) { p.programs.retention_discount = 2.0; }, "programs");
+}
+
+TEST_CASE("a market stops on a bad plan instead of acting on it", "[plan_check]") {
+  msim::Scenario sc = msim::load_scenario_file(kTiny, {"consumers=500"});
+  sc.firms[0].prototype = std::make_shared<NoPosition>();
+  msim::Market market(sc);
+  REQUIRE_THROWS_WITH(market.step(), Contains("firm 'Mass' at step 0: product 0 has a position "
+                                              "of 0 coordinates; the preference space has 2"));
+}
