@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <system_error>
 #include <variant>
 
@@ -42,7 +43,8 @@ ExperimentTables read_experiment_tables(const std::string& path) {
         for (std::int64_t v : in.integers(p)) values.push_back(std::to_string(v));
       } catch (const InputError&) {
         try {
-          for (double v : in.table(p).values) values.push_back(format_number(v));
+          for (double v : in.table(p).values)  // NaN (sd of one replication): no value
+            values.push_back(std::isnan(v) ? "" : format_number(v));
         } catch (const InputError&) {
           values = in.strings(p);
         }
@@ -114,7 +116,8 @@ std::string format_experiment_summary(const std::string& path) {
     return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
   };
   const std::size_t c_point = col("design_point"), c_metric = col("metric"), c_firm = col("firm");
-  const std::size_t c5 = col("p5"), c50 = col("p50"), c95 = col("p95");
+  const std::size_t c5 = col("p5"), c50 = col("p50"), c95 = col("p95"), c_mean = col("mean");
+  const std::size_t c_low = col("ci95_low"), c_high = col("ci95_high");
   const std::vector<std::string> varied(cols.begin() + 1,
                                         cols.begin() + static_cast<std::ptrdiff_t>(c_metric));
   const std::string name = std::get<std::string>(in.attribute("scenario_name"));
@@ -125,12 +128,19 @@ std::string format_experiment_summary(const std::string& path) {
   const auto money = [](double x, bool sign) {
     const double a = std::abs(x);
     const std::string plus = sign && x > 0 ? "+" : "";
+    if (std::isnan(x)) return std::string("n/a");
     if (a >= 1e9) return fmt::format("{}{:.2f}B", plus, x / 1e9);
     if (a >= 1e6) return fmt::format("{}{:.2f}M", plus, x / 1e6);
     if (a >= 1e3) return fmt::format("{}{:.1f}k", plus, x / 1e3);
     return fmt::format("{}{:.0f}", plus, x);
   };
-  const auto num = [](const std::string& s) { return std::stod(s); };
+  // An empty cell (NaN in the file, such as the sd of a single replication) has no value.
+  const auto num = [](const std::string& s) {
+    return s.empty() ? std::numeric_limits<double>::quiet_NaN() : std::stod(s);
+  };
+  const auto half_width = [&](const std::vector<std::string>& row) {
+    return (num(row[c_high]) - num(row[c_low])) / 2;
+  };
   // The rows of one design point: profit per year and market share of every firm.
   const auto block = [&](const ExperimentTable& table, const std::string& point, bool change) {
     std::string text;
@@ -140,13 +150,21 @@ std::string format_experiment_summary(const std::string& path) {
       for (const auto& r : table.rows)
         if (r[c_point] == point && r[c_firm] == row[c_firm] && r[c_metric] == "market_share")
           share = &r;
-      const auto pct = [&](std::size_t c) {
-        const double x = 100 * num((*share)[c]);
-        return change ? fmt::format("{:+.1f}", x) : fmt::format("{:.1f}%", x);
+      const auto points = [&](double x, bool sign) {
+        if (std::isnan(x)) return std::string("n/a");
+        return sign ? fmt::format("{:+.1f}", 100 * x) : fmt::format("{:.1f}", 100 * x);
       };
-      text += fmt::format("{:<16} {:>9} {:>9} {:>9}   {:>8} {:>8} {:>8}\n", row[c_firm],
-                          money(num(row[c5]), change), money(num(row[c50]), change),
-                          money(num(row[c95]), change), pct(c5), pct(c50), pct(c95));
+      const auto pct = [&](std::size_t c) {
+        const double x = num((*share)[c]);
+        return change || std::isnan(x) ? points(x, change) : points(x, false) + "%";
+      };
+      const std::string share_mean = points(num((*share)[c_mean]), change) + " ± " +
+                                     points(half_width(*share), false) + (change ? "" : "%");
+      text += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>15}   {:>8} {:>8} {:>8} {:>14}\n",
+                          row[c_firm], money(num(row[c5]), change), money(num(row[c50]), change),
+                          money(num(row[c95]), change),
+                          money(num(row[c_mean]), change) + " ± " + money(half_width(row), false),
+                          pct(c5), pct(c50), pct(c95), share_mean);
     }
     return text;
   };
@@ -163,17 +181,20 @@ std::string format_experiment_summary(const std::string& path) {
       }
     out += fmt::format("\ndesign point {}{}{}\n", point, values.empty() ? "" : ": ",
                        fmt::join(values, ", "));
-    out += fmt::format("{:<16} {:>29}   {:>26}\n", "firm", "profit per year: p5 / p50 / p95",
-                       "market share: p5 / p50 / p95");
+    out += fmt::format("{:<16} {:<45}   {}\n", "firm", "profit per year", "market share");
+    out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>15}   {:>8} {:>8} {:>8} {:>14}\n", "", "p5",
+                       "p50", "p95", "mean ± 95% CI", "p5", "p50", "p95", "mean ± 95% CI");
     out += block(t.summary, point, false);
     if (point != points.front() && !t.differences.rows.empty()) {
-      out += fmt::format("{:<16} {:>29}   {:>26}\n", "  change vs 0:", "", "(points)");
+      out += fmt::format("{:<16} {:<45}   {}\n", "  change vs 0:", "", "in points");
       out += block(t.differences, point, true);
     }
   }
   out +=
       "\nProfit per year is each run's cumulative profit over its years; market share is the "
-      "last step's unit share. p5/p50/p95 are over the replications of each design point. "
+      "last step's unit share. p5/p50/p95 are over the replications of each design point; "
+      "mean ± 95% CI is their mean and the half-width of its t-based 95% confidence interval "
+      "(n/a with one replication). "
       "\"change vs 0\" compares each run with the run of design point 0 that has the same seed "
       "(common random numbers), so it shows the effect of the design point with little noise.\n";
   return out;
