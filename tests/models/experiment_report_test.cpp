@@ -1,6 +1,7 @@
 // Files read back as CSV tables and as the experiment summary: undefined statistics (NaN) are
-// empty cells and n/a, never "nan".
-#include "models/experiment.hpp"
+// empty cells and n/a, never "nan"; file names for a --csv target; CSV files are written whole
+// through a temporary file; a single run's summary and market tables.
+#include "models/experiment_report.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -89,4 +90,86 @@ TEST_CASE("experiment report: undefined statistics are empty CSV cells and n/a, 
   CHECK_THAT(text, Contains("mean ± 95% CI"));
   CHECK_THAT(text, Contains("1.2k ± n/a"));
   CHECK_THAT(text, Contains("25.0 ± n/a%"));
+}
+
+TEST_CASE("experiment report: --csv file names", "[experiment_report]") {
+  TempDir dir;
+  CHECK(msim::csv_path("lhs", "runs") == "lhs-runs.csv");
+  CHECK(msim::csv_path("lhs-", "runs") == "lhs-runs.csv");
+  CHECK(msim::csv_path("out/lhs_", "summary") == "out/lhs_summary.csv");
+  CHECK(msim::csv_path("tables/", "market") == "tables/market.csv");
+  fs::create_directory(dir / "existing");
+  CHECK(msim::csv_path(dir.file("existing"), "market") == (dir / "existing" / "market.csv"));
+}
+
+TEST_CASE("experiment report: a CSV file is written through a temporary file",
+          "[experiment_report]") {
+  TempDir dir;
+  msim::ExperimentTable t;
+  t.columns = {"a", "b"};
+  t.rows = {{"1", "x, y"}, {"2", "say \"hi\""}};
+  const std::string path = dir.file("t.csv");
+  msim::write_csv(t, path);
+  CHECK(slurp(path) == "a,b\n1,\"x, y\"\n2,\"say \"\"hi\"\"\"\n");
+  CHECK_FALSE(fs::exists(path + ".partial"));
+  // When the temporary file cannot be written, the existing file is kept as it was.
+  std::ofstream(path) << "old\n";
+  fs::create_directory(path + ".partial");
+  CHECK_THROWS_AS(msim::write_csv(t, path), msim::InputError);
+  CHECK(slurp(path) == "old\n");
+  CHECK(fs::is_directory(path + ".partial"));  // not ours: left alone
+  fs::remove(path + ".partial");
+  msim::write_csv(t, path);  // an existing file is replaced whole
+  CHECK(slurp(path) == "a,b\n1,\"x, y\"\n2,\"say \"\"hi\"\"\"\n");
+}
+
+TEST_CASE("experiment report: a single run's summary and market tables", "[experiment_report]") {
+  TempDir dir;
+  const msim::Scenario sc =
+      msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml",
+                               {"consumers=3000", "steps=5", "firms.Mass.budget_per_year=0",
+                                "market.initial_awareness=0.5"});
+  {
+    auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+    msim::run_simulation(sc, *rec);
+  }
+  const msim::NamedTables tables = msim::run_csv_tables(dir.file("run.h5"));
+  REQUIRE(tables.size() == 2);
+  CHECK(tables[0].first == "summary");
+  CHECK(tables[1].first == "market");
+  const msim::ExperimentTable& summary = tables[0].second;
+  REQUIRE(summary.rows.size() == 4);
+  CHECK(std::vector<std::string>(summary.columns.begin(), summary.columns.begin() + 10) ==
+        std::vector<std::string>{"firm", "strategy", "in_market", "market_share_fraction",
+                                 "customer_share_fraction", "penetration_fraction",
+                                 "awareness_fraction", "profit_cumulative", "profit_per_year",
+                                 "roi"});
+  CHECK(summary.rows[0][0] == "Mass");
+  CHECK(summary.rows[0][9].empty());  // no marketing spend: ROI undefined
+  CHECK_FALSE(summary.rows[1][9].empty());
+  const msim::Hdf5Reader in(dir.file("run.h5"));
+  const msim::Table share = in.table("/market/market_share");
+  CHECK(std::stod(summary.rows[1][3]) == share.values[4 * 4 + 1]);  // a fraction, last step
+  const msim::ExperimentTable& market = tables[1].second;
+  CHECK(market.rows.size() == 5 * 4);
+  REQUIRE(market.columns.size() > 3);
+  CHECK(std::vector<std::string>(market.columns.begin(), market.columns.begin() + 3) ==
+        std::vector<std::string>{"step", "week", "firm"});
+  std::size_t metrics = 0;
+  for (const std::string& name : in.list("/market"))
+    if (name != "by_category" && name != "saturation") ++metrics;
+  CHECK(market.columns.size() == 3 + metrics);
+  const auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(market.columns.begin(), market.columns.end(), name) -
+                                    market.columns.begin());
+  };
+  const std::size_t units = column("units");
+  REQUIRE(units < market.columns.size());
+  const msim::Table sold = in.table("/market/units");
+  for (std::size_t k = 0; k < market.rows.size(); ++k) {
+    CHECK(market.rows[k][0] == std::to_string(k / 4));      // step
+    CHECK(market.rows[k][1] == std::to_string(k / 4 + 1));  // week
+    CHECK(market.rows[k][2] == summary.rows[k % 4][0]);     // firm
+    CHECK(std::stod(market.rows[k][units]) == sold.values[k]);
+  }
 }
