@@ -24,8 +24,8 @@ struct RunArgs {
 
 int run(const RunArgs& args);
 int validate(const std::string& scenario, const std::vector<std::string>& overrides);
-/// `csv`: --csv's value, when given.
-int summarize(const std::string& file, const std::optional<std::string>& csv);
+/// `csv`: --csv's value, when given; `force`: overwrite CSV files that exist.
+int summarize(const std::string& file, const std::optional<std::string>& csv, bool force);
 int strategies();
 
 }  // namespace msim::cli

@@ -132,9 +132,12 @@ int main(int argc, char** argv) {
   std::string csv;
   auto* csv_opt = summarize_cmd->add_option(
       "--csv", csv,
-      "experiments: write the runs and summary tables, and with more than one design point the "
-      "differences table, as CSV into a directory (DIR/runs.csv, DIR/summary.csv, "
-      "DIR/differences.csv) or with a prefix (PREFIX-runs.csv, ...)");
+      "write the tables as CSV into a directory (DIR/) or with a file-name prefix "
+      "(PREFIX-summary.csv, ...): for a single run DIR/summary.csv (one row per firm) and "
+      "DIR/market.csv (one row per step and firm); for an experiment DIR/runs.csv, "
+      "DIR/summary.csv, and with more than one design point DIR/differences.csv");
+  bool csv_force = false;
+  summarize_cmd->add_flag("--force", csv_force, "overwrite CSV files that exist");
 
   auto* strategies_cmd =
       app.add_subcommand("strategies", "list the registered strategies and their parameters");
@@ -157,7 +160,8 @@ int main(int argc, char** argv) {
     if (*run_cmd) return msim::cli::run(run);
     if (*validate_cmd) return msim::cli::validate(file, overrides);
     if (*summarize_cmd)
-      return msim::cli::summarize(file, csv_opt->count() > 0 ? std::optional(csv) : std::nullopt);
+      return msim::cli::summarize(file, csv_opt->count() > 0 ? std::optional(csv) : std::nullopt,
+                                  csv_force);
     if (*strategies_cmd) return msim::cli::strategies();
   } catch (const msim::InputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());

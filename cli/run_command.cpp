@@ -17,6 +17,7 @@
 
 #include "cli/commands.hpp"
 #include "models/experiment.hpp"
+#include "models/experiment_report.hpp"
 #include "models/population.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
@@ -99,8 +100,9 @@ void check_directory(const std::string& what, const fs::path& dir, bool may_crea
 }
 
 /// Refuses (InputError naming `what`) a `file` that cannot be opened for writing, proved by
-/// creating and removing it; an existing file is opened without truncating it, and kept.
-void check_writable(const std::string& what, const fs::path& file) {
+/// creating and removing it; an existing file is opened without truncating it, and kept. The
+/// message names `shown` when given (the file that `file` stands in for).
+void check_writable(const std::string& what, const fs::path& file, const fs::path& shown = {}) {
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd >= 0) {
     ::close(fd);
@@ -111,7 +113,9 @@ void check_writable(const std::string& what, const fs::path& file) {
   if (err == EEXIST) {
     std::error_code ec;
     if (fs::is_directory(file, ec))
-      throw InputError(fmt::format("{}: '{}' is a directory", what, file.string()));
+      throw InputError(shown.empty() ? fmt::format("{}: '{}' is a directory", what, file.string())
+                                     : fmt::format("{}: cannot write '{}' ('{}' is a directory)",
+                                                   what, shown.string(), file.string()));
     fd = ::open(file.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd >= 0) {
       ::close(fd);
@@ -119,7 +123,8 @@ void check_writable(const std::string& what, const fs::path& file) {
     }
     err = errno;
   }
-  throw InputError(fmt::format("{}: cannot write '{}' ({})", what, file.string(), reason(err)));
+  throw InputError(fmt::format("{}: cannot write '{}' ({})", what,
+                               shown.empty() ? file.string() : shown.string(), reason(err)));
 }
 
 /// The file `run` writes: -o, else the scenario's output.path. An empty one is refused.
@@ -157,9 +162,11 @@ void check_output(const std::string& path, bool force) {
   check_writable(what, partial_path(path));
 }
 
-/// Refuses a --csv target that write_experiment_csv could not write in full: DIR/ (made if
-/// missing) or DIR/PREFIX, and each file it would write there. `target` is not empty.
-void check_csv_target(const std::string& target, const ExperimentTables& tables) {
+/// Refuses a --csv target whose `files` could not all be written in full: DIR/ (made if
+/// missing) or DIR/PREFIX, a file in the way, and, without `force`, files that exist. Each file
+/// is written through FILE.partial, so that is what must be creatable. `target` is not empty.
+void check_csv_target(const std::string& target, const std::vector<std::string>& files,
+                      bool force) {
   const std::string what = fmt::format("--csv '{}'", target);
   const bool into_dir = csv_into_directory(target);
   const fs::path parent = fs::path(target).parent_path();
@@ -167,7 +174,18 @@ void check_csv_target(const std::string& target, const ExperimentTables& tables)
   check_directory(what, dir, into_dir);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return;  // made when writing: nothing in it is in the way
-  for (const auto& [table, path] : experiment_csv_files(tables, target)) check_writable(what, path);
+  std::vector<std::string> existing;
+  for (const std::string& file : files) {
+    if (fs::is_directory(file, ec))
+      throw InputError(fmt::format("{}: '{}' is a directory", what, file));
+    if (fs::symlink_status(file, ec).type() != fs::file_type::not_found) existing.push_back(file);
+  }
+  if (!existing.empty() && !force)
+    throw InputError(
+        fmt::format("{}: '{}' already exist{}; use --force to overwrite {} or choose another --csv",
+                    what, fmt::join(existing, "', '"), existing.size() == 1 ? "s" : "",
+                    existing.size() == 1 ? "it" : "them"));
+  for (const std::string& file : files) check_writable(what, partial_path(file), file);
 }
 
 int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
@@ -290,24 +308,31 @@ int run(const RunArgs& args) {
   return 0;
 }
 
-int summarize(const std::string& file, const std::optional<std::string>& csv) {
+int summarize(const std::string& file, const std::optional<std::string>& csv, bool force) {
   if (csv && csv->empty())
     throw InputError(
         "--csv: an empty path was given; expected a directory (DIR/) or a file-name prefix");
+  std::vector<std::string> written;
   if (is_experiment_file(file)) {
     const ExperimentTables tables = read_experiment_tables(file);
-    if (csv) check_csv_target(*csv, tables);
+    if (csv) {
+      std::vector<std::string> paths;
+      for (const auto& [table, path] : experiment_csv_files(tables, *csv)) paths.push_back(path);
+      check_csv_target(*csv, paths, force);
+    }
     fmt::print("{}", format_experiment_summary(file));
-    if (csv)
-      for (const auto& path : write_experiment_csv(tables, *csv)) fmt::print("wrote {}\n", path);
-    return 0;
+    if (csv) written = write_experiment_csv(tables, *csv);
+  } else {
+    const Summary summary = summarize_file(file);
+    NamedTables tables;
+    if (csv) {
+      tables = run_csv_tables(file);
+      check_csv_target(*csv, csv_files(tables, *csv), force);
+    }
+    fmt::print("{}", format_summary(summary));
+    if (csv) written = write_csv_tables(tables, *csv);
   }
-  if (csv)
-    throw InputError(fmt::format(
-        "--csv writes the tables of an experiment, but '{}' holds a single run; use h5py or "
-        "the analysis package for its series",
-        file));
-  fmt::print("{}", format_summary(summarize_file(file)));
+  for (const auto& path : written) fmt::print("wrote {}\n", path);
   return 0;
 }
 

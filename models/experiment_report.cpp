@@ -1,15 +1,18 @@
-// Reading an experiment file back: its tables, as CSV for spreadsheets, and the plain-text
-// summary that `marketsim summarize` prints.
+// Reading run and experiment files back: their tables, as CSV for spreadsheets, and the
+// plain-text summary of an experiment that `marketsim summarize` prints.
+#include "models/experiment_report.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <system_error>
 #include <variant>
 
-#include "models/experiment.hpp"
+#include "models/summary.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/yaml_writer.hpp"
@@ -42,7 +45,8 @@ ExperimentTables read_experiment_tables(const std::string& path) {
         for (std::int64_t v : in.integers(p)) values.push_back(std::to_string(v));
       } catch (const InputError&) {
         try {
-          for (double v : in.table(p).values) values.push_back(format_number(v));
+          for (double v : in.table(p).values)  // NaN (sd of one replication): no value
+            values.push_back(std::isnan(v) ? "" : format_number(v));
         } catch (const InputError&) {
           values = in.strings(p);
         }
@@ -64,42 +68,184 @@ bool csv_into_directory(const std::string& target) {
   return fs::is_directory(target, ec) || (!target.empty() && target.back() == '/');
 }
 
+std::string csv_path(const std::string& target, const std::string& name) {
+  if (csv_into_directory(target)) return (fs::path(target) / (name + ".csv")).string();
+  const bool separated = !target.empty() && (target.back() == '-' || target.back() == '_');
+  return fmt::format("{}{}{}.csv", target, separated ? "" : "-", name);
+}
+
 std::vector<std::pair<const ExperimentTable*, std::string>> experiment_csv_files(
     const ExperimentTables& t, const std::string& target) {
-  const bool dir = csv_into_directory(target);
   std::vector<std::pair<const ExperimentTable*, std::string>> files;
   for (const auto& [table, which] : {std::pair{&t.runs, "runs"}, std::pair{&t.summary, "summary"},
                                      std::pair{&t.differences, "differences"}})
-    if (!table->columns.empty())
-      files.emplace_back(table, dir ? (fs::path(target) / fmt::format("{}.csv", which)).string()
-                                    : fmt::format("{}-{}.csv", target, which));
+    if (!table->columns.empty()) files.emplace_back(table, csv_path(target, which));
   return files;
+}
+
+void write_csv(const ExperimentTable& table, const std::string& path) {
+  const auto cell = [](const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  const auto line = [&](const std::vector<std::string>& cells) {
+    std::string text;
+    for (const std::string& c : cells) {
+      if (&c != &cells.front()) text += ',';
+      text += cell(c);
+    }
+    return text + "\n";
+  };
+  const std::string partial = partial_path(path);
+  std::ofstream csv(partial, std::ios::binary | std::ios::trunc);
+  if (!csv) throw InputError(fmt::format("cannot write '{}'", partial));
+  try {  // from here on the partial file is ours: removed unless renamed
+    csv << line(table.columns);
+    for (const auto& row : table.rows) csv << line(row);
+    csv.close();
+    if (!csv) throw InputError(fmt::format("cannot write '{}' (is the disk full?)", partial));
+    std::error_code ec;
+    fs::rename(partial, path, ec);
+    if (ec)
+      throw InputError(fmt::format("cannot rename '{}' to '{}' ({})", partial, path, ec.message()));
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(partial, ignored);
+    throw;
+  }
 }
 
 std::vector<std::string> write_experiment_csv(const ExperimentTables& t,
                                               const std::string& target) {
   if (csv_into_directory(target)) fs::create_directories(target);
-  const auto cell = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
   std::vector<std::string> paths;
   for (const auto& [table, path] : experiment_csv_files(t, target)) {
-    std::ofstream csv(path);
-    if (!csv) throw InputError(fmt::format("cannot write '{}'", path));
-    std::vector<std::string> header;
-    for (const auto& c : table->columns) header.push_back(cell(c));
-    csv << fmt::format("{}\n", fmt::join(header, ","));
-    for (const auto& row : table->rows) {
-      std::vector<std::string> cells;
-      for (const auto& c : row) cells.push_back(cell(c));
-      csv << fmt::format("{}\n", fmt::join(cells, ","));
-    }
+    write_csv(*table, path);
     paths.push_back(path);
   }
   return paths;
+}
+
+std::vector<std::string> csv_files(const NamedTables& tables, const std::string& target) {
+  std::vector<std::string> paths;
+  for (const auto& [name, table] : tables) paths.push_back(csv_path(target, name));
+  return paths;
+}
+
+std::vector<std::string> write_csv_tables(const NamedTables& tables, const std::string& target) {
+  if (csv_into_directory(target)) fs::create_directories(target);
+  const std::vector<std::string> paths = csv_files(tables, target);
+  for (std::size_t k = 0; k < tables.size(); ++k) write_csv(tables[k].second, paths[k]);
+  return paths;
+}
+
+namespace {
+
+/// A number for a CSV cell; empty when undefined (NaN, or `defined` false).
+std::string csv_number(double v, bool defined = true) {
+  return defined && !std::isnan(v) ? format_number(v) : "";
+}
+
+/// The printed summary as one row per firm; its relationship and durables columns when the
+/// file has them.
+ExperimentTable summary_table(const Summary& s) {
+  ExperimentTable t;
+  for (const char* c : {"firm", "strategy", "in_market", "market_share_fraction",
+                        "customer_share_fraction", "penetration_fraction", "awareness_fraction",
+                        "profit_cumulative", "profit_per_year", "roi"})
+    t.columns.emplace_back(c);
+  if (!s.relationships.empty())
+    for (const char* c : {"share_of_wallet_fraction", "purchases_per_buyer", "active_customers",
+                          "lost_customers", "retention_per_step_fraction", "clv", "program_cost",
+                          "referred_customers", "referred_retention_per_step_fraction"})
+      t.columns.emplace_back(c);
+  if (!s.durables.empty())
+    for (const char* c : {"units", "failures", "early_failures_fraction", "mean_failure_age_steps",
+                          "replacement_share_fraction", "upgrades", "installed_base", "loyalty"})
+      t.columns.emplace_back(c);
+  const double years = s.years();
+  for (std::size_t j = 0; j < s.rows.size(); ++j) {
+    const SummaryRow& r = s.rows[j];
+    const bool in = r.in_market;
+    std::vector<std::string> row = {r.firm,
+                                    r.strategy,
+                                    in ? "1" : "0",
+                                    csv_number(r.market_share, in),
+                                    csv_number(r.customer_share, in),
+                                    csv_number(r.penetration, in),
+                                    csv_number(r.awareness, in),
+                                    csv_number(r.profit, in),
+                                    csv_number(years > 0 ? r.profit / years : 0.0, in && years > 0),
+                                    csv_number(r.roi, in && r.roi_defined)};
+    if (j < s.relationships.size()) {
+      const RelationshipRow& c = s.relationships[j];
+      for (const auto& cell :
+           {csv_number(c.share_of_wallet, in && c.buyers),
+            csv_number(c.purchases_per_buyer, in && c.buyers), csv_number(c.active, in),
+            csv_number(c.lost, in && c.lost_defined()),
+            csv_number(c.retention, in && c.retention_defined()),
+            csv_number(c.clv, in && c.retention_defined()), csv_number(c.program_cost, in),
+            csv_number(c.referred, in && c.referral_program),
+            csv_number(c.referred_retention, in && c.referred_retention_defined())})
+        row.push_back(cell);
+    }
+    if (j < s.durables.size()) {
+      const DurablesRow& d = s.durables[j];
+      const bool failed = d.failures > 0;
+      for (const auto& cell :
+           {csv_number(d.units, in), csv_number(d.failures, in),
+            csv_number(failed ? d.early_failures / d.failures : 0.0, in && failed),
+            csv_number(d.mean_failure_age, in && failed),
+            csv_number(d.units > 0 ? d.replacements / d.units : 0.0, in && d.units > 0),
+            csv_number(d.upgrades, in), csv_number(d.installed_base, in),
+            csv_number(d.loyalty, in)})
+        row.push_back(cell);
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+/// Every /market/<metric> [T, F] series in long form: one row per step and firm.
+ExperimentTable market_table(const std::string& path, std::int64_t steps_per_year) {
+  const Hdf5Reader in(path);
+  const auto firms = in.strings("/firms/name");
+  const auto steps = in.integers("/step");
+  ExperimentTable t;
+  t.columns = {"step"};
+  if (steps_per_year == 52) t.columns.emplace_back("week");
+  t.columns.emplace_back("firm");
+  std::vector<std::vector<double>> series;
+  std::size_t rows = steps.size();
+  for (const std::string& metric : in.list("/market")) {
+    if (metric == "by_category" || metric == "saturation") continue;  // [T, C, F] and [T, C]
+    const Table values = in.table("/market/" + metric);
+    if (values.shape.size() != 2 || values.shape[1] != firms.size()) continue;
+    rows = std::min(rows, values.shape[0]);  // a killed run may lack its last row somewhere
+    t.columns.push_back(metric);
+    series.push_back(values.values);
+  }
+  for (std::size_t step = 0; step < rows; ++step)
+    for (std::size_t j = 0; j < firms.size(); ++j) {
+      std::vector<std::string> row = {std::to_string(steps[step])};
+      if (steps_per_year == 52) row.push_back(std::to_string(steps[step] + 1));
+      row.push_back(firms[j]);
+      for (const auto& v : series) row.push_back(csv_number(v[step * firms.size() + j]));
+      t.rows.push_back(std::move(row));
+    }
+  return t;
+}
+
+}  // namespace
+
+NamedTables run_csv_tables(const std::string& path) {
+  const Summary s = summarize_file(path);
+  NamedTables out;
+  out.emplace_back("summary", summary_table(s));
+  out.emplace_back("market", market_table(path, s.steps_per_year));
+  return out;
 }
 
 std::string format_experiment_summary(const std::string& path) {
@@ -114,7 +260,8 @@ std::string format_experiment_summary(const std::string& path) {
     return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
   };
   const std::size_t c_point = col("design_point"), c_metric = col("metric"), c_firm = col("firm");
-  const std::size_t c5 = col("p5"), c50 = col("p50"), c95 = col("p95");
+  const std::size_t c5 = col("p5"), c50 = col("p50"), c95 = col("p95"), c_mean = col("mean");
+  const std::size_t c_low = col("ci95_low"), c_high = col("ci95_high");
   const std::vector<std::string> varied(cols.begin() + 1,
                                         cols.begin() + static_cast<std::ptrdiff_t>(c_metric));
   const std::string name = std::get<std::string>(in.attribute("scenario_name"));
@@ -125,12 +272,19 @@ std::string format_experiment_summary(const std::string& path) {
   const auto money = [](double x, bool sign) {
     const double a = std::abs(x);
     const std::string plus = sign && x > 0 ? "+" : "";
+    if (std::isnan(x)) return std::string("n/a");
     if (a >= 1e9) return fmt::format("{}{:.2f}B", plus, x / 1e9);
     if (a >= 1e6) return fmt::format("{}{:.2f}M", plus, x / 1e6);
     if (a >= 1e3) return fmt::format("{}{:.1f}k", plus, x / 1e3);
     return fmt::format("{}{:.0f}", plus, x);
   };
-  const auto num = [](const std::string& s) { return std::stod(s); };
+  // An empty cell (NaN in the file, such as the sd of a single replication) has no value.
+  const auto num = [](const std::string& s) {
+    return s.empty() ? std::numeric_limits<double>::quiet_NaN() : std::stod(s);
+  };
+  const auto half_width = [&](const std::vector<std::string>& row) {
+    return (num(row[c_high]) - num(row[c_low])) / 2;
+  };
   // The rows of one design point: profit per year and market share of every firm.
   const auto block = [&](const ExperimentTable& table, const std::string& point, bool change) {
     std::string text;
@@ -140,13 +294,21 @@ std::string format_experiment_summary(const std::string& path) {
       for (const auto& r : table.rows)
         if (r[c_point] == point && r[c_firm] == row[c_firm] && r[c_metric] == "market_share")
           share = &r;
-      const auto pct = [&](std::size_t c) {
-        const double x = 100 * num((*share)[c]);
-        return change ? fmt::format("{:+.1f}", x) : fmt::format("{:.1f}%", x);
+      const auto points = [&](double x, bool sign) {
+        if (std::isnan(x)) return std::string("n/a");
+        return sign ? fmt::format("{:+.1f}", 100 * x) : fmt::format("{:.1f}", 100 * x);
       };
-      text += fmt::format("{:<16} {:>9} {:>9} {:>9}   {:>8} {:>8} {:>8}\n", row[c_firm],
-                          money(num(row[c5]), change), money(num(row[c50]), change),
-                          money(num(row[c95]), change), pct(c5), pct(c50), pct(c95));
+      const auto pct = [&](std::size_t c) {
+        const double x = num((*share)[c]);
+        return change || std::isnan(x) ? points(x, change) : points(x, false) + "%";
+      };
+      const std::string share_mean = points(num((*share)[c_mean]), change) + " ± " +
+                                     points(half_width(*share), false) + (change ? "" : "%");
+      text += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>15}   {:>8} {:>8} {:>8} {:>14}\n",
+                          row[c_firm], money(num(row[c5]), change), money(num(row[c50]), change),
+                          money(num(row[c95]), change),
+                          money(num(row[c_mean]), change) + " ± " + money(half_width(row), false),
+                          pct(c5), pct(c50), pct(c95), share_mean);
     }
     return text;
   };
@@ -163,17 +325,20 @@ std::string format_experiment_summary(const std::string& path) {
       }
     out += fmt::format("\ndesign point {}{}{}\n", point, values.empty() ? "" : ": ",
                        fmt::join(values, ", "));
-    out += fmt::format("{:<16} {:>29}   {:>26}\n", "firm", "profit per year: p5 / p50 / p95",
-                       "market share: p5 / p50 / p95");
+    out += fmt::format("{:<16} {:<45}   {}\n", "firm", "profit per year", "market share");
+    out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>15}   {:>8} {:>8} {:>8} {:>14}\n", "", "p5",
+                       "p50", "p95", "mean ± 95% CI", "p5", "p50", "p95", "mean ± 95% CI");
     out += block(t.summary, point, false);
     if (point != points.front() && !t.differences.rows.empty()) {
-      out += fmt::format("{:<16} {:>29}   {:>26}\n", "  change vs 0:", "", "(points)");
+      out += fmt::format("{:<16} {:<45}   {}\n", "  change vs 0:", "", "in points");
       out += block(t.differences, point, true);
     }
   }
   out +=
       "\nProfit per year is each run's cumulative profit over its years; market share is the "
-      "last step's unit share. p5/p50/p95 are over the replications of each design point. "
+      "last step's unit share. p5/p50/p95 are over the replications of each design point; "
+      "mean ± 95% CI is their mean and the half-width of its t-based 95% confidence interval "
+      "(n/a with one replication). "
       "\"change vs 0\" compares each run with the run of design point 0 that has the same seed "
       "(common random numbers), so it shows the effect of the design point with little noise.\n";
   return out;

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <variant>
 
+#include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 
@@ -33,6 +35,29 @@ std::vector<double> column_sums(const Hdf5Reader& r, const std::string& path, st
   std::vector<double> sums(firms, 0.0);
   for (std::size_t k = 0; k < t.values.size(); ++k) sums[k % firms] += t.values[k];
   return sums;
+}
+
+/// For each firm: every category it sold in is durable (false when it sold nothing, or when the
+/// file has no by-category units).
+std::vector<bool> sells_only_durables(const Hdf5Reader& r, std::size_t firms) {
+  std::vector<bool> out(firms, false);
+  if (!r.exists("/market/by_category/units") || !r.exists("/categories/kind")) return out;
+  const auto kinds = r.strings("/categories/kind");
+  const Table t = r.table("/market/by_category/units");  // [T, C, F]
+  const std::size_t cells = kinds.size() * firms;
+  if (t.shape.size() != 3 || t.shape[1] != kinds.size() || t.shape[2] != firms) return out;
+  std::vector<double> sold(cells, 0.0);
+  for (std::size_t k = 0; k < t.values.size(); ++k) sold[k % cells] += t.values[k];
+  for (std::size_t j = 0; j < firms; ++j) {
+    bool any = false, consumable = false;
+    for (std::size_t c = 0; c < kinds.size(); ++c)
+      if (sold[c * firms + j] > 0) {
+        any = true;
+        consumable = consumable || kinds[c] != "durable";
+      }
+    out[j] = any && !consumable;
+  }
+  return out;
 }
 
 /// The durables table: totals over the run, and the last step's installed base and loyalty.
@@ -80,6 +105,115 @@ std::string count(double x) {
   return std::abs(x) >= 1e4 ? money(x) : fmt::format("{:.0f}", x);
 }
 
+/// One shock of the resolved /scenario in plain words: "VarietyCo's budget x 0.7".
+std::string shock_change(const Config& n) {
+  const std::string kind = n.get_string("kind", ""), firm = n.get_string("firm", "");
+  const bool times = n.has("multiply");
+  const double v = times             ? n.get_double("multiply")
+                   : n.has("set")    ? n.get_double("set")
+                   : n.has("markup") ? n.get_double("markup")
+                                     : n.get_double("fraction", 0.0);
+  const auto to = [&](const std::string& amount) {
+    return times ? fmt::format("x {:g}", v) : "set to " + amount;
+  };
+  std::string what;
+  if (kind == "budget") {
+    what = fmt::format("{}'s budget {}", firm, to(money(v) + " per year"));
+  } else if (kind == "fixed_cost") {
+    what = fmt::format("{}'s fixed cost {}", firm, to(money(v) + " per year"));
+  } else if (kind == "price") {
+    what = n.has("markup")
+               ? fmt::format("{}'s price back to cost plus a {} markup", firm, percent(v))
+               : fmt::format("{}'s price {}", firm, to(fmt::format("{:g} per unit", v)));
+  } else if (kind == "cost") {
+    what = times ? fmt::format("{}'s unit cost x {:g}", firm, v)
+                 : fmt::format("{}'s base cost set to {:g} per unit", firm, v);
+  } else if (kind == "cpm") {
+    const std::string channel = n.get_string("channel", "mass");
+    what = channel == "direct"
+               ? fmt::format("cost per direct contact {}", to(fmt::format("{:g}", v)))
+               : fmt::format("{} media's cost per 1000 impressions {}", channel,
+                             to(fmt::format("{:g}", v)));
+  } else if (kind == "recession") {
+    what = fmt::format("recession: purchase occasions x {:g}", v);
+  } else if (kind == "opt_out") {
+    what = fmt::format("{} of the consumers who still allowed CRM opt out", percent(v));
+  } else if (kind == "enter") {
+    what = firm + " enters the market";
+  } else if (kind == "exit") {
+    what = firm + " leaves the market";
+  } else {
+    what = kind;
+  }
+  for (const auto& [key, one] :
+       {std::pair{"segments", "segment"}, std::pair{"categories", "category"}})
+    if (n.has(key)) {
+      const auto names = n.child(key).as_strings();
+      what += fmt::format(" in {} {}", names.size() == 1 ? one : key, fmt::join(names, ", "));
+    }
+  return what;
+}
+
+/// What the run's /scenario adds to the series: which firms have a referral program, and the
+/// shocks that fired (and those that did not). A file without a readable /scenario adds nothing.
+void read_scenario(const Hdf5Reader& r, Summary& s) {
+  if (!r.exists("/scenario")) return;
+  try {
+    const Config sc = Config::load_string(r.text("/scenario"), "/scenario");
+    if (const auto firms = sc.find("firms"); firms && firms->is_sequence())
+      for (const Config& f : firms->items())
+        for (auto& rel : s.relationships)
+          if (rel.firm == f.get_string("name", ""))
+            rel.referral_program = f.has("referral_program");
+    const auto shocks = sc.find("shocks");
+    if (!shocks || !shocks->is_sequence()) return;
+    std::size_t index = 0;
+    for (const Config& n : shocks->items()) {
+      const std::int64_t step = n.get_int("step", 0);
+      const std::string when =
+          s.steps_per_year == 52 ? fmt::format("week {}", step + 1) : fmt::format("step {}", step);
+      const std::string name = n.get_string("name", "");
+      const std::string label = name.empty() ? fmt::format("shocks.{}", index) : name;
+      ++index;
+      if (!n.get_bool("enabled", true))
+        s.shocks_not_applied.push_back(label + " (disabled)");
+      else if (step >= s.steps_done)
+        s.shocks_not_applied.push_back(
+            fmt::format("{} ({}, after the last step run)", label, when));
+      else
+        s.shocks.push_back(
+            fmt::format("{}: {}{}", when, shock_change(n), name.empty() ? "" : " (" + name + ")"));
+    }
+  } catch (const InputError&) {
+    s.shocks.clear();
+    s.shocks_not_applied.clear();
+  }
+}
+
+/// Whether the firm took part in the market (true for a firm the table does not know).
+bool in_market(const Summary& s, const std::string& firm) {
+  const auto row = std::find_if(s.rows.begin(), s.rows.end(),
+                                [&](const SummaryRow& r) { return r.firm == firm; });
+  return row == s.rows.end() || row->in_market;
+}
+
+/// The firms of the rows that pass `test`.
+template <typename Rows, typename Test>
+std::vector<std::string> firms_where(const Rows& rows, Test test) {
+  std::vector<std::string> names;
+  for (const auto& r : rows)
+    if (test(r)) names.push_back(r.firm);
+  return names;
+}
+
+/// "A", "A and B", "A, B and C".
+std::string and_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t k = 0; k < names.size(); ++k)
+    out += (k == 0 ? "" : k + 1 == names.size() ? " and " : ", ") + names[k];
+  return out;
+}
+
 std::string format_relationships(const Summary& s) {
   const bool referral = std::any_of(s.relationships.begin(), s.relationships.end(),
                                     [](const RelationshipRow& r) { return r.referred > 0; });
@@ -90,20 +224,50 @@ std::string format_relationships(const Summary& s) {
   out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}", "", "wallet",
                      "per buyer", "customers", "customers", "per step", "", "cost");
   out += referral ? fmt::format(" {:>9} {:>10}\n", "customers", "retention") : "\n";
-  for (const auto& r : s.relationships) {
-    out += fmt::format("{:<16} {:>9} {:>10.1f} {:>9} {:>9} {:>10} {:>9} {:>9}", r.firm,
-                       percent(r.share_of_wallet), r.purchases_per_buyer, count(r.active),
-                       count(r.lost), fmt::format("{:.2f}%", 100.0 * r.retention),
-                       std::abs(r.clv) < 1e3 ? fmt::format("{:.2f}", r.clv) : money(r.clv),
+  const auto shown = [](bool defined, const std::string& text) {
+    return defined ? text : std::string("n/a");
+  };
+  for (const RelationshipRow& r : s.relationships) {
+    if (!in_market(s, r.firm)) {
+      out += fmt::format("{:<16} not in market\n", r.firm);
+      continue;
+    }
+    out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}", r.firm,
+                       shown(r.buyers, percent(r.share_of_wallet)),
+                       shown(r.buyers, fmt::format("{:.1f}", r.purchases_per_buyer)),
+                       count(r.active), shown(r.lost_defined(), count(r.lost)),
+                       shown(r.retention_defined(), fmt::format("{:.2f}%", 100.0 * r.retention)),
+                       shown(r.retention_defined(),
+                             std::abs(r.clv) < 1e3 ? fmt::format("{:.2f}", r.clv) : money(r.clv)),
                        money(r.program_cost));
-    out += referral ? fmt::format(" {:>9} {:>10}\n", count(r.referred),
-                                  fmt::format("{:.2f}%", 100.0 * r.referred_retention))
-                    : "\n";
+    if (referral && r.referral_program)
+      out += fmt::format(" {:>9} {:>10}\n", count(r.referred),
+                         shown(r.referred_retention_defined(),
+                               fmt::format("{:.2f}%", 100.0 * r.referred_retention)));
+    else
+      out += "\n";
   }
   out += "\nShare of wallet: the firm's revenue over everything its customers spent, in every "
          "category. Active customers bought within the word-of-mouth window; lost ones lapsed "
          "during the run. CLV = yearly margin per customer x r / (1 + i - r), r the yearly "
          "retention. Program cost: loyalty and referral rewards over the run.\n";
+  const auto durables = firms_where(s.relationships, [&](const RelationshipRow& r) {
+    return in_market(s, r.firm) && r.durables_only;
+  });
+  if (!durables.empty())
+    out += fmt::format(
+        "Lost customers, retention and CLV are n/a for {}, which {} only durable goods: an owner "
+        "counts as lost when the word-of-mouth window ends, because nobody rebuys a working "
+        "product (the durables table has failures and replacements).\n",
+        and_list(durables), durables.size() == 1 ? "sells" : "sell");
+  const auto none = firms_where(
+      s.relationships, [&](const RelationshipRow& r) { return in_market(s, r.firm) && !r.buyers; });
+  if (!none.empty())
+    out += fmt::format("n/a for {}: nobody bought from {}.\n", and_list(none),
+                       none.size() == 1 ? "it" : "them");
+  if (referral && std::any_of(s.relationships.begin(), s.relationships.end(),
+                              [](const RelationshipRow& r) { return !r.referral_program; }))
+    out += "The referral columns are blank for firms without a referral program.\n";
   return out;
 }
 
@@ -114,19 +278,36 @@ std::string format_durables(const Summary& s) {
                      "installed", "loyalty");
   out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "", "", "",
                      "failures", "at failure", "share", "", "base", "");
-  for (const auto& d : s.durables)
+  for (const auto& d : s.durables) {
+    if (!in_market(s, d.firm)) {
+      out += fmt::format("{:<16} not in market\n", d.firm);
+      continue;
+    }
+    const bool failed = d.failures > 0;
     out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8.2f}\n", d.firm,
                        count(d.units), count(d.failures),
-                       percent(d.failures > 0 ? d.early_failures / d.failures : 0.0),
-                       d.failures > 0 ? fmt::format("{:.0f} steps", d.mean_failure_age) : "-",
-                       percent(d.units > 0 ? d.replacements / d.units : 0.0), count(d.upgrades),
+                       failed ? percent(d.early_failures / d.failures) : "n/a",
+                       failed ? fmt::format("{:.0f} steps", d.mean_failure_age) : "n/a",
+                       d.units > 0 ? percent(d.replacements / d.units) : "n/a", count(d.upgrades),
                        count(d.installed_base), d.loyalty);
+  }
   for (std::size_t c = 0; c < s.durable_categories.size(); ++c)
     out += fmt::format("{}{}: {} of consumers own a working one", c == 0 ? "\nOwnership at the end: " : "; ",
                        s.durable_categories[c], percent(s.saturation[c]));
   out += ".\nEarly failures are those before the category's reference life; the replacement share "
          "is the share of units bought to replace a failed product; installed base and loyalty "
          "are at the last step.\n";
+  return out;
+}
+
+std::string format_shocks(const Summary& s) {
+  std::string out;
+  if (!s.shocks.empty())
+    out += fmt::format("\nShocks, each applied at the start of its step:\n  {}\n",
+                       fmt::join(s.shocks, "\n  "));
+  if (!s.shocks_not_applied.empty())
+    out += fmt::format("{}Shocks not applied: {}.\n", s.shocks.empty() ? "\n" : "",
+                       fmt::join(s.shocks_not_applied, "; "));
   return out;
 }
 
@@ -155,9 +336,11 @@ Summary summarize_file(const std::string& path) {
   const auto aware = last_row(r, "/market/awareness", F);
   const auto profit = last_row(r, "/market/cumulative_profit", F);
   const auto roi = last_row(r, "/market/roi", F);
+  const auto units = column_sums(r, "/market/units", F);
+  const auto spend = column_sums(r, "/market/marketing_spend", F);
   for (std::size_t j = 0; j < F; ++j)
-    s.rows.push_back(
-        {firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j], roi[j]});
+    s.rows.push_back({firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j],
+                      roi[j], units[j] > 0 || spend[j] > 0 || profit[j] != 0, spend[j] > 0});
   if (r.exists("/market/share_of_wallet")) {
     const auto sow = last_row(r, "/market/share_of_wallet", F);
     const auto ppb = last_row(r, "/market/purchases_per_buyer", F);
@@ -169,36 +352,39 @@ Summary summarize_file(const std::string& path) {
     const auto referral = column_sums(r, "/market/referral_cost", F);
     const auto referred = last_row(r, "/market/referred_customers", F);
     const auto referred_retention = last_row(r, "/market/referred_retention", F);
+    const auto durables_only = sells_only_durables(r, F);
     for (std::size_t j = 0; j < F; ++j)
-      s.relationships.push_back({firms[j], sow[j], ppb[j], active[j], lost[j], retention[j],
-                                 clv[j], loyalty[j] + referral[j], referred[j],
-                                 referred_retention[j]});
+      s.relationships.push_back({firms[j], sow[j], ppb[j], active[j], lost[j], retention[j], clv[j],
+                                 loyalty[j] + referral[j], referred[j], referred_retention[j],
+                                 units[j] > 0, durables_only[j]});
   }
+  read_scenario(r, s);
   if (r.exists("/market/failures")) summarize_durables(r, firms, s);
   return s;
 }
 
 std::string format_summary(const Summary& s) {
-  std::string out = fmt::format("{}: {} consumers, {} of {} steps ({:.1f} years){}\n\n", s.scenario,
-                                s.consumers, s.steps_done, s.steps,
-                                s.steps_per_year > 0 ? static_cast<double>(s.steps_done) /
-                                                           static_cast<double>(s.steps_per_year)
-                                                     : 0.0,
-                                s.complete ? "" : "  [INCOMPLETE RUN]");
+  std::string out =
+      fmt::format("{}: {} consumers, {} of {} steps ({:.1f} years){}\n\n", s.scenario, s.consumers,
+                  s.steps_done, s.steps, s.years(), s.complete ? "" : "  [INCOMPLETE RUN]");
   // Planners think in years: cumulative profit over the years simulated so far.
-  const double years = s.steps_per_year > 0 ? static_cast<double>(s.steps_done) /
-                                                  static_cast<double>(s.steps_per_year)
-                                            : 0.0;
+  const double years = s.years();
   out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", "firm",
                      "strategy", "market", "customer", "penetration", "awareness", "profit",
                      "profit", "ROI");
   out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", "", "",
                      "share", "share", "", "", "(cumul.)", "per year", "");
   for (const auto& r : s.rows)
-    out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7.2f}\n", r.firm,
-                       r.strategy, percent(r.market_share), percent(r.customer_share),
-                       percent(r.penetration), percent(r.awareness), money(r.profit),
-                       years > 0 ? money(r.profit / years) : std::string("-"), r.roi);
+    out += r.in_market
+               ? fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", r.firm,
+                             r.strategy, percent(r.market_share), percent(r.customer_share),
+                             percent(r.penetration), percent(r.awareness), money(r.profit),
+                             years > 0 ? money(r.profit / years) : std::string("-"),
+                             r.roi_defined ? fmt::format("{:.2f}", r.roi) : "n/a")
+               : fmt::format(
+                     "{:<16} {:<15} not in market: sold nothing and spent nothing during "
+                     "the run\n",
+                     r.firm, r.strategy);
   if (!s.rows.empty()) {
     const auto by = [&](auto key) {
       return *std::max_element(s.rows.begin(), s.rows.end(),
@@ -215,7 +401,13 @@ std::string format_summary(const Summary& s) {
         "purchase since the start.\n",
         ms.firm, ms.strategy, percent(ms.market_share), cs.firm, cs.strategy,
         percent(cs.customer_share), pr.firm, pr.strategy, money(pr.profit));
+    const auto no_roi =
+        firms_where(s.rows, [](const SummaryRow& r) { return r.in_market && !r.roi_defined; });
+    if (!no_roi.empty())
+      out += fmt::format("ROI is n/a for {}: with no marketing spend it is undefined.\n",
+                         and_list(no_roi));
   }
+  if (!s.shocks.empty() || !s.shocks_not_applied.empty()) out += format_shocks(s);
   if (!s.relationships.empty()) out += format_relationships(s);
   if (!s.durables.empty()) out += format_durables(s);
   return out;

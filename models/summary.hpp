@@ -1,5 +1,6 @@
 #pragma once
 /// The end-of-run summary table, read back from a run's HDF5 file.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,8 @@ struct SummaryRow {
   std::string firm, strategy;
   double market_share = 0, customer_share = 0, penetration = 0, awareness = 0;
   double profit = 0, roi = 0;  ///< cumulative profit (money) and return on marketing
+  bool in_market = true;       ///< false: sold nothing and spent nothing during the run
+  bool roi_defined = true;     ///< false: no marketing spend, so ROI is undefined (the file has 0)
 };
 
 /// Durable goods over the whole run, per firm (present when the market has durables).
@@ -23,6 +26,17 @@ struct RelationshipRow {
   std::string firm;
   double share_of_wallet = 0, purchases_per_buyer = 0, active = 0, lost = 0, retention = 0;
   double clv = 0, program_cost = 0, referred = 0, referred_retention = 0;
+  bool buyers = true;  ///< false: nobody bought from the firm, so ratios per buyer are undefined
+  /// Every category the firm sold in is durable: owners lapse `wom_window` steps after buying,
+  /// because nobody rebuys a working product, so lost customers, retention and CLV are undefined.
+  bool durables_only = false;
+  bool referral_program = true;  ///< false: the firm has none (from the file's /scenario)
+
+  bool lost_defined() const { return !durables_only; }
+  bool retention_defined() const { return buyers && !durables_only; }  ///< and CLV
+  bool referred_retention_defined() const {
+    return referral_program && referred > 0 && !durables_only;
+  }
 };
 
 struct Summary {
@@ -35,13 +49,25 @@ struct Summary {
   std::vector<DurablesRow> durables;             ///< empty when the market has none
   std::vector<std::string> durable_categories;   ///< names, with saturation at the last step
   std::vector<double> saturation;
+  /// The enabled shocks that fired, in plain words: "week 27: VarietyCo's budget x 0.7 (q3_cut)".
+  std::vector<std::string> shocks;
+  /// The shocks that did not fire: "rival_enters (disabled)", "shock 2 (step 80, after the end)".
+  std::vector<std::string> shocks_not_applied;
+
+  /// The years simulated so far (0 when steps_per_year is unknown).
+  double years() const {
+    return steps_per_year > 0
+               ? static_cast<double>(steps_done) / static_cast<double>(steps_per_year)
+               : 0.0;
+  }
 };
 
 /// Reads /market/* at the last recorded step. @throws InputError when the file is not a run.
 Summary summarize_file(const std::string& path);
 
-/// A fixed-width table with one row per firm, then two plain-language sentences; for markets
-/// with durables, a second table on failures, replacements and ownership.
+/// A fixed-width table with one row per firm, then two plain-language sentences, the shocks that
+/// fired, the customer-relationship table and, for markets with durables, a table on failures,
+/// replacements and ownership. Undefined figures print as n/a (see the flags of each row).
 std::string format_summary(const Summary& s);
 
 }  // namespace msim

@@ -328,9 +328,10 @@ TEST_CASE("cli: --help names the registered strategies and what --csv writes", "
   for (const auto& info : registry) CHECK_THAT(first, Contains(info.name));
   const Result summarize = marketsim(dir, "summarize --help");
   REQUIRE(summarize.code == 0);
-  for (const char* table : {"runs", "summary", "differences"})
+  for (const char* table : {"runs", "summary", "differences", "market"})
     CHECK_THAT(summarize.out, Contains("DIR/" + std::string(table) + ".csv"));
   CHECK_THAT(summarize.out, Contains("more than one design point"));
+  CHECK_THAT(summarize.out, Contains("--force"));
 }
 
 TEST_CASE("cli: a population too large for memory exits 2 with the estimate", "[cli]") {

@@ -57,7 +57,7 @@ TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") 
   CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
   const Result summary = marketsim(dir, "summarize e.h5 --csv out/");
   CHECK(summary.code == 0);
-  CHECK_THAT(summary.out, Contains("p5 / p50 / p95"));
+  CHECK_THAT(summary.out, Contains("p95   mean ± 95% CI"));
   CHECK(fs::exists(dir / "out" / "runs.csv"));
   CHECK(fs::exists(dir / "out" / "summary.csv"));
   CHECK(fs::exists(dir / "out" / "differences.csv"));  // two design points

@@ -1,0 +1,38 @@
+#pragma once
+/// Run and experiment files as CSV tables for `marketsim summarize --csv`. The experiment's own
+/// tables are declared in models/experiment.hpp; this adds a single run's tables and the file
+/// naming and writing they share.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/experiment.hpp"
+
+namespace msim {
+
+/// Tables with the name that gives each its file ("summary", "market").
+using NamedTables = std::vector<std::pair<std::string, ExperimentTable>>;
+
+/// The file of the table `name` for a --csv `target`: DIR/name.csv into a directory, else
+/// PREFIX-name.csv, or PREFIXname.csv when PREFIX already ends in '-' or '_'.
+std::string csv_path(const std::string& target, const std::string& name);
+
+/// A single run's tables: "summary", one row per firm with the columns of the printed summary
+/// (shares and rates as fractions, named `..._fraction`), and "market", one row per step and
+/// firm: `step`, `week` (when steps_per_year is 52), `firm`, then one column per
+/// /market/<metric> [T, F] series. Figures the terminal shows as n/a are empty cells.
+/// @throws InputError when the file is not a run.
+NamedTables run_csv_tables(const std::string& path);
+
+/// The files write_csv_tables writes for `target`, in the order of `tables`.
+std::vector<std::string> csv_files(const NamedTables& tables, const std::string& target);
+
+/// Writes csv_files(tables, target), making the directory when missing. Returns the paths.
+std::vector<std::string> write_csv_tables(const NamedTables& tables, const std::string& target);
+
+/// Writes one table as CSV to `path` through `path + ".partial"` in the same directory, renamed
+/// to `path` (replacing it) when complete; a failed write removes the partial file. Cells with
+/// a comma, a quote or a line break are quoted. @throws InputError when it cannot be written.
+void write_csv(const ExperimentTable& table, const std::string& path);
+
+}  // namespace msim

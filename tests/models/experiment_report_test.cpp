@@ -1,0 +1,175 @@
+// Files read back as CSV tables and as the experiment summary: undefined statistics (NaN) are
+// empty cells and n/a, never "nan"; file names for a --csv target; CSV files are written whole
+// through a temporary file; a single run's summary and market tables.
+#include "models/experiment_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
+#include "tests/temp_dir.hpp"
+
+using Catch::Contains;
+namespace fs = std::filesystem;
+using msim::test::TempDir;
+
+namespace {
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// An experiment file of one design point with one replication, written by hand: its sd and
+/// confidence bounds are NaN (undefined for n = 1).
+void write_one_replication(const std::string& path) {
+  msim::Hdf5Output out(path);
+  for (const char* name : {"runs", "design_points", "replications"})
+    out.set_attribute("/", name, std::int64_t{1});
+  out.set_attribute("/", "branch_at", std::int64_t{0});
+  out.set_attribute("/", "scenario_name", std::string("One replication"));
+  const std::vector<std::string> runs = {"run", "design_point", "replication", "seed",
+                                         "profit_per_year:Acme"};
+  out.write_column("/experiment/columns/runs", runs, "");
+  for (std::size_t c = 0; c + 1 < runs.size(); ++c)
+    out.write_column("/experiment/runs/" + runs[c], std::vector<std::int64_t>{0}, "", "");
+  out.write_column("/experiment/runs/profit_per_year:Acme", std::vector<double>{1234.5}, "", "");
+  const std::vector<std::string> summary = {"design_point", "metric", "firm",     "n",
+                                            "mean",         "sd",     "ci95_low", "ci95_high",
+                                            "p5",           "p50",    "p95"};
+  out.write_column("/experiment/columns/summary", summary, "");
+  out.write_column("/experiment/summary/design_point", std::vector<std::int64_t>{0, 0}, "", "");
+  out.write_column("/experiment/summary/metric",
+                   std::vector<std::string>{"profit_per_year", "market_share"}, "");
+  out.write_column("/experiment/summary/firm", std::vector<std::string>{"Acme", "Acme"}, "");
+  out.write_column("/experiment/summary/n", std::vector<std::int64_t>{1, 1}, "", "");
+  for (const char* c : {"mean", "p5", "p50", "p95"})
+    out.write_column(std::string("/experiment/summary/") + c, std::vector<double>{1234.5, 0.25}, "",
+                     "");
+  for (const char* c : {"sd", "ci95_low", "ci95_high"})
+    out.write_column(std::string("/experiment/summary/") + c, std::vector<double>{kNaN, kNaN}, "",
+                     "");
+  out.commit();
+}
+
+}  // namespace
+
+TEST_CASE("experiment report: undefined statistics are empty CSV cells and n/a, never nan",
+          "[experiment_report]") {
+  TempDir dir;
+  write_one_replication(dir.file("one.h5"));
+  const msim::ExperimentTables t = msim::read_experiment_tables(dir.file("one.h5"));
+  REQUIRE(t.summary.rows.size() == 2);
+  CHECK(t.summary.rows[0][5].empty());  // sd
+  CHECK(t.summary.rows[0][6].empty());  // ci95_low
+  CHECK(t.summary.rows[0][4] == "1234.5");
+  const auto paths = msim::write_experiment_csv(t, dir.file("tables") + "/");
+  REQUIRE(paths.size() == 2);
+  const std::string csv = slurp(paths[1]);
+  CHECK_THAT(csv, !Contains("nan"));
+  CHECK_THAT(csv, Contains("0,profit_per_year,Acme,1,1234.5,,,,1234.5,1234.5,1234.5\n"));
+  const std::string text = msim::format_experiment_summary(dir.file("one.h5"));
+  INFO(text);
+  CHECK_THAT(text, !Contains("nan"));
+  CHECK_THAT(text, Contains("mean ± 95% CI"));
+  CHECK_THAT(text, Contains("1.2k ± n/a"));
+  CHECK_THAT(text, Contains("25.0 ± n/a%"));
+}
+
+TEST_CASE("experiment report: --csv file names", "[experiment_report]") {
+  TempDir dir;
+  CHECK(msim::csv_path("lhs", "runs") == "lhs-runs.csv");
+  CHECK(msim::csv_path("lhs-", "runs") == "lhs-runs.csv");
+  CHECK(msim::csv_path("out/lhs_", "summary") == "out/lhs_summary.csv");
+  CHECK(msim::csv_path("tables/", "market") == "tables/market.csv");
+  fs::create_directory(dir / "existing");
+  CHECK(msim::csv_path(dir.file("existing"), "market") == (dir / "existing" / "market.csv"));
+}
+
+TEST_CASE("experiment report: a CSV file is written through a temporary file",
+          "[experiment_report]") {
+  TempDir dir;
+  msim::ExperimentTable t;
+  t.columns = {"a", "b"};
+  t.rows = {{"1", "x, y"}, {"2", "say \"hi\""}};
+  const std::string path = dir.file("t.csv");
+  msim::write_csv(t, path);
+  CHECK(slurp(path) == "a,b\n1,\"x, y\"\n2,\"say \"\"hi\"\"\"\n");
+  CHECK_FALSE(fs::exists(path + ".partial"));
+  // When the temporary file cannot be written, the existing file is kept as it was.
+  std::ofstream(path) << "old\n";
+  fs::create_directory(path + ".partial");
+  CHECK_THROWS_AS(msim::write_csv(t, path), msim::InputError);
+  CHECK(slurp(path) == "old\n");
+  CHECK(fs::is_directory(path + ".partial"));  // not ours: left alone
+  fs::remove(path + ".partial");
+  msim::write_csv(t, path);  // an existing file is replaced whole
+  CHECK(slurp(path) == "a,b\n1,\"x, y\"\n2,\"say \"\"hi\"\"\"\n");
+}
+
+TEST_CASE("experiment report: a single run's summary and market tables", "[experiment_report]") {
+  TempDir dir;
+  const msim::Scenario sc =
+      msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml",
+                               {"consumers=3000", "steps=5", "firms.Mass.budget_per_year=0",
+                                "market.initial_awareness=0.5"});
+  {
+    auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+    msim::run_simulation(sc, *rec);
+  }
+  const msim::NamedTables tables = msim::run_csv_tables(dir.file("run.h5"));
+  REQUIRE(tables.size() == 2);
+  CHECK(tables[0].first == "summary");
+  CHECK(tables[1].first == "market");
+  const msim::ExperimentTable& summary = tables[0].second;
+  REQUIRE(summary.rows.size() == 4);
+  CHECK(std::vector<std::string>(summary.columns.begin(), summary.columns.begin() + 10) ==
+        std::vector<std::string>{"firm", "strategy", "in_market", "market_share_fraction",
+                                 "customer_share_fraction", "penetration_fraction",
+                                 "awareness_fraction", "profit_cumulative", "profit_per_year",
+                                 "roi"});
+  CHECK(summary.rows[0][0] == "Mass");
+  CHECK(summary.rows[0][9].empty());  // no marketing spend: ROI undefined
+  CHECK_FALSE(summary.rows[1][9].empty());
+  const msim::Hdf5Reader in(dir.file("run.h5"));
+  const msim::Table share = in.table("/market/market_share");
+  CHECK(std::stod(summary.rows[1][3]) == share.values[4 * 4 + 1]);  // a fraction, last step
+  const msim::ExperimentTable& market = tables[1].second;
+  CHECK(market.rows.size() == 5 * 4);
+  REQUIRE(market.columns.size() > 3);
+  CHECK(std::vector<std::string>(market.columns.begin(), market.columns.begin() + 3) ==
+        std::vector<std::string>{"step", "week", "firm"});
+  std::size_t metrics = 0;
+  for (const std::string& name : in.list("/market"))
+    if (name != "by_category" && name != "saturation") ++metrics;
+  CHECK(market.columns.size() == 3 + metrics);
+  const auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(market.columns.begin(), market.columns.end(), name) -
+                                    market.columns.begin());
+  };
+  const std::size_t units = column("units");
+  REQUIRE(units < market.columns.size());
+  const msim::Table sold = in.table("/market/units");
+  for (std::size_t k = 0; k < market.rows.size(); ++k) {
+    CHECK(market.rows[k][0] == std::to_string(k / 4));      // step
+    CHECK(market.rows[k][1] == std::to_string(k / 4 + 1));  // week
+    CHECK(market.rows[k][2] == summary.rows[k % 4][0]);     // firm
+    CHECK(std::stod(market.rows[k][units]) == sold.values[k]);
+  }
+}

@@ -1,0 +1,185 @@
+// The summary read back from a run file: figures that are undefined print as n/a (durables-only
+// firms' lapses, a firm that never entered, ROI without spending, referral figures without a
+// program), and the shocks that fired are listed in plain words.
+#include "models/summary.hpp"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "sim/hdf5_file.hpp"
+#include "tests/temp_dir.hpp"
+
+using Catch::Contains;
+using msim::test::TempDir;
+
+namespace {
+
+// Durabox sells only washers (durable); Soapy and Quiet only soap; LongLife never enters (its
+// entry is disabled); Quiet spends nothing on marketing.
+const std::string kMixed = R"(name: Mixed
+seed: 3
+consumers: 4000
+steps: 30
+steps_per_year: 52
+market: {initial_awareness: 0.5}
+categories:
+  - {name: washer, kind: durable, base_cost: 300, reference_volume: 1.0e6,
+     lifetime: {shape: 2.0, scale: 60}}
+  - {name: soap, kind: consumable, base_cost: 1.0, reference_volume: 1.0e6}
+segments:
+  - name: all
+    share: 1.0
+    ideal: {mean: [0, 0], sd: [0.5, 0.5]}
+    price_sensitivity: {mean: 0.004, sd: 0.001}
+    purchase_rate: {washer: {mean: 0.05, shape: 2.0}, soap: {mean: 0.5, shape: 1.0}}
+firms:
+  - {name: Durabox, strategy: mass, budget_per_year: 20000, categories: [washer], price: 420}
+  - {name: LongLife, strategy: mass, budget_per_year: 20000, categories: [washer], price: 420}
+  - {name: Soapy, strategy: mass, budget_per_year: 20000, categories: [soap]}
+  - {name: Quiet, strategy: mass, budget_per_year: 0, categories: [soap]}
+)";
+
+/// Runs `sc` into `path` and reads its summary back.
+msim::Summary run_and_summarize(const msim::Scenario& sc, const std::string& path) {
+  auto rec = msim::make_hdf5_recorder(path);
+  msim::run_simulation(sc, *rec);
+  rec.reset();
+  return msim::summarize_file(path);
+}
+
+/// The line of `text` after the line starting with `section` that starts with `firm` and a space.
+std::string row(const std::string& text, const std::string& section, const std::string& firm) {
+  std::istringstream in(text.substr(text.find(section)));
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(firm + " ", 0) == 0) return line;
+  return "";
+}
+
+/// The cells of a fixed-width line, split at spaces.
+std::vector<std::string> cells(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> out;
+  for (std::string cell; in >> cell;) out.push_back(cell);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("summary: undefined figures are n/a, not zeros", "[summary]") {
+  TempDir dir;
+  const msim::Summary s = run_and_summarize(
+      msim::load_scenario_text(
+          kMixed + "shocks:\n  - {name: rival_enters, kind: enter, firm: LongLife, step: 0, "
+                   "enabled: false}\n",
+          "mixed.yaml"),
+      dir.file("mixed.h5"));
+  REQUIRE(s.rows.size() == 4);
+  REQUIRE(s.relationships.size() == 4);
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  // Durables only: lapses say nothing, so lost customers, retention and CLV are n/a.
+  CHECK(s.relationships[0].durables_only);
+  CHECK_FALSE(s.relationships[2].durables_only);
+  const auto durabox = cells(row(text, "Customer relationships", "Durabox"));
+  REQUIRE(durabox.size() == 8);
+  CHECK(durabox[4] == "n/a");  // lost customers
+  CHECK(durabox[5] == "n/a");  // retention
+  CHECK(durabox[6] == "n/a");  // CLV
+  CHECK(durabox[3] != "n/a");  // active customers are still counted
+  CHECK_THAT(text, Contains("n/a for Durabox, which sells only durable goods"));
+  const auto soapy = cells(row(text, "Customer relationships", "Soapy"));
+  REQUIRE(soapy.size() == 8);
+  CHECK_THAT(soapy[5], Contains("%"));
+  CHECK(soapy[6] != "n/a");
+  // Never in the market: marked, not zeros.
+  CHECK_FALSE(s.rows[1].in_market);
+  CHECK(s.rows[0].in_market);
+  CHECK_THAT(row(text, "firm", "LongLife"), Contains("not in market"));
+  CHECK_THAT(row(text, "Customer relationships", "LongLife"), Contains("not in market"));
+  CHECK_THAT(row(text, "Durable goods", "LongLife"), Contains("not in market"));
+  CHECK_THAT(text, !Contains("0.00%"));
+  // No marketing spend: ROI is undefined (the file records 0).
+  CHECK_FALSE(s.rows[3].roi_defined);
+  CHECK(s.rows[3].roi == 0.0);
+  CHECK(cells(row(text, "firm", "Quiet")).back() == "n/a");
+  CHECK(cells(row(text, "firm", "Soapy")).back() != "n/a");
+  CHECK_THAT(text, Contains("ROI is n/a for Quiet"));
+}
+
+TEST_CASE("summary: referral figures are blank for firms without a referral program", "[summary]") {
+  TempDir dir;
+  const msim::Summary s =
+      run_and_summarize(msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) +
+                                                     "/scenarios/textbook/loyalty_referral.yaml",
+                                                 {"consumers=10000", "steps=20"}),
+                        dir.file("lr.h5"));
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  REQUIRE(s.relationships.size() == 3);
+  CHECK_FALSE(s.relationships[0].referral_program);  // BeanCo
+  CHECK(s.relationships[1].referral_program);        // ClubRoast
+  CHECK_FALSE(s.relationships[2].referral_program);  // PlainRoast
+  REQUIRE(s.relationships[1].referred > 0);
+  CHECK(cells(row(text, "Customer relationships", "ClubRoast")).size() == 10);
+  CHECK(cells(row(text, "Customer relationships", "BeanCo")).size() == 8);
+  CHECK(cells(row(text, "Customer relationships", "PlainRoast")).size() == 8);
+  CHECK_THAT(text, Contains("blank for firms without a referral program"));
+}
+
+TEST_CASE("summary: the shocks that fired are listed in plain words", "[summary]") {
+  TempDir dir;
+  const std::string shocks = R"(shocks:
+  - {name: q3_cut, week: 3, kind: budget, firm: Soapy, multiply: 0.7}
+  - {week: 4, kind: budget, firm: Quiet, set: 12000}
+  - {week: 5, kind: fixed_cost, firm: Soapy, set: 1000}
+  - {week: 5, kind: price, firm: Soapy, multiply: 1.1}
+  - {week: 6, kind: price, firm: Quiet, set: 4.5}
+  - {week: 7, kind: price, firm: Quiet, markup: 0.3}
+  - {week: 8, kind: cost, firm: Soapy, multiply: 0.9, categories: [soap]}
+  - {week: 9, kind: cpm, channel: mass, multiply: 1.5}
+  - {week: 9, kind: cpm, channel: direct, set: 0.05}
+  - {week: 10, kind: recession, multiply: 0.85, segments: [all]}
+  - {week: 11, kind: opt_out, fraction: 0.2}
+  - {week: 12, kind: enter, firm: LongLife}
+  - {week: 13, kind: exit, firm: Durabox}
+  - {name: off, week: 14, kind: exit, firm: Soapy, enabled: false}
+  - {name: late, week: 30, kind: exit, firm: Quiet}
+)";
+  const msim::Summary s = run_and_summarize(
+      msim::load_scenario_text(kMixed + shocks, "mixed.yaml", {"steps=20"}), dir.file("s.h5"));
+  CHECK(s.shocks == std::vector<std::string>{
+                        "week 3: Soapy's budget x 0.7 (q3_cut)",
+                        "week 4: Quiet's budget set to 12.0k per year",
+                        "week 5: Soapy's fixed cost set to 1.0k per year",
+                        "week 5: Soapy's price x 1.1",
+                        "week 6: Quiet's price set to 4.5 per unit",
+                        "week 7: Quiet's price back to cost plus a 30.0% markup",
+                        "week 8: Soapy's unit cost x 0.9 in category soap",
+                        "week 9: mass media's cost per 1000 impressions x 1.5",
+                        "week 9: cost per direct contact set to 0.05",
+                        "week 10: recession: purchase occasions x 0.85 in segment all",
+                        "week 11: 20.0% of the consumers who still allowed CRM opt out",
+                        "week 12: LongLife enters the market",
+                        "week 13: Durabox leaves the market",
+                    });
+  CHECK(s.shocks_not_applied ==
+        std::vector<std::string>{"off (disabled)", "late (week 30, after the last step run)"});
+  const std::string text = msim::format_summary(s);
+  CHECK_THAT(text, Contains("Shocks, each applied at the start of its step:\n"
+                            "  week 3: Soapy's budget x 0.7 (q3_cut)\n"));
+  CHECK_THAT(text, Contains("Shocks not applied: off (disabled); late (week 30, after the last "
+                            "step run).\n"));
+  // The shocks come after the summary table, before the relationships.
+  CHECK(text.find("Shocks,") > text.find("ROI"));
+  CHECK(text.find("Shocks,") < text.find("Customer relationships"));
+  // Without shocks, nothing is said about them.
+  const msim::Summary none =
+      run_and_summarize(msim::load_scenario_text(kMixed, "mixed.yaml"), dir.file("n.h5"));
+  CHECK(none.shocks.empty());
+  CHECK_THAT(msim::format_summary(none), !Contains("Shocks"));
+}
