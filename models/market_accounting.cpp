@@ -36,10 +36,9 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     const FirmPlan& plan = plans_[j];
     FirmLedger& led = ledgers_[j];
     const double spy = static_cast<double>(sc_.steps_per_year);
-    const double marketing =
-        plan.mass_spend +
-        std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0) +
-        plan.direct_spend;
+    const double targeted =
+        std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0);
+    const double marketing = plan.mass_spend + targeted + plan.direct_spend;
     const double fixed =
         shocks_.firms[j].active ? firm.fixed_cost_per_year / spy + plan.fixed_cost : 0.0;
     const double loyalty_cost = at(lay.loyalty_rewards() + j) * plan.programs.loyalty_reward;
@@ -88,6 +87,9 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.new_customers.by_category[k] = at(lay.new_category() + k);
       m.awareness.by_category[k] = aware;
       m.marketing_spend.by_category[k] = cat_marketing;
+      m.mass_spend.by_category[k] = plan.mass_spend * share;
+      m.targeted_spend.by_category[k] = targeted * share;
+      m.direct_spend.by_category[k] = plan.direct_spend * share;
       m.unit_cost.by_category[k] = cost;
       m.price.by_category[k] = u > 0 ? rev / u : list_price_[j][c];
       m.profit.by_category[k] = cat_profit;
@@ -126,6 +128,9 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     m.new_customers.firm[j] = at(lay.new_firm() + j);
     m.awareness.firm[j] = aware;
     m.marketing_spend.firm[j] = marketing;
+    m.mass_spend.firm[j] = plan.mass_spend;
+    m.targeted_spend.firm[j] = targeted;
+    m.direct_spend.firm[j] = plan.direct_spend;
     m.unit_cost.firm[j] = units > 0 ? variable / units : listed_cost / n_cat;
     double listed_price = 0.0;
     for (int c : firm.categories) listed_price += list_price_[j][static_cast<std::size_t>(c)];
@@ -134,9 +139,9 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     m.cumulative_profit.firm[j] = led.cumulative_profit;
     m.roi.firm[j] = ratio(led.cumulative_profit, led.cumulative_marketing);
     m.loyalty.firm[j] = ratio(at(lay.loyalty() + j) / 255.0, static_cast<double>(led.customers));
-    for (FirmMetric StepMetrics::*sum : {&StepMetrics::failures, &StepMetrics::early_failures,
-                                          &StepMetrics::replacements, &StepMetrics::upgrades,
-                                          &StepMetrics::installed_base})
+    for (FirmMetric StepMetrics::*sum :
+         {&StepMetrics::failures, &StepMetrics::early_failures, &StepMetrics::replacements,
+          &StepMetrics::upgrades, &StepMetrics::installed_base})
       for (int c : firm.categories)
         (m.*sum).firm[j] += (m.*sum).by_category[static_cast<std::size_t>(c) * F + j];
     m.mean_failure_age.firm[j] = ratio(failure_age, m.failures.firm[j]);

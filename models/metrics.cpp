@@ -28,6 +28,18 @@ const std::vector<MetricInfo>& firm_metrics() {
       {"marketing_spend", "money",
        "money spent on mass, targeted and direct media; by category: allocated by revenue",
        &StepMetrics::marketing_spend},
+      {"mass_spend", "money",
+       "money spent on mass media (one channel of marketing_spend); by category: allocated by "
+       "revenue",
+       &StepMetrics::mass_spend},
+      {"targeted_spend", "money",
+       "money spent on media aimed at segments, all segments together (one channel of "
+       "marketing_spend); by category: allocated by revenue",
+       &StepMetrics::targeted_spend},
+      {"direct_spend", "money",
+       "money spent on direct contacts with profiled customers (one channel of marketing_spend); "
+       "by category: allocated by revenue",
+       &StepMetrics::direct_spend},
       {"unit_cost", "money per unit",
        "average variable cost of the units sold (experience curve; customised units carry the "
        "customisation premium); cost of a unit when nothing sold",

@@ -105,6 +105,10 @@ void check_invariants(const Run& r, bool expect_sales) {
   const auto& cum_c = category_series(r.rec, "cumulative_profit");
   const auto& spend = firm_series(r.rec, "marketing_spend");
   const auto& spend_c = category_series(r.rec, "marketing_spend");
+  const auto& mass = firm_series(r.rec, "mass_spend");
+  const auto& targeted = firm_series(r.rec, "targeted_spend");
+  const auto& direct = firm_series(r.rec, "direct_spend");
+  const auto& direct_c = category_series(r.rec, "direct_spend");
   const auto& cost = firm_series(r.rec, "unit_cost");
   const auto& customers = firm_series(r.rec, "customers");
   const auto& new_customers = firm_series(r.rec, "new_customers");
@@ -154,6 +158,14 @@ void check_invariants(const Run& r, bool expect_sales) {
       CHECK(rev == Approx(revenue[t][j]).margin(1e-6));
       CHECK(pr == Approx(profit[t][j]).margin(1e-6));
       CHECK(sp == Approx(spend[t][j]).margin(1e-6));
+      // The channels add up to the marketing spend; each is split over categories like it.
+      CHECK(mass[t][j] + targeted[t][j] + direct[t][j] == Approx(spend[t][j]).margin(1e-6));
+      CHECK(mass[t][j] >= 0.0);
+      CHECK(targeted[t][j] >= 0.0);
+      CHECK(direct[t][j] >= 0.0);
+      double dc = 0.0;
+      for (std::size_t c = 0; c < C; ++c) dc += direct_c[t][c * F + j];
+      CHECK(dc == Approx(direct[t][j]).margin(1e-6));
       // A firm sells nothing in a category it does not list.
       for (std::size_t c = 0; c < C; ++c) {
         const auto& cats = sc.firms[j].categories;
