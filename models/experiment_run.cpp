@@ -16,6 +16,7 @@
 #include "models/panel.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
+#include "models/snapshot.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/recorder.hpp"
@@ -133,6 +134,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       Market market(run.scenario, EngineOptions{options.block_size});
       record_panel_members(market, rec, panel_table(rec.layout()));
       if (!continue_run(market, run.scenario.steps, rec, stop, on_step)) return;
+      record_snapshot(market, rec, snapshot_table(rec.layout()));
       const double wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       rec.finish({{"wall_seconds", wall}, {"steps_done", run.scenario.steps}}, true);
@@ -173,6 +175,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
         Market market = history;
         market.branch(run.scenario);
         if (!continue_run(market, steps, rec, stop, on_step)) return;
+        record_snapshot(market, rec, snapshot_table(rec.layout()));
         const double wall =
             history_wall +
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();

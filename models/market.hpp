@@ -65,6 +65,8 @@ class Market {
   const Population& population() const { return pop_; }
   /// The market's own copy of the scenario, as the shocks so far have changed it.
   const Scenario& scenario() const { return sc_; }
+  /// Firm j's column in Population::crm, or -1 when the firm keeps no CRM profiles.
+  int crm_column(std::size_t j) const { return tables_.crm_col[j]; }
   const ShockState& shock_state() const { return shocks_; }
   const std::vector<FirmPlan>& plans() const { return plans_; }
   const PhaseTimes& phase_times() const { return times_; }

@@ -36,9 +36,14 @@ std::vector<std::int64_t> gather(const Column& column, const std::vector<std::ui
 
 std::vector<std::uint32_t> panel_members(std::uint64_t seed, std::size_t consumers,
                                          std::size_t size) {
+  return consumer_sample(seed, purpose::panel, consumers, size);
+}
+
+std::vector<std::uint32_t> consumer_sample(std::uint64_t seed, std::uint32_t purpose,
+                                           std::size_t consumers, std::size_t size) {
   if (size > consumers)
-    throw std::invalid_argument(fmt::format("a panel of {} out of {} consumers", size, consumers));
-  const Philox gen(seed, purpose::panel);
+    throw std::invalid_argument(fmt::format("a sample of {} out of {} consumers", size, consumers));
+  const Philox gen(seed, purpose);
   Stream stream(gen, 0, 0);
   // Floyd (1987): for j = n - size .. n - 1 take a uniform t in [0, j]; t if new, else j.
   std::unordered_set<std::uint32_t> chosen;

@@ -26,6 +26,11 @@ struct PanelPurchase {
 std::vector<std::uint32_t> panel_members(std::uint64_t seed, std::size_t consumers,
                                          std::size_t size);
 
+/// `size` distinct consumers out of `consumers`, ascending, drawn as panel_members() draws them
+/// but from the stream of `purpose` (another sample for another use).
+std::vector<std::uint32_t> consumer_sample(std::uint64_t seed, std::uint32_t purpose,
+                                           std::size_t consumers, std::size_t size);
+
 /// Adds the /panel tables (members at index `first`, purchases at `first + 1` of
 /// layout.tables) and the /panel group's attributes; nothing when the scenario asks for no panel.
 void add_panel_layout(const Scenario& sc, RecordingLayout& layout);

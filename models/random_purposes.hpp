@@ -14,4 +14,6 @@ inline constexpr std::uint32_t research_sample = 6;   ///< a study's sample: str
 inline constexpr std::uint32_t research_seeding = 7;  ///< its k-means++ seeding: (firm, step)
 /// The consumer panel's sample: one sequential stream, counter (0, 0, slot).
 inline constexpr std::uint32_t panel = 8;
+/// The final snapshot's sample (when smaller than the population): as the panel's.
+inline constexpr std::uint32_t snapshot = 9;
 }  // namespace msim::purpose

@@ -159,7 +159,8 @@ struct Shock {
 
 struct OutputSpec {
   std::string path = "marketsim.h5";
-  std::int64_t panel_size = 0;  ///< consumers in the purchase panel (/panel); 0 = none
+  std::int64_t panel_size = 0;     ///< consumers in the purchase panel (/panel); 0 = none
+  std::int64_t snapshot_size = 0;  ///< consumers in the final snapshot (/snapshot); 0 = none
 };
 
 struct Scenario {

@@ -387,6 +387,24 @@ std::int64_t load_panel_size(const Config& node, std::int64_t consumers) {
   return size;
 }
 
+/// output.snapshot: {size: N} with N up to the population, or {size: all}.
+std::int64_t load_snapshot_size(const Config& node, std::int64_t consumers) {
+  if (!node.is_map()) node.fail_expected("a map such as {size: 10000} or {size: all}");
+  std::int64_t size = 0;
+  if (auto s = node.find("size")) {
+    if (s->is_scalar() && s->as_string() == "all") {
+      size = consumers;
+    } else {
+      size = s->as_int(range::non_negative());
+      if (size > consumers)
+        s->fail_expected(fmt::format(
+            "a snapshot size of at most the number of consumers ({}), or all", consumers));
+    }
+  }
+  node.finish();
+  return size;
+}
+
 }  // namespace
 
 Scenario load_scenario(const Config& root) {
@@ -438,6 +456,7 @@ Scenario load_scenario(const Config& root) {
   if (auto o = root.find("output")) {
     sc.output.path = o->get_string("path", sc.output.path);
     if (auto p = o->find("panel")) sc.output.panel_size = load_panel_size(*p, sc.consumers);
+    if (auto p = o->find("snapshot")) sc.output.snapshot_size = load_snapshot_size(*p, sc.consumers);
     o->finish();
   }
   root.finish();

@@ -198,6 +198,7 @@ std::string resolved_yaml(const Scenario& sc) {
   write_branch(out, sc.branch);
   out.key("output").begin_map().key("path").value(sc.output.path);
   out.key("panel").begin_map().key("size").value(sc.output.panel_size).end_map();
+  out.key("snapshot").begin_map().key("size").value(sc.output.snapshot_size).end_map();
   out.end_map();
   out.end_map();
   return out.str();

@@ -8,6 +8,7 @@
 
 #include "models/metrics.hpp"
 #include "models/panel.hpp"
+#include "models/snapshot.hpp"
 #include "models/scenario_load.hpp"
 #include "models/version.hpp"
 
@@ -79,6 +80,7 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
                       "where the firm placed each segment in the step: the segment's true mean "
                       "(segmentation: known) or the centre its latest research study learned"});
   add_panel_layout(sc, l);
+  add_snapshot_layout(sc, l);
   return l;
 }
 
@@ -131,11 +133,12 @@ RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOption
     if (options.on_step) options.on_step(t + 1);
   }
   report.complete = report.steps_done == sc.steps;
+  record_snapshot(market, recorder, snapshot_table(layout));
   report.phases = market.phase_times();
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  Attributes final_attributes = {
-      {"wall_seconds", report.wall_seconds}, {"steps_done", report.steps_done}};
+  Attributes final_attributes = {{"wall_seconds", report.wall_seconds},
+                                 {"steps_done", report.steps_done}};
   if (sc.branch.present) final_attributes.push_back({"branch_at", sc.branch.step});
   recorder.finish(final_attributes, report.complete);
   return report;

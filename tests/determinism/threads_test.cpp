@@ -1,8 +1,8 @@
 // DESIGN.md §2: the same scenario and seed give bit-identical HDF5 datasets at any thread
 // count and block size; runs that differ only in a budget share their random numbers.
 //
-// Every dataset under /market, /segments and /panel (walked recursively) is compared bit for
-// bit (memcmp of the values read as float64, exact for the panel's integers; == for strings); no
+// Every dataset under /market, /segments, /panel and /snapshot (walked recursively) is compared
+// bit for bit (memcmp of the values read as float64, exact for the integers; == for strings); no
 // tolerance anywhere.
 #include <catch2/catch.hpp>
 
@@ -84,6 +84,7 @@ std::map<std::string, Dataset> read_outputs(const std::string& file) {
   walk(reader, "/segments", out);
   walk(reader, "/firms", out);
   if (reader.exists("/panel")) walk(reader, "/panel", out);
+  if (reader.exists("/snapshot")) walk(reader, "/snapshot", out);
   return out;
 }
 
@@ -178,9 +179,12 @@ TEST_CASE("determinism: a durable market (planned obsolescence, with the rival) 
       std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/planned_obsolescence.yaml";
   const msim::Scenario sc = msim::load_scenario_file(
       path, {"consumers=5000", "steps=156", "shocks.rival_enters.enabled=true",
-             "firms.Durabox.durability=78"});
+             "firms.Durabox.durability=78", "output.snapshot.size=all"});
   REQUIRE(sc.consumers == 5000);
   const auto reference = run_to_file(sc, dir.file("d1_b4096.h5"), 1, 4096);
+  // Every consumer's final state too (the snapshot), ownership and lifetimes included.
+  REQUIRE(reference.at("/snapshot/owner").values.size() == 5000);
+  REQUIRE(reference.at("/snapshot/goodwill").values.size() == 5000 * 2);
   // The durable metrics are there and the durable story is alive.
   for (const char* metric : {"/market/failures", "/market/replacements", "/market/saturation",
                              "/market/installed_base", "/market/loyalty"})
