@@ -47,8 +47,8 @@ BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_s
   spec.where = node.where();
   if (!node.is_map()) node.fail_expected("a map with step and set");
   const Config at = node.child("step");
-  spec.step = at.as_int(range::closed(1, 1e18));
-  if (spec.step >= steps && !steps_from_set)
+  spec.step = at.as_int();
+  if (spec.step < 1 || (spec.step >= steps && !steps_from_set))
     at.fail_expected(fmt::format("a step from 1 to {} (steps is {})", steps - 1, steps));
   const Config set = node.child("set");
   if (!set.is_map() || set.keys().empty())
@@ -127,9 +127,11 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
     node.child("warmup").fail("give either branch_at or warmup (the same thing), not both");
   if (has_branch || has_warmup) {
     const Config b = node.child(has_branch ? "branch_at" : "warmup");
-    spec.branch_at = b.as_int(range::closed(1, 1e18));
-    if (spec.branch_at >= steps && !steps_from_set)
-      b.fail_expected(fmt::format("a step from 1 to {} (steps is {})", steps - 1, steps));
+    spec.branch_at = b.as_int();
+    if (spec.branch_at < 1 || (spec.branch_at >= steps && !steps_from_set))
+      b.fail_expected(
+          fmt::format("a step from 1 to {} (steps is {}); leave the key out for no branching",
+                      steps - 1, steps));
   }
   node.finish();
   return spec;

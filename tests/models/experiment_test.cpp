@@ -112,6 +112,8 @@ TEST_CASE("bad sweep values fail before anything runs, at the sweep key's line",
                       Contains("test.yaml:23:") && Contains("did you mean 'Mass'"));
   REQUIRE_THROWS_WITH(plan("  branch_at: 4\n  sweep: {market.adstock_decay: [0.93, 0.9]}\n"),
                       Contains("shared history") && Contains("market.adstock_decay=0.9"));
+  REQUIRE_THROWS_WITH(plan("  replications: 2\n  branch_at: 0\n"),
+                      Contains("a step from 1 to 7 (steps is 8); leave the key out"));
   REQUIRE_THROWS_WITH(plan("  replications: 2\n  branch_at: 9\n"),
                       Contains("test.yaml:24:") && Contains("steps is 8"));
 }
