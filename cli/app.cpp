@@ -1,0 +1,182 @@
+// The marketsim command line, as a function: the program's main() calls it, and so may a
+// program of the user's own that registers strategies first. Exit codes: 0 ok, 2 bad input,
+// 1 internal error.
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/app.hpp"
+#include "cli/commands.hpp"
+#include "models/strategy.hpp"
+#include "models/version.hpp"
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+
+namespace {
+
+/// When no command was recognised: the word that is not one (or that none was given), and the
+/// commands there are. Empty when the error is another one.
+std::string unknown_command(const CLI::App& app) {
+  if (!app.get_subcommands().empty()) return "";
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  const std::string commands = fmt::format("the commands are {}", fmt::join(names, ", "));
+  for (const std::string& arg : app.remaining()) {
+    if (arg.empty() || arg.front() == '-') continue;
+    const std::string guess = msim::did_you_mean(arg, names);
+    return fmt::format("'{}' is not a command{}; {} (marketsim COMMAND --help describes one)", arg,
+                       guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess), commands);
+  }
+  const std::vector<std::string> rest = app.remaining();
+  return fmt::format("no command was given{}; {} (marketsim --help describes them)",
+                     rest.empty() ? "" : fmt::format(" ('{}' is not an option)", rest.front()),
+                     commands);
+}
+
+/// A command line that CLI11 rejected, in the program's own words: which command, what was
+/// wrong (an option that is not one gets the nearest the command has), and where help is.
+std::string parse_error(const CLI::App& app, const CLI::ParseError& e) {
+  const CLI::App* sub = app.get_subcommands().front();
+  std::string what = e.what();
+  if (!what.empty() && std::isupper(static_cast<unsigned char>(what.front())))
+    what.front() = static_cast<char>(std::tolower(static_cast<unsigned char>(what.front())));
+  std::vector<std::string> options;
+  for (const CLI::Option* o : sub->get_options())
+    for (const std::string& name : o->get_lnames()) options.push_back("--" + name);
+  for (const std::string& arg : sub->remaining()) {
+    if (arg.size() < 2 || arg.front() != '-') continue;
+    const std::string given = arg.substr(0, arg.find('='));
+    const std::string guess = msim::did_you_mean(given, options);
+    what = fmt::format("'{}' is not an option of {}{}", given, sub->get_name(),
+                       guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess));
+    break;
+  }
+  return fmt::format("{}: {} (marketsim {} --help lists its options)", sub->get_name(), what,
+                     sub->get_name());
+}
+
+/// An option's check: a whole number in [lo, hi], named as such when the value is not one.
+CLI::Validator whole_number(std::int64_t lo, std::int64_t hi) {
+  const std::string top =
+      hi == std::numeric_limits<std::int64_t>::max() ? "2^63 - 1" : std::to_string(hi);
+  const std::string expected = fmt::format("a whole number from {} to {}", lo, top);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        std::int64_t v = 0;
+        const char* end = text.data() + text.size();
+        const auto [at, ec] = std::from_chars(text.data(), end, v);
+        if (ec != std::errc{} || at != end || v < lo || v > hi)
+          return fmt::format("got '{}', expected {}", text, expected);
+        return "";
+      },
+      expected);
+}
+
+/// The program's description, naming the strategies it has registered.
+std::string description() {
+  const auto& registry = msim::strategy_registry();
+  std::string names;
+  for (std::size_t i = 0; i < registry.size(); ++i)
+    names += (i == 0 ? "" : i + 1 == registry.size() ? " and " : ", ") + registry[i].name;
+  return fmt::format(
+      "marketsim: agent-based market simulation with {} marketing strategies: {} (marketsim "
+      "strategies describes them)",
+      registry.size(), names);
+}
+
+}  // namespace
+
+namespace msim::cli {
+
+int main(int argc, char** argv) {
+  CLI::App app{description()};
+  app.set_version_flag("--version", std::string(msim::kVersion) + " (" + msim::kGitCommit + ")");
+  app.require_subcommand(1);
+
+  msim::cli::RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write an HDF5 file");
+  run_cmd->add_option("scenario", run.scenario, "scenario YAML (default: the embedded default)");
+  run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)")
+      ->each([&](const std::string&) { run.has_output = true; });
+  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
+      ->check(whole_number(1, 1024));
+  run_cmd->add_option("--seed", run.seed, "random seed, 0 .. 2^63-1 (overrides the scenario's)")
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()))
+      ->each([&](const std::string&) { run.has_seed = true; });
+  run_cmd
+      ->add_option("--set", run.overrides, "override a key: --set firms.Acme.budget_per_year=2e6")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
+  run_cmd->add_flag("--resume", run.resume,
+                    "experiments: keep the runs an interrupted run of this experiment finished");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "no progress and no summary");
+  run_cmd->add_option("--block-size", run.block_size, "consumers per parallel block")
+      ->check(whole_number(64, 1 << 20));
+
+  std::string file;
+  std::vector<std::string> overrides;
+  auto* validate_cmd = app.add_subcommand("validate", "check a scenario and print it resolved");
+  validate_cmd->add_option("scenario", file, "scenario YAML")->required();
+  validate_cmd->add_option("--set", overrides, "override a key, as for run")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+
+  auto* summarize_cmd = app.add_subcommand("summarize", "print the summary table of a run file");
+  summarize_cmd->add_option("file", file, "HDF5 file written by marketsim run")->required();
+  std::string csv;
+  auto* csv_opt = summarize_cmd->add_option(
+      "--csv", csv,
+      "write the tables as CSV into a directory (DIR/) or with a file-name prefix "
+      "(PREFIX-summary.csv, ...): for a single run DIR/summary.csv (one row per firm) and "
+      "DIR/market.csv (one row per step and firm); for an experiment DIR/runs.csv, "
+      "DIR/summary.csv, and with more than one design point DIR/differences.csv");
+  bool csv_force = false;
+  summarize_cmd->add_flag("--force", csv_force, "overwrite CSV files that exist");
+
+  auto* strategies_cmd =
+      app.add_subcommand("strategies", "list the registered strategies and their parameters");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    const std::string message = unknown_command(app);
+    fmt::print(stderr, "error: {}\n", message.empty() ? parse_error(app, e) : message);
+    return 2;
+  }
+
+  try {
+    if (*run_cmd) return msim::cli::run(run);
+    if (*validate_cmd) return msim::cli::validate(file, overrides);
+    if (*summarize_cmd)
+      return msim::cli::summarize(file, csv_opt->count() > 0 ? std::optional(csv) : std::nullopt,
+                                  csv_force);
+    if (*strategies_cmd) return msim::cli::strategies();
+  } catch (const msim::InputError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "internal error: {}\nPlease report it with the scenario that caused it.\n",
+               e.what());
+    return 1;
+  }
+  return 1;
+}
+
+}  // namespace msim::cli
