@@ -275,8 +275,10 @@ int run(const RunArgs& args) {
   ThreadLimit limit(args.threads);
   const std::size_t threads = ThreadLimit::active();
   if (!args.quiet)
-    fmt::print(stderr, "marketsim: {} — {} consumers, {} firms, {} steps, {} threads -> {}\n",
-               sc.name, sc.consumers, sc.firms.size(), sc.steps, threads, out);
+    fmt::print(stderr, "marketsim: {} — {} consumers, {} firms, {} steps{}, {} threads -> {}\n",
+               sc.name, sc.consumers, sc.firms.size(), sc.steps,
+               sc.branch.present ? fmt::format(" (branching at step {})", sc.branch.step) : "",
+               threads, out);
   auto recorder = make_hdf5_recorder(out);
   Progress progress("simulating", sc.steps, !args.quiet);
   RunOptions options;
