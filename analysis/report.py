@@ -14,7 +14,7 @@ from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            run_ids)
 from analysis.scenario_text import scenario_fields
-from analysis.summary import (COLUMNS, LAPSE_COLUMNS, durable_only_firms, durables_table,
+from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, durable_only_firms, durables_table,
                               format_summary, ownership, relationships_table, summary_table)
 
 STYLE = """
@@ -83,7 +83,7 @@ def _summary_text(table):
     """The single-run summary table as display text: shares in %, money with separators."""
     out = table.copy()
     for column, _, _ in COLUMNS:
-        kind = "money" if column == "profit" else "ratio" if column == "roi" else "share"
+        kind = "money" if column in MONEY else "ratio" if column == "roi" else "share"
         out[column] = [formats.value(kind, v) for v in table[column]]
     return out.rename(columns={c: h for c, _, h in COLUMNS})
 

@@ -11,20 +11,27 @@ COLUMNS = [
     ("penetration", "penetration", "penetration"),
     ("awareness", "awareness", "awareness"),
     ("profit", "cumulative_profit", "profit (cumul.)"),
+    ("profit_per_year", None, "profit per year"),
     ("roi", "roi", "ROI"),
 ]
+MONEY = {"profit", "profit_per_year"}
 PERCENT = {"market_share", "customer_share", "penetration", "awareness"}
 
 
 def summary_table(run):
-    """One row per firm: strategy and the last step's shares, penetration, profit and ROI."""
+    """One row per firm: strategy and the last step's shares, penetration, profit and ROI, and
+    profit per year (cumulative profit over the years simulated, as `marketsim summarize`)."""
     table = pd.DataFrame({"firm": run.firms, "strategy": run.strategies})
     for column, metric, _ in COLUMNS:
+        if metric is None:
+            continue
         if metric in run.market and len(run.steps):
             table[column] = run.market[metric].iloc[-1].to_numpy()
         else:
             table[column] = float("nan")
-    return table
+    years = len(run.steps) / run.steps_per_year if run.steps_per_year else 0
+    table["profit_per_year"] = table["profit"] / years if years else float("nan")
+    return table[["firm", "strategy"] + [c for c, _, _ in COLUMNS]]
 
 
 def money(x):
@@ -49,7 +56,7 @@ def formatted(table):
     for column, _, _ in COLUMNS:
         if column in PERCENT:
             out[column] = [percent(v) for v in table[column]]
-        elif column == "profit":
+        elif column in MONEY:
             out[column] = [money(v) for v in table[column]]
         else:
             out[column] = [f"{v:.2f}" for v in table[column]]

@@ -42,9 +42,12 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::direct_spend},
       {"unit_cost", "money per unit",
        "average variable cost of the units sold (experience curve; customised units carry the "
-       "customisation premium); cost of a unit when nothing sold",
+       "customisation premium); cost of a unit when nothing sold; by category: 0 where the firm "
+       "does not sell",
        &StepMetrics::unit_cost},
-      {"price", "money per unit", "average price paid (list price when nothing sold)",
+      {"price", "money per unit",
+       "average price paid (list price when nothing sold); 0 while the firm offers nothing "
+       "(before it enters, after it exits, and by category where it does not sell)",
        &StepMetrics::price},
       {"profit", "money",
        "revenue - variable cost - fixed costs - marketing spend; firm-wide costs allocated to "

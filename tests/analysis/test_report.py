@@ -281,3 +281,20 @@ def test_single_run_report_has_no_experiment_notes(run_file, tmp_path):
     assert report.main([str(run_file), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert "<h2>Summary</h2>" in page and "only)" not in page and "experiment_" not in page
+
+
+def test_summary_table_has_profit_per_year_as_summarize_prints_it(run_file, tmp_path):
+    from html_tables import tables
+    out = tmp_path / "summary.html"
+    assert report.main([str(run_file), "-o", str(out)]) == 0
+    found = {title: (columns, rows) for title, columns, rows in tables(out.read_text("utf-8"))}
+    columns, rows = next(v for title, v in found.items() if title.startswith("Summary"))
+    assert "profit per year" in columns
+    at = columns.index("profit per year")
+    from conftest import marketsim_binary
+    printed = subprocess.run([marketsim_binary(), "summarize", str(run_file)], check=True,
+                             capture_output=True, text=True, timeout=60).stdout.splitlines()
+    for row in rows:
+        line = next(x.split() for x in printed if x.split()[:2] == row[:2])  # firm, strategy
+        per_year = line[-2]  # the column before ROI
+        assert float(row[at].replace(",", "")) == pytest.approx(_count(per_year), rel=0.01)
