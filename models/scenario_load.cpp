@@ -456,7 +456,8 @@ Scenario load_scenario(const Config& root) {
   if (auto o = root.find("output")) {
     sc.output.path = o->get_string("path", sc.output.path);
     if (auto p = o->find("panel")) sc.output.panel_size = load_panel_size(*p, sc.consumers);
-    if (auto p = o->find("snapshot")) sc.output.snapshot_size = load_snapshot_size(*p, sc.consumers);
+    if (auto p = o->find("snapshot"))
+      sc.output.snapshot_size = load_snapshot_size(*p, sc.consumers);
     o->finish();
   }
   root.finish();

@@ -159,7 +159,17 @@ std::string shock_change(const Config& n) {
 void read_scenario(const Hdf5Reader& r, Summary& s) {
   if (!r.exists("/scenario")) return;
   try {
-    const Config sc = Config::load_string(r.text("/scenario"), "/scenario");
+    const std::string text = r.text("/scenario");
+    Config sc = Config::load_string(text, "/scenario");
+    // A run with a branch: block ran its shocks as the branch left them (a design point of a
+    // branched experiment may switch one on): read them with the branch's changes applied.
+    std::vector<std::string> changes;
+    if (const auto set = sc.find("branch") ? sc.child("branch").find("set") : std::nullopt;
+        set && set->is_map())
+      for (const std::string& path : set->keys())
+        if (path.rfind("shocks.", 0) == 0)
+          changes.push_back(path + "=" + set->child(path).as_string());
+    if (!changes.empty()) sc = Config::load_string(text, "/scenario", changes);
     if (const auto firms = sc.find("firms"); firms && firms->is_sequence())
       for (const Config& f : firms->items())
         for (auto& rel : s.relationships)
@@ -292,8 +302,9 @@ std::string format_durables(const Summary& s) {
                        count(d.installed_base), d.loyalty);
   }
   for (std::size_t c = 0; c < s.durable_categories.size(); ++c)
-    out += fmt::format("{}{}: {} of consumers own a working one", c == 0 ? "\nOwnership at the end: " : "; ",
-                       s.durable_categories[c], percent(s.saturation[c]));
+    out += fmt::format("{}{}: {} of consumers own a working one",
+                       c == 0 ? "\nOwnership at the end: " : "; ", s.durable_categories[c],
+                       percent(s.saturation[c]));
   out += ".\nEarly failures are those before the category's reference life; the replacement share "
          "is the share of units bought to replace a failed product; installed base and loyalty "
          "are at the last step.\n";

@@ -177,6 +177,15 @@ TEST_CASE("summary: the shocks that fired are listed in plain words", "[summary]
   // The shocks come after the summary table, before the relationships.
   CHECK(text.find("Shocks,") > text.find("ROI"));
   CHECK(text.find("Shocks,") < text.find("Customer relationships"));
+  // A shock a branch switches on fired, though the scenario as written has it disabled.
+  const msim::Summary branched = run_and_summarize(
+      msim::load_scenario_text(
+          kMixed + shocks + "branch: {step: 2, set: {shocks.off.enabled: true}}\n", "mixed.yaml",
+          {"steps=20"}),
+      dir.file("b.h5"));
+  CHECK(branched.shocks.back() == "week 14: Soapy leaves the market (off)");
+  CHECK(branched.shocks_not_applied ==
+        std::vector<std::string>{"late (week 30, after the last step run)"});
   // Without shocks, nothing is said about them.
   const msim::Summary none =
       run_and_summarize(msim::load_scenario_text(kMixed, "mixed.yaml"), dir.file("n.h5"));
