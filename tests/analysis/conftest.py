@@ -74,6 +74,15 @@ def marketsim_experiment(tmp_path_factory):
                     "experiment.replications=3", "output.panel.size=500")
 
 
+@pytest.fixture(scope="session")
+def marketsim_sweep(tmp_path_factory):
+    """A sweep as marketsim writes it: the tiny scenario, 10 steps, the mass marketer's budget
+    at 40,000 and 80,000 (design points 0 and 1), 2 replications each (runs 00000 to 00003).
+    Read it only: other tests share it."""
+    return run_tiny(tmp_path_factory.mktemp("runs") / "sweep.h5", "experiment.replications=2",
+                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
+
+
 def write_experiment(target, sources, with_summary):
     """An experiment file in the documented layout: /runs/<id>/ plus /experiment tables."""
     with h5py.File(target, "w") as out:

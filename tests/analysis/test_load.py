@@ -145,12 +145,9 @@ def test_a_closed_pipe_ends_quietly(run_file):
     assert "Traceback" not in err and "BrokenPipeError" not in err
 
 
-def test_experiment_tables_of_a_sweep(tmp_path):
+def test_experiment_tables_of_a_sweep(marketsim_sweep):
     """A sweep's file as marketsim writes it: runs, summary and the paired differences."""
-    from conftest import run_tiny
-    path = run_tiny(tmp_path / "sweep.h5", "experiment.replications=2",
-                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
-    run = load.load_run(path, 3)
+    run = load.load_run(marketsim_sweep, 3)
     runs, summary = run.experiment["runs"], run.experiment["summary"]
     differences = run.experiment["differences"]
     assert len(runs) == 4

@@ -97,12 +97,9 @@ def test_bad_output_path_on_the_command_line(run_file, tmp_path):
                            "does not exist\n")
 
 
-def test_report_shows_the_paired_differences_of_a_sweep(tmp_path):
-    from conftest import run_tiny
-    path = run_tiny(tmp_path / "sweep.h5", "experiment.replications=2",
-                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
+def test_report_shows_the_paired_differences_of_a_sweep(marketsim_sweep, tmp_path):
     out = tmp_path / "sweep.html"
-    assert report.main([str(path), "-o", str(out)]) == 0
+    assert report.main([str(marketsim_sweep), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert "Summary by design point (/experiment/summary)" in page
     assert "Changes against design point 0 (/experiment/differences)" in page
@@ -127,13 +124,10 @@ def test_single_run_numbers_are_readable(run_file, tmp_path):
     assert any("," in row["profit (cumul.)"] for row in rows)  # thousands separators
 
 
-def test_experiment_numbers_are_readable(tmp_path):
-    from conftest import run_tiny
+def test_experiment_numbers_are_readable(marketsim_sweep, tmp_path):
     from html_tables import tables
-    path = run_tiny(tmp_path / "sweep.h5", "experiment.replications=2",
-                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
     out = tmp_path / "sweep.html"
-    assert report.main([str(path), "-o", str(out)]) == 0
+    assert report.main([str(marketsim_sweep), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     found = {title: [dict(zip(columns, row)) for row in rows] for title, columns, rows in
              tables(page)}
