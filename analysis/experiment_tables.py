@@ -74,21 +74,30 @@ def undefined_spreads(table):
     return table
 
 
+# The per-firm flag of /experiment/runs that says whether the firm was in the market in the run
+# (sold, spent or made a profit or loss); not a result.
+IN_MARKET = "in_market"
+
+
 def results_long(runs, firms):
     """The per-firm results of /experiment/runs in long form: columns point, metric, firm,
-    value (one row per run and result). Columns are read as "metric:firm" (or "metric_firm"
-    for a firm in `firms`); point is 0 for every run when the table has no design-point
-    column."""
+    value and in_market (one row per run and result). Columns are read as "metric:firm" (or
+    "metric_firm" for a firm in `firms`); point is 0 for every run when the table has no
+    design-point column. in_market is the run's in_market:<firm> flag (True when the file
+    has none)."""
     point = point_column(runs)
     frames = []
     for column in result_columns(runs):
         metric, firm = split_result(column, firms)
-        if firm is None:
+        if firm is None or metric == IN_MARKET:
             continue
+        flag = f"{IN_MARKET}:{firm}"
+        active = runs[flag].astype(bool) if flag in runs.columns else True
         frames.append(pd.DataFrame({"point": runs[point] if point else 0, "metric": metric,
-                                    "firm": firm, "value": runs[column].astype(float)}))
+                                    "firm": firm, "value": runs[column].astype(float),
+                                    IN_MARKET: active}))
     if not frames:
-        return pd.DataFrame(columns=["point", "metric", "firm", "value"])
+        return pd.DataFrame(columns=["point", "metric", "firm", "value", IN_MARKET])
     return pd.concat(frames, ignore_index=True)
 
 

@@ -313,8 +313,13 @@ def _value_axis(ax, kind, name):
 
 def experiment_distribution(run, metric, long, settings):
     """One key result over every run of an experiment: for each firm, a box per design point
-    (box p25-p75, line the median, whiskers p5-p95, diamond the mean)."""
+    (box p25-p75, line the median, whiskers p5-p95, diamond the mean). A firm gets no box in a
+    design point where it was in the market in no run, nor a place on the axis when it never
+    was in any."""
     data = long[long["metric"] == metric]
+    if "in_market" in data.columns:
+        active = data.groupby(["point", "firm"])["in_market"].transform("any").astype(bool)
+        data = data[active]
     firms = [f for f in run.firms if f in set(data["firm"])]
     points = sorted(set(data["point"]))
     many = len(points) > MAX_POINTS_IN_LEGEND

@@ -54,7 +54,7 @@ CAPTIONS = {
 # computed from /experiment/runs); "sd" is a spread, the others are in the metric's units.
 STATISTICS = ("mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95")
 # Columns that count runs, and columns that identify a run or a design point (shown as they are).
-COUNT_COLUMNS = ("n", "runs")
+COUNT_COLUMNS = ("n", "runs", "in_market")
 ID_COLUMNS = ("run", "run_id", "id", "seed", "replication", "point", "design_point", "variant",
               "design", "design point")
 
@@ -118,6 +118,8 @@ def _runs_text(runs, run):
         metric, firm = experiment_tables.split_result(column, run.firms)
         if column in ID_COLUMNS:
             out[column] = [_plain(v) for v in runs[column]]
+        elif firm is not None and metric == experiment_tables.IN_MARKET:
+            out[column] = ["yes" if v else "no" for v in runs[column]]
         elif firm is not None:
             out[column] = [formats.value(_kind(run, metric), v) for v in runs[column]]
         else:

@@ -262,6 +262,7 @@ std::string format_experiment_summary(const std::string& path) {
   const std::size_t c_point = col("design_point"), c_metric = col("metric"), c_firm = col("firm");
   const std::size_t c5 = col("p5"), c50 = col("p50"), c95 = col("p95"), c_mean = col("mean");
   const std::size_t c_low = col("ci95_low"), c_high = col("ci95_high");
+  const std::size_t c_in = col("in_market"), c_n = col("n");  // (older files lack in_market)
   const std::vector<std::string> varied(cols.begin() + 1,
                                         cols.begin() + static_cast<std::ptrdiff_t>(c_metric));
   const std::string name = std::get<std::string>(in.attribute("scenario_name"));
@@ -285,11 +286,34 @@ std::string format_experiment_summary(const std::string& path) {
   const auto half_width = [&](const std::vector<std::string>& row) {
     return (num(row[c_high]) - num(row[c_low])) / 2;
   };
+  // How many of the design point's runs had the firm in the market; all of them when the file
+  // does not say.
+  const auto runs_in_market = [&](const std::string& point, const std::string& firm) {
+    for (const auto& row : t.summary.rows)
+      if (row[c_point] == point && row[c_firm] == firm && c_in < row.size()) return num(row[c_in]);
+    return std::numeric_limits<double>::infinity();
+  };
+  std::vector<std::string> point_names;  // in the order of the table
+  for (const auto& row : t.summary.rows)
+    if (point_names.empty() || point_names.back() != row[c_point])
+      point_names.push_back(row[c_point]);
+  std::vector<std::string> partly;  // "GreenBite in 12 of 30 runs of design point 2"
   // The rows of one design point: profit per year and market share of every firm.
   const auto block = [&](const ExperimentTable& table, const std::string& point, bool change) {
     std::string text;
     for (const auto& row : table.rows) {
       if (row[c_point] != point || row[c_metric] != "profit_per_year") continue;
+      // A firm that never entered has no result to show; its change against design point 0
+      // is shown when it was in the market in either.
+      const double active = runs_in_market(point, row[c_firm]);
+      if (active == 0 && (!change || runs_in_market(point_names.front(), row[c_firm]) == 0)) {
+        text += fmt::format("{:<16} not in market in any run{}\n", row[c_firm],
+                            change ? " here or in design point 0" : "");
+        continue;
+      }
+      if (!change && active < num(row[c_n]))
+        partly.push_back(fmt::format("{} in {} of {} runs of design point {}", row[c_firm],
+                                     active, row[c_n], point));
       const std::vector<std::string>* share = nullptr;
       for (const auto& r : table.rows)
         if (r[c_point] == point && r[c_firm] == row[c_firm] && r[c_metric] == "market_share")
@@ -312,10 +336,7 @@ std::string format_experiment_summary(const std::string& path) {
     }
     return text;
   };
-  std::vector<std::string> points;
-  for (const auto& row : t.summary.rows)
-    if (points.empty() || points.back() != row[c_point]) points.push_back(row[c_point]);
-  for (const std::string& point : points) {
+  for (const std::string& point : point_names) {
     std::vector<std::string> values;
     for (const auto& row : t.summary.rows)
       if (row[c_point] == point) {
@@ -329,11 +350,15 @@ std::string format_experiment_summary(const std::string& path) {
     out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>15}   {:>8} {:>8} {:>8} {:>14}\n", "", "p5",
                        "p50", "p95", "mean ± 95% CI", "p5", "p50", "p95", "mean ± 95% CI");
     out += block(t.summary, point, false);
-    if (point != points.front() && !t.differences.rows.empty()) {
+    if (point != point_names.front() && !t.differences.rows.empty()) {
       out += fmt::format("{:<16} {:<45}   {}\n", "  change vs 0:", "", "in points");
       out += block(t.differences, point, true);
     }
   }
+  if (!partly.empty())
+    out += fmt::format(
+        "\nIn the market in only some runs (their statistics count the others as 0): {}.\n",
+        fmt::join(partly, "; "));
   out +=
       "\nProfit per year is each run's cumulative profit over its years; market share is the "
       "last step's unit share. p5/p50/p95 are over the replications of each design point; "

@@ -75,8 +75,8 @@ void write(Hdf5Output& out, const std::string& group, const std::string& name, c
     out.write_column(path, std::get<std::vector<std::string>>(c), description);
 }
 
-/// Writes a finished run under /runs/<id>/ of `out`; returns its key results [metric][firm].
-std::vector<std::vector<double>> write_run_group(const PlannedRun& run, const RunData& data,
+/// Writes a finished run under /runs/<id>/ of `out`; returns its key results.
+RunResults write_run_group(const PlannedRun& run, const RunData& data,
                                                  Hdf5Output& out) {
   auto rec = out.group_recorder("/runs/" + run_name(run.plan.id));
   rec->begin(data.layout);
@@ -85,24 +85,38 @@ std::vector<std::vector<double>> write_run_group(const PlannedRun& run, const Ru
   rec->finish(data.final_attributes, true);
 
   const std::size_t F = run.scenario.firms.size();
-  const auto last = [&](const std::string& path) {
+  const auto series = [&](const std::string& path) -> const std::vector<double>& {
     for (std::size_t k = 0; k < data.layout.series.size(); ++k)
-      if (data.layout.series[k].path == path)
-        return std::vector<double>(data.series[k].end() - static_cast<std::ptrdiff_t>(F),
-                                   data.series[k].end());
+      if (data.layout.series[k].path == path) return data.series[k];
     throw std::logic_error("no series " + path);
+  };
+  const auto last = [&](const std::string& path) {
+    const std::vector<double>& s = series(path);
+    return std::vector<double>(s.end() - static_cast<std::ptrdiff_t>(F), s.end());
   };
   const double years =
       static_cast<double>(data.steps) / static_cast<double>(run.scenario.steps_per_year);
-  std::vector<std::vector<double>> results;
+  RunResults results;
   for (const std::string& metric : key_results()) {
     if (metric == "profit_per_year") {
       auto v = last("/market/cumulative_profit");
       for (double& x : v) x /= years;
-      results.push_back(v);
+      results.values.push_back(v);
     } else {
-      results.push_back(last("/market/" + metric));
+      results.values.push_back(last("/market/" + metric));
     }
+  }
+  // In the market as the single-run summary has it: sold or spent something, or made a profit
+  // or loss (fixed costs), at some step of the run.
+  const std::vector<double>& units = series("/market/units");
+  const std::vector<double>& spend = series("/market/marketing_spend");
+  const std::vector<double> profit = last("/market/cumulative_profit");
+  results.in_market.assign(F, 0);
+  for (std::size_t j = 0; j < F; ++j) {
+    bool active = profit[j] != 0;
+    for (std::size_t k = j; k < units.size() && !active; k += F)
+      active = units[k] > 0 || spend[k] > 0;
+    results.in_market[j] = active ? 1 : 0;
   }
   return results;
 }
@@ -208,11 +222,11 @@ void ExperimentFile::add(const PlannedRun& run, const std::string& run_file) {
 
 void ExperimentFile::commit() {
   for (std::size_t id = 0; id < results_.size(); ++id)
-    if (results_[id].empty())
+    if (results_[id].values.empty())
       throw std::logic_error(fmt::format("the experiment's file lacks run {}", id));
   const Experiment& ex = ex_;
   Hdf5Output& out = *out_;
-  const std::vector<std::vector<std::vector<double>>>& results = results_;
+  const std::vector<RunResults>& results = results_;
   const std::size_t N = ex.runs.size(), F = ex.base.firms.size();
   const auto& metrics = key_results();
 
@@ -239,16 +253,21 @@ void ExperimentFile::commit() {
   for (std::size_t m = 0; m < metrics.size(); ++m)
     for (std::size_t j = 0; j < F; ++j) {
       std::vector<double> values;
-      for (std::size_t r = 0; r < N; ++r) values.push_back(results[r][m][j]);
+      for (std::size_t r = 0; r < N; ++r) values.push_back(results[r].values[m][j]);
       runs.emplace_back(metrics[m] + ":" + ex.base.firms[j].name, values);
     }
+  for (std::size_t j = 0; j < F; ++j) {
+    std::vector<std::int64_t> flags;
+    for (std::size_t r = 0; r < N; ++r) flags.push_back(results[r].in_market[j]);
+    runs.emplace_back("in_market:" + ex.base.firms[j].name, flags);
+  }
 
   // /experiment/summary: one row per design point, metric and firm. /experiment/differences:
   // the same for the change against design point 0, replication by replication (paired: the
   // two runs share their seed).
   const std::size_t R = static_cast<std::size_t>(ex.base.experiment.replications);
   const auto table = [&](std::size_t first_point, const auto& sample_of) {
-    std::vector<std::int64_t> point, n;
+    std::vector<std::int64_t> point, n, in_market;
     std::vector<std::vector<std::string>> varied(ex.varied.size());
     std::vector<std::string> metric, firm;
     std::vector<double> mean, sd, lo, hi, p5, p50, p95;
@@ -262,6 +281,9 @@ void ExperimentFile::commit() {
           metric.push_back(metrics[m]);
           firm.push_back(ex.base.firms[j].name);
           n.push_back(static_cast<std::int64_t>(s.n));
+          std::int64_t active = 0;
+          for (std::size_t r = 0; r < R; ++r) active += results[d * R + r].in_market[j];
+          in_market.push_back(active);
           mean.push_back(s.mean);
           sd.push_back(s.sd);
           lo.push_back(s.ci_low);
@@ -277,6 +299,7 @@ void ExperimentFile::commit() {
     columns.emplace_back("metric", metric);
     columns.emplace_back("firm", firm);
     columns.emplace_back("n", n);
+    columns.emplace_back("in_market", in_market);
     columns.emplace_back("mean", mean);
     columns.emplace_back("sd", sd);
     columns.emplace_back("ci95_low", lo);
@@ -289,13 +312,13 @@ void ExperimentFile::commit() {
   // Runs are in id order: run d * R + r is design point d, replication r.
   const auto summary = table(0, [&](std::size_t d, std::size_t m, std::size_t j) {
     std::vector<double> sample;
-    for (std::size_t r = 0; r < R; ++r) sample.push_back(results[d * R + r][m][j]);
+    for (std::size_t r = 0; r < R; ++r) sample.push_back(results[d * R + r].values[m][j]);
     return sample;
   });
   const auto differences = table(1, [&](std::size_t d, std::size_t m, std::size_t j) {
     std::vector<double> sample;
     for (std::size_t r = 0; r < R; ++r)
-      sample.push_back(results[d * R + r][m][j] - results[r][m][j]);
+      sample.push_back(results[d * R + r].values[m][j] - results[r].values[m][j]);
     return sample;
   });
 
@@ -309,8 +332,15 @@ void ExperimentFile::commit() {
     if (name == "metric") return {"", "key result (see /experiment/runs)"};
     if (name == "firm") return {"", "firm name"};
     if (name == "n") return {"", "runs in the design point"};
+    if (name == "in_market")
+      return {"", "runs of the design point in which the firm was in the market (sold, spent "
+                  "or made a profit or loss at some step; 0: it never entered)"};
     for (const auto& v : ex.varied)
       if (v == name) return {"", "value of the key path in this design point"};
+    if (in_runs && name.rfind("in_market:", 0) == 0)
+      return {"", fmt::format("1 when firm '{}' was in the market during the run (sold, spent or "
+                              "made a profit or loss at some step); 0 when it never entered",
+                              name.substr(name.find(':') + 1))};
     if (in_runs) {
       const std::string metric = name.substr(0, name.find(':'));
       return {result_units().at(metric), fmt::format("{} of firm '{}' at the end of the run",

@@ -1,6 +1,7 @@
 #pragma once
 /// Internal to the experiment files: run names, the run files and the experiment's HDF5 file.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,12 @@ RunData run_data(const MemoryRecorder& rec);
 /// write, without labels: it is read back only when an interrupted experiment resumes.
 void write_run_file(const std::string& path, const RunData& run);
 
+/// A run's key results, as /experiment/runs holds them.
+struct RunResults {
+  std::vector<std::vector<double>> values;  ///< [key_results() index][firm], at the run's end
+  std::vector<std::int64_t> in_market;      ///< [firm] 1: sold, spent or made a profit or loss
+};
+
 /// The experiment's file while its runs finish: each goes under /runs/<id>/ as it is added, in
 /// any order, and commit() writes the /experiment tables and renames out_path.partial to
 /// out_path. Destroyed before commit(), it removes the .partial file: the run files are what an
@@ -59,7 +66,7 @@ class ExperimentFile {
   std::string out_path_;
   std::size_t threads_;
   std::unique_ptr<Hdf5Output> out_;
-  std::vector<std::vector<std::vector<double>>> results_;  ///< [run id][metric][firm]
+  std::vector<RunResults> results_;  ///< [run id]
   bool committed_ = false;
 };
 

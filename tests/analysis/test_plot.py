@@ -8,7 +8,7 @@ import pytest
 
 from analysis import plot
 from analysis.load import load_run
-from conftest import ROOT
+from conftest import ROOT, run_tiny
 
 PNG = b"\x89PNG\r\n\x1a\n"
 ALWAYS = ["market_share.png", "share_quadrant.png", "awareness.png", "profit_roi.png",
@@ -98,6 +98,26 @@ def test_distribution_figures_of_an_experiment(marketsim_experiment, tmp_path, c
     assert plot.main([str(marketsim_experiment), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "experiment_roi.png").read_bytes().startswith(PNG)
     assert "experiment_roi.png (every run of the experiment)" in capsys.readouterr().out
+
+
+def test_a_firm_out_of_the_market_gets_no_box(tmp_path):
+    # Niche enters at step 5 only in design point 1: in design point 0 it never is in the market.
+    path = run_tiny(tmp_path / "entry.h5", "consumers=3000", "experiment.replications=2",
+                    "shocks=[{name: entry, step: 5, kind: enter, firm: Niche}]",
+                    "experiment.sweep={shocks.entry.enabled: [false, true]}")
+    run = load_run(path)
+    assert list(run.experiment["runs"]["in_market:Niche"]) == [0, 0, 1, 1]
+    long = plot.experiment_tables.results_long(run.experiment["runs"], run.firms)
+    assert "in_market" not in set(long["metric"])  # a flag, not a result to plot
+    assert [metric for _, _, metric in plot.render_experiment(run)] == [
+        "market_share", "customer_share", "cumulative_profit", "profit_per_year", "roi"]
+    fig = plot.experiment_distribution(run, "market_share", long, {0: {}, 1: {}})
+    boxes = [p for p in fig.axes[0].patches if p.get_alpha() == 0.75]
+    # 4 firms x 2 design points, less Niche's box in design point 0
+    assert len(boxes) == 4 * 2 - 1
+    summary = run.experiment["summary"]
+    niche = summary[(summary["firm"] == "Niche") & (summary["metric"] == "market_share")]
+    assert list(niche["in_market"]) == [0, 2]
 
 
 def test_no_distribution_figures_for_a_single_run(run_file):

@@ -36,12 +36,13 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-/// An experiment file of one design point with one replication, written by hand: its sd and
-/// confidence bounds are NaN (undefined for n = 1).
-void write_one_replication(const std::string& path) {
+/// An experiment file of one design point with `n` replications, written by hand; with one
+/// replication its sd and confidence bounds are NaN (undefined for n = 1). `in_market` >= 0:
+/// the summary's in_market column (files of older versions have none).
+void write_design_point(const std::string& path, std::int64_t n = 1, std::int64_t in_market = -1) {
   msim::Hdf5Output out(path);
   for (const char* name : {"runs", "design_points", "replications"})
-    out.set_attribute("/", name, std::int64_t{1});
+    out.set_attribute("/", name, std::string(name) == "design_points" ? std::int64_t{1} : n);
   out.set_attribute("/", "branch_at", std::int64_t{0});
   out.set_attribute("/", "scenario_name", std::string("One replication"));
   const std::vector<std::string> runs = {"run", "design_point", "replication", "seed",
@@ -50,21 +51,29 @@ void write_one_replication(const std::string& path) {
   for (std::size_t c = 0; c + 1 < runs.size(); ++c)
     out.write_column("/experiment/runs/" + runs[c], std::vector<std::int64_t>{0}, "", "");
   out.write_column("/experiment/runs/profit_per_year:Acme", std::vector<double>{1234.5}, "", "");
-  const std::vector<std::string> summary = {"design_point", "metric", "firm",     "n",
-                                            "mean",         "sd",     "ci95_low", "ci95_high",
-                                            "p5",           "p50",    "p95"};
+  std::vector<std::string> summary = {"design_point", "metric", "firm",     "n",
+                                      "mean",         "sd",     "ci95_low", "ci95_high",
+                                      "p5",           "p50",    "p95"};
+  if (in_market >= 0) {
+    summary.insert(summary.begin() + 4, "in_market");
+    out.write_column("/experiment/summary/in_market", std::vector<std::int64_t>{in_market, in_market},
+                     "", "");
+  }
   out.write_column("/experiment/columns/summary", summary, "");
   out.write_column("/experiment/summary/design_point", std::vector<std::int64_t>{0, 0}, "", "");
   out.write_column("/experiment/summary/metric",
                    std::vector<std::string>{"profit_per_year", "market_share"}, "");
   out.write_column("/experiment/summary/firm", std::vector<std::string>{"Acme", "Acme"}, "");
-  out.write_column("/experiment/summary/n", std::vector<std::int64_t>{1, 1}, "", "");
+  out.write_column("/experiment/summary/n", std::vector<std::int64_t>{n, n}, "", "");
   for (const char* c : {"mean", "p5", "p50", "p95"})
     out.write_column(std::string("/experiment/summary/") + c, std::vector<double>{1234.5, 0.25}, "",
                      "");
+  const double spread = n > 1 ? 0.0 : kNaN;
   for (const char* c : {"sd", "ci95_low", "ci95_high"})
-    out.write_column(std::string("/experiment/summary/") + c, std::vector<double>{kNaN, kNaN}, "",
-                     "");
+    out.write_column(std::string("/experiment/summary/") + c,
+                     std::vector<double>{n > 1 && c[0] == 'c' ? 1234.5 : spread,
+                                         n > 1 && c[0] == 'c' ? 0.25 : spread},
+                     "", "");
   out.commit();
 }
 
@@ -73,7 +82,7 @@ void write_one_replication(const std::string& path) {
 TEST_CASE("experiment report: undefined statistics are empty CSV cells and n/a, never nan",
           "[experiment_report]") {
   TempDir dir;
-  write_one_replication(dir.file("one.h5"));
+  write_design_point(dir.file("one.h5"));
   const msim::ExperimentTables t = msim::read_experiment_tables(dir.file("one.h5"));
   REQUIRE(t.summary.rows.size() == 2);
   CHECK(t.summary.rows[0][5].empty());  // sd
@@ -90,6 +99,26 @@ TEST_CASE("experiment report: undefined statistics are empty CSV cells and n/a, 
   CHECK_THAT(text, Contains("mean ± 95% CI"));
   CHECK_THAT(text, Contains("1.2k ± n/a"));
   CHECK_THAT(text, Contains("25.0 ± n/a%"));
+}
+
+TEST_CASE("experiment report: firms in the market in some runs or none are named",
+          "[experiment_report]") {
+  TempDir dir;
+  write_design_point(dir.file("some.h5"), 4, 3);
+  const std::string some = msim::format_experiment_summary(dir.file("some.h5"));
+  INFO(some);
+  CHECK_THAT(some, Contains("Acme                  1.2k"));
+  CHECK_THAT(some, Contains("In the market in only some runs (their statistics count the others "
+                            "as 0): Acme in 3 of 4 runs of design point 0."));
+  write_design_point(dir.file("none.h5"), 4, 0);
+  const std::string none = msim::format_experiment_summary(dir.file("none.h5"));
+  INFO(none);
+  CHECK_THAT(none, Contains("Acme             not in market in any run\n"));
+  CHECK_THAT(none, !Contains("1.2k"));
+  write_design_point(dir.file("all.h5"), 4, 4);
+  CHECK_THAT(msim::format_experiment_summary(dir.file("all.h5")),
+             Contains("Acme                  1.2k") && !Contains("not in market") &&
+                 !Contains("only some runs"));
 }
 
 TEST_CASE("experiment report: --csv file names", "[experiment_report]") {

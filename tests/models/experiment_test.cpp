@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -140,18 +141,21 @@ TEST_CASE("an experiment writes every run and both tables, and equal seeds give 
 
   const auto tables = msim::read_experiment_tables(dir / "e.h5");
   CHECK(tables.runs.rows.size() == 6);
-  CHECK(tables.runs.columns.size() == 4 + 1 + 5 * 3);
+  CHECK(tables.runs.columns.size() == 4 + 1 + 5 * 3 + 3);  // ... and in_market per firm
   CHECK(tables.runs.columns[4] == "firms.Mass.quality");
   CHECK(tables.summary.rows.size() == 3 * 5 * 3);  // design points x key results x firms
   CHECK(tables.summary.columns ==
         std::vector<std::string>{"design_point", "firms.Mass.quality", "metric", "firm", "n",
-                                 "mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95"});
+                                 "in_market", "mean", "sd", "ci95_low", "ci95_high", "p5", "p50",
+                                 "p95"});
   // Paired changes against design point 0: point 1 repeats point 0, so every change is 0.
   REQUIRE(tables.differences.rows.size() == 2 * 5 * 3);
   CHECK(tables.differences.columns == tables.summary.columns);
   for (const auto& row : tables.differences.rows)
-    if (row[0] == "1")
-      for (std::size_t c = 5; c < row.size(); ++c) CHECK(row[c] == "0");
+    if (row[0] == "1") {
+      CHECK(row[5] == "2");  // in the market in both runs
+      for (std::size_t c = 6; c < row.size(); ++c) CHECK(row[c] == "0");
+    }
   const auto csv = msim::write_experiment_csv(tables, dir / "tables");
   REQUIRE(csv.size() == 3);
   std::ifstream runs_csv(csv[0]);
@@ -160,6 +164,42 @@ TEST_CASE("an experiment writes every run and both tables, and equal seeds give 
   CHECK(header.rfind("run,design_point,replication,seed,firms.Mass.quality,market_share:Mass", 0) ==
         0);
   CHECK(msim::format_experiment_summary(dir / "e.h5").find("design point 2") != std::string::npos);
+}
+
+TEST_CASE("a firm that never enters is out of the market, by run and by design point",
+          "[experiment]") {
+  TempDir dir;
+  const msim::Experiment ex =
+      plan("  replications: 2\n  sweep: {shocks.entry.enabled: [false, true]}\n",
+           {"shocks=[{name: entry, step: 5, kind: enter, firm: Niche}]"});
+  msim::run_experiment(ex, dir / "e.h5");
+  const auto tables = msim::read_experiment_tables(dir / "e.h5");
+  const auto& cols = tables.runs.columns;
+  const auto niche = static_cast<std::size_t>(
+      std::find(cols.begin(), cols.end(), "in_market:Niche") - cols.begin());
+  const auto mass = static_cast<std::size_t>(
+      std::find(cols.begin(), cols.end(), "in_market:Mass") - cols.begin());
+  REQUIRE(niche < cols.size());
+  REQUIRE(mass < cols.size());
+  std::vector<std::string> in_niche, in_mass;
+  for (const auto& row : tables.runs.rows) {
+    in_niche.push_back(row[niche]);
+    in_mass.push_back(row[mass]);
+  }
+  CHECK(in_niche == std::vector<std::string>{"0", "0", "1", "1"});
+  CHECK(in_mass == std::vector<std::string>{"1", "1", "1", "1"});
+  // The summary counts the design point's runs with the firm in the market.
+  for (const auto& row : tables.summary.rows)
+    if (row[3] == "Niche") CHECK(row[5] == (row[0] == "0" ? "0" : "2"));
+  const std::string text = msim::format_experiment_summary(dir / "e.h5");
+  INFO(text);
+  CHECK_THAT(text, Contains("Niche            not in market in any run\n"));
+  CHECK_THAT(text, !Contains("only some runs"));
+  // Its entry in design point 1 is a change against design point 0, shown with numbers.
+  const auto change = text.find("change vs 0:");
+  REQUIRE(change != std::string::npos);
+  CHECK(text.find("Niche ", change) != std::string::npos);
+  CHECK(text.find("not in market", change) == std::string::npos);
 }
 
 TEST_CASE("runs are the same whether they run concurrently or one by one", "[experiment]") {
