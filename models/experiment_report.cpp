@@ -312,8 +312,8 @@ std::string format_experiment_summary(const std::string& path) {
         continue;
       }
       if (!change && active < num(row[c_n]))
-        partly.push_back(fmt::format("{} in {} of {} runs of design point {}", row[c_firm],
-                                     active, row[c_n], point));
+        partly.push_back(fmt::format("{} in {} of {} runs of design point {}", row[c_firm], active,
+                                     row[c_n], point));
       const std::vector<std::string>* share = nullptr;
       for (const auto& r : table.rows)
         if (r[c_point] == point && r[c_firm] == row[c_firm] && r[c_metric] == "market_share")

@@ -76,8 +76,7 @@ void write(Hdf5Output& out, const std::string& group, const std::string& name, c
 }
 
 /// Writes a finished run under /runs/<id>/ of `out`; returns its key results.
-RunResults write_run_group(const PlannedRun& run, const RunData& data,
-                                                 Hdf5Output& out) {
+RunResults write_run_group(const PlannedRun& run, const RunData& data, Hdf5Output& out) {
   auto rec = out.group_recorder("/runs/" + run_name(run.plan.id));
   rec->begin(data.layout);
   for (std::size_t k = 0; k < data.tables.size(); ++k) rec->append(k, data.tables[k]);
@@ -333,8 +332,9 @@ void ExperimentFile::commit() {
     if (name == "firm") return {"", "firm name"};
     if (name == "n") return {"", "runs in the design point"};
     if (name == "in_market")
-      return {"", "runs of the design point in which the firm was in the market (sold, spent "
-                  "or made a profit or loss at some step; 0: it never entered)"};
+      return {"",
+              "runs of the design point in which the firm was in the market (sold, spent "
+              "or made a profit or loss at some step; 0: it never entered)"};
     for (const auto& v : ex.varied)
       if (v == name) return {"", "value of the key path in this design point"};
     if (in_runs && name.rfind("in_market:", 0) == 0)

@@ -51,13 +51,12 @@ void write_design_point(const std::string& path, std::int64_t n = 1, std::int64_
   for (std::size_t c = 0; c + 1 < runs.size(); ++c)
     out.write_column("/experiment/runs/" + runs[c], std::vector<std::int64_t>{0}, "", "");
   out.write_column("/experiment/runs/profit_per_year:Acme", std::vector<double>{1234.5}, "", "");
-  std::vector<std::string> summary = {"design_point", "metric", "firm",     "n",
-                                      "mean",         "sd",     "ci95_low", "ci95_high",
-                                      "p5",           "p50",    "p95"};
+  std::vector<std::string> summary = {"design_point", "metric",    "firm", "n",   "mean", "sd",
+                                      "ci95_low",     "ci95_high", "p5",   "p50", "p95"};
   if (in_market >= 0) {
     summary.insert(summary.begin() + 4, "in_market");
-    out.write_column("/experiment/summary/in_market", std::vector<std::int64_t>{in_market, in_market},
-                     "", "");
+    out.write_column("/experiment/summary/in_market",
+                     std::vector<std::int64_t>{in_market, in_market}, "", "");
   }
   out.write_column("/experiment/columns/summary", summary, "");
   out.write_column("/experiment/summary/design_point", std::vector<std::int64_t>{0, 0}, "", "");

@@ -144,10 +144,10 @@ TEST_CASE("an experiment writes every run and both tables, and equal seeds give 
   CHECK(tables.runs.columns.size() == 4 + 1 + 5 * 3 + 3);  // ... and in_market per firm
   CHECK(tables.runs.columns[4] == "firms.Mass.quality");
   CHECK(tables.summary.rows.size() == 3 * 5 * 3);  // design points x key results x firms
-  CHECK(tables.summary.columns ==
-        std::vector<std::string>{"design_point", "firms.Mass.quality", "metric", "firm", "n",
-                                 "in_market", "mean", "sd", "ci95_low", "ci95_high", "p5", "p50",
-                                 "p95"});
+  CHECK(tables.summary.columns == std::vector<std::string>{"design_point", "firms.Mass.quality",
+                                                           "metric", "firm", "n", "in_market",
+                                                           "mean", "sd", "ci95_low", "ci95_high",
+                                                           "p5", "p50", "p95"});
   // Paired changes against design point 0: point 1 repeats point 0, so every change is 0.
   REQUIRE(tables.differences.rows.size() == 2 * 5 * 3);
   CHECK(tables.differences.columns == tables.summary.columns);
@@ -177,8 +177,8 @@ TEST_CASE("a firm that never enters is out of the market, by run and by design p
   const auto& cols = tables.runs.columns;
   const auto niche = static_cast<std::size_t>(
       std::find(cols.begin(), cols.end(), "in_market:Niche") - cols.begin());
-  const auto mass = static_cast<std::size_t>(
-      std::find(cols.begin(), cols.end(), "in_market:Mass") - cols.begin());
+  const auto mass = static_cast<std::size_t>(std::find(cols.begin(), cols.end(), "in_market:Mass") -
+                                             cols.begin());
   REQUIRE(niche < cols.size());
   REQUIRE(mass < cols.size());
   std::vector<std::string> in_niche, in_mass;
