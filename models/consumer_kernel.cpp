@@ -417,7 +417,7 @@ class Kernel {
   /// ones, loyalty, CRM profiles and referred customers.
   void tally(std::size_t i, std::size_t s) {
     lanes::count_recent<W>(&pop_.since[i * W], t_.wom_window, &tally_.recent[s * W]);
-    lanes::sum_high_bytes<W>(&pop_.loyalty[i * W], tally_.loyalty.data());
+    lanes::sum_rounded_high_bytes<W>(&pop_.loyalty[i * W], tally_.loyalty.data());
     const std::uint8_t* since = &pop_.since[i * W];
     if (t_.wom_window < 255)
       lanes::count_equal<W>(since, static_cast<std::uint8_t>(t_.wom_window + 1),

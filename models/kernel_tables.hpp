@@ -73,7 +73,7 @@ struct PartialLayout {
   // Durables, [C*F] each: products that failed, failed before the reference life, their ages
   // summed (steps), purchases that replaced a failed product or a working one, and working
   // products owned at the end of the step. Then early failures by segment [S*F] (for negative
-  // word of mouth) and loyalty summed over consumers, in 1/255 [F].
+  // word of mouth) and loyalty summed over consumers, in 1/256 [F].
   std::size_t failures() const { return customised_units() + C * F; }
   std::size_t early_failures() const { return failures() + C * F; }
   std::size_t failure_age() const { return failures() + 2 * C * F; }

@@ -138,7 +138,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     m.profit.firm[j] = profit;
     m.cumulative_profit.firm[j] = led.cumulative_profit;
     m.roi.firm[j] = ratio(led.cumulative_profit, led.cumulative_marketing);
-    m.loyalty.firm[j] = ratio(at(lay.loyalty() + j) / 255.0, static_cast<double>(led.customers));
+    m.loyalty.firm[j] = ratio(at(lay.loyalty() + j) / 256.0, static_cast<double>(led.customers));
     for (FirmMetric StepMetrics::*sum :
          {&StepMetrics::failures, &StepMetrics::early_failures, &StepMetrics::replacements,
           &StepMetrics::upgrades, &StepMetrics::installed_base})

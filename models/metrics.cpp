@@ -15,7 +15,9 @@ const std::vector<MetricInfo>& firm_metrics() {
        "share of category requirements: the firm's units over all category purchases of its "
        "buyers, since step 0 (kept incrementally with integers)",
        &StepMetrics::customer_share},
-      {"penetration", "fraction", "share of all consumers who have bought from the firm",
+      {"penetration", "fraction",
+       "share of all consumers who have ever bought from the firm, cumulative since step 0 (it "
+       "never falls); penetration within a period comes from the consumer panel",
        &StepMetrics::penetration},
       {"customers", "consumers", "consumers who have bought from the firm since step 0",
        &StepMetrics::customers},
@@ -50,8 +52,8 @@ const std::vector<MetricInfo>& firm_metrics() {
        "(before it enters, after it exits, and by category where it does not sell)",
        &StepMetrics::price},
       {"profit", "money",
-       "revenue - variable cost - fixed costs - marketing spend; firm-wide costs allocated to "
-       "categories by revenue",
+       "revenue - variable cost - fixed costs - marketing spend - program rewards (loyalty_cost + "
+       "referral_cost); firm-wide costs allocated to categories by revenue",
        &StepMetrics::profit},
       {"cumulative_profit", "money", "profit summed from step 0", &StepMetrics::cumulative_profit},
       {"roi", "ratio", "return on marketing: cumulative profit / cumulative marketing spend",
@@ -73,7 +75,8 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::active_customers},
       {"lost_customers", "consumers",
        "customers who lapsed in the step: their last purchase from the firm is now "
-       "wom_window + 1 steps ago; firm-wide",
+       "wom_window + 1 steps ago; firm-wide. Lapses: summed over steps, a customer who comes back "
+       "and lapses again counts each time",
        &StepMetrics::lost_customers},
       {"churn", "fraction per step",
        "lost customers / active customers at the end of the previous step; firm-wide",

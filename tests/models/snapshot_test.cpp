@@ -21,15 +21,25 @@ namespace {
 
 const std::string kTiny = std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml";
 
-/// The integer column `name` of the recorded /snapshot.
-const std::vector<std::int64_t>& ints(const msim::MemoryRecorder& rec, const std::string& name) {
+/// The index of column `name` in the recorded /snapshot.
+std::size_t column(const msim::MemoryRecorder& rec, const std::string& name) {
   const int table = msim::snapshot_table(rec.layout());
   REQUIRE(table >= 0);
   const auto& columns = rec.layout().tables[static_cast<std::size_t>(table)].columns;
   std::size_t k = 0;
   while (k < columns.size() && columns[k].name != name) ++k;
   REQUIRE(k < columns.size());
-  return std::get<std::vector<std::int64_t>>(rec.table("/snapshot").at(k));
+  return k;
+}
+
+/// The integer column `name` of the recorded /snapshot.
+const std::vector<std::int64_t>& ints(const msim::MemoryRecorder& rec, const std::string& name) {
+  return std::get<std::vector<std::int64_t>>(rec.table("/snapshot").at(column(rec, name)));
+}
+
+/// The real-valued column `name` of the recorded /snapshot.
+const std::vector<double>& reals(const msim::MemoryRecorder& rec, const std::string& name) {
+  return std::get<std::vector<double>>(rec.table("/snapshot").at(column(rec, name)));
 }
 
 }  // namespace
@@ -62,6 +72,21 @@ TEST_CASE("snapshot: every consumer's purchases add up to the recorded units", "
     double n = 0;
     for (std::size_t i = 0; i < 3000; ++i) n += since[i * F + j] >= 0 ? 1 : 0;
     CHECK(n == customers[j]);
+  }
+  // Loyalty: the recorded mean among customers is the snapshot's exact mean (to 2e-4; the
+  // tally rounds each consumer's loyalty to 1/256, and summing only the high byte was about 1e-3
+  // low).
+  const auto& loyalty = reals(rec, "loyalty");
+  const auto& recorded_loyalty = rec.series("/market/loyalty").back();
+  for (std::size_t j = 0; j < F; ++j) {
+    double sum = 0, n = 0;
+    for (std::size_t i = 0; i < 3000; ++i)
+      if (since[i * F + j] >= 0) {
+        sum += loyalty[i * F + j];
+        ++n;
+      }
+    REQUIRE(n > 100);
+    CHECK(recorded_loyalty[j] == Approx(sum / n).margin(2e-4));
   }
   // Segments as drawn.
   const auto& segment = ints(rec, "segment");
