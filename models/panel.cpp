@@ -71,25 +71,25 @@ void add_panel_layout(const Scenario& sc, RecordingLayout& layout) {
                                      ? "-1 (households)"
                                      : index_names(sc.industries) + ", -1 for households";
   TableSpec members{kMembers,
-                    {{"consumer", true, 1, "", "the member's consumer index in the population"},
-                     {"segment", true, 1, "", "the member's segment, an index into /segments/name"},
-                     {"age", true, 1, "years", "age"},
-                     {"income", true, 1, "thousands per year", "income"},
-                     {"region", true, 1, "", "region: " + index_names(sc.regions)},
-                     {"novelty", true, 1, "1/255",
+                    {{"consumer", true, 0, "", "the member's consumer index in the population"},
+                     {"segment", true, 0, "", "the member's segment, an index into /segments/name"},
+                     {"age", true, 0, "years", "age"},
+                     {"income", true, 0, "thousands per year", "income"},
+                     {"region", true, 0, "", "region: " + index_names(sc.regions)},
+                     {"novelty", true, 0, "1/255",
                       "novelty seeking, 0 (none) to 255 (the most), fixed point of 0..1"},
-                     {"opt_out", true, 1, "", "1: opted out of CRM (at the start of the run)"},
-                     {"company_size", true, 1, "employees", "company size, 0 for households"},
-                     {"industry", true, 1, "", "industry: " + industries},
+                     {"opt_out", true, 0, "", "1: opted out of CRM (at the start of the run)"},
+                     {"company_size", true, 0, "employees", "company size, 0 for households"},
+                     {"industry", true, 0, "", "industry: " + industries},
                      {"ideal", false, static_cast<std::size_t>(sc.preference_dims), "",
                       "ideal point [member, preference dimension]"}}};
   TableSpec purchases{kPurchases,
-                      {{"step", true, 1, "step", "the step of the purchase"},
-                       {"consumer", true, 1, "", "the buyer, one of /panel/members/consumer"},
-                       {"category", true, 1, "", "the category, an index into /categories/name"},
-                       {"firm", true, 1, "", "the firm, an index into /firms/name"},
-                       {"price", false, 1, "money", "price paid per unit"},
-                       {"units", true, 1, "units", "units bought"}}};
+                      {{"step", true, 0, "step", "the step of the purchase"},
+                       {"consumer", true, 0, "", "the buyer, one of /panel/members/consumer"},
+                       {"category", true, 0, "", "the category, an index into /categories/name"},
+                       {"firm", true, 0, "", "the firm, an index into /firms/name"},
+                       {"price", false, 0, "money", "price paid per unit"},
+                       {"units", true, 0, "units", "units bought"}}};
   layout.tables.push_back(std::move(members));
   layout.tables.push_back(std::move(purchases));
   layout.groups.push_back(

@@ -39,11 +39,11 @@ void add_snapshot_layout(const Scenario& sc, RecordingLayout& layout) {
   const std::string by_firm = "; one value per firm: " + index_names(firms);
   const std::string by_durable = "; one value per durable category: " + index_names(durables);
   std::vector<TableColumnSpec> columns = {
-      {"consumer", true, 1, "", "the consumer's index in the population"},
-      {"segment", true, 1, "", "the consumer's segment, an index into /segments/name"},
-      {"region", true, 1, "", "region, an index into the scenario's regions"},
-      {"opt_out", true, 1, "", "1: opted out of CRM (at the start, or by an opt_out shock)"},
-      {"price_sensitivity", false, 1, "", "price sensitivity (the logit's price weight)"},
+      {"consumer", true, 0, "", "the consumer's index in the population"},
+      {"segment", true, 0, "", "the consumer's segment, an index into /segments/name"},
+      {"region", true, 0, "", "region, an index into the scenario's regions"},
+      {"opt_out", true, 0, "", "1: opted out of CRM (at the start, or by an opt_out shock)"},
+      {"price_sensitivity", false, 0, "", "price sensitivity (the logit's price weight)"},
       {"ideal", false, dims, "", "ideal point [consumer, preference dimension]"},
       {"purchase_rate", false, C, "occasions per step",
        "mean purchase occasions per step in each category: " + index_names(categories)},

@@ -424,7 +424,7 @@ class Hdf5Recorder final : public Recorder {
       for (const auto& c : spec.columns) {
         const std::string path = spec.path + "/" + c.name;
         std::vector<hsize_t> row_dims;
-        if (c.width != 1) row_dims.push_back(c.width);
+        if (c.width != 0) row_dims.push_back(c.width);
         columns.push_back(create_column(file_id, lcpl.get(), rel(path),
                                         c.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, row_dims,
                                         path_));

@@ -1,5 +1,6 @@
 #include "sim/recorder.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <type_traits>
 
@@ -53,7 +54,7 @@ void MemoryRecorder::append(std::size_t table, const TableRows& rows) {
   std::size_t count = 0;
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const std::size_t values = std::visit([](const auto& v) { return v.size(); }, rows[k]);
-    const std::size_t width = spec.columns[k].width;
+    const std::size_t width = std::max<std::size_t>(spec.columns[k].width, 1);
     if (values % width != 0 || (k > 0 && values / width != count))
       throw std::invalid_argument("append: column " + spec.columns[k].name + " of " + spec.path +
                                   " has the wrong length");

@@ -45,12 +45,13 @@ struct SeriesSpec {
   std::string description;
 };
 
-/// One column of a table: int64 or float64, `width` values per row (1: shape [rows]; more:
-/// [rows, width]).
+/// One column of a table: int64 or float64, of shape [rows] (width 0: one value per row) or
+/// [rows, width]. A column whose second dimension can be 1 (one preference dimension, one firm)
+/// keeps it: readers index [:, k] whatever the size.
 struct TableColumnSpec {
   std::string name;  ///< the dataset's name inside the table's group
   bool integer = true;
-  std::size_t width = 1;
+  std::size_t width = 0;
   std::string units;
   std::string description;
 };

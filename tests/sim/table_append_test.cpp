@@ -20,7 +20,7 @@ msim::RecordingLayout table_layout() {
   msim::RecordingLayout layout;
   layout.series = {{"/total", {}, "items", "items so far"}};
   layout.tables = {
-      {"/log/events", {{"id", true, 1, "", "event id"}, {"where", false, 3, "m", "position"}}}};
+      {"/log/events", {{"id", true, 0, "", "event id"}, {"where", false, 3, "m", "position"}}}};
   layout.groups = {{"/log", {{"size", std::int64_t{7}}, {"note", std::string("an event log")}}}};
   return layout;
 }
@@ -67,6 +67,20 @@ TEST_CASE("tables: rows appended in batches of any size read back exactly", "[hd
   memory.append(0, events(0, 5));
   memory.append(0, events(5, 2000));
   CHECK(memory.table("/log/events") == expected);
+}
+
+TEST_CASE("tables: a column of width 1 keeps its second dimension", "[hdf5][table]") {
+  // (one preference dimension, one firm: readers index [:, k] whatever the size)
+  TempDir dir;
+  msim::RecordingLayout layout;
+  layout.tables = {{"/t", {{"one", false, 1, "", "width 1"}, {"scalar", true, 0, "", "width 0"}}}};
+  auto rec = msim::make_hdf5_recorder(dir.file("w.h5"));
+  rec->begin(layout);
+  rec->append(0, {std::vector<double>{0.5, 1.5}, std::vector<std::int64_t>{1, 2}});
+  rec->finish({}, true);
+  const msim::Hdf5Reader in(dir.file("w.h5"));
+  CHECK(in.table("/t/one").shape == std::vector<std::size_t>{2, 1});
+  CHECK(in.table("/t/scalar").shape == std::vector<std::size_t>{2});
 }
 
 TEST_CASE("tables: columns of the wrong type or length are rejected", "[hdf5][table]") {
