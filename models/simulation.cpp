@@ -43,7 +43,8 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
                   {"consumers", sc.consumers},
                   {"steps", sc.steps},
                   {"steps_per_year", sc.steps_per_year},
-                  {"wall_seconds", 0.0}};
+                  {"wall_seconds", 0.0},
+                  {"steps_done", std::int64_t{0}}};
   l.texts = {{"/scenario", resolved_yaml(sc), "the resolved scenario (YAML, defaults filled in)"},
              {"/description", sc.description, "the scenario's description"}};
   l.dims = {{"firm", "/firms/name", names(sc.firms), "firm name"},
@@ -126,6 +127,10 @@ RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOption
     if (sc.after_branch && t == sc.branch.step) market.branch(*sc.after_branch);
     market.step();
     const auto record_start = std::chrono::steady_clock::now();
+    // Flushed with the step's rows: a file whose process is killed says how far it got.
+    recorder.progress(
+        {{"steps_done", t + 1},
+         {"wall_seconds", std::chrono::duration<double>(record_start - start).count()}});
     record_step(market, recorder, panel);
     report.recording_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - record_start).count();

@@ -308,6 +308,13 @@ class Hdf5Recorder final : public Recorder {
     }
   }
 
+  void progress(const Attributes& attributes) override {
+    if (state_ != State::kOpen) throw std::logic_error("Hdf5Recorder::progress outside a run");
+    const std::string root_name = prefix_.empty() ? "/" : prefix_;
+    for (const auto& [name, value] : attributes)
+      write_attribute(root_, root_name, name, value, path_);
+  }
+
   void finish(const Attributes& final_attributes, bool complete) override {
     if (state_ != State::kOpen) throw std::logic_error("Hdf5Recorder::finish outside a run");
     const std::string root_name = prefix_.empty() ? "/" : prefix_;

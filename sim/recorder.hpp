@@ -102,6 +102,10 @@ class Recorder {
   /// Appends rows to layout table `table` (an index into RecordingLayout::tables); they are
   /// flushed with the next record(). @throws std::invalid_argument when the columns do not match.
   virtual void append(std::size_t table, const TableRows& rows) = 0;
+  /// Sets (or overwrites) root attributes while the run goes on, such as how far it got, so
+  /// that a file whose process is killed still says it; written with the next record().
+  /// Recorders that keep nothing until finish() may ignore it.
+  virtual void progress(const Attributes& /*attributes*/) {}
   /// Sets (or overwrites) root attributes, including "complete" (1 or 0), and closes.
   virtual void finish(const Attributes& final_attributes, bool complete) = 0;
 };
