@@ -148,17 +148,20 @@ std::string output_path(const RunArgs& args, const Scenario& sc) {
 
 /// Refuses an output file that exists (without --force) or that cannot be created: the run
 /// writes its .partial file beside it, which is created and removed here, before any work.
-void check_output(const std::string& path, bool force) {
-  const std::string what = fmt::format("output '{}'", path);
+/// Messages about a path from the scenario's output.path say where it was set.
+void check_output(const std::string& path, bool force, const RunArgs& args, const Scenario& sc) {
+  const std::string what = fmt::format("{}output '{}'",
+                                       args.has_output ? "" : sc.output.path_where + ": ", path);
   const fs::path p(path);
   check_directory(what, p.parent_path().empty() ? fs::path(".") : p.parent_path(), false);
   std::error_code ec;
+  if (fs::is_directory(p, ec))
+    throw InputError(fmt::format("{} is a directory; expected the HDF5 file to write, such as "
+                                 "'{}'",
+                                 what, (p / "run.h5").string()));
   if (fs::exists(p, ec) && !force)
-    throw InputError(
-        fmt::format("output '{}' already exists; use --force to overwrite it or -o "
-                    "to choose another file",
-                    path));
-  if (fs::is_directory(p, ec)) throw InputError(fmt::format("output '{}' is a directory", path));
+    throw InputError(fmt::format(
+        "{} already exists; use --force to overwrite it or -o to choose another file", what));
   check_writable(what, partial_path(path));
 }
 
@@ -192,7 +195,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   const Experiment ex = plan_experiment(load);
   const Scenario& sc = ex.base;
   const std::string out = output_path(args, sc);
-  check_output(out, args.force);
+  check_output(out, args.force, args, sc);
   const std::string dir = runs_directory(out);
   if (std::filesystem::exists(dir) && !args.resume && !args.force)
     throw InputError(fmt::format(
@@ -269,7 +272,7 @@ int run(const RunArgs& args) {
         "--resume continues an interrupted experiment, but this scenario has no experiment: "
         "block; run it again without --resume");
   const std::string out = output_path(args, sc);
-  check_output(out, args.force);
+  check_output(out, args.force, args, sc);
   check_memory(sc);
 
   ThreadLimit limit(args.threads);

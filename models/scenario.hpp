@@ -159,6 +159,8 @@ struct Shock {
 
 struct OutputSpec {
   std::string path = "marketsim.h5";
+  /// Where `path` was set ("FILE:LINE:COLUMN: key 'output.path'"), for messages about it.
+  std::string path_where = "key 'output.path'";
   std::int64_t panel_size = 0;     ///< consumers in the purchase panel (/panel); 0 = none
   std::int64_t snapshot_size = 0;  ///< consumers in the final snapshot (/snapshot); 0 = none
 };

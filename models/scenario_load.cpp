@@ -455,6 +455,7 @@ Scenario load_scenario(const Config& root) {
   if (auto n = root.find("branch")) sc.branch = load_branch(*n, sc.steps, steps_from_set);
   if (auto o = root.find("output")) {
     sc.output.path = o->get_string("path", sc.output.path);
+    if (o->has("path")) sc.output.path_where = o->child("path").where();
     if (auto p = o->find("panel")) sc.output.panel_size = load_panel_size(*p, sc.consumers);
     if (auto p = o->find("snapshot"))
       sc.output.snapshot_size = load_snapshot_size(*p, sc.consumers);

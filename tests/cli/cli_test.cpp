@@ -412,6 +412,31 @@ TEST_CASE("cli: run into a missing directory exits 2 and creates nothing", "[cli
   CHECK_FALSE(fs::exists(dir / "nodir"));
 }
 
+TEST_CASE("cli: run into a directory, or to a bad output.path, names it and where it was set",
+          "[cli]") {
+  TempDir dir;
+  fs::create_directory(dir / "sub");
+  // A directory is not a file to overwrite: --force is not the way out, so it is not offered.
+  for (const std::string force : {"", " --force"}) {
+    const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o sub" + force);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("output 'sub' is a directory; expected the HDF5 file to write, "
+                               "such as 'sub/run.h5'") &&
+                          !Contains("--force"));
+  }
+  // output.path from the file: the message points at its line.
+  std::string text = slurp(kTiny);
+  text = text.substr(0, text.find("\noutput:") + 1);
+  std::ofstream(dir / "o.yaml") << text << "output: {path: nodir/x.h5}\n";
+  const auto line = std::count(text.begin(), text.end(), '\n') + 1;
+  const Result r = marketsim(dir, "run o.yaml");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("o.yaml:" + std::to_string(line) + ":") &&
+                        Contains("key 'output.path': output 'nodir/x.h5': the directory 'nodir' "
+                                 "does not exist"));
+  CHECK_FALSE(fs::exists(dir / "nodir"));
+}
+
 TEST_CASE("cli: run into an output that cannot be created exits 2 with the reason", "[cli]") {
   TempDir dir;
   std::ofstream(dir / "afile") << "a file, not a directory";
