@@ -195,8 +195,14 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   const Experiment ex = plan_experiment(load);
   const Scenario& sc = ex.base;
   const std::string out = output_path(args, sc);
-  check_output(out, args.force, args, sc);
   const std::string dir = runs_directory(out);
+  std::error_code ec;
+  if (args.resume && !args.force && fs::exists(dir, ec) && fs::is_regular_file(out, ec))
+    throw InputError(fmt::format(
+        "output '{}' already exists; add --force to --resume to replace it with the resumed "
+        "experiment when it finishes, or -o to write another file",
+        out));
+  check_output(out, args.force, args, sc);
   if (std::filesystem::exists(dir) && !args.resume && !args.force)
     throw InputError(fmt::format(
         "output '{}': '{}' holds the finished runs of an interrupted experiment; use --resume to "
@@ -239,10 +245,12 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   std::signal(SIGTERM, SIG_DFL);
   if (progress) progress->finish();
   if (!report.complete) {
+    const bool replaces = args.force && fs::exists(out, ec);
     fmt::print(stderr,
                "interrupted: {} of {} runs are finished and kept in '{}'; run the same command "
-               "with --resume to finish the rest\n",
-               report.skipped + report.ran, report.runs, dir);
+               "with --resume added to finish the rest{}\n",
+               report.skipped + report.ran, report.runs, dir,
+               replaces ? fmt::format(" (keep --force: it replaces the existing '{}')", out) : "");
     return 130;
   }
   if (!args.quiet) {

@@ -175,4 +175,16 @@ TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs"
   CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
   CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
   CHECK(all_runs(dir / "e.h5") == all_runs(dir / "whole.h5"));
+
+  // Interrupted again, now over an existing e.h5 (a --force rerun): --resume alone must not
+  // replace it, and says what will.
+  REQUIRE_FALSE(msim::run_experiment(ex, (dir / "e.h5").string(), killed).complete);
+  const std::string before = slurp(dir / "e.h5");
+  const Result kept = marketsim(dir, "run e.yaml -o e.h5 --resume");
+  CHECK(kept.code == 2);
+  CHECK_THAT(kept.err, Contains("add --force to --resume"));
+  CHECK(slurp(dir / "e.h5") == before);
+  const Result replaced = marketsim(dir, "run e.yaml -o e.h5 --resume --force --quiet");
+  CHECK(replaced.code == 0);
+  CHECK(all_runs(dir / "e.h5") == all_runs(dir / "whole.h5"));
 }
