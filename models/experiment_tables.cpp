@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -273,15 +274,24 @@ void ExperimentFile::commit() {
     for (std::size_t d = first_point; d < ex.points.size(); ++d)
       for (std::size_t m = 0; m < metrics.size(); ++m)
         for (std::size_t j = 0; j < F; ++j) {
-          const Description s = describe(sample_of(d, m, j));
+          Description s = describe(sample_of(d, m, j));
+          std::int64_t active = 0;
+          for (std::size_t r = 0; r < R; ++r) active += results[d * R + r].in_market[j];
+          // A firm in the market in no run has no result (NaN: empty CSV cells, n/a), as a
+          // single run's summary has it; a change needs the firm in either design point.
+          std::int64_t active_0 = 0;
+          for (std::size_t r = 0; r < R; ++r) active_0 += results[r].in_market[j];
+          const bool change = first_point > 0;  // the differences table
+          if (active == 0 && (!change || active_0 == 0)) {
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            s.mean = s.sd = s.ci_low = s.ci_high = s.p5 = s.p50 = s.p95 = nan;
+          }
           point.push_back(static_cast<std::int64_t>(d));
           for (std::size_t v = 0; v < ex.varied.size(); ++v)
             varied[v].push_back(ex.points[d].values[v].second);
           metric.push_back(metrics[m]);
           firm.push_back(ex.base.firms[j].name);
           n.push_back(static_cast<std::int64_t>(s.n));
-          std::int64_t active = 0;
-          for (std::size_t r = 0; r < R; ++r) active += results[d * R + r].in_market[j];
           in_market.push_back(active);
           mean.push_back(s.mean);
           sd.push_back(s.sd);
@@ -334,7 +344,8 @@ void ExperimentFile::commit() {
     if (name == "in_market")
       return {"",
               "runs of the design point in which the firm was in the market (sold, spent "
-              "or made a profit or loss at some step; 0: it never entered)"};
+              "or made a profit or loss at some step); 0: it never entered, and the row's "
+              "statistics are NaN"};
     for (const auto& v : ex.varied)
       if (v == name) return {"", "value of the key path in this design point"};
     if (in_runs && name.rfind("in_market:", 0) == 0)

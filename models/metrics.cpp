@@ -56,7 +56,9 @@ const std::vector<MetricInfo>& firm_metrics() {
        "referral_cost); firm-wide costs allocated to categories by revenue",
        &StepMetrics::profit},
       {"cumulative_profit", "money", "profit summed from step 0", &StepMetrics::cumulative_profit},
-      {"roi", "ratio", "return on marketing: cumulative profit / cumulative marketing spend",
+      {"roi", "ratio",
+       "return on marketing: cumulative profit / cumulative marketing spend; 0 while nothing has "
+       "been spent (undefined: summaries print n/a)",
        &StepMetrics::roi},
       {"loyalty", "fraction",
        "mean loyalty L (0..1) to the firm among its customers (consumers who ever bought from "

@@ -189,8 +189,15 @@ TEST_CASE("a firm that never enters is out of the market, by run and by design p
   CHECK(in_niche == std::vector<std::string>{"0", "0", "1", "1"});
   CHECK(in_mass == std::vector<std::string>{"1", "1", "1", "1"});
   // The summary counts the design point's runs with the firm in the market.
+  // No result where it never was in the market (empty cells, as for a single run).
   for (const auto& row : tables.summary.rows)
-    if (row[3] == "Niche") CHECK(row[5] == (row[0] == "0" ? "0" : "2"));
+    if (row[3] == "Niche") {
+      CHECK(row[5] == (row[0] == "0" ? "0" : "2"));
+      CHECK(row[6].empty() == (row[0] == "0"));  // the mean
+    }
+  // Its change against design point 0 is a number: it entered in design point 1.
+  for (const auto& row : tables.differences.rows)
+    if (row[3] == "Niche") CHECK_FALSE(row[6].empty());
   const std::string text = msim::format_experiment_summary(dir / "e.h5");
   INFO(text);
   CHECK_THAT(text, Contains("Niche            not in market in any run\n"));
