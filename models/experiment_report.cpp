@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <variant>
 
 #include "models/summary.hpp"
+#include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/yaml_writer.hpp"
@@ -248,6 +250,47 @@ NamedTables run_csv_tables(const std::string& path) {
   return out;
 }
 
+namespace {
+
+/// A design point's value for reading: a number with a long fraction (a sampled value) to four
+/// significant digits; anything else as it is.
+std::string short_number(const std::string& text) {
+  double x = 0;
+  const char* end = text.data() + text.size();
+  const auto [p, ec] = std::from_chars(text.data(), end, x);
+  if (ec != std::errc() || p != end || x == std::round(x) || !std::isfinite(x)) return text;
+  const int digits = 3 - static_cast<int>(std::floor(std::log10(std::abs(x))));
+  std::string shown = fmt::format("{:.{}f}", x, std::clamp(digits, 0, 12));
+  if (shown.find('.') != std::string::npos) {
+    while (shown.back() == '0') shown.pop_back();
+    if (shown.back() == '.') shown.pop_back();
+  }
+  return shown.size() < text.size() ? shown : text;
+}
+
+/// The shocks of the experiment's scenario, with whether each is on there (design points may
+/// switch them); "" when it has none.
+std::string format_experiment_shocks(const Hdf5Reader& in) {
+  if (!in.exists("/experiment/scenario")) return "";
+  try {
+    const std::string yaml = in.strings("/experiment/scenario").at(0);
+    const std::int64_t per_year =
+        Config::load_string(yaml, "/experiment/scenario").get_int("steps_per_year", 52);
+    std::string out;
+    for (const ShockLine& k : scenario_shocks(yaml, per_year))
+      out += fmt::format("  {}: {}{}{}\n", k.when, k.change, k.named ? " (" + k.label + ")" : "",
+                         k.enabled ? "" : ", off in the scenario");
+    return out.empty() ? ""
+                       : "\nShocks in the scenario (a design point's keys above may switch them on "
+                         "or off):\n" +
+                             out;
+  } catch (const InputError&) {
+    return "";  // an older or hand-made file: no shocks to list
+  }
+}
+
+}  // namespace
+
 std::string format_experiment_summary(const std::string& path) {
   const ExperimentTables t = read_experiment_tables(path);
   const Hdf5Reader in(path);
@@ -341,7 +384,7 @@ std::string format_experiment_summary(const std::string& path) {
     for (const auto& row : t.summary.rows)
       if (row[c_point] == point) {
         for (std::size_t v = 0; v < varied.size(); ++v)
-          values.push_back(varied[v] + "=" + row[1 + v]);
+          values.push_back(varied[v] + "=" + short_number(row[1 + v]));
         break;
       }
     out += fmt::format("\ndesign point {}{}{}\n", point, values.empty() ? "" : ": ",
@@ -355,6 +398,7 @@ std::string format_experiment_summary(const std::string& path) {
       out += block(t.differences, point, true);
     }
   }
+  out += format_experiment_shocks(in);
   if (!partly.empty())
     out += fmt::format(
         "\nIn the market in only some runs (their statistics count the others as 0): {}.\n",

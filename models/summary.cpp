@@ -154,6 +154,31 @@ std::string shock_change(const Config& n) {
   return what;
 }
 
+}  // namespace
+
+std::vector<ShockLine> scenario_shocks(const std::string& yaml, std::int64_t steps_per_year,
+                                       const std::vector<std::string>& changes) {
+  const Config sc = Config::load_string(yaml, "/scenario", changes);
+  std::vector<ShockLine> lines;
+  const auto shocks = sc.find("shocks");
+  if (!shocks || !shocks->is_sequence()) return lines;
+  for (const Config& n : shocks->items()) {
+    ShockLine k;
+    k.step = n.get_int("step", 0);
+    k.when = steps_per_year == 52 ? fmt::format("week {}", k.step + 1)
+                                  : fmt::format("step {}", k.step);
+    const std::string name = n.get_string("name", "");
+    k.named = !name.empty();
+    k.label = k.named ? name : fmt::format("shocks.{}", lines.size());
+    k.enabled = n.get_bool("enabled", true);
+    k.change = shock_change(n);
+    lines.push_back(std::move(k));
+  }
+  return lines;
+}
+
+namespace {
+
 /// What the run's /scenario adds to the series: which firms have a referral program, and the
 /// shocks that fired (and those that did not). A file without a readable /scenario adds nothing.
 void read_scenario(const Hdf5Reader& r, Summary& s) {
@@ -175,24 +200,15 @@ void read_scenario(const Hdf5Reader& r, Summary& s) {
         for (auto& rel : s.relationships)
           if (rel.firm == f.get_string("name", ""))
             rel.referral_program = f.has("referral_program");
-    const auto shocks = sc.find("shocks");
-    if (!shocks || !shocks->is_sequence()) return;
-    std::size_t index = 0;
-    for (const Config& n : shocks->items()) {
-      const std::int64_t step = n.get_int("step", 0);
-      const std::string when =
-          s.steps_per_year == 52 ? fmt::format("week {}", step + 1) : fmt::format("step {}", step);
-      const std::string name = n.get_string("name", "");
-      const std::string label = name.empty() ? fmt::format("shocks.{}", index) : name;
-      ++index;
-      if (!n.get_bool("enabled", true))
-        s.shocks_not_applied.push_back(label + " (disabled)");
-      else if (step >= s.steps_done)
+    for (const ShockLine& k : scenario_shocks(text, s.steps_per_year, changes)) {
+      if (!k.enabled)
+        s.shocks_not_applied.push_back(k.label + " (disabled)");
+      else if (k.step >= s.steps_done)
         s.shocks_not_applied.push_back(
-            fmt::format("{} ({}, after the last step run)", label, when));
+            fmt::format("{} ({}, after the last step run)", k.label, k.when));
       else
         s.shocks.push_back(
-            fmt::format("{}: {}{}", when, shock_change(n), name.empty() ? "" : " (" + name + ")"));
+            fmt::format("{}: {}{}", k.when, k.change, k.named ? " (" + k.label + ")" : ""));
     }
   } catch (const InputError&) {
     s.shocks.clear();

@@ -62,6 +62,20 @@ struct Summary {
   }
 };
 
+/// One shock of a resolved scenario, in plain words.
+struct ShockLine {
+  std::string when;    ///< "week 27" (52 steps a year), else "step 26"
+  std::string label;   ///< its name, else "shocks.<index>"
+  std::string change;  ///< "VarietyCo's budget x 0.7"
+  std::int64_t step = 0;
+  bool enabled = true;
+  bool named = false;
+};
+
+/// The shocks of a resolved scenario's YAML, in order. @throws InputError when it cannot be read.
+std::vector<ShockLine> scenario_shocks(const std::string& yaml, std::int64_t steps_per_year,
+                                       const std::vector<std::string>& changes = {});
+
 /// Reads /market/* at the last recorded step. @throws InputError when the file is not a run.
 Summary summarize_file(const std::string& path);
 

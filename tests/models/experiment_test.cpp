@@ -201,12 +201,25 @@ TEST_CASE("a firm that never enters is out of the market, by run and by design p
   const std::string text = msim::format_experiment_summary(dir / "e.h5");
   INFO(text);
   CHECK_THAT(text, Contains("Niche            not in market in any run\n"));
+  CHECK_THAT(text, Contains("Shocks in the scenario") &&
+                       Contains("  week 6: Niche enters the market (entry)\n"));
   CHECK_THAT(text, !Contains("only some runs"));
   // Its entry in design point 1 is a change against design point 0, shown with numbers.
   const auto change = text.find("change vs 0:");
   REQUIRE(change != std::string::npos);
   CHECK(text.find("Niche ", change) != std::string::npos);
   CHECK(text.find("not in market", change) == std::string::npos);
+}
+
+TEST_CASE("the experiment summary shows a design point's long numbers to four digits",
+          "[experiment]") {
+  TempDir dir;
+  msim::run_experiment(plan("  sweep: {market.wom_rate: [0.3, 0.123456789]}\n"), dir / "e.h5");
+  const std::string text = msim::format_experiment_summary(dir / "e.h5");
+  INFO(text);
+  CHECK_THAT(text, Contains("design point 0: market.wom_rate=0.3\n") &&
+                       Contains("design point 1: market.wom_rate=0.1235\n"));
+  CHECK_THAT(text, !Contains("Shocks in the scenario"));  // it has none
 }
 
 TEST_CASE("runs are the same whether they run concurrently or one by one", "[experiment]") {
