@@ -313,7 +313,7 @@ def _value_axis(ax, kind, name):
 
 def experiment_distribution(run, metric, long, settings):
     """One key result over every run of an experiment: for each firm, a box per design point
-    (box p25-p75, line the median, whiskers p5-p95, diamond the mean). A firm gets no box in a
+    (box p25-p75, line the median, whiskers p5-p95, diamond the mean, a dot per run). A firm gets no box in a
     design point where it was in the market in no run, nor a place on the axis when it never
     was in any."""
     data = long[long["metric"] == metric]
@@ -341,6 +341,11 @@ def experiment_distribution(run, metric, long, settings):
             for patch in box["boxes"]:
                 patch.set_facecolor(colour[point])
                 patch.set_alpha(0.75)
+            # Every run as a dot in its design point's colour, spread evenly across the box's
+            # width, so the colour shows even where the runs agree and the box is a line.
+            offsets = np.linspace(-0.3, 0.3, len(values)) * width if len(values) > 1 else [0.0]
+            ax.scatter(x + np.asarray(offsets), values.to_numpy(), s=9, color=colour[point],
+                       edgecolor="black", linewidth=0.3, alpha=0.9, zorder=2.5)
             ax.scatter([x], [values.mean()], marker="D", s=22, color="white", edgecolor="black",
                        zorder=3)
     ax.set_xticks(range(len(firms)), _firm_labels_for(run, firms), rotation=15 if len(firms) > 4
@@ -360,7 +365,7 @@ def experiment_distribution(run, metric, long, settings):
                      f"{counts[0]}-{counts[-1]} runs") + " per design point"
         ax.set_title(f"{run.name}: {name}, every run of the experiment ({runs_each})\n"
                      "box: middle half of the runs (p25-p75); line: median; whiskers: p5-p95; "
-                     "diamond: mean")
+                     "diamond: mean; dots: the runs")
     if many:
         bar = fig.colorbar(plt.cm.ScalarMappable(
             cmap=palette, norm=plt.Normalize(min(points), max(points))), ax=ax)

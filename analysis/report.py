@@ -247,7 +247,7 @@ def _experiment_figure_html(name, data, metric, run):
     caption = (f"{metric.replace('_', ' ')} in every run of the experiment (not only run "
                f"{run.run_id}): for each firm, one box per design point. The box holds the "
                "middle half of the runs (p25 to p75), the line is the median, the whiskers run "
-               "from p5 to p95 and the diamond is the mean. Boxes that do not overlap are "
+               "from p5 to p95, the diamond is the mean and each dot is a run. Boxes that do not overlap are "
                "differences that replication does not wash out.")
     return (f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
