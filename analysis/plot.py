@@ -7,12 +7,14 @@ profit and ROI, the obsolescence panel and a segment-by-firm heatmap.
 import argparse
 import io
 import os
+import re
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
 from analysis import experiment_tables, formats, run_main  # noqa: E402
@@ -384,6 +386,57 @@ def _firm_labels_for(run, firms):
     return [f"{f}\n({strategies[f]})" if strategies.get(f) else f for f in firms]
 
 
+# Key results drawn against a swept number (experiment_response).
+RESPONSE_METRICS = ("profit_per_year", "market_share")
+
+
+def swept_number(run):
+    """The one key path an experiment's /experiment/summary varies, when it is a number taking
+    at least two values; else None (no sweep, several keys, or text such as true/false)."""
+    summary = run.experiment.get("summary")
+    if summary is None or not len(summary) or "metric" not in summary.columns:
+        return None
+    columns = list(summary.columns)
+    varied = columns[columns.index("design_point") + 1:columns.index("metric")] \
+        if "design_point" in columns else []
+    if len(varied) != 1 or not pd.api.types.is_numeric_dtype(summary[varied[0]]):
+        return None
+    return varied[0] if summary[varied[0]].nunique() >= 2 else None
+
+
+def experiment_response(run, metric, key):
+    """A key result against the swept number `key`: for each firm, the mean over the design
+    point's runs with its 95% confidence interval (/experiment/summary); design points where the
+    firm was in the market in no run are left out."""
+    summary = run.experiment["summary"]
+    data = summary[summary["metric"] == metric].sort_values(key)
+    fig, ax = plt.subplots(figsize=(8.0, 5.0))
+    for i, firm in enumerate(f for f in run.firms if f in set(data["firm"])):
+        rows = data[data["firm"] == firm]
+        if "in_market" in rows.columns:
+            rows = rows[rows["in_market"] > 0]
+        if rows.empty:
+            continue
+        x, mean = rows[key].to_numpy(float), rows["mean"].to_numpy(float)
+        colour = plt.get_cmap("tab10")(i % 10)
+        ax.plot(x, mean, marker="o", color=colour, label=_firm_labels_for(run, [firm])[0]
+                .replace("\n", " "))
+        if {"ci95_low", "ci95_high"} <= set(rows.columns):
+            ax.fill_between(x, rows["ci95_low"].to_numpy(float),
+                            rows["ci95_high"].to_numpy(float), color=colour, alpha=0.2)
+    kind = formats.metric_kind(metric, run.unit(metric))
+    name = RESULT_NAMES.get(metric, metric.replace("_", " "))
+    _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
+    ax.set_xlabel(key)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
+    ax.grid(alpha=0.3)
+    ax.set_title(f"{run.name}: {name} against {_short_key(key)}\n"
+                 "line: mean over the design point's runs; band: its 95% confidence interval")
+    ax.legend(title="firm (strategy)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
 def render_experiment(run):
     """The distribution figure of every key result of an experiment file, over all its runs:
     [(file name, PNG bytes, metric)]; [] for a single-run file or one without per-firm results
@@ -397,6 +450,14 @@ def render_experiment(run):
     for metric in dict.fromkeys(long["metric"]):
         fig = experiment_distribution(run, metric, long, settings)
         made.append((f"experiment_{metric}.png", png_bytes(fig), metric))
+    key = swept_number(run)
+    if key is not None:
+        summary = run.experiment["summary"]
+        for metric in RESPONSE_METRICS:
+            if metric in set(summary["metric"]):
+                fig = experiment_response(run, metric, key)
+                safe = re.sub(r"[^A-Za-z0-9_.-]", "_", key)
+                made.append((f"experiment_{metric}_by_{safe}.png", png_bytes(fig), metric))
     return made
 
 

@@ -120,6 +120,23 @@ def test_a_firm_out_of_the_market_gets_no_box(tmp_path):
     assert list(niche["in_market"]) == [0, 2]
 
 
+def test_a_swept_number_gets_response_figures(marketsim_sweep):
+    run = load_run(marketsim_sweep)
+    key = "firms.Mass.budget_per_year"
+    assert plot.swept_number(run) == key
+    made = {name: metric for name, _, metric in plot.render_experiment(run)}
+    assert made[f"experiment_profit_per_year_by_{key}.png"] == "profit_per_year"
+    assert made[f"experiment_market_share_by_{key}.png"] == "market_share"
+    fig = plot.experiment_response(run, "profit_per_year", key)
+    ax = fig.axes[0]
+    summary = run.experiment["summary"]
+    mass = summary[(summary["metric"] == "profit_per_year") & (summary["firm"] == "Mass")]
+    line = next(l for l in ax.get_lines() if l.get_label().startswith("Mass"))
+    assert list(line.get_xdata()) == [40000, 80000]
+    assert list(line.get_ydata()) == pytest.approx(list(mass.sort_values(key)["mean"]))
+    assert ax.get_xlabel() == key and "confidence interval" in ax.get_title()
+
+
 def test_no_distribution_figures_for_a_single_run(run_file):
     assert plot.render_experiment(load_run(run_file)) == []
 
