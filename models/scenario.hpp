@@ -172,6 +172,9 @@ struct Scenario {
   std::int64_t consumers = 100000;
   /// Where `consumers` was set ("FILE:LINE:COLUMN: key 'consumers'"), for messages about it.
   std::string consumers_where = "key 'consumers'";
+  /// The --set assignments (and seed=N for --seed) applied to the file, in order; recorded so
+  /// that a reader knows the run is not the file as written.
+  std::vector<std::string> overrides;
   std::int64_t steps = 104;
   std::int64_t steps_per_year = 52;
   int preference_dims = 2;

@@ -467,6 +467,7 @@ Scenario load_scenario(const Config& root) {
 
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
   Scenario sc = load_scenario(Config::load_file(path, overrides));
+  sc.overrides = overrides;
   resolve_branch(sc, [&](const std::vector<std::string>& extra) {
     std::vector<std::string> all = overrides;
     all.insert(all.end(), extra.begin(), extra.end());
@@ -478,6 +479,7 @@ Scenario load_scenario_file(const std::string& path, const std::vector<std::stri
 Scenario load_scenario_text(const std::string& text, const std::string& name,
                             const std::vector<std::string>& overrides) {
   Scenario sc = load_scenario(Config::load_string(text, name, overrides));
+  sc.overrides = overrides;
   resolve_branch(sc, [&](const std::vector<std::string>& extra) {
     std::vector<std::string> all = overrides;
     all.insert(all.end(), extra.begin(), extra.end());

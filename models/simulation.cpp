@@ -44,7 +44,8 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
                   {"steps", sc.steps},
                   {"steps_per_year", sc.steps_per_year},
                   {"wall_seconds", 0.0},
-                  {"steps_done", std::int64_t{0}}};
+                  {"steps_done", std::int64_t{0}},
+                  {"overrides", fmt::format("{}", fmt::join(sc.overrides, "\n"))}};
   l.texts = {{"/scenario", resolved_yaml(sc), "the resolved scenario (YAML, defaults filled in)"},
              {"/description", sc.description, "the scenario's description"}};
   l.dims = {{"firm", "/firms/name", names(sc.firms), "firm name"},

@@ -347,6 +347,17 @@ Summary summarize_file(const std::string& path) {
   Summary s;
   const AttrValue name = r.attribute("scenario_name");
   if (const auto* n = std::get_if<std::string>(&name)) s.scenario = *n;
+  if (r.has_attribute("overrides")) {
+    const AttrValue changed = r.attribute("overrides");
+    if (const auto* text = std::get_if<std::string>(&changed)) {
+      std::size_t from = 0;
+      while (from < text->size()) {
+        const std::size_t end = std::min(text->find('\n', from), text->size());
+        if (end > from) s.overrides.push_back(text->substr(from, end - from));
+        from = end + 1;
+      }
+    }
+  }
   s.consumers = int_attr(r, "consumers");
   s.steps = int_attr(r, "steps");
   s.steps_per_year = int_attr(r, "steps_per_year");
@@ -390,10 +401,62 @@ Summary summarize_file(const std::string& path) {
   return s;
 }
 
+namespace {
+
+/// Who leads on each key figure, among the firms in the market, in three sentences; two firms
+/// within half a point of share, or 1% of profit, are "about level"; with one firm in the
+/// market, that is all it says. analysis/summary.py words it the same way.
+std::string format_reading(const std::vector<SummaryRow>& rows) {
+  std::vector<const SummaryRow*> in;
+  for (const auto& r : rows)
+    if (r.in_market) in.push_back(&r);
+  if (in.empty()) return "";
+  if (in.size() == 1)
+    return fmt::format("{} ({}) is the only firm in the market.\n", in[0]->firm, in[0]->strategy);
+  const auto top_two = [&](auto key) {
+    std::vector<const SummaryRow*> sorted = in;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [&](const SummaryRow* a, const SummaryRow* b) { return key(*a) > key(*b); });
+    return std::pair{sorted[0], sorted[1]};
+  };
+  const auto named = [](const SummaryRow* r) { return fmt::format("{} ({})", r->firm, r->strategy); };
+  const auto share = [&](auto key, const std::string& lead, const std::string& level,
+                         const std::string& after) {
+    const auto [a, b] = top_two(key);
+    if (key(*a) - key(*b) < 0.005)
+      return fmt::format(fmt::runtime(level), named(a), named(b), percent(key(*a)),
+                         percent(key(*b)));
+    return fmt::format(fmt::runtime(lead), named(a), percent(key(*a))) + after;
+  };
+  std::string out =
+      share([](const SummaryRow& r) { return r.market_share; },
+            "In the last step, {} sold the most units: {} of the market.",
+            "In the last step, {} and {} sold about as many units: {} and {} of the market.", "") +
+      " " +
+      share([](const SummaryRow& r) { return r.customer_share; },
+            "Among their own buyers, {} won the largest share of category purchases: {}.",
+            "Among their own buyers, {} and {} won about the same share of category purchases: "
+            "{} and {}.",
+            "") +
+      "\n";
+  const auto [a, b] = top_two([](const SummaryRow& r) { return r.profit; });
+  if (a->profit - b->profit < 0.01 * std::max(std::abs(a->profit), std::abs(b->profit)))
+    out += fmt::format("Over the run, {} and {} earned about the same: {} and {}.\n", named(a),
+                       named(b), money(a->profit), money(b->profit));
+  else
+    out += fmt::format("Over the run, {} earned the most: {}.\n", named(a), money(a->profit));
+  return out;
+}
+
+}  // namespace
+
 std::string format_summary(const Summary& s) {
   std::string out =
-      fmt::format("{}: {} consumers, {} of {} steps ({:.1f} years){}\n\n", s.scenario, s.consumers,
+      fmt::format("{}: {} consumers, {} of {} steps ({:.1f} years){}\n", s.scenario, s.consumers,
                   s.steps_done, s.steps, s.years(), s.complete ? "" : "  [INCOMPLETE RUN]");
+  if (!s.overrides.empty())
+    out += fmt::format("Changed from the scenario file with --set: {}\n", fmt::join(s.overrides, ", "));
+  out += "\n";
   // Planners think in years: cumulative profit over the years simulated so far.
   const double years = s.years();
   out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", "firm",
@@ -413,21 +476,10 @@ std::string format_summary(const Summary& s) {
                      "the run\n",
                      r.firm, r.strategy);
   if (!s.rows.empty()) {
-    const auto by = [&](auto key) {
-      return *std::max_element(s.rows.begin(), s.rows.end(),
-                               [&](const auto& a, const auto& b) { return key(a) < key(b); });
-    };
-    const auto& ms = by([](const SummaryRow& r) { return r.market_share; });
-    const auto& cs = by([](const SummaryRow& r) { return r.customer_share; });
-    const auto& pr = by([](const SummaryRow& r) { return r.profit; });
-    out += fmt::format(
-        "\nIn the last step, {} ({}) sold the most units: {} of the market. Among their own "
-        "buyers, {} ({}) won the largest share of category purchases: {}.\n"
-        "Over the run, {} ({}) earned the most: {}.\n"
+    out += "\n" + format_reading(s.rows);
+    out +=
         "Market share is the last step's unit share; customer share and penetration count every "
-        "purchase since the start.\n",
-        ms.firm, ms.strategy, percent(ms.market_share), cs.firm, cs.strategy,
-        percent(cs.customer_share), pr.firm, pr.strategy, money(pr.profit));
+        "purchase since the start.\n";
     const auto no_roi =
         firms_where(s.rows, [](const SummaryRow& r) { return r.in_market && !r.roi_defined; });
     if (!no_roi.empty())

@@ -751,6 +751,11 @@ std::string Hdf5Reader::text(const std::string& path) const {
   return values.front();
 }
 
+bool Hdf5Reader::has_attribute(const std::string& name, const std::string& object) const {
+  Handle owner = open_object(file_, *this, object, path_);
+  return H5Aexists(owner.get(), name.c_str()) > 0;
+}
+
 AttrValue Hdf5Reader::attribute(const std::string& name, const std::string& object) const {
   Handle owner = open_object(file_, *this, object, path_);
   if (H5Aexists(owner.get(), name.c_str()) <= 0)

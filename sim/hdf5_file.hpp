@@ -92,6 +92,8 @@ class Hdf5Reader {
   std::string text(const std::string& path) const;
   /// A root attribute (or of `object`), as written. @throws InputError when absent.
   AttrValue attribute(const std::string& name, const std::string& object = "/") const;
+  /// Whether the root (or `object`) has the attribute `name`.
+  bool has_attribute(const std::string& name, const std::string& object = "/") const;
   /// Names of the datasets and groups directly under a group, sorted.
   std::vector<std::string> list(const std::string& group) const;
   /// A string attribute of a dataset ("units", "description"); "" when absent.
