@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 from analysis import experiment_tables, formats, run_main  # noqa: E402
 from analysis.load import (add_run_arguments, bad_input, check_writable_directory,  # noqa: E402
                            load_run_or_report)
+from analysis.summary import not_in_market, not_in_market_note  # noqa: E402
 
 HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps)
 
@@ -31,6 +32,23 @@ def _firm_labels(run):
 def _colours(run):
     cycle = plt.get_cmap("tab10")
     return [cycle(i % 10) for i in range(len(run.firms))]
+
+
+def _drawn(run):
+    """[(index, label, colour, firm)] of the firms a figure draws: those in the market. Each keeps
+    its index, colour and line style, so a firm looks the same in every figure of the run."""
+    absent = set(not_in_market(run))
+    return [(j, label, colour, firm) for j, (label, colour, firm)
+            in enumerate(zip(_firm_labels(run), _colours(run), run.firms)) if firm not in absent]
+
+
+def _note_absent(fig, run, y=-0.02):
+    """Names the firms not in the market under the figure ("LongLife: not in market (...)"),
+    which it does not draw; nothing when every firm took part."""
+    note = not_in_market_note(not_in_market(run))
+    if note:
+        fig.text(0.01, y, f"{note}; not drawn.", ha="left", va="top", fontsize=9,
+                 color="dimgrey")
 
 
 def _label_axis(ax, axis, name, units):
@@ -52,7 +70,7 @@ LINE_STYLES = ["-", "--", "-.", ":"]
 
 def _per_firm_lines(ax, run, metric, name):
     frame = run.market[metric]
-    for j, (label, colour, firm) in enumerate(zip(_firm_labels(run), _colours(run), run.firms)):
+    for j, label, colour, firm in _drawn(run):
         ax.plot(frame.index, frame[firm], label=label, color=colour,
                 linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2 if j < 4 else 1.6)
     ax.set_xlabel(run.time_label())
@@ -61,11 +79,12 @@ def _per_firm_lines(ax, run, metric, name):
 
 
 def market_share(run):
-    """Stacked area of each firm's unit market share over time."""
-    frame = run.market["market_share"]
+    """Stacked area of each firm's unit market share over time (firms in the market only)."""
+    drawn = _drawn(run)
+    frame = run.market["market_share"][[firm for _, _, _, firm in drawn]]
     fig, ax = plt.subplots(figsize=(9, 5))
-    ax.stackplot(frame.index, frame.to_numpy().T, labels=_firm_labels(run), colors=_colours(run),
-                 alpha=0.85)
+    ax.stackplot(frame.index, frame.to_numpy().T, labels=[d[1] for d in drawn],
+                 colors=[d[2] for d in drawn], alpha=0.85)
     ax.set_xlim(frame.index.min(), frame.index.max())
     ax.set_ylim(0, max(1.0, float(frame.sum(axis=1).max())))
     ax.set_xlabel(run.time_label())
@@ -74,6 +93,7 @@ def market_share(run):
     handles, labels = ax.get_legend_handles_labels()  # top of the stack first, as drawn
     ax.legend(handles[::-1], labels[::-1], title="firm (strategy)", loc="center left",
               bbox_to_anchor=(1.01, 0.5))
+    _note_absent(fig, run)
     return fig
 
 
@@ -94,7 +114,8 @@ def dividing_line(values):
 
 
 def firms_without_sales(run):
-    """The firms that sold nothing in the whole run (never entered the market, say)."""
+    """The firms that sold nothing in the whole run: those not in the market (not_in_market) and
+    any that spent on marketing but never sold."""
     if "units" in run.market:
         sold = run.market["units"].sum()
     else:
@@ -111,8 +132,11 @@ def _share_limit(values):
 
 def share_quadrant(run):
     """Final share of market (x) against share of customer (y), one point per firm that sold
-    anything, divided by lines that run between firms (dividing_line)."""
+    anything, divided by lines that run between firms (dividing_line). Firms not in the market,
+    and those in it that sold nothing, are named under the chart."""
     idle = firms_without_sales(run)
+    absent = not_in_market(run)
+    unsold = [firm for firm in idle if firm not in absent]
     shown = [(label, colour, firm) for label, colour, firm
              in zip(_firm_labels(run), _colours(run), run.firms) if firm not in idle]
     x = [float(run.final("market_share")[firm]) for _, _, firm in shown]
@@ -151,8 +175,10 @@ def share_quadrant(run):
     ax.set_title(f"{run.name}: share of market against share of customer\n({lines})")
     if shown:
         ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
-    if idle:
-        fig.text(0.01, -0.02, f"Not shown: {', '.join(idle)} (sold nothing in the run).",
+    _note_absent(fig, run)
+    if unsold:
+        fig.text(0.01, -0.06 if absent else -0.02,
+                 f"Not drawn: {', '.join(unsold)} (sold nothing in the run).",
                  ha="left", va="top", fontsize=9, color="dimgrey")
     ax.grid(alpha=0.3)
     return fig
@@ -165,6 +191,7 @@ def awareness(run):
     ax.set_ylim(0, 1.02)
     ax.set_title(f"{run.name}: awareness (goodwill from advertising and word of mouth)")
     ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    _note_absent(fig, run)
     return fig
 
 
@@ -180,6 +207,7 @@ def profit_roi(run):
     fig.suptitle(f"{run.name}: profit and return on marketing")
     right.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
+    _note_absent(fig, run, y=0.0)
     return fig
 
 
@@ -233,8 +261,7 @@ def obsolescence(run):
             ax.grid(alpha=0.3)
         elif metric == "early_share":
             frame = early_share(run)
-            for j, (label, colour, firm) in enumerate(zip(_firm_labels(run), _colours(run),
-                                                          run.firms)):
+            for j, label, colour, firm in _drawn(run):
                 ax.plot(frame.index, frame[firm], label=label, color=colour,
                         linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
             ax.set_ylim(0, 1.02)
@@ -250,6 +277,7 @@ def obsolescence(run):
         ax.set_visible(False)
     fig.suptitle(f"{run.name}: durables and obsolescence")
     fig.tight_layout()
+    _note_absent(fig, run, y=0.0)
     return fig
 
 
@@ -258,15 +286,19 @@ def segment_heatmap(run):
     frame = run.segments["market_share"]
     window = min(HEATMAP_WINDOW, len(frame))
     mean = frame.iloc[-window:].mean()
-    grid = np.array([[mean[(s, f)] for f in run.firms] for s in run.segment_names])
-    fig, ax = plt.subplots(figsize=(1.6 * len(run.firms) + 3, 0.8 * len(run.segment_names) + 2.5))
-    image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=max(float(grid.max()), 1e-9), aspect="auto")
+    drawn = _drawn(run)
+    firms = [firm for _, _, _, firm in drawn]
+    grid = np.array([[mean[(s, f)] for f in firms] for s in run.segment_names]).reshape(
+        len(run.segment_names), len(firms))
+    fig, ax = plt.subplots(figsize=(1.6 * len(firms) + 3, 0.8 * len(run.segment_names) + 2.5))
+    image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=max(float(grid.max(initial=0)), 1e-9), aspect="auto")
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
             light = grid[i, j] > 0.6 * grid.max()
             ax.text(j, i, f"{100 * grid[i, j]:.1f}%", ha="center", va="center",
                     color="white" if light else "black")
-    ax.set_xticks(range(len(run.firms)), _firm_labels(run), rotation=20, ha="right")
+    ax.set_xticks(range(len(firms)), [label for _, label, _, _ in drawn], rotation=20,
+                  ha="right")
     ax.set_yticks(range(len(run.segment_names)), run.segment_names)
     ax.set_xlabel("firm (strategy)")
     ax.set_ylabel("consumer segment")
@@ -276,6 +308,7 @@ def segment_heatmap(run):
     span = f"mean of steps {frame.index[-window]}-{last}" if window > 1 else f"step {last}"
     ax.set_title(f"{run.name}: market share by segment and firm ({span})")
     fig.tight_layout()
+    _note_absent(fig, run, y=0.0)
     return fig
 
 

@@ -14,8 +14,9 @@ from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            run_ids)
 from analysis.scenario_text import scenario_fields
-from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, durable_only_firms, durables_table,
-                              format_summary, ownership, relationships_table, summary_table)
+from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
+                              durable_only_firms, durables_table, format_summary, not_in_market,
+                              ownership, relationships_table, summary_table)
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -37,7 +38,8 @@ CAPTIONS = {
                           "(the midpoint of the widest gap between neighbouring firms that "
                           "splits them about evenly), so no line runs through a firm; the "
                           "quadrant names are relative to these lines, not absolute. Firms that "
-                          "sold nothing in the run are left out and named under the chart.",
+                          "sold nothing in the run (such as one not in the market) are left out "
+                          "and named under the chart.",
     "awareness.png": "Share of consumers aware of each firm when they shop.",
     "profit_roi.png": "Cumulative profit and return on marketing (cumulative profit over "
                       "cumulative marketing spend).",
@@ -59,10 +61,29 @@ ID_COLUMNS = ("run", "run_id", "id", "seed", "replication", "point", "design_poi
               "design", "design point")
 
 
-def _table_html(frame):
-    """A table of display text (or of plain numbers, to four significant digits) as HTML."""
-    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}", escape=True,
-                         na_rep=formats.NA)
+def _table_html(frame, absent=(), keep=1):
+    """A table of display text (or of plain numbers, to four significant digits) as HTML. The
+    rows of the firms in `absent` (not in the market) keep their first `keep` cells and say
+    "not in market" across the others, as `marketsim summarize` prints them."""
+    rows = frame["firm"].isin(list(absent)) if absent and "firm" in frame.columns else None
+    if rows is None or not rows.any():
+        return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}",
+                             escape=True, na_rep=formats.NA)
+    cell = lambda v: html.escape(formats.NA if formats.missing(v) else str(v))  # noqa: E731
+    lines = ['<table class="dataframe">', "  <thead>", '    <tr style="text-align: right;">']
+    lines += [f"      <th>{html.escape(str(c))}</th>" for c in frame.columns]
+    lines += ["    </tr>", "  </thead>", "  <tbody>"]
+    span = len(frame.columns) - keep
+    for (_, row), gone in zip(frame.iterrows(), rows):
+        lines.append("    <tr>")
+        values = list(row)[:keep] if gone else list(row)
+        lines += [f"      <td>{cell(v)}</td>" for v in values]
+        if gone:
+            lines.append(f'      <td colspan="{span}" style="text-align: left;">'
+                         f"{NOT_IN_MARKET}: {NOT_IN_MARKET_WHY}</td>")
+        lines.append("    </tr>")
+    lines += ["  </tbody>", "</table>"]
+    return "\n".join(lines)
 
 
 def _kind(run, metric):
@@ -81,7 +102,7 @@ def _plain(value):
 
 def _summary_text(table):
     """The single-run summary table as display text: shares in %, money with separators."""
-    out = table.copy()
+    out = table.drop(columns=["in_market"]).copy()
     for column, _, _ in COLUMNS:
         kind = "money" if column in MONEY else "ratio" if column == "roi" else "share"
         out[column] = [formats.value(kind, v) for v in table[column]]
@@ -164,7 +185,7 @@ def _relationships_html(run, of_run):
     if table is None:
         return []
     parts = [f"<h2>Customer relationships{of_run}</h2>",
-             _table_html(_text(table, RELATIONSHIP_FORMATS)),
+             _table_html(_text(table, RELATIONSHIP_FORMATS), not_in_market(run)),
              "<p>Share of wallet: the firm's revenue over everything its customers spent, in "
              "every category. Purchases per buyer: units bought from the firm per consumer who "
              "ever bought from it. Active customers bought within the word-of-mouth window; lost "
@@ -194,7 +215,7 @@ def _durables_html(run, of_run):
     if table is None:
         return []
     parts = [f"<h2>Durable goods, over the run{of_run}</h2>",
-             _table_html(_text(table, DURABLE_FORMATS))]
+             _table_html(_text(table, DURABLE_FORMATS), not_in_market(run))]
     owned = ownership(run)
     if owned:
         parts.append("<p>Ownership at the end: " + "; ".join(
@@ -317,7 +338,7 @@ def build_report(run):
         f'<p class="facts">{facts}</p>',
         _one_run_note(run),
         f"<h2>Summary{of_run}</h2>",
-        _table_html(_summary_text(table)),
+        _table_html(_summary_text(table), not_in_market(run), keep=2),
         "<p>" + "<br>".join(html.escape(line) for line in reading.splitlines()) + "</p>",
         "<p>Market share is the last step's unit share. Customer share is the share of category "
         "requirements: of all the purchases that a firm's buyers made in its categories since the "

@@ -180,18 +180,10 @@ def test_quadrant_lines_never_run_through_a_firm(tmp_path):
     assert "midway across the widest gap" in ax.get_title()
 
 
-def test_quadrant_leaves_out_firms_without_sales_and_keeps_shares_within_100(tmp_path):
+def test_quadrant_leaves_out_firms_without_sales_and_keeps_shares_within_100(monopoly_file):
     """planned_obsolescence.yaml with its rival shut out: LongLife never sells; Durabox has
     100% of the market. The axes stay within 100% and LongLife is named, not plotted at 0,0."""
-    import subprocess
-    from conftest import marketsim_binary
-    out = tmp_path / "obsolescence.h5"
-    subprocess.run([marketsim_binary(), "run",
-                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
-                    str(out), "--quiet", "--set", "consumers=5000", "--set", "steps=30",
-                    "--set", "firms.Durabox.durability=78"],
-                   check=True, capture_output=True, timeout=120)
-    run = load_run(out)
+    run = load_run(monopoly_file)
     assert plot.firms_without_sales(run) == ["LongLife"]
     fig = plot.share_quadrant(run)
     ax = fig.axes[0]
@@ -199,9 +191,42 @@ def test_quadrant_leaves_out_firms_without_sales_and_keeps_shares_within_100(tmp
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["Durabox (mass)"]
     assert [t.get_text() for t in ax.texts if t.get_text().startswith("LongLife")] == []
-    assert any("Not shown: LongLife (sold nothing in the run)" in t.get_text() for t in fig.texts)
+    assert [t.get_text() for t in fig.texts] == [
+        "LongLife: not in market (sold nothing and spent nothing during the run); not drawn."]
     assert not any("fickle" in t.get_text() for t in ax.texts)  # no quadrants with one firm
     assert _lines(ax) == ([], []) and "only one firm sold anything" in ax.get_title()
+
+
+def _drawn_firms(fig):
+    """The firms a figure names in its legends, lines and tick labels."""
+    names = set()
+    for ax in fig.axes:
+        texts = [t.get_text() for t in ax.get_xticklabels()] + [
+            str(line.get_label()) for line in ax.get_lines()] + [
+            str(c.get_label()) for c in ax.collections]
+        if ax.get_legend():
+            texts += [t.get_text() for t in ax.get_legend().get_texts()]
+        names |= {t.split(" (")[0] for t in texts if t.startswith(("Durabox", "LongLife"))}
+    return names
+
+
+@pytest.mark.parametrize("name", ["market_share", "share_quadrant", "awareness", "profit_roi",
+                                  "obsolescence", "segment_heatmap"])
+def test_a_firm_not_in_the_market_is_left_out_of_every_figure_and_named(monopoly_file, name):
+    run = load_run(monopoly_file)
+    fig = getattr(plot, name)(run)
+    assert _drawn_firms(fig) == {"Durabox"}, name
+    notes = [t.get_text() for t in fig.texts]
+    assert ("LongLife: not in market (sold nothing and spent nothing during the run); "
+            "not drawn.") in notes, notes
+
+
+def test_every_firm_in_the_market_is_drawn_without_a_note(durables_file):
+    run = load_run(durables_file)  # LongLife enters at step 0
+    for name in ("market_share", "profit_roi", "obsolescence", "segment_heatmap"):
+        fig = getattr(plot, name)(run)
+        assert _drawn_firms(fig) == {"Durabox", "LongLife"}, name
+        assert not any("not in market" in t.get_text() for t in fig.texts), name
 
 
 def test_obsolescence_draws_early_failures(durables_file):

@@ -292,3 +292,25 @@ def test_summary_table_has_profit_per_year_as_summarize_prints_it(run_file, tmp_
         line = next(x.split() for x in printed if x.split()[:2] == row[:2])  # firm, strategy
         per_year = line[-2]  # the column before ROI
         assert float(row[at].replace(",", "")) == pytest.approx(_count(per_year), rel=0.01)
+
+
+def test_a_firm_not_in_the_market_says_so_in_every_table(monopoly_file, tmp_path):
+    """LongLife never enters: the tables say "not in market" as `marketsim summarize` does,
+    instead of 0.0%, 0 and 0.00, and the n/a note names only the firm that sells durables."""
+    from html_tables import tables
+    out = tmp_path / "monopoly.html"
+    assert report.main([str(monopoly_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    found = {title: rows for title, _, rows in tables(page)}
+    why = "not in market: sold nothing and spent nothing during the run"
+    summary = {row[0]: row for row in found["Summary"]}
+    assert summary["LongLife"] == ["LongLife", "mass", why]
+    assert len(summary["Durabox"]) == 9 and summary["Durabox"][2] == "100.0%"
+    terminal = subprocess.run([__import__("conftest").marketsim_binary(), "summarize",
+                               str(monopoly_file)], capture_output=True, text=True).stdout
+    assert why in terminal  # the wording of `marketsim summarize`
+    for title in ("Customer relationships", "Durable goods, over the run"):
+        rows = {row[0]: row for row in found[title]}
+        assert rows["LongLife"] == ["LongLife", why], title
+    assert 'colspan="7"' in page
+    assert "Durabox sells only durable goods" in page and "LongLife sell" not in page
