@@ -15,7 +15,7 @@ from analysis.load import (add_run_arguments, bad_input, check_writable_file, lo
                            run_ids)
 from analysis.scenario_text import scenario_fields
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
-                              durable_only_firms, durables_table, format_summary, not_in_market,
+                              durable_only_firms, durables_table, not_in_market, reading,
                               ownership, relationships_table, summary_table)
 
 STYLE = """
@@ -326,7 +326,6 @@ def build_report(run):
     facts = html.escape(facts)
     if run.attrs.get("complete", 1) != 1:
         facts += ". <b>This run is incomplete.</b>"
-    reading = format_summary(table).split("\n\n", 1)[-1]
     made, skipped = plot.render(run)
     of_run = f" (run {html.escape(str(run.run_id))} only)" if run.run_id is not None else ""
     parts = [
@@ -339,7 +338,7 @@ def build_report(run):
         _one_run_note(run),
         f"<h2>Summary{of_run}</h2>",
         _table_html(_summary_text(table), not_in_market(run), keep=2),
-        "<p>" + "<br>".join(html.escape(line) for line in reading.splitlines()) + "</p>",
+        "<p>" + "<br>".join(html.escape(line) for line in reading(table)) + "</p>",
         "<p>Market share is the last step's unit share. Customer share is the share of category "
         "requirements: of all the purchases that a firm's buyers made in its categories since the "
         "start, the fraction that went to the firm. Penetration is the share of all consumers who "

@@ -107,20 +107,55 @@ def formatted(table):
     return out.rename(columns={c: h for c, _, h in COLUMNS})
 
 
+# Leader and runner-up are level when they differ by less than this: half a percentage point of
+# a share, or 1% of the larger absolute profit (the rule `marketsim summarize` uses).
+LEVEL_SHARE = 0.005
+LEVEL_PROFIT = 0.01
+
+
+def reading(table):
+    """The plain-language reading of the summary table, one sentence a line, over the firms in
+    the market only: the only firm, or for market share, customer share and profit either the
+    leader or, when the runner-up is level with it, both."""
+    rows = table[table["in_market"].astype(bool)] if "in_market" in table.columns else table
+    rows = list(rows.itertuples(index=False))
+    if not rows:
+        return []
+    if len(rows) == 1:
+        return [f"{rows[0].firm} ({rows[0].strategy}) is the only firm in the market."]
+
+    def top_two(column):
+        ordered = sorted(rows, key=lambda r: -getattr(r, column))  # stable: first firm on ties
+        return ordered[0], ordered[1], getattr(ordered[0], column), getattr(ordered[1], column)
+
+    def both(a, b):
+        return f"{a.firm} ({a.strategy}) and {b.firm} ({b.strategy})"
+
+    lines = []
+    a, b, x, y = top_two("market_share")
+    lines.append(f"In the last step, {both(a, b)} sold about as many units: {percent(x)} and "
+                 f"{percent(y)} of the market." if x - y < LEVEL_SHARE else
+                 f"In the last step, {a.firm} ({a.strategy}) sold the most units: {percent(x)} "
+                 "of the market.")
+    a, b, x, y = top_two("customer_share")
+    lines.append(f"Among their own buyers, {both(a, b)} won about the same share of category "
+                 f"purchases: {percent(x)} and {percent(y)}." if x - y < LEVEL_SHARE else
+                 f"Among their own buyers, {a.firm} ({a.strategy}) won the largest share of "
+                 f"category purchases: {percent(x)}.")
+    a, b, x, y = top_two("profit")
+    lines.append(f"Over the run, {both(a, b)} earned about the same: {money(x)} and {money(y)}."
+                 if x - y < LEVEL_PROFIT * max(abs(x), abs(y)) else
+                 f"Over the run, {a.firm} ({a.strategy}) earned the most: {money(x)}.")
+    return lines
+
+
 def format_summary(table):
-    """The summary table as aligned text, followed by a plain-language reading of it."""
+    """The summary table as aligned text, followed by a plain-language reading of it (reading)."""
     lines = [formatted(table).to_string(index=False)]
-    if len(table):
-        ms = table.loc[table["market_share"].idxmax()]
-        cs = table.loc[table["customer_share"].idxmax()]
-        pr = table.loc[table["profit"].idxmax()]
+    words = reading(table)
+    if words:
         lines.append("")
-        lines.append(f"In the last step, {ms.firm} ({ms.strategy}) sold the most units: "
-                     f"{percent(ms.market_share)} of the market.")
-        lines.append(f"Among their own buyers, {cs.firm} ({cs.strategy}) won the largest share of "
-                     f"category purchases: {percent(cs.customer_share)}.")
-        lines.append(f"Over the run, {pr.firm} ({pr.strategy}) earned the most: "
-                     f"{money(pr.profit)}.")
+        lines += words
     return "\n".join(lines)
 
 

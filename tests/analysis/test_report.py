@@ -314,3 +314,11 @@ def test_a_firm_not_in_the_market_says_so_in_every_table(monopoly_file, tmp_path
         assert rows["LongLife"] == ["LongLife", why], title
     assert 'colspan="7"' in page
     assert "Durabox sells only durable goods" in page and "LongLife sell" not in page
+
+
+def test_the_reading_of_a_monopoly_names_no_winner(monopoly_file, tmp_path):
+    out = tmp_path / "monopoly.html"
+    assert report.main([str(monopoly_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<p>Durabox (mass) is the only firm in the market.</p>" in page
+    assert "sold the most units" not in page and "earned the most" not in page
