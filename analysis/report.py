@@ -13,7 +13,7 @@ import html
 from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            run_ids)
-from analysis.scenario_text import scenario_fields
+from analysis.scenario_text import scenario_fields, scenario_shocks
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
                               durable_only_firms, durables_table, not_in_market, reading,
                               ownership, relationships_table, summary_table)
@@ -27,6 +27,7 @@ th { background: #eef; } td:first-child, th:first-child { text-align: left; }
 figure { margin: 2em 0; } img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { color: #555; font-size: 0.9em; } .facts { color: #555; }
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
+.changed { background: #fff3cd; border: 1px solid #d9a400; padding: 0.6em 0.9em; }
 """
 
 CAPTIONS = {
@@ -229,6 +230,40 @@ def _durables_html(run, of_run):
     return parts
 
 
+def overrides(run):
+    """The `--set` assignments (and seed=N for --seed) the run applied to its scenario file, from
+    the root attribute `overrides` (one "key.path=value" a line): [] when absent or empty."""
+    text = run.attrs.get("overrides") or ""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return [line.strip() for line in str(text).splitlines() if line.strip()]
+
+
+def _overrides_html(run):
+    """A clearly visible note, right under the description, when the command line changed the
+    scenario: the description is the file's and may not hold for this run; "" otherwise."""
+    changes = overrides(run)
+    if not changes:
+        return ""
+    listed = ", ".join(f"<code>{html.escape(c)}</code>" for c in changes)
+    return (f'<p class="changed"><b>This run changed the scenario with: {listed}. The '
+            "description above is the scenario file's and may not hold for this run.</b></p>")
+
+
+def _shocks_html(run):
+    """The shocks the run applied, and those it did not, as `marketsim summarize` lists them;
+    "" when the scenario has none."""
+    applied, skipped = scenario_shocks(run.scenario, run.steps_per_year, len(run.steps))
+    parts = []
+    if applied:
+        parts.append("Shocks applied: "
+                     + "; ".join(html.escape(line) for line in applied) + ".")
+    if skipped:
+        parts.append("Shocks not applied: " + "; ".join(html.escape(line) for line in skipped)
+                     + ".")
+    return f"<p>{'<br>'.join(parts)}</p>" if parts else ""
+
+
 def _figure_html(name, data):
     encoded = base64.b64encode(data).decode("ascii")
     caption = html.escape(CAPTIONS.get(name, name))
@@ -334,6 +369,8 @@ def build_report(run):
         f"<title>{html.escape(name)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(name)}</h1>",
         f"<p>{html.escape(description) or '<i>No description.</i>'}</p>",
+        _overrides_html(run),
+        _shocks_html(run),
         f'<p class="facts">{facts}</p>',
         _one_run_note(run),
         f"<h2>Summary{of_run}</h2>",

@@ -322,3 +322,55 @@ def test_the_reading_of_a_monopoly_names_no_winner(monopoly_file, tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "<p>Durabox (mass) is the only firm in the market.</p>" in page
     assert "sold the most units" not in page and "earned the most" not in page
+
+
+@pytest.fixture(scope="module")
+def shocked_file(tmp_path_factory):
+    """The tiny scenario, 10 steps, with a budget cut at step 5 set on the command line."""
+    from conftest import run_tiny
+    return run_tiny(tmp_path_factory.mktemp("runs") / "shocked.h5",
+                    "shocks=[{name: cut, step: 5, kind: budget, firm: Mass, multiply: 0.7}]")
+
+
+def _page(path, tmp_path):
+    out = tmp_path / "page.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def test_a_run_changed_on_the_command_line_says_so_under_the_description(shocked_file,
+                                                                          tmp_path):
+    """marketsim records the --set assignments (and seed=N) in the root attribute `overrides`;
+    the report says the description is the file's. Made with h5py, as a binary may not write
+    the attribute yet."""
+    import shutil
+
+    import h5py
+    copy = tmp_path / "changed.h5"
+    shutil.copyfile(shocked_file, copy)
+    with h5py.File(copy, "r+") as f:
+        f.attrs["overrides"] = "firms.MyBrew.direct_share=0\nseed=3\n"
+    page = _page(copy, tmp_path)
+    note = ('<p class="changed"><b>This run changed the scenario with: '
+            "<code>firms.MyBrew.direct_share=0</code>, <code>seed=3</code>. The description "
+            "above is the scenario file's and may not hold for this run.</b></p>")
+    assert note in page
+    assert page.index("Twenty thousand consumers") < page.index(note) < page.index("<h2>")
+    with h5py.File(copy, "r+") as f:
+        f.attrs["overrides"] = ""
+    assert 'class="changed"' not in _page(copy, tmp_path)
+
+
+def test_a_run_without_overrides_has_no_note(run_file, tmp_path):
+    page = _page(run_file, tmp_path)
+    assert 'class="changed"' not in page and "Shocks" not in page
+
+
+def test_the_report_lists_the_shocks_that_fired_as_summarize_does(shocked_file, tmp_path):
+    from conftest import marketsim_binary
+    page = _page(shocked_file, tmp_path)
+    line = "week 6: Mass&#x27;s budget x 0.7 (cut)"
+    assert f"<p>Shocks applied: {line}.</p>" in page
+    printed = subprocess.run([marketsim_binary(), "summarize", str(shocked_file)], check=True,
+                             capture_output=True, text=True, timeout=60).stdout
+    assert "week 6: Mass's budget x 0.7 (cut)" in printed
