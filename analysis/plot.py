@@ -51,16 +51,32 @@ def _note_absent(fig, run, y=-0.02):
                  color="dimgrey")
 
 
+def money_tick(value, _position=None):
+    """A money (or count) tick as a reader wants it: 300,000; 2.5M; 17.5M; never 1e7."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.4g}M"
+    return f"{value:,.0f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
+
+
 def _label_axis(ax, axis, name, units):
-    """Labels an axis with its quantity and units; fractions are shown as percentages."""
+    """Labels an axis with its quantity and units; fractions are shown as percentages, money
+    and counts with thousands separators (2.5M for millions), never with an offset (1e7)."""
     set_label = ax.set_ylabel if axis == "y" else ax.set_xlabel
+    scale = ax.yaxis if axis == "y" else ax.xaxis
     if units == "fraction":
         set_label(f"{name} (%)")
-        (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(PercentFormatter(1.0))
+        scale.set_major_formatter(PercentFormatter(1.0))
     elif units:
         set_label(f"{name} ({units})")
     else:
         set_label(name)
+    if units.startswith("money") or units in ("units", "consumers"):
+        scale.set_major_formatter(FuncFormatter(money_tick))
+
+
+def _time_axis(ax, run):
+    """Labels the x axis with the run's time unit ("week" for weekly runs, numbered from 1)."""
+    ax.set_xlabel(run.time_label())
 
 
 # Line styles cycle with the firms, so lines that coincide (all firms at 100% awareness) stay
@@ -71,9 +87,9 @@ LINE_STYLES = ["-", "--", "-.", ":"]
 def _per_firm_lines(ax, run, metric, name):
     frame = run.market[metric]
     for j, label, colour, firm in _drawn(run):
-        ax.plot(frame.index, frame[firm], label=label, color=colour,
+        ax.plot(run.time_values(frame.index), frame[firm], label=label, color=colour,
                 linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2 if j < 4 else 1.6)
-    ax.set_xlabel(run.time_label())
+    _time_axis(ax, run)
     _label_axis(ax, "y", name, run.unit(metric))
     ax.grid(alpha=0.3)
 
@@ -83,11 +99,12 @@ def market_share(run):
     drawn = _drawn(run)
     frame = run.market["market_share"][[firm for _, _, _, firm in drawn]]
     fig, ax = plt.subplots(figsize=(9, 5))
-    ax.stackplot(frame.index, frame.to_numpy().T, labels=[d[1] for d in drawn],
+    time = run.time_values(frame.index)
+    ax.stackplot(time, frame.to_numpy().T, labels=[d[1] for d in drawn],
                  colors=[d[2] for d in drawn], alpha=0.85)
-    ax.set_xlim(frame.index.min(), frame.index.max())
+    ax.set_xlim(time.min(), time.max())
     ax.set_ylim(0, max(1.0, float(frame.sum(axis=1).max())))
-    ax.set_xlabel(run.time_label())
+    _time_axis(ax, run)
     _label_axis(ax, "y", "market share, of all units sold in the step", run.unit("market_share"))
     ax.set_title(f"{run.name}: who sells the units (market share, stacked)")
     handles, labels = ax.get_legend_handles_labels()  # top of the stack first, as drawn
@@ -254,18 +271,19 @@ def obsolescence(run):
         if metric == "saturation":
             frame = run.saturation
             for category in frame.columns:
-                ax.plot(frame.index, frame[category], label=category, linewidth=1.8)
-            ax.set_xlabel(run.time_label())
+                ax.plot(run.time_values(frame.index), frame[category], label=category,
+                        linewidth=1.8)
+            _time_axis(ax, run)
             _label_axis(ax, "y", quantity, run.units.get("/market/saturation", ""))
             ax.legend(title="category")
             ax.grid(alpha=0.3)
         elif metric == "early_share":
             frame = early_share(run)
             for j, label, colour, firm in _drawn(run):
-                ax.plot(frame.index, frame[firm], label=label, color=colour,
+                ax.plot(run.time_values(frame.index), frame[firm], label=label, color=colour,
                         linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
             ax.set_ylim(0, 1.02)
-            ax.set_xlabel(run.time_label())
+            _time_axis(ax, run)
             _label_axis(ax, "y", quantity, "fraction")
             ax.grid(alpha=0.3)
         else:
@@ -290,7 +308,8 @@ def segment_heatmap(run):
     firms = [firm for _, _, _, firm in drawn]
     grid = np.array([[mean[(s, f)] for f in firms] for s in run.segment_names]).reshape(
         len(run.segment_names), len(firms))
-    fig, ax = plt.subplots(figsize=(1.6 * len(firms) + 3, 0.8 * len(run.segment_names) + 2.5))
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.6 * len(firms) + 3.5),
+                                    0.8 * len(run.segment_names) + 3), layout="constrained")
     image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=max(float(grid.max(initial=0)), 1e-9), aspect="auto")
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
@@ -304,10 +323,11 @@ def segment_heatmap(run):
     ax.set_ylabel("consumer segment")
     bar = fig.colorbar(image, ax=ax, format=PercentFormatter(1.0))
     bar.set_label("share of the segment's units (%)")
-    last = frame.index[-1]
-    span = f"mean of steps {frame.index[-window]}-{last}" if window > 1 else f"step {last}"
-    ax.set_title(f"{run.name}: market share by segment and firm ({span})")
-    fig.tight_layout()
+    time = run.time_values(frame.index)
+    unit = "week" if run.steps_per_year == 52 else "step"
+    span = (f"mean of {unit}s {time[-window]}-{time[-1]}" if window > 1
+            else f"{unit} {time[-1]}")
+    ax.set_title(f"{run.name}:\nmarket share by segment and firm ({span})")
     _note_absent(fig, run, y=0.0)
     return fig
 

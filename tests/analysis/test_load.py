@@ -42,7 +42,8 @@ def test_units_attributes_and_text(run_file):
     assert "share of category requirements" in run.descriptions["/market/customer_share"]
     assert run.name == "Tiny market" and "Twenty thousand" in run.description
     assert "firms:" in run.scenario and run.attrs["seed"] == 7
-    assert run.time_label() == "step (weeks)"
+    assert run.time_label() == "week"  # weekly: weeks numbered from 1
+    assert list(run.time_values(run.steps))[:2] == [1, 2]
 
 
 def test_absent_durables_and_panel(run_file):

@@ -246,3 +246,45 @@ def test_obsolescence_draws_early_failures(durables_file):
         "Durabox"].sum()
     assert share.between(0, 1).all() and share.iloc[-1] == pytest.approx(total)
     assert "%" in fig.axes[2].get_ylabel()
+
+
+def test_money_ticks_have_separators_and_no_offset():
+    assert plot.money_tick(300000) == "300,000" and plot.money_tick(0) == "0"
+    assert plot.money_tick(1.75e7) == "17.5M" and plot.money_tick(-2.5e6) == "-2.5M"
+    assert plot.money_tick(2e6) == "2M"
+
+
+def test_profit_axes_and_weekly_time_axes(monopoly_file):
+    run = load_run(monopoly_file)  # weekly steps, profits in the hundreds of thousands
+    fig = plot.profit_roi(run)
+    fig.canvas.draw()
+    left = fig.axes[0]
+    ticks = [t.get_text() for t in left.get_yticklabels()]
+    assert ticks and all("e" not in t for t in ticks) and any("," in t or "M" in t for t in ticks)
+    assert left.yaxis.get_offset_text().get_text() == ""
+    assert left.get_xlabel() == "week"
+    assert left.get_lines()[0].get_xdata()[0] == 1  # week 1 is step 0
+    for name in ("market_share", "awareness", "obsolescence"):
+        axes = [ax for ax in getattr(plot, name)(run).axes if ax.get_visible()]
+        assert all(ax.get_xlabel() == "week" for ax in axes), name
+    assert "weeks 18-30" in plot.segment_heatmap(run).axes[0].get_title()
+
+
+def test_segment_heatmap_colourbar_label_is_inside_the_figure(tmp_path):
+    """advertising_budget.yaml: two firms, one segment; the label was cut at the right edge."""
+    import io
+
+    from matplotlib.transforms import Bbox
+    out = tmp_path / "advertising.h5"
+    subprocess.run([__import__("conftest").marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "advertising_budget.yaml"), "-o",
+                    str(out), "--quiet", "--set", "consumers=2000", "--set", "steps=5"],
+                   check=True, capture_output=True, timeout=120)
+    fig = plot.segment_heatmap(load_run(out))
+    fig.savefig(io.BytesIO(), format="png", dpi=100)  # as drawn, without a tight bounding box
+    renderer = fig.canvas.get_renderer()
+    inside = Bbox.from_bounds(0, 0, *fig.canvas.get_width_height())
+    label = fig.axes[1].yaxis.label.get_window_extent(renderer)
+    title = fig.axes[0].title.get_window_extent(renderer)
+    for box in (label, title):
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1, box
