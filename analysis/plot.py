@@ -147,6 +147,13 @@ def _share_limit(values):
     return min(1.0, max(0.05, 1.15 * max(values, default=0.0)))
 
 
+# Firms closer than this on an axis of the quadrant chart (2 percentage points) are not split by a
+# dividing line on that axis: the difference is too small to mean anything.
+QUADRANT_MIN_SPREAD = 0.02
+# Vertical offsets (points) of the names of firms drawn close together: above, below, and so on.
+LABEL_OFFSETS = [6, -18, 20, -32]
+
+
 def share_quadrant(run):
     """Final share of market (x) against share of customer (y), one point per firm that sold
     anything, divided by lines that run between firms (dividing_line). Firms not in the market,
@@ -160,14 +167,26 @@ def share_quadrant(run):
     y = [float(run.final("customer_share")[firm]) for _, _, firm in shown]
     fig, ax = plt.subplots(figsize=(8, 6))
     hi_x, hi_y = _share_limit(x), _share_limit(y)
+    placed = []
     for xi, yi, (label, colour, _) in zip(x, y, shown):
         ax.scatter([xi], [yi], s=120, color=colour, label=label, edgecolor="black", zorder=3,
                    clip_on=False)
         right = xi > 0.8 * hi_x
+        # Firms close together get their names stacked one line apart, so both stay readable.
+        near = sum(1 for px, py in placed
+                   if abs(px - xi) < 0.12 * hi_x and abs(py - yi) < 0.06 * hi_y)
+        placed.append((xi, yi))
+        top = yi > 0.94 * hi_y
+        dy = -14 - 14 * near if top else LABEL_OFFSETS[near % len(LABEL_OFFSETS)]
         ax.annotate(label.split(" (")[0], (xi, yi), textcoords="offset points",
-                    xytext=(-8 if right else 8, -14 if yi > 0.94 * hi_y else 6),
-                    ha="right" if right else "left")
+                    xytext=(-8 if right else 8, dy), ha="right" if right else "left")
     split_x, split_y = dividing_line(x), dividing_line(y)
+    close = [name for name, values in (("share of market", x), ("share of customer", y))
+             if len(values) > 1 and max(values) - min(values) < QUADRANT_MIN_SPREAD]
+    if "share of market" in close:
+        split_x = None
+    if "share of customer" in close:
+        split_y = None
     if split_x is not None:
         ax.axvline(split_x, color="grey", linestyle="--", linewidth=1)
     if split_y is not None:
@@ -189,6 +208,11 @@ def share_quadrant(run):
              if split_x is not None or split_y is not None else
              "no dividing lines: only one firm sold anything" if len(shown) < 2 else
              "no dividing lines: the firms do not differ")
+    if close:
+        within = (f"all firms within {100 * QUADRANT_MIN_SPREAD:.0f} points of each other in "
+                  f"{' and in '.join(close)}, too close to split")
+        lines = (f"no dividing lines: {within}" if split_x is None and split_y is None else
+                 f"{lines}\nno line for {' or '.join(close)}: {within}")
     ax.set_title(f"{run.name}: share of market against share of customer\n({lines})")
     if shown:
         ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))

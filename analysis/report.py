@@ -38,7 +38,9 @@ CAPTIONS = {
                           "divides the firms where they are furthest apart near the middle "
                           "(the midpoint of the widest gap between neighbouring firms that "
                           "splits them about evenly), so no line runs through a firm; the "
-                          "quadrant names are relative to these lines, not absolute. Firms that "
+                          "quadrant names are relative to these lines, not absolute. "
+                          "An axis on which every firm is within 2 percentage points of the "
+                          "others gets no line. Firms that "
                           "sold nothing in the run (such as one not in the market) are left out "
                           "and named under the chart.",
     "awareness.png": "Share of consumers aware of each firm when they shop.",

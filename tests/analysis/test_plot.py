@@ -288,3 +288,48 @@ def test_segment_heatmap_colourbar_label_is_inside_the_figure(tmp_path):
     title = fig.axes[0].title.get_window_extent(renderer)
     for box in (label, title):
         assert inside.x0 <= box.x0 and box.x1 <= inside.x1, box
+
+
+def _with_final_shares(source, target, market, customer):
+    import shutil
+
+    import h5py
+    shutil.copyfile(source, target)
+    with h5py.File(target, "r+") as f:
+        f["market/market_share"][-1, :] = market
+        f["market/customer_share"][-1, :] = customer
+    return load_run(target)
+
+
+def _name_boxes(fig):
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    return {t.get_text(): t.get_window_extent(renderer) for t in ax.texts
+            if t.get_text() in ("Mass", "Diff", "Niche", "OneToOne")}
+
+
+def test_quadrant_of_near_identical_firms_has_readable_names_and_no_lines(run_file, tmp_path):
+    """Like FizzCo and ColaCo in advertising_budget.yaml: every firm within 2 points on both
+    axes. No line splits them, the title says why, and no two names overlap."""
+    run = _with_final_shares(run_file, tmp_path / "level.h5", [0.255, 0.250, 0.247, 0.248],
+                             [0.515, 0.511, 0.509, 0.512])
+    fig = plot.share_quadrant(run)
+    ax = fig.axes[0]
+    assert _lines(ax) == ([], [])
+    assert "all firms within 2 points of each other in share of market and in share of " \
+           "customer" in ax.get_title()
+    boxes = list(_name_boxes(fig).values())
+    assert len(boxes) == 4
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+
+
+def test_quadrant_drops_only_the_line_of_the_axis_without_spread(run_file, tmp_path):
+    run = _with_final_shares(run_file, tmp_path / "one_axis.h5", [0.10, 0.20, 0.30, 0.40],
+                             [0.500, 0.505, 0.510, 0.515])
+    ax = plot.share_quadrant(run).axes[0]
+    xs, ys = _lines(ax)
+    assert xs == [pytest.approx(0.25)] and ys == []
+    assert "no line for share of customer: all firms within 2 points" in ax.get_title()
