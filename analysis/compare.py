@@ -212,7 +212,8 @@ def share_difference_figure(a, b):
     firms = [f for f in a.firms if f in b.firms]
     fig, ax = plt.subplots(figsize=(9, 5))
     for firm in firms:
-        ax.plot(steps, sb.loc[steps, firm] - sa.loc[steps, firm], label=firm, linewidth=1.8)
+        ax.plot(a.time_values(steps), sb.loc[steps, firm] - sa.loc[steps, firm], label=firm,
+                linewidth=1.8)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, symbol=""))  # points, not %
     ax.set_xlabel(a.time_label())

@@ -179,9 +179,18 @@ class Run:
         return stacked.rename("value").reset_index()
 
     def time_label(self):
-        """The x-axis label for steps: 'step (weeks)' for weekly runs and so on."""
-        unit = {52: "weeks", 12: "months", 4: "quarters", 365: "days", 1: "years"}
+        """The x-axis label for steps: "week" for weekly runs, whose axis numbers the weeks from
+        1 as the documentation does (see time_values); 'step (months)' and so on otherwise."""
+        if self.steps_per_year == 52:
+            return "week"
+        unit = {12: "months", 4: "quarters", 365: "days", 1: "years"}
         return f"step ({unit[self.steps_per_year]})" if self.steps_per_year in unit else "step"
+
+    def time_values(self, steps):
+        """The values to draw `steps` at on a time axis: weeks 1 to 52 (step + 1) for weekly
+        runs, the steps themselves otherwise."""
+        values = pd.Index(steps)
+        return values + 1 if self.steps_per_year == 52 else values
 
 
 def check_readable(path):

@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 from analysis import experiment_tables, formats, run_main  # noqa: E402
 from analysis.load import (add_run_arguments, bad_input, check_writable_directory,  # noqa: E402
                            load_run_or_report)
+from analysis.summary import not_in_market, not_in_market_note  # noqa: E402
 
 HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps)
 
@@ -33,16 +34,49 @@ def _colours(run):
     return [cycle(i % 10) for i in range(len(run.firms))]
 
 
+def _drawn(run):
+    """[(index, label, colour, firm)] of the firms a figure draws: those in the market. Each keeps
+    its index, colour and line style, so a firm looks the same in every figure of the run."""
+    absent = set(not_in_market(run))
+    return [(j, label, colour, firm) for j, (label, colour, firm)
+            in enumerate(zip(_firm_labels(run), _colours(run), run.firms)) if firm not in absent]
+
+
+def _note_absent(fig, run, y=-0.02):
+    """Names the firms not in the market under the figure ("LongLife: not in market (...)"),
+    which it does not draw; nothing when every firm took part."""
+    note = not_in_market_note(not_in_market(run))
+    if note:
+        fig.text(0.01, y, f"{note}; not drawn.", ha="left", va="top", fontsize=9,
+                 color="dimgrey")
+
+
+def money_tick(value, _position=None):
+    """A money (or count) tick as a reader wants it: 300,000; 2.5M; 17.5M; never 1e7."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.4g}M"
+    return f"{value:,.0f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
+
+
 def _label_axis(ax, axis, name, units):
-    """Labels an axis with its quantity and units; fractions are shown as percentages."""
+    """Labels an axis with its quantity and units; fractions are shown as percentages, money
+    and counts with thousands separators (2.5M for millions), never with an offset (1e7)."""
     set_label = ax.set_ylabel if axis == "y" else ax.set_xlabel
+    scale = ax.yaxis if axis == "y" else ax.xaxis
     if units == "fraction":
         set_label(f"{name} (%)")
-        (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(PercentFormatter(1.0))
+        scale.set_major_formatter(PercentFormatter(1.0))
     elif units:
         set_label(f"{name} ({units})")
     else:
         set_label(name)
+    if units.startswith("money") or units in ("units", "consumers"):
+        scale.set_major_formatter(FuncFormatter(money_tick))
+
+
+def _time_axis(ax, run):
+    """Labels the x axis with the run's time unit ("week" for weekly runs, numbered from 1)."""
+    ax.set_xlabel(run.time_label())
 
 
 # Line styles cycle with the firms, so lines that coincide (all firms at 100% awareness) stay
@@ -52,28 +86,31 @@ LINE_STYLES = ["-", "--", "-.", ":"]
 
 def _per_firm_lines(ax, run, metric, name):
     frame = run.market[metric]
-    for j, (label, colour, firm) in enumerate(zip(_firm_labels(run), _colours(run), run.firms)):
-        ax.plot(frame.index, frame[firm], label=label, color=colour,
+    for j, label, colour, firm in _drawn(run):
+        ax.plot(run.time_values(frame.index), frame[firm], label=label, color=colour,
                 linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2 if j < 4 else 1.6)
-    ax.set_xlabel(run.time_label())
+    _time_axis(ax, run)
     _label_axis(ax, "y", name, run.unit(metric))
     ax.grid(alpha=0.3)
 
 
 def market_share(run):
-    """Stacked area of each firm's unit market share over time."""
-    frame = run.market["market_share"]
+    """Stacked area of each firm's unit market share over time (firms in the market only)."""
+    drawn = _drawn(run)
+    frame = run.market["market_share"][[firm for _, _, _, firm in drawn]]
     fig, ax = plt.subplots(figsize=(9, 5))
-    ax.stackplot(frame.index, frame.to_numpy().T, labels=_firm_labels(run), colors=_colours(run),
-                 alpha=0.85)
-    ax.set_xlim(frame.index.min(), frame.index.max())
+    time = run.time_values(frame.index)
+    ax.stackplot(time, frame.to_numpy().T, labels=[d[1] for d in drawn],
+                 colors=[d[2] for d in drawn], alpha=0.85)
+    ax.set_xlim(time.min(), time.max())
     ax.set_ylim(0, max(1.0, float(frame.sum(axis=1).max())))
-    ax.set_xlabel(run.time_label())
+    _time_axis(ax, run)
     _label_axis(ax, "y", "market share, of all units sold in the step", run.unit("market_share"))
     ax.set_title(f"{run.name}: who sells the units (market share, stacked)")
     handles, labels = ax.get_legend_handles_labels()  # top of the stack first, as drawn
     ax.legend(handles[::-1], labels[::-1], title="firm (strategy)", loc="center left",
               bbox_to_anchor=(1.01, 0.5))
+    _note_absent(fig, run)
     return fig
 
 
@@ -94,7 +131,8 @@ def dividing_line(values):
 
 
 def firms_without_sales(run):
-    """The firms that sold nothing in the whole run (never entered the market, say)."""
+    """The firms that sold nothing in the whole run: those not in the market (not_in_market) and
+    any that spent on marketing but never sold."""
     if "units" in run.market:
         sold = run.market["units"].sum()
     else:
@@ -109,24 +147,46 @@ def _share_limit(values):
     return min(1.0, max(0.05, 1.15 * max(values, default=0.0)))
 
 
+# Firms closer than this on an axis of the quadrant chart (2 percentage points) are not split by a
+# dividing line on that axis: the difference is too small to mean anything.
+QUADRANT_MIN_SPREAD = 0.02
+# Vertical offsets (points) of the names of firms drawn close together: above, below, and so on.
+LABEL_OFFSETS = [6, -18, 20, -32]
+
+
 def share_quadrant(run):
     """Final share of market (x) against share of customer (y), one point per firm that sold
-    anything, divided by lines that run between firms (dividing_line)."""
+    anything, divided by lines that run between firms (dividing_line). Firms not in the market,
+    and those in it that sold nothing, are named under the chart."""
     idle = firms_without_sales(run)
+    absent = not_in_market(run)
+    unsold = [firm for firm in idle if firm not in absent]
     shown = [(label, colour, firm) for label, colour, firm
              in zip(_firm_labels(run), _colours(run), run.firms) if firm not in idle]
     x = [float(run.final("market_share")[firm]) for _, _, firm in shown]
     y = [float(run.final("customer_share")[firm]) for _, _, firm in shown]
     fig, ax = plt.subplots(figsize=(8, 6))
     hi_x, hi_y = _share_limit(x), _share_limit(y)
+    placed = []
     for xi, yi, (label, colour, _) in zip(x, y, shown):
         ax.scatter([xi], [yi], s=120, color=colour, label=label, edgecolor="black", zorder=3,
                    clip_on=False)
         right = xi > 0.8 * hi_x
+        # Firms close together get their names stacked one line apart, so both stay readable.
+        near = sum(1 for px, py in placed
+                   if abs(px - xi) < 0.12 * hi_x and abs(py - yi) < 0.06 * hi_y)
+        placed.append((xi, yi))
+        top = yi > 0.94 * hi_y
+        dy = -14 - 14 * near if top else LABEL_OFFSETS[near % len(LABEL_OFFSETS)]
         ax.annotate(label.split(" (")[0], (xi, yi), textcoords="offset points",
-                    xytext=(-8 if right else 8, -14 if yi > 0.94 * hi_y else 6),
-                    ha="right" if right else "left")
+                    xytext=(-8 if right else 8, dy), ha="right" if right else "left")
     split_x, split_y = dividing_line(x), dividing_line(y)
+    close = [name for name, values in (("share of market", x), ("share of customer", y))
+             if len(values) > 1 and max(values) - min(values) < QUADRANT_MIN_SPREAD]
+    if "share of market" in close:
+        split_x = None
+    if "share of customer" in close:
+        split_y = None
     if split_x is not None:
         ax.axvline(split_x, color="grey", linestyle="--", linewidth=1)
     if split_y is not None:
@@ -148,11 +208,18 @@ def share_quadrant(run):
              if split_x is not None or split_y is not None else
              "no dividing lines: only one firm sold anything" if len(shown) < 2 else
              "no dividing lines: the firms do not differ")
+    if close:
+        within = (f"all firms within {100 * QUADRANT_MIN_SPREAD:.0f} points of each other in "
+                  f"{' and in '.join(close)}, too close to split")
+        lines = (f"no dividing lines: {within}" if split_x is None and split_y is None else
+                 f"{lines}\nno line for {' or '.join(close)}: {within}")
     ax.set_title(f"{run.name}: share of market against share of customer\n({lines})")
     if shown:
         ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
-    if idle:
-        fig.text(0.01, -0.02, f"Not shown: {', '.join(idle)} (sold nothing in the run).",
+    _note_absent(fig, run)
+    if unsold:
+        fig.text(0.01, -0.06 if absent else -0.02,
+                 f"Not drawn: {', '.join(unsold)} (sold nothing in the run).",
                  ha="left", va="top", fontsize=9, color="dimgrey")
     ax.grid(alpha=0.3)
     return fig
@@ -165,6 +232,7 @@ def awareness(run):
     ax.set_ylim(0, 1.02)
     ax.set_title(f"{run.name}: awareness (goodwill from advertising and word of mouth)")
     ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    _note_absent(fig, run)
     return fig
 
 
@@ -180,6 +248,7 @@ def profit_roi(run):
     fig.suptitle(f"{run.name}: profit and return on marketing")
     right.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
+    _note_absent(fig, run, y=0.0)
     return fig
 
 
@@ -226,19 +295,19 @@ def obsolescence(run):
         if metric == "saturation":
             frame = run.saturation
             for category in frame.columns:
-                ax.plot(frame.index, frame[category], label=category, linewidth=1.8)
-            ax.set_xlabel(run.time_label())
+                ax.plot(run.time_values(frame.index), frame[category], label=category,
+                        linewidth=1.8)
+            _time_axis(ax, run)
             _label_axis(ax, "y", quantity, run.units.get("/market/saturation", ""))
             ax.legend(title="category")
             ax.grid(alpha=0.3)
         elif metric == "early_share":
             frame = early_share(run)
-            for j, (label, colour, firm) in enumerate(zip(_firm_labels(run), _colours(run),
-                                                          run.firms)):
-                ax.plot(frame.index, frame[firm], label=label, color=colour,
+            for j, label, colour, firm in _drawn(run):
+                ax.plot(run.time_values(frame.index), frame[firm], label=label, color=colour,
                         linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
             ax.set_ylim(0, 1.02)
-            ax.set_xlabel(run.time_label())
+            _time_axis(ax, run)
             _label_axis(ax, "y", quantity, "fraction")
             ax.grid(alpha=0.3)
         else:
@@ -250,6 +319,7 @@ def obsolescence(run):
         ax.set_visible(False)
     fig.suptitle(f"{run.name}: durables and obsolescence")
     fig.tight_layout()
+    _note_absent(fig, run, y=0.0)
     return fig
 
 
@@ -258,24 +328,31 @@ def segment_heatmap(run):
     frame = run.segments["market_share"]
     window = min(HEATMAP_WINDOW, len(frame))
     mean = frame.iloc[-window:].mean()
-    grid = np.array([[mean[(s, f)] for f in run.firms] for s in run.segment_names])
-    fig, ax = plt.subplots(figsize=(1.6 * len(run.firms) + 3, 0.8 * len(run.segment_names) + 2.5))
-    image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=max(float(grid.max()), 1e-9), aspect="auto")
+    drawn = _drawn(run)
+    firms = [firm for _, _, _, firm in drawn]
+    grid = np.array([[mean[(s, f)] for f in firms] for s in run.segment_names]).reshape(
+        len(run.segment_names), len(firms))
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.6 * len(firms) + 3.5),
+                                    0.8 * len(run.segment_names) + 3), layout="constrained")
+    image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=max(float(grid.max(initial=0)), 1e-9), aspect="auto")
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
             light = grid[i, j] > 0.6 * grid.max()
             ax.text(j, i, f"{100 * grid[i, j]:.1f}%", ha="center", va="center",
                     color="white" if light else "black")
-    ax.set_xticks(range(len(run.firms)), _firm_labels(run), rotation=20, ha="right")
+    ax.set_xticks(range(len(firms)), [label for _, label, _, _ in drawn], rotation=20,
+                  ha="right")
     ax.set_yticks(range(len(run.segment_names)), run.segment_names)
     ax.set_xlabel("firm (strategy)")
     ax.set_ylabel("consumer segment")
     bar = fig.colorbar(image, ax=ax, format=PercentFormatter(1.0))
     bar.set_label("share of the segment's units (%)")
-    last = frame.index[-1]
-    span = f"mean of steps {frame.index[-window]}-{last}" if window > 1 else f"step {last}"
-    ax.set_title(f"{run.name}: market share by segment and firm ({span})")
-    fig.tight_layout()
+    time = run.time_values(frame.index)
+    unit = "week" if run.steps_per_year == 52 else "step"
+    span = (f"mean of {unit}s {time[-window]}-{time[-1]}" if window > 1
+            else f"{unit} {time[-1]}")
+    ax.set_title(f"{run.name}:\nmarket share by segment and firm ({span})")
+    _note_absent(fig, run, y=0.0)
     return fig
 
 

@@ -13,9 +13,10 @@ import html
 from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            run_ids)
-from analysis.scenario_text import scenario_fields
-from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, durable_only_firms, durables_table,
-                              format_summary, ownership, relationships_table, summary_table)
+from analysis.scenario_text import scenario_fields, scenario_shocks
+from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
+                              durable_only_firms, durables_table, not_in_market, reading,
+                              ownership, relationships_table, summary_table)
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -26,6 +27,7 @@ th { background: #eef; } td:first-child, th:first-child { text-align: left; }
 figure { margin: 2em 0; } img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { color: #555; font-size: 0.9em; } .facts { color: #555; }
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
+.changed { background: #fff3cd; border: 1px solid #d9a400; padding: 0.6em 0.9em; }
 """
 
 CAPTIONS = {
@@ -36,8 +38,11 @@ CAPTIONS = {
                           "divides the firms where they are furthest apart near the middle "
                           "(the midpoint of the widest gap between neighbouring firms that "
                           "splits them about evenly), so no line runs through a firm; the "
-                          "quadrant names are relative to these lines, not absolute. Firms that "
-                          "sold nothing in the run are left out and named under the chart.",
+                          "quadrant names are relative to these lines, not absolute. "
+                          "An axis on which every firm is within 2 percentage points of the "
+                          "others gets no line. Firms that "
+                          "sold nothing in the run (such as one not in the market) are left out "
+                          "and named under the chart.",
     "awareness.png": "Share of consumers aware of each firm when they shop.",
     "profit_roi.png": "Cumulative profit and return on marketing (cumulative profit over "
                       "cumulative marketing spend).",
@@ -59,10 +64,29 @@ ID_COLUMNS = ("run", "run_id", "id", "seed", "replication", "point", "design_poi
               "design", "design point")
 
 
-def _table_html(frame):
-    """A table of display text (or of plain numbers, to four significant digits) as HTML."""
-    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}", escape=True,
-                         na_rep=formats.NA)
+def _table_html(frame, absent=(), keep=1):
+    """A table of display text (or of plain numbers, to four significant digits) as HTML. The
+    rows of the firms in `absent` (not in the market) keep their first `keep` cells and say
+    "not in market" across the others, as `marketsim summarize` prints them."""
+    rows = frame["firm"].isin(list(absent)) if absent and "firm" in frame.columns else None
+    if rows is None or not rows.any():
+        return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}",
+                             escape=True, na_rep=formats.NA)
+    cell = lambda v: html.escape(formats.NA if formats.missing(v) else str(v))  # noqa: E731
+    lines = ['<table class="dataframe">', "  <thead>", '    <tr style="text-align: right;">']
+    lines += [f"      <th>{html.escape(str(c))}</th>" for c in frame.columns]
+    lines += ["    </tr>", "  </thead>", "  <tbody>"]
+    span = len(frame.columns) - keep
+    for (_, row), gone in zip(frame.iterrows(), rows):
+        lines.append("    <tr>")
+        values = list(row)[:keep] if gone else list(row)
+        lines += [f"      <td>{cell(v)}</td>" for v in values]
+        if gone:
+            lines.append(f'      <td colspan="{span}" style="text-align: left;">'
+                         f"{NOT_IN_MARKET}: {NOT_IN_MARKET_WHY}</td>")
+        lines.append("    </tr>")
+    lines += ["  </tbody>", "</table>"]
+    return "\n".join(lines)
 
 
 def _kind(run, metric):
@@ -81,7 +105,7 @@ def _plain(value):
 
 def _summary_text(table):
     """The single-run summary table as display text: shares in %, money with separators."""
-    out = table.copy()
+    out = table.drop(columns=["in_market"]).copy()
     for column, _, _ in COLUMNS:
         kind = "money" if column in MONEY else "ratio" if column == "roi" else "share"
         out[column] = [formats.value(kind, v) for v in table[column]]
@@ -164,7 +188,7 @@ def _relationships_html(run, of_run):
     if table is None:
         return []
     parts = [f"<h2>Customer relationships{of_run}</h2>",
-             _table_html(_text(table, RELATIONSHIP_FORMATS)),
+             _table_html(_text(table, RELATIONSHIP_FORMATS), not_in_market(run)),
              "<p>Share of wallet: the firm's revenue over everything its customers spent, in "
              "every category. Purchases per buyer: units bought from the firm per consumer who "
              "ever bought from it. Active customers bought within the word-of-mouth window; lost "
@@ -194,7 +218,7 @@ def _durables_html(run, of_run):
     if table is None:
         return []
     parts = [f"<h2>Durable goods, over the run{of_run}</h2>",
-             _table_html(_text(table, DURABLE_FORMATS))]
+             _table_html(_text(table, DURABLE_FORMATS), not_in_market(run))]
     owned = ownership(run)
     if owned:
         parts.append("<p>Ownership at the end: " + "; ".join(
@@ -206,6 +230,40 @@ def _durables_html(run, of_run):
                  "upgrades are over the run; installed base (working products owned) and "
                  "loyalty are at the last step.</p>")
     return parts
+
+
+def overrides(run):
+    """The `--set` assignments (and seed=N for --seed) the run applied to its scenario file, from
+    the root attribute `overrides` (one "key.path=value" a line): [] when absent or empty."""
+    text = run.attrs.get("overrides") or ""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return [line.strip() for line in str(text).splitlines() if line.strip()]
+
+
+def _overrides_html(run):
+    """A clearly visible note, right under the description, when the command line changed the
+    scenario: the description is the file's and may not hold for this run; "" otherwise."""
+    changes = overrides(run)
+    if not changes:
+        return ""
+    listed = ", ".join(f"<code>{html.escape(c)}</code>" for c in changes)
+    return (f'<p class="changed"><b>This run changed the scenario with: {listed}. The '
+            "description above is the scenario file's and may not hold for this run.</b></p>")
+
+
+def _shocks_html(run):
+    """The shocks the run applied, and those it did not, as `marketsim summarize` lists them;
+    "" when the scenario has none."""
+    applied, skipped = scenario_shocks(run.scenario, run.steps_per_year, len(run.steps))
+    parts = []
+    if applied:
+        parts.append("Shocks applied: "
+                     + "; ".join(html.escape(line) for line in applied) + ".")
+    if skipped:
+        parts.append("Shocks not applied: " + "; ".join(html.escape(line) for line in skipped)
+                     + ".")
+    return f"<p>{'<br>'.join(parts)}</p>" if parts else ""
 
 
 def _figure_html(name, data):
@@ -305,7 +363,6 @@ def build_report(run):
     facts = html.escape(facts)
     if run.attrs.get("complete", 1) != 1:
         facts += ". <b>This run is incomplete.</b>"
-    reading = format_summary(table).split("\n\n", 1)[-1]
     made, skipped = plot.render(run)
     of_run = f" (run {html.escape(str(run.run_id))} only)" if run.run_id is not None else ""
     parts = [
@@ -314,11 +371,13 @@ def build_report(run):
         f"<title>{html.escape(name)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(name)}</h1>",
         f"<p>{html.escape(description) or '<i>No description.</i>'}</p>",
+        _overrides_html(run),
+        _shocks_html(run),
         f'<p class="facts">{facts}</p>',
         _one_run_note(run),
         f"<h2>Summary{of_run}</h2>",
-        _table_html(_summary_text(table)),
-        "<p>" + "<br>".join(html.escape(line) for line in reading.splitlines()) + "</p>",
+        _table_html(_summary_text(table), not_in_market(run), keep=2),
+        "<p>" + "<br>".join(html.escape(line) for line in reading(table)) + "</p>",
         "<p>Market share is the last step's unit share. Customer share is the share of category "
         "requirements: of all the purchases that a firm's buyers made in its categories since the "
         "start, the fraction that went to the firm. Penetration is the share of all consumers who "

@@ -388,3 +388,104 @@ def parse_scenario(text):
     if rest is not None:
         raise ScenarioSyntaxError(f"line {rest[2]}: unexpected indentation")
     return tree
+
+
+# ---- the shocks of a run, in the words of `marketsim summarize` ----
+
+def _number(text, default=0.0):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def _g(x):
+    """A number as C's %g prints it: 0.7, 1e+06."""
+    return f"{x:g}"
+
+
+def shock_change(shock):
+    """One shock of the resolved scenario in plain words ("VarietyCo's budget x 0.7"), as
+    `marketsim summarize` says it (models/summary.cpp shock_change); other kinds by their name."""
+    from analysis.summary import money, percent
+    kind, firm = str(shock.get("kind") or ""), str(shock.get("firm") or "")
+    times = "multiply" in shock
+    key = next((k for k in ("multiply", "set", "markup", "fraction") if k in shock), None)
+    v = _number(shock.get(key)) if key else 0.0
+
+    def to(amount):
+        return f"x {_g(v)}" if times else f"set to {amount}"
+    if kind == "budget":
+        what = f"{firm}'s budget {to(money(v) + ' per year')}"
+    elif kind == "fixed_cost":
+        what = f"{firm}'s fixed cost {to(money(v) + ' per year')}"
+    elif kind == "price":
+        what = (f"{firm}'s price back to cost plus a {percent(v)} markup" if "markup" in shock
+                else f"{firm}'s price {to(f'{_g(v)} per unit')}")
+    elif kind == "cost":
+        what = (f"{firm}'s unit cost x {_g(v)}" if times
+                else f"{firm}'s base cost set to {_g(v)} per unit")
+    elif kind == "cpm":
+        channel = str(shock.get("channel") or "mass")
+        what = (f"cost per direct contact {to(_g(v))}" if channel == "direct" else
+                f"{channel} media's cost per 1000 impressions {to(_g(v))}")
+    elif kind == "recession":
+        what = f"recession: purchase occasions x {_g(v)}"
+    elif kind == "opt_out":
+        what = f"{percent(v)} of the consumers who still allowed CRM opt out"
+    elif kind == "enter":
+        what = f"{firm} enters the market"
+    elif kind == "exit":
+        what = f"{firm} leaves the market"
+    else:
+        what = kind
+    for key, one in (("segments", "segment"), ("categories", "category")):
+        names = shock.get(key)
+        if isinstance(names, list) and names:
+            what += f" in {one if len(names) == 1 else key} {', '.join(map(str, names))}"
+    return what
+
+
+def _branch_shocks(tree, shocks):
+    """The shocks as a run with a branch: block ran them: its `set` entries under shocks.
+    (shocks.<name or index>.<key>: value) applied."""
+    branch = tree.get("branch")
+    changes = branch.get("set") if isinstance(branch, dict) else None
+    if not isinstance(changes, dict):
+        return shocks
+    shocks = [dict(s) for s in shocks]
+    for path, value in changes.items():
+        parts = str(path).split(".")
+        if len(parts) != 3 or parts[0] != "shocks":
+            continue
+        for i, shock in enumerate(shocks):
+            if parts[1] == str(shock.get("name")) or parts[1] == str(i):
+                shock[parts[2]] = value
+    return shocks
+
+
+def scenario_shocks(text, steps_per_year, steps_done):
+    """The shocks of a run's resolved scenario `text`, as `marketsim summarize` lists them:
+    (applied, not applied), each a list of text. Applied: "week 27: VarietyCo's budget x 0.7
+    (q3_cut)" ("step N" unless steps are weeks); not applied: "rival_enters (disabled)", or
+    "name (week 60, after the last step run)". Both empty when the text cannot be read."""
+    try:
+        tree = parse_scenario(text) if text else {}
+    except ScenarioSyntaxError:
+        return [], []
+    shocks = tree.get("shocks") if isinstance(tree, dict) else None
+    if not isinstance(shocks, list):
+        return [], []
+    applied, skipped = [], []
+    for i, shock in enumerate(_branch_shocks(tree, [s for s in shocks if isinstance(s, dict)])):
+        step = int(_number(shock.get("step")))
+        when = f"week {step + 1}" if steps_per_year == 52 else f"step {step}"
+        name = str(shock.get("name") or "")
+        label = name or f"shocks.{i}"
+        if str(shock.get("enabled", "true")).lower() in ("false", "no", "off", "0"):
+            skipped.append(f"{label} (disabled)")
+        elif step >= steps_done:
+            skipped.append(f"{label} ({when}, after the last step run)")
+        else:
+            applied.append(f"{when}: {shock_change(shock)}" + (f" ({name})" if name else ""))
+    return applied, skipped

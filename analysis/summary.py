@@ -18,9 +18,47 @@ MONEY = {"profit", "profit_per_year"}
 PERCENT = {"market_share", "customer_share", "penetration", "awareness"}
 
 
+# What a firm that took no part in the run is called, and why, as `marketsim summarize` says it.
+NOT_IN_MARKET = "not in market"
+NOT_IN_MARKET_WHY = "sold nothing and spent nothing during the run"
+
+
+def not_in_market(run):
+    """The firms that took no part in the run (one that never entered, say), in firm order: over
+    the whole run they sold nothing (the sum of /market/units is 0), spent nothing on marketing
+    (the sum of /market/marketing_spend is 0) and their last cumulative profit is 0, the rule of
+    `marketsim summarize`. A series the run did not record counts as nothing; [] when it recorded
+    none of the three."""
+    present = [m for m in ("units", "marketing_spend", "cumulative_profit") if m in run.market]
+    if not present:
+        return []
+    zero = [0.0] * len(run.firms)
+    units = _total(run, "units") if "units" in run.market else zero
+    spend = _total(run, "marketing_spend") if "marketing_spend" in run.market else zero
+    profit = _last(run, "cumulative_profit") if "cumulative_profit" in run.market else zero
+    return [firm for firm, u, s, p in zip(run.firms, units, spend, profit)
+            if not (u > 0 or s > 0 or p != 0)]
+
+
+def in_market(run):
+    """The firms that took part in the run (every firm but those of not_in_market), in order."""
+    out = set(not_in_market(run))
+    return [firm for firm in run.firms if firm not in out]
+
+
+def not_in_market_note(firms):
+    """The note a figure or table carries for the firms it leaves out: "LongLife: not in market
+    (sold nothing and spent nothing during the run)"; "" for none."""
+    if not firms:
+        return ""
+    names = firms[0] if len(firms) == 1 else ", ".join(firms[:-1]) + " and " + firms[-1]
+    return f"{names}: {NOT_IN_MARKET} ({NOT_IN_MARKET_WHY})"
+
+
 def summary_table(run):
     """One row per firm: strategy and the last step's shares, penetration, profit and ROI, and
-    profit per year (cumulative profit over the years simulated, as `marketsim summarize`)."""
+    profit per year (cumulative profit over the years simulated, as `marketsim summarize`); the
+    column in_market is False for a firm that took no part in the run (not_in_market)."""
     table = pd.DataFrame({"firm": run.firms, "strategy": run.strategies})
     for column, metric, _ in COLUMNS:
         if metric is None:
@@ -31,7 +69,8 @@ def summary_table(run):
             table[column] = float("nan")
     years = len(run.steps) / run.steps_per_year if run.steps_per_year else 0
     table["profit_per_year"] = table["profit"] / years if years else float("nan")
-    return table[["firm", "strategy"] + [c for c, _, _ in COLUMNS]]
+    table["in_market"] = table["firm"].isin(in_market(run))
+    return table[["firm", "strategy"] + [c for c, _, _ in COLUMNS] + ["in_market"]]
 
 
 def money(x):
@@ -51,8 +90,9 @@ def percent(x):
 
 
 def formatted(table):
-    """The table with every number as display text (percentages, short money, 2-decimal ROI)."""
-    out = table.copy()
+    """The table with every number as display text (percentages, short money, 2-decimal ROI);
+    a firm not in the market has "not in market" in its first column and the others blank."""
+    out = table.drop(columns=["in_market"], errors="ignore").copy()
     for column, _, _ in COLUMNS:
         if column in PERCENT:
             out[column] = [percent(v) for v in table[column]]
@@ -60,23 +100,62 @@ def formatted(table):
             out[column] = [money(v) for v in table[column]]
         else:
             out[column] = [f"{v:.2f}" for v in table[column]]
+    if "in_market" in table.columns:
+        absent = ~table["in_market"].astype(bool)
+        out.loc[absent, [c for c, _, _ in COLUMNS]] = ""
+        out.loc[absent, COLUMNS[0][0]] = NOT_IN_MARKET
     return out.rename(columns={c: h for c, _, h in COLUMNS})
 
 
+# Leader and runner-up are level when they differ by less than this: half a percentage point of
+# a share, or 1% of the larger absolute profit (the rule `marketsim summarize` uses).
+LEVEL_SHARE = 0.005
+LEVEL_PROFIT = 0.01
+
+
+def reading(table):
+    """The plain-language reading of the summary table, one sentence a line, over the firms in
+    the market only: the only firm, or for market share, customer share and profit either the
+    leader or, when the runner-up is level with it, both."""
+    rows = table[table["in_market"].astype(bool)] if "in_market" in table.columns else table
+    rows = list(rows.itertuples(index=False))
+    if not rows:
+        return []
+    if len(rows) == 1:
+        return [f"{rows[0].firm} ({rows[0].strategy}) is the only firm in the market."]
+
+    def top_two(column):
+        ordered = sorted(rows, key=lambda r: -getattr(r, column))  # stable: first firm on ties
+        return ordered[0], ordered[1], getattr(ordered[0], column), getattr(ordered[1], column)
+
+    def both(a, b):
+        return f"{a.firm} ({a.strategy}) and {b.firm} ({b.strategy})"
+
+    lines = []
+    a, b, x, y = top_two("market_share")
+    lines.append(f"In the last step, {both(a, b)} sold about as many units: {percent(x)} and "
+                 f"{percent(y)} of the market." if x - y < LEVEL_SHARE else
+                 f"In the last step, {a.firm} ({a.strategy}) sold the most units: {percent(x)} "
+                 "of the market.")
+    a, b, x, y = top_two("customer_share")
+    lines.append(f"Among their own buyers, {both(a, b)} won about the same share of category "
+                 f"purchases: {percent(x)} and {percent(y)}." if x - y < LEVEL_SHARE else
+                 f"Among their own buyers, {a.firm} ({a.strategy}) won the largest share of "
+                 f"category purchases: {percent(x)}.")
+    a, b, x, y = top_two("profit")
+    lines.append(f"Over the run, {both(a, b)} earned about the same: {money(x)} and {money(y)}."
+                 if x - y < LEVEL_PROFIT * max(abs(x), abs(y)) else
+                 f"Over the run, {a.firm} ({a.strategy}) earned the most: {money(x)}.")
+    return lines
+
+
 def format_summary(table):
-    """The summary table as aligned text, followed by a plain-language reading of it."""
+    """The summary table as aligned text, followed by a plain-language reading of it (reading)."""
     lines = [formatted(table).to_string(index=False)]
-    if len(table):
-        ms = table.loc[table["market_share"].idxmax()]
-        cs = table.loc[table["customer_share"].idxmax()]
-        pr = table.loc[table["profit"].idxmax()]
+    words = reading(table)
+    if words:
         lines.append("")
-        lines.append(f"In the last step, {ms.firm} ({ms.strategy}) sold the most units: "
-                     f"{percent(ms.market_share)} of the market.")
-        lines.append(f"Among their own buyers, {cs.firm} ({cs.strategy}) won the largest share of "
-                     f"category purchases: {percent(cs.customer_share)}.")
-        lines.append(f"Over the run, {pr.firm} ({pr.strategy}) earned the most: "
-                     f"{money(pr.profit)}.")
+        lines += words
     return "\n".join(lines)
 
 
@@ -96,8 +175,9 @@ def _total(run, metric):
 
 
 def durable_only_firms(run):
-    """The firms whose every category is durable: from each firm's `categories` in the run's
-    scenario, else from the categories it sold in. [] when the run has no durable category."""
+    """The firms in the market whose every category is durable: from each firm's `categories` in
+    the run's scenario, else from the categories it sold in. [] when the run has no durable
+    category. A firm not in the market (not_in_market) sells nothing, so it is never listed."""
     kinds = dict(zip(run.categories, run.category_kinds))
     if "durable" not in kinds.values():
         return []
@@ -110,7 +190,7 @@ def durable_only_firms(run):
         listed = {}
     units = run.by_category.get("units")
     found = []
-    for firm in run.firms:
+    for firm in in_market(run):
         categories = listed.get(firm)
         if categories is None and units is not None:
             categories = [c for c in run.categories if units[(c, firm)].sum() > 0]

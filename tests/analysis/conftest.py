@@ -67,6 +67,19 @@ def durables_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def monopoly_file(tmp_path_factory):
+    """planned_obsolescence.yaml as shipped (its rival's entry disabled), small: LongLife never
+    enters the market, Durabox sells every unit."""
+    out = tmp_path_factory.mktemp("runs") / "monopoly.h5"
+    command = [marketsim_binary(), "run",
+               str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o", str(out),
+               "--quiet", "--threads", "2", "--set", "consumers=5000", "--set", "steps=30",
+               "--set", "firms.Durabox.durability=78"]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    return out
+
+
+@pytest.fixture(scope="session")
 def marketsim_experiment(tmp_path_factory):
     """An experiment file as marketsim writes it: the tiny scenario, 10 steps, 3 replications
     (runs 00000 to 00002), each with a 500-member consumer panel."""

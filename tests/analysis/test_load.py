@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import h5py
 import pytest
 
 from analysis import load
@@ -41,7 +42,8 @@ def test_units_attributes_and_text(run_file):
     assert "share of category requirements" in run.descriptions["/market/customer_share"]
     assert run.name == "Tiny market" and "Twenty thousand" in run.description
     assert "firms:" in run.scenario and run.attrs["seed"] == 7
-    assert run.time_label() == "step (weeks)"
+    assert run.time_label() == "week"  # weekly: weeks numbered from 1
+    assert list(run.time_values(run.steps))[:2] == [1, 2]
 
 
 def test_absent_durables_and_panel(run_file):
@@ -192,3 +194,26 @@ def test_table_column_order_falls_back_to_name_order(tmp_path):
         assert list(rd.experiment_table(f, "summary").columns) == ["design_point", "firm", "mean"]
         # recorded columns first, a column the record lacks after them, a missing one skipped
         assert list(rd.experiment_table(f, "runs").columns) == ["run", "seed", "extra"]
+
+
+def test_not_in_market_is_the_rule_of_marketsim_summarize(monopoly_file, durables_file,
+                                                          tmp_path):
+    from analysis.summary import format_summary, in_market, not_in_market, summary_table
+    run = load.load_run(monopoly_file)
+    assert not_in_market(run) == ["LongLife"] and in_market(run) == ["Durabox"]
+    assert list(summary_table(run)["in_market"]) == [True, False]
+    text = format_summary(summary_table(run))
+    assert [line.split()[2:] for line in text.splitlines() if line.startswith("LongLife")] == [
+        ["not", "in", "market"]]
+    assert not_in_market(load.load_run(durables_file)) == []  # LongLife enters at step 0
+    # Spending alone, or a profit (a loss from fixed costs, say), is taking part.
+    import shutil
+    copy = tmp_path / "spent.h5"
+    shutil.copyfile(monopoly_file, copy)
+    with h5py.File(copy, "r+") as f:
+        f["market/marketing_spend"][-1, 1] = 10.0
+    assert not_in_market(load.load_run(copy)) == []
+    with h5py.File(copy, "r+") as f:
+        f["market/marketing_spend"][-1, 1] = 0.0
+        f["market/cumulative_profit"][-1, 1] = -5.0
+    assert not_in_market(load.load_run(copy)) == []

@@ -11,6 +11,14 @@ from analysis.load import load_run
 from conftest import ROOT, run_tiny
 
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Figures the tests draw and inspect are closed after each test."""
+    yield
+    import matplotlib.pyplot as plt
+    plt.close("all")
 ALWAYS = ["market_share.png", "share_quadrant.png", "awareness.png", "profit_roi.png",
           "segment_heatmap.png"]
 
@@ -180,18 +188,10 @@ def test_quadrant_lines_never_run_through_a_firm(tmp_path):
     assert "midway across the widest gap" in ax.get_title()
 
 
-def test_quadrant_leaves_out_firms_without_sales_and_keeps_shares_within_100(tmp_path):
+def test_quadrant_leaves_out_firms_without_sales_and_keeps_shares_within_100(monopoly_file):
     """planned_obsolescence.yaml with its rival shut out: LongLife never sells; Durabox has
     100% of the market. The axes stay within 100% and LongLife is named, not plotted at 0,0."""
-    import subprocess
-    from conftest import marketsim_binary
-    out = tmp_path / "obsolescence.h5"
-    subprocess.run([marketsim_binary(), "run",
-                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
-                    str(out), "--quiet", "--set", "consumers=5000", "--set", "steps=30",
-                    "--set", "firms.Durabox.durability=78"],
-                   check=True, capture_output=True, timeout=120)
-    run = load_run(out)
+    run = load_run(monopoly_file)
     assert plot.firms_without_sales(run) == ["LongLife"]
     fig = plot.share_quadrant(run)
     ax = fig.axes[0]
@@ -199,9 +199,42 @@ def test_quadrant_leaves_out_firms_without_sales_and_keeps_shares_within_100(tmp
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["Durabox (mass)"]
     assert [t.get_text() for t in ax.texts if t.get_text().startswith("LongLife")] == []
-    assert any("Not shown: LongLife (sold nothing in the run)" in t.get_text() for t in fig.texts)
+    assert [t.get_text() for t in fig.texts] == [
+        "LongLife: not in market (sold nothing and spent nothing during the run); not drawn."]
     assert not any("fickle" in t.get_text() for t in ax.texts)  # no quadrants with one firm
     assert _lines(ax) == ([], []) and "only one firm sold anything" in ax.get_title()
+
+
+def _drawn_firms(fig):
+    """The firms a figure names in its legends, lines and tick labels."""
+    names = set()
+    for ax in fig.axes:
+        texts = [t.get_text() for t in ax.get_xticklabels()] + [
+            str(line.get_label()) for line in ax.get_lines()] + [
+            str(c.get_label()) for c in ax.collections]
+        if ax.get_legend():
+            texts += [t.get_text() for t in ax.get_legend().get_texts()]
+        names |= {t.split(" (")[0] for t in texts if t.startswith(("Durabox", "LongLife"))}
+    return names
+
+
+@pytest.mark.parametrize("name", ["market_share", "share_quadrant", "awareness", "profit_roi",
+                                  "obsolescence", "segment_heatmap"])
+def test_a_firm_not_in_the_market_is_left_out_of_every_figure_and_named(monopoly_file, name):
+    run = load_run(monopoly_file)
+    fig = getattr(plot, name)(run)
+    assert _drawn_firms(fig) == {"Durabox"}, name
+    notes = [t.get_text() for t in fig.texts]
+    assert ("LongLife: not in market (sold nothing and spent nothing during the run); "
+            "not drawn.") in notes, notes
+
+
+def test_every_firm_in_the_market_is_drawn_without_a_note(durables_file):
+    run = load_run(durables_file)  # LongLife enters at step 0
+    for name in ("market_share", "profit_roi", "obsolescence", "segment_heatmap"):
+        fig = getattr(plot, name)(run)
+        assert _drawn_firms(fig) == {"Durabox", "LongLife"}, name
+        assert not any("not in market" in t.get_text() for t in fig.texts), name
 
 
 def test_obsolescence_draws_early_failures(durables_file):
@@ -221,3 +254,90 @@ def test_obsolescence_draws_early_failures(durables_file):
         "Durabox"].sum()
     assert share.between(0, 1).all() and share.iloc[-1] == pytest.approx(total)
     assert "%" in fig.axes[2].get_ylabel()
+
+
+def test_money_ticks_have_separators_and_no_offset():
+    assert plot.money_tick(300000) == "300,000" and plot.money_tick(0) == "0"
+    assert plot.money_tick(1.75e7) == "17.5M" and plot.money_tick(-2.5e6) == "-2.5M"
+    assert plot.money_tick(2e6) == "2M"
+
+
+def test_profit_axes_and_weekly_time_axes(monopoly_file):
+    run = load_run(monopoly_file)  # weekly steps, profits in the hundreds of thousands
+    fig = plot.profit_roi(run)
+    fig.canvas.draw()
+    left = fig.axes[0]
+    ticks = [t.get_text() for t in left.get_yticklabels()]
+    assert ticks and all("e" not in t for t in ticks) and any("," in t or "M" in t for t in ticks)
+    assert left.yaxis.get_offset_text().get_text() == ""
+    assert left.get_xlabel() == "week"
+    assert left.get_lines()[0].get_xdata()[0] == 1  # week 1 is step 0
+    for name in ("market_share", "awareness", "obsolescence"):
+        axes = [ax for ax in getattr(plot, name)(run).axes if ax.get_visible()]
+        assert all(ax.get_xlabel() == "week" for ax in axes), name
+    assert "weeks 18-30" in plot.segment_heatmap(run).axes[0].get_title()
+
+
+def test_segment_heatmap_colourbar_label_is_inside_the_figure(tmp_path):
+    """advertising_budget.yaml: two firms, one segment; the label was cut at the right edge."""
+    import io
+
+    from matplotlib.transforms import Bbox
+    out = tmp_path / "advertising.h5"
+    subprocess.run([__import__("conftest").marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "advertising_budget.yaml"), "-o",
+                    str(out), "--quiet", "--set", "consumers=2000", "--set", "steps=5"],
+                   check=True, capture_output=True, timeout=120)
+    fig = plot.segment_heatmap(load_run(out))
+    fig.savefig(io.BytesIO(), format="png", dpi=100)  # as drawn, without a tight bounding box
+    renderer = fig.canvas.get_renderer()
+    inside = Bbox.from_bounds(0, 0, *fig.canvas.get_width_height())
+    label = fig.axes[1].yaxis.label.get_window_extent(renderer)
+    title = fig.axes[0].title.get_window_extent(renderer)
+    for box in (label, title):
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1, box
+
+
+def _with_final_shares(source, target, market, customer):
+    import shutil
+
+    import h5py
+    shutil.copyfile(source, target)
+    with h5py.File(target, "r+") as f:
+        f["market/market_share"][-1, :] = market
+        f["market/customer_share"][-1, :] = customer
+    return load_run(target)
+
+
+def _name_boxes(fig):
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    return {t.get_text(): t.get_window_extent(renderer) for t in ax.texts
+            if t.get_text() in ("Mass", "Diff", "Niche", "OneToOne")}
+
+
+def test_quadrant_of_near_identical_firms_has_readable_names_and_no_lines(run_file, tmp_path):
+    """Like FizzCo and ColaCo in advertising_budget.yaml: every firm within 2 points on both
+    axes. No line splits them, the title says why, and no two names overlap."""
+    run = _with_final_shares(run_file, tmp_path / "level.h5", [0.255, 0.250, 0.247, 0.248],
+                             [0.515, 0.511, 0.509, 0.512])
+    fig = plot.share_quadrant(run)
+    ax = fig.axes[0]
+    assert _lines(ax) == ([], [])
+    assert "all firms within 2 points of each other in share of market and in share of " \
+           "customer" in ax.get_title()
+    boxes = list(_name_boxes(fig).values())
+    assert len(boxes) == 4
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+
+
+def test_quadrant_drops_only_the_line_of_the_axis_without_spread(run_file, tmp_path):
+    run = _with_final_shares(run_file, tmp_path / "one_axis.h5", [0.10, 0.20, 0.30, 0.40],
+                             [0.500, 0.505, 0.510, 0.515])
+    ax = plot.share_quadrant(run).axes[0]
+    xs, ys = _lines(ax)
+    assert xs == [pytest.approx(0.25)] and ys == []
+    assert "no line for share of customer: all firms within 2 points" in ax.get_title()

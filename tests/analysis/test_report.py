@@ -292,3 +292,85 @@ def test_summary_table_has_profit_per_year_as_summarize_prints_it(run_file, tmp_
         line = next(x.split() for x in printed if x.split()[:2] == row[:2])  # firm, strategy
         per_year = line[-2]  # the column before ROI
         assert float(row[at].replace(",", "")) == pytest.approx(_count(per_year), rel=0.01)
+
+
+def test_a_firm_not_in_the_market_says_so_in_every_table(monopoly_file, tmp_path):
+    """LongLife never enters: the tables say "not in market" as `marketsim summarize` does,
+    instead of 0.0%, 0 and 0.00, and the n/a note names only the firm that sells durables."""
+    from html_tables import tables
+    out = tmp_path / "monopoly.html"
+    assert report.main([str(monopoly_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    found = {title: rows for title, _, rows in tables(page)}
+    why = "not in market: sold nothing and spent nothing during the run"
+    summary = {row[0]: row for row in found["Summary"]}
+    assert summary["LongLife"] == ["LongLife", "mass", why]
+    assert len(summary["Durabox"]) == 9 and summary["Durabox"][2] == "100.0%"
+    terminal = subprocess.run([__import__("conftest").marketsim_binary(), "summarize",
+                               str(monopoly_file)], capture_output=True, text=True).stdout
+    assert why in terminal  # the wording of `marketsim summarize`
+    for title in ("Customer relationships", "Durable goods, over the run"):
+        rows = {row[0]: row for row in found[title]}
+        assert rows["LongLife"] == ["LongLife", why], title
+    assert 'colspan="7"' in page
+    assert "Durabox sells only durable goods" in page and "LongLife sell" not in page
+
+
+def test_the_reading_of_a_monopoly_names_no_winner(monopoly_file, tmp_path):
+    out = tmp_path / "monopoly.html"
+    assert report.main([str(monopoly_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<p>Durabox (mass) is the only firm in the market.</p>" in page
+    assert "sold the most units" not in page and "earned the most" not in page
+
+
+@pytest.fixture(scope="module")
+def shocked_file(tmp_path_factory):
+    """The tiny scenario, 10 steps, with a budget cut at step 5 set on the command line."""
+    from conftest import run_tiny
+    return run_tiny(tmp_path_factory.mktemp("runs") / "shocked.h5",
+                    "shocks=[{name: cut, step: 5, kind: budget, firm: Mass, multiply: 0.7}]")
+
+
+def _page(path, tmp_path):
+    out = tmp_path / "page.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def test_a_run_changed_on_the_command_line_says_so_under_the_description(shocked_file,
+                                                                          tmp_path):
+    """marketsim records the --set assignments (and seed=N) in the root attribute `overrides`;
+    the report says the description is the file's. Made with h5py, as a binary may not write
+    the attribute yet."""
+    import shutil
+
+    import h5py
+    copy = tmp_path / "changed.h5"
+    shutil.copyfile(shocked_file, copy)
+    with h5py.File(copy, "r+") as f:
+        f.attrs["overrides"] = "firms.MyBrew.direct_share=0\nseed=3\n"
+    page = _page(copy, tmp_path)
+    note = ('<p class="changed"><b>This run changed the scenario with: '
+            "<code>firms.MyBrew.direct_share=0</code>, <code>seed=3</code>. The description "
+            "above is the scenario file's and may not hold for this run.</b></p>")
+    assert note in page
+    assert page.index("Twenty thousand consumers") < page.index(note) < page.index("<h2>")
+    with h5py.File(copy, "r+") as f:
+        f.attrs["overrides"] = ""
+    assert 'class="changed"' not in _page(copy, tmp_path)
+
+
+def test_a_run_without_overrides_has_no_note(run_file, tmp_path):
+    page = _page(run_file, tmp_path)
+    assert 'class="changed"' not in page and "Shocks" not in page
+
+
+def test_the_report_lists_the_shocks_that_fired_as_summarize_does(shocked_file, tmp_path):
+    from conftest import marketsim_binary
+    page = _page(shocked_file, tmp_path)
+    line = "week 6: Mass&#x27;s budget x 0.7 (cut)"
+    assert f"<p>Shocks applied: {line}.</p>" in page
+    printed = subprocess.run([marketsim_binary(), "summarize", str(shocked_file)], check=True,
+                             capture_output=True, text=True, timeout=60).stdout
+    assert "week 6: Mass's budget x 0.7 (cut)" in printed

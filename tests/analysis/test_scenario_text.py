@@ -106,3 +106,47 @@ def test_parse_scenario_agrees_with_pyyaml_on_every_shipped_scenario():
         for text in (path.read_text(encoding="utf-8"), resolved):
             mine = _numbers_as_float(scenario_text.parse_scenario(text))
             assert mine == _numbers_as_float(_as_text(yaml.safe_load(text))), path
+
+
+SHOCKS = """name: Shocked
+shocks:
+  - {name: q3_cut, step: 26, kind: budget, firm: VarietyCo, multiply: 0.7}
+  - {step: 3, kind: budget, firm: A, set: 20000}
+  - {name: dear, step: 4, kind: price, firm: A, set: 2.5}
+  - {name: back, step: 5, kind: price, firm: A, markup: 0.4}
+  - {name: cheaper, step: 6, kind: cost, firm: B, multiply: 0.9}
+  - {name: base, step: 6, kind: cost, firm: B, set: 1.2}
+  - {name: entry, step: 0, kind: enter, firm: GreenBite}
+  - {name: gone, step: 7, kind: exit, firm: B, segments: [young]}
+  - {name: slump, step: 8, kind: recession, multiply: 0.8, categories: [a, b]}
+  - {name: odd, step: 9, kind: weather}
+  - {name: off, step: 2, kind: enter, firm: C, enabled: false}
+  - {name: late, step: 59, kind: enter, firm: D}
+"""
+
+
+def test_shocks_in_the_words_of_marketsim_summarize():
+    from analysis.scenario_text import scenario_shocks
+    applied, skipped = scenario_shocks(SHOCKS, 52, 30)
+    assert applied == [
+        "week 27: VarietyCo's budget x 0.7 (q3_cut)",
+        "week 4: A's budget set to 20.0k per year",
+        "week 5: A's price set to 2.5 per unit (dear)",
+        "week 6: A's price back to cost plus a 40.0% markup (back)",
+        "week 7: B's unit cost x 0.9 (cheaper)",
+        "week 7: B's base cost set to 1.2 per unit (base)",
+        "week 1: GreenBite enters the market (entry)",
+        "week 8: B leaves the market in segment young (gone)",
+        "week 9: recession: purchase occasions x 0.8 in categories a, b (slump)",
+        "week 10: weather (odd)"]
+    assert skipped == ["off (disabled)", "late (week 60, after the last step run)"]
+    applied, _ = scenario_shocks(SHOCKS, 12, 30)
+    assert applied[0] == "step 26: VarietyCo's budget x 0.7 (q3_cut)"
+    assert scenario_shocks("name: x\n", 52, 10) == ([], [])
+
+
+def test_a_branch_runs_its_shocks_as_it_sets_them():
+    from analysis.scenario_text import scenario_shocks
+    text = ("shocks:\n  - {name: q3_cut, step: 26, kind: budget, firm: V, multiply: 0.7, "
+            "enabled: false}\nbranch:\n  at: 26\n  set:\n    shocks.q3_cut.enabled: true\n")
+    assert scenario_shocks(text, 52, 52) == (["week 27: V's budget x 0.7 (q3_cut)"], [])

@@ -1,0 +1,62 @@
+"""analysis.summary.reading: the plain-language reading under the summary table names a leader
+only when it leads, over the firms in the market only (the rule marketsim summarize uses)."""
+
+import pandas as pd
+
+from analysis.summary import format_summary, reading
+
+
+def _table(rows):
+    return pd.DataFrame(rows, columns=["firm", "strategy", "market_share", "customer_share",
+                                       "penetration", "awareness", "profit", "profit_per_year",
+                                       "roi", "in_market"])
+
+
+def test_a_leader_is_named_when_it_leads():
+    table = _table([["A", "s", 0.413, 0.483, 0.5, 0.9, 720_200.0, 720_200.0, 2.0, True],
+                    ["B", "t", 0.300, 0.400, 0.5, 0.9, 500_000.0, 500_000.0, 1.0, True]])
+    assert reading(table) == [
+        "In the last step, A (s) sold the most units: 41.3% of the market.",
+        "Among their own buyers, A (s) won the largest share of category purchases: 48.3%.",
+        "Over the run, A (s) earned the most: 720.2k."]
+
+
+def test_level_firms_are_named_together_leader_first():
+    table = _table([["B", "t", 0.500, 0.821, 0.5, 0.9, 9_126_000.0, 0.0, 2.0, True],
+                    ["A", "s", 0.500, 0.822, 0.5, 0.9, 9_134_000.0, 0.0, 2.0, True],
+                    ["C", "u", 0.000, 0.100, 0.5, 0.9, 1_000.0, 0.0, 2.0, True]])
+    assert reading(table) == [
+        "In the last step, B (t) and A (s) sold about as many units: 50.0% and 50.0% of the "
+        "market.",
+        "Among their own buyers, A (s) and B (t) won about the same share of category "
+        "purchases: 82.2% and 82.1%.",
+        "Over the run, A (s) and B (t) earned about the same: 9.13M and 9.13M."]
+
+
+def test_level_thresholds_half_a_point_and_one_percent_of_profit():
+    def lines(share_b, profit_b):
+        return reading(_table([
+            ["A", "s", 0.400, 0.400, 0.5, 0.9, 100_000.0, 0.0, 1.0, True],
+            ["B", "t", share_b, share_b, 0.5, 0.9, profit_b, 0.0, 1.0, True]]))
+    level = lines(0.3951, 99_001.0)
+    assert "about as many" in level[0] and "about the same" in level[1]
+    assert "about the same" in level[2]
+    apart = lines(0.3949, 98_999.0)
+    assert "sold the most" in apart[0] and "largest share" in apart[1]
+    assert "earned the most" in apart[2]
+    # losses: 1% of the larger absolute profit
+    losses = reading(_table([["A", "s", 0.5, 0.5, 0.5, 0.9, -100_000.0, 0.0, 1.0, True],
+                             ["B", "t", 0.5, 0.5, 0.5, 0.9, -100_500.0, 0.0, 1.0, True]]))
+    assert losses[2] == "Over the run, A (s) and B (t) earned about the same: -100.0k and -100.5k."
+
+
+def test_only_firms_in_the_market_count():
+    table = _table([["Durabox", "mass", 1.0, 1.0, 0.9, 1.0, 18_180_000.0, 0.0, 18.0, True],
+                    ["LongLife", "mass", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False]])
+    assert reading(table) == ["Durabox (mass) is the only firm in the market."]
+    assert format_summary(table).endswith("\n\nDurabox (mass) is the only firm in the market.")
+    second = _table([["A", "s", 0.30, 0.30, 0.5, 0.9, 100.0, 0.0, 1.0, True],
+                     ["Out", "t", 0.00, 0.00, 0.0, 0.0, 0.0, 0.0, 0.0, False],
+                     ["B", "u", 0.70, 0.70, 0.5, 0.9, 50.0, 0.0, 1.0, True]])
+    assert reading(second)[0] == "In the last step, B (u) sold the most units: 70.0% of the market."
+    assert all("Out" not in line for line in reading(second))
