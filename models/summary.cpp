@@ -476,7 +476,8 @@ std::string format_summary(const Summary& s) {
                      "the run\n",
                      r.firm, r.strategy);
   if (!s.rows.empty()) {
-    out += "\n" + format_reading(s.rows);
+    out += '\n';
+    out += format_reading(s.rows);
     out +=
         "Market share is the last step's unit share; customer share and penetration count every "
         "purchase since the start.\n";

@@ -192,3 +192,34 @@ TEST_CASE("summary: the shocks that fired are listed in plain words", "[summary]
   CHECK(none.shocks.empty());
   CHECK_THAT(msim::format_summary(none), !Contains("Shocks"));
 }
+
+TEST_CASE("summary: the reading names a leader only when it leads, and a lone firm as alone",
+          "[summary]") {
+  msim::Summary s;
+  s.scenario = "level";
+  s.steps = s.steps_done = 52;
+  s.steps_per_year = 52;
+  s.rows = {{"A", "mass", 0.502, 0.70, 0.5, 1.0, 1000.0, 1.0},
+            {"B", "niche", 0.498, 0.60, 0.5, 1.0, 995.0, 1.0},
+            {"C", "mass", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false}};
+  std::string text = msim::format_summary(s);
+  INFO(text);
+  CHECK_THAT(text, Contains("In the last step, A (mass) and B (niche) sold about as many units: "
+                            "50.2% and 49.8% of the market."));
+  CHECK_THAT(text,
+             Contains("Among their own buyers, A (mass) won the largest share of category "
+                      "purchases: 70.0%."));
+  CHECK_THAT(text, Contains("Over the run, A (mass) and B (niche) earned about the same: 1.0k and "
+                            "995."));
+  // Past the margins (half a point of share, 1% of profit): a leader.
+  s.rows[1].market_share = 0.49;
+  s.rows[1].profit = 980.0;
+  text = msim::format_summary(s);
+  CHECK_THAT(text, Contains("In the last step, A (mass) sold the most units: 50.2% of the market."));
+  CHECK_THAT(text, Contains("Over the run, A (mass) earned the most: 1.0k."));
+  // One firm in the market (C never entered): no contest to describe.
+  s.rows[1].in_market = false;
+  text = msim::format_summary(s);
+  CHECK_THAT(text, Contains("A (mass) is the only firm in the market.") &&
+                       !Contains("sold the most") && !Contains("earned the most"));
+}
