@@ -419,7 +419,9 @@ std::string format_reading(const std::vector<SummaryRow>& rows) {
                      [&](const SummaryRow* a, const SummaryRow* b) { return key(*a) > key(*b); });
     return std::pair{sorted[0], sorted[1]};
   };
-  const auto named = [](const SummaryRow* r) { return fmt::format("{} ({})", r->firm, r->strategy); };
+  const auto named = [](const SummaryRow* r) {
+    return fmt::format("{} ({})", r->firm, r->strategy);
+  };
   const auto share = [&](auto key, const std::string& lead, const std::string& level,
                          const std::string& after) {
     const auto [a, b] = top_two(key);
@@ -455,7 +457,8 @@ std::string format_summary(const Summary& s) {
       fmt::format("{}: {} consumers, {} of {} steps ({:.1f} years){}\n", s.scenario, s.consumers,
                   s.steps_done, s.steps, s.years(), s.complete ? "" : "  [INCOMPLETE RUN]");
   if (!s.overrides.empty())
-    out += fmt::format("Changed from the scenario file with --set: {}\n", fmt::join(s.overrides, ", "));
+    out += fmt::format("Changed from the scenario file with --set: {}\n",
+                       fmt::join(s.overrides, ", "));
   out += "\n";
   // Planners think in years: cumulative profit over the years simulated so far.
   const double years = s.years();

@@ -41,7 +41,8 @@ struct RelationshipRow {
 
 struct Summary {
   std::string scenario;
-  /// What --set changed in the scenario file, "key.path=value" each (files of older versions: none).
+  /// What --set changed in the scenario file, "key.path=value" each (files of older versions:
+  /// none).
   std::vector<std::string> overrides;
   std::int64_t consumers = 0, steps = 0, steps_per_year = 0, steps_done = 0;
   bool complete = false;

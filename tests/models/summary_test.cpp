@@ -206,16 +206,16 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
   INFO(text);
   CHECK_THAT(text, Contains("In the last step, A (mass) and B (niche) sold about as many units: "
                             "50.2% and 49.8% of the market."));
-  CHECK_THAT(text,
-             Contains("Among their own buyers, A (mass) won the largest share of category "
-                      "purchases: 70.0%."));
+  CHECK_THAT(text, Contains("Among their own buyers, A (mass) won the largest share of category "
+                            "purchases: 70.0%."));
   CHECK_THAT(text, Contains("Over the run, A (mass) and B (niche) earned about the same: 1.0k and "
                             "995."));
   // Past the margins (half a point of share, 1% of profit): a leader.
   s.rows[1].market_share = 0.49;
   s.rows[1].profit = 980.0;
   text = msim::format_summary(s);
-  CHECK_THAT(text, Contains("In the last step, A (mass) sold the most units: 50.2% of the market."));
+  CHECK_THAT(text,
+             Contains("In the last step, A (mass) sold the most units: 50.2% of the market."));
   CHECK_THAT(text, Contains("Over the run, A (mass) earned the most: 1.0k."));
   // One firm in the market (C never entered): no contest to describe.
   s.rows[1].in_market = false;
