@@ -306,14 +306,17 @@ def _experiment_figure_html(name, data, metric, run):
     if "_by_" in name and key is not None:
         caption = (f"{metric.replace('_', ' ')} against {key}, over every run of the experiment "
                    f"(not only run {run.run_id}): for each firm, the mean of each design point's "
-                   "runs, with the 95% confidence interval of that mean as a band. Where bands "
-                   "do not overlap, the difference is not chance.")
+                   "runs, with the 95% confidence interval of that mean as a band. The bands "
+                   "are not a test of a difference: design points share their seeds, so the "
+                   "paired changes in the table of changes against design point 0 are the "
+                   "test, and they detect differences the bands hide.")
     else:
         caption = (f"{metric.replace('_', ' ')} in every run of the experiment (not only run "
                    f"{run.run_id}): for each firm, one box per design point. The box holds the "
                    "middle half of the runs (p25 to p75), the line is the median, the whiskers "
-                   "run from p5 to p95, the diamond is the mean and each dot is a run. Boxes "
-                   "that do not overlap are differences that replication does not wash out.")
+                   "run from p5 to p95, the diamond is the mean and each dot is a run. Overlap "
+                   "is not a test: design points share their seeds, so the paired changes in "
+                   "the table of changes against design point 0 are the test.")
     return (f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 

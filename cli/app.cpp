@@ -172,7 +172,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "internal error: {}\nPlease report it with the scenario that caused it.\n",
+    fmt::print(stderr,
+               "internal error: {}\nIf it names a strategy you wrote, the fault is in that "
+               "strategy; otherwise please report it with the scenario that caused it.\n",
                e.what());
     return 1;
   }

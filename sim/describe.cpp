@@ -55,7 +55,9 @@ double t_cdf(double t, double df) {
 }
 
 double t_quantile(double p, double df) {
-  // Bisection on the CDF, then it is exact to about 1e-12.
+  // Bisection on the CDF. The CDF's own rounding (lgamma, exp, the continued fraction) limits
+  // the quantile to a relative error of about 4e-10 (df = 5; 2e-11 at df 1 and 2, measured
+  // against scipy for df 1 to 999): ample for a confidence interval.
   double lo = -1.0, hi = 1.0;
   while (t_cdf(lo, df) > p) lo *= 2.0;
   while (t_cdf(hi, df) < p) hi *= 2.0;
