@@ -195,6 +195,10 @@ void read_scenario(const Hdf5Reader& r, Summary& s) {
         if (path.rfind("shocks.", 0) == 0)
           changes.push_back(path + "=" + set->child(path).as_string());
     if (!changes.empty()) sc = Config::load_string(text, "/scenario", changes);
+    if (const auto market = sc.find("market"); market && market->is_map()) {
+      s.wom_window = market->get_int("wom_window", 0);
+      s.discount_rate = market->get_double("discount_rate_per_year", -1.0);
+    }
     if (const auto firms = sc.find("firms"); firms && firms->is_sequence())
       for (const Config& f : firms->items())
         for (auto& rel : s.relationships)
@@ -273,10 +277,15 @@ std::string format_relationships(const Summary& s) {
     else
       out += "\n";
   }
-  out += "\nShare of wallet: the firm's revenue over everything its customers spent, in every "
-         "category. Active customers bought within the word-of-mouth window; lost ones lapsed "
-         "during the run. CLV = yearly margin per customer x r / (1 + i - r), r the yearly "
-         "retention. Program cost: loyalty and referral rewards over the run.\n";
+  const std::string step = s.steps_per_year == 52 ? "week" : "step";
+  out += fmt::format(
+      "\nShare of wallet: the firm's revenue over everything its customers spent, in every "
+      "category. Active customers bought within the word-of-mouth window{}; lost customers count "
+      "lapses, each time a customer's last purchase falls out of that window. Retention is per "
+      "{}. CLV = yearly margin per customer x r / (1 + i - r), r the yearly retention and i the "
+      "yearly discount rate{}. Program cost: loyalty and referral rewards over the run.\n",
+      s.wom_window > 0 ? fmt::format(" (the last {} {}s)", s.wom_window, step) : "", step,
+      s.discount_rate >= 0 ? fmt::format(" ({})", percent(s.discount_rate)) : "");
   const auto durables = firms_where(s.relationships, [&](const RelationshipRow& r) {
     return in_market(s, r.firm) && r.durables_only;
   });
@@ -321,9 +330,12 @@ std::string format_durables(const Summary& s) {
     out += fmt::format("{}{}: {} of consumers own a working one",
                        c == 0 ? "\nOwnership at the end: " : "; ", s.durable_categories[c],
                        percent(s.saturation[c]));
-  out += ".\nEarly failures are those before the category's reference life; the replacement share "
-         "is the share of units bought to replace a failed product; installed base and loyalty "
-         "are at the last step.\n";
+  out += fmt::format(
+      ".\nEarly failures are those before the category's reference life; the mean age at failure "
+      "is in {}s; the replacement share is the share of units bought to replace a failed "
+      "product; installed base and loyalty are at the last step. Loyalty runs from 0 (none) to 1 "
+      "(the customers buy only from the firm).\n",
+      s.steps_per_year == 52 ? "week" : "step");
   return out;
 }
 

@@ -52,6 +52,10 @@ struct Summary {
   std::vector<DurablesRow> durables;             ///< empty when the market has none
   std::vector<std::string> durable_categories;   ///< names, with saturation at the last step
   std::vector<double> saturation;
+  /// From /scenario, for the notes: market.wom_window (0: unknown) and the yearly discount rate
+  /// of CLV (negative: unknown).
+  std::int64_t wom_window = 0;
+  double discount_rate = -1.0;
   /// The enabled shocks that fired, in plain words: "week 27: VarietyCo's budget x 0.7 (q3_cut)".
   std::vector<std::string> shocks;
   /// The shocks that did not fire: "rival_enters (disabled)", "shock 2 (step 80, after the end)".
