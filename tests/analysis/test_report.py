@@ -2,9 +2,11 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
+import h5py
 import pytest
 
 from analysis import report
@@ -362,8 +364,20 @@ def test_a_run_changed_on_the_command_line_says_so_under_the_description(shocked
 
 
 def test_a_run_without_overrides_has_no_note(run_file, tmp_path):
-    page = _page(run_file, tmp_path)
-    assert 'class="changed"' not in page and "Shocks" not in page
+    # marketsim records the fixture's --set steps=10; without it (empty, or an older file
+    # without the attribute) there is nothing to note.
+    for overrides in ("", None):
+        copy = tmp_path / f"copy{overrides is None}.h5"
+        shutil.copy(run_file, copy)
+        with h5py.File(copy, "r+") as f:
+            assert f.attrs["overrides"] == "steps=10"
+            if overrides is None:
+                del f.attrs["overrides"]
+            else:
+                f.attrs["overrides"] = overrides
+        page = _page(copy, tmp_path)
+        assert 'class="changed"' not in page and "Shocks" not in page
+    assert "<code>steps=10</code>" in _page(run_file, tmp_path)
 
 
 def test_the_report_lists_the_shocks_that_fired_as_summarize_does(shocked_file, tmp_path):
