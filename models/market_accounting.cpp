@@ -169,6 +169,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
   m.segment_units.assign(S * F, 0.0);
   m.segment_share.assign(S * F, 0.0);
   m.segment_awareness.assign(S * F, 0.0);
+  m.segment_targeted_spend.assign(S * F, 0.0);
   for (std::size_t s = 0; s < S; ++s) {
     double seg_total = 0.0;
     for (std::size_t j = 0; j < F; ++j) seg_total += at(lay.segment_units() + s * F + j);
@@ -176,6 +177,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.segment_units[s * F + j] = at(lay.segment_units() + s * F + j);
       m.segment_share[s * F + j] = ratio(m.segment_units[s * F + j], seg_total);
       m.segment_awareness[s * F + j] = ratio(at(lay.aware() + s * F + j), segment_consumers_[s]);
+      m.segment_targeted_spend[s * F + j] = plans_[j].targeted_spend[s];
     }
   }
 }

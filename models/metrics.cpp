@@ -137,6 +137,10 @@ const std::vector<SegmentMetricInfo>& segment_metrics() {
        &StepMetrics::segment_share},
       {"awareness", "fraction", "share of the segment aware of the firm when shopping in the step",
        &StepMetrics::segment_awareness},
+      {"targeted_spend", "money",
+       "targeted media money the firm aimed at the segment in the step (the part that spills "
+       "over reaches everyone); summed over segments it is /market/targeted_spend",
+       &StepMetrics::segment_targeted_spend},
   };
   return list;
 }

@@ -114,6 +114,7 @@ void check_invariants(const Run& r, bool expect_sales) {
   const auto& new_customers = firm_series(r.rec, "new_customers");
   const auto& penetration = firm_series(r.rec, "penetration");
   const auto& seg_units = r.rec.series("/segments/units");
+  const auto& seg_targeted = r.rec.series("/segments/targeted_spend");
 
   double sold = 0.0;
   std::vector<double> running(F, 0.0), running_c(C * F, 0.0);
@@ -162,6 +163,13 @@ void check_invariants(const Run& r, bool expect_sales) {
       CHECK(mass[t][j] + targeted[t][j] + direct[t][j] == Approx(spend[t][j]).margin(1e-6));
       CHECK(mass[t][j] >= 0.0);
       CHECK(targeted[t][j] >= 0.0);
+      // Targeted media by segment add up to the firm's targeted spend.
+      double ts = 0.0;
+      for (std::size_t seg = 0; seg < S; ++seg) {
+        CHECK(seg_targeted[t][seg * F + j] >= 0.0);
+        ts += seg_targeted[t][seg * F + j];
+      }
+      CHECK(ts == Approx(targeted[t][j]).margin(1e-6));
       CHECK(direct[t][j] >= 0.0);
       double dc = 0.0;
       for (std::size_t c = 0; c < C; ++c) dc += direct_c[t][c * F + j];
