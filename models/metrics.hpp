@@ -21,7 +21,7 @@ struct StepMetrics {
       purchases_per_buyer, share_of_wallet, active_customers, lost_customers, churn, retention, clv,
       loyalty_cost, referral_cost, referred_customers, referred_retention, retention_offers;
   std::vector<double> segment_units, segment_share, segment_awareness;  ///< [S*F]
-  std::vector<double> segment_targeted_spend;                          ///< [S*F]
+  std::vector<double> segment_targeted_spend;                           ///< [S*F]
   std::vector<double> saturation;       ///< [C] share of consumers owning a working product
   bool durables = false;                ///< the market has durable categories (their metrics count)
   std::vector<double> segment_centres;  ///< [F*S*D] where each firm placed each segment
