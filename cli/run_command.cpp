@@ -150,14 +150,13 @@ std::string output_path(const RunArgs& args, const Scenario& sc) {
 /// writes its .partial file beside it, which is created and removed here, before any work.
 /// Messages about a path from the scenario's output.path say where it was set.
 void check_output(const std::string& path, bool force, const RunArgs& args, const Scenario& sc) {
-  const std::string what = fmt::format("{}output '{}'",
-                                       args.has_output ? "" : sc.output.path_where + ": ", path);
+  const std::string what =
+      fmt::format("{}output '{}'", args.has_output ? "" : sc.output.path_where + ": ", path);
   const fs::path p(path);
   check_directory(what, p.parent_path().empty() ? fs::path(".") : p.parent_path(), false);
   std::error_code ec;
   if (fs::is_directory(p, ec))
-    throw InputError(fmt::format("{} is a directory; expected the HDF5 file to write, such as "
-                                 "'{}'",
+    throw InputError(fmt::format("{} is a directory; expected the HDF5 file to write, such as '{}'",
                                  what, (p / "run.h5").string()));
   if (fs::exists(p, ec) && !force)
     throw InputError(fmt::format(

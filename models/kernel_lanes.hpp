@@ -24,7 +24,7 @@ struct BlockTallies {
   std::array<std::uint32_t, kMaxSegments * kLanes> matched{};  ///< [S][W] audience members
   std::array<std::uint32_t, kMaxCategories * kLanes> scr{};    ///< [C][W]
   std::array<std::uint32_t, kMaxFirms> crm_known{};            ///< [crm firms]
-  std::array<std::uint32_t, kLanes> loyalty{};  ///< [W] loyalty summed, in 1/256
+  std::array<std::uint32_t, kLanes> loyalty{};                 ///< [W] loyalty summed, in 1/256
   std::array<std::int64_t, kLanes> wallet{};    ///< [W] spend of the firm's customers, cents
   std::array<std::uint32_t, kLanes> lost{};     ///< [W] customers who lapsed this step
   std::array<std::uint32_t, kMaxFirms> referred{}, referred_recent{}, referred_lost{};  ///< [crm]
