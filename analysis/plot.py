@@ -392,9 +392,9 @@ def _value_axis(ax, kind, name):
 
 def experiment_distribution(run, metric, long, settings):
     """One key result over every run of an experiment: for each firm, a box per design point
-    (box p25-p75, line the median, whiskers p5-p95, diamond the mean, a dot per run). A firm gets no box in a
-    design point where it was in the market in no run, nor a place on the axis when it never
-    was in any."""
+    (box p25-p75, line the median, whiskers p5-p95, diamond the mean, a dot per run). A firm gets
+    no box in a design point where it was in the market in no run, nor a place on the axis when
+    it never was in any."""
     data = long[long["metric"] == metric]
     if "in_market" in data.columns:
         active = data.groupby(["point", "firm"])["in_market"].transform("any").astype(bool)
@@ -488,16 +488,14 @@ def experiment_response(run, metric, key):
     summary = run.experiment["summary"]
     data = summary[summary["metric"] == metric].sort_values(key)
     fig, ax = plt.subplots(figsize=(8.0, 5.0))
-    for i, firm in enumerate(f for f in run.firms if f in set(data["firm"])):
+    for firm, label, colour in zip(run.firms, _firm_labels(run), _colours(run)):
         rows = data[data["firm"] == firm]
         if "in_market" in rows.columns:
             rows = rows[rows["in_market"] > 0]
         if rows.empty:
             continue
         x, mean = rows[key].to_numpy(float), rows["mean"].to_numpy(float)
-        colour = plt.get_cmap("tab10")(i % 10)
-        ax.plot(x, mean, marker="o", color=colour, label=_firm_labels_for(run, [firm])[0]
-                .replace("\n", " "))
+        ax.plot(x, mean, marker="o", color=colour, label=label)
         if {"ci95_low", "ci95_high"} <= set(rows.columns):
             ax.fill_between(x, rows["ci95_low"].to_numpy(float),
                             rows["ci95_high"].to_numpy(float), color=colour, alpha=0.2)

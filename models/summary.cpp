@@ -434,24 +434,22 @@ std::string format_reading(const std::vector<SummaryRow>& rows) {
   const auto named = [](const SummaryRow* r) {
     return fmt::format("{} ({})", r->firm, r->strategy);
   };
-  const auto share = [&](auto key, const std::string& lead, const std::string& level,
-                         const std::string& after) {
+  const auto share = [&](auto key, const std::string& lead, const std::string& level) {
     const auto [a, b] = top_two(key);
     if (key(*a) - key(*b) < 0.005)
       return fmt::format(fmt::runtime(level), named(a), named(b), percent(key(*a)),
                          percent(key(*b)));
-    return fmt::format(fmt::runtime(lead), named(a), percent(key(*a))) + after;
+    return fmt::format(fmt::runtime(lead), named(a), percent(key(*a)));
   };
   std::string out =
       share([](const SummaryRow& r) { return r.market_share; },
             "In the last step, {} sold the most units: {} of the market.",
-            "In the last step, {} and {} sold about as many units: {} and {} of the market.", "") +
+            "In the last step, {} and {} sold about as many units: {} and {} of the market.") +
       " " +
       share([](const SummaryRow& r) { return r.customer_share; },
             "Among their own buyers, {} won the largest share of category purchases: {}.",
             "Among their own buyers, {} and {} won about the same share of category purchases: "
-            "{} and {}.",
-            "") +
+            "{} and {}.") +
       "\n";
   const auto [a, b] = top_two([](const SummaryRow& r) { return r.profit; });
   if (a->profit - b->profit < 0.01 * std::max(std::abs(a->profit), std::abs(b->profit)))
