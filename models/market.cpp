@@ -23,7 +23,8 @@ Market::Market(const Scenario& scenario, EngineOptions options)
       shocks_(initial_shock_state(sc_)),
       options_(options),
       blocks_{static_cast<std::size_t>(scenario.consumers), options.block_size},
-      partials_(1, 1) {
+      partials_(1, 1),
+      strategy_key_(scenario.seed, purpose::strategy) {
   const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();
   KernelTables& t = tables_;
   t.F = F;
@@ -136,6 +137,10 @@ void Market::plan_firms() {
   std::vector<std::vector<double>> true_centres;
   for (const auto& s : sc_.segments)
     true_centres.emplace_back(s.ideal_mean.data(), s.ideal_mean.data() + s.ideal_mean.size());
+  // What strategies read as the last step: a copy, since this step's centres are written below.
+  last_metrics_ = step_ > 0 && !metrics_.units.firm.empty() ? metrics_ : zero_metrics(F, C, S);
+  view.last_metrics = &last_metrics_;
+  view.strategy_key = &strategy_key_;
   metrics_.segment_centres.clear();
   view.population_mean = sc_.population_mean();
   view.market_share = step_ > 0 ? metrics_.market_share.firm : std::vector<double>(F, 0.0);

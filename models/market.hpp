@@ -120,6 +120,8 @@ class Market {
   std::vector<std::vector<PanelPurchase>> panel_blocks_;  ///< [block] this step's panel rows
   std::vector<PanelPurchase> panel_step_;                 ///< the blocks' rows in block order
   StepMetrics metrics_;
+  StepMetrics last_metrics_;  ///< the last step's metrics, as strategies see them while planning
+  Philox strategy_key_;       ///< (seed, purpose::strategy): MarketView::random()
   PhaseTimes times_;
   std::int64_t step_ = 0;
 };

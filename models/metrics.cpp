@@ -145,4 +145,15 @@ const std::vector<SegmentMetricInfo>& segment_metrics() {
   return list;
 }
 
+StepMetrics zero_metrics(std::size_t F, std::size_t C, std::size_t S) {
+  StepMetrics m;
+  for (const auto& info : firm_metrics()) {
+    (m.*info.member).firm.assign(F, 0.0);
+    (m.*info.member).by_category.assign(C * F, 0.0);
+  }
+  for (const auto& info : segment_metrics()) (m.*info.member).assign(S * F, 0.0);
+  m.saturation.assign(C, 0.0);
+  return m;
+}
+
 }  // namespace msim

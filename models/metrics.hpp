@@ -27,6 +27,10 @@ struct StepMetrics {
   std::vector<double> segment_centres;  ///< [F*S*D] where each firm placed each segment
 };
 
+/// A step's metrics with every vector sized for F firms, C categories and S segments and all
+/// values 0 (what strategies see as the last step at step 0).
+StepMetrics zero_metrics(std::size_t F, std::size_t C, std::size_t S);
+
 /// num / den, or 0 when den is 0 (a share of nothing, a return on no spend).
 inline double ratio(double num, double den) {
   return den > 0 ? num / den : 0.0;

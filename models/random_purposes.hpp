@@ -16,4 +16,6 @@ inline constexpr std::uint32_t research_seeding = 7;  ///< its k-means++ seeding
 inline constexpr std::uint32_t panel = 8;
 /// The final snapshot's sample (when smaller than the population): as the panel's.
 inline constexpr std::uint32_t snapshot = 9;
+/// A strategy's own draws (MarketView::random()): stream (firm, step).
+inline constexpr std::uint32_t strategy = 10;
 }  // namespace msim::purpose

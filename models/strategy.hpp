@@ -5,10 +5,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "models/metrics.hpp"
 #include "models/scenario.hpp"
+#include "sim/rng.hpp"
 
 namespace msim {
 
@@ -69,8 +72,30 @@ struct MarketView {
   std::vector<std::vector<double>> price;      ///< [C][F]; 0 when not sold
   double crm_profiles = 0.0;                   ///< consumers with a profile at this firm
   std::vector<double> segment_units;           ///< [S] this firm's units sold in each segment
+  /// Every metric of the last step, the values recorded under /market and /segments at step - 1
+  /// (all zeros at step 0): for example `last().profit.firm[j]`, or
+  /// `last().units.by_category[c * F + j]`. Set by the engine; see last().
+  const StepMetrics* last_metrics = nullptr;
+  /// The key of the strategies' own random numbers (seed, purpose::strategy). Set by the engine.
+  const Philox* strategy_key = nullptr;
 
   const Firm& self() const { return scenario.firms[static_cast<std::size_t>(firm)]; }
+  /// Last step's metrics (see last_metrics). @throws std::logic_error for a view the engine
+  /// did not make (in a test that builds its own MarketView, set last_metrics).
+  const StepMetrics& last() const {
+    if (last_metrics == nullptr) throw std::logic_error("MarketView::last(): no metrics were set");
+    return *last_metrics;
+  }
+  /// A stream of random numbers of this firm's own for this step: a pure function of the run's
+  /// seed, the firm and the step, so a randomised strategy reruns bit for bit, at any thread
+  /// count, and design points of an experiment share it (common random numbers). Draw with
+  /// uniform(), normal() or gamma(shape); each call of random() starts the step's stream afresh.
+  /// @throws std::logic_error for a view the engine did not make.
+  Stream random() const {
+    if (strategy_key == nullptr)
+      throw std::logic_error("MarketView::random(): no random key was set");
+    return Stream(*strategy_key, static_cast<std::uint32_t>(firm), static_cast<std::uint32_t>(step));
+  }
 };
 
 /// Documentation of one strategy parameter, for `marketsim strategies` and the scenario README.
