@@ -109,3 +109,21 @@ firms:
     check_monotone(yaml, "Second", 1, 2, 2);
   }
 }
+
+TEST_CASE("monotonicity: each of the four strategies' awareness never falls as its budget rises",
+          "[validation][monotonicity]") {
+  // The firm whose budget varies follows the strategy; its rival is mass marketing with a fixed
+  // budget. Differentiated and niche firms aim targeted media at segments, one-to-one spends on
+  // direct contacts to the customers it knows and on media to find them.
+  const std::string strategy =
+      GENERATE(as<std::string>{}, "mass", "differentiated", "niche", "one_to_one");
+  const std::string yaml =
+      std::string(kBase) + fmt::format(R"(
+firms:
+  - {{name: Varied, strategy: {}, budget_per_year: 0, quality: 1.5{}}}
+  - {{name: Rival, strategy: mass, budget_per_year: 10400, quality: 1.5, position: [0, 0]}}
+)",
+                                       strategy, strategy == "niche" ? ", target: old" : "");
+  INFO("strategy " << strategy);
+  check_monotone(yaml, "Varied", 0, 2, 2);
+}
