@@ -94,7 +94,8 @@ struct MarketView {
   Stream random() const {
     if (strategy_key == nullptr)
       throw std::logic_error("MarketView::random(): no random key was set");
-    return Stream(*strategy_key, static_cast<std::uint32_t>(firm), static_cast<std::uint32_t>(step));
+    return Stream(*strategy_key, static_cast<std::uint32_t>(firm),
+                  static_cast<std::uint32_t>(step));
   }
 };
 
