@@ -15,8 +15,8 @@ from analysis.load import (add_run_arguments, bad_input, check_writable_file, lo
                            run_ids)
 from analysis.scenario_text import scenario_fields, scenario_shocks
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
-                              durable_only_firms, durables_table, not_in_market, reading,
-                              ownership, relationships_table, summary_table)
+                              durable_only_firms, durables_table, no_roi_note, not_in_market,
+                              ownership, reading, relationships_table, summary_table)
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -167,7 +167,7 @@ RELATIONSHIP_FORMATS = {
     "referred retention": lambda v: formats.share(v, 2)}
 DURABLE_FORMATS = {
     "units": formats.count, "failures": formats.count, "early failures": formats.share,
-    "mean age at failure": lambda v: "-" if formats.missing(v) else f"{v:.0f} steps",
+    "mean age at failure": lambda v: formats.NA if formats.missing(v) else f"{v:.0f} steps",
     "replacement share": formats.share, "upgrades": formats.count,
     "installed base": formats.count, "loyalty": formats.ratio}
 
@@ -380,7 +380,8 @@ def build_report(run):
         _one_run_note(run),
         f"<h2>Summary{of_run}</h2>",
         _table_html(_summary_text(table), not_in_market(run), keep=2),
-        "<p>" + "<br>".join(html.escape(line) for line in reading(table)) + "</p>",
+        "<p>" + "<br>".join(html.escape(line)
+                            for line in reading(table) + [no_roi_note(table)] if line) + "</p>",
         "<p>Market share is the last step's unit share. Customer share is the share of category "
         "requirements: of all the purchases that a firm's buyers made in its categories since the "
         "start, the fraction that went to the firm. Penetration is the share of all consumers who "

@@ -67,6 +67,9 @@ def summary_table(run):
             table[column] = run.market[metric].iloc[-1].to_numpy()
         else:
             table[column] = float("nan")
+    if "roi" in table.columns and "marketing_spend" in run.market:
+        # ROI is undefined without marketing spend (n/a, as `marketsim summarize` shows it).
+        table.loc[pd.Series(_total(run, "marketing_spend")) <= 0, "roi"] = float("nan")
     years = len(run.steps) / run.steps_per_year if run.steps_per_year else 0
     table["profit_per_year"] = table["profit"] / years if years else float("nan")
     table["in_market"] = table["firm"].isin(in_market(run))
@@ -99,7 +102,7 @@ def formatted(table):
         elif column in MONEY:
             out[column] = [money(v) for v in table[column]]
         else:
-            out[column] = [f"{v:.2f}" for v in table[column]]
+            out[column] = ["n/a" if pd.isna(v) else f"{v:.2f}" for v in table[column]]
     if "in_market" in table.columns:
         absent = ~table["in_market"].astype(bool)
         out.loc[absent, [c for c, _, _ in COLUMNS]] = ""
@@ -149,13 +152,26 @@ def reading(table):
     return lines
 
 
+def no_roi_note(table):
+    """The note for firms in the market whose ROI is n/a (no marketing spend), as `marketsim
+    summarize` words it; "" for none."""
+    rows = table[table["roi"].isna()]
+    if "in_market" in table.columns:
+        rows = rows[rows["in_market"].astype(bool)]
+    firms = list(rows["firm"])
+    if not firms:
+        return ""
+    names = firms[0] if len(firms) == 1 else ", ".join(firms[:-1]) + " and " + firms[-1]
+    return f"ROI is n/a for {names}: with no marketing spend it is undefined."
+
+
 def format_summary(table):
     """The summary table as aligned text, followed by a plain-language reading of it (reading)."""
     lines = [formatted(table).to_string(index=False)]
-    words = reading(table)
-    if words:
+    words = reading(table) + [no_roi_note(table)]
+    if any(words):
         lines.append("")
-        lines += words
+        lines += [w for w in words if w]
     return "\n".join(lines)
 
 
@@ -236,7 +252,8 @@ def durables_table(run):
     """The durable-goods table of `marketsim summarize`, one row per firm (None when the run did
     not record /market/failures): units, failures, the share of failures that were early, mean
     age at failure (NaN without failures), the share of units bought as replacements and
-    upgrades, all over the run; installed base and loyalty at the last step."""
+    upgrades, all over the run; installed base and loyalty at the last step. A share of nothing
+    (early failures without failures, replacements without units) is NaN: n/a, as summarize."""
     if "failures" not in run.market:
         return None
     zeros = [0.0] * len(run.firms)
@@ -248,7 +265,7 @@ def durables_table(run):
         age_sum = weighted.reindex(run.firms).to_numpy(dtype=float)
     else:
         age_sum = [float("nan")] * len(run.firms)
-    ratio = lambda a, b: a / b if b > 0 else 0.0  # noqa: E731  (as marketsim summarize)
+    ratio = lambda a, b: a / b if b > 0 else float("nan")  # noqa: E731  n/a, as summarize
     return pd.DataFrame({
         "firm": run.firms,
         "units": units,

@@ -235,9 +235,12 @@ def test_durable_goods_table_and_no_lapse_metrics_for_durables(durables_file, tm
     for row in rows:
         expected = terminal[row[0]]
         assert float(row[1].replace(",", "")) == pytest.approx(_count(expected[0]), abs=50)
-        assert row[3] == expected[2] and row[5] == expected[5] and row[8] == expected[-1]
-        if row[4] != "-":
+        if row[4] == "n/a":  # no failures: n/a for both shares of failures, as summarize
+            assert row[3] == expected[2] == "n/a" and expected[3] == "n/a"
+        else:
+            assert row[3] == expected[2] and row[5] == expected[5]
             assert row[4] == " ".join(expected[3:5])  # "37 steps"
+        assert row[8] == expected[-1]
     saturation = re.search(r"washer: (\d+\.\d%) of consumers own a working one",
                            subprocess.run([__import__("conftest").marketsim_binary(),
                                            "summarize", str(durables_file)],
@@ -388,3 +391,30 @@ def test_the_report_lists_the_shocks_that_fired_as_summarize_does(shocked_file, 
     printed = subprocess.run([marketsim_binary(), "summarize", str(shocked_file)], check=True,
                              capture_output=True, text=True, timeout=60).stdout
     assert "week 6: Mass's budget x 0.7 (cut)" in printed
+
+
+def test_roi_is_n_a_without_marketing_spend_as_summarize_says(tmp_path):
+    """A firm that sells (everyone knows it from the start) but spends nothing on marketing has
+    no ROI: n/a in the table, with the note `marketsim summarize` prints, not 0.00."""
+    from conftest import marketsim_binary, run_tiny
+    from html_tables import tables
+    from analysis.load import load_run
+    from analysis.summary import format_summary, summary_table
+    run_file = run_tiny(tmp_path / "silent.h5", "firms.Niche.budget_per_year=0",
+                        "market.initial_awareness=0.5")
+    terminal = subprocess.run([marketsim_binary(), "summarize", str(run_file)],
+                              capture_output=True, text=True, check=True).stdout
+    note = "ROI is n/a for Niche: with no marketing spend it is undefined."
+    assert note in terminal
+    text = format_summary(summary_table(load_run(run_file)))
+    assert note in text
+    niche = next(line for line in text.splitlines() if line.strip().startswith("Niche"))
+    assert niche.split()[-1] == "n/a"
+    out = tmp_path / "silent.html"
+    assert report.main([str(run_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert note in page
+    _, columns, rows = next(t for t in tables(page) if t[0].startswith("Summary"))
+    row = next(r for r in rows if r[0] == "Niche")
+    assert row[columns.index("ROI")] == "n/a"
+    assert all(r[columns.index("ROI")] != "n/a" for r in rows if r[0] != "Niche")
