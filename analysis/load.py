@@ -309,7 +309,7 @@ def load_run(path, run=None):
 
 def overview(run):
     """A short plain-language overview of a run, as text."""
-    from analysis.summary import format_summary, summary_table
+    from analysis.summary import format_summary, scale_note, summary_table
     lines = []
     where = f" (run {run.run_id} of {len(run_ids(run.path))})" if run.run_id is not None else ""
     lines.append(f"{run.name}{where}")
@@ -320,6 +320,8 @@ def overview(run):
     lines.append(f"{run.attrs.get('consumers', '?')} consumers, {len(run.steps)} of "
                  f"{run.attrs.get('steps', len(run.steps))} steps{years}; {len(run.firms)} firms, "
                  f"{len(run.segment_names)} segments, {len(run.categories)} categories{complete}")
+    if scale_note(run):
+        lines.append(scale_note(run))
     lines.append("")
     lines.append(format_summary(summary_table(run)))
     lines.append("")

@@ -16,7 +16,8 @@ from analysis.load import (add_run_arguments, bad_input, check_writable_file, lo
 from analysis.scenario_text import scenario_fields, scenario_shocks
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
                               durable_only_firms, durables_table, no_roi_note, not_in_market,
-                              ownership, reading, relationships_table, summary_table)
+                              ownership, reading, relationships_table, scale_note,
+                              summary_table)
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -377,6 +378,7 @@ def build_report(run):
         _overrides_html(run),
         _shocks_html(run),
         f'<p class="facts">{facts}</p>',
+        f"<p><b>{html.escape(scale_note(run))}</b></p>" if scale_note(run) else "",
         _one_run_note(run),
         f"<h2>Summary{of_run}</h2>",
         _table_html(_summary_text(table), not_in_market(run), keep=2),

@@ -55,6 +55,17 @@ def not_in_market_note(firms):
     return f"{names}: {NOT_IN_MARKET} ({NOT_IN_MARKET_WHY})"
 
 
+def scale_note(run):
+    """The sentence `marketsim summarize` prints for a run of a scaled market (the scenario key
+    `scale`); "" for scale 1 and for files of older versions."""
+    scale = float(run.attrs.get("scale", 1.0))
+    if scale == 1.0:
+        return ""
+    return (f"The market at scale {scale:g}: {scale:g} times the scenario's consumers, budgets, "
+            f"fixed costs and reference volumes. Money and unit totals are about {scale:g} times "
+            "the full market's; shares, penetration, prices and ROI compare with it directly.")
+
+
 def summary_table(run):
     """One row per firm: strategy and the last step's shares, penetration, profit and ROI, and
     profit per year (cumulative profit over the years simulated, as `marketsim summarize`); the

@@ -32,11 +32,17 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
     plan =
         fmt::format("# Branch: from step {} on, {}.\n", sc.branch.step, fmt::join(changes, ", "));
   }
+  const std::string scaled =
+      sc.scale == 1.0 ? std::string()
+                      : fmt::format(
+                            " (the scenario's {} at scale {:g}; budgets, fixed costs and "
+                            "reference volumes are scaled as they are used)",
+                            sc.consumers_in_file, sc.scale);
   fmt::print(
-      "# {} is valid: {} consumers, {} segments, {} categories, {} firms, {} steps.\n{}"
+      "# {} is valid: {} consumers{}, {} segments, {} categories, {} firms, {} steps.\n{}"
       "# Resolved with every default filled in:\n{}",
-      scenario, sc.consumers, sc.segments.size(), sc.categories.size(), sc.firms.size(), sc.steps,
-      plan, resolved_yaml(sc));
+      scenario, sc.consumers, scaled, sc.segments.size(), sc.categories.size(), sc.firms.size(),
+      sc.steps, plan, resolved_yaml(sc));
   return 0;
 }
 

@@ -56,13 +56,18 @@ void check_memory(const Scenario& sc, std::size_t copies = 1) {
       static_cast<std::size_t>(sc.preference_dims), crm);
   const double need = per * static_cast<double>(sc.consumers) * static_cast<double>(copies) + 64e6;
   const double have = available_bytes();
-  if (need > 0.9 * have)
+  if (need > 0.9 * have) {
+    const double fits = 0.8 * have / per / static_cast<double>(copies);  // consumers
+    const std::string lower =
+        sc.scale == 1.0 ? fmt::format("lower `consumers` (e.g. --set consumers={})",
+                                      static_cast<std::int64_t>(fits))
+                        : fmt::format("lower `scale` (e.g. --set scale={:.3g})",
+                                      sc.scale * fits / static_cast<double>(sc.consumers));
     throw InputError(fmt::format(
         "{}: {} consumers need about {:.1f} GiB ({:.0f} bytes each plus working memory), "
-        "but only {:.1f} GiB of memory is available; lower `consumers` (e.g. --set "
-        "consumers={})",
-        sc.consumers_where, sc.consumers, need / 1073741824.0, per, have / 1073741824.0,
-        static_cast<std::int64_t>(0.8 * have / per)));
+        "but only {:.1f} GiB of memory is available; {}",
+        sc.consumers_where, sc.consumers, need / 1073741824.0, per, have / 1073741824.0, lower));
+  }
 }
 
 namespace fs = std::filesystem;

@@ -160,7 +160,7 @@ void Market::plan_firms() {
   for (std::size_t j = 0; j < F; ++j) {
     const Firm& firm = sc_.firms[j];
     view.firm = static_cast<int>(j);
-    view.budget = firm.budget_per_year / static_cast<double>(sc_.steps_per_year);
+    view.budget = firm.budget_per_year / static_cast<double>(sc_.steps_per_year) * sc_.scale;
     view.crm_profiles = static_cast<double>(last_sums_[lay.crm_known() + j]);
     view.segment_units.assign(S, 0.0);
     for (std::size_t s = 0; s < S; ++s)
@@ -180,13 +180,14 @@ void Market::plan_firms() {
       adjust_plan(shocks_, j, plan);
     }
     check_plan(plan, sc_, j, view.budget, step_);
-    if (study) plan.fixed_cost += firm.segmentation.cost_per_study;
+    plan.fixed_cost *= sc_.scale;  // a strategy plans the fixed costs of the file's market
+    if (study) plan.fixed_cost += firm.segmentation.cost_per_study * sc_.scale;
     // Unit costs from volume so far, then cost-plus prices.
     for (int ci : firm.categories) {
       const auto c = static_cast<std::size_t>(ci);
       const Category& cat = sc_.categories[c];
       const auto cost = [&](double premium) {
-        return unit_cost(cat.base_cost, cat.learning, cat.reference_volume,
+        return unit_cost(cat.base_cost, cat.learning, cat.reference_volume * sc_.scale,
                          static_cast<double>(ledgers_[j].cumulative_units[c]), premium,
                          static_cast<int>(firm.categories.size())) *
                product_cost_factor(cat, firm.durability[c], firm.quality_cut[c]);

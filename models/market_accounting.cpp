@@ -39,8 +39,9 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     const double targeted =
         std::accumulate(plan.targeted_spend.begin(), plan.targeted_spend.end(), 0.0);
     const double marketing = plan.mass_spend + targeted + plan.direct_spend;
-    const double fixed =
-        shocks_.firms[j].active ? firm.fixed_cost_per_year / spy + plan.fixed_cost : 0.0;
+    const double fixed = shocks_.firms[j].active
+                             ? firm.fixed_cost_per_year / spy * sc_.scale + plan.fixed_cost
+                             : 0.0;
     const double loyalty_cost = at(lay.loyalty_rewards() + j) * plan.programs.loyalty_reward;
     const double referral_cost = at(lay.referred_purchases() + j) * plan.programs.referral_reward;
     const double rewards = loyalty_cost + referral_cost;

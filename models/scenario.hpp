@@ -169,7 +169,13 @@ struct Scenario {
   std::string name;
   std::string description;
   std::uint64_t seed = 42;
-  std::int64_t consumers = 100000;
+  std::int64_t consumers = 100000;  ///< simulated: the file's `consumers` x `scale`, rounded
+  /// The market at this fraction of the file's size: `consumers`, and every total of money or
+  /// volume (budgets, fixed costs a firm has or plans, study costs, reference volumes) are
+  /// multiplied by it where they are used, so per-consumer figures, shares and prices stay about
+  /// the same. The Scenario keeps the file's totals; only `consumers` is the scaled count.
+  double scale = 1.0;
+  std::int64_t consumers_in_file = 100000;  ///< the file's `consumers`, before `scale`
   /// Where `consumers` was set ("FILE:LINE:COLUMN: key 'consumers'"), for messages about it.
   std::string consumers_where = "key 'consumers'";
   /// The --set assignments (and seed=N for --seed) applied to the file, in order; recorded so

@@ -414,8 +414,18 @@ Scenario load_scenario(const Config& root) {
   sc.name = root.get_string("name", "unnamed scenario");
   sc.description = root.get_string("description", "");
   sc.seed = static_cast<std::uint64_t>(root.get_int("seed", 42, range::non_negative()));
-  sc.consumers = root.get_int("consumers", range::closed(1, 4e9));
+  sc.consumers_in_file = root.get_int("consumers", range::closed(1, 4e9));
   sc.consumers_where = root.child("consumers").where();
+  sc.scale = root.get_double("scale", 1.0, range::closed(1e-9, 1000.0));
+  sc.consumers = sc.consumers_in_file;
+  if (sc.scale != 1.0) {
+    const double scaled = std::round(static_cast<double>(sc.consumers_in_file) * sc.scale);
+    if (scaled < 1.0 || scaled > 4e9)
+      root.child("scale").fail_expected(fmt::format(
+          "a scale that leaves 1 to 4e9 consumers of the {} in the scenario (it gives {:.0f})",
+          sc.consumers_in_file, scaled));
+    sc.consumers = static_cast<std::int64_t>(scaled);
+  }
   sc.steps = root.get_int("steps", sc.steps, range::closed(1, kMaxSteps));
   sc.steps_per_year = root.get_int("steps_per_year", sc.steps_per_year, range::closed(1, 366));
   sc.preference_dims = static_cast<int>(

@@ -149,7 +149,8 @@ std::string resolved_yaml(const Scenario& sc) {
   out.key("name").value(sc.name);
   out.key("description").value(sc.description);
   out.key("seed").value(static_cast<std::int64_t>(sc.seed));
-  out.key("consumers").value(sc.consumers);
+  out.key("consumers").value(sc.consumers_in_file);
+  if (sc.scale != 1.0) out.key("scale").value(sc.scale);
   out.key("steps").value(sc.steps);
   out.key("steps_per_year").value(sc.steps_per_year);
   out.key("preference_dims").value(sc.preference_dims);

@@ -41,6 +41,7 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
                   {"seed", static_cast<std::int64_t>(sc.seed)},
                   {"threads", static_cast<std::int64_t>(threads)},
                   {"consumers", sc.consumers},
+                  {"scale", sc.scale},
                   {"steps", sc.steps},
                   {"steps_per_year", sc.steps_per_year},
                   {"wall_seconds", 0.0},

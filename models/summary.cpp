@@ -371,6 +371,10 @@ Summary summarize_file(const std::string& path) {
     }
   }
   s.consumers = int_attr(r, "consumers");
+  if (r.has_attribute("scale")) {
+    const AttrValue scale = r.attribute("scale");
+    if (const auto* v = std::get_if<double>(&scale)) s.scale = *v;
+  }
   s.steps = int_attr(r, "steps");
   s.steps_per_year = int_attr(r, "steps_per_year");
   s.complete = int_attr(r, "complete") == 1;
@@ -469,6 +473,12 @@ std::string format_summary(const Summary& s) {
   if (!s.overrides.empty())
     out += fmt::format("Changed from the scenario file with --set: {}\n",
                        fmt::join(s.overrides, ", "));
+  if (s.scale != 1.0)
+    out += fmt::format(
+        "The market at scale {0:g}: {0:g} times the scenario's consumers, budgets, fixed costs "
+        "and reference volumes. Money and unit totals are about {0:g} times the full market's; "
+        "shares, penetration, prices and ROI compare with it directly.\n",
+        s.scale);
   out += "\n";
   // Planners think in years: cumulative profit over the years simulated so far.
   const double years = s.years();

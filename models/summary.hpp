@@ -45,6 +45,7 @@ struct Summary {
   /// none).
   std::vector<std::string> overrides;
   std::int64_t consumers = 0, steps = 0, steps_per_year = 0, steps_done = 0;
+  double scale = 1.0;  ///< the scenario's `scale` (files of older versions: 1)
   bool complete = false;
   double wall_seconds = 0.0;
   std::vector<SummaryRow> rows;

@@ -1,5 +1,6 @@
 """analysis.report: one self-contained HTML page."""
 
+import html as html_module
 import os
 import re
 import shutil
@@ -418,3 +419,21 @@ def test_roi_is_n_a_without_marketing_spend_as_summarize_says(tmp_path):
     row = next(r for r in rows if r[0] == "Niche")
     assert row[columns.index("ROI")] == "n/a"
     assert all(r[columns.index("ROI")] != "n/a" for r in rows if r[0] != "Niche")
+
+
+def test_a_scaled_market_says_so_as_summarize_does(tmp_path):
+    """A run of the scenario key `scale` carries summarize's sentence in the report and the
+    overview; a run at full size does not."""
+    from conftest import marketsim_binary, run_tiny
+    from analysis.load import load_run, overview
+    run_file = run_tiny(tmp_path / "half.h5", "scale=0.5")
+    terminal = subprocess.run([marketsim_binary(), "summarize", str(run_file)],
+                              capture_output=True, text=True, check=True).stdout
+    note = next(line for line in terminal.splitlines() if line.startswith("The market at scale"))
+    assert "0.5 times the scenario's consumers" in note
+    assert note in overview(load_run(run_file))
+    out = tmp_path / "half.html"
+    assert report.main([str(run_file), "-o", str(out)]) == 0
+    assert html_module.escape(note) in out.read_text(encoding="utf-8")
+    full = run_tiny(tmp_path / "full.h5")
+    assert "The market at scale" not in overview(load_run(full))

@@ -371,6 +371,34 @@ TEST_CASE("cli: a population too large for memory exits 2 with the estimate", "[
   CHECK_THAT(e.err, Contains("sweep.yaml:") &&
                         Contains("key 'experiment.sweep.consumers': 4000000000 consumers need"));
   CHECK_FALSE(fs::exists(dir / "sweep.h5.runs"));
+  // Scaled up, it suggests a smaller scale (a smaller `consumers` would be scaled again).
+  const Result s =
+      marketsim(dir, "run " + quote(kTiny.string()) +
+                         " -o big.h5 --quiet --set consumers=4000000 --set scale=1000");
+  CHECK(s.code == 2);
+  CHECK_THAT(s.err, Contains("4000000000 consumers need about") &&
+                        Contains("lower `scale` (e.g. --set scale="));
+  CHECK_FALSE(fs::exists(dir / "big.h5"));
+}
+
+TEST_CASE("cli: a scaled market says so when validated, run and summarized", "[cli]") {
+  TempDir dir;
+  const Result v = marketsim(dir, "validate " + quote(kTiny.string()) + " --set scale=0.5");
+  CHECK(v.code == 0);
+  CHECK_THAT(v.out, Contains("is valid: 10000 consumers (the scenario's 20000 at scale 0.5;") &&
+                        Contains("consumers: 20000\nscale: 0.5\n"));
+  const Result r =
+      marketsim(dir, "run " + quote(kTiny.string()) + " -o half.h5 --set scale=0.5 --set steps=2");
+  CHECK(r.code == 0);
+  const std::string note =
+      "The market at scale 0.5: 0.5 times the scenario's consumers, budgets, fixed costs and "
+      "reference volumes.";
+  CHECK_THAT(r.out, Contains("10000 consumers") && Contains(note));
+  const Result sum = marketsim(dir, "summarize half.h5");
+  CHECK(sum.code == 0);
+  CHECK_THAT(sum.out, Contains(note));
+  const Result plain = marketsim(dir, "run " + quote(kTiny.string()) + " -o full.h5 --set steps=2");
+  CHECK_THAT(plain.out, !Contains("The market at scale"));
 }
 
 TEST_CASE("cli: summarize", "[cli]") {

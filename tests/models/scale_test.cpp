@@ -1,0 +1,95 @@
+// The scenario key `scale`: the market at a fraction of its size, with the same economics
+// (models/scenario.hpp, applied where totals are used in models/market*.cpp).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "sim/error.hpp"
+#include "sim/recorder.hpp"
+
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::string kTiny = std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml";
+
+// A mid-run budget set as a total, a fixed cost of the firm's own and a research study: every
+// kind of total the engine scales where it uses it.
+const std::vector<std::string> kExtras = {
+    "shocks=[{week: 7, kind: budget, firm: Mass, set: 60000}]",
+    "firms.Mass.fixed_cost_per_year=3000",
+    "firms.Diff.segmentation={kind: research, refresh_steps: 4, sample_size: 500, "
+    "cost_per_study: 800}"};
+
+/// Runs tiny.yaml with kExtras, then `overrides` (later assignments win).
+msim::MemoryRecorder run(const std::vector<std::string>& more) {
+  std::vector<std::string> overrides = kExtras;
+  overrides.insert(overrides.end(), more.begin(), more.end());
+  msim::MemoryRecorder rec;
+  msim::run_simulation(msim::load_scenario_file(kTiny, overrides), rec);
+  return rec;
+}
+
+/// Every value of `a` within a relative 1e-9 of `b`'s (money: the same sums, in another order).
+void check_close(const msim::MemoryRecorder& a, const msim::MemoryRecorder& b,
+                 const std::string& path) {
+  const auto& x = a.series(path);
+  const auto& y = b.series(path);
+  REQUIRE(x.size() == y.size());
+  for (std::size_t t = 0; t < x.size(); ++t)
+    for (std::size_t k = 0; k < x[t].size(); ++k) {
+      INFO(path << " step " << t << " item " << k << ": " << x[t][k] << " vs " << y[t][k]);
+      CHECK(std::abs(x[t][k] - y[t][k]) <= 1e-9 * std::max(1.0, std::abs(y[t][k])));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("scale: half the market equals the file with every total halved by hand",
+          "[scenario][scale]") {
+  const auto scaled = run({"scale=0.5"});
+  const auto by_hand =
+      run({"consumers=10000", "categories.snacks.reference_volume=500",
+           "categories.drinks.reference_volume=500", "firms.Mass.budget_per_year=20000",
+           "firms.Diff.budget_per_year=15000", "firms.Diff.variant_fixed_cost_per_year=1000",
+           "firms.Niche.budget_per_year=5000", "firms.OneToOne.budget_per_year=10000",
+           "firms.OneToOne.crm_fixed_cost_per_year=2500", "shocks.0.set=30000",
+           "firms.Mass.fixed_cost_per_year=1500", "firms.Diff.segmentation.cost_per_study=400"});
+  // Counts are the same integers; money is the same up to the order of rounding.
+  CHECK(scaled.series("/market/units") == by_hand.series("/market/units"));
+  CHECK(scaled.series("/segments/units") == by_hand.series("/segments/units"));
+  for (const char* path : {"/market/profit", "/market/cumulative_profit", "/market/marketing_spend",
+                           "/market/unit_cost", "/market/roi"})
+    check_close(scaled, by_hand, path);
+  // The test has teeth: the file's market is another market.
+  const auto full = run({});
+  CHECK(full.series("/market/units") != scaled.series("/market/units"));
+}
+
+TEST_CASE("scale: checked, with the file's consumers kept for /scenario", "[scenario][scale]") {
+  const msim::Scenario sc = msim::load_scenario_file(kTiny, {"scale=0.25"});
+  CHECK(sc.consumers == 5000);
+  CHECK(sc.consumers_in_file == 20000);
+  const std::string yaml = msim::resolved_yaml(sc);
+  CHECK_THAT(yaml, Contains("consumers: 20000\nscale: 0.25\n"));
+  // The recorded scenario reruns the same market: scaled once, not twice.
+  CHECK(msim::load_scenario_text(yaml, "again.yaml").consumers == 5000);
+  // Without scale, /scenario is as it always was.
+  CHECK_THAT(msim::resolved_yaml(msim::load_scenario_file(kTiny)),
+             !Contains("scale:") && Contains("consumers: 20000\n"));
+
+  CHECK_THROWS_WITH(msim::load_scenario_file(kTiny, {"scale=0"}),
+                    Contains("key 'scale'") && Contains("0"));
+  CHECK_THROWS_WITH(msim::load_scenario_file(kTiny, {"scale=1e-6"}),
+                    Contains("key 'scale'") &&
+                        Contains("a scale that leaves 1 to 4e9 consumers of the 20000 in the "
+                                 "scenario (it gives 0)"));
+  CHECK_THROWS_AS(msim::load_scenario_file(kTiny, {"scale=1e-6"}), msim::InputError);
+  // A panel is a number of consumers: it must fit the scaled population.
+  CHECK_THROWS_WITH(msim::load_scenario_file(kTiny, {"scale=0.1", "output.panel.size=5000"}),
+                    Contains("output.panel.size") && Contains("(2000)"));
+}
