@@ -21,3 +21,12 @@ execute_process(COMMAND "${BINARY_DIR}/my_marketsim" strategies OUTPUT_VARIABLE 
 if(NOT ran EQUAL 0 OR NOT listed MATCHES "pulsing")
   message(FATAL_ERROR "my_marketsim strategies did not list the pulsing strategy:\n${listed}")
 endif()
+# A simulation: objects made in the project's code (a strategy's products) are used and freed
+# in the libraries', so both must be compiled alike (Eigen aligns by -march).
+execute_process(COMMAND "${BINARY_DIR}/my_marketsim" run examples/pulsing.yaml
+                        -o "${BINARY_DIR}/pulsing.h5" --force
+                WORKING_DIRECTORY "${SOURCE_DIR}" OUTPUT_VARIABLE summary ERROR_VARIABLE errors
+                RESULT_VARIABLE ran)
+if(NOT ran EQUAL 0 OR NOT summary MATCHES "Bursts +pulsing")
+  message(FATAL_ERROR "my_marketsim run examples/pulsing.yaml failed (${ran}):\n${summary}${errors}")
+endif()
