@@ -33,7 +33,10 @@ bool finished_before(const std::string& path, const PlannedRun& run) {
   const AttrValue complete = in.attribute("complete");
   if (!std::holds_alternative<std::int64_t>(complete) || std::get<std::int64_t>(complete) != 1)
     return false;
-  if (in.text("/scenario") != resolved_yaml(run.scenario))
+  // A branched run records its scenario with its `branch:` block (PlannedRun::recorded_yaml).
+  const std::string expected =
+      run.recorded_yaml.empty() ? resolved_yaml(run.scenario) : run.recorded_yaml;
+  if (in.text("/scenario") != expected)
     throw InputError(fmt::format(
         "--resume: '{}' holds run {} of a different scenario or design (the scenario, an "
         "override or the experiment block changed); start over with --force",
