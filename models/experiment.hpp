@@ -61,6 +61,11 @@ struct ExperimentReport {
 /// Where the finished runs are kept until the experiment's file is complete: OUT.h5.runs/
 std::string runs_directory(const std::string& out_path);
 
+/// The output.path recorded in run `id`'s /scenario: the experiment scenario's output.path with
+/// "-run-<id>" before ".h5", so that the run's scenario, rerun as it stands, never writes over
+/// the experiment's file.
+std::string run_output_path(const std::string& experiment_path, std::size_t id);
+
 /// Runs the experiment into `out_path`. Each finished run goes to its own file in
 /// runs_directory(out_path) and under /runs/<id> of out_path's .partial file; when all are in,
 /// the tables are added, the .partial file is renamed to out_path and the directory is removed.

@@ -1,10 +1,14 @@
 // Planning an experiment: load every design point up front and check what branching allows.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "models/branch.hpp"
 #include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
 #include "sim/error.hpp"
+
+namespace fs = std::filesystem;
 
 namespace msim {
 namespace {
@@ -67,12 +71,16 @@ Experiment plan_experiment(const ScenarioLoader& load) {
   for (const RunPlan& plan : run_plans(spec, ex.points.size(), ex.base.seed)) {
     PlannedRun run{plan, scenarios[plan.point], {}};
     run.scenario.seed = plan.seed;
+    // A run's /scenario names a file of its own: rerun as it stands, it must never overwrite the
+    // experiment's file ("exp.h5" -> "exp-run-00003.h5").
+    run.scenario.output.path = run_output_path(ex.base.output.path, plan.id);
     const DesignPoint& p = ex.points[plan.point];
     if (spec.branch_at > 0 && !p.values.empty()) {
       // The run on its own: the history's scenario, switching to the point's values at the
       // branch, so that its /scenario reproduces it with `marketsim run`.
       Scenario alone = ex.base;
       alone.seed = plan.seed;
+      alone.output.path = run.scenario.output.path;
       alone.experiment = ExperimentSpec{};
       alone.branch = BranchSpec{true, spec.branch_at, p.values, "experiment.branch_at"};
       run.recorded_yaml = resolved_yaml(alone);
@@ -80,6 +88,12 @@ Experiment plan_experiment(const ScenarioLoader& load) {
     ex.runs.push_back(std::move(run));
   }
   return ex;
+}
+
+std::string run_output_path(const std::string& experiment_path, std::size_t id) {
+  fs::path p(experiment_path.empty() ? "marketsim.h5" : experiment_path);
+  if (p.extension() == ".h5") p.replace_extension();
+  return fmt::format("{}-run-{:05d}.h5", p.string(), id);
 }
 
 }  // namespace msim

@@ -341,6 +341,22 @@ TEST_CASE("a branched run's /scenario reproduces it on its own", "[experiment][b
           CHECK(a.table(group + "/" + name).values ==
                 e.table("/runs/" + id + group + "/" + name).values);
     CHECK(a.text("/scenario") == text);
+    // Rerun as it stands, it writes a file of its own, never the experiment's.
+    CHECK(alone.output.path == msim::run_output_path(ex.base.output.path, std::stoul(id)));
+    CHECK(alone.output.path != ex.base.output.path);
+  }
+}
+
+TEST_CASE("a run's recorded output.path is the experiment's with the run's number",
+          "[experiment]") {
+  CHECK(msim::run_output_path("out/exp2.h5", 15) == "out/exp2-run-00015.h5");
+  CHECK(msim::run_output_path("results", 3) == "results-run-00003.h5");
+  CHECK(msim::run_output_path("", 0) == "marketsim-run-00000.h5");
+  const msim::Experiment ex = plan("  replications: 2\n");
+  for (const auto& run : ex.runs) {
+    const msim::Scenario again =
+        msim::load_scenario_text(msim::resolved_yaml(run.scenario), "run.yaml");
+    CHECK(again.output.path == msim::run_output_path(ex.base.output.path, run.plan.id));
   }
 }
 
