@@ -176,7 +176,13 @@ void Market::plan_firms() {
     FirmPlan plan;
     plan.targeted_spend.assign(S, 0.0);
     if (shocks_.firms[j].active) {  // an inactive firm has no products and spends nothing
-      strategies_[j]->plan(view, plan);
+      try {
+        strategies_[j]->plan(view, plan);
+      } catch (const std::exception& e) {  // name the strategy, the firm and the step
+        throw std::runtime_error(
+            fmt::format("strategy '{}' of firm '{}' at step {}: plan() threw: {}", firm.strategy,
+                        firm.name, step_, e.what()));
+      }
       adjust_plan(shocks_, j, plan);
     }
     check_plan(plan, sc_, j, view.budget, step_);

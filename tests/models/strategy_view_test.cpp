@@ -176,3 +176,31 @@ TEST_CASE("a MarketView the engine did not make says what is missing", "[strateg
   CHECK_THROWS_WITH(view.last(), Catch::Contains("no metrics were set"));
   CHECK_THROWS_WITH(view.random(), Catch::Contains("no random key was set"));
 }
+
+TEST_CASE("an exception from a strategy's plan() names the strategy, the firm and the step",
+          "[strategy]") {
+  class Throws final : public msim::Strategy {
+   public:
+    std::unique_ptr<msim::Strategy> clone() const override {
+      return std::make_unique<Throws>(*this);
+    }
+    void plan(const msim::MarketView& view, msim::FirmPlan&) override {
+      if (view.step == 2) throw std::domain_error("posterior went NaN");
+    }
+    void write_params(msim::YamlWriter&) const override {}
+  };
+  static const bool once = [] {
+    msim::register_strategy({"throws_for_test", "a test strategy", {}, [](const auto&) {
+                               return std::unique_ptr<msim::Strategy>(std::make_unique<Throws>());
+                             }});
+    return true;
+  }();
+  (void)once;
+  register_probe();
+  const msim::Scenario sc =
+      msim::load_scenario_text(kScenario, "view.yaml", {"firms.Plain.strategy=throws_for_test"});
+  msim::MemoryRecorder rec;
+  CHECK_THROWS_WITH(msim::run_simulation(sc, rec),
+                    "strategy 'throws_for_test' of firm 'Plain' at step 2: plan() threw: "
+                    "posterior went NaN");
+}
