@@ -5,15 +5,18 @@
 #include <fmt/format.h>
 #include <Eigen/Cholesky>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "models/branch.hpp"
 #include "models/shocks.hpp"
 #include "models/strategy.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
+#include "sim/yaml_writer.hpp"
 
 namespace msim {
 namespace {
@@ -318,6 +321,32 @@ void load_market(const Config& n, MarketParams& m) {
   n.finish();
 }
 
+/// Every key of the firm's entry that its strategy read must come back from write_params():
+/// /scenario (and each run's /runs/<id>/scenario) must rerun the run. A key the entry does not
+/// give takes the strategy's default again, so only keys given are checked.
+/// @throws std::logic_error naming the strategy and the keys: a fault in the strategy's code.
+void check_params_written(const Config& node, const std::vector<std::string>& asked_before,
+                          const Firm& f) {
+  const std::vector<std::string> asked = node.known_keys();
+  YamlWriter out;
+  out.begin_map();
+  f.prototype->write_params(out);
+  out.end_map();
+  const std::vector<std::string> written = Config::load_string(out.str(), "write_params").keys();
+  std::vector<std::string> lost;
+  for (const std::string& key : node.keys())
+    if (std::binary_search(asked.begin(), asked.end(), key) &&
+        !std::binary_search(asked_before.begin(), asked_before.end(), key) &&
+        std::find(written.begin(), written.end(), key) == written.end())
+      lost.push_back(key);
+  if (!lost.empty())
+    throw std::logic_error(fmt::format(
+        "strategy '{}' of firm '{}' reads {} but its write_params() does not write {}, so the "
+        "recorded /scenario would not rerun this run (a fault in the strategy's code, not in "
+        "the scenario)",
+        f.strategy, f.name, fmt::join(lost, ", "), lost.size() == 1 ? "it" : "them"));
+}
+
 Firm load_firm(const Config& node, const Scenario& sc) {
   Firm f;
   f.name = node.get_string("name");
@@ -355,7 +384,9 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   if (auto in = node.find("innovation")) load_innovation(*in, f.innovation);
   if (auto a = node.find("audience")) f.audience = load_audience(*a, sc);
   f.segmentation = load_segmentation(node, sc);
+  const std::vector<std::string> asked_before = node.known_keys();
   f.prototype = info->make(StrategyContext{node, sc, f});
+  check_params_written(node, asked_before, f);
   node.finish();
   return f;
 }

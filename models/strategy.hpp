@@ -112,7 +112,9 @@ class Strategy {
   virtual std::unique_ptr<Strategy> clone() const = 0;
   /// Writes this step's plan. The plan comes in default-initialised, with targeted_spend sized.
   virtual void plan(const MarketView& view, FirmPlan& plan) = 0;
-  /// Writes the resolved parameters (keys beside `strategy:` in the firm entry).
+  /// Writes the resolved parameters (keys beside `strategy:` in the firm entry). Every key the
+  /// factory read from the entry must be written (the loader checks it), so that the recorded
+  /// /scenario reruns the run.
   virtual void write_params(YamlWriter& out) const = 0;
   /// Whether the firm keeps CRM profiles (memory is reserved only for such firms).
   virtual bool uses_crm() const { return false; }

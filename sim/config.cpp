@@ -385,6 +385,11 @@ std::vector<std::string> Config::keys() const {
   return out;
 }
 
+std::vector<std::string> Config::known_keys() const {
+  const std::set<std::string>& known = state_->known[path_];
+  return {known.begin(), known.end()};
+}
+
 Config Config::child(const std::string& key) const {
   auto c = State::lookup(*this, key);
   if (c) return *c;

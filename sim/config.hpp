@@ -80,6 +80,8 @@ class Config {
   bool has(const std::string& key) const;
   /// Keys of a map, in file order. Does not mark them as read.
   std::vector<std::string> keys() const;
+  /// The keys of this map asked for so far (by get_*, has, find or child), sorted.
+  std::vector<std::string> known_keys() const;
   /// The child at `key`. @throws InputError "missing required key" when absent.
   Config child(const std::string& key) const;
   /// The child at `key`, or nullopt when absent; marks `key` as known either way.

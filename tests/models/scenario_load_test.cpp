@@ -7,14 +7,18 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "models/strategy.hpp"
+#include "sim/config.hpp"
 #include "sim/error.hpp"
+#include "sim/yaml_writer.hpp"
 
 using Catch::Contains;
 using msim::InputError;
@@ -430,4 +434,42 @@ TEST_CASE("load_scenario_file names the file in errors", "[scenario]") {
   REQUIRE_THROWS_WITH(msim::load_scenario_file((dir / "missing.yaml").string()),
                       Contains("missing.yaml"));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a strategy that reads a key it does not write back is refused at load", "[scenario]") {
+  // /scenario must rerun the run, so every parameter given to a strategy must come back from
+  // write_params(); one left out is a fault in the strategy's code (std::logic_error).
+  class Forgetful final : public msim::Strategy {
+   public:
+    explicit Forgetful(double alpha) : alpha_(alpha) {}
+    std::unique_ptr<msim::Strategy> clone() const override {
+      return std::make_unique<Forgetful>(*this);
+    }
+    void plan(const msim::MarketView&, msim::FirmPlan&) override {}
+    void write_params(msim::YamlWriter& out) const override { out.key("beta").value(2.0); }
+    double alpha_;
+  };
+  static const bool once = [] {
+    msim::register_strategy({"forgetful_for_test", "a test strategy", {}, [](const auto& ctx) {
+                               ctx.node.get_double("beta", 2.0);
+                               return std::unique_ptr<msim::Strategy>(
+                                   std::make_unique<Forgetful>(ctx.node.get_double("alpha", 1.0)));
+                             }});
+    return true;
+  }();
+  (void)once;
+  const std::string tiny = std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml";
+  CHECK_THROWS_AS(msim::load_scenario_file(
+                      tiny, {"firms.Mass.strategy=forgetful_for_test", "firms.Mass.alpha=3"}),
+                  std::logic_error);
+  CHECK_THROWS_WITH(
+      msim::load_scenario_file(tiny,
+                               {"firms.Mass.strategy=forgetful_for_test", "firms.Mass.alpha=3"}),
+      Contains("strategy 'forgetful_for_test' of firm 'Mass' reads alpha but its write_params() "
+               "does not write it"));
+  // Not given, alpha takes its default again on a rerun: nothing is lost.
+  CHECK_NOTHROW(msim::load_scenario_file(tiny, {"firms.Mass.strategy=forgetful_for_test"}));
+  // Written back, a key given is fine.
+  CHECK_NOTHROW(msim::load_scenario_file(
+      tiny, {"firms.Mass.strategy=forgetful_for_test", "firms.Mass.beta=5"}));
 }
