@@ -69,7 +69,9 @@ struct MarketView {
   std::vector<double> market_share;            ///< [F] unit share over all categories
   std::vector<std::vector<double>> awareness;  ///< [S][F] share of the segment aware
   std::vector<std::vector<double>> unit_cost;  ///< [C][F]
-  std::vector<std::vector<double>> price;      ///< [C][F]; 0 when not sold
+  /// [C][F] list price of the firm's first product in the category (last().price is the
+  /// average price paid); 0 when the firm offered none there.
+  std::vector<std::vector<double>> price;
   double crm_profiles = 0.0;                   ///< consumers with a profile at this firm
   std::vector<double> segment_units;           ///< [S] this firm's units sold in each segment
   /// Every metric of the last step, the values recorded under /market and /segments at step - 1
@@ -89,7 +91,10 @@ struct MarketView {
   /// A stream of random numbers of this firm's own for this step: a pure function of the run's
   /// seed, the firm and the step, so a randomised strategy reruns bit for bit, at any thread
   /// count, and design points of an experiment share it (common random numbers). Draw with
-  /// uniform(), normal() or gamma(shape); each call of random() starts the step's stream afresh.
+  /// uniform(), normal() or gamma(shape). Each call of random() starts the step's stream afresh,
+  /// so take one Stream per step and pass it to helpers; it refers to the engine's key, so do
+  /// not keep it after plan() returns. The stream is keyed by the firm's place in the list of
+  /// firms: reordering the firms in the YAML changes the draws.
   /// @throws std::logic_error for a view the engine did not make.
   Stream random() const {
     if (strategy_key == nullptr)
