@@ -171,6 +171,9 @@ int main(int argc, char** argv) {
   } catch (const msim::InputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;
+  } catch (const msim::OutputError& e) {
+    fmt::print(stderr, "error: {}\nThe unfinished output was removed.\n", e.what());
+    return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr,
                "internal error: {}\nIf it names a strategy you wrote, the fault is in that "

@@ -244,7 +244,24 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   };
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  const ExperimentReport report = run_experiment(ex, out, options);
+  const ExperimentReport report = [&] {
+    try {
+      return run_experiment(ex, out, options);
+    } catch (const std::exception& e) {
+      std::size_t kept = 0;
+      for (const auto& entry : fs::directory_iterator(dir, ec))
+        kept += entry.path().extension() == ".h5" ? 1 : 0;
+      if (kept == 0) {  // nothing to resume: an empty directory would only block the next run
+        fs::remove_all(dir, ec);
+        throw;
+      }
+      if (dynamic_cast<const OutputError*>(&e) == nullptr) throw;
+      throw OutputError(fmt::format(
+          "{}\n{} of {} runs are finished and kept in '{}'; once the cause is fixed, run the same "
+          "command with --resume added to finish the rest",
+          e.what(), kept, ex.runs.size(), dir));
+    }
+  }();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (progress) progress->finish();

@@ -205,12 +205,7 @@ ExperimentFile::ExperimentFile(const Experiment& ex, const std::string& out_path
       out_(std::make_unique<Hdf5Output>(out_path)),
       results_(ex.runs.size()) {}
 
-ExperimentFile::~ExperimentFile() {
-  if (committed_) return;
-  out_.reset();
-  std::error_code ignored;
-  fs::remove(partial_path(out_path_), ignored);
-}
+ExperimentFile::~ExperimentFile() = default;  // an uncommitted Hdf5Output removes its file
 
 void ExperimentFile::add(const PlannedRun& run, const RunData& data) {
   results_.at(run.plan.id) = write_run_group(run, data, *out_);
@@ -407,7 +402,6 @@ void ExperimentFile::commit() {
   out.set_attribute("/", "branch_at", ex.base.experiment.branch_at);
   out.set_attribute("/", "complete", std::int64_t{1});
   out.commit();
-  committed_ = true;
 }
 
 }  // namespace msim

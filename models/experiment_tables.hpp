@@ -67,7 +67,6 @@ class ExperimentFile {
   std::size_t threads_;
   std::unique_ptr<Hdf5Output> out_;
   std::vector<RunResults> results_;  ///< [run id]
-  bool committed_ = false;
 };
 
 }  // namespace msim

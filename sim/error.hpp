@@ -1,5 +1,6 @@
 #pragma once
-/// Errors: InputError is the user's (exit code 2), anything else is ours (exit code 1).
+/// Errors: InputError is the user's (exit code 2), OutputError the system's (exit code 1), anything
+/// else is ours (exit code 1, reported as an internal error).
 #include <stdexcept>
 #include <string>
 
@@ -10,6 +11,13 @@ namespace msim {
 class InputError : public std::runtime_error {
  public:
   explicit InputError(const std::string& message) : std::runtime_error(message) {}
+};
+
+/// The system refused to write an output: disk full, a quota, a vanished directory. The message
+/// names the file and the system's reason; the run's partial output has been removed.
+class OutputError : public std::runtime_error {
+ public:
+  explicit OutputError(const std::string& message) : std::runtime_error(message) {}
 };
 
 }  // namespace msim

@@ -60,39 +60,72 @@ class Handle {
   Closer close_ = nullptr;
 };
 
+/// Before the library's first use: no clean-up at exit, which in HDF5 1.10 crashes on a file
+/// whose close failed (a full disk; every file here is closed by its owner), and no error
+/// printing of its own (check() reports errors).
 void silence_hdf5() {
+  [[maybe_unused]] static const bool no_atexit = H5dont_atexit() >= 0;
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
-/// The most specific message on the HDF5 error stack, or "".
-std::string hdf5_detail() {
-  std::string detail;
+/// The most specific message on the HDF5 error stack ("" when there is none), and whether it is
+/// the operating system's (a file-driver error such as "No space left on device").
+struct Hdf5Detail {
+  std::string text;
+  bool system = false;
+};
+
+Hdf5Detail hdf5_detail() {
+  Hdf5Detail detail;
   H5Ewalk2(
       H5E_DEFAULT, H5E_WALK_DOWNWARD,
       [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
         if (error->desc != nullptr && *error->desc != '\0')
-          *static_cast<std::string*>(data) = error->desc;
+          static_cast<Hdf5Detail*>(data)->text = error->desc;
         return 0;
       },
       &detail);
   // File-driver messages carry the OS error: "... error message = 'No such file or directory' ..."
   const std::string marker = "error message = '";
-  if (const auto at = detail.find(marker); at != std::string::npos) {
+  if (const auto at = detail.text.find(marker); at != std::string::npos) {
     const auto start = at + marker.size();
-    detail = detail.substr(start, detail.find('\'', start) - start);
+    detail.text = detail.text.substr(start, detail.text.find('\'', start) - start);
+    detail.system = true;
   }
   return detail;
 }
 
-/// Throws std::runtime_error("HDF5 error: cannot WHAT in 'FILE' (detail)") when rc < 0.
+/// Throws `message` with the HDF5 error stack's detail appended: an OutputError when the system
+/// refused the write, else std::runtime_error.
+[[noreturn]] void throw_hdf5_error(const std::string& message) {
+  const Hdf5Detail detail = hdf5_detail();
+  const std::string text =
+      detail.text.empty() ? message : fmt::format("{} ({})", message, detail.text);
+  if (detail.system) throw OutputError(text);
+  throw std::runtime_error(text);
+}
+
+/// Throws (throw_hdf5_error) "HDF5 error: cannot WHAT in 'FILE' (detail)" when rc < 0.
 template <typename T>
 T check(T rc, std::string_view what, const std::string& file) {
-  if (rc < 0) {
-    const std::string detail = hdf5_detail();
-    throw std::runtime_error(fmt::format("HDF5 error: cannot {} in '{}'{}", what, file,
-                                         detail.empty() ? "" : " (" + detail + ")"));
-  }
+  if (rc < 0) throw_hdf5_error(fmt::format("HDF5 error: cannot {} in '{}'", what, file));
   return rc;
+}
+
+/// Removes a partial output that failed; a failure to remove it is not worth a second error.
+void remove_partial(const std::string& path) noexcept {
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+}
+
+/// Renames a finished output into place. @throws OutputError when the system refuses.
+void rename_into_place(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  std::filesystem::rename(from, to, ec);
+  if (ec)
+    throw OutputError(
+        fmt::format("cannot rename '{}' to '{}' ({}); the finished output stays in '{}'", from, to,
+                    ec.message(), from));
 }
 
 Handle string_type(H5T_cset_t cset = H5T_CSET_UTF8) {
@@ -242,6 +275,7 @@ class Hdf5Recorder final : public Recorder {
         flush_each_record_(false),
         shared_file_(shared_file),
         prefix_(std::move(prefix)) {}
+  /// Destroyed without finish() (something else failed): the rows so far stay, complete=0.
   ~Hdf5Recorder() override { close(); }
   Hdf5Recorder(const Hdf5Recorder&) = delete;
   Hdf5Recorder& operator=(const Hdf5Recorder&) = delete;
@@ -251,12 +285,7 @@ class Hdf5Recorder final : public Recorder {
     validate(layout);
     silence_hdf5();
     state_ = State::kOpen;
-    try {
-      create(layout);
-    } catch (...) {
-      close();
-      throw;
-    }
+    writing([&] { create(layout); });
   }
 
   void record(std::int64_t step, const std::vector<std::vector<double>>& rows) override {
@@ -276,10 +305,12 @@ class Hdf5Recorder final : public Recorder {
                                                 values[k].size()));
     std::vector<std::int64_t> steps(n);
     for (std::size_t t = 0; t < n; ++t) steps[t] = first + static_cast<std::int64_t>(t);
-    append_rows(step_, H5T_NATIVE_INT64, steps.data(), n, path_);
-    for (std::size_t k = 0; k < values.size(); ++k)
-      append_rows(series_[k], H5T_NATIVE_DOUBLE, values[k].data(), n, path_);
-    if (flush_each_record_) check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
+    writing([&] {
+      append_rows(step_, H5T_NATIVE_INT64, steps.data(), n, path_);
+      for (std::size_t k = 0; k < values.size(); ++k)
+        append_rows(series_[k], H5T_NATIVE_DOUBLE, values[k].data(), n, path_);
+      if (flush_each_record_) check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
+    });
   }
 
   void append(std::size_t table, const TableRows& rows) override {
@@ -299,31 +330,37 @@ class Hdf5Recorder final : public Recorder {
             fmt::format("append: column '{}' has the wrong type or length", columns[k].path));
       count = n;
     }
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      if (const auto* i = std::get_if<std::vector<std::int64_t>>(&rows[k]))
-        append_rows(columns[k], H5T_NATIVE_INT64, i->data(), count, path_);
-      else
-        append_rows(columns[k], H5T_NATIVE_DOUBLE, std::get<std::vector<double>>(rows[k]).data(),
-                    count, path_);
-    }
+    writing([&] {
+      for (std::size_t k = 0; k < rows.size(); ++k) {
+        if (const auto* i = std::get_if<std::vector<std::int64_t>>(&rows[k]))
+          append_rows(columns[k], H5T_NATIVE_INT64, i->data(), count, path_);
+        else
+          append_rows(columns[k], H5T_NATIVE_DOUBLE, std::get<std::vector<double>>(rows[k]).data(),
+                      count, path_);
+      }
+    });
   }
 
   void progress(const Attributes& attributes) override {
     if (state_ != State::kOpen) throw std::logic_error("Hdf5Recorder::progress outside a run");
     const std::string root_name = prefix_.empty() ? "/" : prefix_;
-    for (const auto& [name, value] : attributes)
-      write_attribute(root_, root_name, name, value, path_);
+    writing([&] {
+      for (const auto& [name, value] : attributes)
+        write_attribute(root_, root_name, name, value, path_);
+    });
   }
 
   void finish(const Attributes& final_attributes, bool complete) override {
     if (state_ != State::kOpen) throw std::logic_error("Hdf5Recorder::finish outside a run");
     const std::string root_name = prefix_.empty() ? "/" : prefix_;
-    for (const auto& [name, value] : final_attributes)
-      write_attribute(root_, root_name, name, value, path_);
-    write_attribute(root_, root_name, "complete", std::int64_t{complete ? 1 : 0}, path_);
-    check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
-    if (!close()) throw std::runtime_error(fmt::format("HDF5 error: cannot close '{}'", path_));
-    if (complete && shared_file_ < 0) std::filesystem::rename(path_, final_path_);
+    writing([&] {
+      for (const auto& [name, value] : final_attributes)
+        write_attribute(root_, root_name, name, value, path_);
+      write_attribute(root_, root_name, "complete", std::int64_t{complete ? 1 : 0}, path_);
+      check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
+      if (!close()) throw_hdf5_error(fmt::format("HDF5 error: cannot close '{}'", path_));
+    });
+    if (complete && shared_file_ < 0) rename_into_place(path_, final_path_);
   }
 
  private:
@@ -369,9 +406,8 @@ class Hdf5Recorder final : public Recorder {
       check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path_);
       const hid_t file_id = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
       if (file_id < 0) {
-        const std::string detail = hdf5_detail();
-        throw std::runtime_error(fmt::format("cannot create HDF5 file '{}'{}", path_,
-                                             detail.empty() ? "" : " (" + detail + ")"));
+        remove_partial(path_);  // a full disk can leave it empty
+        throw_hdf5_error(fmt::format("cannot create HDF5 file '{}'", path_));
       }
       file_ = Handle(file_id, H5Fclose);
       root_ = file_id;
@@ -470,6 +506,19 @@ class Hdf5Recorder final : public Recorder {
     check(H5DSset_label(dataset, axis, name.c_str()), what, path_);
   }
 
+  /// Runs `write`; when it throws (a full disk, say), closes and removes the file, which may be
+  /// broken, and rethrows. A run in a shared file leaves its file to the file's owner.
+  template <typename Write>
+  void writing(const Write& write) {
+    try {
+      write();
+    } catch (...) {
+      close();
+      if (shared_file_ < 0) remove_partial(path_);
+      throw;
+    }
+  }
+
   /// Closes every handle; true when the file closed cleanly. Never throws.
   bool close() noexcept {
     series_.clear();
@@ -550,14 +599,16 @@ Hdf5Output::Hdf5Output(const std::string& final_path)
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path_);
   file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
   if (file_ < 0) {
-    const std::string detail = hdf5_detail();
-    throw std::runtime_error(fmt::format("cannot create HDF5 file '{}'{}", path_,
-                                         detail.empty() ? "" : " (" + detail + ")"));
+    remove_partial(path_);  // a full disk can leave it empty
+    throw_hdf5_error(fmt::format("cannot create HDF5 file '{}'", path_));
   }
 }
 
+/// Never committed: the experiment failed or was interrupted, and its runs are kept elsewhere.
 Hdf5Output::~Hdf5Output() {
-  if (file_ >= 0) H5Fclose(file_);
+  if (file_ < 0) return;
+  H5Fclose(file_);
+  remove_partial(path_);
 }
 
 std::unique_ptr<Recorder> Hdf5Output::group_recorder(const std::string& prefix) {
@@ -622,8 +673,11 @@ void Hdf5Output::commit() {
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the file", path_);
   const herr_t rc = H5Fclose(file_);
   file_ = H5I_INVALID_HID;
-  if (rc < 0) throw std::runtime_error(fmt::format("HDF5 error: cannot close '{}'", path_));
-  std::filesystem::rename(path_, final_path_);
+  if (rc < 0) {
+    remove_partial(path_);
+    throw_hdf5_error(fmt::format("HDF5 error: cannot close '{}'", path_));
+  }
+  rename_into_place(path_, final_path_);
 }
 
 std::string partial_path(const std::string& final_path) {

@@ -27,15 +27,19 @@ struct Hdf5RecorderOptions {
 /// Dimension's scale_path for the others. Every record() appends one row to each series and
 /// flushes the file, so a killed run leaves a readable .partial file with complete=0.
 /// finish(complete=true) sets the attributes, closes and renames to final_path;
-/// finish(complete=false) closes and leaves the .partial file in place.
-/// @throws std::runtime_error (not InputError) on HDF5 failures.
+/// finish(complete=false) closes and leaves the .partial file in place. A write that fails (a full
+/// disk) removes the .partial file, which may be broken; a recorder destroyed before finish()
+/// leaves it in place with the rows so far and complete=0.
+/// @throws OutputError when the system refuses a write (disk full), std::runtime_error (not
+/// InputError) on other HDF5 failures.
 std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
                                              const Hdf5RecorderOptions& options = {});
 
 /// One file that holds several runs, each under its own group, plus tables of columns.
 /// It is written to `final_path + ".partial"` and renamed to final_path by commit(); a file that
-/// was never committed stays a .partial and is never mistaken for a finished one.
-/// @throws std::runtime_error (not InputError) on HDF5 failures.
+/// was never committed is removed when the Hdf5Output is destroyed.
+/// @throws OutputError when the system refuses a write (disk full), std::runtime_error (not
+/// InputError) on other HDF5 failures.
 class Hdf5Output {
  public:
   explicit Hdf5Output(const std::string& final_path);

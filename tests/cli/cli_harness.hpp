@@ -44,9 +44,12 @@ struct Result {
 };
 
 /// Runs `marketsim ARGS` in `dir` with stdin closed; captures exit code, stdout and stderr.
-inline Result marketsim(const TempDir& dir, const std::string& args) {
+/// `shell` is run first in the same shell (to set limits, say).
+inline Result marketsim(const TempDir& dir, const std::string& args,
+                        const std::string& shell = "") {
   const fs::path out = dir / ".stdout", err = dir / ".stderr";
-  const std::string cmd = "cd " + quote(dir.path.string()) + " && " + quote(kBinary) + " " + args +
+  const std::string cmd = "cd " + quote(dir.path.string()) + " && " + shell +
+                          (shell.empty() ? "" : "; ") + quote(kBinary) + " " + args +
                           " </dev/null >" + quote(out.string()) + " 2>" + quote(err.string());
   const int status = std::system(cmd.c_str());
   REQUIRE(status != -1);
