@@ -101,10 +101,20 @@ std::string describe_range(const Range& r, const std::string& noun) {
   return noun;
 }
 
+/// The most values a document may expand to: a scenario has a few thousand, and aliases nested
+/// ten deep ten times over ("billion laughs") would otherwise take hours to walk.
+constexpr std::size_t kMaxNodes = 1'000'000;
+
 /// Rejects a key given twice in one map (yaml-cpp keeps both and lookups see only the first),
-/// pointing at the second occurrence.
-void reject_duplicate_keys(const YAML::Node& node, const std::string& path,
-                           const std::string& file) {
+/// pointing at the second occurrence, and a document that expands past kMaxNodes values.
+void reject_duplicate_keys(const YAML::Node& node, const std::string& path, const std::string& file,
+                           std::size_t& visited) {
+  if (++visited > kMaxNodes)
+    throw InputError(fmt::format(
+        "{}:{}:{}: key '{}': the document expands to more than {} values; YAML aliases (*name) "
+        "that repeat lists or maps inside each other multiply its size",
+        file, node.Mark().line + 1, node.Mark().column + 1, path.empty() ? "top level" : path,
+        kMaxNodes));
   if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& kv : node) {
@@ -116,11 +126,11 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path,
                                      file, line, kv.first.Mark().column + 1, join_path(path, key),
                                      key, it->second));
       }
-      reject_duplicate_keys(kv.second, join_path(path, key), file);
+      reject_duplicate_keys(kv.second, join_path(path, key), file, visited);
     }
   } else if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i)
-      reject_duplicate_keys(node[i], join_path(path, item_segment(node[i], i)), file);
+      reject_duplicate_keys(node[i], join_path(path, item_segment(node[i], i)), file, visited);
   }
 }
 
@@ -324,7 +334,8 @@ Config Config::load_string(const std::string& text, const std::string& name,
     throw InputError(
         fmt::format("{}: the file is empty{}", name, blank ? "" : " (it holds only comments)"));
   }
-  reject_duplicate_keys(root, "", name);
+  std::size_t visited = 0;
+  reject_duplicate_keys(root, "", name, visited);
   // Overrides edit the freshly parsed tree in place: YAML::Clone would drop every mark.
   for (const auto& assignment : overrides) {
     const std::string path = apply_override(root, assignment);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "sim/error.hpp"
@@ -434,4 +435,23 @@ TEST_CASE("load_file reads a file and reports a missing one", "[config]") {
   CHECK(c.get_int("a") == 2);
   REQUIRE_THROWS_WITH(c.child("b").get_double("c"),
                       path + ":3:6: key 'b.c': got \"oops\", expected a number");
+}
+
+TEST_CASE("aliases are followed, but not into a document of a million values", "[config]") {
+  // An alias of a small map is fine, and reads as the anchored value.
+  const Config ok = Config::load_string(
+      "common: &c {mean: [0, 0], sd: [1, 1]}\nsegment: {ideal: *c}\n", "ok.yaml");
+  CHECK(ok.child("segment").child("ideal").child("sd").as_doubles() == std::vector<double>{1, 1});
+  // Ten lists of ten nested seven deep: 10^7 values from eight short lines. Refused at once
+  // (walking them took seconds, and ten deep took hours).
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 7; ++level) {
+    const std::string below = "*a" + std::to_string(level - 1);
+    text += fmt::format("a{0}: &a{0} [{1}", level, below);
+    for (int k = 1; k < 10; ++k) text += ", " + below;
+    text += "]\n";
+  }
+  REQUIRE_THROWS_WITH(
+      Config::load_string(text, "laughs.yaml"),
+      Contains("laughs.yaml:") && Contains("more than 1000000 values") && Contains("aliases"));
 }
