@@ -21,6 +21,8 @@ PERCENT = {"market_share", "customer_share", "penetration", "awareness"}
 # What a firm that took no part in the run is called, and why, as `marketsim summarize` says it.
 NOT_IN_MARKET = "not in market"
 NOT_IN_MARKET_WHY = "sold nothing and spent nothing during the run"
+# Below this cumulative marketing spend (one cent) ROI is undefined (n/a), as in marketsim.
+MIN_ROI_SPEND = 0.01
 
 
 def not_in_market(run):
@@ -80,7 +82,7 @@ def summary_table(run):
             table[column] = float("nan")
     if "roi" in table.columns and "marketing_spend" in run.market:
         # ROI is undefined without marketing spend (n/a, as `marketsim summarize` shows it).
-        table.loc[pd.Series(_total(run, "marketing_spend")) <= 0, "roi"] = float("nan")
+        table.loc[pd.Series(_total(run, "marketing_spend")) < MIN_ROI_SPEND, "roi"] = float("nan")
     years = len(run.steps) / run.steps_per_year if run.steps_per_year else 0
     table["profit_per_year"] = table["profit"] / years if years else float("nan")
     table["in_market"] = table["firm"].isin(in_market(run))
@@ -173,7 +175,7 @@ def no_roi_note(table):
     if not firms:
         return ""
     names = firms[0] if len(firms) == 1 else ", ".join(firms[:-1]) + " and " + firms[-1]
-    return f"ROI is n/a for {names}: with no marketing spend it is undefined."
+    return f"ROI is n/a for {names}: with no marketing spend (under 0.01) it is undefined."
 
 
 def format_summary(table):

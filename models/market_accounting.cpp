@@ -96,7 +96,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.profit.by_category[k] = cat_profit;
       m.cumulative_profit.by_category[k] = led.cumulative_profit_by_category[c];
       m.roi.by_category[k] =
-          ratio(led.cumulative_profit_by_category[c], led.cumulative_marketing_by_category[c]);
+          roi_ratio(led.cumulative_profit_by_category[c], led.cumulative_marketing_by_category[c]);
       m.failures.by_category[k] = at(lay.failures() + k);
       m.early_failures.by_category[k] = at(lay.early_failures() + k);
       m.mean_failure_age.by_category[k] =
@@ -138,7 +138,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     m.price.firm[j] = units > 0 ? revenue / units : listed_price / n_cat;
     m.profit.firm[j] = profit;
     m.cumulative_profit.firm[j] = led.cumulative_profit;
-    m.roi.firm[j] = ratio(led.cumulative_profit, led.cumulative_marketing);
+    m.roi.firm[j] = roi_ratio(led.cumulative_profit, led.cumulative_marketing);
     m.loyalty.firm[j] = ratio(at(lay.loyalty() + j) / 256.0, static_cast<double>(led.customers));
     for (FirmMetric StepMetrics::*sum :
          {&StepMetrics::failures, &StepMetrics::early_failures, &StepMetrics::replacements,

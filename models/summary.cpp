@@ -6,6 +6,7 @@
 #include <cmath>
 #include <variant>
 
+#include "models/metrics.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
@@ -394,7 +395,8 @@ Summary summarize_file(const std::string& path) {
   const auto spend = column_sums(r, "/market/marketing_spend", F);
   for (std::size_t j = 0; j < F; ++j)
     s.rows.push_back({firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j],
-                      roi[j], units[j] > 0 || spend[j] > 0 || profit[j] != 0, spend[j] > 0});
+                      roi[j], units[j] > 0 || spend[j] > 0 || profit[j] != 0,
+                      spend[j] >= kMinRoiSpend});
   if (r.exists("/market/share_of_wallet")) {
     const auto sow = last_row(r, "/market/share_of_wallet", F);
     const auto ppb = last_row(r, "/market/purchases_per_buyer", F);
@@ -507,8 +509,9 @@ std::string format_summary(const Summary& s) {
     const auto no_roi =
         firms_where(s.rows, [](const SummaryRow& r) { return r.in_market && !r.roi_defined; });
     if (!no_roi.empty())
-      out += fmt::format("ROI is n/a for {}: with no marketing spend it is undefined.\n",
-                         and_list(no_roi));
+      out +=
+          fmt::format("ROI is n/a for {}: with no marketing spend (under 0.01) it is undefined.\n",
+                      and_list(no_roi));
   }
   if (!s.shocks.empty() || !s.shocks_not_applied.empty()) out += format_shocks(s);
   if (!s.relationships.empty()) out += format_relationships(s);

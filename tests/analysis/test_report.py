@@ -405,7 +405,7 @@ def test_roi_is_n_a_without_marketing_spend_as_summarize_says(tmp_path):
                         "market.initial_awareness=0.5")
     terminal = subprocess.run([marketsim_binary(), "summarize", str(run_file)],
                               capture_output=True, text=True, check=True).stdout
-    note = "ROI is n/a for Niche: with no marketing spend it is undefined."
+    note = "ROI is n/a for Niche: with no marketing spend (under 0.01) it is undefined."
     assert note in terminal
     text = format_summary(summary_table(load_run(run_file)))
     assert note in text

@@ -111,6 +111,25 @@ TEST_CASE("summary: undefined figures are n/a, not zeros", "[summary]") {
   CHECK_THAT(text, Contains("ROI is n/a for Quiet"));
 }
 
+TEST_CASE("summary: ROI over a marketing spend of less than a cent is n/a, not +-1e10",
+          "[summary]") {
+  TempDir dir;
+  const msim::Summary s = run_and_summarize(
+      msim::load_scenario_text(kMixed, "mixed.yaml", {"firms.Soapy.budget_per_year=1e-6"}),
+      dir.file("mixed.h5"));
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  REQUIRE(s.rows.size() == 4);
+  const msim::SummaryRow& soapy = s.rows[2];
+  REQUIRE(soapy.firm == "Soapy");
+  CHECK(soapy.in_market);
+  CHECK_FALSE(soapy.roi_defined);
+  CHECK(soapy.roi == 0.0);  // recorded as 0 while undefined
+  CHECK(cells(row(text, "firm", "Soapy")).back() == "n/a");
+  CHECK_THAT(text,
+             Contains("ROI is n/a for Soapy and Quiet: with no marketing spend (under 0.01)"));
+}
+
 TEST_CASE("summary: referral figures are blank for firms without a referral program", "[summary]") {
   TempDir dir;
   const msim::Summary s =
