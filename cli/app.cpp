@@ -105,7 +105,15 @@ int main(int argc, char** argv) {
 
   msim::cli::RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write an HDF5 file");
-  run_cmd->add_option("scenario", run.scenario, "scenario YAML (default: the embedded default)");
+  run_cmd->add_option("scenario", run.scenario, "scenario YAML (default: the embedded default)")
+      ->check(
+          [](const std::string& path) {
+            return path.empty() ? std::string(
+                                      "an empty path was given; expected a scenario "
+                                      "YAML file (or none for the embedded default)")
+                                : std::string();
+          },
+          "scenario path");
   run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)")
       ->each([&](const std::string&) { run.has_output = true; });
   run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")

@@ -43,6 +43,9 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
       "# Resolved with every default filled in:\n{}",
       scenario, sc.consumers, scaled, sc.segments.size(), sc.categories.size(), sc.firms.size(),
       sc.steps, plan, resolved_yaml(sc));
+  if (sc.output.path.empty())
+    fmt::print(stderr, "note: {}: an empty path; `marketsim run` needs -o FILE for it\n",
+               sc.output.path_where);
   return 0;
 }
 

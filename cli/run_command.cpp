@@ -139,9 +139,9 @@ std::string output_path(const RunArgs& args, const Scenario& sc) {
         "-o/--output: an empty path was given; expected the HDF5 file to write (without -o, "
         "the scenario's output.path)");
   if (!args.has_output && sc.output.path.empty())
-    throw InputError(fmt::format(
-        "output.path: {} gives an empty path; expected the HDF5 file to write (or -o FILE)",
-        args.scenario.empty() ? "the embedded default scenario" : "'" + args.scenario + "'"));
+    throw InputError(
+        fmt::format("{}: an empty path; expected the HDF5 file to write (or give -o FILE)",
+                    sc.output.path_where));
   // "-o= --quiet" would otherwise write a file called --quiet.
   if (args.has_output && args.output.front() == '-')
     throw InputError(fmt::format(
@@ -320,7 +320,15 @@ int run(const RunArgs& args) {
   options.stop = &g_stop;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  const RunReport report = run_simulation(sc, *recorder, options);
+  const RunReport report = [&] {
+    try {
+      return run_simulation(sc, *recorder, options);
+    } catch (const InputError&) {  // found by a later step (a price past the limit): no output
+      recorder.reset();
+      fs::remove(partial_path(out));
+      throw;
+    }
+  }();
   recorder.reset();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

@@ -12,9 +12,11 @@
 
 #include "models/consumer_kernel.hpp"
 #include "models/costs.hpp"
+#include "models/limits.hpp"
 #include "models/media.hpp"
 #include "models/plan_check.hpp"
 #include "models/random_purposes.hpp"
+#include "sim/error.hpp"
 
 namespace msim {
 
@@ -183,9 +185,9 @@ void Market::plan_firms() {
             fmt::format("strategy '{}' of firm '{}' at step {}: plan() threw: {}", firm.strategy,
                         firm.name, step_, e.what()));
       }
-      adjust_plan(shocks_, j, plan);
     }
     check_plan(plan, sc_, j, view.budget, step_);
+    adjust_plan(shocks_, j, plan);  // the scenario's price shocks, checked in check_prices
     plan.fixed_cost *= sc_.scale;  // a strategy plans the fixed costs of the file's market
     if (study) plan.fixed_cost += firm.segmentation.cost_per_study * sc_.scale;
     // Unit costs from volume so far, then cost-plus prices.
@@ -202,6 +204,7 @@ void Market::plan_firms() {
       plain_cost_[j][c] = cost(0.0) * factor;
       unit_cost_[j][c] = plan.customized ? cost(plan.custom_premium) * factor : plain_cost_[j][c];
     }
+    check_prices(plan, j);
     for (std::size_t c = 0; c < C; ++c) list_price_[j][c] = 0.0;
     for (auto it = plan.products.rbegin(); it != plan.products.rend(); ++it) {
       const double cost = unit_cost_[j][static_cast<std::size_t>(it->category)];
@@ -209,6 +212,23 @@ void Market::plan_firms() {
           static_cast<double>(price_cents(it->fixed_price, it->markup, cost)) / 100.0;
     }
     plans_[j] = std::move(plan);
+  }
+}
+
+void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
+  for (const Product& p : plan.products) {
+    const auto c = static_cast<std::size_t>(p.category);
+    const double cost = unit_cost_[j][c];
+    const double price = p.fixed_price > 0 ? p.fixed_price : cost * (1.0 + p.markup);
+    if (!(price <= kMaxUnitMoney))
+      throw InputError(fmt::format(
+          "at step {}, firm '{}' would sell {} at {:.4g} per unit ({}), above the limit of {:.0e} "
+          "per unit that keeps revenue exact; lower the category's base_cost, the firm's markup "
+          "or price, or its price and cost shocks",
+          step_, sc_.firms[j].name, sc_.categories[c].name, price,
+          p.fixed_price > 0 ? std::string("a fixed price")
+                            : fmt::format("unit cost {:.4g} with markup {:.4g}", cost, p.markup),
+          kMaxUnitMoney));
   }
 }
 

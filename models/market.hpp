@@ -79,6 +79,9 @@ class Market {
 
  private:
   void plan_firms();
+  /// @throws InputError when a product's price (after the scenario's shocks) is past
+  /// kMaxUnitMoney: revenue in integer cents would overflow.
+  void check_prices(const FirmPlan& plan, std::size_t j) const;
   void build_tables();
   void build_durable_tables();
   void build_program_tables();

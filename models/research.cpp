@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "models/random_purposes.hpp"
 
@@ -103,13 +102,12 @@ KMeansResult kmeans(const Eigen::MatrixXd& points, int k, const Philox& gen, std
       std::sqrt((points.rowwise() - points.colwise().mean()).rowwise().squaredNorm().mean());
   const double stop = options.tolerance * spread;
   KMeansResult best;
-  best.inertia = std::numeric_limits<double>::infinity();
   std::vector<int> label(static_cast<std::size_t>(points.rows()), 0);
   for (int start = 0; start < options.starts; ++start) {
     Eigen::MatrixXd centres = seed_centres(points, k, rng);
     const int iterations = lloyd(points, centres, label, options.max_iterations, stop);
     const double inertia = assign(points, centres, label);
-    if (inertia < best.inertia) {
+    if (start == 0 || inertia < best.inertia) {  // the first start even when not finite
       best.centres = centres;
       best.label = label;
       best.inertia = inertia;

@@ -67,7 +67,7 @@ Category load_category(const Config& node) {
                                ? node.child("kind").as_choice({"consumable", "durable"})
                                : std::string("consumable");
   c.kind = kind == "durable" ? CategoryKind::durable : CategoryKind::consumable;
-  c.base_cost = node.get_double("base_cost", c.base_cost, range::positive());
+  c.base_cost = node.get_double("base_cost", c.base_cost, {0.0, kMaxUnitMoney, true, false});
   c.learning = node.get_double("learning", c.learning, {0.0, 1.0, true, false});
   c.reference_volume = node.get_double("reference_volume", c.reference_volume, range::positive());
   c.quality_learning = node.get_double("quality_learning", c.quality_learning, range::unit());
@@ -156,11 +156,11 @@ Audience load_audience(const Config& node, const Scenario& sc) {
   if (auto n = node.find("regions")) a.regions = resolve_names(*n, sc.regions, "region");
   if (auto n = node.find("industries")) a.industries = resolve_names(*n, sc.industries, "industry");
   if (auto n = node.find("ideal")) {
-    a.ideal_centre = n->child("centre").as_doubles();
+    a.ideal_centre = n->child("centre").as_doubles(coordinate_range());
     if (a.ideal_centre.size() != static_cast<std::size_t>(sc.preference_dims))
       n->child("centre").fail_expected(
           fmt::format("{} numbers (preference_dims)", sc.preference_dims));
-    a.ideal_radius = n->get_double("radius", range::non_negative());
+    a.ideal_radius = n->get_double("radius", spread_range());
     n->finish();
   }
   a.purchase_rate.assign(sc.categories.size(), Range2{});
@@ -213,7 +213,7 @@ std::vector<double> load_weights(const Config& node, std::vector<std::string>& n
 }
 
 void load_ideal(const Config& node, int dims, Segment& s) {
-  const auto mean = node.child("mean").as_doubles();
+  const auto mean = node.child("mean").as_doubles(coordinate_range());
   if (static_cast<int>(mean.size()) != dims)
     node.child("mean").fail_expected(fmt::format("{} numbers (preference_dims)", dims));
   s.ideal_mean = Eigen::Map<const Eigen::VectorXd>(mean.data(), dims);
@@ -225,7 +225,8 @@ void load_ideal(const Config& node, int dims, Segment& s) {
     if (static_cast<int>(rows.size()) != dims)
       cov.fail_expected(fmt::format("a {}x{} matrix (a list of {} rows)", dims, dims, dims));
     for (int r = 0; r < dims; ++r) {
-      const auto row = rows[static_cast<std::size_t>(r)].as_doubles();
+      const auto row = rows[static_cast<std::size_t>(r)].as_doubles(
+          range::closed(-kMaxCoordinate * kMaxCoordinate, kMaxCoordinate * kMaxCoordinate));
       if (static_cast<int>(row.size()) != dims)
         rows[static_cast<std::size_t>(r)].fail_expected(fmt::format("a row of {} numbers", dims));
       for (int c = 0; c < dims; ++c) s.ideal_cov(r, c) = row[static_cast<std::size_t>(c)];
@@ -237,7 +238,7 @@ void load_ideal(const Config& node, int dims, Segment& s) {
         (ldlt.vectorD().array() < -1e-12).any())
       cov.fail_expected("a positive semi-definite covariance matrix");
   } else {
-    const auto sd = node.child("sd").as_doubles(range::non_negative());
+    const auto sd = node.child("sd").as_doubles(spread_range());
     if (static_cast<int>(sd.size()) != dims)
       node.child("sd").fail_expected(fmt::format("{} numbers (preference_dims)", dims));
     for (int d = 0; d < dims; ++d)
@@ -306,8 +307,9 @@ void load_market(const Config& n, MarketParams& m) {
   m.loyalty_smoothing = n.get_double("loyalty_smoothing", m.loyalty_smoothing, {0, 1, false, true});
   m.adstock_decay = n.get_double("adstock_decay", m.adstock_decay, {0, 1, false, true});
   m.initial_awareness = n.get_double("initial_awareness", m.initial_awareness, range::unit());
-  m.cpm_mass = n.get_double("cpm_mass", m.cpm_mass, range::positive());
-  m.cpm_targeted = n.get_double("cpm_targeted", m.cpm_targeted, range::positive());
+  const Range cpm{0.0, kMaxUnitMoney, true, false};
+  m.cpm_mass = n.get_double("cpm_mass", m.cpm_mass, cpm);
+  m.cpm_targeted = n.get_double("cpm_targeted", m.cpm_targeted, cpm);
   m.beta_mass = n.get_double("beta_mass", m.beta_mass, range::closed(0, 255));
   m.beta_targeted = n.get_double("beta_targeted", m.beta_targeted, range::closed(0, 255));
   m.beta_direct = n.get_double("beta_direct", m.beta_direct, range::closed(0, 255));
@@ -358,7 +360,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   } catch (const InputError& e) {
     strategy.fail(e.what());
   }
-  f.budget_per_year = node.get_double("budget_per_year", range::closed(0, 1e15));
+  f.budget_per_year = node.get_double("budget_per_year", money_range());
   std::vector<std::string> names;
   for (const auto& c : sc.categories) names.push_back(c.name);
   if (auto list = node.find("categories")) {
@@ -373,7 +375,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
       f.regions.push_back(static_cast<int>(r));
   }
   f.quality = node.get_double("quality", f.quality);
-  f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, range::closed(0, 1e15));
+  f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, money_range());
   f.durability = load_per_category(
       node, "durability", sc, f.categories, range::closed(1, kMaxLifetime), "durable",
       [](const Category& c) { return c.durable(); },

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "models/limits.hpp"
 #include "models/scenario.hpp"
 
 namespace msim {

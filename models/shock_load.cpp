@@ -104,7 +104,10 @@ Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
   const std::string kind = n.child("kind").as_choice(kKinds);
   s.kind = static_cast<ShockKind>(std::find(kKinds.begin(), kKinds.end(), kind) - kKinds.begin());
   const auto firm = [&] { s.firm = resolve(n.child("firm"), names_of(sc.firms), "firm"); };
-  const Range money = range::closed(0, 1e15);
+  const Range money = money_range();
+  // A price, a cost or a media price: per unit, and multiplied within [1/1000, 1000] at a time.
+  const Range per_unit{0.0, kMaxUnitMoney, true, false};
+  const Range price_factor = range::closed(1.0 / kMaxPriceFactor, kMaxPriceFactor);
   const Range factor = range::closed(0, 1e6);
   switch (s.kind) {
     case ShockKind::budget:
@@ -114,14 +117,13 @@ Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
       break;
     case ShockKind::price:
       firm();
-      read_op(n, s,
-              {{"multiply", range::positive()},
-               {"set", range::positive()},
-               {"markup", range::closed(-0.99, 100.0)}});
+      read_op(
+          n, s,
+          {{"multiply", price_factor}, {"set", per_unit}, {"markup", range::closed(-0.99, 100.0)}});
       break;
     case ShockKind::cost:
       firm();
-      read_op(n, s, {{"multiply", range::positive()}, {"set", range::positive()}});
+      read_op(n, s, {{"multiply", price_factor}, {"set", per_unit}});
       if (auto c = n.find("categories"))
         s.categories = resolve_list(*c, names_of(sc.categories), "category");
       break;
@@ -129,7 +131,7 @@ Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
       s.channel = static_cast<Channel>(
           std::find(kChannels.begin(), kChannels.end(), n.child("channel").as_choice(kChannels)) -
           kChannels.begin());
-      read_op(n, s, {{"multiply", range::positive()}, {"set", range::positive()}});
+      read_op(n, s, {{"multiply", price_factor}, {"set", per_unit}});
       break;
     case ShockKind::recession:
       read_op(n, s, {{"multiply", range::closed(0, 10)}});

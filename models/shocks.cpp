@@ -159,6 +159,7 @@ void adjust_plan(const ShockState& state, std::size_t firm, FirmPlan& plan) {
     }
     if (fs.price_factor != 1.0) {
       // Price is fixed_price, or unit cost * (1 + markup): scale whichever applies.
+      // Cuts that stack past double precision reach markup -1: a price of 0 cents.
       if (p.fixed_price > 0)
         p.fixed_price *= fs.price_factor;
       else

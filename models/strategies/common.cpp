@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "models/limits.hpp"
 #include "sim/config.hpp"
 #include "sim/yaml_writer.hpp"
 
@@ -10,7 +11,7 @@ namespace msim {
 Pricing Pricing::read(const Config& node, double default_markup) {
   Pricing p;
   p.markup = node.get_double("markup", default_markup, range::closed(-0.99, 100.0));
-  p.price = node.get_double("price", 0.0, range::non_negative());
+  p.price = node.get_double("price", 0.0, unit_money_range());
   return p;
 }
 
@@ -41,7 +42,7 @@ Eigen::VectorXd position_or_mean(const MarketView& view, const std::vector<doubl
 std::vector<double> read_position(const Config& node, int dims) {
   if (!node.has("position")) return {};
   const Config pos = node.child("position");
-  auto v = pos.as_doubles();
+  auto v = pos.as_doubles(coordinate_range());
   if (static_cast<int>(v.size()) != dims)
     pos.fail_expected(fmt::format("{} numbers (preference_dims)", dims));
   return v;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "models/limits.hpp"
 #include "models/strategies/common.hpp"
 #include "sim/config.hpp"
 #include "sim/yaml_writer.hpp"
@@ -77,7 +78,7 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   for (const auto& n : names) idx.push_back(ctx.scenario.segment_index(n));
   return std::make_unique<Differentiated>(
       Pricing::read(ctx.node, 0.35), idx, names,
-      ctx.node.get_double("variant_fixed_cost_per_year", 50000.0, range::non_negative()),
+      ctx.node.get_double("variant_fixed_cost_per_year", 50000.0, money_range()),
       ctx.node.get_double("targeting_precision", 0.8, range::unit()));
 }
 

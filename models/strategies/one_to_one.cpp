@@ -2,6 +2,7 @@
 
 #include "models/population.hpp"
 
+#include "models/limits.hpp"
 #include "models/strategies/common.hpp"
 #include "sim/config.hpp"
 #include "sim/yaml_writer.hpp"
@@ -91,13 +92,13 @@ class OneToOne final : public Strategy {
 std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   OneToOneParams p;
   p.pricing = Pricing::read(ctx.node, 0.4);
-  p.sigma0 = ctx.node.get_double("sigma0", p.sigma0, range::non_negative());
-  p.cost_per_contact =
-      ctx.node.get_double("cost_per_contact", p.cost_per_contact, range::positive());
+  p.sigma0 = ctx.node.get_double("sigma0", p.sigma0, spread_range());
+  p.cost_per_contact = ctx.node.get_double("cost_per_contact", p.cost_per_contact,
+                                           {0.0, kMaxUnitMoney, true, false});
   p.direct_share = ctx.node.get_double("direct_share", p.direct_share, range::unit());
-  p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium, range::non_negative());
-  p.crm_fixed_cost_per_year = ctx.node.get_double("crm_fixed_cost_per_year",
-                                                  p.crm_fixed_cost_per_year, range::non_negative());
+  p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium, range::closed(0, 100));
+  p.crm_fixed_cost_per_year =
+      ctx.node.get_double("crm_fixed_cost_per_year", p.crm_fixed_cost_per_year, money_range());
   read_programs(ctx.node, p.programs);
   return std::make_unique<OneToOne>(p);
 }

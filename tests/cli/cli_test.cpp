@@ -200,6 +200,19 @@ TEST_CASE("cli: a bad market-research study exits 2 and names the key and the li
   CHECK_THAT(kind.err, Contains("firms.Diff.segmentation") && Contains("did you mean 'research'"));
 }
 
+TEST_CASE("cli: a price past the limit, reached in the middle of a run, exits 2 and writes nothing",
+          "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(
+      dir, "run " + quote(kTiny.string()) +
+               " -o t.h5 --set categories.snacks.base_cost=1e6 --set firms.Mass.markup=0.2"
+               " --set 'shocks=[{step: 2, kind: cost, firm: Mass, multiply: 1000}]'");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("error: at step 2, firm 'Mass' would sell snacks at 1.2e+09"));
+  CHECK_FALSE(fs::exists(dir / "t.h5"));
+  CHECK_FALSE(fs::exists(dir / "t.h5.partial"));
+}
+
 TEST_CASE("cli: run never overwrites an existing file without --force", "[cli]") {
   TempDir dir;
   std::ofstream(dir / "out.h5") << "precious";
@@ -508,9 +521,18 @@ TEST_CASE("cli: run -o with an empty path exits 2 and writes nothing", "[cli]") 
   std::ofstream(dir / "nameless.yaml") << text;
   const Result r = marketsim(dir, "run nameless.yaml --quiet");
   CHECK(r.code == 2);
-  CHECK_THAT(r.err,
-             Contains("output.path") && Contains("'nameless.yaml'") && Contains("an empty path"));
+  CHECK_THAT(r.err, Contains("nameless.yaml:") && Contains("key 'output.path'") &&
+                        Contains("an empty path"));
   CHECK_FALSE(fs::exists(dir / ".partial"));
+  // validate says so too (the scenario is valid: run -o FILE runs it).
+  const Result valid = marketsim(dir, "validate nameless.yaml");
+  CHECK(valid.code == 0);
+  CHECK_THAT(valid.err, Contains("note: nameless.yaml:") && Contains("needs -o FILE"));
+  CHECK(marketsim(dir, "run nameless.yaml --quiet -o named.h5").code == 0);
+  // And `run ''` is refused, not taken for the embedded default.
+  const Result blank = marketsim(dir, "run '' --quiet");
+  CHECK(blank.code == 2);
+  CHECK_THAT(blank.err, Contains("an empty path was given; expected a scenario YAML file"));
   // "--output= --quiet": the next option taken as the file name.
   const Result option = marketsim(dir, "run " + quote(kTiny.string()) + " --output= --quiet");
   CHECK(option.code == 2);

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -116,6 +117,34 @@ TEST_CASE("range errors carry file, line and key path", "[scenario]") {
                       Contains("test.yaml:3:") && Contains("expected an integer"));
   REQUIRE_THROWS_WITH(load(edit("privacy_opt_out: 0.3", "privacy_opt_out: 1.3")),
                       Contains("test.yaml:32:") && Contains("segments.seniors.privacy_opt_out"));
+}
+
+TEST_CASE("magnitudes beyond any market are refused: money, prices, coordinates, spreads",
+          "[scenario]") {
+  // Each broke something: an integer-cents overflow, an infinite fixed cost, a k-means crash,
+  // a covariance of inf in /scenario.
+  using Case = std::tuple<std::string, std::string, std::string>;  // key, bad value, range
+  const auto [key, value, range] =
+      GENERATE(Case{"firms.Acme.price", "9.3e16", "[0, 1000000000]"},
+               Case{"categories.snacks.base_cost", "1e300", "(0, 1000000000]"},
+               Case{"firms.Acme.fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
+               Case{"firms.Variety.variant_fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
+               Case{"firms.Tailor.crm_fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
+               Case{"firms.Tailor.custom_premium", "1e10", "[0, 100]"},
+               Case{"firms.Tailor.cost_per_contact", "1e10", "(0, 1000000000]"},
+               Case{"firms.Tailor.sigma0", "1e154", "[0, 1000000]"},
+               Case{"firms.Acme.position", "[1e7, 0]", "[-1000000, 1000000]"},
+               Case{"firms.Acme.segmentation", "{kind: research, noise_sd: 1e154}", "[0, 1000000]"},
+               Case{"segments.young.ideal.sd", "[1.4e154, 0.5]", "[0, 1000000]"},
+               Case{"segments.young.ideal.mean", "[0, -1e7]", "[-1000000, 1000000]"},
+               Case{"market.cpm_mass", "1e300", "(0, 1000000000]"});
+  INFO(key << "=" << value);
+  REQUIRE_THROWS_WITH(load(kBase, {key + "=" + value}),
+                      Contains("key '" + key) && Contains("expected a number in " + range));
+  REQUIRE_NOTHROW(load(kBase, {key + "=" +
+                               (value[0] == '{'   ? "{kind: research, noise_sd: 1e5}"
+                                : value[0] == '[' ? "[1e5, 0]"
+                                                  : "1")}));
 }
 
 TEST_CASE("a misspelt required key is reported with a did-you-mean", "[scenario]") {

@@ -90,6 +90,15 @@ TEST_CASE("bad shocks are reported at their line with the key path", "[shocks]")
                       Contains("shocks.0.fraction") && Contains("\"1.5\""));
   REQUIRE_THROWS_WITH(load("  - {step: 3, kind: cpm, channel: radio, multiply: 2}\n"),
                       Contains("shocks.0.channel") && Contains("'mass'"));
+  // Prices and costs move by at most 1000 times at a time and stay within a billion per unit.
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: price, firm: Acme, multiply: 1e-17}\n"),
+                      Contains("shocks.0.multiply") && Contains("[0.001, 1000]"));
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: cost, firm: Acme, multiply: 1e4}\n"),
+                      Contains("shocks.0.multiply") && Contains("[0.001, 1000]"));
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: price, firm: Acme, set: 1e10}\n"),
+                      Contains("shocks.0.set") && Contains("(0, 1000000000]"));
+  REQUIRE_THROWS_WITH(load("  - {step: 3, kind: cpm, channel: mass, set: 1e300}\n"),
+                      Contains("shocks.0.set") && Contains("(0, 1000000000]"));
   REQUIRE_THROWS_WITH(load("  - {step: 9, kind: enter, firm: Acme}\n"
                            "  - {step: 5, kind: exit, firm: Acme}\n"),
                       Contains("test.yaml:19:") && Contains("exits at step 5"));

@@ -1,0 +1,61 @@
+// The market's checks on what firms charge: a price past the limit that keeps revenue exact in
+// integer cents is the scenario's error (exit code 2), and price cuts that stack never make a
+// strategy look faulty.
+#include "models/market.hpp"
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/limits.hpp"
+#include "models/scenario_load.hpp"
+#include "sim/error.hpp"
+
+using Catch::Contains;
+
+namespace {
+
+msim::Scenario tiny(std::vector<std::string> overrides) {
+  overrides.push_back("consumers=2000");
+  return msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml",
+                                  overrides);
+}
+
+}  // namespace
+
+TEST_CASE("market: a price past the limit stops the run and names the firm, step and cause",
+          "[market]") {
+  // Each key is in range; together, at step 2, Mass's snacks cost 1e9 and sell at 1.2e9.
+  msim::Market market(tiny({"categories.snacks.base_cost=1e6", "firms.Mass.markup=0.2",
+                            "shocks=[{step: 2, kind: cost, firm: Mass, multiply: 1000}]"}));
+  market.step();
+  market.step();
+  CHECK(market.metrics().price.firm[0] > 0);
+  REQUIRE_THROWS_AS(market.step(), msim::InputError);
+  msim::Market again(tiny({"categories.snacks.base_cost=1e6", "firms.Mass.markup=0.2",
+                           "shocks=[{step: 2, kind: cost, firm: Mass, multiply: 1000}]"}));
+  again.step();
+  again.step();
+  REQUIRE_THROWS_WITH(again.step(),
+                      Contains("at step 2, firm 'Mass' would sell snacks at 1.2e+09") &&
+                          Contains("unit cost 1e+09 with markup 0.2") &&
+                          Contains("above the limit of 1e+09"));
+  // Just under the limit is fine.
+  msim::Market under(tiny({"categories.snacks.base_cost=1e6", "firms.Mass.markup=0",
+                           "shocks=[{step: 2, kind: cost, firm: Mass, multiply: 1000}]"}));
+  for (int t = 0; t < 4; ++t) under.step();
+  CHECK(under.metrics().unit_cost.firm[0] <= msim::kMaxUnitMoney);
+}
+
+TEST_CASE("market: price cuts that stack past double precision sell at (almost) nothing",
+          "[market]") {
+  // Six cuts to a thousandth: the markup would reach exactly -1, which no plan may have.
+  std::string shocks = "shocks=[";
+  for (int k = 0; k < 6; ++k)
+    shocks += "{step: " + std::to_string(1 + k) + ", kind: price, firm: Mass, multiply: 0.001},";
+  shocks.back() = ']';
+  msim::Market market(tiny({shocks}));
+  for (int t = 0; t < 8; ++t) REQUIRE_NOTHROW(market.step());
+  CHECK(market.metrics().price.firm[0] == 0.0);  // rounds to 0 cents
+}
