@@ -36,9 +36,9 @@ Experiment plan_experiment(const ScenarioLoader& load) {
   const ExperimentSpec& spec = ex.base.experiment;
   if (spec.branch_at >= ex.base.steps)  // steps shortened with --set below the branch point
     throw InputError(fmt::format(
-        "experiment.branch_at: the branch at step {} is not before the end of the run (steps is "
-        "{}); lower branch_at or raise steps",
-        spec.branch_at, ex.base.steps));
+        "{}: the branch at step {} is not before the end of the run (steps is {}, from --set); "
+        "lower branch_at or raise steps",
+        spec.branch_where, spec.branch_at, ex.base.steps));
   ex.points = design_points(spec, ex.base.seed);
   for (const auto& k : spec.sweep) ex.varied.push_back(k.path);
   for (const auto& r : spec.lhs_ranges) ex.varied.push_back(r.path);

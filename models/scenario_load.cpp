@@ -62,7 +62,7 @@ const std::vector<std::string>& durable_keys() {
 
 Category load_category(const Config& node) {
   Category c;
-  c.name = node.get_string("name");
+  c.name = node.child("name").as_name();
   const std::string kind = node.find("kind")
                                ? node.child("kind").as_choice({"consumable", "durable"})
                                : std::string("consumable");
@@ -259,7 +259,7 @@ void load_pair(const Config& seg, const std::string& key, const std::string& a, 
 
 Segment load_segment(const Config& node, Scenario& sc) {
   Segment s;
-  s.name = node.get_string("name");
+  s.name = node.child("name").as_name();
   s.share = node.get_double("share", {0.0, 1.0, true, false});
   load_ideal(node.child("ideal"), sc.preference_dims, s);
   load_pair(node, "price_sensitivity", "mean", s.price_sensitivity_mean, range::positive(), "sd",
@@ -351,7 +351,7 @@ void check_params_written(const Config& node, const std::vector<std::string>& as
 
 Firm load_firm(const Config& node, const Scenario& sc) {
   Firm f;
-  f.name = node.get_string("name");
+  f.name = node.child("name").as_name();
   const Config strategy = node.child("strategy");
   f.strategy = strategy.as_string();
   const StrategyInfo* info = nullptr;
@@ -444,7 +444,7 @@ Scenario load_scenario(const Config& root) {
   if (!root.is_map())
     root.fail_expected("a scenario: a map with consumers, categories, segments and firms");
   Scenario sc;
-  sc.name = root.get_string("name", "unnamed scenario");
+  sc.name = root.has("name") ? root.child("name").as_name() : "unnamed scenario";
   sc.description = root.get_string("description", "");
   sc.seed = static_cast<std::uint64_t>(root.get_int("seed", 42, range::non_negative()));
   sc.consumers_in_file = root.get_int("consumers", range::closed(1, 4e9));

@@ -78,7 +78,7 @@ std::vector<std::string> names_of(const auto& items) {
 
 Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
   Shock s;
-  s.name = n.get_string("name", "");
+  s.name = n.has("name") ? n.child("name").as_name() : "";
   s.enabled = n.get_bool("enabled", true);
   // When: `step` (0-based, the row in /market) or `week` (1-based, weekly scenarios only).
   const std::int64_t horizon = steps_from_set ? kMaxSteps : sc.steps;

@@ -39,10 +39,31 @@ std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& ma
   return std::nullopt;
 }
 
-/// A list item's path segment: its `name` when it is a map with one, else its index.
+/// `text` with control characters written as \xNN (\n, \t as such), for messages.
+std::string escape_controls(std::string_view text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/// A list item's path segment: its `name` when it is a map with a non-empty one (control
+/// characters escaped: a NUL would end the message), else its index.
 std::string item_segment(const YAML::Node& item, std::size_t index) {
   auto name = find_entry(item, "name");
-  return name && name->second.IsScalar() ? name->second.Scalar() : std::to_string(index);
+  return name && name->second.IsScalar() && !name->second.Scalar().empty()
+             ? escape_controls(name->second.Scalar())
+             : std::to_string(index);
 }
 
 std::string lower(std::string s) {
@@ -74,6 +95,45 @@ std::string flow(const YAML::Node& node) {
 
 std::string shorten(const std::string& text, std::size_t max, const std::string& close) {
   return text.size() <= max ? text : text.substr(0, max - 3 - close.size()) + "..." + close;
+}
+
+/// The length of the UTF-8 sequence that starts `text` (at least 1 byte), or 0 if it is not one.
+std::size_t utf8_length(std::string_view text) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const auto continuation = [&](std::size_t k) { return k < text.size() && (b(k) & 0xC0) == 0x80; };
+  const unsigned char lead = b(0);
+  std::size_t n = 0;
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF)
+    n = 2;
+  else if (lead >= 0xE0 && lead <= 0xEF)
+    n = 3;
+  else if (lead >= 0xF0 && lead <= 0xF4)
+    n = 4;
+  else
+    return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if (!continuation(k)) return 0;
+  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+  if ((lead == 0xE0 && b(1) < 0xA0) || (lead == 0xED && b(1) > 0x9F) ||
+      (lead == 0xF0 && b(1) < 0x90) || (lead == 0xF4 && b(1) > 0x8F))
+    return 0;
+  return n;
+}
+
+/// What makes `text` unfit as text in a scenario: a byte that is not UTF-8 or a control
+/// character (tab and line breaks are fine unless `one_line`); "" when it is fine.
+std::string text_fault(std::string_view text, bool one_line) {
+  for (std::size_t at = 0, character = 1; at < text.size(); ++character) {
+    const std::size_t n = utf8_length(text.substr(at));
+    if (n == 0) return fmt::format("byte {} (character {}) is not UTF-8", at + 1, character);
+    const auto byte = static_cast<unsigned char>(text[at]);
+    const bool line_break = byte == '\n' || byte == '\r' || byte == '\t';
+    if (n == 1 && (byte < 0x20 || byte == 0x7f) && (one_line || !line_break))
+      return fmt::format("character {} is the control character \\x{:02x}", character, byte);
+    at += n;
+  }
+  return "";
 }
 
 /// Parses a YAML number ("12", "-3.5", "1e6", "+2", ".inf", ".nan"); nullopt if not one.
@@ -322,13 +382,23 @@ Config Config::load_string(const std::string& text, const std::string& name,
                            const std::vector<std::string>& overrides) {
   auto state = std::make_shared<State>();
   state->file = name;
-  YAML::Node root;
+  // Classic Mac line ends (CR alone) read as one line that is all comment or all error.
+  std::string lines = text;
+  if (lines.find('\n') == std::string::npos) std::replace(lines.begin(), lines.end(), '\r', '\n');
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(text);
+    documents = YAML::LoadAll(lines);
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}{}", name, e.mark.line + 1,
-                                 e.mark.column + 1, e.msg, syntax_hint(text, e.mark.line)));
+                                 e.mark.column + 1, e.msg, syntax_hint(lines, e.mark.line)));
   }
+  YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
+  for (std::size_t k = 1; k < documents.size(); ++k)
+    if (!documents[k].IsNull())
+      throw InputError(fmt::format(
+          "{}:{}: a second YAML document (after '---'); a scenario is one document, and the "
+          "rest would be ignored",
+          name, documents[k].Mark().line + 1));
   if (root.IsNull()) {
     const bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
     throw InputError(
@@ -336,6 +406,14 @@ Config Config::load_string(const std::string& text, const std::string& name,
   }
   std::size_t visited = 0;
   reject_duplicate_keys(root, "", name, visited);
+  if (!overrides.empty() && !root.IsMap())  // the file's fault, not the --set's
+    throw InputError(fmt::format(
+        "{}:{}:{}: the top level is {}, not a map of keys, so --set '{}' has nothing to set", name,
+        root.Mark().line + 1, root.Mark().column + 1,
+        root.IsSequence() ? "a list"
+                          : fmt::format("the single value \"{}\"",
+                                        escape_controls(shorten(root.Scalar(), 38, ""))),
+        overrides.front()));
   // Overrides edit the freshly parsed tree in place: YAML::Clone would drop every mark.
   for (const auto& assignment : overrides) {
     const std::string path = apply_override(root, assignment);
@@ -472,7 +550,19 @@ bool Config::as_bool() const {
 
 std::string Config::as_string() const {
   if (!is_scalar()) fail_expected("a string");
+  if (const std::string fault = text_fault(node_->Scalar(), false); !fault.empty())
+    fail_expected(fmt::format("UTF-8 text without control characters ({})", fault));
   return node_->Scalar();
+}
+
+std::string Config::as_name() const {
+  if (!is_scalar()) fail_expected("a name");
+  const std::string& name = node_->Scalar();
+  if (const std::string fault = text_fault(name, true); !fault.empty())
+    fail_expected(fmt::format("a name: UTF-8 text on one line ({})", fault));
+  if (name.empty() || name.front() == ' ' || name.back() == ' ')
+    fail_expected("a name: not empty, and not starting or ending with a space");
+  return name;
 }
 
 std::vector<double> Config::as_doubles(const Range& r) const {
@@ -561,7 +651,7 @@ void Config::fail(const std::string& message) const {
 
 std::string Config::show() const {
   if (is_null()) return "nothing";
-  if (is_scalar()) return "\"" + shorten(node_->Scalar(), 38, "") + "\"";
+  if (is_scalar()) return fmt::format("\"{}\"", escape_controls(shorten(node_->Scalar(), 38, "")));
   if (is_map()) return "{...}";
   return shorten(flow(*node_), 40, "]");
 }

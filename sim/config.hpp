@@ -93,7 +93,8 @@ class Config {
   double as_double(const Range& r = {}) const;
   std::int64_t as_int(const Range& r = {}) const;  ///< rejects 2.5 and non-numbers
   bool as_bool() const;
-  std::string as_string() const;
+  std::string as_string() const;  ///< UTF-8 text; tabs and line breaks are its only controls
+  std::string as_name() const;    ///< as_string() on one line, not empty, not space-padded
   std::vector<double> as_doubles(const Range& r = {}) const;  ///< a sequence of numbers
   std::vector<std::string> as_strings() const;                ///< a sequence of strings
   /// A string that must be one of `choices`. @throws InputError listing them (with did-you-mean).

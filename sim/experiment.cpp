@@ -128,6 +128,7 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
   if (has_branch || has_warmup) {
     const Config b = node.child(has_branch ? "branch_at" : "warmup");
     spec.branch_at = b.as_int();
+    spec.branch_where = b.where();
     if (spec.branch_at < 1 || (spec.branch_at >= steps && !steps_from_set))
       b.fail_expected(
           fmt::format("a step from 1 to {} (steps is {}); leave the key out for no branching",

@@ -36,6 +36,7 @@ struct ExperimentSpec {
   std::uint64_t lhs_seed = 0;  ///< default: the scenario's seed
   std::vector<RangeKey> lhs_ranges;
   std::int64_t branch_at = 0;  ///< 0: no branching; else the step where variants start
+  std::string branch_where;    ///< Config::where() of branch_at, for messages
 };
 
 /// One design point: the key paths it sets, with their values as YAML text.

@@ -117,6 +117,10 @@ TEST_CASE("bad sweep values fail before anything runs, at the sweep key's line",
                       Contains("a step from 1 to 7 (steps is 8); leave the key out"));
   REQUIRE_THROWS_WITH(plan("  replications: 2\n  branch_at: 9\n"),
                       Contains("test.yaml:24:") && Contains("steps is 8"));
+  // Steps cut below the branch with --set: still at the branch_at key's line.
+  REQUIRE_THROWS_WITH(plan("  replications: 2\n  branch_at: 6\n", {"steps=5"}),
+                      Contains("test.yaml:24:") && Contains("experiment.branch_at") &&
+                          Contains("the branch at step 6") && Contains("steps is 5, from --set"));
 }
 
 TEST_CASE("an experiment writes every run and both tables, and equal seeds give equal runs",

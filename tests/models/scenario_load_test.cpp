@@ -287,6 +287,16 @@ TEST_CASE("names must be unique and lists must name known items", "[scenario]") 
 }
 
 // A key given twice in one map would otherwise resolve silently to its first value.
+TEST_CASE("names are one line of printable text", "[scenario]") {
+  REQUIRE_THROWS_WITH(
+      load(edit("  - name: Acme\n", "  - name: ''\n")),
+      Contains("test.yaml:6:") && Contains("firms.0.name") && Contains("a name: not empty"));
+  REQUIRE_THROWS_WITH(load(edit("  - name: young\n", "  - name: \"yo\\0ung\"\n")),
+                      Contains("test.yaml:23:") && Contains("control character \\x00"));
+  REQUIRE_THROWS_WITH(load(edit("  - {name: snacks, base_cost: 1.0}", "  - {name: \"sn\\nacks\"}")),
+                      Contains("test.yaml:20:") && Contains("a name: UTF-8 text on one line"));
+}
+
 TEST_CASE("a key given twice is rejected at the second occurrence", "[scenario]") {
   const std::string twice = edit("seed: 3\n", "seed: 3\nseed: 4\n");
   Scenario sc;

@@ -455,3 +455,44 @@ TEST_CASE("aliases are followed, but not into a document of a million values", "
       Config::load_string(text, "laughs.yaml"),
       Contains("laughs.yaml:") && Contains("more than 1000000 values") && Contains("aliases"));
 }
+
+TEST_CASE("text is UTF-8 without control characters, and names are one line of it", "[config]") {
+  const Config c = Config::load_string(
+      "nul: \"a\\0b\"\nbell: \"ring\\a\"\nlatin1: \"caf\\xe9\"\nmulti: \"one\\ntwo\\tthree\"\n"
+      "empty: ''\npadded: ' Acme'\nlines: \"A\\nB\"\nfine: Caf\xc3\xa9 Mu\xcc\x88ller\n",
+      "t.yaml");
+  // A NUL would cut the name short in every message and in the HDF5 file; it shows escaped.
+  REQUIRE_THROWS_WITH(c.child("nul").as_string(),
+                      Contains("t.yaml:1:") && Contains("\"a\\x00b\"") &&
+                          Contains("character 2 is the control character \\x00"));
+  REQUIRE_THROWS_WITH(c.child("bell").as_string(), Contains("control character \\x07"));
+  CHECK(c.child("latin1").as_string() == "caf\xc3\xa9");     // YAML's \xe9 is the letter, in UTF-8
+  CHECK(c.child("multi").as_string() == "one\ntwo\tthree");  // descriptions may run on
+  REQUIRE_THROWS_WITH(c.child("multi").as_name(), Contains("a name: UTF-8 text on one line"));
+  REQUIRE_THROWS_WITH(c.child("lines").as_name(), Contains("\"A\\nB\""));
+  REQUIRE_THROWS_WITH(c.child("empty").as_name(), Contains("a name: not empty"));
+  REQUIRE_THROWS_WITH(c.child("padded").as_name(), Contains("starting or ending with a space"));
+  CHECK(c.child("fine").as_name() == "Caf\xc3\xa9 Mu\xcc\x88ller");
+  // Bytes that are not UTF-8, in the file itself.
+  const Config raw = Config::load_string("name: Fa\xff\xfeil\n", "raw.yaml");
+  REQUIRE_THROWS_WITH(raw.child("name").as_name(), Contains("byte 3 (character 3) is not UTF-8"));
+}
+
+TEST_CASE("a file is one YAML document, with any line ends", "[config]") {
+  REQUIRE_THROWS_WITH(Config::load_string("a: 1\n---\nb: 2\n", "two.yaml"),
+                      Contains("two.yaml:3: a second YAML document"));
+  CHECK(Config::load_string("---\na: 1\n---\n", "one.yaml").get_int("a") == 1);
+  // Classic Mac line ends (CR only) read as lines, not as one comment.
+  const Config cr = Config::load_string("# scenario\ra: 1\rb: [2, 3]\r", "cr.yaml");
+  CHECK(cr.get_int("a") == 1);
+  CHECK(cr.child("b").where() == "cr.yaml:3:4: key 'b'");
+  CHECK(Config::load_string("a: 1\r\nb: 2\r\n", "crlf.yaml").get_int("b") == 2);
+}
+
+TEST_CASE("a --set on a file that is not a map blames the file", "[config]") {
+  REQUIRE_THROWS_WITH(Config::load_string("42\n", "n.yaml", {"seed=1"}),
+                      Contains("n.yaml:1:1: the top level is the single value \"42\"") &&
+                          Contains("--set 'seed=1' has nothing to set"));
+  REQUIRE_THROWS_WITH(Config::load_string("- a\n- b\n", "l.yaml", {"seed=1"}),
+                      Contains("l.yaml:1:1: the top level is a list"));
+}
