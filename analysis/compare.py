@@ -192,6 +192,11 @@ def _format(table):
         metric, _, side = column.rpartition(" ")
         difference = side == "B-A"
         kind = KINDS.get(metric, "number")
+        if kind == "money":  # one precision per column: whole units once any amount is large
+            whole = bool((table[column].abs() >= 100).any())
+            out[column] = [formats.money(v, signed=difference, whole=whole) if pd.notna(v)
+                           else "-" for v in table[column]]
+            continue
         out[column] = [formats.value(kind, v, difference=difference) if pd.notna(v) else "-"
                        for v in table[column]]
     return out

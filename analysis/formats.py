@@ -46,11 +46,12 @@ def metric_kind(metric, units=""):
     return "number"
 
 
-def money(value, signed=False):
-    """Money with thousands separators: 19,990; cents below 100 (1.53)."""
+def money(value, signed=False, whole=False):
+    """Money with thousands separators: 19,990; cents below 100 (1.53) unless `whole` (for a
+    column of large amounts, where +35.61 among +19,990 would look more precise than it is)."""
     if missing(value):
         return NA
-    decimals = 0 if abs(value) >= 100 or value == 0 else 2
+    decimals = 0 if whole or abs(value) >= 100 or value == 0 else 2
     value = _no_negative_zero(value, 1, decimals)
     sign = "+" if signed and value else ""
     return f"{value:{sign},.{decimals}f}"

@@ -406,7 +406,9 @@ def experiment_distribution(run, metric, long, settings):
     colour = {p: palette(i / max(len(points) - 1, 1) if many else i % 10)
               for i, p in enumerate(points)}
     width = 0.8 / len(points)
-    fig, ax = plt.subplots(figsize=(max(8.0, 1.2 + len(firms) * (0.5 + 0.35 * len(points))), 5.5))
+    # A legend of the design points takes about 3 inches beside the axes.
+    fig, ax = plt.subplots(figsize=(max(8.0, 1.2 + len(firms) * (0.5 + 0.35 * len(points)))
+                                    + (0.0 if many else 3.0), 5.5))
     replications = data.groupby(["point", "firm"])["value"].count()
     for i, point in enumerate(points):
         for j, firm in enumerate(firms):
@@ -451,9 +453,10 @@ def experiment_distribution(run, metric, long, settings):
         bar.set_label("design point (see the summary table)")
     else:
         handles = [plt.Rectangle((0, 0), 1, 1, color=colour[p], alpha=0.75) for p in points]
+        # Beside the axes, as in the other figures: below them it covered the firms' names.
         ax.legend(handles, [point_label(p, settings.get(p, {})) for p in points],
-                  title="design point", loc="upper center", bbox_to_anchor=(0.5, -0.2),
-                  ncol=1 if len(points) > 4 else 2, fontsize=9)
+                  title="design point", loc="center left", bbox_to_anchor=(1.01, 0.5),
+                  fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -137,3 +137,15 @@ def test_runs_without_durables_compare_no_durables(run_file, rich_file, capsys):
     assert compare.main([str(run_file), str(rich_file)]) == 0
     out = capsys.readouterr().out
     assert "failures" not in out and "saturation" not in out
+
+
+def test_a_money_column_has_one_precision():
+    """A small difference among large ones is shown in whole units like them (+36, not +35.61);
+    a column of small amounts keeps its cents."""
+    import pandas as pd
+    table = pd.DataFrame({"firm": ["A", "B", "C"],
+                          "cumulative_profit A": [1.53, -0.25, 0.0],
+                          "cumulative_profit B-A": [19990.4, 35.61, -0.4]})
+    text = compare._format(table)
+    assert list(text["cumulative_profit B-A"]) == ["+19,990", "+36", "0"]
+    assert list(text["cumulative_profit A"]) == ["1.53", "-0.25", "0"]
