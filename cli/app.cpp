@@ -179,8 +179,8 @@ int main(int argc, char** argv) {
   } catch (const msim::InputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;
-  } catch (const msim::OutputError& e) {
-    fmt::print(stderr, "error: {}\nThe unfinished output was removed.\n", e.what());
+  } catch (const msim::OutputError& e) {  // the system's refusal, not a fault to report
+    fmt::print(stderr, "error: {}\n", e.what());
     return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr,

@@ -325,7 +325,8 @@ int run(const RunArgs& args) {
       return run_simulation(sc, *recorder, options);
     } catch (const InputError&) {  // found by a later step (a price past the limit): no output
       recorder.reset();
-      fs::remove(partial_path(out));
+      std::error_code ignored;
+      fs::remove(partial_path(out), ignored);
       throw;
     }
   }();

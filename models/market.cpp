@@ -186,8 +186,8 @@ void Market::plan_firms() {
                         firm.name, step_, e.what()));
       }
     }
-    check_plan(plan, sc_, j, view.budget, step_);
-    adjust_plan(shocks_, j, plan);  // the scenario's price shocks, checked in check_prices
+    check_plan(plan, sc_, j, view.budget, step_);  // the strategy's plan, before any shock
+    if (shocks_.firms[j].active) adjust_plan(shocks_, j, plan);  // checked in check_prices
     plan.fixed_cost *= sc_.scale;  // a strategy plans the fixed costs of the file's market
     if (study) plan.fixed_cost += firm.segmentation.cost_per_study * sc_.scale;
     // Unit costs from volume so far, then cost-plus prices.

@@ -14,7 +14,7 @@ class InputError : public std::runtime_error {
 };
 
 /// The system refused to write an output: disk full, a quota, a vanished directory. The message
-/// names the file and the system's reason; the run's partial output has been removed.
+/// names the file, the system's reason and what became of the unfinished file.
 class OutputError : public std::runtime_error {
  public:
   explicit OutputError(const std::string& message) : std::runtime_error(message) {}

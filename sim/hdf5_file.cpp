@@ -512,6 +512,11 @@ class Hdf5Recorder final : public Recorder {
   void writing(const Write& write) {
     try {
       write();
+    } catch (const OutputError& e) {
+      close();
+      if (shared_file_ >= 0) throw;
+      remove_partial(path_);
+      throw OutputError(fmt::format("{}; the unfinished file was removed", e.what()));
     } catch (...) {
       close();
       if (shared_file_ < 0) remove_partial(path_);

@@ -40,7 +40,7 @@ TEST_CASE("cli: a run whose output fills the disk exits 1 and removes its partia
   const Result r = limited(dir, kib, "run " + kTiny + " -o t.h5 --quiet");
   CHECK(r.code == 1);  // 139 was a crash in the HDF5 library's clean-up at exit
   CHECK_THAT(r.err, Contains("t.h5.partial") && Contains("(File too large)") &&
-                        Contains("The unfinished output was removed."));
+                        Contains("the unfinished file was removed"));
   CHECK_THAT(r.err, !Contains("internal error"));
   CHECK(nothing_left(dir / "t.h5"));
   CHECK(nothing_left(dir / "t.h5.partial"));

@@ -511,4 +511,11 @@ TEST_CASE("a strategy that reads a key it does not write back is refused at load
   // Written back, a key given is fine.
   CHECK_NOTHROW(msim::load_scenario_file(
       tiny, {"firms.Mass.strategy=forgetful_for_test", "firms.Mass.beta=5"}));
+  // Given as null, a key reads as absent: its default again, nothing lost (found by fuzzing:
+  // loyalty_program: null was an internal error).
+  CHECK_NOTHROW(msim::load_scenario_file(
+      tiny, {"firms.Mass.strategy=forgetful_for_test", "firms.Mass.alpha=~"}));
+  CHECK_NOTHROW(msim::load_scenario_file(
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/loyalty_referral.yaml",
+      {"firms.ClubRoast.loyalty_program=~", "firms.ClubRoast.referral_program=~"}));
 }
