@@ -336,10 +336,13 @@ void check_params_written(const Config& node, const std::vector<std::string>& as
   out.end_map();
   const std::vector<std::string> written = Config::load_string(out.str(), "write_params").keys();
   std::vector<std::string> lost;
-  for (const std::string& key : node.keys())  // a null value reads as absent: a default again
-    if (!node.child(key).is_null() && std::binary_search(asked.begin(), asked.end(), key) &&
+  // A null value reads as absent: a default again. (child() only for keys asked already: it
+  // marks a key as known, which would hide an unknown one from finish().)
+  for (const std::string& key : node.keys())
+    if (std::binary_search(asked.begin(), asked.end(), key) &&
         !std::binary_search(asked_before.begin(), asked_before.end(), key) &&
-        std::find(written.begin(), written.end(), key) == written.end())
+        std::find(written.begin(), written.end(), key) == written.end() &&
+        !node.child(key).is_null())
       lost.push_back(key);
   if (!lost.empty())
     throw std::logic_error(fmt::format(
