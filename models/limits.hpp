@@ -25,6 +25,10 @@ inline Range spread_range() {
 inline Range unit_money_range() {
   return range::closed(0, kMaxUnitMoney);
 }
+/// (0, kMaxUnitMoney]: a cost per unit that cannot be free (base_cost, a media price).
+inline Range positive_unit_money_range() {
+  return {0.0, kMaxUnitMoney, true, false};
+}
 inline Range money_range() {
   return range::closed(0, kMaxMoney);
 }

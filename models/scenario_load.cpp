@@ -67,7 +67,7 @@ Category load_category(const Config& node) {
                                ? node.child("kind").as_choice({"consumable", "durable"})
                                : std::string("consumable");
   c.kind = kind == "durable" ? CategoryKind::durable : CategoryKind::consumable;
-  c.base_cost = node.get_double("base_cost", c.base_cost, {0.0, kMaxUnitMoney, true, false});
+  c.base_cost = node.get_double("base_cost", c.base_cost, positive_unit_money_range());
   c.learning = node.get_double("learning", c.learning, {0.0, 1.0, true, false});
   c.reference_volume = node.get_double("reference_volume", c.reference_volume, range::positive());
   c.quality_learning = node.get_double("quality_learning", c.quality_learning, range::unit());
@@ -307,9 +307,8 @@ void load_market(const Config& n, MarketParams& m) {
   m.loyalty_smoothing = n.get_double("loyalty_smoothing", m.loyalty_smoothing, {0, 1, false, true});
   m.adstock_decay = n.get_double("adstock_decay", m.adstock_decay, {0, 1, false, true});
   m.initial_awareness = n.get_double("initial_awareness", m.initial_awareness, range::unit());
-  const Range cpm{0.0, kMaxUnitMoney, true, false};
-  m.cpm_mass = n.get_double("cpm_mass", m.cpm_mass, cpm);
-  m.cpm_targeted = n.get_double("cpm_targeted", m.cpm_targeted, cpm);
+  m.cpm_mass = n.get_double("cpm_mass", m.cpm_mass, positive_unit_money_range());
+  m.cpm_targeted = n.get_double("cpm_targeted", m.cpm_targeted, positive_unit_money_range());
   m.beta_mass = n.get_double("beta_mass", m.beta_mass, range::closed(0, 255));
   m.beta_targeted = n.get_double("beta_targeted", m.beta_targeted, range::closed(0, 255));
   m.beta_direct = n.get_double("beta_direct", m.beta_direct, range::closed(0, 255));

@@ -106,7 +106,7 @@ Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
   const auto firm = [&] { s.firm = resolve(n.child("firm"), names_of(sc.firms), "firm"); };
   const Range money = money_range();
   // A price, a cost or a media price: per unit, and multiplied within [1/1000, 1000] at a time.
-  const Range per_unit{0.0, kMaxUnitMoney, true, false};
+  const Range per_unit = positive_unit_money_range();
   const Range price_factor = range::closed(1.0 / kMaxPriceFactor, kMaxPriceFactor);
   const Range factor = range::closed(0, 1e6);
   switch (s.kind) {

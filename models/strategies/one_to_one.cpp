@@ -93,8 +93,8 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   OneToOneParams p;
   p.pricing = Pricing::read(ctx.node, 0.4);
   p.sigma0 = ctx.node.get_double("sigma0", p.sigma0, spread_range());
-  p.cost_per_contact = ctx.node.get_double("cost_per_contact", p.cost_per_contact,
-                                           {0.0, kMaxUnitMoney, true, false});
+  p.cost_per_contact =
+      ctx.node.get_double("cost_per_contact", p.cost_per_contact, positive_unit_money_range());
   p.direct_share = ctx.node.get_double("direct_share", p.direct_share, range::unit());
   p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium, range::closed(0, 100));
   p.crm_fixed_cost_per_year =

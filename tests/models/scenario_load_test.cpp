@@ -286,7 +286,6 @@ TEST_CASE("names must be unique and lists must name known items", "[scenario]") 
                       Contains("'segments'") && Contains("expected a non-empty list of segments"));
 }
 
-// A key given twice in one map would otherwise resolve silently to its first value.
 TEST_CASE("names are one line of printable text", "[scenario]") {
   REQUIRE_THROWS_WITH(
       load(edit("  - name: Acme\n", "  - name: ''\n")),
@@ -297,6 +296,7 @@ TEST_CASE("names are one line of printable text", "[scenario]") {
                       Contains("test.yaml:20:") && Contains("a name: UTF-8 text on one line"));
 }
 
+// A key given twice in one map would otherwise resolve silently to its first value.
 TEST_CASE("a key given twice is rejected at the second occurrence", "[scenario]") {
   const std::string twice = edit("seed: 3\n", "seed: 3\nseed: 4\n");
   Scenario sc;
