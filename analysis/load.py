@@ -29,6 +29,7 @@ _DEFAULT_AXES = {
     "market": ("step", "firm"),
     "market/by_category": ("step", "category", "firm"),
     "segments": ("step", "segment", "firm"),
+    "strategies": ("step", "firm"),
 }
 _SCALES = {"firm": "firms/name", "segment": "segments/name", "category": "categories/name"}
 
@@ -55,6 +56,7 @@ class Run:
         self.by_category = {}       # metric -> [step x (category, firm)]
         self.segments = {}          # metric -> [step x (segment, firm)]
         self.category_series = {}   # metric -> [step x category], e.g. saturation
+        self.diagnostics = {}       # strategies' own diagnostics: name -> [step x firm]
         self.units = {}             # dataset path ("/market/roi") -> units attribute
         self.descriptions = {}      # dataset path -> description attribute
         self.experiment = {}        # "runs"/"summary" -> DataFrame, when the file is an experiment
@@ -91,6 +93,7 @@ class Run:
             self._read_group(group, "market")
             self._read_group(group, "market/by_category")
             self._read_group(group, "segments")
+            self._read_group(group, "strategies")
             if "panel" in group:
                 self.panel_group = f"{prefix}/panel"
             if "experiment" in f:
@@ -138,7 +141,9 @@ class Run:
             else:
                 columns = pd.MultiIndex.from_product(inner, names=list(axes[1:]))
             frame = pd.DataFrame(values, index=self.steps, columns=columns)
-            if axes == ("step", "firm"):
+            if name == "strategies":
+                self.diagnostics[metric] = frame
+            elif axes == ("step", "firm"):
                 self.market[metric] = frame
             elif axes == ("step", "category"):
                 self.category_series[metric] = frame
@@ -173,7 +178,8 @@ class Run:
     def long(self, metric, group="market"):
         """One metric in long form: columns step, <dims...>, value."""
         frames = {"market": self.market, "by_category": self.by_category,
-                  "segments": self.segments, "category": self.category_series}[group]
+                  "segments": self.segments, "category": self.category_series,
+                  "strategies": self.diagnostics}[group]
         frame = frames[metric]
         stacked = frame.stack(list(range(frame.columns.nlevels)))
         return stacked.rename("value").reset_index()

@@ -64,6 +64,8 @@ int strategies() {
       fmt::print("    {:<{}}  {:<{}}  default {:<{}}  {}{}\n", p.key, key, p.type, type,
                  p.default_value, value, p.meaning,
                  p.unit.empty() ? "" : fmt::format(" [{}]", p.unit));
+    for (const auto& d : info.diagnostics)
+      fmt::print("    records /strategies/{}: {} [{}]\n", d.name, d.description, d.units);
     fmt::print("\n");
   }
   fmt::print(

@@ -1,12 +1,15 @@
 // Learning strategy: a strategy that learns from its own results and randomises, yet reruns
 // bit for bit. "price_explorer" is an epsilon-greedy bandit over markups: each step it credits
 // last step's profit (view.last()) to the markup it charged, then charges the best markup so
-// far, or with chance epsilon a random one (view.random(), the firm's own random stream).
+// far, or with chance epsilon a random one (view.random(), the firm's own random stream). It
+// records the markup it charged and whether it explored as its own diagnostics
+// (StrategyInfo::diagnostics), which a run writes to /strategies/markup and /strategies/explored.
 #include <fmt/format.h>
 
 #include <array>
-#include <cmath>
+#include <cstring>
 #include <memory>
+#include <vector>
 
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
@@ -43,6 +46,8 @@ class PriceExplorer final : public msim::Strategy {
     }
     const bool explore = tried_[best] > 0 && rng.uniform() < epsilon_;
     arm_ = explore ? static_cast<std::size_t>(rng.uniform() * kMarkups.size()) : best;
+    plan.diagnostics[0] = kMarkups[arm_];  // in the order main() declares them
+    plan.diagnostics[1] = explore ? 1.0 : 0.0;
     for (int c : view.self().categories) {
       msim::Product p;
       p.category = c;
@@ -89,6 +94,18 @@ msim::MemoryRecorder run(std::size_t threads) {
   return rec;
 }
 
+/// Whether two recorded series are identical bit for bit (NaN, where a firm recorded nothing,
+/// equals NaN; `==` on doubles would say it does not).
+bool identical(const std::vector<std::vector<double>>& a,
+               const std::vector<std::vector<double>>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t t = 0; t < a.size(); ++t)
+    if (a[t].size() != b[t].size() ||
+        std::memcmp(a[t].data(), b[t].data(), a[t].size() * sizeof(double)) != 0)
+      return false;
+  return true;
+}
+
 }  // namespace
 
 int main() {
@@ -99,23 +116,28 @@ int main() {
        [](const msim::StrategyContext& ctx) {
          return std::unique_ptr<msim::Strategy>(std::make_unique<PriceExplorer>(
              ctx.node.get_double("epsilon", 0.1, msim::range::closed(0.0, 1.0))));
-       }});
+       },
+       {{"markup", "fraction", "the markup the explorer charged"},
+        {"explored", "flag", "1 when the markup was a random pick, 0 when the best so far"}}});
   const msim::MemoryRecorder one = run(1), all = run(0);
 
-  // The markups the explorer charged, from /market/price over /market/unit_cost.
-  const auto& price = all.series("/market/price");
-  const auto& cost = all.series("/market/unit_cost");
+  // The markups the explorer charged, as it recorded them (/strategies/markup; NaN for Fixed).
+  const auto& markup = all.series("/strategies/markup");
+  const auto& explored = all.series("/strategies/explored");
   std::array<int, kMarkups.size()> weeks{};
   std::array<double, kMarkups.size()> profit{};
   const auto& step_profit = all.series("/market/profit");
-  for (std::size_t t = 0; t < price.size(); ++t)
+  int explorations = 0;
+  for (std::size_t t = 0; t < markup.size(); ++t) {
+    explorations += explored[t][0] > 0 ? 1 : 0;
     for (std::size_t k = 0; k < kMarkups.size(); ++k)
-      if (std::abs(price[t][0] / cost[t][0] - 1.0 - kMarkups[k]) < 0.02) {
+      if (markup[t][0] == kMarkups[k]) {
         ++weeks[k];
         profit[k] += step_profit[t][0];
       }
-  fmt::print("{}: {} weeks\n\nmarkup  weeks charged  mean weekly profit\n", "Explorer",
-             price.size());
+  }
+  fmt::print("{}: {} weeks, {} of them exploring\n\nmarkup  weeks charged  mean weekly profit\n",
+             "Explorer", markup.size(), explorations);
   for (std::size_t k = 0; k < kMarkups.size(); ++k)
     fmt::print("{:>6.1f} {:>14} {:>19.0f}\n", kMarkups[k], weeks[k],
                weeks[k] > 0 ? profit[k] / weeks[k] : 0.0);
@@ -128,8 +150,9 @@ int main() {
   const auto& share = all.series("/market/market_share");
   fmt::print("Explorer's market share: {:.1f}% in week 26, {:.1f}% in week 104\n\n",
              100 * share[25][0], 100 * share.back()[0]);
-  const bool same = one.series("/market/profit") == all.series("/market/profit") &&
-                    one.series("/market/price") == all.series("/market/price");
+  bool same = true;
+  for (const char* path : {"/market/profit", "/market/price", "/strategies/markup"})
+    same = same && identical(one.series(path), all.series(path));
   fmt::print("the run at 1 thread and at all threads: {}\n", same ? "identical" : "DIFFERENT");
   return same ? 0 : 1;
 }

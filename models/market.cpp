@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -12,6 +13,7 @@
 
 #include "models/consumer_kernel.hpp"
 #include "models/costs.hpp"
+#include "models/diagnostics.hpp"
 #include "models/limits.hpp"
 #include "models/media.hpp"
 #include "models/plan_check.hpp"
@@ -37,6 +39,8 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   t.step_gen = Philox(sc_.seed, purpose::step);
   t.aware_gen = Philox(sc_.seed, purpose::initial_awareness);
   t.initial_aware = threshold32(sc_.market.initial_awareness);
+  diagnostic_columns_ = diagnostic_columns(sc_);
+  diagnostic_count_ = recorded_diagnostics().size();
   for (const Firm& f : sc_.firms) {
     strategies_.push_back(f.prototype->clone());
     const bool crm = strategies_.back()->uses_crm();
@@ -141,9 +145,13 @@ void Market::plan_firms() {
     true_centres.emplace_back(s.ideal_mean.data(), s.ideal_mean.data() + s.ideal_mean.size());
   // What strategies read as the last step: a copy, since this step's centres are written below.
   last_metrics_ = step_ > 0 && !metrics_.units.firm.empty() ? metrics_ : zero_metrics(F, C, S);
+  if (step_ == 0)
+    last_metrics_.diagnostics.assign(diagnostic_count_ * F,
+                                     std::numeric_limits<double>::quiet_NaN());
   view.last_metrics = &last_metrics_;
   view.strategy_key = &strategy_key_;
   metrics_.segment_centres.clear();
+  metrics_.diagnostics.assign(diagnostic_count_ * F, std::numeric_limits<double>::quiet_NaN());
   view.population_mean = sc_.population_mean();
   view.market_share = step_ > 0 ? metrics_.market_share.firm : std::vector<double>(F, 0.0);
   view.awareness.assign(S, std::vector<double>(F, 0.0));
@@ -177,9 +185,11 @@ void Market::plan_firms() {
       metrics_.segment_centres.insert(metrics_.segment_centres.end(), centre.begin(), centre.end());
     FirmPlan plan;
     plan.targeted_spend.assign(S, 0.0);
+    prepare_diagnostics(diagnostic_columns_[j], plan);
     if (shocks_.firms[j].active) {  // an inactive firm has no products and spends nothing
       try {
         strategies_[j]->plan(view, plan);
+        store_diagnostics(diagnostic_columns_[j], plan, j, F, metrics_);
       } catch (const std::exception& e) {  // name the strategy, the firm and the step
         throw std::runtime_error(
             fmt::format("strategy '{}' of firm '{}' at step {}: plan() threw: {}", firm.strategy,

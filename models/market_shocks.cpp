@@ -1,4 +1,5 @@
 // The Market's shock hook and branching (kept apart from the market step in market.cpp).
+#include "models/diagnostics.hpp"
 #include "models/market.hpp"
 #include "models/shocks.hpp"
 #include "sim/yaml_writer.hpp"
@@ -20,6 +21,7 @@ void Market::branch(const Scenario& variant) {
       strategies_[j] = std::move(fresh);
     }
   sc_ = variant;
+  diagnostic_columns_ = diagnostic_columns(sc_);
   // The variant's own shocks before this step stand for what the history did.
   shocks_ = initial_shock_state(sc_);
   for (const Shock& s : sc_.shocks)

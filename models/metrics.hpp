@@ -26,6 +26,9 @@ struct StepMetrics {
   std::vector<double> saturation;       ///< [C] share of consumers owning a working product
   bool durables = false;                ///< the market has durable categories (their metrics count)
   std::vector<double> segment_centres;  ///< [F*S*D] where each firm placed each segment
+  /// [K*F] the strategies' own diagnostics (recorded_diagnostics() in models/strategy.hpp):
+  /// diagnostic k of firm j at [k * F + j], NaN where the firm's strategy recorded none.
+  std::vector<double> diagnostics;
 };
 
 /// A step's metrics with every vector sized for F firms, C categories and S segments and all

@@ -8,8 +8,9 @@
 
 #include "models/metrics.hpp"
 #include "models/panel.hpp"
-#include "models/snapshot.hpp"
 #include "models/scenario_load.hpp"
+#include "models/snapshot.hpp"
+#include "models/strategy.hpp"
 #include "models/version.hpp"
 
 namespace msim {
@@ -82,6 +83,13 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
                       "preference space",
                       "where the firm placed each segment in the step: the segment's true mean "
                       "(segmentation: known) or the centre its latest research study learned"});
+  for (const DiagnosticDoc& d : recorded_diagnostics())
+    l.series.push_back({fmt::format("/strategies/{}", d.name),
+                        {"firm"},
+                        d.units,
+                        fmt::format("{} (recorded by the firm's strategy; NaN where it records "
+                                    "none)",
+                                    d.description)});
   add_panel_layout(sc, l);
   add_snapshot_layout(sc, l);
   return l;
@@ -96,6 +104,10 @@ std::vector<std::vector<double>> metric_rows(const StepMetrics& m) {
   for (const auto& info : segment_metrics()) rows.push_back(m.*info.member);
   if (m.durables) rows.push_back(m.saturation);
   rows.push_back(m.segment_centres);
+  const std::size_t F = m.units.firm.size();
+  for (std::size_t k = 0; F > 0 && k < m.diagnostics.size() / F; ++k)
+    rows.emplace_back(m.diagnostics.begin() + static_cast<std::ptrdiff_t>(k * F),
+                      m.diagnostics.begin() + static_cast<std::ptrdiff_t>((k + 1) * F));
   return rows;
 }
 

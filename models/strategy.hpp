@@ -54,6 +54,10 @@ struct FirmPlan {
   double custom_premium = 0.0;         ///< unit-cost premium of customisation (before scope)
   double fixed_cost = 0.0;             ///< money this step, on top of the firm's own fixed cost
   Programs programs;
+  /// This step's values of the strategy's diagnostics, in the order StrategyInfo::diagnostics
+  /// declares them. The engine sizes it and fills it with NaN (nothing recorded) before plan();
+  /// set an entry to record it under /strategies/<name>. Do not resize it.
+  std::vector<double> diagnostics;
 };
 
 /// What a strategy may read: the scenario, its own firm, and last step's aggregates.
@@ -109,6 +113,14 @@ struct ParamDoc {
   std::string key, type, default_value, unit, meaning;
 };
 
+/// A value a strategy records about its own workings every step (an estimate, an arm, a
+/// threshold), declared in StrategyInfo::diagnostics and written to /strategies/<name> [T, F].
+struct DiagnosticDoc {
+  std::string name;  ///< letters, digits and underscores, not starting with a digit
+  std::string units;
+  std::string description;
+};
+
 /// A marketing strategy. Parameters are read from the firm's YAML entry at load time.
 class Strategy {
  public:
@@ -161,13 +173,20 @@ struct StrategyInfo {
   std::string summary;
   std::vector<ParamDoc> params;
   std::unique_ptr<Strategy> (*make)(const StrategyContext& ctx);
+  /// What plan() records in FirmPlan::diagnostics, in that order. Strategies that declare the
+  /// same name share its dataset (their units must agree), each firm in its own column.
+  std::vector<DiagnosticDoc> diagnostics = {};
 };
 
 /// Every registered strategy, in registry order (filled in strategies/registry.cpp).
 const std::vector<StrategyInfo>& strategy_registry();
 /// Adds a strategy of the caller's own (call it from main, before loading scenarios).
-/// @throws std::invalid_argument when the name is taken.
+/// @throws std::invalid_argument when the name is taken, or a diagnostic's name is not an
+/// identifier, repeats, or has other units than another strategy's diagnostic of that name.
 void register_strategy(StrategyInfo info);
+/// The diagnostics of every registered strategy, each name once, in registry order: the
+/// datasets under /strategies that a run records (NaN where a firm's strategy has no such name).
+std::vector<DiagnosticDoc> recorded_diagnostics();
 /// The named strategy's info. @throws InputError listing the registered names.
 const StrategyInfo& find_strategy(const std::string& name);
 

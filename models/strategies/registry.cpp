@@ -1,6 +1,7 @@
 // The one list of strategies. To add one: write strategies/<name>.{hpp,cpp} and add a line here.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/strategies/adaptive.hpp"
@@ -26,6 +27,36 @@ std::vector<StrategyInfo>& registry() {
   return list;
 }
 
+bool identifier(const std::string& name) {
+  const auto word = [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_';
+  };
+  return !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+         std::all_of(name.begin(), name.end(), word);
+}
+
+/// A strategy's diagnostics are identifiers, each once, and agree in units with any strategy
+/// in `others` that records the same name.
+void check_diagnostics(const StrategyInfo& info, const std::vector<StrategyInfo>& others) {
+  for (std::size_t k = 0; k < info.diagnostics.size(); ++k) {
+    const DiagnosticDoc& d = info.diagnostics[k];
+    const auto refuse = [&](const std::string& why) {
+      throw std::invalid_argument(
+          fmt::format("strategy '{}': diagnostic '{}' {}", info.name, d.name, why));
+    };
+    if (!identifier(d.name))
+      refuse("is not a name of letters, digits and underscores (it names an HDF5 dataset)");
+    for (std::size_t k2 = 0; k2 < k; ++k2)
+      if (info.diagnostics[k2].name == d.name) refuse("is declared twice");
+    for (const StrategyInfo& other : others)
+      for (const DiagnosticDoc& o : other.diagnostics)
+        if (o.name == d.name && o.units != d.units)
+          refuse(fmt::format("has units '{}', but strategy '{}' records it in '{}'", d.units,
+                             other.name, o.units));
+  }
+}
+
 }  // namespace
 
 const std::vector<StrategyInfo>& strategy_registry() {
@@ -36,7 +67,17 @@ void register_strategy(StrategyInfo info) {
   for (const auto& existing : registry())
     if (existing.name == info.name)
       throw std::invalid_argument(fmt::format("strategy '{}' is already registered", info.name));
+  check_diagnostics(info, registry());
   registry().push_back(std::move(info));
+}
+
+std::vector<DiagnosticDoc> recorded_diagnostics() {
+  std::vector<DiagnosticDoc> out;
+  for (const StrategyInfo& info : strategy_registry())
+    for (const DiagnosticDoc& d : info.diagnostics)
+      if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.name == d.name; }))
+        out.push_back(d);
+  return out;
 }
 
 const StrategyInfo& find_strategy(const std::string& name) {

@@ -1,0 +1,230 @@
+// Strategies' own diagnostics (models/diagnostics.hpp, StrategyInfo::diagnostics): what plan()
+// sets is recorded under /strategies/<name>, firm by firm, NaN where nothing was recorded.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/market.hpp"
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "models/strategy.hpp"
+#include "sim/recorder.hpp"
+
+namespace {
+
+/// What the probes read in last().diagnostics: checks made, and values that differed from what
+/// their firm recorded the step before.
+int g_last_checked = 0, g_last_wrong = 0;
+
+/// The column of the recorded diagnostic `name`.
+std::size_t column(const std::string& name) {
+  const auto all = msim::recorded_diagnostics();
+  for (std::size_t k = 0; k < all.size(); ++k)
+    if (all[k].name == name) return k;
+  throw std::logic_error("no diagnostic " + name);
+}
+
+/// Mass marketing that records the step it planned ("probe_step", every step but step 3) and
+/// the budget it saw ("probe_budget"), and checks last step's probe_step in last().
+class Probe final : public msim::Strategy {
+ public:
+  std::unique_ptr<msim::Strategy> clone() const override { return std::make_unique<Probe>(*this); }
+  void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
+    for (int c : view.self().categories) {
+      msim::Product p;
+      p.category = c;
+      p.position = view.population_mean;
+      plan.products.push_back(p);
+    }
+    plan.mass_spend = view.budget;
+    REQUIRE(plan.diagnostics.size() == 2);
+    CHECK(std::isnan(plan.diagnostics[0]));  // the engine starts every step with NaN
+    if (view.step != 3) plan.diagnostics[0] = static_cast<double>(view.step);
+    plan.diagnostics[1] = view.budget;
+    const std::size_t F = view.scenario.firms.size();
+    const double last =
+        view.last().diagnostics.at(column("probe_step") * F + static_cast<std::size_t>(view.firm));
+    ++g_last_checked;
+    const bool recorded = view.step > 0 && view.step - 1 != 3;
+    if (recorded ? last != static_cast<double>(view.step - 1) : !std::isnan(last)) ++g_last_wrong;
+  }
+  void write_params(msim::YamlWriter&) const override {}
+};
+
+/// Records "probe_budget" too (a name shared with Probe), as twice the budget.
+class Other final : public msim::Strategy {
+ public:
+  std::unique_ptr<msim::Strategy> clone() const override { return std::make_unique<Other>(*this); }
+  void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
+    plan.diagnostics.at(0) = 2 * view.budget;
+  }
+  void write_params(msim::YamlWriter&) const override {}
+};
+
+/// Resizes plan.diagnostics, which the engine refuses.
+class Resizes final : public msim::Strategy {
+ public:
+  std::unique_ptr<msim::Strategy> clone() const override {
+    return std::make_unique<Resizes>(*this);
+  }
+  void plan(const msim::MarketView&, msim::FirmPlan& plan) override {
+    plan.diagnostics.push_back(1.0);
+  }
+  void write_params(msim::YamlWriter&) const override {}
+};
+
+template <class S>
+std::unique_ptr<msim::Strategy> make(const msim::StrategyContext&) {
+  return std::make_unique<S>();
+}
+
+void register_probes() {
+  static const bool once = [] {
+    msim::register_strategy({"diagnostics_probe_for_test",
+                             "a test strategy",
+                             {},
+                             make<Probe>,
+                             {{"probe_step", "step", "the step it planned"},
+                              {"probe_budget", "money per step", "the budget it saw"}}});
+    msim::register_strategy({"diagnostics_other_for_test",
+                             "a test strategy",
+                             {},
+                             make<Other>,
+                             {{"probe_budget", "money per step", "twice the budget it saw"}}});
+    msim::register_strategy({"diagnostics_resizes_for_test",
+                             "a test strategy",
+                             {},
+                             make<Resizes>,
+                             {{"probe_resized", "count", "nothing"}}});
+    return true;
+  }();
+  (void)once;
+}
+
+const char* const kScenario = R"(
+name: diagnostics
+seed: 3
+consumers: 2000
+steps: 6
+categories:
+  - {name: tea, kind: consumable, base_cost: 1.0}
+segments:
+  - {name: all, share: 1, ideal: {mean: [0, 0], sd: [0.5, 0.5]}, purchase_rate: {tea: {mean: 0.5}}}
+firms:
+  - {name: Plain, strategy: mass, budget_per_year: 5200}
+  - {name: Probed, strategy: diagnostics_probe_for_test, budget_per_year: 10400}
+  - {name: Another, strategy: diagnostics_other_for_test, budget_per_year: 520}
+)";
+
+msim::Scenario scenario(const std::vector<std::string>& overrides = {}) {
+  register_probes();
+  return msim::load_scenario_text(kScenario, "diagnostics.yaml", overrides);
+}
+
+std::size_t index_of(const msim::RecordingLayout& layout, const std::string& path) {
+  for (std::size_t k = 0; k < layout.series.size(); ++k)
+    if (layout.series[k].path == path) return k;
+  FAIL("no series " << path);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("a strategy's diagnostics are recorded under /strategies, NaN where it records none",
+          "[strategy][diagnostics]") {
+  msim::MemoryRecorder rec;
+  msim::run_simulation(scenario(), rec);
+  const auto& step = rec.series("/strategies/probe_step");
+  const auto& budget = rec.series("/strategies/probe_budget");
+  REQUIRE(step.size() == 6);
+  REQUIRE(budget.size() == 6);
+  const auto& spec = rec.layout().series[index_of(rec.layout(), "/strategies/probe_budget")];
+  CHECK(spec.units == "money per step");
+  CHECK(spec.dims == std::vector<std::string>{"firm"});
+  CHECK_THAT(spec.description, Catch::StartsWith("the budget it saw"));
+  // Declared by no strategy of the scenario, recorded anyway (every registered name is), all NaN.
+  for (const auto& row : rec.series("/strategies/probe_resized"))
+    for (double v : row) CHECK(std::isnan(v));
+  for (std::size_t t = 0; t < 6; ++t) {
+    INFO("step " << t);
+    REQUIRE(step[t].size() == 3);
+    CHECK(std::isnan(step[t][0]));  // mass records nothing
+    if (t == 3)
+      CHECK(std::isnan(step[t][1]));  // left unset that step
+    else
+      CHECK(step[t][1] == static_cast<double>(t));
+    CHECK(std::isnan(step[t][2]));  // Another does not declare probe_step
+    CHECK(std::isnan(budget[t][0]));
+    CHECK(budget[t][1] == Approx(200.0));  // 10400 a year over 52 steps
+    CHECK(budget[t][2] == Approx(20.0));   // twice 520 / 52, in the shared dataset
+  }
+}
+
+TEST_CASE("a strategy reads last step's diagnostics in last(), NaN at step 0",
+          "[strategy][diagnostics]") {
+  const msim::Scenario sc = scenario();
+  g_last_checked = g_last_wrong = 0;
+  msim::Market market(sc);
+  for (int t = 0; t < 6; ++t) market.step();
+  CHECK(g_last_checked == 6);
+  CHECK(g_last_wrong == 0);
+  REQUIRE(market.metrics().diagnostics.size() == msim::recorded_diagnostics().size() * 3);
+  CHECK(market.metrics().diagnostics[column("probe_step") * 3 + 1] == 5.0);
+}
+
+TEST_CASE(
+    "a design point that switches a firm to a strategy with diagnostics records them "
+    "from the branch on",
+    "[strategy][diagnostics]") {
+  const msim::Scenario before = scenario();
+  const msim::Scenario after = scenario({"firms.Plain.strategy=diagnostics_probe_for_test"});
+  msim::Market market(before);
+  market.step();
+  market.step();
+  const std::size_t step_col = column("probe_step");
+  CHECK(std::isnan(market.metrics().diagnostics[step_col * 3 + 0]));
+  market.branch(after);
+  market.step();
+  CHECK(market.metrics().diagnostics[step_col * 3 + 0] == 2.0);
+  CHECK(market.metrics().diagnostics[step_col * 3 + 1] == 2.0);
+}
+
+TEST_CASE("a strategy that resizes plan.diagnostics is refused, named with its firm and step",
+          "[strategy][diagnostics]") {
+  const msim::Scenario sc = scenario({"firms.Plain.strategy=diagnostics_resizes_for_test"});
+  msim::MemoryRecorder rec;
+  CHECK_THROWS_WITH(
+      msim::run_simulation(sc, rec),
+      Catch::Contains("diagnostics_resizes_for_test") && Catch::Contains("'Plain' at step 0") &&
+          Catch::Contains("resized plan.diagnostics to 2 values") && Catch::Contains("declares 1"));
+}
+
+TEST_CASE(
+    "register_strategy refuses diagnostics that cannot name a dataset, repeat, or "
+    "disagree in units",
+    "[strategy][diagnostics]") {
+  register_probes();
+  const auto attempt = [](std::string strategy, std::vector<msim::DiagnosticDoc> d) {
+    msim::register_strategy(
+        {std::move(strategy), "a test strategy", {}, make<Probe>, std::move(d)});
+  };
+  CHECK_THROWS_WITH(attempt("bad_name_for_test", {{"arm/value", "money", "x"}}),
+                    Catch::Contains("diagnostic 'arm/value' is not a name of letters"));
+  CHECK_THROWS_WITH(attempt("digit_for_test", {{"2nd", "money", "x"}}),
+                    Catch::Contains("'2nd' is not a name"));
+  CHECK_THROWS_WITH(attempt("empty_for_test", {{"", "money", "x"}}),
+                    Catch::Contains("is not a name"));
+  CHECK_THROWS_WITH(attempt("twice_for_test", {{"a", "money", "x"}, {"a", "money", "y"}}),
+                    Catch::Contains("diagnostic 'a' is declared twice"));
+  CHECK_THROWS_WITH(attempt("units_for_test", {{"probe_budget", "fraction", "x"}}),
+                    Catch::Contains("has units 'fraction', but strategy "
+                                    "'diagnostics_probe_for_test' records it in 'money per step'"));
+  for (const char* name : {"bad_name_for_test", "digit_for_test", "empty_for_test",
+                           "twice_for_test", "units_for_test"})
+    CHECK_THROWS(msim::find_strategy(name));  // none of them was registered
+}
