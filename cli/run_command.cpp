@@ -153,6 +153,7 @@ std::string output_path(const RunArgs& args, const Scenario& sc) {
 
 /// Refuses an output file that exists (without --force) or that cannot be created: the run
 /// writes its .partial file beside it, which is created and removed here, before any work.
+/// The scenario file itself is refused even with --force: the user's own file is never lost.
 /// Messages about a path from the scenario's output.path say where it was set.
 void check_output(const std::string& path, bool force, const RunArgs& args, const Scenario& sc) {
   const std::string what =
@@ -163,6 +164,14 @@ void check_output(const std::string& path, bool force, const RunArgs& args, cons
   if (fs::is_directory(p, ec))
     throw InputError(fmt::format("{} is a directory; expected the HDF5 file to write, such as '{}'",
                                  what, (p / "run.h5").string()));
+  if (!args.scenario.empty() && fs::equivalent(p, args.scenario, ec)) {
+    fs::path instead = p;
+    instead.replace_filename(p.stem().string() + (p.extension() == ".h5" ? "-run.h5" : ".h5"));
+    throw InputError(fmt::format(
+        "{} is the scenario file '{}' itself; writing the results there would destroy the "
+        "scenario, so it is refused even with --force: choose another -o, such as '{}'",
+        what, args.scenario, instead.string()));
+  }
   if (fs::exists(p, ec) && !force)
     throw InputError(fmt::format(
         "{} already exists; use --force to overwrite it or -o to choose another file", what));

@@ -230,6 +230,31 @@ TEST_CASE("cli: run never overwrites an existing file without --force", "[cli]")
   CHECK(std::get<std::int64_t>(reader.attribute("complete")) == 1);
 }
 
+TEST_CASE("cli: run never writes over its own scenario file, even with --force", "[cli]") {
+  TempDir dir;
+  fs::copy_file(kTiny, dir / "plan.yaml");
+  fs::create_symlink("plan.yaml", dir / "link.yaml");
+  const std::string scenario = slurp(dir / "plan.yaml");
+  for (const std::string out : {"plan.yaml", "./plan.yaml", "link.yaml"}) {
+    INFO(out);
+    const Result r = marketsim(dir, "run plan.yaml -o " + out + " --quiet --force");
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("output '" + out + "' is the scenario file 'plan.yaml' itself") &&
+                          Contains("refused even with --force") && Contains("such as"));
+    CHECK(slurp(dir / "plan.yaml") == scenario);
+    CHECK_FALSE(fs::exists(dir / (out + ".partial")));
+  }
+  // Through output.path in the file, and in an experiment, the same.
+  const Result by_key = marketsim(dir, "run plan.yaml --set output.path=plan.yaml --quiet --force");
+  CHECK(by_key.code == 2);
+  CHECK_THAT(by_key.err, Contains("key 'output.path'") && Contains("is the scenario file"));
+  const Result experiment =
+      marketsim(dir, "run plan.yaml -o plan.yaml --set experiment.replications=2 --quiet --force");
+  CHECK(experiment.code == 2);
+  CHECK_THAT(experiment.err, Contains("is the scenario file"));
+  CHECK(slurp(dir / "plan.yaml") == scenario);
+}
+
 TEST_CASE("cli: run --quiet writes the file and no partial file", "[cli]") {
   TempDir dir;
   const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o X.h5 --quiet");
