@@ -151,7 +151,8 @@ std::string csv_number(double v, bool defined = true) {
 }
 
 /// The printed summary as one row per firm; its relationship and durables columns when the
-/// file has them.
+/// file has them; last, how far the run got (steps_done of steps, complete 0 or 1), so that a
+/// table from an interrupted run's .partial file says so in the spreadsheet too.
 ExperimentTable summary_table(const Summary& s) {
   ExperimentTable t;
   for (const char* c : {"firm", "strategy", "in_market", "market_share_fraction",
@@ -167,6 +168,7 @@ ExperimentTable summary_table(const Summary& s) {
     for (const char* c : {"units", "failures", "early_failures_fraction", "mean_failure_age_steps",
                           "replacement_share_fraction", "upgrades", "installed_base", "loyalty"})
       t.columns.emplace_back(c);
+  for (const char* c : {"steps_done", "steps", "complete"}) t.columns.emplace_back(c);
   const double years = s.years();
   for (std::size_t j = 0; j < s.rows.size(); ++j) {
     const SummaryRow& r = s.rows[j];
@@ -205,6 +207,9 @@ ExperimentTable summary_table(const Summary& s) {
             csv_number(d.loyalty, in)})
         row.push_back(cell);
     }
+    row.push_back(std::to_string(s.steps_done));
+    row.push_back(std::to_string(s.steps));
+    row.push_back(s.complete ? "1" : "0");
     t.rows.push_back(std::move(row));
   }
   return t;

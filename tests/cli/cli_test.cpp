@@ -29,6 +29,7 @@
 #include "sim/hdf5_file.hpp"
 
 using Catch::Contains;
+using Catch::EndsWith;
 using Catch::StartsWith;
 namespace fs = std::filesystem;
 
@@ -641,4 +642,19 @@ TEST_CASE("cli: an interrupted run exits 130 and leaves a readable partial file"
   const Result summary = marketsim(dir, "summarize long.h5.partial");
   CHECK(summary.code == 0);
   CHECK_THAT(summary.out, Contains("INCOMPLETE"));
+  // The CSV summary says it too, in every row: steps_done of steps, complete 0.
+  REQUIRE(marketsim(dir, "summarize long.h5.partial --csv t/").code == 0);
+  std::istringstream csv(slurp(dir / "t" / "summary.csv"));
+  std::string line;
+  std::getline(csv, line);
+  CHECK_THAT(line, EndsWith(",steps_done,steps,complete"));
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    const std::size_t comma = line.rfind(',', line.size() - 3);
+    const std::size_t before = line.rfind(',', comma - 1);
+    CHECK(std::stol(line.substr(before + 1, comma - before - 1)) < 60000);  // steps_done
+    CHECK_THAT(line, EndsWith(",60000,0"));
+  }
+  CHECK(rows > 0);
 }

@@ -11,6 +11,7 @@
 #include "tests/cli/cli_harness.hpp"
 
 using Catch::Contains;
+using Catch::EndsWith;
 using Catch::StartsWith;
 namespace fs = std::filesystem;
 
@@ -51,6 +52,8 @@ TEST_CASE("cli: summarize --csv writes a single run's summary and market tables"
              StartsWith("firm,strategy,in_market,market_share_fraction,customer_share_fraction,"
                         "penetration_fraction,awareness_fraction,profit_cumulative,"
                         "profit_per_year,roi,share_of_wallet_fraction"));
+  CHECK_THAT(header(dir / "tables" / "summary.csv"), EndsWith(",steps_done,steps,complete"));
+  CHECK_THAT(slurp(dir / "tables" / "summary.csv"), EndsWith(",4,4,1\n"));
   CHECK_THAT(header(dir / "tables" / "market.csv"), StartsWith("step,week,firm,"));
   CHECK_THAT(slurp(dir / "tables" / "summary.csv"), Contains("\nMass,mass,1,0."));
   CHECK(files_in(dir / "tables") == std::vector<std::string>{"market.csv", "summary.csv"});
