@@ -415,6 +415,12 @@ std::string format_experiment_summary(const std::string& path) {
       "(n/a with one replication). "
       "\"change vs 0\" compares each run with the run of design point 0 that has the same seed "
       "(common random numbers), so it shows the effect of the design point with little noise.\n";
+  if (attr("branch_at") > 0)
+    out += fmt::format(
+        "Branched at step {0}: every run shares the base scenario's history before step {0}, "
+        "and a design point's values (the {1} above) apply from step {0} on, so its profit per "
+        "year covers both parts (each run's /market series show them step by step).\n",
+        attr("branch_at"), varied.size() == 1 ? "value" : "values");
   return out;
 }
 

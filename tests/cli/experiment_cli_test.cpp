@@ -75,6 +75,20 @@ TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") 
   const Result validate = marketsim(dir, "validate e.yaml");
   CHECK(validate.code == 0);
   CHECK_THAT(validate.out, Contains("Experiment: 2 design points x 2 replications = 4 runs"));
+  CHECK_THAT(run.out, !Contains("Branched at step"));  // no branch_at: nothing to explain
+}
+
+TEST_CASE("cli: a branched experiment's summary says the design points apply from the branch",
+          "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml("  branch_at: 3\n");
+  const Result run = marketsim(dir, "run e.yaml -o e.h5");
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  CHECK_THAT(run.out, Contains("Branched at step 3: every run shares the base scenario's history "
+                               "before step 3, and a design point's values (the value above) "
+                               "apply from step 3 on"));
+  CHECK_THAT(marketsim(dir, "summarize e.h5").out, Contains("Branched at step 3: every run"));
 }
 
 TEST_CASE("cli: summarize --csv refuses a target it cannot write before writing any", "[cli]") {
