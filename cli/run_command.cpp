@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <concepts>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +32,11 @@ namespace msim::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
+
+/// "1 thread", "2 threads": a count with its noun.
+std::string counted(std::integral auto n, const char* noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
 
 extern "C" void on_interrupt(int) {
   g_stop.store(true);
@@ -232,15 +238,14 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   check_memory(*largest, (concurrent ? std::min(threads, ex.runs.size()) : 1) *
                              (sc.experiment.branch_at > 0 ? 2 : 1));
   if (!args.quiet)
-    fmt::print(stderr,
-               "marketsim: {} — experiment: {} design points x {} replications = {} runs of {} "
-               "consumers, {} steps{}, {} threads -> {}\n",
-               sc.name, ex.points.size(), sc.experiment.replications, ex.runs.size(), sc.consumers,
-               sc.steps,
+    fmt::print(stderr, "marketsim: {} — experiment: {} x {} = {} of {} consumers, {}{}, {} -> {}\n",
+               sc.name, counted(ex.points.size(), "design point"),
+               counted(sc.experiment.replications, "replication"), counted(ex.runs.size(), "run"),
+               sc.consumers, counted(sc.steps, "step"),
                sc.experiment.branch_at > 0
                    ? fmt::format(" (branched at step {})", sc.experiment.branch_at)
                    : "",
-               threads, out);
+               counted(threads, "thread"), out);
   std::unique_ptr<Progress> progress;
   ExperimentOptions options;
   options.threads = threads;
@@ -316,10 +321,10 @@ int run(const RunArgs& args) {
   ThreadLimit limit(args.threads);
   const std::size_t threads = ThreadLimit::active();
   if (!args.quiet)
-    fmt::print(stderr, "marketsim: {} — {} consumers, {} firms, {} steps{}, {} threads -> {}\n",
-               sc.name, sc.consumers, sc.firms.size(), sc.steps,
+    fmt::print(stderr, "marketsim: {} — {} consumers, {}, {}{}, {} -> {}\n", sc.name, sc.consumers,
+               counted(sc.firms.size(), "firm"), counted(sc.steps, "step"),
                sc.branch.present ? fmt::format(" (branching at step {})", sc.branch.step) : "",
-               threads, out);
+               counted(threads, "thread"), out);
   auto recorder = make_hdf5_recorder(out);
   Progress progress("simulating", sc.steps, !args.quiet);
   RunOptions options;

@@ -314,6 +314,7 @@ std::string format_durables(const Summary& s) {
                      "installed", "loyalty");
   out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "", "", "",
                      "failures", "at failure", "share", "", "base", "");
+  const char* age_unit = s.steps_per_year == 52 ? "week" : "step";
   for (const auto& d : s.durables) {
     if (!in_market(s, d.firm)) {
       out += fmt::format("{:<16} not in market\n", d.firm);
@@ -323,7 +324,7 @@ std::string format_durables(const Summary& s) {
     out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8.2f}\n", d.firm,
                        count(d.units), count(d.failures),
                        failed ? percent(d.early_failures / d.failures) : "n/a",
-                       failed ? fmt::format("{:.0f} steps", d.mean_failure_age) : "n/a",
+                       failed ? fmt::format("{:.0f} {}s", d.mean_failure_age, age_unit) : "n/a",
                        d.units > 0 ? percent(d.replacements / d.units) : "n/a", count(d.upgrades),
                        count(d.installed_base), d.loyalty);
   }
@@ -336,7 +337,7 @@ std::string format_durables(const Summary& s) {
       "is in {}s; the replacement share is the share of units bought to replace a failed "
       "product; installed base and loyalty are at the last step. Loyalty runs from 0 (none) to 1 "
       "(the customers buy only from the firm).\n",
-      s.steps_per_year == 52 ? "week" : "step");
+      age_unit);
   return out;
 }
 

@@ -103,6 +103,9 @@ TEST_CASE("summary: undefined figures are n/a, not zeros", "[summary]") {
   CHECK_THAT(row(text, "Customer relationships", "LongLife"), Contains("not in market"));
   CHECK_THAT(row(text, "Durable goods", "LongLife"), Contains("not in market"));
   CHECK_THAT(text, !Contains("0.00%"));
+  // A weekly market gives the age at failure in weeks, as the note under the table says.
+  CHECK_THAT(row(text, "Durable goods", "Durabox"), Contains(" weeks ") && !Contains("steps"));
+  CHECK_THAT(text, Contains("the mean age at failure is in weeks"));
   // No marketing spend: ROI is undefined (the file records 0).
   CHECK_FALSE(s.rows[3].roi_defined);
   CHECK(s.rows[3].roi == 0.0);
