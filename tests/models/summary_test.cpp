@@ -112,6 +112,9 @@ TEST_CASE("summary: undefined figures are n/a, not zeros", "[summary]") {
   CHECK(cells(row(text, "firm", "Quiet")).back() == "n/a");
   CHECK(cells(row(text, "firm", "Soapy")).back() != "n/a");
   CHECK_THAT(text, Contains("ROI is n/a for Quiet"));
+  // What ROI is, so that a return of 4,000% does not read as a return on the marketing alone.
+  CHECK_THAT(text, Contains("ROI is the cumulative profit per unit of marketing money spent: the "
+                            "whole business's profit, not only what the marketing added"));
 }
 
 TEST_CASE("summary: ROI over a marketing spend of less than a cent is n/a, not +-1e10",
