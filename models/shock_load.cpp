@@ -91,9 +91,11 @@ Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
     if (sc.steps_per_year != 52)
       w.fail(fmt::format("'week' needs weekly steps (steps_per_year: 52, not {}); use 'step'",
                          sc.steps_per_year));
-    s.step = w.as_int(range::closed(1, kMaxSteps)) - 1;
-    if (s.step >= horizon)
+    // One message for a week too early and too late: "a week from 1 to 104 (...)".
+    const std::int64_t week = w.as_int();
+    if (week < 1 || week > horizon)
       w.fail_expected(fmt::format("a week from 1 to {} ({})", horizon, horizon_text));
+    s.step = week - 1;
   } else {
     const Config t = n.child("step");
     const std::int64_t v = t.as_int(range::non_negative());

@@ -74,8 +74,11 @@ TEST_CASE("bad shocks are reported at their line with the key path", "[shocks]")
   REQUIRE_THROWS_WITH(load("  - {step: 52, kind: budget, firm: Acme, multiply: 0.7}\n"),
                       Contains("test.yaml:18:") && Contains("shocks.0.step") &&
                           Contains("\"52\"") && Contains("steps is 52"));
-  REQUIRE_THROWS_WITH(load("  - {week: 53, kind: exit, firm: Acme}\n"),
-                      Contains("test.yaml:18:") && Contains("shocks.0.week"));
+  // A week too early and a week too late get the same message, with the run's weeks.
+  for (const char* week : {"0", "53", "-4"})
+    REQUIRE_THROWS_WITH(load(std::string("  - {week: ") + week + ", kind: exit, firm: Acme}\n"),
+                        Contains("test.yaml:18:") && Contains("shocks.0.week") &&
+                            Contains("a week from 1 to 52 (within the run: steps is 52)"));
   REQUIRE_THROWS_WITH(load("  - {step: 3, kind: budgets, firm: Acme, multiply: 0.7}\n"),
                       Contains("shocks.0.kind") && Contains("did you mean 'budget'"));
   REQUIRE_THROWS_WITH(load("  - {step: 3, kind: budget, firm: Acme, multiply: 0.7, set: 5}\n"),
