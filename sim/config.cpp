@@ -626,8 +626,15 @@ void Config::finish() const {
     if (known.count(key)) continue;
     const std::vector<std::string> candidates(known.begin(), known.end());  // sorted
     const std::string guess = did_you_mean(key, candidates);
-    const std::string hint = guess.empty() ? "known keys: " + join(candidates, "")
-                                           : fmt::format("did you mean '{}'?", guess);
+    std::string hint = guess.empty() ? "known keys: " + join(candidates, "")
+                                     : fmt::format("did you mean '{}'?", guess);
+    // {budget: 5,000} reads as {budget: 5, 000: null}: the comma separates entries.
+    const bool digits = !key.empty() && key.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && kv.second.IsNull())
+      hint = fmt::format(
+          "a thousands separator? In a {{...}} map a comma separates entries, so write numbers "
+          "without commas, such as 5000 or 5e3; {}",
+          hint);
     const std::string path = join_path(path_, key);
     throw InputError(fmt::format("{}: unknown key '{}' ({})",
                                  state_->where(path, state_->to_mark(kv.first.Mark())), key, hint));

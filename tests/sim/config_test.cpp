@@ -258,6 +258,23 @@ TEST_CASE("finish() lists known keys when nothing is close", "[config]") {
                       "gamma)");
 }
 
+TEST_CASE("finish() asks about a thousands separator when a flow map's comma split a number",
+          "[config]") {
+  const Config c = Config::load_string("firm: {name: Acme, budget: 5,000}\n", "t");
+  const Config firm = c.child("firm");
+  firm.get_string("name");
+  firm.get_double("budget");
+  REQUIRE_THROWS_WITH(firm.finish(),
+                      Contains("t:1:35: key 'firm.000': unknown key '000' (a thousands "
+                               "separator? In a {...} map a comma separates entries, so write "
+                               "numbers without commas, such as 5000 or 5e3; known keys: budget, "
+                               "name)"));
+  // A numeric key with a value is not a split number: no such question.
+  const Config d = Config::load_string("firm: {name: Acme, 2024: 5}\n", "t");
+  d.child("firm").get_string("name");
+  REQUIRE_THROWS_WITH(d.child("firm").finish(), !Contains("thousands"));
+}
+
 TEST_CASE("finish() reports the first unread key in file order", "[config]") {
   const Config c = Config::load_string("a: 1\nb: 2\nc: 3\n", "t");
   c.get_int("a");
