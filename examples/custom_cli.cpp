@@ -38,7 +38,9 @@ class Pulsing final : public msim::Strategy {
       p.markup = markup_;
       plan.products.push_back(p);
     }
-    if (view.step % period_ < on_) plan.mass_spend = view.budget;  // a burst, else silence
+    const bool burst = view.step % period_ < on_;
+    if (burst) plan.mass_spend = view.budget;  // a burst, else silence
+    plan.diagnostics[0] = burst ? 1.0 : 0.0;   // recorded as /strategies/burst
   }
 
   void write_params(msim::YamlWriter& out) const override {
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
        {{"on", "integer", "2", "steps", "steps of each period with advertising"},
         {"period", "integer", "8", "steps", "length of the cycle"},
         {"markup", "number in [0, 100]", "0.3", "fraction of unit cost", "cost-plus markup"}},
-       make_pulsing});
+       make_pulsing,
+       {{"burst", "flag", "1 in a step of a burst of advertising, 0 in a gap"}}});
   return msim::cli::main(argc, argv);
 }
