@@ -187,13 +187,20 @@ void Market::plan_firms() {
     plan.targeted_spend.assign(S, 0.0);
     prepare_diagnostics(diagnostic_columns_[j], plan);
     if (shocks_.firms[j].active) {  // an inactive firm has no products and spends nothing
+      // Errors name the strategy, the firm and the step.
+      const auto where = [&] {
+        return fmt::format("strategy '{}' of firm '{}' at step {}", firm.strategy, firm.name,
+                           step_);
+      };
       try {
         strategies_[j]->plan(view, plan);
+      } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("{}: plan() threw: {}", where(), e.what()));
+      }
+      try {
         store_diagnostics(diagnostic_columns_[j], plan, j, F, metrics_);
-      } catch (const std::exception& e) {  // name the strategy, the firm and the step
-        throw std::runtime_error(
-            fmt::format("strategy '{}' of firm '{}' at step {}: plan() threw: {}", firm.strategy,
-                        firm.name, step_, e.what()));
+      } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("{}: {}", where(), e.what()));
       }
     }
     check_plan(plan, sc_, j, view.budget, step_);  // the strategy's plan, before any shock

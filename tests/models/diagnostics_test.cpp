@@ -198,10 +198,11 @@ TEST_CASE("a strategy that resizes plan.diagnostics is refused, named with its f
           "[strategy][diagnostics]") {
   const msim::Scenario sc = scenario({"firms.Plain.strategy=diagnostics_resizes_for_test"});
   msim::MemoryRecorder rec;
-  CHECK_THROWS_WITH(
-      msim::run_simulation(sc, rec),
-      Catch::Contains("diagnostics_resizes_for_test") && Catch::Contains("'Plain' at step 0") &&
-          Catch::Contains("resized plan.diagnostics to 2 values") && Catch::Contains("declares 1"));
+  CHECK_THROWS_WITH(msim::run_simulation(sc, rec),
+                    Catch::Contains("diagnostics_resizes_for_test") &&
+                        Catch::Contains("'Plain' at step 0: plan() resized") &&
+                        Catch::Contains("resized plan.diagnostics to 2 values") &&
+                        Catch::Contains("declares 1"));
 }
 
 TEST_CASE(
