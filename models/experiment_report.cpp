@@ -374,8 +374,13 @@ std::string format_experiment_summary(const std::string& path) {
         const double x = num((*share)[c]);
         return change || std::isnan(x) ? points(x, change) : points(x, false) + "%";
       };
-      const std::string share_mean = points(num((*share)[c_mean]), change) + " ± " +
-                                     points(half_width(*share), false) + (change ? "" : "%");
+      // "25.0 ± 1.6%"; with one replication "25.0% ± n/a", not "25.0 ± n/a%".
+      const double share_half = half_width(*share);
+      const std::string unit = change ? "" : "%";
+      const std::string share_mean =
+          std::isnan(share_half)
+              ? points(num((*share)[c_mean]), change) + unit + " ± n/a"
+              : points(num((*share)[c_mean]), change) + " ± " + points(share_half, false) + unit;
       text += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>15}   {:>8} {:>8} {:>8} {:>14}\n",
                           row[c_firm], money(num(row[c5]), change), money(num(row[c50]), change),
                           money(num(row[c95]), change),
