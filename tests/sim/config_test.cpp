@@ -265,7 +265,7 @@ TEST_CASE("finish() asks about a thousands separator when a flow map's comma spl
   firm.get_string("name");
   firm.get_double("budget");
   REQUIRE_THROWS_WITH(firm.finish(),
-                      Contains("t:1:35: key 'firm.000': unknown key '000' (a thousands "
+                      Contains("t:1:30: key 'firm.000': unknown key '000' (a thousands "
                                "separator? In a {...} map a comma separates entries, so write "
                                "numbers without commas, such as 5000 or 5e3; known keys: budget, "
                                "name)"));
