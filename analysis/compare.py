@@ -17,12 +17,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
 
 from analysis import formats, run_main  # noqa: E402
+from analysis.plot import points_formatter  # noqa: E402
 from analysis.load import (NotARunError, bad_input, check_writable_directory,  # noqa: E402
                            load_run)
 from analysis.scenario_text import ScenarioSyntaxError, parse_scenario  # noqa: E402
+from analysis.summary import (NOT_IN_MARKET, NOT_IN_MARKET_WHY, in_market,  # noqa: E402
+                              not_in_market, not_in_market_note)
 
 # (metric, title, how): "last" is the last step's value, "sum" the sum over the run, "early"
 # the share of the run's failures that were early. Shares are fractions; the rest by kind.
@@ -40,6 +42,8 @@ KINDS = {"market_share": "share", "customer_share": "share", "cumulative_profit"
          "early_failure_share": "share", "replacements": "count", "installed_base": "count",
          "saturation": "share"}
 WHEN = {"last": "last step", "sum": "summed over the run", "early": "over the run"}
+# Cumulative profit is a "last" value, but the last step's cumulative profit is the whole run's.
+WHEN_METRIC = {"cumulative_profit": "last step: the profit of the whole run"}
 
 
 def has_durables(a, b):
@@ -66,15 +70,22 @@ def firm_values(run, metric, how, firms):
 
 def comparison_table(a, b):
     """One row per firm present in either run: A, B and B - A of each compared metric (the
-    durables ones too when both runs recorded them)."""
+    durables ones too when both runs recorded them). Columns "in_market A" and "in_market B" say
+    whether the firm took part in each run (analysis.summary.in_market, the rule of `marketsim
+    summarize`); a firm not in the market in a run has no values there (NaN), and so no B - A:
+    its zeros are not results."""
     firms = list(dict.fromkeys(list(a.firms) + list(b.firms)))
     table = pd.DataFrame({"firm": firms})
+    present_a = pd.Series(firms).isin(in_market(a)).to_numpy()
+    present_b = pd.Series(firms).isin(in_market(b)).to_numpy()
+    table["in_market A"] = present_a
+    table["in_market B"] = present_b
     for metric, _, how in metrics(a, b):
-        va = pd.Series(firm_values(a, metric, how, firms), dtype=float).to_numpy()
-        vb = pd.Series(firm_values(b, metric, how, firms), dtype=float).to_numpy()
-        table[f"{metric} A"] = va
-        table[f"{metric} B"] = vb
-        table[f"{metric} B-A"] = vb - va
+        va = pd.Series(firm_values(a, metric, how, firms), dtype=float).where(present_a)
+        vb = pd.Series(firm_values(b, metric, how, firms), dtype=float).where(present_b)
+        table[f"{metric} A"] = va.to_numpy()
+        table[f"{metric} B"] = vb.to_numpy()
+        table[f"{metric} B-A"] = (vb - va).to_numpy()
     return table
 
 
@@ -186,20 +197,45 @@ def paired_note(a, b):
 
 def _format(table):
     """The comparison table as display text: shares in %, their differences in percentage
-    points, money with thousands separators, counts as whole numbers."""
-    out = table.copy()
+    points, money with thousands separators, counts as whole numbers; "not in market" for a firm
+    that took no part in that run (column in_market A or B False)."""
+    out = table.drop(columns=["in_market A", "in_market B"], errors="ignore").copy()
     for column in out.columns[1:]:
         metric, _, side = column.rpartition(" ")
-        difference = side == "B-A"
-        kind = KINDS.get(metric, "number")
-        if kind == "money":  # one precision per column: whole units once any amount is large
-            whole = bool((table[column].abs() >= 100).any())
-            out[column] = [formats.money(v, signed=difference, whole=whole) if pd.notna(v)
-                           else "-" for v in table[column]]
-            continue
-        out[column] = [formats.value(kind, v, difference=difference) if pd.notna(v) else "-"
-                       for v in table[column]]
+        present = table.get(f"in_market {side}")
+        if present is not None:
+            absent = ~present.astype(bool)
+            out[column] = [NOT_IN_MARKET if gone else text for gone, text
+                           in zip(absent, _format_column(table, column, metric, side))]
+        else:
+            out[column] = _format_column(table, column, metric, side)
     return out
+
+
+def _format_column(table, column, metric, side):
+    """One column of the comparison table as display text ("-" where there is no value)."""
+    difference = side == "B-A"
+    kind = KINDS.get(metric, "number")
+    if kind == "money":  # one precision per column: whole units once any amount is large
+        whole = bool((table[column].abs() >= 100).any())
+        return [formats.money(v, signed=difference, whole=whole) if pd.notna(v) else "-"
+                for v in table[column]]
+    return [formats.value(kind, v, difference=difference) if pd.notna(v) else "-"
+            for v in table[column]]
+
+
+def absent_notes(a, b):
+    """A sentence for each firm not in the market in A, B or both (analysis.summary's rule):
+    "LongLife: not in market in A and B (sold nothing and spent nothing during the run); no
+    figures there and no B - A."; [] when every firm took part in both."""
+    out_a, out_b = set(not_in_market(a)), set(not_in_market(b))
+    notes = []
+    for firm in dict.fromkeys(list(a.firms) + list(b.firms)):
+        where = [side for side, out in (("A", out_a), ("B", out_b)) if firm in out]
+        if where:
+            notes.append(f"{firm}: {NOT_IN_MARKET} in {' and '.join(where)} "
+                         f"({NOT_IN_MARKET_WHY}); no figures there and no B - A.")
+    return notes
 
 
 def _print_block(title, table, key, label):
@@ -210,21 +246,83 @@ def _print_block(title, table, key, label):
     print(block.to_string(index=False))
 
 
-def share_difference_figure(a, b):
-    """Market share of B minus A, per firm, over the steps both runs have."""
+# The longest line of scenario changes the figure's title carries (the console lists them all).
+CHANGES_WIDTH = 110
+
+
+def run_label(run):
+    """A run as the figure names it: its file name, and the run of an experiment file."""
+    name = os.path.basename(run.path)
+    return f"{name} (run {run.run_id})" if run.run_id is not None else name
+
+
+def changes_line(changes, width=CHANGES_WIDTH):
+    """The keys that differ between the runs' scenarios in one line: "B changes
+    firms.Durabox.durability.washer: 156 -> 78"; when they do not all fit, the first ones and
+    how many more; "the resolved scenarios are identical" for none."""
+    if not changes:
+        return "the resolved scenarios are identical"
+    shown = [f"{key}: {old} -> {new}" for key, old, new in changes]
+    for keep in range(len(shown), 0, -1):
+        line = "B changes " + "; ".join(shown[:keep])
+        line += f"; and {len(shown) - keep} more" if keep < len(shown) else ""
+        if len(line) <= width or keep == 1:
+            return line if len(line) <= width else line[:width - 3] + "..."
+    return ""
+
+
+def paired(a, b):
+    """True when the runs share their random numbers: the same seed and population size."""
+    return (a.attrs.get("seed") == b.attrs.get("seed")
+            and a.attrs.get("consumers") == b.attrs.get("consumers"))
+
+
+def share_difference_figure(a, b, changes=None):
+    """Market share of B minus A, per firm, over the steps both runs have. The title names the
+    two runs (their files), what differs between them (`changes`, from scenario_changes; read
+    from the runs when None) and whether the differences are paired. A firm in the market in
+    neither run is left out and named under the chart."""
+    if changes is None:
+        try:
+            changes = scenario_changes(a, b)
+        except ScenarioSyntaxError:
+            changes = []
     sa, sb = a.market["market_share"], b.market["market_share"]
     steps = sa.index.intersection(sb.index)
-    firms = [f for f in a.firms if f in b.firms]
+    shared = [f for f in a.firms if f in b.firms]
+    idle = [f for f in shared if f in not_in_market(a) and f in not_in_market(b)]
+    firms = [f for f in shared if f not in idle]
+    cycle = plt.get_cmap("tab10")
     fig, ax = plt.subplots(figsize=(9, 5))
     for firm in firms:
+        j = list(a.firms).index(firm)
         ax.plot(a.time_values(steps), sb.loc[steps, firm] - sa.loc[steps, firm], label=firm,
-                linewidth=1.8)
+                color=cycle(j % 10), linestyle=["-", "--", "-.", ":"][j % 4], linewidth=1.8)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, symbol=""))  # points, not %
+    ax.yaxis.set_major_formatter(points_formatter())  # points, not %
     ax.set_xlabel(a.time_label())
     ax.set_ylabel("market share, B minus A (percentage points)")
-    ax.set_title("Market share difference, B - A (paired by common random numbers)")
-    ax.legend(title="firm", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    scenario = a.name if a.name == b.name else f"{a.name} / {b.name}"
+    how = ("paired: same seed and population, common random numbers" if paired(a, b) else
+           "not paired: the seed or population differs, so the difference includes sampling "
+           "noise")
+    ax.set_title(f"{scenario}: market share, B - A ({how})\n"
+                 f"A: {run_label(a)};  B: {run_label(b)}\n{changes_line(changes)}",
+                 fontsize=10)
+    if firms:
+        ax.legend(title="firm", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    notes = []
+    if idle:
+        note = not_in_market_note(idle).replace(NOT_IN_MARKET, f"{NOT_IN_MARKET} in either run")
+        notes.append(f"{note}; not drawn.")
+    for side, run in (("A", a), ("B", b)):
+        entered = [f for f in firms if f in not_in_market(run)]
+        if entered:
+            notes.append(f"{', '.join(entered)}: {NOT_IN_MARKET} in {side}, where "
+                         f"{'its' if len(entered) == 1 else 'their'} share is drawn as 0.")
+    if notes:
+        fig.text(0.01, -0.02, "\n".join(notes), ha="left", va="top", fontsize=9,
+                 color="dimgrey")
     ax.grid(alpha=0.3)
     return fig
 
@@ -257,17 +355,19 @@ def main(argv=None):
         print(f"  {key}: {old} -> {new}")
     table = _format(comparison_table(a, b))
     for metric, title, how in metrics(a, b):
-        when = "summed over the run" if metric == "cumulative_profit" else WHEN[how]
-        _print_block(f"{title} ({when})", table, metric, "firm")
+        _print_block(f"{title} ({WHEN_METRIC.get(metric, WHEN[how])})", table, metric, "firm")
     saturation = saturation_table(a, b)
     if saturation is not None and len(saturation):
         _print_block("ownership saturation, share of consumers owning a working product "
                      "(last step)", _format(saturation), "saturation", "category")
+    notes = absent_notes(a, b)
+    if notes:
+        print("\n" + "\n".join(notes))
     print("\n" + paired_note(a, b))
     if args.out:
         os.makedirs(args.out, exist_ok=True)
         path = os.path.join(args.out, "share_difference.png")
-        fig = share_difference_figure(a, b)
+        fig = share_difference_figure(a, b, changes)
         fig.savefig(path, dpi=100, bbox_inches="tight")
         plt.close(fig)
         print(f"wrote {path}")

@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 from analysis import run_main
-from analysis.load import NotARunError, add_run_arguments, load_run
+from analysis.load import NotARunError, add_run_arguments, load_run, plural
 from analysis.nbd_dirichlet import Fit
 from analysis.panel import NoPanelError, Panel
 
@@ -84,7 +84,7 @@ def analyse_category(panel, category, first, last, k_method):
     fit = Fit(counts[:, sold], k_method)
     category_counts = fit.observed["category_counts"]
     buyers = category_counts > 0
-    steps = f"steps {first}-{last} ({last - first + 1} steps)"
+    steps = f"steps {first}-{last} ({plural(last - first + 1, 'step')})"
     k_text = "infinite (Poisson)" if math.isinf(fit.K) else f"{fit.K:.3f}"
     theo_buy_rate = fit.M / fit.model.category_penetration()
     lines = [

@@ -313,6 +313,39 @@ def load_run(path, run=None):
     return Run(path, ids[0])
 
 
+def plural(n, one, many=None):
+    """A count with its noun: "1 category", "2 categories", "0 firms"."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def overrides(run):
+    """The `--set` assignments (and seed=N for --seed) the run applied to its scenario file, from
+    the root attribute `overrides` (one "key.path=value" a line): [] when absent or empty."""
+    return _override_lines(run.attrs.get("overrides"))
+
+
+def _override_lines(text):
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return [line.strip() for line in str(text or "").splitlines() if line.strip()]
+
+
+def experiment_overrides(path):
+    """The `--set` assignments shared by every run of an experiment file, less the experiment's
+    own keys (experiment.*, which say how the runs vary): what the command line changed for the
+    whole experiment, in the order of the first run. [] for a single-run file or none."""
+    with h5py.File(path, "r") as f:
+        if "runs" not in f:
+            return []
+        per_run = [_override_lines(f[f"runs/{k}"].attrs.get("overrides"))
+                   for k in f["runs"].keys()]
+    if not per_run:
+        return []
+    shared = set(per_run[0]).intersection(*per_run[1:])
+    return [line for line in per_run[0]
+            if line in shared and not line.startswith("experiment.")]
+
+
 def overview(run):
     """A short plain-language overview of a run, as text."""
     from analysis.summary import format_summary, scale_note, summary_table
@@ -324,8 +357,10 @@ def overview(run):
     years = f", {len(run.steps) / run.steps_per_year:.1f} years" if run.steps_per_year else ""
     complete = "" if run.attrs.get("complete", 1) == 1 else "  [INCOMPLETE RUN]"
     lines.append(f"{run.attrs.get('consumers', '?')} consumers, {len(run.steps)} of "
-                 f"{run.attrs.get('steps', len(run.steps))} steps{years}; {len(run.firms)} firms, "
-                 f"{len(run.segment_names)} segments, {len(run.categories)} categories{complete}")
+                 f"{run.attrs.get('steps', len(run.steps))} steps{years}; "
+                 f"{plural(len(run.firms), 'firm')}, "
+                 f"{plural(len(run.segment_names), 'segment')}, "
+                 f"{plural(len(run.categories), 'category', 'categories')}{complete}")
     if scale_note(run):
         lines.append(scale_note(run))
     lines.append("")
@@ -338,7 +373,7 @@ def overview(run):
     if run.run_id is not None:
         ids = run_ids(run.path)
         shown = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
-        tables = ", ".join(f"/experiment/{name} ({len(table)} rows)"
+        tables = ", ".join(f"/experiment/{name} ({plural(len(table), 'row')})"
                            for name, table in run.experiment.items())
         lines.append(f"Experiment file: runs {shown}; pick one with --run ID."
                      + (f" Tables: {tables}." if tables else ""))

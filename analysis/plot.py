@@ -8,6 +8,7 @@ import argparse
 import io
 import os
 import re
+import textwrap
 
 import matplotlib
 
@@ -15,11 +16,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis import experiment_tables, formats, run_main  # noqa: E402
 from analysis.load import (add_run_arguments, bad_input, check_writable_directory,  # noqa: E402
-                           load_run_or_report)
+                           experiment_overrides, load_run_or_report, overrides)
+from analysis.scenario_text import ScenarioSyntaxError, key_label, parse_scenario  # noqa: E402
 from analysis.summary import not_in_market, not_in_market_note  # noqa: E402
 
 HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps)
@@ -51,11 +53,78 @@ def _note_absent(fig, run, y=-0.02):
                  color="dimgrey")
 
 
+# The longest line of overrides a figure's title carries; the report lists every one.
+OVERRIDES_WIDTH = 100
+# The longest single assignment shown in full ("experiment.sweep={...}" can be long).
+OVERRIDE_WIDTH = 60
+
+
+def overrides_line(changes, width=OVERRIDES_WIDTH):
+    """The command-line changes of a run as one line for a figure's title: "with
+    firms.HairCo.segments=[everyday, dry_hair], seed=3"; "" for none. An assignment longer than
+    OVERRIDE_WIDTH is cut ("..."), and when they do not all fit in `width` characters the line
+    ends with how many more there are ("and 2 more")."""
+    if not changes:
+        return ""
+    shown = [c if len(c) <= OVERRIDE_WIDTH else c[:OVERRIDE_WIDTH - 3] + "..." for c in changes]
+    line = "with " + ", ".join(shown)
+    if len(line) <= width:
+        return line
+    for keep in range(len(shown) - 1, 0, -1):
+        line = "with " + ", ".join(shown[:keep]) + f" and {len(shown) - keep} more"
+        if len(line) <= width:
+            return line
+    return f"with {shown[0]} and {len(shown) - 1} more" if len(shown) > 1 else line
+
+
+def run_changes(run):
+    """What the command line (`--set`, `--seed`) changed in a run, for its figures: the root
+    attribute `overrides`; in a run of an experiment file, less the experiment's own keys
+    (experiment.*: the design point's assignments say what they did to this run)."""
+    changes = overrides(run)
+    if run.run_id is None:
+        return changes
+    return [c for c in changes if not c.startswith("experiment.")]
+
+
+def _titled(run, first, *more, changes=None):
+    """A figure's title: its first line, then, when the command line changed the run (`--set`,
+    `--seed`; the root attribute `overrides`), a line saying so, so that figures of a changed
+    run cannot be taken for the scenario's own; then the other lines. The figures of one run of
+    an experiment file name the run ("run 00001, with ..."); `changes` replaces the run's own
+    (for figures of every run of an experiment)."""
+    line = overrides_line(run_changes(run) if changes is None else changes)
+    if changes is None and run.run_id is not None:
+        line = f"run {run.run_id}" + (f", {line}" if line else "")
+    return "\n".join([first] + ([line] if line else []) + list(more))
+
+
 def money_tick(value, _position=None):
     """A money (or count) tick as a reader wants it: 300,000; 2.5M; 17.5M; never 1e7."""
     if abs(value) >= 1e6:
         return f"{value / 1e6:,.4g}M"
     return f"{value:,.0f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
+
+
+def percent_tick(value, _position=None, symbol="%"):
+    """A fraction's tick as a percentage, with no more decimals than the tick needs: 10%, 2.5%,
+    never 10.0% (matplotlib's PercentFormatter adds a decimal on short axes, so one chart read
+    10% and another 10.0%). Every share axis of the package's figures uses it."""
+    percent = round(100 * float(value), 6)
+    if percent == 0:
+        percent = 0.0  # no "-0%"
+    text = f"{percent:.0f}" if percent.is_integer() else f"{percent:.3g}"
+    return text + symbol
+
+
+def percent_formatter():
+    """A tick formatter of percent_tick for one axis (matplotlib ties a formatter to its axis)."""
+    return FuncFormatter(percent_tick)
+
+
+def points_formatter():
+    """Differences of shares in percentage points: percent_tick's numbers without the % sign."""
+    return FuncFormatter(lambda value, position=None: percent_tick(value, position, ""))
 
 
 def _label_axis(ax, axis, name, units):
@@ -65,7 +134,7 @@ def _label_axis(ax, axis, name, units):
     scale = ax.yaxis if axis == "y" else ax.xaxis
     if units == "fraction":
         set_label(f"{name} (%)")
-        scale.set_major_formatter(PercentFormatter(1.0))
+        scale.set_major_formatter(percent_formatter())
     elif units:
         set_label(f"{name} ({units})")
     else:
@@ -106,7 +175,7 @@ def market_share(run):
     ax.set_ylim(0, max(1.0, float(frame.sum(axis=1).max())))
     _time_axis(ax, run)
     _label_axis(ax, "y", "market share, of all units sold in the step", run.unit("market_share"))
-    ax.set_title(f"{run.name}: who sells the units (market share, stacked)")
+    ax.set_title(_titled(run, f"{run.name}: who sells the units (market share, stacked)"))
     handles, labels = ax.get_legend_handles_labels()  # top of the stack first, as drawn
     ax.legend(handles[::-1], labels[::-1], title="firm (strategy)", loc="center left",
               bbox_to_anchor=(1.01, 0.5))
@@ -213,7 +282,8 @@ def share_quadrant(run):
                   f"{' and in '.join(close)}, too close to split")
         lines = (f"no dividing lines: {within}" if split_x is None and split_y is None else
                  f"{lines}\nno line for {' or '.join(close)}: {within}")
-    ax.set_title(f"{run.name}: share of market against share of customer\n({lines})")
+    ax.set_title(_titled(run, f"{run.name}: share of market against share of customer",
+                         f"({lines})"))
     if shown:
         ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
     _note_absent(fig, run)
@@ -230,7 +300,8 @@ def awareness(run):
     fig, ax = plt.subplots(figsize=(9, 5))
     _per_firm_lines(ax, run, "awareness", "consumers aware of the firm")
     ax.set_ylim(0, 1.02)
-    ax.set_title(f"{run.name}: awareness (goodwill from advertising and word of mouth)")
+    ax.set_title(_titled(run, f"{run.name}: awareness (goodwill from advertising and word of "
+                              "mouth)"))
     ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
     _note_absent(fig, run)
     return fig
@@ -245,7 +316,7 @@ def profit_roi(run):
     _per_firm_lines(right, run, "roi", "ROI = cumulative profit / cumulative marketing spend")
     right.axhline(0, color="black", linewidth=0.8)
     right.set_title("return on marketing (ROI)")
-    fig.suptitle(f"{run.name}: profit and return on marketing")
+    fig.suptitle(_titled(run, f"{run.name}: profit and return on marketing"))
     right.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     _note_absent(fig, run, y=0.0)
@@ -253,28 +324,97 @@ def profit_roi(run):
 
 
 OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per step"),
-                ("early_failures", "early failures (before the reference life)",
-                 "early failures per step"),
-                ("early_share", "share of failures that were early, since the start",
+                ("early_failure_rate",
+                 "early failures (before the reference life) per 1,000 products in use",
+                 "early failures per step per 1,000 in use"),
+                ("early_share", "share of failures that were early",
                  "early failures / failures"),
                 ("replacements", "replacement purchases", "replacements per step"),
                 ("installed_base", "installed base (working products owned)", "products owned")]
+PER_IN_USE = 1000  # early failures are counted per this many products in use
 
 
-def early_share(run):
-    """Per firm, the share of its failures so far that were early [step x firm] (NaN before
-    its first failure); None unless the run recorded failures and early failures."""
+def early_failure_rate(run):
+    """Per firm, early failures in each step per PER_IN_USE of its products in use when the step
+    began (its installed base at the end of the step before) [step x firm]: a rate, so a firm
+    that sells more products does not look worse for it. NaN where the firm had none in use
+    (and in the first step); None unless the run recorded early failures and installed base."""
+    if "early_failures" not in run.market or "installed_base" not in run.market:
+        return None
+    in_use = run.market["installed_base"].shift(1)
+    return PER_IN_USE * run.market["early_failures"] / in_use.where(in_use > 0)
+
+
+def reference_life(run):
+    """The shortest reference life (steps) of the run's durable categories, from its resolved
+    scenario (a category without one has the default, half its lifetime scale); None when the
+    scenario cannot tell."""
+    kinds = dict(zip(run.categories, run.category_kinds))
+    try:
+        categories = parse_scenario(run.scenario).get("categories") if run.scenario else None
+    except (ScenarioSyntaxError, AttributeError):
+        return None
+    lives = []
+    for category in categories if isinstance(categories, list) else []:
+        if not isinstance(category, dict) or kinds.get(str(category.get("name"))) != "durable":
+            continue
+        try:
+            if category.get("reference_life") is not None:
+                lives.append(float(category["reference_life"]))
+            else:
+                lives.append(0.5 * float(category["lifetime"]["scale"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return min(lives) if lives else None
+
+
+def first_on_time_step(run):
+    """The first step in which a failure can be on time (not early): products are bought from
+    step 0 on, so none reaches the reference life R before step ceil(R); every failure before
+    it is early by definition. The first step with an on-time failure in the data when that is
+    earlier, or when the scenario does not give R; None when neither tells."""
+    steps = []
+    life = reference_life(run)
+    if life is not None:
+        steps.append(int(run.steps[0]) + int(np.ceil(life)))
+    if "failures" in run.market and "early_failures" in run.market:
+        on_time = (run.market["failures"] - run.market["early_failures"]).gt(0).any(axis=1)
+        if on_time.any():
+            steps.append(int(on_time.idxmax()))
+    return min(steps) if steps else None
+
+
+def early_share(run, start=None):
+    """Per firm, the share of its failures from step `start` on that were early, over the steps
+    so far [step x firm]: NaN before `start` and before the firm's first failure from then.
+    `start` defaults to first_on_time_step(run), so the share leaves out the steps in which
+    every failure is early by definition; from step 0 when that is unknown. None unless the run
+    recorded failures and early failures."""
     if "failures" not in run.market or "early_failures" not in run.market:
         return None
-    failures = run.market["failures"].cumsum()
-    return run.market["early_failures"].cumsum() / failures.where(failures > 0)
+    if start is None:
+        start = first_on_time_step(run)
+    if start is None:
+        start = run.steps[0]
+    after = pd.Series(run.steps >= start, index=run.steps)
+    failures = run.market["failures"].where(after, 0).cumsum().where(after)
+    early = run.market["early_failures"].where(after, 0).cumsum().where(after)
+    return early / failures.where(failures > 0)
 
 
 def _obsolescence_panels(run):
     """The (metric, title, quantity) panels of the obsolescence figure the run's data allow."""
+    derived = {"early_share": early_share, "early_failure_rate": early_failure_rate}
     panels = []
     for entry in OBSOLESCENCE:
-        if entry[0] in run.market or (entry[0] == "early_share" and early_share(run) is not None):
+        metric = entry[0]
+        if metric in derived and derived[metric](run) is not None:
+            panels.append(entry)
+        elif metric == "early_failure_rate" and "early_failures" in run.market:
+            # Without the installed base, the raw counts: better than nothing.
+            panels.append(("early_failures", "early failures (before the reference life)",
+                           "early failures per step"))
+        elif metric in run.market:
             panels.append(entry)
     if run.saturation is not None:
         panels.append(("saturation", "ownership saturation (durable categories)",
@@ -282,9 +422,60 @@ def _obsolescence_panels(run):
     return panels
 
 
+def _time_point(run, step):
+    """A step as the time axis names it: "week 105" in a weekly run, else "step 104"."""
+    return (f"week {int(run.time_values([step])[0])}" if run.steps_per_year == 52
+            else f"step {step}")
+
+
+def _life_words(run, life):
+    unit = "weeks" if run.steps_per_year == 52 else "steps"
+    return f"{life:g} {unit}"
+
+
+def _early_share_panel(ax, run):
+    """The share of failures that were early, counted only from the first step a failure can be
+    on time: before it every failure is early by definition (no product is old enough yet),
+    which says nothing about how the products are built. The panel says so; its title names the
+    step the count starts from."""
+    start = first_on_time_step(run)
+    frame = early_share(run, start)
+    time = run.time_values(frame.index)
+    for j, label, colour, firm in _drawn(run):
+        ax.plot(time, frame[firm], label=label, color=colour,
+                linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
+    ax.set_ylim(0, 1.02)
+    _time_axis(ax, run)
+    _label_axis(ax, "y", "early failures / failures", "fraction")
+    ax.grid(alpha=0.3)
+    life = reference_life(run)
+    old_enough = (f"no product is as old as the reference life ({_life_words(run, life)}) yet"
+                  if life is not None else "no product is old enough yet")
+    if start is None or start > run.steps[-1]:
+        ax.axvspan(time.min() - 0.5, time.max() + 0.5, color="lightgrey", alpha=0.5, lw=0)
+        why = ("Not drawn: the run ends before any failure can be on time. "
+               f"{old_enough[0].upper()}{old_enough[1:]}, so every failure is early by "
+               "definition: the share would be 100% for every firm, whatever it builds.")
+        ax.text(0.5, 0.5, textwrap.fill(why, 48, break_on_hyphens=False),
+                transform=ax.transAxes, ha="center", va="center", fontsize=9, color="dimgrey")
+        return "share of failures that were early: none could be on time"
+    if start > run.steps[0]:
+        before = time[run.steps < start]
+        ax.axvspan(time.min() - 0.5, before.max() + 0.5, color="lightgrey", alpha=0.5, lw=0)
+        span = (f"weeks {time.min()}-{before.max()}" if run.steps_per_year == 52 else
+                f"steps {run.steps[0]}-{start - 1}")
+        width = max(14, int(60 * len(before) / len(time)))  # characters that fit in the span
+        why = f"{span} not drawn: {old_enough}, so every failure is early by definition"
+        ax.text((time.min() + before.max()) / 2, 0.5,
+                textwrap.fill(why, width, break_on_hyphens=False),
+                ha="center", va="center", fontsize=8, color="dimgrey")
+    return f"share of failures that were early, counted from {_time_point(run, start)}"
+
+
 def obsolescence(run):
-    """Failures, early failures (and their share of all failures), replacements, installed
-    base and saturation; None when none was recorded."""
+    """Failures, early failures per 1,000 products in use, the share of failures that were early
+    (from the first step a failure can be on time), replacements, installed base and saturation;
+    None when none was recorded."""
     panels = _obsolescence_panels(run)
     if not panels:
         return None
@@ -302,13 +493,16 @@ def obsolescence(run):
             ax.legend(title="category")
             ax.grid(alpha=0.3)
         elif metric == "early_share":
-            frame = early_share(run)
+            name = _early_share_panel(ax, run)
+        elif metric == "early_failure_rate":
+            frame = early_failure_rate(run)
             for j, label, colour, firm in _drawn(run):
                 ax.plot(run.time_values(frame.index), frame[firm], label=label, color=colour,
-                        linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
-            ax.set_ylim(0, 1.02)
+                        linestyle=LINE_STYLES[j % len(LINE_STYLES)],
+                        linewidth=2.2 if j < 4 else 1.6)
+            ax.set_ylim(bottom=0)
             _time_axis(ax, run)
-            _label_axis(ax, "y", quantity, "fraction")
+            _label_axis(ax, "y", quantity, "")
             ax.grid(alpha=0.3)
         else:
             _per_firm_lines(ax, run, metric, quantity)
@@ -317,7 +511,7 @@ def obsolescence(run):
         ax.set_title(name)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
-    fig.suptitle(f"{run.name}: durables and obsolescence")
+    fig.suptitle(_titled(run, f"{run.name}: durables and obsolescence"))
     fig.tight_layout()
     _note_absent(fig, run, y=0.0)
     return fig
@@ -345,13 +539,13 @@ def segment_heatmap(run):
     ax.set_yticks(range(len(run.segment_names)), run.segment_names)
     ax.set_xlabel("firm (strategy)")
     ax.set_ylabel("consumer segment")
-    bar = fig.colorbar(image, ax=ax, format=PercentFormatter(1.0))
+    bar = fig.colorbar(image, ax=ax, format=percent_formatter())
     bar.set_label("share of the segment's units (%)")
     time = run.time_values(frame.index)
     unit = "week" if run.steps_per_year == 52 else "step"
     span = (f"mean of {unit}s {time[-window]}-{time[-1]}" if window > 1
             else f"{unit} {time[-1]}")
-    ax.set_title(f"{run.name}:\nmarket share by segment and firm ({span})")
+    ax.set_title(_titled(run, f"{run.name}:\nmarket share by segment and firm ({span})"))
     _note_absent(fig, run, y=0.0)
     return fig
 
@@ -383,7 +577,7 @@ def _value_axis(ax, kind, name):
     """Labels the value axis of a distribution figure and formats its ticks by kind."""
     if kind == "share":
         ax.set_ylabel(f"{name} (%)")
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.yaxis.set_major_formatter(percent_formatter())
     else:
         ax.set_ylabel(f"{name} (money)" if kind == "money" else name)
         if kind in ("money", "count"):
@@ -416,6 +610,12 @@ def experiment_distribution(run, metric, long, settings):
             if values.empty:
                 continue
             x = j - 0.4 + width * (i + 0.5)
+            if len(values) == 1:
+                # One run: no box, median or mean to draw (they would all be one black line over
+                # the design point's colour), so the run is a marker in that colour.
+                ax.scatter([x], values.to_numpy(), s=70, color=colour[point], edgecolor="black",
+                           linewidth=0.8, zorder=3)
+                continue
             box = ax.boxplot([values.to_numpy()], positions=[x], widths=width * 0.85,
                              whis=(5, 95), showfliers=False, patch_artist=True,
                              medianprops={"color": "black", "linewidth": 1.6})
@@ -438,15 +638,18 @@ def experiment_distribution(run, metric, long, settings):
     ax.set_xlabel("firm (strategy)")
     ax.grid(axis="y", alpha=0.3)
     counts = sorted(set(int(c) for c in replications))
+    changes = experiment_overrides(run.path)
     if counts[-1] <= 1:
-        ax.set_title(f"{run.name}: {name}, every run of the experiment\n"
-                     "one run per design point: no spread to show (line: the run's result)")
+        ax.set_title(_titled(run, f"{run.name}: {name}, every run of the experiment",
+                             "one run per design point: no spread to show (a marker per run, "
+                             "in its design point's colour)", changes=changes))
     else:
         runs_each = (f"{counts[0]} runs" if len(counts) == 1 else
                      f"{counts[0]}-{counts[-1]} runs") + " per design point"
-        ax.set_title(f"{run.name}: {name}, every run of the experiment ({runs_each})\n"
-                     "box: middle half of the runs (p25-p75); line: median; whiskers: p5-p95; "
-                     "diamond: mean; dots: the runs")
+        ax.set_title(_titled(run, f"{run.name}: {name}, every run of the experiment "
+                             f"({runs_each})",
+                             "box: middle half of the runs (p25-p75); line: median; whiskers: "
+                             "p5-p95; diamond: mean; dots: the runs", changes=changes))
     if many:
         bar = fig.colorbar(plt.cm.ScalarMappable(
             cmap=palette, norm=plt.Normalize(min(points), max(points))), ax=ax)
@@ -505,14 +708,44 @@ def experiment_response(run, metric, key):
     kind = formats.metric_kind(metric, run.unit(metric))
     name = RESULT_NAMES.get(metric, metric.replace("_", " "))
     _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
-    ax.set_xlabel(key)
+    ax.set_xlabel(key_label(key, run.steps_per_year))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
     ax.grid(alpha=0.3)
-    ax.set_title(f"{run.name}: {name} against {_short_key(key)}\n"
-                 "line: mean over the design point's runs; band: its 95% confidence interval")
+    band = confidence_band(run, metric)
+    ax.set_title(_titled(run, f"{run.name}: {name} against {_short_key(key)}", (
+        "line: mean over the design point's runs; band: its 95% confidence interval"
+        if band == "every point" else
+        "line: mean over the design point's runs; band: its 95% confidence interval "
+        "(none at a point with one run)" if band == "some points" else
+        "line: each design point's one run (one run per design point: no confidence interval "
+        "to draw)"),
+        changes=experiment_overrides(run.path)))
     ax.legend(title="firm (strategy)", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def one_run_per_point(run):
+    """True for an experiment file with one run per design point (no spread to show)."""
+    runs = run.experiment.get("runs")
+    if runs is None or not len(runs):
+        return False
+    point = experiment_tables.point_column(runs)
+    return len(runs) == 1 if point is None else int(runs.groupby(point).size().max()) <= 1
+
+
+def confidence_band(run, metric):
+    """How much of a 95% confidence interval experiment_response can draw for `metric`: "every
+    point", "some points", or "none" (one run per design point: the interval is undefined)."""
+    summary = run.experiment.get("summary")
+    if summary is None or not {"ci95_low", "ci95_high"} <= set(summary.columns):
+        return "none"
+    rows = summary[summary["metric"] == metric]
+    if "in_market" in rows.columns:
+        rows = rows[rows["in_market"] > 0]
+    defined = rows["ci95_low"].notna() & rows["ci95_high"].notna()
+    return ("every point" if len(rows) and defined.all() else
+            "some points" if defined.any() else "none")
 
 
 def render_experiment(run):

@@ -12,7 +12,7 @@ import html
 
 from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
-                           run_ids)
+                           overrides, run_ids)
 from analysis.scenario_text import scenario_fields, scenario_shocks
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
                               durable_only_firms, durables_table, no_roi_note, not_in_market,
@@ -47,10 +47,14 @@ CAPTIONS = {
     "awareness.png": "Share of consumers aware of each firm when they shop.",
     "profit_roi.png": "Cumulative profit and return on marketing (cumulative profit over "
                       "cumulative marketing spend).",
-    "obsolescence.png": "Durable goods: failures, early failures (before the category's "
+    "obsolescence.png": "Durable goods: failures; early failures (before the category's "
                         "reference life: they cost the maker loyalty and spread bad word of "
-                        "mouth) and their share of all failures so far, replacement purchases, "
-                        "installed base and ownership saturation.",
+                        "mouth) per 1,000 of the firm's products in use, so that a firm that "
+                        "sells more is not made to look worse; the share of failures that were "
+                        "early, counted from the first week a failure can be on time (before "
+                        "it no product is as old as the reference life, so every failure is "
+                        "early by definition); replacement purchases, installed base and "
+                        "ownership saturation.",
     "segment_heatmap.png": "Each firm's share of each segment's purchases, averaged over the "
                            "last steps.",
 }
@@ -166,11 +170,16 @@ RELATIONSHIP_FORMATS = {
     "CLV": lambda v: formats.money(v) if abs(v) >= 1000 else formats.ratio(v),  # as summarize
     "programs cost": formats.money, "referred customers": formats.count,
     "referred retention": lambda v: formats.share(v, 2)}
-DURABLE_FORMATS = {
-    "units": formats.count, "failures": formats.count, "early failures": formats.share,
-    "mean age at failure": lambda v: formats.NA if formats.missing(v) else f"{v:.0f} steps",
-    "replacement share": formats.share, "upgrades": formats.count,
-    "installed base": formats.count, "loyalty": formats.ratio}
+def durable_formats(run):
+    """How the durables table shows each column; the age at failure in weeks for a weekly run,
+    as `marketsim summarize` gives it, else in steps."""
+    age_unit = "weeks" if run.steps_per_year == 52 else "steps"
+    return {
+        "units": formats.count, "failures": formats.count, "early failures": formats.share,
+        "mean age at failure":
+            lambda v: formats.NA if formats.missing(v) else f"{v:.0f} {age_unit}",
+        "replacement share": formats.share, "upgrades": formats.count,
+        "installed base": formats.count, "loyalty": formats.ratio}
 
 
 def _text(table, how):
@@ -207,7 +216,9 @@ def _relationships_html(run, of_run):
             "working product does not shop again until it fails, so owners count as "
             "&ldquo;lapsed&rdquo; after the word-of-mouth window although nobody was lost; "
             f"{html.escape(_names(shown))} measure nothing there and are shown as n/a "
-            "(<code>marketsim summarize</code> prints the raw figures). See the durable-goods "
+            "(<code>marketsim summarize</code> prints n/a for them too, for the same reason; "
+            "the run file still holds the raw series, such as <code>/market/lost_customers</code>, "
+            "<code>/market/retention</code> and <code>/market/clv</code>). See the durable-goods "
             "table for failures and replacements.</i></p>")
     return parts
 
@@ -219,7 +230,7 @@ def _durables_html(run, of_run):
     if table is None:
         return []
     parts = [f"<h2>Durable goods, over the run{of_run}</h2>",
-             _table_html(_text(table, DURABLE_FORMATS), not_in_market(run))]
+             _table_html(_text(table, durable_formats(run)), not_in_market(run))]
     owned = ownership(run)
     if owned:
         parts.append("<p>Ownership at the end: " + "; ".join(
@@ -231,15 +242,6 @@ def _durables_html(run, of_run):
                  "upgrades are over the run; installed base (working products owned) and "
                  "loyalty are at the last step.</p>")
     return parts
-
-
-def overrides(run):
-    """The `--set` assignments (and seed=N for --seed) the run applied to its scenario file, from
-    the root attribute `overrides` (one "key.path=value" a line): [] when absent or empty."""
-    text = run.attrs.get("overrides") or ""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    return [line.strip() for line in str(text).splitlines() if line.strip()]
 
 
 def _overrides_html(run):
@@ -304,13 +306,24 @@ def _one_run_note(run):
 def _experiment_figure_html(name, data, metric, run):
     encoded = base64.b64encode(data).decode("ascii")
     key = plot.swept_number(run)
-    if "_by_" in name and key is not None:
+    if "_by_" in name and key is not None and plot.confidence_band(run, metric) == "none":
+        caption = (f"{metric.replace('_', ' ')} against {key}, over every run of the experiment "
+                   f"(not only run {run.run_id}): for each firm, the result of each design "
+                   "point's one run. With one run per design point there is no spread, so no "
+                   "confidence interval can be drawn; replications (experiment.replications) "
+                   "would give one.")
+    elif "_by_" in name and key is not None:
         caption = (f"{metric.replace('_', ' ')} against {key}, over every run of the experiment "
                    f"(not only run {run.run_id}): for each firm, the mean of each design point's "
-                   "runs, with the 95% confidence interval of that mean as a band. The bands "
+                   "runs, with the 95% confidence interval of that mean as a band (none at a "
+                   "design point with one run). The bands "
                    "are not a test of a difference: design points share their seeds, so the "
                    "paired changes in the table of changes against design point 0 are the "
                    "test, and they detect differences the bands hide.")
+    elif plot.one_run_per_point(run):
+        caption = (f"{metric.replace('_', ' ')} in every run of the experiment (not only run "
+                   f"{run.run_id}): for each firm, a marker per design point, in its colour. "
+                   "With one run per design point there is no spread to show.")
     else:
         caption = (f"{metric.replace('_', ' ')} in every run of the experiment (not only run "
                    f"{run.run_id}): for each firm, one box per design point. The box holds the "

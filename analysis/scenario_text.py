@@ -489,3 +489,81 @@ def scenario_shocks(text, steps_per_year, steps_done):
         else:
             applied.append(f"{when}: {shock_change(shock)}" + (f" ({name})" if name else ""))
     return applied, skipped
+
+
+# ---- scenario keys in words, with their units (scenarios/README.md) ----
+
+# key name -> (words, unit) for the numeric keys an experiment is likely to sweep; the units are
+# those of the key tables in scenarios/README.md ("steps" becomes "weeks" in a weekly run).
+KEY_WORDS = {
+    "budget_per_year": ("marketing budget", "money per year"),
+    "fixed_cost_per_year": ("fixed cost", "money per year"),
+    "crm_fixed_cost_per_year": ("CRM fixed cost", "money per year"),
+    "variant_fixed_cost_per_year": ("fixed cost per variant", "money per year"),
+    "price": ("price", "money per unit"),
+    "base_cost": ("base cost", "money per unit"),
+    "markup": ("markup", "fraction of unit cost"),
+    "custom_premium": ("customisation premium", "fraction of unit cost"),
+    "cost_per_contact": ("cost per contact", "money per contact"),
+    "cost_per_study": ("cost per study", "money per study"),
+    "direct_share": ("share of the budget spent on direct contacts", "fraction of budget"),
+    "test_share": ("share of the budget spent on tests", "fraction of budget"),
+    "targeting_precision": ("targeting precision", "fraction"),
+    "learning_rate": ("learning rate", "fraction per review"),
+    "quality": ("quality", "utility"),
+    "quality_cut": ("quality cut", "utility"),
+    "quality_bonus": ("quality bonus", "utility"),
+    "durability": ("durability", "steps"),
+    "reference_life": ("reference life", "steps"),
+    "review_steps": ("steps between reviews", "steps"),
+    "refresh_steps": ("steps between studies", "steps"),
+    "reference_volume": ("reference volume", "units"),
+    "durability_weight": ("weight of durability", "utility per doubling"),
+    "upgrade_threshold": ("upgrade threshold", "utility"),
+    "cpm_mass": ("price of mass media", "money per 1000 impressions"),
+    "cpm_targeted": ("price of targeted media", "money per 1000 impressions"),
+    "discount_rate_per_year": ("discount rate", "fraction per year"),
+    "consumers": ("consumers", "consumers"),
+    "sample_size": ("sample size", "consumers"),
+    "share": ("share", "fraction of consumers"),
+    "steps": ("steps", "steps"),
+}
+# Groups whose items are named: firms.FizzCo.price is FizzCo's price.
+_NAMED_GROUPS = ("firms", "segments", "categories", "shocks")
+
+
+def key_unit(path, steps_per_year=0):
+    """The unit of a scenario key path (firms.FizzCo.budget_per_year -> "money per year"), ""
+    when unknown; "steps" is "weeks" in a weekly run (`steps_per_year` 52)."""
+    found = _known_key(path)
+    if found is None:
+        return ""
+    unit = KEY_WORDS[found[1]][1]
+    return "weeks" if unit == "steps" and steps_per_year == 52 else unit
+
+
+def _known_key(path):
+    """(index, name) of the last part of a key path that KEY_WORDS knows, or None."""
+    parts = str(path).split(".")
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i] in KEY_WORDS and not (i == 1 and parts[0] in _NAMED_GROUPS):
+            return i, parts[i]
+    return None
+
+
+def key_label(path, steps_per_year=0):
+    """A scenario key path in words, with its unit when known, for an axis:
+    "FizzCo's marketing budget, firms.FizzCo.budget_per_year (money per year)"; the key path
+    alone when the key is not known."""
+    found = _known_key(path)
+    if found is None:
+        return str(path)
+    parts = str(path).split(".")
+    index, name = found
+    words = KEY_WORDS[name][0]
+    if index >= 2 and parts[0] in _NAMED_GROUPS:
+        words = f"{parts[1]}'s {words}"
+    if parts[index + 1:]:
+        words += f" ({', '.join(parts[index + 1:])})"  # durability.washer: its washers'
+    where = "" if words == str(path) else f"{words}, "
+    return f"{where}{path} ({key_unit(path, steps_per_year)})"

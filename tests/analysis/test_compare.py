@@ -149,3 +149,80 @@ def test_a_money_column_has_one_precision():
     text = compare._format(table)
     assert list(text["cumulative_profit B-A"]) == ["+19,990", "+36", "0"]
     assert list(text["cumulative_profit A"]) == ["1.53", "-0.25", "0"]
+
+
+def _figure_title(a_path, b_path):
+    a, b = load_run(a_path), load_run(b_path)
+    fig = compare.share_difference_figure(a, b, compare.scenario_changes(a, b))
+    return fig, fig.axes[0].get_title()
+
+
+def test_share_difference_figure_says_what_a_and_b_are(run_file, rich_file, tmp_path):
+    """The figure names both files and the keys that differ, not just "B - A"."""
+    import shutil
+    fig, title = _figure_title(run_file, rich_file)
+    lines = title.split("\n")
+    assert lines[0].startswith("Tiny market: market share, B - A (paired: same seed")
+    assert lines[1] == f"A: {run_file.name};  B: {rich_file.name}"
+    assert lines[2] == "B changes firms.Mass.budget_per_year: 40000 -> 80000"
+    _, same = _figure_title(run_file, run_file)
+    assert same.split("\n")[2] == "the resolved scenarios are identical"
+    # Another seed: the title does not claim the differences are paired.
+    other = tmp_path / "other-seed.h5"
+    shutil.copy(run_file, other)
+    import h5py
+    with h5py.File(other, "r+") as f:
+        f.attrs["seed"] = 8
+    _, unpaired = _figure_title(run_file, other)
+    assert "not paired" in unpaired.split("\n")[0]
+
+
+def test_changes_line_is_shortened():
+    changes = [(f"firms.F{i}.budget_per_year", "1000", "2000") for i in range(9)]
+    line = compare.changes_line(changes)
+    assert len(line) <= compare.CHANGES_WIDTH and line.startswith("B changes firms.F0.")
+    assert line.endswith(" more") and "; and " in line
+
+
+def test_a_firm_not_in_the_market_is_not_compared_as_a_real_firm(monopoly_file, durables_file,
+                                                                  tmp_path, capsys):
+    """planned_obsolescence.yaml as shipped: LongLife never enters. Its rows say "not in market"
+    (analysis.summary.not_in_market, as summarize, the report and the figures decide it), not
+    0.0% and ROI 0.00, and there is no B - A for it."""
+    from analysis.summary import not_in_market
+    a = load_run(monopoly_file)
+    assert not_in_market(a) == ["LongLife"]
+    table = compare.comparison_table(a, a).set_index("firm")
+    assert list(table["in_market A"]) == [True, False]
+    assert table.loc["LongLife", ["roi A", "roi B", "roi B-A"]].isna().all()
+    assert compare.main([str(monopoly_file), str(monopoly_file), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for title in ("market share (last step)", "ROI (last step)",
+                  "early failures, before the reference life (summed over the run)"):
+        block = out.split(f"\n{title}:\n")[1].split("\n\n")[0]
+        longlife = next(r for r in block.splitlines() if r.split()[0] == "LongLife")
+        assert longlife.split() == ["LongLife", "not", "in", "market", "not", "in", "market",
+                                    "-"], (title, longlife)
+        assert "0.00" not in longlife and "0.0%" not in longlife
+    assert ("LongLife: not in market in A and B (sold nothing and spent nothing during the "
+            "run); no figures there and no B - A.") in out
+    # The figure leaves it out and says so.
+    fig, _ = _figure_title(monopoly_file, monopoly_file)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["Durabox"]
+    assert "LongLife: not in market in either run" in fig.texts[0].get_text()
+    # Against a run where it entered: the entered side has figures, the other says why.
+    capsys.readouterr()
+    assert compare.main([str(monopoly_file), str(durables_file)]) == 0
+    out = capsys.readouterr().out
+    block = out.split("\nROI (last step):\n")[1].split("\n\n")[0]
+    longlife = next(r for r in block.splitlines() if r.split()[0] == "LongLife").split()
+    assert longlife[1:4] == ["not", "in", "market"] and longlife[-1] == "-"
+    assert float(longlife[4]) != 0  # a real ROI (negative in this short run)
+    assert "LongLife: not in market in A (" in out
+
+
+def test_cumulative_profit_is_headed_as_the_last_steps_value(run_file, rich_file, capsys):
+    assert compare.main([str(run_file), str(rich_file)]) == 0
+    out = capsys.readouterr().out
+    assert "\ncumulative profit (last step: the profit of the whole run):\n" in out
+    assert "cumulative profit (summed over the run)" not in out

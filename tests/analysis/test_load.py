@@ -217,3 +217,13 @@ def test_not_in_market_is_the_rule_of_marketsim_summarize(monopoly_file, durable
         f["market/marketing_spend"][-1, 1] = 0.0
         f["market/cumulative_profit"][-1, 1] = -5.0
     assert not_in_market(load.load_run(copy)) == []
+
+
+def test_counts_in_the_overview_agree_with_their_nouns(monopoly_file, run_file):
+    """planned_obsolescence.yaml has one category (washer): "1 category", not "1 categories"."""
+    assert load.plural(1, "category", "categories") == "1 category"
+    assert load.plural(2, "category", "categories") == "2 categories"
+    assert load.plural(0, "firm") == "0 firms" and load.plural(1, "firm") == "1 firm"
+    text = load.overview(load.load_run(monopoly_file))
+    assert "2 firms, 2 segments, 1 category" in text and "1 categories" not in text
+    assert "4 firms, 3 segments, 2 categories" in load.overview(load.load_run(run_file))

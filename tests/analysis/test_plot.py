@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from analysis import plot
@@ -142,7 +143,11 @@ def test_a_swept_number_gets_response_figures(marketsim_sweep):
     line = next(l for l in ax.get_lines() if l.get_label().startswith("Mass"))
     assert list(line.get_xdata()) == [40000, 80000]
     assert list(line.get_ydata()) == pytest.approx(list(mass.sort_values(key)["mean"]))
-    assert ax.get_xlabel() == key and "confidence interval" in ax.get_title()
+    # The key in words, with its unit (scenarios/README.md: money per year); two runs a point.
+    assert ax.get_xlabel() == ("Mass's marketing budget, firms.Mass.budget_per_year "
+                               "(money per year)")
+    assert "band: its 95% confidence interval" in ax.get_title()
+    assert plot.confidence_band(run, "profit_per_year") == "every point"
 
 
 def test_no_distribution_figures_for_a_single_run(run_file):
@@ -237,23 +242,80 @@ def test_every_firm_in_the_market_is_drawn_without_a_note(durables_file):
         assert not any("not in market" in t.get_text() for t in fig.texts), name
 
 
-def test_obsolescence_draws_early_failures(durables_file):
+def test_obsolescence_draws_early_failures_per_1000_in_use(durables_file):
+    """Early failures are a rate per 1,000 products in use (the installed base when the step
+    began), not a count: a count makes the firm that sells more machines look worse. LongLife
+    has several times Durabox's machines in use here, so its count hides how much less often
+    its machines fail early."""
     run = load_run(durables_file)
     fig = plot.obsolescence(run)
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
     assert titles == ["failures (products that broke)",
-                      "early failures (before the reference life)",
-                      "share of failures that were early, since the start",
+                      "early failures (before the reference life) per 1,000 products in use",
+                      "share of failures that were early: none could be on time",
                       "replacement purchases", "installed base (working products owned)",
                       "ownership saturation (durable categories)"]
     early = fig.axes[1]
-    durabox = early.get_lines()[0]
-    assert list(durabox.get_ydata()) == list(run.market["early_failures"]["Durabox"])
-    share = plot.early_share(run)["Durabox"].dropna()
-    total = run.market["early_failures"]["Durabox"].sum() / run.market["failures"][
-        "Durabox"].sum()
-    assert share.between(0, 1).all() and share.iloc[-1] == pytest.approx(total)
+    assert early.get_ylabel() == "early failures per step per 1,000 in use"
+    in_use = run.market["installed_base"].shift(1)
+    for line, firm in zip(early.get_lines(), ["Durabox", "LongLife"]):
+        expected = 1000 * run.market["early_failures"][firm] / in_use[firm].where(
+            in_use[firm] > 0)
+        assert list(line.get_ydata()) == pytest.approx(list(expected), nan_ok=True)
+    counts = run.market["early_failures"].sum()
+    rates = plot.early_failure_rate(run).mean()
+    base = run.market["installed_base"].iloc[-1]
+    assert base["LongLife"] > 3 * base["Durabox"]
+    assert rates["Durabox"] / rates["LongLife"] > 3 * counts["Durabox"] / counts["LongLife"]
     assert "%" in fig.axes[2].get_ylabel()
+
+
+def test_early_share_before_any_failure_can_be_on_time_is_not_drawn(durables_file):
+    """60 weeks, reference life 104: every failure is early by definition, so the share would
+    be 100% for both firms whatever they build. The panel draws nothing and says why."""
+    run = load_run(durables_file)
+    assert plot.reference_life(run) == 104 and plot.first_on_time_step(run) == 104
+    assert plot.early_share(run).isna().all().all()
+    panel = plot.obsolescence(run).axes[2]
+    assert all(np.isnan(line.get_ydata()).all() for line in panel.get_lines())
+    note = " ".join(t.get_text() for t in panel.texts).replace("\n", " ")
+    assert "early by definition" in note and "reference life (104 weeks)" in note
+
+
+@pytest.fixture(scope="module")
+def short_life_file(tmp_path_factory):
+    """planned_obsolescence.yaml, small, with the rival and a reference life of 20 weeks, so
+    that failures can be on time from week 21 (step 20) of the 60."""
+    from conftest import marketsim_binary
+    out = tmp_path_factory.mktemp("runs") / "short_life.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
+                    str(out), "--quiet", "--threads", "2", "--set", "consumers=5000",
+                    "--set", "steps=60", "--set", "shocks.rival_enters.enabled=true",
+                    "--set", "firms.Durabox.durability=40",
+                    "--set", "categories.washer.reference_life=20"],
+                   check=True, capture_output=True, timeout=120)
+    return out
+
+
+def test_early_share_is_counted_from_the_first_step_a_failure_can_be_on_time(short_life_file):
+    run = load_run(short_life_file)
+    failures, early = run.market["failures"], run.market["early_failures"]
+    # The artefact the figure avoids: before step 20 every failure is early.
+    assert (failures.loc[:19] == early.loc[:19]).all().all() and failures.loc[:19].sum().sum()
+    assert plot.first_on_time_step(run) == 20
+    share = plot.early_share(run)
+    assert share.loc[:19].isna().all().all()
+    for firm in ("Durabox", "LongLife"):
+        expected = early.loc[20:, firm].sum() / failures.loc[20:, firm].sum()
+        assert share[firm].iloc[-1] == pytest.approx(expected) and expected < 1
+    fig = plot.obsolescence(run)
+    panel = fig.axes[2]
+    assert panel.get_title() == "share of failures that were early, counted from week 21"
+    assert "weeks 1-20 not drawn" in " ".join(t.get_text() for t in panel.texts).replace(
+        "\n", " ")
+    durabox = panel.get_lines()[0]
+    assert list(durabox.get_ydata()) == pytest.approx(list(share["Durabox"]), nan_ok=True)
 
 
 def test_money_ticks_have_separators_and_no_offset():
@@ -341,3 +403,141 @@ def test_quadrant_drops_only_the_line_of_the_axis_without_spread(run_file, tmp_p
     xs, ys = _lines(ax)
     assert xs == [pytest.approx(0.25)] and ys == []
     assert "no line for share of customer: all firms within 2 points" in ax.get_title()
+
+
+# ---- the command line's changes on every figure ----
+
+def _titles(fig):
+    """Every title a figure shows: its suptitle and its axes' titles."""
+    texts = [fig._suptitle.get_text()] if fig._suptitle is not None else []
+    return texts + [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.get_title()]
+
+
+def _with_overrides(source, target, overrides):
+    import shutil
+
+    import h5py
+    shutil.copyfile(source, target)
+    with h5py.File(target, "r+") as f:
+        if overrides is None:
+            del f.attrs["overrides"]
+        else:
+            f.attrs["overrides"] = overrides
+    return load_run(target)
+
+
+def test_every_figure_of_a_changed_run_says_what_was_changed(durables_file, tmp_path):
+    """A run made with --set: each figure's title carries the assignments (root attribute
+    `overrides`), so it cannot be taken for the scenario's own figure."""
+    run = _with_overrides(durables_file, tmp_path / "changed.h5",
+                          "firms.HairCo.segments=[everyday, dry_hair]\nseed=3\n")
+    for name, function in plot.FIGURES:
+        titles = _titles(function(run))
+        line = "with firms.HairCo.segments=[everyday, dry_hair], seed=3"
+        assert sum(line in t.split("\n") for t in titles) == 1, (name, titles)
+    for overrides in ("", None):  # none recorded: no line
+        plain = _with_overrides(durables_file, tmp_path / "plain.h5", overrides)
+        for name, function in plot.FIGURES:
+            assert not any("\nwith " in t for t in _titles(function(plain))), name
+
+
+def test_a_long_list_of_changes_is_shortened():
+    assert plot.overrides_line([]) == ""
+    assert plot.overrides_line(["steps=10"]) == "with steps=10"
+    many = [f"firms.Firm{i}.budget_per_year={1000 * i}" for i in range(8)]
+    line = plot.overrides_line(many)
+    assert len(line) <= plot.OVERRIDES_WIDTH and line.startswith("with firms.Firm0.")
+    shown = line.count("budget_per_year")
+    assert line.endswith(f" and {8 - shown} more") and 0 < shown < 8
+    sweep = "experiment.sweep={" + ", ".join(f"k{i}: [1, 2, 3]" for i in range(20)) + "}"
+    assert plot.overrides_line([sweep]).endswith("...") and len(plot.overrides_line([sweep])) < 70
+
+
+def test_figures_of_an_experiment_name_the_run_and_the_shared_changes(marketsim_sweep):
+    """The figures of one run name it and its design point's assignment, not the experiment's
+    own keys; the figures of every run carry what the command line set for all of them."""
+    run = load_run(marketsim_sweep, "2")  # design point 1, replication 0
+    title = plot.market_share(run).axes[0].get_title()
+    assert title.split("\n")[1] == "run 00002, with steps=10, firms.Mass.budget_per_year=80000"
+    assert "experiment." not in title
+    made = plot.render_experiment(run)
+    assert made
+    long = plot.experiment_tables.results_long(run.experiment["runs"], run.firms)
+    fig = plot.experiment_distribution(run, "roi", long, {})
+    assert fig.axes[0].get_title().split("\n")[1] == "with steps=10"
+    response = plot.experiment_response(run, "market_share", "firms.Mass.budget_per_year")
+    assert response.axes[0].get_title().split("\n")[1] == "with steps=10"
+
+
+# ---- percentages on axes ----
+
+def test_percent_ticks_are_whole_where_they_can_be():
+    assert [plot.percent_tick(v) for v in (0, 0.1, 0.025, 1.0, -0.05)] == [
+        "0%", "10%", "2.5%", "100%", "-5%"]
+    assert plot.percent_tick(0.3 + 1e-12) == "30%"
+
+
+def test_quadrant_of_small_shares_has_ticks_like_the_other_charts(run_file, tmp_path):
+    """mass_vs_one_to_one.yaml's largest market share is 42%: matplotlib's PercentFormatter
+    labelled that axis 10.0%, 20.0% while the other charts read 10%, 20%."""
+    import re
+    run = _with_final_shares(run_file, tmp_path / "small.h5", [0.10, 0.20, 0.30, 0.40],
+                             [0.40, 0.50, 0.60, 0.70])
+    fig = plot.share_quadrant(run)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.get_xlim()[1] < 0.5
+    for ticks in (ax.get_xticklabels(), ax.get_yticklabels()):
+        labels = [t.get_text() for t in ticks]
+        assert labels and all(re.fullmatch(r"\d+%", label) for label in labels), labels
+
+
+# ---- experiments with one run per design point ----
+
+@pytest.fixture(scope="module")
+def one_run_sweep(tmp_path_factory):
+    """The tiny scenario, 10 steps, the mass marketer's budget at 40,000, 80,000 and 160,000,
+    one run each (no replications)."""
+    return run_tiny(tmp_path_factory.mktemp("runs") / "one_run_sweep.h5",
+                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000, 160000]}")
+
+
+def _handles(legend):
+    """A legend's handles (legend_handles from matplotlib 3.7, legendHandles before)."""
+    return getattr(legend, "legend_handles", None) or legend.legendHandles
+
+
+def test_one_run_per_design_point_is_drawn_in_its_design_points_colour(one_run_sweep):
+    from matplotlib.colors import to_rgba
+    run = load_run(one_run_sweep)
+    assert plot.one_run_per_point(run)
+    long = plot.experiment_tables.results_long(run.experiment["runs"], run.firms)
+    settings = plot.experiment_tables.point_settings(run.experiment["runs"], run.firms)
+    fig = plot.experiment_distribution(run, "roi", long, settings)
+    ax = fig.axes[0]
+    legend = {t.get_text().split(":")[0]: h.get_facecolor()[:3]
+              for t, h in zip(ax.get_legend().get_texts(), _handles(ax.get_legend()))}
+    assert list(legend) == ["point 0", "point 1", "point 2"]
+    markers = [c for c in ax.collections if len(c.get_offsets())]
+    assert len(markers) == 3 * len(run.firms)  # one per run and firm
+    colours = {tuple(np.round(c.get_facecolor()[0][:3], 3)) for c in markers}
+    assert colours == {tuple(np.round(c, 3)) for c in legend.values()}
+    assert to_rgba("black")[:3] not in colours and to_rgba("white")[:3] not in colours
+    assert not [p for p in ax.patches if p.get_alpha() == 0.75]  # no collapsed boxes
+    assert "a marker per run, in its design point's colour" in ax.get_title()
+
+
+def test_one_run_per_design_point_promises_no_confidence_band(one_run_sweep):
+    from matplotlib.collections import PolyCollection
+    run = load_run(one_run_sweep)
+    key = "firms.Mass.budget_per_year"
+    assert plot.confidence_band(run, "profit_per_year") == "none"
+    ax = plot.experiment_response(run, "profit_per_year", key).axes[0]
+    assert "band" not in ax.get_title()
+    assert "one run per design point: no confidence interval to draw" in ax.get_title()
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert all(len(c.get_paths()) == 0 or not any(
+        np.isfinite(p.vertices).all() and len(p.vertices) for p in c.get_paths())
+        for c in bands)
+    assert ax.get_xlabel().endswith("(money per year)") and "Mass's marketing budget" in \
+        ax.get_xlabel()

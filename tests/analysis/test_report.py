@@ -240,7 +240,7 @@ def test_durable_goods_table_and_no_lapse_metrics_for_durables(durables_file, tm
             assert row[3] == expected[2] == "n/a" and expected[3] == "n/a"
         else:
             assert row[3] == expected[2] and row[5] == expected[5]
-            assert row[4] == " ".join(expected[3:5])  # "37 steps"
+            assert row[4] == " ".join(expected[3:5])  # "37 weeks", a weekly run's unit
         assert row[8] == expected[-1]
     saturation = re.search(r"washer: (\d+\.\d%) of consumers own a working one",
                            subprocess.run([__import__("conftest").marketsim_binary(),
@@ -255,6 +255,13 @@ def test_durable_goods_table_and_no_lapse_metrics_for_durables(durables_file, tm
         assert cells["share of wallet"].endswith("%") and cells["active customers"] != "n/a"
     assert "Durabox and LongLife sell only durable goods" in page
     assert "lost customers, retention per step and CLV measure nothing there" in page
+    # The note says what `marketsim summarize` really prints for them: n/a, not raw figures.
+    assert "prints the raw figures" not in page
+    assert "<code>marketsim summarize</code> prints n/a for them too" in page
+    printed = _terminal_rows(durables_file, "Customer relationships:")
+    assert set(printed) == {"Durabox", "LongLife"}
+    for firm, values in printed.items():
+        assert values[3:6] == ["n/a", "n/a", "n/a"], firm  # lost, retention, CLV
 
 
 def test_experiment_report_says_what_is_one_run_and_shows_every_run(marketsim_experiment,
@@ -437,3 +444,31 @@ def test_a_scaled_market_says_so_as_summarize_does(tmp_path):
     assert html_module.escape(note) in out.read_text(encoding="utf-8")
     full = run_tiny(tmp_path / "full.h5")
     assert "The market at scale" not in overview(load_run(full))
+
+
+def test_experiment_captions_with_one_run_per_design_point(tmp_path):
+    """One run per design point: the captions promise no boxes and no confidence band."""
+    from conftest import run_tiny
+    path = run_tiny(tmp_path / "single.h5",
+                    "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
+    page = _page(path, tmp_path)
+    captions = re.findall(r"<figcaption>([^<]*)</figcaption>", page)
+    by_key = [c for c in captions if "against firms.Mass.budget_per_year" in c]
+    boxes = [c for c in captions if "in every run of the experiment" in c]
+    assert len(by_key) == 2 and len(boxes) == 5
+    assert all("no confidence interval can be drawn" in c and "as a band" not in c
+               for c in by_key)
+    assert all("a marker per design point" in c and "The box holds" not in c for c in boxes)
+
+
+def test_teaching_page_describes_the_reports_summary_table(run_file, tmp_path):
+    """docs/teaching.md says what the report's summary table holds: profit per year included."""
+    from conftest import ROOT
+    from html_tables import tables
+    text = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    section = text.split("## 3. Open it")[1].split("## 4.")[0]
+    assert "leaves out the profit-per-year column" not in section
+    assert "profit per year\n   included" in section or "profit per year included" in section
+    columns = next(c for title, c, _ in tables(_page(run_file, tmp_path))
+                   if title.startswith("Summary"))
+    assert "profit per year" in columns
