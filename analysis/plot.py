@@ -24,7 +24,8 @@ from analysis.load import (add_run_arguments, bad_input, check_writable_director
 from analysis.scenario_text import ScenarioSyntaxError, key_label, parse_scenario  # noqa: E402
 from analysis.summary import not_in_market, not_in_market_note  # noqa: E402
 
-HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps)
+HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps; the
+#                     segment leaders of `marketsim summarize`, models/summary.cpp, use the same)
 
 
 def _firm_labels(run):

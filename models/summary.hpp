@@ -53,6 +53,12 @@ struct Summary {
   std::vector<DurablesRow> durables;             ///< empty when the market has none
   std::vector<std::string> durable_categories;   ///< names, with saturation at the last step
   std::vector<double> saturation;
+  /// Segment names and each segment's unit shares averaged over the last segment_window steps
+  /// (13, a quarter of weekly steps, as analysis/plot.py's segment heatmap), [S * F]
+  /// (segment-major); empty for files without /segments/market_share.
+  std::vector<std::string> segments;
+  std::vector<double> segment_share;
+  std::int64_t segment_window = 0;
   /// From /scenario, for the notes: market.wom_window (0: unknown) and the yearly discount rate
   /// of CLV (negative: unknown).
   std::int64_t wom_window = 0;

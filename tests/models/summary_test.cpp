@@ -248,3 +248,63 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
   CHECK_THAT(text, Contains("A (mass) is the only firm in the market.") &&
                        !Contains("sold the most") && !Contains("earned the most"));
 }
+
+TEST_CASE("summary: the leader of each segment is named, with ties and empty segments",
+          "[summary]") {
+  msim::Summary s;
+  s.scenario = "segments";
+  s.steps = s.steps_done = 52;
+  s.steps_per_year = 52;
+  s.rows = {{"Big", "mass", 0.6, 0.5, 0.5, 1.0, 1000.0, 1.0},
+            {"Green", "niche", 0.3, 0.8, 0.1, 0.2, 500.0, 1.0},
+            {"Gone", "mass", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false}};
+  s.segments = {"mainstream", "vegan", "level", "empty"};
+  s.segment_window = 13;
+  // [segment][firm]: Gone never entered, so its (impossible) 0.9 in "level" must not count.
+  s.segment_share = {0.7,  0.2,   0.0,  //
+                     0.1,  0.776, 0.0,  //
+                     0.45, 0.448, 0.9,  //
+                     0.0,  0.0,   0.0};
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  CHECK_THAT(text, Contains("By segment, the most units over the last 13 weeks: mainstream, Big "
+                            "(mass) "
+                            "with 70.0%; vegan, Green (niche) with 77.6%; level, Big (mass) and "
+                            "Green (niche) level with 45.0% and 44.8%; empty, no sales.\n"));
+  // One segment: the market's own leader says it all.
+  s.segments = {"all"};
+  s.segment_share = {0.6, 0.3, 0.0};
+  CHECK_THAT(msim::format_summary(s), !Contains("By segment"));
+}
+
+TEST_CASE("summary: segment shares are read as the mean of the last 13 steps, as the heatmap's",
+          "[summary]") {
+  TempDir dir;
+  const msim::Scenario sc = msim::load_scenario_text(R"(name: Two segments
+seed: 5
+consumers: 3000
+steps: 20
+categories:
+  - {name: tea, kind: consumable, base_cost: 1.0}
+segments:
+  - {name: east, share: 0.5, ideal: {mean: [1, 0], sd: [0.3, 0.3]}, purchase_rate: {tea: {mean: 0.6}}}
+  - {name: west, share: 0.5, ideal: {mean: [-1, 0], sd: [0.3, 0.3]}, purchase_rate: {tea: {mean: 0.6}}}
+firms:
+  - {name: Everyone, strategy: mass, budget_per_year: 20000}
+  - {name: WestOnly, strategy: niche, target: west, budget_per_year: 20000}
+)",
+                                                     "two.yaml");
+  const msim::Summary s = run_and_summarize(sc, dir.file("two.h5"));
+  REQUIRE(s.segments == std::vector<std::string>{"east", "west"});
+  CHECK(s.segment_window == 13);
+  const msim::Table t = msim::Hdf5Reader(dir.file("two.h5")).table("/segments/market_share");
+  REQUIRE(t.shape == std::vector<std::size_t>{20, 2, 2});
+  for (std::size_t k = 0; k < 4; ++k) {
+    double mean = 0;
+    for (std::size_t step = 7; step < 20; ++step) mean += t.values[step * 4 + k] / 13.0;
+    CHECK(s.segment_share[k] == Approx(mean).epsilon(1e-12));
+  }
+  CHECK(s.segment_share[1 * 2 + 1] > 0.5);  // the niche firm leads its segment
+  CHECK_THAT(msim::format_summary(s), Contains("over the last 13 weeks: east, Everyone (mass)") &&
+                                          Contains("west, WestOnly (niche) with"));
+}
