@@ -514,9 +514,43 @@ std::vector<Config> Config::items() const {
 
 // --- Scalars ------------------------------------------------------------------------------
 
+namespace {
+
+/// "5,000" or "1,250,000.5": a number written with thousands separators, which YAML reads as
+/// text; the message then says how to write it.
+bool thousands_separated(const std::string& text) {
+  std::size_t i = text.size() > 0 && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+  const std::size_t point = std::min(text.find('.'), text.size());
+  const std::string whole = text.substr(i, point - i);
+  if (whole.find(',') == std::string::npos || whole.front() == ',') return false;
+  std::size_t group = 0;
+  for (std::size_t k = whole.size(); k-- > 0;) {
+    if (whole[k] == ',') {
+      if (group != 3) return false;
+      group = 0;
+    } else if (whole[k] >= '0' && whole[k] <= '9') {
+      ++group;
+    } else {
+      return false;
+    }
+  }
+  return group >= 1 && group <= 3 && parse_double("0" + text.substr(point)).has_value();
+}
+
+/// What a number is expected to be, and for text such as "5,000" how to write it: "5000".
+std::string expected_number(const std::string& expected, const std::string& text) {
+  if (!thousands_separated(text)) return expected;
+  std::string plain = text;
+  plain.erase(std::remove(plain.begin(), plain.end(), ','), plain.end());
+  return fmt::format("{}, written without thousands separators, such as {}", expected, plain);
+}
+
+}  // namespace
+
 double Config::as_double(const Range& r) const {
   const auto v = is_scalar() ? parse_double(node_->Scalar()) : std::nullopt;
-  if (!v) fail_expected(r.describe());
+  if (!v)
+    fail_expected(is_scalar() ? expected_number(r.describe(), node_->Scalar()) : r.describe());
   if (!std::isfinite(*v)) fail_expected("a finite number");
   if (!r.contains(*v)) fail_expected(r.describe());
   return *v;
@@ -534,7 +568,7 @@ std::int64_t Config::as_int(const Range& r) const {
     const auto d = parse_double(text);
     constexpr double two_to_63 = 9223372036854775808.0;
     if (!d || std::trunc(*d) != *d || *d < -two_to_63 || *d >= two_to_63) {
-      fail_expected(expected);
+      fail_expected(expected_number(expected, text));
     }
     v = static_cast<std::int64_t>(*d);
   }

@@ -275,6 +275,20 @@ TEST_CASE("finish() asks about a thousands separator when a flow map's comma spl
   REQUIRE_THROWS_WITH(d.child("firm").finish(), !Contains("thousands"));
 }
 
+TEST_CASE("a number written with thousands separators says how to write it", "[config]") {
+  const Config c = Config::load_string(
+      "budget: 5,000\nconsumers: 1,250,000\nprice: -1,234.5\nodd: 5,00\nword: abc\n", "t");
+  REQUIRE_THROWS_WITH(c.get_double("budget"),
+                      Contains("t:1:9: key 'budget': got \"5,000\", expected a number, written "
+                               "without thousands separators, such as 5000"));
+  REQUIRE_THROWS_WITH(c.get_int("consumers"),
+                      Contains("without thousands separators, such as 1250000"));
+  REQUIRE_THROWS_WITH(c.get_double("price"), Contains("such as -1234.5"));
+  // Not groups of three, or not a number at all: no such advice.
+  REQUIRE_THROWS_WITH(c.get_double("odd"), !Contains("thousands"));
+  REQUIRE_THROWS_WITH(c.get_double("word"), !Contains("thousands"));
+}
+
 TEST_CASE("finish() reports the first unread key in file order", "[config]") {
   const Config c = Config::load_string("a: 1\nb: 2\nc: 3\n", "t");
   c.get_int("a");
