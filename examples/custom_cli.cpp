@@ -40,7 +40,7 @@ class Pulsing final : public msim::Strategy {
     }
     const bool burst = view.step % period_ < on_;
     if (burst) plan.mass_spend = view.budget;  // a burst, else silence
-    plan.diagnostics[0] = burst ? 1.0 : 0.0;   // recorded as /strategies/burst
+    plan.record("burst", burst ? 1.0 : 0.0);   // declared in main(); /strategies/burst
   }
 
   void write_params(msim::YamlWriter& out) const override {

@@ -46,8 +46,8 @@ class PriceExplorer final : public msim::Strategy {
     }
     const bool explore = tried_[best] > 0 && rng.uniform() < epsilon_;
     arm_ = explore ? static_cast<std::size_t>(rng.uniform() * kMarkups.size()) : best;
-    plan.diagnostics[0] = kMarkups[arm_];  // in the order main() declares them
-    plan.diagnostics[1] = explore ? 1.0 : 0.0;
+    plan.record("markup", kMarkups[arm_]);  // declared in main(); /strategies/markup
+    plan.record("explored", explore ? 1.0 : 0.0);
     for (int c : view.self().categories) {
       msim::Product p;
       p.category = c;

@@ -1,5 +1,6 @@
 #include "models/diagnostics.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -7,31 +8,70 @@
 
 namespace msim {
 
-std::vector<std::vector<std::size_t>> diagnostic_columns(const Scenario& sc) {
-  const std::vector<DiagnosticDoc> all = recorded_diagnostics();
+std::vector<std::string> diagnostics_used(const Scenario& sc) {
+  std::vector<std::string> out;
+  for (const Scenario* s = &sc; s != nullptr; s = s->after_branch.get())
+    for (const Firm& f : s->firms)
+      for (const DiagnosticDoc& d : find_strategy(f.strategy).diagnostics)
+        if (std::find(out.begin(), out.end(), d.name) == out.end()) out.push_back(d.name);
+  return out;
+}
+
+std::vector<DiagnosticDoc> scenario_diagnostics(const Scenario& sc) {
+  const std::vector<std::string> names = sc.diagnostics ? *sc.diagnostics : diagnostics_used(sc);
+  std::vector<DiagnosticDoc> out;
+  for (const DiagnosticDoc& d : recorded_diagnostics())
+    if (std::find(names.begin(), names.end(), d.name) != names.end()) out.push_back(d);
+  return out;
+}
+
+std::vector<std::vector<std::size_t>> diagnostic_columns(const Scenario& sc,
+                                                         const std::vector<std::string>& recorded) {
   std::vector<std::vector<std::size_t>> out;
   for (const Firm& f : sc.firms) {
     std::vector<std::size_t>& cols = out.emplace_back();
-    for (const DiagnosticDoc& d : find_strategy(f.strategy).diagnostics)
-      for (std::size_t k = 0; k < all.size(); ++k)
-        if (all[k].name == d.name) cols.push_back(k);
+    for (const DiagnosticDoc& d : find_strategy(f.strategy).diagnostics) {
+      const auto at = std::find(recorded.begin(), recorded.end(), d.name);
+      if (at == recorded.end())
+        throw std::logic_error(fmt::format(
+            "firm '{}': strategy '{}' declares diagnostic '{}', which the run does not record",
+            f.name, f.strategy, d.name));
+      cols.push_back(static_cast<std::size_t>(at - recorded.begin()));
+    }
   }
   return out;
 }
 
-void prepare_diagnostics(const std::vector<std::size_t>& columns, FirmPlan& plan) {
-  plan.diagnostics.assign(columns.size(), std::numeric_limits<double>::quiet_NaN());
+void prepare_diagnostics(const Firm& firm, FirmPlan& plan) {
+  const std::vector<DiagnosticDoc>& declared = find_strategy(firm.strategy).diagnostics;
+  plan.diagnostics.assign(declared.size(), std::numeric_limits<double>::quiet_NaN());
+  plan.diagnostic_names.clear();
+  for (const DiagnosticDoc& d : declared) plan.diagnostic_names.push_back(d.name);
 }
 
 void store_diagnostics(const std::vector<std::size_t>& columns, const FirmPlan& plan, std::size_t j,
                        std::size_t F, StepMetrics& m) {
   if (plan.diagnostics.size() != columns.size())
     throw std::runtime_error(fmt::format(
-        "plan() resized plan.diagnostics to {} values; the strategy declares {} (set the "
-        "entries, in the order StrategyInfo::diagnostics lists them)",
+        "plan() resized plan.diagnostics to {} values; the strategy declares {} (set them with "
+        "plan.record(name, value))",
         plan.diagnostics.size(), columns.size()));
   for (std::size_t k = 0; k < columns.size(); ++k)
     m.diagnostics[columns[k] * F + j] = plan.diagnostics[k];
+}
+
+void FirmPlan::record(std::string_view name, double value) {
+  for (std::size_t k = 0; k < diagnostic_names.size() && k < diagnostics.size(); ++k)
+    if (diagnostic_names[k] == name) {
+      diagnostics[k] = value;
+      return;
+    }
+  throw std::invalid_argument(fmt::format(
+      "plan.record(\"{}\"): the strategy declares no diagnostic of that name ({}; declare it in "
+      "StrategyInfo::diagnostics)",
+      name,
+      diagnostic_names.empty() ? std::string("it declares none")
+                               : fmt::format("it declares {}", fmt::join(diagnostic_names, ", "))));
 }
 
 }  // namespace msim

@@ -1,7 +1,8 @@
 #pragma once
-/// Strategies' own diagnostics (StrategyInfo::diagnostics): where each firm's values go among the
-/// recorded columns, and how a plan's values reach StepMetrics::diagnostics.
+/// Strategies' own diagnostics (StrategyInfo::diagnostics): which ones a run records, where each
+/// firm's values go among them, and how a plan's values reach StepMetrics::diagnostics.
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "models/metrics.hpp"
@@ -10,11 +11,21 @@
 
 namespace msim {
 
-/// [F][k]: the column in recorded_diagnostics() of diagnostic k of firm j's strategy.
-std::vector<std::vector<std::size_t>> diagnostic_columns(const Scenario& sc);
+/// The names of the diagnostics that the strategies of `sc`'s firms declare, and of its
+/// after_branch's firms, each once.
+std::vector<std::string> diagnostics_used(const Scenario& sc);
 
-/// Sizes plan.diagnostics for `columns` (firm j's entry of diagnostic_columns), all NaN.
-void prepare_diagnostics(const std::vector<std::size_t>& columns, FirmPlan& plan);
+/// The diagnostics a run of `sc` records, in registry order (recorded_diagnostics()): the
+/// names in sc.diagnostics when set (an experiment's), else diagnostics_used(sc).
+std::vector<DiagnosticDoc> scenario_diagnostics(const Scenario& sc);
+
+/// [F][k]: the index in `recorded` (names, in recording order) of diagnostic k of firm j's
+/// strategy. @throws std::logic_error when a firm's strategy declares a name not recorded.
+std::vector<std::vector<std::size_t>> diagnostic_columns(const Scenario& sc,
+                                                         const std::vector<std::string>& recorded);
+
+/// Sizes plan.diagnostics for firm j's strategy (`firm`), all NaN, and names them.
+void prepare_diagnostics(const Firm& firm, FirmPlan& plan);
 
 /// Copies firm j's plan.diagnostics into m.diagnostics ([K * F], column k, firm j at k * F + j).
 /// @throws std::runtime_error when plan() resized plan.diagnostics.

@@ -1,9 +1,11 @@
 // Planning an experiment: load every design point up front and check what branching allows.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "models/branch.hpp"
+#include "models/diagnostics.hpp"
 #include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
 #include "sim/error.hpp"
@@ -87,6 +89,14 @@ Experiment plan_experiment(const ScenarioLoader& load) {
     }
     ex.runs.push_back(std::move(run));
   }
+  // Every run records the diagnostics of the strategies any run uses, so that all the runs'
+  // files have the same datasets (a design point may switch a firm's strategy).
+  std::vector<std::string> used = diagnostics_used(ex.base);
+  for (const Scenario& sc : scenarios)
+    for (const std::string& name : diagnostics_used(sc))
+      if (std::find(used.begin(), used.end(), name) == used.end()) used.push_back(name);
+  ex.base.diagnostics = used;
+  for (PlannedRun& run : ex.runs) run.scenario.diagnostics = used;
   return ex;
 }
 

@@ -41,6 +41,15 @@ bool finished_before(const std::string& path, const PlannedRun& run) {
         "--resume: '{}' holds run {} of a different scenario or design (the scenario, an "
         "override or the experiment block changed); start over with --force",
         path, run.plan.id));
+  // The same scenario, but a program whose strategies record other diagnostics: the merge at
+  // the end would miss them, so say it now, before any run.
+  for (const SeriesSpec& spec : recording_layout(run.scenario, 0).series)
+    if (!in.exists(spec.path))
+      throw InputError(fmt::format(
+          "--resume: '{}' holds run {} without '{}', which this program records (were its "
+          "strategies' diagnostics changed?); resume with the program that started the "
+          "experiment, or start over with --force",
+          path, run.plan.id, spec.path));
   return true;
 }
 

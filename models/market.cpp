@@ -39,8 +39,8 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   t.step_gen = Philox(sc_.seed, purpose::step);
   t.aware_gen = Philox(sc_.seed, purpose::initial_awareness);
   t.initial_aware = threshold32(sc_.market.initial_awareness);
-  diagnostic_columns_ = diagnostic_columns(sc_);
-  diagnostic_count_ = recorded_diagnostics().size();
+  for (const DiagnosticDoc& d : scenario_diagnostics(sc_)) diagnostic_names_.push_back(d.name);
+  diagnostic_columns_ = diagnostic_columns(sc_, diagnostic_names_);
   for (const Firm& f : sc_.firms) {
     strategies_.push_back(f.prototype->clone());
     const bool crm = strategies_.back()->uses_crm();
@@ -146,12 +146,13 @@ void Market::plan_firms() {
   // What strategies read as the last step: a copy, since this step's centres are written below.
   last_metrics_ = step_ > 0 && !metrics_.units.firm.empty() ? metrics_ : zero_metrics(F, C, S);
   if (step_ == 0)
-    last_metrics_.diagnostics.assign(diagnostic_count_ * F,
+    last_metrics_.diagnostics.assign(diagnostic_names_.size() * F,
                                      std::numeric_limits<double>::quiet_NaN());
   view.last_metrics = &last_metrics_;
   view.strategy_key = &strategy_key_;
   metrics_.segment_centres.clear();
-  metrics_.diagnostics.assign(diagnostic_count_ * F, std::numeric_limits<double>::quiet_NaN());
+  metrics_.diagnostics.assign(diagnostic_names_.size() * F,
+                              std::numeric_limits<double>::quiet_NaN());
   view.population_mean = sc_.population_mean();
   view.market_share = step_ > 0 ? metrics_.market_share.firm : std::vector<double>(F, 0.0);
   view.awareness.assign(S, std::vector<double>(F, 0.0));
@@ -185,7 +186,7 @@ void Market::plan_firms() {
       metrics_.segment_centres.insert(metrics_.segment_centres.end(), centre.begin(), centre.end());
     FirmPlan plan;
     plan.targeted_spend.assign(S, 0.0);
-    prepare_diagnostics(diagnostic_columns_[j], plan);
+    prepare_diagnostics(firm, plan);
     if (shocks_.firms[j].active) {  // an inactive firm has no products and spends nothing
       // Errors name the strategy, the firm and the step.
       const auto where = [&] {

@@ -103,9 +103,10 @@ class Market {
   PartialSums partials_;
   KernelTables tables_;
   std::vector<StrategyPtr> strategies_;  ///< copying the Market clones them
-  /// [F][k] where firm j's diagnostic k goes in StepMetrics::diagnostics (diagnostic_columns)
+  /// The diagnostics the run records (scenario_diagnostics of the first scenario; a branch keeps
+  /// them), and [F][k] where firm j's diagnostic k goes among them (diagnostic_columns).
+  std::vector<std::string> diagnostic_names_;
   std::vector<std::vector<std::size_t>> diagnostic_columns_;
-  std::size_t diagnostic_count_ = 0;  ///< K, the recorded diagnostics
   std::vector<FirmPlan> plans_;
   std::vector<SegmentStudy> studies_;  ///< [F]
   std::vector<FirmLedger> ledgers_;

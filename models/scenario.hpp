@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -197,6 +198,10 @@ struct Scenario {
   /// models/branch.hpp); the scenario file loaders fill it in.
   std::shared_ptr<const Scenario> after_branch;
   OutputSpec output;
+  /// The strategies' diagnostics a run records (/strategies/<name>): unset, those of the
+  /// strategies the firms use (and after_branch's); experiment planning sets the names used by
+  /// any of its runs, so that every run's file has the same datasets. See models/diagnostics.hpp.
+  std::optional<std::vector<std::string>> diagnostics;
 
   /// The share-weighted mean of the segments' ideal points.
   Eigen::VectorXd population_mean() const;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "models/diagnostics.hpp"
 #include "models/metrics.hpp"
 #include "models/panel.hpp"
 #include "models/scenario_load.hpp"
@@ -83,7 +84,7 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
                       "preference space",
                       "where the firm placed each segment in the step: the segment's true mean "
                       "(segmentation: known) or the centre its latest research study learned"});
-  for (const DiagnosticDoc& d : recorded_diagnostics())
+  for (const DiagnosticDoc& d : scenario_diagnostics(sc))
     l.series.push_back({fmt::format("/strategies/{}", d.name),
                         {"firm"},
                         d.units,

@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/metrics.hpp"
@@ -55,9 +56,15 @@ struct FirmPlan {
   double fixed_cost = 0.0;             ///< money this step, on top of the firm's own fixed cost
   Programs programs;
   /// This step's values of the strategy's diagnostics, in the order StrategyInfo::diagnostics
-  /// declares them. The engine sizes it and fills it with NaN (nothing recorded) before plan();
-  /// set an entry to record it under /strategies/<name>. Do not resize it.
+  /// declares them (and diagnostic_names lists them). The engine sizes it and fills it with NaN
+  /// (nothing recorded) before plan(). Set values with record(name, value), which checks the
+  /// name; indexing by hand is faster but unchecked (use .at(k)). Do not resize it.
   std::vector<double> diagnostics;
+  std::vector<std::string> diagnostic_names;  ///< the declared names, set by the engine
+
+  /// Records `value` as this step's diagnostic `name` (/strategies/<name>, this firm's column).
+  /// @throws std::invalid_argument when the strategy did not declare `name`.
+  void record(std::string_view name, double value);
 };
 
 /// What a strategy may read: the scenario, its own firm, and last step's aggregates.
@@ -174,7 +181,9 @@ struct StrategyInfo {
   std::vector<ParamDoc> params;
   std::unique_ptr<Strategy> (*make)(const StrategyContext& ctx);
   /// What plan() records in FirmPlan::diagnostics, in that order. Strategies that declare the
-  /// same name share its dataset (their units must agree), each firm in its own column.
+  /// same name share its dataset (their units and descriptions must agree), each firm in its own
+  /// column. A run records the diagnostics of the strategies its scenario uses, NaN in the
+  /// columns of firms whose strategy does not declare the name or leaves it unset in a step.
   std::vector<DiagnosticDoc> diagnostics = {};
 };
 
@@ -182,10 +191,11 @@ struct StrategyInfo {
 const std::vector<StrategyInfo>& strategy_registry();
 /// Adds a strategy of the caller's own (call it from main, before loading scenarios).
 /// @throws std::invalid_argument when the name is taken, or a diagnostic's name is not an
-/// identifier, repeats, or has other units than another strategy's diagnostic of that name.
+/// identifier, repeats, or has other units or another description than another strategy's
+/// diagnostic of that name (a shared name must mean the same quantity).
 void register_strategy(StrategyInfo info);
-/// The diagnostics of every registered strategy, each name once, in registry order: the
-/// datasets under /strategies that a run records (NaN where a firm's strategy has no such name).
+/// The diagnostics of every registered strategy, each name once, in registry order. A run
+/// records those of the strategies its scenario uses (models/diagnostics.hpp).
 std::vector<DiagnosticDoc> recorded_diagnostics();
 /// The named strategy's info. @throws InputError listing the registered names.
 const StrategyInfo& find_strategy(const std::string& name);

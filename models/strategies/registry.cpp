@@ -54,6 +54,11 @@ void check_diagnostics(const StrategyInfo& info, const std::vector<StrategyInfo>
         if (o.name == d.name && o.units != d.units)
           refuse(fmt::format("has units '{}', but strategy '{}' records it in '{}'", d.units,
                              other.name, o.units));
+        else if (o.name == d.name && o.description != d.description)
+          refuse(fmt::format(
+              "is described as '{}', but strategy '{}' records it as '{}': strategies share a "
+              "diagnostic's dataset only for the same quantity (give this one another name)",
+              d.description, other.name, o.description));
   }
 }
 

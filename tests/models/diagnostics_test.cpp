@@ -4,16 +4,20 @@
 
 #include <cmath>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "models/diagnostics.hpp"
+#include "models/experiment.hpp"
 #include "models/market.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "models/strategy.hpp"
 #include "sim/recorder.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace {
 
@@ -21,9 +25,9 @@ namespace {
 /// their firm recorded the step before.
 int g_last_checked = 0, g_last_wrong = 0;
 
-/// The column of the recorded diagnostic `name`.
-std::size_t column(const std::string& name) {
-  const auto all = msim::recorded_diagnostics();
+/// The column of diagnostic `name` among those a run of `sc` records.
+std::size_t column(const msim::Scenario& sc, const std::string& name) {
+  const auto all = msim::scenario_diagnostics(sc);
   for (std::size_t k = 0; k < all.size(); ++k)
     if (all[k].name == name) return k;
   throw std::logic_error("no diagnostic " + name);
@@ -44,11 +48,11 @@ class Probe final : public msim::Strategy {
     plan.mass_spend = view.budget;
     REQUIRE(plan.diagnostics.size() == 2);
     CHECK(std::isnan(plan.diagnostics[0]));  // the engine starts every step with NaN
-    if (view.step != 3) plan.diagnostics[0] = static_cast<double>(view.step);
-    plan.diagnostics[1] = view.budget;
+    if (view.step != 3) plan.record("probe_step", static_cast<double>(view.step));
+    plan.diagnostics.at(1) = view.budget;  // by index, as declared
     const std::size_t F = view.scenario.firms.size();
-    const double last =
-        view.last().diagnostics.at(column("probe_step") * F + static_cast<std::size_t>(view.firm));
+    const double last = view.last().diagnostics.at(column(view.scenario, "probe_step") * F +
+                                                   static_cast<std::size_t>(view.firm));
     ++g_last_checked;
     const bool recorded = view.step > 0 && view.step - 1 != 3;
     if (recorded ? last != static_cast<double>(view.step - 1) : !std::isnan(last)) ++g_last_wrong;
@@ -61,8 +65,18 @@ class Other final : public msim::Strategy {
  public:
   std::unique_ptr<msim::Strategy> clone() const override { return std::make_unique<Other>(*this); }
   void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
-    plan.diagnostics.at(0) = 2 * view.budget;
+    plan.record("probe_budget", 2 * view.budget);
   }
+  void write_params(msim::YamlWriter&) const override {}
+};
+
+/// Records a name it did not declare, which plan.record() refuses.
+class Undeclared final : public msim::Strategy {
+ public:
+  std::unique_ptr<msim::Strategy> clone() const override {
+    return std::make_unique<Undeclared>(*this);
+  }
+  void plan(const msim::MarketView&, msim::FirmPlan& plan) override { plan.record("oops", 1.0); }
   void write_params(msim::YamlWriter&) const override {}
 };
 
@@ -90,12 +104,17 @@ void register_probes() {
                              {},
                              make<Probe>,
                              {{"probe_step", "step", "the step it planned"},
-                              {"probe_budget", "money per step", "the budget it saw"}}});
+                              {"probe_budget", "money per step", "a budget figure"}}});
     msim::register_strategy({"diagnostics_other_for_test",
                              "a test strategy",
                              {},
                              make<Other>,
-                             {{"probe_budget", "money per step", "twice the budget it saw"}}});
+                             {{"probe_budget", "money per step", "a budget figure"}}});
+    msim::register_strategy({"diagnostics_undeclared_for_test",
+                             "a test strategy",
+                             {},
+                             make<Undeclared>,
+                             {{"fine", "count", "a declared one"}}});
     msim::register_strategy({"diagnostics_resizes_for_test",
                              "a test strategy",
                              {},
@@ -146,10 +165,10 @@ TEST_CASE("a strategy's diagnostics are recorded under /strategies, NaN where it
   const auto& spec = rec.layout().series[index_of(rec.layout(), "/strategies/probe_budget")];
   CHECK(spec.units == "money per step");
   CHECK(spec.dims == std::vector<std::string>{"firm"});
-  CHECK_THAT(spec.description, Catch::StartsWith("the budget it saw"));
-  // Declared by no strategy of the scenario, recorded anyway (every registered name is), all NaN.
-  for (const auto& row : rec.series("/strategies/probe_resized"))
-    for (double v : row) CHECK(std::isnan(v));
+  CHECK_THAT(spec.description, Catch::StartsWith("a budget figure"));
+  // Registered, but declared by no strategy the scenario uses: not recorded.
+  for (const auto& series : rec.layout().series)
+    CHECK(series.path.find("probe_resized") == std::string::npos);
   for (std::size_t t = 0; t < 6; ++t) {
     INFO("step " << t);
     REQUIRE(step[t].size() == 3);
@@ -173,8 +192,8 @@ TEST_CASE("a strategy reads last step's diagnostics in last(), NaN at step 0",
   for (int t = 0; t < 6; ++t) market.step();
   CHECK(g_last_checked == 6);
   CHECK(g_last_wrong == 0);
-  REQUIRE(market.metrics().diagnostics.size() == msim::recorded_diagnostics().size() * 3);
-  CHECK(market.metrics().diagnostics[column("probe_step") * 3 + 1] == 5.0);
+  REQUIRE(market.metrics().diagnostics.size() == 2 * 3);  // probe_step and probe_budget
+  CHECK(market.metrics().diagnostics[column(sc, "probe_step") * 3 + 1] == 5.0);
 }
 
 TEST_CASE(
@@ -186,7 +205,7 @@ TEST_CASE(
   msim::Market market(before);
   market.step();
   market.step();
-  const std::size_t step_col = column("probe_step");
+  const std::size_t step_col = column(before, "probe_step");
   CHECK(std::isnan(market.metrics().diagnostics[step_col * 3 + 0]));
   market.branch(after);
   market.step();
@@ -205,9 +224,42 @@ TEST_CASE("a strategy that resizes plan.diagnostics is refused, named with its f
                         Catch::Contains("declares 1"));
 }
 
+TEST_CASE("plan.record() of a name the strategy did not declare names it, the firm and the step",
+          "[strategy][diagnostics]") {
+  const msim::Scenario sc = scenario({"firms.Plain.strategy=diagnostics_undeclared_for_test"});
+  msim::MemoryRecorder rec;
+  CHECK_THROWS_WITH(msim::run_simulation(sc, rec),
+                    Catch::Contains("strategy 'diagnostics_undeclared_for_test' of firm 'Plain' "
+                                    "at step 0: plan() threw: plan.record(\"oops\"): the "
+                                    "strategy declares no diagnostic of that name (it declares "
+                                    "fine;"));
+}
+
+TEST_CASE("every run of an experiment records the diagnostics that any of its runs uses",
+          "[strategy][diagnostics][experiment]") {
+  register_probes();
+  const msim::Experiment ex = msim::plan_experiment([](const std::vector<std::string>& extra) {
+    std::vector<std::string> all = {
+        "experiment={replications: 1, sweep: {firms.Plain.strategy: [mass, "
+        "diagnostics_resizes_for_test]}}"};
+    all.insert(all.end(), extra.begin(), extra.end());
+    return msim::load_scenario_text(kScenario, "diagnostics.yaml", all);
+  });
+  REQUIRE(ex.runs.size() == 2);
+  for (const msim::Scenario* sc : {&ex.base, &ex.runs[0].scenario, &ex.runs[1].scenario}) {
+    std::vector<std::string> names;
+    for (const auto& d : msim::scenario_diagnostics(*sc)) names.push_back(d.name);
+    CHECK(names == std::vector<std::string>{"probe_step", "probe_budget", "probe_resized"});
+  }
+  // The first design point alone would record only its own strategies' two.
+  msim::Scenario alone = ex.runs[0].scenario;
+  alone.diagnostics.reset();
+  CHECK(msim::scenario_diagnostics(alone).size() == 2);
+}
+
 TEST_CASE(
     "register_strategy refuses diagnostics that cannot name a dataset, repeat, or "
-    "disagree in units",
+    "disagree in units or meaning",
     "[strategy][diagnostics]") {
   register_probes();
   const auto attempt = [](std::string strategy, std::vector<msim::DiagnosticDoc> d) {
@@ -225,7 +277,44 @@ TEST_CASE(
   CHECK_THROWS_WITH(attempt("units_for_test", {{"probe_budget", "fraction", "x"}}),
                     Catch::Contains("has units 'fraction', but strategy "
                                     "'diagnostics_probe_for_test' records it in 'money per step'"));
+  CHECK_THROWS_WITH(attempt("meaning_for_test", {{"probe_budget", "money per step", "profit"}}),
+                    Catch::Contains("is described as 'profit', but strategy "
+                                    "'diagnostics_probe_for_test' records it as 'a budget "
+                                    "figure'") &&
+                        Catch::Contains("give this one another name"));
   for (const char* name : {"bad_name_for_test", "digit_for_test", "empty_for_test",
-                           "twice_for_test", "units_for_test"})
+                           "twice_for_test", "units_for_test", "meaning_for_test"})
     CHECK_THROWS(msim::find_strategy(name));  // none of them was registered
+}
+
+TEST_CASE("resuming with a program whose strategies record other diagnostics stops before any run",
+          "[strategy][diagnostics][experiment]") {
+  register_probes();
+  msim::test::TempDir dir;
+  const auto load = [](const std::vector<std::string>& extra) {
+    std::vector<std::string> all = {"experiment={replications: 4}"};
+    all.insert(all.end(), extra.begin(), extra.end());
+    return msim::load_scenario_text(kScenario, "diagnostics.yaml", all);
+  };
+  const msim::Experiment ex = msim::plan_experiment(load);
+  msim::ExperimentOptions killed;
+  killed.concurrent_below = 0;  // one by one, so exactly two runs finish
+  killed.stop_after_runs = 2;
+  const auto first = msim::run_experiment(ex, dir / "e.h5", killed);
+  REQUIRE(first.ran == 2);
+  // The same scenario, as a program that records one more diagnostic would plan it.
+  msim::Experiment other = ex;
+  for (msim::PlannedRun& run : other.runs) run.scenario.diagnostics->push_back("probe_resized");
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  REQUIRE_THROWS_WITH(msim::run_experiment(other, dir / "e.h5", resume),
+                      Catch::Contains("--resume:") &&
+                          Catch::Contains("without '/strategies/probe_resized', which this "
+                                          "program records"));
+  std::size_t kept = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "e.h5.runs"))
+    kept += entry.path().extension() == ".h5" ? 1 : 0;
+  CHECK(kept == 2);  // nothing ran, nothing was lost
+  // The program that started it resumes it.
+  CHECK(msim::run_experiment(ex, dir / "e.h5", resume).complete);
 }
