@@ -159,9 +159,13 @@ def reading(table):
                  f"Among their own buyers, {a.firm} ({a.strategy}) won the largest share of "
                  f"category purchases: {percent(x)}.")
     a, b, x, y = top_two("profit")
-    lines.append(f"Over the run, {both(a, b)} earned about the same: {money(x)} and {money(y)}."
-                 if x - y < LEVEL_PROFIT * max(abs(x), abs(y)) else
-                 f"Over the run, {a.firm} ({a.strategy}) earned the most: {money(x)}.")
+    if x < 0:  # nobody "earned" anything
+        lines.append(f"Over the run, every firm lost money; {a.firm} ({a.strategy}) lost the "
+                     f"least: {money(x)}.")
+    else:
+        lines.append(f"Over the run, {both(a, b)} earned about the same: {money(x)} and "
+                     f"{money(y)}." if x - y < LEVEL_PROFIT * max(abs(x), abs(y)) else
+                     f"Over the run, {a.firm} ({a.strategy}) earned the most: {money(x)}.")
     return lines
 
 

@@ -478,7 +478,10 @@ std::string format_reading(const std::vector<SummaryRow>& rows) {
             "{} and {}.") +
       "\n";
   const auto [a, b] = top_two([](const SummaryRow& r) { return r.profit; });
-  if (a->profit - b->profit < 0.01 * std::max(std::abs(a->profit), std::abs(b->profit)))
+  if (a->profit < 0)  // nobody "earned" anything
+    out += fmt::format("Over the run, every firm lost money; {} lost the least: {}.\n", named(a),
+                       money(a->profit));
+  else if (a->profit - b->profit < 0.01 * std::max(std::abs(a->profit), std::abs(b->profit)))
     out += fmt::format("Over the run, {} and {} earned about the same: {} and {}.\n", named(a),
                        named(b), money(a->profit), money(b->profit));
   else

@@ -44,10 +44,10 @@ def test_level_thresholds_half_a_point_and_one_percent_of_profit():
     apart = lines(0.3949, 98_999.0)
     assert "sold the most" in apart[0] and "largest share" in apart[1]
     assert "earned the most" in apart[2]
-    # losses: 1% of the larger absolute profit
+    # every firm lost money: nobody "earned" anything, whoever lost the least
     losses = reading(_table([["A", "s", 0.5, 0.5, 0.5, 0.9, -100_000.0, 0.0, 1.0, True],
                              ["B", "t", 0.5, 0.5, 0.5, 0.9, -100_500.0, 0.0, 1.0, True]]))
-    assert losses[2] == "Over the run, A (s) and B (t) earned about the same: -100.0k and -100.5k."
+    assert losses[2] == "Over the run, every firm lost money; A (s) lost the least: -100.0k."
 
 
 def test_only_firms_in_the_market_count():

@@ -242,6 +242,13 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
   CHECK_THAT(text,
              Contains("In the last step, A (mass) sold the most units: 50.2% of the market."));
   CHECK_THAT(text, Contains("Over the run, A (mass) earned the most: 1.0k."));
+  // Every firm lost money: the one that lost the least did not "earn the most".
+  s.rows[0].profit = -3500.0;
+  s.rows[1].profit = -9000.0;
+  text = msim::format_summary(s);
+  CHECK_THAT(text,
+             Contains("Over the run, every firm lost money; A (mass) lost the least: -3.5k.") &&
+                 !Contains("earned"));
   // One firm in the market (C never entered): no contest to describe.
   s.rows[1].in_market = false;
   text = msim::format_summary(s);
