@@ -15,6 +15,7 @@
 #include "models/strategy.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/yaml_writer.hpp"
+#include "tests/plan_helpers.hpp"
 
 namespace {
 
@@ -25,12 +26,7 @@ class AllMass final : public msim::Strategy {
     return std::make_unique<AllMass>(*this);
   }
   void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
-    for (int c : view.self().categories) {
-      msim::Product p;
-      p.category = c;
-      p.position = view.population_mean;
-      plan.products.push_back(p);
-    }
+    msim::test::offer_at_mean(view, plan);
     plan.mass_spend = view.budget;
   }
   void write_params(msim::YamlWriter&) const override {}

@@ -17,6 +17,7 @@
 #include "models/simulation.hpp"
 #include "models/strategy.hpp"
 #include "sim/recorder.hpp"
+#include "tests/plan_helpers.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace {
@@ -39,12 +40,7 @@ class Probe final : public msim::Strategy {
  public:
   std::unique_ptr<msim::Strategy> clone() const override { return std::make_unique<Probe>(*this); }
   void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
-    for (int c : view.self().categories) {
-      msim::Product p;
-      p.category = c;
-      p.position = view.population_mean;
-      plan.products.push_back(p);
-    }
+    msim::test::offer_at_mean(view, plan);
     plan.mass_spend = view.budget;
     REQUIRE(plan.diagnostics.size() == 2);
     CHECK(std::isnan(plan.diagnostics[0]));  // the engine starts every step with NaN

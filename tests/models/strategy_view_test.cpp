@@ -13,6 +13,7 @@
 #include "models/strategy.hpp"
 #include "sim/parallel.hpp"
 #include "sim/recorder.hpp"
+#include "tests/plan_helpers.hpp"
 
 namespace {
 
@@ -44,12 +45,7 @@ class ViewProbe final : public msim::Strategy {
     for (int k = 0; k < 3; ++k) seen.draws.push_back(rng.uniform());
     seen.draws.push_back(view.random().uniform());
     if (g_log != nullptr) (*g_log)[view.firm][view.step] = seen;
-    for (int c : view.self().categories) {
-      msim::Product p;
-      p.category = c;
-      p.position = view.population_mean;
-      plan.products.push_back(p);
-    }
+    msim::test::offer_at_mean(view, plan);
     plan.mass_spend = view.budget * (0.5 + 0.5 * seen.draws[0]);
   }
   void write_params(msim::YamlWriter&) const override {}
