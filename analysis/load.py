@@ -346,6 +346,11 @@ def experiment_overrides(path):
             if line in shared and not line.startswith("experiment.")]
 
 
+def firms_recording(frame):
+    """The firms (columns of a [step x firm] diagnostic) that recorded a value in any step."""
+    return [str(firm) for firm in frame.columns if frame[firm].notna().any()] or ["no firm"]
+
+
 def overview(run):
     """A short plain-language overview of a run, as text."""
     from analysis.summary import format_summary, scale_note, summary_table
@@ -367,6 +372,10 @@ def overview(run):
     lines.append(format_summary(summary_table(run)))
     lines.append("")
     lines.append("Firm metrics recorded: " + ", ".join(sorted(run.market)))
+    if run.diagnostics:
+        lines.append("Strategies' own diagnostics (/strategies, run.diagnostics): "
+                     + ", ".join(f"{name} ({', '.join(firms_recording(frame))})"
+                                 for name, frame in sorted(run.diagnostics.items())))
     if run.saturation is not None:
         lines.append("Durables: ownership saturation is recorded.")
     lines.append("Consumer panel: " + ("yes (/panel)" if run.panel_group else "not recorded"))

@@ -35,7 +35,14 @@ def test_a_run_with_diagnostics_loads_them_apart_from_the_market(run_file, tmp_p
     long = run.long("markup", "strategies")
     assert set(long["firm"]) == {firm_names[0]}  # the NaN of the other firms are not values
     assert len(long) == steps
+    # The overview names them, with the firms that recorded them.
+    from analysis.load import overview
+    assert f"Strategies' own diagnostics (/strategies, run.diagnostics): markup ({firm_names[0]})" \
+        in overview(run)
 
 
 def test_a_run_without_diagnostics_has_none(run_file):
-    assert load_run(run_file).diagnostics == {}
+    from analysis.load import overview
+    run = load_run(run_file)
+    assert run.diagnostics == {}
+    assert "diagnostics" not in overview(run)
