@@ -420,6 +420,12 @@ std::string format_experiment_summary(const std::string& path) {
       "(n/a with one replication). "
       "\"change vs 0\" compares each run with the run of design point 0 that has the same seed "
       "(common random numbers), so it shows the effect of the design point with little noise.\n";
+  if (attr("replications") > 1 && attr("replications") < 20)
+    out += fmt::format(
+        "With {} replications, p5 and p95 lie close to the lowest and highest run (linear "
+        "interpolation between runs); read them as a range, not as percentiles of a "
+        "distribution, or run 20 replications or more.\n",
+        attr("replications"));
   if (attr("branch_at") > 0)
     out += fmt::format(
         "Branched at step {0}: every run shares the base scenario's history before step {0}, "

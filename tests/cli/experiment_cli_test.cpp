@@ -76,6 +76,9 @@ TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") 
   CHECK(validate.code == 0);
   CHECK_THAT(validate.out, Contains("Experiment: 2 design points x 2 replications = 4 runs"));
   CHECK_THAT(run.out, !Contains("Branched at step"));  // no branch_at: nothing to explain
+  // Two replications: p5 and p95 are nearly the two runs, and the summary says so.
+  CHECK_THAT(run.out, Contains("With 2 replications, p5 and p95 lie close to the lowest and "
+                               "highest run"));
 }
 
 TEST_CASE("cli: a branched experiment's summary says the design points apply from the branch",
