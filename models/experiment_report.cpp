@@ -215,7 +215,9 @@ ExperimentTable summary_table(const Summary& s) {
   return t;
 }
 
-/// Every /market/<metric> [T, F] series in long form: one row per step and firm.
+/// Every /market/<metric> [T, F] series in long form: one row per step and firm; then the
+/// strategies' own diagnostics, /strategies/<name>, in columns named strategies/<name> (empty
+/// where a firm recorded none).
 ExperimentTable market_table(const std::string& path, std::int64_t steps_per_year) {
   const Hdf5Reader in(path);
   const auto firms = in.strings("/firms/name");
@@ -234,6 +236,14 @@ ExperimentTable market_table(const std::string& path, std::int64_t steps_per_yea
     t.columns.push_back(metric);
     series.push_back(values.values);
   }
+  if (in.exists("/strategies"))
+    for (const std::string& name : in.list("/strategies")) {
+      const Table values = in.table("/strategies/" + name);
+      if (values.shape.size() != 2 || values.shape[1] != firms.size()) continue;
+      rows = std::min(rows, values.shape[0]);
+      t.columns.push_back("strategies/" + name);
+      series.push_back(values.values);
+    }
   for (std::size_t step = 0; step < rows; ++step)
     for (std::size_t j = 0; j < firms.size(); ++j) {
       std::vector<std::string> row = {std::to_string(steps[step])};

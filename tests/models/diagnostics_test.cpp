@@ -2,6 +2,7 @@
 // sets is recorded under /strategies/<name>, firm by firm, NaN where nothing was recorded.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
@@ -12,10 +13,12 @@
 
 #include "models/diagnostics.hpp"
 #include "models/experiment.hpp"
+#include "models/experiment_report.hpp"
 #include "models/market.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "models/strategy.hpp"
+#include "sim/hdf5_file.hpp"
 #include "sim/recorder.hpp"
 #include "tests/plan_helpers.hpp"
 #include "tests/temp_dir.hpp"
@@ -313,4 +316,30 @@ TEST_CASE("resuming with a program whose strategies record other diagnostics sto
   CHECK(kept == 2);  // nothing ran, nothing was lost
   // The program that started it resumes it.
   CHECK(msim::run_experiment(ex, dir / "e.h5", resume).complete);
+}
+
+TEST_CASE("summarize --csv's market table carries the diagnostics, empty where none was recorded",
+          "[strategy][diagnostics][csv]") {
+  msim::test::TempDir dir;
+  {
+    auto rec = msim::make_hdf5_recorder((dir / "d.h5").string());
+    msim::run_simulation(scenario(), *rec);
+  }
+  const msim::NamedTables tables = msim::run_csv_tables((dir / "d.h5").string());
+  REQUIRE(tables.size() == 2);
+  const msim::ExperimentTable& market = tables[1].second;
+  const auto col = [&](const std::string& name) {
+    const auto at = std::find(market.columns.begin(), market.columns.end(), name);
+    REQUIRE(at != market.columns.end());
+    return static_cast<std::size_t>(at - market.columns.begin());
+  };
+  const std::size_t step = col("strategies/probe_step"), firm = col("firm");
+  REQUIRE(market.rows.size() == 6 * 3);  // steps x firms
+  for (const auto& row : market.rows) {
+    INFO(row[0] << " " << row[firm]);
+    if (row[firm] != "Probed" || row[0] == "3")
+      CHECK(row[step].empty());  // mass and Another record none; Probed skips step 3
+    else
+      CHECK(row[step] == row[0]);  // Probed records the step it planned
+  }
 }
