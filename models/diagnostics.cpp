@@ -25,39 +25,38 @@ std::vector<DiagnosticDoc> scenario_diagnostics(const Scenario& sc) {
   return out;
 }
 
-std::vector<std::vector<std::size_t>> diagnostic_columns(const Scenario& sc,
-                                                         const std::vector<std::string>& recorded) {
-  std::vector<std::vector<std::size_t>> out;
+std::vector<FirmDiagnostics> firm_diagnostics(const Scenario& sc,
+                                              const std::vector<std::string>& recorded) {
+  std::vector<FirmDiagnostics> out;
   for (const Firm& f : sc.firms) {
-    std::vector<std::size_t>& cols = out.emplace_back();
+    FirmDiagnostics& firm = out.emplace_back();
     for (const DiagnosticDoc& d : find_strategy(f.strategy).diagnostics) {
       const auto at = std::find(recorded.begin(), recorded.end(), d.name);
       if (at == recorded.end())
         throw std::logic_error(fmt::format(
             "firm '{}': strategy '{}' declares diagnostic '{}', which the run does not record",
             f.name, f.strategy, d.name));
-      cols.push_back(static_cast<std::size_t>(at - recorded.begin()));
+      firm.names.push_back(d.name);
+      firm.columns.push_back(static_cast<std::size_t>(at - recorded.begin()));
     }
   }
   return out;
 }
 
-void prepare_diagnostics(const Firm& firm, FirmPlan& plan) {
-  const std::vector<DiagnosticDoc>& declared = find_strategy(firm.strategy).diagnostics;
-  plan.diagnostics.assign(declared.size(), std::numeric_limits<double>::quiet_NaN());
-  plan.diagnostic_names.clear();
-  for (const DiagnosticDoc& d : declared) plan.diagnostic_names.push_back(d.name);
+void prepare_diagnostics(const FirmDiagnostics& firm, FirmPlan& plan) {
+  plan.diagnostics.assign(firm.names.size(), std::numeric_limits<double>::quiet_NaN());
+  plan.diagnostic_names = firm.names;
 }
 
-void store_diagnostics(const std::vector<std::size_t>& columns, const FirmPlan& plan, std::size_t j,
+void store_diagnostics(const FirmDiagnostics& firm, const FirmPlan& plan, std::size_t j,
                        std::size_t F, StepMetrics& m) {
-  if (plan.diagnostics.size() != columns.size())
+  if (plan.diagnostics.size() != firm.columns.size())
     throw std::runtime_error(fmt::format(
         "plan() resized plan.diagnostics to {} values; the strategy declares {} (set them with "
         "plan.record(name, value))",
-        plan.diagnostics.size(), columns.size()));
-  for (std::size_t k = 0; k < columns.size(); ++k)
-    m.diagnostics[columns[k] * F + j] = plan.diagnostics[k];
+        plan.diagnostics.size(), firm.columns.size()));
+  for (std::size_t k = 0; k < firm.columns.size(); ++k)
+    m.diagnostics[firm.columns[k] * F + j] = plan.diagnostics[k];
 }
 
 void FirmPlan::record(std::string_view name, double value) {

@@ -19,17 +19,25 @@ std::vector<std::string> diagnostics_used(const Scenario& sc);
 /// names in sc.diagnostics when set (an experiment's), else diagnostics_used(sc).
 std::vector<DiagnosticDoc> scenario_diagnostics(const Scenario& sc);
 
-/// [F][k]: the index in `recorded` (names, in recording order) of diagnostic k of firm j's
-/// strategy. @throws std::logic_error when a firm's strategy declares a name not recorded.
-std::vector<std::vector<std::size_t>> diagnostic_columns(const Scenario& sc,
-                                                         const std::vector<std::string>& recorded);
+/// One firm's diagnostics: the names its strategy declares, in order, and where each goes among
+/// the recorded ones.
+struct FirmDiagnostics {
+  std::vector<std::string> names;
+  std::vector<std::size_t> columns;  ///< index in the run's recorded names
+};
 
-/// Sizes plan.diagnostics for firm j's strategy (`firm`), all NaN, and names them.
-void prepare_diagnostics(const Firm& firm, FirmPlan& plan);
+/// [F]: each firm's diagnostics, placed among `recorded` (names, in recording order); looked up
+/// once, at the start of a run and at a branch. @throws std::logic_error when a firm's strategy
+/// declares a name not recorded.
+std::vector<FirmDiagnostics> firm_diagnostics(const Scenario& sc,
+                                              const std::vector<std::string>& recorded);
+
+/// Sizes plan.diagnostics for the firm, all NaN, and names them.
+void prepare_diagnostics(const FirmDiagnostics& firm, FirmPlan& plan);
 
 /// Copies firm j's plan.diagnostics into m.diagnostics ([K * F], column k, firm j at k * F + j).
 /// @throws std::runtime_error when plan() resized plan.diagnostics.
-void store_diagnostics(const std::vector<std::size_t>& columns, const FirmPlan& plan, std::size_t j,
+void store_diagnostics(const FirmDiagnostics& firm, const FirmPlan& plan, std::size_t j,
                        std::size_t F, StepMetrics& m);
 
 }  // namespace msim

@@ -40,7 +40,7 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   t.aware_gen = Philox(sc_.seed, purpose::initial_awareness);
   t.initial_aware = threshold32(sc_.market.initial_awareness);
   for (const DiagnosticDoc& d : scenario_diagnostics(sc_)) diagnostic_names_.push_back(d.name);
-  diagnostic_columns_ = diagnostic_columns(sc_, diagnostic_names_);
+  firm_diagnostics_ = firm_diagnostics(sc_, diagnostic_names_);
   for (const Firm& f : sc_.firms) {
     strategies_.push_back(f.prototype->clone());
     const bool crm = strategies_.back()->uses_crm();
@@ -186,7 +186,7 @@ void Market::plan_firms() {
       metrics_.segment_centres.insert(metrics_.segment_centres.end(), centre.begin(), centre.end());
     FirmPlan plan;
     plan.targeted_spend.assign(S, 0.0);
-    prepare_diagnostics(firm, plan);
+    prepare_diagnostics(firm_diagnostics_[j], plan);
     if (shocks_.firms[j].active) {  // an inactive firm has no products and spends nothing
       // Errors name the strategy, the firm and the step.
       const auto where = [&] {
@@ -199,7 +199,7 @@ void Market::plan_firms() {
         throw std::runtime_error(fmt::format("{}: plan() threw: {}", where(), e.what()));
       }
       try {
-        store_diagnostics(diagnostic_columns_[j], plan, j, F, metrics_);
+        store_diagnostics(firm_diagnostics_[j], plan, j, F, metrics_);
       } catch (const std::exception& e) {
         throw std::runtime_error(fmt::format("{}: {}", where(), e.what()));
       }

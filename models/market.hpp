@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "models/diagnostics.hpp"
 #include "models/kernel_tables.hpp"
 #include "models/metrics.hpp"
 #include "models/panel.hpp"
@@ -104,9 +105,9 @@ class Market {
   KernelTables tables_;
   std::vector<StrategyPtr> strategies_;  ///< copying the Market clones them
   /// The diagnostics the run records (scenario_diagnostics of the first scenario; a branch keeps
-  /// them), and [F][k] where firm j's diagnostic k goes among them (diagnostic_columns).
+  /// them), and [F] each firm's among them (firm_diagnostics).
   std::vector<std::string> diagnostic_names_;
-  std::vector<std::vector<std::size_t>> diagnostic_columns_;
+  std::vector<FirmDiagnostics> firm_diagnostics_;
   std::vector<FirmPlan> plans_;
   std::vector<SegmentStudy> studies_;  ///< [F]
   std::vector<FirmLedger> ledgers_;

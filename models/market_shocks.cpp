@@ -21,7 +21,7 @@ void Market::branch(const Scenario& variant) {
       strategies_[j] = std::move(fresh);
     }
   sc_ = variant;
-  diagnostic_columns_ = diagnostic_columns(sc_, diagnostic_names_);
+  firm_diagnostics_ = firm_diagnostics(sc_, diagnostic_names_);
   // The variant's own shocks before this step stand for what the history did.
   shocks_ = initial_shock_state(sc_);
   for (const Shock& s : sc_.shocks)

@@ -5,6 +5,7 @@
 
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -58,6 +59,16 @@ std::string row(const std::string& text, const std::string& section, const std::
   for (std::string line; std::getline(in, line);)
     if (line.rfind(firm + " ", 0) == 0) return line;
   return "";
+}
+
+/// A summary of a finished weekly year with these firms, for tests of the summary's wording.
+msim::Summary weekly_summary(const std::string& scenario, std::vector<msim::SummaryRow> rows) {
+  msim::Summary s;
+  s.scenario = scenario;
+  s.steps = s.steps_done = 52;
+  s.steps_per_year = 52;
+  s.rows = std::move(rows);
+  return s;
 }
 
 /// The cells of a fixed-width line, split at spaces.
@@ -220,13 +231,9 @@ TEST_CASE("summary: the shocks that fired are listed in plain words", "[summary]
 
 TEST_CASE("summary: the reading names a leader only when it leads, and a lone firm as alone",
           "[summary]") {
-  msim::Summary s;
-  s.scenario = "level";
-  s.steps = s.steps_done = 52;
-  s.steps_per_year = 52;
-  s.rows = {{"A", "mass", 0.502, 0.70, 0.5, 1.0, 1000.0, 1.0},
-            {"B", "niche", 0.498, 0.60, 0.5, 1.0, 995.0, 1.0},
-            {"C", "mass", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false}};
+  msim::Summary s = weekly_summary("level", {{"A", "mass", 0.502, 0.70, 0.5, 1.0, 1000.0, 1.0},
+                                             {"B", "niche", 0.498, 0.60, 0.5, 1.0, 995.0, 1.0},
+                                             {"C", "mass", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false}});
   std::string text = msim::format_summary(s);
   INFO(text);
   CHECK_THAT(text, Contains("In the last step, A (mass) and B (niche) sold about as many units: "
@@ -258,13 +265,10 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
 
 TEST_CASE("summary: the leader of each segment is named, with ties and empty segments",
           "[summary]") {
-  msim::Summary s;
-  s.scenario = "segments";
-  s.steps = s.steps_done = 52;
-  s.steps_per_year = 52;
-  s.rows = {{"Big", "mass", 0.6, 0.5, 0.5, 1.0, 1000.0, 1.0},
-            {"Green", "niche", 0.3, 0.8, 0.1, 0.2, 500.0, 1.0},
-            {"Gone", "mass", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false}};
+  msim::Summary s =
+      weekly_summary("segments", {{"Big", "mass", 0.6, 0.5, 0.5, 1.0, 1000.0, 1.0},
+                                  {"Green", "niche", 0.3, 0.8, 0.1, 0.2, 500.0, 1.0},
+                                  {"Gone", "mass", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false}});
   s.segments = {"mainstream", "vegan", "level", "empty"};
   s.segment_window = 13;
   // [segment][firm]: Gone never entered, so its (impossible) 0.9 in "level" must not count.
