@@ -109,7 +109,7 @@ template <std::size_t W>
 inline void raise_to(std::uint16_t* v, std::uint64_t bits, std::uint16_t floor) {
   for (std::size_t k = 0; k < W && (bits >> k) != 0; k += 8) {
     const simd::u16x8 x = simd::load<simd::u16x8>(v + k);
-    simd::store(v + k, mask16(bits >> k) & (x < floor) ? simd::u16x8{} + floor : x);
+    simd::store(v + k, (mask16(bits >> k) & (x < floor)) ? simd::u16x8{} + floor : x);
   }
 }
 

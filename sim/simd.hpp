@@ -36,7 +36,7 @@ struct Unaligned;
 #define MSIM_SIMD_UNALIGNED(V, E)                                                \
   template <>                                                                    \
   struct Unaligned<V> {                                                          \
-    using type = E __attribute__((vector_size(sizeof(V)), aligned(alignof(E)))); \
+    typedef E type __attribute__((vector_size(sizeof(V)), aligned(alignof(E)))); \
   };
 MSIM_SIMD_UNALIGNED(f32x4, float)
 MSIM_SIMD_UNALIGNED(i32x4, std::int32_t)
