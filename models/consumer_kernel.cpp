@@ -268,7 +268,8 @@ class Kernel {
     const float top = lanes::utilities<W>(weights, d2, quality, price, g, L, avail, kAware,
                                           t_.outside_utility, ev);
     if (top == lanes::kNoChoice) return -1;  // aware of no firm that sells here
-    const int pick = lanes::sample<W>(ev, fast_exp(t_.outside_utility - top), u);
+    const float exp_outside = top == t_.outside_utility ? 1.0f : fast_exp(t_.outside_utility - top);
+    const int pick = lanes::sample<W>(ev, exp_outside, u);
     const std::uint16_t before = pick >= 0 ? L[pick] : 0;
     lanes::scale_q16<W>(L, t_.rho_q16);
     if (pick < 0) return -1;

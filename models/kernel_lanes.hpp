@@ -276,12 +276,16 @@ struct Utility {
 
 /// Returned by utilities() when no firm is in the choice set.
 inline constexpr float kNoChoice = -3.0e38f;
+/// How far above the outside option a utility may be with exponentials taken relative to the
+/// outside option: W of exp(80) stay far below the largest float.
+inline constexpr float kExpHeadroom = 80.0f;
 
 /// Utilities of every firm lane in the choice set (aware: goodwill >= threshold or loyalty > 0,
-/// and available: avail[k] != 0), exponentiated relative to the best alternative including the
-/// outside option, into ev (0 outside the choice set). Returns that best utility, or kNoChoice
-/// when the choice set is empty. Relative exponents keep utilities far from zero (expensive
-/// goods, a very attractive outside option) apart.
+/// and available: avail[k] != 0), exponentiated relative to a reference utility, into ev (0
+/// outside the choice set). The reference is the outside option's utility, or the best
+/// alternative's where one is more than kExpHeadroom above it. Returns the reference, or
+/// kNoChoice when the choice set is empty. Relative exponents keep utilities far from zero
+/// (expensive goods, a very attractive outside option) apart.
 template <std::size_t W>
 inline float utilities(const Utility& w, const float* d2, const float* quality, const float* price,
                        const std::uint16_t* g, const std::uint16_t* L, const std::uint8_t* avail,
@@ -310,8 +314,11 @@ inline float utilities(const Utility& w, const float* d2, const float* quality, 
     simd::store(in_set + k, in);
   }
   if (simd::lane_bits(any) == 0) return kNoChoice;
-  float best = top[0];
-  for (int e = 1; e < 8; ++e) best = std::max(best, top[e]);
+  // Relative to the outside option, unless a utility is so far above it that the exponentials
+  // could overflow: then relative to the best. (No horizontal maximum on the common path.)
+  float best = outside;
+  if (simd::lane_bits(top > outside + kExpHeadroom) != 0)
+    for (int e = 0; e < 8; ++e) best = std::max(best, top[e]);
   for (std::size_t k = 0; k < W; k += 8) {
     const simd::f32x8 e = simd::fast_exp(simd::load<simd::f32x8>(util + k) - best);
     const simd::i32x8 in = simd::load<simd::i32x8>(in_set + k);
