@@ -2,26 +2,43 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/memory_check.hpp"
 #include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
 #include "models/strategy.hpp"
 
 namespace msim::cli {
 
+namespace {
+
+/// "0.4 MB", "87 MB", "3.4 GiB": bytes for a reader.
+std::string readable_bytes(double bytes) {
+  if (bytes < 1e7) return fmt::format("{:.1f} MB", bytes / 1e6);
+  if (bytes < 1073741824.0) return fmt::format("{:.0f} MB", bytes / 1e6);
+  return fmt::format("{:.1f} GiB", bytes / 1073741824.0);
+}
+
+}  // namespace
+
 int validate(const std::string& scenario, const std::vector<std::string>& overrides) {
   const Scenario sc = load_scenario_file(scenario, overrides);
   std::string plan;
+  const Scenario* largest = &sc;  // the run that needs the most memory
+  std::optional<Experiment> ex;
   if (sc.experiment.present) {
     // Every design point is loaded, so a bad sweep value is caught here too.
-    const Experiment ex = plan_experiment([&](const std::vector<std::string>& extra) {
+    ex = plan_experiment([&](const std::vector<std::string>& extra) {
       std::vector<std::string> all = overrides;
       all.insert(all.end(), extra.begin(), extra.end());
       return load_scenario_file(scenario, all);
     });
+    for (const auto& run : ex->runs)
+      if (run.scenario.consumers > largest->consumers) largest = &run.scenario;
     plan = fmt::format("# Experiment: {} design points x {} replications = {} runs{}.\n",
-                       ex.points.size(), sc.experiment.replications, ex.runs.size(),
+                       ex->points.size(), sc.experiment.replications, ex->runs.size(),
                        sc.experiment.branch_at > 0
                            ? fmt::format(", branched at step {}", sc.experiment.branch_at)
                            : "");
@@ -38,11 +55,23 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
                             " (the scenario's {} at scale {:g}; budgets, fixed costs and "
                             "reference volumes are scaled as they are used)",
                             sc.consumers_in_file, sc.scale);
+  const MemoryNeed need = memory_need(*largest);
+  const std::string memory = fmt::format(
+      "# Memory: about {} for the state of {}{} consumers ({:.0f} bytes each), {} with working "
+      "memory{}; {} available on this machine.\n",
+      readable_bytes(need.state), ex ? "the largest run's " : "", largest->consumers,
+      need.per_consumer, readable_bytes(need.bytes),
+      ex ? " (runs that go on at the same time, small ones up to one per thread, each take as "
+           "much)"
+         : "",
+      readable_bytes(need.available));
   fmt::print(
-      "# {} is valid: {} consumers{}, {} segments, {} categories, {} firms, {} steps.\n{}"
+      "# {} is valid: {} consumers{}, {} segments, {} categories, {} firms, {} steps.\n{}{}"
       "# Resolved with every default filled in:\n{}",
       scenario, sc.consumers, scaled, sc.segments.size(), sc.categories.size(), sc.firms.size(),
-      sc.steps, plan, resolved_yaml(sc));
+      sc.steps, plan, memory, resolved_yaml(sc));
+  if (auto why = memory_shortfall(*largest))
+    fmt::print(stderr, "note: `marketsim run` would refuse this on this machine: {}\n", *why);
   if (sc.output.path.empty())
     fmt::print(stderr, "note: {}: an empty path; `marketsim run` needs -o FILE for it\n",
                sc.output.path_where);

@@ -10,16 +10,15 @@
 #include <concepts>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <system_error>
 #include <utility>
 
 #include "cli/commands.hpp"
+#include "cli/memory_check.hpp"
 #include "models/experiment.hpp"
 #include "models/experiment_report.hpp"
-#include "models/population.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "models/summary.hpp"
@@ -42,38 +41,9 @@ extern "C" void on_interrupt(int) {
   g_stop.store(true);
 }
 
-/// Bytes of memory available to us: MemAvailable from /proc/meminfo, else physical memory.
-double available_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  double kib = 0;
-  std::string unit;
-  while (in >> key >> kib >> unit)
-    if (key == "MemAvailable:") return kib * 1024.0;
-  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-}
-
 /// Refuses a run whose `copies` populations would not fit in memory.
 void check_memory(const Scenario& sc, std::size_t copies = 1) {
-  std::size_t crm = 0;
-  for (const auto& f : sc.firms) crm += f.prototype->uses_crm() ? 1 : 0;
-  const double per = population_bytes_per_consumer(
-      sc.firms.size(), sc.categories.size(), sc.durable_categories(),
-      static_cast<std::size_t>(sc.preference_dims), crm);
-  const double need = per * static_cast<double>(sc.consumers) * static_cast<double>(copies) + 64e6;
-  const double have = available_bytes();
-  if (need > 0.9 * have) {
-    const double fits = 0.8 * have / per / static_cast<double>(copies);  // consumers
-    const std::string lower =
-        sc.scale == 1.0 ? fmt::format("lower `consumers` (e.g. --set consumers={})",
-                                      static_cast<std::int64_t>(fits))
-                        : fmt::format("lower `scale` (e.g. --set scale={:.3g})",
-                                      sc.scale * fits / static_cast<double>(sc.consumers));
-    throw InputError(fmt::format(
-        "{}: {} consumers need about {:.1f} GiB ({:.0f} bytes each plus working memory), "
-        "but only {:.1f} GiB of memory is available; {}",
-        sc.consumers_where, sc.consumers, need / 1073741824.0, per, have / 1073741824.0, lower));
-  }
+  if (auto why = memory_shortfall(sc, copies)) throw InputError(*why);
 }
 
 namespace fs = std::filesystem;

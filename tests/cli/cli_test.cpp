@@ -153,6 +153,10 @@ TEST_CASE("cli: validate prints the resolved scenario", "[cli]") {
   const Result set = marketsim(dir, "validate " + quote(kTiny.string()) + " --set consumers=1234");
   CHECK(set.code == 0);
   CHECK_THAT(set.out, Contains("consumers: 1234"));
+  // It says what the consumers need in memory (1234 x the bytes per consumer).
+  CHECK_THAT(set.out, Contains("# Memory: about 0.1 MB for the state of 1234 consumers (") &&
+                          Contains("available on this machine."));
+  CHECK(set.err.empty());
 }
 
 TEST_CASE("cli: a bad scenario exits 2, names file, line and key, and writes nothing", "[cli]") {
@@ -391,6 +395,15 @@ TEST_CASE("cli: a population too large for memory exits 2 with the estimate", "[
   CHECK_THAT(r.err, Contains("--set 'consumers=4000000000': key 'consumers'") && Contains("GiB"));
   CHECK_FALSE(fs::exists(dir / "big.h5"));
   CHECK_FALSE(fs::exists(dir / "big.h5.partial"));
+  // validate accepts the scenario (it is valid) but says that run would refuse it here.
+  const Result v =
+      marketsim(dir, "validate " + quote(kTiny.string()) + " --set consumers=4000000000");
+  CHECK(v.code == 0);
+  CHECK_THAT(v.out, Contains("is valid") && Contains("for the state of 4000000000 consumers"));
+  CHECK_THAT(v.err, Contains("note: `marketsim run` would refuse this on this machine: "
+                             "--set 'consumers=4000000000': key 'consumers': 4000000000 "
+                             "consumers need about") &&
+                        Contains("lower `consumers` (e.g. --set consumers="));
   // Set in the file, the message points at its line.
   std::ifstream tiny(kTiny);
   std::ofstream big(dir / "big.yaml");
