@@ -2,8 +2,10 @@
 
     python3 -m analysis.report RUN.h5 -o report.html [--run ID]
 
-Images are embedded as base64 PNG; the page loads nothing from elsewhere. For an experiment
-file, the page also shows the distribution of key results by design point.
+Images are embedded as base64 PNG; the page loads nothing from elsewhere. When the firms'
+strategies recorded diagnostics of their own (/strategies/<name>), the page has a section with
+their figure and a table of them. For an experiment file, the page also shows the distribution of
+key results by design point.
 """
 
 import argparse
@@ -29,6 +31,7 @@ figure { margin: 2em 0; } img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { color: #555; font-size: 0.9em; } .facts { color: #555; }
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
 .changed { background: #fff3cd; border: 1px solid #d9a400; padding: 0.6em 0.9em; }
+td.text { text-align: left; }
 """
 
 CAPTIONS = {
@@ -276,6 +279,74 @@ def _figure_html(name, data):
             f"<figcaption>{caption}</figcaption></figure>")
 
 
+def _diagnostics_table(run):
+    """The strategies' own diagnostics as rows of display text, one per diagnostic: its name,
+    units, description (as the strategy declared it) and the firms that recorded it, then, for
+    each firm that recorded any of them, its last recorded value under "last value, <firm>"
+    (a plain number, with the step when it is not the run's last; n/a when the firm did not
+    record that diagnostic)."""
+    last = {name: plot.diagnostic_last_values(run, name) for name in run.diagnostics}
+    recorders = {firm for values in last.values() for firm, _, _, _ in values}
+    firms = [firm for firm in run.firms if firm in recorders]
+    rows = []
+    for name, values in last.items():
+        row = {"diagnostic": name, "units": run.unit(name, "strategies"),
+               "description": plot.diagnostic_description(run, name),
+               "recorded by": ", ".join(label for _, label, _, _ in values)
+               or "no firm (not drawn)"}
+        shown = {firm: formats.number(value) + (f" ({when})" if when else "")
+                 for firm, _, value, when in values}
+        for firm in firms:
+            row[f"last value, {firm}"] = shown.get(firm, formats.NA)
+        rows.append(row)
+    return rows
+
+
+# Columns of the diagnostics table that hold words, aligned left (the values stay right).
+DIAGNOSTICS_TEXT = ("diagnostic", "units", "description", "recorded by")
+
+
+def _diagnostics_html(run, figures, of_run):
+    """The section of the strategies' own diagnostics: a note, the table and the figures
+    (`figures`: [(file name, PNG bytes)] of plot.render_strategies); [] when the run recorded
+    none, so that a run without diagnostics has no such section."""
+    if not run.diagnostics:
+        return []
+    rows = _diagnostics_table(run)
+    columns = list(rows[0])
+    lines = ['<table class="dataframe">', "  <thead>", "    <tr>"]
+    lines += [f"      <th>{html.escape(c)}</th>" for c in columns]
+    lines += ["    </tr>", "  </thead>", "  <tbody>"]
+    for row in rows:
+        lines.append("    <tr>")
+        for column in columns:
+            style = ' class="text"' if column in DIAGNOSTICS_TEXT else ""
+            lines.append(f"      <td{style}>{html.escape(str(row[column]))}</td>")
+        lines.append("    </tr>")
+    lines += ["  </tbody>", "</table>"]
+    which = (f" They are run {html.escape(str(run.run_id))}'s: each run of the experiment "
+             "records its own (choose another with <code>--run ID</code>)."
+             if run.run_id is not None else "")
+    parts = [f"<h2>Strategies' own diagnostics{of_run}</h2>",
+             "<p>Numbers that the firms' strategies recorded about themselves in each step, as "
+             "their authors declared them: <code>/strategies/&lt;name&gt;</code> in the run "
+             "file, <code>run.diagnostics</code> from Python. A firm that recorded no value of "
+             "a diagnostic (its column is all NaN) is neither listed nor drawn for it. Last "
+             "value: the firm's last recorded value, in the diagnostic's units, at the run's "
+             "last step unless another step is given; n/a where the firm did not record "
+             f"that diagnostic.{which}</p>",
+             "\n".join(lines)]
+    caption = ("The strategies' own diagnostics over time: a panel per diagnostic, with its "
+               "description above it and its units on the axis, and a line per firm that "
+               "recorded it, in the firm's colour and line style of the other figures.")
+    for name, data in figures:
+        encoded = base64.b64encode(data).decode("ascii")
+        parts.append(f'<figure><img alt="{html.escape(name)}" '
+                     f'src="data:image/png;base64,{encoded}">'
+                     f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return parts
+
+
 def _one_run_note(run):
     """For a run of an experiment file: which run the page's summary, tables and figures show,
     and where the distribution over every run is; "" for a single-run file."""
@@ -381,6 +452,9 @@ def build_report(run):
     if run.attrs.get("complete", 1) != 1:
         facts += ". <b>This run is incomplete.</b>"
     made, skipped = plot.render(run)
+    diagnostics = {name for name, _ in plot.diagnostics_pages(run)}
+    strategy_figures = [(n, d) for n, d in made if n in diagnostics]
+    made = [(n, d) for n, d in made if n not in diagnostics]
     of_run = f" (run {html.escape(str(run.run_id))} only)" if run.run_id is not None else ""
     parts = [
         "<!DOCTYPE html>",
@@ -410,6 +484,7 @@ def build_report(run):
     for figure_name, why in skipped:
         parts.append(f"<p><i>Not shown: {html.escape(figure_name)}, because {html.escape(why)}."
                      "</i></p>")
+    parts += _diagnostics_html(run, strategy_figures, of_run)
     if run.experiment:
         parts.append(_experiment_html(run))
     if run.scenario:
