@@ -5,8 +5,10 @@ ownership saturation.
     python3 -m analysis.compare A.h5 B.h5 [--run-a ID] [--run-b ID] [--out DIR]
 
 Runs of the same scenario and seed share their random numbers (common random numbers): the same
-consumers and the same chance events. The differences are then the paired effect of what was
-changed, not sampling noise.
+consumers and the same chance events, so much of the consumers' luck cancels in each
+difference. What was changed may bring luck of its own (a market study's sample, a strategy's
+random draws), and one pair of runs is one draw of it: measure an effect over an experiment's
+replications.
 """
 
 import argparse
@@ -178,8 +180,10 @@ def paired_note(a, b):
     consumers_a, consumers_b = a.attrs.get("consumers"), b.attrs.get("consumers")
     if seed_a == seed_b and consumers_a == consumers_b:
         return (f"Both runs use seed {seed_a} and {consumers_a} consumers: they share their "
-                "random numbers (common random numbers), so each difference is the paired effect "
-                "of what was changed, not sampling noise.")
+                "random numbers (common random numbers), so much of the consumers' luck cancels "
+                "in each difference. One pair is still one draw: what was changed may bring luck "
+                "of its own (a study's sample, a strategy's random draws), so measure an effect "
+                "over an experiment's replications (its \"change vs 0\").")
     differ = []
     if seed_a != seed_b:
         differ.append(f"seed ({seed_a} vs {seed_b})")

@@ -429,7 +429,9 @@ std::string format_experiment_summary(const std::string& path) {
       "mean ± 95% CI is their mean and the half-width of its t-based 95% confidence interval "
       "(n/a with one replication). "
       "\"change vs 0\" compares each run with the run of design point 0 that has the same seed "
-      "(common random numbers), so it shows the effect of the design point with little noise.\n";
+      "(common random numbers): much of the consumers' luck cancels in each change, and its "
+      "spread over the replications is what is left (the design point's own luck, such as a "
+      "study's sample).\n";
   if (attr("replications") > 1 && attr("replications") < 20)
     out += fmt::format(
         "With {} replications, p5 and p95 lie close to the lowest and highest run (linear "
