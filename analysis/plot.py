@@ -23,7 +23,7 @@ from analysis import experiment_tables, formats, run_main  # noqa: E402
 from analysis.load import (add_run_arguments, bad_input, check_writable_directory,  # noqa: E402
                            experiment_overrides, load_run_or_report, overrides)
 from analysis.scenario_text import ScenarioSyntaxError, key_label, parse_scenario  # noqa: E402
-from analysis.summary import not_in_market, not_in_market_note  # noqa: E402
+from analysis.summary import NOT_IN_MARKET, not_in_market, not_in_market_note  # noqa: E402
 
 HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps; the
 #                     segment leaders of `marketsim summarize`, models/summary.cpp, use the same)
@@ -711,15 +711,28 @@ def _setting(value):
     return str(value)
 
 
+def _value_label(kind, name):
+    """The label of a key result's value axis (or colour bar): "market share (%)", "profit per
+    year (money)", the name alone for other kinds."""
+    return f"{name} (%)" if kind == "share" else f"{name} (money)" if kind == "money" else name
+
+
+def _value_formatter(kind):
+    """The tick formatter of a key result's values by kind (percentages, thousands separators),
+    or None to keep matplotlib's."""
+    if kind == "share":
+        return percent_formatter()
+    if kind in ("money", "count"):
+        return FuncFormatter(lambda v, _: f"{v:,.0f}")
+    return None
+
+
 def _value_axis(ax, kind, name):
     """Labels the value axis of a distribution figure and formats its ticks by kind."""
-    if kind == "share":
-        ax.set_ylabel(f"{name} (%)")
-        ax.yaxis.set_major_formatter(percent_formatter())
-    else:
-        ax.set_ylabel(f"{name} (money)" if kind == "money" else name)
-        if kind in ("money", "count"):
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_ylabel(_value_label(kind, name))
+    formatter = _value_formatter(kind)
+    if formatter is not None:
+        ax.yaxis.set_major_formatter(formatter)
 
 
 def experiment_distribution(run, metric, long, settings):
@@ -811,18 +824,31 @@ def _firm_labels_for(run, firms):
 RESPONSE_METRICS = ("profit_per_year", "market_share")
 
 
+def _varied_keys(run):
+    """The key paths of /experiment/summary (its columns between design_point and metric, one
+    per key the experiment varies); [] without a summary or such columns."""
+    summary = run.experiment.get("summary")
+    if summary is None or not len(summary) or "metric" not in summary.columns:
+        return []
+    columns = list(summary.columns)
+    return columns[columns.index("design_point") + 1:columns.index("metric")] \
+        if "design_point" in columns else []
+
+
+def _numeric_key(summary, key):
+    """True for a key column of numbers (not text such as true/false) taking two values or more."""
+    column = summary[key]
+    return (pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+            and column.nunique() >= 2)
+
+
 def swept_number(run):
     """The one key path an experiment's /experiment/summary varies, when it is a number taking
     at least two values; else None (no sweep, several keys, or text such as true/false)."""
-    summary = run.experiment.get("summary")
-    if summary is None or not len(summary) or "metric" not in summary.columns:
+    varied = _varied_keys(run)
+    if len(varied) != 1 or not pd.api.types.is_numeric_dtype(run.experiment["summary"][varied[0]]):
         return None
-    columns = list(summary.columns)
-    varied = columns[columns.index("design_point") + 1:columns.index("metric")] \
-        if "design_point" in columns else []
-    if len(varied) != 1 or not pd.api.types.is_numeric_dtype(summary[varied[0]]):
-        return None
-    return varied[0] if summary[varied[0]].nunique() >= 2 else None
+    return varied[0] if run.experiment["summary"][varied[0]].nunique() >= 2 else None
 
 
 def experiment_response(run, metric, key):
@@ -886,10 +912,183 @@ def confidence_band(run, metric):
             "some points" if defined.any() else "none")
 
 
+# ---- experiments that sweep two numbers: a heatmap per firm (experiment_grid) ----
+
+def swept_pair(run):
+    """The two key paths an experiment's /experiment/summary varies, (across, up) in the order
+    of its columns, when there are exactly two and both are numbers taking at least two values
+    each; else None (no sweep, one key or three, or text such as true/false)."""
+    varied = _varied_keys(run)
+    if len(varied) != 2 or not all(_numeric_key(run.experiment["summary"], k) for k in varied):
+        return None
+    return tuple(varied)
+
+
+def grid_problem(run, keys):
+    """Why the design points of a two-number experiment do not form a full grid of the keys'
+    values (each combination exactly one design point), or None when they do. A Latin hypercube
+    design samples values that do not cross: a heatmap of it would have cells no design point
+    fills."""
+    summary = run.experiment["summary"]
+    across, up = keys
+    points = summary[["design_point", across, up]].drop_duplicates()
+    if points[[across, up]].isna().any().any():
+        return "some design points have no value of " + " or ".join(keys)
+    cells = points.groupby([across, up]).size()
+    wanted = points[across].nunique() * points[up].nunique()
+    grid = f"{points[across].nunique()} x {points[up].nunique()} grid of {across} and {up}"
+    if len(cells) < wanted:
+        return (f"the design points do not form a full {grid}: {wanted - len(cells)} of its "
+                f"{wanted} cells have no design point (as in a Latin hypercube design), and a "
+                "heatmap would have to fill them in")
+    if (cells > 1).any() or points["design_point"].duplicated().any():
+        return (f"the design points do not form a {grid}: {int((cells > 1).sum())} of its cells "
+                "have more than one design point")
+    return None
+
+
+def swept_grid(run):
+    """(keys, problem) of the heatmap figures: ((across, up), None) when the experiment varies
+    two numbers over a full grid; ((across, up), why not) when it varies two numbers but not
+    over a full grid; (None, None) when it does not vary exactly two numbers (no figure, and
+    nothing to say)."""
+    keys = swept_pair(run)
+    return (None, None) if keys is None else (keys, grid_problem(run, keys))
+
+
+def _safe_key(key):
+    """A key path as part of a file name (the one-key figures' rule)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", key)
+
+
+def grid_figure_name(metric, keys):
+    """experiment_<result>_by_<key across>_and_<key up>.png."""
+    return f"experiment_{metric}_by_{_safe_key(keys[0])}_and_{_safe_key(keys[1])}.png"
+
+
+GRID_MAX_WIDTH = 17.0  # inches: wider panels of a heatmap figure go on more rows
+
+
+def _grid_layout(panels, width):
+    """(rows, columns) of the small multiples of panels `width` inches wide: side by side up to
+    three, two by two for four, three a row for more; fewer a row when they would not fit in
+    GRID_MAX_WIDTH."""
+    columns = panels if panels <= 3 else 2 if panels == 4 else 3
+    columns = max(1, min(columns, int(GRID_MAX_WIDTH // width)))
+    return -(-panels // columns), columns
+
+
+def experiment_grid(run, metric, keys):
+    """A key result over a two-number sweep as small multiples: a heatmap per firm, the first
+    key across and the second up, each cell annotated with the mean over the design point's runs
+    (/experiment/summary), on one colour scale shared by every panel, with a colour bar. Firms
+    in the market in no run are left out and named under the figure; a cell where the firm was
+    in the market in none of the design point's runs is grey ("not in market"). None when the
+    design points do not form a full grid (grid_problem) or no firm was ever in the market."""
+    if grid_problem(run, keys) is not None:
+        return None
+    across, up = keys
+    summary = run.experiment["summary"]
+    data = summary[summary["metric"] == metric]
+    xs, ys = sorted(data[across].unique()), sorted(data[up].unique())
+    present = "in_market" in data.columns
+    firms = [f for f in run.firms if f in set(data["firm"])
+             and (not present or data.loc[data["firm"] == f, "in_market"].sum() > 0)]
+    if not firms:
+        return None
+    means, inside = {}, {}
+    for firm in firms:
+        rows = data[data["firm"] == firm]
+        means[firm] = rows.pivot(index=up, columns=across, values="mean").reindex(
+            index=ys, columns=xs).to_numpy(float)
+        inside[firm] = (rows.pivot(index=up, columns=across, values="in_market").reindex(
+            index=ys, columns=xs).to_numpy(float) > 0) if present else np.ones_like(means[firm],
+                                                                                   bool)
+        means[firm] = np.where(inside[firm], means[firm], np.nan)
+    finite = np.concatenate([m[np.isfinite(m)] for m in means.values()])
+    low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
+    if low == high:
+        low, high = low - max(abs(low), 1.0) * 0.01, high + max(abs(high), 1.0) * 0.01
+    norm = plt.Normalize(low, high)
+    cmap = plt.get_cmap("viridis").copy()
+    cmap.set_bad("lightgrey")
+    kind = formats.metric_kind(metric, run.unit(metric))
+    name = RESULT_NAMES.get(metric, metric.replace("_", " "))
+    name += ", last step" if metric == "market_share" else ""
+    width, height = max(3.8, 0.95 * len(xs) + 1.6), max(2.9, 0.5 * len(ys) + 1.9)
+    rows, columns = _grid_layout(len(firms), width)
+    fig, axes = plt.subplots(rows, columns, squeeze=False, constrained_layout=True,
+                             figsize=(columns * width + 1.4, rows * height + 1.2))
+    text_size = 9 if len(xs) <= 5 else 8
+    labels = dict(zip(run.firms, _firm_labels(run)))
+    for k, firm in enumerate(firms):
+        ax = axes[k // columns, k % columns]
+        image = ax.imshow(np.ma.masked_invalid(means[firm]), origin="lower", aspect="auto",
+                          cmap=cmap, norm=norm)
+        for i in range(len(ys)):
+            for j in range(len(xs)):
+                value = means[firm][i, j]
+                if not inside[firm][i, j]:
+                    text, colour = "not in\nmarket", "dimgrey"
+                else:
+                    text = formats.value(kind, value)
+                    red, green, blue, _ = cmap(norm(value)) if np.isfinite(value) else (1, 1, 1, 1)
+                    colour = "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 \
+                        else "white"
+                ax.text(j, i, text, ha="center", va="center", fontsize=text_size, color=colour)
+        ax.set_xticks(range(len(xs)), [_setting(float(v)) for v in xs])
+        ax.set_yticks(range(len(ys)), [_setting(float(v)) for v in ys])
+        ax.set_title(labels[firm], fontsize=11)
+        if k % columns == 0:
+            ax.set_ylabel(textwrap.fill(key_label(up, run.steps_per_year), int(height * 11),
+                                        break_on_hyphens=False))
+        if k + columns >= len(firms):  # no panel below: the key across is named here
+            ax.set_xlabel(textwrap.fill(key_label(across, run.steps_per_year), int(width * 12),
+                                        break_on_hyphens=False))
+    for k in range(len(firms), rows * columns):
+        axes[k // columns, k % columns].remove()
+    bar = fig.colorbar(image, ax=list(axes.ravel()[:len(firms)]), format=_value_formatter(kind),
+                       shrink=0.9)
+    bar.set_label(_value_label(kind, name))
+    counts = sorted(set(int(c) for c in data["n"])) if "n" in data.columns else []
+    if counts and counts[-1] <= 1:
+        cell = "cell: the design point's one run (one run per design point: no mean to take)"
+    else:
+        each = ("" if not counts else f" ({counts[0]} runs each)" if len(counts) == 1 else
+                f" ({counts[0]}-{counts[-1]} runs each)")
+        cell = f"cell: mean over the design point's runs{each}"
+    more = ["grey: the firm was in the market in none of the design point's runs"] \
+        if any(not inside[f].all() for f in firms) else []
+    fig.suptitle(_titled(run, f"{run.name}: {name} by {_short_key(across)} and "
+                              f"{_short_key(up)}", cell + "; one colour scale for every firm",
+                         *more, changes=experiment_overrides(run.path)))
+    left_out = [f for f in run.firms if f not in firms]
+    if left_out:
+        names = left_out[0] if len(left_out) == 1 else \
+            ", ".join(left_out[:-1]) + " and " + left_out[-1]
+        fig.text(0.01, -0.01, f"{names}: {NOT_IN_MARKET} in any run of the experiment; not "
+                 "drawn.", ha="left", va="top", fontsize=9, color="dimgrey")
+    return fig
+
+
+def experiment_skipped(run):
+    """The experiment figures the file's design does not allow, with why: [(file name, why)]. A
+    two-number sweep whose design points do not form a full grid gets no heatmaps; any other
+    experiment has nothing to report here."""
+    keys, problem = swept_grid(run)
+    if keys is None or problem is None:
+        return []
+    metrics = set(run.experiment["summary"]["metric"])
+    return [(grid_figure_name(metric, keys), problem)
+            for metric in RESPONSE_METRICS if metric in metrics]
+
+
 def render_experiment(run):
-    """The distribution figure of every key result of an experiment file, over all its runs:
-    [(file name, PNG bytes, metric)]; [] for a single-run file or one without per-firm results
-    in /experiment/runs."""
+    """The distribution figure of every key result of an experiment file, over all its runs,
+    then, for a sweep of one number, the key results against it (experiment_response) and, for a
+    full grid of two numbers, a heatmap of them per firm (experiment_grid): [(file name, PNG
+    bytes, metric)]; [] for a single-run file or one without per-firm results in
+    /experiment/runs."""
     runs = run.experiment.get("runs")
     if runs is None or not len(runs):
         return []
@@ -905,8 +1104,16 @@ def render_experiment(run):
         for metric in RESPONSE_METRICS:
             if metric in set(summary["metric"]):
                 fig = experiment_response(run, metric, key)
-                safe = re.sub(r"[^A-Za-z0-9_.-]", "_", key)
-                made.append((f"experiment_{metric}_by_{safe}.png", png_bytes(fig), metric))
+                made.append((f"experiment_{metric}_by_{_safe_key(key)}.png", png_bytes(fig),
+                             metric))
+    keys, problem = swept_grid(run)
+    if keys is not None and problem is None:
+        summary = run.experiment["summary"]
+        for metric in RESPONSE_METRICS:
+            if metric in set(summary["metric"]):
+                fig = experiment_grid(run, metric, keys)
+                if fig is not None:
+                    made.append((grid_figure_name(metric, keys), png_bytes(fig), metric))
     return made
 
 
@@ -975,6 +1182,8 @@ def main(argv=None):
         with open(path, "wb") as out:
             out.write(data)
         print(f"wrote {path} (every run of the experiment)")
+    for name, why in experiment_skipped(run):
+        print(f"skipped {name}: {why}")
     return 0
 
 

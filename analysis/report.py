@@ -377,7 +377,17 @@ def _one_run_note(run):
 def _experiment_figure_html(name, data, metric, run):
     encoded = base64.b64encode(data).decode("ascii")
     key = plot.swept_number(run)
-    if "_by_" in name and key is not None and plot.confidence_band(run, metric) == "none":
+    keys, problem = plot.swept_grid(run)
+    if keys is not None and problem is None and name == plot.grid_figure_name(metric, keys):
+        caption = (f"{metric.replace('_', ' ')} by {keys[0]} (across) and {keys[1]} (up), over "
+                   f"every run of the experiment (not only run {run.run_id}): a heatmap per "
+                   "firm, each cell " + (
+                       "the result of the design point's one run" if plot.one_run_per_point(run)
+                       else "the mean of the design point's runs") +
+                   ", on one colour scale shared by the firms. Neighbouring cells are not a "
+                   "test of a difference: design points share their seeds, so the paired "
+                   "changes in the table of changes against design point 0 are the test.")
+    elif "_by_" in name and key is not None and plot.confidence_band(run, metric) == "none":
         caption = (f"{metric.replace('_', ' ')} against {key}, over every run of the experiment "
                    f"(not only run {run.run_id}): for each firm, the result of each design "
                    "point's one run. With one run per design point there is no spread, so no "
@@ -414,6 +424,9 @@ def _experiment_html(run):
              f"<b>{html.escape(str(run.run_id))}</b> shown above.</p>"]
     for name, data, metric in plot.render_experiment(run):
         parts.append(_experiment_figure_html(name, data, metric, run))
+    for figure_name, why in plot.experiment_skipped(run):
+        parts.append(f"<p><i>Not shown: {html.escape(figure_name)}, because {html.escape(why)}."
+                     "</i></p>")
     summary = run.experiment.get("summary")
     runs = run.experiment.get("runs")
     if summary is not None and len(summary):
