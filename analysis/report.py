@@ -12,6 +12,8 @@ import argparse
 import base64
 import html
 
+import pandas as pd
+
 from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            overrides, run_ids)
@@ -31,7 +33,6 @@ figure { margin: 2em 0; } img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { color: #555; font-size: 0.9em; } .facts { color: #555; }
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
 .changed { background: #fff3cd; border: 1px solid #d9a400; padding: 0.6em 0.9em; }
-td.text { text-align: left; }
 """
 
 CAPTIONS = {
@@ -272,9 +273,9 @@ def _shocks_html(run):
     return f"<p>{'<br>'.join(parts)}</p>" if parts else ""
 
 
-def _figure_html(name, data):
+def _figure_html(name, data, caption=None):
     encoded = base64.b64encode(data).decode("ascii")
-    caption = html.escape(CAPTIONS.get(name, name))
+    caption = html.escape(caption or CAPTIONS.get(name, name))
     return (f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
             f"<figcaption>{caption}</figcaption></figure>")
 
@@ -302,28 +303,13 @@ def _diagnostics_table(run):
     return rows
 
 
-# Columns of the diagnostics table that hold words, aligned left (the values stay right).
-DIAGNOSTICS_TEXT = ("diagnostic", "units", "description", "recorded by")
-
-
 def _diagnostics_html(run, figures, of_run):
     """The section of the strategies' own diagnostics: a note, the table and the figures
     (`figures`: [(file name, PNG bytes)] of plot.render_strategies); [] when the run recorded
     none, so that a run without diagnostics has no such section."""
     if not run.diagnostics:
         return []
-    rows = _diagnostics_table(run)
-    columns = list(rows[0])
-    lines = ['<table class="dataframe">', "  <thead>", "    <tr>"]
-    lines += [f"      <th>{html.escape(c)}</th>" for c in columns]
-    lines += ["    </tr>", "  </thead>", "  <tbody>"]
-    for row in rows:
-        lines.append("    <tr>")
-        for column in columns:
-            style = ' class="text"' if column in DIAGNOSTICS_TEXT else ""
-            lines.append(f"      <td{style}>{html.escape(str(row[column]))}</td>")
-        lines.append("    </tr>")
-    lines += ["  </tbody>", "</table>"]
+    table = _table_html(pd.DataFrame(_diagnostics_table(run)))
     which = (f" They are run {html.escape(str(run.run_id))}'s: each run of the experiment "
              "records its own (choose another with <code>--run ID</code>)."
              if run.run_id is not None else "")
@@ -335,16 +321,11 @@ def _diagnostics_html(run, figures, of_run):
              "value: the firm's last recorded value, in the diagnostic's units, at the run's "
              "last step unless another step is given; n/a where the firm did not record "
              f"that diagnostic.{which}</p>",
-             "\n".join(lines)]
+             table]
     caption = ("The strategies' own diagnostics over time: a panel per diagnostic, with its "
                "description above it and its units on the axis, and a line per firm that "
                "recorded it, in the firm's colour and line style of the other figures.")
-    for name, data in figures:
-        encoded = base64.b64encode(data).decode("ascii")
-        parts.append(f'<figure><img alt="{html.escape(name)}" '
-                     f'src="data:image/png;base64,{encoded}">'
-                     f"<figcaption>{html.escape(caption)}</figcaption></figure>")
-    return parts
+    return parts + [_figure_html(name, data, caption) for name, data in figures]
 
 
 def _one_run_note(run):
@@ -375,7 +356,6 @@ def _one_run_note(run):
 
 
 def _experiment_figure_html(name, data, metric, run):
-    encoded = base64.b64encode(data).decode("ascii")
     key = plot.swept_number(run)
     keys, problem = plot.swept_grid(run)
     if keys is not None and problem is None and name == plot.grid_figure_name(metric, keys):
@@ -412,8 +392,7 @@ def _experiment_figure_html(name, data, metric, run):
                    "run from p5 to p95, the diamond is the mean and each dot is a run. Overlap "
                    "is not a test: design points share their seeds, so the paired changes in "
                    "the table of changes against design point 0 are the test.")
-    return (f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return _figure_html(name, data, caption)
 
 
 def _experiment_html(run):
