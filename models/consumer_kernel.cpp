@@ -3,7 +3,8 @@
 // first choices) are drawn for the whole chunk at once with SIMD Philox (sim/rng_batch.hpp).
 // Per-firm state is padded to W lanes (Population::lanes), a compile-time constant here, so
 // adstock, awareness, loyalty and the logit's utilities and exponentials are whole-vector loops
-// (models/kernel_lanes.hpp). Draws that are rarely needed (the low half of a 32-bit uniform on a
+// (models/kernel_lanes.hpp). A full chunk's tallies are counted for all its consumers at once
+// (models/chunk_tallies.hpp). Draws that are rarely needed (the low half of a 32-bit uniform on a
 // tie, choices after a category's first occasion) are made one at a time.
 #include "models/consumer_kernel.hpp"
 
@@ -13,6 +14,7 @@
 
 #include "models/population.hpp"
 
+#include "models/chunk_tallies.hpp"
 #include "models/kernel_lanes.hpp"
 #include "sim/rng_batch.hpp"
 
@@ -23,7 +25,6 @@ static_assert(kCountFloor >= LaneOffers::kLearnLen,
               "one-byte counts stay exact as far as learning reads");
 
 inline constexpr std::uint32_t kAware = 256;  ///< goodwill of 1.0 in 8.8 fixed point
-inline constexpr std::size_t kChunk = 16;     ///< consumers per batch of random words
 
 inline std::uint16_t sat16(std::uint32_t v) {
   return static_cast<std::uint16_t>(std::min<std::uint32_t>(v, 65535u));
@@ -51,6 +52,8 @@ class Kernel {
   void run(std::size_t begin, std::size_t end) {
     constexpr std::size_t G = W / 8;
     Chunk words;
+    const bool by_chunk = ChunkTallies<W>::fits(t_.S, t_.crm_firms);
+    if (by_chunk) chunk_.clear(t_.S, t_.crm_firms);
     const std::size_t pairs = (t_.C + 1) / 2;
     for (std::size_t c0 = begin; c0 < end; c0 += kChunk) {
       const auto a0 = static_cast<std::uint32_t>(c0);
@@ -66,14 +69,30 @@ class Kernel {
       for (std::size_t p = 0; p < pairs; ++p)
         draw(slot::occasions + static_cast<std::uint32_t>(p), words.occ[p]);
       const std::size_t n = std::min(kChunk, end - c0);
-      for (std::size_t l = 0; l < n; ++l) {
-        const std::size_t i = c0 + l;
-        const std::size_t s = pop_.segment[i];
-        communicate(i, s, l, words);
-        shop(i, s, l, words.occ);
-        tally(i, s);
+      // Each consumer communicates, then shops; awareness is counted in between, the other
+      // tallies at the end of the step: for the whole chunk at once where it is full.
+      const bool whole = by_chunk && n == kChunk;
+      for (std::size_t l = 0; l < n; ++l) communicate(c0 + l, pop_.segment[c0 + l], l, words);
+      if (whole) {
+        chunk_.segments(&pop_.segment[c0]);
+        chunk_.aware(&pop_.goodwill[c0 * W], &pop_.loyalty[c0 * W], kAware);
+      } else {
+        for (std::size_t i = c0; i < c0 + n; ++i)
+          lanes::count_aware<W>(&pop_.goodwill[i * W], &pop_.loyalty[i * W], kAware,
+                                &tally_.aware[pop_.segment[i] * W]);
+      }
+      for (std::size_t l = 0; l < n; ++l) shop(c0 + l, pop_.segment[c0 + l], l, words.occ);
+      if (whole) {
+        const bool referred = chunk_.after_step(
+            &pop_.since[c0 * W], &pop_.loyalty[c0 * W], pop_.crm.data() + c0 * t_.crm_firms,
+            static_cast<std::uint8_t>(t_.wom_window), t_.wom_window < 255, tally_);
+        if (referred || !t_.audiences.empty())
+          for (std::size_t i = c0; i < c0 + n; ++i) tally_rest(i, pop_.segment[i]);
+      } else {
+        for (std::size_t i = c0; i < c0 + n; ++i) tally(i, pop_.segment[i]);
       }
     }
+    if (by_chunk) chunk_.fold(tally_);
   }
 
  private:
@@ -137,7 +156,6 @@ class Kernel {
                                        : 0;
       if (warned != 0) lanes::lower_by<W>(g, warned, sat16(t_.wom_goodwill));
     }
-    lanes::count_aware<W>(g, L, kAware, &tally_.aware[s * W]);
   }
 
   /// Media exposures: for each firm lane a Poisson count from its 16-bit uniform, looked up in
@@ -414,24 +432,34 @@ class Kernel {
                         static_cast<std::uint16_t>(j), cents});
   }
 
-  /// End-of-step tallies: recent customers of each firm (for next step's word of mouth), lapsed
-  /// ones, loyalty, CRM profiles and referred customers.
+  /// End-of-step tallies of one consumer: recent customers of each firm (for next step's word of
+  /// mouth), lapsed ones, loyalty and CRM profiles (ChunkTallies counts whole chunks), then the
+  /// rest.
   void tally(std::size_t i, std::size_t s) {
-    lanes::count_recent<W>(&pop_.since[i * W], t_.wom_window, &tally_.recent[s * W]);
-    lanes::sum_rounded_high_bytes<W>(&pop_.loyalty[i * W], tally_.loyalty.data());
     const std::uint8_t* since = &pop_.since[i * W];
+    lanes::count_recent<W>(since, t_.wom_window, &tally_.recent[s * W]);
+    lanes::sum_rounded_high_bytes<W>(&pop_.loyalty[i * W], tally_.loyalty.data());
     if (t_.wom_window < 255)
       lanes::count_equal<W>(since, static_cast<std::uint8_t>(t_.wom_window + 1),
                             tally_.lost.data());
+    const std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
+    for (std::size_t k = 0; k < t_.crm_firms; ++k)
+      tally_.crm_known[k] += (depth[k] & kDepthMask) != 0 ? 1u : 0u;
+    tally_rest(i, s);
+  }
+
+  /// The tallies that few markets need, one consumer at a time: audience members, and the
+  /// customers that referral programs brought in.
+  void tally_rest(std::size_t i, std::size_t s) {
     const std::uint16_t* L = &pop_.loyalty[i * W];
     for (const KernelTables::Audience& a : t_.audiences)
       tally_.matched[s * W + a.firm] +=
           (pop_.flags[i] & a.bit) != 0 && L[a.firm] >= a.loyalty_lo && L[a.firm] <= a.loyalty_hi
               ? 1u
               : 0u;
+    const std::uint8_t* since = &pop_.since[i * W];
     const std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
     for (std::size_t k = 0; k < t_.crm_firms; ++k) {
-      tally_.crm_known[k] += (depth[k] & kDepthMask) != 0 ? 1u : 0u;
       if ((depth[k] & kReferred) == 0) continue;
       const std::uint32_t last = since[static_cast<std::size_t>(t_.crm_firm[k])];
       tally_.referred[k] += last != 0 ? 1u : 0u;
@@ -472,6 +500,7 @@ class Kernel {
   Row row_;
   BlockTallies& tally_;
   std::vector<PanelPurchase>& panel_;
+  ChunkTallies<W> chunk_;
 };
 
 template <std::size_t W>

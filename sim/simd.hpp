@@ -27,6 +27,13 @@ using f32x8 = float __attribute__((vector_size(32)));
 using i32x8 = std::int32_t __attribute__((vector_size(32)));
 using u32x8 = std::uint32_t __attribute__((vector_size(32)));
 using i64x8 = std::int64_t __attribute__((vector_size(64)));
+// Thirty-two lanes of 8 and 16 bits, and sixteen of 8, for tallies over a chunk of consumers.
+using u8x16 = std::uint8_t __attribute__((vector_size(16)));
+using i8x16 = std::int8_t __attribute__((vector_size(16)));
+using u8x32 = std::uint8_t __attribute__((vector_size(32)));
+using i8x32 = std::int8_t __attribute__((vector_size(32)));
+using u16x16 = std::uint16_t __attribute__((vector_size(32)));
+using i16x16 = std::int16_t __attribute__((vector_size(32)));
 
 /// The same vectors with the alignment of their elements, for unaligned loads and stores. A
 /// vector type aliases its element type, so these accesses are ordinary typed ones (memcpy
@@ -47,6 +54,9 @@ MSIM_SIMD_UNALIGNED(f32x8, float)
 MSIM_SIMD_UNALIGNED(i32x8, std::int32_t)
 MSIM_SIMD_UNALIGNED(u32x8, std::uint32_t)
 MSIM_SIMD_UNALIGNED(i64x8, std::int64_t)
+MSIM_SIMD_UNALIGNED(u8x16, std::uint8_t)
+MSIM_SIMD_UNALIGNED(u8x32, std::uint8_t)
+MSIM_SIMD_UNALIGNED(u16x16, std::uint16_t)
 #undef MSIM_SIMD_UNALIGNED
 
 /// Unaligned load and store of a vector from and to an array of its elements (or of elements
@@ -94,6 +104,33 @@ inline i32x8 gather_bytes(const std::uint8_t* table, i32x8 at) {
 #else
   return i32x8{table[at[0]], table[at[1]], table[at[2]], table[at[3]],
                table[at[4]], table[at[5]], table[at[6]], table[at[7]]};
+#endif
+}
+
+/// The bytes table[at[e]] of 32 lanes, each index below 16: one in-lane byte shuffle of the table
+/// copied into both halves where AVX2 is there.
+inline u8x32 pick16(u8x16 table, u8x32 at) {
+#if defined(__AVX2__)
+  return (u8x32)_mm256_shuffle_epi8(_mm256_broadcastsi128_si256((__m128i)table), (__m256i)at);
+#else
+  u8x32 r;
+  for (int e = 0; e < 32; ++e) r[e] = table[at[e] & 15];
+  return r;
+#endif
+}
+
+/// Two sixteen-lane comparison masks of 16 bits narrowed to one of 32 lanes of 8 bits (-1 or 0).
+inline i8x32 narrow(i16x16 lo, i16x16 hi) {
+#if defined(__AVX2__)
+  // vpacksswb packs within 128-bit halves; vpermq puts the quarters back in order.
+  return (i8x32)_mm256_permute4x64_epi64(_mm256_packs_epi16((__m256i)lo, (__m256i)hi), 0xD8);
+#else
+  i8x32 r;
+  for (int e = 0; e < 16; ++e) {
+    r[e] = static_cast<std::int8_t>(lo[e]);
+    r[16 + e] = static_cast<std::int8_t>(hi[e]);
+  }
+  return r;
 #endif
 }
 
