@@ -244,29 +244,56 @@ class Kernel {
       }
       if (w <= none || !t_.offers[c].any) continue;
       const std::uint32_t n = std::min(occasions(to_unit(w), none), slot::kMaxOccasions);
-      choose(i, s, c, to_unit_f(pair.word(l, 2 * (c & 1) + 1)));
+      const float u0 = to_unit_f(pair.word(l, 2 * (c & 1) + 1));
+      if (n == 1) {
+        choose(i, s, c, u0);
+        continue;
+      }
+      // The nearest variants do not change between a step's occasions: found once.
+      Nearest near;
+      nearest(i, c, near);
+      choose(i, s, c, u0, &near);
       Words cw{};
       for (std::uint32_t o = 1; o < n; ++o) {
         if (((o - 1) & 3) == 0)
           cw = philox_one(t_.step_gen, i32, t_.step,
                           slot::choice + static_cast<std::uint32_t>(c) * 64 + ((o - 1) >> 2));
-        choose(i, s, c, to_unit_f(cw[(o - 1) & 3]));
+        choose(i, s, c, to_unit_f(cw[(o - 1) & 3]), &near);
       }
     }
   }
 
+  /// Each firm lane's variant nearest the consumer's ideal point in a category: its index,
+  /// squared distance, quality and price.
+  struct Nearest {
+    alignas(32) float d2[W], quality[W], price[W];
+    alignas(32) std::int32_t variant[W];
+  };
+  void nearest(std::size_t i, std::size_t c, Nearest& out) const {
+    lanes::nearest_variant<W>(t_.offers[c], &pop_.ideal[i * t_.D], t_.D, out.d2, out.quality,
+                              out.price, out.variant);
+  }
+
   /// One purchase occasion in category c: a logit over the firms the consumer is aware of that
   /// sell there, in its region, with an outside option; then loyalty smoothing.
-  /// Returns the firm bought from, or -1.
-  int choose(std::size_t i, std::size_t s, std::size_t c, float u) {
+  /// The nearest variants are found here unless `near` gives them. Returns the firm bought
+  /// from, or -1.
+  int choose(std::size_t i, std::size_t s, std::size_t c, float u, const Nearest* near = nullptr) {
     const LaneOffers& o = t_.offers[c];
     const std::uint16_t* g = &pop_.goodwill[i * W];
     std::uint16_t* L = &pop_.loyalty[i * W];
-    const std::size_t D = t_.D;
-    const float* x = &pop_.ideal[i * D];
+    // What repeat purchases taught, customised offers and programs adjust these below.
     alignas(32) float d2[W], quality[W], price[W], ev[W];
-    alignas(32) std::int32_t variant[W];
-    lanes::nearest_variant<W>(o, x, D, d2, quality, price, variant);
+    alignas(32) std::int32_t found[W];
+    const std::int32_t* variant = found;
+    if (near == nullptr) {
+      lanes::nearest_variant<W>(o, &pop_.ideal[i * t_.D], t_.D, d2, quality, price, found);
+    } else {
+      std::copy_n(near->d2, W, d2);
+      std::copy_n(near->quality, W, quality);
+      std::copy_n(near->price, W, price);
+      variant = near->variant;
+    }
     const std::uint8_t* bought = &pop_.count[(i * t_.C + c) * W];
     for (const LaneOffers::Cut& cut : o.cuts)  // what repeat purchases taught about quality
       quality[cut.firm] -= cut.loss[std::min<std::size_t>(bought[cut.firm], o.kLearnLen - 1)];
