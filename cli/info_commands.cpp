@@ -1,14 +1,18 @@
 // `marketsim validate` and `marketsim strategies`.
 #include <fmt/format.h>
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <optional>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/memory_check.hpp"
 #include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
 #include "models/strategy.hpp"
+#include "sim/parallel.hpp"
 
 namespace msim::cli {
 
@@ -27,6 +31,7 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
   const Scenario sc = load_scenario_file(scenario, overrides);
   std::string plan;
   const Scenario* largest = &sc;  // the run that needs the most memory
+  std::size_t copies = 1;         // populations of it held at once
   std::optional<Experiment> ex;
   if (sc.experiment.present) {
     // Every design point is loaded, so a bad sweep value is caught here too.
@@ -35,10 +40,14 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
       all.insert(all.end(), extra.begin(), extra.end());
       return load_scenario_file(scenario, all);
     });
-    for (const auto& run : ex->runs)
-      if (run.scenario.consumers > largest->consumers) largest = &run.scenario;
-    plan = fmt::format("# Experiment: {} design points x {} replications = {} runs{}.\n",
-                       ex->points.size(), sc.experiment.replications, ex->runs.size(),
+    largest = &largest_run(sc, *ex);
+    copies = experiment_copies(sc, *ex, ThreadLimit::active());
+    const auto n = [](std::size_t count, const char* noun) {
+      return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+    };
+    plan = fmt::format("# Experiment: {} x {} = {}{}.\n", n(ex->points.size(), "design point"),
+                       n(static_cast<std::size_t>(sc.experiment.replications), "replication"),
+                       n(ex->runs.size(), "run"),
                        sc.experiment.branch_at > 0
                            ? fmt::format(", branched at step {}", sc.experiment.branch_at)
                            : "");
@@ -55,22 +64,31 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
                             " (the scenario's {} at scale {:g}; budgets, fixed costs and "
                             "reference volumes are scaled as they are used)",
                             sc.consumers_in_file, sc.scale);
-  const MemoryNeed need = memory_need(*largest);
+  const MemoryNeed need = memory_need(*largest, copies);
+  std::string whose =
+      fmt::format("{}{} consumers", ex ? "the largest run's " : "", largest->consumers);
+  std::string held;  // why several populations are held at once
+  if (copies > 1) {
+    whose = fmt::format("{} copies of {}", copies, whose);
+    std::vector<std::string> why;
+    if (copies > (sc.experiment.branch_at > 0 ? 2u : 1u))
+      why.push_back(fmt::format("runs of fewer than {} consumers go on up to one per thread",
+                                ExperimentOptions{}.concurrent_below));
+    if (sc.experiment.branch_at > 0)
+      why.push_back("a branch keeps its history beside each variant");
+    held = fmt::format(" Held at once: {}.", fmt::join(why, ", and "));
+  }
   const std::string memory = fmt::format(
-      "# Memory: about {} for the state of {}{} consumers ({:.0f} bytes each), {} with working "
-      "memory{}; {} available on this machine.\n",
-      readable_bytes(need.state), ex ? "the largest run's " : "", largest->consumers,
-      need.per_consumer, readable_bytes(need.bytes),
-      ex ? " (runs that go on at the same time, small ones up to one per thread, each take as "
-           "much)"
-         : "",
-      readable_bytes(need.available));
+      "# Memory: about {} for the state of {} ({:.0f} bytes per consumer), {} with working "
+      "memory; {} available on this machine.{}\n",
+      readable_bytes(need.state), whose, need.per_consumer, readable_bytes(need.bytes),
+      readable_bytes(need.available), held);
   fmt::print(
       "# {} is valid: {} consumers{}, {} segments, {} categories, {} firms, {} steps.\n{}{}"
       "# Resolved with every default filled in:\n{}",
       scenario, sc.consumers, scaled, sc.segments.size(), sc.categories.size(), sc.firms.size(),
       sc.steps, plan, memory, resolved_yaml(sc));
-  if (auto why = memory_shortfall(*largest))
+  if (auto why = memory_shortfall(*largest, copies))
     fmt::print(stderr, "note: `marketsim run` would refuse this on this machine: {}\n", *why);
   if (sc.output.path.empty())
     fmt::print(stderr, "note: {}: an empty path; `marketsim run` needs -o FILE for it\n",

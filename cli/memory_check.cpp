@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 
@@ -37,6 +38,19 @@ MemoryNeed memory_need(const Scenario& sc, std::size_t copies) {
   m.bytes = m.state + 64e6;
   m.available = available_bytes();
   return m;
+}
+
+const Scenario& largest_run(const Scenario& sc, const Experiment& ex) {
+  const Scenario* largest = &sc;
+  for (const auto& run : ex.runs)
+    if (run.scenario.consumers > largest->consumers) largest = &run.scenario;
+  return *largest;
+}
+
+std::size_t experiment_copies(const Scenario& sc, const Experiment& ex, std::size_t threads) {
+  const bool concurrent = largest_run(sc, ex).consumers < ExperimentOptions{}.concurrent_below;
+  return (concurrent ? std::max<std::size_t>(1, std::min(threads, ex.runs.size())) : 1) *
+         (sc.experiment.branch_at > 0 ? 2 : 1);
 }
 
 std::optional<std::string> memory_shortfall(const Scenario& sc, std::size_t copies) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "models/experiment.hpp"
 #include "models/scenario.hpp"
 
 namespace msim::cli {
@@ -19,6 +20,14 @@ struct MemoryNeed {
 /// The memory `copies` populations of the scenario's consumers need (concurrent runs of an
 /// experiment, or a branch's history beside its variant).
 MemoryNeed memory_need(const Scenario& sc, std::size_t copies = 1);
+
+/// The run of an experiment with the most consumers (the scenario itself when no run has more).
+const Scenario& largest_run(const Scenario& sc, const Experiment& ex);
+
+/// How many populations of the largest run an experiment holds at once on `threads` threads:
+/// runs below ExperimentOptions::concurrent_below consumers go on up to one per thread, and a
+/// branched experiment keeps the history beside each variant.
+std::size_t experiment_copies(const Scenario& sc, const Experiment& ex, std::size_t threads);
 
 /// Why the run would not fit ("<where>: N consumers need about X GiB ..., but only Y GiB ...;
 /// lower `consumers` (e.g. ...)"), or nothing when it fits.

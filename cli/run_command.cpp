@@ -199,14 +199,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
         out, dir));
   ThreadLimit limit(args.threads);
   const std::size_t threads = ThreadLimit::active();
-  // Small runs run concurrently (about one per thread); a branch keeps its history beside
-  // each variant's copy.
-  const Scenario* largest = &sc;
-  for (const auto& run : ex.runs)
-    if (run.scenario.consumers > largest->consumers) largest = &run.scenario;
-  const bool concurrent = largest->consumers < ExperimentOptions{}.concurrent_below;
-  check_memory(*largest, (concurrent ? std::min(threads, ex.runs.size()) : 1) *
-                             (sc.experiment.branch_at > 0 ? 2 : 1));
+  check_memory(largest_run(sc, ex), experiment_copies(sc, ex, threads));
   if (!args.quiet)
     fmt::print(stderr, "marketsim: {} — experiment: {} x {} = {} of {} consumers, {}{}, {} -> {}\n",
                sc.name, counted(ex.points.size(), "design point"),

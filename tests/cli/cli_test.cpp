@@ -159,6 +159,23 @@ TEST_CASE("cli: validate prints the resolved scenario", "[cli]") {
   CHECK(set.err.empty());
 }
 
+TEST_CASE("cli: validate counts an experiment's populations held at once", "[cli]") {
+  TempDir dir;
+  // 120 runs of 5,000 consumers, branched at week 26: small runs go on up to one per thread,
+  // and each keeps its history beside the variant, so at least two copies.
+  const fs::path planning = kSource / "scenarios" / "planning" / "budget_stress_test.yaml";
+  const Result r = marketsim(dir, "validate " + quote(planning.string()));
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Contains("copies of the largest run's 5000 consumers (") &&
+                        Contains("a branch keeps its history beside each variant."));
+  // A single run of an experiment is one population.
+  const Result one =
+      marketsim(dir, "validate " + quote(kTiny.string()) + " --set experiment.replications=1");
+  CHECK(one.code == 0);
+  CHECK_THAT(one.out, Contains("for the state of the largest run's ") && !Contains("copies of") &&
+                          !Contains("Held at once"));
+}
+
 TEST_CASE("cli: a bad scenario exits 2, names file, line and key, and writes nothing", "[cli]") {
   TempDir dir;
   std::string text = slurp(kTiny);
