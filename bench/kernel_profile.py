@@ -20,14 +20,16 @@ import sys
 PARTS = [
     ("batched Philox (chunk's random words)", ["rows_avx512", "rows_avx2", "rows_sse2", "philox_lanes"]),
     ("single Philox draws (ties, later occasions, lifetimes)", ["philox_one", "half_word"]),
-    ("adstock, recency, contacts, word of mouth, awareness", ["communicate", "hears"]),
+    ("adstock, recency, contacts, word of mouth", ["communicate", "hears"]),
     ("media exposures", ["expose", "exposures_slow"]),
     ("purchase occasions", ["shop", "occasions", "poisson"]),
     ("durables: failures, replacement, lifetimes", ["own", "fail"]),
     ("choice: offers, programs, utilities, exponentials", ["choose", "nearest_variant", "utilities", "programs"]),
     ("choice: sampling the pick", ["sample"]),
     ("purchase: counters, CRM, panel", ["purchase"]),
-    ("end-of-step tallies", ["tally"]),
+    ("tallies: awareness, customers, loyalty, CRM",
+     ["tally", "tally_rest", "count_aware", "segments", "aware", "after_step", "fold", "by_segment",
+      "add_by_lane"]),
     ("chunk loop and block setup", ["run", "run_consumer_block", "run_lanes"]),
 ]
 PART_OF = {name: part for part, names in PARTS for name in names}
