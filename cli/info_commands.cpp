@@ -32,6 +32,7 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
   std::string plan;
   const Scenario* largest = &sc;  // the run that needs the most memory
   std::size_t copies = 1;         // populations of it held at once
+  const std::size_t threads = ThreadLimit::active();  // what `run` uses without --threads
   std::optional<Experiment> ex;
   if (sc.experiment.present) {
     // Every design point is loaded, so a bad sweep value is caught here too.
@@ -41,7 +42,7 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
       return load_scenario_file(scenario, all);
     });
     largest = &largest_run(sc, *ex);
-    copies = experiment_copies(sc, *ex, ThreadLimit::active());
+    copies = experiment_copies(sc, *ex, threads);
     const auto n = [](std::size_t count, const char* noun) {
       return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
     };
@@ -72,8 +73,10 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
     whose = fmt::format("{} copies of {}", copies, whose);
     std::vector<std::string> why;
     if (copies > (sc.experiment.branch_at > 0 ? 2u : 1u))
-      why.push_back(fmt::format("runs of fewer than {} consumers go on up to one per thread",
-                                ExperimentOptions{}.concurrent_below));
+      why.push_back(fmt::format(
+          "runs of fewer than {} consumers go on up to one per thread ({} here; `run --threads` "
+          "sets it)",
+          ExperimentOptions{}.concurrent_below, threads));
     if (sc.experiment.branch_at > 0)
       why.push_back("a branch keeps its history beside each variant");
     held = fmt::format(" Held at once: {}.", fmt::join(why, ", and "));

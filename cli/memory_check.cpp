@@ -41,7 +41,9 @@ MemoryNeed memory_need(const Scenario& sc, std::size_t copies) {
 }
 
 const Scenario& largest_run(const Scenario& sc, const Experiment& ex) {
-  const Scenario* largest = &sc;
+  // Only the runs count: a sweep of `consumers` never runs the base population. (A branched
+  // experiment's history has the runs' size: branching keeps `consumers` unswept.)
+  const Scenario* largest = ex.runs.empty() ? &sc : &ex.runs.front().scenario;
   for (const auto& run : ex.runs)
     if (run.scenario.consumers > largest->consumers) largest = &run.scenario;
   return *largest;

@@ -21,7 +21,7 @@ struct MemoryNeed {
 /// experiment, or a branch's history beside its variant).
 MemoryNeed memory_need(const Scenario& sc, std::size_t copies = 1);
 
-/// The run of an experiment with the most consumers (the scenario itself when no run has more).
+/// The run of an experiment with the most consumers (the scenario itself when it has no runs).
 const Scenario& largest_run(const Scenario& sc, const Experiment& ex);
 
 /// How many populations of the largest run an experiment holds at once on `threads` threads:

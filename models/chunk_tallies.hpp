@@ -59,7 +59,7 @@ class ChunkTallies {
              (simd::load<simd::u16x16>(L + p) != 0);
     };
     for (std::size_t v = 0; v < kVectors; ++v)
-      by_segment(aware_, v, simd::narrow(in(32 * v), in(32 * v + 16)));
+      by_segment(aware_, v, simd::narrow_masks(in(32 * v), in(32 * v + 16)));
   }
 
   /// After the chunk's consumers have shopped: recent customers (a purchase within `window`

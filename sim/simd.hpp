@@ -107,8 +107,8 @@ inline i32x8 gather_bytes(const std::uint8_t* table, i32x8 at) {
 #endif
 }
 
-/// The bytes table[at[e]] of 32 lanes, each index below 16: one in-lane byte shuffle of the table
-/// copied into both halves where AVX2 is there.
+/// The bytes table[at[e]] of 32 lanes: one in-lane byte shuffle of the table copied into both
+/// halves where AVX2 is there. Every index must be below 16 (the paths differ above it).
 inline u8x32 pick16(u8x16 table, u8x32 at) {
 #if defined(__AVX2__)
   return (u8x32)_mm256_shuffle_epi8(_mm256_broadcastsi128_si256((__m128i)table), (__m256i)at);
@@ -119,16 +119,20 @@ inline u8x32 pick16(u8x16 table, u8x32 at) {
 #endif
 }
 
-/// Two sixteen-lane comparison masks of 16 bits narrowed to one of 32 lanes of 8 bits (-1 or 0).
-inline i8x32 narrow(i16x16 lo, i16x16 hi) {
+/// Two sixteen-lane comparison masks of 16 bits (each lane -1 or 0) narrowed to one of 32 lanes
+/// of 8 bits. (Other values saturate to the int8 range on every path.)
+inline i8x32 narrow_masks(i16x16 lo, i16x16 hi) {
 #if defined(__AVX2__)
   // vpacksswb packs within 128-bit halves; vpermq puts the quarters back in order.
   return (i8x32)_mm256_permute4x64_epi64(_mm256_packs_epi16((__m256i)lo, (__m256i)hi), 0xD8);
 #else
+  const auto saturate = [](std::int16_t v) {
+    return static_cast<std::int8_t>(v < -128 ? -128 : v > 127 ? 127 : v);
+  };
   i8x32 r;
   for (int e = 0; e < 16; ++e) {
-    r[e] = static_cast<std::int8_t>(lo[e]);
-    r[16 + e] = static_cast<std::int8_t>(hi[e]);
+    r[e] = saturate(lo[e]);
+    r[16 + e] = saturate(hi[e]);
   }
   return r;
 #endif

@@ -26,11 +26,13 @@ struct ChunkState {
 
   /// Random values, with the edges each tally turns on (threshold, window, 0 and the maximum)
   /// drawn often.
-  void draw(std::mt19937& rng, std::size_t S, std::size_t K, std::uint8_t window, bool extreme) {
-    // extreme: every tally true at its largest increment (a recent purchase, full loyalty).
+  void draw(std::mt19937& rng, std::size_t S, std::size_t K, std::uint8_t window, int extreme) {
+    // extreme 1: every tally true at its largest increment (a recent purchase, full loyalty);
+    // 2: the same with lapsed customers (last purchase window + 1 steps ago) for recent ones.
+    const std::uint32_t recency = extreme == 2 ? window + 1u : 1u;
     const auto pick = [&](std::initializer_list<std::uint32_t> edges, std::uint32_t top,
                           std::uint32_t most = 0) {
-      if (extreme) return most != 0 ? most : top;
+      if (extreme != 0) return most != 0 ? most : top;
       if (rng() % 2 == 0) return *(edges.begin() + rng() % edges.size());
       return static_cast<std::uint32_t>(rng() % (top + 1));
     };
@@ -38,7 +40,7 @@ struct ChunkState {
       goodwill[p] = static_cast<std::uint16_t>(pick({0, 255, 256, 257, 65535}, 65535));
       loyalty[p] = static_cast<std::uint16_t>(pick({0, 1, 127, 128, 65407, 65408, 65535}, 65535));
       since[p] = static_cast<std::uint8_t>(
-          pick({0u, 1u, window, window + 1u, window + 2u, 255u}, 255, 1) & 0xFF);
+          pick({0u, 1u, window, window + 1u, window + 2u, 255u}, 255, recency) & 0xFF);
     }
     for (auto& s : segment) s = static_cast<std::uint8_t>(rng() % S);
     crm.resize(kChunk * K);
@@ -47,7 +49,7 @@ struct ChunkState {
 };
 
 template <std::size_t W>
-void check(std::size_t S, std::size_t K, std::uint8_t window, std::size_t chunks, bool extreme,
+void check(std::size_t S, std::size_t K, std::uint8_t window, std::size_t chunks, int extreme,
            std::uint32_t seed) {
   std::mt19937 rng(seed);
   BlockTallies got, want;
@@ -103,16 +105,29 @@ TEST_CASE("ChunkTallies counts what the per-consumer tallies count", "[kernel]")
   // 600 chunks cross two folds (every 255 chunks); 7 end between folds.
   const std::size_t chunks = GENERATE(7, 600);
   const auto seed = static_cast<std::uint32_t>(S * 1000 + K * 10 + window + chunks);
-  check<8>(S, K, window, chunks, false, seed);
-  check<16>(S, K, window, chunks, false, seed + 1);
-  check<24>(S, K, window, chunks, false, seed + 2);
+  check<8>(S, K, window, chunks, 0, seed);
+  check<16>(S, K, window, chunks, 0, seed + 1);
+  check<24>(S, K, window, chunks, 0, seed + 2);
+}
+
+TEST_CASE("ChunkTallies counts alike for every lane width and up to 64 CRM firms", "[kernel]") {
+  const std::size_t K = GENERATE(3, 17, 64);
+  const auto seed = static_cast<std::uint32_t>(K);
+  check<32>(3, K, 26, 300, 0, seed);
+  check<40>(2, K, 1, 300, 0, seed + 1);
+  check<48>(4, K, 254, 300, 0, seed + 2);
+  check<56>(1, K, 255, 300, 0, seed + 3);
+  check<64>(3, K, 26, 300, 0, seed + 4);
 }
 
 TEST_CASE("ChunkTallies' narrow counters fold before they overflow", "[kernel]") {
   // Every position at its maximum in every chunk: a count of 1 and a loyalty of 256 per chunk,
   // for more chunks than a byte or a sixteen-bit lane could hold without folding.
-  check<8>(3, 2, 26, 1000, true, 1);
-  check<64>(4, 64, 26, 300, true, 2);
+  check<8>(3, 2, 26, 1000, 1, 1);
+  check<64>(4, 64, 26, 300, 1, 2);
+  // Lapsed customers at every position, in every chunk.
+  check<8>(3, 2, 26, 1000, 2, 3);
+  check<16>(2, 1, 254, 600, 2, 4);
 }
 
 TEST_CASE("ChunkTallies fits at most kChunkSegments segments", "[kernel]") {

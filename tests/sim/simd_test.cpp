@@ -74,3 +74,30 @@ TEST_CASE("widen8 zero-extends bytes and keeps byte masks -1 or 0", "[simd]") {
   const msim::simd::i32x8 wide_mask = msim::simd::widen8(mask);
   for (int e = 0; e < 8; ++e) CHECK(wide_mask[e] == (x[e] > 127 ? -1 : 0));
 }
+
+TEST_CASE("chunk helpers: a byte table picked by index, comparison masks narrowed", "[simd]") {
+  using namespace msim::simd;
+  u8x16 table;
+  for (int e = 0; e < 16; ++e) table[e] = static_cast<std::uint8_t>(200 + e);
+  u8x32 at;
+  for (int e = 0; e < 32; ++e) at[e] = static_cast<std::uint8_t>((e * 7 + 3) % 16);
+  const u8x32 picked = pick16(table, at);
+  for (int e = 0; e < 32; ++e) CHECK(picked[e] == table[at[e]]);
+  // Masks keep their lanes in order: lane e of lo is lane e, lane e of hi is lane 16 + e.
+  i16x16 lo, hi;
+  for (int e = 0; e < 16; ++e) {
+    lo[e] = static_cast<std::int16_t>(e % 3 == 0 ? -1 : 0);
+    hi[e] = static_cast<std::int16_t>(e % 5 == 0 ? -1 : 0);
+  }
+  const i8x32 m = narrow_masks(lo, hi);
+  for (int e = 0; e < 16; ++e) {
+    CHECK(m[e] == lo[e]);
+    CHECK(m[16 + e] == hi[e]);
+  }
+  // Other values saturate alike on every path.
+  lo[0] = 300;
+  hi[15] = -300;
+  const i8x32 s = narrow_masks(lo, hi);
+  CHECK(s[0] == 127);
+  CHECK(s[31] == -128);
+}
