@@ -11,7 +11,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "models/kernel_lanes.hpp"
 #include "models/population.hpp"
