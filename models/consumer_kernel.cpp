@@ -102,8 +102,9 @@ class Kernel {
     WordRows<kChunk> occ[(kMaxCategories + 1) / 2];
   };
 
-  /// Adstock, media exposures, CRM contacts and word of mouth, then awareness. Inlined by force:
-  /// GCC's inliner can leave it out of line, a call per consumer-step (measured 2% slower).
+  /// Adstock, media exposures, CRM contacts and word of mouth (run() counts the awareness that
+  /// results before the consumer shops). Inlined by force: GCC's inliner can leave it out of
+  /// line, a call per consumer-step (measured 2% slower).
   [[gnu::always_inline]] void communicate(std::size_t i, std::size_t s, std::size_t l,
                                           const Chunk& words) {
     std::uint16_t* g = &pop_.goodwill[i * W];
