@@ -846,9 +846,9 @@ def swept_number(run):
     """The one key path an experiment's /experiment/summary varies, when it is a number taking
     at least two values; else None (no sweep, several keys, or text such as true/false)."""
     varied = _varied_keys(run)
-    if len(varied) != 1 or not pd.api.types.is_numeric_dtype(run.experiment["summary"][varied[0]]):
+    if len(varied) != 1 or not _numeric_key(run.experiment["summary"], varied[0]):
         return None
-    return varied[0] if run.experiment["summary"][varied[0]].nunique() >= 2 else None
+    return varied[0]
 
 
 def experiment_response(run, metric, key):

@@ -280,6 +280,11 @@ def _figure_html(name, data, caption=None):
             f"<figcaption>{caption}</figcaption></figure>")
 
 
+def _skipped_html(name, why):
+    """The line that says a figure is not shown, and why."""
+    return f"<p><i>Not shown: {html.escape(name)}, because {html.escape(why)}.</i></p>"
+
+
 def _diagnostics_table(run):
     """The strategies' own diagnostics as rows of display text, one per diagnostic: its name,
     units, description (as the strategy declared it) and the firms that recorded it, then, for
@@ -403,9 +408,7 @@ def _experiment_html(run):
              f"<b>{html.escape(str(run.run_id))}</b> shown above.</p>"]
     for name, data, metric in plot.render_experiment(run):
         parts.append(_experiment_figure_html(name, data, metric, run))
-    for figure_name, why in plot.experiment_skipped(run):
-        parts.append(f"<p><i>Not shown: {html.escape(figure_name)}, because {html.escape(why)}."
-                     "</i></p>")
+    parts += [_skipped_html(figure_name, why) for figure_name, why in plot.experiment_skipped(run)]
     summary = run.experiment.get("summary")
     runs = run.experiment.get("runs")
     if summary is not None and len(summary):
@@ -473,9 +476,7 @@ def build_report(run):
     parts += _durables_html(run, of_run)
     parts += [f"<h2>Figures{of_run}</h2>"]
     parts += [_figure_html(n, d) for n, d in made]
-    for figure_name, why in skipped:
-        parts.append(f"<p><i>Not shown: {html.escape(figure_name)}, because {html.escape(why)}."
-                     "</i></p>")
+    parts += [_skipped_html(figure_name, why) for figure_name, why in skipped]
     parts += _diagnostics_html(run, strategy_figures, of_run)
     if run.experiment:
         parts.append(_experiment_html(run))

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/counted.hpp"
 #include "cli/memory_check.hpp"
 #include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
@@ -43,15 +44,11 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
     });
     largest = &largest_run(sc, *ex);
     copies = experiment_copies(sc, *ex, threads);
-    const auto n = [](std::size_t count, const char* noun) {
-      return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-    };
-    plan = fmt::format("# Experiment: {} x {} = {}{}.\n", n(ex->points.size(), "design point"),
-                       n(static_cast<std::size_t>(sc.experiment.replications), "replication"),
-                       n(ex->runs.size(), "run"),
-                       sc.experiment.branch_at > 0
-                           ? fmt::format(", branched at step {}", sc.experiment.branch_at)
-                           : "");
+    plan = fmt::format(
+        "# Experiment: {} x {} = {}{}.\n", counted(ex->points.size(), "design point"),
+        counted(sc.experiment.replications, "replication"), counted(ex->runs.size(), "run"),
+        sc.experiment.branch_at > 0 ? fmt::format(", branched at step {}", sc.experiment.branch_at)
+                                    : "");
   }
   if (sc.branch.present) {
     std::vector<std::string> changes;

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "cli/commands.hpp"
+#include "cli/counted.hpp"
 #include "cli/memory_check.hpp"
 #include "models/experiment.hpp"
 #include "models/experiment_report.hpp"
@@ -31,11 +32,6 @@ namespace msim::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-
-/// "1 thread", "2 threads": a count with its noun.
-std::string counted(std::integral auto n, const char* noun) {
-  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
-}
 
 extern "C" void on_interrupt(int) {
   g_stop.store(true);

@@ -31,8 +31,8 @@ class ChunkTallies {
   /// Chunks counted between folds: one position counts at most 1 (256 for loyalty) per chunk.
   static constexpr std::size_t kFoldEvery = 255;
 
-  /// Whether chunks of a market with S segments and K CRM firms are counted here.
-  static bool fits(std::size_t S, std::size_t K) { return S <= kChunkSegments && K <= kMaxCrm; }
+  /// Whether chunks of a market with S segments are counted here.
+  static bool fits(std::size_t S) { return S <= kChunkSegments; }
 
   void clear(std::size_t S, std::size_t K) {
     S_ = S;
@@ -43,7 +43,7 @@ class ChunkTallies {
     }
     std::fill(std::begin(lost_), std::end(lost_), simd::u8x32{});
     std::fill(std::begin(loyalty_), std::end(loyalty_), simd::u16x16{});
-    std::fill(std::begin(known_), std::end(known_), simd::u8x16{});
+    std::fill_n(known_, K, simd::u8x16{});
     chunks_ = 0;
   }
 
@@ -104,8 +104,6 @@ class ChunkTallies {
   }
 
  private:
-  static constexpr std::size_t kMaxCrm = BlockTallies::kLanes;
-
   /// counts[s][v] += 1 where `in` and the position's consumer is in segment s.
   void by_segment(simd::u8x32 (*counts)[kVectors], std::size_t v, simd::i8x32 in) const {
     const simd::u8x32 seg = simd::pick16(segment_, simd::load<simd::u8x32>(&kConsumerOf[32 * v]));
@@ -132,7 +130,7 @@ class ChunkTallies {
   simd::u8x32 aware_[kChunkSegments][kVectors], recent_[kChunkSegments][kVectors];
   simd::u8x32 lost_[kVectors];
   simd::u16x16 loyalty_[kPositions / 16];
-  simd::u8x16 known_[kMaxCrm];  ///< kChunk * K positions: consumer l, CRM column k at l * K + k
+  simd::u8x16 known_[kMaxFirms];  ///< kChunk * K positions: consumer l, CRM column k at l * K + k
   simd::u8x16 segment_{};
   std::size_t S_ = 0, K_ = 0, chunks_ = 0;
 };

@@ -52,7 +52,7 @@ class Kernel {
   void run(std::size_t begin, std::size_t end) {
     constexpr std::size_t G = W / 8;
     Chunk words;
-    const bool by_chunk = ChunkTallies<W>::fits(t_.S, t_.crm_firms);
+    const bool by_chunk = ChunkTallies<W>::fits(t_.S);
     if (by_chunk) chunk_.clear(t_.S, t_.crm_firms);
     const std::size_t pairs = (t_.C + 1) / 2;
     for (std::size_t c0 = begin; c0 < end; c0 += kChunk) {
@@ -311,10 +311,12 @@ class Kernel {
     const std::uint8_t* avail = &o.avail[pop_.region[i] * W];
     const lanes::Utility weights{t_.distance_weight, t_.loyalty_weight, t_.goodwill_weight,
                                  t_.goodwill_cap, pop_.price_sensitivity[i]};
-    const float top = lanes::utilities<W>(weights, d2, quality, price, g, L, avail, kAware,
-                                          t_.outside_utility, ev);
-    if (top == lanes::kNoChoice) return -1;  // aware of no firm that sells here
-    const float exp_outside = top == t_.outside_utility ? 1.0f : fast_exp(t_.outside_utility - top);
+    // The utility the exponentials are relative to: the outside option's, unless overflow.
+    const float reference = lanes::utilities<W>(weights, d2, quality, price, g, L, avail, kAware,
+                                                t_.outside_utility, ev);
+    if (reference == lanes::kNoChoice) return -1;  // aware of no firm that sells here
+    const float exp_outside =
+        reference == t_.outside_utility ? 1.0f : fast_exp(t_.outside_utility - reference);
     const int pick = lanes::sample<W>(ev, exp_outside, u);
     const std::uint16_t before = pick >= 0 ? L[pick] : 0;
     lanes::scale_q16<W>(L, t_.rho_q16);

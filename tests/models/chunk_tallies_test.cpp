@@ -56,7 +56,7 @@ void check(std::size_t S, std::size_t K, std::uint8_t window, std::size_t chunks
   got.clear(S, 2, W, K);
   want.clear(S, 2, W, K);
   msim::ChunkTallies<W> chunk;
-  REQUIRE(msim::ChunkTallies<W>::fits(S, K));
+  REQUIRE(msim::ChunkTallies<W>::fits(S));
   chunk.clear(S, K);
   const bool lapsed = window < 255;
   constexpr std::uint32_t kThreshold = 256;
@@ -131,8 +131,6 @@ TEST_CASE("ChunkTallies' narrow counters fold before they overflow", "[kernel]")
 }
 
 TEST_CASE("ChunkTallies fits at most kChunkSegments segments", "[kernel]") {
-  CHECK(msim::ChunkTallies<8>::fits(msim::kChunkSegments, 0));
-  CHECK_FALSE(msim::ChunkTallies<8>::fits(msim::kChunkSegments + 1, 0));
-  CHECK(msim::ChunkTallies<8>::fits(1, BlockTallies::kLanes));
-  CHECK_FALSE(msim::ChunkTallies<8>::fits(1, BlockTallies::kLanes + 1));
+  CHECK(msim::ChunkTallies<8>::fits(msim::kChunkSegments));
+  CHECK_FALSE(msim::ChunkTallies<8>::fits(msim::kChunkSegments + 1));
 }
