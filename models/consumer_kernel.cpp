@@ -81,7 +81,12 @@ class Kernel {
           lanes::count_aware<W>(&pop_.goodwill[i * W], &pop_.loyalty[i * W], kAware,
                                 &tally_.aware[pop_.segment[i] * W]);
       }
-      for (std::size_t l = 0; l < n; ++l) shop(c0 + l, pop_.segment[c0 + l], l, words.occ);
+      std::uint32_t due[kMaxCategories];
+      const std::uint32_t shopping = events(c0, n, words.occ, due);
+      for (std::uint32_t bits = shopping; bits != 0; bits &= bits - 1) {
+        const auto l = static_cast<std::size_t>(std::countr_zero(bits));
+        shop(c0 + l, pop_.segment[c0 + l], l, words.occ, due);
+      }
       if (whole) {
         const bool referred = chunk_.after_step(
             &pop_.since[c0 * W], &pop_.loyalty[c0 * W], pop_.crm.data() + c0 * t_.crm_firms,
@@ -221,8 +226,41 @@ class Kernel {
     return heard & candidates;
   }
 
-  /// Purchase occasions in every category: Poisson(rate), one logit choice per occasion.
-  void shop(std::size_t i, std::size_t s, std::size_t l, const WordRows<kChunk>* occ) {
+  /// Bit l of due[c]: consumer c0 + l has something to do in category c this step, a purchase
+  /// occasion (where some firm sells) or, in a durable category, its product's failure. Returns
+  /// the consumers with anything to do. Counted without branches, so that shop() runs only for
+  /// them: about a third of consumers shop in a step, a test the processor cannot predict.
+  std::uint32_t events(std::size_t c0, std::size_t n, const WordRows<kChunk>* occ,
+                       std::uint32_t* due) const {
+    const std::size_t C = t_.C, step = t_.step;
+    const std::uint32_t* none = &pop_.no_occasion[c0 * C];
+    std::uint32_t any = 0;
+    for (std::size_t c = 0; c < C; ++c) {
+      const WordRows<kChunk>& pair = occ[c >> 1];
+      const std::size_t k = 2 * (c & 1);
+      std::uint32_t bits = 0;
+      if (const int d = t_.durable_of[c]; d >= 0) {
+        const std::size_t D = t_.durables;
+        const std::uint8_t* owner = &pop_.owner[c0 * D + static_cast<std::size_t>(d)];
+        const std::uint16_t* fails = &pop_.fails[c0 * D + static_cast<std::size_t>(d)];
+        for (std::size_t l = 0; l < n; ++l) {
+          const bool fail = (owner[l * D] != kNoOwner) & (fails[l * D] == step);
+          bits |= static_cast<std::uint32_t>((pair.word(l, k) > none[l * C + c]) | fail) << l;
+        }
+      } else if (t_.offers[c].any) {
+        for (std::size_t l = 0; l < n; ++l)
+          bits |= static_cast<std::uint32_t>(pair.word(l, k) > none[l * C + c]) << l;
+      }
+      due[c] = bits;
+      any |= bits;
+    }
+    return any;
+  }
+
+  /// Purchase occasions in the categories `due` marks for consumer i (chunk lane l): Poisson(rate)
+  /// of them, one logit choice each; in a durable category, its product's failure.
+  void shop(std::size_t i, std::size_t s, std::size_t l, const WordRows<kChunk>* occ,
+            const std::uint32_t* due) {
     const auto i32 = static_cast<std::uint32_t>(i);
     // Read once: the purchases' byte stores below may alias any table as far as the compiler
     // knows, so fields read in the loop would be loaded again for every category.
@@ -230,20 +268,17 @@ class Kernel {
     const std::uint32_t* no_occasion = &pop_.no_occasion[i * C];
     const int* durable_of = t_.durable_of.data();
     for (std::size_t c = 0; c < C; ++c) {
+      if (((due[c] >> l) & 1u) == 0) continue;
       const WordRows<kChunk>& pair = occ[c >> 1];
       const std::uint32_t w = pair.word(l, 2 * (c & 1));
       const std::uint32_t none = no_occasion[c];
       if (durable_of[c] >= 0) {
-        // Without an occasion, only a failure this step changes anything. (A durable category's
-        // ownership column is its index among the durables.)
+        // An occasion, or else the owned product's failure. (A durable category's ownership
+        // column is its index among the durables.)
         const std::size_t cell = i * t_.durables + static_cast<std::size_t>(durable_of[c]);
-        if (w > none)
-          own(i, s, c, cell, to_unit_f(pair.word(l, 2 * (c & 1) + 1)));
-        else if (fails_now(cell))
-          own(i, s, c, cell, -1.0f);
+        own(i, s, c, cell, w > none ? to_unit_f(pair.word(l, 2 * (c & 1) + 1)) : -1.0f);
         continue;
       }
-      if (w <= none || !t_.offers[c].any) continue;
       const std::uint32_t n = std::min(occasions(to_unit(w), none), slot::kMaxOccasions);
       const float u0 = to_unit_f(pair.word(l, 2 * (c & 1) + 1));
       if (n == 1) {
