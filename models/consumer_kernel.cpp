@@ -487,11 +487,15 @@ class Kernel {
     in_category = sat16(in_category + 1u);
     if (t_.loyalty_every[j] != 0 && count[j] % t_.loyalty_every[j] == 0) ++row_.loyalty_rewards[j];
     row_.retention_units[j] += retention_offer ? 1 : 0;
+    // The firm's CRM profile deepens, unless it keeps none or the consumer opted out: written
+    // to a scratch byte then, without a branch (which firm was bought from is a coin).
     const int col = t_.crm_col[j];
-    if (col >= 0 && (pop_.flags[i] & kOptOut) == 0) {
-      std::uint8_t& k = pop_.crm[i * t_.crm_firms + static_cast<std::size_t>(col)];
-      k = deeper(k);
-    }
+    const bool keeps = (col >= 0) & ((pop_.flags[i] & kOptOut) == 0);
+    std::uint8_t scratch = 0;
+    std::uint8_t* profile =
+        keeps ? pop_.crm.data() + i * t_.crm_firms + static_cast<std::size_t>(std::max(col, 0))
+              : &scratch;
+    *profile = deeper(*profile);
     if ((pop_.flags[i] & kPanel) != 0)
       panel_.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint16_t>(c),
                         static_cast<std::uint16_t>(j), cents});
