@@ -81,12 +81,21 @@ class Kernel {
           lanes::count_aware<W>(&pop_.goodwill[i * W], &pop_.loyalty[i * W], kAware,
                                 &tally_.aware[pop_.segment[i] * W]);
       }
+      // Category by category, the consumers with something to do in it. A consumer's categories
+      // still come in order, and consumers do not interact within a step; only the panel's
+      // purchases are put back in consumer order.
       std::uint32_t due[kMaxCategories];
-      const std::uint32_t shopping = events(c0, n, words.occ, due);
-      for (std::uint32_t bits = shopping; bits != 0; bits &= bits - 1) {
-        const auto l = static_cast<std::size_t>(std::countr_zero(bits));
-        shop(c0 + l, pop_.segment[c0 + l], l, words.occ, due);
-      }
+      events(c0, n, words.occ, due);
+      const std::size_t panel_from = panel_.size();
+      for (std::size_t c = 0; c < t_.C; ++c)
+        for (std::uint32_t bits = due[c]; bits != 0; bits &= bits - 1) {
+          const auto l = static_cast<std::size_t>(std::countr_zero(bits));
+          shop(c0 + l, pop_.segment[c0 + l], l, c, words.occ);
+        }
+      if (panel_.size() > panel_from + 1)
+        std::stable_sort(
+            panel_.begin() + static_cast<std::ptrdiff_t>(panel_from), panel_.end(),
+            [](const PanelPurchase& a, const PanelPurchase& b) { return a.consumer < b.consumer; });
       if (whole) {
         const bool referred = chunk_.after_step(
             &pop_.since[c0 * W], &pop_.loyalty[c0 * W], pop_.crm.data() + c0 * t_.crm_firms,
@@ -227,14 +236,13 @@ class Kernel {
   }
 
   /// Bit l of due[c]: consumer c0 + l has something to do in category c this step, a purchase
-  /// occasion (where some firm sells) or, in a durable category, its product's failure. Returns
-  /// the consumers with anything to do. Counted without branches, so that shop() runs only for
-  /// them: about a third of consumers shop in a step, a test the processor cannot predict.
-  std::uint32_t events(std::size_t c0, std::size_t n, const WordRows<kChunk>* occ,
-                       std::uint32_t* due) const {
+  /// occasion (where some firm sells) or, in a durable category, its product's failure. Counted
+  /// without branches, so that shop() runs only where needed: about a third of consumers shop in
+  /// a step, a test the processor cannot predict.
+  void events(std::size_t c0, std::size_t n, const WordRows<kChunk>* occ,
+              std::uint32_t* due) const {
     const std::size_t C = t_.C, step = t_.step;
     const std::uint32_t* none = &pop_.no_occasion[c0 * C];
-    std::uint32_t any = 0;
     for (std::size_t c = 0; c < C; ++c) {
       const WordRows<kChunk>& pair = occ[c >> 1];
       const std::size_t k = 2 * (c & 1);
@@ -252,50 +260,38 @@ class Kernel {
           bits |= static_cast<std::uint32_t>(pair.word(l, k) > none[l * C + c]) << l;
       }
       due[c] = bits;
-      any |= bits;
     }
-    return any;
   }
 
-  /// Purchase occasions in the categories `due` marks for consumer i (chunk lane l): Poisson(rate)
-  /// of them, one logit choice each; in a durable category, its product's failure.
-  void shop(std::size_t i, std::size_t s, std::size_t l, const WordRows<kChunk>* occ,
-            const std::uint32_t* due) {
-    const auto i32 = static_cast<std::uint32_t>(i);
-    // Read once: the purchases' byte stores below may alias any table as far as the compiler
-    // knows, so fields read in the loop would be loaded again for every category.
-    const std::size_t C = t_.C;
-    const std::uint32_t* no_occasion = &pop_.no_occasion[i * C];
-    const int* durable_of = t_.durable_of.data();
-    for (std::size_t c = 0; c < C; ++c) {
-      if (((due[c] >> l) & 1u) == 0) continue;
-      const WordRows<kChunk>& pair = occ[c >> 1];
-      const std::uint32_t w = pair.word(l, 2 * (c & 1));
-      const std::uint32_t none = no_occasion[c];
-      if (durable_of[c] >= 0) {
-        // An occasion, or else the owned product's failure. (A durable category's ownership
-        // column is its index among the durables.)
-        const std::size_t cell = i * t_.durables + static_cast<std::size_t>(durable_of[c]);
-        own(i, s, c, cell, w > none ? to_unit_f(pair.word(l, 2 * (c & 1) + 1)) : -1.0f);
-        continue;
-      }
-      const std::uint32_t n = std::min(occasions(to_unit(w), none), slot::kMaxOccasions);
-      const float u0 = to_unit_f(pair.word(l, 2 * (c & 1) + 1));
-      if (n == 1) {
-        choose(i, s, c, u0);
-        continue;
-      }
-      // The nearest variants do not change between a step's occasions: found once.
-      Nearest near;
-      nearest(i, c, near);
-      choose(i, s, c, u0, &near);
-      Words cw{};
-      for (std::uint32_t o = 1; o < n; ++o) {
-        if (((o - 1) & 3) == 0)
-          cw = philox_one(t_.step_gen, i32, t_.step,
-                          slot::choice + static_cast<std::uint32_t>(c) * 64 + ((o - 1) >> 2));
-        choose(i, s, c, to_unit_f(cw[(o - 1) & 3]), &near);
-      }
+  /// Consumer i (chunk lane l) in category c, which events() found due: Poisson(rate) purchase
+  /// occasions, one logit choice each; in a durable category, an occasion or else the owned
+  /// product's failure.
+  void shop(std::size_t i, std::size_t s, std::size_t l, std::size_t c,
+            const WordRows<kChunk>* occ) {
+    const WordRows<kChunk>& pair = occ[c >> 1];
+    const std::uint32_t w = pair.word(l, 2 * (c & 1));
+    const std::uint32_t none = pop_.no_occasion[i * t_.C + c];
+    const float u0 = to_unit_f(pair.word(l, 2 * (c & 1) + 1));
+    if (const int d = t_.durable_of[c]; d >= 0) {
+      // (A durable category's ownership column is its index among the durables.)
+      own(i, s, c, i * t_.durables + static_cast<std::size_t>(d), w > none ? u0 : -1.0f);
+      return;
+    }
+    const std::uint32_t n = std::min(occasions(to_unit(w), none), slot::kMaxOccasions);
+    if (n == 1) {
+      choose(i, s, c, u0);
+      return;
+    }
+    // The nearest variants do not change between a step's occasions: found once.
+    Nearest near;
+    nearest(i, c, near);
+    choose(i, s, c, u0, &near);
+    Words cw{};
+    for (std::uint32_t o = 1; o < n; ++o) {
+      if (((o - 1) & 3) == 0)
+        cw = philox_one(t_.step_gen, static_cast<std::uint32_t>(i), t_.step,
+                        slot::choice + static_cast<std::uint32_t>(c) * 64 + ((o - 1) >> 2));
+      choose(i, s, c, to_unit_f(cw[(o - 1) & 3]), &near);
     }
   }
 
