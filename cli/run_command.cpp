@@ -23,6 +23,7 @@
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "models/summary.hpp"
+#include "sim/background_recorder.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/parallel.hpp"
@@ -284,7 +285,13 @@ int run(const RunArgs& args) {
                counted(sc.firms.size(), "firm"), counted(sc.steps, "step"),
                sc.branch.present ? fmt::format(" (branching at step {})", sc.branch.step) : "",
                counted(threads, "thread"), out);
-  auto recorder = make_hdf5_recorder(out);
+  // The file is written on a thread of its own while the next step computes.
+  auto file = make_hdf5_recorder(out);
+  auto recorder = std::make_unique<BackgroundRecorder>(*file);
+  const auto close = [&] {
+    recorder.reset();
+    file.reset();
+  };
   Progress progress("simulating", sc.steps, !args.quiet);
   RunOptions options;
   options.block_size = args.block_size;
@@ -297,13 +304,13 @@ int run(const RunArgs& args) {
     try {
       return run_simulation(sc, *recorder, options);
     } catch (const InputError&) {  // found by a later step (a price past the limit): no output
-      recorder.reset();
+      close();
       std::error_code ignored;
       fs::remove(partial_path(out), ignored);
       throw;
     }
   }();
-  recorder.reset();
+  close();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   progress.finish();

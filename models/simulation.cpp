@@ -160,7 +160,10 @@ RunReport run_simulation(const Scenario& sc, Recorder& recorder, const RunOption
   Attributes final_attributes = {{"wall_seconds", report.wall_seconds},
                                  {"steps_done", report.steps_done}};
   if (sc.branch.present) final_attributes.push_back({"branch_at", sc.branch.step});
-  recorder.finish(final_attributes, report.complete);
+  const auto finish_start = std::chrono::steady_clock::now();
+  recorder.finish(final_attributes, report.complete);  // (a background recorder's queue drains)
+  report.recording_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - finish_start).count();
   return report;
 }
 

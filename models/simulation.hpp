@@ -24,7 +24,7 @@ struct RunReport {
   double wall_seconds = 0.0;
   double bytes_per_consumer = 0.0;
   PhaseTimes phases;               ///< firm, consumer and reduction phases
-  double recording_seconds = 0.0;  ///< time inside the recorder
+  double recording_seconds = 0.0;  ///< time the run waited on the recorder, finish() included
 };
 
 /// The current time in UTC as ISO 8601 (2026-11-23T17:20:59Z), for `created_utc` attributes.

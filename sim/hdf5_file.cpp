@@ -62,7 +62,8 @@ class Handle {
 
 /// Before the library's first use: no clean-up at exit, which in HDF5 1.10 crashes on a file
 /// whose close failed (a full disk; every file here is closed by its owner), and no error
-/// printing of its own (check() reports errors).
+/// printing of its own (check() reports errors). The error stack is the calling thread's, so
+/// every thread that writes calls this first (a BackgroundRecorder's, an experiment's runs).
 void silence_hdf5() {
   [[maybe_unused]] static const bool no_atexit = H5dont_atexit() >= 0;
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -510,6 +511,7 @@ class Hdf5Recorder final : public Recorder {
   /// broken, and rethrows. A run in a shared file leaves its file to the file's owner.
   template <typename Write>
   void writing(const Write& write) {
+    silence_hdf5();
     try {
       write();
     } catch (const OutputError& e) {
@@ -623,6 +625,7 @@ std::unique_ptr<Recorder> Hdf5Output::group_recorder(const std::string& prefix) 
 namespace {
 
 Handle link_properties(const std::string& file) {
+  silence_hdf5();
   Handle lcpl(check(H5Pcreate(H5P_LINK_CREATE), "create a property list", file), H5Pclose);
   check(H5Pset_create_intermediate_group(lcpl.get(), 1), "create a property list", file);
   check(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8), "create a property list", file);
@@ -668,6 +671,7 @@ void Hdf5Output::write_column(const std::string& path, const std::vector<std::st
 
 void Hdf5Output::set_attribute(const std::string& object, const std::string& name,
                                const AttrValue& value) {
+  silence_hdf5();
   Handle owner(
       check(H5Oopen(file_, object.c_str(), H5P_DEFAULT), fmt::format("open '{}'", object), path_),
       H5Oclose);
@@ -675,6 +679,7 @@ void Hdf5Output::set_attribute(const std::string& object, const std::string& nam
 }
 
 void Hdf5Output::commit() {
+  silence_hdf5();
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the file", path_);
   const herr_t rc = H5Fclose(file_);
   file_ = H5I_INVALID_HID;
