@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 
 #include "models/population.hpp"
 
@@ -241,6 +242,18 @@ class Kernel {
   /// a step, a test the processor cannot predict.
   void events(std::size_t c0, std::size_t n, const WordRows<kChunk>* occ,
               std::uint32_t* due) const {
+    // Whole chunks of markets with one or two categories and at most one durable: eight
+    // consumers per vector comparison.
+    if (n == kChunk && t_.C <= 2 && t_.durables <= 1) {
+      for (std::size_t c = 0; c < t_.C; ++c) {
+        if (t_.durable_of[c] < 0 && !t_.offers[c].any) {
+          due[c] = 0;
+          continue;
+        }
+        due[c] = (c & 1) == 0 ? due_in<0>(c0, c, occ[c >> 1]) : due_in<2>(c0, c, occ[c >> 1]);
+      }
+      return;
+    }
     const std::size_t C = t_.C, step = t_.step;
     const std::uint32_t* none = &pop_.no_occasion[c0 * C];
     for (std::size_t c = 0; c < C; ++c) {
@@ -261,6 +274,46 @@ class Kernel {
       }
       due[c] = bits;
     }
+  }
+
+  /// events() for category c (word K of the chunk's rows `pair`) of a whole chunk, in a market
+  /// of one or two categories and at most one durable.
+  template <std::size_t K>
+  std::uint32_t due_in(std::size_t c0, std::size_t c, const WordRows<kChunk>& pair) const {
+    using simd::i32x8;
+    using simd::u32x8;
+    const std::size_t C = t_.C;
+    const bool durable = t_.durable_of[c] >= 0;
+    std::uint32_t bits = 0;
+    for (std::size_t h = 0; h < kChunk; h += 8) {
+      // Word K of rows h .. h + 7: each load holds two rows' four words.
+      const auto rows = [&](std::size_t r) {
+        u32x8 v;
+        std::memcpy(&v, &pair.half[h + r][0], sizeof v);
+        return v;
+      };
+      const u32x8 a = rows(0), b = rows(2), d = rows(4), e = rows(6);
+      const auto ab = __builtin_shufflevector(a, b, K, 4 + K, 8 + K, 12 + K);
+      const auto de = __builtin_shufflevector(d, e, K, 4 + K, 8 + K, 12 + K);
+      const u32x8 w = __builtin_shufflevector(ab, de, 0, 1, 2, 3, 4, 5, 6, 7);
+      const std::uint32_t* none = &pop_.no_occasion[(c0 + h) * C];
+      u32x8 threshold;
+      if (C == 1) {
+        threshold = simd::load<u32x8>(none);
+      } else {
+        const u32x8 lo = simd::load<u32x8>(none), hi = simd::load<u32x8>(none + 8);
+        threshold = c == 0 ? __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14)
+                           : __builtin_shufflevector(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15);
+      }
+      i32x8 mask = w > threshold;
+      if (durable) {  // (the one durable: its ownership columns hold one entry per consumer)
+        const i32x8 owner = simd::widen8(simd::load<simd::u8x8>(&pop_.owner[c0 + h]));
+        const i32x8 fails = simd::widen8(simd::load<simd::u16x8>(&pop_.fails[c0 + h]));
+        mask |= (owner != kNoOwner) & (fails == static_cast<std::int32_t>(t_.step));
+      }
+      bits |= simd::lane_bits(mask) << h;
+    }
+    return bits;
   }
 
   /// Consumer i (chunk lane l) in category c, which events() found due: Poisson(rate) purchase
