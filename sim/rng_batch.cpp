@@ -121,33 +121,47 @@ __attribute__((target("avx512f"))) void rows_avx512(const Philox& gen, std::uint
                                                     std::uint16_t (*rows)[8], std::size_t n) {
   const __m512i m0 = _mm512_set1_epi32(static_cast<int>(kM0));
   const __m512i m1 = _mm512_set1_epi32(static_cast<int>(kM1));
-  constexpr __mmask16 kOdd = 0xAAAA;  // the high 32 bits of each 64-bit lane
   std::size_t r = 0;
   for (; r + 16 <= n; r += 16) {
     const auto base = static_cast<int>(a0 + static_cast<std::uint32_t>(r));
-    __m512i c0 =
+    // Two sets of eight counters, each counter's words in the low halves of 64-bit lanes, so
+    // that one multiplication gives a whole 64-bit product. The high halves carry leftovers
+    // that nothing reads: the multiplication uses the low halves alone, and a xor never moves
+    // high bits down.
+    const __m512i counters =
         _mm512_add_epi32(_mm512_set1_epi32(base),
                          _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-    __m512i c1 = _mm512_set1_epi32(static_cast<int>(b));
-    __m512i c2 = _mm512_set1_epi32(static_cast<int>(slot));
-    __m512i c3 = _mm512_set1_epi32(static_cast<int>(gen.seed_hi()));
+    __m512i x0[2] = {_mm512_cvtepu32_epi64(_mm512_castsi512_si256(counters)),
+                     _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(counters, 1))};
+    __m512i x1[2], x2[2], x3[2];
+    for (int h = 0; h < 2; ++h) {
+      x1[h] = _mm512_set1_epi32(static_cast<int>(b));
+      x2[h] = _mm512_set1_epi32(static_cast<int>(slot));
+      x3[h] = _mm512_set1_epi32(static_cast<int>(gen.seed_hi()));
+    }
     std::uint32_t k0 = gen.key0(), k1 = gen.key1();
     for (int round = 0; round < 10; ++round) {
-      const __m512i p0e = _mm512_mul_epu32(c0, m0);
-      const __m512i p0o = _mm512_mul_epu32(_mm512_srli_epi64(c0, 32), m0);
-      const __m512i p1e = _mm512_mul_epu32(c2, m1);
-      const __m512i p1o = _mm512_mul_epu32(_mm512_srli_epi64(c2, 32), m1);
-      const __m512i lo0 = _mm512_mask_blend_epi32(kOdd, p0e, _mm512_slli_epi64(p0o, 32));
-      const __m512i hi0 = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(p0e, 32), p0o);
-      const __m512i lo1 = _mm512_mask_blend_epi32(kOdd, p1e, _mm512_slli_epi64(p1o, 32));
-      const __m512i hi1 = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(p1e, 32), p1o);
-      c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi32(static_cast<int>(k0)));
-      c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi32(static_cast<int>(k1)));
-      c1 = lo1;
-      c3 = lo0;
+      const __m512i key0 = _mm512_set1_epi32(static_cast<int>(k0));
+      const __m512i key1 = _mm512_set1_epi32(static_cast<int>(k1));
+      for (int h = 0; h < 2; ++h) {
+        const __m512i p0 = _mm512_mul_epu32(x0[h], m0);  // hi0:lo0 in each 64-bit lane
+        const __m512i p1 = _mm512_mul_epu32(x2[h], m1);
+        constexpr int kXor3 = 0x96;  // a ^ b ^ c
+        x0[h] = _mm512_ternarylogic_epi32(_mm512_srli_epi64(p1, 32), x1[h], key0, kXor3);
+        x2[h] = _mm512_ternarylogic_epi32(_mm512_srli_epi64(p0, 32), x3[h], key1, kXor3);
+        x1[h] = p1;  // lo1 in the low half
+        x3[h] = p0;  // lo0
+      }
       k0 += kW0;
       k1 += kW1;
     }
+    // The low halves of both sets, in counter order.
+    const __m512i evens =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i c0 = _mm512_permutex2var_epi32(x0[0], evens, x0[1]);
+    const __m512i c1 = _mm512_permutex2var_epi32(x1[0], evens, x1[1]);
+    const __m512i c2 = _mm512_permutex2var_epi32(x2[0], evens, x2[1]);
+    const __m512i c3 = _mm512_permutex2var_epi32(x3[0], evens, x3[1]);
     // The transpose of rows_sse2 within each 128-bit quarter: quarter m of q[k] is row 4m + k.
     const __m512i t0 = _mm512_unpacklo_epi32(c0, c1), t1 = _mm512_unpacklo_epi32(c2, c3);
     const __m512i t2 = _mm512_unpackhi_epi32(c0, c1), t3 = _mm512_unpackhi_epi32(c2, c3);
