@@ -22,7 +22,7 @@ PARTS = [
     ("single Philox draws (ties, later occasions, lifetimes)", ["philox_one", "half_word"]),
     ("adstock, recency, contacts, word of mouth", ["communicate", "hears"]),
     ("media exposures", ["expose", "exposures_slow"]),
-    ("purchase occasions", ["shop", "occasions", "poisson"]),
+    ("purchase occasions: who is due, how many", ["events", "due_in", "shop", "occasions", "poisson"]),
     ("durables: failures, replacement, lifetimes", ["own", "fail"]),
     ("choice: offers, programs, utilities, exponentials", ["choose", "nearest_variant", "utilities", "programs"]),
     ("choice: sampling the pick", ["sample"]),
