@@ -4,8 +4,10 @@
 // Per-firm state is padded to W lanes (Population::lanes), a compile-time constant here, so
 // adstock, awareness, loyalty and the logit's utilities and exponentials are whole-vector loops
 // (models/kernel_lanes.hpp). A full chunk's tallies are counted for all its consumers at once
-// (models/chunk_tallies.hpp). Draws that are rarely needed (the low half of a 32-bit uniform on a
-// tie, choices after a category's first occasion) are made one at a time.
+// (models/chunk_tallies.hpp). Every consumer of a chunk communicates; then the consumers due in
+// each category (an occasion, or a durable's failure), found without branches, shop. Draws that
+// are rarely needed (the low half of a 32-bit uniform on a tie, choices after a category's first
+// occasion) are made one at a time.
 #include "models/consumer_kernel.hpp"
 
 #include <algorithm>
