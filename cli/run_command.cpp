@@ -288,7 +288,7 @@ int run(const RunArgs& args) {
   // The file is written on a thread of its own while the next step computes.
   auto file = make_hdf5_recorder(out);
   auto recorder = std::make_unique<BackgroundRecorder>(*file);
-  const auto close = [&] {
+  const auto close_output = [&] {
     recorder.reset();
     file.reset();
   };
@@ -304,13 +304,13 @@ int run(const RunArgs& args) {
     try {
       return run_simulation(sc, *recorder, options);
     } catch (const InputError&) {  // found by a later step (a price past the limit): no output
-      close();
+      close_output();
       std::error_code ignored;
       fs::remove(partial_path(out), ignored);
       throw;
     }
   }();
-  close();
+  close_output();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   progress.finish();

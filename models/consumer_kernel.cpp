@@ -95,7 +95,7 @@ class Kernel {
           const auto l = static_cast<std::size_t>(std::countr_zero(bits));
           shop(c0 + l, pop_.segment[c0 + l], l, c, words.occ);
         }
-      if (panel_.size() > panel_from + 1)
+      if (t_.C > 1 && panel_.size() > panel_from + 1)
         std::stable_sort(
             panel_.begin() + static_cast<std::ptrdiff_t>(panel_from), panel_.end(),
             [](const PanelPurchase& a, const PanelPurchase& b) { return a.consumer < b.consumer; });
@@ -256,7 +256,7 @@ class Kernel {
       }
       return;
     }
-    const std::size_t C = t_.C, step = t_.step;
+    const std::size_t C = t_.C;
     const std::uint32_t* none = &pop_.no_occasion[c0 * C];
     for (std::size_t c = 0; c < C; ++c) {
       const WordRows<kChunk>& pair = occ[c >> 1];
@@ -264,10 +264,8 @@ class Kernel {
       std::uint32_t bits = 0;
       if (const int d = t_.durable_of[c]; d >= 0) {
         const std::size_t D = t_.durables;
-        const std::uint8_t* owner = &pop_.owner[c0 * D + static_cast<std::size_t>(d)];
-        const std::uint16_t* fails = &pop_.fails[c0 * D + static_cast<std::size_t>(d)];
         for (std::size_t l = 0; l < n; ++l) {
-          const bool fail = (owner[l * D] != kNoOwner) & (fails[l * D] == step);
+          const bool fail = fails_now((c0 + l) * D + static_cast<std::size_t>(d));
           bits |= static_cast<std::uint32_t>((pair.word(l, k) > none[l * C + c]) | fail) << l;
         }
       } else if (t_.offers[c].any) {
@@ -479,8 +477,8 @@ class Kernel {
   }
 
   /// Whether the durable owned in `cell` fails this step.
-  bool fails_now(std::size_t cell) const {
-    return pop_.owner[cell] != kNoOwner && pop_.fails[cell] == t_.step;
+  bool fails_now(std::size_t cell) const {  // (no branch: events() asks it of every consumer)
+    return (pop_.owner[cell] != kNoOwner) & (pop_.fails[cell] == t_.step);
   }
 
   /// The product in `cell`, made by firm j, fails this step. An early failure costs the maker
