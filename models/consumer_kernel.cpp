@@ -4,10 +4,11 @@
 // Per-firm state is padded to W lanes (Population::lanes), a compile-time constant here, so
 // adstock, awareness, loyalty and the logit's utilities and exponentials are whole-vector loops
 // (models/kernel_lanes.hpp). A full chunk's tallies are counted for all its consumers at once
-// (models/chunk_tallies.hpp). Every consumer of a chunk communicates; then the consumers due in
-// each category (an occasion, or a durable's failure), found without branches, shop. Draws that
-// are rarely needed (the low half of a 32-bit uniform on a tie, choices after a category's first
-// occasion) are made one at a time.
+// (models/chunk_tallies.hpp). Every consumer of a chunk sees advertising, then every one hears
+// from firms and other consumers; then the consumers due in each category (an occasion, or a
+// durable's failure), found without branches, shop. Draws that are rarely needed (the low half
+// of a 32-bit uniform on a tie, choices after a category's first occasion) are made one at a
+// time.
 #include "models/consumer_kernel.hpp"
 
 #include <algorithm>
@@ -72,9 +73,13 @@ class Kernel {
       for (std::size_t p = 0; p < pairs; ++p)
         draw(slot::occasions + static_cast<std::uint32_t>(p), words.occ[p]);
       const std::size_t n = std::min(kChunk, end - c0);
-      // Each consumer communicates, then shops; awareness is counted in between, the other
-      // tallies at the end of the step: for the whole chunk at once where it is full.
+      // The chunk's consumers see advertising, then hear from firms and each other, then shop;
+      // awareness is counted before they shop, the other tallies at the end of the step: for the
+      // whole chunk at once where it is full. Advertising goes through the chunk in a loop of
+      // its own, so that its table lookups for many consumers are in flight at once (measured
+      // 1.4% to 3.5% faster than one loop).
       const bool whole = by_chunk && n == kChunk;
+      for (std::size_t l = 0; l < n; ++l) advertise(c0 + l, pop_.segment[c0 + l], l, words);
       for (std::size_t l = 0; l < n; ++l) communicate(c0 + l, pop_.segment[c0 + l], l, words);
       if (whole) {
         chunk_.segments(&pop_.segment[c0]);
@@ -119,17 +124,24 @@ class Kernel {
     WordRows<kChunk> occ[(kMaxCategories + 1) / 2];
   };
 
-  /// Adstock, media exposures, CRM contacts and word of mouth (run() counts the awareness that
-  /// results before the consumer shops). Inlined by force: GCC's inliner can leave it out of
-  /// line, a call per consumer-step (measured 2% slower).
+  /// Adstock, purchase recency and media exposures. This and communicate() are inlined by
+  /// force: GCC's inliner can leave them out of line, a call per consumer-step (measured 2%
+  /// slower).
+  [[gnu::always_inline]] void advertise(std::size_t i, std::size_t s, std::size_t l,
+                                        const Chunk& words) {
+    std::uint16_t* g = &pop_.goodwill[i * W];
+    lanes::scale_q16<W>(g, t_.decay_q16);
+    lanes::age_recency<W>(&pop_.since[i * W]);
+    expose(i, s, l, words, g, &pop_.loyalty[i * W]);
+  }
+
+  /// CRM contacts and word of mouth, after advertise() (run() counts the awareness that results
+  /// before the consumer shops).
   [[gnu::always_inline]] void communicate(std::size_t i, std::size_t s, std::size_t l,
                                           const Chunk& words) {
     std::uint16_t* g = &pop_.goodwill[i * W];
     const std::uint16_t* L = &pop_.loyalty[i * W];
-    lanes::scale_q16<W>(g, t_.decay_q16);
-    lanes::age_recency<W>(&pop_.since[i * W]);
     const auto i32 = static_cast<std::uint32_t>(i);
-    expose(i, s, l, words, g, L);
     const auto low = [&](std::uint32_t base, std::size_t j) {
       return half_word(
           philox_one(t_.step_gen, i32, t_.step, base + static_cast<std::uint32_t>(j >> 3)), j & 7);
