@@ -13,6 +13,7 @@
 #include "models/scenario_load.hpp"
 #include "sim/parallel.hpp"
 #include "sim/rng.hpp"
+#include "sim/rng_batch.hpp"
 
 namespace msim {
 namespace {
@@ -93,9 +94,12 @@ DemoDraw draw_demographics(const Segment& seg, Stream& demo, bool stored_only = 
   return d;
 }
 
+/// The b of consumer i's demographic stream, (i, b).
+constexpr std::uint32_t kDemographicStream = 1000;
+
 /// Consumer i's demographic stream.
 Stream demographic_stream(const Philox& gen, std::size_t i) {
-  return Stream(gen, static_cast<std::uint32_t>(i), 1000);
+  return Stream(gen, static_cast<std::uint32_t>(i), kDemographicStream);
 }
 
 }  // namespace
@@ -188,44 +192,69 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   }
   const Philox gen(sc.seed, purpose::population);
   const Philox fit_gen(sc.seed, purpose::custom_fit);
+  // The first Philox call of each consumer's streams is drawn for kGroup consumers at once
+  // (the same bits as one at a time), in rows by stream: the consumer's own, its purchase rates'
+  // (one per category), its demographics' and its custom fits' (one per CRM firm).
+  constexpr std::size_t kGroup = 16;
+  const std::size_t streams = 2 + C + crm_firms.size();
   for_blocks(Blocks{n, block_size}, [&](std::size_t, std::size_t begin, std::size_t end) {
-    double z[kMaxDims];  // the loop over consumers allocates nothing
-    for (std::size_t i = begin; i < end; ++i) {
-      Stream rs(gen, static_cast<std::uint32_t>(i), 0);
-      const int s = pick(shares, rs.uniform());
-      const Segment& seg = sc.segments[static_cast<std::size_t>(s)];
-      const SegmentDraw& sd = draws[static_cast<std::size_t>(s)];
-      p.segment[i] = static_cast<std::uint8_t>(s);
-      for (std::size_t d = 0; d < D; ++d) z[d] = rs.normal();
-      // x = mean + chol z, column by column (D is at most kMaxDims).
-      double x[kMaxDims] = {};
-      for (std::size_t k = 0; k < D; ++k)
+    double z[kMaxDims];  // the loop over consumers allocates nothing, beyond this block's rows
+    std::vector<WordRows<kGroup>> first(streams);
+    WordRows<kGroup>& own = first[0];
+    WordRows<kGroup>& demo_first = first[1];
+    const WordRows<kGroup>* rate_first = &first[2];
+    const WordRows<kGroup>* fit_first = &first[2 + C];
+    for (std::size_t g0 = begin; g0 < end; g0 += kGroup) {
+      const std::size_t m = std::min(kGroup, end - g0);
+      const std::size_t drawn = (m + 7) / 8 * 8;  // philox_rows draws whole groups of eight
+      const auto a0 = static_cast<std::uint32_t>(g0);
+      philox_rows(gen, a0, 0, 0, own.half, drawn);
+      philox_rows(gen, a0, kDemographicStream, 0, demo_first.half, drawn);
+      for (std::size_t c = 0; c < C; ++c)
+        philox_rows(gen, a0, static_cast<std::uint32_t>(1 + c), 0, first[2 + c].half, drawn);
+      for (std::size_t k = 0; k < crm_firms.size(); ++k)
+        philox_rows(fit_gen, a0, static_cast<std::uint32_t>(crm_firms[k]), 0, first[2 + C + k].half,
+                    drawn);
+      for (std::size_t r = 0; r < m; ++r) {
+        const std::size_t i = g0 + r;
+        const auto i32 = static_cast<std::uint32_t>(i);
+        Stream rs(gen, i32, 0, row_words(own.half[r]));
+        const int s = pick(shares, rs.uniform());
+        const Segment& seg = sc.segments[static_cast<std::size_t>(s)];
+        const SegmentDraw& sd = draws[static_cast<std::size_t>(s)];
+        p.segment[i] = static_cast<std::uint8_t>(s);
+        for (std::size_t d = 0; d < D; ++d) z[d] = rs.normal();
+        // x = mean + chol z, column by column (D is at most kMaxDims).
+        double x[kMaxDims] = {};
+        for (std::size_t k = 0; k < D; ++k)
+          for (std::size_t d = 0; d < D; ++d)
+            x[d] += sd.chol(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k)) * z[k];
         for (std::size_t d = 0; d < D; ++d)
-          x[d] += sd.chol(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(k)) * z[k];
-      for (std::size_t d = 0; d < D; ++d)
-        p.ideal[i * D + d] =
-            static_cast<float>(x[d] + seg.ideal_mean[static_cast<Eigen::Index>(d)]);
-      p.price_sensitivity[i] = static_cast<float>(std::exp(sd.log_mu + sd.log_sigma * rs.normal()));
-      // Each trait group draws from its own stream, so a change to one (a Gamma shape, say)
-      // leaves every other trait of every consumer as it was.
-      for (std::size_t c = 0; c < C; ++c) {
-        const PurchaseRate& r = seg.purchase_rate[c];
-        Stream rate_stream(gen, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(1 + c));
-        const float rate =
-            r.mean > 0 ? static_cast<float>(rate_stream.gamma(r.shape) * r.mean / r.shape) : 0.0f;
-        p.no_occasion[i * C + c] = no_occasion_threshold(rate);
+          p.ideal[i * D + d] =
+              static_cast<float>(x[d] + seg.ideal_mean[static_cast<Eigen::Index>(d)]);
+        p.price_sensitivity[i] =
+            static_cast<float>(std::exp(sd.log_mu + sd.log_sigma * rs.normal()));
+        // Each trait group draws from its own stream, so a change to one (a Gamma shape, say)
+        // leaves every other trait of every consumer as it was.
+        for (std::size_t c = 0; c < C; ++c) {
+          const PurchaseRate& rate = seg.purchase_rate[c];
+          Stream rate_stream(gen, i32, static_cast<std::uint32_t>(1 + c),
+                             row_words(rate_first[c].half[r]));
+          const float mean =
+              rate.mean > 0
+                  ? static_cast<float>(rate_stream.gamma(rate.shape) * rate.mean / rate.shape)
+                  : 0.0f;
+          p.no_occasion[i * C + c] = no_occasion_threshold(mean);
+        }
+        for (std::size_t k = 0; k < crm_firms.size(); ++k)
+          p.fit[i * crm_firms.size() + k] = clamp_to<std::uint16_t>(
+              chi2_fit(row_words(fit_first[k].half[r]), D) * kFitScale, 0, 65535);
+        Stream demo(gen, i32, kDemographicStream, row_words(demo_first.half[r]));
+        const DemoDraw demo_draw = draw_demographics(seg, demo, /*stored_only=*/true);
+        p.novelty[i] = demo_draw.novelty;
+        p.flags[i] = demo_draw.opted_out ? kOptOut : 0;
+        p.region[i] = demo_draw.region;
       }
-      for (std::size_t k = 0; k < crm_firms.size(); ++k) {
-        const Words w = philox_one(fit_gen, static_cast<std::uint32_t>(i),
-                                   static_cast<std::uint32_t>(crm_firms[k]), 0);
-        p.fit[i * crm_firms.size() + k] =
-            clamp_to<std::uint16_t>(chi2_fit(w, D) * kFitScale, 0, 65535);
-      }
-      Stream demo = demographic_stream(gen, i);
-      const DemoDraw demo_draw = draw_demographics(seg, demo, /*stored_only=*/true);
-      p.novelty[i] = demo_draw.novelty;
-      p.flags[i] = demo_draw.opted_out ? kOptOut : 0;
-      p.region[i] = demo_draw.region;
     }
   });
   return p;

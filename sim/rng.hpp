@@ -80,6 +80,10 @@ inline float to_unit_f(std::uint32_t w) {
 class Stream {
  public:
   Stream(const Philox& gen, std::uint32_t a, std::uint32_t b) : gen_(gen), a_(a), b_(b) {}
+  /// The same stream, its slot 0 already drawn (`first`, which must be gen(a, b, 0)): for
+  /// callers that draw the first slot of many streams at once (sim/rng_batch.hpp).
+  Stream(const Philox& gen, std::uint32_t a, std::uint32_t b, const Words& first)
+      : gen_(gen), a_(a), b_(b), slot_(1), words_(first), used_(0) {}
 
   std::uint32_t bits() {
     if (used_ == 4) {

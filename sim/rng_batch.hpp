@@ -39,6 +39,13 @@ enum class PhiloxPath { plain, sse2, avx2, avx512 };
 bool philox_rows_on(PhiloxPath path, const Philox& gen, std::uint32_t a0, std::uint32_t b,
                     std::uint32_t slot, std::uint16_t (*rows)[8], std::size_t n);
 
+/// Row r of philox_rows' output as the four words of its counter.
+inline Words row_words(const std::uint16_t (&row)[8]) {
+  Words w;
+  std::memcpy(w.data(), row, sizeof w);
+  return w;
+}
+
 /// Fills out with Philox4x32-10 of the counters (a0 + lane, b, slot, seed_hi) for lane < W.
 template <std::size_t W>
 inline void philox_lanes(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,

@@ -48,3 +48,10 @@ TEST_CASE("every batched Philox path matches Random123, counters wrapping includ
     for (std::size_t k = 0; k < 4; ++k)
       CHECK(lanes.word(r, k) == gen(a0 + static_cast<std::uint32_t>(r), 2, 9)[k]);
 }
+
+TEST_CASE("row_words reads a row back as its counter's four words", "[rng]") {
+  const msim::Philox gen(99, 4);
+  msim::WordRows<8> rows;
+  msim::philox_lanes(gen, 1234, 7, 2, rows);
+  for (std::uint32_t r = 0; r < 8; ++r) CHECK(msim::row_words(rows.half[r]) == gen(1234 + r, 7, 2));
+}

@@ -55,6 +55,18 @@ TEST_CASE("skipping words leaves a stream where drawing them would", "[rng]") {
   }
 }
 
+TEST_CASE("a stream started from its first words drawn elsewhere goes on as one drawn here",
+          "[rng]") {
+  const Philox gen(13, 5);
+  for (std::uint32_t a : {0u, 17u, 0xFFFFFFFFu}) {
+    INFO("consumer " << a);
+    Stream here(gen, a, 1000), given(gen, a, 1000, gen(a, 1000, 0));
+    for (int k = 0; k < 13; ++k) CHECK(here.bits() == given.bits());  // into slots 1 to 3
+    CHECK(here.normal() == given.normal());
+    CHECK(here.gamma(0.7) == given.gamma(0.7));
+  }
+}
+
 TEST_CASE("normal and gamma variates have the right moments", "[rng]") {
   const Philox gen(11, 1);
   constexpr int n = 200000;
