@@ -193,32 +193,38 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   const Philox gen(sc.seed, purpose::population);
   const Philox fit_gen(sc.seed, purpose::custom_fit);
   // The first Philox call of each consumer's streams is drawn for kGroup consumers at once
-  // (the same bits as one at a time), in rows by stream: the consumer's own, its purchase rates'
-  // (one per category), its demographics' and its custom fits' (one per CRM firm).
+  // (the same bits as one at a time), in rows by stream: the consumer's own and its
+  // demographics' (both their first two calls, which they always use), its purchase rates' (one
+  // per category) and its custom fits' (one per CRM firm).
   constexpr std::size_t kGroup = 16;
-  const std::size_t streams = 2 + C + crm_firms.size();
+  const std::size_t streams = 4 + C + crm_firms.size();
   for_blocks(Blocks{n, block_size}, [&](std::size_t, std::size_t begin, std::size_t end) {
     double z[kMaxDims];  // the loop over consumers allocates nothing, beyond this block's rows
     std::vector<WordRows<kGroup>> first(streams);
     WordRows<kGroup>& own = first[0];
-    WordRows<kGroup>& demo_first = first[1];
-    const WordRows<kGroup>* rate_first = &first[2];
-    const WordRows<kGroup>* fit_first = &first[2 + C];
+    WordRows<kGroup>& own_second = first[1];
+    WordRows<kGroup>& demo_first = first[2];
+    WordRows<kGroup>& demo_second = first[3];
+    const WordRows<kGroup>* rate_first = &first[4];
+    const WordRows<kGroup>* fit_first = &first[4 + C];
     for (std::size_t g0 = begin; g0 < end; g0 += kGroup) {
       const std::size_t m = std::min(kGroup, end - g0);
       const std::size_t drawn = (m + 7) / 8 * 8;  // philox_rows draws whole groups of eight
       const auto a0 = static_cast<std::uint32_t>(g0);
       philox_rows(gen, a0, 0, 0, own.half, drawn);
+      philox_rows(gen, a0, 0, 1, own_second.half, drawn);
       philox_rows(gen, a0, kDemographicStream, 0, demo_first.half, drawn);
+      philox_rows(gen, a0, kDemographicStream, 1, demo_second.half, drawn);
       for (std::size_t c = 0; c < C; ++c)
-        philox_rows(gen, a0, static_cast<std::uint32_t>(1 + c), 0, first[2 + c].half, drawn);
+        philox_rows(gen, a0, static_cast<std::uint32_t>(1 + c), 0, first[4 + c].half, drawn);
       for (std::size_t k = 0; k < crm_firms.size(); ++k)
-        philox_rows(fit_gen, a0, static_cast<std::uint32_t>(crm_firms[k]), 0, first[2 + C + k].half,
+        philox_rows(fit_gen, a0, static_cast<std::uint32_t>(crm_firms[k]), 0, first[4 + C + k].half,
                     drawn);
       for (std::size_t r = 0; r < m; ++r) {
         const std::size_t i = g0 + r;
         const auto i32 = static_cast<std::uint32_t>(i);
-        Stream rs(gen, i32, 0, row_words(own.half[r]));
+        const Words own_next = row_words(own_second.half[r]);
+        Stream rs(gen, i32, 0, row_words(own.half[r]), &own_next);
         const int s = pick(shares, rs.uniform());
         const Segment& seg = sc.segments[static_cast<std::size_t>(s)];
         const SegmentDraw& sd = draws[static_cast<std::size_t>(s)];
@@ -249,7 +255,8 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
         for (std::size_t k = 0; k < crm_firms.size(); ++k)
           p.fit[i * crm_firms.size() + k] = clamp_to<std::uint16_t>(
               chi2_fit(row_words(fit_first[k].half[r]), D) * kFitScale, 0, 65535);
-        Stream demo(gen, i32, kDemographicStream, row_words(demo_first.half[r]));
+        const Words demo_next = row_words(demo_second.half[r]);
+        Stream demo(gen, i32, kDemographicStream, row_words(demo_first.half[r]), &demo_next);
         const DemoDraw demo_draw = draw_demographics(seg, demo, /*stored_only=*/true);
         p.novelty[i] = demo_draw.novelty;
         p.flags[i] = demo_draw.opted_out ? kOptOut : 0;

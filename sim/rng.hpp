@@ -80,14 +80,17 @@ inline float to_unit_f(std::uint32_t w) {
 class Stream {
  public:
   Stream(const Philox& gen, std::uint32_t a, std::uint32_t b) : gen_(gen), a_(a), b_(b) {}
-  /// The same stream, its slot 0 already drawn (`first`, which must be gen(a, b, 0)): for
-  /// callers that draw the first slot of many streams at once (sim/rng_batch.hpp).
-  Stream(const Philox& gen, std::uint32_t a, std::uint32_t b, const Words& first)
-      : gen_(gen), a_(a), b_(b), slot_(1), words_(first), used_(0) {}
+  /// The same stream, its slot 0 already drawn (`first`, which must be gen(a, b, 0)), and
+  /// slot 1 too where `second` is given (gen(a, b, 1); it must outlive the stream's use of it):
+  /// for callers that draw the first slots of many streams at once (sim/rng_batch.hpp).
+  Stream(const Philox& gen, std::uint32_t a, std::uint32_t b, const Words& first,
+         const Words* second = nullptr)
+      : gen_(gen), a_(a), b_(b), slot_(1), words_(first), used_(0), second_(second) {}
 
   std::uint32_t bits() {
     if (used_ == 4) {
-      words_ = philox_one(gen_, a_, b_, slot_++);
+      words_ = second_ != nullptr && slot_ == 1 ? *second_ : philox_one(gen_, a_, b_, slot_);
+      ++slot_;
       used_ = 0;
     }
     return words_[used_++];
@@ -134,6 +137,7 @@ class Stream {
   std::uint32_t slot_ = 0;
   Words words_{};
   int used_ = 4;
+  const Words* second_ = nullptr;
   double spare_ = 0.0;
   bool has_spare_ = false;
 };

@@ -60,10 +60,19 @@ TEST_CASE("a stream started from its first words drawn elsewhere goes on as one 
   const Philox gen(13, 5);
   for (std::uint32_t a : {0u, 17u, 0xFFFFFFFFu}) {
     INFO("consumer " << a);
-    Stream here(gen, a, 1000), given(gen, a, 1000, gen(a, 1000, 0));
-    for (int k = 0; k < 13; ++k) CHECK(here.bits() == given.bits());  // into slots 1 to 3
-    CHECK(here.normal() == given.normal());
-    CHECK(here.gamma(0.7) == given.gamma(0.7));
+    const msim::Words second = gen(a, 1000, 1);
+    Stream here(gen, a, 1000), given(gen, a, 1000, gen(a, 1000, 0)),
+        given_two(gen, a, 1000, gen(a, 1000, 0), &second);
+    for (int k = 0; k < 13; ++k) {  // into slots 1 to 3
+      const std::uint32_t w = here.bits();
+      CHECK(given.bits() == w);
+      CHECK(given_two.bits() == w);
+    }
+    const double x = here.normal(), g = here.gamma(0.7);
+    CHECK(given.normal() == x);
+    CHECK(given_two.normal() == x);
+    CHECK(given.gamma(0.7) == g);
+    CHECK(given_two.gamma(0.7) == g);
   }
 }
 
