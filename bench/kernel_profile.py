@@ -20,7 +20,7 @@ import sys
 PARTS = [
     ("batched Philox (chunk's random words)", ["rows_avx512", "rows_avx2", "rows_sse2", "philox_lanes"]),
     ("single Philox draws (ties, later occasions, lifetimes)", ["philox_one", "half_word"]),
-    ("adstock, recency, contacts, word of mouth", ["communicate", "hears"]),
+    ("adstock, recency, contacts, word of mouth", ["advertise", "communicate", "hears"]),
     ("media exposures", ["expose", "exposures_slow"]),
     ("purchase occasions: who is due, how many", ["events", "due_in", "shop", "occasions", "poisson"]),
     ("durables: failures, replacement, lifetimes", ["own", "fail"]),
