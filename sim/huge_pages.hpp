@@ -4,19 +4,22 @@
 /// offers it), which cuts the page faults when a large population is first written and the TLB
 /// misses when the kernel streams through it. The part-filled last 2 MiB keeps ordinary pages
 /// (MADV_NOHUGEPAGE): as one huge page it would be resident whole, about 1 MiB per column unused
-/// (18 MB for the standard market's 18 columns). Smaller allocations use operator new.
+/// (18 MB for the standard market's 18 columns). The pages are faulted in by all worker threads
+/// at once before the allocation returns (the vector then initialises memory already in place):
+/// the first write to memory the process never touched is slow, and in a virtual machine whose
+/// host hands memory back lazily it took about 2 s per GB on one thread. Smaller allocations use
+/// operator new.
 #include <cstddef>
-#include <cstdint>
-#include <cstdlib>
 #include <new>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 namespace msim {
 
 inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+/// At least `bytes` (kHugePage or more), aligned to kHugePage, advised and faulted in as above;
+/// throws std::bad_alloc. Release with release_columns().
+void* allocate_columns(std::size_t bytes);
+void release_columns(void* p) noexcept;
 
 template <class T>
 struct HugePageAllocator {
@@ -31,27 +34,15 @@ struct HugePageAllocator {
   T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
     if (bytes < kHugePage) return static_cast<T*>(::operator new(bytes));
-    if (bytes > static_cast<std::size_t>(PTRDIFF_MAX) - kHugePage) throw std::bad_alloc();
-    const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    void* p = std::aligned_alloc(kHugePage, rounded);
-    if (p == nullptr) throw std::bad_alloc();
-#if defined(MADV_HUGEPAGE) && defined(MADV_NOHUGEPAGE)
-    // Advice only: without huge pages nothing changes.
-    const std::size_t whole = bytes / kHugePage * kHugePage;
-    madvise(p, whole, MADV_HUGEPAGE);
-    if (whole < rounded) madvise(static_cast<char*>(p) + whole, rounded - whole, MADV_NOHUGEPAGE);
-#endif
-    return static_cast<T*>(p);
+    return static_cast<T*>(allocate_columns(bytes));
   }
   void deallocate(T* p, std::size_t n) noexcept {
     if (n * sizeof(T) < kHugePage)
       ::operator delete(p);
     else
-      std::free(p);
+      release_columns(p);
   }
-  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) {
-    return true;
-  }
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
 };
 
 }  // namespace msim

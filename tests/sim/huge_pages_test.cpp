@@ -35,3 +35,18 @@ TEST_CASE("a column's part-filled last 2 MiB is not made resident as a whole hug
   for (std::size_t k = 0; k < bytes / page; ++k) used_resident += resident[k] & 1u;
   CHECK(used_resident == bytes / page);
 }
+
+TEST_CASE("a large allocation's pages are in memory before its elements are written",
+          "[huge_pages]") {
+  msim::HugePageAllocator<std::uint16_t> alloc;
+  const std::size_t n = 3 * msim::kHugePage / 2 + 1000;  // 3 MiB and 2,000 bytes
+  std::uint16_t* p = alloc.allocate(n);
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t pages = (n * sizeof(std::uint16_t) + page - 1) / page;
+  std::vector<unsigned char> resident(pages);
+  REQUIRE(mincore(p, pages * page, resident.data()) == 0);
+  std::size_t in_memory = 0;
+  for (unsigned char r : resident) in_memory += r & 1u;
+  alloc.deallocate(p, n);
+  CHECK(in_memory == pages);
+}
