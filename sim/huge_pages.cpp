@@ -25,9 +25,10 @@ void* allocate_columns(std::size_t bytes) {
   madvise(p, whole, MADV_HUGEPAGE);
   if (whole < rounded) madvise(static_cast<char*>(p) + whole, rounded - whole, MADV_NOHUGEPAGE);
 #endif
-  // One write per small page, 2 MiB to a task: each page is faulted in (and zeroed by the
-  // operating system) on whichever thread gets there, all of them at once. The allocation is raw
-  // storage, so writing it before the vector constructs its elements is fine.
+  // One write per small page, in 2 MiB pieces shared among the worker threads: each page is
+  // faulted in (and zeroed by the operating system) by whichever thread gets there, all threads
+  // at once. The allocation is raw storage, so writing it before the vector constructs its
+  // elements is fine.
   const long page_size = sysconf(_SC_PAGESIZE);
   const std::size_t page = page_size > 0 ? static_cast<std::size_t>(page_size) : 4096;
   auto* bytes_at = static_cast<volatile unsigned char*>(p);

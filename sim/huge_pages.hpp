@@ -7,8 +7,8 @@
 /// (18 MB for the standard market's 18 columns). The pages are faulted in by all worker threads
 /// at once before the allocation returns (the vector then initialises memory already in place):
 /// the first write to memory the process never touched is slow, and in a virtual machine whose
-/// host hands memory back lazily it took about 2 s per GB on one thread. Smaller allocations use
-/// operator new.
+/// host takes back the memory its guest left idle, it took about 2 s per GB on one thread.
+/// Smaller allocations use operator new.
 #include <cstddef>
 #include <new>
 
