@@ -76,6 +76,23 @@ TEST_CASE("a stream started from its first words drawn elsewhere goes on as one 
   }
 }
 
+TEST_CASE("a stream uses the first words it is handed and draws its own from slot 2", "[rng]") {
+  // Words that are not the stream's own (another b): a stream that drew in place instead of
+  // using them would differ in its first eight words.
+  const Philox gen(13, 5);
+  const msim::Words first = gen(42, 7, 0), second = gen(42, 7, 1);
+  Stream handed(gen, 42, 1000, first), handed_two(gen, 42, 1000, first, &second);
+  for (std::size_t k = 0; k < 4; ++k) {
+    CHECK(handed.bits() == first[k]);
+    CHECK(handed_two.bits() == first[k]);
+  }
+  for (std::size_t k = 0; k < 4; ++k) {
+    CHECK(handed.bits() == gen(42, 1000, 1)[k]);
+    CHECK(handed_two.bits() == second[k]);
+  }
+  for (std::size_t k = 0; k < 4; ++k) CHECK(handed_two.bits() == gen(42, 1000, 2)[k]);
+}
+
 TEST_CASE("normal and gamma variates have the right moments", "[rng]") {
   const Philox gen(11, 1);
   constexpr int n = 200000;
