@@ -276,9 +276,14 @@ class Kernel {
       std::uint32_t bits = 0;
       if (const int d = t_.durable_of[c]; d >= 0) {
         const std::size_t D = t_.durables;
+        const bool upgrades = t_.durable[static_cast<std::size_t>(d)].upgrades;
         for (std::size_t l = 0; l < n; ++l) {
-          const bool fail = fails_now((c0 + l) * D + static_cast<std::size_t>(d));
-          bits |= static_cast<std::uint32_t>((pair.word(l, k) > none[l * C + c]) | fail) << l;
+          const std::size_t cell = (c0 + l) * D + static_cast<std::size_t>(d);
+          // Without an upgrade on offer, an occasion of an owner whose product works is nothing.
+          const bool idle =
+              !upgrades & (pop_.owner[cell] != kNoOwner) & (t_.step < pop_.fails[cell]);
+          const bool occasion = (pair.word(l, k) > none[l * C + c]) & !idle;
+          bits |= static_cast<std::uint32_t>(occasion | fails_now(cell)) << l;
         }
       } else if (t_.offers[c].any) {
         for (std::size_t l = 0; l < n; ++l)
@@ -296,6 +301,8 @@ class Kernel {
     using simd::u32x8;
     const std::size_t C = t_.C;
     const bool durable = t_.durable_of[c] >= 0;
+    const bool upgrades =
+        durable && t_.durable[static_cast<std::size_t>(t_.durable_of[c])].upgrades;
     std::uint32_t bits = 0;
     for (std::size_t h = 0; h < kChunk; h += 8) {
       // Word K of rows h .. h + 7: each load holds two rows' four words.
@@ -321,7 +328,10 @@ class Kernel {
       if (durable) {  // (the one durable: its ownership columns hold one entry per consumer)
         const i32x8 owner = simd::widen8(simd::load<simd::u8x8>(&pop_.owner[c0 + h]));
         const i32x8 fails = simd::widen8(simd::load<simd::u16x8>(&pop_.fails[c0 + h]));
-        mask |= (owner != kNoOwner) & (fails == static_cast<std::int32_t>(t_.step));
+        const i32x8 owned = owner != kNoOwner, step = i32x8{} + static_cast<std::int32_t>(t_.step);
+        // Without an upgrade on offer, an occasion of an owner whose product works is nothing.
+        if (!upgrades) mask &= ~(owned & (step < fails));
+        mask |= owned & (fails == step);
       }
       bits |= simd::lane_bits(mask) << h;
     }
