@@ -58,7 +58,9 @@ class Kernel {
     Chunk words;
     const bool by_chunk = ChunkTallies<W>::fits(t_.S);
     if (by_chunk) chunk_.clear(t_.S, t_.crm_firms);
-    const std::size_t pairs = (t_.C + 1) / 2;
+    const std::size_t pairs_of_categories = (t_.C + 1) / 2;
+    // Two consumers' advertising at once (advertise_pair) where it applies.
+    const bool pairs = kAdvertisePairs && W == 8 && t_.audiences.empty() && t_.paired_consumers;
     for (std::size_t c0 = begin; c0 < end; c0 += kChunk) {
       const auto a0 = static_cast<std::uint32_t>(c0);
       const auto draw = [&](std::uint32_t slot, WordRows<kChunk>& out) {
@@ -70,7 +72,7 @@ class Kernel {
         if (t_.wom_active || t_.negative_wom_active) draw(slot::wom + g32, words.wom[g]);
         if (!t_.contacts.empty()) draw(slot::contact + g32, words.contact[g]);
       }
-      for (std::size_t p = 0; p < pairs; ++p)
+      for (std::size_t p = 0; p < pairs_of_categories; ++p)
         draw(slot::occasions + static_cast<std::uint32_t>(p), words.occ[p]);
       const std::size_t n = std::min(kChunk, end - c0);
       // The chunk's consumers see advertising, then hear from firms and each other, then shop;
@@ -79,7 +81,10 @@ class Kernel {
       // its own, so that its table lookups for many consumers are in flight at once (measured
       // 1.4% to 3.5% faster than one loop).
       const bool whole = by_chunk && n == kChunk;
-      for (std::size_t l = 0; l < n; ++l) advertise(c0 + l, pop_.segment[c0 + l], l, words);
+      std::size_t paired = 0;
+      if (pairs)
+        for (; paired + 2 <= n; paired += 2) advertise_pair(c0 + paired, paired, words);
+      for (std::size_t l = paired; l < n; ++l) advertise(c0 + l, pop_.segment[c0 + l], l, words);
       for (std::size_t l = 0; l < n; ++l) communicate(c0 + l, pop_.segment[c0 + l], l, words);
       if (whole) {
         chunk_.segments(&pop_.segment[c0]);
@@ -134,6 +139,66 @@ class Kernel {
     lanes::age_recency<W>(&pop_.since[i * W]);
     expose(i, s, l, words, g, &pop_.loyalty[i * W]);
   }
+
+#if defined(__AVX512F__)
+  static constexpr bool kAdvertisePairs = true;
+  /// advertise() for consumers i and i + 1 (chunk lanes l and l + 1) at once, in a market of
+  /// eight firm lanes where no firm has an audience rule: the two consumers' goodwill (16
+  /// lanes of 16 bits), recency (16 bytes) and random words are contiguous, so each operation
+  /// takes one vector for both, and one gather looks up their sixteen exposure counts. The same
+  /// integer operations as advertise(), so the same bits. (A group that reaches no consumer of
+  /// a segment has gains of 0 there, and adds nothing.) The whole kernel ran 4.6% faster than
+  /// with one consumer at a time (bench/ab.sh, eight pairs, 1.020 to 1.072).
+  [[gnu::always_inline]] void advertise_pair(std::size_t i, std::size_t l, const Chunk& words) {
+    std::uint16_t* g = &pop_.goodwill[i * W];
+    __m256i goodwill = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(g));
+    goodwill = _mm256_mulhi_epu16(goodwill, _mm256_set1_epi16(static_cast<short>(t_.decay_q16)));
+    std::uint8_t* since = &pop_.since[i * W];
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(since));
+    const __m128i older = _mm_andnot_si128(  // -1 where the count moves on (not 0, not 255)
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_setzero_si128()), _mm_cmpeq_epi8(x, _mm_set1_epi8(-1))),
+        _mm_set1_epi8(-1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(since), _mm_sub_epi8(x, older));
+    if (!t_.expo_group_drawn[0]) {  // no firm's media reach anyone: the words were not drawn
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), goodwill);
+      return;
+    }
+    const KernelTables::ExposureLanes& el = t_.expo_lanes;
+    const std::size_t s0 = pop_.segment[i] * W, s1 = pop_.segment[i + 1] * W;
+    const auto both = [](const std::uint32_t* a, const std::uint32_t* b) {
+      return _mm512_inserti64x4(
+          _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a))),
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b)), 1);
+    };
+    const __m512i u = _mm512_cvtepu16_epi32(
+        _mm256_load_si256(reinterpret_cast<const __m256i*>(words.expo[0].half[l])));
+    const __m512i gain = both(&el.gain_all[s0], &el.gain_all[s1]);
+    const __m512i at = _mm512_add_epi32(both(&el.table_all[s0], &el.table_all[s1]),
+                                        _mm512_srli_epi32(u, kExpoShift));
+    __m512i count = _mm512_and_si512(_mm512_i32gather_epi32(at, t_.expo_table.data(), 1),
+                                     _mm512_set1_epi32(0xFF));
+    const __mmask16 slow = _mm512_test_epi32_mask(count, _mm512_set1_epi32(kExpoScan)) &
+                           _mm512_test_epi32_mask(gain, gain);
+    if (slow != 0) {
+      alignas(64) std::uint32_t xs[16], us[16];
+      _mm512_store_si512(xs, count);
+      _mm512_store_si512(us, u);
+      for (unsigned bits = slow; bits != 0; bits &= bits - 1) {
+        const auto e = static_cast<std::size_t>(std::countr_zero(bits));
+        const std::size_t sl = (e < 8 ? s0 : s1) + (e & 7);
+        xs[e] = exposures_slow(t_, t_.exposures[sl].all, us[e], xs[e]);
+      }
+      count = _mm512_load_si512(xs);
+    }
+    const __m512i sum = _mm512_min_epu32(
+        _mm512_add_epi32(_mm512_cvtepu16_epi32(goodwill), _mm512_mullo_epi32(count, gain)),
+        _mm512_set1_epi32(65535));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), _mm512_cvtepi32_epi16(sum));
+  }
+#else
+  static constexpr bool kAdvertisePairs = false;
+  void advertise_pair(std::size_t, std::size_t, const Chunk&) {}
+#endif
 
   /// CRM contacts and word of mouth, after advertise() (run() counts the awareness that results
   /// before the consumer shops).

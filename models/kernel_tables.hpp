@@ -118,6 +118,7 @@ struct KernelTables {
   std::size_t lanes = 0;        ///< Population::lanes
   std::uint64_t firm_bits = 0;  ///< bit j set for every firm j
   std::uint32_t step = 0;
+  bool paired_consumers = true;  ///< EngineOptions::paired_consumers
   Philox step_gen{0, 0};
   Philox aware_gen{0, 0};           ///< initial awareness, counter (consumer, firm, 0)
   std::uint64_t initial_aware = 0;  ///< P(aware of a firm at step 0) * 2^32

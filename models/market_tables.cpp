@@ -133,6 +133,7 @@ void Market::build_tables() {
   KernelTables& t = tables_;
   const std::size_t W = t.lanes, D = t.D;
   t.step = static_cast<std::uint32_t>(step_);
+  t.paired_consumers = options_.paired_consumers;
   const MarketParams& m = sc_.market;
   // Consumers each audience picks out in each segment: last step's count (its loyalty range
   // moves with behaviour), or at step 0 the count by static attributes.
