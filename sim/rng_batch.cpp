@@ -155,26 +155,18 @@ __attribute__((target("avx512f"))) void rows_avx512(const Philox& gen, std::uint
       k0 += kW0;
       k1 += kW1;
     }
-    // The low halves of both sets, in counter order.
-    const __m512i evens =
-        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i c0 = _mm512_permutex2var_epi32(x0[0], evens, x0[1]);
-    const __m512i c1 = _mm512_permutex2var_epi32(x1[0], evens, x1[1]);
-    const __m512i c2 = _mm512_permutex2var_epi32(x2[0], evens, x2[1]);
-    const __m512i c3 = _mm512_permutex2var_epi32(x3[0], evens, x3[1]);
-    // The transpose of rows_sse2 within each 128-bit quarter: quarter m of q[k] is row 4m + k.
-    const __m512i t0 = _mm512_unpacklo_epi32(c0, c1), t1 = _mm512_unpacklo_epi32(c2, c3);
-    const __m512i t2 = _mm512_unpackhi_epi32(c0, c1), t3 = _mm512_unpackhi_epi32(c2, c3);
-    const __m512i q[4] = {_mm512_unpacklo_epi64(t0, t1), _mm512_unpackhi_epi64(t0, t1),
-                          _mm512_unpacklo_epi64(t2, t3), _mm512_unpackhi_epi64(t2, t3)};
-    for (std::size_t k = 0; k < 4; ++k) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + k]), _mm512_extracti32x4_epi32(q[k], 0));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 4 + k]),
-                       _mm512_extracti32x4_epi32(q[k], 1));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 8 + k]),
-                       _mm512_extracti32x4_epi32(q[k], 2));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(rows[r + 12 + k]),
-                       _mm512_extracti32x4_epi32(q[k], 3));
+    // Rows straight from the 64-bit lanes: for each set of eight counters, one permute pairs
+    // words 0 and 1, another words 2 and 3 (the low halves), and two more put each counter's
+    // pairs side by side: four rows per 64-byte store.
+    const __m512i pair_words =
+        _mm512_setr_epi32(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+    const __m512i first_four = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+    const __m512i last_four = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+    for (std::size_t h = 0; h < 2; ++h) {
+      const __m512i w01 = _mm512_permutex2var_epi32(x0[h], pair_words, x1[h]);
+      const __m512i w23 = _mm512_permutex2var_epi32(x2[h], pair_words, x3[h]);
+      _mm512_storeu_si512(rows[r + 8 * h], _mm512_permutex2var_epi64(w01, first_four, w23));
+      _mm512_storeu_si512(rows[r + 8 * h + 4], _mm512_permutex2var_epi64(w01, last_four, w23));
     }
   }
   if (r < n) rows_avx2(gen, a0 + static_cast<std::uint32_t>(r), b, slot, rows + r, n - r);
