@@ -60,7 +60,10 @@ class Kernel {
     if (by_chunk) chunk_.clear(t_.S, t_.crm_firms);
     const std::size_t pairs_of_categories = (t_.C + 1) / 2;
     // Two consumers' advertising at once (advertise_pair) where it applies.
-    const bool pairs = kAdvertisePairs && W == 8 && t_.audiences.empty() && t_.paired_consumers;
+    const bool pairs = kPairs && W == 8 && t_.audiences.empty() && t_.paired_consumers;
+    const bool pairs_hear = kPairs && W == 8 && t_.paired_consumers &&
+                            (t_.wom_active || t_.negative_wom_active) &&
+                            !(t_.step == 0 && t_.initial_aware > 0);
     for (std::size_t c0 = begin; c0 < end; c0 += kChunk) {
       const auto a0 = static_cast<std::uint32_t>(c0);
       const auto draw = [&](std::uint32_t slot, WordRows<kChunk>& out) {
@@ -85,7 +88,14 @@ class Kernel {
       if (pairs)
         for (; paired + 2 <= n; paired += 2) advertise_pair(c0 + paired, paired, words);
       for (std::size_t l = paired; l < n; ++l) advertise(c0 + l, pop_.segment[c0 + l], l, words);
-      for (std::size_t l = 0; l < n; ++l) communicate(c0 + l, pop_.segment[c0 + l], l, words);
+      if (pairs_hear) {  // contacts one at a time, then word of mouth two at a time
+        for (std::size_t l = 0; l < n; ++l) contact(c0 + l, l, words);
+        paired = 0;
+        for (; paired + 2 <= n; paired += 2) hear_pair(c0 + paired, paired, words);
+        for (std::size_t l = paired; l < n; ++l) hear(c0 + l, pop_.segment[c0 + l], l, words);
+      } else {
+        for (std::size_t l = 0; l < n; ++l) communicate(c0 + l, pop_.segment[c0 + l], l, words);
+      }
       if (whole) {
         chunk_.segments(&pop_.segment[c0]);
         chunk_.aware(&pop_.goodwill[c0 * W], &pop_.loyalty[c0 * W], kAware);
@@ -140,8 +150,8 @@ class Kernel {
     expose(i, s, l, words, g, &pop_.loyalty[i * W]);
   }
 
-#if defined(__AVX512F__)
-  static constexpr bool kAdvertisePairs = true;
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+  static constexpr bool kPairs = true;
   /// advertise() for consumers i and i + 1 (chunk lanes l and l + 1) at once, in a market of
   /// eight firm lanes where no firm has an audience rule: the two consumers' goodwill (16
   /// lanes of 16 bits), recency (16 bytes) and random words are contiguous, so each operation
@@ -195,22 +205,92 @@ class Kernel {
         _mm512_set1_epi32(65535));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), _mm512_cvtepi32_epi16(sum));
   }
+
+  /// hear() for consumers i and i + 1 (chunk lanes l and l + 1) at once, in a market of eight
+  /// firm lanes (after their contacts): whom word of mouth and stories of early failures reach
+  /// is one comparison of both consumers' sixteen words with their segments' thresholds, and
+  /// the goodwill changes are one masked 16-bit maximum and one saturating subtraction. Bit e of
+  /// a mask is firm lane e & 7 of consumer i + e / 8. The same operations as hear(), so the same
+  /// bits.
+  [[gnu::always_inline]] void hear_pair(std::size_t i, std::size_t l, const Chunk& words) {
+    std::uint16_t* g = &pop_.goodwill[i * W];
+    __m256i goodwill = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(g));
+    const __m256i loyalty =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&pop_.loyalty[i * W]));
+    const std::size_t row0 = pop_.segment[i] * W, row1 = pop_.segment[i + 1] * W;
+    const auto firms = static_cast<std::uint32_t>(t_.firm_bits & 0xFFu) * 0x101u;
+    const std::uint32_t unaware =
+        _mm256_cmplt_epu16_mask(goodwill, _mm256_set1_epi16(static_cast<short>(kAware))) &
+        _mm256_cmpeq_epi16_mask(loyalty, _mm256_setzero_si256()) & firms;
+    const __m512i u = _mm512_cvtepu16_epi32(
+        _mm256_load_si256(reinterpret_cast<const __m256i*>(words.wom[0].half[l])));
+    // The consumers in `candidates` whose words fall below the thresholds (high halves; on a
+    // tie, the low halves decide, as in hears()).
+    const auto reached = [&](std::uint32_t candidates, const std::vector<std::uint64_t>& threshold,
+                             const std::vector<std::uint32_t>& high) {
+      const __m512i h = _mm512_inserti64x4(
+          _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(&high[row0]))),
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&high[row1])), 1);
+      std::uint32_t below = _mm512_cmplt_epi32_mask(u, h);
+      for (std::uint32_t ties = _mm512_cmpeq_epi32_mask(u, h) & candidates; ties != 0;
+           ties &= ties - 1) {
+        const auto e = static_cast<std::size_t>(std::countr_zero(ties));
+        const std::size_t j = e & 7;
+        if (low_half(i + e / 8, slot::wom_low, j) <
+            ((e < 8 ? threshold[row0 + j] : threshold[row1 + j]) & 0xFFFFu))
+          below |= 1u << e;
+      }
+      return below & candidates;
+    };
+    const __m256i story = _mm256_set1_epi16(static_cast<short>(sat16(t_.wom_goodwill)));
+    if (t_.wom_active) {
+      const std::uint32_t heard = reached(unaware, t_.wom_threshold, t_.wom_high);
+      goodwill = _mm256_mask_max_epu16(goodwill, static_cast<__mmask16>(heard), goodwill, story);
+      // A referral program knows whom its customers brought in (unless they opted out).
+      if (t_.any_referral)
+        for (std::uint32_t bits = heard; bits != 0; bits &= bits - 1) {
+          const auto e = static_cast<std::size_t>(std::countr_zero(bits));
+          const std::size_t c = i + e / 8, j = e & 7;
+          if ((pop_.flags[c] & kOptOut) == 0 && t_.referral[j] != 0)
+            pop_.crm[c * t_.crm_firms + static_cast<std::size_t>(t_.crm_col[j])] |= kReferred;
+        }
+    }
+    if (t_.negative_wom_active) {
+      const std::uint32_t warned = reached(~unaware & firms, t_.negative_wom, t_.negative_high);
+      goodwill = _mm256_mask_subs_epu16(goodwill, static_cast<__mmask16>(warned), goodwill, story);
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), goodwill);
+  }
 #else
-  static constexpr bool kAdvertisePairs = false;
+  static constexpr bool kPairs = false;
   void advertise_pair(std::size_t, std::size_t, const Chunk&) {}
+  void hear_pair(std::size_t, std::size_t, const Chunk&) {}
 #endif
 
   /// CRM contacts and word of mouth, after advertise() (run() counts the awareness that results
   /// before the consumer shops).
   [[gnu::always_inline]] void communicate(std::size_t i, std::size_t s, std::size_t l,
                                           const Chunk& words) {
+    contact(i, l, words);
+    if (t_.step == 0 && t_.initial_aware > 0)
+      for (std::size_t j = 0; j < t_.F; ++j)
+        if (t_.aware_gen(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), 0)[0] <
+            t_.initial_aware)
+          pop_.goodwill[i * W + j] = std::max<std::uint16_t>(pop_.goodwill[i * W + j], kAware);
+    hear(i, s, l, words);
+  }
+
+  /// The low 16 bits of a 32-bit uniform for firm lane j of consumer i, from slot base + j / 8,
+  /// drawn when the high 16 bits tie with a threshold's.
+  std::uint32_t low_half(std::size_t i, std::uint32_t base, std::size_t j) const {
+    return half_word(philox_one(t_.step_gen, static_cast<std::uint32_t>(i), t_.step,
+                                base + static_cast<std::uint32_t>(j >> 3)),
+                     j & 7);
+  }
+
+  /// CRM contacts: firms that contact this step reach the consumers they know.
+  [[gnu::always_inline]] void contact(std::size_t i, std::size_t l, const Chunk& words) {
     std::uint16_t* g = &pop_.goodwill[i * W];
-    const std::uint16_t* L = &pop_.loyalty[i * W];
-    const auto i32 = static_cast<std::uint32_t>(i);
-    const auto low = [&](std::uint32_t base, std::size_t j) {
-      return half_word(
-          philox_one(t_.step_gen, i32, t_.step, base + static_cast<std::uint32_t>(j >> 3)), j & 7);
-    };
     std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
     if (!t_.contacts.empty()) {
       // Firms that contact this step reach the consumers they know, each with its threshold,
@@ -218,7 +298,7 @@ class Kernel {
       std::uint64_t known = 0;
       for (const KernelTables::Contact& c : t_.contacts)
         known |= static_cast<std::uint64_t>((depth[c.col] & kDepthMask) != 0) << c.firm;
-      const auto contact_low = [&](std::size_t j) { return low(slot::contact_low, j); };
+      const auto contact_low = [&](std::size_t j) { return low_half(i, slot::contact_low, j); };
       const std::uint64_t contacted =
           hears(words.contact, l, 0, known, t_.contact_threshold, t_.contact_high, contact_low);
       for (std::uint64_t bits = contacted; bits != 0; bits &= bits - 1) {
@@ -227,13 +307,18 @@ class Kernel {
       }
       if (contacted != 0) lanes::add_saturated<W>(g, contacted, sat16(t_.direct_gain));
     }
-    if (t_.step == 0 && t_.initial_aware > 0)
-      for (std::size_t j = 0; j < t_.F; ++j)
-        if (t_.aware_gen(i32, static_cast<std::uint32_t>(j), 0)[0] < t_.initial_aware)
-          g[j] = std::max<std::uint16_t>(g[j], kAware);  // market.initial_awareness
+  }
+
+  /// Word of mouth and stories of early failures, after contacts (and, at step 0, the initial
+  /// awareness of market.initial_awareness).
+  [[gnu::always_inline]] void hear(std::size_t i, std::size_t s, std::size_t l,
+                                   const Chunk& words) {
+    std::uint16_t* g = &pop_.goodwill[i * W];
+    const std::uint16_t* L = &pop_.loyalty[i * W];
+    std::uint8_t* depth = pop_.crm.data() + i * t_.crm_firms;  // empty without CRM firms
     if (t_.wom_active || t_.negative_wom_active) {
       const std::uint64_t unaware = lanes::unaware<W>(g, L, kAware) & t_.firm_bits;
-      const auto wom_low = [&](std::size_t j) { return low(slot::wom_low, j); };
+      const auto wom_low = [&](std::size_t j) { return low_half(i, slot::wom_low, j); };
       const std::uint64_t heard =
           t_.wom_active ? hears(words.wom, l, s, unaware, t_.wom_threshold, t_.wom_high, wom_low)
                         : 0;

@@ -127,34 +127,68 @@ TEST_CASE("consumer kernel: the installed base is the working durables the consu
   CHECK(installed_base_matches_owners("planned_obsolescence.yaml", 80).second > 0.0);
 }
 
-// Where the build has AVX-512, the kernel takes two consumers per vector in its advertising
-// (EngineOptions::paired_consumers); it must leave every consumer as one at a time does.
-TEST_CASE("consumer kernel: two consumers per vector give the bits of one at a time",
-          "[kernel][pairs]") {
-  // 12,345 consumers: whole chunks of pairs, and a last chunk of nine with one left over. With
-  // this few consumers, VarietyCo's media (2.5e6 a year) average over 40 exposures a step, which
-  // are inverted directly, MegaMeals's a few, which take the bucket tables and their scans, and
-  // the niche firm's media reach one segment alone.
+// Where the build has AVX-512, the kernel takes two consumers per vector in its advertising and
+// its word of mouth (EngineOptions::paired_consumers); it must leave every consumer as one at a
+// time does.
+namespace {
+
+/// What a comparison saw: early failures over the run, and consumers tagged by a referral
+/// program at its end.
+struct PairsSaw {
+  double early_failures = 0.0;
+  std::size_t referred = 0;
+};
+
+/// Runs the scenario paired and one consumer at a time for `steps` steps, comparing every
+/// consumer's goodwill, recency, loyalty and CRM profiles and the units sold after each step.
+PairsSaw require_pairs_alike(const std::string& file, const std::vector<std::string>& sets,
+                             int steps) {
+  PairsSaw saw;
   const msim::Scenario sc =
-      msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/default.yaml",
-                               {"consumers=12345", "firms.MegaMeals.budget_per_year=2e4"});
+      msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/" + file, sets);
   msim::Market paired(sc), single(sc, msim::EngineOptions{4096, false});
   const msim::Population &a = paired.population(), &b = single.population();
   REQUIRE(a.lanes == 8);
-  for (int t = 0; t < 20; ++t) {
+  for (int t = 0; t < steps; ++t) {
     paired.step();
     single.step();
-    INFO("step " << t);
+    INFO(file << ", step " << t);
     REQUIRE(a.goodwill == b.goodwill);
     REQUIRE(a.since == b.since);
     REQUIRE(a.loyalty == b.loyalty);
+    REQUIRE(a.crm == b.crm);
     REQUIRE(paired.metrics().units.firm == single.metrics().units.firm);
+    for (double f : paired.metrics().early_failures.firm) saw.early_failures += f;
   }
-  // The goodwill compared is alive: every firm has consumers aware of it.
-  for (std::size_t j = 0; j < 4; ++j) {
-    std::size_t aware = 0;
-    for (std::size_t i = 0; i < a.n; ++i) aware += a.goodwill[i * a.lanes + j] >= 256 ? 1 : 0;
-    INFO("firm " << j);
-    CHECK(aware > 100);
+  // The goodwill compared is alive: the first firm has many consumers aware of it.
+  std::size_t aware = 0;
+  for (std::size_t i = 0; i < a.n; ++i) aware += a.goodwill[i * a.lanes] >= 256 ? 1 : 0;
+  INFO(file);
+  CHECK(aware > a.n / 10);
+  for (std::uint8_t profile : a.crm) saw.referred += (profile & msim::kReferred) != 0 ? 1 : 0;
+  return saw;
+}
+
+}  // namespace
+
+TEST_CASE("consumer kernel: two consumers per vector give the bits of one at a time",
+          "[kernel][pairs]") {
+  // Odd numbers of consumers: whole chunks of pairs, and a last chunk with one left over.
+  SECTION("media in and beyond the bucket tables, and in one segment alone") {
+    // With 12,345 consumers VarietyCo's media (2.5e6 a year) average over 40 exposures a step,
+    // which are inverted directly, MegaMeals's a few, which take the bucket tables and their
+    // scans, and the niche firm's media reach one segment alone.
+    require_pairs_alike("default.yaml", {"consumers=12345", "firms.MegaMeals.budget_per_year=2e4"},
+                        20);
+  }
+  SECTION("stories of early failures") {
+    const PairsSaw saw = require_pairs_alike("textbook/planned_obsolescence.yaml",
+                                             {"consumers=9999", "firms.Durabox.durability=30"}, 60);
+    CHECK(saw.early_failures > 100);
+  }
+  SECTION("a referral program") {
+    const PairsSaw saw =
+        require_pairs_alike("textbook/loyalty_referral.yaml", {"consumers=10001"}, 30);
+    CHECK(saw.referred > 100);
   }
 }
