@@ -2,13 +2,14 @@
 // consumer kernel that every consumer runs every step (adstock, recency, Poisson media
 // exposures from bucket tables with their scans, word of mouth and stories of early failures,
 // awareness and recent customers counted by segment and firm), for 8 firms and 3 segments, in
-// three arrangements on the same inputs:
+// four arrangements on the same inputs:
 //  A1. firm lanes, one consumer at a time (the kernel before 2026-12-05);
-//  A2. firm lanes, advertising two consumers per 512-bit vector (the kernel since);
+//  A2. firm lanes, advertising two consumers per 512-bit vector;
+//  A3. A2 with word of mouth two consumers per vector too (the kernel since 2026-12-05);
 //  B.  consumer tiles: state stored [16 consumers' tile][firm][16], a vector per firm holding
 //      sixteen consumers, the Philox words used as they come out of the sixteen-counter
 //      vectors, per-segment table entries picked by lane permutes.
-// All three must leave the same goodwill, recency and tallies (the program fails otherwise). It
+// All must leave the same goodwill, recency and tallies (the program fails otherwise). It
 // prints each one's best step in ns per consumer-step, and the Philox words alone.
 //   bench_layout_study [consumers=1000000] [steps=20]
 // Needs an AVX-512 build (-march=native on a processor with AVX-512 F, BW and VL).
@@ -216,6 +217,91 @@ void step_a2(const Tables& t, const Philox& gen, std::uint32_t step, StateA& st,
   }
 }
 
+// ---------------------------------------------------------------- A3: A2, and word of mouth
+// two consumers per vector as well
+void step_a3(const Tables& t, const Philox& gen, std::uint32_t step, StateA& st,
+             const std::vector<std::uint8_t>& seg, std::size_t n, Tally& ty) {
+  using namespace simd;
+  WordRows<16> expo, wom;
+  const __m512i cap = _mm512_set1_epi32(65535), ff = _mm512_set1_epi32(0xFF);
+  for (std::size_t c0 = 0; c0 < n; c0 += 16) {
+    philox_lanes(gen, static_cast<std::uint32_t>(c0), step, 0, expo);
+    philox_lanes(gen, static_cast<std::uint32_t>(c0), step, 8, wom);
+    for (std::size_t l = 0; l < 16; l += 2) {
+      const std::size_t i = c0 + l, s0 = seg[i], s1 = seg[i + 1];
+      std::uint16_t* g = &st.g[i * W];
+      __m256i g16 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(g));
+      g16 = _mm256_mulhi_epu16(g16, _mm256_set1_epi16(static_cast<short>(t.decay)));
+      std::uint8_t* since = &st.since[i * W];
+      __m128i x8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(since));
+      const __mmask16 older = _mm_cmpneq_epu8_mask(x8, _mm_setzero_si128()) &
+                              _mm_cmpneq_epu8_mask(x8, _mm_set1_epi8(-1));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(since),
+                       _mm_mask_add_epi8(x8, older, x8, _mm_set1_epi8(1)));
+      const __m512i u =
+          _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(expo.half[l])));
+      const __m512i base = _mm512_inserti64x4(
+          _mm512_castsi256_si512(
+              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.base[s0 * W]))),
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.base[s1 * W])), 1);
+      const __m512i gain = _mm512_inserti64x4(
+          _mm512_castsi256_si512(
+              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.gain[s0 * W]))),
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.gain[s1 * W])), 1);
+      const __m512i at = _mm512_add_epi32(base, _mm512_srli_epi32(u, kShift));
+      __m512i x = _mm512_and_si512(_mm512_i32gather_epi32(at, t.table.data(), 1), ff);
+      const __mmask16 sl =
+          _mm512_test_epi32_mask(x, _mm512_set1_epi32(kScan)) & _mm512_test_epi32_mask(gain, gain);
+      if (sl != 0) {
+        alignas(64) std::int32_t xs[16], us[16];
+        _mm512_store_si512(xs, x);
+        _mm512_store_si512(us, u);
+        for (unsigned m = sl; m != 0; m &= m - 1) {
+          const int e = __builtin_ctz(m);
+          xs[e] = static_cast<std::int32_t>(slow(t, (e < 8 ? s0 : s1) * W + (e & 7),
+                                                 static_cast<std::uint32_t>(us[e]),
+                                                 static_cast<std::uint32_t>(xs[e])));
+        }
+        x = _mm512_load_si512(xs);
+      }
+      const __m512i sum = _mm512_min_epu32(
+          _mm512_add_epi32(_mm512_cvtepu16_epi32(g16), _mm512_mullo_epi32(x, gain)), cap);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), _mm512_cvtepi32_epi16(sum));
+    }
+    for (std::size_t l = 0; l < 16; l += 2) {
+      const std::size_t i = c0 + l, s0 = seg[i], s1 = seg[i + 1];
+      std::uint16_t* g = &st.g[i * W];
+      __m256i gw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(g));
+      const __m256i lv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&st.L[i * W]));
+      const __mmask16 unaware = _mm256_cmplt_epu16_mask(gw, _mm256_set1_epi16(256)) &
+                                _mm256_cmpeq_epi16_mask(lv, _mm256_setzero_si256());
+      const __m512i uw =
+          _mm512_cvtepu16_epi32(_mm256_load_si256(reinterpret_cast<const __m256i*>(wom.half[l])));
+      const auto both = [](const std::int32_t* a, const std::int32_t* b) {
+        return _mm512_inserti64x4(
+            _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a))),
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b)), 1);
+      };
+      const __mmask16 heard =
+          _mm512_cmplt_epi32_mask(uw, both(&t.wom_high[s0 * W], &t.wom_high[s1 * W])) & unaware;
+      const __mmask16 warned =
+          _mm512_cmplt_epi32_mask(uw, both(&t.neg_high[s0 * W], &t.neg_high[s1 * W])) & ~unaware;
+      gw = _mm256_mask_max_epu16(gw, heard, gw, _mm256_set1_epi16(256));
+      gw = _mm256_mask_subs_epu16(gw, warned, gw, _mm256_set1_epi16(256));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), gw);
+    }
+    for (std::size_t l = 0; l < 16; ++l) {
+      const std::size_t i = c0 + l, s = seg[i];
+      const u16x8 y = load<u16x8>(&st.g[i * W]), lv = load<u16x8>(&st.L[i * W]);
+      const i32x8 aw = widen8((y >= 256) | (lv != 0));
+      store(&ty.aware[s * W], load<i32x8>(&ty.aware[s * W]) - aw);
+      const u8x8 sn = load<u8x8>(&st.since[i * W]);
+      const i32x8 rc = widen8((i8x8)((sn != 0) & (sn <= t.window)));
+      store(&ty.recent[s * W], load<i32x8>(&ty.recent[s * W]) - rc);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- B: consumer tiles
 struct StateB {  // [tile][firm][16]
   std::vector<std::uint16_t> g, L;
@@ -384,9 +470,9 @@ int main(int argc, char** argv) {
       b.L[tiled(i, j)] = a.L[i * W + j];
       b.since[tiled(i, j)] = a.since[i * W + j];
     }
-  StateA a2 = a;
-  Tally ta, tb, ta2;
-  double sa = 1e30, sb = 1e30, sa2 = 1e30;
+  StateA a2 = a, a3 = a;
+  Tally ta, tb, ta2, ta3;
+  double sa = 1e30, sb = 1e30, sa2 = 1e30, sa3 = 1e30;
   for (std::uint32_t st = 0; st < steps; ++st) {
     auto t0 = std::chrono::steady_clock::now();
     step_a(t, gen, st, a, seg, n, ta);
@@ -398,6 +484,10 @@ int main(int argc, char** argv) {
     step_a2(t, gen, st, a2, seg, n, ta2);
     sa2 =
         std::min(sa2, std::chrono::duration<double>(std::chrono::steady_clock::now() - t3).count());
+    const auto t4 = std::chrono::steady_clock::now();
+    step_a3(t, gen, st, a3, seg, n, ta3);
+    sa3 =
+        std::min(sa3, std::chrono::duration<double>(std::chrono::steady_clock::now() - t4).count());
     sb = std::min(sb, std::chrono::duration<double>(t2 - t1).count());
   }
   std::size_t diff = 0;
@@ -409,6 +499,9 @@ int main(int argc, char** argv) {
   for (std::size_t k = 0; k < n * W; ++k) diff += a.g[k] != a2.g[k] || a.since[k] != a2.since[k];
   for (std::size_t k = 0; k < S * W; ++k)
     diff += ta.aware[k] != ta2.aware[k] || ta.recent[k] != ta2.recent[k];
+  for (std::size_t k = 0; k < n * W; ++k) diff += a.g[k] != a3.g[k] || a.since[k] != a3.since[k];
+  for (std::size_t k = 0; k < S * W; ++k)
+    diff += ta.aware[k] != ta3.aware[k] || ta.recent[k] != ta3.recent[k];
   std::uint64_t aware = 0;
   for (std::size_t k = 0; k < S * W; ++k) aware += ta.aware[k];
   std::printf("consumers %zu steps %u  differences %zu  mean aware firms %.2f\n", n, steps, diff,
@@ -417,6 +510,8 @@ int main(int argc, char** argv) {
               sa / static_cast<double>(n) * 1e9);
   std::printf("A2 pairs:         %.2f ns per consumer-step (best step)\n",
               sa2 / static_cast<double>(n) * 1e9);
+  std::printf("A3 pairs, word of mouth too: %.2f ns per consumer-step (best step)\n",
+              sa3 / static_cast<double>(n) * 1e9);
   std::printf("B consumer tiles: %.2f ns per consumer-step (best step)\n",
               sb / static_cast<double>(n) * 1e9);
   return diff == 0 ? 0 : 1;
