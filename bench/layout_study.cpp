@@ -7,8 +7,8 @@
 //  A2. firm lanes, advertising two consumers per 512-bit vector;
 //  A3. A2 with word of mouth two consumers per vector too (the kernel since 2026-12-05);
 //  B.  consumer tiles: state stored [16 consumers' tile][firm][16], a vector per firm holding
-//      sixteen consumers, the Philox words used as they come out of the sixteen-counter
-//      vectors, per-segment table entries picked by lane permutes.
+//      sixteen consumers, the Philox words as the sixteen-counter vectors hold them
+//      (philox_words16, no transpose), per-segment table entries picked by lane permutes.
 // All must leave the same goodwill, recency and tallies (the program fails otherwise). It
 // prints each one's best step in ns per consumer-step, and the Philox words alone.
 //   bench_layout_study [consumers=1000000] [steps=20]
@@ -96,208 +96,163 @@ struct StateA {
   std::vector<std::uint8_t> since;
 };
 
+// Adstock, recency and exposures of consumer i (chunk lane l, segment s), one at a time.
+inline void advertise_one(const Tables& t, StateA& st, std::size_t i, std::size_t s, std::size_t l,
+                          const WordRows<16>& expo) {
+  using namespace simd;
+  std::uint16_t* g = &st.g[i * W];
+  store(g, mulhi(load<u16x8>(g), t.decay));
+  std::uint8_t* since = &st.since[i * W];
+  const u8x8 x8 = load<u8x8>(since);
+  store(since, x8 - (u8x8)((x8 != 0) & (x8 != 255)));
+  const i32x8 u = widen8(load<u16x8>(expo.half[l]));
+  const i32x8 at = load<i32x8>(&t.base[s * W]) + (u >> kShift);
+  const i32x8 gain = load<i32x8>(&t.gain[s * W]);
+  i32x8 x = gather_bytes(t.table.data(), at);
+  for (std::uint32_t sl = lane_bits(((x & kScan) != 0) & (gain != 0)); sl != 0; sl &= sl - 1) {
+    const int e = __builtin_ctz(sl);
+    x[e] = static_cast<std::int32_t>(
+        slow(t, s * W + e, static_cast<std::uint32_t>(u[e]), static_cast<std::uint32_t>(x[e])));
+  }
+  const u32x8 sum = (u32x8)widen8(load<u16x8>(g)) + (u32x8)x * (u32x8)gain;
+  const u32x8 top = u32x8{} + 65535u;
+  store(g, __builtin_convertvector(sum < top ? sum : top, u16x8));
+}
+
+// Word of mouth and stories of consumer i (chunk lane l, segment s), then its tallies.
+inline void hear_one(const Tables& t, StateA& st, std::size_t i, std::size_t s, std::size_t l,
+                     const WordRows<16>& wom, Tally& ty) {
+  using namespace simd;
+  std::uint16_t* g = &st.g[i * W];
+  const u16x8 gv = load<u16x8>(g), lv = load<u16x8>(&st.L[i * W]);
+  const std::uint32_t unaware = lane_bits((gv < 256) & (lv == 0));
+  const i32x8 uw = widen8(load<u16x8>(wom.half[l]));
+  const std::uint32_t heard = lane_bits(uw < load<i32x8>(&t.wom_high[s * W])) & unaware;
+  const std::uint32_t warned = lane_bits(uw < load<i32x8>(&t.neg_high[s * W])) & ~unaware & 255u;
+  u16x8 y = load<u16x8>(g);
+  const u16x8 bit = {1, 2, 4, 8, 16, 32, 64, 128};
+  y = ((bit & static_cast<std::uint16_t>(heard)) != 0) & (y < 256) ? u16x8{} + 256 : y;
+  y = ((bit & static_cast<std::uint16_t>(warned)) != 0) ? (y > 256 ? y - 256 : u16x8{}) : y;
+  store(g, y);
+  const i32x8 aw = widen8((y >= 256) | (lv != 0));
+  store(&ty.aware[s * W], load<i32x8>(&ty.aware[s * W]) - aw);
+  const u8x8 sn = load<u8x8>(&st.since[i * W]);
+  const i32x8 rc = widen8((i8x8)((sn != 0) & (sn <= t.window)));
+  store(&ty.recent[s * W], load<i32x8>(&ty.recent[s * W]) - rc);
+}
+
+// Sixteen exposure counts: the bytes of the bucket tables at `at` for the words u, and where a
+// lane with media (gain above 0) lands in a bucket with a CDF step, the scan of its CDF row
+// row_of(lane).
+template <class RowOf>
+__m512i counts16(const Tables& t, __m512i at, __m512i u, __m512i gain, RowOf row_of) {
+  const __m512i x =
+      _mm512_and_si512(_mm512_i32gather_epi32(at, t.table.data(), 1), _mm512_set1_epi32(0xFF));
+  const __mmask16 scan =
+      _mm512_test_epi32_mask(x, _mm512_set1_epi32(kScan)) & _mm512_test_epi32_mask(gain, gain);
+  if (scan == 0) return x;
+  alignas(64) std::uint32_t xs[16], us[16];
+  _mm512_store_si512(xs, x);
+  _mm512_store_si512(us, u);
+  for (unsigned m = scan; m != 0; m &= m - 1) {
+    const auto e = static_cast<int>(__builtin_ctz(m));
+    xs[e] = slow(t, row_of(e), us[e], xs[e]);
+  }
+  return _mm512_load_si512(xs);
+}
+
+// Adstock, recency and exposures of the chunk of 16 consumers at c0, two per 512-bit vector.
+void advertise_pairs(const Tables& t, StateA& st, const std::vector<std::uint8_t>& seg,
+                     std::size_t c0, const WordRows<16>& expo) {
+  const __m512i cap = _mm512_set1_epi32(65535);
+  for (std::size_t l = 0; l < 16; l += 2) {
+    const std::size_t i = c0 + l, s0 = seg[i], s1 = seg[i + 1];
+    std::uint16_t* g = &st.g[i * W];
+    __m256i g16 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(g));
+    g16 = _mm256_mulhi_epu16(g16, _mm256_set1_epi16(static_cast<short>(t.decay)));
+    std::uint8_t* since = &st.since[i * W];
+    __m128i x8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(since));
+    const __mmask16 older =
+        _mm_cmpneq_epu8_mask(x8, _mm_setzero_si128()) & _mm_cmpneq_epu8_mask(x8, _mm_set1_epi8(-1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(since),
+                     _mm_mask_add_epi8(x8, older, x8, _mm_set1_epi8(1)));
+    const __m512i u =
+        _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(expo.half[l])));
+    const __m512i base = _mm512_inserti64x4(
+        _mm512_castsi256_si512(
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.base[s0 * W]))),
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.base[s1 * W])), 1);
+    const __m512i gain = _mm512_inserti64x4(
+        _mm512_castsi256_si512(
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.gain[s0 * W]))),
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.gain[s1 * W])), 1);
+    const __m512i at = _mm512_add_epi32(base, _mm512_srli_epi32(u, kShift));
+    const __m512i x =
+        counts16(t, at, u, gain, [&](int e) { return (e < 8 ? s0 : s1) * W + (e & 7); });
+    const __m512i sum = _mm512_min_epu32(
+        _mm512_add_epi32(_mm512_cvtepu16_epi32(g16), _mm512_mullo_epi32(x, gain)), cap);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), _mm512_cvtepi32_epi16(sum));
+  }
+}
+
+// Word of mouth and stories of the chunk of 16 consumers at c0, two per 512-bit vector, then
+// their tallies one at a time.
+void hear_pairs(const Tables& t, StateA& st, const std::vector<std::uint8_t>& seg, std::size_t c0,
+                const WordRows<16>& wom, Tally& ty) {
+  using namespace simd;
+  for (std::size_t l = 0; l < 16; l += 2) {
+    const std::size_t i = c0 + l, s0 = seg[i], s1 = seg[i + 1];
+    std::uint16_t* g = &st.g[i * W];
+    __m256i gw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(g));
+    const __m256i lv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&st.L[i * W]));
+    const __mmask16 unaware = _mm256_cmplt_epu16_mask(gw, _mm256_set1_epi16(256)) &
+                              _mm256_cmpeq_epi16_mask(lv, _mm256_setzero_si256());
+    const __m512i uw =
+        _mm512_cvtepu16_epi32(_mm256_load_si256(reinterpret_cast<const __m256i*>(wom.half[l])));
+    const auto both = [](const std::int32_t* a, const std::int32_t* b) {
+      return _mm512_inserti64x4(
+          _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a))),
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b)), 1);
+    };
+    const __mmask16 heard =
+        _mm512_cmplt_epi32_mask(uw, both(&t.wom_high[s0 * W], &t.wom_high[s1 * W])) & unaware;
+    const __mmask16 warned =
+        _mm512_cmplt_epi32_mask(uw, both(&t.neg_high[s0 * W], &t.neg_high[s1 * W])) & ~unaware;
+    gw = _mm256_mask_max_epu16(gw, heard, gw, _mm256_set1_epi16(256));
+    gw = _mm256_mask_subs_epu16(gw, warned, gw, _mm256_set1_epi16(256));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), gw);
+  }
+  for (std::size_t l = 0; l < 16; ++l) {
+    const std::size_t i = c0 + l, s = seg[i];
+    const u16x8 y = load<u16x8>(&st.g[i * W]), lv = load<u16x8>(&st.L[i * W]);
+    const i32x8 aw = widen8((y >= 256) | (lv != 0));
+    store(&ty.aware[s * W], load<i32x8>(&ty.aware[s * W]) - aw);
+    const u8x8 sn = load<u8x8>(&st.since[i * W]);
+    const i32x8 rc = widen8((i8x8)((sn != 0) & (sn <= t.window)));
+    store(&ty.recent[s * W], load<i32x8>(&ty.recent[s * W]) - rc);
+  }
+}
+
+// ---------------------------------------------------------------- A1, A2 and A3: firm lanes;
+// adstock and exposures two consumers per 512-bit vector from A2, word of mouth too in A3
+template <int kArrangement>
 void step_a(const Tables& t, const Philox& gen, std::uint32_t step, StateA& st,
             const std::vector<std::uint8_t>& seg, std::size_t n, Tally& ty) {
-  using namespace simd;
   WordRows<16> expo, wom;
   for (std::size_t c0 = 0; c0 < n; c0 += 16) {
     philox_lanes(gen, static_cast<std::uint32_t>(c0), step, 0, expo);
     philox_lanes(gen, static_cast<std::uint32_t>(c0), step, 8, wom);
-    for (std::size_t l = 0; l < 16; ++l) {
-      const std::size_t i = c0 + l, s = seg[i];
-      std::uint16_t* g = &st.g[i * W];
-      store(g, mulhi(load<u16x8>(g), t.decay));
-      std::uint8_t* since = &st.since[i * W];
-      const u8x8 x8 = load<u8x8>(since);
-      store(since, x8 - (u8x8)((x8 != 0) & (x8 != 255)));
-      const i32x8 u = widen8(load<u16x8>(expo.half[l]));
-      const i32x8 at = load<i32x8>(&t.base[s * W]) + (u >> kShift);
-      const i32x8 gain = load<i32x8>(&t.gain[s * W]);
-      i32x8 x = gather_bytes(t.table.data(), at);
-      for (std::uint32_t sl = lane_bits(((x & kScan) != 0) & (gain != 0)); sl != 0; sl &= sl - 1) {
-        const int e = __builtin_ctz(sl);
-        x[e] = static_cast<std::int32_t>(
-            slow(t, s * W + e, static_cast<std::uint32_t>(u[e]), static_cast<std::uint32_t>(x[e])));
+    if constexpr (kArrangement == 1) {
+      for (std::size_t l = 0; l < 16; ++l) {
+        advertise_one(t, st, c0 + l, seg[c0 + l], l, expo);
+        hear_one(t, st, c0 + l, seg[c0 + l], l, wom, ty);
       }
-      const u32x8 sum = (u32x8)widen8(load<u16x8>(g)) + (u32x8)x * (u32x8)gain;
-      const u32x8 top = u32x8{} + 65535u;
-      store(g, __builtin_convertvector(sum < top ? sum : top, u16x8));
-      const u16x8 gv = load<u16x8>(g), lv = load<u16x8>(&st.L[i * W]);
-      const std::uint32_t unaware = lane_bits((gv < 256) & (lv == 0));
-      const i32x8 uw = widen8(load<u16x8>(wom.half[l]));
-      const std::uint32_t heard = lane_bits(uw < load<i32x8>(&t.wom_high[s * W])) & unaware;
-      const std::uint32_t warned =
-          lane_bits(uw < load<i32x8>(&t.neg_high[s * W])) & ~unaware & 255u;
-      u16x8 y = load<u16x8>(g);
-      const u16x8 bit = {1, 2, 4, 8, 16, 32, 64, 128};
-      y = ((bit & static_cast<std::uint16_t>(heard)) != 0) & (y < 256) ? u16x8{} + 256 : y;
-      y = ((bit & static_cast<std::uint16_t>(warned)) != 0) ? (y > 256 ? y - 256 : u16x8{}) : y;
-      store(g, y);
-      const i32x8 aw = widen8((y >= 256) | (lv != 0));
-      store(&ty.aware[s * W], load<i32x8>(&ty.aware[s * W]) - aw);
-      const u8x8 sn = load<u8x8>(since);
-      const i32x8 rc = widen8((i8x8)((sn != 0) & (sn <= t.window)));
-      store(&ty.recent[s * W], load<i32x8>(&ty.recent[s * W]) - rc);
-    }
-  }
-}
-
-// ---------------------------------------------------------------- A2: firm lanes, adstock and
-// exposures of two consumers per 512-bit vector
-void step_a2(const Tables& t, const Philox& gen, std::uint32_t step, StateA& st,
-             const std::vector<std::uint8_t>& seg, std::size_t n, Tally& ty) {
-  using namespace simd;
-  WordRows<16> expo, wom;
-  const __m512i cap = _mm512_set1_epi32(65535), ff = _mm512_set1_epi32(0xFF);
-  for (std::size_t c0 = 0; c0 < n; c0 += 16) {
-    philox_lanes(gen, static_cast<std::uint32_t>(c0), step, 0, expo);
-    philox_lanes(gen, static_cast<std::uint32_t>(c0), step, 8, wom);
-    for (std::size_t l = 0; l < 16; l += 2) {
-      const std::size_t i = c0 + l, s0 = seg[i], s1 = seg[i + 1];
-      std::uint16_t* g = &st.g[i * W];
-      __m256i g16 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(g));
-      g16 = _mm256_mulhi_epu16(g16, _mm256_set1_epi16(static_cast<short>(t.decay)));
-      std::uint8_t* since = &st.since[i * W];
-      __m128i x8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(since));
-      const __mmask16 older = _mm_cmpneq_epu8_mask(x8, _mm_setzero_si128()) &
-                              _mm_cmpneq_epu8_mask(x8, _mm_set1_epi8(-1));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(since),
-                       _mm_mask_add_epi8(x8, older, x8, _mm_set1_epi8(1)));
-      const __m512i u =
-          _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(expo.half[l])));
-      const __m512i base = _mm512_inserti64x4(
-          _mm512_castsi256_si512(
-              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.base[s0 * W]))),
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.base[s1 * W])), 1);
-      const __m512i gain = _mm512_inserti64x4(
-          _mm512_castsi256_si512(
-              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.gain[s0 * W]))),
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.gain[s1 * W])), 1);
-      const __m512i at = _mm512_add_epi32(base, _mm512_srli_epi32(u, kShift));
-      __m512i x = _mm512_and_si512(_mm512_i32gather_epi32(at, t.table.data(), 1), ff);
-      const __mmask16 sl =
-          _mm512_test_epi32_mask(x, _mm512_set1_epi32(kScan)) & _mm512_test_epi32_mask(gain, gain);
-      if (sl != 0) {
-        alignas(64) std::int32_t xs[16], us[16];
-        _mm512_store_si512(xs, x);
-        _mm512_store_si512(us, u);
-        for (unsigned m = sl; m != 0; m &= m - 1) {
-          const int e = __builtin_ctz(m);
-          xs[e] = static_cast<std::int32_t>(slow(t, (e < 8 ? s0 : s1) * W + (e & 7),
-                                                 static_cast<std::uint32_t>(us[e]),
-                                                 static_cast<std::uint32_t>(xs[e])));
-        }
-        x = _mm512_load_si512(xs);
-      }
-      const __m512i sum = _mm512_min_epu32(
-          _mm512_add_epi32(_mm512_cvtepu16_epi32(g16), _mm512_mullo_epi32(x, gain)), cap);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), _mm512_cvtepi32_epi16(sum));
-    }
-    for (std::size_t l = 0; l < 16; ++l) {
-      const std::size_t i = c0 + l, s = seg[i];
-      std::uint16_t* g = &st.g[i * W];
-      std::uint8_t* since = &st.since[i * W];
-      const u16x8 gv = load<u16x8>(g), lv = load<u16x8>(&st.L[i * W]);
-      const std::uint32_t unaware = lane_bits((gv < 256) & (lv == 0));
-      const i32x8 uw = widen8(load<u16x8>(wom.half[l]));
-      const std::uint32_t heard = lane_bits(uw < load<i32x8>(&t.wom_high[s * W])) & unaware;
-      const std::uint32_t warned =
-          lane_bits(uw < load<i32x8>(&t.neg_high[s * W])) & ~unaware & 255u;
-      u16x8 y = load<u16x8>(g);
-      const u16x8 bit = {1, 2, 4, 8, 16, 32, 64, 128};
-      y = ((bit & static_cast<std::uint16_t>(heard)) != 0) & (y < 256) ? u16x8{} + 256 : y;
-      y = ((bit & static_cast<std::uint16_t>(warned)) != 0) ? (y > 256 ? y - 256 : u16x8{}) : y;
-      store(g, y);
-      const i32x8 aw = widen8((y >= 256) | (lv != 0));
-      store(&ty.aware[s * W], load<i32x8>(&ty.aware[s * W]) - aw);
-      const u8x8 sn = load<u8x8>(since);
-      const i32x8 rc = widen8((i8x8)((sn != 0) & (sn <= t.window)));
-      store(&ty.recent[s * W], load<i32x8>(&ty.recent[s * W]) - rc);
-    }
-  }
-}
-
-// ---------------------------------------------------------------- A3: A2, and word of mouth
-// two consumers per vector as well
-void step_a3(const Tables& t, const Philox& gen, std::uint32_t step, StateA& st,
-             const std::vector<std::uint8_t>& seg, std::size_t n, Tally& ty) {
-  using namespace simd;
-  WordRows<16> expo, wom;
-  const __m512i cap = _mm512_set1_epi32(65535), ff = _mm512_set1_epi32(0xFF);
-  for (std::size_t c0 = 0; c0 < n; c0 += 16) {
-    philox_lanes(gen, static_cast<std::uint32_t>(c0), step, 0, expo);
-    philox_lanes(gen, static_cast<std::uint32_t>(c0), step, 8, wom);
-    for (std::size_t l = 0; l < 16; l += 2) {
-      const std::size_t i = c0 + l, s0 = seg[i], s1 = seg[i + 1];
-      std::uint16_t* g = &st.g[i * W];
-      __m256i g16 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(g));
-      g16 = _mm256_mulhi_epu16(g16, _mm256_set1_epi16(static_cast<short>(t.decay)));
-      std::uint8_t* since = &st.since[i * W];
-      __m128i x8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(since));
-      const __mmask16 older = _mm_cmpneq_epu8_mask(x8, _mm_setzero_si128()) &
-                              _mm_cmpneq_epu8_mask(x8, _mm_set1_epi8(-1));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(since),
-                       _mm_mask_add_epi8(x8, older, x8, _mm_set1_epi8(1)));
-      const __m512i u =
-          _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(expo.half[l])));
-      const __m512i base = _mm512_inserti64x4(
-          _mm512_castsi256_si512(
-              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.base[s0 * W]))),
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.base[s1 * W])), 1);
-      const __m512i gain = _mm512_inserti64x4(
-          _mm512_castsi256_si512(
-              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.gain[s0 * W]))),
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&t.gain[s1 * W])), 1);
-      const __m512i at = _mm512_add_epi32(base, _mm512_srli_epi32(u, kShift));
-      __m512i x = _mm512_and_si512(_mm512_i32gather_epi32(at, t.table.data(), 1), ff);
-      const __mmask16 sl =
-          _mm512_test_epi32_mask(x, _mm512_set1_epi32(kScan)) & _mm512_test_epi32_mask(gain, gain);
-      if (sl != 0) {
-        alignas(64) std::int32_t xs[16], us[16];
-        _mm512_store_si512(xs, x);
-        _mm512_store_si512(us, u);
-        for (unsigned m = sl; m != 0; m &= m - 1) {
-          const int e = __builtin_ctz(m);
-          xs[e] = static_cast<std::int32_t>(slow(t, (e < 8 ? s0 : s1) * W + (e & 7),
-                                                 static_cast<std::uint32_t>(us[e]),
-                                                 static_cast<std::uint32_t>(xs[e])));
-        }
-        x = _mm512_load_si512(xs);
-      }
-      const __m512i sum = _mm512_min_epu32(
-          _mm512_add_epi32(_mm512_cvtepu16_epi32(g16), _mm512_mullo_epi32(x, gain)), cap);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), _mm512_cvtepi32_epi16(sum));
-    }
-    for (std::size_t l = 0; l < 16; l += 2) {
-      const std::size_t i = c0 + l, s0 = seg[i], s1 = seg[i + 1];
-      std::uint16_t* g = &st.g[i * W];
-      __m256i gw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(g));
-      const __m256i lv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&st.L[i * W]));
-      const __mmask16 unaware = _mm256_cmplt_epu16_mask(gw, _mm256_set1_epi16(256)) &
-                                _mm256_cmpeq_epi16_mask(lv, _mm256_setzero_si256());
-      const __m512i uw =
-          _mm512_cvtepu16_epi32(_mm256_load_si256(reinterpret_cast<const __m256i*>(wom.half[l])));
-      const auto both = [](const std::int32_t* a, const std::int32_t* b) {
-        return _mm512_inserti64x4(
-            _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a))),
-            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b)), 1);
-      };
-      const __mmask16 heard =
-          _mm512_cmplt_epi32_mask(uw, both(&t.wom_high[s0 * W], &t.wom_high[s1 * W])) & unaware;
-      const __mmask16 warned =
-          _mm512_cmplt_epi32_mask(uw, both(&t.neg_high[s0 * W], &t.neg_high[s1 * W])) & ~unaware;
-      gw = _mm256_mask_max_epu16(gw, heard, gw, _mm256_set1_epi16(256));
-      gw = _mm256_mask_subs_epu16(gw, warned, gw, _mm256_set1_epi16(256));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), gw);
-    }
-    for (std::size_t l = 0; l < 16; ++l) {
-      const std::size_t i = c0 + l, s = seg[i];
-      const u16x8 y = load<u16x8>(&st.g[i * W]), lv = load<u16x8>(&st.L[i * W]);
-      const i32x8 aw = widen8((y >= 256) | (lv != 0));
-      store(&ty.aware[s * W], load<i32x8>(&ty.aware[s * W]) - aw);
-      const u8x8 sn = load<u8x8>(&st.since[i * W]);
-      const i32x8 rc = widen8((i8x8)((sn != 0) & (sn <= t.window)));
-      store(&ty.recent[s * W], load<i32x8>(&ty.recent[s * W]) - rc);
+    } else if constexpr (kArrangement == 2) {
+      advertise_pairs(t, st, seg, c0, expo);
+      for (std::size_t l = 0; l < 16; ++l) hear_one(t, st, c0 + l, seg[c0 + l], l, wom, ty);
+    } else {
+      advertise_pairs(t, st, seg, c0, expo);
+      hear_pairs(t, st, seg, c0, wom, ty);
     }
   }
 }
@@ -311,40 +266,9 @@ struct StateB {  // [tile][firm][16]
 // Philox4x32-10 of counters (a0 + lane, b, slot): word k of 16 counters in out[k].
 inline void philox16(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
                      __m512i out[4]) {
-  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(kPhiloxM0));
-  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(kPhiloxM1));
-  const __m512i counters =
-      _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(a0)),
-                       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-  __m512i x0[2] = {_mm512_cvtepu32_epi64(_mm512_castsi512_si256(counters)),
-                   _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(counters, 1))};
-  __m512i x1[2], x2[2], x3[2];
-  for (int h = 0; h < 2; ++h) {
-    x1[h] = _mm512_set1_epi32(static_cast<int>(b));
-    x2[h] = _mm512_set1_epi32(static_cast<int>(slot));
-    x3[h] = _mm512_set1_epi32(static_cast<int>(gen.seed_hi()));
-  }
-  std::uint32_t k0 = gen.key0(), k1 = gen.key1();
-  for (int round = 0; round < 10; ++round) {
-    const __m512i key0 = _mm512_set1_epi32(static_cast<int>(k0));
-    const __m512i key1 = _mm512_set1_epi32(static_cast<int>(k1));
-    for (int h = 0; h < 2; ++h) {
-      const __m512i p0 = _mm512_mul_epu32(x0[h], m0);
-      const __m512i p1 = _mm512_mul_epu32(x2[h], m1);
-      x0[h] = _mm512_ternarylogic_epi32(_mm512_srli_epi64(p1, 32), x1[h], key0, 0x96);
-      x2[h] = _mm512_ternarylogic_epi32(_mm512_srli_epi64(p0, 32), x3[h], key1, 0x96);
-      x1[h] = p1;
-      x3[h] = p0;
-    }
-    k0 += kPhiloxW0;
-    k1 += kPhiloxW1;
-  }
-  const __m512i evens =
-      _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  out[0] = _mm512_permutex2var_epi32(x0[0], evens, x0[1]);
-  out[1] = _mm512_permutex2var_epi32(x1[0], evens, x1[1]);
-  out[2] = _mm512_permutex2var_epi32(x2[0], evens, x2[1]);
-  out[3] = _mm512_permutex2var_epi32(x3[0], evens, x3[1]);
+  alignas(64) std::uint32_t words[4][16];
+  philox_words16(gen, a0, b, slot, words);
+  for (std::size_t k = 0; k < 4; ++k) out[k] = _mm512_load_si512(words[k]);
 }
 
 // Table rows by firm, 16 lanes each: entry s is segment s's value (for a lane permute).
@@ -394,22 +318,7 @@ void step_b(const Tables& t, const RowsB& rb, const Philox& gen, std::uint32_t s
       const __m512i at =
           _mm512_add_epi32(_mm512_permutexvar_epi32(s, rb.base[j]), _mm512_srli_epi32(u, kShift));
       const __m512i gain = _mm512_permutexvar_epi32(s, rb.gain[j]);
-      __m512i x =
-          _mm512_and_si512(_mm512_i32gather_epi32(at, t.table.data(), 1), _mm512_set1_epi32(0xFF));
-      __mmask16 sl =
-          _mm512_test_epi32_mask(x, _mm512_set1_epi32(kScan)) & _mm512_test_epi32_mask(gain, gain);
-      if (sl != 0) {
-        alignas(64) std::int32_t xs[16], us[16];
-        _mm512_store_si512(xs, x);
-        _mm512_store_si512(us, u);
-        for (unsigned m = sl; m != 0; m &= m - 1) {
-          const int e = __builtin_ctz(m);
-          xs[e] = static_cast<std::int32_t>(slow(t, seg[c0 + e] * W + j,
-                                                 static_cast<std::uint32_t>(us[e]),
-                                                 static_cast<std::uint32_t>(xs[e])));
-        }
-        x = _mm512_load_si512(xs);
-      }
+      const __m512i x = counts16(t, at, u, gain, [&](int e) { return seg[c0 + e] * W + j; });
       g = _mm512_min_epu32(_mm512_add_epi32(g, _mm512_mullo_epi32(x, gain)), cap);
       const __m512i L =
           _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(Lp)));
@@ -475,17 +384,17 @@ int main(int argc, char** argv) {
   double sa = 1e30, sb = 1e30, sa2 = 1e30, sa3 = 1e30;
   for (std::uint32_t st = 0; st < steps; ++st) {
     auto t0 = std::chrono::steady_clock::now();
-    step_a(t, gen, st, a, seg, n, ta);
+    step_a<1>(t, gen, st, a, seg, n, ta);
     auto t1 = std::chrono::steady_clock::now();
     step_b(t, rb, gen, st, b, seg, n, tb);
     auto t2 = std::chrono::steady_clock::now();
     sa = std::min(sa, std::chrono::duration<double>(t1 - t0).count());
     auto t3 = std::chrono::steady_clock::now();
-    step_a2(t, gen, st, a2, seg, n, ta2);
+    step_a<2>(t, gen, st, a2, seg, n, ta2);
     sa2 =
         std::min(sa2, std::chrono::duration<double>(std::chrono::steady_clock::now() - t3).count());
     const auto t4 = std::chrono::steady_clock::now();
-    step_a3(t, gen, st, a3, seg, n, ta3);
+    step_a<3>(t, gen, st, a3, seg, n, ta3);
     sa3 =
         std::min(sa3, std::chrono::duration<double>(std::chrono::steady_clock::now() - t4).count());
     sb = std::min(sb, std::chrono::duration<double>(t2 - t1).count());

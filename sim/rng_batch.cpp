@@ -111,50 +111,57 @@ __attribute__((target("avx2"))) void rows_avx2(const Philox& gen, std::uint32_t 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define MARKETSIM_HAS_AVX512_PATH 1
 // GCC 12's AVX-512 headers start some intrinsics from _mm512_undefined_epi32(), which
-// -Wmaybe-uninitialized reports as a use of an uninitialised value (GCC bug 105593).
+// -Wmaybe-uninitialized and -Wuninitialized report as a use of an uninitialised value (GCC
+// bug 105593).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-/// Sixteen counters per vector. The 32-bit halves of the even and odd products are merged with
-/// masked blends instead of and/or.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+/// Philox4x32-10 of the sixteen counters (a0 + c, b, slot, seed_hi), c < 16, in two sets of
+/// eight: x[k][h] holds word k of counters 8h .. 8h + 7 in the low halves of its 64-bit lanes,
+/// so that one multiplication gives a whole 64-bit product. The high halves carry leftovers
+/// that nothing reads: the multiplication uses the low halves alone, and a xor never moves high
+/// bits down.
+__attribute__((target("avx512f"))) inline void rounds16(const Philox& gen, std::uint32_t a0,
+                                                        std::uint32_t b, std::uint32_t slot,
+                                                        __m512i (&x)[4][2]) {
+  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(kM0));
+  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(kM1));
+  const __m512i counters =
+      _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(a0)),
+                       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  x[0][0] = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(counters));
+  x[0][1] = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(counters, 1));
+  for (int h = 0; h < 2; ++h) {
+    x[1][h] = _mm512_set1_epi32(static_cast<int>(b));
+    x[2][h] = _mm512_set1_epi32(static_cast<int>(slot));
+    x[3][h] = _mm512_set1_epi32(static_cast<int>(gen.seed_hi()));
+  }
+  std::uint32_t k0 = gen.key0(), k1 = gen.key1();
+  for (int round = 0; round < 10; ++round) {
+    const __m512i key0 = _mm512_set1_epi32(static_cast<int>(k0));
+    const __m512i key1 = _mm512_set1_epi32(static_cast<int>(k1));
+    for (int h = 0; h < 2; ++h) {
+      const __m512i p0 = _mm512_mul_epu32(x[0][h], m0);  // hi0:lo0 in each 64-bit lane
+      const __m512i p1 = _mm512_mul_epu32(x[2][h], m1);
+      constexpr int kXor3 = 0x96;  // a ^ b ^ c
+      x[0][h] = _mm512_ternarylogic_epi32(_mm512_srli_epi64(p1, 32), x[1][h], key0, kXor3);
+      x[2][h] = _mm512_ternarylogic_epi32(_mm512_srli_epi64(p0, 32), x[3][h], key1, kXor3);
+      x[1][h] = p1;  // lo1 in the low half
+      x[3][h] = p0;  // lo0
+    }
+    k0 += kW0;
+    k1 += kW1;
+  }
+}
+
+/// Sixteen counters per vector (rounds16).
 __attribute__((target("avx512f"))) void rows_avx512(const Philox& gen, std::uint32_t a0,
                                                     std::uint32_t b, std::uint32_t slot,
                                                     std::uint16_t (*rows)[8], std::size_t n) {
-  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(kM0));
-  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(kM1));
   std::size_t r = 0;
   for (; r + 16 <= n; r += 16) {
-    const auto base = static_cast<int>(a0 + static_cast<std::uint32_t>(r));
-    // Two sets of eight counters, each counter's words in the low halves of 64-bit lanes, so
-    // that one multiplication gives a whole 64-bit product. The high halves carry leftovers
-    // that nothing reads: the multiplication uses the low halves alone, and a xor never moves
-    // high bits down.
-    const __m512i counters =
-        _mm512_add_epi32(_mm512_set1_epi32(base),
-                         _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-    __m512i x0[2] = {_mm512_cvtepu32_epi64(_mm512_castsi512_si256(counters)),
-                     _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(counters, 1))};
-    __m512i x1[2], x2[2], x3[2];
-    for (int h = 0; h < 2; ++h) {
-      x1[h] = _mm512_set1_epi32(static_cast<int>(b));
-      x2[h] = _mm512_set1_epi32(static_cast<int>(slot));
-      x3[h] = _mm512_set1_epi32(static_cast<int>(gen.seed_hi()));
-    }
-    std::uint32_t k0 = gen.key0(), k1 = gen.key1();
-    for (int round = 0; round < 10; ++round) {
-      const __m512i key0 = _mm512_set1_epi32(static_cast<int>(k0));
-      const __m512i key1 = _mm512_set1_epi32(static_cast<int>(k1));
-      for (int h = 0; h < 2; ++h) {
-        const __m512i p0 = _mm512_mul_epu32(x0[h], m0);  // hi0:lo0 in each 64-bit lane
-        const __m512i p1 = _mm512_mul_epu32(x2[h], m1);
-        constexpr int kXor3 = 0x96;  // a ^ b ^ c
-        x0[h] = _mm512_ternarylogic_epi32(_mm512_srli_epi64(p1, 32), x1[h], key0, kXor3);
-        x2[h] = _mm512_ternarylogic_epi32(_mm512_srli_epi64(p0, 32), x3[h], key1, kXor3);
-        x1[h] = p1;  // lo1 in the low half
-        x3[h] = p0;  // lo0
-      }
-      k0 += kW0;
-      k1 += kW1;
-    }
+    __m512i x[4][2];
+    rounds16(gen, a0 + static_cast<std::uint32_t>(r), b, slot, x);
     // Rows straight from the 64-bit lanes: for each set of eight counters, one permute pairs
     // words 0 and 1, another words 2 and 3 (the low halves), and two more put each counter's
     // pairs side by side: four rows per 64-byte store.
@@ -163,13 +170,25 @@ __attribute__((target("avx512f"))) void rows_avx512(const Philox& gen, std::uint
     const __m512i first_four = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
     const __m512i last_four = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
     for (std::size_t h = 0; h < 2; ++h) {
-      const __m512i w01 = _mm512_permutex2var_epi32(x0[h], pair_words, x1[h]);
-      const __m512i w23 = _mm512_permutex2var_epi32(x2[h], pair_words, x3[h]);
+      const __m512i w01 = _mm512_permutex2var_epi32(x[0][h], pair_words, x[1][h]);
+      const __m512i w23 = _mm512_permutex2var_epi32(x[2][h], pair_words, x[3][h]);
       _mm512_storeu_si512(rows[r + 8 * h], _mm512_permutex2var_epi64(w01, first_four, w23));
       _mm512_storeu_si512(rows[r + 8 * h + 4], _mm512_permutex2var_epi64(w01, last_four, w23));
     }
   }
   if (r < n) rows_avx2(gen, a0 + static_cast<std::uint32_t>(r), b, slot, rows + r, n - r);
+}
+
+/// philox_words16 on AVX-512: the low halves of rounds16's two sets, in counter order.
+__attribute__((target("avx512f"))) void words_avx512(const Philox& gen, std::uint32_t a0,
+                                                     std::uint32_t b, std::uint32_t slot,
+                                                     std::uint32_t (&words)[4][16]) {
+  __m512i x[4][2];
+  rounds16(gen, a0, b, slot, x);
+  const __m512i evens =
+      _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  for (std::size_t k = 0; k < 4; ++k)
+    _mm512_storeu_si512(words[k], _mm512_permutex2var_epi32(x[k][0], evens, x[k][1]));
 }
 #pragma GCC diagnostic pop
 #endif
@@ -216,6 +235,18 @@ void philox_rows(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint
                  std::uint16_t (*rows)[8], std::size_t n) {
   static const RowsFn rows_fn = fastest_rows();
   rows_fn(gen, a0, b, slot, rows, n);
+}
+
+void philox_words16(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
+                    std::uint32_t (&words)[4][16]) {
+#if defined(MARKETSIM_HAS_AVX512_PATH)
+  static const bool avx512 = rows_for(PhiloxPath::avx512) != nullptr;
+  if (avx512) return words_avx512(gen, a0, b, slot, words);
+#endif
+  for (std::uint32_t c = 0; c < 16; ++c) {
+    const Words w = philox_one(gen, a0 + c, b, slot);
+    for (std::size_t k = 0; k < 4; ++k) words[k][c] = w[k];
+  }
 }
 
 bool philox_rows_on(PhiloxPath path, const Philox& gen, std::uint32_t a0, std::uint32_t b,

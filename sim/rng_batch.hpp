@@ -33,6 +33,13 @@ struct WordRows {
 void philox_rows(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
                  std::uint16_t (*rows)[8], std::size_t n);
 
+/// Philox4x32-10 of the sixteen counters (a0 + c, b, slot, seed_hi), c < 16, as sixteen-counter
+/// vectors hold them: word k of counter c in words[k][c] (AVX-512 where the processor has it,
+/// else one counter at a time). For code that keeps consumers in vector lanes
+/// (bench/layout_study.cpp).
+void philox_words16(const Philox& gen, std::uint32_t a0, std::uint32_t b, std::uint32_t slot,
+                    std::uint32_t (&words)[4][16]);
+
 /// The code paths of philox_rows, for tests that check each against Random123.
 enum class PhiloxPath { plain, sse2, avx2, avx512 };
 /// philox_rows on one path; false (and nothing written) when this build or processor lacks it.

@@ -55,3 +55,16 @@ TEST_CASE("row_words reads a row back as its counter's four words", "[rng]") {
   msim::philox_lanes(gen, 1234, 7, 2, rows);
   for (std::uint32_t r = 0; r < 8; ++r) CHECK(msim::row_words(rows.half[r]) == gen(1234 + r, 7, 2));
 }
+
+TEST_CASE("philox_words16 gives word k of counter c at words[k][c], as Random123", "[rng]") {
+  const auto seed = GENERATE(0ull, 0xFFFFFFFF00000001ull);
+  const msim::Philox gen(seed, 3);
+  const std::uint32_t a0 = GENERATE(0u, 4096u, 0xFFFFFFF8u);  // the last wraps around 2^32
+  std::uint32_t words[4][16];
+  msim::philox_words16(gen, a0, 17, 8, words);
+  std::size_t bad = 0;
+  for (std::uint32_t c = 0; c < 16; ++c)
+    for (std::size_t k = 0; k < 4; ++k) bad += words[k][c] != gen(a0 + c, 17, 8)[k];
+  INFO("seed " << seed << " a0 " << a0);
+  CHECK(bad == 0);
+}
