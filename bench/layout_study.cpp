@@ -119,6 +119,16 @@ inline void advertise_one(const Tables& t, StateA& st, std::size_t i, std::size_
   store(g, __builtin_convertvector(sum < top ? sum : top, u16x8));
 }
 
+// Consumer i's awareness and recent purchases, counted in its segment's tallies.
+inline void tally_one(const Tables& t, const StateA& st, std::size_t i, std::size_t s, Tally& ty) {
+  using namespace simd;
+  const u16x8 g = load<u16x8>(&st.g[i * W]), L = load<u16x8>(&st.L[i * W]);
+  store(&ty.aware[s * W], load<i32x8>(&ty.aware[s * W]) - widen8((g >= 256) | (L != 0)));
+  const u8x8 since = load<u8x8>(&st.since[i * W]);
+  const i32x8 recent = widen8((i8x8)((since != 0) & (since <= t.window)));
+  store(&ty.recent[s * W], load<i32x8>(&ty.recent[s * W]) - recent);
+}
+
 // Word of mouth and stories of consumer i (chunk lane l, segment s), then its tallies.
 inline void hear_one(const Tables& t, StateA& st, std::size_t i, std::size_t s, std::size_t l,
                      const WordRows<16>& wom, Tally& ty) {
@@ -134,11 +144,7 @@ inline void hear_one(const Tables& t, StateA& st, std::size_t i, std::size_t s, 
   y = ((bit & static_cast<std::uint16_t>(heard)) != 0) & (y < 256) ? u16x8{} + 256 : y;
   y = ((bit & static_cast<std::uint16_t>(warned)) != 0) ? (y > 256 ? y - 256 : u16x8{}) : y;
   store(g, y);
-  const i32x8 aw = widen8((y >= 256) | (lv != 0));
-  store(&ty.aware[s * W], load<i32x8>(&ty.aware[s * W]) - aw);
-  const u8x8 sn = load<u8x8>(&st.since[i * W]);
-  const i32x8 rc = widen8((i8x8)((sn != 0) & (sn <= t.window)));
-  store(&ty.recent[s * W], load<i32x8>(&ty.recent[s * W]) - rc);
+  tally_one(t, st, i, s, ty);
 }
 
 // Sixteen exposure counts: the bytes of the bucket tables at `at` for the words u, and where a
@@ -222,15 +228,7 @@ void hear_pairs(const Tables& t, StateA& st, const std::vector<std::uint8_t>& se
     gw = _mm256_mask_subs_epu16(gw, warned, gw, _mm256_set1_epi16(256));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), gw);
   }
-  for (std::size_t l = 0; l < 16; ++l) {
-    const std::size_t i = c0 + l, s = seg[i];
-    const u16x8 y = load<u16x8>(&st.g[i * W]), lv = load<u16x8>(&st.L[i * W]);
-    const i32x8 aw = widen8((y >= 256) | (lv != 0));
-    store(&ty.aware[s * W], load<i32x8>(&ty.aware[s * W]) - aw);
-    const u8x8 sn = load<u8x8>(&st.since[i * W]);
-    const i32x8 rc = widen8((i8x8)((sn != 0) & (sn <= t.window)));
-    store(&ty.recent[s * W], load<i32x8>(&ty.recent[s * W]) - rc);
-  }
+  for (std::size_t l = 0; l < 16; ++l) tally_one(t, st, c0 + l, seg[c0 + l], ty);
 }
 
 // ---------------------------------------------------------------- A1, A2 and A3: firm lanes;

@@ -8,7 +8,9 @@
 // from firms and other consumers; then the consumers due in each category (an occasion, or a
 // durable's failure), found without branches, shop. Draws that are rarely needed (the low half
 // of a 32-bit uniform on a tie, choices after a category's first occasion) are made one at a
-// time.
+// time. In AVX-512 builds with eight firm lanes, advertising and word of mouth take two
+// consumers per 512-bit vector (advertise_pair, hear_pair): the same operations, so the same
+// bits (EngineOptions::paired_consumers turns them off, for the test that compares).
 #include "models/consumer_kernel.hpp"
 
 #include <algorithm>
@@ -45,6 +47,14 @@ inline std::uint32_t exposures_slow(const KernelTables& t, const KernelTables::E
   while (x + 1 < kCdfLen && u >= cdf[x]) ++x;
   return x;
 }
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+#define MSIM_KERNEL_PAIRS 1
+#else
+#define MSIM_KERNEL_PAIRS 0
+#endif
+/// Whether the build has the paths that take two consumers per vector (AVX-512).
+inline constexpr bool kPairs = MSIM_KERNEL_PAIRS != 0;
 
 template <std::size_t W>
 class Kernel {
@@ -150,8 +160,7 @@ class Kernel {
     expose(i, s, l, words, g, &pop_.loyalty[i * W]);
   }
 
-#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
-  static constexpr bool kPairs = true;
+#if MSIM_KERNEL_PAIRS
   /// advertise() for consumers i and i + 1 (chunk lanes l and l + 1) at once, in a market of
   /// eight firm lanes where no firm has an audience rule: the two consumers' goodwill (16
   /// lanes of 16 bits), recency (16 bytes) and random words are contiguous, so each operation
@@ -262,7 +271,6 @@ class Kernel {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(g), goodwill);
   }
 #else
-  static constexpr bool kPairs = false;
   void advertise_pair(std::size_t, std::size_t, const Chunk&) {}
   void hear_pair(std::size_t, std::size_t, const Chunk&) {}
 #endif
@@ -800,6 +808,10 @@ void run_lanes(const KernelTables& t, Population& pop, std::size_t begin, std::s
 }
 
 }  // namespace
+
+bool paired_consumers_built() {
+  return kPairs;
+}
 
 void run_consumer_block(const KernelTables& t, Population& pop, std::size_t begin, std::size_t end,
                         std::int64_t* partial, std::vector<PanelPurchase>& panel) {

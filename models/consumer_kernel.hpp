@@ -15,6 +15,10 @@
 
 namespace msim {
 
+/// Whether this build has the kernel's paths that take two consumers per vector (AVX-512);
+/// without them EngineOptions::paired_consumers changes nothing.
+bool paired_consumers_built();
+
 void run_consumer_block(const KernelTables& t, Population& pop, std::size_t begin, std::size_t end,
                         std::int64_t* partial, std::vector<PanelPurchase>& panel);
 

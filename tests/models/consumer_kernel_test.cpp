@@ -173,6 +173,8 @@ PairsSaw require_pairs_alike(const std::string& file, const std::vector<std::str
 
 TEST_CASE("consumer kernel: two consumers per vector give the bits of one at a time",
           "[kernel][pairs]") {
+  if (!msim::paired_consumers_built())
+    WARN("this build has no paired paths (no AVX-512): both runs take one consumer at a time");
   // Odd numbers of consumers: whole chunks of pairs, and a last chunk with one left over.
   SECTION("media in and beyond the bucket tables, and in one segment alone") {
     // With 12,345 consumers VarietyCo's media (2.5e6 a year) average over 40 exposures a step,
