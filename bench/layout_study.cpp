@@ -16,8 +16,10 @@
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
 // GCC 12's AVX-512 headers start some intrinsics from an undefined vector, which it reports as
 // uninitialised (GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <algorithm>
@@ -141,7 +143,7 @@ inline void hear_one(const Tables& t, StateA& st, std::size_t i, std::size_t s, 
   const std::uint32_t warned = lane_bits(uw < load<i32x8>(&t.neg_high[s * W])) & ~unaware & 255u;
   u16x8 y = load<u16x8>(g);
   const u16x8 bit = {1, 2, 4, 8, 16, 32, 64, 128};
-  y = ((bit & static_cast<std::uint16_t>(heard)) != 0) & (y < 256) ? u16x8{} + 256 : y;
+  y = (((bit & static_cast<std::uint16_t>(heard)) != 0) & (y < 256)) ? u16x8{} + 256 : y;
   y = ((bit & static_cast<std::uint16_t>(warned)) != 0) ? (y > 256 ? y - 256 : u16x8{}) : y;
   store(g, y);
   tally_one(t, st, i, s, ty);

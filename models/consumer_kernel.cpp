@@ -438,8 +438,9 @@ class Kernel {
         for (std::size_t l = 0; l < n; ++l) {
           const std::size_t cell = (c0 + l) * D + static_cast<std::size_t>(d);
           // Without an upgrade on offer, an occasion of an owner whose product works is nothing.
-          const bool idle =
-              !upgrades & (pop_.owner[cell] != kNoOwner) & (t_.step < pop_.fails[cell]);
+          const std::uint8_t owner = pop_.owner[cell];
+          const std::uint16_t fails = pop_.fails[cell];
+          const bool idle = !upgrades & (owner != kNoOwner) & (t_.step < fails);
           const bool occasion = (pair.word(l, k) > none[l * C + c]) & !idle;
           bits |= static_cast<std::uint32_t>(occasion | fails_now(cell)) << l;
         }
@@ -658,7 +659,9 @@ class Kernel {
 
   /// Whether the durable owned in `cell` fails this step.
   bool fails_now(std::size_t cell) const {  // (no branch: events() asks it of every consumer)
-    return (pop_.owner[cell] != kNoOwner) & (pop_.fails[cell] == t_.step);
+    const std::uint8_t owner = pop_.owner[cell];
+    const std::uint16_t fails = pop_.fails[cell];
+    return (owner != kNoOwner) & (fails == t_.step);
   }
 
   /// The product in `cell`, made by firm j, fails this step. An early failure costs the maker

@@ -114,7 +114,9 @@ __attribute__((target("avx2"))) void rows_avx2(const Philox& gen, std::uint32_t 
 // -Wmaybe-uninitialized and -Wuninitialized report as a use of an uninitialised value (GCC
 // bug 105593).
 #pragma GCC diagnostic push
+#if !defined(__clang__)  // (Clang has no -Wmaybe-uninitialized)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #pragma GCC diagnostic ignored "-Wuninitialized"
 /// Philox4x32-10 of the sixteen counters (a0 + c, b, slot, seed_hi), c < 16, in two sets of
 /// eight: x[k][h] holds word k of counters 8h .. 8h + 7 in the low halves of its 64-bit lanes,
