@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
-cmake --preset release -DMARKETSIM_BUILD_TESTS=OFF >/dev/null
+source scripts/compiler.sh
+configure_release -DMARKETSIM_BUILD_TESTS=OFF
 cmake --build --preset release --target marketsim
 
 mkdir -p out

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
-cmake --preset release -DMARKETSIM_BUILD_TESTS=ON >/dev/null
+source scripts/compiler.sh
+configure_release -DMARKETSIM_BUILD_TESTS=ON
 cmake --build --preset release
 ctest --preset release --output-on-failure -j "$(nproc)"
