@@ -125,7 +125,15 @@ class Stream {
   }
   /// Gamma(shape, scale 1) by Marsaglia & Tsang (2000), with the boost for shape < 1.
   double gamma(double shape) {
-    if (shape < 1.0) return gamma(shape + 1.0) * std::pow(uniform(), 1.0 / shape);
+    if (shape < 1.0) {
+      const double boosted = gamma_at_least_one(shape + 1.0);
+      return boosted * std::pow(uniform(), 1.0 / shape);
+    }
+    return gamma_at_least_one(shape);
+  }
+
+ private:
+  [[gnu::always_inline]] double gamma_at_least_one(double shape) {
     const double d = shape - 1.0 / 3.0;
     const double c = 1.0 / std::sqrt(9.0 * d);
     for (;;) {
@@ -141,7 +149,6 @@ class Stream {
     }
   }
 
- private:
   const Philox& gen_;
   std::uint32_t a_, b_;
   std::uint32_t slot_ = 0;
