@@ -216,6 +216,30 @@ TEST_CASE("HDF5 recorder round-trips a complete run", "[hdf5]") {
   }
 }
 
+TEST_CASE("HDF5 recorder: long texts and many labels round-trip", "[hdf5]") {
+  // Strings are written through a conversion buffer of a few bytes per string: a text far
+  // longer than the buffer, and more labels than fit in it, come back whole.
+  TempDir dir;
+  const std::string path = dir.file("long.h5");
+  msim::RecordingLayout layout;
+  std::string text;
+  for (int line = 0; text.size() < 3'000'000; ++line)
+    text += "line " + std::to_string(line) + ": \u00e9t\u00e9 caf\u00e9 \u0106orp\n";
+  layout.texts = {{"/scenario", text, "a long text"}};
+  std::vector<std::string> labels;
+  for (int k = 0; k < 20'000; ++k) labels.push_back(std::string(k % 97, 'x') + std::to_string(k));
+  layout.dims = {{"item", "/items/name", labels, "item"}};
+  layout.series = {{"/items/value", {"item"}, "units", "a value per item"}};
+  auto recorder = msim::make_hdf5_recorder(path);
+  recorder->begin(layout);
+  recorder->record(0, {std::vector<double>(labels.size(), 1.5)});
+  recorder->finish({}, true);
+  Hdf5Reader reader(path);
+  CHECK(reader.text("/scenario") == text);
+  CHECK(reader.strings("/items/name") == labels);
+  CHECK(reader.table("/items/value").values == std::vector<double>(labels.size(), 1.5));
+}
+
 TEST_CASE("HDF5 recorder: finish(false) leaves an incomplete partial file", "[hdf5]") {
   TempDir dir;
   const std::string path = dir.file("run.h5");
