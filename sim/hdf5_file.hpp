@@ -1,5 +1,5 @@
 #pragma once
-/// HDF5 output and input. Only hdf5_file.cpp includes hdf5.h.
+/// HDF5 output and input. Only sim/hdf5_*.cpp include hdf5.h.
 #include <cstdint>
 #include <memory>
 #include <string>

@@ -1,0 +1,52 @@
+#include "sim/hdf5_handle.hpp"
+
+#include <stdexcept>
+
+#include "sim/error.hpp"
+
+namespace msim::hdf5 {
+namespace {
+
+/// The most specific message on the HDF5 error stack ("" when there is none), and whether it is
+/// the operating system's (a file-driver error such as "No space left on device").
+struct Hdf5Detail {
+  std::string text;
+  bool system = false;
+};
+
+Hdf5Detail hdf5_detail() {
+  Hdf5Detail detail;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
+        if (error->desc != nullptr && *error->desc != '\0')
+          static_cast<Hdf5Detail*>(data)->text = error->desc;
+        return 0;
+      },
+      &detail);
+  // File-driver messages carry the OS error: "... error message = 'No such file or directory' ..."
+  const std::string marker = "error message = '";
+  if (const auto at = detail.text.find(marker); at != std::string::npos) {
+    const auto start = at + marker.size();
+    detail.text = detail.text.substr(start, detail.text.find('\'', start) - start);
+    detail.system = true;
+  }
+  return detail;
+}
+
+}  // namespace
+
+void silence_hdf5() {
+  [[maybe_unused]] static const bool no_atexit = H5dont_atexit() >= 0;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+[[noreturn]] void throw_hdf5_error(const std::string& message) {
+  const Hdf5Detail detail = hdf5_detail();
+  const std::string text =
+      detail.text.empty() ? message : fmt::format("{} ({})", message, detail.text);
+  if (detail.system) throw OutputError(text);
+  throw std::runtime_error(text);
+}
+
+}  // namespace msim::hdf5
