@@ -112,7 +112,7 @@ Handle write_strings(hid_t file_id, hid_t lcpl, const std::string& path,
   if (chars.empty()) return dataset;
   // Writing variable-length strings converts them through buffers that HDF5 allocates and
   // clears at each write, 1 MiB each unless told otherwise. Clearing them, page faults included,
-  // was about 17% of the processor time of an experiment of 150 runs of 5,000 agents, which
+  // was about 17% of the processor time of an experiment of 120 runs of 5,000 agents, which
   // writes a file and a group in the experiment's file per run. A few bytes per string are
   // enough.
   Handle transfer(check(H5Pcreate(H5P_DATASET_XFER), what, file), H5Pclose);

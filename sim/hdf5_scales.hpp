@@ -12,7 +12,7 @@ namespace msim::hdf5 {
 /// dataset, DIMENSION_LIST (a reference to the scale of each axis) and DIMENSION_LABELS (the
 /// axes' names); on a scale, REFERENCE_LIST (each dataset and axis it is attached to, in the
 /// order attached). H5DSattach_scale reads, deletes and writes again both lists at every
-/// attachment, and a scale's list grows with each one. Each run of an experiment of 150 runs of
+/// attachment, and a scale's list grows with each one. Each run of an experiment of 120 runs of
 /// 5,000 agents attaches 173 times, which took a tenth of the experiment's processor time.
 class ScaleLinks {
  public:
