@@ -88,11 +88,8 @@ class Stream {
       : gen_(gen), a_(a), b_(b), slot_(1), words_(first), used_(0), second_(second) {}
 
   std::uint32_t bits() {
-    if (used_ == 4) {
-      words_ = second_ != nullptr && slot_ == 1 ? *second_ : philox_one(gen_, a_, b_, slot_);
-      ++slot_;
-      used_ = 0;
-    }
+    if (used_ == 4) [[unlikely]]
+      refill();
     return words_[used_++];
   }
   double uniform() { return to_unit(bits()); }
@@ -133,6 +130,13 @@ class Stream {
   }
 
  private:
+  /// The next four words. Out of line, so that bits() itself is small enough to be inlined
+  /// (Clang left it a call in population synthesis).
+  [[gnu::noinline]] void refill() {
+    words_ = second_ != nullptr && slot_ == 1 ? *second_ : philox_one(gen_, a_, b_, slot_);
+    ++slot_;
+    used_ = 0;
+  }
   [[gnu::always_inline]] double gamma_at_least_one(double shape) {
     const double d = shape - 1.0 / 3.0;
     const double c = 1.0 / std::sqrt(9.0 * d);
