@@ -39,6 +39,16 @@ struct Scene {
     REQUIRE(H5DSset_scale(category.get(), "category") >= 0);
   }
 
+  /// Attaches the scales with ScaleLinks: step, category and firm to the axes of "sales", firm
+  /// to "strategy".
+  void link() {
+    ScaleLinks links("scene.h5");
+    links.attach(sales.get(), "/sales",
+                 {{step.get(), "step"}, {category.get(), "category"}, {firm.get(), "firm"}});
+    links.attach(strategy.get(), "/strategy", {{firm.get(), "firm"}});
+    links.write_references();
+  }
+
   Handle dataset(const char* name, const std::vector<hsize_t>& dims) const {
     Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
     Handle ds(H5Dcreate2(file.get(), name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT,
@@ -86,12 +96,7 @@ TEST_CASE("scale links: HDF5's dimension-scale API reads what they write", "[hdf
   TempDir dir;
   msim::hdf5::silence_hdf5();
   Scene scene(dir.file("links.h5"));
-  ScaleLinks links("links.h5");
-  links.attach(
-      scene.sales.get(), "/sales",
-      {{scene.step.get(), "step"}, {scene.category.get(), "category"}, {scene.firm.get(), "firm"}});
-  links.attach(scene.strategy.get(), "/strategy", {{scene.firm.get(), "firm"}});
-  links.write_references();
+  scene.link();
 
   const hid_t axes[] = {scene.step.get(), scene.category.get(), scene.firm.get()};
   const char* names[] = {"step", "category", "firm"};
@@ -120,12 +125,7 @@ TEST_CASE("scale links: the same attributes as H5DSattach_scale and H5DSset_labe
   msim::hdf5::silence_hdf5();
   Scene ours(dir.file("ours.h5"));
   Scene theirs(dir.file("theirs.h5"));
-  ScaleLinks links("ours.h5");
-  links.attach(
-      ours.sales.get(), "/sales",
-      {{ours.step.get(), "step"}, {ours.category.get(), "category"}, {ours.firm.get(), "firm"}});
-  links.attach(ours.strategy.get(), "/strategy", {{ours.firm.get(), "firm"}});
-  links.write_references();
+  ours.link();
   const auto attach = [&](hid_t dataset, hid_t scale, unsigned axis, const char* name) {
     REQUIRE(H5DSattach_scale(dataset, scale, axis) >= 0);
     REQUIRE(H5DSset_label(dataset, axis, name) >= 0);
