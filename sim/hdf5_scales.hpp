@@ -19,8 +19,9 @@ class ScaleLinks {
   /// `file` names the file in error messages.
   explicit ScaleLinks(std::string file) : file_(std::move(file)) {}
 
-  /// A scale (a dataset that H5DSset_scale made one, open until write_references()) and the
-  /// name that labels the axis it is attached to.
+  /// A scale (a dataset that H5DSset_scale made one, open until write_references(), and always
+  /// the same identifier: a scale is known by it) and the name that labels the axis it is
+  /// attached to.
   struct Axis {
     hid_t scale;
     std::string name;
