@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <map>
 #include <stdexcept>
-#include <string_view>
 #include <type_traits>
 #include <utility>
 

@@ -4,9 +4,10 @@
 
 Compares every group, dataset and attribute of A and B: names, types, shapes and bytes. The
 attributes that record how and when a run was made (threads, wall_seconds, created_utc,
-git_commit), wherever they are, are left out, and so are the references behind the dimension
-scales (DIMENSION_LIST, REFERENCE_LIST), whose bytes are addresses in the file. Prints the
-differences and exits 1 if there are any, else prints how many objects it compared and exits 0.
+git_commit), wherever they are, are left out. The dimension scales' references
+(DIMENSION_LIST, REFERENCE_LIST) are compared by the paths they point to, since their bytes are
+addresses in the file. Prints the differences and exits 1 if there are any, else prints how
+many objects it compared and exits 0.
 """
 
 import sys
@@ -14,8 +15,30 @@ import sys
 import h5py
 import numpy as np
 
-LEFT_OUT = {"threads", "wall_seconds", "created_utc", "git_commit", "DIMENSION_LIST",
-            "REFERENCE_LIST"}
+LEFT_OUT = {"threads", "wall_seconds", "created_utc", "git_commit"}
+REFERENCES = {"DIMENSION_LIST", "REFERENCE_LIST"}
+
+
+def paths_by_address(f):
+    """Each object's path in file f, by its address (h5py's .name is slow in a large file)."""
+    paths = {h5py.h5o.get_info(f.id).addr: "/"}
+
+    def add(name, obj):
+        paths.setdefault(h5py.h5o.get_info(obj.id).addr, "/" + name)
+
+    f.visititems(add)
+    return paths
+
+
+def resolved(f, paths, value):
+    """A dimension-scale attribute with each object reference replaced by its object's path."""
+    if isinstance(value, h5py.Reference):
+        return paths[h5py.h5o.get_info(f[value].id).addr] if value else None
+    if isinstance(value, np.void):  # a REFERENCE_LIST entry: (dataset, dimension)
+        return tuple(resolved(f, paths, value[name]) for name in value.dtype.names)
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return [resolved(f, paths, v) for v in value]
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def same_value(x, y):
@@ -30,6 +53,12 @@ def same_value(x, y):
 def compare(a, b):
     differences = []
     compared = 0
+    paths = {}  # file -> paths_by_address(file), made when a reference is first compared
+
+    def referenced(obj, name):
+        if obj.file not in paths:
+            paths[obj.file] = paths_by_address(obj.file)
+        return resolved(obj.file, paths[obj.file], obj.attrs[name])
 
     def attributes(path, oa, ob):
         names_a = set(oa.attrs) - LEFT_OUT
@@ -37,7 +66,11 @@ def compare(a, b):
         for name in sorted(names_a ^ names_b):
             differences.append(f"{path}: attribute {name} is in one file only")
         for name in sorted(names_a & names_b):
-            if not same_value(oa.attrs[name], ob.attrs[name]):
+            if name in REFERENCES:
+                same = referenced(oa, name) == referenced(ob, name)
+            else:
+                same = same_value(oa.attrs[name], ob.attrs[name])
+            if not same:
                 differences.append(f"{path}: attribute {name} differs")
 
     def visit(path, oa, ob):
