@@ -113,15 +113,21 @@ inline double occasion_rate(std::uint32_t none) {
   return none == 0xFFFFFFFFu ? 0.0 : -std::log((static_cast<double>(none) + 0.5) * 0x1p-32);
 }
 
-/// The number of purchase occasions, Poisson(rate) by inversion of u, given that there is one
-/// (u above p0 = P(none), the stored threshold exp(-rate)): poisson() with rate = -ln p0. Most
-/// occasions are single, and ln(1/p0) >= 2 (1 - p0) / (1 + p0), so below p0 (1 + that bound),
-/// shaded by 1e-9 to stay under the rounded P(N <= 1), the answer is 1 without the logarithm.
-/// The test is multiplied through by 1 + p0: no division (its rounding is far inside the shade).
-inline std::uint32_t occasions(double u, std::uint32_t none) {
+/// Whether u, above p0 = P(none) (the stored threshold exp(-rate)), stands for a single purchase
+/// occasion without a logarithm: ln(1/p0) >= 2 (1 - p0) / (1 + p0), so below p0 (1 + that
+/// bound), shaded by 1e-9 to stay under the rounded P(N <= 1), the count is 1. The test is
+/// multiplied through by 1 + p0: no division (its rounding is far inside the shade). Where it
+/// says no, occasions() may still find 1.
+inline bool single_occasion(double u, std::uint32_t none) {
   const double p0 = (static_cast<double>(none) + 0.5) * 0x1p-32;
-  if ((u - p0) * (1.0 + p0) <= 2.0 * p0 * (1.0 - p0) * (1.0 - 1e-9)) return 1;
-  return poisson(u, occasion_rate(none), p0);
+  return (u - p0) * (1.0 + p0) <= 2.0 * p0 * (1.0 - p0) * (1.0 - 1e-9);
+}
+
+/// The number of purchase occasions, Poisson(rate) by inversion of u, given that there is one
+/// (u above p0): poisson() with rate = -ln p0, after single_occasion()'s shortcut.
+inline std::uint32_t occasions(double u, std::uint32_t none) {
+  if (single_occasion(u, none)) return 1;
+  return poisson(u, occasion_rate(none), (static_cast<double>(none) + 0.5) * 0x1p-32);
 }
 
 /// Purchase counts stay exact up to this floor when they wrap (the quality a buyer learns by
