@@ -155,3 +155,30 @@ TEST_CASE("panel: customer share recomputed from a whole-population panel matche
   REQUIRE(row == step.size());
   CHECK(share.back()[0] > 0.1);  // the market is alive
 }
+
+TEST_CASE("panel: a step's purchases come in consumer order, and a consumer's in the order made",
+          "[panel]") {
+  // The kernel decides a chunk's first occasions before it takes anyone's later ones, then puts
+  // the panel's purchases back in consumer order: in a market of one category too.
+  for (const char* file : {"textbook/differentiated.yaml", "tiny.yaml"}) {
+    INFO(file);
+    const msim::Scenario sc =
+        msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/" + file,
+                                 {"consumers=3000", "steps=4", "output.panel.size=3000"});
+    msim::Market market(sc, msim::EngineOptions{});
+    std::size_t repeats = 0;  // purchases in the same category as the consumer's one before
+    for (int t = 0; t < 4; ++t) {
+      market.step();
+      const std::vector<msim::PanelPurchase>& p = market.panel_purchases();
+      REQUIRE(p.size() > 100);
+      for (std::size_t k = 1; k < p.size(); ++k) {
+        REQUIRE(p[k - 1].consumer <= p[k].consumer);
+        if (p[k - 1].consumer == p[k].consumer) {
+          REQUIRE(p[k - 1].category <= p[k].category);
+          repeats += p[k - 1].category == p[k].category ? 1 : 0;
+        }
+      }
+    }
+    CHECK(repeats > 10);  // the test sees consumers with several occasions in a step
+  }
+}
