@@ -539,7 +539,8 @@ class Kernel {
       const std::uint32_t n = std::min(
           occasions(to_unit(pair.word(l, k)), pop_.no_occasion[i * t_.C + c]), slot::kMaxOccasions);
       if (n == 1) continue;
-      // The nearest variants do not change between a step's occasions: found once.
+      // The nearest variants do not change between a step's occasions: found once for the
+      // later ones (decide() found them for the first). occasions() repeats single_occasion().
       Nearest near;
       nearest(i, c, near);
       Words cw{};

@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace msim::hdf5 {
