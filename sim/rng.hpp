@@ -109,8 +109,8 @@ class Stream {
     const double t = 2.0 * 3.14159265358979323846 * uniform();
     double sin_t, cos_t;
     // Not libm's sincos: sim/fast_math.hpp's, within a unit in the last place, took a quarter
-    // off population synthesis (glibc's was its largest part) and gives the same bits with any
-    // C library.
+    // off population synthesis (glibc's was its largest part), and does not depend on the C
+    // library (the logarithm above still does).
     sin_cos(t, sin_t, cos_t);
     spare_ = r * sin_t;
     has_spare_ = true;
