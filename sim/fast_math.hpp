@@ -2,6 +2,7 @@
 /// Fast, deterministic elementary functions for hot loops.
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 
@@ -31,14 +32,16 @@ inline float fast_exp(float x) {
   return p * std::bit_cast<float>(bits);
 }
 
-/// sin t and cos t for 0 <= t <= 2 pi (a Box-Muller angle), within about half a unit in the last
-/// place. t less the nearest multiple k pi / 2 (Cody-Waite: pi / 2 in three parts, the first
-/// two of 33 bits, so that k times them is exact and t less the first is exact too) leaves
-/// |r| <= pi / 4, where the Taylor series of sin r to r^17 and of cos r to r^18 are exact far
-/// below a unit in the last place; cos r = 1 - r^2 / 2 + ... carries the rounding of its first
-/// subtraction separately. Plain double arithmetic with no calls: the same bits on every
-/// compiler and C library, and about a quarter of glibc's sincos time here (22 ns a call).
+/// sin t and cos t for 0 <= t <= 2 pi (a Box-Muller angle), within 0.86 of a unit in the last
+/// place (tests/sim/fast_math_test.cpp measures it). t less the nearest multiple k pi / 2
+/// (Cody-Waite: pi / 2 in three parts, the first two of 33 bits, so that k times them is exact
+/// and t less the first is exact too) leaves |r| <= pi / 4, where the Taylor series of sin r to
+/// r^17 and of cos r to r^18 are exact far below a unit in the last place; cos r = 1 - r^2 / 2 +
+/// ... carries the rounding of its first subtraction separately. Plain double arithmetic with
+/// no calls: the same bits with every compiler and C library; 7 ns a call in a loop of its own
+/// here, against 11.6 ns for glibc's sincos (about 22 ns inside population synthesis).
 inline void sin_cos(double t, double& sin_t, double& cos_t) {
+  assert(t >= 0.0 && t <= 6.3);  // (k below is 0 to 4: the reduction is exact for these)
   constexpr double kTwoOverPi = 0x1.45f306dc9c883p-1;
   constexpr double kHalfPiHi = 0x1.921fb544p+0;          // pi / 2 to 33 bits
   constexpr double kHalfPiMid = 0x1.0b4611a6p-34;        // the next 33 bits
