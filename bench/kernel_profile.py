@@ -27,7 +27,7 @@ PARTS = [
     ("choice: offers, programs, utilities, exponentials",
      ["choose", "decide", "nearest_variant", "adjust", "utilities"]),
     ("choice: sampling the pick", ["sample"]),
-    ("purchase: loyalty, counters, CRM, panel", ["settle", "buy", "purchase"]),
+    ("purchase: loyalty, counters, CRM, panel", ["buy", "purchase"]),
     ("tallies: awareness, customers, loyalty, CRM",
      ["tally", "tally_rest", "count_aware", "segments", "aware", "after_step", "fold", "by_segment",
       "add_by_lane"]),

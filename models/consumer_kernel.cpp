@@ -673,12 +673,15 @@ class Kernel {
     for (std::size_t k = 0; k < W; k += 8) {
       const i32x8 lane = iota + static_cast<std::int32_t>(k);
       f32x8 q = load<f32x8>(quality + k), d = load<f32x8>(d2 + k), p = load<f32x8>(price + k);
+      // (Each cut and custom offer is one firm's: taken only in its firm's group of lanes.)
       for (const LaneOffers::Cut& cut : o.cuts) {
+        if (cut.firm / 8 != k / 8) continue;
         const float loss =
             cut.loss[std::min<std::size_t>(bought[cut.firm], LaneOffers::kLearnLen - 1)];
         q = lane == static_cast<std::int32_t>(cut.firm) ? q - loss : q;
       }
       for (const LaneOffers::Custom& cu : o.custom) {
+        if (cu.firm / 8 != k / 8) continue;
         const std::size_t cell = i * t_.crm_firms + cu.col;
         const std::uint8_t depth = pop_.crm[cell] & kDepthMask;
         const bool on = (depth != 0) & (cu.cross_sell | (bought[cu.firm] != 0));

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstddef>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -193,4 +195,45 @@ TEST_CASE("consumer kernel: two consumers per vector give the bits of one at a t
         require_pairs_alike("textbook/loyalty_referral.yaml", {"consumers=10001"}, 30);
     CHECK(saw.referred > 100);
   }
+}
+
+namespace {
+
+/// MyCuppa's units over 20 weeks of the textbook market of mass against one-to-one marketing
+/// (20,000 households), with `idle` firms that never advertise listed before it: with six, the
+/// one-to-one firm is in the second group of eight firm lanes.
+double one_to_one_units(int idle) {
+  std::ifstream in(std::string(MARKETSIM_SOURCE_DIR) +
+                   "/scenarios/textbook/mass_vs_one_to_one.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const std::size_t at = yaml.find("  - {name: MyCuppa");
+  REQUIRE(at != std::string::npos);
+  for (int k = 0; k < idle; ++k)
+    yaml.insert(at, "  - {name: Idle" + std::to_string(k) +
+                        ", strategy: mass, budget_per_year: 0, markup: 0.3}\n");
+  msim::Market market(msim::load_scenario_text(yaml, "<test>", {"consumers=20000", "steps=20"}));
+  const std::size_t j = static_cast<std::size_t>(2 + idle);
+  REQUIRE(market.scenario().firms[j].name == "MyCuppa");
+  double units = 0.0, idle_units = 0.0;
+  for (int t = 0; t < 20; ++t) {
+    market.step();
+    units += market.metrics().units.firm[j];
+    for (int k = 0; k < idle; ++k) idle_units += market.metrics().units.firm[2 + k];
+  }
+  CHECK(idle_units == 0.0);
+  return units;
+}
+
+}  // namespace
+
+TEST_CASE("consumer kernel: a one-to-one firm in the second group of eight lanes customises",
+          "[kernel][crm]") {
+  // The same firm, in lane 2 or in lane 8 (other random words, so only statistically alike):
+  // its customised offers, made group by group, must work in either.
+  const double first = one_to_one_units(0), second = one_to_one_units(6);
+  INFO("units in lane 2: " << first << ", in lane 8: " << second);
+  REQUIRE(first > 10000);
+  CHECK(std::abs(second / first - 1.0) < 0.05);
 }
