@@ -16,6 +16,7 @@
 #include <system_error>
 #include <variant>
 
+#include "models/metrics.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "models/version.hpp"
@@ -112,12 +113,22 @@ RunResults write_run_group(const PlannedRun& run, const RunData& data, Hdf5Outpu
   const std::vector<double>& spend = series("/market/marketing_spend");
   const std::vector<double> profit = last("/market/cumulative_profit");
   results.in_market.assign(F, 0);
-  for (std::size_t j = 0; j < F; ++j) {
-    bool active = profit[j] != 0;
-    for (std::size_t k = j; k < units.size() && !active; k += F)
-      active = units[k] > 0 || spend[k] > 0;
-    results.in_market[j] = active ? 1 : 0;
+  std::vector<double> sold(F, 0.0), spent(F, 0.0);
+  for (std::size_t k = 0; k < units.size(); ++k) {
+    sold[k % F] += units[k];
+    spent[k % F] += spend[k];
   }
+  for (std::size_t j = 0; j < F; ++j)
+    results.in_market[j] = profit[j] != 0 || sold[j] > 0 || spent[j] > 0 ? 1 : 0;
+  // Results that are undefined in this run are NaN, as the single-run summary has them (n/a):
+  // ROI without marketing spend (the series holds 0), and the customer share of a firm that had
+  // no buyers (0 of 0 purchases). They leave the statistics and the paired differences.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t m = 0; m < key_results().size(); ++m)
+    for (std::size_t j = 0; j < F; ++j)
+      if ((key_results()[m] == "roi" && spent[j] < kMinRoiSpend) ||
+          (key_results()[m] == "customer_share" && sold[j] <= 0))
+        results.values[m][j] = nan;
   return results;
 }
 
@@ -269,7 +280,10 @@ void ExperimentFile::commit() {
     for (std::size_t d = first_point; d < ex.points.size(); ++d)
       for (std::size_t m = 0; m < metrics.size(); ++m)
         for (std::size_t j = 0; j < F; ++j) {
-          Description s = describe(sample_of(d, m, j));
+          // Runs where the result is undefined (NaN) are left out: n counts the others.
+          std::vector<double> sample = sample_of(d, m, j);
+          std::erase_if(sample, [](double x) { return std::isnan(x); });
+          Description s = describe(sample);
           std::int64_t active = 0;
           for (std::size_t r = 0; r < R; ++r) active += results[d * R + r].in_market[j];
           // A firm in the market in no run has no result (NaN: empty CSV cells, n/a), as a
@@ -277,7 +291,7 @@ void ExperimentFile::commit() {
           std::int64_t active_0 = 0;
           for (std::size_t r = 0; r < R; ++r) active_0 += results[r].in_market[j];
           const bool change = first_point > 0;  // the differences table
-          if (active == 0 && (!change || active_0 == 0)) {
+          if (sample.empty() || (active == 0 && (!change || active_0 == 0))) {
             const double nan = std::numeric_limits<double>::quiet_NaN();
             s.mean = s.sd = s.ci_low = s.ci_high = s.p5 = s.p50 = s.p95 = nan;
           }
@@ -335,7 +349,10 @@ void ExperimentFile::commit() {
     if (name == "seed") return {"", "the run's seed"};
     if (name == "metric") return {"", "key result (see /experiment/runs)"};
     if (name == "firm") return {"", "firm name"};
-    if (name == "n") return {"", "runs in the design point"};
+    if (name == "n")
+      return {"",
+              "runs of the design point in which the result is defined (ROI needs marketing "
+              "spend, customer share needs buyers; a change needs both runs of the pair)"};
     if (name == "in_market")
       return {"",
               "runs of the design point in which the firm was in the market (sold, spent "

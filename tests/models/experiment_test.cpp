@@ -199,9 +199,16 @@ TEST_CASE("a firm that never enters is out of the market, by run and by design p
       CHECK(row[5] == (row[0] == "0" ? "0" : "2"));
       CHECK(row[6].empty() == (row[0] == "0"));  // the mean
     }
-  // Its change against design point 0 is a number: it entered in design point 1.
+  // Its change against design point 0 is a number where its result is defined in both: it
+  // entered in design point 1, and out of the market its share and profit are 0. Its customer
+  // share (no buyers) and ROI (no spend) are undefined in design point 0: no change, n 0.
   for (const auto& row : tables.differences.rows)
-    if (row[3] == "Niche") CHECK_FALSE(row[6].empty());
+    if (row[3] == "Niche") {
+      INFO(row[2]);
+      const bool undefined = row[2] == "customer_share" || row[2] == "roi";
+      CHECK(row[4] == (undefined ? "0" : "2"));
+      CHECK(row[6].empty() == undefined);
+    }
   const std::string text = msim::format_experiment_summary(dir / "e.h5");
   INFO(text);
   CHECK_THAT(text, Contains("Niche            not in market in any run\n"));
@@ -213,6 +220,53 @@ TEST_CASE("a firm that never enters is out of the market, by run and by design p
   REQUIRE(change != std::string::npos);
   CHECK(text.find("Niche ", change) != std::string::npos);
   CHECK(text.find("not in market", change) == std::string::npos);
+}
+
+TEST_CASE("an undefined result (ROI without marketing spend) is left out, not counted as 0",
+          "[experiment]") {
+  TempDir dir;
+  // Mass spends nothing in design point 0 (its fixed cost keeps it in the market): its ROI is
+  // undefined there, as n/a in a single run's summary.
+  msim::run_experiment(
+      plan("  replications: 2\n  sweep: {firms.Mass.budget_per_year: [0, 40000]}\n",
+           {"firms.Mass.fixed_cost_per_year=1000"}),
+      dir / "e.h5");
+  const auto tables = msim::read_experiment_tables(dir / "e.h5");
+  const auto& cols = tables.runs.columns;
+  const auto roi =
+      static_cast<std::size_t>(std::find(cols.begin(), cols.end(), "roi:Mass") - cols.begin());
+  const auto in = static_cast<std::size_t>(std::find(cols.begin(), cols.end(), "in_market:Mass") -
+                                           cols.begin());
+  REQUIRE(roi < cols.size());
+  REQUIRE(in < cols.size());
+  for (const auto& row : tables.runs.rows) {
+    INFO("run " << row[0]);
+    CHECK(row[in] == "1");
+    CHECK(row[roi].empty() == (row[1] == "0"));  // no value in design point 0, not 0
+  }
+  const auto roi_row = [](const msim::ExperimentTable& t, const std::string& point) {
+    for (const auto& row : t.rows)
+      if (row[0] == point && row[2] == "roi" && row[3] == "Mass") return row;
+    FAIL("no ROI row for Mass in design point " << point);
+    return std::vector<std::string>{};
+  };
+  const auto none = roi_row(tables.summary, "0");
+  CHECK(none[4] == "0");  // n: runs with a value
+  CHECK(none[5] == "2");  // in the market in both
+  CHECK(none[6].empty());
+  const auto some = roi_row(tables.summary, "1");
+  CHECK(some[4] == "2");
+  CHECK_FALSE(some[6].empty());
+  // No change against an undefined ROI (it was -0.22 against an invented 0).
+  const auto change = roi_row(tables.differences, "1");
+  CHECK(change[4] == "0");
+  CHECK(change[6].empty());
+  // Profit is defined in both design points, and so is its change.
+  for (const auto& row : tables.differences.rows)
+    if (row[2] == "cumulative_profit" && row[3] == "Mass") {
+      CHECK(row[4] == "2");
+      CHECK_FALSE(row[6].empty());
+    }
 }
 
 TEST_CASE("the experiment summary shows a design point's long numbers to four digits",
