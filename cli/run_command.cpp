@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <system_error>
 #include <utility>
 
@@ -308,6 +309,16 @@ int run(const RunArgs& args) {
       std::error_code ignored;
       fs::remove(partial_path(out), ignored);
       throw;
+    } catch (const OutputError&) {  // the system refused the file, which is removed
+      throw;
+    } catch (const std::exception& e) {
+      // A fault (in a strategy of the user's, say): the steps before it stay in the .partial
+      // file, a valid file with complete=0, as after Ctrl-C, to look into.
+      close_output();
+      if (!fs::exists(partial_path(out))) throw;
+      throw std::runtime_error(
+          fmt::format("{}\nthe steps finished before the error are in '{}' (complete=0)", e.what(),
+                      partial_path(out)));
     }
   }();
   close_output();

@@ -2,9 +2,15 @@
 // command with it (examples/custom_cli.cpp does this).
 #include "cli/app.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,11 +38,39 @@ class AllMass final : public msim::Strategy {
   void write_params(msim::YamlWriter&) const override {}
 };
 
+/// AllMass until step 2, where its plan() throws: a fault in a user's strategy.
+class FailsAtStep2 final : public msim::Strategy {
+ public:
+  std::unique_ptr<msim::Strategy> clone() const override {
+    return std::make_unique<FailsAtStep2>(*this);
+  }
+  void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
+    if (view.step == 2) throw std::runtime_error("fails_at_step_2: a deliberate fault");
+    msim::test::offer_at_mean(view, plan);
+    plan.mass_spend = view.budget;
+  }
+  void write_params(msim::YamlWriter&) const override {}
+};
+
 int run_cli(std::vector<std::string> args) {
   args.insert(args.begin(), "marketsim");
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   return msim::cli::main(static_cast<int>(argv.size()), argv.data());
+}
+
+/// run_cli with what it prints on stderr (file descriptor 2) written to `file`.
+int run_cli_stderr_to(std::vector<std::string> args, const std::string& file) {
+  std::fflush(stderr);
+  const int saved = dup(2);
+  const int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  dup2(fd, 2);
+  close(fd);
+  const int rc = run_cli(std::move(args));
+  std::fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  return rc;
 }
 
 }  // namespace
@@ -62,4 +96,34 @@ TEST_CASE("cli::main runs, validates and lists a strategy its program registered
   CHECK(run_cli({"run", yaml, "-o", dir.file("bad.h5"), "--quiet", "--set",
                  "firms.Own.budget_per_year=-1"}) == 2);
   CHECK_FALSE(std::filesystem::exists(dir.file("bad.h5")));
+}
+
+TEST_CASE("a strategy's fault ends the run with exit 1 and keeps the steps before it", "[cli]") {
+  msim::register_strategy({"fails_at_step_2", "a test strategy that throws", {}, [](const auto&) {
+                             return std::unique_ptr<msim::Strategy>(
+                                 std::make_unique<FailsAtStep2>());
+                           }});
+  msim::test::TempDir dir;
+  const std::string yaml = dir.file("f.yaml"), out = dir.file("f.h5");
+  std::ofstream(yaml) << "consumers: 2000\nsteps: 6\ncategories: [{name: c, base_cost: 1}]\n"
+                         "segments: [{name: s, share: 1, ideal: {mean: [0, 0], sd: [1, 1]}, "
+                         "purchase_rate: {c: {mean: 0.5}}}]\n"
+                         "firms:\n  - {name: Own, strategy: fails_at_step_2, "
+                         "budget_per_year: 5000}\n";
+  const std::string err = dir.file("stderr.txt");
+  CHECK(run_cli_stderr_to({"run", yaml, "-o", out, "--quiet"}, err) == 1);
+  std::ifstream in_err(err);
+  const std::string said((std::istreambuf_iterator<char>(in_err)),
+                         std::istreambuf_iterator<char>());
+  INFO(said);
+  CHECK_THAT(said, Catch::Contains("internal error: strategy 'fails_at_step_2' of firm 'Own'") &&
+                       Catch::Contains("the steps finished before the error are in '" + out +
+                                       ".partial' (complete=0)"));
+  CHECK_FALSE(std::filesystem::exists(out));  // never renamed into place as if complete
+  // The steps before the fault, in a valid file that says it is not complete.
+  REQUIRE(std::filesystem::exists(out + ".partial"));
+  const msim::Hdf5Reader in(out + ".partial");
+  CHECK(std::get<std::int64_t>(in.attribute("complete")) == 0);
+  CHECK(std::get<std::int64_t>(in.attribute("steps_done")) == 2);
+  CHECK(in.table("/market/units").shape == std::vector<std::size_t>{2, 1});
 }
