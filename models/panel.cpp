@@ -82,7 +82,7 @@ void add_panel_layout(const Scenario& sc, RecordingLayout& layout) {
                      {"company_size", true, 0, "employees", "company size, 0 for households"},
                      {"industry", true, 0, "", "industry: " + industries},
                      {"ideal", false, static_cast<std::size_t>(sc.preference_dims), "",
-                      "ideal point [member, preference dimension]"}}};
+                      "ideal point [member, preference dimension]", "dimension"}}};
   TableSpec purchases{kPurchases,
                       {{"step", true, 0, "step", "the step of the purchase"},
                        {"consumer", true, 0, "", "the buyer, one of /panel/members/consumer"},

@@ -44,27 +44,30 @@ void add_snapshot_layout(const Scenario& sc, RecordingLayout& layout) {
       {"region", true, 0, "", "region, an index into the scenario's regions"},
       {"opt_out", true, 0, "", "1: opted out of CRM (at the start, or by an opt_out shock)"},
       {"price_sensitivity", false, 0, "", "price sensitivity (the logit's price weight)"},
-      {"ideal", false, dims, "", "ideal point [consumer, preference dimension]"},
+      {"ideal", false, dims, "", "ideal point [consumer, preference dimension]", "dimension"},
       {"purchase_rate", false, C, "occasions per step",
-       "mean purchase occasions per step in each category: " + index_names(categories)},
+       "mean purchase occasions per step in each category: " + index_names(categories), "category"},
       {"goodwill", false, F, "exposure-equivalents",
-       "adstock goodwill towards each firm, to 1/256" + by_firm},
+       "adstock goodwill towards each firm, to 1/256" + by_firm, "firm"},
       {"aware", true, F, "",
-       "1: aware of the firm (goodwill of 1 or more, or any loyalty)" + by_firm},
-      {"loyalty", false, F, "fraction", "loyalty to the firm, 0..1" + by_firm},
+       "1: aware of the firm (goodwill of 1 or more, or any loyalty)" + by_firm, "firm"},
+      {"loyalty", false, F, "fraction", "loyalty to the firm, 0..1" + by_firm, "firm"},
       {"purchases", true, C * F, "units",
        "purchases from each firm in each category over the run [consumer, category x firm], "
        "exact up to 255 (255 or a wrapped count above it)"},
       {"category_purchases", true, C, "units",
-       "purchases in each category over the run (at most 65535): " + index_names(categories)},
+       "purchases in each category over the run (at most 65535): " + index_names(categories),
+       "category"},
       {"steps_since_purchase", true, F, "steps",
        "steps since the last purchase from the firm (0: this step; at most 254), -1: never" +
-           by_firm},
+           by_firm,
+       "firm"},
       {"crm_depth", true, F, "",
        "depth k of the firm's CRM profile (contacts and purchases, at most 127); 0 for firms "
        "without profiles" +
-           by_firm},
-      {"referred", true, F, "", "1: referred by the firm's referral program" + by_firm}};
+           by_firm,
+       "firm"},
+      {"referred", true, F, "", "1: referred by the firm's referral program" + by_firm, "firm"}};
   if (D > 0) {
     columns.push_back({"owner", true, D, "",
                        "the maker (an index into /firms/name) of the product owned, -1: never "

@@ -307,6 +307,16 @@ class Hdf5Recorder final : public Recorder {
         if (!sizes.count(dim))
           throw std::invalid_argument(
               fmt::format("series '{}': unknown dimension '{}'", series.path, dim));
+    for (const auto& table : layout.tables)
+      for (const auto& c : table.columns) {
+        if (c.axis.empty()) continue;
+        const auto it = sizes.find(c.axis);
+        if (it == sizes.end() || it->second != c.width)
+          throw std::invalid_argument(fmt::format(
+              "table column '{}/{}': width {} along dimension '{}' of size {}", table.path, c.name,
+              c.width, c.axis,
+              it == sizes.end() ? std::string("(unknown)") : std::to_string(it->second)));
+      }
     for (const auto& table : layout.labels) {
       const auto it = sizes.find(table.dim);
       if (it == sizes.end())
@@ -390,7 +400,6 @@ class Hdf5Recorder final : public Recorder {
       }
       series_.push_back(std::move(column));
     }
-    links.write_references();
     for (const auto& spec : layout.tables) {
       std::vector<Column> columns;
       std::vector<bool> integer;
@@ -401,12 +410,18 @@ class Hdf5Recorder final : public Recorder {
         columns.push_back(create_column(file_id, lcpl.get(), rel(path),
                                         c.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, row_dims,
                                         path_));
-        if (labelled_) describe(columns.back().dataset.get(), path, c.units, c.description, path_);
+        if (labelled_) {
+          describe(columns.back().dataset.get(), path, c.units, c.description, path_);
+          if (!c.axis.empty())  // the rows have no scale; the second axis has its dimension's
+            links.attach(columns.back().dataset.get(), path,
+                         {{hdf5::ScaleLinks::kNone, ""}, {scales.at(c.axis).get(), c.axis}});
+        }
         integer.push_back(c.integer);
       }
       tables_.push_back(std::move(columns));
       table_integer_.push_back(std::move(integer));
     }
+    links.write_references();
     for (const auto& group : layout.groups) {
       const std::string what = fmt::format("write attributes of group '{}'", group.path);
       const std::string name = rel(group.path);

@@ -37,9 +37,13 @@ void ScaleLinks::attach(hid_t dataset, const std::string& path, const std::vecto
   std::vector<hvl_t> lists(axes.size());
   std::vector<const char*> labels(axes.size());
   for (std::size_t k = 0; k < axes.size(); ++k) {
+    labels[k] = axes[k].name.c_str();
+    if (axes[k].scale == kNone) {  // an empty list: no scale on this axis
+      lists[k] = hvl_t{0, nullptr};
+      continue;
+    }
     check(H5Rcreate(&scale_refs[k], axes[k].scale, ".", H5R_OBJECT, -1), what, file_);
     lists[k] = hvl_t{1, &scale_refs[k]};
-    labels[k] = axes[k].name.c_str();
     const auto at = std::find(scales_.begin(), scales_.end(), axes[k].scale);
     const auto s = static_cast<std::size_t>(at - scales_.begin());
     if (at == scales_.end()) {

@@ -27,8 +27,9 @@ class ScaleLinks {
     hid_t scale;
     std::string name;
   };
+  static constexpr hid_t kNone = H5I_INVALID_HID;  ///< Axis::scale of an axis left without one
   /// Attaches axes[k] to axis k of `dataset` (`path` in error messages), one scale for each of
-  /// its axes. Once per dataset.
+  /// its axes; an axis whose scale is kNone gets none (only its label). Once per dataset.
   void attach(hid_t dataset, const std::string& path, const std::vector<Axis>& axes);
   /// Writes the REFERENCE_LIST of each scale attached so far; once, after the last attach().
   void write_references();

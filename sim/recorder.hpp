@@ -54,6 +54,9 @@ struct TableColumnSpec {
   std::size_t width = 0;
   std::string units;
   std::string description;
+  /// The dimension (RecordingLayout::dims) along the second axis, whose scale labels it (width
+  /// is then that dimension's size); empty: the axis has no scale. The rows have none.
+  std::string axis = {};
 };
 
 /// A table that grows by any number of rows at a time: a group of equal-length columns, e.g. an

@@ -216,6 +216,44 @@ TEST_CASE("HDF5 recorder round-trips a complete run", "[hdf5]") {
   }
 }
 
+TEST_CASE("HDF5 recorder: a table column's second axis takes its dimension's scale", "[hdf5]") {
+  TempDir dir;
+  const std::string path = dir.file("table.h5");
+  msim::RecordingLayout layout = test_layout();
+  layout.tables = {{"/sample",
+                    {{"id", true, 0, "", "row id"},
+                     {"score", false, kFirms, "points", "a score per firm", "firm"},
+                     {"pair", true, 2, "", "two values, along no dimension"}}}};
+  auto recorder = msim::make_hdf5_recorder(path);
+  recorder->begin(layout);
+  recorder->append(
+      0, {std::vector<std::int64_t>{7, 8}, std::vector<double>{1.5, 2.5, 3.5, 4.5, 5.5, 6.5},
+          std::vector<std::int64_t>{1, 2, 3, 4}});
+  recorder->finish({}, true);
+  Hdf5Reader reader(path);
+  CHECK(reader.table("/sample/score").shape == std::vector<std::size_t>{2, kFirms});
+  CHECK(reader.table("/sample/score").values == std::vector<double>{1.5, 2.5, 3.5, 4.5, 5.5, 6.5});
+  if (!have_h5dump()) {
+    WARN("h5dump not on PATH; dimension scale check skipped");
+    return;
+  }
+  // The firm axis is labelled and has /firms/name for its scale; the rows have neither.
+  const std::string score = run("h5dump -A -d /sample/score '" + path + "' 2>&1");
+  INFO(score);
+  CHECK(score.find("(0): \"\", \"firm\"") != std::string::npos);
+  CHECK(score.find("(0): (), (DATASET") != std::string::npos);
+  CHECK(score.find("\"/firms/name\")") != std::string::npos);
+  // The scale lists it among the datasets it labels, at axis 1.
+  const std::string firms = run("h5dump -A -d /firms/name '" + path + "' 2>&1");
+  INFO(firms);
+  const auto entry = firms.find("\"/sample/score\",");
+  REQUIRE(entry != std::string::npos);
+  CHECK(firms.find_first_not_of(" \n", entry + 16) == firms.find('1', entry + 16));
+  // A column along no dimension has no scales.
+  const std::string pair = run("h5dump -A -d /sample/pair '" + path + "' 2>&1");
+  CHECK(pair.find("DIMENSION_LIST") == std::string::npos);
+}
+
 TEST_CASE("HDF5 recorder: long texts and many labels round-trip", "[hdf5]") {
   // Strings are written through a conversion buffer of a few bytes per string: a text far
   // longer than the buffer, and more labels than fit in it, come back whole.
@@ -404,6 +442,13 @@ TEST_CASE("HDF5 recorder rejects bad input", "[hdf5]") {
     layout.series[1].dims = {"planet"};
     auto recorder = msim::make_hdf5_recorder(path);
     CHECK_THROWS_AS(recorder->begin(layout), std::invalid_argument);
+  }
+  SECTION("a table column whose width is not its dimension's size, or an unknown dimension") {
+    auto layout = test_layout();
+    layout.tables = {{"/sample", {{"score", false, 2, "", "per firm", "firm"}}}};
+    CHECK_THROWS_AS(msim::make_hdf5_recorder(path)->begin(layout), std::invalid_argument);
+    layout.tables = {{"/sample", {{"score", false, 2, "", "per planet", "planet"}}}};
+    CHECK_THROWS_AS(msim::make_hdf5_recorder(path)->begin(layout), std::invalid_argument);
   }
   SECTION("labels of an unknown dimension") {
     auto layout = test_layout();
