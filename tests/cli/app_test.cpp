@@ -59,6 +59,17 @@ int run_cli(std::vector<std::string> args) {
   return msim::cli::main(static_cast<int>(argv.size()), argv.data());
 }
 
+/// A market of 2,000 consumers and one category, whose firm Own follows `strategy`; more firms
+/// may follow, as items of its `firms:` list.
+std::string small_market(int steps, const std::string& strategy) {
+  return "consumers: 2000\nsteps: " + std::to_string(steps) +
+         "\ncategories: [{name: c, base_cost: 1}]\n"
+         "segments: [{name: s, share: 1, ideal: {mean: [0, 0], sd: [1, 1]}, "
+         "purchase_rate: {c: {mean: 0.5}}}]\n"
+         "firms:\n  - {name: Own, strategy: " +
+         strategy + ", budget_per_year: 5000}\n";
+}
+
 /// run_cli with what it prints on stderr (file descriptor 2) written to `file`.
 int run_cli_stderr_to(std::vector<std::string> args, const std::string& file) {
   std::fflush(stderr);
@@ -81,12 +92,8 @@ TEST_CASE("cli::main runs, validates and lists a strategy its program registered
                            }});
   msim::test::TempDir dir;
   const std::string yaml = dir.file("s.yaml"), out = dir.file("s.h5");
-  std::ofstream(yaml) << "consumers: 2000\nsteps: 4\ncategories: [{name: c, base_cost: 1}]\n"
-                         "segments: [{name: s, share: 1, ideal: {mean: [0, 0], sd: [1, 1]}, "
-                         "purchase_rate: {c: {mean: 0.5}}}]\n"
-                         "firms:\n  - {name: Own, strategy: all_mass_for_test, "
-                         "budget_per_year: 5000}\n  - {name: Other, strategy: mass, "
-                         "budget_per_year: 5000}\n";
+  std::ofstream(yaml) << small_market(4, "all_mass_for_test") +
+                             "  - {name: Other, strategy: mass, budget_per_year: 5000}\n";
   CHECK(run_cli({"validate", yaml}) == 0);
   CHECK(run_cli({"run", yaml, "-o", out, "--quiet"}) == 0);
   REQUIRE(std::filesystem::exists(out));
@@ -105,11 +112,7 @@ TEST_CASE("a strategy's fault ends the run with exit 1 and keeps the steps befor
                            }});
   msim::test::TempDir dir;
   const std::string yaml = dir.file("f.yaml"), out = dir.file("f.h5");
-  std::ofstream(yaml) << "consumers: 2000\nsteps: 6\ncategories: [{name: c, base_cost: 1}]\n"
-                         "segments: [{name: s, share: 1, ideal: {mean: [0, 0], sd: [1, 1]}, "
-                         "purchase_rate: {c: {mean: 0.5}}}]\n"
-                         "firms:\n  - {name: Own, strategy: fails_at_step_2, "
-                         "budget_per_year: 5000}\n";
+  std::ofstream(yaml) << small_market(6, "fails_at_step_2");
   const std::string err = dir.file("stderr.txt");
   CHECK(run_cli_stderr_to({"run", yaml, "-o", out, "--quiet"}, err) == 1);
   std::ifstream in_err(err);
