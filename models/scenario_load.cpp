@@ -497,7 +497,8 @@ Scenario load_scenario(const Config& root) {
   if (auto n = root.find("shocks")) sc.shocks = load_shocks(*n, sc, steps_from_set);
   if (auto n = root.find("experiment"))
     sc.experiment = load_experiment(*n, sc.steps, steps_from_set);
-  if (auto n = root.find("branch")) sc.branch = load_branch(*n, sc.steps, steps_from_set);
+  if (auto n = root.find("branch"))  // the run's size and seed are fixed for the whole run
+    sc.branch = load_branch(*n, sc.steps, steps_from_set, {"seed", "steps", "consumers"});
   if (auto o = root.find("output")) {
     sc.output.path = o->get_string("path", sc.output.path);
     if (o->has("path")) sc.output.path_where = o->child("path").where();

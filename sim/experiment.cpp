@@ -41,7 +41,15 @@ std::vector<std::string> BranchSpec::overrides() const {
   return out;
 }
 
-BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_set) {
+BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_set,
+                       const std::vector<std::string>& fixed) {
+  std::vector<std::string> never = fixed;
+  for (const char* key : {"branch", "output", "experiment"}) never.emplace_back(key);
+  const auto is_fixed = [&](const std::string& path) {
+    return std::any_of(never.begin(), never.end(), [&](const std::string& key) {
+      return path == key || path.rfind(key + ".", 0) == 0;
+    });
+  };
   BranchSpec spec;
   spec.present = true;
   spec.where = node.where();
@@ -55,10 +63,7 @@ BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_s
     set.fail_expected("a map from key path to value, e.g. {firms.Acme.budget_per_year: 2e6}");
   for (const std::string& path : set.keys()) {
     const Config v = set.child(path);
-    if (path == "seed" || path == "steps" || path == "consumers" || path == "branch" ||
-        path.rfind("branch.", 0) == 0 || path == "output" || path.rfind("output.", 0) == 0 ||
-        path == "experiment" || path.rfind("experiment.", 0) == 0)
-      v.fail(fmt::format("'{}' cannot change part-way through a run", path));
+    if (is_fixed(path)) v.fail(fmt::format("'{}' cannot change part-way through a run", path));
     if (!v.is_scalar()) v.fail_expected("a single value (a number or a word)");
     spec.values.emplace_back(path, v.as_string());
   }

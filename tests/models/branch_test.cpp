@@ -87,6 +87,10 @@ TEST_CASE("a bad branch block is reported at its line, before anything runs", "[
                       Contains("'seed' cannot change part-way through a run"));
   REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {consumers: 4000}}\n"),
                       Contains("'consumers' cannot change"));
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {steps: 6}}\n"),
+                      Contains("'steps' cannot change"));
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {output.path: x.h5}}\n"),
+                      Contains("'output.path' cannot change"));
   // A bad value is named as the branch's, not as a --set the user never typed.
   REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {firms.Mass.budget_per_year: lots}}\n"),
                       Contains("test.yaml:18:") && Contains("after the branch") &&
