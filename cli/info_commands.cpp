@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/counted.hpp"
+#include "cli/first_step_check.hpp"
 #include "cli/memory_check.hpp"
 #include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
@@ -50,6 +51,7 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
         sc.experiment.branch_at > 0 ? fmt::format(", branched at step {}", sc.experiment.branch_at)
                                     : "");
   }
+  check_first_steps(sc, ex ? &*ex : nullptr);
   if (sc.branch.present) {
     std::vector<std::string> changes;
     for (const auto& [path, value] : sc.branch.values) changes.push_back(path + "=" + value);

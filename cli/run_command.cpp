@@ -18,6 +18,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/counted.hpp"
+#include "cli/first_step_check.hpp"
 #include "cli/memory_check.hpp"
 #include "models/experiment.hpp"
 #include "models/experiment_report.hpp"
@@ -198,6 +199,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   ThreadLimit limit(args.threads);
   const std::size_t threads = ThreadLimit::active();
   check_memory(largest_run(sc, ex), experiment_copies(sc, ex, threads));
+  check_first_steps(sc, &ex);  // before any run is written
   if (!args.quiet)
     fmt::print(stderr, "marketsim: {} — experiment: {} x {} = {} of {} consumers, {}{}, {} -> {}\n",
                sc.name, counted(ex.points.size(), "design point"),

@@ -168,6 +168,36 @@ TEST_CASE("cli: bad shocks and experiments exit 2 with file and line, writing no
   CHECK(left.empty());
 }
 
+TEST_CASE("cli: a price past the limit in a first step is refused before any run, and by validate",
+          "[cli]") {
+  TempDir dir;
+  // Design point 1's unit cost times Mass's markup is 2.1e9 per unit, past the 1e9 limit at
+  // step 0. Before, `run` wrote design point 0's runs and then failed; `validate` passed it.
+  std::string text = experiment_yaml();
+  const std::string sweep = "firms.Mass.budget_per_year: [20000, 40000]";
+  REQUIRE(text.find(sweep) != std::string::npos);
+  text.replace(text.find(sweep), sweep.size(), "categories.snacks.base_cost: [1, 1e8]");
+  std::ofstream(dir / "priced.yaml") << text;
+  const std::string sets = " --set firms.Mass.markup=20";
+  const Result run = marketsim(dir, "run priced.yaml -o e.h5" + sets);
+  CHECK(run.code == 2);
+  CHECK_THAT(run.err, Contains("experiment design point 1 (categories.snacks.base_cost=1e8)") &&
+                          Contains("at step 0, firm 'Mass' would sell snacks at 2.1e+09"));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
+  const Result validate = marketsim(dir, "validate priced.yaml" + sets);
+  CHECK(validate.code == 2);
+  CHECK_THAT(validate.err, Contains("experiment design point 1"));
+  // A single run's first step too, and a valid scenario still passes.
+  const std::string tiny = (kSource / "scenarios" / "tiny.yaml").string();
+  const Result single =
+      marketsim(dir, "validate " + tiny + " --set categories.snacks.base_cost=1e8" + sets);
+  CHECK(single.code == 2);
+  CHECK_THAT(single.err, Contains("at step 0, firm 'Mass' would sell snacks"));
+  CHECK(marketsim(dir, "validate " + tiny).code == 0);
+}
+
 TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs", "[cli]") {
   TempDir dir;
   std::ofstream(dir / "e.yaml") << experiment_yaml();
