@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "models/market.hpp"
 #include "sim/error.hpp"
@@ -30,12 +31,13 @@ void check_first_step(Scenario sc) {
 void check_first_steps(const Scenario& sc, const Experiment* ex) {
   check_first_step(sc);
   if (ex == nullptr || sc.experiment.branch_at > 0) return;
-  for (std::size_t d = 0; d < ex->points.size(); ++d) {
-    const auto run = std::find_if(ex->runs.begin(), ex->runs.end(),
-                                  [&](const PlannedRun& r) { return r.plan.point == d; });
-    if (run == ex->runs.end()) continue;
+  std::vector<bool> checked(ex->points.size(), false);  // one run of each design point
+  for (const PlannedRun& run : ex->runs) {
+    const std::size_t d = run.plan.point;
+    if (checked[d]) continue;
+    checked[d] = true;
     try {
-      check_first_step(run->scenario);
+      check_first_step(run.scenario);
     } catch (const InputError& e) {
       throw InputError(fmt::format("experiment design point {} ({}): {}", d,
                                    fmt::join(ex->points[d].overrides(), ", "), e.what()));
