@@ -38,6 +38,17 @@ void add_snapshot_layout(const Scenario& sc, RecordingLayout& layout) {
   }
   const std::string by_firm = "; one value per firm: " + index_names(firms);
   const std::string by_durable = "; one value per durable category: " + index_names(durables);
+  // A column along firms or categories: its description names them, and /firms/name or
+  // /categories/name labels its second axis.
+  const auto per_firm = [&](const char* name, bool integer, const char* units,
+                            const std::string& what) {
+    return TableColumnSpec{name, integer, F, units, what + by_firm, "firm"};
+  };
+  const auto per_category = [&](const char* name, bool integer, const char* units,
+                                const std::string& what) {
+    return TableColumnSpec{name, integer, C, units, what + ": " + index_names(categories),
+                           "category"};
+  };
   std::vector<TableColumnSpec> columns = {
       {"consumer", true, 0, "", "the consumer's index in the population"},
       {"segment", true, 0, "", "the consumer's segment, an index into /segments/name"},
@@ -45,29 +56,24 @@ void add_snapshot_layout(const Scenario& sc, RecordingLayout& layout) {
       {"opt_out", true, 0, "", "1: opted out of CRM (at the start, or by an opt_out shock)"},
       {"price_sensitivity", false, 0, "", "price sensitivity (the logit's price weight)"},
       {"ideal", false, dims, "", "ideal point [consumer, preference dimension]", "dimension"},
-      {"purchase_rate", false, C, "occasions per step",
-       "mean purchase occasions per step in each category: " + index_names(categories), "category"},
-      {"goodwill", false, F, "exposure-equivalents",
-       "adstock goodwill towards each firm, to 1/256" + by_firm, "firm"},
-      {"aware", true, F, "",
-       "1: aware of the firm (goodwill of 1 or more, or any loyalty)" + by_firm, "firm"},
-      {"loyalty", false, F, "fraction", "loyalty to the firm, 0..1" + by_firm, "firm"},
+      per_category("purchase_rate", false, "occasions per step",
+                   "mean purchase occasions per step in each category"),
+      per_firm("goodwill", false, "exposure-equivalents",
+               "adstock goodwill towards each firm, to 1/256"),
+      per_firm("aware", true, "", "1: aware of the firm (goodwill of 1 or more, or any loyalty)"),
+      per_firm("loyalty", false, "fraction", "loyalty to the firm, 0..1"),
       {"purchases", true, C * F, "units",
        "purchases from each firm in each category over the run [consumer, category x firm], "
        "exact up to 255 (255 or a wrapped count above it)"},
-      {"category_purchases", true, C, "units",
-       "purchases in each category over the run (at most 65535): " + index_names(categories),
-       "category"},
-      {"steps_since_purchase", true, F, "steps",
-       "steps since the last purchase from the firm (0: this step; at most 254), -1: never" +
-           by_firm,
-       "firm"},
-      {"crm_depth", true, F, "",
-       "depth k of the firm's CRM profile (contacts and purchases, at most 127); 0 for firms "
-       "without profiles" +
-           by_firm,
-       "firm"},
-      {"referred", true, F, "", "1: referred by the firm's referral program" + by_firm, "firm"}};
+      per_category("category_purchases", true, "units",
+                   "purchases in each category over the run (at most 65535)"),
+      per_firm("steps_since_purchase", true, "steps",
+               "steps since the last purchase from the firm (0: this step; at most 254), -1: "
+               "never"),
+      per_firm("crm_depth", true, "",
+               "depth k of the firm's CRM profile (contacts and purchases, at most 127); 0 for "
+               "firms without profiles"),
+      per_firm("referred", true, "", "1: referred by the firm's referral program")};
   if (D > 0) {
     columns.push_back({"owner", true, D, "",
                        "the maker (an index into /firms/name) of the product owned, -1: never "
