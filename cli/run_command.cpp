@@ -107,6 +107,37 @@ void check_writable(const std::string& what, const fs::path& file, const fs::pat
                                shown.empty() ? file.string() : shown.string(), reason(err)));
 }
 
+/// Refuses the .partial file a run would write when it is there already: always when another
+/// process is writing it (another run with the same output) or it is the scenario file, and
+/// without --force when a run that was interrupted or failed left it (complete=0, a file the
+/// user may want to look into). With --force (or an experiment's --resume, whose finished runs
+/// are kept elsewhere), such a leftover is replaced.
+void check_partial(const std::string& what, const fs::path& partial, bool force,
+                   const RunArgs& args) {
+  std::error_code ec;
+  if (fs::symlink_status(partial, ec).type() == fs::file_type::not_found) return;
+  if (file_locked(partial.string()))
+    throw InputError(fmt::format(
+        "{}: '{}' is being written by another process (it holds the file's lock), another run "
+        "with the same output, perhaps; wait for it to finish, or choose another -o",
+        what, partial.string()));
+  if (!args.scenario.empty() && fs::equivalent(partial, args.scenario, ec))
+    throw InputError(fmt::format(
+        "{}: the run would write '{}', which is the scenario file itself; that is refused even "
+        "with --force: choose another -o",
+        what, partial.string()));
+  if (!fs::is_regular_file(partial, ec) && !fs::is_directory(partial, ec))
+    throw InputError(fmt::format(
+        "{}: '{}' is there and is not a regular file (a link to a device, say), which the run "
+        "would write through; move or remove it",
+        what, partial.string()));
+  if (!force && fs::is_regular_file(partial, ec))
+    throw InputError(fmt::format(
+        "{}: '{}' exists, left by a run that was interrupted or failed (its steps so far, "
+        "complete=0); move or remove it, or use --force to replace it",
+        what, partial.string()));
+}
+
 /// The file `run` writes: -o, else the scenario's output.path. An empty one is refused.
 std::string output_path(const RunArgs& args, const Scenario& sc) {
   if (args.has_output && args.output.empty())
@@ -147,9 +178,15 @@ void check_output(const std::string& path, bool force, const RunArgs& args, cons
         "scenario, so it is refused even with --force: choose another -o, such as '{}'",
         what, args.scenario, instead.string()));
   }
+  if (fs::exists(p, ec) && !fs::is_regular_file(p, ec))
+    throw InputError(fmt::format(
+        "{} is not a regular file (a device or a pipe, say), which the finished run would "
+        "replace, so it is refused even with --force; expected the HDF5 file to write",
+        what));
   if (fs::exists(p, ec) && !force)
     throw InputError(fmt::format(
         "{} already exists; use --force to overwrite it or -o to choose another file", what));
+  check_partial(what, partial_path(path), force || args.resume, args);
   check_writable(what, partial_path(path));
 }
 

@@ -1,9 +1,14 @@
 #include "sim/hdf5_file.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
@@ -36,6 +41,39 @@ constexpr hsize_t kMaxRowsPerChunk = 1024;
 void remove_partial(const std::string& path) noexcept {
   std::error_code ec;
   std::filesystem::remove(path, ec);
+}
+
+/// Creates the HDF5 file `path`, a .partial file, for writing, and returns it. A file already
+/// there that another process is writing (HDF5 locks a file it writes) is refused and left
+/// alone; a regular file that nobody holds, left by a run that was killed, is replaced. The
+/// file is first made with O_EXCL, so a failure removes only a file this call made.
+/// @throws OutputError when the file cannot be made.
+hid_t create_partial(const std::string& path) {
+  for (int attempt = 0;; ++attempt) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+      ::close(fd);
+      break;
+    }
+    const int err = errno;
+    std::error_code ec;
+    if (err != EEXIST || attempt > 0 || !std::filesystem::is_regular_file(path, ec))
+      throw OutputError(fmt::format("cannot create HDF5 file '{}' ({})", path, std::strerror(err)));
+    if (file_locked(path))
+      throw OutputError(fmt::format(
+          "cannot create HDF5 file '{}': another process is writing it (it holds the file's "
+          "lock), another run with the same output, perhaps; it was left alone",
+          path));
+    remove_partial(path);
+  }
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create the file", path), H5Pclose);
+  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path);
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  if (file < 0) {
+    remove_partial(path);  // this call made it; a full disk can leave it empty
+    throw_hdf5_error(fmt::format("cannot create HDF5 file '{}'", path));
+  }
+  return file;
 }
 
 /// Renames a finished output into place. @throws OutputError when the system refuses.
@@ -214,6 +252,10 @@ class Hdf5Recorder final : public Recorder {
     validate(layout);
     silence_hdf5();
     state_ = State::kOpen;
+    if (shared_file_ < 0) {  // made before writing(), whose failures remove the file
+      file_ = Handle(create_partial(path_), H5Fclose);
+      root_ = file_.get();
+    }
     writing([&] { create(layout); });
   }
 
@@ -340,16 +382,6 @@ class Hdf5Recorder final : public Recorder {
                 what, path_),
           H5Gclose);
       root_ = group_.get();
-    } else {
-      Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create the file", path_), H5Pclose);
-      check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path_);
-      const hid_t file_id = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-      if (file_id < 0) {
-        remove_partial(path_);  // a full disk can leave it empty
-        throw_hdf5_error(fmt::format("cannot create HDF5 file '{}'", path_));
-      }
-      file_ = Handle(file_id, H5Fclose);
-      root_ = file_id;
     }
     // Paths in the layout are absolute within the run; they are created relative to its root.
     const hid_t file_id = root_;
@@ -538,13 +570,7 @@ std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
 Hdf5Output::Hdf5Output(const std::string& final_path)
     : file_(H5I_INVALID_HID), final_path_(final_path), path_(partial_path(final_path)) {
   silence_hdf5();
-  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create the file", path_), H5Pclose);
-  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path_);
-  file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (file_ < 0) {
-    remove_partial(path_);  // a full disk can leave it empty
-    throw_hdf5_error(fmt::format("cannot create HDF5 file '{}'", path_));
-  }
+  file_ = create_partial(path_);
 }
 
 /// Never committed: the experiment failed or was interrupted, and its runs are kept elsewhere.
@@ -628,6 +654,14 @@ void Hdf5Output::commit() {
 
 std::string partial_path(const std::string& final_path) {
   return final_path + ".partial";
+}
+
+bool file_locked(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);  // (closing releases a lock this call took)
+  return locked;
 }
 
 Hdf5Reader::Hdf5Reader(const std::string& path) : file_(H5I_INVALID_HID), path_(path) {

@@ -29,7 +29,9 @@ struct Hdf5RecorderOptions {
 /// finish(complete=true) sets the attributes, closes and renames to final_path;
 /// finish(complete=false) closes and leaves the .partial file in place. A write that fails (a full
 /// disk) removes the .partial file, which may be broken; a recorder destroyed before finish()
-/// leaves it in place with the rows so far and complete=0.
+/// leaves it in place with the rows so far and complete=0. begin() refuses (OutputError) a
+/// .partial file that another process is writing, and leaves it alone; a regular one that
+/// nobody holds, a killed run's, is replaced.
 /// @throws OutputError when the system refuses a write (disk full), std::runtime_error (not
 /// InputError) on other HDF5 failures.
 std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
@@ -70,6 +72,10 @@ class Hdf5Output {
 
 /// The temporary name the HDF5 recorder writes to.
 std::string partial_path(const std::string& final_path);
+
+/// Whether another process holds a lock on the file `path`, as HDF5 does on a file it writes
+/// (flock); false for a file nobody locks or that cannot be opened.
+bool file_locked(const std::string& path);
 
 /// A numeric dataset read back: its shape and values (row-major, as float64).
 struct Table {

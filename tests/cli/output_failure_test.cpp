@@ -1,6 +1,12 @@
 // When the system refuses to write (a full disk, a file-size limit), marketsim says why, exits 1
 // without calling it an internal error, removes the unfinished output, and does not crash on
 // the way out.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -46,31 +52,63 @@ TEST_CASE("cli: a run whose output fills the disk exits 1 and removes its partia
   CHECK(nothing_left(dir / "t.h5.partial"));
 }
 
-TEST_CASE("cli: an output on a full device exits 1 and removes what it began", "[cli][output]") {
-  if (!fs::exists("/dev/full")) {
-    WARN("no /dev/full here: skipped");
+/// A file system of `kib` KiB mounted at `dir`/small while it lives (root only; mounted()
+/// says whether that worked).
+struct SmallDisk {
+  fs::path path;
+  explicit SmallDisk(const TempDir& dir, int kib) : path(dir / "small") {
+    fs::create_directory(path);
+    ok = std::system(("mount -t tmpfs -o size=" + std::to_string(kib) + "k tmpfs " +
+                      quote(path.string()) + " 2>/dev/null")
+                         .c_str()) == 0;
+  }
+  ~SmallDisk() {
+    if (ok) (void)std::system(("umount " + quote(path.string())).c_str());
+  }
+  void grow(int kib) const {
+    REQUIRE(
+        std::system(("mount -o remount,size=" + std::to_string(kib) + "k " + quote(path.string()))
+                        .c_str()) == 0);
+  }
+  bool mounted() const { return ok; }
+  bool ok = false;
+};
+
+TEST_CASE("cli: an output on a full disk exits 1 and removes what it began", "[cli][output]") {
+  TempDir dir;
+  const SmallDisk disk(dir, 256);  // the tiny market writes about 850 KB
+  if (!disk.mounted()) {
+    WARN("cannot mount a small file system here (not root?): skipped");
     return;
   }
-  TempDir dir;
-  // The partial file is a link to a device on which every write fails with ENOSPC.
-  fs::create_symlink("/dev/full", dir / "t.h5.partial");
-  Result r = marketsim(dir, "run " + kTiny + " -o t.h5 --quiet");
+  Result r = marketsim(dir, "run " + kTiny + " -o small/t.h5 --quiet");
   CHECK(r.code == 1);
   CHECK_THAT(r.err, Contains("No space left on device") && !Contains("internal error"));
-  CHECK(nothing_left(dir / "t.h5"));
-  CHECK(nothing_left(dir / "t.h5.partial"));
+  CHECK(nothing_left(disk.path / "t.h5"));
+  CHECK(nothing_left(disk.path / "t.h5.partial"));
 
-  // An experiment whose file cannot be created leaves no empty runs directory behind, which
-  // would make the next attempt ask for --resume.
+  // An experiment that finishes no run on the full disk leaves no empty runs directory behind,
+  // which would make the next attempt ask for --resume.
   std::ofstream(dir / "e.yaml") << slurp(kSource / "scenarios" / "tiny.yaml")
                                 << "experiment: {replications: 2}\n";
-  fs::create_symlink("/dev/full", dir / "e.h5.partial");
-  r = marketsim(dir, "run e.yaml -o e.h5 --quiet");
+  r = marketsim(dir, "run e.yaml -o small/e.h5 --quiet");
   CHECK(r.code == 1);
   CHECK_THAT(r.err, Contains("No space left on device"));
-  CHECK(nothing_left(dir / "e.h5.partial"));
-  CHECK(nothing_left(dir / "e.h5.runs"));
-  CHECK(marketsim(dir, "run e.yaml -o e.h5 --quiet").code == 0);
+  CHECK(nothing_left(disk.path / "e.h5.partial"));
+  CHECK(nothing_left(disk.path / "e.h5.runs"));
+  disk.grow(16384);
+  CHECK(marketsim(dir, "run e.yaml -o small/e.h5 --quiet").code == 0);
+}
+
+TEST_CASE("cli: a partial output that is a link to a device is refused, not written through",
+          "[cli][output]") {
+  TempDir dir;
+  fs::create_symlink("/dev/full", dir / "t.h5.partial");
+  const Result r = marketsim(dir, "run " + kTiny + " -o t.h5 --quiet --force");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("'t.h5.partial' is there and is not a regular file"));
+  CHECK(fs::is_symlink(dir / "t.h5.partial"));
+  CHECK(nothing_left(dir / "t.h5"));
 }
 
 TEST_CASE("cli: an experiment that fills the disk keeps its finished runs for --resume",
@@ -90,4 +128,61 @@ TEST_CASE("cli: an experiment that fills the disk keeps its finished runs for --
   const Result resumed = marketsim(dir, "run e.yaml -o e.h5 --quiet --resume");
   CHECK(resumed.code == 0);
   CHECK(fs::exists(dir / "e.h5"));
+}
+
+TEST_CASE("cli: a partial output another run is writing is refused and left alone",
+          "[cli][output]") {
+  TempDir dir;
+  const fs::path partial = dir / "t.h5.partial";
+  std::ofstream(partial) << "another run's rows";
+  const int fd = ::open(partial.c_str(), O_RDONLY | O_CLOEXEC);  // held as HDF5 holds it
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX) == 0);
+  for (const char* force : {"", " --force"}) {
+    const Result r = marketsim(dir, "run " + kTiny + " -o t.h5 --quiet" + force);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("'t.h5.partial' is being written by another process"));
+  }
+  ::close(fd);
+  CHECK(slurp(partial) == "another run's rows");
+  CHECK(nothing_left(dir / "t.h5"));
+}
+
+TEST_CASE("cli: an interrupted run's partial file is replaced only with --force", "[cli][output]") {
+  TempDir dir;
+  const fs::path partial = dir / "t.h5.partial";
+  std::ofstream(partial) << "an interrupted run's rows";
+  const Result kept = marketsim(dir, "run " + kTiny + " -o t.h5 --quiet");
+  CHECK(kept.code == 2);
+  CHECK_THAT(kept.err, Contains("'t.h5.partial' exists, left by a run that was interrupted") &&
+                           Contains("--force"));
+  CHECK(slurp(partial) == "an interrupted run's rows");
+  const Result replaced = marketsim(dir, "run " + kTiny + " -o t.h5 --quiet --force");
+  CHECK(replaced.code == 0);
+  CHECK(fs::is_regular_file(dir / "t.h5"));
+  CHECK(nothing_left(partial));
+}
+
+TEST_CASE("cli: a scenario file named like the partial output is refused even with --force",
+          "[cli][output]") {
+  TempDir dir;
+  fs::copy_file(kSource / "scenarios" / "tiny.yaml", dir / "plan.h5.partial");
+  const std::string before = slurp(dir / "plan.h5.partial");
+  const Result r = marketsim(dir, "run plan.h5.partial -o plan.h5 --quiet --force");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("which is the scenario file itself"));
+  CHECK(slurp(dir / "plan.h5.partial") == before);
+  CHECK(nothing_left(dir / "plan.h5"));
+}
+
+TEST_CASE("cli: an output that is not a regular file is refused even with --force",
+          "[cli][output]") {
+  TempDir dir;
+  // A pipe stands for a device such as /dev/null, which the finished run's rename would replace.
+  REQUIRE(::mkfifo((dir / "pipe").c_str(), 0666) == 0);
+  const Result r = marketsim(dir, "run " + kTiny + " -o pipe --quiet --force");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("is not a regular file"));
+  CHECK(fs::is_fifo(dir / "pipe"));
+  CHECK(nothing_left(dir / "pipe.partial"));
 }

@@ -9,11 +9,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,6 +79,12 @@ std::vector<std::vector<double>> test_values(std::int64_t first, std::size_t n) 
 
 void record_steps(msim::Recorder& recorder, std::int64_t steps) {
   for (std::int64_t t = 0; t < steps; ++t) recorder.record(t, test_rows(t));
+}
+
+/// A file's bytes.
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 /// Checks shapes and values of the three test series after `steps` rows.
@@ -291,6 +300,37 @@ TEST_CASE("HDF5 recorder: finish(false) leaves an incomplete partial file", "[hd
   CHECK(reader.attribute("complete") == AttrValue{std::int64_t{0}});
   CHECK(reader.attribute("steps") == AttrValue{std::int64_t{3}});
   check_series(reader, 3);
+}
+
+TEST_CASE("HDF5 recorder: a partial file another process writes is refused and left alone",
+          "[hdf5]") {
+  TempDir dir;
+  const std::string path = dir.file("run.h5"), partial = msim::partial_path(path);
+  std::ofstream(partial) << "another run's rows";
+  // The lock HDF5 takes on a file it writes, held here as another run would hold it.
+  const int fd = ::open(partial.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX) == 0);
+  CHECK(msim::file_locked(partial));
+  {
+    auto recorder = msim::make_hdf5_recorder(path);
+    CHECK_THROWS_WITH(
+        recorder->begin(test_layout()),
+        Catch::Contains("another process is writing it") && Catch::Contains("it was left alone"));
+  }
+  CHECK(slurp(partial) == "another run's rows");
+  CHECK_THROWS_AS(msim::Hdf5Output(path), msim::OutputError);
+  CHECK(slurp(partial) == "another run's rows");
+  ::close(fd);
+  CHECK_FALSE(msim::file_locked(partial));
+  // Nobody holds it now: a killed run's leftover, which a new run replaces.
+  auto recorder = msim::make_hdf5_recorder(path);
+  recorder->begin(test_layout());
+  record_steps(*recorder, 2);
+  recorder->finish({{"steps", std::int64_t{2}}}, true);
+  CHECK_FALSE(fs::exists(partial));
+  Hdf5Reader reader(path);
+  check_series(reader, 2);
 }
 
 TEST_CASE("HDF5 recorder: destroyed without finish leaves the rows so far", "[hdf5]") {
