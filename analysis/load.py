@@ -2,8 +2,8 @@
 
     python3 -m analysis.load RUN.h5 [--run ID]
 
-prints a short overview: the scenario, the steps, the firms and their final market share and
-customer share. As a library:
+prints a short overview: the scenario, what the command line changed in it (--set, --seed), the
+steps, the firms and their final market share and customer share. As a library:
 
     from analysis.load import load_run
     run = load_run("tiny.h5")
@@ -359,6 +359,12 @@ def overview(run):
     lines.append(f"{run.name}{where}")
     if run.description:
         lines.append(run.description.strip())
+    changes = overrides(run)  # as the report's note and `marketsim summarize` show them
+    if changes:
+        lines.append("Changed from the scenario file with --set: " + ", ".join(changes))
+        if run.description:
+            lines.append("The description above is the scenario file's and may not hold for "
+                         "this run.")
     years = f", {len(run.steps) / run.steps_per_year:.1f} years" if run.steps_per_year else ""
     complete = "" if run.attrs.get("complete", 1) == 1 else "  [INCOMPLETE RUN]"
     lines.append(f"{run.attrs.get('consumers', '?')} consumers, {len(run.steps)} of "

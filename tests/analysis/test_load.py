@@ -227,3 +227,27 @@ def test_counts_in_the_overview_agree_with_their_nouns(monopoly_file, run_file):
     text = load.overview(load.load_run(monopoly_file))
     assert "2 firms, 2 segments, 1 category" in text and "1 categories" not in text
     assert "4 firms, 3 segments, 2 categories" in load.overview(load.load_run(run_file))
+
+
+def test_the_overview_says_what_the_command_line_changed(rich_file, tmp_path, capsys):
+    """A run made with --set: the overview says so under the description, with the words of
+    `marketsim summarize` and the assignments the report lists (root attribute `overrides`)."""
+    import shutil
+    assert load.main([str(rich_file)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    line = ("Changed from the scenario file with --set: steps=10, "
+            "firms.Mass.budget_per_year=80000")
+    assert line in out
+    assert out.index("Twenty thousand consumers, one firm per strategy, twelve weekly steps.") \
+        < out.index(line) < next(i for i, l in enumerate(out) if l.startswith("20000 consumers"))
+    assert "The description above is the scenario file's and may not hold for this run." in out
+    for overrides in ("", None):  # none recorded (an older file, or a run made without --set)
+        copy = tmp_path / f"plain{overrides is None}.h5"
+        shutil.copy(rich_file, copy)
+        with h5py.File(copy, "r+") as f:
+            if overrides is None:
+                del f.attrs["overrides"]
+            else:
+                f.attrs["overrides"] = overrides
+        text = load.overview(load.load_run(copy))
+        assert "Changed from the scenario file" not in text and "may not hold" not in text
