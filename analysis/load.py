@@ -330,9 +330,17 @@ def _override_lines(text):
     return [line.strip() for line in str(text or "").splitlines() if line.strip()]
 
 
+def is_experiment_key(assignment):
+    """True for an assignment to the experiment block, which says how an experiment's runs vary:
+    experiment.sweep=..., experiment.replications=2, or the whole block, experiment={...}."""
+    key = assignment.split("=", 1)[0].strip()
+    return key == "experiment" or key.startswith("experiment.")
+
+
 def experiment_overrides(path):
     """The `--set` assignments shared by every run of an experiment file, less the experiment's
-    own keys (experiment.*, which say how the runs vary): what the command line changed for the
+    own keys (experiment=... and experiment.*, which say how the runs vary; is_experiment_key):
+    what the command line changed for the
     whole experiment, in the order of the first run. [] for a single-run file or none."""
     with h5py.File(path, "r") as f:
         if "runs" not in f:
@@ -343,7 +351,7 @@ def experiment_overrides(path):
         return []
     shared = set(per_run[0]).intersection(*per_run[1:])
     return [line for line in per_run[0]
-            if line in shared and not line.startswith("experiment.")]
+            if line in shared and not is_experiment_key(line)]
 
 
 def firms_recording(frame):

@@ -21,7 +21,8 @@ from matplotlib.ticker import FuncFormatter, ScalarFormatter  # noqa: E402
 
 from analysis import experiment_tables, formats, run_main  # noqa: E402
 from analysis.load import (add_run_arguments, bad_input, check_writable_directory,  # noqa: E402
-                           experiment_overrides, load_run_or_report, overrides)
+                           experiment_overrides, is_experiment_key, load_run_or_report,
+                           overrides)
 from analysis.scenario_text import ScenarioSyntaxError, key_label, parse_scenario  # noqa: E402
 from analysis.summary import NOT_IN_MARKET, not_in_market, not_in_market_note  # noqa: E402
 
@@ -64,11 +65,11 @@ OVERRIDE_WIDTH = 60
 def overrides_line(changes, width=OVERRIDES_WIDTH):
     """The command-line changes of a run as one line for a figure's title: "with
     firms.HairCo.segments=[everyday, dry_hair], seed=3"; "" for none. An assignment longer than
-    OVERRIDE_WIDTH is cut ("..."), and when they do not all fit in `width` characters the line
-    ends with how many more there are ("and 2 more")."""
+    OVERRIDE_WIDTH is cut at the end of a word (" ..."; see shortened), and when they do not all
+    fit in `width` characters the line ends with how many more there are ("and 2 more")."""
     if not changes:
         return ""
-    shown = [c if len(c) <= OVERRIDE_WIDTH else c[:OVERRIDE_WIDTH - 3] + "..." for c in changes]
+    shown = [shortened(c) for c in changes]
     line = "with " + ", ".join(shown)
     if len(line) <= width:
         return line
@@ -79,14 +80,34 @@ def overrides_line(changes, width=OVERRIDES_WIDTH):
     return f"with {shown[0]} and {len(shown) - 1} more" if len(shown) > 1 else line
 
 
+# A character of a word, or of a key path or number (firms.FizzCo.budget_per_year, 0.7): a cut
+# between two of them would split one.
+_WORD = re.compile(r"[\w.]")
+
+
+def shortened(text, width=OVERRIDE_WIDTH):
+    """`text` when it has at most `width` characters; else its beginning up to the end of a word
+    (never within a word, a key path or a number), less trailing separators, then " ...":
+    "shocks.q3_cut={step: 26, kind: budget, firm: VarietyCo ..."."""
+    if len(text) <= width:
+        return text
+    room = width - len(" ...")
+    cut = room
+    while cut > 0 and _WORD.match(text[cut - 1]) and _WORD.match(text[cut]):
+        cut -= 1
+    kept = text[:cut].rstrip(" ,:{[")
+    return (kept or text[:room]) + " ..."  # text[:room]: one word longer than the room
+
+
 def run_changes(run):
     """What the command line (`--set`, `--seed`) changed in a run, for its figures: the root
     attribute `overrides`; in a run of an experiment file, less the experiment's own keys
-    (experiment.*: the design point's assignments say what they did to this run)."""
+    (experiment=... and experiment.*: the design point's assignments say what they did to this
+    run)."""
     changes = overrides(run)
     if run.run_id is None:
         return changes
-    return [c for c in changes if not c.startswith("experiment.")]
+    return [c for c in changes if not is_experiment_key(c)]
 
 
 def _titled(run, first, *more, changes=None):

@@ -469,6 +469,45 @@ def test_figures_of_an_experiment_name_the_run_and_the_shared_changes(marketsim_
     assert response.axes[0].get_title().split("\n")[1] == "with steps=10"
 
 
+def test_an_experiment_set_whole_on_the_command_line_is_left_out_of_titles(tmp_path):
+    """`--set experiment={...}` is the experiment's own key as much as experiment.sweep=...:
+    neither a run's figures nor the figures of every run carry it (they were cut mid-word:
+    "with experiment={replications: 5, sweep: {firms.FizzCo.budget_...")."""
+    from conftest import run_tiny
+    from analysis.load import experiment_overrides, overrides
+    path = run_tiny(tmp_path / "whole.h5", "experiment={replications: 2, sweep: "
+                    "{firms.Mass.budget_per_year: [40000, 80000]}}")
+    run = load_run(path, "2")  # design point 1, replication 0
+    assert any(c.startswith("experiment={") for c in overrides(run))
+    assert experiment_overrides(path) == ["steps=10"]
+    title = plot.market_share(run).axes[0].get_title()
+    assert title.split("\n")[1] == "run 00002, with steps=10, firms.Mass.budget_per_year=80000"
+    long = plot.experiment_tables.results_long(run.experiment["runs"], run.firms)
+    fig = plot.experiment_distribution(run, "roi", long, {})
+    assert fig.axes[0].get_title().split("\n")[1] == "with steps=10"
+    assert not any("experiment=" in t or "experiment." in t for t in _titles(fig))
+
+
+def test_a_long_assignment_is_shortened_between_words():
+    """An assignment too long for a title ends at a word's end with "...", never mid-word, and
+    the line stays within its width."""
+    import re
+    word = re.compile(r"[\w.]")
+    for text in ["experiment={replications: 5, sweep: {firms.FizzCo.budget_per_year: "
+                 "[0, 5000, 10000, 20000, 40000]}}",
+                 "firms.HairCo.segments=[everyday, dry_hair, coloured_hair, curly_hair, "
+                 "fine_hair, thick_hair]",
+                 "shocks.q3_cut={step: 26, kind: budget, firm: VarietyCo, factor: 0.7, "
+                 "enabled: true}",
+                 "firms.Mass.name=" + "x" * 80]:
+        line = plot.overrides_line([text])
+        assert len(line) <= plot.OVERRIDES_WIDTH and line.endswith(" ..."), line
+        kept = line[len("with "):-len(" ...")]
+        assert text.startswith(kept) and kept == kept.rstrip(" ,:"), line
+        assert not (word.match(kept[-1]) and word.match(text[len(kept)])), line  # not mid-word
+        assert plot.overrides_line(["steps=10", text]).startswith("with steps=10, ")
+
+
 # ---- percentages on axes ----
 
 def test_percent_ticks_are_whole_where_they_can_be():
