@@ -100,7 +100,9 @@ def number(value, signed=False):
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(
             value, "dtype"):
         return str(value)
-    sign = "+" if signed else ""
+    if value == 0:
+        value = 0.0  # no "-0" (nor "+0": a zero change has no sign, as in the other kinds)
+    sign = "+" if signed and value else ""
     if float(value).is_integer() or abs(value) >= 1000:
         return f"{value:{sign},.0f}"
     return f"{value:{sign}.4g}"

@@ -30,3 +30,16 @@ def test_undefined_is_na():
     for kind in ("share", "money", "count", "ratio", "number"):
         assert formats.value(kind, math.nan) == "n/a"
         assert formats.value(kind, math.nan, difference=True, spread=True) == "n/a"
+
+
+def test_no_negative_zero_in_any_kind():
+    """A change that rounds to nothing reads 0, never -0.0 (nor +0): a -0.0 in a table of
+    changes (a swept value, or a result of a kind the package does not know) printed "-0"."""
+    import numpy as np
+    for zero in (-0.0, np.float64(-0.0)):
+        assert formats.number(zero) == "0" and formats.number(zero, signed=True) == "0"
+        assert formats.value("number", zero, difference=True) == "0"
+    assert formats.number(2.0, signed=True) == "+2" and formats.number(-0.5) == "-0.5"
+    assert formats.points(-0.0004) == "0.0 points" and formats.share(-0.0) == "0.0%"
+    assert formats.money(-0.004, signed=True) == "0.00" and formats.count(-0.2) == "0"
+    assert formats.ratio(-0.001, signed=True) == "0.00"
