@@ -9,9 +9,15 @@ consumers and the same chance events, so much of the consumers' luck cancels in 
 difference. What was changed may bring luck of its own (a market study's sample, a strategy's
 random draws), and one pair of runs is one draw of it: measure an effect over an experiment's
 replications.
+
+Runs of other lengths are compared over the steps both have: every figure is at the last of
+them (sums over them), never the whole of a longer run against a shorter one. Runs that do not
+have the same firms (a firm renamed, added or removed) are not paired runs of one market: the
+firms in only one run have no B - A, and the note at the end says so.
 """
 
 import argparse
+import copy
 import os
 
 import matplotlib
@@ -21,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analysis import formats, run_main  # noqa: E402
-from analysis.plot import points_formatter  # noqa: E402
+from analysis.plot import points_formatter, shortened  # noqa: E402
 from analysis.load import (NotARunError, bad_input, check_writable_directory,  # noqa: E402
                            load_run)
 from analysis.scenario_text import ScenarioSyntaxError, parse_scenario  # noqa: E402
@@ -46,6 +52,79 @@ KINDS = {"market_share": "share", "customer_share": "share", "cumulative_profit"
 WHEN = {"last": "last step", "sum": "summed over the run", "early": "over the run"}
 # Cumulative profit is a "last" value, but the last step's cumulative profit is the whole run's.
 WHEN_METRIC = {"cumulative_profit": "last step: the profit of the whole run"}
+# A firm that one run does not have at all (renamed, added or removed in the other).
+NOT_IN_RUN = "not in run"
+
+
+def common_steps(a, b):
+    """The steps both runs recorded: all of the shorter run's (both start at step 0)."""
+    return a.steps.intersection(b.steps)
+
+
+def over_steps(run, steps):
+    """`run` over `steps` only: a copy whose series (and so its last step, its sums and
+    analysis.summary.not_in_market) stop there; the run itself when it has no other steps."""
+    if len(steps) == len(run.steps):
+        return run
+    cut = copy.copy(run)
+    cut.steps = steps
+    for name in ("market", "by_category", "segments", "category_series", "diagnostics"):
+        setattr(cut, name, {key: frame.loc[steps] for key, frame in getattr(run, name).items()})
+    return cut
+
+
+def comparable(a, b):
+    """Both runs over the steps both have, so that a longer run's later steps are not set
+    against nothing: every figure compares the same weeks."""
+    steps = common_steps(a, b)
+    return over_steps(a, steps), over_steps(b, steps)
+
+
+def _unit(run):
+    return "week" if run.steps_per_year == 52 else "step"
+
+
+def _at(run, step):
+    """A step as the run's time axis names it: "week 12" (weeks count from 1), or "step 11"."""
+    return f"{_unit(run)} {run.time_values([step])[0]}"
+
+
+def _span(run, first, last):
+    """Steps `first` to `last` in the run's words: "weeks 1 to 12", "steps 0 to 11"."""
+    values = run.time_values([first, last])
+    return f"{_unit(run)}s {values[0]} to {values[1]}"
+
+
+def length_note(a, b):
+    """"" for runs of one length; otherwise the sentence saying that every figure is of the
+    steps both runs have, and which steps of the longer run are not compared."""
+    if len(a.steps) == len(b.steps):
+        return ""
+    steps = common_steps(a, b)
+    longer, name = (a, "A") if len(a.steps) > len(b.steps) else (b, "B")
+    rest = longer.steps[len(steps):]
+    return (f"A has {len(a.steps)} steps and B {len(b.steps)}: every figure below is of the "
+            f"{len(steps)} steps both runs have, at {_at(a, steps[-1])} (sums over "
+            f"{_span(a, steps[0], steps[-1])}); {name}'s {_span(longer, rest[0], rest[-1])} are "
+            "not compared.")
+
+
+def when(a, b, metric, how):
+    """When a compared figure is taken, for its heading: "last step", or for runs of other
+    lengths "week 12, the last week both runs have"."""
+    if len(a.steps) == len(b.steps):
+        return WHEN_METRIC.get(metric, WHEN[how])
+    steps = common_steps(a, b)
+    at, span = _at(a, steps[-1]), _span(a, steps[0], steps[-1])
+    if metric == "cumulative_profit":
+        return f"{at}: the profit of {span}"
+    return {"last": f"{at}, the last {_unit(a)} both runs have", "sum": f"summed over {span}",
+            "early": f"over {span}"}[how]
+
+
+def firms_only_in(a, b):
+    """The firms only run A has and those only run B has (by name), in their runs' order."""
+    return ([f for f in a.firms if f not in b.firms], [f for f in b.firms if f not in a.firms])
 
 
 def has_durables(a, b):
@@ -72,12 +151,16 @@ def firm_values(run, metric, how, firms):
 
 def comparison_table(a, b):
     """One row per firm present in either run: A, B and B - A of each compared metric (the
-    durables ones too when both runs recorded them). Columns "in_market A" and "in_market B" say
-    whether the firm took part in each run (analysis.summary.in_market, the rule of `marketsim
-    summarize`); a firm not in the market in a run has no values there (NaN), and so no B - A:
-    its zeros are not results."""
+    durables ones too when both runs recorded them), over the steps both runs have (comparable).
+    Columns "in_market A" and "in_market B" say whether the firm took part in each run
+    (analysis.summary.in_market, the rule of `marketsim summarize`); a firm not in the market in
+    a run has no values there (NaN), and so no B - A: its zeros are not results. Columns
+    "in_run A" and "in_run B" say whether the run has the firm at all."""
+    a, b = comparable(a, b)
     firms = list(dict.fromkeys(list(a.firms) + list(b.firms)))
     table = pd.DataFrame({"firm": firms})
+    table["in_run A"] = [f in a.firms for f in firms]
+    table["in_run B"] = [f in b.firms for f in firms]
     present_a = pd.Series(firms).isin(in_market(a)).to_numpy()
     present_b = pd.Series(firms).isin(in_market(b)).to_numpy()
     table["in_market A"] = present_a
@@ -92,10 +175,11 @@ def comparison_table(a, b):
 
 
 def saturation_table(a, b):
-    """Ownership saturation in the last step, by durable category in either run: A, B, B - A;
-    None unless both runs recorded /market/saturation."""
+    """Ownership saturation in the last step both runs have, by durable category in either run:
+    A, B, B - A; None unless both runs recorded /market/saturation."""
     if a.saturation is None or b.saturation is None:
         return None
+    a, b = comparable(a, b)
     kinds = {**dict(zip(b.categories, b.category_kinds)),
              **dict(zip(a.categories, a.category_kinds))}
     categories = [c for c in dict.fromkeys(list(a.categories) + list(b.categories))
@@ -173,17 +257,63 @@ def scenario_changes(a, b):
     return tree_changes(parse_scenario(a.scenario), parse_scenario(b.scenario))
 
 
+# Random numbers keyed by a firm's place in the list of firms (models/random_purposes.hpp).
+KEYED_BY_FIRM = ("such as consumers' first awareness of a firm, its research samples and its "
+                 "strategy's own draws")
+ONE_DRAW = ("One pair is still one draw: what was changed may bring luck of its own (a study's "
+            "sample, a strategy's random draws), so measure an effect over an experiment's "
+            "replications (its \"change vs 0\").")
+
+
+def firms_note(a, b):
+    """"" when both runs have the same firms in the same order; otherwise the sentence saying
+    why their differences are not those of paired runs of one market."""
+    only_a, only_b = firms_only_in(a, b)
+    if not only_a and not only_b:
+        if list(a.firms) == list(b.firms):
+            return ""
+        return (f"The runs list the same firms in another order, so the random numbers keyed by "
+                f"a firm's place in the list ({KEYED_BY_FIRM}) are not shared: the differences "
+                "are not paired and include sampling noise.")
+    which = "; ".join(f"only in {side}: {', '.join(firms)}"
+                      for side, firms in (("A", only_a), ("B", only_b)) if firms)
+    return (f"The runs do not have the same firms ({which}), so they are not paired runs of one "
+            "market: a firm in only one run has no B - A, and each B - A of the others is the "
+            "effect of the whole change of firms. Some random numbers are keyed by a firm's "
+            f"place in the list of firms ({KEYED_BY_FIRM}): where the places differ, those are "
+            "not shared either.")
+
+
+def paired(a, b):
+    """True when the runs share their random numbers over the steps both have: the same seed,
+    population size and firms (in the same order). Runs of other lengths are paired over the
+    steps both have, which is what analysis.compare compares."""
+    return (a.attrs.get("seed") == b.attrs.get("seed")
+            and a.attrs.get("consumers") == b.attrs.get("consumers")
+            and list(a.firms) == list(b.firms))
+
+
 def paired_note(a, b):
     """Whether common random numbers make the differences paired, in a sentence naming what
-    keeps them from being paired (the seed, the population size or both)."""
+    keeps them from being paired (the seed, the population size, the firms) and, for runs of
+    other lengths, over which steps they are."""
     seed_a, seed_b = a.attrs.get("seed"), b.attrs.get("seed")
     consumers_a, consumers_b = a.attrs.get("consumers"), b.attrs.get("consumers")
-    if seed_a == seed_b and consumers_a == consumers_b:
+    firms = firms_note(a, b)
+    if seed_a == seed_b and consumers_a == consumers_b and not firms:
+        if len(a.steps) != len(b.steps):
+            n = len(common_steps(a, b))
+            return (f"Both runs use seed {seed_a} and {consumers_a} consumers but have "
+                    f"{len(a.steps)} and {len(b.steps)} steps: over the {n} steps both have, "
+                    "they share their random numbers (a draw depends on the seed, the consumer "
+                    "and the step, not on the length of the run), so the figures above, all of "
+                    "those steps, are paired and much of the consumers' luck cancels in each "
+                    f"difference. {ONE_DRAW}")
         return (f"Both runs use seed {seed_a} and {consumers_a} consumers: they share their "
                 "random numbers (common random numbers), so much of the consumers' luck cancels "
-                "in each difference. One pair is still one draw: what was changed may bring luck "
-                "of its own (a study's sample, a strategy's random draws), so measure an effect "
-                "over an experiment's replications (its \"change vs 0\").")
+                f"in each difference. {ONE_DRAW}")
+    if seed_a == seed_b and consumers_a == consumers_b:
+        return firms
     differ = []
     if seed_a != seed_b:
         differ.append(f"seed ({seed_a} vs {seed_b})")
@@ -196,21 +326,25 @@ def paired_note(a, b):
               "Rerun with the same seed for a paired comparison.")
     return (f"The runs differ in {' and '.join(differ)}, so they do not share random numbers"
             + (f" despite {same[0]}" if same else "") + ": the differences include sampling "
-            f"noise. {advice}")
+            f"noise. {advice}" + (f" {firms}" if firms else ""))
 
 
 def _format(table):
     """The comparison table as display text: shares in %, their differences in percentage
     points, money with thousands separators, counts as whole numbers; "not in market" for a firm
-    that took no part in that run (column in_market A or B False)."""
-    out = table.drop(columns=["in_market A", "in_market B"], errors="ignore").copy()
+    that took no part in that run (column in_market A or B False), "not in run" for one the run
+    does not have (in_run A or B False)."""
+    flags = ["in_market A", "in_market B", "in_run A", "in_run B"]
+    out = table.drop(columns=flags, errors="ignore").copy()
     for column in out.columns[1:]:
         metric, _, side = column.rpartition(" ")
         present = table.get(f"in_market {side}")
+        in_run = table.get(f"in_run {side}", pd.Series(True, index=table.index))
         if present is not None:
-            absent = ~present.astype(bool)
-            out[column] = [NOT_IN_MARKET if gone else text for gone, text
-                           in zip(absent, _format_column(table, column, metric, side))]
+            out[column] = [NOT_IN_RUN if not there else NOT_IN_MARKET if not taking_part
+                           else text for there, taking_part, text
+                           in zip(in_run.astype(bool), present.astype(bool),
+                                  _format_column(table, column, metric, side))]
         else:
             out[column] = _format_column(table, column, metric, side)
     return out
@@ -231,14 +365,23 @@ def _format_column(table, column, metric, side):
 def absent_notes(a, b):
     """A sentence for each firm not in the market in A, B or both (analysis.summary's rule):
     "LongLife: not in market in A and B (sold nothing and spent nothing during the run); no
-    figures there and no B - A."; [] when every firm took part in both."""
+    figures there and no B - A."; first, for firms only one run has, "Mass: only in A; Big: only
+    in B: no B - A for them."; [] when every firm took part in both. For runs of other lengths
+    the rule is applied to the steps both have ("during weeks 1 to 12")."""
+    why = NOT_IN_MARKET_WHY
+    if len(a.steps) != len(b.steps):
+        steps = common_steps(a, b)
+        why = why.replace("the run", _span(a, steps[0], steps[-1]))
+    a, b = comparable(a, b)
+    only = [f"{', '.join(firms)}: only in {side}"
+            for side, firms in zip("AB", firms_only_in(a, b)) if firms]
+    notes = ["; ".join(only) + ": no B - A for them."] if only else []
     out_a, out_b = set(not_in_market(a)), set(not_in_market(b))
-    notes = []
     for firm in dict.fromkeys(list(a.firms) + list(b.firms)):
         where = [side for side, out in (("A", out_a), ("B", out_b)) if firm in out]
         if where:
             notes.append(f"{firm}: {NOT_IN_MARKET} in {' and '.join(where)} "
-                         f"({NOT_IN_MARKET_WHY}); no figures there and no B - A.")
+                         f"({why}); no figures there and no B - A.")
     return notes
 
 
@@ -271,14 +414,8 @@ def changes_line(changes, width=CHANGES_WIDTH):
         line = "B changes " + "; ".join(shown[:keep])
         line += f"; and {len(shown) - keep} more" if keep < len(shown) else ""
         if len(line) <= width or keep == 1:
-            return line if len(line) <= width else line[:width - 3] + "..."
+            return shortened(line, width)  # cut at the end of a word
     return ""
-
-
-def paired(a, b):
-    """True when the runs share their random numbers: the same seed and population size."""
-    return (a.attrs.get("seed") == b.attrs.get("seed")
-            and a.attrs.get("consumers") == b.attrs.get("consumers"))
 
 
 def share_difference_figure(a, b, changes=None):
@@ -291,6 +428,16 @@ def share_difference_figure(a, b, changes=None):
             changes = scenario_changes(a, b)
         except ScenarioSyntaxError:
             changes = []
+    if paired(a, b):
+        how = "paired: same seed and population, common random numbers"
+        if len(a.steps) != len(b.steps):
+            how += f", over the {len(common_steps(a, b))} {_unit(a)}s both runs have"
+    elif firms_note(a, b):
+        how = "not paired: the runs do not have the same firms"
+    else:
+        how = ("not paired: the seed or population differs, so the difference includes "
+               "sampling noise")
+    a, b = comparable(a, b)
     sa, sb = a.market["market_share"], b.market["market_share"]
     steps = sa.index.intersection(sb.index)
     shared = [f for f in a.firms if f in b.firms]
@@ -307,15 +454,16 @@ def share_difference_figure(a, b, changes=None):
     ax.set_xlabel(a.time_label())
     ax.set_ylabel("market share, B minus A (percentage points)")
     scenario = a.name if a.name == b.name else f"{a.name} / {b.name}"
-    how = ("paired: same seed and population, common random numbers" if paired(a, b) else
-           "not paired: the seed or population differs, so the difference includes sampling "
-           "noise")
     ax.set_title(f"{scenario}: market share, B - A ({how})\n"
                  f"A: {run_label(a)};  B: {run_label(b)}\n{changes_line(changes)}",
                  fontsize=10)
     if firms:
         ax.legend(title="firm", loc="center left", bbox_to_anchor=(1.01, 0.5))
     notes = []
+    only = [f"{', '.join(names)}: only in {side}"
+            for side, names in zip("AB", firms_only_in(a, b)) if names]
+    if only:
+        notes.append("; ".join(only) + "; not drawn.")
     if idle:
         note = not_in_market_note(idle).replace(NOT_IN_MARKET, f"{NOT_IN_MARKET} in either run")
         notes.append(f"{note}; not drawn.")
@@ -357,13 +505,16 @@ def main(argv=None):
           "\nThe resolved scenarios are identical.")
     for key, old, new in changes:
         print(f"  {key}: {old} -> {new}")
+    if length_note(a, b):
+        print("\n" + length_note(a, b))
     table = _format(comparison_table(a, b))
     for metric, title, how in metrics(a, b):
-        _print_block(f"{title} ({WHEN_METRIC.get(metric, WHEN[how])})", table, metric, "firm")
+        _print_block(f"{title} ({when(a, b, metric, how)})", table, metric, "firm")
     saturation = saturation_table(a, b)
     if saturation is not None and len(saturation):
         _print_block("ownership saturation, share of consumers owning a working product "
-                     "(last step)", _format(saturation), "saturation", "category")
+                     f"({when(a, b, 'saturation', 'last')})", _format(saturation), "saturation",
+                     "category")
     notes = absent_notes(a, b)
     if notes:
         print("\n" + "\n".join(notes))

@@ -210,15 +210,17 @@ def test_a_firm_not_in_the_market_is_not_compared_as_a_real_firm(monopoly_file, 
     fig, _ = _figure_title(monopoly_file, monopoly_file)
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["Durabox"]
     assert "LongLife: not in market in either run" in fig.texts[0].get_text()
-    # Against a run where it entered: the entered side has figures, the other says why.
+    # Against a run where it entered: the entered side has figures, the other says why. The
+    # runs have 30 and 60 steps: both are compared at week 30.
     capsys.readouterr()
     assert compare.main([str(monopoly_file), str(durables_file)]) == 0
     out = capsys.readouterr().out
-    block = out.split("\nROI (last step):\n")[1].split("\n\n")[0]
+    block = out.split("\nROI (week 30, the last week both runs have):\n")[1].split("\n\n")[0]
     longlife = next(r for r in block.splitlines() if r.split()[0] == "LongLife").split()
     assert longlife[1:4] == ["not", "in", "market"] and longlife[-1] == "-"
     assert float(longlife[4]) != 0  # a real ROI (negative in this short run)
-    assert "LongLife: not in market in A (" in out
+    assert ("LongLife: not in market in A (sold nothing and spent nothing during weeks 1 to 30)"
+            in out)
 
 
 def test_cumulative_profit_is_headed_as_the_last_steps_value(run_file, rich_file, capsys):
@@ -226,3 +228,69 @@ def test_cumulative_profit_is_headed_as_the_last_steps_value(run_file, rich_file
     out = capsys.readouterr().out
     assert "\ncumulative profit (last step: the profit of the whole run):\n" in out
     assert "cumulative profit (summed over the run)" not in out
+
+
+@pytest.fixture(scope="module")
+def longer_file(tmp_path_factory):
+    """The tiny scenario as run_file (seed 7, 20000 consumers) but 30 steps long."""
+    from conftest import run_tiny
+    return run_tiny(tmp_path_factory.mktemp("runs") / "tiny-30.h5", "steps=30")
+
+
+@pytest.fixture(scope="module")
+def renamed_file(tmp_path_factory):
+    """The tiny scenario as run_file with the mass marketer renamed Big."""
+    from conftest import run_tiny
+    return run_tiny(tmp_path_factory.mktemp("runs") / "tiny-big.h5", "firms.Mass.name=Big")
+
+
+def test_runs_of_other_lengths_are_compared_over_the_steps_both_have(run_file, longer_file,
+                                                                    capsys):
+    """10 steps against 30 of the same scenario and seed: the cumulative figures of B's whole
+    run are not set against A's 10 steps; every figure is at week 10 (the last week both runs
+    have), where the two runs are the same run, and the note says over which steps the random
+    numbers are shared instead of calling the whole runs paired."""
+    a, b = load_run(run_file), load_run(longer_file)
+    table = compare.comparison_table(a, b).set_index("firm")
+    last = b.market["cumulative_profit"].iloc[9]
+    assert list(table["cumulative_profit B"]) == list(last.reindex(table.index))
+    assert (table["cumulative_profit B-A"] == 0).all() and (table["market_share B-A"] == 0).all()
+    assert compare.main([str(run_file), str(longer_file)]) == 0
+    out = capsys.readouterr().out
+    assert "steps: 10 -> 30" in out
+    assert ("A has 10 steps and B 30: every figure below is of the 10 steps both runs have, "
+            "at week 10 (sums over weeks 1 to 10); B's weeks 11 to 30 are not compared.") in out
+    assert "\nmarket share (week 10, the last week both runs have):\n" in out
+    assert "\ncumulative profit (week 10: the profit of weeks 1 to 10):\n" in out
+    assert "(last step" not in out
+    profit = out.split("\ncumulative profit (")[1].split("\n\n")[0].splitlines()[2:]
+    assert profit and all(row.split()[-1] == "0" for row in profit)
+    assert "they share their random numbers (common random numbers)" not in out
+    assert ("Both runs use seed 7 and 20000 consumers but have 10 and 30 steps: over the 10 "
+            "steps both have, they share their random numbers") in out
+
+
+def test_a_run_with_other_firms_is_not_called_paired(run_file, renamed_file, tmp_path, capsys):
+    """Mass renamed Big: Mass is not "not in market" in B, it is not in B's run at all, and with
+    other firms the runs are not paired runs of one market."""
+    a, b = load_run(run_file), load_run(renamed_file)
+    assert not compare.paired(a, b) and compare.paired(a, load_run(run_file))
+    assert compare.main([str(run_file), str(renamed_file), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    block = out.split("\nmarket share (last step):\n")[1].split("\n\n")[0]
+    rows = {row.split()[0]: row.split()[1:] for row in block.splitlines()[1:]}
+    assert rows["Mass"][0].endswith("%") and rows["Mass"][1:] == ["not", "in", "run", "-"]
+    assert rows["Big"][:3] == ["not", "in", "run"] and rows["Big"][-1] == "-"
+    assert "not in market" not in out
+    assert "Mass: only in A; Big: only in B: no B - A for them." in out
+    assert "they share their random numbers" not in out
+    assert "The runs do not have the same firms (only in A: Mass; only in B: Big)" in out
+    fig, title = _figure_title(run_file, renamed_file)
+    assert "not paired: the runs do not have the same firms" in title.split("\n")[0]
+    assert "Mass: only in A; Big: only in B; not drawn." in fig.texts[0].get_text()
+    changes = title.split("\n")[2]  # each firm's whole entry, too long: cut between words
+    assert changes.endswith(" ...") and len(changes) <= compare.CHANGES_WIDTH
+    full = "B changes " + "; ".join(f"{key}: {old} -> {new}"
+                                    for key, old, new in compare.scenario_changes(a, b))
+    kept = changes[:-len(" ...")]
+    assert full.startswith(kept) and not (kept[-1].isalnum() and full[len(kept)].isalnum())
