@@ -17,7 +17,8 @@ import pandas as pd
 from analysis import experiment_tables, formats, plot, run_main
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            overrides, run_ids)
-from analysis.scenario_text import scenario_fields, scenario_shocks
+from analysis.scenario_text import (ScenarioSyntaxError, parse_scenario, scenario_fields,
+                                    scenario_shocks)
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
                               durable_only_firms, durables_table, no_roi_note, not_in_market,
                               ownership, reading, relationships_table, scale_note,
@@ -224,7 +225,28 @@ def _relationships_html(run, of_run):
             "the run file still holds the raw series, such as <code>/market/lost_customers</code>, "
             "<code>/market/retention</code> and <code>/market/clv</code>). See the durable-goods "
             "table for failures and replacements.</i></p>")
+    unseen = [firm for firm, retention, active in
+              zip(table["firm"], table["retention per step"], table["active customers"])
+              if pd.isna(retention) and active > 0 and firm not in durable
+              and firm not in not_in_market(run)]
+    if unseen:
+        window = _wom_window(run)
+        parts.append(
+            f"<p><i>n/a: retention and CLV of {html.escape(_names(unseen))}. No lapse can be "
+            f"seen yet: a customer lapses {window} steps after its last purchase (the "
+            "word-of-mouth window), so retention is measured from that many steps after a "
+            "firm's first customer on, and the run file holds NaN until then "
+            "(<code>marketsim summarize</code> prints n/a too).</i></p>")
     return parts
+
+
+def _wom_window(run):
+    """The run's market.wom_window, from its scenario (26, the default, when it is not there)."""
+    try:
+        market = (parse_scenario(run.scenario) or {}).get("market") or {}
+        return int(market.get("wom_window", 26))
+    except (ScenarioSyntaxError, AttributeError, TypeError, ValueError):
+        return 26
 
 
 def _durables_html(run, of_run):

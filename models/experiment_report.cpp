@@ -325,13 +325,15 @@ std::string format_experiment_summary(const std::string& path) {
                                         cols.begin() + static_cast<std::ptrdiff_t>(c_metric));
   const std::string name = std::get<std::string>(in.attribute("scenario_name"));
   std::string out = fmt::format(
-      "{}: {} design points x {} replications = {} runs{}\n", name, attr("design_points"),
-      attr("replications"), attr("runs"),
+      "{}: {} design point{} x {} replication{} = {} runs{}\n", name, attr("design_points"),
+      attr("design_points") == 1 ? "" : "s", attr("replications"),
+      attr("replications") == 1 ? "" : "s", attr("runs"),
       attr("branch_at") > 0 ? fmt::format(", branched at step {}", attr("branch_at")) : "");
   const auto money = [](double x, bool sign) {
     const double a = std::abs(x);
     const std::string plus = sign && x > 0 ? "+" : "";
     if (std::isnan(x)) return std::string("n/a");
+    if (a < 0.5) return std::string("0");  // not "-0" or "+0"
     if (a >= 1e9) return fmt::format("{}{:.2f}B", plus, x / 1e9);
     if (a >= 1e6) return fmt::format("{}{:.2f}M", plus, x / 1e6);
     if (a >= 1e3) return fmt::format("{}{:.1f}k", plus, x / 1e3);
@@ -378,6 +380,7 @@ std::string format_experiment_summary(const std::string& path) {
           share = &r;
       const auto points = [&](double x, bool sign) {
         if (std::isnan(x)) return std::string("n/a");
+        if (std::abs(100 * x) < 0.05) return std::string("0.0");  // not "-0.0" or "+0.0"
         return sign ? fmt::format("{:+.1f}", 100 * x) : fmt::format("{:.1f}", 100 * x);
       };
       const auto pct = [&](std::size_t c) {

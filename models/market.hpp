@@ -47,6 +47,9 @@ struct FirmLedger {
   double active = 0.0;                ///< recent customers at the end of the last step
   double at_risk = 0.0, lost = 0.0;   ///< customer-steps at risk of lapsing, and lapses
   double referred_active = 0.0, referred_at_risk = 0.0, referred_lost = 0.0;
+  /// The first step that ended with an active (referred) customer, -1 before: the steps from
+  /// wom_window later on are the ones at risk, where a lapse can be seen.
+  std::int64_t first_active = -1, first_referred = -1;
   double contribution = 0.0, customer_steps = 0.0;  ///< CLV's margin per customer and step
 };
 

@@ -1,5 +1,6 @@
 // Turns a step's reduced integer tallies into money and metrics (sequential, firm level).
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "models/market.hpp"
@@ -200,15 +201,27 @@ void Market::relationship(std::size_t j, const std::vector<std::int64_t>& sums,
   for (std::size_t s = 0; s < S; ++s) active += at(lay.recent() + s * F + j);
   const double lost = at(lay.lost() + j);
   const double churn = ratio(lost, led.active);
-  led.at_risk += led.active;
+  // A customer lapses wom_window steps after its last purchase, so a firm's first lapse can
+  // come wom_window steps after the first step that ended with a customer; the customer-steps
+  // before that are not at risk, and counting them made retention look better the shorter the
+  // run (100% before any lapse could be seen) or the later the firm entered. A window of 255
+  // steps or more counts no lapses: retention is undefined there (NaN).
+  const std::int64_t window = sc_.market.wom_window;
+  const auto seen = [&](std::int64_t first) {
+    return window < 255 && first >= 0 && step_ >= first + window;
+  };
+  if (seen(led.first_active)) led.at_risk += led.active;
+  if (seen(led.first_referred)) led.referred_at_risk += led.referred_active;
   led.lost += lost;
   led.active = active;
-  led.referred_at_risk += led.referred_active;
   led.referred_lost += at(lay.referred_lost() + j);
   led.referred_active = at(lay.referred_recent() + j);
+  if (led.first_active < 0 && led.active > 0) led.first_active = step_;
+  if (led.first_referred < 0 && led.referred_active > 0) led.first_referred = step_;
   led.contribution += contribution;
   led.customer_steps += active;
-  const double retention = led.at_risk > 0 ? 1.0 - led.lost / led.at_risk : 0.0;
+  const double undefined = std::numeric_limits<double>::quiet_NaN();
+  const double retention = led.at_risk > 0 ? 1.0 - led.lost / led.at_risk : undefined;
   // CLV = margin * r / (1 + i - r), with yearly margin per customer and yearly retention.
   const double spy = static_cast<double>(sc_.steps_per_year);
   const double margin = ratio(led.contribution, led.customer_steps) * spy;
@@ -222,7 +235,7 @@ void Market::relationship(std::size_t j, const std::vector<std::int64_t>& sums,
   firm_wide(m.clv, margin * r / (1.0 + i - r));
   firm_wide(m.referred_customers, at(lay.referred() + j));
   firm_wide(m.referred_retention,
-            led.referred_at_risk > 0 ? 1.0 - led.referred_lost / led.referred_at_risk : 0.0);
+            led.referred_at_risk > 0 ? 1.0 - led.referred_lost / led.referred_at_risk : undefined);
   firm_wide(m.retention_offers, at(lay.retention_units() + j));
   for (std::size_t c = 0; c < C; ++c) {  // program costs are firm-wide; by category, by revenue
     const double share = ratio(m.revenue.by_category[c * F + j], m.revenue.firm[j]);

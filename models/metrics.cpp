@@ -84,13 +84,15 @@ const std::vector<MetricInfo>& firm_metrics() {
        "lost customers / active customers at the end of the previous step; firm-wide",
        &StepMetrics::churn},
       {"retention", "fraction per step",
-       "1 - lost customers / active customer-steps at risk, since step 0; firm-wide",
+       "1 - lost customers / active customer-steps at risk: the steps from market.wom_window "
+       "steps after the firm's first customer on, where a lapse can be seen; NaN before that, "
+       "and with a window of 255 steps or more (no lapses counted); firm-wide",
        &StepMetrics::retention},
       {"clv", "money per customer",
        "customer lifetime value margin * r / (1 + i - r): margin = contribution (revenue - "
        "variable cost - program rewards) per active customer per year, since step 0; r = "
        "retention ^ steps_per_year (annual retention); i = market.discount_rate_per_year; "
-       "firm-wide",
+       "NaN where retention is; firm-wide",
        &StepMetrics::clv},
       {"loyalty_cost", "money",
        "loyalty-program rewards paid in the step (a reward on every n-th purchase)",
@@ -102,7 +104,8 @@ const std::vector<MetricInfo>& firm_metrics() {
        "end of the step; firm-wide",
        &StepMetrics::referred_customers},
       {"referred_retention", "fraction per step",
-       "retention (as `retention`) among referred customers only, since step 0; firm-wide",
+       "retention (as `retention`) among referred customers only, from market.wom_window "
+       "steps after the first referred customer; firm-wide",
        &StepMetrics::referred_retention},
       {"retention_offers", "units",
        "units sold to lapsing profiled customers at the retention-offer discount; firm-wide",

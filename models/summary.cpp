@@ -300,6 +300,18 @@ std::string format_relationships(const Summary& s) {
         "counts as lost when the word-of-mouth window ends, because nobody rebuys a working "
         "product (the durables table has failures and replacements).\n",
         and_list(durables), durables.size() == 1 ? "sells" : "sell");
+  const auto unseen = firms_where(s.relationships, [&](const RelationshipRow& r) {
+    return in_market(s, r.firm) && r.buyers && !r.durables_only && std::isnan(r.retention);
+  });
+  if (!unseen.empty())
+    out += fmt::format(
+        "Retention and CLV are n/a for {}: no lapse can be seen yet. {}\n", and_list(unseen),
+        s.wom_window > 0 && s.wom_window < 255
+            ? fmt::format("A customer lapses {0} {1}s after its last purchase, so retention is "
+                          "measured from {0} {1}s after a firm's first customer on (this run has "
+                          "{2} {1}s).",
+                          s.wom_window, step, s.steps_done)
+            : std::string("Lapses are counted only with a word-of-mouth window under 255 steps."));
   const auto none = firms_where(
       s.relationships, [&](const RelationshipRow& r) { return in_market(s, r.firm) && !r.buyers; });
   if (!none.empty())

@@ -1,5 +1,6 @@
 #pragma once
 /// The end-of-run summary table, read back from a run's HDF5 file.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,9 +34,10 @@ struct RelationshipRow {
   bool referral_program = true;  ///< false: the firm has none (from the file's /scenario)
 
   bool lost_defined() const { return !durables_only; }
-  bool retention_defined() const { return buyers && !durables_only; }  ///< and CLV
+  /// And CLV. NaN in the file: no lapse could be seen yet (see Market::relationship).
+  bool retention_defined() const { return buyers && !durables_only && !std::isnan(retention); }
   bool referred_retention_defined() const {
-    return referral_program && referred > 0 && !durables_only;
+    return referral_program && referred > 0 && !durables_only && !std::isnan(referred_retention);
   }
 };
 

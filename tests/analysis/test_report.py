@@ -218,7 +218,11 @@ def test_customer_relationships_table_agrees_with_summarize(run_file, tmp_path):
         sow, per_buyer, _active, lost, retention, clv, _cost = terminal[row[0]]
         assert (row[1], row[2], row[5], row[6]) == (sow, per_buyer, retention, clv)
         assert float(row[4].replace(",", "")) == pytest.approx(_count(lost), abs=50)
-        assert "n/a" not in row  # consumables: every figure means something
+        # Consumables: every figure means something, but retention and CLV only once a lapse
+        # can be seen, 26 steps after a firm's first customer (the run has 10).
+        assert row[5] == row[6] == "n/a"
+        assert "n/a" not in row[:5] + row[7:]
+    assert "No lapse can be seen yet: a customer lapses 26 steps after" in page
     assert "Share of wallet: the firm's revenue" in page
     assert "Durable goods" not in page
 

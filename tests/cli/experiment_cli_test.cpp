@@ -17,6 +17,7 @@
 #include "models/scenario_load.hpp"
 #include "sim/experiment.hpp"
 #include "sim/hdf5_file.hpp"
+#include "tests/same_bits.hpp"
 
 using Catch::Contains;
 namespace fs = std::filesystem;
@@ -45,6 +46,24 @@ std::vector<std::vector<double>> all_runs(const fs::path& file) {
 }
 
 }  // namespace
+
+TEST_CASE("cli: an experiment's summary counts in the singular and prints no signed zero",
+          "[cli]") {
+  TempDir dir;
+  std::string text = slurp(kSource / "scenarios" / "tiny.yaml");
+  text.replace(text.find("steps: 12"), 9, "steps: 4");
+  // Design point 1 is design point 0 again: every change is exactly zero.
+  std::ofstream(dir / "e.yaml") << text
+                                << "experiment: {replications: 1, sweep: {firms.Mass.markup: "
+                                   "[0.2, 0.2]}}\n";
+  const Result run = marketsim(dir, "run e.yaml -o e.h5");
+  INFO(run.out << run.err);
+  REQUIRE(run.code == 0);
+  CHECK_THAT(run.out, Contains("2 design points x 1 replication = 2 runs"));
+  const std::string changes = run.out.substr(run.out.find("change vs 0"));
+  CHECK_THAT(changes, Contains(" 0.0 ") && Contains(" 0 "));
+  for (const char* zero : {"-0.0", "+0.0", " -0 ", " +0 "}) CHECK_THAT(changes, !Contains(zero));
+}
 
 TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") {
   TempDir dir;
@@ -221,7 +240,7 @@ TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs"
   REQUIRE(resumed.code == 0);
   CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
   CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
-  CHECK(all_runs(dir / "e.h5") == all_runs(dir / "whole.h5"));
+  CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
 
   // Interrupted again, now over an existing e.h5 (a --force rerun): --resume alone must not
   // replace it, and says what will.
@@ -233,5 +252,5 @@ TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs"
   CHECK(slurp(dir / "e.h5") == before);
   const Result replaced = marketsim(dir, "run e.yaml -o e.h5 --resume --force --quiet");
   CHECK(replaced.code == 0);
-  CHECK(all_runs(dir / "e.h5") == all_runs(dir / "whole.h5"));
+  CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
 }

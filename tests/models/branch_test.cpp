@@ -1,6 +1,7 @@
 // A single run's `branch:` block: the scenario it switches to, what it may change, and a run
 // that equals a market copied at the branch step and continued under the variant.
 #include "models/branch.hpp"
+#include "tests/same_bits.hpp"
 
 #include <string>
 #include <vector>
@@ -71,7 +72,7 @@ TEST_CASE("a branched run equals the market copied at the branch and continued",
     rows.push_back(msim::metric_rows(m.metrics()));
   }
   for (std::size_t k = 0; k < rec.rows().size(); ++k)
-    for (std::size_t t = 0; t < 8; ++t) CHECK(rec.rows()[k][t] == rows[t][k]);
+    for (std::size_t t = 0; t < 8; ++t) CHECK(msim::test::same_bits(rec.rows()[k][t], rows[t][k]));
   const auto& spend = rec.series("/market/marketing_spend");
   CHECK(spend[2][0] == Approx(40000.0 / 52));
   CHECK(spend[3][0] == Approx(80000.0 / 52));

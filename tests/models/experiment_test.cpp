@@ -23,6 +23,7 @@
 #include "models/simulation.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
+#include "tests/same_bits.hpp"
 
 using Catch::Contains;
 namespace fs = std::filesystem;
@@ -135,8 +136,9 @@ TEST_CASE("an experiment writes every run and both tables, and equal seeds give 
   CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
   const msim::Hdf5Reader in(dir / "e.h5");
   CHECK(in.list("/runs").size() == 6);
-  CHECK(run_data(in, "00000") == run_data(in, "00002"));  // point 0 and 1, replication 0
-  CHECK(run_data(in, "00001") == run_data(in, "00003"));
+  CHECK(msim::test::same_bits(run_data(in, "00000"),
+                              run_data(in, "00002")));  // point 0 and 1, replication 0
+  CHECK(msim::test::same_bits(run_data(in, "00001"), run_data(in, "00003")));
   CHECK(run_data(in, "00000") != run_data(in, "00001"));  // another replication
   CHECK(run_data(in, "00000") != run_data(in, "00004"));  // another quality
   CHECK(in.strings("/runs/00003/firms/name") ==
@@ -289,7 +291,7 @@ TEST_CASE("runs are the same whether they run concurrently or one by one", "[exp
   msim::run_experiment(ex, dir / "b.h5", one_by_one);
   const msim::Hdf5Reader a(dir / "a.h5"), b(dir / "b.h5");
   for (const std::string id : {"00000", "00001", "00002"})
-    CHECK(run_data(a, id) == run_data(b, id));
+    CHECK(msim::test::same_bits(run_data(a, id), run_data(b, id)));
 }
 
 TEST_CASE("an interrupted experiment keeps its finished runs and --resume completes it",
@@ -325,7 +327,7 @@ TEST_CASE("an interrupted experiment keeps its finished runs and --resume comple
   CHECK(second.ran == 2);
   const msim::Hdf5Reader whole(dir / "whole.h5"), resumed(dir / "e.h5");
   for (const std::string id : {"00000", "00001", "00002", "00003"}) {
-    CHECK(run_data(whole, id) == run_data(resumed, id));
+    CHECK(msim::test::same_bits(run_data(whole, id), run_data(resumed, id)));
     // Labelled alike, whether copied from a run file (0 and 1) or written from memory.
     const std::string units = "/runs/" + id + "/market/units";
     CHECK_FALSE(resumed.string_attribute(units, "units").empty());
@@ -366,8 +368,8 @@ TEST_CASE("branched variants equal full runs when they change nothing", "[experi
   CHECK(report.complete);
   const msim::Hdf5Reader a(dir / "full.h5"), b(dir / "branched.h5");
   // Design point 0 changes nothing: bit-identical to its full run.
-  CHECK(run_data(a, "00000") == run_data(b, "00000"));
-  CHECK(run_data(a, "00001") == run_data(b, "00001"));
+  CHECK(msim::test::same_bits(run_data(a, "00000"), run_data(b, "00000")));
+  CHECK(msim::test::same_bits(run_data(a, "00001"), run_data(b, "00001")));
   // Design point 1 doubles the budget only from the branch step on.
   const auto spend = b.table("/runs/00002/market/marketing_spend").values;  // [8, 3]
   const auto base = a.table("/runs/00000/market/marketing_spend").values;
@@ -396,8 +398,8 @@ TEST_CASE("a branched run's /scenario reproduces it on its own", "[experiment][b
     for (const std::string group : {"/market", "/segments"})
       for (const std::string& name : e.list("/runs/" + id + group))
         if (name != "by_category" && name != "name")
-          CHECK(a.table(group + "/" + name).values ==
-                e.table("/runs/" + id + group + "/" + name).values);
+          CHECK(msim::test::same_bits(a.table(group + "/" + name).values,
+                                      e.table("/runs/" + id + group + "/" + name).values));
     CHECK(a.text("/scenario") == text);
     // Rerun as it stands, it writes a file of its own, never the experiment's.
     CHECK(alone.output.path == msim::run_output_path(ex.base.output.path, std::stoul(id)));

@@ -8,6 +8,7 @@
 #include "models/market.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
+#include "tests/same_bits.hpp"
 
 namespace {
 
@@ -35,10 +36,10 @@ TEST_CASE("a copied market continues exactly like the original", "[branch]") {
   copy.branch(sc);              // a variant that changes nothing
   const auto rest = run_to_end(copy, sc.steps);
   REQUIRE(rest.size() == all.size() - 5);
-  for (std::size_t t = 0; t < rest.size(); ++t) CHECK(rest[t] == all[t + 5]);
+  for (std::size_t t = 0; t < rest.size(); ++t) CHECK(msim::test::same_bits(rest[t], all[t + 5]));
   // The history itself is untouched by its copy and still continues the same way.
   const auto rest_of_history = run_to_end(history, sc.steps);
-  CHECK(rest_of_history == rest);
+  CHECK(msim::test::same_bits(rest_of_history, rest));
 }
 
 TEST_CASE("a branch applies the variant's budgets from the branch step", "[branch]") {
@@ -71,5 +72,5 @@ TEST_CASE("a branch that retunes a learning strategy keeps what it learned", "[b
   variant.branch(retuned);
   const auto rest = run_to_end(variant, sc.steps);
   REQUIRE(rest.size() == 10);
-  for (std::size_t t = 0; t < rest.size(); ++t) CHECK(rest[t] == all[t + 20]);
+  for (std::size_t t = 0; t < rest.size(); ++t) CHECK(msim::test::same_bits(rest[t], all[t + 20]));
 }

@@ -141,6 +141,7 @@ TEST_CASE("relationship metrics: churn, retention and CLV follow their definitio
           "[strategies][programs]") {
   const auto s = run({"market.wom_window=6", "market.discount_rate_per_year=0.08"}, 50);
   double at_risk = 0, lost = 0, contribution = 0, customer_steps = 0;
+  std::size_t first = s.size();  // the first step that ended with an active customer
   for (std::size_t t = 0; t < s.size(); ++t) {
     for (std::size_t j = 0; j < 2; ++j) {
       const double share = s[t].share_of_wallet.firm[j];
@@ -151,7 +152,17 @@ TEST_CASE("relationship metrics: churn, retention and CLV follow their definitio
     const double active_before = t > 0 ? s[t - 1].active_customers.firm[kTailor] : 0.0;
     CHECK(m.churn.firm[kTailor] ==
           Approx(active_before > 0 ? m.lost_customers.firm[kTailor] / active_before : 0.0));
-    at_risk += active_before;
+    // At risk from wom_window (6) steps after the first customer on: no lapse before that.
+    if (t >= first + 6) at_risk += active_before;
+    if (first == s.size() && m.active_customers.firm[kTailor] > 0) first = t;
+    if (t < first + 6) {
+      CHECK(m.lost_customers.firm[kTailor] == 0.0);
+      CHECK(std::isnan(m.retention.firm[kTailor]));
+      CHECK(std::isnan(m.clv.firm[kTailor]));
+    } else {
+      CHECK(m.retention.firm[kTailor] ==
+            Approx(1.0 - (lost + m.lost_customers.firm[kTailor]) / at_risk));
+    }
     lost += m.lost_customers.firm[kTailor];
     contribution += m.revenue.firm[kTailor] - m.unit_cost.firm[kTailor] * m.units.firm[kTailor] -
                     m.loyalty_cost.firm[kTailor] - m.referral_cost.firm[kTailor];
