@@ -8,10 +8,12 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "cli/app.hpp"
@@ -169,13 +171,30 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // What the command printed must reach its destination: a full disk under `> file` or
+  // /dev/full is the system's refusal (exit 1), not success and not an internal error.
+  const auto unwritten = [](int err) {
+    fmt::print(stderr,
+               "error: cannot write the standard output ({}); what the command printed "
+               "is incomplete\n",
+               std::strerror(err));
+    return 1;
+  };
   try {
-    if (*run_cmd) return msim::cli::run(run);
-    if (*validate_cmd) return msim::cli::validate(file, overrides);
-    if (*summarize_cmd)
-      return msim::cli::summarize(file, csv_opt->count() > 0 ? std::optional(csv) : std::nullopt,
-                                  csv_force);
-    if (*strategies_cmd) return msim::cli::strategies();
+    try {
+      int code = 1;
+      if (*run_cmd) code = msim::cli::run(run);
+      if (*validate_cmd) code = msim::cli::validate(file, overrides);
+      if (*summarize_cmd)
+        code = msim::cli::summarize(file, csv_opt->count() > 0 ? std::optional(csv) : std::nullopt,
+                                    csv_force);
+      if (*strategies_cmd) code = msim::cli::strategies();
+      if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) return unwritten(errno);
+      return code;
+    } catch (const std::system_error& e) {  // fmt::print's, when stdout refuses a write
+      if (std::ferror(stdout) == 0) throw;
+      return unwritten(e.code().value());
+    }
   } catch (const msim::InputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;

@@ -186,3 +186,24 @@ TEST_CASE("cli: an output that is not a regular file is refused even with --forc
   CHECK(fs::is_fifo(dir / "pipe"));
   CHECK(nothing_left(dir / "pipe.partial"));
 }
+
+TEST_CASE("cli: printed output that cannot be written exits 1 and says so", "[cli][output]") {
+  if (!fs::exists("/dev/full")) {
+    WARN("no /dev/full here: skipped");
+    return;
+  }
+  TempDir dir;
+  REQUIRE(marketsim(dir, "run " + kTiny + " -o t.h5 --quiet").code == 0);
+  for (const std::string command :
+       {"validate " + kTiny, std::string("summarize t.h5"), std::string("strategies")}) {
+    INFO(command);
+    const fs::path err = dir / "err";
+    const int status = std::system(("cd " + quote(dir.path.string()) + " && " + quote(kBinary) +
+                                    " " + command + " >/dev/full 2>" + quote(err.string()))
+                                       .c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);  // it was 0 (or 1 as an internal error)
+    CHECK_THAT(slurp(err), Contains("cannot write the standard output (No space left on device)") &&
+                               !Contains("internal error"));
+  }
+}
