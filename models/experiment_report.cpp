@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -85,7 +87,10 @@ std::vector<std::pair<const ExperimentTable*, std::string>> experiment_csv_files
   return files;
 }
 
-void write_csv(const ExperimentTable& table, const std::string& path) {
+namespace {
+
+/// Writes `table` as CSV to `partial`. @throws OutputError with the system's reason.
+void write_partial_csv(const ExperimentTable& table, const std::string& partial) {
   const auto cell = [](const std::string& s) {
     if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string q = "\"";
@@ -100,33 +105,66 @@ void write_csv(const ExperimentTable& table, const std::string& path) {
     }
     return text + "\n";
   };
-  const std::string partial = partial_path(path);
+  const auto refused = [&] {
+    return OutputError(fmt::format("cannot write '{}' ({})", partial, std::strerror(errno)));
+  };
+  errno = 0;
   std::ofstream csv(partial, std::ios::binary | std::ios::trunc);
-  if (!csv) throw InputError(fmt::format("cannot write '{}'", partial));
-  try {  // from here on the partial file is ours: removed unless renamed
-    csv << line(table.columns);
-    for (const auto& row : table.rows) csv << line(row);
-    csv.close();
-    if (!csv) throw InputError(fmt::format("cannot write '{}' (is the disk full?)", partial));
-    std::error_code ec;
-    fs::rename(partial, path, ec);
-    if (ec)
-      throw InputError(fmt::format("cannot rename '{}' to '{}' ({})", partial, path, ec.message()));
-  } catch (...) {
+  if (!csv) throw refused();
+  csv << line(table.columns);
+  for (const auto& row : table.rows) csv << line(row);
+  csv.close();
+  if (!csv) throw refused();
+}
+
+}  // namespace
+
+void write_csv_files(const std::vector<std::pair<const ExperimentTable*, std::string>>& files) {
+  std::vector<std::string> written;  // partial files this call made: removed unless renamed
+  const auto remove_written = [&] {
     std::error_code ignored;
-    fs::remove(partial, ignored);
-    throw;
+    for (const std::string& partial : written) fs::remove(partial, ignored);
+  };
+  for (const auto& [table, path] : files) {
+    const std::string partial = partial_path(path);
+    std::error_code ec;
+    if (fs::symlink_status(partial, ec).type() != fs::file_type::not_found &&
+        !fs::is_regular_file(partial, ec)) {
+      remove_written();
+      throw OutputError(
+          fmt::format("cannot write '{}': something other than a file is there", partial));
+    }
+    written.push_back(partial);
+    try {
+      write_partial_csv(*table, partial);
+    } catch (...) {
+      remove_written();
+      throw;
+    }
   }
+  // Every table is written: they replace the old ones together.
+  for (const auto& [table, path] : files) {
+    std::error_code ec;
+    fs::rename(partial_path(path), path, ec);
+    if (ec) {
+      remove_written();
+      throw OutputError(
+          fmt::format("cannot rename '{}' to '{}' ({})", partial_path(path), path, ec.message()));
+    }
+  }
+}
+
+void write_csv(const ExperimentTable& table, const std::string& path) {
+  write_csv_files({{&table, path}});
 }
 
 std::vector<std::string> write_experiment_csv(const ExperimentTables& t,
                                               const std::string& target) {
   if (csv_into_directory(target)) fs::create_directories(target);
   std::vector<std::string> paths;
-  for (const auto& [table, path] : experiment_csv_files(t, target)) {
-    write_csv(*table, path);
-    paths.push_back(path);
-  }
+  const auto files = experiment_csv_files(t, target);
+  write_csv_files(files);
+  for (const auto& [table, path] : files) paths.push_back(path);
   return paths;
 }
 
@@ -139,7 +177,9 @@ std::vector<std::string> csv_files(const NamedTables& tables, const std::string&
 std::vector<std::string> write_csv_tables(const NamedTables& tables, const std::string& target) {
   if (csv_into_directory(target)) fs::create_directories(target);
   const std::vector<std::string> paths = csv_files(tables, target);
-  for (std::size_t k = 0; k < tables.size(); ++k) write_csv(tables[k].second, paths[k]);
+  std::vector<std::pair<const ExperimentTable*, std::string>> files;
+  for (std::size_t k = 0; k < tables.size(); ++k) files.emplace_back(&tables[k].second, paths[k]);
+  write_csv_files(files);
   return paths;
 }
 

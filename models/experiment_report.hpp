@@ -30,9 +30,13 @@ std::vector<std::string> csv_files(const NamedTables& tables, const std::string&
 /// Writes csv_files(tables, target), making the directory when missing. Returns the paths.
 std::vector<std::string> write_csv_tables(const NamedTables& tables, const std::string& target);
 
-/// Writes one table as CSV to `path` through `path + ".partial"` in the same directory, renamed
-/// to `path` (replacing it) when complete; a failed write removes the partial file. Cells with
-/// a comma, a quote or a line break are quoted. @throws InputError when it cannot be written.
+/// Writes tables as CSV, each to its path through `path + ".partial"` in the same directory.
+/// Only when every table is written are they renamed to their paths (replacing old files), so
+/// a set of tables is never half old and half new; a failure removes the partial files this
+/// call made. Cells with a comma, a quote or a line break are quoted.
+/// @throws OutputError with the system's reason when a table cannot be written.
+void write_csv_files(const std::vector<std::pair<const ExperimentTable*, std::string>>& files);
+/// write_csv_files for one table.
 void write_csv(const ExperimentTable& table, const std::string& path);
 
 }  // namespace msim

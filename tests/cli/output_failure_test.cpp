@@ -194,7 +194,7 @@ TEST_CASE("cli: printed output that cannot be written exits 1 and says so", "[cl
   }
   TempDir dir;
   REQUIRE(marketsim(dir, "run " + kTiny + " -o t.h5 --quiet").code == 0);
-  for (const std::string command :
+  for (const std::string& command :
        {"validate " + kTiny, std::string("summarize t.h5"), std::string("strategies")}) {
     INFO(command);
     const fs::path err = dir / "err";
