@@ -30,7 +30,21 @@ void check_first_step(Scenario sc) {
 
 void check_first_steps(const Scenario& sc, const Experiment* ex) {
   check_first_step(sc);
-  if (ex == nullptr || sc.experiment.branch_at > 0) return;
+  // What a branch switches to (a run's `branch:` block, or a branched experiment's design
+  // point) is checked as if from step 0: its settings' first prices, before any volume has
+  // brought unit costs down. A branch that only a learning curve's savings would keep under the
+  // limit is refused here; one that a shock between step 0 and the branch would push past it is
+  // caught at that step, as before.
+  if (sc.after_branch) {
+    try {
+      check_first_step(*sc.after_branch);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{} (from step {}: {}), its settings checked at step 0: {}",
+                                   sc.branch.where, sc.branch.step,
+                                   fmt::join(sc.branch.overrides(), ", "), e.what()));
+    }
+  }
+  if (ex == nullptr) return;
   std::vector<bool> checked(ex->points.size(), false);  // one run of each design point
   for (const PlannedRun& run : ex->runs) {
     const std::size_t d = run.plan.point;
@@ -39,8 +53,13 @@ void check_first_steps(const Scenario& sc, const Experiment* ex) {
     try {
       check_first_step(run.scenario);
     } catch (const InputError& e) {
-      throw InputError(fmt::format("experiment design point {} ({}): {}", d,
-                                   fmt::join(ex->points[d].overrides(), ", "), e.what()));
+      const std::int64_t branch = sc.experiment.branch_at;
+      throw InputError(fmt::format(
+          "experiment design point {} ({}){}: {}", d, fmt::join(ex->points[d].overrides(), ", "),
+          branch > 0
+              ? fmt::format(" from the branch at step {}, its settings checked at step 0", branch)
+              : "",
+          e.what()));
     }
   }
 }

@@ -10,9 +10,9 @@
 
 namespace msim::cli {
 
-/// Runs the first step of `sc`, and of each design point of `ex` when given (with
-/// experiment.branch_at, the first step is the shared history's: the base scenario's).
-/// @throws InputError as `run` would, naming the design point.
+/// Runs the first step of `sc`, of the scenario its `branch:` block switches to, and of each
+/// design point of `ex` when given (a branched experiment's too, as if from step 0).
+/// @throws InputError as `run` would, naming the design point or the branch.
 void check_first_steps(const Scenario& sc, const Experiment* ex = nullptr);
 
 }  // namespace msim::cli

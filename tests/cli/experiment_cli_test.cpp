@@ -215,6 +215,29 @@ TEST_CASE("cli: a price past the limit in a first step is refused before any run
   CHECK(single.code == 2);
   CHECK_THAT(single.err, Contains("at step 0, firm 'Mass' would sell snacks"));
   CHECK(marketsim(dir, "validate " + tiny).code == 0);
+
+  // A branched experiment's design points, and a run's `branch:` block, are checked with their
+  // settings at step 0 too (before, both passed validate, and run wrote design point 0's runs).
+  // With a unit cost of 2e7, Mass's markup of 60 asks 1.22e9 per unit.
+  const std::string costly = " --set categories.snacks.base_cost=2e7";
+  std::ofstream(dir / "branched.yaml")
+      << slurp(tiny)
+      << "experiment: {replications: 1, sweep: {firms.Mass.markup: [0.2, 60]}, branch_at: 2}\n";
+  const Result branched = marketsim(dir, "run branched.yaml -o b.h5" + costly);
+  CHECK(branched.code == 2);
+  CHECK_THAT(branched.err, Contains("experiment design point 1 (firms.Mass.markup=60) from the "
+                                    "branch at step 2, its settings checked at step 0") &&
+                               Contains("would sell snacks at 1.22e+09"));
+  CHECK_FALSE(fs::exists(dir / "b.h5.runs"));
+  CHECK(marketsim(dir, "validate branched.yaml" + costly).code == 2);
+  CHECK(marketsim(dir, "validate branched.yaml").code == 0);
+  std::ofstream(dir / "switch.yaml")
+      << slurp(tiny) << "branch: {step: 3, set: {firms.Mass.markup: 60}}\n";
+  const Result switched = marketsim(dir, "validate switch.yaml" + costly);
+  CHECK(switched.code == 2);
+  CHECK_THAT(switched.err, Contains("key 'branch' (from step 3: firms.Mass.markup=60)") &&
+                               Contains("would sell snacks at 1.22e+09"));
+  CHECK(marketsim(dir, "validate switch.yaml").code == 0);
 }
 
 TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs", "[cli]") {
