@@ -216,6 +216,15 @@ void check_csv_target(const std::string& target, const std::vector<std::string>&
   for (const std::string& file : files) check_writable(what, partial_path(file), file);
 }
 
+/// The finished run files in an experiment's runs directory `dir` (0 when there is none).
+std::size_t finished_runs(const std::string& dir) {
+  std::error_code ec;
+  std::size_t kept = 0;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    kept += entry.path().extension() == ".h5" ? 1 : 0;
+  return kept;
+}
+
 int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   const Experiment ex = plan_experiment(load);
   const Scenario& sc = ex.base;
@@ -262,13 +271,16 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
     try {
       return run_experiment(ex, out, options);
     } catch (const std::exception& e) {
-      std::size_t kept = 0;
-      for (const auto& entry : fs::directory_iterator(dir, ec))
-        kept += entry.path().extension() == ".h5" ? 1 : 0;
+      const std::size_t kept = finished_runs(dir);
       if (kept == 0) {  // nothing to resume: an empty directory would only block the next run
         fs::remove_all(dir, ec);
         throw;
       }
+      if (dynamic_cast<const InputError*>(&e) != nullptr)  // found at a later step
+        throw InputError(fmt::format(
+            "{}\n{} of {} runs are finished and kept in '{}'; --resume continues only the "
+            "same scenario, so once the scenario is fixed, run it with --force to start over",
+            e.what(), kept, ex.runs.size(), dir));
       if (dynamic_cast<const OutputError*>(&e) == nullptr) throw;
       throw OutputError(fmt::format(
           "{}\n{} of {} runs are finished and kept in '{}'; once the cause is fixed, run the same "
@@ -279,6 +291,13 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (progress) progress->finish();
+  if (!report.complete && report.skipped + report.ran == 0) {
+    // Nothing to resume: an empty directory would only make the next run ask for --resume.
+    if (finished_runs(dir) == 0) fs::remove_all(dir, ec);
+    fmt::print(stderr, "interrupted before any of the {} runs finished; nothing was kept\n",
+               report.runs);
+    return 130;
+  }
   if (!report.complete) {
     const bool replaces = args.force && fs::exists(out, ec);
     fmt::print(stderr,

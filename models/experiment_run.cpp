@@ -53,17 +53,29 @@ bool finished_before(const std::string& path, const PlannedRun& run) {
   return true;
 }
 
-/// Runs the steps [from, steps) of `market`, appending to `rec`; false when stopped.
+/// Runs the steps [from, steps) of `market`, appending to `rec`; false when stopped. A step's
+/// InputError (a price past the limit, say) names `who`: the run, or a shared history.
 bool continue_run(Market& market, std::int64_t steps, MemoryRecorder& rec,
-                  const std::atomic<bool>& stop, const std::function<void()>& on_step) {
+                  const std::atomic<bool>& stop, const std::function<void()>& on_step,
+                  const std::string& who) {
   const int panel = panel_table(rec.layout());
   while (market.steps_done() < steps) {
     if (stop.load()) return false;
-    market.step();
+    try {
+      market.step();
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}: {}", who, e.what()));
+    }
     record_step(market, rec, panel);
     on_step();
   }
   return true;
+}
+
+/// "run 3 (design point 1, replication 0)", for messages.
+std::string run_label(const PlannedRun& run) {
+  return fmt::format("run {} (design point {}, replication {})", run.plan.id, run.plan.point,
+                     run.plan.replication);
 }
 
 }  // namespace
@@ -145,7 +157,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       rec.begin(run_layout(run, options.threads));
       Market market(run.scenario, EngineOptions{options.block_size});
       record_panel_members(market, rec, panel_table(rec.layout()));
-      if (!continue_run(market, run.scenario.steps, rec, stop, on_step)) return;
+      if (!continue_run(market, run.scenario.steps, rec, stop, on_step, run_label(run))) return;
       record_snapshot(market, rec, snapshot_table(rec.layout()));
       const double wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -166,7 +178,10 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       MemoryRecorder past;
       past.begin(recording_layout(shared, options.threads));
       record_panel_members(history, past, panel_table(past.layout()));
-      if (!continue_run(history, branch, past, stop, on_step)) return;
+      if (!continue_run(history, branch, past, stop, on_step,
+                        fmt::format("the history that replication {} shares before the branch",
+                                    groups[g].front()->plan.replication)))
+        return;
       const double history_wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       for_each(groups[g].size(), [&](std::size_t k) {
@@ -186,7 +201,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
           for (std::size_t p = 0; p < past.tables().size(); ++p) rec.append(p, past.tables()[p]);
         Market market = history;
         market.branch(run.scenario);
-        if (!continue_run(market, steps, rec, stop, on_step)) return;
+        if (!continue_run(market, steps, rec, stop, on_step, run_label(run))) return;
         record_snapshot(market, rec, snapshot_table(rec.layout()));
         const double wall =
             history_wall +

@@ -244,8 +244,15 @@ void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
           "per unit that keeps revenue exact; lower the category's base_cost, the firm's markup "
           "or price, or its price and cost shocks",
           step_, sc_.firms[j].name, sc_.categories[c].name, price,
-          p.fixed_price > 0 ? std::string("a fixed price")
-                            : fmt::format("unit cost {:.4g} with markup {:.4g}", cost, p.markup),
+          fmt::format("{}{}",
+                      p.fixed_price > 0
+                          ? std::string("a fixed price")
+                          : fmt::format("unit cost {:.4g} with markup {:.4g}", cost, p.markup),
+                      shocks_.firms[j].price_factor != 1.0
+                          ? fmt::format(", after price shocks that multiply the firm's prices by "
+                                        "{:.4g}",
+                                        shocks_.firms[j].price_factor)
+                          : ""),
           kMaxUnitMoney));
   }
 }

@@ -1,15 +1,21 @@
 #pragma once
 // What the command-line tests share: a scratch directory, reading a file whole, and running the
-// marketsim program with its exit code and output captured.
+// marketsim program with its exit code and output captured (or interrupting it).
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -56,6 +62,49 @@ inline Result marketsim(const TempDir& dir, const std::string& args,
   REQUIRE(WIFEXITED(status));
   Result r{WEXITSTATUS(status), slurp(out), slurp(err)};
   fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+/// Starts `marketsim ARGS` in `dir` (stdin and stdout on /dev/null), waits until `appears`
+/// exists, lets it run 300 ms more, and interrupts it with SIGINT as Ctrl-C would; returns its
+/// exit code and stderr. Fails the test when it does not stop within 60 s.
+inline Result interrupted(const TempDir& dir, const std::vector<std::string>& args,
+                          const fs::path& appears) {
+  const fs::path err = dir / ".stderr";
+  std::vector<char*> argv{const_cast<char*>("marketsim")};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (::chdir(dir.path.c_str()) != 0) ::_exit(99);
+    const int devnull = ::open("/dev/null", O_RDWR);
+    const int errfd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(devnull, 0);
+    ::dup2(devnull, 1);
+    ::dup2(errfd, 2);
+    ::execv(kBinary.c_str(), argv.data());
+    ::_exit(98);
+  }
+  using namespace std::chrono_literals;
+  const auto give_up = std::chrono::steady_clock::now() + 60s;
+  while (!fs::exists(appears) && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(10ms);
+  std::this_thread::sleep_for(300ms);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  pid_t done = 0;
+  while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(10ms);
+  if (done == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    FAIL("marketsim did not stop within 60 s of SIGINT");
+  }
+  REQUIRE(WIFEXITED(status));
+  Result r{WEXITSTATUS(status), "", slurp(err)};
   fs::remove(err);
   return r;
 }

@@ -637,36 +637,9 @@ TEST_CASE("cli: an interrupted run exits 130 and leaves a readable partial file"
   TempDir dir;
   const fs::path final_file = dir / "long.h5", partial = dir / "long.h5.partial";
   // Far more steps than the test waits for; SIGINT ends the run after the current step.
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    if (::chdir(dir.path.c_str()) != 0) ::_exit(99);
-    const int devnull = ::open("/dev/null", O_RDWR);
-    ::dup2(devnull, 0);
-    ::dup2(devnull, 1);
-    ::dup2(devnull, 2);
-    ::execl(kBinary.c_str(), "marketsim", "run", kTiny.c_str(), "-o", "long.h5", "--quiet", "--set",
-            "steps=60000", static_cast<char*>(nullptr));
-    ::_exit(98);
-  }
-  using namespace std::chrono_literals;
-  const auto give_up = std::chrono::steady_clock::now() + 60s;
-  while (!fs::exists(partial) && std::chrono::steady_clock::now() < give_up)
-    std::this_thread::sleep_for(10ms);
-  std::this_thread::sleep_for(300ms);
-  ::kill(pid, SIGINT);
-  int status = 0;
-  pid_t done = 0;
-  while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
-         std::chrono::steady_clock::now() < give_up)
-    std::this_thread::sleep_for(10ms);
-  if (done == 0) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
-    FAIL("marketsim did not stop within 60 s of SIGINT");
-  }
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
+  const Result r = interrupted(
+      dir, {"run", kTiny.string(), "-o", "long.h5", "--quiet", "--set", "steps=60000"}, partial);
+  CHECK(r.code == 130);
   CHECK_FALSE(fs::exists(final_file));
   REQUIRE(fs::exists(partial));
   {

@@ -277,3 +277,31 @@ TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs"
   CHECK(replaced.code == 0);
   CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
 }
+
+TEST_CASE("cli: an experiment interrupted before any run finished keeps nothing", "[cli]") {
+  TempDir dir;
+  std::string text = experiment_yaml();
+  text.replace(text.find("steps: 6"), 8, "steps: 60000");  // far more than the test waits for
+  std::ofstream(dir / "e.yaml") << text;
+  const Result r = interrupted(dir, {"run", "e.yaml", "-o", "e.h5", "--quiet"}, dir / "e.h5.runs");
+  CHECK(r.code == 130);
+  CHECK_THAT(r.err, Contains("interrupted before any of the 4 runs finished"));
+  // An empty runs directory would make the next run ask for --resume.
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+}
+
+TEST_CASE("cli: a price past the limit at a later step names the run and the shock", "[cli]") {
+  TempDir dir;
+  // A price shock at step 3 multiplies Mass's price of 6e6 by 1000; the first step passes.
+  std::ofstream(dir / "e.yaml") << experiment_yaml(
+      "shocks: [{name: hike, step: 3, kind: price, firm: Mass, multiply: 1000}]\n");
+  const Result r =
+      marketsim(dir, "run e.yaml -o e.h5 --quiet --set categories.snacks.base_cost=5e6");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("(design point ") && Contains(", replication ") &&
+                        Contains("at step 3, firm 'Mass' would sell snacks") &&
+                        Contains("after price shocks that multiply the firm's prices by 1000"));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+}
