@@ -12,8 +12,9 @@ const std::vector<MetricInfo>& firm_metrics() {
       {"value_share", "fraction", "revenue share of the step's category sales",
        &StepMetrics::value_share},
       {"customer_share", "fraction",
-       "share of category requirements: the firm's units over all category purchases of its "
-       "buyers, since step 0 (kept incrementally with integers)",
+       "share of category requirements: the firm's units over all the purchases, in each "
+       "category, of the consumers who bought from it in that category, since step 0 (kept "
+       "incrementally with integers)",
        &StepMetrics::customer_share},
       {"penetration", "fraction",
        "share of all consumers who have ever bought from the firm, cumulative since step 0 (it "
