@@ -206,6 +206,11 @@ void check_csv_target(const std::string& target, const std::vector<std::string>&
   for (const std::string& file : files) {
     if (fs::is_directory(file, ec))
       throw InputError(fmt::format("{}: '{}' is a directory", what, file));
+    if (fs::exists(file, ec) && !fs::is_regular_file(file, ec))
+      throw InputError(fmt::format(
+          "{}: '{}' is not a regular file (a device or a pipe, say), which writing the table "
+          "would replace, so it is refused even with --force",
+          what, file));
     if (fs::symlink_status(file, ec).type() != fs::file_type::not_found) existing.push_back(file);
   }
   if (!existing.empty() && !force)

@@ -1,5 +1,7 @@
 // marketsim summarize --csv: a single run's tables, file names for a prefix, and CSV files that
 // are never overwritten without --force nor left half written.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -112,4 +114,16 @@ TEST_CASE("cli: summarize --csv refuses a temporary file it cannot create, namin
   CHECK_THAT(r.err, Contains("--csv 'out/': cannot write 'out/summary.csv' ("));
   CHECK(r.out.empty());
   CHECK(files_in(dir / "out").empty());
+}
+
+TEST_CASE("cli: summarize --csv refuses to replace what is not a regular file", "[cli]") {
+  TempDir dir;
+  REQUIRE(marketsim(dir, "run " + kTiny + " -o run.h5 --quiet --set steps=3").code == 0);
+  fs::create_directory(dir / "t");
+  REQUIRE(::mkfifo((dir / "t" / "summary.csv").c_str(), 0666) == 0);  // stands for a device
+  const Result r = marketsim(dir, "summarize run.h5 --csv t/ --force");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("'t/summary.csv' is not a regular file"));
+  CHECK(fs::is_fifo(dir / "t" / "summary.csv"));
+  CHECK_FALSE(fs::exists(dir / "t" / "market.csv"));
 }
