@@ -8,6 +8,7 @@ import pytest
 
 from analysis import load
 from conftest import ROOT, STEPS
+from run_copies import with_overrides
 
 FIRMS = ["Mass", "Diff", "Niche", "OneToOne"]
 SEGMENTS = ["young", "family", "senior"]
@@ -232,7 +233,6 @@ def test_counts_in_the_overview_agree_with_their_nouns(monopoly_file, run_file):
 def test_the_overview_says_what_the_command_line_changed(rich_file, tmp_path, capsys):
     """A run made with --set: the overview says so under the description, with the words of
     `marketsim summarize` and the assignments the report lists (root attribute `overrides`)."""
-    import shutil
     assert load.main([str(rich_file)]) == 0
     out = capsys.readouterr().out.splitlines()
     line = ("Changed from the scenario file with --set: steps=10, "
@@ -242,12 +242,6 @@ def test_the_overview_says_what_the_command_line_changed(rich_file, tmp_path, ca
         < out.index(line) < next(i for i, l in enumerate(out) if l.startswith("20000 consumers"))
     assert "The description above is the scenario file's and may not hold for this run." in out
     for overrides in ("", None):  # none recorded (an older file, or a run made without --set)
-        copy = tmp_path / f"plain{overrides is None}.h5"
-        shutil.copy(rich_file, copy)
-        with h5py.File(copy, "r+") as f:
-            if overrides is None:
-                del f.attrs["overrides"]
-            else:
-                f.attrs["overrides"] = overrides
+        copy = with_overrides(rich_file, tmp_path / f"plain{overrides is None}.h5", overrides)
         text = load.overview(load.load_run(copy))
         assert "Changed from the scenario file" not in text and "may not hold" not in text

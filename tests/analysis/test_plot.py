@@ -10,6 +10,7 @@ import pytest
 from analysis import plot
 from analysis.load import load_run
 from conftest import ROOT, run_tiny
+from run_copies import with_overrides
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -414,16 +415,7 @@ def _titles(fig):
 
 
 def _with_overrides(source, target, overrides):
-    import shutil
-
-    import h5py
-    shutil.copyfile(source, target)
-    with h5py.File(target, "r+") as f:
-        if overrides is None:
-            del f.attrs["overrides"]
-        else:
-            f.attrs["overrides"] = overrides
-    return load_run(target)
+    return load_run(with_overrides(source, target, overrides))
 
 
 def test_every_figure_of_a_changed_run_says_what_was_changed(durables_file, tmp_path):
