@@ -1,7 +1,10 @@
 #pragma once
 /// Magnitudes far beyond any real market, which keep the arithmetic finite and exact: the loader
 /// and the strategies check their keys against them.
+#include <cmath>
+
 #include "sim/config.hpp"
+#include "sim/incomplete_gamma.hpp"
 
 namespace msim {
 
@@ -15,6 +18,23 @@ inline constexpr double kMaxUnitMoney = 1e9;
 inline constexpr double kMaxMoney = 1e15;
 /// A multiplier of a price, cost or media price (a shock's `multiply`).
 inline constexpr double kMaxPriceFactor = 1e3;
+
+/// The highest purchase rate, in occasions per step, that a consumer's rate is kept at
+/// faithfully. The population keeps a rate r only as exp(-r) * 2^32 in 32 bits
+/// (Population::no_occasion), which gives r back within 0.5 e^r / 2^32: within 0.05% of r up
+/// to 18 (0.007% at 16), but 0.3% at 20, and every rate above 22.87 reads as 22.87.
+inline constexpr double kMaxPurchaseRate = 18.0;
+/// The largest share of a segment's consumers whose purchase rate, drawn from the segment's
+/// Gamma distribution (and scaled by recession shocks), may lie above kMaxPurchaseRate.
+inline constexpr double kMaxShareAboveRate = 1e-4;
+
+/// The share of consumers whose purchase rate, drawn from a Gamma distribution with this mean
+/// and shape, lies above kMaxPurchaseRate.
+inline double share_above_max_rate(double mean, double shape) {
+  if (!(mean > 0.0)) return 0.0;
+  const double x = kMaxPurchaseRate * shape / mean;  // the cap in units of the Gamma's scale
+  return std::isfinite(x) ? gamma_q(shape, x) : 0.0;
+}
 
 inline Range coordinate_range() {
   return range::closed(-kMaxCoordinate, kMaxCoordinate);

@@ -279,8 +279,20 @@ Segment load_segment(const Config& node, Scenario& sc) {
                          fmt::join(cat_names, ", ")));
     }
     auto& pr = s.purchase_rate[static_cast<std::size_t>(c)];
-    pr.mean = r.get_double("mean", range::closed(0, 50));
+    const Config mean = r.child("mean");
+    pr.mean = mean.as_double(range::non_negative());
+    if (pr.mean > kMaxPurchaseRate)
+      mean.fail_expected(
+          fmt::format("a number in [0, {:g}], the most occasions per step that a "
+                      "consumer's purchase rate is stored faithfully at",
+                      kMaxPurchaseRate));
     pr.shape = r.get_double("shape", 1.0, range::positive());
+    const std::string problem = rate_share_problem(share_above_max_rate(pr.mean, pr.shape));
+    if (!problem.empty())
+      mean.fail(
+          fmt::format("got {:g} with shape {:g}{}: {} (a lower mean, or a larger shape "
+                      "for a narrower spread)",
+                      pr.mean, pr.shape, r.has("shape") ? "" : " (the default)", problem));
     r.finish();
   }
   s.privacy_opt_out = node.get_double("privacy_opt_out", s.privacy_opt_out, range::unit());
@@ -441,6 +453,15 @@ std::int64_t load_snapshot_size(const Config& node, std::int64_t consumers) {
 }
 
 }  // namespace
+
+std::string rate_share_problem(double share) {
+  if (share <= kMaxShareAboveRate) return "";
+  return fmt::format(
+      "a share {:.2g} of the segment's consumers would draw a purchase rate above {:g} "
+      "occasions per step, the most that is stored faithfully (within 0.05%); expected a share "
+      "of at most {:g} above {:g}",
+      share, kMaxPurchaseRate, kMaxShareAboveRate, kMaxPurchaseRate);
+}
 
 Scenario load_scenario(const Config& root) {
   if (!root.is_map())

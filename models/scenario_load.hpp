@@ -21,6 +21,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& name,
 /// The scenario with every default filled in, as YAML that loads back to the same scenario.
 std::string resolved_yaml(const Scenario& scenario);
 
+/// Why a share of a segment's consumers (from share_above_max_rate()) is too many, if it is more
+/// than kMaxShareAboveRate: "a share 0.0025 of the segment's consumers would draw a purchase
+/// rate above 18 ...; expected ...". "" when it is not.
+std::string rate_share_problem(double share);
+
 /// The scenario compiled into the program (scenarios/default.yaml).
 std::string default_scenario_text();
 

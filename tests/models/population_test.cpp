@@ -369,6 +369,22 @@ TEST_CASE("population: changing one trait's distribution leaves the other traits
   CHECK(pa.no_occasion != pb.no_occasion);  // the changed trait did change
 }
 
+// The loader's limit kMaxPurchaseRate (18) is where the 32-bit threshold still gives a rate back
+// within 0.05%; above it the error grows, and past 22.87 every rate reads as 22.87.
+TEST_CASE("population: a purchase rate up to the loader's limit comes back within 0.05%",
+          "[population]") {
+  REQUIRE(msim::kMaxPurchaseRate == 18.0);
+  double worst = 0.0;
+  for (double rate = 1e-3; rate <= msim::kMaxPurchaseRate; rate *= 1.0001) {
+    const double back = msim::occasion_rate(msim::no_occasion_threshold(rate));
+    worst = std::max(worst, std::abs(back - rate) / rate);
+  }
+  INFO("worst relative error " << worst);
+  CHECK(worst < 5e-4);
+  CHECK(std::abs(msim::occasion_rate(msim::no_occasion_threshold(20.0)) - 20.0) > 0.01);
+  CHECK(msim::occasion_rate(msim::no_occasion_threshold(30.0)) == Approx(22.8739).epsilon(1e-5));
+}
+
 TEST_CASE("population: occasions() is poisson() at rate -ln(threshold), its shortcut included",
           "[population]") {
   // Thresholds from rare to frequent shopping, and every 32-bit uniform above each on a grid

@@ -228,6 +228,36 @@ TEST_CASE("purchase_rate keys must name categories", "[scenario]") {
       Contains("test.yaml:31:") && Contains("segments.seniors.purchase_rate.snacks.shape"));
 }
 
+// A consumer's rate r is kept as exp(-r) * 2^32 in 32 bits: faithfully (within 0.05%) up to 18
+// occasions per step, and not at all above 22.87. A segment whose Gamma distribution puts more
+// than 1e-4 of its consumers above 18 is refused; at most 1e-4 are let through.
+TEST_CASE("purchase rates stay where a consumer's rate is kept faithfully", "[scenario]") {
+  const std::string key = "segments.young.purchase_rate.drinks.mean";
+  REQUIRE_THROWS_WITH(
+      load(edit("drinks: {mean: 0.3}", "drinks: {mean: 30, shape: 100}")),
+      Contains("test.yaml:26:") && Contains(key) && Contains("expected a number in [0, 18]"));
+  // Exponential rates (shape 1): e^(-18 / 2) = 1.2e-4 of them above 18 at mean 2, 7.7e-5 at 1.9.
+  REQUIRE_THROWS_WITH(
+      load(edit("drinks: {mean: 0.3}", "drinks: {mean: 2}")),
+      Contains("test.yaml:26:") && Contains(key) && Contains("got 2 with shape 1 (the default)") &&
+          Contains("a share 0.00012 of the segment's consumers would draw a purchase rate above "
+                   "18 occasions per step") &&
+          Contains("expected a share of at most 0.0001 above 18"));
+  CHECK(
+      load(edit("drinks: {mean: 0.3}", "drinks: {mean: 1.9}")).segments[0].purchase_rate[1].mean ==
+      1.9);
+  // A narrow spread allows a mean close to 18; at 18 itself half the consumers are above it.
+  CHECK_NOTHROW(load(edit("drinks: {mean: 0.3}", "drinks: {mean: 17, shape: 1e5}")));
+  REQUIRE_THROWS_WITH(load(edit("drinks: {mean: 0.3}", "drinks: {mean: 18, shape: 1e9}")),
+                      Contains(key) && Contains("got 18 with shape 1e+09: a share 0.5"));
+  CHECK_NOTHROW(load(edit("drinks: {mean: 0.3}", "drinks: {mean: 3, shape: 2}")));  // 8e-5
+  REQUIRE_THROWS_WITH(load(kBase, {"segments.young.purchase_rate.drinks={mean: 3, shape: 1.5}"}),
+                      Contains("--set 'segments.young.purchase_rate.drinks={mean: 3, shape: "
+                               "1.5}': key '" +
+                               key + "'") &&
+                          Contains("a share 0.00044"));
+}
+
 TEST_CASE("ideal means must have preference_dims numbers", "[scenario]") {
   REQUIRE_THROWS_WITH(load(edit("mean: [0.5, 0.5]", "mean: [0.5, 0.5, 0.5]")),
                       Contains("test.yaml:25:") && Contains("segments.young.ideal.mean") &&
