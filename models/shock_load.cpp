@@ -157,6 +157,53 @@ Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
   return s;
 }
 
+/// Refuses the recession that raises a segment's purchase rates, with those before it, to where
+/// more than kMaxShareAboveRate of its consumers are above kMaxPurchaseRate. Recessions apply by
+/// step, and in list order within a step, each to the rates the ones before it left.
+void check_raised_rates(const std::vector<Shock>& shocks, const std::vector<Config>& items,
+                        const Scenario& sc) {
+  std::vector<std::size_t> order;
+  for (std::size_t k = 0; k < shocks.size(); ++k)
+    if (shocks[k].kind == ShockKind::recession && shocks[k].enabled) order.push_back(k);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return shocks[a].step < shocks[b].step; });
+  const auto covers = [](const std::vector<int>& list, int v) {
+    return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+  };
+  for (std::size_t s = 0; s < sc.segments.size(); ++s) {
+    for (std::size_t c = 0; c < sc.categories.size(); ++c) {
+      double factor = 1.0, highest = 1.0;
+      std::size_t at = shocks.size();
+      for (std::size_t k : order) {
+        if (!covers(shocks[k].segments, static_cast<int>(s)) ||
+            !covers(shocks[k].categories, static_cast<int>(c)))
+          continue;
+        factor *= shocks[k].value;
+        if (factor > highest) {
+          highest = factor;
+          at = k;
+        }
+      }
+      if (at == shocks.size()) continue;
+      const PurchaseRate& rate = sc.segments[s].purchase_rate[c];
+      const std::string problem =
+          rate_share_problem(share_above_max_rate(rate.mean * highest, rate.shape));
+      if (problem.empty()) continue;
+      items[at]
+          .child("multiply")
+          .fail(fmt::format("got {:g}, which raises the {} purchase rates of segment '{}' to a "
+                            "mean of {:g}{} (shape "
+                            "{:g}): {} (a smaller factor)",
+                            shocks[at].value, sc.categories[c].name, sc.segments[s].name,
+                            rate.mean * highest,
+                            highest == shocks[at].value
+                                ? ""
+                                : fmt::format(", x{:g} with the recessions before it", highest),
+                            rate.shape, problem));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, bool steps_from_set) {
@@ -188,6 +235,7 @@ std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, bool step
             .fail(fmt::format("firm '{}' exits at step {}, not after it enters (step {})",
                               sc.firms[static_cast<std::size_t>(s.firm)].name, s.step, e.step));
   }
+  check_raised_rates(out, items, sc);
   return out;
 }
 

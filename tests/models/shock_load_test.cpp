@@ -116,6 +116,37 @@ TEST_CASE("bad shocks are reported at their line with the key path", "[shocks]")
       Contains("shocks.0.week") && Contains("steps_per_year: 52"));
 }
 
+// young's snacks rates are exponential (shape 1) with mean 0.5: a share e^(-36 / F) of them lie
+// above the stored limit of 18 once recessions have multiplied them by F, more than 1e-4 from
+// F = 3.91 on.
+TEST_CASE("recessions may not raise purchase rates past the stored limit", "[shocks]") {
+  REQUIRE_NOTHROW(load("  - {step: 10, kind: recession, multiply: 3.5}\n"));
+  REQUIRE_THROWS_WITH(
+      load("  - {name: boom, step: 10, kind: recession, multiply: 4}\n"),
+      Contains("test.yaml:18:") && Contains("key 'shocks.boom.multiply'") &&
+          Contains("got 4, which raises the snacks purchase rates of segment 'young' to a mean of "
+                   "2 (shape 1): a share 0.00012 of the segment's consumers would draw a purchase "
+                   "rate above 18 occasions per step") &&
+          Contains("expected a share of at most 0.0001 above 18"));
+  // seniors' mean 0.4 takes x4: a share 1.3e-5 above 18.
+  REQUIRE_NOTHROW(load("  - {step: 10, kind: recession, multiply: 4, segments: [seniors]}\n"));
+  REQUIRE_NOTHROW(load("  - {step: 10, kind: recession, multiply: 10, enabled: false}\n"));
+  // Recessions compound, in step order: the second of these takes young's rates x4.
+  REQUIRE_THROWS_WITH(load("  - {step: 20, kind: recession, multiply: 2}\n"
+                           "  - {step: 10, kind: recession, multiply: 2}\n"
+                           "  - {step: 30, kind: recession, multiply: 0.5}\n"),
+                      Contains("test.yaml:18:") && Contains("key 'shocks.0.multiply'") &&
+                          Contains("to a mean of 2, x4 with the recessions before it (shape 1)"));
+  REQUIRE_NOTHROW(
+      load("  - {step: 20, kind: recession, multiply: 2}\n"
+           "  - {step: 10, kind: recession, multiply: 0.5}\n"
+           "  - {step: 30, kind: recession, multiply: 2}\n"));
+  REQUIRE_THROWS_WITH(load("  - {step: 10, kind: recession, multiply: 2, categories: [snacks]}\n",
+                           {"shocks.0.multiply=5"}),
+                      Contains("--set 'shocks.0.multiply=5': key 'shocks.0.multiply'") &&
+                          Contains("a share 0.00075"));
+}
+
 TEST_CASE("shortening a run with --set keeps later shocks, which never fire", "[shocks]") {
   const msim::Scenario sc =
       load("  - {week: 40, kind: budget, firm: Acme, multiply: 0.7}\n", {"steps=5"});
