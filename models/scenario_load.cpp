@@ -6,6 +6,7 @@
 #include <Eigen/Cholesky>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -182,21 +183,62 @@ void load_innovation(const Config& node, Innovation& in) {
   node.finish();
 }
 
+/// Whether `name` looks like a slip of the keyboard for `other`: the same letters in another
+/// case, a letter (not a digit) added or dropped, or two neighbouring letters swapped. A letter
+/// changed is how distinct names differ (east and west, zone1 and zone2, b2b and b2c), so it is
+/// not taken for a slip, nor is a number added (zone, zone2).
+bool looks_like_typo(const std::string& name, const std::string& other) {
+  if (name == other) return false;
+  const auto lower = [](std::string s) {
+    for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  const std::string a = lower(name), b = lower(other);
+  if (a == b) return true;
+  const auto first_difference = [](const std::string& x, const std::string& y) {
+    return static_cast<std::size_t>(std::mismatch(x.begin(), x.end(), y.begin(), y.end()).first -
+                                    x.begin());
+  };
+  if (a.size() + 1 == b.size() || b.size() + 1 == a.size()) {
+    std::string longer = a.size() > b.size() ? a : b;
+    const std::string& shorter = a.size() > b.size() ? b : a;
+    const std::size_t at = first_difference(longer, shorter);
+    const bool digit = std::isdigit(static_cast<unsigned char>(longer[at])) != 0;
+    return !digit && longer.erase(at, 1) == shorter;
+  }
+  if (a.size() != b.size()) return false;
+  const std::size_t at = first_difference(a, b);
+  return at + 1 < a.size() && a[at] == b[at + 1] && a[at + 1] == b[at] &&
+         a.compare(at + 2, std::string::npos, b, at + 2) == 0;
+}
+
 /// Reads {name: weight, ...} into weights over `names` (registering new names), summing to 1.
-std::vector<double> load_weights(const Config& node, std::vector<std::string>& names) {
+/// `what` names one of them in messages ("region").
+std::vector<double> load_weights(const Config& node, std::vector<std::string>& names,
+                                 const std::string& what) {
   const std::vector<std::string> earlier = names;  // declared by other segments
+  const std::vector<std::string> here = node.keys();
   std::map<int, double> by_index;
   double total = 0.0;
-  for (const std::string& key : node.keys()) {
+  for (const std::string& key : here) {
     const double w = node.get_double(key, range::non_negative());
     auto it = std::find(names.begin(), names.end(), key);
     if (it == names.end()) {
       // Names are declared by use; one letter away from a known name is a typo, not a new name.
       for (const std::string& known : earlier)
-        if (edit_distance(key, known) <= 1)
+        if (edit_distance(key, known) <= 1 || looks_like_typo(key, known))
           node.child(key).fail(fmt::format(
               "'{}' is a new name here, but another segment uses '{}' (did you mean '{}'?)", key,
               known, known));
+      // Within one map only slips count: zone1 and zone2 are two names.
+      for (const std::string& other : here) {
+        if (other == key) break;  // (names before it)
+        if (looks_like_typo(key, other))
+          node.child(key).fail(fmt::format(
+              "'{}' is a new {} name, but this map also names '{}' (did you mean '{}'?); two {} "
+              "names may not differ only by a letter added, dropped or swapped, or by case",
+              key, what, other, other, what));
+      }
       if (names.size() >= static_cast<std::size_t>(kMaxRegions))
         node.child(key).fail(
             fmt::format("more than {} names, expected at most {}", kMaxRegions, kMaxRegions));
@@ -304,8 +346,9 @@ Segment load_segment(const Config& node, Scenario& sc) {
             range::non_negative());
   load_pair(node, "company_size", "median", s.company_size_median, range::non_negative(), "sigma",
             s.company_size_sigma, range::non_negative());
-  if (auto r = node.find("regions")) s.region_weights = load_weights(*r, sc.regions);
-  if (auto r = node.find("industries")) s.industry_weights = load_weights(*r, sc.industries);
+  if (auto r = node.find("regions")) s.region_weights = load_weights(*r, sc.regions, "region");
+  if (auto r = node.find("industries"))
+    s.industry_weights = load_weights(*r, sc.industries, "industry");
   node.finish();
   return s;
 }

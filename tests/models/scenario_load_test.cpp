@@ -357,8 +357,39 @@ TEST_CASE("region names one letter from a known one are typos", "[scenario]") {
   CHECK(sc.segments[0].region_weights == std::vector<double>{0.6, 0.4, 0.0});
 }
 
-// The near-miss check compares a new name only with names other segments declared, so numbered
-// regions or industries (zone1, zone2) can be declared together.
+// Within one map, a name that is another with a letter added, dropped or swapped, or in
+// another case, is a typo too.
+TEST_CASE("a region name one slip from another in the same map is a typo", "[scenario]") {
+  const std::string key = "segments.young.regions={north: 0.6, nort: 0.4}";
+  REQUIRE_THROWS_WITH(
+      load(kBase, {key}),
+      "--set '" + key +
+          "': key 'segments.young.regions.nort': 'nort' is a new region name, but this map also "
+          "names 'north' (did you mean 'north'?); two region names may not differ only by a "
+          "letter added, dropped or swapped, or by case");
+  for (const char* map :
+       {"{south: 0.5, souht: 0.5}", "{north: 0.5, North: 0.5}", "{east: 0.5, eeast: 0.5}"}) {
+    INFO(map);
+    CHECK_THROWS_WITH(load(kBase, {std::string("segments.young.regions=") + map}),
+                      Contains("this map also names") && Contains("did you mean"));
+  }
+  CHECK_THROWS_WITH(
+      load(kBase, {"segments.young.industries={retail: 0.5, retial: 0.5}"}),
+      Contains("'retial' is a new industry name") && Contains("did you mean 'retail'?"));
+  // Across segments too: seniors' souht after young's south.
+  CHECK_THROWS_WITH(load(kBase, {"segments.young.regions={north: 0.5, south: 0.5}",
+                                 "segments.seniors.regions={souht: 1}"}),
+                    Contains("another segment uses 'south' (did you mean 'south'?)"));
+  // A letter changed, or a number added, makes another name.
+  for (const char* map : {"{north: 0.5, south: 0.5}", "{east: 0.5, west: 0.5}",
+                          "{zone: 0.3, zone2: 0.3, zone12: 0.4}", "{b2b: 0.5, b2c: 0.5}"}) {
+    INFO(map);
+    CHECK_NOTHROW(load(kBase, {std::string("segments.young.regions=") + map}));
+  }
+}
+
+// The near-miss check across segments is stricter than within a map, so numbered regions or
+// industries (zone1, zone2) can be declared together.
 TEST_CASE("region and industry names that differ by one character can be declared together",
           "[scenario]") {
   const std::string young =
