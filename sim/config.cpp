@@ -303,6 +303,15 @@ std::size_t find_item(const YAML::Node& list, const std::string& segment,
   for (std::size_t k = 0; k < list.size(); ++k) {
     if (std::to_string(k) == segment) return k;
   }
+  if (segment.find_first_not_of("0123456789") == std::string::npos) {
+    const std::string items =
+        list.size() == 0
+            ? "no items"
+            : fmt::format("{} item{}, 0 to {}{}", list.size(), list.size() == 1 ? "" : "s",
+                          list.size() - 1, named.empty() ? "" : " (" + join(named, "") + ")");
+    throw bad_override(assignment,
+                       fmt::format("index {} is out of range: '{}' has {}", segment, path, items));
+  }
   const std::string guess = did_you_mean(segment, named);
   const std::string hint = !guess.empty()  ? fmt::format("did you mean '{}'?", guess)
                            : named.empty() ? fmt::format("it has {} items", list.size())
@@ -337,6 +346,19 @@ std::string apply_override(YAML::Node root, const std::string& assignment) {
     if (node.IsSequence()) {
       const std::size_t k = find_item(node, seg, assignment, path);
       YAML::Node item = node[k];
+      if (last && item.IsMap() && !value.IsMap()) {
+        // Replacing an item that has keys (a name among them) with a number or a list.
+        const std::string at = join_path(path, item_segment(item, k));
+        throw bad_override(
+            assignment,
+            fmt::format("key '{}': got {}, expected a map to replace the item with, or one of "
+                        "its keys: --set '{}.KEY=VALUE'",
+                        at,
+                        value.IsNull()     ? "nothing"
+                        : value.IsScalar() ? "\"" + escape_controls(value.Scalar()) + "\""
+                                           : flow(value),
+                        at));
+      }
       if (last) {
         // A map that replaces an item addressed by name keeps the name: "shocks.cut={...}"
         // still replaces the shock called cut.
@@ -350,6 +372,13 @@ std::string apply_override(YAML::Node root, const std::string& assignment) {
     } else if (node.IsMap() || node.IsNull()) {
       path = join_path(path, seg);
       auto entry = find_entry(node, seg);
+      const std::string& next = last ? seg : segments[i + 1];
+      if (!last && (!entry || entry->second.IsNull()) &&
+          next.find_first_not_of("0123456789") == std::string::npos)
+        throw bad_override(assignment,
+                           fmt::format("the scenario has no '{}', so no item {} of it to change; "
+                                       "give it whole instead: --set '{}=[...]'",
+                                       path, next, path));
       if (!entry) {
         node[seg] = last ? value : YAML::Node(YAML::NodeType::Map);
         entry = find_entry(node, seg);

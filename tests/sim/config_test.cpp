@@ -4,7 +4,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
@@ -411,7 +413,33 @@ TEST_CASE("bad overrides are input errors", "[config]") {
                       "mean 'Acme'?)");
   REQUIRE_THROWS_WITH(scenario({"firms.Zorro.budget=3"}),
                       Contains("no item named 'Zorro' in 'firms' (items: Acme, Beta)"));
-  REQUIRE_THROWS_WITH(scenario({"firms.7.budget=3"}), Contains("no item named '7'"));
+  REQUIRE_THROWS_WITH(scenario({"firms.7.budget=3"}),
+                      "--set 'firms.7.budget=3': index 7 is out of range: 'firms' has 2 items, 0 "
+                      "to 1 (Acme, Beta)");
+  REQUIRE_THROWS_WITH(scenario({"segments.2.weights=[1]"}),
+                      "--set 'segments.2.weights=[1]': index 2 is out of range: 'segments' has 2 "
+                      "items, 0 to 1");
+  REQUIRE_THROWS_WITH(scenario({"firms=[]", "firms.0.budget=3"}),
+                      "--set 'firms.0.budget=3': index 0 is out of range: 'firms' has no items");
+  // A list the file does not have has no items to change.
+  REQUIRE_THROWS_WITH(scenario({"shocks.0.step=3"}),
+                      "--set 'shocks.0.step=3': the scenario has no 'shocks', so no item 0 of it "
+                      "to change; give it whole instead: --set 'shocks=[...]'");
+  REQUIRE_THROWS_WITH(scenario({"market.nothing.1=3"}),
+                      Contains("the scenario has no 'market.nothing', so no item 1 of it"));
+  CHECK(scenario({"market.colours.red=3"}).child("market").child("colours").get_int("red") == 3);
+  // An item with keys is replaced by a map, not by a number or a list; the key is the item's.
+  REQUIRE_THROWS_WITH(scenario({"firms.Beta=3"}),
+                      "--set 'firms.Beta=3': key 'firms.Beta': got \"3\", expected a map to "
+                      "replace the item with, or one of its keys: --set 'firms.Beta.KEY=VALUE'");
+  REQUIRE_THROWS_WITH(scenario({"segments.0=[1, 2]"}),
+                      Contains("key 'segments.0': got [1, 2], expected a map"));
+  CHECK(scenario({"segments.0.weights.1=0.3"})
+            .child("segments")
+            .items()
+            .at(0)
+            .child("weights")
+            .as_doubles() == std::vector<double>{0.2, 0.3});
   REQUIRE_THROWS_WITH(scenario({"segments.a.weights=[1]"}),
                       Contains("no item named 'a' in 'segments' (it has 2 items)"));
   REQUIRE_THROWS_WITH(scenario({"seed.x=3"}), Contains("'seed' is a single value"));
