@@ -596,9 +596,19 @@ std::int64_t Config::as_int(const Range& r) const {
     // Also accept integral floats such as 1e6 or 3.0.
     const auto d = parse_double(text);
     constexpr double two_to_63 = 9223372036854775808.0;
-    if (!d || std::trunc(*d) != *d || *d < -two_to_63 || *d >= two_to_63) {
-      fail_expected(expected_number(expected, text));
+    // Past 64 bits (an integer's digits, or a float's value): name the bound the range leaves out.
+    const bool integral = d && std::trunc(*d) == *d;
+    if (ec == std::errc::result_out_of_range ||
+        (integral && (*d >= two_to_63 || *d < -two_to_63))) {
+      if (text[0] != '-' && !(r.hi < two_to_63))
+        fail_expected(fmt::format("{}, and at most {} (2^63 - 1)", expected,
+                                  std::numeric_limits<std::int64_t>::max()));
+      if (text[0] == '-' && !(r.lo >= -two_to_63))
+        fail_expected(fmt::format("{}, and at least {} (-2^63)", expected,
+                                  std::numeric_limits<std::int64_t>::min()));
+      fail_expected(expected);
     }
+    if (!integral) fail_expected(expected_number(expected, text));
     v = static_cast<std::int64_t>(*d);
   }
   if (!r.contains(static_cast<double>(v))) fail_expected(expected);

@@ -136,6 +136,20 @@ TEST_CASE("as_int accepts integers and integral floats, rejects fractions", "[co
                       Contains("expected an integer in [1, 10]"));
   REQUIRE_THROWS_WITH(firm(root, 1).get_int("budget_per_year", msim::Range{1.0}),
                       Contains("expected an integer >= 1"));
+  // Past 64 bits the message gives the bound the range leaves out.
+  const Config big = Config::load_string(
+      "a: 9223372036854775807\nb: 9223372036854775808\nc: 1e30\nd: -9223372036854775809\n", "t");
+  CHECK(big.get_int("a", range::non_negative()) == std::numeric_limits<std::int64_t>::max());
+  REQUIRE_THROWS_WITH(big.get_int("b", range::non_negative()),
+                      "t:2:4: key 'b': got \"9223372036854775808\", expected an integer >= 0, and "
+                      "at most 9223372036854775807 (2^63 - 1)");
+  REQUIRE_THROWS_WITH(big.get_int("c"), Contains("expected an integer, and at most "
+                                                 "9223372036854775807 (2^63 - 1)"));
+  REQUIRE_THROWS_WITH(
+      big.get_int("c", range::closed(1, 10)),
+      Contains("got \"1e30\", expected an integer in [1, 10]") && !Contains("2^63"));
+  REQUIRE_THROWS_WITH(big.get_int("d"), Contains("expected an integer, and at least "
+                                                 "-9223372036854775808 (-2^63)"));
 }
 
 TEST_CASE("as_bool follows YAML spellings", "[config]") {
