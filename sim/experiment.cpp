@@ -59,8 +59,12 @@ BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_s
   if (spec.step < 1 || (spec.step >= steps && !steps_from_set))
     at.fail_expected(fmt::format("a step from 1 to {} (steps is {})", steps - 1, steps));
   const Config set = node.child("set");
-  if (!set.is_map() || set.keys().empty())
+  if (!set.is_map())
     set.fail_expected("a map from key path to value, e.g. {firms.Acme.budget_per_year: 2e6}");
+  if (set.keys().empty())
+    set.fail(
+        "the map is empty: nothing changes at the branch; give at least one key path and its "
+        "value, e.g. {firms.Acme.budget_per_year: 2e6}");
   for (const std::string& path : set.keys()) {
     const Config v = set.child(path);
     if (is_fixed(path)) v.fail(fmt::format("'{}' cannot change part-way through a run", path));

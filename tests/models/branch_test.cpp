@@ -83,7 +83,11 @@ TEST_CASE("a bad branch block is reported at its line, before anything runs", "[
   REQUIRE_THROWS_WITH(
       load("branch: {step: 8, set: {firms.Mass.budget_per_year: 1}}\n"),
       Contains("test.yaml:18:") && Contains("branch.step") && Contains("from 1 to 7"));
-  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {}}\n"), Contains("branch.set"));
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {}}\n"),
+                      Contains("test.yaml:18:") && Contains("key 'branch.set': the map is empty: "
+                                                            "nothing changes at the branch"));
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: 4}\n"),
+                      Contains("key 'branch.set': got \"4\", expected a map from key path"));
   REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {seed: 4}}\n"),
                       Contains("'seed' cannot change part-way through a run"));
   REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {consumers: 4000}}\n"),
