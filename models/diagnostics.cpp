@@ -59,6 +59,21 @@ void store_diagnostics(const FirmDiagnostics& firm, const FirmPlan& plan, std::s
     m.diagnostics[firm.columns[k] * F + j] = plan.diagnostics[k];
 }
 
+double MarketView::last_diagnostic(std::string_view name, int j) const {
+  if (diagnostic_names == nullptr)
+    throw std::logic_error("MarketView::last_diagnostic(): no diagnostic names were set");
+  const std::vector<std::string>& names = *diagnostic_names;
+  const auto at = std::find(names.begin(), names.end(), name);
+  if (at == names.end())
+    throw std::invalid_argument(fmt::format(
+        "view.last_diagnostic(\"{}\"): the run records no diagnostic of that name ({})", name,
+        names.empty() ? std::string("it records none")
+                      : fmt::format("it records {}", fmt::join(names, ", "))));
+  const std::size_t F = scenario.firms.size();
+  const auto firm_index = static_cast<std::size_t>(j < 0 ? firm : j);
+  return last().diagnostics.at(static_cast<std::size_t>(at - names.begin()) * F + firm_index);
+}
+
 void FirmPlan::record(std::string_view name, double value) {
   for (std::size_t k = 0; k < diagnostic_names.size() && k < diagnostics.size(); ++k)
     if (diagnostic_names[k] == name) {

@@ -150,6 +150,7 @@ void Market::plan_firms() {
                                      std::numeric_limits<double>::quiet_NaN());
   view.last_metrics = &last_metrics_;
   view.strategy_key = &strategy_key_;
+  view.diagnostic_names = &diagnostic_names_;
   metrics_.segment_centres.clear();
   metrics_.diagnostics.assign(diagnostic_names_.size() * F,
                               std::numeric_limits<double>::quiet_NaN());

@@ -91,6 +91,9 @@ struct MarketView {
   const StepMetrics* last_metrics = nullptr;
   /// The key of the strategies' own random numbers (seed, purpose::strategy). Set by the engine.
   const Philox* strategy_key = nullptr;
+  /// The diagnostics the run records, in the order of the rows k of last().diagnostics
+  /// ([k * F + j]). Set by the engine; read them with last_diagnostic().
+  const std::vector<std::string>* diagnostic_names = nullptr;
 
   const Firm& self() const { return scenario.firms[static_cast<std::size_t>(firm)]; }
   /// Last step's metrics (see last_metrics). @throws std::logic_error for a view the engine
@@ -99,6 +102,11 @@ struct MarketView {
     if (last_metrics == nullptr) throw std::logic_error("MarketView::last(): no metrics were set");
     return *last_metrics;
   }
+  /// Last step's value of the diagnostic `name` for firm `j` (this firm when j < 0), the value
+  /// recorded at step - 1 under /strategies/<name>: NaN at step 0 and where the firm's strategy
+  /// recorded none. @throws std::invalid_argument when the run records no diagnostic of that
+  /// name (it names those it records), std::logic_error for a view the engine did not make.
+  double last_diagnostic(std::string_view name, int j = -1) const;
   /// A stream of random numbers of this firm's own for this step: a pure function of the run's
   /// seed, the firm and the step, so a randomised strategy reruns bit for bit, at any thread
   /// count, and design points of an experiment share it (common random numbers). Draw with

@@ -55,6 +55,14 @@ class Probe final : public msim::Strategy {
     ++g_last_checked;
     const bool recorded = view.step > 0 && view.step - 1 != 3;
     if (recorded ? last != static_cast<double>(view.step - 1) : !std::isnan(last)) ++g_last_wrong;
+    // The same value looked up by name, for this firm and named explicitly.
+    const double by_name = view.last_diagnostic("probe_step");
+    if (!(by_name == last || (std::isnan(by_name) && std::isnan(last)))) ++g_last_wrong;
+    const double explicit_firm = view.last_diagnostic("probe_step", view.firm);
+    if (!(explicit_firm == last || (std::isnan(explicit_firm) && std::isnan(last)))) ++g_last_wrong;
+    CHECK_THROWS_WITH(
+        view.last_diagnostic("probe_stpe"),
+        Catch::Contains("records no diagnostic of that name") && Catch::Contains("probe_step"));
   }
   void write_params(msim::YamlWriter&) const override {}
 };
