@@ -10,12 +10,8 @@ if [ $# -lt 2 ]; then
   exit 2
 fi
 a=$1 b=$2 consumers=${3:-1000000} steps=${4:-20} pairs=${5:-6}
-for bin in "$a" "$b"; do
-  [ -x "$bin" ] || { echo "ab.sh: $bin is not an executable" >&2; exit 2; }
-done
-command -v taskset > /dev/null || { echo "ab.sh: taskset not found (apt-get install util-linux)" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/two_builds.sh"
+require_two_builds ab.sh "$a" "$b"
 # Runs $1 on vCPU 0 and $2 on vCPU 1 at once; prints their rates.
 # (Each in its own temporary directory: older builds name their HDF5 file alike.)
 mkdir "$work/t0" "$work/t1"

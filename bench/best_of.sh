@@ -12,12 +12,8 @@ if [ $# -lt 2 ]; then
   exit 2
 fi
 a=$1 b=$2 rounds=${3:-12} consumers=${4:-300000} steps=${5:-20} vcpu=${6:-0}
-for bin in "$a" "$b"; do
-  [ -x "$bin" ] || { echo "best_of.sh: $bin is not an executable" >&2; exit 2; }
-done
-command -v taskset > /dev/null || { echo "best_of.sh: taskset not found (apt-get install util-linux)" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/two_builds.sh"
+require_two_builds best_of.sh "$a" "$b"
 # Prints the stepping rate of one single-thread run of $1 on the chosen vCPU.
 rate() {
   (cd "$work" && taskset -c "$vcpu" "$1" "$consumers" "$steps" 1) |
