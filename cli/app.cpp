@@ -13,7 +13,11 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
+#include <tuple>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "cli/app.hpp"
@@ -84,6 +88,27 @@ CLI::Validator whole_number(std::int64_t lo, std::int64_t hi) {
       expected);
 }
 
+/// --part's value "K/N" as (K - 1, N), or an error saying what was expected.
+std::variant<std::pair<std::size_t, std::size_t>, std::string> part_of(const std::string& text) {
+  const auto number = [](std::string_view digits, std::size_t& v) {
+    const auto [at, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    return ec == std::errc{} && at == digits.data() + digits.size() && !digits.empty();
+  };
+  const std::size_t slash = text.find('/');
+  std::size_t k = 0, n = 0;
+  const std::string_view all(text);
+  if (slash == std::string::npos || !number(all.substr(0, slash), k) ||
+      !number(all.substr(slash + 1), n) || n == 0 || n > 1000000)
+    return fmt::format(
+        "got '{}', expected K/N, part K of N parts (1 <= K <= N), such as 2/4 for the second "
+        "of four",
+        text);
+  if (k < 1 || k > n)
+    return fmt::format("got '{}', but K must be from 1 to N ({}): the parts are 1/{} to {}/{}",
+                       text, n, n, n, n);
+  return std::pair{k - 1, n};
+}
+
 /// The program's description, naming the strategies it has registered.
 std::string description() {
   const auto& registry = msim::strategy_registry();
@@ -130,6 +155,18 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
   run_cmd->add_flag("--resume", run.resume,
                     "experiments: keep the runs an interrupted run of this experiment finished");
+  std::string part;
+  run_cmd
+      ->add_option("--part", part,
+                   "experiments: run only part K of N (K/N), on one of N processes or machines; "
+                   "--resume without --part then writes the file")
+      ->check(
+          [](const std::string& text) {
+            const auto parsed = part_of(text);
+            return std::holds_alternative<std::string>(parsed) ? std::get<std::string>(parsed)
+                                                               : std::string();
+          },
+          "K/N");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress and no summary");
   run_cmd->add_option("--block-size", run.block_size, "consumers per parallel block")
       ->check(whole_number(64, 1 << 20));
@@ -183,7 +220,10 @@ int main(int argc, char** argv) {
   try {
     try {
       int code = 1;
-      if (*run_cmd) code = msim::cli::run(run);
+      if (*run_cmd) {
+        if (!part.empty()) std::tie(run.part, run.parts) = std::get<0>(part_of(part));
+        code = msim::cli::run(run);
+      }
       if (*validate_cmd) code = msim::cli::validate(file, overrides);
       if (*summarize_cmd)
         code = msim::cli::summarize(file, csv_opt->count() > 0 ? std::optional(csv) : std::nullopt,

@@ -18,6 +18,8 @@ struct RunArgs {
   std::vector<std::string> overrides;
   bool force = false;
   bool resume = false;  ///< experiments: skip runs that finished before
+  /// Experiments: --part K/N runs only part K of N (part = K - 1, parts = N); parts 0: all.
+  std::size_t part = 0, parts = 0;
   bool quiet = false;
   std::size_t block_size = 4096;
 };

@@ -186,7 +186,8 @@ void check_output(const std::string& path, bool force, const RunArgs& args, cons
   if (fs::exists(p, ec) && !force)
     throw InputError(fmt::format(
         "{} already exists; use --force to overwrite it or -o to choose another file", what));
-  check_partial(what, partial_path(path), force || args.resume, args);
+  // An experiment's --resume keeps its finished runs elsewhere, and a part writes no such file.
+  check_partial(what, partial_path(path), force || args.resume || args.parts > 0, args);
   check_writable(what, partial_path(path));
 }
 
@@ -230,19 +231,63 @@ std::size_t finished_runs(const std::string& dir) {
   return kept;
 }
 
+/// "part 2 of 4", for messages.
+std::string part_name(const RunArgs& args) {
+  return fmt::format("part {} of {}", args.part + 1, args.parts);
+}
+
+/// Refuses --part K/N when N is more than the experiment can be split into.
+void check_parts(const RunArgs& args, const Experiment& ex) {
+  const std::size_t units = part_units(ex);
+  if (args.parts <= units) return;
+  throw InputError(fmt::format(
+      "--part {}/{}: the experiment has {}{}, so it splits into at most {} parts; expected N "
+      "from 1 to {}",
+      args.part + 1, args.parts,
+      ex.base.experiment.branch_at > 0 ? counted(units, "replication") : counted(units, "run"),
+      ex.base.experiment.branch_at > 0
+          ? " (a branched experiment is split by replication: a replication's design points "
+            "continue one shared history)"
+          : "",
+      units, units));
+}
+
+/// What a part says when its runs are done: where they are, how many of the experiment's are
+/// there, and what writes the experiment's file.
+void print_part_done(const RunArgs& args, const Experiment& ex, const ExperimentReport& report,
+                     const std::string& out) {
+  fmt::print(
+      "{}: {} ({} finished earlier, {} now) in '{}'; {} of the experiment's {} runs are "
+      "there.\n",
+      part_name(args), counted(report.runs, "run"), report.skipped, report.ran, runs_directory(out),
+      report.in_directory, ex.runs.size());
+  if (report.in_directory == ex.runs.size())
+    fmt::print(
+        "All are there: run the same command without --part and with --resume to write "
+        "'{}' from them.\n",
+        out);
+  else
+    fmt::print(
+        "When every part has finished, run the same command without --part and with "
+        "--resume to write '{}' from the runs there (it runs any that are missing).\n",
+        out);
+}
+
 int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   const Experiment ex = plan_experiment(load);
   const Scenario& sc = ex.base;
   const std::string out = output_path(args, sc);
   const std::string dir = runs_directory(out);
+  const bool part = args.parts > 0;
+  if (part) check_parts(args, ex);
   std::error_code ec;
-  if (args.resume && !args.force && fs::exists(dir, ec) && fs::is_regular_file(out, ec))
+  if (!part && args.resume && !args.force && fs::exists(dir, ec) && fs::is_regular_file(out, ec))
     throw InputError(fmt::format(
         "output '{}' already exists; add --force to --resume to replace it with the resumed "
         "experiment when it finishes, or -o to write another file",
         out));
   check_output(out, args.force, args, sc);
-  if (std::filesystem::exists(dir) && !args.resume && !args.force)
+  if (!part && std::filesystem::exists(dir) && !args.resume && !args.force)
     throw InputError(fmt::format(
         "output '{}': '{}' holds the finished runs of an interrupted experiment; use --resume to "
         "continue it, or --force to start over",
@@ -259,12 +304,21 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
                sc.experiment.branch_at > 0
                    ? fmt::format(" (branched at step {})", sc.experiment.branch_at)
                    : "",
-               counted(threads, "thread"), out);
+               counted(threads, "thread"),
+               part ? fmt::format("{} ({}: {} of the runs)", dir, part_name(args),
+                                  std::count_if(ex.runs.begin(), ex.runs.end(),
+                                                [&](const PlannedRun& run) {
+                                                  return in_part(ex, run, args.part, args.parts);
+                                                }))
+                    : out);
   std::unique_ptr<Progress> progress;
   ExperimentOptions options;
   options.threads = threads;
   options.block_size = args.block_size;
-  options.resume = args.resume;
+  // A part keeps the runs of it that finished before, unless --force (alone) redoes them.
+  options.resume = args.resume || (part && !args.force);
+  options.part = args.part;
+  options.parts = args.parts;
   options.stop = &g_stop;
   options.on_progress = [&](std::int64_t done, std::int64_t total) {
     if (!progress) progress = std::make_unique<Progress>("experiment", total, !args.quiet);
@@ -277,10 +331,15 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
       return run_experiment(ex, out, options);
     } catch (const std::exception& e) {
       const std::size_t kept = finished_runs(dir);
-      if (kept == 0) {  // nothing to resume: an empty directory would only block the next run
+      // Nothing to resume: an empty directory would only block the next run (but other parts
+      // may be writing into a part's).
+      if (kept == 0 && !part) {
         fs::remove_all(dir, ec);
         throw;
       }
+      if (kept == 0) throw;
+      const std::string again =
+          part ? "run the same command again" : "run the same command with --resume added";
       if (dynamic_cast<const InputError*>(&e) != nullptr)  // found at a later step
         throw InputError(fmt::format(
             "{}\n{} of {} runs are finished and kept in '{}'; --resume continues only the "
@@ -288,19 +347,27 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
             e.what(), kept, ex.runs.size(), dir));
       if (dynamic_cast<const OutputError*>(&e) == nullptr) throw;
       throw OutputError(fmt::format(
-          "{}\n{} of {} runs are finished and kept in '{}'; once the cause is fixed, run the same "
-          "command with --resume added to finish the rest",
-          e.what(), kept, ex.runs.size(), dir));
+          "{}\n{} of {} runs are finished and kept in '{}'; once the cause is fixed, {} to "
+          "finish the rest",
+          e.what(), kept, ex.runs.size(), dir, again));
     }
   }();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (progress) progress->finish();
   if (!report.complete && report.skipped + report.ran == 0) {
-    // Nothing to resume: an empty directory would only make the next run ask for --resume.
-    if (finished_runs(dir) == 0) fs::remove_all(dir, ec);
-    fmt::print(stderr, "interrupted before any of the {} runs finished; nothing was kept\n",
-               report.runs);
+    // Nothing to resume: an empty directory would only make the next run ask for --resume
+    // (but other parts may be writing into a part's).
+    if (!part && finished_runs(dir) == 0) fs::remove_all(dir, ec);
+    fmt::print(stderr, "interrupted before any of the {} runs{} finished; nothing was kept\n",
+               report.runs, part ? " of " + part_name(args) : "");
+    return 130;
+  }
+  if (!report.complete && part) {
+    fmt::print(stderr,
+               "interrupted: {} of the {} runs of {} are finished and kept in '{}'; run the same "
+               "command again to finish the rest\n",
+               report.skipped + report.ran, report.runs, part_name(args), dir);
     return 130;
   }
   if (!report.complete) {
@@ -311,6 +378,10 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
                report.skipped + report.ran, report.runs, dir,
                replaces ? fmt::format(" (keep --force: it replaces the existing '{}')", out) : "");
     return 130;
+  }
+  if (part) {
+    if (!args.quiet) print_part_done(args, ex, report, out);
+    return 0;
   }
   if (!args.quiet) {
     fmt::print("{}", format_experiment_summary(out));
@@ -338,6 +409,11 @@ int run(const RunArgs& args) {
     throw InputError(
         "--resume continues an interrupted experiment, but this scenario has no experiment: "
         "block; run it again without --resume");
+  if (args.parts > 0)
+    throw InputError(fmt::format(
+        "--part {}/{} splits an experiment's runs among processes, but this scenario has no "
+        "experiment: block; run it without --part",
+        args.part + 1, args.parts));
   const std::string out = output_path(args, sc);
   check_output(out, args.force, args, sc);
   check_memory(sc);

@@ -48,18 +48,31 @@ struct ExperimentOptions {
   /// Runs of at most this many consumers run concurrently (each still in parallel blocks);
   /// larger runs run one after another.
   std::int64_t concurrent_below = 250000;
+  /// One part of an experiment split among processes (--part K/N: part K - 1 of N), or the
+  /// whole experiment (parts 0). A part runs only its runs (in_part()), keeps each finished one
+  /// in runs_directory(), as an interrupted experiment does, and writes no experiment file:
+  /// a --resume run without a part assembles it once every part has finished.
+  std::size_t part = 0, parts = 0;
 };
 
 struct ExperimentReport {
   std::size_t runs = 0;     ///< planned
   std::size_t skipped = 0;  ///< finished before (--resume)
   std::size_t ran = 0;      ///< finished now
-  bool complete = false;    ///< every run finished and the file was written
+  bool complete = false;    ///< every run finished and the file was written (a part: its runs)
+  std::size_t in_directory = 0;  ///< a part: runs of the experiment finished in the directory
   double wall_seconds = 0.0;
 };
 
 /// Where the finished runs are kept until the experiment's file is complete: OUT.h5.runs/
 std::string runs_directory(const std::string& out_path);
+
+/// What an experiment is split by among parts: its replications when branched (a replication's
+/// variants share one history, which only one part should compute), else its runs.
+std::size_t part_units(const Experiment& ex);
+/// Whether `run` belongs to part `part` (0-based) of `parts`: unit u (part_units()) goes to
+/// part u mod parts, so every part gets design points and replications alike.
+bool in_part(const Experiment& ex, const PlannedRun& run, std::size_t part, std::size_t parts);
 
 /// The output.path recorded in run `id`'s /scenario: the experiment scenario's output.path with
 /// "-run-<id>" before ".h5", so that the run's scenario, rerun as it stands, never writes over
@@ -69,8 +82,11 @@ std::string run_output_path(const std::string& experiment_path, std::size_t id);
 /// Runs the experiment into `out_path`. Each finished run goes to its own file in
 /// runs_directory(out_path) and under /runs/<id> of out_path's .partial file; when all are in,
 /// the tables are added, the .partial file is renamed to out_path and the directory is removed.
-/// An interrupted experiment keeps only the directory. @throws InputError when --resume finds a
-/// run file from another scenario.
+/// An interrupted experiment keeps only the directory. With options.parts, only that part's runs
+/// run, runs of it that finished before are kept (--force redoes them: resume off), and neither
+/// the directory's other runs nor the experiment's file are touched. @throws InputError when
+/// --resume (or a part) finds a run file from another scenario, or a run file another process
+/// is writing.
 ExperimentReport run_experiment(const Experiment& ex, const std::string& out_path,
                                 const ExperimentOptions& options = {});
 

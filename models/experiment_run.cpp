@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "models/experiment.hpp"
 #include "models/experiment_tables.hpp"
@@ -17,6 +18,7 @@
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "models/snapshot.hpp"
+#include "models/version.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/recorder.hpp"
@@ -41,6 +43,14 @@ bool finished_before(const std::string& path, const PlannedRun& run) {
         "--resume: '{}' holds run {} of a different scenario or design (the scenario, an "
         "override or the experiment block changed); start over with --force",
         path, run.plan.id));
+  // Another build's runs could differ in their last bits from this one's.
+  const AttrValue commit = in.attribute("git_commit");
+  if (std::holds_alternative<std::string>(commit) && std::get<std::string>(commit) != kGitCommit)
+    throw InputError(fmt::format(
+        "--resume: '{}' holds run {} written by marketsim commit {}, and this program is commit "
+        "{}; its runs could differ from this program's in their last bits, so resume with the "
+        "program that wrote it, or start over with --force",
+        path, run.plan.id, std::get<std::string>(commit), kGitCommit));
   // The same scenario, but a program whose strategies record other diagnostics: the merge at
   // the end would miss them, so say it now, before any run.
   for (const SeriesSpec& spec : recording_layout(run.scenario, 0).series)
@@ -84,24 +94,50 @@ std::string runs_directory(const std::string& out_path) {
   return out_path + ".runs";
 }
 
+std::size_t part_units(const Experiment& ex) {
+  return ex.base.experiment.branch_at > 0
+             ? static_cast<std::size_t>(ex.base.experiment.replications)
+             : ex.runs.size();
+}
+
+bool in_part(const Experiment& ex, const PlannedRun& run, std::size_t part, std::size_t parts) {
+  const std::size_t unit = ex.base.experiment.branch_at > 0 ? run.plan.replication : run.plan.id;
+  return unit % parts == part;
+}
+
 ExperimentReport run_experiment(const Experiment& ex, const std::string& out_path,
                                 const ExperimentOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::string dir = runs_directory(out_path);
-  if (!options.resume) fs::remove_all(dir);
+  const bool part = options.parts > 0;
+  const auto mine = [&](const PlannedRun& run) {
+    return !part || in_part(ex, run, options.part, options.parts);
+  };
+  if (!options.resume && !part) fs::remove_all(dir);
   fs::create_directories(dir);
-  for (const auto& entry : fs::directory_iterator(dir))  // runs cut short by a kill
-    if (entry.path().extension() == ".partial") fs::remove(entry.path());
+  for (const PlannedRun& run : ex.runs) {
+    if (!mine(run)) continue;  // another part may be writing it
+    const std::string file = run_file(dir, run.plan.id), cut = partial_path(file);
+    // A run cut short by a kill left its .partial file, unless a process is writing it now.
+    if (fs::exists(cut) && file_locked(cut))
+      throw InputError(fmt::format(
+          "'{}' is being written by another process (it holds the file's lock): a part of this "
+          "experiment, or another run of it, is still running; wait for it to finish",
+          cut));
+    fs::remove(cut);
+    if (part && !options.resume) fs::remove(file);  // --force: the part's runs start over
+  }
 
   ExperimentReport report;
-  report.runs = ex.runs.size();
   std::vector<const PlannedRun*> todo, done_before;
   for (const PlannedRun& run : ex.runs) {
+    if (!mine(run)) continue;
     if (options.resume && finished_before(run_file(dir, run.plan.id), run))
       done_before.push_back(&run);
     else
       todo.push_back(&run);
   }
+  report.runs = todo.size() + done_before.size();
   report.skipped = done_before.size();
 
   const std::int64_t steps = ex.base.steps;
@@ -116,7 +152,9 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     largest = std::max(largest, run->scenario.consumers);
   }
 
-  ExperimentFile merged(ex, out_path, options.threads);
+  // A part writes no experiment file: the run that assembles the parts does.
+  std::optional<ExperimentFile> merged;
+  if (!part) merged.emplace(ex, out_path, options.threads);
   std::atomic<bool> stop{false};
   std::atomic<std::int64_t> done_steps{0};
   std::atomic<std::size_t> finished{0};
@@ -135,7 +173,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     const RunData data = run_data(rec);
     std::lock_guard<std::mutex> lock(hdf5);
     write_run_file(run_file(dir, run.plan.id), data);
-    merged.add(run, data);
+    if (merged) merged->add(run, data);
     const std::size_t n = ++finished;
     if (options.stop_after_runs > 0 && n >= options.stop_after_runs) stop.store(true);
   };
@@ -212,9 +250,13 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     });
   }
   report.ran = finished.load();
-  if (report.skipped + report.ran == report.runs) {
-    for (const PlannedRun* run : done_before) merged.add(*run, run_file(dir, run->plan.id));
-    merged.commit();
+  if (part) {
+    report.complete = report.skipped + report.ran == report.runs;
+    for (const PlannedRun& run : ex.runs)
+      report.in_directory += fs::exists(run_file(dir, run.plan.id)) ? 1 : 0;
+  } else if (report.skipped + report.ran == report.runs) {
+    for (const PlannedRun* run : done_before) merged->add(*run, run_file(dir, run->plan.id));
+    merged->commit();
     fs::remove_all(dir);
     report.complete = true;
   }

@@ -278,6 +278,70 @@ TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs"
   CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
 }
 
+TEST_CASE("cli: --part runs an experiment in processes of its own, and --resume assembles it",
+          "[cli][parts]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  REQUIRE(marketsim(dir, "run e.yaml -o whole.h5 --quiet").code == 0);
+
+  // Two parts at once, two processes writing into one runs directory.
+  const std::string part = quote(kBinary) + " run e.yaml -o e.h5 --threads 1 --part ";
+  const std::string both = "cd " + quote(dir.path.string()) + " && (" + part +
+                           "1/2 >one.txt 2>&1 & " + part +
+                           "2/2 >two.txt 2>&1; a=$?; wait $!; b=$?; exit $((a + b)))";
+  REQUIRE(std::system(both.c_str()) == 0);
+  const std::string one = slurp(dir / "one.txt"), two = slurp(dir / "two.txt");
+  INFO(one << two);
+  CHECK_THAT(one, Contains("part 1 of 2: 2 runs (0 finished earlier, 2 now) in 'e.h5.runs'"));
+  CHECK_THAT(two, Contains("part 2 of 2: 2 runs (0 finished earlier, 2 now) in 'e.h5.runs'"));
+  CHECK_THAT(one + two, Contains("All are there: run the same command without --part and with "
+                                 "--resume to write 'e.h5'"));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
+
+  const Result assembled = marketsim(dir, "run e.yaml -o e.h5 --resume");
+  INFO(assembled.err);
+  REQUIRE(assembled.code == 0);
+  CHECK_THAT(assembled.out, Contains("4 runs (4 finished earlier, 0 now)"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
+  CHECK(msim::read_experiment_tables((dir / "e.h5").string()).summary.rows ==
+        msim::read_experiment_tables((dir / "whole.h5").string()).summary.rows);
+
+  // A finished experiment is not run again in parts without --force.
+  const Result done = marketsim(dir, "run e.yaml -o e.h5 --part 1/2");
+  CHECK(done.code == 2);
+  CHECK_THAT(done.err, Contains("already exists"));
+}
+
+TEST_CASE("cli: a bad --part exits 2, naming the value and what was expected", "[cli][parts]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  std::ofstream(dir / "b.yaml") << experiment_yaml("  branch_at: 3\n");
+  const auto refused = [&](const std::string& args, const std::string& message) {
+    const Result r = marketsim(dir, args);
+    INFO(args << "\n" << r.err);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains(message));
+    CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+    CHECK_FALSE(fs::exists(dir / "e.h5"));
+  };
+  refused("run e.yaml -o e.h5 --part 2", "got '2', expected K/N, part K of N parts");
+  refused("run e.yaml -o e.h5 --part a/b", "got 'a/b', expected K/N");
+  refused("run e.yaml -o e.h5 --part 1/0", "got '1/0', expected K/N");
+  refused("run e.yaml -o e.h5 --part 0/2", "got '0/2', but K must be from 1 to N (2)");
+  refused("run e.yaml -o e.h5 --part 3/2", "got '3/2', but K must be from 1 to N (2)");
+  refused("run e.yaml -o e.h5 --part 1/5",
+          "--part 1/5: the experiment has 4 runs, so it splits into at most 4 parts");
+  refused("run b.yaml -o e.h5 --part 1/3",
+          "--part 1/3: the experiment has 2 replications (a branched experiment is split by "
+          "replication");
+  const std::string plain = (kSource / "scenarios" / "tiny.yaml").string();
+  refused("run " + quote(plain) + " -o e.h5 --part 1/2",
+          "--part 1/2 splits an experiment's runs among processes, but this scenario has no "
+          "experiment: block");
+}
+
 TEST_CASE("cli: an experiment interrupted before any run finished keeps nothing", "[cli]") {
   TempDir dir;
   std::string text = experiment_yaml();

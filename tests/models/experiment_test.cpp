@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include <hdf5.h>
 #include <catch2/catch.hpp>
 
 #include "tests/temp_dir.hpp"
@@ -344,6 +345,125 @@ TEST_CASE("an interrupted experiment keeps its finished runs and --resume comple
                                       "  sweep: {firms.Niche.budget_per_year: [6000, 10000]}\n");
   REQUIRE_THROWS_WITH(msim::run_experiment(other, dir / "f.h5", resume),
                       Contains("different scenario"));
+}
+
+TEST_CASE("an experiment run in parts, apart, and then assembled equals the whole",
+          "[experiment][parts]") {
+  // Unbranched, a part takes every other run; branched, every other replication, whose design
+  // points continue one history.
+  const std::string branch = GENERATE(as<std::string>{}, "", "  branch_at: 3\n");
+  INFO("experiment block: " << branch);
+  TempDir dir;
+  const msim::Experiment ex = plan("  replications: 3\n" + branch +
+                                   "  sweep: {firms.Niche.budget_per_year: [5000, 10000]}\n");
+  REQUIRE(ex.runs.size() == 6);
+  CHECK(msim::part_units(ex) == (branch.empty() ? 6 : 3));
+  msim::run_experiment(ex, dir / "whole.h5");
+
+  const auto part = [&](std::size_t k, bool resume = true) {
+    msim::ExperimentOptions options;
+    options.part = k;
+    options.parts = 2;
+    options.resume = resume;
+    return msim::run_experiment(ex, dir / "e.h5", options);
+  };
+  // Part 1 of 2: runs 0, 2, 4 (unbranched); replications 0 and 2, runs 0, 2, 3, 5 (branched).
+  const std::vector<std::string> first =
+      branch.empty() ? std::vector<std::string>{"00000", "00002", "00004"}
+                     : std::vector<std::string>{"00000", "00002", "00003", "00005"};
+  const auto one = part(0);
+  CHECK(one.complete);
+  CHECK(one.ran == first.size());
+  CHECK(one.in_directory == first.size());
+  std::vector<std::string> kept;
+  for (const auto& entry : fs::directory_iterator(dir / "e.h5.runs"))
+    kept.push_back(entry.path().filename().string());
+  std::sort(kept.begin(), kept.end());
+  std::vector<std::string> expected;
+  for (const auto& id : first) expected.push_back(id + ".h5");
+  CHECK(kept == expected);
+  CHECK_FALSE(fs::exists(dir / "e.h5"));  // a part writes no experiment file
+  CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
+
+  // Run again, a part keeps what it finished; with resume off (--force) it redoes it, and the
+  // other part's runs are left alone either way.
+  const auto again = part(0);
+  CHECK(again.ran == 0);
+  CHECK(again.skipped == first.size());
+  const auto two = part(1);
+  CHECK(two.complete);
+  CHECK(two.ran == 6 - first.size());
+  CHECK(two.in_directory == 6);
+  const auto redone = part(0, false);
+  CHECK(redone.ran == first.size());
+  CHECK(redone.in_directory == 6);
+
+  msim::ExperimentOptions assemble;
+  assemble.resume = true;
+  const auto whole = msim::run_experiment(ex, dir / "e.h5", assemble);
+  CHECK(whole.complete);
+  CHECK(whole.skipped == 6);
+  CHECK(whole.ran == 0);
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  const msim::Hdf5Reader a(dir / "whole.h5"), b(dir / "e.h5");
+  for (const auto& id : a.list("/runs"))
+    CHECK(msim::test::same_bits(run_data(a, id), run_data(b, id)));
+  CHECK(b.list("/runs") == a.list("/runs"));
+  CHECK(msim::read_experiment_tables(dir / "whole.h5").runs.rows ==
+        msim::read_experiment_tables(dir / "e.h5").runs.rows);
+  CHECK(msim::read_experiment_tables(dir / "whole.h5").summary.rows ==
+        msim::read_experiment_tables(dir / "e.h5").summary.rows);
+}
+
+TEST_CASE("--resume refuses runs that another build of marketsim wrote", "[experiment][parts]") {
+  TempDir dir;
+  const msim::Experiment ex = plan("  replications: 2\n");
+  msim::ExperimentOptions part;
+  part.parts = 2;  // run 0
+  REQUIRE(msim::run_experiment(ex, dir / "e.h5", part).complete);
+  {  // its root attribute git_commit as another commit's program would have written it
+    const std::string file = (dir / "e.h5.runs" / "00000.h5").string();
+    const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    REQUIRE(f >= 0);
+    REQUIRE(H5Adelete(f, "git_commit") >= 0);
+    const std::string other = "0123456789ab";
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, other.size());
+    const hid_t space = H5Screate(H5S_SCALAR);
+    const hid_t a = H5Acreate2(f, "git_commit", type, space, H5P_DEFAULT, H5P_DEFAULT);
+    REQUIRE(a >= 0);
+    REQUIRE(H5Awrite(a, type, other.c_str()) >= 0);
+    H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Fclose(f);
+  }
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  REQUIRE_THROWS_WITH(msim::run_experiment(ex, dir / "e.h5", resume),
+                      Contains("written by marketsim commit 0123456789ab"));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  msim::run_experiment(ex, dir / "e.h5");  // --force: starts over
+  CHECK(fs::exists(dir / "e.h5"));
+}
+
+TEST_CASE("a run file that another process is writing is left alone", "[experiment][parts]") {
+  TempDir dir;
+  const msim::Experiment ex = plan("  replications: 2\n");
+  fs::create_directories(dir / "e.h5.runs");
+  const fs::path busy = dir / "e.h5.runs" / "00001.h5.partial";
+  // An HDF5 file held open, as a part writing run 1 holds it.
+  msim::Hdf5Output writing(busy.string().substr(0, busy.string().size() - 8));
+  REQUIRE(fs::exists(busy));
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  REQUIRE_THROWS_WITH(msim::run_experiment(ex, dir / "e.h5", resume),
+                      Contains("is being written by another process"));
+  CHECK(fs::exists(busy));
+  msim::ExperimentOptions other_part;  // part 1 of 2 owns run 0 only: it does not look at run 1
+  other_part.parts = 2;
+  CHECK(msim::run_experiment(ex, dir / "e.h5", other_part).complete);
+  CHECK(fs::exists(busy));
 }
 
 TEST_CASE("the experiment's file is renamed into place only with every run in it", "[experiment]") {
