@@ -98,4 +98,13 @@ TEST_CASE("bad experiment blocks are reported at their line", "[experiment]") {
       load("  design: {latin_hypercube: {samples: 4, ranges: {market.wom_rate: [1, 0]}}}\n"),
       Contains("test.yaml:2:") && Contains("low <= high"));
   CHECK(load("  warmup: 10\n").branch_at == 10);
+  // A key path split into maps (as --set experiment.sweep.firms.A.budget=[...] makes), and a
+  // map as a value, say how a sweep is written.
+  REQUIRE_THROWS_WITH(load("  sweep: {firms: {A: {budget: [1, 2]}}}\n"),
+                      Contains("experiment.sweep.firms") &&
+                          Contains("a sweep's key is a whole key path written as one key") &&
+                          Contains("--set 'experiment.sweep={firms.KEY: [1, 2]}'"));
+  REQUIRE_THROWS_WITH(load("  sweep: {firms.A.loyalty_program: [~, {every: 10, reward: 2}]}\n"),
+                      Contains("experiment.sweep.firms.A.loyalty_program") &&
+                          Contains("to vary a map, such as a program, sweep one of its keys"));
 }
