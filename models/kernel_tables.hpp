@@ -189,7 +189,8 @@ struct KernelTables {
   float outside_utility = 0.0f;
   std::vector<LaneOffers> offers;          ///< [C]
   std::array<float, 256> inverse_depth{};  ///< 1 / (1 + k) for a CRM depth k
-  std::uint32_t wom_window = 26;  ///< at most 255: longer windows count every past customer
+  /// At most 253, or 255: every past customer is recent and none lapses (kEveryPastCustomer).
+  std::uint32_t wom_window = 26;
 
   // Durables.
   std::size_t durables = 0;

@@ -2,6 +2,7 @@
 /// Magnitudes far beyond any real market, which keep the arithmetic finite and exact: the loader
 /// and the strategies check their keys against them.
 #include <cmath>
+#include <cstdint>
 
 #include "sim/config.hpp"
 #include "sim/incomplete_gamma.hpp"
@@ -35,6 +36,12 @@ inline double share_above_max_rate(double mean, double shape) {
   const double x = kMaxPurchaseRate * shape / mean;  // the cap in units of the Gamma's scale
   return std::isfinite(x) ? gamma_q(shape, x) : 0.0;
 }
+
+/// A word-of-mouth window (market.wom_window) of this many steps or more counts every past
+/// customer as recent, and no lapses. A consumer's steps since its last purchase from a firm are
+/// kept in a byte as 1 + steps, 255 meaning 254 or more, so a lapse (a purchase exactly `window`
+/// steps ago) can be told apart only for windows up to 253.
+inline constexpr std::int64_t kEveryPastCustomer = 254;
 
 inline Range coordinate_range() {
   return range::closed(-kMaxCoordinate, kMaxCoordinate);

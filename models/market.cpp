@@ -60,7 +60,9 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   t.goodwill_weight = static_cast<float>(m.goodwill_weight);
   t.goodwill_cap = static_cast<float>(m.goodwill_cap);
   t.outside_utility = static_cast<float>(m.outside_utility);
-  t.wom_window = static_cast<std::uint32_t>(std::min<std::int64_t>(m.wom_window, 255));
+  // (255: every past customer is recent, and none lapses.)
+  t.wom_window =
+      static_cast<std::uint32_t>(m.wom_window >= kEveryPastCustomer ? 255 : m.wom_window);
 
   t.regions = std::max<std::size_t>(1, sc_.regions.size());
   for (std::size_t k = 0; k < t.inverse_depth.size(); ++k)

@@ -3,6 +3,7 @@
 #include <limits>
 #include <numeric>
 
+#include "models/limits.hpp"
 #include "models/market.hpp"
 
 namespace msim {
@@ -204,11 +205,11 @@ void Market::relationship(std::size_t j, const std::vector<std::int64_t>& sums,
   // A customer lapses wom_window steps after its last purchase, so a firm's first lapse can
   // come wom_window steps after the first step that ended with a customer; the customer-steps
   // before that are not at risk, and counting them made retention look better the shorter the
-  // run (100% before any lapse could be seen) or the later the firm entered. A window of 255
-  // steps or more counts no lapses: retention is undefined there (NaN).
+  // run (100% before any lapse could be seen) or the later the firm entered. A window of
+  // kEveryPastCustomer steps or more counts no lapses: retention is undefined there (NaN).
   const std::int64_t window = sc_.market.wom_window;
   const auto seen = [&](std::int64_t first) {
-    return window < 255 && first >= 0 && step_ >= first + window;
+    return window < kEveryPastCustomer && first >= 0 && step_ >= first + window;
   };
   if (seen(led.first_active)) led.at_risk += led.active;
   if (seen(led.first_referred)) led.referred_at_risk += led.referred_active;

@@ -26,7 +26,8 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::new_customers},
       {"awareness", "fraction",
        "share of all consumers aware of the firm (goodwill >= 1 or loyalty > 0) when they shop "
-       "in the step; by category: the firm's awareness where it sells, else 0",
+       "in the step; by category: the same firm-wide figure in each of the firm's categories "
+       "(also after it exits), else 0",
        &StepMetrics::awareness},
       {"marketing_spend", "money",
        "money spent on mass, targeted and direct media; by category: allocated by revenue",
@@ -63,7 +64,8 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::roi},
       {"loyalty", "fraction",
        "mean loyalty L (0..1) to the firm among its customers (consumers who ever bought from "
-       "it), at the end of the step; by category: the same firm-wide figure",
+       "it), at the end of the step, each consumer's rounded to 1/256 before the mean; by "
+       "category: the same firm-wide figure",
        &StepMetrics::loyalty},
       {"purchases_per_buyer", "units per consumer",
        "units bought from the firm since step 0 per consumer who ever bought from it",
@@ -78,8 +80,9 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::active_customers},
       {"lost_customers", "consumers",
        "customers who lapsed in the step: their last purchase from the firm is now "
-       "wom_window + 1 steps ago; firm-wide. Lapses: summed over steps, a customer who comes back "
-       "and lapses again counts each time",
+       "market.wom_window steps ago (the step of the purchase counting as 0), so it no longer "
+       "counts as recent; none with a window of 254 steps or more; firm-wide. Lapses: summed over "
+       "steps, a customer who comes back and lapses again counts each time",
        &StepMetrics::lost_customers},
       {"churn", "fraction per step",
        "lost customers / active customers at the end of the previous step; firm-wide",
@@ -87,7 +90,7 @@ const std::vector<MetricInfo>& firm_metrics() {
       {"retention", "fraction per step",
        "1 - lost customers / active customer-steps at risk: the steps from market.wom_window "
        "steps after the firm's first customer on, where a lapse can be seen; NaN before that, "
-       "and with a window of 255 steps or more (no lapses counted); firm-wide",
+       "and with a window of 254 steps or more (no lapses counted); firm-wide",
        &StepMetrics::retention},
       {"clv", "money per customer",
        "customer lifetime value margin * r / (1 + i - r): margin = contribution (revenue - "

@@ -1,4 +1,5 @@
 #include "models/summary.hpp"
+#include "models/limits.hpp"
 
 #include <fmt/format.h>
 
@@ -306,12 +307,13 @@ std::string format_relationships(const Summary& s) {
   if (!unseen.empty())
     out += fmt::format(
         "Retention and CLV are n/a for {}: no lapse can be seen yet. {}\n", and_list(unseen),
-        s.wom_window > 0 && s.wom_window < 255
+        s.wom_window > 0 && s.wom_window < kEveryPastCustomer
             ? fmt::format("A customer lapses {0} {1}s after its last purchase, so retention is "
                           "measured from {0} {1}s after a firm's first customer on (this run has "
                           "{2} {1}s).",
                           s.wom_window, step, s.steps_done)
-            : std::string("Lapses are counted only with a word-of-mouth window under 255 steps."));
+            : fmt::format("Lapses are counted only with a word-of-mouth window under {} steps.",
+                          kEveryPastCustomer));
   const auto none = firms_where(
       s.relationships, [&](const RelationshipRow& r) { return in_market(s, r.firm) && !r.buyers; });
   if (!none.empty())

@@ -130,8 +130,9 @@ StrategyInfo one_to_one_strategy() {
                     "profiles customise offers in every category the firm sells; false: only in "
                     "categories the customer already bought from it"});
   params.push_back({"retention_offer", "map {after_steps, discount}", "none", "steps; fraction",
-                    "a profiled customer who has not bought from the firm for more than "
-                    "after_steps steps is offered the price less the discount"});
+                    "a profiled customer whose last purchase from the firm is after_steps or more "
+                    "steps ago (a purchase in the previous step: 1) is offered the price less the "
+                    "discount"});
   return {"one_to_one",
           "customised products from CRM profiles; direct two-way contacts with known customers "
           "who did not opt out; aims at share of customer",

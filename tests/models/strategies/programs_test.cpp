@@ -177,6 +177,25 @@ TEST_CASE("relationship metrics: churn, retention and CLV follow their definitio
   CHECK(s.back().clv.firm[kTailor] == Approx(margin * r / (1.08 - r)).epsilon(1e-9));
 }
 
+TEST_CASE("relationship metrics: a window of 254 steps counts every past customer, as 255 does",
+          "[strategies][programs]") {
+  // The steps since a purchase are kept in a byte up to 253: a window of 254 once counted a
+  // customer lapsed in every step after its lapse (254 lapses over 300 steps, not 1).
+  const auto at = [](const char* window) {
+    return run({std::string("market.wom_window=") + window}, 300);
+  };
+  const auto w253 = at("253"), w254 = at("254"), w255 = at("255");
+  CHECK(total(w254, &StepMetrics::lost_customers) == 0.0);
+  CHECK(std::isnan(w254.back().retention.firm[kTailor]));
+  for (std::size_t t = 0; t < w254.size(); ++t)
+    CHECK(w254[t].active_customers.firm[kTailor] == w255[t].active_customers.firm[kTailor]);
+  // With 253, a customer lapses once, 253 steps after its last purchase.
+  const double lapsed = total(w253, &StepMetrics::lost_customers);
+  INFO("lapses with a window of 253: " << lapsed);
+  CHECK(lapsed > 0);
+  CHECK(lapsed < w253.back().customers.firm[kTailor]);
+}
+
 TEST_CASE("programs: a privacy shock erases the profiles of those who opt out",
           "[strategies][programs]") {
   std::optional<Market> market;
