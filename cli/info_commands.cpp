@@ -11,6 +11,7 @@
 #include "cli/counted.hpp"
 #include "cli/first_step_check.hpp"
 #include "cli/memory_check.hpp"
+#include "cli/warnings.hpp"
 #include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
 #include "models/strategy.hpp"
@@ -51,6 +52,7 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
         sc.experiment.branch_at > 0 ? fmt::format(", branched at step {}", sc.experiment.branch_at)
                                     : "");
   }
+  print_warnings(sc, ex ? &*ex : nullptr);
   check_first_steps(sc, ex ? &*ex : nullptr);
   if (sc.branch.present) {
     std::vector<std::string> changes;

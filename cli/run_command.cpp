@@ -20,6 +20,7 @@
 #include "cli/counted.hpp"
 #include "cli/first_step_check.hpp"
 #include "cli/memory_check.hpp"
+#include "cli/warnings.hpp"
 #include "models/experiment.hpp"
 #include "models/experiment_report.hpp"
 #include "models/scenario_load.hpp"
@@ -276,6 +277,7 @@ void print_part_done(const RunArgs& args, const Experiment& ex, const Experiment
 int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   const Experiment ex = plan_experiment(load);
   const Scenario& sc = ex.base;
+  print_warnings(sc, &ex);
   const std::string out = output_path(args, sc);
   const std::string dir = runs_directory(out);
   const bool part = args.parts > 0;
@@ -414,6 +416,7 @@ int run(const RunArgs& args) {
         "--part {}/{} splits an experiment's runs among processes, but this scenario has no "
         "experiment: block; run it without --part",
         args.part + 1, args.parts));
+  print_warnings(sc);
   const std::string out = output_path(args, sc);
   check_output(out, args.force, args, sc);
   check_memory(sc);

@@ -1,8 +1,11 @@
 #pragma once
 /// Magnitudes far beyond any real market, which keep the arithmetic finite and exact: the loader
 /// and the strategies check their keys against them.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdint>
+#include <string>
 
 #include "sim/config.hpp"
 #include "sim/incomplete_gamma.hpp"
@@ -35,6 +38,23 @@ inline double share_above_max_rate(double mean, double shape) {
   if (!(mean > 0.0)) return 0.0;
   const double x = kMaxPurchaseRate * shape / mean;  // the cap in units of the Gamma's scale
   return std::isfinite(x) ? gamma_q(shape, x) : 0.0;
+}
+
+/// A markup above this (a price over 6 times the unit cost) is allowed but noted
+/// (Config::note): a markup is a fraction of unit cost, and 50 written for 50% is a likely slip.
+inline constexpr double kLargeMarkup = 5.0;
+/// A shock that multiplies a price, cost or media price by more than this is allowed but noted:
+/// 15 written for a cut of 15% is a likely slip.
+inline constexpr double kLargePriceFactor = 3.0;
+/// A shock that multiplies a budget or a fixed cost by more than this is noted likewise.
+inline constexpr double kLargeMoneyFactor = 10.0;
+
+/// What a markup above kLargeMarkup means, and what was perhaps meant.
+inline std::string large_markup(double markup) {
+  return fmt::format(
+      "a markup of {:g} sets the price at {:g} times the unit cost; a markup is a fraction of "
+      "unit cost ({:g} for {:g}%), so check that this is meant",
+      markup, 1.0 + markup, markup / 100.0, markup);
 }
 
 /// A word-of-mouth window (market.wom_window) of this many steps or more counts every past

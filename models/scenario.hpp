@@ -198,6 +198,10 @@ struct Scenario {
   /// models/branch.hpp); the scenario file loaders fill it in.
   std::shared_ptr<const Scenario> after_branch;
   OutputSpec output;
+  /// Values that are allowed but look like mistakes (a markup of 50, a price multiplied by 15),
+  /// each "FILE:LINE:COLUMN: key 'PATH': what it means and what was perhaps meant"; the
+  /// program shows them as warnings.
+  std::vector<std::string> notes;
   /// The strategies' diagnostics a run records (/strategies/<name>): unset, those of the
   /// strategies the firms use (and after_branch's); experiment planning sets the names used by
   /// any of its runs, so that every run's file has the same datasets. See models/diagnostics.hpp.

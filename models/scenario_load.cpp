@@ -572,6 +572,7 @@ Scenario load_scenario(const Config& root) {
     o->finish();
   }
   root.finish();
+  sc.notes = root.notes();
   return sc;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "models/limits.hpp"
 #include "models/scenario_load.hpp"
 #include "models/shocks.hpp"
 #include "sim/config.hpp"
@@ -41,6 +42,17 @@ std::vector<int> resolve_list(const Config& node, const std::vector<std::string>
   return out;
 }
 
+/// Notes a `multiply` above `large` (on `what`, "the price"): 15 for a cut of 15% is a slip.
+void note_factor(const Config& n, const Shock& s, double large, const char* what) {
+  if (s.op != ShockOp::multiply || !(s.value > large)) return;
+  n.child("multiply")
+      .note(fmt::format("multiplies {} by {:g}; to raise it by {:g}% write multiply: {:g}, and to "
+                        "cut it by {:g}% "
+                        "multiply: {:g}, so check that this is meant",
+                        what, s.value, s.value, 1.0 + s.value / 100.0, s.value,
+                        1.0 - std::min(s.value, 100.0) / 100.0));
+}
+
 /// Reads exactly one of the keys in `ops` (multiply, set, markup) into s.op and s.value.
 void read_op(const Config& n, Shock& s, const std::vector<std::pair<std::string, Range>>& ops) {
   int found = 0;
@@ -51,6 +63,7 @@ void read_op(const Config& n, Shock& s, const std::vector<std::pair<std::string,
     if (++found > 1) n.child(key).fail(fmt::format("give only one of {}", fmt::join(names, ", ")));
     s.value = n.get_double(key, r);
     s.op = key == "multiply" ? ShockOp::multiply : key == "set" ? ShockOp::set : ShockOp::markup;
+    if (s.op == ShockOp::markup && s.value > kLargeMarkup) n.child(key).note(large_markup(s.value));
   }
   if (found == 0) {
     std::vector<std::string> all, bare;
@@ -116,16 +129,19 @@ Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
     case ShockKind::fixed_cost:
       firm();
       read_op(n, s, {{"multiply", factor}, {"set", money}});
+      note_factor(n, s, kLargeMoneyFactor, kind == "budget" ? "the budget" : "the fixed cost");
       break;
     case ShockKind::price:
       firm();
       read_op(
           n, s,
           {{"multiply", price_factor}, {"set", per_unit}, {"markup", range::closed(-0.99, 100.0)}});
+      note_factor(n, s, kLargePriceFactor, "the price");
       break;
     case ShockKind::cost:
       firm();
       read_op(n, s, {{"multiply", price_factor}, {"set", per_unit}});
+      note_factor(n, s, kLargePriceFactor, "the unit cost");
       if (auto c = n.find("categories"))
         s.categories = resolve_list(*c, names_of(sc.categories), "category");
       break;
@@ -134,6 +150,7 @@ Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
           std::find(kChannels.begin(), kChannels.end(), n.child("channel").as_choice(kChannels)) -
           kChannels.begin());
       read_op(n, s, {{"multiply", price_factor}, {"set", per_unit}});
+      note_factor(n, s, kLargePriceFactor, "the media price");
       break;
     case ShockKind::recession:
       read_op(n, s, {{"multiply", range::closed(0, 10)}});

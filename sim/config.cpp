@@ -227,6 +227,7 @@ struct Config::State {
   std::map<std::string, std::set<std::string>> known;  ///< node path -> keys asked for
   std::map<std::string, std::string> overridden;       ///< key path -> the --set text
   std::map<std::string, Mark> fallback_marks;          ///< for null and unmarked nodes
+  std::vector<std::string> notes;                      ///< Config::note(), in order
 
   /// The --set assignment that produced `path` or one of its ancestors, if any.
   const std::string* override_of(const std::string& path) const {
@@ -727,6 +728,16 @@ void Config::fail(const std::string& message) const {
       if (!path_.empty() && path.rfind(path_ + ".", 0) == 0)
         changed += fmt::format("{}--set '{}'", changed.empty() ? " (after " : ", ", assignment);
   throw InputError(fmt::format("{}: {}{}", where(), message, changed.empty() ? "" : changed + ")"));
+}
+
+void Config::note(const std::string& message) const {
+  std::string text = fmt::format("{}: {}", where(), message);
+  if (std::find(state_->notes.begin(), state_->notes.end(), text) == state_->notes.end())
+    state_->notes.push_back(std::move(text));
+}
+
+std::vector<std::string> Config::notes() const {
+  return state_->notes;
 }
 
 std::string Config::show() const {

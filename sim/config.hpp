@@ -122,6 +122,12 @@ class Config {
   /// The value as it appears in the file, shortened for messages ("-3", "[1, 2]", "{...}").
   std::string show() const;
 
+  /// Notes a value that is allowed but looks like a mistake ("<where()>: <message>"), for the
+  /// program to show as a warning; once per node and message. Shared by the whole document.
+  void note(const std::string& message) const;
+  /// The notes made on this document, in order.
+  std::vector<std::string> notes() const;
+
   struct State;  // shared between all nodes of one document
 
  private:

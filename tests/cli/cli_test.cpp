@@ -165,6 +165,27 @@ TEST_CASE("cli: validate prints the resolved scenario", "[cli]") {
   CHECK(set.err.empty());
 }
 
+TEST_CASE("cli: a value that looks like a slip is a warning, and the run goes on", "[cli]") {
+  TempDir dir;
+  const std::string markup = " --set firms.Mass.markup=50";
+  const Result v = marketsim(dir, "validate " + quote(kTiny.string()) + markup);
+  CHECK(v.code == 0);
+  CHECK_THAT(v.err, Contains("warning: --set 'firms.Mass.markup=50': key 'firms.Mass.markup': a "
+                             "markup of 50 sets the price at 51 times the unit cost"));
+  const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o m.h5 --quiet" + markup);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Contains("warning: ") && Contains("a markup of 50"));
+  CHECK(fs::exists(dir / "m.h5"));
+  // Every shipped scenario is free of them.
+  for (const auto& entry : fs::recursive_directory_iterator(kSource / "scenarios"))
+    if (entry.path().extension() == ".yaml") {
+      const Result s = marketsim(dir, "validate " + quote(entry.path().string()));
+      INFO(entry.path() << "\n" << s.err);
+      CHECK(s.code == 0);
+      CHECK(s.err.find("warning") == std::string::npos);
+    }
+}
+
 TEST_CASE("cli: validate counts an experiment's populations held at once", "[cli]") {
   TempDir dir;
   // 120 runs of 5,000 consumers, branched at week 26: small runs go on up to one per thread,

@@ -153,3 +153,24 @@ TEST_CASE("shortening a run with --set keeps later shocks, which never fire", "[
   CHECK(sc.steps == 5);
   CHECK(sc.shocks[0].step == 39);
 }
+
+TEST_CASE("a factor or markup that looks like a percentage is loaded, with a note", "[shocks]") {
+  const msim::Scenario sc = load(
+      "  - {week: 30, kind: price, firm: Acme, multiply: 15}\n"
+      "  - {week: 31, kind: budget, firm: Boutique, multiply: 30}\n"
+      "  - {week: 32, kind: price, firm: Boutique, markup: 20}\n"
+      "  - {week: 33, kind: cost, firm: Acme, multiply: 3}\n"
+      "  - {week: 34, kind: budget, firm: Acme, multiply: 10}\n",
+      {"firms.Acme.markup=50"});
+  REQUIRE(sc.shocks.size() == 5);
+  REQUIRE(sc.notes.size() == 4);  // a cost x3 and a budget x10 are plausible: no note
+  CHECK_THAT(sc.notes[0], Contains("--set 'firms.Acme.markup=50'") &&
+                              Contains("a markup of 50 sets the price at 51 times the unit cost") &&
+                              Contains("0.5 for 50%"));
+  CHECK_THAT(sc.notes[1], Contains("test.yaml:18:") && Contains("shocks.0.multiply") &&
+                              Contains("multiplies the price by 15") &&
+                              Contains("to cut it by 15% multiply: 0.85"));
+  CHECK_THAT(sc.notes[2], Contains("test.yaml:19:") && Contains("multiplies the budget by 30"));
+  CHECK_THAT(sc.notes[3], Contains("shocks.2.markup") && Contains("a markup of 20"));
+  CHECK(load("  - {week: 30, kind: price, firm: Acme, multiply: 0.85}\n").notes.empty());
+}

@@ -569,3 +569,15 @@ TEST_CASE("a --set on a file that is not a map blames the file", "[config]") {
   REQUIRE_THROWS_WITH(Config::load_string("- a\n- b\n", "l.yaml", {"seed=1"}),
                       Contains("l.yaml:1:1: the top level is a list"));
 }
+
+TEST_CASE("config: a note names where it was made, once per node and message", "[config]") {
+  const msim::Config root = msim::Config::load_string("a: 1\nb: {c: 2}\n", "n.yaml");
+  CHECK(root.notes().empty());
+  root.child("a").note("looks odd");
+  root.child("a").note("looks odd");
+  root.child("b").child("c").note("looks odd too");
+  REQUIRE(root.notes().size() == 2);
+  CHECK_THAT(root.notes()[0], Contains("n.yaml:1:") && Contains("key 'a': looks odd"));
+  CHECK_THAT(root.child("b").notes()[1],
+             Contains("n.yaml:2:") && Contains("key 'b.c': looks odd too"));
+}
