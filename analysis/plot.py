@@ -26,7 +26,7 @@ from analysis.load import (add_run_arguments, bad_input, check_writable_director
 from analysis.scenario_text import ScenarioSyntaxError, key_label, parse_scenario  # noqa: E402
 from analysis.summary import NOT_IN_MARKET, not_in_market, not_in_market_note  # noqa: E402
 
-HEATMAP_WINDOW = 13  # steps averaged in the segment heatmap (a quarter of weekly steps; the
+HEATMAP_WINDOW = 13  # steps summed in the segment heatmap (a quarter of weekly steps; the
 #                     segment leaders of `marketsim summarize`, models/summary.cpp, use the same)
 
 
@@ -540,23 +540,40 @@ def obsolescence(run):
     return fig
 
 
+def segment_shares(run, window=HEATMAP_WINDOW):
+    """Each firm's share of the units each segment bought over the last `window` steps (every
+    step in a shorter run), as `marketsim summarize` names the segment leaders: sums of
+    /segments/units, not a mean of the weekly shares, in which a week without purchases would
+    count as 0% for every firm. DataFrame [segment x firm]; NaN for a segment that bought
+    nothing in those steps."""
+    units = run.segments["units"]
+    window = min(window, len(units))
+    totals = units.iloc[-window:].sum()
+    grid = pd.DataFrame([[totals[(s, f)] for f in run.firms] for s in run.segment_names],
+                        index=run.segment_names, columns=run.firms, dtype=float)
+    bought = grid.sum(axis=1)
+    return grid.div(bought.where(bought > 0), axis=0)
+
+
 def segment_heatmap(run):
-    """Market share by segment (rows) and firm (columns), averaged over the last steps."""
-    frame = run.segments["market_share"]
+    """Each firm's share of each segment's units (rows: segments; columns: firms), summed over
+    the last steps (segment_shares)."""
+    frame = run.segments["units"]
     window = min(HEATMAP_WINDOW, len(frame))
-    mean = frame.iloc[-window:].mean()
+    shares = segment_shares(run, window)
     drawn = _drawn(run)
     firms = [firm for _, _, _, firm in drawn]
-    grid = np.array([[mean[(s, f)] for f in firms] for s in run.segment_names]).reshape(
-        len(run.segment_names), len(firms))
+    grid = shares[firms].to_numpy(dtype=float).reshape(len(run.segment_names), len(firms))
+    empty = np.isnan(grid)
+    grid = np.where(empty, 0.0, grid)
     fig, ax = plt.subplots(figsize=(max(7.0, 1.6 * len(firms) + 3.5),
                                     0.8 * len(run.segment_names) + 3), layout="constrained")
     image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=max(float(grid.max(initial=0)), 1e-9), aspect="auto")
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
             light = grid[i, j] > 0.6 * grid.max()
-            ax.text(j, i, f"{100 * grid[i, j]:.1f}%", ha="center", va="center",
-                    color="white" if light else "black")
+            ax.text(j, i, "no units" if empty[i, j] else f"{100 * grid[i, j]:.1f}%",
+                    ha="center", va="center", color="white" if light else "black")
     ax.set_xticks(range(len(firms)), [label for _, label, _, _ in drawn], rotation=20,
                   ha="right")
     ax.set_yticks(range(len(run.segment_names)), run.segment_names)
@@ -566,9 +583,9 @@ def segment_heatmap(run):
     bar.set_label("share of the segment's units (%)")
     time = run.time_values(frame.index)
     unit = "week" if run.steps_per_year == 52 else "step"
-    span = (f"mean of {unit}s {time[-window]}-{time[-1]}" if window > 1
-            else f"{unit} {time[-1]}")
-    ax.set_title(_titled(run, f"{run.name}:\nmarket share by segment and firm ({span})"))
+    span = (f"units of {unit}s {time[-window]}-{time[-1]}" if window > 1
+            else f"units of {unit} {time[-1]}")
+    ax.set_title(_titled(run, f"{run.name}:\nshare of each segment's units by firm ({span})"))
     _note_absent(fig, run, y=0.0)
     return fig
 

@@ -60,8 +60,8 @@ CAPTIONS = {
                         "it no product is as old as the reference life, so every failure is "
                         "early by definition); replacement purchases, installed base and "
                         "ownership saturation.",
-    "segment_heatmap.png": "Each firm's share of each segment's purchases, averaged over the "
-                           "last steps.",
+    "segment_heatmap.png": "Each firm's share of the units each segment bought over the last "
+                           "steps (the units summed over those steps).",
 }
 
 

@@ -15,7 +15,7 @@
 namespace msim {
 namespace {
 
-/// Steps averaged for the segment leaders: a quarter of weekly steps, as analysis/plot.py's
+/// Steps summed for the segment leaders: a quarter of weekly steps, as analysis/plot.py's
 /// HEATMAP_WINDOW, so that the summary and the segment heatmap give the same shares.
 constexpr std::size_t kSegmentWindow = 13;
 
@@ -433,17 +433,22 @@ Summary summarize_file(const std::string& path) {
                                  loyalty[j] + referral[j], referred[j], referred_retention[j],
                                  units[j] > 0, durables_only[j]});
   }
-  if (r.exists("/segments/market_share") && r.exists("/segments/name")) {
-    const Table t = r.table("/segments/market_share");
+  if (r.exists("/segments/units") && r.exists("/segments/name")) {
+    const Table t = r.table("/segments/units");
     s.segments = r.strings("/segments/name");
-    const std::size_t SF = s.segments.size() * F;
+    const std::size_t S = s.segments.size(), SF = S * F;
     if (t.shape.size() == 3 && t.shape[1] * t.shape[2] == SF && t.shape[0] > 0) {
       const std::size_t window = std::min<std::size_t>(kSegmentWindow, t.shape[0]);
       s.segment_window = static_cast<std::int64_t>(window);
       s.segment_share.assign(SF, 0.0);
       for (std::size_t step = t.shape[0] - window; step < t.shape[0]; ++step)
-        for (std::size_t k = 0; k < SF; ++k)
-          s.segment_share[k] += t.values[step * SF + k] / static_cast<double>(window);
+        for (std::size_t k = 0; k < SF; ++k) s.segment_share[k] += t.values[step * SF + k];
+      for (std::size_t g = 0; g < S; ++g) {
+        double total = 0.0;
+        for (std::size_t j = 0; j < F; ++j) total += s.segment_share[g * F + j];
+        for (std::size_t j = 0; j < F; ++j)
+          s.segment_share[g * F + j] = total > 0 ? s.segment_share[g * F + j] / total : 0.0;
+      }
     } else {
       s.segments.clear();
     }
@@ -495,6 +500,8 @@ std::string format_reading(const std::vector<SummaryRow>& rows) {
   if (a->profit < 0)  // nobody "earned" anything
     out += fmt::format("Over the run, every firm lost money; {} lost the least: {}.\n", named(a),
                        money(a->profit));
+      // Each firm's share of the units the segment bought over the window: sums of units, not a
+      // mean of the weekly shares, which would count a week without purchases as 0% for all.
   else if (a->profit - b->profit < 0.01 * std::max(std::abs(a->profit), std::abs(b->profit)))
     out += fmt::format("Over the run, {} and {} earned about the same: {} and {}.\n", named(a),
                        named(b), money(a->profit), money(b->profit));
@@ -503,10 +510,10 @@ std::string format_reading(const std::vector<SummaryRow>& rows) {
   return out;
 }
 
-/// Who sold the most in each segment over the last weeks, in one sentence, when there are two
-/// segments or more: "By segment, the most units over the last 13 weeks: vegan, GreenScoop
-/// (niche) with 77.6%; ...". Two firms within half a point are both named; a segment where
-/// nobody sold says so.
+/// Who sold the most in each segment over the last weeks, with its share of the units the segment
+/// bought then, in one sentence, when there are two segments or more: "By segment, the largest
+/// share of the units bought over the last 13 weeks: vegan, GreenScoop (niche) with 77.6%; ...".
+/// Two firms within half a point are both named; a segment that bought nothing says so.
 std::string format_segment_leaders(const Summary& s) {
   const std::size_t S = s.segments.size(), F = s.rows.size();
   if (S < 2 || s.segment_share.size() != S * F) return "";
@@ -522,7 +529,7 @@ std::string format_segment_leaders(const Summary& s) {
       return fmt::format("{} ({})", s.rows[j].firm, s.rows[j].strategy);
     };
     if (order.empty() || share[order[0]] <= 0)
-      parts.push_back(fmt::format("{}, no sales", s.segments[g]));
+      parts.push_back(fmt::format("{}, no units bought", s.segments[g]));
     else if (order.size() > 1 && share[order[0]] - share[order[1]] < 0.005)
       parts.push_back(fmt::format("{}, {} and {} level with {} and {}", s.segments[g],
                                   named(order[0]), named(order[1]), percent(share[order[0]]),
@@ -535,7 +542,8 @@ std::string format_segment_leaders(const Summary& s) {
   const std::string when = s.segment_window == 1
                                ? fmt::format("in the last {}", unit)
                                : fmt::format("over the last {} {}s", s.segment_window, unit);
-  return fmt::format("By segment, the most units {}: {}.\n", when, fmt::join(parts, "; "));
+  return fmt::format("By segment, the largest share of the units bought {}: {}.\n", when,
+                     fmt::join(parts, "; "));
 }
 
 }  // namespace

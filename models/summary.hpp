@@ -55,9 +55,10 @@ struct Summary {
   std::vector<DurablesRow> durables;             ///< empty when the market has none
   std::vector<std::string> durable_categories;   ///< names, with saturation at the last step
   std::vector<double> saturation;
-  /// Segment names and each segment's unit shares averaged over the last segment_window steps
-  /// (13, a quarter of weekly steps, as analysis/plot.py's segment heatmap), [S * F]
-  /// (segment-major); empty for files without /segments/market_share.
+  /// Segment names and each firm's share of the units each segment bought over the last
+  /// segment_window steps (13, a quarter of weekly steps, as analysis/plot.py's segment heatmap):
+  /// sums of /segments/units, [S * F] (segment-major), all 0 for a segment that bought nothing;
+  /// empty for files without /segments/units.
   std::vector<std::string> segments;
   std::vector<double> segment_share;
   std::int64_t segment_window = 0;

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import h5py
 import numpy as np
 import pytest
 
@@ -572,3 +573,35 @@ def test_one_run_per_design_point_promises_no_confidence_band(one_run_sweep):
         for c in bands)
     assert ax.get_xlabel().endswith("(money per year)") and "Mass's marketing budget" in \
         ax.get_xlabel()
+
+
+def test_segment_shares_are_of_the_units_summed_over_the_window(tmp_path):
+    """From step 4 the seniors buy nothing (a recession of factor 0): their weeks without
+    purchases must not count as 0% for every firm. The heatmap shows each firm's share of the
+    units the segment bought over the window, as `marketsim summarize` names the leaders."""
+    out = run_tiny(tmp_path / "stopped.h5", "shocks=[{name: stop, step: 4, kind: recession, "
+                   "multiply: 0, segments: [senior]}]")
+    run = load_run(out)
+    with h5py.File(out) as f:
+        units = f["/segments/units"][:].sum(axis=0)  # the whole 10-step run is the window
+    expected = units / units.sum(axis=1, keepdims=True)
+    shares = plot.segment_shares(run)
+    assert shares.to_numpy() == pytest.approx(expected, abs=1e-12)
+    assert shares.loc["senior"].sum() == pytest.approx(1.0)
+    fig = plot.segment_heatmap(run)
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert f"{100 * expected[2].max():.1f}%" in texts
+    assert "share of each segment's units" in fig.axes[0].get_title()
+    terminal = subprocess.run([__import__("conftest").marketsim_binary(), "summarize", str(out)],
+                              check=True, capture_output=True, text=True).stdout
+    leader = run.firms[int(expected[2].argmax())]
+    assert f"senior, {leader} (" in terminal
+    assert f"with {100 * expected[2].max():.1f}%." in terminal
+
+
+def test_a_segment_that_bought_nothing_shows_no_units(tmp_path):
+    out = run_tiny(tmp_path / "none.h5", "shocks=[{name: stop, step: 0, kind: recession, "
+                   "multiply: 0, segments: [senior]}]")
+    run = load_run(out)
+    assert plot.segment_shares(run).loc["senior"].isna().all()
+    assert "no units" in {t.get_text() for t in plot.segment_heatmap(run).axes[0].texts}

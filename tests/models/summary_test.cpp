@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "models/scenario_load.hpp"
@@ -278,44 +279,62 @@ TEST_CASE("summary: the leader of each segment is named, with ties and empty seg
                      0.0,  0.0,   0.0};
   const std::string text = msim::format_summary(s);
   INFO(text);
-  CHECK_THAT(text, Contains("By segment, the most units over the last 13 weeks: mainstream, Big "
-                            "(mass) "
-                            "with 70.0%; vegan, Green (niche) with 77.6%; level, Big (mass) and "
-                            "Green (niche) level with 45.0% and 44.8%; empty, no sales.\n"));
+  CHECK_THAT(text, Contains("By segment, the largest share of the units bought over the last 13 "
+                            "weeks: mainstream, Big (mass) with 70.0%; vegan, Green (niche) with "
+                            "77.6%; level, Big (mass) and Green (niche) level with 45.0% and "
+                            "44.8%; empty, no units bought.\n"));
   // One segment: the market's own leader says it all.
   s.segments = {"all"};
   s.segment_share = {0.6, 0.3, 0.0};
   CHECK_THAT(msim::format_summary(s), !Contains("By segment"));
 }
 
-TEST_CASE("summary: segment shares are read as the mean of the last 13 steps, as the heatmap's",
+TEST_CASE("summary: segment shares are shares of the units bought over the last 13 steps",
           "[summary]") {
+  // From week 10 on, west buys nothing (a recession of factor 0): its weeks without purchases
+  // must not count as 0% for every firm. North buys nothing in the window at all.
   TempDir dir;
-  const msim::Scenario sc = msim::load_scenario_text(R"(name: Two segments
+  const msim::Scenario sc = msim::load_scenario_text(R"(name: Three segments
 seed: 5
 consumers: 3000
 steps: 20
 categories:
   - {name: tea, kind: consumable, base_cost: 1.0}
 segments:
-  - {name: east, share: 0.5, ideal: {mean: [1, 0], sd: [0.3, 0.3]}, purchase_rate: {tea: {mean: 0.6}}}
-  - {name: west, share: 0.5, ideal: {mean: [-1, 0], sd: [0.3, 0.3]}, purchase_rate: {tea: {mean: 0.6}}}
+  - {name: east, share: 0.4, ideal: {mean: [1, 0], sd: [0.3, 0.3]}, purchase_rate: {tea: {mean: 0.6}}}
+  - {name: west, share: 0.4, ideal: {mean: [-1, 0], sd: [0.3, 0.3]}, purchase_rate: {tea: {mean: 0.6}}}
+  - {name: north, share: 0.2, ideal: {mean: [0, 1], sd: [0.3, 0.3]}, purchase_rate: {tea: {mean: 0.6}}}
 firms:
   - {name: Everyone, strategy: mass, budget_per_year: 20000}
   - {name: WestOnly, strategy: niche, target: west, budget_per_year: 20000}
+shocks:
+  - {step: 10, kind: recession, multiply: 0, segments: [west]}
+  - {step: 3, kind: recession, multiply: 0, segments: [north]}
 )",
-                                                     "two.yaml");
-  const msim::Summary s = run_and_summarize(sc, dir.file("two.h5"));
-  REQUIRE(s.segments == std::vector<std::string>{"east", "west"});
+                                                     "three.yaml");
+  const msim::Summary s = run_and_summarize(sc, dir.file("three.h5"));
+  REQUIRE(s.segments == std::vector<std::string>{"east", "west", "north"});
   CHECK(s.segment_window == 13);
-  const msim::Table t = msim::Hdf5Reader(dir.file("two.h5")).table("/segments/market_share");
-  REQUIRE(t.shape == std::vector<std::size_t>{20, 2, 2});
-  for (std::size_t k = 0; k < 4; ++k) {
-    double mean = 0;
-    for (std::size_t step = 7; step < 20; ++step) mean += t.values[step * 4 + k] / 13.0;
-    CHECK(s.segment_share[k] == Approx(mean).epsilon(1e-12));
+  const msim::Table t = msim::Hdf5Reader(dir.file("three.h5")).table("/segments/units");
+  REQUIRE(t.shape == std::vector<std::size_t>{20, 3, 2});
+  for (std::size_t g = 0; g < 2; ++g) {
+    double units[2] = {0, 0};
+    for (std::size_t step = 7; step < 20; ++step)
+      for (std::size_t j = 0; j < 2; ++j) units[j] += t.values[step * 6 + g * 2 + j];
+    REQUIRE(units[0] + units[1] > 0);
+    for (std::size_t j = 0; j < 2; ++j)
+      CHECK(s.segment_share[g * 2 + j] == Approx(units[j] / (units[0] + units[1])).epsilon(1e-12));
   }
+  // West's shares add up to 1 although it bought in only 3 of the 13 weeks.
+  CHECK(s.segment_share[2] + s.segment_share[3] == Approx(1.0));
   CHECK(s.segment_share[1 * 2 + 1] > 0.5);  // the niche firm leads its segment
-  CHECK_THAT(msim::format_summary(s), Contains("over the last 13 weeks: east, Everyone (mass)") &&
-                                          Contains("west, WestOnly (niche) with"));
+  CHECK(s.segment_share[4] == 0.0);
+  CHECK(s.segment_share[5] == 0.0);
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  CHECK_THAT(text, Contains("By segment, the largest share of the units bought over the last 13 "
+                            "weeks: east, Everyone (mass)") &&
+                       Contains(fmt::format("west, WestOnly (niche) with {:.1f}%;",
+                                            100.0 * s.segment_share[3])) &&
+                       Contains("north, no units bought."));
 }
