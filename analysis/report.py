@@ -255,18 +255,24 @@ def _durables_html(run, of_run):
     table = durables_table(run)
     if table is None:
         return []
-    parts = [f"<h2>Durable goods, over the run{of_run}</h2>",
+    durable = [c for c, kind in zip(run.categories, run.category_kinds) if kind == "durable"]
+    parts = [f"<h2>Durable goods, over the run, in the durable "
+             f"{'category' if len(durable) == 1 else 'categories'} "
+             f"({html.escape(', '.join(durable))}){of_run}</h2>",
              _table_html(_text(table, durable_formats(run)), not_in_market(run))]
     owned = ownership(run)
     if owned:
         parts.append("<p>Ownership at the end: " + "; ".join(
             f"{html.escape(c)}: {formats.share(v)} of consumers own a working one"
             for c, v in owned) + ".</p>")
-    parts.append("<p>Early failures: the share of failures that came before the category's "
-                 "reference life. Replacement share: the share of units bought to replace a "
+    parts.append("<p>Units, failures, replacements, upgrades and installed base count the "
+                 "durable categories only; firms that sell none are not listed. Early failures: "
+                 "the share of failures that came before the category's reference life. "
+                 "Replacement share: the share of the firm's durable units bought to replace a "
                  "failed product. Units, failures, mean age at failure, replacements and "
                  "upgrades are over the run; installed base (working products owned) and "
-                 "loyalty are at the last step.</p>")
+                 "loyalty are at the last step. Loyalty is to the firm in all its categories."
+                 "</p>")
     return parts
 
 

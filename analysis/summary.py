@@ -265,36 +265,80 @@ def relationships_table(run):
     return table
 
 
+def durable_firms(run):
+    """The firms that sell a durable, in firm order, as `marketsim summarize` lists them in its
+    durable-goods table: units in a durable category during the run, a price for one, or a
+    durable among the firm's `categories` in the run's scenario (all categories without that
+    key). [] when the run has no durable category."""
+    durable = [c for c, kind in zip(run.categories, run.category_kinds) if kind == "durable"]
+    if not durable:
+        return []
+    offered = set()
+    try:
+        for firm in (parse_scenario(run.scenario).get("firms") or []) if run.scenario else []:
+            if isinstance(firm, dict):
+                listed = firm.get("categories")
+                listed = listed if isinstance(listed, list) else run.categories
+                if any(c in durable for c in listed):
+                    offered.add(str(firm.get("name")))
+    except (ScenarioSyntaxError, AttributeError):
+        offered = set()
+    units, price = run.by_category.get("units"), run.by_category.get("price")
+    sold = lambda frame, firm: frame is not None and any(  # noqa: E731
+        (c, firm) in frame.columns and frame[(c, firm)].sum() > 0 for c in durable)
+    return [firm for firm in run.firms
+            if firm in offered or sold(units, firm) or sold(price, firm)]
+
+
+def _durable_total(run, metric, firms, last=False):
+    """Per firm of `firms`: the sum of /market/by_category/<metric> over the durable categories,
+    over every step (or at the last step)."""
+    frame = run.by_category.get(metric)
+    durable = [c for c, kind in zip(run.categories, run.category_kinds) if kind == "durable"]
+    if frame is None:
+        return [0.0] * len(firms)
+    rows = frame.iloc[-1:] if last else frame
+    return [float(sum(rows[(c, f)].sum() for c in durable if (c, f) in rows.columns))
+            for f in firms]
+
+
 def durables_table(run):
-    """The durable-goods table of `marketsim summarize`, one row per firm (None when the run did
-    not record /market/failures): units, failures, the share of failures that were early, mean
-    age at failure (NaN without failures), the share of units bought as replacements and
-    upgrades, all over the run; installed base and loyalty at the last step. A share of nothing
-    (early failures without failures, replacements without units) is NaN: n/a, as summarize."""
+    """The durable-goods table of `marketsim summarize`, one row per firm that sells a durable
+    (durable_firms; None when the run did not record /market/failures), counting the durable
+    categories of /market/by_category only: units, failures, the share of failures that were
+    early, mean age at failure (NaN without failures), the share of the firm's durable units
+    bought as replacements and upgrades, all over the run; installed base at the last step; and
+    loyalty, firm-wide, at the last step. A share of nothing (early failures without failures,
+    replacements without units) is NaN: n/a, as summarize."""
     if "failures" not in run.market:
         return None
-    zeros = [0.0] * len(run.firms)
-    get = lambda how, metric: how(run, metric) if metric in run.market else zeros  # noqa: E731
-    units, failures = get(_total, "units"), get(_total, "failures")
-    early, replacements = get(_total, "early_failures"), get(_total, "replacements")
-    if "mean_failure_age" in run.market:
-        weighted = (run.market["mean_failure_age"] * run.market["failures"]).sum()
-        age_sum = weighted.reindex(run.firms).to_numpy(dtype=float)
+    firms = durable_firms(run)
+    total = lambda metric: _durable_total(run, metric, firms)  # noqa: E731
+    units, failures = total("units"), total("failures")
+    early, replacements = total("early_failures"), total("replacements")
+    age, failed = run.by_category.get("mean_failure_age"), run.by_category.get("failures")
+    if age is not None and failed is not None:
+        durable = [c for c, kind in zip(run.categories, run.category_kinds) if kind == "durable"]
+        age_sum = [float(sum((age[(c, f)] * failed[(c, f)]).sum() for c in durable))
+                   for f in firms]
     else:
-        age_sum = [float("nan")] * len(run.firms)
+        age_sum = [float("nan")] * len(firms)
+    loyalty = (run.market["loyalty"].iloc[-1].reindex(firms).to_numpy(dtype=float)
+               if "loyalty" in run.market else [0.0] * len(firms))
     ratio = lambda a, b: a / b if b > 0 else float("nan")  # noqa: E731  n/a, as summarize
     return pd.DataFrame({
-        "firm": run.firms,
+        "firm": firms,
         "units": units,
         "failures": failures,
         "early failures": [ratio(e, f) for e, f in zip(early, failures)],
         "mean age at failure": [s / f if f > 0 else float("nan")
                                 for s, f in zip(age_sum, failures)],
         "replacement share": [ratio(r, u) for r, u in zip(replacements, units)],
-        "upgrades": get(_total, "upgrades"),
-        "installed base": get(_last, "installed_base"),
-        "loyalty": get(_last, "loyalty"),
-    })
+        "upgrades": total("upgrades"),
+        "installed base": _durable_total(run, "installed_base", firms, last=True),
+        "loyalty": loyalty,
+    }, columns=["firm", "units", "failures", "early failures", "mean age at failure",
+                "replacement share", "upgrades", "installed base", "loyalty"])
 
 
 def ownership(run):

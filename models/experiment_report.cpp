@@ -235,16 +235,21 @@ ExperimentTable summary_table(const Summary& s) {
             csv_number(c.referred_retention, in && c.referred_retention_defined())})
         row.push_back(cell);
     }
-    if (j < s.durables.size()) {
-      const DurablesRow& d = s.durables[j];
-      const bool failed = d.failures > 0;
+    if (!s.durables.empty()) {
+      // Firms that sell no durable have no row in the durables table: empty cells.
+      const auto d = std::find_if(s.durables.begin(), s.durables.end(),
+                                  [&](const DurablesRow& x) { return x.firm == r.firm; });
+      const bool sells = in && d != s.durables.end();
+      const bool failed = sells && d->failures > 0;
       for (const auto& cell :
-           {csv_number(d.units, in), csv_number(d.failures, in),
-            csv_number(failed ? d.early_failures / d.failures : 0.0, in && failed),
-            csv_number(d.mean_failure_age, in && failed),
-            csv_number(d.units > 0 ? d.replacements / d.units : 0.0, in && d.units > 0),
-            csv_number(d.upgrades, in), csv_number(d.installed_base, in),
-            csv_number(d.loyalty, in)})
+           {csv_number(sells ? d->units : 0.0, sells), csv_number(sells ? d->failures : 0.0, sells),
+            csv_number(failed ? d->early_failures / d->failures : 0.0, failed),
+            csv_number(failed ? d->mean_failure_age : 0.0, failed),
+            csv_number(sells && d->units > 0 ? d->replacements / d->units : 0.0,
+                       sells && d->units > 0),
+            csv_number(sells ? d->upgrades : 0.0, sells),
+            csv_number(sells ? d->installed_base : 0.0, sells),
+            csv_number(sells ? d->loyalty : 0.0, sells)})
         row.push_back(cell);
     }
     row.push_back(std::to_string(s.steps_done));

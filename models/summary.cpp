@@ -66,30 +66,83 @@ std::vector<bool> sells_only_durables(const Hdf5Reader& r, std::size_t firms) {
   return out;
 }
 
-/// The durables table: totals over the run, and the last step's installed base and loyalty.
+/// Sums over the durable categories of a [T, C, F] series: per firm, over every recorded step
+/// (`last_only` false) or at the last step.
+std::vector<double> durable_sums(const Hdf5Reader& r, const std::string& path,
+                                 const std::vector<bool>& durable, std::size_t firms,
+                                 bool last_only = false) {
+  const Table t = r.table(path);
+  const std::size_t cells = durable.size() * firms;
+  if (t.shape.size() != 3 || t.shape[1] != durable.size() || t.shape[2] != firms)
+    throw InputError(fmt::format("{} has an unexpected shape", path));
+  std::vector<double> sums(firms, 0.0);
+  const std::size_t from = last_only && t.shape[0] > 0 ? (t.shape[0] - 1) * cells : 0;
+  for (std::size_t k = from; k < t.values.size(); ++k)
+    if (durable[(k % cells) / firms]) sums[k % firms] += t.values[k];
+  return sums;
+}
+
+/// The firms that the run's /scenario has offer a durable category (a firm without
+/// `categories` sells every category); empty when /scenario cannot be read.
+std::vector<std::string> scenario_durable_firms(const Hdf5Reader& r,
+                                                const std::vector<std::string>& categories,
+                                                const std::vector<bool>& durable) {
+  std::vector<std::string> out;
+  if (!r.exists("/scenario")) return out;
+  try {
+    const Config sc = Config::load_string(r.text("/scenario"), "/scenario");
+    const auto firms = sc.find("firms");
+    if (!firms || !firms->is_sequence()) return out;
+    for (const Config& f : firms->items()) {
+      const auto listed = f.find("categories");
+      const std::vector<std::string> names = listed ? listed->as_strings() : categories;
+      for (std::size_t c = 0; c < categories.size(); ++c)
+        if (durable[c] && std::find(names.begin(), names.end(), categories[c]) != names.end()) {
+          out.push_back(f.get_string("name", ""));
+          break;
+        }
+    }
+  } catch (const InputError&) {
+    out.clear();
+  }
+  return out;
+}
+
+/// The durables table: totals over the run in the durable categories, the last step's installed
+/// base, and loyalty (firm-wide). Only the firms that sell a durable: units in a durable category
+/// during the run, a price for one, or one among their categories in /scenario.
 void summarize_durables(const Hdf5Reader& r, const std::vector<std::string>& firms, Summary& s) {
   const std::size_t F = firms.size();
-  const auto units = column_sums(r, "/market/units", F);
-  const auto failures = column_sums(r, "/market/failures", F);
-  const auto early = column_sums(r, "/market/early_failures", F);
-  const auto replacements = column_sums(r, "/market/replacements", F);
-  const auto upgrades = column_sums(r, "/market/upgrades", F);
-  const auto installed = last_row(r, "/market/installed_base", F);
-  const auto loyalty = last_row(r, "/market/loyalty", F);
-  // Mean age at failure over the run: each step's mean weighted by its failures.
-  const Table age = r.table("/market/mean_failure_age"), failed = r.table("/market/failures");
-  std::vector<double> age_sum(F, 0.0);
-  for (std::size_t k = 0; k < age.values.size(); ++k)
-    age_sum[k % F] += age.values[k] * failed.values[k];
-  for (std::size_t j = 0; j < F; ++j)
-    s.durables.push_back({firms[j], units[j], failures[j], early[j],
-                          failures[j] > 0 ? age_sum[j] / failures[j] : 0.0, replacements[j],
-                          upgrades[j], installed[j], loyalty[j]});
   const auto categories = r.strings("/categories/name");
   const auto kinds = r.strings("/categories/kind");
+  std::vector<bool> durable(categories.size());
+  for (std::size_t c = 0; c < categories.size(); ++c) durable[c] = kinds.at(c) == "durable";
+  const auto sum = [&](const std::string& metric) {
+    return durable_sums(r, "/market/by_category/" + metric, durable, F);
+  };
+  const auto units = sum("units"), failures = sum("failures"), early = sum("early_failures");
+  const auto replacements = sum("replacements"), upgrades = sum("upgrades");
+  const auto installed = durable_sums(r, "/market/by_category/installed_base", durable, F, true);
+  const auto loyalty = last_row(r, "/market/loyalty", F);
+  // Mean age at failure over the run: each step's and category's mean weighted by its failures.
+  const Table age = r.table("/market/by_category/mean_failure_age");
+  const Table failed = r.table("/market/by_category/failures");
+  const std::size_t cells = categories.size() * F;
+  std::vector<double> age_sum(F, 0.0);
+  for (std::size_t k = 0; k < age.values.size() && k < failed.values.size(); ++k)
+    if (durable[(k % cells) / F] && failed.values[k] > 0)
+      age_sum[k % F] += age.values[k] * failed.values[k];
+  const auto priced = durable_sums(r, "/market/by_category/price", durable, F);
+  const auto offered = scenario_durable_firms(r, categories, durable);
+  for (std::size_t j = 0; j < F; ++j)
+    if (units[j] > 0 || priced[j] > 0 ||
+        std::find(offered.begin(), offered.end(), firms[j]) != offered.end())
+      s.durables.push_back({firms[j], units[j], failures[j], early[j],
+                            failures[j] > 0 ? age_sum[j] / failures[j] : 0.0, replacements[j],
+                            upgrades[j], installed[j], loyalty[j]});
   const auto saturation = last_row(r, "/market/saturation", categories.size());
   for (std::size_t c = 0; c < categories.size(); ++c)
-    if (kinds[c] == "durable") {
+    if (durable[c]) {
       s.durable_categories.push_back(categories[c]);
       s.saturation.push_back(saturation[c]);
     }
@@ -326,7 +379,9 @@ std::string format_relationships(const Summary& s) {
 }
 
 std::string format_durables(const Summary& s) {
-  std::string out = "\nDurable goods, over the run:\n";
+  std::string out = fmt::format("\nDurable goods, over the run, in the durable {} ({}):\n",
+                                s.durable_categories.size() == 1 ? "category" : "categories",
+                                fmt::join(s.durable_categories, ", "));
   out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "firm",
                      "units", "failures", "early", "mean age", "replacement", "upgrades",
                      "installed", "loyalty");
@@ -351,10 +406,12 @@ std::string format_durables(const Summary& s) {
                        c == 0 ? "\nOwnership at the end: " : "; ", s.durable_categories[c],
                        percent(s.saturation[c]));
   out += fmt::format(
-      ".\nEarly failures are those before the category's reference life; the mean age at failure "
-      "is in {}s; the replacement share is the share of units bought to replace a failed "
-      "product; installed base and loyalty are at the last step. Loyalty runs from 0 (none) to 1 "
-      "(the customers buy only from the firm).\n",
+      ".\nUnits, failures, replacements, upgrades and installed base count the durable "
+      "categories only; firms that sell none are not listed. Early failures are those before the "
+      "category's reference life; the mean age at failure is in {}s; the replacement share is "
+      "the share of the firm's durable units bought to replace a failed product; installed base "
+      "and loyalty are at the last step. Loyalty is to the firm in all its categories, from 0 "
+      "(none) to 1 (the customers buy only from the firm).\n",
       age_unit);
   return out;
 }
@@ -438,6 +495,8 @@ Summary summarize_file(const std::string& path) {
     s.segments = r.strings("/segments/name");
     const std::size_t S = s.segments.size(), SF = S * F;
     if (t.shape.size() == 3 && t.shape[1] * t.shape[2] == SF && t.shape[0] > 0) {
+      // Each firm's share of the units the segment bought over the window: sums of units, not a
+      // mean of the weekly shares, which would count a week without purchases as 0% for all.
       const std::size_t window = std::min<std::size_t>(kSegmentWindow, t.shape[0]);
       s.segment_window = static_cast<std::int64_t>(window);
       s.segment_share.assign(SF, 0.0);
@@ -454,7 +513,8 @@ Summary summarize_file(const std::string& path) {
     }
   }
   read_scenario(r, s);
-  if (r.exists("/market/failures")) summarize_durables(r, firms, s);
+  if (r.exists("/market/failures") && r.exists("/market/by_category/failures"))
+    summarize_durables(r, firms, s);
   return s;
 }
 
@@ -500,8 +560,6 @@ std::string format_reading(const std::vector<SummaryRow>& rows) {
   if (a->profit < 0)  // nobody "earned" anything
     out += fmt::format("Over the run, every firm lost money; {} lost the least: {}.\n", named(a),
                        money(a->profit));
-      // Each firm's share of the units the segment bought over the window: sums of units, not a
-      // mean of the weekly shares, which would count a week without purchases as 0% for all.
   else if (a->profit - b->profit < 0.01 * std::max(std::abs(a->profit), std::abs(b->profit)))
     out += fmt::format("Over the run, {} and {} earned about the same: {} and {}.\n", named(a),
                        named(b), money(a->profit), money(b->profit));

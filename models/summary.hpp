@@ -15,7 +15,8 @@ struct SummaryRow {
   bool roi_defined = true;     ///< false: no marketing spend, so ROI is undefined (the file has 0)
 };
 
-/// Durable goods over the whole run, per firm (present when the market has durables).
+/// Durable goods over the whole run, per firm that sells a durable, counting the durable
+/// categories only (loyalty is firm-wide); present when the market has durables.
 struct DurablesRow {
   std::string firm;
   double units = 0, failures = 0, early_failures = 0, mean_failure_age = 0;
@@ -52,7 +53,7 @@ struct Summary {
   double wall_seconds = 0.0;
   std::vector<SummaryRow> rows;
   std::vector<RelationshipRow> relationships;    ///< empty for files without these metrics
-  std::vector<DurablesRow> durables;             ///< empty when the market has none
+  std::vector<DurablesRow> durables;  ///< the firms that sell a durable; empty without durables
   std::vector<std::string> durable_categories;   ///< names, with saturation at the last step
   std::vector<double> saturation;
   /// Segment names and each firm's share of the units each segment bought over the last

@@ -233,10 +233,11 @@ def test_durable_goods_table_and_no_lapse_metrics_for_durables(durables_file, tm
     assert report.main([str(durables_file), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     found = {title: (columns, rows) for title, columns, rows in tables(page)}
-    columns, rows = found["Durable goods, over the run"]
+    columns, rows = found["Durable goods, over the run, in the durable category (washer)"]
     assert columns == ["firm", "units", "failures", "early failures", "mean age at failure",
                        "replacement share", "upgrades", "installed base", "loyalty"]
-    terminal = _terminal_rows(durables_file, "Durable goods, over the run:")
+    terminal = _terminal_rows(durables_file,
+                              "Durable goods, over the run, in the durable category (washer):")
     for row in rows:
         expected = terminal[row[0]]
         assert float(row[1].replace(",", "")) == pytest.approx(_count(expected[0]), abs=50)
@@ -326,7 +327,8 @@ def test_a_firm_not_in_the_market_says_so_in_every_table(monopoly_file, tmp_path
     terminal = subprocess.run([__import__("conftest").marketsim_binary(), "summarize",
                                str(monopoly_file)], capture_output=True, text=True).stdout
     assert why in terminal  # the wording of `marketsim summarize`
-    for title in ("Customer relationships", "Durable goods, over the run"):
+    for title in ("Customer relationships",
+                  "Durable goods, over the run, in the durable category (washer)"):
         rows = {row[0]: row for row in found[title]}
         assert rows["LongLife"] == ["LongLife", why], title
     assert 'colspan="7"' in page
@@ -476,3 +478,57 @@ def test_teaching_page_describes_the_reports_summary_table(run_file, tmp_path):
     columns = next(c for title, c, _ in tables(_page(run_file, tmp_path))
                    if title.startswith("Summary"))
     assert "profit per year" in columns
+
+
+MIXED = """name: Mixed
+seed: 9
+consumers: 4000
+steps: 60
+steps_per_year: 52
+market: {outside_utility: -1.0}
+categories:
+  - {name: snacks, kind: consumable, base_cost: 1.0, reference_volume: 1000}
+  - {name: kettle, kind: durable, base_cost: 20, reference_volume: 1.0e6,
+     lifetime: {shape: 1.5, scale: 20}, reference_life: 15}
+segments:
+  - {name: all, share: 1.0, ideal: {mean: [0, 0], sd: [0.5, 0.5]},
+     price_sensitivity: {mean: 0.3, sd: 0.05},
+     purchase_rate: {snacks: {mean: 0.6, shape: 1.0}, kettle: {mean: 0.1, shape: 2.0}}}
+firms:
+  - {name: Snacky, strategy: mass, budget_per_year: 20000, categories: [snacks]}
+  - {name: Both, strategy: mass, budget_per_year: 20000}
+  - {name: Kettles, strategy: mass, budget_per_year: 10000, categories: [kettle]}
+"""
+
+
+def test_durable_goods_table_counts_only_the_durable_categories(tmp_path):
+    """A market of a consumable and a durable: the durables table counts kettles only (Both's
+    snacks are not kettles), and Snacky, which sells no durable, is not in it; the same rows as
+    `marketsim summarize`."""
+    from html_tables import tables
+    scenario = tmp_path / "mixed.yaml"
+    scenario.write_text(MIXED, encoding="utf-8")
+    run_path = tmp_path / "mixed.h5"
+    subprocess.run([__import__("conftest").marketsim_binary(), "run", str(scenario), "-o",
+                    str(run_path), "--quiet", "--threads", "2"],
+                   check=True, capture_output=True, timeout=120)
+    out = tmp_path / "mixed.html"
+    assert report.main([str(run_path), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    title = "Durable goods, over the run, in the durable category (kettle)"
+    found = {heading: rows for heading, _, rows in tables(page)}
+    rows = {row[0]: row for row in found[title]}
+    assert sorted(rows) == ["Both", "Kettles"]
+    with h5py.File(run_path) as f:
+        units = f["/market/by_category/units"][:].sum(axis=0)[1]          # kettle, per firm
+        replacements = f["/market/by_category/replacements"][:].sum(axis=0)[1]
+        all_units = f["/market/units"][:].sum(axis=0)
+    assert all_units[1] > 10 * units[1] > 0  # Both sells mostly snacks
+    assert float(rows["Both"][1].replace(",", "")) == units[1]
+    assert rows["Both"][5] == f"{100 * replacements[1] / units[1]:.1f}%"
+    terminal = _terminal_rows(run_path, title + ":")
+    assert sorted(terminal) == ["Both", "Kettles"]
+    for firm, row in rows.items():
+        assert float(row[1].replace(",", "")) == pytest.approx(_count(terminal[firm][0]), abs=50)
+        assert row[5] == terminal[firm][-4]
+    assert "count the durable categories only" in page

@@ -338,3 +338,47 @@ shocks:
                                             100.0 * s.segment_share[3])) &&
                        Contains("north, no units bought."));
 }
+
+TEST_CASE("summary: the durables table counts the durable categories, and only their sellers",
+          "[summary]") {
+  // Soapy sells soap and washers, Durabox washers, Quiet only soap; LongLife, a washer maker,
+  // never enters.
+  TempDir dir;
+  const msim::Summary s = run_and_summarize(
+      msim::load_scenario_text(
+          kMixed + "shocks:\n  - {name: rival_enters, kind: enter, firm: LongLife, step: 0, "
+                   "enabled: false}\n",
+          "mixed.yaml", {"firms.Soapy.categories=[soap, washer]", "steps=60"}),
+      dir.file("mixed.h5"));
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  std::vector<std::string> listed;
+  for (const auto& d : s.durables) listed.push_back(d.firm);
+  CHECK(listed == std::vector<std::string>{"Durabox", "LongLife", "Soapy"});
+  CHECK(row(text, "Durable goods", "Quiet").empty());
+  CHECK_THAT(row(text, "Durable goods", "LongLife"), Contains("not in market"));
+  // Soapy's units and replacements are its washers', not its soap's.
+  const msim::Hdf5Reader r(dir.file("mixed.h5"));
+  const msim::Table units = r.table("/market/by_category/units");        // [T, C, F]
+  const msim::Table repl = r.table("/market/by_category/replacements");  // washer is category 0
+  const msim::Table all = r.table("/market/units");
+  REQUIRE(units.shape == std::vector<std::size_t>{60, 2, 4});
+  double washers = 0, replaced = 0, total = 0;
+  for (std::size_t step = 0; step < 60; ++step) {
+    washers += units.values[step * 8 + 0 * 4 + 2];
+    replaced += repl.values[step * 8 + 0 * 4 + 2];
+    total += all.values[step * 4 + 2];
+  }
+  const msim::DurablesRow& soapy = s.durables[2];
+  REQUIRE(washers > 0);
+  REQUIRE(replaced > 0);
+  CHECK(total > 10 * washers);  // soap is most of what it sells
+  CHECK(soapy.units == washers);
+  CHECK(soapy.replacements == replaced);
+  const auto cells_of_soapy = cells(row(text, "Durable goods", "Soapy"));
+  REQUIRE(cells_of_soapy.size() == 10);
+  CHECK(cells_of_soapy[1] == fmt::format("{:.0f}", washers));
+  CHECK(cells_of_soapy[6] == fmt::format("{:.1f}%", 100.0 * replaced / washers));
+  CHECK_THAT(text, Contains("Durable goods, over the run, in the durable category (washer):") &&
+                       Contains("count the durable categories only"));
+}
