@@ -1109,22 +1109,239 @@ def experiment_grid(run, metric, keys):
     return fig
 
 
-def experiment_skipped(run):
-    """The experiment figures the file's design does not allow, with why: [(file name, why)]. A
-    two-number sweep whose design points do not form a full grid gets no heatmaps; any other
-    experiment has nothing to report here."""
-    keys, problem = swept_grid(run)
-    if keys is None or problem is None:
+# ---- experiments that sweep a number and a few-valued key: a line per value (experiment_lines)
+
+MAX_LINES = 6  # values of the few-valued key drawn as lines of their own; more are not drawn
+PERCENTILES = ("p5", "p50", "p95")  # the columns of /experiment/summary experiment_lines draws
+
+
+def _key_values(summary, key):
+    """The values a key column of /experiment/summary takes, in the order of the design points
+    that first set them."""
+    return list(dict.fromkeys(summary.sort_values("design_point")[key].dropna())) \
+        if "design_point" in summary.columns else list(dict.fromkeys(summary[key].dropna()))
+
+
+def _few_valued(summary, key):
+    """True for a key column that is not a number (true/false, a name) taking two values or
+    more; any number of values (MAX_LINES is checked where the figure is planned)."""
+    return not _numeric_key(summary, key) and summary[key].nunique() >= 2
+
+
+def swept_number_and_category(run):
+    """(number, category) when /experiment/summary varies exactly two keys, one a number taking
+    at least two values and the other a few-valued key that is not a number (true/false, a
+    name) taking from two to MAX_LINES values; else None."""
+    varied = _varied_keys(run)
+    if len(varied) != 2:
+        return None
+    summary = run.experiment["summary"]
+    for number, category in (varied, varied[::-1]):
+        if (_numeric_key(summary, number) and _few_valued(summary, category)
+                and summary[category].nunique() <= MAX_LINES):
+            return number, category
+    return None
+
+
+def lines_figure_name(metric, keys):
+    """experiment_<result>_by_<number>_for_each_<category>.png."""
+    return f"experiment_{metric}_by_{_safe_key(keys[0])}_for_each_{_safe_key(keys[1])}.png"
+
+
+def _in_market_rows(rows):
+    """The rows of /experiment/summary where the firm was in the market in at least one run."""
+    return rows[rows["in_market"] > 0] if "in_market" in rows.columns else rows
+
+
+def experiment_lines(run, metric, keys):
+    """A key result against a swept number, for each value of a few-valued key (true/false, a
+    name): a panel per firm on its own value scale, in it a line per value of the few-valued key
+    through the median of each design point's runs, with their p5-p95 as a band
+    (/experiment/summary). Design points where the firm was in the market in no run are left out;
+    a firm in the market in no run gets no panel and is named under the figure. None when no
+    firm was ever in the market."""
+    number, category = keys
+    summary = run.experiment["summary"]
+    data = _in_market_rows(summary[summary["metric"] == metric])
+    firms = [f for f in run.firms if f in set(data["firm"])]
+    if not firms:
+        return None
+    values = _key_values(summary, category)
+    colours = {v: plt.get_cmap("tab10")(i % 10) for i, v in enumerate(values)}
+    columns = min(len(firms), 2 if len(firms) == 4 else 3)
+    rows = -(-len(firms) // columns)
+    # Each panel has its own value scale: the lines to compare are those within a panel.
+    fig, axes = plt.subplots(rows, columns, squeeze=False, constrained_layout=True,
+                             figsize=(columns * 5.0 + 1.8, rows * 3.6 + 1.3))
+    labels = dict(zip(run.firms, _firm_labels(run)))
+    kind = formats.metric_kind(metric, run.unit(metric))
+    result = RESULT_NAMES.get(metric, metric.replace("_", " "))
+    name = result + (", last step" if metric == "market_share" else "")
+    for k, firm in enumerate(firms):
+        ax = axes[k // columns, k % columns]
+        for value in values:
+            points = data[(data["firm"] == firm) & (data[category] == value)].sort_values(number)
+            if points.empty:
+                continue
+            x = points[number].to_numpy(float)
+            ax.plot(x, points["p50"].to_numpy(float), marker="o", color=colours[value],
+                    label=_setting(value))
+            ax.fill_between(x, points["p5"].to_numpy(float), points["p95"].to_numpy(float),
+                            color=colours[value], alpha=0.2, linewidth=0)
+        ax.set_title(labels[firm], fontsize=11)
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
+        formatter = _value_formatter(kind)
+        if formatter is not None:
+            ax.yaxis.set_major_formatter(formatter)
+        if k % columns == 0:
+            ax.set_ylabel(_value_label(kind, name))
+        if k + columns >= len(firms):  # no panel below: the number is named here
+            ax.set_xlabel(textwrap.fill(key_label(number, run.steps_per_year), 60,
+                                        break_on_hyphens=False))
+    for k in range(len(firms), rows * columns):
+        axes[k // columns, k % columns].remove()
+    handles = [(plt.Rectangle((0, 0), 1, 1, color=colours[v], alpha=0.2, linewidth=0),
+                plt.Line2D([], [], color=colours[v], marker="o")) for v in values]
+    fig.legend(handles, [_setting(v) for v in values], title=_short_key(category),
+               loc="center left", bbox_to_anchor=(1.0, 0.5))
+    counts = sorted(set(int(c) for c in data["n"])) if "n" in data.columns else []
+    if counts and counts[-1] <= 1:
+        how = ("line: each design point's one run (one run per design point: no spread to "
+               "show)")
+    else:
+        each = ("" if not counts else f" ({counts[0]} runs each)" if len(counts) == 1 else
+                f" ({counts[0]}-{counts[-1]} runs each)")
+        how = (f"line: median of the design point's runs{each}; band: p5-p95 of those runs")
+    fig.suptitle(_titled(run, f"{run.name}: {result} against {_short_key(number)}, for each "
+                              f"{_short_key(category)}", how,
+                         changes=experiment_overrides(run.path)))
+    left_out = [f for f in run.firms if f not in firms]
+    if left_out:
+        names = left_out[0] if len(left_out) == 1 else \
+            ", ".join(left_out[:-1]) + " and " + left_out[-1]
+        fig.text(0.01, -0.01, f"{names}: {NOT_IN_MARKET} in any run of the experiment; not "
+                 "drawn.", ha="left", va="top", fontsize=9, color="dimgrey")
+    return fig
+
+
+# ---- which figures against the swept keys an experiment gets, and why not ----
+
+def _listed(words):
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _shown_values(summary, key):
+    values = [_setting(v) for v in _key_values(summary, key)]
+    return ", ".join(values[:MAX_LINES]) + (", ..." if len(values) > MAX_LINES else "")
+
+
+def _design_problem(run, varied):
+    """Why a sweep of the keys `varied` gets no figure against them (none of the shapes
+    experiment_response, experiment_grid and experiment_lines draw)."""
+    summary = run.experiment["summary"]
+    single = [k for k in varied if summary[k].nunique() < 2]
+    if single:
+        return (f"{_listed(single)} {'takes' if len(single) == 1 else 'take'} one value only, "
+                "so there is nothing to draw against")
+    numbers = [k for k in varied if _numeric_key(summary, k)]
+    others = [k for k in varied if k not in numbers]
+    if len(varied) == 1:
+        return (f"{varied[0]} is not a number (its values: {_shown_values(summary, varied[0])}), "
+                "so there is no axis to draw it along; each of its values is a design point "
+                "of the experiment_<result>.png figures")
+    if len(varied) == 2 and len(numbers) == 1:
+        return (f"{others[0]} takes {summary[others[0]].nunique()} values, too many for a line "
+                f"each (at most {MAX_LINES}); each design point is in the experiment_<result>.png "
+                "figures")
+    if len(varied) == 2:
+        return (f"neither {varied[0]} nor {varied[1]} is a number, so there is no axis to draw "
+                "them along; each combination is a design point of the experiment_<result>.png "
+                "figures")
+    return (f"the experiment varies {len(varied)} keys ({', '.join(varied)}); figures against "
+            "the keys are drawn for one number, two numbers over a full grid, or a number and a "
+            f"key of at most {MAX_LINES} values; each design point is in the "
+            "experiment_<result>.png figures")
+
+
+def _swept_without_summary(run):
+    """The keys /experiment/runs varies over its design points when the file has no
+    /experiment/summary (with its design_point and metric columns) to draw them from; else []."""
+    summary = run.experiment.get("summary")
+    runs = run.experiment.get("runs")
+    if runs is None or not len(runs) or (summary is not None and len(summary)
+                                         and {"design_point", "metric"} <= set(summary.columns)):
         return []
-    metrics = set(run.experiment["summary"]["metric"])
-    return [(grid_figure_name(metric, keys), problem)
-            for metric in RESPONSE_METRICS if metric in metrics]
+    return [c for c in experiment_tables.swept_columns(runs, run.firms)
+            if runs[c].nunique() >= 2]
+
+
+def experiment_by_plan(run):
+    """The figures of the key results against the swept keys: ([(file name, metric, draw)],
+    [(file name, why not drawn)]), where draw() returns the figure. One number:
+    experiment_response; two numbers over a full grid: experiment_grid; a number and a
+    few-valued key: experiment_lines. Any other sweep, a result /experiment/summary lacks or no
+    firm in the market in any run is said, once per result (RESPONSE_METRICS); an experiment
+    that varies nothing gets neither."""
+    missing = _swept_without_summary(run)
+    if missing:
+        return [], [(f"experiment_{metric}_by_" + "_and_".join(_safe_key(k) for k in missing)
+                     + ".png", "the file has no /experiment/summary (by design point and "
+                     "result), whose statistics these figures draw")
+                    for metric in RESPONSE_METRICS]
+    varied = _varied_keys(run)
+    if not varied:
+        return [], []
+    summary = run.experiment["summary"]
+    number, keys, pair = swept_number(run), swept_pair(run), swept_number_and_category(run)
+    if number is not None:
+        def name_of(metric):
+            return f"experiment_{metric}_by_{_safe_key(number)}.png"
+        problem, draw = None, lambda metric: experiment_response(run, metric, number)
+    elif keys is not None:
+        def name_of(metric):
+            return grid_figure_name(metric, keys)
+        problem, draw = grid_problem(run, keys), lambda metric: experiment_grid(run, metric, keys)
+    elif pair is not None:
+        def name_of(metric):
+            return lines_figure_name(metric, pair)
+        lacking = [c for c in PERCENTILES if c not in summary.columns]
+        problem = (f"/experiment/summary has no {_listed(lacking)} column"
+                   f"{'s' if len(lacking) > 1 else ''}" if lacking else None)
+        draw = lambda metric: experiment_lines(run, metric, pair)  # noqa: E731
+    else:
+        def name_of(metric):
+            return f"experiment_{metric}_by_" + "_and_".join(_safe_key(k) for k in varied) \
+                + ".png"
+        problem, draw = _design_problem(run, varied), None
+    made, skipped = [], []
+    for metric in RESPONSE_METRICS:
+        rows = summary[summary["metric"] == metric]
+        if problem is not None:
+            skipped.append((name_of(metric), problem))
+        elif rows.empty:
+            skipped.append((name_of(metric), f"/experiment/summary has no {metric} rows"))
+        elif _in_market_rows(rows).empty:
+            skipped.append((name_of(metric), "no firm was in the market in any run"))
+        else:
+            made.append((name_of(metric), metric, lambda m=metric: draw(m)))
+    return made, skipped
+
+
+def experiment_skipped(run):
+    """The figures against the swept keys that the file's design does not allow, with why:
+    [(file name, why)] (experiment_by_plan). A two-number sweep whose design points do not form a
+    full grid gets no heatmaps, a sweep of a key that is not a number alone or of three keys no
+    figure against them; an experiment that varies nothing has nothing to report here."""
+    return experiment_by_plan(run)[1]
 
 
 def render_experiment(run):
     """The distribution figure of every key result of an experiment file, over all its runs,
-    then, for a sweep of one number, the key results against it (experiment_response) and, for a
-    full grid of two numbers, a heatmap of them per firm (experiment_grid): [(file name, PNG
+    then the key results against the swept keys that the design allows (experiment_by_plan: for
+    a sweep of one number, experiment_response; for a full grid of two numbers,
+    experiment_grid; for a number and a few-valued key, experiment_lines): [(file name, PNG
     bytes, metric)]; [] for a single-run file or one without per-firm results in
     /experiment/runs."""
     runs = run.experiment.get("runs")
@@ -1136,22 +1353,10 @@ def render_experiment(run):
     for metric in dict.fromkeys(long["metric"]):
         fig = experiment_distribution(run, metric, long, settings)
         made.append((f"experiment_{metric}.png", png_bytes(fig), metric))
-    key = swept_number(run)
-    if key is not None:
-        summary = run.experiment["summary"]
-        for metric in RESPONSE_METRICS:
-            if metric in set(summary["metric"]):
-                fig = experiment_response(run, metric, key)
-                made.append((f"experiment_{metric}_by_{_safe_key(key)}.png", png_bytes(fig),
-                             metric))
-    keys, problem = swept_grid(run)
-    if keys is not None and problem is None:
-        summary = run.experiment["summary"]
-        for metric in RESPONSE_METRICS:
-            if metric in set(summary["metric"]):
-                fig = experiment_grid(run, metric, keys)
-                if fig is not None:
-                    made.append((grid_figure_name(metric, keys), png_bytes(fig), metric))
+    for name, metric, draw in experiment_by_plan(run)[0]:
+        fig = draw()
+        if fig is not None:
+            made.append((name, png_bytes(fig), metric))
     return made
 
 

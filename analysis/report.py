@@ -391,6 +391,7 @@ def _one_run_note(run):
 def _experiment_figure_html(name, data, metric, run):
     key = plot.swept_number(run)
     keys, problem = plot.swept_grid(run)
+    pair = plot.swept_number_and_category(run)
     if keys is not None and problem is None and name == plot.grid_figure_name(metric, keys):
         caption = (f"{metric.replace('_', ' ')} by {keys[0]} (across) and {keys[1]} (up), over "
                    f"every run of the experiment (not only run {run.run_id}): a heatmap per "
@@ -400,6 +401,16 @@ def _experiment_figure_html(name, data, metric, run):
                    ", on one colour scale shared by the firms. Neighbouring cells are not a "
                    "test of a difference: design points share their seeds, so the paired "
                    "changes in the table of changes against design point 0 are the test.")
+    elif pair is not None and name == plot.lines_figure_name(metric, pair):
+        caption = (f"{metric.replace('_', ' ')} against {pair[0]}, for each value of {pair[1]}, "
+                   f"over every run of the experiment (not only run {run.run_id}): a panel per "
+                   "firm, on its own scale, with a line per value of " + pair[1] + (
+                       " through the result of each design point's one run (one run per design "
+                       "point: no spread to show)" if plot.one_run_per_point(run) else
+                       " through the median of each design point's runs and their p5 to p95 as "
+                       "a band") + ". Lines apart are not a test of a difference: design points "
+                   "share their seeds, so the paired changes in the table of changes against "
+                   "design point 0 are the test.")
     elif "_by_" in name and key is not None and plot.confidence_band(run, metric) == "none":
         caption = (f"{metric.replace('_', ' ')} against {key}, over every run of the experiment "
                    f"(not only run {run.run_id}): for each firm, the result of each design "
