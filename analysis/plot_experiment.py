@@ -1,0 +1,155 @@
+"""The distribution figures of an experiment file (experiment_<result>.png: a box per
+design point and firm over every run), and the value axes and design-point labels the
+other experiment figures share."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from analysis import experiment_tables, formats  # noqa: E402
+from analysis.load import experiment_overrides  # noqa: E402
+from analysis.plot_format import _titled, percent_formatter  # noqa: E402
+
+
+# ---- experiments: the spread of each key result over the replications ----
+
+MAX_POINTS_IN_LEGEND = 10  # more design points are coloured along a scale instead
+RESULT_NAMES = {"roi": "ROI", "cumulative_profit": "cumulative profit (over the run)"}
+
+
+def _short_key(path):
+    """The last two parts of a key path: shocks.q3_cut.enabled -> q3_cut.enabled."""
+    return ".".join(str(path).split(".")[-2:])
+
+
+def point_label(point, settings):
+    """A design point in words: "point 1: q3_cut.enabled=true, niche_entry.enabled=false"."""
+    values = ", ".join(f"{_short_key(k)}={_setting(v)}" for k, v in settings.items())
+    return f"point {point}" + (f": {values}" if values else "")
+
+
+def _setting(value):
+    if isinstance(value, float):
+        return f"{value:.4g}" if not value.is_integer() else f"{value:,.0f}"
+    return str(value)
+
+
+def _value_label(kind, name):
+    """The label of a key result's value axis (or colour bar): "market share (%)", "profit per
+    year (money)", the name alone for other kinds."""
+    return f"{name} (%)" if kind == "share" else f"{name} (money)" if kind == "money" else name
+
+
+def _value_formatter(kind):
+    """The tick formatter of a key result's values by kind (percentages, thousands separators),
+    or None to keep matplotlib's."""
+    if kind == "share":
+        return percent_formatter()
+    if kind in ("money", "count"):
+        return FuncFormatter(lambda v, _: f"{v:,.0f}")
+    return None
+
+
+def _value_axis(ax, kind, name):
+    """Labels the value axis of a distribution figure and formats its ticks by kind."""
+    ax.set_ylabel(_value_label(kind, name))
+    formatter = _value_formatter(kind)
+    if formatter is not None:
+        ax.yaxis.set_major_formatter(formatter)
+
+
+def experiment_distribution(run, metric, long, settings):
+    """One key result over every run of an experiment: for each firm, a box per design point
+    (box p25-p75, line the median, whiskers p5-p95, diamond the mean, a dot per run). A firm gets
+    no box in a design point where it was in the market in no run, nor a place on the axis when
+    it never was in any."""
+    data = long[long["metric"] == metric]
+    if "in_market" in data.columns:
+        active = data.groupby(["point", "firm"])["in_market"].transform("any").astype(bool)
+        data = data[active]
+    firms = [f for f in run.firms if f in set(data["firm"])]
+    points = sorted(set(data["point"]))
+    many = len(points) > MAX_POINTS_IN_LEGEND
+    palette = (plt.get_cmap("viridis") if many else plt.get_cmap("tab10"))
+    colour = {p: palette(i / max(len(points) - 1, 1) if many else i % 10)
+              for i, p in enumerate(points)}
+    width = 0.8 / len(points)
+    # A legend of the design points takes about 3 inches beside the axes.
+    fig, ax = plt.subplots(figsize=(max(8.0, 1.2 + len(firms) * (0.5 + 0.35 * len(points)))
+                                    + (0.0 if many else 3.0), 5.5))
+    replications = data.groupby(["point", "firm"])["value"].count()
+    for i, point in enumerate(points):
+        for j, firm in enumerate(firms):
+            values = data[(data["point"] == point) & (data["firm"] == firm)]["value"].dropna()
+            if values.empty:
+                continue
+            x = j - 0.4 + width * (i + 0.5)
+            if len(values) == 1:
+                # One run: no box, median or mean to draw (they would all be one black line over
+                # the design point's colour), so the run is a marker in that colour.
+                ax.scatter([x], values.to_numpy(), s=70, color=colour[point], edgecolor="black",
+                           linewidth=0.8, zorder=3)
+                continue
+            box = ax.boxplot([values.to_numpy()], positions=[x], widths=width * 0.85,
+                             whis=(5, 95), showfliers=False, patch_artist=True,
+                             medianprops={"color": "black", "linewidth": 1.6})
+            for patch in box["boxes"]:
+                patch.set_facecolor(colour[point])
+                patch.set_alpha(0.75)
+            # Every run as a dot in its design point's colour, spread evenly across the box's
+            # width, so the colour shows even where the runs agree and the box is a line.
+            offsets = np.linspace(-0.3, 0.3, len(values)) * width if len(values) > 1 else [0.0]
+            ax.scatter(x + np.asarray(offsets), values.to_numpy(), s=9, color=colour[point],
+                       edgecolor="black", linewidth=0.3, alpha=0.9, zorder=2.5)
+            ax.scatter([x], [values.mean()], marker="D", s=22, color="white", edgecolor="black",
+                       zorder=3)
+    ax.set_xticks(range(len(firms)), _firm_labels_for(run, firms), rotation=15 if len(firms) > 4
+                  else 0)
+    ax.set_xlim(-0.5, len(firms) - 0.5)
+    kind = formats.metric_kind(metric, run.unit(metric))
+    name = RESULT_NAMES.get(metric, metric.replace("_", " "))
+    _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
+    ax.set_xlabel("firm (strategy)")
+    ax.grid(axis="y", alpha=0.3)
+    counts = sorted(set(int(c) for c in replications))
+    changes = experiment_overrides(run.path)
+    if counts[-1] <= 1:
+        ax.set_title(_titled(run, f"{run.name}: {name}, every run of the experiment",
+                             "one run per design point: no spread to show (a marker per run, "
+                             "in its design point's colour)", changes=changes))
+    else:
+        runs_each = (f"{counts[0]} runs" if len(counts) == 1 else
+                     f"{counts[0]}-{counts[-1]} runs") + " per design point"
+        ax.set_title(_titled(run, f"{run.name}: {name}, every run of the experiment "
+                             f"({runs_each})",
+                             "box: middle half of the runs (p25-p75); line: median; whiskers: "
+                             "p5-p95; diamond: mean; dots: the runs", changes=changes))
+    if many:
+        bar = fig.colorbar(plt.cm.ScalarMappable(
+            cmap=palette, norm=plt.Normalize(min(points), max(points))), ax=ax)
+        bar.set_label("design point (see the summary table)")
+    else:
+        handles = [plt.Rectangle((0, 0), 1, 1, color=colour[p], alpha=0.75) for p in points]
+        # Beside the axes, as in the other figures: below them it covered the firms' names.
+        ax.legend(handles, [point_label(p, settings.get(p, {})) for p in points],
+                  title="design point", loc="center left", bbox_to_anchor=(1.01, 0.5),
+                  fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _firm_labels_for(run, firms):
+    strategies = dict(zip(run.firms, run.strategies))
+    return [f"{f}\n({strategies[f]})" if strategies.get(f) else f for f in firms]
+
+
+def one_run_per_point(run):
+    """True for an experiment file with one run per design point (no spread to show)."""
+    runs = run.experiment.get("runs")
+    if runs is None or not len(runs):
+        return False
+    point = experiment_tables.point_column(runs)
+    return len(runs) == 1 if point is None else int(runs.groupby(point).size().max()) <= 1

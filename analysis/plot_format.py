@@ -1,0 +1,185 @@
+"""What every figure of analysis.plot shares: firm labels and colours, titles that say
+what the command line changed, tick formats (money, percentages, points), the time axis,
+per-firm lines, and the PNG bytes of a figure."""
+
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from analysis.load import is_experiment_key, overrides  # noqa: E402
+from analysis.summary import not_in_market, not_in_market_note  # noqa: E402
+
+
+def _firm_labels(run):
+    return [f"{f} ({s})" if s else f for f, s in zip(run.firms, run.strategies)]
+
+
+def _colours(run):
+    cycle = plt.get_cmap("tab10")
+    return [cycle(i % 10) for i in range(len(run.firms))]
+
+
+def _drawn(run):
+    """[(index, label, colour, firm)] of the firms a figure draws: those in the market. Each keeps
+    its index, colour and line style, so a firm looks the same in every figure of the run."""
+    absent = set(not_in_market(run))
+    return [(j, label, colour, firm) for j, (label, colour, firm)
+            in enumerate(zip(_firm_labels(run), _colours(run), run.firms)) if firm not in absent]
+
+
+def _note_absent(fig, run, y=-0.02):
+    """Names the firms not in the market under the figure ("LongLife: not in market (...)"),
+    which it does not draw; nothing when every firm took part."""
+    note = not_in_market_note(not_in_market(run))
+    if note:
+        fig.text(0.01, y, f"{note}; not drawn.", ha="left", va="top", fontsize=9,
+                 color="dimgrey")
+
+
+# The longest line of overrides a figure's title carries; the report lists every one.
+OVERRIDES_WIDTH = 100
+# The longest single assignment shown in full ("experiment.sweep={...}" can be long).
+OVERRIDE_WIDTH = 60
+
+
+def overrides_line(changes, width=OVERRIDES_WIDTH):
+    """The command-line changes of a run as one line for a figure's title: "with
+    firms.HairCo.segments=[everyday, dry_hair], seed=3"; "" for none. An assignment longer than
+    OVERRIDE_WIDTH is cut at the end of a word (" ..."; see shortened), and when they do not all
+    fit in `width` characters the line ends with how many more there are ("and 2 more")."""
+    if not changes:
+        return ""
+    shown = [shortened(c) for c in changes]
+    line = "with " + ", ".join(shown)
+    if len(line) <= width:
+        return line
+    for keep in range(len(shown) - 1, 0, -1):
+        line = "with " + ", ".join(shown[:keep]) + f" and {len(shown) - keep} more"
+        if len(line) <= width:
+            return line
+    return f"with {shown[0]} and {len(shown) - 1} more" if len(shown) > 1 else line
+
+
+# A character of a word, or of a key path or number (firms.FizzCo.budget_per_year, 0.7): a cut
+# between two of them would split one.
+_WORD = re.compile(r"[\w.]")
+
+
+def shortened(text, width=OVERRIDE_WIDTH):
+    """`text` when it has at most `width` characters; else its beginning up to the end of a word
+    (never within a word, a key path or a number), less trailing separators, then " ...":
+    "shocks.q3_cut={step: 26, kind: budget, firm: VarietyCo ..."."""
+    if len(text) <= width:
+        return text
+    room = width - len(" ...")
+    cut = room
+    while cut > 0 and _WORD.match(text[cut - 1]) and _WORD.match(text[cut]):
+        cut -= 1
+    kept = text[:cut].rstrip(" ,:{[")
+    return (kept or text[:room]) + " ..."  # text[:room]: one word longer than the room
+
+
+def run_changes(run):
+    """What the command line (`--set`, `--seed`) changed in a run, for its figures: the root
+    attribute `overrides`; in a run of an experiment file, less the experiment's own keys
+    (experiment=... and experiment.*: the design point's assignments say what they did to this
+    run)."""
+    changes = overrides(run)
+    if run.run_id is None:
+        return changes
+    return [c for c in changes if not is_experiment_key(c)]
+
+
+def _titled(run, first, *more, changes=None):
+    """A figure's title: its first line, then, when the command line changed the run (`--set`,
+    `--seed`; the root attribute `overrides`), a line saying so, so that figures of a changed
+    run cannot be taken for the scenario's own; then the other lines. The figures of one run of
+    an experiment file name the run ("run 00001, with ..."); `changes` replaces the run's own
+    (for figures of every run of an experiment)."""
+    line = overrides_line(run_changes(run) if changes is None else changes)
+    if changes is None and run.run_id is not None:
+        line = f"run {run.run_id}" + (f", {line}" if line else "")
+    return "\n".join([first] + ([line] if line else []) + list(more))
+
+
+def money_tick(value, _position=None):
+    """A money (or count) tick as a reader wants it: 300,000; 2.5M; 17.5M; never 1e7."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.4g}M"
+    return f"{value:,.0f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
+
+
+def percent_tick(value, _position=None, symbol="%"):
+    """A fraction's tick as a percentage, with no more decimals than the tick needs: 10%, 2.5%,
+    never 10.0% (matplotlib's PercentFormatter adds a decimal on short axes, so one chart read
+    10% and another 10.0%). Every share axis of the package's figures uses it."""
+    percent = round(100 * float(value), 6)
+    if percent == 0:
+        percent = 0.0  # no "-0%"
+    text = f"{percent:.0f}" if percent.is_integer() else f"{percent:.3g}"
+    return text + symbol
+
+
+def percent_formatter():
+    """A tick formatter of percent_tick for one axis (matplotlib ties a formatter to its axis)."""
+    return FuncFormatter(percent_tick)
+
+
+def points_formatter():
+    """Differences of shares in percentage points: percent_tick's numbers without the % sign."""
+    return FuncFormatter(lambda value, position=None: percent_tick(value, position, ""))
+
+
+def _label_axis(ax, axis, name, units):
+    """Labels an axis with its quantity and units; fractions are shown as percentages, money
+    and counts with thousands separators (2.5M for millions), never with an offset (1e7)."""
+    set_label = ax.set_ylabel if axis == "y" else ax.set_xlabel
+    scale = ax.yaxis if axis == "y" else ax.xaxis
+    if units == "fraction":
+        set_label(f"{name} (%)")
+        scale.set_major_formatter(percent_formatter())
+    elif units:
+        set_label(f"{name} ({units})")
+    else:
+        set_label(name)
+    if units.startswith("money") or units in ("units", "consumers"):
+        scale.set_major_formatter(FuncFormatter(money_tick))
+
+
+def _time_axis(ax, run):
+    """Labels the x axis with the run's time unit ("week" for weekly runs, numbered from 1)."""
+    ax.set_xlabel(run.time_label())
+
+
+# Line styles cycle with the firms, so lines that coincide (all firms at 100% awareness) stay
+# visible and firms are told apart without colour.
+LINE_STYLES = ["-", "--", "-.", ":"]
+
+
+def _per_firm_lines(ax, run, metric, name):
+    frame = run.market[metric]
+    for j, label, colour, firm in _drawn(run):
+        ax.plot(run.time_values(frame.index), frame[firm], label=label, color=colour,
+                linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2 if j < 4 else 1.6)
+    _time_axis(ax, run)
+    _label_axis(ax, "y", name, run.unit(metric))
+    ax.grid(alpha=0.3)
+
+
+def _time_point(run, step):
+    """A step as the time axis names it: "week 105" in a weekly run, else "step 104"."""
+    return (f"week {int(run.time_values([step])[0])}" if run.steps_per_year == 52
+            else f"step {step}")
+
+
+def png_bytes(fig):
+    """The figure as PNG bytes; closes it."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()

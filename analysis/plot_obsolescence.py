@@ -1,0 +1,203 @@
+"""The obsolescence figure of one run: failures, early failures per 1,000 products in
+use and their share, replacements, installed base and ownership saturation."""
+
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from analysis.plot_format import (LINE_STYLES, _drawn, _label_axis, _note_absent,  # noqa: E402
+                                  _per_firm_lines, _time_axis, _time_point, _titled)
+from analysis.scenario_text import ScenarioSyntaxError, parse_scenario  # noqa: E402
+
+
+OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per step"),
+                ("early_failure_rate",
+                 "early failures (before the reference life) per 1,000 products in use",
+                 "early failures per step per 1,000 in use"),
+                ("early_share", "share of failures that were early",
+                 "early failures / failures"),
+                ("replacements", "replacement purchases", "replacements per step"),
+                ("installed_base", "installed base (working products owned)", "products owned")]
+PER_IN_USE = 1000  # early failures are counted per this many products in use
+
+
+def early_failure_rate(run):
+    """Per firm, early failures in each step per PER_IN_USE of its products in use when the step
+    began (its installed base at the end of the step before) [step x firm]: a rate, so a firm
+    that sells more products does not look worse for it. NaN where the firm had none in use
+    (and in the first step); None unless the run recorded early failures and installed base."""
+    if "early_failures" not in run.market or "installed_base" not in run.market:
+        return None
+    in_use = run.market["installed_base"].shift(1)
+    return PER_IN_USE * run.market["early_failures"] / in_use.where(in_use > 0)
+
+
+def reference_life(run):
+    """The shortest reference life (steps) of the run's durable categories, from its resolved
+    scenario (a category without one has the default, half its lifetime scale); None when the
+    scenario cannot tell."""
+    kinds = dict(zip(run.categories, run.category_kinds))
+    try:
+        categories = parse_scenario(run.scenario).get("categories") if run.scenario else None
+    except (ScenarioSyntaxError, AttributeError):
+        return None
+    lives = []
+    for category in categories if isinstance(categories, list) else []:
+        if not isinstance(category, dict) or kinds.get(str(category.get("name"))) != "durable":
+            continue
+        try:
+            if category.get("reference_life") is not None:
+                lives.append(float(category["reference_life"]))
+            else:
+                lives.append(0.5 * float(category["lifetime"]["scale"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return min(lives) if lives else None
+
+
+def first_on_time_step(run):
+    """The first step in which a failure can be on time (not early): products are bought from
+    step 0 on, so none reaches the reference life R before step ceil(R); every failure before
+    it is early by definition. The first step with an on-time failure in the data when that is
+    earlier, or when the scenario does not give R; None when neither tells."""
+    steps = []
+    life = reference_life(run)
+    if life is not None:
+        steps.append(int(run.steps[0]) + int(np.ceil(life)))
+    if "failures" in run.market and "early_failures" in run.market:
+        on_time = (run.market["failures"] - run.market["early_failures"]).gt(0).any(axis=1)
+        if on_time.any():
+            steps.append(int(on_time.idxmax()))
+    return min(steps) if steps else None
+
+
+def early_share(run, start=None):
+    """Per firm, the share of its failures from step `start` on that were early, over the steps
+    so far [step x firm]: NaN before `start` and before the firm's first failure from then.
+    `start` defaults to first_on_time_step(run), so the share leaves out the steps in which
+    every failure is early by definition; from step 0 when that is unknown. None unless the run
+    recorded failures and early failures."""
+    if "failures" not in run.market or "early_failures" not in run.market:
+        return None
+    if start is None:
+        start = first_on_time_step(run)
+    if start is None:
+        start = run.steps[0]
+    after = pd.Series(run.steps >= start, index=run.steps)
+    failures = run.market["failures"].where(after, 0).cumsum().where(after)
+    early = run.market["early_failures"].where(after, 0).cumsum().where(after)
+    return early / failures.where(failures > 0)
+
+
+def _obsolescence_panels(run):
+    """The (metric, title, quantity) panels of the obsolescence figure the run's data allow."""
+    derived = {"early_share": early_share, "early_failure_rate": early_failure_rate}
+    panels = []
+    for entry in OBSOLESCENCE:
+        metric = entry[0]
+        if metric in derived and derived[metric](run) is not None:
+            panels.append(entry)
+        elif metric == "early_failure_rate" and "early_failures" in run.market:
+            # Without the installed base, the raw counts: better than nothing.
+            panels.append(("early_failures", "early failures (before the reference life)",
+                           "early failures per step"))
+        elif metric in run.market:
+            panels.append(entry)
+    if run.saturation is not None:
+        panels.append(("saturation", "ownership saturation (durable categories)",
+                       "owners / consumers"))
+    return panels
+
+
+def _life_words(run, life):
+    unit = "weeks" if run.steps_per_year == 52 else "steps"
+    return f"{life:g} {unit}"
+
+
+def _early_share_panel(ax, run):
+    """The share of failures that were early, counted only from the first step a failure can be
+    on time: before it every failure is early by definition (no product is old enough yet),
+    which says nothing about how the products are built. The panel says so; its title names the
+    step the count starts from."""
+    start = first_on_time_step(run)
+    frame = early_share(run, start)
+    time = run.time_values(frame.index)
+    for j, label, colour, firm in _drawn(run):
+        ax.plot(time, frame[firm], label=label, color=colour,
+                linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
+    ax.set_ylim(0, 1.02)
+    _time_axis(ax, run)
+    _label_axis(ax, "y", "early failures / failures", "fraction")
+    ax.grid(alpha=0.3)
+    life = reference_life(run)
+    old_enough = (f"no product is as old as the reference life ({_life_words(run, life)}) yet"
+                  if life is not None else "no product is old enough yet")
+    if start is None or start > run.steps[-1]:
+        ax.axvspan(time.min() - 0.5, time.max() + 0.5, color="lightgrey", alpha=0.5, lw=0)
+        why = ("Not drawn: the run ends before any failure can be on time. "
+               f"{old_enough[0].upper()}{old_enough[1:]}, so every failure is early by "
+               "definition: the share would be 100% for every firm, whatever it builds.")
+        ax.text(0.5, 0.5, textwrap.fill(why, 48, break_on_hyphens=False),
+                transform=ax.transAxes, ha="center", va="center", fontsize=9, color="dimgrey")
+        return "share of failures that were early: none could be on time"
+    if start > run.steps[0]:
+        before = time[run.steps < start]
+        ax.axvspan(time.min() - 0.5, before.max() + 0.5, color="lightgrey", alpha=0.5, lw=0)
+        span = (f"weeks {time.min()}-{before.max()}" if run.steps_per_year == 52 else
+                f"steps {run.steps[0]}-{start - 1}")
+        width = max(14, int(60 * len(before) / len(time)))  # characters that fit in the span
+        why = f"{span} not drawn: {old_enough}, so every failure is early by definition"
+        ax.text((time.min() + before.max()) / 2, 0.5,
+                textwrap.fill(why, width, break_on_hyphens=False),
+                ha="center", va="center", fontsize=8, color="dimgrey")
+    return f"share of failures that were early, counted from {_time_point(run, start)}"
+
+
+def obsolescence(run):
+    """Failures, early failures per 1,000 products in use, the share of failures that were early
+    (from the first step a failure can be on time), replacements, installed base and saturation;
+    None when none was recorded."""
+    panels = _obsolescence_panels(run)
+    if not panels:
+        return None
+    cols = 2 if len(panels) > 1 else 1
+    rows = (len(panels) + 1) // 2
+    fig, axes = plt.subplots(rows, cols, figsize=(7 * cols, 4.2 * rows), squeeze=False)
+    for index, (ax, (metric, name, quantity)) in enumerate(zip(axes.flat, panels)):
+        if metric == "saturation":
+            frame = run.saturation
+            for category in frame.columns:
+                ax.plot(run.time_values(frame.index), frame[category], label=category,
+                        linewidth=1.8)
+            _time_axis(ax, run)
+            _label_axis(ax, "y", quantity, run.units.get("/market/saturation", ""))
+            ax.legend(title="category")
+            ax.grid(alpha=0.3)
+        elif metric == "early_share":
+            name = _early_share_panel(ax, run)
+        elif metric == "early_failure_rate":
+            frame = early_failure_rate(run)
+            for j, label, colour, firm in _drawn(run):
+                ax.plot(run.time_values(frame.index), frame[firm], label=label, color=colour,
+                        linestyle=LINE_STYLES[j % len(LINE_STYLES)],
+                        linewidth=2.2 if j < 4 else 1.6)
+            ax.set_ylim(bottom=0)
+            _time_axis(ax, run)
+            _label_axis(ax, "y", quantity, "")
+            ax.grid(alpha=0.3)
+        else:
+            _per_firm_lines(ax, run, metric, quantity)
+        if index == 0:
+            ax.legend(title="firm (strategy)", fontsize=8)
+        ax.set_title(name)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    fig.suptitle(_titled(run, f"{run.name}: durables and obsolescence"))
+    fig.tight_layout()
+    _note_absent(fig, run, y=0.0)
+    return fig

@@ -1,0 +1,130 @@
+"""Key results of an experiment against a swept number: the mean with its 95% confidence
+interval for a sweep of one number (experiment_response), and a line per value of a
+few-valued key, median and p5-p95, for a number by such a key (experiment_lines)."""
+
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from analysis import formats  # noqa: E402
+from analysis.load import experiment_overrides  # noqa: E402
+from analysis.plot_experiment import (RESULT_NAMES, _setting, _short_key,  # noqa: E402
+                                      _value_axis, _value_formatter, _value_label)
+from analysis.plot_format import _colours, _firm_labels, _titled  # noqa: E402
+from analysis.scenario_text import key_label  # noqa: E402
+from analysis.summary import NOT_IN_MARKET  # noqa: E402
+from analysis.sweep_design import _in_market_rows, _key_values, confidence_band  # noqa: E402
+
+
+def experiment_response(run, metric, key):
+    """A key result against the swept number `key`: for each firm, the mean over the design
+    point's runs with its 95% confidence interval (/experiment/summary); design points where the
+    firm was in the market in no run are left out."""
+    summary = run.experiment["summary"]
+    data = summary[summary["metric"] == metric].sort_values(key)
+    fig, ax = plt.subplots(figsize=(8.0, 5.0))
+    for firm, label, colour in zip(run.firms, _firm_labels(run), _colours(run)):
+        rows = data[data["firm"] == firm]
+        if "in_market" in rows.columns:
+            rows = rows[rows["in_market"] > 0]
+        if rows.empty:
+            continue
+        x, mean = rows[key].to_numpy(float), rows["mean"].to_numpy(float)
+        ax.plot(x, mean, marker="o", color=colour, label=label)
+        if {"ci95_low", "ci95_high"} <= set(rows.columns):
+            ax.fill_between(x, rows["ci95_low"].to_numpy(float),
+                            rows["ci95_high"].to_numpy(float), color=colour, alpha=0.2)
+    kind = formats.metric_kind(metric, run.unit(metric))
+    name = RESULT_NAMES.get(metric, metric.replace("_", " "))
+    _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
+    ax.set_xlabel(key_label(key, run.steps_per_year))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
+    ax.grid(alpha=0.3)
+    band = confidence_band(run, metric)
+    ax.set_title(_titled(run, f"{run.name}: {name} against {_short_key(key)}", (
+        "line: mean over the design point's runs; band: its 95% confidence interval"
+        if band == "every point" else
+        "line: mean over the design point's runs; band: its 95% confidence interval "
+        "(none at a point with one run)" if band == "some points" else
+        "line: each design point's one run (one run per design point: no confidence interval "
+        "to draw)"),
+        changes=experiment_overrides(run.path)))
+    ax.legend(title="firm (strategy)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def experiment_lines(run, metric, keys):
+    """A key result against a swept number, for each value of a few-valued key (true/false, a
+    name): a panel per firm on its own value scale, in it a line per value of the few-valued key
+    through the median of each design point's runs, with their p5-p95 as a band
+    (/experiment/summary). Design points where the firm was in the market in no run are left out;
+    a firm in the market in no run gets no panel and is named under the figure. None when no
+    firm was ever in the market."""
+    number, category = keys
+    summary = run.experiment["summary"]
+    data = _in_market_rows(summary[summary["metric"] == metric])
+    firms = [f for f in run.firms if f in set(data["firm"])]
+    if not firms:
+        return None
+    values = _key_values(summary, category)
+    colours = {v: plt.get_cmap("tab10")(i % 10) for i, v in enumerate(values)}
+    columns = min(len(firms), 2 if len(firms) == 4 else 3)
+    rows = -(-len(firms) // columns)
+    # Each panel has its own value scale: the lines to compare are those within a panel.
+    fig, axes = plt.subplots(rows, columns, squeeze=False, constrained_layout=True,
+                             figsize=(columns * 5.0 + 1.8, rows * 3.6 + 1.3))
+    labels = dict(zip(run.firms, _firm_labels(run)))
+    kind = formats.metric_kind(metric, run.unit(metric))
+    result = RESULT_NAMES.get(metric, metric.replace("_", " "))
+    name = result + (", last step" if metric == "market_share" else "")
+    for k, firm in enumerate(firms):
+        ax = axes[k // columns, k % columns]
+        for value in values:
+            points = data[(data["firm"] == firm) & (data[category] == value)].sort_values(number)
+            if points.empty:
+                continue
+            x = points[number].to_numpy(float)
+            ax.plot(x, points["p50"].to_numpy(float), marker="o", color=colours[value],
+                    label=_setting(value))
+            ax.fill_between(x, points["p5"].to_numpy(float), points["p95"].to_numpy(float),
+                            color=colours[value], alpha=0.2, linewidth=0)
+        ax.set_title(labels[firm], fontsize=11)
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
+        formatter = _value_formatter(kind)
+        if formatter is not None:
+            ax.yaxis.set_major_formatter(formatter)
+        if k % columns == 0:
+            ax.set_ylabel(_value_label(kind, name))
+        if k + columns >= len(firms):  # no panel below: the number is named here
+            ax.set_xlabel(textwrap.fill(key_label(number, run.steps_per_year), 60,
+                                        break_on_hyphens=False))
+    for k in range(len(firms), rows * columns):
+        axes[k // columns, k % columns].remove()
+    handles = [(plt.Rectangle((0, 0), 1, 1, color=colours[v], alpha=0.2, linewidth=0),
+                plt.Line2D([], [], color=colours[v], marker="o")) for v in values]
+    fig.legend(handles, [_setting(v) for v in values], title=_short_key(category),
+               loc="center left", bbox_to_anchor=(1.0, 0.5))
+    counts = sorted(set(int(c) for c in data["n"])) if "n" in data.columns else []
+    if counts and counts[-1] <= 1:
+        how = ("line: each design point's one run (one run per design point: no spread to "
+               "show)")
+    else:
+        each = ("" if not counts else f" ({counts[0]} runs each)" if len(counts) == 1 else
+                f" ({counts[0]}-{counts[-1]} runs each)")
+        how = (f"line: median of the design point's runs{each}; band: p5-p95 of those runs")
+    fig.suptitle(_titled(run, f"{run.name}: {result} against {_short_key(number)}, for each "
+                              f"{_short_key(category)}", how,
+                         changes=experiment_overrides(run.path)))
+    left_out = [f for f in run.firms if f not in firms]
+    if left_out:
+        names = left_out[0] if len(left_out) == 1 else \
+            ", ".join(left_out[:-1]) + " and " + left_out[-1]
+        fig.text(0.01, -0.01, f"{names}: {NOT_IN_MARKET} in any run of the experiment; not "
+                 "drawn.", ha="left", va="top", fontsize=9, color="dimgrey")
+    return fig
