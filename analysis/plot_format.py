@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis.load import is_experiment_key, overrides  # noqa: E402
-from analysis.summary import not_in_market, not_in_market_note  # noqa: E402
+from analysis.summary import NOT_IN_MARKET, not_in_market, not_in_market_note  # noqa: E402
 
 
 def _firm_labels(run):
@@ -39,6 +39,17 @@ def _note_absent(fig, run, y=-0.02):
     if note:
         fig.text(0.01, y, f"{note}; not drawn.", ha="left", va="top", fontsize=9,
                  color="dimgrey")
+
+
+def _note_left_out(fig, run, firms):
+    """Names the firms of `run` that are not in `firms` (an experiment's figure draws only
+    those in the market in some run) under the figure; nothing when none is left out."""
+    left_out = [f for f in run.firms if f not in firms]
+    if left_out:
+        names = left_out[0] if len(left_out) == 1 else \
+            ", ".join(left_out[:-1]) + " and " + left_out[-1]
+        fig.text(0.01, -0.01, f"{names}: {NOT_IN_MARKET} in any run of the experiment; not "
+                 "drawn.", ha="left", va="top", fontsize=9, color="dimgrey")
 
 
 # The longest line of overrides a figure's title carries; the report lists every one.

@@ -13,9 +13,8 @@ from analysis import formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_experiment import (RESULT_NAMES, _setting, _short_key,  # noqa: E402
                                       _value_formatter, _value_label)
-from analysis.plot_format import _firm_labels, _titled  # noqa: E402
+from analysis.plot_format import _firm_labels, _note_left_out, _titled  # noqa: E402
 from analysis.scenario_text import key_label  # noqa: E402
-from analysis.summary import NOT_IN_MARKET  # noqa: E402
 from analysis.sweep_design import grid_problem  # noqa: E402
 
 
@@ -115,10 +114,5 @@ def experiment_grid(run, metric, keys):
     fig.suptitle(_titled(run, f"{run.name}: {name} by {_short_key(across)} and "
                               f"{_short_key(up)}", cell + "; one colour scale for every firm",
                          *more, changes=experiment_overrides(run.path)))
-    left_out = [f for f in run.firms if f not in firms]
-    if left_out:
-        names = left_out[0] if len(left_out) == 1 else \
-            ", ".join(left_out[:-1]) + " and " + left_out[-1]
-        fig.text(0.01, -0.01, f"{names}: {NOT_IN_MARKET} in any run of the experiment; not "
-                 "drawn.", ha="left", va="top", fontsize=9, color="dimgrey")
+    _note_left_out(fig, run, firms)
     return fig

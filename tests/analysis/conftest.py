@@ -17,6 +17,14 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 STEPS = 10
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Figures a test draws and inspects are closed after it (when it drew any)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
 def marketsim_binary():
     """The binary ctest passes in MARKETSIM_BINARY, else the release build's."""
     given = os.environ.get("MARKETSIM_BINARY")

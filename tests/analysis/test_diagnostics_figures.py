@@ -26,12 +26,6 @@ LONG = ("the markup the explorer charged, as a fraction of unit cost: the arm of
         "epsilon-greedy bandit it played in the step, best so far or a random pick")
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-    plt.close("all")
-
 
 def add_diagnostic(f, name, values, units, description):
     """Writes /strategies/<name> as the HDF5 recorder does: float64 [T, F], NaN where a firm

@@ -15,13 +15,6 @@ from run_copies import with_overrides
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    """Figures the tests draw and inspect are closed after each test."""
-    yield
-    import matplotlib.pyplot as plt
-    plt.close("all")
 ALWAYS = ["market_share.png", "share_quadrant.png", "awareness.png", "profit_roi.png",
           "segment_heatmap.png"]
 

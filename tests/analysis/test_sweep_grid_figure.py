@@ -21,12 +21,6 @@ NAME = {metric: f"experiment_{metric}_by_{BUDGET}_and_{CPM}.png"
         for metric in ("profit_per_year", "market_share")}
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-    plt.close("all")
-
 
 @pytest.fixture(scope="module")
 def grid_file(tmp_path_factory):

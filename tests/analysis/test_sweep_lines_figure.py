@@ -25,12 +25,6 @@ NAME = {metric: f"experiment_{metric}_by_{BUDGET}_for_each_{RECESSION}.png"
         for metric in ("profit_per_year", "market_share")}
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-    plt.close("all")
-
 
 @pytest.fixture(scope="module")
 def recession_file(tmp_path_factory):
