@@ -374,6 +374,14 @@ std::string format_experiment_summary(const std::string& path) {
       attr("design_points") == 1 ? "" : "s", attr("replications"),
       attr("replications") == 1 ? "" : "s", attr("runs"),
       attr("branch_at") > 0 ? fmt::format(", branched at step {}", attr("branch_at")) : "");
+  // The scale of every run; NaN when design points set different ones. Older files record none.
+  double scale = std::find(varied.begin(), varied.end(), "scale") != varied.end()
+                     ? std::numeric_limits<double>::quiet_NaN()
+                     : 1.0;
+  if (in.has_attribute("scale"))
+    if (const AttrValue v = in.attribute("scale"); std::holds_alternative<double>(v))
+      scale = std::get<double>(v);
+  out += scale_note(scale);
   const auto money = [](double x, bool sign) {
     const double a = std::abs(x);
     const std::string plus = sign && x > 0 ? "+" : "";

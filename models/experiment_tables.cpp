@@ -413,6 +413,11 @@ void ExperimentFile::commit() {
   out.set_attribute("/", "created_utc", utc_now());
   out.set_attribute("/", "scenario_name", ex.base.name);
   out.set_attribute("/", "seed", static_cast<std::int64_t>(ex.base.seed));
+  // Every run's scale; NaN when design points set different ones (the runs table's column).
+  double scale = ex.runs.empty() ? ex.base.scale : ex.runs.front().scenario.scale;
+  for (const PlannedRun& run : ex.runs)
+    if (run.scenario.scale != scale) scale = std::numeric_limits<double>::quiet_NaN();
+  out.set_attribute("/", "scale", scale);
   out.set_attribute("/", "runs", static_cast<std::int64_t>(N));
   out.set_attribute("/", "design_points", static_cast<std::int64_t>(ex.points.size()));
   out.set_attribute("/", "replications", ex.base.experiment.replications);

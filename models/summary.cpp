@@ -429,6 +429,21 @@ std::string format_shocks(const Summary& s) {
 
 }  // namespace
 
+std::string scale_note(double scale) {
+  if (scale == 1.0) return "";
+  if (std::isnan(scale))
+    return "The market's scale varies by design point (scale= below): each design point runs at "
+           "its scale times the scenario's consumers, budgets, fixed costs and reference volumes. "
+           "Money and unit totals are about that scale times the full market's, so their changes "
+           "against design point 0 are largely the change of scale; shares, penetration, prices "
+           "and ROI compare with the full market directly.\n";
+  return fmt::format(
+      "The market at scale {0:g}: {0:g} times the scenario's consumers, budgets, fixed costs "
+      "and reference volumes. Money and unit totals are about {0:g} times the full market's; "
+      "shares, penetration, prices and ROI compare with it directly.\n",
+      scale);
+}
+
 Summary summarize_file(const std::string& path) {
   const Hdf5Reader r(path);
   if (!r.exists("/market/market_share") || !r.exists("/firms/name"))
@@ -613,12 +628,7 @@ std::string format_summary(const Summary& s) {
   if (!s.overrides.empty())
     out += fmt::format("Changed from the scenario file with --set: {}\n",
                        fmt::join(s.overrides, ", "));
-  if (s.scale != 1.0)
-    out += fmt::format(
-        "The market at scale {0:g}: {0:g} times the scenario's consumers, budgets, fixed costs "
-        "and reference volumes. Money and unit totals are about {0:g} times the full market's; "
-        "shares, penetration, prices and ROI compare with it directly.\n",
-        s.scale);
+  out += scale_note(s.scale);
   out += "\n";
   // Planners think in years: cumulative profit over the years simulated so far.
   const double years = s.years();

@@ -94,6 +94,10 @@ struct ShockLine {
 std::vector<ShockLine> scenario_shocks(const std::string& yaml, std::int64_t steps_per_year,
                                        const std::vector<std::string>& changes = {});
 
+/// The note on a market at `scale` (money and unit totals about `scale` times the full
+/// market's), one line; "" at scale 1. NaN: the scale varies by design point (a sweep of it).
+std::string scale_note(double scale);
+
 /// Reads /market/* at the last recorded step. @throws InputError when the file is not a run.
 Summary summarize_file(const std::string& path);
 

@@ -281,6 +281,30 @@ TEST_CASE("the experiment summary shows a design point's long numbers to four di
   CHECK_THAT(text, Contains("design point 0: market.wom_rate=0.3\n") &&
                        Contains("design point 1: market.wom_rate=0.1235\n"));
   CHECK_THAT(text, !Contains("Shocks in the scenario"));  // it has none
+  CHECK_THAT(text, !Contains("scale"));                   // at scale 1
+}
+
+TEST_CASE("an experiment at a scale says so, and records it", "[experiment]") {
+  TempDir dir;
+  msim::run_experiment(plan("  replications: 2\n", {"scale=0.5"}), dir / "half.h5");
+  const msim::Hdf5Reader half(dir / "half.h5");
+  CHECK(std::get<double>(half.attribute("scale")) == 0.5);
+  const std::string text = msim::format_experiment_summary(dir / "half.h5");
+  INFO(text);
+  // The words of a single run's summary (models/summary.cpp, scale_note).
+  CHECK_THAT(text, Contains("\nThe market at scale 0.5: 0.5 times the scenario's consumers") &&
+                       Contains("Money and unit totals are about 0.5 times the full market's"));
+  msim::run_experiment(plan("  replications: 2\n"), dir / "full.h5");
+  CHECK(std::get<double>(msim::Hdf5Reader(dir / "full.h5").attribute("scale")) == 1.0);
+  CHECK_THAT(msim::format_experiment_summary(dir / "full.h5"), !Contains("scale"));
+  // A sweep of the scale: no one value to give.
+  msim::run_experiment(plan("  sweep: {scale: [0.5, 1]}\n"), dir / "swept.h5");
+  CHECK(std::isnan(std::get<double>(msim::Hdf5Reader(dir / "swept.h5").attribute("scale"))));
+  const std::string swept = msim::format_experiment_summary(dir / "swept.h5");
+  INFO(swept);
+  CHECK_THAT(swept, Contains("The market's scale varies by design point (scale= below)") &&
+                        !Contains("The market at scale"));
+  CHECK_THAT(swept, Contains("design point 0: scale=0.5\n"));
 }
 
 TEST_CASE("runs are the same whether they run concurrently or one by one", "[experiment]") {
