@@ -487,7 +487,9 @@ std::string format_experiment_summary(const std::string& path) {
       "\"change vs 0\" compares each run with the run of design point 0 that has the same seed "
       "(common random numbers): much of the consumers' luck cancels in each change, and its "
       "spread over the replications is what is left (the design point's own luck, such as a "
-      "study's sample).\n";
+      "study's sample). The tables (`summarize --csv`) also give each run's revenue, marketing "
+      "spend and program cost (loyalty and referral rewards, paid on top of the marketing "
+      "budget) over the run, per firm.\n";
   if (attr("replications") > 1 && attr("replications") < 20)
     out += fmt::format(
         "With {} replications, p5 and p95 lie close to the lowest and highest run (linear "

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <optional>
@@ -57,13 +58,32 @@ std::string safe_name(std::string name) {
   return name;
 }
 
+/// The unit of each key result: its runs columns' units attribute.
 const std::map<std::string, std::string>& result_units() {
   static const std::map<std::string, std::string> units = {{"market_share", "fraction"},
                                                            {"customer_share", "fraction"},
                                                            {"cumulative_profit", "money"},
                                                            {"profit_per_year", "money per year"},
-                                                           {"roi", "money per money of marketing"}};
+                                                           {"roi", "money per money of marketing"},
+                                                           {"revenue", "money"},
+                                                           {"marketing_spend", "money"},
+                                                           {"program_cost", "money"}};
   return units;
+}
+
+/// What each key result is, for the runs columns' description: "<this> of firm 'X'".
+const std::map<std::string, std::string>& result_descriptions() {
+  static const std::map<std::string, std::string> what = {
+      {"market_share", "unit share in the last step"},
+      {"customer_share", "customer share (share of category requirements) at the end"},
+      {"cumulative_profit", "profit over the run"},
+      {"profit_per_year", "profit over the run per year simulated"},
+      {"roi", "cumulative profit per unit of marketing spend, at the end"},
+      {"revenue", "revenue over the run"},
+      {"marketing_spend", "marketing spend over the run (within its budget)"},
+      {"program_cost",
+       "loyalty and referral rewards over the run (paid on top of the marketing budget)"}};
+  return what;
 }
 
 void write(Hdf5Output& out, const std::string& group, const std::string& name, const Column& c,
@@ -95,6 +115,20 @@ RunResults write_run_group(const PlannedRun& run, const RunData& data, Hdf5Outpu
     const std::vector<double>& s = series(path);
     return std::vector<double>(s.end() - static_cast<std::ptrdiff_t>(F), s.end());
   };
+  // Sums over the run of [T, F] series, step by step in order, as the single-run summary sums
+  // them (its programs cost is loyalty_cost plus referral_cost).
+  const auto total = [&](std::initializer_list<const char*> paths) {
+    std::vector<double> sums(F, 0.0);
+    for (const char* path : paths) {
+      const std::vector<double>& s = series(path);
+      std::vector<double> part(F, 0.0);
+      for (std::size_t k = 0; k < s.size(); ++k) part[k % F] += s[k];
+      for (std::size_t j = 0; j < F; ++j) sums[j] += part[j];
+    }
+    return sums;
+  };
+  const std::vector<double> sold = total({"/market/units"});
+  const std::vector<double> spent = total({"/market/marketing_spend"});
   const double years =
       static_cast<double>(data.steps) / static_cast<double>(run.scenario.steps_per_year);
   RunResults results;
@@ -103,21 +137,20 @@ RunResults write_run_group(const PlannedRun& run, const RunData& data, Hdf5Outpu
       auto v = last("/market/cumulative_profit");
       for (double& x : v) x /= years;
       results.values.push_back(v);
+    } else if (metric == "revenue") {
+      results.values.push_back(total({"/market/revenue"}));
+    } else if (metric == "marketing_spend") {
+      results.values.push_back(spent);
+    } else if (metric == "program_cost") {
+      results.values.push_back(total({"/market/loyalty_cost", "/market/referral_cost"}));
     } else {
       results.values.push_back(last("/market/" + metric));
     }
   }
   // In the market as the single-run summary has it: sold or spent something, or made a profit
   // or loss (fixed costs), at some step of the run.
-  const std::vector<double>& units = series("/market/units");
-  const std::vector<double>& spend = series("/market/marketing_spend");
   const std::vector<double> profit = last("/market/cumulative_profit");
   results.in_market.assign(F, 0);
-  std::vector<double> sold(F, 0.0), spent(F, 0.0);
-  for (std::size_t k = 0; k < units.size(); ++k) {
-    sold[k % F] += units[k];
-    spent[k % F] += spend[k];
-  }
   for (std::size_t j = 0; j < F; ++j)
     results.in_market[j] = profit[j] != 0 || sold[j] > 0 || spent[j] > 0 ? 1 : 0;
   // Results that are undefined in this run are NaN, as the single-run summary has them (n/a):
@@ -163,8 +196,9 @@ RunData read_run_file(const PlannedRun& run, const std::string& file, std::size_
 }  // namespace
 
 const std::vector<std::string>& key_results() {
-  static const std::vector<std::string> names = {"market_share", "customer_share",
-                                                 "cumulative_profit", "profit_per_year", "roi"};
+  static const std::vector<std::string> names = {
+      "market_share", "customer_share", "cumulative_profit", "profit_per_year",
+      "roi",          "revenue",        "marketing_spend",   "program_cost"};
   return names;
 }
 
@@ -366,8 +400,9 @@ void ExperimentFile::commit() {
                               name.substr(name.find(':') + 1))};
     if (in_runs) {
       const std::string metric = name.substr(0, name.find(':'));
-      return {result_units().at(metric), fmt::format("{} of firm '{}' at the end of the run",
-                                                     metric, name.substr(name.find(':') + 1))};
+      return {result_units().at(metric),
+              fmt::format("{} of firm '{}': {}", metric, name.substr(name.find(':') + 1),
+                          result_descriptions().at(metric))};
     }
     return {"as the metric",
             name + " of the metric over the design point's replications (" +

@@ -283,7 +283,8 @@ def test_experiment_report_says_what_is_one_run_and_shows_every_run(marketsim_ex
     names = re.findall(r'alt="(experiment_[a-z_]+\.png)"', experiment)
     assert names == ["experiment_market_share.png", "experiment_customer_share.png",
                      "experiment_cumulative_profit.png", "experiment_profit_per_year.png",
-                     "experiment_roi.png"]
+                     "experiment_roi.png", "experiment_revenue.png",
+                     "experiment_marketing_spend.png", "experiment_program_cost.png"]
     assert "whiskers run from p5 to p95" in experiment
     assert re.findall(r'alt="experiment_', page[:page.index("Experiment: key results")]) == []
 
@@ -461,7 +462,7 @@ def test_experiment_captions_with_one_run_per_design_point(tmp_path):
     captions = re.findall(r"<figcaption>([^<]*)</figcaption>", page)
     by_key = [c for c in captions if "against firms.Mass.budget_per_year" in c]
     boxes = [c for c in captions if "in every run of the experiment" in c]
-    assert len(by_key) == 2 and len(boxes) == 5
+    assert len(by_key) == 2 and len(boxes) == 8  # one per key result
     assert all("no confidence interval can be drawn" in c and "as a band" not in c
                for c in by_key)
     assert all("a marker per design point" in c and "The box holds" not in c for c in boxes)

@@ -69,7 +69,8 @@ def test_a_grid_of_two_numbers_gets_a_heatmap_per_result(grid_file, tmp_path, ca
     written = [line.split("/")[-1].split(" ")[0] for line in out.splitlines()
                if line.endswith("(every run of the experiment)")]
     assert written == [f"experiment_{m}.png" for m in (
-        "market_share", "customer_share", "cumulative_profit", "profit_per_year", "roi")] + [
+        "market_share", "customer_share", "cumulative_profit", "profit_per_year", "roi",
+        "revenue", "marketing_spend", "program_cost")] + [
         NAME["profit_per_year"], NAME["market_share"]]
     for name in NAME.values():
         data = (tmp_path / name).read_bytes()
@@ -174,7 +175,8 @@ def test_one_key_and_no_sweep_get_no_heatmap(marketsim_sweep, marketsim_experime
     assert [name for name, _, _ in plot.render_experiment(sweep)] == [
         "experiment_market_share.png", "experiment_customer_share.png",
         "experiment_cumulative_profit.png", "experiment_profit_per_year.png",
-        "experiment_roi.png", f"experiment_profit_per_year_by_{BUDGET}.png",
+        "experiment_roi.png", "experiment_revenue.png", "experiment_marketing_spend.png",
+        "experiment_program_cost.png", f"experiment_profit_per_year_by_{BUDGET}.png",
         f"experiment_market_share_by_{BUDGET}.png"]
     replications = load_run(marketsim_experiment)
     assert plot.swept_grid(replications) == (None, None)

@@ -148,15 +148,15 @@ TEST_CASE("an experiment writes every run and both tables, and equal seeds give 
 
   const auto tables = msim::read_experiment_tables(dir / "e.h5");
   CHECK(tables.runs.rows.size() == 6);
-  CHECK(tables.runs.columns.size() == 4 + 1 + 5 * 3 + 3);  // ... and in_market per firm
+  CHECK(tables.runs.columns.size() == 4 + 1 + 8 * 3 + 3);  // ... and in_market per firm
   CHECK(tables.runs.columns[4] == "firms.Mass.quality");
-  CHECK(tables.summary.rows.size() == 3 * 5 * 3);  // design points x key results x firms
+  CHECK(tables.summary.rows.size() == 3 * 8 * 3);  // design points x key results x firms
   CHECK(tables.summary.columns == std::vector<std::string>{"design_point", "firms.Mass.quality",
                                                            "metric", "firm", "n", "in_market",
                                                            "mean", "sd", "ci95_low", "ci95_high",
                                                            "p5", "p50", "p95"});
   // Paired changes against design point 0: point 1 repeats point 0, so every change is 0.
-  REQUIRE(tables.differences.rows.size() == 2 * 5 * 3);
+  REQUIRE(tables.differences.rows.size() == 2 * 8 * 3);
   CHECK(tables.differences.columns == tables.summary.columns);
   for (const auto& row : tables.differences.rows)
     if (row[0] == "1") {
@@ -282,6 +282,54 @@ TEST_CASE("the experiment summary shows a design point's long numbers to four di
                        Contains("design point 1: market.wom_rate=0.1235\n"));
   CHECK_THAT(text, !Contains("Shocks in the scenario"));  // it has none
   CHECK_THAT(text, !Contains("scale"));                   // at scale 1
+}
+
+TEST_CASE("revenue, marketing spend and program costs are key results, summed over the run",
+          "[experiment]") {
+  TempDir dir;
+  // Tailor pays loyalty and referral rewards on top of its budget.
+  msim::run_experiment(
+      plan("  replications: 2\n  sweep: {firms.Mass.budget_per_year: [20000, 40000]}\n",
+           {"firms.Tailor.loyalty_program={every: 2, reward: 0.3}",
+            "firms.Tailor.referral_program={multiplier: 3, reward: 1.0}"}),
+      dir / "e.h5");
+  const auto tables = msim::read_experiment_tables(dir / "e.h5");
+  const msim::Hdf5Reader in(dir / "e.h5");
+  const auto& cols = tables.runs.columns;
+  const auto cell = [&](std::size_t run, const std::string& column) {
+    const auto c =
+        static_cast<std::size_t>(std::find(cols.begin(), cols.end(), column) - cols.begin());
+    REQUIRE(c < cols.size());
+    return std::stod(tables.runs.rows[run][c]);
+  };
+  const std::vector<std::string> firms = {"Mass", "Niche", "Tailor"};
+  for (std::size_t run = 0; run < 4; ++run) {
+    const std::string group = "/runs/" + msim::run_name(run) + "/market/";
+    // Each firm's sum over the run's steps, as the single-run summary sums its programs cost.
+    const auto sums = [&](const std::string& metric) {
+      const msim::Table t = in.table(group + metric);
+      std::vector<double> out(3, 0.0);
+      for (std::size_t k = 0; k < t.values.size(); ++k) out[k % 3] += t.values[k];
+      return out;
+    };
+    const auto revenue = sums("revenue"), spend = sums("marketing_spend");
+    const auto loyalty = sums("loyalty_cost"), referral = sums("referral_cost");
+    for (std::size_t j = 0; j < 3; ++j) {
+      INFO("run " << run << ", " << firms[j]);
+      CHECK(cell(run, "revenue:" + firms[j]) == Approx(revenue[j]).epsilon(1e-12));
+      CHECK(cell(run, "marketing_spend:" + firms[j]) == Approx(spend[j]).epsilon(1e-12));
+      CHECK(cell(run, "program_cost:" + firms[j]) ==
+            Approx(loyalty[j] + referral[j]).epsilon(1e-12));
+    }
+    CHECK(cell(run, "program_cost:Tailor") > 0);
+    CHECK(cell(run, "program_cost:Mass") == 0);
+  }
+  // Mass spends its budget: twice as much in design point 1.
+  CHECK(cell(2, "marketing_spend:Mass") == Approx(2 * cell(0, "marketing_spend:Mass")));
+  const std::string text = msim::format_experiment_summary(dir / "e.h5");
+  INFO(text);
+  CHECK_THAT(text, Contains("program cost (loyalty and referral rewards, paid on top of the "
+                            "marketing budget)"));
 }
 
 TEST_CASE("an experiment at a scale says so, and records it", "[experiment]") {
