@@ -58,16 +58,18 @@ std::string safe_name(std::string name) {
   return name;
 }
 
-/// The unit of each key result: its runs columns' units attribute.
+/// The unit of each key result: its runs columns' units attribute, and the summary's and the
+/// differences' `unit` column.
 const std::map<std::string, std::string>& result_units() {
-  static const std::map<std::string, std::string> units = {{"market_share", "fraction"},
-                                                           {"customer_share", "fraction"},
-                                                           {"cumulative_profit", "money"},
-                                                           {"profit_per_year", "money per year"},
-                                                           {"roi", "money per money of marketing"},
-                                                           {"revenue", "money"},
-                                                           {"marketing_spend", "money"},
-                                                           {"program_cost", "money"}};
+  static const std::map<std::string, std::string> units = {
+      {"market_share", "fraction"},
+      {"customer_share", "fraction"},
+      {"cumulative_profit", "money over the run"},
+      {"profit_per_year", "money per year"},
+      {"roi", "money per money of marketing"},
+      {"revenue", "money over the run"},
+      {"marketing_spend", "money over the run"},
+      {"program_cost", "money over the run"}};
   return units;
 }
 
@@ -309,7 +311,7 @@ void ExperimentFile::commit() {
   const auto table = [&](std::size_t first_point, const auto& sample_of) {
     std::vector<std::int64_t> point, n, in_market;
     std::vector<std::vector<std::string>> varied(ex.varied.size());
-    std::vector<std::string> metric, firm;
+    std::vector<std::string> metric, unit, firm;
     std::vector<double> mean, sd, lo, hi, p5, p50, p95;
     for (std::size_t d = first_point; d < ex.points.size(); ++d)
       for (std::size_t m = 0; m < metrics.size(); ++m)
@@ -333,6 +335,7 @@ void ExperimentFile::commit() {
           for (std::size_t v = 0; v < ex.varied.size(); ++v)
             varied[v].push_back(ex.points[d].values[v].second);
           metric.push_back(metrics[m]);
+          unit.push_back(result_units().at(metrics[m]));
           firm.push_back(ex.base.firms[j].name);
           n.push_back(static_cast<std::int64_t>(s.n));
           in_market.push_back(active);
@@ -349,6 +352,7 @@ void ExperimentFile::commit() {
     for (std::size_t v = 0; v < ex.varied.size(); ++v)
       columns.emplace_back(ex.varied[v], varied_column(varied[v]));
     columns.emplace_back("metric", metric);
+    columns.emplace_back("unit", unit);
     columns.emplace_back("firm", firm);
     columns.emplace_back("n", n);
     columns.emplace_back("in_market", in_market);
@@ -382,6 +386,10 @@ void ExperimentFile::commit() {
       return {"", "replication (0-based; shares its seed across design points)"};
     if (name == "seed") return {"", "the run's seed"};
     if (name == "metric") return {"", "key result (see /experiment/runs)"};
+    if (name == "unit")
+      return {"",
+              "unit of the row's statistics: the key result's (fraction, money per year, money "
+              "over the run, money per money of marketing)"};
     if (name == "firm") return {"", "firm name"};
     if (name == "n")
       return {"",
@@ -404,7 +412,7 @@ void ExperimentFile::commit() {
               fmt::format("{} of firm '{}': {}", metric, name.substr(name.find(':') + 1),
                           result_descriptions().at(metric))};
     }
-    return {"as the metric",
+    return {"the row's unit",
             name + " of the metric over the design point's replications (" +
                 (name.rfind("ci95", 0) == 0
                      ? "t-based 95% confidence interval of the mean; NaN when n is 1"

@@ -90,7 +90,8 @@ TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") 
   CHECK(marketsim(dir, "summarize e.h5 --csv tables").code == 0);
   CHECK(fs::exists(dir / "tables-summary.csv"));
   CHECK_THAT(slurp(dir / "tables-summary.csv"),
-             Contains("design_point,firms.Mass.budget_per_year,metric,firm,n,in_market,mean"));
+             Contains("design_point,firms.Mass.budget_per_year,metric,unit,firm,n,in_market,"
+                      "mean"));
   const Result validate = marketsim(dir, "validate e.yaml");
   CHECK(validate.code == 0);
   CHECK_THAT(validate.out, Contains("Experiment: 2 design points x 2 replications = 4 runs"));

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -152,16 +153,16 @@ TEST_CASE("an experiment writes every run and both tables, and equal seeds give 
   CHECK(tables.runs.columns[4] == "firms.Mass.quality");
   CHECK(tables.summary.rows.size() == 3 * 8 * 3);  // design points x key results x firms
   CHECK(tables.summary.columns == std::vector<std::string>{"design_point", "firms.Mass.quality",
-                                                           "metric", "firm", "n", "in_market",
-                                                           "mean", "sd", "ci95_low", "ci95_high",
-                                                           "p5", "p50", "p95"});
+                                                           "metric", "unit", "firm", "n",
+                                                           "in_market", "mean", "sd", "ci95_low",
+                                                           "ci95_high", "p5", "p50", "p95"});
   // Paired changes against design point 0: point 1 repeats point 0, so every change is 0.
   REQUIRE(tables.differences.rows.size() == 2 * 8 * 3);
   CHECK(tables.differences.columns == tables.summary.columns);
   for (const auto& row : tables.differences.rows)
     if (row[0] == "1") {
-      CHECK(row[5] == "2");  // in the market in both runs
-      for (std::size_t c = 6; c < row.size(); ++c) CHECK(row[c] == "0");
+      CHECK(row[6] == "2");  // in the market in both runs
+      for (std::size_t c = 7; c < row.size(); ++c) CHECK(row[c] == "0");
     }
   const auto csv = msim::write_experiment_csv(tables, dir / "tables");
   REQUIRE(csv.size() == 3);
@@ -198,19 +199,19 @@ TEST_CASE("a firm that never enters is out of the market, by run and by design p
   // The summary counts the design point's runs with the firm in the market.
   // No result where it never was in the market (empty cells, as for a single run).
   for (const auto& row : tables.summary.rows)
-    if (row[3] == "Niche") {
-      CHECK(row[5] == (row[0] == "0" ? "0" : "2"));
-      CHECK(row[6].empty() == (row[0] == "0"));  // the mean
+    if (row[4] == "Niche") {
+      CHECK(row[6] == (row[0] == "0" ? "0" : "2"));
+      CHECK(row[7].empty() == (row[0] == "0"));  // the mean
     }
   // Its change against design point 0 is a number where its result is defined in both: it
   // entered in design point 1, and out of the market its share and profit are 0. Its customer
   // share (no buyers) and ROI (no spend) are undefined in design point 0: no change, n 0.
   for (const auto& row : tables.differences.rows)
-    if (row[3] == "Niche") {
+    if (row[4] == "Niche") {
       INFO(row[2]);
       const bool undefined = row[2] == "customer_share" || row[2] == "roi";
-      CHECK(row[4] == (undefined ? "0" : "2"));
-      CHECK(row[6].empty() == undefined);
+      CHECK(row[5] == (undefined ? "0" : "2"));
+      CHECK(row[7].empty() == undefined);
     }
   const std::string text = msim::format_experiment_summary(dir / "e.h5");
   INFO(text);
@@ -249,26 +250,26 @@ TEST_CASE("an undefined result (ROI without marketing spend) is left out, not co
   }
   const auto roi_row = [](const msim::ExperimentTable& t, const std::string& point) {
     for (const auto& row : t.rows)
-      if (row[0] == point && row[2] == "roi" && row[3] == "Mass") return row;
+      if (row[0] == point && row[2] == "roi" && row[4] == "Mass") return row;
     FAIL("no ROI row for Mass in design point " << point);
     return std::vector<std::string>{};
   };
   const auto none = roi_row(tables.summary, "0");
-  CHECK(none[4] == "0");  // n: runs with a value
-  CHECK(none[5] == "2");  // in the market in both
-  CHECK(none[6].empty());
+  CHECK(none[5] == "0");  // n: runs with a value
+  CHECK(none[6] == "2");  // in the market in both
+  CHECK(none[7].empty());
   const auto some = roi_row(tables.summary, "1");
-  CHECK(some[4] == "2");
-  CHECK_FALSE(some[6].empty());
+  CHECK(some[5] == "2");
+  CHECK_FALSE(some[7].empty());
   // No change against an undefined ROI (it was -0.22 against an invented 0).
   const auto change = roi_row(tables.differences, "1");
-  CHECK(change[4] == "0");
-  CHECK(change[6].empty());
+  CHECK(change[5] == "0");
+  CHECK(change[7].empty());
   // Profit is defined in both design points, and so is its change.
   for (const auto& row : tables.differences.rows)
-    if (row[2] == "cumulative_profit" && row[3] == "Mass") {
-      CHECK(row[4] == "2");
-      CHECK_FALSE(row[6].empty());
+    if (row[2] == "cumulative_profit" && row[4] == "Mass") {
+      CHECK(row[5] == "2");
+      CHECK_FALSE(row[7].empty());
     }
 }
 
@@ -326,6 +327,37 @@ TEST_CASE("revenue, marketing spend and program costs are key results, summed ov
   }
   // Mass spends its budget: twice as much in design point 1.
   CHECK(cell(2, "marketing_spend:Mass") == Approx(2 * cell(0, "marketing_spend:Mass")));
+  // The summary has a row per key result and firm, each with its unit.
+  const auto& sc = tables.summary.columns;
+  const auto c_metric =
+      static_cast<std::size_t>(std::find(sc.begin(), sc.end(), "metric") - sc.begin());
+  REQUIRE(c_metric + 1 < sc.size());
+  CHECK(sc[c_metric + 1] == "unit");
+  std::map<std::string, std::string> units;
+  for (const auto& row : tables.summary.rows) units[row[c_metric]] = row[c_metric + 1];
+  CHECK(units == std::map<std::string, std::string>{{"market_share", "fraction"},
+                                                    {"customer_share", "fraction"},
+                                                    {"cumulative_profit", "money over the run"},
+                                                    {"profit_per_year", "money per year"},
+                                                    {"roi", "money per money of marketing"},
+                                                    {"revenue", "money over the run"},
+                                                    {"marketing_spend", "money over the run"},
+                                                    {"program_cost", "money over the run"}});
+  for (const auto& row : tables.differences.rows)
+    CHECK(row[c_metric + 1] == units.at(row[c_metric]));
+  CHECK(std::get<std::string>(in.attribute("units", "/experiment/runs/program_cost:Tailor")) ==
+        "money over the run");
+  // The CSV tables have the unit column too.
+  const auto csv = msim::write_experiment_csv(tables, dir / "tables");
+  REQUIRE(csv.size() == 3);
+  for (std::size_t k : {1, 2}) {
+    std::ifstream file(csv[k]);
+    std::string header, first;
+    std::getline(file, header);
+    std::getline(file, first);
+    CHECK(header.rfind("design_point,firms.Mass.budget_per_year,metric,unit,firm,n,", 0) == 0);
+    CHECK_THAT(first, Contains(",market_share,fraction,Mass,"));
+  }
   const std::string text = msim::format_experiment_summary(dir / "e.h5");
   INFO(text);
   CHECK_THAT(text, Contains("program cost (loyalty and referral rewards, paid on top of the "
