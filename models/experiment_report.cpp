@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <stdexcept>
 #include <system_error>
 #include <variant>
 
@@ -328,24 +329,53 @@ std::string short_number(const std::string& text) {
   return shown.size() < text.size() ? shown : text;
 }
 
-/// The shocks of the experiment's scenario, with whether each is on there (design points may
-/// switch them); "" when it has none.
-std::string format_experiment_shocks(const Hdf5Reader& in) {
+/// The shocks of the experiment's scenario in a single run's words: those applied, and those
+/// not (disabled, or after the last step). A shock that a design point's key changes (`varied`,
+/// the summary's columns before `metric`) says so; "" when the scenario has none.
+std::string format_experiment_shocks(const Hdf5Reader& in, const ExperimentTable& summary,
+                                     const std::vector<std::string>& varied) {
   if (!in.exists("/experiment/scenario")) return "";
   try {
     const std::string yaml = in.strings("/experiment/scenario").at(0);
-    const std::int64_t per_year =
-        Config::load_string(yaml, "/experiment/scenario").get_int("steps_per_year", 52);
-    std::string out;
-    for (const ShockLine& k : scenario_shocks(yaml, per_year))
-      out += fmt::format("  {}: {}{}{}\n", k.when, k.change, k.named ? " (" + k.label + ")" : "",
-                         k.enabled ? "" : ", off in the scenario");
-    return out.empty() ? ""
-                       : "\nShocks in the scenario (a design point's keys above may switch them on "
-                         "or off):\n" +
-                             out;
+    const Config sc = Config::load_string(yaml, "/experiment/scenario");
+    // A sweep of `steps`: a shock can apply in the design points that run past it only.
+    std::int64_t steps = sc.get_int("steps", 0), fewest = steps;
+    for (std::size_t v = 0; v < varied.size(); ++v)
+      if (varied[v] == "steps")
+        for (const auto& row : summary.rows) {
+          const auto n = static_cast<std::int64_t>(std::stod(row.at(1 + v)));
+          steps = std::max(steps, n);
+          fewest = std::min(fewest, n);
+        }
+    std::vector<ShockLine> shocks = scenario_shocks(yaml, sc.get_int("steps_per_year", 52));
+    for (std::size_t k = 0; k < shocks.size(); ++k) {
+      ShockLine& shock = shocks[k];
+      std::vector<std::string> notes;
+      for (const std::string& key : varied)
+        for (const std::string& prefix :
+             {fmt::format("shocks.{}.", k), "shocks." + shock.label + "."}) {
+          if (key.rfind(prefix, 0) != 0) continue;
+          const std::string field = key.substr(prefix.size());
+          if (field == "enabled") {
+            shock.enabled = true;  // on in some design points: sorted by its step
+            notes.push_back("on or off by design point");
+          } else {
+            if (field == "step" || field == "week") shock.step = 0;  // may apply: not "after"
+            notes.push_back(fmt::format("its {} varies by design point", field));
+          }
+          break;
+        }
+      if (shock.step >= fewest && shock.step < steps)
+        notes.push_back("only in the design points that run past it");
+      shock.note = fmt::format("{}", fmt::join(notes, "; "));
+    }
+    std::vector<std::string> applied, not_applied;
+    sort_shocks(shocks, steps, applied, not_applied);
+    return format_shocks(applied, not_applied);
   } catch (const InputError&) {
     return "";  // an older or hand-made file: no shocks to list
+  } catch (const std::logic_error&) {
+    return "";  // a steps column that is not a number
   }
 }
 
@@ -474,7 +504,7 @@ std::string format_experiment_summary(const std::string& path) {
       out += block(t.differences, point, true);
     }
   }
-  out += format_experiment_shocks(in);
+  out += format_experiment_shocks(in, t.summary, varied);
   if (!partly.empty())
     out += fmt::format(
         "\nIn the market in only some runs (their statistics count the others as 0): {}.\n",

@@ -263,16 +263,8 @@ void read_scenario(const Hdf5Reader& r, Summary& s) {
         for (auto& rel : s.relationships)
           if (rel.firm == f.get_string("name", ""))
             rel.referral_program = f.has("referral_program");
-    for (const ShockLine& k : scenario_shocks(text, s.steps_per_year, changes)) {
-      if (!k.enabled)
-        s.shocks_not_applied.push_back(k.label + " (disabled)");
-      else if (k.step >= s.steps_done)
-        s.shocks_not_applied.push_back(
-            fmt::format("{} ({}, after the last step run)", k.label, k.when));
-      else
-        s.shocks.push_back(
-            fmt::format("{}: {}{}", k.when, k.change, k.named ? " (" + k.label + ")" : ""));
-    }
+    sort_shocks(scenario_shocks(text, s.steps_per_year, changes), s.steps_done, s.shocks,
+                s.shocks_not_applied);
   } catch (const InputError&) {
     s.shocks.clear();
     s.shocks_not_applied.clear();
@@ -416,18 +408,33 @@ std::string format_durables(const Summary& s) {
   return out;
 }
 
-std::string format_shocks(const Summary& s) {
-  std::string out;
-  if (!s.shocks.empty())
-    out += fmt::format("\nShocks, each applied at the start of its step:\n  {}\n",
-                       fmt::join(s.shocks, "\n  "));
-  if (!s.shocks_not_applied.empty())
-    out += fmt::format("{}Shocks not applied: {}.\n", s.shocks.empty() ? "\n" : "",
-                       fmt::join(s.shocks_not_applied, "; "));
-  return out;
+}  // namespace
+
+void sort_shocks(const std::vector<ShockLine>& shocks, std::int64_t steps_done,
+                 std::vector<std::string>& applied, std::vector<std::string>& not_applied) {
+  for (const ShockLine& k : shocks) {
+    if (!k.enabled)
+      not_applied.push_back(k.label + " (disabled)");
+    else if (k.step >= steps_done)
+      not_applied.push_back(fmt::format("{} ({}, after the last step run)", k.label, k.when));
+    else
+      applied.push_back(fmt::format("{}: {}{}{}", k.when, k.change,
+                                    k.named ? " (" + k.label + ")" : "",
+                                    k.note.empty() ? "" : ", " + k.note));
+  }
 }
 
-}  // namespace
+std::string format_shocks(const std::vector<std::string>& applied,
+                          const std::vector<std::string>& not_applied) {
+  std::string out;
+  if (!applied.empty())
+    out += fmt::format("\nShocks, each applied at the start of its step:\n  {}\n",
+                       fmt::join(applied, "\n  "));
+  if (!not_applied.empty())
+    out += fmt::format("{}Shocks not applied: {}.\n", applied.empty() ? "\n" : "",
+                       fmt::join(not_applied, "; "));
+  return out;
+}
 
 std::string scale_note(double scale) {
   if (scale == 1.0) return "";
@@ -665,7 +672,7 @@ std::string format_summary(const Summary& s) {
           fmt::format("ROI is n/a for {}: with no marketing spend (under 0.01) it is undefined.\n",
                       and_list(no_roi));
   }
-  if (!s.shocks.empty() || !s.shocks_not_applied.empty()) out += format_shocks(s);
+  out += format_shocks(s.shocks, s.shocks_not_applied);
   if (!s.relationships.empty()) out += format_relationships(s);
   if (!s.durables.empty()) out += format_durables(s);
   return out;

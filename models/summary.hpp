@@ -88,11 +88,22 @@ struct ShockLine {
   std::int64_t step = 0;
   bool enabled = true;
   bool named = false;
+  std::string note;  ///< added to its line when applied ("on or off by design point"), or ""
 };
 
 /// The shocks of a resolved scenario's YAML, in order. @throws InputError when it cannot be read.
 std::vector<ShockLine> scenario_shocks(const std::string& yaml, std::int64_t steps_per_year,
                                        const std::vector<std::string>& changes = {});
+
+/// Sorts `shocks` for a run of `steps_done` steps into those applied, in plain words ("week 27:
+/// VarietyCo's budget x 0.7 (q3_cut)"), and those not ("q3_cut (disabled)", "rival_cut (week
+/// 30, after the last step run)").
+void sort_shocks(const std::vector<ShockLine>& shocks, std::int64_t steps_done,
+                 std::vector<std::string>& applied, std::vector<std::string>& not_applied);
+
+/// sort_shocks' lists as the summary prints them, after a blank line; "" when both are empty.
+std::string format_shocks(const std::vector<std::string>& applied,
+                          const std::vector<std::string>& not_applied);
 
 /// The note on a market at `scale` (money and unit totals about `scale` times the full
 /// market's), one line; "" at scale 1. NaN: the scale varies by design point (a sweep of it).

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -112,6 +113,33 @@ TEST_CASE("cli: a branched experiment's summary says the design points apply fro
                                "before step 3, and a design point's values (the value above) "
                                "apply from step 3 on"));
   CHECK_THAT(marketsim(dir, "summarize e.h5").out, Contains("Branched at step 3: every run"));
+}
+
+TEST_CASE("cli: a scaled experiment cut short says so, and names the shocks it never reached",
+          "[cli]") {
+  TempDir dir;
+  // The budget stress test's shocks are in weeks 27 and 60: 20 steps reach neither.
+  const fs::path stress = kSource / "scenarios" / "planning" / "budget_stress_test.yaml";
+  const Result run = marketsim(dir, "run " + quote(stress.string()) +
+                                        " -o s.h5 --set steps=20 --set scale=0.1"
+                                        " --set experiment.branch_at=10"
+                                        " --set experiment.replications=2");
+  INFO(run.out << run.err);
+  REQUIRE(run.code == 0);
+  const std::string scale =
+      "The market at scale 0.1: 0.1 times the scenario's consumers, budgets, fixed costs and "
+      "reference volumes. Money and unit totals are about 0.1 times the full market's";
+  const std::string shocks =
+      "\nShocks not applied: q3_cut (week 27, after the last step run); niche_entry (week 60, "
+      "after the last step run).\n";
+  CHECK_THAT(run.out, Contains(scale) && Contains(shocks) && !Contains("Shocks, each applied"));
+  const Result summary = marketsim(dir, "summarize s.h5 --csv t/");
+  INFO(summary.err);
+  REQUIRE(summary.code == 0);
+  CHECK_THAT(summary.out, Contains(scale) && Contains(shocks));
+  CHECK(std::get<double>(msim::Hdf5Reader((dir / "s.h5").string()).attribute("scale")) == 0.1);
+  CHECK_THAT(slurp(dir / "t" / "summary.csv"),
+             Contains(",metric,unit,firm,") && Contains(",profit_per_year,money per year,"));
 }
 
 TEST_CASE("cli: summarize --csv refuses a target it cannot write before writing any", "[cli]") {

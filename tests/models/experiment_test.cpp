@@ -216,8 +216,8 @@ TEST_CASE("a firm that never enters is out of the market, by run and by design p
   const std::string text = msim::format_experiment_summary(dir / "e.h5");
   INFO(text);
   CHECK_THAT(text, Contains("Niche            not in market in any run\n"));
-  CHECK_THAT(text, Contains("Shocks in the scenario") &&
-                       Contains("  week 6: Niche enters the market (entry)\n"));
+  CHECK_THAT(text, Contains("\nShocks, each applied at the start of its step:\n  week 6: Niche "
+                            "enters the market (entry), on or off by design point\n"));
   CHECK_THAT(text, !Contains("only some runs"));
   // Its entry in design point 1 is a change against design point 0, shown with numbers.
   const auto change = text.find("change vs 0:");
@@ -281,8 +281,8 @@ TEST_CASE("the experiment summary shows a design point's long numbers to four di
   INFO(text);
   CHECK_THAT(text, Contains("design point 0: market.wom_rate=0.3\n") &&
                        Contains("design point 1: market.wom_rate=0.1235\n"));
-  CHECK_THAT(text, !Contains("Shocks in the scenario"));  // it has none
-  CHECK_THAT(text, !Contains("scale"));                   // at scale 1
+  CHECK_THAT(text, !Contains("Shocks"));  // it has none
+  CHECK_THAT(text, !Contains("scale"));   // at scale 1
 }
 
 TEST_CASE("revenue, marketing spend and program costs are key results, summed over the run",
@@ -385,6 +385,30 @@ TEST_CASE("an experiment at a scale says so, and records it", "[experiment]") {
   CHECK_THAT(swept, Contains("The market's scale varies by design point (scale= below)") &&
                         !Contains("The market at scale"));
   CHECK_THAT(swept, Contains("design point 0: scale=0.5\n"));
+}
+
+TEST_CASE("the experiment summary names the shocks that never fire, as a single run does",
+          "[experiment]") {
+  TempDir dir;
+  // 8 steps (cut with --set, as `--set steps=8` would cut a longer run): week 4's cut fires,
+  // week 11's does not; one is off, and one a design point switches.
+  msim::run_experiment(
+      plan("  sweep: {shocks.entry.enabled: [false, true]}\n",
+           {"steps=8",
+            "shocks=[{name: early_cut, step: 3, kind: budget, firm: Mass, multiply: 0.5}, "
+            "{name: late_cut, step: 10, kind: budget, firm: Mass, multiply: 0.5}, "
+            "{name: off, step: 2, kind: budget, firm: Niche, multiply: 0.5, enabled: false}, "
+            "{name: entry, step: 5, kind: enter, firm: Niche}]"}),
+      dir / "e.h5");
+  const std::string text = msim::format_experiment_summary(dir / "e.h5");
+  INFO(text);
+  CHECK_THAT(text, Contains("\nShocks, each applied at the start of its step:\n"
+                            "  week 4: Mass's budget x 0.5 (early_cut)\n"
+                            "  week 6: Niche enters the market (entry), on or off by design "
+                            "point\n"
+                            "Shocks not applied: late_cut (week 11, after the last step run); "
+                            "off (disabled).\n"));
+  CHECK_THAT(text, !Contains("week 11: Mass's budget"));
 }
 
 TEST_CASE("runs are the same whether they run concurrently or one by one", "[experiment]") {
