@@ -543,7 +543,7 @@ TEST_CASE("an experiment run in parts, apart, and then assembled equals the whol
         msim::read_experiment_tables(dir / "e.h5").summary.rows);
 }
 
-TEST_CASE("--resume refuses runs that another build of marketsim wrote", "[experiment][parts]") {
+TEST_CASE("resuming refuses runs that another build of marketsim wrote", "[experiment][parts]") {
   TempDir dir;
   const msim::Experiment ex = plan("  replications: 2\n");
   msim::ExperimentOptions part;
