@@ -289,7 +289,8 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
         "experiment when it finishes, or -o to write another file",
         out));
   check_output(out, args.force, args, sc);
-  if (!part && std::filesystem::exists(dir) && !args.resume && !args.force)
+  // (An empty one, which a part that failed may leave, holds nothing to lose.)
+  if (!part && finished_runs(dir) > 0 && !args.resume && !args.force)
     throw InputError(fmt::format(
         "output '{}': '{}' holds the finished runs of an interrupted experiment; use --resume to "
         "continue it, or --force to start over",
