@@ -185,8 +185,9 @@ int main(int argc, char** argv) {
   auto* csv_opt = summarize_cmd->add_option(
       "--csv", csv,
       "write the tables as CSV into a directory (DIR/) or with a file-name prefix "
-      "(PREFIX-summary.csv, ...): for a single run DIR/summary.csv (one row per firm) and "
-      "DIR/market.csv (one row per step and firm); for an experiment DIR/runs.csv, "
+      "(PREFIX-summary.csv, ...): for a single run DIR/summary.csv (one row per firm), "
+      "DIR/market.csv (one row per step and firm) and DIR/years.csv (one row per year and firm); "
+      "for an experiment DIR/runs.csv, "
       "DIR/summary.csv, and with more than one design point DIR/differences.csv");
   bool csv_force = false;
   summarize_cmd->add_flag("--force", csv_force, "overwrite CSV files that exist");

@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "models/summary.hpp"
+#include "models/year_table.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
@@ -308,6 +309,7 @@ NamedTables run_csv_tables(const std::string& path) {
   NamedTables out;
   out.emplace_back("summary", summary_table(s));
   out.emplace_back("market", market_table(path, s.steps_per_year));
+  out.emplace_back("years", year_table(path, s.steps_per_year));
   return out;
 }
 

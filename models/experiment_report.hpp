@@ -20,7 +20,8 @@ std::string csv_path(const std::string& target, const std::string& name);
 /// A single run's tables: "summary", one row per firm with the columns of the printed summary
 /// (shares and rates as fractions, named `..._fraction`), and "market", one row per step and
 /// firm: `step`, `week` (when steps_per_year is 52), `firm`, then one column per
-/// /market/<metric> [T, F] series. Figures the terminal shows as n/a are empty cells.
+/// /market/<metric> [T, F] series, and "years", one row per year and firm (year_table). Figures
+/// the terminal shows as n/a are empty cells.
 /// @throws InputError when the file is not a run.
 NamedTables run_csv_tables(const std::string& path);
 

@@ -58,7 +58,11 @@ TEST_CASE("cli: summarize --csv writes a single run's summary and market tables"
   CHECK_THAT(slurp(dir / "tables" / "summary.csv"), EndsWith(",4,4,1\n"));
   CHECK_THAT(header(dir / "tables" / "market.csv"), StartsWith("step,week,firm,"));
   CHECK_THAT(slurp(dir / "tables" / "summary.csv"), Contains("\nMass,mass,1,0."));
-  CHECK(files_in(dir / "tables") == std::vector<std::string>{"market.csv", "summary.csv"});
+  CHECK(files_in(dir / "tables") ==
+        std::vector<std::string>{"market.csv", "summary.csv", "years.csv"});
+  CHECK_THAT(header(dir / "tables" / "years.csv"),
+             StartsWith("year,from_step,to_step,from_week,to_week,steps,firm,units,"));
+  CHECK_THAT(r.out, Contains("wrote tables/years.csv\n"));
   // A prefix that ends in a separator gets no second one.
   REQUIRE(marketsim(dir, "summarize run.h5 --csv lhs-").code == 0);
   REQUIRE(marketsim(dir, "summarize run.h5 --csv lhs_").code == 0);
@@ -85,7 +89,8 @@ TEST_CASE("cli: summarize --csv never overwrites a CSV file without --force", "[
   const Result forced = marketsim(dir, "summarize run.h5 --csv out/ --force");
   CHECK(forced.code == 0);
   CHECK_THAT(header(dir / "out" / "market.csv"), StartsWith("step,week,firm,"));
-  CHECK(files_in(dir / "out") == std::vector<std::string>{"market.csv", "summary.csv"});
+  CHECK(files_in(dir / "out") ==
+        std::vector<std::string>{"market.csv", "summary.csv", "years.csv"});
 
   // An experiment's tables too, naming every file in the way.
   std::string text = slurp(kSource / "scenarios" / "tiny.yaml");

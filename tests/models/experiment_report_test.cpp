@@ -17,6 +17,7 @@
 
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
+#include "models/year_table.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "tests/temp_dir.hpp"
@@ -183,9 +184,11 @@ TEST_CASE("experiment report: a single run's summary and market tables", "[exper
     msim::run_simulation(sc, *rec);
   }
   const msim::NamedTables tables = msim::run_csv_tables(dir.file("run.h5"));
-  REQUIRE(tables.size() == 2);
+  REQUIRE(tables.size() == 3);
   CHECK(tables[0].first == "summary");
   CHECK(tables[1].first == "market");
+  CHECK(tables[2].first == "years");
+  CHECK(tables[2].second.rows.size() == 4);  // one partial year of 5 weeks, 4 firms
   const msim::ExperimentTable& summary = tables[0].second;
   REQUIRE(summary.rows.size() == 4);
   CHECK(std::vector<std::string>(summary.columns.begin(), summary.columns.begin() + 10) ==
@@ -221,4 +224,59 @@ TEST_CASE("experiment report: a single run's summary and market tables", "[exper
     CHECK(market.rows[k][2] == summary.rows[k % 4][0]);     // firm
     CHECK(std::stod(market.rows[k][units]) == sold.values[k]);
   }
+}
+
+TEST_CASE("experiment report: a single run's figures by year", "[experiment_report]") {
+  TempDir dir;
+  // Years of 4 steps over 10 steps: two whole years and a partial one of 2 steps.
+  const msim::Scenario sc =
+      msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml",
+                               {"consumers=3000", "steps=10", "steps_per_year=4",
+                                "firms.OneToOne.loyalty_program={every: 2, reward: 0.5}"});
+  {
+    auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+    msim::run_simulation(sc, *rec);
+  }
+  const msim::ExperimentTable years = msim::year_table(dir.file("run.h5"), 4);
+  CHECK(years.columns == std::vector<std::string>{"year", "from_step", "to_step", "steps", "firm",
+                                                  "units", "unit_share_fraction", "revenue",
+                                                  "value_share_fraction", "marketing_spend",
+                                                  "program_cost", "profit", "cumulative_profit"});
+  const msim::Hdf5Reader in(dir.file("run.h5"));
+  const auto firms = in.strings("/firms/name");
+  const std::size_t F = firms.size();
+  REQUIRE(years.rows.size() == 3 * F);
+  const auto sum = [&](const std::string& metric, std::size_t from, std::size_t to, std::size_t j) {
+    const msim::Table t = in.table("/market/" + metric);
+    double s = 0;
+    for (std::size_t step = from; step < to; ++step) s += t.values[step * F + j];
+    return s;
+  };
+  double program_cost = 0;
+  for (std::size_t y = 0; y < 3; ++y) {
+    const std::size_t from = 4 * y, to = std::min<std::size_t>(10, from + 4);
+    double share = 0;
+    for (std::size_t j = 0; j < F; ++j) {
+      const auto& row = years.rows[y * F + j];
+      INFO("year " << y + 1 << ", " << firms[j]);
+      CHECK(row[0] == std::to_string(y + 1));
+      CHECK(row[1] == std::to_string(from));
+      CHECK(row[2] == std::to_string(to - 1));
+      CHECK(row[3] == std::to_string(to - from));
+      CHECK(row[4] == firms[j]);
+      CHECK(std::stod(row[5]) == Approx(sum("units", from, to, j)));
+      // Money to the cent.
+      const auto cents = [](double v) { return Approx(v).margin(0.005); };
+      CHECK(std::stod(row[7]) == cents(sum("revenue", from, to, j)));
+      CHECK(std::stod(row[9]) == cents(sum("marketing_spend", from, to, j)));
+      CHECK(std::stod(row[10]) ==
+            cents(sum("loyalty_cost", from, to, j) + sum("referral_cost", from, to, j)));
+      CHECK(std::stod(row[11]) == cents(sum("profit", from, to, j)));
+      CHECK(std::stod(row[12]) == cents(sum("profit", 0, to, j)));
+      share += std::stod(row[6]);
+      program_cost += std::stod(row[10]);
+    }
+    CHECK(share == Approx(1.0));
+  }
+  CHECK(program_cost > 0);  // the loyalty program paid rewards
 }

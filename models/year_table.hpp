@@ -1,0 +1,21 @@
+#pragma once
+/// A single run's figures by year, for planners who think in years (`summarize --csv` writes it
+/// as years.csv): what each firm sold, earned and spent in each year of the run.
+#include <cstdint>
+#include <string>
+
+#include "models/experiment.hpp"
+
+namespace msim {
+
+/// One row per year and firm: `year` (1 for the first steps_per_year steps), `from_step` and
+/// `to_step` (and `from_week`, `to_week` when steps_per_year is 52, counted from 1), `steps`
+/// (fewer than steps_per_year in a last, partial year), `firm`, then over the year's steps
+/// `units`, `unit_share_fraction` (of all firms' units), `revenue`, `value_share_fraction`,
+/// `marketing_spend`, `program_cost` (loyalty and referral rewards), `profit`, and
+/// `cumulative_profit` at its last step; money to the cent. A share is empty when nobody sold
+/// in the year.
+/// @throws InputError when the file is not a run.
+ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year);
+
+}  // namespace msim
