@@ -226,6 +226,22 @@ TEST_CASE("a firm that never enters is out of the market, by run and by design p
   CHECK(text.find("not in market", change) == std::string::npos);
 }
 
+TEST_CASE("the experiment summary says which shocks a design point's keys change", "[experiment]") {
+  TempDir dir;
+  const std::string cut = "shocks=[{name: cut, step: 5, kind: budget, firm: Mass, multiply: 0.5}]";
+  // A sweep of the shock's step: it may apply in every design point.
+  msim::run_experiment(plan("  sweep: {shocks.cut.step: [2, 6]}\n", {cut}), dir / "a.h5");
+  const std::string moved = msim::format_experiment_summary(dir / "a.h5");
+  INFO(moved);
+  CHECK_THAT(moved, Contains("(cut), its step varies by design point\n"));
+  CHECK_THAT(moved, !Contains("Shocks not applied"));
+  // A sweep of steps: the shock at step 5 applies only where the run is longer than 5 steps.
+  msim::run_experiment(plan("  sweep: {steps: [4, 8]}\n", {cut}), dir / "b.h5");
+  const std::string longer = msim::format_experiment_summary(dir / "b.h5");
+  INFO(longer);
+  CHECK_THAT(longer, Contains("(cut), only in the design points that run past it\n"));
+}
+
 TEST_CASE("an undefined result (ROI without marketing spend) is left out, not counted as 0",
           "[experiment]") {
   TempDir dir;
