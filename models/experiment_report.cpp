@@ -199,7 +199,7 @@ ExperimentTable summary_table(const Summary& s) {
   ExperimentTable t;
   for (const char* c : {"firm", "strategy", "in_market", "market_share_fraction",
                         "customer_share_fraction", "penetration_fraction", "awareness_fraction",
-                        "profit_cumulative", "profit_per_year", "roi"})
+                        "cumulative_profit", "profit_per_year", "roi"})
     t.columns.emplace_back(c);
   if (!s.relationships.empty())
     for (const char* c : {"share_of_wallet_fraction", "purchases_per_buyer", "active_customers",
@@ -207,8 +207,9 @@ ExperimentTable summary_table(const Summary& s) {
                           "referred_customers", "referred_retention_per_step_fraction"})
       t.columns.emplace_back(c);
   if (!s.durables.empty())
-    for (const char* c : {"units", "failures", "early_failures_fraction", "mean_failure_age_steps",
-                          "replacement_share_fraction", "upgrades", "installed_base", "loyalty"})
+    for (const char* c :
+         {"durable_units", "failures", "early_failures_fraction", "mean_failure_age_steps",
+          "replacement_share_fraction", "upgrades", "installed_base", "loyalty"})
       t.columns.emplace_back(c);
   for (const char* c : {"steps_done", "steps", "complete"}) t.columns.emplace_back(c);
   const double years = s.years();

@@ -52,7 +52,7 @@ TEST_CASE("cli: summarize --csv writes a single run's summary and market tables"
                         Contains("wrote tables/market.csv\n"));
   CHECK_THAT(header(dir / "tables" / "summary.csv"),
              StartsWith("firm,strategy,in_market,market_share_fraction,customer_share_fraction,"
-                        "penetration_fraction,awareness_fraction,profit_cumulative,"
+                        "penetration_fraction,awareness_fraction,cumulative_profit,"
                         "profit_per_year,roi,share_of_wallet_fraction"));
   CHECK_THAT(header(dir / "tables" / "summary.csv"), EndsWith(",steps_done,steps,complete"));
   CHECK_THAT(slurp(dir / "tables" / "summary.csv"), EndsWith(",4,4,1\n"));

@@ -17,6 +17,7 @@
 
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
+#include "models/summary.hpp"
 #include "models/year_table.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
@@ -194,7 +195,7 @@ TEST_CASE("experiment report: a single run's summary and market tables", "[exper
   CHECK(std::vector<std::string>(summary.columns.begin(), summary.columns.begin() + 10) ==
         std::vector<std::string>{"firm", "strategy", "in_market", "market_share_fraction",
                                  "customer_share_fraction", "penetration_fraction",
-                                 "awareness_fraction", "profit_cumulative", "profit_per_year",
+                                 "awareness_fraction", "cumulative_profit", "profit_per_year",
                                  "roi"});
   CHECK(summary.rows[0][0] == "Mass");
   CHECK(summary.rows[0][9].empty());  // no marketing spend: ROI undefined
@@ -279,4 +280,37 @@ TEST_CASE("experiment report: a single run's figures by year", "[experiment_repo
     CHECK(share == Approx(1.0));
   }
   CHECK(program_cost > 0);  // the loyalty program paid rewards
+}
+
+TEST_CASE("experiment report: a run's summary table has the durables columns, named apart",
+          "[experiment_report]") {
+  TempDir dir;
+  const msim::Scenario sc = msim::load_scenario_file(
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/planned_obsolescence.yaml",
+      {"consumers=3000", "steps=30"});
+  {
+    auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+    msim::run_simulation(sc, *rec);
+  }
+  const msim::ExperimentTable summary = msim::run_csv_tables(dir.file("run.h5"))[0].second;
+  const auto at = std::find(summary.columns.begin(), summary.columns.end(), "durable_units");
+  REQUIRE(at != summary.columns.end());
+  CHECK(std::find(summary.columns.begin(), summary.columns.end(), "units") ==
+        summary.columns.end());
+  CHECK(std::find(summary.columns.begin(), summary.columns.end(), "cumulative_profit") !=
+        summary.columns.end());
+  // The durable units are the durables table's, which sums /market/by_category/units over
+  // the durable categories.
+  const msim::Summary s = msim::summarize_file(dir.file("run.h5"));
+  REQUIRE_FALSE(s.durables.empty());
+  const auto column = static_cast<std::size_t>(at - summary.columns.begin());
+  for (const auto& row : summary.rows)
+    for (const msim::DurablesRow& d : s.durables)
+      if (d.firm == row[0]) {
+        INFO(d.firm);
+        if (row[2] == "0")  // not in the market (the rival enters later): empty cells
+          CHECK(row[column].empty());
+        else
+          CHECK(std::stod(row[column]) == Approx(d.units));
+      }
 }
