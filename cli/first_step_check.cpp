@@ -18,18 +18,19 @@ namespace {
 /// consumers a design point's check takes about a millisecond (200 design points: 0.2 s).
 constexpr std::int64_t kConsumers = 100;
 
-void check_first_step(Scenario sc) {
+StepMetrics check_first_step(Scenario sc) {
   sc.consumers = std::min(sc.consumers, kConsumers);
   sc.output.panel_size = 0;
   sc.output.snapshot_size = 0;
   Market market(sc);
   market.step();
+  return market.metrics();
 }
 
 }  // namespace
 
-void check_first_steps(const Scenario& sc, const Experiment* ex) {
-  check_first_step(sc);
+StepMetrics check_first_steps(const Scenario& sc, const Experiment* ex) {
+  StepMetrics first = check_first_step(sc);
   // What a branch switches to (a run's `branch:` block, or a branched experiment's design
   // point) is checked as if from step 0: its settings' first prices, before any volume has
   // brought unit costs down. A branch that only a learning curve's savings would keep under the
@@ -44,7 +45,7 @@ void check_first_steps(const Scenario& sc, const Experiment* ex) {
                                    fmt::join(sc.branch.overrides(), ", "), e.what()));
     }
   }
-  if (ex == nullptr) return;
+  if (ex == nullptr) return first;
   std::vector<bool> checked(ex->points.size(), false);  // one run of each design point
   for (const PlannedRun& run : ex->runs) {
     const std::size_t d = run.plan.point;
@@ -62,6 +63,7 @@ void check_first_steps(const Scenario& sc, const Experiment* ex) {
           e.what()));
     }
   }
+  return first;
 }
 
 }  // namespace msim::cli

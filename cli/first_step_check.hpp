@@ -6,13 +6,16 @@
 #include <optional>
 
 #include "models/experiment.hpp"
+#include "models/metrics.hpp"
 #include "models/scenario.hpp"
 
 namespace msim::cli {
 
 /// Runs the first step of `sc`, of the scenario its `branch:` block switches to, and of each
-/// design point of `ex` when given (a branched experiment's too, as if from step 0).
+/// design point of `ex` when given (a branched experiment's too, as if from step 0). Returns
+/// the metrics of `sc`'s first step (on a small population: its money and units are not the
+/// run's, but its prices and marketing spend are).
 /// @throws InputError as `run` would, naming the design point or the branch.
-void check_first_steps(const Scenario& sc, const Experiment* ex = nullptr);
+StepMetrics check_first_steps(const Scenario& sc, const Experiment* ex = nullptr);
 
 }  // namespace msim::cli

@@ -15,6 +15,7 @@
 #include "models/experiment.hpp"
 #include "models/scenario_load.hpp"
 #include "models/strategy.hpp"
+#include "models/summary.hpp"
 #include "sim/parallel.hpp"
 
 namespace msim::cli {
@@ -53,7 +54,7 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
                                     : "");
   }
   print_warnings(sc, ex ? &*ex : nullptr);
-  check_first_steps(sc, ex ? &*ex : nullptr);
+  const StepMetrics first = check_first_steps(sc, ex ? &*ex : nullptr);
   if (sc.branch.present) {
     std::vector<std::string> changes;
     for (const auto& [path, value] : sc.branch.values) changes.push_back(path + "=" + value);
@@ -88,10 +89,10 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
       readable_bytes(need.state), whose, need.per_consumer, readable_bytes(need.bytes),
       readable_bytes(need.available), held);
   fmt::print(
-      "# {} is valid: {} consumers{}, {} segments, {} categories, {} firms, {} steps.\n{}{}"
+      "# {} is valid: {} consumers{}, {} segments, {} categories, {} firms, {} steps.\n{}{}{}"
       "# Resolved with every default filled in:\n{}",
       scenario, sc.consumers, scaled, sc.segments.size(), sc.categories.size(), sc.firms.size(),
-      sc.steps, plan, memory, resolved_yaml(sc));
+      sc.steps, plan, memory, format_first_step(sc, first), resolved_yaml(sc));
   if (auto why = memory_shortfall(*largest, copies))
     fmt::print(stderr, "note: `marketsim run` would refuse this on this machine: {}\n", *why);
   if (sc.output.path.empty())

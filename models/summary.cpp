@@ -436,6 +436,37 @@ std::string format_shocks(const std::vector<std::string>& applied,
   return out;
 }
 
+std::string format_first_step(const Scenario& sc, const StepMetrics& first) {
+  const std::size_t F = sc.firms.size();
+  const bool weeks = sc.steps_per_year == 52;
+  const char* step = weeks ? "week" : "step";
+  std::string out = fmt::format(
+      "# Firms in {0} 1 (checked on a small population): the budget per year{1} and a {0}'s "
+      "share of it, what {0} 1 spent on marketing, and the prices.\n",
+      step, sc.scale != 1.0 ? fmt::format(" at scale {:g}", sc.scale) : "");
+  for (std::size_t j = 0; j < F; ++j) {
+    const Firm& f = sc.firms[j];
+    const double budget = f.budget_per_year * sc.scale;
+    std::vector<std::string> prices;
+    bool sells = false;
+    for (int c : f.categories) {
+      const double p = first.price.by_category.at(static_cast<std::size_t>(c) * F + j);
+      sells = sells || p > 0;
+      prices.push_back(
+          fmt::format("{} {:.2f}", sc.categories[static_cast<std::size_t>(c)].name, p));
+    }
+    const std::string budgeted =
+        fmt::format("#   {} ({}): budget {} a year ({} a {})", f.name, f.strategy, money(budget),
+                    money(budget / static_cast<double>(sc.steps_per_year)), step);
+    if (sells)
+      out += fmt::format("{}; spent {}; price {}\n", budgeted,
+                         money(first.marketing_spend.firm.at(j)), fmt::join(prices, ", "));
+    else  // it enters later (an `enter` shock), or has nothing to sell yet
+      out += fmt::format("{}; not in the market in {} 1\n", budgeted, step);
+  }
+  return out;
+}
+
 std::string scale_note(double scale) {
   if (scale == 1.0) return "";
   if (std::isnan(scale))

@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "models/metrics.hpp"
+#include "models/scenario.hpp"
+
 namespace msim {
 
 struct SummaryRow {
@@ -108,6 +111,11 @@ std::string format_shocks(const std::vector<std::string>& applied,
 /// The note on a market at `scale` (money and unit totals about `scale` times the full
 /// market's), one line; "" at scale 1. NaN: the scale varies by design point (a sweep of it).
 std::string scale_note(double scale);
+
+/// Each firm's budget and what the scenario's first step spent and charged (`first`, the
+/// metrics of that step), as '#' lines for `validate`: a budget given per week where a year's
+/// is expected shows as a year's budget a fiftieth of the intended one, beside its prices.
+std::string format_first_step(const Scenario& sc, const StepMetrics& first);
 
 /// Reads /market/* at the last recorded step. @throws InputError when the file is not a run.
 Summary summarize_file(const std::string& path);

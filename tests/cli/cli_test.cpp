@@ -163,6 +163,14 @@ TEST_CASE("cli: validate prints the resolved scenario", "[cli]") {
   CHECK_THAT(set.out, Contains("# Memory: about 0.1 MB for the state of 1234 consumers (") &&
                           Contains("available on this machine."));
   CHECK(set.err.empty());
+  // Each firm's budget per year and per week beside what week 1 spent and charged, so that a
+  // budget written per week stands out; a firm that enters later says so.
+  CHECK_THAT(r.out, Contains("\n#   Mass (mass): budget 40.0k a year (769 a week); spent 769; "
+                             "price snacks 1.20, drinks 0.96\n"));
+  const Result later = marketsim(dir, "validate " + quote(kTiny.string()) +
+                                          " --set 'shocks=[{step: 3, kind: enter, firm: Niche}]'");
+  CHECK_THAT(later.out, Contains("\n#   Niche (niche): budget 10.0k a year (192 a week); not in "
+                                 "the market in week 1\n"));
 }
 
 TEST_CASE("cli: a value that looks like a slip is a warning, and the run goes on", "[cli]") {
