@@ -49,4 +49,16 @@ void silence_hdf5() {
   throw std::runtime_error(text);
 }
 
+Handle string_type(H5T_cset_t cset) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  if (type.get() < 0 || H5Tset_size(type.get(), H5T_VARIABLE) < 0 ||
+      H5Tset_cset(type.get(), cset) < 0)
+    throw std::runtime_error("HDF5 error: cannot create a string type");
+  return type;
+}
+
+Handle scalar_space() {
+  return Handle(H5Screate(H5S_SCALAR), H5Sclose);
+}
+
 }  // namespace msim::hdf5

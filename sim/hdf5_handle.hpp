@@ -45,6 +45,11 @@ class Handle {
   Closer close_ = nullptr;
 };
 
+/// A variable-length string type in `cset` (UTF-8 unless given).
+Handle string_type(H5T_cset_t cset = H5T_CSET_UTF8);
+/// A scalar dataspace.
+Handle scalar_space();
+
 /// Before the library's first use: no clean-up at exit, which in HDF5 1.10 crashes on a file
 /// whose close failed (a full disk; every file here is closed by its owner), and no error
 /// printing of its own (check() reports errors). The error stack is the calling thread's, so
