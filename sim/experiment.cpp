@@ -95,8 +95,8 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
       const Config values = sweep->child(path);
       check_key_path(values, path);
       SweepKey key{path, {}, values.where()};
-      // A map here is a key path split into nested maps ({firms: {Acme: {...}}}), which is what
-      // --set experiment.sweep.firms.Acme.budget_per_year=[...] makes.
+      // A map here is a key path split into nested maps ({a: {b: {c: [...]}}}), which is what
+      // --set experiment.sweep.a.b.c=[...] makes.
       if (values.is_map())
         values.fail_expected(fmt::format(
             "a list of values; a sweep's key is a whole key path written as one key, such as "
@@ -106,9 +106,10 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
         values.fail_expected("a non-empty list of values");
       for (const Config& v : values.items()) {
         if (!v.is_scalar())
-          v.fail_expected(
+          v.fail_expected(fmt::format(
               "a single value (a number or a word): a sweep sets one value per design point; to "
-              "vary a map, such as a program, sweep one of its keys (its reward: [0, 2], say)");
+              "vary a map, sweep one of its keys instead ('{}.KEY: [0, 2]', say)",
+              path));
         key.values.push_back(v.as_string());
       }
       varied.insert(path);

@@ -106,5 +106,6 @@ TEST_CASE("bad experiment blocks are reported at their line", "[experiment]") {
                           Contains("--set 'experiment.sweep={firms.KEY: [1, 2]}'"));
   REQUIRE_THROWS_WITH(load("  sweep: {firms.A.loyalty_program: [~, {every: 10, reward: 2}]}\n"),
                       Contains("experiment.sweep.firms.A.loyalty_program") &&
-                          Contains("to vary a map, such as a program, sweep one of its keys"));
+                          Contains("to vary a map, sweep one of its keys instead "
+                                   "('firms.A.loyalty_program.KEY: [0, 2]', say)"));
 }
