@@ -185,12 +185,11 @@ std::vector<std::string> write_csv_tables(const NamedTables& tables, const std::
   return paths;
 }
 
-namespace {
-
-/// A number for a CSV cell; empty when undefined (NaN, or `defined` false).
-std::string csv_number(double v, bool defined = true) {
+std::string csv_number(double v, bool defined) {
   return defined && !std::isnan(v) ? format_number(v) : "";
 }
+
+namespace {
 
 /// The printed summary as one row per firm; its relationship and durables columns when the
 /// file has them; last, how far the run got (steps_done of steps, complete 0 or 1), so that a

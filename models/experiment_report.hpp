@@ -25,6 +25,9 @@ std::string csv_path(const std::string& target, const std::string& name);
 /// @throws InputError when the file is not a run.
 NamedTables run_csv_tables(const std::string& path);
 
+/// A number for a CSV cell; empty when undefined (NaN, or `defined` false).
+std::string csv_number(double v, bool defined = true);
+
 /// The files write_csv_tables writes for `target`, in the order of `tables`.
 std::vector<std::string> csv_files(const NamedTables& tables, const std::string& target);
 

@@ -11,7 +11,6 @@
 #include <fstream>
 #include <initializer_list>
 #include <limits>
-#include <map>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
@@ -58,34 +57,30 @@ std::string safe_name(std::string name) {
   return name;
 }
 
-/// The unit of each key result: its runs columns' units attribute, and the summary's and the
-/// differences' `unit` column.
-const std::map<std::string, std::string>& result_units() {
-  static const std::map<std::string, std::string> units = {
-      {"market_share", "fraction"},
-      {"customer_share", "fraction"},
-      {"cumulative_profit", "money over the run"},
-      {"profit_per_year", "money per year"},
-      {"roi", "money per money of marketing"},
-      {"revenue", "money over the run"},
-      {"marketing_spend", "money over the run"},
-      {"program_cost", "money over the run"}};
-  return units;
-}
+/// Each key result, in column order: its name, its unit (the runs columns' units attribute, and
+/// the summary's and the differences' `unit` column), and what it is (the runs columns'
+/// description: "<name> of firm 'X': <what>").
+struct KeyResult {
+  const char* name;
+  const char* unit;
+  const char* what;
+};
+constexpr KeyResult kKeyResults[] = {
+    {"market_share", "fraction", "unit share in the last step"},
+    {"customer_share", "fraction", "customer share (share of category requirements) at the end"},
+    {"cumulative_profit", "money over the run", "profit over the run"},
+    {"profit_per_year", "money per year", "profit over the run per year simulated"},
+    {"roi", "money per money of marketing",
+     "cumulative profit per unit of marketing spend, at the end"},
+    {"revenue", "money over the run", "revenue over the run"},
+    {"marketing_spend", "money over the run", "marketing spend over the run (within its budget)"},
+    {"program_cost", "money over the run",
+     "loyalty and referral rewards over the run (paid on top of the marketing budget)"}};
 
-/// What each key result is, for the runs columns' description: "<this> of firm 'X'".
-const std::map<std::string, std::string>& result_descriptions() {
-  static const std::map<std::string, std::string> what = {
-      {"market_share", "unit share in the last step"},
-      {"customer_share", "customer share (share of category requirements) at the end"},
-      {"cumulative_profit", "profit over the run"},
-      {"profit_per_year", "profit over the run per year simulated"},
-      {"roi", "cumulative profit per unit of marketing spend, at the end"},
-      {"revenue", "revenue over the run"},
-      {"marketing_spend", "marketing spend over the run (within its budget)"},
-      {"program_cost",
-       "loyalty and referral rewards over the run (paid on top of the marketing budget)"}};
-  return what;
+const KeyResult& key_result(const std::string& name) {
+  for (const KeyResult& r : kKeyResults)
+    if (name == r.name) return r;
+  throw std::logic_error("no key result '" + name + "'");
 }
 
 void write(Hdf5Output& out, const std::string& group, const std::string& name, const Column& c,
@@ -198,9 +193,11 @@ RunData read_run_file(const PlannedRun& run, const std::string& file, std::size_
 }  // namespace
 
 const std::vector<std::string>& key_results() {
-  static const std::vector<std::string> names = {
-      "market_share", "customer_share", "cumulative_profit", "profit_per_year",
-      "roi",          "revenue",        "marketing_spend",   "program_cost"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const KeyResult& r : kKeyResults) out.emplace_back(r.name);
+    return out;
+  }();
   return names;
 }
 
@@ -335,7 +332,7 @@ void ExperimentFile::commit() {
           for (std::size_t v = 0; v < ex.varied.size(); ++v)
             varied[v].push_back(ex.points[d].values[v].second);
           metric.push_back(metrics[m]);
-          unit.push_back(result_units().at(metrics[m]));
+          unit.push_back(key_result(metrics[m]).unit);
           firm.push_back(ex.base.firms[j].name);
           n.push_back(static_cast<std::int64_t>(s.n));
           in_market.push_back(active);
@@ -408,9 +405,9 @@ void ExperimentFile::commit() {
                               name.substr(name.find(':') + 1))};
     if (in_runs) {
       const std::string metric = name.substr(0, name.find(':'));
-      return {result_units().at(metric),
-              fmt::format("{} of firm '{}': {}", metric, name.substr(name.find(':') + 1),
-                          result_descriptions().at(metric))};
+      const KeyResult& r = key_result(metric);
+      return {r.unit,
+              fmt::format("{} of firm '{}': {}", metric, name.substr(name.find(':') + 1), r.what)};
     }
     return {"the row's unit",
             name + " of the metric over the design point's replications (" +

@@ -45,12 +45,15 @@ std::vector<int> resolve_list(const Config& node, const std::vector<std::string>
 /// Notes a `multiply` above `large` (on `what`, "the price"): 15 for a cut of 15% is a slip.
 void note_factor(const Config& n, const Shock& s, double large, const char* what) {
   if (s.op != ShockOp::multiply || !(s.value > large)) return;
+  // (A cut of 100% or more is no price at all: only a rise is offered then.)
+  const std::string cut = s.value < 100.0 ? fmt::format(", and to cut it by {:g}% multiply: {:g}",
+                                                        s.value, 1.0 - s.value / 100.0)
+                                          : "";
   n.child("multiply")
-      .note(fmt::format("multiplies {} by {:g}; to raise it by {:g}% write multiply: {:g}, and to "
-                        "cut it by {:g}% "
-                        "multiply: {:g}, so check that this is meant",
-                        what, s.value, s.value, 1.0 + s.value / 100.0, s.value,
-                        1.0 - std::min(s.value, 100.0) / 100.0));
+      .note(fmt::format(
+          "multiplies {} by {:g}; to raise it by {:g}% write multiply: {:g}{}, so check "
+          "that this is meant",
+          what, s.value, s.value, 1.0 + s.value / 100.0, cut));
 }
 
 /// Reads exactly one of the keys in `ops` (multiply, set, markup) into s.op and s.value.

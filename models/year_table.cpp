@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <vector>
 
+#include "models/experiment_report.hpp"
 #include "sim/hdf5_file.hpp"
-#include "sim/yaml_writer.hpp"
 
 namespace msim {
 namespace {
@@ -20,14 +19,10 @@ std::vector<double> series(const Hdf5Reader& in, const std::string& metric, std:
   return v;
 }
 
-std::string cell(double v) {
-  return std::isnan(v) ? "" : format_number(v);
-}
-
 /// Money to the cent: a sum of a year's steps carries the last bits of its additions
 /// (1499999.9999999993 for 1.5 M), which a spreadsheet would show.
 std::string money(double v) {
-  return cell(std::round(v * 100.0) / 100.0 + 0.0);
+  return csv_number(std::round(v * 100.0) / 100.0 + 0.0);
 }
 
 }  // namespace
@@ -55,7 +50,6 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
                                      "value_share_fraction", "marketing_spend", "program_cost",
                                      "profit", "cumulative_profit"});
   const auto per_year = static_cast<std::size_t>(steps_per_year);
-  const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t from = 0; from < T; from += per_year) {
     const std::size_t to = std::min(T, from + per_year);  // one past the year's last step
     std::vector<double> u(F, 0.0), rev(F, 0.0), spend(F, 0.0), programs(F, 0.0), prof(F, 0.0);
@@ -76,9 +70,9 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
                                       std::to_string(to - 1)};
       if (weeks) row.insert(row.end(), {std::to_string(from + 1), std::to_string(to)});
       row.insert(row.end(),
-                 {std::to_string(to - from), firms[j], cell(u[j]),
-                  cell(all_units > 0 ? u[j] / all_units : nan), money(rev[j]),
-                  cell(all_revenue > 0 ? rev[j] / all_revenue : nan), money(spend[j]),
+                 {std::to_string(to - from), firms[j], csv_number(u[j]),
+                  csv_number(u[j] / all_units, all_units > 0), money(rev[j]),
+                  csv_number(rev[j] / all_revenue, all_revenue > 0), money(spend[j]),
                   money(programs[j]), money(prof[j]), money(cumulative[(to - 1) * F + j])});
       t.rows.push_back(std::move(row));
     }

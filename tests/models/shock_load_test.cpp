@@ -173,4 +173,8 @@ TEST_CASE("a factor or markup that looks like a percentage is loaded, with a not
   CHECK_THAT(sc.notes[2], Contains("test.yaml:19:") && Contains("multiplies the budget by 30"));
   CHECK_THAT(sc.notes[3], Contains("shocks.2.markup") && Contains("a markup of 20"));
   CHECK(load("  - {week: 30, kind: price, firm: Acme, multiply: 0.85}\n").notes.empty());
+  // A factor of 100 or more offers no cut (a cut of 100% or more is no price at all).
+  const auto hundredfold = load("  - {week: 30, kind: price, firm: Acme, multiply: 150}\n").notes;
+  REQUIRE(hundredfold.size() == 1);
+  CHECK_THAT(hundredfold[0], Contains("to raise it by 150% write multiply: 2.5, so check"));
 }
