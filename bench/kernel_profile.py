@@ -4,8 +4,9 @@
     bench/kernel_profile.py CALLGRIND_OUT BINARY CONSUMER_STEPS
 
 CALLGRIND_OUT comes from `valgrind --tool=callgrind --dump-instr=yes BINARY ...` (bench/profile.sh
-runs it). Each instruction of the kernel (the functions of models/consumer_kernel.cpp's Kernel)
-is placed in a part by its chain of inlined functions (addr2line -i), the innermost named part
+runs it). Each instruction of the kernel (the functions of the Kernel class and the layers it is
+built from, KernelState to KernelCommunication: models/consumer_kernel.cpp and
+models/kernel_*.hpp) is placed in a part by its chain of inlined functions (addr2line -i), the innermost named part
 winning; a call out of the kernel (the batched Philox, libm, a helper the compiler kept out of
 line) counts its whole cost to the part its callee or its call site belongs to. Synthesis,
 recording and firm decisions are left out.
@@ -34,6 +35,10 @@ PARTS = [
     ("chunk loop and block setup", ["run", "run_consumer_block", "run_lanes"]),
 ]
 PART_OF = {name: part for part, names in PARTS for name in names}
+# The kernel's own functions: its classes' members (Kernel<W>, KernelChoice<W>, ...), run_lanes<W>
+# and run_consumer_block; calls out of them to any other function are counted by callee.
+KERNEL_CLASS = re.compile(r"\bKernel[A-Za-z]*<|\brun_lanes<")
+KERNEL = re.compile(KERNEL_CLASS.pattern + r"|\brun_consumer_block\b")
 
 
 def short(function):
@@ -103,12 +108,10 @@ def parse(path, binary):
         addr = position(parts[0], addr)
         line = position(parts[1], line) if len(parts) > 1 else line
         cost = int(parts[2]) if len(parts) > 2 else 0
-        in_kernel = ob == binary and fn is not None and any(
-            name in fn for name in ("Kernel<", "run_lanes<", "run_consumer_block"))
+        in_kernel = ob == binary and fn is not None and KERNEL.search(fn) is not None
         if pending_call:
             pending_call = False
-            if in_kernel and callee is not None and not any(
-                    name in callee for name in ("Kernel<", "run_lanes<")):
+            if in_kernel and callee is not None and not KERNEL_CLASS.search(callee):
                 calls.append((addr, callee, cost))
             continue
         if in_kernel:

@@ -10,9 +10,9 @@
 namespace msim {
 namespace {
 
-/// Poisson(mean) exposures as 16-bit CDF thresholds, and the bucket table of exposures() in
-/// consumer_kernel.cpp: for bucket b (u >> kExpoShift == b) the count of its lowest u, flagged
-/// when a CDF step falls inside the bucket.
+/// Poisson(mean) exposures as 16-bit CDF thresholds, and the bucket table of expose() in
+/// models/kernel_communication.hpp: for bucket b (u >> kExpoShift == b) the count of its lowest
+/// u, flagged when a CDF step falls inside the bucket.
 void exposure_table(double mean, std::uint32_t* cdf16, std::uint8_t* table) {
   double p = std::exp(-mean), cdf = p;
   for (std::size_t k = 0; k < kCdfLen; ++k) {

@@ -1,5 +1,6 @@
 // DESIGN.md §1 "Durables and obsolescence" and §5.5 (Weibull): durable categories, checked
-// against the consumer kernel's own order of events (models/consumer_kernel.cpp, Kernel::own):
+// against the consumer kernel's own order of events (models/kernel_shopping.hpp,
+// KernelShopping::own):
 //
 //   at step t, for a consumer's product in a durable category
 //   1. it works if it has an owner and t < fails;

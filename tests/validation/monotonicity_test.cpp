@@ -95,8 +95,8 @@ firms:
 
 TEST_CASE("monotonicity: with a competitor, raising a firm's budget never lowers its awareness",
           "[validation][monotonicity]") {
-  // Firm order matters to the logit sampler (consumer_kernel.cpp), so raise the budget of the
-  // first firm and, separately, of the second.
+  // Firm order matters to the logit sampler (lanes::sample, models/kernel_lanes.hpp), so raise the
+  // budget of the first firm and, separately, of the second.
   const std::string yaml = std::string(kBase) + R"(
 firms:
   - {name: First, strategy: mass, budget_per_year: 10400, quality: 1.5, position: [0.5, 0.2]}
