@@ -1,6 +1,6 @@
 """Key results of an experiment against a swept number: the mean with its 95% confidence
-interval for a sweep of one number (experiment_response), and a line per value of a
-few-valued key, median and p5-p95, for a number by such a key (experiment_lines)."""
+interval and the runs' p5-p95 for a sweep of one number (experiment_response), and a line per
+value of a few-valued key, median and p5-p95, for a number by such a key (experiment_lines)."""
 
 import textwrap
 
@@ -21,10 +21,13 @@ from analysis.sweep_design import _in_market_rows, _key_values, confidence_band 
 
 def experiment_response(run, metric, key):
     """A key result against the swept number `key`: for each firm, the mean over the design
-    point's runs with its 95% confidence interval (/experiment/summary); design points where the
-    firm was in the market in no run are left out."""
+    point's runs with its 95% confidence interval, and the p5-p95 of those runs as a lighter band
+    (/experiment/summary); design points where the firm was in the market in no run are left
+    out."""
     summary = run.experiment["summary"]
     data = summary[summary["metric"] == metric].sort_values(key)
+    band = confidence_band(run, metric)
+    spread = band != "none"  # with one run per design point, p5 = p95 = that run
     fig, ax = plt.subplots(figsize=(8.0, 5.0))
     for firm, label, colour in zip(run.firms, _firm_labels(run), _colours(run)):
         rows = data[data["firm"] == firm]
@@ -34,21 +37,24 @@ def experiment_response(run, metric, key):
             continue
         x, mean = rows[key].to_numpy(float), rows["mean"].to_numpy(float)
         ax.plot(x, mean, marker="o", color=colour, label=label)
+        if spread and {"p5", "p95"} <= set(rows.columns):  # where single runs land
+            ax.fill_between(x, rows["p5"].to_numpy(float), rows["p95"].to_numpy(float),
+                            color=colour, alpha=0.08, linewidth=0)
         if {"ci95_low", "ci95_high"} <= set(rows.columns):
             ax.fill_between(x, rows["ci95_low"].to_numpy(float),
-                            rows["ci95_high"].to_numpy(float), color=colour, alpha=0.2)
+                            rows["ci95_high"].to_numpy(float), color=colour, alpha=0.25)
     kind = formats.metric_kind(metric, run.unit(metric))
     name = RESULT_NAMES.get(metric, metric.replace("_", " "))
     _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
     ax.set_xlabel(key_label(key, run.steps_per_year))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
     ax.grid(alpha=0.3)
-    band = confidence_band(run, metric)
     ax.set_title(_titled(run, f"{run.name}: {name} against {_short_key(key)}", (
-        "line: mean over the design point's runs; band: its 95% confidence interval"
-        if band == "every point" else
-        "line: mean over the design point's runs; band: its 95% confidence interval "
-        "(none at a point with one run)" if band == "some points" else
+        "line: mean over the design point's runs; dark band: its 95% confidence interval; "
+        "light band: p5-p95 of the runs" if band == "every point" else
+        "line: mean over the design point's runs; dark band: its 95% confidence interval; "
+        "light band: p5-p95 of the runs (neither at a point with one run)"
+        if band == "some points" else
         "line: each design point's one run (one run per design point: no confidence interval "
         "to draw)"),
         changes=experiment_overrides(run.path)))

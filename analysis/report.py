@@ -420,8 +420,9 @@ def _experiment_figure_html(name, data, metric, run):
     elif "_by_" in name and key is not None:
         caption = (f"{metric.replace('_', ' ')} against {key}, over every run of the experiment "
                    f"(not only run {run.run_id}): for each firm, the mean of each design point's "
-                   "runs, with the 95% confidence interval of that mean as a band (none at a "
-                   "design point with one run). The bands "
+                   "runs, with the 95% confidence interval of that mean as a dark band and the "
+                   "p5 to p95 of the runs, where 90% of single outcomes fell, as a light band "
+                   "(neither at a design point with one run). The bands "
                    "are not a test of a difference: design points share their seeds, so the "
                    "paired changes in the table of changes against design point 0 are the "
                    "test, and they detect differences the bands hide.")

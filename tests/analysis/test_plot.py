@@ -143,8 +143,19 @@ def test_a_swept_number_gets_response_figures(marketsim_sweep):
     # The key in words, with its unit (scenarios/README.md: money per year); two runs a point.
     assert ax.get_xlabel() == ("Mass's marketing budget, firms.Mass.budget_per_year "
                                "(money per year)")
-    assert "band: its 95% confidence interval" in ax.get_title()
+    assert "dark band: its 95% confidence interval; light band: p5-p95 of the runs" in \
+        ax.get_title()
     assert plot.confidence_band(run, "profit_per_year") == "every point"
+    # Two bands a firm, drawn from the summary: the runs' p5-p95 (wider) and the mean's 95% CI.
+    from matplotlib.collections import PolyCollection
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 2 * len(run.firms) and run.firms[0] == "Mass"
+    spread, ci = bands[0].get_paths()[0].vertices, bands[1].get_paths()[0].vertices
+    rows = mass.sort_values(key)
+    assert spread[:, 1].min() == pytest.approx(rows["p5"].min())
+    assert spread[:, 1].max() == pytest.approx(rows["p95"].max())
+    assert ci[:, 1].min() == pytest.approx(rows["ci95_low"].min())
+    assert ci[:, 1].max() == pytest.approx(rows["ci95_high"].max())
 
 
 def test_no_distribution_figures_for_a_single_run(run_file):
