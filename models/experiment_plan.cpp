@@ -17,6 +17,8 @@ namespace {
 
 /// Where the design point's values were written, for messages.
 std::string where_of(const ExperimentSpec& spec, const std::string& path) {
+  for (const auto& k : spec.together)
+    if (k.path == path) return k.where;
   for (const auto& k : spec.sweep)
     if (k.path == path) return k.where;
   for (const auto& r : spec.lhs_ranges)
@@ -42,6 +44,8 @@ Experiment plan_experiment(const ScenarioLoader& load) {
         "lower branch_at or raise steps",
         spec.branch_where, spec.branch_at, ex.base.steps));
   ex.points = design_points(spec, ex.base.seed);
+  // In the order of each point's values (design_points()): together, sweep, Latin hypercube.
+  for (const auto& k : spec.together) ex.varied.push_back(k.path);
   for (const auto& k : spec.sweep) ex.varied.push_back(k.path);
   for (const auto& r : spec.lhs_ranges) ex.varied.push_back(r.path);
 

@@ -1,4 +1,5 @@
-// Experiment plans: reading the block, the sweep grid, the Latin hypercube and derived seeds.
+// Experiment plans: reading the block, the sweep grid, keys moved together, the Latin hypercube
+// and derived seeds.
 #include "sim/experiment.hpp"
 
 #include <fmt/format.h>
@@ -25,6 +26,43 @@ void check_key_path(const Config& key_node, const std::string& path) {
   if (path == "experiment" || path.rfind("experiment.", 0) == 0 || path == "output" ||
       path.rfind("output.", 0) == 0)
     key_node.fail(fmt::format("'{}' cannot be varied inside an experiment", path));
+}
+
+/// The lists of values of `block` (experiment.sweep or experiment.together): a map from key
+/// path to a non-empty list of single values. Each path joins `varied`, and may not be in it yet.
+std::vector<SweepKey> read_value_lists(const Config& block, const std::string& name,
+                                       std::set<std::string>& varied) {
+  if (!block.is_map())
+    block.fail_expected("a map from key path to a list of values, e.g. {consumers: [1e4, 2e4]}");
+  std::vector<SweepKey> out;
+  for (const std::string& path : block.keys()) {
+    const Config values = block.child(path);
+    check_key_path(values, path);
+    if (varied.count(path))
+      values.fail(
+          fmt::format("'{}' is already varied in experiment.sweep; vary it in one place", path));
+    SweepKey key{path, {}, values.where()};
+    // A map here is a key path split into nested maps ({a: {b: {c: [...]}}}), which is what
+    // --set experiment.sweep.a.b.c=[...] (or experiment.together...) makes.
+    if (values.is_map())
+      values.fail_expected(fmt::format(
+          "a list of values; {} is a whole key path written as one key, such as "
+          "'{}.KEY: [1, 2]' (with --set: --set 'experiment.{}={{{}.KEY: [1, 2]}}')",
+          name == "sweep" ? "a sweep's key" : "a key of experiment." + name, path, name, path));
+    if (!values.is_sequence() || values.items().empty())
+      values.fail_expected("a non-empty list of values");
+    for (const Config& v : values.items()) {
+      if (!v.is_scalar())
+        v.fail_expected(fmt::format(
+            "a single value (a number or a word): a sweep sets one value per design point; to "
+            "vary a map, sweep one of its keys instead ('{}.KEY: [0, 2]', say)",
+            path));
+      key.values.push_back(v.as_string());
+    }
+    varied.insert(path);
+    out.push_back(std::move(key));
+  }
+  return out;
 }
 
 }  // namespace
@@ -85,37 +123,24 @@ void write_branch(YamlWriter& out, const BranchSpec& spec) {
 ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set) {
   ExperimentSpec spec;
   spec.present = true;
-  if (!node.is_map()) node.fail_expected("a map with replications, sweep, design or branch_at");
+  if (!node.is_map())
+    node.fail_expected("a map with replications, sweep, together, design or branch_at");
   spec.replications = node.get_int("replications", 1, range::closed(1, 100000));
   std::set<std::string> varied;
   if (auto sweep = node.find("sweep")) {
-    if (!sweep->is_map())
-      sweep->fail_expected("a map from key path to a list of values, e.g. {consumers: [1e4, 2e4]}");
-    for (const std::string& path : sweep->keys()) {
-      const Config values = sweep->child(path);
-      check_key_path(values, path);
-      SweepKey key{path, {}, values.where()};
-      // A map here is a key path split into nested maps ({a: {b: {c: [...]}}}), which is what
-      // --set experiment.sweep.a.b.c=[...] makes.
-      if (values.is_map())
-        values.fail_expected(fmt::format(
-            "a list of values; a sweep's key is a whole key path written as one key, such as "
-            "'{}.KEY: [1, 2]' (with --set: --set 'experiment.sweep={{{}.KEY: [1, 2]}}')",
-            path, path));
-      if (!values.is_sequence() || values.items().empty())
-        values.fail_expected("a non-empty list of values");
-      for (const Config& v : values.items()) {
-        if (!v.is_scalar())
-          v.fail_expected(fmt::format(
-              "a single value (a number or a word): a sweep sets one value per design point; to "
-              "vary a map, sweep one of its keys instead ('{}.KEY: [0, 2]', say)",
-              path));
-        key.values.push_back(v.as_string());
-      }
-      varied.insert(path);
-      spec.sweep.push_back(std::move(key));
-    }
+    spec.sweep = read_value_lists(*sweep, "sweep", varied);
     if (spec.sweep.empty()) sweep->fail_expected("at least one key path");
+  }
+  if (auto together = node.find("together")) {
+    spec.together = read_value_lists(*together, "together", varied);
+    if (spec.together.empty()) together->fail_expected("at least one key path");
+    const std::size_t n = spec.together.front().values.size();
+    for (const SweepKey& key : spec.together)
+      if (key.values.size() != n)
+        together->child(key.path).fail_expected(fmt::format(
+            "{} values, as many as '{}' has: keys moved together take their values in step, "
+            "the first of each in one design point, then the second, and so on",
+            n, spec.together.front().path));
   }
   if (auto design = node.find("design")) {
     const Config lhs = design->child("latin_hypercube");
@@ -131,8 +156,10 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
       const Config r = ranges.child(path);
       check_key_path(r, path);
       if (varied.count(path))
-        r.fail(
-            fmt::format("'{}' is already swept in experiment.sweep; vary it in one place", path));
+        r.fail(fmt::format(
+            "'{}' is already varied in experiment.sweep or experiment.together; vary it in one "
+            "place",
+            path));
       const auto bounds = r.as_doubles();
       if (bounds.size() != 2 || !(bounds[0] <= bounds[1]))
         r.fail_expected("[low, high] with low <= high");
@@ -167,6 +194,11 @@ void write_experiment(YamlWriter& out, const ExperimentSpec& spec) {
     for (const auto& k : spec.sweep) out.key(k.path).value(k.values);
     out.end_map();
   }
+  if (!spec.together.empty()) {
+    out.key("together").begin_map();
+    for (const auto& k : spec.together) out.key(k.path).value(k.values);
+    out.end_map();
+  }
   if (spec.lhs_samples > 0) {
     out.key("design").begin_map().key("latin_hypercube").begin_map();
     out.key("samples").value(spec.lhs_samples);
@@ -181,6 +213,12 @@ void write_experiment(YamlWriter& out, const ExperimentSpec& spec) {
 
 std::vector<DesignPoint> design_points(const ExperimentSpec& spec, std::uint64_t scenario_seed) {
   std::vector<DesignPoint> grid(1);
+  if (!spec.together.empty()) {
+    grid.assign(spec.together.front().values.size(), DesignPoint{});
+    for (std::size_t i = 0; i < grid.size(); ++i)
+      for (const SweepKey& key : spec.together)
+        grid[i].values.emplace_back(key.path, key.values[i]);
+  }
   for (const SweepKey& key : spec.sweep) {
     std::vector<DesignPoint> next;
     for (const DesignPoint& p : grid)

@@ -1,5 +1,6 @@
 #pragma once
-/// Experiments as data: replications, a sweep grid and a Latin hypercube design over key paths.
+/// Experiments as data: replications, a sweep grid, keys moved together and a Latin hypercube
+/// design over key paths.
 /// A run plan is (design point, replication, seed, overrides); an experiment is a list of them.
 /// This file knows nothing about marketing: values are YAML text applied as --set overrides.
 #include <cstddef>
@@ -31,6 +32,9 @@ struct ExperimentSpec {
   bool present = false;
   std::int64_t replications = 1;
   std::vector<SweepKey> sweep;   ///< grid: the cross product of every key's values
+  /// Keys moved together: value i of every key makes one point (lists of one length), crossed
+  /// with the sweep grid as its slowest dimension.
+  std::vector<SweepKey> together;
   std::int64_t lhs_samples = 0;  ///< 0: no Latin hypercube design
   bool lhs_seed_given = false;
   std::uint64_t lhs_seed = 0;  ///< default: the scenario's seed
@@ -79,8 +83,9 @@ BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_s
 /// Writes the block back as resolved YAML (nothing when absent).
 void write_branch(YamlWriter& out, const BranchSpec& spec);
 
-/// The design points: the sweep grid (last key varying fastest), times the Latin hypercube
-/// samples when there is a design; one empty point when there is neither.
+/// The design points: the keys moved together (slowest), times the sweep grid (last key varying
+/// fastest), times the Latin hypercube samples when there is a design; one empty point when
+/// there is none of these.
 std::vector<DesignPoint> design_points(const ExperimentSpec& spec, std::uint64_t scenario_seed);
 
 /// Every run: design point major, replication minor; id = point * replications + replication.

@@ -174,6 +174,40 @@ TEST_CASE("an experiment writes every run and both tables, and equal seeds give 
   CHECK(msim::format_experiment_summary(dir / "e.h5").find("design point 2") != std::string::npos);
 }
 
+TEST_CASE("keys moved together run the diagonal of their grid, bit for bit", "[experiment]") {
+  TempDir dir;
+  // The segments' centres moved together: the design points (0, 0) and (1, 1) of the grid of
+  // both keys, each run with the same seeds, so the runs are the grid's diagonal runs.
+  const msim::Experiment together = plan(
+      "  replications: 2\n"
+      "  together: {segments.young.ideal.mean.0: [0.5, 1.5], segments.senior.ideal.mean.1: "
+      "[-1.0, 0.0]}\n");
+  REQUIRE(together.points.size() == 2);
+  CHECK(together.varied ==
+        std::vector<std::string>{"segments.young.ideal.mean.0", "segments.senior.ideal.mean.1"});
+  const msim::Experiment grid = plan(
+      "  replications: 2\n"
+      "  sweep: {segments.young.ideal.mean.0: [0.5, 1.5], segments.senior.ideal.mean.1: "
+      "[-1.0, 0.0]}\n");
+  REQUIRE(grid.points.size() == 4);
+  msim::run_experiment(together, dir / "t.h5");
+  msim::run_experiment(grid, dir / "g.h5");
+  const msim::Hdf5Reader t(dir / "t.h5"), g(dir / "g.h5");
+  // Together run p * 2 + r is grid point 3 * p (the diagonal) with replication r.
+  for (const auto& [mine, its] : std::vector<std::pair<std::string, std::string>>{
+           {"00000", "00000"}, {"00001", "00001"}, {"00002", "00006"}, {"00003", "00007"}})
+    CHECK(msim::test::same_bits(run_data(t, mine), run_data(g, its)));
+  CHECK(run_data(t, "00000") != run_data(t, "00002"));
+  // Both keys are columns of the tables, with the values of each point.
+  const auto tables = msim::read_experiment_tables(dir / "t.h5");
+  CHECK(tables.summary.columns[1] == "segments.young.ideal.mean.0");
+  CHECK(tables.summary.columns[2] == "segments.senior.ideal.mean.1");
+  const auto& last = tables.summary.rows.back();
+  CHECK(last[0] == "1");
+  CHECK(last[1] == "1.5");
+  CHECK(last[2] == "0");
+}
+
 TEST_CASE("a firm that never enters is out of the market, by run and by design point",
           "[experiment]") {
   TempDir dir;

@@ -109,3 +109,50 @@ TEST_CASE("bad experiment blocks are reported at their line", "[experiment]") {
                           Contains("to vary a map, sweep one of its keys instead "
                                    "('firms.A.loyalty_program.KEY: [0, 2]', say)"));
 }
+
+TEST_CASE("keys moved together take their values in step, crossed with the sweep", "[experiment]") {
+  const auto spec = load(
+      "  replications: 2\n"
+      "  sweep:\n"
+      "    market.wom_rate: [0.1, 0.2]\n"
+      "  together:\n"
+      "    segments.a.ideal.mean.0: [0, 1, 2]\n"
+      "    segments.b.ideal.mean.1: [0, 1.5, 3]\n");
+  const auto points = msim::design_points(spec, 1);
+  // Three steps of the pair (slowest), each with both sweep values: 6 points, not 18.
+  REQUIRE(points.size() == 6);
+  CHECK(points[0].overrides() == std::vector<std::string>{"segments.a.ideal.mean.0=0",
+                                                          "segments.b.ideal.mean.1=0",
+                                                          "market.wom_rate=0.1"});
+  CHECK(points[3].overrides() == std::vector<std::string>{"segments.a.ideal.mean.0=1",
+                                                          "segments.b.ideal.mean.1=1.5",
+                                                          "market.wom_rate=0.2"});
+  CHECK(points[5].overrides() == std::vector<std::string>{"segments.a.ideal.mean.0=2",
+                                                          "segments.b.ideal.mean.1=3",
+                                                          "market.wom_rate=0.2"});
+  CHECK(msim::run_plans(spec, points.size(), 42).size() == 12);
+  // Alone, and with a Latin hypercube: one point per step, times the samples.
+  CHECK(msim::design_points(load("  together: {a: [1, 2, 3], b: [4, 5, 6]}\n"), 1).size() == 3);
+  CHECK(
+      msim::design_points(load("  together: {a: [1, 2], b: [4, 5]}\n"
+                               "  design: {latin_hypercube: {samples: 4, ranges: {c: [0, 1]}}}\n"),
+                          1)
+          .size() == 8);
+}
+
+TEST_CASE("bad keys moved together are reported at their line", "[experiment]") {
+  REQUIRE_THROWS_WITH(load("  together: {a: [1, 2, 3], b: [4, 5]}\n"),
+                      Contains("test.yaml:2:") && Contains("experiment.together.b") &&
+                          Contains("3 values, as many as 'a' has"));
+  REQUIRE_THROWS_WITH(load("  sweep: {a: [1, 2]}\n  together: {a: [1, 2], b: [3, 4]}\n"),
+                      Contains("test.yaml:3:") && Contains("'a' is already varied"));
+  REQUIRE_THROWS_WITH(load("  together: {a: [1, 2], b: [3, 4]}\n"
+                           "  design: {latin_hypercube: {samples: 4, ranges: {b: [0, 1]}}}\n"),
+                      Contains("test.yaml:3:") && Contains("'b' is already varied"));
+  REQUIRE_THROWS_WITH(load("  together: {seed: [1, 2]}\n"), Contains("replications"));
+  REQUIRE_THROWS_WITH(load("  together: {}\n"), Contains("at least one key path"));
+  REQUIRE_THROWS_WITH(load("  together: {a: []}\n"), Contains("a non-empty list of values"));
+  REQUIRE_THROWS_WITH(load("  together: {firms: {A: {budget: [1, 2]}}}\n"),
+                      Contains("a key of experiment.together is a whole key path") &&
+                          Contains("--set 'experiment.together={firms.KEY: [1, 2]}'"));
+}
