@@ -60,6 +60,7 @@ class Run:
         self.units = {}             # dataset path ("/market/roi") -> units attribute
         self.descriptions = {}      # dataset path -> description attribute
         self.experiment = {}        # "runs"/"summary" -> DataFrame, when the file is an experiment
+        self.together = []          # the experiment's keys moved in step (experiment.together)
         self.panel_group = None     # path of the /panel group inside the file, when present
         with h5py.File(self.path, "r") as f:
             if run_id is None:
@@ -103,6 +104,9 @@ class Run:
                         if name != "runs":
                             table = experiment_tables.undefined_spreads(table)
                         self.experiment[name] = table
+                if "experiment/scenario" in f:
+                    self.together = _together_keys(
+                        rd.scalar_text(f["experiment"], "scenario"))
 
     # ---- reading ----
 
@@ -335,6 +339,19 @@ def is_experiment_key(assignment):
     experiment.sweep=..., experiment.replications=2, or the whole block, experiment={...}."""
     key = assignment.split("=", 1)[0].strip()
     return key == "experiment" or key.startswith("experiment.")
+
+
+def _together_keys(text):
+    """The key paths of the experiment's `together:` block (keys moved in step), in order; []
+    when it has none or the text does not parse."""
+    from analysis.scenario_text import ScenarioSyntaxError, parse_scenario
+    try:
+        tree = parse_scenario(text)
+    except ScenarioSyntaxError:
+        return []
+    block = ((tree or {}).get("experiment") or {}).get("together") if isinstance(tree, dict) \
+        else None
+    return list(block) if isinstance(block, dict) else []
 
 
 def experiment_overrides(path):

@@ -24,8 +24,11 @@ RESULT_NAMES = {"roi": "ROI", "cumulative_profit": "cumulative profit (over the 
 
 
 def _short_key(path):
-    """The last two parts of a key path: shocks.q3_cut.enabled -> q3_cut.enabled."""
-    return ".".join(str(path).split(".")[-2:])
+    """A key path without its block when it has three parts or more, so that the item it names
+    stays: shocks.q3_cut.enabled -> q3_cut.enabled, segments.tangy.ideal.mean.0 ->
+    tangy.ideal.mean.0 (not mean.0); market.cpm_mass stays whole."""
+    parts = str(path).split(".")
+    return ".".join(parts[1:] if len(parts) >= 3 else parts)
 
 
 def point_label(point, settings):

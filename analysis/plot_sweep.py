@@ -16,7 +16,8 @@ from analysis.plot_experiment import (RESULT_NAMES, _setting, _short_key,  # noq
                                       _value_axis, _value_formatter, _value_label)
 from analysis.plot_format import _colours, _firm_labels, _note_left_out, _titled  # noqa: E402
 from analysis.scenario_text import key_label  # noqa: E402
-from analysis.sweep_design import _in_market_rows, _key_values, confidence_band  # noqa: E402
+from analysis.sweep_design import (_in_market_rows, _key_values, confidence_band,  # noqa: E402
+                                   moved_with)
 
 
 def experiment_response(run, metric, key):
@@ -46,7 +47,9 @@ def experiment_response(run, metric, key):
     kind = formats.metric_kind(metric, run.unit(metric))
     name = RESULT_NAMES.get(metric, metric.replace("_", " "))
     _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
-    ax.set_xlabel(key_label(key, run.steps_per_year))
+    others = moved_with(run, key)
+    ax.set_xlabel(key_label(key, run.steps_per_year) + (
+        "\nmoved together with " + ", ".join(others) if others else ""))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
     ax.grid(alpha=0.3)
     ax.set_title(_titled(run, f"{run.name}: {name} against {_short_key(key)}", (

@@ -13,13 +13,26 @@ RESPONSE_METRICS = ("profit_per_year", "market_share")
 
 def _varied_keys(run):
     """The key paths of /experiment/summary (its columns between design_point and metric, one
-    per key the experiment varies); [] without a summary or such columns."""
+    per key the experiment varies), keys moved together (experiment.together) counted once, by
+    the first of them (moved_with names the others); [] without a summary or such columns."""
     summary = run.experiment.get("summary")
     if summary is None or not len(summary) or "metric" not in summary.columns:
         return []
     columns = list(summary.columns)
-    return columns[columns.index("design_point") + 1:columns.index("metric")] \
-        if "design_point" in columns else []
+    if "design_point" not in columns:
+        return []
+    keys = columns[columns.index("design_point") + 1:columns.index("metric")]
+    return [k for k in keys if k not in moved_with(run, None)]
+
+
+def moved_with(run, key):
+    """The other keys moved together with `key` (experiment.together, whose first key stands
+    for all of them); for key None, every key that some other key stands for."""
+    together = [k for k in getattr(run, "together", [])
+                if k in run.experiment.get("summary", {})]
+    if len(together) < 2:
+        return []
+    return together[1:] if key is None or key == together[0] else []
 
 
 def _numeric_key(summary, key):

@@ -611,3 +611,21 @@ def test_a_segment_that_bought_nothing_shows_no_units(tmp_path):
     run = load_run(out)
     assert plot.segment_shares(run).loc["senior"].isna().all()
     assert "no units" in {t.get_text() for t in plot.segment_heatmap(run).axes[0].texts}
+
+
+def test_keys_moved_together_are_drawn_against_the_first(tmp_path):
+    """experiment.together moves two keys in step: one swept number for the figures, drawn
+    against the first key, the axis naming the other (it was a 'grid' that was not one)."""
+    from conftest import run_tiny
+    path = run_tiny(tmp_path / "together.h5", "experiment.replications=2",
+                    "experiment.together={firms.Mass.budget_per_year: [40000, 80000], "
+                    "firms.OneToOne.budget_per_year: [20000, 40000]}")
+    run = load_run(path)
+    assert run.together == ["firms.Mass.budget_per_year", "firms.OneToOne.budget_per_year"]
+    key = "firms.Mass.budget_per_year"
+    assert plot.swept_number(run) == key and plot.swept_pair(run) is None
+    made = {name for name, _, _ in plot.render_experiment(run)}
+    assert f"experiment_profit_per_year_by_{key}.png" in made
+    ax = plot.experiment_response(run, "profit_per_year", key).axes[0]
+    assert ax.get_xlabel().endswith("moved together with firms.OneToOne.budget_per_year")
+    assert not plot.experiment_skipped(run)
