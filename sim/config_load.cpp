@@ -1,0 +1,267 @@
+/// Loading a Config: parsing the YAML text, rejecting duplicate keys and documents that expand
+/// past a limit, hinting at the cause of a syntax error, and applying --set overrides.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "sim/config.hpp"
+#include "sim/config_state.hpp"
+#include "sim/config_text.hpp"
+#include "sim/error.hpp"
+
+namespace msim {
+
+using config_detail::escape_controls;
+using config_detail::find_entry;
+using config_detail::flow;
+using config_detail::item_segment;
+using config_detail::join;
+using config_detail::join_path;
+using config_detail::shorten;
+
+namespace {
+
+/// The most values a document may expand to: a scenario has a few thousand, and aliases nested
+/// ten deep ten times over ("billion laughs") would otherwise take hours to walk.
+constexpr std::size_t kMaxNodes = 1'000'000;
+
+/// Rejects a key given twice in one map (yaml-cpp keeps both and lookups see only the first),
+/// pointing at the second occurrence, and a document that expands past kMaxNodes values.
+void reject_duplicate_keys(const YAML::Node& node, const std::string& path, const std::string& file,
+                           std::size_t& visited) {
+  if (++visited > kMaxNodes)
+    throw InputError(fmt::format(
+        "{}:{}:{}: key '{}': the document expands to more than {} values; YAML aliases (*name) "
+        "that repeat lists or maps inside each other multiply its size",
+        file, node.Mark().line + 1, node.Mark().column + 1, path.empty() ? "top level" : path,
+        kMaxNodes));
+  if (node.IsMap()) {
+    std::map<std::string, int> first_line;
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) continue;
+      const std::string& key = kv.first.Scalar();
+      const int line = kv.first.Mark().line + 1;
+      if (auto [it, inserted] = first_line.emplace(key, line); !inserted) {
+        throw InputError(fmt::format("{}:{}:{}: key '{}': '{}' is given twice (first on line {})",
+                                     file, line, kv.first.Mark().column + 1, join_path(path, key),
+                                     key, it->second));
+      }
+      reject_duplicate_keys(kv.second, join_path(path, key), file, visited);
+    }
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      reject_duplicate_keys(node[i], join_path(path, item_segment(node[i], i)), file, visited);
+  }
+}
+
+/// What likely caused a YAML syntax error reported at 0-based `line`: a tab in the indentation
+/// of that line or one before it, or a [ or { still open there. Empty if neither.
+std::string syntax_hint(const std::string& text, int line) {
+  std::size_t start = 0;
+  int depth = 0, opened = 0;  // flow brackets open before the error line, and where they opened
+  for (int n = 0; n <= line && start < text.size(); ++n) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view row(text.data() + start, end - start);
+    start = end + 1;
+    const std::size_t indent = std::min(row.find_first_not_of(" \t"), row.size());
+    if (row.substr(0, indent).find('\t') != std::string_view::npos)
+      return fmt::format(" (line {} is indented with a tab; YAML indents with spaces)", n + 1);
+    if (n == line || row.substr(indent, 1) == "#") continue;
+    for (char ch : row.substr(0, row.find(" #"))) {
+      if ((ch == '[' || ch == '{') && depth++ == 0) opened = n;
+      if ((ch == ']' || ch == '}') && depth > 0) --depth;
+    }
+  }
+  if (depth > 0) return fmt::format(" (the [ or {{ on line {} is not closed)", opened + 1);
+  return "";
+}
+
+InputError bad_override(const std::string& assignment, const std::string& problem) {
+  return InputError(fmt::format("--set '{}': {}", assignment, problem));
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const auto end = text.find(sep, start);
+    parts.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) return parts;
+    start = end + 1;
+  }
+}
+
+/// The index of the item of `list` named `segment`, else at index `segment`. @throws InputError
+/// naming the items.
+std::size_t find_item(const YAML::Node& list, const std::string& segment,
+                      const std::string& assignment, const std::string& path) {
+  std::vector<std::string> named;  // names of the items that have one
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const std::string name = item_segment(list[k], k);
+    if (name == segment) return k;
+    if (name != std::to_string(k)) named.push_back(name);
+  }
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    if (std::to_string(k) == segment) return k;
+  }
+  if (segment.find_first_not_of("0123456789") == std::string::npos) {
+    const std::string items =
+        list.size() == 0
+            ? "no items"
+            : fmt::format("{} item{}, 0 to {}{}", list.size(), list.size() == 1 ? "" : "s",
+                          list.size() - 1, named.empty() ? "" : " (" + join(named, "") + ")");
+    throw bad_override(assignment,
+                       fmt::format("index {} is out of range: '{}' has {}", segment, path, items));
+  }
+  const std::string guess = did_you_mean(segment, named);
+  const std::string hint = !guess.empty()  ? fmt::format("did you mean '{}'?", guess)
+                           : named.empty() ? fmt::format("it has {} items", list.size())
+                                           : "items: " + join(named, "");
+  throw bad_override(assignment,
+                     fmt::format("no item named '{}' in '{}' ({})", segment, path, hint));
+}
+
+/// Applies one "key.path=value" assignment to `root`; returns the canonical key path of the
+/// shallowest node it created or replaced, so errors anywhere beneath it point at the --set.
+std::string apply_override(YAML::Node root, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  const auto segments = split(assignment.substr(0, eq), '.');
+  const bool empty_segment =
+      std::any_of(segments.begin(), segments.end(), [](const auto& s) { return s.empty(); });
+  if (eq == std::string::npos || empty_segment) {
+    throw bad_override(assignment, "expected key.path=value");
+  }
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::ParserException& e) {
+    throw bad_override(assignment, "cannot parse the value: " + e.msg);
+  }
+
+  // Assigning to a YAML::Node replaces the value it shares with the tree; reset() re-points it.
+  YAML::Node node = root;
+  std::string path, created;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::string& seg = segments[i];
+    const bool last = i + 1 == segments.size();
+    if (node.IsSequence()) {
+      const std::size_t k = find_item(node, seg, assignment, path);
+      YAML::Node item = node[k];
+      if (last && item.IsMap() && !value.IsMap()) {
+        // Replacing an item that has keys (a name among them) with a number or a list.
+        const std::string at = join_path(path, item_segment(item, k));
+        throw bad_override(
+            assignment,
+            fmt::format("key '{}': got {}, expected a map to replace the item with, or one of "
+                        "its keys: --set '{}.KEY=VALUE'",
+                        at,
+                        value.IsNull()     ? "nothing"
+                        : value.IsScalar() ? "\"" + escape_controls(value.Scalar()) + "\""
+                                           : flow(value),
+                        at));
+      }
+      if (last) {
+        // A map that replaces an item addressed by name keeps the name: "shocks.cut={...}"
+        // still replaces the shock called cut.
+        const std::string name = item_segment(item, k);
+        if (value.IsMap() && !find_entry(value, "name") && name != std::to_string(k))
+          value["name"] = name;
+        item = value;
+      }
+      path = join_path(path, item_segment(item, k));  // as the loader will name it
+      node.reset(item);
+    } else if (node.IsMap() || node.IsNull()) {
+      path = join_path(path, seg);
+      auto entry = find_entry(node, seg);
+      const std::string& next = last ? seg : segments[i + 1];
+      if (!last && (!entry || entry->second.IsNull()) &&
+          next.find_first_not_of("0123456789") == std::string::npos)
+        throw bad_override(assignment,
+                           fmt::format("the scenario has no '{}', so no item {} of it to change; "
+                                       "give it whole instead: --set '{}=[...]'",
+                                       path, next, path));
+      if (!entry) {
+        node[seg] = last ? value : YAML::Node(YAML::NodeType::Map);
+        entry = find_entry(node, seg);
+        if (created.empty()) created = path;
+      } else if (last) {
+        entry->second = value;
+      }
+      node.reset(entry->second);
+    } else {
+      throw bad_override(assignment, fmt::format("'{}' is a single value, not a map or a list",
+                                                 path.empty() ? "top level" : path));
+    }
+  }
+  return created.empty() ? path : created;
+}
+
+}  // namespace
+
+Config Config::load_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(path)) {
+    const std::string reason = in ? "it is a directory" : std::strerror(errno);
+    throw InputError(fmt::format("cannot read scenario file '{}': {}", path, reason));
+  }
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return load_string(text, path, overrides);
+}
+
+Config Config::load_string(const std::string& text, const std::string& name,
+                           const std::vector<std::string>& overrides) {
+  auto state = std::make_shared<State>();
+  state->file = name;
+  // Classic Mac line ends (CR alone) read as one line that is all comment or all error.
+  std::string lines = text;
+  if (lines.find('\n') == std::string::npos) std::replace(lines.begin(), lines.end(), '\r', '\n');
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(lines);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}{}", name, e.mark.line + 1,
+                                 e.mark.column + 1, e.msg, syntax_hint(lines, e.mark.line)));
+  }
+  YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
+  for (std::size_t k = 1; k < documents.size(); ++k)
+    if (!documents[k].IsNull())
+      throw InputError(fmt::format(
+          "{}:{}: a second YAML document (after '---'); a scenario is one document, and the "
+          "rest would be ignored",
+          name, documents[k].Mark().line + 1));
+  if (root.IsNull()) {
+    const bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
+    throw InputError(
+        fmt::format("{}: the file is empty{}", name, blank ? "" : " (it holds only comments)"));
+  }
+  std::size_t visited = 0;
+  reject_duplicate_keys(root, "", name, visited);
+  if (!overrides.empty() && !root.IsMap())  // the file's fault, not the --set's
+    throw InputError(fmt::format(
+        "{}:{}:{}: the top level is {}, not a map of keys, so --set '{}' has nothing to set", name,
+        root.Mark().line + 1, root.Mark().column + 1,
+        root.IsSequence() ? "a list"
+                          : fmt::format("the single value \"{}\"",
+                                        escape_controls(shorten(root.Scalar(), 38, ""))),
+        overrides.front()));
+  // Overrides edit the freshly parsed tree in place: YAML::Clone would drop every mark.
+  for (const auto& assignment : overrides) {
+    const std::string path = apply_override(root, assignment);
+    // A later override replaces whatever earlier ones set at or beneath its path.
+    std::erase_if(state->overridden, [&](const auto& kv) {
+      return kv.first == path || kv.first.rfind(path + ".", 0) == 0;
+    });
+    state->overridden[path] = assignment;
+  }
+  return Config(state, std::make_shared<const YAML::Node>(root), "");
+}
+
+}  // namespace msim

@@ -1,0 +1,198 @@
+/// Config's scalars: numbers in a Range, integers, booleans, strings, names and choices, and the
+/// keyed getters built on them.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "sim/config.hpp"
+#include "sim/config_text.hpp"
+
+namespace msim {
+
+using config_detail::join;
+using config_detail::parse_double;
+using config_detail::text_fault;
+
+namespace {
+
+std::string describe_range(const Range& r, const std::string& noun) {
+  const bool has_lo = std::isfinite(r.lo);
+  const bool has_hi = std::isfinite(r.hi);
+  if (has_lo && has_hi) {
+    return fmt::format("{} in {}{}, {}{}", noun, r.lo_open ? '(' : '[', r.lo, r.hi,
+                       r.hi_open ? ')' : ']');
+  }
+  if (has_lo) return fmt::format("{} {} {}", noun, r.lo_open ? ">" : ">=", r.lo);
+  if (has_hi) return fmt::format("{} {} {}", noun, r.hi_open ? "<" : "<=", r.hi);
+  return noun;
+}
+
+}  // namespace
+
+// --- Range --------------------------------------------------------------------------------
+
+std::string Range::describe() const {
+  return describe_range(*this, "a number");
+}
+
+bool Range::contains(double v) const {
+  return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+}
+
+// --- Scalars ------------------------------------------------------------------------------
+
+namespace {
+
+/// "5,000" or "1,250,000.5": a number written with thousands separators, which YAML reads as
+/// text; the message then says how to write it.
+bool thousands_separated(const std::string& text) {
+  std::size_t i = text.size() > 0 && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+  const std::size_t point = std::min(text.find('.'), text.size());
+  const std::string whole = text.substr(i, point - i);
+  if (whole.find(',') == std::string::npos || whole.front() == ',') return false;
+  std::size_t group = 0;
+  for (std::size_t k = whole.size(); k-- > 0;) {
+    if (whole[k] == ',') {
+      if (group != 3) return false;
+      group = 0;
+    } else if (whole[k] >= '0' && whole[k] <= '9') {
+      ++group;
+    } else {
+      return false;
+    }
+  }
+  return group >= 1 && group <= 3 && parse_double("0" + text.substr(point)).has_value();
+}
+
+/// What a number is expected to be, and for text such as "5,000" how to write it: "5000".
+std::string expected_number(const std::string& expected, const std::string& text) {
+  if (!thousands_separated(text)) return expected;
+  std::string plain = text;
+  plain.erase(std::remove(plain.begin(), plain.end(), ','), plain.end());
+  return fmt::format("{}, written without thousands separators, such as {}", expected, plain);
+}
+
+}  // namespace
+
+double Config::as_double(const Range& r) const {
+  const auto v = is_scalar() ? parse_double(node_->Scalar()) : std::nullopt;
+  if (!v)
+    fail_expected(is_scalar() ? expected_number(r.describe(), node_->Scalar()) : r.describe());
+  if (!std::isfinite(*v)) fail_expected("a finite number");
+  if (!r.contains(*v)) fail_expected(r.describe());
+  return *v;
+}
+
+std::int64_t Config::as_int(const Range& r) const {
+  const std::string expected = describe_range(r, "an integer");
+  if (!is_scalar()) fail_expected(expected);
+  std::string text = node_->Scalar();
+  if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.erase(0, 1);
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    // Also accept integral floats such as 1e6 or 3.0.
+    const auto d = parse_double(text);
+    constexpr double two_to_63 = 9223372036854775808.0;
+    // Past 64 bits (an integer's digits, or a float's value): name the bound the range leaves out.
+    const bool integral = d && std::trunc(*d) == *d;
+    if (ec == std::errc::result_out_of_range ||
+        (integral && (*d >= two_to_63 || *d < -two_to_63))) {
+      if (text[0] != '-' && !(r.hi < two_to_63))
+        fail_expected(fmt::format("{}, and at most {} (2^63 - 1)", expected,
+                                  std::numeric_limits<std::int64_t>::max()));
+      if (text[0] == '-' && !(r.lo >= -two_to_63))
+        fail_expected(fmt::format("{}, and at least {} (-2^63)", expected,
+                                  std::numeric_limits<std::int64_t>::min()));
+      fail_expected(expected);
+    }
+    if (!integral) fail_expected(expected_number(expected, text));
+    v = static_cast<std::int64_t>(*d);
+  }
+  if (!r.contains(static_cast<double>(v))) fail_expected(expected);
+  return v;
+}
+
+bool Config::as_bool() const {
+  bool v = false;
+  if (!is_scalar() || !YAML::convert<bool>::decode(*node_, v)) fail_expected("true or false");
+  return v;
+}
+
+std::string Config::as_string() const {
+  if (!is_scalar()) fail_expected("a string");
+  if (const std::string fault = text_fault(node_->Scalar(), false); !fault.empty())
+    fail_expected(fmt::format("UTF-8 text without control characters ({})", fault));
+  return node_->Scalar();
+}
+
+std::string Config::as_name() const {
+  if (!is_scalar()) fail_expected("a name");
+  const std::string& name = node_->Scalar();
+  if (const std::string fault = text_fault(name, true); !fault.empty())
+    fail_expected(fmt::format("a name: UTF-8 text on one line ({})", fault));
+  if (name.empty() || name.front() == ' ' || name.back() == ' ')
+    fail_expected("a name: not empty, and not starting or ending with a space");
+  return name;
+}
+
+std::vector<double> Config::as_doubles(const Range& r) const {
+  if (!is_sequence()) fail_expected("a list of numbers");
+  std::vector<double> out;
+  for (const auto& item : items()) out.push_back(item.as_double(r));
+  return out;
+}
+
+std::vector<std::string> Config::as_strings() const {
+  if (!is_sequence()) fail_expected("a list of strings");
+  std::vector<std::string> out;
+  for (const auto& item : items()) out.push_back(item.as_string());
+  return out;
+}
+
+std::string Config::as_choice(const std::vector<std::string>& choices) const {
+  const std::string expected = "one of " + join(choices, "'");
+  if (!is_scalar()) fail_expected(expected);
+  const std::string v = node_->Scalar();
+  if (std::find(choices.begin(), choices.end(), v) != choices.end()) return v;
+  const std::string guess = did_you_mean(v, choices);
+  fail_expected(guess.empty() ? expected : fmt::format("{} (did you mean '{}'?)", expected, guess));
+}
+
+// --- Keyed getters ------------------------------------------------------------------------
+
+double Config::get_double(const std::string& key, double fallback, const Range& r) const {
+  auto c = find(key);
+  return c ? c->as_double(r) : fallback;
+}
+double Config::get_double(const std::string& key, const Range& r) const {
+  return child(key).as_double(r);
+}
+std::int64_t Config::get_int(const std::string& key, std::int64_t fallback, const Range& r) const {
+  auto c = find(key);
+  return c ? c->as_int(r) : fallback;
+}
+std::int64_t Config::get_int(const std::string& key, const Range& r) const {
+  return child(key).as_int(r);
+}
+bool Config::get_bool(const std::string& key, bool fallback) const {
+  auto c = find(key);
+  return c ? c->as_bool() : fallback;
+}
+std::string Config::get_string(const std::string& key, const std::string& fallback) const {
+  auto c = find(key);
+  return c ? c->as_string() : fallback;
+}
+std::string Config::get_string(const std::string& key) const {
+  return child(key).as_string();
+}
+
+}  // namespace msim

@@ -1,0 +1,129 @@
+/// The text helpers that sim/config*.cpp share (declared in sim/config_text.hpp).
+#include "sim/config_text.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <limits>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace msim::config_detail {
+
+std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& map,
+                                                            const std::string& key) {
+  if (!map.IsMap()) return std::nullopt;
+  for (const auto& kv : map) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return std::pair(kv.first, kv.second);
+  }
+  return std::nullopt;
+}
+
+std::string escape_controls(std::string_view text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+std::string item_segment(const YAML::Node& item, std::size_t index) {
+  auto name = find_entry(item, "name");
+  return name && name->second.IsScalar() && !name->second.Scalar().empty()
+             ? escape_controls(name->second.Scalar())
+             : std::to_string(index);
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string join_path(const std::string& parent, const std::string& segment) {
+  return parent.empty() ? segment : parent + "." + segment;
+}
+
+std::string join(const std::vector<std::string>& words, const std::string& quote) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + quote + w + quote;
+  return out;
+}
+
+std::string flow(const YAML::Node& node) {
+  if (node.IsScalar()) return node.Scalar();
+  std::vector<std::string> parts;
+  for (const auto& item : node) {
+    parts.push_back(node.IsMap() ? flow(item.first) + ": " + flow(item.second) : flow(item));
+  }
+  return node.IsMap()        ? "{" + join(parts, "") + "}"
+         : node.IsSequence() ? "[" + join(parts, "") + "]"
+                             : "~";
+}
+
+std::string shorten(const std::string& text, std::size_t max, const std::string& close) {
+  return text.size() <= max ? text : text.substr(0, max - 3 - close.size()) + "..." + close;
+}
+
+namespace {
+
+/// The length of the UTF-8 sequence that starts `text` (at least 1 byte), or 0 if it is not one.
+std::size_t utf8_length(std::string_view text) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const auto continuation = [&](std::size_t k) { return k < text.size() && (b(k) & 0xC0) == 0x80; };
+  const unsigned char lead = b(0);
+  std::size_t n = 0;
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF)
+    n = 2;
+  else if (lead >= 0xE0 && lead <= 0xEF)
+    n = 3;
+  else if (lead >= 0xF0 && lead <= 0xF4)
+    n = 4;
+  else
+    return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if (!continuation(k)) return 0;
+  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+  if ((lead == 0xE0 && b(1) < 0xA0) || (lead == 0xED && b(1) > 0x9F) ||
+      (lead == 0xF0 && b(1) < 0x90) || (lead == 0xF4 && b(1) > 0x8F))
+    return 0;
+  return n;
+}
+
+}  // namespace
+
+std::string text_fault(std::string_view text, bool one_line) {
+  for (std::size_t at = 0, character = 1; at < text.size(); ++character) {
+    const std::size_t n = utf8_length(text.substr(at));
+    if (n == 0) return fmt::format("byte {} (character {}) is not UTF-8", at + 1, character);
+    const auto byte = static_cast<unsigned char>(text[at]);
+    const bool line_break = byte == '\n' || byte == '\r' || byte == '\t';
+    if (n == 1 && (byte < 0x20 || byte == 0x7f) && (one_line || !line_break))
+      return fmt::format("character {} is the control character \\x{:02x}", character, byte);
+    at += n;
+  }
+  return "";
+}
+
+std::optional<double> parse_double(std::string text) {
+  if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.erase(0, 1);
+  const std::string special = lower(text);
+  if (special == ".inf") return std::numeric_limits<double>::infinity();
+  if (special == "-.inf") return -std::numeric_limits<double>::infinity();
+  if (special == ".nan") return std::numeric_limits<double>::quiet_NaN();
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace msim::config_detail

@@ -1,0 +1,50 @@
+#pragma once
+/// Text helpers that sim/config*.cpp share: escaping control characters, UTF-8 checks, flow
+/// style, shortening, joining, parsing numbers, and the map lookup that naming list items rests
+/// on. Only sim/config*.cpp include this.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace msim::config_detail {
+
+/// The (key, value) entry at `key` of a map, or nullopt. Never inserts, unlike non-const
+/// operator[]; the value shares the tree, so assigning to it replaces the value in the map.
+std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& map,
+                                                            const std::string& key);
+
+/// `text` with control characters written as \xNN (\n, \t as such), for messages.
+std::string escape_controls(std::string_view text);
+
+/// A list item's path segment: its `name` when it is a map with a non-empty one (control
+/// characters escaped: a NUL would end the message), else its index.
+std::string item_segment(const YAML::Node& item, std::size_t index);
+
+/// `s` with each byte in lower case, for comparisons that ignore case.
+std::string lower(std::string s);
+
+/// The key path of `segment` inside `parent`: "parent.segment", or `segment` at the top level.
+std::string join_path(const std::string& parent, const std::string& segment);
+
+/// The words separated by ", ", each between two `quote`s.
+std::string join(const std::vector<std::string>& words, const std::string& quote);
+
+/// The node in flow style, scalars unquoted: "[1, 2]", "{a: 1}".
+std::string flow(const YAML::Node& node);
+
+/// `text`, or when longer than `max` characters its start, "..." and `close` in `max` characters.
+std::string shorten(const std::string& text, std::size_t max, const std::string& close);
+
+/// What makes `text` unfit as text in a scenario: a byte that is not UTF-8 or a control
+/// character (tab and line breaks are fine unless `one_line`); "" when it is fine.
+std::string text_fault(std::string_view text, bool one_line);
+
+/// Parses a YAML number ("12", "-3.5", "1e6", "+2", ".inf", ".nan"); nullopt if not one.
+std::optional<double> parse_double(std::string text);
+
+}  // namespace msim::config_detail
