@@ -15,7 +15,8 @@ from analysis.summary import not_in_market  # noqa: E402
 
 
 HEATMAP_WINDOW = 13  # steps summed in the segment heatmap (a quarter of weekly steps; the
-#                     segment leaders of `marketsim summarize`, models/summary.cpp, use the same)
+#                     segment leaders of `marketsim summarize`, models/summary_read.cpp,
+#                     use the same)
 
 
 def market_share(run):

@@ -406,7 +406,8 @@ def _g(x):
 
 def shock_change(shock):
     """One shock of the resolved scenario in plain words ("VarietyCo's budget x 0.7"), as
-    `marketsim summarize` says it (models/summary.cpp shock_change); other kinds by their name."""
+    `marketsim summarize` says it (models/summary_shocks.cpp shock_change); other kinds by their
+    name."""
     from analysis.summary import money, percent
     kind, firm = str(shock.get("kind") or ""), str(shock.get("firm") or "")
     times = "multiply" in shock

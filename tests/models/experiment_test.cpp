@@ -421,7 +421,7 @@ TEST_CASE("an experiment at a scale says so, and records it", "[experiment]") {
   CHECK(std::get<double>(half.attribute("scale")) == 0.5);
   const std::string text = msim::format_experiment_summary(dir / "half.h5");
   INFO(text);
-  // The words of a single run's summary (models/summary.cpp, scale_note).
+  // The words of a single run's summary (models/summary_format.cpp, scale_note).
   CHECK_THAT(text, Contains("\nThe market at scale 0.5: 0.5 times the scenario's consumers") &&
                        Contains("Money and unit totals are about 0.5 times the full market's"));
   msim::run_experiment(plan("  replications: 2\n"), dir / "full.h5");

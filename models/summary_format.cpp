@@ -1,0 +1,236 @@
+// The summary as `marketsim run` and `marketsim summarize` print it (format_summary): the firms'
+// table, the reading guide, the segment leaders and the notes; the scale note and the first-step
+// check's lines; and the number and list wording the summary files share.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/summary.hpp"
+#include "models/summary_text.hpp"
+
+namespace msim {
+namespace summary_text {
+
+std::string percent(double x) {
+  return fmt::format("{:.1f}%", 100.0 * x);
+}
+
+std::string money(double x) {
+  const double a = std::abs(x);
+  if (a >= 1e9) return fmt::format("{:.2f}B", x / 1e9);
+  if (a >= 1e6) return fmt::format("{:.2f}M", x / 1e6);
+  if (a >= 1e3) return fmt::format("{:.1f}k", x / 1e3);
+  return fmt::format("{:.0f}", x);
+}
+
+std::string count(double x) {
+  return std::abs(x) >= 1e4 ? money(x) : fmt::format("{:.0f}", x);
+}
+
+/// "A", "A and B", "A, B and C".
+std::string and_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t k = 0; k < names.size(); ++k)
+    out += (k == 0 ? "" : k + 1 == names.size() ? " and " : ", ") + names[k];
+  return out;
+}
+
+}  // namespace summary_text
+
+namespace {
+
+using summary_text::and_list;
+using summary_text::firms_where;
+using summary_text::format_durables;
+using summary_text::format_relationships;
+using summary_text::money;
+using summary_text::percent;
+
+}  // namespace
+
+std::string format_first_step(const Scenario& sc, const StepMetrics& first) {
+  const std::size_t F = sc.firms.size();
+  const bool weeks = sc.steps_per_year == 52;
+  const char* step = weeks ? "week" : "step";
+  std::string out = fmt::format(
+      "# Firms in {0} 1 (checked on a small population): the budget per year{1} and a {0}'s "
+      "share of it, what {0} 1 spent on marketing, and the prices.\n",
+      step, sc.scale != 1.0 ? fmt::format(" at scale {:g}", sc.scale) : "");
+  for (std::size_t j = 0; j < F; ++j) {
+    const Firm& f = sc.firms[j];
+    const double budget = f.budget_per_year * sc.scale;
+    std::vector<std::string> prices;
+    bool sells = false;
+    for (int c : f.categories) {
+      const double p = first.price.by_category.at(static_cast<std::size_t>(c) * F + j);
+      sells = sells || p > 0;
+      prices.push_back(
+          fmt::format("{} {:.2f}", sc.categories[static_cast<std::size_t>(c)].name, p));
+    }
+    const std::string budgeted =
+        fmt::format("#   {} ({}): budget {} a year ({} a {})", f.name, f.strategy, money(budget),
+                    money(budget / static_cast<double>(sc.steps_per_year)), step);
+    if (sells)
+      out += fmt::format("{}; spent {}; price {}\n", budgeted,
+                         money(first.marketing_spend.firm.at(j)), fmt::join(prices, ", "));
+    else  // it enters later (an `enter` shock), or has nothing to sell yet
+      out += fmt::format("{}; not in the market in {} 1\n", budgeted, step);
+  }
+  return out;
+}
+
+std::string scale_note(double scale) {
+  if (scale == 1.0) return "";
+  if (std::isnan(scale))
+    return "The market's scale varies by design point (scale= below): each design point runs at "
+           "its scale times the scenario's consumers, budgets, fixed costs and reference volumes. "
+           "Money and unit totals are about that scale times the full market's, so their changes "
+           "against design point 0 are largely the change of scale; shares, penetration, prices "
+           "and ROI compare with the full market directly.\n";
+  return fmt::format(
+      "The market at scale {0:g}: {0:g} times the scenario's consumers, budgets, fixed costs "
+      "and reference volumes. Money and unit totals are about {0:g} times the full market's; "
+      "shares, penetration, prices and ROI compare with it directly.\n",
+      scale);
+}
+
+namespace {
+
+/// Who leads on each key figure, among the firms in the market, in three sentences; two firms
+/// within half a point of share, or 1% of profit, are "about level"; with one firm in the
+/// market, that is all it says. analysis/summary.py words it the same way.
+std::string format_reading(const std::vector<SummaryRow>& rows) {
+  std::vector<const SummaryRow*> in;
+  for (const auto& r : rows)
+    if (r.in_market) in.push_back(&r);
+  if (in.empty()) return "";
+  if (in.size() == 1)
+    return fmt::format("{} ({}) is the only firm in the market.\n", in[0]->firm, in[0]->strategy);
+  const auto top_two = [&](auto key) {
+    std::vector<const SummaryRow*> sorted = in;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [&](const SummaryRow* a, const SummaryRow* b) { return key(*a) > key(*b); });
+    return std::pair{sorted[0], sorted[1]};
+  };
+  const auto named = [](const SummaryRow* r) {
+    return fmt::format("{} ({})", r->firm, r->strategy);
+  };
+  const auto share = [&](auto key, const std::string& lead, const std::string& level) {
+    const auto [a, b] = top_two(key);
+    if (key(*a) - key(*b) < 0.005)
+      return fmt::format(fmt::runtime(level), named(a), named(b), percent(key(*a)),
+                         percent(key(*b)));
+    return fmt::format(fmt::runtime(lead), named(a), percent(key(*a)));
+  };
+  std::string out =
+      share([](const SummaryRow& r) { return r.market_share; },
+            "In the last step, {} sold the most units: {} of the market.",
+            "In the last step, {} and {} sold about as many units: {} and {} of the market.") +
+      " " +
+      share([](const SummaryRow& r) { return r.customer_share; },
+            "Among their own buyers, {} won the largest share of category purchases: {}.",
+            "Among their own buyers, {} and {} won about the same share of category purchases: "
+            "{} and {}.") +
+      "\n";
+  const auto [a, b] = top_two([](const SummaryRow& r) { return r.profit; });
+  if (a->profit < 0)  // nobody "earned" anything
+    out += fmt::format("Over the run, every firm lost money; {} lost the least: {}.\n", named(a),
+                       money(a->profit));
+  else if (a->profit - b->profit < 0.01 * std::max(std::abs(a->profit), std::abs(b->profit)))
+    out += fmt::format("Over the run, {} and {} earned about the same: {} and {}.\n", named(a),
+                       named(b), money(a->profit), money(b->profit));
+  else
+    out += fmt::format("Over the run, {} earned the most: {}.\n", named(a), money(a->profit));
+  return out;
+}
+
+/// Who sold the most in each segment over the last weeks, with its share of the units the segment
+/// bought then, in one sentence, when there are two segments or more: "By segment, the largest
+/// share of the units bought over the last 13 weeks: vegan, GreenScoop (niche) with 77.6%; ...".
+/// Two firms within half a point are both named; a segment that bought nothing says so.
+std::string format_segment_leaders(const Summary& s) {
+  const std::size_t S = s.segments.size(), F = s.rows.size();
+  if (S < 2 || s.segment_share.size() != S * F) return "";
+  std::vector<std::string> parts;
+  for (std::size_t g = 0; g < S; ++g) {
+    std::vector<std::size_t> order;
+    for (std::size_t j = 0; j < F; ++j)
+      if (s.rows[j].in_market) order.push_back(j);
+    const double* share = &s.segment_share[g * F];
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return share[a] > share[b]; });
+    const auto named = [&](std::size_t j) {
+      return fmt::format("{} ({})", s.rows[j].firm, s.rows[j].strategy);
+    };
+    if (order.empty() || share[order[0]] <= 0)
+      parts.push_back(fmt::format("{}, no units bought", s.segments[g]));
+    else if (order.size() > 1 && share[order[0]] - share[order[1]] < 0.005)
+      parts.push_back(fmt::format("{}, {} and {} level with {} and {}", s.segments[g],
+                                  named(order[0]), named(order[1]), percent(share[order[0]]),
+                                  percent(share[order[1]])));
+    else
+      parts.push_back(
+          fmt::format("{}, {} with {}", s.segments[g], named(order[0]), percent(share[order[0]])));
+  }
+  const char* unit = s.steps_per_year == 52 ? "week" : "step";
+  const std::string when = s.segment_window == 1
+                               ? fmt::format("in the last {}", unit)
+                               : fmt::format("over the last {} {}s", s.segment_window, unit);
+  return fmt::format("By segment, the largest share of the units bought {}: {}.\n", when,
+                     fmt::join(parts, "; "));
+}
+
+}  // namespace
+
+std::string format_summary(const Summary& s) {
+  std::string out =
+      fmt::format("{}: {} consumers, {} of {} steps ({:.1f} years){}\n", s.scenario, s.consumers,
+                  s.steps_done, s.steps, s.years(), s.complete ? "" : "  [INCOMPLETE RUN]");
+  if (!s.overrides.empty())
+    out += fmt::format("Changed from the scenario file with --set: {}\n",
+                       fmt::join(s.overrides, ", "));
+  out += scale_note(s.scale);
+  out += "\n";
+  // Planners think in years: cumulative profit over the years simulated so far.
+  const double years = s.years();
+  out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", "firm",
+                     "strategy", "market", "customer", "penetration", "awareness", "profit",
+                     "profit", "ROI");
+  out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", "", "",
+                     "share", "share", "", "", "(cumul.)", "per year", "");
+  for (const auto& r : s.rows)
+    out += r.in_market
+               ? fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", r.firm,
+                             r.strategy, percent(r.market_share), percent(r.customer_share),
+                             percent(r.penetration), percent(r.awareness), money(r.profit),
+                             years > 0 ? money(r.profit / years) : std::string("-"),
+                             r.roi_defined ? fmt::format("{:.2f}", r.roi) : "n/a")
+               : fmt::format(
+                     "{:<16} {:<15} not in market: sold nothing and spent nothing during "
+                     "the run\n",
+                     r.firm, r.strategy);
+  if (!s.rows.empty()) {
+    out += '\n';
+    out += format_reading(s.rows);
+    out += format_segment_leaders(s);
+    out +=
+        "Market share is the last step's unit share; customer share and penetration count every "
+        "purchase since the start. ROI is the cumulative profit per unit of marketing money "
+        "spent: the whole business's profit, not only what the marketing added, so it is large "
+        "where marketing is a small part of the costs (to measure what the marketing added, "
+        "compare runs with another budget, as an experiment's \"change vs 0\" does).\n";
+    const auto no_roi =
+        firms_where(s.rows, [](const SummaryRow& r) { return r.in_market && !r.roi_defined; });
+    if (!no_roi.empty())
+      out +=
+          fmt::format("ROI is n/a for {}: with no marketing spend (under 0.01) it is undefined.\n",
+                      and_list(no_roi));
+  }
+  out += format_shocks(s.shocks, s.shocks_not_applied);
+  if (!s.relationships.empty()) out += format_relationships(s);
+  if (!s.durables.empty()) out += format_durables(s);
+  return out;
+}
+
+}  // namespace msim

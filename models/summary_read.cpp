@@ -1,0 +1,275 @@
+// Reading a run's HDF5 file into a Summary: the last step's figures, totals over the run, the
+// segment leaders' shares, the durables and what the run's /scenario adds (summarize_file).
+#include "models/summary.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <variant>
+
+#include "models/metrics.hpp"
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
+
+namespace msim {
+namespace {
+
+/// Steps summed for the segment leaders: a quarter of weekly steps, as analysis/plot.py's
+/// HEATMAP_WINDOW, so that the summary and the segment heatmap give the same shares.
+constexpr std::size_t kSegmentWindow = 13;
+
+std::int64_t int_attr(const Hdf5Reader& r, const std::string& name) {
+  const AttrValue v = r.attribute(name);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (const auto* d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+  return 0;
+}
+
+/// The last row of a [T, F] series.
+std::vector<double> last_row(const Hdf5Reader& r, const std::string& path, std::size_t firms) {
+  const Table t = r.table(path);
+  if (t.shape.size() != 2 || t.shape[1] != firms)
+    throw InputError(fmt::format("{} has an unexpected shape", path));
+  if (t.shape[0] == 0) return std::vector<double>(firms, 0.0);
+  return {t.values.end() - static_cast<std::ptrdiff_t>(firms), t.values.end()};
+}
+
+/// Column sums of a [T, F] series over every recorded step.
+std::vector<double> column_sums(const Hdf5Reader& r, const std::string& path, std::size_t firms) {
+  const Table t = r.table(path);
+  std::vector<double> sums(firms, 0.0);
+  for (std::size_t k = 0; k < t.values.size(); ++k) sums[k % firms] += t.values[k];
+  return sums;
+}
+
+/// For each firm: every category it sold in is durable (false when it sold nothing, or when the
+/// file has no by-category units).
+std::vector<bool> sells_only_durables(const Hdf5Reader& r, std::size_t firms) {
+  std::vector<bool> out(firms, false);
+  if (!r.exists("/market/by_category/units") || !r.exists("/categories/kind")) return out;
+  const auto kinds = r.strings("/categories/kind");
+  const Table t = r.table("/market/by_category/units");  // [T, C, F]
+  const std::size_t cells = kinds.size() * firms;
+  if (t.shape.size() != 3 || t.shape[1] != kinds.size() || t.shape[2] != firms) return out;
+  std::vector<double> sold(cells, 0.0);
+  for (std::size_t k = 0; k < t.values.size(); ++k) sold[k % cells] += t.values[k];
+  for (std::size_t j = 0; j < firms; ++j) {
+    bool any = false, consumable = false;
+    for (std::size_t c = 0; c < kinds.size(); ++c)
+      if (sold[c * firms + j] > 0) {
+        any = true;
+        consumable = consumable || kinds[c] != "durable";
+      }
+    out[j] = any && !consumable;
+  }
+  return out;
+}
+
+/// Sums over the durable categories of a [T, C, F] series: per firm, over every recorded step
+/// (`last_only` false) or at the last step.
+std::vector<double> durable_sums(const Hdf5Reader& r, const std::string& path,
+                                 const std::vector<bool>& durable, std::size_t firms,
+                                 bool last_only = false) {
+  const Table t = r.table(path);
+  const std::size_t cells = durable.size() * firms;
+  if (t.shape.size() != 3 || t.shape[1] != durable.size() || t.shape[2] != firms)
+    throw InputError(fmt::format("{} has an unexpected shape", path));
+  std::vector<double> sums(firms, 0.0);
+  const std::size_t from = last_only && t.shape[0] > 0 ? (t.shape[0] - 1) * cells : 0;
+  for (std::size_t k = from; k < t.values.size(); ++k)
+    if (durable[(k % cells) / firms]) sums[k % firms] += t.values[k];
+  return sums;
+}
+
+/// The firms that the run's /scenario has offer a durable category (a firm without
+/// `categories` sells every category); empty when /scenario cannot be read.
+std::vector<std::string> scenario_durable_firms(const Hdf5Reader& r,
+                                                const std::vector<std::string>& categories,
+                                                const std::vector<bool>& durable) {
+  std::vector<std::string> out;
+  if (!r.exists("/scenario")) return out;
+  try {
+    const Config sc = Config::load_string(r.text("/scenario"), "/scenario");
+    const auto firms = sc.find("firms");
+    if (!firms || !firms->is_sequence()) return out;
+    for (const Config& f : firms->items()) {
+      const auto listed = f.find("categories");
+      const std::vector<std::string> names = listed ? listed->as_strings() : categories;
+      for (std::size_t c = 0; c < categories.size(); ++c)
+        if (durable[c] && std::find(names.begin(), names.end(), categories[c]) != names.end()) {
+          out.push_back(f.get_string("name", ""));
+          break;
+        }
+    }
+  } catch (const InputError&) {
+    out.clear();
+  }
+  return out;
+}
+
+/// The durables table: totals over the run in the durable categories, the last step's installed
+/// base, and loyalty (firm-wide). Only the firms that sell a durable: units in a durable category
+/// during the run, a price for one, or one among their categories in /scenario.
+void summarize_durables(const Hdf5Reader& r, const std::vector<std::string>& firms, Summary& s) {
+  const std::size_t F = firms.size();
+  const auto categories = r.strings("/categories/name");
+  const auto kinds = r.strings("/categories/kind");
+  std::vector<bool> durable(categories.size());
+  for (std::size_t c = 0; c < categories.size(); ++c) durable[c] = kinds.at(c) == "durable";
+  const auto sum = [&](const std::string& metric) {
+    return durable_sums(r, "/market/by_category/" + metric, durable, F);
+  };
+  const auto units = sum("units"), failures = sum("failures"), early = sum("early_failures");
+  const auto replacements = sum("replacements"), upgrades = sum("upgrades");
+  const auto installed = durable_sums(r, "/market/by_category/installed_base", durable, F, true);
+  const auto loyalty = last_row(r, "/market/loyalty", F);
+  // Mean age at failure over the run: each step's and category's mean weighted by its failures.
+  const Table age = r.table("/market/by_category/mean_failure_age");
+  const Table failed = r.table("/market/by_category/failures");
+  const std::size_t cells = categories.size() * F;
+  std::vector<double> age_sum(F, 0.0);
+  for (std::size_t k = 0; k < age.values.size() && k < failed.values.size(); ++k)
+    if (durable[(k % cells) / F] && failed.values[k] > 0)
+      age_sum[k % F] += age.values[k] * failed.values[k];
+  const auto priced = durable_sums(r, "/market/by_category/price", durable, F);
+  const auto offered = scenario_durable_firms(r, categories, durable);
+  for (std::size_t j = 0; j < F; ++j)
+    if (units[j] > 0 || priced[j] > 0 ||
+        std::find(offered.begin(), offered.end(), firms[j]) != offered.end())
+      s.durables.push_back({firms[j], units[j], failures[j], early[j],
+                            failures[j] > 0 ? age_sum[j] / failures[j] : 0.0, replacements[j],
+                            upgrades[j], installed[j], loyalty[j]});
+  const auto saturation = last_row(r, "/market/saturation", categories.size());
+  for (std::size_t c = 0; c < categories.size(); ++c)
+    if (durable[c]) {
+      s.durable_categories.push_back(categories[c]);
+      s.saturation.push_back(saturation[c]);
+    }
+}
+
+/// What the run's /scenario adds to the series: which firms have a referral program, and the
+/// shocks that fired (and those that did not). A file without a readable /scenario adds nothing.
+void read_scenario(const Hdf5Reader& r, Summary& s) {
+  if (!r.exists("/scenario")) return;
+  try {
+    const std::string text = r.text("/scenario");
+    Config sc = Config::load_string(text, "/scenario");
+    // A run with a branch: block ran its shocks as the branch left them (a design point of a
+    // branched experiment may switch one on): read them with the branch's changes applied.
+    std::vector<std::string> changes;
+    if (const auto set = sc.find("branch") ? sc.child("branch").find("set") : std::nullopt;
+        set && set->is_map())
+      for (const std::string& path : set->keys())
+        if (path.rfind("shocks.", 0) == 0)
+          changes.push_back(path + "=" + set->child(path).as_string());
+    if (!changes.empty()) sc = Config::load_string(text, "/scenario", changes);
+    if (const auto market = sc.find("market"); market && market->is_map()) {
+      s.wom_window = market->get_int("wom_window", 0);
+      s.discount_rate = market->get_double("discount_rate_per_year", -1.0);
+    }
+    if (const auto firms = sc.find("firms"); firms && firms->is_sequence())
+      for (const Config& f : firms->items())
+        for (auto& rel : s.relationships)
+          if (rel.firm == f.get_string("name", ""))
+            rel.referral_program = f.has("referral_program");
+    sort_shocks(scenario_shocks(text, s.steps_per_year, changes), s.steps_done, s.shocks,
+                s.shocks_not_applied);
+  } catch (const InputError&) {
+    s.shocks.clear();
+    s.shocks_not_applied.clear();
+  }
+}
+
+}  // namespace
+
+Summary summarize_file(const std::string& path) {
+  const Hdf5Reader r(path);
+  if (!r.exists("/market/market_share") || !r.exists("/firms/name"))
+    throw InputError(fmt::format("'{}' is not a marketsim run (no /market/market_share)", path));
+  Summary s;
+  const AttrValue name = r.attribute("scenario_name");
+  if (const auto* n = std::get_if<std::string>(&name)) s.scenario = *n;
+  if (r.has_attribute("overrides")) {
+    const AttrValue changed = r.attribute("overrides");
+    if (const auto* text = std::get_if<std::string>(&changed)) {
+      std::size_t from = 0;
+      while (from < text->size()) {
+        const std::size_t end = std::min(text->find('\n', from), text->size());
+        if (end > from) s.overrides.push_back(text->substr(from, end - from));
+        from = end + 1;
+      }
+    }
+  }
+  s.consumers = int_attr(r, "consumers");
+  if (r.has_attribute("scale")) {
+    const AttrValue scale = r.attribute("scale");
+    if (const auto* v = std::get_if<double>(&scale)) s.scale = *v;
+  }
+  s.steps = int_attr(r, "steps");
+  s.steps_per_year = int_attr(r, "steps_per_year");
+  s.complete = int_attr(r, "complete") == 1;
+  const AttrValue wall = r.attribute("wall_seconds");
+  if (const auto* w = std::get_if<double>(&wall)) s.wall_seconds = *w;
+  s.steps_done = static_cast<std::int64_t>(r.table("/step").values.size());
+  const auto firms = r.strings("/firms/name");
+  const auto strategies = r.strings("/firms/strategy");
+  const std::size_t F = firms.size();
+  const auto share = last_row(r, "/market/market_share", F);
+  const auto cshare = last_row(r, "/market/customer_share", F);
+  const auto pen = last_row(r, "/market/penetration", F);
+  const auto aware = last_row(r, "/market/awareness", F);
+  const auto profit = last_row(r, "/market/cumulative_profit", F);
+  const auto roi = last_row(r, "/market/roi", F);
+  const auto units = column_sums(r, "/market/units", F);
+  const auto spend = column_sums(r, "/market/marketing_spend", F);
+  for (std::size_t j = 0; j < F; ++j)
+    s.rows.push_back({firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j],
+                      roi[j], units[j] > 0 || spend[j] > 0 || profit[j] != 0,
+                      spend[j] >= kMinRoiSpend});
+  if (r.exists("/market/share_of_wallet")) {
+    const auto sow = last_row(r, "/market/share_of_wallet", F);
+    const auto ppb = last_row(r, "/market/purchases_per_buyer", F);
+    const auto active = last_row(r, "/market/active_customers", F);
+    const auto lost = column_sums(r, "/market/lost_customers", F);
+    const auto retention = last_row(r, "/market/retention", F);
+    const auto clv = last_row(r, "/market/clv", F);
+    const auto loyalty = column_sums(r, "/market/loyalty_cost", F);
+    const auto referral = column_sums(r, "/market/referral_cost", F);
+    const auto referred = last_row(r, "/market/referred_customers", F);
+    const auto referred_retention = last_row(r, "/market/referred_retention", F);
+    const auto durables_only = sells_only_durables(r, F);
+    for (std::size_t j = 0; j < F; ++j)
+      s.relationships.push_back({firms[j], sow[j], ppb[j], active[j], lost[j], retention[j], clv[j],
+                                 loyalty[j] + referral[j], referred[j], referred_retention[j],
+                                 units[j] > 0, durables_only[j]});
+  }
+  if (r.exists("/segments/units") && r.exists("/segments/name")) {
+    const Table t = r.table("/segments/units");
+    s.segments = r.strings("/segments/name");
+    const std::size_t S = s.segments.size(), SF = S * F;
+    if (t.shape.size() == 3 && t.shape[1] * t.shape[2] == SF && t.shape[0] > 0) {
+      // Each firm's share of the units the segment bought over the window: sums of units, not a
+      // mean of the weekly shares, which would count a week without purchases as 0% for all.
+      const std::size_t window = std::min<std::size_t>(kSegmentWindow, t.shape[0]);
+      s.segment_window = static_cast<std::int64_t>(window);
+      s.segment_share.assign(SF, 0.0);
+      for (std::size_t step = t.shape[0] - window; step < t.shape[0]; ++step)
+        for (std::size_t k = 0; k < SF; ++k) s.segment_share[k] += t.values[step * SF + k];
+      for (std::size_t g = 0; g < S; ++g) {
+        double total = 0.0;
+        for (std::size_t j = 0; j < F; ++j) total += s.segment_share[g * F + j];
+        for (std::size_t j = 0; j < F; ++j)
+          s.segment_share[g * F + j] = total > 0 ? s.segment_share[g * F + j] / total : 0.0;
+      }
+    } else {
+      s.segments.clear();
+    }
+  }
+  read_scenario(r, s);
+  if (r.exists("/market/failures") && r.exists("/market/by_category/failures"))
+    summarize_durables(r, firms, s);
+  return s;
+}
+
+}  // namespace msim

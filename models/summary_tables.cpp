@@ -1,0 +1,139 @@
+// The summary's customer-relationship and durable-goods tables, each with its notes.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/limits.hpp"
+#include "models/summary.hpp"
+#include "models/summary_text.hpp"
+
+namespace msim {
+namespace {
+
+/// Whether the firm took part in the market (true for a firm the table does not know).
+bool in_market(const Summary& s, const std::string& firm) {
+  const auto row = std::find_if(s.rows.begin(), s.rows.end(),
+                                [&](const SummaryRow& r) { return r.firm == firm; });
+  return row == s.rows.end() || row->in_market;
+}
+
+}  // namespace
+
+namespace summary_text {
+
+std::string format_relationships(const Summary& s) {
+  const bool referral = std::any_of(s.relationships.begin(), s.relationships.end(),
+                                    [](const RelationshipRow& r) { return r.referred > 0; });
+  std::string out = "\nCustomer relationships:\n";
+  out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}", "firm", "share of",
+                     "purchases", "active", "lost", "retention", "CLV", "programs");
+  out += referral ? fmt::format(" {:>9} {:>10}\n", "referred", "referred") : "\n";
+  out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}", "", "wallet",
+                     "per buyer", "customers", "customers", "per step", "", "cost");
+  out += referral ? fmt::format(" {:>9} {:>10}\n", "customers", "retention") : "\n";
+  const auto shown = [](bool defined, const std::string& text) {
+    return defined ? text : std::string("n/a");
+  };
+  for (const RelationshipRow& r : s.relationships) {
+    if (!in_market(s, r.firm)) {
+      out += fmt::format("{:<16} not in market\n", r.firm);
+      continue;
+    }
+    out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}", r.firm,
+                       shown(r.buyers, percent(r.share_of_wallet)),
+                       shown(r.buyers, fmt::format("{:.1f}", r.purchases_per_buyer)),
+                       count(r.active), shown(r.lost_defined(), count(r.lost)),
+                       shown(r.retention_defined(), fmt::format("{:.2f}%", 100.0 * r.retention)),
+                       shown(r.retention_defined(),
+                             std::abs(r.clv) < 1e3 ? fmt::format("{:.2f}", r.clv) : money(r.clv)),
+                       money(r.program_cost));
+    if (referral && r.referral_program)
+      out += fmt::format(" {:>9} {:>10}\n", count(r.referred),
+                         shown(r.referred_retention_defined(),
+                               fmt::format("{:.2f}%", 100.0 * r.referred_retention)));
+    else
+      out += "\n";
+  }
+  const std::string step = s.steps_per_year == 52 ? "week" : "step";
+  out += fmt::format(
+      "\nShare of wallet: the firm's revenue over everything its customers spent, in every "
+      "category. Active customers bought within the word-of-mouth window{}; lost customers count "
+      "lapses, each time a customer's last purchase falls out of that window. Retention is per "
+      "{}. CLV = yearly margin per customer x r / (1 + i - r), r the yearly retention and i the "
+      "yearly discount rate{}. Program cost: loyalty and referral rewards over the run.\n",
+      s.wom_window > 0 ? fmt::format(" (the last {} {}s)", s.wom_window, step) : "", step,
+      s.discount_rate >= 0 ? fmt::format(" ({})", percent(s.discount_rate)) : "");
+  const auto durables = firms_where(s.relationships, [&](const RelationshipRow& r) {
+    return in_market(s, r.firm) && r.durables_only;
+  });
+  if (!durables.empty())
+    out += fmt::format(
+        "Lost customers, retention and CLV are n/a for {}, which {} only durable goods: an owner "
+        "counts as lost when the word-of-mouth window ends, because nobody rebuys a working "
+        "product (the durables table has failures and replacements).\n",
+        and_list(durables), durables.size() == 1 ? "sells" : "sell");
+  const auto unseen = firms_where(s.relationships, [&](const RelationshipRow& r) {
+    return in_market(s, r.firm) && r.buyers && !r.durables_only && std::isnan(r.retention);
+  });
+  if (!unseen.empty())
+    out += fmt::format(
+        "Retention and CLV are n/a for {}: no lapse can be seen yet. {}\n", and_list(unseen),
+        s.wom_window > 0 && s.wom_window < kEveryPastCustomer
+            ? fmt::format("A customer lapses {0} {1}s after its last purchase, so retention is "
+                          "measured from {0} {1}s after a firm's first customer on (this run has "
+                          "{2} {1}s).",
+                          s.wom_window, step, s.steps_done)
+            : fmt::format("Lapses are counted only with a word-of-mouth window under {} steps.",
+                          kEveryPastCustomer));
+  const auto none = firms_where(
+      s.relationships, [&](const RelationshipRow& r) { return in_market(s, r.firm) && !r.buyers; });
+  if (!none.empty())
+    out += fmt::format("n/a for {}: nobody bought from {}.\n", and_list(none),
+                       none.size() == 1 ? "it" : "them");
+  if (referral && std::any_of(s.relationships.begin(), s.relationships.end(),
+                              [](const RelationshipRow& r) { return !r.referral_program; }))
+    out += "The referral columns are blank for firms without a referral program.\n";
+  return out;
+}
+
+std::string format_durables(const Summary& s) {
+  std::string out = fmt::format("\nDurable goods, over the run, in the durable {} ({}):\n",
+                                s.durable_categories.size() == 1 ? "category" : "categories",
+                                fmt::join(s.durable_categories, ", "));
+  out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "firm", "units",
+                     "failures", "early", "mean age", "replacement", "upgrades", "installed",
+                     "loyalty");
+  out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "", "", "",
+                     "failures", "at failure", "share", "", "base", "");
+  const char* age_unit = s.steps_per_year == 52 ? "week" : "step";
+  for (const auto& d : s.durables) {
+    if (!in_market(s, d.firm)) {
+      out += fmt::format("{:<16} not in market\n", d.firm);
+      continue;
+    }
+    const bool failed = d.failures > 0;
+    out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8.2f}\n", d.firm,
+                       count(d.units), count(d.failures),
+                       failed ? percent(d.early_failures / d.failures) : "n/a",
+                       failed ? fmt::format("{:.0f} {}s", d.mean_failure_age, age_unit) : "n/a",
+                       d.units > 0 ? percent(d.replacements / d.units) : "n/a", count(d.upgrades),
+                       count(d.installed_base), d.loyalty);
+  }
+  for (std::size_t c = 0; c < s.durable_categories.size(); ++c)
+    out += fmt::format("{}{}: {} of consumers own a working one",
+                       c == 0 ? "\nOwnership at the end: " : "; ", s.durable_categories[c],
+                       percent(s.saturation[c]));
+  out += fmt::format(
+      ".\nUnits, failures, replacements, upgrades and installed base count the durable "
+      "categories only; firms that sell none are not listed. Early failures are those before the "
+      "category's reference life; the mean age at failure is in {}s; the replacement share is "
+      "the share of the firm's durable units bought to replace a failed product; installed base "
+      "and loyalty are at the last step. Loyalty is to the firm in all its categories, from 0 "
+      "(none) to 1 (the customers buy only from the firm).\n",
+      age_unit);
+  return out;
+}
+
+}  // namespace summary_text
+}  // namespace msim
