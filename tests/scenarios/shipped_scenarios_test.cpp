@@ -54,7 +54,9 @@ TEST_CASE("every shipped scenario runs 5 steps with finite metrics and some sale
   INFO("scenarios/" << file);
   const msim::Scenario sc = msim::load_scenario_file((kScenarios / file).string(), kFast);
   REQUIRE(sc.steps == 5);
-  REQUIRE(sc.consumers == 20000);
+  // A file written at a `scale` simulates 20,000 x scale consumers (consumers_in_file is 20,000).
+  REQUIRE(sc.consumers_in_file == 20000);
+  REQUIRE(sc.consumers == std::llround(20000 * sc.scale));
   msim::MemoryRecorder rec;
   const msim::RunReport report = msim::run_simulation(sc, rec);
   CHECK(report.complete);
