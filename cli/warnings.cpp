@@ -19,8 +19,10 @@ void print_warnings(const Scenario& sc, const Experiment* ex) {
   };
   show(sc);
   if (sc.after_branch) show(*sc.after_branch);
-  if (ex != nullptr)
+  if (ex != nullptr) {
     for (const PlannedRun& run : ex->runs) show(run.scenario);
+    for (const std::string& note : ex->notes) fmt::print(stderr, "warning: {}\n", note);
+  }
 }
 
 }  // namespace msim::cli

@@ -30,6 +30,8 @@ struct Experiment {
   std::vector<DesignPoint> points;
   std::vector<PlannedRun> runs;
   std::vector<std::string> varied;  ///< key paths the design points set, in column order
+  /// Slips in the design that do not stop it (a varied key that changes nothing), for warnings.
+  std::vector<std::string> notes;
 };
 
 

@@ -26,6 +26,39 @@ std::string where_of(const ExperimentSpec& spec, const std::string& path) {
   return "experiment";
 }
 
+/// The index of the shock that `item` (a name, else an index) of `shocks.ITEM.FIELD` names, or
+/// -1.
+int shock_index(const Scenario& sc, const std::string& item) {
+  for (std::size_t k = 0; k < sc.shocks.size(); ++k)
+    if (sc.shocks[k].name == item) return static_cast<int>(k);
+  const bool digits = !item.empty() && std::all_of(item.begin(), item.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
+  return digits && std::stoul(item) < sc.shocks.size() ? static_cast<int>(std::stoul(item)) : -1;
+}
+
+/// A note for each varied key of a shock (other than `enabled`) that no design point applies:
+/// disabled, or after the last step, in every one; its values then change nothing.
+void note_idle_shock_keys(const ExperimentSpec& spec, const std::vector<std::string>& varied,
+                          const std::vector<Scenario>& scenarios, std::vector<std::string>& out) {
+  for (const std::string& key : varied) {
+    if (key.rfind("shocks.", 0) != 0) continue;
+    const std::size_t dot = key.find('.', 7);
+    if (dot == std::string::npos || key.substr(dot + 1) == "enabled") continue;
+    const std::string item = key.substr(7, dot - 7);
+    const bool applied = std::any_of(scenarios.begin(), scenarios.end(), [&](const Scenario& sc) {
+      const int k = shock_index(sc, item);
+      return k >= 0 && sc.shocks[static_cast<std::size_t>(k)].enabled &&
+             sc.shocks[static_cast<std::size_t>(k)].step < sc.steps;
+    });
+    if (!applied)
+      out.push_back(fmt::format(
+          "{}: the experiment varies {}, but shock '{}' is disabled (or comes after the last "
+          "step) in every design point, so these values change nothing and the design points "
+          "differ only in name; set its enabled: true, or vary shocks.{}.enabled too",
+          where_of(spec, key), key, item, item));
+  }
+}
+
 std::string describe_point(const DesignPoint& p) {
   std::vector<std::string> parts;
   for (const auto& [path, value] : p.values) parts.push_back(path + "=" + value);
@@ -74,6 +107,7 @@ Experiment plan_experiment(const ScenarioLoader& load) {
           spec.branch_at, kBranchable));
     sc.experiment = ExperimentSpec{};  // a run's /scenario reproduces that run on its own
   }
+  note_idle_shock_keys(spec, ex.varied, scenarios, ex.notes);
   for (const RunPlan& plan : run_plans(spec, ex.points.size(), ex.base.seed)) {
     PlannedRun run{plan, scenarios[plan.point], {}};
     run.scenario.seed = plan.seed;

@@ -208,6 +208,28 @@ TEST_CASE("keys moved together run the diagonal of their grid, bit for bit", "[e
   CHECK(last[2] == "0");
 }
 
+TEST_CASE("varying a key of a shock that no design point applies is noted", "[experiment]") {
+  const std::vector<std::string> shock = {
+      "shocks=[{name: cut, step: 3, kind: budget, firm: Mass, multiply: 0.5, enabled: false}]"};
+  const msim::Experiment idle = plan("  sweep: {shocks.cut.multiply: [1, 0.5]}\n", shock);
+  REQUIRE(idle.notes.size() == 1);
+  CHECK_THAT(idle.notes[0],
+             Contains("test.yaml:23:") &&
+                 Contains("varies shocks.cut.multiply, but shock 'cut' is disabled") &&
+                 Contains("vary shocks.cut.enabled too"));
+  // By index too, and after the last step as well as disabled.
+  CHECK(plan("  sweep: {shocks.0.multiply: [1, 0.5]}\n", shock).notes.size() == 1);
+  CHECK(plan("  sweep: {shocks.cut.multiply: [1, 0.5]}\n",
+             {"shocks=[{name: cut, step: 6, kind: budget, firm: Mass, multiply: 0.5}]", "steps=5"})
+            .notes.size() == 1);
+  // Applied in some design point: nothing to say.
+  CHECK(plan("  sweep: {shocks.cut.multiply: [1, 0.5], shocks.cut.enabled: [false, true]}\n", shock)
+            .notes.empty());
+  CHECK(plan("  sweep: {shocks.cut.multiply: [1, 0.5]}\n",
+             {"shocks=[{name: cut, step: 3, kind: budget, firm: Mass, multiply: 0.5}]"})
+            .notes.empty());
+}
+
 TEST_CASE("a firm that never enters is out of the market, by run and by design point",
           "[experiment]") {
   TempDir dir;
