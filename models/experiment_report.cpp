@@ -350,14 +350,31 @@ std::string format_experiment_shocks(const Hdf5Reader& in, const ExperimentTable
           fewest = std::min(fewest, n);
         }
     std::vector<ShockLine> shocks = scenario_shocks(yaml, sc.get_int("steps_per_year", 52));
+    const std::vector<Config> written = sc.child("shocks").items();
     for (std::size_t k = 0; k < shocks.size(); ++k) {
       ShockLine& shock = shocks[k];
       std::vector<std::string> notes;
-      for (const std::string& key : varied)
+      for (std::size_t v = 0; v < varied.size(); ++v) {
+        const std::string& key = varied[v];
         for (const std::string& prefix :
              {fmt::format("shocks.{}.", k), "shocks." + shock.label + "."}) {
           if (key.rfind(prefix, 0) != 0) continue;
           const std::string field = key.substr(prefix.size());
+          if (field == "multiply" && k < written.size() && written[k].has("multiply")) {
+            // "x 0.85" as written would read as every design point's factor: name them all.
+            const std::string as_written = fmt::format("x {:g}", written[k].get_double("multiply"));
+            std::vector<std::string> factors;
+            for (const auto& row : summary.rows)
+              if (std::find(factors.begin(), factors.end(), row.at(1 + v)) == factors.end())
+                factors.push_back(row.at(1 + v));
+            const std::size_t at = shock.change.find(as_written);
+            if (at != std::string::npos && factors.size() > 1) {
+              const std::string last = factors.back();
+              factors.pop_back();
+              shock.change.replace(at, as_written.size(),
+                                   fmt::format("x {} or {}", fmt::join(factors, ", "), last));
+            }
+          }
           if (field == "enabled") {
             shock.enabled = true;  // on in some design points: sorted by its step
             notes.push_back("on or off by design point");
@@ -367,6 +384,7 @@ std::string format_experiment_shocks(const Hdf5Reader& in, const ExperimentTable
           }
           break;
         }
+      }
       if (shock.step >= fewest && shock.step < steps)
         notes.push_back("only in the design points that run past it");
       shock.note = fmt::format("{}", fmt::join(notes, "; "));

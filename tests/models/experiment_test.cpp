@@ -296,6 +296,13 @@ TEST_CASE("the experiment summary says which shocks a design point's keys change
   const std::string longer = msim::format_experiment_summary(dir / "b.h5");
   INFO(longer);
   CHECK_THAT(longer, Contains("(cut), only in the design points that run past it\n"));
+  // A sweep of its factor names every design point's factor, not only the one written (0.5).
+  msim::run_experiment(plan("  sweep: {shocks.cut.multiply: [1, 0.5, 0.25]}\n", {cut}),
+                       dir / "c.h5");
+  const std::string factors = msim::format_experiment_summary(dir / "c.h5");
+  INFO(factors);
+  CHECK_THAT(factors, Contains("Mass's budget x 1, 0.5 or 0.25 (cut), its multiply varies by "
+                               "design point\n"));
 }
 
 TEST_CASE("an undefined result (ROI without marketing spend) is left out, not counted as 0",
