@@ -528,7 +528,12 @@ KEY_WORDS = {
     "sample_size": ("sample size", "consumers"),
     "share": ("share", "fraction of consumers"),
     "steps": ("steps", "steps"),
+    "ideal": ("ideal point", "taste-space units"),
+    "multiply": ("factor", "times the value before the shock"),
 }
+# The parts after `ideal` in words: segments.tangy.ideal.mean.0 is tangy's ideal point's centre
+# on axis 0.
+_IDEAL_PARTS = {"mean": "centre", "sd": "spread"}
 # Groups whose items are named: firms.FizzCo.price is FizzCo's price.
 _NAMED_GROUPS = ("firms", "segments", "categories", "shocks")
 
@@ -564,7 +569,10 @@ def key_label(path, steps_per_year=0):
     words = KEY_WORDS[name][0]
     if index >= 2 and parts[0] in _NAMED_GROUPS:
         words = f"{parts[1]}'s {words}"
-    if parts[index + 1:]:
-        words += f" ({', '.join(parts[index + 1:])})"  # durability.washer: its washers'
+    rest = parts[index + 1:]
+    if name == "ideal" and len(rest) == 2 and rest[0] in _IDEAL_PARTS:
+        words += f"'s {_IDEAL_PARTS[rest[0]]} on axis {rest[1]}"
+    elif rest:
+        words += f" ({', '.join(rest)})"  # durability.washer: its washers'
     where = "" if words == str(path) else f"{words}, "
     return f"{where}{path} ({key_unit(path, steps_per_year)})"

@@ -150,3 +150,15 @@ def test_a_branch_runs_its_shocks_as_it_sets_them():
     text = ("shocks:\n  - {name: q3_cut, step: 26, kind: budget, firm: V, multiply: 0.7, "
             "enabled: false}\nbranch:\n  at: 26\n  set:\n    shocks.q3_cut.enabled: true\n")
     assert scenario_shocks(text, 52, 52) == (["week 27: V's budget x 0.7 (q3_cut)"], [])
+
+
+def test_key_labels_say_a_segments_centre_and_a_shocks_factor_in_words():
+    """Axes of sweeps that move segments apart or scale a shock (they showed the bare path)."""
+    from analysis.scenario_text import key_label
+    assert key_label("segments.tangy.ideal.mean.0", 52) == (
+        "tangy's ideal point's centre on axis 0, segments.tangy.ideal.mean.0 (taste-space units)")
+    assert key_label("segments.tangy.ideal.sd.1").startswith("tangy's ideal point's spread on axis 1")
+    assert key_label("shocks.q3_cut.multiply") == (
+        "q3_cut's factor, shocks.q3_cut.multiply (times the value before the shock)")
+    # A durable's name after the key still goes in brackets.
+    assert key_label("firms.A.durability.washer", 52).startswith("A's durability (washer)")
