@@ -25,23 +25,23 @@
 #include "models/snapshot.hpp"
 #include "sim/recorder.hpp"
 #include "tests/temp_dir.hpp"
+#include "tests/validation/experiment_runs.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
+using msim::test::highest;
+using msim::test::lowest;
+using msim::test::mean;
+using msim::test::minus;
+using msim::test::sd;
 
 constexpr std::size_t kReplications = 8;
 const std::vector<double> kBudgets = {0, 1250, 2500, 3750, 5000, 7500, 10000, 15000};
 constexpr std::size_t kPlan = 4;  // the design point of 5,000 a year
 
 msim::Experiment plan(const std::vector<std::string>& overrides) {
-  const std::string file =
-      (fs::path(MARKETSIM_SOURCE_DIR) / "scenarios" / "planning" / "budget_response.yaml").string();
-  msim::Experiment ex = msim::plan_experiment([&](const std::vector<std::string>& extra) {
-    std::vector<std::string> all = overrides;
-    all.insert(all.end(), extra.begin(), extra.end());
-    return msim::load_scenario_file(file, all);
-  });
+  msim::Experiment ex = msim::test::plan_shipped("planning/budget_response.yaml", overrides);
   REQUIRE(ex.varied == std::vector<std::string>{"firms.VarietyCo.budget_per_year"});
   REQUIRE(ex.points.size() == kBudgets.size());
   for (std::size_t p = 0; p < kBudgets.size(); ++p)
@@ -50,62 +50,20 @@ msim::Experiment plan(const std::vector<std::string>& overrides) {
   return ex;
 }
 
-/// /experiment/runs of the budget response, each key result by design point and replication.
-class ResponseRuns {
+/// /experiment/runs of the budget response (kReplications of each budget), each key result by
+/// design point and replication.
+class ResponseRuns : public msim::test::ExperimentRuns {
  public:
-  explicit ResponseRuns(const std::vector<std::string>& overrides = {}) {
-    std::vector<std::string> all = {"experiment.replications=" + std::to_string(kReplications)};
-    all.insert(all.end(), overrides.begin(), overrides.end());
-    const msim::Experiment ex = plan(all);
-    const msim::test::TempDir dir;
-    REQUIRE(msim::run_experiment(ex, dir.file("response.h5")).complete);
-    runs_ = msim::read_experiment_tables(dir.file("response.h5")).runs;
-    REQUIRE(runs_.rows.size() == kBudgets.size() * kReplications);
-  }
-
-  /// Column `name` (such as "market_share:VarietyCo"): [design point][replication].
-  std::vector<std::vector<double>> values(const std::string& name) const {
-    const std::size_t c = column(name), p = column("design_point"), r = column("replication");
-    std::vector<std::vector<double>> out(kBudgets.size(),
-                                         std::vector<double>(kReplications, std::nan("")));
-    for (const auto& row : runs_.rows)
-      out.at(std::stoul(row[p])).at(std::stoul(row[r])) = std::stod(row[c]);
-    return out;
-  }
+  explicit ResponseRuns(const std::vector<std::string>& overrides = {})
+      : ExperimentRuns(plan(with_replications(overrides))) {}
 
  private:
-  std::size_t column(const std::string& name) const {
-    const auto& cols = runs_.columns;
-    const auto it = std::find(cols.begin(), cols.end(), name);
-    REQUIRE(it != cols.end());
-    return static_cast<std::size_t>(it - cols.begin());
+  static std::vector<std::string> with_replications(const std::vector<std::string>& overrides) {
+    std::vector<std::string> all = {"experiment.replications=" + std::to_string(kReplications)};
+    all.insert(all.end(), overrides.begin(), overrides.end());
+    return all;
   }
-  msim::ExperimentTable runs_;
 };
-
-double mean(const std::vector<double>& v) {
-  double sum = 0.0;
-  for (double x : v) sum += x;
-  return sum / static_cast<double>(v.size());
-}
-double sd(const std::vector<double>& v) {
-  const double m = mean(v);
-  double sum = 0.0;
-  for (double x : v) sum += (x - m) * (x - m);
-  return std::sqrt(sum / static_cast<double>(v.size() - 1));
-}
-/// a - b, replication by replication (common random numbers).
-std::vector<double> minus(const std::vector<double>& a, const std::vector<double>& b) {
-  std::vector<double> out(a.size());
-  for (std::size_t r = 0; r < a.size(); ++r) out[r] = a[r] - b[r];
-  return out;
-}
-double lowest(const std::vector<double>& v) {
-  return *std::min_element(v.begin(), v.end());
-}
-double highest(const std::vector<double>& v) {
-  return *std::max_element(v.begin(), v.end());
-}
 
 }  // namespace
 

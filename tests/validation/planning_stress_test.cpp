@@ -8,92 +8,44 @@
 // on these 8 when the test was written.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
-#include <filesystem>
 #include <string>
 #include <vector>
 
-#include "models/experiment.hpp"
-#include "models/scenario_load.hpp"
-#include "tests/temp_dir.hpp"
+#include "tests/validation/experiment_runs.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
+using msim::test::highest;
+using msim::test::lowest;
+using msim::test::mean;
+using msim::test::median;
+using msim::test::minus;
+using msim::test::sd;
 
 constexpr std::size_t kReplications = 8;
 
 /// /experiment/runs of the stress test, each key result by design point and replication.
-class StressRuns {
+class StressRuns : public msim::test::ExperimentRuns {
  public:
-  StressRuns() {
-    const std::string file =
-        (fs::path(MARKETSIM_SOURCE_DIR) / "scenarios" / "planning" / "budget_stress_test.yaml")
-            .string();
-    const msim::Experiment ex = msim::plan_experiment([&](const std::vector<std::string>& extra) {
-      std::vector<std::string> all = {"experiment.replications=" + std::to_string(kReplications)};
-      all.insert(all.end(), extra.begin(), extra.end());
-      return msim::load_scenario_file(file, all);
-    });
-    REQUIRE(ex.points.size() == 4);
-    REQUIRE(ex.varied ==
-            std::vector<std::string>{"shocks.q3_cut.enabled", "shocks.niche_entry.enabled"});
-    const msim::test::TempDir dir;
-    REQUIRE(msim::run_experiment(ex, dir.file("stress.h5")).complete);
-    runs_ = msim::read_experiment_tables(dir.file("stress.h5")).runs;
-    REQUIRE(runs_.rows.size() == 4 * kReplications);
-  }
+  StressRuns() : ExperimentRuns(plan()) {}
 
-  /// Column `name` (such as "market_share:VarietyCo") of design point `point`, by replication.
-  std::vector<double> values(const std::string& name, std::size_t point) const {
-    const std::size_t c = column(name), p = column("design_point"), r = column("replication");
-    std::vector<double> out(kReplications, std::nan(""));
-    for (const auto& row : runs_.rows)
-      if (std::stoul(row[p]) == point) out.at(std::stoul(row[r])) = std::stod(row[c]);
-    return out;
-  }
   /// Design point `point` less design point 0, replication by replication (common random numbers).
   std::vector<double> change(const std::string& name, std::size_t point) const {
-    std::vector<double> out = values(name, point);
-    const std::vector<double> base = values(name, 0);
-    for (std::size_t r = 0; r < out.size(); ++r) out[r] -= base[r];
-    return out;
+    return minus(values(name, point), values(name, 0));
   }
 
  private:
-  std::size_t column(const std::string& name) const {
-    const auto& cols = runs_.columns;
-    const auto it = std::find(cols.begin(), cols.end(), name);
-    REQUIRE(it != cols.end());
-    return static_cast<std::size_t>(it - cols.begin());
+  static msim::Experiment plan() {
+    msim::Experiment ex =
+        msim::test::plan_shipped("planning/budget_stress_test.yaml",
+                                 {"experiment.replications=" + std::to_string(kReplications)});
+    REQUIRE(ex.points.size() == 4);
+    REQUIRE(ex.varied ==
+            std::vector<std::string>{"shocks.q3_cut.enabled", "shocks.niche_entry.enabled"});
+    return ex;
   }
-  msim::ExperimentTable runs_;
 };
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-double mean(const std::vector<double>& v) {
-  double sum = 0.0;
-  for (double x : v) sum += x;
-  return sum / static_cast<double>(v.size());
-}
-double sd(const std::vector<double>& v) {
-  const double m = mean(v);
-  double sum = 0.0;
-  for (double x : v) sum += (x - m) * (x - m);
-  return std::sqrt(sum / static_cast<double>(v.size() - 1));
-}
-double lowest(const std::vector<double>& v) {
-  return *std::min_element(v.begin(), v.end());
-}
-double highest(const std::vector<double>& v) {
-  return *std::max_element(v.begin(), v.end());
-}
 
 }  // namespace
 
