@@ -350,7 +350,9 @@ std::string format_experiment_shocks(const Hdf5Reader& in, const ExperimentTable
           fewest = std::min(fewest, n);
         }
     std::vector<ShockLine> shocks = scenario_shocks(yaml, sc.get_int("steps_per_year", 52));
-    const std::vector<Config> written = sc.child("shocks").items();
+    const auto shocks_node = sc.find("shocks");
+    const std::vector<Config> written =
+        shocks_node && shocks_node->is_sequence() ? shocks_node->items() : std::vector<Config>{};
     for (std::size_t k = 0; k < shocks.size(); ++k) {
       ShockLine& shock = shocks[k];
       std::vector<std::string> notes;
