@@ -53,8 +53,9 @@ void note_idle_shock_keys(const ExperimentSpec& spec, const std::vector<std::str
     if (!applied)
       out.push_back(fmt::format(
           "{}: the experiment varies {}, but shock '{}' is disabled (or comes after the last "
-          "step) in every design point, so these values change nothing and the design points "
-          "differ only in name; set its enabled: true, or vary shocks.{}.enabled too",
+          "step) in every design point, so these values change nothing (design points that "
+          "differ only in them run the same market); set its enabled: true, or vary "
+          "shocks.{}.enabled too",
           where_of(spec, key), key, item, item));
   }
 }
