@@ -349,8 +349,8 @@ def _together_keys(text):
         tree = parse_scenario(text)
     except ScenarioSyntaxError:
         return []
-    block = ((tree or {}).get("experiment") or {}).get("together") if isinstance(tree, dict) \
-        else None
+    experiment = tree.get("experiment") if isinstance(tree, dict) else None
+    block = experiment.get("together") if isinstance(experiment, dict) else None
     return list(block) if isinstance(block, dict) else []
 
 
