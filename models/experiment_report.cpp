@@ -331,6 +331,64 @@ std::string short_number(const std::string& text) {
   return shown.size() < text.size() ? shown : text;
 }
 
+/// Shock k's change as each design point's value of `key` makes it, the words they share said
+/// once: "Crema's price x 1, 0.85 or 0.7", "VarietyCo's budget set to 2,500 or 5,000 per year".
+/// `as_written` (the file's) when they are all alike or a value cannot be read.
+std::string changes_by_design_point(const std::string& yaml, std::int64_t spy, std::size_t k,
+                                    const std::string& key, const std::vector<std::string>& values,
+                                    const std::string& as_written) {
+  // Many values (a Latin hypercube's): the lowest and the highest, "between ... and ...".
+  std::vector<std::string> shown = values;
+  bool range = false;
+  if (values.size() > 5) {
+    std::vector<double> numbers;
+    for (const std::string& value : values) {
+      double x = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), x);
+      if (ec != std::errc() || end != value.data() + value.size()) return as_written;
+      numbers.push_back(x);
+    }
+    const auto [low, high] = std::minmax_element(numbers.begin(), numbers.end());
+    shown = {short_number(fmt::format("{}", *low)), short_number(fmt::format("{}", *high))};
+    range = true;
+  }
+  std::vector<std::string> changes;
+  for (const std::string& value : shown) {
+    std::vector<ShockLine> at;
+    try {
+      at = scenario_shocks(yaml, spy, {key + "=" + value});
+    } catch (const InputError&) {
+      return as_written;
+    }
+    if (k >= at.size()) return as_written;
+    if (std::find(changes.begin(), changes.end(), at[k].change) == changes.end())
+      changes.push_back(at[k].change);
+  }
+  if (changes.size() < 2) return as_written;
+  // The words every change begins and ends with, cut at spaces so that a number stays whole.
+  const std::string& first = changes[0];
+  std::size_t head = first.size(), tail = first.size();
+  for (const std::string& c : changes) {
+    head = std::min<std::size_t>(
+        head, std::mismatch(first.begin(), first.end(), c.begin(), c.end()).first - first.begin());
+    tail = std::min<std::size_t>(
+        tail,
+        std::mismatch(first.rbegin(), first.rend(), c.rbegin(), c.rend()).first - first.rbegin());
+  }
+  for (const std::string& c : changes) tail = std::min(tail, c.size() - head);  // no overlap
+  const std::size_t word_end = head == 0 ? std::string::npos : first.rfind(' ', head - 1);
+  head = word_end == std::string::npos ? 0 : word_end + 1;
+  const std::size_t word_start = first.find(' ', first.size() - tail);
+  tail = word_start == std::string::npos ? 0 : first.size() - word_start;
+  std::vector<std::string> middles;
+  for (const std::string& c : changes) middles.push_back(c.substr(head, c.size() - head - tail));
+  const std::string last = middles.back();
+  middles.pop_back();
+  return fmt::format("{}{}{}{}{}", first.substr(0, head), range ? "between " : "",
+                     fmt::join(middles, ", "), range ? " and " + last : " or " + last,
+                     first.substr(first.size() - tail));
+}
+
 /// The shocks of the experiment's scenario in a single run's words: those applied, and those
 /// not (disabled, or after the last step). A shock that a design point's key changes (`varied`,
 /// the summary's columns before `metric`) says so; "" when the scenario has none.
@@ -349,10 +407,8 @@ std::string format_experiment_shocks(const Hdf5Reader& in, const ExperimentTable
           steps = std::max(steps, n);
           fewest = std::min(fewest, n);
         }
-    std::vector<ShockLine> shocks = scenario_shocks(yaml, sc.get_int("steps_per_year", 52));
-    const auto shocks_node = sc.find("shocks");
-    const std::vector<Config> written =
-        shocks_node && shocks_node->is_sequence() ? shocks_node->items() : std::vector<Config>{};
+    const std::int64_t spy = sc.get_int("steps_per_year", 52);
+    std::vector<ShockLine> shocks = scenario_shocks(yaml, spy);
     for (std::size_t k = 0; k < shocks.size(); ++k) {
       ShockLine& shock = shocks[k];
       std::vector<std::string> notes;
@@ -362,20 +418,13 @@ std::string format_experiment_shocks(const Hdf5Reader& in, const ExperimentTable
              {fmt::format("shocks.{}.", k), "shocks." + shock.label + "."}) {
           if (key.rfind(prefix, 0) != 0) continue;
           const std::string field = key.substr(prefix.size());
-          if (field == "multiply" && k < written.size() && written[k].has("multiply")) {
-            // "x 0.85" as written would read as every design point's factor: name them all.
-            const std::string as_written = fmt::format("x {:g}", written[k].get_double("multiply"));
-            std::vector<std::string> factors;
+          if (field != "enabled" && field != "step" && field != "week" && field != "name") {
+            // The file's value would read as every design point's: name each one's.
+            std::vector<std::string> values;
             for (const auto& row : summary.rows)
-              if (std::find(factors.begin(), factors.end(), row.at(1 + v)) == factors.end())
-                factors.push_back(row.at(1 + v));
-            const std::size_t at = shock.change.find(as_written);
-            if (at != std::string::npos && factors.size() > 1) {
-              const std::string last = factors.back();
-              factors.pop_back();
-              shock.change.replace(at, as_written.size(),
-                                   fmt::format("x {} or {}", fmt::join(factors, ", "), last));
-            }
+              if (std::find(values.begin(), values.end(), row.at(1 + v)) == values.end())
+                values.push_back(row.at(1 + v));
+            shock.change = changes_by_design_point(yaml, spy, k, key, values, shock.change);
           }
           if (field == "enabled") {
             shock.enabled = true;  // on in some design points: sorted by its step

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -303,6 +304,36 @@ TEST_CASE("the experiment summary says which shocks a design point's keys change
   INFO(factors);
   CHECK_THAT(factors, Contains("Mass's budget x 1, 0.5 or 0.25 (cut), its multiply varies by "
                                "design point\n"));
+  // So does a sweep of a value set, in the value's words and units.
+  const std::string set = "shocks=[{name: cut, step: 5, kind: budget, firm: Mass, set: 20000}]";
+  msim::run_experiment(plan("  sweep: {shocks.cut.set: [20000, 5000]}\n", {set}), dir / "d.h5");
+  const std::string budgets = msim::format_experiment_summary(dir / "d.h5");
+  INFO(budgets);
+  CHECK_THAT(budgets, Contains("Mass's budget set to 20.0k or 5.0k per year (cut), its set "
+                               "varies by design point\n"));
+  // And of the firm it strikes: each design point's firm.
+  msim::run_experiment(plan("  sweep: {shocks.cut.firm: [Mass, Niche]}\n", {cut}), dir / "e.h5");
+  const std::string firms = msim::format_experiment_summary(dir / "e.h5");
+  INFO(firms);
+  CHECK_THAT(firms, Contains("Mass's or Niche's budget x 0.5 (cut), its firm varies by design "
+                             "point\n"));
+  // Sampled factors (a Latin hypercube): the lowest and the highest, to four digits.
+  msim::run_experiment(plan("  design: {latin_hypercube: {samples: 6, ranges: "
+                            "{shocks.cut.multiply: [0.5, 0.9]}}}\n",
+                            {cut}),
+                       dir / "f.h5");
+  const std::string sampled = msim::format_experiment_summary(dir / "f.h5");
+  INFO(sampled);
+  const std::string lead = "Mass's budget x between ";
+  const auto at = sampled.find(lead);
+  REQUIRE(at != std::string::npos);
+  double low = 0, high = 0;
+  REQUIRE(std::sscanf(sampled.c_str() + at + lead.size(), "%lf and %lf", &low, &high) == 2);
+  CHECK(0.5 <= low);
+  CHECK(low < 0.6);  // one sample in each sixth of the range
+  CHECK(0.8 < high);
+  CHECK(high <= 0.9);
+  CHECK_THAT(sampled, Contains(" (cut), its multiply varies by design point\n"));
 }
 
 TEST_CASE("an undefined result (ROI without marketing spend) is left out, not counted as 0",
