@@ -1,5 +1,8 @@
 #pragma once
-/// The end-of-run summary table, read back from a run's HDF5 file.
+/// The end-of-run summary, read back from a run's HDF5 file (summarize_file) and printed
+/// (format_summary), and the pieces other reports share: the shocks in plain words
+/// (scenario_shocks, sort_shocks, format_shocks), the note on a scaled market (scale_note) and
+/// `validate`'s lines on the first step (format_first_step).
 #include <cmath>
 #include <cstdint>
 #include <string>
