@@ -71,7 +71,7 @@ constexpr KeyResult kKeyResults[] = {
     {"cumulative_profit", "money over the run", "profit over the run"},
     {"profit_per_year", "money per year", "profit over the run per year simulated"},
     {"roi", "money per money of marketing",
-     "cumulative profit per unit of marketing spend, at the end"},
+     "cumulative profit per unit of marketing money (spend and program rewards), at the end"},
     {"revenue", "money over the run", "revenue over the run"},
     {"marketing_spend", "money over the run", "marketing spend over the run (within its budget)"},
     {"program_cost", "money over the run",
@@ -154,9 +154,12 @@ RunResults write_run_group(const PlannedRun& run, const RunData& data, Hdf5Outpu
   // ROI without marketing spend (the series holds 0), and the customer share of a firm that had
   // no buyers (0 of 0 purchases). They leave the statistics and the paired differences.
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> rewards = total({"/market/loyalty_cost", "/market/referral_cost"});
+  std::vector<double> roi_money = spent;  // ROI's money: marketing spend and the rewards
+  for (std::size_t j = 0; j < F; ++j) roi_money[j] += rewards[j];
   for (std::size_t m = 0; m < key_results().size(); ++m)
     for (std::size_t j = 0; j < F; ++j)
-      if ((key_results()[m] == "roi" && spent[j] < kMinRoiSpend) ||
+      if ((key_results()[m] == "roi" && roi_money[j] < kMinRoiSpend) ||
           (key_results()[m] == "customer_share" && sold[j] <= 0))
         results.values[m][j] = nan;
   return results;

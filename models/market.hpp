@@ -40,6 +40,7 @@ struct FirmLedger {
   std::vector<std::int64_t> customers_by_category;  ///< [C]
   std::int64_t customers = 0;
   std::vector<double> cumulative_profit_by_category;     ///< [C]
+  /// Marketing money for ROI: marketing spend plus the programs' rewards.
   std::vector<double> cumulative_marketing_by_category;  ///< [C]
   double cumulative_profit = 0.0, cumulative_marketing = 0.0;
   // Relationship metrics, summed from step 0.

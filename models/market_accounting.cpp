@@ -78,7 +78,8 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       led.scr_denominator[c] += sums[lay.scr_denominator() + k];
       led.customers_by_category[c] += sums[lay.new_category() + k];
       led.cumulative_profit_by_category[c] += cat_profit;
-      led.cumulative_marketing_by_category[c] += cat_marketing;
+      // ROI's money: marketing spend and the programs' rewards (loyalty, referral).
+      led.cumulative_marketing_by_category[c] += (marketing + rewards) * share;
       m.units.by_category[k] = u;
       m.revenue.by_category[k] = rev;
       m.market_share.by_category[k] = ratio(u, category_units[c]);
@@ -119,7 +120,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     }
     const double profit = revenue - variable - fixed - marketing - rewards;
     led.cumulative_profit += profit;
-    led.cumulative_marketing += marketing;
+    led.cumulative_marketing += marketing + rewards;
     const double n_cat = static_cast<double>(firm.categories.size());
     m.units.firm[j] = units;
     m.revenue.firm[j] = revenue;

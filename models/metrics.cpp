@@ -59,8 +59,9 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::profit},
       {"cumulative_profit", "money", "profit summed from step 0", &StepMetrics::cumulative_profit},
       {"roi", "ratio",
-       "return on marketing: cumulative profit / cumulative marketing spend; 0 while less than "
-       "0.01 has been spent (undefined: summaries print n/a)",
+       "return on marketing: cumulative profit / cumulative marketing money (marketing spend "
+       "plus loyalty and referral rewards); 0 while less than 0.01 has been spent (undefined: "
+       "summaries print n/a)",
        &StepMetrics::roi},
       {"loyalty", "fraction",
        "mean loyalty L (0..1) to the firm among its customers (consumers who ever bought from "

@@ -42,11 +42,12 @@ inline double ratio(double num, double den) {
   return den > 0 ? num / den : 0.0;
 }
 
-/// Below this cumulative marketing spend (one cent) ROI is undefined: recorded as 0, printed
+/// Below this cumulative marketing money (one cent) ROI is undefined: recorded as 0, printed
 /// n/a. Over a spend of a fraction of a cent it would be a meaningless +-1e10.
 inline constexpr double kMinRoiSpend = 0.01;
 
-/// Return on marketing: cumulative profit / cumulative marketing spend, 0 while undefined.
+/// Return on marketing: cumulative profit / cumulative marketing money (spend and program
+/// rewards), 0 while undefined.
 inline double roi_ratio(double profit, double spend) {
   return spend >= kMinRoiSpend ? profit / spend : 0.0;
 }

@@ -217,15 +217,17 @@ std::string format_summary(const Summary& s) {
     out +=
         "Market share is the last step's unit share; customer share and penetration count every "
         "purchase since the start. ROI is the cumulative profit per unit of marketing money "
-        "spent: the whole business's profit, not only what the marketing added, so it is large "
+        "spent (marketing spend and loyalty and referral rewards): the whole business's profit, "
+        "not only what the marketing added, so it is large "
         "where marketing is a small part of the costs (to measure what the marketing added, "
         "compare runs with another budget, as an experiment's \"change vs 0\" does).\n";
     const auto no_roi =
         firms_where(s.rows, [](const SummaryRow& r) { return r.in_market && !r.roi_defined; });
     if (!no_roi.empty())
-      out +=
-          fmt::format("ROI is n/a for {}: with no marketing spend (under 0.01) it is undefined.\n",
-                      and_list(no_roi));
+      out += fmt::format(
+          "ROI is n/a for {}: with no marketing money spent (under 0.01) it is "
+          "undefined.\n",
+          and_list(no_roi));
   }
   out += format_shocks(s.shocks, s.shocks_not_applied);
   if (!s.relationships.empty()) out += format_relationships(s);

@@ -223,10 +223,17 @@ Summary summarize_file(const std::string& path) {
   const auto roi = last_row(r, "/market/roi", F);
   const auto units = column_sums(r, "/market/units", F);
   const auto spend = column_sums(r, "/market/marketing_spend", F);
+  // ROI's money: marketing spend and the programs' rewards (older files: spend alone).
+  std::vector<double> roi_money = spend;
+  for (const char* rewards : {"/market/loyalty_cost", "/market/referral_cost"})
+    if (r.exists(rewards)) {
+      const auto paid = column_sums(r, rewards, F);
+      for (std::size_t j = 0; j < F; ++j) roi_money[j] += paid[j];
+    }
   for (std::size_t j = 0; j < F; ++j)
     s.rows.push_back({firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j],
                       roi[j], units[j] > 0 || spend[j] > 0 || profit[j] != 0,
-                      spend[j] >= kMinRoiSpend});
+                      roi_money[j] >= kMinRoiSpend});
   if (r.exists("/market/share_of_wallet")) {
     const auto sow = last_row(r, "/market/share_of_wallet", F);
     const auto ppb = last_row(r, "/market/purchases_per_buyer", F);

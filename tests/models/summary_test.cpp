@@ -125,8 +125,12 @@ TEST_CASE("summary: undefined figures are n/a, not zeros", "[summary]") {
   CHECK(cells(row(text, "firm", "Soapy")).back() != "n/a");
   CHECK_THAT(text, Contains("ROI is n/a for Quiet"));
   // What ROI is, so that a return of 4,000% does not read as a return on the marketing alone.
-  CHECK_THAT(text, Contains("ROI is the cumulative profit per unit of marketing money spent: the "
-                            "whole business's profit, not only what the marketing added"));
+  CHECK_THAT(
+      text,
+      Contains(
+          "ROI is the cumulative profit per unit of marketing money spent (marketing spend and "
+          "loyalty and referral rewards): the "
+          "whole business's profit, not only what the marketing added"));
 }
 
 TEST_CASE("summary: ROI over a marketing spend of less than a cent is n/a, not +-1e10",
@@ -144,8 +148,8 @@ TEST_CASE("summary: ROI over a marketing spend of less than a cent is n/a, not +
   CHECK_FALSE(soapy.roi_defined);
   CHECK(soapy.roi == 0.0);  // recorded as 0 while undefined
   CHECK(cells(row(text, "firm", "Soapy")).back() == "n/a");
-  CHECK_THAT(text,
-             Contains("ROI is n/a for Soapy and Quiet: with no marketing spend (under 0.01)"));
+  CHECK_THAT(
+      text, Contains("ROI is n/a for Soapy and Quiet: with no marketing money spent (under 0.01)"));
 }
 
 TEST_CASE("summary: referral figures are blank for firms without a referral program", "[summary]") {
