@@ -17,8 +17,11 @@ struct SummaryRow {
   std::string firm, strategy;
   double market_share = 0, customer_share = 0, penetration = 0, awareness = 0;
   double profit = 0, roi = 0;  ///< cumulative profit (money) and return on marketing
-  bool in_market = true;       ///< false: sold nothing and spent nothing during the run
+  /// false: out of the market for the whole run (an entry that did not come, or an exit at
+  /// step 0); in files without a readable /scenario, sold nothing and spent nothing.
+  bool in_market = true;
   bool roi_defined = true;     ///< false: no marketing spend, so ROI is undefined (the file has 0)
+  bool sold = true;            ///< false: nobody bought from it, so customer share is undefined
 };
 
 /// Durable goods over the whole run, per firm that sells a durable, counting the durable
@@ -27,6 +30,8 @@ struct DurablesRow {
   std::string firm;
   double units = 0, failures = 0, early_failures = 0, mean_failure_age = 0;
   double replacements = 0, upgrades = 0, installed_base = 0, loyalty = 0;
+  /// Failures and early failures from Summary::early_from on (the early share's terms).
+  double failures_judged = 0, early_judged = 0;
 };
 
 /// Customer relationships per firm: the last step's figures, and program costs over the run.
@@ -36,7 +41,8 @@ struct RelationshipRow {
   double clv = 0, program_cost = 0, referred = 0, referred_retention = 0;
   bool buyers = true;  ///< false: nobody bought from the firm, so ratios per buyer are undefined
   /// Every category the firm sold in is durable: owners lapse `wom_window` steps after buying,
-  /// because nobody rebuys a working product, so lost customers, retention and CLV are undefined.
+  /// because a working product is not bought again until it fails or is upgraded, so lost
+  /// customers, retention and CLV are undefined.
   bool durables_only = false;
   bool referral_program = true;  ///< false: the firm has none (from the file's /scenario)
 
@@ -62,6 +68,12 @@ struct Summary {
   std::vector<DurablesRow> durables;  ///< the firms that sell a durable; empty without durables
   std::vector<std::string> durable_categories;   ///< names, with saturation at the last step
   std::vector<double> saturation;
+  /// The first step in which a failure can be on time: products are bought from step 0 on, so
+  /// none reaches the reference life R before step ceil(R) (the smallest R of the durable
+  /// categories), or the first step with an on-time failure when that is earlier. The early
+  /// share counts failures from it on (as analysis's obsolescence figure does); 0 when the file
+  /// does not tell.
+  std::int64_t early_from = 0;
   /// Segment names and each firm's share of the units each segment bought over the last
   /// segment_window steps (13, a quarter of weekly steps, as analysis/plot.py's segment heatmap):
   /// sums of /segments/units, [S * F] (segment-major), all 0 for a segment that bought nothing;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <variant>
 
 #include "models/metrics.hpp"
@@ -108,6 +109,51 @@ std::vector<std::string> scenario_durable_firms(const Hdf5Reader& r,
   return out;
 }
 
+/// The smallest reference life of the durable categories in the run's /scenario; NaN when it
+/// cannot be read.
+double shortest_reference_life(const Hdf5Reader& r) {
+  double shortest = std::nan("");
+  if (!r.exists("/scenario")) return shortest;
+  try {
+    const Config sc = Config::load_string(r.text("/scenario"), "/scenario");
+    const auto categories = sc.find("categories");
+    if (!categories || !categories->is_sequence()) return shortest;
+    for (const Config& c : categories->items())
+      if (c.get_string("kind", "") == "durable" && c.has("reference_life")) {
+        const double life = c.get_double("reference_life");
+        if (!(life >= shortest)) shortest = life;  // (NaN at first)
+      }
+  } catch (const InputError&) {
+    return std::nan("");
+  }
+  return shortest;
+}
+
+/// Summary::early_from, and each firm's failures and early failures from it on, in the
+/// durable categories.
+void judge_early_failures(const Hdf5Reader& r, const std::vector<bool>& durable, std::size_t F,
+                          Summary& s, std::vector<double>& failures, std::vector<double>& early) {
+  const Table fail = r.table("/market/by_category/failures");
+  const Table soon = r.table("/market/by_category/early_failures");
+  const std::size_t cells = durable.size() * F;
+  const std::size_t steps = cells > 0 ? fail.values.size() / cells : 0;
+  std::size_t from = steps;
+  const double life = shortest_reference_life(r);
+  if (std::isfinite(life)) from = std::min(from, static_cast<std::size_t>(std::ceil(life)));
+  for (std::size_t t = 0; t < from; ++t)
+    for (std::size_t k = t * cells; k < (t + 1) * cells && k < soon.values.size(); ++k)
+      if (durable[(k % cells) / F] && fail.values[k] - soon.values[k] > 0) from = t;
+  if (!std::isfinite(life) && from == steps) from = 0;  // nothing tells: every step counts
+  s.early_from = static_cast<std::int64_t>(from);
+  failures.assign(F, 0.0);
+  early.assign(F, 0.0);
+  for (std::size_t k = from * cells; k < fail.values.size() && k < soon.values.size(); ++k)
+    if (durable[(k % cells) / F]) {
+      failures[k % F] += fail.values[k];
+      early[k % F] += soon.values[k];
+    }
+}
+
 /// The durables table: totals over the run in the durable categories, the last step's installed
 /// base, and loyalty (firm-wide). Only the firms that sell a durable: units in a durable category
 /// during the run, a price for one, or one among their categories in /scenario.
@@ -134,18 +180,46 @@ void summarize_durables(const Hdf5Reader& r, const std::vector<std::string>& fir
       age_sum[k % F] += age.values[k] * failed.values[k];
   const auto priced = durable_sums(r, "/market/by_category/price", durable, F);
   const auto offered = scenario_durable_firms(r, categories, durable);
+  std::vector<double> failures_judged, early_judged;
+  judge_early_failures(r, durable, F, s, failures_judged, early_judged);
   for (std::size_t j = 0; j < F; ++j)
     if (units[j] > 0 || priced[j] > 0 ||
         std::find(offered.begin(), offered.end(), firms[j]) != offered.end())
       s.durables.push_back({firms[j], units[j], failures[j], early[j],
                             failures[j] > 0 ? age_sum[j] / failures[j] : 0.0, replacements[j],
-                            upgrades[j], installed[j], loyalty[j]});
+                            upgrades[j], installed[j], loyalty[j], failures_judged[j],
+                            early_judged[j]});
   const auto saturation = last_row(r, "/market/saturation", categories.size());
   for (std::size_t c = 0; c < categories.size(); ++c)
     if (durable[c]) {
       s.durable_categories.push_back(categories[c]);
       s.saturation.push_back(saturation[c]);
     }
+}
+
+/// SummaryRow::in_market from the scenario's entries and exits, where it tells: a firm with an
+/// `enter` shock is out of the market until an enabled one applies (in a step the run reached);
+/// one that an enabled `exit` takes out at step 0 never was in it. Any other firm was in the
+/// market, whatever it sold or spent (a firm with no budget that nobody heard of still was).
+void mark_present(const Config& sc, Summary& s) {
+  const auto shocks = sc.find("shocks");
+  for (SummaryRow& row : s.rows) {
+    bool waits = false, entered = false, gone_at_start = false;
+    if (shocks && shocks->is_sequence())
+      for (const Config& k : shocks->items()) {
+        if (k.get_string("firm", "") != row.firm) continue;
+        const std::string kind = k.get_string("kind", "");
+        const bool on = k.get_bool("enabled", true);
+        const std::int64_t step = k.get_int("step", 0);
+        if (kind == "enter") {
+          waits = true;
+          entered = entered || (on && step < s.steps_done);
+        } else if (kind == "exit" && on && step == 0) {
+          gone_at_start = true;
+        }
+      }
+    row.in_market = waits ? entered : !gone_at_start;
+  }
 }
 
 /// What the run's /scenario adds to the series: which firms have a referral program, and the
@@ -171,8 +245,13 @@ void read_scenario(const Hdf5Reader& r, Summary& s) {
     if (const auto firms = sc.find("firms"); firms && firms->is_sequence())
       for (const Config& f : firms->items())
         for (auto& rel : s.relationships)
-          if (rel.firm == f.get_string("name", ""))
-            rel.referral_program = f.has("referral_program");
+          if (rel.firm == f.get_string("name", "")) {
+            // A program that multiplies nothing and pays nothing is no program ("programs off").
+            const auto program = f.find("referral_program");
+            rel.referral_program = program && (program->get_double("multiplier", 2.0) != 1.0 ||
+                                               program->get_double("reward", 1.0) != 0.0);
+          }
+    mark_present(sc, s);
     sort_shocks(scenario_shocks(text, s.steps_per_year, changes), s.steps_done, s.shocks,
                 s.shocks_not_applied);
   } catch (const InputError&) {
@@ -233,7 +312,7 @@ Summary summarize_file(const std::string& path) {
   for (std::size_t j = 0; j < F; ++j)
     s.rows.push_back({firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j],
                       roi[j], units[j] > 0 || spend[j] > 0 || profit[j] != 0,
-                      roi_money[j] >= kMinRoiSpend});
+                      roi_money[j] >= kMinRoiSpend, units[j] > 0});
   if (r.exists("/market/share_of_wallet")) {
     const auto sow = last_row(r, "/market/share_of_wallet", F);
     const auto ppb = last_row(r, "/market/purchases_per_buyer", F);

@@ -70,8 +70,9 @@ std::string format_relationships(const Summary& s) {
   if (!durables.empty())
     out += fmt::format(
         "Lost customers, retention and CLV are n/a for {}, which {} only durable goods: an owner "
-        "counts as lost when the word-of-mouth window ends, because nobody rebuys a working "
-        "product (the durables table has failures and replacements).\n",
+        "counts as lost when the word-of-mouth window ends, because a working product is not "
+        "bought again until it fails or is upgraded (the durables table has failures, "
+        "replacements and upgrades).\n",
         and_list(durables), durables.size() == 1 ? "sells" : "sell");
   const auto unseen = firms_where(s.relationships, [&](const RelationshipRow& r) {
     return in_market(s, r.firm) && r.buyers && !r.durables_only && std::isnan(r.retention);
@@ -115,7 +116,7 @@ std::string format_durables(const Summary& s) {
     const bool failed = d.failures > 0;
     out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8.2f}\n", d.firm,
                        count(d.units), count(d.failures),
-                       failed ? percent(d.early_failures / d.failures) : "n/a",
+                       d.failures_judged > 0 ? percent(d.early_judged / d.failures_judged) : "n/a",
                        failed ? fmt::format("{:.0f} {}s", d.mean_failure_age, age_unit) : "n/a",
                        d.units > 0 ? percent(d.replacements / d.units) : "n/a", count(d.upgrades),
                        count(d.installed_base), d.loyalty);
@@ -124,13 +125,20 @@ std::string format_durables(const Summary& s) {
     out += fmt::format("{}{}: {} of consumers own a working one",
                        c == 0 ? "\nOwnership at the end: " : "; ", s.durable_categories[c],
                        percent(s.saturation[c]));
+  const std::string early_from = s.steps_per_year == 52 ? fmt::format("week {}", s.early_from + 1)
+                                                        : fmt::format("step {}", s.early_from);
   out += fmt::format(
       ".\nUnits, failures, replacements, upgrades and installed base count the durable "
       "categories only; firms that sell none are not listed. Early failures are those before the "
-      "category's reference life; the mean age at failure is in {}s; the replacement share is "
-      "the share of the firm's durable units bought to replace a failed product; installed base "
-      "and loyalty are at the last step. Loyalty is to the firm in all its categories, from 0 "
-      "(none) to 1 (the customers buy only from the firm).\n",
+      "category's reference life, as a share of the failures {}; the mean age at failure is in "
+      "{}s; the replacement share is the share of the firm's durable units bought to replace a "
+      "failed product; installed base and loyalty are at the last step. Loyalty is to the firm in "
+      "all its categories, from 0 (none) to 1 (the customers buy only from the firm).\n",
+      s.early_from > 0
+          ? fmt::format("from {} on (before it no product can have reached the reference life, "
+                        "so every failure would be early{})",
+                        early_from, s.early_from >= s.steps_done ? ": this run ends before it" : "")
+          : std::string("over the run"),
       age_unit);
   return out;
 }

@@ -386,3 +386,85 @@ TEST_CASE("summary: the durables table counts the durable categories, and only t
   CHECK_THAT(text, Contains("Durable goods, over the run, in the durable category (washer):") &&
                        Contains("count the durable categories only"));
 }
+
+TEST_CASE("summary: the early share counts failures from the first step one can be on time",
+          "[summary]") {
+  // Washers have a reference life of 30 weeks (half the lifetime's scale, 60): before week 31 no
+  // washer can have reached it, so every failure there is early by definition.
+  TempDir dir;
+  const msim::Summary s = run_and_summarize(
+      msim::load_scenario_text(kMixed, "mixed.yaml", {"steps=60"}), dir.file("mixed.h5"));
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  CHECK(s.early_from == 30);
+  const msim::Hdf5Reader r(dir.file("mixed.h5"));
+  const msim::Table fail = r.table("/market/by_category/failures");  // [T, C, F], washer first
+  const msim::Table early = r.table("/market/by_category/early_failures");
+  double before = 0, early_before = 0, after = 0, early_after = 0;
+  for (std::size_t step = 0; step < 60; ++step) {
+    (step < 30 ? before : after) += fail.values[step * 8 + 0];  // Durabox
+    (step < 30 ? early_before : early_after) += early.values[step * 8 + 0];
+  }
+  REQUIRE(before > 0);
+  REQUIRE(after > 0);
+  CHECK(early_before == before);  // all early, as they must be
+  const msim::DurablesRow& durabox = s.durables[0];
+  CHECK(durabox.failures == before + after);
+  CHECK(durabox.failures_judged == after);
+  CHECK(durabox.early_judged == early_after);
+  CHECK(cells(row(text, "Durable goods", "Durabox"))[3] ==
+        fmt::format("{:.1f}%", 100.0 * early_after / after));
+  CHECK_THAT(text, Contains("as a share of the failures from week 31 on (before it no product "
+                            "can have reached the reference life, so every failure would be "
+                            "early)"));
+  // A run that ends before it has no share to give.
+  const msim::Summary short_run = run_and_summarize(
+      msim::load_scenario_text(kMixed, "mixed.yaml", {"steps=20"}), dir.file("short.h5"));
+  CHECK(cells(row(msim::format_summary(short_run), "Durable goods", "Durabox"))[3] == "n/a");
+  CHECK_THAT(msim::format_summary(short_run), Contains("early: this run ends before it)"));
+}
+
+TEST_CASE("summary: a firm without a budget is in the market, one that never entered is not",
+          "[summary]") {
+  // Quiet spends nothing and nobody knows it: it sells nothing, but it is on the shelf.
+  TempDir dir;
+  const msim::Summary s = run_and_summarize(
+      msim::load_scenario_text(
+          kMixed + "shocks:\n  - {name: rival_enters, kind: enter, firm: LongLife, step: 0, "
+                   "enabled: false}\n",
+          "mixed.yaml", {"market.initial_awareness=0"}),
+      dir.file("mixed.h5"));
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  REQUIRE(s.rows[3].firm == "Quiet");
+  CHECK(s.rows[3].in_market);
+  CHECK_FALSE(s.rows[3].sold);
+  const auto quiet = cells(row(text, "firm", "Quiet"));
+  REQUIRE(quiet.size() == 9);
+  CHECK(quiet[2] == "0.0%");  // market share
+  CHECK(quiet[3] == "n/a");   // customer share: no buyers
+  CHECK_THAT(row(text, "firm", "LongLife"), Contains("not in market"));
+  CHECK_FALSE(s.rows[1].in_market);
+  // Its entry switched on at step 5: in the market.
+  const msim::Summary entered = run_and_summarize(
+      msim::load_scenario_text(
+          kMixed + "shocks:\n  - {name: rival_enters, kind: enter, firm: LongLife, step: 5}\n",
+          "mixed.yaml"),
+      dir.file("entered.h5"));
+  CHECK(entered.rows[1].in_market);
+}
+
+TEST_CASE("summary: a referral program that multiplies nothing and pays nothing is none",
+          "[summary]") {
+  TempDir dir;
+  const msim::Summary s = run_and_summarize(
+      msim::load_scenario_file(
+          std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/loyalty_referral.yaml",
+          {"consumers=10000", "steps=20", "firms.ClubRoast.referral_program.multiplier=1",
+           "firms.ClubRoast.referral_program.reward=0"}),
+      dir.file("lr.h5"));
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  CHECK_FALSE(s.relationships[1].referral_program);  // ClubRoast
+  CHECK(cells(row(text, "Customer relationships", "ClubRoast")).size() == 8);
+}
