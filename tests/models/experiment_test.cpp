@@ -825,3 +825,23 @@ TEST_CASE("every run of an experiment records its own panel, branched or not",
   // Replications have different seeds, so different members.
   CHECK(panel(a, "00000")[0] != panel(a, "00001")[0]);
 }
+
+TEST_CASE("a firm without a budget is in the market in every run of an experiment",
+          "[experiment]") {
+  // Niche with no budget and no awareness sells nothing and spends nothing, but it is on the
+  // shelf: in_market 1, as the single-run summary has it; out of the market only before an entry.
+  TempDir dir;
+  const msim::Experiment ex =
+      plan("  sweep: {firms.Niche.budget_per_year: [0, 10000]}\n", {"market.initial_awareness=0"});
+  REQUIRE(msim::run_experiment(ex, dir / "e.h5").complete);
+  const msim::ExperimentTables tables = msim::read_experiment_tables(dir / "e.h5");
+  const auto& cols = tables.runs.columns;
+  const auto flag = std::find(cols.begin(), cols.end(), "in_market:Niche") - cols.begin();
+  const auto units = std::find(cols.begin(), cols.end(), "market_share:Niche") - cols.begin();
+  REQUIRE(static_cast<std::size_t>(flag) < cols.size());
+  REQUIRE(tables.runs.rows.size() == 2);
+  CHECK(tables.runs.rows[0][static_cast<std::size_t>(units)] == "0");  // sold nothing
+  const auto profit = std::find(cols.begin(), cols.end(), "cumulative_profit:Niche") - cols.begin();
+  CHECK(tables.runs.rows[0][static_cast<std::size_t>(profit)] == "0");  // and no fixed costs
+  for (const auto& row : tables.runs.rows) CHECK(row[static_cast<std::size_t>(flag)] == "1");
+}
