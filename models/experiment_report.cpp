@@ -27,6 +27,29 @@ namespace fs = std::filesystem;
 
 namespace msim {
 
+namespace {
+
+/// A market simulated at a `scale` other than 1 has its money and units about `scale` times the
+/// full market's: a last column says so in every row, so that a table opened alone in a
+/// spreadsheet does not read as the full market's (unless `scale` is a column already: swept).
+void add_scale_column(ExperimentTable& table, double scale) {
+  if (!std::isfinite(scale) || scale == 1.0 || table.columns.empty() ||
+      std::find(table.columns.begin(), table.columns.end(), "scale") != table.columns.end())
+    return;
+  table.columns.emplace_back("scale");
+  for (auto& row : table.rows) row.push_back(format_number(scale));
+}
+
+/// The file's `scale` attribute; 1 when it has none (older files).
+double file_scale(const Hdf5Reader& in) {
+  if (!in.has_attribute("scale")) return 1.0;
+  const AttrValue scale = in.attribute("scale");
+  const auto* v = std::get_if<double>(&scale);
+  return v ? *v : 1.0;
+}
+
+}  // namespace
+
 bool is_experiment_file(const std::string& path) {
   const Hdf5Reader in(path);
   return in.exists("/experiment/columns/runs");
@@ -65,6 +88,7 @@ ExperimentTables read_experiment_tables(const std::string& path) {
       for (const auto& c : cells) row.push_back(c[r]);
       table->rows.push_back(std::move(row));
     }
+    add_scale_column(*table, file_scale(in));
   }
   return out;
 }
@@ -310,6 +334,7 @@ NamedTables run_csv_tables(const std::string& path) {
   out.emplace_back("summary", summary_table(s));
   out.emplace_back("market", market_table(path, s.steps_per_year));
   out.emplace_back("years", year_table(path, s.steps_per_year));
+  for (auto& [name, table] : out) add_scale_column(table, s.scale);
   return out;
 }
 

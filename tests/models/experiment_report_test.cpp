@@ -314,3 +314,26 @@ TEST_CASE("experiment report: a run's summary table has the durables columns, na
           CHECK(std::stod(row[column]) == Approx(d.units));
       }
 }
+
+TEST_CASE("experiment report: tables of a market at a scale other than 1 say so in a column",
+          "[experiment_report]") {
+  // At scale 0.1 money and units are a tenth of the full market's: a table opened alone in a
+  // spreadsheet must not read as the full market's.
+  TempDir dir;
+  const std::string tiny = std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml";
+  for (const double scale : {0.1, 1.0}) {
+    const msim::Scenario sc = msim::load_scenario_file(
+        tiny, {"consumers=30000", "steps=3", "scale=" + std::to_string(scale)});
+    {
+      auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+      msim::run_simulation(sc, *rec);
+    }
+    for (const auto& [name, table] : msim::run_csv_tables(dir.file("run.h5"))) {
+      INFO(name << " at scale " << scale);
+      const bool has = table.columns.back() == "scale";
+      CHECK(has == (scale != 1.0));
+      if (has)
+        for (const auto& row : table.rows) CHECK(row.back() == "0.1");
+    }
+  }
+}
