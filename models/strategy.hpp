@@ -96,6 +96,15 @@ struct MarketView {
   const std::vector<std::string>* diagnostic_names = nullptr;
 
   const Firm& self() const { return scenario.firms[static_cast<std::size_t>(firm)]; }
+  /// F, S and C: the sizes that index last()'s vectors ([F], [C * F], [S * F]).
+  std::size_t firms() const { return scenario.firms.size(); }
+  std::size_t segments() const { return scenario.segments.size(); }
+  std::size_t categories() const { return scenario.categories.size(); }
+  /// Last step's share of segment `s`'s units that firm `j` (this firm when j < 0) sold:
+  /// last().segment_share[s * F + j]. @throws std::logic_error as last() does.
+  double segment_share(std::size_t s, int j = -1) const {
+    return last().segment_share.at(s * firms() + static_cast<std::size_t>(j < 0 ? firm : j));
+  }
   /// Last step's metrics (see last_metrics). @throws std::logic_error for a view the engine
   /// did not make (in a test that builds its own MarketView, set last_metrics).
   const StepMetrics& last() const {

@@ -20,6 +20,8 @@ namespace {
 /// What one firm's strategy saw at one step.
 struct Seen {
   std::vector<double> profit, customer_share, units_by_category, segment_units;
+  std::vector<double> my_segment_share;  ///< view.segment_share(s), this firm's, by segment
+  std::size_t firms = 0, segments = 0, categories = 0;
   std::vector<double> draws;  ///< three uniforms, then the first again from a fresh stream
 };
 
@@ -41,6 +43,11 @@ class ViewProbe final : public msim::Strategy {
     seen.customer_share = last.customer_share.firm;
     seen.units_by_category = last.units.by_category;
     seen.segment_units = last.segment_units;
+    seen.firms = view.firms();
+    seen.segments = view.segments();
+    seen.categories = view.categories();
+    for (std::size_t s = 0; s < view.segments(); ++s)
+      seen.my_segment_share.push_back(view.segment_share(s));
     msim::Stream rng = view.random();
     for (int k = 0; k < 3; ++k) seen.draws.push_back(rng.uniform());
     seen.draws.push_back(view.random().uniform());
@@ -111,6 +118,7 @@ TEST_CASE("a strategy reads last step's metrics as the run records them, zeros a
   const auto& customer_share = r->rec.series("/market/customer_share");
   const auto& by_category = r->rec.series("/market/by_category/units");
   const auto& segment_units = r->rec.series("/segments/units");
+  const auto& segment_share = r->rec.series("/segments/market_share");
   REQUIRE(profit.size() == 8);
   for (int firm : {0, 2}) {
     const auto& seen = r->log.at(firm);
@@ -128,6 +136,13 @@ TEST_CASE("a strategy reads last step's metrics as the run records them, zeros a
       CHECK(s.customer_share == customer_share[row]);
       CHECK(s.units_by_category == by_category[row]);
       CHECK(s.segment_units == segment_units[row]);
+      // The sizes and the segment share, by the view's accessors ([s * F + j], this firm).
+      CHECK(s.firms == 3);
+      CHECK(s.segments == 2);
+      CHECK(s.categories == 2);
+      for (std::size_t seg = 0; seg < 2; ++seg)
+        CHECK(s.my_segment_share[seg] ==
+              segment_share[row][seg * 3 + static_cast<std::size_t>(firm)]);
     }
   }
   // The test has teeth: the firms sold something in both categories.
