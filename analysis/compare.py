@@ -1,6 +1,6 @@
 """Two runs side by side: per firm, the final shares, cumulative profit, ROI and differences;
-for runs with durable goods also failures, early failures, replacements, installed base and
-ownership saturation.
+for runs with durable goods also failures, early failures, replacements, upgrades (when
+recorded), installed base and ownership saturation.
 
     python3 -m analysis.compare A.h5 B.h5 [--run-a ID] [--run-b ID] [--out DIR]
 
@@ -45,10 +45,13 @@ DURABLE_METRICS = [("failures", "failures, products that broke", "sum"),
                    ("early_failure_share", "share of failures that were early", "early"),
                    ("replacements", "replacement purchases", "sum"),
                    ("installed_base", "installed base, working products owned", "last")]
+# Compared too when either run recorded upgrades (/market/upgrades): working products replaced
+# by a newer generation, the lesson of perceived obsolescence; after replacements.
+UPGRADES = ("upgrades", "upgrades, working products replaced by a newer one", "sum")
 KINDS = {"market_share": "share", "customer_share": "share", "cumulative_profit": "money",
          "roi": "ratio", "failures": "count", "early_failures": "count",
          "early_failure_share": "share", "replacements": "count", "installed_base": "count",
-         "saturation": "share"}
+         "upgrades": "count", "saturation": "share"}
 WHEN = {"last": "last step", "sum": "summed over the run", "early": "over the run"}
 # Cumulative profit is a "last" value, but the last step's cumulative profit is the whole run's.
 WHEN_METRIC = {"cumulative_profit": "last step: the profit of the whole run"}
@@ -133,8 +136,15 @@ def has_durables(a, b):
 
 
 def metrics(a, b):
-    """The (metric, title, how) compared for these two runs."""
-    return METRICS + (DURABLE_METRICS if has_durables(a, b) else [])
+    """The (metric, title, how) compared for these two runs: the durables ones when both
+    recorded durables, with upgrades after replacements when either recorded them."""
+    if not has_durables(a, b):
+        return list(METRICS)
+    upgrades = "upgrades" in a.market or "upgrades" in b.market
+    durable = []
+    for entry in DURABLE_METRICS:
+        durable += [entry, UPGRADES] if entry[0] == "replacements" and upgrades else [entry]
+    return METRICS + durable
 
 
 def firm_values(run, metric, how, firms):

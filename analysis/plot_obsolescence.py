@@ -1,5 +1,6 @@
 """The obsolescence figure of one run: failures, early failures per 1,000 products in
-use and their share, replacements, installed base and ownership saturation."""
+use and their share, replacements, upgrades (when any firm sold one), installed base and
+ownership saturation."""
 
 import textwrap
 
@@ -22,6 +23,8 @@ OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per ste
                 ("early_share", "share of failures that were early",
                  "early failures / failures"),
                 ("replacements", "replacement purchases", "replacements per step"),
+                ("upgrades", "upgrades (working products replaced by a newer one)",
+                 "upgrades per step"),
                 ("installed_base", "installed base (working products owned)", "products owned")]
 PER_IN_USE = 1000  # early failures are counted per this many products in use
 
@@ -106,6 +109,10 @@ def _obsolescence_panels(run):
             # Without the installed base, the raw counts: better than nothing.
             panels.append(("early_failures", "early failures (before the reference life)",
                            "early failures per step"))
+        elif metric == "upgrades":
+            # Only where there were any: a run without innovation has none to show.
+            if metric in run.market and run.market[metric].to_numpy().sum() > 0:
+                panels.append(entry)
         elif metric in run.market:
             panels.append(entry)
     if run.saturation is not None:
@@ -160,8 +167,8 @@ def _early_share_panel(ax, run):
 
 def obsolescence(run):
     """Failures, early failures per 1,000 products in use, the share of failures that were early
-    (from the first step a failure can be on time), replacements, installed base and saturation;
-    None when none was recorded."""
+    (from the first step a failure can be on time), replacements, upgrades (when any firm sold
+    one), installed base and saturation; None when none was recorded."""
     panels = _obsolescence_panels(run)
     if not panels:
         return None
@@ -197,7 +204,9 @@ def obsolescence(run):
         ax.set_title(name)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
-    fig.suptitle(_titled(run, f"{run.name}: durables and obsolescence"))
-    fig.tight_layout()
+    title = fig.suptitle(_titled(run, f"{run.name}: durables and obsolescence"))
+    # Room for the title's lines above the panels (tight_layout leaves too little on tall ones).
+    lines = title.get_text().count("\n") + 1
+    fig.tight_layout(rect=(0, 0, 1, 1 - (0.25 * lines + 0.1) / fig.get_figheight()))
     _note_absent(fig, run, y=0.0)
     return fig

@@ -58,8 +58,9 @@ CAPTIONS = {
                         "sells more is not made to look worse; the share of failures that were "
                         "early, counted from the first week a failure can be on time (before "
                         "it no product is as old as the reference life, so every failure is "
-                        "early by definition); replacement purchases, installed base and "
-                        "ownership saturation.",
+                        "early by definition); replacement purchases; upgrades (working "
+                        "products replaced by a newer one), when any firm sold one; installed "
+                        "base and ownership saturation.",
     "segment_heatmap.png": "Each firm's share of the units each segment bought over the last "
                            "steps (the units summed over those steps).",
 }
@@ -215,10 +216,14 @@ def _relationships_html(run, of_run):
     durable = durable_only_firms(run)
     if durable:
         shown = [c for c in LAPSE_COLUMNS if c in table.columns]
+        upgrades = _upgrades(run)
+        rebuys = ("does not shop again until it fails" if not upgrades else
+                  "shops again only when it fails or to upgrade it: a working product is "
+                  f"rebought only as an upgrade ({formats.count(upgrades)} in this run)")
         parts.append(
             f"<p><i>n/a: {html.escape(_names(durable))} "
             f"{'sells' if len(durable) == 1 else 'sell'} only durable goods. The owner of a "
-            "working product does not shop again until it fails, so owners count as "
+            f"working product {rebuys}, so owners count as "
             "&ldquo;lapsed&rdquo; after the word-of-mouth window although nobody was lost; "
             f"{html.escape(_names(shown))} measure nothing there and are shown as n/a "
             "(<code>marketsim summarize</code> prints n/a for them too, for the same reason; "
@@ -238,6 +243,12 @@ def _relationships_html(run, of_run):
             "firm's first customer on, and the run file holds NaN until then "
             "(<code>marketsim summarize</code> prints n/a too).</i></p>")
     return parts
+
+
+def _upgrades(run):
+    """The upgrades of the run (working products replaced by a newer one, /market/upgrades),
+    all firms together; 0 when it recorded none."""
+    return float(run.market["upgrades"].to_numpy().sum()) if "upgrades" in run.market else 0.0
 
 
 def _wom_window(run):

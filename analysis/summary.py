@@ -194,8 +194,9 @@ def format_summary(table):
 
 # ---- the customer-relationships and durable-goods tables of `marketsim summarize` ----
 
-# Metrics that count lapses: an owner of a working durable does not rebuy until it fails, so it
-# "lapses" without being lost; for a firm that sells only durables these measure nothing.
+# Metrics that count lapses: an owner of a working durable rebuys only when it fails or to upgrade
+# it, so it "lapses" without being lost; for a firm that sells only durables these measure
+# nothing.
 LAPSE_COLUMNS = ("lost customers", "retention per step", "CLV", "referred retention")
 
 
