@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analysis import formats, run_main  # noqa: E402
+from analysis.durables import counted_from, run_early_share  # noqa: E402
 from analysis.plot import points_formatter, shortened  # noqa: E402
 from analysis.load import (NotARunError, bad_input, check_writable_directory,  # noqa: E402
                            load_run)
@@ -35,7 +36,8 @@ from analysis.summary import (NOT_IN_MARKET, NOT_IN_MARKET_WHY, in_market,  # no
                               not_in_market, not_in_market_note)
 
 # (metric, title, how): "last" is the last step's value, "sum" the sum over the run, "early"
-# the share of the run's failures that were early. Shares are fractions; the rest by kind.
+# the share of failures that were early, counted from the first step a failure can be on time
+# (analysis.durables.run_early_share). Shares are fractions; the rest by kind.
 METRICS = [("market_share", "market share", "last"),
            ("customer_share", "customer share", "last"),
            ("cumulative_profit", "cumulative profit", "last"), ("roi", "ROI", "last")]
@@ -52,7 +54,7 @@ KINDS = {"market_share": "share", "customer_share": "share", "cumulative_profit"
          "roi": "ratio", "failures": "count", "early_failures": "count",
          "early_failure_share": "share", "replacements": "count", "installed_base": "count",
          "upgrades": "count", "saturation": "share"}
-WHEN = {"last": "last step", "sum": "summed over the run", "early": "over the run"}
+WHEN = {"last": "last step", "sum": "summed over the run"}
 # Cumulative profit is a "last" value, but the last step's cumulative profit is the whole run's.
 WHEN_METRIC = {"cumulative_profit": "last step: the profit of the whole run"}
 # A firm that one run does not have at all (renamed, added or removed in the other).
@@ -114,15 +116,26 @@ def length_note(a, b):
 
 def when(a, b, metric, how):
     """When a compared figure is taken, for its heading: "last step", or for runs of other
-    lengths "week 12, the last week both runs have"."""
+    lengths "week 12, the last week both runs have"; for the share of early failures, from when
+    it is counted in each run (analysis.durables.counted_from)."""
+    if how == "early":
+        return early_from(*comparable(a, b))
     if len(a.steps) == len(b.steps):
         return WHEN_METRIC.get(metric, WHEN[how])
     steps = common_steps(a, b)
     at, span = _at(a, steps[-1]), _span(a, steps[0], steps[-1])
     if metric == "cumulative_profit":
         return f"{at}: the profit of {span}"
-    return {"last": f"{at}, the last {_unit(a)} both runs have", "sum": f"summed over {span}",
-            "early": f"over {span}"}[how]
+    return {"last": f"{at}, the last {_unit(a)} both runs have",
+            "sum": f"summed over {span}"}[how]
+
+
+def early_from(a, b):
+    """Where each run's share of early failures is counted from, in words: once when the runs
+    agree ("from week 79 on, when a product can first reach its reference life"), else for A
+    and for B."""
+    words_a, words_b = counted_from(a), counted_from(b)
+    return words_a if words_a == words_b else f"A: {words_a}; B: {words_b}"
 
 
 def firms_only_in(a, b):
@@ -149,10 +162,8 @@ def metrics(a, b):
 
 def firm_values(run, metric, how, firms):
     """A metric per firm (NaN for a firm the run does not have, or a series it lacks)."""
-    if how == "early":
-        failures = firm_values(run, "failures", "sum", firms)
-        early = firm_values(run, "early_failures", "sum", firms)
-        return [e / f if f > 0 else float("nan") for e, f in zip(early, failures)]
+    if how == "early":  # from the first step a failure can be on time, as summary's table
+        return run_early_share(run, firms)
     if metric not in run.market:
         return [float("nan")] * len(firms)
     series = run.market[metric].sum() if how == "sum" else run.final(metric)

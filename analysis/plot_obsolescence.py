@@ -8,12 +8,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
+from analysis.durables import early_share, first_on_time_step, reference_life  # noqa: E402
 from analysis.plot_format import (LINE_STYLES, _drawn, _label_axis, _note_absent,  # noqa: E402
                                   _per_firm_lines, _time_axis, _time_point, _titled)
-from analysis.scenario_text import ScenarioSyntaxError, parse_scenario  # noqa: E402
 
 
 OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per step"),
@@ -38,63 +36,6 @@ def early_failure_rate(run):
         return None
     in_use = run.market["installed_base"].shift(1)
     return PER_IN_USE * run.market["early_failures"] / in_use.where(in_use > 0)
-
-
-def reference_life(run):
-    """The shortest reference life (steps) of the run's durable categories, from its resolved
-    scenario (a category without one has the default, half its lifetime scale); None when the
-    scenario cannot tell."""
-    kinds = dict(zip(run.categories, run.category_kinds))
-    try:
-        categories = parse_scenario(run.scenario).get("categories") if run.scenario else None
-    except (ScenarioSyntaxError, AttributeError):
-        return None
-    lives = []
-    for category in categories if isinstance(categories, list) else []:
-        if not isinstance(category, dict) or kinds.get(str(category.get("name"))) != "durable":
-            continue
-        try:
-            if category.get("reference_life") is not None:
-                lives.append(float(category["reference_life"]))
-            else:
-                lives.append(0.5 * float(category["lifetime"]["scale"]))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return min(lives) if lives else None
-
-
-def first_on_time_step(run):
-    """The first step in which a failure can be on time (not early): products are bought from
-    step 0 on, so none reaches the reference life R before step ceil(R); every failure before
-    it is early by definition. The first step with an on-time failure in the data when that is
-    earlier, or when the scenario does not give R; None when neither tells."""
-    steps = []
-    life = reference_life(run)
-    if life is not None:
-        steps.append(int(run.steps[0]) + int(np.ceil(life)))
-    if "failures" in run.market and "early_failures" in run.market:
-        on_time = (run.market["failures"] - run.market["early_failures"]).gt(0).any(axis=1)
-        if on_time.any():
-            steps.append(int(on_time.idxmax()))
-    return min(steps) if steps else None
-
-
-def early_share(run, start=None):
-    """Per firm, the share of its failures from step `start` on that were early, over the steps
-    so far [step x firm]: NaN before `start` and before the firm's first failure from then.
-    `start` defaults to first_on_time_step(run), so the share leaves out the steps in which
-    every failure is early by definition; from step 0 when that is unknown. None unless the run
-    recorded failures and early failures."""
-    if "failures" not in run.market or "early_failures" not in run.market:
-        return None
-    if start is None:
-        start = first_on_time_step(run)
-    if start is None:
-        start = run.steps[0]
-    after = pd.Series(run.steps >= start, index=run.steps)
-    failures = run.market["failures"].where(after, 0).cumsum().where(after)
-    early = run.market["early_failures"].where(after, 0).cumsum().where(after)
-    return early / failures.where(failures > 0)
 
 
 def _obsolescence_panels(run):

@@ -15,6 +15,7 @@ import html
 import pandas as pd
 
 from analysis import experiment_tables, formats, plot, run_main
+from analysis.durables import NOT_COUNTED, counted_from
 from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
                            overrides, run_ids)
 from analysis.scenario_text import (ScenarioSyntaxError, parse_scenario, scenario_fields,
@@ -276,14 +277,19 @@ def _durables_html(run, of_run):
         parts.append("<p>Ownership at the end: " + "; ".join(
             f"{html.escape(c)}: {formats.share(v)} of consumers own a working one"
             for c, v in owned) + ".</p>")
+    counted = counted_from(run)
+    early = (f"counted {counted} (before that every failure is early by definition, whatever the "
+             "product is built like; n/a without failures from then on)"
+             if counted != NOT_COUNTED else "n/a here, as the run ends before a product can "
+             "reach its reference life: every failure in it is early by definition")
     parts.append("<p>Units, failures, replacements, upgrades and installed base count the "
                  "durable categories only; firms that sell none are not listed. Early failures: "
-                 "the share of failures that came before the category's reference life. "
-                 "Replacement share: the share of the firm's durable units bought to replace a "
-                 "failed product. Units, failures, mean age at failure, replacements and "
-                 "upgrades are over the run; installed base (working products owned) and "
-                 "loyalty are at the last step. Loyalty is to the firm in all its categories."
-                 "</p>")
+                 "the share of failures that came before the category's reference life, "
+                 f"{html.escape(early)}. Replacement share: the share of the firm's durable units "
+                 "bought to replace a failed product. Units, failures, mean age at failure, "
+                 "replacements and upgrades are over the run; installed base (working products "
+                 "owned) and loyalty are at the last step. Loyalty is to the firm in all its "
+                 "categories.</p>")
     return parts
 
 

@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from analysis.durables import run_early_share
 from analysis.scenario_text import ScenarioSyntaxError, parse_scenario
 
 # (column, metric in /market, heading) of the summary table, in order.
@@ -306,17 +307,19 @@ def _durable_total(run, metric, firms, last=False):
 def durables_table(run):
     """The durable-goods table of `marketsim summarize`, one row per firm that sells a durable
     (durable_firms; None when the run did not record /market/failures), counting the durable
-    categories of /market/by_category only: units, failures, the share of failures that were
-    early, mean age at failure (NaN without failures), the share of the firm's durable units
-    bought as replacements and upgrades, all over the run; installed base at the last step; and
-    loyalty, firm-wide, at the last step. A share of nothing (early failures without failures,
-    replacements without units) is NaN: n/a, as summarize."""
+    categories of /market/by_category only: units, failures, mean age at failure (NaN without
+    failures), the share of the firm's durable units bought as replacements and upgrades, all
+    over the run; the share of failures that were early, counted from the first step a failure
+    can be on time (analysis.durables.first_on_time_step: before it every failure is early by
+    definition), as the obsolescence figure counts it; installed base at the last step; and
+    loyalty, firm-wide, at the last step. A share of nothing (no failures from that step on, or
+    no such step in the run; replacements without units) is NaN: n/a, as summarize."""
     if "failures" not in run.market:
         return None
     firms = durable_firms(run)
     total = lambda metric: _durable_total(run, metric, firms)  # noqa: E731
-    units, failures = total("units"), total("failures")
-    early, replacements = total("early_failures"), total("replacements")
+    units, failures, replacements = total("units"), total("failures"), total("replacements")
+    early = run_early_share(run, firms)
     age, failed = run.by_category.get("mean_failure_age"), run.by_category.get("failures")
     if age is not None and failed is not None:
         durable = [c for c, kind in zip(run.categories, run.category_kinds) if kind == "durable"]
@@ -331,7 +334,7 @@ def durables_table(run):
         "firm": firms,
         "units": units,
         "failures": failures,
-        "early failures": [ratio(e, f) for e, f in zip(early, failures)],
+        "early failures": early,
         "mean age at failure": [s / f if f > 0 else float("nan")
                                 for s, f in zip(age_sum, failures)],
         "replacement share": [ratio(r, u) for r, u in zip(replacements, units)],

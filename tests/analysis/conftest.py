@@ -75,6 +75,21 @@ def durables_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def short_life_file(tmp_path_factory):
+    """planned_obsolescence.yaml, small, with the rival and a reference life of 20 weeks, so
+    that failures can be on time from week 21 (step 20) of the 60."""
+    out = tmp_path_factory.mktemp("runs") / "short_life.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
+                    str(out), "--quiet", "--threads", "2", "--set", "consumers=5000",
+                    "--set", "steps=60", "--set", "shocks.rival_enters.enabled=true",
+                    "--set", "firms.Durabox.durability=40",
+                    "--set", "categories.washer.reference_life=20"],
+                   check=True, capture_output=True, timeout=120)
+    return out
+
+
+@pytest.fixture(scope="session")
 def monopoly_file(tmp_path_factory):
     """planned_obsolescence.yaml as shipped (its rival's entry disabled), small: LongLife never
     enters the market, Durabox sells every unit."""

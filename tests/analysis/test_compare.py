@@ -123,7 +123,8 @@ def test_obsolescence_runs_compare_durables(durables_file, tmp_path, capsys):
     out = capsys.readouterr().out
     for title in ("failures, products that broke (summed over the run)",
                   "early failures, before the reference life (summed over the run)",
-                  "share of failures that were early (over the run)",
+                  "share of failures that were early (none: the run ends before a product "
+                  "can reach its reference life)",
                   "replacement purchases (summed over the run)",
                   "installed base, working products owned (last step)",
                   "ownership saturation, share of consumers owning a working product"):

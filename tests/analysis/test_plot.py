@@ -290,22 +290,6 @@ def test_early_share_before_any_failure_can_be_on_time_is_not_drawn(durables_fil
     assert "early by definition" in note and "reference life (104 weeks)" in note
 
 
-@pytest.fixture(scope="module")
-def short_life_file(tmp_path_factory):
-    """planned_obsolescence.yaml, small, with the rival and a reference life of 20 weeks, so
-    that failures can be on time from week 21 (step 20) of the 60."""
-    from conftest import marketsim_binary
-    out = tmp_path_factory.mktemp("runs") / "short_life.h5"
-    subprocess.run([marketsim_binary(), "run",
-                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
-                    str(out), "--quiet", "--threads", "2", "--set", "consumers=5000",
-                    "--set", "steps=60", "--set", "shocks.rival_enters.enabled=true",
-                    "--set", "firms.Durabox.durability=40",
-                    "--set", "categories.washer.reference_life=20"],
-                   check=True, capture_output=True, timeout=120)
-    return out
-
-
 def test_early_share_is_counted_from_the_first_step_a_failure_can_be_on_time(short_life_file):
     run = load_run(short_life_file)
     failures, early = run.market["failures"], run.market["early_failures"]
