@@ -32,8 +32,8 @@ from analysis.plot import points_formatter, shortened  # noqa: E402
 from analysis.load import (NotARunError, bad_input, check_writable_directory,  # noqa: E402
                            load_run)
 from analysis.scenario_text import ScenarioSyntaxError, parse_scenario  # noqa: E402
-from analysis.summary import (NOT_IN_MARKET, NOT_IN_MARKET_WHY, in_market,  # noqa: E402
-                              not_in_market, not_in_market_note)
+from analysis.summary import (MIN_ROI_SPEND, NOT_IN_MARKET, NOT_IN_MARKET_WHY,  # noqa: E402
+                              in_market, not_in_market, not_in_market_note, roi_money)
 
 # (metric, title, how): "last" is the last step's value, "sum" the sum over the run, "early"
 # the share of failures that were early, counted from the first step a failure can be on time
@@ -167,6 +167,9 @@ def firm_values(run, metric, how, firms):
     if metric not in run.market:
         return [float("nan")] * len(firms)
     series = run.market[metric].sum() if how == "sum" else run.final(metric)
+    money = roi_money(run) if metric == "roi" else None
+    if money is not None:  # undefined without marketing money, as in the summary table
+        series = series.where(pd.Series(money, index=run.firms) >= MIN_ROI_SPEND)
     return series.reindex(firms).to_numpy(dtype=float)
 
 

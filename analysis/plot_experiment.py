@@ -17,7 +17,8 @@ from analysis.plot_format import _titled, percent_formatter  # noqa: E402
 # ---- experiments: the spread of each key result over the replications ----
 
 MAX_POINTS_IN_LEGEND = 10  # more design points are coloured along a scale instead
-RESULT_NAMES = {"roi": "ROI", "cumulative_profit": "cumulative profit (over the run)",
+RESULT_NAMES = {"roi": "ROI (profit over marketing spend and program rewards)",
+                "cumulative_profit": "cumulative profit (over the run)",
                 "revenue": "revenue (over the run)",
                 "marketing_spend": "marketing spend (over the run)",
                 "program_cost": "program cost (loyalty and referral rewards, over the run)"}

@@ -169,7 +169,8 @@ def profit_roi(run):
     _per_firm_lines(left, run, "cumulative_profit", "cumulative profit")
     left.axhline(0, color="black", linewidth=0.8)
     left.set_title("cumulative profit")
-    _per_firm_lines(right, run, "roi", "ROI = cumulative profit / cumulative marketing spend")
+    _per_firm_lines(right, run, "roi",
+                    "ROI = cumulative profit / cumulative\nmarketing spend and program rewards")
     right.axhline(0, color="black", linewidth=0.8)
     right.set_title("return on marketing (ROI)")
     fig.suptitle(_titled(run, f"{run.name}: profit and return on marketing"))

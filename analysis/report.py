@@ -52,7 +52,8 @@ CAPTIONS = {
                           "and named under the chart.",
     "awareness.png": "Share of consumers aware of each firm when they shop.",
     "profit_roi.png": "Cumulative profit and return on marketing (cumulative profit over "
-                      "cumulative marketing spend).",
+                      "cumulative marketing money: the marketing spend and the loyalty and "
+                      "referral programs' rewards).",
     "obsolescence.png": "Durable goods: failures; early failures (before the category's "
                         "reference life: they cost the maker loyalty and spread bad word of "
                         "mouth) per 1,000 of the firm's products in use, so that a firm that "
@@ -527,7 +528,8 @@ def build_report(run):
         "requirements: of all the purchases that a firm's buyers made in its categories since the "
         "start, the fraction that went to the firm. Penetration is the share of all consumers who "
         "have bought from the firm. Profit is cumulative; ROI is cumulative profit over "
-        "cumulative marketing spend.</p>",
+        "cumulative marketing money: the marketing spend and the loyalty and referral programs' "
+        "rewards.</p>",
     ]
     parts += _relationships_html(run, of_run)
     parts += _durables_html(run, of_run)

@@ -22,8 +22,11 @@ PERCENT = {"market_share", "customer_share", "penetration", "awareness"}
 # What a firm that took no part in the run is called, and why, as `marketsim summarize` says it.
 NOT_IN_MARKET = "not in market"
 NOT_IN_MARKET_WHY = "sold nothing and spent nothing during the run"
-# Below this cumulative marketing spend (one cent) ROI is undefined (n/a), as in marketsim.
+# Below this cumulative marketing money (one cent) ROI is undefined (n/a), as in marketsim.
 MIN_ROI_SPEND = 0.01
+# The money ROI divides cumulative profit by, as marketsim defines /market/roi: marketing spend
+# and the loyalty and referral programs' rewards (older files recorded spend alone).
+ROI_MONEY = ("marketing_spend", "loyalty_cost", "referral_cost")
 
 
 def not_in_market(run):
@@ -41,6 +44,16 @@ def not_in_market(run):
     profit = _last(run, "cumulative_profit") if "cumulative_profit" in run.market else zero
     return [firm for firm, u, s, p in zip(run.firms, units, spend, profit)
             if not (u > 0 or s > 0 or p != 0)]
+
+
+def roi_money(run):
+    """Per firm, in firm order, the money ROI is a return on, over the run: the sum of those of
+    ROI_MONEY the run recorded (marketing spend and program rewards); None when it recorded
+    none of them."""
+    present = [m for m in ROI_MONEY if m in run.market]
+    if not present:
+        return None
+    return sum(_total(run, m) for m in present)
 
 
 def in_market(run):
@@ -81,9 +94,10 @@ def summary_table(run):
             table[column] = run.market[metric].iloc[-1].to_numpy()
         else:
             table[column] = float("nan")
-    if "roi" in table.columns and "marketing_spend" in run.market:
-        # ROI is undefined without marketing spend (n/a, as `marketsim summarize` shows it).
-        table.loc[pd.Series(_total(run, "marketing_spend")) < MIN_ROI_SPEND, "roi"] = float("nan")
+    money = roi_money(run)
+    if "roi" in table.columns and money is not None:
+        # ROI is undefined without marketing money (n/a, as `marketsim summarize` shows it).
+        table.loc[pd.Series(money) < MIN_ROI_SPEND, "roi"] = float("nan")
     years = len(run.steps) / run.steps_per_year if run.steps_per_year else 0
     table["profit_per_year"] = table["profit"] / years if years else float("nan")
     table["in_market"] = table["firm"].isin(in_market(run))
@@ -171,8 +185,8 @@ def reading(table):
 
 
 def no_roi_note(table):
-    """The note for firms in the market whose ROI is n/a (no marketing spend), as `marketsim
-    summarize` words it; "" for none."""
+    """The note for firms in the market whose ROI is n/a (no marketing money: spend or program
+    rewards), as `marketsim summarize` words it; "" for none."""
     rows = table[table["roi"].isna()]
     if "in_market" in table.columns:
         rows = rows[rows["in_market"].astype(bool)]
@@ -180,7 +194,7 @@ def no_roi_note(table):
     if not firms:
         return ""
     names = firms[0] if len(firms) == 1 else ", ".join(firms[:-1]) + " and " + firms[-1]
-    return f"ROI is n/a for {names}: with no marketing spend (under 0.01) it is undefined."
+    return f"ROI is n/a for {names}: with no marketing money spent (under 0.01) it is undefined."
 
 
 def format_summary(table):

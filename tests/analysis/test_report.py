@@ -411,7 +411,7 @@ def test_the_report_lists_the_shocks_that_fired_as_summarize_does(shocked_file, 
     assert "week 6: Mass's budget x 0.7 (cut)" in printed
 
 
-def test_roi_is_n_a_without_marketing_spend_as_summarize_says(tmp_path):
+def test_roi_is_n_a_without_marketing_money_as_summarize_says(tmp_path):
     """A firm that sells (everyone knows it from the start) but spends nothing on marketing has
     no ROI: n/a in the table, with the note `marketsim summarize` prints, not 0.00."""
     from conftest import marketsim_binary, run_tiny
@@ -422,7 +422,7 @@ def test_roi_is_n_a_without_marketing_spend_as_summarize_says(tmp_path):
                         "market.initial_awareness=0.5")
     terminal = subprocess.run([marketsim_binary(), "summarize", str(run_file)],
                               capture_output=True, text=True, check=True).stdout
-    note = "ROI is n/a for Niche: with no marketing spend (under 0.01) it is undefined."
+    note = "ROI is n/a for Niche: with no marketing money spent (under 0.01) it is undefined."
     assert note in terminal
     text = format_summary(summary_table(load_run(run_file)))
     assert note in text
