@@ -6,17 +6,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
 from analysis.plot_format import (_colours, _drawn, _firm_labels, _label_axis,  # noqa: E402
                                   _note_absent, _per_firm_lines, _time_axis, _titled,
                                   percent_formatter)
-from analysis.summary import not_in_market  # noqa: E402
+from analysis.summary import SEGMENT_WINDOW, not_in_market, segment_shares  # noqa: E402
 
 
-HEATMAP_WINDOW = 13  # steps summed in the segment heatmap (a quarter of weekly steps; the
-#                     segment leaders of `marketsim summarize`, models/summary_read.cpp,
-#                     use the same)
+HEATMAP_WINDOW = SEGMENT_WINDOW  # steps summed in the segment heatmap: those of the segment
+#                                 leaders of `marketsim summarize` and the report
 
 
 def market_share(run):
@@ -178,21 +176,6 @@ def profit_roi(run):
     fig.tight_layout()
     _note_absent(fig, run, y=0.0)
     return fig
-
-
-def segment_shares(run, window=HEATMAP_WINDOW):
-    """Each firm's share of the units each segment bought over the last `window` steps (every
-    step in a shorter run), as `marketsim summarize` names the segment leaders: sums of
-    /segments/units, not a mean of the weekly shares, in which a week without purchases would
-    count as 0% for every firm. DataFrame [segment x firm]; NaN for a segment that bought
-    nothing in those steps."""
-    units = run.segments["units"]
-    window = min(window, len(units))
-    totals = units.iloc[-window:].sum()
-    grid = pd.DataFrame([[totals[(s, f)] for f in run.firms] for s in run.segment_names],
-                        index=run.segment_names, columns=run.firms, dtype=float)
-    bought = grid.sum(axis=1)
-    return grid.div(bought.where(bought > 0), axis=0)
 
 
 def segment_heatmap(run):

@@ -23,7 +23,7 @@ from analysis.scenario_text import (ScenarioSyntaxError, parse_scenario, scenari
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
                               durable_only_firms, durables_table, no_roi_note, not_in_market,
                               ownership, reading, relationships_table, scale_note,
-                              summary_table)
+                              segment_leaders, summary_table)
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -66,6 +66,16 @@ CAPTIONS = {
     "segment_heatmap.png": "Each firm's share of the units each segment bought over the last "
                            "steps (the units summed over those steps).",
 }
+
+
+# The caution the terminal summary gives with ROI (models/summary_format.cpp), and what follows
+# from ROI being an average over all the money spent.
+ROI_CAUTION = ("ROI is the whole business's profit, not only what the marketing added, so it is "
+               "large where marketing is a small part of the costs. It is also an average over "
+               "all the marketing money spent, not the return on the last unit of it: a firm "
+               "with a small budget can show a high ROI with a low profit, so read profit first. "
+               "To measure what the marketing added, compare runs with another budget, as an "
+               "experiment's \"change vs 0\" does.")
 
 
 # Statistics columns of /experiment/summary and /experiment/differences (and of the table
@@ -522,14 +532,14 @@ def build_report(run):
         _one_run_note(run),
         f"<h2>Summary{of_run}</h2>",
         _table_html(_summary_text(table), not_in_market(run), keep=2),
-        "<p>" + "<br>".join(html.escape(line)
-                            for line in reading(table) + [no_roi_note(table)] if line) + "</p>",
+        "<p>" + "<br>".join(html.escape(line) for line in reading(table)
+                            + [segment_leaders(run), no_roi_note(table)] if line) + "</p>",
         "<p>Market share is the last step's unit share. Customer share is the share of category "
         "requirements: of all the purchases that a firm's buyers made in its categories since the "
         "start, the fraction that went to the firm. Penetration is the share of all consumers who "
         "have bought from the firm. Profit is cumulative; ROI is cumulative profit over "
         "cumulative marketing money: the marketing spend and the loyalty and referral programs' "
-        "rewards.</p>",
+        f"rewards.</p><p>{html.escape(ROI_CAUTION)}</p>",
     ]
     parts += _relationships_html(run, of_run)
     parts += _durables_html(run, of_run)

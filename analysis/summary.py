@@ -19,6 +19,11 @@ MONEY = {"profit", "profit_per_year"}
 PERCENT = {"market_share", "customer_share", "penetration", "awareness"}
 
 
+# The last steps over which the segment leaders (segment_leaders) and the segment heatmap sum
+# each segment's units: a quarter of weekly steps, as `marketsim summarize`
+# (models/summary_read.cpp).
+SEGMENT_WINDOW = 13
+
 # What a firm that took no part in the run is called, and why, as `marketsim summarize` says it.
 NOT_IN_MARKET = "not in market"
 NOT_IN_MARKET_WHY = "sold nothing and spent nothing during the run"
@@ -182,6 +187,49 @@ def reading(table):
                      f"{money(y)}." if x - y < LEVEL_PROFIT * max(abs(x), abs(y)) else
                      f"Over the run, {a.firm} ({a.strategy}) earned the most: {money(x)}.")
     return lines
+
+
+def segment_shares(run, window=SEGMENT_WINDOW):
+    """Each firm's share of the units each segment bought over the last `window` steps (every
+    step in a shorter run), as `marketsim summarize` names the segment leaders: sums of
+    /segments/units, not a mean of the weekly shares, in which a week without purchases would
+    count as 0% for every firm. DataFrame [segment x firm]; NaN for a segment that bought
+    nothing in those steps."""
+    units = run.segments["units"]
+    window = min(window, len(units))
+    totals = units.iloc[-window:].sum()
+    grid = pd.DataFrame([[totals[(s, f)] for f in run.firms] for s in run.segment_names],
+                        index=run.segment_names, columns=run.firms, dtype=float)
+    bought = grid.sum(axis=1)
+    return grid.div(bought.where(bought > 0), axis=0)
+
+
+def segment_leaders(run, window=SEGMENT_WINDOW):
+    """The sentence of `marketsim summarize` that names, for each segment, the firm in the market
+    with the largest share of the units it bought over the last `window` steps (segment_shares),
+    or both when the runner-up is within LEVEL_SHARE; "" for a run of fewer than two segments or
+    without /segments/units."""
+    if len(run.segment_names) < 2 or "units" not in run.segments:
+        return ""
+    shares = segment_shares(run, window).fillna(0.0)
+    strategy = dict(zip(run.firms, run.strategies))
+    named = lambda firm: f"{firm} ({strategy[firm]})"  # noqa: E731
+    parts = []
+    for segment in run.segment_names:
+        row = shares.loc[segment]
+        ordered = sorted(in_market(run), key=lambda firm: -row[firm])  # stable: first on ties
+        if not ordered or row[ordered[0]] <= 0:
+            parts.append(f"{segment}, no units bought")
+        elif len(ordered) > 1 and row[ordered[0]] - row[ordered[1]] < LEVEL_SHARE:
+            a, b = ordered[:2]
+            parts.append(f"{segment}, {named(a)} and {named(b)} level with {percent(row[a])} "
+                         f"and {percent(row[b])}")
+        else:
+            parts.append(f"{segment}, {named(ordered[0])} with {percent(row[ordered[0]])}")
+    steps = min(window, len(run.steps))
+    unit = "week" if run.steps_per_year == 52 else "step"
+    when = f"in the last {unit}" if steps == 1 else f"over the last {steps} {unit}s"
+    return f"By segment, the largest share of the units bought {when}: {'; '.join(parts)}."
 
 
 def no_roi_note(table):

@@ -343,7 +343,8 @@ def test_the_reading_of_a_monopoly_names_no_winner(monopoly_file, tmp_path):
     out = tmp_path / "monopoly.html"
     assert report.main([str(monopoly_file), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    assert "<p>Durabox (mass) is the only firm in the market.</p>" in page
+    # Then the segment leaders, as summarize prints them under the reading.
+    assert "<p>Durabox (mass) is the only firm in the market.<br>By segment, " in page
     assert "sold the most units" not in page and "earned the most" not in page
 
 
