@@ -31,7 +31,7 @@ from analysis.durables import counted_from, run_early_share  # noqa: E402
 from analysis.plot import points_formatter, shortened  # noqa: E402
 from analysis.load import (NotARunError, bad_input, check_writable_directory,  # noqa: E402
                            load_run)
-from analysis.scenario_text import ScenarioSyntaxError, parse_scenario  # noqa: E402
+from analysis.scenario_text import ScenarioSyntaxError, key_words, parse_scenario  # noqa: E402
 from analysis.summary import (MIN_ROI_SPEND, NOT_IN_MARKET, NOT_IN_MARKET_WHY,  # noqa: E402
                               in_market, not_in_market, not_in_market_note, roi_money)
 
@@ -428,12 +428,13 @@ def run_label(run):
 
 
 def changes_line(changes, width=CHANGES_WIDTH):
-    """The keys that differ between the runs' scenarios in one line: "B changes
-    firms.Durabox.durability.washer: 156 -> 78"; when they do not all fit, the first ones and
-    how many more; "the resolved scenarios are identical" for none."""
+    """The keys that differ between the runs' scenarios in one line, in words where the key is
+    known (scenario_text.key_words): "B changes Durabox's durability (washer): 156 -> 78"; when
+    they do not all fit, the first ones and how many more; "the resolved scenarios are
+    identical" for none."""
     if not changes:
         return "the resolved scenarios are identical"
-    shown = [f"{key}: {old} -> {new}" for key, old, new in changes]
+    shown = [f"{key_words(key) or key}: {old} -> {new}" for key, old, new in changes]
     for keep in range(len(shown), 0, -1):
         line = "B changes " + "; ".join(shown[:keep])
         line += f"; and {len(shown) - keep} more" if keep < len(shown) else ""

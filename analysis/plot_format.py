@@ -9,9 +9,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import transforms  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis.load import is_experiment_key, overrides  # noqa: E402
+from analysis.scenario_text import assignment_words, run_shocks  # noqa: E402
 from analysis.summary import NOT_IN_MARKET, not_in_market, not_in_market_note  # noqa: E402
 
 
@@ -111,8 +113,11 @@ def _titled(run, first, *more, changes=None):
     `--seed`; the root attribute `overrides`), a line saying so, so that figures of a changed
     run cannot be taken for the scenario's own; then the other lines. The figures of one run of
     an experiment file name the run ("run 00001, with ..."); `changes` replaces the run's own
-    (for figures of every run of an experiment)."""
-    line = overrides_line(run_changes(run) if changes is None else changes)
+    (for figures of every run of an experiment). Each change is in words where the package has
+    them (scenario_text.assignment_words: a shock switched on as the summary lists it, a known
+    key by its name), not as a raw key path."""
+    line = overrides_line([assignment_words(c, run.scenario, run.steps_per_year, len(run.steps))
+                           for c in (run_changes(run) if changes is None else changes)])
     if changes is None and run.run_id is not None:
         line = f"run {run.run_id}" + (f", {line}" if line else "")
     return "\n".join([first] + ([line] if line else []) + list(more))
@@ -163,8 +168,28 @@ def _label_axis(ax, axis, name, units):
 
 
 def _time_axis(ax, run):
-    """Labels the x axis with the run's time unit ("week" for weekly runs, numbered from 1)."""
+    """Labels the x axis with the run's time unit ("week" for weekly runs, numbered from 1) and
+    marks the shocks the run applied (mark_shocks)."""
     ax.set_xlabel(run.time_label())
+    mark_shocks(ax, run)
+
+
+def mark_shocks(ax, run):
+    """A thin dashed vertical line at each shock the run applied, at the step it took effect
+    (week = step + 1 on a weekly axis), with the shock's name in small text at the top; shocks
+    at one step share a line. Disabled shocks and those after the last step run are not drawn
+    (scenario_text.run_shocks). Returns the lines' x positions."""
+    names = {}
+    for step, label, _, applied in run_shocks(run.scenario, len(run.steps)):
+        if applied:
+            names.setdefault(run.time_values([step])[0], []).append(label)
+    where = transforms.blended_transform_factory(ax.transData, ax.transAxes)
+    for x, labels in names.items():
+        ax.axvline(x, color="dimgrey", linestyle="--", linewidth=0.8, zorder=1.5)
+        ax.text(x, 0.98, " " + ", ".join(labels), transform=where, rotation=90, ha="right",
+                va="top", fontsize=7, color="dimgrey", zorder=4,
+                bbox={"facecolor": "white", "alpha": 0.6, "edgecolor": "none", "pad": 0.5})
+    return list(names)
 
 
 # Line styles cycle with the firms, so lines that coincide (all firms at 100% awareness) stay

@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels, _label_axis,  # noqa: E402
-                                  _time_axis, _time_point, _titled, png_bytes)
+                                  _time_axis, _time_point, _titled, mark_shocks, png_bytes)
 
 
 # ---- the strategies' own diagnostics (/strategies/<name>, [step x firm]) ----
@@ -131,6 +131,8 @@ def strategies(run, page=0):
     if len(time) > 1:
         axes[0, 0].set_xlim(time.min(), time.max())
     _time_axis(axes[-1, 0], run)
+    for ax in axes[:-1, 0]:  # the panels above share the time axis, and show the shocks too
+        mark_shocks(ax, run)
     part = f" ({page + 1} of {len(pages)})" if len(pages) > 1 else ""
     fig.suptitle(_titled(run, f"{run.name}: the strategies' own diagnostics{part}",
                          "a panel per diagnostic (/strategies/<name>), a line per firm that "

@@ -465,31 +465,56 @@ def _branch_shocks(tree, shocks):
     return shocks
 
 
-def scenario_shocks(text, steps_per_year, steps_done):
-    """The shocks of a run's resolved scenario `text`, as `marketsim summarize` lists them:
-    (applied, not applied), each a list of text. Applied: "week 27: VarietyCo's budget x 0.7
-    (q3_cut)" ("step N" unless steps are weeks); not applied: "rival_enters (disabled)", or
-    "name (week 60, after the last step run)". Both empty when the text cannot be read."""
+def _shock_step(shock):
+    """The step a shock applies at: its `step`, else its `week` less one (week 1 is step 0)."""
+    if shock.get("step") is None and shock.get("week") is not None:
+        return int(_number(shock.get("week"))) - 1
+    return int(_number(shock.get("step")))
+
+
+def _disabled(shock):
+    return str(shock.get("enabled", "true")).lower() in ("false", "no", "off", "0")
+
+
+def run_shocks(text, steps_done):
+    """The shocks of a run's resolved scenario `text`, in file order, as the run met them:
+    [(step, label, shock, applied)], label its name (or shocks.<index>), applied False for a
+    disabled shock and one at or after `steps_done`; [] when the text cannot be read."""
     try:
         tree = parse_scenario(text) if text else {}
     except ScenarioSyntaxError:
-        return [], []
+        return []
     shocks = tree.get("shocks") if isinstance(tree, dict) else None
     if not isinstance(shocks, list):
-        return [], []
-    applied, skipped = [], []
+        return []
+    found = []
     for i, shock in enumerate(_branch_shocks(tree, [s for s in shocks if isinstance(s, dict)])):
-        step = int(_number(shock.get("step")))
-        when = f"week {step + 1}" if steps_per_year == 52 else f"step {step}"
-        name = str(shock.get("name") or "")
-        label = name or f"shocks.{i}"
-        if str(shock.get("enabled", "true")).lower() in ("false", "no", "off", "0"):
-            skipped.append(f"{label} (disabled)")
-        elif step >= steps_done:
-            skipped.append(f"{label} ({when}, after the last step run)")
-        else:
-            applied.append(f"{when}: {shock_change(shock)}" + (f" ({name})" if name else ""))
-    return applied, skipped
+        step = _shock_step(shock)
+        found.append((step, str(shock.get("name") or "") or f"shocks.{i}", shock,
+                      not _disabled(shock) and step < steps_done))
+    return found
+
+
+def _shock_words(step, label, shock, applied, steps_per_year):
+    """One shock as `marketsim summarize` lists it: "week 27: VarietyCo's budget x 0.7
+    (q3_cut)" when applied; "rival_enters (disabled)" or "name (week 60, after the last step
+    run)" when not."""
+    when = f"week {step + 1}" if steps_per_year == 52 else f"step {step}"
+    if applied:
+        return f"{when}: {shock_change(shock)}" + (f" ({shock['name']})" if shock.get("name")
+                                                   else "")
+    if _disabled(shock):
+        return f"{label} (disabled)"
+    return f"{label} ({when}, after the last step run)"
+
+
+def scenario_shocks(text, steps_per_year, steps_done):
+    """The shocks of a run's resolved scenario `text`, as `marketsim summarize` lists them:
+    (applied, not applied), each a list of text (_shock_words). Both empty when the text cannot
+    be read."""
+    shocks = run_shocks(text, steps_done)
+    words = [(_shock_words(*shock, steps_per_year), shock[3]) for shock in shocks]
+    return [w for w, applied in words if applied], [w for w, applied in words if not applied]
 
 
 # ---- scenario keys in words, with their units (scenarios/README.md) ----
@@ -557,13 +582,13 @@ def _known_key(path):
     return None
 
 
-def key_label(path, steps_per_year=0):
-    """A scenario key path in words, with its unit when known, for an axis:
-    "FizzCo's marketing budget, firms.FizzCo.budget_per_year (money per year)"; the key path
-    alone when the key is not known."""
+def key_words(path):
+    """A scenario key path in words ("FizzCo's marketing budget" for
+    firms.FizzCo.budget_per_year), without its unit; None when the key is not known or its words
+    are the path itself (steps)."""
     found = _known_key(path)
     if found is None:
-        return str(path)
+        return None
     parts = str(path).split(".")
     index, name = found
     words = KEY_WORDS[name][0]
@@ -574,5 +599,33 @@ def key_label(path, steps_per_year=0):
         words += f"'s {_IDEAL_PARTS[rest[0]]} on axis {rest[1]}"
     elif rest:
         words += f" ({', '.join(rest)})"  # durability.washer: its washers'
-    where = "" if words == str(path) else f"{words}, "
+    return None if words == str(path) else words
+
+
+def key_label(path, steps_per_year=0):
+    """A scenario key path in words, with its unit when known, for an axis:
+    "FizzCo's marketing budget, firms.FizzCo.budget_per_year (money per year)"; the key path
+    alone when the key is not known."""
+    if _known_key(path) is None:
+        return str(path)
+    words = key_words(path)
+    where = f"{words}, " if words else ""
     return f"{where}{path} ({key_unit(path, steps_per_year)})"
+
+
+def assignment_words(assignment, scenario=None, steps_per_year=0, steps_done=0):
+    """A command-line assignment ("key=value", as --set records it) in words for a figure's
+    title: a shock switched on as `marketsim summarize` lists it when the run applied it ("week
+    27: FizzCo's budget set to 0 per year (fizzco_stops)", from the run's resolved `scenario` of
+    `steps_done` steps), or switched off ("fizzco_stops switched off"); a known key by its words
+    ("FizzCo's marketing budget = 20000", key_words); anything else as it was written."""
+    key, _, value = str(assignment).partition("=")
+    parts = key.strip().split(".")
+    if len(parts) == 3 and parts[0] == "shocks" and parts[2] == "enabled":
+        for step, label, shock, applied in run_shocks(scenario, steps_done):
+            if parts[1] in (label, str(shock.get("name"))):
+                if _disabled(shock):
+                    return f"{label} switched off"
+                return _shock_words(step, label, shock, applied, steps_per_year)
+    words = key_words(key.strip())
+    return f"{words} = {value.strip()}" if words and value else str(assignment)

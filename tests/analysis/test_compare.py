@@ -165,7 +165,7 @@ def test_share_difference_figure_says_what_a_and_b_are(run_file, rich_file, tmp_
     lines = title.split("\n")
     assert lines[0].startswith("Tiny market: market share, B - A (paired: same seed")
     assert lines[1] == f"A: {run_file.name};  B: {rich_file.name}"
-    assert lines[2] == "B changes firms.Mass.budget_per_year: 40000 -> 80000"
+    assert lines[2] == "B changes Mass's marketing budget: 40000 -> 80000"  # key_words
     _, same = _figure_title(run_file, run_file)
     assert same.split("\n")[2] == "the resolved scenarios are identical"
     # Another seed: the title does not claim the differences are paired.
@@ -181,7 +181,8 @@ def test_share_difference_figure_says_what_a_and_b_are(run_file, rich_file, tmp_
 def test_changes_line_is_shortened():
     changes = [(f"firms.F{i}.budget_per_year", "1000", "2000") for i in range(9)]
     line = compare.changes_line(changes)
-    assert len(line) <= compare.CHANGES_WIDTH and line.startswith("B changes firms.F0.")
+    assert len(line) <= compare.CHANGES_WIDTH
+    assert line.startswith("B changes F0's marketing budget: ")
     assert line.endswith(" more") and "; and " in line
 
 

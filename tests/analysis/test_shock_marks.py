@@ -1,0 +1,84 @@
+"""The time-series figures mark each shock the run applied with a dashed line at its week,
+labelled with its name; titles say what the command line changed in words."""
+
+import subprocess
+
+import pytest
+
+from analysis import plot
+from analysis.load import load_run
+from analysis.scenario_text import assignment_words, run_shocks
+from conftest import ROOT, marketsim_binary, run_tiny
+from run_copies import with_overrides
+
+SHOCKS = ("shocks=[{name: cut, step: 5, kind: budget, firm: Mass, multiply: 0.7}, "
+          "{name: off, step: 3, kind: budget, firm: Mass, multiply: 2, enabled: false}, "
+          "{name: late, step: 40, kind: budget, firm: Mass, multiply: 0.5}]")
+
+
+def _marks(ax):
+    """{x: label} of the shock marks on an axes: vertical lines from the bottom to the top of
+    the axes, each with the text at its x."""
+    lines = [line.get_xdata()[0] for line in ax.get_lines()
+             if list(line.get_ydata()) == [0, 1] and len(set(line.get_xdata())) == 1]
+    texts = {text.get_position()[0]: text.get_text().strip() for text in ax.texts}
+    return {x: texts.get(x) for x in lines}
+
+
+@pytest.fixture(scope="module")
+def shocked_run(tmp_path_factory):
+    """The tiny scenario (weekly), 10 steps: a cut at step 5 (week 6), one switched off and one
+    after the run's last step."""
+    return load_run(run_tiny(tmp_path_factory.mktemp("runs") / "marks.h5", SHOCKS))
+
+
+def test_applied_shocks_are_marked_on_every_time_series_figure(shocked_run):
+    figures = [plot.market_share, plot.awareness, plot.profit_roi]
+    for function in figures:
+        fig = function(shocked_run)
+        for ax in fig.axes:
+            if ax.get_xlabel() == "week":
+                assert _marks(ax) == {6: "cut"}, (function.__name__, ax.get_title())
+    quadrant = plot.share_quadrant(shocked_run).axes[0]  # not a time series
+    assert not any(text.get_text().strip() == "cut" for text in quadrant.texts)
+
+
+def test_no_marks_without_shocks(run_file):
+    assert _marks(plot.awareness(load_run(run_file)).axes[0]) == {}
+
+
+def test_obsolescence_panels_mark_the_rivals_entry(durables_file):
+    """The durables fixture switches rival_enters (step 0) on: week 1 of every panel."""
+    fig = plot.obsolescence(load_run(durables_file))
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert panels and all(_marks(ax) == {1: "rival_enters"} for ax in panels)
+
+
+def test_a_shock_given_by_week_is_at_the_step_before():
+    text = ("shocks:\n  - {name: q3_cut, week: 27, kind: budget, firm: V, multiply: 0.7}\n"
+            "  - {name: gone, step: 3, kind: exit, firm: V, enabled: false}\n")
+    found = [(step, label, applied) for step, label, _, applied in run_shocks(text, 52)]
+    assert found == [(26, "q3_cut", True), (3, "gone", False)]
+
+
+def test_titles_say_the_changes_in_words(tmp_path):
+    """advertising_budget.yaml with FizzCo's stop switched on: the title says what the shock
+    does and when, as the summary lists it, not "shocks.fizzco_stops.enabled=true"; a known key
+    by its words."""
+    out = tmp_path / "stop.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "advertising_budget.yaml"), "-o",
+                    str(out), "--quiet", "--threads", "2", "--set", "consumers=3000",
+                    "--set", "shocks.fizzco_stops.enabled=true"],
+                   check=True, capture_output=True, timeout=120)
+    run = load_run(out)
+    fig = plot.awareness(run)
+    title = fig.axes[0].get_title()
+    assert title.split("\n")[1] == ("with consumers=3000, week 27: FizzCo's budget set to 0 "
+                                    "per year (fizzco_stops)")
+    assert _marks(fig.axes[0]) == {27: "fizzco_stops"}
+    changed = load_run(with_overrides(out, tmp_path / "budget.h5",
+                                      "firms.FizzCo.budget_per_year=20000\nseed=3"))
+    title = plot.market_share(changed).axes[0].get_title()
+    assert title.split("\n")[1] == "with FizzCo's marketing budget = 20000, seed=3"
+    assert assignment_words("firms.HairCo.segments=[a, b]") == "firms.HairCo.segments=[a, b]"
