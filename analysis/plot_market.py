@@ -73,6 +73,15 @@ def _share_limit(values):
 # Firms closer than this on an axis of the quadrant chart (2 percentage points) are not split by a
 # dividing line on that axis: the difference is too small to mean anything.
 QUADRANT_MIN_SPREAD = 0.02
+# The corners of the quadrant chart, named relative to the other firms, as the lines are drawn
+# between them (dividing_line): right of the vertical line, a larger share of market than the
+# firms left of it; above the horizontal one, a larger share of customer (more loyal buyers) than
+# the firms below it. Not absolute sizes: with two firms, one whose buyers give it 75% of their
+# purchases is in a "less loyal" corner when the other's give it more.
+QUADRANT_CORNERS = [(0.02, 0.97, "left", "top", "smaller share, more loyal buyers"),
+                    (0.98, 0.97, "right", "top", "larger share, more loyal buyers"),
+                    (0.02, 0.03, "left", "bottom", "smaller share, less loyal buyers"),
+                    (0.98, 0.03, "right", "bottom", "larger share, less loyal buyers")]
 # Vertical offsets (points) of the names of firms drawn close together: above, below, and so on.
 LABEL_OFFSETS = [6, -18, 20, -32]
 
@@ -117,20 +126,19 @@ def share_quadrant(run):
     ax.set_xlim(0, hi_x)
     ax.set_ylim(0, hi_y)
     if split_x is not None and split_y is not None:
-        corners = [(0.02, 0.97, "left", "top", "small market, loyal buyers"),
-                   (0.98, 0.97, "right", "top", "big market, loyal buyers"),
-                   (0.02, 0.03, "left", "bottom", "small market, fickle buyers"),
-                   (0.98, 0.03, "right", "bottom", "big market, fickle buyers")]
-        for cx, cy, ha, va, words in corners:
+        for cx, cy, ha, va, words in QUADRANT_CORNERS:
             ax.text(cx, cy, words, transform=ax.transAxes, ha=ha, va=va, color="dimgrey",
                     fontsize=9, style="italic")
     _label_axis(ax, "x", "share of market, last step", run.unit("market_share"))
     _label_axis(ax, "y", "share of customer (share of category requirements)",
                 run.unit("customer_share"))
-    lines = ("dashed lines: between the firms, midway across the widest gap near the middle"
-             if split_x is not None or split_y is not None else
-             "no dividing lines: only one firm sold anything" if len(shown) < 2 else
-             "no dividing lines: the firms do not differ")
+    if split_x is not None or split_y is not None:
+        lines = "dashed lines: between the firms, midway across the widest gap near the middle"
+        if split_x is not None and split_y is not None:  # the corners are named: say how
+            lines += ";\ncorners compare a firm with the firms across the lines, not fixed levels"
+    else:
+        lines = ("no dividing lines: only one firm sold anything" if len(shown) < 2 else
+                 "no dividing lines: the firms do not differ")
     if close:
         within = (f"all firms within {100 * QUADRANT_MIN_SPREAD:.0f} points of each other in "
                   f"{' and in '.join(close)}, too close to split")

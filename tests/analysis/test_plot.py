@@ -11,7 +11,7 @@ import pytest
 from analysis import plot
 from analysis.load import load_run
 from conftest import ROOT, run_tiny
-from run_copies import with_overrides
+from run_copies import with_final_shares, with_overrides
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -354,14 +354,7 @@ def test_segment_heatmap_colourbar_label_is_inside_the_figure(tmp_path):
 
 
 def _with_final_shares(source, target, market, customer):
-    import shutil
-
-    import h5py
-    shutil.copyfile(source, target)
-    with h5py.File(target, "r+") as f:
-        f["market/market_share"][-1, :] = market
-        f["market/customer_share"][-1, :] = customer
-    return load_run(target)
+    return load_run(with_final_shares(source, target, market, customer))
 
 
 def _name_boxes(fig):
