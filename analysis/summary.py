@@ -3,7 +3,7 @@
 import pandas as pd
 
 from analysis.durables import run_early_share
-from analysis.scenario_text import ScenarioSyntaxError, parse_scenario
+from analysis.scenario_text import ScenarioSyntaxError, parse_scenario, run_shocks
 
 # (column, metric in /market, heading) of the summary table, in order.
 COLUMNS = [
@@ -34,12 +34,42 @@ MIN_ROI_SPEND = 0.01
 ROI_MONEY = ("marketing_spend", "loyalty_cost", "referral_cost")
 
 
+def _absent_by_entries(run):
+    """The firms the stored scenario keeps out of the run, the rule of `marketsim summarize`: a
+    firm with an `enter` shock is out until an enabled one applies in a step the run reached,
+    one that an enabled `exit` takes out at step 0 never was in; None when the run has no
+    readable scenario with firms."""
+    if not getattr(run, "scenario", None):
+        return None
+    shocks = run_shocks(run.scenario, len(run.steps))
+    try:
+        tree = parse_scenario(run.scenario)
+    except ScenarioSyntaxError:
+        return None
+    if not isinstance(tree, dict) or not isinstance(tree.get("firms"), list):
+        return None
+    absent = []
+    for firm in run.firms:
+        mine = [(step, shock, applied) for step, _, shock, applied in shocks
+                if str(shock.get("firm", "")) == firm]
+        entries = [applied for _, shock, applied in mine if shock.get("kind") == "enter"]
+        gone = any(shock.get("kind") == "exit" and applied and step == 0
+                   for step, shock, applied in mine)
+        if (any(entries) if entries else not gone) is False:
+            absent.append(firm)
+    return absent
+
+
 def not_in_market(run):
-    """The firms that took no part in the run (one that never entered, say), in firm order: over
-    the whole run they sold nothing (the sum of /market/units is 0), spent nothing on marketing
-    (the sum of /market/marketing_spend is 0) and their last cumulative profit is 0, the rule of
-    `marketsim summarize`. A series the run did not record counts as nothing; [] when it recorded
-    none of the three."""
+    """The firms that took no part in the run (one that never entered, say), in firm order, by
+    the stored scenario's entries and exits as `marketsim summarize` reads them (a firm with no
+    budget that nobody heard of still took part). A file without a readable scenario: the firms
+    that over the whole run sold nothing (the sum of /market/units is 0), spent nothing on
+    marketing (the sum of /market/marketing_spend is 0) and whose last cumulative profit is 0;
+    a series the run did not record counts as nothing; [] when it recorded none of the three."""
+    absent = _absent_by_entries(run)
+    if absent is not None:
+        return absent
     present = [m for m in ("units", "marketing_spend", "cumulative_profit") if m in run.market]
     if not present:
         return []

@@ -60,3 +60,24 @@ def test_only_firms_in_the_market_count():
                      ["B", "u", 0.70, 0.70, 0.5, 0.9, 50.0, 0.0, 1.0, True]])
     assert reading(second)[0] == "In the last step, B (u) sold the most units: 70.0% of the market."
     assert all("Out" not in line for line in reading(second))
+
+
+def test_a_firm_without_a_budget_is_in_the_market_one_that_never_entered_is_not(tmp_path):
+    # Niche (tiny.yaml) with no budget and nobody aware of it sells nothing and spends nothing,
+    # but it is on the shelf; a firm whose entry is switched off never was in the market. The
+    # rule of `marketsim summarize`, from the stored scenario's entries.
+    from analysis.load import load_run
+    from analysis.summary import not_in_market
+    from conftest import run_tiny
+    quiet = load_run(run_tiny(tmp_path / "quiet.h5", "firms.Niche.budget_per_year=0",
+                              "firms.Niche.fixed_cost_per_year=0", "market.initial_awareness=0"))
+    assert quiet.market["units"]["Niche"].sum() == 0
+    assert quiet.market["marketing_spend"]["Niche"].sum() == 0
+    assert not_in_market(quiet) == []
+    waiting = load_run(run_tiny(tmp_path / "waiting.h5",
+                                "shocks=[{name: arrives, kind: enter, firm: Niche, step: 3, "
+                                "enabled: false}]"))
+    assert not_in_market(waiting) == ["Niche"]
+    arrived = load_run(run_tiny(tmp_path / "arrived.h5",
+                                "shocks=[{name: arrives, kind: enter, firm: Niche, step: 3}]"))
+    assert not_in_market(arrived) == []
