@@ -36,10 +36,56 @@ std::string history_of(Scenario sc, const Scenario& base, std::int64_t t) {
   return resolved_yaml(sc);
 }
 
+/// "week 27 (step 26)", or "step 26" where steps are not weeks.
+std::string when(const Scenario& sc, std::int64_t step) {
+  return sc.steps_per_year == 52 ? fmt::format("week {} (step {})", step + 1, step)
+                                 : fmt::format("step {}", step);
+}
+
+/// "shock 'cut'", or "shock 'shocks.2'" when it has no name.
+std::string shock_name(const Scenario& sc, std::size_t k) {
+  const std::string& name = sc.shocks[k].name;
+  return fmt::format("shock '{}'", name.empty() ? fmt::format("shocks.{}", k) : name);
+}
+
+bool same_effect(const Shock& a, const Shock& b) {
+  return a.kind == b.kind && a.op == b.op && a.value == b.value && a.firm == b.firm &&
+         a.channel == b.channel && a.categories == b.categories && a.segments == b.segments;
+}
+
 }  // namespace
 
 bool same_history(const Scenario& variant, const Scenario& base, std::int64_t t) {
   return history_of(variant, base, t) == history_of(base, base, t);
+}
+
+std::string history_change(const Scenario& variant, const Scenario& base, std::int64_t t) {
+  const std::size_t n = std::max(variant.shocks.size(), base.shocks.size());
+  for (std::size_t k = 0; k < n; ++k) {
+    const Shock* v = k < variant.shocks.size() ? &variant.shocks[k] : nullptr;
+    const Shock* b = k < base.shocks.size() ? &base.shocks[k] : nullptr;
+    const bool v_before = v != nullptr && v->step < t, b_before = b != nullptr && b->step < t;
+    if (!v_before && !b_before) continue;
+    std::string what;
+    if (v == nullptr) {
+      what = fmt::format("removes {} at {}", shock_name(base, k), when(base, b->step));
+    } else if (b == nullptr) {
+      what = fmt::format("adds {} at {}", shock_name(variant, k), when(variant, v->step));
+    } else if (v->step != b->step) {
+      what = fmt::format("moves {} from {} to {}", shock_name(base, k), when(base, b->step),
+                         when(variant, v->step));
+    } else if (v->enabled != b->enabled) {
+      what = fmt::format("switches {} {} at {}", v->enabled ? "on" : "off", shock_name(base, k),
+                         when(base, b->step));
+    } else if (!same_effect(*v, *b)) {
+      what = fmt::format("changes {} at {}", shock_name(base, k), when(base, b->step));
+    } else {
+      continue;
+    }
+    const bool applies = (v != nullptr && v->enabled) || (b != nullptr && b->enabled);
+    return fmt::format("{}, which {} before the branch", what, applies ? "applies" : "comes");
+  }
+  return "";
 }
 
 std::pair<std::string, std::string> name_values(
@@ -79,11 +125,13 @@ void resolve_branch(Scenario& sc, const ScenarioLoader& load) {
     throw InputError(fmt::format("{}: the scenario after the branch ({}) is not valid: {}", b.where,
                                  changes, name_values(e.what(), b.values).first));
   }
-  if (!same_history(variant, sc, b.step))
+  if (!same_history(variant, sc, b.step)) {
+    const std::string change = history_change(variant, sc, b.step);
     throw InputError(fmt::format(
-        "{}: the branch ({}) changes what the steps before step {} use; a branch may change only "
-        "{}",
-        b.where, changes, b.step, kBranchable));
+        "{}: the branch ({}) changes what the steps before step {} use{}; a branch may change "
+        "only {}",
+        b.where, changes, b.step, change.empty() ? "" : ": it " + change, kBranchable));
+  }
   sc.after_branch = std::make_shared<const Scenario>(std::move(variant));
 }
 

@@ -22,6 +22,11 @@ inline constexpr const char* kBranchable =
 /// Whether `variant` leaves unchanged everything the first `t` steps of `base` depend on.
 bool same_history(const Scenario& variant, const Scenario& base, std::int64_t t);
 
+/// What of the history before step `t` `variant` changes, for messages: the first shock before
+/// t that it switches on or off, moves, adds, removes or changes ("switches off shock 'cut' at
+/// week 27 (step 26), which applies before the branch"), or "" when what differs is not a shock.
+std::string history_change(const Scenario& variant, const Scenario& base, std::int64_t t);
+
 /// A loader's message about values applied as overrides, with each "--set 'K=V'" the user never
 /// typed renamed to 'K=V'. Returns the message and the first key path it names (or "").
 std::pair<std::string, std::string> name_values(

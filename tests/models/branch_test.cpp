@@ -104,6 +104,12 @@ TEST_CASE("a bad branch block is reported at its line, before anything runs", "[
   REQUIRE_THROWS_WITH(
       load("branch: {step: 3, set: {market.adstock_decay: 0.5}}\n"),
       Contains("changes what the steps before step 3 use") && Contains("budget_per_year"));
+  // A shock before the branch switched off: named, with its step.
+  REQUIRE_THROWS_WITH(
+      load("branch: {step: 3, set: {shocks.cut.enabled: false}}\n",
+           {"shocks=[{name: cut, step: 1, kind: budget, firm: Mass, multiply: 0.5}]"}),
+      Contains("changes what the steps before step 3 use: it switches off shock 'cut' at week 2 "
+               "(step 1), which applies before the branch;"));
   REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {firms.Mass.budget_per_year: 1}}\n"
                            "experiment: {replications: 2}\n"),
                       Contains("experiment.branch_at"));

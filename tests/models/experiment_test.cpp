@@ -127,6 +127,40 @@ TEST_CASE("bad sweep values fail before anything runs, at the sweep key's line",
                           Contains("the branch at step 6") && Contains("steps is 5, from --set"));
 }
 
+TEST_CASE("a design point that changes the history before the branch names the key that does",
+          "[experiment][branch]") {
+  // The budget (allowed) comes first; the shock switched off at week 3 (step 2), before the
+  // branch at step 4, is what changes the history, on the next line.
+  const std::vector<std::string> shock = {
+      "shocks=[{name: cut, step: 2, kind: budget, firm: Mass, multiply: 0.5}]"};
+  const std::string sweep =
+      "  branch_at: 4\n  sweep:\n"
+      "    firms.Mass.budget_per_year: [40000, 80000]\n"
+      "    shocks.cut.enabled: [false, true]\n";
+  REQUIRE_THROWS_WITH(
+      plan(sweep, shock),
+      Contains("test.yaml:26:") && Contains("key 'experiment.sweep.shocks.cut.enabled'") &&
+          Contains("design point 0") &&
+          Contains("shocks.cut.enabled=false switches off shock 'cut' at week 3 (step 2), which "
+                   "applies before the branch") &&
+          !Contains("test.yaml:25:"));
+  // A shock moved before the branch is named with both weeks.
+  const std::vector<std::string> late = {
+      "shocks=[{name: cut, step: 5, kind: budget, firm: Mass, multiply: 0.5}]"};
+  REQUIRE_THROWS_WITH(
+      plan("  branch_at: 4\n  sweep:\n    firms.Mass.budget_per_year: [40000, 80000]\n"
+           "    shocks.cut.step: [5, 1]\n",
+           late),
+      Contains("test.yaml:26:") &&
+          Contains("shocks.cut.step=1 moves shock 'cut' from week 6 (step 5) to week 2 (step 1)"));
+  // A key no branch may change says that the steps before the branch use it.
+  REQUIRE_THROWS_WITH(
+      plan("  branch_at: 4\n  sweep:\n    firms.Mass.budget_per_year: [40000, 80000]\n"
+           "    market.adstock_decay: [0.5, 0.9]\n"),
+      Contains("test.yaml:26:") &&
+          Contains("market.adstock_decay=0.5 changes what the steps before the branch use"));
+}
+
 TEST_CASE("an experiment writes every run and both tables, and equal seeds give equal runs",
           "[experiment]") {
   TempDir dir;
