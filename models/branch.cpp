@@ -102,6 +102,20 @@ std::pair<std::string, std::string> name_values(
   return {message, first};
 }
 
+std::string place_note(
+    const std::string& note, const std::vector<std::pair<std::string, std::string>>& values,
+    const std::function<std::string(const std::string&, const std::string&)>& written) {
+  for (const auto& [path, value] : values) {
+    const std::string as_set = fmt::format("--set '{}={}': ", path, value);
+    if (note.rfind(as_set, 0) != 0) continue;
+    std::string rest = note.substr(as_set.size());
+    if (const std::string own = fmt::format("key '{}': ", path); rest.rfind(own, 0) == 0)
+      rest.erase(0, own.size());
+    return fmt::format("{}: {}", written(path, value), rest);
+  }
+  return note;
+}
+
 void resolve_branch(Scenario& sc, const ScenarioLoader& load) {
   if (!sc.branch.present) return;
   const BranchSpec& b = sc.branch;
@@ -132,6 +146,10 @@ void resolve_branch(Scenario& sc, const ScenarioLoader& load) {
         "only {}",
         b.where, changes, b.step, change.empty() ? "" : ": it " + change, kBranchable));
   }
+  for (std::string& note : variant.notes)  // not the --set that realised the branch
+    note = place_note(note, b.values, [&](const std::string& path, const std::string& value) {
+      return fmt::format("{}: {}={}", b.where, path, value);
+    });
   sc.after_branch = std::make_shared<const Scenario>(std::move(variant));
 }
 

@@ -32,6 +32,14 @@ std::string history_change(const Scenario& variant, const Scenario& base, std::i
 std::pair<std::string, std::string> name_values(
     std::string message, const std::vector<std::pair<std::string, std::string>>& values);
 
+/// Names where a value was written in a note (Scenario::notes) of a scenario loaded with
+/// `values` applied as overrides: a note about value K=V begins "--set 'K=V': key 'K': ", a --set
+/// the user never typed, which becomes "<written(K, V)>: " (a key path beneath K stays named).
+/// Other notes are returned as they are.
+std::string place_note(
+    const std::string& note, const std::vector<std::pair<std::string, std::string>>& values,
+    const std::function<std::string(const std::string&, const std::string&)>& written);
+
 /// Loads the scenario that `sc.branch` switches to (the values applied to the same text) into
 /// sc.after_branch, and checks that it changes nothing the steps before the branch use.
 /// @throws InputError naming the branch block's key.

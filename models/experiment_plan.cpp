@@ -126,6 +126,10 @@ Experiment plan_experiment(const ScenarioLoader& load) {
     Scenario& sc = scenarios.back();
     for (const auto& [path, value] : p.values)  // not the --set that realised the point
       if (path == "consumers") sc.consumers_where = where_of(spec, path);
+    for (std::string& note : sc.notes)
+      note = place_note(note, p.values, [&](const std::string& path, const std::string& value) {
+        return fmt::format("{}: value {}", where_of(spec, path), value);
+      });
     if (spec.branch_at > 0 && !same_history(sc, ex.base, spec.branch_at)) {
       const auto [path, why] = history_culprit(load, ex.base, p, spec.branch_at);
       throw InputError(fmt::format(

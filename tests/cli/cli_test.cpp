@@ -184,6 +184,15 @@ TEST_CASE("cli: a value that looks like a slip is a warning, and the run goes on
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Contains("warning: ") && Contains("a markup of 50"));
   CHECK(fs::exists(dir / "m.h5"));
+  // Swept in the file, the value is named at its sweep key's line, not as a --set never typed.
+  std::ofstream(dir / "swept.yaml")
+      << slurp(kTiny) << "experiment:\n  sweep:\n    firms.Mass.markup: [0.5, 50]\n";
+  const Result swept = marketsim(dir, "validate swept.yaml");
+  CHECK(swept.code == 0);
+  CHECK_THAT(swept.err, Contains("warning: swept.yaml:39:") &&
+                            Contains("key 'experiment.sweep.firms.Mass.markup': value 50: a "
+                                     "markup of 50 sets the price at 51 times the unit cost") &&
+                            !Contains("--set"));
   // Every shipped scenario is free of them.
   for (const auto& entry : fs::recursive_directory_iterator(kSource / "scenarios"))
     if (entry.path().extension() == ".yaml") {

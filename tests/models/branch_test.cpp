@@ -59,6 +59,16 @@ TEST_CASE("a branch block loads the scenario it switches to", "[branch]") {
   CHECK_FALSE(load("").branch.present);
 }
 
+TEST_CASE("a value of the branch block that looks like a slip is noted at the block", "[branch]") {
+  const msim::Scenario sc = load("branch: {step: 3, set: {firms.Mass.markup: 45}}\n");
+  REQUIRE(sc.after_branch);
+  REQUIRE(sc.after_branch->notes.size() == 1);
+  CHECK_THAT(sc.after_branch->notes[0],
+             Contains("test.yaml:18:") &&
+                 Contains("key 'branch': firms.Mass.markup=45: a markup of 45") &&
+                 !Contains("--set"));
+}
+
 TEST_CASE("a branched run equals the market copied at the branch and continued", "[branch]") {
   const msim::Scenario sc = load("branch: {step: 3, set: {firms.Mass.budget_per_year: 80000}}\n");
   msim::MemoryRecorder rec;

@@ -265,6 +265,49 @@ TEST_CASE("varying a key of a shock that no design point applies is noted", "[ex
             .notes.empty());
 }
 
+TEST_CASE("a design point's value that looks like a slip is noted at its experiment key",
+          "[experiment]") {
+  // Every note of the runs' scenarios that mentions `text`.
+  const auto notes_with = [](const msim::Experiment& ex, const std::string& text) {
+    std::vector<std::string> out;
+    for (const msim::PlannedRun& run : ex.runs)
+      for (const std::string& note : run.scenario.notes)
+        if (note.find(text) != std::string::npos &&
+            std::find(out.begin(), out.end(), note) == out.end())
+          out.push_back(note);
+    return out;
+  };
+  // A percentage markup in the file's sweep: at the sweep key's line, never as a --set the user
+  // did not type.
+  const auto swept = notes_with(plan("  sweep:\n    firms.Mass.markup: [45, 0.5]\n"), "45");
+  REQUIRE(swept.size() == 1);
+  CHECK_THAT(swept[0], Contains("test.yaml:24:") &&
+                           Contains("key 'experiment.sweep.firms.Mass.markup': value 45: a "
+                                    "markup of 45") &&
+                           !Contains("--set"));
+  // Keys moved together and a Latin hypercube's ranges likewise.
+  const auto together = notes_with(
+      plan("  together: {firms.Mass.markup: [0.5, 30], firms.Niche.markup: [0.4, 0.3]}\n"),
+      "markup of 30");
+  REQUIRE(together.size() == 1);
+  CHECK_THAT(together[0], Contains("test.yaml:23:") &&
+                              Contains("key 'experiment.together.firms.Mass.markup': value 30") &&
+                              !Contains("--set"));
+  const auto sampled = notes_with(
+      plan("  design: {latin_hypercube: {samples: 3, ranges: {firms.Mass.markup: [20, 40]}}}\n"),
+      "a markup of");
+  REQUIRE(sampled.size() == 3);
+  for (const std::string& note : sampled)
+    CHECK_THAT(note, Contains("test.yaml:23:") && Contains("firms.Mass.markup") &&
+                         Contains(": value ") && !Contains("--set"));
+  // A --set the user typed is still named as such.
+  const auto typed = notes_with(
+      plan("  sweep: {firms.Mass.budget_per_year: [1e4, 2e4]}\n", {"firms.Niche.markup=45"}),
+      "markup of 45");
+  REQUIRE(typed.size() == 1);
+  CHECK_THAT(typed[0], Contains("--set 'firms.Niche.markup=45'"));
+}
+
 TEST_CASE("a firm that never enters is out of the market, by run and by design point",
           "[experiment]") {
   TempDir dir;
