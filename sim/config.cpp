@@ -22,6 +22,8 @@
 
 namespace msim {
 
+using config_detail::comma_joined;
+using config_detail::decimal_comma;
 using config_detail::escape_controls;
 using config_detail::flow;
 using config_detail::item_segment;
@@ -121,16 +123,26 @@ std::vector<Config> Config::items() const {
 void Config::finish() const {
   if (!is_map()) return;
   const std::set<std::string>& known = state_->known[path_];
-  for (const auto& kv : *node_) {
+  for (auto it = node_->begin(), prev = it; it != node_->end(); prev = it++) {
+    const auto& kv = *it;
     const std::string key = kv.first.Scalar();
     if (known.count(key)) continue;
     const std::vector<std::string> candidates(known.begin(), known.end());  // sorted
     const std::string guess = did_you_mean(key, candidates);
     std::string hint = guess.empty() ? "known keys: " + join(candidates, "")
                                      : fmt::format("did you mean '{}'?", guess);
-    // {budget: 5,000} reads as {budget: 5, 000: null}: the comma separates entries.
+    // {budget: 5,000} reads as {budget: 5, 000: null}, and {multiply: 0,85} as {multiply: 0,
+    // 85: null}: the comma separates entries.
     const bool digits = !key.empty() && key.find_first_not_of("0123456789") == std::string::npos;
-    if (digits && kv.second.IsNull())
+    const auto written =
+        digits && it != node_->begin() ? comma_joined(prev->second, kv.first) : std::nullopt;
+    const auto point = written ? decimal_comma(*written) : std::nullopt;
+    if (digits && kv.second.IsNull() && point)
+      hint = fmt::format(
+          "a decimal comma? In a {{...}} map a comma separates entries, so {} read as {} and a "
+          "key '{}'; write {}; {}",
+          *written, prev->second.Scalar(), key, *point, hint);
+    else if (digits && kv.second.IsNull())
       hint = fmt::format(
           "a thousands separator? In a {{...}} map a comma separates entries, so write numbers "
           "without commas, such as 5000 or 5e3; {}",
@@ -153,7 +165,42 @@ void Config::fail(const std::string& message) const {
     for (const auto& [path, assignment] : state_->overridden)
       if (!path_.empty() && path.rfind(path_ + ".", 0) == 0)
         changed += fmt::format("{}--set '{}'", changed.empty() ? " (after " : ", ", assignment);
-  throw InputError(fmt::format("{}: {}{}", where(), message, changed.empty() ? "" : changed + ")"));
+  throw InputError(fmt::format("{}: {}{}{}", where(), message, decimal_commas(),
+                               changed.empty() ? "" : changed + ")"));
+}
+
+std::string Config::decimal_commas() const {
+  // [0,5, 0,5] reads as [0, 5, 0, 5]. Pairs of numbers joined by a bare comma, each pair and
+  // every other item apart from the next by a comma and a space, look like decimal commas;
+  // commas all alike ([1,2,3]) could be either.
+  if (!is_sequence()) return "";
+  const YAML::Node& list = *node_;
+  std::vector<std::string> written, fixed;
+  bool joined = false, spaced = false;
+  for (std::size_t k = 0; k < list.size();) {
+    if (!list[k].IsScalar()) return "";
+    const auto both = k + 1 < list.size() ? comma_joined(list[k], list[k + 1]) : std::nullopt;
+    if (both) {
+      const auto point = decimal_comma(*both);
+      if (!point) return "";
+      written.push_back(*both);
+      fixed.push_back(*point);
+      joined = true;
+      k += 2;
+    } else {
+      written.push_back(list[k].Scalar());
+      fixed.push_back(list[k].Scalar());
+      k += 1;
+    }
+    if (k < list.size()) {
+      if (comma_joined(list[k - 1], list[k])) return "";  // three joined: "0,5,3"
+      spaced = true;
+    }
+  }
+  if (!joined || !spaced) return "";
+  return fmt::format(
+      " ([{}] looks like decimal commas: write [{}]; in a [...] list a comma separates items)",
+      fmt::join(written, ", "), fmt::join(fixed, ", "));
 }
 
 void Config::note(const std::string& message) const {

@@ -132,6 +132,9 @@ class Config {
 
  private:
   Config(std::shared_ptr<State> state, std::shared_ptr<const YAML::Node> node, std::string path);
+  /// For a list that looks written with decimal commas ("[0,5, 0,5]"), " (... write [0.5, 0.5]
+  /// ...)" for fail() to add; else "".
+  std::string decimal_commas() const;
   std::shared_ptr<State> state_;
   std::shared_ptr<const YAML::Node> node_;
   std::string path_;

@@ -13,13 +13,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/config.hpp"
+#include "sim/config_state.hpp"
 #include "sim/config_text.hpp"
 
 namespace msim {
 
+using config_detail::decimal_comma;
 using config_detail::join;
 using config_detail::parse_double;
 using config_detail::text_fault;
+using config_detail::thousands_separated;
 
 namespace {
 
@@ -51,41 +54,38 @@ bool Range::contains(double v) const {
 
 namespace {
 
-/// "5,000" or "1,250,000.5": a number written with thousands separators, which YAML reads as
-/// text; the message then says how to write it.
-bool thousands_separated(const std::string& text) {
-  std::size_t i = text.size() > 0 && (text[0] == '-' || text[0] == '+') ? 1 : 0;
-  const std::size_t point = std::min(text.find('.'), text.size());
-  const std::string whole = text.substr(i, point - i);
-  if (whole.find(',') == std::string::npos || whole.front() == ',') return false;
-  std::size_t group = 0;
-  for (std::size_t k = whole.size(); k-- > 0;) {
-    if (whole[k] == ',') {
-      if (group != 3) return false;
-      group = 0;
-    } else if (whole[k] >= '0' && whole[k] <= '9') {
-      ++group;
-    } else {
-      return false;
-    }
+/// What a number is expected to be, and for text such as "5,000" or "0,85" how to write it.
+/// `split`: a flow collection's comma split the text, so YAML read two values.
+std::string expected_number(const std::string& expected, const std::string& text, bool split) {
+  std::string out = expected;
+  std::vector<std::string> notes;
+  if (const auto point = decimal_comma(text)) {
+    notes.push_back(fmt::format("this looks like a decimal comma: write {}", *point));
+  } else if (thousands_separated(text)) {
+    std::string plain = text;
+    plain.erase(std::remove(plain.begin(), plain.end(), ','), plain.end());
+    out += fmt::format(", written without thousands separators, such as {}", plain);
   }
-  return group >= 1 && group <= 3 && parse_double("0" + text.substr(point)).has_value();
-}
-
-/// What a number is expected to be, and for text such as "5,000" how to write it: "5000".
-std::string expected_number(const std::string& expected, const std::string& text) {
-  if (!thousands_separated(text)) return expected;
-  std::string plain = text;
-  plain.erase(std::remove(plain.begin(), plain.end(), ','), plain.end());
-  return fmt::format("{}, written without thousands separators, such as {}", expected, plain);
+  if (split) {
+    const std::size_t comma = text.find(',');
+    notes.push_back(
+        fmt::format("in a {{...}} map a comma separates entries, so it read as {} and a key '{}'",
+                    text.substr(0, comma), text.substr(comma + 1)));
+  }
+  if (!notes.empty()) out += fmt::format(" ({})", fmt::join(notes, "; "));
+  return out;
 }
 
 }  // namespace
 
 double Config::as_double(const Range& r) const {
+  if (const std::string* written = state_->split_number(path_))
+    fail(fmt::format("got \"{}\", expected {}", *written,
+                     expected_number(r.describe(), *written, true)));
   const auto v = is_scalar() ? parse_double(node_->Scalar()) : std::nullopt;
   if (!v)
-    fail_expected(is_scalar() ? expected_number(r.describe(), node_->Scalar()) : r.describe());
+    fail_expected(is_scalar() ? expected_number(r.describe(), node_->Scalar(), false)
+                              : r.describe());
   if (!std::isfinite(*v)) fail_expected("a finite number");
   if (!r.contains(*v)) fail_expected(r.describe());
   return *v;
@@ -93,6 +93,9 @@ double Config::as_double(const Range& r) const {
 
 std::int64_t Config::as_int(const Range& r) const {
   const std::string expected = describe_range(r, "an integer");
+  if (const std::string* written = state_->split_number(path_))
+    fail(fmt::format("got \"{}\", expected {}", *written,
+                     expected_number(expected, *written, true)));
   if (!is_scalar()) fail_expected(expected);
   std::string text = node_->Scalar();
   if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.erase(0, 1);
@@ -114,7 +117,7 @@ std::int64_t Config::as_int(const Range& r) const {
                                   std::numeric_limits<std::int64_t>::min()));
       fail_expected(expected);
     }
-    if (!integral) fail_expected(expected_number(expected, text));
+    if (!integral) fail_expected(expected_number(expected, text, false));
     v = static_cast<std::int64_t>(*d);
   }
   if (!r.contains(static_cast<double>(v))) fail_expected(expected);

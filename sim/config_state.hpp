@@ -1,6 +1,7 @@
 #pragma once
 /// Config::State, what every Config of one document shares (see sim/config.cpp). Only
 /// sim/config*.cpp include this.
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,14 @@ struct Config::State {
   std::map<std::string, std::string> overridden;       ///< key path -> the --set text
   std::map<std::string, Mark> fallback_marks;          ///< for null and unmarked nodes
   std::vector<std::string> notes;                      ///< Config::note(), in order
+  /// key path -> the number there as written ("0,85"), where a flow map's comma split it
+  /// ("{a: 0,85}" reads as {a: 0, 85: null}); found when the key is looked up.
+  std::map<std::string, std::string> split_numbers;
+
+  const std::string* split_number(const std::string& path) const {
+    auto it = split_numbers.find(path);
+    return it == split_numbers.end() ? nullptr : &it->second;
+  }
 
   /// The --set assignment that produced `path` or one of its ancestors, if any.
   const std::string* override_of(const std::string& path) const {
@@ -51,6 +60,25 @@ struct Config::State {
     return Config(parent.state_, std::make_shared<const YAML::Node>(node), std::move(path));
   }
 
+  /// Records in split_numbers the number at `key` of map `self` when the next entry is a key of
+  /// digits without a value right after a comma. Both must come from one text: the file, or the
+  /// same --set.
+  void find_split_number(const Config& self, const std::string& key) {
+    const YAML::Node& map = *self.node_;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar() || it->first.Scalar() != key) continue;
+      auto next = std::next(it);
+      if (next == map.end() || !next->second.IsNull() || !next->first.IsScalar()) return;
+      const std::string& digits = next->first.Scalar();
+      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return;
+      const std::string path = config_detail::join_path(self.path_, key);
+      if (override_of(path) != override_of(config_detail::join_path(self.path_, digits))) return;
+      if (auto written = config_detail::comma_joined(it->second, next->first))
+        split_numbers[path] = *written;
+      return;
+    }
+  }
+
   /// Marks `key` as known and returns the child at it (even a null one), or nullopt.
   static std::optional<Config> lookup(const Config& self, const std::string& key) {
     self.state_->known[self.path_].insert(key);
@@ -58,6 +86,7 @@ struct Config::State {
       self.fail_expected(fmt::format("a map with key '{}'", key));
     auto entry = config_detail::find_entry(*self.node_, key);
     if (!entry) return std::nullopt;
+    self.state_->find_split_number(self, key);
     return wrap(self, entry->second, key, self.state_->to_mark(entry->first.Mark()));
   }
 };

@@ -1,8 +1,10 @@
 /// The text helpers that sim/config*.cpp share (declared in sim/config_text.hpp).
 #include "sim/config_text.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstddef>
 #include <limits>
 #include <system_error>
 
@@ -124,6 +126,55 @@ std::optional<double> parse_double(std::string text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return v;
+}
+
+bool thousands_separated(const std::string& text) {
+  std::size_t i = text.size() > 0 && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+  const std::size_t point = std::min(text.find('.'), text.size());
+  const std::string whole = text.substr(i, point - i);
+  if (whole.find(',') == std::string::npos || whole.front() == ',') return false;
+  std::size_t group = 0;
+  for (std::size_t k = whole.size(); k-- > 0;) {
+    if (whole[k] == ',') {
+      if (group != 3) return false;
+      group = 0;
+    } else if (whole[k] >= '0' && whole[k] <= '9') {
+      ++group;
+    } else {
+      return false;
+    }
+  }
+  return group >= 1 && group <= 3 && parse_double("0" + text.substr(point)).has_value();
+}
+
+std::optional<std::string> decimal_comma(const std::string& text) {
+  const std::size_t sign = !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+  const std::size_t comma = text.find(',');
+  const auto digits = [&](std::size_t from, std::size_t to) {
+    return to > from && std::all_of(text.begin() + static_cast<std::ptrdiff_t>(from),
+                                    text.begin() + static_cast<std::ptrdiff_t>(to),
+                                    [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (comma == std::string::npos || !digits(sign, comma) || !digits(comma + 1, text.size()))
+    return std::nullopt;
+  // "5,000" is five thousand; "0,850" can only be a fraction.
+  if (thousands_separated(text) && text[sign] != '0') return std::nullopt;
+  std::string point = text;
+  point[comma] = '.';
+  return point;
+}
+
+std::optional<std::string> comma_joined(const YAML::Node& first, const YAML::Node& second) {
+  const auto plain_number = [](const YAML::Node& n) {
+    return n.IsScalar() && !n.Mark().is_null() && n.Tag() == "?" &&
+           parse_double(n.Scalar()).has_value();
+  };
+  if (!plain_number(first) || !plain_number(second)) return std::nullopt;
+  const YAML::Mark a = first.Mark(), b = second.Mark();
+  // On one line, one character apart: in a flow collection that character is the comma.
+  if (a.line != b.line || b.pos != a.pos + static_cast<int>(first.Scalar().size()) + 1)
+    return std::nullopt;
+  return first.Scalar() + "," + second.Scalar();
 }
 
 }  // namespace msim::config_detail

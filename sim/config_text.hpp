@@ -47,4 +47,18 @@ std::string text_fault(std::string_view text, bool one_line);
 /// Parses a YAML number ("12", "-3.5", "1e6", "+2", ".inf", ".nan"); nullopt if not one.
 std::optional<double> parse_double(std::string text);
 
+/// Whether `text` is a number written with thousands separators ("5,000", "-1,250,000.5"),
+/// which YAML reads as text.
+bool thousands_separated(const std::string& text);
+
+/// For a number written with a decimal comma ("0,85", "-1,5", "0,850"; not "5,000", which is
+/// thousands_separated()), the number with a decimal point ("0.85"); nullopt otherwise.
+std::optional<std::string> decimal_comma(const std::string& text);
+
+/// The number that a flow collection's comma split, as written ("0,85"), when the plain number
+/// `first` is followed on its line by a comma and, right after it, by `second`: "{a: 0,85}"
+/// reads as {a: 0, 85: null} and "[0,5]" as [0, 5]. nullopt when either is not a plain number
+/// or anything else stands between them.
+std::optional<std::string> comma_joined(const YAML::Node& first, const YAML::Node& second);
+
 }  // namespace msim::config_detail

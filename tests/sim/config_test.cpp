@@ -279,7 +279,7 @@ TEST_CASE("finish() asks about a thousands separator when a flow map's comma spl
   const Config c = Config::load_string("firm: {name: Acme, budget: 5,000}\n", "t");
   const Config firm = c.child("firm");
   firm.get_string("name");
-  firm.get_double("budget");
+  firm.has("budget");  // not read as a number, which would report it (below)
   REQUIRE_THROWS_WITH(firm.finish(),
                       Contains("t:1:30: key 'firm.000': unknown key '000' (a thousands "
                                "separator? In a {...} map a comma separates entries, so write "
@@ -303,6 +303,58 @@ TEST_CASE("a number written with thousands separators says how to write it", "[c
   // Not groups of three, or not a number at all: no such advice.
   REQUIRE_THROWS_WITH(c.get_double("odd"), !Contains("thousands"));
   REQUIRE_THROWS_WITH(c.get_double("word"), !Contains("thousands"));
+}
+
+TEST_CASE("a number that a flow map's comma split is reported as written", "[config]") {
+  const Config c = Config::load_string(
+      "shock: {kind: price, multiply: 0,85}\n"
+      "cut: {multiply: 0,7, week: 3}\n"
+      "firm: {name: Acme, budget: 5,000}\n"
+      "plain: {a: 1,b: 2, c: 3, 4: 5}\n",
+      "t");
+  // "0,85" reads as multiply: 0 and a key '85': the message quotes what was written, whether or
+  // not 0 is in the range, and says how to write it.
+  REQUIRE_THROWS_WITH(c.child("shock").get_double("multiply", range::closed(0.001, 1000)),
+                      Contains("t:1:32: key 'shock.multiply': got \"0,85\", expected a number in "
+                               "[0.001, 1000] (this looks like a decimal comma: write 0.85; in a "
+                               "{...} map a comma separates entries, so it read as 0 and a key "
+                               "'85')"));
+  REQUIRE_THROWS_WITH(
+      c.child("cut").get_double("multiply", range::closed(0, 10)),
+      Contains("t:2:17: key 'cut.multiply': got \"0,7\"") && Contains("decimal comma: write 0.7;"));
+  REQUIRE_THROWS_WITH(c.child("firm").get_int("budget"),
+                      Contains("t:3:28: key 'firm.budget': got \"5,000\", expected an integer, "
+                               "written without thousands separators, such as 5000 (in a {...} "
+                               "map a comma separates entries, so it read as 5 and a key '000')"));
+  // A comma before a key that is not a bare number, or before one with a value, splits nothing.
+  const Config plain = c.child("plain");
+  CHECK(plain.get_double("a") == 1);
+  CHECK(plain.get_double("b") == 2);
+  // Not read as a number, finish() asks about the decimal comma, not a thousands separator.
+  const Config cut = c.child("cut");
+  cut.has("multiply");
+  cut.get_int("week");
+  REQUIRE_THROWS_WITH(cut.finish(), Contains("t:2:19: key 'cut.7': unknown key '7' (a decimal "
+                                             "comma? In a {...} map a comma separates entries, "
+                                             "so 0,7 read as 0 and a key '7'; write 0.7") &&
+                                        !Contains("thousands"));
+}
+
+TEST_CASE("a decimal comma outside a flow map says how to write the number", "[config]") {
+  const Config c = Config::load_string(
+      "multiply: 0,85\nprice: -1,5\nmean: [0,5, 0,5]\nboth: [1,2]\nbig: 1,500\n", "t");
+  REQUIRE_THROWS_WITH(c.get_double("multiply"),
+                      Contains("t:1:11: key 'multiply': got \"0,85\", expected a number (this "
+                               "looks like a decimal comma: write 0.85)"));
+  REQUIRE_THROWS_WITH(c.get_double("price"), Contains("write -1.5)"));
+  // A list whose commas are sometimes followed by a space and sometimes not.
+  REQUIRE_THROWS_WITH(c.child("mean").fail_expected("2 numbers"),
+                      Contains("t:3:7: key 'mean': got [0, 5, 0, 5], expected 2 numbers ([0,5, "
+                               "0,5] looks like decimal commas: write [0.5, 0.5]; in a [...] list "
+                               "a comma separates items)"));
+  // Every comma alike, or groups of three: no such advice.
+  REQUIRE_THROWS_WITH(c.child("both").fail_expected("3 numbers"), !Contains("decimal"));
+  REQUIRE_THROWS_WITH(c.get_double("big"), Contains("thousands") && !Contains("decimal"));
 }
 
 TEST_CASE("finish() reports the first unread key in file order", "[config]") {
