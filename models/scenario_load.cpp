@@ -372,8 +372,8 @@ void load_market(const Config& n, MarketParams& m) {
   m.wom_window = n.get_int("wom_window", m.wom_window, range::closed(1, kMaxSteps));
   m.wom_goodwill = n.get_double("wom_goodwill", m.wom_goodwill, range::closed(1, 255));
   m.negative_wom_rate = n.get_double("negative_wom_rate", m.negative_wom_rate, range::non_negative());
-  m.discount_rate_per_year =
-      n.get_double("discount_rate_per_year", m.discount_rate_per_year, range::closed(0, 10));
+  m.discount_rate_per_year = n.get_double("discount_rate_per_year", m.discount_rate_per_year,
+                                          range::fraction(range::closed(0, 10)));
   n.finish();
 }
 

@@ -136,9 +136,10 @@ Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
       break;
     case ShockKind::price:
       firm();
-      read_op(
-          n, s,
-          {{"multiply", price_factor}, {"set", per_unit}, {"markup", range::closed(-0.99, 100.0)}});
+      read_op(n, s,
+              {{"multiply", price_factor},
+               {"set", per_unit},
+               {"markup", range::fraction(range::closed(-0.99, 100.0))}});
       note_factor(n, s, kLargePriceFactor, "the price");
       break;
     case ShockKind::cost:

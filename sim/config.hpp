@@ -33,6 +33,9 @@ struct Range {
   double hi = std::numeric_limits<double>::infinity();
   bool lo_open = false;
   bool hi_open = false;
+  /// A fraction that people also write as a percentage: "30%" is answered with "0.3 for 30%"
+  /// (elsewhere with "without a percent sign"). Ranges within [-1, 1] are taken as fractions.
+  bool fraction = false;
   /// Human text, e.g. "a number in [0, 1]" or "a number > 0".
   std::string describe() const;
   bool contains(double v) const;
@@ -53,6 +56,11 @@ inline Range unit() {
 }
 inline Range closed(double lo, double hi) {
   return {lo, hi, false, false};
+}
+/// `r` for a fraction that may lie outside [-1, 1] (Range::fraction).
+inline Range fraction(Range r) {
+  r.fraction = true;
+  return r;
 }
 }  // namespace range
 

@@ -54,12 +54,25 @@ bool Range::contains(double v) const {
 
 namespace {
 
-/// What a number is expected to be, and for text such as "5,000" or "0,85" how to write it.
-/// `split`: a flow collection's comma split the text, so YAML read two values.
-std::string expected_number(const std::string& expected, const std::string& text, bool split) {
+/// What a number in `r` is expected to be, and for text such as "5,000", "0,85" or "30%" how to
+/// write it. `split`: a flow collection's comma split the text, so YAML read two values.
+std::string expected_number(const std::string& expected, const std::string& text, bool split,
+                            const Range& r) {
   std::string out = expected;
   std::vector<std::string> notes;
-  if (const auto point = decimal_comma(text)) {
+  std::string number = text;  // "30%" -> "30"
+  if (!number.empty() && number.back() == '%') {
+    number.pop_back();
+    while (!number.empty() && number.back() == ' ') number.pop_back();
+  }
+  const auto percent = number.size() < text.size() ? parse_double(number) : std::nullopt;
+  const bool fraction = r.fraction || (r.lo >= -1 && r.hi <= 1);
+  if (percent && std::isfinite(*percent) && fraction && r.contains(*percent / 100)) {
+    notes.push_back(
+        fmt::format("written as a fraction, not a percentage: {} for {}%", *percent / 100, number));
+  } else if (percent) {
+    out += ", without a percent sign";
+  } else if (const auto point = decimal_comma(text)) {
     notes.push_back(fmt::format("this looks like a decimal comma: write {}", *point));
   } else if (thousands_separated(text)) {
     std::string plain = text;
@@ -81,10 +94,10 @@ std::string expected_number(const std::string& expected, const std::string& text
 double Config::as_double(const Range& r) const {
   if (const std::string* written = state_->split_number(path_))
     fail(fmt::format("got \"{}\", expected {}", *written,
-                     expected_number(r.describe(), *written, true)));
+                     expected_number(r.describe(), *written, true, r)));
   const auto v = is_scalar() ? parse_double(node_->Scalar()) : std::nullopt;
   if (!v)
-    fail_expected(is_scalar() ? expected_number(r.describe(), node_->Scalar(), false)
+    fail_expected(is_scalar() ? expected_number(r.describe(), node_->Scalar(), false, r)
                               : r.describe());
   if (!std::isfinite(*v)) fail_expected("a finite number");
   if (!r.contains(*v)) fail_expected(r.describe());
@@ -95,7 +108,7 @@ std::int64_t Config::as_int(const Range& r) const {
   const std::string expected = describe_range(r, "an integer");
   if (const std::string* written = state_->split_number(path_))
     fail(fmt::format("got \"{}\", expected {}", *written,
-                     expected_number(expected, *written, true)));
+                     expected_number(expected, *written, true, r)));
   if (!is_scalar()) fail_expected(expected);
   std::string text = node_->Scalar();
   if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.erase(0, 1);
@@ -117,7 +130,7 @@ std::int64_t Config::as_int(const Range& r) const {
                                   std::numeric_limits<std::int64_t>::min()));
       fail_expected(expected);
     }
-    if (!integral) fail_expected(expected_number(expected, text, false));
+    if (!integral) fail_expected(expected_number(expected, text, false, r));
     v = static_cast<std::int64_t>(*d);
   }
   if (!r.contains(static_cast<double>(v))) fail_expected(expected);

@@ -10,7 +10,8 @@ namespace msim {
 
 Pricing Pricing::read(const Config& node, double default_markup) {
   Pricing p;
-  p.markup = node.get_double("markup", default_markup, range::closed(-0.99, 100.0));
+  p.markup =
+      node.get_double("markup", default_markup, range::fraction(range::closed(-0.99, 100.0)));
   if (p.markup > kLargeMarkup) node.child("markup").note(large_markup(p.markup));
   p.price = node.get_double("price", 0.0, unit_money_range());
   return p;

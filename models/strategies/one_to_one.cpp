@@ -96,7 +96,8 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   p.cost_per_contact =
       ctx.node.get_double("cost_per_contact", p.cost_per_contact, positive_unit_money_range());
   p.direct_share = ctx.node.get_double("direct_share", p.direct_share, range::unit());
-  p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium, range::closed(0, 100));
+  p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium,
+                                         range::fraction(range::closed(0, 100)));
   p.crm_fixed_cost_per_year =
       ctx.node.get_double("crm_fixed_cost_per_year", p.crm_fixed_cost_per_year, money_range());
   read_programs(ctx.node, p.programs);

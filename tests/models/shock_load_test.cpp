@@ -147,6 +147,25 @@ TEST_CASE("recessions may not raise purchase rates past the stored limit", "[sho
                           Contains("a share 0.00075"));
 }
 
+TEST_CASE("a percentage where a fraction is expected says which fraction to write", "[shocks]") {
+  // A markup, a rate or a share written in percent: 30 would run (with only a warning) at 31
+  // times the unit cost, so the error says 0.3.
+  REQUIRE_THROWS_WITH(load("", {"firms.Acme.markup=30%"}),
+                      Contains("key 'firms.Acme.markup': got \"30%\", expected a number in "
+                               "[-0.99, 100] (written as a fraction, not a percentage: 0.3 for "
+                               "30%)"));
+  REQUIRE_THROWS_WITH(
+      load("  - {week: 30, kind: price, firm: Acme, markup: 20%}\n"),
+      Contains("test.yaml:18:") && Contains("shocks.0.markup") && Contains("0.2 for 20%"));
+  REQUIRE_THROWS_WITH(load("", {"market.discount_rate_per_year=8%"}), Contains("0.08 for 8%"));
+  REQUIRE_THROWS_WITH(load("", {"segments.young.privacy_opt_out=15%"}), Contains("0.15 for 15%"));
+  // A factor is no fraction: 15% may mean a cut to 0.85, so no number is offered.
+  REQUIRE_THROWS_WITH(load("  - {week: 30, kind: price, firm: Acme, multiply: 15%}\n"),
+                      Contains("got \"15%\", expected a number in [0.001, 1000], without a "
+                               "percent sign") &&
+                          !Contains("0.15"));
+}
+
 TEST_CASE("shortening a run with --set keeps later shocks, which never fire", "[shocks]") {
   const msim::Scenario sc =
       load("  - {week: 40, kind: budget, firm: Acme, multiply: 0.7}\n", {"steps=5"});

@@ -357,6 +357,29 @@ TEST_CASE("a decimal comma outside a flow map says how to write the number", "[c
   REQUIRE_THROWS_WITH(c.get_double("big"), Contains("thousands") && !Contains("decimal"));
 }
 
+TEST_CASE("a percentage says how to write it where a number is expected", "[config]") {
+  const Config c =
+      Config::load_string("markup: 30%\nshare: 55 %\nmultiply: 15%\nrate: 150%\nweeks: 52%\n", "t");
+  msim::Range markup = range::closed(-0.99, 100);
+  markup.fraction = true;
+  REQUIRE_THROWS_WITH(c.get_double("markup", markup),
+                      Contains("t:1:9: key 'markup': got \"30%\", expected a number in [-0.99, "
+                               "100] (written as a fraction, not a percentage: 0.3 for 30%)"));
+  // A range within [-1, 1] is a fraction's.
+  REQUIRE_THROWS_WITH(c.get_double("share", range::unit()), Contains("0.55 for 55%"));
+  // Elsewhere a percentage is no number: what it stands for is the key's business.
+  REQUIRE_THROWS_WITH(c.get_double("multiply", range::closed(0.001, 1000)),
+                      Contains("got \"15%\", expected a number in [0.001, 1000], without a "
+                               "percent sign") &&
+                          !Contains("0.15"));
+  // A fraction out of the range is not suggested.
+  REQUIRE_THROWS_WITH(c.get_double("rate", range::unit()),
+                      Contains("without a percent sign") && !Contains("1.5"));
+  REQUIRE_THROWS_WITH(c.get_int("weeks", range::closed(1, 100)),
+                      Contains("got \"52%\", expected an integer in [1, 100], without a percent "
+                               "sign"));
+}
+
 TEST_CASE("finish() reports the first unread key in file order", "[config]") {
   const Config c = Config::load_string("a: 1\nb: 2\nc: 3\n", "t");
   c.get_int("a");
