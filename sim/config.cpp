@@ -147,6 +147,12 @@ void Config::finish() const {
           "a thousands separator? In a {{...}} map a comma separates entries, so write numbers "
           "without commas, such as 5000 or 5e3; {}",
           hint);
+    // "seed:7" with no space after the colon is one word to YAML: a key without a value.
+    const std::size_t colon = key.find(':');
+    if (kv.second.IsNull() && colon != std::string::npos && colon > 0 && colon + 1 < key.size() &&
+        key[colon + 1] != ' ')
+      hint = fmt::format("a key and its value need a space after the colon: '{}: {}'",
+                         key.substr(0, colon), key.substr(colon + 1));
     const std::string path = join_path(path_, key);
     throw InputError(fmt::format("{}: unknown key '{}' ({})",
                                  state_->where(path, state_->to_mark(kv.first.Mark())), key, hint));

@@ -1,6 +1,7 @@
 /// Loading a Config: parsing the YAML text, rejecting duplicate keys and documents that expand
 /// past a limit, hinting at the cause of a syntax error, and applying --set overrides.
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <iterator>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -63,26 +65,154 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path, cons
   }
 }
 
-/// What likely caused a YAML syntax error reported at 0-based `line`: a tab in the indentation
-/// of that line or one before it, or a [ or { still open there. Empty if neither.
-std::string syntax_hint(const std::string& text, int line) {
-  std::size_t start = 0;
-  int depth = 0, opened = 0;  // flow brackets open before the error line, and where they opened
-  for (int n = 0; n <= line && start < text.size(); ++n) {
+/// The lines of `text` up to 0-based `last`, without their line ends.
+std::vector<std::string_view> lines_to(const std::string& text, int last) {
+  std::vector<std::string_view> rows;
+  for (std::size_t start = 0; static_cast<int>(rows.size()) <= last && start <= text.size();) {
     const std::size_t end = std::min(text.find('\n', start), text.size());
-    const std::string_view row(text.data() + start, end - start);
+    std::string_view row(text.data() + start, end - start);
+    if (!row.empty() && row.back() == '\r') row.remove_suffix(1);
+    rows.push_back(row);
     start = end + 1;
+  }
+  return rows;
+}
+
+/// A line's content: what follows its indentation and any "- " list markers, without a comment
+/// or trailing spaces; `column` is where it starts (0-based). Empty for a blank or comment line.
+std::string_view content(std::string_view row, std::size_t& column) {
+  column = 0;
+  while (column < row.size()) {
+    if (row[column] == ' ') {
+      ++column;
+    } else if (row[column] == '-' && (column + 1 == row.size() || row[column + 1] == ' ')) {
+      column += 1;
+    } else {
+      break;
+    }
+  }
+  std::string_view rest = row.substr(column);
+  if (!rest.empty() && rest.front() == '#') return {};
+  rest = rest.substr(0, rest.find(" #"));
+  while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t')) rest.remove_suffix(1);
+  return rest;
+}
+
+/// " (line N: 'share:0.2' needs a space after the colon: 'share: 0.2')" when the line is a key
+/// and its value with no space between, which YAML reads as one word; else "".
+std::string missing_space(std::string_view row, int n) {
+  std::size_t column = 0;
+  const std::string_view c = content(row, column);
+  const std::size_t colon = c.find(':');
+  if (c.empty() || colon == std::string_view::npos || colon == 0 || colon + 1 >= c.size())
+    return "";
+  const auto word = [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-';
+  };
+  const std::string_view key = c.substr(0, colon);
+  if (!std::isalpha(static_cast<unsigned char>(key[0])) && key[0] != '_') return "";
+  if (!std::all_of(key.begin(), key.end(), word)) return "";
+  // "http://...", "a::b", and keys with a colon in them ("a:b: 1") are something else.
+  const char after = c[colon + 1];
+  if (after == ' ' || after == '\t' || after == '/' || after == ':') return "";
+  if (c.find(": ") != std::string_view::npos) return "";
+  return fmt::format(" (line {}: '{}' needs a space after the colon: '{}: {}')", n + 1, c, key,
+                     c.substr(colon + 1));
+}
+
+/// " (line N is indented ...)" when the key on 0-based line `n` lines up with no key before it
+/// that it could belong with: further in than the key on the line before, which has its value
+/// already, or back out to no enclosing key's indentation; else "".
+std::string misaligned(const std::vector<std::string_view>& rows, int n) {
+  std::size_t col = 0;
+  const std::string_view line = content(rows[static_cast<std::size_t>(n)], col);
+  const std::size_t indent = rows[static_cast<std::size_t>(n)].find_first_not_of(' ');
+  if (line.empty() || indent != col) return "";  // blank, or a "- " item
+  if (line.find(": ") == std::string_view::npos && line.back() != ':') return "";  // not a key
+  int p = n - 1;  // the content line before it
+  std::size_t prev = 0;
+  while (p >= 0 && content(rows[static_cast<std::size_t>(p)], prev).empty()) --p;
+  if (p < 0) return "";
+  const std::string_view before = content(rows[static_cast<std::size_t>(p)], prev);
+  // A key that opens a block, or a flow collection or folded text going on: nothing to compare.
+  if (std::string_view(":|>[{,").find(before.back()) != std::string_view::npos ||
+      before.ends_with("|-") || before.ends_with(">-") || before.ends_with("|+") ||
+      before.ends_with(">+"))
+    return "";
+  if (col > prev)
+    return fmt::format(
+        " (line {} is indented {} spaces, further than the key on line {} ({} spaces), which has "
+        "its value already; the keys of one map line up)",
+        n + 1, col, p + 1, prev);
+  if (col == prev) return "";
+  // Back out: to the indentation of a key that encloses the line before, or nowhere.
+  std::vector<std::size_t> levels{prev};
+  for (int q = p - 1; q >= 0 && levels.back() > 0; --q) {
+    std::size_t at = 0;
+    if (!content(rows[static_cast<std::size_t>(q)], at).empty() && at < levels.back())
+      levels.push_back(at);
+  }
+  if (std::find(levels.begin(), levels.end(), col) != levels.end()) return "";
+  return fmt::format(
+      " (line {} is indented {} spaces, which lines up with no key before it ({} spaces))", n + 1,
+      col, fmt::join(levels, " or "));
+}
+
+/// What likely caused a YAML syntax error reported at 0-based `line` and `column`: a tab in the
+/// indentation of that line or one before it, a key with no space after its colon on that line
+/// or the one before, a [ or { not closed (or closed by the other kind) by then, or a key
+/// indented to line up with nothing. Empty if none of these.
+std::string syntax_hint(const std::string& text, int line, int column) {
+  const std::vector<std::string_view> rows = lines_to(text, line);
+  if (rows.empty()) return "";
+  const int error_line = line;  // may be past the last line
+  line = static_cast<int>(rows.size()) - 1;
+  for (std::size_t n = 0; n < rows.size(); ++n) {
+    const std::string_view row = rows[n];
     const std::size_t indent = std::min(row.find_first_not_of(" \t"), row.size());
     if (row.substr(0, indent).find('\t') != std::string_view::npos)
       return fmt::format(" (line {} is indented with a tab; YAML indents with spaces)", n + 1);
-    if (n == line || row.substr(indent, 1) == "#") continue;
-    for (char ch : row.substr(0, row.find(" #"))) {
-      if ((ch == '[' || ch == '{') && depth++ == 0) opened = n;
-      if ((ch == ']' || ch == '}') && depth > 0) --depth;
+  }
+  // The line the parser stopped at, else the content line before it (where "share:0.2" stands
+  // when the next line trips the parser).
+  for (int n = line, tried = 0; n >= 0 && tried < 2; --n) {
+    std::size_t col = 0;
+    if (content(rows[static_cast<std::size_t>(n)], col).empty()) continue;
+    ++tried;
+    if (std::string hint = missing_space(rows[static_cast<std::size_t>(n)], n); !hint.empty())
+      return hint;
+  }
+  // Flow brackets: open ones, where they opened, and one closed by the other kind. On the error
+  // line, only up to the error's column.
+  struct Open {
+    char bracket;
+    int line;
+    std::size_t column;
+  };
+  std::vector<Open> open;
+  for (int n = 0; n <= line; ++n) {
+    std::string_view row = rows[static_cast<std::size_t>(n)];
+    const std::size_t indent = std::min(row.find_first_not_of(' '), row.size());
+    if (row.substr(indent, 1) == "#") continue;
+    row = row.substr(0, row.find(" #"));
+    if (n == error_line) row = row.substr(0, static_cast<std::size_t>(column) + 1);
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      const char ch = row[k];
+      if (ch == '[' || ch == '{') open.push_back({ch, n, k});
+      if ((ch != ']' && ch != '}') || open.empty()) continue;
+      const Open o = open.back();
+      open.pop_back();
+      if ((o.bracket == '[') == (ch == ']')) continue;
+      return fmt::format(" (the {} on line {}, column {}, is not closed: the {} {} comes first)",
+                         o.bracket, o.line + 1, o.column + 1, ch,
+                         n == o.line ? fmt::format("at column {}", k + 1)
+                                     : fmt::format("on line {}, column {},", n + 1, k + 1));
     }
   }
-  if (depth > 0) return fmt::format(" (the [ or {{ on line {} is not closed)", opened + 1);
-  return "";
+  for (auto o = open.rbegin(); o != open.rend(); ++o)
+    if (o->line < error_line)
+      return fmt::format(" (the {} on line {} is not closed)", o->bracket, o->line + 1);
+  return misaligned(rows, line);
 }
 
 InputError bad_override(const std::string& assignment, const std::string& problem) {
@@ -228,7 +358,8 @@ Config Config::load_string(const std::string& text, const std::string& name,
     documents = YAML::LoadAll(lines);
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}{}", name, e.mark.line + 1,
-                                 e.mark.column + 1, e.msg, syntax_hint(lines, e.mark.line)));
+                                 e.mark.column + 1, e.msg,
+                                 syntax_hint(lines, e.mark.line, e.mark.column)));
   }
   YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
   for (std::size_t k = 1; k < documents.size(); ++k)

@@ -554,10 +554,51 @@ TEST_CASE("YAML syntax errors name a tab in the indentation or an unclosed brack
                       Contains("bad.yaml:3:") &&
                           Contains("(line 3 is indented with a tab; YAML indents with spaces)"));
   REQUIRE_THROWS_WITH(Config::load_string("a: [1,\n  2]\nb: {c: 1, d: 2\ne: 3\n", "bad.yaml"),
-                      Contains("(the [ or { on line 3 is not closed)"));
-  // Brackets in comments do not count; a plain syntax error gets no hint.
+                      Contains("(the { on line 3 is not closed)"));
+  // Opened on the error line itself, and closed by the other kind of bracket.
+  REQUIRE_THROWS_WITH(
+      Config::load_string("a: 1\nideal: {mean: [1.5, 0.5, sd: [0.6, 0.6]}\nb: 2\n", "bad.yaml"),
+      Contains("bad.yaml:2:") && Contains("(the [ on line 2, column 15, is not closed: the } at "
+                                          "column 40 comes first)"));
+  // Brackets in comments do not count; a syntax error of another kind gets no such hint.
   REQUIRE_THROWS_WITH(Config::load_string("a: 1 # [\n  b: 2\n", "bad.yaml"),
                       Contains("YAML syntax error") && !Contains("(the [") && !Contains("tab"));
+  REQUIRE_THROWS_WITH(Config::load_string("a: 1\nb: {c: [1, 2]}\nd: }\n", "bad.yaml"),
+                      Contains("YAML syntax error") && !Contains("(the"));
+}
+
+TEST_CASE("a YAML syntax error names a key without a space after its colon", "[config]") {
+  // "share:0.2" is one word to YAML; the parser trips on the line after it.
+  const std::string text = "segments:\n  - name: a\n    share:0.2\n    ideal: 1\n";
+  REQUIRE_THROWS_WITH(Config::load_string(text, "bad.yaml"),
+                      Contains("YAML syntax error") &&
+                          Contains("(line 3: 'share:0.2' needs a space after the colon: "
+                                   "'share: 0.2')"));
+  // On the error line itself, and in a list item.
+  REQUIRE_THROWS_WITH(Config::load_string("a: 1\nb:2\n  c: 3\n", "bad.yaml"),
+                      Contains("(line 2: 'b:2' needs a space after the colon: 'b: 2')"));
+  // Last in the file, it parses as a key without a value, which finish() explains.
+  const Config last = Config::load_string("a: 1\nb:2\n", "last.yaml");
+  last.get_int("a");
+  last.has("b");
+  REQUIRE_THROWS_WITH(last.finish(),
+                      Contains("last.yaml:2:1: key 'b:2': unknown key 'b:2' (a key and its value "
+                               "need a space after the colon: 'b: 2')"));
+  // A colon inside a value, a URL or a time is no such slip.
+  REQUIRE_THROWS_WITH(Config::load_string("a: http://x.org\nb: 12:30\n  c: 3\n", "bad.yaml"),
+                      !Contains("needs a space"));
+}
+
+TEST_CASE("a YAML syntax error names a key indented to line up with nothing", "[config]") {
+  REQUIRE_THROWS_WITH(Config::load_string("segments:\n  - name: a\n     share: 0.2\n", "bad.yaml"),
+                      Contains("bad.yaml:3:") &&
+                          Contains("(line 3 is indented 5 spaces, further than the key on line 2 "
+                                   "(4 spaces), which has its value already; the keys of one map "
+                                   "line up)"));
+  REQUIRE_THROWS_WITH(
+      Config::load_string("segments:\n  - name: a\n    share: 0.2\n  ideal: 1\n", "bad.yaml"),
+      Contains("bad.yaml:4:") && Contains("(line 4 is indented 2 spaces, which lines up with no "
+                                          "key before it (4 or 0 spaces))"));
 }
 
 TEST_CASE("an empty document is an error", "[config]") {
