@@ -108,13 +108,25 @@ void check_writable(const std::string& what, const fs::path& file, const fs::pat
                                shown.empty() ? file.string() : shown.string(), reason(err)));
 }
 
+/// What `run` says of an experiment that was interrupted or failed (Ctrl-C, a kill, a crash) and
+/// left `kept` finished runs in its runs directory `dir`: what they are, and what --resume and
+/// --force do with them.
+std::string kept_runs_advice(const std::string& what, const std::string& dir, std::size_t kept) {
+  return fmt::format(
+      "{}: '{}' holds {} of an experiment that was interrupted or failed; use --resume to "
+      "continue from {}, or --force to start over, which discards {}",
+      what, dir, kept == 1 ? "the finished run" : fmt::format("the {} finished runs", kept),
+      kept == 1 ? "it" : "them", kept == 1 ? "it" : "them");
+}
+
 /// Refuses the .partial file a run would write when it is there already: always when another
 /// process is writing it (another run with the same output) or it is the scenario file, and
 /// without --force when a run that was interrupted or failed left it (complete=0, a file the
 /// user may want to look into). With --force (or an experiment's --resume, whose finished runs
-/// are kept elsewhere), such a leftover is replaced.
+/// are kept elsewhere), such a leftover is replaced. An experiment's (`kept` set: its finished
+/// runs in `dir`) is refused with what those runs are and what --resume and --force do.
 void check_partial(const std::string& what, const fs::path& partial, bool force,
-                   const RunArgs& args) {
+                   const RunArgs& args, std::optional<std::size_t> kept, const std::string& dir) {
   std::error_code ec;
   if (fs::symlink_status(partial, ec).type() == fs::file_type::not_found) return;
   if (file_locked(partial.string()))
@@ -132,11 +144,18 @@ void check_partial(const std::string& what, const fs::path& partial, bool force,
         "{}: '{}' is there and is not a regular file (a link to a device, say), which the run "
         "would write through; move or remove it",
         what, partial.string()));
-  if (!force && fs::is_regular_file(partial, ec))
+  if (force || !fs::is_regular_file(partial, ec)) return;
+  if (kept && *kept > 0) throw InputError(kept_runs_advice(what, dir, *kept));
+  if (kept)
     throw InputError(fmt::format(
-        "{}: '{}' exists, left by a run that was interrupted or failed (its steps so far, "
-        "complete=0); move or remove it, or use --force to replace it",
+        "{}: '{}' exists, left by an experiment that was interrupted or failed before any of its "
+        "runs finished (complete=0, nothing to resume); move or remove it, or use --force to "
+        "replace it",
         what, partial.string()));
+  throw InputError(fmt::format(
+      "{}: '{}' exists, left by a run that was interrupted or failed (its steps so far, "
+      "complete=0); move or remove it, or use --force to replace it",
+      what, partial.string()));
 }
 
 /// The file `run` writes: -o, else the scenario's output.path. An empty one is refused.
@@ -161,8 +180,10 @@ std::string output_path(const RunArgs& args, const Scenario& sc) {
 /// Refuses an output file that exists (without --force) or that cannot be created: the run
 /// writes its .partial file beside it, which is created and removed here, before any work.
 /// The scenario file itself is refused even with --force: the user's own file is never lost.
-/// Messages about a path from the scenario's output.path say where it was set.
-void check_output(const std::string& path, bool force, const RunArgs& args, const Scenario& sc) {
+/// Messages about a path from the scenario's output.path say where it was set. For an
+/// experiment, `kept` is the number of finished runs in its runs directory.
+void check_output(const std::string& path, bool force, const RunArgs& args, const Scenario& sc,
+                  std::optional<std::size_t> kept = std::nullopt) {
   const std::string what =
       fmt::format("{}output '{}'", args.has_output ? "" : sc.output.path_where + ": ", path);
   const fs::path p(path);
@@ -184,11 +205,20 @@ void check_output(const std::string& path, bool force, const RunArgs& args, cons
         "{} is not a regular file (a device or a pipe, say), which the finished run would "
         "replace, so it is refused even with --force; expected the HDF5 file to write",
         what));
+  if (fs::exists(p, ec) && !force && !args.resume && kept && *kept > 0)
+    throw InputError(fmt::format(
+        "{} already exists, and '{}' holds {} of an experiment that was interrupted or failed "
+        "while writing it again; use --resume --force to continue from {} and replace it when "
+        "done, --force to start over, which discards {}, or -o to choose another file",
+        what, runs_directory(path),
+        *kept == 1 ? "the finished run" : fmt::format("the {} finished runs", *kept),
+        *kept == 1 ? "it" : "them", *kept == 1 ? "it" : "them"));
   if (fs::exists(p, ec) && !force)
     throw InputError(fmt::format(
         "{} already exists; use --force to overwrite it or -o to choose another file", what));
   // An experiment's --resume keeps its finished runs elsewhere, and a part writes no such file.
-  check_partial(what, partial_path(path), force || args.resume || args.parts > 0, args);
+  check_partial(what, partial_path(path), force || args.resume || args.parts > 0, args, kept,
+                runs_directory(path));
   check_writable(what, partial_path(path));
 }
 
@@ -288,13 +318,11 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
         "output '{}' already exists; add --force to --resume to replace it with the resumed "
         "experiment when it finishes, or -o to write another file",
         out));
-  check_output(out, args.force, args, sc);
   // (An empty one, which a part that failed may leave, holds nothing to lose.)
-  if (!part && finished_runs(dir) > 0 && !args.resume && !args.force)
-    throw InputError(fmt::format(
-        "output '{}': '{}' holds the finished runs of an interrupted experiment; use --resume to "
-        "continue it, or --force to start over",
-        out, dir));
+  const std::size_t kept = part ? 0 : finished_runs(dir);
+  check_output(out, args.force, args, sc, kept);
+  if (kept > 0 && !args.resume && !args.force)
+    throw InputError(kept_runs_advice(fmt::format("output '{}'", out), dir, kept));
   ThreadLimit limit(args.threads);
   const std::size_t threads = ThreadLimit::active();
   check_memory(largest_run(sc, ex), experiment_copies(sc, ex, threads));

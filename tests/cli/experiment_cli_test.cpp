@@ -307,6 +307,51 @@ TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs"
   CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
 }
 
+TEST_CASE("cli: after a killed experiment, run says how many finished runs --resume continues from",
+          "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  const msim::Experiment ex = msim::plan_experiment([&](const std::vector<std::string>& extra) {
+    return msim::load_scenario_file((dir / "e.yaml").string(), extra);
+  });
+  msim::ExperimentOptions killed;
+  killed.concurrent_below = 0;
+  killed.stop_after_runs = 2;
+  REQUIRE_FALSE(msim::run_experiment(ex, (dir / "e.h5").string(), killed).complete);
+  // A kill (unlike Ctrl-C) leaves the experiment's unfinished file beside its finished runs.
+  std::ofstream(dir / "e.h5.partial") << "the experiment's file, cut short by the kill";
+  const auto advised = [&](const Result& r) {
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("'e.h5.runs' holds the 2 finished runs of an experiment that was "
+                               "interrupted or failed") &&
+                          Contains("--resume to continue from them") &&
+                          Contains("--force to start over, which discards them"));
+    CHECK(fs::exists(dir / "e.h5.runs" / "00000.h5"));
+    CHECK(fs::exists(dir / "e.h5.runs" / "00001.h5"));
+  };
+  advised(marketsim(dir, "run e.yaml -o e.h5 --quiet"));
+  fs::remove(dir / "e.h5.partial");  // as Ctrl-C leaves it
+  advised(marketsim(dir, "run e.yaml -o e.h5 --quiet"));
+
+  // Killed while a --force rerun was replacing an existing e.h5: "already exists" says so too.
+  std::ofstream(dir / "e.h5") << "an earlier experiment's file";
+  std::ofstream(dir / "e.h5.partial") << "the experiment's file, cut short by the kill";
+  const Result over = marketsim(dir, "run e.yaml -o e.h5 --quiet");
+  INFO(over.err);
+  CHECK(over.code == 2);
+  CHECK_THAT(over.err, Contains("'e.h5' already exists, and 'e.h5.runs' holds the 2 finished "
+                                "runs") &&
+                           Contains("--resume --force to continue from them") &&
+                           Contains("which discards them"));
+  CHECK(slurp(dir / "e.h5") == "an earlier experiment's file");
+
+  const Result resumed = marketsim(dir, "run e.yaml -o e.h5 --resume --force");
+  INFO(resumed.err);
+  CHECK(resumed.code == 0);
+  CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
+}
+
 TEST_CASE("cli: --part runs an experiment in processes of its own, and --resume assembles it",
           "[cli][parts]") {
   TempDir dir;
