@@ -371,11 +371,12 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
       if (kept == 0) throw;
       const std::string again =
           part ? "run the same command again" : "run the same command with --resume added";
-      if (dynamic_cast<const InputError*>(&e) != nullptr)  // found at a later step
+      if (dynamic_cast<const StepInputError*>(&e) != nullptr)  // found at a later step
         throw InputError(fmt::format(
             "{}\n{} of {} runs are finished and kept in '{}'; --resume continues only the "
             "same scenario, so once the scenario is fixed, run it with --force to start over",
             e.what(), kept, ex.runs.size(), dir));
+      // A --resume refusal or a run file another process writes: the message says it all.
       if (dynamic_cast<const OutputError*>(&e) == nullptr) throw;
       throw OutputError(fmt::format(
           "{}\n{} of {} runs are finished and kept in '{}'; once the cause is fixed, {} to "

@@ -13,9 +13,18 @@
 
 #include "models/branch.hpp"
 #include "models/scenario.hpp"
+#include "sim/error.hpp"
 #include "sim/experiment.hpp"
 
 namespace msim {
+
+/// Bad input that a run's step found (a price past the limit at a later step) while other runs
+/// may have finished: the run command adds what became of them. Other InputErrors from
+/// run_experiment (a --resume refusal, a run file another process is writing) say it all.
+class StepInputError : public InputError {
+ public:
+  using InputError::InputError;
+};
 
 struct PlannedRun {
   RunPlan plan;

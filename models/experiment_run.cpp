@@ -10,6 +10,10 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <system_error>
+#include <variant>
+#include <vector>
 
 #include "models/experiment.hpp"
 #include "models/experiment_tables.hpp"
@@ -28,38 +32,131 @@ namespace fs = std::filesystem;
 namespace msim {
 namespace {
 
-/// Whether `path` holds this run, finished. @throws InputError when it holds another run.
-bool finished_before(const std::string& path, const PlannedRun& run) {
+/// The finished runs an experiment keeps in its runs directory, for --resume's refusals.
+struct KeptRuns {
+  std::size_t n = 0;
+  std::string dir;
+  explicit KeptRuns(const std::string& runs_dir) : dir(runs_dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      n += entry.path().extension() == ".h5" ? 1 : 0;
+  }
+  /// "the 2 finished runs in 'e.h5.runs'"
+  std::string runs() const {
+    return n == 1 ? fmt::format("the finished run in '{}'", dir)
+                  : fmt::format("the {} finished runs in '{}'", n, dir);
+  }
+  const char* are() const { return n == 1 ? "is" : "are"; }
+  const char* belong() const { return n == 1 ? "belongs" : "belong"; }
+  const char* them() const { return n == 1 ? "it" : "them"; }
+};
+
+/// `text` with its first letter in capitals, to open a sentence.
+std::string capitalized(std::string text) {
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
+    text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  return text;
+}
+
+/// An integer root attribute of `in`, when it has one.
+std::optional<std::int64_t> int_attribute(const Hdf5Reader& in, const std::string& name) {
+  if (!in.has_attribute(name)) return std::nullopt;
+  const AttrValue v = in.attribute(name);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  return std::nullopt;
+}
+
+/// "it had 5 replications per design point and now has 8": how the design of the experiment that
+/// wrote run file `in` differs from `ex`'s, as far as the file tells; "" when it tells nothing.
+std::string design_change(const Hdf5Reader& in, const Experiment& ex, const PlannedRun& run) {
+  const auto R = static_cast<std::int64_t>(ex.base.experiment.replications);
+  const auto P = static_cast<std::int64_t>(ex.points.size());
+  std::vector<std::string> changes;
+  std::optional<std::int64_t> replications = int_attribute(in, "replications");
+  const auto point = int_attribute(in, "design_point");
+  const auto replication = int_attribute(in, "replication");
+  // Files of earlier versions lack `replications`: run id = design point x replications +
+  // replication tells it when the run was not of the first design point.
+  if (!replications && point && replication && *point > 0)
+    replications = (static_cast<std::int64_t>(run.plan.id) - *replication) / *point;
+  if (replications && *replications != R)
+    changes.push_back(
+        fmt::format("it had {} replications per design point and now has {}", *replications, R));
+  else if (!replications && point && *point != static_cast<std::int64_t>(run.plan.point))
+    changes.push_back(fmt::format("the number of replications changed (now {})", R));
+  if (const auto points = int_attribute(in, "design_points"); points && *points != P)
+    changes.push_back(fmt::format("it had {} design points and now has {}", *points, P));
+  return fmt::format("{}", fmt::join(changes, ", and "));
+}
+
+/// Whether `path` holds this run, finished. @throws InputError when it holds another run, or
+/// one that another build of the program wrote, saying why and that the experiment's finished
+/// runs are kept.
+bool finished_before(const std::string& path, const PlannedRun& run, const Experiment& ex,
+                     const std::string& dir) {
   if (!fs::exists(path)) return false;
   const Hdf5Reader in(path);
   const AttrValue complete = in.attribute("complete");
   if (!std::holds_alternative<std::int64_t>(complete) || std::get<std::int64_t>(complete) != 1)
     return false;
+  // A run's number is its design point x the replications + its replication: a design with
+  // other replications numbers the runs otherwise.
+  const auto point = int_attribute(in, "design_point");
+  const auto replication = int_attribute(in, "replication");
+  const bool renumbered =
+      (point && *point != static_cast<std::int64_t>(run.plan.point)) ||
+      (replication && *replication != static_cast<std::int64_t>(run.plan.replication));
   // A branched run records its scenario with its `branch:` block (PlannedRun::recorded_yaml).
   const std::string expected =
       run.recorded_yaml.empty() ? resolved_yaml(run.scenario) : run.recorded_yaml;
-  if (in.text("/scenario") != expected)
+  if (renumbered || in.text("/scenario") != expected) {
+    const std::string changed = design_change(in, ex, run);
+    const KeptRuns kept(dir);
+    if (!changed.empty())
+      throw InputError(fmt::format(
+          "--resume: the experiment's design changed since the runs in '{}' were written: {} "
+          "({}). {} {} to the earlier design and {} kept there. To run the new design, use "
+          "--force, which starts it from scratch and discards {}; to finish the earlier design "
+          "instead, run it as it was, with --resume",
+          dir, changed,
+          renumbered && point && replication
+              ? fmt::format("'{}' holds run {} as the earlier design numbered it, design point "
+                            "{}, replication {}; run {} is now design point {}, replication {}",
+                            path, run.plan.id, *point, *replication, run.plan.id, run.plan.point,
+                            run.plan.replication)
+              : fmt::format("'{}' holds run {} of the earlier design", path, run.plan.id),
+          capitalized(kept.runs()), kept.belong(), kept.are(), kept.them()));
     throw InputError(fmt::format(
-        "--resume: '{}' holds run {} of a different scenario or design (the scenario, an "
-        "override or the experiment block changed); start over with --force",
-        path, run.plan.id));
+        "--resume: '{}' holds run {} (design point {}, replication {}) of another scenario: the "
+        "scenario file, an override, the seed or the design point's values changed since it "
+        "was written. {} {} to that earlier scenario and {} kept there. To run this one, use "
+        "--force, which starts it from scratch and discards {}; to finish the earlier one "
+        "instead, run it as it was, with --resume",
+        path, run.plan.id, run.plan.point, run.plan.replication, capitalized(kept.runs()),
+        kept.belong(), kept.are(), kept.them()));
+  }
   // Another build's runs could differ in their last bits from this one's.
   const AttrValue commit = in.attribute("git_commit");
-  if (std::holds_alternative<std::string>(commit) && std::get<std::string>(commit) != kGitCommit)
+  if (std::holds_alternative<std::string>(commit) && std::get<std::string>(commit) != kGitCommit) {
+    const KeptRuns kept(dir);
     throw InputError(fmt::format(
         "--resume: '{}' holds run {} written by marketsim commit {}, and this program is commit "
-        "{}; its runs could differ from this program's in their last bits, so resume with the "
-        "program that wrote it, or start over with --force",
-        path, run.plan.id, std::get<std::string>(commit), kGitCommit));
+        "{}; its runs could differ from this program's in their last bits. {} {} kept there: "
+        "resume with the program that wrote {}, or use --force to start over, which discards {}",
+        path, run.plan.id, std::get<std::string>(commit), kGitCommit, capitalized(kept.runs()),
+        kept.are(), kept.them(), kept.them()));
+  }
   // The same scenario, but a program whose strategies record other diagnostics: the merge at
   // the end would miss them, so say it now, before any run.
   for (const SeriesSpec& spec : recording_layout(run.scenario, 0).series)
-    if (!in.exists(spec.path))
+    if (!in.exists(spec.path)) {
+      const KeptRuns kept(dir);
       throw InputError(fmt::format(
           "--resume: '{}' holds run {} without '{}', which this program records (were its "
-          "strategies' diagnostics changed?); resume with the program that started the "
-          "experiment, or start over with --force",
-          path, run.plan.id, spec.path));
+          "strategies' diagnostics changed?). {} {} kept there: resume with the program that "
+          "started the experiment, or use --force to start over, which discards {}",
+          path, run.plan.id, spec.path, capitalized(kept.runs()), kept.are(), kept.them()));
+    }
   return true;
 }
 
@@ -74,7 +171,7 @@ bool continue_run(Market& market, std::int64_t steps, MemoryRecorder& rec,
     try {
       market.step();
     } catch (const InputError& e) {
-      throw InputError(fmt::format("{}: {}", who, e.what()));
+      throw StepInputError(fmt::format("{}: {}", who, e.what()));
     }
     record_step(market, rec, panel);
     on_step();
@@ -132,7 +229,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   std::vector<const PlannedRun*> todo, done_before;
   for (const PlannedRun& run : ex.runs) {
     if (!mine(run)) continue;
-    if (options.resume && finished_before(run_file(dir, run.plan.id), run))
+    if (options.resume && finished_before(run_file(dir, run.plan.id), run, ex, dir))
       done_before.push_back(&run);
     else
       todo.push_back(&run);
@@ -169,10 +266,14 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       progress_lock.unlock();
     }
   };
+  // In each run file, for --resume to tell a changed design.
+  const Attributes design = {
+      {"design_points", static_cast<std::int64_t>(ex.points.size())},
+      {"replications", static_cast<std::int64_t>(ex.base.experiment.replications)}};
   const auto keep = [&](const PlannedRun& run, const MemoryRecorder& rec) {
     const RunData data = run_data(rec);
     std::lock_guard<std::mutex> lock(hdf5);
-    write_run_file(run_file(dir, run.plan.id), data);
+    write_run_file(run_file(dir, run.plan.id), data, design);
     if (merged) merged->add(run, data);
     const std::size_t n = ++finished;
     if (options.stop_after_runs > 0 && n >= options.stop_after_runs) stop.store(true);

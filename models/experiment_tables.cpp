@@ -247,12 +247,14 @@ RunData run_data(const MemoryRecorder& rec) {
   return data;
 }
 
-void write_run_file(const std::string& path, const RunData& run) {
+void write_run_file(const std::string& path, const RunData& run, const Attributes& extra) {
   auto out = make_hdf5_recorder(path, {.flush_each_record = false, .labelled = false});
   out->begin(run.layout);
   for (std::size_t k = 0; k < run.tables.size(); ++k) out->append(k, run.tables[k]);
   out->record_steps(0, run.steps, run.series);
-  out->finish(run.final_attributes, true);
+  Attributes last = run.final_attributes;
+  last.insert(last.end(), extra.begin(), extra.end());
+  out->finish(last, true);
 }
 
 ExperimentFile::ExperimentFile(const Experiment& ex, const std::string& out_path,

@@ -352,6 +352,34 @@ TEST_CASE("cli: after a killed experiment, run says how many finished runs --res
   CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
 }
 
+TEST_CASE("cli: --resume after the design changed says so, and that its runs are kept", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/2").code == 0);  // runs 0 and 2
+  const Result r =
+      marketsim(dir, "run e.yaml -o e.h5 --quiet --resume --set experiment.replications=3");
+  INFO(r.err);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err,
+             Contains("--resume: the experiment's design changed since the runs in "
+                      "'e.h5.runs' were written: it had 2 replications per design point "
+                      "and now has 3") &&
+                 Contains("The 2 finished runs in 'e.h5.runs' belong to the earlier design and "
+                          "are kept there") &&
+                 Contains("use --force, which starts it from scratch and discards them") &&
+                 Contains("run it as it was, with --resume"));
+  // Not counted against the new design's runs, nor called a mistake to fix.
+  CHECK_THAT(r.err, !Contains("of 6 runs") && !Contains("fixed"));
+  CHECK(fs::exists(dir / "e.h5.runs" / "00000.h5"));
+  CHECK(fs::exists(dir / "e.h5.runs" / "00002.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  // The earlier design, as it was, resumes.
+  const Result resumed = marketsim(dir, "run e.yaml -o e.h5 --resume");
+  INFO(resumed.err);
+  CHECK(resumed.code == 0);
+  CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
+}
+
 TEST_CASE("cli: --part runs an experiment in processes of its own, and --resume assembles it",
           "[cli][parts]") {
   TempDir dir;

@@ -659,7 +659,72 @@ TEST_CASE("an interrupted experiment keeps its finished runs and --resume comple
   const msim::Experiment other = plan("  replications: 2\n" + branch +
                                       "  sweep: {firms.Niche.budget_per_year: [6000, 10000]}\n");
   REQUIRE_THROWS_WITH(msim::run_experiment(other, dir / "f.h5", resume),
-                      Contains("different scenario"));
+                      Contains("of another scenario"));
+}
+
+namespace {
+
+/// Deletes the root attribute `name` of the HDF5 file `file`, as an earlier version wrote it.
+void delete_attribute(const fs::path& file, const char* name) {
+  const hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  REQUIRE(H5Adelete(f, name) >= 0);
+  H5Fclose(f);
+}
+
+}  // namespace
+
+TEST_CASE("--resume says what changed in the design, and keeps the runs of the earlier one",
+          "[experiment]") {
+  TempDir dir;
+  const std::string sweep = "  sweep: {firms.Niche.budget_per_year: [5000, 10000]}\n";
+  const msim::Experiment ex = plan("  replications: 2\n" + sweep);
+  msim::ExperimentOptions first_part;  // runs 0 and 2: design point 0 and 1, replication 0
+  first_part.parts = 2;
+  REQUIRE(msim::run_experiment(ex, dir / "e.h5", first_part).complete);
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  const auto refused = [&](const msim::Experiment& other, const std::string& what) {
+    try {
+      msim::run_experiment(other, dir / "e.h5", resume);
+      FAIL("--resume did not refuse");
+    } catch (const msim::InputError& e) {
+      const std::string said = e.what();
+      INFO(said);
+      CHECK_FALSE(dynamic_cast<const msim::StepInputError*>(&e));  // complete, as it stands
+      CHECK_THAT(said, Contains("--resume: the experiment's design changed since the runs in '" +
+                                (dir / "e.h5.runs").string() + "' were written: " + what));
+      CHECK_THAT(said, Contains("The 2 finished runs in '" + (dir / "e.h5.runs").string() +
+                                "' belong to the earlier design and are kept there") &&
+                           Contains("use --force, which starts it from scratch and discards "
+                                    "them; to finish the earlier design instead, run it as it "
+                                    "was, with --resume"));
+    }
+    CHECK(fs::exists(dir / "e.h5.runs" / "00000.h5"));
+    CHECK(fs::exists(dir / "e.h5.runs" / "00002.h5"));
+    CHECK_FALSE(fs::exists(dir / "e.h5"));
+  };
+  // More replications renumber the runs: run 2 was design point 1, replication 0.
+  const msim::Experiment more = plan("  replications: 3\n" + sweep);
+  refused(more, "it had 2 replications per design point and now has 3 ('" +
+                    (dir / "e.h5.runs" / "00002.h5").string() +
+                    "' holds run 2 as the earlier design numbered it, design point 1, "
+                    "replication 0; run 2 is now design point 0, replication 2)");
+  // A design point put between the others: run 2's budget is another one now.
+  refused(plan("  replications: 2\n  sweep: {firms.Niche.budget_per_year: [5000, 7000, 10000]}\n"),
+          "it had 2 design points and now has 3");
+  // A run file of an earlier version, without the design's sizes: its numbering tells them.
+  delete_attribute(dir / "e.h5.runs" / "00002.h5", "replications");
+  delete_attribute(dir / "e.h5.runs" / "00002.h5", "design_points");
+  refused(more, "it had 2 replications per design point and now has 3");
+
+  // A design point added at the end changes no run: the finished ones are kept and used.
+  const auto added = msim::run_experiment(
+      plan("  replications: 2\n  sweep: {firms.Niche.budget_per_year: [5000, 10000, 20000]}\n"),
+      dir / "e.h5", resume);
+  CHECK(added.complete);
+  CHECK(added.skipped == 2);
+  CHECK(added.ran == 4);
 }
 
 TEST_CASE("an experiment run in parts, apart, and then assembled equals the whole",
