@@ -25,6 +25,7 @@
 #include "models/version.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
+#include "sim/program_hash.hpp"
 #include "sim/recorder.hpp"
 
 namespace fs = std::filesystem;
@@ -145,6 +146,26 @@ bool finished_before(const std::string& path, const PlannedRun& run, const Exper
         "resume with the program that wrote {}, or use --force to start over, which discards {}",
         path, run.plan.id, std::get<std::string>(commit), kGitCommit, capitalized(kept.runs()),
         kept.are(), kept.them(), kept.them()));
+  }
+  // The same commit, but another build of it (a program with strategies of its own that changed,
+  // say, or other compiler flags): its executable's hash differs. A file of an earlier version
+  // records none; where this program cannot read its own executable, there is nothing to check.
+  if (const std::string& mine = program_hash(); !mine.empty()) {
+    const AttrValue theirs =
+        in.has_attribute("program_hash") ? in.attribute("program_hash") : AttrValue{};
+    const auto* hash = std::get_if<std::string>(&theirs);
+    if (hash == nullptr || (!hash->empty() && *hash != mine)) {
+      const KeptRuns kept(dir);
+      throw InputError(fmt::format(
+          "--resume: '{}' holds run {} written by another build of the program ({}; this "
+          "program's is {}, and both are marketsim commit {}): its code, a strategy of its own "
+          "say, may differ from this program's, and so may its runs. {} {} kept there: resume "
+          "with the program that wrote {}, or use --force to start over, which discards {}",
+          path, run.plan.id,
+          hash == nullptr ? "an earlier version, which recorded no program_hash"
+                          : fmt::format("program_hash {}", *hash),
+          mine, kGitCommit, capitalized(kept.runs()), kept.are(), kept.them(), kept.them()));
+    }
   }
   // The same scenario, but a program whose strategies record other diagnostics: the merge at
   // the end would miss them, so say it now, before any run.

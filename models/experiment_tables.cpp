@@ -23,6 +23,7 @@
 #include "sim/describe.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
+#include "sim/program_hash.hpp"
 #include "sim/yaml_writer.hpp"
 
 namespace fs = std::filesystem;
@@ -466,6 +467,7 @@ void ExperimentFile::commit() {
                    "the experiment's scenario, resolved, with its experiment block");
   out.set_attribute("/", "marketsim_version", std::string(kVersion));
   out.set_attribute("/", "git_commit", std::string(kGitCommit));
+  out.set_attribute("/", "program_hash", program_hash());
   out.set_attribute("/", "created_utc", utc_now());
   out.set_attribute("/", "scenario_name", ex.base.name);
   out.set_attribute("/", "seed", static_cast<std::int64_t>(ex.base.seed));

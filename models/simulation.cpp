@@ -13,6 +13,7 @@
 #include "models/snapshot.hpp"
 #include "models/strategy.hpp"
 #include "models/version.hpp"
+#include "sim/program_hash.hpp"
 
 namespace msim {
 namespace {
@@ -38,6 +39,7 @@ RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
   RecordingLayout l;
   l.attributes = {{"marketsim_version", std::string(kVersion)},
                   {"git_commit", std::string(kGitCommit)},
+                  {"program_hash", program_hash()},
                   {"created_utc", utc_now()},
                   {"scenario_name", sc.name},
                   {"seed", static_cast<std::int64_t>(sc.seed)},

@@ -274,15 +274,13 @@ TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs"
   std::ofstream(dir / "e.yaml") << experiment_yaml();
   REQUIRE(marketsim(dir, "run e.yaml -o whole.h5 --quiet").code == 0);
 
-  // An experiment killed after two finished runs (the library's test hook stands in for kill).
-  const msim::Experiment ex = msim::plan_experiment([&](const std::vector<std::string>& extra) {
-    return msim::load_scenario_file((dir / "e.yaml").string(), extra);
-  });
-  msim::ExperimentOptions killed;
-  killed.concurrent_below = 0;
-  killed.stop_after_runs = 2;
-  REQUIRE_FALSE(msim::run_experiment(ex, (dir / "e.h5").string(), killed).complete);
-  std::ofstream(dir / "e.h5.runs" / "00002.h5.partial") << "a run cut short by the kill";
+  // An experiment killed after two finished runs: the runs of part 1 of 2 stand in for them
+  // (written by this program: --resume refuses another's, such as this test's own).
+  const auto killed = [&](const std::string& options = "") {
+    REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/2" + options).code == 0);
+  };
+  killed();
+  std::ofstream(dir / "e.h5.runs" / "00001.h5.partial") << "a run cut short by the kill";
 
   const Result again = marketsim(dir, "run e.yaml -o e.h5 --quiet");
   CHECK(again.code == 2);
@@ -296,7 +294,7 @@ TEST_CASE("cli: --resume finishes an interrupted experiment with identical runs"
 
   // Interrupted again, now over an existing e.h5 (a --force rerun): --resume alone must not
   // replace it, and says what will.
-  REQUIRE_FALSE(msim::run_experiment(ex, (dir / "e.h5").string(), killed).complete);
+  killed(" --force");  // (a part writes no e.h5)
   const std::string before = slurp(dir / "e.h5");
   const Result kept = marketsim(dir, "run e.yaml -o e.h5 --resume");
   CHECK(kept.code == 2);
@@ -311,13 +309,8 @@ TEST_CASE("cli: after a killed experiment, run says how many finished runs --res
           "[cli]") {
   TempDir dir;
   std::ofstream(dir / "e.yaml") << experiment_yaml();
-  const msim::Experiment ex = msim::plan_experiment([&](const std::vector<std::string>& extra) {
-    return msim::load_scenario_file((dir / "e.yaml").string(), extra);
-  });
-  msim::ExperimentOptions killed;
-  killed.concurrent_below = 0;
-  killed.stop_after_runs = 2;
-  REQUIRE_FALSE(msim::run_experiment(ex, (dir / "e.h5").string(), killed).complete);
+  // An experiment killed after two finished runs: the runs of part 1 of 2 stand in for them.
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/2").code == 0);
   // A kill (unlike Ctrl-C) leaves the experiment's unfinished file beside its finished runs.
   std::ofstream(dir / "e.h5.partial") << "the experiment's file, cut short by the kill";
   const auto advised = [&](const Result& r) {
@@ -328,7 +321,7 @@ TEST_CASE("cli: after a killed experiment, run says how many finished runs --res
                           Contains("--resume to continue from them") &&
                           Contains("--force to start over, which discards them"));
     CHECK(fs::exists(dir / "e.h5.runs" / "00000.h5"));
-    CHECK(fs::exists(dir / "e.h5.runs" / "00001.h5"));
+    CHECK(fs::exists(dir / "e.h5.runs" / "00002.h5"));
   };
   advised(marketsim(dir, "run e.yaml -o e.h5 --quiet"));
   fs::remove(dir / "e.h5.partial");  // as Ctrl-C leaves it
@@ -374,6 +367,35 @@ TEST_CASE("cli: --resume after the design changed says so, and that its runs are
   CHECK(fs::exists(dir / "e.h5.runs" / "00002.h5"));
   CHECK_FALSE(fs::exists(dir / "e.h5"));
   // The earlier design, as it was, resumes.
+  const Result resumed = marketsim(dir, "run e.yaml -o e.h5 --resume");
+  INFO(resumed.err);
+  CHECK(resumed.code == 0);
+  CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
+}
+
+TEST_CASE("cli: --resume refuses the runs another build of the program wrote", "[cli][parts]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  // Another build of the same commit: the same program with a byte more, which still runs.
+  const fs::path other = dir / "other_marketsim";
+  fs::copy_file(kBinary, other);
+  std::ofstream(other, std::ios::app) << 'x';
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/2").code == 0);  // runs 0 and 2
+  const std::string resume = " run e.yaml -o e.h5 --quiet --resume </dev/null >out.txt 2>err.txt";
+  const int status = std::system(
+      ("cd " + quote(dir.path.string()) + " && " + quote(other.string()) + resume).c_str());
+  REQUIRE(WIFEXITED(status));
+  const std::string err = slurp(dir / "err.txt");
+  INFO(err);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK_THAT(err, Contains("--resume: 'e.h5.runs/00000.h5' holds run 0 written by another build "
+                           "of the program (program_hash ") &&
+                      Contains("The 2 finished runs in 'e.h5.runs' are kept there: resume with "
+                               "the program that wrote them, or use --force"));
+  CHECK(fs::exists(dir / "e.h5.runs" / "00000.h5"));
+  CHECK(fs::exists(dir / "e.h5.runs" / "00002.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  // The program that wrote them finishes the experiment.
   const Result resumed = marketsim(dir, "run e.yaml -o e.h5 --resume");
   INFO(resumed.err);
   CHECK(resumed.code == 0);

@@ -4,7 +4,7 @@
 
 Compares every group, dataset and attribute of A and B: names, types, shapes and bytes. The
 attributes that record how and when a run was made (threads, wall_seconds, created_utc,
-git_commit), wherever they are, are left out. The dimension scales' references
+git_commit, program_hash), wherever they are, are left out. The dimension scales' references
 (DIMENSION_LIST, REFERENCE_LIST) are compared by the paths they point to, since their bytes are
 addresses in the file. Prints the differences and exits 1 if there are any, else prints how
 many objects it compared and exits 0.
@@ -15,7 +15,7 @@ import sys
 import h5py
 import numpy as np
 
-LEFT_OUT = {"threads", "wall_seconds", "created_utc", "git_commit"}
+LEFT_OUT = {"threads", "wall_seconds", "created_utc", "git_commit", "program_hash"}
 REFERENCES = {"DIMENSION_LIST", "REFERENCE_LIST"}
 
 

@@ -26,6 +26,7 @@
 #include "models/simulation.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
+#include "sim/program_hash.hpp"
 #include "tests/same_bits.hpp"
 
 using Catch::Contains;
@@ -795,36 +796,68 @@ TEST_CASE("an experiment run in parts, apart, and then assembled equals the whol
         msim::read_experiment_tables(dir / "e.h5").summary.rows);
 }
 
+namespace {
+
+/// Sets the root string attribute `name` of the HDF5 file `file`, as another program would have
+/// written it.
+void set_string_attribute(const fs::path& file, const char* name, const std::string& value) {
+  const hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  if (H5Aexists(f, name) > 0) REQUIRE(H5Adelete(f, name) >= 0);
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, value.size());
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t a = H5Acreate2(f, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  REQUIRE(a >= 0);
+  REQUIRE(H5Awrite(a, type, value.c_str()) >= 0);
+  H5Aclose(a);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Fclose(f);
+}
+
+}  // namespace
+
 TEST_CASE("resuming refuses runs that another build of marketsim wrote", "[experiment][parts]") {
   TempDir dir;
   const msim::Experiment ex = plan("  replications: 2\n");
   msim::ExperimentOptions part;
   part.parts = 2;  // run 0
   REQUIRE(msim::run_experiment(ex, dir / "e.h5", part).complete);
-  {  // its root attribute git_commit as another commit's program would have written it
-    const std::string file = (dir / "e.h5.runs" / "00000.h5").string();
-    const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-    REQUIRE(f >= 0);
-    REQUIRE(H5Adelete(f, "git_commit") >= 0);
-    const std::string other = "0123456789ab";
-    const hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, other.size());
-    const hid_t space = H5Screate(H5S_SCALAR);
-    const hid_t a = H5Acreate2(f, "git_commit", type, space, H5P_DEFAULT, H5P_DEFAULT);
-    REQUIRE(a >= 0);
-    REQUIRE(H5Awrite(a, type, other.c_str()) >= 0);
-    H5Aclose(a);
-    H5Sclose(space);
-    H5Tclose(type);
-    H5Fclose(f);
-  }
+  const fs::path file = dir / "e.h5.runs" / "00000.h5";
+  // Every file records the program that wrote it, beside its commit.
+  REQUIRE(msim::program_hash().size() == 16);
+  CHECK(std::get<std::string>(msim::Hdf5Reader(file.string()).attribute("program_hash")) ==
+        msim::program_hash());
   msim::ExperimentOptions resume;
   resume.resume = true;
-  REQUIRE_THROWS_WITH(msim::run_experiment(ex, dir / "e.h5", resume),
-                      Contains("written by marketsim commit 0123456789ab"));
-  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  const auto refused = [&](const std::string& why) {
+    REQUIRE_THROWS_WITH(
+        msim::run_experiment(ex, dir / "e.h5", resume),
+        Contains(why) && Contains(file.string()) &&
+            Contains("The finished run in '" + (dir / "e.h5.runs").string() + "' is kept there"));
+    CHECK(fs::exists(file));
+    CHECK_FALSE(fs::exists(dir / "e.h5"));
+  };
+  // The same commit, another build of it (a strategy of a program's own changed, say).
+  set_string_attribute(file, "program_hash", "0123456789abcdef");
+  refused(
+      "written by another build of the program (program_hash 0123456789abcdef; this "
+      "program's is " +
+      msim::program_hash());
+  // An earlier version, which recorded no program_hash.
+  delete_attribute(file, "program_hash");
+  refused(
+      "written by another build of the program (an earlier version, which recorded no "
+      "program_hash");
+  // Another commit.
+  set_string_attribute(file, "git_commit", "0123456789ab");
+  refused("written by marketsim commit 0123456789ab");
   msim::run_experiment(ex, dir / "e.h5");  // --force: starts over
   CHECK(fs::exists(dir / "e.h5"));
+  CHECK(
+      std::get<std::string>(msim::Hdf5Reader((dir / "e.h5").string()).attribute("program_hash")) ==
+      msim::program_hash());
 }
 
 TEST_CASE("a run file that another process is writing is left alone", "[experiment][parts]") {
