@@ -469,7 +469,11 @@ int run(const RunArgs& args) {
   RunOptions options;
   options.block_size = args.block_size;
   options.threads = threads;
-  options.on_step = [&](std::int64_t done) { progress.update(done); };
+  std::int64_t steps_done = 0;  // steps whose rows went to the file
+  options.on_step = [&](std::int64_t done) {
+    steps_done = done;
+    progress.update(done);
+  };
   options.stop = &g_stop;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
@@ -485,12 +489,21 @@ int run(const RunArgs& args) {
       throw;
     } catch (const std::exception& e) {
       // A fault (in a strategy of the user's, say): the steps before it stay in the .partial
-      // file, a valid file with complete=0, as after Ctrl-C, to look into.
+      // file, a valid file with complete=0, as after Ctrl-C, to look into. Before the first
+      // step finished, that file would hold nothing: it goes.
       close_output();
       if (!fs::exists(partial_path(out))) throw;
+      if (steps_done == 0) {
+        std::error_code ignored;
+        fs::remove(partial_path(out), ignored);
+        throw std::runtime_error(
+            fmt::format("{}\nno step finished before the error, so nothing was kept (no '{}')",
+                        e.what(), partial_path(out)));
+      }
       throw std::runtime_error(
-          fmt::format("{}\nthe steps finished before the error are in '{}' (complete=0)", e.what(),
-                      partial_path(out)));
+          fmt::format("{}\nthe {} finished before the error {} in '{}' (complete=0)", e.what(),
+                      steps_done == 1 ? "step" : fmt::format("{} steps", steps_done),
+                      steps_done == 1 ? "is" : "are", partial_path(out)));
     }
   }();
   close_output();

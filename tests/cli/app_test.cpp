@@ -38,14 +38,15 @@ class AllMass final : public msim::Strategy {
   void write_params(msim::YamlWriter&) const override {}
 };
 
-/// AllMass until step 2, where its plan() throws: a fault in a user's strategy.
-class FailsAtStep2 final : public msim::Strategy {
+/// AllMass until step `Step`, where its plan() throws: a fault in a user's strategy.
+template <int Step>
+class FailsAtStep final : public msim::Strategy {
  public:
   std::unique_ptr<msim::Strategy> clone() const override {
-    return std::make_unique<FailsAtStep2>(*this);
+    return std::make_unique<FailsAtStep>(*this);
   }
   void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
-    if (view.step == 2) throw std::runtime_error("fails_at_step_2: a deliberate fault");
+    if (view.step == Step) throw std::runtime_error("fails_at_step: a deliberate fault");
     msim::test::offer_at_mean(view, plan);
     plan.mass_spend = view.budget;
   }
@@ -108,7 +109,7 @@ TEST_CASE("cli::main runs, validates and lists a strategy its program registered
 TEST_CASE("a strategy's fault ends the run with exit 1 and keeps the steps before it", "[cli]") {
   msim::register_strategy({"fails_at_step_2", "a test strategy that throws", {}, [](const auto&) {
                              return std::unique_ptr<msim::Strategy>(
-                                 std::make_unique<FailsAtStep2>());
+                                 std::make_unique<FailsAtStep<2>>());
                            }});
   msim::test::TempDir dir;
   const std::string yaml = dir.file("f.yaml"), out = dir.file("f.h5");
@@ -120,7 +121,7 @@ TEST_CASE("a strategy's fault ends the run with exit 1 and keeps the steps befor
                          std::istreambuf_iterator<char>());
   INFO(said);
   CHECK_THAT(said, Catch::Contains("internal error: strategy 'fails_at_step_2' of firm 'Own'") &&
-                       Catch::Contains("the steps finished before the error are in '" + out +
+                       Catch::Contains("the 2 steps finished before the error are in '" + out +
                                        ".partial' (complete=0)"));
   CHECK_FALSE(std::filesystem::exists(out));  // never renamed into place as if complete
   // The steps before the fault, in a valid file that says it is not complete.
@@ -129,4 +130,32 @@ TEST_CASE("a strategy's fault ends the run with exit 1 and keeps the steps befor
   CHECK(std::get<std::int64_t>(in.attribute("complete")) == 0);
   CHECK(std::get<std::int64_t>(in.attribute("steps_done")) == 2);
   CHECK(in.table("/market/units").shape == std::vector<std::size_t>{2, 1});
+}
+
+TEST_CASE("a strategy's fault in the first step says no step finished, and leaves no file",
+          "[cli]") {
+  msim::register_strategy({"fails_at_step_0", "a test strategy that throws", {}, [](const auto&) {
+                             return std::unique_ptr<msim::Strategy>(
+                                 std::make_unique<FailsAtStep<0>>());
+                           }});
+  msim::test::TempDir dir;
+  const std::string yaml = dir.file("f.yaml"), out = dir.file("f.h5");
+  std::ofstream(yaml) << small_market(6, "fails_at_step_0");
+  const std::string err = dir.file("stderr.txt");
+  CHECK(run_cli_stderr_to({"run", yaml, "-o", out, "--quiet"}, err) == 1);
+  std::ifstream in_err(err);
+  const std::string said((std::istreambuf_iterator<char>(in_err)),
+                         std::istreambuf_iterator<char>());
+  INFO(said);
+  CHECK_THAT(said, Catch::Contains("internal error: strategy 'fails_at_step_0' of firm 'Own'") &&
+                       Catch::Contains("no step finished before the error, so nothing was kept") &&
+                       !Catch::Contains("steps finished before the error are in"));
+  CHECK_FALSE(std::filesystem::exists(out));
+  CHECK_FALSE(std::filesystem::exists(out + ".partial"));  // it held no step
+  // Nothing is in the way of the next run.
+  msim::register_strategy({"all_mass_again", "a test strategy", {}, [](const auto&) {
+                             return std::unique_ptr<msim::Strategy>(std::make_unique<AllMass>());
+                           }});
+  std::ofstream(yaml) << small_market(6, "all_mass_again");
+  CHECK(run_cli({"run", yaml, "-o", out, "--quiet"}) == 0);
 }
