@@ -113,6 +113,10 @@ struct ExperimentTables {
 
 /// Whether the file holds an experiment (an /experiment group).
 bool is_experiment_file(const std::string& path);
+/// When `path` is the unfinished file of an experiment (OUT.h5.partial, left by a kill or a
+/// crash: runs under /runs, no /experiment tables), what it is, how many of its runs finished
+/// and how to finish it, for an error message; else "".
+std::string unfinished_experiment(const std::string& path);
 /// @throws InputError when the file is not an experiment.
 ExperimentTables read_experiment_tables(const std::string& path);
 /// Whether a --csv `target` names a directory (an existing one, or one ending with '/').

@@ -55,6 +55,61 @@ bool is_experiment_file(const std::string& path) {
   return in.exists("/experiment/columns/runs");
 }
 
+std::string unfinished_experiment(const std::string& path) {
+  const Hdf5Reader in(path);
+  // (Before its first run finished, only its root attributes say what it is.)
+  if (in.exists("/experiment/columns/runs") || in.exists("/market") ||
+      !(in.exists("/runs") || in.has_attribute("design_points")))
+    return "";
+  std::size_t written = 0;
+  try {  // a kill while a run was written into the file can leave /runs unreadable
+    if (in.exists("/runs")) written = in.list("/runs").size();
+  } catch (const InputError&) {
+  }
+  std::string name;
+  if (in.has_attribute("scenario_name"))
+    if (const AttrValue v = in.attribute("scenario_name"); std::holds_alternative<std::string>(v))
+      name = fmt::format(" ('{}')", std::get<std::string>(v));
+  std::string of_planned;  // " of its 160" (files of earlier versions do not say)
+  if (in.has_attribute("runs"))
+    if (const AttrValue v = in.attribute("runs"); std::holds_alternative<std::int64_t>(v))
+      of_planned = fmt::format(" of its {}", std::get<std::int64_t>(v));
+  const std::string what = fmt::format(
+      "'{}' is the unfinished file of an experiment{} that was interrupted or failed, not one to "
+      "summarize",
+      path, name);
+  // OUT.h5.partial: its finished runs are kept in OUT.h5.runs.
+  const std::string partial = partial_path("");  // ".partial"
+  if (path.size() <= partial.size() ||
+      path.compare(path.size() - partial.size(), partial.size(), partial) != 0)
+    return fmt::format(
+        "{}: {}{} runs had been written into it when it stopped; the finished runs are kept in "
+        "OUT.h5.runs beside the output OUT.h5 it was written for, and `marketsim run "
+        "SCENARIO -o OUT.h5 --resume` finishes it",
+        what, written, of_planned);
+  const std::string out = path.substr(0, path.size() - partial.size());
+  const std::string dir = runs_directory(out);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return fmt::format(
+        "{}: {}{} runs had been written into it when it stopped, but '{}', where the finished "
+        "runs are kept for --resume, is not there: run the experiment again to write '{}'",
+        what, written, of_planned, dir, out);
+  std::size_t kept = 0;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    kept += entry.path().extension() == ".h5" ? 1 : 0;
+  if (kept == 0)
+    return fmt::format(
+        "{}: none{} runs had finished when it stopped, so there is nothing to resume: run the "
+        "experiment again with --force, which replaces this file, to write '{}'",
+        what, of_planned.empty() ? " of its" : of_planned, out);
+  return fmt::format(
+      "{}: {}{} runs are finished and kept in '{}'; the command that started it, with --resume "
+      "added (marketsim run SCENARIO -o {} --resume), finishes the rest and writes '{}', which "
+      "summarize then reads",
+      what, kept, of_planned, dir, out, out);
+}
+
 ExperimentTables read_experiment_tables(const std::string& path) {
   const Hdf5Reader in(path);
   if (!in.exists("/experiment/columns/runs"))

@@ -264,7 +264,26 @@ ExperimentFile::ExperimentFile(const Experiment& ex, const std::string& out_path
       out_path_(out_path),
       threads_(threads),
       out_(std::make_unique<Hdf5Output>(out_path)),
-      results_(ex.runs.size()) {}
+      results_(ex.runs.size()) {
+  // From the start, so that the .partial file a kill leaves says what it is (summarize).
+  Hdf5Output& out = *out_;
+  out.set_attribute("/", "marketsim_version", std::string(kVersion));
+  out.set_attribute("/", "git_commit", std::string(kGitCommit));
+  out.set_attribute("/", "program_hash", program_hash());
+  out.set_attribute("/", "scenario_name", ex.base.name);
+  out.set_attribute("/", "seed", static_cast<std::int64_t>(ex.base.seed));
+  // Every run's scale; NaN when design points set different ones (the runs table's column).
+  double scale = ex.runs.empty() ? ex.base.scale : ex.runs.front().scenario.scale;
+  for (const PlannedRun& run : ex.runs)
+    if (run.scenario.scale != scale) scale = std::numeric_limits<double>::quiet_NaN();
+  out.set_attribute("/", "scale", scale);
+  out.set_attribute("/", "runs", static_cast<std::int64_t>(ex.runs.size()));
+  out.set_attribute("/", "design_points", static_cast<std::int64_t>(ex.points.size()));
+  out.set_attribute("/", "replications", ex.base.experiment.replications);
+  out.set_attribute("/", "branch_at", ex.base.experiment.branch_at);
+  out.set_attribute("/", "complete", std::int64_t{0});
+  out.flush();
+}
 
 ExperimentFile::~ExperimentFile() = default;  // an uncommitted Hdf5Output removes its file
 
@@ -465,21 +484,8 @@ void ExperimentFile::commit() {
                    "the columns of /experiment/summary, in order");
   out.write_column("/experiment/scenario", std::vector<std::string>{resolved_yaml(ex.base)},
                    "the experiment's scenario, resolved, with its experiment block");
-  out.set_attribute("/", "marketsim_version", std::string(kVersion));
-  out.set_attribute("/", "git_commit", std::string(kGitCommit));
-  out.set_attribute("/", "program_hash", program_hash());
+  // (The others were set when the file was made.)
   out.set_attribute("/", "created_utc", utc_now());
-  out.set_attribute("/", "scenario_name", ex.base.name);
-  out.set_attribute("/", "seed", static_cast<std::int64_t>(ex.base.seed));
-  // Every run's scale; NaN when design points set different ones (the runs table's column).
-  double scale = ex.runs.empty() ? ex.base.scale : ex.runs.front().scenario.scale;
-  for (const PlannedRun& run : ex.runs)
-    if (run.scenario.scale != scale) scale = std::numeric_limits<double>::quiet_NaN();
-  out.set_attribute("/", "scale", scale);
-  out.set_attribute("/", "runs", static_cast<std::int64_t>(N));
-  out.set_attribute("/", "design_points", static_cast<std::int64_t>(ex.points.size()));
-  out.set_attribute("/", "replications", ex.base.experiment.replications);
-  out.set_attribute("/", "branch_at", ex.base.experiment.branch_at);
   out.set_attribute("/", "complete", std::int64_t{1});
   out.commit();
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <variant>
 
+#include "models/experiment.hpp"
 #include "models/metrics.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
@@ -264,8 +265,11 @@ void read_scenario(const Hdf5Reader& r, Summary& s) {
 
 Summary summarize_file(const std::string& path) {
   const Hdf5Reader r(path);
-  if (!r.exists("/market/market_share") || !r.exists("/firms/name"))
+  if (!r.exists("/market/market_share") || !r.exists("/firms/name")) {
+    if (const std::string unfinished = unfinished_experiment(path); !unfinished.empty())
+      throw InputError(unfinished);
     throw InputError(fmt::format("'{}' is not a marketsim run (no /market/market_share)", path));
+  }
   Summary s;
   const AttrValue name = r.attribute("scenario_name");
   if (const auto* n = std::get_if<std::string>(&name)) s.scenario = *n;
@@ -291,6 +295,12 @@ Summary summarize_file(const std::string& path) {
   const AttrValue wall = r.attribute("wall_seconds");
   if (const auto* w = std::get_if<double>(&wall)) s.wall_seconds = *w;
   s.steps_done = static_cast<std::int64_t>(r.table("/step").values.size());
+  if (!s.complete && s.steps_done == 0)  // its rows are empty: every figure would be made up
+    throw InputError(fmt::format(
+        "'{}' is the unfinished file of a run that was interrupted or failed before its first "
+        "step finished (0 of {} steps, complete=0): it holds no results to summarize; run the "
+        "scenario again (with --force, which replaces this file)",
+        path, s.steps));
   const auto firms = r.strings("/firms/name");
   const auto strategies = r.strings("/firms/strategy");
   const std::size_t F = firms.size();

@@ -594,6 +594,11 @@ void Hdf5Output::set_attribute(const std::string& object, const std::string& nam
   write_attribute(owner.get(), object, name, value, path_);
 }
 
+void Hdf5Output::flush() {
+  silence_hdf5();
+  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the file", path_);
+}
+
 void Hdf5Output::commit() {
   silence_hdf5();
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the file", path_);

@@ -62,6 +62,8 @@ class Hdf5Output {
                     const std::string& description);
   /// Sets an attribute on the group or dataset at `object` ("/" for the root).
   void set_attribute(const std::string& object, const std::string& name, const AttrValue& value);
+  /// Writes what is buffered to the file, so that a process killed later leaves it readable.
+  void flush();
   /// Flushes, closes and renames the file to its final name.
   void commit();
 

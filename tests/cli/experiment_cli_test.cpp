@@ -2,6 +2,7 @@
 // written on bad input, summarize --csv, and --resume after an interrupted experiment.
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "tests/cli/cli_harness.hpp"
 
 #include "models/experiment.hpp"
+#include "models/experiment_tables.hpp"
 #include "models/scenario_load.hpp"
 #include "sim/experiment.hpp"
 #include "sim/hdf5_file.hpp"
@@ -400,6 +402,53 @@ TEST_CASE("cli: --resume refuses the runs another build of the program wrote", "
   INFO(resumed.err);
   CHECK(resumed.code == 0);
   CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
+}
+
+TEST_CASE(
+    "cli: summarize on a killed experiment's partial file says what it is and how to "
+    "finish it",
+    "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/2").code == 0);  // runs 0 and 2
+  const msim::Experiment ex = msim::plan_experiment([&](const std::vector<std::string>& extra) {
+    return msim::load_scenario_file((dir / "e.yaml").string(), extra);
+  });
+  // The experiment's file as a kill leaves it, run 0 in it: a process that ends without
+  // closing it (the file is flushed as each run goes in).
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    msim::ExperimentFile file(ex, (dir / "e.h5").string(), 1);
+    file.add(ex.runs[0], msim::run_file((dir / "e.h5.runs").string(), 0));
+    std::_Exit(0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(fs::exists(dir / "e.h5.partial"));
+
+  const Result r = marketsim(dir, "summarize e.h5.partial");
+  INFO(r.err);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("'e.h5.partial' is the unfinished file of an experiment ('Tiny "
+                             "market') that was interrupted or failed, not one to summarize: 2 of "
+                             "its 4 runs are finished and kept in 'e.h5.runs'") &&
+                        Contains("with --resume added (marketsim run SCENARIO -o e.h5 --resume)") &&
+                        !Contains("not a marketsim run"));
+  CHECK(r.out.empty());
+  // Without its runs directory, nothing can be resumed.
+  fs::rename(dir / "e.h5.runs", dir / "elsewhere");
+  const Result lost = marketsim(dir, "summarize e.h5.partial");
+  CHECK(lost.code == 2);
+  CHECK_THAT(lost.err, Contains("1 of its 4 runs had been written into it when it stopped, but "
+                                "'e.h5.runs', where the finished runs are kept for --resume, is "
+                                "not there"));
+  fs::rename(dir / "elsewhere", dir / "e.h5.runs");
+  // As it says, --resume finishes it.
+  const Result resumed = marketsim(dir, "run e.yaml -o e.h5 --quiet --resume");
+  INFO(resumed.err);
+  CHECK(resumed.code == 0);
+  CHECK(marketsim(dir, "summarize e.h5").code == 0);
 }
 
 TEST_CASE("cli: --part runs an experiment in processes of its own, and --resume assembles it",

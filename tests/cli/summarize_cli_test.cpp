@@ -12,6 +12,10 @@
 
 #include "tests/cli/cli_harness.hpp"
 
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "sim/hdf5_file.hpp"
+
 using Catch::Contains;
 using Catch::EndsWith;
 using Catch::StartsWith;
@@ -131,4 +135,23 @@ TEST_CASE("cli: summarize --csv refuses to replace what is not a regular file", 
   CHECK_THAT(r.err, Contains("'t/summary.csv' is not a regular file"));
   CHECK(fs::is_fifo(dir / "t" / "summary.csv"));
   CHECK_FALSE(fs::exists(dir / "t" / "market.csv"));
+}
+
+TEST_CASE("cli: summarize on a run's partial file without a finished step says it holds nothing",
+          "[cli]") {
+  TempDir dir;
+  {  // a run killed before its first step finished: its file begun, no rows, complete=0
+    const msim::Scenario sc =
+        msim::load_scenario_file((kSource / "scenarios" / "tiny.yaml").string());
+    auto recorder = msim::make_hdf5_recorder((dir / "t.h5").string());
+    recorder->begin(msim::recording_layout(sc, 1));
+  }
+  REQUIRE(fs::exists(dir / "t.h5.partial"));
+  const Result r = marketsim(dir, "summarize t.h5.partial");
+  INFO(r.out << r.err);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("'t.h5.partial' is the unfinished file of a run that was "
+                             "interrupted or failed before its first step finished (0 of 12 "
+                             "steps, complete=0): it holds no results to summarize"));
+  CHECK_THAT(r.out, !Contains("not in market"));
 }
