@@ -675,7 +675,7 @@ void delete_attribute(const fs::path& file, const char* name) {
 
 }  // namespace
 
-TEST_CASE("--resume says what changed in the design, and keeps the runs of the earlier one",
+TEST_CASE("resuming says what changed in the design, and keeps the runs of the earlier one",
           "[experiment]") {
   TempDir dir;
   const std::string sweep = "  sweep: {firms.Niche.budget_per_year: [5000, 10000]}\n";
