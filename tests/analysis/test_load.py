@@ -207,12 +207,17 @@ def test_not_in_market_is_the_rule_of_marketsim_summarize(monopoly_file, durable
     assert [line.split()[2:] for line in text.splitlines() if line.startswith("LongLife")] == [
         ["not", "in", "market"]]
     assert not_in_market(load.load_run(durables_file)) == []  # LongLife enters at step 0
-    # Spending alone, or a profit (a loss from fixed costs, say), is taking part.
+    # The stored scenario decides: LongLife's entry is switched off, whatever the series say.
     import shutil
     copy = tmp_path / "spent.h5"
     shutil.copyfile(monopoly_file, copy)
     with h5py.File(copy, "r+") as f:
         f["market/marketing_spend"][-1, 1] = 10.0
+    assert not_in_market(load.load_run(copy)) == ["LongLife"]
+    # Without a stored scenario, spending alone, or a profit (a loss from fixed costs, say), is
+    # taking part.
+    with h5py.File(copy, "r+") as f:
+        del f["scenario"]
     assert not_in_market(load.load_run(copy)) == []
     with h5py.File(copy, "r+") as f:
         f["market/marketing_spend"][-1, 1] = 0.0
