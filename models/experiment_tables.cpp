@@ -18,6 +18,7 @@
 
 #include "models/metrics.hpp"
 #include "models/scenario_load.hpp"
+#include "models/shocks.hpp"
 #include "models/simulation.hpp"
 #include "models/version.hpp"
 #include "sim/describe.hpp"
@@ -145,23 +146,14 @@ RunResults write_run_group(const PlannedRun& run, const RunData& data, Hdf5Outpu
       results.values.push_back(last("/market/" + metric));
     }
   }
-  // In the market as the single-run summary has it: a firm with an `enter` shock is out until
-  // an enabled one applies in a step the run reached, one that an enabled `exit` takes out at
-  // step 0 never was in; any other firm was in the market, whatever it sold or spent.
-  results.in_market.assign(F, 1);
-  for (std::size_t j = 0; j < F; ++j) {
-    bool waits = false, entered = false, gone_at_start = false;
-    for (const Shock& k : run.scenario.shocks) {
-      if (k.firm != static_cast<int>(j)) continue;
-      if (k.kind == ShockKind::enter) {
-        waits = true;
-        entered = entered || (k.enabled && k.step < static_cast<std::int64_t>(data.steps));
-      } else if (k.kind == ShockKind::exit && k.enabled && k.step == 0) {
-        gone_at_start = true;
-      }
-    }
-    results.in_market[j] = (waits ? entered : !gone_at_start) ? 1 : 0;
-  }
+  // In the market as the single-run summary has it: by its entries and exits, whatever it sold
+  // or spent.
+  results.in_market.assign(F, 0);
+  for (std::size_t j = 0; j < F; ++j)
+    results.in_market[j] = in_market_in_run(run.scenario.shocks, static_cast<int>(j),
+                                            static_cast<std::int64_t>(data.steps))
+                               ? 1
+                               : 0;
   // Results that are undefined in this run are NaN, as the single-run summary has them (n/a):
   // ROI without marketing spend (the series holds 0), and the customer share of a firm that had
   // no buyers (0 of 0 purchases). They leave the statistics and the paired differences.

@@ -12,15 +12,42 @@
 
 namespace msim {
 
+namespace {
+
+/// A firm with an enter shock is out until it fires; a disabled entry never fires.
+bool keeps_out_at_start(const Shock& s) {
+  return s.kind == ShockKind::enter && (s.step > 0 || !s.enabled);
+}
+
+}  // namespace
+
 ShockState initial_shock_state(const Scenario& sc) {
   ShockState state;
   state.firms.resize(sc.firms.size());
   for (auto& f : state.firms) f.cost_factor.assign(sc.categories.size(), 1.0);
   for (const Shock& s : sc.shocks)
-    // A firm with an enter shock is out until it fires; a disabled entry never fires.
-    if (s.kind == ShockKind::enter && (s.step > 0 || !s.enabled))
-      state.firms[static_cast<std::size_t>(s.firm)].active = false;
+    if (keeps_out_at_start(s)) state.firms[static_cast<std::size_t>(s.firm)].active = false;
   return state;
+}
+
+bool in_market_in_run(const std::vector<Shock>& shocks, int firm, std::int64_t steps) {
+  bool active = true;
+  std::vector<const Shock*> moves;  // the firm's enabled entries and exits, in step order
+  for (const Shock& s : shocks) {
+    if (s.firm != firm) continue;
+    if (keeps_out_at_start(s)) active = false;
+    if (s.enabled && (s.kind == ShockKind::enter || s.kind == ShockKind::exit)) moves.push_back(&s);
+  }
+  std::stable_sort(moves.begin(), moves.end(),
+                   [](const Shock* a, const Shock* b) { return a->step < b->step; });
+  std::int64_t step = 0;  // the moves of steps before it have applied
+  for (const Shock* s : moves) {
+    if (s->step >= steps) break;
+    if (active && s->step > step) return true;  // in the market in steps [step, s->step)
+    active = s->kind == ShockKind::enter;
+    step = s->step;
+  }
+  return active && step < steps;
 }
 
 namespace {

@@ -37,6 +37,12 @@ struct ShockState {
 /// shock is disabled: switching an entry off means the entrant never comes).
 ShockState initial_shock_state(const Scenario& sc);
 
+/// Whether firm `firm` is in the market (active) in at least one of the first `steps` steps of a
+/// run with these shocks: out from the start when it has an `enter` shock (initial_shock_state),
+/// then in and out as its enabled entries and exits apply, in step order (apply_shock). A firm
+/// that nobody heard of or that spends nothing is still in the market.
+bool in_market_in_run(const std::vector<Shock>& shocks, int firm, std::int64_t steps);
+
 /// Applies the firm- and media-level part of `shock` to the scenario copy and the state.
 void apply_shock(const Shock& shock, Scenario& sc, ShockState& state);
 

@@ -10,6 +10,7 @@
 
 #include "models/experiment.hpp"
 #include "models/metrics.hpp"
+#include "models/shocks.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
@@ -198,29 +199,26 @@ void summarize_durables(const Hdf5Reader& r, const std::vector<std::string>& fir
     }
 }
 
-/// SummaryRow::in_market from the scenario's entries and exits, where it tells: a firm with an
-/// `enter` shock is out of the market until an enabled one applies (in a step the run reached);
-/// one that an enabled `exit` takes out at step 0 never was in it. Any other firm was in the
-/// market, whatever it sold or spent (a firm with no budget that nobody heard of still was).
+/// SummaryRow::in_market from the scenario's entries and exits, as the run applied them
+/// (in_market_in_run): whatever a firm sold or spent (a firm with no budget that nobody heard of
+/// still was in the market).
 void mark_present(const Config& sc, Summary& s) {
-  const auto shocks = sc.find("shocks");
-  for (SummaryRow& row : s.rows) {
-    bool waits = false, entered = false, gone_at_start = false;
-    if (shocks && shocks->is_sequence())
-      for (const Config& k : shocks->items()) {
-        if (k.get_string("firm", "") != row.firm) continue;
-        const std::string kind = k.get_string("kind", "");
-        const bool on = k.get_bool("enabled", true);
-        const std::int64_t step = k.get_int("step", 0);
-        if (kind == "enter") {
-          waits = true;
-          entered = entered || (on && step < s.steps_done);
-        } else if (kind == "exit" && on && step == 0) {
-          gone_at_start = true;
-        }
-      }
-    row.in_market = waits ? entered : !gone_at_start;
-  }
+  std::vector<Shock> moves;  // the entries and exits, by the firm's place in the summary's rows
+  if (const auto shocks = sc.find("shocks"); shocks && shocks->is_sequence())
+    for (const Config& k : shocks->items()) {
+      const std::string kind = k.get_string("kind", "");
+      if (kind != "enter" && kind != "exit") continue;
+      Shock move;
+      move.kind = kind == "enter" ? ShockKind::enter : ShockKind::exit;
+      move.enabled = k.get_bool("enabled", true);
+      move.step = k.get_int("step", 0);
+      const std::string firm = k.get_string("firm", "");
+      for (std::size_t j = 0; j < s.rows.size(); ++j)
+        if (s.rows[j].firm == firm) move.firm = static_cast<int>(j);
+      moves.push_back(move);
+    }
+  for (std::size_t j = 0; j < s.rows.size(); ++j)
+    s.rows[j].in_market = in_market_in_run(moves, static_cast<int>(j), s.steps_done);
 }
 
 /// What the run's /scenario adds to the series: which firms have a referral program, and the
@@ -312,13 +310,14 @@ Summary summarize_file(const std::string& path) {
   const auto roi = last_row(r, "/market/roi", F);
   const auto units = column_sums(r, "/market/units", F);
   const auto spend = column_sums(r, "/market/marketing_spend", F);
-  // ROI's money: marketing spend and the programs' rewards (older files: spend alone).
-  std::vector<double> roi_money = spend;
-  for (const char* rewards : {"/market/loyalty_cost", "/market/referral_cost"})
-    if (r.exists(rewards)) {
-      const auto paid = column_sums(r, rewards, F);
-      for (std::size_t j = 0; j < F; ++j) roi_money[j] += paid[j];
+  // The programs' rewards over the run (older files: none), and ROI's money: spend and rewards.
+  std::vector<double> rewards(F, 0.0), roi_money = spend;
+  for (const char* paid : {"/market/loyalty_cost", "/market/referral_cost"})
+    if (r.exists(paid)) {
+      const auto sums = column_sums(r, paid, F);
+      for (std::size_t j = 0; j < F; ++j) rewards[j] += sums[j];
     }
+  for (std::size_t j = 0; j < F; ++j) roi_money[j] += rewards[j];
   for (std::size_t j = 0; j < F; ++j)
     s.rows.push_back({firms[j], strategies[j], share[j], cshare[j], pen[j], aware[j], profit[j],
                       roi[j], units[j] > 0 || spend[j] > 0 || profit[j] != 0,
@@ -330,15 +329,13 @@ Summary summarize_file(const std::string& path) {
     const auto lost = column_sums(r, "/market/lost_customers", F);
     const auto retention = last_row(r, "/market/retention", F);
     const auto clv = last_row(r, "/market/clv", F);
-    const auto loyalty = column_sums(r, "/market/loyalty_cost", F);
-    const auto referral = column_sums(r, "/market/referral_cost", F);
     const auto referred = last_row(r, "/market/referred_customers", F);
     const auto referred_retention = last_row(r, "/market/referred_retention", F);
     const auto durables_only = sells_only_durables(r, F);
     for (std::size_t j = 0; j < F; ++j)
       s.relationships.push_back({firms[j], sow[j], ppb[j], active[j], lost[j], retention[j], clv[j],
-                                 loyalty[j] + referral[j], referred[j], referred_retention[j],
-                                 units[j] > 0, durables_only[j]});
+                                 rewards[j], referred[j], referred_retention[j], units[j] > 0,
+                                 durables_only[j]});
   }
   if (r.exists("/segments/units") && r.exists("/segments/name")) {
     const Table t = r.table("/segments/units");

@@ -243,3 +243,31 @@ TEST_CASE("a disabled entry keeps the entrant out for the whole run", "[shocks]"
       series(with_shocks("  - {step: 4, kind: exit, firm: Niche, enabled: false}\n"), "units");
   CHECK(exit_off == series(msim::load_scenario_text(kMarket, "base.yaml"), "units"));
 }
+
+TEST_CASE("a firm is in the market in a run by its entries and exits as they apply", "[shocks]") {
+  const auto move = [](msim::ShockKind kind, std::int64_t step, bool enabled = true, int firm = 0) {
+    msim::Shock s;
+    s.kind = kind;
+    s.step = step;
+    s.enabled = enabled;
+    s.firm = firm;
+    return s;
+  };
+  using msim::in_market_in_run;
+  using K = msim::ShockKind;
+  CHECK(in_market_in_run({}, 0, 10));                                // no moves: in from the start
+  CHECK(in_market_in_run({move(K::budget, 0)}, 0, 10));              // other shocks do not count
+  CHECK_FALSE(in_market_in_run({move(K::enter, 3, false)}, 0, 10));  // an entry switched off
+  CHECK(in_market_in_run({move(K::enter, 3)}, 0, 10));               // it enters at step 3
+  CHECK_FALSE(in_market_in_run({move(K::enter, 10)}, 0, 10));        // after the last step
+  CHECK(in_market_in_run({move(K::enter, 0)}, 0, 1));                // from step 0
+  CHECK_FALSE(in_market_in_run({move(K::exit, 0)}, 0, 10));          // out at the start
+  CHECK(in_market_in_run({move(K::exit, 4)}, 0, 10));                // in for steps 0 to 3
+  CHECK(in_market_in_run({move(K::exit, 0, true, 1)}, 0, 10));       // another firm's exit
+  // In and out at the same step, in file order as the market applies them: never in.
+  CHECK_FALSE(in_market_in_run({move(K::enter, 5), move(K::exit, 5)}, 0, 10));
+  CHECK(in_market_in_run({move(K::exit, 5), move(K::enter, 5)}, 0, 10));  // out before it enters
+  // Out at step 0, back in at step 6: in, when the run reaches step 6.
+  CHECK(in_market_in_run({move(K::exit, 0), move(K::enter, 6)}, 0, 10));
+  CHECK_FALSE(in_market_in_run({move(K::exit, 0), move(K::enter, 6)}, 0, 6));
+}
