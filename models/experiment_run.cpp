@@ -50,6 +50,9 @@ struct KeptRuns {
   const char* are() const { return n == 1 ? "is" : "are"; }
   const char* belong() const { return n == 1 ? "belongs" : "belong"; }
   const char* them() const { return n == 1 ? "it" : "them"; }
+  /// "The 2 finished runs in 'e.h5.runs' are kept there: <what to do>, or use --force to start
+  /// over, which discards them"
+  std::string kept_unless_forced(const std::string& what_to_do) const;
 };
 
 /// `text` with its first letter in capitals, to open a sentence.
@@ -57,6 +60,11 @@ std::string capitalized(std::string text) {
   if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
     text[0] = static_cast<char>(text[0] - 'a' + 'A');
   return text;
+}
+
+std::string KeptRuns::kept_unless_forced(const std::string& what_to_do) const {
+  return fmt::format("{} {} kept there: {}, or use --force to start over, which discards {}",
+                     capitalized(runs()), are(), what_to_do, them());
 }
 
 /// An integer root attribute of `in`, when it has one.
@@ -142,10 +150,10 @@ bool finished_before(const std::string& path, const PlannedRun& run, const Exper
     const KeptRuns kept(dir);
     throw InputError(fmt::format(
         "--resume: '{}' holds run {} written by marketsim commit {}, and this program is commit "
-        "{}; its runs could differ from this program's in their last bits. {} {} kept there: "
-        "resume with the program that wrote {}, or use --force to start over, which discards {}",
-        path, run.plan.id, std::get<std::string>(commit), kGitCommit, capitalized(kept.runs()),
-        kept.are(), kept.them(), kept.them()));
+        "{}; its runs could differ from this program's in their last bits. {}",
+        path, run.plan.id, std::get<std::string>(commit), kGitCommit,
+        kept.kept_unless_forced(
+            fmt::format("resume with the program that wrote {}", kept.them()))));
   }
   // The same commit, but another build of it (a program with strategies of its own that changed,
   // say, or other compiler flags): its executable's hash differs. A file of an earlier version
@@ -159,12 +167,13 @@ bool finished_before(const std::string& path, const PlannedRun& run, const Exper
       throw InputError(fmt::format(
           "--resume: '{}' holds run {} written by another build of the program ({}; this "
           "program's is {}, and both are marketsim commit {}): its code, a strategy of its own "
-          "say, may differ from this program's, and so may its runs. {} {} kept there: resume "
-          "with the program that wrote {}, or use --force to start over, which discards {}",
+          "say, may differ from this program's, and so may its runs. {}",
           path, run.plan.id,
           hash == nullptr ? "an earlier version, which recorded no program_hash"
                           : fmt::format("program_hash {}", *hash),
-          mine, kGitCommit, capitalized(kept.runs()), kept.are(), kept.them(), kept.them()));
+          mine, kGitCommit,
+          kept.kept_unless_forced(
+              fmt::format("resume with the program that wrote {}", kept.them()))));
     }
   }
   // The same scenario, but a program whose strategies record other diagnostics: the merge at
@@ -174,9 +183,9 @@ bool finished_before(const std::string& path, const PlannedRun& run, const Exper
       const KeptRuns kept(dir);
       throw InputError(fmt::format(
           "--resume: '{}' holds run {} without '{}', which this program records (were its "
-          "strategies' diagnostics changed?). {} {} kept there: resume with the program that "
-          "started the experiment, or use --force to start over, which discards {}",
-          path, run.plan.id, spec.path, capitalized(kept.runs()), kept.are(), kept.them()));
+          "strategies' diagnostics changed?). {}",
+          path, run.plan.id, spec.path,
+          kept.kept_unless_forced("resume with the program that started the experiment")));
     }
   return true;
 }
