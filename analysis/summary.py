@@ -35,27 +35,34 @@ ROI_MONEY = ("marketing_spend", "loyalty_cost", "referral_cost")
 
 
 def _absent_by_entries(run):
-    """The firms the stored scenario keeps out of the run, the rule of `marketsim summarize`: a
-    firm with an `enter` shock is out until an enabled one applies in a step the run reached,
-    one that an enabled `exit` takes out at step 0 never was in; None when the run has no
-    readable scenario with firms."""
+    """The firms the stored scenario keeps out of the whole run, as marketsim applies entries
+    and exits (`in_market_in_run` in models/shocks.cpp): a firm with an `enter` shock is out from
+    the start (unless an enabled one comes at step 0), then in and out as its enabled entries and
+    exits apply, in step order; None when the run has no readable scenario with firms."""
     if not getattr(run, "scenario", None):
         return None
-    shocks = run_shocks(run.scenario, len(run.steps))
     try:
         tree = parse_scenario(run.scenario)
     except ScenarioSyntaxError:
         return None
     if not isinstance(tree, dict) or not isinstance(tree.get("firms"), list):
         return None
+    steps = len(run.steps)
+    shocks = run_shocks(run.scenario, steps)
     absent = []
     for firm in run.firms:
+        # (applied: enabled, at a step the run reached)
         mine = [(step, shock, applied) for step, _, shock, applied in shocks
-                if str(shock.get("firm", "")) == firm]
-        entries = [applied for _, shock, applied in mine if shock.get("kind") == "enter"]
-        gone = any(shock.get("kind") == "exit" and applied and step == 0
-                   for step, shock, applied in mine)
-        if (any(entries) if entries else not gone) is False:
+                if str(shock.get("firm", "")) == firm and shock.get("kind") in ("enter", "exit")]
+        active = not any(shock.get("kind") == "enter" and (step > 0 or not applied)
+                         for step, shock, applied in mine)
+        moves = sorted(((step, shock) for step, shock, applied in mine if applied),
+                       key=lambda move: move[0])
+        at, ever = 0, False
+        for step, shock in moves:
+            ever = ever or (active and step > at)
+            active, at = shock.get("kind") == "enter", step
+        if not (ever or (active and at < steps)):
             absent.append(firm)
     return absent
 

@@ -81,3 +81,19 @@ def test_a_firm_without_a_budget_is_in_the_market_one_that_never_entered_is_not(
     arrived = load_run(run_tiny(tmp_path / "arrived.h5",
                                 "shocks=[{name: arrives, kind: enter, firm: Niche, step: 3}]"))
     assert not_in_market(arrived) == []
+
+
+def test_entries_and_exits_apply_in_step_order(tmp_path):
+    # In for steps 2 and 3 only: it took part; out from step 0 on: it did not (marketsim's
+    # in_market_in_run, which the summary and the experiment tables use).
+    from analysis.load import load_run
+    from analysis.summary import not_in_market
+    from conftest import run_tiny
+    brief = load_run(run_tiny(tmp_path / "brief.h5",
+                              "shocks=[{kind: enter, firm: Niche, step: 2}, "
+                              "{kind: exit, firm: Niche, step: 4}]"))
+    assert not_in_market(brief) == []
+    gone = load_run(run_tiny(tmp_path / "gone.h5", "shocks=[{kind: exit, firm: Niche, step: 0}]"))
+    assert not_in_market(gone) == ["Niche"]
+    late = load_run(run_tiny(tmp_path / "late.h5", "shocks=[{kind: enter, firm: Niche, step: 20}]"))
+    assert not_in_market(late) == ["Niche"]  # the run (10 steps) ends before it enters
