@@ -127,6 +127,9 @@ class Config {
   /// "(after --set 'K=V', ...)" when --set assignments changed keys inside this node.
   [[noreturn]] void fail(const std::string& message) const;
 
+  /// Whether this list looks written with decimal commas ("[0,85, 0,9]", read as four items).
+  bool has_decimal_commas() const { return !decimal_commas().empty(); }
+
   /// The value as it appears in the file, shortened for messages ("-3", "[1, 2]", "{...}").
   std::string show() const;
 

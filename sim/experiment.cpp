@@ -51,6 +51,9 @@ std::vector<SweepKey> read_value_lists(const Config& block, const std::string& n
           name == "sweep" ? "a sweep's key" : "a key of experiment." + name, path, name, path));
     if (!values.is_sequence() || values.items().empty())
       values.fail_expected("a non-empty list of values");
+    // [0,85, 0,9] would be four design points, each of them a valid value of most keys.
+    if (values.has_decimal_commas())
+      values.fail_expected("a list of values with a comma and a space between them");
     for (const Config& v : values.items()) {
       if (!v.is_scalar())
         v.fail_expected(fmt::format(

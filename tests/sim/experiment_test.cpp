@@ -91,6 +91,12 @@ TEST_CASE("bad experiment blocks are reported at their line", "[experiment]") {
                       Contains("test.yaml:2:") && Contains("replications"));
   REQUIRE_THROWS_WITH(load("  sweep: {consumers: 5}\n"),
                       Contains("experiment.sweep.consumers") && Contains("list of values"));
+  // Decimal commas would sweep four values, each valid for most keys.
+  REQUIRE_THROWS_WITH(load("  sweep: {firms.A.markup: [0,85, 0,9]}\n"),
+                      Contains("test.yaml:2:") &&
+                          Contains("key 'experiment.sweep.firms.A.markup'") &&
+                          Contains("got [0, 85, 0, 9]") && Contains("write [0.85, 0.9]"));
+  CHECK(load("  sweep: {firms.A.markup: [0, 85, 0, 9]}\n").sweep.at(0).values.size() == 4);
   REQUIRE_THROWS_WITH(load("  branch_at: 52\n"),
                       Contains("experiment.branch_at") && Contains("steps is 52"));
   REQUIRE_THROWS_WITH(load("  branch_at: 10\n  warmup: 10\n"), Contains("not both"));
