@@ -29,7 +29,8 @@ StepMetrics check_first_step(Scenario sc) {
 
 }  // namespace
 
-StepMetrics check_first_steps(const Scenario& sc, const Experiment* ex) {
+StepMetrics check_first_steps(const Scenario& sc, const Experiment* ex,
+                              std::vector<StepMetrics>* points) {
   StepMetrics first = check_first_step(sc);
   // What a branch switches to (a run's `branch:` block, or a branched experiment's design
   // point) is checked as if from step 0: its settings' first prices, before any volume has
@@ -47,12 +48,14 @@ StepMetrics check_first_steps(const Scenario& sc, const Experiment* ex) {
   }
   if (ex == nullptr) return first;
   std::vector<bool> checked(ex->points.size(), false);  // one run of each design point
+  if (points) points->assign(ex->points.size(), StepMetrics{});
   for (const PlannedRun& run : ex->runs) {
     const std::size_t d = run.plan.point;
     if (checked[d]) continue;
     checked[d] = true;
     try {
-      check_first_step(run.scenario);
+      StepMetrics metrics = check_first_step(run.scenario);
+      if (points) (*points)[d] = std::move(metrics);
     } catch (const InputError& e) {
       const std::int64_t branch = sc.experiment.branch_at;
       throw InputError(fmt::format(

@@ -54,7 +54,16 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
                                     : "");
   }
   print_warnings(sc, ex ? &*ex : nullptr);
-  const StepMetrics first = check_first_steps(sc, ex ? &*ex : nullptr);
+  std::vector<StepMetrics> point_firsts;
+  const StepMetrics first = check_first_steps(sc, ex ? &*ex : nullptr, &point_firsts);
+  // The runs are the design points. A branched experiment's share week 1 with the scenario.
+  std::vector<DesignPointFirstStep> points;
+  if (ex && sc.experiment.branch_at == 0)
+    for (const PlannedRun& run : ex->runs)
+      if (run.plan.replication == 0 && run.plan.point < point_firsts.size())
+        points.push_back(
+            {fmt::format("{}", fmt::join(ex->points[run.plan.point].overrides(), ", ")),
+             &run.scenario, point_firsts[run.plan.point]});
   if (sc.branch.present) {
     std::vector<std::string> changes;
     for (const auto& [path, value] : sc.branch.values) changes.push_back(path + "=" + value);
@@ -92,7 +101,7 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
       "# {} is valid: {} consumers{}, {} segments, {} categories, {} firms, {} steps.\n{}{}{}"
       "# Resolved with every default filled in:\n{}",
       scenario, sc.consumers, scaled, sc.segments.size(), sc.categories.size(), sc.firms.size(),
-      sc.steps, plan, memory, format_first_step(sc, first), resolved_yaml(sc));
+      sc.steps, plan, memory, format_first_step(sc, first, points), resolved_yaml(sc));
   if (auto why = memory_shortfall(*largest, copies))
     fmt::print(stderr, "note: `marketsim run` would refuse this on this machine: {}\n", *why);
   if (sc.output.path.empty())

@@ -127,10 +127,22 @@ std::string format_shocks(const std::vector<std::string>& applied,
 /// market's), one line; "" at scale 1. NaN: the scale varies by design point (a sweep of it).
 std::string scale_note(double scale);
 
+/// An experiment's design point for format_first_step: its label ("firms.A.markup=0.5"), its
+/// scenario and its first step's metrics.
+struct DesignPointFirstStep {
+  std::string label;
+  const Scenario* scenario = nullptr;
+  StepMetrics first;
+};
+
 /// Each firm's budget and what the scenario's first step spent and charged (`first`, the
 /// metrics of that step), as '#' lines for `validate`: a budget given per week where a year's
-/// is expected shows as a year's budget a fiftieth of the intended one, beside its prices.
-std::string format_first_step(const Scenario& sc, const StepMetrics& first);
+/// is expected shows as a year's budget a fiftieth of the intended one, beside its prices. With
+/// `points` (an experiment's design points, which the runs are), a firm whose line differs
+/// between them gets a line for each (at most kFirstStepPoints, then how many more).
+std::string format_first_step(const Scenario& sc, const StepMetrics& first,
+                              const std::vector<DesignPointFirstStep>& points = {});
+inline constexpr std::size_t kFirstStepPoints = 12;
 
 /// Reads /market/* at the last recorded step. @throws InputError when the file is not a run.
 Summary summarize_file(const std::string& path);

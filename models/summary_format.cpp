@@ -47,35 +47,60 @@ using summary_text::format_relationships;
 using summary_text::money;
 using summary_text::percent;
 
+/// A firm's budget, what the first step spent and its prices, without its name:
+/// "budget 40.0k a year (769 a week); spent 769; price snacks 1.20, drinks 0.96".
+std::string first_step_of_firm(const Scenario& sc, const StepMetrics& first, std::size_t j) {
+  const std::size_t F = sc.firms.size();
+  const char* step = sc.steps_per_year == 52 ? "week" : "step";
+  const Firm& f = sc.firms[j];
+  const double budget = f.budget_per_year * sc.scale;
+  std::vector<std::string> prices;
+  bool sells = false;
+  for (int c : f.categories) {
+    const double p = first.price.by_category.at(static_cast<std::size_t>(c) * F + j);
+    sells = sells || p > 0;
+    prices.push_back(fmt::format("{} {:.2f}", sc.categories[static_cast<std::size_t>(c)].name, p));
+  }
+  const std::string budgeted =
+      fmt::format("budget {} a year ({} a {})", money(budget),
+                  money(budget / static_cast<double>(sc.steps_per_year)), step);
+  if (sells)
+    return fmt::format("{}; spent {}; price {}", budgeted, money(first.marketing_spend.firm.at(j)),
+                       fmt::join(prices, ", "));
+  // it enters later (an `enter` shock), or has nothing to sell yet
+  return fmt::format("{}; not in the market in {} 1", budgeted, step);
+}
+
 }  // namespace
 
-std::string format_first_step(const Scenario& sc, const StepMetrics& first) {
+std::string format_first_step(const Scenario& sc, const StepMetrics& first,
+                              const std::vector<DesignPointFirstStep>& points) {
   const std::size_t F = sc.firms.size();
-  const bool weeks = sc.steps_per_year == 52;
-  const char* step = weeks ? "week" : "step";
+  const char* step = sc.steps_per_year == 52 ? "week" : "step";
   std::string out = fmt::format(
-      "# Firms in {0} 1 (checked on a small population): the budget per year{1} and a {0}'s "
+      "# Firms in {0} 1 (checked on a small population{2}): the budget per year{1} and a {0}'s "
       "share of it, what {0} 1 spent on marketing, and the prices.\n",
-      step, sc.scale != 1.0 ? fmt::format(" at scale {:g}", sc.scale) : "");
+      step, sc.scale != 1.0 ? fmt::format(" at scale {:g}", sc.scale) : "",
+      points.empty() ? "" : ", each design point");
   for (std::size_t j = 0; j < F; ++j) {
     const Firm& f = sc.firms[j];
-    const double budget = f.budget_per_year * sc.scale;
-    std::vector<std::string> prices;
-    bool sells = false;
-    for (int c : f.categories) {
-      const double p = first.price.by_category.at(static_cast<std::size_t>(c) * F + j);
-      sells = sells || p > 0;
-      prices.push_back(
-          fmt::format("{} {:.2f}", sc.categories[static_cast<std::size_t>(c)].name, p));
+    std::vector<std::string> by_point;
+    for (const auto& point : points)
+      by_point.push_back(point.scenario->firms.size() == F
+                             ? first_step_of_firm(*point.scenario, point.first, j)
+                             : std::string());
+    const std::string line = by_point.empty() ? first_step_of_firm(sc, first, j) : by_point.front();
+    if (std::all_of(by_point.begin(), by_point.end(),
+                    [&](const std::string& l) { return l == line; })) {
+      out += fmt::format("#   {} ({}): {}\n", f.name, f.strategy, line);
+      continue;
     }
-    const std::string budgeted =
-        fmt::format("#   {} ({}): budget {} a year ({} a {})", f.name, f.strategy, money(budget),
-                    money(budget / static_cast<double>(sc.steps_per_year)), step);
-    if (sells)
-      out += fmt::format("{}; spent {}; price {}\n", budgeted,
-                         money(first.marketing_spend.firm.at(j)), fmt::join(prices, ", "));
-    else  // it enters later (an `enter` shock), or has nothing to sell yet
-      out += fmt::format("{}; not in the market in {} 1\n", budgeted, step);
+    out += fmt::format("#   {} ({}), by design point:\n", f.name, f.strategy);
+    const std::size_t shown = std::min(points.size(), kFirstStepPoints);
+    for (std::size_t d = 0; d < shown; ++d)
+      out += fmt::format("#     {} ({}): {}\n", d, points[d].label, by_point[d]);
+    if (shown < points.size())
+      out += fmt::format("#     and {} more design points\n", points.size() - shown);
   }
   return out;
 }

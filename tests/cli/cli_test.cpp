@@ -171,6 +171,21 @@ TEST_CASE("cli: validate prints the resolved scenario", "[cli]") {
                                           " --set 'shocks=[{step: 3, kind: enter, firm: Niche}]'");
   CHECK_THAT(later.out, Contains("\n#   Niche (niche): budget 10.0k a year (192 a week); not in "
                                  "the market in week 1\n"));
+  // An experiment's runs are its design points: a swept markup shows each point's prices, and a
+  // firm the design does not change keeps one line.
+  const Result swept = marketsim(
+      dir, "validate " + quote(kTiny.string()) +
+               " --set 'experiment.sweep={firms.Mass.markup: [0.1, 0.5], consumers: [1e3, 2e3]}'");
+  CHECK(swept.code == 0);
+  CHECK_THAT(swept.out,
+             Contains("(checked on a small population, each design point)") &&
+                 Contains("\n#   Mass (mass), by design point:\n#     0 (firms.Mass.markup=0.1, "
+                          "consumers=1e3): budget 40.0k a year (769 a week); spent 769; price "
+                          "snacks 1.10, drinks 0.88\n") &&
+                 Contains("\n#     3 (firms.Mass.markup=0.5, consumers=2e3): budget 40.0k a year "
+                          "(769 a week); spent 769; price snacks 1.50, drinks 1.20\n") &&
+                 Contains("\n#   Diff (differentiated): budget 30.0k a year (577 a week); spent "
+                          "577; price snacks 1.35, drinks 1.08\n"));
 }
 
 TEST_CASE("cli: a value that looks like a slip is a warning, and the run goes on", "[cli]") {
