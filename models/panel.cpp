@@ -70,19 +70,20 @@ void add_panel_layout(const Scenario& sc, RecordingLayout& layout) {
   const std::string industries = sc.industries.empty()
                                      ? "-1 (households)"
                                      : index_names(sc.industries) + ", -1 for households";
-  TableSpec members{kMembers,
-                    {{"consumer", true, 0, "", "the member's consumer index in the population"},
-                     {"segment", true, 0, "", "the member's segment, an index into /segments/name"},
-                     {"age", true, 0, "years", "age"},
-                     {"income", true, 0, "thousands per year", "income"},
-                     {"region", true, 0, "", "region: " + index_names(sc.regions)},
-                     {"novelty", true, 0, "1/255",
-                      "novelty seeking, 0 (none) to 255 (the most), fixed point of 0..1"},
-                     {"opt_out", true, 0, "", "1: opted out of CRM (at the start of the run)"},
-                     {"company_size", true, 0, "employees", "company size, 0 for households"},
-                     {"industry", true, 0, "", "industry: " + industries},
-                     {"ideal", false, static_cast<std::size_t>(sc.preference_dims), "",
-                      "ideal point [member, preference dimension]", "dimension"}}};
+  TableSpec members{
+      kMembers,
+      {{"consumer", true, 0, "", "the member's consumer index in the population"},
+       {"segment", true, 0, "", "the member's segment, an index into /segments/name"},
+       {"age", true, 0, "years", "age"},
+       {"income", true, 0, "thousands per year", "income"},
+       {"region", true, 0, "", "region: " + index_names(sc.regions)},
+       {"novelty", true, 0, "1/255",
+        "novelty seeking, 0 (none) to 255 (the most), fixed point of 0..1"},
+       {"opt_out", true, 0, "", "1: opted out of CRM (at the start of the run)"},
+       {"company_size", true, 0, "employees", "company size, 0 for households"},
+       {"industry", true, 0, "", "industry: " + industries},
+       {"ideal", false, static_cast<std::size_t>(sc.preference_dims), "preference space",
+        "ideal point [member, preference dimension]", "dimension"}}};
   TableSpec purchases{kPurchases,
                       {{"step", true, 0, "step", "the step of the purchase"},
                        {"consumer", true, 0, "", "the buyer, one of /panel/members/consumer"},

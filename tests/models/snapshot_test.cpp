@@ -112,6 +112,11 @@ TEST_CASE("snapshot: a sample is a fixed set of distinct consumers, and there is
               msim::load_scenario_file(kTiny, {"consumers=2000", "output.snapshot.size=300"}), some)
               .complete);
   CHECK(ints(some, "consumer").size() == 300);
+  // The columns in consumers' own terms carry their units.
+  const auto& columns =
+      some.layout().tables[static_cast<std::size_t>(msim::snapshot_table(some.layout()))].columns;
+  CHECK(columns[column(some, "ideal")].units == "preference space");
+  CHECK(columns[column(some, "price_sensitivity")].units == "utility per unit of money");
 }
 
 TEST_CASE("snapshot: a bad size is reported at its key", "[snapshot]") {
