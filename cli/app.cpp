@@ -154,7 +154,8 @@ int main(int argc, char** argv) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
   run_cmd->add_flag("--resume", run.resume,
-                    "experiments: keep the runs an interrupted run of this experiment finished");
+                    "experiments: keep the runs an interrupted run of this experiment finished "
+                    "(by design point and replication: replications may be added)");
   std::string part;
   run_cmd
       ->add_option("--part", part,

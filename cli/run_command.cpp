@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <concepts>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -419,6 +420,18 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
     fmt::print("{}", format_experiment_summary(out));
     fmt::print("\nwrote {}: {} runs ({} finished earlier, {} now) in {}\n", out, report.runs,
                report.skipped, report.ran, format_duration(report.wall_seconds));
+  }
+  if (report.set_aside > 0) {  // even --quiet: they were the user's runs, and are now elsewhere
+    const bool one = report.set_aside == 1;
+    std::fflush(stdout);  // after the summary, also when both go to one file
+    fmt::print(stderr,
+               "marketsim: {} of an earlier design ({} this one does not have) {} kept in '{}': "
+               "run that design with -o {} --resume to finish it from {}, or remove the "
+               "directory if you do not need {}\n",
+               one ? "1 finished run" : fmt::format("{} finished runs", report.set_aside),
+               one ? "a design point or replication" : "design points or replications",
+               one ? "is" : "are", runs_directory(report.earlier), report.earlier,
+               one ? "it" : "them", one ? "it" : "them");
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 // Running an experiment: runs (or branches) execute concurrently when small. Each finished run
 // is written at once to its own file (atomically, by rename), which an interrupted experiment
-// keeps for --resume, and into the experiment's file, which is renamed into place at the end.
+// keeps for --resume (models/experiment_resume.cpp), and into the experiment's file, which is
+// renamed into place at the end.
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
@@ -10,185 +11,25 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
-#include <system_error>
-#include <variant>
 #include <vector>
 
 #include "models/experiment.hpp"
+#include "models/experiment_resume.hpp"
 #include "models/experiment_tables.hpp"
 #include "models/market.hpp"
 #include "models/panel.hpp"
-#include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "models/snapshot.hpp"
-#include "models/version.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
-#include "sim/program_hash.hpp"
 #include "sim/recorder.hpp"
 
 namespace fs = std::filesystem;
 
 namespace msim {
 namespace {
-
-/// The finished runs an experiment keeps in its runs directory, for --resume's refusals.
-struct KeptRuns {
-  std::size_t n = 0;
-  std::string dir;
-  explicit KeptRuns(const std::string& runs_dir) : dir(runs_dir) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec))
-      n += entry.path().extension() == ".h5" ? 1 : 0;
-  }
-  /// "the 2 finished runs in 'e.h5.runs'"
-  std::string runs() const {
-    return n == 1 ? fmt::format("the finished run in '{}'", dir)
-                  : fmt::format("the {} finished runs in '{}'", n, dir);
-  }
-  const char* are() const { return n == 1 ? "is" : "are"; }
-  const char* belong() const { return n == 1 ? "belongs" : "belong"; }
-  const char* them() const { return n == 1 ? "it" : "them"; }
-  /// "The 2 finished runs in 'e.h5.runs' are kept there: <what to do>, or use --force to start
-  /// over, which discards them"
-  std::string kept_unless_forced(const std::string& what_to_do) const;
-};
-
-/// `text` with its first letter in capitals, to open a sentence.
-std::string capitalized(std::string text) {
-  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
-    text[0] = static_cast<char>(text[0] - 'a' + 'A');
-  return text;
-}
-
-std::string KeptRuns::kept_unless_forced(const std::string& what_to_do) const {
-  return fmt::format("{} {} kept there: {}, or use --force to start over, which discards {}",
-                     capitalized(runs()), are(), what_to_do, them());
-}
-
-/// An integer root attribute of `in`, when it has one.
-std::optional<std::int64_t> int_attribute(const Hdf5Reader& in, const std::string& name) {
-  if (!in.has_attribute(name)) return std::nullopt;
-  const AttrValue v = in.attribute(name);
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
-  return std::nullopt;
-}
-
-/// "it had 5 replications per design point and now has 8": how the design of the experiment that
-/// wrote run file `in` differs from `ex`'s, as far as the file tells; "" when it tells nothing.
-std::string design_change(const Hdf5Reader& in, const Experiment& ex, const PlannedRun& run) {
-  const auto R = static_cast<std::int64_t>(ex.base.experiment.replications);
-  const auto P = static_cast<std::int64_t>(ex.points.size());
-  std::vector<std::string> changes;
-  std::optional<std::int64_t> replications = int_attribute(in, "replications");
-  const auto point = int_attribute(in, "design_point");
-  const auto replication = int_attribute(in, "replication");
-  // Files of earlier versions lack `replications`: run id = design point x replications +
-  // replication tells it when the run was not of the first design point.
-  if (!replications && point && replication && *point > 0)
-    replications = (static_cast<std::int64_t>(run.plan.id) - *replication) / *point;
-  if (replications && *replications != R)
-    changes.push_back(
-        fmt::format("it had {} replications per design point and now has {}", *replications, R));
-  else if (!replications && point && *point != static_cast<std::int64_t>(run.plan.point))
-    changes.push_back(fmt::format("the number of replications changed (now {})", R));
-  if (const auto points = int_attribute(in, "design_points"); points && *points != P)
-    changes.push_back(fmt::format("it had {} design points and now has {}", *points, P));
-  return fmt::format("{}", fmt::join(changes, ", and "));
-}
-
-/// Whether `path` holds this run, finished. @throws InputError when it holds another run, or
-/// one that another build of the program wrote, saying why and that the experiment's finished
-/// runs are kept.
-bool finished_before(const std::string& path, const PlannedRun& run, const Experiment& ex,
-                     const std::string& dir) {
-  if (!fs::exists(path)) return false;
-  const Hdf5Reader in(path);
-  const AttrValue complete = in.attribute("complete");
-  if (!std::holds_alternative<std::int64_t>(complete) || std::get<std::int64_t>(complete) != 1)
-    return false;
-  // A run's number is its design point x the replications + its replication: a design with
-  // other replications numbers the runs otherwise.
-  const auto point = int_attribute(in, "design_point");
-  const auto replication = int_attribute(in, "replication");
-  const bool renumbered =
-      (point && *point != static_cast<std::int64_t>(run.plan.point)) ||
-      (replication && *replication != static_cast<std::int64_t>(run.plan.replication));
-  // A branched run records its scenario with its `branch:` block (PlannedRun::recorded_yaml).
-  const std::string expected =
-      run.recorded_yaml.empty() ? resolved_yaml(run.scenario) : run.recorded_yaml;
-  if (renumbered || in.text("/scenario") != expected) {
-    const std::string changed = design_change(in, ex, run);
-    const KeptRuns kept(dir);
-    if (!changed.empty())
-      throw InputError(fmt::format(
-          "--resume: the experiment's design changed since the runs in '{}' were written: {} "
-          "({}). {} {} to the earlier design and {} kept there. To run the new design, use "
-          "--force, which starts it from scratch and discards {}; to finish the earlier design "
-          "instead, run it as it was, with --resume",
-          dir, changed,
-          renumbered && point && replication
-              ? fmt::format("'{}' holds run {} as the earlier design numbered it, design point "
-                            "{}, replication {}; run {} is now design point {}, replication {}",
-                            path, run.plan.id, *point, *replication, run.plan.id, run.plan.point,
-                            run.plan.replication)
-              : fmt::format("'{}' holds run {} of the earlier design", path, run.plan.id),
-          capitalized(kept.runs()), kept.belong(), kept.are(), kept.them()));
-    throw InputError(fmt::format(
-        "--resume: '{}' holds run {} (design point {}, replication {}) of another scenario: the "
-        "scenario file, an override, the seed or the design point's values changed since it "
-        "was written. {} {} to that earlier scenario and {} kept there. To run this one, use "
-        "--force, which starts it from scratch and discards {}; to finish the earlier one "
-        "instead, run it as it was, with --resume",
-        path, run.plan.id, run.plan.point, run.plan.replication, capitalized(kept.runs()),
-        kept.belong(), kept.are(), kept.them()));
-  }
-  // Another build's runs could differ in their last bits from this one's.
-  const AttrValue commit = in.attribute("git_commit");
-  if (std::holds_alternative<std::string>(commit) && std::get<std::string>(commit) != kGitCommit) {
-    const KeptRuns kept(dir);
-    throw InputError(fmt::format(
-        "--resume: '{}' holds run {} written by marketsim commit {}, and this program is commit "
-        "{}; its runs could differ from this program's in their last bits. {}",
-        path, run.plan.id, std::get<std::string>(commit), kGitCommit,
-        kept.kept_unless_forced(
-            fmt::format("resume with the program that wrote {}", kept.them()))));
-  }
-  // The same commit, but another build of it (a program with strategies of its own that changed,
-  // say, or other compiler flags): its executable's hash differs. A file of an earlier version
-  // records none; where this program cannot read its own executable, there is nothing to check.
-  if (const std::string& mine = program_hash(); !mine.empty()) {
-    const AttrValue theirs =
-        in.has_attribute("program_hash") ? in.attribute("program_hash") : AttrValue{};
-    const auto* hash = std::get_if<std::string>(&theirs);
-    if (hash == nullptr || (!hash->empty() && *hash != mine)) {
-      const KeptRuns kept(dir);
-      throw InputError(fmt::format(
-          "--resume: '{}' holds run {} written by another build of the program ({}; this "
-          "program's is {}, and both are marketsim commit {}): its code, a strategy of its own "
-          "say, may differ from this program's, and so may its runs. {}",
-          path, run.plan.id,
-          hash == nullptr ? "an earlier version, which recorded no program_hash"
-                          : fmt::format("program_hash {}", *hash),
-          mine, kGitCommit,
-          kept.kept_unless_forced(
-              fmt::format("resume with the program that wrote {}", kept.them()))));
-    }
-  }
-  // The same scenario, but a program whose strategies record other diagnostics: the merge at
-  // the end would miss them, so say it now, before any run.
-  for (const SeriesSpec& spec : recording_layout(run.scenario, 0).series)
-    if (!in.exists(spec.path)) {
-      const KeptRuns kept(dir);
-      throw InputError(fmt::format(
-          "--resume: '{}' holds run {} without '{}', which this program records (were its "
-          "strategies' diagnostics changed?). {}",
-          path, run.plan.id, spec.path,
-          kept.kept_unless_forced("resume with the program that started the experiment")));
-    }
-  return true;
-}
 
 /// Runs the steps [from, steps) of `market`, appending to `rec`; false when stopped. A step's
 /// InputError (a price past the limit, say) names `who`: the run, or a shared history.
@@ -244,7 +85,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   fs::create_directories(dir);
   for (const PlannedRun& run : ex.runs) {
     if (!mine(run)) continue;  // another part may be writing it
-    const std::string file = run_file(dir, run.plan.id), cut = partial_path(file);
+    const std::string cut = partial_path(run_file(dir, run.plan.id));
     // A run cut short by a kill left its .partial file, unless a process is writing it now.
     if (fs::exists(cut) && file_locked(cut))
       throw InputError(fmt::format(
@@ -252,14 +93,16 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
           "experiment, or another run of it, is still running; wait for it to finish",
           cut));
     fs::remove(cut);
-    if (part && !options.resume) fs::remove(file);  // --force: the part's runs start over
   }
+  // Found by their design point and replication; a part's --force (resume off) redoes its own.
+  KeptFiles kept;
+  if (options.resume || part) kept = keep_finished_runs(ex, dir, mine, options.resume);
 
   ExperimentReport report;
   std::vector<const PlannedRun*> todo, done_before;
   for (const PlannedRun& run : ex.runs) {
     if (!mine(run)) continue;
-    if (options.resume && finished_before(run_file(dir, run.plan.id), run, ex, dir))
+    if (kept.planned.count(run.plan.id) > 0)
       done_before.push_back(&run);
     else
       todo.push_back(&run);
@@ -383,11 +226,19 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   report.ran = finished.load();
   if (part) {
     report.complete = report.skipped + report.ran == report.runs;
+    std::set<std::pair<std::size_t, std::size_t>> there;  // (design point, replication)
+    for (const RunFile& file : finished_run_files(dir))
+      there.insert({file.point, file.replication});
     for (const PlannedRun& run : ex.runs)
-      report.in_directory += fs::exists(run_file(dir, run.plan.id)) ? 1 : 0;
+      report.in_directory += there.count({run.plan.point, run.plan.replication});
   } else if (report.skipped + report.ran == report.runs) {
-    for (const PlannedRun* run : done_before) merged->add(*run, run_file(dir, run->plan.id));
+    for (const PlannedRun* run : done_before) merged->add(*run, kept.planned.at(run->plan.id));
     merged->commit();
+    // Finished runs that this design does not have are the user's: kept, beside the output.
+    if (!kept.unplanned.empty()) {
+      report.set_aside = kept.unplanned.size();
+      report.earlier = set_aside(kept.unplanned, out_path);
+    }
     fs::remove_all(dir);
     report.complete = true;
   }

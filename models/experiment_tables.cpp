@@ -174,7 +174,9 @@ RunData read_run_file(const PlannedRun& run, const std::string& file, std::size_
   const Hdf5Reader in(file);
   RunData data;
   data.layout = run_layout(run, threads);
-  for (auto& [name, value] : data.layout.attributes) value = in.attribute(name);
+  // The run's number is this design's: the file may have been written under another.
+  for (auto& [name, value] : data.layout.attributes)
+    if (name != "run") value = in.attribute(name);
   for (const TableSpec& table : data.layout.tables) {  // the panel, when recorded
     TableRows rows;
     for (const TableColumnSpec& c : table.columns) {

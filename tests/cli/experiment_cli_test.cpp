@@ -350,15 +350,19 @@ TEST_CASE("cli: after a killed experiment, run says how many finished runs --res
 TEST_CASE("cli: --resume after the design changed says so, and that its runs are kept", "[cli]") {
   TempDir dir;
   std::ofstream(dir / "e.yaml") << experiment_yaml();
+  // A design point put between the others.
+  std::string between = experiment_yaml();
+  between.replace(between.find("[20000, 40000]"), 14, "[20000, 30000, 40000]");
+  std::ofstream(dir / "between.yaml") << between;
   REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/2").code == 0);  // runs 0 and 2
-  const Result r =
-      marketsim(dir, "run e.yaml -o e.h5 --quiet --resume --set experiment.replications=3");
+  const Result r = marketsim(dir, "run between.yaml -o e.h5 --quiet --resume");
   INFO(r.err);
   CHECK(r.code == 2);
   CHECK_THAT(r.err,
              Contains("--resume: the experiment's design changed since the runs in "
-                      "'e.h5.runs' were written: it had 2 replications per design point "
-                      "and now has 3") &&
+                      "'e.h5.runs' were written: it had 2 design points and now has 3 "
+                      "('e.h5.runs/00002.h5' holds design point 1, replication 0 of the earlier "
+                      "design") &&
                  Contains("The 2 finished runs in 'e.h5.runs' belong to the earlier design and "
                           "are kept there") &&
                  Contains("use --force, which starts it from scratch and discards them") &&
@@ -373,6 +377,65 @@ TEST_CASE("cli: --resume after the design changed says so, and that its runs are
   INFO(resumed.err);
   CHECK(resumed.code == 0);
   CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
+}
+
+TEST_CASE("cli: --resume with more replications keeps the finished runs", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  const std::string three = " --set experiment.replications=3";
+  REQUIRE(marketsim(dir, "run e.yaml -o whole.h5 --quiet" + three).code == 0);
+  // Interrupted with 2 replications: runs 0 and 2 finished (design point 1's replication 0 is
+  // run 3 with 3 replications).
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/2").code == 0);
+  const Result more = marketsim(dir, "run e.yaml -o e.h5 --resume" + three);
+  INFO(more.err);
+  REQUIRE(more.code == 0);
+  CHECK_THAT(more.out, Contains("6 runs (2 finished earlier, 4 now)"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
+  CHECK(msim::read_experiment_tables((dir / "e.h5").string()).runs.rows ==
+        msim::read_experiment_tables((dir / "whole.h5").string()).runs.rows);
+}
+
+TEST_CASE("cli: --resume with fewer replications keeps the runs it does not use, and says where",
+          "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  const std::string three = " --set experiment.replications=3";
+  REQUIRE(marketsim(dir, "run e.yaml -o whole.h5 --quiet").code == 0);
+  REQUIRE(marketsim(dir, "run e.yaml -o whole3.h5 --quiet" + three).code == 0);
+  // Every run of 3 replications finished, but not the experiment's file.
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/1" + three).code == 0);
+  const Result fewer = marketsim(dir, "run e.yaml -o e.h5 --resume --quiet");
+  INFO(fewer.err);
+  REQUIRE(fewer.code == 0);
+  CHECK_THAT(fewer.err,
+             Contains("marketsim: 2 finished runs of an earlier design (design points or "
+                      "replications this one does not have) are kept in 'e-earlier.h5.runs': run "
+                      "that design with -o e-earlier.h5 --resume to finish it from them, or "
+                      "remove the directory if you do not need them"));
+  CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  CHECK(fs::exists(dir / "e-earlier.h5.runs" / "00002.h5"));
+  CHECK(fs::exists(dir / "e-earlier.h5.runs" / "00005.h5"));
+
+  // Nothing later discards them unasked.
+  const Result plain = marketsim(dir, "run e.yaml -o e-earlier.h5 --quiet" + three);
+  INFO(plain.err);
+  CHECK(plain.code == 2);
+  CHECK_THAT(plain.err, Contains("'e-earlier.h5.runs' holds the 2 finished runs") &&
+                            Contains("use --resume to continue from them"));
+  CHECK(marketsim(dir, "run e.yaml -o e.h5 --quiet").code == 2);  // e.h5 exists
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --force").code == 0);
+  CHECK(fs::exists(dir / "e-earlier.h5.runs" / "00002.h5"));
+  // As it says, the earlier design finishes from them.
+  const Result earlier = marketsim(dir, "run e.yaml -o e-earlier.h5 --resume" + three);
+  INFO(earlier.err);
+  REQUIRE(earlier.code == 0);
+  CHECK_THAT(earlier.out, Contains("6 runs (2 finished earlier, 4 now)"));
+  CHECK_THAT(earlier.err, !Contains("earlier design"));
+  CHECK(msim::test::same_bits(all_runs(dir / "e-earlier.h5"), all_runs(dir / "whole3.h5")));
+  CHECK_FALSE(fs::exists(dir / "e-earlier.h5.runs"));
 }
 
 TEST_CASE("cli: --resume refuses the runs another build of the program wrote", "[cli][parts]") {

@@ -693,31 +693,31 @@ TEST_CASE("resuming says what changed in the design, and keeps the runs of the e
       const std::string said = e.what();
       INFO(said);
       CHECK_FALSE(dynamic_cast<const msim::StepInputError*>(&e));  // complete, as it stands
-      CHECK_THAT(said, Contains("--resume: the experiment's design changed since the runs in '" +
-                                (dir / "e.h5.runs").string() + "' were written: " + what));
+      CHECK_THAT(said, Contains(what));
       CHECK_THAT(said, Contains("The 2 finished runs in '" + (dir / "e.h5.runs").string() +
-                                "' belong to the earlier design and are kept there") &&
+                                "' belong to ") &&
+                           Contains("are kept there") &&
                            Contains("use --force, which starts it from scratch and discards "
-                                    "them; to finish the earlier design instead, run it as it "
-                                    "was, with --resume"));
+                                    "them; to finish the earlier "));
     }
+    // Nothing moved.
     CHECK(fs::exists(dir / "e.h5.runs" / "00000.h5"));
     CHECK(fs::exists(dir / "e.h5.runs" / "00002.h5"));
     CHECK_FALSE(fs::exists(dir / "e.h5"));
   };
-  // More replications renumber the runs: run 2 was design point 1, replication 0.
-  const msim::Experiment more = plan("  replications: 3\n" + sweep);
-  refused(more, "it had 2 replications per design point and now has 3 ('" +
-                    (dir / "e.h5.runs" / "00002.h5").string() +
-                    "' holds run 2 as the earlier design numbered it, design point 1, "
-                    "replication 0; run 2 is now design point 0, replication 2)");
-  // A design point put between the others: run 2's budget is another one now.
-  refused(plan("  replications: 2\n  sweep: {firms.Niche.budget_per_year: [5000, 7000, 10000]}\n"),
-          "it had 2 design points and now has 3");
-  // A run file of an earlier version, without the design's sizes: its numbering tells them.
+  // A design point put between the others: design point 1's budget is another one now.
+  refused(plan("  replications: 3\n  sweep: {firms.Niche.budget_per_year: [5000, 7000, 10000]}\n"),
+          "--resume: the experiment's design changed since the runs in '" +
+              (dir / "e.h5.runs").string() +
+              "' were written: it had 2 design points and now has 3 ('" +
+              (dir / "e.h5.runs" / "00002.h5").string() +
+              "' holds design point 1, replication 0 of the earlier design, which is another "
+              "scenario now)");
+  // A run file of an earlier version, without the design's sizes: only its scenario tells.
   delete_attribute(dir / "e.h5.runs" / "00002.h5", "replications");
   delete_attribute(dir / "e.h5.runs" / "00002.h5", "design_points");
-  refused(more, "it had 2 replications per design point and now has 3");
+  refused(plan("  replications: 2\n  sweep: {firms.Niche.budget_per_year: [5000, 7000]}\n"),
+          "holds run 2 (design point 1, replication 0) of another scenario");
 
   // A design point added at the end changes no run: the finished ones are kept and used.
   const auto added = msim::run_experiment(
@@ -726,6 +726,153 @@ TEST_CASE("resuming says what changed in the design, and keeps the runs of the e
   CHECK(added.complete);
   CHECK(added.skipped == 2);
   CHECK(added.ran == 4);
+}
+
+namespace {
+
+/// Whether every run of `a` and `b` has the same datasets, /scenario and number, and the two
+/// files the same experiment tables.
+void check_same_runs(const fs::path& a_path, const fs::path& b_path) {
+  const msim::Hdf5Reader a(a_path.string()), b(b_path.string());
+  REQUIRE(b.list("/runs") == a.list("/runs"));
+  for (const auto& id : a.list("/runs")) {
+    INFO("run " << id);
+    CHECK(msim::test::same_bits(run_data(a, id), run_data(b, id)));
+    CHECK(a.text("/runs/" + id + "/scenario") == b.text("/runs/" + id + "/scenario"));
+    CHECK(std::get<std::int64_t>(a.attribute("run", "/runs/" + id)) ==
+          std::get<std::int64_t>(b.attribute("run", "/runs/" + id)));
+  }
+  const auto ta = msim::read_experiment_tables(a_path.string());
+  const auto tb = msim::read_experiment_tables(b_path.string());
+  CHECK(ta.runs.rows == tb.runs.rows);
+  CHECK(ta.summary.rows == tb.summary.rows);
+  CHECK(ta.differences.rows == tb.differences.rows);
+}
+
+/// The names of the .h5 files in `dir`, sorted.
+std::vector<std::string> h5_files(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().extension() == ".h5") names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("resuming with more replications keeps every finished run, as the new design runs them",
+          "[experiment]") {
+  // A run is its design point's scenario with its replication's seed; branched, its replication
+  // also fixes the history it shares. Its number (design point x replications + replication) is
+  // all that another number of replications changes.
+  const std::string branch = GENERATE(as<std::string>{}, "", "  branch_at: 3\n");
+  INFO("experiment block: " << branch);
+  TempDir dir;
+  const std::string sweep = "  sweep: {firms.Niche.budget_per_year: [5000, 10000]}\n";
+  const msim::Experiment two = plan("  replications: 2\n" + branch + sweep);
+  const msim::Experiment three = plan("  replications: 3\n" + branch + sweep);
+  msim::run_experiment(three, dir / "whole.h5");
+
+  msim::ExperimentOptions killed;
+  killed.concurrent_below = 0;
+  killed.stop_after_runs = 3;  // among them design point 1, replication 0: run 2, now run 3
+  REQUIRE_FALSE(msim::run_experiment(two, dir / "e.h5", killed).complete);
+  // A file under another name, as a kill while an earlier --resume renamed the files leaves it:
+  // what it records tells its run.
+  fs::rename(dir / "e.h5.runs" / "00000.h5", dir / "e.h5.runs" / "moved.h5");
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  const auto more = msim::run_experiment(three, dir / "e.h5", resume);
+  CHECK(more.complete);
+  CHECK(more.skipped == 3);
+  CHECK(more.ran == 3);
+  CHECK(more.set_aside == 0);
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  check_same_runs(dir / "whole.h5", dir / "e.h5");
+}
+
+TEST_CASE("resuming with fewer replications or design points keeps the runs it does not use",
+          "[experiment]") {
+  TempDir dir;
+  const std::string sweep = "  sweep: {firms.Niche.budget_per_year: [5000, 10000]}\n";
+  const msim::Experiment two = plan("  replications: 2\n" + sweep);
+  const msim::Experiment three = plan("  replications: 3\n" + sweep);
+  msim::run_experiment(two, dir / "two.h5");
+  msim::run_experiment(three, dir / "three.h5");
+
+  msim::ExperimentOptions killed;
+  killed.concurrent_below = 0;
+  killed.stop_after_runs = 5;  // all but design point 1, replication 2
+  REQUIRE_FALSE(msim::run_experiment(three, dir / "e.h5", killed).complete);
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  const auto fewer = msim::run_experiment(two, dir / "e.h5", resume);
+  CHECK(fewer.complete);
+  CHECK(fewer.skipped == 4);
+  CHECK(fewer.ran == 0);
+  check_same_runs(dir / "two.h5", dir / "e.h5");
+  // Design point 0's replication 2 (run 2 of the earlier design) is kept beside the output,
+  // under its number there, in the runs directory of an output that finishes that design.
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  REQUIRE(fs::is_directory(dir / "e-earlier.h5.runs"));
+  CHECK(h5_files(dir / "e-earlier.h5.runs") == std::vector<std::string>{"00002.h5"});
+  CHECK(fewer.set_aside == 1);
+  CHECK(fewer.earlier == (dir / "e-earlier.h5").string());
+  const auto earlier = msim::run_experiment(three, dir / "e-earlier.h5", resume);
+  CHECK(earlier.complete);
+  CHECK(earlier.skipped == 1);
+  CHECK(earlier.ran == 5);
+  check_same_runs(dir / "three.h5", dir / "e-earlier.h5");
+
+  // A design point dropped: its runs are kept, beside an output name that nothing has.
+  REQUIRE_FALSE(msim::run_experiment(three, dir / "f.h5", killed).complete);
+  std::ofstream(dir / "f-earlier.h5") << "a file of the user's";
+  const auto dropped = msim::run_experiment(
+      plan("  replications: 3\n  sweep: {firms.Niche.budget_per_year: [5000]}\n"), dir / "f.h5",
+      resume);
+  CHECK(dropped.complete);
+  CHECK(dropped.skipped == 3);
+  CHECK(dropped.set_aside == 2);
+  CHECK(dropped.earlier == (dir / "f-earlier-2.h5").string());
+  CHECK(h5_files(dir / "f-earlier-2.h5.runs") == std::vector<std::string>{"00003.h5", "00004.h5"});
+  CHECK_FALSE(fs::exists(dir / "f.h5.runs"));
+}
+
+TEST_CASE("parts of a design with more replications use the runs an earlier design's part finished",
+          "[experiment][parts]") {
+  TempDir dir;
+  const std::string sweep = "  sweep: {firms.Niche.budget_per_year: [5000, 10000]}\n";
+  const msim::Experiment two = plan("  replications: 2\n" + sweep);
+  const msim::Experiment three = plan("  replications: 3\n" + sweep);
+  msim::run_experiment(three, dir / "whole.h5");
+  const auto part = [&](const msim::Experiment& ex, std::size_t k) {
+    msim::ExperimentOptions options;
+    options.part = k;
+    options.parts = 2;
+    options.resume = true;
+    return msim::run_experiment(ex, dir / "e.h5", options);
+  };
+  REQUIRE(part(two, 0).complete);  // runs 0 and 2: design points 0 and 1, replication 0
+  // Part 1 of 2 now has runs 0, 2 and 4 (design point 0, replications 0 and 2; design point 1,
+  // replication 1); part 2 has design point 1, replication 0 (run 3), which part 1 moves off
+  // run 2's name.
+  const auto one = part(three, 0);
+  CHECK(one.skipped == 1);
+  CHECK(one.ran == 2);
+  const auto other = part(three, 1);
+  CHECK(other.skipped == 1);
+  CHECK(other.ran == 2);
+  CHECK(other.in_directory == 6);
+  CHECK(h5_files(dir / "e.h5.runs") == std::vector<std::string>{"00000.h5", "00001.h5", "00002.h5",
+                                                                "00003.h5", "00004.h5",
+                                                                "00005.h5"});
+  msim::ExperimentOptions assemble;
+  assemble.resume = true;
+  const auto whole = msim::run_experiment(three, dir / "e.h5", assemble);
+  CHECK(whole.complete);
+  CHECK(whole.skipped == 6);
+  CHECK(whole.ran == 0);
+  check_same_runs(dir / "whole.h5", dir / "e.h5");
 }
 
 TEST_CASE("an experiment run in parts, apart, and then assembled equals the whole",
