@@ -197,8 +197,11 @@ def mark_shocks(ax, run):
 LINE_STYLES = ["-", "--", "-.", ":"]
 
 
-def _per_firm_lines(ax, run, metric, name):
-    frame = run.market[metric]
+def _per_firm_lines(ax, run, metric, name, frame=None):
+    """A line per firm in the market of run.market[metric] (or of `frame`, [step x firm], such as
+    ROI with its undefined steps NaN: no line there) against time, the y axis labelled `name`
+    with the metric's units."""
+    frame = run.market[metric] if frame is None else frame
     for j, label, colour, firm in _drawn(run):
         ax.plot(run.time_values(frame.index), frame[firm], label=label, color=colour,
                 linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2 if j < 4 else 1.6)

@@ -1,6 +1,8 @@
 """The market figures of one run: market share, the share-of-market/share-of-customer
 quadrant, awareness, profit and ROI, and the segment-by-firm heatmap."""
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,7 +12,8 @@ import numpy as np  # noqa: E402
 from analysis.plot_format import (_colours, _drawn, _firm_labels, _label_axis,  # noqa: E402
                                   _note_absent, _per_firm_lines, _time_axis, _titled,
                                   percent_formatter)
-from analysis.summary import SEGMENT_WINDOW, not_in_market, segment_shares  # noqa: E402
+from analysis.summary import (SEGMENT_WINDOW, not_in_market, roi_over_time,  # noqa: E402
+                              segment_shares)
 
 
 HEATMAP_WINDOW = SEGMENT_WINDOW  # steps summed in the segment heatmap: those of the segment
@@ -169,16 +172,50 @@ def awareness(run):
     return fig
 
 
+def roi_undefined_note(run, roi):
+    """The ROI panel's note on the firms in the market whose ROI is undefined (NaN in `roi`,
+    roi_over_time) in some steps, which it does not draw there: "not drawn while a firm has spent
+    nothing on marketing: VarietyCo (the whole run); GreenBite (weeks 1-59)"; "" for none. A
+    firm's cumulative marketing money only grows, so its undefined steps come first."""
+    parts = []
+    for _, _, _, firm in _drawn(run):
+        undefined = roi.index[roi[firm].isna()]
+        if not len(undefined):
+            continue
+        if len(undefined) == len(roi.index):
+            parts.append(f"{firm} (the whole run)")
+            continue
+        first, last = run.time_values([undefined[0], undefined[-1]])
+        unit = "week" if run.steps_per_year == 52 else "step"
+        parts.append(f"{firm} ({unit} {first})" if first == last else
+                     f"{firm} ({unit}s {first}-{last})")
+    if not parts:
+        return ""
+    # A firm's part is never split over two lines (no-break spaces).
+    return textwrap.fill("ROI is undefined, so not drawn, while a firm has spent nothing on "
+                         "marketing (spend and program rewards under 0.01): "
+                         + "; ".join(p.replace(" ", "\u00a0") for p in parts), 70,
+                         break_on_hyphens=False)
+
+
 def profit_roi(run):
-    """Cumulative profit and return on marketing over time, side by side."""
+    """Cumulative profit and return on marketing over time, side by side. ROI is not drawn where
+    it is undefined (roi_over_time: no marketing money spent yet, where marketsim records 0), and
+    the ROI panel says for which firms and steps (roi_undefined_note)."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
     _per_firm_lines(left, run, "cumulative_profit", "cumulative profit")
     left.axhline(0, color="black", linewidth=0.8)
     left.set_title("cumulative profit")
+    roi = roi_over_time(run)
     _per_firm_lines(right, run, "roi",
-                    "ROI = cumulative profit / cumulative\nmarketing spend and program rewards")
+                    "ROI = cumulative profit / cumulative\nmarketing spend and program rewards",
+                    frame=roi)
     right.axhline(0, color="black", linewidth=0.8)
-    right.set_title("return on marketing (ROI)")
+    note = roi_undefined_note(run, roi)
+    if note:
+        right.set_title(f"return on marketing (ROI)\n{note}", fontsize=10)
+    else:
+        right.set_title("return on marketing (ROI)")
     fig.suptitle(_titled(run, f"{run.name}: profit and return on marketing"))
     right.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()

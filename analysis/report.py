@@ -58,7 +58,9 @@ CAPTIONS = {
     "awareness.png": "Share of consumers aware of each firm when they shop.",
     "profit_roi.png": "Cumulative profit and return on marketing (cumulative profit over "
                       "cumulative marketing money: the marketing spend and the loyalty and "
-                      "referral programs' rewards).",
+                      "referral programs' rewards). ROI is undefined, and not drawn, while a "
+                      "firm has spent nothing on marketing (the panel's title says which firms "
+                      "and weeks).",
     "obsolescence.png": "Durable goods: failures; early failures (before the category's "
                         "reference life: they cost the maker loyalty and spread bad word of "
                         "mouth) per 1,000 of the firm's products in use, so that a firm that "

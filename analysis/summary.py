@@ -98,6 +98,19 @@ def roi_money(run):
     return sum(_total(run, m) for m in present)
 
 
+def roi_over_time(run):
+    """/market/roi as a [step x firm] frame with NaN where ROI is undefined: in the steps before
+    the firm's cumulative marketing money (roi_money's datasets, summed up to the step) reaches
+    MIN_ROI_SPEND. marketsim records 0 there (the dataset's description says so); the summary's
+    n/a is this rule at the last step."""
+    present = [m for m in ROI_MONEY if m in run.market]
+    roi = run.market["roi"]
+    if not present:
+        return roi
+    spent = sum(run.market[m] for m in present).cumsum()
+    return roi.where(spent >= MIN_ROI_SPEND)
+
+
 def in_market(run):
     """The firms that took part in the run (every firm but those of not_in_market), in order."""
     out = set(not_in_market(run))

@@ -5,6 +5,7 @@ import html
 import shutil
 
 import h5py
+import numpy as np
 
 from analysis import compare, plot, report
 from analysis.load import load_run
@@ -79,3 +80,28 @@ def test_undefined_roi_reads_as_missing_in_compare_output(run_file, tmp_path, ca
     rows = {line.split()[0]: line.split()[1:] for line in block.splitlines()[1:]}
     assert rows["Niche"] == ["-", "-", "-"]  # not 0.00
     assert rows["Mass"] == ["1.50", "1.50", "0.00"]
+
+
+def test_roi_is_not_drawn_where_it_is_undefined(run_file, tmp_path):
+    """marketsim records ROI as 0 until a firm has spent some marketing money; the figure draws
+    nothing there (a gap, not a line at 0) and says for which firms and weeks, as the summary's
+    n/a rule (under 0.01 of spend and program rewards) says it."""
+    path = _with_money(run_file, tmp_path / "late.h5",
+                       [(10, 0, 0), (10, 0, 0), (0, 0, 0), (10, 0, 0)])
+    with h5py.File(path, "r+") as f:
+        f["market/marketing_spend"][:4, 0] = 0  # Mass spends from step 4 (week 5) on
+        f["market/roi"][:4, 0] = 0              # as marketsim records an undefined ROI
+        f["market/roi"][:, 2] = 0               # Niche never spends
+    run = load_run(path)
+    ax = plot.profit_roi(run).axes[1]
+    lines = {line.get_label().split(" (")[0]: line.get_ydata() for line in ax.get_lines()
+             if not line.get_label().startswith("_")}
+    mass = np.asarray(lines["Mass"], dtype=float)
+    assert np.isnan(mass[:4]).all() and (mass[4:] == 1.5).all()
+    assert np.isnan(np.asarray(lines["Niche"], dtype=float)).all()
+    assert list(lines["Diff"]) == [1.5] * len(run.steps)
+    note = " ".join(ax.get_title().split()).replace("\u00a0", " ")
+    assert ("ROI is undefined, so not drawn, while a firm has spent nothing on marketing "
+            "(spend and program rewards under 0.01): Mass (weeks 1-4); Niche (the whole run)"
+            in note)
+    assert "undefined" not in plot.profit_roi(load_run(run_file)).axes[1].get_title()
