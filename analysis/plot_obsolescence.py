@@ -124,7 +124,8 @@ def obsolescence(run):
                         linewidth=1.8)
             _time_axis(ax, run)
             _label_axis(ax, "y", quantity, run.units.get("/market/saturation", ""))
-            ax.legend(title="category")
+            # Beside the panel, never over it: inside, it could cover a shock's name at week 1.
+            ax.legend(title="category", loc="center left", bbox_to_anchor=(1.01, 0.5))
             ax.grid(alpha=0.3)
         elif metric == "early_share":
             name = _early_share_panel(ax, run)
@@ -140,14 +141,28 @@ def obsolescence(run):
             ax.grid(alpha=0.3)
         else:
             _per_firm_lines(ax, run, metric, quantity)
-        if index == 0:
-            ax.legend(title="firm (strategy)", fontsize=8)
         ax.set_title(name)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
     title = fig.suptitle(_titled(run, f"{run.name}: durables and obsolescence"))
-    # Room for the title's lines above the panels (tight_layout leaves too little on tall ones).
+    # The firms' legend goes between the title and the panels, outside every panel, so that it
+    # never covers a line or a shock's name (a shock at week 1 is labelled at a panel's top
+    # left, where a legend inside the panel went).
+    firm_panel = next((ax for ax, (metric, _, _) in zip(axes.flat, panels)
+                       if metric != "saturation"), None)
+    handles, labels = firm_panel.get_legend_handles_labels() if firm_panel else ([], [])
+    columns = min(len(labels), 4) or 1
+    legend_height = (0.25 * -(-len(labels) // columns) + 0.2) if labels else 0.0
+    # Room for the title's lines and the legend above the panels (tight_layout leaves too little
+    # on tall figures).
     lines = title.get_text().count("\n") + 1
-    fig.tight_layout(rect=(0, 0, 1, 1 - (0.25 * lines + 0.1) / fig.get_figheight()))
+    top = 1 - (0.25 * lines + 0.1 + legend_height) / fig.get_figheight()
+    fig.tight_layout(rect=(0, 0, 1, top))
+    if labels:  # just above the panels' titles
+        renderer = fig.canvas.get_renderer()
+        above = max(ax.get_tightbbox(renderer).y1 for ax in axes.flat if ax.get_visible())
+        fig.legend(handles, labels, title="firm (strategy)", loc="lower center",
+                   bbox_to_anchor=(0.5, above / fig.bbox.height), ncol=columns, fontsize=9,
+                   frameon=False)
     _note_absent(fig, run, y=0.0)
     return fig

@@ -82,3 +82,26 @@ def test_titles_say_the_changes_in_words(tmp_path):
     title = plot.market_share(changed).axes[0].get_title()
     assert title.split("\n")[1] == "with FizzCo's marketing budget = 20000, seed=3"
     assert assignment_words("firms.HairCo.segments=[a, b]") == "firms.HairCo.segments=[a, b]"
+
+
+def _overlaps(fig):
+    """(legend title, shock label) of every legend that covers a shock's name in `fig`, in
+    display coordinates once drawn."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    labels = [text for ax in fig.axes if ax.get_visible() for x, name in _marks(ax).items()
+              for text in ax.texts if text.get_text().strip() == name]
+    return [(legend.get_title().get_text(), label.get_text().strip())
+            for legend in legends for label in labels
+            if legend.get_window_extent(renderer).overlaps(label.get_window_extent(renderer))]
+
+
+def test_no_legend_covers_a_shock_name_at_week_1(durables_file):
+    """The durables fixture's rival enters at week 1, whose name is written at the top left of
+    every time-series panel, where a legend inside the panel went (obsolescence.png)."""
+    run = load_run(durables_file)
+    for function in (plot.market_share, plot.awareness, plot.profit_roi, plot.obsolescence):
+        fig = function(run)
+        assert any(_marks(ax) for ax in fig.axes), function.__name__
+        assert _overlaps(fig) == [], function.__name__
