@@ -12,6 +12,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from analysis import experiment_tables, formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_format import _titled, percent_formatter  # noqa: E402
+from analysis.scenario_text import key_words  # noqa: E402
 
 
 # ---- experiments: the spread of each key result over the replications ----
@@ -30,6 +31,26 @@ def _short_key(path):
     tangy.ideal.mean.0 (not mean.0); market.cpm_mass stays whole."""
     parts = str(path).split(".")
     return ".".join(parts[1:] if len(parts) >= 3 else parts)
+
+
+def key_in_words(path):
+    """A swept key for a figure's title: its words where the package knows the key
+    (scenario_text.key_words: "VarietyCo's marketing budget"), else the path without its block
+    (_short_key: "q3_cut.enabled")."""
+    return key_words(path) or _short_key(path)
+
+
+def replications_words(rows):
+    """How many runs each design point's statistics in `rows` (of /experiment/summary, its `n`
+    column) are over: "5 replications", "3-5 replications" when they differ; "" without an `n`
+    column or rows."""
+    if "n" not in rows.columns or not len(rows):
+        return ""
+    counts = sorted(set(int(c) for c in rows["n"].dropna()))
+    if not counts:
+        return ""
+    many = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+    return f"{many} replication{'' if counts[-1] == 1 else 's'}"
 
 
 def point_label(point, settings):

@@ -12,8 +12,9 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis import formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
-from analysis.plot_experiment import (RESULT_NAMES, _setting, _short_key,  # noqa: E402
-                                      _value_axis, _value_formatter, _value_label)
+from analysis.plot_experiment import (RESULT_NAMES, _setting, _value_axis,  # noqa: E402
+                                      _value_formatter, _value_label, key_in_words,
+                                      replications_words)
 from analysis.plot_format import _colours, _firm_labels, _note_left_out, _titled  # noqa: E402
 from analysis.scenario_text import key_label  # noqa: E402
 from analysis.sweep_design import (_in_market_rows, _key_values, confidence_band,  # noqa: E402
@@ -29,7 +30,8 @@ def experiment_response(run, metric, key):
     data = summary[summary["metric"] == metric].sort_values(key)
     band = confidence_band(run, metric)
     spread = band != "none"  # with one run per design point, p5 = p95 = that run
-    fig, ax = plt.subplots(figsize=(8.0, 5.0))
+    fig, ax = plt.subplots(figsize=(9.5, 5.0))
+    replications = replications_words(_in_market_rows(data))
     for firm, label, colour in zip(run.firms, _firm_labels(run), _colours(run)):
         rows = data[data["firm"] == firm]
         if "in_market" in rows.columns:
@@ -52,16 +54,17 @@ def experiment_response(run, metric, key):
         "\nmoved together with " + ", ".join(others) if others else ""))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
     ax.grid(alpha=0.3)
-    ax.set_title(_titled(run, f"{run.name}: {name} against {_short_key(key)}", (
-        "line: mean over the design point's runs; dark band: its 95% confidence interval; "
-        "light band: p5-p95 of the runs" if band == "every point" else
-        "line: mean over the design point's runs; dark band: its 95% confidence interval; "
-        "light band: p5-p95 of the runs (neither at a point with one run)"
-        if band == "some points" else
+    # The statistics are /experiment/summary's: the mean, its t-based 95% confidence interval
+    # and the 5th and 95th percentiles of the design point's runs.
+    how = (f"line: mean of the design point's {replications}; dark band: 95% confidence "
+           "interval of that mean (Student t);\nlight band: p5-p95 of the runs")
+    ax.set_title(_titled(run, f"{run.name}: {name} against {key_in_words(key)}", (
+        how if band == "every point" else
+        how + " (neither at a point with one run)" if band == "some points" else
         "line: each design point's one run (one run per design point: no confidence interval "
         "to draw)"),
         changes=experiment_overrides(run.path)))
-    ax.legend(title="firm (strategy)", fontsize=9)
+    ax.legend(title="firm (strategy)", fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     return fig
 
@@ -116,18 +119,17 @@ def experiment_lines(run, metric, keys):
         axes[k // columns, k % columns].remove()
     handles = [(plt.Rectangle((0, 0), 1, 1, color=colours[v], alpha=0.2, linewidth=0),
                 plt.Line2D([], [], color=colours[v], marker="o")) for v in values]
-    fig.legend(handles, [_setting(v) for v in values], title=_short_key(category),
+    fig.legend(handles, [_setting(v) for v in values], title=key_in_words(category),
                loc="center left", bbox_to_anchor=(1.0, 0.5))
-    counts = sorted(set(int(c) for c in data["n"])) if "n" in data.columns else []
-    if counts and counts[-1] <= 1:
+    replications = replications_words(data)
+    if replications == "1 replication":
         how = ("line: each design point's one run (one run per design point: no spread to "
                "show)")
     else:
-        each = ("" if not counts else f" ({counts[0]} runs each)" if len(counts) == 1 else
-                f" ({counts[0]}-{counts[-1]} runs each)")
-        how = (f"line: median of the design point's runs{each}; band: p5-p95 of those runs")
-    fig.suptitle(_titled(run, f"{run.name}: {result} against {_short_key(number)}, for each "
-                              f"{_short_key(category)}", how,
+        how = (f"line: median of the design point's {replications or 'runs'}; band: p5-p95 "
+               "of those runs")
+    fig.suptitle(_titled(run, f"{run.name}: {result} against {key_in_words(number)}, for each "
+                              f"{key_in_words(category)}", how,
                          changes=experiment_overrides(run.path)))
     _note_left_out(fig, run, firms)
     return fig

@@ -11,8 +11,8 @@ import numpy as np  # noqa: E402
 
 from analysis import formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
-from analysis.plot_experiment import (RESULT_NAMES, _setting, _short_key,  # noqa: E402
-                                      _value_formatter, _value_label)
+from analysis.plot_experiment import (RESULT_NAMES, _setting, _value_formatter,  # noqa: E402
+                                      _value_label, key_in_words, replications_words)
 from analysis.plot_format import _firm_labels, _note_left_out, _titled  # noqa: E402
 from analysis.scenario_text import key_label  # noqa: E402
 from analysis.sweep_design import grid_problem  # noqa: E402
@@ -102,17 +102,15 @@ def experiment_grid(run, metric, keys):
     bar = fig.colorbar(image, ax=list(axes.ravel()[:len(firms)]), format=_value_formatter(kind),
                        shrink=0.9)
     bar.set_label(_value_label(kind, name))
-    counts = sorted(set(int(c) for c in data["n"])) if "n" in data.columns else []
-    if counts and counts[-1] <= 1:
+    replications = replications_words(data)
+    if replications == "1 replication":
         cell = "cell: the design point's one run (one run per design point: no mean to take)"
     else:
-        each = ("" if not counts else f" ({counts[0]} runs each)" if len(counts) == 1 else
-                f" ({counts[0]}-{counts[-1]} runs each)")
-        cell = f"cell: mean over the design point's runs{each}"
+        cell = f"cell: mean of the design point's {replications or 'runs'}"
     more = ["grey: the firm was in the market in none of the design point's runs"] \
         if any(not inside[f].all() for f in firms) else []
-    fig.suptitle(_titled(run, f"{run.name}: {name} by {_short_key(across)} and "
-                              f"{_short_key(up)}", cell + "; one colour scale for every firm",
+    fig.suptitle(_titled(run, f"{run.name}: {name} by {key_in_words(across)} and "
+                              f"{key_in_words(up)}", cell + "; one colour scale for every firm",
                          *more, changes=experiment_overrides(run.path)))
     _note_left_out(fig, run, firms)
     return fig

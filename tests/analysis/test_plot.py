@@ -143,8 +143,8 @@ def test_a_swept_number_gets_response_figures(marketsim_sweep):
     # The key in words, with its unit (scenarios/README.md: money per year); two runs a point.
     assert ax.get_xlabel() == ("Mass's marketing budget, firms.Mass.budget_per_year "
                                "(money per year)")
-    assert "dark band: its 95% confidence interval; light band: p5-p95 of the runs" in \
-        ax.get_title()
+    assert ("dark band: 95% confidence interval of that mean (Student t);\nlight band: p5-p95 "
+            "of the runs") in ax.get_title()
     assert plot.confidence_band(run, "profit_per_year") == "every point"
     # Two bands a firm, drawn from the summary: the runs' p5-p95 (wider) and the mean's 95% CI.
     from matplotlib.collections import PolyCollection
@@ -156,6 +156,20 @@ def test_a_swept_number_gets_response_figures(marketsim_sweep):
     assert spread[:, 1].max() == pytest.approx(rows["p95"].max())
     assert ci[:, 1].min() == pytest.approx(rows["ci95_low"].min())
     assert ci[:, 1].max() == pytest.approx(rows["ci95_high"].max())
+
+
+def test_the_response_title_names_the_key_in_words_and_the_replications(marketsim_sweep):
+    """The title said "against Mass.budget_per_year" and not over how many runs the mean and its
+    interval were taken; the summary's CI is t-based (sim/describe.cpp)."""
+    run = load_run(marketsim_sweep)
+    for metric in ("profit_per_year", "market_share"):
+        title = plot.experiment_response(run, metric, "firms.Mass.budget_per_year").axes[0] \
+            .get_title()
+        first, how = title.split("\n")[0], title.split("\n", 1)[1]
+        assert first.endswith("against Mass's marketing budget"), first
+        assert "budget_per_year" not in title
+        assert "line: mean of the design point's 2 replications" in how
+        assert "95% confidence interval of that mean (Student t)" in how
 
 
 def test_no_distribution_figures_for_a_single_run(run_file):

@@ -135,8 +135,8 @@ def test_axes_name_the_keys_and_the_colour_bar_the_result(grid_file):
     bars = [ax for ax in fig.axes if not ax.images]
     assert len(bars) == 1 and bars[0].get_ylabel() == "profit per year (money)"
     title = fig._suptitle.get_text()
-    assert "profit per year by Mass.budget_per_year and market.cpm_mass" in title
-    assert "mean over the design point's runs (2 runs each)" in title
+    assert "profit per year by Mass's marketing budget and price of mass media" in title
+    assert "cell: mean of the design point's 2 replications" in title
     share = plot.experiment_grid(run, "market_share", (BUDGET, CPM))
     bar = [ax for ax in share.axes if not ax.images][0]
     assert bar.get_ylabel() == "market share, last step (%)"

@@ -110,8 +110,8 @@ def test_axes_title_and_legend_say_what_is_drawn(recession_file):
     assert legend.get_title().get_text() == "recession.enabled"
     assert [t.get_text() for t in legend.get_texts()] == ["false", "true"]
     title = fig._suptitle.get_text()
-    assert "market share against Mass.budget_per_year, for each recession.enabled" in title
-    assert "line: median of the design point's runs (3 runs each); band: p5-p95" in title
+    assert "market share against Mass's marketing budget, for each recession.enabled" in title
+    assert "line: median of the design point's 3 replications; band: p5-p95" in title
 
 
 def test_a_firm_out_of_the_market_has_no_line_there(entry_file, tmp_path, capsys):
