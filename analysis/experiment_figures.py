@@ -5,6 +5,7 @@ rendered as PNG bytes."""
 from analysis import experiment_tables
 from analysis.plot_experiment import _setting, experiment_distribution
 from analysis.plot_format import png_bytes
+from analysis.plot_share_over_time import OVER_TIME_FIGURE, experiment_share_over_time
 from analysis.plot_sweep import experiment_lines, experiment_response
 from analysis.plot_sweep_grid import experiment_grid
 from analysis.sweep_design import (MAX_LINES, PERCENTILES, RESPONSE_METRICS, _in_market_rows,
@@ -127,11 +128,12 @@ def experiment_skipped(run):
 
 def render_experiment(run):
     """The distribution figure of every key result of an experiment file, over all its runs,
-    then the key results against the swept keys that the design allows (experiment_by_plan: for
-    a sweep of one number, experiment_response; for a full grid of two numbers,
-    experiment_grid; for a number and a few-valued key, experiment_lines): [(file name, PNG
-    bytes, metric)]; [] for a single-run file or one without per-firm results in
-    /experiment/runs."""
+    then market share over time with its 95% confidence interval across the replications
+    (experiment_share_over_time, when a design point has two runs or more), then the key results
+    against the swept keys that the design allows (experiment_by_plan: for a sweep of one
+    number, experiment_response; for a full grid of two numbers, experiment_grid; for a number
+    and a few-valued key, experiment_lines): [(file name, PNG bytes, metric)]; [] for a
+    single-run file or one without per-firm results in /experiment/runs."""
     runs = run.experiment.get("runs")
     if runs is None or not len(runs):
         return []
@@ -141,6 +143,9 @@ def render_experiment(run):
     for metric in dict.fromkeys(long["metric"]):
         fig = experiment_distribution(run, metric, long, settings)
         made.append((f"experiment_{metric}.png", png_bytes(fig), metric))
+    fig = experiment_share_over_time(run)
+    if fig is not None:
+        made.append((OVER_TIME_FIGURE, png_bytes(fig), "market_share"))
     for name, metric, draw in experiment_by_plan(run)[0]:
         fig = draw()
         if fig is not None:

@@ -60,8 +60,11 @@ def point_label(point, settings):
 
 
 def _setting(value):
+    """A design point's value for a label: 0.7, 8288, 38,247 (a sampled budget; never
+    3.825e+04), true."""
     if isinstance(value, float):
-        return f"{value:.4g}" if not value.is_integer() else f"{value:,.0f}"
+        return f"{value:.4g}" if not value.is_integer() and abs(value) < 1e4 else \
+            f"{value:,.0f}"
     return str(value)
 
 

@@ -424,6 +424,15 @@ def _one_run_note(run):
 
 
 def _experiment_figure_html(name, data, metric, run):
+    if name == plot.OVER_TIME_FIGURE:
+        return _figure_html(name, data, (
+            "Market share over time, over every run of the experiment (not only run "
+            f"{run.run_id}): a panel per design point (at most {plot.MAX_PANELS}, spread evenly "
+            "when there are more), for each firm the mean of the design point's replications at "
+            "each week as a line and the 95% confidence interval of that mean (Student t) as a "
+            "band. The band says how well the replications pin down the mean, not where single "
+            "runs fall (the boxes of the experiment_market_share.png figure show those, at the "
+            "last week)."))
     key = plot.swept_number(run)
     keys, problem = plot.swept_grid(run)
     pair = plot.swept_number_and_category(run)

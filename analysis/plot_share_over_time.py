@@ -1,0 +1,145 @@
+"""Market share over time across the replications of an experiment: per design point (a small
+panel each) and firm, the mean over the replications as a line and its t-based 95% confidence
+interval as a band (experiment_share_over_time)."""
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from analysis import experiment_tables  # noqa: E402
+from analysis import hdf5_read as rd  # noqa: E402
+from analysis.load import experiment_overrides, run_ids  # noqa: E402
+from analysis.plot_experiment import point_label  # noqa: E402
+from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels, _label_axis,  # noqa: E402
+                                  _note_left_out, _titled, mark_shocks)
+from analysis.student_t import mean_and_ci95  # noqa: E402
+
+
+OVER_TIME_FIGURE = "experiment_market_share_over_time.png"
+MAX_PANELS = 9  # design points drawn at most; more are thinned evenly (first and last kept)
+
+
+def share_by_point(run):
+    """{design point: (market share [replications x steps x firms], the resolved scenario text
+    of its first run)} read from every /runs/<id>/market/market_share of the experiment file,
+    in design-point order; {} for a file without /experiment/runs. Runs of unequal length
+    (an unfinished one) are cut to the shortest."""
+    runs = run.experiment.get("runs")
+    if runs is None or not len(runs):
+        return {}
+    point = experiment_tables.point_column(runs)
+    column = next((c for c in ("run", "run_id", "id") if c in runs.columns), None)
+    groups = {int(name): name for name in run_ids(run.path) if name.isdigit()}
+    found = {}
+    with h5py.File(run.path, "r") as f:
+        for number, row in runs.iterrows():
+            name = groups.get(int(row[column]) if column else int(number))
+            if name is None:
+                continue
+            group = f[f"runs/{name}"]
+            key = row[point] if point else 0
+            shares, text = found.setdefault(key, ([], rd.scalar_text(group, "scenario")))
+            shares.append(group["market/market_share"][()])
+    result = {}
+    for key in sorted(found):
+        shares, text = found[key]
+        steps = min(len(s) for s in shares)
+        result[key] = (np.stack([s[:steps] for s in shares]), text)
+    return result
+
+
+def _firms_in(runs, firms, points):
+    """{design point: [firms in the market in at least one of its runs]} (the runs'
+    in_market:<firm> flags; every firm when the file has none)."""
+    point = experiment_tables.point_column(runs)
+    inside = {}
+    for key in points:
+        rows = runs[runs[point] == key] if point else runs
+        inside[key] = [f for f in firms if f"in_market:{f}" not in rows.columns
+                       or rows[f"in_market:{f}"].astype(bool).any()]
+    return inside
+
+
+def _shown_points(points):
+    """The design points to draw: all of them up to MAX_PANELS, else MAX_PANELS spread evenly
+    from the first to the last."""
+    if len(points) <= MAX_PANELS:
+        return list(points)
+    picks = np.linspace(0, len(points) - 1, MAX_PANELS).round().astype(int)
+    return [points[i] for i in dict.fromkeys(picks)]
+
+
+def experiment_share_over_time(run):
+    """Each firm's market share over time across an experiment's replications: a panel per
+    design point (at most MAX_PANELS, thinned evenly), in it a line per firm through the mean
+    over the design point's runs at each step, and a band for the t-based 95% confidence interval
+    of that mean (Student t with n - 1 degrees of freedom, as /experiment/summary computes it for
+    the last step). Shocks that a design point's runs applied are marked on its panel. A firm
+    in the market in none of a design point's runs is not drawn there; one never in the market
+    is named under the figure. None when no design point has two runs or more."""
+    data = share_by_point(run)
+    counts = {key: len(shares) for key, (shares, _) in data.items()}
+    if not data or max(counts.values()) < 2:
+        return None
+    runs = run.experiment["runs"]
+    settings = experiment_tables.point_settings(runs, run.firms)
+    points = list(data)
+    shown = _shown_points(points)
+    inside = _firms_in(runs, run.firms, shown)
+    columns = 1 if len(shown) == 1 else 2 if len(shown) in (2, 4) else 3
+    rows = -(-len(shown) // columns)
+    fig, axes = plt.subplots(rows, columns, squeeze=False, sharex=True, sharey=True,
+                             figsize=(4.6 * columns + 2.6, 3.3 * rows + 1.6),
+                             constrained_layout=True)
+    styles = {firm: (label, colour, LINE_STYLES[j % len(LINE_STYLES)]) for j, (firm, label, colour)
+              in enumerate(zip(run.firms, _firm_labels(run), _colours(run)))}
+    drawn = {}
+    for k, key in enumerate(shown):
+        ax = axes[k // columns, k % columns]
+        shares, text = data[key]
+        time = run.time_values(range(shares.shape[1]))
+        mean, low, high = mean_and_ci95(shares)
+        for j, firm in enumerate(run.firms):
+            if firm not in inside[key]:
+                continue
+            label, colour, style = styles[firm]
+            drawn[firm] = ax.plot(time, mean[:, j], color=colour, linestyle=style,
+                                  linewidth=1.8, label=label)[0]
+            ax.fill_between(time, low[:, j], high[:, j], color=colour, alpha=0.25, linewidth=0)
+        mark_shocks(ax, run, text)
+        ax.set_title(point_label(key, settings.get(key, {})) + f" ({counts[key]} runs)",
+                     fontsize=9, wrap=True)
+        ax.grid(alpha=0.3)
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole weeks or steps
+        if k % columns == 0:
+            _label_axis(ax, "y", "market share", run.unit("market_share"))
+        if k + columns >= len(shown):  # no panel below: the time axis is labelled here
+            ax.set_xlabel(run.time_label())
+            ax.xaxis.set_tick_params(labelbottom=True)
+    for k in range(len(shown), rows * columns):
+        axes[k // columns, k % columns].remove()
+    firms = [f for f in run.firms if f in drawn]
+    fig.legend([drawn[f] for f in firms], [styles[f][0] for f in firms], title="firm (strategy)",
+               loc="center left", bbox_to_anchor=(1.0, 0.5))
+    sizes = sorted(set(counts[key] for key in shown))
+    many = f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]}"
+    degrees = ("n - 1 degrees of freedom" if len(sizes) > 1 else
+               "1 degree of freedom" if sizes[0] == 2 else f"{sizes[0] - 1} degrees of freedom")
+    lines = [f"line: mean of the design point's {many} replications at each "
+             f"{'week' if run.steps_per_year == 52 else 'step'}; band: 95% confidence interval "
+             f"of that mean (Student t, {degrees})"]
+    if sizes[0] < 2:
+        lines.append("no band where a design point has one run")
+    if len(shown) < len(points):
+        lines.append(f"{len(shown)} of the {len(points)} design points, spread evenly: "
+                     + ", ".join(str(p) for p in shown))
+    fig.suptitle(_titled(run, f"{run.name}: market share over time, {many} replications per "
+                              "design point", *lines, changes=experiment_overrides(run.path)))
+    ever = _firms_in(runs, run.firms, points).values()
+    _note_left_out(fig, run, [f for f in run.firms if any(f in firms for firms in ever)])
+    return fig

@@ -1,0 +1,72 @@
+"""experiment_market_share_over_time.png: for an experiment with replications, each firm's
+market share over time as the mean over the design point's runs with its t-based 95% confidence
+interval, a panel per design point, the number of replications in the title."""
+
+import h5py
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection
+
+from analysis import plot
+from analysis.load import load_run
+from analysis.plot_share_over_time import OVER_TIME_FIGURE, experiment_share_over_time
+from analysis.student_t import t_quantile
+
+
+def test_t_quantiles_match_the_tables():
+    """t(0.975) for 1, 2, 4, 9 and 29 degrees of freedom (any statistics table)."""
+    expected = {1: 12.7062, 2: 4.3027, 4: 2.7764, 9: 2.2622, 29: 2.0452}
+    for df, value in expected.items():
+        assert t_quantile(0.975, df) == pytest.approx(value, abs=1e-4)
+
+
+def _shares(path, runs):
+    with h5py.File(path) as f:
+        return np.stack([f[f"runs/{r:05d}/market/market_share"][()] for r in runs])
+
+
+def test_replications_get_the_mean_and_its_confidence_interval_over_time(marketsim_experiment):
+    """3 replications of one design point: a line per firm through the mean of the 3 runs at
+    each week; the band at the last week is /experiment/summary's 95% CI of the final share."""
+    run = load_run(marketsim_experiment)
+    made = {name: metric for name, _, metric in plot.render_experiment(run)}
+    assert made[OVER_TIME_FIGURE] == "market_share"
+    fig = experiment_share_over_time(run)
+    (ax,) = [a for a in fig.axes if a.get_lines()]
+    shares = _shares(marketsim_experiment, range(3))
+    summary = run.experiment["summary"]
+    final = summary[summary["metric"] == "market_share"].set_index("firm")
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    lines = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert [line.get_label().split(" (")[0] for line in lines] == run.firms
+    for j, (firm, line, band) in enumerate(zip(run.firms, lines, bands)):
+        assert list(line.get_xdata()) == list(range(1, shares.shape[1] + 1))  # weeks
+        assert np.asarray(line.get_ydata()) == pytest.approx(shares[:, :, j].mean(axis=0))
+        edge = band.get_paths()[0].vertices
+        last = edge[np.isclose(edge[:, 0], shares.shape[1]), 1]
+        assert last.min() == pytest.approx(final.loc[firm, "ci95_low"], abs=1e-9)
+        assert last.max() == pytest.approx(final.loc[firm, "ci95_high"], abs=1e-9)
+    title = fig._suptitle.get_text()
+    assert "market share over time, 3 replications per design point" in title
+    assert ("band: 95% confidence interval of that mean (Student t, 2 degrees of freedom)"
+            in title)
+
+
+def test_a_panel_per_design_point(marketsim_sweep):
+    run = load_run(marketsim_sweep)
+    fig = experiment_share_over_time(run)
+    panels = [a for a in fig.axes if a.get_lines()]
+    assert [a.get_title() for a in panels] == [
+        "point 0: Mass.budget_per_year=40,000 (2 runs)",
+        "point 1: Mass.budget_per_year=80,000 (2 runs)"]
+    shares = _shares(marketsim_sweep, [2, 3])  # design point 1: runs 2 and 3
+    mass = next(line for line in panels[1].get_lines() if line.get_label().startswith("Mass"))
+    assert np.asarray(mass.get_ydata()) == pytest.approx(shares[:, :, 0].mean(axis=0))
+
+
+def test_one_run_per_design_point_gets_no_such_figure(tmp_path):
+    from conftest import run_tiny
+    run = load_run(run_tiny(tmp_path / "single.h5",
+                            "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}"))
+    assert experiment_share_over_time(run) is None
+    assert OVER_TIME_FIGURE not in {name for name, _, _ in plot.render_experiment(run)}
