@@ -92,7 +92,9 @@ def test_distribution_figures_of_an_experiment(marketsim_experiment, tmp_path, c
     made = plot.render_experiment(run)
     assert [metric for _, _, metric in made] == ["market_share", "customer_share",
                                                  "cumulative_profit", "profit_per_year", "roi",
-                                                 "revenue", "marketing_spend", "program_cost"]
+                                                 "revenue", "marketing_spend", "program_cost",
+                                                 "market_share"]
+    assert made[-1][0] == plot.OVER_TIME_FIGURE  # 3 replications: share over time with its CI
     for name, data, _ in made:
         assert data.startswith(PNG) and len(data) > 10_000, name
     long = plot.experiment_tables.results_long(run.experiment["runs"], run.firms)
@@ -116,7 +118,7 @@ def test_a_firm_out_of_the_market_gets_no_box(tmp_path):
     assert "in_market" not in set(long["metric"])  # a flag, not a result to plot
     assert [metric for _, _, metric in plot.render_experiment(run)] == [
         "market_share", "customer_share", "cumulative_profit", "profit_per_year", "roi",
-        "revenue", "marketing_spend", "program_cost"]
+        "revenue", "marketing_spend", "program_cost", "market_share"]  # the last over time
     fig = plot.experiment_distribution(run, "market_share", long, {0: {}, 1: {}})
     boxes = [p for p in fig.axes[0].patches if p.get_alpha() == 0.75]
     # 4 firms x 2 design points, less Niche's box in design point 0

@@ -39,8 +39,10 @@ def test_report_of_an_experiment(experiment_file, tmp_path):
     assert "of one run only: run 1 (design point 1, seed 7)" in page
     assert "<h2>Summary (run 1 only)</h2>" in page and "<h2>Figures (run 1 only)</h2>" in page
     # the distributions over every run: one figure per key result in /experiment/runs
-    assert page.count('alt="experiment_') == 2
+    # and market share over time across design point 0's two runs
+    assert page.count('alt="experiment_') == 3
     assert 'alt="experiment_market_share.png"' in page and 'alt="experiment_profit.png"' in page
+    assert 'alt="experiment_market_share_over_time.png"' in page
 
 
 def test_report_uses_experiment_summary(experiment_with_summary, tmp_path):
@@ -287,7 +289,8 @@ def test_experiment_report_says_what_is_one_run_and_shows_every_run(marketsim_ex
     assert names == ["experiment_market_share.png", "experiment_customer_share.png",
                      "experiment_cumulative_profit.png", "experiment_profit_per_year.png",
                      "experiment_roi.png", "experiment_revenue.png",
-                     "experiment_marketing_spend.png", "experiment_program_cost.png"]
+                     "experiment_marketing_spend.png", "experiment_program_cost.png",
+                     "experiment_market_share_over_time.png"]
     assert "whiskers run from p5 to p95" in experiment
     assert re.findall(r'alt="experiment_', page[:page.index("Experiment: key results")]) == []
 

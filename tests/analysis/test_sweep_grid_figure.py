@@ -176,7 +176,8 @@ def test_one_key_and_no_sweep_get_no_heatmap(marketsim_sweep, marketsim_experime
         "experiment_market_share.png", "experiment_customer_share.png",
         "experiment_cumulative_profit.png", "experiment_profit_per_year.png",
         "experiment_roi.png", "experiment_revenue.png", "experiment_marketing_spend.png",
-        "experiment_program_cost.png", f"experiment_profit_per_year_by_{BUDGET}.png",
+        "experiment_program_cost.png", "experiment_market_share_over_time.png",
+        f"experiment_profit_per_year_by_{BUDGET}.png",
         f"experiment_market_share_by_{BUDGET}.png"]
     replications = load_run(marketsim_experiment)
     assert plot.swept_grid(replications) == (None, None)
