@@ -5,12 +5,14 @@ rendered as PNG bytes."""
 from analysis import experiment_tables
 from analysis.plot_experiment import _setting, experiment_distribution
 from analysis.plot_format import png_bytes
+from analysis.plot_sampled import experiment_sampled
 from analysis.plot_share_over_time import OVER_TIME_FIGURE, experiment_share_over_time
 from analysis.plot_sweep import experiment_lines, experiment_response
 from analysis.plot_sweep_grid import experiment_grid
 from analysis.sweep_design import (MAX_LINES, PERCENTILES, RESPONSE_METRICS, _in_market_rows,
                                    _key_values, _numeric_key, _safe_key, _varied_keys,
-                                   grid_figure_name, grid_problem, lines_figure_name, swept_number,
+                                   grid_figure_name, grid_problem, lines_figure_name,
+                                   sampled_figure_name, sampled_keys, swept_number,
                                    swept_number_and_category, swept_pair)
 
 
@@ -72,7 +74,19 @@ def experiment_by_plan(run):
     experiment_response; two numbers over a full grid: experiment_grid; a number and a
     few-valued key: experiment_lines. Any other sweep, a result /experiment/summary lacks or no
     firm in the market in any run is said, once per result (RESPONSE_METRICS); an experiment
-    that varies nothing gets neither."""
+    that varies nothing gets neither. Design points sampled by a Latin hypercube:
+    experiment_sampled, every run against each sampled key (from /experiment/runs), instead."""
+    if sampled_keys(run):
+        runs = run.experiment["runs"]
+        made, skipped = [], []
+        for metric in RESPONSE_METRICS:
+            if any(c.startswith(metric + ":") for c in runs.columns):
+                made.append((sampled_figure_name(metric), metric,
+                             lambda m=metric: experiment_sampled(run, m)))
+            else:
+                skipped.append((sampled_figure_name(metric),
+                                f"/experiment/runs has no {metric} columns"))
+        return made, skipped
     missing = _swept_without_summary(run)
     if missing:
         return [], [(f"experiment_{metric}_by_" + "_and_".join(_safe_key(k) for k in missing)

@@ -61,6 +61,7 @@ class Run:
         self.descriptions = {}      # dataset path -> description attribute
         self.experiment = {}        # "runs"/"summary" -> DataFrame, when the file is an experiment
         self.together = []          # the experiment's keys moved in step (experiment.together)
+        self.sampled = []           # its Latin hypercube's keys (design.latin_hypercube.ranges)
         self.panel_group = None     # path of the /panel group inside the file, when present
         with h5py.File(self.path, "r") as f:
             if run_id is None:
@@ -105,8 +106,9 @@ class Run:
                             table = experiment_tables.undefined_spreads(table)
                         self.experiment[name] = table
                 if "experiment/scenario" in f:
-                    self.together = _together_keys(
-                        rd.scalar_text(f["experiment"], "scenario"))
+                    text = rd.scalar_text(f["experiment"], "scenario")
+                    self.together = _experiment_keys(text, "together")
+                    self.sampled = _experiment_keys(text, "design", "latin_hypercube", "ranges")
 
     # ---- reading ----
 
@@ -341,17 +343,18 @@ def is_experiment_key(assignment):
     return key == "experiment" or key.startswith("experiment.")
 
 
-def _together_keys(text):
-    """The key paths of the experiment's `together:` block (keys moved in step), in order; []
-    when it has none or the text does not parse."""
+def _experiment_keys(text, *block):
+    """The key paths of a map in the experiment block of the scenario `text`, in order: the keys
+    moved in step ("together") or the Latin hypercube's ("design", "latin_hypercube", "ranges");
+    [] when it has none or the text does not parse."""
     from analysis.scenario_text import ScenarioSyntaxError, parse_scenario
     try:
         tree = parse_scenario(text)
     except ScenarioSyntaxError:
         return []
-    experiment = tree.get("experiment") if isinstance(tree, dict) else None
-    block = experiment.get("together") if isinstance(experiment, dict) else None
-    return list(block) if isinstance(block, dict) else []
+    for name in ("experiment",) + block:
+        tree = tree.get(name) if isinstance(tree, dict) else None
+    return list(tree) if isinstance(tree, dict) else []
 
 
 def experiment_overrides(path):

@@ -7,8 +7,8 @@ every run (analysis.experiment_figures).
 
 The figures are drawn in modules named after what they hold (plot_format: what every figure
 shares; plot_market, plot_obsolescence, plot_strategies: the figures of one run;
-plot_experiment, plot_share_over_time, plot_sweep, plot_sweep_grid, sweep_design,
-experiment_figures: those of an experiment). Every public name of theirs is importable from here too.
+plot_experiment, plot_share_over_time, plot_sweep, plot_sweep_grid, plot_sampled,
+sweep_design, experiment_figures: those of an experiment). Every public name of theirs is importable from here too.
 """
 
 import argparse
@@ -34,6 +34,7 @@ from analysis.plot_strategies import (DESCRIPTION_WIDTH, DIAGNOSTICS_PER_FIGURE,
                                       RECORDED_SUFFIX, diagnostic_description, diagnostic_firms,
                                       diagnostic_last_values, diagnostics_pages,
                                       render_strategies, strategies)
+from analysis.plot_sampled import bin_count, binned_means, experiment_sampled
 from analysis.plot_share_over_time import (MAX_PANELS, OVER_TIME_FIGURE,
                                            experiment_share_over_time, share_by_point)
 from analysis.plot_sweep import experiment_lines, experiment_response
@@ -41,8 +42,9 @@ from analysis.plot_sweep_grid import GRID_MAX_WIDTH, experiment_grid
 from analysis.scenario_text import ScenarioSyntaxError, key_label, parse_scenario
 from analysis.summary import NOT_IN_MARKET, not_in_market, not_in_market_note
 from analysis.sweep_design import (MAX_LINES, PERCENTILES, RESPONSE_METRICS, confidence_band,
-                                   grid_figure_name, grid_problem, lines_figure_name, swept_grid,
-                                   swept_number, swept_number_and_category, swept_pair)
+                                   grid_figure_name, grid_problem, lines_figure_name,
+                                   sampled_figure_name, sampled_keys, swept_grid, swept_number,
+                                   swept_number_and_category, swept_pair)
 
 # The names analysis.plot has always offered (report.py, compare.py and the tests use them).
 __all__ = [
@@ -66,7 +68,8 @@ __all__ = [
     "swept_number_and_category", "swept_pair", "experiment_lines", "experiment_response",
     "GRID_MAX_WIDTH", "experiment_grid", "experiment_by_plan", "experiment_skipped",
     "render_experiment", "MAX_PANELS", "OVER_TIME_FIGURE", "experiment_share_over_time",
-    "share_by_point",
+    "share_by_point", "bin_count", "binned_means", "experiment_sampled", "sampled_figure_name",
+    "sampled_keys",
     # this module's own
     "FIGURES", "SKIP_REASONS", "render", "main",
     # what it imported from the rest of the package

@@ -433,6 +433,14 @@ def _experiment_figure_html(name, data, metric, run):
             "band. The band says how well the replications pin down the mean, not where single "
             "runs fall (the boxes of the experiment_market_share.png figure show those, at the "
             "last week)."))
+    if plot.sampled_keys(run) and name == plot.sampled_figure_name(metric):
+        return _figure_html(name, data, (
+            f"{metric.replace('_', ' ')} against each key the Latin hypercube samples, over every "
+            f"run of the experiment (not only run {run.run_id}): a dot per run and firm at the "
+            "value its design point drew, and a line per firm through the mean of the runs in "
+            "equal-width bins of the key. Every sampled key varies at once, so the spread at a "
+            "value includes the other keys' effects; the line is a trend, not a fitted "
+            "response."))
     key = plot.swept_number(run)
     keys, problem = plot.swept_grid(run)
     pair = plot.swept_number_and_category(run)

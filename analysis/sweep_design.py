@@ -158,6 +158,23 @@ def lines_figure_name(metric, keys):
     return f"experiment_{metric}_by_{_safe_key(keys[0])}_for_each_{_safe_key(keys[1])}.png"
 
 
+# ---- experiments whose design points are sampled (experiment_sampled) ----
+
+def sampled_keys(run):
+    """The keys a Latin hypercube design samples (experiment.design.latin_hypercube.ranges, as
+    the file's /experiment/scenario has them) that /experiment/runs records, in order; [] when
+    the design points are not sampled."""
+    runs = run.experiment.get("runs")
+    if runs is None or not len(runs):
+        return []
+    return [k for k in getattr(run, "sampled", []) if k in runs.columns]
+
+
+def sampled_figure_name(metric):
+    """experiment_<result>_by_sampled_keys.png."""
+    return f"experiment_{metric}_by_sampled_keys.png"
+
+
 def _in_market_rows(rows):
     """The rows of /experiment/summary where the firm was in the market in at least one run."""
     return rows[rows["in_market"] > 0] if "in_market" in rows.columns else rows

@@ -195,18 +195,19 @@ def test_a_number_and_a_switch_get_no_heatmap(tmp_path):
 
 def test_design_points_that_do_not_fill_the_grid_get_no_heatmap(hypercube_file, tmp_path,
                                                                  capsys):
+    """A Latin hypercube gets no heatmap; it gets the figures against its sampled keys instead
+    (test_sampled_design_figure.py), so no line says a figure against the keys is missing."""
     run = load_run(hypercube_file)
     keys, problem = plot.swept_grid(run)
     assert keys == (BUDGET, CPM)
     assert "do not form a full 3 x 3 grid" in problem and "6 of its 9 cells" in problem
     assert plot.experiment_grid(run, "profit_per_year", keys) is None
-    assert plot.experiment_skipped(run) == [(NAME["profit_per_year"], problem),
-                                            (NAME["market_share"], problem)]
+    assert plot.experiment_skipped(run) == []
     assert plot.main([str(hypercube_file), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert f"skipped {NAME['market_share']}: the design points do not form" in out
+    assert "experiment_market_share_by_sampled_keys.png (every run of the experiment)" in out
     assert "experiment_roi.png (every run of the experiment)" in out
-    assert not list(tmp_path.glob("*_and_*"))
+    assert not list(tmp_path.glob("*_and_*")) and "skipped experiment_" not in out
 
 
 def test_a_grid_with_a_missing_design_point_is_not_filled_in(grid_file):
@@ -231,10 +232,11 @@ def test_the_report_shows_the_heatmaps(grid_file, tmp_path):
     assert "Not shown: experiment_" not in page
 
 
-def test_the_report_says_why_a_design_off_the_grid_has_no_heatmap(hypercube_file, tmp_path):
+def test_the_report_shows_a_latin_hypercube_against_its_sampled_keys(hypercube_file, tmp_path):
     out = tmp_path / "hypercube.html"
     assert report.main([str(hypercube_file), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    assert f"Not shown: {NAME['profit_per_year']}, because the design points do not form" \
-        in page
+    assert "Not shown: experiment_" not in page
     assert "_and_market.cpm_mass.png\" src=" not in page
+    assert '<img alt="experiment_profit_per_year_by_sampled_keys.png" src=' in page
+    assert "against each key the Latin hypercube samples" in page
