@@ -2,6 +2,8 @@
 panel each) and firm, the mean over the replications as a line and its t-based 95% confidence
 interval as a band (experiment_share_over_time)."""
 
+import textwrap
+
 import h5py
 import matplotlib
 
@@ -97,7 +99,7 @@ def experiment_share_over_time(run):
                              constrained_layout=True)
     styles = {firm: (label, colour, LINE_STYLES[j % len(LINE_STYLES)]) for j, (firm, label, colour)
               in enumerate(zip(run.firms, _firm_labels(run), _colours(run)))}
-    drawn = {}
+    drawn, top = {}, 0.0
     for k, key in enumerate(shown):
         ax = axes[k // columns, k % columns]
         shares, text = data[key]
@@ -111,16 +113,18 @@ def experiment_share_over_time(run):
                                   linewidth=1.8, label=label)[0]
             ax.fill_between(time, low[:, j], high[:, j], color=colour, alpha=0.25, linewidth=0)
         mark_shocks(ax, run, text)
-        ax.set_title(point_label(key, settings.get(key, {})) + f" ({counts[key]} runs)",
-                     fontsize=9, wrap=True)
+        ax.set_title(textwrap.fill(point_label(key, settings.get(key, {}))
+                                   + f" ({counts[key]} runs)", 60, break_on_hyphens=False),
+                     fontsize=9)
         ax.grid(alpha=0.3)
-        ax.set_ylim(bottom=0)
+        top = max(top, float(np.nanmax(np.fmax(mean, high))))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole weeks or steps
         if k % columns == 0:
             _label_axis(ax, "y", "market share", run.unit("market_share"))
         if k + columns >= len(shown):  # no panel below: the time axis is labelled here
             ax.set_xlabel(run.time_label())
             ax.xaxis.set_tick_params(labelbottom=True)
+    axes[0, 0].set_ylim(0, max(top, 0.01) * 1.05)  # one scale for every panel (shared)
     for k in range(len(shown), rows * columns):
         axes[k // columns, k % columns].remove()
     firms = [f for f in run.firms if f in drawn]

@@ -71,7 +71,7 @@ def test_a_grid_of_two_numbers_gets_a_heatmap_per_result(grid_file, tmp_path, ca
     assert written == [f"experiment_{m}.png" for m in (
         "market_share", "customer_share", "cumulative_profit", "profit_per_year", "roi",
         "revenue", "marketing_spend", "program_cost")] + [
-        NAME["profit_per_year"], NAME["market_share"]]
+        "experiment_market_share_over_time.png", NAME["profit_per_year"], NAME["market_share"]]
     for name in NAME.values():
         data = (tmp_path / name).read_bytes()
         assert data.startswith(PNG) and len(data) > 20_000
