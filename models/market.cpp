@@ -207,7 +207,8 @@ void Market::plan_firms() {
         throw std::runtime_error(fmt::format("{}: {}", where(), e.what()));
       }
     }
-    check_plan(plan, sc_, j, view.budget, step_);  // the strategy's plan, before any shock
+    // The strategy's plan, before any shock.
+    check_plan(plan, sc_, j, view.budget, step_, crm_column(j) >= 0);
     if (shocks_.firms[j].active) adjust_plan(shocks_, j, plan);  // checked in check_prices
     plan.fixed_cost *= sc_.scale;  // a strategy plans the fixed costs of the file's market
     if (study) plan.fixed_cost += firm.segmentation.cost_per_study * sc_.scale;

@@ -19,7 +19,7 @@ bool finite_at_least(double x, double lo) {
 }  // namespace
 
 void check_plan(const FirmPlan& plan, const Scenario& sc, std::size_t firm, double budget,
-                std::int64_t step) {
+                std::int64_t step, bool keeps_crm) {
   const Firm& f = sc.firms[firm];
   const auto fail = [&](const std::string& what) {
     throw std::logic_error(
@@ -54,6 +54,16 @@ void check_plan(const FirmPlan& plan, const Scenario& sc, std::size_t firm, doub
     fail(fmt::format("custom_sigma0 is {}, expected a number >= 0", plan.custom_sigma0));
   if (!finite_at_least(plan.custom_premium, 0.0))
     fail(fmt::format("custom_premium is {}, expected a number >= 0", plan.custom_premium));
+  // Contacts go to the customers a firm's profiles know; customising starts from a profile.
+  const char* no_crm = "but the strategy keeps no CRM profiles (its uses_crm() returns false)";
+  if (!keeps_crm && plan.direct_spend > 0.0)
+    fail(fmt::format("direct_spend is {}, {}: direct contacts reach only customers in a firm's "
+                     "profiles, so the money would buy nothing",
+                     plan.direct_spend, no_crm));
+  if (!keeps_crm && plan.customized)
+    fail(fmt::format("customized is true, {}: products are customised from a customer's profile, "
+                     "so the premium would buy nothing",
+                     no_crm));
   const Programs& pr = plan.programs;
   if (pr.loyalty_every < 0 || pr.retention_after < 0 || !finite_at_least(pr.loyalty_reward, 0.0) ||
       !finite_at_least(pr.referral_multiplier, 0.0) || !finite_at_least(pr.referral_reward, 0.0) ||

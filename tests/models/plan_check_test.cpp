@@ -50,7 +50,9 @@ class NoPosition final : public msim::Strategy {
 
 TEST_CASE("a good plan passes, and each fault is named", "[plan_check]") {
   const msim::Scenario sc = msim::load_scenario_file(kTiny);
-  const auto check = [&](const msim::FirmPlan& plan) { msim::check_plan(plan, sc, 0, 10.0, 7); };
+  const auto check = [&](const msim::FirmPlan& plan) {
+    msim::check_plan(plan, sc, 0, 10.0, 7, false);
+  };
   CHECK_NOTHROW(check(good_plan(sc)));
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const auto fails_with = [&](auto change, const std::string& what) {
@@ -73,6 +75,20 @@ TEST_CASE("a good plan passes, and each fault is named", "[plan_check]") {
   fails_with([](auto& p) { p.targeting_precision = 1.5; }, "targeting_precision is 1.5");
   fails_with([](auto& p) { p.cost_per_contact = 0.0; }, "cost_per_contact is 0");
   fails_with([](auto& p) { p.programs.retention_discount = 2.0; }, "programs");
+  // Contacts and customised products need the profiles that only a CRM strategy keeps.
+  fails_with(
+      [](auto& p) {
+        p.mass_spend = 1.0;
+        p.direct_spend = 1.0;
+      },
+      "direct_spend is 1, but the strategy keeps no CRM profiles (its uses_crm() returns false)");
+  fails_with([](auto& p) { p.customized = true; },
+             "customized is true, but the strategy keeps no CRM profiles");
+  msim::FirmPlan crm = good_plan(sc);
+  crm.mass_spend = 1.0;
+  crm.direct_spend = 1.0;
+  crm.customized = true;
+  CHECK_NOTHROW(msim::check_plan(crm, sc, 0, 10.0, 7, true));
 }
 
 TEST_CASE("a market stops on a bad plan instead of acting on it", "[plan_check]") {
