@@ -130,10 +130,10 @@ int strategies() {
     fmt::print("\n");
   }
   fmt::print(
-      "Every firm also takes: name, strategy, budget_per_year, categories, regions, quality, "
-      "fixed_cost_per_year, durability, quality_cut, innovation, audience, segmentation. "
+      "Every firm also takes: {}. "
       "segmentation is known (the true segments, the default) or research (centres learned by "
-      "k-means from a noisy sample, at a cost per study). See scenarios/README.md.\n");
+      "k-means from a noisy sample, at a cost per study). See scenarios/README.md.\n",
+      fmt::join(firm_keys(), ", "));
   return 0;
 }
 

@@ -404,6 +404,49 @@ void check_params_written(const Config& node, const std::vector<std::string>& as
         "recorded /scenario would not rerun this run (a fault in the strategy's code, not in "
         "the scenario)",
         f.strategy, f.name, fmt::join(lost, ", "), lost.size() == 1 ? "it" : "them"));
+  std::vector<std::string> twice;  // the scenario writes the firm keys itself
+  for (const std::string& key : written)
+    if (std::find(firm_keys().begin(), firm_keys().end(), key) != firm_keys().end())
+      twice.push_back(key);
+  if (!twice.empty())
+    throw std::logic_error(fmt::format(
+        "strategy '{}' of firm '{}' writes {} in write_params(), {} every firm takes and the "
+        "scenario writes itself, so the recorded /scenario would give {} twice and not load (a "
+        "fault in the strategy's code: give its parameters names of their own, and read the "
+        "firm's own settings from StrategyContext::firm)",
+        f.strategy, f.name, fmt::join(twice, ", "), twice.size() == 1 ? "a key" : "keys",
+        twice.size() == 1 ? "it" : "them"));
+}
+
+/// The keys of the firm's entry that nothing read, which finish() would call unknown, checked
+/// against the strategies' documented parameters first: one the firm's strategy documents but
+/// did not read is a fault in its code; one that only another strategy takes says so.
+void check_strategy_keys(const Config& node, const Firm& f, const StrategyInfo& info) {
+  const std::vector<std::string> asked = node.known_keys();
+  const auto documents = [](const StrategyInfo& s, const std::string& key) {
+    return std::any_of(s.params.begin(), s.params.end(),
+                       [&](const ParamDoc& p) { return p.key == key; });
+  };
+  for (const std::string& key : node.keys()) {
+    if (std::binary_search(asked.begin(), asked.end(), key)) continue;
+    if (documents(info, key))
+      throw std::logic_error(fmt::format(
+          "strategy '{}' of firm '{}' documents the parameter '{}' but did not read it from the "
+          "firm's entry (a fault in the strategy's code, not in the scenario)",
+          f.strategy, f.name, key));
+    std::vector<std::string> takers;
+    for (const StrategyInfo& other : strategy_registry())
+      if (documents(other, key)) takers.push_back("'" + other.name + "'");
+    if (takers.empty()) continue;  // finish() names it, with the nearest key
+    std::vector<std::string> own;
+    for (const ParamDoc& p : info.params) own.push_back(p.key);
+    node.child(key).fail(fmt::format(
+        "'{}' is a parameter of strategy {}, not of '{}', this firm's strategy ({}); see "
+        "`marketsim strategies`",
+        key, fmt::join(takers, " and "), f.strategy,
+        own.empty() ? std::string("it takes no parameters of its own")
+                    : fmt::format("its parameters: {}", fmt::join(own, ", "))));
+  }
 }
 
 Firm load_firm(const Config& node, const Scenario& sc) {
@@ -444,8 +487,16 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   if (auto a = node.find("audience")) f.audience = load_audience(*a, sc);
   f.segmentation = load_segmentation(node, sc);
   const std::vector<std::string> asked_before = node.known_keys();
-  f.prototype = info->make(StrategyContext{node, sc, f});
+  try {
+    f.prototype = info->make(StrategyContext{node, sc, f});
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A strategy's factory reads the firm's entry: what it refuses is the scenario's input.
+    node.fail(fmt::format("strategy '{}' refused the firm's settings: {}", f.strategy, e.what()));
+  }
   check_params_written(node, asked_before, f);
+  check_strategy_keys(node, f, *info);
   node.finish();
   return f;
 }

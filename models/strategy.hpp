@@ -157,7 +157,8 @@ class Strategy {
   /// factory read from the entry must be written (the loader checks it), so that the recorded
   /// /scenario reruns the run.
   virtual void write_params(YamlWriter& out) const = 0;
-  /// Whether the firm keeps CRM profiles (memory is reserved only for such firms).
+  /// Whether the firm keeps CRM profiles (memory is reserved only for such firms). A plan with
+  /// direct_spend or customized needs them: without, check_plan stops the run.
   virtual bool uses_crm() const { return false; }
   /// A branched run: `this` is a fresh strategy with the design point's parameters, taking over
   /// from `before`, the strategy that ran the shared history (possibly of another type, when the
@@ -196,6 +197,9 @@ struct StrategyInfo {
   std::string name;
   std::string summary;
   std::vector<ParamDoc> params;
+  /// Reads the firm's entry (ctx.node) and makes the strategy. What it refuses is bad input:
+  /// ctx.node.child(key).fail_expected(...) names the key; any other exception is reported at
+  /// the firm's entry. It must read every parameter in `params`.
   std::unique_ptr<Strategy> (*make)(const StrategyContext& ctx);
   /// What plan() records in FirmPlan::diagnostics, in that order. Strategies that declare the
   /// same name share its dataset (their units and descriptions must agree), each firm in its own
@@ -204,10 +208,15 @@ struct StrategyInfo {
   std::vector<DiagnosticDoc> diagnostics = {};
 };
 
+/// The keys every firm entry takes, whatever its strategy (name, strategy, budget_per_year, ...).
+/// The scenario reads and writes them itself, so a strategy's parameters may not use them.
+const std::vector<std::string>& firm_keys();
+
 /// Every registered strategy, in registry order (filled in strategies/registry.cpp).
 const std::vector<StrategyInfo>& strategy_registry();
 /// Adds a strategy of the caller's own (call it from main, before loading scenarios).
-/// @throws std::invalid_argument when the name is taken, or a diagnostic's name is not an
+/// @throws std::invalid_argument when the name is taken, a parameter's key is a firm key
+/// (firm_keys()) or documented twice, or a diagnostic's name is not an
 /// identifier, repeats, or has other units or another description than another strategy's
 /// diagnostic of that name (a shared name must mean the same quantity).
 void register_strategy(StrategyInfo info);

@@ -62,7 +62,40 @@ void check_diagnostics(const StrategyInfo& info, const std::vector<StrategyInfo>
   }
 }
 
+/// A strategy's documented parameters have keys of their own: each once, none a firm key.
+void check_params(const StrategyInfo& info) {
+  for (std::size_t k = 0; k < info.params.size(); ++k) {
+    const std::string& key = info.params[k].key;
+    const auto& firm = firm_keys();
+    if (std::find(firm.begin(), firm.end(), key) != firm.end())
+      throw std::invalid_argument(fmt::format(
+          "strategy '{}': parameter '{}' is a key every firm takes (the scenario reads and "
+          "writes it itself); give the parameter a name of its own",
+          info.name, key));
+    for (std::size_t k2 = 0; k2 < k; ++k2)
+      if (info.params[k2].key == key)
+        throw std::invalid_argument(
+            fmt::format("strategy '{}': parameter '{}' is documented twice", info.name, key));
+  }
+}
+
 }  // namespace
+
+const std::vector<std::string>& firm_keys() {
+  static const std::vector<std::string> keys = {"name",
+                                                "strategy",
+                                                "budget_per_year",
+                                                "categories",
+                                                "regions",
+                                                "quality",
+                                                "fixed_cost_per_year",
+                                                "durability",
+                                                "quality_cut",
+                                                "innovation",
+                                                "audience",
+                                                "segmentation"};
+  return keys;
+}
 
 const std::vector<StrategyInfo>& strategy_registry() {
   return registry();
@@ -72,6 +105,7 @@ void register_strategy(StrategyInfo info) {
   for (const auto& existing : registry())
     if (existing.name == info.name)
       throw std::invalid_argument(fmt::format("strategy '{}' is already registered", info.name));
+  check_params(info);
   check_diagnostics(info, registry());
   registry().push_back(std::move(info));
 }

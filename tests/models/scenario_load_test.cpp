@@ -171,9 +171,10 @@ TEST_CASE("an unknown optional key is reported at its line with a did-you-mean",
   REQUIRE_THROWS_WITH(load(edit("privacy_opt_out: 0.3", "privacy_optout: 0.3")),
                       Contains("test.yaml:32:") && Contains("segments.seniors.privacy_optout") &&
                           Contains("did you mean 'privacy_opt_out'?"));
-  // A key that belongs to another strategy is unknown to this one.
+  // A key that belongs to another strategy is not this one's, and the message says whose it is.
   REQUIRE_THROWS_WITH(load(edit("markup: 0.3", "target: young")),
-                      Contains("test.yaml:9:") && Contains("unknown key 'target'"));
+                      Contains("test.yaml:9:") && Contains("'target' is a parameter of strategy "
+                                                           "'niche', not of 'mass'"));
 }
 
 TEST_CASE("segment shares must sum to 1", "[scenario]") {
@@ -579,4 +580,78 @@ TEST_CASE("a strategy that reads a key it does not write back is refused at load
   CHECK_NOTHROW(msim::load_scenario_file(
       std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/loyalty_referral.yaml",
       {"firms.ClubRoast.loyalty_program=~", "firms.ClubRoast.referral_program=~"}));
+}
+
+TEST_CASE("a strategy's parameters are its own, and what its factory refuses is bad input",
+          "[scenario]") {
+  // Documents `limit` (read) and `unread` (never read); writes `limit`, and `quality` as well
+  // when asked to: a firm key, which the scenario writes itself.
+  class Picky final : public msim::Strategy {
+   public:
+    Picky(double limit, bool echo) : limit_(limit), echo_(echo) {}
+    std::unique_ptr<msim::Strategy> clone() const override {
+      return std::make_unique<Picky>(*this);
+    }
+    void plan(const msim::MarketView&, msim::FirmPlan&) override {}
+    void write_params(msim::YamlWriter& out) const override {
+      out.key("limit").value(limit_);
+      if (echo_) out.key("quality").value(1.0);
+    }
+    double limit_;
+    bool echo_;
+  };
+  static const auto make = [](const msim::StrategyContext& ctx, bool echo) {
+    const double limit = ctx.node.get_double("limit", 1.0);
+    if (limit < 0) throw std::invalid_argument("limit must be at least 0");
+    return std::unique_ptr<msim::Strategy>(std::make_unique<Picky>(limit, echo));
+  };
+  static const bool once = [&] {
+    const std::vector<msim::ParamDoc> params = {{"limit", "number", "1", "", "a limit"},
+                                                {"unread", "number", "0", "", "never read"}};
+    msim::register_strategy({"picky_for_test", "a test strategy", params,
+                             [](const auto& ctx) { return make(ctx, false); }});
+    msim::register_strategy(
+        {"echo_for_test", "a test strategy", {}, [](const auto& ctx) { return make(ctx, true); }});
+    return true;
+  }();
+  (void)once;
+  // A parameter may not be a key every firm takes.
+  CHECK_THROWS_WITH(
+      msim::register_strategy({"clash_for_test",
+                               "a test strategy",
+                               {{"quality", "number", "1", "", "clashes"}},
+                               [](const auto& ctx) { return make(ctx, false); }}),
+      Contains("strategy 'clash_for_test': parameter 'quality' is a key every firm takes"));
+  const std::string tiny = std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml";
+  const std::string picky = "firms.Mass.strategy=picky_for_test";
+  CHECK_NOTHROW(msim::load_scenario_file(tiny, {picky, "firms.Mass.limit=2"}));
+  // The factory's refusal is the scenario's bad input, at the firm's line.
+  CHECK_THROWS_AS(msim::load_scenario_file(tiny, {picky, "firms.Mass.limit=-1"}), InputError);
+  CHECK_THROWS_WITH(
+      msim::load_scenario_file(tiny, {picky, "firms.Mass.limit=-1"}),
+      Contains("tiny.yaml:") && Contains("key 'firms.Mass'") &&
+          Contains("strategy 'picky_for_test' refused the firm's settings: limit must be at "
+                   "least 0"));
+  // Writing a firm key would give it twice in /scenario: a fault in the strategy's code.
+  CHECK_THROWS_AS(msim::load_scenario_file(tiny, {"firms.Mass.strategy=echo_for_test"}),
+                  std::logic_error);
+  CHECK_THROWS_WITH(msim::load_scenario_file(tiny, {"firms.Mass.strategy=echo_for_test"}),
+                    Contains("strategy 'echo_for_test' of firm 'Mass' writes quality in "
+                             "write_params(), a key every firm takes"));
+  // A parameter it documents but did not read is a fault in its code, not an unknown key.
+  CHECK_THROWS_AS(msim::load_scenario_file(tiny, {picky, "firms.Mass.unread=1"}), std::logic_error);
+  CHECK_THROWS_WITH(msim::load_scenario_file(tiny, {picky, "firms.Mass.unread=1"}),
+                    Contains("documents the parameter 'unread' but did not read it"));
+  // Another strategy's parameter says whose it is, not the nearest firm key.
+  CHECK_THROWS_AS(msim::load_scenario_file(tiny, {"firms.Mass.crm_fixed_cost_per_year=100"}),
+                  InputError);
+  CHECK_THROWS_WITH(
+      msim::load_scenario_file(tiny, {"firms.Mass.crm_fixed_cost_per_year=100"}),
+      Contains("key 'firms.Mass.crm_fixed_cost_per_year': 'crm_fixed_cost_per_year' is a "
+               "parameter of strategy 'one_to_one', not of 'mass', this firm's strategy (its "
+               "parameters: markup, price, position)") &&
+          !Contains("did you mean"));
+  // A key no strategy takes still gets the nearest key.
+  CHECK_THROWS_WITH(msim::load_scenario_file(tiny, {"firms.Mass.markupp=0.1"}),
+                    Contains("did you mean 'markup'"));
 }
