@@ -57,13 +57,15 @@ void check_plan(const FirmPlan& plan, const Scenario& sc, std::size_t firm, doub
   // Contacts go to the customers a firm's profiles know; customising starts from a profile.
   const char* no_crm = "but the strategy keeps no CRM profiles (its uses_crm() returns false)";
   if (!keeps_crm && plan.direct_spend > 0.0)
-    fail(fmt::format("direct_spend is {}, {}: direct contacts reach only customers in a firm's "
-                     "profiles, so the money would buy nothing",
-                     plan.direct_spend, no_crm));
+    fail(
+        fmt::format("direct_spend is {}, {}: direct contacts reach only customers in a firm's "
+                    "profiles, so the money would buy nothing",
+                    plan.direct_spend, no_crm));
   if (!keeps_crm && plan.customized)
-    fail(fmt::format("customized is true, {}: products are customised from a customer's profile, "
-                     "so the premium would buy nothing",
-                     no_crm));
+    fail(
+        fmt::format("customized is true, {}: products are customised from a customer's profile, "
+                    "so the premium would buy nothing",
+                    no_crm));
   const Programs& pr = plan.programs;
   if (pr.loyalty_every < 0 || pr.retention_after < 0 || !finite_at_least(pr.loyalty_reward, 0.0) ||
       !finite_at_least(pr.referral_multiplier, 0.0) || !finite_at_least(pr.referral_reward, 0.0) ||
