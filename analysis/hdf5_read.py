@@ -1,8 +1,53 @@
-"""Small helpers to read marketsim HDF5 objects with h5py: strings, attributes, tables."""
+"""Small helpers to read marketsim HDF5 objects with h5py: opening a file, strings, attributes,
+tables."""
+
+import errno
+import os
+import re
 
 import h5py
 import numpy as np
 import pandas as pd
+
+
+class UnreadableFileError(OSError):
+    """A file that cannot be opened as HDF5, with the reason in plain words."""
+
+
+def open_file(path):
+    """`path` opened read-only with h5py; every module opens its files here.
+
+    @throws UnreadableFileError naming the file and why it cannot be read: missing, a directory,
+    not an HDF5 file, being written by a run in progress (it holds the file's lock) or cut short.
+    """
+    path = str(path)
+    if not os.path.exists(path):
+        raise UnreadableFileError(f"cannot open '{path}': no such file")
+    if os.path.isdir(path):
+        raise UnreadableFileError(f"cannot open '{path}': it is a directory")
+    try:
+        return h5py.File(path, "r")
+    except OSError as error:
+        raise UnreadableFileError(open_error_words(path, error)) from None
+
+
+def open_error_words(path, error):
+    """What h5py's `error` on opening `path` means, in a line that names the file."""
+    detail = str(error)
+    if error.errno == errno.EAGAIN or "unable to lock file" in detail:
+        return (f"'{path}' is being written by a run in progress (it holds the file's lock); "
+                "wait for the run to finish")
+    cut = re.search(r"truncated file: eof = (\d+).*stored_eof = (\d+)", detail)
+    if cut:
+        have, want = int(cut.group(1)), int(cut.group(2))
+        why = ("did its run stop before the end?" if path.endswith(".partial")
+               else "was it copied incompletely?")
+        return f"'{path}' is an HDF5 file cut short ({have:,} of {want:,} bytes): {why}"
+    if "file signature not found" in detail:
+        return f"cannot open '{path}': not an HDF5 file"
+    system = re.search(r"error message = '([^']*)'", detail)
+    reason = system.group(1) if system else re.sub(r"^\[Errno \d+\] ", "", detail)
+    return f"cannot open '{path}': {reason}"
 
 
 def text(value):

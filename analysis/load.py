@@ -40,7 +40,7 @@ class NotARunError(ValueError):
 
 def run_ids(path):
     """The run ids of an experiment file (the groups under /runs), in natural order; [] if none."""
-    with h5py.File(path, "r") as f:
+    with rd.open_file(path) as f:
         if "runs" not in f:
             return []
         return sorted(f["runs"].keys(), key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
@@ -63,7 +63,7 @@ class Run:
         self.together = []          # the experiment's keys moved in step (experiment.together)
         self.sampled = []           # its Latin hypercube's keys (design.latin_hypercube.ranges)
         self.panel_group = None     # path of the /panel group inside the file, when present
-        with h5py.File(self.path, "r") as f:
+        with rd.open_file(self.path) as f:
             if run_id is None:
                 group, prefix = f, ""
             else:
@@ -206,13 +206,9 @@ class Run:
 
 
 def check_readable(path):
-    """Raises OSError saying why `path` cannot be opened as an HDF5 file, if it cannot."""
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"cannot open '{path}': no such file")
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"cannot open '{path}': it is a directory")
-    if not h5py.is_hdf5(path):
-        raise OSError(f"cannot open '{path}': not an HDF5 file")
+    """Raises OSError saying why `path` cannot be opened as an HDF5 file, if it cannot
+    (hdf5_read.open_file)."""
+    rd.open_file(path).close()
 
 
 def check_writable_file(path, inputs=()):
@@ -310,7 +306,7 @@ def load_run(path, run=None):
     ids = run_ids(path)
     if run is not None:
         return Run(path, resolve_run_id(path, run, ids))
-    with h5py.File(path, "r") as f:
+    with rd.open_file(path) as f:
         single = "market/market_share" in f
     if single:
         return Run(path, None)
@@ -362,7 +358,7 @@ def experiment_overrides(path):
     own keys (experiment=... and experiment.*, which say how the runs vary; is_experiment_key):
     what the command line changed for the
     whole experiment, in the order of the first run. [] for a single-run file or none."""
-    with h5py.File(path, "r") as f:
+    with rd.open_file(path) as f:
         if "runs" not in f:
             return []
         per_run = [_override_lines(f[f"runs/{k}"].attrs.get("overrides"))

@@ -5,7 +5,6 @@ The layout this module expects is documented in analysis/README.md ("The /panel 
 columns) with at least `step`, `consumer`, `category` and `firm`; one row per purchase occasion.
 """
 
-import h5py
 import numpy as np
 
 from analysis import hdf5_read as rd
@@ -22,7 +21,7 @@ class Panel:
 
     def __init__(self, path, run_id=None):
         prefix = f"runs/{run_id}/" if run_id is not None else ""
-        with h5py.File(path, "r") as f:
+        with rd.open_file(path) as f:
             if f"{prefix}panel" not in f:
                 raise NoPanelError(
                     f"'{path}' has no /{prefix}panel: this run did not record a consumer panel. "

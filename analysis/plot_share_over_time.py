@@ -4,7 +4,6 @@ interval as a band (experiment_share_over_time)."""
 
 import textwrap
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
@@ -37,7 +36,7 @@ def share_by_point(run):
     column = next((c for c in ("run", "run_id", "id") if c in runs.columns), None)
     groups = {int(name): name for name in run_ids(run.path) if name.isdigit()}
     found = {}
-    with h5py.File(run.path, "r") as f:
+    with rd.open_file(run.path) as f:
         for number, row in runs.iterrows():
             name = groups.get(int(row[column]) if column else int(number))
             if name is None:
