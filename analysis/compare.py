@@ -27,10 +27,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analysis import formats, run_main  # noqa: E402
+from analysis.atomic_write import WriteError, cannot_write, make_directory, write_file  # noqa: E402
 from analysis.durables import counted_from, run_early_share  # noqa: E402
-from analysis.plot import points_formatter, shortened  # noqa: E402
-from analysis.load import (NotARunError, bad_input, check_writable_directory,  # noqa: E402
-                           load_run)
+from analysis.load import NotARunError, bad_input, load_run  # noqa: E402
+from analysis.output_paths import (add_force_argument, check_new_figures,  # noqa: E402
+                                   check_writable_directory)
+from analysis.plot import png_bytes, points_formatter, shortened  # noqa: E402
 from analysis.scenario_text import ScenarioSyntaxError, key_words, parse_scenario  # noqa: E402
 from analysis.summary import (MIN_ROI_SPEND, NOT_IN_MARKET, NOT_IN_MARKET_WHY,  # noqa: E402
                               in_market, not_in_market, not_in_market_note, roi_money)
@@ -59,6 +61,7 @@ WHEN = {"last": "last step", "sum": "summed over the run"}
 WHEN_METRIC = {"cumulative_profit": "last step: the profit of the whole run"}
 # A firm that one run does not have at all (renamed, added or removed in the other).
 NOT_IN_RUN = "not in run"
+FIGURE = "share_difference.png"  # what --out DIR gets
 
 
 def common_steps(a, b):
@@ -513,10 +516,12 @@ def main(argv=None):
                                         "(00042) or its number (42)")
     parser.add_argument("--run-b", help="the run inside B, likewise")
     parser.add_argument("--out", help="directory for share_difference.png")
+    add_force_argument(parser, "share_difference.png")
     args = parser.parse_args(argv)
     try:
         if args.out is not None:
             check_writable_directory(args.out)
+            check_new_figures(args.out, [FIGURE], args.force)
         a = load_run(args.a, args.run_a)
         b = load_run(args.b, args.run_b)
         changes = scenario_changes(a, b)
@@ -545,11 +550,13 @@ def main(argv=None):
         print("\n" + "\n".join(notes))
     print("\n" + paired_note(a, b))
     if args.out:
-        os.makedirs(args.out, exist_ok=True)
-        path = os.path.join(args.out, "share_difference.png")
-        fig = share_difference_figure(a, b, changes)
-        fig.savefig(path, dpi=100, bbox_inches="tight")
-        plt.close(fig)
+        path = os.path.join(args.out, FIGURE)
+        data = png_bytes(share_difference_figure(a, b, changes))
+        try:
+            make_directory(args.out)
+            write_file(path, data)
+        except WriteError as error:
+            return cannot_write(error)
         print(f"wrote {path}")
     return 0
 

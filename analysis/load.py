@@ -23,6 +23,7 @@ import pandas as pd
 from analysis import experiment_tables
 from analysis import hdf5_read as rd
 from analysis import run_main
+from analysis.output_paths import check_writable_directory, check_writable_file  # noqa: F401
 
 # The axes each group's datasets have when the file carries no dimension labels.
 _DEFAULT_AXES = {
@@ -209,52 +210,6 @@ def check_readable(path):
     """Raises OSError saying why `path` cannot be opened as an HDF5 file, if it cannot
     (hdf5_read.open_file)."""
     rd.open_file(path).close()
-
-
-def check_writable_file(path, inputs=()):
-    """Raises OSError saying why a file cannot be written at `path` (an HTML page, say), if it
-    cannot: its directory must exist and be writable, and it must not be a directory or one of
-    the `inputs`. Commands call it before any work, so a bad output path fails at once."""
-    where = f"cannot write '{path}'"
-    if not path:
-        raise FileNotFoundError(f"{where}: expected a file name")
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"{where}: it is a directory (expected a file name)")
-    if os.path.exists(path) and any(os.path.exists(i) and os.path.samefile(path, i)
-                                    for i in inputs):
-        raise OSError(f"{where}: it is an input file of this command")
-    parent = os.path.dirname(path) or "."
-    if not os.path.lexists(parent):
-        raise FileNotFoundError(f"{where}: directory '{parent}' does not exist")
-    if not os.path.isdir(parent):
-        raise NotADirectoryError(f"{where}: '{parent}' is not a directory")
-    if os.path.exists(path) and not os.access(path, os.W_OK):
-        raise PermissionError(f"{where}: the file is not writable")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise PermissionError(f"{where}: directory '{parent}' is not writable")
-
-
-def check_writable_directory(path):
-    """Raises OSError saying why files cannot be written into directory `path` (figures, say),
-    if they cannot: it must be a writable directory, or be missing with its nearest existing
-    ancestor a writable directory (the command then makes it). Commands call it before any work."""
-    where = f"cannot write into '{path}'"
-    if not path:
-        raise FileNotFoundError(f"{where}: expected a directory name")
-    if os.path.lexists(path):
-        if not os.path.isdir(path):
-            raise NotADirectoryError(f"{where}: it is a file, not a directory")
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise PermissionError(f"{where}: the directory is not writable")
-        return
-    ancestor = os.path.dirname(os.path.normpath(path))
-    while ancestor and not os.path.lexists(ancestor):
-        ancestor = os.path.dirname(ancestor)
-    ancestor = ancestor or "."
-    if not os.path.isdir(ancestor):
-        raise NotADirectoryError(f"{where}: '{ancestor}' is not a directory")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise PermissionError(f"{where}: it cannot be made, directory '{ancestor}' is not writable")
 
 
 def bad_input(error):

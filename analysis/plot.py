@@ -16,9 +16,10 @@ import os
 
 from analysis import experiment_tables, formats, run_main
 from analysis.experiment_figures import experiment_by_plan, experiment_skipped, render_experiment
-from analysis.load import (add_run_arguments, bad_input, check_writable_directory,
-                           experiment_overrides, is_experiment_key, load_run_or_report,
-                           overrides)
+from analysis.atomic_write import WriteError, cannot_write, make_directory, write_file
+from analysis.load import (add_run_arguments, bad_input, experiment_overrides, is_experiment_key,
+                           load_run_or_report, overrides)
+from analysis.output_paths import add_force_argument, check_new_figures, check_writable_directory
 from analysis.plot_experiment import (MAX_POINTS_IN_LEGEND, RESULT_NAMES, experiment_distribution,
                                       one_run_per_point, point_label)
 from analysis.plot_format import (LINE_STYLES, OVERRIDE_WIDTH, OVERRIDES_WIDTH, money_tick,
@@ -115,6 +116,7 @@ def main(argv=None):
                                      description="Write PNG figures of a marketsim run.")
     add_run_arguments(parser)
     parser.add_argument("--out", required=True, help="directory for the PNG files")
+    add_force_argument(parser, "the figures")
     args = parser.parse_args(argv)
     try:
         check_writable_directory(args.out)
@@ -123,23 +125,31 @@ def main(argv=None):
     run = load_run_or_report(args)
     if run is None:
         return 2
-    os.makedirs(args.out, exist_ok=True)
     made, skipped = render(run)
-    for name, data in made:
-        path = os.path.join(args.out, name)
-        with open(path, "wb") as out:
-            out.write(data)
-        print(f"wrote {path}")
+    of_experiment = [(name, data) for name, data, _ in render_experiment(run)]
+    try:  # every figure is drawn, and may be written, before the first is written
+        check_new_figures(args.out, [name for name, _ in made + of_experiment], args.force)
+    except OSError as error:
+        return bad_input(error)
+    try:
+        make_directory(args.out)
+        _write_figures(args.out, made, "", skipped)
+        _write_figures(args.out, of_experiment, " (every run of the experiment)",
+                       experiment_skipped(run))
+    except WriteError as error:  # the figures written before it are whole, and were listed
+        return cannot_write(error)
+    return 0
+
+
+def _write_figures(directory, figures, note, skipped):
+    """Writes each (file name, PNG bytes) into `directory`, saying so, then says which figures
+    were `skipped` and why."""
+    for name, data in figures:
+        path = os.path.join(directory, name)
+        write_file(path, data)
+        print(f"wrote {path}{note}")
     for name, why in skipped:
         print(f"skipped {name}: {why}")
-    for name, data, _ in render_experiment(run):
-        path = os.path.join(args.out, name)
-        with open(path, "wb") as out:
-            out.write(data)
-        print(f"wrote {path} (every run of the experiment)")
-    for name, why in experiment_skipped(run):
-        print(f"skipped {name}: {why}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -15,9 +15,10 @@ import html
 import pandas as pd
 
 from analysis import experiment_tables, formats, plot, run_main
+from analysis.atomic_write import WriteError, cannot_write, write_file
 from analysis.durables import NOT_COUNTED, counted_from
-from analysis.load import (add_run_arguments, bad_input, check_writable_file, load_run_or_report,
-                           overrides, run_ids)
+from analysis.load import add_run_arguments, bad_input, load_run_or_report, overrides, run_ids
+from analysis.output_paths import add_force_argument, check_new_file
 from analysis.scenario_text import (ScenarioSyntaxError, parse_scenario, scenario_fields,
                                     scenario_shocks)
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
@@ -585,17 +586,20 @@ def main(argv=None):
                                      description="Write a self-contained HTML report of a run.")
     add_run_arguments(parser)
     parser.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    add_force_argument(parser, "the HTML file")
     args = parser.parse_args(argv)
     try:
-        check_writable_file(args.output, inputs=[args.file])
+        check_new_file(args.output, args.force, inputs=[args.file])
     except OSError as error:
         return bad_input(error)
     run = load_run_or_report(args)
     if run is None:
         return 2
     page = build_report(run)
-    with open(args.output, "w", encoding="utf-8") as out:
-        out.write(page)
+    try:
+        write_file(args.output, page)
+    except WriteError as error:
+        return cannot_write(error)
     print(f"wrote {args.output} ({len(page) // 1024} KiB)")
     return 0
 

@@ -1,0 +1,130 @@
+"""Files are written whole or not at all (analysis.atomic_write): on a full disk a command says
+which file it could not write in one line, exits with code 1 and leaves no truncated file."""
+
+import builtins
+import errno
+import os
+
+import pytest
+
+from analysis import atomic_write, compare, plot, report
+from analysis.atomic_write import WriteError, write_file
+
+FULL = "No space left on device"
+PNG = b"\x89PNG\r\n\x1a\n"
+PNG_END = b"IEND\xaeB`\x82"
+
+
+class _FillsUp:
+    """A file open for writing on a disk that fills up after `room` bytes."""
+
+    def __init__(self, real, room):
+        self.real, self.room = real, room
+
+    def write(self, data):
+        if len(data) > self.room:
+            self.real.write(data[:self.room])
+            self.room = 0
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.room -= len(data)
+        return self.real.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self.real.__exit__(*exc)
+
+
+@pytest.fixture
+def disk_fills_up(monkeypatch):
+    """After this, the `files`-th file opened for writing (1 for the first) gets 4 KiB and then
+    fails with ENOSPC, as on a disk that fills up; the files before it are written whole."""
+    opened = []
+    real_open, real_fdopen = builtins.open, os.fdopen
+
+    def wrap(real, mode):
+        if "r" in mode and "+" not in mode:
+            return real
+        opened.append(real)
+        return _FillsUp(real, 4096 if len(opened) == state["files"] else 1 << 40)
+
+    def fake_open(file, mode="r", *args, **kwargs):
+        return wrap(real_open(file, mode, *args, **kwargs), mode)
+
+    def fake_fdopen(fd, mode="r", *args, **kwargs):
+        return wrap(real_fdopen(fd, mode, *args, **kwargs), mode)
+
+    state = {"files": 1}
+    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(os, "fdopen", fake_fdopen)
+    return state
+
+
+def test_report_on_a_full_disk(run_file, tmp_path, capsys, disk_fills_up):
+    out = tmp_path / "report.html"
+    assert report.main([str(run_file), "-o", str(out)]) == 1
+    assert capsys.readouterr().err == f"error: cannot write '{out}': {FULL}\n"
+    assert list(tmp_path.iterdir()) == []  # neither the page nor its temporary file
+
+
+def test_report_on_a_full_disk_keeps_the_page_it_would_replace(run_file, tmp_path, capsys,
+                                                               disk_fills_up):
+    out = tmp_path / "report.html"
+    out.write_text("last week's report")
+    assert report.main([str(run_file), "-o", str(out), "--force"]) == 1
+    assert out.read_text() == "last week's report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_plot_on_a_full_disk_keeps_the_whole_figures_and_says_which(run_file, tmp_path, capsys,
+                                                                    disk_fills_up):
+    disk_fills_up["files"] = 3
+    out = tmp_path / "figures"
+    assert plot.main([str(run_file), "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"error: cannot write '{out / 'awareness.png'}': {FULL}\n"
+    assert captured.out == (f"wrote {out / 'market_share.png'}\n"
+                            f"wrote {out / 'share_quadrant.png'}\n")
+    assert sorted(p.name for p in out.iterdir()) == ["market_share.png", "share_quadrant.png"]
+    for figure in out.iterdir():  # whole: from the signature to the end chunk
+        data = figure.read_bytes()
+        assert data.startswith(PNG) and data.endswith(PNG_END)
+
+
+def test_compare_on_a_full_disk(run_file, rich_file, tmp_path, capsys, disk_fills_up):
+    out = tmp_path / "figures"
+    assert compare.main([str(run_file), str(rich_file), "--out", str(out)]) == 1
+    assert capsys.readouterr().err.endswith(
+        f"error: cannot write '{out / 'share_difference.png'}': {FULL}\n")
+    assert list(out.iterdir()) == []
+
+
+def test_an_error_in_the_block_leaves_the_target_as_it_was(tmp_path):
+    target = tmp_path / "page.html"
+    target.write_text("before")
+    with pytest.raises(RuntimeError):
+        with atomic_write.atomic_write(target) as out:
+            out.write(b"half a page")
+            raise RuntimeError("interrupted")
+    assert target.read_text() == "before"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_replacing_a_file_leaves_its_other_names_alone(tmp_path):
+    target, other = tmp_path / "page.html", tmp_path / "kept.html"
+    target.write_text("before")
+    os.link(target, other)
+    write_file(target, "after")
+    assert target.read_text() == "after" and other.read_text() == "before"
+
+
+def test_a_failure_names_the_file_and_the_reason(tmp_path):
+    with pytest.raises(WriteError) as raised:
+        write_file(tmp_path / "missing" / "page.html", "text")
+    assert str(raised.value) == (f"cannot write '{tmp_path / 'missing' / 'page.html'}': "
+                                 "No such file or directory")
+    assert raised.value.errno == errno.ENOENT

@@ -1,0 +1,121 @@
+"""Nothing a user made is lost (analysis.output_paths): report, plot and compare refuse an
+existing output with exit code 2 unless given --force, and even then never replace a run's file,
+a scenario or a directory."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from analysis import compare, plot, report
+from conftest import ROOT
+
+PRECIOUS = "precious"
+
+
+def _files(directory):
+    return sorted(p.name for p in directory.iterdir())
+
+
+def test_report_refuses_an_existing_file_unless_forced(run_file, tmp_path, capsys):
+    out = tmp_path / "report.html"
+    out.write_text(PRECIOUS)
+    assert report.main([str(run_file), "-o", str(out)]) == 2
+    assert capsys.readouterr().err == (f"error: cannot write '{out}': the file exists; pass "
+                                       "--force to replace it, or choose another file name\n")
+    assert out.read_text() == PRECIOUS
+    assert report.main([str(run_file), "-o", str(out), "--force"]) == 0
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    assert _files(tmp_path) == ["report.html"]  # no temporary file left
+
+
+@pytest.mark.parametrize("name, why", [
+    ("other-run.h5", "it is an HDF5 file (a run's output, perhaps)"),
+    ("my.yaml", "it is named as a scenario is (.yaml)"),
+    ("my.yml", "it is named as a scenario is (.yml)"),
+    ("notes.h5", "it is named as a run's file is (.h5)"),
+])
+def test_report_never_replaces_a_run_or_a_scenario(run_file, tmp_path, capsys, name, why):
+    out = tmp_path / name
+    if name.startswith("other-run"):
+        out.write_bytes(run_file.read_bytes())
+    else:
+        out.write_text(PRECIOUS)
+    before = out.read_bytes()
+    for force in ([], ["--force"]):
+        assert report.main([str(run_file), "-o", str(out)] + force) == 2
+        assert capsys.readouterr().err == (
+            f"error: cannot write '{out}': {why}, which is never replaced, even with --force; "
+            "choose another file name\n")
+        assert out.read_bytes() == before
+
+
+def test_report_with_force_leaves_a_hard_link_to_the_old_page_alone(run_file, tmp_path):
+    out, link = tmp_path / "report.html", tmp_path / "kept.html"
+    out.write_text(PRECIOUS)
+    os.link(out, link)
+    assert report.main([str(run_file), "-o", str(out), "--force"]) == 0
+    assert link.read_text() == PRECIOUS
+
+
+def test_plot_refuses_a_directory_holding_its_figures_unless_forced(run_file, tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    names = ["market_share.png", "awareness.png", "profit_roi.png", "segment_heatmap.png"]
+    for name in names + ["notes.txt"]:
+        (out / name).write_text(PRECIOUS)
+    assert plot.main([str(run_file), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: cannot write into '{out}': it holds market_share.png, awareness.png, "
+        "profit_roi.png and 1 more already; pass --force to replace the figures (the other "
+        "files there are left alone), or choose another --out directory\n")
+    assert all((out / name).read_text() == PRECIOUS for name in names)  # nothing written
+    assert plot.main([str(run_file), "--out", str(out), "--force"]) == 0
+    assert (out / "market_share.png").read_bytes().startswith(b"\x89PNG")
+    assert (out / "notes.txt").read_text() == PRECIOUS
+    assert _files(out) == sorted(names + ["notes.txt", "share_quadrant.png"])
+
+
+def test_plot_into_a_directory_of_other_files(run_file, tmp_path):
+    (tmp_path / "notes.txt").write_text(PRECIOUS)
+    assert plot.main([str(run_file), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "notes.txt").read_text() == PRECIOUS
+
+
+def test_plot_never_replaces_a_directory_with_a_figure(run_file, tmp_path, capsys):
+    (tmp_path / "awareness.png").mkdir()
+    assert plot.main([str(run_file), "--out", str(tmp_path), "--force"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot write '{tmp_path / 'awareness.png'}': it is a directory, which is never "
+        "replaced, even with --force; choose another --out directory\n")
+    assert _files(tmp_path) == ["awareness.png"]
+
+
+def test_compare_refuses_an_existing_figure_before_any_work(run_file, rich_file, tmp_path,
+                                                            capsys):
+    figure = tmp_path / "share_difference.png"
+    figure.write_text(PRECIOUS)
+    assert compare.main([str(run_file), str(rich_file), "--out", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: cannot write into '{tmp_path}': it holds share_difference.png already; pass "
+        "--force to replace the figure (the other files there are left alone), or choose "
+        "another --out directory\n")
+    assert figure.read_text() == PRECIOUS
+    assert compare.main([str(run_file), str(rich_file), "--out", str(tmp_path), "--force"]) == 0
+    assert figure.read_bytes().startswith(b"\x89PNG")
+
+
+def test_force_on_the_command_line(run_file, tmp_path):
+    out = tmp_path / "report.html"
+    out.write_text(PRECIOUS)
+    command = [sys.executable, "-m", "analysis.report", str(run_file), "-o", str(out)]
+    refused = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    replaced = subprocess.run(command + ["--force"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=300)
+    assert replaced.returncode == 0 and out.read_text() != PRECIOUS
