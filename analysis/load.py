@@ -14,7 +14,6 @@ steps, the firms and their final market share and customer share. As a library:
 """
 
 import argparse
-import os
 import sys
 
 import h5py

@@ -18,6 +18,16 @@ def _files(directory):
     return sorted(p.name for p in directory.iterdir())
 
 
+def _refused(capsys, directory, named, noun):
+    """The command printed nothing but the refusal of `directory`, naming `named`."""
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: cannot write into '{directory}': it holds {named} already; pass --force to "
+        f"replace the {noun} (the other files there are left alone), or choose another --out "
+        "directory\n")
+
+
 def test_report_refuses_an_existing_file_unless_forced(run_file, tmp_path, capsys):
     out = tmp_path / "report.html"
     out.write_text(PRECIOUS)
@@ -66,12 +76,7 @@ def test_plot_refuses_a_directory_holding_its_figures_unless_forced(run_file, tm
     for name in names + ["notes.txt"]:
         (out / name).write_text(PRECIOUS)
     assert plot.main([str(run_file), "--out", str(out)]) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err == (
-        f"error: cannot write into '{out}': it holds market_share.png, awareness.png, "
-        "profit_roi.png and 1 more already; pass --force to replace the figures (the other "
-        "files there are left alone), or choose another --out directory\n")
+    _refused(capsys, out, "market_share.png, awareness.png, profit_roi.png and 1 more", "figures")
     assert all((out / name).read_text() == PRECIOUS for name in names)  # nothing written
     assert plot.main([str(run_file), "--out", str(out), "--force"]) == 0
     assert (out / "market_share.png").read_bytes().startswith(b"\x89PNG")
@@ -99,12 +104,7 @@ def test_compare_refuses_an_existing_figure_before_any_work(run_file, rich_file,
     figure = tmp_path / "share_difference.png"
     figure.write_text(PRECIOUS)
     assert compare.main([str(run_file), str(rich_file), "--out", str(tmp_path)]) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err == (
-        f"error: cannot write into '{tmp_path}': it holds share_difference.png already; pass "
-        "--force to replace the figure (the other files there are left alone), or choose "
-        "another --out directory\n")
+    _refused(capsys, tmp_path, "share_difference.png", "figure")
     assert figure.read_text() == PRECIOUS
     assert compare.main([str(run_file), str(rich_file), "--out", str(tmp_path), "--force"]) == 0
     assert figure.read_bytes().startswith(b"\x89PNG")
