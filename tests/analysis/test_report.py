@@ -360,8 +360,8 @@ def shocked_file(tmp_path_factory):
 
 
 def _page(path, tmp_path):
-    out = tmp_path / "page.html"
-    assert report.main([str(path), "-o", str(out)]) == 0
+    out = tmp_path / "page.html"  # the page of the previous call is replaced
+    assert report.main([str(path), "-o", str(out), "--force"]) == 0
     return out.read_text(encoding="utf-8")
 
 
