@@ -218,16 +218,19 @@ def reading(table):
         return f"{a.firm} ({a.strategy}) and {b.firm} ({b.strategy})"
 
     lines = []
-    a, b, x, y = top_two("market_share")
-    lines.append(f"In the last step, {both(a, b)} sold about as many units: {percent(x)} and "
-                 f"{percent(y)} of the market." if x - y < LEVEL_SHARE else
-                 f"In the last step, {a.firm} ({a.strategy}) sold the most units: {percent(x)} "
-                 "of the market.")
-    a, b, x, y = top_two("customer_share")
-    lines.append(f"Among their own buyers, {both(a, b)} won about the same share of category "
-                 f"purchases: {percent(x)} and {percent(y)}." if x - y < LEVEL_SHARE else
-                 f"Among their own buyers, {a.firm} ({a.strategy}) won the largest share of "
-                 f"category purchases: {percent(x)}.")
+    if not any(r.market_share > 0 for r in rows):  # every firm gone, or nobody buying
+        lines.append("In the last step, no firm sold anything.")
+    else:
+        a, b, x, y = top_two("market_share")
+        lines.append(f"In the last step, {both(a, b)} sold about as many units: {percent(x)} "
+                     f"and {percent(y)} of the market." if x - y < LEVEL_SHARE else
+                     f"In the last step, {a.firm} ({a.strategy}) sold the most units: "
+                     f"{percent(x)} of the market.")
+        a, b, x, y = top_two("customer_share")
+        lines.append(f"Among their own buyers, {both(a, b)} won about the same share of "
+                     f"category purchases: {percent(x)} and {percent(y)}." if x - y < LEVEL_SHARE
+                     else f"Among their own buyers, {a.firm} ({a.strategy}) won the largest "
+                     f"share of category purchases: {percent(x)}.")
     a, b, x, y = top_two("profit")
     if x < 0:  # nobody "earned" anything
         lines.append(f"Over the run, every firm lost money; {a.firm} ({a.strategy}) lost the "

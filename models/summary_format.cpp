@@ -148,16 +148,23 @@ std::string format_reading(const std::vector<SummaryRow>& rows) {
                          percent(key(*b)));
     return fmt::format(fmt::runtime(lead), named(a), percent(key(*a)));
   };
+  // Every firm gone, or nobody buying: no leader to name.
+  const bool sold =
+      std::any_of(in.begin(), in.end(), [](const SummaryRow* r) { return r->market_share > 0; });
   std::string out =
-      share([](const SummaryRow& r) { return r.market_share; },
-            "In the last step, {} sold the most units: {} of the market.",
-            "In the last step, {} and {} sold about as many units: {} and {} of the market.") +
-      " " +
-      share([](const SummaryRow& r) { return r.customer_share; },
-            "Among their own buyers, {} won the largest share of category purchases: {}.",
-            "Among their own buyers, {} and {} won about the same share of category purchases: "
-            "{} and {}.") +
-      "\n";
+      !sold
+          ? std::string("In the last step, no firm sold anything.\n")
+          : share(
+                [](const SummaryRow& r) { return r.market_share; },
+                "In the last step, {} sold the most units: {} of the market.",
+                "In the last step, {} and {} sold about as many units: {} and {} of the market.") +
+                " " +
+                share([](const SummaryRow& r) { return r.customer_share; },
+                      "Among their own buyers, {} won the largest share of category purchases: {}.",
+                      "Among their own buyers, {} and {} won about the same share of category "
+                      "purchases: "
+                      "{} and {}.") +
+                "\n";
   const auto [a, b] = top_two([](const SummaryRow& r) { return r.profit; });
   if (a->profit < 0)  // nobody "earned" anything
     out += fmt::format("Over the run, every firm lost money; {} lost the least: {}.\n", named(a),

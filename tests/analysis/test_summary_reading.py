@@ -97,3 +97,11 @@ def test_entries_and_exits_apply_in_step_order(tmp_path):
     assert not_in_market(gone) == ["Niche"]
     late = load_run(run_tiny(tmp_path / "late.h5", "shocks=[{kind: enter, firm: Niche, step: 20}]"))
     assert not_in_market(late) == ["Niche"]  # the run (10 steps) ends before it enters
+
+
+def test_a_market_where_nobody_bought_names_no_leader():
+    # every firm left the market before the last step: 0.0% and 0.0% is no contest
+    table = _table([["A", "s", 0.0, float("nan"), 0.5, 0.9, -100.0, 0.0, 1.0, True],
+                    ["B", "t", 0.0, float("nan"), 0.5, 0.9, -200.0, 0.0, 1.0, True]])
+    assert reading(table) == ["In the last step, no firm sold anything.",
+                              "Over the run, every firm lost money; A (s) lost the least: -100."]

@@ -3,6 +3,7 @@
 // program), and the shocks that fired are listed in plain words.
 #include "models/summary.hpp"
 
+#include <cmath>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -261,6 +262,14 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
   CHECK_THAT(text,
              Contains("Over the run, every firm lost money; A (mass) lost the least: -3.5k.") &&
                  !Contains("earned"));
+  // Nobody sold anything in the last step (every firm left, say): no leader, not "about as many".
+  msim::Summary empty = s;
+  empty.rows[0].market_share = empty.rows[1].market_share = 0.0;
+  empty.rows[0].customer_share = empty.rows[1].customer_share = std::nan("");
+  text = msim::format_summary(empty);
+  CHECK_THAT(text, Contains("In the last step, no firm sold anything.\nOver the run, every firm "
+                            "lost money") &&
+                       !Contains("about as many") && !Contains("Among their own buyers"));
   // One firm in the market (C never entered): no contest to describe.
   s.rows[1].in_market = false;
   text = msim::format_summary(s);
