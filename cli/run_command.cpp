@@ -178,6 +178,12 @@ std::string output_path(const RunArgs& args, const Scenario& sc) {
   return args.has_output ? args.output : sc.output.path;
 }
 
+/// "output 'e.h5'" for messages; "e.yaml:12: output 'e.h5'" when the scenario's output.path
+/// set it.
+std::string output_what(const RunArgs& args, const Scenario& sc, const std::string& path) {
+  return fmt::format("{}output '{}'", args.has_output ? "" : sc.output.path_where + ": ", path);
+}
+
 /// Refuses an output file that exists (without --force) or that cannot be created: the run
 /// writes its .partial file beside it, which is created and removed here, before any work.
 /// The scenario file itself is refused even with --force: the user's own file is never lost.
@@ -185,8 +191,7 @@ std::string output_path(const RunArgs& args, const Scenario& sc) {
 /// experiment, `kept` is the number of finished runs in its runs directory.
 void check_output(const std::string& path, bool force, const RunArgs& args, const Scenario& sc,
                   std::optional<std::size_t> kept = std::nullopt) {
-  const std::string what =
-      fmt::format("{}output '{}'", args.has_output ? "" : sc.output.path_where + ": ", path);
+  const std::string what = output_what(args, sc, path);
   const fs::path p(path);
   check_directory(what, p.parent_path().empty() ? fs::path(".") : p.parent_path(), false);
   std::error_code ec;
@@ -314,6 +319,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   const bool part = args.parts > 0;
   if (part) check_parts(args, ex);
   std::error_code ec;
+  check_runs_directory(dir, output_what(args, sc, out));
   if (!part && args.resume && !args.force && fs::exists(dir, ec) && fs::is_regular_file(out, ec))
     throw InputError(fmt::format(
         "output '{}' already exists; add --force to --resume to replace it with the resumed "
@@ -366,23 +372,29 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
       // Nothing to resume: an empty directory would only block the next run (but other parts
       // may be writing into a part's).
       if (kept == 0 && !part) {
-        fs::remove_all(dir, ec);
+        remove_run_files(dir);
         throw;
       }
       if (kept == 0) throw;
+      const std::string finished =
+          fmt::format("{} of {} runs are finished and kept in '{}'", kept, ex.runs.size(), dir);
       const std::string again =
           part ? "run the same command again" : "run the same command with --resume added";
       if (dynamic_cast<const StepInputError*>(&e) != nullptr)  // found at a later step
         throw InputError(fmt::format(
-            "{}\n{} of {} runs are finished and kept in '{}'; --resume continues only the "
-            "same scenario, so once the scenario is fixed, run it with --force to start over",
-            e.what(), kept, ex.runs.size(), dir));
+            "{}\n{}; --resume continues only the same scenario, so once the scenario is fixed, "
+            "run it with --force to start over",
+            e.what(), finished));
+      if (dynamic_cast<const RunFault*>(&e) != nullptr)  // a strategy's fault, say
+        throw RunFault(fmt::format(
+            "{}\n{}: {} to continue from them, with this same program and scenario only (it "
+            "refuses runs that another build or scenario wrote), so once either is changed to "
+            "fix the fault, use --force to start over",
+            e.what(), finished, again));
       // A --resume refusal or a run file another process writes: the message says it all.
       if (dynamic_cast<const OutputError*>(&e) == nullptr) throw;
-      throw OutputError(fmt::format(
-          "{}\n{} of {} runs are finished and kept in '{}'; once the cause is fixed, {} to "
-          "finish the rest",
-          e.what(), kept, ex.runs.size(), dir, again));
+      throw OutputError(fmt::format("{}\n{}; once the cause is fixed, {} to finish the rest",
+                                    e.what(), finished, again));
     }
   }();
   std::signal(SIGINT, SIG_DFL);
@@ -391,7 +403,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   if (!report.complete && report.skipped + report.ran == 0) {
     // Nothing to resume: an empty directory would only make the next run ask for --resume
     // (but other parts may be writing into a part's).
-    if (!part && finished_runs(dir) == 0) fs::remove_all(dir, ec);
+    if (!part && finished_runs(dir) == 0) remove_run_files(dir);
     fmt::print(stderr, "interrupted before any of the {} runs{} finished; nothing was kept\n",
                report.runs, part ? " of " + part_name(args) : "");
     return 130;

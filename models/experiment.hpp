@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,14 @@ class StepInputError : public InputError {
   using InputError::InputError;
 };
 
+/// A fault that is not bad input (a strategy's plan() that threw, say) in a run of an experiment,
+/// while other runs may have finished: the message names the run, the run command adds what
+/// became of the finished ones.
+class RunFault : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 struct PlannedRun {
   RunPlan plan;
   Scenario scenario;  ///< the design point's scenario with the replication's seed
@@ -43,6 +52,13 @@ struct Experiment {
   std::vector<std::string> notes;
 };
 
+/// "firms.Mass.markup=1.2, firms.Mass.budget_per_year=5000": a design point's values, for
+/// messages ("no changes" when it has none).
+std::string describe_point(const DesignPoint& p);
+
+/// "run 3 (design point 1: firms.Keeper.fail_at=20; replication 0; seed 7)", for messages: all
+/// it takes to tell the run and rerun it alone.
+std::string describe_run(const Experiment& ex, const PlannedRun& run);
 
 /// Plans every run and loads every design point, so a bad value fails before anything runs.
 /// @throws InputError naming the sweep or range key (file, line) and the value.
@@ -81,6 +97,13 @@ struct ExperimentReport {
 
 /// Where the finished runs are kept until the experiment's file is complete: OUT.h5.runs/
 std::string runs_directory(const std::string& out_path);
+/// Refuses a runs directory `dir` that holds anything but this program's run files (and their
+/// .partial files), or that is not a directory: the experiment would remove it when it
+/// completes. A missing one is fine. @throws InputError starting with `what`, naming the entries.
+void check_runs_directory(const std::string& dir, const std::string& what);
+/// Removes this program's run files (and .partial files) from `dir`, then `dir` when that left
+/// it empty: anything else there stays.
+void remove_run_files(const std::string& dir);
 
 /// What an experiment is split by among parts: its replications when branched (a replication's
 /// variants share one history, which only one part should compute), else its runs.

@@ -86,13 +86,19 @@ std::pair<std::string, std::string> history_culprit(const ScenarioLoader& load,
           "its values change what the steps before the branch use"};
 }
 
+}  // namespace
+
 std::string describe_point(const DesignPoint& p) {
   std::vector<std::string> parts;
   for (const auto& [path, value] : p.values) parts.push_back(path + "=" + value);
   return parts.empty() ? "no changes" : fmt::format("{}", fmt::join(parts, ", "));
 }
 
-}  // namespace
+std::string describe_run(const Experiment& ex, const PlannedRun& run) {
+  return fmt::format("run {} (design point {}: {}; replication {}; seed {})", run.plan.id,
+                     run.plan.point, describe_point(ex.points.at(run.plan.point)),
+                     run.plan.replication, run.plan.seed);
+}
 
 Experiment plan_experiment(const ScenarioLoader& load) {
   Experiment ex;

@@ -32,7 +32,8 @@ namespace msim {
 namespace {
 
 /// Runs the steps [from, steps) of `market`, appending to `rec`; false when stopped. A step's
-/// InputError (a price past the limit, say) names `who`: the run, or a shared history.
+/// InputError (a price past the limit, say) or fault (a strategy's plan() that threw) names
+/// `who`: the run, or a shared history.
 bool continue_run(Market& market, std::int64_t steps, MemoryRecorder& rec,
                   const std::atomic<bool>& stop, const std::function<void()>& on_step,
                   const std::string& who) {
@@ -43,6 +44,10 @@ bool continue_run(Market& market, std::int64_t steps, MemoryRecorder& rec,
       market.step();
     } catch (const InputError& e) {
       throw StepInputError(fmt::format("{}: {}", who, e.what()));
+    } catch (const OutputError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw RunFault(fmt::format("{}: {}", who, e.what()));
     }
     record_step(market, rec, panel);
     on_step();
@@ -50,17 +55,7 @@ bool continue_run(Market& market, std::int64_t steps, MemoryRecorder& rec,
   return true;
 }
 
-/// "run 3 (design point 1, replication 0)", for messages.
-std::string run_label(const PlannedRun& run) {
-  return fmt::format("run {} (design point {}, replication {})", run.plan.id, run.plan.point,
-                     run.plan.replication);
-}
-
 }  // namespace
-
-std::string runs_directory(const std::string& out_path) {
-  return out_path + ".runs";
-}
 
 std::size_t part_units(const Experiment& ex) {
   return ex.base.experiment.branch_at > 0
@@ -81,7 +76,9 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   const auto mine = [&](const PlannedRun& run) {
     return !part || in_part(ex, run, options.part, options.parts);
   };
-  if (!options.resume && !part) fs::remove_all(dir);
+  // Nothing but run files: the directory is removed when the experiment completes.
+  check_runs_directory(dir, fmt::format("output '{}'", out_path));
+  if (!options.resume && !part) remove_run_files(dir);  // --force: start over
   fs::create_directories(dir);
   for (const PlannedRun& run : ex.runs) {
     if (!mine(run)) continue;  // another part may be writing it
@@ -169,7 +166,8 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       rec.begin(run_layout(run, options.threads));
       Market market(run.scenario, EngineOptions{options.block_size});
       record_panel_members(market, rec, panel_table(rec.layout()));
-      if (!continue_run(market, run.scenario.steps, rec, stop, on_step, run_label(run))) return;
+      if (!continue_run(market, run.scenario.steps, rec, stop, on_step, describe_run(ex, run)))
+        return;
       record_snapshot(market, rec, snapshot_table(rec.layout()));
       const double wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -191,8 +189,9 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       past.begin(recording_layout(shared, options.threads));
       record_panel_members(history, past, panel_table(past.layout()));
       if (!continue_run(history, branch, past, stop, on_step,
-                        fmt::format("the history that replication {} shares before the branch",
-                                    groups[g].front()->plan.replication)))
+                        fmt::format("the history that replication {} (seed {}) shares before "
+                                    "the branch at step {}",
+                                    groups[g].front()->plan.replication, shared.seed, branch)))
         return;
       const double history_wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -213,7 +212,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
           for (std::size_t p = 0; p < past.tables().size(); ++p) rec.append(p, past.tables()[p]);
         Market market = history;
         market.branch(run.scenario);
-        if (!continue_run(market, steps, rec, stop, on_step, run_label(run))) return;
+        if (!continue_run(market, steps, rec, stop, on_step, describe_run(ex, run))) return;
         record_snapshot(market, rec, snapshot_table(rec.layout()));
         const double wall =
             history_wall +
@@ -239,7 +238,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       report.set_aside = kept.unplanned.size();
       report.earlier = set_aside(kept.unplanned, out_path);
     }
-    fs::remove_all(dir);
+    remove_run_files(dir);
     report.complete = true;
   }
   report.wall_seconds =

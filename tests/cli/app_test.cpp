@@ -159,3 +159,36 @@ TEST_CASE("a strategy's fault in the first step says no step finished, and leave
   std::ofstream(yaml) << small_market(6, "all_mass_again");
   CHECK(run_cli({"run", yaml, "-o", out, "--quiet"}) == 0);
 }
+
+TEST_CASE("a strategy's fault in an experiment names the run and keeps the runs that finished",
+          "[cli]") {
+  msim::register_strategy({"fails_at_step_3", "a test strategy that throws", {}, [](const auto&) {
+                             return std::unique_ptr<msim::Strategy>(
+                                 std::make_unique<FailsAtStep<3>>());
+                           }});
+  msim::register_strategy({"all_mass_in_experiment", "a test strategy", {}, [](const auto&) {
+                             return std::unique_ptr<msim::Strategy>(std::make_unique<AllMass>());
+                           }});
+  msim::test::TempDir dir;
+  const std::string yaml = dir.file("f.yaml"), out = dir.file("f.h5");
+  // Design point 1 switches Own to the strategy that throws; one thread runs the runs in order,
+  // so runs 0 and 1 (design point 0) finish before run 2 fails.
+  std::ofstream(yaml) << small_market(6, "all_mass_in_experiment") +
+                             "experiment:\n  replications: 2\n  sweep: {firms.Own.strategy: "
+                             "[all_mass_in_experiment, fails_at_step_3]}\n";
+  const std::string err = dir.file("stderr.txt");
+  CHECK(run_cli_stderr_to({"run", yaml, "-o", out, "--quiet", "--threads", "1"}, err) == 1);
+  std::ifstream in_err(err);
+  const std::string said((std::istreambuf_iterator<char>(in_err)),
+                         std::istreambuf_iterator<char>());
+  INFO(said);
+  CHECK_THAT(said, Catch::Contains("internal error: run 2 (design point 1: "
+                                   "firms.Own.strategy=fails_at_step_3; replication 0; seed ") &&
+                       Catch::Contains("): strategy 'fails_at_step_3' of firm 'Own' at step 3") &&
+                       Catch::Contains("2 of 4 runs are finished and kept in '" + out +
+                                       ".runs': run the same command with --resume added to "
+                                       "continue from them"));
+  CHECK_FALSE(std::filesystem::exists(out));
+  CHECK(std::filesystem::exists(out + ".runs/00000.h5"));
+  CHECK(std::filesystem::exists(out + ".runs/00001.h5"));
+}

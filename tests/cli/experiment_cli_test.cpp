@@ -600,8 +600,43 @@ TEST_CASE("cli: a price past the limit at a later step names the run and the sho
   const Result r =
       marketsim(dir, "run e.yaml -o e.h5 --quiet --set categories.snacks.base_cost=5e6");
   CHECK(r.code == 2);
-  CHECK_THAT(r.err, Contains("(design point ") && Contains(", replication ") &&
+  // The run, with all it takes to rerun it alone: its design point's values and its seed.
+  CHECK_THAT(r.err, Contains("(design point ") && Contains(": firms.Mass.budget_per_year=") &&
+                        Contains("; replication ") && Contains("; seed ") &&
                         Contains("at step 3, firm 'Mass' would sell snacks") &&
                         Contains("after price shocks that multiply the firm's prices by 1000"));
   CHECK_FALSE(fs::exists(dir / "e.h5"));
+}
+
+TEST_CASE("cli: an experiment refuses a runs directory holding the user's files, and keeps them",
+          "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  fs::create_directories(dir / "z.h5.runs" / "sub");
+  std::ofstream(dir / "z.h5.runs" / "notes.txt") << "notes";
+  std::ofstream(dir / "z.h5.runs" / "sub" / "important.csv") << "deep";
+  for (const std::string flags : {"", " --force", " --resume", " --resume --force"}) {
+    INFO(flags);
+    const Result r = marketsim(dir, "run e.yaml -o z.h5 --quiet" + flags);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("output 'z.h5': 'z.h5.runs', where the experiment keeps its "
+                               "finished runs, holds 2 entries that are not run files of "
+                               "marketsim: 'notes.txt', 'sub' (a directory)") &&
+                          Contains("move them out of 'z.h5.runs', or choose another -o"));
+    CHECK(slurp(dir / "z.h5.runs" / "notes.txt") == "notes");
+    CHECK(slurp(dir / "z.h5.runs" / "sub" / "important.csv") == "deep");
+    CHECK_FALSE(fs::exists(dir / "z.h5"));
+    CHECK_FALSE(fs::exists(dir / "z.h5.partial"));
+  }
+  std::ofstream(dir / "w.h5.runs") << "mine";
+  const Result file = marketsim(dir, "run e.yaml -o w.h5 --quiet");
+  CHECK(file.code == 2);
+  CHECK_THAT(file.err, Contains("output 'w.h5': 'w.h5.runs' is there and is not a directory"));
+  CHECK(slurp(dir / "w.h5.runs") == "mine");
+  CHECK_FALSE(fs::exists(dir / "w.h5"));
+  // Once out of the way, the experiment runs, and leaves no directory behind.
+  fs::remove(dir / "w.h5.runs");
+  CHECK(marketsim(dir, "run e.yaml -o w.h5 --quiet").code == 0);
+  CHECK(fs::exists(dir / "w.h5"));
+  CHECK_FALSE(fs::exists(dir / "w.h5.runs"));
 }

@@ -1167,3 +1167,60 @@ TEST_CASE("a firm without a budget is in the market in every run of an experimen
   CHECK(tables.runs.rows[0][static_cast<std::size_t>(profit)] == "0");  // and no fixed costs
   for (const auto& row : tables.runs.rows) CHECK(row[static_cast<std::size_t>(flag)] == "1");
 }
+
+TEST_CASE("an experiment refuses a runs directory that holds files of the user's, and loses none",
+          "[experiment]") {
+  TempDir dir;
+  const msim::Experiment ex = plan("  replications: 2\n");
+  fs::create_directories(dir / "e.h5.runs" / "sub");
+  std::ofstream(dir / "e.h5.runs" / "notes.txt") << "notes";
+  std::ofstream(dir / "e.h5.runs" / "sub" / "important.csv") << "deep";
+  // Named as a run file, but not one: kept too.
+  std::ofstream(dir / "e.h5.runs" / "00001.h5") << "not HDF5";
+  for (const bool resume : {false, true}) {
+    msim::ExperimentOptions options;
+    options.resume = resume;
+    INFO("resume: " << resume);
+    REQUIRE_THROWS_WITH(
+        msim::run_experiment(ex, dir / "e.h5", options),
+        Contains("output '" + (dir / "e.h5").string() + "': '" + (dir / "e.h5.runs").string() +
+                 "', where the experiment keeps its finished runs, holds 3 entries that are not "
+                 "run files of marketsim: '00001.h5', 'notes.txt', 'sub' (a directory)") &&
+            Contains("move them out of"));
+    CHECK(fs::exists(dir / "e.h5.runs" / "notes.txt"));
+    CHECK(fs::exists(dir / "e.h5.runs" / "sub" / "important.csv"));
+    CHECK(fs::exists(dir / "e.h5.runs" / "00001.h5"));
+    CHECK_FALSE(fs::exists(dir / "e.h5"));
+    CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
+  }
+  // A regular file where the directory would be.
+  std::ofstream(dir / "w.h5.runs") << "mine";
+  REQUIRE_THROWS_WITH(
+      msim::run_experiment(ex, dir / "w.h5"),
+      Contains("'" + (dir / "w.h5.runs").string() + "' is there and is not a directory"));
+  CHECK(fs::is_regular_file(dir / "w.h5.runs"));
+  CHECK_FALSE(fs::exists(dir / "w.h5"));
+}
+
+TEST_CASE("a completed experiment removes its run files alone, and the directory only when empty",
+          "[experiment]") {
+  TempDir dir;
+  const msim::Experiment ex = plan("  replications: 2\n");
+  msim::ExperimentOptions killed;
+  killed.concurrent_below = 0;
+  killed.stop_after_runs = 1;
+  REQUIRE_FALSE(msim::run_experiment(ex, dir / "e.h5", killed).complete);
+  std::ofstream(dir / "e.h5.runs" / "00001.h5.partial") << "cut short by a kill";
+  // Only this program's files: they go, and so does the directory they leave empty.
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  REQUIRE(msim::run_experiment(ex, dir / "e.h5", resume).complete);
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  // A file the user puts there once the experiment runs (after its check) stays, and so does
+  // the directory that holds it.
+  REQUIRE_FALSE(msim::run_experiment(ex, dir / "f.h5", killed).complete);
+  std::ofstream(dir / "f.h5.runs" / "notes.txt") << "notes";
+  msim::remove_run_files((dir / "f.h5.runs").string());
+  CHECK(h5_files(dir / "f.h5.runs").empty());
+  CHECK(fs::exists(dir / "f.h5.runs" / "notes.txt"));
+}
