@@ -155,7 +155,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
   run_cmd->add_flag("--resume", run.resume,
                     "experiments: keep the runs an interrupted run of this experiment finished "
-                    "(by design point and replication: replications may be added)");
+                    "(by design point and replication: replications may be added); with "
+                    "--force, also those of a completed OUT.h5, which it replaces");
   std::string part;
   run_cmd
       ->add_option("--part", part,

@@ -323,7 +323,21 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   if (!part && args.resume && !args.force && fs::exists(dir, ec) && fs::is_regular_file(out, ec))
     throw InputError(fmt::format(
         "output '{}' already exists; add --force to --resume to replace it with the resumed "
-        "experiment when it finishes, or -o to write another file",
+        "experiment when it finishes (taking the runs of it that this design has), or -o to "
+        "write another file",
+        out));
+  const auto experiment_file = [&] {
+    try {
+      return fs::is_regular_file(out, ec) && is_experiment_file(out);
+    } catch (const InputError&) {  // not HDF5
+      return false;
+    }
+  };
+  if (!part && args.resume && !args.force && experiment_file())
+    throw InputError(fmt::format(
+        "output '{}' is a completed experiment; add --force to --resume to replace it with this "
+        "design's when it finishes, taking from it the runs that this design has unchanged (more "
+        "replications or design points run only the new runs), or -o to write another file",
         out));
   // (An empty one, which a part that failed may leave, holds nothing to lose.)
   const std::size_t kept = part ? 0 : finished_runs(dir);
@@ -430,8 +444,20 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   }
   if (!args.quiet) {
     fmt::print("{}", format_experiment_summary(out));
-    fmt::print("\nwrote {}: {} runs ({} finished earlier, {} now) in {}\n", out, report.runs,
-               report.skipped, report.ran, format_duration(report.wall_seconds));
+    fmt::print("\nwrote {}: {} runs ({} finished earlier{}, {} now) in {}\n", out, report.runs,
+               report.skipped,
+               report.reused > 0
+                   ? fmt::format(", {} of them taken from the earlier '{}'", report.reused, out)
+                   : "",
+               report.ran, format_duration(report.wall_seconds));
+  }
+  if (!report.earlier_file.empty()) {  // even --quiet: the user's runs are now elsewhere
+    std::fflush(stdout);
+    fmt::print(stderr,
+               "marketsim: the earlier '{}' held {} that this design does not have (design points "
+               "or replications it does not have, or runs of another scenario or build); it is "
+               "kept as '{}'\n",
+               out, counted(report.not_reused, "run"), report.earlier_file);
   }
   if (report.set_aside > 0) {  // even --quiet: they were the user's runs, and are now elsewhere
     const bool one = report.set_aside == 1;

@@ -92,6 +92,12 @@ struct ExperimentReport {
   /// design points or replications), moved on completion to runs_directory(earlier).
   std::size_t set_aside = 0;
   std::string earlier;
+  /// --resume on a completed experiment's file: its runs taken (among `skipped`), and, when it
+  /// held others (of design points or replications the design does not have, or of another
+  /// scenario or build), how many and the name it is kept under (earlier_output()).
+  std::size_t reused = 0;
+  std::size_t not_reused = 0;
+  std::string earlier_file;
   double wall_seconds = 0.0;
 };
 

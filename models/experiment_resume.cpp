@@ -1,7 +1,8 @@
 // --resume: the finished runs of an experiment's runs directory, found by the design point and
 // replication each records, checked against the runs planned now (the same scenario, the same
 // build of the program), renamed after their run's number in this design, and those the design
-// no longer has set aside for the user.
+// no longer has set aside for the user; and the runs of a completed experiment's file that the
+// design still has (--resume --force on it), checked alike.
 #include "models/experiment_resume.hpp"
 
 #include <fmt/format.h>
@@ -101,6 +102,39 @@ std::string recorded_as(const Experiment& ex, const PlannedRun& run, std::size_t
   return yaml.replace(at, now.size(), output_path_line(run_output_path(ex.base.output.path, id)));
 }
 
+/// How the run under `group` of `in` ("": a run file's root) differs from `run` as this program
+/// writes it, when the design that wrote it numbered it `id`.
+struct Difference {
+  enum Kind { none, scenario, commit, build, dataset } kind = none;
+  /// The other commit; the other program_hash ("": it recorded none); the missing dataset.
+  std::string detail;
+};
+Difference compare_run(const Hdf5Reader& in, const std::string& group, const Experiment& ex,
+                       const PlannedRun& run, std::size_t id) {
+  const std::string object = group.empty() ? "/" : group;
+  if (in.text(group + "/scenario") != recorded_as(ex, run, id)) return {Difference::scenario, ""};
+  // Another build's runs could differ in their last bits from this one's.
+  const AttrValue commit = in.attribute("git_commit", object);
+  if (const auto* c = std::get_if<std::string>(&commit); c != nullptr && *c != kGitCommit)
+    return {Difference::commit, *c};
+  // The same commit, but another build of it (a program with strategies of its own that changed,
+  // say, or other compiler flags): its executable's hash differs. A file of an earlier version
+  // records none; where this program cannot read its own executable, there is nothing to check.
+  if (const std::string& mine = program_hash(); !mine.empty()) {
+    const AttrValue theirs = in.has_attribute("program_hash", object)
+                                 ? in.attribute("program_hash", object)
+                                 : AttrValue{};
+    const auto* hash = std::get_if<std::string>(&theirs);
+    if (hash == nullptr) return {Difference::build, ""};
+    if (!hash->empty() && *hash != mine) return {Difference::build, *hash};
+  }
+  // The same scenario, but a program whose strategies record other diagnostics: the merge at
+  // the end would miss them.
+  for (const SeriesSpec& spec : recording_layout(run.scenario, 0).series)
+    if (!in.exists(group + spec.path)) return {Difference::dataset, spec.path};
+  return {};
+}
+
 /// Checks that `file` holds `run` as this program would write it. @throws InputError when it
 /// holds the run of another scenario, or one that another build of the program wrote, saying
 /// why and that the experiment's finished runs are kept.
@@ -108,9 +142,11 @@ void check_kept(const RunFile& file, const PlannedRun& run, const Experiment& ex
                 const std::string& dir) {
   const std::string& path = file.path;
   const Hdf5Reader in(path);
-  if (in.text("/scenario") != recorded_as(ex, run, file.id)) {
+  const Difference d = compare_run(in, "", ex, run, file.id);
+  if (d.kind == Difference::none) return;
+  const KeptRuns kept(dir);
+  if (d.kind == Difference::scenario) {
     const std::string changed = design_change(in, ex);
-    const KeptRuns kept(dir);
     if (!changed.empty())
       throw InputError(fmt::format(
           "--resume: the experiment's design changed since the runs in '{}' were written: {} "
@@ -129,49 +165,29 @@ void check_kept(const RunFile& file, const PlannedRun& run, const Experiment& ex
         path, run.plan.id, run.plan.point, run.plan.replication, capitalized(kept.runs()),
         kept.belong(), kept.are(), kept.them()));
   }
-  // Another build's runs could differ in their last bits from this one's.
-  const AttrValue commit = in.attribute("git_commit");
-  if (std::holds_alternative<std::string>(commit) && std::get<std::string>(commit) != kGitCommit) {
-    const KeptRuns kept(dir);
+  if (d.kind == Difference::commit)
     throw InputError(fmt::format(
         "--resume: '{}' holds run {} written by marketsim commit {}, and this program is commit "
         "{}; its runs could differ from this program's in their last bits. {}",
-        path, run.plan.id, std::get<std::string>(commit), kGitCommit,
+        path, run.plan.id, d.detail, kGitCommit,
         kept.kept_unless_forced(
             fmt::format("resume with the program that wrote {}", kept.them()))));
-  }
-  // The same commit, but another build of it (a program with strategies of its own that changed,
-  // say, or other compiler flags): its executable's hash differs. A file of an earlier version
-  // records none; where this program cannot read its own executable, there is nothing to check.
-  if (const std::string& mine = program_hash(); !mine.empty()) {
-    const AttrValue theirs =
-        in.has_attribute("program_hash") ? in.attribute("program_hash") : AttrValue{};
-    const auto* hash = std::get_if<std::string>(&theirs);
-    if (hash == nullptr || (!hash->empty() && *hash != mine)) {
-      const KeptRuns kept(dir);
-      throw InputError(fmt::format(
-          "--resume: '{}' holds run {} written by another build of the program ({}; this "
-          "program's is {}, and both are marketsim commit {}): its code, a strategy of its own "
-          "say, may differ from this program's, and so may its runs. {}",
-          path, run.plan.id,
-          hash == nullptr ? "an earlier version, which recorded no program_hash"
-                          : fmt::format("program_hash {}", *hash),
-          mine, kGitCommit,
-          kept.kept_unless_forced(
-              fmt::format("resume with the program that wrote {}", kept.them()))));
-    }
-  }
-  // The same scenario, but a program whose strategies record other diagnostics: the merge at
-  // the end would miss them, so say it now, before any run.
-  for (const SeriesSpec& spec : recording_layout(run.scenario, 0).series)
-    if (!in.exists(spec.path)) {
-      const KeptRuns kept(dir);
-      throw InputError(fmt::format(
-          "--resume: '{}' holds run {} without '{}', which this program records (were its "
-          "strategies' diagnostics changed?). {}",
-          path, run.plan.id, spec.path,
-          kept.kept_unless_forced("resume with the program that started the experiment")));
-    }
+  if (d.kind == Difference::build)
+    throw InputError(fmt::format(
+        "--resume: '{}' holds run {} written by another build of the program ({}; this "
+        "program's is {}, and both are marketsim commit {}): its code, a strategy of its own "
+        "say, may differ from this program's, and so may its runs. {}",
+        path, run.plan.id,
+        d.detail.empty() ? "an earlier version, which recorded no program_hash"
+                         : fmt::format("program_hash {}", d.detail),
+        program_hash(), kGitCommit,
+        kept.kept_unless_forced(
+            fmt::format("resume with the program that wrote {}", kept.them()))));
+  throw InputError(
+      fmt::format("--resume: '{}' holds run {} without '{}', which this program records (were its "
+                  "strategies' diagnostics changed?). {}",
+                  path, run.plan.id, d.detail,
+                  kept.kept_unless_forced("resume with the program that started the experiment")));
 }
 
 /// A name in `dir` that no file has for `file`'s run: DIR/point-00001-replication-00002.h5 (or
@@ -281,18 +297,21 @@ KeptFiles keep_finished_runs(const Experiment& ex, const std::string& dir,
   return out;
 }
 
-std::string set_aside(const std::vector<RunFile>& files, const std::string& out_path) {
+std::string earlier_output(const std::string& out_path) {
   const fs::path out(out_path);
-  std::string earlier;
-  for (std::size_t k = 1; earlier.empty(); ++k) {
+  for (std::size_t k = 1;; ++k) {
     fs::path candidate = out;
     candidate.replace_filename(out.stem().string() +
                                (k == 1 ? std::string("-earlier") : fmt::format("-earlier-{}", k)) +
                                out.extension().string());
     const std::string path = candidate.string();
     if (!fs::exists(path) && !fs::exists(partial_path(path)) && !fs::exists(runs_directory(path)))
-      earlier = path;
+      return path;
   }
+}
+
+std::string set_aside(const std::vector<RunFile>& files, const std::string& out_path) {
+  const std::string earlier = earlier_output(out_path);
   const std::string dir = runs_directory(earlier);
   fs::create_directory(dir);
   for (RunFile file : files) {
@@ -301,6 +320,53 @@ std::string set_aside(const std::vector<RunFile>& files, const std::string& out_
     move(file, fs::exists(name) ? free_name(dir, file) : name);
   }
   return earlier;
+}
+
+}  // namespace msim
+
+namespace msim {
+
+EarlierFile reusable_runs(const Experiment& ex, const std::string& out_path,
+                          const std::map<std::size_t, std::string>& found) {
+  EarlierFile out;
+  std::error_code ec;
+  if (!fs::is_regular_file(out_path, ec)) return out;
+  std::optional<Hdf5Reader> in;
+  try {
+    in.emplace(out_path);
+  } catch (const InputError&) {
+    return out;  // not HDF5: not an experiment's file, and replaced as --force says
+  }
+  const auto complete = int_attribute(*in, "complete");
+  if (!in->exists("/experiment/columns/runs") || !in->exists("/runs") || !complete ||
+      *complete != 1)
+    return out;
+  std::map<std::pair<std::size_t, std::size_t>, const PlannedRun*> planned;
+  for (const PlannedRun& run : ex.runs) planned[{run.plan.point, run.plan.replication}] = &run;
+  for (const std::string& name : in->list("/runs")) {
+    const std::string group = "/runs/" + name;
+    const auto number = [&](const char* attribute) -> std::optional<std::size_t> {
+      if (!in->has_attribute(attribute, group)) return std::nullopt;
+      const AttrValue value = in->attribute(attribute, group);
+      const auto* v = std::get_if<std::int64_t>(&value);
+      return v != nullptr && *v >= 0 ? std::optional(static_cast<std::size_t>(*v)) : std::nullopt;
+    };
+    const auto id = number("run"), point = number("design_point"),
+               replication = number("replication");
+    const auto it =
+        id && point && replication ? planned.find({*point, *replication}) : planned.end();
+    if (it == planned.end()) {  // a design point or replication this design does not have
+      ++out.other;
+      continue;
+    }
+    const PlannedRun& run = *it->second;
+    if (found.count(run.plan.id) > 0) continue;  // a run file holds it: the same run
+    if (compare_run(*in, group, ex, run, *id).kind == Difference::none)
+      out.planned[run.plan.id] = group;
+    else
+      ++out.other;  // run again, as this scenario and program run it
+  }
+  return out;
 }
 
 }  // namespace msim

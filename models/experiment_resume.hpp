@@ -2,7 +2,8 @@
 /// Internal to running an experiment: the finished runs its runs directory keeps, found by the
 /// design point and replication each file records (a design with another number of
 /// replications numbers the runs otherwise), checked against the runs planned now, named after
-/// their run's number in this design, and those the design no longer has set aside.
+/// their run's number in this design, and those the design no longer has set aside; and the
+/// runs of a completed experiment's file that the design still has.
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -38,6 +39,25 @@ struct KeptFiles {
 /// another scenario or from another build of the program; nothing is moved then.
 KeptFiles keep_finished_runs(const Experiment& ex, const std::string& dir,
                              const std::function<bool(const PlannedRun&)>& mine, bool reuse);
+
+/// The runs of a completed experiment's file that --resume (--force) on it takes for the design
+/// planned now, which replaces that file when it completes.
+struct EarlierFile {
+  std::map<std::size_t, std::string> planned;  ///< planned run id -> its group (/runs/<id>)
+  /// Its runs that are not taken: of design points or replications the design does not have, or
+  /// of another scenario or build (run again now).
+  std::size_t other = 0;
+};
+
+/// The runs of `out_path`, when it is a completed experiment's file, that `ex` plans as they are
+/// there (the checks of keep_finished_runs) and that `found` (runs kept in run files) does not
+/// have; nothing when it is not such a file.
+EarlierFile reusable_runs(const Experiment& ex, const std::string& out_path,
+                          const std::map<std::size_t, std::string>& found);
+
+/// "OUT-earlier.h5" (or "OUT-earlier-2.h5", ...): beside `out_path`, a name that no file, .partial
+/// file or runs directory has.
+std::string earlier_output(const std::string& out_path);
 
 /// Moves `files` (finished runs that the experiment written to `out_path` does not have) into
 /// the runs directory of a new output beside it, "OUT-earlier.h5" (or "OUT-earlier-2.h5", ...:

@@ -94,18 +94,23 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   // Found by their design point and replication; a part's --force (resume off) redoes its own.
   KeptFiles kept;
   if (options.resume || part) kept = keep_finished_runs(ex, dir, mine, options.resume);
+  // --resume on a completed experiment's file (which --force lets it replace): the runs of it
+  // that this design plans as they are there are taken from it, not run again.
+  EarlierFile completed;
+  if (options.resume && !part) completed = reusable_runs(ex, out_path, kept.planned);
 
   ExperimentReport report;
   std::vector<const PlannedRun*> todo, done_before;
   for (const PlannedRun& run : ex.runs) {
     if (!mine(run)) continue;
-    if (kept.planned.count(run.plan.id) > 0)
+    if (kept.planned.count(run.plan.id) > 0 || completed.planned.count(run.plan.id) > 0)
       done_before.push_back(&run);
     else
       todo.push_back(&run);
   }
   report.runs = todo.size() + done_before.size();
   report.skipped = done_before.size();
+  report.reused = completed.planned.size();
 
   const std::int64_t steps = ex.base.steps;
   const std::int64_t branch = ex.base.experiment.branch_at;
@@ -231,7 +236,22 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     for (const PlannedRun& run : ex.runs)
       report.in_directory += there.count({run.plan.point, run.plan.replication});
   } else if (report.skipped + report.ran == report.runs) {
-    for (const PlannedRun* run : done_before) merged->add(*run, kept.planned.at(run->plan.id));
+    for (const PlannedRun* run : done_before) {
+      const auto file = kept.planned.find(run->plan.id);
+      if (file != kept.planned.end())
+        merged->add(*run, file->second);
+      else
+        merged->add(*run, out_path, completed.planned.at(run->plan.id));
+    }
+    // The completed file that this one replaces keeps the runs this one does not have, under
+    // another name (a second link to it: until the rename, it is also still out_path).
+    if (completed.other > 0) {
+      report.not_reused = completed.other;
+      report.earlier_file = earlier_output(out_path);
+      std::error_code ec;
+      fs::create_hard_link(out_path, report.earlier_file, ec);
+      if (ec) fs::copy_file(out_path, report.earlier_file);
+    }
     merged->commit();
     // Finished runs that this design does not have are the user's: kept, beside the output.
     if (!kept.unplanned.empty()) {

@@ -169,18 +169,21 @@ RunResults write_run_group(const PlannedRun& run, const RunData& data, Hdf5Outpu
   return results;
 }
 
-/// Reads back a run file that write_run_file wrote for `run`.
-RunData read_run_file(const PlannedRun& run, const std::string& file, std::size_t threads) {
+/// Reads back a run that write_run_file wrote for `run` (or, under `group`, one that
+/// write_run_group wrote: the /runs/<id> of a completed experiment's file).
+RunData read_run_file(const PlannedRun& run, const std::string& file, std::size_t threads,
+                      const std::string& group) {
   const Hdf5Reader in(file);
+  const std::string object = group.empty() ? "/" : group;
   RunData data;
   data.layout = run_layout(run, threads);
   // The run's number is this design's: the file may have been written under another.
   for (auto& [name, value] : data.layout.attributes)
-    if (name != "run") value = in.attribute(name);
+    if (name != "run") value = in.attribute(name, object);
   for (const TableSpec& table : data.layout.tables) {  // the panel, when recorded
     TableRows rows;
     for (const TableColumnSpec& c : table.columns) {
-      const std::string path = table.path + "/" + c.name;
+      const std::string path = group + table.path + "/" + c.name;
       if (c.integer)
         rows.emplace_back(in.integers(path));
       else
@@ -188,14 +191,13 @@ RunData read_run_file(const PlannedRun& run, const std::string& file, std::size_
     }
     data.tables.push_back(std::move(rows));
   }
-  for (const auto& spec : data.layout.series) data.series.push_back(in.table(spec.path).values);
-  data.steps = in.table("/step").values.size();
-  data.final_attributes = {{"wall_seconds", in.attribute("wall_seconds")},
-                           {"steps_done", in.attribute("steps_done")}};
-  try {  // only branched runs have it
-    data.final_attributes.push_back({"branch_at", in.attribute("branch_at")});
-  } catch (const InputError&) {
-  }
+  for (const auto& spec : data.layout.series)
+    data.series.push_back(in.table(group + spec.path).values);
+  data.steps = in.table(group + "/step").values.size();
+  data.final_attributes = {{"wall_seconds", in.attribute("wall_seconds", object)},
+                           {"steps_done", in.attribute("steps_done", object)}};
+  if (in.has_attribute("branch_at", object))  // only branched runs have it
+    data.final_attributes.push_back({"branch_at", in.attribute("branch_at", object)});
   return data;
 }
 
@@ -285,8 +287,9 @@ void ExperimentFile::add(const PlannedRun& run, const RunData& data) {
   results_.at(run.plan.id) = write_run_group(run, data, *out_);
 }
 
-void ExperimentFile::add(const PlannedRun& run, const std::string& run_file) {
-  add(run, read_run_file(run, run_file, threads_));
+void ExperimentFile::add(const PlannedRun& run, const std::string& run_file,
+                         const std::string& group) {
+  add(run, read_run_file(run, run_file, threads_, group));
 }
 
 void ExperimentFile::commit() {

@@ -58,8 +58,9 @@ class ExperimentFile {
 
   /// A run that finished now.
   void add(const PlannedRun& run, const RunData& data);
-  /// A run that finished before (--resume), from its run file.
-  void add(const PlannedRun& run, const std::string& run_file);
+  /// A run that finished before (--resume), from its run file, or from `group` (/runs/<id>) of
+  /// a completed experiment's file.
+  void add(const PlannedRun& run, const std::string& run_file, const std::string& group = "");
   /// Writes the tables and renames the file. @throws std::logic_error when a run is missing.
   void commit();
 

@@ -640,3 +640,32 @@ TEST_CASE("cli: an experiment refuses a runs directory holding the user's files,
   CHECK(fs::exists(dir / "w.h5"));
   CHECK_FALSE(fs::exists(dir / "w.h5.runs"));
 }
+
+TEST_CASE("cli: more replications for a completed experiment run only the new runs", "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet").code == 0);
+  REQUIRE(marketsim(dir, "run e.yaml -o whole.h5 --quiet --set experiment.replications=3").code ==
+          0);
+  // The completed file is replaced only with --force.
+  const Result refused =
+      marketsim(dir, "run e.yaml -o e.h5 --resume --set experiment.replications=3");
+  CHECK(refused.code == 2);
+  CHECK_THAT(refused.err, Contains("output 'e.h5' is a completed experiment; add --force to "
+                                   "--resume to replace it"));
+  const Result more =
+      marketsim(dir, "run e.yaml -o e.h5 --resume --force --set experiment.replications=3");
+  INFO(more.err);
+  CHECK(more.code == 0);
+  CHECK_THAT(more.out, Contains("wrote e.h5: 6 runs (4 finished earlier, 4 of them taken from "
+                                "the earlier 'e.h5', 2 now)"));
+  CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
+  CHECK_FALSE(fs::exists(dir / "e-earlier.h5"));
+  // Fewer: the runs dropped stay in the earlier file, which is kept, and the command says so.
+  const Result fewer =
+      marketsim(dir, "run e.yaml -o e.h5 --resume --force --quiet --set experiment.replications=1");
+  CHECK(fewer.code == 0);
+  CHECK_THAT(fewer.err, Contains("the earlier 'e.h5' held 4 runs that this design does not have") &&
+                            Contains("it is kept as 'e-earlier.h5'"));
+  CHECK(msim::test::same_bits(all_runs(dir / "e-earlier.h5"), all_runs(dir / "whole.h5")));
+}

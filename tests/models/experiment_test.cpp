@@ -1224,3 +1224,97 @@ TEST_CASE("a completed experiment removes its run files alone, and the directory
   CHECK(h5_files(dir / "f.h5.runs").empty());
   CHECK(fs::exists(dir / "f.h5.runs" / "notes.txt"));
 }
+
+namespace {
+
+/// Whether every dataset under `group` of `a` and `b` holds the same bits (numbers) or text
+/// (strings), the same datasets in each.
+bool same_datasets(const msim::Hdf5Reader& a, const msim::Hdf5Reader& b, const std::string& group) {
+  const std::vector<std::string> names = a.list(group);
+  if (b.list(group) != names) return false;
+  for (const std::string& name : names) {
+    const std::string path = group + "/" + name;
+    bool is_group = true;
+    try {
+      a.list(path);
+    } catch (const std::exception&) {
+      is_group = false;
+    }
+    if (is_group) {
+      if (!same_datasets(a, b, path)) return false;
+      continue;
+    }
+    try {
+      if (!msim::test::same_bits(a.table(path).values, b.table(path).values)) return false;
+    } catch (const msim::InputError&) {  // not numbers
+      if (a.strings(path) != b.strings(path)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("resuming a completed experiment with more replications takes its runs from it",
+          "[experiment]") {
+  const std::string branch = GENERATE(as<std::string>{}, "", "  branch_at: 3\n");
+  INFO("experiment block: " << branch);
+  TempDir dir;
+  const std::string sweep = "  sweep: {firms.Niche.budget_per_year: [5000, 10000]}\n";
+  const msim::Experiment two = plan("  replications: 2\n" + branch + sweep);
+  const msim::Experiment three = plan("  replications: 3\n" + branch + sweep);
+  msim::run_experiment(three, dir / "three.h5");
+  msim::run_experiment(two, dir / "two.h5");
+  REQUIRE(msim::run_experiment(two, dir / "e.h5").complete);
+  fs::copy_file(dir / "e.h5", dir / "before.h5");
+
+  // Killed before it completes: the completed file is still there, as it was.
+  msim::ExperimentOptions killed;
+  killed.resume = true;
+  killed.concurrent_below = 0;
+  killed.stop_after_runs = 1;
+  REQUIRE_FALSE(msim::run_experiment(three, dir / "e.h5", killed).complete);
+  {
+    const msim::Hdf5Reader e(dir / "e.h5"), before(dir / "before.h5");
+    CHECK(same_datasets(e, before, "/runs"));
+    CHECK(same_datasets(e, before, "/experiment"));
+  }
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  const auto more = msim::run_experiment(three, dir / "e.h5", resume);
+  CHECK(more.complete);
+  CHECK(more.reused == 4);
+  CHECK(more.skipped == 5);  // and the run the killed one finished
+  CHECK(more.ran == 1);
+  CHECK(more.earlier_file.empty());  // every run of the completed file is in the new one
+  CHECK_FALSE(fs::exists(dir / "e-earlier.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  check_same_runs(dir / "three.h5", dir / "e.h5");
+  {
+    const msim::Hdf5Reader e(dir / "e.h5"), whole(dir / "three.h5");
+    CHECK(same_datasets(e, whole, "/runs"));
+    CHECK(same_datasets(e, whole, "/experiment"));
+  }
+
+  // Fewer replications: the runs it drops are in the earlier file, kept under another name.
+  const auto fewer = msim::run_experiment(two, dir / "e.h5", resume);
+  CHECK(fewer.complete);
+  CHECK(fewer.reused == 4);
+  CHECK(fewer.ran == 0);
+  CHECK(fewer.not_reused == 2);
+  CHECK(fewer.earlier_file == (dir / "e-earlier.h5").string());
+  check_same_runs(dir / "two.h5", dir / "e.h5");
+  check_same_runs(dir / "three.h5", dir / "e-earlier.h5");
+
+  // Another scenario: its runs are run again, and the earlier file is kept.
+  const auto other =
+      msim::run_experiment(plan("  replications: 2\n" + branch +
+                                "  sweep: {firms.Niche.budget_per_year: [5000, 7000]}\n"),
+                           dir / "e.h5", resume);
+  CHECK(other.complete);
+  CHECK(other.reused == 2);  // design point 0
+  CHECK(other.ran == 2);
+  CHECK(other.not_reused == 2);
+  CHECK(other.earlier_file == (dir / "e-earlier-2.h5").string());
+  check_same_runs(dir / "two.h5", dir / "e-earlier-2.h5");
+}
