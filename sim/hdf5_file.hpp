@@ -79,6 +79,10 @@ std::string partial_path(const std::string& final_path);
 /// (flock); false for a file nobody locks or that cannot be opened.
 bool file_locked(const std::string& path);
 
+/// Whether the file `path` starts with the HDF5 signature (as every file marketsim writes
+/// does); false for one that cannot be read.
+bool has_hdf5_signature(const std::string& path);
+
 /// A numeric dataset read back: its shape and values (row-major, as float64).
 struct Table {
   std::vector<std::size_t> shape;
@@ -88,7 +92,8 @@ struct Table {
 /// Reads what make_hdf5_recorder wrote (or any HDF5 file with such datasets).
 class Hdf5Reader {
  public:
-  /// @throws InputError when the file is missing or not HDF5.
+  /// @throws InputError when the file is missing, not HDF5, cut short, or being written by
+  /// another process (which holds its lock).
   explicit Hdf5Reader(const std::string& path);
   ~Hdf5Reader();
   Hdf5Reader(const Hdf5Reader&) = delete;

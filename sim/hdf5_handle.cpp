@@ -36,6 +36,23 @@ Hdf5Detail hdf5_detail() {
 
 }  // namespace
 
+std::optional<std::string> stacked_error(hid_t minor) {
+  struct Search {
+    hid_t minor;
+    std::optional<std::string> found;
+  } search{minor, std::nullopt};
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
+        auto& s = *static_cast<Search*>(data);
+        if (!s.found && error->min_num == s.minor)
+          s.found = error->desc != nullptr ? error->desc : "";
+        return 0;
+      },
+      &search);
+  return search.found;
+}
+
 void silence_hdf5() {
   [[maybe_unused]] static const bool no_atexit = H5dont_atexit() >= 0;
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);

@@ -3,6 +3,7 @@
 /// what failed. Only sim/hdf5_*.cpp include this (it includes hdf5.h).
 #include <hdf5.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -55,6 +56,10 @@ Handle scalar_space();
 /// printing of its own (check() reports errors). The error stack is the calling thread's, so
 /// every thread that writes calls this first (a BackgroundRecorder's, an experiment's runs).
 void silence_hdf5();
+
+/// The description of the first error on the calling thread's HDF5 error stack whose minor
+/// number is `minor` (H5E_TRUNCATED, say), or nothing.
+std::optional<std::string> stacked_error(hid_t minor);
 
 /// Throws `message` with the HDF5 error stack's detail appended: an OutputError when the system
 /// refused the write, else std::runtime_error.

@@ -3,7 +3,10 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -57,7 +60,30 @@ std::vector<std::string> read_strings(hid_t file_type, hid_t space, Read read) {
   return out;
 }
 
+/// ", N of its M bytes" from HDF5's "truncated file: eof = N, ..., stored_eof = M", else "".
+std::string cut_sizes(const std::string& detail) {
+  const auto number = [&](const std::string& label) -> std::optional<unsigned long long> {
+    const auto at = detail.find(label);
+    if (at == std::string::npos) return std::nullopt;
+    unsigned long long v = 0;
+    const char* begin = detail.data() + at + label.size();
+    const auto [end, ec] = std::from_chars(begin, detail.data() + detail.size(), v);
+    if (ec != std::errc() || end == begin) return std::nullopt;
+    return v;
+  };
+  const auto has = number(" eof = "), stored = number("stored_eof = ");
+  if (!has || !stored) return "";
+  return fmt::format(", {} of its {} bytes", *has, *stored);
+}
+
 }  // namespace
+
+bool has_hdf5_signature(const std::string& path) {
+  static constexpr char kSignature[] = "\x89HDF\r\n\x1a\n";
+  char head[sizeof kSignature - 1] = {};
+  std::ifstream in(path, std::ios::binary);
+  return in.read(head, sizeof head) && std::equal(head, head + sizeof head, kSignature);
+}
 
 Hdf5Reader::Hdf5Reader(const std::string& path) : file_(H5I_INVALID_HID), path_(path) {
   silence_hdf5();
@@ -67,8 +93,25 @@ Hdf5Reader::Hdf5Reader(const std::string& path) : file_(H5I_INVALID_HID), path_(
   if (std::filesystem::is_directory(path, ec))
     throw InputError(fmt::format("cannot open '{}': it is a directory", path));
   if (H5Fis_hdf5(path.c_str()) > 0) file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file_ < 0)
-    throw InputError(fmt::format("cannot open '{}': not an HDF5 file, or not readable", path));
+  if (file_ >= 0) return;
+  // A run's file while it is written (HDF5 refuses to open it), and one cut short, are HDF5
+  // files all the same: say what became of them.
+  if (file_locked(path))
+    throw InputError(fmt::format(
+        "cannot open '{}': it is being written by a run in progress (it holds the file's lock); "
+        "wait for it to finish",
+        path));
+  if (const auto cut = hdf5::stacked_error(H5E_TRUNCATED))
+    throw InputError(fmt::format(
+        "cannot open '{}': it is an HDF5 file cut short{} (copied incompletely, perhaps, or "
+        "written to a disk that filled up)",
+        path, cut_sizes(*cut)));
+  if (has_hdf5_signature(path))
+    throw InputError(fmt::format(
+        "cannot open '{}': it starts as an HDF5 file does, but the rest cannot be read (cut "
+        "short or damaged, perhaps)",
+        path));
+  throw InputError(fmt::format("cannot open '{}': not an HDF5 file, or not readable", path));
 }
 
 Hdf5Reader::~Hdf5Reader() {
