@@ -102,7 +102,7 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
       "# Resolved with every default filled in:\n{}",
       scenario, sc.consumers, scaled, sc.segments.size(), sc.categories.size(), sc.firms.size(),
       sc.steps, plan, memory, format_first_step(sc, first, points), resolved_yaml(sc));
-  if (auto why = memory_shortfall(*largest, copies))
+  if (auto why = memory_shortfall(*largest, copies, sc.experiment))
     fmt::print(stderr, "note: `marketsim run` would refuse this on this machine: {}\n", *why);
   if (sc.output.path.empty())
     fmt::print(stderr, "note: {}: an empty path; `marketsim run` needs -o FILE for it\n",

@@ -55,20 +55,48 @@ std::size_t experiment_copies(const Scenario& sc, const Experiment& ex, std::siz
          (sc.experiment.branch_at > 0 ? 2 : 1);
 }
 
-std::optional<std::string> memory_shortfall(const Scenario& sc, std::size_t copies) {
+std::optional<std::string> memory_shortfall(const Scenario& sc, std::size_t copies,
+                                            const ExperimentSpec& design) {
   const MemoryNeed m = memory_need(sc, copies);
   if (m.bytes <= 0.9 * m.available) return std::nullopt;
   const double fits = 0.8 * m.available / m.per_consumer / static_cast<double>(copies);
-  const std::string lower = sc.scale == 1.0
-                                ? fmt::format("lower `consumers` (e.g. --set consumers={})",
-                                              static_cast<std::int64_t>(fits))
-                                : fmt::format("lower `scale` (e.g. --set scale={:.3g})",
-                                              sc.scale * fits / static_cast<double>(sc.consumers));
+  const std::string consumers = fmt::format("{}", static_cast<std::int64_t>(fits / sc.scale));
+  const std::string scale =
+      fmt::format("{:.3g}", sc.scale * fits / static_cast<double>(sc.consumers));
+  std::string where = sc.consumers_where;
+  std::string lower = sc.scale == 1.0
+                          ? fmt::format("lower `consumers` (e.g. --set consumers={})", consumers)
+                          : fmt::format("lower `scale` (e.g. --set scale={})", scale);
+  // A run's size from the experiment's design: --set cannot change it, the design's key can.
+  const auto varied = [&](const std::string& path) -> std::optional<std::string> {
+    const auto advice = [&](const std::string& block, const std::string& where_written,
+                            const std::string& what, const std::string& limit) {
+      where = where_written;
+      return fmt::format(
+          "lower {} of experiment.{}.{} to at most {} (the experiment sets `{}` in each run, so "
+          "--set {}=... would not change it)",
+          what, block, path, limit, path, path);
+    };
+    const std::string& limit = path == "consumers" ? consumers : scale;
+    for (const auto& k : design.sweep)
+      if (k.path == path) return advice("sweep", k.where, "the largest value", limit);
+    for (const auto& k : design.together)
+      if (k.path == path) return advice("together", k.where, "the largest value", limit);
+    for (const auto& r : design.lhs_ranges)
+      if (r.path == path)
+        return advice("design.latin_hypercube.ranges", r.where, "the top of the range", limit);
+    return std::nullopt;
+  };
+  if (auto advice = varied("consumers")) {
+    lower = *advice;
+  } else if (auto by_scale = varied("scale")) {
+    lower = *by_scale;
+  }
   return fmt::format(
       "{}: {} consumers need about {:.1f} GiB ({:.0f} bytes each plus working memory), but only "
       "{:.1f} GiB of memory is available; {}",
-      sc.consumers_where, sc.consumers, m.bytes / 1073741824.0, m.per_consumer,
-      m.available / 1073741824.0, lower);
+      where, sc.consumers, m.bytes / 1073741824.0, m.per_consumer, m.available / 1073741824.0,
+      lower);
 }
 
 }  // namespace msim::cli

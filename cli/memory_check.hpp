@@ -30,7 +30,10 @@ const Scenario& largest_run(const Scenario& sc, const Experiment& ex);
 std::size_t experiment_copies(const Scenario& sc, const Experiment& ex, std::size_t threads);
 
 /// Why the run would not fit ("<where>: N consumers need about X GiB ..., but only Y GiB ...;
-/// lower `consumers` (e.g. ...)"), or nothing when it fits.
-std::optional<std::string> memory_shortfall(const Scenario& sc, std::size_t copies = 1);
+/// lower `consumers` (e.g. ...)"), or nothing when it fits. `design` is the experiment that
+/// planned the run: when it varies `consumers` (or `scale`), the advice names its key, whose
+/// values override --set.
+std::optional<std::string> memory_shortfall(const Scenario& sc, std::size_t copies = 1,
+                                            const ExperimentSpec& design = {});
 
 }  // namespace msim::cli

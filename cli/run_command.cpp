@@ -43,8 +43,8 @@ extern "C" void on_interrupt(int) {
 }
 
 /// Refuses a run whose `copies` populations would not fit in memory.
-void check_memory(const Scenario& sc, std::size_t copies = 1) {
-  if (auto why = memory_shortfall(sc, copies)) throw InputError(*why);
+void check_memory(const Scenario& sc, std::size_t copies = 1, const ExperimentSpec& design = {}) {
+  if (auto why = memory_shortfall(sc, copies, design)) throw InputError(*why);
 }
 
 namespace fs = std::filesystem;
@@ -346,7 +346,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
     throw InputError(kept_runs_advice(fmt::format("output '{}'", out), dir, kept));
   ThreadLimit limit(args.threads);
   const std::size_t threads = ThreadLimit::active();
-  check_memory(largest_run(sc, ex), experiment_copies(sc, ex, threads));
+  check_memory(largest_run(sc, ex), experiment_copies(sc, ex, threads), sc.experiment);
   check_first_steps(sc, &ex);  // before any run is written
   if (!args.quiet)
     fmt::print(stderr, "marketsim: {} — experiment: {} x {} = {} of {} consumers, {}{}, {} -> {}\n",

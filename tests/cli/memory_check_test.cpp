@@ -50,3 +50,23 @@ TEST_CASE("memory check: large runs go one at a time, and a branch doubles them"
   CHECK(msim::cli::experiment_copies(branched.base, branched.ex, 1) == 2);
   CHECK(msim::cli::experiment_copies(branched.base, branched.ex, 4) == 8);
 }
+
+TEST_CASE("memory check: a run too large for memory because of a sweep names the sweep's key",
+          "[cli]") {
+  // --set consumers=N cannot shrink a swept population: the sweep's values override it.
+  const Planned p = plan({"experiment.sweep={consumers: [1000, 3000000000]}"});
+  const auto why =
+      msim::cli::memory_shortfall(msim::cli::largest_run(p.base, p.ex), 1, p.base.experiment);
+  REQUIRE(why);
+  CHECK_THAT(*why, Catch::StartsWith("--set 'experiment.sweep={consumers: [1000, 3000000000]}': "
+                                     "key 'experiment.sweep.consumers': 3000000000 consumers") &&
+                       Catch::Contains("lower the largest value of experiment.sweep.consumers to "
+                                       "at most ") &&
+                       Catch::Contains("--set consumers=... would not change it") &&
+                       !Catch::Contains("(e.g. --set consumers="));
+  // A single run of that size: --set consumers is the way.
+  const msim::Scenario alone = msim::load_scenario_file(kTiny, {"consumers=3000000000"});
+  const auto single = msim::cli::memory_shortfall(alone, 1, alone.experiment);
+  REQUIRE(single);
+  CHECK_THAT(*single, Catch::Contains("lower `consumers` (e.g. --set consumers="));
+}
