@@ -223,6 +223,8 @@ std::vector<double> load_weights(const Config& node, std::vector<std::string>& n
   for (const std::string& key : here) {
     const double w = node.get_double(key, range::non_negative());
     auto it = std::find(names.begin(), names.end(), key);
+    if (const std::string fault = path_name_fault(key, node.path() + ".NAME"); !fault.empty())
+      node.child(key).fail(fmt::format("{} name '{}': {}", what, key, fault));
     if (it == names.end()) {
       // Names are declared by use; one letter away from a known name is a typo, not a new name.
       for (const std::string& known : earlier)
@@ -501,8 +503,11 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   return f;
 }
 
+/// The items of `list`, each read by `fn`, their names unique. Their names address them in key
+/// paths (LIST.NAME.`key`), so may not hold a '.'.
 template <class T, class Fn>
-std::vector<T> load_list(const Config& list, const std::string& what, std::size_t max, Fn fn) {
+std::vector<T> load_list(const Config& list, const std::string& what, std::size_t max,
+                         const std::string& key, Fn fn) {
   if (!list.is_sequence()) list.fail_expected(fmt::format("a list of {}", what));
   const auto items = list.items();
   if (items.empty()) list.fail_expected(fmt::format("a non-empty list of {}", what));
@@ -510,6 +515,8 @@ std::vector<T> load_list(const Config& list, const std::string& what, std::size_
   std::vector<T> out;
   std::vector<std::string> names;
   for (const Config& item : items) {
+    if (auto name = item.is_map() ? item.find("name") : std::nullopt)
+      name->as_path_name(fmt::format("{}.NAME.{}", list.path(), key));
     out.push_back(fn(item));
     names.push_back(out.back().name);
   }
@@ -581,10 +588,10 @@ Scenario load_scenario(const Config& root) {
   sc.preference_dims = static_cast<int>(
       root.get_int("preference_dims", sc.preference_dims, range::closed(1, kMaxDims)));
   if (auto m = root.find("market")) load_market(*m, sc.market);
-  sc.categories =
-      load_list<Category>(root.child("categories"), "categories", kMaxCategories, load_category);
+  sc.categories = load_list<Category>(root.child("categories"), "categories", kMaxCategories,
+                                      "base_cost", load_category);
   const Config segments = root.child("segments");
-  sc.segments = load_list<Segment>(segments, "segments", kMaxSegments,
+  sc.segments = load_list<Segment>(segments, "segments", kMaxSegments, "share",
                                    [&](const Config& n) { return load_segment(n, sc); });
   double total = 0.0;
   for (const auto& s : sc.segments) total += s.share;
@@ -600,7 +607,7 @@ Scenario load_scenario(const Config& root) {
     s.region_weights.resize(sc.regions.size(), 0.0);
     s.industry_weights.resize(sc.industries.size(), 0.0);
   }
-  sc.firms = load_list<Firm>(root.child("firms"), "firms", kMaxFirms,
+  sc.firms = load_list<Firm>(root.child("firms"), "firms", kMaxFirms, "budget_per_year",
                              [&](const Config& n) { return load_firm(n, sc); });
   std::size_t audiences = 0;
   for (std::size_t j = 0; j < sc.firms.size(); ++j)

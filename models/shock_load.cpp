@@ -94,7 +94,7 @@ std::vector<std::string> names_of(const auto& items) {
 
 Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
   Shock s;
-  s.name = n.has("name") ? n.child("name").as_name() : "";
+  s.name = n.has("name") ? n.child("name").as_path_name("shocks.NAME.enabled") : "";
   s.enabled = n.get_bool("enabled", true);
   // When: `step` (0-based, the row in /market) or `week` (1-based, weekly scenarios only).
   const std::int64_t horizon = steps_from_set ? kMaxSteps : sc.steps;

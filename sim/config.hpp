@@ -103,6 +103,9 @@ class Config {
   bool as_bool() const;
   std::string as_string() const;  ///< UTF-8 text; tabs and line breaks are its only controls
   std::string as_name() const;    ///< as_string() on one line, not empty, not space-padded
+  /// as_name() for a name that key paths address (a list item's): without a '.'. `example` is
+  /// such a key path with NAME in it ("items.NAME.size"), for the message.
+  std::string as_path_name(const std::string& example) const;
   std::vector<double> as_doubles(const Range& r = {}) const;  ///< a sequence of numbers
   std::vector<std::string> as_strings() const;                ///< a sequence of strings
   /// A string that must be one of `choices`. @throws InputError listing them (with did-you-mean).
@@ -150,6 +153,10 @@ class Config {
   std::shared_ptr<const YAML::Node> node_;
   std::string path_;
 };
+
+/// Why `name` cannot be a segment of a key path ("names may not contain '.': ..."; `example`
+/// as in Config::as_path_name), or "" when it can.
+std::string path_name_fault(const std::string& name, const std::string& example);
 
 /// The Levenshtein distance between two words, ignoring case.
 std::size_t edit_distance(const std::string& word, const std::string& other);

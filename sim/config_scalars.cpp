@@ -160,6 +160,23 @@ std::string Config::as_name() const {
   return name;
 }
 
+std::string path_name_fault(const std::string& name, const std::string& example) {
+  if (name.find('.') == std::string::npos) return "";
+  std::string fixed = name;
+  std::replace(fixed.begin(), fixed.end(), '.', '_');
+  return fmt::format(
+      "names may not contain '.': they are used in key paths such as {}, where '{}' would read "
+      "as '{}' and more keys; write {}, say",
+      example, name, name.substr(0, name.find('.')), fixed);
+}
+
+std::string Config::as_path_name(const std::string& example) const {
+  const std::string name = as_name();
+  if (const std::string fault = path_name_fault(name, example); !fault.empty())
+    fail(fmt::format("got \"{}\": {}", name, fault));
+  return name;
+}
+
 std::vector<double> Config::as_doubles(const Range& r) const {
   if (!is_sequence()) fail_expected("a list of numbers");
   std::vector<double> out;

@@ -327,6 +327,28 @@ TEST_CASE("names are one line of printable text", "[scenario]") {
                       Contains("test.yaml:20:") && Contains("a name: UTF-8 text on one line"));
 }
 
+// --set firms.Mass.Co.budget_per_year=5 would look for a firm named 'Mass': such a name could
+// never be addressed, by --set, a sweep or a shock's key path.
+TEST_CASE("names that key paths address may not contain a dot", "[scenario]") {
+  REQUIRE_THROWS_WITH(load(edit("  - name: Acme\n", "  - name: A.cme\n")),
+                      Contains("test.yaml:6:11: key 'firms.A.cme.name': got \"A.cme\": names may "
+                               "not contain '.': they are used in key paths such as "
+                               "firms.NAME.budget_per_year") &&
+                          Contains("write A_cme"));
+  REQUIRE_THROWS_WITH(load(edit("  - name: young\n", "  - name: yo.ung\n")),
+                      Contains("test.yaml:23:") && Contains("segments.NAME.share"));
+  REQUIRE_THROWS_WITH(load(edit("{name: snacks, base_cost: 1.0}", "{name: sn.acks, base_cost: 1}")),
+                      Contains("test.yaml:20:") && Contains("names may not contain '.'"));
+  REQUIRE_THROWS_WITH(load(edit("    privacy_opt_out: 0.3\n", "    regions: {n.orth: 1}\n")),
+                      Contains("test.yaml:32:") &&
+                          Contains("region name 'n.orth': names may not contain '.'") &&
+                          Contains("segments.seniors.regions.NAME"));
+  REQUIRE_THROWS_WITH(load(kBase, {"shocks=[{name: q3.cut, step: 1, kind: exit, firm: Acme}]"}),
+                      Contains("names may not contain '.'") && Contains("shocks.NAME.enabled"));
+  // The scenario's own name is no key path's part.
+  CHECK(load(edit("name: load test", "name: load.test v1.2")).name == "load.test v1.2");
+}
+
 // A key given twice in one map would otherwise resolve silently to its first value.
 TEST_CASE("a key given twice is rejected at the second occurrence", "[scenario]") {
   const std::string twice = edit("seed: 3\n", "seed: 3\nseed: 4\n");

@@ -493,6 +493,17 @@ TEST_CASE("a later override wins over an earlier one beneath it", "[config]") {
         "--set 'market={size: -1}': key 'market.size'");
 }
 
+TEST_CASE("a name that key paths address may not contain a dot", "[config]") {
+  const Config root = Config::load_string("items:\n  - {name: A.b}\n  - {name: C}\n", "n.yaml");
+  REQUIRE_THROWS_WITH(
+      root.child("items").items().at(0).child("name").as_path_name("items.NAME.size"),
+      "n.yaml:2:12: key 'items.A.b.name': got \"A.b\": names may not contain '.': they are used "
+      "in key paths such as items.NAME.size, where 'A.b' would read as 'A' and more keys; write "
+      "A_b, say");
+  CHECK(root.child("items").items().at(1).child("name").as_path_name("items.NAME.size") == "C");
+  CHECK(msim::path_name_fault("C", "items.NAME").empty());
+}
+
 TEST_CASE("bad overrides are input errors", "[config]") {
   REQUIRE_THROWS_WITH(scenario({"seed"}), "--set 'seed': expected key.path=value");
   REQUIRE_THROWS_WITH(scenario({"=3"}), "--set '=3': expected key.path=value");
