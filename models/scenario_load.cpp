@@ -622,8 +622,14 @@ Scenario load_scenario(const Config& root) {
   if (auto n = root.find("branch"))  // the run's size and seed are fixed for the whole run
     sc.branch = load_branch(*n, sc.steps, steps_from_set, {"seed", "steps", "consumers"});
   if (auto o = root.find("output")) {
-    sc.output.path = o->get_string("path", sc.output.path);
-    if (o->has("path")) sc.output.path_where = o->child("path").where();
+    // `path:` with nothing after it (--set output.path=, say) is an empty path, as "" is, which
+    // `run` refuses; it does not fall back to the default.
+    const std::vector<std::string> keys = o->keys();
+    if (std::find(keys.begin(), keys.end(), "path") != keys.end()) {
+      const Config path = o->child("path");
+      sc.output.path = path.is_null() ? "" : path.as_string();
+      sc.output.path_where = path.where();
+    }
     if (auto p = o->find("panel")) sc.output.panel_size = load_panel_size(*p, sc.consumers);
     if (auto p = o->find("snapshot"))
       sc.output.snapshot_size = load_snapshot_size(*p, sc.consumers);

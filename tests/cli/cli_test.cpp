@@ -639,6 +639,13 @@ TEST_CASE("cli: run -o with an empty path exits 2 and writes nothing", "[cli]") 
   CHECK_THAT(r.err, Contains("nameless.yaml:") && Contains("key 'output.path'") &&
                         Contains("an empty path"));
   CHECK_FALSE(fs::exists(dir / ".partial"));
+  // --set output.path= (nothing after the =) likewise, not the default file name instead.
+  const Result set = marketsim(dir, "run " + quote(kTiny.string()) + " --quiet --set output.path=");
+  CHECK(set.code == 2);
+  CHECK_THAT(set.err,
+             Contains("--set 'output.path=': key 'output.path'") && Contains("an empty path"));
+  CHECK_FALSE(fs::exists(dir / "marketsim.h5"));
+  CHECK_FALSE(fs::exists(dir / "marketsim.h5.partial"));
   // validate says so too (the scenario is valid: run -o FILE runs it).
   const Result valid = marketsim(dir, "validate nameless.yaml");
   CHECK(valid.code == 0);

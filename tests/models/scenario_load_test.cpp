@@ -349,6 +349,15 @@ TEST_CASE("names that key paths address may not contain a dot", "[scenario]") {
   CHECK(load(edit("name: load test", "name: load.test v1.2")).name == "load.test v1.2");
 }
 
+TEST_CASE("an empty output path from --set is refused as one from the file is", "[scenario]") {
+  // `--set output.path=` sets nothing (null): it must not fall back to the default file name.
+  const Scenario set = load(kBase, {"output.path="});
+  CHECK(set.output.path.empty());
+  CHECK(set.output.path_where == "--set 'output.path=': key 'output.path'");
+  CHECK(load(edit("output: {path: out.h5}", "output: {path: \"\"}")).output.path.empty());
+  CHECK(load(edit("output: {path: out.h5}", "output: {path: }")).output.path.empty());
+}
+
 // A key given twice in one map would otherwise resolve silently to its first value.
 TEST_CASE("a key given twice is rejected at the second occurrence", "[scenario]") {
   const std::string twice = edit("seed: 3\n", "seed: 3\nseed: 4\n");
