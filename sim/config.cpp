@@ -153,9 +153,11 @@ void Config::finish() const {
         key[colon + 1] != ' ')
       hint = fmt::format("a key and its value need a space after the colon: '{}: {}'",
                          key.substr(0, colon), key.substr(colon + 1));
+    // A key the file gave can become unknown through a --set beside it (another strategy).
     const std::string path = join_path(path_, key);
-    throw InputError(fmt::format("{}: unknown key '{}' ({})",
-                                 state_->where(path, state_->to_mark(kv.first.Mark())), key, hint));
+    throw InputError(fmt::format("{}: unknown key '{}' ({}){}",
+                                 state_->where(path, state_->to_mark(kv.first.Mark())), key, hint,
+                                 state_->override_of(path) ? "" : state_->changed_inside(path_)));
   }
 }
 
@@ -165,14 +167,11 @@ void Config::fail_expected(const std::string& expected) const {
 
 void Config::fail(const std::string& message) const {
   // A check of a whole map or list (shares that must sum to 1, say) can fail because of a --set
-  // inside it: name those assignments, since the file alone no longer explains the error.
-  std::string changed;
-  if (!state_->override_of(path_))
-    for (const auto& [path, assignment] : state_->overridden)
-      if (!path_.empty() && path.rfind(path_ + ".", 0) == 0)
-        changed += fmt::format("{}--set '{}'", changed.empty() ? " (after " : ", ", assignment);
-  throw InputError(fmt::format("{}: {}{}{}", where(), message, decimal_commas(),
-                               changed.empty() ? "" : changed + ")"));
+  // inside it, and a reference because a --set renamed what it names: name those assignments.
+  const std::string renamed =
+      is_scalar() && !state_->override_of(path_) ? state_->renamed_from(node_->Scalar()) : "";
+  throw InputError(fmt::format("{}: {}{}{}{}", where(), message, decimal_commas(),
+                               state_->changed_inside(path_), renamed));
 }
 
 std::string Config::decimal_commas() const {

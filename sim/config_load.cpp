@@ -259,9 +259,16 @@ std::size_t find_item(const YAML::Node& list, const std::string& segment,
                      fmt::format("no item named '{}' in '{}' ({})", segment, path, hint));
 }
 
-/// Applies one "key.path=value" assignment to `root`; returns the canonical key path of the
-/// shallowest node it created or replaced, so errors anywhere beneath it point at the --set.
-std::string apply_override(YAML::Node root, const std::string& assignment) {
+/// What one assignment changed: the canonical key path of the shallowest node it created or
+/// replaced, and the list item it renamed (its list's path, its old and its new name), if any.
+struct Applied {
+  std::string path;
+  std::string list, from, to;
+};
+
+/// Applies one "key.path=value" assignment to `root` (see Applied), so that errors anywhere
+/// beneath what it set point at the --set, and references to a name it changed can say so.
+Applied apply_override(YAML::Node root, const std::string& assignment) {
   const auto eq = assignment.find('=');
   const auto segments = split(assignment.substr(0, eq), '.');
   const bool empty_segment =
@@ -279,12 +286,19 @@ std::string apply_override(YAML::Node root, const std::string& assignment) {
   // Assigning to a YAML::Node replaces the value it shares with the tree; reset() re-points it.
   YAML::Node node = root;
   std::string path, created;
+  Applied applied;
+  YAML::Node item;  // the list item the path went through last, and its index
+  std::size_t k = 0;
+  std::size_t after_item = 0;  // the index of the segment after that item's
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const std::string& seg = segments[i];
     const bool last = i + 1 == segments.size();
     if (node.IsSequence()) {
-      const std::size_t k = find_item(node, seg, assignment, path);
-      YAML::Node item = node[k];
+      k = find_item(node, seg, assignment, path);
+      applied.list = path;
+      applied.from = item_segment(node[k], k);
+      after_item = i + 1;
+      item.reset(node[k]);
       if (last && item.IsMap() && !value.IsMap()) {
         // Replacing an item that has keys (a name among them) with a number or a list.
         const std::string at = join_path(path, item_segment(item, k));
@@ -326,12 +340,20 @@ std::string apply_override(YAML::Node root, const std::string& assignment) {
         entry->second = value;
       }
       node.reset(entry->second);
+      if (last && seg == "name" && after_item == i)  // renamed: the loader names it anew
+        path = join_path(join_path(applied.list, item_segment(item, k)), seg);
     } else {
       throw bad_override(assignment, fmt::format("'{}' is a single value, not a map or a list",
                                                  path.empty() ? "top level" : path));
     }
   }
-  return created.empty() ? path : created;
+  applied.path = created.empty() ? path : created;
+  // An item renamed: its new name where it stood (the value was set on it or replaced it).
+  if (after_item > 0 && (after_item == segments.size() ||
+                         (after_item + 1 == segments.size() && segments[after_item] == "name")))
+    applied.to = item_segment(item, k);
+  if (applied.to == applied.from || applied.from == std::to_string(k)) applied.to.clear();
+  return applied;
 }
 
 }  // namespace
@@ -385,11 +407,13 @@ Config Config::load_string(const std::string& text, const std::string& name,
         overrides.front()));
   // Overrides edit the freshly parsed tree in place: YAML::Clone would drop every mark.
   for (const auto& assignment : overrides) {
-    const std::string path = apply_override(root, assignment);
+    const Applied applied = apply_override(root, assignment);
+    const std::string& path = applied.path;
     // A later override replaces whatever earlier ones set at or beneath its path.
     std::erase_if(state->overridden, [&](const auto& kv) {
       return kv.first == path || kv.first.rfind(path + ".", 0) == 0;
     });
+    if (!applied.to.empty()) state->renamed(applied.list, applied.from, applied.to, assignment);
     state->overridden[path] = assignment;
   }
   return Config(state, std::make_shared<const YAML::Node>(root), "");

@@ -33,6 +33,49 @@ struct Config::State {
     return it == split_numbers.end() ? nullptr : &it->second;
   }
 
+  /// A list item a --set renamed: the list's key path, its old and new name, and the --set.
+  struct Rename {
+    std::string list, from, to, assignment;
+  };
+  std::vector<Rename> renames;
+
+  /// Records that `assignment` renamed item `from` of `list` to `to`: the key paths of what
+  /// earlier assignments set inside it take its new name.
+  void renamed(const std::string& list, const std::string& from, const std::string& to,
+               const std::string& assignment) {
+    const std::string old_path = config_detail::join_path(list, from);
+    const std::string new_path = config_detail::join_path(list, to);
+    std::map<std::string, std::string> moved;
+    for (auto& [path, text] : overridden)
+      moved[path == old_path || path.rfind(old_path + ".", 0) == 0
+                ? new_path + path.substr(old_path.size())
+                : path] = text;
+    overridden = std::move(moved);
+    renames.push_back({list, from, to, assignment});
+  }
+
+  /// " (after --set 'K=V', ...)" naming the --set assignments that changed keys inside the node
+  /// at `path` (not the node itself), or "": a check of a whole map or list can fail because of
+  /// them, and the file alone no longer explains it.
+  std::string changed_inside(const std::string& path) const {
+    std::string changed;
+    if (path.empty() || override_of(path)) return changed;
+    for (const auto& [key, assignment] : overridden)
+      if (key.rfind(path + ".", 0) == 0)
+        changed += fmt::format("{}--set '{}'", changed.empty() ? " (after " : ", ", assignment);
+    return changed.empty() ? changed : changed + ")";
+  }
+
+  /// " (after --set 'K=V', which renamed 'OLD' to 'NEW')" when `value` is the old name of an
+  /// item a --set renamed, so a reference to it no longer resolves; else "".
+  std::string renamed_from(const std::string& value) const {
+    for (const Rename& r : renames)
+      if (r.from == value)
+        return fmt::format(" (after --set '{}', which renamed '{}' in '{}' to '{}')", r.assignment,
+                           r.from, r.list, r.to);
+    return "";
+  }
+
   /// The --set assignment that produced `path` or one of its ancestors, if any.
   const std::string* override_of(const std::string& path) const {
     for (std::string p = path;; p.resize(p.rfind('.'))) {

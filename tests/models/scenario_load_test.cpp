@@ -349,6 +349,19 @@ TEST_CASE("names that key paths address may not contain a dot", "[scenario]") {
   CHECK(load(edit("name: load test", "name: load.test v1.2")).name == "load.test v1.2");
 }
 
+TEST_CASE("errors that a --set caused elsewhere in the file name that --set", "[scenario]") {
+  // A niche firm switched to mass leaves its `target` behind.
+  REQUIRE_THROWS_WITH(load(kBase, {"firms.Boutique.strategy=mass"}),
+                      Contains("test.yaml:12:5: key 'firms.Boutique.target': unknown key "
+                               "'target'") &&
+                          Contains("(after --set 'firms.Boutique.strategy=mass')"));
+  // A segment renamed: the firms that name it no longer find it.
+  REQUIRE_THROWS_WITH(load(kBase, {"segments.seniors.name=elders"}),
+                      Contains("test.yaml:12:") && Contains("'seniors'") &&
+                          Contains("(after --set 'segments.seniors.name=elders', which renamed "
+                                   "'seniors' in 'segments' to 'elders')"));
+}
+
 TEST_CASE("an empty output path from --set is refused as one from the file is", "[scenario]") {
   // `--set output.path=` sets nothing (null): it must not fall back to the default file name.
   const Scenario set = load(kBase, {"output.path="});

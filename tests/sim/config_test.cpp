@@ -465,6 +465,48 @@ TEST_CASE("an error about a map or list names the --set assignments inside it", 
   REQUIRE_THROWS_WITH(root.fail("bad"), "scn.yaml:1:1: top level: bad");
 }
 
+TEST_CASE("an unknown key that a --set beside it left behind names that --set", "[config]") {
+  // The file's key was known until the --set changed what the map is (another strategy, say).
+  const Config acme = firm(scenario({"firms.Acme.strategy=other"}), 0);
+  for (const char* key : {"name", "budget_per_year", "strategy"}) acme.has(key);
+  REQUIRE_THROWS_WITH(acme.finish(),
+                      "scn.yaml:7:5: key 'firms.Acme.share': unknown key 'share' "
+                      "(known keys: budget_per_year, name, strategy) (after "
+                      "--set 'firms.Acme.strategy=other')");
+  // Without a --set inside the map, the message is as it was.
+  const Config plain = firm(scenario({"firms.Beta.budget_per_year=1"}), 0);
+  for (const char* key : {"name", "budget_per_year", "strategy"}) plain.has(key);
+  REQUIRE_THROWS_WITH(plain.finish(),
+                      "scn.yaml:7:5: key 'firms.Acme.share': unknown key 'share' "
+                      "(known keys: budget_per_year, name, strategy)");
+}
+
+TEST_CASE("a reference to a name that a --set renamed names that --set", "[config]") {
+  const std::string text =
+      "items:\n  - {name: Alpha, size: 1}\n  - {name: Beta, size: 2}\n"
+      "uses:\n  - {item: Alpha}\n";
+  for (const std::string& rename : {"items.Alpha.name=Gamma", "items.Alpha={name: Gamma}"}) {
+    const Config root = Config::load_string(text, "r.yaml", {rename});
+    CHECK(root.child("items").items().at(0).path() == "items.Gamma");
+    const Config use = root.child("uses").items().at(0).child("item");
+    REQUIRE_THROWS_WITH(use.fail("unknown item 'Alpha'"),
+                        "r.yaml:5:12: key 'uses.0.item': unknown item 'Alpha' (after --set '" +
+                            rename + "', which renamed 'Alpha' in 'items' to 'Gamma')");
+    // The new name's errors point at the --set that gave it.
+    CHECK(root.child("items").items().at(0).child("name").where() ==
+          "--set '" + rename + "': key 'items.Gamma.name'");
+  }
+  // What an earlier --set changed inside the item follows it to its new name.
+  const Config root =
+      Config::load_string(text, "r.yaml", {"items.Alpha.size=x", "items.Alpha.name=G"});
+  REQUIRE_THROWS_WITH(root.child("items").items().at(0).get_double("size"),
+                      Contains("--set 'items.Alpha.size=x': key 'items.G.size'"));
+  // A name left as it was is no rename.
+  const Config same = Config::load_string(text, "r.yaml", {"items.Beta.name=Beta"});
+  REQUIRE_THROWS_WITH(same.child("uses").items().at(0).child("item").fail("bad"),
+                      "r.yaml:5:12: key 'uses.0.item': bad");
+}
+
 TEST_CASE("a list item replaced whole keeps its name, and its errors point at the --set",
           "[config]") {
   const Config root = scenario({"firms.Beta={budget_per_year: x}"});
