@@ -247,14 +247,25 @@ std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, bool step
                                             s.kind == ShockKind::enter ? "enter" : "exit"));
     }
   }
+  // When shock k applies, in the unit it was written in (week N is step N - 1), with the step
+  // too when the other shock `e` was written in steps.
+  const auto when = [&](std::size_t k, std::size_t e) {
+    if (!items[k].find("week")) return fmt::format("step {}", out[k].step);
+    if (items[e].find("week")) return fmt::format("week {}", out[k].step + 1);
+    return fmt::format("week {} (step {})", out[k].step + 1, out[k].step);
+  };
   for (std::size_t k = 0; k < out.size(); ++k) {
     const Shock& s = out[k];
     if (s.kind != ShockKind::exit || !s.enabled) continue;
-    for (const Shock& e : out)
-      if (e.enabled && e.kind == ShockKind::enter && e.firm == s.firm && e.step >= s.step)
+    for (std::size_t e = 0; e < out.size(); ++e)
+      if (out[e].enabled && out[e].kind == ShockKind::enter && out[e].firm == s.firm &&
+          out[e].step >= s.step)
         (items[k].find("week") ? items[k].child("week") : items[k].child("step"))
-            .fail(fmt::format("firm '{}' exits at step {}, not after it enters (step {})",
-                              sc.firms[static_cast<std::size_t>(s.firm)].name, s.step, e.step));
+            .fail(fmt::format(
+                "firm '{}' exits in {} and enters in {}, but a firm may exit only once and "
+                "only after it enters (one with an enter shock is out of the market until "
+                "then): re-entry after an exit is not supported",
+                sc.firms[static_cast<std::size_t>(s.firm)].name, when(k, e), when(e, k)));
   }
   check_raised_rates(out, items, sc);
   return out;

@@ -102,9 +102,10 @@ TEST_CASE("bad shocks are reported at their line with the key path", "[shocks]")
                       Contains("shocks.0.set") && Contains("(0, 1000000000]"));
   REQUIRE_THROWS_WITH(load("  - {step: 3, kind: cpm, channel: mass, set: 1e300}\n"),
                       Contains("shocks.0.set") && Contains("(0, 1000000000]"));
-  REQUIRE_THROWS_WITH(load("  - {step: 9, kind: enter, firm: Acme}\n"
-                           "  - {step: 5, kind: exit, firm: Acme}\n"),
-                      Contains("test.yaml:19:") && Contains("exits at step 5"));
+  REQUIRE_THROWS_WITH(
+      load("  - {step: 9, kind: enter, firm: Acme}\n"
+           "  - {step: 5, kind: exit, firm: Acme}\n"),
+      Contains("test.yaml:19:") && Contains("firm 'Acme' exits in step 5 and enters in step 9"));
   REQUIRE_THROWS_WITH(load("  - {step: 9, kind: enter, firm: Acme}\n"
                            "  - {step: 12, kind: enter, firm: Acme}\n"),
                       Contains("test.yaml:19:") && Contains("already has an 'enter'"));
@@ -196,4 +197,25 @@ TEST_CASE("a factor or markup that looks like a percentage is loaded, with a not
   const auto hundredfold = load("  - {week: 30, kind: price, firm: Acme, multiply: 150}\n").notes;
   REQUIRE(hundredfold.size() == 1);
   CHECK_THAT(hundredfold[0], Contains("to raise it by 150% write multiply: 2.5, so check"));
+}
+
+TEST_CASE(
+    "an exit before an entry says so in weeks when the shocks were written in weeks, and "
+    "that re-entry is not supported",
+    "[shocks]") {
+  // Week N is step N - 1: the user wrote weeks 3 and 6, not steps 2 and 5.
+  REQUIRE_THROWS_WITH(load("  - {name: s, week: 3, kind: exit, firm: Acme}\n"
+                           "  - {name: t, week: 6, kind: enter, firm: Acme}\n"),
+                      Contains("test.yaml:18:21: key 'shocks.s.week': firm 'Acme' exits in week 3 "
+                               "and enters in week 6") &&
+                          Contains("a firm may exit only once and only after it enters") &&
+                          Contains("re-entry after an exit is not supported") && !Contains("step"));
+  // Written one in weeks and one in steps: the week's step too.
+  REQUIRE_THROWS_WITH(load("  - {name: s, week: 3, kind: exit, firm: Acme}\n"
+                           "  - {name: t, step: 5, kind: enter, firm: Acme}\n"),
+                      Contains("exits in week 3 (step 2) and enters in step 5"));
+  // An exit after the entry is the rule, and loads.
+  CHECK(load("  - {week: 3, kind: enter, firm: Acme}\n"
+             "  - {week: 6, kind: exit, firm: Acme}\n")
+            .shocks.size() == 2);
 }
