@@ -228,13 +228,29 @@ void check_raised_rates(const std::vector<Shock>& shocks, const std::vector<Conf
 }  // namespace
 
 std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, bool steps_from_set) {
-  if (!list.is_sequence()) list.fail_expected("a list of shocks, each with step, kind and values");
+  // --set shocks.NAME.KEY=V on a scenario without shocks makes a map {NAME: {KEY: V}}: the
+  // shock it addresses does not exist (find_item says so when the scenario has shocks).
+  const auto named = [&] {
+    const std::vector<std::string> keys = list.keys();
+    return !keys.empty() && std::all_of(keys.begin(), keys.end(), [&](const std::string& key) {
+      return list.child(key).is_map();
+    });
+  };
+  if (list.is_map() && list.mark().file == "<--set>" && named())
+    list.fail(fmt::format(
+        "there is no shock named '{}': the scenario has no shocks; to add one, give the list "
+        "whole: --set 'shocks=[{{name: {}, week: 3, kind: exit, firm: NAME}}]'",
+        list.keys().front(), list.keys().front()));
+  if (!list.is_sequence())
+    list.fail_expected(
+        "a list of shocks, each a map with week (or step), kind and what the kind takes (a firm, "
+        "multiply or set, ...), e.g. [{week: 27, kind: budget, firm: NAME, multiply: 0.7}]");
   std::vector<Shock> out;
   std::map<std::string, int> names;
   std::map<int, const Config*> entered, exited;
   const auto items = list.items();
   for (const Config& item : items) {
-    if (!item.is_map()) item.fail_expected("a shock: a map with step (or week) and kind");
+    if (!item.is_map()) item.fail_expected("a shock: a map with week (or step) and kind");
     out.push_back(load_shock(item, sc, steps_from_set));
     const Shock& s = out.back();
     if (!s.name.empty() && !names.emplace(s.name, 0).second)

@@ -219,3 +219,23 @@ TEST_CASE(
              "  - {week: 6, kind: exit, firm: Acme}\n")
             .shocks.size() == 2);
 }
+
+TEST_CASE("a --set addressing a shock the scenario does not have says so", "[shocks]") {
+  const std::string none = kBase.substr(0, kBase.find("shocks:"));
+  // Without shocks, --set shocks.x.week=3 would make a map {x: {week: 3}}.
+  REQUIRE_THROWS_WITH(
+      msim::load_scenario_text(none, "test.yaml", {"shocks.x.week=3"}),
+      Contains("--set 'shocks.x.week=3': key 'shocks': there is no shock named 'x': the scenario "
+               "has no shocks") &&
+          Contains("--set 'shocks=[{name: x, week: 3, kind: exit, firm: NAME}]'") &&
+          !Contains("each with step, kind and values"));
+  // With shocks, their names.
+  REQUIRE_THROWS_WITH(load("  - {name: cut, week: 27, kind: budget, firm: Acme, multiply: 0.7}\n",
+                           {"shocks.x.week=3"}),
+                      Contains("no item named 'x' in 'shocks'") && Contains("cut"));
+  // A map where the list goes: what a shock takes.
+  REQUIRE_THROWS_WITH(
+      msim::load_scenario_text(none + "shocks: {week: 3}\n", "test.yaml"),
+      Contains("test.yaml:17:") && Contains("expected a list of shocks, each a map with week (or "
+                                            "step), kind and what the kind takes"));
+}
