@@ -169,9 +169,20 @@ std::string syntax_hint(const std::string& text, int line, int column) {
   line = static_cast<int>(rows.size()) - 1;
   for (std::size_t n = 0; n < rows.size(); ++n) {
     const std::string_view row = rows[n];
-    const std::size_t indent = std::min(row.find_first_not_of(" \t"), row.size());
-    if (row.substr(0, indent).find('\t') != std::string_view::npos)
-      return fmt::format(" (line {} is indented with a tab; YAML indents with spaces)", n + 1);
+    // The indentation, and the "- " of list items in it: "-<TAB>name: x" is indented by a tab.
+    std::size_t indent = 0;
+    while (indent < row.size() && (row[indent] == ' ' || row[indent] == '\t' ||
+                                   (row[indent] == '-' && indent + 1 < row.size() &&
+                                    (row[indent + 1] == ' ' || row[indent + 1] == '\t'))))
+      ++indent;
+    const std::size_t tab = row.substr(0, indent).find('\t');
+    if (tab == std::string_view::npos) continue;
+    if (tab > 0 && row[tab - 1] == '-')
+      return fmt::format(
+          " (line {} has a tab after its list dash; YAML indents with spaces: put a space after "
+          "the '-')",
+          n + 1);
+    return fmt::format(" (line {} is indented with a tab; YAML indents with spaces)", n + 1);
   }
   // The line the parser stopped at, else the content line before it (where "share:0.2" stands
   // when the next line trips the parser).

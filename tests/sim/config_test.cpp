@@ -606,6 +606,13 @@ TEST_CASE("YAML syntax errors name a tab in the indentation or an unclosed brack
   REQUIRE_THROWS_WITH(Config::load_string("a: 1\nb:\n\t- x\n", "bad.yaml"),
                       Contains("bad.yaml:3:") &&
                           Contains("(line 3 is indented with a tab; YAML indents with spaces)"));
+  // A tab after a list item's dash indents the item's first key as much as one before it.
+  REQUIRE_THROWS_WITH(
+      Config::load_string("items:\n  - name: a\n    size: 1\n  -\tname: b\n    size: 2\n",
+                          "bad.yaml"),
+      Contains("bad.yaml:") &&
+          Contains("(line 4 has a tab after its list dash; YAML indents with spaces") &&
+          !Contains("lines up with no key"));
   REQUIRE_THROWS_WITH(Config::load_string("a: [1,\n  2]\nb: {c: 1, d: 2\ne: 3\n", "bad.yaml"),
                       Contains("(the { on line 3 is not closed)"));
   // Opened on the error line itself, and closed by the other kind of bracket.
