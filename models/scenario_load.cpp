@@ -17,6 +17,7 @@
 #include "models/strategy.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
 #include "sim/yaml_writer.hpp"
 
 namespace msim {
@@ -641,6 +642,10 @@ Scenario load_scenario(const Config& root) {
 }
 
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+  // A run's file given where the scenario goes (`run out.h5`) would read as YAML gone wrong.
+  if (has_hdf5_signature(path))
+    throw InputError(fmt::format(
+        "'{}' is an HDF5 file, not a scenario; to read it: marketsim summarize {}", path, path));
   Scenario sc = load_scenario(Config::load_file(path, overrides));
   sc.overrides = overrides;
   resolve_branch(sc, [&](const std::vector<std::string>& extra) {

@@ -381,6 +381,12 @@ Config Config::load_file(const std::string& path, const std::vector<std::string>
 
 Config Config::load_string(const std::string& text, const std::string& name,
                            const std::vector<std::string>& overrides) {
+  // Binary content (another kind of file given by mistake) would read as a syntax error about
+  // escape characters; a text file has no NUL byte.
+  if (const auto nul = text.find('\0'); nul != std::string::npos)
+    throw InputError(fmt::format(
+        "{}: not a text file (a NUL byte at line {}); expected a YAML scenario", name,
+        std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n') + 1));
   auto state = std::make_shared<State>();
   state->file = name;
   // Classic Mac line ends (CR alone) read as one line that is all comment or all error.

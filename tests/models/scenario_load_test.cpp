@@ -581,6 +581,21 @@ TEST_CASE("load_scenario_file names the file in errors", "[scenario]") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a run's HDF5 file given as the scenario is named as such", "[scenario]") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("marketsim_h5_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "good.h5").string();
+  // The HDF5 signature, then binary content as in a run's file.
+  std::ofstream(path, std::ios::binary) << std::string("\x89HDF\r\n\x1a\n\0\0\0\0\x08\x08", 14);
+  REQUIRE_THROWS_WITH(msim::load_scenario_file(path),
+                      "'" + path +
+                          "' is an HDF5 file, not a scenario; to read it: marketsim "
+                          "summarize " +
+                          path);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("a strategy that reads a key it does not write back is refused at load", "[scenario]") {
   // /scenario must rerun the run, so every parameter given to a strategy must come back from
   // write_params(); one left out is a fault in the strategy's code (std::logic_error).

@@ -627,6 +627,12 @@ TEST_CASE("YAML syntax errors name a tab in the indentation or an unclosed brack
                       Contains("YAML syntax error") && !Contains("(the"));
 }
 
+TEST_CASE("binary content is not a text file, not a YAML syntax error", "[config]") {
+  REQUIRE_THROWS_WITH(
+      Config::load_string(std::string("a: 1\nb: \"\x89\\\x1a\"\n\0\0\x02", 16), "bin.dat"),
+      "bin.dat: not a text file (a NUL byte at line 3); expected a YAML scenario");
+}
+
 TEST_CASE("a YAML syntax error names a key without a space after its colon", "[config]") {
   // "share:0.2" is one word to YAML; the parser trips on the line after it.
   const std::string text = "segments:\n  - name: a\n    share:0.2\n    ideal: 1\n";
