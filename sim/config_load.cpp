@@ -36,6 +36,31 @@ namespace {
 /// ten deep ten times over ("billion laughs") would otherwise take hours to walk.
 constexpr std::size_t kMaxNodes = 1'000'000;
 
+/// Rejects a YAML merge key (`<<: *defaults`), which yaml-cpp reads as a key named "<<", at its
+/// line, with the map written out in full: the merged map's keys, then this map's own.
+[[noreturn]] void reject_merge_key(const YAML::Node& map,
+                                   const std::pair<YAML::Node, YAML::Node>& merge,
+                                   const std::string& path, const std::string& file) {
+  std::vector<std::string> own, merged;
+  for (const auto& kv : map)
+    if (!(kv.first.IsScalar() && kv.first.Scalar() == "<<"))
+      own.push_back(flow(kv.first) + ": " + flow(kv.second));
+  std::vector<YAML::Node> sources;
+  if (merge.second.IsMap()) sources.push_back(merge.second);
+  if (merge.second.IsSequence())
+    for (const auto& item : merge.second) sources.push_back(item);
+  for (const YAML::Node& source : sources)
+    for (const auto& kv : source)
+      if (kv.first.IsScalar() && !find_entry(map, kv.first.Scalar()))
+        merged.push_back(flow(kv.first) + ": " + flow(kv.second));
+  merged.insert(merged.end(), own.begin(), own.end());
+  const YAML::Mark m = merge.first.Mark();
+  throw InputError(fmt::format(
+      "{}:{}:{}: key '{}': merge keys (<<) are not supported; repeat the keys instead{}", file,
+      m.line + 1, m.column + 1, join_path(path, "<<"),
+      sources.empty() ? "" : fmt::format(": {{{}}}", shorten(join(merged, ""), 200, ""))));
+}
+
 /// Rejects a key given twice in one map (yaml-cpp keeps both and lookups see only the first),
 /// pointing at the second occurrence, and a document that expands past kMaxNodes values.
 void reject_duplicate_keys(const YAML::Node& node, const std::string& path, const std::string& file,
@@ -52,6 +77,7 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path, cons
       if (!kv.first.IsScalar()) continue;
       const std::string& key = kv.first.Scalar();
       const int line = kv.first.Mark().line + 1;
+      if (key == "<<" && kv.first.Tag() == "?") reject_merge_key(node, kv, path, file);
       if (auto [it, inserted] = first_line.emplace(key, line); !inserted) {
         throw InputError(fmt::format("{}:{}:{}: key '{}': '{}' is given twice (first on line {})",
                                      file, line, kv.first.Mark().column + 1, join_path(path, key),

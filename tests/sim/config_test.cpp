@@ -633,6 +633,19 @@ TEST_CASE("binary content is not a text file, not a YAML syntax error", "[config
       "bin.dat: not a text file (a NUL byte at line 3); expected a YAML scenario");
 }
 
+TEST_CASE("a YAML merge key is refused at its line, with the map written out in full", "[config]") {
+  const std::string text =
+      "base: &ps {mean: 1, sd: 0.2}\n"
+      "segments:\n"
+      "  - name: a\n"
+      "    price: {<<: *ps, sd: 0.3}\n";
+  REQUIRE_THROWS_WITH(Config::load_string(text, "m.yaml"),
+                      "m.yaml:4:13: key 'segments.a.price.<<': merge keys (<<) are not supported; "
+                      "repeat the keys instead: {mean: 1, sd: 0.3}");
+  // A quoted "<<" is an ordinary key.
+  CHECK(Config::load_string("\"<<\": 1\n", "q.yaml").get_int("<<") == 1);
+}
+
 TEST_CASE("a YAML syntax error names a key without a space after its colon", "[config]") {
   // "share:0.2" is one word to YAML; the parser trips on the line after it.
   const std::string text = "segments:\n  - name: a\n    share:0.2\n    ideal: 1\n";
