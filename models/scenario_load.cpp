@@ -619,7 +619,7 @@ Scenario load_scenario(const Config& root) {
   const bool steps_from_set = root.find("steps") && root.child("steps").mark().file == "<--set>";
   if (auto n = root.find("shocks")) sc.shocks = load_shocks(*n, sc, steps_from_set);
   if (auto n = root.find("experiment"))
-    sc.experiment = load_experiment(*n, sc.steps, steps_from_set);
+    sc.experiment = load_experiment(*n, sc.steps, steps_from_set, &root);
   if (auto n = root.find("branch"))  // the run's size and seed are fixed for the whole run
     sc.branch = load_branch(*n, sc.steps, steps_from_set, {"seed", "steps", "consumers"});
   if (auto o = root.find("output")) {

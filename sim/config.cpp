@@ -25,6 +25,7 @@ namespace msim {
 using config_detail::comma_joined;
 using config_detail::decimal_comma;
 using config_detail::escape_controls;
+using config_detail::find_entry;
 using config_detail::flow;
 using config_detail::item_segment;
 using config_detail::join;
@@ -106,6 +107,27 @@ std::optional<Config> Config::find(const std::string& key) const {
   auto c = State::lookup(*this, key);
   if (c && c->is_null()) return std::nullopt;
   return c;
+}
+
+std::optional<Config> Config::peek(const std::string& key_path) const {
+  YAML::Node node;
+  node.reset(*node_);  // (assigning would replace the value in the tree)
+  std::string path = path_;
+  for (std::size_t start = 0; start <= key_path.size();) {
+    const std::size_t end = std::min(key_path.find('.', start), key_path.size());
+    const std::string segment = key_path.substr(start, end - start);
+    start = end + 1;
+    std::optional<YAML::Node> next;
+    if (auto entry = find_entry(node, segment)) next = entry->second;
+    for (std::size_t k = 0; !next && node.IsSequence() && k < node.size(); ++k)
+      if (item_segment(node[k], k) == segment) next = node[k];
+    for (std::size_t k = 0; !next && node.IsSequence() && k < node.size(); ++k)
+      if (std::to_string(k) == segment) next = node[k];
+    if (!next) return std::nullopt;
+    path = join_path(path, segment);
+    node.reset(*next);
+  }
+  return Config(state_, std::make_shared<const YAML::Node>(node), path);
 }
 
 std::vector<Config> Config::items() const {

@@ -94,6 +94,9 @@ class Config {
   Config child(const std::string& key) const;
   /// The child at `key`, or nullopt when absent; marks `key` as known either way.
   std::optional<Config> find(const std::string& key) const;
+  /// The node at `key_path` beneath this one (list items by name, else by index), or nullopt;
+  /// marks no key as known, so it may look anywhere without hiding an unknown key.
+  std::optional<Config> peek(const std::string& key_path) const;
   /// Items of a sequence. @throws InputError when this is not a sequence.
   std::vector<Config> items() const;
 

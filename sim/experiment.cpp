@@ -31,7 +31,7 @@ void check_key_path(const Config& key_node, const std::string& path) {
 /// The lists of values of `block` (experiment.sweep or experiment.together): a map from key
 /// path to a non-empty list of single values. Each path joins `varied`, and may not be in it yet.
 std::vector<SweepKey> read_value_lists(const Config& block, const std::string& name,
-                                       std::set<std::string>& varied) {
+                                       std::set<std::string>& varied, const Config* document) {
   if (!block.is_map())
     block.fail_expected("a map from key path to a list of values, e.g. {consumers: [1e4, 2e4]}");
   std::vector<SweepKey> out;
@@ -54,13 +54,28 @@ std::vector<SweepKey> read_value_lists(const Config& block, const std::string& n
     // [0,85, 0,9] would be four design points, each of them a valid value of most keys.
     if (values.has_decimal_commas())
       values.fail_expected("a list of values with a comma and a space between them");
-    for (const Config& v : values.items()) {
-      if (!v.is_scalar())
-        v.fail_expected(fmt::format(
-            "a single value (a number or a word): a sweep sets one value per design point; to "
-            "vary a map, sweep one of its keys instead ('{}.KEY: [0, 2]', say)",
-            path));
-      key.values.push_back(v.as_string());
+    // What the key holds in the document, if it is there: a sub-key or an item is what to vary.
+    const std::optional<Config> target = document ? document->peek(path) : std::nullopt;
+    const std::vector<Config> items = values.items();
+    const bool maps =
+        (target && target->is_map()) ||
+        std::any_of(items.begin(), items.end(), [](const Config& v) { return v.is_map(); });
+    for (const Config& v : items) {
+      if (v.is_scalar()) {
+        key.values.push_back(v.as_string());
+        continue;
+      }
+      std::string instead = fmt::format(", so each item of the list is one value of '{}'", path);
+      if (maps)
+        instead = fmt::format(
+            "; to vary a map, sweep one of its keys instead ('{}.KEY: [0, 2]', say)", path);
+      else if (target && target->is_sequence())
+        instead = fmt::format(
+            "; '{}' is a list, and a sweep varies one of its items at a time ('{}.0: [0, 2]', say)",
+            path, path);
+      v.fail_expected(fmt::format(
+          "a single value (a number or a word): a sweep sets one value per design point{}",
+          instead));
     }
     varied.insert(path);
     out.push_back(std::move(key));
@@ -123,7 +138,8 @@ void write_branch(YamlWriter& out, const BranchSpec& spec) {
   out.end_map().end_map();
 }
 
-ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set) {
+ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set,
+                               const Config* document) {
   ExperimentSpec spec;
   spec.present = true;
   if (!node.is_map())
@@ -131,11 +147,11 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
   spec.replications = node.get_int("replications", 1, range::closed(1, 100000));
   std::set<std::string> varied;
   if (auto sweep = node.find("sweep")) {
-    spec.sweep = read_value_lists(*sweep, "sweep", varied);
+    spec.sweep = read_value_lists(*sweep, "sweep", varied, document);
     if (spec.sweep.empty()) sweep->fail_expected("at least one key path");
   }
   if (auto together = node.find("together")) {
-    spec.together = read_value_lists(*together, "together", varied);
+    spec.together = read_value_lists(*together, "together", varied, document);
     if (spec.together.empty()) together->fail_expected("at least one key path");
     const std::size_t n = spec.together.front().values.size();
     for (const SweepKey& key : spec.together)

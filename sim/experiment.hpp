@@ -68,8 +68,10 @@ struct RunPlan {
 };
 
 /// Reads the block. `steps` bounds branch_at unless the horizon came from --set
-/// (`steps_from_set`; planning then checks it). @throws InputError naming file, line and key.
-ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set = false);
+/// (`steps_from_set`; planning then checks it). `document`, the whole document, tells what the
+/// varied key paths hold, for messages. @throws InputError naming file, line and key.
+ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set = false,
+                               const Config* document = nullptr);
 /// Writes the block back as resolved YAML (nothing when absent).
 class YamlWriter;
 void write_experiment(YamlWriter& out, const ExperimentSpec& spec);

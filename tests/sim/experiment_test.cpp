@@ -116,6 +116,37 @@ TEST_CASE("bad experiment blocks are reported at their line", "[experiment]") {
                                    "('firms.A.loyalty_program.KEY: [0, 2]', say)"));
 }
 
+TEST_CASE("a list as a sweep value suggests a sub-key only when the key holds a map",
+          "[experiment]") {
+  const std::string document =
+      "firms:\n"
+      "  - {name: V, budget_per_year: 5, loyalty_program: {every: 10, reward: 2}}\n"
+      "segments:\n"
+      "  - {name: s, ideal: {mean: [0, 1]}}\n"
+      "experiment:\n"
+      "  sweep:\n";
+  const auto sweep = [&](const std::string& line) {
+    const msim::Config root = msim::Config::load_string(document + line, "d.yaml");
+    return msim::load_experiment(root.child("experiment"), 52, false, &root);
+  };
+  // A budget is a single value: no budget_per_year.KEY to sweep.
+  REQUIRE_THROWS_WITH(sweep("    firms.V.budget_per_year: [[1, 2], 3]\n"),
+                      Contains("d.yaml:7:") &&
+                          Contains("a sweep sets one value per design point, so each item of "
+                                   "the list is one value of 'firms.V.budget_per_year'") &&
+                          !Contains("KEY"));
+  REQUIRE_THROWS_WITH(sweep("    firms.V.loyalty_program: [[1, 2], 3]\n"),
+                      Contains("sweep one of its keys instead ('firms.V.loyalty_program.KEY"));
+  REQUIRE_THROWS_WITH(sweep("    segments.s.ideal.mean: [[0, 1], [1, 1]]\n"),
+                      Contains("'segments.s.ideal.mean' is a list, and a sweep varies one of its "
+                               "items at a time ('segments.s.ideal.mean.0: [0, 2]', say)"));
+  // Looking does not mark keys as read: an unknown key in the document is still one.
+  const msim::Config root =
+      msim::Config::load_string(document + "    firms.V.budget_per_year: [1, 2]\n", "d.yaml");
+  msim::load_experiment(root.child("experiment"), 52, false, &root);
+  CHECK(root.child("firms").items().at(0).known_keys().empty());
+}
+
 TEST_CASE("keys moved together take their values in step, crossed with the sweep", "[experiment]") {
   const auto spec = load(
       "  replications: 2\n"
