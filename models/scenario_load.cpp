@@ -443,12 +443,13 @@ void check_strategy_keys(const Config& node, const Firm& f, const StrategyInfo& 
     if (takers.empty()) continue;  // finish() names it, with the nearest key
     std::vector<std::string> own;
     for (const ParamDoc& p : info.params) own.push_back(p.key);
-    node.child(key).fail(fmt::format(
-        "'{}' is a parameter of strategy {}, not of '{}', this firm's strategy ({}); see "
-        "`marketsim strategies`",
-        key, fmt::join(takers, " and "), f.strategy,
-        own.empty() ? std::string("it takes no parameters of its own")
-                    : fmt::format("its parameters: {}", fmt::join(own, ", "))));
+    node.fail_key(
+        key, fmt::format(
+                 "'{}' is a parameter of strategy {}, not of '{}', this firm's strategy ({}); see "
+                 "`marketsim strategies`",
+                 key, fmt::join(takers, " and "), f.strategy,
+                 own.empty() ? std::string("it takes no parameters of its own")
+                             : fmt::format("its parameters: {}", fmt::join(own, ", "))));
   }
 }
 

@@ -175,12 +175,20 @@ void Config::finish() const {
         key[colon + 1] != ' ')
       hint = fmt::format("a key and its value need a space after the colon: '{}: {}'",
                          key.substr(0, colon), key.substr(colon + 1));
-    // A key the file gave can become unknown through a --set beside it (another strategy).
-    const std::string path = join_path(path_, key);
-    throw InputError(fmt::format("{}: unknown key '{}' ({}){}",
-                                 state_->where(path, state_->to_mark(kv.first.Mark())), key, hint,
-                                 state_->override_of(path) ? "" : state_->changed_inside(path_)));
+    fail_key(key, fmt::format("unknown key '{}' ({})", key, hint));
   }
+}
+
+void Config::fail_key(const std::string& key, const std::string& message) const {
+  for (const auto& kv : *node_)
+    if (kv.first.Scalar() == key) {
+      // A key the file gave can become wrong through a --set beside it (another strategy).
+      const std::string path = join_path(path_, key);
+      throw InputError(fmt::format("{}: {}{}",
+                                   state_->where(path, state_->to_mark(kv.first.Mark())), message,
+                                   state_->override_of(path) ? "" : state_->changed_inside(path_)));
+    }
+  child(key).fail(message);
 }
 
 void Config::fail_expected(const std::string& expected) const {

@@ -127,6 +127,11 @@ class Config {
   /// key. Call it after reading a map. @throws InputError "unknown key 'X' (did you mean 'Y'?)"
   void finish() const;
 
+  /// Throws an InputError about `key` of this map, at the key itself: "<file:line:col of the
+  /// key>: key '<path>': <message>", followed by "(after --set ...)" when a --set beside it
+  /// changed this map (as finish() reports an unknown key).
+  [[noreturn]] void fail_key(const std::string& key, const std::string& message) const;
+
   /// Throws an InputError about this node: "<where()>: got <value>, expected <expected>".
   [[noreturn]] void fail_expected(const std::string& expected) const;
   /// Throws an InputError about this node with a free-form message after where(), followed by

@@ -352,9 +352,13 @@ TEST_CASE("names that key paths address may not contain a dot", "[scenario]") {
 TEST_CASE("errors that a --set caused elsewhere in the file name that --set", "[scenario]") {
   // A niche firm switched to mass leaves its `target` behind.
   REQUIRE_THROWS_WITH(load(kBase, {"firms.Boutique.strategy=mass"}),
-                      Contains("test.yaml:12:5: key 'firms.Boutique.target': unknown key "
-                               "'target'") &&
+                      Contains("test.yaml:12:5: key 'firms.Boutique.target': 'target' is a "
+                               "parameter of strategy 'niche', not of 'mass'") &&
                           Contains("(after --set 'firms.Boutique.strategy=mass')"));
+  // A key no strategy takes is unknown, with the same note.
+  REQUIRE_THROWS_WITH(load(edit("target: seniors", "targe: seniors"),
+                           {"firms.Boutique.strategy=mass", "firms.Boutique.targe=x"}),
+                      Contains("unknown key 'targe'"));
   // A segment renamed: the firms that name it no longer find it.
   REQUIRE_THROWS_WITH(load(kBase, {"segments.seniors.name=elders"}),
                       Contains("test.yaml:12:") && Contains("'seniors'") &&
