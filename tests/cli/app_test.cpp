@@ -71,8 +71,14 @@ std::string small_market(int steps, const std::string& strategy) {
          strategy + ", budget_per_year: 5000}\n";
 }
 
-/// run_cli with what it prints on stderr (file descriptor 2) written to `file`.
-int run_cli_stderr_to(std::vector<std::string> args, const std::string& file) {
+/// What run_cli returned, and what it printed on stderr.
+struct Said {
+  int code;
+  std::string err;
+};
+
+/// run_cli with what it prints on stderr (file descriptor 2) caught in `file` and read back.
+Said run_cli_stderr_to(std::vector<std::string> args, const std::string& file) {
   std::fflush(stderr);
   const int saved = dup(2);
   const int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -82,7 +88,8 @@ int run_cli_stderr_to(std::vector<std::string> args, const std::string& file) {
   std::fflush(stderr);
   dup2(saved, 2);
   close(saved);
-  return rc;
+  std::ifstream in(file);
+  return {rc, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
 }
 
 }  // namespace
@@ -115,10 +122,8 @@ TEST_CASE("a strategy's fault ends the run with exit 1 and keeps the steps befor
   const std::string yaml = dir.file("f.yaml"), out = dir.file("f.h5");
   std::ofstream(yaml) << small_market(6, "fails_at_step_2");
   const std::string err = dir.file("stderr.txt");
-  CHECK(run_cli_stderr_to({"run", yaml, "-o", out, "--quiet"}, err) == 1);
-  std::ifstream in_err(err);
-  const std::string said((std::istreambuf_iterator<char>(in_err)),
-                         std::istreambuf_iterator<char>());
+  const auto [code, said] = run_cli_stderr_to({"run", yaml, "-o", out, "--quiet"}, err);
+  CHECK(code == 1);
   INFO(said);
   CHECK_THAT(said, Catch::Contains("internal error: strategy 'fails_at_step_2' of firm 'Own'") &&
                        Catch::Contains("the 2 steps finished before the error are in '" + out +
@@ -142,10 +147,8 @@ TEST_CASE("a strategy's fault in the first step says no step finished, and leave
   const std::string yaml = dir.file("f.yaml"), out = dir.file("f.h5");
   std::ofstream(yaml) << small_market(6, "fails_at_step_0");
   const std::string err = dir.file("stderr.txt");
-  CHECK(run_cli_stderr_to({"run", yaml, "-o", out, "--quiet"}, err) == 1);
-  std::ifstream in_err(err);
-  const std::string said((std::istreambuf_iterator<char>(in_err)),
-                         std::istreambuf_iterator<char>());
+  const auto [code, said] = run_cli_stderr_to({"run", yaml, "-o", out, "--quiet"}, err);
+  CHECK(code == 1);
   INFO(said);
   CHECK_THAT(said, Catch::Contains("internal error: strategy 'fails_at_step_0' of firm 'Own'") &&
                        Catch::Contains("no step finished before the error, so nothing was kept") &&
@@ -177,10 +180,9 @@ TEST_CASE("a strategy's fault in an experiment names the run and keeps the runs 
                              "experiment:\n  replications: 2\n  sweep: {firms.Own.strategy: "
                              "[all_mass_in_experiment, fails_at_step_3]}\n";
   const std::string err = dir.file("stderr.txt");
-  CHECK(run_cli_stderr_to({"run", yaml, "-o", out, "--quiet", "--threads", "1"}, err) == 1);
-  std::ifstream in_err(err);
-  const std::string said((std::istreambuf_iterator<char>(in_err)),
-                         std::istreambuf_iterator<char>());
+  const auto [code, said] =
+      run_cli_stderr_to({"run", yaml, "-o", out, "--quiet", "--threads", "1"}, err);
+  CHECK(code == 1);
   INFO(said);
   CHECK_THAT(said, Catch::Contains("internal error: run 2 (design point 1: "
                                    "firms.Own.strategy=fails_at_step_3; replication 0; seed ") &&
