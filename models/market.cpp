@@ -189,6 +189,7 @@ void Market::plan_firms() {
       metrics_.segment_centres.insert(metrics_.segment_centres.end(), centre.begin(), centre.end());
     FirmPlan plan;
     plan.targeted_spend.assign(S, 0.0);
+    plan.durability = firm.durability;
     prepare_diagnostics(firm_diagnostics_[j], plan);
     if (shocks_.firms[j].active) {  // an inactive firm has no products and spends nothing
       // Errors name the strategy, the firm and the step.
@@ -209,6 +210,7 @@ void Market::plan_firms() {
     }
     // The strategy's plan, before any shock.
     check_plan(plan, sc_, j, view.budget, step_, crm_column(j) >= 0);
+    if (plan.durability.empty()) plan.durability = firm.durability;  // a plan written afresh
     if (shocks_.firms[j].active) adjust_plan(shocks_, j, plan);  // checked in check_prices
     plan.fixed_cost *= sc_.scale;  // a strategy plans the fixed costs of the file's market
     if (study) plan.fixed_cost += firm.segmentation.cost_per_study * sc_.scale;
@@ -220,7 +222,7 @@ void Market::plan_firms() {
         return unit_cost(cat.base_cost, cat.learning, cat.reference_volume * sc_.scale,
                          static_cast<double>(ledgers_[j].cumulative_units[c]), premium,
                          static_cast<int>(firm.categories.size())) *
-               product_cost_factor(cat, firm.durability[c], firm.quality_cut[c]);
+               product_cost_factor(cat, plan.durability[c], firm.quality_cut[c]);
       };
       const double factor = shocks_.firms[j].cost_factor[c];
       plain_cost_[j][c] = cost(0.0) * factor;

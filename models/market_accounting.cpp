@@ -1,4 +1,5 @@
 // Turns a step's reduced integer tallies into money and metrics (sequential, firm level).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -60,6 +61,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       revenue += at(lay.revenue_cents() + static_cast<std::size_t>(c) * F + j) / 100.0;
     double listed_cost = 0.0;
     double cum_units = 0.0, scr_den = 0.0, failure_age = 0.0;
+    double durable_units = 0.0, durable_steps = 0.0, lifetimes = 0.0, made = 0.0;
     for (int ci : firm.categories) {
       const auto c = static_cast<std::size_t>(ci);
       const std::size_t k = c * F + j;
@@ -108,6 +110,16 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.replacement_share.by_category[k] = ratio(m.replacements.by_category[k], u);
       m.upgrades.by_category[k] = at(lay.upgrades() + k);
       m.installed_base.by_category[k] = at(lay.installed() + k);
+      const bool offered = std::any_of(plan.products.begin(), plan.products.end(),
+                                       [&](const Product& p) { return p.category == ci; });
+      if (sc_.categories[c].durable() && offered) {
+        const double d = plan.durability[c];
+        m.durability.by_category[k] = d;
+        durable_units += u;
+        durable_steps += u * d;
+        lifetimes += d;
+        made += 1.0;
+      }
       m.purchases_per_buyer.by_category[k] =
           ratio(static_cast<double>(led.cumulative_units[c]),
                 static_cast<double>(led.customers_by_category[c]));
@@ -149,6 +161,8 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       for (int c : firm.categories)
         (m.*sum).firm[j] += (m.*sum).by_category[static_cast<std::size_t>(c) * F + j];
     m.mean_failure_age.firm[j] = ratio(failure_age, m.failures.firm[j]);
+    m.durability.firm[j] =
+        durable_units > 0 ? durable_steps / durable_units : ratio(lifetimes, made);
     m.purchases_per_buyer.firm[j] = ratio(cum_units, static_cast<double>(led.customers));
     m.loyalty_cost.firm[j] = loyalty_cost;
     m.referral_cost.firm[j] = referral_cost;

@@ -69,7 +69,7 @@ void Market::build_durable_tables() {
     double best = -HUGE_VAL;
     for (std::size_t j = 0; j < F; ++j) {
       const Firm& f = sc_.firms[j];
-      du.scale[j] = static_cast<float>(std::max(1.0, f.durability[c]));
+      du.scale[j] = static_cast<float>(std::max(1.0, plans_[j].durability[c]));
       du.generation[j] = static_cast<std::uint8_t>(f.innovation.generation(step_));
       const bool sells =
           std::any_of(plans_[j].products.begin(), plans_[j].products.end(),
@@ -261,7 +261,7 @@ void Market::build_tables() {
           o.pos[(v * D + d) * W + j] = static_cast<float>(p.position[static_cast<Eigen::Index>(d)]);
         o.quality[v * W + j] =
             static_cast<float>(p.quality + innovation_gain(sc_.firms[j], step_) +
-                               durability_utility(sc_.categories[c], sc_.firms[j].durability[c]));
+                               durability_utility(sc_.categories[c], plans_[j].durability[c]));
         o.cents[v * W + j] = price_cents(p.fixed_price, p.markup, unit_cost_[j][c]);
         o.price[v * W + j] = static_cast<float>(static_cast<double>(o.cents[v * W + j]) / 100.0);
       }

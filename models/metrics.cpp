@@ -133,6 +133,12 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::upgrades, true},
       {"installed_base", "units", "working durables made by the firm, owned at the end of the step",
        &StepMetrics::installed_base, true},
+      {"durability", "steps",
+       "the Weibull scale of the lifetime of the durables the firm made in the step: its "
+       "scenario's durability, or what its strategy chose (FirmPlan::durability); overall: the "
+       "mean over its durable categories weighted by units sold (unweighted when it sold none); "
+       "0 for consumables and where the firm offers nothing",
+       &StepMetrics::durability, true},
   };
   return list;
 }

@@ -19,7 +19,8 @@ struct StepMetrics {
       unit_cost, price, profit, cumulative_profit, roi, loyalty, failures, early_failures,
       mean_failure_age, replacements, replacement_share, upgrades, installed_base,
       purchases_per_buyer, share_of_wallet, active_customers, lost_customers, churn, retention, clv,
-      loyalty_cost, referral_cost, referred_customers, referred_retention, retention_offers;
+      loyalty_cost, referral_cost, referred_customers, referred_retention, retention_offers,
+      durability;
   // By segment and firm, segment-major: segment s, firm j at [s * F + j].
   std::vector<double> segment_units, segment_share, segment_awareness;  ///< [S*F]
   std::vector<double> segment_targeted_spend;                           ///< [S*F]

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/scenario_load.hpp"
+
 namespace msim {
 namespace {
 
@@ -71,6 +73,30 @@ void check_plan(const FirmPlan& plan, const Scenario& sc, std::size_t firm, doub
       !finite_at_least(pr.referral_multiplier, 0.0) || !finite_at_least(pr.referral_reward, 0.0) ||
       !(pr.retention_discount >= 0.0 && pr.retention_discount <= 1.0))
     fail("programs hold a negative, non-finite or out-of-range setting");
+
+  // Durability: the scenario's (the engine's default), or in a durable category the firm
+  // sells, any lifetime scale a scenario could give; empty: the scenario's.
+  if (!plan.durability.empty()) {
+    const std::size_t C = sc.categories.size();
+    if (plan.durability.size() != C)
+      fail(fmt::format("durability has {} entries, one per category is {}", plan.durability.size(),
+                       C));
+    for (std::size_t c = 0; c < C; ++c) {
+      const double x = plan.durability[c];
+      if (x == f.durability[c]) continue;
+      const Category& cat = sc.categories[c];
+      const bool sells = std::find(f.categories.begin(), f.categories.end(), static_cast<int>(c)) !=
+                         f.categories.end();
+      if (!cat.durable() || !sells)
+        fail(fmt::format("durability[{}] ({}) is {}, but {}: it must stay {}", c, cat.name, x,
+                         cat.durable() ? "the firm does not sell in that category"
+                                       : "the category is a consumable",
+                         f.durability[c]));
+      if (!(x >= 1.0 && x <= kMaxLifetime))
+        fail(fmt::format("durability[{}] ({}) is {}, expected steps in [1, {}]", c, cat.name, x,
+                         kMaxLifetime));
+    }
+  }
 
   const auto D = static_cast<Eigen::Index>(sc.preference_dims);
   for (std::size_t k = 0; k < plan.products.size(); ++k) {

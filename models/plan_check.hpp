@@ -13,7 +13,8 @@ namespace msim {
 /// step's budget or negative, targeted_spend not sized to the segments, a product in a category
 /// the firm does not sell or with a position of the wrong size, a value that is not a finite
 /// number in its range (quality, markup, fixed_price, targeting_precision, cost_per_contact,
-/// custom_sigma0, custom_premium, program settings), and direct contacts or customised products
+/// custom_sigma0, custom_premium, program settings), a durability changed outside a durable
+/// category the firm sells or beyond [1, 65000] steps, and direct contacts or customised products
 /// from a firm that keeps no CRM profiles (`keeps_crm`: its strategy's uses_crm()), whose money
 /// or premium would buy nothing.
 void check_plan(const FirmPlan& plan, const Scenario& sc, std::size_t firm, double budget,

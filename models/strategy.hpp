@@ -54,6 +54,13 @@ struct FirmPlan {
   double custom_sigma0 = 1.0;          ///< fit error sd with an empty profile
   double custom_premium = 0.0;         ///< unit-cost premium of customisation (before scope)
   double fixed_cost = 0.0;             ///< money this step, on top of the firm's own fixed cost
+  /// [C] how long the firm's durables last, by category: the Weibull scale of the lifetime, in
+  /// steps, of a product bought this step (it keeps the failure step drawn then). The engine
+  /// sets it to the firm's scenario `durability` before plan() (0 in consumable categories). A
+  /// strategy may change it in the durable categories the firm sells, within [1, 65000] steps:
+  /// shorter is planned obsolescence, cheaper units (by the category's
+  /// durability_cost_elasticity) that fail sooner. Recorded as /market/durability.
+  std::vector<double> durability;
   Programs programs;
   /// This step's values of the strategy's diagnostics, in the order StrategyInfo::diagnostics
   /// declares them (and diagnostic_names lists them). The engine sizes it and fills it with NaN
@@ -151,7 +158,8 @@ class Strategy {
   virtual ~Strategy() = default;
   /// A fresh copy with the same parameters (strategies may keep state during a run).
   virtual std::unique_ptr<Strategy> clone() const = 0;
-  /// Writes this step's plan. The plan comes in default-initialised, with targeted_spend sized.
+  /// Writes this step's plan. The plan comes in default-initialised, with targeted_spend sized
+  /// and durability set to the scenario's.
   virtual void plan(const MarketView& view, FirmPlan& plan) = 0;
   /// Writes the resolved parameters (keys beside `strategy:` in the firm entry). Every key the
   /// factory read from the entry must be written (the loader checks it), so that the recorded

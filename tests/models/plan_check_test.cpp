@@ -75,6 +75,15 @@ TEST_CASE("a good plan passes, and each fault is named", "[plan_check]") {
   fails_with([](auto& p) { p.targeting_precision = 1.5; }, "targeting_precision is 1.5");
   fails_with([](auto& p) { p.cost_per_contact = 0.0; }, "cost_per_contact is 0");
   fails_with([](auto& p) { p.programs.retention_discount = 2.0; }, "programs");
+  // Durability is the scenario's (0) in consumable categories; empty means the scenario's.
+  fails_with(
+      [&](auto& p) {
+        p.durability = sc.firms[0].durability;
+        p.durability[0] = 50.0;
+      },
+      "durability[0] (snacks) is 50, but the category is a consumable: it must stay 0");
+  fails_with([](auto& p) { p.durability = {1.0}; },
+             "durability has 1 entries, one per category is 2");
   // Contacts and customised products need the profiles that only a CRM strategy keeps.
   fails_with(
       [](auto& p) {
