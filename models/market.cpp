@@ -250,15 +250,17 @@ void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
           "per unit that keeps revenue exact; lower the category's base_cost, the firm's markup "
           "or price, or its price and cost shocks",
           step_, sc_.firms[j].name, sc_.categories[c].name, price,
-          fmt::format("{}{}",
-                      p.fixed_price > 0
-                          ? std::string("a fixed price")
-                          : fmt::format("unit cost {:.4g} with markup {:.4g}", cost, p.markup),
-                      shocks_.firms[j].price_factor != 1.0
-                          ? fmt::format(", after price shocks that multiply the firm's prices by "
-                                        "{:.4g}",
-                                        shocks_.firms[j].price_factor)
-                          : ""),
+          fmt::format(
+              "{}{}",
+              p.fixed_price > 0
+                  ? std::string("a fixed price")
+                  // The markup as planned, before the price shocks scaled it.
+                  : fmt::format("unit cost {:.4g} with markup {:.4g}", cost,
+                                (1.0 + p.markup) / shocks_.firms[j].price_factor - 1.0),
+              shocks_.firms[j].price_factor != 1.0
+                  ? fmt::format(", after price shocks that multiply the firm's prices by {:.4g}",
+                                shocks_.firms[j].price_factor)
+                  : ""),
           kMaxUnitMoney));
   }
 }

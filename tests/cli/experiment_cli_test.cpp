@@ -605,6 +605,8 @@ TEST_CASE("cli: a price past the limit at a later step names the run and the sho
                         Contains("; replication ") && Contains("; seed ") &&
                         Contains("at step 3, firm 'Mass' would sell snacks") &&
                         Contains("after price shocks that multiply the firm's prices by 1000"));
+  // The markup as the firm set it (mass's default), not as the shock scaled it (1200.2).
+  CHECK_THAT(r.err, Contains("with markup 0.2, after price shocks"));
   CHECK_FALSE(fs::exists(dir / "e.h5"));
 }
 
