@@ -291,11 +291,20 @@ std::string format_experiment_summary(const std::string& path) {
       "\nProfit per year is each run's cumulative profit over its years; market share is the "
       "last step's unit share. p5/p50/p95 are over the replications of each design point; "
       "mean ± 95% CI is their mean and the half-width of its t-based 95% confidence interval "
-      "(n/a with one replication). "
-      "\"change vs 0\" compares each run with the run of design point 0 that has the same seed "
-      "(common random numbers): much of the consumers' luck cancels in each change, and its "
-      "spread over the replications is what is left (the design point's own luck, such as a "
-      "study's sample). The tables (`summarize --csv`) also give each run's revenue, marketing "
+      "(n/a with one replication). " +
+      std::string(
+          !t.differences.rows.empty()
+              ? "\"change vs 0\" compares each run with the run of design point 0 that has the "
+                "same seed (common random numbers): much of the consumers' luck cancels in each "
+                "change, and its spread over the replications is what is left (the design "
+                "point's own luck, such as a study's sample). "
+          : point_names.size() > 1
+              ? "The design points are samples of a Latin hypercube, none of them a baseline, "
+                "so no change against design point 0 is given: read the results against the "
+                "sampled keys (each run's in runs.csv from `summarize --csv`, and the response "
+                "figure of `python3 -m analysis.plot`). "
+              : "") +
+      "The tables (`summarize --csv`) also give each run's revenue, marketing "
       "spend and program cost (loyalty and referral rewards, paid on top of the marketing "
       "budget) over the run, per firm.\n";
   if (attr("replications") > 1 && attr("replications") < 20)

@@ -461,8 +461,10 @@ void ExperimentFile::commit() {
     write(out, "/experiment/summary", name, column, units, description);
     summary_columns.push_back(safe_name(name));
   }
+  // A Latin hypercube's design points are samples, none of them a baseline: a change against
+  // design point 0 would compare two random samples, so the table is not written.
   std::vector<std::string> difference_columns;
-  if (ex.points.size() > 1) {
+  if (ex.points.size() > 1 && ex.base.experiment.lhs_samples == 0) {
     for (const auto& [name, column] : differences) {
       auto [units, description] = describe_column(name, false);
       if (name == "mean" || name == "sd" || name.rfind("ci95", 0) == 0 || name[0] == 'p')

@@ -412,6 +412,13 @@ TEST_CASE("the experiment summary says which shocks a design point's keys change
   CHECK(0.8 < high);
   CHECK(high <= 0.9);
   CHECK_THAT(sampled, Contains(" (cut), its multiply varies by design point\n"));
+  // Its design points are samples, none a baseline: no change against design point 0, and the
+  // summary says why, where a sweep explains its changes.
+  CHECK(msim::read_experiment_tables(dir / "f.h5").differences.rows.empty());
+  CHECK_THAT(sampled, Contains("samples of a Latin hypercube, none of them a baseline"));
+  CHECK_THAT(sampled, !Contains("change vs 0"));
+  CHECK_FALSE(msim::read_experiment_tables(dir / "d.h5").differences.rows.empty());
+  CHECK_THAT(budgets, Contains("\"change vs 0\" compares each run"));
 }
 
 TEST_CASE("an undefined result (ROI without marketing spend) is left out, not counted as 0",
