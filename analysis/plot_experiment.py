@@ -1,6 +1,8 @@
 """The distribution figures of an experiment file (experiment_<result>.png: a box per
-design point and firm over every run), and the value axes and design-point labels the
-other experiment figures share."""
+design point and firm over every run), and the value axes the other experiment figures share
+(their design points in words: point_words)."""
+
+import textwrap
 
 import matplotlib
 
@@ -12,32 +14,21 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from analysis import experiment_tables, formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_format import _titled, percent_formatter  # noqa: E402
-from analysis.scenario_text import key_words  # noqa: E402
+from analysis.point_words import (_setting, baseline_point, key_in_words,  # noqa: E402,F401
+                                  point_label, run_point_labels, switched_shocks)
 
 
 # ---- experiments: the spread of each key result over the replications ----
 
 MAX_POINTS_IN_LEGEND = 10  # more design points are coloured along a scale instead
+LEGEND_WIDTH = 42  # characters a line of a design point's legend entry holds at most
+LEGEND_LINES = 4  # lines a design point's legend entry takes at most (cut with " ...")
+SHOCKS_WIDTH = 110  # characters a title's line of the shocks switched by design point holds
 RESULT_NAMES = {"roi": "ROI (profit over marketing spend and program rewards)",
                 "cumulative_profit": "cumulative profit (over the run)",
                 "revenue": "revenue (over the run)",
                 "marketing_spend": "marketing spend (over the run)",
                 "program_cost": "program cost (loyalty and referral rewards, over the run)"}
-
-
-def _short_key(path):
-    """A key path without its block when it has three parts or more, so that the item it names
-    stays: shocks.q3_cut.enabled -> q3_cut.enabled, segments.tangy.ideal.mean.0 ->
-    tangy.ideal.mean.0 (not mean.0); market.cpm_mass stays whole."""
-    parts = str(path).split(".")
-    return ".".join(parts[1:] if len(parts) >= 3 else parts)
-
-
-def key_in_words(path):
-    """A swept key for a figure's title: its words where the package knows the key
-    (scenario_text.key_words: "VarietyCo's marketing budget"), else the path without its block
-    (_short_key: "q3_cut.enabled")."""
-    return key_words(path) or _short_key(path)
 
 
 def replications_words(rows):
@@ -51,21 +42,6 @@ def replications_words(rows):
         return ""
     many = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
     return f"{many} replication{'' if counts[-1] == 1 else 's'}"
-
-
-def point_label(point, settings):
-    """A design point in words: "point 1: q3_cut.enabled=true, niche_entry.enabled=false"."""
-    values = ", ".join(f"{_short_key(k)}={_setting(v)}" for k, v in settings.items())
-    return f"point {point}" + (f": {values}" if values else "")
-
-
-def _setting(value):
-    """A design point's value for a label: 0.7, 8288, 38,247 (a sampled budget; never
-    3.825e+04), true."""
-    if isinstance(value, float):
-        return f"{value:.4g}" if not value.is_integer() and abs(value) < 1e4 else \
-            f"{value:,.0f}"
-    return str(value)
 
 
 def _value_label(kind, name):
@@ -147,27 +123,34 @@ def experiment_distribution(run, metric, long, settings):
     ax.grid(axis="y", alpha=0.3)
     counts = sorted(set(int(c) for c in replications))
     changes = experiment_overrides(run.path)
+    shocks = switched_shocks(run, {k for p in points for k in settings.get(p, {})})
+    more = [textwrap.fill(shocks, SHOCKS_WIDTH, break_on_hyphens=False)] if shocks else []
     if counts[-1] <= 1:
         ax.set_title(_titled(run, f"{run.name}: {name}, every run of the experiment",
                              "one run per design point: no spread to show (a marker per run, "
-                             "in its design point's colour)", changes=changes))
+                             "in its design point's colour)", *more, changes=changes))
     else:
         runs_each = (f"{counts[0]} runs" if len(counts) == 1 else
                      f"{counts[0]}-{counts[-1]} runs") + " per design point"
         ax.set_title(_titled(run, f"{run.name}: {name}, every run of the experiment "
                              f"({runs_each})",
                              "box: middle half of the runs (p25-p75); line: median; whiskers: "
-                             "p5-p95; diamond: mean; dots: the runs", changes=changes))
+                             "p5-p95; diamond: mean; dots: the runs", *more, changes=changes))
     if many:
         bar = fig.colorbar(plt.cm.ScalarMappable(
             cmap=palette, norm=plt.Normalize(min(points), max(points))), ax=ax)
-        bar.set_label("design point (see the summary table)")
+        bar.set_label("design point (" + ("0: the baseline; " if baseline_point(run) == 0
+                                          else "") + "see the summary table)")
     else:
         handles = [plt.Rectangle((0, 0), 1, 1, color=colour[p], alpha=0.75) for p in points]
         # Beside the axes, as in the other figures: below them it covered the firms' names.
-        ax.legend(handles, [point_label(p, settings.get(p, {})) for p in points],
-                  title="design point", loc="center left", bbox_to_anchor=(1.01, 0.5),
-                  fontsize=9)
+        # Each design point in words, wrapped (and cut after a few lines) to the legend's width;
+        # a key every design point sets is named once, in the title.
+        key, labels = run_point_labels(run, points, settings, LEGEND_WIDTH, LEGEND_LINES)
+        ax.legend(handles, [labels[p] for p in points],
+                  title=textwrap.fill("design point" + (f": {key}" if key else ""),
+                                      LEGEND_WIDTH, break_on_hyphens=False),
+                  loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -14,14 +14,16 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from analysis import experiment_tables  # noqa: E402
 from analysis import hdf5_read as rd  # noqa: E402
 from analysis.load import experiment_overrides, run_ids  # noqa: E402
-from analysis.plot_experiment import point_label  # noqa: E402
+from analysis.plot_experiment import SHOCKS_WIDTH  # noqa: E402
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels, _label_axis,  # noqa: E402
                                   _note_left_out, _titled, mark_shocks)
+from analysis.point_words import run_point_labels, switched_shocks  # noqa: E402
 from analysis.student_t import mean_and_ci95  # noqa: E402
 
 
 OVER_TIME_FIGURE = "experiment_market_share_over_time.png"
 MAX_PANELS = 9  # design points drawn at most; more are thinned evenly (first and last kept)
+TITLE_WIDTH, TITLE_LINES = 60, 3  # a panel's title: characters a line, lines at most (" ...")
 
 
 def share_by_point(run):
@@ -91,6 +93,8 @@ def experiment_share_over_time(run):
     points = list(data)
     shown = _shown_points(points)
     inside = _firms_in(runs, run.firms, shown)
+    # Each panel's design point in words; a key every design point sets is named once, above.
+    varied, labels = run_point_labels(run, shown, settings)
     columns = 1 if len(shown) == 1 else 2 if len(shown) in (2, 4) else 3
     rows = -(-len(shown) // columns)
     fig, axes = plt.subplots(rows, columns, squeeze=False, sharex=True, sharey=True,
@@ -112,9 +116,9 @@ def experiment_share_over_time(run):
                                   linewidth=1.8, label=label)[0]
             ax.fill_between(time, low[:, j], high[:, j], color=colour, alpha=0.25, linewidth=0)
         mark_shocks(ax, run, text)
-        ax.set_title(textwrap.fill(point_label(key, settings.get(key, {}))
-                                   + f" ({counts[key]} runs)", 60, break_on_hyphens=False),
-                     fontsize=9)
+        ax.set_title(textwrap.fill(labels[key] + f" ({counts[key]} runs)", TITLE_WIDTH,
+                                   break_long_words=False, break_on_hyphens=False,
+                                   max_lines=TITLE_LINES, placeholder=" ..."), fontsize=9)
         ax.grid(alpha=0.3)
         top = max(top, float(np.nanmax(np.fmax(mean, high))))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole weeks or steps
@@ -141,6 +145,11 @@ def experiment_share_over_time(run):
     if len(shown) < len(points):
         lines.append(f"{len(shown)} of the {len(points)} design points, spread evenly: "
                      + ", ".join(str(p) for p in shown))
+    if varied:
+        lines.append(f"each panel a design point, by {varied}")
+    shocks = switched_shocks(run, {k for key in shown for k in settings.get(key, {})})
+    if shocks:
+        lines.append(textwrap.fill(shocks, SHOCKS_WIDTH, break_on_hyphens=False))
     fig.suptitle(_titled(run, f"{run.name}: market share over time, {many} replications per "
                               "design point", *lines, changes=experiment_overrides(run.path)))
     ever = _firms_in(runs, run.firms, points).values()

@@ -12,11 +12,12 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis import formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
-from analysis.plot_experiment import (RESULT_NAMES, _setting, _value_axis,  # noqa: E402
-                                      _value_formatter, _value_label, key_in_words,
-                                      replications_words)
+from analysis.plot_experiment import (RESULT_NAMES, _value_axis,  # noqa: E402
+                                      _value_formatter, _value_label, replications_words)
 from analysis.plot_format import _colours, _firm_labels, _note_left_out, _titled  # noqa: E402
-from analysis.scenario_text import key_label  # noqa: E402
+from analysis.point_words import (key_in_words, keys_in_words, switched_shocks,  # noqa: E402
+                                  value_words)
+from analysis.scenario_text import is_shock_switch, key_label  # noqa: E402
 from analysis.sweep_design import (_in_market_rows, _key_values, confidence_band,  # noqa: E402
                                    moved_with)
 
@@ -51,14 +52,17 @@ def experiment_response(run, metric, key):
     _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
     others = moved_with(run, key)
     ax.set_xlabel(key_label(key, run.steps_per_year) + (
-        "\nmoved together with " + ", ".join(others) if others else ""))
+        "\n" + textwrap.fill("moved together with " + keys_in_words(others), 90,
+                             break_on_hyphens=False) if others else ""))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
     ax.grid(alpha=0.3)
     # The statistics are /experiment/summary's: the mean, its t-based 95% confidence interval
     # and the 5th and 95th percentiles of the design point's runs.
     how = (f"line: mean of the design point's {replications}; dark band: 95% confidence "
            "interval of that mean (Student t);\nlight band: p5-p95 of the runs")
-    ax.set_title(_titled(run, f"{run.name}: {name} against {key_in_words(key)}", (
+    against = keys_in_words([key] + others) + (" (moved together)" if others else "")
+    ax.set_title(_titled(run, textwrap.fill(f"{run.name}: {name} against {against}", 100,
+                                            break_on_hyphens=False), (
         how if band == "every point" else
         how + " (neither at a point with one run)" if band == "some points" else
         "line: each design point's one run (one run per design point: no confidence interval "
@@ -101,7 +105,7 @@ def experiment_lines(run, metric, keys):
                 continue
             x = points[number].to_numpy(float)
             ax.plot(x, points["p50"].to_numpy(float), marker="o", color=colours[value],
-                    label=_setting(value))
+                    label=value_words(category, value))
             ax.fill_between(x, points["p5"].to_numpy(float), points["p95"].to_numpy(float),
                             color=colours[value], alpha=0.2, linewidth=0)
         ax.set_title(labels[firm], fontsize=11)
@@ -119,7 +123,8 @@ def experiment_lines(run, metric, keys):
         axes[k // columns, k % columns].remove()
     handles = [(plt.Rectangle((0, 0), 1, 1, color=colours[v], alpha=0.2, linewidth=0),
                 plt.Line2D([], [], color=colours[v], marker="o")) for v in values]
-    fig.legend(handles, [_setting(v) for v in values], title=key_in_words(category),
+    fig.legend(handles, [value_words(category, v) for v in values],
+               title=textwrap.fill(key_in_words(category), 30, break_on_hyphens=False),
                loc="center left", bbox_to_anchor=(1.0, 0.5))
     replications = replications_words(data)
     if replications == "1 replication":
@@ -128,8 +133,11 @@ def experiment_lines(run, metric, keys):
     else:
         how = (f"line: median of the design point's {replications or 'runs'}; band: p5-p95 "
                "of those runs")
-    fig.suptitle(_titled(run, f"{run.name}: {result} against {key_in_words(number)}, for each "
-                              f"{key_in_words(category)}", how,
+    varies = (f"with {key_in_words(category)} off and on" if is_shock_switch(category) else
+              f"for each value of {key_in_words(category)}")
+    shocks = switched_shocks(run, [category])
+    fig.suptitle(_titled(run, f"{run.name}: {result} against {key_in_words(number)}, {varies}",
+                         how, *([shocks] if shocks else []),
                          changes=experiment_overrides(run.path)))
     _note_left_out(fig, run, firms)
     return fig

@@ -555,6 +555,7 @@ KEY_WORDS = {
     "steps": ("steps", "steps"),
     "ideal": ("ideal point", "taste-space units"),
     "multiply": ("factor", "times the value before the shock"),
+    "target": ("target segment", ""),
 }
 # The parts after `ideal` in words: segments.tangy.ideal.mean.0 is tangy's ideal point's centre
 # on axis 0.
@@ -582,10 +583,18 @@ def _known_key(path):
     return None
 
 
+def is_shock_switch(path):
+    """True for the key that switches a shock on or off: shocks.<name>.enabled."""
+    parts = str(path).split(".")
+    return len(parts) == 3 and parts[0] == "shocks" and parts[2] == "enabled"
+
+
 def key_words(path):
     """A scenario key path in words ("FizzCo's marketing budget" for
-    firms.FizzCo.budget_per_year), without its unit; None when the key is not known or its words
-    are the path itself (steps)."""
+    firms.FizzCo.budget_per_year; "shock q3_cut" for the switch shocks.q3_cut.enabled), without
+    its unit; None when the key is not known or its words are the path itself (steps)."""
+    if is_shock_switch(path):
+        return f"shock {str(path).split('.')[1]}"
     found = _known_key(path)
     if found is None:
         return None
@@ -610,7 +619,8 @@ def key_label(path, steps_per_year=0):
         return str(path)
     words = key_words(path)
     where = f"{words}, " if words else ""
-    return f"{where}{path} ({key_unit(path, steps_per_year)})"
+    unit = key_unit(path, steps_per_year)
+    return f"{where}{path}" + (f" ({unit})" if unit else "")
 
 
 def assignment_words(assignment, scenario=None, steps_per_year=0, steps_done=0):

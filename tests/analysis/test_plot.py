@@ -549,7 +549,7 @@ def test_one_run_per_design_point_is_drawn_in_its_design_points_colour(one_run_s
     ax = fig.axes[0]
     legend = {t.get_text().split(":")[0]: h.get_facecolor()[:3]
               for t, h in zip(ax.get_legend().get_texts(), _handles(ax.get_legend()))}
-    assert list(legend) == ["point 0", "point 1", "point 2"]
+    assert list(legend) == ["point 0 (baseline)", "point 1", "point 2"]
     markers = [c for c in ax.collections if len(c.get_offsets())]
     assert len(markers) == 3 * len(run.firms)  # one per run and firm
     colours = {tuple(np.round(c.get_facecolor()[0][:3], 3)) for c in markers}
@@ -621,5 +621,5 @@ def test_keys_moved_together_are_drawn_against_the_first(tmp_path):
     made = {name for name, _, _ in plot.render_experiment(run)}
     assert f"experiment_profit_per_year_by_{key}.png" in made
     ax = plot.experiment_response(run, "profit_per_year", key).axes[0]
-    assert ax.get_xlabel().endswith("moved together with firms.OneToOne.budget_per_year")
+    assert ax.get_xlabel().endswith("moved together with OneToOne's marketing budget")
     assert not plot.experiment_skipped(run)

@@ -57,8 +57,9 @@ def test_a_panel_per_design_point(marketsim_sweep):
     fig = experiment_share_over_time(run)
     panels = [a for a in fig.axes if a.get_lines()]
     assert [a.get_title() for a in panels] == [
-        "point 0: Mass.budget_per_year=40,000 (2 runs)",
-        "point 1: Mass.budget_per_year=80,000 (2 runs)"]
+        "point 0 (baseline): 40,000 per year (2 runs)",
+        "point 1: 80,000 per year (2 runs)"]
+    assert "each panel a design point, by Mass's marketing budget" in fig._suptitle.get_text()
     shares = _shares(marketsim_sweep, [2, 3])  # design point 1: runs 2 and 3
     mass = next(line for line in panels[1].get_lines() if line.get_label().startswith("Mass"))
     assert np.asarray(mass.get_ydata()) == pytest.approx(shares[:, :, 0].mean(axis=0))

@@ -76,10 +76,10 @@ def test_lines_are_the_medians_and_bands_the_p5_to_p95(recession_file):
             "Mass (mass)", "Diff (differentiated)", "Niche (niche)", "OneToOne (one_to_one)"]
         for ax, firm in zip(panels, run.firms):
             lines = ax.get_lines()
-            assert [line.get_label() for line in lines] == ["false", "true"]
+            assert [line.get_label() for line in lines] == ["off", "on"]
             bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
             assert len(bands) == 2
-            for line, band, value in zip(lines, bands, ["false", "true"]):
+            for line, band, value in zip(lines, bands, ["false", "true"]):  # off, on
                 rows = summary[(summary["metric"] == metric) & (summary["firm"] == firm)
                                & (summary[RECESSION].astype(str) == value)].sort_values(BUDGET)
                 assert list(line.get_xdata()) == BUDGETS
@@ -107,10 +107,10 @@ def test_axes_title_and_legend_say_what_is_drawn(recession_file):
     assert all(t.get_text().endswith("%") for ax in panels for t in ax.get_yticklabels()
                if t.get_text())
     legend = fig.legends[0]
-    assert legend.get_title().get_text() == "recession.enabled"
-    assert [t.get_text() for t in legend.get_texts()] == ["false", "true"]
+    assert legend.get_title().get_text() == "shock recession"
+    assert [t.get_text() for t in legend.get_texts()] == ["off", "on"]
     title = fig._suptitle.get_text()
-    assert "market share against Mass's marketing budget, for each recession.enabled" in title
+    assert "market share against Mass's marketing budget, with shock recession off and on" in title
     assert "line: median of the design point's 3 replications; band: p5-p95" in title
 
 
@@ -123,8 +123,8 @@ def test_a_firm_out_of_the_market_has_no_line_there(entry_file, tmp_path, capsys
     assert len(panels) == 4
     niche = panels[2]
     assert niche.get_title() == "Niche (niche)"
-    assert [line.get_label() for line in niche.get_lines()] == ["true"]
-    assert [line.get_label() for line in panels[0].get_lines()] == ["false", "true"]
+    assert [line.get_label() for line in niche.get_lines()] == ["on"]
+    assert [line.get_label() for line in panels[0].get_lines()] == ["off", "on"]
     assert "one run per design point: no spread to show" in fig._suptitle.get_text()
     assert plot.main([str(entry_file), "--out", str(tmp_path)]) == 0
     assert (tmp_path / f"experiment_roi_by_{BUDGET}_for_each_{ENTRY}.png").exists() is False
