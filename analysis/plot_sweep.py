@@ -8,6 +8,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis import formats  # noqa: E402
@@ -20,6 +23,32 @@ from analysis.point_words import (key_in_words, keys_in_words, switched_shocks, 
 from analysis.scenario_text import is_shock_switch, key_label  # noqa: E402
 from analysis.sweep_design import (_in_market_rows, _key_values, confidence_band,  # noqa: E402
                                    moved_with)
+
+
+# How the sweep figures draw a design point's statistics: the line (mean or median) thick, the
+# mean's 95% confidence interval as a darker band, and the runs' p5-p95 as a lighter band with
+# a dashed edge in the line's colour, so that it stays visible in print, in grey and on a
+# projector where a light fill alone washes out.
+LINE_WIDTH = 2.4
+CI_ALPHA = 0.35
+SPREAD_ALPHA = 0.18
+
+
+def spread_band(ax, x, low, high, colour):
+    """The p5-p95 band of a sweep figure between `low` and `high` along `x`: a light fill (a
+    PolyCollection, returned) with dashed lines in `colour` along its bottom and top edges (a
+    LineCollection; not Line2D, which stand for the statistics' lines)."""
+    band = ax.fill_between(x, low, high, facecolor=to_rgba(colour, SPREAD_ALPHA), linewidth=0)
+    ax.add_collection(LineCollection([np.column_stack([x, low]), np.column_stack([x, high])],
+                                     colors=[to_rgba(colour, 0.9)], linestyles=[(0, (4, 2))],
+                                     linewidths=1.1))
+    return band
+
+
+def _spread_handle(colour):
+    """A legend entry drawn as spread_band draws the band."""
+    return plt.Rectangle((0, 0), 1, 1, facecolor=to_rgba(colour, SPREAD_ALPHA),
+                         edgecolor=to_rgba(colour, 0.9), linestyle=(0, (4, 2)), linewidth=1.1)
 
 
 def experiment_response(run, metric, key):
@@ -40,13 +69,13 @@ def experiment_response(run, metric, key):
         if rows.empty:
             continue
         x, mean = rows[key].to_numpy(float), rows["mean"].to_numpy(float)
-        ax.plot(x, mean, marker="o", color=colour, label=label)
+        ax.plot(x, mean, marker="o", color=colour, label=label, linewidth=LINE_WIDTH, zorder=3)
         if spread and {"p5", "p95"} <= set(rows.columns):  # where single runs land
-            ax.fill_between(x, rows["p5"].to_numpy(float), rows["p95"].to_numpy(float),
-                            color=colour, alpha=0.08, linewidth=0)
+            spread_band(ax, x, rows["p5"].to_numpy(float), rows["p95"].to_numpy(float), colour)
         if {"ci95_low", "ci95_high"} <= set(rows.columns):
             ax.fill_between(x, rows["ci95_low"].to_numpy(float),
-                            rows["ci95_high"].to_numpy(float), color=colour, alpha=0.25)
+                            rows["ci95_high"].to_numpy(float), color=colour, alpha=CI_ALPHA,
+                            linewidth=0)
     kind = formats.metric_kind(metric, run.unit(metric))
     name = RESULT_NAMES.get(metric, metric.replace("_", " "))
     _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
@@ -68,7 +97,20 @@ def experiment_response(run, metric, key):
         "line: each design point's one run (one run per design point: no confidence interval "
         "to draw)"),
         changes=experiment_overrides(run.path)))
-    ax.legend(title="firm (strategy)", fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    firms = ax.legend(title="firm (strategy)", fontsize=9, loc="lower left",
+                      bbox_to_anchor=(1.01, 0.5))
+    ax.add_artist(firms)  # the second legend, what the line and bands are, below it
+    grey = "dimgrey"
+    handles, labels = [plt.Line2D([], [], color=grey, marker="o", linewidth=LINE_WIDTH)], [
+        "mean of the design point's runs" if band != "none" else "the design point's one run"]
+    if band != "none":
+        handles.append(plt.Rectangle((0, 0), 1, 1, color=grey, alpha=CI_ALPHA, linewidth=0))
+        labels.append("95% confidence interval\nof that mean")
+    if spread:
+        handles.append(_spread_handle(grey))
+        labels.append("p5-p95 of the design\npoint's runs")
+    ax.legend(handles, labels, title="drawn", fontsize=9, loc="upper left",
+              bbox_to_anchor=(1.01, 0.47))
     fig.tight_layout()
     return fig
 
@@ -87,6 +129,8 @@ def experiment_lines(run, metric, keys):
     if not firms:
         return None
     values = _key_values(summary, category)
+    replications = replications_words(data)
+    one_run = replications == "1 replication"
     colours = {v: plt.get_cmap("tab10")(i % 10) for i, v in enumerate(values)}
     columns = min(len(firms), 2 if len(firms) == 4 else 3)
     rows = -(-len(firms) // columns)
@@ -105,9 +149,10 @@ def experiment_lines(run, metric, keys):
                 continue
             x = points[number].to_numpy(float)
             ax.plot(x, points["p50"].to_numpy(float), marker="o", color=colours[value],
-                    label=value_words(category, value))
-            ax.fill_between(x, points["p5"].to_numpy(float), points["p95"].to_numpy(float),
-                            color=colours[value], alpha=0.2, linewidth=0)
+                    label=value_words(category, value), linewidth=LINE_WIDTH, zorder=3)
+            if not one_run:  # one run: p5 = p95 = the line
+                spread_band(ax, x, points["p5"].to_numpy(float), points["p95"].to_numpy(float),
+                            colours[value])
         ax.set_title(labels[firm], fontsize=11)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
@@ -121,18 +166,25 @@ def experiment_lines(run, metric, keys):
                                         break_on_hyphens=False))
     for k in range(len(firms), rows * columns):
         axes[k // columns, k % columns].remove()
-    handles = [(plt.Rectangle((0, 0), 1, 1, color=colours[v], alpha=0.2, linewidth=0),
-                plt.Line2D([], [], color=colours[v], marker="o")) for v in values]
+    handles = [plt.Line2D([], [], color=colours[v], marker="o", linewidth=LINE_WIDTH)
+               for v in values]
+    if not one_run:
+        handles = [(_spread_handle(colours[v]), line) for v, line in zip(values, handles)]
     fig.legend(handles, [value_words(category, v) for v in values],
                title=textwrap.fill(key_in_words(category), 30, break_on_hyphens=False),
-               loc="center left", bbox_to_anchor=(1.0, 0.5))
-    replications = replications_words(data)
-    if replications == "1 replication":
+               loc="lower left", bbox_to_anchor=(1.0, 0.52))
+    if one_run:
         how = ("line: each design point's one run (one run per design point: no spread to "
                "show)")
     else:
         how = (f"line: median of the design point's {replications or 'runs'}; band: p5-p95 "
                "of those runs")
+    grey = "dimgrey"
+    fig.legend([plt.Line2D([], [], color=grey, marker="o", linewidth=LINE_WIDTH)]
+               + ([] if one_run else [_spread_handle(grey)]),
+               ["the design point's one run"] if one_run else
+               ["median of the design point's runs", "p5-p95 of the design\npoint's runs"],
+               title="drawn", loc="upper left", bbox_to_anchor=(1.0, 0.48))
     varies = (f"with {key_in_words(category)} off and on" if is_shock_switch(category) else
               f"for each value of {key_in_words(category)}")
     shocks = switched_shocks(run, [category])
