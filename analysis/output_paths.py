@@ -14,11 +14,13 @@ PROTECTED_SUFFIXES = {".h5": "a run's file", ".hdf5": "a run's file", ".partial"
 NAMED_FIGURES = 3
 
 
-def add_force_argument(parser, what):
-    """The --force option of a command that writes `what` ("the HTML file", "the figures")."""
+def add_force_argument(parser, what, more=""):
+    """The --force option of a command that writes `what` ("the HTML file", "the figures"),
+    with `more` it does besides ("also remove ...")."""
     parser.add_argument("--force", action="store_true",
                         help=f"replace {what} when it exists already (a run's HDF5 file, a "
-                             "scenario or an input of the command is never replaced)")
+                             "scenario or an input of the command is never replaced)"
+                             + (f"; {more}" if more else ""))
 
 
 def check_writable_file(path, inputs=()):

@@ -3,7 +3,10 @@ profit and ROI, the obsolescence panel, a segment-by-firm heatmap and, when the 
 recorded any, their own diagnostics (/strategies/<name>); for an experiment file, the figures of
 every run (analysis.experiment_figures).
 
-    python3 -m analysis.plot RUN.h5 --out DIR [--run ID]
+    python3 -m analysis.plot RUN.h5 --out DIR [--run ID] [--force]
+
+It lists the figures it wrote in DIR/analysis-plot-figures.txt (figure_manifest), so that a
+later plot into DIR says which of them it did not draw again and, with --force, removes those.
 
 The figures are drawn in modules named after what they hold (plot_format: what every figure
 shares; plot_market, plot_obsolescence, plot_strategies: the figures of one run;
@@ -14,8 +17,9 @@ sweep_design, experiment_figures: those of an experiment). Every public name of 
 import argparse
 import os
 
-from analysis import experiment_tables, formats, run_main
+from analysis import experiment_tables, figure_manifest, formats, run_main
 from analysis.experiment_figures import experiment_by_plan, experiment_skipped, render_experiment
+from analysis.figure_manifest import MANIFEST
 from analysis.atomic_write import WriteError, cannot_write, make_directory, write_file
 from analysis.load import (add_run_arguments, bad_input, experiment_overrides, is_experiment_key,
                            load_run_or_report, overrides)
@@ -72,7 +76,7 @@ __all__ = [
     "share_by_point", "bin_count", "binned_means", "experiment_sampled", "sampled_figure_name",
     "sampled_keys",
     # this module's own
-    "FIGURES", "SKIP_REASONS", "render", "main",
+    "FIGURES", "SKIP_REASONS", "MANIFEST", "render", "main",
     # what it imported from the rest of the package
     "experiment_tables", "formats", "run_main", "add_run_arguments", "bad_input",
     "check_writable_directory", "experiment_overrides", "is_experiment_key",
@@ -111,15 +115,28 @@ def render(run):
     return made, skipped
 
 
+EPILOG = f"""\
+The figures plot writes are listed, with the SHA-256 of each, in {figure_manifest.MANIFEST} in
+the --out directory. A later plot into the same directory says which figures of that list it did
+not draw again (an experiment with fewer design points, a single run after an experiment) and
+keeps them; with --force it removes them, but only those still holding the bytes plot wrote. It
+never removes any other file, and it names the other PNG files in the directory, which it did not
+write, so that none is taken for a figure of this run."""
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m analysis.plot",
-                                     description="Write PNG figures of a marketsim run.")
+                                     description="Write PNG figures of a marketsim run.",
+                                     epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     add_run_arguments(parser)
     parser.add_argument("--out", required=True, help="directory for the PNG files")
-    add_force_argument(parser, "the figures")
+    add_force_argument(parser, "the figures", "also remove the figures an earlier plot wrote "
+                       "there that this one does not draw (see below)")
     args = parser.parse_args(argv)
     try:
         check_writable_directory(args.out)
+        earlier = figure_manifest.read_manifest(args.out)  # the figures an earlier plot wrote
     except OSError as error:
         return bad_input(error)
     run = load_run_or_report(args)
@@ -136,8 +153,17 @@ def main(argv=None):
         _write_figures(args.out, made, "", skipped)
         _write_figures(args.out, of_experiment, " (every run of the experiment)",
                        experiment_skipped(run))
+        written = {name: figure_manifest.digest(data) for name, data in made + of_experiment}
+        ours, said = figure_manifest.tidy(args.out, earlier, written, args.force)
+        figure_manifest.write_manifest(args.out, ours)
     except WriteError as error:  # the figures written before it are whole, and were listed
         return cannot_write(error)
+    for line in said:
+        print(line)
+    note = figure_manifest.others_note(
+        args.out, figure_manifest.other_figures(args.out, set(ours) | set(earlier)))
+    if note:
+        print(note)
     return 0
 
 
