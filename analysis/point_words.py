@@ -4,7 +4,10 @@ that) with its value and unit, a shock switched on or off, keys moved together
 (experiment.together) as one, long labels wrapped and shortened, and design point 0 named as the
 baseline where the file's tables compare every design point with it."""
 
+import numbers
 import textwrap
+
+import numpy as np
 
 from analysis.scenario_text import (_shock_words, is_shock_switch, key_unit, key_words,
                                     run_shocks)
@@ -36,9 +39,16 @@ def keys_in_words(paths):
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _is_number(value):
+    """True for a number (numpy's too), not for true/false."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def _setting(value):
     """A design point's value for a label: 0.7, 12.85, 8,288, 38,247 (a sampled budget; never
-    3.825e+04), true."""
+    3.825e+04), 2,000 (an integer column), true."""
+    if isinstance(value, numbers.Integral) and _is_number(value):
+        return f"{int(value):,}"
     if isinstance(value, float):
         return f"{value:.4g}" if not value.is_integer() and abs(value) < 1e3 else \
             f"{value:,.0f}"
@@ -52,8 +62,8 @@ def value_words(path, value, steps_per_year=0):
     if is_shock_switch(path):
         return "on" if str(value).strip().lower() in _TRUE else "off"
     text = _setting(value)
-    unit = key_unit(path, steps_per_year) if isinstance(value, (int, float)) else ""
-    if not unit:
+    unit = key_unit(path, steps_per_year) if _is_number(value) else ""
+    if not unit or unit == str(path).split(".")[-1]:  # consumers = 2,000, not 2,000 consumers
         return text
     if unit.startswith("money per "):
         return f"{text} {unit[len('money '):]}"

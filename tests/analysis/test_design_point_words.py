@@ -3,6 +3,7 @@ YAML (analysis.point_words): a firm's key with its unit ("Mass's marketing budge
 year", not "Mass.budget_per_year=40,000"), a shock switched on or off, keys moved together named
 once, long labels wrapped, and design point 0 called the baseline the tables compare with."""
 
+import numpy as np
 import pytest
 
 from analysis import plot
@@ -48,6 +49,10 @@ def test_a_key_its_value_and_unit_in_words():
     assert setting_words(ENTRY, "true") == "shock entry on"
     assert value_words(ENTRY, "false") == "off"
     assert setting_words("firms.Niche.target", "senior") == "Niche's target segment = senior"
+    # An integer column of /experiment/runs (numpy's int64) is a number too.
+    assert setting_words("consumers", np.int64(2000)) == "consumers = 2,000"
+    assert setting_words("firms.S.segmentation.sample_size", np.int64(40)) == (
+        "S's sample size = 40 consumers")
     # A key the package does not know keeps its path, less the block.
     assert setting_words("firms.Niche.foo", 3.0) == "Niche.foo = 3"
 
