@@ -248,7 +248,8 @@ void Market::relationship(std::size_t j, const std::vector<std::int64_t>& sums,
   firm_wide(m.lost_customers, lost);
   firm_wide(m.churn, churn);
   firm_wide(m.retention, retention);
-  firm_wide(m.clv, margin * r / (1.0 + i - r));
+  // Undefined with no discounting and no customer ever lost: an endless stream of margin.
+  firm_wide(m.clv, 1.0 + i - r > 0 ? margin * r / (1.0 + i - r) : undefined);
   firm_wide(m.referred_customers, at(lay.referred() + j));
   firm_wide(m.referred_retention,
             led.referred_at_risk > 0 ? 1.0 - led.referred_lost / led.referred_at_risk : undefined);

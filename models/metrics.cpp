@@ -97,7 +97,8 @@ const std::vector<MetricInfo>& firm_metrics() {
        "customer lifetime value margin * r / (1 + i - r): margin = contribution (revenue - "
        "variable cost - program rewards) per active customer per year, since step 0; r = "
        "retention ^ steps_per_year (annual retention); i = market.discount_rate_per_year; "
-       "NaN where retention is; firm-wide",
+       "NaN where retention is, and where r is 1 with i 0 (no customer lost, no discounting: an "
+       "endless stream of margin); firm-wide",
        &StepMetrics::clv},
       {"loyalty_cost", "money",
        "loyalty-program rewards paid in the step (a reward on every n-th purchase)",

@@ -45,7 +45,7 @@ std::string format_relationships(const Summary& s) {
                        shown(r.buyers, fmt::format("{:.1f}", r.purchases_per_buyer)),
                        count(r.active), shown(r.lost_defined(), count(r.lost)),
                        shown(r.retention_defined(), fmt::format("{:.2f}%", 100.0 * r.retention)),
-                       shown(r.retention_defined(),
+                       shown(r.retention_defined() && !std::isnan(r.clv),
                              std::abs(r.clv) < 1e3 ? fmt::format("{:.2f}", r.clv) : money(r.clv)),
                        money(r.program_cost));
     if (referral && r.referral_program)
@@ -74,6 +74,14 @@ std::string format_relationships(const Summary& s) {
         "bought again until it fails or is upgraded (the durables table has failures, "
         "replacements and upgrades).\n",
         and_list(durables), durables.size() == 1 ? "sells" : "sell");
+  const auto endless = firms_where(s.relationships, [&](const RelationshipRow& r) {
+    return in_market(s, r.firm) && r.retention_defined() && std::isnan(r.clv);
+  });
+  if (!endless.empty())
+    out += fmt::format(
+        "CLV is n/a for {}: with no customer lost (r = 1) and no discounting (i = 0), the margin "
+        "would flow for ever.\n",
+        and_list(endless));
   const auto unseen = firms_where(s.relationships, [&](const RelationshipRow& r) {
     return in_market(s, r.firm) && r.buyers && !r.durables_only && std::isnan(r.retention);
   });

@@ -4,6 +4,7 @@
 #include "models/summary.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -476,4 +477,26 @@ TEST_CASE("summary: a referral program that multiplies nothing and pays nothing 
   INFO(text);
   CHECK_FALSE(s.relationships[1].referral_program);  // ClubRoast
   CHECK(cells(row(text, "Customer relationships", "ClubRoast")).size() == 8);
+}
+
+TEST_CASE("summary: CLV is n/a, with the reason, where nobody lapses and nothing is discounted",
+          "[summary]") {
+  msim::Summary s = weekly_summary("endless", {{"A", "mass"}});
+  s.rows[0].in_market = true;
+  s.rows[0].market_share = 1.0;
+  msim::RelationshipRow r;
+  r.firm = "A";
+  r.share_of_wallet = 1.0;
+  r.active = 2000;
+  r.retention = 1.0;
+  r.clv = std::numeric_limits<double>::quiet_NaN();  // margin x 1 / (1 + 0 - 1)
+  s.relationships.push_back(r);
+  s.discount_rate = 0.0;
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  const auto a = cells(row(text, "Customer relationships", "A"));
+  REQUIRE(a.size() == 8);
+  CHECK(a[5] == "100.00%");  // retention
+  CHECK(a[6] == "n/a");      // CLV; it printed "nan"
+  CHECK_THAT(text, Contains("CLV is n/a for A: with no customer lost (r = 1) and no discounting"));
 }

@@ -217,3 +217,40 @@ TEST_CASE("programs: a privacy shock erases the profiles of those who opt out",
   CHECK(opted_out > p.n / 2);
   CHECK(profiled > 100);
 }
+
+TEST_CASE(
+    "relationship metrics: CLV is undefined, not infinite, when nobody lapses and nothing "
+    "is discounted",
+    "[strategies][programs]") {
+  // A monopolist whose customers all buy every step never loses one: retention 1. With a
+  // discount rate of 0, margin x r / (1 + i - r) divided by 0 (CLV printed "infB").
+  const Scenario sc = msim::load_scenario_text(R"(
+name: endless customers
+seed: 1
+consumers: 2000
+steps: 12
+market: {outside_utility: -100, initial_awareness: 1.0, wom_window: 3, discount_rate_per_year: 0}
+categories:
+  - {name: c, kind: consumable, base_cost: 1.0}
+segments:
+  - {name: all, share: 1, ideal: {mean: [0, 0], sd: [0.1, 0.1]},
+     price_sensitivity: {mean: 1.0, sd: 0}, purchase_rate: {c: {mean: 8, shape: 1000}}}
+firms:
+  - {name: A, strategy: mass, budget_per_year: 1000, markup: 0.5}
+)",
+                                               "endless.yaml");
+  Market market(sc);
+  std::size_t retained = 0;
+  for (int t = 0; t < 12; ++t) {
+    market.step();
+    const double retention = market.metrics().retention.firm[0];
+    const double clv = market.metrics().clv.firm[0];
+    INFO("step " << t << ": retention " << retention << ", CLV " << clv);
+    CHECK_FALSE(std::isinf(clv));
+    if (retention == 1.0) {
+      ++retained;
+      CHECK(std::isnan(clv));
+    }
+  }
+  CHECK(retained >= 8);  // every step from the window's end on (9 when written)
+}
