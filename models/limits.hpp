@@ -20,6 +20,11 @@ inline constexpr double kMaxCoordinate = 1e6;
 inline constexpr double kMaxUnitMoney = 1e9;
 /// A budget, a fixed cost or another sum of money per year or per study.
 inline constexpr double kMaxMoney = 1e15;
+/// A term of a consumer's utility (quality, the outside option's utility, the weights of
+/// loyalty, goodwill and distance): the kernel sums utilities in single precision, where terms
+/// near 1e38 would overflow to infinity and leave the choice undefined. Differences of a few
+/// units already decide a logit choice.
+inline constexpr double kMaxUtility = 1e6;
 /// A multiplier of a price, cost or media price (a shock's `multiply`).
 inline constexpr double kMaxPriceFactor = 1e3;
 
@@ -75,6 +80,9 @@ inline Range unit_money_range() {
 /// (0, kMaxUnitMoney]: a cost per unit that cannot be free (base_cost, a media price).
 inline Range positive_unit_money_range() {
   return {0.0, kMaxUnitMoney, true, false};
+}
+inline Range utility_range() {
+  return range::closed(-kMaxUtility, kMaxUtility);
 }
 inline Range money_range() {
   return range::closed(0, kMaxMoney);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/limits.hpp"
 #include "models/scenario_load.hpp"
 
 namespace msim {
@@ -116,8 +117,9 @@ void check_plan(const FirmPlan& plan, const Scenario& sc, std::size_t firm, doub
                       "(preference_dims)",
                       which, p.position.size(), D));
     if (!p.position.allFinite()) fail(fmt::format("{} has a position that is not finite", which));
-    if (!std::isfinite(p.quality))
-      fail(fmt::format("{} has quality {}, expected a finite number", which, p.quality));
+    if (!(std::abs(p.quality) <= kMaxUtility))
+      fail(fmt::format("{} has quality {}, expected a number in [-{:g}, {:g}]", which, p.quality,
+                       kMaxUtility, kMaxUtility));
     if (!(std::isfinite(p.markup) && p.markup > -1.0))
       fail(fmt::format("{} has markup {}, expected a number > -1", which, p.markup));
     if (!finite_at_least(p.fixed_price, 0.0))

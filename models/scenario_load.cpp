@@ -357,10 +357,11 @@ Segment load_segment(const Config& node, Scenario& sc) {
 }
 
 void load_market(const Config& n, MarketParams& m) {
-  m.distance_weight = n.get_double("distance_weight", m.distance_weight, range::non_negative());
-  m.outside_utility = n.get_double("outside_utility", m.outside_utility);
-  m.loyalty_weight = n.get_double("loyalty_weight", m.loyalty_weight);
-  m.goodwill_weight = n.get_double("goodwill_weight", m.goodwill_weight);
+  m.distance_weight =
+      n.get_double("distance_weight", m.distance_weight, range::closed(0, kMaxUtility));
+  m.outside_utility = n.get_double("outside_utility", m.outside_utility, utility_range());
+  m.loyalty_weight = n.get_double("loyalty_weight", m.loyalty_weight, utility_range());
+  m.goodwill_weight = n.get_double("goodwill_weight", m.goodwill_weight, utility_range());
   m.goodwill_cap = n.get_double("goodwill_cap", m.goodwill_cap, range::closed(0, 255));
   m.loyalty_smoothing = n.get_double("loyalty_smoothing", m.loyalty_smoothing, {0, 1, false, true});
   m.adstock_decay = n.get_double("adstock_decay", m.adstock_decay, {0, 1, false, true});
@@ -478,7 +479,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
     for (std::size_t r = 0; r < std::max<std::size_t>(1, sc.regions.size()); ++r)
       f.regions.push_back(static_cast<int>(r));
   }
-  f.quality = node.get_double("quality", f.quality);
+  f.quality = node.get_double("quality", f.quality, utility_range());
   f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, money_range());
   f.durability = load_per_category(
       node, "durability", sc, f.categories, range::closed(1, kMaxLifetime), "durable",

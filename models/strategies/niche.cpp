@@ -1,5 +1,6 @@
 #include "models/strategies/niche.hpp"
 
+#include "models/limits.hpp"
 #include "models/strategies/common.hpp"
 #include "sim/config.hpp"
 #include "sim/yaml_writer.hpp"
@@ -50,7 +51,7 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   return std::make_unique<Niche>(Pricing::read(ctx.node, 0.6), ctx.scenario.segment_index(name),
                                  name,
                                  ctx.node.get_double("targeting_precision", 0.9, range::unit()),
-                                 ctx.node.get_double("quality_bonus", 0.5));
+                                 ctx.node.get_double("quality_bonus", 0.5, utility_range()));
 }
 
 }  // namespace

@@ -70,6 +70,9 @@ TEST_CASE("a good plan passes, and each fault is named", "[plan_check]") {
   fails_with([](auto& p) { p.products[0].position.resize(0); }, "position of 0 coordinates");
   fails_with([](auto& p) { p.products[0].category = 7; }, "product 0 is in category 7");
   fails_with([&](auto& p) { p.products[0].quality = nan; }, "quality nan");
+  // Single-precision utilities would overflow: a quality of 4e38 won every choice.
+  fails_with([](auto& p) { p.products[0].quality = 4e38; },
+             "quality 4e+38, expected a number in [-1e+06, 1e+06]");
   fails_with([](auto& p) { p.products[0].markup = -1.0; }, "markup -1");
   fails_with([](auto& p) { p.products[0].fixed_price = -2.0; }, "fixed_price -2");
   fails_with([](auto& p) { p.targeting_precision = 1.5; }, "targeting_precision is 1.5");

@@ -137,7 +137,14 @@ TEST_CASE("magnitudes beyond any market are refused: money, prices, coordinates,
                Case{"firms.Acme.segmentation", "{kind: research, noise_sd: 1e154}", "[0, 1000000]"},
                Case{"segments.young.ideal.sd", "[1.4e154, 0.5]", "[0, 1000000]"},
                Case{"segments.young.ideal.mean", "[0, -1e7]", "[-1000000, 1000000]"},
-               Case{"market.cpm_mass", "1e300", "(0, 1000000000]"});
+               Case{"market.cpm_mass", "1e300", "(0, 1000000000]"},
+               // Utilities are summed in single precision: 1e38 gave every sale to one firm.
+               Case{"market.goodwill_weight", "1e38", "[-1000000, 1000000]"},
+               Case{"market.loyalty_weight", "-1e38", "[-1000000, 1000000]"},
+               Case{"market.outside_utility", "1e30", "[-1000000, 1000000]"},
+               Case{"market.distance_weight", "1e38", "[0, 1000000]"},
+               Case{"firms.Acme.quality", "4e38", "[-1000000, 1000000]"},
+               Case{"firms.Boutique.quality_bonus", "-4e38", "[-1000000, 1000000]"});
   INFO(key << "=" << value);
   REQUIRE_THROWS_WITH(load(kBase, {key + "=" + value}),
                       Contains("key '" + key) && Contains("expected a number in " + range));
