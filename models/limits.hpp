@@ -15,8 +15,10 @@ namespace msim {
 /// A coordinate or spread in the preference space (ideal points, positions, noise): squared
 /// distances stay far from overflow.
 inline constexpr double kMaxCoordinate = 1e6;
-/// A price or unit cost, in money per unit: a step's revenue, summed in integer cents, stays
-/// within 64 bits. A run whose price goes past it (by markup or shocks) stops with exit code 2.
+/// A price or unit cost, in money per unit: a block's revenue, summed in integer cents, stays
+/// within 64 bits. A run whose price goes past it (by markup or shocks) stops with exit code 2,
+/// as does one whose step's revenue over all blocks would pass 64 bits (about 9.2e16 money:
+/// at this price, some 9e7 units in a step; Market::step checks the sums).
 inline constexpr double kMaxUnitMoney = 1e9;
 /// A budget, a fixed cost or another sum of money per year or per study.
 inline constexpr double kMaxMoney = 1e15;

@@ -285,7 +285,16 @@ void Market::step() {
     panel_step_.insert(panel_step_.end(), rows.begin(), rows.end());
   const auto t2 = clock::now();
   std::vector<std::int64_t> sums;
-  partials_.reduce(sums);
+  try {
+    partials_.reduce(sums);
+  } catch (const std::overflow_error&) {
+    // Only money in cents comes near: a price of kMaxUnitMoney is 1e11 cents a unit.
+    throw InputError(fmt::format(
+        "at step {}, the money the {} consumers spent in the step, summed in integer cents, "
+        "passes the range of 64-bit integers (about 9.2e16 money in a step): lower the prices "
+        "(base_cost, markup or price, price shocks) or the number of consumers",
+        step_, pop_.n));
+  }
   for (std::size_t k = 0; k < installed_.size(); ++k)  // the blocks' change, into the count
     sums[tables_.layout.installed() + k] = installed_[k] += sums[tables_.layout.installed() + k];
   account(sums);

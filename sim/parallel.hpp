@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace msim {
@@ -61,12 +63,17 @@ class PartialSums {
   std::int64_t* row(std::size_t block) { return aligned() + block * stride_; }
   void clear() { std::fill(data_.begin(), data_.end(), 0); }
   /// Sums the rows in block order into `out` (resized to width).
+  /// @throws std::overflow_error naming the column when a sum passes the range of 64 bits
+  /// (it would wrap around silently).
   void reduce(std::vector<std::int64_t>& out) const {
     out.assign(width_, 0);
     const std::size_t blocks = (data_.size() - 8) / stride_;
     const std::int64_t* base = aligned();
     for (std::size_t b = 0; b < blocks; ++b)
-      for (std::size_t k = 0; k < width_; ++k) out[k] += base[b * stride_ + k];
+      for (std::size_t k = 0; k < width_; ++k)
+        if (__builtin_add_overflow(out[k], base[b * stride_ + k], &out[k]))
+          throw std::overflow_error("the sum of column " + std::to_string(k) +
+                                    " over the blocks passes the range of 64-bit integers");
   }
 
  private:

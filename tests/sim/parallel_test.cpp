@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <numeric>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/parallel.hpp"
@@ -49,4 +51,18 @@ TEST_CASE("partial-sum rows do not share cache lines", "[parallel]") {
   const auto b = reinterpret_cast<std::uintptr_t>(partials.row(1));
   CHECK(a % 64 == 0);
   CHECK(b - a >= 64);
+}
+
+TEST_CASE("a sum of partial sums that would pass 64 bits is refused, not wrapped", "[parallel]") {
+  msim::PartialSums partials(3, 2);
+  for (std::size_t b = 0; b < 3; ++b) {
+    partials.row(b)[0] = 1;
+    partials.row(b)[1] = std::numeric_limits<std::int64_t>::max() / 2;
+  }
+  std::vector<std::int64_t> sums;
+  REQUIRE_THROWS_AS(partials.reduce(sums), std::overflow_error);
+  REQUIRE_THROWS_WITH(partials.reduce(sums), Catch::Contains("column 1"));
+  partials.row(2)[1] = 0;  // two halves of the maximum fit
+  partials.reduce(sums);
+  CHECK(sums == std::vector<std::int64_t>{3, std::numeric_limits<std::int64_t>::max() / 2 * 2});
 }
