@@ -177,9 +177,11 @@ RunData read_run_file(const PlannedRun& run, const std::string& file, std::size_
   const std::string object = group.empty() ? "/" : group;
   RunData data;
   data.layout = run_layout(run, threads);
-  // The run's number is this design's: the file may have been written under another.
+  // The run's place is this design's: the file may have been written under another number, and
+  // another design point number (--resume finds a run by what it is).
   for (auto& [name, value] : data.layout.attributes)
-    if (name != "run") value = in.attribute(name, object);
+    if (name != "run" && name != "design_point" && name != "replication")
+      value = in.attribute(name, object);
   for (const TableSpec& table : data.layout.tables) {  // the panel, when recorded
     TableRows rows;
     for (const TableColumnSpec& c : table.columns) {
