@@ -88,8 +88,9 @@ struct ExperimentReport {
   std::size_t ran = 0;      ///< finished now
   bool complete = false;    ///< every run finished and the file was written (a part: its runs)
   std::size_t in_directory = 0;  ///< a part: runs of the experiment finished in the directory
-  /// Finished runs found in the runs directory that the design does not have (another number of
-  /// design points or replications), moved on completion to runs_directory(earlier).
+  /// Finished runs found in the runs directory that the design does not have (design points or
+  /// replications dropped, or design points whose values changed), moved on completion to
+  /// runs_directory(earlier).
   std::size_t set_aside = 0;
   std::string earlier;
   /// --resume on a completed experiment's file: its runs taken (among `skipped`), and, when it
@@ -128,11 +129,11 @@ std::string run_output_path(const std::string& experiment_path, std::size_t id);
 /// the tables are added, the .partial file is renamed to out_path and the directory is removed
 /// (finished runs there that the design does not have are moved first: ExperimentReport::
 /// earlier). An interrupted experiment keeps only the directory. --resume uses the finished runs
-/// there by their design point and replication, whatever the design that wrote them numbered
-/// them. With options.parts, only that part's runs run, runs of it that finished before are
-/// kept (--force redoes them: resume off), and neither the directory's other runs nor the
-/// experiment's file are touched. @throws InputError when --resume (or a part) finds a run file
-/// from another scenario, or a run file another process is writing.
+/// there by what they are (a design point's resolved scenario, with a replication's seed),
+/// whatever the design that wrote them numbered them. With options.parts, only that part's runs
+/// run, runs of it that finished before are kept (--force redoes them: resume off), and neither the
+/// directory's other runs nor the experiment's file are touched. @throws InputError when --resume
+/// (or a part) finds a run file from another scenario, or a run file another process is writing.
 ExperimentReport run_experiment(const Experiment& ex, const std::string& out_path,
                                 const ExperimentOptions& options = {});
 

@@ -1,18 +1,21 @@
-// --resume: the finished runs of an experiment's runs directory, found by the design point and
-// replication each records, checked against the runs planned now (the same scenario, the same
-// build of the program), renamed after their run's number in this design, and those the design
-// no longer has set aside for the user; and the runs of a completed experiment's file that the
-// design still has (--resume --force on it), checked alike.
+// --resume: the finished runs of an experiment's runs directory, found by what each is (its
+// resolved scenario, with its seed, and its replication, whatever number the design that wrote
+// it gave it), checked against the runs planned now (the same build of the program), renamed
+// after their run's number in this design, and those the design no longer has set aside for the
+// user; and the runs of a completed experiment's file that the design still has (--resume
+// --force on it), found and checked alike.
 #include "models/experiment_resume.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -73,16 +76,6 @@ std::optional<std::int64_t> int_attribute(const Hdf5Reader& in, const std::strin
   return std::nullopt;
 }
 
-/// "it had 2 design points and now has 3": how the design of the experiment that wrote run file
-/// `in` differs from `ex`'s, as far as the file tells; "" when it tells nothing. (Replications
-/// change no run: a run is its design point's scenario with its replication's seed.)
-std::string design_change(const Hdf5Reader& in, const Experiment& ex) {
-  const auto P = static_cast<std::int64_t>(ex.points.size());
-  if (const auto points = int_attribute(in, "design_points"); points && *points != P)
-    return fmt::format("it had {} design points and now has {}", *points, P);
-  return "";
-}
-
 /// "  path: exp-run-00003.h5\n": output.path as a resolved scenario writes it.
 std::string output_path_line(const std::string& path) {
   YamlWriter out;
@@ -90,16 +83,119 @@ std::string output_path_line(const std::string& path) {
   return " " + out.str();
 }
 
+/// The /scenario that a file of `run` records, numbered as this design numbers it.
+std::string recorded_yaml(const PlannedRun& run) {
+  // A branched run records its scenario with its `branch:` block (PlannedRun::recorded_yaml).
+  return run.recorded_yaml.empty() ? resolved_yaml(run.scenario) : run.recorded_yaml;
+}
+
+/// `yaml` with `from`, when it has it once, replaced by `to`.
+std::string replaced_once(std::string yaml, const std::string& from, const std::string& to) {
+  const std::size_t at = yaml.find(from);
+  if (at == std::string::npos || yaml.find(from, at + 1) != std::string::npos) return yaml;
+  return yaml.replace(at, from.size(), to);
+}
+
 /// The /scenario that a file of `run` records when the design that wrote it numbered the run
 /// `id`: the run's own, with that number's output.path (run_output_path()).
 std::string recorded_as(const Experiment& ex, const PlannedRun& run, std::size_t id) {
-  // A branched run records its scenario with its `branch:` block (PlannedRun::recorded_yaml).
-  std::string yaml = run.recorded_yaml.empty() ? resolved_yaml(run.scenario) : run.recorded_yaml;
+  const std::string yaml = recorded_yaml(run);
   if (id == run.plan.id) return yaml;
-  const std::string now = output_path_line(run.scenario.output.path);
-  const std::size_t at = yaml.find(now);
-  if (at == std::string::npos || yaml.find(now, at + 1) != std::string::npos) return yaml;
-  return yaml.replace(at, now.size(), output_path_line(run_output_path(ex.base.output.path, id)));
+  return replaced_once(yaml, output_path_line(run.scenario.output.path),
+                       output_path_line(run_output_path(ex.base.output.path, id)));
+}
+
+/// What the run of /scenario `yaml` is, when the design that wrote it numbered it `id` and it
+/// is replication `replication`: a hash of `yaml` without its output.path line, which names its
+/// number, and without the line of the seed that this design gives the replication (a run of
+/// another seed keeps its line, and is another run). Every run of a design point has the same.
+std::size_t what_it_is(const Experiment& ex, const std::string& yaml, std::size_t id,
+                       std::size_t replication) {
+  YamlWriter seed;
+  seed.begin_map()
+      .key("seed")
+      .value(static_cast<std::int64_t>(replication_seed(ex.base.seed, replication)))
+      .end_map();
+  return std::hash<std::string>{}(replaced_once(
+      replaced_once(yaml, output_path_line(run_output_path(ex.base.output.path, id)), ""),
+      "\n" + seed.str(), "\n"));
+}
+
+/// The planned run that a recorded run is, if any; or whether it is another copy of one.
+struct Holds {
+  std::optional<std::size_t> run;
+  bool copy = false;
+};
+
+/// The planned run (or none) that each of some recorded runs is, by what it is: the run of the
+/// design point whose runs are what it is (RunFile::what), with its replication. Each planned run
+/// takes one of them: the one named after it (`name_of` its number) first, then the first in
+/// order; another is a copy. (Design points that are the same scenario share runs: each takes
+/// one of them.) What the hash found, compare_run() checks in full.
+std::vector<Holds> planned_runs_of(const Experiment& ex, const std::vector<RunFile>& files,
+                                   const std::function<std::string(std::size_t)>& name_of) {
+  if (files.empty()) return {};
+  const auto R = static_cast<std::size_t>(ex.base.experiment.replications);
+  std::unordered_multimap<std::size_t, std::size_t> points;  // what its runs are -> design point
+  for (std::size_t p = 0; p < ex.points.size(); ++p) {
+    const PlannedRun& first = ex.runs.at(p * R);  // replication 0
+    points.emplace(what_it_is(ex, recorded_yaml(first), first.plan.id, 0), p);
+  }
+  std::vector<std::vector<std::size_t>> candidates(files.size());
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    if (files[k].replication >= R) continue;
+    const auto [from, to] = points.equal_range(files[k].what);
+    for (auto it = from; it != to; ++it)
+      candidates[k].push_back(it->second * R + files[k].replication);
+    std::sort(candidates[k].begin(), candidates[k].end());
+  }
+  std::vector<Holds> out(files.size());
+  std::set<std::size_t> taken;
+  for (std::size_t k = 0; k < files.size(); ++k)
+    for (std::size_t id : candidates[k])
+      if (files[k].path == name_of(id) && taken.insert(id).second) {
+        out[k].run = id;
+        break;
+      }
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    if (out[k].run || candidates[k].empty()) continue;
+    for (std::size_t id : candidates[k])
+      if (taken.insert(id).second) {
+        out[k].run = id;
+        break;
+      }
+    out[k].copy = !out[k].run;
+  }
+  return out;
+}
+
+/// The run that `ex` plans at design point `point`, replication `replication`, if any.
+const PlannedRun* planned_at(const Experiment& ex, std::size_t point, std::size_t replication) {
+  const auto R = static_cast<std::size_t>(ex.base.experiment.replications);
+  if (point >= ex.points.size() || replication >= R) return nullptr;
+  return &ex.runs.at(point * R + replication);
+}
+
+/// Whether `file`, which holds no planned run, differs from `at` (the planned run of its design
+/// point and replication numbers) only in its design point's values: its scenario, with `at`'s
+/// values in their place, is `at`'s. Then it is a design point that this design does not have
+/// (dropped, changed, or moved and replaced); else its scenario, an override, the seed or the
+/// keys the design varies changed since it was written.
+bool other_design_point(const Experiment& ex, const RunFile& file, const PlannedRun& at) {
+  const DesignPoint& p = ex.points.at(at.plan.point);
+  const std::int64_t branch = ex.base.experiment.branch_at;
+  try {
+    // A branched run is the shared history's scenario with the values in its `branch:` block.
+    Scenario sc = load_scenario_text(Hdf5Reader(file.path).text("/scenario"), file.path,
+                                     branch > 0 ? std::vector<std::string>{} : p.overrides());
+    if (branch > 0)
+      sc.branch = p.values.empty() ? BranchSpec{}
+                                   : BranchSpec{true, branch, p.values, "experiment.branch_at"};
+    sc.output.path = at.scenario.output.path;
+    return resolved_yaml(sc) == recorded_yaml(at);
+  } catch (const InputError&) {
+    return false;  // not a scenario this program loads: another one
+  }
 }
 
 /// How the run under `group` of `in` ("": a run file's root) differs from `run` as this program
@@ -135,9 +231,23 @@ Difference compare_run(const Hdf5Reader& in, const std::string& group, const Exp
   return {};
 }
 
-/// Checks that `file` holds `run` as this program would write it. @throws InputError when it
-/// holds the run of another scenario, or one that another build of the program wrote, saying
-/// why and that the experiment's finished runs are kept.
+/// @throws InputError saying that `file` holds a run of another scenario and that the
+/// experiment's finished runs are kept.
+[[noreturn]] void refuse_other_scenario(const RunFile& file, const std::string& dir) {
+  const KeptRuns kept(dir);
+  throw InputError(fmt::format(
+      "--resume: '{}' holds run {} (design point {}, replication {}) of another scenario: the "
+      "scenario file, an override, the seed or the keys the experiment varies changed since it "
+      "was written. {} {} to that earlier scenario and {} kept there. To run this one, use "
+      "--force, which starts it from scratch and discards {}; to finish the earlier one "
+      "instead, run it as it was, with --resume",
+      file.path, file.id, file.point, file.replication, capitalized(kept.runs()), kept.belong(),
+      kept.are(), kept.them()));
+}
+
+/// Checks that `file` holds `run` as this program would write it. @throws InputError when
+/// another build of the program wrote it, saying why and that the experiment's finished runs are
+/// kept.
 void check_kept(const RunFile& file, const PlannedRun& run, const Experiment& ex,
                 const std::string& dir) {
   const std::string& path = file.path;
@@ -145,26 +255,8 @@ void check_kept(const RunFile& file, const PlannedRun& run, const Experiment& ex
   const Difference d = compare_run(in, "", ex, run, file.id);
   if (d.kind == Difference::none) return;
   const KeptRuns kept(dir);
-  if (d.kind == Difference::scenario) {
-    const std::string changed = design_change(in, ex);
-    if (!changed.empty())
-      throw InputError(fmt::format(
-          "--resume: the experiment's design changed since the runs in '{}' were written: {} "
-          "('{}' holds design point {}, replication {} of the earlier design, which is another "
-          "scenario now). {} {} to the earlier design and {} kept there. To run the new design, "
-          "use --force, which starts it from scratch and discards {}; to finish the earlier "
-          "design instead, run it as it was, with --resume",
-          dir, changed, path, file.point, file.replication, capitalized(kept.runs()), kept.belong(),
-          kept.are(), kept.them()));
-    throw InputError(fmt::format(
-        "--resume: '{}' holds run {} (design point {}, replication {}) of another scenario: the "
-        "scenario file, an override, the seed or the design point's values changed since it "
-        "was written. {} {} to that earlier scenario and {} kept there. To run this one, use "
-        "--force, which starts it from scratch and discards {}; to finish the earlier one "
-        "instead, run it as it was, with --resume",
-        path, run.plan.id, run.plan.point, run.plan.replication, capitalized(kept.runs()),
-        kept.belong(), kept.are(), kept.them()));
-  }
+  // (Found by a hash of the scenario: another one only if two hashes collide.)
+  if (d.kind == Difference::scenario) refuse_other_scenario(file, dir);
   if (d.kind == Difference::commit)
     throw InputError(fmt::format(
         "--resume: '{}' holds run {} written by marketsim commit {}, and this program is commit "
@@ -213,9 +305,10 @@ void move(RunFile& file, const std::string& to) {
   file.path = to;
 }
 
-}  // namespace
-
-std::vector<RunFile> finished_run_files(const std::string& dir) {
+/// Every finished run file in `dir` (complete, with its run's place), by name, and what each is
+/// for `ex`; none when there is no directory. @throws InputError naming a .h5 file there that
+/// is not HDF5.
+std::vector<RunFile> finished_run_files(const Experiment& ex, const std::string& dir) {
   std::vector<std::string> paths;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec))
@@ -240,33 +333,41 @@ std::vector<RunFile> finished_run_files(const std::string& dir) {
     if (!complete || *complete != 1 || !id || !point || !replication || *id < 0 || *point < 0 ||
         *replication < 0)
       continue;  // not a finished run (it is run again, as if it were not there)
-    files.push_back({path, static_cast<std::size_t>(*id), static_cast<std::size_t>(*point),
-                     static_cast<std::size_t>(*replication)});
+    RunFile file{path, static_cast<std::size_t>(*id), static_cast<std::size_t>(*point),
+                 static_cast<std::size_t>(*replication)};
+    if (in->exists("/scenario"))
+      file.what = what_it_is(ex, in->text("/scenario"), file.id, file.replication);
+    files.push_back(std::move(file));
   }
   return files;
 }
 
+}  // namespace
+
 KeptFiles keep_finished_runs(const Experiment& ex, const std::string& dir,
                              const std::function<bool(const PlannedRun&)>& mine, bool reuse) {
-  std::vector<RunFile> files = finished_run_files(dir);
-  std::map<std::pair<std::size_t, std::size_t>, const PlannedRun*> planned;
-  for (const PlannedRun& run : ex.runs) planned[{run.plan.point, run.plan.replication}] = &run;
-  // The file kept for each of my runs: the one named after it, else the first by name.
+  std::vector<RunFile> files = finished_run_files(ex, dir);
+  const std::vector<Holds> holds =
+      planned_runs_of(ex, files, [&](std::size_t id) { return run_file(dir, id); });
   std::map<std::size_t, std::size_t> kept;  // planned run id -> index in files
   std::vector<std::size_t> unplanned;
+  std::vector<std::size_t> other;  // runs of another scenario, where my runs are numbered
   for (std::size_t k = 0; k < files.size(); ++k) {
-    const auto it = planned.find({files[k].point, files[k].replication});
-    if (it == planned.end()) {
+    if (holds[k].run) {
+      if (mine(ex.runs[*holds[k].run])) kept.emplace(*holds[k].run, k);  // else another part's
+      continue;
+    }
+    if (holds[k].copy) {  // a second copy of a planned run
       unplanned.push_back(k);
       continue;
     }
-    const PlannedRun& run = *it->second;
-    if (!mine(run)) continue;  // another part's
-    const auto [slot, fresh] = kept.emplace(run.plan.id, k);
-    if (fresh) continue;
-    std::size_t copy = k;  // a second copy of the run
-    if (files[k].path == run_file(dir, run.plan.id)) std::swap(slot->second, copy);
-    unplanned.push_back(copy);
+    // No run of this design: one of a design point or replication that it does not have, or a
+    // run of another scenario, refused (by a part, where its own runs are numbered).
+    const PlannedRun* at = planned_at(ex, files[k].point, files[k].replication);
+    if (at == nullptr || other_design_point(ex, files[k], *at))
+      unplanned.push_back(k);
+    else if (mine(*at))
+      other.push_back(k);
   }
 
   std::set<std::string> my_names;
@@ -274,9 +375,12 @@ KeptFiles keep_finished_runs(const Experiment& ex, const std::string& dir,
     if (mine(run)) my_names.insert(run_file(dir, run.plan.id));
   if (!reuse) {  // a part's --force: its runs start over
     for (const auto& [id, k] : kept) fs::remove(files[k].path);
+    for (std::size_t k : other) fs::remove(files[k].path);
     kept.clear();
+    other.clear();
   }
   // Every check before any file moves: a refusal leaves the directory as it was.
+  if (!other.empty()) refuse_other_scenario(files[other.front()], dir);
   for (const auto& [id, k] : kept) check_kept(files[k], ex.runs[id], ex, dir);
 
   // Off the names of my runs, every file that another run (or nothing of this design) holds,
@@ -295,6 +399,13 @@ KeptFiles keep_finished_runs(const Experiment& ex, const std::string& dir,
   }
   for (std::size_t k : unplanned) out.unplanned.push_back(files[k]);
   return out;
+}
+
+std::size_t planned_runs_in(const Experiment& ex, const std::string& dir) {
+  const std::vector<Holds> holds = planned_runs_of(
+      ex, finished_run_files(ex, dir), [&](std::size_t id) { return run_file(dir, id); });
+  return static_cast<std::size_t>(
+      std::count_if(holds.begin(), holds.end(), [](const Holds& h) { return h.run.has_value(); }));
 }
 
 std::string earlier_output(const std::string& out_path) {
@@ -341,8 +452,8 @@ EarlierFile reusable_runs(const Experiment& ex, const std::string& out_path,
   if (!in->exists("/experiment/columns/runs") || !in->exists("/runs") || !complete ||
       *complete != 1)
     return out;
-  std::map<std::pair<std::size_t, std::size_t>, const PlannedRun*> planned;
-  for (const PlannedRun& run : ex.runs) planned[{run.plan.point, run.plan.replication}] = &run;
+  // Its runs, found as run files are found (a group stands for a file).
+  std::vector<RunFile> groups;
   for (const std::string& name : in->list("/runs")) {
     const std::string group = "/runs/" + name;
     const auto number = [&](const char* attribute) -> std::optional<std::size_t> {
@@ -353,18 +464,26 @@ EarlierFile reusable_runs(const Experiment& ex, const std::string& out_path,
     };
     const auto id = number("run"), point = number("design_point"),
                replication = number("replication");
-    const auto it =
-        id && point && replication ? planned.find({*point, *replication}) : planned.end();
-    if (it == planned.end()) {  // a design point or replication this design does not have
+    if (!id || !point || !replication || !in->exists(group + "/scenario")) {
+      ++out.other;  // not a run this program wrote
+      continue;
+    }
+    groups.push_back({group, *id, *point, *replication,
+                      what_it_is(ex, in->text(group + "/scenario"), *id, *replication)});
+  }
+  const std::vector<Holds> holds =
+      planned_runs_of(ex, groups, [](std::size_t id) { return "/runs/" + run_name(id); });
+  for (std::size_t k = 0; k < groups.size(); ++k) {
+    if (!holds[k].run) {  // a design point or replication this design does not have
       ++out.other;
       continue;
     }
-    const PlannedRun& run = *it->second;
+    const PlannedRun& run = ex.runs[*holds[k].run];
     if (found.count(run.plan.id) > 0) continue;  // a run file holds it: the same run
-    if (compare_run(*in, group, ex, run, *id).kind == Difference::none)
-      out.planned[run.plan.id] = group;
+    if (compare_run(*in, groups[k].path, ex, run, groups[k].id).kind == Difference::none)
+      out.planned[run.plan.id] = groups[k].path;
     else
-      ++out.other;  // run again, as this scenario and program run it
+      ++out.other;  // run again, as this program runs it
   }
   return out;
 }

@@ -1,9 +1,10 @@
 #pragma once
-/// Internal to running an experiment: the finished runs its runs directory keeps, found by the
-/// design point and replication each file records (a design with another number of
-/// replications numbers the runs otherwise), checked against the runs planned now, named after
-/// their run's number in this design, and those the design no longer has set aside; and the
-/// runs of a completed experiment's file that the design still has.
+/// Internal to running an experiment: the finished runs its runs directory keeps, found by what
+/// each one is (its resolved scenario, with its seed, and its replication), not by the number
+/// the design that wrote it gave it, so that a design point put between the others, or the
+/// design points reordered, keeps them; checked against the runs planned now, named after their
+/// run's number in this design, and those the design no longer has set aside; and the runs of a
+/// completed experiment's file that the design still has.
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -15,15 +16,13 @@
 namespace msim {
 
 /// A finished run's file and the run it records: its number in the design that wrote it, its
-/// design point and its replication.
+/// design point and its replication there, and what it is (a hash of its /scenario without its
+/// number and seed, which a design point's runs share).
 struct RunFile {
   std::string path;
   std::size_t id = 0, point = 0, replication = 0;
+  std::size_t what = 0;
 };
-
-/// Every finished run file in `dir` (complete, with its run's place), by name; none when there
-/// is no directory. @throws InputError naming a .h5 file there that is not HDF5.
-std::vector<RunFile> finished_run_files(const std::string& dir);
 
 /// The finished runs of the runs directory, as the experiment planned now uses them.
 struct KeptFiles {
@@ -31,12 +30,16 @@ struct KeptFiles {
   std::vector<RunFile> unplanned;  ///< runs the design does not have (or a second copy of one)
 };
 
-/// Finds the finished runs in `dir` of the planned runs that `mine` selects, checks them, and
-/// names each after its run's number in this design, first moving any other file off that name.
-/// Every move is a rename to a name no file has, so a kill at any point loses no run (the next
-/// call finds each by what it records). With `reuse` false (a part's --force), `mine`'s files
-/// are removed instead. @throws InputError, naming the file, when one holds a planned run of
-/// another scenario or from another build of the program; nothing is moved then.
+/// Finds the finished runs in `dir` of the planned runs that `mine` selects (a file holds the
+/// planned run whose /scenario and replication it records, whatever its number), checks them,
+/// and names each after its run's number in this design, first moving any other file off that
+/// name. A file that holds no planned run is the design's no longer (unplanned) when it differs
+/// from the planned run of its number only in the design point's values. Every move is a rename
+/// to a name no file has, so a kill at any point loses no run (the next call finds each by what
+/// it records). With `reuse` false (a part's --force), `mine`'s files are removed instead.
+/// @throws InputError, naming the file, when one holds a run of another scenario (the scenario
+/// file, an override, the seed or the keys varied changed), or a planned run from another build
+/// of the program; nothing is moved then.
 KeptFiles keep_finished_runs(const Experiment& ex, const std::string& dir,
                              const std::function<bool(const PlannedRun&)>& mine, bool reuse);
 
@@ -50,10 +53,13 @@ struct EarlierFile {
 };
 
 /// The runs of `out_path`, when it is a completed experiment's file, that `ex` plans as they are
-/// there (the checks of keep_finished_runs) and that `found` (runs kept in run files) does not
-/// have; nothing when it is not such a file.
+/// there (found, and checked, as keep_finished_runs finds and checks run files) and that `found`
+/// (runs kept in run files) does not have; nothing when it is not such a file.
 EarlierFile reusable_runs(const Experiment& ex, const std::string& out_path,
                           const std::map<std::size_t, std::string>& found);
+
+/// How many of the runs `ex` plans a finished run file in `dir` holds (found by what it is).
+std::size_t planned_runs_in(const Experiment& ex, const std::string& dir);
 
 /// "OUT-earlier.h5" (or "OUT-earlier-2.h5", ...): beside `out_path`, a name that no file, .partial
 /// file or runs directory has.

@@ -11,7 +11,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -91,7 +90,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
           cut));
     fs::remove(cut);
   }
-  // Found by their design point and replication; a part's --force (resume off) redoes its own.
+  // Found by what they are, whatever their number; a part's --force (resume off) redoes its own.
   KeptFiles kept;
   if (options.resume || part) kept = keep_finished_runs(ex, dir, mine, options.resume);
   // --resume on a completed experiment's file (which --force lets it replace): the runs of it
@@ -141,7 +140,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       progress_lock.unlock();
     }
   };
-  // In each run file, for --resume to tell a changed design.
+  // In each run file, the size of the design that wrote it (--resume finds a run by what it is).
   const Attributes design = {
       {"design_points", static_cast<std::int64_t>(ex.points.size())},
       {"replications", static_cast<std::int64_t>(ex.base.experiment.replications)}};
@@ -230,11 +229,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   report.ran = finished.load();
   if (part) {
     report.complete = report.skipped + report.ran == report.runs;
-    std::set<std::pair<std::size_t, std::size_t>> there;  // (design point, replication)
-    for (const RunFile& file : finished_run_files(dir))
-      there.insert({file.point, file.replication});
-    for (const PlannedRun& run : ex.runs)
-      report.in_directory += there.count({run.plan.point, run.plan.replication});
+    report.in_directory = planned_runs_in(ex, dir);
   } else if (report.skipped + report.ran == report.runs) {
     for (const PlannedRun* run : done_before) {
       const auto file = kept.planned.find(run->plan.id);

@@ -347,36 +347,52 @@ TEST_CASE("cli: after a killed experiment, run says how many finished runs --res
   CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
 }
 
-TEST_CASE("cli: --resume after the design changed says so, and that its runs are kept", "[cli]") {
+TEST_CASE("cli: --resume keeps the runs of design points put between the others", "[cli]") {
   TempDir dir;
   std::ofstream(dir / "e.yaml") << experiment_yaml();
   // A design point put between the others.
   std::string between = experiment_yaml();
   between.replace(between.find("[20000, 40000]"), 14, "[20000, 30000, 40000]");
   std::ofstream(dir / "between.yaml") << between;
+  REQUIRE(marketsim(dir, "run between.yaml -o whole.h5 --quiet").code == 0);
   REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/2").code == 0);  // runs 0 and 2
-  const Result r = marketsim(dir, "run between.yaml -o e.h5 --quiet --resume");
+
+  // The scenario changed (an override of a key that no design point sets): refused, and kept.
+  const Result r = marketsim(dir, "run between.yaml -o e.h5 --quiet --resume --set seed=8");
   INFO(r.err);
   CHECK(r.code == 2);
   CHECK_THAT(r.err,
-             Contains("--resume: the experiment's design changed since the runs in "
-                      "'e.h5.runs' were written: it had 2 design points and now has 3 "
-                      "('e.h5.runs/00002.h5' holds design point 1, replication 0 of the earlier "
-                      "design") &&
-                 Contains("The 2 finished runs in 'e.h5.runs' belong to the earlier design and "
+             Contains("--resume: 'e.h5.runs/00000.h5' holds run 0 (design point 0, replication 0) "
+                      "of another scenario: the scenario file, an override, the seed or the keys "
+                      "the experiment varies changed since it was written") &&
+                 Contains("The 2 finished runs in 'e.h5.runs' belong to that earlier scenario and "
                           "are kept there") &&
                  Contains("use --force, which starts it from scratch and discards them") &&
                  Contains("run it as it was, with --resume"));
-  // Not counted against the new design's runs, nor called a mistake to fix.
-  CHECK_THAT(r.err, !Contains("of 6 runs") && !Contains("fixed"));
   CHECK(fs::exists(dir / "e.h5.runs" / "00000.h5"));
   CHECK(fs::exists(dir / "e.h5.runs" / "00002.h5"));
   CHECK_FALSE(fs::exists(dir / "e.h5"));
-  // The earlier design, as it was, resumes.
-  const Result resumed = marketsim(dir, "run e.yaml -o e.h5 --resume");
+
+  // 40000's replication 0 (run 2) is run 4 of the new design.
+  const Result resumed = marketsim(dir, "run between.yaml -o e.h5 --resume");
   INFO(resumed.err);
   CHECK(resumed.code == 0);
-  CHECK_THAT(resumed.out, Contains("4 runs (2 finished earlier, 2 now)"));
+  CHECK_THAT(resumed.out, Contains("6 runs (2 finished earlier, 4 now)"));
+  CHECK_THAT(resumed.err, !Contains("earlier design"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
+  CHECK(msim::read_experiment_tables((dir / "e.h5").string()).runs.rows ==
+        msim::read_experiment_tables((dir / "whole.h5").string()).runs.rows);
+
+  // Growing a completed experiment alike: its runs are taken from it, and only the new ones run.
+  REQUIRE(marketsim(dir, "run e.yaml -o f.h5 --quiet").code == 0);
+  const Result grown = marketsim(dir, "run between.yaml -o f.h5 --resume --force");
+  INFO(grown.err);
+  CHECK(grown.code == 0);
+  CHECK_THAT(grown.out, Contains("wrote f.h5: 6 runs (4 finished earlier, 4 of them taken from "
+                                 "the earlier 'f.h5', 2 now)"));
+  CHECK(msim::test::same_bits(all_runs(dir / "f.h5"), all_runs(dir / "whole.h5")));
+  CHECK_FALSE(fs::exists(dir / "f-earlier.h5"));
 }
 
 TEST_CASE("cli: --resume with more replications keeps the finished runs", "[cli]") {

@@ -664,8 +664,9 @@ TEST_CASE("an interrupted experiment keeps its finished runs and --resume comple
 
   // A changed scenario does not silently reuse old runs.
   msim::run_experiment(ex, dir / "f.h5", killed);
-  const msim::Experiment other = plan("  replications: 2\n" + branch +
-                                      "  sweep: {firms.Niche.budget_per_year: [6000, 10000]}\n");
+  const msim::Experiment other = plan(
+      "  replications: 2\n" + branch + "  sweep: {firms.Niche.budget_per_year: [5000, 10000]}\n",
+      {"firms.Mass.budget_per_year=41000"});
   REQUIRE_THROWS_WITH(msim::run_experiment(other, dir / "f.h5", resume),
                       Contains("of another scenario"));
 }
@@ -682,8 +683,7 @@ void delete_attribute(const fs::path& file, const char* name) {
 
 }  // namespace
 
-TEST_CASE("resuming says what changed in the design, and keeps the runs of the earlier one",
-          "[experiment]") {
+TEST_CASE("resuming refuses the runs of another scenario, and keeps them", "[experiment]") {
   TempDir dir;
   const std::string sweep = "  sweep: {firms.Niche.budget_per_year: [5000, 10000]}\n";
   const msim::Experiment ex = plan("  replications: 2\n" + sweep);
@@ -712,27 +712,27 @@ TEST_CASE("resuming says what changed in the design, and keeps the runs of the e
     CHECK(fs::exists(dir / "e.h5.runs" / "00002.h5"));
     CHECK_FALSE(fs::exists(dir / "e.h5"));
   };
-  // A design point put between the others: design point 1's budget is another one now.
-  refused(plan("  replications: 3\n  sweep: {firms.Niche.budget_per_year: [5000, 7000, 10000]}\n"),
-          "--resume: the experiment's design changed since the runs in '" +
-              (dir / "e.h5.runs").string() +
-              "' were written: it had 2 design points and now has 3 ('" +
-              (dir / "e.h5.runs" / "00002.h5").string() +
-              "' holds design point 1, replication 0 of the earlier design, which is another "
-              "scenario now)");
-  // A run file of an earlier version, without the design's sizes: only its scenario tells.
+  // A key that no design point sets changed (the scenario file or an override), with a design
+  // point put between the others: no run is this design's, and neither is one of its points.
+  const std::string message = "--resume: '" + (dir / "e.h5.runs" / "00000.h5").string() +
+                              "' holds run 0 (design point 0, replication 0) of another scenario";
+  refused(plan("  replications: 3\n  sweep: {firms.Niche.budget_per_year: [5000, 7000, 10000]}\n",
+               {"firms.Mass.budget_per_year=41000"}),
+          message);
+  // Another seed.
+  refused(plan("  replications: 2\n" + sweep, {"seed=6"}), message);
+
+  // A run file of an earlier version, without the design's sizes: found by what it is all the
+  // same, and a design point put between the others keeps it.
   delete_attribute(dir / "e.h5.runs" / "00002.h5", "replications");
   delete_attribute(dir / "e.h5.runs" / "00002.h5", "design_points");
-  refused(plan("  replications: 2\n  sweep: {firms.Niche.budget_per_year: [5000, 7000]}\n"),
-          "holds run 2 (design point 1, replication 0) of another scenario");
-
-  // A design point added at the end changes no run: the finished ones are kept and used.
-  const auto added = msim::run_experiment(
-      plan("  replications: 2\n  sweep: {firms.Niche.budget_per_year: [5000, 10000, 20000]}\n"),
+  const auto between = msim::run_experiment(
+      plan("  replications: 2\n  sweep: {firms.Niche.budget_per_year: [5000, 7000, 10000]}\n"),
       dir / "e.h5", resume);
-  CHECK(added.complete);
-  CHECK(added.skipped == 2);
-  CHECK(added.ran == 4);
+  CHECK(between.complete);
+  CHECK(between.skipped == 2);
+  CHECK(between.ran == 4);
+  CHECK(between.set_aside == 0);
 }
 
 namespace {
@@ -746,8 +746,9 @@ void check_same_runs(const fs::path& a_path, const fs::path& b_path) {
     INFO("run " << id);
     CHECK(msim::test::same_bits(run_data(a, id), run_data(b, id)));
     CHECK(a.text("/runs/" + id + "/scenario") == b.text("/runs/" + id + "/scenario"));
-    CHECK(std::get<std::int64_t>(a.attribute("run", "/runs/" + id)) ==
-          std::get<std::int64_t>(b.attribute("run", "/runs/" + id)));
+    for (const char* place : {"run", "design_point", "replication", "seed"})
+      CHECK(std::get<std::int64_t>(a.attribute(place, "/runs/" + id)) ==
+            std::get<std::int64_t>(b.attribute(place, "/runs/" + id)));
   }
   const auto ta = msim::read_experiment_tables(a_path.string());
   const auto tb = msim::read_experiment_tables(b_path.string());
