@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "models/experiment.hpp"
@@ -240,14 +241,36 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     }
     // The completed file that this one replaces keeps the runs this one does not have, under
     // another name (a second link to it: until the rename, it is also still out_path).
+    bool copied = false;
     if (completed.other > 0) {
       report.not_reused = completed.other;
       report.earlier_file = earlier_output(out_path);
       std::error_code ec;
       fs::create_hard_link(out_path, report.earlier_file, ec);
-      if (ec) fs::copy_file(out_path, report.earlier_file);
+      if (ec) {
+        copied = true;
+        fs::copy_file(out_path, report.earlier_file, ec);
+        if (ec) {
+          const std::string why = ec.message();
+          fs::remove(report.earlier_file, ec);
+          throw OutputError(
+              fmt::format("cannot keep the earlier '{}' as '{}' ({}); it is as it was", out_path,
+                          report.earlier_file, why));
+        }
+      }
     }
-    merged->commit();
+    try {
+      merged->commit();
+    } catch (...) {
+      // The rename is the last thing commit() does: out_path is still the completed file, which
+      // the failure leaves as it was, under its one name.
+      std::error_code ec;
+      if (!report.earlier_file.empty() &&
+          (copied ? fs::is_regular_file(out_path, ec)
+                  : fs::equivalent(out_path, report.earlier_file, ec)))
+        fs::remove(report.earlier_file, ec);
+      throw;
+    }
     // Finished runs that this design does not have are the user's: kept, beside the output.
     if (!kept.unplanned.empty()) {
       report.set_aside = kept.unplanned.size();

@@ -2,11 +2,14 @@
 // replication's seed), not by its number: a design point put between the others, or the design
 // points reordered, keeps the runs that finished, in run files and in a completed experiment's
 // file, and the result equals the new design run in one go; a design point dropped from the
-// middle sets its runs aside.
+// middle sets its runs aside; a failure while growing a completed experiment leaves it as it was.
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <system_error>
 #include <variant>
 #include <vector>
 
@@ -108,6 +111,13 @@ std::vector<std::string> h5_files(const fs::path& dir) {
     if (entry.path().extension() == ".h5") names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 /// Runs `ex` into `out` one run at a time, stopped once 3 runs finished: runs 0, 1 and 2 (with
@@ -221,4 +231,33 @@ TEST_CASE("resuming without a design point of the middle keeps its runs aside",
   CHECK(changed.complete);
   CHECK(changed.skipped == 2);
   CHECK(changed.set_aside == 1);
+}
+
+TEST_CASE("growing a completed experiment that fails at the end leaves it as it was",
+          "[experiment][resume]") {
+  TempDir dir;
+  REQUIRE(msim::run_experiment(plan("[5000, 10000]"), dir / "e.h5").complete);
+  const std::string was = slurp(dir / "e.h5");
+  // 10000's runs are not in this design: the completed file would be kept as e-earlier.h5. The
+  // experiment's unfinished file goes while its runs run, so its rename into place fails.
+  const msim::Experiment other = plan("[5000, 7000]");
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  msim::ExperimentOptions failing = resume;
+  failing.on_progress = [&](std::int64_t, std::int64_t) {
+    std::error_code ec;
+    fs::remove(dir / "e.h5.partial", ec);
+  };
+  REQUIRE_THROWS_AS(msim::run_experiment(other, dir / "e.h5", failing), msim::OutputError);
+  CHECK(slurp(dir / "e.h5") == was);
+  CHECK_FALSE(fs::exists(dir / "e-earlier.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
+  // The runs that finished are kept for --resume, as after any failure, and it completes.
+  CHECK(h5_files(dir / "e.h5.runs") == std::vector<std::string>{"00002.h5", "00003.h5"});
+  const auto again = msim::run_experiment(other, dir / "e.h5", resume);
+  CHECK(again.complete);
+  CHECK(again.skipped == 4);
+  CHECK(again.ran == 0);
+  CHECK(again.earlier_file == (dir / "e-earlier.h5").string());
+  CHECK(slurp(dir / "e-earlier.h5") == was);
 }
