@@ -35,8 +35,8 @@ RunData run_data(const MemoryRecorder& rec);
 
 /// Writes a finished run to `path` (through path.partial and a rename), each series in one
 /// write, without labels: it is read back only when an interrupted experiment resumes. `extra`
-/// root attributes go in this file only (the experiment's design_points and replications, by
-/// which --resume tells a changed design).
+/// root attributes go in this file only (the experiment's design_points and replications, which
+/// --resume no longer reads: it finds a run by what the run is).
 void write_run_file(const std::string& path, const RunData& run, const Attributes& extra = {});
 
 /// A run's key results, as /experiment/runs holds them.
