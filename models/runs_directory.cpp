@@ -76,11 +76,11 @@ void check_runs_directory(const std::string& dir, const std::string& what) {
     others.push_back(fmt::format("{} more", n - 4));
   }
   throw InputError(fmt::format(
-      "{}: '{}', where the experiment keeps its finished runs, holds {} that {} not run files of "
+      "{}: '{}', where the experiment keeps its finished runs, holds {} that {} not {} of "
       "marketsim: {}; it is refused, so that nothing of yours there is lost: move {} out of "
       "'{}', or choose another -o",
       what, dir, n == 1 ? "an entry" : fmt::format("{} entries", n), n == 1 ? "is" : "are",
-      fmt::join(others, ", "), n == 1 ? "it" : "them", dir));
+      n == 1 ? "a run file" : "run files", fmt::join(others, ", "), n == 1 ? "it" : "them", dir));
 }
 
 void remove_run_files(const std::string& dir) {

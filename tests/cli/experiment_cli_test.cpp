@@ -646,6 +646,11 @@ TEST_CASE("cli: an experiment refuses a runs directory holding the user's files,
     CHECK_FALSE(fs::exists(dir / "z.h5"));
     CHECK_FALSE(fs::exists(dir / "z.h5.partial"));
   }
+  fs::remove_all(dir / "z.h5.runs" / "sub");
+  CHECK_THAT(marketsim(dir, "run e.yaml -o z.h5 --quiet").err,
+             Contains("holds an entry that is not a run file of marketsim: 'notes.txt'; it is "
+                      "refused") &&
+                 Contains("move it out of 'z.h5.runs'"));
   std::ofstream(dir / "w.h5.runs") << "mine";
   const Result file = marketsim(dir, "run e.yaml -o w.h5 --quiet");
   CHECK(file.code == 2);
