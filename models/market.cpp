@@ -163,6 +163,8 @@ void Market::plan_firms() {
     for (std::size_t j = 0; j < F; ++j)
       view.awareness[s][j] =
           ratio(static_cast<double>(last_sums_[lay.aware() + s * F + j]), segment_consumers_[s]);
+  // Before the loop below, which overwrites each firm's plan and unit costs in turn.
+  view.offers = offers();
   view.unit_cost.assign(C, std::vector<double>(F, 0.0));
   view.price.assign(C, std::vector<double>(F, 0.0));
   for (std::size_t c = 0; c < C; ++c)
@@ -237,6 +239,18 @@ void Market::plan_firms() {
     }
     plans_[j] = std::move(plan);
   }
+}
+
+std::vector<std::vector<Offer>> Market::offers() const {
+  std::vector<std::vector<Offer>> out(plans_.size());
+  for (std::size_t j = 0; j < plans_.size(); ++j)
+    for (const Product& p : plans_[j].products) {
+      // The price as build_tables charged it: the plan after shocks, on the step's unit cost.
+      const double cost = unit_cost_[j][static_cast<std::size_t>(p.category)];
+      const double price = static_cast<double>(price_cents(p.fixed_price, p.markup, cost)) / 100.0;
+      out[j].push_back({p.category, p.position, p.quality, price});
+    }
+  return out;
 }
 
 void Market::check_prices(const FirmPlan& plan, std::size_t j) const {

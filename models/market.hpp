@@ -77,6 +77,9 @@ class Market {
   int crm_column(std::size_t j) const { return tables_.crm_col[j]; }
   const ShockState& shock_state() const { return shocks_; }
   const std::vector<FirmPlan>& plans() const { return plans_; }
+  /// [F] what each firm offered in the last step, with the prices it charged: what strategies
+  /// read in MarketView::offers at the next step. Every list is empty before the first step.
+  std::vector<std::vector<Offer>> offers() const;
   const PhaseTimes& phase_times() const { return times_; }
   /// [F] each firm's latest segmentation study (step -1 when it has none).
   const std::vector<SegmentStudy>& studies() const { return studies_; }

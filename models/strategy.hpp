@@ -74,7 +74,21 @@ struct FirmPlan {
   void record(std::string_view name, double value);
 };
 
-/// What a strategy may read: the scenario, its own firm, and last step's aggregates.
+/// One product a firm offered in a step, as the market listed it: what every firm (and every
+/// consumer) could see. MarketView::offers holds last step's.
+struct Offer {
+  int category = 0;
+  Eigen::VectorXd position;  ///< [D] Product::position (customised products fit closer)
+  /// Product::quality as the firm set it. Consumers' utility also counts the firm's innovation
+  /// and durability (scenario settings), less what a quality cut taught its buyers.
+  double quality = 0.0;
+  /// The list price per unit the engine charged, in whole cents: the fixed price or cost-plus on
+  /// that step's unit cost, after price shocks (loyalty rewards and retention discounts lower it
+  /// for some consumers).
+  double price = 0.0;
+};
+
+/// What a strategy may read: the scenario, its own firm, and last step's aggregates and offers.
 struct MarketView {
   const Scenario& scenario;
   std::int64_t step = 0;
@@ -92,6 +106,12 @@ struct MarketView {
   std::vector<std::vector<double>> price;
   double crm_profiles = 0.0;                   ///< consumers with a profile at this firm
   std::vector<double> segment_units;           ///< [S] this firm's units sold in each segment
+  /// [F] what each firm, this one included, offered last step: its products in the order its
+  /// plan listed them, with their list prices. Empty for every firm at step 0 (nothing was
+  /// offered yet), and for a firm that was out of the market (shocks: enter, exit) last step.
+  /// Firms plan in turn, but no firm sees another's plan of this step. Set by the engine (a
+  /// view a test builds has it empty: size it [F] for a strategy that reads it).
+  std::vector<std::vector<Offer>> offers = {};
   /// Every metric of the last step, the values recorded under /market and /segments at step - 1
   /// (all zeros at step 0): for example `last().profit.firm[j]`, or
   /// `last().units.by_category[c * F + j]`. Set by the engine; see last().
