@@ -248,7 +248,8 @@ std::vector<std::vector<Offer>> Market::offers() const {
       // The price as build_tables charged it: the plan after shocks, on the step's unit cost.
       const double cost = unit_cost_[j][static_cast<std::size_t>(p.category)];
       const double price = static_cast<double>(price_cents(p.fixed_price, p.markup, cost)) / 100.0;
-      out[j].push_back({p.category, p.position, p.quality, price});
+      out[j].push_back({p.category, p.position, p.quality, price,
+                        plans_[j].durability[static_cast<std::size_t>(p.category)]});
     }
   return out;
 }

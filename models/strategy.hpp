@@ -80,12 +80,15 @@ struct Offer {
   int category = 0;
   Eigen::VectorXd position;  ///< [D] Product::position (customised products fit closer)
   /// Product::quality as the firm set it. Consumers' utility also counts the firm's innovation
-  /// and durability (scenario settings), less what a quality cut taught its buyers.
+  /// (a scenario setting) and durability (below), less what a quality cut taught its buyers.
   double quality = 0.0;
   /// The list price per unit the engine charged, in whole cents: the fixed price or cost-plus on
   /// that step's unit cost, after price shocks (loyalty rewards and retention discounts lower it
   /// for some consumers).
   double price = 0.0;
+  /// In a durable category, the Weibull scale in steps of the lifetime of the firm's products
+  /// that step (FirmPlan::durability); 0 in a consumable category.
+  double durability = 0.0;
 };
 
 /// What a strategy may read: the scenario, its own firm, and last step's aggregates and offers.

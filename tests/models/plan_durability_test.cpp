@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/market.hpp"
@@ -25,6 +26,8 @@ namespace {
 constexpr std::size_t kKettle = 1;  ///< the durable category of kScenario
 double g_durability = 0.0;          ///< what the test strategy sets for kettles; 0: nothing
 std::int64_t g_from_step = 0;       ///< the first step it sets it
+/// [step] the durability of the rival's kettle and of its own, as view.offers shows them.
+std::vector<std::pair<double, double>> g_seen;
 
 /// Mass marketing that sets its kettles' durability from step g_from_step on.
 class Lifetime final : public msim::Strategy {
@@ -35,6 +38,12 @@ class Lifetime final : public msim::Strategy {
   void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
     msim::test::offer_at_mean(view, plan);
     plan.mass_spend = view.budget;
+    const auto kettle = [&](int firm) {
+      for (const msim::Offer& o : view.offers.at(static_cast<std::size_t>(firm)))
+        if (o.category == static_cast<int>(kKettle)) return o.durability;
+      return -1.0;  // nothing offered (step 0)
+    };
+    g_seen.emplace_back(kettle(1), kettle(view.firm));
     if (g_durability != 0.0 && view.step >= g_from_step) plan.durability.at(kKettle) = g_durability;
   }
   void write_params(msim::YamlWriter&) const override {}
@@ -120,7 +129,16 @@ TEST_CASE("a strategy's durability acts as the scenario's durability would", "[s
 }
 
 TEST_CASE("the durability a firm made is recorded every step, 0 for consumables", "[strategy]") {
+  g_seen.clear();
   const msim::MemoryRecorder rec = run(25.0, 10);
+  // Offers show last step's durability: the rival's 60, the strategy's own 25 from step 11.
+  REQUIRE(g_seen.size() == 40);
+  CHECK(g_seen[0] == std::pair{-1.0, -1.0});
+  for (std::size_t t = 1; t < 40; ++t) {
+    INFO("offers seen at step " << t);
+    CHECK(g_seen[t].first == 60.0);
+    CHECK(g_seen[t].second == (t <= 10 ? 60.0 : 25.0));
+  }
   const auto& by_category = rec.series("/market/by_category/durability");
   const auto& firm = rec.series("/market/durability");
   REQUIRE(by_category.size() == 40);
