@@ -20,22 +20,11 @@
 
 namespace msim::cli {
 
-namespace {
-
-/// "0.4 MB", "87 MB", "3.4 GiB": bytes for a reader.
-std::string readable_bytes(double bytes) {
-  if (bytes < 1e7) return fmt::format("{:.1f} MB", bytes / 1e6);
-  if (bytes < 1073741824.0) return fmt::format("{:.0f} MB", bytes / 1e6);
-  return fmt::format("{:.1f} GiB", bytes / 1073741824.0);
-}
-
-}  // namespace
-
 int validate(const std::string& scenario, const std::vector<std::string>& overrides) {
   const Scenario sc = load_scenario_file(scenario, overrides);
   std::string plan;
   const Scenario* largest = &sc;  // the run that needs the most memory
-  std::size_t copies = 1;         // populations of it held at once
+  MemoryUse use;                  // how its runs are held
   const std::size_t threads = ThreadLimit::active();  // what `run` uses without --threads
   std::optional<Experiment> ex;
   if (sc.experiment.present) {
@@ -45,8 +34,8 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
       all.insert(all.end(), extra.begin(), extra.end());
       return load_scenario_file(scenario, all);
     });
-    largest = &largest_run(sc, *ex);
-    copies = experiment_copies(sc, *ex, threads);
+    use = experiment_use(sc, *ex, threads);
+    largest = &neediest_run(sc, *ex, use);
     plan = fmt::format(
         "# Experiment: {} x {} = {}{}.\n", counted(ex->points.size(), "design point"),
         counted(sc.experiment.replications, "replication"), counted(ex->runs.size(), "run"),
@@ -76,33 +65,61 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
                             " (the scenario's {} at scale {:g}; budgets, fixed costs and "
                             "reference volumes are scaled as they are used)",
                             sc.consumers_in_file, sc.scale);
-  const MemoryNeed need = memory_need(*largest, copies);
+  const MemoryNeed need = memory_need(*largest, use);
+  const std::size_t copies = use.copies();
   std::string whose =
-      fmt::format("{}{} consumers", ex ? "the largest run's " : "", largest->consumers);
+      fmt::format("{}{} consumers",
+                  !ex                                                    ? ""
+                  : largest->consumers == largest_run(sc, *ex).consumers ? "the largest run's "
+                                                                         : "the neediest run's ",
+                  largest->consumers);
   std::string held;  // why several populations are held at once
   if (copies > 1) {
     whose = fmt::format("{} copies of {}", copies, whose);
     std::vector<std::string> why;
-    if (copies > (sc.experiment.branch_at > 0 ? 2u : 1u))
+    if (use.runs > 1)
       why.push_back(fmt::format(
           "runs of fewer than {} consumers go on up to one per thread ({} here; `run --threads` "
           "sets it)",
           ExperimentOptions{}.concurrent_below, threads));
-    if (sc.experiment.branch_at > 0)
-      why.push_back("a branch keeps its history beside each variant");
+    if (use.histories > 0) why.push_back("a branch keeps its history beside each variant");
     held = fmt::format(" Held at once: {}.", fmt::join(why, ", and "));
   }
+  // The parts beside the consumers, when they count: what the runs record (an experiment's
+  // runs keep theirs until each ends), the partial sums, and the rest.
+  std::string total = fmt::format("{} with working memory", readable_bytes(need.bytes));
+  if (need.recorded + need.partial_sums > std::max(0.25 * need.state, 16e6)) {
+    std::vector<std::string> parts{fmt::format("{} population", readable_bytes(need.state))};
+    std::vector<std::string> recorded;  // what it is
+    if (need.series > 0.1 * need.recorded)
+      recorded.push_back(
+          fmt::format("the series each run keeps until it ends, {} steps of {:.0f} values",
+                      largest->steps, need.step_values));
+    if (need.recorded - need.series > 0.1 * need.recorded)
+      recorded.push_back(
+          use.kept ? fmt::format("each run's {}, kept until it ends", recorded_tables(*largest))
+                   : fmt::format("the {} as it is sampled, made and written",
+                                 recorded_tables(*largest)));
+    if (need.recorded > 0)
+      parts.push_back(fmt::format("{} recorded output ({})", readable_bytes(need.recorded),
+                                  fmt::join(recorded, "; ")));
+    const bool sums = need.partial_sums > 0.1 * need.bytes;
+    if (sums) parts.push_back(fmt::format("{} partial sums", readable_bytes(need.partial_sums)));
+    parts.push_back(fmt::format("{} other", readable_bytes(need.bytes - need.state - need.recorded -
+                                                           (sums ? need.partial_sums : 0))));
+    total = fmt::format("{} in all: {}", readable_bytes(need.bytes), fmt::join(parts, ", "));
+  }
   const std::string memory = fmt::format(
-      "# Memory: about {} for the state of {} ({:.0f} bytes per consumer), {} with working "
-      "memory; {} available on this machine.{}\n",
-      readable_bytes(need.state), whose, need.per_consumer, readable_bytes(need.bytes),
-      readable_bytes(need.available), held);
+      "# Memory: about {} for the state of {} ({:.0f} bytes per consumer), {}; {} available on "
+      "this machine.{}\n",
+      readable_bytes(need.state), whose, need.per_consumer, total, readable_bytes(need.available),
+      held);
   fmt::print(
       "# {} is valid: {} consumers{}, {} segments, {} categories, {} firms, {} steps.\n{}{}{}"
       "# Resolved with every default filled in:\n{}",
       scenario, sc.consumers, scaled, sc.segments.size(), sc.categories.size(), sc.firms.size(),
       sc.steps, plan, memory, format_first_step(sc, first, points), resolved_yaml(sc));
-  if (auto why = memory_shortfall(*largest, copies, sc.experiment))
+  if (auto why = memory_shortfall(*largest, use, sc.experiment, scenario))
     fmt::print(stderr, "note: `marketsim run` would refuse this on this machine: {}\n", *why);
   if (sc.output.path.empty())
     fmt::print(stderr, "note: {}: an empty path; `marketsim run` needs -o FILE for it\n",

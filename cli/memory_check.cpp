@@ -1,21 +1,52 @@
-// The memory estimate behind `run`'s refusal and `validate`'s note.
+// The memory estimate behind `run`'s refusal and `validate`'s note: the consumers, what the runs
+// record (held in memory by an experiment's runs until each ends), the blocks' partial sums, and
+// the program itself. Each part follows what the code allocates; see the functions below.
 #include "cli/memory_check.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
+#include <vector>
 
+#include "models/kernel_tables.hpp"
+#include "models/panel.hpp"
 #include "models/population.hpp"
+#include "models/simulation.hpp"
 #include "models/strategy.hpp"
+#include "sim/parallel.hpp"
 
 namespace msim::cli {
 namespace {
 
+/// The program's code, libraries, thread pools and small tables: a run of 1,000 consumers peaks
+/// at 22 MB resident.
+constexpr double kProgram = 32e6;
+constexpr double kMiB = 1048576.0;
+/// An experiment's file stays open while its runs are added: HDF5's metadata cache for it grows
+/// with the datasets, up to its default maximum of 32 MiB (27 MB measured for 120 runs).
+constexpr double kExperimentFile = 32.0 * kMiB;
+/// Rows of the snapshot that record_snapshot() makes at once (models/snapshot.cpp).
+constexpr double kSnapshotSlice = 65536;
+/// Snapshot slices a streamed run holds at once: the one being made (its columns, the braced
+/// list's copy and the rows: three), and the copies that BackgroundRecorder queues for the
+/// writer (up to 16) and writes. How many wait depends on how fast the file is written: 3 in
+/// all measured on an idle machine, 13.5 on a busy one.
+constexpr double kSnapshotSlicesHeld = 14;
+/// HDF5's bookkeeping per chunk that one write touches (selections, chunk entries), which it
+/// keeps on its free lists: 91 MB measured while a run's 1 M-row snapshot (42,000 chunks) was
+/// written, 11 MB of it cached chunks.
+constexpr double kChunkBookkeeping = 1900;
+
 /// Bytes of memory available to us: MemAvailable from /proc/meminfo, else physical memory.
+/// MARKETSIM_TEST_AVAILABLE_BYTES replaces them, for tests of the refusal.
 double available_bytes() {
+  if (const char* test = std::getenv("MARKETSIM_TEST_AVAILABLE_BYTES"))
+    return std::strtod(test, nullptr);
   std::ifstream in("/proc/meminfo");
   std::string key;
   double kib = 0;
@@ -25,17 +56,204 @@ double available_bytes() {
   return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
 }
 
-}  // namespace
+/// The heap block that malloc takes for `n` bytes: an 8-byte header, a multiple of 16, 32 at
+/// least.
+double heap_block(double n) {
+  return std::max(32.0, std::ceil((n + 8.0) / 16.0) * 16.0);
+}
 
-MemoryNeed memory_need(const Scenario& sc, std::size_t copies) {
+/// Values in one row of a series: the product of its dimensions' sizes.
+double series_width(const RecordingLayout& l, const SeriesSpec& s) {
+  double w = 1;
+  for (const std::string& dim : s.dims)
+    for (const Dimension& d : l.dims)
+      if (d.name == dim) w *= static_cast<double>(d.labels.size());
+  return w;
+}
+
+/// Bytes of one row of a table: 8 per value.
+double row_bytes(const TableSpec& t) {
+  double values = 0;
+  for (const TableColumnSpec& c : t.columns)
+    values += static_cast<double>(std::max<std::size_t>(c.width, 1));
+  return 8.0 * values;
+}
+
+/// What HDF5 holds while datasets are written (sim/hdf5_file.cpp): the chunks it caches, up to
+/// 1 MiB a dataset, and the bookkeeping of the chunks that one write touches.
+struct Hdf5Writes {
+  double cached = 0;  ///< chunks cached
+  double chunks = 0;  ///< chunks written
+  /// A dataset of `rows` rows of `width` values (0: one), in chunks of whole rows of about 1024
+  /// values.
+  void add(double rows, double width) {
+    const double w = std::max(width, 1.0);
+    const double chunk_rows = std::clamp(std::floor(1024.0 / w), 1.0, 1024.0);
+    const double n = std::ceil(rows / chunk_rows);
+    cached += std::min(kMiB, n * chunk_rows * w * 8.0);
+    chunks += n;
+  }
+  void add(double rows, const TableSpec& t) {
+    for (const TableColumnSpec& c : t.columns) add(rows, static_cast<double>(c.width));
+  }
+};
+
+/// The capacity, in pieces, that a vector grown by appending `pieces` equal pieces reaches
+/// (libstdc++ doubles it: size + max(size, piece)).
+double doubled(double pieces) {
+  double capacity = 1;
+  while (capacity < pieces) capacity *= 2;
+  return capacity;
+}
+
+/// A table of the layout by path, or nullptr.
+const TableSpec* table(const RecordingLayout& l, const std::string& path) {
+  for (const TableSpec& t : l.tables)
+    if (t.path == path) return &t;
+  return nullptr;
+}
+
+/// Panel purchases that `members` members make in a step, at most: a row per purchase
+/// occasion, whose mean is the share-weighted purchase rate summed over categories.
+double panel_purchases_per_step(const Scenario& sc, double members) {
+  double occasions = 0;
+  for (const Segment& s : sc.segments)
+    for (const PurchaseRate& r : s.purchase_rate) occasions += s.share * r.mean;
+  return occasions * members;
+}
+
+/// What a run of the scenario records, in bytes.
+struct Recording {
+  double values = 0;        ///< values in one step's rows of every series
+  double kept = 0;          ///< every step's rows, as a MemoryRecorder keeps them
+  double flat = 0;          ///< every step's rows, as run_data() copies them
+  double kept_history = 0;  ///< the steps before a branch, as a MemoryRecorder keeps them
+  double tables = 0;        ///< the panel's members and the snapshot, once
+  double member_rows = 0;   ///< the panel's members, once
+  double kept_tables = 0;   ///< the same, as a MemoryRecorder's appends grow them
+  double purchases = 0;     ///< the panel's purchases in one step
+  double members = 0;       ///< the panel's member list, kept by the market
+  double made = 0;          ///< the most that sampling and making the panel or snapshot holds
+  double streamed = 0;      ///< the most a streamed run holds of the panel or the snapshot
+  double streaming = 0;     ///< what HDF5 holds while a streamed run writes step by step
+  double written = 0;       ///< what HDF5 holds while a finished run is written at once
+};
+
+/// What a MemoryRecorder holds of `steps` steps of a series of `width` values: each row copied
+/// into a vector of its own (a heap block), and their 24-byte handles in a vector that doubles.
+double kept_rows(double steps, double width) {
+  return steps * heap_block(8.0 * width) + 24.0 * doubled(steps);
+}
+
+Recording recording(const Scenario& sc) {
+  const RecordingLayout l = recording_layout(sc, 0);
+  const double T = static_cast<double>(sc.steps);
+  const double B = static_cast<double>(sc.experiment.branch_at);
+  const double N = static_cast<double>(sc.consumers);
+  const double M = static_cast<double>(std::min(sc.output.panel_size, sc.consumers));
+  const double K = static_cast<double>(std::min(sc.output.snapshot_size, sc.consumers));
+  Recording r;
+  Hdf5Writes all;  // the run's datasets
+  for (const SeriesSpec& s : l.series) {
+    const double w = series_width(l, s);
+    r.values += w;
+    r.kept += kept_rows(T, w);
+    r.kept_history += B > 0 ? kept_rows(B, w) : 0.0;
+    // run_data() appends the rows one at a time: the capacity doubles from one row.
+    r.flat += 8.0 * w * doubled(T);
+    all.add(T, w);
+  }
+  all.add(T, 1);         // /step
+  double one_write = 0;  // the chunks of the largest write of a streamed run
+  if (const TableSpec* members = table(l, "/panel/members")) {
+    const double rows = M * row_bytes(*members);
+    r.member_rows = rows;
+    r.tables += rows;
+    r.kept_tables += rows;  // appended once
+    r.members = 4.0 * M;
+    r.made = std::max({r.made, consumer_sample_bytes(static_cast<std::size_t>(M)),
+                       panel_member_rows_bytes(static_cast<std::size_t>(M),
+                                               static_cast<std::size_t>(sc.preference_dims))});
+    // Streamed, the rows are appended at once: BackgroundRecorder::append copies them into its
+    // call, and the std::function that queues the call copies them again (a const capture).
+    r.streamed = std::max(r.made, 3.0 * rows);
+    Hdf5Writes once;
+    once.add(M, *members);
+    one_write = once.chunks;
+    all.add(M, *members);
+  }
+  if (const TableSpec* purchases = table(l, "/panel/purchases")) {
+    const double per_step = panel_purchases_per_step(sc, M);
+    r.purchases = per_step * row_bytes(*purchases);
+    all.add(per_step * T, *purchases);
+  }
+  if (const TableSpec* snapshot = table(l, "/snapshot")) {
+    const double row = row_bytes(*snapshot);
+    const double slice = std::min(K, kSnapshotSlice);
+    r.tables += K * row;
+    r.kept_tables += slice * row * doubled(std::ceil(K / kSnapshotSlice));
+    // The sample's set (or the list of all consumers), then the list beside the slices made.
+    const double sampled = K < N ? consumer_sample_bytes(static_cast<std::size_t>(K)) : 4.0 * N;
+    r.made = std::max({r.made, sampled, 4.0 * K + 3.0 * slice * row});
+    Hdf5Writes one;
+    one.add(slice, *snapshot);
+    one_write = std::max(one_write, one.chunks);
+    r.streamed = std::max({r.streamed, sampled, 4.0 * K + kSnapshotSlicesHeld * slice * row});
+    all.add(K, *snapshot);
+  }
+  r.streaming = all.cached + kChunkBookkeeping * one_write;
+  r.written = all.cached + kChunkBookkeeping * all.chunks;
+  return r;
+}
+
+MemoryNeed estimate(const Scenario& sc, const MemoryUse& use) {
   std::size_t crm = 0;
   for (const auto& f : sc.firms) crm += f.prototype->uses_crm() ? 1 : 0;
+  const std::size_t F = sc.firms.size(), C = sc.categories.size(), S = sc.segments.size();
+  const double copies = static_cast<double>(use.copies());
+  const double runs = static_cast<double>(use.runs);
+  const double histories = static_cast<double>(use.histories);
   MemoryNeed m;
-  m.per_consumer =
-      population_bytes_per_consumer(sc.firms.size(), sc.categories.size(), sc.durable_categories(),
-                                    static_cast<std::size_t>(sc.preference_dims), crm);
-  m.state = m.per_consumer * static_cast<double>(sc.consumers) * static_cast<double>(copies);
-  m.bytes = m.state + 64e6;
+  m.per_consumer = population_bytes_per_consumer(F, C, sc.durable_categories(),
+                                                 static_cast<std::size_t>(sc.preference_dims), crm);
+  m.state = m.per_consumer * static_cast<double>(sc.consumers) * copies;
+  // Each market's partial sums (models/market.cpp), and its per-block lists of panel purchases.
+  const std::size_t blocks = Blocks{static_cast<std::size_t>(sc.consumers), use.block_size}.count();
+  m.partial_sums = copies * (PartialSums::bytes(blocks, PartialLayout{F, C, S}.width()) +
+                             24.0 * static_cast<double>(blocks));
+  const Recording r = recording(sc);
+  const double T = static_cast<double>(sc.steps);
+  const double B = static_cast<double>(sc.experiment.branch_at);
+  m.step_values = r.values;
+  // Purchases appended step by step: a capacity between their size and twice it.
+  const double purchases = 1.5 * r.purchases;
+  if (use.kept) {
+    // models/experiment_run.cpp: a MemoryRecorder holds every step's rows and tables until the
+    // run ends; run_data() then copies them, flat, before they are written. A history holds
+    // its steps before the branch (and no copy).
+    m.series = runs * (r.kept + r.flat) + histories * r.kept_history;
+    const double tables =
+        r.kept_tables + r.tables + T * (purchases + r.purchases) + r.members + r.made;
+    const double history_tables = r.member_rows + B * purchases + r.members;
+    m.recorded = m.series + runs * tables + histories * history_tables;
+  } else {
+    m.recorded = copies * r.members + r.streamed;
+  }
+  const double hdf5 = use.kept ? r.written + kExperimentFile : r.streaming;
+  // Each market's media exposure tables (models/market_tables.cpp), by segment and firm lane:
+  // a Poisson CDF and a bucket table for everyone and for audiences.
+  const double lanes = static_cast<double>(firm_lanes(F));
+  const double exposure = 2.0 * static_cast<double>(S) * lanes *
+                          (4.0 * static_cast<double>(kCdfLen) + static_cast<double>(kExpoBuckets));
+  m.other = kProgram + hdf5 + copies * exposure;
+  m.bytes = m.state + m.recorded + m.partial_sums + m.other;
+  return m;
+}
+
+}  // namespace
+
+MemoryNeed memory_need(const Scenario& sc, const MemoryUse& use) {
+  MemoryNeed m = estimate(sc, use);
   m.available = available_bytes();
   return m;
 }
@@ -49,20 +267,131 @@ const Scenario& largest_run(const Scenario& sc, const Experiment& ex) {
   return *largest;
 }
 
-std::size_t experiment_copies(const Scenario& sc, const Experiment& ex, std::size_t threads) {
+MemoryUse experiment_use(const Scenario& sc, const Experiment& ex, std::size_t threads,
+                         std::size_t block_size) {
   const bool concurrent = largest_run(sc, ex).consumers < ExperimentOptions{}.concurrent_below;
-  return (concurrent ? std::max<std::size_t>(1, std::min(threads, ex.runs.size())) : 1) *
-         (sc.experiment.branch_at > 0 ? 2 : 1);
+  MemoryUse use;
+  use.runs = concurrent ? std::max<std::size_t>(1, std::min(threads, ex.runs.size())) : 1;
+  use.histories = sc.experiment.branch_at > 0 ? use.runs : 0;
+  use.kept = true;
+  use.block_size = block_size;
+  return use;
 }
 
-std::optional<std::string> memory_shortfall(const Scenario& sc, std::size_t copies,
-                                            const ExperimentSpec& design) {
-  const MemoryNeed m = memory_need(sc, copies);
+const Scenario& neediest_run(const Scenario& sc, const Experiment& ex, const MemoryUse& use) {
+  const Scenario* neediest = &sc;
+  double most = -1;
+  // Replications differ only in their seed: the first of each design point stands for them.
+  for (const auto& run : ex.runs) {
+    if (run.plan.replication != 0) continue;
+    const double bytes = estimate(run.scenario, use).bytes;
+    if (bytes > most) {
+      most = bytes;
+      neediest = &run.scenario;
+    }
+  }
+  return *neediest;
+}
+
+std::string readable_bytes(double bytes) {
+  if (bytes < 1e7) return fmt::format("{:.1f} MB", bytes / 1e6);
+  if (bytes < 1073741824.0) return fmt::format("{:.0f} MB", bytes / 1e6);
+  return fmt::format("{:.1f} GiB", bytes / 1073741824.0);
+}
+
+std::string recorded_tables(const Scenario& sc) {
+  if (sc.output.panel_size > 0 && sc.output.snapshot_size > 0) return "panel and snapshot";
+  return sc.output.panel_size > 0 ? "panel" : "snapshot";
+}
+
+namespace {
+
+/// The most steps, below the scenario's, with which the run fits in `room` held as `use` says;
+/// 0 when none do.
+std::int64_t steps_that_fit(const Scenario& sc, const MemoryUse& use, double room) {
+  Scenario shorter = sc;
+  std::int64_t fits = 0, too_many = sc.steps;
+  while (too_many - fits > 1) {
+    shorter.steps = fits + (too_many - fits) / 2;
+    (estimate(shorter, use).bytes <= room ? fits : too_many) = shorter.steps;
+  }
+  return fits;
+}
+
+}  // namespace
+
+std::optional<std::string> memory_shortfall(const Scenario& sc, const MemoryUse& use,
+                                            const ExperimentSpec& design,
+                                            const std::string& source) {
+  const MemoryNeed m = memory_need(sc, use);
   if (m.bytes <= 0.9 * m.available) return std::nullopt;
-  const double fits = 0.8 * m.available / m.per_consumer / static_cast<double>(copies);
+  const double gib = 1073741824.0;
+  const double room = 0.8 * m.available;  // what the advice aims at
+  const double copies = static_cast<double>(use.copies());
+  const double N = static_cast<double>(sc.consumers);
+  const std::string scenario = source.empty() ? fmt::format("scenario '{}'", sc.name) : source;
+  const std::string total = fmt::format("{:.1f} GiB", m.bytes / gib);
+  const std::string available =
+      fmt::format("but only {:.1f} GiB of memory is available", m.available / gib);
+  // The parts that grow with the consumers (their state, and the partial sums, by block), and
+  // how many consumers would fit beside the rest.
+  const double per_consumer = m.per_consumer * copies + m.partial_sums / N;
+  const double fits = (room - (m.bytes - m.state - m.partial_sums)) / per_consumer;
+  const double tables = m.recorded - m.series;
+  if (std::max({m.series, tables, m.partial_sums}) > m.state) {
+    if (m.series >= tables && m.series >= m.partial_sums) {
+      // An experiment whose runs' series outgrow memory: fewer at once, or fewer steps.
+      std::string fewer;
+      std::vector<std::string> fit;  // the steps that would fit
+      const std::int64_t n = steps_that_fit(sc, use, room);
+      if (n > 0)
+        fit.push_back(use.runs > 1 ? fmt::format("about {} fit with {} runs at once", n, use.runs)
+                                   : fmt::format("about {} fit", n));
+      if (use.runs > 1) {
+        MemoryUse one = use;
+        one.runs = 1;
+        one.histories = std::min<std::size_t>(use.histories, 1);
+        fewer =
+            fmt::format("run fewer at once (--threads 1 runs one at a time and needs about {}), ",
+                        readable_bytes(estimate(sc, one).bytes));
+        if (const std::int64_t n1 = steps_that_fit(sc, one, room); n1 > 0)
+          fit.push_back(n > 0 ? fmt::format("{} one at a time", n1)
+                              : fmt::format("about {} fit one at a time", n1));
+      }
+      const std::string steps =
+          fmt::format("lower `steps` (now {}{})", sc.steps,
+                      fit.empty() ? "" : fmt::format("; {}", fmt::join(fit, ", ")));
+      return fmt::format(
+          "{}: the experiment needs about {} ({} of it for the series its runs record: {} keeps "
+          "its {} steps of {:.0f} values in memory until it ends), {}; {}{}, or run parts of it "
+          "(--part K/N) on other machines",
+          scenario, total, readable_bytes(m.series),
+          use.runs > 1 ? fmt::format("each of the {} runs going on at once", use.runs)
+                       : std::string("each run"),
+          sc.steps, m.step_values, available, fewer, steps);
+    }
+    if (tables >= m.partial_sums) {
+      std::vector<std::string> keys;
+      if (sc.output.panel_size > 0)
+        keys.push_back(fmt::format("output.panel.size (now {})", sc.output.panel_size));
+      if (sc.output.snapshot_size > 0)
+        keys.push_back(fmt::format("output.snapshot.size (now {})", sc.output.snapshot_size));
+      return fmt::format(
+          "{}: the run needs about {} ({} of it for the {} it records, beside {} for {} "
+          "consumers), {}; lower {}",
+          scenario, total, readable_bytes(tables), recorded_tables(sc), readable_bytes(m.state),
+          sc.consumers, available, fmt::join(keys, " or "));
+    }
+    return fmt::format(
+        "{}: the run needs about {} ({} of it for the partial sums of its {} blocks of {} "
+        "consumers, beside {} for the consumers), {}; use a larger --block-size (the default "
+        "is 4096)",
+        scenario, total, readable_bytes(m.partial_sums),
+        Blocks{static_cast<std::size_t>(sc.consumers), use.block_size}.count(), use.block_size,
+        readable_bytes(m.state), available);
+  }
   const std::string consumers = fmt::format("{}", static_cast<std::int64_t>(fits / sc.scale));
-  const std::string scale =
-      fmt::format("{:.3g}", sc.scale * fits / static_cast<double>(sc.consumers));
+  const std::string scale = fmt::format("{:.3g}", sc.scale * fits / N);
   std::string where = sc.consumers_where;
   std::string lower = sc.scale == 1.0
                           ? fmt::format("lower `consumers` (e.g. --set consumers={})", consumers)
@@ -87,16 +416,28 @@ std::optional<std::string> memory_shortfall(const Scenario& sc, std::size_t copi
         return advice("design.latin_hypercube.ranges", r.where, "the top of the range", limit);
     return std::nullopt;
   };
-  if (auto advice = varied("consumers")) {
+  if (fits < 1.0) {  // no population fits beside the rest
+    lower = fmt::format(
+        "even without its consumers the run needs about {}, so it needs a machine with more "
+        "memory free",
+        readable_bytes(m.bytes - m.state - m.partial_sums));
+  } else if (auto advice = varied("consumers")) {
     lower = *advice;
   } else if (auto by_scale = varied("scale")) {
     lower = *by_scale;
   }
+  std::vector<std::string> beside;  // what the rest is, when it counts
+  if (m.recorded > 0.1 * m.bytes) beside.emplace_back("what the run records");
+  if (m.partial_sums > 0.1 * m.bytes)
+    beside.push_back(fmt::format(
+        "the partial sums of its {} blocks of {} consumers",
+        Blocks{static_cast<std::size_t>(sc.consumers), use.block_size}.count(), use.block_size));
+  beside.emplace_back("working memory");
   return fmt::format(
-      "{}: {} consumers need about {:.1f} GiB ({:.0f} bytes each plus working memory), but only "
-      "{:.1f} GiB of memory is available; {}",
-      where, sc.consumers, m.bytes / 1073741824.0, m.per_consumer, m.available / 1073741824.0,
-      lower);
+      "{}: {} consumers need about {} ({:.0f} bytes each, plus {} {}), {}; {}", where, sc.consumers,
+      total, m.per_consumer, readable_bytes(m.bytes - m.state),
+      beside.size() == 1 ? "of working memory" : fmt::format("for {}", fmt::join(beside, " and ")),
+      available, lower);
 }
 
 }  // namespace msim::cli

@@ -42,9 +42,11 @@ extern "C" void on_interrupt(int) {
   g_stop.store(true);
 }
 
-/// Refuses a run whose `copies` populations would not fit in memory.
-void check_memory(const Scenario& sc, std::size_t copies = 1, const ExperimentSpec& design = {}) {
-  if (auto why = memory_shortfall(sc, copies, design)) throw InputError(*why);
+/// Refuses a run that, held as `use` says, would not fit in memory.
+void check_memory(const RunArgs& args, const Scenario& sc, const MemoryUse& use,
+                  const ExperimentSpec& design = {}) {
+  const std::string source = args.scenario.empty() ? "<embedded default scenario>" : args.scenario;
+  if (auto why = memory_shortfall(sc, use, design, source)) throw InputError(*why);
 }
 
 namespace fs = std::filesystem;
@@ -346,7 +348,8 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
     throw InputError(kept_runs_advice(fmt::format("output '{}'", out), dir, kept));
   ThreadLimit limit(args.threads);
   const std::size_t threads = ThreadLimit::active();
-  check_memory(largest_run(sc, ex), experiment_copies(sc, ex, threads), sc.experiment);
+  const MemoryUse use = experiment_use(sc, ex, threads, args.block_size);
+  check_memory(args, neediest_run(sc, ex, use), use, sc.experiment);
   check_first_steps(sc, &ex);  // before any run is written
   if (!args.quiet)
     fmt::print(stderr, "marketsim: {} — experiment: {} x {} = {} of {} consumers, {}{}, {} -> {}\n",
@@ -500,7 +503,7 @@ int run(const RunArgs& args) {
   print_warnings(sc);
   const std::string out = output_path(args, sc);
   check_output(out, args.force, args, sc);
-  check_memory(sc);
+  check_memory(args, sc, MemoryUse{.block_size = args.block_size});
 
   ThreadLimit limit(args.threads);
   const std::size_t threads = ThreadLimit::active();

@@ -31,6 +31,10 @@ std::vector<std::uint32_t> panel_members(std::uint64_t seed, std::size_t consume
 std::vector<std::uint32_t> consumer_sample(std::uint64_t seed, std::uint32_t purpose,
                                            std::size_t consumers, std::size_t size);
 
+/// Bytes consumer_sample() holds at its peak for a sample of `size`: the set it draws into (its
+/// buckets, reserved for 2 x size, and a heap block per member) and the sorted vector it returns.
+double consumer_sample_bytes(std::size_t size);
+
 /// Adds the /panel tables (members at index `first`, purchases at `first + 1` of
 /// layout.tables) and the /panel group's attributes; nothing when the scenario asks for no panel.
 void add_panel_layout(const Scenario& sc, RecordingLayout& layout);
@@ -38,6 +42,10 @@ void add_panel_layout(const Scenario& sc, RecordingLayout& layout);
 /// The rows of /panel/members: each member's id, segment and attributes.
 TableRows panel_member_rows(const Scenario& sc, const Population& pop,
                             const std::vector<std::uint32_t>& members);
+
+/// Bytes panel_member_rows() holds at its peak for `members` members with `dims` preference
+/// dimensions: its columns as it builds them, and the two copies its return makes.
+double panel_member_rows_bytes(std::size_t members, std::size_t dims);
 
 /// The rows of /panel/purchases for one step's purchases.
 TableRows panel_purchase_rows(std::int64_t step, const std::vector<PanelPurchase>& purchases);

@@ -59,7 +59,11 @@ void for_blocks(const Blocks& blocks, Body&& body) {
 class PartialSums {
  public:
   PartialSums(std::size_t blocks, std::size_t width)
-      : width_(width), stride_((width + 7) / 8 * 8), data_(blocks * stride_ + 8, 0) {}
+      : width_(width), stride_(stride(width)), data_(blocks * stride_ + 8, 0) {}
+  /// The bytes that the rows of `blocks` blocks of `width` counters take (for memory estimates).
+  static double bytes(std::size_t blocks, std::size_t width) {
+    return 8.0 * static_cast<double>(blocks * stride(width) + 8);
+  }
   std::int64_t* row(std::size_t block) { return aligned() + block * stride_; }
   void clear() { std::fill(data_.begin(), data_.end(), 0); }
   /// Sums the rows in block order into `out` (resized to width).
@@ -77,6 +81,7 @@ class PartialSums {
   }
 
  private:
+  static std::size_t stride(std::size_t width) { return (width + 7) / 8 * 8; }
   std::int64_t* aligned() const {
     auto p = reinterpret_cast<std::uintptr_t>(data_.data());
     return reinterpret_cast<std::int64_t*>((p + 63) / 64 * 64);
