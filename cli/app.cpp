@@ -22,6 +22,7 @@
 
 #include "cli/app.hpp"
 #include "cli/commands.hpp"
+#include "models/limits.hpp"
 #include "models/strategy.hpp"
 #include "models/version.hpp"
 #include "sim/config.hpp"
@@ -171,7 +172,7 @@ int main(int argc, char** argv) {
           "K/N");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress and no summary");
   run_cmd->add_option("--block-size", run.block_size, "consumers per parallel block")
-      ->check(whole_number(64, 1 << 20));
+      ->check(whole_number(64, static_cast<std::int64_t>(kMaxBlockSize)));
 
   std::string file;
   std::vector<std::string> overrides;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -20,6 +21,12 @@ inline constexpr double kMaxCoordinate = 1e6;
 /// as does one whose step's revenue over all blocks would pass 64 bits (about 9.2e16 money:
 /// at this price, some 9e7 units in a step; Market::step checks the sums).
 inline constexpr double kMaxUnitMoney = 1e9;
+/// The most consumers in one parallel block (`--block-size`, EngineOptions::block_size). A block
+/// sums its step's revenue and its customers' spend in 64-bit integer cents, unchecked in the
+/// kernel, before Market::step adds the blocks with a check: with at most 256 occasions per
+/// consumer, category and step, 16 categories and prices up to kMaxUnitMoney, 16,384 consumers
+/// keep a block's sums below 2^63 (market.cpp asserts it).
+inline constexpr std::size_t kMaxBlockSize = 16384;
 /// A budget, a fixed cost or another sum of money per year or per study.
 inline constexpr double kMaxMoney = 1e15;
 /// A term of a consumer's utility (quality, the outside option's utility, the weights of

@@ -22,11 +22,31 @@
 
 namespace msim {
 
+// A block's sums in cents cannot pass 64 bits before Market::step's checked reduction.
+static_assert(static_cast<double>(kMaxBlockSize) * kMaxCategories * slot::kMaxOccasions *
+                      (kMaxUnitMoney * 100.0) <
+                  0x1p63,
+              "a block's revenue in cents could pass 64 bits: lower kMaxBlockSize");
+
+namespace {
+
+/// The block size, checked: blocks are what the kernel sums without checks.
+/// @throws std::invalid_argument for 0 or more than kMaxBlockSize.
+std::size_t checked_block_size(std::size_t size) {
+  if (size < 1 || size > kMaxBlockSize)
+    throw std::invalid_argument(
+        fmt::format("EngineOptions::block_size {} is not a number of consumers from 1 to {}", size,
+                    kMaxBlockSize));
+  return size;
+}
+
+}  // namespace
+
 Market::Market(const Scenario& scenario, EngineOptions options)
     : sc_(scenario),
       shocks_(initial_shock_state(sc_)),
       options_(options),
-      blocks_{static_cast<std::size_t>(scenario.consumers), options.block_size},
+      blocks_{static_cast<std::size_t>(scenario.consumers), checked_block_size(options.block_size)},
       partials_(1, 1),
       strategy_key_(scenario.seed, purpose::strategy) {
   const std::size_t F = sc_.firms.size(), C = sc_.categories.size(), S = sc_.segments.size();

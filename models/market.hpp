@@ -26,7 +26,8 @@ struct PhaseTimes {
 };
 
 struct EngineOptions {
-  std::size_t block_size = 4096;  ///< consumers per block; results do not depend on it
+  /// Consumers per block, 1 to kMaxBlockSize (models/limits.hpp); results do not depend on it.
+  std::size_t block_size = 4096;
   /// The consumer kernel's paths that take two consumers per vector, where they apply; off, it
   /// takes one at a time. Results do not depend on it (tests compare the two).
   bool paired_consumers = true;

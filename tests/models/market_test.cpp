@@ -3,6 +3,7 @@
 // strategy look faulty.
 #include "models/market.hpp"
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -58,4 +59,21 @@ TEST_CASE("market: price cuts that stack past double precision sell at (almost) 
   msim::Market market(tiny({shocks}));
   for (int t = 0; t < 8; ++t) REQUIRE_NOTHROW(market.step());
   CHECK(market.metrics().price.firm[0] == 0.0);  // rounds to 0 cents
+}
+
+TEST_CASE("market: a block size the kernel's unchecked sums cannot hold is refused", "[market]") {
+  const msim::Scenario sc = tiny({});
+  REQUIRE_THROWS_WITH(msim::Market(sc, msim::EngineOptions{0}),
+                      Contains("block_size 0 is not a number of consumers from 1 to 16384"));
+  REQUIRE_THROWS_AS(msim::Market(sc, msim::EngineOptions{msim::kMaxBlockSize + 1}),
+                    std::invalid_argument);
+  // The largest block holds the whole population here, and gives the results of many blocks.
+  msim::Market one(sc, msim::EngineOptions{msim::kMaxBlockSize});
+  msim::Market many(sc, msim::EngineOptions{256});
+  for (int step = 0; step < 3; ++step) {
+    one.step();
+    many.step();
+  }
+  CHECK(one.metrics().units.firm == many.metrics().units.firm);
+  CHECK(one.metrics().revenue.firm == many.metrics().revenue.firm);
 }
