@@ -157,6 +157,24 @@ std::string format_experiment_shocks(const Hdf5Reader& in, const ExperimentTable
   }
 }
 
+/// The period of the experiment's runs in the summary's words (period_word: "week" for a weekly
+/// scenario); "step" when the design points vary steps_per_year or the file has no readable
+/// scenario.
+std::string experiment_period(const Hdf5Reader& in, const std::vector<std::string>& varied) {
+  if (!in.exists("/experiment/scenario") ||
+      std::find(varied.begin(), varied.end(), "steps_per_year") != varied.end())
+    return period_word(0);
+  try {
+    const Config sc =
+        Config::load_string(in.strings("/experiment/scenario").at(0), "/experiment/scenario");
+    return period_word(sc.get_int("steps_per_year", 52));
+  } catch (const InputError&) {
+    return period_word(0);  // an older or hand-made file
+  } catch (const std::logic_error&) {
+    return period_word(0);  // no scenario text
+  }
+}
+
 }  // namespace
 
 std::string format_experiment_summary(const std::string& path) {
@@ -288,10 +306,12 @@ std::string format_experiment_summary(const std::string& path) {
         "\nIn the market in only some runs (their statistics count the others as 0): {}.\n",
         fmt::join(partly, "; "));
   out +=
-      "\nProfit per year is each run's cumulative profit over its years; market share is the "
-      "last step's unit share. p5/p50/p95 are over the replications of each design point; "
-      "mean ± 95% CI is their mean and the half-width of its t-based 95% confidence interval "
-      "(n/a with one replication). " +
+      fmt::format(
+          "\nProfit per year is each run's cumulative profit over its years; market share is the "
+          "last {}'s unit share. p5/p50/p95 are over the replications of each design point; "
+          "mean ± 95% CI is their mean and the half-width of its t-based 95% confidence interval "
+          "(n/a with one replication). ",
+          experiment_period(in, varied)) +
       std::string(
           !t.differences.rows.empty()
               ? "\"change vs 0\" compares each run with the run of design point 0 that has the "

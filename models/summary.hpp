@@ -123,6 +123,11 @@ void sort_shocks(const std::vector<ShockLine>& shocks, std::int64_t steps_done,
 std::string format_shocks(const std::vector<std::string>& applied,
                           const std::vector<std::string>& not_applied);
 
+/// The run's period in the summary's words, for `steps_per_year` steps a year: "week" (52),
+/// "month" (12), "quarter" (4), "year" (1), "day" (365), else "step" (and for 0: unknown).
+/// analysis/summary.py's period() says the same.
+std::string period_word(std::int64_t steps_per_year);
+
 /// The note on a market at `scale` (money and unit totals about `scale` times the full
 /// market's), one line; "" at scale 1. NaN: the scale varies by design point (a sweep of it).
 std::string scale_note(double scale);

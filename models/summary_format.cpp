@@ -38,6 +38,23 @@ std::string and_list(const std::vector<std::string>& names) {
 
 }  // namespace summary_text
 
+std::string period_word(std::int64_t steps_per_year) {
+  switch (steps_per_year) {
+    case 52:
+      return "week";
+    case 12:
+      return "month";
+    case 4:
+      return "quarter";
+    case 1:
+      return "year";
+    case 365:
+      return "day";
+    default:
+      return "step";
+  }
+}
+
 namespace {
 
 using summary_text::and_list;
@@ -51,7 +68,7 @@ using summary_text::percent;
 /// "budget 40.0k a year (769 a week); spent 769; price snacks 1.20, drinks 0.96".
 std::string first_step_of_firm(const Scenario& sc, const StepMetrics& first, std::size_t j) {
   const std::size_t F = sc.firms.size();
-  const char* step = sc.steps_per_year == 52 ? "week" : "step";
+  const std::string step = period_word(sc.steps_per_year);
   const Firm& f = sc.firms[j];
   const double budget = f.budget_per_year * sc.scale;
   std::vector<std::string> prices;
@@ -76,7 +93,7 @@ std::string first_step_of_firm(const Scenario& sc, const StepMetrics& first, std
 std::string format_first_step(const Scenario& sc, const StepMetrics& first,
                               const std::vector<DesignPointFirstStep>& points) {
   const std::size_t F = sc.firms.size();
-  const char* step = sc.steps_per_year == 52 ? "week" : "step";
+  const std::string step = period_word(sc.steps_per_year);
   std::string out = fmt::format(
       "# Firms in {0} 1 (checked on a small population{2}): the budget per year{1} and a {0}'s "
       "share of it, what {0} 1 spent on marketing, and the prices.\n",
@@ -124,8 +141,9 @@ namespace {
 
 /// Who leads on each key figure, among the firms in the market, in three sentences; two firms
 /// within half a point of share, or 1% of profit, are "about level"; with one firm in the
-/// market, that is all it says. analysis/summary.py words it the same way.
-std::string format_reading(const std::vector<SummaryRow>& rows) {
+/// market, that is all it says. The last step is called by the run's `period` ("In the last
+/// week"). analysis/summary.py words it the same way.
+std::string format_reading(const std::vector<SummaryRow>& rows, const std::string& period) {
   std::vector<const SummaryRow*> in;
   for (const auto& r : rows)
     if (r.in_market) in.push_back(&r);
@@ -151,13 +169,13 @@ std::string format_reading(const std::vector<SummaryRow>& rows) {
   // Every firm gone, or nobody buying: no leader to name.
   const bool sold =
       std::any_of(in.begin(), in.end(), [](const SummaryRow* r) { return r->market_share > 0; });
+  const std::string last = fmt::format("In the last {}, ", period);
   std::string out =
       !sold
-          ? std::string("In the last step, no firm sold anything.\n")
-          : share(
-                [](const SummaryRow& r) { return r.market_share; },
-                "In the last step, {} sold the most units: {} of the market.",
-                "In the last step, {} and {} sold about as many units: {} and {} of the market.") +
+          ? last + "no firm sold anything.\n"
+          : share([](const SummaryRow& r) { return r.market_share; },
+                  last + "{} sold the most units: {} of the market.",
+                  last + "{} and {} sold about as many units: {} and {} of the market.") +
                 " " +
                 share([](const SummaryRow& r) { return r.customer_share; },
                       "Among their own buyers, {} won the largest share of category purchases: {}.",
@@ -177,10 +195,11 @@ std::string format_reading(const std::vector<SummaryRow>& rows) {
   return out;
 }
 
-/// Who sold the most in each segment over the last weeks, with its share of the units the segment
-/// bought then, in one sentence, when there are two segments or more: "By segment, the largest
-/// share of the units bought over the last 13 weeks: vegan, GreenScoop (niche) with 77.6%; ...".
-/// Two firms within half a point are both named; a segment that bought nothing says so.
+/// Who sold the most in each segment over the last steps (in the run's period's words), with its
+/// share of the units the segment bought then, in one sentence, when there are two segments or
+/// more: "By segment, the largest share of the units bought over the last 13 weeks: vegan,
+/// GreenScoop (niche) with 77.6%; ...". Two firms within half a point are both named; a segment
+/// that bought nothing says so.
 std::string format_segment_leaders(const Summary& s) {
   const std::size_t S = s.segments.size(), F = s.rows.size();
   if (S < 2 || s.segment_share.size() != S * F) return "";
@@ -205,7 +224,7 @@ std::string format_segment_leaders(const Summary& s) {
       parts.push_back(
           fmt::format("{}, {} with {}", s.segments[g], named(order[0]), percent(share[order[0]])));
   }
-  const char* unit = s.steps_per_year == 52 ? "week" : "step";
+  const std::string unit = period_word(s.steps_per_year);
   const std::string when = s.segment_window == 1
                                ? fmt::format("in the last {}", unit)
                                : fmt::format("over the last {} {}s", s.segment_window, unit);
@@ -244,15 +263,17 @@ std::string format_summary(const Summary& s) {
                              r.firm, r.strategy);
   if (!s.rows.empty()) {
     out += '\n';
-    out += format_reading(s.rows);
+    const std::string period = period_word(s.steps_per_year);
+    out += format_reading(s.rows, period);
     out += format_segment_leaders(s);
-    out +=
-        "Market share is the last step's unit share; customer share and penetration count every "
+    out += fmt::format(
+        "Market share is the last {}'s unit share; customer share and penetration count every "
         "purchase since the start. ROI is the cumulative profit per unit of marketing money "
         "spent (marketing spend and loyalty and referral rewards): the whole business's profit, "
         "not only what the marketing added, so it is large "
         "where marketing is a small part of the costs (to measure what the marketing added, "
-        "compare runs with another budget, as an experiment's \"change vs 0\" does).\n";
+        "compare runs with another budget, as an experiment's \"change vs 0\" does).\n",
+        period);
     const auto no_roi =
         firms_where(s.rows, [](const SummaryRow& r) { return r.in_market && !r.roi_defined; });
     if (!no_roi.empty())

@@ -55,7 +55,7 @@ std::string format_relationships(const Summary& s) {
     else
       out += "\n";
   }
-  const std::string step = s.steps_per_year == 52 ? "week" : "step";
+  const std::string step = period_word(s.steps_per_year);
   out += fmt::format(
       "\nShare of wallet: the firm's revenue over everything its customers spent, in every "
       "category. Active customers bought within the word-of-mouth window{}; lost customers count "
@@ -93,8 +93,8 @@ std::string format_relationships(const Summary& s) {
                           "measured from {0} {1}s after a firm's first customer on (this run has "
                           "{2} {1}s).",
                           s.wom_window, step, s.steps_done)
-            : fmt::format("Lapses are counted only with a word-of-mouth window under {} steps.",
-                          kEveryPastCustomer));
+            : fmt::format("Lapses are counted only with a word-of-mouth window under {} {}s.",
+                          kEveryPastCustomer, step));
   const auto none = firms_where(
       s.relationships, [&](const RelationshipRow& r) { return in_market(s, r.firm) && !r.buyers; });
   if (!none.empty())
@@ -115,7 +115,7 @@ std::string format_durables(const Summary& s) {
                      "loyalty");
   out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "", "", "",
                      "failures", "at failure", "share", "", "base", "");
-  const char* age_unit = s.steps_per_year == 52 ? "week" : "step";
+  const std::string age_unit = period_word(s.steps_per_year);
   for (const auto& d : s.durables) {
     if (!in_market(s, d.firm)) {
       out += fmt::format("{:<16} not in market\n", d.firm);
@@ -140,14 +140,14 @@ std::string format_durables(const Summary& s) {
       "categories only; firms that sell none are not listed. Early failures are those before the "
       "category's reference life, as a share of the failures {}; the mean age at failure is in "
       "{}s; the replacement share is the share of the firm's durable units bought to replace a "
-      "failed product; installed base and loyalty are at the last step. Loyalty is to the firm in "
+      "failed product; installed base and loyalty are the last {}'s. Loyalty is to the firm in "
       "all its categories, from 0 (none) to 1 (the customers buy only from the firm).\n",
       s.early_from > 0
           ? fmt::format("from {} on (before it no product can have reached the reference life, "
                         "so every failure would be early{})",
                         early_from, s.early_from >= s.steps_done ? ": this run ends before it" : "")
           : std::string("over the run"),
-      age_unit);
+      age_unit, age_unit);
   return out;
 }
 

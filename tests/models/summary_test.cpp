@@ -243,7 +243,7 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
                                              {"C", "mass", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, false}});
   std::string text = msim::format_summary(s);
   INFO(text);
-  CHECK_THAT(text, Contains("In the last step, A (mass) and B (niche) sold about as many units: "
+  CHECK_THAT(text, Contains("In the last week, A (mass) and B (niche) sold about as many units: "
                             "50.2% and 49.8% of the market."));
   CHECK_THAT(text, Contains("Among their own buyers, A (mass) won the largest share of category "
                             "purchases: 70.0%."));
@@ -254,7 +254,7 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
   s.rows[1].profit = 980.0;
   text = msim::format_summary(s);
   CHECK_THAT(text,
-             Contains("In the last step, A (mass) sold the most units: 50.2% of the market."));
+             Contains("In the last week, A (mass) sold the most units: 50.2% of the market."));
   CHECK_THAT(text, Contains("Over the run, A (mass) earned the most: 1.0k."));
   // Every firm lost money: the one that lost the least did not "earn the most".
   s.rows[0].profit = -3500.0;
@@ -268,7 +268,7 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
   empty.rows[0].market_share = empty.rows[1].market_share = 0.0;
   empty.rows[0].customer_share = empty.rows[1].customer_share = std::nan("");
   text = msim::format_summary(empty);
-  CHECK_THAT(text, Contains("In the last step, no firm sold anything.\nOver the run, every firm "
+  CHECK_THAT(text, Contains("In the last week, no firm sold anything.\nOver the run, every firm "
                             "lost money") &&
                        !Contains("about as many") && !Contains("Among their own buyers"));
   // One firm in the market (C never entered): no contest to describe.

@@ -1,0 +1,60 @@
+"""The summary's sentences name the run's own period: "In the last week" for a weekly run, "In
+the last month" for a monthly one, "step" for any count without a name, with the words of
+`marketsim summarize`."""
+
+import subprocess
+
+import pandas as pd
+
+from analysis.load import load_run
+from analysis.summary import format_summary, period, reading, segment_leaders, summary_table
+from conftest import STEPS, marketsim_binary, run_tiny
+
+
+def _table(steps_per_year=None):
+    table = pd.DataFrame([["A", "s", 0.413, 0.483, 0.5, 0.9, 720_200.0, 720_200.0, 2.0, True],
+                          ["B", "t", 0.300, 0.400, 0.5, 0.9, 500_000.0, 500_000.0, 1.0, True]],
+                         columns=["firm", "strategy", "market_share", "customer_share",
+                                  "penetration", "awareness", "profit", "profit_per_year", "roi",
+                                  "in_market"])
+    if steps_per_year is not None:
+        table.attrs["steps_per_year"] = steps_per_year
+    return table
+
+
+def test_each_count_of_steps_a_year_has_its_word():
+    assert [period(n) for n in (52, 12, 4, 1, 365)] == ["week", "month", "quarter", "year", "day"]
+    assert [period(n) for n in (10, 26, 0, None)] == ["step"] * 4
+
+
+def test_the_reading_says_the_period_of_the_table_or_the_one_given():
+    leader = "A (s) sold the most units: 41.3% of the market."
+    assert reading(_table(52))[0] == "In the last week, " + leader
+    assert reading(_table(12))[0] == "In the last month, " + leader
+    assert reading(_table(10))[0] == "In the last step, " + leader
+    assert reading(_table())[0] == "In the last step, " + leader  # a table made by hand
+    assert reading(_table(52), steps_per_year=4)[0] == "In the last quarter, " + leader
+    # the firms in the market are a slice of the table: it keeps the period
+    assert "In the last week, " + leader in format_summary(_table(52))
+
+
+def _both(path):
+    """`marketsim summarize`'s text and analysis' run of the same file."""
+    printed = subprocess.run([marketsim_binary(), "summarize", str(path)], check=True,
+                             capture_output=True, text=True, timeout=60).stdout
+    return printed, load_run(path)
+
+
+def test_a_monthly_run_says_month_as_summarize_does(tmp_path):
+    for steps_per_year, word in ((52, "week"), (12, "month"), (10, "step")):
+        printed, run = _both(run_tiny(tmp_path / f"{steps_per_year}.h5",
+                                      f"steps_per_year={steps_per_year}"))
+        lines = reading(summary_table(run))
+        assert lines[0].startswith(f"In the last {word}, ")
+        # summarize prints the first two sentences on one line
+        assert " ".join(lines[:2]) + "\n" in printed
+        leaders = segment_leaders(run)
+        assert leaders.startswith(
+            f"By segment, the largest share of the units bought over the last {STEPS} {word}s: ")
+        assert leaders + "\n" in printed
+        assert f"Market share is the last {word}'s unit share;" in printed

@@ -1,0 +1,116 @@
+// The summaries name the run's own period where they mean its steps: "In the last week" for a
+// weekly run, "month" for a monthly one, "step" for a count of steps a year without a name; in
+// a single run's summary and in an experiment's note on market share.
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/experiment.hpp"
+#include "models/experiment_report.hpp"
+#include "models/scenario_load.hpp"
+#include "models/summary.hpp"
+#include "tests/temp_dir.hpp"
+
+using Catch::Contains;
+using msim::test::TempDir;
+
+namespace {
+
+/// A finished run of `steps_per_year` steps a year with two firms, a customer-relationship
+/// table, a durable and two segments: every note that names the period.
+msim::Summary summary_of(std::int64_t steps_per_year) {
+  msim::Summary s;
+  s.scenario = "periods";
+  s.steps = s.steps_done = 26;
+  s.steps_per_year = steps_per_year;
+  s.rows = {{"A", "mass", 0.6, 0.7, 0.5, 1.0, 1000.0, 1.0},
+            {"B", "niche", 0.4, 0.6, 0.5, 1.0, 500.0, 1.0}};
+  s.segments = {"north", "south"};
+  s.segment_window = 13;
+  s.segment_share = {0.7, 0.3, 0.2, 0.8};
+  s.wom_window = 4;
+  s.discount_rate = 0.1;
+  s.relationships = {{"A", 0.5, 2.0, 100, 10, 0.9, 50.0, 0.0, 0, 0, true, false},
+                     {"B", 0.5, 2.0, 100, 10, 0.8, 40.0, 0.0, 0, 0, true, false}};
+  s.durable_categories = {"washer"};
+  s.saturation = {0.5};
+  msim::DurablesRow d;
+  d.firm = "A";
+  d.units = d.failures = d.failures_judged = 10;
+  d.mean_failure_age = 7;
+  s.durables = {d};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("summary: each count of steps a year has its period's word", "[summary]") {
+  CHECK(msim::period_word(52) == "week");
+  CHECK(msim::period_word(12) == "month");
+  CHECK(msim::period_word(4) == "quarter");
+  CHECK(msim::period_word(1) == "year");
+  CHECK(msim::period_word(365) == "day");
+  for (std::int64_t other : {0, 2, 10, 26, 360}) CHECK(msim::period_word(other) == "step");
+}
+
+TEST_CASE("summary: the sentences under the table say the run's period", "[summary]") {
+  for (const auto& [steps_per_year, word] : std::vector<std::pair<std::int64_t, std::string>>{
+           {52, "week"}, {12, "month"}, {10, "step"}}) {
+    const std::string text = msim::format_summary(summary_of(steps_per_year));
+    INFO(text);
+    CHECK_THAT(text, Contains("\nIn the last " + word +
+                              ", A (mass) sold the most units: 60.0% of the market."));
+    CHECK_THAT(text,
+               Contains("By segment, the largest share of the units bought over the last 13 " +
+                        word + "s: north, A (mass) with 70.0%;"));
+    CHECK_THAT(text, Contains("\nMarket share is the last " + word + "'s unit share;"));
+    CHECK_THAT(text, Contains("within the word-of-mouth window (the last 4 " + word +
+                              "s); lost customers") &&
+                         Contains("Retention is per " + word + ". CLV"));
+    CHECK_THAT(text, Contains("7 " + word + "s") &&
+                         Contains("the mean age at failure is in " + word + "s;") &&
+                         Contains("installed base and loyalty are the last " + word + "'s."));
+    if (word != "step") CHECK_THAT(text, !Contains("last step"));
+  }
+  // Nobody sold anything: the sentence that says so names the period too.
+  msim::Summary none = summary_of(12);
+  none.rows[0].market_share = none.rows[1].market_share = 0.0;
+  CHECK_THAT(msim::format_summary(none), Contains("In the last month, no firm sold anything.\n"));
+}
+
+TEST_CASE("experiment summary: market share is the last period's, unless the period varies",
+          "[summary]") {
+  TempDir dir;
+  const std::string base = R"(name: monthly
+seed: 5
+consumers: 1000
+steps: 3
+steps_per_year: 12
+categories:
+  - {name: snacks, base_cost: 1.0, reference_volume: 1000}
+segments:
+  - {name: all, share: 1.0, ideal: {mean: [0, 0], sd: [0.5, 0.5]}, purchase_rate: {snacks: {mean: 0.5}}}
+firms:
+  - {name: Mass, strategy: mass, budget_per_year: 40000}
+  - {name: Niche, strategy: niche, target: all, budget_per_year: 10000}
+experiment:
+)";
+  const auto summary = [&](const std::string& sweep, const std::string& file) {
+    const msim::Experiment ex = msim::plan_experiment([&](const std::vector<std::string>& extra) {
+      return msim::load_scenario_text(base + sweep, "monthly.yaml", extra);
+    });
+    REQUIRE(msim::run_experiment(ex, dir / file).complete);
+    return msim::format_experiment_summary(dir / file);
+  };
+  const std::string monthly =
+      summary("  sweep: {firms.Mass.budget_per_year: [20000, 40000]}\n", "monthly.h5");
+  INFO(monthly);
+  CHECK_THAT(monthly, Contains("market share is the last month's unit share."));
+  // Design points of another period each: only "step" is right for all of them.
+  const std::string mixed = summary("  sweep: {steps_per_year: [12, 52]}\n", "mixed.h5");
+  INFO(mixed);
+  CHECK_THAT(mixed, Contains("market share is the last step's unit share."));
+}
