@@ -24,6 +24,20 @@ PERCENT = {"market_share", "customer_share", "penetration", "awareness"}
 # (models/summary_read.cpp).
 SEGMENT_WINDOW = 13
 
+# The run's period in the summary's words, by steps per year (period); any other count is "step".
+PERIODS = {52: "week", 12: "month", 4: "quarter", 1: "year", 365: "day"}
+
+
+def period(steps_per_year):
+    """The run's period as the summary's sentences name it ("In the last week"): "week" for 52
+    steps a year, "month" for 12, "quarter" for 4, "year" for 1, "day" for 365, else "step"
+    (as period_word in models/summary_format.cpp)."""
+    try:
+        return PERIODS.get(int(steps_per_year), "step")
+    except (TypeError, ValueError):
+        return "step"
+
+
 # What a firm that took no part in the run is called, and why, as `marketsim summarize` says it.
 NOT_IN_MARKET = "not in market"
 NOT_IN_MARKET_WHY = "sold nothing and spent nothing during the run"
@@ -140,7 +154,8 @@ def scale_note(run):
 def summary_table(run):
     """One row per firm: strategy and the last step's shares, penetration, profit and ROI, and
     profit per year (cumulative profit over the years simulated, as `marketsim summarize`); the
-    column in_market is False for a firm that took no part in the run (not_in_market)."""
+    column in_market is False for a firm that took no part in the run (not_in_market). The
+    run's steps per year ride along in table.attrs["steps_per_year"], for reading's words."""
     table = pd.DataFrame({"firm": run.firms, "strategy": run.strategies})
     for column, metric, _ in COLUMNS:
         if metric is None:
@@ -156,7 +171,9 @@ def summary_table(run):
     years = len(run.steps) / run.steps_per_year if run.steps_per_year else 0
     table["profit_per_year"] = table["profit"] / years if years else float("nan")
     table["in_market"] = table["firm"].isin(in_market(run))
-    return table[["firm", "strategy"] + [c for c, _, _ in COLUMNS] + ["in_market"]]
+    table = table[["firm", "strategy"] + [c for c, _, _ in COLUMNS] + ["in_market"]]
+    table.attrs["steps_per_year"] = run.steps_per_year
+    return table
 
 
 def money(x):
@@ -199,10 +216,15 @@ LEVEL_SHARE = 0.005
 LEVEL_PROFIT = 0.01
 
 
-def reading(table):
+def reading(table, steps_per_year=None):
     """The plain-language reading of the summary table, one sentence a line, over the firms in
     the market only: the only firm, or for market share, customer share and profit either the
-    leader or, when the runner-up is level with it, both."""
+    leader or, when the runner-up is level with it, both. The last step is called by the run's
+    period ("In the last week"): of `steps_per_year`, by default the table's own
+    (summary_table's attrs), else "step"."""
+    if steps_per_year is None:
+        steps_per_year = table.attrs.get("steps_per_year")
+    last = f"In the last {period(steps_per_year)}, "
     rows = table[table["in_market"].astype(bool)] if "in_market" in table.columns else table
     rows = list(rows.itertuples(index=False))
     if not rows:
@@ -219,12 +241,12 @@ def reading(table):
 
     lines = []
     if not any(r.market_share > 0 for r in rows):  # every firm gone, or nobody buying
-        lines.append("In the last step, no firm sold anything.")
+        lines.append(f"{last}no firm sold anything.")
     else:
         a, b, x, y = top_two("market_share")
-        lines.append(f"In the last step, {both(a, b)} sold about as many units: {percent(x)} "
+        lines.append(f"{last}{both(a, b)} sold about as many units: {percent(x)} "
                      f"and {percent(y)} of the market." if x - y < LEVEL_SHARE else
-                     f"In the last step, {a.firm} ({a.strategy}) sold the most units: "
+                     f"{last}{a.firm} ({a.strategy}) sold the most units: "
                      f"{percent(x)} of the market.")
         a, b, x, y = top_two("customer_share")
         lines.append(f"Among their own buyers, {both(a, b)} won about the same share of "
@@ -280,7 +302,7 @@ def segment_leaders(run, window=SEGMENT_WINDOW):
         else:
             parts.append(f"{segment}, {named(ordered[0])} with {percent(row[ordered[0]])}")
     steps = min(window, len(run.steps))
-    unit = "week" if run.steps_per_year == 52 else "step"
+    unit = period(run.steps_per_year)
     when = f"in the last {unit}" if steps == 1 else f"over the last {steps} {unit}s"
     return f"By segment, the largest share of the units bought {when}: {'; '.join(parts)}."
 
