@@ -191,7 +191,8 @@ int main(int argc, char** argv) {
       "(PREFIX-summary.csv, ...): for a single run DIR/summary.csv (one row per firm), "
       "DIR/market.csv (one row per step and firm) and DIR/years.csv (one row per year and firm); "
       "for an experiment DIR/runs.csv, "
-      "DIR/summary.csv, and with more than one design point DIR/differences.csv");
+      "DIR/summary.csv, with more than one design point DIR/differences.csv, and "
+      "DIR/columns.csv (each runs.csv column's metric, firm, unit and meaning)");
   bool csv_force = false;
   summarize_cmd->add_flag("--force", csv_force, "overwrite CSV files that exist");
 

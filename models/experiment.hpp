@@ -137,14 +137,22 @@ std::string run_output_path(const std::string& experiment_path, std::size_t id);
 ExperimentReport run_experiment(const Experiment& ex, const std::string& out_path,
                                 const ExperimentOptions& options = {});
 
+/// How a CSV file writes a column's cells (write_csv_files): as they stand (text, integers), or
+/// as real numbers, money to whole cents and the others to kCsvDigits significant digits
+/// (csv_real); kByRowUnit: money or not by the row's `unit` cell.
+enum class CsvCells { kAsText, kReal, kMoney, kByRowUnit };
+
 /// The experiment tables read back from a file.
 struct ExperimentTable {
   std::vector<std::string> columns;
-  std::vector<std::vector<std::string>> rows;  ///< cells as text
+  std::vector<std::vector<std::string>> rows;  ///< cells as text, real numbers in full
+  std::vector<CsvCells> csv;  ///< [column] how a CSV file writes it; empty: cells as they stand
 };
 struct ExperimentTables {
   ExperimentTable runs, summary;
   ExperimentTable differences;  ///< empty when there is one design point
+  /// One row per column of `runs`: column, metric, firm, unit, meaning (columns.csv).
+  ExperimentTable columns;
 };
 
 /// Whether the file holds an experiment (an /experiment group).
@@ -158,8 +166,9 @@ ExperimentTables read_experiment_tables(const std::string& path);
 /// Whether a --csv `target` names a directory (an existing one, or one ending with '/').
 bool csv_into_directory(const std::string& target);
 /// The tables write_experiment_csv writes for `target`, each with its file: DIR/runs.csv,
-/// DIR/summary.csv and DIR/differences.csv into a directory, else TARGET-runs.csv and so on;
-/// only tables that have columns (differences needs more than one design point).
+/// DIR/summary.csv, DIR/differences.csv and DIR/columns.csv (what each column of runs.csv is,
+/// in what unit) into a directory, else TARGET-runs.csv and so on; only tables that have
+/// columns (differences needs more than one design point).
 std::vector<std::pair<const ExperimentTable*, std::string>> experiment_csv_files(
     const ExperimentTables& t, const std::string& target);
 /// Writes experiment_csv_files(t, target), making the directory when missing. Returns the paths.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +35,7 @@ void add_scale_column(ExperimentTable& table, double scale) {
       std::find(table.columns.begin(), table.columns.end(), "scale") != table.columns.end())
     return;
   table.columns.emplace_back("scale");
+  if (!table.csv.empty()) table.csv.push_back(CsvCells::kReal);
   for (auto& row : table.rows) row.push_back(format_number(scale));
 }
 
@@ -45,7 +47,57 @@ double file_scale(const Hdf5Reader& in) {
   return v ? *v : 1.0;
 }
 
+/// The unit and meaning of a runs column the file gives none: its identifiers, flags and the
+/// varied keys.
+std::pair<std::string, std::string> plain_column(const std::string& column) {
+  if (column == "run") return {"id", "run id: the group /runs/<run> of the experiment's file"};
+  if (column == "design_point") return {"index", "design point (0-based)"};
+  if (column == "replication") return {"index", "replication (0-based)"};
+  if (column == "seed") return {"integer", "the run's seed (63-bit: read it as text)"};
+  if (column == "scale")
+    return {"factor",
+            "the market's scale: its money and unit totals are about this times the full "
+            "market's"};
+  if (column.rfind("in_market:", 0) == 0) return {"0 or 1", ""};
+  return {"as the key in the scenario", ""};
+}
+
+/// columns.csv: one row per column of runs.csv, saying what it is and in what unit (the units
+/// and descriptions of /experiment/runs, the summary's unit strings).
+ExperimentTable runs_columns(const Hdf5Reader& in, const ExperimentTable& runs) {
+  ExperimentTable t;
+  t.columns = {"column", "metric", "firm", "unit", "meaning"};
+  for (const std::string& column : runs.columns) {
+    const std::string path = "/experiment/runs/" + column;
+    const bool in_file = column != "scale" || in.exists(path);
+    std::string unit = in_file ? in.string_attribute(path, "units") : "";
+    std::string meaning = in_file ? in.string_attribute(path, "description") : "";
+    const auto [plain_unit, plain_meaning] = plain_column(column);
+    if (unit.empty()) unit = plain_unit;
+    if (meaning.empty()) meaning = plain_meaning;
+    const std::size_t colon = column.find(':');
+    const bool by_firm = colon != std::string::npos;
+    t.rows.push_back({column, by_firm ? column.substr(0, colon) : column,
+                      by_firm ? column.substr(colon + 1) : "", unit, meaning});
+  }
+  return t;
+}
+
 }  // namespace
+
+bool money_unit(const std::string& unit) {
+  return unit.rfind("money ", 0) == 0 && unit.find("per money") == std::string::npos;
+}
+
+std::string csv_real(double v, bool money) {
+  if (std::isnan(v)) return "";
+  if (!std::isfinite(v)) return format_number(v);
+  // Rounded in decimal (fmt rounds the double's exact value), then read back.
+  const std::string rounded =
+      money ? fmt::format("{:.2f}", v) : fmt::format("{:.{}e}", v, kCsvDigits - 1);
+  const double r = std::strtod(rounded.c_str(), nullptr);
+  return format_number(r == 0 ? 0.0 : r);  // never "-0"
+}
 
 bool is_experiment_file(const std::string& path) {
   const Hdf5Reader in(path);
@@ -118,21 +170,28 @@ ExperimentTables read_experiment_tables(const std::string& path) {
         std::pair<ExperimentTable*, const char*>{&out.differences, "differences"}}) {
     if (!in.exists(fmt::format("/experiment/columns/{}", name))) continue;
     table->columns = in.strings(fmt::format("/experiment/columns/{}", name));
+    const bool by_row = std::string(name) != "runs";  // the summary's and differences' `unit`
     std::vector<std::vector<std::string>> cells;
     for (const std::string& column : table->columns) {
       const std::string p = fmt::format("/experiment/{}/{}", name, column);
       std::vector<std::string> values;
+      CsvCells csv = CsvCells::kAsText;
       try {  // integers (seeds, counts) exactly, then numbers, then text
         for (std::int64_t v : in.integers(p)) values.push_back(std::to_string(v));
       } catch (const InputError&) {
         try {
           for (double v : in.table(p).values)  // NaN (sd of one replication): no value
             values.push_back(std::isnan(v) ? "" : format_number(v));
+          const std::string units = in.string_attribute(p, "units");
+          csv = money_unit(units)                     ? CsvCells::kMoney
+                : by_row && units == "the row's unit" ? CsvCells::kByRowUnit
+                                                      : CsvCells::kReal;
         } catch (const InputError&) {
           values = in.strings(p);
         }
       }
       cells.push_back(std::move(values));
+      table->csv.push_back(csv);
     }
     const std::size_t rows = cells.empty() ? 0 : cells[0].size();
     for (std::size_t r = 0; r < rows; ++r) {
@@ -142,6 +201,7 @@ ExperimentTables read_experiment_tables(const std::string& path) {
     }
     add_scale_column(*table, file_scale(in));
   }
+  out.columns = runs_columns(in, out.runs);
   return out;
 }
 
@@ -159,8 +219,9 @@ std::string csv_path(const std::string& target, const std::string& name) {
 std::vector<std::pair<const ExperimentTable*, std::string>> experiment_csv_files(
     const ExperimentTables& t, const std::string& target) {
   std::vector<std::pair<const ExperimentTable*, std::string>> files;
-  for (const auto& [table, which] : {std::pair{&t.runs, "runs"}, std::pair{&t.summary, "summary"},
-                                     std::pair{&t.differences, "differences"}})
+  for (const auto& [table, which] :
+       {std::pair{&t.runs, "runs"}, std::pair{&t.summary, "summary"},
+        std::pair{&t.differences, "differences"}, std::pair{&t.columns, "columns"}})
     if (!table->columns.empty()) files.emplace_back(table, csv_path(target, which));
   return files;
 }
@@ -186,11 +247,27 @@ void write_partial_csv(const ExperimentTable& table, const std::string& partial)
   const auto refused = [&] {
     return OutputError(fmt::format("cannot write '{}' ({})", partial, std::strerror(errno)));
   };
+  // Real numbers rounded (csv_real): money by its column's unit, or its row's.
+  const auto unit_at = std::find(table.columns.begin(), table.columns.end(), "unit");
+  const std::size_t unit_column = static_cast<std::size_t>(unit_at - table.columns.begin());
+  const auto rounded = [&](const std::vector<std::string>& row) {
+    std::vector<std::string> out = row;
+    for (std::size_t c = 0; c < table.csv.size() && c < out.size(); ++c) {
+      const CsvCells how = table.csv[c];
+      if (how == CsvCells::kAsText || out[c].empty()) continue;
+      const bool money =
+          how == CsvCells::kMoney ||
+          (how == CsvCells::kByRowUnit && unit_column < row.size() && money_unit(row[unit_column]));
+      // The cell holds the shortest text of its double, which reads back exactly.
+      out[c] = csv_real(std::strtod(out[c].c_str(), nullptr), money);
+    }
+    return out;
+  };
   errno = 0;
   std::ofstream csv(partial, std::ios::binary | std::ios::trunc);
   if (!csv) throw refused();
   csv << line(table.columns);
-  for (const auto& row : table.rows) csv << line(row);
+  for (const auto& row : table.rows) csv << line(table.csv.empty() ? row : rounded(row));
   csv.close();
   if (!csv) throw refused();
 }

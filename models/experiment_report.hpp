@@ -28,6 +28,17 @@ NamedTables run_csv_tables(const std::string& path);
 /// A number for a CSV cell; empty when undefined (NaN, or `defined` false).
 std::string csv_number(double v, bool defined = true);
 
+/// Significant digits of a real number in an experiment's CSV files: enough for any figure a
+/// planner reads, few enough that binary noise (0.30000000000000004) never shows.
+constexpr int kCsvDigits = 12;
+/// Whether `unit` (a key result's, as the summary's `unit` column has it) is money: "money over
+/// the run", "money per year"; not a ratio of money ("money per money of marketing").
+bool money_unit(const std::string& unit);
+/// A real number for an experiment's CSV cell: money rounded to whole cents, anything else to
+/// kCsvDigits significant digits, then the shortest text that reads back as the rounded value
+/// ("6000", "99645.64", "0.169003505258"); empty for NaN.
+std::string csv_real(double v, bool money);
+
 /// The files write_csv_tables writes for `target`, in the order of `tables`.
 std::vector<std::string> csv_files(const NamedTables& tables, const std::string& target);
 
@@ -37,7 +48,8 @@ std::vector<std::string> write_csv_tables(const NamedTables& tables, const std::
 /// Writes tables as CSV, each to its path through `path + ".partial"` in the same directory.
 /// Only when every table is written are they renamed to their paths (replacing old files), so
 /// a set of tables is never half old and half new; a failure removes the partial files this
-/// call made. Cells with a comma, a quote or a line break are quoted.
+/// call made. Cells with a comma, a quote or a line break are quoted; a table's `csv` says how
+/// its real numbers are written (csv_real).
 /// @throws OutputError with the system's reason when a table cannot be written.
 void write_csv_files(const std::vector<std::pair<const ExperimentTable*, std::string>>& files);
 /// write_csv_files for one table.

@@ -447,7 +447,7 @@ TEST_CASE("cli: --help names the registered strategies and what --csv writes", "
   for (const auto& info : registry) CHECK_THAT(first, Contains(info.name));
   const Result summarize = marketsim(dir, "summarize --help");
   REQUIRE(summarize.code == 0);
-  for (const char* table : {"runs", "summary", "differences", "market"})
+  for (const char* table : {"runs", "summary", "differences", "columns", "market"})
     CHECK_THAT(summarize.out, Contains("DIR/" + std::string(table) + ".csv"));
   CHECK_THAT(summarize.out, Contains("more than one design point"));
   CHECK_THAT(summarize.out, Contains("--force"));

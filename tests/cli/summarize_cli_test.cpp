@@ -105,7 +105,8 @@ TEST_CASE("cli: summarize --csv never overwrites a CSV file without --force", "[
   const std::string runs = slurp(dir / "ex-runs.csv");
   const Result again = marketsim(dir, "summarize e.h5 --csv ex");
   CHECK(again.code == 2);
-  CHECK_THAT(again.err, Contains("'ex-runs.csv', 'ex-summary.csv' already exist"));
+  CHECK_THAT(again.err,
+             Contains("'ex-runs.csv', 'ex-summary.csv', 'ex-columns.csv' already exist"));
   CHECK(again.out.empty());
   CHECK(marketsim(dir, "summarize e.h5 --csv ex --force").code == 0);
   CHECK(slurp(dir / "ex-runs.csv") == runs);
@@ -154,4 +155,141 @@ TEST_CASE("cli: summarize on a run's partial file without a finished step says i
                              "interrupted or failed before its first step finished (0 of 12 "
                              "steps, complete=0): it holds no results to summarize"));
   CHECK_THAT(r.out, !Contains("not in market"));
+}
+
+namespace {
+
+/// The rows of a CSV file, its quoted cells ("a, b" and "say ""x""") unquoted.
+std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
+  std::vector<std::vector<std::string>> rows;
+  std::ifstream in(p, std::ios::binary);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> row(1);
+    bool quoted = false;
+    for (std::size_t k = 0; k < line.size(); ++k) {
+      const char c = line[k];
+      if (quoted && c == '"' && k + 1 < line.size() && line[k + 1] == '"')
+        row.back() += line[++k];
+      else if (c == '"')
+        quoted = !quoted;
+      else if (c == ',' && !quoted)
+        row.emplace_back();
+      else
+        row.back() += c;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+/// Significant digits of a number's text (before any exponent), and its decimals.
+std::pair<std::size_t, std::size_t> digits_and_decimals(const std::string& cell) {
+  const std::string mantissa = cell.substr(0, cell.find_first_of("eE"));
+  std::string digits;
+  for (char c : mantissa)
+    if (c >= '0' && c <= '9' && !(digits.empty() && c == '0')) digits += c;
+  const std::size_t dot = mantissa.find('.');
+  return {digits.size(), dot == std::string::npos ? 0 : mantissa.size() - dot - 1};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "cli: summarize --csv writes an experiment's numbers without binary noise and "
+    "columns.csv with each runs column's unit",
+    "[cli]") {
+  TempDir dir;
+  const fs::path stress = kSource / "scenarios" / "planning" / "budget_stress_test.yaml";
+  REQUIRE(marketsim(dir, "run " + quote(stress.string()) +
+                             " -o s.h5 --quiet --set steps=30 --set scale=0.1"
+                             " --set experiment.replications=2")
+              .code == 0);
+  const Result r = marketsim(dir, "summarize s.h5 --csv t/");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Contains("wrote t/runs.csv\nwrote t/summary.csv\nwrote t/differences.csv\n"
+                             "wrote t/columns.csv\n"));
+  const auto runs = csv_rows(dir / "t" / "runs.csv");
+  const auto columns = csv_rows(dir / "t" / "columns.csv");
+  REQUIRE(runs.size() == 4 * 2 + 1);
+  // One row per runs.csv column, in order, each with a unit; the key results' are the
+  // summary's unit strings.
+  REQUIRE(columns.size() == runs[0].size() + 1);
+  CHECK(columns[0] == std::vector<std::string>{"column", "metric", "firm", "unit", "meaning"});
+  const std::vector<std::string> units = {"fraction", "money over the run", "money per year",
+                                          "money per money of marketing"};
+  std::vector<bool> money(runs[0].size(), false);
+  for (std::size_t c = 0; c < runs[0].size(); ++c) {
+    const auto& row = columns[c + 1];
+    INFO(runs[0][c]);
+    REQUIRE(row.size() == 5);
+    CHECK(row[0] == runs[0][c]);
+    CHECK_FALSE(row[3].empty());
+    CHECK_FALSE(row[4].empty());
+    if (!row[2].empty() && row[1] != "in_market") {
+      CHECK(row[0] == row[1] + ":" + row[2]);
+      CHECK(std::find(units.begin(), units.end(), row[3]) != units.end());
+    }
+    money[c] = row[3].rfind("money ", 0) == 0 && row[3] != "money per money of marketing";
+  }
+  const auto share = std::find_if(columns.begin(), columns.end(), [](const auto& row) {
+    return row[0] == "market_share:MegaMeals";
+  });
+  REQUIRE(share != columns.end());
+  CHECK(*share ==
+        std::vector<std::string>{"market_share:MegaMeals", "market_share", "MegaMeals", "fraction",
+                                 "market_share of firm 'MegaMeals': unit share in the last step"});
+  CHECK(columns.back() ==
+        std::vector<std::string>{"scale", "scale", "", "factor",
+                                 "the market's scale: its money and unit totals are about this "
+                                 "times the full market's"});
+  // No number but a seed has more than 12 significant digits, and money at most 2 decimals.
+  const std::size_t seed =
+      static_cast<std::size_t>(std::find(runs[0].begin(), runs[0].end(), "seed") - runs[0].begin());
+  std::size_t reals = 0;
+  for (std::size_t k = 1; k < runs.size(); ++k)
+    for (std::size_t c = 0; c < runs[k].size(); ++c) {
+      const std::string& cell = runs[k][c];
+      if (c == seed || cell.empty() || cell.find_first_not_of("0123456789.-+e") != cell.npos)
+        continue;
+      INFO(runs[0][c] << " = " << cell);
+      reals += cell.find('.') != cell.npos ? 1 : 0;
+      CHECK(digits_and_decimals(cell).first <= 12);
+      if (money[c]) CHECK(digits_and_decimals(cell).second <= 2);
+    }
+  CHECK(reals > 0);
+  for (const char* table : {"summary.csv", "differences.csv"}) {
+    const auto rows = csv_rows(dir / "t" / table);
+    const std::size_t unit = static_cast<std::size_t>(
+        std::find(rows[0].begin(), rows[0].end(), "unit") - rows[0].begin());
+    const std::size_t mean = static_cast<std::size_t>(
+        std::find(rows[0].begin(), rows[0].end(), "mean") - rows[0].begin());
+    REQUIRE(mean < rows[0].size());
+    for (std::size_t k = 1; k < rows.size(); ++k)
+      for (std::size_t c = mean; c < rows[k].size(); ++c) {
+        const std::string& cell = rows[k][c];
+        if (cell.empty()) continue;
+        INFO(table << ": " << rows[0][c] << " of " << rows[k][unit] << " = " << cell);
+        CHECK(digits_and_decimals(cell).first <= 12);
+        if (rows[k][unit].rfind("money ", 0) == 0 &&
+            rows[k][unit] != "money per money of marketing")
+          CHECK(digits_and_decimals(cell).second <= 2);
+      }
+  }
+
+  // columns.csv, like the others, is not overwritten without --force, and nothing is written.
+  fs::create_directory(dir / "u");
+  std::ofstream(dir / "u" / "columns.csv") << "my own notes\n";
+  const Result refused = marketsim(dir, "summarize s.h5 --csv u/");
+  CHECK(refused.code == 2);
+  CHECK_THAT(refused.err,
+             Contains("--csv 'u/': 'u/columns.csv' already exists") && Contains("--force"));
+  CHECK(refused.out.empty());
+  CHECK(files_in(dir / "u") == std::vector<std::string>{"columns.csv"});
+  CHECK(slurp(dir / "u" / "columns.csv") == "my own notes\n");
+  REQUIRE(marketsim(dir, "summarize s.h5 --csv u/ --force").code == 0);
+  CHECK(slurp(dir / "u" / "columns.csv") == slurp(dir / "t" / "columns.csv"));
+  // With a prefix: PREFIX-columns.csv.
+  REQUIRE(marketsim(dir, "summarize s.h5 --csv stress").code == 0);
+  CHECK(slurp(dir / "stress-columns.csv") == slurp(dir / "t" / "columns.csv"));
 }

@@ -90,7 +90,7 @@ TEST_CASE("experiment report: undefined statistics are empty CSV cells and n/a, 
   CHECK(t.summary.rows[0][6].empty());  // ci95_low
   CHECK(t.summary.rows[0][4] == "1234.5");
   const auto paths = msim::write_experiment_csv(t, dir.file("tables") + "/");
-  REQUIRE(paths.size() == 2);
+  REQUIRE(paths.size() == 3);  // runs, summary, columns
   const std::string csv = slurp(paths[1]);
   CHECK_THAT(csv, !Contains("nan"));
   CHECK_THAT(csv, Contains("0,profit_per_year,Acme,1,1234.5,,,,1234.5,1234.5,1234.5\n"));
@@ -336,4 +336,157 @@ TEST_CASE("experiment report: tables of a market at a scale other than 1 say so 
         for (const auto& row : table.rows) CHECK(row.back() == "0.1");
     }
   }
+}
+
+TEST_CASE("experiment report: CSV reals are rounded, money to cents, others to 12 digits",
+          "[experiment_report]") {
+  CHECK(msim::csv_real(5999.9999999999945, true) == "6000");
+  CHECK(msim::csv_real(99645.63999999996, true) == "99645.64");
+  CHECK(msim::csv_real(-1234.005000001, true) == "-1234.01");
+  CHECK(msim::csv_real(-0.001, true) == "0");  // never "-0"
+  CHECK(msim::csv_real(0.1 + 0.2, false) == "0.3");
+  CHECK(msim::csv_real(0.16900350525788682, false) == "0.169003505258");
+  CHECK(msim::csv_real(7.694146289359196, false) == "7.69414628936");
+  CHECK(msim::csv_real(1.5e-7, false) == "1.5e-07");
+  CHECK(msim::csv_real(kNaN, false).empty());
+  CHECK(msim::money_unit("money over the run"));
+  CHECK(msim::money_unit("money per year"));
+  CHECK_FALSE(msim::money_unit("money per money of marketing"));
+  CHECK_FALSE(msim::money_unit("fraction"));
+  CHECK_FALSE(msim::money_unit(""));
+}
+
+namespace {
+
+/// Splits a CSV file without quoted cells into rows of cells.
+std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> row;
+    std::size_t start = 0;
+    for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
+      row.push_back(line.substr(start, comma - start));
+    row.push_back(line.substr(start));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+/// Digits of a number's text before its exponent, without leading zeros; decimals after '.'.
+std::pair<std::size_t, std::size_t> digits_and_decimals(const std::string& cell) {
+  const std::string mantissa = cell.substr(0, cell.find_first_of("eE"));
+  std::string digits;
+  for (char c : mantissa)
+    if (c >= '0' && c <= '9' && !(digits.empty() && c == '0')) digits += c;
+  const std::size_t dot = mantissa.find('.');
+  return {digits.size(), dot == std::string::npos ? 0 : mantissa.size() - dot - 1};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "experiment report: the CSV files hold no binary noise, seeds exactly, and "
+    "columns.csv says what each runs column is",
+    "[experiment_report]") {
+  TempDir dir;
+  {
+    msim::Hdf5Output out(dir.file("e.h5"));
+    out.set_attribute("/", "scenario_name", std::string("Noise"));
+    const std::vector<std::string> runs = {
+        "run",           "design_point",         "replication",
+        "seed",          "market.cpm_mass",      "market_share:Acme",
+        "revenue:Acme",  "profit_per_year:Acme", "roi:Acme",
+        "in_market:Acme"};
+    out.write_column("/experiment/columns/runs", runs, "");
+    out.write_column("/experiment/runs/run", std::vector<std::string>{"00000", "00001"}, "");
+    for (const char* c : {"design_point", "replication", "in_market:Acme"})
+      out.write_column(std::string("/experiment/runs/") + c, std::vector<std::int64_t>{0, 1}, "",
+                       "");
+    out.write_column("/experiment/runs/seed", std::vector<std::int64_t>{2026, 6504514828379892413},
+                     "", "the run's seed");
+    out.write_column("/experiment/runs/market.cpm_mass", std::vector<double>{7.694146289359196, 10},
+                     "", "value of the key path");
+    out.write_column("/experiment/runs/market_share:Acme",
+                     std::vector<double>{0.16900350525788682, 0.1 + 0.2}, "fraction",
+                     "market_share of firm 'Acme': unit share in the last step");
+    out.write_column("/experiment/runs/revenue:Acme",
+                     std::vector<double>{99645.63999999996, 5999.9999999999945},
+                     "money over the run", "revenue of firm 'Acme': revenue over the run");
+    out.write_column("/experiment/runs/profit_per_year:Acme",
+                     std::vector<double>{1234.5678901234, kNaN}, "money per year", "");
+    out.write_column("/experiment/runs/roi:Acme", std::vector<double>{2.0000000000000004, 0.5},
+                     "money per money of marketing", "");
+    const std::vector<std::string> summary = {"design_point", "metric", "unit",
+                                              "firm",         "n",      "mean"};
+    out.write_column("/experiment/columns/summary", summary, "");
+    out.write_column("/experiment/summary/design_point", std::vector<std::int64_t>{0, 0}, "", "");
+    out.write_column("/experiment/summary/metric",
+                     std::vector<std::string>{"revenue", "market_share"}, "");
+    out.write_column("/experiment/summary/unit",
+                     std::vector<std::string>{"money over the run", "fraction"}, "");
+    out.write_column("/experiment/summary/firm", std::vector<std::string>{"Acme", "Acme"}, "");
+    out.write_column("/experiment/summary/n", std::vector<std::int64_t>{2, 2}, "", "");
+    out.write_column("/experiment/summary/mean",
+                     std::vector<double>{52822.819999999985, 0.23450175262894342}, "the row's unit",
+                     "");
+    out.set_attribute("/", "scale", 0.1);
+    out.commit();
+  }
+  const msim::ExperimentTables t = msim::read_experiment_tables(dir.file("e.h5"));
+  // The tables in memory keep the file's values in full.
+  CHECK(t.runs.rows[0][6] == "99645.63999999996");
+  const auto paths = msim::write_experiment_csv(t, dir.file("tables") + "/");
+  REQUIRE(paths.size() == 3);
+  CHECK(paths[2] == (dir / "tables" / "columns.csv").string());
+
+  const auto runs = csv_rows(slurp(paths[0]));
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0].back() == "scale");
+  CHECK(runs[1] == std::vector<std::string>{"00000", "0", "0", "2026", "7.69414628936",
+                                            "0.169003505258", "99645.64", "1234.57", "2", "0",
+                                            "0.1"});
+  CHECK(runs[2] == std::vector<std::string>{"00001", "1", "1", "6504514828379892413", "10", "0.3",
+                                            "6000", "", "0.5", "1", "0.1"});
+  const auto summary = csv_rows(slurp(paths[1]));
+  REQUIRE(summary.size() == 3);
+  CHECK(summary[1][5] == "52822.82");        // money by the row's unit: cents
+  CHECK(summary[2][5] == "0.234501752629");  // a fraction: 12 digits
+  CHECK(summary[1].back() == "0.1");         // the scale column
+
+  // columns.csv: one row per runs.csv column, in order, each with a unit.
+  const auto columns = csv_rows(slurp(paths[2]));
+  REQUIRE(columns.size() == runs[0].size() + 1);
+  CHECK(columns[0] == std::vector<std::string>{"column", "metric", "firm", "unit", "meaning"});
+  for (std::size_t c = 0; c < runs[0].size(); ++c) {
+    INFO(runs[0][c]);
+    CHECK(columns[c + 1][0] == runs[0][c]);
+    CHECK_FALSE(columns[c + 1][3].empty());
+  }
+  CHECK(columns[6] == std::vector<std::string>{"market_share:Acme", "market_share", "Acme",
+                                               "fraction",
+                                               "market_share of firm 'Acme': unit share in the "
+                                               "last step"});
+  CHECK(columns[7][3] == "money over the run");
+  CHECK(columns[9][3] == "money per money of marketing");
+  CHECK(columns[10][1] == "in_market");
+  CHECK(columns[10][2] == "Acme");
+  CHECK(columns[4][0] == "seed");
+  CHECK(columns[4][2].empty());
+  CHECK(columns[11][0] == "scale");
+
+  // No number in any file has more than 12 significant digits but the seeds (integers), nor
+  // money more than 2 decimals.
+  for (const auto& path : paths)
+    for (const auto& row : csv_rows(slurp(path)))
+      for (const std::string& cell : row) {
+        if (cell.empty() || cell.find_first_not_of("0123456789.-+e") != std::string::npos ||
+            cell == "6504514828379892413")
+          continue;
+        INFO(path << ": " << cell);
+        CHECK(digits_and_decimals(cell).first <= msim::kCsvDigits);
+      }
+  for (const std::size_t c : {6, 7})
+    for (std::size_t r = 1; r < runs.size(); ++r)
+      CHECK(digits_and_decimals(runs[r][c]).second <= 2);
 }
