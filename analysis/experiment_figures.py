@@ -3,12 +3,14 @@ figures against the swept keys its design allows, with why the others are not dr
 rendered as PNG bytes."""
 
 from analysis import experiment_tables
-from analysis.plot_experiment import _setting, experiment_distribution
+from analysis.plot_experiment import experiment_distribution
 from analysis.plot_format import png_bytes
 from analysis.plot_sampled import experiment_sampled
 from analysis.plot_share_over_time import OVER_TIME_FIGURE, experiment_share_over_time
 from analysis.plot_sweep import experiment_lines, experiment_response
 from analysis.plot_sweep_grid import experiment_grid
+from analysis.point_words import named_keys, value_words
+from analysis.scenario_text import is_shock_switch
 from analysis.sweep_design import (MAX_LINES, PERCENTILES, RESPONSE_METRICS, _in_market_rows,
                                    _key_values, _numeric_key, _safe_key, _varied_keys,
                                    grid_figure_name, grid_problem, lines_figure_name,
@@ -23,36 +25,44 @@ def _listed(words):
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _shown_values(summary, key):
-    values = [_setting(v) for v in _key_values(summary, key)]
+def _shown_values(run, key):
+    values = [value_words(key, v, run.steps_per_year)
+              for v in _key_values(run.experiment["summary"], key)]
     return ", ".join(values[:MAX_LINES]) + (", ..." if len(values) > MAX_LINES else "")
 
 
 def _design_problem(run, varied):
     """Why a sweep of the keys `varied` gets no figure against them (none of the shapes
-    experiment_response, experiment_grid and experiment_lines draw)."""
+    experiment_response, experiment_grid and experiment_lines draw), the keys in words
+    (named_keys)."""
     summary = run.experiment["summary"]
+    names = named_keys(varied)
     single = [k for k in varied if summary[k].nunique() < 2]
     if single:
-        return (f"{_listed(single)} {'takes' if len(single) == 1 else 'take'} one value only, "
-                "so there is nothing to draw against")
+        return (f"{_listed(names[k] for k in single)} "
+                f"{'takes' if len(single) == 1 else 'take'} one value only, so there is nothing "
+                "to draw against")
     numbers = [k for k in varied if _numeric_key(summary, k)]
     others = [k for k in varied if k not in numbers]
     if len(varied) == 1:
-        return (f"{varied[0]} is not a number (its values: {_shown_values(summary, varied[0])}), "
-                "so there is no axis to draw it along; each of its values is a design point "
-                "of the experiment_<result>.png figures")
+        key = varied[0]
+        what = ("is switched off and on, not a number" if is_shock_switch(key) else
+                f"is not a number (its values: {_shown_values(run, key)})")
+        return (f"{names[key]} {what}, so there is no axis to draw it along; each of its values "
+                "is a design point of the experiment_<result>.png figures")
     if len(varied) == 2 and len(numbers) == 1:
-        return (f"{others[0]} takes {summary[others[0]].nunique()} values, too many for a line "
-                f"each (at most {MAX_LINES}); each design point is in the experiment_<result>.png "
-                "figures")
+        return (f"{names[others[0]]} takes {summary[others[0]].nunique()} values, too many for a "
+                f"line each (at most {MAX_LINES}); each design point is in the "
+                "experiment_<result>.png figures")
     if len(varied) == 2:
-        return (f"neither {varied[0]} nor {varied[1]} is a number, so there is no axis to draw "
-                "them along; each combination is a design point of the experiment_<result>.png "
+        what = ("are switched off and on, not numbers" if all(map(is_shock_switch, varied)) else
+                "are not numbers")
+        return (f"{_listed(names[k] for k in varied)} {what}, so there is no axis to draw them "
+                "along; each combination is a design point of the experiment_<result>.png "
                 "figures")
-    return (f"the experiment varies {len(varied)} keys ({', '.join(varied)}); figures against "
-            "the keys are drawn for one number, two numbers over a full grid, or a number and a "
-            f"key of at most {MAX_LINES} values; each design point is in the "
+    return (f"the experiment varies {len(varied)} keys ({_listed(names[k] for k in varied)}); "
+            "figures against the keys are drawn for one number, two numbers over a full grid, or "
+            f"a number and a key of at most {MAX_LINES} values; each design point is in the "
             "experiment_<result>.png figures")
 
 

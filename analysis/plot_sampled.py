@@ -2,8 +2,6 @@
 experiment.design.latin_hypercube): a panel per sampled key, the result of every run against the
 key's value with the mean of the runs in equal-width bins as a trend (experiment_sampled)."""
 
-import textwrap
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -17,7 +15,7 @@ from analysis.plot_experiment import (RESULT_NAMES, _value_formatter,  # noqa: E
                                       _value_label, key_in_words)
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels,  # noqa: E402
                                   _note_left_out, _titled)
-from analysis.scenario_text import key_label  # noqa: E402
+from analysis.point_words import axis_label  # noqa: E402
 from analysis.sweep_design import sampled_keys  # noqa: E402
 
 
@@ -81,8 +79,7 @@ def experiment_sampled(run, metric):
             centres, means = binned_means(x, y, bins)
             handles[firm] = ax.plot(centres, means, color=colour, linestyle=style, marker="o",
                                     markersize=4, linewidth=2, label=label)[0]
-        ax.set_xlabel(textwrap.fill(key_label(key, run.steps_per_year), 45,
-                                    break_on_hyphens=False))
+        ax.set_xlabel(axis_label(key, run.steps_per_year, 45))
         ax.set_title(f"{key_in_words(key)} ({bins} bins)", fontsize=10)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
         ax.grid(alpha=0.3)

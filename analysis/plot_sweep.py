@@ -18,9 +18,9 @@ from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_experiment import (RESULT_NAMES, _value_axis,  # noqa: E402
                                       _value_formatter, _value_label, replications_words)
 from analysis.plot_format import _colours, _firm_labels, _note_left_out, _titled  # noqa: E402
-from analysis.point_words import (key_in_words, keys_in_words, switched_shocks,  # noqa: E402
-                                  value_words)
-from analysis.scenario_text import is_shock_switch, key_label  # noqa: E402
+from analysis.point_words import (axis_label, key_in_words, keys_in_words,  # noqa: E402
+                                  switched_shocks, value_words)
+from analysis.scenario_text import is_shock_switch  # noqa: E402
 from analysis.sweep_design import (_in_market_rows, _key_values, confidence_band,  # noqa: E402
                                    moved_with)
 
@@ -80,7 +80,7 @@ def experiment_response(run, metric, key):
     name = RESULT_NAMES.get(metric, metric.replace("_", " "))
     _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
     others = moved_with(run, key)
-    ax.set_xlabel(key_label(key, run.steps_per_year) + (
+    ax.set_xlabel(axis_label(key, run.steps_per_year, 90) + (
         "\n" + textwrap.fill("moved together with " + keys_in_words(others), 90,
                              break_on_hyphens=False) if others else ""))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
@@ -162,8 +162,7 @@ def experiment_lines(run, metric, keys):
         if k % columns == 0:
             ax.set_ylabel(_value_label(kind, name))
         if k + columns >= len(firms):  # no panel below: the number is named here
-            ax.set_xlabel(textwrap.fill(key_label(number, run.steps_per_year), 60,
-                                        break_on_hyphens=False))
+            ax.set_xlabel(axis_label(number, run.steps_per_year, 60))
     for k in range(len(firms), rows * columns):
         axes[k // columns, k % columns].remove()
     handles = [plt.Line2D([], [], color=colours[v], marker="o", linewidth=LINE_WIDTH)

@@ -5,12 +5,13 @@ that) with its value and unit, a shock switched on or off, keys moved together
 baseline where the file's tables compare every design point with it."""
 
 import numbers
+import re
 import textwrap
 
 import numpy as np
 
-from analysis.scenario_text import (_shock_words, is_shock_switch, key_unit, key_words,
-                                    run_shocks)
+from analysis.scenario_text import (_shock_words, is_shock_switch, key_label, key_unit,
+                                    key_words, run_shocks, short_key)
 
 # Units written after a value as words ("26 weeks"); other units go in brackets, and money's
 # "money per year" is "per year" after the value ("1,250 per year").
@@ -18,25 +19,39 @@ _COUNTED = ("steps", "weeks", "consumers", "units")
 _TRUE = ("true", "yes", "on", "1")
 
 
-def _short_key(path):
-    """A key path without its block when it has three parts or more, so that the item it names
-    stays: shocks.q3_cut.enabled -> q3_cut.enabled, segments.tangy.ideal.mean.0 ->
-    tangy.ideal.mean.0 (not mean.0); market.cpm_mass stays whole."""
-    parts = str(path).split(".")
-    return ".".join(parts[1:] if len(parts) >= 3 else parts)
-
-
 def key_in_words(path):
     """A swept key for a figure: its words where the package knows the key
     (scenario_text.key_words: "VarietyCo's marketing budget", "shock q3_cut"), else the path
-    without its block (_short_key: "Niche.segmentation")."""
-    return key_words(path) or _short_key(path)
+    without its block (scenario_text.short_key: "Niche.segmentation")."""
+    return key_words(path) or short_key(path)
 
 
 def keys_in_words(paths):
     """Several keys in words, joined: "A", "A and B", "A, B and C"."""
     words = [key_in_words(p) for p in paths]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def axis_label(path, steps_per_year, width):
+    """A swept key for an axis (scenario_text.key_label: its words and unit, not its path),
+    wrapped to lines of at most `width` characters, never within a word, "axis 0" or a unit in
+    brackets that fits on a line: "price of mass media\n(money per 1000 impressions)"."""
+    text = key_label(path, steps_per_year)
+    glued = re.sub(r"axis (\d)", "axis\u00a0\\1", text)
+    glued = re.sub(r"\([^()]*\)$", lambda m: m.group(0).replace(" ", "\u00a0")
+                   if len(m.group(0)) <= width else m.group(0), glued)
+    return textwrap.fill(glued, width, break_long_words=False,
+                         break_on_hyphens=False).replace("\u00a0", " ")
+
+
+def named_keys(paths):
+    """{key path: its words} for keys named side by side, as in the lines that say why a figure
+    is not drawn: key_in_words, with the key path in brackets only where two of the keys would
+    otherwise read the same ("A's price (firms.A.price)", "A's price
+    (firms.A.products.0.price)")."""
+    words = {p: key_in_words(p) for p in paths}
+    shared = {w for w in words.values() if list(words.values()).count(w) > 1}
+    return {p: f"{w} ({p})" if w in shared else w for p, w in words.items()}
 
 
 def _is_number(value):

@@ -611,16 +611,25 @@ def key_words(path):
     return None if words == str(path) else words
 
 
+def short_key(path):
+    """A key path without its block when it has three parts or more, so that the item it names
+    stays: shocks.q3_cut.enabled -> q3_cut.enabled, segments.tangy.ideal.mean.0 ->
+    tangy.ideal.mean.0 (not mean.0); market.cpm_mass stays whole."""
+    parts = str(path).split(".")
+    return ".".join(parts[1:] if len(parts) >= 3 else parts)
+
+
 def key_label(path, steps_per_year=0):
-    """A scenario key path in words, with its unit when known, for an axis:
-    "FizzCo's marketing budget, firms.FizzCo.budget_per_year (money per year)"; the key path
-    alone when the key is not known."""
-    if _known_key(path) is None:
-        return str(path)
-    words = key_words(path)
-    where = f"{words}, " if words else ""
+    """A scenario key path in words, with its unit when known, for an axis: "FizzCo's marketing
+    budget (money per year)", "steps (weeks)"; a key the package does not know by its path
+    without its block (short_key: "Crema.loyalty_program.reward"); words that end in brackets
+    get the unit after a comma ("A's durability (washer), in weeks"). The key path itself is
+    not repeated: the report's table of design point keys maps the words to it."""
+    words = key_words(path) or short_key(path)
     unit = key_unit(path, steps_per_year)
-    return f"{where}{path}" + (f" ({unit})" if unit else "")
+    if not unit:
+        return words
+    return f"{words}, in {unit}" if words.endswith(")") else f"{words} ({unit})"
 
 
 def assignment_words(assignment, scenario=None, steps_per_year=0, steps_done=0):

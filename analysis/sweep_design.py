@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 
+from analysis.point_words import named_keys
+
 
 # Key results drawn against a swept number (experiment_response).
 RESPONSE_METRICS = ("profit_per_year", "market_share")
@@ -84,12 +86,14 @@ def grid_problem(run, keys):
     fills."""
     summary = run.experiment["summary"]
     across, up = keys
+    names = named_keys(keys)
     points = summary[["design_point", across, up]].drop_duplicates()
     if points[[across, up]].isna().any().any():
-        return "some design points have no value of " + " or ".join(keys)
+        return f"some design points have no value of {names[across]} or {names[up]}"
     cells = points.groupby([across, up]).size()
     wanted = points[across].nunique() * points[up].nunique()
-    grid = f"{points[across].nunique()} x {points[up].nunique()} grid of {across} and {up}"
+    grid = (f"{points[across].nunique()} x {points[up].nunique()} grid of {names[across]} and "
+            f"{names[up]}")
     if len(cells) < wanted:
         return (f"the design points do not form a full {grid}: {wanted - len(cells)} of its "
                 f"{wanted} cells have no design point (as in a Latin hypercube design), and a "

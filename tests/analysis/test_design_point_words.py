@@ -127,7 +127,7 @@ def test_no_baseline_without_the_tables_changes_against_point_zero(marketsim_swe
 
 def test_a_key_without_a_unit_gets_no_empty_brackets():
     from analysis.scenario_text import key_label
-    assert key_label("firms.Niche.target") == "Niche's target segment, firms.Niche.target"
+    assert key_label("firms.Niche.target") == "Niche's target segment"
 
 
 def test_the_colour_scale_of_many_design_points_names_the_baseline(tmp_path):

@@ -153,12 +153,16 @@ def test_a_branch_runs_its_shocks_as_it_sets_them():
 
 
 def test_key_labels_say_a_segments_centre_and_a_shocks_factor_in_words():
-    """Axes of sweeps that move segments apart or scale a shock (they showed the bare path)."""
+    """Axes of sweeps that move segments apart or scale a shock (they showed the bare path,
+    then the words and the path): the words and the unit, not the path."""
     from analysis.scenario_text import key_label
     assert key_label("segments.tangy.ideal.mean.0", 52) == (
-        "tangy's ideal point's centre on axis 0, segments.tangy.ideal.mean.0 (taste-space units)")
+        "tangy's ideal point's centre on axis 0 (taste-space units)")
     assert key_label("segments.tangy.ideal.sd.1").startswith("tangy's ideal point's spread on axis 1")
     assert key_label("shocks.q3_cut.multiply") == (
-        "q3_cut's factor, shocks.q3_cut.multiply (times the value before the shock)")
-    # A durable's name after the key still goes in brackets.
-    assert key_label("firms.A.durability.washer", 52).startswith("A's durability (washer)")
+        "q3_cut's factor (times the value before the shock)")
+    # A durable's name after the key still goes in brackets, and the unit after a comma.
+    assert key_label("firms.A.durability.washer", 52) == "A's durability (washer), in weeks"
+    # A key the package does not know: its path without its block, and no unit.
+    assert key_label("firms.Crema.loyalty_program.every") == "Crema.loyalty_program.every"
+    assert key_label("steps", 52) == "steps (weeks)"

@@ -156,7 +156,7 @@ def test_a_key_with_too_many_values_is_said(recession_file):
     assert [name for name, _ in skipped] == [
         f"experiment_{m}_by_{RECESSION}_and_{BUDGET}.png" for m in ("profit_per_year",
                                                                     "market_share")]
-    assert skipped[0][1].startswith(f"{RECESSION} takes 8 values, too many for a line each "
+    assert skipped[0][1].startswith("shock recession takes 8 values, too many for a line each "
                                     f"(at most {plot.MAX_LINES})")
     assert not [n for n, _, _ in plot.render_experiment(run) if "_by_" in n]
 
@@ -186,8 +186,9 @@ def test_a_switch_alone_and_three_keys_are_said(tmp_path, capsys):
     assert plot.main([str(switch), "--out", str(tmp_path / "switch")]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines()
              if line.startswith("skipped experiment_")]
-    assert lines == [f"skipped experiment_{m}_by_{ENTRY}.png: {ENTRY} is not a number (its "
-                     "values: false, true), so there is no axis to draw it along; each of its "
+    # The key in words (the file name keeps its path).
+    assert lines == [f"skipped experiment_{m}_by_{ENTRY}.png: shock entry is switched off and "
+                     "on, not a number, so there is no axis to draw it along; each of its "
                      "values is a design point of the experiment_<result>.png figures"
                      for m in ("profit_per_year", "market_share")]
     three = run_tiny(tmp_path / "three.h5", SMALL, ENTRY_SHOCK,
@@ -198,7 +199,8 @@ def test_a_switch_alone_and_three_keys_are_said(tmp_path, capsys):
              if line.startswith("skipped experiment_")]
     assert len(lines) == 2
     assert lines[0].startswith(f"skipped experiment_profit_per_year_by_{ENTRY}_and_{BUDGET}"
-                               "_and_market.cpm_mass.png: the experiment varies 3 keys")
+                               "_and_market.cpm_mass.png: the experiment varies 3 keys (shock "
+                               "entry, Mass's marketing budget and price of mass media); ")
     assert not list((tmp_path / "three").glob("*_by_*"))
 
 

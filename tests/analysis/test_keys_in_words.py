@@ -1,0 +1,75 @@
+"""The figures and analysis.plot's "skipped" lines name the keys the design points set in words
+("Mass's marketing budget (money per year)"), not by their key path
+(firms.Mass.budget_per_year)."""
+
+import pandas as pd
+
+from analysis import plot
+from analysis.load import load_run
+from conftest import run_tiny
+
+BUDGET = "firms.Mass.budget_per_year"
+ENTRY = "shocks.entry.enabled"
+
+
+def _labels(fig):
+    return [text for ax in fig.axes for text in (ax.get_xlabel(), ax.get_ylabel())]
+
+
+def test_no_axis_of_a_sweep_figure_carries_a_key_path(marketsim_sweep):
+    run = load_run(marketsim_sweep)
+    drawn = plot.experiment_by_plan(run)[0]
+    assert len(drawn) == 2
+    for name, _, draw in drawn:
+        labels = _labels(draw())
+        assert "Mass's marketing budget (money per year)" in labels, name
+        assert not [t for t in labels if BUDGET in t or "budget_per_year" in t], name
+
+
+def test_an_axis_label_wraps_between_words_keeping_a_unit_and_an_axis_whole():
+    from analysis.point_words import axis_label
+    assert axis_label("market.cpm_mass", 52, 45) == (
+        "price of mass media\n(money per 1000 impressions)")
+    assert axis_label("segments.fruity.ideal.mean.1", 52, 33) == (
+        "fruity's ideal point's centre on\naxis 1 (taste-space units)")
+    assert axis_label(BUDGET, 52, 90) == "Mass's marketing budget (money per year)"
+
+
+def test_two_switches_are_named_in_words_in_the_skipped_lines(tmp_path, capsys):
+    """Two switches: no figure against them; the skipped line says why in words."""
+    path = run_tiny(tmp_path / "switches.h5", "consumers=3000",
+                    "shocks=[{name: entry, step: 5, kind: enter, firm: Niche}, "
+                    "{name: slump, step: 6, kind: recession, multiply: 0.85}]",
+                    f"experiment.sweep={{{ENTRY}: [false, true], "
+                    "shocks.slump.enabled: [false, true]}")
+    assert plot.main([str(path), "--out", str(tmp_path / "fig")]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines()
+             if line.startswith("skipped experiment_")]
+    assert len(lines) == 2
+    for line in lines:
+        _, why = line.split(".png: ")
+        assert why.startswith("shock entry and shock slump are switched off and on, not "
+                              "numbers, so there is no axis to draw them along")
+        assert ".enabled" not in why
+
+
+def test_keys_that_read_the_same_are_told_apart_by_their_path():
+    from analysis.point_words import named_keys
+    assert named_keys([BUDGET, ENTRY]) == {BUDGET: "Mass's marketing budget",
+                                           ENTRY: "shock entry"}
+    # Two keys whose words are the same: each gets its path in brackets.
+    price, product = "firms.A.price", "firms.A.products.0.price"
+    assert named_keys([price, product, ENTRY]) == {
+        price: f"A's price ({price})", product: f"A's price ({product})", ENTRY: "shock entry"}
+
+
+def test_a_skipped_line_gives_the_path_only_where_the_words_are_ambiguous(marketsim_sweep):
+    run = load_run(marketsim_sweep)
+    summary = run.experiment["summary"]
+    twins = ("firms.Mass.price", "firms.Mass.products.0.price")
+    run.experiment["summary"] = pd.concat(
+        [summary.drop(columns=[BUDGET]).assign(**{twins[0]: "a", twins[1]: "b"})[
+            ["design_point", *twins, *summary.columns[2:]]]])
+    why = plot.experiment_skipped(run)[0][1]
+    assert why.startswith(f"Mass's price ({twins[0]}) and Mass's price ({twins[1]}) take one "
+                          "value only")
