@@ -19,12 +19,14 @@ from analysis.atomic_write import WriteError, cannot_write, write_file
 from analysis.durables import NOT_COUNTED, counted_from
 from analysis.load import add_run_arguments, bad_input, load_run_or_report, overrides, run_ids
 from analysis.output_paths import add_force_argument, check_new_file
-from analysis.scenario_text import (ScenarioSyntaxError, parse_scenario, scenario_fields,
-                                    scenario_shocks)
+from analysis.point_words import key_in_words, keys_in_words
+from analysis.scenario_text import (ScenarioSyntaxError, is_shock_switch, parse_scenario,
+                                    scenario_fields, scenario_shocks)
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
                               durable_only_firms, durables_table, no_roi_note, not_in_market,
                               ownership, reading, relationships_table, scale_note,
                               segment_leaders, summary_table)
+from analysis.sweep_design import moved_with
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -436,17 +438,22 @@ def _experiment_figure_html(name, data, metric, run):
             "last week)."))
     if plot.sampled_keys(run) and name == plot.sampled_figure_name(metric):
         return _figure_html(name, data, (
-            f"{metric.replace('_', ' ')} against each key the Latin hypercube samples, over every "
-            f"run of the experiment (not only run {run.run_id}): a dot per run and firm at the "
-            "value its design point drew, and a line per firm through the mean of the runs in "
-            "equal-width bins of the key. Every sampled key varies at once, so the spread at a "
+            f"{metric.replace('_', ' ')} against each key the Latin hypercube samples "
+            f"({keys_in_words(plot.sampled_keys(run))}), over every run of the experiment (not "
+            f"only run {run.run_id}): a dot per run and firm at the value its design point "
+            "drew, and a line per firm through the mean of the runs in equal-width bins of the "
+            "key. Every sampled key varies at once, so the spread at a "
             "value includes the other keys' effects; the line is a trend, not a fitted "
             "response."))
     key = plot.swept_number(run)
+    others = moved_with(run, key) if key is not None else []
+    against = keys_in_words([key] + others) + (" (moved together)" if others else "") \
+        if key is not None else ""
     keys, problem = plot.swept_grid(run)
     pair = plot.swept_number_and_category(run)
     if keys is not None and problem is None and name == plot.grid_figure_name(metric, keys):
-        caption = (f"{metric.replace('_', ' ')} by {keys[0]} (across) and {keys[1]} (up), over "
+        caption = (f"{metric.replace('_', ' ')} by {key_in_words(keys[0])} (across) and "
+                   f"{key_in_words(keys[1])} (up), over "
                    f"every run of the experiment (not only run {run.run_id}): a heatmap per "
                    "firm, each cell " + (
                        "the result of the design point's one run" if plot.one_run_per_point(run)
@@ -455,9 +462,14 @@ def _experiment_figure_html(name, data, metric, run):
                    "test of a difference: design points share their seeds, so the paired "
                    "changes in the table of changes against design point 0 are the test.")
     elif pair is not None and name == plot.lines_figure_name(metric, pair):
-        caption = (f"{metric.replace('_', ' ')} against {pair[0]}, for each value of {pair[1]}, "
-                   f"over every run of the experiment (not only run {run.run_id}): a panel per "
-                   "firm, on its own scale, with a line per value of " + pair[1] + (
+        switch = is_shock_switch(pair[1])
+        caption = (f"{metric.replace('_', ' ')} against {key_in_words(pair[0])}, "
+                   + (f"with {key_in_words(pair[1])} off and on" if switch else
+                      f"for each value of {key_in_words(pair[1])}")
+                   + f", over every run of the experiment (not only run {run.run_id}): a panel "
+                   "per firm, on its own scale, with a line "
+                   + ("for the shock off and one for it on" if switch else
+                      f"per value of {key_in_words(pair[1])}") + (
                        " through the result of each design point's one run (one run per design "
                        "point: no spread to show)" if plot.one_run_per_point(run) else
                        " through the median of each design point's runs and their p5 to p95 as "
@@ -465,20 +477,20 @@ def _experiment_figure_html(name, data, metric, run):
                    "share their seeds, so the paired changes in the table of changes against "
                    "design point 0 are the test.")
     elif "_by_" in name and key is not None and plot.confidence_band(run, metric) == "none":
-        caption = (f"{metric.replace('_', ' ')} against {key}, over every run of the experiment "
-                   f"(not only run {run.run_id}): for each firm, the result of each design "
-                   "point's one run. With one run per design point there is no spread, so no "
-                   "confidence interval can be drawn; replications (experiment.replications) "
-                   "would give one.")
+        caption = (f"{metric.replace('_', ' ')} against {against}, over every run of the "
+                   f"experiment (not only run {run.run_id}): for each firm, the result of each "
+                   "design point's one run. With one run per design point there is no spread, "
+                   "so no confidence interval can be drawn; replications "
+                   "(experiment.replications) would give one.")
     elif "_by_" in name and key is not None:
-        caption = (f"{metric.replace('_', ' ')} against {key}, over every run of the experiment "
-                   f"(not only run {run.run_id}): for each firm, the mean of each design point's "
-                   "runs, with the 95% confidence interval of that mean as a dark band and the "
-                   "p5 to p95 of the runs, where 90% of single outcomes fell, as a light band "
-                   "(neither at a design point with one run). The bands "
-                   "are not a test of a difference: design points share their seeds, so the "
-                   "paired changes in the table of changes against design point 0 are the "
-                   "test, and they detect differences the bands hide.")
+        caption = (f"{metric.replace('_', ' ')} against {against}, over every run of the "
+                   f"experiment (not only run {run.run_id}): for each firm, the mean of each "
+                   "design point's runs, with the 95% confidence interval of that mean as a dark "
+                   "band and the p5 to p95 of the runs, where 90% of single outcomes fell, as a "
+                   "light band (neither at a design point with one run). The bands are not a "
+                   "test of a difference: design points share their seeds, so the paired "
+                   "changes in the table of changes against design point 0 are the test, and "
+                   "they detect differences the bands hide.")
     elif plot.one_run_per_point(run):
         caption = (f"{metric.replace('_', ' ')} in every run of the experiment (not only run "
                    f"{run.run_id}): for each firm, a marker per design point, in its colour. "
@@ -493,6 +505,61 @@ def _experiment_figure_html(name, data, metric, run):
     return _figure_html(name, data, caption)
 
 
+MAX_KEY_VALUES = 8  # values of a key the table of design point keys lists; more give a range
+
+
+def _key_value(value):
+    """A design point's value as --set takes it: 40000, 0.5, true; a sampled value to six
+    significant digits."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.6g}"
+    return _plain(value)
+
+
+def _design_keys(run):
+    """The key paths the design points set, in the order of the file's tables: the key columns
+    of /experiment/runs, else those of /experiment/summary (between design_point and metric)."""
+    runs = run.experiment.get("runs")
+    if runs is not None and len(runs):
+        return runs, experiment_tables.swept_columns(runs, run.firms)
+    summary = run.experiment.get("summary")
+    if summary is None or not {"design_point", "metric"} <= set(summary.columns):
+        return None, []
+    columns = list(summary.columns)
+    return summary, columns[columns.index("design_point") + 1:columns.index("metric")]
+
+
+def _design_keys_html(run):
+    """The one place where the page gives the key paths of what its design points set: a table
+    from the words the figures and captions use (point_words.key_in_words) to the key path and
+    the values, for rerunning a design point with --set; [] when the design points set none."""
+    table, keys = _design_keys(run)
+    if not keys:
+        return []
+    sampled = set(getattr(run, "sampled", []))
+    together = [k for k in getattr(run, "together", []) if k in keys]
+    rows = []
+    for key in keys:
+        values = list(dict.fromkeys(v for v in table[key] if not formats.missing(v)))
+        if key in sampled or len(values) > MAX_KEY_VALUES:
+            numbers = pd.to_numeric(pd.Series(values), errors="coerce")
+            shown = (f"{_key_value(float(numbers.min()))} to {_key_value(float(numbers.max()))} "
+                     f"({len(values)} values{', sampled' if key in sampled else ''})"
+                     if numbers.notna().all() and len(values) else
+                     ", ".join(map(_key_value, values[:MAX_KEY_VALUES])) + ", ...")
+        else:
+            shown = ", ".join(map(_key_value, values))
+        if key in together and len(together) >= 2:
+            shown += " (moved together with " + ", ".join(k for k in together if k != key) + ")"
+        rows.append({"in the figures and captions": key_in_words(key), "key path": key,
+                     "values": shown})
+    return ["<h3>Design point keys</h3>",
+            "<p>The figures and captions name what the design points set in words. To rerun a "
+            "design point on its own, give its values with <code>marketsim run SCENARIO --set "
+            "KEY=VALUE</code>; the table of every run below has each run's values.</p>",
+            _table_html(pd.DataFrame(rows))]
+
+
 def _experiment_html(run):
     ids = run_ids(run.path)
     parts = [f'<h2 id="experiment">Experiment: key results over all {len(ids)} runs, by design '
@@ -502,6 +569,7 @@ def _experiment_html(run):
     for name, data, metric in plot.render_experiment(run):
         parts.append(_experiment_figure_html(name, data, metric, run))
     parts += [_skipped_html(figure_name, why) for figure_name, why in plot.experiment_skipped(run)]
+    parts += _design_keys_html(run)
     summary = run.experiment.get("summary")
     runs = run.experiment.get("runs")
     if summary is not None and len(summary):

@@ -1,10 +1,14 @@
-"""The figures and analysis.plot's "skipped" lines name the keys the design points set in words
-("Mass's marketing budget (money per year)"), not by their key path
-(firms.Mass.budget_per_year)."""
+"""The figures, the report's captions and analysis.plot's "skipped" lines name the keys the
+design points set in words ("Mass's marketing budget (money per year)"), not by their key path
+(firms.Mass.budget_per_year); the report keeps the path in one place, a table of design point
+keys from the words to the path and the values, for rerunning a design point with --set."""
+
+import html
+import re
 
 import pandas as pd
 
-from analysis import plot
+from analysis import plot, report
 from analysis.load import load_run
 from conftest import run_tiny
 
@@ -35,8 +39,37 @@ def test_an_axis_label_wraps_between_words_keeping_a_unit_and_an_axis_whole():
     assert axis_label(BUDGET, 52, 90) == "Mass's marketing budget (money per year)"
 
 
-def test_two_switches_are_named_in_words_in_the_skipped_lines(tmp_path, capsys):
-    """Two switches: no figure against them; the skipped line says why in words."""
+def _experiment(page):
+    return page.split('<h2 id="experiment">')[1].split("<h2>")[0]
+
+
+def _key_table(section):
+    """{words: (key path, values)} of the report's table of design point keys."""
+    table = section.split("<h3>Design point keys</h3>")[1].split("</table>")[0]
+    cells = [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", table, re.S)]
+    heads = [html.unescape(c) for c in re.findall(r"<th>(.*?)</th>", table, re.S)]
+    assert heads == ["in the figures and captions", "key path", "values"]
+    return {cells[i]: (cells[i + 1], cells[i + 2]) for i in range(0, len(cells), 3)}
+
+
+def test_the_reports_captions_say_the_key_in_words_and_a_table_gives_its_path(
+        marketsim_sweep, tmp_path):
+    out = tmp_path / "sweep.html"
+    assert report.main([str(marketsim_sweep), "-o", str(out)]) == 0
+    section = _experiment(out.read_text(encoding="utf-8"))
+    captions = [html.unescape(c) for c in re.findall(r"<figcaption>([^<]*)</figcaption>",
+                                                     section)]
+    against = [c for c in captions if " against Mass's marketing budget, over every run" in c]
+    assert len(against) == 2  # profit per year and market share
+    assert not [c for c in captions if BUDGET in c]
+    # The one place with the key path: words -> path and the values as --set takes them.
+    assert _key_table(section) == {"Mass's marketing budget": (BUDGET, "40000, 80000")}
+    assert "--set KEY=VALUE" in section
+
+
+def test_two_switches_are_named_in_words_in_the_skipped_lines_and_the_report(tmp_path, capsys):
+    """Two switches: no figure against them; the skipped line and the report's "Not shown" line
+    say why in words, and the key table maps each shock to its switch."""
     path = run_tiny(tmp_path / "switches.h5", "consumers=3000",
                     "shocks=[{name: entry, step: 5, kind: enter, firm: Niche}, "
                     "{name: slump, step: 6, kind: recession, multiply: 0.85}]",
@@ -51,6 +84,13 @@ def test_two_switches_are_named_in_words_in_the_skipped_lines(tmp_path, capsys):
         assert why.startswith("shock entry and shock slump are switched off and on, not "
                               "numbers, so there is no axis to draw them along")
         assert ".enabled" not in why
+    out = tmp_path / "switches.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    section = _experiment(out.read_text(encoding="utf-8"))
+    reasons = re.findall(r"<p><i>Not shown: [^,]*, because ([^<]*)</i></p>", section)
+    assert len(reasons) == 2 and not [r for r in reasons if ".enabled" in r]
+    assert _key_table(section) == {"shock entry": (ENTRY, "false, true"),
+                                   "shock slump": ("shocks.slump.enabled", "false, true")}
 
 
 def test_keys_that_read_the_same_are_told_apart_by_their_path():

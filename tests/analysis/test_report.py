@@ -467,7 +467,7 @@ def test_experiment_captions_with_one_run_per_design_point(tmp_path):
                     "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}")
     page = _page(path, tmp_path)
     captions = re.findall(r"<figcaption>([^<]*)</figcaption>", page)
-    by_key = [c for c in captions if "against firms.Mass.budget_per_year" in c]
+    by_key = [c for c in captions if "against Mass&#x27;s marketing budget," in c]
     boxes = [c for c in captions if "in every run of the experiment" in c]
     assert len(by_key) == 2 and len(boxes) == 8  # one per key result
     assert all("no confidence interval can be drawn" in c and "as a band" not in c

@@ -227,8 +227,8 @@ def test_the_report_shows_the_heatmaps(grid_file, tmp_path):
     experiment = page.split('<h2 id="experiment">')[1]
     for name in NAME.values():
         assert f'<img alt="{name}" src="data:image/png;base64,' in experiment
-    assert "profit per year by firms.Mass.budget_per_year (across) and market.cpm_mass (up)" \
-        in experiment
+    assert ("profit per year by Mass&#x27;s marketing budget (across) and price of mass media "
+            "(up)") in experiment
     assert "Not shown: experiment_" not in page
 
 

@@ -210,8 +210,9 @@ def test_the_report_shows_the_lines_with_a_caption(recession_file, tmp_path):
     experiment = out.read_text(encoding="utf-8").split('<h2 id="experiment">')[1]
     for name in NAME.values():
         assert f'<img alt="{name}" src="data:image/png;base64,' in experiment
-    assert (f"profit per year against {BUDGET}, for each value of {RECESSION}, over every run "
-            "of the experiment") in experiment
+    assert ("profit per year against Mass&#x27;s marketing budget, with shock recession off "
+            "and on, over every run of the experiment") in experiment
+    assert "a line for the shock off and one for it on through the median" in experiment
     assert "through the median of each design point&#x27;s runs and their p5 to p95" \
         in experiment
     assert "Not shown: experiment_" not in experiment
