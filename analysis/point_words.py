@@ -15,7 +15,7 @@ from analysis.scenario_text import (_shock_words, is_shock_switch, key_label, ke
 
 # Units written after a value as words ("26 weeks"); other units go in brackets, and money's
 # "money per year" is "per year" after the value ("1,250 per year").
-_COUNTED = ("steps", "weeks", "consumers", "units")
+_COUNTED = ("steps", "weeks", "consumers", "units", "purchases")
 _TRUE = ("true", "yes", "on", "1")
 
 

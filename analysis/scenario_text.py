@@ -556,6 +556,12 @@ KEY_WORDS = {
     "ideal": ("ideal point", "taste-space units"),
     "multiply": ("factor", "times the value before the shock"),
     "target": ("target segment", ""),
+    # A program's keys, named by the program and the key (firms.Crema.loyalty_program.reward).
+    "loyalty_program.reward": ("loyalty program's reward", "money per reward"),
+    "loyalty_program.every": ("loyalty program's purchases per reward", "purchases"),
+    "referral_program.reward": ("referral program's reward",
+                                "money per referred first purchase"),
+    "referral_program.multiplier": ("referral program's multiplier", "factor"),
 }
 # The parts after `ideal` in words: segments.tangy.ideal.mean.0 is tangy's ideal point's centre
 # on axis 0.
@@ -575,9 +581,14 @@ def key_unit(path, steps_per_year=0):
 
 
 def _known_key(path):
-    """(index, name) of the last part of a key path that KEY_WORDS knows, or None."""
+    """(index, name) of the last part of a key path that KEY_WORDS knows, alone or with the
+    part before it ("loyalty_program.reward"), or None; never the name of an item
+    (firms.price.budget_per_year is the firm "price"'s budget)."""
     parts = str(path).split(".")
     for i in range(len(parts) - 1, -1, -1):
+        pair = ".".join(parts[i - 1:i + 1]) if i >= 1 else ""
+        if pair in KEY_WORDS and not (i - 1 == 1 and parts[0] in _NAMED_GROUPS):
+            return i, pair
         if parts[i] in KEY_WORDS and not (i == 1 and parts[0] in _NAMED_GROUPS):
             return i, parts[i]
     return None

@@ -164,5 +164,20 @@ def test_key_labels_say_a_segments_centre_and_a_shocks_factor_in_words():
     # A durable's name after the key still goes in brackets, and the unit after a comma.
     assert key_label("firms.A.durability.washer", 52) == "A's durability (washer), in weeks"
     # A key the package does not know: its path without its block, and no unit.
-    assert key_label("firms.Crema.loyalty_program.every") == "Crema.loyalty_program.every"
+    assert key_label("firms.Niche.segmentation") == "Niche.segmentation"
     assert key_label("steps", 52) == "steps (weeks)"
+
+
+def test_a_programs_keys_are_named_by_the_program():
+    """price_war.yaml sweeps firms.Crema.loyalty_program.reward: its figures and skipped lines
+    said "Crema.loyalty_program.reward"."""
+    from analysis.point_words import setting_words
+    from analysis.scenario_text import key_label, key_words
+    assert key_label("firms.Crema.loyalty_program.reward") == (
+        "Crema's loyalty program's reward (money per reward)")
+    assert key_words("firms.A.referral_program.multiplier") == "A's referral program's multiplier"
+    assert setting_words("firms.A.loyalty_program.every", 10) == (
+        "A's loyalty program's purchases per reward = 10 purchases")
+    # A firm named like a program is still a firm.
+    assert key_words("firms.loyalty_program.budget_per_year") == (
+        "loyalty_program's marketing budget")
