@@ -19,10 +19,10 @@ from analysis.plot_experiment import (RESULT_NAMES, _value_axis,  # noqa: E402
                                       _value_formatter, _value_label, replications_words)
 from analysis.plot_format import _colours, _firm_labels, _note_left_out, _titled  # noqa: E402
 from analysis.point_words import (axis_label, key_in_words, keys_in_words,  # noqa: E402
-                                  switched_shocks, value_words)
+                                  switched_shocks, value_words, wrapped)
 from analysis.scenario_text import is_shock_switch  # noqa: E402
 from analysis.sweep_design import (_in_market_rows, _key_values, confidence_band,  # noqa: E402
-                                   moved_with)
+                                   moved_with, moved_words)
 
 
 # How the sweep figures draw a design point's statistics: the line (mean or median) thick, the
@@ -49,6 +49,14 @@ def _spread_handle(colour):
     """A legend entry drawn as spread_band draws the band."""
     return plt.Rectangle((0, 0), 1, 1, facecolor=to_rgba(colour, SPREAD_ALPHA),
                          edgecolor=to_rgba(colour, 0.9), linestyle=(0, (4, 2)), linewidth=1.1)
+
+
+def key_axis(run, key, width):
+    """The axis label of a swept number: its words and unit (axis_label), and under them the
+    keys moved together with it, if any ("moved together with OneToOne's marketing budget")."""
+    others = moved_with(run, key)
+    return axis_label(key, run.steps_per_year, width) + (
+        "\n" + wrapped("moved together with " + keys_in_words(others), width) if others else "")
 
 
 def experiment_response(run, metric, key):
@@ -79,17 +87,14 @@ def experiment_response(run, metric, key):
     kind = formats.metric_kind(metric, run.unit(metric))
     name = RESULT_NAMES.get(metric, metric.replace("_", " "))
     _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
-    others = moved_with(run, key)
-    ax.set_xlabel(axis_label(key, run.steps_per_year, 90) + (
-        "\n" + textwrap.fill("moved together with " + keys_in_words(others), 90,
-                             break_on_hyphens=False) if others else ""))
+    ax.set_xlabel(key_axis(run, key, 90))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
     ax.grid(alpha=0.3)
     # The statistics are /experiment/summary's: the mean, its t-based 95% confidence interval
     # and the 5th and 95th percentiles of the design point's runs.
     how = (f"line: mean of the design point's {replications}; dark band: 95% confidence "
            "interval of that mean (Student t);\nlight band: p5-p95 of the runs")
-    against = keys_in_words([key] + others) + (" (moved together)" if others else "")
+    against = moved_words(run, key)
     ax.set_title(_titled(run, textwrap.fill(f"{run.name}: {name} against {against}", 100,
                                             break_on_hyphens=False), (
         how if band == "every point" else
@@ -162,7 +167,7 @@ def experiment_lines(run, metric, keys):
         if k % columns == 0:
             ax.set_ylabel(_value_label(kind, name))
         if k + columns >= len(firms):  # no panel below: the number is named here
-            ax.set_xlabel(axis_label(number, run.steps_per_year, 60))
+            ax.set_xlabel(key_axis(run, number, 60))
     for k in range(len(firms), rows * columns):
         axes[k // columns, k % columns].remove()
     handles = [plt.Line2D([], [], color=colours[v], marker="o", linewidth=LINE_WIDTH)
@@ -187,7 +192,7 @@ def experiment_lines(run, metric, keys):
     varies = (f"with {key_in_words(category)} off and on" if is_shock_switch(category) else
               f"for each value of {key_in_words(category)}")
     shocks = switched_shocks(run, [category])
-    fig.suptitle(_titled(run, f"{run.name}: {result} against {key_in_words(number)}, {varies}",
+    fig.suptitle(_titled(run, f"{run.name}: {result} against {moved_words(run, number)}, {varies}",
                          how, *([shocks] if shocks else []),
                          changes=experiment_overrides(run.path)))
     _note_left_out(fig, run, firms)

@@ -10,9 +10,10 @@ import numpy as np  # noqa: E402
 from analysis import formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_experiment import (RESULT_NAMES, _setting, _value_formatter,  # noqa: E402
-                                      _value_label, key_in_words, replications_words)
+                                      _value_label, replications_words)
 from analysis.plot_format import _firm_labels, _note_left_out, _titled  # noqa: E402
-from analysis.point_words import axis_label  # noqa: E402
+from analysis.plot_sweep import key_axis  # noqa: E402
+from analysis.point_words import key_in_words  # noqa: E402
 from analysis.sweep_design import grid_problem  # noqa: E402
 
 
@@ -90,9 +91,9 @@ def experiment_grid(run, metric, keys):
         ax.set_yticks(range(len(ys)), [_setting(float(v)) for v in ys])
         ax.set_title(labels[firm], fontsize=11)
         if k % columns == 0:
-            ax.set_ylabel(axis_label(up, run.steps_per_year, int(height * 11)))
+            ax.set_ylabel(key_axis(run, up, int(height * 11)))
         if k + columns >= len(firms):  # no panel below: the key across is named here
-            ax.set_xlabel(axis_label(across, run.steps_per_year, int(width * 12)))
+            ax.set_xlabel(key_axis(run, across, int(width * 12)))
     for k in range(len(firms), rows * columns):
         axes[k // columns, k % columns].remove()
     bar = fig.colorbar(image, ax=list(axes.ravel()[:len(firms)]), format=_value_formatter(kind),

@@ -36,7 +36,12 @@ def axis_label(path, steps_per_year, width):
     """A swept key for an axis (scenario_text.key_label: its words and unit, not its path),
     wrapped to lines of at most `width` characters, never within a word, "axis 0" or a unit in
     brackets that fits on a line: "price of mass media\n(money per 1000 impressions)"."""
-    text = key_label(path, steps_per_year)
+    return wrapped(key_label(path, steps_per_year), width)
+
+
+def wrapped(text, width):
+    """Words about keys wrapped to lines of at most `width` characters, never within a word,
+    "axis 0" or a closing bracket that fits on a line."""
     glued = re.sub(r"axis (\d)", "axis\u00a0\\1", text)
     glued = re.sub(r"\([^()]*\)$", lambda m: m.group(0).replace(" ", "\u00a0")
                    if len(m.group(0)) <= width else m.group(0), glued)

@@ -26,7 +26,7 @@ from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_
                               durable_only_firms, durables_table, no_roi_note, not_in_market,
                               ownership, reading, relationships_table, scale_note,
                               segment_leaders, summary_table)
-from analysis.sweep_design import moved_with
+from analysis.sweep_design import moved_with, moved_words
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
@@ -426,6 +426,14 @@ def _one_run_note(run):
             "&ldquo;Experiment&rdquo; further down.</p>")
 
 
+def _grid_axis(run, key, where):
+    """A heatmap's key in words for its caption: "BigTub's marketing budget (up)", "tangy's
+    ideal point's centre on axis 0 (across, moved together with fruity's ...)"."""
+    others = moved_with(run, key)
+    return f"{key_in_words(key)} ({where}" + (
+        f", moved together with {keys_in_words(others)})" if others else ")")
+
+
 def _experiment_figure_html(name, data, metric, run):
     if name == plot.OVER_TIME_FIGURE:
         return _figure_html(name, data, (
@@ -446,14 +454,12 @@ def _experiment_figure_html(name, data, metric, run):
             "value includes the other keys' effects; the line is a trend, not a fitted "
             "response."))
     key = plot.swept_number(run)
-    others = moved_with(run, key) if key is not None else []
-    against = keys_in_words([key] + others) + (" (moved together)" if others else "") \
-        if key is not None else ""
+    against = moved_words(run, key) if key is not None else ""
     keys, problem = plot.swept_grid(run)
     pair = plot.swept_number_and_category(run)
     if keys is not None and problem is None and name == plot.grid_figure_name(metric, keys):
-        caption = (f"{metric.replace('_', ' ')} by {key_in_words(keys[0])} (across) and "
-                   f"{key_in_words(keys[1])} (up), over "
+        caption = (f"{metric.replace('_', ' ')} by {_grid_axis(run, keys[0], 'across')} and "
+                   f"{_grid_axis(run, keys[1], 'up')}, over "
                    f"every run of the experiment (not only run {run.run_id}): a heatmap per "
                    "firm, each cell " + (
                        "the result of the design point's one run" if plot.one_run_per_point(run)
@@ -463,7 +469,7 @@ def _experiment_figure_html(name, data, metric, run):
                    "changes in the table of changes against design point 0 are the test.")
     elif pair is not None and name == plot.lines_figure_name(metric, pair):
         switch = is_shock_switch(pair[1])
-        caption = (f"{metric.replace('_', ' ')} against {key_in_words(pair[0])}, "
+        caption = (f"{metric.replace('_', ' ')} against {moved_words(run, pair[0])}, "
                    + (f"with {key_in_words(pair[1])} off and on" if switch else
                       f"for each value of {key_in_words(pair[1])}")
                    + f", over every run of the experiment (not only run {run.run_id}): a panel "

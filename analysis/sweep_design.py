@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from analysis.point_words import named_keys
+from analysis.point_words import keys_in_words, named_keys
 
 
 # Key results drawn against a swept number (experiment_response).
@@ -35,6 +35,14 @@ def moved_with(run, key):
     if len(together) < 2:
         return []
     return together[1:] if key is None or key == together[0] else []
+
+
+def moved_words(run, key):
+    """A swept key in words with the keys moved together with it (moved_with): "tangy's ideal
+    point's centre on axis 0 and fruity's ideal point's centre on axis 1 (moved together)"; its
+    words alone when none moves with it."""
+    others = moved_with(run, key)
+    return keys_in_words([key] + others) + (" (moved together)" if others else "")
 
 
 def _numeric_key(summary, key):

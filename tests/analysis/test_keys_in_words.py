@@ -113,3 +113,27 @@ def test_a_skipped_line_gives_the_path_only_where_the_words_are_ambiguous(market
     why = plot.experiment_skipped(run)[0][1]
     assert why.startswith(f"Mass's price ({twins[0]}) and Mass's price ({twins[1]}) take one "
                           "value only")
+
+
+def test_a_heatmap_names_the_keys_moved_with_its_key(tmp_path):
+    """A grid of keys moved together by a third key: the axis and the caption say which keys
+    move with the one across (they said only the first)."""
+    path = run_tiny(tmp_path / "moved.h5", "consumers=2000",
+                    "experiment.together={firms.Mass.budget_per_year: [40000, 80000], "
+                    "firms.OneToOne.budget_per_year: [20000, 40000]}",
+                    "experiment.sweep={market.cpm_mass: [5, 10]}")
+    run = load_run(path)
+    keys = plot.swept_pair(run)
+    assert keys == (BUDGET, "market.cpm_mass")
+    fig = plot.experiment_grid(run, "profit_per_year", keys)
+    across = {" ".join(ax.get_xlabel().split()) for ax in fig.axes if ax.get_xlabel()}
+    assert across == {"Mass's marketing budget (money per year) moved together with "
+                      "OneToOne's marketing budget"}
+    out = tmp_path / "moved.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    section = _experiment(out.read_text(encoding="utf-8"))
+    assert ("profit per year by Mass's marketing budget (across, moved together with OneToOne's "
+            "marketing budget) and price of mass media (up), over every run"
+            ) in html.unescape(section)
+    assert _key_table(section)["OneToOne's marketing budget"] == (
+        "firms.OneToOne.budget_per_year", f"20000, 40000 (moved together with {BUDGET})")
