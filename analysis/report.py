@@ -450,9 +450,8 @@ def _experiment_figure_html(name, data, metric, run):
             f"({keys_in_words(plot.sampled_keys(run))}), over every run of the experiment (not "
             f"only run {run.run_id}): a dot per run and firm at the value its design point "
             "drew, and a line per firm through the mean of the runs in equal-width bins of the "
-            "key. Every sampled key varies at once, so the spread at a "
-            "value includes the other keys' effects; the line is a trend, not a fitted "
-            "response."))
+            "key. Every sampled key varies at once, so the spread at a value includes the "
+            "other keys' effects; the line is a trend, not a fitted response."))
     key = plot.swept_number(run)
     against = moved_words(run, key) if key is not None else ""
     keys, problem = plot.swept_grid(run)
