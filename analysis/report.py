@@ -24,7 +24,7 @@ from analysis.scenario_text import (ScenarioSyntaxError, is_shock_switch, parse_
                                     scenario_fields, scenario_shocks)
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
                               durable_only_firms, durables_table, no_roi_note, not_in_market,
-                              ownership, reading, relationships_table, scale_note,
+                              ownership, period, reading, relationships_table, scale_note,
                               segment_leaders, summary_table)
 from analysis.sweep_design import moved_with, moved_words
 
@@ -199,9 +199,9 @@ RELATIONSHIP_FORMATS = {
     "programs cost": formats.money, "referred customers": formats.count,
     "referred retention": lambda v: formats.share(v, 2)}
 def durable_formats(run):
-    """How the durables table shows each column; the age at failure in weeks for a weekly run,
-    as `marketsim summarize` gives it, else in steps."""
-    age_unit = "weeks" if run.steps_per_year == 52 else "steps"
+    """How the durables table shows each column; the age at failure in the run's period (weeks
+    for a weekly run, months for a monthly one, else steps), as `marketsim summarize` gives it."""
+    age_unit = period(run.steps_per_year) + "s"
     return {
         "units": formats.count, "failures": formats.count, "early failures": formats.share,
         "mean age at failure":
@@ -632,7 +632,8 @@ def build_report(run):
         _table_html(_summary_text(table), not_in_market(run), keep=2),
         "<p>" + "<br>".join(html.escape(line) for line in reading(table)
                             + [segment_leaders(run), no_roi_note(table)] if line) + "</p>",
-        "<p>Market share is the last step's unit share. Customer share is the share of category "
+        f"<p>Market share is the last {period(run.steps_per_year)}'s unit share. Customer share "
+        "is the share of category "
         "requirements: of all the purchases that a firm's buyers made in its categories since the "
         "start, the fraction that went to the firm. Penetration is the share of all consumers who "
         "have bought from the firm. Profit is cumulative; ROI is cumulative profit over "

@@ -58,3 +58,26 @@ def test_a_monthly_run_says_month_as_summarize_does(tmp_path):
             f"By segment, the largest share of the units bought over the last {STEPS} {word}s: ")
         assert leaders + "\n" in printed
         assert f"Market share is the last {word}'s unit share;" in printed
+
+
+def test_the_report_says_the_period_as_summarize_does(tmp_path):
+    """The report's market-share note and the durables table's age at failure are in months for
+    a monthly durables run, as `marketsim summarize` prints them."""
+    from analysis import report
+    from conftest import ROOT
+    path = tmp_path / "monthly.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
+                    str(path), "--quiet", "--set", "consumers=3000", "--set", "steps=40",
+                    "--set", "steps_per_year=12"], check=True, capture_output=True, timeout=120)
+    printed = subprocess.run([marketsim_binary(), "summarize", str(path)], check=True,
+                             capture_output=True, text=True, timeout=60).stdout
+    assert "Market share is the last month's unit share;" in printed
+    assert " months " in printed  # the durables table's age at failure
+    out = tmp_path / "monthly.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    page = out.read_text()
+    assert "Market share is the last month&#x27;s unit share." in page or \
+        "Market share is the last month's unit share." in page
+    assert "last step&#x27;s unit share" not in page and "last step's unit share" not in page
+    assert " months</td>" in page
