@@ -34,7 +34,7 @@ namespace {
 /// Runs the steps [from, steps) of `market`, appending to `rec`; false when stopped. A step's
 /// InputError (a price past the limit, say) or fault (a strategy's plan() that threw) names
 /// `who`: the run, or a shared history.
-bool continue_run(Market& market, std::int64_t steps, MemoryRecorder& rec,
+bool continue_run(Market& market, std::int64_t steps, FlatRecorder& rec,
                   const std::atomic<bool>& stop, const std::function<void()>& on_step,
                   const std::string& who) {
   const int panel = panel_table(rec.layout());
@@ -53,6 +53,17 @@ bool continue_run(Market& market, std::int64_t steps, MemoryRecorder& rec,
     on_step();
   }
   return true;
+}
+
+/// The finished run in `rec`, its series and tables handed over (held once, not copied).
+RunData hand_over(FlatRecorder& rec) {
+  RunData data;
+  data.layout = rec.layout();
+  data.steps = rec.steps();
+  data.series = rec.take_values();
+  data.tables = rec.take_tables();
+  data.final_attributes = rec.final_attributes();
+  return data;
 }
 
 }  // namespace
@@ -145,8 +156,8 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   const Attributes design = {
       {"design_points", static_cast<std::int64_t>(ex.points.size())},
       {"replications", static_cast<std::int64_t>(ex.base.experiment.replications)}};
-  const auto keep = [&](const PlannedRun& run, const MemoryRecorder& rec) {
-    const RunData data = run_data(rec);
+  const auto keep = [&](const PlannedRun& run, FlatRecorder& rec) {
+    const RunData data = hand_over(rec);
     std::lock_guard<std::mutex> lock(hdf5);
     write_run_file(run_file(dir, run.plan.id), data, design);
     if (merged) merged->add(run, data);
@@ -167,7 +178,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       const PlannedRun& run = *todo[k];
       if (stop.load()) return;
       const auto t0 = std::chrono::steady_clock::now();
-      MemoryRecorder rec;
+      FlatRecorder rec(static_cast<std::size_t>(run.scenario.steps));
       rec.begin(run_layout(run, options.threads));
       Market market(run.scenario, EngineOptions{options.block_size});
       record_panel_members(market, rec, panel_table(rec.layout()));
@@ -190,7 +201,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       shared.seed = groups[g].front()->scenario.seed;
       shared.experiment = ExperimentSpec{};
       Market history(shared, EngineOptions{options.block_size});
-      MemoryRecorder past;
+      FlatRecorder past(static_cast<std::size_t>(branch));
       past.begin(recording_layout(shared, options.threads));
       record_panel_members(history, past, panel_table(past.layout()));
       if (!continue_run(history, branch, past, stop, on_step,
@@ -204,14 +215,9 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
         const PlannedRun& run = *groups[g][k];
         if (stop.load()) return;
         const auto t1 = std::chrono::steady_clock::now();
-        MemoryRecorder rec;
+        FlatRecorder rec(static_cast<std::size_t>(steps));
         rec.begin(run_layout(run, options.threads));
-        for (std::int64_t t = 0; t < branch; ++t) {
-          std::vector<std::vector<double>> rows;
-          for (const auto& series : past.rows())
-            rows.push_back(series[static_cast<std::size_t>(t)]);
-          rec.record(t, rows);
-        }
+        rec.record_steps(0, past.steps(), past.values());
         // The shared history's panel (members and purchases so far), when both record one.
         if (panel_table(rec.layout()) >= 0 && panel_table(past.layout()) >= 0)
           for (std::size_t p = 0; p < past.tables().size(); ++p) rec.append(p, past.tables()[p]);

@@ -44,13 +44,14 @@ TableRows MemoryRecorder::empty_rows(const TableSpec& spec) {
   return rows;
 }
 
-void MemoryRecorder::append(std::size_t table, const TableRows& rows) {
-  TableRows& into = tables_.at(table);
+namespace {
+
+/// Appends `rows` to `into`, the rows of `spec` (table `table` of `layout`) so far.
+/// @throws std::invalid_argument when the columns do not match.
+void append_rows(const TableSpec& spec, TableRows& into, const TableRows& rows) {
   if (rows.size() != into.size())
     throw std::invalid_argument("append: " + std::to_string(rows.size()) + " columns for " +
-                                std::to_string(into.size()) + " in table " +
-                                layout_.tables[table].path);
-  const TableSpec& spec = layout_.tables[table];
+                                std::to_string(into.size()) + " in table " + spec.path);
   std::size_t count = 0;
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const std::size_t values = std::visit([](const auto& v) { return v.size(); }, rows[k]);
@@ -66,11 +67,66 @@ void MemoryRecorder::append(std::size_t table, const TableRows& rows) {
           using V = std::decay_t<decltype(out)>;
           const auto* in = std::get_if<V>(&rows[k]);
           if (in == nullptr)
-            throw std::invalid_argument("append: column " + layout_.tables[table].columns[k].name +
-                                        " of " + layout_.tables[table].path + " has another type");
+            throw std::invalid_argument("append: column " + spec.columns[k].name + " of " +
+                                        spec.path + " has another type");
           out.insert(out.end(), in->begin(), in->end());
         },
         into[k]);
+}
+
+}  // namespace
+
+void MemoryRecorder::append(std::size_t table, const TableRows& rows) {
+  TableRows& into = tables_.at(table);
+  append_rows(layout_.tables[table], into, rows);
+}
+
+void FlatRecorder::begin(const RecordingLayout& layout) {
+  layout_ = layout;
+  steps_ = 0;
+  values_.assign(layout.series.size(), {});
+  tables_.clear();
+  for (const TableSpec& spec : layout.tables) tables_.push_back(MemoryRecorder::empty_rows(spec));
+}
+
+std::vector<double>& FlatRecorder::series_for(std::size_t k, std::size_t width) {
+  std::vector<double>& v = values_[k];
+  if (v.empty() && reserve_steps_ > steps_) v.reserve((reserve_steps_ - steps_) * width);
+  return v;
+}
+
+void FlatRecorder::record(std::int64_t, const std::vector<std::vector<double>>& rows) {
+  if (rows.size() != values_.size())
+    throw std::invalid_argument("record: " + std::to_string(rows.size()) + " rows for " +
+                                std::to_string(values_.size()) + " series");
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    std::vector<double>& v = series_for(k, rows[k].size());
+    v.insert(v.end(), rows[k].begin(), rows[k].end());
+  }
+  ++steps_;
+}
+
+void FlatRecorder::record_steps(std::int64_t, std::size_t n,
+                                const std::vector<std::vector<double>>& values) {
+  if (values.size() != values_.size())
+    throw std::invalid_argument("record_steps: " + std::to_string(values.size()) + " series for " +
+                                std::to_string(values_.size()));
+  if (n == 0) return;
+  for (std::size_t k = 0; k < values.size(); ++k)
+    if (values[k].size() % n != 0)
+      throw std::invalid_argument("record_steps: " + std::to_string(values[k].size()) +
+                                  " values of series " + std::to_string(k) + " for " +
+                                  std::to_string(n) + " steps");
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    std::vector<double>& v = series_for(k, values[k].size() / n);
+    v.insert(v.end(), values[k].begin(), values[k].end());
+  }
+  steps_ += n;
+}
+
+void FlatRecorder::append(std::size_t table, const TableRows& rows) {
+  TableRows& into = tables_.at(table);
+  append_rows(layout_.tables[table], into, rows);
 }
 
 }  // namespace msim

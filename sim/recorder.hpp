@@ -113,6 +113,50 @@ class Recorder {
   virtual void finish(const Attributes& final_attributes, bool complete) = 0;
 };
 
+/// Keeps everything in memory, each series as one vector of its rows one after another (no
+/// vector per row), and hands it over (take_values(), take_tables()), so that what a run recorded
+/// is held once: what an experiment's runs record into until each is written.
+class FlatRecorder final : public Recorder {
+ public:
+  /// `steps`: the steps the run will record, for which each series reserves room at its first
+  /// row (0: it grows as rows come).
+  explicit FlatRecorder(std::size_t steps = 0) : reserve_steps_(steps) {}
+  void begin(const RecordingLayout& layout) override;
+  /// @throws std::invalid_argument when `rows` does not hold one row per series.
+  void record(std::int64_t step, const std::vector<std::vector<double>>& rows) override;
+  /// Appends each series' values at once. @throws std::invalid_argument as Recorder's does.
+  void record_steps(std::int64_t first, std::size_t n,
+                    const std::vector<std::vector<double>>& values) override;
+  void append(std::size_t table, const TableRows& rows) override;
+  void finish(const Attributes& final_attributes, bool complete) override {
+    final_ = final_attributes;
+    complete_ = complete;
+  }
+  const RecordingLayout& layout() const { return layout_; }
+  /// Steps recorded so far.
+  std::size_t steps() const { return steps_; }
+  /// values()[series]: every step's row, one after another.
+  const std::vector<std::vector<double>>& values() const { return values_; }
+  /// Every row appended to each table so far, in layout order.
+  const std::vector<TableRows>& tables() const { return tables_; }
+  const Attributes& final_attributes() const { return final_; }
+  bool complete() const { return complete_; }
+  /// Hands over values() and tables(); this recorder is left without them.
+  std::vector<std::vector<double>> take_values() { return std::move(values_); }
+  std::vector<TableRows> take_tables() { return std::move(tables_); }
+
+ private:
+  /// Series `k`'s vector, with room for reserve_steps_ rows of `width` when it is empty.
+  std::vector<double>& series_for(std::size_t k, std::size_t width);
+
+  std::size_t reserve_steps_ = 0, steps_ = 0;
+  RecordingLayout layout_;
+  std::vector<std::vector<double>> values_;
+  std::vector<TableRows> tables_;
+  Attributes final_;
+  bool complete_ = false;
+};
+
 /// Keeps everything in memory; for tests and for in-process analysis.
 class MemoryRecorder final : public Recorder {
  public:
