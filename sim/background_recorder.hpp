@@ -2,8 +2,8 @@
 /// A Recorder that passes a run's output to another Recorder on a thread of its own, so that the
 /// run does not wait while a step's rows are written: the file is written while the next step
 /// computes. Calls reach the inner recorder in the order they were made, with their arguments
-/// copied. begin() runs at once (a file that cannot be created is an error before the run
-/// starts); finish() waits until everything is written.
+/// copied once (into the queued call). begin() runs at once (a file that cannot be created is an
+/// error before the run starts); finish() waits until everything is written.
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "sim/recorder.hpp"
 
@@ -18,9 +19,21 @@ namespace msim {
 
 class BackgroundRecorder final : public Recorder {
  public:
-  /// `inner` must outlive this recorder. At most `max_queued` calls wait to be written; a
-  /// caller that gets that far ahead waits (memory stays bounded if writing is slow).
-  explicit BackgroundRecorder(Recorder& inner, std::size_t max_queued = 16);
+  /// The default bound on the bytes of the calls queued and being written: 16 MiB, dozens of
+  /// steps of a wide layout's rows (thousands of a small one); a snapshot slice of 65,536 rows
+  /// (about 20 MB) goes alone.
+  static constexpr std::size_t kDefaultMaxBytes = std::size_t{16} << 20;
+  /// Bytes a call holds in the queue: its values (8 bytes each, their vectors' 24-byte
+  /// handles) and 64 for the call itself.
+  static std::size_t call_bytes(const std::vector<std::vector<double>>& rows);
+  static std::size_t call_bytes(const TableRows& rows);
+  static std::size_t call_bytes(const Attributes& attributes);
+
+  /// `inner` must outlive this recorder. The calls queued and the one being written hold at
+  /// most `max_bytes` (call_bytes()) between them: a caller that would pass it waits before
+  /// copying its arguments (memory stays bounded if writing is slow). A call larger than that
+  /// waits until nothing else is held, then goes alone.
+  explicit BackgroundRecorder(Recorder& inner, std::size_t max_bytes = kDefaultMaxBytes);
   /// Writes what is queued, then stops the thread. Without finish(), the inner recorder is not
   /// finished (a run that threw leaves its output incomplete, as it would without this class).
   ~BackgroundRecorder() override;
@@ -38,21 +51,33 @@ class BackgroundRecorder final : public Recorder {
 
   /// Seconds the writing thread has spent in the inner recorder so far.
   double busy_seconds() const;
+  /// The most bytes (call_bytes()) that queued calls and the one being written held at once.
+  std::size_t peak_held_bytes() const;
 
  private:
-  /// Queues a call. Rethrows, on the caller's thread, the first exception a queued call threw
-  /// (later calls are dropped: the output is broken).
-  void post(std::function<void()> call);
+  /// Waits until `bytes` more fit under the bound, then counts them held. Rethrows, on the
+  /// caller's thread, the first exception a queued call threw (later calls are dropped: the
+  /// output is broken).
+  void make_room(std::size_t bytes);
+  /// Queues `make()`'s call, which holds `bytes` (copying the arguments once, after make_room).
+  template <class Make>
+  void post(std::size_t bytes, const Make& make);
   /// Waits until every queued call has been made; rethrows as post() does.
   void drain();
   void rethrow_failure();
   void work();
 
+  struct Call {
+    std::function<void()> run;
+    std::size_t bytes = 0;
+  };
+
   Recorder& inner_;
-  const std::size_t max_queued_;
+  const std::size_t max_bytes_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<std::function<void()>> queue_;
+  std::deque<Call> queue_;
+  std::size_t held_ = 0, peak_held_ = 0;  ///< bytes of the calls queued and being written
   bool busy_ = false, stopping_ = false;
   std::exception_ptr failure_;
   double busy_seconds_ = 0.0;

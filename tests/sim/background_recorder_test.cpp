@@ -1,9 +1,14 @@
 // BackgroundRecorder: calls reach the inner recorder in order with their arguments, whatever the
-// queue's length; a failure of the inner recorder comes back to the caller; destruction without
-// finish() writes what was queued and does not finish.
+// queue's bound; a failure of the inner recorder comes back to the caller; destruction without
+// finish() writes what was queued and does not finish; the queue holds at most its bound in
+// bytes (a larger call alone), and a call copies its arguments once.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
+#include <mutex>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -13,6 +18,28 @@
 
 #include "sim/background_recorder.hpp"
 #include "sim/recorder.hpp"
+
+namespace {
+
+/// Bytes that operator new gives this thread while `counting` is set.
+thread_local bool counting = false;
+thread_local std::size_t counted = 0;
+
+}  // namespace
+
+// Every allocation of this test program goes through these (the count is off unless a test
+// turns it on, on its own thread).
+void* operator new(std::size_t n) {
+  if (counting) counted += n;
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace {
 
@@ -81,7 +108,8 @@ TEST_CASE(
     "background recorder: the inner recorder gets every call in order, off the caller's "
     "thread",
     "[recorder]") {
-  const std::size_t queued = GENERATE(1, 2, 16);
+  // Bytes: each call alone, a few at a time, all of them.
+  const std::size_t queued = GENERATE(std::size_t{1}, std::size_t{600}, std::size_t{1} << 20);
   Log direct, inner;
   run(direct, 40);
   inner.delay = std::chrono::microseconds(200);  // the caller gets ahead and waits on the queue
@@ -98,7 +126,7 @@ TEST_CASE(
 TEST_CASE("background recorder: a failure of the inner recorder reaches the caller", "[recorder]") {
   Log inner;
   inner.fail_at = 3;
-  msim::BackgroundRecorder background(inner, 4);
+  msim::BackgroundRecorder background(inner, 1000);
   background.begin(layout());
   bool thrown = false;
   try {
@@ -119,11 +147,108 @@ TEST_CASE("background recorder: destroyed without finish, it writes what was que
   Log inner;
   inner.delay = std::chrono::microseconds(500);
   {
-    msim::BackgroundRecorder background(inner, 8);
+    msim::BackgroundRecorder background(inner, 4000);
     background.begin(layout());
     for (std::int64_t t = 0; t < 6; ++t) background.record(t, {{1.0}, {2.0}});
   }  // (a run that threw)
   CHECK(inner.calls.size() == 7);
   CHECK(inner.calls.back() == "record 5 1.000000");
   CHECK_FALSE(inner.finished);
+}
+
+namespace {
+
+/// Blocks every append() until open() is called.
+class Gate final : public msim::Recorder {
+ public:
+  void begin(const msim::RecordingLayout&) override {}
+  void record(std::int64_t, const std::vector<std::vector<double>>&) override {}
+  void append(std::size_t, const msim::TableRows&) override {
+    std::unique_lock lock(mutex_);
+    opened_.wait(lock, [&] { return open_; });
+  }
+  void finish(const msim::Attributes&, bool) override {}
+  void open() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    opened_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool open_ = false;
+};
+
+/// A table of `n` ids.
+msim::TableRows ids(std::size_t n) {
+  return {std::vector<std::int64_t>(n, 7)};
+}
+
+}  // namespace
+
+TEST_CASE("background recorder: the queue holds at most its bound in bytes", "[recorder]") {
+  // The writer is stuck on the first call: calls of 8,088 bytes (1,000 ids) queue behind it
+  // until the bound, then the caller waits instead of copying more.
+  const std::size_t call = msim::BackgroundRecorder::call_bytes(ids(1000));
+  REQUIRE(call == 8000 + 24 + 64);
+  Gate inner;
+  msim::BackgroundRecorder background(inner, 4 * call);
+  background.begin(layout());
+  std::atomic<int> appended{0};
+  std::thread caller([&] {
+    for (int k = 0; k < 20; ++k) {
+      background.append(0, ids(1000));
+      ++appended;
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(appended.load() == 4);  // the one being written and three queued
+  CHECK(background.peak_held_bytes() == 4 * call);
+  inner.open();
+  caller.join();
+  background.finish({}, true);
+  CHECK(appended.load() == 20);
+  CHECK(background.peak_held_bytes() == 4 * call);
+}
+
+TEST_CASE("background recorder: a call larger than the bound waits, then goes alone",
+          "[recorder]") {
+  Log inner;
+  inner.delay = std::chrono::microseconds(300);
+  msim::BackgroundRecorder background(inner, 20000);
+  background.begin(layout());
+  for (std::int64_t t = 0; t < 20; ++t) background.record(t, {{1.0}, {2.0}});
+  background.append(0, ids(100000));  // 800 kB
+  for (std::int64_t t = 20; t < 40; ++t) background.record(t, {{1.0}, {2.0}});
+  background.finish({}, true);
+  CHECK(background.peak_held_bytes() == msim::BackgroundRecorder::call_bytes(ids(100000)));
+  CHECK(inner.calls.size() == 1 + 40 + 1 + 1);
+  CHECK(inner.calls[21] == "append 0 100000");
+}
+
+TEST_CASE("background recorder: a call copies its arguments once", "[recorder]") {
+  // 8 MB of ids: the caller's thread allocates them once more (the queued call's copy), not
+  // twice (a const capture, copied again into the std::function).
+  Log inner;
+  msim::BackgroundRecorder background(inner);
+  background.begin(layout());
+  const msim::TableRows rows = ids(1000000);
+  counted = 0;
+  counting = true;
+  background.append(0, rows);
+  counting = false;
+  CHECK(counted >= 8000000);
+  CHECK(counted < 8100000);
+  const std::vector<std::vector<double>> values(2, std::vector<double>(500000, 1.0));
+  counted = 0;
+  counting = true;
+  background.record(0, values);
+  counting = false;
+  CHECK(counted >= 8000000);
+  CHECK(counted < 8100000);
+  background.finish({}, true);
+  CHECK(inner.calls.back() == "finish 1");
 }
