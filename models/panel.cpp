@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <unordered_set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -114,8 +115,10 @@ void add_panel_layout(const Scenario& sc, RecordingLayout& layout) {
 
 TableRows panel_member_rows(const Scenario& sc, const Population& pop,
                             const std::vector<std::uint32_t>& members) {
+  const std::size_t n = members.size();
   std::vector<std::int64_t> consumer(members.begin(), members.end()), opt_out, industry, age,
       income, company_size;
+  for (auto* column : {&opt_out, &industry, &age, &income, &company_size}) column->reserve(n);
   for (std::uint32_t i : members) {
     opt_out.push_back((pop.flags[i] & kOptOut) != 0 ? 1 : 0);
     const Demographics d = demographics(sc, pop, i);
@@ -126,32 +129,30 @@ TableRows panel_member_rows(const Scenario& sc, const Population& pop,
   }
   const std::size_t D = static_cast<std::size_t>(sc.preference_dims);
   std::vector<double> ideal;
-  ideal.reserve(members.size() * D);
+  ideal.reserve(n * D);
   for (std::uint32_t i : members)
     for (std::size_t d = 0; d < D; ++d) ideal.push_back(pop.ideal[i * D + d]);
-  return {consumer,
-          gather(pop.segment, members),
-          age,
-          income,
-          gather(pop.region, members),
-          gather(pop.novelty, members),
-          opt_out,
-          company_size,
-          industry,
-          ideal};
+  // Each column moves into the rows (a braced list would copy them).
+  TableRows rows;
+  rows.reserve(10);
+  rows.emplace_back(std::move(consumer));
+  rows.emplace_back(gather(pop.segment, members));
+  rows.emplace_back(std::move(age));
+  rows.emplace_back(std::move(income));
+  rows.emplace_back(gather(pop.region, members));
+  rows.emplace_back(gather(pop.novelty, members));
+  rows.emplace_back(std::move(opt_out));
+  rows.emplace_back(std::move(company_size));
+  rows.emplace_back(std::move(industry));
+  rows.emplace_back(std::move(ideal));
+  return rows;
 }
 
 double panel_member_rows_bytes(std::size_t members, std::size_t dims) {
-  // consumer and the three gathered columns are sized at once; the five filled by push_back
-  // reach the next power of two; ideal is reserved. The return's braced list copies the seven
-  // named columns (the gathered ones move into it), and the vector built from it copies all ten.
+  // Every column is sized or reserved at once and moves into the rows: nine int64 columns and
+  // the ideal points, once.
   const double n = static_cast<double>(members), D = static_cast<double>(dims);
-  double grown = 1.0;
-  while (grown < n) grown *= 2.0;
-  const double built = 8.0 * n + 5.0 * 8.0 * grown + 3.0 * 8.0 * n + 8.0 * n * D;
-  const double listed = 6.0 * 8.0 * n + 8.0 * n * D;
-  const double returned = 9.0 * 8.0 * n + 8.0 * n * D;
-  return built + listed + returned;
+  return 9.0 * 8.0 * n + 8.0 * n * D;
 }
 
 TableRows panel_purchase_rows(std::int64_t step, const std::vector<PanelPurchase>& purchases) {
@@ -164,7 +165,12 @@ TableRows panel_purchase_rows(std::int64_t step, const std::vector<PanelPurchase
     firm[k] = purchases[k].firm;
     price[k] = static_cast<double>(purchases[k].cents) / 100.0;
   }
-  return {steps, consumer, category, firm, price, units};
+  TableRows rows;
+  rows.reserve(6);
+  for (auto* column : {&steps, &consumer, &category, &firm}) rows.emplace_back(std::move(*column));
+  rows.emplace_back(std::move(price));
+  rows.emplace_back(std::move(units));
+  return rows;
 }
 
 }  // namespace msim

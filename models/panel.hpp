@@ -44,7 +44,7 @@ TableRows panel_member_rows(const Scenario& sc, const Population& pop,
                             const std::vector<std::uint32_t>& members);
 
 /// Bytes panel_member_rows() holds at its peak for `members` members with `dims` preference
-/// dimensions: its columns as it builds them, and the two copies its return makes.
+/// dimensions: its columns, each sized once, which its return takes over.
 double panel_member_rows_bytes(std::size_t members, std::size_t dims);
 
 /// The rows of /panel/purchases for one step's purchases.

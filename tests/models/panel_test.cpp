@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -182,4 +183,25 @@ TEST_CASE("panel: a step's purchases come in consumer order, and a consumer's in
     }
     CHECK(repeats > 10);  // the test sees consumers with several occasions in a step
   }
+}
+
+TEST_CASE("panel: the member rows hold what panel_member_rows_bytes says, each column sized once",
+          "[panel]") {
+  // 3,000 members: a column grown by push_back would reach 4,096 values.
+  const msim::Market market(tiny({"consumers=5000", "steps=1", "output.panel.size=3000"}));
+  const std::vector<std::uint32_t>& members = market.panel_members();
+  REQUIRE(members.size() == 3000);
+  const msim::TableRows rows =
+      msim::panel_member_rows(market.scenario(), market.population(), members);
+  REQUIRE(rows.size() == 10);
+  double bytes = 0;
+  for (const msim::TableColumn& column : rows)
+    std::visit(
+        [&](const auto& v) {
+          CHECK(v.capacity() == v.size());
+          bytes += static_cast<double>(sizeof(v[0]) * v.capacity());
+        },
+        column);
+  CHECK(bytes == msim::panel_member_rows_bytes(3000, 2));
+  CHECK(bytes == 3000.0 * 8 * (9 + 2));
 }
