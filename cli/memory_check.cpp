@@ -18,6 +18,7 @@
 #include "models/population.hpp"
 #include "models/simulation.hpp"
 #include "models/strategy.hpp"
+#include "sim/background_recorder.hpp"
 #include "sim/parallel.hpp"
 
 namespace msim::cli {
@@ -32,11 +33,16 @@ constexpr double kMiB = 1048576.0;
 constexpr double kExperimentFile = 32.0 * kMiB;
 /// Rows of the snapshot that record_snapshot() makes at once (models/snapshot.cpp).
 constexpr double kSnapshotSlice = 65536;
-/// Snapshot slices a streamed run holds at once: the one being made (its columns, the braced
-/// list's copy and the rows: three), and the copies that BackgroundRecorder queues for the
-/// writer (up to 16) and writes. How many wait depends on how fast the file is written: 3 in
-/// all measured on an idle machine, 13.5 on a busy one.
-constexpr double kSnapshotSlicesHeld = 14;
+/// Copies of a snapshot slice that the slice being made holds (models/snapshot.cpp): its
+/// columns, the braced list's copy and the rows.
+constexpr double kSnapshotSliceMade = 3;
+/// A streamed run's BackgroundRecorder holds its queued calls and the one being written, up to
+/// this many bytes (or one call larger than that, alone).
+constexpr double kQueueBytes = static_cast<double>(BackgroundRecorder::kDefaultMaxBytes);
+/// What BackgroundRecorder::call_bytes() counts beside the values: the call, and each vector.
+constexpr double kCallBytes = 64, kVectorBytes = 24;
+/// A progress() call's attributes (two, with their names): call_bytes() counts about this.
+constexpr double kProgressCallBytes = 200;
 /// HDF5's bookkeeping per chunk that one write touches (selections, chunk entries), which it
 /// keeps on its free lists: 91 MB measured while a run's 1 M-row snapshot (42,000 chunks) was
 /// written, 11 MB of it cached chunks.
@@ -54,12 +60,6 @@ double available_bytes() {
   while (in >> key >> kib >> unit)
     if (key == "MemAvailable:") return kib * 1024.0;
   return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-}
-
-/// The heap block that malloc takes for `n` bytes: an 8-byte header, a multiple of 16, 32 at
-/// least.
-double heap_block(double n) {
-  return std::max(32.0, std::ceil((n + 8.0) / 16.0) * 16.0);
 }
 
 /// Values in one row of a series: the product of its dimensions' sizes.
@@ -125,24 +125,23 @@ double panel_purchases_per_step(const Scenario& sc, double members) {
 /// What a run of the scenario records, in bytes.
 struct Recording {
   double values = 0;        ///< values in one step's rows of every series
-  double kept = 0;          ///< every step's rows, as a MemoryRecorder keeps them
-  double flat = 0;          ///< every step's rows, as run_data() copies them
-  double kept_history = 0;  ///< the steps before a branch, as a MemoryRecorder keeps them
-  double tables = 0;        ///< the panel's members and the snapshot, once
+  double kept = 0;          ///< every step's rows, as a FlatRecorder keeps them
+  double kept_history = 0;  ///< the steps before a branch, the same way
   double member_rows = 0;   ///< the panel's members, once
-  double kept_tables = 0;   ///< the same, as a MemoryRecorder's appends grow them
+  double kept_tables = 0;   ///< the panel's members and the snapshot, as appends grow them
   double purchases = 0;     ///< the panel's purchases in one step
   double members = 0;       ///< the panel's member list, kept by the market
   double made = 0;          ///< the most that sampling and making the panel or snapshot holds
-  double streamed = 0;      ///< the most a streamed run holds of the panel or the snapshot
+  double calls = 0;         ///< every call a streamed run queues (BackgroundRecorder's bytes)
+  double largest_call = 0;  ///< the largest of them
   double streaming = 0;     ///< what HDF5 holds while a streamed run writes step by step
   double written = 0;       ///< what HDF5 holds while a finished run is written at once
 };
 
-/// What a MemoryRecorder holds of `steps` steps of a series of `width` values: each row copied
-/// into a vector of its own (a heap block), and their 24-byte handles in a vector that doubles.
+/// What a FlatRecorder holds of `steps` steps of a series of `width` values: one vector,
+/// reserved for them all.
 double kept_rows(double steps, double width) {
-  return steps * heap_block(8.0 * width) + 24.0 * doubled(steps);
+  return 8.0 * width * steps;
 }
 
 Recording recording(const Scenario& sc) {
@@ -159,24 +158,26 @@ Recording recording(const Scenario& sc) {
     r.values += w;
     r.kept += kept_rows(T, w);
     r.kept_history += B > 0 ? kept_rows(B, w) : 0.0;
-    // run_data() appends the rows one at a time: the capacity doubles from one row.
-    r.flat += 8.0 * w * doubled(T);
     all.add(T, w);
   }
-  all.add(T, 1);         // /step
+  all.add(T, 1);  // /step
+  // A streamed step queues its rows and its progress.
+  const double step_call =
+      kCallBytes + 8.0 * r.values + kVectorBytes * static_cast<double>(l.series.size());
+  r.calls = T * (step_call + kProgressCallBytes);
+  r.largest_call = step_call;
   double one_write = 0;  // the chunks of the largest write of a streamed run
   if (const TableSpec* members = table(l, "/panel/members")) {
     const double rows = M * row_bytes(*members);
     r.member_rows = rows;
-    r.tables += rows;
     r.kept_tables += rows;  // appended once
     r.members = 4.0 * M;
     r.made = std::max({r.made, consumer_sample_bytes(static_cast<std::size_t>(M)),
                        panel_member_rows_bytes(static_cast<std::size_t>(M),
                                                static_cast<std::size_t>(sc.preference_dims))});
-    // Streamed, the rows are appended at once: BackgroundRecorder::append copies them into its
-    // call, and the std::function that queues the call copies them again (a const capture).
-    r.streamed = std::max(r.made, 3.0 * rows);
+    // Streamed, the rows are appended at once, and copied once into the queued call.
+    r.calls += kCallBytes + rows;
+    r.largest_call = std::max(r.largest_call, kCallBytes + rows);
     Hdf5Writes once;
     once.add(M, *members);
     one_write = once.chunks;
@@ -185,20 +186,21 @@ Recording recording(const Scenario& sc) {
   if (const TableSpec* purchases = table(l, "/panel/purchases")) {
     const double per_step = panel_purchases_per_step(sc, M);
     r.purchases = per_step * row_bytes(*purchases);
+    r.calls += T * (kCallBytes + r.purchases);
     all.add(per_step * T, *purchases);
   }
   if (const TableSpec* snapshot = table(l, "/snapshot")) {
     const double row = row_bytes(*snapshot);
     const double slice = std::min(K, kSnapshotSlice);
-    r.tables += K * row;
     r.kept_tables += slice * row * doubled(std::ceil(K / kSnapshotSlice));
-    // The sample's set (or the list of all consumers), then the list beside the slices made.
+    // The sample's set (or the list of all consumers), then the list beside the slice made.
     const double sampled = K < N ? consumer_sample_bytes(static_cast<std::size_t>(K)) : 4.0 * N;
-    r.made = std::max({r.made, sampled, 4.0 * K + 3.0 * slice * row});
+    r.made = std::max({r.made, sampled, 4.0 * K + kSnapshotSliceMade * slice * row});
+    r.calls += K * row + std::ceil(K / kSnapshotSlice) * kCallBytes;
+    r.largest_call = std::max(r.largest_call, kCallBytes + slice * row);
     Hdf5Writes one;
     one.add(slice, *snapshot);
     one_write = std::max(one_write, one.chunks);
-    r.streamed = std::max({r.streamed, sampled, 4.0 * K + kSnapshotSlicesHeld * slice * row});
     all.add(K, *snapshot);
   }
   r.streaming = all.cached + kChunkBookkeeping * one_write;
@@ -228,16 +230,19 @@ MemoryNeed estimate(const Scenario& sc, const MemoryUse& use) {
   // Purchases appended step by step: a capacity between their size and twice it.
   const double purchases = 1.5 * r.purchases;
   if (use.kept) {
-    // models/experiment_run.cpp: a MemoryRecorder holds every step's rows and tables until the
-    // run ends; run_data() then copies them, flat, before they are written. A history holds
-    // its steps before the branch (and no copy).
-    m.series = runs * (r.kept + r.flat) + histories * r.kept_history;
-    const double tables =
-        r.kept_tables + r.tables + T * (purchases + r.purchases) + r.members + r.made;
+    // models/experiment_run.cpp: a FlatRecorder holds every step's rows (reserved for the run's
+    // steps) and its tables until the run ends, then hands them over to be written, uncopied.
+    // A history holds its steps before the branch.
+    m.series = runs * r.kept + histories * r.kept_history;
+    const double tables = r.kept_tables + T * purchases + r.members + r.made;
     const double history_tables = r.member_rows + B * purchases + r.members;
     m.recorded = m.series + runs * tables + histories * history_tables;
   } else {
-    m.recorded = copies * r.members + r.streamed;
+    // The rows being made (the panel's members, a snapshot slice), and the calls that the
+    // BackgroundRecorder queues and writes: up to its bound, or one larger call alone, and
+    // never more than the run records.
+    const double queued = std::min(r.calls, std::max(kQueueBytes, r.largest_call));
+    m.recorded = copies * r.members + r.made + queued;
   }
   const double hdf5 = use.kept ? r.written + kExperimentFile : r.streaming;
   // Each market's media exposure tables (models/market_tables.cpp), by segment and firm lane:
@@ -337,7 +342,9 @@ std::optional<std::string> memory_shortfall(const Scenario& sc, const MemoryUse&
   // how many consumers would fit beside the rest.
   const double per_consumer = m.per_consumer * copies + m.partial_sums / N;
   const double fits = (room - (m.bytes - m.state - m.partial_sums)) / per_consumer;
-  const double tables = m.recorded - m.series;
+  // The panel and snapshot (the rest of what a run records is its rows waiting for the writer).
+  const bool sampled = sc.output.panel_size > 0 || sc.output.snapshot_size > 0;
+  const double tables = sampled ? m.recorded - m.series : 0.0;
   if (std::max({m.series, tables, m.partial_sums}) > m.state) {
     if (m.series >= tables && m.series >= m.partial_sums) {
       // An experiment whose runs' series outgrow memory: fewer at once, or fewer steps.

@@ -25,7 +25,8 @@ struct MemoryNeed {
   double per_consumer = 0;  ///< bytes of consumer state per consumer
   double state = 0;         ///< the consumers' state of every population held at once
   /// What the runs record, held in memory: an experiment's runs keep their series and tables
-  /// until each ends; panel and snapshot rows are held while they are sampled and made.
+  /// (once) until each ends; panel and snapshot rows are held while they are sampled and made,
+  /// and a single run's rows while they wait for its writer (BackgroundRecorder's bound).
   double recorded = 0;
   double series = 0;        ///< of `recorded`: the series kept step by step (grows with steps)
   double step_values = 0;   ///< values in one step's rows of every series

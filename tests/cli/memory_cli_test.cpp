@@ -24,14 +24,14 @@ const std::string kLittleMemory = "export MARKETSIM_TEST_AVAILABLE_BYTES=300e6";
 TEST_CASE("cli: an experiment whose recorded series exceed memory is refused", "[cli]") {
   TempDir dir;
   // Two runs of 20,000 consumers (3.5 MB) at once, each keeping 60,000 steps of its series
-  // (over 1 GiB), against 300 MB.
+  // (426 MB in all), against 300 MB.
   const std::string experiment = " --set steps=60000 --set experiment.replications=2";
   const Result r =
       marketsim(dir, "run " + quote(kTiny.string()) + " -o big.h5 --quiet --threads 2" + experiment,
                 kLittleMemory);
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Contains(kTiny.string() + ": the experiment needs about ") &&
-                        Contains("GiB of it for the series its runs record: each of the 2 runs "
+                        Contains("MB of it for the series its runs record: each of the 2 runs "
                                  "going on at once keeps its 60000 steps of ") &&
                         Contains("but only 0.3 GiB of memory is available") &&
                         Contains("run fewer at once (--threads 1 runs one at a time") &&
@@ -42,7 +42,7 @@ TEST_CASE("cli: an experiment whose recorded series exceed memory is refused", "
   // validate says so, and shows the recorded series beside the consumers.
   const Result v = marketsim(dir, "validate " + quote(kTiny.string()) + experiment, kLittleMemory);
   CHECK(v.code == 0);
-  CHECK_THAT(v.out, Contains("GiB in all: 3.5 MB population, ") &&
+  CHECK_THAT(v.out, Contains("MB in all: 3.5 MB population, ") &&
                         Contains(" recorded output (the series each run keeps until it ends, "
                                  "60000 steps of ") &&
                         Contains("300 MB available on this machine."));
