@@ -22,10 +22,13 @@
 #include "models/scenario_load.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
-#include "tests/same_bits.hpp"
+#include "tests/same_runs.hpp"
 
 namespace fs = std::filesystem;
 
+using msim::test::check_same_runs;
+using msim::test::h5_files;
+using msim::test::same_datasets;
 using msim::test::TempDir;
 
 namespace {
@@ -62,55 +65,6 @@ msim::Experiment plan(const std::string& budgets, const std::string& extra = "")
   return msim::plan_experiment([&](const std::vector<std::string>& overrides) {
     return msim::load_scenario_text(text, "test.yaml", overrides);
   });
-}
-
-/// Whether every dataset under `group` of `a` and `b` holds the same bits (numbers) or text.
-bool same_datasets(const msim::Hdf5Reader& a, const msim::Hdf5Reader& b, const std::string& group) {
-  const std::vector<std::string> names = a.list(group);
-  if (b.list(group) != names) return false;
-  for (const std::string& name : names) {
-    const std::string path = group + "/" + name;
-    bool is_group = true;
-    try {
-      a.list(path);
-    } catch (const std::exception&) {
-      is_group = false;
-    }
-    if (is_group) {
-      if (!same_datasets(a, b, path)) return false;
-      continue;
-    }
-    try {
-      if (!msim::test::same_bits(a.table(path).values, b.table(path).values)) return false;
-    } catch (const msim::InputError&) {  // not numbers
-      if (a.strings(path) != b.strings(path)) return false;
-    }
-  }
-  return true;
-}
-
-/// Checks that the experiment files `a` and `b` hold the same runs (every dataset, and each
-/// run's place: number, design point, replication, seed) and the same tables.
-void check_same_runs(const fs::path& a_path, const fs::path& b_path) {
-  const msim::Hdf5Reader a(a_path.string()), b(b_path.string());
-  REQUIRE(b.list("/runs") == a.list("/runs"));
-  CHECK(same_datasets(a, b, "/runs"));
-  CHECK(same_datasets(a, b, "/experiment"));
-  for (const auto& id : a.list("/runs")) {
-    INFO("run " << id);
-    for (const char* place : {"run", "design_point", "replication", "seed"})
-      CHECK(std::get<std::int64_t>(a.attribute(place, "/runs/" + id)) ==
-            std::get<std::int64_t>(b.attribute(place, "/runs/" + id)));
-  }
-}
-
-/// The names of the .h5 files in `dir`, sorted.
-std::vector<std::string> h5_files(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().extension() == ".h5") names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
 }
 
 std::string slurp(const fs::path& path) {

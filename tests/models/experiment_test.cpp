@@ -28,10 +28,14 @@
 #include "sim/hdf5_file.hpp"
 #include "sim/program_hash.hpp"
 #include "tests/same_bits.hpp"
+#include "tests/same_runs.hpp"
 
 using Catch::Contains;
 namespace fs = std::filesystem;
 
+using msim::test::check_same_runs;
+using msim::test::h5_files;
+using msim::test::same_datasets;
 using msim::test::TempDir;
 
 namespace {
@@ -735,39 +739,6 @@ TEST_CASE("resuming refuses the runs of another scenario, and keeps them", "[exp
   CHECK(between.set_aside == 0);
 }
 
-namespace {
-
-/// Whether every run of `a` and `b` has the same datasets, /scenario and number, and the two
-/// files the same experiment tables.
-void check_same_runs(const fs::path& a_path, const fs::path& b_path) {
-  const msim::Hdf5Reader a(a_path.string()), b(b_path.string());
-  REQUIRE(b.list("/runs") == a.list("/runs"));
-  for (const auto& id : a.list("/runs")) {
-    INFO("run " << id);
-    CHECK(msim::test::same_bits(run_data(a, id), run_data(b, id)));
-    CHECK(a.text("/runs/" + id + "/scenario") == b.text("/runs/" + id + "/scenario"));
-    for (const char* place : {"run", "design_point", "replication", "seed"})
-      CHECK(std::get<std::int64_t>(a.attribute(place, "/runs/" + id)) ==
-            std::get<std::int64_t>(b.attribute(place, "/runs/" + id)));
-  }
-  const auto ta = msim::read_experiment_tables(a_path.string());
-  const auto tb = msim::read_experiment_tables(b_path.string());
-  CHECK(ta.runs.rows == tb.runs.rows);
-  CHECK(ta.summary.rows == tb.summary.rows);
-  CHECK(ta.differences.rows == tb.differences.rows);
-}
-
-/// The names of the .h5 files in `dir`, sorted.
-std::vector<std::string> h5_files(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().extension() == ".h5") names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-}  // namespace
-
 TEST_CASE("resuming with more replications keeps every finished run, as the new design runs them",
           "[experiment]") {
   // A run is its design point's scenario with its replication's seed; branched, its replication
@@ -1232,36 +1203,6 @@ TEST_CASE("a completed experiment removes its run files alone, and the directory
   CHECK(h5_files(dir / "f.h5.runs").empty());
   CHECK(fs::exists(dir / "f.h5.runs" / "notes.txt"));
 }
-
-namespace {
-
-/// Whether every dataset under `group` of `a` and `b` holds the same bits (numbers) or text
-/// (strings), the same datasets in each.
-bool same_datasets(const msim::Hdf5Reader& a, const msim::Hdf5Reader& b, const std::string& group) {
-  const std::vector<std::string> names = a.list(group);
-  if (b.list(group) != names) return false;
-  for (const std::string& name : names) {
-    const std::string path = group + "/" + name;
-    bool is_group = true;
-    try {
-      a.list(path);
-    } catch (const std::exception&) {
-      is_group = false;
-    }
-    if (is_group) {
-      if (!same_datasets(a, b, path)) return false;
-      continue;
-    }
-    try {
-      if (!msim::test::same_bits(a.table(path).values, b.table(path).values)) return false;
-    } catch (const msim::InputError&) {  // not numbers
-      if (a.strings(path) != b.strings(path)) return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 TEST_CASE("resuming a completed experiment with more replications takes its runs from it",
           "[experiment]") {
