@@ -189,7 +189,8 @@ int main(int argc, char** argv) {
       "--csv", csv,
       "write the tables as CSV into a directory (DIR/) or with a file-name prefix "
       "(PREFIX-summary.csv, ...): for a single run DIR/summary.csv (one row per firm), "
-      "DIR/market.csv (one row per step and firm) and DIR/years.csv (one row per year and firm); "
+      "DIR/market.csv (one row per step and firm), DIR/years.csv (one row per year and firm) "
+      "and DIR/columns.csv (each column's table, unit and meaning); "
       "for an experiment DIR/runs.csv, "
       "DIR/summary.csv, with more than one design point DIR/differences.csv, and "
       "DIR/columns.csv (each runs.csv column's metric, firm, unit and meaning)");

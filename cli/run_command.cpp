@@ -599,7 +599,7 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
     const Summary summary = summarize_file(file);
     NamedTables tables;
     if (csv) {
-      tables = run_csv_tables(file);
+      tables = run_csv_output(file);
       check_csv_target(*csv, csv_files(tables, *csv), force);
     }
     fmt::print("{}", format_summary(summary));

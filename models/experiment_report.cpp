@@ -86,7 +86,17 @@ ExperimentTable runs_columns(const Hdf5Reader& in, const ExperimentTable& runs) 
 }  // namespace
 
 bool money_unit(const std::string& unit) {
-  return unit.rfind("money ", 0) == 0 && unit.find("per money") == std::string::npos;
+  return unit == "money" ||
+         (unit.rfind("money ", 0) == 0 && unit.find("per money") == std::string::npos);
+}
+
+ExperimentTable csv_table(const std::vector<CsvColumn>& columns) {
+  ExperimentTable t;
+  for (const CsvColumn& c : columns) {
+    t.columns.push_back(c.name);
+    t.csv.push_back(c.cells);
+  }
+  return t;
 }
 
 std::string csv_real(double v, bool money) {
@@ -344,26 +354,80 @@ std::string csv_number(double v, bool defined) {
 
 namespace {
 
-/// The printed summary as one row per firm; its relationship and durables columns when the
-/// file has them; last, how far the run got (steps_done of steps, complete 0 or 1), so that a
-/// table from an interrupted run's .partial file says so in the spreadsheet too.
-ExperimentTable summary_table(const Summary& s) {
-  ExperimentTable t;
-  for (const char* c : {"firm", "strategy", "in_market", "market_share_fraction",
-                        "customer_share_fraction", "penetration_fraction", "awareness_fraction",
-                        "cumulative_profit", "profit_per_year", "roi"})
-    t.columns.emplace_back(c);
+/// The columns of summary_table for `s`, each with its unit and meaning: the printed summary's;
+/// its relationship and durables columns when the file has them; last, how far the run got.
+std::vector<CsvColumn> summary_columns(const Summary& s) {
+  constexpr CsvCells kText = CsvCells::kAsText, kMoney = CsvCells::kMoney;
+  std::vector<CsvColumn> c = {
+      {"firm", "name", "the firm", kText},
+      {"strategy", "name", "the firm's registered strategy", kText},
+      {"in_market", "0 or 1",
+       "1: in the market at some time in the run; 0: never, and its figures are empty", kText},
+      {"market_share_fraction", "fraction",
+       "unit share of the last step's sales (the printed summary's share)"},
+      {"customer_share_fraction", "fraction",
+       "share of category requirements at the last step: the firm's units over all the "
+       "purchases of the consumers who bought from it, since step 0"},
+      {"penetration_fraction", "fraction",
+       "share of all consumers who have ever bought from the firm, at the last step"},
+      {"awareness_fraction", "fraction",
+       "share of all consumers aware of the firm when they shop in the last step"},
+      {"cumulative_profit", "money over the run", "profit summed over the run", kMoney},
+      {"profit_per_year", "money per year", "profit over the run per year simulated", kMoney},
+      {"roi", "money per money of marketing",
+       "return on marketing: profit over the run / marketing spend and program rewards over the "
+       "run; empty when less than 0.01 was spent"}};
   if (!s.relationships.empty())
-    for (const char* c : {"share_of_wallet_fraction", "purchases_per_buyer", "active_customers",
-                          "lost_customers", "retention_per_step_fraction", "clv", "program_cost",
-                          "referred_customers", "referred_retention_per_step_fraction"})
-      t.columns.emplace_back(c);
+    c.insert(
+        c.end(),
+        {{"share_of_wallet_fraction", "fraction",
+          "the firm's revenue over everything its customers spent since they became its "
+          "customers, at the last step; empty when nobody bought from it"},
+         {"purchases_per_buyer", "units per consumer",
+          "units bought from the firm since step 0 per consumer who ever bought from it"},
+         {"active_customers", "consumers",
+          "customers who bought from the firm within market.wom_window steps, at the last step"},
+         {"lost_customers", "consumers",
+          "customer lapses over the run (a customer who lapses twice counts twice)"},
+         {"retention_per_step_fraction", "fraction per step",
+          "1 - lost customers / active customer-steps at risk, at the last step; empty while "
+          "no lapse could be seen"},
+         {"clv", "money per customer",
+          "customer lifetime value at the last step: yearly margin per customer x r / (1 + i - "
+          "r), r the yearly retention, i market.discount_rate_per_year",
+          kMoney},
+         {"program_cost", "money over the run", "loyalty and referral rewards paid over the run",
+          kMoney},
+         {"referred_customers", "consumers",
+          "customers the firm's referral program brought in, at the last step; empty without one"},
+         {"referred_retention_per_step_fraction", "fraction per step",
+          "retention among referred customers only, at the last step"}});
   if (!s.durables.empty())
-    for (const char* c :
-         {"durable_units", "failures", "early_failures_fraction", "mean_failure_age_steps",
-          "replacement_share_fraction", "upgrades", "installed_base", "loyalty"})
-      t.columns.emplace_back(c);
-  for (const char* c : {"steps_done", "steps", "complete"}) t.columns.emplace_back(c);
+    c.insert(c.end(),
+             {{"durable_units", "units", "durables the firm sold over the run"},
+              {"failures", "units", "durables the firm made that failed over the run"},
+              {"early_failures_fraction", "fraction",
+               "failures before the category's reference life over all failures"},
+              {"mean_failure_age_steps", "steps", "mean age of the failed durables at failure"},
+              {"replacement_share_fraction", "fraction",
+               "units bought to replace a failed product over durable units sold"},
+              {"upgrades", "units",
+               "units bought over the run by owners of a working product, for a newer one"},
+              {"installed_base", "units", "working durables the firm made, owned at the last step"},
+              {"loyalty", "fraction",
+               "mean loyalty (0..1) to the firm among its customers at the last step"}});
+  c.insert(c.end(), {{"steps_done", "steps", "steps the run simulated", kText},
+                     {"steps", "steps", "steps the scenario asked for", kText},
+                     {"complete", "0 or 1",
+                      "1: the run simulated all its steps; 0: it was interrupted", kText}});
+  return c;
+}
+
+/// The printed summary as one row per firm (summary_columns); last, how far the run got
+/// (steps_done of steps, complete 0 or 1), so that a table from an interrupted run's .partial
+/// file says so in the spreadsheet too.
+ExperimentTable summary_table(const Summary& s) {
+  ExperimentTable t = csv_table(summary_columns(s));
   const double years = s.years();
   for (std::size_t j = 0; j < s.rows.size(); ++j) {
     const SummaryRow& r = s.rows[j];
@@ -418,32 +482,39 @@ ExperimentTable summary_table(const Summary& s) {
 /// Every /market/<metric> [T, F] series in long form: one row per step and firm; then the
 /// strategies' own diagnostics, /strategies/<name>, in columns named strategies/<name> (empty
 /// where a firm recorded none).
-ExperimentTable market_table(const std::string& path, std::int64_t steps_per_year) {
+/// Its columns, each with the unit and description of its dataset, go to `columns`; money (by
+/// the dataset's units: "money", "money per unit", "money per customer") is written to the cent.
+ExperimentTable market_table(const std::string& path, std::int64_t steps_per_year,
+                             std::vector<CsvColumn>& columns) {
   const Hdf5Reader in(path);
   const auto firms = in.strings("/firms/name");
   const auto steps = in.integers("/step");
-  ExperimentTable t;
-  t.columns = {"step"};
-  if (steps_per_year == 52) t.columns.emplace_back("week");
-  t.columns.emplace_back("firm");
+  columns = {{"step", "step", "the step (counted from 0)", CsvCells::kAsText}};
+  if (steps_per_year == 52)
+    columns.push_back({"week", "week", "the step's week (counted from 1)", CsvCells::kAsText});
+  columns.push_back({"firm", "name", "the firm", CsvCells::kAsText});
   std::vector<std::vector<double>> series;
   std::size_t rows = steps.size();
+  const auto add = [&](const std::string& dataset, const std::string& column, Table values) {
+    rows = std::min(rows, values.shape[0]);  // a killed run may lack its last row somewhere
+    const std::string unit = in.string_attribute(dataset, "units");
+    columns.push_back({column, unit, in.string_attribute(dataset, "description"),
+                       money_unit(unit) ? CsvCells::kMoney : CsvCells::kReal});
+    series.push_back(std::move(values.values));
+  };
   for (const std::string& metric : in.list("/market")) {
     if (metric == "by_category" || metric == "saturation") continue;  // [T, C, F] and [T, C]
-    const Table values = in.table("/market/" + metric);
+    Table values = in.table("/market/" + metric);
     if (values.shape.size() != 2 || values.shape[1] != firms.size()) continue;
-    rows = std::min(rows, values.shape[0]);  // a killed run may lack its last row somewhere
-    t.columns.push_back(metric);
-    series.push_back(values.values);
+    add("/market/" + metric, metric, std::move(values));
   }
   if (in.exists("/strategies"))
     for (const std::string& name : in.list("/strategies")) {
-      const Table values = in.table("/strategies/" + name);
+      Table values = in.table("/strategies/" + name);
       if (values.shape.size() != 2 || values.shape[1] != firms.size()) continue;
-      rows = std::min(rows, values.shape[0]);
-      t.columns.push_back("strategies/" + name);
-      series.push_back(values.values);
+      add("/strategies/" + name, "strategies/" + name, std::move(values));
     }
+  ExperimentTable t = csv_table(columns);
   for (std::size_t step = 0; step < rows; ++step)
     for (std::size_t j = 0; j < firms.size(); ++j) {
       std::vector<std::string> row = {std::to_string(steps[step])};
@@ -457,14 +528,41 @@ ExperimentTable market_table(const std::string& path, std::int64_t steps_per_yea
 
 }  // namespace
 
-NamedTables run_csv_tables(const std::string& path) {
+namespace {
+
+/// run_csv_tables, and with `described` last the columns table.
+NamedTables run_tables(const std::string& path, bool described) {
   const Summary s = summarize_file(path);
   NamedTables out;
+  std::vector<std::vector<CsvColumn>> columns(3);
+  columns[0] = summary_columns(s);
   out.emplace_back("summary", summary_table(s));
-  out.emplace_back("market", market_table(path, s.steps_per_year));
+  out.emplace_back("market", market_table(path, s.steps_per_year, columns[1]));
+  columns[2] = year_columns(s.steps_per_year);
   out.emplace_back("years", year_table(path, s.steps_per_year));
-  for (auto& [name, table] : out) add_scale_column(table, s.scale);
+  ExperimentTable doc;  // the columns file: what each column of the three is
+  doc.columns = {"table", "column", "unit", "meaning"};
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    auto& [name, table] = out[k];
+    add_scale_column(table, s.scale);
+    if (table.columns.size() > columns[k].size()) {  // the scale
+      const auto [unit, meaning] = plain_column("scale");
+      columns[k].push_back({"scale", unit, meaning});
+    }
+    for (const CsvColumn& c : columns[k]) doc.rows.push_back({name, c.name, c.unit, c.meaning});
+  }
+  if (described) out.emplace_back("columns", std::move(doc));
   return out;
+}
+
+}  // namespace
+
+NamedTables run_csv_tables(const std::string& path) {
+  return run_tables(path, false);
+}
+
+NamedTables run_csv_output(const std::string& path) {
+  return run_tables(path, true);
 }
 
 }  // namespace msim

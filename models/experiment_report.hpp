@@ -17,24 +17,41 @@ using NamedTables = std::vector<std::pair<std::string, ExperimentTable>>;
 /// PREFIX-name.csv, or PREFIXname.csv when PREFIX already ends in '-' or '_'.
 std::string csv_path(const std::string& target, const std::string& name);
 
+/// A column of a single run's CSV table: its name, unit and meaning (the columns table) and how a
+/// CSV file writes its cells.
+struct CsvColumn {
+  std::string name, unit, meaning;
+  CsvCells cells = CsvCells::kReal;
+};
+/// A table without rows whose columns and CSV rules are `columns`'.
+ExperimentTable csv_table(const std::vector<CsvColumn>& columns);
+
 /// A single run's tables: "summary", one row per firm with the columns of the printed summary
 /// (shares and rates as fractions, named `..._fraction`), and "market", one row per step and
 /// firm: `step`, `week` (when steps_per_year is 52), `firm`, then one column per
 /// /market/<metric> [T, F] series, and "years", one row per year and firm (year_table). Figures
-/// the terminal shows as n/a are empty cells.
+/// the terminal shows as n/a are empty cells. Cells hold real numbers in full; a CSV file rounds
+/// them by each column's `csv` rule: money (money_unit of the column's unit) to cents, others to
+/// kCsvDigits significant digits.
 /// @throws InputError when the file is not a run.
 NamedTables run_csv_tables(const std::string& path);
+/// The tables `summarize --csv` writes for a run: run_csv_tables, then "columns", one row per
+/// column of the three: `table`, `column`, `unit`, `meaning` (for the market's metrics the
+/// `units` and `description` of their datasets).
+/// @throws InputError when the file is not a run.
+NamedTables run_csv_output(const std::string& path);
 
 /// A number for a CSV cell; empty when undefined (NaN, or `defined` false).
 std::string csv_number(double v, bool defined = true);
 
-/// Significant digits of a real number in an experiment's CSV files: enough for any figure a
+/// Significant digits of a real number in the CSV files: enough for any figure a
 /// planner reads, few enough that binary noise (0.30000000000000004) never shows.
 constexpr int kCsvDigits = 12;
-/// Whether `unit` (a key result's, as the summary's `unit` column has it) is money: "money over
-/// the run", "money per year"; not a ratio of money ("money per money of marketing").
+/// Whether `unit` (a key result's, as the summary's `unit` column has it, or a dataset's `units`)
+/// is money: "money" (a step's), "money over the run", "money per year", "money per unit",
+/// "money per customer"; not a ratio of money ("money per money of marketing").
 bool money_unit(const std::string& unit);
-/// A real number for an experiment's CSV cell: money rounded to whole cents, anything else to
+/// A real number for a CSV cell: money rounded to whole cents, anything else to
 /// kCsvDigits significant digits, then the shortest text that reads back as the rounded value
 /// ("6000", "99645.64", "0.169003505258"); empty for NaN.
 std::string csv_real(double v, bool money);

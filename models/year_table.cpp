@@ -27,6 +27,38 @@ std::string money(double v) {
 
 }  // namespace
 
+std::vector<CsvColumn> year_columns(std::int64_t steps_per_year) {
+  constexpr CsvCells kText = CsvCells::kAsText, kMoney = CsvCells::kMoney;
+  std::vector<CsvColumn> c = {
+      {"year", "year", "year of the run: 1 for its first steps_per_year steps", kText},
+      {"from_step", "step", "the year's first step (counted from 0)", kText},
+      {"to_step", "step", "the year's last step (counted from 0)", kText}};
+  if (steps_per_year == 52)
+    c.insert(c.end(), {{"from_week", "week", "the year's first week (counted from 1)", kText},
+                       {"to_week", "week", "the year's last week (counted from 1)", kText}});
+  c.insert(
+      c.end(),
+      {{"steps", "steps", "steps in the year: fewer than steps_per_year in a last, partial year",
+        kText},
+       {"firm", "name", "the firm", kText},
+       {"units", "units", "units the firm sold in the year"},
+       {"unit_share_fraction", "fraction",
+        "the firm's units over all firms' units in the year; empty when nobody sold"},
+       {"revenue", "money over the year", "the firm's sales revenue in the year", kMoney},
+       {"value_share_fraction", "fraction",
+        "the firm's revenue over all firms' revenue in the year; empty when nobody sold"},
+       {"marketing_spend", "money over the year",
+        "money spent on mass, targeted and direct media in the year", kMoney},
+       {"program_cost", "money over the year", "loyalty and referral rewards paid in the year",
+        kMoney},
+       {"profit", "money over the year",
+        "revenue - variable cost - fixed costs - marketing spend - program rewards in the year",
+        kMoney},
+       {"cumulative_profit", "money over the run",
+        "profit summed from step 0 to the year's last step", kMoney}});
+  return c;
+}
+
 ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year) {
   const Hdf5Reader in(path);
   const auto firms = in.strings("/firms/name");
@@ -43,12 +75,7 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
   const auto cumulative = series(in, "cumulative_profit", cells);
 
   const bool weeks = steps_per_year == 52;
-  ExperimentTable t;
-  t.columns = {"year", "from_step", "to_step"};
-  if (weeks) t.columns.insert(t.columns.end(), {"from_week", "to_week"});
-  t.columns.insert(t.columns.end(), {"steps", "firm", "units", "unit_share_fraction", "revenue",
-                                     "value_share_fraction", "marketing_spend", "program_cost",
-                                     "profit", "cumulative_profit"});
+  ExperimentTable t = csv_table(year_columns(steps_per_year));
   const auto per_year = static_cast<std::size_t>(steps_per_year);
   for (std::size_t from = 0; from < T; from += per_year) {
     const std::size_t to = std::min(T, from + per_year);  // one past the year's last step

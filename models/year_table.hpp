@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <string>
 
-#include "models/experiment.hpp"
+#include <vector>
+
+#include "models/experiment_report.hpp"
 
 namespace msim {
 
@@ -14,8 +16,10 @@ namespace msim {
 /// `units`, `unit_share_fraction` (of all firms' units), `revenue`, `value_share_fraction`,
 /// `marketing_spend`, `program_cost` (loyalty and referral rewards), `profit`, and
 /// `cumulative_profit` at its last step; money to the cent. A share is empty when nobody sold
-/// in the year.
+/// in the year. The table's `csv` writes money to the cent and other reals to kCsvDigits.
 /// @throws InputError when the file is not a run.
 ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year);
+/// year_table's columns in order, each with its unit, meaning and CSV rule.
+std::vector<CsvColumn> year_columns(std::int64_t steps_per_year);
 
 }  // namespace msim

@@ -63,7 +63,7 @@ TEST_CASE("cli: summarize --csv writes a single run's summary and market tables"
   CHECK_THAT(header(dir / "tables" / "market.csv"), StartsWith("step,week,firm,"));
   CHECK_THAT(slurp(dir / "tables" / "summary.csv"), Contains("\nMass,mass,1,0."));
   CHECK(files_in(dir / "tables") ==
-        std::vector<std::string>{"market.csv", "summary.csv", "years.csv"});
+        std::vector<std::string>{"columns.csv", "market.csv", "summary.csv", "years.csv"});
   CHECK_THAT(header(dir / "tables" / "years.csv"),
              StartsWith("year,from_step,to_step,from_week,to_week,steps,firm,units,"));
   CHECK_THAT(r.out, Contains("wrote tables/years.csv\n"));
@@ -94,7 +94,7 @@ TEST_CASE("cli: summarize --csv never overwrites a CSV file without --force", "[
   CHECK(forced.code == 0);
   CHECK_THAT(header(dir / "out" / "market.csv"), StartsWith("step,week,firm,"));
   CHECK(files_in(dir / "out") ==
-        std::vector<std::string>{"market.csv", "summary.csv", "years.csv"});
+        std::vector<std::string>{"columns.csv", "market.csv", "summary.csv", "years.csv"});
 
   // An experiment's tables too, naming every file in the way.
   std::string text = slurp(kSource / "scenarios" / "tiny.yaml");
@@ -292,4 +292,80 @@ TEST_CASE(
   // With a prefix: PREFIX-columns.csv.
   REQUIRE(marketsim(dir, "summarize s.h5 --csv stress").code == 0);
   CHECK(slurp(dir / "stress-columns.csv") == slurp(dir / "t" / "columns.csv"));
+}
+
+TEST_CASE(
+    "cli: summarize --csv writes a single run's numbers without binary noise and columns.csv "
+    "with each column's unit",
+    "[cli]") {
+  TempDir dir;
+  REQUIRE(marketsim(dir, "run " + kTiny + " -o run.h5 --quiet").code == 0);
+  const Result r = marketsim(dir, "summarize run.h5 --csv t/");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Contains("wrote t/summary.csv\nwrote t/market.csv\nwrote t/years.csv\n"
+                             "wrote t/columns.csv\n"));
+  const auto described = csv_rows(dir / "t" / "columns.csv");
+  CHECK_FALSE(described.empty());
+  if (!described.empty())
+    CHECK(described[0] == std::vector<std::string>{"table", "column", "unit", "meaning"});
+  std::size_t next = 1, reals = 0, money_cells = 0;
+  for (const char* table : {"summary", "market", "years"}) {
+    const auto rows = csv_rows(dir / "t" / (std::string(table) + ".csv"));
+    REQUIRE(rows.size() > 1);
+    for (std::size_t c = 0; c < rows[0].size(); ++c) {
+      // Every column is in columns.csv, in order, with a unit and a meaning.
+      const auto doc = next < described.size() ? described[next] : std::vector<std::string>{};
+      ++next;
+      const std::string unit = doc.size() > 2 ? doc[2] : "";
+      INFO(table << "." << rows[0][c] << " (" << unit << ")");
+      CHECK(doc.size() == 4);
+      CHECK(doc == std::vector<std::string>{table, rows[0][c], unit, doc.size() > 3 ? doc[3] : ""});
+      CHECK_FALSE(unit.empty());
+      CHECK_FALSE((doc.size() > 3 && doc[3].empty()));
+      const bool money = unit.rfind("money", 0) == 0 && unit != "money per money of marketing";
+      // No cell has more than 12 significant digits, and money at most 2 decimals.
+      for (std::size_t k = 1; k < rows.size(); ++k) {
+        const std::string& cell = rows[k][c];
+        if (cell.empty() || cell.find_first_not_of("0123456789.-+e") != cell.npos) continue;
+        INFO(cell);
+        const auto [digits, decimals] = digits_and_decimals(cell);
+        CHECK(digits <= 12);
+        reals += decimals > 0 ? 1 : 0;
+        if (money) {
+          ++money_cells;
+          CHECK(decimals <= 2);
+        }
+      }
+    }
+  }
+  CHECK(next == described.size());
+  CHECK(reals > 0);
+  CHECK(money_cells > 0);
+  const auto unit = [&](const std::string& table, const std::string& column) {
+    for (const auto& row : described)
+      if (row.size() == 4 && row[0] == table && row[1] == column) return row[2];
+    return std::string();
+  };
+  CHECK(unit("market", "price") == "money per unit");
+  CHECK(unit("market", "profit") == "money");
+  CHECK(unit("summary", "profit_per_year") == "money per year");
+  CHECK(unit("years", "marketing_spend") == "money over the year");
+
+  // columns.csv, like the others, is not overwritten without --force, and nothing is written.
+  fs::create_directory(dir / "u");
+  std::ofstream(dir / "u" / "columns.csv") << "my own notes\n";
+  const Result refused = marketsim(dir, "summarize run.h5 --csv u/");
+  CHECK(refused.code == 2);
+  CHECK_THAT(refused.err,
+             Contains("--csv 'u/': 'u/columns.csv' already exists") && Contains("--force"));
+  CHECK(refused.out.empty());
+  CHECK(files_in(dir / "u") == std::vector<std::string>{"columns.csv"});
+  CHECK(slurp(dir / "u" / "columns.csv") == "my own notes\n");
+  REQUIRE(marketsim(dir, "summarize run.h5 --csv u/ --force").code == 0);
+  CHECK(slurp(dir / "u" / "columns.csv") == slurp(dir / "t" / "columns.csv"));
+  // With a prefix: PREFIX-columns.csv.
+  REQUIRE(marketsim(dir, "summarize run.h5 --csv tiny").code == 0);
+  CHECK(slurp(dir / "tiny-columns.csv") == slurp(dir / "t" / "columns.csv"));
+  CHECK(slurp(dir / "tiny-market.csv") == slurp(dir / "t" / "market.csv"));
 }

@@ -328,8 +328,14 @@ TEST_CASE("experiment report: tables of a market at a scale other than 1 say so 
       auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
       msim::run_simulation(sc, *rec);
     }
-    for (const auto& [name, table] : msim::run_csv_tables(dir.file("run.h5"))) {
+    for (const auto& [name, table] : msim::run_csv_output(dir.file("run.h5"))) {
       INFO(name << " at scale " << scale);
+      if (name == "columns") {  // says what the others' columns are, the scale among them
+        const auto scales = std::count_if(table.rows.begin(), table.rows.end(),
+                                          [](const auto& row) { return row[1] == "scale"; });
+        CHECK(scales == (scale != 1.0 ? 3 : 0));
+        continue;
+      }
       const bool has = table.columns.back() == "scale";
       CHECK(has == (scale != 1.0));
       if (has)
@@ -351,6 +357,12 @@ TEST_CASE("experiment report: CSV reals are rounded, money to cents, others to 1
   CHECK(msim::csv_real(kNaN, false).empty());
   CHECK(msim::money_unit("money over the run"));
   CHECK(msim::money_unit("money per year"));
+  // The units of a run's /market datasets: a step's money, a price or unit cost, CLV.
+  CHECK(msim::money_unit("money"));
+  CHECK(msim::money_unit("money per unit"));
+  CHECK(msim::money_unit("money per customer"));
+  CHECK(msim::money_unit("money over the year"));
+  CHECK_FALSE(msim::money_unit("moneyish"));
   CHECK_FALSE(msim::money_unit("money per money of marketing"));
   CHECK_FALSE(msim::money_unit("fraction"));
   CHECK_FALSE(msim::money_unit(""));
@@ -489,4 +501,118 @@ TEST_CASE(
   for (const std::size_t c : {6, 7})
     for (std::size_t r = 1; r < runs.size(); ++r)
       CHECK(digits_and_decimals(runs[r][c]).second <= 2);
+}
+
+namespace {
+
+/// The rows of a CSV file, its quoted cells ("a, b" and "say ""x""") unquoted.
+std::vector<std::vector<std::string>> quoted_csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> row(1);
+    bool quoted = false;
+    for (std::size_t k = 0; k < line.size(); ++k) {
+      const char c = line[k];
+      if (quoted && c == '"' && k + 1 < line.size() && line[k + 1] == '"')
+        row.back() += line[++k];
+      else if (c == '"')
+        quoted = !quoted;
+      else if (c == ',' && !quoted)
+        row.emplace_back();
+      else
+        row.back() += c;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "experiment report: a single run's CSV files hold no binary noise, and columns.csv gives "
+    "every column's unit",
+    "[experiment_report]") {
+  TempDir dir;
+  // Loyalty and referral programs: program costs, CLV and referral columns; a scale: money in
+  // fractions of a cent and a scale column.
+  const msim::Scenario sc =
+      msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml",
+                               {"consumers=3000", "steps=30", "scale=0.3",
+                                "firms.OneToOne.loyalty_program={every: 3, reward: 0.37}",
+                                "firms.OneToOne.referral_program={multiplier: 2, reward: 1.13}"});
+  {
+    auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+    msim::run_simulation(sc, *rec);
+  }
+  const msim::NamedTables tables = msim::run_csv_output(dir.file("run.h5"));
+  const auto paths = msim::write_csv_tables(tables, dir.file("t") + "/");
+  REQUIRE(paths.size() >= 3);
+  CHECK(paths.size() == 4);
+  const std::string columns_csv = (dir / "t" / "columns.csv").string();
+  CHECK(paths.back() == columns_csv);
+  const auto described = quoted_csv_rows(slurp(columns_csv));
+  CHECK_FALSE(described.empty());
+  if (!described.empty())
+    CHECK(described[0] == std::vector<std::string>{"table", "column", "unit", "meaning"});
+  const auto unit_of = [&](const std::string& table, const std::string& column) {
+    for (const auto& row : described)
+      if (row.size() == 4 && row[0] == table && row[1] == column) return row[2];
+    return std::string("(none)");
+  };
+  // The market's metrics carry their datasets' units: a price is money per unit, CLV money per
+  // customer.
+  CHECK(unit_of("market", "price") == "money per unit");
+  CHECK(unit_of("market", "unit_cost") == "money per unit");
+  CHECK(unit_of("market", "clv") == "money per customer");
+  CHECK(unit_of("market", "revenue") == "money");
+  CHECK(unit_of("market", "market_share") == "fraction");
+  CHECK(unit_of("summary", "clv") == "money per customer");
+  CHECK(unit_of("summary", "cumulative_profit") == "money over the run");
+  CHECK(unit_of("years", "revenue") == "money over the year");
+  CHECK(unit_of("years", "scale") == "factor");
+
+  std::size_t reals = 0, money_cells = 0, rows_described = 1;
+  for (std::size_t k = 0; k < 3; ++k) {
+    const auto rows = quoted_csv_rows(slurp(paths[k]));
+    REQUIRE(rows.size() > 1);
+    const std::string& table = tables[k].first;
+    for (std::size_t c = 0; c < rows[0].size(); ++c) {
+      // Every column is in columns.csv, in order, with a unit and a meaning.
+      const auto doc = rows_described < described.size() ? described[rows_described]
+                                                         : std::vector<std::string>{};
+      ++rows_described;
+      INFO(table << "." << rows[0][c]);
+      CHECK(doc.size() == 4);
+      CHECK(doc == std::vector<std::string>{table, rows[0][c], doc.size() > 2 ? doc[2] : "",
+                                            doc.size() > 3 ? doc[3] : ""});
+      CHECK_FALSE((doc.size() > 2 && doc[2].empty()));
+      CHECK_FALSE((doc.size() > 3 && doc[3].empty()));
+      const bool money = doc.size() > 2 && msim::money_unit(doc[2]);
+      for (std::size_t r = 1; r < rows.size(); ++r) {
+        const std::string& cell = rows[r][c];
+        if (cell.empty() || cell.find_first_not_of("0123456789.-+e") != std::string::npos) continue;
+        INFO(cell);
+        const auto [digits, decimals] = digits_and_decimals(cell);
+        CHECK(digits <= static_cast<std::size_t>(msim::kCsvDigits));
+        reals += decimals > 0 ? 1 : 0;
+        if (money) {
+          ++money_cells;
+          CHECK(decimals <= 2);
+        }
+      }
+    }
+  }
+  CHECK(rows_described == described.size());  // and nothing else
+  CHECK(reals > 0);
+  CHECK(money_cells > 0);
+  // The tables in memory keep full precision: only the files are rounded.
+  const msim::Hdf5Reader in(dir.file("run.h5"));
+  const msim::Table price = in.table("/market/price");
+  const auto& market = tables[1].second;
+  const auto at = std::find(market.columns.begin(), market.columns.end(), "price");
+  REQUIRE(at != market.columns.end());
+  CHECK(std::stod(market.rows[0][static_cast<std::size_t>(at - market.columns.begin())]) ==
+        price.values[0]);
 }
