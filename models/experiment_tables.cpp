@@ -233,19 +233,6 @@ RecordingLayout run_layout(const PlannedRun& run, std::size_t threads) {
   return layout;
 }
 
-RunData run_data(const MemoryRecorder& rec) {
-  RunData data;
-  data.layout = rec.layout();
-  data.tables = rec.tables();
-  data.steps = rec.rows().empty() ? 0 : rec.rows()[0].size();
-  data.series.resize(rec.rows().size());
-  for (std::size_t k = 0; k < data.series.size(); ++k)
-    for (const std::vector<double>& row : rec.rows()[k])
-      data.series[k].insert(data.series[k].end(), row.begin(), row.end());
-  data.final_attributes = rec.final_attributes();
-  return data;
-}
-
 void write_run_file(const std::string& path, const RunData& run, const Attributes& extra) {
   auto out = make_hdf5_recorder(path, {.flush_each_record = false, .labelled = false});
   out->begin(run.layout);

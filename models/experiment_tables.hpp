@@ -30,9 +30,6 @@ struct RunData {
   Attributes final_attributes;
 };
 
-/// The run in `rec` (finished), each series flattened over its steps.
-RunData run_data(const MemoryRecorder& rec);
-
 /// Writes a finished run to `path` (through path.partial and a rename), each series in one
 /// write, without labels: it is read back only when an interrupted experiment resumes. `extra`
 /// root attributes go in this file only (the experiment's design_points and replications, which
