@@ -86,8 +86,7 @@ ExperimentTable runs_columns(const Hdf5Reader& in, const ExperimentTable& runs) 
 }  // namespace
 
 bool money_unit(const std::string& unit) {
-  return unit == "money" ||
-         (unit.rfind("money ", 0) == 0 && unit.find("per money") == std::string::npos);
+  return unit == "money" || unit.rfind("money over ", 0) == 0 || unit == "money per year";
 }
 
 ExperimentTable csv_table(const std::vector<CsvColumn>& columns) {

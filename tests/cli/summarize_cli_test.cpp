@@ -323,8 +323,9 @@ TEST_CASE(
       CHECK(doc == std::vector<std::string>{table, rows[0][c], unit, doc.size() > 3 ? doc[3] : ""});
       CHECK_FALSE(unit.empty());
       CHECK_FALSE((doc.size() > 3 && doc[3].empty()));
-      const bool money = unit.rfind("money", 0) == 0 && unit != "money per money of marketing";
-      // No cell has more than 12 significant digits, and money at most 2 decimals.
+      // Sums of money are whole cents; a price, a unit cost or CLV keeps its digits.
+      const bool money = unit == "money" || unit.rfind("money over ", 0) == 0;
+      // No cell has more than 12 significant digits, and sums of money at most 2 decimals.
       for (std::size_t k = 1; k < rows.size(); ++k) {
         const std::string& cell = rows[k][c];
         if (cell.empty() || cell.find_first_not_of("0123456789.-+e") != cell.npos) continue;
@@ -351,6 +352,16 @@ TEST_CASE(
   CHECK(unit("market", "profit") == "money");
   CHECK(unit("summary", "profit_per_year") == "money per year");
   CHECK(unit("years", "marketing_spend") == "money over the year");
+  // An average price paid is not rounded to cents: 1.1226977518734387 is 1.12269775187.
+  const auto market = csv_rows(dir / "t" / "market.csv");
+  REQUIRE(market.size() > 1);
+  const auto price = static_cast<std::size_t>(
+      std::find(market[0].begin(), market[0].end(), "price") - market[0].begin());
+  REQUIRE(price < market[0].size());
+  std::size_t precise = 0;
+  for (std::size_t k = 1; k < market.size(); ++k)
+    precise += digits_and_decimals(market[k][price]).second > 2 ? 1 : 0;
+  CHECK(precise > 0);
 
   // columns.csv, like the others, is not overwritten without --force, and nothing is written.
   fs::create_directory(dir / "u");

@@ -357,11 +357,12 @@ TEST_CASE("experiment report: CSV reals are rounded, money to cents, others to 1
   CHECK(msim::csv_real(kNaN, false).empty());
   CHECK(msim::money_unit("money over the run"));
   CHECK(msim::money_unit("money per year"));
-  // The units of a run's /market datasets: a step's money, a price or unit cost, CLV.
+  // The units of a run's /market datasets: a step's money is a sum of cents; a price or unit
+  // cost (an average price paid, a cost on the experience curve) and CLV are not.
   CHECK(msim::money_unit("money"));
-  CHECK(msim::money_unit("money per unit"));
-  CHECK(msim::money_unit("money per customer"));
   CHECK(msim::money_unit("money over the year"));
+  CHECK_FALSE(msim::money_unit("money per unit"));
+  CHECK_FALSE(msim::money_unit("money per customer"));
   CHECK_FALSE(msim::money_unit("moneyish"));
   CHECK_FALSE(msim::money_unit("money per money of marketing"));
   CHECK_FALSE(msim::money_unit("fraction"));
