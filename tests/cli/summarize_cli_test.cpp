@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "sim/hdf5_file.hpp"
+#include "tests/csv_cells.hpp"
 
 using Catch::Contains;
 using Catch::EndsWith;
@@ -22,6 +24,7 @@ using Catch::StartsWith;
 namespace fs = std::filesystem;
 
 using namespace cli_test;
+using msim::test::digits_and_decimals;
 
 namespace {
 
@@ -159,37 +162,12 @@ TEST_CASE("cli: summarize on a run's partial file without a finished step says i
 
 namespace {
 
-/// The rows of a CSV file, its quoted cells ("a, b" and "say ""x""") unquoted.
+/// The rows of the CSV file `p`.
 std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
-  std::vector<std::vector<std::string>> rows;
   std::ifstream in(p, std::ios::binary);
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> row(1);
-    bool quoted = false;
-    for (std::size_t k = 0; k < line.size(); ++k) {
-      const char c = line[k];
-      if (quoted && c == '"' && k + 1 < line.size() && line[k + 1] == '"')
-        row.back() += line[++k];
-      else if (c == '"')
-        quoted = !quoted;
-      else if (c == ',' && !quoted)
-        row.emplace_back();
-      else
-        row.back() += c;
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-/// Significant digits of a number's text (before any exponent), and its decimals.
-std::pair<std::size_t, std::size_t> digits_and_decimals(const std::string& cell) {
-  const std::string mantissa = cell.substr(0, cell.find_first_of("eE"));
-  std::string digits;
-  for (char c : mantissa)
-    if (c >= '0' && c <= '9' && !(digits.empty() && c == '0')) digits += c;
-  const std::size_t dot = mantissa.find('.');
-  return {digits.size(), dot == std::string::npos ? 0 : mantissa.size() - dot - 1};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return msim::test::csv_rows(text.str());
 }
 
 }  // namespace

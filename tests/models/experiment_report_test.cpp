@@ -21,10 +21,13 @@
 #include "models/year_table.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
+#include "tests/csv_cells.hpp"
 #include "tests/temp_dir.hpp"
 
 using Catch::Contains;
 namespace fs = std::filesystem;
+using msim::test::csv_rows;
+using msim::test::digits_and_decimals;
 using msim::test::TempDir;
 
 namespace {
@@ -369,35 +372,6 @@ TEST_CASE("experiment report: CSV reals are rounded, money to cents, others to 1
   CHECK_FALSE(msim::money_unit(""));
 }
 
-namespace {
-
-/// Splits a CSV file without quoted cells into rows of cells.
-std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    std::vector<std::string> row;
-    std::size_t start = 0;
-    for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
-      row.push_back(line.substr(start, comma - start));
-    row.push_back(line.substr(start));
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-/// Digits of a number's text before its exponent, without leading zeros; decimals after '.'.
-std::pair<std::size_t, std::size_t> digits_and_decimals(const std::string& cell) {
-  const std::string mantissa = cell.substr(0, cell.find_first_of("eE"));
-  std::string digits;
-  for (char c : mantissa)
-    if (c >= '0' && c <= '9' && !(digits.empty() && c == '0')) digits += c;
-  const std::size_t dot = mantissa.find('.');
-  return {digits.size(), dot == std::string::npos ? 0 : mantissa.size() - dot - 1};
-}
-
-}  // namespace
-
 TEST_CASE(
     "experiment report: the CSV files hold no binary noise, seeds exactly, and "
     "columns.csv says what each runs column is",
@@ -504,33 +478,6 @@ TEST_CASE(
       CHECK(digits_and_decimals(runs[r][c]).second <= 2);
 }
 
-namespace {
-
-/// The rows of a CSV file, its quoted cells ("a, b" and "say ""x""") unquoted.
-std::vector<std::vector<std::string>> quoted_csv_rows(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    std::vector<std::string> row(1);
-    bool quoted = false;
-    for (std::size_t k = 0; k < line.size(); ++k) {
-      const char c = line[k];
-      if (quoted && c == '"' && k + 1 < line.size() && line[k + 1] == '"')
-        row.back() += line[++k];
-      else if (c == '"')
-        quoted = !quoted;
-      else if (c == ',' && !quoted)
-        row.emplace_back();
-      else
-        row.back() += c;
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-}  // namespace
-
 TEST_CASE(
     "experiment report: a single run's CSV files hold no binary noise, and columns.csv gives "
     "every column's unit",
@@ -553,7 +500,7 @@ TEST_CASE(
   CHECK(paths.size() == 4);
   const std::string columns_csv = (dir / "t" / "columns.csv").string();
   CHECK(paths.back() == columns_csv);
-  const auto described = quoted_csv_rows(slurp(columns_csv));
+  const auto described = csv_rows(slurp(columns_csv));
   CHECK_FALSE(described.empty());
   if (!described.empty())
     CHECK(described[0] == std::vector<std::string>{"table", "column", "unit", "meaning"});
@@ -576,7 +523,7 @@ TEST_CASE(
 
   std::size_t reals = 0, money_cells = 0, rows_described = 1;
   for (std::size_t k = 0; k < 3; ++k) {
-    const auto rows = quoted_csv_rows(slurp(paths[k]));
+    const auto rows = csv_rows(slurp(paths[k]));
     REQUIRE(rows.size() > 1);
     const std::string& table = tables[k].first;
     for (std::size_t c = 0; c < rows[0].size(); ++c) {
