@@ -63,15 +63,13 @@ void BackgroundRecorder::post(std::size_t bytes, const Make& make) {
   Call call{{}, bytes};
   try {
     call.run = make();  // the copy, outside the lock: the writer goes on meanwhile
-  } catch (...) {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(call));
+  } catch (...) {  // no copy or no room in the queue: the bytes were never queued
     std::lock_guard lock(mutex_);
     held_ -= bytes;
     changed_.notify_all();
     throw;
-  }
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(call));
   }
   changed_.notify_all();
 }
