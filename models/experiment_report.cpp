@@ -192,7 +192,10 @@ ExperimentTables read_experiment_tables(const std::string& path) {
           for (double v : in.table(p).values)  // NaN (sd of one replication): no value
             values.push_back(std::isnan(v) ? "" : format_number(v));
           const std::string units = in.string_attribute(p, "units");
-          csv = money_unit(units)                     ? CsvCells::kMoney
+          // A design point's key values (no units) are written in full, as the scenario took
+          // them: --set with a rounded value would not rerun the point.
+          csv = units.empty()                         ? CsvCells::kAsText
+                : money_unit(units)                   ? CsvCells::kMoney
                 : by_row && units == "the row's unit" ? CsvCells::kByRowUnit
                                                       : CsvCells::kReal;
         } catch (const InputError&) {
@@ -393,8 +396,7 @@ std::vector<CsvColumn> summary_columns(const Summary& s) {
           "no lapse could be seen"},
          {"clv", "money per customer",
           "customer lifetime value at the last step: yearly margin per customer x r / (1 + i - "
-          "r), r the yearly retention, i market.discount_rate_per_year",
-          kMoney},
+          "r), r the yearly retention, i market.discount_rate_per_year"},
          {"program_cost", "money over the run", "loyalty and referral rewards paid over the run",
           kMoney},
          {"referred_customers", "consumers",

@@ -48,8 +48,10 @@ std::string csv_number(double v, bool defined = true);
 /// planner reads, few enough that binary noise (0.30000000000000004) never shows.
 constexpr int kCsvDigits = 12;
 /// Whether `unit` (a key result's, as the summary's `unit` column has it, or a dataset's `units`)
-/// is a sum of money, which the model counts in whole cents: "money" (a step's), "money over the
-/// run", "money over the year", "money per year". Not an average or a ratio, which keeps its
+/// is a sum of money, which a CSV file gives in cents: "money" (a step's), "money over the run",
+/// "money over the year", "money per year" (revenue is whole cents in the model; a step's spend
+/// is a budget spread over the steps, so rounded steps may miss their rounded total by a cent).
+/// Not an average or a ratio, which keeps its
 /// digits: a price or unit cost ("money per unit": an average price paid, a unit cost on the
 /// experience curve), CLV ("money per customer"), ROI ("money per money of marketing").
 bool money_unit(const std::string& unit);

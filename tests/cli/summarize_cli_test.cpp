@@ -358,3 +358,54 @@ TEST_CASE(
   CHECK(slurp(dir / "tiny-columns.csv") == slurp(dir / "t" / "columns.csv"));
   CHECK(slurp(dir / "tiny-market.csv") == slurp(dir / "t" / "market.csv"));
 }
+
+TEST_CASE("cli: summarize --csv gives a single run's CLV with its digits, as market.csv does",
+          "[cli]") {
+  TempDir dir;
+  REQUIRE(marketsim(dir, "run " + kTiny + " -o run.h5 --quiet --set steps=60").code == 0);
+  REQUIRE(marketsim(dir, "summarize run.h5 --csv t/").code == 0);
+  const auto summary = csv_rows(dir / "t" / "summary.csv");
+  const auto market = csv_rows(dir / "t" / "market.csv");
+  REQUIRE(summary.size() > 1);
+  REQUIRE(market.size() > 1);
+  const auto column = [](const std::vector<std::string>& header, const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const std::size_t clv = column(summary[0], "clv"), firm = column(summary[0], "firm");
+  const std::size_t m_clv = column(market[0], "clv"), m_firm = column(market[0], "firm");
+  REQUIRE(clv < summary[0].size());
+  REQUIRE(m_clv < market[0].size());
+  std::size_t precise = 0;
+  for (std::size_t r = 1; r < summary.size(); ++r) {
+    // The summary's CLV is the last step's: the last row of the firm in market.csv.
+    std::string last;
+    for (std::size_t k = 1; k < market.size(); ++k)
+      if (market[k][m_firm] == summary[r][firm]) last = market[k][m_clv];
+    INFO(summary[r][firm]);
+    CHECK(summary[r][clv] == last);
+    precise += digits_and_decimals(summary[r][clv]).second > 2 ? 1 : 0;
+  }
+  CHECK(precise > 0);
+}
+
+TEST_CASE("cli: summarize --csv writes a design point's key values in full, so --set reruns it",
+          "[cli]") {
+  TempDir dir;
+  const Result run = marketsim(
+      dir, "run " + kTiny +
+               " -o e.h5 --quiet --set consumers=2000 --set experiment.replications=1 --set "
+               "\"experiment.sweep={firms.Mass.budget_per_year: [40000.123456789012, 2e4]}\"");
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  REQUIRE(marketsim(dir, "summarize e.h5 --csv t/").code == 0);
+  for (const char* table : {"runs.csv", "summary.csv", "differences.csv"}) {
+    const auto rows = csv_rows(dir / "t" / table);
+    REQUIRE(rows.size() > 1);
+    const auto key = static_cast<std::size_t>(
+        std::find(rows[0].begin(), rows[0].end(), "firms.Mass.budget_per_year") - rows[0].begin());
+    REQUIRE(key < rows[0].size());
+    INFO(table);
+    CHECK(rows[1][key] ==
+          (std::string(table) == "differences.csv" ? "20000" : "40000.12345678901"));
+  }
+}
