@@ -440,10 +440,10 @@ def _experiment_figure_html(name, data, metric, run):
             "Market share over time, over every run of the experiment (not only run "
             f"{run.run_id}): a panel per design point (at most {plot.MAX_PANELS}, spread evenly "
             "when there are more), for each firm the mean of the design point's replications at "
-            "each week as a line and the 95% confidence interval of that mean (Student t) as a "
-            "band. The band says how well the replications pin down the mean, not where single "
-            "runs fall (the boxes of the experiment_market_share.png figure show those, at the "
-            "last week)."))
+            f"each {period(run.steps_per_year)} as a line and the 95% confidence interval of that "
+            "mean (Student t) as a band. The band says how well the replications pin down the "
+            "mean, not where single runs fall (the boxes of the experiment_market_share.png "
+            f"figure show those, at the last {period(run.steps_per_year)})."))
     if plot.sampled_keys(run) and name == plot.sampled_figure_name(metric):
         return _figure_html(name, data, (
             f"{metric.replace('_', ' ')} against each key the Latin hypercube samples "
@@ -513,11 +513,13 @@ def _experiment_figure_html(name, data, metric, run):
 MAX_KEY_VALUES = 8  # values of a key the table of design point keys lists; more give a range
 
 
-def _key_value(value):
-    """A design point's value as --set takes it: 40000, 0.5, true; a sampled value to six
-    significant digits."""
+def _key_value(value, rounded=False):
+    """A design point's value as --set takes it, in full: 40000, 0.5, 40000.123456789, true (the
+    shortest text that reads back as the value, so the run reruns bit for bit); `rounded`, to
+    six significant digits (the ends of a range of sampled values, which the table of every run
+    gives in full)."""
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:.6g}"
+        return f"{value:.6g}" if rounded else repr(float(value))
     return _plain(value)
 
 
@@ -548,7 +550,8 @@ def _design_keys_html(run):
         values = list(dict.fromkeys(v for v in table[key] if not formats.missing(v)))
         if key in sampled or len(values) > MAX_KEY_VALUES:
             numbers = pd.to_numeric(pd.Series(values), errors="coerce")
-            shown = (f"{_key_value(float(numbers.min()))} to {_key_value(float(numbers.max()))} "
+            shown = (f"{_key_value(float(numbers.min()), True)} to "
+                     f"{_key_value(float(numbers.max()), True)} "
                      f"({len(values)} values{', sampled' if key in sampled else ''})"
                      if numbers.notna().all() and len(values) else
                      ", ".join(map(_key_value, values[:MAX_KEY_VALUES])) + ", ...")

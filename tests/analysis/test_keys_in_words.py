@@ -137,3 +137,20 @@ def test_a_heatmap_names_the_keys_moved_with_its_key(tmp_path):
             ) in html.unescape(section)
     assert _key_table(section)["OneToOne's marketing budget"] == (
         "firms.OneToOne.budget_per_year", f"20000, 40000 (moved together with {BUDGET})")
+
+
+def test_the_key_table_gives_values_in_full_as_set_takes_them():
+    """A value the table of design point keys lists is the shortest text that reads back as the
+    value, so --set reruns the point bit for bit; only the ends of a sampled range are rounded."""
+    assert report._key_value(40000.123456789012) == "40000.12345678901"
+    assert report._key_value(1234567.5) == "1234567.5"
+    assert report._key_value(40000.0) == "40000"
+    assert report._key_value(1234567.5, rounded=True) == "1.23457e+06"
+
+
+def test_the_over_time_caption_says_the_runs_period():
+    from types import SimpleNamespace
+    monthly = SimpleNamespace(steps_per_year=12, run_id="00000")
+    caption = report._experiment_figure_html(plot.OVER_TIME_FIGURE, b"", "market_share", monthly)
+    assert "at each month as a line" in caption and "at the last month)" in caption
+    assert "week" not in caption
