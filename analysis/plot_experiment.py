@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis import experiment_tables, formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
-from analysis.plot_format import _titled, percent_formatter  # noqa: E402
+from analysis.plot_format import _titled, percent_formatter, share_when  # noqa: E402
 from analysis.point_words import (_setting, baseline_point, key_in_words,  # noqa: E402,F401
                                   point_label, run_point_labels, switched_shocks)
 
@@ -118,7 +118,7 @@ def experiment_distribution(run, metric, long, settings):
     ax.set_xlim(-0.5, len(firms) - 0.5)
     kind = formats.metric_kind(metric, run.unit(metric))
     name = RESULT_NAMES.get(metric, metric.replace("_", " "))
-    _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
+    _value_axis(ax, kind, name + share_when(run, metric))
     ax.set_xlabel("firm (strategy)")
     ax.grid(axis="y", alpha=0.3)
     counts = sorted(set(int(c) for c in replications))

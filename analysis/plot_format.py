@@ -14,7 +14,14 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis.load import is_experiment_key, overrides  # noqa: E402
 from analysis.scenario_text import assignment_words, run_shocks  # noqa: E402
-from analysis.summary import NOT_IN_MARKET, not_in_market, not_in_market_note  # noqa: E402
+from analysis.summary import (NOT_IN_MARKET, not_in_market, not_in_market_note,  # noqa: E402
+                              period)
+
+
+def share_when(run, metric):
+    """What a figure's axis adds to a result's name: ", last week" for market share (the last
+    step's unit share, in the run's period as the summary names it), else ""."""
+    return f", last {period(run.steps_per_year)}" if metric == "market_share" else ""
 
 
 def _firm_labels(run):

@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 
 from analysis.plot_format import (_colours, _drawn, _firm_labels, _label_axis,  # noqa: E402
                                   _note_absent, _per_firm_lines, _time_axis, _titled,
-                                  percent_formatter)
+                                  percent_formatter, share_when)
 from analysis.summary import (SEGMENT_WINDOW, not_in_market, roi_over_time,  # noqa: E402
                               segment_shares)
 
@@ -132,7 +132,8 @@ def share_quadrant(run):
         for cx, cy, ha, va, words in QUADRANT_CORNERS:
             ax.text(cx, cy, words, transform=ax.transAxes, ha=ha, va=va, color="dimgrey",
                     fontsize=9, style="italic")
-    _label_axis(ax, "x", "share of market, last step", run.unit("market_share"))
+    _label_axis(ax, "x", "share of market" + share_when(run, "market_share"),
+                run.unit("market_share"))
     _label_axis(ax, "y", "share of customer (share of category requirements)",
                 run.unit("customer_share"))
     if split_x is not None or split_y is not None:

@@ -14,7 +14,7 @@ from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_experiment import (RESULT_NAMES, _value_formatter,  # noqa: E402
                                       _value_label, key_in_words)
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels,  # noqa: E402
-                                  _note_left_out, _titled)
+                                  _note_left_out, _titled, share_when)
 from analysis.point_words import axis_label  # noqa: E402
 from analysis.sweep_design import sampled_keys  # noqa: E402
 
@@ -63,7 +63,7 @@ def experiment_sampled(run, metric):
                              figsize=(4.8 * columns + 2.6, 3.8 * rows + 1.4))
     kind = formats.metric_kind(metric, run.unit(metric))
     name = RESULT_NAMES.get(metric, metric.replace("_", " "))
-    name += ", last step" if metric == "market_share" else ""
+    name += share_when(run, metric)
     styles = {f: (label, colour, LINE_STYLES[j % len(LINE_STYLES)]) for j, (f, label, colour)
               in enumerate(zip(run.firms, _firm_labels(run), _colours(run)))}
     handles = {}

@@ -17,7 +17,8 @@ from analysis import formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_experiment import (RESULT_NAMES, _value_axis,  # noqa: E402
                                       _value_formatter, _value_label, replications_words)
-from analysis.plot_format import _colours, _firm_labels, _note_left_out, _titled  # noqa: E402
+from analysis.plot_format import (_colours, _firm_labels, _note_left_out, _titled,  # noqa: E402
+                                  share_when)
 from analysis.point_words import (axis_label, key_in_words, keys_in_words,  # noqa: E402
                                   switched_shocks, value_words, wrapped)
 from analysis.scenario_text import is_shock_switch  # noqa: E402
@@ -86,7 +87,7 @@ def experiment_response(run, metric, key):
                             linewidth=0)
     kind = formats.metric_kind(metric, run.unit(metric))
     name = RESULT_NAMES.get(metric, metric.replace("_", " "))
-    _value_axis(ax, kind, name + (", last step" if metric == "market_share" else ""))
+    _value_axis(ax, kind, name + share_when(run, metric))
     ax.set_xlabel(key_axis(run, key, 90))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
     ax.grid(alpha=0.3)
@@ -145,7 +146,7 @@ def experiment_lines(run, metric, keys):
     labels = dict(zip(run.firms, _firm_labels(run)))
     kind = formats.metric_kind(metric, run.unit(metric))
     result = RESULT_NAMES.get(metric, metric.replace("_", " "))
-    name = result + (", last step" if metric == "market_share" else "")
+    name = result + share_when(run, metric)
     for k, firm in enumerate(firms):
         ax = axes[k // columns, k % columns]
         for value in values:

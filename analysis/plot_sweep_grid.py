@@ -11,7 +11,7 @@ from analysis import formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_experiment import (RESULT_NAMES, _setting, _value_formatter,  # noqa: E402
                                       _value_label, replications_words)
-from analysis.plot_format import _firm_labels, _note_left_out, _titled  # noqa: E402
+from analysis.plot_format import _firm_labels, _note_left_out, _titled, share_when  # noqa: E402
 from analysis.plot_sweep import key_axis  # noqa: E402
 from analysis.point_words import key_in_words  # noqa: E402
 from analysis.sweep_design import grid_problem  # noqa: E402
@@ -65,7 +65,7 @@ def experiment_grid(run, metric, keys):
     cmap.set_bad("lightgrey")
     kind = formats.metric_kind(metric, run.unit(metric))
     name = RESULT_NAMES.get(metric, metric.replace("_", " "))
-    name += ", last step" if metric == "market_share" else ""
+    name += share_when(run, metric)
     width, height = max(3.8, 0.95 * len(xs) + 1.6), max(2.9, 0.5 * len(ys) + 1.9)
     rows, columns = _grid_layout(len(firms), width)
     fig, axes = plt.subplots(rows, columns, squeeze=False, constrained_layout=True,

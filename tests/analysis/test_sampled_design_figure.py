@@ -54,7 +54,7 @@ def test_every_run_is_a_dot_at_its_value_and_the_line_the_binned_means(sampled_f
             assert np.asarray(line.get_xdata()) == pytest.approx(centres)
             assert np.asarray(line.get_ydata()) == pytest.approx(means)
     title = fig._suptitle.get_text()
-    assert "market share, last step against the sampled keys (Latin hypercube)" in title
+    assert "market share, last week against the sampled keys (Latin hypercube)" in title
     assert "dots: every run (12: 6 sampled design points x 2 replications)" in title
     assert "every sampled key varies at once" in title
 

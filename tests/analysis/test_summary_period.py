@@ -81,3 +81,12 @@ def test_the_report_says_the_period_as_summarize_does(tmp_path):
         "Market share is the last month's unit share." in page
     assert "last step&#x27;s unit share" not in page and "last step's unit share" not in page
     assert " months</td>" in page
+
+
+def test_a_share_axis_names_the_runs_period():
+    from types import SimpleNamespace
+    from analysis.plot_format import share_when
+    assert share_when(SimpleNamespace(steps_per_year=52), "market_share") == ", last week"
+    assert share_when(SimpleNamespace(steps_per_year=12), "market_share") == ", last month"
+    assert share_when(SimpleNamespace(steps_per_year=10), "market_share") == ", last step"
+    assert share_when(SimpleNamespace(steps_per_year=52), "profit_per_year") == ""

@@ -139,7 +139,7 @@ def test_axes_name_the_keys_and_the_colour_bar_the_result(grid_file):
     assert "cell: mean of the design point's 2 replications" in title
     share = plot.experiment_grid(run, "market_share", (BUDGET, CPM))
     bar = [ax for ax in share.axes if not ax.images][0]
-    assert bar.get_ylabel() == "market share, last step (%)"
+    assert bar.get_ylabel() == "market share, last week (%)"
     assert all(t.endswith("%") for t in _cells(_panels(share)[0]).values())
 
 

@@ -101,8 +101,8 @@ def test_axes_title_and_legend_say_what_is_drawn(recession_file):
     panels = _panels(fig)
     assert [" ".join(ax.get_xlabel().split()) for ax in panels] == \
         ["", "", key_label(BUDGET, 52), key_label(BUDGET, 52)]
-    assert [ax.get_ylabel() for ax in panels] == ["market share, last step (%)", "",
-                                                  "market share, last step (%)", ""]
+    assert [ax.get_ylabel() for ax in panels] == ["market share, last week (%)", "",
+                                                  "market share, last week (%)", ""]
     fig.canvas.draw()
     assert all(t.get_text().endswith("%") for ax in panels for t in ax.get_yticklabels()
                if t.get_text())
