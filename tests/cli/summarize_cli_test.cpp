@@ -170,6 +170,25 @@ std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
   return msim::test::csv_rows(text.str());
 }
 
+/// columns.csv of `file`, which summarize wrote to DIR/t/ before, is, like the other files, not
+/// overwritten without --force (and nothing is written then); with a prefix it is
+/// PREFIX-columns.csv.
+void check_columns_file(const TempDir& dir, const std::string& file, const std::string& prefix) {
+  fs::create_directory(dir / "u");
+  std::ofstream(dir / "u" / "columns.csv") << "my own notes\n";
+  const Result refused = marketsim(dir, "summarize " + file + " --csv u/");
+  CHECK(refused.code == 2);
+  CHECK_THAT(refused.err,
+             Contains("--csv 'u/': 'u/columns.csv' already exists") && Contains("--force"));
+  CHECK(refused.out.empty());
+  CHECK(files_in(dir / "u") == std::vector<std::string>{"columns.csv"});
+  CHECK(slurp(dir / "u" / "columns.csv") == "my own notes\n");
+  REQUIRE(marketsim(dir, "summarize " + file + " --csv u/ --force").code == 0);
+  CHECK(slurp(dir / "u" / "columns.csv") == slurp(dir / "t" / "columns.csv"));
+  REQUIRE(marketsim(dir, "summarize " + file + " --csv " + prefix).code == 0);
+  CHECK(slurp(dir / (prefix + "-columns.csv")) == slurp(dir / "t" / "columns.csv"));
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -255,21 +274,7 @@ TEST_CASE(
       }
   }
 
-  // columns.csv, like the others, is not overwritten without --force, and nothing is written.
-  fs::create_directory(dir / "u");
-  std::ofstream(dir / "u" / "columns.csv") << "my own notes\n";
-  const Result refused = marketsim(dir, "summarize s.h5 --csv u/");
-  CHECK(refused.code == 2);
-  CHECK_THAT(refused.err,
-             Contains("--csv 'u/': 'u/columns.csv' already exists") && Contains("--force"));
-  CHECK(refused.out.empty());
-  CHECK(files_in(dir / "u") == std::vector<std::string>{"columns.csv"});
-  CHECK(slurp(dir / "u" / "columns.csv") == "my own notes\n");
-  REQUIRE(marketsim(dir, "summarize s.h5 --csv u/ --force").code == 0);
-  CHECK(slurp(dir / "u" / "columns.csv") == slurp(dir / "t" / "columns.csv"));
-  // With a prefix: PREFIX-columns.csv.
-  REQUIRE(marketsim(dir, "summarize s.h5 --csv stress").code == 0);
-  CHECK(slurp(dir / "stress-columns.csv") == slurp(dir / "t" / "columns.csv"));
+  check_columns_file(dir, "s.h5", "stress");
 }
 
 TEST_CASE(
@@ -341,21 +346,7 @@ TEST_CASE(
     precise += digits_and_decimals(market[k][price]).second > 2 ? 1 : 0;
   CHECK(precise > 0);
 
-  // columns.csv, like the others, is not overwritten without --force, and nothing is written.
-  fs::create_directory(dir / "u");
-  std::ofstream(dir / "u" / "columns.csv") << "my own notes\n";
-  const Result refused = marketsim(dir, "summarize run.h5 --csv u/");
-  CHECK(refused.code == 2);
-  CHECK_THAT(refused.err,
-             Contains("--csv 'u/': 'u/columns.csv' already exists") && Contains("--force"));
-  CHECK(refused.out.empty());
-  CHECK(files_in(dir / "u") == std::vector<std::string>{"columns.csv"});
-  CHECK(slurp(dir / "u" / "columns.csv") == "my own notes\n");
-  REQUIRE(marketsim(dir, "summarize run.h5 --csv u/ --force").code == 0);
-  CHECK(slurp(dir / "u" / "columns.csv") == slurp(dir / "t" / "columns.csv"));
-  // With a prefix: PREFIX-columns.csv.
-  REQUIRE(marketsim(dir, "summarize run.h5 --csv tiny").code == 0);
-  CHECK(slurp(dir / "tiny-columns.csv") == slurp(dir / "t" / "columns.csv"));
+  check_columns_file(dir, "run.h5", "tiny");
   CHECK(slurp(dir / "tiny-market.csv") == slurp(dir / "t" / "market.csv"));
 }
 
