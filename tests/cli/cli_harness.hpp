@@ -23,6 +23,7 @@
 
 namespace cli_test {
 
+using msim::test::slurp;
 using msim::test::TempDir;
 
 namespace fs = std::filesystem;
@@ -35,13 +36,6 @@ inline std::string quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-inline std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 struct Result {

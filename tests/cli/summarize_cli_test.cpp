@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -164,10 +163,7 @@ namespace {
 
 /// The rows of the CSV file `p`.
 std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return msim::test::csv_rows(text.str());
+  return msim::test::csv_rows(slurp(p));
 }
 
 /// columns.csv of `file`, which summarize wrote to DIR/t/ before, is, like the other files, not

@@ -28,18 +28,12 @@ using Catch::Contains;
 namespace fs = std::filesystem;
 using msim::test::csv_rows;
 using msim::test::digits_and_decimals;
+using msim::test::slurp;
 using msim::test::TempDir;
 
 namespace {
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 /// An experiment file of one design point with `n` replications, written by hand; with one
 /// replication its sd and confidence bounds are NaN (undefined for n = 1). `in_market` >= 0:

@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 using msim::test::check_same_runs;
 using msim::test::h5_files;
 using msim::test::same_datasets;
+using msim::test::slurp;
 using msim::test::TempDir;
 
 namespace {
@@ -65,13 +66,6 @@ msim::Experiment plan(const std::string& budgets, const std::string& extra = "")
   return msim::plan_experiment([&](const std::vector<std::string>& overrides) {
     return msim::load_scenario_text(text, "test.yaml", overrides);
   });
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 /// Runs `ex` into `out` one run at a time, stopped once 3 runs finished: runs 0, 1 and 2 (with

@@ -26,6 +26,7 @@ namespace fs = std::filesystem;
 using msim::AttrValue;
 using msim::Hdf5Reader;
 
+using msim::test::slurp;
 using msim::test::TempDir;
 
 namespace {
@@ -79,12 +80,6 @@ std::vector<std::vector<double>> test_values(std::int64_t first, std::size_t n) 
 
 void record_steps(msim::Recorder& recorder, std::int64_t steps) {
   for (std::int64_t t = 0; t < steps; ++t) recorder.record(t, test_rows(t));
-}
-
-/// A file's bytes.
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 /// Checks shapes and values of the three test series after `steps` rows.
