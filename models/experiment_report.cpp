@@ -354,6 +354,21 @@ std::string csv_number(double v, bool defined) {
   return defined && !std::isnan(v) ? format_number(v) : "";
 }
 
+std::vector<std::int64_t> running_cents(const std::vector<double>& values, std::size_t firms) {
+  std::vector<std::int64_t> cents(values.size(), 0);
+  if (firms == 0) return cents;
+  std::vector<double> total(firms, 0.0);
+  std::vector<std::int64_t> before(firms, 0);  // the rounded running total, in cents
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const std::size_t j = k % firms;
+    if (std::isfinite(values[k])) total[j] += values[k];
+    const std::int64_t now = std::llround(total[j] * 100.0);
+    cents[k] = now - before[j];
+    before[j] = now;
+  }
+  return cents;
+}
+
 namespace {
 
 /// The columns of summary_table for `s`, each with its unit and meaning: the printed summary's;
@@ -483,8 +498,9 @@ ExperimentTable summary_table(const Summary& s) {
 /// Every /market/<metric> [T, F] series in long form: one row per step and firm; then the
 /// strategies' own diagnostics, /strategies/<name>, in columns named strategies/<name> (empty
 /// where a firm recorded none).
-/// Its columns, each with the unit and description of its dataset, go to `columns`; money (by
-/// the dataset's units: "money", "money per unit", "money per customer") is written to the cent.
+/// Its columns, each with the unit and description of its dataset, go to `columns`. A step's
+/// money (units "money") is written to the cent, in cents that add up over steps
+/// (running_cents()); prices, unit costs and CLV keep kCsvDigits significant digits.
 ExperimentTable market_table(const std::string& path, std::int64_t steps_per_year,
                              std::vector<CsvColumn>& columns) {
   const Hdf5Reader in(path);
@@ -501,6 +517,14 @@ ExperimentTable market_table(const std::string& path, std::int64_t steps_per_yea
     const std::string unit = in.string_attribute(dataset, "units");
     columns.push_back({column, unit, in.string_attribute(dataset, "description"),
                        money_unit(unit) ? CsvCells::kMoney : CsvCells::kReal});
+    // A step's money (not a running total such as cumulative_profit) in cents that add up to
+    // years.csv's years and to the run's total.
+    if (unit == "money" && dataset.rfind("/market/", 0) == 0 &&
+        column.rfind("cumulative_", 0) != 0) {
+      const std::vector<std::int64_t> cents = running_cents(values.values, firms.size());
+      for (std::size_t k = 0; k < cents.size(); ++k)
+        if (std::isfinite(values.values[k])) values.values[k] = static_cast<double>(cents[k]) / 100;
+    }
     series.push_back(std::move(values.values));
   };
   for (const std::string& metric : in.list("/market")) {

@@ -50,11 +50,19 @@ constexpr int kCsvDigits = 12;
 /// Whether `unit` (a key result's, as the summary's `unit` column has it, or a dataset's `units`)
 /// is a sum of money, which a CSV file gives in cents: "money" (a step's), "money over the run",
 /// "money over the year", "money per year" (revenue is whole cents in the model; a step's spend
-/// is a budget spread over the steps, so rounded steps may miss their rounded total by a cent).
+/// is a budget spread over the steps, which running_cents() rounds so that steps add up).
 /// Not an average or a ratio, which keeps its
 /// digits: a price or unit cost ("money per unit": an average price paid, a unit cost on the
 /// experience curve), CLV ("money per customer"), ROI ("money per money of marketing").
 bool money_unit(const std::string& unit);
+/// A flow of money step by step (a [T, F] series: revenue, spend or profit in each step, for
+/// each of F firms) in whole cents that add up: step t of firm j gets the rounded running total
+/// to step t less the rounded running total to step t - 1. Each step is within a cent of its
+/// value, and any steps from 0 to t, or from one year's end to another's, sum exactly to the
+/// rounded total over them. (Each step rounded alone, a budget of 3000 a year spread over 52
+/// weeks read 57.69 a week, 2999.88 a year.) A value that is not finite counts as 0.
+std::vector<std::int64_t> running_cents(const std::vector<double>& values, std::size_t firms);
+
 /// A real number for a CSV cell: money rounded to whole cents, anything else to
 /// kCsvDigits significant digits, then the shortest text that reads back as the rounded value
 /// ("6000", "99645.64", "0.169003505258"); empty for NaN.

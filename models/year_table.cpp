@@ -25,6 +25,11 @@ std::string money(double v) {
   return csv_number(std::round(v * 100.0) / 100.0 + 0.0);
 }
 
+/// Whole cents as money.
+std::string from_cents(std::int64_t cents) {
+  return csv_number(static_cast<double>(cents) / 100.0 + 0.0);
+}
+
 }  // namespace
 
 std::vector<CsvColumn> year_columns(std::int64_t steps_per_year) {
@@ -67,11 +72,15 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
   for (const char* metric : {"units", "revenue", "profit", "cumulative_profit"})
     T = std::min(T, in.table(std::string("/market/") + metric).shape.at(0));
   const std::size_t cells = T * F;
-  const auto units = series(in, "units", cells), revenue = series(in, "revenue", cells);
-  const auto marketing = series(in, "marketing_spend", cells);
-  const auto loyalty = series(in, "loyalty_cost", cells);
-  const auto referral = series(in, "referral_cost", cells);
-  const auto profit = series(in, "profit", cells);
+  const auto units = series(in, "units", cells);
+  // A year's money is the sum of its steps as market.csv gives them (running_cents()), so that
+  // a planner who adds up a year's rows gets the year's figure to the cent.
+  const auto cents = [&](const char* metric) {
+    return running_cents(series(in, metric, cells), F);
+  };
+  const auto revenue = cents("revenue"), marketing = cents("marketing_spend");
+  const auto loyalty = cents("loyalty_cost"), referral = cents("referral_cost");
+  const auto profit = cents("profit");
   const auto cumulative = series(in, "cumulative_profit", cells);
 
   const bool weeks = steps_per_year == 52;
@@ -79,8 +88,10 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
   const auto per_year = static_cast<std::size_t>(steps_per_year);
   for (std::size_t from = 0; from < T; from += per_year) {
     const std::size_t to = std::min(T, from + per_year);  // one past the year's last step
-    std::vector<double> u(F, 0.0), rev(F, 0.0), spend(F, 0.0), programs(F, 0.0), prof(F, 0.0);
-    double all_units = 0.0, all_revenue = 0.0;
+    std::vector<double> u(F, 0.0);
+    std::vector<std::int64_t> rev(F, 0), spend(F, 0), programs(F, 0), prof(F, 0);
+    double all_units = 0.0;
+    std::int64_t all_revenue = 0;
     for (std::size_t step = from; step < to; ++step)
       for (std::size_t j = 0; j < F; ++j) {
         const std::size_t k = step * F + j;
@@ -98,9 +109,11 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
       if (weeks) row.insert(row.end(), {std::to_string(from + 1), std::to_string(to)});
       row.insert(row.end(),
                  {std::to_string(to - from), firms[j], csv_number(u[j]),
-                  csv_number(u[j] / all_units, all_units > 0), money(rev[j]),
-                  csv_number(rev[j] / all_revenue, all_revenue > 0), money(spend[j]),
-                  money(programs[j]), money(prof[j]), money(cumulative[(to - 1) * F + j])});
+                  csv_number(u[j] / all_units, all_units > 0), from_cents(rev[j]),
+                  csv_number(static_cast<double>(rev[j]) / static_cast<double>(all_revenue),
+                             all_revenue > 0),
+                  from_cents(spend[j]), from_cents(programs[j]), from_cents(prof[j]),
+                  money(cumulative[(to - 1) * F + j])});
       t.rows.push_back(std::move(row));
     }
   }

@@ -559,3 +559,72 @@ TEST_CASE(
   CHECK(std::stod(market.rows[0][static_cast<std::size_t>(at - market.columns.begin())]) ==
         price.values[0]);
 }
+
+TEST_CASE(
+    "experiment report: a single run's weeks add up to its years to the cent, and stay within a "
+    "cent of the file",
+    "[experiment_report]") {
+  TempDir dir;
+  // Budgets spread over 52 weeks (40000 a year is 769.2307... a week: rounded alone, 52 weeks
+  // read 39999.96), a loyalty program's rewards, and a last, partial year.
+  const msim::Scenario sc = msim::load_scenario_file(
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml",
+      {"consumers=3000", "steps=70", "firms.OneToOne.loyalty_program={every: 3, reward: 0.37}"});
+  {
+    auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+    msim::run_simulation(sc, *rec);
+  }
+  const auto paths =
+      msim::write_csv_tables(msim::run_csv_output(dir.file("run.h5")), dir.file("t") + "/");
+  const auto market = csv_rows(slurp(dir.file("t") + "/market.csv"));
+  const auto years = csv_rows(slurp(dir.file("t") + "/years.csv"));
+  REQUIRE(market.size() == 1 + 70 * 4);
+  REQUIRE(years.size() == 1 + 2 * 4);
+  const auto column = [](const std::vector<std::string>& header, const std::string& name) {
+    const auto at = std::find(header.begin(), header.end(), name);
+    REQUIRE(at != header.end());
+    return static_cast<std::size_t>(at - header.begin());
+  };
+  const auto cents = [](const std::string& cell) {
+    return cell.empty() ? std::int64_t{0} : std::llround(std::stod(cell) * 100.0);
+  };
+  const msim::Hdf5Reader in(dir.file("run.h5"));
+  std::size_t checked = 0;
+  for (const std::string metric : {"revenue", "marketing_spend", "profit", "program_cost"}) {
+    for (std::size_t y = 1; y < years.size(); ++y) {
+      const std::string& firm = years[y][column(years[0], "firm")];
+      const auto from = std::stoul(years[y][column(years[0], "from_step")]);
+      const auto to = std::stoul(years[y][column(years[0], "to_step")]);
+      std::int64_t sum = 0;
+      for (std::size_t r = 1; r < market.size(); ++r) {
+        const auto step = std::stoul(market[r][column(market[0], "step")]);
+        if (market[r][column(market[0], "firm")] != firm || step < from || step > to) continue;
+        if (metric == "program_cost")
+          sum += cents(market[r][column(market[0], "loyalty_cost")]) +
+                 cents(market[r][column(market[0], "referral_cost")]);
+        else
+          sum += cents(market[r][column(market[0], metric)]);
+      }
+      INFO(metric << ", year " << years[y][0] << ", " << firm);
+      CHECK(sum == cents(years[y][column(years[0], metric)]));
+      ++checked;
+    }
+  }
+  CHECK(checked == 4 * 8);
+  // Each week is within a cent of the file's value, and a spread budget's weeks are not all
+  // rounded alike (769.23 and 769.24 both occur).
+  const msim::Table spend = in.table("/market/marketing_spend");
+  bool low = false, high = false;
+  for (std::size_t r = 1; r < market.size(); ++r) {
+    const double cell = std::stod(market[r][column(market[0], "marketing_spend")]);
+    const double value = spend.values[r - 1];  // rows are step by step, firm by firm
+    CHECK(std::abs(cell - value) < 0.01 + 1e-9);
+    if (market[r][column(market[0], "firm")] == "Mass") {
+      low |= market[r][column(market[0], "marketing_spend")] == "769.23";
+      high |= market[r][column(market[0], "marketing_spend")] == "769.24";
+    }
+  }
+  CHECK(low);
+  CHECK(high);
+  CHECK(paths.size() == 4);
+}
