@@ -115,10 +115,12 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
       readable_bytes(need.state), whose, need.per_consumer, total, readable_bytes(need.available),
       held);
   fmt::print(
-      "# {} is valid: {} consumers{}, {} segments, {} categories, {} firms, {} steps.\n{}{}{}"
+      "# {} is valid: {}{}, {}, {}, {}, {}.\n{}{}{}"
       "# Resolved with every default filled in:\n{}",
-      scenario, sc.consumers, scaled, sc.segments.size(), sc.categories.size(), sc.firms.size(),
-      sc.steps, plan, memory, format_first_step(sc, first, points), resolved_yaml(sc));
+      scenario, counted(sc.consumers, "consumer"), scaled, counted(sc.segments.size(), "segment"),
+      counted(sc.categories.size(), "category", "categories"), counted(sc.firms.size(), "firm"),
+      counted(sc.steps, "step"), plan, memory, format_first_step(sc, first, points),
+      resolved_yaml(sc));
   if (auto why = memory_shortfall(*largest, use, sc.experiment, scenario))
     fmt::print(stderr, "note: `marketsim run` would refuse this on this machine: {}\n", *why);
   if (sc.output.path.empty())

@@ -509,6 +509,16 @@ TEST_CASE("cli: a population too large for memory exits 2 with the estimate", "[
   CHECK_FALSE(fs::exists(dir / "big.h5"));
 }
 
+TEST_CASE("cli: validate counts in words, one segment and one category in the singular", "[cli]") {
+  TempDir dir;
+  const Result v = marketsim(
+      dir, "validate " +
+               quote((kSource / "scenarios" / "textbook" / "advertising_budget.yaml").string()) +
+               " --set steps=1");
+  CHECK(v.code == 0);
+  CHECK_THAT(v.out, Contains(" consumers, 1 segment, 1 category, 2 firms, 1 step.\n"));
+}
+
 TEST_CASE("cli: a scaled market says so when validated, run and summarized", "[cli]") {
   TempDir dir;
   const Result v = marketsim(dir, "validate " + quote(kTiny.string()) + " --set scale=0.5");
