@@ -597,9 +597,14 @@ Scenario load_scenario(const Config& root) {
   sc.segments = load_list<Segment>(segments, "segments", kMaxSegments, "share",
                                    [&](const Config& n) { return load_segment(n, sc); });
   double total = 0.0;
-  for (const auto& s : sc.segments) total += s.share;
+  std::vector<std::string> shares;  // what was added up, for the message
+  for (const auto& s : sc.segments) {
+    total += s.share;
+    shares.push_back(fmt::format("{} {:.6g}", s.name, s.share));
+  }
   if (std::abs(total - 1.0) > 1e-6)
-    segments.fail(fmt::format("segment shares sum to {:.6g}, expected 1", total));
+    segments.fail(fmt::format("segment shares sum to {:.6g} ({}), expected 1", total,
+                              fmt::join(shares, " + ")));
   if (sc.regions.empty()) sc.regions.push_back("all");
   if (sc.regions.size() > static_cast<std::size_t>(kMaxRegions))
     segments.fail(fmt::format("{} regions, expected at most {}", sc.regions.size(), kMaxRegions));

@@ -126,9 +126,14 @@ const StrategyInfo& find_strategy(const std::string& name) {
     names.push_back(info.name);
   }
   const std::string hint = did_you_mean(name, names);
-  throw InputError(fmt::format("unknown strategy '{}'{}; registered strategies: {}", name,
-                               hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
-                               fmt::join(names, ", ")));
+  // A strategy of a user's own exists only in the program that registers it (the examples'
+  // scenarios name theirs): say so where the name is not a slip of the keyboard.
+  throw InputError(fmt::format(
+      "unknown strategy '{}'{}; registered strategies: {}{}", name,
+      hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), fmt::join(names, ", "),
+      hint.empty() ? ". A strategy of your own is known only to the program that registers it "
+                     "(register_strategy; examples/README.md): run the scenario with that program"
+                   : ""));
 }
 
 }  // namespace msim

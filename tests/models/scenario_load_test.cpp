@@ -188,7 +188,8 @@ TEST_CASE("segment shares must sum to 1", "[scenario]") {
   REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: 0.5")),
                       Contains("test.yaml:23:") && Contains("'segments'") &&
                           Contains("sum to 0.9") && Contains("expected 1"));
-  REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: 0.7")), Contains("sum to 1.1"));
+  REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: 0.7")),
+                      Contains("sum to 1.1 (young 0.7 + seniors 0.4), expected 1"));
   REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: -0.6")),
                       Contains("test.yaml:24:") && Contains("segments.young.share"));
 }
@@ -200,6 +201,11 @@ TEST_CASE("an unknown strategy lists the registered ones and suggests the neares
                           Contains("one_to_one") && Contains("niche"));
   REQUIRE_THROWS_WITH(load(edit("strategy: differentiated", "strategy: diferentiated")),
                       Contains("test.yaml:15:") && Contains("did you mean 'differentiated'?"));
+  // A name no registered strategy is near: perhaps a strategy of the user's own, which only
+  // the program that registers it knows.
+  REQUIRE_THROWS_WITH(load(edit("strategy: mass", "strategy: hotelling")),
+                      Contains("unknown strategy 'hotelling'") &&
+                          Contains("known only to the program that registers it"));
 }
 
 TEST_CASE("a niche target must name a segment", "[scenario]") {
