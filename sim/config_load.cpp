@@ -146,6 +146,34 @@ std::string missing_space(std::string_view row, int n) {
                      c.substr(colon + 1));
 }
 
+/// " (line N, 'seed 4', has no colon: ...)" when 0-based line `n` is a word and a value with no
+/// colon, and the next line is a key at the same indentation: the two were meant as keys of one
+/// map, and the parser trips on the second. Else "".
+std::string missing_colon(const std::vector<std::string_view>& rows, int n) {
+  std::size_t col = 0;
+  const std::string_view c = content(rows[static_cast<std::size_t>(n)], col);
+  const std::size_t space = c.find(' ');
+  if (c.empty() || c.find(':') != std::string_view::npos || space == std::string_view::npos)
+    return "";
+  const std::string_view key = c.substr(0, space);
+  const auto word = [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-';
+  };
+  if (!std::isalpha(static_cast<unsigned char>(key[0])) && key[0] != '_') return "";
+  if (!std::all_of(key.begin(), key.end(), word)) return "";
+  std::size_t next_col = 0;
+  std::string_view next;
+  for (auto m = static_cast<std::size_t>(n) + 1; m < rows.size() && next.empty(); ++m)
+    next = content(rows[m], next_col);
+  const std::size_t colon = next.find(':');
+  if (next.empty() || next_col != col || colon == std::string_view::npos ||
+      (colon + 1 < next.size() && next[colon + 1] != ' '))
+    return "";
+  const std::string_view value = c.substr(c.find_first_not_of(' ', space));
+  return fmt::format(" (line {}, '{}', has no colon: a key and its value are written '{}: {}')",
+                     n + 1, c, key, value);
+}
+
 /// " (line N is indented ...)" when the key on 0-based line `n` lines up with no key before it
 /// that it could belong with: further in than the key on the line before, which has its value
 /// already, or back out to no enclosing key's indentation; else "".
@@ -185,9 +213,9 @@ std::string misaligned(const std::vector<std::string_view>& rows, int n) {
 }
 
 /// What likely caused a YAML syntax error reported at 0-based `line` and `column`: a tab in the
-/// indentation of that line or one before it, a key with no space after its colon on that line
-/// or the one before, a [ or { not closed (or closed by the other kind) by then, or a key
-/// indented to line up with nothing. Empty if none of these.
+/// indentation of that line or one before it, a key with no space after its colon, or no colon,
+/// on that line or the one before, a [ or { not closed (or closed by the other kind) by then, or a
+/// key indented to line up with nothing. Empty if none of these.
 std::string syntax_hint(const std::string& text, int line, int column) {
   const std::vector<std::string_view> rows = lines_to(text, line);
   if (rows.empty()) return "";
@@ -218,6 +246,7 @@ std::string syntax_hint(const std::string& text, int line, int column) {
     ++tried;
     if (std::string hint = missing_space(rows[static_cast<std::size_t>(n)], n); !hint.empty())
       return hint;
+    if (std::string hint = missing_colon(rows, n); !hint.empty()) return hint;
   }
   // Flow brackets: open ones, where they opened, and one closed by the other kind. On the error
   // line, only up to the error's column.

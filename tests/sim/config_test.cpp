@@ -668,6 +668,21 @@ TEST_CASE("a YAML syntax error names a key without a space after its colon", "[c
                       !Contains("needs a space"));
 }
 
+TEST_CASE("a YAML syntax error names a key without a colon", "[config]") {
+  // "name family" is a plain word to YAML; the parser trips on the key after it.
+  REQUIRE_THROWS_WITH(
+      Config::load_string("segments:\n  - name family\n    share: 0.5\n", "bad.yaml"),
+      Contains("bad.yaml:3:") && Contains("(line 2, 'name family', has no colon: a key and its "
+                                          "value are written 'name: family')"));
+  REQUIRE_THROWS_WITH(
+      Config::load_string("firms:\n  - name: A\n    strategy mass\n    budget: 3\n", "bad.yaml"),
+      Contains("(line 3, 'strategy mass', has no colon: a key and its value are written "
+               "'strategy: mass')"));
+  // A value that goes on over lines, or a list of words, is no such slip.
+  REQUIRE_THROWS_WITH(Config::load_string("a: one two\n  b: 3\n", "bad.yaml"),
+                      !Contains("has no colon"));
+}
+
 TEST_CASE("a YAML syntax error names a key indented to line up with nothing", "[config]") {
   REQUIRE_THROWS_WITH(Config::load_string("segments:\n  - name: a\n     share: 0.2\n", "bad.yaml"),
                       Contains("bad.yaml:3:") &&
