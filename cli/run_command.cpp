@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <concepts>
 #include <csignal>
@@ -585,6 +586,19 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
   if (csv && csv->empty())
     throw InputError(
         "--csv: an empty path was given; expected a directory (DIR/) or a file-name prefix");
+  // "--csv out/summary.csv" would write out/summary.csv-summary.csv and the like: the option
+  // names where several tables go, not one file.
+  if (csv && !csv_into_directory(*csv) && csv->size() > 4 &&
+      std::equal(csv->end() - 4, csv->end(), ".csv",
+                 [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; })) {
+    const std::string stem = csv->substr(0, csv->size() - 4);
+    throw InputError(fmt::format(
+        "--csv '{}': expected a directory (DIR/) or a file-name prefix, not a .csv file: "
+        "summarize writes several tables (summary, market, years and columns for a run; runs, "
+        "summary, differences and columns for an experiment), so '{}' would give '{}'; use "
+        "--csv '{}/' for '{}/summary.csv' and the rest, or --csv '{}' for '{}-summary.csv'",
+        *csv, *csv, csv_path(*csv, "summary"), stem, stem, stem, stem));
+  }
   std::vector<std::string> written;
   if (is_experiment_file(file)) {
     const ExperimentTables tables = read_experiment_tables(file);

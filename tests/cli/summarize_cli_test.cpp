@@ -116,6 +116,30 @@ TEST_CASE("cli: summarize --csv never overwrites a CSV file without --force", "[
   for (const auto& name : files_in(dir.path)) CHECK_THAT(name, !Contains(".partial"));
 }
 
+TEST_CASE("cli: summarize --csv refuses a .csv file name, which would be a prefix", "[cli]") {
+  TempDir dir;
+  REQUIRE(marketsim(dir, "run " + kTiny + " -o run.h5 --quiet --set steps=2").code == 0);
+  fs::create_directory(dir / "out");
+  for (const std::string target : {"out/summary.csv", "out/Summary.CSV"}) {
+    INFO(target);
+    const Result r = marketsim(dir, "summarize run.h5 --csv " + target);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("--csv '" + target +
+                               "': expected a directory (DIR/) or a "
+                               "file-name prefix, not a .csv file") &&
+                          Contains("would give '" + target + "-summary.csv'"));
+    CHECK(r.out.empty());
+  }
+  CHECK_THAT(marketsim(dir, "summarize run.h5 --csv out/summary.csv").err,
+             Contains("use --csv 'out/summary/' for 'out/summary/summary.csv' and the rest, or "
+                      "--csv 'out/summary' for 'out/summary-summary.csv'"));
+  CHECK(files_in(dir / "out").empty());  // nothing written
+  // A directory of that name is a directory.
+  fs::create_directory(dir / "tables.csv");
+  CHECK(marketsim(dir, "summarize run.h5 --csv tables.csv").code == 0);
+  CHECK(fs::exists(dir / "tables.csv" / "market.csv"));
+}
+
 TEST_CASE("cli: summarize --csv refuses a temporary file it cannot create, naming the CSV",
           "[cli]") {
   TempDir dir;
