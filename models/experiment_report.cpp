@@ -507,8 +507,12 @@ ExperimentTable market_table(const std::string& path, std::int64_t steps_per_yea
   const auto firms = in.strings("/firms/name");
   const auto steps = in.integers("/step");
   columns = {{"step", "step", "the step (counted from 0)", CsvCells::kAsText}};
-  if (steps_per_year == 52)
-    columns.push_back({"week", "week", "the step's week (counted from 1)", CsvCells::kAsText});
+  // The step in the run's period, as the summaries count it: week 1 is step 0.
+  const std::string period = period_word(steps_per_year);
+  const bool counted = period != "step";
+  if (counted)
+    columns.push_back(
+        {period, period, fmt::format("the step's {} (counted from 1)", period), CsvCells::kAsText});
   columns.push_back({"firm", "name", "the firm", CsvCells::kAsText});
   std::vector<std::vector<double>> series;
   std::size_t rows = steps.size();
@@ -543,7 +547,7 @@ ExperimentTable market_table(const std::string& path, std::int64_t steps_per_yea
   for (std::size_t step = 0; step < rows; ++step)
     for (std::size_t j = 0; j < firms.size(); ++j) {
       std::vector<std::string> row = {std::to_string(steps[step])};
-      if (steps_per_year == 52) row.push_back(std::to_string(steps[step] + 1));
+      if (counted) row.push_back(std::to_string(steps[step] + 1));
       row.push_back(firms[j]);
       for (const auto& v : series) row.push_back(csv_number(v[step * firms.size() + j]));
       t.rows.push_back(std::move(row));

@@ -28,7 +28,8 @@ ExperimentTable csv_table(const std::vector<CsvColumn>& columns);
 
 /// A single run's tables: "summary", one row per firm with the columns of the printed summary
 /// (shares and rates as fractions, named `..._fraction`), and "market", one row per step and
-/// firm: `step`, `week` (when steps_per_year is 52), `firm`, then one column per
+/// firm: `step`, the step in the run's period counted from 1 (`week` when steps_per_year is
+/// 52, `month` for 12 and so on: period_word(); none for any other), `firm`, then one column per
 /// /market/<metric> [T, F] series, and "years", one row per year and firm (year_table). Figures
 /// the terminal shows as n/a are empty cells. Cells hold real numbers in full; a CSV file rounds
 /// them by each column's `csv` rule: money (money_unit of the column's unit) to cents, others to

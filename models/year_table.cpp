@@ -4,7 +4,10 @@
 #include <cmath>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "models/experiment_report.hpp"
+#include "models/summary.hpp"
 #include "sim/hdf5_file.hpp"
 
 namespace msim {
@@ -25,6 +28,11 @@ std::string money(double v) {
   return csv_number(std::round(v * 100.0) / 100.0 + 0.0);
 }
 
+/// Whether years.csv counts a year's steps in `period` as well: not in steps, and not in years.
+bool counted_period(const std::string& period) {
+  return period != "step" && period != "year";
+}
+
 /// Whole cents as money.
 std::string from_cents(std::int64_t cents) {
   return csv_number(static_cast<double>(cents) / 100.0 + 0.0);
@@ -38,9 +46,13 @@ std::vector<CsvColumn> year_columns(std::int64_t steps_per_year) {
       {"year", "year", "year of the run: 1 for its first steps_per_year steps", kText},
       {"from_step", "step", "the year's first step (counted from 0)", kText},
       {"to_step", "step", "the year's last step (counted from 0)", kText}};
-  if (steps_per_year == 52)
-    c.insert(c.end(), {{"from_week", "week", "the year's first week (counted from 1)", kText},
-                       {"to_week", "week", "the year's last week (counted from 1)", kText}});
+  // The year's first and last step in the run's period, as the summaries count it (a year of
+  // one-year steps has its number already).
+  if (const std::string period = period_word(steps_per_year); counted_period(period))
+    c.insert(c.end(), {{"from_" + period, period,
+                        fmt::format("the year's first {} (counted from 1)", period), kText},
+                       {"to_" + period, period,
+                        fmt::format("the year's last {} (counted from 1)", period), kText}});
   c.insert(
       c.end(),
       {{"steps", "steps", "steps in the year: fewer than steps_per_year in a last, partial year",
@@ -83,7 +95,7 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
   const auto profit = cents("profit");
   const auto cumulative = series(in, "cumulative_profit", cells);
 
-  const bool weeks = steps_per_year == 52;
+  const bool counted = counted_period(period_word(steps_per_year));
   ExperimentTable t = csv_table(year_columns(steps_per_year));
   const auto per_year = static_cast<std::size_t>(steps_per_year);
   for (std::size_t from = 0; from < T; from += per_year) {
@@ -106,7 +118,7 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
     for (std::size_t j = 0; j < F; ++j) {
       std::vector<std::string> row = {std::to_string(from / per_year + 1), std::to_string(from),
                                       std::to_string(to - 1)};
-      if (weeks) row.insert(row.end(), {std::to_string(from + 1), std::to_string(to)});
+      if (counted) row.insert(row.end(), {std::to_string(from + 1), std::to_string(to)});
       row.insert(row.end(),
                  {std::to_string(to - from), firms[j], csv_number(u[j]),
                   csv_number(u[j] / all_units, all_units > 0), from_cents(rev[j]),

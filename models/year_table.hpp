@@ -11,7 +11,8 @@
 namespace msim {
 
 /// One row per year and firm: `year` (1 for the first steps_per_year steps), `from_step` and
-/// `to_step` (and `from_week`, `to_week` when steps_per_year is 52, counted from 1), `steps`
+/// `to_step` (and, counted from 1, `from_week` and `to_week` in a weekly run, `from_month` and
+/// `to_month` in a monthly one: the period of period_word(), not for steps or years), `steps`
 /// (fewer than steps_per_year in a last, partial year), `firm`, then over the year's steps
 /// `units`, `unit_share_fraction` (of all firms' units), `revenue`, `value_share_fraction`,
 /// `marketing_spend`, `program_cost` (loyalty and referral rewards), `profit`, and

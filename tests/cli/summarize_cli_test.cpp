@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -69,6 +70,23 @@ TEST_CASE("cli: summarize --csv writes a single run's summary and market tables"
   CHECK_THAT(header(dir / "tables" / "years.csv"),
              StartsWith("year,from_step,to_step,from_week,to_week,steps,firm,units,"));
   CHECK_THAT(r.out, Contains("wrote tables/years.csv\n"));
+  // A monthly run counts months, a yearly one years (whose table has their numbers already), and
+  // one of 10 steps a year only steps.
+  for (const auto& [per_year, market, years] :
+       {std::tuple{"12", "step,month,firm,", "year,from_step,to_step,from_month,to_month,steps,"},
+        std::tuple{"1", "step,year,firm,", "year,from_step,to_step,steps,firm,"},
+        std::tuple{"10", "step,firm,", "year,from_step,to_step,steps,firm,"}}) {
+    INFO(per_year);
+    const std::string name = std::string("per") + per_year;
+    REQUIRE(marketsim(dir, "run " + kTiny + " -o " + name + ".h5 --quiet --set steps=3 --set " +
+                               "steps_per_year=" + per_year)
+                .code == 0);
+    REQUIRE(marketsim(dir, "summarize " + name + ".h5 --csv " + name + "/").code == 0);
+    CHECK_THAT(header(dir / name / "market.csv"), StartsWith(market));
+    CHECK_THAT(header(dir / name / "years.csv"), StartsWith(years));
+  }
+  CHECK_THAT(slurp(dir / "per12" / "market.csv"), Contains("\n2,3,Mass,"));
+  CHECK_THAT(slurp(dir / "per12" / "years.csv"), Contains("\n1,0,2,1,3,3,Mass,"));
   // A prefix that ends in a separator gets no second one.
   REQUIRE(marketsim(dir, "summarize run.h5 --csv lhs-").code == 0);
   REQUIRE(marketsim(dir, "summarize run.h5 --csv lhs_").code == 0);

@@ -236,8 +236,9 @@ TEST_CASE("experiment report: a single run's figures by year", "[experiment_repo
     msim::run_simulation(sc, *rec);
   }
   const msim::ExperimentTable years = msim::year_table(dir.file("run.h5"), 4);
-  CHECK(years.columns == std::vector<std::string>{"year", "from_step", "to_step", "steps", "firm",
-                                                  "units", "unit_share_fraction", "revenue",
+  CHECK(years.columns == std::vector<std::string>{"year", "from_step", "to_step", "from_quarter",
+                                                  "to_quarter", "steps", "firm", "units",
+                                                  "unit_share_fraction", "revenue",
                                                   "value_share_fraction", "marketing_spend",
                                                   "program_cost", "profit", "cumulative_profit"});
   const msim::Hdf5Reader in(dir.file("run.h5"));
@@ -260,19 +261,21 @@ TEST_CASE("experiment report: a single run's figures by year", "[experiment_repo
       CHECK(row[0] == std::to_string(y + 1));
       CHECK(row[1] == std::to_string(from));
       CHECK(row[2] == std::to_string(to - 1));
-      CHECK(row[3] == std::to_string(to - from));
-      CHECK(row[4] == firms[j]);
-      CHECK(std::stod(row[5]) == Approx(sum("units", from, to, j)));
-      // Money to the cent.
-      const auto cents = [](double v) { return Approx(v).margin(0.005); };
-      CHECK(std::stod(row[7]) == cents(sum("revenue", from, to, j)));
-      CHECK(std::stod(row[9]) == cents(sum("marketing_spend", from, to, j)));
-      CHECK(std::stod(row[10]) ==
+      CHECK(row[3] == std::to_string(from + 1));  // quarters, counted from 1
+      CHECK(row[4] == std::to_string(to));
+      CHECK(row[5] == std::to_string(to - from));
+      CHECK(row[6] == firms[j]);
+      CHECK(std::stod(row[7]) == Approx(sum("units", from, to, j)));
+      // Money in cents that add up over the years (running_cents): each year within a cent.
+      const auto cents = [](double v) { return Approx(v).margin(0.01 + 1e-9); };
+      CHECK(std::stod(row[9]) == cents(sum("revenue", from, to, j)));
+      CHECK(std::stod(row[11]) == cents(sum("marketing_spend", from, to, j)));
+      CHECK(std::stod(row[12]) ==
             cents(sum("loyalty_cost", from, to, j) + sum("referral_cost", from, to, j)));
-      CHECK(std::stod(row[11]) == cents(sum("profit", from, to, j)));
-      CHECK(std::stod(row[12]) == cents(sum("profit", 0, to, j)));
-      share += std::stod(row[6]);
-      program_cost += std::stod(row[10]);
+      CHECK(std::stod(row[13]) == cents(sum("profit", from, to, j)));
+      CHECK(std::stod(row[14]) == Approx(sum("profit", 0, to, j)).margin(0.005 + 1e-9));
+      share += std::stod(row[8]);
+      program_cost += std::stod(row[12]);
     }
     CHECK(share == Approx(1.0));
   }
