@@ -4,6 +4,7 @@ when the user asks (--force), and never a run's HDF5 file, a scenario or an inpu
 whatever the user asks. The writing itself goes through atomic_write."""
 
 import os
+import tempfile
 
 import h5py
 
@@ -21,6 +22,18 @@ def add_force_argument(parser, what, more=""):
                         help=f"replace {what} when it exists already (a run's HDF5 file, a "
                              "scenario or an input of the command is never replaced)"
                              + (f"; {more}" if more else ""))
+
+
+def _probe(directory, where):
+    """Raises PermissionError when no file can be made in `directory`, which os.access cannot
+    tell for root (it says yes for /proc, /sys or a read-only mount): a file is made there and
+    removed at once."""
+    try:
+        handle, probe = tempfile.mkstemp(dir=directory, prefix=".marketsim-", suffix=".probe")
+    except OSError as error:
+        raise PermissionError(f"{where}: {error.strerror or error}") from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 def check_writable_file(path, inputs=()):
@@ -44,6 +57,7 @@ def check_writable_file(path, inputs=()):
         raise PermissionError(f"{where}: the file is not writable")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise PermissionError(f"{where}: directory '{parent}' is not writable")
+    _probe(parent, where)
 
 
 def check_writable_directory(path):
@@ -58,6 +72,7 @@ def check_writable_directory(path):
             raise NotADirectoryError(f"{where}: it is a file, not a directory")
         if not os.access(path, os.W_OK | os.X_OK):
             raise PermissionError(f"{where}: the directory is not writable")
+        _probe(path, where)
         return
     ancestor = os.path.dirname(os.path.normpath(path))
     while ancestor and not os.path.lexists(ancestor):
@@ -67,6 +82,7 @@ def check_writable_directory(path):
         raise NotADirectoryError(f"{where}: '{ancestor}' is not a directory")
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise PermissionError(f"{where}: it cannot be made, directory '{ancestor}' is not writable")
+    _probe(ancestor, f"{where}: it cannot be made in '{ancestor}'")
 
 
 

@@ -119,3 +119,17 @@ def test_force_on_the_command_line(run_file, tmp_path):
     replaced = subprocess.run(command + ["--force"], cwd=ROOT, capture_output=True, text=True,
                               timeout=300)
     assert replaced.returncode == 0 and out.read_text() != PRECIOUS
+
+
+@pytest.mark.parametrize("command", ["report", "plot"])
+def test_an_output_place_that_takes_no_files_is_refused_at_once(run_file, tmp_path, command):
+    """/proc takes no new files, though os.access says it does for root: the command probes the
+    directory and exits 2 before any work, not 1 after it."""
+    target = ["-o", "/proc/marketsim-report.html"] if command == "report" else \
+        ["--out", "/proc/marketsim-figures/"]
+    done = subprocess.run([sys.executable, "-m", f"analysis.{command}", str(run_file), *target],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: cannot write")
+    assert done.stdout == ""
+    assert not os.path.exists(target[1])
