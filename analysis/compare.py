@@ -88,19 +88,11 @@ def comparable(a, b):
     return over_steps(a, steps), over_steps(b, steps)
 
 
-def _unit(run):
-    return "week" if run.steps_per_year == 52 else "step"
-
-
-def _at(run, step):
-    """A step as the run's time axis names it: "week 12" (weeks count from 1), or "step 11"."""
-    return f"{_unit(run)} {run.time_values([step])[0]}"
-
-
 def _span(run, first, last):
-    """Steps `first` to `last` in the run's words: "weeks 1 to 12", "steps 0 to 11"."""
+    """Steps `first` to `last` in the run's words: "weeks 1 to 12", "months 1 to 12", "steps 0
+    to 11"."""
     values = run.time_values([first, last])
-    return f"{_unit(run)}s {values[0]} to {values[1]}"
+    return f"{run.time_label()}s {values[0]} to {values[1]}"
 
 
 def length_note(a, b):
@@ -112,7 +104,7 @@ def length_note(a, b):
     longer, name = (a, "A") if len(a.steps) > len(b.steps) else (b, "B")
     rest = longer.steps[len(steps):]
     return (f"A has {len(a.steps)} steps and B {len(b.steps)}: every figure below is of the "
-            f"{len(steps)} steps both runs have, at {_at(a, steps[-1])} (sums over "
+            f"{len(steps)} steps both runs have, at {a.time_point(steps[-1])} (sums over "
             f"{_span(a, steps[0], steps[-1])}); {name}'s {_span(longer, rest[0], rest[-1])} are "
             "not compared.")
 
@@ -126,10 +118,10 @@ def when(a, b, metric, how):
     if len(a.steps) == len(b.steps):
         return WHEN_METRIC.get(metric, WHEN[how])
     steps = common_steps(a, b)
-    at, span = _at(a, steps[-1]), _span(a, steps[0], steps[-1])
+    at, span = a.time_point(steps[-1]), _span(a, steps[0], steps[-1])
     if metric == "cumulative_profit":
         return f"{at}: the profit of {span}"
-    return {"last": f"{at}, the last {_unit(a)} both runs have",
+    return {"last": f"{at}, the last {a.time_label()} both runs have",
             "sum": f"summed over {span}"}[how]
 
 
@@ -459,7 +451,7 @@ def share_difference_figure(a, b, changes=None):
     if paired(a, b):
         how = "paired: same seed and population, common random numbers"
         if len(a.steps) != len(b.steps):
-            how += f", over the {len(common_steps(a, b))} {_unit(a)}s both runs have"
+            how += f", over the {len(common_steps(a, b))} {a.time_label()}s both runs have"
     elif firms_note(a, b):
         how = "not paired: the runs do not have the same firms"
     else:

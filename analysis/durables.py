@@ -83,13 +83,13 @@ NOT_COUNTED = "none: the run ends before a product can reach its reference life"
 
 def counted_from(run, start=None):
     """Where the share of early failures is counted from, in words: "from week 79 on, when a
-    product can first reach its reference life" ("step 78" unless steps are weeks); "none: the
+    product can first reach its reference life" (in the run's time unit: "month 79", "step 78";
+    see Run.time_point); "none: the
     run ends before a product can reach its reference life" when it does. `start` defaults to
     first_on_time_step(run)."""
     if start is None:
         start = first_on_time_step(run)
     if start is None or start > run.steps[-1]:
         return NOT_COUNTED
-    unit = "week" if run.steps_per_year == 52 else "step"
-    return (f"from {unit} {run.time_values([start])[0]} on, when a product can first reach its "
+    return (f"from {run.time_point(start)} on, when a product can first reach its "
             "reference life")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis import experiment_tables
 from analysis import hdf5_read as rd
+from analysis import periods
 from analysis import run_main
 from analysis.output_paths import check_writable_directory, check_writable_file  # noqa: F401
 
@@ -191,18 +192,20 @@ class Run:
         return stacked.rename("value").reset_index()
 
     def time_label(self):
-        """The x-axis label for steps: "week" for weekly runs, whose axis numbers the weeks from
-        1 as the documentation does (see time_values); 'step (months)' and so on otherwise."""
-        if self.steps_per_year == 52:
-            return "week"
-        unit = {12: "months", 4: "quarters", 365: "days", 1: "years"}
-        return f"step ({unit[self.steps_per_year]})" if self.steps_per_year in unit else "step"
+        """The x-axis label for steps: the run's period (analysis.periods.period), "week" for a
+        weekly run, "month" for a monthly one, "step" where steps have no name."""
+        return periods.period(self.steps_per_year)
 
     def time_values(self, steps):
-        """The values to draw `steps` at on a time axis: weeks 1 to 52 (step + 1) for weekly
-        runs, the steps themselves otherwise."""
-        values = pd.Index(steps)
-        return values + 1 if self.steps_per_year == 52 else values
+        """The values to draw `steps` at on a time axis: numbered from 1 in a run of a named
+        period (weeks 1 to 52 are steps 0 to 51, as the documentation counts them), the steps
+        themselves otherwise (analysis.periods.first_number)."""
+        return pd.Index(steps) + periods.first_number(self.steps_per_year)
+
+    def time_point(self, step):
+        """A step as the time axis names it: "week 27" (step 26 of a weekly run), "month 27",
+        "step 26" (analysis.periods.time_point)."""
+        return periods.time_point(self.steps_per_year, step)
 
 
 def check_readable(path):

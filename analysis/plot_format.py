@@ -175,15 +175,16 @@ def _label_axis(ax, axis, name, units):
 
 
 def _time_axis(ax, run):
-    """Labels the x axis with the run's time unit ("week" for weekly runs, numbered from 1) and
-    marks the shocks the run applied (mark_shocks)."""
+    """Labels the x axis with the run's time unit (Run.time_label: "week" for a weekly run,
+    "month" for a monthly one, numbered from 1; else "step", from 0) and marks the shocks the
+    run applied (mark_shocks)."""
     ax.set_xlabel(run.time_label())
     mark_shocks(ax, run)
 
 
 def mark_shocks(ax, run, scenario=None):
     """A thin dashed vertical line at each shock the run applied, at the step it took effect
-    (week = step + 1 on a weekly axis), with the shock's name in small text at the top; shocks
+    (week = step + 1 on a weekly axis, month = step + 1 on a monthly one), with the shock's name in small text at the top; shocks
     at one step share a line. Disabled shocks and those after the last step run are not drawn
     (scenario_text.run_shocks). `scenario` (the resolved scenario text of another run of the same
     length, such as a design point's) replaces the run's own. Returns the lines' x positions."""
@@ -217,12 +218,6 @@ def _per_firm_lines(ax, run, metric, name, frame=None):
     _time_axis(ax, run)
     _label_axis(ax, "y", name, run.unit(metric))
     ax.grid(alpha=0.3)
-
-
-def _time_point(run, step):
-    """A step as the time axis names it: "week 105" in a weekly run, else "step 104"."""
-    return (f"week {int(run.time_values([step])[0])}" if run.steps_per_year == 52
-            else f"step {step}")
 
 
 def png_bytes(fig):

@@ -187,7 +187,7 @@ def roi_undefined_note(run, roi):
             parts.append(f"{firm} (the whole run)")
             continue
         first, last = run.time_values([undefined[0], undefined[-1]])
-        unit = "week" if run.steps_per_year == 52 else "step"
+        unit = run.time_label()
         parts.append(f"{firm} ({unit} {first})" if first == last else
                      f"{firm} ({unit}s {first}-{last})")
     if not parts:
@@ -251,7 +251,7 @@ def segment_heatmap(run):
     bar = fig.colorbar(image, ax=ax, format=percent_formatter())
     bar.set_label("share of the segment's units (%)")
     time = run.time_values(frame.index)
-    unit = "week" if run.steps_per_year == 52 else "step"
+    unit = run.time_label()
     span = (f"units of {unit}s {time[-window]}-{time[-1]}" if window > 1
             else f"units of {unit} {time[-1]}")
     ax.set_title(_titled(run, f"{run.name}:\nshare of each segment's units by firm ({span})"))

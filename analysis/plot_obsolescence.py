@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from analysis.durables import early_share, first_on_time_step, reference_life  # noqa: E402
 from analysis.plot_format import (LINE_STYLES, _drawn, _label_axis, _note_absent,  # noqa: E402
-                                  _per_firm_lines, _time_axis, _time_point, _titled)
+                                  _per_firm_lines, _time_axis, _titled)
 
 
 OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per step"),
@@ -63,8 +63,7 @@ def _obsolescence_panels(run):
 
 
 def _life_words(run, life):
-    unit = "weeks" if run.steps_per_year == 52 else "steps"
-    return f"{life:g} {unit}"
+    return f"{life:g} {run.time_label()}s"
 
 
 def _early_share_panel(ax, run):
@@ -96,14 +95,13 @@ def _early_share_panel(ax, run):
     if start > run.steps[0]:
         before = time[run.steps < start]
         ax.axvspan(time.min() - 0.5, before.max() + 0.5, color="lightgrey", alpha=0.5, lw=0)
-        span = (f"weeks {time.min()}-{before.max()}" if run.steps_per_year == 52 else
-                f"steps {run.steps[0]}-{start - 1}")
+        span = f"{run.time_label()}s {time.min()}-{before.max()}"
         width = max(14, int(60 * len(before) / len(time)))  # characters that fit in the span
         why = f"{span} not drawn: {old_enough}, so every failure is early by definition"
         ax.text((time.min() + before.max()) / 2, 0.5,
                 textwrap.fill(why, width, break_on_hyphens=False),
                 ha="center", va="center", fontsize=8, color="dimgrey")
-    return f"share of failures that were early, counted from {_time_point(run, start)}"
+    return f"share of failures that were early, counted from {run.time_point(start)}"
 
 
 def obsolescence(run):

@@ -121,7 +121,7 @@ def experiment_share_over_time(run):
                                    max_lines=TITLE_LINES, placeholder=" ..."), fontsize=9)
         ax.grid(alpha=0.3)
         top = max(top, float(np.nanmax(np.fmax(mean, high))))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole weeks or steps
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole weeks, months or steps
         if k % columns == 0:
             _label_axis(ax, "y", "market share", run.unit("market_share"))
         if k + columns >= len(shown):  # no panel below: the time axis is labelled here
@@ -138,7 +138,7 @@ def experiment_share_over_time(run):
     degrees = ("n - 1 degrees of freedom" if len(sizes) > 1 else
                "1 degree of freedom" if sizes[0] == 2 else f"{sizes[0] - 1} degrees of freedom")
     lines = [f"line: mean of the design point's {many} replications at each "
-             f"{'week' if run.steps_per_year == 52 else 'step'}; band: 95% confidence interval "
+             f"{run.time_label()}; band: 95% confidence interval "
              f"of that mean (Student t, {degrees})"]
     if sizes[0] < 2:
         lines.append("no band where a design point has one run")

@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels, _label_axis,  # noqa: E402
-                                  _time_axis, _time_point, _titled, mark_shocks, png_bytes)
+                                  _time_axis, _titled, mark_shocks, png_bytes)
 
 
 # ---- the strategies' own diagnostics (/strategies/<name>, [step x firm]) ----
@@ -44,7 +44,7 @@ def diagnostic_firms(run, name):
 def diagnostic_last_values(run, name):
     """[(firm, "firm (strategy)", last recorded value, when)] of each firm that recorded
     diagnostic `name`: `when` is "" when the value is of the run's last step, else the step as
-    the time axis names it ("week 27", "step 26")."""
+    the time axis names it ("week 27", "month 27", "step 26")."""
     frame = run.diagnostics[name]
     labels = _firm_labels(run)
     found = []
@@ -52,7 +52,7 @@ def diagnostic_last_values(run, name):
         values = frame.iloc[:, j].dropna()
         step = values.index[-1]
         found.append((firm, labels[j], float(values.iloc[-1]),
-                      "" if step == run.steps[-1] else _time_point(run, step)))
+                      "" if step == run.steps[-1] else run.time_point(step)))
     return found
 
 

@@ -10,12 +10,14 @@ import textwrap
 
 import numpy as np
 
+from analysis.periods import PERIODS
 from analysis.scenario_text import (_shock_words, is_shock_switch, key_label, key_unit,
                                     key_words, run_shocks, short_key)
 
-# Units written after a value as words ("26 weeks"); other units go in brackets, and money's
-# "money per year" is "per year" after the value ("1,250 per year").
-_COUNTED = ("steps", "weeks", "consumers", "units", "purchases")
+# Units written after a value as words ("26 weeks", "26 months": any period's plural); other units
+# go in brackets, and money's "money per year" is "per year" after the value ("1,250 per year").
+_COUNTED = ("steps", *(f"{word}s" for word in PERIODS.values()), "consumers", "units",
+            "purchases")
 _TRUE = ("true", "yes", "on", "1")
 
 

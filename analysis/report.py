@@ -40,6 +40,7 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
 .changed { background: #fff3cd; border: 1px solid #d9a400; padding: 0.6em 0.9em; }
 """
 
+# The figures' captions; "{period}" is the run's period (figure_caption: "week", "month", "step").
 CAPTIONS = {
     "market_share.png": "Each firm's share of the units sold in each step, stacked to 100%.",
     "share_quadrant.png": "Share of market (last step) against share of customer (share of "
@@ -63,12 +64,12 @@ CAPTIONS = {
                       "cumulative marketing money: the marketing spend and the loyalty and "
                       "referral programs' rewards). ROI is undefined, and not drawn, while a "
                       "firm has spent nothing on marketing (the panel's title says which firms "
-                      "and weeks).",
+                      "and {period}s).",
     "obsolescence.png": "Durable goods: failures; early failures (before the category's "
                         "reference life: they cost the maker loyalty and spread bad word of "
                         "mouth) per 1,000 of the firm's products in use, so that a firm that "
                         "sells more is not made to look worse; the share of failures that were "
-                        "early, counted from the first week a failure can be on time (before "
+                        "early, counted from the first {period} a failure can be on time (before "
                         "it no product is as old as the reference life, so every failure is "
                         "early by definition); replacement purchases; upgrades (working "
                         "products replaced by a newer one), when any firm sold one; installed "
@@ -337,6 +338,12 @@ def _shocks_html(run):
         parts.append("Shocks not applied: " + "; ".join(html.escape(line) for line in skipped)
                      + ".")
     return f"<p>{'<br>'.join(parts)}</p>" if parts else ""
+
+
+def figure_caption(name, run):
+    """The caption of figure `name` of `run` (CAPTIONS, its name when it has none), in the run's
+    period: "the first month a failure can be on time" in a monthly run."""
+    return CAPTIONS.get(name, name).replace("{period}", period(run.steps_per_year))
 
 
 def _figure_html(name, data, caption=None):
@@ -646,7 +653,7 @@ def build_report(run):
     parts += _relationships_html(run, of_run)
     parts += _durables_html(run, of_run)
     parts += [f"<h2>Figures{of_run}</h2>"]
-    parts += [_figure_html(n, d) for n, d in made]
+    parts += [_figure_html(n, d, figure_caption(n, run)) for n, d in made]
     parts += [_skipped_html(figure_name, why) for figure_name, why in skipped]
     parts += _diagnostics_html(run, strategy_figures, of_run)
     if run.experiment:

@@ -12,6 +12,8 @@ multi-document files are not read (scenarios do not use them).
 
 import re
 
+from analysis.periods import period
+
 try:
     import yaml
 except ImportError:  # PyYAML is not one of the package's dependencies
@@ -520,7 +522,8 @@ def scenario_shocks(text, steps_per_year, steps_done):
 # ---- scenario keys in words, with their units (scenarios/README.md) ----
 
 # key name -> (words, unit) for the numeric keys an experiment is likely to sweep; the units are
-# those of the key tables in scenarios/README.md ("steps" becomes "weeks" in a weekly run).
+# those of the key tables in scenarios/README.md ("steps" becomes "weeks" in a weekly run,
+# "months" in a monthly one: key_unit).
 KEY_WORDS = {
     "budget_per_year": ("marketing budget", "money per year"),
     "fixed_cost_per_year": ("fixed cost", "money per year"),
@@ -572,12 +575,13 @@ _NAMED_GROUPS = ("firms", "segments", "categories", "shocks")
 
 def key_unit(path, steps_per_year=0):
     """The unit of a scenario key path (firms.FizzCo.budget_per_year -> "money per year"), ""
-    when unknown; "steps" is "weeks" in a weekly run (`steps_per_year` 52)."""
+    when unknown; "steps" is the run's period (analysis.periods.period) in the plural: "weeks"
+    in a weekly run (`steps_per_year` 52), "months" in a monthly one."""
     found = _known_key(path)
     if found is None:
         return ""
     unit = KEY_WORDS[found[1]][1]
-    return "weeks" if unit == "steps" and steps_per_year == 52 else unit
+    return f"{period(steps_per_year)}s" if unit == "steps" else unit
 
 
 def _known_key(path):

@@ -3,6 +3,9 @@
 import pandas as pd
 
 from analysis.durables import run_early_share
+# The run's period as the summary's sentences name it ("In the last week"): analysis.periods
+# holds the rule; summary.period and summary.PERIODS stay importable from here.
+from analysis.periods import PERIODS, period  # noqa: F401
 from analysis.scenario_text import ScenarioSyntaxError, parse_scenario, run_shocks
 
 # (column, metric in /market, heading) of the summary table, in order.
@@ -23,19 +26,6 @@ PERCENT = {"market_share", "customer_share", "penetration", "awareness"}
 # each segment's units: a quarter of weekly steps, as `marketsim summarize`
 # (models/summary_read.cpp).
 SEGMENT_WINDOW = 13
-
-# The run's period in the summary's words, by steps per year (period); any other count is "step".
-PERIODS = {52: "week", 12: "month", 4: "quarter", 1: "year", 365: "day"}
-
-
-def period(steps_per_year):
-    """The run's period as the summary's sentences name it ("In the last week"): "week" for 52
-    steps a year, "month" for 12, "quarter" for 4, "year" for 1, "day" for 365, else "step"
-    (as period_word in models/summary_format.cpp)."""
-    try:
-        return PERIODS.get(int(steps_per_year), "step")
-    except (TypeError, ValueError):
-        return "step"
 
 
 # What a firm that took no part in the run is called, and why, as `marketsim summarize` says it.

@@ -46,6 +46,8 @@ def test_a_key_its_value_and_unit_in_words():
     assert setting_words("firms.Diff.markup", 0.45) == (
         "Diff's markup = 0.45 (fraction of unit cost)")
     assert setting_words("firms.Diff.durability", 26.0, 52) == "Diff's durability = 26 weeks"
+    # in any run's period, written after the value as weeks are
+    assert setting_words("firms.Diff.durability", 26.0, 12) == "Diff's durability = 26 months"
     assert setting_words(ENTRY, "true") == "shock entry on"
     assert value_words(ENTRY, "false") == "off"
     assert setting_words("firms.Niche.target", "senior") == "Niche's target segment = senior"

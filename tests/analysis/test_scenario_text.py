@@ -166,6 +166,8 @@ def test_key_labels_say_a_segments_centre_and_a_shocks_factor_in_words():
     # A key the package does not know: its path without its block, and no unit.
     assert key_label("firms.Niche.segmentation") == "Niche.segmentation"
     assert key_label("steps", 52) == "steps (weeks)"
+    assert key_label("steps", 12) == "steps (months)"  # any period's plural
+    assert key_label("firms.A.durability.washer", 4) == "A's durability (washer), in quarters"
 
 
 def test_a_programs_keys_are_named_by_the_program():
