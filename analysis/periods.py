@@ -1,6 +1,6 @@
 """The run's time unit in words, by its steps per year: the one rule that the summaries, the
-figures' time axes and the tables of the package follow, as `marketsim summarize` does
-(period_word in models/summary_format.cpp).
+figures' time axes, the shock lines and the tables of the package follow, as `marketsim
+summarize` does (period_word and period_point in models/summary_format.cpp).
 
 A named period ("week 1", "month 7") is numbered from 1, as the scenarios and the
 documentation count weeks: week 1 is step 0. Steps without a name keep the program's own

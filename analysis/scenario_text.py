@@ -12,7 +12,7 @@ multi-document files are not read (scenarios do not use them).
 
 import re
 
-from analysis.periods import period
+from analysis.periods import period, time_point
 
 try:
     import yaml
@@ -500,8 +500,9 @@ def run_shocks(text, steps_done):
 def _shock_words(step, label, shock, applied, steps_per_year):
     """One shock as `marketsim summarize` lists it: "week 27: VarietyCo's budget x 0.7
     (q3_cut)" when applied; "rival_enters (disabled)" or "name (week 60, after the last step
-    run)" when not."""
-    when = f"week {step + 1}" if steps_per_year == 52 else f"step {step}"
+    run)" when not; the step in the run's time unit ("month 27" in a monthly run, "step 26"
+    where steps have no name: analysis.periods.time_point)."""
+    when = time_point(steps_per_year, step)
     if applied:
         return f"{when}: {shock_change(shock)}" + (f" ({shock['name']})" if shock.get("name")
                                                    else "")

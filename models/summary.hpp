@@ -100,7 +100,7 @@ struct Summary {
 
 /// One shock of a resolved scenario, in plain words.
 struct ShockLine {
-  std::string when;    ///< "week 27" (52 steps a year), else "step 26"
+  std::string when;    ///< "week 27" (52 steps a year), "month 27" (12), ...: period_point
   std::string label;   ///< its name, else "shocks.<index>"
   std::string change;  ///< "VarietyCo's budget x 0.7"
   std::int64_t step = 0;
@@ -127,6 +127,11 @@ std::string format_shocks(const std::vector<std::string>& applied,
 /// "month" (12), "quarter" (4), "year" (1), "day" (365), else "step" (and for 0: unknown).
 /// analysis/summary.py's period() says the same.
 std::string period_word(std::int64_t steps_per_year);
+
+/// Step `step` in the run's period, numbered as the time axes number it: a named period from 1
+/// ("week 27" is step 26 of a weekly run, "month 27" of a monthly one), bare steps from 0
+/// ("step 26"). analysis/periods.py's time_point says the same.
+std::string period_point(std::int64_t steps_per_year, std::int64_t step);
 
 /// The note on a market at `scale` (money and unit totals about `scale` times the full
 /// market's), one line; "" at scale 1. NaN: the scale varies by design point (a sweep of it).

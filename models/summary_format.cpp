@@ -55,6 +55,11 @@ std::string period_word(std::int64_t steps_per_year) {
   }
 }
 
+std::string period_point(std::int64_t steps_per_year, std::int64_t step) {
+  const std::string word = period_word(steps_per_year);
+  return fmt::format("{} {}", word, word == "step" ? step : step + 1);
+}
+
 namespace {
 
 using summary_text::and_list;

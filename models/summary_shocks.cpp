@@ -72,8 +72,7 @@ std::vector<ShockLine> scenario_shocks(const std::string& yaml, std::int64_t ste
   for (const Config& n : shocks->items()) {
     ShockLine k;
     k.step = n.get_int("step", 0);
-    k.when =
-        steps_per_year == 52 ? fmt::format("week {}", k.step + 1) : fmt::format("step {}", k.step);
+    k.when = period_point(steps_per_year, k.step);
     const std::string name = n.get_string("name", "");
     k.named = !name.empty();
     k.label = k.named ? name : fmt::format("shocks.{}", lines.size());

@@ -133,8 +133,7 @@ std::string format_durables(const Summary& s) {
     out += fmt::format("{}{}: {} of consumers own a working one",
                        c == 0 ? "\nOwnership at the end: " : "; ", s.durable_categories[c],
                        percent(s.saturation[c]));
-  const std::string early_from = s.steps_per_year == 52 ? fmt::format("week {}", s.early_from + 1)
-                                                        : fmt::format("step {}", s.early_from);
+  const std::string early_from = period_point(s.steps_per_year, s.early_from);
   out += fmt::format(
       ".\nUnits, failures, replacements, upgrades and installed base count the durable "
       "categories only; firms that sell none are not listed. Early failures are those before the "

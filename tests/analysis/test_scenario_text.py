@@ -140,8 +140,12 @@ def test_shocks_in_the_words_of_marketsim_summarize():
         "week 9: recession: purchase occasions x 0.8 in categories a, b (slump)",
         "week 10: weather (odd)"]
     assert skipped == ["off (disabled)", "late (week 60, after the last step run)"]
-    applied, _ = scenario_shocks(SHOCKS, 12, 30)
-    assert applied[0] == "step 26: VarietyCo's budget x 0.7 (q3_cut)"
+    # In the run's period, numbered from 1 when it has a name: month 27 is step 26.
+    applied, skipped = scenario_shocks(SHOCKS, 12, 30)
+    assert applied[0] == "month 27: VarietyCo's budget x 0.7 (q3_cut)"
+    assert skipped[1] == "late (month 60, after the last step run)"
+    assert scenario_shocks(SHOCKS, 4, 30)[0][6] == "quarter 1: GreenBite enters the market (entry)"
+    assert scenario_shocks(SHOCKS, 10, 30)[0][0] == "step 26: VarietyCo's budget x 0.7 (q3_cut)"
     assert scenario_shocks("name: x\n", 52, 10) == ([], [])
 
 

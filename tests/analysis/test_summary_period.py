@@ -1,12 +1,13 @@
 """The summary's sentences name the run's own period: "In the last week" for a weekly run, "In
 the last month" for a monthly one, "step" for any count without a name, with the words of
-`marketsim summarize`."""
+`marketsim summarize`, and its shocks ("month 7: ...")."""
 
 import subprocess
 
 import pandas as pd
 
 from analysis.load import load_run
+from analysis.scenario_text import scenario_shocks
 from analysis.summary import format_summary, period, reading, segment_leaders, summary_table
 from conftest import STEPS, marketsim_binary, run_tiny
 
@@ -45,10 +46,15 @@ def _both(path):
     return printed, load_run(path)
 
 
+# A budget cut at step 6: week 7 of a weekly run, month 7 of a monthly one, step 6 otherwise.
+CUT = "shocks=[{name: cut, step: 6, kind: budget, firm: Mass, multiply: 0.7}]"
+
+
 def test_a_monthly_run_says_month_as_summarize_does(tmp_path):
-    for steps_per_year, word in ((52, "week"), (12, "month"), (10, "step")):
-        printed, run = _both(run_tiny(tmp_path / f"{steps_per_year}.h5",
-                                      f"steps_per_year={steps_per_year}"))
+    for steps_per_year, word, when in ((52, "week", "week 7"), (12, "month", "month 7"),
+                                       (10, "step", "step 6")):
+        printed, run = _both(run_tiny(tmp_path / f"{steps_per_year}.h5", "consumers=3000",
+                                      f"steps_per_year={steps_per_year}", CUT))
         lines = reading(summary_table(run))
         assert lines[0].startswith(f"In the last {word}, ")
         # summarize prints the first two sentences on one line
@@ -58,6 +64,10 @@ def test_a_monthly_run_says_month_as_summarize_does(tmp_path):
             f"By segment, the largest share of the units bought over the last {STEPS} {word}s: ")
         assert leaders + "\n" in printed
         assert f"Market share is the last {word}'s unit share;" in printed
+        # The shock's line, as summarize prints it.
+        applied, _ = scenario_shocks(run.scenario, run.steps_per_year, len(run.steps))
+        assert applied == [f"{when}: Mass's budget x 0.7 (cut)"]
+        assert f"\nShocks, each applied at the start of its step:\n  {applied[0]}\n" in printed
 
 
 def test_the_report_says_the_period_as_summarize_does(tmp_path):

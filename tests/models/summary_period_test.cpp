@@ -1,8 +1,10 @@
 // The summaries name the run's own period where they mean its steps: "In the last week" for a
 // weekly run, "month" for a monthly one, "step" for a count of steps a year without a name; in
-// a single run's summary and in an experiment's note on market share.
+// a single run's summary and in an experiment's note on market share. A step is numbered as the
+// time axes number it ("month 7" is step 6), in the shocks' lines and the early failures' note.
 #include <filesystem>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -113,4 +115,41 @@ experiment:
   const std::string mixed = summary("  sweep: {steps_per_year: [12, 52]}\n", "mixed.h5");
   INFO(mixed);
   CHECK_THAT(mixed, Contains("market share is the last step's unit share."));
+}
+
+TEST_CASE("summary: a step in the run's period is numbered as the time axes number it",
+          "[summary]") {
+  CHECK(msim::period_point(52, 26) == "week 27");
+  CHECK(msim::period_point(12, 6) == "month 7");
+  CHECK(msim::period_point(4, 0) == "quarter 1");
+  CHECK(msim::period_point(1, 2) == "year 3");
+  CHECK(msim::period_point(365, 9) == "day 10");
+  // Steps without a name keep the program's numbering, from 0.
+  CHECK(msim::period_point(10, 26) == "step 26");
+  CHECK(msim::period_point(0, 26) == "step 26");
+}
+
+TEST_CASE("summary: shocks and the first on-time failure are named in the run's period",
+          "[summary]") {
+  const std::string yaml = R"(name: shocked
+shocks:
+  - {name: cut, step: 6, kind: budget, firm: A, multiply: 0.7}
+  - {name: late, step: 30, kind: enter, firm: B}
+)";
+  for (const auto& [steps_per_year, cut, late] :
+       std::vector<std::tuple<std::int64_t, std::string, std::string>>{
+           {52, "week 7", "week 31"},
+           {12, "month 7", "month 31"},
+           {4, "quarter 7", "quarter 31"},
+           {10, "step 6", "step 30"}}) {
+    std::vector<std::string> applied, not_applied;
+    msim::sort_shocks(msim::scenario_shocks(yaml, steps_per_year), 26, applied, not_applied);
+    CHECK(applied == std::vector<std::string>{cut + ": A's budget x 0.7 (cut)"});
+    CHECK(not_applied == std::vector<std::string>{"late (" + late + ", after the last step run)"});
+  }
+  msim::Summary s = summary_of(12);
+  s.early_from = 20;
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  CHECK_THAT(text, Contains("as a share of the failures from month 21 on (before it no product"));
 }
