@@ -222,23 +222,27 @@ def _text(table, how):
 
 def _relationships_html(run, of_run):
     """The customer-relationships table of `marketsim summarize`, with its notes; [] when the
-    run did not record share of wallet."""
+    run did not record share of wallet. Retention is shown per the run's period ("retention per
+    week", as summarize's header), though the table's column is "retention per step"."""
     table = relationships_table(run)
     if table is None:
         return []
+    word = period(run.steps_per_year)
+    headings = {"retention per step": f"retention per {word}"}
     parts = [f"<h2>Customer relationships{of_run}</h2>",
-             _table_html(_text(table, RELATIONSHIP_FORMATS), not_in_market(run)),
+             _table_html(_text(table, RELATIONSHIP_FORMATS).rename(columns=headings),
+                         not_in_market(run)),
              "<p>Share of wallet: the firm's revenue over everything its customers spent, in "
              "every category. Purchases per buyer: units bought from the firm per consumer who "
              "ever bought from it. Active customers bought within the word-of-mouth window; lost "
-             "ones lapsed during the run. Retention per step is 1 minus lost customers over "
+             f"ones lapsed during the run. Retention per {word} is 1 minus lost customers over "
              "active customers at risk. CLV = yearly margin per customer x r / (1 + i - r), r "
              "the yearly retention. Program cost: loyalty and referral rewards over the run. "
              "Share of wallet, purchases per buyer, active customers, retention and CLV are at "
-             "the last step.</p>"]
+             f"the last {word}.</p>"]
     durable = durable_only_firms(run)
     if durable:
-        shown = [c for c in LAPSE_COLUMNS if c in table.columns]
+        shown = [headings.get(c, c) for c in LAPSE_COLUMNS if c in table.columns]
         upgrades = _upgrades(run)
         rebuys = ("does not shop again until it fails" if not upgrades else
                   "shops again only when it fails or to upgrade it: a working product is "
@@ -261,8 +265,8 @@ def _relationships_html(run, of_run):
         window = _wom_window(run)
         parts.append(
             f"<p><i>n/a: retention and CLV of {html.escape(_names(unseen))}. No lapse can be "
-            f"seen yet: a customer lapses {window} steps after its last purchase (the "
-            "word-of-mouth window), so retention is measured from that many steps after a "
+            f"seen yet: a customer lapses {window} {word}s after its last purchase (the "
+            f"word-of-mouth window), so retention is measured from that many {word}s after a "
             "firm's first customer on, and the run file holds NaN until then "
             "(<code>marketsim summarize</code> prints n/a too).</i></p>")
     return parts

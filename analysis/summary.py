@@ -324,7 +324,7 @@ def format_summary(table):
 
 # Metrics that count lapses: an owner of a working durable rebuys only when it fails or to upgrade
 # it, so it "lapses" without being lost; for a firm that sells only durables these measure
-# nothing.
+# nothing. The columns of relationships_table ("retention per step" whatever the run's period).
 LAPSE_COLUMNS = ("lost customers", "retention per step", "CLV", "referred retention")
 
 
@@ -367,7 +367,11 @@ def relationships_table(run):
     customers at the last step, lost customers over the run, retention and CLV at the last step,
     loyalty and referral program cost over the run, and, when a referral program brought anyone
     in, referred customers and their retention. Lapse-based columns are NaN for firms that sell
-    only durables (see LAPSE_COLUMNS)."""
+    only durables (see LAPSE_COLUMNS).
+
+    Retention is the column "retention per step" whatever the run's period: users' scripts read
+    it by that name. What is shown says the period instead ("retention per week", as the report
+    and `marketsim summarize` head it)."""
     if "share_of_wallet" not in run.market:
         return None
     zeros = [0.0] * len(run.firms)

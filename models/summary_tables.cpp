@@ -25,12 +25,17 @@ namespace summary_text {
 std::string format_relationships(const Summary& s) {
   const bool referral = std::any_of(s.relationships.begin(), s.relationships.end(),
                                     [](const RelationshipRow& r) { return r.referred > 0; });
+  const std::string step = period_word(s.steps_per_year);
+  // Retention is per the run's period ("per week"); its column is wide enough for any period's
+  // ("per quarter").
+  const std::string per = "per " + step;
+  const std::size_t wide = std::max<std::size_t>(10, per.size());
   std::string out = "\nCustomer relationships:\n";
-  out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}", "firm", "share of",
-                     "purchases", "active", "lost", "retention", "CLV", "programs");
+  out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>{}} {:>9} {:>9}", "firm", "share of",
+                     "purchases", "active", "lost", "retention", wide, "CLV", "programs");
   out += referral ? fmt::format(" {:>9} {:>10}\n", "referred", "referred") : "\n";
-  out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}", "", "wallet",
-                     "per buyer", "customers", "customers", "per step", "", "cost");
+  out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>{}} {:>9} {:>9}", "", "wallet",
+                     "per buyer", "customers", "customers", per, wide, "", "cost");
   out += referral ? fmt::format(" {:>9} {:>10}\n", "customers", "retention") : "\n";
   const auto shown = [](bool defined, const std::string& text) {
     return defined ? text : std::string("n/a");
@@ -40,14 +45,15 @@ std::string format_relationships(const Summary& s) {
       out += fmt::format("{:<16} not in market\n", r.firm);
       continue;
     }
-    out += fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}", r.firm,
-                       shown(r.buyers, percent(r.share_of_wallet)),
-                       shown(r.buyers, fmt::format("{:.1f}", r.purchases_per_buyer)),
-                       count(r.active), shown(r.lost_defined(), count(r.lost)),
-                       shown(r.retention_defined(), fmt::format("{:.2f}%", 100.0 * r.retention)),
-                       shown(r.retention_defined() && !std::isnan(r.clv),
-                             std::abs(r.clv) < 1e3 ? fmt::format("{:.2f}", r.clv) : money(r.clv)),
-                       money(r.program_cost));
+    out +=
+        fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>{}} {:>9} {:>9}", r.firm,
+                    shown(r.buyers, percent(r.share_of_wallet)),
+                    shown(r.buyers, fmt::format("{:.1f}", r.purchases_per_buyer)), count(r.active),
+                    shown(r.lost_defined(), count(r.lost)),
+                    shown(r.retention_defined(), fmt::format("{:.2f}%", 100.0 * r.retention)), wide,
+                    shown(r.retention_defined() && !std::isnan(r.clv),
+                          std::abs(r.clv) < 1e3 ? fmt::format("{:.2f}", r.clv) : money(r.clv)),
+                    money(r.program_cost));
     if (referral && r.referral_program)
       out += fmt::format(" {:>9} {:>10}\n", count(r.referred),
                          shown(r.referred_retention_defined(),
@@ -55,7 +61,6 @@ std::string format_relationships(const Summary& s) {
     else
       out += "\n";
   }
-  const std::string step = period_word(s.steps_per_year);
   out += fmt::format(
       "\nShare of wallet: the firm's revenue over everything its customers spent, in every "
       "category. Active customers bought within the word-of-mouth window{}; lost customers count "

@@ -202,8 +202,9 @@ def _count(text):
     return float(text[:-1]) * 1000 if text.endswith("k") else float(text)
 
 
+# As the report heads them: retention per the run's period (weekly here), as summarize does.
 RELATIONSHIP_COLUMNS = ["firm", "share of wallet", "purchases per buyer", "active customers",
-                        "lost customers", "retention per step", "CLV", "programs cost"]
+                        "lost customers", "retention per week", "CLV", "programs cost"]
 
 
 def test_customer_relationships_table_agrees_with_summarize(run_file, tmp_path):
@@ -224,7 +225,7 @@ def test_customer_relationships_table_agrees_with_summarize(run_file, tmp_path):
         # can be seen, 26 steps after a firm's first customer (the run has 10).
         assert row[5] == row[6] == "n/a"
         assert "n/a" not in row[:5] + row[7:]
-    assert "No lapse can be seen yet: a customer lapses 26 steps after" in page
+    assert "No lapse can be seen yet: a customer lapses 26 weeks after" in page
     assert "Share of wallet: the firm's revenue" in page
     assert "Durable goods" not in page
 
@@ -261,10 +262,10 @@ def test_durable_goods_table_and_no_lapse_metrics_for_durables(durables_file, tm
     columns, rows = found["Customer relationships"]
     for row in rows:
         cells = dict(zip(columns, row))
-        assert cells["lost customers"] == cells["retention per step"] == cells["CLV"] == "n/a"
+        assert cells["lost customers"] == cells["retention per week"] == cells["CLV"] == "n/a"
         assert cells["share of wallet"].endswith("%") and cells["active customers"] != "n/a"
     assert "Durabox and LongLife sell only durable goods" in page
-    assert "lost customers, retention per step and CLV measure nothing there" in page
+    assert "lost customers, retention per week and CLV measure nothing there" in page
     # The note says what `marketsim summarize` really prints for them: n/a, not raw figures.
     assert "prints the raw figures" not in page
     assert "<code>marketsim summarize</code> prints n/a for them too" in page

@@ -1,14 +1,16 @@
 """The summary's sentences name the run's own period: "In the last week" for a weekly run, "In
 the last month" for a monthly one, "step" for any count without a name, with the words of
-`marketsim summarize`, and its shocks ("month 7: ...")."""
+`marketsim summarize`: its shocks ("month 7: ..."), and retention per the period."""
 
 import subprocess
 
 import pandas as pd
 
+from analysis import report
 from analysis.load import load_run
 from analysis.scenario_text import scenario_shocks
-from analysis.summary import format_summary, period, reading, segment_leaders, summary_table
+from analysis.summary import (format_summary, period, reading, relationships_table,
+                              segment_leaders, summary_table)
 from conftest import STEPS, marketsim_binary, run_tiny
 
 
@@ -68,12 +70,19 @@ def test_a_monthly_run_says_month_as_summarize_does(tmp_path):
         applied, _ = scenario_shocks(run.scenario, run.steps_per_year, len(run.steps))
         assert applied == [f"{when}: Mass's budget x 0.7 (cut)"]
         assert f"\nShocks, each applied at the start of its step:\n  {applied[0]}\n" in printed
+        # Retention is per the run's period in summarize's header and the report's; the
+        # DataFrame's column keeps its name, which scripts read.
+        header = printed.split("\nCustomer relationships:\n")[1].splitlines()[1]
+        assert f" per {word} " in header and (word == "step" or "per step" not in header)
+        assert "retention per step" in relationships_table(run).columns
+        table = report._relationships_html(run, "")
+        assert f"<th>retention per {word}</th>" in table[1]
+        assert f"Retention per {word} is 1 minus lost customers" in table[2]
 
 
 def test_the_report_says_the_period_as_summarize_does(tmp_path):
     """The report's market-share note and the durables table's age at failure are in months for
     a monthly durables run, as `marketsim summarize` prints them."""
-    from analysis import report
     from conftest import ROOT
     path = tmp_path / "monthly.h5"
     subprocess.run([marketsim_binary(), "run",

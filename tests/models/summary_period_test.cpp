@@ -153,3 +153,34 @@ shocks:
   INFO(text);
   CHECK_THAT(text, Contains("as a share of the failures from month 21 on (before it no product"));
 }
+
+namespace {
+
+/// The lines of the table under the line `heading` of `text`, its header included, up to the
+/// blank line after it.
+std::vector<std::string> table_lines(const std::string& text, const std::string& heading) {
+  std::vector<std::string> lines;
+  std::size_t at = text.find(heading + "\n");
+  if (at == std::string::npos) return lines;
+  at += heading.size() + 1;
+  for (std::size_t end; (end = text.find('\n', at)) != std::string::npos && end > at; at = end + 1)
+    lines.push_back(text.substr(at, end - at));
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("summary: retention is per the run's period, in a column wide enough for its word",
+          "[summary]") {
+  for (const auto& [steps_per_year, word] : std::vector<std::pair<std::int64_t, std::string>>{
+           {52, "week"}, {12, "month"}, {4, "quarter"}, {1, "year"}, {365, "day"}, {10, "step"}}) {
+    const std::string text = msim::format_summary(summary_of(steps_per_year));
+    INFO(text);
+    const auto lines = table_lines(text, "Customer relationships:");
+    REQUIRE(lines.size() == 4);
+    CHECK_THAT(lines[1], Contains(" per " + word + " "));
+    if (word != "step") CHECK_THAT(lines[1], !Contains("per step"));
+    // Every line ends at the same column: "per quarter" pushes none out of line.
+    for (const std::string& line : lines) CHECK(line.size() == lines.front().size());
+  }
+}
