@@ -115,24 +115,32 @@ std::string format_durables(const Summary& s) {
   std::string out = fmt::format("\nDurable goods, over the run, in the durable {} ({}):\n",
                                 s.durable_categories.size() == 1 ? "category" : "categories",
                                 fmt::join(s.durable_categories, ", "));
-  out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "firm", "units",
-                     "failures", "early", "mean age", "replacement", "upgrades", "installed",
-                     "loyalty");
-  out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8}\n", "", "", "",
-                     "failures", "at failure", "share", "", "base", "");
+  // The mean age at failure in the run's period ("40 quarters"); its column is as wide as its
+  // widest age, so that a long period's word does not push the columns after it out of line.
   const std::string age_unit = period_word(s.steps_per_year);
+  std::vector<std::string> ages;
+  std::size_t wide = 10;  // "at failure"
   for (const auto& d : s.durables) {
+    ages.push_back(d.failures > 0 ? fmt::format("{:.0f} {}s", d.mean_failure_age, age_unit)
+                                  : "n/a");
+    if (in_market(s, d.firm)) wide = std::max(wide, ages.back().size());
+  }
+  out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>{}} {:>12} {:>9} {:>10} {:>8}\n", "firm", "units",
+                     "failures", "early", "mean age", wide, "replacement", "upgrades", "installed",
+                     "loyalty");
+  out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>{}} {:>12} {:>9} {:>10} {:>8}\n", "", "", "",
+                     "failures", "at failure", wide, "share", "", "base", "");
+  for (std::size_t k = 0; k < s.durables.size(); ++k) {
+    const DurablesRow& d = s.durables[k];
     if (!in_market(s, d.firm)) {
       out += fmt::format("{:<16} not in market\n", d.firm);
       continue;
     }
-    const bool failed = d.failures > 0;
-    out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>10} {:>12} {:>9} {:>10} {:>8.2f}\n", d.firm,
+    out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>{}} {:>12} {:>9} {:>10} {:>8.2f}\n", d.firm,
                        count(d.units), count(d.failures),
                        d.failures_judged > 0 ? percent(d.early_judged / d.failures_judged) : "n/a",
-                       failed ? fmt::format("{:.0f} {}s", d.mean_failure_age, age_unit) : "n/a",
-                       d.units > 0 ? percent(d.replacements / d.units) : "n/a", count(d.upgrades),
-                       count(d.installed_base), d.loyalty);
+                       ages[k], wide, d.units > 0 ? percent(d.replacements / d.units) : "n/a",
+                       count(d.upgrades), count(d.installed_base), d.loyalty);
   }
   for (std::size_t c = 0; c < s.durable_categories.size(); ++c)
     out += fmt::format("{}{}: {} of consumers own a working one",

@@ -184,3 +184,19 @@ TEST_CASE("summary: retention is per the run's period, in a column wide enough f
     for (const std::string& line : lines) CHECK(line.size() == lines.front().size());
   }
 }
+
+TEST_CASE("summary: the durables table's mean age keeps its columns in line in any period",
+          "[summary]") {
+  for (const auto& [steps_per_year, word] : std::vector<std::pair<std::int64_t, std::string>>{
+           {52, "week"}, {12, "month"}, {4, "quarter"}, {1, "year"}, {365, "day"}, {10, "step"}}) {
+    msim::Summary s = summary_of(steps_per_year);
+    s.durables[0].mean_failure_age = 40;  // "40 quarters": wider than "at failure"
+    const std::string text = msim::format_summary(s);
+    INFO(text);
+    const auto lines =
+        table_lines(text, "Durable goods, over the run, in the durable category (washer):");
+    REQUIRE(lines.size() == 3);
+    CHECK_THAT(lines[2], Contains(" 40 " + word + "s "));
+    for (const std::string& line : lines) CHECK(line.size() == lines.front().size());
+  }
+}
