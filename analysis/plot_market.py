@@ -13,11 +13,13 @@ from analysis.plot_format import (_colours, _drawn, _firm_labels, _label_axis,  
                                   _note_absent, _per_firm_lines, _time_axis, _titled,
                                   percent_formatter, share_when)
 from analysis.summary import (SEGMENT_WINDOW, not_in_market, roi_over_time,  # noqa: E402
-                              segment_shares)
+                              segment_shares, segment_window)
 
 
-HEATMAP_WINDOW = SEGMENT_WINDOW  # steps summed in the segment heatmap: those of the segment
-#                                 leaders of `marketsim summarize` and the report
+# Steps summed in the segment heatmap of a file that does not say its steps per year; otherwise a
+# quarter of the run's year (segment_window), those of the segment leaders of `marketsim
+# summarize` and the report.
+HEATMAP_WINDOW = SEGMENT_WINDOW
 
 
 def market_share(run):
@@ -228,7 +230,7 @@ def segment_heatmap(run):
     """Each firm's share of each segment's units (rows: segments; columns: firms), summed over
     the last steps (segment_shares)."""
     frame = run.segments["units"]
-    window = min(HEATMAP_WINDOW, len(frame))
+    window = min(segment_window(run.steps_per_year), len(frame))
     shares = segment_shares(run, window)
     drawn = _drawn(run)
     firms = [firm for _, _, _, firm in drawn]

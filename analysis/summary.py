@@ -23,9 +23,18 @@ PERCENT = {"market_share", "customer_share", "penetration", "awareness"}
 
 
 # The last steps over which the segment leaders (segment_leaders) and the segment heatmap sum
-# each segment's units: a quarter of weekly steps, as `marketsim summarize`
-# (models/summary_read.cpp).
+# each segment's units in a file that does not say its steps per year: a quarter of weekly steps.
 SEGMENT_WINDOW = 13
+
+
+def segment_window(steps_per_year):
+    """The steps over which the segment leaders and the segment heatmap sum each segment's
+    units: a quarter of a year, rounded to the nearest (13 weeks, 3 months, 91 days), at least one
+    step; SEGMENT_WINDOW when the file does not say. As `marketsim summarize`
+    (models/summary_format.cpp, segment_window)."""
+    if not steps_per_year or steps_per_year <= 0:
+        return SEGMENT_WINDOW
+    return max(1, (int(steps_per_year) + 2) // 4)  # integers: C++ rounds alike
 
 
 # What a firm that took no part in the run is called, and why, as `marketsim summarize` says it.
@@ -239,10 +248,10 @@ def reading(table, steps_per_year=None):
                      f"{last}{a.firm} ({a.strategy}) sold the most units: "
                      f"{percent(x)} of the market.")
         a, b, x, y = top_two("customer_share")
-        lines.append(f"Among their own buyers, {both(a, b)} won about the same share of "
-                     f"category purchases: {percent(x)} and {percent(y)}." if x - y < LEVEL_SHARE
-                     else f"Among their own buyers, {a.firm} ({a.strategy}) won the largest "
-                     f"share of category purchases: {percent(x)}.")
+        lines.append(f"{both(a, b)} won about the same share of their own buyers' category "
+                     f"purchases: {percent(x)} and {percent(y)}." if x - y < LEVEL_SHARE
+                     else f"{a.firm} ({a.strategy}) won the largest share of its own buyers' "
+                     f"category purchases: {percent(x)}.")
     a, b, x, y = top_two("profit")
     if x < 0:  # nobody "earned" anything
         lines.append(f"Over the run, every firm lost money; {a.firm} ({a.strategy}) lost the "
@@ -254,14 +263,14 @@ def reading(table, steps_per_year=None):
     return lines
 
 
-def segment_shares(run, window=SEGMENT_WINDOW):
-    """Each firm's share of the units each segment bought over the last `window` steps (every
-    step in a shorter run), as `marketsim summarize` names the segment leaders: sums of
+def segment_shares(run, window=None):
+    """Each firm's share of the units each segment bought over the last `window` steps (by
+    default segment_window's quarter of a year; every step in a shorter run), as `marketsim summarize` names the segment leaders: sums of
     /segments/units, not a mean of the weekly shares, in which a week without purchases would
     count as 0% for every firm. DataFrame [segment x firm]; NaN for a segment that bought
     nothing in those steps."""
     units = run.segments["units"]
-    window = min(window, len(units))
+    window = min(segment_window(run.steps_per_year) if window is None else window, len(units))
     totals = units.iloc[-window:].sum()
     grid = pd.DataFrame([[totals[(s, f)] for f in run.firms] for s in run.segment_names],
                         index=run.segment_names, columns=run.firms, dtype=float)
@@ -269,7 +278,7 @@ def segment_shares(run, window=SEGMENT_WINDOW):
     return grid.div(bought.where(bought > 0), axis=0)
 
 
-def segment_leaders(run, window=SEGMENT_WINDOW):
+def segment_leaders(run, window=None):
     """The sentence of `marketsim summarize` that names, for each segment, the firm in the market
     with the largest share of the units it bought over the last `window` steps (segment_shares),
     or both when the runner-up is within LEVEL_SHARE; "" for a run of fewer than two segments or
@@ -291,7 +300,8 @@ def segment_leaders(run, window=SEGMENT_WINDOW):
                          f"and {percent(row[b])}")
         else:
             parts.append(f"{segment}, {named(ordered[0])} with {percent(row[ordered[0]])}")
-    steps = min(window, len(run.steps))
+    steps = min(segment_window(run.steps_per_year) if window is None else window,
+                len(run.steps))
     unit = period(run.steps_per_year)
     when = f"in the last {unit}" if steps == 1 else f"over the last {steps} {unit}s"
     return f"By segment, the largest share of the units bought {when}: {'; '.join(parts)}."

@@ -75,7 +75,7 @@ struct Summary {
   /// does not tell.
   std::int64_t early_from = 0;
   /// Segment names and each firm's share of the units each segment bought over the last
-  /// segment_window steps (13, a quarter of weekly steps, as analysis/plot.py's segment heatmap):
+  /// segment_window steps (a quarter of a year, as analysis/plot.py's segment heatmap):
   /// sums of /segments/units, [S * F] (segment-major), all 0 for a segment that bought nothing;
   /// empty for files without /segments/units.
   std::vector<std::string> segments;
@@ -122,6 +122,12 @@ void sort_shocks(const std::vector<ShockLine>& shocks, std::int64_t steps_done,
 /// sort_shocks' lists as the summary prints them, after a blank line; "" when both are empty.
 std::string format_shocks(const std::vector<std::string>& applied,
                           const std::vector<std::string>& not_applied);
+
+/// The steps over which the summary names each segment's leader: a quarter of a year of
+/// `steps_per_year` steps, rounded to the nearest (13 weeks, 3 months, 91 days), at least one
+/// step (a quarterly or yearly run: the last step); 13 when the file does not say (0).
+/// analysis/summary.py's segment_window() says the same.
+std::int64_t segment_window(std::int64_t steps_per_year);
 
 /// The run's period in the summary's words, for `steps_per_year` steps a year: "week" (52),
 /// "month" (12), "quarter" (4), "year" (1), "day" (365), else "step" (and for 0: unknown).

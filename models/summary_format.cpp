@@ -38,6 +38,11 @@ std::string and_list(const std::vector<std::string>& names) {
 
 }  // namespace summary_text
 
+std::int64_t segment_window(std::int64_t steps_per_year) {
+  if (steps_per_year <= 0) return 13;
+  return std::max<std::int64_t>(1, (steps_per_year + 2) / 4);  // (integers: Python rounds alike)
+}
+
 std::string period_word(std::int64_t steps_per_year) {
   switch (steps_per_year) {
     case 52:
@@ -176,18 +181,16 @@ std::string format_reading(const std::vector<SummaryRow>& rows, const std::strin
       std::any_of(in.begin(), in.end(), [](const SummaryRow* r) { return r->market_share > 0; });
   const std::string last = fmt::format("In the last {}, ", period);
   std::string out =
-      !sold
-          ? last + "no firm sold anything.\n"
-          : share([](const SummaryRow& r) { return r.market_share; },
-                  last + "{} sold the most units: {} of the market.",
-                  last + "{} and {} sold about as many units: {} and {} of the market.") +
-                " " +
-                share([](const SummaryRow& r) { return r.customer_share; },
-                      "Among their own buyers, {} won the largest share of category purchases: {}.",
-                      "Among their own buyers, {} and {} won about the same share of category "
-                      "purchases: "
-                      "{} and {}.") +
-                "\n";
+      !sold ? last + "no firm sold anything.\n"
+            : share([](const SummaryRow& r) { return r.market_share; },
+                    last + "{} sold the most units: {} of the market.",
+                    last + "{} and {} sold about as many units: {} and {} of the market.") +
+                  " " +
+                  share([](const SummaryRow& r) { return r.customer_share; },
+                        "{} won the largest share of its own buyers' category purchases: {}.",
+                        "{} and {} won about the same share of their own buyers' category "
+                        "purchases: {} and {}.") +
+                  "\n";
   const auto [a, b] = top_two([](const SummaryRow& r) { return r.profit; });
   if (a->profit < 0)  // nobody "earned" anything
     out += fmt::format("Over the run, every firm lost money; {} lost the least: {}.\n", named(a),

@@ -18,10 +18,6 @@
 namespace msim {
 namespace {
 
-/// Steps summed for the segment leaders: a quarter of weekly steps, as analysis/plot.py's
-/// HEATMAP_WINDOW, so that the summary and the segment heatmap give the same shares.
-constexpr std::size_t kSegmentWindow = 13;
-
 std::int64_t int_attr(const Hdf5Reader& r, const std::string& name) {
   const AttrValue v = r.attribute(name);
   if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
@@ -344,7 +340,8 @@ Summary summarize_file(const std::string& path) {
     if (t.shape.size() == 3 && t.shape[1] * t.shape[2] == SF && t.shape[0] > 0) {
       // Each firm's share of the units the segment bought over the window: sums of units, not a
       // mean of the weekly shares, which would count a week without purchases as 0% for all.
-      const std::size_t window = std::min<std::size_t>(kSegmentWindow, t.shape[0]);
+      const auto window =
+          std::min(static_cast<std::size_t>(segment_window(s.steps_per_year)), t.shape[0]);
       s.segment_window = static_cast<std::int64_t>(window);
       s.segment_share.assign(SF, 0.0);
       for (std::size_t step = t.shape[0] - window; step < t.shape[0]; ++step)

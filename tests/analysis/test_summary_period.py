@@ -9,7 +9,7 @@ import pandas as pd
 from analysis import report
 from analysis.load import load_run
 from analysis.scenario_text import scenario_shocks
-from analysis.summary import (format_summary, period, reading, relationships_table,
+from analysis.summary import (format_summary, period, reading, relationships_table, segment_window,
                               segment_leaders, summary_table)
 from conftest import STEPS, marketsim_binary, run_tiny
 
@@ -61,9 +61,12 @@ def test_a_monthly_run_says_month_as_summarize_does(tmp_path):
         assert lines[0].startswith(f"In the last {word}, ")
         # summarize prints the first two sentences on one line
         assert " ".join(lines[:2]) + "\n" in printed
+        # Over a quarter of a year (13 weeks, all 12 of the run; 3 months; 3 of 10 steps a year).
         leaders = segment_leaders(run)
+        window = min(STEPS, {52: 13, 12: 3, 10: 3}[steps_per_year])
+        assert segment_window(steps_per_year) == {52: 13, 12: 3, 10: 3}[steps_per_year]
         assert leaders.startswith(
-            f"By segment, the largest share of the units bought over the last {STEPS} {word}s: ")
+            f"By segment, the largest share of the units bought over the last {window} {word}s: ")
         assert leaders + "\n" in printed
         assert f"Market share is the last {word}'s unit share;" in printed
         # The shock's line, as summarize prints it.

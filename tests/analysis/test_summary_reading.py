@@ -17,7 +17,7 @@ def test_a_leader_is_named_when_it_leads():
                     ["B", "t", 0.300, 0.400, 0.5, 0.9, 500_000.0, 500_000.0, 1.0, True]])
     assert reading(table) == [
         "In the last step, A (s) sold the most units: 41.3% of the market.",
-        "Among their own buyers, A (s) won the largest share of category purchases: 48.3%.",
+        "A (s) won the largest share of its own buyers' category purchases: 48.3%.",
         "Over the run, A (s) earned the most: 720.2k."]
 
 
@@ -28,7 +28,7 @@ def test_level_firms_are_named_together_leader_first():
     assert reading(table) == [
         "In the last step, B (t) and A (s) sold about as many units: 50.0% and 50.0% of the "
         "market.",
-        "Among their own buyers, A (s) and B (t) won about the same share of category "
+        "A (s) and B (t) won about the same share of their own buyers' category "
         "purchases: 82.2% and 82.1%.",
         "Over the run, A (s) and B (t) earned about the same: 9.13M and 9.13M."]
 

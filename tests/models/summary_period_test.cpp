@@ -50,6 +50,10 @@ msim::Summary summary_of(std::int64_t steps_per_year) {
 }  // namespace
 
 TEST_CASE("summary: each count of steps a year has its period's word", "[summary]") {
+  // The segment leaders' window: a quarter of a year, at least a step; 13 when unknown.
+  for (const auto& [per_year, window] : std::vector<std::pair<std::int64_t, std::int64_t>>{
+           {52, 13}, {12, 3}, {4, 1}, {1, 1}, {365, 91}, {10, 3}, {0, 13}})
+    CHECK(msim::segment_window(per_year) == window);
   CHECK(msim::period_word(52) == "week");
   CHECK(msim::period_word(12) == "month");
   CHECK(msim::period_word(4) == "quarter");
