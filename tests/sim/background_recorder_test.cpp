@@ -1,14 +1,13 @@
 // BackgroundRecorder: calls reach the inner recorder in order with their arguments, whatever the
 // queue's bound; a failure of the inner recorder comes back to the caller; destruction without
 // finish() writes what was queued and does not finish; the queue holds at most its bound in
-// bytes (a larger call alone), and a call copies its arguments once.
+// bytes (a larger call alone). What a call copies is counted in tests/allocations/, whose
+// program replaces operator new.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdlib>
 #include <mutex>
-#include <new>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -18,28 +17,6 @@
 
 #include "sim/background_recorder.hpp"
 #include "sim/recorder.hpp"
-
-namespace {
-
-/// Bytes that operator new gives this thread while `counting` is set.
-thread_local bool counting = false;
-thread_local std::size_t counted = 0;
-
-}  // namespace
-
-// Every allocation of this test program goes through these (the count is off unless a test
-// turns it on, on its own thread).
-void* operator new(std::size_t n) {
-  if (counting) counted += n;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace {
 
@@ -227,28 +204,4 @@ TEST_CASE("background recorder: a call larger than the bound waits, then goes al
   CHECK(background.peak_held_bytes() == msim::BackgroundRecorder::call_bytes(ids(100000)));
   CHECK(inner.calls.size() == 1 + 40 + 1 + 1);
   CHECK(inner.calls[21] == "append 0 100000");
-}
-
-TEST_CASE("background recorder: a call copies its arguments once", "[recorder]") {
-  // 8 MB of ids: the caller's thread allocates them once more (the queued call's copy), not
-  // twice (a const capture, copied again into the std::function).
-  Log inner;
-  msim::BackgroundRecorder background(inner);
-  background.begin(layout());
-  const msim::TableRows rows = ids(1000000);
-  counted = 0;
-  counting = true;
-  background.append(0, rows);
-  counting = false;
-  CHECK(counted >= 8000000);
-  CHECK(counted < 8100000);
-  const std::vector<std::vector<double>> values(2, std::vector<double>(500000, 1.0));
-  counted = 0;
-  counting = true;
-  background.record(0, values);
-  counting = false;
-  CHECK(counted >= 8000000);
-  CHECK(counted < 8100000);
-  background.finish({}, true);
-  CHECK(inner.calls.back() == "finish 1");
 }
