@@ -28,6 +28,14 @@ std::size_t BackgroundRecorder::call_bytes(const TableRows& rows) {
   return bytes;
 }
 
+std::size_t BackgroundRecorder::moved_call_bytes(const TableRows& rows) {
+  std::size_t bytes = kCall;
+  for (const TableColumn& column : rows)
+    bytes +=
+        kVector + std::visit([](const auto& v) { return sizeof(v[0]) * v.capacity(); }, column);
+  return bytes;
+}
+
 std::size_t BackgroundRecorder::call_bytes(const Attributes& attributes) {
   std::size_t bytes = kCall;
   for (const auto& [name, value] : attributes) {
@@ -81,6 +89,7 @@ void BackgroundRecorder::begin(const RecordingLayout& layout) {
 
 // Each call's arguments are copied once, into an init-capture: a plain capture of a const
 // reference would be a const member, which the std::function copies again instead of moving.
+// Table rows, copied or handed over, go on to the inner recorder by move.
 void BackgroundRecorder::record(std::int64_t step, const std::vector<std::vector<double>>& rows) {
   post(call_bytes(rows), [&] {
     return
@@ -98,8 +107,17 @@ void BackgroundRecorder::record_steps(std::int64_t first, std::size_t n,
 }
 
 void BackgroundRecorder::append(std::size_t table, const TableRows& rows) {
-  post(call_bytes(rows),
-       [&] { return [this, table, rows = TableRows(rows)] { inner_.append(table, rows); }; });
+  post(call_bytes(rows), [&] {
+    return
+        [this, table, rows = TableRows(rows)]() mutable { inner_.append(table, std::move(rows)); };
+  });
+}
+
+void BackgroundRecorder::append(std::size_t table, TableRows&& rows) {
+  post(moved_call_bytes(rows), [&] {
+    return
+        [this, table, rows = std::move(rows)]() mutable { inner_.append(table, std::move(rows)); };
+  });
 }
 
 void BackgroundRecorder::progress(const Attributes& attributes) {

@@ -2,8 +2,9 @@
 /// A Recorder that passes a run's output to another Recorder on a thread of its own, so that the
 /// run does not wait while a step's rows are written: the file is written while the next step
 /// computes. Calls reach the inner recorder in the order they were made, with their arguments
-/// copied once (into the queued call). begin() runs at once (a file that cannot be created is an
-/// error before the run starts); finish() waits until everything is written.
+/// copied once (into the queued call), or not at all when table rows are handed over by move.
+/// begin() runs at once (a file that cannot be created is an error before the run starts);
+/// finish() waits until everything is written.
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -24,15 +25,17 @@ class BackgroundRecorder final : public Recorder {
   /// (about 20 MB) goes alone.
   static constexpr std::size_t kDefaultMaxBytes = std::size_t{16} << 20;
   /// Bytes a call holds in the queue: its values (8 bytes each, their vectors' 24-byte
-  /// handles) and 64 for the call itself.
+  /// handles) and 64 for the call itself. Rows handed over by move hold their vectors whole:
+  /// moved_call_bytes() counts their capacity (a copy's is its size).
   static std::size_t call_bytes(const std::vector<std::vector<double>>& rows);
   static std::size_t call_bytes(const TableRows& rows);
   static std::size_t call_bytes(const Attributes& attributes);
+  static std::size_t moved_call_bytes(const TableRows& rows);
 
   /// `inner` must outlive this recorder. The calls queued and the one being written hold at
   /// most `max_bytes` (call_bytes()) between them: a caller that would pass it waits before
-  /// copying its arguments (memory stays bounded if writing is slow). A call larger than that
-  /// waits until nothing else is held, then goes alone.
+  /// copying or handing over its arguments (memory stays bounded if writing is slow). A call larger
+  /// than that waits until nothing else is held, then goes alone.
   explicit BackgroundRecorder(Recorder& inner, std::size_t max_bytes = kDefaultMaxBytes);
   /// Writes what is queued, then stops the thread. Without finish(), the inner recorder is not
   /// finished (a run that threw leaves its output incomplete, as it would without this class).
@@ -45,6 +48,8 @@ class BackgroundRecorder final : public Recorder {
   void record_steps(std::int64_t first, std::size_t n,
                     const std::vector<std::vector<double>>& values) override;
   void append(std::size_t table, const TableRows& rows) override;
+  /// Queues the rows themselves, uncopied (held as moved_call_bytes() counts them).
+  void append(std::size_t table, TableRows&& rows) override;
   void progress(const Attributes& attributes) override;
   /// Waits for the queued calls, then finishes the inner recorder on this thread.
   void finish(const Attributes& final_attributes, bool complete) override;
@@ -59,7 +64,8 @@ class BackgroundRecorder final : public Recorder {
   /// caller's thread, the first exception a queued call threw (later calls are dropped: the
   /// output is broken).
   void make_room(std::size_t bytes);
-  /// Queues `make()`'s call, which holds `bytes` (copying the arguments once, after make_room).
+  /// Queues `make()`'s call, which holds `bytes` (copying or taking the arguments, after
+  /// make_room).
   template <class Make>
   void post(std::size_t bytes, const Make& make);
   /// Waits until every queued call has been made; rethrows as post() does.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 namespace msim {
 
@@ -46,14 +47,19 @@ TableRows MemoryRecorder::empty_rows(const TableSpec& spec) {
 
 namespace {
 
-/// Appends `rows` to `into`, the rows of `spec` (table `table` of `layout`) so far.
-/// @throws std::invalid_argument when the columns do not match.
-void append_rows(const TableSpec& spec, TableRows& into, const TableRows& rows) {
+/// Appends `rows` to `into`, the rows of `spec` (table `table` of `layout`) so far: copied, or
+/// when `rows` may be taken (`Rows` is TableRows), moved into the columns that are still empty.
+/// @throws std::invalid_argument when the columns do not match (and appends nothing).
+template <class Rows>
+void append_rows(const TableSpec& spec, TableRows& into, Rows& rows) {
   if (rows.size() != into.size())
     throw std::invalid_argument("append: " + std::to_string(rows.size()) + " columns for " +
                                 std::to_string(into.size()) + " in table " + spec.path);
   std::size_t count = 0;
   for (std::size_t k = 0; k < rows.size(); ++k) {
+    if (rows[k].index() != into[k].index())
+      throw std::invalid_argument("append: column " + spec.columns[k].name + " of " + spec.path +
+                                  " has another type");
     const std::size_t values = std::visit([](const auto& v) { return v.size(); }, rows[k]);
     const std::size_t width = std::max<std::size_t>(spec.columns[k].width, 1);
     if (values % width != 0 || (k > 0 && values / width != count))
@@ -64,12 +70,14 @@ void append_rows(const TableSpec& spec, TableRows& into, const TableRows& rows) 
   for (std::size_t k = 0; k < rows.size(); ++k)
     std::visit(
         [&](auto& out) {
-          using V = std::decay_t<decltype(out)>;
-          const auto* in = std::get_if<V>(&rows[k]);
-          if (in == nullptr)
-            throw std::invalid_argument("append: column " + spec.columns[k].name + " of " +
-                                        spec.path + " has another type");
-          out.insert(out.end(), in->begin(), in->end());
+          auto& in = *std::get_if<std::decay_t<decltype(out)>>(&rows[k]);
+          if constexpr (!std::is_const_v<Rows>) {
+            if (out.empty()) {
+              out = std::move(in);
+              return;
+            }
+          }
+          out.insert(out.end(), in.begin(), in.end());
         },
         into[k]);
 }
@@ -77,6 +85,11 @@ void append_rows(const TableSpec& spec, TableRows& into, const TableRows& rows) 
 }  // namespace
 
 void MemoryRecorder::append(std::size_t table, const TableRows& rows) {
+  TableRows& into = tables_.at(table);
+  append_rows(layout_.tables[table], into, rows);
+}
+
+void MemoryRecorder::append(std::size_t table, TableRows&& rows) {
   TableRows& into = tables_.at(table);
   append_rows(layout_.tables[table], into, rows);
 }
@@ -125,6 +138,11 @@ void FlatRecorder::record_steps(std::int64_t, std::size_t n,
 }
 
 void FlatRecorder::append(std::size_t table, const TableRows& rows) {
+  TableRows& into = tables_.at(table);
+  append_rows(layout_.tables[table], into, rows);
+}
+
+void FlatRecorder::append(std::size_t table, TableRows&& rows) {
   TableRows& into = tables_.at(table);
   append_rows(layout_.tables[table], into, rows);
 }

@@ -105,6 +105,10 @@ class Recorder {
   /// Appends rows to layout table `table` (an index into RecordingLayout::tables); they are
   /// flushed with the next record(). @throws std::invalid_argument when the columns do not match.
   virtual void append(std::size_t table, const TableRows& rows) = 0;
+  /// Appends rows as the other append() does, but may take the caller's vectors instead of
+  /// copying them: rows made only to be recorded (a panel's, a snapshot slice) are then held
+  /// once. By default it copies them, as the other does. @throws as the other does.
+  virtual void append(std::size_t table, TableRows&& rows) { append(table, std::as_const(rows)); }
   /// Sets (or overwrites) root attributes while the run goes on, such as how far it got, so
   /// that a file whose process is killed still says it; written with the next record().
   /// Recorders that keep nothing until finish() may ignore it.
@@ -128,6 +132,9 @@ class FlatRecorder final : public Recorder {
   void record_steps(std::int64_t first, std::size_t n,
                     const std::vector<std::vector<double>>& values) override;
   void append(std::size_t table, const TableRows& rows) override;
+  /// Takes the rows' vectors as a table's columns while they are empty (later rows are copied
+  /// after them). @throws std::invalid_argument as the other does, having taken none.
+  void append(std::size_t table, TableRows&& rows) override;
   void finish(const Attributes& final_attributes, bool complete) override {
     final_ = final_attributes;
     complete_ = complete;
@@ -170,6 +177,8 @@ class MemoryRecorder final : public Recorder {
     for (std::size_t k = 0; k < rows.size(); ++k) rows_[k].push_back(rows[k]);
   }
   void append(std::size_t table, const TableRows& rows) override;
+  /// Takes the rows' vectors as FlatRecorder's append() does.
+  void append(std::size_t table, TableRows&& rows) override;
   void finish(const Attributes& final_attributes, bool complete) override {
     final_ = final_attributes;
     complete_ = complete;

@@ -1,8 +1,11 @@
 // FlatRecorder: what a MemoryRecorder holds, each series as one vector reserved for the steps it
-// is told, handed over without a copy; rows that do not match the layout are refused.
+// is told, handed over without a copy; rows that do not match the layout are refused. Both take
+// table rows handed over by move without copying them.
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -109,4 +112,48 @@ TEST_CASE("flat recorder: rows that do not match the layout are refused", "[reco
   CHECK_THROWS_AS(flat.append(0, {std::vector<double>{1.0}, std::vector<double>{1.0, 2.0}}),
                   std::invalid_argument);
   CHECK_THROWS_AS(flat.append(1, events(1)), std::out_of_range);
+}
+
+TEST_CASE("flat and memory recorders: rows handed over by move become an empty table's columns",
+          "[recorder]") {
+  // The first rows are taken whole (their values stay where they are); later ones are copied
+  // after them. The table holds what appending copies gives.
+  msim::MemoryRecorder copied;
+  copied.begin(layout());
+  const msim::TableRows first = events(3), later = events(2);
+  copied.append(0, first);
+  copied.append(0, later);
+  const auto hand_over = [&](auto& recorder) {
+    recorder.begin(layout());
+    msim::TableRows rows = first;
+    const std::int64_t* ids = std::get<std::vector<std::int64_t>>(rows[0]).data();
+    const double* where = std::get<std::vector<double>>(rows[1]).data();
+    recorder.append(0, std::move(rows));
+    CHECK(std::get<std::vector<std::int64_t>>(recorder.tables()[0][0]).data() == ids);
+    CHECK(std::get<std::vector<double>>(recorder.tables()[0][1]).data() == where);
+    msim::TableRows more = later;
+    recorder.append(0, std::move(more));
+    CHECK(recorder.tables() == copied.tables());
+  };
+  msim::MemoryRecorder memory;
+  msim::FlatRecorder flat;
+  hand_over(memory);
+  hand_over(flat);
+}
+
+TEST_CASE("flat and memory recorders: rows refused are not taken, nor any of their columns",
+          "[recorder]") {
+  // The second column has the wrong type: every column is checked before any is taken.
+  msim::MemoryRecorder memory;
+  msim::FlatRecorder flat;
+  const auto refuse = [](auto& recorder) {
+    recorder.begin(layout());
+    msim::TableRows rows = {std::vector<std::int64_t>{1, 2}, std::vector<std::int64_t>{3, 4, 5, 6}};
+    CHECK_THROWS_AS(recorder.append(0, std::move(rows)), std::invalid_argument);
+    // NOLINTNEXTLINE(bugprone-use-after-move): refused, so the caller keeps its rows
+    CHECK(std::get<std::vector<std::int64_t>>(rows[0]).size() == 2);
+    CHECK(recorder.tables()[0] == msim::MemoryRecorder::empty_rows(layout().tables[0]));
+  };
+  refuse(memory);
+  refuse(flat);
 }
