@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <numeric>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -115,10 +116,21 @@ TableRows snapshot_rows(const Market& market, const std::vector<std::uint32_t>& 
   const Scenario& sc = market.scenario();
   const Population& p = market.population();
   const std::size_t F = sc.firms.size(), C = sc.categories.size(), W = p.lanes, D = p.durables;
-  const std::size_t dims = p.dims, K = p.crm_firms;
+  const std::size_t dims = p.dims, K = p.crm_firms, n = members.size();
   std::vector<std::int64_t> consumer, segment, region, opt_out, aware, purchases, in_category,
       since, depth, referred, owner, bought, fails;
   std::vector<double> sensitivity, ideal, rate, goodwill, loyalty;
+  // Each column is reserved at once (a column grown by push_back would reach up to twice its
+  // size): the slice is held once, as `run`'s memory estimate counts it.
+  for (auto* column : {&consumer, &segment, &region, &opt_out}) column->reserve(n);
+  for (auto* column : {&aware, &since, &depth, &referred}) column->reserve(n * F);
+  purchases.reserve(n * C * F);
+  in_category.reserve(n * C);
+  for (auto* column : {&owner, &bought, &fails}) column->reserve(n * D);
+  sensitivity.reserve(n);
+  ideal.reserve(n * dims);
+  rate.reserve(n * C);
+  for (auto* column : {&goodwill, &loyalty}) column->reserve(n * F);
   for (std::uint32_t i : members) {
     consumer.push_back(i);
     segment.push_back(p.segment[i]);
@@ -149,14 +161,20 @@ TableRows snapshot_rows(const Market& market, const std::vector<std::uint32_t>& 
       fails.push_back(maker == kNoOwner ? -1 : p.fails[i * D + d]);
     }
   }
-  TableRows rows = {consumer,  segment,     region,   opt_out, sensitivity,
-                    ideal,     rate,        goodwill, aware,   loyalty,
-                    purchases, in_category, since,    depth,   referred};
-  if (D > 0) {
-    rows.emplace_back(std::move(owner));
-    rows.emplace_back(std::move(bought));
-    rows.emplace_back(std::move(fails));
-  }
+  // Each column moves into the rows, in the layout's order (a braced list would copy them
+  // twice: into the list, and from it).
+  TableRows rows;
+  rows.reserve(D > 0 ? 18 : 15);
+  for (auto* column : {&consumer, &segment, &region, &opt_out})
+    rows.emplace_back(std::move(*column));
+  for (auto* column : {&sensitivity, &ideal, &rate, &goodwill})
+    rows.emplace_back(std::move(*column));
+  rows.emplace_back(std::move(aware));
+  rows.emplace_back(std::move(loyalty));
+  for (auto* column : {&purchases, &in_category, &since, &depth, &referred})
+    rows.emplace_back(std::move(*column));
+  if (D > 0)
+    for (auto* column : {&owner, &bought, &fails}) rows.emplace_back(std::move(*column));
   return rows;
 }
 
@@ -169,6 +187,8 @@ void record_snapshot(const Market& market, Recorder& recorder, int table) {
     const std::vector<std::uint32_t> slice(
         members.begin() + static_cast<std::ptrdiff_t>(first),
         members.begin() + static_cast<std::ptrdiff_t>(std::min(members.size(), first + kSlice)));
+    // The slice's rows are handed over (a BackgroundRecorder queues them uncopied, a
+    // FlatRecorder takes the first as its columns).
     recorder.append(static_cast<std::size_t>(table), snapshot_rows(market, slice));
   }
 }
