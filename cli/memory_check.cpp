@@ -31,11 +31,9 @@ constexpr double kMiB = 1048576.0;
 /// An experiment's file stays open while its runs are added: HDF5's metadata cache for it grows
 /// with the datasets, up to its default maximum of 32 MiB (27 MB measured for 120 runs).
 constexpr double kExperimentFile = 32.0 * kMiB;
-/// Rows of the snapshot that record_snapshot() makes at once (models/snapshot.cpp).
+/// Rows of the snapshot that record_snapshot() makes at once (models/snapshot.cpp): each column
+/// is reserved once and moves into the rows, which go to the recorder by move (held once).
 constexpr double kSnapshotSlice = 65536;
-/// Copies of a snapshot slice that the slice being made holds (models/snapshot.cpp): its
-/// columns, the braced list's copy and the rows.
-constexpr double kSnapshotSliceMade = 3;
 /// A streamed run's BackgroundRecorder holds its queued calls and the one being written, up to
 /// this many bytes (or one call larger than that, alone).
 constexpr double kQueueBytes = static_cast<double>(BackgroundRecorder::kDefaultMaxBytes);
@@ -131,7 +129,8 @@ struct Recording {
   double kept_tables = 0;   ///< the panel's members and the snapshot, as appends grow them
   double purchases = 0;     ///< the panel's purchases in one step
   double members = 0;       ///< the panel's member list, kept by the market
-  double made = 0;          ///< the most that sampling and making the panel or snapshot holds
+  double sampled = 0;       ///< the most that drawing the panel's or the snapshot's sample holds
+  double made = 0;          ///< a snapshot slice being made (and holes), and its member list
   double calls = 0;         ///< every call a streamed run queues (BackgroundRecorder's bytes)
   double largest_call = 0;  ///< the largest of them
   double streaming = 0;     ///< what HDF5 holds while a streamed run writes step by step
@@ -172,10 +171,10 @@ Recording recording(const Scenario& sc) {
     r.member_rows = rows;
     r.kept_tables += rows;  // appended once
     r.members = 4.0 * M;
-    r.made = std::max({r.made, consumer_sample_bytes(static_cast<std::size_t>(M)),
-                       panel_member_rows_bytes(static_cast<std::size_t>(M),
-                                               static_cast<std::size_t>(sc.preference_dims))});
-    // Streamed, the rows are appended at once, and copied once into the queued call.
+    r.sampled = std::max(r.sampled, consumer_sample_bytes(static_cast<std::size_t>(M)));
+    // The rows are made at once (panel_member_rows_bytes(), the same bytes) after the sample's
+    // set is gone, then handed over: to the queued call of a streamed run, to the kept tables
+    // of an experiment's run.
     r.calls += kCallBytes + rows;
     r.largest_call = std::max(r.largest_call, kCallBytes + rows);
     Hdf5Writes once;
@@ -193,9 +192,14 @@ Recording recording(const Scenario& sc) {
     const double row = row_bytes(*snapshot);
     const double slice = std::min(K, kSnapshotSlice);
     r.kept_tables += slice * row * doubled(std::ceil(K / kSnapshotSlice));
-    // The sample's set (or the list of all consumers), then the list beside the slice made.
-    const double sampled = K < N ? consumer_sample_bytes(static_cast<std::size_t>(K)) : 4.0 * N;
-    r.made = std::max({r.made, sampled, 4.0 * K + kSnapshotSliceMade * slice * row});
+    // The sample's set (or the list of all consumers), then the list beside the slice made,
+    // and as much again that the allocator keeps of the slices before it: glibc serves blocks
+    // smaller than the largest it has freed from its heap, whose holes it keeps (a run's peak
+    // with a snapshot of 1 M consumers, slices of 22 MB, is 10 MB lower when
+    // MALLOC_MMAP_THRESHOLD_ fixes glibc's threshold).
+    r.sampled =
+        std::max(r.sampled, K < N ? consumer_sample_bytes(static_cast<std::size_t>(K)) : 4.0 * N);
+    r.made = 4.0 * K + 2.0 * slice * row;
     r.calls += K * row + std::ceil(K / kSnapshotSlice) * kCallBytes;
     r.largest_call = std::max(r.largest_call, kCallBytes + slice * row);
     Hdf5Writes one;
@@ -234,15 +238,19 @@ MemoryNeed estimate(const Scenario& sc, const MemoryUse& use) {
     // steps) and its tables until the run ends, then hands them over to be written, uncopied.
     // A history holds its steps before the branch.
     m.series = runs * r.kept + histories * r.kept_history;
-    const double tables = r.kept_tables + T * purchases + r.members + r.made;
+    // The panel's member rows are the kept tables' own (handed over, not copied); a snapshot
+    // slice is made beside them, after its sample is drawn.
+    const double tables = r.kept_tables + T * purchases + r.members + std::max(r.sampled, r.made);
     const double history_tables = r.member_rows + B * purchases + r.members;
     m.recorded = m.series + runs * tables + histories * history_tables;
   } else {
-    // The rows being made (the panel's members, a snapshot slice), and the calls that the
-    // BackgroundRecorder queues and writes: up to its bound, or one larger call alone, and
-    // never more than the run records.
+    // The calls that the BackgroundRecorder queues and writes: up to its bound, or one larger
+    // call alone (the panel's member rows, handed over as they were made), and never more than
+    // the run records. A sample is drawn beside steps' rows at most; a snapshot slice is made
+    // beside the slice before it, queued and written.
     const double queued = std::min(r.calls, std::max(kQueueBytes, r.largest_call));
-    m.recorded = copies * r.members + r.made + queued;
+    m.recorded =
+        copies * r.members + std::max(r.sampled + std::min(r.calls, kQueueBytes), r.made + queued);
   }
   const double hdf5 = use.kept ? r.written + kExperimentFile : r.streaming;
   // Each market's media exposure tables (models/market_tables.cpp), by segment and firm lane:
