@@ -342,7 +342,14 @@ def overview(run):
         lines.append(run.description.strip())
     changes = overrides(run)  # as the report's note and `marketsim summarize` show them
     if changes:
-        lines.append("Changed from the scenario file with --set: " + ", ".join(changes))
+        # A run of an experiment: what every run shares came from the command line, the rest
+        # from the run's design point (the experiment's own keys say how the runs vary).
+        typed = experiment_overrides(run.path) if run.run_id is not None else changes
+        point = [line for line in changes if line not in typed and not is_experiment_key(line)]
+        if typed:
+            lines.append("Changed from the scenario file with --set: " + ", ".join(typed))
+        if point:
+            lines.append("Changed by the run's design point: " + ", ".join(point))
         if run.description:
             lines.append("The description above is the scenario file's and may not hold for "
                          "this run.")

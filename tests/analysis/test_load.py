@@ -250,3 +250,13 @@ def test_the_overview_says_what_the_command_line_changed(rich_file, tmp_path, ca
         copy = with_overrides(rich_file, tmp_path / f"plain{overrides is None}.h5", overrides)
         text = load.overview(load.load_run(copy))
         assert "Changed from the scenario file" not in text and "may not hold" not in text
+
+
+def test_the_overview_of_an_experiments_run_tells_the_design_point_from_the_command_line(
+        marketsim_sweep):
+    """A sweep's run: its design point's value is not said to come from --set, and the
+    experiment's own keys, which say how the runs vary, are not listed as changes."""
+    text = load.overview(load.load_run(marketsim_sweep, run="00002"))
+    assert "Changed from the scenario file with --set: steps=10\n" in text
+    assert "Changed by the run's design point: firms.Mass.budget_per_year=80000\n" in text
+    assert "experiment.sweep" not in text and "experiment.replications" not in text
