@@ -272,8 +272,11 @@ def tree_changes(a, b, path=""):
 def scenario_changes(a, b):
     """The keys whose values differ between the runs' resolved scenarios (/scenario), read as
     YAML: [(dotted key path, in A, in B)], list items named by their `name`
-    (firms.Mass.budget_per_year)."""
-    return tree_changes(parse_scenario(a.scenario), parse_scenario(b.scenario))
+    (firms.Mass.budget_per_year). The output block is left out: where a run's file goes and what
+    it records (two runs of an experiment differ in output.path) change nothing in the market."""
+    return [change for change in tree_changes(parse_scenario(a.scenario),
+                                              parse_scenario(b.scenario))
+            if change[0] != "output" and not change[0].startswith("output.")]
 
 
 # Random numbers keyed by a firm's place in the list of firms (models/random_purposes.hpp).

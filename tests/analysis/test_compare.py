@@ -296,3 +296,14 @@ def test_a_run_with_other_firms_is_not_called_paired(run_file, renamed_file, tmp
                                     for key, old, new in compare.scenario_changes(a, b))
     kept = changes[:-len(" ...")]
     assert full.startswith(kept) and not (kept[-1].isalnum() and full[len(kept)].isalnum())
+
+
+def test_two_runs_of_an_experiment_differ_in_their_design_point_not_their_output(
+        marketsim_sweep):
+    """Runs 0 and 2 of a sweep: the swept budget is the change; where each run's file went
+    (output.path) and what it records change nothing in the market, and are not listed."""
+    a = load_run(marketsim_sweep, run="00000")
+    b = load_run(marketsim_sweep, run="00002")
+    assert a.scenario.split("output:")[1] != b.scenario.split("output:")[1]  # the files differ
+    changes = compare.scenario_changes(a, b)
+    assert [key for key, _, _ in changes] == ["firms.Mass.budget_per_year"]
