@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "models/scenario_load.hpp"
+#include "models/summary.hpp"
 #include "sim/error.hpp"
 
 namespace msim {
@@ -36,10 +37,12 @@ std::string history_of(Scenario sc, const Scenario& base, std::int64_t t) {
   return resolved_yaml(sc);
 }
 
-/// "week 27 (step 26)", or "step 26" where steps are not weeks.
+/// "week 27 (step 26)", "month 7 (step 6)" in the run's period (period_point), or "step 26"
+/// where steps are no named period.
 std::string when(const Scenario& sc, std::int64_t step) {
-  return sc.steps_per_year == 52 ? fmt::format("week {} (step {})", step + 1, step)
-                                 : fmt::format("step {}", step);
+  const std::string point = period_point(sc.steps_per_year, step);
+  return period_word(sc.steps_per_year) == "step" ? point
+                                                  : fmt::format("{} (step {})", point, step);
 }
 
 /// "shock 'cut'", or "shock 'shocks.2'" when it has no name.

@@ -120,6 +120,18 @@ TEST_CASE("a bad branch block is reported at its line, before anything runs", "[
            {"shocks=[{name: cut, step: 1, kind: budget, firm: Mass, multiply: 0.5}]"}),
       Contains("changes what the steps before step 3 use: it switches off shock 'cut' at week 2 "
                "(step 1), which applies before the branch;"));
+  // In the run's period (a monthly run: month 2), or in steps where they are no named period.
+  REQUIRE_THROWS_WITH(
+      load("branch: {step: 3, set: {shocks.cut.enabled: false}}\n",
+           {"steps_per_year=12",
+            "shocks=[{name: cut, step: 1, kind: budget, firm: Mass, "
+            "multiply: 0.5}]"}),
+      Contains("it switches off shock 'cut' at month 2 (step 1), which applies before"));
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {shocks.cut.enabled: false}}\n",
+                           {"steps_per_year=10",
+                            "shocks=[{name: cut, step: 1, kind: budget, firm: Mass, "
+                            "multiply: 0.5}]"}),
+                      Contains("it switches off shock 'cut' at step 1, which applies before"));
   REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {firms.Mass.budget_per_year: 1}}\n"
                            "experiment: {replications: 2}\n"),
                       Contains("experiment.branch_at"));
