@@ -62,7 +62,7 @@ def test_a_monthly_runs_figures_read_month_1_to_month_10(monthly):
     assert "Niche\u00a0(months\u00a01-4)" in roi.get_title().replace("\n", " ")
     assert roi.get_xlabel() == "month"
     heatmap = plot.segment_heatmap(run).axes[0].get_title()
-    assert f"(units of months 1-{STEPS})" in heatmap
+    assert f"(units of months {STEPS - 2}-{STEPS})" in heatmap  # a quarter of a year: 3 months
     assert plot.awareness(run).axes[0].get_xlabel() == "month"
 
 
