@@ -354,16 +354,25 @@ std::string csv_number(double v, bool defined) {
   return defined && !std::isnan(v) ? format_number(v) : "";
 }
 
-std::vector<std::int64_t> running_cents(const std::vector<double>& values, std::size_t firms) {
-  std::vector<std::int64_t> cents(values.size(), 0);
+std::vector<double> running_cents(const std::vector<double>& values, std::size_t firms) {
+  // A double holds every whole number of cents up to 2^53 (90 trillion money units): past it a
+  // firm's steps are rounded each alone, which no longer add up exactly but are never wrong.
+  constexpr double kExact = 9007199254740992.0;
+  std::vector<double> cents(values.size(), 0.0);
   if (firms == 0) return cents;
-  std::vector<double> total(firms, 0.0);
-  std::vector<std::int64_t> before(firms, 0);  // the rounded running total, in cents
+  std::vector<double> total(firms, 0.0), before(firms, 0.0);  // before: rounded, in cents
+  std::vector<char> alone(firms, 0);
   for (std::size_t k = 0; k < values.size(); ++k) {
     const std::size_t j = k % firms;
-    if (std::isfinite(values[k])) total[j] += values[k];
-    const std::int64_t now = std::llround(total[j] * 100.0);
-    cents[k] = now - before[j];
+    const double v = std::isfinite(values[k]) ? values[k] : 0.0;
+    total[j] += v;
+    alone[j] |= static_cast<char>(!(std::abs(total[j] * 100.0) < kExact));
+    if (alone[j] != 0) {
+      cents[k] = std::round(v * 100.0) + 0.0;  // (never -0)
+      continue;
+    }
+    const double now = std::round(total[j] * 100.0);
+    cents[k] = now - before[j] + 0.0;
     before[j] = now;
   }
   return cents;
@@ -525,9 +534,9 @@ ExperimentTable market_table(const std::string& path, std::int64_t steps_per_yea
     // years.csv's years and to the run's total.
     if (unit == "money" && dataset.rfind("/market/", 0) == 0 &&
         column.rfind("cumulative_", 0) != 0) {
-      const std::vector<std::int64_t> cents = running_cents(values.values, firms.size());
+      const std::vector<double> cents = running_cents(values.values, firms.size());
       for (std::size_t k = 0; k < cents.size(); ++k)
-        if (std::isfinite(values.values[k])) values.values[k] = static_cast<double>(cents[k]) / 100;
+        if (std::isfinite(values.values[k])) values.values[k] = cents[k] / 100.0;
     }
     series.push_back(std::move(values.values));
   };

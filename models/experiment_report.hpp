@@ -61,8 +61,9 @@ bool money_unit(const std::string& unit);
 /// to step t less the rounded running total to step t - 1. Each step is within a cent of its
 /// value, and any steps from 0 to t, or from one year's end to another's, sum exactly to the
 /// rounded total over them. (Each step rounded alone, a budget of 3000 a year spread over 52
-/// weeks read 57.69 a week, 2999.88 a year.) A value that is not finite counts as 0.
-std::vector<std::int64_t> running_cents(const std::vector<double>& values, std::size_t firms);
+/// weeks read 57.69 a week, 2999.88 a year.) A value that is not finite counts as 0. Cents are
+/// whole numbers in doubles; past 2^53 cents (90 trillion) a firm's steps are rounded each alone.
+std::vector<double> running_cents(const std::vector<double>& values, std::size_t firms);
 
 /// A real number for a CSV cell: money rounded to whole cents, anything else to
 /// kCsvDigits significant digits, then the shortest text that reads back as the rounded value

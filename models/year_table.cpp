@@ -33,9 +33,9 @@ bool counted_period(const std::string& period) {
   return period != "step" && period != "year";
 }
 
-/// Whole cents as money.
-std::string from_cents(std::int64_t cents) {
-  return csv_number(static_cast<double>(cents) / 100.0 + 0.0);
+/// Whole cents (running_cents()) as money.
+std::string from_cents(double cents) {
+  return csv_number(cents / 100.0 + 0.0);
 }
 
 }  // namespace
@@ -101,9 +101,9 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
   for (std::size_t from = 0; from < T; from += per_year) {
     const std::size_t to = std::min(T, from + per_year);  // one past the year's last step
     std::vector<double> u(F, 0.0);
-    std::vector<std::int64_t> rev(F, 0), spend(F, 0), programs(F, 0), prof(F, 0);
+    std::vector<double> rev(F, 0.0), spend(F, 0.0), programs(F, 0.0), prof(F, 0.0);  // cents
     double all_units = 0.0;
-    std::int64_t all_revenue = 0;
+    double all_revenue = 0.0;
     for (std::size_t step = from; step < to; ++step)
       for (std::size_t j = 0; j < F; ++j) {
         const std::size_t k = step * F + j;
@@ -119,13 +119,11 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
       std::vector<std::string> row = {std::to_string(from / per_year + 1), std::to_string(from),
                                       std::to_string(to - 1)};
       if (counted) row.insert(row.end(), {std::to_string(from + 1), std::to_string(to)});
-      row.insert(row.end(),
-                 {std::to_string(to - from), firms[j], csv_number(u[j]),
-                  csv_number(u[j] / all_units, all_units > 0), from_cents(rev[j]),
-                  csv_number(static_cast<double>(rev[j]) / static_cast<double>(all_revenue),
-                             all_revenue > 0),
-                  from_cents(spend[j]), from_cents(programs[j]), from_cents(prof[j]),
-                  money(cumulative[(to - 1) * F + j])});
+      row.insert(row.end(), {std::to_string(to - from), firms[j], csv_number(u[j]),
+                             csv_number(u[j] / all_units, all_units > 0), from_cents(rev[j]),
+                             csv_number(rev[j] / all_revenue, all_revenue > 0),
+                             from_cents(spend[j]), from_cents(programs[j]), from_cents(prof[j]),
+                             money(cumulative[(to - 1) * F + j])});
       t.rows.push_back(std::move(row));
     }
   }

@@ -631,3 +631,40 @@ TEST_CASE(
   CHECK(high);
   CHECK(paths.size() == 4);
 }
+
+TEST_CASE("experiment report: money past 2^53 cents is rounded step by step, never wrapped",
+          "[experiment_report]") {
+  TempDir dir;
+  // A budget and fixed cost of 1e15 a year, the largest a scenario takes, over 120 yearly
+  // steps: the running totals pass 2^63 cents (running_cents once wrapped them: a profit of
+  // -233720368549038.1, then 0).
+  const msim::Scenario sc = msim::load_scenario_file(
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml",
+      {"consumers=1000", "steps_per_year=1", "steps=120", "firms.Mass.fixed_cost_per_year=1e15",
+       "firms.Mass.budget_per_year=1e15"});
+  {
+    auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+    msim::run_simulation(sc, *rec);
+  }
+  const auto tables = msim::run_csv_output(dir.file("run.h5"));
+  msim::write_csv_tables(tables, dir.file("t") + "/");
+  const msim::Hdf5Reader in(dir.file("run.h5"));
+  const msim::Table profit = in.table("/market/profit"),
+                    spend = in.table("/market/marketing_spend");
+  const auto years = csv_rows(slurp(dir.file("t") + "/years.csv"));
+  const auto market = csv_rows(slurp(dir.file("t") + "/market.csv"));
+  REQUIRE(years.size() == 1 + 120 * 4);
+  REQUIRE(market.size() == 1 + 120 * 4);
+  const auto at = [](const std::vector<std::string>& header, const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  for (const auto* rows : {&years, &market})
+    for (std::size_t r = 1; r < rows->size(); ++r) {
+      const auto& row = (*rows)[r];
+      if (row[at((*rows)[0], "firm")] != "Mass") continue;
+      const double file_profit = profit.values[r - 1], file_spend = spend.values[r - 1];
+      INFO((rows == &years ? "years.csv" : "market.csv") << " row " << r);
+      CHECK(std::stod(row[at((*rows)[0], "profit")]) == Approx(file_profit).epsilon(1e-12));
+      CHECK(std::stod(row[at((*rows)[0], "marketing_spend")]) == Approx(file_spend).epsilon(1e-12));
+    }
+}
