@@ -148,13 +148,22 @@ std::string missing_space(std::string_view row, int n) {
 
 /// " (line N, 'seed 4', has no colon: ...)" when 0-based line `n` is a word and a value with no
 /// colon, and the next line is a key at the same indentation: the two were meant as keys of one
-/// map, and the parser trips on the second. Else "".
+/// map, and the parser trips on the second. Not when line `n` may be a value going on from the
+/// line before (indented under a key that has its value, or after a line with no colon). Else "".
 std::string missing_colon(const std::vector<std::string_view>& rows, int n) {
   std::size_t col = 0;
   const std::string_view c = content(rows[static_cast<std::size_t>(n)], col);
   const std::size_t space = c.find(' ');
   if (c.empty() || c.find(':') != std::string_view::npos || space == std::string_view::npos)
     return "";
+  std::size_t prev_col = 0;
+  std::string_view prev;
+  for (int p = n - 1; p >= 0 && prev.empty(); --p)
+    prev = content(rows[static_cast<std::size_t>(p)], prev_col);
+  if (!prev.empty()) {
+    const std::size_t colon = prev.find(": ");
+    if (prev.back() != ':' && (colon == std::string_view::npos || col > prev_col)) return "";
+  }
   const std::string_view key = c.substr(0, space);
   const auto word = [](char ch) {
     return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-';
@@ -170,7 +179,7 @@ std::string missing_colon(const std::vector<std::string_view>& rows, int n) {
       (colon + 1 < next.size() && next[colon + 1] != ' '))
     return "";
   const std::string_view value = c.substr(c.find_first_not_of(' ', space));
-  return fmt::format(" (line {}, '{}', has no colon: a key and its value are written '{}: {}')",
+  return fmt::format(" (line {}, '{}', has no colon: if it is a key and its value, write '{}: {}')",
                      n + 1, c, key, value);
 }
 

@@ -672,14 +672,24 @@ TEST_CASE("a YAML syntax error names a key without a colon", "[config]") {
   // "name family" is a plain word to YAML; the parser trips on the key after it.
   REQUIRE_THROWS_WITH(
       Config::load_string("segments:\n  - name family\n    share: 0.5\n", "bad.yaml"),
-      Contains("bad.yaml:3:") && Contains("(line 2, 'name family', has no colon: a key and its "
-                                          "value are written 'name: family')"));
+      Contains("bad.yaml:3:") && Contains("(line 2, 'name family', has no colon: if it is a key "
+                                          "and its value, write 'name: family')"));
   REQUIRE_THROWS_WITH(
       Config::load_string("firms:\n  - name: A\n    strategy mass\n    budget: 3\n", "bad.yaml"),
-      Contains("(line 3, 'strategy mass', has no colon: a key and its value are written "
+      Contains("(line 3, 'strategy mass', has no colon: if it is a key and its value, write "
                "'strategy: mass')"));
-  // A value that goes on over lines, or a list of words, is no such slip.
+  REQUIRE_THROWS_WITH(Config::load_string("name: x\nseed 4\nsteps: 3\n  more: 1\n", "bad.yaml"),
+                      Contains("(line 2, 'seed 4', has no colon"));
+  // A value that goes on over lines is no such slip, whatever trips the parser after it.
   REQUIRE_THROWS_WITH(Config::load_string("a: one two\n  b: 3\n", "bad.yaml"),
+                      !Contains("has no colon"));
+  REQUIRE_THROWS_WITH(
+      Config::load_string("description: Twenty thousand\n  consumers and firms\n  seed: 7\n",
+                          "bad.yaml"),
+      !Contains("has no colon"));
+  REQUIRE_THROWS_WITH(Config::load_string("firms:\n  - name: A\n    description: cheap\n      and "
+                                          "cheerful\n      strategy: mass\n",
+                                          "bad.yaml"),
                       !Contains("has no colon"));
 }
 
