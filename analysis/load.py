@@ -342,10 +342,23 @@ def overview(run):
         lines.append(run.description.strip())
     changes = overrides(run)  # as the report's note and `marketsim summarize` show them
     if changes:
-        # A run of an experiment: what every run shares came from the command line, the rest
-        # from the run's design point (the experiment's own keys say how the runs vary).
-        typed = experiment_overrides(run.path) if run.run_id is not None else changes
-        point = [line for line in changes if line not in typed and not is_experiment_key(line)]
+        # A run of an experiment: the keys its design points set (the columns of
+        # /experiment/runs) are the design point's, the rest the command line's; the experiment's
+        # own keys, which say how the runs vary, are neither.
+        typed, point = changes, []
+        if run.run_id is not None:
+            runs = run.experiment.get("runs")
+            swept = (set(experiment_tables.swept_columns(runs, run.firms)) if runs is not None
+                     else None)
+            key = lambda line: line.split("=", 1)[0].strip()  # noqa: E731
+            if swept is None:  # no table: what every run shares came from the command line
+                shared = experiment_overrides(run.path)
+                swept_line = lambda line: line not in shared  # noqa: E731
+            else:
+                swept_line = lambda line: key(line) in swept  # noqa: E731
+            point = [line for line in changes if not is_experiment_key(line) and swept_line(line)]
+            typed = [line for line in changes
+                     if not is_experiment_key(line) and not swept_line(line)]
         if typed:
             lines.append("Changed from the scenario file with --set: " + ", ".join(typed))
         if point:

@@ -7,7 +7,7 @@ import h5py
 import pytest
 
 from analysis import load
-from conftest import ROOT, STEPS
+from conftest import ROOT, STEPS, run_tiny
 from run_copies import with_overrides
 
 FIRMS = ["Mass", "Diff", "Niche", "OneToOne"]
@@ -260,3 +260,12 @@ def test_the_overview_of_an_experiments_run_tells_the_design_point_from_the_comm
     assert "Changed from the scenario file with --set: steps=10\n" in text
     assert "Changed by the run's design point: firms.Mass.budget_per_year=80000\n" in text
     assert "experiment.sweep" not in text and "experiment.replications" not in text
+
+
+def test_a_design_point_that_every_run_shares_is_still_the_design_points(tmp_path):
+    """A sweep of one value: every run has it, but it is the experiment's, not a --set."""
+    path = run_tiny(tmp_path / "one_point.h5", "experiment.replications=2",
+                    "experiment.sweep={firms.Mass.budget_per_year: [5000]}")
+    text = load.overview(load.load_run(path, run="00001"))
+    assert "Changed by the run's design point: firms.Mass.budget_per_year=5000\n" in text
+    assert "with --set: steps=10\n" in text
