@@ -592,12 +592,18 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
       std::equal(csv->end() - 4, csv->end(), ".csv",
                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; })) {
     const std::string stem = csv->substr(0, csv->size() - 4);
+    const std::string dir = stem.empty() || stem.back() == '/' ? stem : stem + "/";
+    const std::string prefix =
+        stem.empty() || stem.back() == '/'
+            ? ""
+            : fmt::format(", or --csv '{}' for '{}'", stem, csv_path(stem, "summary"));
     throw InputError(fmt::format(
         "--csv '{}': expected a directory (DIR/) or a file-name prefix, not a .csv file: "
         "summarize writes several tables (summary, market, years and columns for a run; runs, "
         "summary, differences and columns for an experiment), so '{}' would give '{}'; use "
-        "--csv '{}/' for '{}/summary.csv' and the rest, or --csv '{}' for '{}-summary.csv'",
-        *csv, *csv, csv_path(*csv, "summary"), stem, stem, stem, stem));
+        "--csv '{}' for '{}' and the rest{}",
+        *csv, *csv, csv_path(*csv, "summary"), dir.empty() ? "./" : dir,
+        csv_path(dir.empty() ? "./" : dir, "summary"), prefix));
   }
   std::vector<std::string> written;
   if (is_experiment_file(file)) {

@@ -151,6 +151,11 @@ TEST_CASE("cli: summarize --csv refuses a .csv file name, which would be a prefi
   CHECK_THAT(marketsim(dir, "summarize run.h5 --csv out/summary.csv").err,
              Contains("use --csv 'out/summary/' for 'out/summary/summary.csv' and the rest, or "
                       "--csv 'out/summary' for 'out/summary-summary.csv'"));
+  // The prefix suggested is spelt as --csv would take it: no second separator, no '//'.
+  CHECK_THAT(marketsim(dir, "summarize run.h5 --csv out/t_.csv").err,
+             Contains("or --csv 'out/t_' for 'out/t_summary.csv'"));
+  CHECK_THAT(marketsim(dir, "summarize run.h5 --csv out/.csv").err,
+             Contains("use --csv 'out/' for 'out/summary.csv' and the rest\n"));
   CHECK(files_in(dir / "out").empty());  // nothing written
   // A directory of that name is a directory.
   fs::create_directory(dir / "tables.csv");
