@@ -33,7 +33,11 @@ def _probe(directory, where):
     except OSError as error:
         raise PermissionError(f"{where}: {error.strerror or error}") from None
     os.close(handle)
-    os.unlink(probe)
+    try:
+        os.unlink(probe)
+    except OSError as error:  # (a directory that takes files but lets none be removed)
+        raise PermissionError(f"{where}: {error.strerror or error}; the test file '{probe}' "
+                              "could not be removed") from None
 
 
 def check_writable_file(path, inputs=()):
