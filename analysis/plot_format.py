@@ -183,11 +183,12 @@ def _time_axis(ax, run):
 
 
 def mark_shocks(ax, run, scenario=None):
-    """A thin dashed vertical line at each shock the run applied, at the step it took effect
-    (week = step + 1 on a weekly axis, month = step + 1 on a monthly one), with the shock's name in small text at the top; shocks
-    at one step share a line. Disabled shocks and those after the last step run are not drawn
-    (scenario_text.run_shocks). `scenario` (the resolved scenario text of another run of the same
-    length, such as a design point's) replaces the run's own. Returns the lines' x positions."""
+    """A thin dashed vertical line at each shock the run applied, at the step it took effect (week =
+    step + 1 on a weekly axis, month = step + 1 on a monthly one), with the shock's name in small
+    text at the top; shocks at one step share a line. Disabled shocks and those after the last step
+    run are not drawn (scenario_text.run_shocks). `scenario` (the resolved scenario text of another
+    run of the same length, such as a design point's) replaces the run's own. Returns the lines' x
+    positions."""
     names = {}
     text = run.scenario if scenario is None else scenario
     for step, label, _, applied in run_shocks(text, len(run.steps)):

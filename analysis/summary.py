@@ -264,11 +264,11 @@ def reading(table, steps_per_year=None):
 
 
 def segment_shares(run, window=None):
-    """Each firm's share of the units each segment bought over the last `window` steps (by
-    default segment_window's quarter of a year; every step in a shorter run), as `marketsim summarize` names the segment leaders: sums of
-    /segments/units, not a mean of the weekly shares, in which a week without purchases would
-    count as 0% for every firm. DataFrame [segment x firm]; NaN for a segment that bought
-    nothing in those steps."""
+    """Each firm's share of the units each segment bought over the last `window` steps (by default
+    segment_window's quarter of a year; every step in a shorter run), as `marketsim summarize` names
+    the segment leaders: sums of /segments/units, not a mean of the weekly shares, in which a week
+    without purchases would count as 0% for every firm. DataFrame [segment x firm]; NaN for a
+    segment that bought nothing in those steps."""
     units = run.segments["units"]
     window = min(segment_window(run.steps_per_year) if window is None else window, len(units))
     totals = units.iloc[-window:].sum()
