@@ -12,17 +12,11 @@
 #include "sim/background_recorder.hpp"
 #include "sim/recorder.hpp"
 #include "tests/allocations/counting_new.hpp"
+#include "tests/sim/two_series_layout.hpp"
 
 using msim::test::bytes_allocated_by;
 
 namespace {
-
-msim::RecordingLayout layout() {
-  msim::RecordingLayout l;
-  l.series = {{"/a", {}, "items", "a"}, {"/b", {}, "items", "b"}};
-  l.tables = {{"/log", {{"id", true, 0, "", "id"}}}};
-  return l;
-}
 
 /// Keeps the number of ids in each append it is given.
 class Sizes final : public msim::Recorder {
@@ -50,7 +44,7 @@ TEST_CASE("background recorder: a call copies its arguments once", "[recorder]")
   // twice (a const capture, copied again into the std::function).
   Sizes inner;
   msim::BackgroundRecorder background(inner);
-  background.begin(layout());
+  background.begin(msim::test::two_series_layout());
   const msim::TableRows rows = ids(1000000);
   std::size_t counted = bytes_allocated_by([&] { background.append(0, rows); });
   CHECK(counted >= 8000000);
@@ -69,7 +63,7 @@ TEST_CASE("background recorder: rows handed over by move are queued uncopied", "
   // (a copy would be 8 MB). The bound counts the ids' vector whole, capacity and all.
   Sizes inner;
   msim::BackgroundRecorder background(inner);
-  background.begin(layout());
+  background.begin(msim::test::two_series_layout());
   msim::TableRows rows = ids(1000000);
   std::get<std::vector<std::int64_t>>(rows[0]).reserve(1500000);
   const std::size_t held = msim::BackgroundRecorder::moved_call_bytes(rows);

@@ -17,15 +17,9 @@
 
 #include "sim/background_recorder.hpp"
 #include "sim/recorder.hpp"
+#include "tests/sim/two_series_layout.hpp"
 
 namespace {
-
-msim::RecordingLayout layout() {
-  msim::RecordingLayout l;
-  l.series = {{"/a", {}, "items", "a"}, {"/b", {}, "items", "b"}};
-  l.tables = {{"/log", {{"id", true, 0, "", "id"}}}};
-  return l;
-}
 
 /// Logs every call it receives, as text, and how many came on the caller's thread; slow on
 /// request, and throws at the record() of step `fail_at`.
@@ -67,7 +61,7 @@ class Log final : public msim::Recorder {
 
 /// The calls of a run of `steps` steps, made on `rec`.
 void run(msim::Recorder& rec, std::int64_t steps) {
-  rec.begin(layout());
+  rec.begin(msim::test::two_series_layout());
   for (std::int64_t t = 0; t < steps; ++t) {
     rec.progress({{"steps_done", t + 1}});
     std::vector<std::vector<double>> rows = {{static_cast<double>(t)},
@@ -104,7 +98,7 @@ TEST_CASE("background recorder: a failure of the inner recorder reaches the call
   Log inner;
   inner.fail_at = 3;
   msim::BackgroundRecorder background(inner, 1000);
-  background.begin(layout());
+  background.begin(msim::test::two_series_layout());
   bool thrown = false;
   try {
     for (std::int64_t t = 0; t < 100; ++t) background.record(t, {{1.0}, {2.0}});
@@ -125,7 +119,7 @@ TEST_CASE("background recorder: destroyed without finish, it writes what was que
   inner.delay = std::chrono::microseconds(500);
   {
     msim::BackgroundRecorder background(inner, 4000);
-    background.begin(layout());
+    background.begin(msim::test::two_series_layout());
     for (std::int64_t t = 0; t < 6; ++t) background.record(t, {{1.0}, {2.0}});
   }  // (a run that threw)
   CHECK(inner.calls.size() == 7);
@@ -173,7 +167,7 @@ TEST_CASE("background recorder: the queue holds at most its bound in bytes", "[r
   REQUIRE(call == 8000 + 24 + 64);
   Gate inner;
   msim::BackgroundRecorder background(inner, 4 * call);
-  background.begin(layout());
+  background.begin(msim::test::two_series_layout());
   std::atomic<int> appended{0};
   std::thread caller([&] {
     for (int k = 0; k < 20; ++k) {
@@ -196,7 +190,7 @@ TEST_CASE("background recorder: a call larger than the bound waits, then goes al
   Log inner;
   inner.delay = std::chrono::microseconds(300);
   msim::BackgroundRecorder background(inner, 20000);
-  background.begin(layout());
+  background.begin(msim::test::two_series_layout());
   for (std::int64_t t = 0; t < 20; ++t) background.record(t, {{1.0}, {2.0}});
   background.append(0, ids(100000));  // 800 kB
   for (std::int64_t t = 20; t < 40; ++t) background.record(t, {{1.0}, {2.0}});
