@@ -74,19 +74,26 @@ def durables_file(tmp_path_factory):
     return out
 
 
+def run_short_life(out, *overrides):
+    """planned_obsolescence.yaml with the rival, a durability of 40 and a reference life of 20
+    steps, so that failures can be on time from step 20; `overrides` (key=value) size it."""
+    sets = [arg for key_value in ("shocks.rival_enters.enabled=true",
+                                  "firms.Durabox.durability=40",
+                                  "categories.washer.reference_life=20", *overrides)
+            for arg in ("--set", key_value)]
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
+                    str(out), "--quiet", "--threads", "2", *sets],
+                   check=True, capture_output=True, timeout=120)
+    return out
+
+
 @pytest.fixture(scope="session")
 def short_life_file(tmp_path_factory):
     """planned_obsolescence.yaml, small, with the rival and a reference life of 20 weeks, so
     that failures can be on time from week 21 (step 20) of the 60."""
-    out = tmp_path_factory.mktemp("runs") / "short_life.h5"
-    subprocess.run([marketsim_binary(), "run",
-                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
-                    str(out), "--quiet", "--threads", "2", "--set", "consumers=5000",
-                    "--set", "steps=60", "--set", "shocks.rival_enters.enabled=true",
-                    "--set", "firms.Durabox.durability=40",
-                    "--set", "categories.washer.reference_life=20"],
-                   check=True, capture_output=True, timeout=120)
-    return out
+    return run_short_life(tmp_path_factory.mktemp("runs") / "short_life.h5", "consumers=5000",
+                          "steps=60")
 
 
 @pytest.fixture(scope="session")

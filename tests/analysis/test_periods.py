@@ -4,7 +4,6 @@ say "month 1 .. month 10" in a monthly run and "quarter" in a quarterly one, num
 as weeks are; steps without a name keep "step", numbered from 0."""
 
 import html
-import subprocess
 
 import pytest
 
@@ -12,7 +11,7 @@ from analysis import compare, plot, report
 from analysis.durables import counted_from
 from analysis.load import load_run
 from analysis.periods import first_number, period, time_point
-from conftest import ROOT, STEPS, marketsim_binary, run_tiny
+from conftest import STEPS, run_short_life, run_tiny
 
 # Niche enters in month 5 (step 4): the ROI panel and the shock marks have a step to name.
 ENTRY = "shocks=[{name: entry, step: 4, kind: enter, firm: Niche}]"
@@ -28,16 +27,8 @@ def monthly(tmp_path_factory):
 def quarterly_durables(tmp_path_factory):
     """planned_obsolescence.yaml in quarters, small, with the rival and a reference life of 20
     quarters: failures can be on time from quarter 21 (step 20) of the 40."""
-    out = tmp_path_factory.mktemp("runs") / "quarterly.h5"
-    subprocess.run([marketsim_binary(), "run",
-                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
-                    str(out), "--quiet", "--threads", "2", "--set", "consumers=2000",
-                    "--set", "steps=40", "--set", "steps_per_year=4",
-                    "--set", "shocks.rival_enters.enabled=true",
-                    "--set", "firms.Durabox.durability=40",
-                    "--set", "categories.washer.reference_life=20"],
-                   check=True, capture_output=True, timeout=120)
-    return out
+    return run_short_life(tmp_path_factory.mktemp("runs") / "quarterly.h5", "consumers=2000",
+                          "steps=40", "steps_per_year=4")
 
 
 def test_a_named_period_is_numbered_from_1_and_a_bare_step_from_0():
