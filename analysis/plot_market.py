@@ -239,7 +239,8 @@ def segment_heatmap(run):
     grid = np.where(empty, 0.0, grid)
     fig, ax = plt.subplots(figsize=(max(7.0, 1.6 * len(firms) + 3.5),
                                     0.8 * len(run.segment_names) + 3), layout="constrained")
-    image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=max(float(grid.max(initial=0)), 1e-9), aspect="auto")
+    top = max(float(grid.max(initial=0)), 1e-9)
+    image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=top, aspect="auto")
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
             light = grid[i, j] > 0.6 * grid.max()

@@ -115,6 +115,7 @@ def obsolescence(run):
     rows = (len(panels) + 1) // 2
     fig, axes = plt.subplots(rows, cols, figsize=(7 * cols, 4.2 * rows), squeeze=False)
     for index, (ax, (metric, name, quantity)) in enumerate(zip(axes.flat, panels)):
+        quantity = quantity.replace(" per step", f" per {run.time_label()}")
         if metric == "saturation":
             frame = run.saturation
             for category in frame.columns:

@@ -83,6 +83,10 @@ def test_a_quarterly_runs_durables_are_counted_in_quarters(quarterly_durables, t
     assert any(t.startswith("quarters 1-20 not drawn: no product is as old as the reference "
                             "life (20 quarters) yet") for t in texts), texts
     assert {ax.get_xlabel() for ax in fig.axes if ax.get_lines()} == {"quarter"}
+    ylabels = [ax.get_ylabel() for ax in fig.axes if ax.get_visible()]
+    assert "failures per quarter (units)" in ylabels
+    assert "early failures per quarter per 1,000 in use" in ylabels
+    assert not any("per step" in label for label in ylabels), ylabels
     out = tmp_path / "quarterly.html"
     assert report.main([str(quarterly_durables), "-o", str(out)]) == 0
     page = html.unescape(out.read_text())

@@ -280,7 +280,7 @@ def test_obsolescence_draws_early_failures_per_1000_in_use(durables_file):
                       "replacement purchases", "installed base (working products owned)",
                       "ownership saturation (durable categories)"]
     early = fig.axes[1]
-    assert early.get_ylabel() == "early failures per step per 1,000 in use"
+    assert early.get_ylabel() == "early failures per week per 1,000 in use"
     in_use = run.market["installed_base"].shift(1)
     for line, firm in zip(early.get_lines(), ["Durabox", "LongLife"]):
         expected = 1000 * run.market["early_failures"][firm] / in_use[firm].where(
