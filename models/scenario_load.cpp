@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <set>
@@ -556,6 +557,20 @@ std::int64_t load_snapshot_size(const Config& node, std::int64_t consumers) {
   return size;
 }
 
+/// The run's length as the scenario file itself gives it, before any --set: its `steps`, the
+/// default where it has none, and sc.steps where no --set changed it (or the file's value is
+/// not a count of steps).
+std::int64_t file_steps(const Config& root, const Scenario& sc) {
+  const std::optional<Config> steps = root.find("steps");
+  if (!steps || steps->mark().file != "<--set>") return sc.steps;
+  const std::optional<std::string> written = steps->file_value();
+  if (!written) return Scenario{}.steps;  // the file had no steps: the default
+  std::int64_t v = 0;
+  const char* end = written->data() + written->size();
+  const auto [at, ec] = std::from_chars(written->data(), end, v);
+  return ec == std::errc{} && at == end && v >= 1 && v <= kMaxSteps ? v : sc.steps;
+}
+
 }  // namespace
 
 std::string rate_share_problem(double share) {
@@ -624,7 +639,7 @@ Scenario load_scenario(const Config& root) {
           fmt::format("at most {} firms may have an audience", kMaxAudiences));
   // Shortening the run with --set steps=... keeps the file's later shocks (they never fire).
   const bool steps_from_set = root.find("steps") && root.child("steps").mark().file == "<--set>";
-  if (auto n = root.find("shocks")) sc.shocks = load_shocks(*n, sc, steps_from_set);
+  if (auto n = root.find("shocks")) sc.shocks = load_shocks(*n, sc, file_steps(root, sc));
   if (auto n = root.find("experiment"))
     sc.experiment = load_experiment(*n, sc.steps, steps_from_set, &root);
   if (auto n = root.find("branch"))  // the run's size and seed are fixed for the whole run

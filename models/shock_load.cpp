@@ -92,16 +92,23 @@ std::vector<std::string> names_of(const auto& items) {
   return out;
 }
 
-Shock load_shock(const Config& n, const Scenario& sc, bool steps_from_set) {
+Shock load_shock(const Config& n, const Scenario& sc, std::int64_t file_steps) {
   Shock s;
   s.name = n.has("name") ? n.child("name").as_path_name("shocks.NAME.enabled") : "";
   s.enabled = n.get_bool("enabled", true);
-  // When: `step` (0-based, the row in /market) or `week` (1-based, weekly scenarios only).
-  const std::int64_t horizon = steps_from_set ? kMaxSteps : sc.steps;
-  const std::string horizon_text = steps_from_set
-                                       ? fmt::format("below {}", kMaxSteps)
-                                       : fmt::format("within the run: steps is {}", sc.steps);
+  // When: `step` (0-based, the row in /market) or `week` (1-based, weekly scenarios only),
+  // within the run, or within the file's own run where --set shortened it (the shock is kept
+  // and never fires).
+  const std::int64_t horizon = std::max(sc.steps, file_steps);
+  const std::string horizon_text =
+      file_steps == sc.steps
+          ? fmt::format("within the run: steps is {}", sc.steps)
+          : fmt::format("within the run: steps is {} in the scenario file, {} with --set",
+                        file_steps, sc.steps);
   if (n.has("step") && n.has("week")) n.child("week").fail("give either step or week, not both");
+  if (!n.has("step") && !n.has("week"))
+    n.fail(fmt::format("a shock needs its time: 'week' (from 1) or 'step' (from 0), {}",
+                       horizon_text));
   if (n.has("week")) {
     const Config w = n.child("week");
     if (sc.steps_per_year != 52)
@@ -227,7 +234,7 @@ void check_raised_rates(const std::vector<Shock>& shocks, const std::vector<Conf
 
 }  // namespace
 
-std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, bool steps_from_set) {
+std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, std::int64_t file_steps) {
   // --set shocks.NAME.KEY=V on a scenario without shocks makes a map {NAME: {KEY: V}}: the
   // shock it addresses does not exist (find_item says so when the scenario has shocks).
   const auto named = [&] {
@@ -251,7 +258,7 @@ std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, bool step
   const auto items = list.items();
   for (const Config& item : items) {
     if (!item.is_map()) item.fail_expected("a shock: a map with week (or step) and kind");
-    out.push_back(load_shock(item, sc, steps_from_set));
+    out.push_back(load_shock(item, sc, file_steps));
     const Shock& s = out.back();
     if (!s.name.empty() && !names.emplace(s.name, 0).second)
       item.child("name").fail(fmt::format("shock name '{}' is used twice", s.name));

@@ -55,9 +55,10 @@ void apply_population_shocks(const Scenario& sc, std::int64_t step, Population& 
 /// Price, contact-cost and activity adjustments to a plan a strategy wrote.
 void adjust_plan(const ShockState& state, std::size_t firm, FirmPlan& plan);
 
-/// Reads the `shocks:` list. `steps_from_set`: the horizon came from --set (shocks past it are
-/// kept and never fire). @throws InputError naming file, line, key path and value.
-std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, bool steps_from_set);
+/// Reads the `shocks:` list. A shock's time must fall within sc.steps or, where --set shortened
+/// the run, within the scenario file's own `file_steps` (such a shock is kept and never fires).
+/// @throws InputError naming file, line, key path and value.
+std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, std::int64_t file_steps);
 
 /// Writes the shocks as a resolved `shocks:` list (nothing when there are none).
 void write_shocks(YamlWriter& out, const Scenario& sc);

@@ -43,6 +43,13 @@ const std::string& Config::path() const {
   return path_;
 }
 
+std::optional<std::string> Config::file_value() const {
+  if (state_->override_of(path_) == nullptr) return std::nullopt;
+  const auto it = state_->file_values.find(path_);
+  if (it == state_->file_values.end()) return std::nullopt;
+  return it->second;
+}
+
 Mark Config::mark() const {
   if (state_->override_of(path_)) return {"<--set>", 0, 0};
   if (is_null() || node_->Mark().is_null()) {

@@ -78,6 +78,9 @@ class Config {
   const std::string& path() const;  ///< key path; "" for the root
   Mark mark() const;                ///< where this node starts
   std::string where() const;        ///< "FILE:LINE:COLUMN: key 'PATH'"
+  /// The single value the file had here, where a --set replaced it; nullopt where the file had
+  /// none (the key was absent, or not a single value) or no --set changed it.
+  std::optional<std::string> file_value() const;
 
   bool is_map() const;
   bool is_sequence() const;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -339,6 +340,7 @@ std::size_t find_item(const YAML::Node& list, const std::string& segment,
 struct Applied {
   std::string path;
   std::string list, from, to;
+  std::optional<std::string> replaced;  ///< the single value the assignment replaced, if one
 };
 
 /// Applies one "key.path=value" assignment to `root` (see Applied), so that errors anywhere
@@ -412,6 +414,7 @@ Applied apply_override(YAML::Node root, const std::string& assignment) {
         entry = find_entry(node, seg);
         if (created.empty()) created = path;
       } else if (last) {
+        if (entry->second.IsScalar()) applied.replaced = entry->second.Scalar();
         entry->second = value;
       }
       node.reset(entry->second);
@@ -490,6 +493,10 @@ Config Config::load_string(const std::string& text, const std::string& name,
   for (const auto& assignment : overrides) {
     const Applied applied = apply_override(root, assignment);
     const std::string& path = applied.path;
+    // The file's own value, where this is the first assignment to replace it (an earlier one
+    // at it or above it would have set what this one replaced).
+    if (applied.replaced && state->override_of(path) == nullptr)
+      state->file_values[path] = *applied.replaced;
     // A later override replaces whatever earlier ones set at or beneath its path.
     std::erase_if(state->overridden, [&](const auto& kv) {
       return kv.first == path || kv.first.rfind(path + ".", 0) == 0;

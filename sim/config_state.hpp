@@ -22,6 +22,8 @@ struct Config::State {
   std::string file;
   std::map<std::string, std::set<std::string>> known;  ///< node path -> keys asked for
   std::map<std::string, std::string> overridden;       ///< key path -> the --set text
+  std::map<std::string, std::string> file_values;      ///< key path -> the file's single value
+                                                       ///< there, where a --set replaced it
   std::map<std::string, Mark> fallback_marks;          ///< for null and unmarked nodes
   std::vector<std::string> notes;                      ///< Config::note(), in order
   /// key path -> the number there as written ("0,85"), where a flow map's comma split it

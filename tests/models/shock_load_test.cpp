@@ -174,6 +174,42 @@ TEST_CASE("shortening a run with --set keeps later shocks, which never fire", "[
   CHECK(sc.shocks[0].step == 39);
 }
 
+TEST_CASE("a shock past the scenario file's run is refused, whatever --set steps says",
+          "[shocks]") {
+  // The file runs 52 weeks: week 60 is past it, shortened, kept as long, or lengthened to 58.
+  const std::string late = "  - {name: cut, week: 60, kind: budget, firm: Acme, multiply: 0.5}\n";
+  for (const std::vector<std::string>& sets :
+       {std::vector<std::string>{}, {"steps=20"}, {"steps=52"}, {"steps=58"}})
+    REQUIRE_THROWS_WITH(load(late, sets), Contains("test.yaml:18:") &&
+                                              Contains("shocks.cut.week") && Contains("\"60\""));
+  REQUIRE_THROWS_WITH(load(late, {"steps=20"}),
+                      Contains("a week from 1 to 52 (within the run: steps is 52 in the scenario "
+                               "file, 20 with --set)"));
+  REQUIRE_THROWS_WITH(load(late, {"steps=58"}), Contains("a week from 1 to 58"));
+  REQUIRE_THROWS_WITH(load("  - {step: 64000, kind: exit, firm: Acme}\n", {"steps=10"}),
+                      Contains("shocks.0.step") && Contains("a step from 0 to 51"));
+  // Lengthened by --set, the run takes the shock; a second --set is measured against the file.
+  CHECK(load(late, {"steps=60"}).shocks[0].step == 59);
+  REQUIRE_THROWS_WITH(load(late, {"steps=70", "steps=30"}),
+                      Contains("steps is 52 in the scenario file, 30 with --set"));
+  // A file without steps runs the default 104 weeks.
+  std::string no_steps = kBase;
+  no_steps.erase(no_steps.find("steps: 52\n"), std::string("steps: 52\n").size());
+  const auto bare = [&](const std::string& shocks, const std::vector<std::string>& sets) {
+    return msim::load_scenario_text(no_steps + shocks, "test.yaml", sets);
+  };
+  CHECK(bare("  - {week: 100, kind: exit, firm: Acme}\n", {"steps=20"}).shocks[0].step == 99);
+  REQUIRE_THROWS_WITH(bare("  - {week: 105, kind: exit, firm: Acme}\n", {"steps=20"}),
+                      Contains("a week from 1 to 104 (within the run: steps is 104 in the "
+                               "scenario file, 20 with --set)"));
+}
+
+TEST_CASE("a shock without its time asks for week or step", "[shocks]") {
+  REQUIRE_THROWS_WITH(load("  - {name: cut, kind: budget, firm: Acme, multiply: 0.5}\n"),
+                      Contains("test.yaml:18:") && Contains("shocks.cut") &&
+                          Contains("a shock needs its time: 'week' (from 1) or 'step' (from 0)"));
+}
+
 TEST_CASE("a factor or markup that looks like a percentage is loaded, with a note", "[shocks]") {
   const msim::Scenario sc = load(
       "  - {week: 30, kind: price, firm: Acme, multiply: 15}\n"

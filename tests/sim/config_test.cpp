@@ -801,3 +801,19 @@ TEST_CASE("config: a note names where it was made, once per node and message", "
   CHECK_THAT(root.child("b").notes()[1],
              Contains("n.yaml:2:") && Contains("key 'b.c': looks odd too"));
 }
+
+TEST_CASE("file_value: what the file had where a --set replaced a single value", "[config]") {
+  const Config none = scenario();
+  CHECK_FALSE(none.child("seed").file_value());  // no --set
+  const Config set = scenario({"seed=7", "seed=9", "market.size=3", "market.depth=4",
+                               "firms.Acme.share=2", "firms.Beta={name: Beta, share: 1}",
+                               "firms.Beta.share=5", "segments=[{weights: [1]}]"});
+  CHECK(set.child("seed").as_int() == 9);
+  CHECK(set.child("seed").file_value() == "42");  // the file's, not the first --set's
+  CHECK(set.child("market").child("size").file_value() == "2.5");
+  CHECK_FALSE(set.child("market").child("depth").file_value());  // the file had none
+  CHECK(firm(set, 0).child("share").file_value() == "1.5");
+  CHECK_FALSE(firm(set, 1).child("share").file_value());  // an earlier --set wrote the item
+  CHECK_FALSE(set.child("segments").file_value());        // a list, not a single value
+  CHECK_FALSE(set.child("name").file_value());            // untouched
+}
