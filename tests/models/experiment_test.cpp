@@ -589,13 +589,13 @@ TEST_CASE("an experiment at a scale says so, and records it", "[experiment]") {
 TEST_CASE("the experiment summary names the shocks that never fire, as a single run does",
           "[experiment]") {
   TempDir dir;
-  // 8 steps (cut with --set, as `--set steps=8` would cut a longer run): week 4's cut fires,
-  // week 11's does not; one is off, and one a design point switches.
+  // The file's 8 steps cut to 6 with --set: week 4's cut fires, week 8's does not; one is
+  // off, and one a design point switches.
   msim::run_experiment(
       plan("  sweep: {shocks.entry.enabled: [false, true]}\n",
-           {"steps=8",
+           {"steps=6",
             "shocks=[{name: early_cut, step: 3, kind: budget, firm: Mass, multiply: 0.5}, "
-            "{name: late_cut, step: 10, kind: budget, firm: Mass, multiply: 0.5}, "
+            "{name: late_cut, step: 7, kind: budget, firm: Mass, multiply: 0.5}, "
             "{name: off, step: 2, kind: budget, firm: Niche, multiply: 0.5, enabled: false}, "
             "{name: entry, step: 5, kind: enter, firm: Niche}]"}),
       dir / "e.h5");
@@ -605,9 +605,9 @@ TEST_CASE("the experiment summary names the shocks that never fire, as a single 
                             "  week 4: Mass's budget x 0.5 (early_cut)\n"
                             "  week 6: Niche enters the market (entry), on or off by design "
                             "point\n"
-                            "Shocks not applied: late_cut (week 11, after the last step run); "
+                            "Shocks not applied: late_cut (week 8, after the last step run); "
                             "off (disabled).\n"));
-  CHECK_THAT(text, !Contains("week 11: Mass's budget"));
+  CHECK_THAT(text, !Contains("week 8: Mass's budget"));
 }
 
 TEST_CASE("runs are the same whether they run concurrently or one by one", "[experiment]") {
