@@ -162,7 +162,7 @@ class KernelShopping : public KernelChoice<W> {
       bought |= static_cast<std::uint32_t>(d.pick >= 0) << l;
     }
     for (std::uint32_t bits = chose; bits != 0; bits &= bits - 1)
-      lanes::scale_q16<W>(&pop_.loyalty[(c0 + std::countr_zero(bits)) * W], t_.rho_q16);
+      lanes::smooth_q16<W>(&pop_.loyalty[(c0 + std::countr_zero(bits)) * W], t_.rho_q16);
     for (std::uint32_t bits = bought; bits != 0; bits &= bits - 1) {
       const auto l = static_cast<std::size_t>(std::countr_zero(bits));
       buy(c0 + l, pop_.segment[c0 + l], c, decided[l]);

@@ -237,3 +237,45 @@ TEST_CASE("consumer kernel: a one-to-one firm in the second group of eight lanes
   REQUIRE(first > 10000);
   CHECK(std::abs(second / first - 1.0) < 0.05);
 }
+
+// DESIGN.md §1: after a choice, loyalty is smoothed for every firm (L <- rho L), and a consumer
+// is aware of a firm while L > 0; so a past buyer never forgets the firm. Firm A has no media
+// and no word of mouth: only its buyers' loyalty keeps them aware of it. Each consumer makes
+// about two choices a step, so by step 60 the first buyers have made some 120 (loyalty rounded
+// down reached 0 after 39 at rho = 0.8, and A's awareness fell to a seventh of its penetration).
+TEST_CASE("consumer kernel: a past buyer's loyalty stays above 0, and the buyer aware",
+          "[kernel][loyalty]") {
+  const std::string yaml = R"(name: loyalty lasts
+seed: 3
+consumers: 20000
+steps: 60
+market: {initial_awareness: 1, wom_rate: 0, outside_utility: 0, loyalty_smoothing: 0.8}
+categories:
+  - {name: goods, base_cost: 1.0}
+segments:
+  - name: s
+    share: 1
+    ideal: {mean: [0, 0], sd: [0.3, 0.3]}
+    price_sensitivity: {mean: 1.0, sd: 0}
+    purchase_rate: {goods: {mean: 2.0, shape: 50}}
+firms:
+  - {name: A, strategy: mass, budget_per_year: 0, quality: 1.0}
+  - {name: B, strategy: mass, budget_per_year: 52000, quality: 2.5}
+)";
+  msim::Market market(msim::load_scenario_text(yaml, "<test>"));
+  const msim::Population& pop = market.population();
+  for (int t = 0; t < 60; ++t) {
+    market.step();
+    std::size_t buyers = 0, forgot = 0;
+    for (std::size_t i = 0; i < pop.n; ++i) {
+      if (pop.count[i * pop.lanes] == 0) continue;  // never bought from A
+      ++buyers;
+      forgot += pop.loyalty[i * pop.lanes] == 0 ? 1 : 0;
+    }
+    INFO("step " << t);
+    REQUIRE(buyers > 1000);
+    REQUIRE(forgot == 0);
+    // Everyone who ever bought from A is aware of it: awareness at least penetration.
+    REQUIRE(market.metrics().awareness.firm[0] >= market.metrics().penetration.firm[0]);
+  }
+}
