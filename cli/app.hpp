@@ -6,7 +6,8 @@
 namespace msim::cli {
 
 /// Parses the arguments and runs the command. Returns the exit code: 0 ok, 2 bad input (with a
-/// message on stderr, nothing written), 1 internal error, 130 interrupted.
+/// message on stderr, nothing written), 1 internal error, 128 + the signal when SIGINT (130),
+/// SIGTERM (143) or SIGHUP (129) stopped a run.
 int main(int argc, char** argv);
 
 }  // namespace msim::cli

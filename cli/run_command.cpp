@@ -38,9 +38,27 @@ namespace msim::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{SIGINT};  ///< the signal that stopped the run
 
-extern "C" void on_interrupt(int) {
+extern "C" void on_interrupt(int signal) {
+  g_signal.store(signal);
   g_stop.store(true);
+}
+
+/// Ctrl-C (SIGINT), a kill (SIGTERM, as schedulers send) and a closed terminal (SIGHUP) stop the
+/// run after its current step, which is kept.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+void catch_stop_signals() {
+  for (const int signal : kStopSignals) std::signal(signal, on_interrupt);
+}
+void release_stop_signals() {
+  for (const int signal : kStopSignals) std::signal(signal, SIG_DFL);
+}
+
+/// The exit code of a run a signal stopped: 128 + the signal's number, as a shell reports a
+/// process the signal killed (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
+int interrupted_code() {
+  return 128 + g_signal.load();
 }
 
 /// Refuses a run that, held as `use` says, would not fit in memory.
@@ -380,8 +398,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
     if (!progress) progress = std::make_unique<Progress>("experiment", total, !args.quiet);
     progress->update(done);
   };
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  catch_stop_signals();
   const ExperimentReport report = [&] {
     try {
       return run_experiment(ex, out, options);
@@ -415,8 +432,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
                                     e.what(), finished, again));
     }
   }();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  release_stop_signals();
   if (progress) progress->finish();
   if (!report.complete && report.skipped + report.ran == 0) {
     // Nothing to resume: an empty directory would only make the next run ask for --resume
@@ -424,14 +440,14 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
     if (!part && finished_runs(dir) == 0) remove_run_files(dir);
     fmt::print(stderr, "interrupted before any of the {} runs{} finished; nothing was kept\n",
                report.runs, part ? " of " + part_name(args) : "");
-    return 130;
+    return interrupted_code();
   }
   if (!report.complete && part) {
     fmt::print(stderr,
                "interrupted: {} of the {} runs of {} are finished and kept in '{}'; run the same "
                "command again to finish the rest\n",
                report.skipped + report.ran, report.runs, part_name(args), dir);
-    return 130;
+    return interrupted_code();
   }
   if (!report.complete) {
     const bool replaces = args.force && fs::exists(out, ec);
@@ -440,7 +456,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
                "with --resume added to finish the rest{}\n",
                report.skipped + report.ran, report.runs, dir,
                replaces ? fmt::format(" (keep --force: it replaces the existing '{}')", out) : "");
-    return 130;
+    return interrupted_code();
   }
   if (part) {
     if (!args.quiet) print_part_done(args, ex, report, out);
@@ -530,8 +546,7 @@ int run(const RunArgs& args) {
     progress.update(done);
   };
   options.stop = &g_stop;
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  catch_stop_signals();
   const RunReport report = [&] {
     try {
       return run_simulation(sc, *recorder, options);
@@ -562,14 +577,13 @@ int run(const RunArgs& args) {
     }
   }();
   close_output();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  release_stop_signals();
   progress.finish();
   if (!report.complete) {
     fmt::print(stderr,
                "interrupted after {} of {} steps; the steps so far are in '{}' (complete=0)\n",
                report.steps_done, sc.steps, partial_path(out));
-    return 130;
+    return interrupted_code();
   }
   if (!args.quiet) {
     fmt::print("{}", format_summary(summarize_file(out)));

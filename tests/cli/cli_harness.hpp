@@ -61,10 +61,10 @@ inline Result marketsim(const TempDir& dir, const std::string& args,
 }
 
 /// Starts `marketsim ARGS` in `dir` (stdin and stdout on /dev/null), waits until `appears`
-/// exists, lets it run 300 ms more, and interrupts it with SIGINT as Ctrl-C would; returns its
-/// exit code and stderr. Fails the test when it does not stop within 60 s.
+/// exists, lets it run 300 ms more, and interrupts it with `signal` (SIGINT, as Ctrl-C would);
+/// returns its exit code and stderr. Fails the test when it does not stop within 60 s.
 inline Result interrupted(const TempDir& dir, const std::vector<std::string>& args,
-                          const fs::path& appears) {
+                          const fs::path& appears, int signal = SIGINT) {
   const fs::path err = dir / ".stderr";
   std::vector<char*> argv{const_cast<char*>("marketsim")};
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -86,7 +86,7 @@ inline Result interrupted(const TempDir& dir, const std::vector<std::string>& ar
   while (!fs::exists(appears) && std::chrono::steady_clock::now() < give_up)
     std::this_thread::sleep_for(10ms);
   std::this_thread::sleep_for(300ms);
-  ::kill(pid, SIGINT);
+  ::kill(pid, signal);
   int status = 0;
   pid_t done = 0;
   while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
@@ -95,7 +95,7 @@ inline Result interrupted(const TempDir& dir, const std::vector<std::string>& ar
   if (done == 0) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, &status, 0);
-    FAIL("marketsim did not stop within 60 s of SIGINT");
+    FAIL("marketsim did not stop within 60 s of signal " << signal);
   }
   REQUIRE(WIFEXITED(status));
   Result r{WEXITSTATUS(status), "", slurp(err)};

@@ -703,6 +703,24 @@ TEST_CASE("cli: --seed changes results and the same seed reproduces them exactly
   CHECK(differing > a.size() / 2);
 }
 
+TEST_CASE("cli: a run stopped by SIGTERM or SIGHUP exits 128 + the signal, its steps kept",
+          "[cli]") {
+  // A scheduler's kill (SIGTERM) and a closed terminal (SIGHUP) stop the run as Ctrl-C does,
+  // and the exit code says which: 143 and 129, as a shell reports them.
+  for (const auto& [signal, code] : {std::pair{SIGTERM, 143}, std::pair{SIGHUP, 129}}) {
+    TempDir dir;
+    const Result r = interrupted(
+        dir, {"run", kTiny.string(), "-o", "long.h5", "--quiet", "--set", "steps=60000"},
+        dir / "long.h5.partial", signal);
+    INFO("signal " << signal << ": " << r.err);
+    CHECK(r.code == code);
+    CHECK_THAT(r.err, Contains("interrupted after"));
+    const msim::Hdf5Reader reader((dir / "long.h5.partial").string());
+    CHECK(std::get<std::int64_t>(reader.attribute("complete")) == 0);
+    CHECK_FALSE(fs::exists(dir / "long.h5"));
+  }
+}
+
 TEST_CASE("cli: an interrupted run exits 130 and leaves a readable partial file", "[cli]") {
   TempDir dir;
   const fs::path final_file = dir / "long.h5", partial = dir / "long.h5.partial";
