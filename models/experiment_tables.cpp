@@ -470,8 +470,8 @@ void ExperimentFile::commit() {
                    "the columns of /experiment/runs, in order");
   out.write_column("/experiment/columns/summary", summary_columns,
                    "the columns of /experiment/summary, in order");
-  out.write_column("/experiment/scenario", std::vector<std::string>{resolved_yaml(ex.base)},
-                   "the experiment's scenario, resolved, with its experiment block");
+  out.write_text("/experiment/scenario", resolved_yaml(ex.base),
+                 "the experiment's scenario, resolved, with its experiment block");
   // (The others were set when the file was made.)
   out.set_attribute("/", "created_utc", utc_now());
   out.set_attribute("/", "complete", std::int64_t{1});

@@ -585,6 +585,13 @@ void Hdf5Output::write_column(const std::string& path, const std::vector<std::st
   describe(ds.get(), path, "", description, path_);
 }
 
+void Hdf5Output::write_text(const std::string& path, const std::string& text,
+                            const std::string& description) {
+  Handle lcpl = link_properties(path_);
+  Handle ds = write_strings(file_, lcpl.get(), path, {text}, true, path_);
+  describe(ds.get(), path, "", description, path_);
+}
+
 void Hdf5Output::set_attribute(const std::string& object, const std::string& name,
                                const AttrValue& value) {
   silence_hdf5();

@@ -60,6 +60,8 @@ class Hdf5Output {
                     const std::string& units, const std::string& description);
   void write_column(const std::string& path, const std::vector<std::string>& values,
                     const std::string& description);
+  /// A scalar string dataset (a text, such as a YAML document) with `description`.
+  void write_text(const std::string& path, const std::string& text, const std::string& description);
   /// Sets an attribute on the group or dataset at `object` ("/" for the root).
   void set_attribute(const std::string& object, const std::string& name, const AttrValue& value);
   /// Writes what is buffered to the file, so that a process killed later leaves it readable.

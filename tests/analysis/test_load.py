@@ -269,3 +269,14 @@ def test_a_design_point_that_every_run_shares_is_still_the_design_points(tmp_pat
     text = load.overview(load.load_run(path, run="00001"))
     assert "Changed by the run's design point: firms.Mass.budget_per_year=5000\n" in text
     assert "with --set: steps=10\n" in text
+
+
+def test_every_scenario_text_is_a_single_string(marketsim_experiment):
+    """/experiment/scenario is a scalar string, as /runs/<id>/scenario and a single run's
+    /scenario are: `f[path][()].decode()` reads any of them."""
+    with h5py.File(marketsim_experiment, "r") as f:
+        paths = ["experiment/scenario"] + [f"runs/{run}/scenario" for run in f["runs"]]
+        for path in paths:
+            assert f[path].shape == (), path
+        assert "experiment:" in f["experiment/scenario"][()].decode()
+        assert f[paths[1]][()].decode().startswith("name:")
