@@ -200,6 +200,7 @@ std::string format_experiment_summary(const std::string& path) {
       attr("design_points") == 1 ? "" : "s", attr("replications"),
       attr("replications") == 1 ? "" : "s", attr("runs"),
       attr("branch_at") > 0 ? fmt::format(", branched at step {}", attr("branch_at")) : "");
+  out += overrides_line(recorded_overrides(in));
   // The scale of every run; NaN when design points set different ones. Older files record none.
   double scale = std::find(varied.begin(), varied.end(), "scale") != varied.end()
                      ? std::numeric_limits<double>::quiet_NaN()

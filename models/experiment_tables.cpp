@@ -257,6 +257,8 @@ ExperimentFile::ExperimentFile(const Experiment& ex, const std::string& out_path
   out.set_attribute("/", "program_hash", program_hash());
   out.set_attribute("/", "scenario_name", ex.base.name);
   out.set_attribute("/", "seed", static_cast<std::int64_t>(ex.base.seed));
+  // What the command line changed (--set, --seed), as a single run's file records it.
+  out.set_attribute("/", "overrides", fmt::format("{}", fmt::join(ex.base.overrides, "\n")));
   // Every run's scale; NaN when design points set different ones (the runs table's column).
   double scale = ex.runs.empty() ? ex.base.scale : ex.runs.front().scenario.scale;
   for (const PlannedRun& run : ex.runs)

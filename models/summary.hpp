@@ -10,6 +10,7 @@
 
 #include "models/metrics.hpp"
 #include "models/scenario.hpp"
+#include "sim/hdf5_file.hpp"
 
 namespace msim {
 
@@ -162,6 +163,12 @@ inline constexpr std::size_t kFirstStepPoints = 12;
 
 /// Reads /market/* at the last recorded step. @throws InputError when the file is not a run.
 Summary summarize_file(const std::string& path);
+
+/// The --set assignments (with --seed's) a file records in its root attribute `overrides`, one
+/// "key.path=value" a line; none where it records none.
+std::vector<std::string> recorded_overrides(const Hdf5Reader& r);
+/// "Changed from the scenario file with --set: A, B\n", or "" when there are none.
+std::string overrides_line(const std::vector<std::string>& overrides);
 
 /// A fixed-width table with one row per firm, then two plain-language sentences, the shocks that
 /// fired, the customer-relationship table and, for markets with durables, a table on failures,

@@ -242,13 +242,16 @@ std::string format_segment_leaders(const Summary& s) {
 
 }  // namespace
 
+std::string overrides_line(const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return "";
+  return fmt::format("Changed from the scenario file with --set: {}\n", fmt::join(overrides, ", "));
+}
+
 std::string format_summary(const Summary& s) {
   std::string out =
       fmt::format("{}: {} consumers, {} of {} steps ({:.1f} years){}\n", s.scenario, s.consumers,
                   s.steps_done, s.steps, s.years(), s.complete ? "" : "  [INCOMPLETE RUN]");
-  if (!s.overrides.empty())
-    out += fmt::format("Changed from the scenario file with --set: {}\n",
-                       fmt::join(s.overrides, ", "));
+  out += overrides_line(s.overrides);
   out += scale_note(s.scale);
   out += "\n";
   // Planners think in years: cumulative profit over the years simulated so far.

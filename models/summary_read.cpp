@@ -257,6 +257,21 @@ void read_scenario(const Hdf5Reader& r, Summary& s) {
 
 }  // namespace
 
+std::vector<std::string> recorded_overrides(const Hdf5Reader& r) {
+  std::vector<std::string> out;
+  if (!r.has_attribute("overrides")) return out;
+  const AttrValue changed = r.attribute("overrides");
+  if (const auto* text = std::get_if<std::string>(&changed)) {
+    std::size_t from = 0;
+    while (from < text->size()) {
+      const std::size_t end = std::min(text->find('\n', from), text->size());
+      if (end > from) out.push_back(text->substr(from, end - from));
+      from = end + 1;
+    }
+  }
+  return out;
+}
+
 Summary summarize_file(const std::string& path) {
   const Hdf5Reader r(path);
   if (!r.exists("/market/market_share") || !r.exists("/firms/name")) {
@@ -267,17 +282,7 @@ Summary summarize_file(const std::string& path) {
   Summary s;
   const AttrValue name = r.attribute("scenario_name");
   if (const auto* n = std::get_if<std::string>(&name)) s.scenario = *n;
-  if (r.has_attribute("overrides")) {
-    const AttrValue changed = r.attribute("overrides");
-    if (const auto* text = std::get_if<std::string>(&changed)) {
-      std::size_t from = 0;
-      while (from < text->size()) {
-        const std::size_t end = std::min(text->find('\n', from), text->size());
-        if (end > from) s.overrides.push_back(text->substr(from, end - from));
-        from = end + 1;
-      }
-    }
-  }
+  s.overrides = recorded_overrides(r);
   s.consumers = int_attr(r, "consumers");
   if (r.has_attribute("scale")) {
     const AttrValue scale = r.attribute("scale");

@@ -68,6 +68,25 @@ TEST_CASE("cli: an experiment's summary counts in the singular and prints no sig
   for (const char* zero : {"-0.0", "+0.0", " -0 ", " +0 "}) CHECK_THAT(changes, !Contains(zero));
 }
 
+TEST_CASE("cli: an experiment's file and summary say what --set and --seed changed", "[cli]") {
+  TempDir dir;
+  const std::string cmd = "run " + quote((kSource / "scenarios" / "tiny.yaml").string()) +
+                          " -o e.h5 --set experiment.replications=2 --set consumers=3000 "
+                          "--set steps=4 --seed 99";
+  const Result run = marketsim(dir, cmd);
+  INFO(run.out << run.err);
+  REQUIRE(run.code == 0);
+  const std::string line =
+      "Changed from the scenario file with --set: experiment.replications=2, consumers=3000, "
+      "steps=4, seed=99\n";
+  CHECK_THAT(run.out, Contains(line));
+  const Result summary = marketsim(dir, "summarize e.h5");
+  CHECK_THAT(summary.out, Contains(line));
+  const msim::Hdf5Reader in((dir / "e.h5").string());
+  CHECK(std::get<std::string>(in.attribute("overrides")) ==
+        "experiment.replications=2\nconsumers=3000\nsteps=4\nseed=99");
+}
+
 TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") {
   TempDir dir;
   std::ofstream(dir / "e.yaml") << experiment_yaml();
