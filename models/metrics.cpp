@@ -7,14 +7,18 @@ const std::vector<MetricInfo>& firm_metrics() {
       {"units", "units", "units sold in the step", &StepMetrics::units},
       {"revenue", "money", "sales revenue in the step", &StepMetrics::revenue},
       {"market_share", "fraction",
-       "unit share of the step's category sales (overall: of all units sold)",
+       "unit share of the step's category sales (overall: of all units sold); 0 in a step "
+       "where nothing sold (undefined: summaries print n/a)",
        &StepMetrics::market_share},
-      {"value_share", "fraction", "revenue share of the step's category sales",
+      {"value_share", "fraction",
+       "revenue share of the step's category sales; 0 in a step where nothing sold "
+       "(undefined)",
        &StepMetrics::value_share},
       {"customer_share", "fraction",
        "share of category requirements: the firm's units over all the purchases, in each "
        "category, of the consumers who bought from it in that category, since step 0 (kept "
-       "incrementally with integers)",
+       "incrementally with integers); 0 while the firm has no buyers (undefined: summaries "
+       "print n/a, an experiment's tables NaN)",
        &StepMetrics::customer_share},
       {"penetration", "fraction",
        "share of all consumers who have ever bought from the firm, cumulative since step 0 (it "
@@ -65,15 +69,17 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::roi},
       {"loyalty", "fraction",
        "mean loyalty L (0..1) to the firm among its customers (consumers who ever bought from "
-       "it), at the end of the step, each consumer's rounded to 1/256 before the mean; by "
-       "category: the same firm-wide figure",
+       "it), at the end of the step, each consumer's rounded to 1/256 before the mean; 0 while "
+       "the firm has no customers (undefined); by category: the same firm-wide figure",
        &StepMetrics::loyalty},
       {"purchases_per_buyer", "units per consumer",
-       "units bought from the firm since step 0 per consumer who ever bought from it",
+       "units bought from the firm since step 0 per consumer who ever bought from it; 0 while "
+       "the firm has no customers (undefined)",
        &StepMetrics::purchases_per_buyer},
       {"share_of_wallet", "fraction",
        "the firm's revenue over everything its customers spent in every category since they "
-       "became its customers (since step 0, integer cents); firm-wide",
+       "became its customers (since step 0, integer cents); 0 while the firm has no customers "
+       "(undefined); firm-wide",
        &StepMetrics::share_of_wallet},
       {"active_customers", "consumers",
        "customers who bought from the firm within market.wom_window steps, at the end of the "
