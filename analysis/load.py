@@ -336,7 +336,14 @@ def overview(run):
     """A short plain-language overview of a run, as text."""
     from analysis.summary import format_summary, scale_note, summary_table
     lines = []
-    where = f" (run {run.run_id} of {len(run_ids(run.path))})" if run.run_id is not None else ""
+    where = ""
+    if run.run_id is not None:
+        # Which run: its place in the design, and the seed that reruns it alone.
+        parts = [f"{word} {run.attrs[key]}" for key, word in
+                 (("design_point", "design point"), ("replication", "replication"),
+                  ("seed", "seed")) if key in run.attrs]
+        where = f" (run {run.run_id} of {len(run_ids(run.path))}" + "".join(
+            f", {part}" for part in parts) + ")"
     lines.append(f"{run.name}{where}")
     if run.description:
         lines.append(run.description.strip())

@@ -257,6 +257,11 @@ def test_the_overview_of_an_experiments_run_tells_the_design_point_from_the_comm
     """A sweep's run: its design point's value is not said to come from --set, and the
     experiment's own keys, which say how the runs vary, are not listed as changes."""
     text = load.overview(load.load_run(marketsim_sweep, run="00002"))
+    with h5py.File(marketsim_sweep, "r") as f:
+        seed = f["runs/00002"].attrs["seed"]
+    # which run it is: its place in the design and the seed that reruns it alone
+    assert text.startswith(f"Tiny market (run 00002 of 4, design point 1, replication 0, "
+                           f"seed {seed})\n")
     assert "Changed from the scenario file with --set: steps=10\n" in text
     assert "Changed by the run's design point: firms.Mass.budget_per_year=80000\n" in text
     assert "experiment.sweep" not in text and "experiment.replications" not in text
