@@ -476,7 +476,14 @@ class Hdf5Recorder final : public Recorder {
       close();
       if (shared_file_ >= 0) throw;
       remove_partial(path_);
-      throw OutputError(fmt::format("{}; the unfinished file was removed", e.what()));
+      const std::string suffix = ".partial";
+      const bool partial = path_.size() > suffix.size() &&
+                           path_.compare(path_.size() - suffix.size(), suffix.size(), suffix) == 0;
+      throw OutputError(fmt::format("{}; the unfinished file was removed{}", e.what(),
+                                    partial
+                                        ? fmt::format(", and any earlier '{}' is as it was",
+                                                      path_.substr(0, path_.size() - suffix.size()))
+                                        : ""));
     } catch (...) {
       close();
       if (shared_file_ < 0) remove_partial(path_);

@@ -60,10 +60,24 @@ void silence_hdf5() {
 
 [[noreturn]] void throw_hdf5_error(const std::string& message) {
   const Hdf5Detail detail = hdf5_detail();
-  const std::string text =
-      detail.text.empty() ? message : fmt::format("{} ({})", message, detail.text);
-  if (detail.system) throw OutputError(text);
-  throw std::runtime_error(text);
+  if (detail.system) {
+    // The system refused: not the library's fault, so not called an HDF5 error, and where the
+    // refusal is of room, what would make room.
+    const std::string prefix = "HDF5 error: ";
+    std::string text = message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+    text += fmt::format(" ({})", detail.text);
+    if (detail.text == "No space left on device")
+      text += ": the disk is full; free some space there, or write elsewhere with -o";
+    else if (detail.text == "Disk quota exceeded")
+      text += ": your disk quota is full; free some of it, or write elsewhere with -o";
+    else if (detail.text == "File too large")
+      text +=
+          ": the file passed the largest the system allows (a file size limit, ulimit -f, "
+          "or the file system's)";
+    throw OutputError(text);
+  }
+  throw std::runtime_error(detail.text.empty() ? message
+                                               : fmt::format("{} ({})", message, detail.text));
 }
 
 Handle string_type(H5T_cset_t cset) {
