@@ -163,6 +163,13 @@ def summary_table(run):
             table[column] = run.market[metric].iloc[-1].to_numpy()
         else:
             table[column] = float("nan")
+    # Undefined shares are n/a, as `marketsim summarize` shows them: customer share without
+    # buyers, and every market share in a last step where nothing sold.
+    if "customers" in run.market and len(run.steps):
+        buyers = run.market["customers"].iloc[-1].to_numpy()
+        table.loc[buyers == 0, "customer_share"] = float("nan")
+    if "units" in run.market and len(run.steps) and run.market["units"].iloc[-1].sum() == 0:
+        table["market_share"] = float("nan")
     money = roi_money(run)
     if "roi" in table.columns and money is not None:
         # ROI is undefined without marketing money (n/a, as `marketsim summarize` shows it).
@@ -188,7 +195,8 @@ def money(x):
 
 
 def percent(x):
-    return f"{100 * x:.1f}%"
+    """A fraction as a percentage, "n/a" where it is undefined (NaN)."""
+    return "n/a" if pd.isna(x) else f"{100 * x:.1f}%"
 
 
 def formatted(table):

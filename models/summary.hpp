@@ -63,6 +63,8 @@ struct Summary {
   std::int64_t consumers = 0, steps = 0, steps_per_year = 0, steps_done = 0;
   double scale = 1.0;  ///< the scenario's `scale` (files of older versions: 1)
   bool complete = false;
+  /// Some firm sold in the last step: else no market share is defined (summaries print n/a).
+  bool sold_last_step = true;
   double wall_seconds = 0.0;
   std::vector<SummaryRow> rows;
   std::vector<RelationshipRow> relationships;    ///< empty for files without these metrics

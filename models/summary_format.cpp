@@ -262,16 +262,17 @@ std::string format_summary(const Summary& s) {
   out += fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", "", "",
                      "share", "share", "", "", "(cumul.)", "per year", "");
   for (const auto& r : s.rows)
-    out += r.in_market ? fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n",
-                                     r.firm, r.strategy, percent(r.market_share),
-                                     r.sold ? percent(r.customer_share) : std::string("n/a"),
-                                     percent(r.penetration), percent(r.awareness), money(r.profit),
-                                     years > 0 ? money(r.profit / years) : std::string("-"),
-                                     r.roi_defined ? fmt::format("{:.2f}", r.roi) : "n/a")
-                       : fmt::format(
-                             "{:<16} {:<15} not in market: sold nothing and spent nothing during "
-                             "the run\n",
-                             r.firm, r.strategy);
+    out += r.in_market
+               ? fmt::format("{:<16} {:<15} {:>8} {:>9} {:>11} {:>9} {:>10} {:>10} {:>7}\n", r.firm,
+                             r.strategy, s.sold_last_step ? percent(r.market_share) : "n/a",
+                             r.sold ? percent(r.customer_share) : std::string("n/a"),
+                             percent(r.penetration), percent(r.awareness), money(r.profit),
+                             years > 0 ? money(r.profit / years) : std::string("-"),
+                             r.roi_defined ? fmt::format("{:.2f}", r.roi) : "n/a")
+               : fmt::format(
+                     "{:<16} {:<15} not in market: sold nothing and spent nothing during "
+                     "the run\n",
+                     r.firm, r.strategy);
   if (!s.rows.empty()) {
     out += '\n';
     const std::string period = period_word(s.steps_per_year);

@@ -304,6 +304,10 @@ Summary summarize_file(const std::string& path) {
   const auto strategies = r.strings("/firms/strategy");
   const std::size_t F = firms.size();
   const auto share = last_row(r, "/market/market_share", F);
+  if (r.exists("/market/units")) {
+    const auto sold = last_row(r, "/market/units", F);
+    s.sold_last_step = std::any_of(sold.begin(), sold.end(), [](double u) { return u > 0; });
+  }
   const auto cshare = last_row(r, "/market/customer_share", F);
   const auto pen = last_row(r, "/market/penetration", F);
   const auto aware = last_row(r, "/market/awareness", F);

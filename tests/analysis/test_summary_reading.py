@@ -95,7 +95,7 @@ def test_entries_and_exits_apply_in_step_order(tmp_path):
     assert not_in_market(brief) == []
     gone = load_run(run_tiny(tmp_path / "gone.h5", "shocks=[{kind: exit, firm: Niche, step: 0}]"))
     assert not_in_market(gone) == ["Niche"]
-    late = load_run(run_tiny(tmp_path / "late.h5", "shocks=[{kind: enter, firm: Niche, step: 20}]"))
+    late = load_run(run_tiny(tmp_path / "late.h5", "shocks=[{kind: enter, firm: Niche, step: 11}]"))
     assert not_in_market(late) == ["Niche"]  # the run (10 steps) ends before it enters
 
 
@@ -105,3 +105,17 @@ def test_a_market_where_nobody_bought_names_no_leader():
                     ["B", "t", 0.0, float("nan"), 0.5, 0.9, -200.0, 0.0, 1.0, True]])
     assert reading(table) == ["In the last step, no firm sold anything.",
                               "Over the run, every firm lost money; A (s) lost the least: -100."]
+
+
+def test_shares_without_sales_or_buyers_read_n_a_as_in_summarize(tmp_path):
+    """Nobody buys (an outside option far better than any product): market share is 0 of 0
+    units and customer share has no buyers, so both are n/a, as `marketsim summarize` prints."""
+    from conftest import run_tiny
+    from analysis.load import load_run
+    from analysis.summary import formatted, summary_table
+    run = load_run(run_tiny(tmp_path / "nobody.h5", "market.outside_utility=1e6"))
+    table = summary_table(run)
+    assert table["market_share"].isna().all() and table["customer_share"].isna().all()
+    shown = formatted(table)
+    assert set(shown["market share"]) == {"n/a"} and set(shown["customer share"]) == {"n/a"}
+    assert set(shown["penetration"]) == {"0.0%"}

@@ -267,10 +267,14 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
   msim::Summary empty = s;
   empty.rows[0].market_share = empty.rows[1].market_share = 0.0;
   empty.rows[0].customer_share = empty.rows[1].customer_share = std::nan("");
+  empty.sold_last_step = false;
   text = msim::format_summary(empty);
   CHECK_THAT(text, Contains("In the last week, no firm sold anything.\nOver the run, every firm "
                             "lost money") &&
                        !Contains("about as many") && !Contains("own buyers"));
+  // Its market shares are undefined (0 of 0 units): n/a, not 0.0%.
+  const std::string row = text.substr(text.find("\nA "), 56);
+  CHECK_THAT(row, Contains(" n/a ") && !Contains("0.0%"));
   // One firm in the market (C never entered): no contest to describe.
   s.rows[1].in_market = false;
   text = msim::format_summary(s);
