@@ -3,23 +3,63 @@
 // from the consumer panel (the whole population).
 //
 // Set-up: four mass brands that are the same in every way (product, quality, markup, no
-// learning curve) except their advertising budget, 8:4:2:1. After a 26-step warm-up, over the
-// next 26 steps: the brands' unit shares order as their budgets; each brand's penetration b is
-// below the next larger one's; and its purchases per buyer w are at most 2% above the next
-// larger one's (the "weakly lower" of Double Jeopardy), with the smallest brand's w below the
-// largest's.
+// learning curve) except their advertising budget, 8:4:2:1. The market is measured over steps
+// 156-181, after a three-year warm-up, and the test first asserts that it is stationary there
+// (next section). It then checks, over the 26-step window, that the brands' unit shares order as
+// their budgets and that both each brand's penetration b and its purchases per buyer w are below
+// the next larger brand's; and, over 4-step periods, the "only slightly lower" w of Double
+// Jeopardy, in its quantitative form w (1 - b) = w0, the same for every brand (below).
+//
+// Stationarity. Double Jeopardy is a law of stationary markets: while a brand is still
+// recruiting, its many new triers inflate its penetration and deflate its purchases per buyer.
+// With a one-year warm-up (window at steps 26-51) the smallest brand's awareness rose from 0.37
+// to 0.48 and its share from 8.2% to 9.8% (means of the window's halves), and its w fell almost as
+// steeply as its b did. Awareness keeps creeping up for years, because a consumer who has bought a
+// brand stays aware of it for good (loyalty never returns to 0) while a small brand's
+// advertising alone keeps few aware (its mean goodwill from ads is about 0.46, below the
+// awareness threshold of 1); but after three years the drift is small. The test asserts that
+// between the window's two 13-step halves each brand's unit share moves by less than 0.008 and
+// its mean awareness by less than 0.02. Share drift is not binomial noise alone (the binomial
+// SE of a half's share is about 0.001 for ~160,000 purchases, but loyalty makes share
+// fluctuations persist): over seeds 1-6 the largest brand drift was 0.0007-0.0044, so 0.008 is
+// about twice the worst seen, and half the one-year warm-up's 0.017. Awareness drift is
+// systematic (the smallest brand's awareness still rises about 0.001 a step): 0.011-0.014 over
+// seeds 1-6 and 1990, against 0.11 with the one-year warm-up.
+//
+// Purchases per buyer, over what period. The Double Jeopardy law of Ehrenberg, Goodhardt &
+// Barwise (1990) is w (1 - b) = w0, about the same for every brand; it follows from the
+// NBD-Dirichlet. When penetrations are modest, as in their tables of real categories, 1 - b is
+// near 1 and w barely varies while b varies many-fold: that is the "slightly lower". When
+// penetrations are high, w must fall in proportion to 1 / (1 - b). This market's category buys
+// about 11 units per consumer in 26 steps, so over the 26-step window penetrations are 55-81%
+// and w falls from 6.0 to 2.8 (0.47x) while b falls from 0.81 to 0.55 (0.68x): w falls MORE
+// steeply than b, as the law and the Dirichlet (the next test) predict for such penetrations,
+// not "slightly". Over 4-step periods (about 1.7 category purchases per consumer, penetrations
+// 18-41%, nearer those of the literature's tables) the same market shows the textbook
+// pattern: b falls to 0.45x and w only to 0.72x. The test checks, on the mean of the window's
+// six 4-step periods (steps 156-179):
+// - w (1 - b) of every brand is within 5% of the brands' mean (measured spread about 1%);
+// - w_smallest / w_largest exceeds b_smallest / b_largest by at least 0.15 (measured 0.27).
+// Standard errors of the six-period means, from the per-consumer counts and treating the
+// periods as independent: b 0.001-0.003, w about 0.004, the w ratio about 0.003, so both margins
+// are many SE wide; over seeds 1-6 the w (1 - b) spread was 0.7-1.8% and w_smallest /
+// w_largest - b_smallest / b_largest 0.27-0.28.
 //
 // Stronger: the NBD-Dirichlet [Goodhardt, Ehrenberg & Chatfield 1984], fitted with its one free
-// parameter, predicts every brand's penetration and purchases per buyer from the brands' shares
-// and the category's NBD, as it does for real repeat-bought categories. (`python3 -m
-// analysis.dirichlet RUN.h5 --steps 26:51` gives the full analysis of a run's panel; it fits K
-// by zeros, this test by moments, and both find S of about 6.5 here.)
+// parameter, predicts every brand's penetration and purchases per buyer over the 26-step window
+// from the brands' shares and the category's NBD, as it does for real repeat-bought categories.
+// (`python3 -m analysis.dirichlet RUN.h5 --steps 156:181` gives the full analysis of a run's
+// panel; it fits K by zeros, this test by moments.) In the stationary window the fitted S is
+// about 20 and the fit is close (penetrations and w within 2% over seeds 1, 4, 5 and 1990); in
+// the one-year warm-up's window S was about 6.5: much of the apparent heterogeneity in brand
+// choice there was consumers not yet aware of the small brands. Homogeneous brand choice
+// (S -> infinity) misses the smallest brand's penetration by 9-10%, so the test's 5% tolerance
+// tells the Dirichlet from it (the SE of a penetration is about 0.5% of it, of w about 0.7%).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -29,14 +69,14 @@
 
 namespace {
 
-constexpr std::int64_t kWarmUp = 26;
+constexpr std::int64_t kWarmUp = 156, kWindow = 26, kPeriod = 4;
 constexpr std::size_t kN = 30000, kBrands = 4;
 
 const char* const kStationary = R"(
 name: Double Jeopardy validation
 seed: 1990
 consumers: 30000
-steps: 52
+steps: 182
 market: {outside_utility: -1}
 categories:
   - {name: soap, kind: consumable, base_cost: 1.0, reference_volume: 1.0e15}
@@ -53,28 +93,68 @@ firms:
 output: {panel: {size: 30000}}
 )";
 
-/// The window's panel: each brand's purchases and buyers, and each consumer's category purchases.
+/// The run, shared by the test cases (it takes about a second).
+const msim::MemoryRecorder& stationary_run() {
+  static const msim::MemoryRecorder rec = [] {
+    msim::MemoryRecorder r;
+    msim::run_simulation(msim::load_scenario_text(kStationary, "dj.yaml"), r);
+    return r;
+  }();
+  return rec;
+}
+
+/// The panel over steps [first, last): each brand's purchases, buyers, penetration b and
+/// purchases per buyer w (with its standard error), and each consumer's category purchases.
 struct Window {
   std::vector<double> purchases = std::vector<double>(kBrands, 0.0);
-  std::vector<std::set<std::int64_t>> buyers = std::vector<std::set<std::int64_t>>(kBrands);
+  std::vector<double> buyers = std::vector<double>(kBrands, 0.0);
+  std::vector<double> b = std::vector<double>(kBrands, 0.0);
+  std::vector<double> w = std::vector<double>(kBrands, 0.0);
+  std::vector<double> w_se = std::vector<double>(kBrands, 0.0);
   std::vector<double> category = std::vector<double>(kN, 0.0);  ///< per consumer
 };
 
-Window read_window(const msim::MemoryRecorder& rec) {
+Window read_window(const msim::MemoryRecorder& rec, std::int64_t first, std::int64_t last) {
   const msim::TableRows& p = rec.table("/panel/purchases");
   const auto& step = std::get<std::vector<std::int64_t>>(p.at(0));
   const auto& consumer = std::get<std::vector<std::int64_t>>(p.at(1));
   const auto& firm = std::get<std::vector<std::int64_t>>(p.at(3));
   const auto& units = std::get<std::vector<std::int64_t>>(p.at(5));
   Window w;
+  std::vector<double> count(kN * kBrands, 0.0);  // consumer-major
   for (std::size_t r = 0; r < step.size(); ++r) {
-    if (step[r] < kWarmUp) continue;
+    if (step[r] < first || step[r] >= last) continue;
     const auto j = static_cast<std::size_t>(firm[r]);
-    w.purchases[j] += static_cast<double>(units[r]);
-    w.buyers[j].insert(consumer[r]);
-    w.category[static_cast<std::size_t>(consumer[r])] += static_cast<double>(units[r]);
+    const auto i = static_cast<std::size_t>(consumer[r]);
+    const auto u = static_cast<double>(units[r]);
+    w.purchases[j] += u;
+    count[i * kBrands + j] += u;
+    w.category[i] += u;
+  }
+  for (std::size_t j = 0; j < kBrands; ++j) {
+    double n = 0.0, sum = 0.0, sum2 = 0.0;
+    for (std::size_t i = 0; i < kN; ++i) {
+      const double x = count[i * kBrands + j];
+      if (x <= 0.0) continue;
+      n += 1.0;
+      sum += x;
+      sum2 += x * x;
+    }
+    w.buyers[j] = n;
+    w.b[j] = n / kN;
+    w.w[j] = n > 0.0 ? sum / n : 0.0;
+    const double var = n > 1.0 ? (sum2 - sum * sum / n) / (n - 1.0) : 0.0;
+    w.w_se[j] = n > 0.0 ? std::sqrt(var / n) : 0.0;
   }
   return w;
+}
+
+std::vector<double> unit_shares(const Window& w) {
+  double all = 0.0;
+  for (double x : w.purchases) all += x;
+  std::vector<double> s;
+  for (double x : w.purchases) s.push_back(x / all);
+  return s;
 }
 
 /// The NBD-Dirichlet's penetrations. Category purchases per consumer are NBD(mean M, shape K);
@@ -101,50 +181,94 @@ std::vector<double> dirichlet_penetration(double M, double K, const std::vector<
 
 }  // namespace
 
+TEST_CASE("validation: Double Jeopardy, the window is stationary",
+          "[validation][double_jeopardy]") {
+  const msim::MemoryRecorder& rec = stationary_run();
+  constexpr std::int64_t kMid = kWarmUp + kWindow / 2, kEnd = kWarmUp + kWindow;
+  const std::vector<double> s1 = unit_shares(read_window(rec, kWarmUp, kMid));
+  const std::vector<double> s2 = unit_shares(read_window(rec, kMid, kEnd));
+  const auto& awareness = rec.series("/market/awareness");  // [step][firm]
+  for (std::size_t j = 0; j < kBrands; ++j) {
+    double a1 = 0.0, a2 = 0.0;
+    for (std::int64_t t = kWarmUp; t < kMid; ++t) a1 += awareness.at(t).at(j) / (kMid - kWarmUp);
+    for (std::int64_t t = kMid; t < kEnd; ++t) a2 += awareness.at(t).at(j) / (kEnd - kMid);
+    INFO("brand " << j << ": unit share " << s1[j] << " -> " << s2[j] << ", awareness " << a1
+                  << " -> " << a2);
+    CHECK(std::abs(s2[j] - s1[j]) < 0.008);
+    CHECK(std::abs(a2 - a1) < 0.02);
+  }
+}
+
 TEST_CASE("validation: Double Jeopardy, smaller brands have fewer and less frequent buyers",
           "[validation][double_jeopardy]") {
-  msim::MemoryRecorder rec;
-  msim::run_simulation(msim::load_scenario_text(kStationary, "dj.yaml"), rec);
-  const Window window = read_window(rec);
+  const msim::MemoryRecorder& rec = stationary_run();
+  const Window window = read_window(rec, kWarmUp, kWarmUp + kWindow);
   const std::vector<double>& purchases = window.purchases;
-  const std::vector<std::set<std::int64_t>>& buyers = window.buyers;
-  std::vector<double> b(kBrands), w(kBrands);
+  const std::vector<double>& b = window.b;
+  const std::vector<double>& w = window.w;
   for (std::size_t j = 0; j < kBrands; ++j) {
-    b[j] = static_cast<double>(buyers[j].size()) / kN;
-    w[j] = purchases[j] / static_cast<double>(buyers[j].size());
-    INFO("brand " << j);
-    CHECK(buyers[j].size() > 300);
+    INFO("brand " << j << ": b " << b[j] << ", w " << w[j] << " (SE " << window.w_se[j] << ")");
+    CHECK(window.buyers[j] > 300);
   }
+  // Over 26 steps: both b and w fall with brand size (the differences are many SE: the SE of b
+  // is about 0.003, of w at most 0.04, and adjacent brands differ by at least 0.06 in b and 0.2
+  // in w over seeds 1-6 and 1990).
   for (std::size_t j = 0; j + 1 < kBrands; ++j) {
     INFO("brand " << j << " against the smaller brand " << j + 1 << ": purchases " << purchases[j]
                   << " vs " << purchases[j + 1] << ", b " << b[j] << " vs " << b[j + 1] << ", w "
-                  << w[j] << " vs " << w[j + 1]);
+                  << w[j] << " vs " << w[j + 1] << " (SE " << window.w_se[j] << ", "
+                  << window.w_se[j + 1] << ")");
     CHECK(purchases[j + 1] < purchases[j]);
     CHECK(b[j + 1] < b[j]);
-    CHECK(w[j + 1] <= w[j] * 1.02);
+    CHECK(w[j + 1] < w[j]);
   }
-  CHECK(w[kBrands - 1] < w[0]);
+
+  // Over 4-step periods: the mean of the window's six periods.
+  constexpr int kPeriods = static_cast<int>(kWindow / kPeriod);
+  std::vector<double> pb(kBrands, 0.0), pw(kBrands, 0.0), pw_var(kBrands, 0.0);
+  for (int k = 0; k < kPeriods; ++k) {
+    const std::int64_t first = kWarmUp + k * kPeriod;
+    const Window p = read_window(rec, first, first + kPeriod);
+    for (std::size_t j = 0; j < kBrands; ++j) {
+      pb[j] += p.b[j] / kPeriods;
+      pw[j] += p.w[j] / kPeriods;
+      pw_var[j] += p.w_se[j] * p.w_se[j] / (kPeriods * kPeriods);
+    }
+  }
+  std::vector<double> w0(kBrands);
+  double w0_mean = 0.0;
+  for (std::size_t j = 0; j < kBrands; ++j) {
+    w0[j] = pw[j] * (1.0 - pb[j]);
+    w0_mean += w0[j] / kBrands;
+  }
+  for (std::size_t j = 0; j < kBrands; ++j) {
+    INFO("4-step periods, brand " << j << ": b " << pb[j] << ", w " << pw[j] << " (SE "
+                                  << std::sqrt(pw_var[j]) << "), w (1 - b) " << w0[j]
+                                  << ", mean over brands " << w0_mean);
+    CHECK(std::abs(w0[j] / w0_mean - 1.0) < 0.05);
+  }
+  const std::size_t big = 0, small = kBrands - 1;
+  const double b_ratio = pb[small] / pb[big], w_ratio = pw[small] / pw[big];
+  const double w_ratio_se = w_ratio * std::sqrt(pw_var[small] / (pw[small] * pw[small]) +
+                                                pw_var[big] / (pw[big] * pw[big]));
+  INFO("4-step periods, smallest against largest: b ratio " << b_ratio << ", w ratio " << w_ratio
+                                                            << " (SE " << w_ratio_se << ")");
+  CHECK(w_ratio < 1.0);
+  CHECK(w_ratio - b_ratio > 0.15);
 }
 
 TEST_CASE("validation: the NBD-Dirichlet predicts each brand's penetration and purchase frequency",
           "[validation][double_jeopardy][dirichlet]") {
-  msim::MemoryRecorder rec;
-  msim::run_simulation(msim::load_scenario_text(kStationary, "dj.yaml"), rec);
-  const Window w = read_window(rec);
+  const Window w = read_window(stationary_run(), kWarmUp, kWarmUp + kWindow);
   // The category's NBD, by the method of moments on the window's purchases per consumer.
   double mean = 0.0, var = 0.0;
   for (double x : w.category) mean += x / kN;
   for (double x : w.category) var += (x - mean) * (x - mean) / kN;
   REQUIRE(var > mean);  // overdispersed, as an NBD
   const double K = mean * mean / (var - mean);
-  double all = 0.0;
-  for (double x : w.purchases) all += x;
-  std::vector<double> share, b(kBrands), per_buyer(kBrands);
-  for (std::size_t j = 0; j < kBrands; ++j) {
-    share.push_back(w.purchases[j] / all);
-    b[j] = static_cast<double>(w.buyers[j].size()) / kN;
-    per_buyer[j] = w.purchases[j] / static_cast<double>(w.buyers[j].size());
-  }
+  const std::vector<double> share = unit_shares(w);
+  const std::vector<double>& b = w.b;
+  const std::vector<double>& per_buyer = w.w;
   // S, the Dirichlet's one free parameter (the heterogeneity of brand choice), by least squares
   // on the penetrations: a search over log S in [log 0.05, log 50].
   const auto error = [&](double log_s) {
@@ -166,6 +290,7 @@ TEST_CASE("validation: the NBD-Dirichlet predicts each brand's penetration and p
   // Homogeneous brand choice (S -> infinity): every occasion picks brand j with chance m_j.
   const std::vector<double> homogeneous = dirichlet_penetration(mean, K, share, 1e9);
   INFO("category: " << mean << " purchases per consumer, NBD shape " << K << "; Dirichlet S " << S);
+  constexpr double kTolerance = 0.05;
   CHECK(S > 0.1);
   CHECK(S < 40.0);  // an interior fit, not the homogeneous limit
   for (std::size_t j = 0; j < kBrands; ++j) {
@@ -173,10 +298,10 @@ TEST_CASE("validation: the NBD-Dirichlet predicts each brand's penetration and p
     INFO("brand " << j << ": share " << share[j] << "; penetration " << b[j] << ", Dirichlet "
                   << predicted[j] << ", homogeneous " << homogeneous[j] << "; purchases per buyer "
                   << per_buyer[j] << ", Dirichlet " << w_predicted);
-    CHECK(std::abs(predicted[j] / b[j] - 1.0) < 0.12);
-    CHECK(std::abs(w_predicted / per_buyer[j] - 1.0) < 0.12);
+    CHECK(std::abs(predicted[j] / b[j] - 1.0) < kTolerance);
+    CHECK(std::abs(w_predicted / per_buyer[j] - 1.0) < kTolerance);
   }
   // The test has teeth: without heterogeneity in brand choice the smallest brand's penetration
-  // would be far above what the market shows (about 47% at this seed).
-  CHECK(homogeneous[kBrands - 1] / b[kBrands - 1] - 1.0 > 0.25);
+  // would be further above what the market shows than the tolerance allows.
+  CHECK(homogeneous[kBrands - 1] / b[kBrands - 1] - 1.0 > kTolerance);
 }
