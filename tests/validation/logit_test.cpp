@@ -24,6 +24,8 @@
 // Every check below is at 3 SE.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -184,4 +186,286 @@ firms:
   // correct engine sells ~30000 units at step 0; the bound 1000 only asks for a market at all.
   CHECK(aware0 > 0.5);
   CHECK(units0 > 1000.0);
+}
+
+// The goodwill and loyalty terms of the utility (DESIGN.md §1, Choice):
+//   V_ij = ... + loyalty_weight * L_ij + goodwill_weight * min(g_ij, goodwill_cap)
+// Both need a known state. Goodwill: in a one-step run with `initial_awareness: 1` a firm that
+// does not advertise has goodwill exactly 1.0 (256 in 8.8 fixed point: the engine raises
+// initial awareness to that at step 0), and a firm with a mean of 30 (or 100) mass exposures
+// per consumer has goodwill of at least 4 for every consumer (P(fewer than 4 exposures) ~ 5e-10
+// per consumer); the tests read the population's goodwill after the step (what the choices saw)
+// and assert both. Loyalty: every consumer starts at L = 0, and within the step each occasion
+// moves it by the smoothing, so given the sequence of choices it is known exactly; the
+// expectation sums over every sequence (below).
+namespace {
+
+/// Firm lane j's goodwill over all consumers, as numbers (8.8 fixed point / 256).
+struct GoodwillRange {
+  double lo = 1e9, hi = 0.0, mean = 0.0;
+};
+GoodwillRange goodwill_range(const msim::Population& pop, std::size_t j) {
+  GoodwillRange r;
+  for (std::size_t i = 0; i < pop.n; ++i) {
+    const double g = pop.goodwill[i * pop.lanes + j] / 256.0;
+    r.lo = std::min(r.lo, g);
+    r.hi = std::max(r.hi, g);
+    r.mean += g / static_cast<double>(pop.n);
+  }
+  return r;
+}
+
+// Three firms with the same product (quality 2, price 2, at the consumers' ideal point) and
+// price sensitivity 0.5, so V = 1 + goodwill term for each: A does not advertise (goodwill
+// 1.0), B buys 30 mass exposures per consumer (goodwill ~31) and C 100 (goodwill ~101).
+const char* const kGoodwillScenario = R"(
+name: goodwill validation
+seed: 77
+consumers: 100000
+steps: 1
+steps_per_year: 52
+market:
+  initial_awareness: 1
+  loyalty_weight: 0
+  goodwill_weight: 0.3
+  goodwill_cap: CAP
+  outside_utility: 1.0
+  wom_rate: 0
+  cpm_mass: 10   # 1.56e6 per year / 52 = 30000 per step = 3e6 impressions = 30 per consumer
+categories:
+  - {name: goods, kind: consumable, base_cost: 1.0, reference_volume: 1.0e15}
+segments:
+  - name: everyone
+    share: 1
+    ideal: {mean: [0, 0], sd: [0, 0]}
+    price_sensitivity: {mean: 0.5, sd: 0}
+    purchase_rate: {goods: {mean: 1.5, shape: 2}}
+firms:
+  - {name: A, strategy: mass, budget_per_year: 0, quality: 2.0, position: [0, 0], price: 2.0}
+  - {name: B, strategy: mass, budget_per_year: 1.56e6, quality: 2.0, position: [0, 0], price: 2.0}
+  - {name: C, strategy: mass, budget_per_year: 5.2e6, quality: 2.0, position: [0, 0], price: 2.0}
+)";
+
+}  // namespace
+
+// Statistics: loyalty_weight is 0, so each occasion is an independent logit draw and, by
+// Poisson thinning (see the top of this file), units_A and units_B are independent Poisson.
+// The ratio units_B / units_A estimates exp(eta (min(g_B, cap) - min(g_A, cap))) with SE
+// ratio * sqrt(1 / E[units_B] + 1 / E[units_A]) (delta method); each check is at 3 SE.
+TEST_CASE("logit: goodwill adds goodwill_weight per unit up to goodwill_cap",
+          "[validation][logit][goodwill]") {
+  const double eta = 0.3, u0 = 1.0, base = 2.0 - 0.5 * 2.0;
+  for (const double cap : {4.0, 1.0}) {
+    std::string yaml = kGoodwillScenario;
+    yaml.replace(yaml.find("CAP"), 3, std::to_string(cap));
+    const msim::Scenario sc = msim::load_scenario_text(yaml, "goodwill.yaml");
+    msim::Market market(sc);
+    double lambda = 0.0;
+    for (std::uint32_t none : market.population().no_occasion) lambda += msim::occasion_rate(none);
+    market.step();
+    const auto& m = market.metrics();
+    const msim::Population& pop = market.population();
+    // The goodwill the choices saw: A exactly 1.0 for everyone, B and C above the cap.
+    const GoodwillRange ga = goodwill_range(pop, 0), gb = goodwill_range(pop, 1),
+                        gc = goodwill_range(pop, 2);
+    INFO("cap " << cap << "; goodwill min/mean/max: A " << ga.lo << "/" << ga.mean << "/" << ga.hi
+                << ", B " << gb.lo << "/" << gb.mean << "/" << gb.hi << ", C " << gc.lo << "/"
+                << gc.mean << "/" << gc.hi);
+    REQUIRE(ga.lo == 1.0);
+    REQUIRE(ga.hi == 1.0);
+    REQUIRE(gb.lo >= 4.0);
+    REQUIRE(gc.lo >= 4.0);
+    REQUIRE(gc.mean > gb.mean + 50.0);  // C's goodwill is far above B's (about 101 vs 31)...
+    // ...but both are above the cap, so B and C have the same utility, and A's differs from
+    // theirs by eta (cap - 1): exp(0.9) = 2.460 with cap 4, and 1 with cap 1 (A at the cap).
+    const std::vector<double> g = {1.0, cap, cap};
+    double total = std::exp(u0);
+    std::vector<double> ev;
+    for (double gj : g) {
+      ev.push_back(std::exp(base + eta * std::min(gj, cap)));
+      total += ev.back();
+    }
+    std::vector<double> units(3), expected(3);
+    for (std::size_t j = 0; j < 3; ++j) {
+      REQUIRE(m.price.firm[j] == Approx(2.0).epsilon(1e-12));
+      REQUIRE(m.awareness.firm[j] == 1.0);
+      units[j] = m.units.firm[j];
+      expected[j] = lambda * ev[j] / total;
+      const double se = std::sqrt(expected[j]);
+      INFO("firm " << j << ": units " << units[j] << ", expected " << expected[j] << ", SE " << se);
+      CHECK(std::abs(units[j] - expected[j]) <= 3.0 * se);
+    }
+    const double want_ba = std::exp(eta * (cap - 1.0));
+    const double ba = units[1] / units[0], cb = units[2] / units[1];
+    const double se_ba = want_ba * std::sqrt(1.0 / expected[1] + 1.0 / expected[0]);
+    const double se_cb = std::sqrt(1.0 / expected[2] + 1.0 / expected[1]);
+    INFO("units B / A " << ba << ", expected exp(eta (cap - 1)) = " << want_ba << ", SE " << se_ba
+                        << "; C / B " << cb << ", expected 1, SE " << se_cb);
+    CHECK(std::abs(ba - want_ba) <= 3.0 * se_ba);
+    CHECK(std::abs(cb - 1.0) <= 3.0 * se_cb);
+  }
+}
+
+namespace {
+
+// Two firms and the outside option: A does not advertise (goodwill 1.0), B buys 30 exposures
+// per consumer (goodwill above the cap of 4). Price sensitivity 0.5, price 1.0:
+//   V_A = 1.0 - 0.5 + 0.3 * 1 + gamma L_A = 0.8 + gamma L_A
+//   V_B = 1.2 - 0.5 + 0.3 * 4 + gamma L_B = 1.9 + gamma L_B,      V_0 = 1.0
+// with gamma = loyalty_weight = 1.5 and rho = loyalty_smoothing = 0.5. Purchase rates have
+// mean 1.2 and Gamma shape 100 (sd 0.12): a third of the consumers have two or more occasions
+// in the step, and about 40% of all occasions follow an earlier one, with loyalty.
+const char* const kLoyaltyScenario = R"(
+name: loyalty validation
+seed: 31
+consumers: 100000
+steps: 1
+steps_per_year: 52
+market:
+  initial_awareness: 1
+  loyalty_weight: 1.5
+  loyalty_smoothing: 0.5
+  goodwill_weight: 0.3
+  goodwill_cap: 4
+  outside_utility: 1.0
+  wom_rate: 0
+  cpm_mass: 10
+categories:
+  - {name: goods, kind: consumable, base_cost: 0.5, reference_volume: 1.0e15}
+segments:
+  - name: everyone
+    share: 1
+    ideal: {mean: [0, 0], sd: [0, 0]}
+    price_sensitivity: {mean: 0.5, sd: 0}
+    purchase_rate: {goods: {mean: 1.2, shape: 100}}
+firms:
+  - {name: A, strategy: mass, budget_per_year: 0, quality: 1.0, position: [0, 0], price: 1.0}
+  - {name: B, strategy: mass, budget_per_year: 1.56e6, quality: 1.2, position: [0, 0], price: 1.0}
+)";
+
+/// The most occasions in a step the expectation follows (3^12 choice sequences).
+constexpr int kMaxOccasions = 12;
+
+/// A consumer's expected units of firms A and B, and their second moments, after k occasions
+/// (k = 0..kMaxOccasions), starting from L = 0: moments[k] = {E[n_A], E[n_B], E[n_A^2],
+/// E[n_B^2]}. Every sequence of choices is followed with loyalty kept as the engine keeps it
+/// (16 bits, models/kernel_lanes.hpp smooth_q16 and kernel_choice.hpp buy): at each occasion
+/// every firm's L is smoothed, L <- rho L rounded to nearest (never from above 0 to 0), and the
+/// chosen firm's becomes (rho L_before + (1 - rho)) rounded down, L_before its loyalty before
+/// the occasion.
+std::vector<std::array<double, 4>> loyalty_moments(double va, double vb, double u0, double gamma,
+                                                   double rho) {
+  const auto q = static_cast<std::uint32_t>(std::lround(rho * 65536.0));
+  const auto smooth = [q](std::uint32_t x) {
+    const std::uint32_t p = x * q;
+    const std::uint32_t r = (p >> 16) + ((p & 0xFFFFu) >> 15);
+    return std::max(r, std::min<std::uint32_t>(x, q != 0 ? 1 : 0));
+  };
+  const auto bought = [q](std::uint32_t before) {
+    return static_cast<std::uint32_t>(
+        (static_cast<std::uint64_t>(before) * q + static_cast<std::uint64_t>(65536 - q) * 65535) >>
+        16);
+  };
+  std::vector<std::array<double, 4>> m(kMaxOccasions + 1, {0.0, 0.0, 0.0, 0.0});
+  const auto visit = [&](const auto& self, int depth, std::uint32_t la, std::uint32_t lb,
+                         double prob, int na, int nb) -> void {
+    const double ea = std::exp(va + gamma * la / 65535.0), eb = std::exp(vb + gamma * lb / 65535.0);
+    const double eo = std::exp(u0), total = ea + eb + eo;
+    struct Outcome {
+      double p;
+      std::uint32_t la, lb;
+      int na, nb;
+    };
+    const Outcome outcomes[3] = {
+        {ea / total, bought(la), smooth(lb), na + 1, nb},
+        {eb / total, smooth(la), bought(lb), na, nb + 1},
+        {eo / total, smooth(la), smooth(lb), na, nb},
+    };
+    for (const Outcome& o : outcomes) {
+      const double p = prob * o.p;
+      auto& row = m[static_cast<std::size_t>(depth + 1)];
+      row[0] += p * o.na;
+      row[1] += p * o.nb;
+      row[2] += p * o.na * o.na;
+      row[3] += p * o.nb * o.nb;
+      if (depth + 1 < kMaxOccasions) self(self, depth + 1, o.la, o.lb, p, o.na, o.nb);
+    }
+  };
+  visit(visit, 0, 0, 0, 1.0, 0, 0);
+  return m;
+}
+
+/// Firms A's and B's expected units over the population, and their SEs: consumer i has
+/// Poisson(rate_i) occasions, consumers are independent, so the total's variance is the sum of
+/// the consumers' variances.
+struct Expectation {
+  double units[2], se[2];
+};
+Expectation expected_units(const std::vector<double>& rates, double gamma, double rho) {
+  const auto m = loyalty_moments(0.8, 1.9, 1.0, gamma, rho);
+  Expectation e{{0.0, 0.0}, {0.0, 0.0}};
+  double var[2] = {0.0, 0.0};
+  for (double rate : rates) {
+    double mean[2] = {0.0, 0.0}, second[2] = {0.0, 0.0};
+    double pk = std::exp(-rate);  // P(k occasions)
+    for (int k = 0; k <= kMaxOccasions; ++k) {
+      if (k > 0) pk *= rate / k;
+      for (int j = 0; j < 2; ++j) {
+        mean[j] += pk * m[static_cast<std::size_t>(k)][static_cast<std::size_t>(j)];
+        second[j] += pk * m[static_cast<std::size_t>(k)][static_cast<std::size_t>(j) + 2];
+      }
+    }
+    for (int j = 0; j < 2; ++j) {
+      e.units[j] += mean[j];
+      var[j] += second[j] - mean[j] * mean[j];
+    }
+  }
+  for (int j = 0; j < 2; ++j) e.se[j] = std::sqrt(var[j]);
+  return e;
+}
+
+}  // namespace
+
+// Each firm's units against the expectation with loyalty, within 3 SE (the SE is the exact
+// one, from the consumers' variances). The expectation without loyalty (gamma 0), or with
+// loyalty smoothed as rho 0.8, is printed with its distance in SE: the test can tell them apart.
+TEST_CASE("logit: loyalty adds loyalty_weight * L, smoothed at every occasion",
+          "[validation][logit][loyalty]") {
+  const double gamma = 1.5, rho = 0.5;
+  const msim::Scenario sc = msim::load_scenario_text(kLoyaltyScenario, "loyalty.yaml");
+  msim::Market market(sc);
+  std::vector<double> rates;
+  double tail = 0.0;  // expected consumers with more occasions than the expectation follows
+  for (std::uint32_t none : market.population().no_occasion) {
+    const double r = msim::occasion_rate(none);
+    rates.push_back(r);
+    double pk = std::exp(-r), below = 0.0;
+    for (int k = 0; k <= kMaxOccasions; ++k) {
+      if (k > 0) pk *= r / k;
+      below += pk;
+    }
+    tail += 1.0 - below;
+  }
+  REQUIRE(tail < 0.01);
+  market.step();
+  const auto& m = market.metrics();
+  const msim::Population& pop = market.population();
+  const GoodwillRange ga = goodwill_range(pop, 0), gb = goodwill_range(pop, 1);
+  REQUIRE(ga.lo == 1.0);
+  REQUIRE(ga.hi == 1.0);
+  REQUIRE(gb.lo >= 4.0);
+  const Expectation e = expected_units(rates, gamma, rho);
+  const Expectation none = expected_units(rates, 0.0, rho);
+  const Expectation slow = expected_units(rates, gamma, 0.8);
+  for (std::size_t j = 0; j < 2; ++j) {
+    REQUIRE(m.price.firm[j] == Approx(1.0).epsilon(1e-12));
+    REQUIRE(m.awareness.firm[j] == 1.0);
+    const double units = m.units.firm[j];
+    INFO("firm " << j << ": units " << units << ", expected " << e.units[j] << " (SE " << e.se[j]
+                 << ", z " << (units - e.units[j]) / e.se[j] << "); without loyalty "
+                 << none.units[j] << " (z " << (units - none.units[j]) / none.se[j]
+                 << "); with rho 0.8 " << slow.units[j] << " (z "
+                 << (units - slow.units[j]) / slow.se[j] << ")");
+    CHECK(std::abs(units - e.units[j]) <= 3.0 * e.se[j]);
+  }
 }
