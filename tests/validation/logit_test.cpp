@@ -156,7 +156,9 @@ TEST_CASE("logit: shares equal the analytic softmax with full awareness and iden
 // models/population.cpp gave initially-aware consumers goodwill of exactly 1.0 (256 in 8.8
 // fixed point), and models/consumer_kernel.cpp communicate() decays goodwill before the
 // awareness check and the step's purchases (256 * 0.93 -> 238 < 256), so initial_awareness had
-// no effect for any adstock_decay < 1. Fixed in 34e074d (initial goodwill ceil(256 / decay)).
+// no effect for any adstock_decay < 1. Fixed in 34e074d (initial goodwill ceil(256 / decay));
+// since then the kernel raises an initially aware consumer's goodwill to 1.0 at step 0, after
+// that step's decay and advertising (KernelCommunication::communicate).
 TEST_CASE("logit: initial awareness survives step 0 with the default adstock decay",
           "[validation][logit]") {
   const std::string yaml = R"(
