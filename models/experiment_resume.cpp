@@ -24,6 +24,8 @@
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "models/version.hpp"
+#include "sim/config.hpp"
+#include "sim/config_diff.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/program_hash.hpp"
@@ -231,18 +233,33 @@ Difference compare_run(const Hdf5Reader& in, const std::string& group, const Exp
   return {};
 }
 
-/// @throws InputError saying that `file` holds a run of another scenario and that the
-/// experiment's finished runs are kept.
-[[noreturn]] void refuse_other_scenario(const RunFile& file, const std::string& dir) {
+/// What differs between the scenario a run file recorded and the one this program would record
+/// for its run now: " (key.path: 200000 -> 210000, ...)", or "" when that cannot be said.
+std::string scenario_changes(const std::string& recorded, const std::string& now) {
+  try {
+    const std::vector<std::string> changes = config_differences(
+        Config::load_string(recorded, "recorded"), Config::load_string(now, "now"));
+    if (changes.empty()) return "";
+    return fmt::format(" ({}{})", fmt::join(changes, "; "),
+                       changes.size() == 3 ? "; and perhaps more" : "");
+  } catch (const InputError&) {
+    return "";
+  }
+}
+
+/// @throws InputError saying that `file` holds a run of another scenario (`changes`, from
+/// scenario_changes) and that the experiment's finished runs are kept.
+[[noreturn]] void refuse_other_scenario(const RunFile& file, const std::string& dir,
+                                        const std::string& changes = "") {
   const KeptRuns kept(dir);
   throw InputError(fmt::format(
       "--resume: '{}' holds run {} (design point {}, replication {}) of another scenario: the "
       "scenario file, an override, the seed or the keys the experiment varies changed since it "
-      "was written. {} {} to that earlier scenario and {} kept there. To run this one, use "
+      "was written{}. {} {} to that earlier scenario and {} kept there. To run this one, use "
       "--force, which starts it from scratch and discards {}; to finish the earlier one "
       "instead, run it as it was, with --resume",
-      file.path, file.id, file.point, file.replication, capitalized(kept.runs()), kept.belong(),
-      kept.are(), kept.them()));
+      file.path, file.id, file.point, file.replication, changes, capitalized(kept.runs()),
+      kept.belong(), kept.are(), kept.them()));
 }
 
 /// Checks that `file` holds `run` as this program would write it. @throws InputError when
@@ -256,7 +273,9 @@ void check_kept(const RunFile& file, const PlannedRun& run, const Experiment& ex
   if (d.kind == Difference::none) return;
   const KeptRuns kept(dir);
   // (Found by a hash of the scenario: another one only if two hashes collide.)
-  if (d.kind == Difference::scenario) refuse_other_scenario(file, dir);
+  if (d.kind == Difference::scenario)
+    refuse_other_scenario(file, dir,
+                          scenario_changes(in.text("/scenario"), recorded_as(ex, run, file.id)));
   if (d.kind == Difference::commit)
     throw InputError(fmt::format(
         "--resume: '{}' holds run {} written by marketsim commit {}, and this program is commit "
@@ -380,7 +399,13 @@ KeptFiles keep_finished_runs(const Experiment& ex, const std::string& dir,
     other.clear();
   }
   // Every check before any file moves: a refusal leaves the directory as it was.
-  if (!other.empty()) refuse_other_scenario(files[other.front()], dir);
+  if (!other.empty()) {
+    const RunFile& file = files[other.front()];
+    const PlannedRun& at = *planned_at(ex, file.point, file.replication);
+    refuse_other_scenario(
+        file, dir,
+        scenario_changes(Hdf5Reader(file.path).text("/scenario"), recorded_as(ex, at, file.id)));
+  }
   for (const auto& [id, k] : kept) check_kept(files[k], ex.runs[id], ex, dir);
 
   // Off the names of my runs, every file that another run (or nothing of this design) holds,

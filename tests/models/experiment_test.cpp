@@ -722,7 +722,9 @@ TEST_CASE("resuming refuses the runs of another scenario, and keeps them", "[exp
                               "' holds run 0 (design point 0, replication 0) of another scenario";
   refused(plan("  replications: 3\n  sweep: {firms.Niche.budget_per_year: [5000, 7000, 10000]}\n",
                {"firms.Mass.budget_per_year=41000"}),
-          message);
+          message +
+              ": the scenario file, an override, the seed or the keys the experiment varies "
+              "changed since it was written (firms.Mass.budget_per_year: 40000 -> 41000)");
   // Another seed.
   refused(plan("  replications: 2\n" + sweep, {"seed=6"}), message);
 
