@@ -274,6 +274,27 @@ std::vector<std::vector<Offer>> Market::offers() const {
   return out;
 }
 
+/// "; the shocks that moved it: shocks.boom (step 9, price multiply 1000)", or "".
+std::string Market::price_shocks_so_far(std::size_t j, std::size_t c) const {
+  std::vector<std::string> found;
+  for (std::size_t k = 0; k < sc_.shocks.size(); ++k) {
+    const Shock& s = sc_.shocks[k];
+    const bool in_category =
+        s.categories.empty() || std::find(s.categories.begin(), s.categories.end(),
+                                          static_cast<int>(c)) != s.categories.end();
+    if (!s.enabled || s.step > step_ || s.firm != static_cast<int>(j) || !in_category ||
+        (s.kind != ShockKind::price && s.kind != ShockKind::cost))
+      continue;
+    const char* op = s.op == ShockOp::multiply ? "multiply"
+                     : s.op == ShockOp::set    ? "set"
+                                               : "markup";
+    found.push_back(fmt::format("shocks.{} (step {}, {} {} {:.4g})",
+                                s.name.empty() ? std::to_string(k) : s.name, s.step,
+                                s.kind == ShockKind::price ? "price" : "cost", op, s.value));
+  }
+  return found.empty() ? "" : fmt::format("; the shocks that moved it: {}", fmt::join(found, ", "));
+}
+
 void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
   for (const Product& p : plan.products) {
     const auto c = static_cast<std::size_t>(p.category);
@@ -283,7 +304,7 @@ void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
       throw InputError(fmt::format(
           "at step {}, firm '{}' would sell {} at {:.4g} per unit ({}), above the limit of {:.0e} "
           "per unit that keeps revenue exact; lower the category's base_cost, the firm's markup "
-          "or price, or its price and cost shocks",
+          "or price, or its price and cost shocks{}",
           step_, sc_.firms[j].name, sc_.categories[c].name, price,
           fmt::format(
               "{}{}",
@@ -296,7 +317,7 @@ void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
                   ? fmt::format(", after price shocks that multiply the firm's prices by {:.4g}",
                                 shocks_.firms[j].price_factor)
                   : ""),
-          kMaxUnitMoney));
+          kMaxUnitMoney, price_shocks_so_far(j, c)));
   }
 }
 

@@ -41,7 +41,9 @@ TEST_CASE("market: a price past the limit stops the run and names the firm, step
   REQUIRE_THROWS_WITH(again.step(),
                       Contains("at step 2, firm 'Mass' would sell snacks at 1.2e+09") &&
                           Contains("unit cost 1e+09 with markup 0.2") &&
-                          Contains("above the limit of 1e+09"));
+                          Contains("above the limit of 1e+09") &&
+                          Contains("; the shocks that moved it: shocks.0 (step 2, cost multiply "
+                                   "1000)"));
   // Just under the limit is fine.
   msim::Market under(tiny({"categories.snacks.base_cost=1e6", "firms.Mass.markup=0",
                            "shocks=[{step: 2, kind: cost, firm: Mass, multiply: 1000}]"}));
