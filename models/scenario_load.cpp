@@ -14,6 +14,8 @@
 #include <stdexcept>
 
 #include "models/branch.hpp"
+#include "models/kernel_tables.hpp"
+#include "models/population.hpp"
 #include "models/shocks.hpp"
 #include "models/strategy.hpp"
 #include "sim/config.hpp"
@@ -357,6 +359,44 @@ Segment load_segment(const Config& node, Scenario& sc) {
   return s;
 }
 
+/// Notes where goodwill's fixed point (steps of 1/256, decay rounded down) changes what a
+/// market key says by much: a goodwill per exposure kept 5% or more off (or as 0), and an
+/// adstock decay so close to 1 that one exposure's goodwill of 1.0 falls below 0.1 in under
+/// four fifths of the steps exact decay takes.
+void note_goodwill_steps(const Config& n, const MarketParams& m) {
+  for (const auto& [key, beta] :
+       {std::pair{"beta_mass", m.beta_mass}, std::pair{"beta_targeted", m.beta_targeted},
+        std::pair{"beta_direct", m.beta_direct}}) {
+    if (!n.has(key) || beta <= 0) continue;
+    const double kept = std::round(beta * kGoodwillScale) / kGoodwillScale;
+    if (kept == 0)
+      n.child(key).note(fmt::format(
+          "{} {:g} is kept as 0 (goodwill is kept in steps of 1/256), so an exposure adds "
+          "nothing; the smallest that counts is 0.002",
+          key, beta));
+    else if (std::abs(kept - beta) >= 0.05 * beta)
+      n.child(key).note(
+          fmt::format("{} {:g} is kept as {:.4g} (goodwill is kept in steps of 1/256): {:+.0f}%",
+                      key, beta, kept, 100.0 * (kept - beta) / beta));
+  }
+  if (!n.has("adstock_decay")) return;
+  const double lambda = m.adstock_decay;
+  if (lambda <= 0.9) return;
+  const auto q = q16(lambda);
+  std::int64_t kept_steps = 0;
+  for (std::uint64_t g = 256; g >= 26 && kept_steps < 100000; ++kept_steps) g = (g * q) >> 16;
+  const double exact_steps = std::ceil(std::log(0.1) / std::log(lambda));
+  if (static_cast<double>(kept_steps) < 0.8 * exact_steps)
+    n.child("adstock_decay")
+        .note(fmt::format(
+            "with adstock_decay {:g}, goodwill (kept in steps of 1/256, its decay rounded down) "
+            "is forgotten faster than the decay says: one exposure's goodwill of 1.0 falls below "
+            "0.1 after {} steps instead of {:.0f} (with fewer, longer steps a year the decay per "
+            "step "
+            "is further from 1, and the rounding matters less)",
+            lambda, kept_steps, exact_steps));
+}
+
 void load_market(const Config& n, MarketParams& m) {
   m.distance_weight =
       n.get_double("distance_weight", m.distance_weight, range::closed(0, kMaxUtility));
@@ -380,6 +420,7 @@ void load_market(const Config& n, MarketParams& m) {
   m.discount_rate_per_year = n.get_double("discount_rate_per_year", m.discount_rate_per_year,
                                           range::fraction(range::closed(0, 10)));
   n.finish();
+  note_goodwill_steps(n, m);
 }
 
 /// Every key of the firm's entry that its strategy read must come back from write_params():

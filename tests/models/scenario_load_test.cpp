@@ -731,3 +731,24 @@ TEST_CASE("a strategy's parameters are its own, and what its factory refuses is 
   CHECK_THROWS_WITH(msim::load_scenario_file(tiny, {"firms.Mass.markupp=0.1"}),
                     Contains("did you mean 'markup'"));
 }
+
+TEST_CASE("market keys that goodwill's steps of 1/256 change by much get a note", "[scenario]") {
+  const auto notes = [](const std::vector<std::string>& sets) {
+    return msim::load_scenario_text(kBase, "test.yaml", sets).notes;
+  };
+  CHECK(notes({}).empty());
+  CHECK(notes({"market.beta_mass=0.5", "market.adstock_decay=0.95"}).empty());
+  const auto zero = notes({"market.beta_targeted=0.001"});
+  REQUIRE(zero.size() == 1);
+  CHECK_THAT(zero[0], Contains("key 'market.beta_targeted'") &&
+                          Contains("beta_targeted 0.001 is kept as 0") &&
+                          Contains("an exposure adds nothing"));
+  const auto off = notes({"market.beta_direct=0.01"});
+  REQUIRE(off.size() == 1);
+  CHECK_THAT(off[0], Contains("beta_direct 0.01 is kept as 0.01172") && Contains("+17%"));
+  // Exact decay takes ceil(ln 0.1 / ln 0.99) = 230 steps; rounded down, 143.
+  const auto slow = notes({"market.adstock_decay=0.99"});
+  REQUIRE(slow.size() == 1);
+  CHECK_THAT(slow[0], Contains("key 'market.adstock_decay'") &&
+                          Contains("falls below 0.1 after 143 steps instead of 230"));
+}
