@@ -5,8 +5,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <numeric>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "sim/config.hpp"
 #include "sim/error.hpp"
@@ -30,6 +33,24 @@ void check_key_path(const Config& key_node, const std::string& path) {
 
 /// The lists of values of `block` (experiment.sweep or experiment.together): a map from key
 /// path to a non-empty list of single values. Each path joins `varied`, and may not be in it yet.
+/// Whether two values of a list are the same: the same text, or the same number (1000, 1e3).
+bool same_value(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  char* end_a = nullptr;
+  char* end_b = nullptr;
+  const double x = std::strtod(a.c_str(), &end_a), y = std::strtod(b.c_str(), &end_b);
+  return !a.empty() && !b.empty() && *end_a == '\0' && *end_b == '\0' && x == y;
+}
+
+/// The first two items of `values` that are the same (same_value), if any.
+std::optional<std::pair<std::size_t, std::size_t>> repeated_value(
+    const std::vector<std::string>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    for (std::size_t k = i + 1; k < values.size(); ++k)
+      if (same_value(values[i], values[k])) return std::pair{i, k};
+  return std::nullopt;
+}
+
 std::vector<SweepKey> read_value_lists(const Config& block, const std::string& name,
                                        std::set<std::string>& varied, const Config* document) {
   if (!block.is_map())
@@ -77,6 +98,17 @@ std::vector<SweepKey> read_value_lists(const Config& block, const std::string& n
           "a single value (a number or a word): a sweep sets one value per design point{}",
           instead));
     }
+    // A value given twice (1000 and 1e3 alike) makes two design points of the same values.
+    if (name == "sweep")
+      if (const auto twice = repeated_value(key.values)) {
+        const auto [i, k] = *twice;
+        const std::string& first = key.values[i];
+        values.note(fmt::format(
+            "the value {} is given twice (items {} and {}{}), so the design points that differ "
+            "only there are the same: repeat a value for a check that changes are 0, else it is "
+            "a slip",
+            first, i, k, first == key.values[k] ? "" : ": " + first + " and " + key.values[k]));
+      }
     varied.insert(path);
     out.push_back(std::move(key));
   }

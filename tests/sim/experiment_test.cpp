@@ -193,3 +193,20 @@ TEST_CASE("bad keys moved together are reported at their line", "[experiment]") 
                       Contains("a key of experiment.together is a whole key path") &&
                           Contains("--set 'experiment.together={firms.KEY: [1, 2]}'"));
 }
+
+TEST_CASE("a sweep value given twice gets a note: two design points would be the same",
+          "[experiment]") {
+  const auto notes = [](const std::string& block) {
+    const msim::Config root = msim::Config::load_string("experiment: " + block + "\n", "t.yaml");
+    msim::load_experiment(root.child("experiment"), 52);
+    return root.notes();
+  };
+  CHECK(notes("{sweep: {a.b: [1, 2, 3]}}").empty());
+  CHECK(notes("{together: {a.b: [1, 1], c: [2, 3]}}").empty());  // the pairs differ
+  const auto twice = notes("{sweep: {a.b: [1000, 2000, 1e3], c: [x, y, x]}}");
+  REQUIRE(twice.size() == 2);
+  CHECK_THAT(twice[0], Catch::Contains("key 'experiment.sweep.a.b'") &&
+                           Catch::Contains("the value 1000 is given twice (items 0 and 2: 1000 "
+                                           "and 1e3)"));
+  CHECK_THAT(twice[1], Catch::Contains("the value x is given twice (items 0 and 2)"));
+}
