@@ -107,13 +107,15 @@ class KernelChoice : public KernelRecords<W> {
   }
 
   /// A decided purchase from firm lane d.pick, after loyalty smoothing: the firm's loyalty moves
-  /// up from what it was (d.before), and the purchase is recorded.
+  /// up from what it was (d.before), rho L + (1 - rho) rounded to the nearest and at least the
+  /// smallest step (a purchase always leaves loyalty, even with rho within 1/65536 of 1), and
+  /// the purchase is recorded.
   void buy(std::size_t i, std::size_t s, std::size_t c, const Decision& d) {
     const auto j = static_cast<std::size_t>(d.pick);
-    const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t_.rho_q16) * 65535u;
+    const std::uint64_t gain = static_cast<std::uint64_t>(65536u - t_.rho_q16) * 65535u + 32768u;
+    const std::uint64_t after = (d.before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16;
     lanes::set_lane(&pop_.loyalty[i * W], j,
-                    static_cast<std::uint16_t>(
-                        (d.before * static_cast<std::uint64_t>(t_.rho_q16) + gain) >> 16));
+                    static_cast<std::uint16_t>(std::max<std::uint64_t>(after, 1)));
     std::int64_t cents = t_.offers[c].cents[static_cast<std::size_t>(d.variant) * W + j];
     if (d.retention_offer != 0)
       cents = std::llround(static_cast<double>(cents) * t_.retention_keep[j]);

@@ -88,7 +88,8 @@ inline void scale_q16(std::uint16_t* v, std::uint32_t q) {
 template <std::size_t W>
 inline void smooth_q16(std::uint16_t* v, std::uint32_t q) {
   const auto q16 = static_cast<std::uint16_t>(q);
-  const simd::u16x8 keep = simd::u16x8{} + static_cast<std::uint16_t>(q16 != 0 ? 1 : 0);
+  const std::uint16_t one = q16 != 0 ? 1 : 0;
+  const simd::u16x8 keep = {one, one, one, one, one, one, one, one};
   for (std::size_t k = 0; k < W; k += 8) {
     const simd::u16x8 x = simd::load<simd::u16x8>(v + k);
     const simd::u16x8 low = x * q16;  // the product's low 16 bits: its top bit rounds up

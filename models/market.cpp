@@ -72,7 +72,9 @@ Market::Market(const Scenario& scenario, EngineOptions options)
   }
   const MarketParams& m = sc_.market;
   t.decay_q16 = q16(m.adstock_decay);
-  t.rho_q16 = q16(m.loyalty_smoothing);
+  // A smoothing above 0 keeps a past buyer's loyalty above 0 (lanes::smooth_q16), however small
+  // it is: at least the smallest 16-bit multiplier.
+  t.rho_q16 = m.loyalty_smoothing > 0 ? std::max<std::uint32_t>(1, q16(m.loyalty_smoothing)) : 0;
   t.wom_goodwill = static_cast<std::uint32_t>(std::lround(m.wom_goodwill * kGoodwillScale));
   t.direct_gain = static_cast<std::uint32_t>(std::lround(m.beta_direct * kGoodwillScale));
   t.distance_weight = static_cast<float>(m.distance_weight);

@@ -249,7 +249,7 @@ TEST_CASE("consumer kernel: a past buyer's loyalty stays above 0, and the buyer 
 seed: 3
 consumers: 20000
 steps: 60
-market: {initial_awareness: 1, wom_rate: 0, outside_utility: 0, loyalty_smoothing: 0.8}
+market: {initial_awareness: 1, wom_rate: 0, outside_utility: 0}
 categories:
   - {name: goods, base_cost: 1.0}
 segments:
@@ -262,7 +262,11 @@ firms:
   - {name: A, strategy: mass, budget_per_year: 0, quality: 1.0}
   - {name: B, strategy: mass, budget_per_year: 52000, quality: 2.5}
 )";
-  msim::Market market(msim::load_scenario_text(yaml, "<test>"));
+  // The default, and smoothings within a 16-bit step of 1 and of 0.
+  const std::string rho = GENERATE(as<std::string>{}, "0.8", "0.99999", "5e-6");
+  INFO("loyalty_smoothing " << rho);
+  msim::Market market(
+      msim::load_scenario_text(yaml, "<test>", {"market.loyalty_smoothing=" + rho}));
   const msim::Population& pop = market.population();
   for (int t = 0; t < 60; ++t) {
     market.step();

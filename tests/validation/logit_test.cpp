@@ -353,8 +353,8 @@ constexpr int kMaxOccasions = 12;
 /// E[n_B^2]}. Every sequence of choices is followed with loyalty kept as the engine keeps it
 /// (16 bits, models/kernel_lanes.hpp smooth_q16 and kernel_choice.hpp buy): at each occasion
 /// every firm's L is smoothed, L <- rho L rounded to nearest (never from above 0 to 0), and the
-/// chosen firm's becomes (rho L_before + (1 - rho)) rounded down, L_before its loyalty before
-/// the occasion.
+/// chosen firm's becomes (rho L_before + (1 - rho)) rounded to nearest (at least 1/65535),
+/// L_before its loyalty before the occasion.
 std::vector<std::array<double, 4>> loyalty_moments(double va, double vb, double u0, double gamma,
                                                    double rho) {
   const auto q = static_cast<std::uint32_t>(std::lround(rho * 65536.0));
@@ -364,9 +364,10 @@ std::vector<std::array<double, 4>> loyalty_moments(double va, double vb, double 
     return std::max(r, std::min<std::uint32_t>(x, q != 0 ? 1 : 0));
   };
   const auto bought = [q](std::uint32_t before) {
-    return static_cast<std::uint32_t>(
-        (static_cast<std::uint64_t>(before) * q + static_cast<std::uint64_t>(65536 - q) * 65535) >>
-        16);
+    const std::uint64_t after = (static_cast<std::uint64_t>(before) * q +
+                                 static_cast<std::uint64_t>(65536 - q) * 65535 + 32768) >>
+                                16;
+    return static_cast<std::uint32_t>(std::max<std::uint64_t>(after, 1));
   };
   std::vector<std::array<double, 4>> m(kMaxOccasions + 1, {0.0, 0.0, 0.0, 0.0});
   const auto visit = [&](const auto& self, int depth, std::uint32_t la, std::uint32_t lb,
@@ -429,8 +430,9 @@ Expectation expected_units(const std::vector<double>& rates, double gamma, doubl
 }  // namespace
 
 // Each firm's units against the expectation with loyalty, within 3 SE (the SE is the exact
-// one, from the consumers' variances). The expectation without loyalty (gamma 0), or with
-// loyalty smoothed as rho 0.8, is printed with its distance in SE: the test can tell them apart.
+// one, from the consumers' variances). The expectations without loyalty (gamma 0) and with
+// loyalty smoothed as rho 0.8 are more than 3 SE from firm B's units: the test tells them apart
+// (firm A's, the smaller, are printed only).
 TEST_CASE("logit: loyalty adds loyalty_weight * L, smoothed at every occasion",
           "[validation][logit][loyalty]") {
   const double gamma = 1.5, rho = 0.5;
@@ -469,5 +471,9 @@ TEST_CASE("logit: loyalty adds loyalty_weight * L, smoothed at every occasion",
                  << "); with rho 0.8 " << slow.units[j] << " (z "
                  << (units - slow.units[j]) / slow.se[j] << ")");
     CHECK(std::abs(units - e.units[j]) <= 3.0 * e.se[j]);
+    if (j == 1) {
+      CHECK(std::abs(units - none.units[j]) > 3.0 * none.se[j]);
+      CHECK(std::abs(units - slow.units[j]) > 3.0 * slow.se[j]);
+    }
   }
 }
