@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -127,6 +128,9 @@ std::string description() {
 namespace msim::cli {
 
 int main(int argc, char** argv) {
+  // A file past the file size limit (ulimit -f): the write fails, and the file is removed with a
+  // message, instead of the signal killing the process and leaving it.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{description()};
   app.set_version_flag("--version", std::string(msim::kVersion) + " (" + msim::kGitCommit + ")");
   app.require_subcommand(1);

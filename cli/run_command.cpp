@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -46,13 +47,20 @@ extern "C" void on_interrupt(int signal) {
 }
 
 /// Ctrl-C (SIGINT), a kill (SIGTERM, as schedulers send) and a closed terminal (SIGHUP) stop the
-/// run after its current step, which is kept.
+/// run after its current step, which is kept. A signal the process was started ignoring stays
+/// ignored (nohup ignores SIGHUP), and each gets back the handling it had.
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+using SignalHandler = void (*)(int);
+SignalHandler g_before[std::size(kStopSignals)];
 void catch_stop_signals() {
-  for (const int signal : kStopSignals) std::signal(signal, on_interrupt);
+  for (std::size_t k = 0; k < std::size(kStopSignals); ++k) {
+    g_before[k] = std::signal(kStopSignals[k], on_interrupt);
+    if (g_before[k] == SIG_IGN) std::signal(kStopSignals[k], SIG_IGN);
+  }
 }
 void release_stop_signals() {
-  for (const int signal : kStopSignals) std::signal(signal, SIG_DFL);
+  for (std::size_t k = 0; k < std::size(kStopSignals); ++k)
+    std::signal(kStopSignals[k], g_before[k] == SIG_ERR ? SIG_DFL : g_before[k]);
 }
 
 /// The exit code of a run a signal stopped: 128 + the signal's number, as a shell reports a

@@ -60,11 +60,13 @@ inline Result marketsim(const TempDir& dir, const std::string& args,
   return r;
 }
 
-/// Starts `marketsim ARGS` in `dir` (stdin and stdout on /dev/null), waits until `appears`
-/// exists, lets it run 300 ms more, and interrupts it with `signal` (SIGINT, as Ctrl-C would);
-/// returns its exit code and stderr. Fails the test when it does not stop within 60 s.
+/// Starts `marketsim ARGS` in `dir` (stdin and stdout on /dev/null; SIGHUP ignored, as nohup
+/// does, when `nohup`), waits until `appears` exists, lets it run 300 ms more, and sends it
+/// `signals` (SIGINT, as Ctrl-C would), 300 ms apart; returns its exit code and stderr. Fails
+/// the test when it does not stop within 60 s.
 inline Result interrupted(const TempDir& dir, const std::vector<std::string>& args,
-                          const fs::path& appears, int signal = SIGINT) {
+                          const fs::path& appears, const std::vector<int>& signals = {SIGINT},
+                          bool nohup = false) {
   const fs::path err = dir / ".stderr";
   std::vector<char*> argv{const_cast<char*>("marketsim")};
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -73,6 +75,7 @@ inline Result interrupted(const TempDir& dir, const std::vector<std::string>& ar
   REQUIRE(pid >= 0);
   if (pid == 0) {
     if (::chdir(dir.path.c_str()) != 0) ::_exit(99);
+    if (nohup) ::signal(SIGHUP, SIG_IGN);
     const int devnull = ::open("/dev/null", O_RDWR);
     const int errfd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(devnull, 0);
@@ -85,8 +88,10 @@ inline Result interrupted(const TempDir& dir, const std::vector<std::string>& ar
   const auto give_up = std::chrono::steady_clock::now() + 60s;
   while (!fs::exists(appears) && std::chrono::steady_clock::now() < give_up)
     std::this_thread::sleep_for(10ms);
-  std::this_thread::sleep_for(300ms);
-  ::kill(pid, signal);
+  for (const int signal : signals) {
+    std::this_thread::sleep_for(300ms);
+    ::kill(pid, signal);
+  }
   int status = 0;
   pid_t done = 0;
   while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
@@ -95,7 +100,7 @@ inline Result interrupted(const TempDir& dir, const std::vector<std::string>& ar
   if (done == 0) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, &status, 0);
-    FAIL("marketsim did not stop within 60 s of signal " << signal);
+    FAIL("marketsim did not stop within 60 s of its signals");
   }
   REQUIRE(WIFEXITED(status));
   Result r{WEXITSTATUS(status), "", slurp(err)};

@@ -711,7 +711,7 @@ TEST_CASE("cli: a run stopped by SIGTERM or SIGHUP exits 128 + the signal, its s
     TempDir dir;
     const Result r = interrupted(
         dir, {"run", kTiny.string(), "-o", "long.h5", "--quiet", "--set", "steps=60000"},
-        dir / "long.h5.partial", signal);
+        dir / "long.h5.partial", {signal});
     INFO("signal " << signal << ": " << r.err);
     CHECK(r.code == code);
     CHECK_THAT(r.err, Contains("interrupted after"));
@@ -719,6 +719,16 @@ TEST_CASE("cli: a run stopped by SIGTERM or SIGHUP exits 128 + the signal, its s
     CHECK(std::get<std::int64_t>(reader.attribute("complete")) == 0);
     CHECK_FALSE(fs::exists(dir / "long.h5"));
   }
+}
+
+TEST_CASE("cli: under nohup a closed terminal's SIGHUP does not stop a run", "[cli]") {
+  TempDir dir;
+  // SIGHUP first, ignored; then Ctrl-C's SIGINT stops it, with SIGINT's code.
+  const Result r =
+      interrupted(dir, {"run", kTiny.string(), "-o", "long.h5", "--quiet", "--set", "steps=60000"},
+                  dir / "long.h5.partial", {SIGHUP, SIGINT}, true);
+  INFO(r.err);
+  CHECK(r.code == 130);
 }
 
 TEST_CASE("cli: an interrupted run exits 130 and leaves a readable partial file", "[cli]") {
