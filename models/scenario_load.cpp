@@ -9,6 +9,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -606,10 +607,12 @@ std::int64_t file_steps(const Config& root, const Scenario& sc) {
   if (!steps || steps->mark().file != "<--set>") return sc.steps;
   const std::optional<std::string> written = steps->file_value();
   if (!written) return Scenario{}.steps;  // the file had no steps: the default
-  std::int64_t v = 0;
-  const char* end = written->data() + written->size();
-  const auto [at, ec] = std::from_chars(written->data(), end, v);
-  return ec == std::errc{} && at == end && v >= 1 && v <= kMaxSteps ? v : sc.steps;
+  // Read as the loader reads a count (1e2, 12.0 and +12 are counts too).
+  char* end = nullptr;
+  const double v = std::strtod(written->c_str(), &end);
+  const bool count = end != written->c_str() && *end == '\0' && v == std::floor(v) && v >= 1 &&
+                     v <= static_cast<double>(kMaxSteps);
+  return count ? static_cast<std::int64_t>(v) : sc.steps;
 }
 
 }  // namespace

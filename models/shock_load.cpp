@@ -126,6 +126,17 @@ Shock load_shock(const Config& n, const Scenario& sc, std::int64_t file_steps) {
       t.fail_expected(fmt::format("a step from 0 to {} ({})", horizon - 1, horizon_text));
     s.step = v;
   }
+  // Within the file's run but after the shortened one, it is kept and never fires: as a trial
+  // run's later shocks are, silently, unless a --set put it there.
+  const Config when = n.child(n.has("week") ? "week" : "step");
+  if (s.step >= sc.steps && s.enabled && when.mark().file == "<--set>") {
+    const bool weeks = n.has("week");
+    when.note(
+        fmt::format("this shock, in {} {}, comes after the run's last {} ({}), so it "
+                    "never fires",
+                    weeks ? "week" : "step", weeks ? s.step + 1 : s.step, weeks ? "week" : "step",
+                    weeks ? sc.steps : sc.steps - 1));
+  }
   const std::string kind = n.child("kind").as_choice(kKinds);
   s.kind = static_cast<ShockKind>(std::find(kKinds.begin(), kKinds.end(), kind) - kKinds.begin());
   const auto firm = [&] { s.firm = resolve(n.child("firm"), names_of(sc.firms), "firm"); };

@@ -204,6 +204,31 @@ TEST_CASE("a shock past the scenario file's run is refused, whatever --set steps
                                "scenario file, 20 with --set)"));
 }
 
+TEST_CASE("the scenario file's steps count however the file writes them", "[shocks]") {
+  // 1e2, 100.0 and +100 are 100 steps to the loader, and so to the shock check.
+  for (const char* written : {"1e2", "100.0", "+100"}) {
+    std::string text = kBase + "  - {name: late, step: 90, kind: exit, firm: Acme}\n";
+    text.replace(text.find("steps: 52"), 9, std::string("steps: ") + written);
+    INFO(written);
+    const msim::Scenario sc = msim::load_scenario_text(text, "test.yaml", {"steps=20"});
+    CHECK(sc.shocks[0].step == 90);
+    CHECK(sc.notes.empty());  // a trial run's later shocks never fire, silently
+  }
+}
+
+TEST_CASE("a shock that a --set puts after the run's end gets a note: it never fires", "[shocks]") {
+  const msim::Scenario sc = load(
+      "  - {name: cut, week: 10, kind: budget, firm: Acme, "
+      "multiply: 0.5}\n",
+      {"steps=20", "shocks.cut.week=30"});
+  REQUIRE(sc.notes.size() == 1);
+  CHECK_THAT(sc.notes[0], Contains("--set 'shocks.cut.week=30'") &&
+                              Contains("this shock, in week 30, comes after the run's last week "
+                                       "(20), so it never fires"));
+  CHECK(load("  - {name: cut, week: 30, kind: budget, firm: Acme, multiply: 0.5}\n", {"steps=20"})
+            .notes.empty());
+}
+
 TEST_CASE("a shock without its time asks for week or step", "[shocks]") {
   REQUIRE_THROWS_WITH(load("  - {name: cut, kind: budget, firm: Acme, multiply: 0.5}\n"),
                       Contains("test.yaml:18:") && Contains("shocks.cut") &&
