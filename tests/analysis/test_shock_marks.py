@@ -13,7 +13,7 @@ from run_copies import with_overrides
 
 SHOCKS = ("shocks=[{name: cut, step: 5, kind: budget, firm: Mass, multiply: 0.7}, "
           "{name: off, step: 3, kind: budget, firm: Mass, multiply: 2, enabled: false}, "
-          "{name: late, step: 40, kind: budget, firm: Mass, multiply: 0.5}]")
+          "{name: late, step: 11, kind: budget, firm: Mass, multiply: 0.5}]")
 
 
 def _marks(ax):

@@ -32,12 +32,12 @@ def grid_file(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def entry_file(tmp_path_factory):
-    """Niche enters at step 3 or at step 20 (after the run's 10 steps: never), crossed with the
+    """Niche enters at step 3 or at step 11 (after the run's 10 steps, within the file's 12: never), crossed with the
     mass marketer's budget: Niche is out of the market in half of the design points."""
     return run_tiny(tmp_path_factory.mktemp("grid") / "entry.h5", *SMALL,
-                    "shocks=[{name: entry, step: 20, kind: enter, firm: Niche}]",
+                    "shocks=[{name: entry, step: 11, kind: enter, firm: Niche}]",
                     f"experiment.sweep={{{BUDGET}: [40000, 80000, 160000], "
-                    "shocks.entry.step: [3, 20]}")
+                    "shocks.entry.step: [3, 11]}")
 
 
 @pytest.fixture(scope="module")
@@ -153,14 +153,14 @@ def test_a_firm_out_of_the_market_is_left_out_or_greyed(entry_file, tmp_path):
     niche = panels[2]
     assert niche.get_title() == "Niche (niche)"
     cells = _cells(niche)
-    # Row 1 (entry at step 20): never in the market, not filled in; row 0: a real share.
+    # Row 1 (entry at step 11): never in the market, not filled in; row 0: a real share.
     assert all(cells[(j, 1)] == "not in\nmarket" for j in range(3))
     assert all(cells[(j, 0)].endswith("%") for j in range(3))
     assert np.ma.getmaskarray(niche.images[0].get_array())[1].all()
     assert "grey: the firm was in the market in none" in fig._suptitle.get_text()
     # Niche never enters in any run: no panel for it, and a note under the figure says so.
     never = load_run(run_tiny(tmp_path / "never.h5", *SMALL,
-                              "shocks=[{name: entry, step: 20, kind: enter, firm: Niche}]",
+                              "shocks=[{name: entry, step: 11, kind: enter, firm: Niche}]",
                               f"experiment.sweep={{{BUDGET}: [40000, 80000], {CPM}: [5, 10]}}"))
     fig = plot.experiment_grid(never, "profit_per_year", (BUDGET, CPM))
     assert [ax.get_title() for ax in _panels(fig)] == [
