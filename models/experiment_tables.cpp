@@ -155,16 +155,21 @@ RunResults write_run_group(const PlannedRun& run, const RunData& data, Hdf5Outpu
                                ? 1
                                : 0;
   // Results that are undefined in this run are NaN, as the single-run summary has them (n/a):
-  // ROI without marketing spend (the series holds 0), and the customer share of a firm that had
-  // no buyers (0 of 0 purchases). They leave the statistics and the paired differences.
+  // ROI without marketing spend (the series holds 0), the customer share of a firm that had
+  // no buyers (0 of 0 purchases), and every market share where nothing sold in the last step
+  // (0 of 0 units). They leave the statistics and the paired differences.
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::vector<double> rewards = total({"/market/loyalty_cost", "/market/referral_cost"});
   std::vector<double> roi_money = spent;  // ROI's money: marketing spend and the rewards
   for (std::size_t j = 0; j < F; ++j) roi_money[j] += rewards[j];
+  const std::vector<double> last_units = last("/market/units");
+  const bool sold_last_step =
+      std::any_of(last_units.begin(), last_units.end(), [](double u) { return u > 0; });
   for (std::size_t m = 0; m < key_results().size(); ++m)
     for (std::size_t j = 0; j < F; ++j)
       if ((key_results()[m] == "roi" && roi_money[j] < kMinRoiSpend) ||
-          (key_results()[m] == "customer_share" && sold[j] <= 0))
+          (key_results()[m] == "customer_share" && sold[j] <= 0) ||
+          (key_results()[m] == "market_share" && !sold_last_step))
         results.values[m][j] = nan;
   return results;
 }

@@ -1269,3 +1269,19 @@ TEST_CASE("resuming a completed experiment with more replications takes its runs
   CHECK(other.earlier_file == (dir / "e-earlier-2.h5").string());
   check_same_runs(dir / "two.h5", dir / "e-earlier-2.h5");
 }
+
+TEST_CASE("an experiment's market shares are NaN in a run whose last step sold nothing",
+          "[experiment]") {
+  TempDir dir;
+  // Design point 1: a recession to nothing in the last step; design point 0: none.
+  msim::run_experiment(plan("  sweep: {shocks.slump.multiply: [1, 0]}\n",
+                            {"shocks=[{name: slump, step: 7, kind: recession, multiply: 1}]"}),
+                       dir / "e.h5");
+  const msim::Hdf5Reader in((dir / "e.h5").string());
+  const std::vector<double> share = in.table("/experiment/runs/market_share:Mass").values;
+  REQUIRE(share.size() == 2);
+  CHECK(share[0] > 0.0);
+  CHECK(std::isnan(share[1]));  // 0 of 0 units: undefined, as the single run's n/a
+  // The profit of the slump's run is defined all the same.
+  CHECK_FALSE(std::isnan(in.table("/experiment/runs/cumulative_profit:Mass").values[1]));
+}
