@@ -241,7 +241,7 @@ std::string scenario_changes(const std::string& recorded, const std::string& now
         Config::load_string(recorded, "recorded"), Config::load_string(now, "now"));
     if (changes.empty()) return "";
     return fmt::format(" ({}{})", fmt::join(changes, "; "),
-                       changes.size() == 3 ? "; and perhaps more" : "");
+                       changes.size() == kDifferencesShown ? "; and perhaps more" : "");
   } catch (const InputError&) {
     return "";
   }

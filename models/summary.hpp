@@ -10,9 +10,10 @@
 
 #include "models/metrics.hpp"
 #include "models/scenario.hpp"
-#include "sim/hdf5_file.hpp"
 
 namespace msim {
+
+class Hdf5Reader;
 
 struct SummaryRow {
   std::string firm, strategy;

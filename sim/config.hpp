@@ -78,8 +78,10 @@ class Config {
   const std::string& path() const;  ///< key path; "" for the root
   Mark mark() const;                ///< where this node starts
   std::string where() const;        ///< "FILE:LINE:COLUMN: key 'PATH'"
-  /// The single value the file had here, where a --set replaced it; nullopt where the file had
-  /// none (the key was absent, or not a single value) or no --set changed it.
+  /// The single value the file had at this key of a map, where a --set replaced it; nullopt
+  /// where the file had none there (the key was absent, or not a single value), where no --set
+  /// changed it, and for what the file's value does not reach: an item of a list, a key inside
+  /// a map that a --set replaced whole, a key of a list item that a --set renamed.
   std::optional<std::string> file_value() const;
 
   bool is_map() const;

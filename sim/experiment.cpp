@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "sim/config.hpp"
+#include "sim/config_diff.hpp"
 #include "sim/error.hpp"
 #include "sim/rng.hpp"
 #include "sim/yaml_writer.hpp"
@@ -31,26 +32,17 @@ void check_key_path(const Config& key_node, const std::string& path) {
     key_node.fail(fmt::format("'{}' cannot be varied inside an experiment", path));
 }
 
-/// The lists of values of `block` (experiment.sweep or experiment.together): a map from key
-/// path to a non-empty list of single values. Each path joins `varied`, and may not be in it yet.
-/// Whether two values of a list are the same: the same text, or the same number (1000, 1e3).
-bool same_value(const std::string& a, const std::string& b) {
-  if (a == b) return true;
-  char* end_a = nullptr;
-  char* end_b = nullptr;
-  const double x = std::strtod(a.c_str(), &end_a), y = std::strtod(b.c_str(), &end_b);
-  return !a.empty() && !b.empty() && *end_a == '\0' && *end_b == '\0' && x == y;
-}
-
-/// The first two items of `values` that are the same (same_value), if any.
+/// The first two items of `values` that read alike (same_scalar), if any.
 std::optional<std::pair<std::size_t, std::size_t>> repeated_value(
     const std::vector<std::string>& values) {
   for (std::size_t i = 0; i < values.size(); ++i)
     for (std::size_t k = i + 1; k < values.size(); ++k)
-      if (same_value(values[i], values[k])) return std::pair{i, k};
+      if (same_scalar(values[i], values[k])) return std::pair{i, k};
   return std::nullopt;
 }
 
+/// The lists of values of `block` (experiment.sweep or experiment.together): a map from key
+/// path to a non-empty list of single values. Each path joins `varied`, and may not be in it yet.
 std::vector<SweepKey> read_value_lists(const Config& block, const std::string& name,
                                        std::set<std::string>& varied, const Config* document) {
   if (!block.is_map())
@@ -104,9 +96,9 @@ std::vector<SweepKey> read_value_lists(const Config& block, const std::string& n
         const auto [i, k] = *twice;
         const std::string& first = key.values[i];
         values.note(fmt::format(
-            "the value {} is given twice (items {} and {}{}), so the design points that differ "
-            "only there are the same: repeat a value for a check that changes are 0, else it is "
-            "a slip",
+            "the value {} is given more than once (items {} and {}{}), so the design points that "
+            "differ only there are the same: repeat a value for a check that changes are 0, else "
+            "it is a slip",
             first, i, k, first == key.values[k] ? "" : ": " + first + " and " + key.values[k]));
       }
     varied.insert(path);
@@ -192,6 +184,22 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
             "{} values, as many as '{}' has: keys moved together take their values in step, "
             "the first of each in one design point, then the second, and so on",
             n, spec.together.front().path));
+    // Two places where every key has the same value make the same design point.
+    const auto same_point = [&](std::size_t i, std::size_t k) {
+      return std::all_of(spec.together.begin(), spec.together.end(), [&](const SweepKey& key) {
+        return same_scalar(key.values[i], key.values[k]);
+      });
+    };
+    bool noted = false;
+    for (std::size_t i = 0; i < n && !noted; ++i)
+      for (std::size_t k = i + 1; k < n && !noted; ++k)
+        if (same_point(i, k)) {
+          together->note(fmt::format(
+              "items {} and {} of every key are the same, so they make the same design point: "
+              "repeat them for a check that changes are 0, else it is a slip",
+              i, k));
+          noted = true;
+        }
   }
   if (auto design = node.find("design")) {
     const Config lhs = design->child("latin_hypercube");

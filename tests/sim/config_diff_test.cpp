@@ -44,6 +44,18 @@ TEST_CASE("config_differences names each changed value by its key path", "[confi
   // A key that is itself a key path, as a sweep's are.
   CHECK(differences(kDoc, edited("[1, 2]", "[1, 3]")) ==
         Lines{"experiment.sweep.firms.Acme.budget.1: 2 -> 3"});
+  // Values that read alike are alike; a list's items in another order are named as such.
+  CHECK(differences(kDoc, edited("budget: 1000", "budget: 1e3")).empty());
+  CHECK(differences("a: true\n", "a: True\n").empty());
+  CHECK(differences("a: yes\n", "a: false\n") == Lines{"a: yes -> false"});
+  CHECK(differences(kDoc, edited("{name: Acme, budget: 1000, tags: [x, y]}\n  - {name: Beta, "
+                                 "budget: 5}",
+                                 "{name: Beta, budget: 5}\n  - {name: Acme, budget: 1000, "
+                                 "tags: [x, y]}")) ==
+        Lines{"firms.0: item Acme -> item Beta", "firms.1: item Beta -> item Acme"});
+  // A long value differs past what is shown: still a difference.
+  const std::string long_text(80, 'a');
+  CHECK(differences("d: " + long_text + "\n", "d: " + long_text + "b\n").size() == 1);
   // At most `limit`, in document order.
   const std::string many =
       edited("seed: 42", "seed: 1").replace(0, 10, "name: other") + "steps: 10\n";

@@ -203,10 +203,16 @@ TEST_CASE("a sweep value given twice gets a note: two design points would be the
   };
   CHECK(notes("{sweep: {a.b: [1, 2, 3]}}").empty());
   CHECK(notes("{together: {a.b: [1, 1], c: [2, 3]}}").empty());  // the pairs differ
-  const auto twice = notes("{sweep: {a.b: [1000, 2000, 1e3], c: [x, y, x]}}");
-  REQUIRE(twice.size() == 2);
+  const auto twice = notes("{sweep: {a.b: [1000, 2000, 1e3], c: [x, y, x], d: [true, True]}}");
+  REQUIRE(twice.size() == 3);
   CHECK_THAT(twice[0], Catch::Contains("key 'experiment.sweep.a.b'") &&
-                           Catch::Contains("the value 1000 is given twice (items 0 and 2: 1000 "
-                                           "and 1e3)"));
-  CHECK_THAT(twice[1], Catch::Contains("the value x is given twice (items 0 and 2)"));
+                           Catch::Contains("the value 1000 is given more than once (items 0 and "
+                                           "2: 1000 and 1e3)"));
+  CHECK_THAT(twice[1], Catch::Contains("the value x is given more than once (items 0 and 2)"));
+  CHECK_THAT(twice[2], Catch::Contains("(items 0 and 1: true and True)"));
+  // Moved together: the same design point where every key repeats at once.
+  const auto together = notes("{together: {a.b: [1, 2, 1.0], c: [x, y, x]}}");
+  REQUIRE(together.size() == 1);
+  CHECK_THAT(together[0], Catch::Contains("key 'experiment.together'") &&
+                              Catch::Contains("items 0 and 2 of every key are the same"));
 }
