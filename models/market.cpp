@@ -276,17 +276,34 @@ std::vector<std::vector<Offer>> Market::offers() const {
   return out;
 }
 
-/// "; the shocks that moved it: shocks.boom (step 9, price multiply 1000)", or "".
-std::string Market::price_shocks_so_far(std::size_t j, std::size_t c) const {
-  std::vector<std::string> found;
+/// "; the shocks that moved it: shocks.boom (step 9, price multiply 1000)", or "": the price
+/// shocks of firm j since its last that set the price or markup, and, for a price set on cost
+/// (not `fixed`), the cost shocks of category c since the last that set the cost.
+std::string Market::price_shocks_so_far(std::size_t j, std::size_t c, bool fixed) const {
+  std::vector<std::size_t> order;  // the firm's shocks so far, by step (then file order)
   for (std::size_t k = 0; k < sc_.shocks.size(); ++k) {
     const Shock& s = sc_.shocks[k];
     const bool in_category =
         s.categories.empty() || std::find(s.categories.begin(), s.categories.end(),
                                           static_cast<int>(c)) != s.categories.end();
-    if (!s.enabled || s.step > step_ || s.firm != static_cast<int>(j) || !in_category ||
-        (s.kind != ShockKind::price && s.kind != ShockKind::cost))
-      continue;
+    if (s.enabled && s.step <= step_ && s.firm == static_cast<int>(j) && in_category &&
+        (s.kind == ShockKind::price || (s.kind == ShockKind::cost && !fixed)))
+      order.push_back(k);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return sc_.shocks[a].step < sc_.shocks[b].step;
+  });
+  // A shock that sets its value replaces what the same kind did before it.
+  std::vector<std::size_t> moved;
+  for (const std::size_t k : order) {
+    const Shock& s = sc_.shocks[k];
+    if (s.op != ShockOp::multiply)
+      std::erase_if(moved, [&](std::size_t m) { return sc_.shocks[m].kind == s.kind; });
+    moved.push_back(k);
+  }
+  std::vector<std::string> found;
+  for (const std::size_t k : moved) {
+    const Shock& s = sc_.shocks[k];
     const char* op = s.op == ShockOp::multiply ? "multiply"
                      : s.op == ShockOp::set    ? "set"
                                                : "markup";
@@ -319,7 +336,7 @@ void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
                   ? fmt::format(", after price shocks that multiply the firm's prices by {:.4g}",
                                 shocks_.firms[j].price_factor)
                   : ""),
-          kMaxUnitMoney, price_shocks_so_far(j, c)));
+          kMaxUnitMoney, price_shocks_so_far(j, c, p.fixed_price > 0)));
   }
 }
 

@@ -91,9 +91,9 @@ class Market {
 
  private:
   void plan_firms();
-  /// The price and cost shocks that have moved firm j's prices in category c, by key path, for
-  /// check_prices' message ("" when none has).
-  std::string price_shocks_so_far(std::size_t j, std::size_t c) const;
+  /// The price and cost shocks that have moved firm j's price in category c (a `fixed` price:
+  /// the price shocks only), by key path, for check_prices' message ("" when none has).
+  std::string price_shocks_so_far(std::size_t j, std::size_t c, bool fixed) const;
   /// @throws InputError when a product's price (after the scenario's shocks) is past
   /// kMaxUnitMoney: revenue in integer cents would overflow.
   void check_prices(const FirmPlan& plan, std::size_t j) const;

@@ -370,15 +370,17 @@ void note_goodwill_steps(const Config& n, const MarketParams& m) {
         std::pair{"beta_direct", m.beta_direct}}) {
     if (!n.has(key) || beta <= 0) continue;
     const double kept = std::round(beta * kGoodwillScale) / kGoodwillScale;
+    // (A firm that buys mass and targeted media in one step has their average rounded.)
     if (kept == 0)
       n.child(key).note(fmt::format(
-          "{} {:g} is kept as 0 (goodwill is kept in steps of 1/256), so an exposure adds "
-          "nothing; the smallest that counts is 0.002",
+          "{} {:g} is kept as 0 (goodwill is kept in steps of 1/256), so an exposure of this "
+          "channel alone adds nothing; the smallest that counts is 0.002",
           key, beta));
     else if (std::abs(kept - beta) >= 0.05 * beta)
-      n.child(key).note(
-          fmt::format("{} {:g} is kept as {:.4g} (goodwill is kept in steps of 1/256): {:+.0f}%",
-                      key, beta, kept, 100.0 * (kept - beta) / beta));
+      n.child(key).note(fmt::format(
+          "{} {:g} is kept as {:.4g} (goodwill is kept in steps of 1/256): {:+.0f}% for an "
+          "exposure of this channel alone",
+          key, beta, kept, 100.0 * (kept - beta) / beta));
   }
   if (!n.has("adstock_decay")) return;
   const double lambda = m.adstock_decay;

@@ -44,6 +44,17 @@ TEST_CASE("market: a price past the limit stops the run and names the firm, step
                           Contains("above the limit of 1e+09") &&
                           Contains("; the shocks that moved it: shocks.0 (step 2, cost multiply "
                                    "1000)"));
+  // Only the shocks that still shape the price are named: a set price replaces the raise before
+  // it, and a markup the set price; then the cost counts again.
+  msim::Market later(tiny({"categories.snacks.base_cost=1e6", "firms.Mass.markup=0.2",
+                           "shocks=[{name: up, step: 1, kind: price, firm: Mass, multiply: 2}, "
+                           "{name: fix, step: 2, kind: price, firm: Mass, set: 5}, "
+                           "{name: back, step: 3, kind: price, firm: Mass, markup: 0.5}, "
+                           "{name: dear, step: 4, kind: cost, firm: Mass, multiply: 1000}]"}));
+  for (int t = 0; t < 4; ++t) later.step();
+  REQUIRE_THROWS_WITH(later.step(),
+                      Contains("; the shocks that moved it: shocks.back (step 3, price markup "
+                               "0.5), shocks.dear (step 4, cost multiply 1000)"));
   // Just under the limit is fine.
   msim::Market under(tiny({"categories.snacks.base_cost=1e6", "firms.Mass.markup=0",
                            "shocks=[{step: 2, kind: cost, firm: Mass, multiply: 1000}]"}));

@@ -742,7 +742,7 @@ TEST_CASE("market keys that goodwill's steps of 1/256 change by much get a note"
   REQUIRE(zero.size() == 1);
   CHECK_THAT(zero[0], Contains("key 'market.beta_targeted'") &&
                           Contains("beta_targeted 0.001 is kept as 0") &&
-                          Contains("an exposure adds nothing"));
+                          Contains("an exposure of this channel alone adds nothing"));
   const auto off = notes({"market.beta_direct=0.01"});
   REQUIRE(off.size() == 1);
   CHECK_THAT(off[0], Contains("beta_direct 0.01 is kept as 0.01172") && Contains("+17%"));
