@@ -7,9 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -609,12 +607,12 @@ std::int64_t file_steps(const Config& root, const Scenario& sc) {
   if (!steps || steps->mark().file != "<--set>") return sc.steps;
   const std::optional<std::string> written = steps->file_value();
   if (!written) return Scenario{}.steps;  // the file had no steps: the default
-  // Read as the loader reads a count (1e2, 12.0 and +12 are counts too).
-  char* end = nullptr;
-  const double v = std::strtod(written->c_str(), &end);
-  const bool count = end != written->c_str() && *end == '\0' && v == std::floor(v) && v >= 1 &&
-                     v <= static_cast<double>(kMaxSteps);
-  return count ? static_cast<std::int64_t>(v) : sc.steps;
+  // Read as the loader reads the key (1e2, 12.0 and +12 are counts too).
+  try {
+    return Config::load_string(*written, "steps").as_int(range::closed(1, kMaxSteps));
+  } catch (const InputError&) {
+    return sc.steps;  // not a count of steps: the file's own check would have refused it
+  }
 }
 
 }  // namespace

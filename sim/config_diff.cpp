@@ -1,11 +1,12 @@
 #include "sim/config_diff.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
+
+#include "sim/config_text.hpp"
 
 namespace msim {
 namespace {
@@ -72,14 +73,6 @@ struct Walk {
   }
 };
 
-/// `text` as a number, if the whole of it is one.
-std::optional<double> number(const std::string& text) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end == text.c_str() || *end != '\0') return std::nullopt;
-  return v;
-}
-
 /// `text` as a truth value, if YAML reads it as one.
 std::optional<bool> truth(const std::string& text) {
   bool v = false;
@@ -91,7 +84,8 @@ std::optional<bool> truth(const std::string& text) {
 
 bool same_scalar(const std::string& a, const std::string& b) {
   if (a == b) return true;
-  if (const auto x = number(a), y = number(b); x && y) return *x == *y;
+  if (const auto x = config_detail::parse_double(a), y = config_detail::parse_double(b); x && y)
+    return *x == *y;
   if (const auto x = truth(a), y = truth(b); x && y) return *x == *y;
   return false;
 }
