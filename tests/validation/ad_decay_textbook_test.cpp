@@ -102,7 +102,7 @@ TEST_CASE("textbook advertising_budget: once FizzCo stops advertising, awareness
 
   // Lesson (decay 0.8): share falls all half-year too; awareness drops within a few weeks to a
   // floor kept up by loyal buyers and word of mouth. Measured: share 50.0% -> 39.6%, stretch
-  // means 46.5%, 42.2%, 39.9%; awareness 78.9% at week 26, 66.7% at week 30, 69.0% at week 52.
+  // means 46.5%, 42.2%, 39.9%; awareness 78.9% at week 26, 66.8% at week 30, 69.3% at week 52.
   CHECK(short_stop.s(52) <= short_stop.s(26) - 0.05);
   {
     const double early = Fizz::mean(short_stop.share, 27, 30),

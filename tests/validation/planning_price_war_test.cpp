@@ -126,7 +126,7 @@ TEST_CASE(
 
   // The loyalty program wins share at a fraction of a price cut's cost per point. Measured
   // +2.2 points (+2.1) for 158 a year: 72 a point; matching, 4,903 for 12.7 points: 387 a point
-  // (the guide: 93 and 395).
+  // (the guide: 94 and 394).
   CHECK(share(kLoyalty) >= 0.01);
   const double loyalty_per_point = -profit(kLoyalty) / (100.0 * share(kLoyalty));
   const double match_per_point = -profit(kMatch) / (100.0 * share(kMatch));
