@@ -40,6 +40,13 @@ class Log final : public msim::Recorder {
     if (step == fail_at) throw std::runtime_error("disk full at step " + std::to_string(step));
     note("record " + std::to_string(step) + " " + std::to_string(rows[0][0]));
   }
+  void record_steps(std::int64_t first, std::size_t n,
+                    const std::vector<std::vector<double>>& values) override {
+    std::string text = "record_steps " + std::to_string(first) + " " + std::to_string(n);
+    for (const auto& series : values)
+      for (const double v : series) text += " " + std::to_string(static_cast<int>(v));
+    note(text);
+  }
   void append(std::size_t table, const msim::TableRows& rows) override {
     note("append " + std::to_string(table) + " " +
          std::to_string(std::get<std::vector<std::int64_t>>(rows[0]).size()));
@@ -91,6 +98,25 @@ TEST_CASE(
   }
   CHECK(inner.calls == direct.calls);
   CHECK(inner.finished);
+  CHECK(inner.on_caller_thread == 2);  // begin() and finish() only
+}
+
+TEST_CASE("background recorder: steps recorded at once reach the inner recorder at once",
+          "[recorder]") {
+  // Steps given at once (Recorder::record_steps) go on as one call, which the inner recorder may
+  // write together (the HDF5 recorder appends to each dataset once), not as a record() per step.
+  Log inner;
+  {
+    msim::BackgroundRecorder background(inner, 1000);
+    background.begin(msim::test::two_series_layout());
+    std::vector<std::vector<double>> values = {{1, 2, 3}, {4, 5, 6}};
+    background.record_steps(2, 3, values);
+    values[0][0] = -1.0;  // the caller may reuse its values at once
+    background.record(5, {{7}, {8}});
+    background.finish({}, true);
+  }
+  CHECK(inner.calls == std::vector<std::string>{"begin 2", "record_steps 2 3 1 2 3 4 5 6",
+                                                "record 5 7.000000", "finish 1"});
   CHECK(inner.on_caller_thread == 2);  // begin() and finish() only
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include <catch2/catch.hpp>
 
@@ -114,6 +115,40 @@ TEST_CASE("bad experiment blocks are reported at their line", "[experiment]") {
                       Contains("experiment.sweep.firms.A.loyalty_program") &&
                           Contains("to vary a map, sweep one of its keys instead "
                                    "('firms.A.loyalty_program.KEY: [0, 2]', say)"));
+}
+
+TEST_CASE(
+    "an experiment block of the wrong shape, and a key it may not vary, are refused at "
+    "their line",
+    "[experiment]") {
+  REQUIRE_THROWS_WITH(load("  5\n"),
+                      Contains("test.yaml:2:3: key 'experiment': got \"5\", expected a map with "
+                               "replications, sweep, together, design or branch_at"));
+  REQUIRE_THROWS_WITH(load("  sweep: [1, 2]\n"),
+                      Contains("test.yaml:2:10: key 'experiment.sweep': got [1, 2], expected a map "
+                               "from key path to a list of values, e.g. {consumers: [1e4, 2e4]}"));
+  REQUIRE_THROWS_WITH(load("  together: 3\n"),
+                      Contains("test.yaml:2:13: key 'experiment.together': got \"3\", expected a "
+                               "map from key path to a list of values"));
+  // The output and the experiment itself are the same in every run.
+  REQUIRE_THROWS_WITH(load("  sweep: {output.path: [a.h5, b.h5]}\n"),
+                      Contains("test.yaml:2:") &&
+                          Contains("key 'experiment.sweep.output.path': 'output.path' cannot be "
+                                   "varied inside an experiment"));
+  REQUIRE_THROWS_WITH(
+      load("  together: {experiment.replications: [1, 2], market.wom_rate: [0, 1]}\n"),
+      Contains("key 'experiment.together.experiment.replications': "
+               "'experiment.replications' cannot be varied inside an experiment"));
+  REQUIRE_THROWS_WITH(
+      load("  design: {latin_hypercube: {samples: 4, ranges: {output: [0, 1]}}}\n"),
+      Contains("key 'experiment.design.latin_hypercube.ranges.output': 'output' cannot be varied "
+               "inside an experiment"));
+  // An empty map is no range either (a map is shown as {...}).
+  for (const auto& [ranges, shown] : {std::pair{"[1, 2]", "[1, 2]"}, std::pair{"{}", "{...}"}})
+    REQUIRE_THROWS_WITH(
+        load(std::string("  design: {latin_hypercube: {samples: 4, ranges: ") + ranges + "}}\n"),
+        Contains("test.yaml:2:50: key 'experiment.design.latin_hypercube.ranges': got " +
+                 std::string(shown) + ", expected a map from key path to [low, high]"));
 }
 
 TEST_CASE("a list as a sweep value suggests a sub-key only when the key holds a map",

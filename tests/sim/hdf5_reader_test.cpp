@@ -1,6 +1,7 @@
 // Opening a file to read (Hdf5Reader): a file another process is writing, and one cut short,
 // are said to be so, not "not an HDF5 file".
 #include <fcntl.h>
+#include <hdf5.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -69,4 +71,51 @@ TEST_CASE("Hdf5Reader: a file that a run is writing is refused as such", "[hdf5]
                                           Contains("wait for it to finish"));
   ::close(fd);
   CHECK(Hdf5Reader(path).exists("/market/units"));
+}
+
+TEST_CASE("Hdf5Reader: a value of another shape or type than asked for is refused, with its path",
+          "[hdf5]") {
+  // A file another program wrote: two texts where one is expected, attributes that are a pair,
+  // a bit field and a number.
+  TempDir dir;
+  const std::string path = dir.file("other.h5");
+  {
+    const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    REQUIRE(file >= 0);
+    const hid_t text = H5Tcopy(H5T_C_S1);
+    H5Tset_size(text, H5T_VARIABLE);
+    const hsize_t two = 2;
+    const hid_t pair = H5Screate_simple(1, &two, nullptr), scalar = H5Screate(H5S_SCALAR);
+    const hid_t words =
+        H5Dcreate2(file, "/scenario", text, pair, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const std::vector<const char*> chars = {"first", "second"};
+    REQUIRE(H5Dwrite(words, text, H5S_ALL, H5S_ALL, H5P_DEFAULT, chars.data()) >= 0);
+    const std::int64_t numbers[2] = {3, 4}, steps = 12;
+    const unsigned char bits = 5;
+    const auto attribute = [&](const char* name, hid_t type, hid_t space, const void* value) {
+      const hid_t a = H5Acreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+      REQUIRE(H5Awrite(a, type, value) >= 0);
+      H5Aclose(a);
+    };
+    attribute("pair", H5T_NATIVE_INT64, pair, numbers);
+    attribute("flags", H5T_NATIVE_B8, scalar, &bits);
+    attribute("steps", H5T_NATIVE_INT64, scalar, &steps);
+    H5Dclose(words);
+    H5Sclose(pair);
+    H5Sclose(scalar);
+    H5Tclose(text);
+    REQUIRE(H5Fclose(file) >= 0);
+  }
+  const Hdf5Reader reader(path);
+  CHECK(reader.strings("/scenario") == std::vector<std::string>{"first", "second"});
+  CHECK_THROWS_WITH(reader.text("/scenario"), "'/scenario' in '" + path + "' is not a single text");
+  CHECK_THROWS_WITH(reader.attribute("pair"),
+                    "cannot read attribute 'pair' of '/' in '" + path + "' as a scalar");
+  CHECK_THROWS_WITH(reader.attribute("flags"),
+                    "cannot read attribute 'flags' of '/' in '" + path + "' as a scalar");
+  CHECK(std::get<std::int64_t>(reader.attribute("steps")) == 12);
+  CHECK_THROWS_WITH(reader.string_attribute("/", "steps"),
+                    "attribute 'steps' of '/' in '" + path + "' is not a string");
+  CHECK(reader.string_attribute("/", "missing").empty());
+  CHECK_THROWS_AS(reader.text("/scenario"), msim::InputError);  // bad input, not a fault
 }
