@@ -77,6 +77,10 @@ TEST_CASE("a good plan passes, and each fault is named", "[plan_check]") {
   fails_with([](auto& p) { p.products[0].fixed_price = -2.0; }, "fixed_price -2");
   fails_with([](auto& p) { p.targeting_precision = 1.5; }, "targeting_precision is 1.5");
   fails_with([](auto& p) { p.cost_per_contact = 0.0; }, "cost_per_contact is 0");
+  fails_with([](auto& p) { p.custom_sigma0 = -1.0; },
+             "custom_sigma0 is -1, expected a number >= 0");
+  fails_with([&](auto& p) { p.custom_premium = nan; },
+             "custom_premium is nan, expected a number >= 0");
   fails_with([](auto& p) { p.programs.retention_discount = 2.0; }, "programs");
   // Durability is the scenario's (0) in consumable categories; empty means the scenario's.
   fails_with(

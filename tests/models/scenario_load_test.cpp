@@ -14,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "models/strategy.hpp"
@@ -497,6 +498,73 @@ TEST_CASE("durable categories: lifetimes, and keys only where they apply", "[sce
   REQUIRE_THROWS_WITH(
       load(edit("{name: drinks, base_cost: 0.8}", durable), {"firms.Acme.durability=0.5"}),
       Contains("firms.Acme.durability") && Contains("0.5"));
+}
+
+TEST_CASE("a firm's per-category setting names a category it sells, of the kind it applies to",
+          "[scenario]") {
+  REQUIRE_THROWS_WITH(
+      load(edit("    markup: 0.3", "    quality_cut: {pasta: 0.5}")),
+      Contains("test.yaml:9:") && Contains("key 'firms.Acme.quality_cut.pasta': the firm sells no "
+                                           "category 'pasta'"));
+  REQUIRE_THROWS_WITH(
+      load(kBase, {"firms.Acme.categories=[snacks]", "firms.Acme.quality_cut={drinks: 0.5}"}),
+      Contains("key 'firms.Acme.quality_cut.drinks': the firm sells no category 'drinks'"));
+  // durability is for durables only: a consumable named in its map is refused.
+  const std::string durable =
+      "{name: drinks, base_cost: 0.8, kind: durable, lifetime: {shape: 1.5, scale: 200}}";
+  REQUIRE_THROWS_WITH(
+      load(edit("{name: drinks, base_cost: 0.8}", durable), {"firms.Acme.durability={snacks: 50}"}),
+      Contains("key 'firms.Acme.durability.snacks': category 'snacks' is not "
+               "durable"));
+  const Scenario sc =
+      load(edit("{name: drinks, base_cost: 0.8}", durable), {"firms.Acme.durability={drinks: 50}"});
+  CHECK(sc.firms[0].durability[static_cast<std::size_t>(sc.category_index("drinks"))] == 50.0);
+}
+
+TEST_CASE("a covariance row of the wrong length is refused at the row", "[scenario]") {
+  REQUIRE_THROWS_WITH(
+      load(edit("cov: [[0.25, 0.05], [0.05, 0.25]]", "cov: [[0.25, 0.05], [0.05]]")),
+      Contains("test.yaml:29:") &&
+          Contains("key 'segments.seniors.ideal.cov.1': got [0.05], expected a "
+                   "row of 2 numbers"));
+}
+
+TEST_CASE("a scenario file that is not a map of keys says what a scenario is", "[scenario]") {
+  const std::string expected =
+      "expected a scenario: a map with consumers, categories, segments and firms";
+  REQUIRE_THROWS_WITH(load("- a\n- b\n"),
+                      Contains("test.yaml:1:1: top level: got [a, b], " + expected));
+  REQUIRE_THROWS_WITH(load("42\n"), Contains("test.yaml:1:1: top level: got \"42\", " + expected));
+}
+
+TEST_CASE("at most 6 firms may have an audience, and a scenario at most 64 regions", "[scenario]") {
+  // Seven firms, each aiming at an audience: the seventh is refused at its audience.
+  std::string seven = kBase;
+  const std::string tailor = "  - {name: Tailor, strategy: one_to_one, budget_per_year: 4.0e5}\n";
+  seven.replace(seven.find(tailor), tailor.size(),
+                tailor +
+                    "  - {name: M5, strategy: mass, budget_per_year: 1.0e5}\n"
+                    "  - {name: M6, strategy: mass, budget_per_year: 1.0e5}\n"
+                    "  - {name: M7, strategy: mass, budget_per_year: 1.0e5}\n");
+  std::vector<std::string> audiences;
+  for (const char* firm : {"Acme", "Boutique", "Variety", "Tailor", "M5", "M6"})
+    audiences.push_back(std::string("firms.") + firm + ".audience={age: [18, 40]}");
+  CHECK(load(seven, audiences).firms.size() == 7);
+  audiences.push_back("firms.M7.audience={age: [18, 40]}");
+  REQUIRE_THROWS_WITH(load(seven, audiences),
+                      Contains("key 'firms.M7.audience': at most 6 firms may have an audience"));
+
+  // 64 region names load; a 65th is refused at its key. (Names two edits apart: r1x1, r10x10.)
+  const auto regions = [](int n) {
+    std::string map = "segments.young.regions={";
+    for (int r = 0; r < n; ++r)
+      map += (r == 0 ? "" : ", ") + fmt::format("r{}x{}: {}", r, r, 1.0 / n);
+    return map + "}";
+  };
+  CHECK(load(kBase, {regions(64)}).regions.size() == 64);
+  REQUIRE_THROWS_WITH(load(kBase, {regions(65)}),
+                      Contains("key 'segments.young.regions.r64x64': more than 64 names, expected "
+                               "at most 64"));
 }
 
 TEST_CASE("overrides (--set) apply by key path with list items named", "[scenario]") {

@@ -117,6 +117,25 @@ TEST_CASE("bad shocks are reported at their line with the key path", "[shocks]")
       Contains("shocks.0.week") && Contains("steps_per_year: 52"));
 }
 
+TEST_CASE("a shock's lists name each item once, and shock names are unique", "[shocks]") {
+  REQUIRE_THROWS_WITH(
+      load("  - {step: 3, kind: recession, multiply: 0.8, segments: [young, young]}\n"),
+      Contains("test.yaml:18:") &&
+          Contains("key 'shocks.0.segments.1': segment 'young' is listed twice"));
+  REQUIRE_THROWS_WITH(
+      load("  - {step: 3, kind: recession, multiply: 0.8, categories: [snacks, snacks]}\n"),
+      Contains("test.yaml:18:") &&
+          Contains("key 'shocks.0.categories.1': category 'snacks' is listed twice"));
+  // The second shock of the name is refused at its own line.
+  REQUIRE_THROWS_WITH(
+      load("  - {name: cut, step: 3, kind: budget, firm: Acme, multiply: 0.7}\n"
+           "  - {name: cut, step: 9, kind: budget, firm: Boutique, multiply: 0.5}\n"),
+      Contains("test.yaml:19:") && Contains("shock name 'cut' is used twice"));
+  CHECK(load("  - {name: cut, step: 3, kind: budget, firm: Acme, multiply: 0.7}\n"
+             "  - {name: cut2, step: 9, kind: budget, firm: Boutique, multiply: 0.5}\n")
+            .shocks.size() == 2);
+}
+
 // young's snacks rates are exponential (shape 1) with mean 0.5: a share e^(-36 / F) of them lie
 // above the stored limit of 18 once recessions have multiplied them by F, more than 1e-4 from
 // F = 3.91 on.
