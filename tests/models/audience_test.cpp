@@ -108,3 +108,58 @@ TEST_CASE("audience: bad rules are rejected at their key", "[audience]") {
   CHECK_THROWS_WITH(msim::test::load_market(text, {"firms.Aim.audience={agee: [1, 2]}"}),
                     Catch::Contains("did you mean 'age'"));
 }
+
+TEST_CASE(
+    "audience: firmographic, ideal-point and purchase-rate rules mark exactly the "
+    "consumers they describe",
+    "[audience]") {
+  // The young segment is companies (an industry and a size each); the others are households.
+  const auto text = msim::test::market_text(kFirms, 8000, 2);
+  const std::vector<std::string> rules = {
+      "segments.young.industries={retail: 0.6, services: 0.4}",
+      "segments.young.company_size={median: 40, sigma: 1.0}",
+      "firms.Aim.audience={industries: [retail], company_size: [10, 200]}",
+      "firms.Big.audience={ideal: {centre: [0.8, 0.6], radius: 0.4}, "
+      "purchase_rate: {snacks: [0.5, 2.0]}}"};
+  const msim::Scenario sc = msim::test::load_market(text, rules);
+  const std::uint8_t aim_bit = msim::kFirstAudienceBit,
+                     big_bit = static_cast<std::uint8_t>(msim::kFirstAudienceBit << 1);
+  const Market m(sc);
+  const Population& p = m.population();
+  const auto snacks = static_cast<std::size_t>(sc.category_index("snacks"));
+  std::size_t n_aim = 0, n_big = 0, young = 0;
+  for (std::size_t i = 0; i < p.n; ++i) {
+    const msim::Demographics d = msim::demographics(sc, p, i);
+    const bool aim = d.industry == 0 && d.company_size >= 10 && d.company_size <= 200;
+    const double dx = p.ideal[i * p.dims] - 0.8, dy = p.ideal[i * p.dims + 1] - 0.6;
+    const double rate = msim::occasion_rate(p.no_occasion[i * p.categories + snacks]);
+    const bool big = dx * dx + dy * dy <= 0.4 * 0.4 && rate >= 0.5 && rate <= 2.0;
+    REQUIRE(((p.flags[i] & aim_bit) != 0) == aim);
+    REQUIRE(((p.flags[i] & big_bit) != 0) == big);
+    n_aim += aim ? 1 : 0;
+    n_big += big ? 1 : 0;
+    young += p.segment[i] == 0 ? 1 : 0;
+  }
+  INFO(n_aim << " picked out by industry and size, " << n_big
+             << " by ideal point and purchase rate, of " << young << " young");
+  // Each rule picks out some of the consumers, and leaves out others.
+  CHECK(n_aim > young / 4);
+  CHECK(n_aim < young * 3 / 4);
+  CHECK(n_big > 100);
+  CHECK(n_big < young);
+  // The resolved scenario writes the rules back as they were given.
+  const msim::Scenario again = msim::load_scenario_text(msim::resolved_yaml(sc), "resolved.yaml");
+  const Market m2(again);
+  CHECK(m2.population().flags == p.flags);
+  CHECK(msim::resolved_yaml(again) == msim::resolved_yaml(sc));
+}
+
+TEST_CASE("audience: a purchase-rate rule names known categories", "[audience]") {
+  const auto text = msim::test::market_text(kFirms, 100, 2);
+  CHECK_THROWS_WITH(
+      msim::test::load_market(text, {"firms.Aim.audience={purchase_rate: {snaks: [0, 1]}}"}),
+      Catch::Contains("key 'firms.Aim.audience.purchase_rate.snaks': unknown category 'snaks'"));
+  CHECK_THROWS_WITH(
+      msim::test::load_market(text, {"firms.Aim.audience={purchase_rate: {snacks: [2, 1]}}"}),
+      Catch::Contains("firms.Aim.audience.purchase_rate.snacks") && Catch::Contains("low <= high"));
+}

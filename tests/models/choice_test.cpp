@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <cstdint>
+#include <random>
 #include <vector>
 
 #include "models/choice.hpp"
@@ -44,4 +47,32 @@ firms:
   const double share = units[0] / (units[0] + units[1]);
   const double n = units[0] + units[1];
   CHECK(share == Approx(0.7311).margin(4 * std::sqrt(0.7311 * 0.2689 / n)));
+}
+
+TEST_CASE("a customised product's fit is chi-square with preference_dims degrees of freedom",
+          "[choice]") {
+  // The fit error is the squared norm of a D-dimensional standard normal: mean D, variance 2D,
+  // and P(fit <= 1) = 0.683, 0.393, 0.199 and 0.090 for D = 1 to 4.
+  const double below_one[] = {0.682689, 0.393469, 0.198748, 0.090204};
+  std::mt19937 rng(17);
+  const int n = 200000;
+  for (std::size_t dims = 1; dims <= 4; ++dims) {
+    double sum = 0, sum2 = 0, at_most_one = 0;
+    for (int k = 0; k < n; ++k) {
+      const msim::Words w = {static_cast<std::uint32_t>(rng()), static_cast<std::uint32_t>(rng()),
+                             static_cast<std::uint32_t>(rng()), static_cast<std::uint32_t>(rng())};
+      const double fit = msim::chi2_fit(w, dims);
+      sum += fit;
+      sum2 += fit * fit;
+      at_most_one += fit <= 1.0 ? 1.0 : 0.0;
+    }
+    const double mean = sum / n, var = (sum2 - n * mean * mean) / (n - 1);
+    const double d = static_cast<double>(dims), p = below_one[dims - 1];
+    INFO("dims " << dims << ": mean " << mean << ", variance " << var << ", P(<= 1) "
+                 << at_most_one / n);
+    // Four standard errors: of the mean, sqrt(2D / n); of the variance, sqrt((8D^2 + 48D) / n).
+    CHECK(mean == Approx(d).margin(4 * std::sqrt(2 * d / n)));
+    CHECK(var == Approx(2 * d).margin(4 * std::sqrt((8 * d * d + 48 * d) / n)));
+    CHECK(at_most_one / n == Approx(p).margin(4 * std::sqrt(p * (1 - p) / n)));
+  }
 }

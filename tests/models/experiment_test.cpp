@@ -158,6 +158,21 @@ TEST_CASE("a design point that changes the history before the branch names the k
            late),
       Contains("test.yaml:26:") &&
           Contains("shocks.cut.step=1 moves shock 'cut' from week 6 (step 5) to week 2 (step 1)"));
+  // A shock before the branch that a design point makes stronger is named with its week.
+  REQUIRE_THROWS_WITH(
+      plan("  branch_at: 4\n  sweep:\n    firms.Mass.budget_per_year: [40000, 80000]\n"
+           "    shocks.cut.multiply: [0.5, 0.8]\n",
+           shock),
+      Contains("test.yaml:26:") && Contains("key 'experiment.sweep.shocks.cut.multiply'") &&
+          Contains("design point 1") &&
+          Contains("shocks.cut.multiply=0.8 changes shock 'cut' at week 3 (step 2), which "
+                   "applies before the branch"));
+  // A shock that is switched off changes nothing before the branch, only when it would apply.
+  REQUIRE_THROWS_WITH(
+      plan("  branch_at: 4\n  sweep:\n    shocks.cut.multiply: [0.5, 0.8]\n",
+           {shock.front(), "shocks.cut.enabled=false"}),
+      Contains("shocks.cut.multiply=0.8 changes shock 'cut' at week 3 (step 2), which comes "
+               "before the branch"));
   // A key no branch may change says that the steps before the branch use it.
   REQUIRE_THROWS_WITH(
       plan("  branch_at: 4\n  sweep:\n    firms.Mass.budget_per_year: [40000, 80000]\n"
@@ -1174,6 +1189,14 @@ TEST_CASE("an experiment refuses a runs directory that holds files of the user's
     CHECK_FALSE(fs::exists(dir / "e.h5"));
     CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
   }
+  // Many of them: the first four by name, and how many more.
+  for (const char* name : {"a.txt", "b.txt", "c.txt", "d.txt", "e.txt"})
+    std::ofstream(dir / "e.h5.runs" / name) << name;
+  REQUIRE_THROWS_WITH(
+      msim::run_experiment(ex, dir / "e.h5"),
+      Contains("holds 8 entries that are not run files of marketsim: '00001.h5', 'a.txt', "
+               "'b.txt', 'c.txt', 4 more; it is refused"));
+  CHECK(fs::exists(dir / "e.h5.runs" / "e.txt"));
   // A regular file where the directory would be.
   std::ofstream(dir / "w.h5.runs") << "mine";
   REQUIRE_THROWS_WITH(

@@ -134,3 +134,56 @@ TEST_CASE("loyalty smoothing rounds to the nearest and keeps a positive loyalty 
   CHECK(none[0] == 0);
   CHECK(none[1] == 0);
 }
+
+TEST_CASE("nearest_variant finds each lane's nearest variant in 1 to 4 dimensions", "[lanes]") {
+  // Sixteen lanes, three variants each, random positions and ideal points: each lane's variant,
+  // squared distance, quality and price are those of the nearest variant found one by one
+  // (the earlier of two at the same distance).
+  constexpr std::size_t W = 16, V = 3;
+  std::mt19937 rng(23);
+  std::uniform_real_distribution<float> coordinate(-2.0f, 2.0f);
+  for (std::size_t D = 1; D <= 4; ++D) {
+    std::size_t wrong = 0;
+    for (int trial = 0; trial < 500; ++trial) {
+      msim::LaneOffers o;
+      o.variants = V;
+      o.lane_variants.assign(W, V);
+      o.group_variants.assign(W / 8, V);
+      o.pos.resize(V * D * W);
+      // Coordinates on a grid of quarters now and then, so that ties occur.
+      for (float& x : o.pos)
+        x = trial % 4 == 0 ? std::round(coordinate(rng) * 2.0f) / 4.0f : coordinate(rng);
+      o.quality.resize(V * W);
+      o.price.resize(V * W);
+      for (std::size_t k = 0; k < V * W; ++k) {
+        o.quality[k] = static_cast<float>(k);
+        o.price[k] = 100.0f + static_cast<float>(k);
+      }
+      float x[4] = {};
+      for (std::size_t d = 0; d < D; ++d)
+        x[d] = trial % 4 == 0 ? std::round(coordinate(rng) * 2.0f) / 4.0f : coordinate(rng);
+      alignas(32) float d2[W], quality[W], price[W];
+      alignas(32) std::int32_t variant[W];
+      msim::lanes::nearest_variant<W>(o, x, D, d2, quality, price, variant);
+      for (std::size_t k = 0; k < W; ++k) {
+        std::size_t best = 0;
+        float best_d2 = 0.0f;
+        for (std::size_t v = 0; v < V; ++v) {
+          float dv = 0.0f;
+          for (std::size_t d = 0; d < D; ++d) {
+            const float diff = x[d] - o.pos[(v * D + d) * W + k];
+            dv += diff * diff;
+          }
+          if (v == 0 || dv < best_d2) {
+            best = v;
+            best_d2 = dv;
+          }
+        }
+        wrong += variant[k] != static_cast<std::int32_t>(best) || d2[k] != best_d2 ||
+                 quality[k] != o.quality[best * W + k] || price[k] != o.price[best * W + k];
+      }
+    }
+    INFO(D << " dimensions: " << wrong << " of " << 500 * W << " lanes wrong");
+    CHECK(wrong == 0);
+  }
+}

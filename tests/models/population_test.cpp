@@ -241,6 +241,42 @@ TEST_CASE("population: traits stay in their documented ranges and state starts e
   CHECK(p.crm.empty());
 }
 
+TEST_CASE("population: firmographics: industries by their weights, company sizes lognormal",
+          "[population]") {
+  // Segment a is companies, 70% of them in retail, of a median size of 50 employees; the
+  // other segments are households, with no industry and a size of 0.
+  const Scenario sc = scenario({"segments.a.industries={retail: 0.7, services: 0.3}",
+                                "segments.a.company_size={median: 50, sigma: 1.0}"});
+  REQUIRE(sc.industries == std::vector<std::string>{"retail", "services"});
+  const Population p = msim::synthesize(sc, {}, 4096);
+  double n = 0, retail = 0, below_median = 0, log_sum = 0, log_sum2 = 0;
+  std::size_t households_wrong = 0;
+  for (std::size_t i = 0; i < p.n; ++i) {
+    const msim::Demographics d = msim::demographics(sc, p, i);
+    if (p.segment[i] != 0) {
+      households_wrong += d.industry != msim::kNoIndustry || d.company_size != 0;
+      continue;
+    }
+    n += 1;
+    retail += d.industry == 0 ? 1 : 0;
+    households_wrong += d.industry == msim::kNoIndustry;
+    below_median += d.company_size < 50 ? 1 : 0;
+    const double x = std::log(static_cast<double>(d.company_size));
+    log_sum += x;
+    log_sum2 += x * x;
+  }
+  REQUIRE(n > 40000);
+  CHECK(households_wrong == 0);
+  CHECK(retail / n == Approx(0.7).margin(4 * std::sqrt(0.7 * 0.3 / n)));
+  // Sizes are whole employees: half lie below the median, give or take the rounding.
+  CHECK(below_median / n == Approx(0.5).margin(4 * std::sqrt(0.25 / n) + 0.005));
+  const double log_mean = log_sum / n;
+  const double log_sd = std::sqrt((log_sum2 - n * log_mean * log_mean) / (n - 1));
+  INFO("log size: mean " << log_mean << ", sd " << log_sd);
+  CHECK(log_mean == Approx(std::log(50.0)).margin(4 / std::sqrt(n) + 0.01));
+  CHECK(log_sd == Approx(1.0).margin(0.02));
+}
+
 TEST_CASE("population: initial awareness makes the configured share aware at step 0",
           "[population]") {
   // No media and no word of mouth: awareness at step 0 comes from initial_awareness alone.
