@@ -27,6 +27,7 @@
 
 #include "models/scenario_load.hpp"
 #include "models/strategy.hpp"
+#include "models/version.hpp"
 #include "sim/hdf5_file.hpp"
 
 using Catch::Contains;
@@ -453,6 +454,18 @@ TEST_CASE("cli: --help names the registered strategies and what --csv writes", "
   CHECK_THAT(summarize.out, Contains("--force"));
 }
 
+TEST_CASE("cli: --version prints the version and the commit, and nothing else", "[cli]") {
+  TempDir dir;
+  const Result r = marketsim(dir, "--version");
+  CHECK(r.code == 0);
+  CHECK(r.out == std::string(msim::kVersion) + " (" + msim::kGitCommit + ")\n");
+  CHECK(r.err.empty());
+  // An option of the program, not of a command.
+  const Result late = marketsim(dir, "run --version");
+  CHECK(late.code == 2);
+  CHECK_THAT(late.err, Contains("'--version' is not an option of run"));
+}
+
 TEST_CASE("cli: a population too large for memory exits 2 with the estimate", "[cli]") {
   // 4e9 consumers need hundreds of GiB; the run must refuse before allocating anything.
   std::ifstream meminfo("/proc/meminfo");
@@ -630,6 +643,17 @@ TEST_CASE("cli: run into an output that cannot be created exits 2 with the reaso
     }
   }
   CHECK_FALSE(fs::exists(dir / "tiny.h5"));
+}
+
+TEST_CASE("cli: run into a directory the system cannot reach exits 2 with the reason", "[cli]") {
+  TempDir dir;
+  fs::create_directory_symlink("loop", dir / "loop");  // a link to itself
+  const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o loop/x.h5 --quiet");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("error: output 'loop/x.h5': cannot reach 'loop' (Too many levels "
+                             "of symbolic links)"));
+  CHECK_THAT(r.err, !Contains("internal error"));
+  CHECK(fs::is_symlink(dir / "loop"));
 }
 
 TEST_CASE("cli: run -o with an empty path exits 2 and writes nothing", "[cli]") {

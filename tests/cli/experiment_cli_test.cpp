@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "tests/cli/cli_harness.hpp"
@@ -46,6 +47,13 @@ std::vector<std::vector<double>> all_runs(const fs::path& file) {
     for (const auto& name : in.list("/runs/" + id + "/market"))
       if (name != "by_category") out.push_back(in.table("/runs/" + id + "/market/" + name).values);
   return out;
+}
+
+/// The number N that `text` gives after `before` ("interrupted: N of ...").
+std::size_t count_after(const std::string& text, const std::string& before) {
+  const auto at = text.find(before);
+  REQUIRE(at != std::string::npos);
+  return std::stoul(text.substr(at + before.size()));
 }
 
 }  // namespace
@@ -625,6 +633,110 @@ TEST_CASE("cli: an experiment interrupted before any run finished keeps nothing"
   CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
   CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
   CHECK_FALSE(fs::exists(dir / "e.h5"));
+}
+
+TEST_CASE("cli: Ctrl-C in an experiment keeps its finished runs, and --resume finishes them alike",
+          "[cli]") {
+  TempDir dir;
+  // 60 short runs on one thread, one after another: Ctrl-C comes soon after the first finished.
+  std::string text = experiment_yaml();
+  text.replace(text.find("replications: 2"), 15, "replications: 30");
+  std::ofstream(dir / "e.yaml") << text;
+  const Result r = interrupted(dir, {"run", "e.yaml", "-o", "e.h5", "--threads", "1"},
+                               dir / "e.h5.runs" / "00000.h5");
+  INFO(r.err);
+  CHECK(r.code == 130);
+  CHECK_THAT(r.err, Contains(" of 60 runs are finished and kept in 'e.h5.runs'; run the same "
+                             "command with --resume added to finish the rest\n"));
+  const std::size_t kept = count_after(r.err, "interrupted: ");
+  CHECK(kept >= 1);
+  CHECK(kept < 60);
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
+
+  const Result resumed = marketsim(dir, "run e.yaml -o e.h5 --resume --threads 1");
+  INFO(resumed.err);
+  REQUIRE(resumed.code == 0);
+  CHECK_THAT(resumed.out,
+             Contains(fmt::format("60 runs ({} finished earlier, {} now)", kept, 60 - kept)));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  REQUIRE(marketsim(dir, "run e.yaml -o whole.h5 --quiet").code == 0);
+  CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
+}
+
+TEST_CASE("cli: Ctrl-C in a part keeps its finished runs, and the same command finishes them",
+          "[cli][parts]") {
+  TempDir dir;
+  std::string text = experiment_yaml();
+  text.replace(text.find("replications: 2"), 15, "replications: 30");
+  std::ofstream(dir / "e.yaml") << text;
+  const std::vector<std::string> part = {"run",       "e.yaml", "-o",     "e.h5",
+                                         "--threads", "1",      "--part", "1/2"};
+  const Result r = interrupted(dir, part, dir / "e.h5.runs" / "00000.h5");
+  INFO(r.err);
+  CHECK(r.code == 130);
+  CHECK_THAT(r.err, Contains(" of the 30 runs of part 1 of 2 are finished and kept in "
+                             "'e.h5.runs'; run the same command again to finish the rest\n"));
+  const std::size_t kept = count_after(r.err, "interrupted: ");
+  CHECK(kept >= 1);
+  CHECK(kept < 30);
+  const Result again = marketsim(dir, "run e.yaml -o e.h5 --threads 1 --part 1/2");
+  INFO(again.err);
+  CHECK(again.code == 0);
+  CHECK_THAT(again.out, Contains(fmt::format("part 1 of 2: 30 runs ({} finished earlier, {} now) "
+                                             "in 'e.h5.runs'; 30 of the experiment's 60 runs "
+                                             "are there.",
+                                             kept, 30 - kept)));
+  // Not all are there: what to do once every part has finished.
+  CHECK_THAT(again.out, Contains("When every part has finished, run the same command without "
+                                 "--part and with --resume to write 'e.h5' from the runs there "
+                                 "(it runs any that are missing)."));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+}
+
+TEST_CASE(
+    "cli: an experiment's partial file left with no finished run is replaced only with "
+    "--force",
+    "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  std::ofstream(dir / "e.h5.partial") << "an experiment killed before its first run finished";
+  const Result r = marketsim(dir, "run e.yaml -o e.h5 --quiet");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("error: output 'e.h5': 'e.h5.partial' exists, left by an experiment "
+                             "that was interrupted or failed before any of its runs finished "
+                             "(complete=0, nothing to resume); move or remove it, or use --force "
+                             "to replace it"));
+  CHECK(slurp(dir / "e.h5.partial") == "an experiment killed before its first run finished");
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
+  CHECK(marketsim(dir, "run e.yaml -o e.h5 --quiet --force").code == 0);
+  CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
+  CHECK(fs::exists(dir / "e.h5"));
+}
+
+TEST_CASE("cli: bad input found at a later step of a later run keeps the runs before it", "[cli]") {
+  TempDir dir;
+  // Design point 1 switches on a shock that multiplies Mass's price of 6e6 by 1000 at step 3;
+  // on one thread, the two runs of design point 0 finish first.
+  std::ofstream(dir / "e.yaml") << experiment_yaml(
+      "shocks: [{name: hike, step: 3, kind: price, firm: Mass, multiply: 1000}]\n");
+  const Result r = marketsim(
+      dir,
+      "run e.yaml -o e.h5 --quiet --threads 1 --set categories.snacks.base_cost=5e6 --set "
+      "'experiment.sweep={shocks.hike.enabled: [false, true]}'");
+  INFO(r.err);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("(design point 1: shocks.hike.enabled=true; replication 0; seed ") &&
+                        Contains("at step 3, firm 'Mass' would sell snacks") &&
+                        Contains("\n2 of 4 runs are finished and kept in 'e.h5.runs'; --resume "
+                                 "continues only the same scenario, so once the scenario is "
+                                 "fixed, run it with --force to start over"));
+  CHECK_THAT(r.err, !Contains("internal error"));
+  CHECK(fs::exists(dir / "e.h5.runs" / "00000.h5"));
+  CHECK(fs::exists(dir / "e.h5.runs" / "00001.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  CHECK_FALSE(fs::exists(dir / "e.h5.partial"));
 }
 
 TEST_CASE("cli: a price past the limit at a later step names the run and the shock", "[cli]") {

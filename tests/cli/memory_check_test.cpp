@@ -113,6 +113,38 @@ TEST_CASE("memory check: a run too large for memory because of a sweep names the
   CHECK_THAT(*single, Catch::Contains("lower `consumers` (e.g. --set consumers="));
 }
 
+TEST_CASE(
+    "memory check: a run size from keys moved together, a swept scale or a Latin "
+    "hypercube names that key",
+    "[cli]") {
+  const PretendAvailable only("300e6");
+  const auto refusal = [](const std::vector<std::string>& overrides) {
+    const Planned p = plan(overrides);
+    const auto why =
+        msim::cli::memory_shortfall(msim::cli::largest_run(p.base, p.ex), {}, p.base.experiment);
+    REQUIRE(why);
+    return *why;
+  };
+  CHECK_THAT(refusal({"experiment.together={consumers: [1000, 30000000], market.wom_rate: [0.1, "
+                      "0.2]}"}),
+             Catch::Contains("key 'experiment.together.consumers': 30000000 consumers need") &&
+                 Catch::Contains("lower the largest value of experiment.together.consumers to at "
+                                 "most ") &&
+                 Catch::Contains("(the experiment sets `consumers` in each run, so --set "
+                                 "consumers=... would not change it)"));
+  // tiny.yaml's 20,000 consumers at scale 1000 are 20 M.
+  CHECK_THAT(refusal({"experiment.sweep={scale: [1, 1000]}"}),
+             Catch::Contains("key 'experiment.sweep.scale': 20000000 consumers need") &&
+                 Catch::Contains("lower the largest value of experiment.sweep.scale to at most ") &&
+                 Catch::Contains("so --set scale=... would not change it"));
+  CHECK_THAT(
+      refusal({"experiment.design={latin_hypercube: {samples: 2, ranges: {scale: [1, 1000]}}}"}),
+      Catch::Contains("key 'experiment.design.latin_hypercube.ranges.scale': ") &&
+          Catch::Contains("lower the top of the range of "
+                          "experiment.design.latin_hypercube.ranges.scale to at most ") &&
+          Catch::Contains("so --set scale=... would not change it"));
+}
+
 TEST_CASE("memory check: an experiment's runs keep their series, a single run streams them",
           "[cli]") {
   // Each of the runs going on at once keeps every step's rows, 8 bytes a value a step, in one
