@@ -48,11 +48,14 @@ extern "C" void on_interrupt(int signal) {
 
 /// Ctrl-C (SIGINT), a kill (SIGTERM, as schedulers send) and a closed terminal (SIGHUP) stop the
 /// run after its current step, which is kept. A signal the process was started ignoring stays
-/// ignored (nohup ignores SIGHUP), and each gets back the handling it had.
+/// ignored (nohup ignores SIGHUP), and each gets back the handling it had. Each run starts
+/// unstopped: a program that calls cli::main again after an interrupted run runs it in full.
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
 using SignalHandler = void (*)(int);
 SignalHandler g_before[std::size(kStopSignals)];
 void catch_stop_signals() {
+  g_stop.store(false);
+  g_signal.store(SIGINT);
   for (std::size_t k = 0; k < std::size(kStopSignals); ++k) {
     g_before[k] = std::signal(kStopSignals[k], on_interrupt);
     if (g_before[k] == SIG_IGN) std::signal(kStopSignals[k], SIG_IGN);
@@ -587,6 +590,15 @@ int run(const RunArgs& args) {
   close_output();
   release_stop_signals();
   progress.finish();
+  if (!report.complete && report.steps_done == 0) {
+    // Stopped while the population was drawn: the file would hold no step to look into, and
+    // would only ask the next run for --force. It goes, as after a fault before the first step.
+    std::error_code ignored;
+    fs::remove(partial_path(out), ignored);
+    fmt::print(stderr, "interrupted before the first of the {} steps finished; nothing was kept\n",
+               sc.steps);
+    return interrupted_code();
+  }
   if (!report.complete) {
     fmt::print(stderr,
                "interrupted after {} of {} steps; the steps so far are in '{}' (complete=0)\n",

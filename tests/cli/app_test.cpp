@@ -3,8 +3,11 @@
 #include "cli/app.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -52,6 +55,27 @@ class FailsAtStep final : public msim::Strategy {
   }
   void write_params(msim::YamlWriter&) const override {}
 };
+
+/// AllMass, but making the market's copy of it (before the first step) is interrupted by Ctrl-C:
+/// the SIGINT comes while the population is drawn.
+class InterruptedWhenCopied final : public msim::Strategy {
+ public:
+  std::unique_ptr<msim::Strategy> clone() const override {
+    std::raise(SIGINT);
+    return std::make_unique<InterruptedWhenCopied>(*this);
+  }
+  void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
+    msim::test::offer_at_mean(view, plan);
+    plan.mass_spend = view.budget;
+  }
+  void write_params(msim::YamlWriter&) const override {}
+};
+
+/// SIGINTs that reached this program's own handler (outside the run's, which replaces it).
+std::atomic<int> g_own_sigints{0};
+extern "C" void count_sigint(int) {
+  g_own_sigints.fetch_add(1);
+}
 
 int run_cli(std::vector<std::string> args) {
   args.insert(args.begin(), "marketsim");
@@ -193,4 +217,35 @@ TEST_CASE("a strategy's fault in an experiment names the run and keeps the runs 
   CHECK_FALSE(std::filesystem::exists(out));
   CHECK(std::filesystem::exists(out + ".runs/00000.h5"));
   CHECK(std::filesystem::exists(out + ".runs/00001.h5"));
+}
+
+TEST_CASE("Ctrl-C before the first step finished keeps nothing, and the next run runs in full",
+          "[cli]") {
+  msim::register_strategy({"interrupted_when_copied", "a test strategy", {}, [](const auto&) {
+                             return std::unique_ptr<msim::Strategy>(
+                                 std::make_unique<InterruptedWhenCopied>());
+                           }});
+  msim::register_strategy({"all_mass_after_interrupt", "a test strategy", {}, [](const auto&) {
+                             return std::unique_ptr<msim::Strategy>(std::make_unique<AllMass>());
+                           }});
+  msim::test::TempDir dir;
+  const std::string yaml = dir.file("i.yaml"), out = dir.file("i.h5");
+  std::ofstream(yaml) << small_market(6, "interrupted_when_copied");
+  const auto before = std::signal(SIGINT, count_sigint);
+  const auto [code, said] = run_cli_stderr_to({"run", yaml, "-o", out, "--quiet"}, dir.file("e"));
+  CHECK(code == 130);
+  CHECK(said == "interrupted before the first of the 6 steps finished; nothing was kept\n");
+  // A file with no step would hold nothing to look into, and make the next run ask for --force.
+  CHECK_FALSE(std::filesystem::exists(out + ".partial"));
+  CHECK_FALSE(std::filesystem::exists(out));
+  // The run's handler caught the SIGINT and gave this program's back.
+  CHECK(g_own_sigints.load() == 0);
+  CHECK(std::signal(SIGINT, before) == count_sigint);
+
+  // The same program runs again, in full: the interruption was the earlier run's only.
+  std::ofstream(yaml) << small_market(6, "all_mass_after_interrupt");
+  const std::string next = dir.file("next.h5");
+  CHECK(run_cli({"run", yaml, "-o", next, "--quiet"}) == 0);
+  REQUIRE(std::filesystem::exists(next));
+  CHECK(std::get<std::int64_t>(msim::Hdf5Reader(next).attribute("steps_done")) == 6);
 }
