@@ -414,16 +414,16 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
     try {
       return run_experiment(ex, out, options);
     } catch (const std::exception& e) {
-      const std::size_t kept = finished_runs(dir);
+      const std::size_t kept_now = finished_runs(dir);
       // Nothing to resume: an empty directory would only block the next run (but other parts
       // may be writing into a part's).
-      if (kept == 0 && !part) {
+      if (kept_now == 0 && !part) {
         remove_run_files(dir);
         throw;
       }
-      if (kept == 0) throw;
+      if (kept_now == 0) throw;
       const std::string finished =
-          fmt::format("{} of {} runs are finished and kept in '{}'", kept, ex.runs.size(), dir);
+          fmt::format("{} of {} runs are finished and kept in '{}'", kept_now, ex.runs.size(), dir);
       const std::string again =
           part ? "run the same command again" : "run the same command with --resume added";
       if (dynamic_cast<const StepInputError*>(&e) != nullptr)  // found at a later step

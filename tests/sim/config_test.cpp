@@ -485,7 +485,7 @@ TEST_CASE("a reference to a name that a --set renamed names that --set", "[confi
   const std::string text =
       "items:\n  - {name: Alpha, size: 1}\n  - {name: Beta, size: 2}\n"
       "uses:\n  - {item: Alpha}\n";
-  for (const std::string& rename : {"items.Alpha.name=Gamma", "items.Alpha={name: Gamma}"}) {
+  for (const std::string rename : {"items.Alpha.name=Gamma", "items.Alpha={name: Gamma}"}) {
     const Config root = Config::load_string(text, "r.yaml", {rename});
     CHECK(root.child("items").items().at(0).path() == "items.Gamma");
     const Config use = root.child("uses").items().at(0).child("item");
