@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -209,4 +210,34 @@ TEST_CASE("cli: printed output that cannot be written exits 1 and says so", "[cl
     CHECK_THAT(slurp(err), Contains("cannot write the standard output (No space left on device)") &&
                                !Contains("internal error"));
   }
+}
+
+TEST_CASE("cli: summarize --csv that the system refuses exits 1 and leaves the tables as they were",
+          "[cli][output]") {
+  TempDir dir;
+  REQUIRE(marketsim(dir, "run " + kTiny + " -o t.h5 --quiet").code == 0);
+  // The tables of a finished run as they were, and a limit that market.csv (about 11 KB) passes
+  // while summary.csv and years.csv fit.
+  REQUIRE(marketsim(dir, "summarize t.h5 --csv old/").code == 0);
+  std::vector<std::string> before;
+  for (const char* table : {"summary", "market", "years", "columns"})
+    before.push_back(slurp(dir / "old" / (std::string(table) + ".csv")));
+  for (const std::string target : {"new/", "old/"}) {
+    INFO(target);
+    const Result r = limited(dir, 8, "summarize t.h5 --csv " + target + " --force");
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Contains("error: cannot write '" + target +
+                               "market.csv.partial' (File too "
+                               "large)") &&
+                          !Contains("internal error"));
+    // No table is half written, and none replaces its old one unless all are written.
+    for (const char* table : {"summary", "market", "years", "columns"}) {
+      CHECK(nothing_left(dir / target / (std::string(table) + ".csv.partial")));
+      if (target == "new/") CHECK(nothing_left(dir / target / (std::string(table) + ".csv")));
+    }
+  }
+  std::vector<std::string> after;
+  for (const char* table : {"summary", "market", "years", "columns"})
+    after.push_back(slurp(dir / "old" / (std::string(table) + ".csv")));
+  CHECK(after == before);
 }
