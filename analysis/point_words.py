@@ -88,7 +88,9 @@ def value_words(path, value, steps_per_year=0):
     if not unit or unit == str(path).split(".")[-1]:  # consumers = 2,000, not 2,000 consumers
         return text
     if unit.startswith("money per "):
-        return f"{text} {unit[len('money '):]}"
+        # A reward's money is per reward: "reward = 1", not "reward = 1 per reward".
+        per = unit[len("money per "):]
+        return text if per == str(path).split(".")[-1] else f"{text} per {per}"
     return f"{text} {unit}" if unit in _COUNTED else f"{text} ({unit})"
 
 

@@ -184,6 +184,11 @@ def test_a_programs_keys_are_named_by_the_program():
     assert key_words("firms.A.referral_program.multiplier") == "A's referral program's multiplier"
     assert setting_words("firms.A.loyalty_program.every", 10) == (
         "A's loyalty program's purchases per reward = 10 purchases")
+    # A reward is money per reward: its value alone, not "1 per reward" (price_war.png's legend).
+    assert setting_words("firms.Crema.loyalty_program.reward", 1.0) == (
+        "Crema's loyalty program's reward = 1")
+    assert setting_words("firms.A.referral_program.reward", 5.0) == (
+        "A's referral program's reward = 5 per referred first purchase")
     # A firm named like a program is still a firm.
     assert key_words("firms.loyalty_program.budget_per_year") == (
         "loyalty_program's marketing budget")
