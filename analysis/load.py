@@ -315,16 +315,34 @@ def experiment_overrides(path):
     own keys (experiment=... and experiment.*, which say how the runs vary; is_experiment_key):
     what the command line changed for the
     whole experiment, in the order of the first run. [] for a single-run file or none."""
-    with rd.open_file(path) as f:
-        if "runs" not in f:
-            return []
-        per_run = [_override_lines(f[f"runs/{k}"].attrs.get("overrides"))
-                   for k in f["runs"].keys()]
+    per_run = _runs_override_lines(path)
     if not per_run:
         return []
     shared = set(per_run[0]).intersection(*per_run[1:])
     return [line for line in per_run[0]
             if line in shared and not is_experiment_key(line)]
+
+
+def experiment_varied_keys(path):
+    """The key paths whose `--set` assignments differ between the runs of an experiment file
+    (the keys its design points set: shocks.match.multiply), in the order of their first
+    appearance. [] for a single-run file."""
+    per_run = _runs_override_lines(path)
+    if not per_run:
+        return []
+    shared = set(per_run[0]).intersection(*per_run[1:])
+    keys = [line.split("=", 1)[0].strip() for lines in per_run for line in lines
+            if line not in shared and not is_experiment_key(line)]
+    return list(dict.fromkeys(keys))
+
+
+def _runs_override_lines(path):
+    """Each run's `--set` assignments (the attribute `overrides` of /runs/ID), [] when the file
+    holds no runs group."""
+    with rd.open_file(path) as f:
+        if "runs" not in f:
+            return []
+        return [_override_lines(f[f"runs/{k}"].attrs.get("overrides")) for k in f["runs"].keys()]
 
 
 def firms_recording(frame):

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import transforms  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from analysis.load import is_experiment_key, overrides  # noqa: E402
+from analysis.load import experiment_varied_keys, is_experiment_key, overrides  # noqa: E402
 from analysis.scenario_text import assignment_words, run_shocks  # noqa: E402
 from analysis.summary import (NOT_IN_MARKET, not_in_market, not_in_market_note,  # noqa: E402
                               period)
@@ -123,7 +123,11 @@ def _titled(run, first, *more, changes=None):
     (for figures of every run of an experiment). Each change is in words where the package has
     them (scenario_text.assignment_words: a shock switched on as the summary lists it, a known
     key by its name), not as a raw key path."""
-    line = overrides_line([assignment_words(c, run.scenario, run.steps_per_year, len(run.steps))
+    # Figures of every run: a shock whose keys the design points set is not described by the
+    # values of the run at hand.
+    varied = experiment_varied_keys(run.path) if changes is not None and run.path else []
+    line = overrides_line([assignment_words(c, run.scenario, run.steps_per_year, len(run.steps),
+                                            varied)
                            for c in (run_changes(run) if changes is None else changes)])
     if changes is None and run.run_id is not None:
         line = f"run {run.run_id}" + (f", {line}" if line else "")

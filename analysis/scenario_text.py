@@ -648,12 +648,15 @@ def key_label(path, steps_per_year=0):
     return f"{words}, in {unit}" if words.endswith(")") else f"{words} ({unit})"
 
 
-def assignment_words(assignment, scenario=None, steps_per_year=0, steps_done=0):
+def assignment_words(assignment, scenario=None, steps_per_year=0, steps_done=0, varied=()):
     """A command-line assignment ("key=value", as --set records it) in words for a figure's
     title: a shock switched on as `marketsim summarize` lists it when the run applied it ("week
     27: FizzCo's budget set to 0 per year (fizzco_stops)", from the run's resolved `scenario` of
     `steps_done` steps), or switched off ("fizzco_stops switched off"); a known key by its words
-    ("FizzCo's marketing budget = 20000", key_words); anything else as it was written."""
+    ("FizzCo's marketing budget = 20000", key_words); anything else as it was written. A shock
+    some of whose keys are among `varied` (the key paths an experiment's design points set) is
+    named with those keys, not with the values of the run `scenario` is: "shock match on
+    (match's factor varies by design point)"."""
     key, _, value = str(assignment).partition("=")
     parts = key.strip().split(".")
     if len(parts) == 3 and parts[0] == "shocks" and parts[2] == "enabled":
@@ -661,6 +664,14 @@ def assignment_words(assignment, scenario=None, steps_per_year=0, steps_done=0):
             if parts[1] in (label, str(shock.get("name"))):
                 if _disabled(shock):
                     return f"{label} switched off"
+                names = {parts[1], label, str(shock.get("name"))}
+                own = [v for v in varied
+                       if v.split(".")[0] == "shocks" and len(v.split(".")) > 2
+                       and v.split(".")[1] in names and v.split(".")[2] != "enabled"]
+                if own:
+                    verb = "varies" if len(own) == 1 else "vary"
+                    return (f"shock {label} on ({' and '.join(key_words(v) for v in own)} "
+                            f"{verb} by design point)")
                 return _shock_words(step, label, shock, applied, steps_per_year)
     words = key_words(key.strip())
     return f"{words} = {value.strip()}" if words and value else str(assignment)

@@ -7,6 +7,7 @@ import pytest
 
 from analysis import plot
 from analysis.load import load_run
+from analysis.plot_sweep import experiment_response
 from analysis.scenario_text import assignment_words, run_shocks
 from conftest import ROOT, marketsim_binary, run_tiny
 from run_copies import with_overrides
@@ -105,3 +106,24 @@ def test_no_legend_covers_a_shock_name_at_week_1(durables_file):
         fig = function(run)
         assert any(_marks(ax) for ax in fig.axes), function.__name__
         assert _overlaps(fig) == [], function.__name__
+
+
+def test_an_experiments_title_does_not_give_one_runs_value_of_a_swept_shock(tmp_path):
+    """price_war.md sweeps the match shock's factor with the shock switched on for every run:
+    the figures of every run said "week 29: Crema's price x 1 (match)", run 0's factor, over an
+    axis from 0.85 to 1.2. They name the shock and the key that varies instead."""
+    out = tmp_path / "prices.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "planning" / "price_war.yaml"), "-o", str(out),
+                    "--quiet", "--threads", "2", "--set", "consumers=2000",
+                    "--set", "experiment.replications=2", "--set", "shocks.match.enabled=true",
+                    "--set", "experiment.sweep={shocks.match.multiply: [1, 0.85, 1.2]}"],
+                   check=True, capture_output=True, timeout=300)
+    run = load_run(out)
+    title = experiment_response(run, "profit_per_year", "shocks.match.multiply").axes[0] \
+        .get_title()
+    assert "x 1 (match)" not in title, title
+    assert "shock match on (match's factor varies by design point)" in title.replace("\n", " ")
+    # One run's own figures still say what that run's shock did.
+    one = load_run(out, 5)
+    assert "week 29: Crema's price x 1.2 (match)" in plot.market_share(one).axes[0].get_title()
