@@ -98,7 +98,7 @@ void add_panel_layout(const Scenario& sc, RecordingLayout& layout) {
                        {"consumer", true, 0, "", "the buyer, one of /panel/members/consumer"},
                        {"category", true, 0, "", "the category, an index into /categories/name"},
                        {"firm", true, 0, "", "the firm, an index into /firms/name"},
-                       {"price", false, 0, "money", "price paid per unit"},
+                       {"price", false, 0, "money per unit", "price paid per unit"},
                        {"units", true, 0, "units", "units bought"}}};
   layout.tables.push_back(std::move(members));
   layout.tables.push_back(std::move(purchases));

@@ -27,7 +27,7 @@ def test_the_recorded_panel_has_the_documented_layout(panel_file):
             assert len(purchases[column]) == len(purchases["step"]) > PANEL
             assert "description" in purchases[column].attrs
             assert "units" in purchases[column].attrs
-        assert purchases["price"].attrs["units"] == "money"
+        assert purchases["price"].attrs["units"] == "money per unit"
     panel = Panel(panel_file)
     assert panel.size == PANEL
     assert panel.steps() == (0, STEPS - 1)

@@ -83,7 +83,7 @@ TEST_CASE("cli: run --set output.panel.size=N writes /panel with N members", "[c
   const auto steps = in.integers("/panel/purchases/step");
   CHECK(steps.size() > 800);
   CHECK(in.table("/panel/purchases/price").values.size() == steps.size());
-  CHECK(in.string_attribute("/panel/purchases/price", "units") == "money");
+  CHECK(in.string_attribute("/panel/purchases/price", "units") == "money per unit");
   CHECK(in.table("/panel/members/ideal").shape == std::vector<std::size_t>{800, 2});
   CHECK(in.string_attribute("/panel/members/ideal", "units") == "preference space");
   CHECK_THAT(in.text("/scenario"), Contains("size: 800"));
