@@ -1,5 +1,7 @@
 """The summary table of a run (the same figures as `marketsim summarize`) and its formatting."""
 
+import math
+
 import pandas as pd
 
 from analysis.durables import run_early_share
@@ -179,6 +181,9 @@ def summary_table(run):
     table["in_market"] = table["firm"].isin(in_market(run))
     table = table[["firm", "strategy"] + [c for c, _, _ in COLUMNS] + ["in_market"]]
     table.attrs["steps_per_year"] = run.steps_per_year
+    # The units the last step's market shares are shares of, for shares_level (0: unknown).
+    table.attrs["units_last_step"] = (float(run.market["units"].iloc[-1].sum())
+                                      if "units" in run.market and len(run.steps) else 0.0)
     return table
 
 
@@ -218,9 +223,21 @@ def formatted(table):
 
 
 # Leader and runner-up are level when they differ by less than this: half a percentage point of
-# a share, or 1% of the larger absolute profit (the rule `marketsim summarize` uses).
+# a share (or, for shares of units, what chance alone moves them: shares_level), or 1% of the
+# larger absolute profit (the rules `marketsim summarize` uses).
 LEVEL_SHARE = 0.005
 LEVEL_PROFIT = 0.01
+
+
+def shares_level(a, b, units):
+    """Whether shares `a` >= `b` of the same `units` units are level: less than LEVEL_SHARE
+    apart, or apart by less than twice the standard error of the gap between two shares of
+    `units` independent purchases, sqrt((a + b - (a - b)^2) / units); `units` 0 or unknown:
+    LEVEL_SHARE alone. models/summary.hpp's shares_level says the same."""
+    gap = a - b
+    if gap < LEVEL_SHARE:
+        return True
+    return bool(units and units > 0 and gap < 2.0 * math.sqrt(max(0.0, a + b - gap * gap) / units))
 
 
 def reading(table, steps_per_year=None):
@@ -251,8 +268,9 @@ def reading(table, steps_per_year=None):
         lines.append(f"{last}no firm sold anything.")
     else:
         a, b, x, y = top_two("market_share")
+        units = table.attrs.get("units_last_step", 0.0)
         lines.append(f"{last}{both(a, b)} sold about as many units: {percent(x)} "
-                     f"and {percent(y)} of the market." if x - y < LEVEL_SHARE else
+                     f"and {percent(y)} of the market." if shares_level(x, y, units) else
                      f"{last}{a.firm} ({a.strategy}) sold the most units: "
                      f"{percent(x)} of the market.")
         a, b, x, y = top_two("customer_share")
@@ -271,17 +289,29 @@ def reading(table, steps_per_year=None):
     return lines
 
 
+def _segment_unit_grid(run, window=None):
+    """The units each segment bought from each firm over the last `window` steps (by default
+    segment_window's quarter of a year; every step in a shorter run): DataFrame [segment x
+    firm], sums of /segments/units."""
+    units = run.segments["units"]
+    window = min(segment_window(run.steps_per_year) if window is None else window, len(units))
+    totals = units.iloc[-window:].sum()
+    return pd.DataFrame([[totals[(s, f)] for f in run.firms] for s in run.segment_names],
+                        index=run.segment_names, columns=run.firms, dtype=float)
+
+
+def segment_units(run, window=None):
+    """The units each segment bought over segment_shares' window: Series [segment]."""
+    return _segment_unit_grid(run, window).sum(axis=1)
+
+
 def segment_shares(run, window=None):
     """Each firm's share of the units each segment bought over the last `window` steps (by default
     segment_window's quarter of a year; every step in a shorter run), as `marketsim summarize` names
     the segment leaders: sums of /segments/units, not a mean of the weekly shares, in which a week
     without purchases would count as 0% for every firm. DataFrame [segment x firm]; NaN for a
     segment that bought nothing in those steps."""
-    units = run.segments["units"]
-    window = min(segment_window(run.steps_per_year) if window is None else window, len(units))
-    totals = units.iloc[-window:].sum()
-    grid = pd.DataFrame([[totals[(s, f)] for f in run.firms] for s in run.segment_names],
-                        index=run.segment_names, columns=run.firms, dtype=float)
+    grid = _segment_unit_grid(run, window)
     bought = grid.sum(axis=1)
     return grid.div(bought.where(bought > 0), axis=0)
 
@@ -289,11 +319,12 @@ def segment_shares(run, window=None):
 def segment_leaders(run, window=None):
     """The sentence of `marketsim summarize` that names, for each segment, the firm in the market
     with the largest share of the units it bought over the last `window` steps (segment_shares),
-    or both when the runner-up is within LEVEL_SHARE; "" for a run of fewer than two segments or
-    without /segments/units."""
+    or both when the runner-up is level with it (shares_level); "" for a run of fewer than two
+    segments or without /segments/units."""
     if len(run.segment_names) < 2 or "units" not in run.segments:
         return ""
     shares = segment_shares(run, window).fillna(0.0)
+    bought = segment_units(run, window)
     strategy = dict(zip(run.firms, run.strategies))
     named = lambda firm: f"{firm} ({strategy[firm]})"  # noqa: E731
     parts = []
@@ -302,7 +333,8 @@ def segment_leaders(run, window=None):
         ordered = sorted(in_market(run), key=lambda firm: -row[firm])  # stable: first on ties
         if not ordered or row[ordered[0]] <= 0:
             parts.append(f"{segment}, no units bought")
-        elif len(ordered) > 1 and row[ordered[0]] - row[ordered[1]] < LEVEL_SHARE:
+        elif len(ordered) > 1 and shares_level(row[ordered[0]], row[ordered[1]],
+                                               bought[segment]):
             a, b = ordered[:2]
             parts.append(f"{segment}, {named(a)} and {named(b)} level with {percent(row[a])} "
                          f"and {percent(row[b])}")

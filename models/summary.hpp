@@ -66,6 +66,9 @@ struct Summary {
   bool complete = false;
   /// Some firm sold in the last step: else no market share is defined (summaries print n/a).
   bool sold_last_step = true;
+  /// The units all firms sold in the last step (0 when the file does not say): the sample the
+  /// last step's market shares are shares of, for shares_level.
+  double units_last_step = 0.0;
   double wall_seconds = 0.0;
   std::vector<SummaryRow> rows;
   std::vector<RelationshipRow> relationships;    ///< empty for files without these metrics
@@ -84,6 +87,7 @@ struct Summary {
   /// empty for files without /segments/units.
   std::vector<std::string> segments;
   std::vector<double> segment_share;
+  std::vector<double> segment_units;  ///< [S]: the units each segment bought over the window
   std::int64_t segment_window = 0;
   /// From /scenario, for the notes: market.wom_window (0: unknown) and the yearly discount rate
   /// of CLV (negative: unknown).
@@ -132,6 +136,14 @@ std::string format_shocks(const std::vector<std::string>& applied,
 /// step (a quarterly or yearly run: the last step); 13 when the file does not say (0).
 /// analysis/summary.py's segment_window() says the same.
 std::int64_t segment_window(std::int64_t steps_per_year);
+
+/// Whether two firms' shares `a` and `b` of the same `units` units are level in the summary's
+/// sentences ("sold about as many units"): less than half a percentage point apart, or apart by
+/// less than chance alone moves them, twice the standard error of the gap between two shares of
+/// `units` independent purchases, sqrt((a + b - (a - b)^2) / units). (A tie of 50.5% and 49.5%
+/// in a week of 20,000 units is chance: the gap's standard error is 0.7 points.) `units` 0:
+/// unknown, half a point alone. analysis/summary.py's shares_level says the same.
+bool shares_level(double a, double b, double units);
 
 /// The run's period in the summary's words, for `steps_per_year` steps a year: "week" (52),
 /// "month" (12), "quarter" (4), "year" (1), "day" (365), else "step" (and for 0: unknown).

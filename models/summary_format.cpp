@@ -132,6 +132,12 @@ std::string format_first_step(const Scenario& sc, const StepMetrics& first,
   return out;
 }
 
+bool shares_level(double a, double b, double units) {
+  const double gap = a - b;
+  if (gap < 0.005) return true;
+  return units > 0 && gap < 2.0 * std::sqrt(std::max(0.0, a + b - gap * gap) / units);
+}
+
 std::string scale_note(double scale) {
   if (scale == 1.0) return "";
   if (std::isnan(scale))
@@ -150,10 +156,12 @@ std::string scale_note(double scale) {
 namespace {
 
 /// Who leads on each key figure, among the firms in the market, in three sentences; two firms
-/// within half a point of share, or 1% of profit, are "about level"; with one firm in the
-/// market, that is all it says. The last step is called by the run's `period` ("In the last
-/// week"). analysis/summary.py words it the same way.
-std::string format_reading(const std::vector<SummaryRow>& rows, const std::string& period) {
+/// whose market shares of the last step's `units` are level (shares_level), within half a point
+/// of customer share, or within 1% of profit, are "about level"; with one firm in the market,
+/// that is all it says. The last step is called by the run's `period` ("In the last week").
+/// analysis/summary.py words it the same way.
+std::string format_reading(const std::vector<SummaryRow>& rows, const std::string& period,
+                           double units) {
   std::vector<const SummaryRow*> in;
   for (const auto& r : rows)
     if (r.in_market) in.push_back(&r);
@@ -169,9 +177,10 @@ std::string format_reading(const std::vector<SummaryRow>& rows, const std::strin
   const auto named = [](const SummaryRow* r) {
     return fmt::format("{} ({})", r->firm, r->strategy);
   };
-  const auto share = [&](auto key, const std::string& lead, const std::string& level) {
+  const auto share = [&](auto key, double sample, const std::string& lead,
+                         const std::string& level) {
     const auto [a, b] = top_two(key);
-    if (key(*a) - key(*b) < 0.005)
+    if (shares_level(key(*a), key(*b), sample))
       return fmt::format(fmt::runtime(level), named(a), named(b), percent(key(*a)),
                          percent(key(*b)));
     return fmt::format(fmt::runtime(lead), named(a), percent(key(*a)));
@@ -182,11 +191,11 @@ std::string format_reading(const std::vector<SummaryRow>& rows, const std::strin
   const std::string last = fmt::format("In the last {}, ", period);
   std::string out =
       !sold ? last + "no firm sold anything.\n"
-            : share([](const SummaryRow& r) { return r.market_share; },
+            : share([](const SummaryRow& r) { return r.market_share; }, units,
                     last + "{} sold the most units: {} of the market.",
                     last + "{} and {} sold about as many units: {} and {} of the market.") +
                   " " +
-                  share([](const SummaryRow& r) { return r.customer_share; },
+                  share([](const SummaryRow& r) { return r.customer_share; }, 0.0,
                         "{} won the largest share of its own buyers' category purchases: {}.",
                         "{} and {} won about the same share of their own buyers' category "
                         "purchases: {} and {}.") +
@@ -206,8 +215,8 @@ std::string format_reading(const std::vector<SummaryRow>& rows, const std::strin
 /// Who sold the most in each segment over the last steps (in the run's period's words), with its
 /// share of the units the segment bought then, in one sentence, when there are two segments or
 /// more: "By segment, the largest share of the units bought over the last 13 weeks: vegan,
-/// GreenScoop (niche) with 77.6%; ...". Two firms within half a point are both named; a segment
-/// that bought nothing says so.
+/// GreenScoop (niche) with 77.6%; ...". Two firms level in the units the segment bought
+/// (shares_level) are both named; a segment that bought nothing says so.
 std::string format_segment_leaders(const Summary& s) {
   const std::size_t S = s.segments.size(), F = s.rows.size();
   if (S < 2 || s.segment_share.size() != S * F) return "";
@@ -224,7 +233,9 @@ std::string format_segment_leaders(const Summary& s) {
     };
     if (order.empty() || share[order[0]] <= 0)
       parts.push_back(fmt::format("{}, no units bought", s.segments[g]));
-    else if (order.size() > 1 && share[order[0]] - share[order[1]] < 0.005)
+    else if (order.size() > 1 &&
+             shares_level(share[order[0]], share[order[1]],
+                          g < s.segment_units.size() ? s.segment_units[g] : 0.0))
       parts.push_back(fmt::format("{}, {} and {} level with {} and {}", s.segments[g],
                                   named(order[0]), named(order[1]), percent(share[order[0]]),
                                   percent(share[order[1]])));
@@ -276,7 +287,7 @@ std::string format_summary(const Summary& s) {
   if (!s.rows.empty()) {
     out += '\n';
     const std::string period = period_word(s.steps_per_year);
-    out += format_reading(s.rows, period);
+    out += format_reading(s.rows, period, s.units_last_step);
     out += format_segment_leaders(s);
     out += fmt::format(
         "Market share is the last {}'s unit share; customer share and penetration count every "

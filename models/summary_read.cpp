@@ -307,6 +307,7 @@ Summary summarize_file(const std::string& path) {
   if (r.exists("/market/units")) {
     const auto sold = last_row(r, "/market/units", F);
     s.sold_last_step = std::any_of(sold.begin(), sold.end(), [](double u) { return u > 0; });
+    for (const double u : sold) s.units_last_step += u;
   }
   const auto cshare = last_row(r, "/market/customer_share", F);
   const auto pen = last_row(r, "/market/penetration", F);
@@ -355,8 +356,9 @@ Summary summarize_file(const std::string& path) {
       s.segment_share.assign(SF, 0.0);
       for (std::size_t step = t.shape[0] - window; step < t.shape[0]; ++step)
         for (std::size_t k = 0; k < SF; ++k) s.segment_share[k] += t.values[step * SF + k];
+      s.segment_units.assign(S, 0.0);
       for (std::size_t g = 0; g < S; ++g) {
-        double total = 0.0;
+        double& total = s.segment_units[g];
         for (std::size_t j = 0; j < F; ++j) total += s.segment_share[g * F + j];
         for (std::size_t j = 0; j < F; ++j)
           s.segment_share[g * F + j] = total > 0 ? s.segment_share[g * F + j] / total : 0.0;

@@ -50,6 +50,23 @@ def test_level_thresholds_half_a_point_and_one_percent_of_profit():
     assert losses[2] == "Over the run, every firm lost money; A (s) lost the least: -100.0k."
 
 
+def test_a_gap_that_chance_gives_in_the_weeks_units_is_level():
+    """advertising_budget.yaml's two equal firms read 50.5% and 49.5% in week 52, and "FizzCo
+    sold the most units" with the seed at 1, "about as many" at 2, 3 and 5: one point of a
+    week's 20,000 units is chance (twice the gap's standard error is 1.41 points)."""
+    from analysis.summary import shares_level
+    table = _table([["A", "s", 0.505, 0.4, 0.5, 0.9, 100_000.0, 0.0, 1.0, True],
+                    ["B", "t", 0.495, 0.3, 0.5, 0.9, 50_000.0, 0.0, 1.0, True]])
+    table.attrs["units_last_step"] = 20_000.0
+    assert reading(table)[0] == ("In the last step, A (s) and B (t) sold about as many units: "
+                                 "50.5% and 49.5% of the market.")
+    table.attrs["units_last_step"] = 200_000.0
+    assert reading(table)[0] == "In the last step, A (s) sold the most units: 50.5% of the market."
+    assert shares_level(0.505, 0.495, 20_000) and not shares_level(0.505, 0.495, 200_000)
+    assert shares_level(0.504, 0.4991, 0) and not shares_level(0.506, 0.4991, 0)
+    assert not shares_level(0.9, 0.1, 10)
+
+
 def test_only_firms_in_the_market_count():
     table = _table([["Durabox", "mass", 1.0, 1.0, 0.9, 1.0, 18_180_000.0, 0.0, 18.0, True],
                     ["LongLife", "mass", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False]])

@@ -256,6 +256,23 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
   CHECK_THAT(text,
              Contains("In the last week, A (mass) sold the most units: 50.2% of the market."));
   CHECK_THAT(text, Contains("Over the run, A (mass) earned the most: 1.0k."));
+  // A gap that chance alone gives in the last week's units is level: 1 point of 20,000 units
+  // (twice its standard error is 1.41 points), not of 200,000 (0.45 points).
+  s.rows[0].market_share = 0.505;
+  s.rows[1].market_share = 0.495;
+  s.units_last_step = 20000;
+  CHECK_THAT(msim::format_summary(s), Contains("A (mass) and B (niche) sold about as many units: "
+                                               "50.5% and 49.5% of the market."));
+  s.units_last_step = 200000;
+  CHECK_THAT(msim::format_summary(s),
+             Contains("In the last week, A (mass) sold the most units: 50.5% of the market."));
+  CHECK(msim::shares_level(0.505, 0.495, 20000));
+  CHECK(!msim::shares_level(0.505, 0.495, 200000));
+  CHECK(msim::shares_level(0.504, 0.4991, 0));  // unknown units: half a point alone
+  CHECK(!msim::shares_level(0.506, 0.4991, 0));
+  CHECK(!msim::shares_level(0.9, 0.1, 10));  // 80 points apart: a leader, even of 10 units
+  s.units_last_step = 0;
+  s.rows[1].market_share = 0.49;
   // Every firm lost money: the one that lost the least did not "earn the most".
   s.rows[0].profit = -3500.0;
   s.rows[1].profit = -9000.0;
@@ -295,12 +312,23 @@ TEST_CASE("summary: the leader of each segment is named, with ties and empty seg
                      0.1,  0.776, 0.0,  //
                      0.45, 0.448, 0.9,  //
                      0.0,  0.0,   0.0};
-  const std::string text = msim::format_summary(s);
+  std::string text = msim::format_summary(s);
   INFO(text);
   CHECK_THAT(text, Contains("By segment, the largest share of the units bought over the last 13 "
                             "weeks: mainstream, Big (mass) with 70.0%; vegan, Green (niche) with "
                             "77.6%; level, Big (mass) and Green (niche) level with 45.0% and "
                             "44.8%; empty, no units bought.\n"));
+  // Of the few units a small segment bought, 7 points can be chance (twice the gap's standard
+  // error of 100 units is 15 points); of 10,000 it is not.
+  s.segment_units = {100, 10000, 5000, 0};
+  text = msim::format_summary(s);
+  CHECK_THAT(text, Contains("mainstream, Big (mass) with 70.0%") &&
+                       Contains("vegan, Green (niche) with 77.6%"));
+  s.segment_share[1] = 0.63;  // mainstream: 70% and 63% of 100 units
+  text = msim::format_summary(s);
+  CHECK_THAT(text, Contains("mainstream, Big (mass) and Green (niche) level with 70.0% and 63.0%"));
+  s.segment_units[0] = 10000;
+  CHECK_THAT(msim::format_summary(s), Contains("mainstream, Big (mass) with 70.0%"));
   // One segment: the market's own leader says it all.
   s.segments = {"all"};
   s.segment_share = {0.6, 0.3, 0.0};
