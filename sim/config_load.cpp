@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -37,11 +38,19 @@ namespace {
 /// ten deep ten times over ("billion laughs") would otherwise take hours to walk.
 constexpr std::size_t kMaxNodes = 1'000'000;
 
+/// Where a node is, as errors begin: "scenario.yaml:12:5: " in a file, "--set '...': " in a
+/// --set's value, whose one line has no number worth giving (`lines` false).
+struct Where {
+  std::function<std::string(const YAML::Mark&)> at;
+  bool lines = true;
+  std::string operator()(const YAML::Mark& m) const { return at(m); }
+};
+
 /// Rejects a YAML merge key (`<<: *defaults`), which yaml-cpp reads as a key named "<<", at its
 /// line, with the map written out in full: the merged map's keys, then this map's own.
 [[noreturn]] void reject_merge_key(const YAML::Node& map,
                                    const std::pair<YAML::Node, YAML::Node>& merge,
-                                   const std::string& path, const std::string& file) {
+                                   const std::string& path, const Where& where) {
   std::vector<std::string> own, merged;
   for (const auto& kv : map)
     if (!(kv.first.IsScalar() && kv.first.Scalar() == "<<"))
@@ -55,41 +64,47 @@ constexpr std::size_t kMaxNodes = 1'000'000;
       if (kv.first.IsScalar() && !find_entry(map, kv.first.Scalar()))
         merged.push_back(flow(kv.first) + ": " + flow(kv.second));
   merged.insert(merged.end(), own.begin(), own.end());
-  const YAML::Mark m = merge.first.Mark();
   throw InputError(fmt::format(
-      "{}:{}:{}: key '{}': merge keys (<<) are not supported; repeat the keys instead{}", file,
-      m.line + 1, m.column + 1, join_path(path, "<<"),
+      "{}key '{}': merge keys (<<) are not supported; repeat the keys instead{}",
+      where(merge.first.Mark()), join_path(path, "<<"),
       sources.empty() ? "" : fmt::format(": {{{}}}", shorten(join(merged, ""), 200, ""))));
 }
 
 /// Rejects a key given twice in one map (yaml-cpp keeps both and lookups see only the first),
 /// pointing at the second occurrence, and a document that expands past kMaxNodes values.
-void reject_duplicate_keys(const YAML::Node& node, const std::string& path, const std::string& file,
+void reject_duplicate_keys(const YAML::Node& node, const std::string& path, const Where& where,
                            std::size_t& visited) {
   if (++visited > kMaxNodes)
-    throw InputError(fmt::format(
-        "{}:{}:{}: key '{}': the document expands to more than {} values; YAML aliases (*name) "
-        "that repeat lists or maps inside each other multiply its size",
-        file, node.Mark().line + 1, node.Mark().column + 1, path.empty() ? "top level" : path,
-        kMaxNodes));
+    throw InputError(
+        fmt::format("{}key '{}': the document expands to more than {} values; YAML aliases (*name) "
+                    "that repeat lists or maps inside each other multiply its size",
+                    where(node.Mark()), path.empty() ? "top level" : path, kMaxNodes));
   if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& kv : node) {
       if (!kv.first.IsScalar()) continue;
       const std::string& key = kv.first.Scalar();
       const int line = kv.first.Mark().line + 1;
-      if (key == "<<" && kv.first.Tag() == "?") reject_merge_key(node, kv, path, file);
+      if (key == "<<" && kv.first.Tag() == "?") reject_merge_key(node, kv, path, where);
       if (auto [it, inserted] = first_line.emplace(key, line); !inserted) {
-        throw InputError(fmt::format("{}:{}:{}: key '{}': '{}' is given twice (first on line {})",
-                                     file, line, kv.first.Mark().column + 1, join_path(path, key),
-                                     key, it->second));
+        throw InputError(fmt::format(
+            "{}key '{}': '{}' is given twice{}", where(kv.first.Mark()), join_path(path, key), key,
+            where.lines ? fmt::format(" (first on line {})", it->second) : std::string()));
       }
-      reject_duplicate_keys(kv.second, join_path(path, key), file, visited);
+      reject_duplicate_keys(kv.second, join_path(path, key), where, visited);
     }
   } else if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i)
-      reject_duplicate_keys(node[i], join_path(path, item_segment(node[i], i)), file, visited);
+      reject_duplicate_keys(node[i], join_path(path, item_segment(node[i], i)), where, visited);
   }
+}
+
+/// Where in the file `file` a node is: "file:line:column: ".
+Where in_file(const std::string& file) {
+  return {[file](const YAML::Mark& m) {
+            return fmt::format("{}:{}:{}: ", file, m.line + 1, m.column + 1);
+          },
+          true};
 }
 
 /// The lines of `text` up to 0-based `last`, without their line ends.
@@ -319,6 +334,14 @@ std::size_t find_item(const YAML::Node& list, const std::string& segment,
     if (std::to_string(k) == segment) return k;
   }
   if (segment.find_first_not_of("0123456789") == std::string::npos) {
+    if (segment.size() > 1 && segment[0] == '0') {  // 01: item 1, but key paths say "1"
+      const std::size_t digits = segment.find_first_not_of('0');
+      const std::string plain = digits == std::string::npos ? "0" : segment.substr(digits);
+      throw bad_override(assignment,
+                         fmt::format("index {} of '{}': write item indexes without leading "
+                                     "zeros, '{}'",
+                                     segment, path, join_path(path, plain)));
+    }
     const std::string items =
         list.size() == 0
             ? "no items"
@@ -359,6 +382,11 @@ Applied apply_override(YAML::Node root, const std::string& assignment) {
   } catch (const YAML::ParserException& e) {
     throw bad_override(assignment, "cannot parse the value: " + e.msg);
   }
+  // A key given twice in the value, as in a file ({budget_per_year: 1, budget_per_year: 2}).
+  std::size_t visited = 0;
+  const Where in_value{[&](const YAML::Mark&) { return fmt::format("--set '{}': ", assignment); },
+                       false};
+  reject_duplicate_keys(value, assignment.substr(0, eq), in_value, visited);
 
   // Assigning to a YAML::Node replaces the value it shares with the tree; reset() re-points it.
   YAML::Node node = root;
@@ -480,7 +508,7 @@ Config Config::load_string(const std::string& text, const std::string& name,
         fmt::format("{}: the file is empty{}", name, blank ? "" : " (it holds only comments)"));
   }
   std::size_t visited = 0;
-  reject_duplicate_keys(root, "", name, visited);
+  reject_duplicate_keys(root, "", in_file(name), visited);
   if (!overrides.empty() && !root.IsMap())  // the file's fault, not the --set's
     throw InputError(fmt::format(
         "{}:{}:{}: the top level is {}, not a map of keys, so --set '{}' has nothing to set", name,

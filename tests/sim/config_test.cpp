@@ -586,6 +586,17 @@ TEST_CASE("bad overrides are input errors", "[config]") {
                       Contains("no item named 'a' in 'segments' (it has 2 items)"));
   REQUIRE_THROWS_WITH(scenario({"seed.x=3"}), Contains("'seed' is a single value"));
   REQUIRE_THROWS_WITH(scenario({"seed=[1, 2"}), Contains("--set 'seed=[1, 2': cannot parse"));
+  // 01 is item 1, but key paths write it "1": said so, not "01 is out of range".
+  REQUIRE_THROWS_WITH(scenario({"firms.01.budget=3"}),
+                      "--set 'firms.01.budget=3': index 01 of 'firms': write item indexes "
+                      "without leading zeros, 'firms.1'");
+  // A key given twice inside a --set's value is refused as in a file, not read as its first.
+  REQUIRE_THROWS_WITH(scenario({"firms.Acme={budget: 1, budget: 2}"}),
+                      "--set 'firms.Acme={budget: 1, budget: 2}': key 'firms.Acme.budget': "
+                      "'budget' is given twice");
+  REQUIRE_THROWS_WITH(
+      scenario({"segments=[{weights: [1], weights: [2]}]"}),
+      Contains("key 'segments.0.weights': 'weights' is given twice") && !Contains("line"));
 }
 
 TEST_CASE("overrides do not change the parsed text's other values", "[config]") {
