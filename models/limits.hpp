@@ -46,6 +46,15 @@ inline constexpr double kMaxPurchaseRate = 18.0;
 /// Gamma distribution (and scaled by recession shocks), may lie above kMaxPurchaseRate.
 inline constexpr double kMaxShareAboveRate = 1e-4;
 
+/// The smallest Gamma shape of a purchase rate: below it nearly every consumer's rate is 0 and
+/// the segment's purchases come from a few whose rates lie far above kMaxPurchaseRate (with
+/// shape 1e-10 and mean 0.6, all of them), and the share above it is not computed (its series
+/// does not converge for a subnormal shape). Shapes observed for NBD purchasing lie around 0.1
+/// to 2 [Ehrenberg 1988].
+inline constexpr double kMinRateShape = 0.01;
+/// The largest standard deviation of a segment's price sensitivity, as a multiple of its mean.
+inline constexpr double kMaxSensitivitySpread = 100.0;
+
 /// The share of consumers whose purchase rate, drawn from a Gamma distribution with this mean
 /// and shape, lies above kMaxPurchaseRate.
 inline double share_above_max_rate(double mean, double shape) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -309,8 +310,18 @@ Segment load_segment(const Config& node, Scenario& sc) {
   s.name = node.child("name").as_name();
   s.share = node.get_double("share", {0.0, 1.0, true, false});
   load_ideal(node.child("ideal"), sc.preference_dims, s);
-  load_pair(node, "price_sensitivity", "mean", s.price_sensitivity_mean, range::positive(), "sd",
-            s.price_sensitivity_sd, range::non_negative());
+  // A price weight past kMaxUtility per unit of money, or a lognormal spread past a hundred
+  // times the mean (log sd 3.03), puts consumers' weights out of a float's range.
+  load_pair(node, "price_sensitivity", "mean", s.price_sensitivity_mean,
+            {0.0, kMaxUtility, true, false}, "sd", s.price_sensitivity_sd,
+            range::closed(0.0, 100.0 * kMaxUtility));
+  if (s.price_sensitivity_sd > kMaxSensitivitySpread * s.price_sensitivity_mean) {
+    const Config sd = node.child("price_sensitivity").child("sd");
+    sd.fail_expected(fmt::format(
+        "at most {:g} times the mean ({:g}): a spread the lognormal draw keeps within a "
+        "float's range",
+        kMaxSensitivitySpread, kMaxSensitivitySpread * s.price_sensitivity_mean));
+  }
   s.purchase_rate.assign(sc.categories.size(), PurchaseRate{});
   const Config rates = node.child("purchase_rate");
   if (!rates.is_map()) rates.fail_expected("a map from category name to {mean, shape}");
@@ -333,7 +344,8 @@ Segment load_segment(const Config& node, Scenario& sc) {
           fmt::format("a number in [0, {:g}], the most occasions per step that a "
                       "consumer's purchase rate is stored faithfully at",
                       kMaxPurchaseRate));
-    pr.shape = r.get_double("shape", 1.0, range::positive());
+    pr.shape = r.get_double("shape", 1.0,
+                            {kMinRateShape, std::numeric_limits<double>::infinity(), false, false});
     const std::string problem = rate_share_problem(share_above_max_rate(pr.mean, pr.shape));
     if (!problem.empty())
       mean.fail(

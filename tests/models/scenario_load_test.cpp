@@ -145,7 +145,9 @@ TEST_CASE("magnitudes beyond any market are refused: money, prices, coordinates,
                Case{"market.outside_utility", "1e30", "[-1000000, 1000000]"},
                Case{"market.distance_weight", "1e38", "[0, 1000000]"},
                Case{"firms.Acme.quality", "4e38", "[-1000000, 1000000]"},
-               Case{"firms.Boutique.quality_bonus", "-4e38", "[-1000000, 1000000]"});
+               Case{"firms.Boutique.quality_bonus", "-4e38", "[-1000000, 1000000]"},
+               // A price sensitivity of 1e300 was infinite in every consumer.
+               Case{"segments.young.price_sensitivity.mean", "1e300", "(0, 1000000]"});
   INFO(key << "=" << value);
   REQUIRE_THROWS_WITH(load(kBase, {key + "=" + value}),
                       Contains("key '" + key) && Contains("expected a number in " + range));
@@ -241,6 +243,22 @@ TEST_CASE("purchase_rate keys must name categories", "[scenario]") {
   REQUIRE_THROWS_WITH(
       load(edit("shape: 2.0", "shape: 0.0")),
       Contains("test.yaml:31:") && Contains("segments.seniors.purchase_rate.snacks.shape"));
+}
+
+TEST_CASE("spreads that leave a float's range and rate shapes below 0.01 are refused",
+          "[scenario]") {
+  // A price sensitivity's sd of 1e160 with mean 1 made half a segment's weights NaN; a shape of
+  // 1e-310 was an internal error (the share above 18 did not converge), one of 1e-10 put all
+  // of a segment's purchases into rates above what is stored.
+  REQUIRE_THROWS_WITH(load(kBase, {"segments.young.price_sensitivity={mean: 1, sd: 101}"}),
+                      Contains("key 'segments.young.price_sensitivity.sd'") &&
+                          Contains("got \"101\", expected at most 100 times the mean (100)"));
+  REQUIRE_NOTHROW(load(kBase, {"segments.young.price_sensitivity={mean: 1, sd: 100}"}));
+  for (const char* shape : {"1e-310", "1e-10", "0.009"})
+    REQUIRE_THROWS_WITH(load(edit("shape: 2.0", std::string("shape: ") + shape)),
+                        Contains("test.yaml:31:") &&
+                            Contains("segments.seniors.purchase_rate.snacks.shape") &&
+                            Contains("expected a number >= 0.01"));
 }
 
 // A consumer's rate r is kept as exp(-r) * 2^32 in 32 bits: faithfully (within 0.05%) up to 18
