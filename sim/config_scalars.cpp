@@ -96,6 +96,9 @@ double Config::as_double(const Range& r) const {
     fail(fmt::format("got \"{}\", expected {}", *written,
                      expected_number(r.describe(), *written, true, r)));
   const auto v = is_scalar() ? parse_double(node_->Scalar()) : std::nullopt;
+  if (!v && is_scalar())
+    if (const std::string why = config_detail::unrepresentable(node_->Scalar()); !why.empty())
+      fail(fmt::format("got \"{}\", which {}; expected {}", node_->Scalar(), why, r.describe()));
   if (!v)
     fail_expected(is_scalar() ? expected_number(r.describe(), node_->Scalar(), false, r)
                               : r.describe());

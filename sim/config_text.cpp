@@ -128,6 +128,19 @@ std::optional<double> parse_double(std::string text) {
   return v;
 }
 
+std::string unrepresentable(std::string text) {
+  if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.erase(0, 1);
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc::result_out_of_range || end != text.data() + text.size()) return "";
+  // Out of range: an exponent past the largest double, or below the smallest nonzero one.
+  const std::size_t e = lower(text).find('e');
+  const bool tiny = e != std::string::npos && e + 1 < text.size() && text[e + 1] == '-';
+  return tiny ? "is too close to 0 to be held (nonzero numbers of at least about 2.2e-308 are; "
+                "write 0 if 0 is meant)"
+              : "is beyond the largest magnitude a double holds (about 1.8e308)";
+}
+
 bool thousands_separated(const std::string& text) {
   std::size_t i = text.size() > 0 && (text[0] == '-' || text[0] == '+') ? 1 : 0;
   const std::size_t point = std::min(text.find('.'), text.size());

@@ -46,6 +46,10 @@ std::string text_fault(std::string_view text, bool one_line);
 
 /// Parses a YAML number ("12", "-3.5", "1e6", "+2", ".inf", ".nan"); nullopt if not one.
 std::optional<double> parse_double(std::string text);
+/// For a number that parse_double refuses only because a double cannot hold it, why: "is
+/// beyond the largest magnitude a double holds (about 1.8e308)" (1e400), "is too close to 0 to
+/// be held (...)" (1e-400); else "".
+std::string unrepresentable(std::string text);
 
 /// Whether `text` is a number written with thousands separators ("5,000", "-1,250,000.5"),
 /// which YAML reads as text.

@@ -94,6 +94,15 @@ TEST_CASE("as_double rejects strings, lists, maps, null and non-finite values", 
     REQUIRE_THROWS_WITH(Config::load_string(text, "t").get_double("x"),
                         Contains("expected a finite number"));
   }
+  // A number a double cannot hold is said to be one, not told a range it already meets.
+  REQUIRE_THROWS_WITH(
+      Config::load_string("x: 1e400", "t").get_double("x", msim::range::non_negative()),
+      "t:1:4: key 'x': got \"1e400\", which is beyond the largest magnitude a double holds "
+      "(about 1.8e308); expected a number >= 0");
+  REQUIRE_THROWS_WITH(
+      Config::load_string("x: -2.5e-400", "t").get_double("x", msim::range::closed(-1, 1)),
+      Contains("got \"-2.5e-400\", which is too close to 0 to be held") &&
+          Contains("write 0 if 0 is meant"));
 }
 
 TEST_CASE("range errors report the value, the line and the range", "[config]") {
