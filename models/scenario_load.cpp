@@ -509,6 +509,26 @@ void check_strategy_keys(const Config& node, const Firm& f, const StrategyInfo& 
   }
 }
 
+/// Refuses an `audience` or `segmentation: research` on a firm whose strategy does not act on
+/// segments (StrategyInfo::uses_segments): it buys no targeted media for an audience to aim and
+/// places no product at a segment centre, so either would change nothing but a study's cost.
+void refuse_segment_keys(const Config& node, const Firm& f, const Scenario& sc) {
+  const bool audience = node.has("audience");
+  if (!audience && f.segmentation.kind != SegmentationKind::research) return;
+  std::vector<std::string> targeting;
+  for (const StrategyInfo& s : strategy_registry())
+    if (s.uses_segments) targeting.push_back(s.name);
+  const std::string key = audience ? "audience" : "segmentation";
+  node.child(key).fail(fmt::format(
+      "a {} firm buys no targeted media and places no product at a segment's centre, so {} "
+      "would change nothing{}; remove it, or give the firm a strategy that acts on segments "
+      "({})",
+      f.strategy, audience ? "an audience" : "market research",
+      audience ? ""
+               : fmt::format(" but cost {:g} a study", f.segmentation.cost_per_study * sc.scale),
+      fmt::join(targeting, ", ")));
+}
+
 Firm load_firm(const Config& node, const Scenario& sc) {
   Firm f;
   f.name = node.child("name").as_name();
@@ -546,6 +566,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   if (auto in = node.find("innovation")) load_innovation(*in, f.innovation);
   if (auto a = node.find("audience")) f.audience = load_audience(*a, sc);
   f.segmentation = load_segmentation(node, sc);
+  if (!info->uses_segments) refuse_segment_keys(node, f, sc);
   const std::vector<std::string> asked_before = node.known_keys();
   try {
     f.prototype = info->make(StrategyContext{node, sc, f});

@@ -237,6 +237,11 @@ struct StrategyInfo {
   /// column. A run records the diagnostics of the strategies its scenario uses, NaN in the
   /// columns of firms whose strategy does not declare the name or leaves it unset in a step.
   std::vector<DiagnosticDoc> diagnostics = {};
+  /// Whether the strategy acts on segments: buys targeted media (which a firm's `audience`
+  /// aims) or reads the segment centres (which `segmentation: research` learns). false (mass,
+  /// one_to_one): an audience or a study would change nothing but the studies' cost, and the
+  /// scenario refuses them.
+  bool uses_segments = true;
 };
 
 /// The keys every firm entry takes, whatever its strategy (name, strategy, budget_per_year, ...).

@@ -39,7 +39,8 @@ StrategyInfo mass_strategy() {
   auto params = pricing_docs("0.2");
   params.push_back({"position", "list of numbers", "population mean", "preference space",
                     "where the single product sits"});
-  return {"mass", "one product for everyone; the whole budget on mass media", params, make};
+  return {"mass", "one product for everyone; the whole budget on mass media", params, make, {},
+          false};
 }
 
 }  // namespace msim

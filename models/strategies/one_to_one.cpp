@@ -137,7 +137,10 @@ StrategyInfo one_to_one_strategy() {
   return {"one_to_one",
           "customised products from CRM profiles; direct two-way contacts with known customers "
           "who did not opt out; aims at share of customer",
-          params, make};
+          params,
+          make,
+          {},
+          false};
 }
 
 }  // namespace msim

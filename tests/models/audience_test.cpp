@@ -107,6 +107,18 @@ TEST_CASE("audience: bad rules are rejected at their key", "[audience]") {
       Catch::Contains("centre") && Catch::Contains("2 numbers"));
   CHECK_THROWS_WITH(msim::test::load_market(text, {"firms.Aim.audience={agee: [1, 2]}"}),
                     Catch::Contains("did you mean 'age'"));
+  // A mass firm buys no targeted media: its audience changed nothing (every dataset the same
+  // bit for bit) and took one of the six places; it is refused, as market research is.
+  CHECK_THROWS_WITH(
+      msim::test::load_market(text, {"firms.Big.audience={age: [90, 99]}"}),
+      Catch::Contains("key 'firms.Big.audience': a mass firm buys no targeted media") &&
+          Catch::Contains("an audience would change nothing") &&
+          Catch::Contains("differentiated, niche, adaptive"));
+  CHECK_THROWS_WITH(
+      msim::test::load_market(text, {"firms.Big.segmentation=research"}),
+      Catch::Contains("key 'firms.Big.segmentation'") &&
+          Catch::Contains("market research would change nothing but cost 50000 a study"));
+  CHECK_NOTHROW(msim::test::load_market(text, {"firms.Big.segmentation=known"}));
 }
 
 TEST_CASE(
@@ -119,6 +131,7 @@ TEST_CASE(
       "segments.young.industries={retail: 0.6, services: 0.4}",
       "segments.young.company_size={median: 40, sigma: 1.0}",
       "firms.Aim.audience={industries: [retail], company_size: [10, 200]}",
+      "firms.Big.strategy=differentiated",  // (a mass firm's audience is refused)
       "firms.Big.audience={ideal: {centre: [0.8, 0.6], radius: 0.4}, "
       "purchase_rate: {snacks: [0.5, 2.0]}}"};
   const msim::Scenario sc = msim::test::load_market(text, rules);

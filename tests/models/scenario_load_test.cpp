@@ -125,29 +125,29 @@ TEST_CASE("magnitudes beyond any market are refused: money, prices, coordinates,
   // Each broke something: an integer-cents overflow, an infinite fixed cost, a k-means crash,
   // a covariance of inf in /scenario.
   using Case = std::tuple<std::string, std::string, std::string>;  // key, bad value, range
-  const auto [key, value, range] =
-      GENERATE(Case{"firms.Acme.price", "9.3e16", "[0, 1000000000]"},
-               Case{"categories.snacks.base_cost", "1e300", "(0, 1000000000]"},
-               Case{"firms.Acme.fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
-               Case{"firms.Variety.variant_fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
-               Case{"firms.Tailor.crm_fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
-               Case{"firms.Tailor.custom_premium", "1e10", "[0, 100]"},
-               Case{"firms.Tailor.cost_per_contact", "1e10", "(0, 1000000000]"},
-               Case{"firms.Tailor.sigma0", "1e154", "[0, 1000000]"},
-               Case{"firms.Acme.position", "[1e7, 0]", "[-1000000, 1000000]"},
-               Case{"firms.Acme.segmentation", "{kind: research, noise_sd: 1e154}", "[0, 1000000]"},
-               Case{"segments.young.ideal.sd", "[1.4e154, 0.5]", "[0, 1000000]"},
-               Case{"segments.young.ideal.mean", "[0, -1e7]", "[-1000000, 1000000]"},
-               Case{"market.cpm_mass", "1e300", "(0, 1000000000]"},
-               // Utilities are summed in single precision: 1e38 gave every sale to one firm.
-               Case{"market.goodwill_weight", "1e38", "[-1000000, 1000000]"},
-               Case{"market.loyalty_weight", "-1e38", "[-1000000, 1000000]"},
-               Case{"market.outside_utility", "1e30", "[-1000000, 1000000]"},
-               Case{"market.distance_weight", "1e38", "[0, 1000000]"},
-               Case{"firms.Acme.quality", "4e38", "[-1000000, 1000000]"},
-               Case{"firms.Boutique.quality_bonus", "-4e38", "[-1000000, 1000000]"},
-               // A price sensitivity of 1e300 was infinite in every consumer.
-               Case{"segments.young.price_sensitivity.mean", "1e300", "(0, 1000000]"});
+  const auto [key, value, range] = GENERATE(
+      Case{"firms.Acme.price", "9.3e16", "[0, 1000000000]"},
+      Case{"categories.snacks.base_cost", "1e300", "(0, 1000000000]"},
+      Case{"firms.Acme.fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
+      Case{"firms.Variety.variant_fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
+      Case{"firms.Tailor.crm_fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
+      Case{"firms.Tailor.custom_premium", "1e10", "[0, 100]"},
+      Case{"firms.Tailor.cost_per_contact", "1e10", "(0, 1000000000]"},
+      Case{"firms.Tailor.sigma0", "1e154", "[0, 1000000]"},
+      Case{"firms.Acme.position", "[1e7, 0]", "[-1000000, 1000000]"},
+      Case{"firms.Variety.segmentation", "{kind: research, noise_sd: 1e154}", "[0, 1000000]"},
+      Case{"segments.young.ideal.sd", "[1.4e154, 0.5]", "[0, 1000000]"},
+      Case{"segments.young.ideal.mean", "[0, -1e7]", "[-1000000, 1000000]"},
+      Case{"market.cpm_mass", "1e300", "(0, 1000000000]"},
+      // Utilities are summed in single precision: 1e38 gave every sale to one firm.
+      Case{"market.goodwill_weight", "1e38", "[-1000000, 1000000]"},
+      Case{"market.loyalty_weight", "-1e38", "[-1000000, 1000000]"},
+      Case{"market.outside_utility", "1e30", "[-1000000, 1000000]"},
+      Case{"market.distance_weight", "1e38", "[0, 1000000]"},
+      Case{"firms.Acme.quality", "4e38", "[-1000000, 1000000]"},
+      Case{"firms.Boutique.quality_bonus", "-4e38", "[-1000000, 1000000]"},
+      // A price sensitivity of 1e300 was infinite in every consumer.
+      Case{"segments.young.price_sensitivity.mean", "1e300", "(0, 1000000]"});
   INFO(key << "=" << value);
   REQUIRE_THROWS_WITH(load(kBase, {key + "=" + value}),
                       Contains("key '" + key) && Contains("expected a number in " + range));
@@ -556,18 +556,18 @@ TEST_CASE("a scenario file that is not a map of keys says what a scenario is", "
 }
 
 TEST_CASE("at most 6 firms may have an audience, and a scenario at most 64 regions", "[scenario]") {
-  // Seven firms, each aiming at an audience: the seventh is refused at its audience.
+  // Seven firms that buy targeted media, each aiming at an audience: the seventh is refused at
+  // its audience.
   std::string seven = kBase;
   const std::string tailor = "  - {name: Tailor, strategy: one_to_one, budget_per_year: 4.0e5}\n";
-  seven.replace(seven.find(tailor), tailor.size(),
-                tailor +
-                    "  - {name: M5, strategy: mass, budget_per_year: 1.0e5}\n"
-                    "  - {name: M6, strategy: mass, budget_per_year: 1.0e5}\n"
-                    "  - {name: M7, strategy: mass, budget_per_year: 1.0e5}\n");
+  std::string more;
+  for (int k = 3; k <= 7; ++k)
+    more += fmt::format("  - {{name: M{}, strategy: differentiated, budget_per_year: 1.0e5}}\n", k);
+  seven.replace(seven.find(tailor), tailor.size(), tailor + more);
   std::vector<std::string> audiences;
-  for (const char* firm : {"Acme", "Boutique", "Variety", "Tailor", "M5", "M6"})
+  for (const char* firm : {"Boutique", "Variety", "M3", "M4", "M5", "M6"})
     audiences.push_back(std::string("firms.") + firm + ".audience={age: [18, 40]}");
-  CHECK(load(seven, audiences).firms.size() == 7);
+  CHECK(load(seven, audiences).firms.size() == 9);
   audiences.push_back("firms.M7.audience={age: [18, 40]}");
   REQUIRE_THROWS_WITH(load(seven, audiences),
                       Contains("key 'firms.M7.audience': at most 6 firms may have an audience"));

@@ -272,10 +272,18 @@ TEST_CASE("every strategy: invariants hold at the edges", "[strategies][invarian
         "refresh_steps: 3, cost_per_study: 100}",
         "firms.TestB.segmentation={kind: research, sample_size: 300, clusters: 5}"}},
   };
+  const bool segments = msim::find_strategy(strategy).uses_segments;
   for (const auto& [name, overrides] : cases) {
     INFO("strategy under test: " << strategy << "; case: " << name);
     Run r;
-    r.sc = msim::test::load_market(msim::test::market_text(firms, 3000, 8), overrides);
+    const std::string text = msim::test::market_text(firms, 3000, 8);
+    if (!segments && name.find("research") != std::string::npos) {
+      // A strategy that acts on no segment is refused market research, which would only cost.
+      CHECK_THROWS_WITH(msim::test::load_market(text, overrides),
+                        Catch::Contains("market research would change nothing"));
+      continue;
+    }
+    r.sc = msim::test::load_market(text, overrides);
     msim::RunOptions options;
     options.block_size = 512;
     REQUIRE(msim::run_simulation(r.sc, r.rec, options).complete);
