@@ -2,7 +2,8 @@
 which is renamed over the target once complete, so a full disk or an interrupted command never
 leaves a truncated file under the target's name (nor changes another name of the same file, a
 hard link: the rename gives the target a new file). Every file the package writes goes through
-atomic_write."""
+atomic_write, and every directory a command makes for its files through output_directory, which
+removes it again when the command fails and leaves it empty."""
 
 import contextlib
 import os
@@ -69,16 +70,69 @@ def write_file(path, data):
 
 
 def make_directory(path):
-    """Makes directory `path` (and its missing parents) unless it exists.
+    """Makes directory `path` and its missing parents, unless it exists. Returns the directories
+    it made, the deepest first, so that a command that then fails can remove those it left empty
+    (remove_empty_directories); when making one fails, those it made before are removed at once.
 
-    @throws WriteError naming it when the system fails to make it.
+    @throws WriteError naming `path` when the system fails to make it.
     """
+    made = []
     try:
-        os.makedirs(path, exist_ok=True)
+        for directory in reversed(_missing_directories(path)):
+            try:
+                os.mkdir(directory)
+            except FileExistsError:
+                if not os.path.isdir(directory):
+                    raise
+                continue  # made meanwhile by someone else: not ours to remove
+            made.insert(0, directory)
     except OSError as error:
+        remove_empty_directories(made)
         failure = WriteError(f"cannot make directory '{path}': {error.strerror or error}")
         failure.errno = error.errno
         raise failure from None
+    return made
+
+
+def _missing_directories(path):
+    """`path` and those of its parents that do not exist, the deepest first."""
+    missing = []
+    directory = os.path.normpath(os.fspath(path))
+    while directory and not os.path.lexists(directory):
+        missing.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return missing
+
+
+def remove_empty_directories(made):
+    """Removes the directories `made` (the deepest first, as make_directory returns them) that
+    are empty: what a failed command made and wrote nothing into. A directory holding anything
+    stays, and so do its parents."""
+    for directory in made:
+        try:
+            os.rmdir(directory)  # refuses a directory that is not empty
+        except OSError:
+            return
+
+
+@contextlib.contextmanager
+def output_directory(path):
+    """Makes directory `path` (make_directory) for the files the block writes into it. When the
+    block raises (a full disk), the directories made here that are still empty are removed, so
+    that a command that fails leaves no empty directory behind; one the user had is never
+    removed, nor one holding anything.
+
+    @throws WriteError when the system fails to make the directory.
+    """
+    made = make_directory(path)
+    try:
+        yield
+    except BaseException:
+        remove_empty_directories(made)
+        raise
 
 
 def cannot_write(error):

@@ -27,7 +27,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analysis import formats, run_main  # noqa: E402
-from analysis.atomic_write import WriteError, cannot_write, make_directory, write_file  # noqa: E402
+from analysis.atomic_write import (WriteError, cannot_write, output_directory,  # noqa: E402
+                                   write_file)
 from analysis.durables import counted_from, run_early_share  # noqa: E402
 from analysis.load import NotARunError, bad_input, load_run  # noqa: E402
 from analysis.output_paths import (add_force_argument, check_new_figures,  # noqa: E402
@@ -547,9 +548,9 @@ def main(argv=None):
     if args.out:
         path = os.path.join(args.out, FIGURE)
         data = png_bytes(share_difference_figure(a, b, changes))
-        try:
-            make_directory(args.out)
-            write_file(path, data)
+        try:  # a directory it made is removed when the figure cannot be written
+            with output_directory(args.out):
+                write_file(path, data)
         except WriteError as error:
             return cannot_write(error)
         print(f"wrote {path}")

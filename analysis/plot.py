@@ -20,7 +20,7 @@ import os
 from analysis import experiment_tables, figure_manifest, formats, run_main
 from analysis.experiment_figures import experiment_by_plan, experiment_skipped, render_experiment
 from analysis.figure_manifest import MANIFEST
-from analysis.atomic_write import WriteError, cannot_write, make_directory, write_file
+from analysis.atomic_write import WriteError, cannot_write, output_directory, write_file
 from analysis.load import (add_run_arguments, bad_input, experiment_overrides, is_experiment_key,
                            load_run_or_report, overrides)
 from analysis.output_paths import add_force_argument, check_new_figures, check_writable_directory
@@ -148,14 +148,14 @@ def main(argv=None):
         check_new_figures(args.out, [name for name, _ in made + of_experiment], args.force)
     except OSError as error:
         return bad_input(error)
-    try:
-        make_directory(args.out)
-        _write_figures(args.out, made, "", skipped)
-        _write_figures(args.out, of_experiment, " (every run of the experiment)",
-                       experiment_skipped(run))
-        written = {name: figure_manifest.digest(data) for name, data in made + of_experiment}
-        ours, said = figure_manifest.tidy(args.out, earlier, written, args.force)
-        figure_manifest.write_manifest(args.out, ours)
+    try:  # a directory it made is removed when it fails and the directory stays empty
+        with output_directory(args.out):
+            _write_figures(args.out, made, "", skipped)
+            _write_figures(args.out, of_experiment, " (every run of the experiment)",
+                           experiment_skipped(run))
+            written = {name: figure_manifest.digest(data) for name, data in made + of_experiment}
+            ours, said = figure_manifest.tidy(args.out, earlier, written, args.force)
+            figure_manifest.write_manifest(args.out, ours)
     except WriteError as error:  # the figures written before it are whole, and were listed
         return cannot_write(error)
     for line in said:

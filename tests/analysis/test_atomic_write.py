@@ -100,7 +100,55 @@ def test_compare_on_a_full_disk(run_file, rich_file, tmp_path, capsys, disk_fill
     assert compare.main([str(run_file), str(rich_file), "--out", str(out)]) == 1
     assert capsys.readouterr().err.endswith(
         f"error: cannot write '{out / 'share_difference.png'}': {FULL}\n")
-    assert list(out.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # nor the directory it made for the figure
+
+
+def test_plot_on_a_full_disk_removes_the_directories_it_made(run_file, tmp_path, capsys,
+                                                             disk_fills_up):
+    (tmp_path / "mine").mkdir()
+    out = tmp_path / "mine" / "new" / "figures"
+    assert plot.main([str(run_file), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == f"error: cannot write '{out / 'market_share.png'}': {FULL}\n"
+    assert list(tmp_path.iterdir()) == [tmp_path / "mine"]  # the user's directory stays
+    assert list((tmp_path / "mine").iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["plot", "compare"])
+def test_a_full_disk_leaves_a_directory_the_user_had(run_file, rich_file, tmp_path, capsys,
+                                                     disk_fills_up, command):
+    out = tmp_path / "figures"
+    out.mkdir()
+    args = ([str(run_file), "--out", str(out)] if command == "plot"
+            else [str(run_file), str(rich_file), "--out", str(out)])
+    assert {"plot": plot, "compare": compare}[command].main(args) == 1
+    assert out.is_dir() and list(out.iterdir()) == []
+
+
+def test_a_directory_that_fills_the_disk_is_not_left_behind(tmp_path, monkeypatch):
+    made = []
+    real_mkdir = os.mkdir
+
+    def mkdir_until_full(path, *args, **kwargs):
+        if made:  # the second directory does not fit
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+        real_mkdir(path, *args, **kwargs)
+        made.append(path)
+
+    monkeypatch.setattr(os, "mkdir", mkdir_until_full)
+    with pytest.raises(WriteError) as raised:
+        atomic_write.make_directory(tmp_path / "a" / "b")
+    assert str(raised.value) == f"cannot make directory '{tmp_path / 'a' / 'b'}': {FULL}"
+    assert raised.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_files_written_keep_the_directory(tmp_path):
+    out = tmp_path / "new" / "figures"
+    with pytest.raises(WriteError):
+        with atomic_write.output_directory(out):
+            write_file(out / "kept.png", PNG)
+            raise WriteError("cannot write the next one")
+    assert [p.name for p in out.iterdir()] == ["kept.png"]
 
 
 def test_an_error_in_the_block_leaves_the_target_as_it_was(tmp_path):
