@@ -11,6 +11,10 @@ import secrets
 import sys
 
 
+# The longest file name, in bytes, to assume where the file system does not say (os.pathconf).
+DEFAULT_NAME_MAX = 255
+
+
 class WriteError(OSError):
     """The system failed to write a file (a full disk, say); the message names the file."""
 
@@ -30,7 +34,7 @@ def atomic_write(path, mode="wb", encoding=None):
     temporary = None
     try:
         for _ in range(100):
-            candidate = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+            candidate = _temporary_name(directory, name)
             try:
                 # 0o666 less the umask, as a file opened plainly for writing would have.
                 handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -56,6 +60,29 @@ def atomic_write(path, mode="wb", encoding=None):
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.remove(temporary)
+
+
+def name_max(directory):
+    """The longest name, in bytes, that the file system of `directory` allows a file or directory
+    in it (os.pathconf's PC_NAME_MAX, 255 on most); None when it does not say."""
+    try:
+        limit = os.pathconf(directory or ".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return None
+    return limit if limit > 0 else None
+
+
+def _temporary_name(directory, name):
+    """A new path for the temporary file of `name` in `directory`: ".NAME.1f2e3d4c.tmp", hidden
+    and random, the end of NAME cut where the whole would be longer than the file system allows
+    a name to be (the random part is kept whole, so the name stays unique), so that whenever the
+    target's name fits, its temporary file's does too."""
+    suffix = f".{secrets.token_hex(4)}.tmp"
+    room = (name_max(directory) or DEFAULT_NAME_MAX) - len(os.fsencode("." + suffix))
+    stem = name
+    while stem and len(os.fsencode(stem)) > room:
+        stem = stem[:-1]
+    return os.path.join(directory, f".{stem}{suffix}")
 
 
 def write_file(path, data):

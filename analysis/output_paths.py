@@ -8,6 +8,8 @@ import tempfile
 
 import h5py
 
+from analysis.atomic_write import name_max
+
 # Names a report or a figure never replaces, even with --force: runs' files and scenarios.
 PROTECTED_SUFFIXES = {".h5": "a run's file", ".hdf5": "a run's file", ".partial": "a run's file",
                       ".yaml": "a scenario", ".yml": "a scenario"}
@@ -57,6 +59,7 @@ def check_writable_file(path, inputs=()):
         raise FileNotFoundError(f"{where}: directory '{parent}' does not exist")
     if not os.path.isdir(parent):
         raise NotADirectoryError(f"{where}: '{parent}' is not a directory")
+    _check_name_lengths(where, parent, [os.path.basename(path)])
     if os.path.exists(path) and not os.access(path, os.W_OK):
         raise PermissionError(f"{where}: the file is not writable")
     if not os.access(parent, os.W_OK | os.X_OK):
@@ -78,16 +81,37 @@ def check_writable_directory(path):
             raise PermissionError(f"{where}: the directory is not writable")
         _probe(path, where)
         return
-    ancestor = os.path.dirname(os.path.normpath(path))
-    while ancestor and not os.path.lexists(ancestor):
-        ancestor = os.path.dirname(ancestor)
-    ancestor = ancestor or "."
+    ancestor, names = _missing_below(path)
     if not os.path.isdir(ancestor):
         raise NotADirectoryError(f"{where}: '{ancestor}' is not a directory")
+    _check_name_lengths(where, ancestor, names)
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise PermissionError(f"{where}: it cannot be made, directory '{ancestor}' is not writable")
     _probe(ancestor, f"{where}: it cannot be made in '{ancestor}'")
 
+
+def _missing_below(path):
+    """(the nearest existing ancestor of the missing directory `path`, "." when it names none;
+    the names of the directories to make below it, the outermost first)."""
+    names = []
+    directory = os.path.normpath(path)
+    while directory and not os.path.lexists(directory):
+        directory, name = os.path.split(directory)
+        names.insert(0, name)
+    return directory or ".", names
+
+
+def _check_name_lengths(where, directory, names):
+    """Raises OSError when one of `names`, to be made in `directory` (each inside the one
+    before), is longer than the file system allows a name to be (PC_NAME_MAX): the system would
+    refuse it only when the command writes, after its work, with "File name too long"."""
+    limit = name_max(directory)
+    for i, name in enumerate(names):
+        size = len(os.fsencode(name))
+        if limit is not None and size > limit:
+            which = "its name" if i == len(names) - 1 else f"the name '{name}' in it"
+            raise OSError(f"{where}: {which} is {size} bytes long, longer than the file system "
+                          f"allows ({limit} bytes)")
 
 
 def check_new_file(path, force=False, inputs=()):

@@ -176,3 +176,27 @@ def test_a_failure_names_the_file_and_the_reason(tmp_path):
     assert str(raised.value) == (f"cannot write '{tmp_path / 'missing' / 'page.html'}': "
                                  "No such file or directory")
     assert raised.value.errno == errno.ENOENT
+
+
+@pytest.mark.parametrize("stem", ["z", "é"])  # one byte a character, and two
+def test_a_name_as_long_as_the_file_system_allows_has_a_temporary_name_that_fits(
+        tmp_path, monkeypatch, stem):
+    limit = os.pathconf(tmp_path, "PC_NAME_MAX")
+    name = stem * ((limit - 4) // len(stem.encode())) + ".txt"
+    name = "z" * (limit - len(name.encode())) + name  # exactly `limit` bytes
+    assert len(name.encode()) == limit
+    seen = []
+    real_open = os.open
+
+    def watching_open(path, *args, **kwargs):
+        seen.append(os.path.basename(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", watching_open)
+    write_file(tmp_path / name, "whole")
+    monkeypatch.undo()
+    assert (tmp_path / name).read_text() == "whole"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    temporary = seen[0]  # beside the target, hidden, unique, and within the limit
+    assert temporary.startswith(".") and temporary.endswith(".tmp") and temporary != "." + name
+    assert len(temporary.encode()) <= limit

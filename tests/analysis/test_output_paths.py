@@ -133,3 +133,56 @@ def test_an_output_place_that_takes_no_files_is_refused_at_once(run_file, tmp_pa
     assert done.stderr.startswith("error: cannot write")
     assert done.stdout == ""
     assert not os.path.exists(target[1])
+
+
+def _too_long(path, limit):
+    """What a command says of an output whose name is longer than the file system allows."""
+    return (f"its name is {len(os.fsencode(os.path.basename(path)))} bytes long, longer than "
+            f"the file system allows ({limit} bytes)")
+
+
+def test_a_file_name_longer_than_the_file_system_allows_is_refused_at_once(run_file, tmp_path,
+                                                                           capsys):
+    limit = os.pathconf(tmp_path, "PC_NAME_MAX")
+    out = tmp_path / ("z" * 300 + ".html")
+    # Before any work: the input, missing here, is not even looked at.
+    for source in (run_file, tmp_path / "missing.h5"):
+        assert report.main([str(source), "-o", str(out)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err == f"error: cannot write '{out}': {_too_long(out, limit)}\n"
+    assert _files(tmp_path) == []
+
+
+@pytest.mark.parametrize("command", ["plot", "compare"])
+def test_a_directory_name_longer_than_the_file_system_allows_makes_nothing(
+        run_file, rich_file, tmp_path, capsys, command):
+    limit = os.pathconf(tmp_path, "PC_NAME_MAX")
+    out = tmp_path / "nd" / ("z" * 300)
+    args = ([str(run_file), "--out", str(out)] if command == "plot"
+            else [str(run_file), str(rich_file), "--out", str(out)])
+    assert {"plot": plot, "compare": compare}[command].main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"error: cannot write into '{out}': {_too_long(out, limit)}\n"
+    assert _files(tmp_path) == []  # not even nd/
+
+
+def test_a_directory_name_too_long_inside_the_path_is_named(run_file, tmp_path, capsys):
+    limit = os.pathconf(tmp_path, "PC_NAME_MAX")
+    middle = "y" * (limit + 1)
+    out = tmp_path / middle / "figures"
+    assert plot.main([str(run_file), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot write into '{out}': the name '{middle}' in it is {limit + 1} bytes long, "
+        f"longer than the file system allows ({limit} bytes)\n")
+    assert _files(tmp_path) == []
+
+
+def test_the_longest_file_name_the_file_system_allows_is_written(run_file, tmp_path, capsys):
+    """A name of NAME_MAX bytes is legal: its temporary file must fit too."""
+    limit = os.pathconf(tmp_path, "PC_NAME_MAX")
+    out = tmp_path / ("z" * (limit - len(".html")) + ".html")
+    assert report.main([str(run_file), "-o", str(out)]) == 0
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    assert _files(tmp_path) == [out.name]  # no temporary file left
