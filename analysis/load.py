@@ -25,18 +25,28 @@ from analysis import periods
 from analysis import run_main
 from analysis.output_paths import check_writable_directory, check_writable_file  # noqa: F401
 
-# The axes each group's datasets have when the file carries no dimension labels.
+# The axes each group's datasets have by the layout (scenarios/README.md, "Recorded outputs"),
+# unless their dimension labels say otherwise.
 _DEFAULT_AXES = {
     "market": ("step", "firm"),
     "market/by_category": ("step", "category", "firm"),
     "segments": ("step", "segment", "firm"),
     "strategies": ("step", "firm"),
 }
+# The datasets of those groups whose axes are not their group's.
+_OWN_AXES = {"market/saturation": ("step", "category")}
 _SCALES = {"firm": "firms/name", "segment": "segments/name", "category": "categories/name"}
+# An axis's length as a message names it: "expected (steps, firms) = (52, 3)".
+_AXIS_WORDS = {"step": "steps", "firm": "firms", "segment": "segments", "category": "categories"}
 
 
 class NotARunError(ValueError):
     """The file (or the requested run inside it) is not a marketsim run."""
+
+
+class LayoutError(NotARunError):
+    """A dataset of the run has another shape than the layout gives it: read as it is, it would
+    be taken for absent, or crash a figure, so the run is refused as bad input."""
 
 
 def run_ids(path):
@@ -72,7 +82,8 @@ class Run:
                 if key not in f:
                     raise NotARunError(f"'{self.path}' has no run '{run_id}' under /runs")
                 group, prefix = f[key], f"/runs/{run_id}"
-            if "market/market_share" not in group or "firms/name" not in group:
+            if (not isinstance(group.get("market/market_share"), h5py.Dataset)
+                    or "firms/name" not in group):
                 raise NotARunError(
                     f"'{self.path}{prefix}' is not a marketsim run (no market/market_share)")
             self.prefix = prefix
@@ -88,11 +99,11 @@ class Run:
                                else [])
             self.category_kinds = (rd.strings(group["categories/kind"])
                                    if "categories/kind" in group else [""] * len(self.categories))
-            rows = group["market/market_share"].shape[0]
-            if rows == 0:
+            share = group["market/market_share"]
+            self.steps = pd.Index(list(self._step_numbers(group, share)), name="step")
+            self._check_shape(share, _DEFAULT_AXES["market"])
+            if len(self.steps) == 0:
                 raise NotARunError(f"'{self.path}{prefix}' has recorded no steps yet")
-            steps = group["step"][()] if "step" in group else range(rows)
-            self.steps = pd.Index(list(steps), name="step")
             self._read_group(group, "market")
             self._read_group(group, "market/by_category")
             self._read_group(group, "segments")
@@ -116,28 +127,46 @@ class Run:
     def _labels(self, dim):
         return {"firm": self.firms, "segment": self.segment_names, "category": self.categories}[dim]
 
-    def _axes(self, dataset, group_name):
-        labels = rd.axis_labels(dataset)
-        if all(label in ("step", *_SCALES) for label in labels):
-            return tuple(labels)
-        default = _DEFAULT_AXES[group_name]
-        if dataset.ndim == len(default):
-            if dataset.ndim == 2 and dataset.shape[1] != len(self.firms):
-                return ("step", "category")
-            return default
-        if dataset.ndim == 2 and dataset.shape[1] == len(self.categories):
-            return ("step", "category")
-        return None
+    def _step_numbers(self, group, share):
+        """The run's steps: /step, or 0, 1, ... for the rows of `share` (market_share) in a file
+        without it.
+
+        @throws LayoutError when /step is not one-dimensional.
+        """
+        if "step" not in group:
+            return range(share.shape[0] if share.ndim else 0)
+        step = group["step"]
+        if not isinstance(step, h5py.Dataset) or step.ndim != 1:
+            shape = f"shape {step.shape}" if isinstance(step, h5py.Dataset) else "no shape"
+            raise LayoutError(f"'{self.path}': {self.prefix}/step has {shape}, expected (steps,)")
+        return step[()]
+
+    def _check_shape(self, dataset, axes):
+        """check_shape with this run's steps and labels."""
+        check_shape(self.path, dataset, {axis: len(self.steps) if axis == "step"
+                                         else len(self._labels(axis)) for axis in axes})
+
+    def _axes(self, dataset, group_name, metric):
+        """The axes of /<group_name>/<metric>: its dimension labels when they are the layout's
+        axes, step first; else those the layout gives it (_OWN_AXES, _DEFAULT_AXES)."""
+        labels = tuple(rd.axis_labels(dataset))
+        if labels and labels[0] == "step" and all(label in ("step", *_SCALES)
+                                                  for label in labels):
+            return labels
+        return _OWN_AXES.get(f"{group_name}/{metric}", _DEFAULT_AXES[group_name])
 
     def _read_group(self, group, name):
+        """Reads the numeric datasets of `group`'s subgroup `name` into the frames of their axes.
+
+        @throws LayoutError when one has another shape than its axes give it.
+        """
         if name not in group:
             return
         for metric, dataset in group[name].items():
             if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind not in "fiu":
                 continue
-            axes = self._axes(dataset, name)
-            if axes is None or axes[0] != "step" or dataset.shape[0] != len(self.steps):
-                continue
+            axes = self._axes(dataset, name, metric)
+            self._check_shape(dataset, axes)
             key = f"/{name}/{metric}"
             self.units[key] = rd.attribute(dataset, "units", "")
             self.descriptions[key] = rd.attribute(dataset, "description", "")
@@ -206,6 +235,18 @@ class Run:
         """A step as the time axis names it: "week 27" (step 26 of a weekly run), "month 27",
         "step 26" (analysis.periods.time_point)."""
         return periods.time_point(self.steps_per_year, step)
+
+
+def check_shape(path, dataset, lengths):
+    """Raises LayoutError naming the file `path`, `dataset`, its shape and the shape that
+    `lengths` ({axis: length}, in the dataset's order of axes) give it ("expected (steps, firms) =
+    (52, 3)") when the two differ, so that a mis-shaped dataset is refused at once rather than
+    read as absent or crashing a figure."""
+    expected = tuple(lengths.values())
+    if dataset.shape != expected:
+        words = ", ".join(_AXIS_WORDS[axis] for axis in lengths)
+        raise LayoutError(f"'{path}': {dataset.name} has shape {dataset.shape}, expected "
+                          f"({words}) = {expected}")
 
 
 def check_readable(path):

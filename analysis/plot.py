@@ -21,8 +21,8 @@ from analysis import experiment_tables, figure_manifest, formats, run_main
 from analysis.experiment_figures import experiment_by_plan, experiment_skipped, render_experiment
 from analysis.figure_manifest import MANIFEST
 from analysis.atomic_write import WriteError, cannot_write, output_directory, write_file
-from analysis.load import (add_run_arguments, bad_input, experiment_overrides, is_experiment_key,
-                           load_run_or_report, overrides)
+from analysis.load import (NotARunError, add_run_arguments, bad_input, experiment_overrides,
+                           is_experiment_key, load_run_or_report, overrides)
 from analysis.output_paths import add_force_argument, check_new_figures, check_writable_directory
 from analysis.plot_experiment import (MAX_POINTS_IN_LEGEND, RESULT_NAMES, experiment_distribution,
                                       one_run_per_point, point_label)
@@ -142,8 +142,11 @@ def main(argv=None):
     run = load_run_or_report(args)
     if run is None:
         return 2
-    made, skipped = render(run)
-    of_experiment = [(name, data) for name, data, _ in render_experiment(run)]
+    try:  # the experiment's figures read its other runs, whose layout is checked as they are
+        made, skipped = render(run)
+        of_experiment = [(name, data) for name, data, _ in render_experiment(run)]
+    except NotARunError as error:
+        return bad_input(error)
     try:  # every figure is drawn, and may be written, before the first is written
         check_new_figures(args.out, [name for name, _ in made + of_experiment], args.force)
     except OSError as error:

@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from analysis import experiment_tables  # noqa: E402
 from analysis import hdf5_read as rd  # noqa: E402
-from analysis.load import experiment_overrides, run_ids  # noqa: E402
+from analysis.load import check_shape, experiment_overrides, run_ids  # noqa: E402
 from analysis.plot_experiment import SHOCKS_WIDTH  # noqa: E402
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels, _label_axis,  # noqa: E402
                                   _note_left_out, _titled, mark_shocks)
@@ -30,7 +30,10 @@ def share_by_point(run):
     """{design point: (market share [replications x steps x firms], the resolved scenario text
     of its first run)} read from every /runs/<id>/market/market_share of the experiment file,
     in design-point order; {} for a file without /experiment/runs. Runs of unequal length
-    (an unfinished one) are cut to the shortest."""
+    (an unfinished one) are cut to the shortest.
+
+    @throws LayoutError when a run's market_share is not [its steps x the firms of `run`].
+    """
     runs = run.experiment.get("runs")
     if runs is None or not len(runs):
         return {}
@@ -46,13 +49,25 @@ def share_by_point(run):
             group = f[f"runs/{name}"]
             key = row[point] if point else 0
             shares, text = found.setdefault(key, ([], rd.scalar_text(group, "scenario")))
-            shares.append(group["market/market_share"][()])
+            shares.append(_market_share(run, group))
     result = {}
     for key in sorted(found):
         shares, text = found[key]
         steps = min(len(s) for s in shares)
         result[key] = (np.stack([s[:steps] for s in shares]), text)
     return result
+
+
+def _market_share(run, group):
+    """market/market_share of the experiment's run `group`, [steps x firms] (steps: its /step,
+    or its own rows without one; firms: those of `run`, as every run has them).
+
+    @throws LayoutError when it has another shape.
+    """
+    share = group["market/market_share"]
+    steps = group["step"].shape[0] if "step" in group else share.shape[0] if share.ndim else 0
+    check_shape(run.path, share, {"step": steps, "firm": len(run.firms)})
+    return share[()]
 
 
 def _firms_in(runs, firms, points):

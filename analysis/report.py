@@ -17,7 +17,8 @@ import pandas as pd
 from analysis import experiment_tables, formats, plot, run_main
 from analysis.atomic_write import WriteError, cannot_write, write_file
 from analysis.durables import NOT_COUNTED, counted_from
-from analysis.load import add_run_arguments, bad_input, load_run_or_report, overrides, run_ids
+from analysis.load import (NotARunError, add_run_arguments, bad_input, load_run_or_report,
+                           overrides, run_ids)
 from analysis.output_paths import add_force_argument, check_new_file
 from analysis.point_words import key_in_words, keys_in_words
 from analysis.scenario_text import (ScenarioSyntaxError, is_shock_switch, parse_scenario,
@@ -683,7 +684,10 @@ def main(argv=None):
     run = load_run_or_report(args)
     if run is None:
         return 2
-    page = build_report(run)
+    try:  # the experiment's figures read its other runs, whose layout is checked as they are
+        page = build_report(run)
+    except NotARunError as error:
+        return bad_input(error)
     try:
         write_file(args.output, page)
     except WriteError as error:
