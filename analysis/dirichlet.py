@@ -13,6 +13,7 @@ share, observed and theoretical, then the duplication tables. Exit code 2 when t
 
 import argparse
 import math
+import re
 import sys
 
 import numpy as np
@@ -108,21 +109,59 @@ def analyse_category(panel, category, first, last, k_method):
     return "\n".join(lines)
 
 
-def _parse_steps(text, first_step, last_step):
-    """The period FIRST:LAST of --steps, within the panel's steps [first_step, last_step].
+def _parse_steps(text, first_step, last_step, path):
+    """The period FIRST:LAST of --steps, within the steps [first_step, last_step] of the panel of
+    the run file `path`.
 
-    @throws ValueError naming the option, the value and what was expected.
+    @throws ValueError naming the file, the option, the value, what is wrong with it and what
+    was expected.
     """
-    expected = (f"--steps '{text}': expected FIRST:LAST, two whole steps with FIRST <= LAST "
-                f"within the panel's steps {first_step}:{last_step}")
+    problem, period = _steps_problem(text, first_step, last_step)
+    if problem:
+        raise ValueError(f"'{path}': --steps '{text}': {problem}; expected FIRST:LAST, two whole "
+                         f"steps with FIRST <= LAST within the panel's steps "
+                         f"{first_step}:{last_step}")
+    return period
+
+
+def _steps_problem(text, first_step, last_step):
+    """(what is wrong with the period `text` in a few words, "" when nothing is; (FIRST, LAST)
+    when it is whole)."""
     first, sep, last = text.partition(":")
-    try:
-        first, last = int(first), int(last)
-    except ValueError:
-        raise ValueError(expected) from None
-    if not sep or first > last or first < first_step or last > last_step:
-        raise ValueError(expected)
-    return first, last
+    if not sep:
+        return "it has no ':' between FIRST and LAST", None
+    values = []
+    for name, part in (("FIRST", first), ("LAST", last)):
+        try:
+            values.append(int(part))
+        except ValueError:
+            return f"{name} '{part}' is not a whole step", None
+    first, last = values
+    if first > last:
+        return f"FIRST {first} is after LAST {last}", None
+    if first < first_step:
+        return f"FIRST {first} is before the panel's first step, {first_step}", None
+    if last > last_step:
+        return f"LAST {last} is after the panel's last step, {last_step}", None
+    return "", (first, last)
+
+
+def _option_values_joined(argv, option="--steps"):
+    """The command line `argv` with `option` and a value that starts with '-' written as one
+    argument, "--steps=-1:3": argparse takes such a value ("-1:3" is no plain negative number)
+    for an option and says only "expected one argument", so the period never reached
+    _parse_steps, which says what is wrong with it. An abbreviation of `option` ("--step") is
+    joined too; arguments after "--" are left as they are."""
+    args, joined = list(argv), []
+    while args:
+        arg = args.pop(0)
+        if arg == "--":
+            return joined + [arg] + args
+        if (len(arg) > 2 and option.startswith(arg) and args
+                and re.match(r"-[\d:.]", args[0])):
+            arg = f"{arg}={args.pop(0)}"
+        joined.append(arg)
+    return joined
 
 
 def main(argv=None):
@@ -134,13 +173,13 @@ def main(argv=None):
                                         "panel)")
     parser.add_argument("--k-method", choices=sorted(K_METHODS), default="zeros",
                         help="how K is fitted (default: zeros)")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_option_values_joined(sys.argv[1:] if argv is None else argv))
     try:
         run = load_run(args.file, args.run)
         panel = Panel(args.file, run.run_id)
         first, last = panel.steps()
         if args.steps:
-            first, last = _parse_steps(args.steps, first, last)
+            first, last = _parse_steps(args.steps, first, last, args.file)
         if args.category is not None and args.category not in panel.categories:
             raise ValueError(f"no category '{args.category}' (the run has "
                              f"{', '.join(panel.categories)})")

@@ -44,11 +44,34 @@ def test_period_and_bad_category(run_file, tmp_path, capsys):
     assert dirichlet.main([str(target), "--category", "tea"]) == 2
     assert "no category 'tea'" in capsys.readouterr().err
     first, last = Panel(target).steps()
-    for bad in ("a:b", "5", "4:2", f"0:{last + 1}", f"{first - 1}:3"):
+    for bad, why in (("a:b", "FIRST 'a' is not a whole step"),
+                     ("5", "it has no ':' between FIRST and LAST"),
+                     ("4:2", "FIRST 4 is after LAST 2"),
+                     (f"0:{last + 1}", f"LAST {last + 1} is after the panel's last step, {last}"),
+                     (f"{first - 1}:3",
+                      f"FIRST {first - 1} is before the panel's first step, {first}")):
         assert dirichlet.main([str(target), f"--steps={bad}"]) == 2
         err = capsys.readouterr().err
-        assert err == (f"error: --steps '{bad}': expected FIRST:LAST, two whole steps with "
-                       f"FIRST <= LAST within the panel's steps {first}:{last}\n")
+        assert err == (f"error: '{target}': --steps '{bad}': {why}; expected FIRST:LAST, two "
+                       f"whole steps with FIRST <= LAST within the panel's steps "
+                       f"{first}:{last}\n")
+
+
+@pytest.mark.parametrize("argv", [["--steps", "-1:3"], ["--steps=-1:3"], ["--step", "-1:3"],
+                                  ["--steps", "-1:3", "--k-method", "moments"]])
+def test_a_negative_first_step_reaches_the_periods_own_message(run_file, tmp_path, capsys,
+                                                              argv):
+    """argparse takes "-1:3" after --steps for an option ("expected one argument"); the period
+    is the command's to judge, and it says what is wrong with -1."""
+    target = tmp_path / "panel.h5"
+    add_panel(run_file, target, 2.5, 0.6, 1.2, SHARES, 500, seed=6)
+    first, last = Panel(target).steps()
+    assert first == 0
+    assert dirichlet.main([str(target), *argv]) == 2
+    assert capsys.readouterr().err == (
+        f"error: '{target}': --steps '-1:3': FIRST -1 is before the panel's first step, 0; "
+        f"expected FIRST:LAST, two whole steps with FIRST <= LAST within the panel's steps "
+        f"0:{last}\n")
 
 
 def test_panel_of_a_run_in_an_experiment(run_file, tmp_path, capsys):
