@@ -33,7 +33,9 @@ namespace {
 /// A market where everybody is aware of the one firm (initial awareness plus about 30 mass
 /// exposures per consumer per step), the outside option is negligible (u0 = -20 against a
 /// quality of 10) and prices barely matter: every purchase occasion is a purchase.
-std::string everyone_buys(int consumers, int steps, double rate, double shape, double scale) {
+/// `maker` adds keys to the firm's entry (", durability: 20").
+std::string everyone_buys(int consumers, int steps, double rate, double shape, double scale,
+                          const std::string& maker = "") {
   const double budget = 30.0 * consumers * 10.0 / 1000.0 * 52.0;  // cpm 10, 52 steps a year
   return fmt::format(R"(
 name: durables validation
@@ -61,11 +63,11 @@ segments:
     price_sensitivity: {{mean: 0.001, sd: 0}}
     purchase_rate: {{gadget: {{mean: {rate}, shape: 10000}}}}
 firms:
-  - {{name: Maker, strategy: mass, budget_per_year: {budget}, quality: 10, price: 2}}
+  - {{name: Maker, strategy: mass, budget_per_year: {budget}, quality: 10, price: 2{maker}}}
 )",
                      fmt::arg("n", consumers), fmt::arg("steps", steps), fmt::arg("rate", rate),
-                     fmt::arg("shape", shape), fmt::arg("scale", scale),
-                     fmt::arg("budget", budget));
+                     fmt::arg("shape", shape), fmt::arg("scale", scale), fmt::arg("budget", budget),
+                     fmt::arg("maker", maker));
 }
 
 double weibull_cdf(double a, double shape, double scale) {
@@ -96,12 +98,25 @@ double mean_goodwill(const msim::Population& p, std::size_t j) {
 TEST_CASE("durables: failure ages follow the configured Weibull (KS at alpha 0.01)",
           "[validation][durables][weibull]") {
   constexpr int kConsumers = 40000, kSteps = 80;
-  for (const double shape : {1.5, 2.0}) {
-    const double scale = 40.0;
-    INFO("Weibull shape " << shape << ", scale " << scale);
+  // The lifetime's scale is the maker's durability (DESIGN.md §1), which defaults to the
+  // category's scale. The first two cases leave it unset (scale 40); the third sets the firm's
+  // durability to 20 in a category of scale 40, so its ages must follow Weibull(2, 20), not the
+  // category's Weibull(2, 40).
+  struct Case {
+    double shape, durability;  // durability 0: unset (the category's scale)
+  };
+  constexpr double kCategoryScale = 40.0;
+  for (const Case& c : {Case{1.5, 0.0}, Case{2.0, 0.0}, Case{2.0, 20.0}}) {
+    const double shape = c.shape;
+    const double scale = c.durability > 0.0 ? c.durability : kCategoryScale;
+    const std::string maker =
+        c.durability > 0.0 ? fmt::format(", durability: {}", c.durability) : "";
+    INFO("Weibull shape " << shape << ", scale " << scale
+                          << (c.durability > 0.0 ? " (the firm's durability; the category's 40)"
+                                                 : " (the category's)"));
     // Rate 10 (P(no occasion) ~ e^-10): almost everybody buys at step 0.
     const msim::Scenario sc = msim::load_scenario_text(
-        everyone_buys(kConsumers, kSteps, 10.0, shape, scale), "weibull.yaml");
+        everyone_buys(kConsumers, kSteps, 10.0, shape, kCategoryScale, maker), "weibull.yaml");
     msim::Market market(sc);
     const msim::Population& pop = market.population();
     REQUIRE(pop.durables == 1);
@@ -150,20 +165,32 @@ TEST_CASE("durables: failure ages follow the configured Weibull (KS at alpha 0.0
     // The asymptotic KS critical value at alpha = 0.01 is 1.628 / sqrt(n) (about 0.0082 at
     // n = 40000); for a discrete distribution the test is conservative.
     const double critical = 1.628 / std::sqrt(n);
-    // Measured D = 0.0056 (shape 1.5) and 0.0055 (shape 2) on 39,999 ages.
+    // Measured D = 0.0056 (shape 1.5) and 0.0055 (shape 2, scale 40 and scale 20: the same
+    // uniforms, and the largest gap of the scale-40 ages falls at an even age) on 39,999 ages.
     INFO("n " << n << ", D " << d << ", critical " << critical);
     CHECK(d <= critical);
-    // The test has power: the same ages against a scale 5% off fail it (measured D = 0.041 and
-    // 0.032).
-    double d_wrong = 0.0;
-    k = 0;
-    for (std::uint32_t a = 1; a <= ages.back(); ++a) {
-      while (k < ages.size() && ages[k] <= a) ++k;
-      d_wrong = std::max(d_wrong,
-                         std::abs(static_cast<double>(k) / n - weibull_cdf(a, shape, 1.05 * scale)));
-    }
+    // The test has power: the same ages against a scale 5% off fail it (measured D = 0.032,
+    // 0.041 and 0.041), and with the firm's durability of 20, against the category's scale of 40
+    // (Weibull(2, 40), what the ages would follow if the firm's durability were ignored) by far
+    // (measured D = 0.47).
+    const auto ks = [&](double against) {
+      double d_max = 0.0;
+      std::size_t m = 0;
+      for (std::uint32_t a = 1; a <= ages.back(); ++a) {
+        while (m < ages.size() && ages[m] <= a) ++m;
+        d_max =
+            std::max(d_max, std::abs(static_cast<double>(m) / n - weibull_cdf(a, shape, against)));
+      }
+      return d_max;
+    };
+    const double d_wrong = ks(1.05 * scale);
     INFO("D against scale " << 1.05 * scale << ": " << d_wrong);
     CHECK(d_wrong > critical);
+    if (c.durability > 0.0) {
+      const double d_category = ks(kCategoryScale);
+      INFO("D against the category's scale " << kCategoryScale << ": " << d_category);
+      CHECK(d_category > critical);
+    }
   }
 }
 
