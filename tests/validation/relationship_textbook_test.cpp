@@ -2,7 +2,8 @@
 // §5.8 (textbook): the relationship-marketing lessons of scenarios/textbook/README.md
 // (mass_vs_one_to_one, niche_healthy_choice, loyalty_referral). Each test runs the shipped file
 // at its shipped size and seed, with only the `--set` overrides the README tells teachers to try,
-// and asserts the qualitative result with a stated margin.
+// and asserts the qualitative result with a stated margin. A result that another seed reverses
+// is asserted on the mean over seeds 1-6 instead (loyalty_referral's CLV).
 //
 // Margins: every figure is deterministic for a given seed and build, but the consumer kernel is
 // tuned over time and may shift results by a point or so. Each margin is well inside the gap
@@ -140,13 +141,31 @@ TEST_CASE("textbook loyalty_referral: the programs buy customers and share of cu
   const double r = base.last("retention", "ClubRoast");
   INFO("retention: referred " << rr << ", all " << r);
   CHECK(rr >= r);
-  // The programs pay: measured cumulative profit 126.0k against 97.8k, although CLV per
-  // customer is lower (58.6 against 67.0: more customers, each less profitable).
+  // The programs pay: measured cumulative profit 126.0k against 97.8k (over seeds 1-20,
+  // 123.8k-128.6k against 94.6k-100.5k).
   const double club_p = base.last("cumulative_profit", "ClubRoast");
   const double plain_p = base.last("cumulative_profit", "PlainRoast");
   INFO("profit: ClubRoast " << club_p << ", PlainRoast " << plain_p);
   CHECK(club_p >= plain_p + 15000.0);
-  CHECK(base.last("clv", "ClubRoast") < base.last("clv", "PlainRoast"));
+  // CLV per customer is lower with the programs (more customers, each less profitable), but
+  // only on average over seeds: the shipped seed 13 has the widest gap of seeds 1-20 (58.6
+  // against 67.0), seeds 4 and 5 are within 0.8 and seed 6 reverses it (61.5 against 61.1).
+  // Over seeds 1-20 ClubRoast's CLV is 59.7 and PlainRoast's 63.2 on average; the gap
+  // (PlainRoast - ClubRoast) is 3.6 with a seed-to-seed SD of 2.1. The check runs seeds 1-6,
+  // seed 6 included: the SE of a six-seed mean gap is 2.1 / sqrt(6) = 0.85, so a mean gap of at
+  // least 1.0 is 3 SE below the 20-seed mean, and far enough from 0 that a lesson on the wrong
+  // side of chance fails (measured 2.61 for seeds 1-6). (With the programs off, the same six
+  // seeds give a mean gap of 0.25, seed gaps of -4.7 to 4.0: the check then fails.)
+  double clv_gap = 0.0;
+  for (int seed = 1; seed <= 6; ++seed) {
+    const Run seeded("loyalty_referral.yaml", {fmt::format("seed={}", seed)});
+    const double club_clv = seeded.last("clv", "ClubRoast");
+    const double plain_clv = seeded.last("clv", "PlainRoast");
+    INFO("seed " << seed << ": CLV ClubRoast " << club_clv << ", PlainRoast " << plain_clv);
+    clv_gap += (plain_clv - club_clv) / 6.0;
+  }
+  INFO("mean CLV gap (PlainRoast - ClubRoast) over seeds 1-6: " << clv_gap);
+  CHECK(clv_gap >= 1.0);
 
   // Switch both programs off: the two roasters are identical again. Measured 33.8% against
   // 34.2%, profit 107.0k against 106.8k. (Run with these overrides, the checks above fail.)
