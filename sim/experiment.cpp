@@ -240,6 +240,19 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
           fmt::format("a step from 1 to {} (steps is {}); leave the key out for no branching",
                       steps - 1, steps));
   }
+  // The plan's size, before any design point is made: a grid of three keys of a thousand values
+  // each would be a billion.
+  double points = 1.0;
+  for (const SweepKey& key : spec.sweep) points *= static_cast<double>(key.values.size());
+  if (!spec.together.empty()) points *= static_cast<double>(spec.together.front().values.size());
+  if (spec.lhs_samples > 0) points *= static_cast<double>(spec.lhs_samples);
+  const double runs = points * static_cast<double>(spec.replications);
+  if (runs > static_cast<double>(kMaxExperimentRuns))
+    node.fail(fmt::format(
+        "{:.0f} design point{} x {} replication{} = {:.0f} runs; an experiment has at most {} "
+        "runs: sweep fewer values or run fewer replications",
+        points, points == 1.0 ? "" : "s", spec.replications, spec.replications == 1 ? "" : "s",
+        runs, kMaxExperimentRuns));
   node.finish();
   return spec;
 }

@@ -27,6 +27,10 @@ struct RangeKey {
   std::string where;
 };
 
+/// The most runs an experiment may have (design points times replications): each run is a
+/// group of the file, and the plan is made in memory before the first run.
+inline constexpr std::size_t kMaxExperimentRuns = 100000;
+
 /// The `experiment:` block.
 struct ExperimentSpec {
   bool present = false;

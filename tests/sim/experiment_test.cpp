@@ -105,6 +105,20 @@ TEST_CASE("bad experiment blocks are reported at their line", "[experiment]") {
       load("  design: {latin_hypercube: {samples: 4, ranges: {market.wom_rate: [1, 0]}}}\n"),
       Contains("test.yaml:2:") && Contains("low <= high"));
   CHECK(load("  warmup: 10\n").branch_at == 10);
+  // A plan past 100,000 runs is refused before its design points are made (three keys of a
+  // thousand values each grew memory without bound).
+  std::string thousand = "[0";
+  for (int k = 1; k < 1000; ++k) thousand += ", " + std::to_string(k);
+  thousand += "]";
+  REQUIRE_THROWS_WITH(load("  sweep: {firms.A.markup: " + thousand + ", firms.B.markup: " +
+                           thousand + ", market.wom_rate: " + thousand + "}\n"),
+                      Contains("test.yaml:2:") &&
+                          Contains("1000000000 design points x 1 replication = 1000000000 runs; "
+                                   "an experiment has at most 100000 runs"));
+  REQUIRE_THROWS_WITH(load("  replications: 50001\n  sweep: {firms.A.markup: [0.1, 0.2]}\n"),
+                      Contains("2 design points x 50001 replications = 100002 runs"));
+  CHECK(load("  replications: 50000\n  sweep: {firms.A.markup: [0.1, 0.2]}\n").replications ==
+        50000);
   // A key path split into maps (as --set experiment.sweep.firms.A.budget=[...] makes), and a
   // map as a value, say how a sweep is written.
   REQUIRE_THROWS_WITH(load("  sweep: {firms: {A: {budget: [1, 2]}}}\n"),
