@@ -23,6 +23,7 @@
 #include "cli/counted.hpp"
 #include "cli/first_step_check.hpp"
 #include "cli/memory_check.hpp"
+#include "cli/name_lengths.hpp"
 #include "cli/warnings.hpp"
 #include "models/experiment.hpp"
 #include "models/experiment_report.hpp"
@@ -216,6 +217,34 @@ std::string output_what(const RunArgs& args, const Scenario& sc, const std::stri
   return fmt::format("{}output '{}'", args.has_output ? "" : sc.output.path_where + ": ", path);
 }
 
+/// Refuses an output whose name the file system cannot hold: the file's, its temporary
+/// FILE.partial's, and for an experiment its runs directory FILE.runs and the run files in it.
+/// First of the checks: the others would misread the system's "File name too long" as a file in
+/// the way.
+void check_output_names(const RunArgs& args, const Scenario& sc, const std::string& path,
+                        bool experiment) {
+  const std::string what = output_what(args, sc, shortened(path));
+  const std::string advice =
+      args.has_output ? "choose a shorter -o" : "choose a shorter output.path, or give -o";
+  if (const auto l = long_name(path))
+    throw InputError(fmt::format("{}: {}; {}", what, too_long(*l), advice));
+  if (const auto l = long_name(partial_path(path)))
+    throw InputError(fmt::format(
+        "{}: the name fits, but {} (the name + \".partial\": the run writes there, and renames it "
+        "when it is done); {}",
+        what, too_long(*l, "temporary name"), advice));
+  if (!experiment) return;
+  const std::string dir = runs_directory(path);
+  // The longest name the experiment gives a file in it (models/runs_directory.cpp).
+  const std::string longest = dir + "/point-00000-replication-00000-0.h5.partial";
+  for (const std::string& p : {dir, longest})
+    if (const auto l = long_name(p))
+      throw InputError(fmt::format(
+          "{}: the name fits, but {} (the experiment keeps its finished runs in '{}', the name + "
+          "\".runs\"); {}",
+          what, too_long(*l, p == dir ? "directory name" : "name"), shortened(dir), advice));
+}
+
 /// Refuses an output file that exists (without --force) or that cannot be created: the run
 /// writes its .partial file beside it, which is created and removed here, before any work.
 /// The scenario file itself is refused even with --force: the user's own file is never lost.
@@ -265,7 +294,26 @@ void check_output(const std::string& path, bool force, const RunArgs& args, cons
 /// is written through FILE.partial, so that is what must be creatable. `target` is not empty.
 void check_csv_target(const std::string& target, const std::vector<std::string>& files,
                       bool force) {
-  const std::string what = fmt::format("--csv '{}'", target);
+  const std::string what = fmt::format("--csv '{}'", shortened(target));
+  // First: the checks below would misread the system's "File name too long" (a file "already
+  // exists"), and the directory would be made before the first file failed.
+  for (const std::string& file : files)
+    for (const std::string& path : {file, partial_path(file)}) {
+      const auto l = long_name(path);
+      if (!l) continue;
+      const bool last = !l->whole_path && l->name == fs::path(path).filename().string();
+      const bool temporary = path != file;
+      throw InputError(fmt::format(
+          "{}: {}{}; choose a shorter --csv", what,
+          too_long(*l, !last       ? "directory name"
+                       : temporary ? "temporary name"
+                                   : "file name"),
+          last && temporary
+              ? fmt::format(" ('{}' fits, but each table is written to its name + \".partial\" "
+                            "first, and renamed when all are written)",
+                            shortened(fs::path(file).filename().string()))
+              : ""));
+    }
   const bool into_dir = csv_into_directory(target);
   const fs::path parent = fs::path(target).parent_path();
   const fs::path dir = into_dir ? fs::path(target) : parent.empty() ? fs::path(".") : parent;
@@ -351,6 +399,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   const bool part = args.parts > 0;
   if (part) check_parts(args, ex);
   std::error_code ec;
+  check_output_names(args, sc, out, true);
   check_runs_directory(dir, output_what(args, sc, out));
   if (!part && args.resume && !args.force && fs::exists(dir, ec) && fs::is_regular_file(out, ec))
     throw InputError(fmt::format(
@@ -530,6 +579,7 @@ int run(const RunArgs& args) {
         args.part + 1, args.parts));
   print_warnings(sc);
   const std::string out = output_path(args, sc);
+  check_output_names(args, sc, out, false);
   check_output(out, args.force, args, sc);
   check_memory(args, sc, MemoryUse{.block_size = args.block_size});
 
