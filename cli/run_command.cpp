@@ -22,6 +22,7 @@
 #include "cli/commands.hpp"
 #include "cli/counted.hpp"
 #include "cli/first_step_check.hpp"
+#include "cli/made_directories.hpp"
 #include "cli/memory_check.hpp"
 #include "cli/name_lengths.hpp"
 #include "cli/warnings.hpp"
@@ -690,6 +691,12 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
         csv_path(dir.empty() ? "./" : dir, "summary"), prefix));
   }
   std::vector<std::string> written;
+  // The directory --csv DIR/ names, and those above it, made only now; removed again, when
+  // empty, if writing fails.
+  std::optional<MadeDirectories> made;
+  const auto make_directory = [&] {
+    if (csv_into_directory(*csv)) made.emplace(*csv);
+  };
   if (is_experiment_file(file)) {
     const ExperimentTables tables = read_experiment_tables(file);
     if (csv) {
@@ -698,7 +705,10 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
       check_csv_target(*csv, paths, force);
     }
     fmt::print("{}", format_experiment_summary(file));
-    if (csv) written = write_experiment_csv(tables, *csv);
+    if (csv) {
+      make_directory();
+      written = write_experiment_csv(tables, *csv);
+    }
   } else {
     const Summary summary = summarize_file(file);
     NamedTables tables;
@@ -707,8 +717,12 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
       check_csv_target(*csv, csv_files(tables, *csv), force);
     }
     fmt::print("{}", format_summary(summary));
-    if (csv) written = write_csv_tables(tables, *csv);
+    if (csv) {
+      make_directory();
+      written = write_csv_tables(tables, *csv);
+    }
   }
+  if (made) made->keep();
   for (const auto& path : written) fmt::print("wrote {}\n", path);
   return 0;
 }

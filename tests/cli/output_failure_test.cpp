@@ -241,3 +241,22 @@ TEST_CASE("cli: summarize --csv that the system refuses exits 1 and leaves the t
     after.push_back(slurp(dir / "old" / (std::string(table) + ".csv")));
   CHECK(after == before);
 }
+
+TEST_CASE("cli: summarize --csv on a full disk removes the directories it made", "[cli][output]") {
+  TempDir dir;
+  REQUIRE(marketsim(dir, "run " + kTiny + " -o good.h5 --quiet --set steps=4").code == 0);
+  const SmallDisk disk(dir, 300);
+  if (!disk.mounted()) {
+    WARN("cannot mount a small file system here (not root?): skipped");
+    return;
+  }
+  std::ofstream(disk.path / "filler", std::ios::binary) << std::string(290000, '\0');
+  const std::string target = GENERATE(std::string("small/csv2/"), std::string("small/a/b/"));
+  INFO(target);
+  const Result r = marketsim(dir, "summarize good.h5 --csv " + target);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Contains("No space left on device") && !Contains("internal error"));
+  CHECK(nothing_left(disk.path / "csv2"));
+  CHECK(nothing_left(disk.path / "a"));
+  CHECK(fs::exists(disk.path / "filler"));
+}
