@@ -17,10 +17,12 @@
 #include "models/strategy.hpp"
 #include "models/summary.hpp"
 #include "sim/parallel.hpp"
+#include "sim/scenario_file.hpp"
 
 namespace msim::cli {
 
 int validate(const std::string& scenario, const std::vector<std::string>& overrides) {
+  check_scenario_file(scenario);  // before the first read, which a fifo would block
   const Scenario sc = load_scenario_file(scenario, overrides);
   std::string plan;
   const Scenario* largest = &sc;  // the run that needs the most memory

@@ -36,6 +36,7 @@
 #include "sim/hdf5_file.hpp"
 #include "sim/parallel.hpp"
 #include "sim/progress.hpp"
+#include "sim/scenario_file.hpp"
 
 namespace msim::cli {
 namespace {
@@ -558,6 +559,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
 }  // namespace
 
 int run(const RunArgs& args) {
+  if (!args.scenario.empty()) check_scenario_file(args.scenario);
   std::vector<std::string> overrides = args.overrides;
   if (args.has_seed) overrides.push_back(fmt::format("seed={}", args.seed));
   const ScenarioLoader load = [&](const std::vector<std::string>& extra) {

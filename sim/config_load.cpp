@@ -21,6 +21,7 @@
 #include "sim/config_state.hpp"
 #include "sim/config_text.hpp"
 #include "sim/error.hpp"
+#include "sim/scenario_file.hpp"
 
 namespace msim {
 
@@ -465,6 +466,7 @@ Applied apply_override(YAML::Node root, const std::string& assignment) {
 }  // namespace
 
 Config Config::load_file(const std::string& path, const std::vector<std::string>& overrides) {
+  check_scenario_file(path);  // before opening: a fifo would block, a device never end
   std::ifstream in(path, std::ios::binary);
   if (!in || std::filesystem::is_directory(path)) {
     const std::string reason = in ? "it is a directory" : std::strerror(errno);
