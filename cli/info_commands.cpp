@@ -112,10 +112,10 @@ int validate(const std::string& scenario, const std::vector<std::string>& overri
     total = fmt::format("{} in all: {}", readable_bytes(need.bytes), fmt::join(parts, ", "));
   }
   const std::string memory = fmt::format(
-      "# Memory: about {} for the state of {} ({:.0f} bytes per consumer), {}; {} available on "
-      "this machine.{}\n",
+      "# Memory: about {} for the state of {} ({:.0f} bytes per consumer), {}; {} available "
+      "{}.{}\n",
       readable_bytes(need.state), whose, need.per_consumer, total, readable_bytes(need.available),
-      held);
+      need.available_source, held);
   fmt::print(
       "# {} is valid: {}{}, {}, {}, {}, {}.\n{}{}{}"
       "# Resolved with every default filled in:\n{}",

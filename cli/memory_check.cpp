@@ -4,15 +4,13 @@
 #include "cli/memory_check.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
-#include <fstream>
 #include <vector>
 
+#include "cli/memory_limits.hpp"
 #include "models/kernel_tables.hpp"
 #include "models/panel.hpp"
 #include "models/population.hpp"
@@ -45,20 +43,6 @@ constexpr double kProgressCallBytes = 200;
 /// keeps on its free lists: 91 MB measured while a run's 1 M-row snapshot (42,000 chunks) was
 /// written, 11 MB of it cached chunks.
 constexpr double kChunkBookkeeping = 1900;
-
-/// Bytes of memory available to us: MemAvailable from /proc/meminfo, else physical memory.
-/// MARKETSIM_TEST_AVAILABLE_BYTES replaces them, for tests of the refusal.
-double available_bytes() {
-  if (const char* test = std::getenv("MARKETSIM_TEST_AVAILABLE_BYTES"))
-    return std::strtod(test, nullptr);
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  double kib = 0;
-  std::string unit;
-  while (in >> key >> kib >> unit)
-    if (key == "MemAvailable:") return kib * 1024.0;
-  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-}
 
 /// Values in one row of a series: the product of its dimensions' sizes.
 double series_width(const RecordingLayout& l, const SeriesSpec& s) {
@@ -267,7 +251,9 @@ MemoryNeed estimate(const Scenario& sc, const MemoryUse& use) {
 
 MemoryNeed memory_need(const Scenario& sc, const MemoryUse& use) {
   MemoryNeed m = estimate(sc, use);
-  m.available = available_bytes();
+  const MemoryLimit limit = memory_limit();
+  m.available = limit.bytes;
+  m.available_source = limit.source;
   return m;
 }
 
@@ -344,8 +330,8 @@ std::optional<std::string> memory_shortfall(const Scenario& sc, const MemoryUse&
   const double N = static_cast<double>(sc.consumers);
   const std::string scenario = source.empty() ? fmt::format("scenario '{}'", sc.name) : source;
   const std::string total = fmt::format("{:.1f} GiB", m.bytes / gib);
-  const std::string available =
-      fmt::format("but only {:.1f} GiB of memory is available", m.available / gib);
+  const std::string available = fmt::format("but only {:.1f} GiB of memory is available {}",
+                                            m.available / gib, m.available_source);
   // The parts that grow with the consumers (their state, and the partial sums, by block), and
   // how many consumers would fit beside the rest.
   const double per_consumer = m.per_consumer * copies + m.partial_sums / N;

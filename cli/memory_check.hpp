@@ -33,11 +33,12 @@ struct MemoryNeed {
   double partial_sums = 0;  ///< the blocks' partial sums (more with a smaller block size)
   double other = 0;         ///< the program, its libraries and thread pools, the file's buffers
   double bytes = 0;         ///< all of the above
-  double available = 0;     ///< bytes available on this machine now
+  double available = 0;     ///< bytes a run may take now (memory_limit())
+  std::string available_source = "on this machine";  ///< the limit that sets `available`
 };
 
-/// The memory a run of the scenario needs, held as `use` says. The bytes available come from
-/// /proc/meminfo; MARKETSIM_TEST_AVAILABLE_BYTES, for tests only, replaces them.
+/// The memory a run of the scenario needs, held as `use` says. The bytes available are the least
+/// of the machine's, the address-space limit's and the cgroup's (memory_limit()).
 MemoryNeed memory_need(const Scenario& sc, const MemoryUse& use = {});
 
 /// The run of an experiment with the most consumers (the scenario itself when it has no runs).

@@ -72,3 +72,18 @@ TEST_CASE("cli: run counts the partial sums of its block size", "[cli]") {
   CHECK(usual.code == 0);
   CHECK(fs::exists(dir / "out.h5"));
 }
+
+TEST_CASE("cli: run refuses a run past the address-space limit (ulimit -v), naming it", "[cli]") {
+  TempDir dir;
+  // 30 million consumers need a few GiB; the limit allows 1.9 GiB, less than this machine has
+  // free (when it has less, the message names MemAvailable instead).
+  const Result r =
+      marketsim(dir, "run " + quote(kTiny.string()) + " -o big.h5 --quiet --set consumers=30000000",
+                "ulimit -v 2000000");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("consumers need about ") && !Contains("internal error") &&
+                        !Contains("bad_alloc"));
+  CHECK_THAT(r.err, Contains("under this process's address-space limit (ulimit -v: 1.9 GiB"));
+  CHECK_FALSE(fs::exists(dir / "big.h5"));
+  CHECK_FALSE(fs::exists(dir / "big.h5.partial"));
+}
