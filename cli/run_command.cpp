@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <concepts>
 #include <csignal>
 #include <cstdio>
@@ -556,9 +557,31 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   return 0;
 }
 
+/// Refuses --seed S beside a --set seed=V of another value: the later would silently win, and
+/// --seed S is meant to be the same as --set seed=S. The same value twice is no conflict.
+void check_seed(const RunArgs& args) {
+  if (!args.has_seed) return;
+  for (const std::string& assignment : args.overrides) {
+    const std::size_t eq = assignment.find('=');
+    if (eq == std::string::npos || assignment.substr(0, eq) != "seed") continue;
+    std::string value = assignment.substr(eq + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t") + 1);
+    std::int64_t v = 0;
+    const char* end = value.data() + value.size();
+    const auto [at, err] = std::from_chars(value.data(), end, v);
+    if (err == std::errc{} && at == end && v == args.seed) continue;
+    throw InputError(fmt::format(
+        "--seed {} and --set '{}' both set the seed, to different values; give one of them (--seed "
+        "S is the same as --set seed=S)",
+        args.seed, assignment));
+  }
+}
+
 }  // namespace
 
 int run(const RunArgs& args) {
+  check_seed(args);
   if (!args.scenario.empty()) check_scenario_file(args.scenario);
   std::vector<std::string> overrides = args.overrides;
   if (args.has_seed) overrides.push_back(fmt::format("seed={}", args.seed));

@@ -792,3 +792,22 @@ TEST_CASE("cli: an interrupted run exits 130 and leaves a readable partial file"
   }
   CHECK(rows > 0);
 }
+
+TEST_CASE("cli: --seed and --set seed= with different values are refused, naming both", "[cli]") {
+  TempDir dir;
+  const std::string tiny = quote((kSource / "scenarios" / "tiny.yaml").string());
+  for (const std::string& options :
+       {std::string("--seed 5 --set seed=6"), std::string("--set seed=6 --seed 5")}) {
+    INFO(options);
+    const Result r = marketsim(dir, "run " + tiny + " -o s.h5 --quiet --set steps=2 " + options);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("--seed 5 and --set 'seed=6' both set the seed, to different "
+                               "values; give one of them"));
+    CHECK_FALSE(fs::exists(dir / "s.h5"));
+    CHECK_FALSE(fs::exists(dir / "s.h5.partial"));
+  }
+  // The same value twice is no conflict.
+  CHECK(
+      marketsim(dir, "run " + tiny + " -o s.h5 --quiet --set steps=2 --seed 5 --set seed=5").code ==
+      0);
+}
