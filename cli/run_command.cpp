@@ -22,6 +22,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/counted.hpp"
+#include "cli/damaged_runs.hpp"
 #include "cli/first_step_check.hpp"
 #include "cli/made_directories.hpp"
 #include "cli/memory_check.hpp"
@@ -403,6 +404,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   if (part) check_parts(args, ex);
   std::error_code ec;
   check_output_names(args, sc, out, true);
+  check_damaged_runs(dir, output_what(args, sc, out));
   check_runs_directory(dir, output_what(args, sc, out));
   if (!part && args.resume && !args.force && fs::exists(dir, ec) && fs::is_regular_file(out, ec))
     throw InputError(fmt::format(

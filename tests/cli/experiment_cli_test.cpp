@@ -823,3 +823,33 @@ TEST_CASE("cli: more replications for a completed experiment run only the new ru
                             Contains("it is kept as 'e-earlier.h5'"));
   CHECK(msim::test::same_bits(all_runs(dir / "e-earlier.h5"), all_runs(dir / "whole.h5")));
 }
+
+TEST_CASE("cli: a damaged run file in the runs directory is named as damaged, with what to do",
+          "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/2").code == 0);
+  const fs::path run = dir / "e.h5.runs" / "00000.h5";
+  REQUIRE(fs::exists(run));
+  fs::resize_file(run, fs::file_size(run) / 2);  // cut short, as a full disk or a copy would
+  Result r = marketsim(dir, "run e.yaml -o e.h5 --quiet --resume");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("'e.h5.runs/00000.h5', a finished run of the experiment kept in "
+                             "'e.h5.runs', is damaged and cannot be read: it is an HDF5 file "
+                             "cut short") &&
+                        Contains("remove it, and the same command runs that run again") &&
+                        !Contains("not a run file of marketsim"));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+  // Emptied (0 bytes), it is still one of the experiment's by its name.
+  fs::resize_file(run, 0);
+  r = marketsim(dir, "run e.yaml -o e.h5 --quiet --resume");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("'e.h5.runs/00000.h5', a finished run of the experiment") &&
+                        Contains("is damaged"));
+  // Removed, as the message says, the run is run again.
+  fs::remove(run);
+  r = marketsim(dir, "run e.yaml -o e.h5 --quiet --resume");
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(fs::exists(dir / "e.h5"));
+}
