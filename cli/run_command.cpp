@@ -27,6 +27,7 @@
 #include "cli/made_directories.hpp"
 #include "cli/memory_check.hpp"
 #include "cli/name_lengths.hpp"
+#include "cli/run_file_layout.hpp"
 #include "cli/warnings.hpp"
 #include "models/experiment.hpp"
 #include "models/experiment_report.hpp"
@@ -737,6 +738,7 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
       written = write_experiment_csv(tables, *csv);
     }
   } else {
+    check_run_layout(file);
     const Summary summary = summarize_file(file);
     NamedTables tables;
     if (csv) {

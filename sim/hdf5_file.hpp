@@ -104,6 +104,8 @@ class Hdf5Reader {
   bool exists(const std::string& path) const;  ///< a dataset or group at `path`
   /// @throws InputError when absent or of the wrong kind.
   Table table(const std::string& path) const;
+  /// A dataset's dimensions, without reading its values. @throws InputError when absent.
+  std::vector<std::size_t> shape(const std::string& path) const;
   /// An integer dataset, flattened, exactly (no trip through double).
   /// @throws InputError when absent or not of an integer type.
   std::vector<std::int64_t> integers(const std::string& path) const;

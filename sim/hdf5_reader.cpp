@@ -197,6 +197,16 @@ Table Hdf5Reader::table(const std::string& path) const {
   return table;
 }
 
+std::vector<std::size_t> Hdf5Reader::shape(const std::string& path) const {
+  Handle dataset = open_dataset(file_, *this, path, path_);
+  Handle space(H5Dget_space(dataset.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) throw InputError(fmt::format("cannot read '{}' in '{}'", path, path_));
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return {dims.begin(), dims.end()};
+}
+
 std::vector<std::int64_t> Hdf5Reader::integers(const std::string& path) const {
   Handle dataset = open_dataset(file_, *this, path, path_);
   Handle type(H5Dget_type(dataset.get()), H5Tclose);

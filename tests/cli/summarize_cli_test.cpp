@@ -443,3 +443,48 @@ TEST_CASE("cli: summarize --csv writes a design point's key values in full, so -
           (std::string(table) == "differences.csv" ? "20000" : "40000.12345678901"));
   }
 }
+
+namespace {
+
+/// A run-like file at `path` whose /market/market_share has a column for each of `columns`
+/// (along a dimension of its own) while /firms/name, when `firms` is not empty, names `firms`.
+void write_odd_run(const std::string& path, const std::vector<std::string>& firms,
+                   const std::vector<std::string>& columns) {
+  msim::RecordingLayout l;
+  l.attributes = {{"scenario_name", std::string("odd")},
+                  {"consumers", std::int64_t{10}},
+                  {"steps", std::int64_t{2}},
+                  {"steps_per_year", std::int64_t{52}},
+                  {"wall_seconds", 0.1}};
+  l.dims.push_back({"column", "/columns/name", columns, "a column"});
+  if (!firms.empty()) {
+    l.dims.push_back({"firm", "/firms/name", firms, "firm name"});
+    l.labels.push_back({"/firms/strategy", "firm", firms, "strategy of each firm"});
+  }
+  l.series.push_back({"/market/market_share", {"column"}, "fraction", "share"});
+  auto recorder = msim::make_hdf5_recorder(path);
+  recorder->begin(l);
+  for (std::int64_t step = 0; step < 2; ++step)
+    recorder->record(step, {std::vector<double>(columns.size(), 0.5)});
+  recorder->finish({}, true);
+}
+
+}  // namespace
+
+TEST_CASE("cli: summarize names the file and the dataset that is missing or mis-shaped", "[cli]") {
+  TempDir dir;
+  write_odd_run(dir.file("nameless.h5"), {}, {"A", "B"});
+  Result r = marketsim(dir, "summarize nameless.h5");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("'nameless.h5' has no /firms/name, the firms' names") &&
+                        !Contains("no /market/market_share"));
+
+  write_odd_run(dir.file("odd.h5"), {"A", "B", "C"}, {"A", "B"});
+  r = marketsim(dir, "summarize odd.h5 --csv out/");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("'odd.h5': /market/market_share has shape [2, 2]; expected "
+                             "[steps, 3] (a row per step, a column for each of the 3 firms in "
+                             "/firms/name)"));
+  CHECK(r.out.empty());
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
