@@ -214,6 +214,7 @@ TEST_CASE("determinism: relationship programs and audiences are bit-identical at
   const msim::Scenario sc = msim::load_scenario_file(
       path, {"consumers=6000", "steps=30", "market.wom_window=6",
              "firms.PlainRoast.retention_offer={after_steps: 3, discount: 0.25}",
+             "firms.BeanCo.strategy=differentiated",  // (a mass firm takes no audience)
              "firms.BeanCo.audience={age: [18, 50], loyalty: [0, 0.5]}"});
   const auto reference = run_to_file(sc, dir.file("r1.h5"), 1, 4096);
   double referred = 0.0, offers = 0.0, lost = 0.0;
