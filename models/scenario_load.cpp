@@ -26,6 +26,19 @@
 namespace msim {
 namespace {
 
+/// Why `name` is not one of `known` (the `what`s the scenario has): "unknown region 'norht'
+/// (did you mean 'north'?); known: north, south", or "...; the scenario has none" (no industries
+/// declared).
+std::string unknown_name(const std::string& what, const std::string& name,
+                         const std::vector<std::string>& known, const std::string& plural) {
+  if (known.empty())
+    return fmt::format("unknown {} '{}'; the scenario declares no {}", what, name, plural);
+  const std::string hint = did_you_mean(name, known);
+  return fmt::format("unknown {} '{}'{}; known: {}", what, name,
+                     hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                     fmt::join(known, ", "));
+}
+
 /// Resolves a list of names (or "all") against `known`, pointing at the bad entry.
 std::vector<int> resolve_names(const Config& list, const std::vector<std::string>& known,
                                const std::string& what) {
@@ -36,12 +49,10 @@ std::vector<int> resolve_names(const Config& list, const std::vector<std::string
     int index = -1;
     for (std::size_t k = 0; k < known.size(); ++k)
       if (known[k] == name) index = static_cast<int>(k);
-    if (index < 0) {
-      const std::string hint = did_you_mean(name, known);
-      item.fail(fmt::format("unknown {} '{}'{}; known: {}", what, name,
-                            hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
-                            fmt::join(known, ", ")));
-    }
+    if (index < 0)
+      item.fail(
+          unknown_name(what, name, known,
+                       what == "industry" ? "industries (segments' industries)" : what + "s"));
     if (!seen.insert(index).second) item.fail(fmt::format("{} '{}' is listed twice", what, name));
     out.push_back(index);
   }
@@ -133,8 +144,14 @@ std::vector<double> load_per_category(const Config& node, const std::string& key
   for (const std::string& name : value->keys()) {
     const Config item = value->child(name);
     const int c = sc.category_index(name);
-    if (c < 0 || !sells(c))
-      item.fail(fmt::format("the firm sells no category '{}'", name));
+    if (c < 0 || !sells(c)) {
+      std::vector<std::string> sold_names;
+      for (int k : sold) sold_names.push_back(sc.categories[static_cast<std::size_t>(k)].name);
+      const std::string hint = did_you_mean(name, sold_names);
+      item.fail(fmt::format("the firm sells no category '{}'{}; it sells {}", name,
+                            hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                            fmt::join(sold_names, ", ")));
+    }
     if (!applies(sc.categories[static_cast<std::size_t>(c)]))
       item.fail(fmt::format("category '{}' is not {}", name, kinds));
     out[static_cast<std::size_t>(c)] = item.as_double(r);
@@ -172,7 +189,11 @@ Audience load_audience(const Config& node, const Scenario& sc) {
   if (auto n = node.find("purchase_rate")) {
     for (const std::string& key : n->keys()) {
       const int c = sc.category_index(key);
-      if (c < 0) n->child(key).fail(fmt::format("unknown category '{}'", key));
+      if (c < 0) {
+        std::vector<std::string> names;
+        for (const Category& cat : sc.categories) names.push_back(cat.name);
+        n->child(key).fail(unknown_name("category", key, names, "categories"));
+      }
       a.purchase_rate[static_cast<std::size_t>(c)] =
           load_range(n->child(key), range::non_negative());
     }
@@ -330,12 +351,7 @@ Segment load_segment(const Config& node, Scenario& sc) {
   for (const std::string& key : rates.keys()) {
     const int c = sc.category_index(key);
     const Config r = rates.child(key);
-    if (c < 0) {
-      const std::string hint = did_you_mean(key, cat_names);
-      r.fail(fmt::format("unknown category '{}'{}; known: {}", key,
-                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
-                         fmt::join(cat_names, ", ")));
-    }
+    if (c < 0) r.fail(unknown_name("category", key, cat_names, "categories"));
     auto& pr = s.purchase_rate[static_cast<std::size_t>(c)];
     const Config mean = r.child("mean");
     pr.mean = mean.as_double(range::non_negative());
@@ -621,6 +637,12 @@ std::int64_t load_snapshot_size(const Config& node, std::int64_t consumers) {
   if (auto s = node.find("size")) {
     if (s->is_scalar() && s->as_string() == "all") {
       size = consumers;
+    } else if (std::string text = s->is_scalar() ? s->as_string() : "";
+               !text.empty() && text.find_first_of("0123456789") == std::string::npos) {
+      // A word, not a number: "All", "everyone".
+      for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      s->fail_expected(std::string("an integer >= 0 (a number of consumers), or all") +
+                       (text == "all" ? ", in lower case" : ""));
     } else {
       size = s->as_int(range::non_negative());
       if (size > consumers)

@@ -119,6 +119,12 @@ TEST_CASE("audience: bad rules are rejected at their key", "[audience]") {
       Catch::Contains("key 'firms.Big.segmentation'") &&
           Catch::Contains("market research would change nothing but cost 50000 a study"));
   CHECK_NOTHROW(msim::test::load_market(text, {"firms.Big.segmentation=known"}));
+  // Unknown names get the known ones and the nearest, or are told there are none.
+  CHECK_THROWS_WITH(
+      msim::test::load_market(text, {"firms.Aim.audience={purchase_rate: {snakcs: [0, 1]}}"}),
+      Catch::Contains("unknown category 'snakcs' (did you mean 'snacks'?); known: snacks"));
+  CHECK_THROWS_WITH(msim::test::load_market(text, {"firms.Aim.audience={industries: [x]}"}),
+                    Catch::Contains("unknown industry 'x'; the scenario declares no industries"));
 }
 
 TEST_CASE(

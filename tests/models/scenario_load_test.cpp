@@ -245,6 +245,17 @@ TEST_CASE("purchase_rate keys must name categories", "[scenario]") {
       Contains("test.yaml:31:") && Contains("segments.seniors.purchase_rate.snacks.shape"));
 }
 
+TEST_CASE("a snapshot's size in words and a per-category key's slip say what was meant",
+          "[scenario]") {
+  REQUIRE_THROWS_WITH(load(kBase, {"output.snapshot={size: All}"}),
+                      Contains("key 'output.snapshot.size': got \"All\", expected an integer >= 0 "
+                               "(a number of consumers), or all, in lower case"));
+  REQUIRE_THROWS_WITH(load(kBase, {"firms.Variety.quality_cut={snacks: 1, drinkz: 2}"}),
+                      Contains("key 'firms.Variety.quality_cut.drinkz': the firm sells no "
+                               "category 'drinkz' (did you mean 'drinks'?); it sells snacks, "
+                               "drinks"));
+}
+
 TEST_CASE("spreads that leave a float's range and rate shapes below 0.01 are refused",
           "[scenario]") {
   // A price sensitivity's sd of 1e160 with mean 1 made half a segment's weights NaN; a shape of
