@@ -179,6 +179,9 @@ struct Scenario {
   std::int64_t consumers_in_file = 100000;  ///< the file's `consumers`, before `scale`
   /// Where `consumers` was set ("FILE:LINE:COLUMN: key 'consumers'"), for messages about it.
   std::string consumers_where = "key 'consumers'";
+  /// Where each of `regions` and `industries` was first named (Config::where), for the loader's
+  /// messages about a name one slip from another.
+  std::vector<std::string> region_where, industry_where;
   /// The --set assignments (and seed=N for --seed) applied to the file, in order; recorded so
   /// that a reader knows the run is not the file as written.
   std::vector<std::string> overrides;

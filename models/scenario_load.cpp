@@ -240,7 +240,7 @@ bool looks_like_typo(const std::string& name, const std::string& other) {
 /// Reads {name: weight, ...} into weights over `names` (registering new names), summing to 1.
 /// `what` names one of them in messages ("region").
 std::vector<double> load_weights(const Config& node, std::vector<std::string>& names,
-                                 const std::string& what) {
+                                 std::vector<std::string>& named_at, const std::string& what) {
   const std::vector<std::string> earlier = names;  // declared by other segments
   const std::vector<std::string> here = node.keys();
   std::map<int, double> by_index;
@@ -252,11 +252,14 @@ std::vector<double> load_weights(const Config& node, std::vector<std::string>& n
       node.child(key).fail(fmt::format("{} name '{}': {}", what, key, fault));
     if (it == names.end()) {
       // Names are declared by use; one letter away from a known name is a typo, not a new name.
-      for (const std::string& known : earlier)
-        if (edit_distance(key, known) <= 1 || looks_like_typo(key, known))
+      // Either spelling may be the slip: both places are named.
+      for (std::size_t k = 0; k < earlier.size(); ++k)
+        if (const std::string& known = earlier[k];
+            edit_distance(key, known) <= 1 || looks_like_typo(key, known))
           node.child(key).fail(fmt::format(
-              "'{}' is a new name here, but another segment uses '{}' (did you mean '{}'?)", key,
-              known, known));
+              "'{}' is a new {} name here, but another segment names '{}' ({}): one of the two "
+              "is a slip; spell the {} the same in both",
+              key, what, known, k < named_at.size() ? named_at[k] : "earlier", what));
       // Within one map only slips count: zone1 and zone2 are two names.
       for (const std::string& other : here) {
         if (other == key) break;  // (names before it)
@@ -270,6 +273,7 @@ std::vector<double> load_weights(const Config& node, std::vector<std::string>& n
         node.child(key).fail(
             fmt::format("more than {} names, expected at most {}", kMaxRegions, kMaxRegions));
       names.push_back(key);
+      named_at.push_back(node.child(key).where());
       it = names.end() - 1;
     }
     by_index[static_cast<int>(it - names.begin())] = w;
@@ -379,9 +383,10 @@ Segment load_segment(const Config& node, Scenario& sc) {
             range::non_negative());
   load_pair(node, "company_size", "median", s.company_size_median, range::non_negative(), "sigma",
             s.company_size_sigma, range::non_negative());
-  if (auto r = node.find("regions")) s.region_weights = load_weights(*r, sc.regions, "region");
+  if (auto r = node.find("regions"))
+    s.region_weights = load_weights(*r, sc.regions, sc.region_where, "region");
   if (auto r = node.find("industries"))
-    s.industry_weights = load_weights(*r, sc.industries, "industry");
+    s.industry_weights = load_weights(*r, sc.industries, sc.industry_where, "industry");
   node.finish();
   return s;
 }
