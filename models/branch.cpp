@@ -139,8 +139,10 @@ void resolve_branch(Scenario& sc, const ScenarioLoader& load) {
   try {
     variant = load(b.overrides());
   } catch (const InputError& e) {
-    throw InputError(fmt::format("{}: the scenario after the branch ({}) is not valid: {}", b.where,
-                                 changes, name_values(e.what(), b.values).first));
+    // At the value the message is about, where it names one (the block's line otherwise).
+    const auto [message, path] = name_values(e.what(), b.values);
+    throw InputError(fmt::format("{}: the scenario after the branch ({}) is not valid: {}",
+                                 b.where_of(path), changes, message));
   }
   if (!same_history(variant, sc, b.step)) {
     const std::string change = history_change(variant, sc, b.step);
@@ -151,7 +153,7 @@ void resolve_branch(Scenario& sc, const ScenarioLoader& load) {
   }
   for (std::string& note : variant.notes)  // not the --set that realised the branch
     note = place_note(note, b.values, [&](const std::string& path, const std::string& value) {
-      return fmt::format("{}: {}={}", b.where, path, value);
+      return fmt::format("{}: {}={}", b.where_of(path), path, value);
     });
   sc.after_branch = std::make_shared<const Scenario>(std::move(variant));
 }

@@ -150,9 +150,16 @@ BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_s
     if (is_fixed(path)) v.fail(fmt::format("'{}' cannot change part-way through a run", path));
     if (!v.is_scalar()) v.fail_expected("a single value (a number or a word)");
     spec.values.emplace_back(path, v.as_string());
+    spec.value_where.push_back(v.where());
   }
   node.finish();
   return spec;
+}
+
+const std::string& BranchSpec::where_of(const std::string& path) const {
+  for (std::size_t k = 0; k < values.size() && k < value_where.size(); ++k)
+    if (values[k].first == path) return value_where[k];
+  return where;
 }
 
 void write_branch(YamlWriter& out, const BranchSpec& spec) {

@@ -62,6 +62,10 @@ struct BranchSpec {
   std::int64_t step = 0;  ///< the first step run with the values
   std::vector<std::pair<std::string, std::string>> values;  ///< key path -> value (YAML text)
   std::string where;  ///< "FILE:LINE:COLUMN: key 'branch'"
+  /// Where each of `values` is written: "FILE:LINE:COLUMN: key 'branch.set.PATH'".
+  std::vector<std::string> value_where;
+  /// Where the value of key path `path` is written; `where` when it is not one of `values`.
+  const std::string& where_of(const std::string& path) const;
   /// "key=value" overrides that realise the values.
   std::vector<std::string> overrides() const;
 };

@@ -59,14 +59,20 @@ TEST_CASE("a branch block loads the scenario it switches to", "[branch]") {
   CHECK_FALSE(load("").branch.present);
 }
 
-TEST_CASE("a value of the branch block that looks like a slip is noted at the block", "[branch]") {
+TEST_CASE("a value of the branch block that looks like a slip, or is bad, is named where written",
+          "[branch]") {
   const msim::Scenario sc = load("branch: {step: 3, set: {firms.Mass.markup: 45}}\n");
   REQUIRE(sc.after_branch);
   REQUIRE(sc.after_branch->notes.size() == 1);
   CHECK_THAT(sc.after_branch->notes[0],
-             Contains("test.yaml:18:") &&
-                 Contains("key 'branch': firms.Mass.markup=45: a markup of 45") &&
+             Contains("test.yaml:18:44: key 'branch.set.firms.Mass.markup': "
+                      "firms.Mass.markup=45: a markup of 45") &&
                  !Contains("--set"));
+  // An error, at its value's line and column, not at the block's start.
+  CHECK_THROWS_WITH(load("branch:\n  step: 3\n  set:\n    firms.Mass.budget_per_year: -5\n"),
+                    Contains("test.yaml:21:33: key 'branch.set.firms.Mass.budget_per_year': the "
+                             "scenario after the branch (firms.Mass.budget_per_year=-5) is not "
+                             "valid: key 'firms.Mass.budget_per_year': got \"-5\""));
 }
 
 TEST_CASE("a branched run equals the market copied at the branch and continued", "[branch]") {
