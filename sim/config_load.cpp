@@ -83,7 +83,15 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path, cons
   if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& kv : node) {
-      if (!kv.first.IsScalar()) continue;
+      if (!kv.first.IsScalar())  // [consumers]: 2000 read as a key that is a list
+        throw InputError(
+            fmt::format("{}{}: a key is a single word, but this one is {} ({}); write it without "
+                        "brackets or braces",
+                        where(kv.first.Mark()), path.empty() ? "top level" : "key '" + path + "'",
+                        kv.first.IsSequence() ? "a list"
+                        : kv.first.IsMap()    ? "a map"
+                                              : "empty",
+                        shorten(flow(kv.first), 60, "")));
       const std::string& key = kv.first.Scalar();
       const int line = kv.first.Mark().line + 1;
       if (key == "<<" && kv.first.Tag() == "?") reject_merge_key(node, kv, path, where);

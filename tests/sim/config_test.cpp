@@ -595,6 +595,13 @@ TEST_CASE("bad overrides are input errors", "[config]") {
                       Contains("no item named 'a' in 'segments' (it has 2 items)"));
   REQUIRE_THROWS_WITH(scenario({"seed.x=3"}), Contains("'seed' is a single value"));
   REQUIRE_THROWS_WITH(scenario({"seed=[1, 2"}), Contains("--set 'seed=[1, 2': cannot parse"));
+  // A key that is a list or a map: said so at its line, not "unknown key ''".
+  REQUIRE_THROWS_WITH(Config::load_string("name: x\n[consumers]: 2000\n", "k.yaml"),
+                      "k.yaml:2:1: top level: a key is a single word, but this one is a "
+                      "list ([consumers]); write it without brackets or braces");
+  REQUIRE_THROWS_WITH(Config::load_string("market:\n  {a: 1}: 1\n", "k.yaml"),
+                      Contains("k.yaml:2:3: key 'market': a key is a single word, but this one "
+                               "is a map ({a: 1})"));
   // 01 is item 1, but key paths write it "1": said so, not "01 is out of range".
   REQUIRE_THROWS_WITH(scenario({"firms.01.budget=3"}),
                       "--set 'firms.01.budget=3': index 01 of 'firms': write item indexes "
