@@ -160,7 +160,7 @@ Experiment plan_experiment(const ScenarioLoader& load) {
       alone.seed = plan.seed;
       alone.output.path = run.scenario.output.path;
       alone.experiment = ExperimentSpec{};
-      alone.branch = BranchSpec{true, spec.branch_at, p.values, "experiment.branch_at"};
+      alone.branch = BranchSpec{true, spec.branch_at, p.values, "experiment.branch_at", {}};
       run.recorded_yaml = resolved_yaml(alone);
     }
     ex.runs.push_back(std::move(run));

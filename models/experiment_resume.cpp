@@ -192,7 +192,7 @@ bool other_design_point(const Experiment& ex, const RunFile& file, const Planned
                                      branch > 0 ? std::vector<std::string>{} : p.overrides());
     if (branch > 0)
       sc.branch = p.values.empty() ? BranchSpec{}
-                                   : BranchSpec{true, branch, p.values, "experiment.branch_at"};
+                                   : BranchSpec{true, branch, p.values, "experiment.branch_at", {}};
     sc.output.path = at.scenario.output.path;
     return resolved_yaml(sc) == recorded_yaml(at);
   } catch (const InputError&) {
