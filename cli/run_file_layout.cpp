@@ -60,6 +60,17 @@ void check_run_layout(const std::string& path) {
                     "whole run file of marketsim",
                     path, dataset, fmt::join(shape, ", "), expected));
   };
+  // A name list of another length than its series: summarize reads one entry per column.
+  const auto same_count = [&](const char* dataset, std::size_t n, const char* of) {
+    if (!r.exists(dataset)) return;
+    const std::size_t have = r.strings(dataset).size();
+    if (have != n)
+      throw InputError(fmt::format(
+          "'{}': {} has {} entries; expected {}, one for each of the {} {}: it is damaged, or "
+          "not a whole run file of marketsim",
+          path, dataset, have, n, n, of));
+  };
+  same_count("/firms/strategy", firms, "firms in /firms/name");
   const std::string per_firm =
       fmt::format("[steps, {}] (a row per step, a column for each of the {} firms in /firms/name)",
                   firms, firms);
@@ -68,8 +79,18 @@ void check_run_layout(const std::string& path) {
     const auto shape = r.shape(dataset);
     if (shape.size() != 2 || shape[1] != firms) throw refuse(dataset, shape, per_firm);
   }
+  if (r.exists("/segments/units") && r.exists("/segments/name")) {
+    const std::size_t segments = r.strings("/segments/name").size();
+    const auto shape = r.shape("/segments/units");
+    if (shape.size() != 3 || shape[1] != segments || shape[2] != firms)
+      throw refuse("/segments/units", shape,
+                   fmt::format("[steps, {}, {}] (a row per step, for each of the {} segments in "
+                               "/segments/name and each of the {} firms in /firms/name)",
+                               segments, firms, segments, firms));
+  }
   if (!r.exists("/categories/name")) return;
   const std::size_t categories = r.strings("/categories/name").size();
+  same_count("/categories/kind", categories, "categories in /categories/name");
   const std::string per_category = fmt::format(
       "[steps, {}, {}] (a row per step, for each of the {} categories in /categories/name and "
       "each of the {} firms in /firms/name)",

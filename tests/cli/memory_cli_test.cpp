@@ -2,12 +2,16 @@
 // not fit (exit 2, what to lower, nothing written), and `validate` shows the parts of its
 // estimate. MARKETSIM_TEST_AVAILABLE_BYTES pretends the machine has little memory, so nothing
 // large is allocated.
+#include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <string>
 
 #include <catch2/catch.hpp>
 
 #include "tests/cli/cli_harness.hpp"
+
+#include "cli/memory_limits.hpp"
 
 using Catch::Contains;
 namespace fs = std::filesystem;
@@ -75,8 +79,15 @@ TEST_CASE("cli: run counts the partial sums of its block size", "[cli]") {
 
 TEST_CASE("cli: run refuses a run past the address-space limit (ulimit -v), naming it", "[cli]") {
   TempDir dir;
-  // 30 million consumers need a few GiB; the limit allows 1.9 GiB, less than this machine has
-  // free (when it has less, the message names MemAvailable instead).
+  // 30 million consumers need a few GiB; the limit allows 1.9 GiB, which must be less than the
+  // machine's other limits (MemAvailable, a cgroup's) for the message to name it.
+  msim::cli::MemorySources without_ulimit;
+  without_ulimit.address_space = std::numeric_limits<double>::infinity();
+  if (std::getenv("MARKETSIM_TEST_AVAILABLE_BYTES") != nullptr ||
+      msim::cli::memory_limit(without_ulimit).bytes < 3.0 * (1u << 30)) {
+    WARN("skipped: under 3 GiB free, so ulimit -v would not be the limit named");
+    return;
+  }
   const Result r =
       marketsim(dir, "run " + quote(kTiny.string()) + " -o big.h5 --quiet --set consumers=30000000",
                 "ulimit -v 2000000");

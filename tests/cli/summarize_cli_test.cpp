@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include <hdf5.h>
 #include <catch2/catch.hpp>
 
 #include "tests/cli/cli_harness.hpp"
@@ -448,6 +449,25 @@ namespace {
 
 /// A run-like file at `path` whose /market/market_share has a column for each of `columns`
 /// (along a dimension of its own) while /firms/name, when `firms` is not empty, names `firms`.
+/// Replaces the string list `dataset` of the file at `path` by one of the single `value`.
+void replace_with_one_string(const std::string& path, const char* dataset, const char* value) {
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  REQUIRE(file >= 0);
+  REQUIRE(H5Ldelete(file, dataset, H5P_DEFAULT) >= 0);
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  const hsize_t one = 1;
+  const hid_t space = H5Screate_simple(1, &one, nullptr);
+  const hid_t data = H5Dcreate2(file, dataset, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  REQUIRE(data >= 0);
+  const char* values[] = {value};
+  REQUIRE(H5Dwrite(data, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0);
+  H5Dclose(data);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Fclose(file);
+}
+
 void write_odd_run(const std::string& path, const std::vector<std::string>& firms,
                    const std::vector<std::string>& columns) {
   msim::RecordingLayout l;
@@ -487,4 +507,12 @@ TEST_CASE("cli: summarize names the file and the dataset that is missing or mis-
                              "/firms/name)"));
   CHECK(r.out.empty());
   CHECK_FALSE(fs::exists(dir / "out"));
+
+  // One strategy for two firms: read past its end, summarize crashed (a segmentation fault).
+  write_odd_run(dir.file("short.h5"), {"A", "B"}, {"A", "B"});
+  replace_with_one_string(dir.file("short.h5"), "/firms/strategy", "mass");
+  r = marketsim(dir, "summarize short.h5");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Contains("'short.h5': /firms/strategy has 1 entries; expected 2, one for "
+                             "each of the 2 firms in /firms/name"));
 }
