@@ -8,10 +8,11 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
-#include <charconv>
+#include <cmath>
 #include <concepts>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iterator>
 #include <memory>
@@ -570,10 +571,16 @@ void check_seed(const RunArgs& args) {
     std::string value = assignment.substr(eq + 1);
     value.erase(0, value.find_first_not_of(" \t"));
     value.erase(value.find_last_not_of(" \t") + 1);
-    std::int64_t v = 0;
-    const char* end = value.data() + value.size();
-    const auto [at, err] = std::from_chars(value.data(), end, v);
-    if (err == std::errc{} && at == end && v == args.seed) continue;
+    // As the scenario reads a seed: 5, +5, 5.0 and 5e0 are all 5.
+    char* end = nullptr;
+    const double v = value.empty() ? std::nan("") : std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(v) ||
+        v != std::trunc(v))
+      throw InputError(fmt::format(
+          "--set '{}': expected an integer seed; --seed {} sets the seed too, so give one of "
+          "them",
+          assignment, args.seed));
+    if (v == static_cast<double>(args.seed)) continue;
     throw InputError(fmt::format(
         "--seed {} and --set '{}' both set the seed, to different values; give one of them (--seed "
         "S is the same as --set seed=S)",

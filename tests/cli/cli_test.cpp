@@ -806,8 +806,16 @@ TEST_CASE("cli: --seed and --set seed= with different values are refused, naming
     CHECK_FALSE(fs::exists(dir / "s.h5"));
     CHECK_FALSE(fs::exists(dir / "s.h5.partial"));
   }
-  // The same value twice is no conflict.
-  CHECK(
-      marketsim(dir, "run " + tiny + " -o s.h5 --quiet --set steps=2 --seed 5 --set seed=5").code ==
-      0);
+  // The same value twice is no conflict, however the --set writes it (the scenario reads 5.0 as
+  // 5); a --set seed that is no integer is said to be one.
+  for (const char* same : {"seed=5", "seed=5.0", "seed=+5", "seed=5e0"}) {
+    INFO(same);
+    CHECK(marketsim(dir,
+                    "run " + tiny + " -o s.h5 --force --quiet --set steps=2 --seed 5 --set " + same)
+              .code == 0);
+  }
+  const Result word = marketsim(dir, "run " + tiny + " -o w.h5 --quiet --seed 5 --set seed=abc");
+  CHECK(word.code == 2);
+  CHECK_THAT(word.err, Contains("--set 'seed=abc': expected an integer seed; --seed 5 sets the "
+                                "seed too"));
 }
