@@ -169,6 +169,31 @@ void write_branch(YamlWriter& out, const BranchSpec& spec) {
   out.end_map().end_map();
 }
 
+namespace {
+
+/// Notes two places where every key moved together has the same value: they make the same
+/// design point. Pairs are compared only in lists of up to 2,000 (four million pairs).
+void note_same_points(const Config& together, const std::vector<SweepKey>& keys) {
+  const std::size_t n = keys.front().values.size();
+  if (n > 2000) return;
+  const auto same_point = [&](std::size_t i, std::size_t k) {
+    return std::all_of(keys.begin(), keys.end(), [&](const SweepKey& key) {
+      return same_scalar(key.values[i], key.values[k]);
+    });
+  };
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = i + 1; k < n; ++k)
+      if (same_point(i, k)) {
+        together.note(fmt::format(
+            "items {} and {} of every key are the same, so they make the same design point: "
+            "repeat them for a check that changes are 0, else it is a slip",
+            i, k));
+        return;
+      }
+}
+
+}  // namespace
+
 ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set,
                                const Config* document) {
   ExperimentSpec spec;
@@ -191,22 +216,6 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
             "{} values, as many as '{}' has: keys moved together take their values in step, "
             "the first of each in one design point, then the second, and so on",
             n, spec.together.front().path));
-    // Two places where every key has the same value make the same design point.
-    const auto same_point = [&](std::size_t i, std::size_t k) {
-      return std::all_of(spec.together.begin(), spec.together.end(), [&](const SweepKey& key) {
-        return same_scalar(key.values[i], key.values[k]);
-      });
-    };
-    bool noted = false;
-    for (std::size_t i = 0; i < n && !noted; ++i)
-      for (std::size_t k = i + 1; k < n && !noted; ++k)
-        if (same_point(i, k)) {
-          together->note(fmt::format(
-              "items {} and {} of every key are the same, so they make the same design point: "
-              "repeat them for a check that changes are 0, else it is a slip",
-              i, k));
-          noted = true;
-        }
   }
   if (auto design = node.find("design")) {
     const Config lhs = design->child("latin_hypercube");
@@ -257,9 +266,10 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
   if (runs > static_cast<double>(kMaxExperimentRuns))
     node.fail(fmt::format(
         "{:.0f} design point{} x {} replication{} = {:.0f} runs; an experiment has at most {} "
-        "runs: sweep fewer values or run fewer replications",
+        "runs: vary fewer values or run fewer replications",
         points, points == 1.0 ? "" : "s", spec.replications, spec.replications == 1 ? "" : "s",
         runs, kMaxExperimentRuns));
+  if (!spec.together.empty()) note_same_points(node.child("together"), spec.together);
   node.finish();
   return spec;
 }

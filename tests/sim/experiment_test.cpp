@@ -114,7 +114,7 @@ TEST_CASE("bad experiment blocks are reported at their line", "[experiment]") {
                            thousand + ", market.wom_rate: " + thousand + "}\n"),
                       Contains("test.yaml:2:") &&
                           Contains("1000000000 design points x 1 replication = 1000000000 runs; "
-                                   "an experiment has at most 100000 runs"));
+                                   "an experiment has at most 100000 runs: vary fewer values"));
   REQUIRE_THROWS_WITH(load("  replications: 50001\n  sweep: {firms.A.markup: [0.1, 0.2]}\n"),
                       Contains("2 design points x 50001 replications = 100002 runs"));
   CHECK(load("  replications: 50000\n  sweep: {firms.A.markup: [0.1, 0.2]}\n").replications ==
