@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
+#include <cstdlib>
 #include <limits>
 #include <system_error>
 
@@ -133,10 +135,10 @@ std::string unrepresentable(std::string text) {
   double v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc::result_out_of_range || end != text.data() + text.size()) return "";
-  // Out of range: an exponent past the largest double, or below the smallest nonzero one.
-  const std::size_t e = lower(text).find('e');
-  const bool tiny = e != std::string::npos && e + 1 < text.size() && text[e + 1] == '-';
-  return tiny ? "is too close to 0 to be held (nonzero numbers of at least about 2.2e-308 are; "
+  // Out of range: past the largest double (strtod gives infinity), or below the smallest
+  // nonzero one (it gives 0), whether written with an exponent or in digits.
+  const bool tiny = std::abs(std::strtod(text.c_str(), nullptr)) != HUGE_VAL;
+  return tiny ? "is too close to 0 to be held (nonzero numbers down to about 4.9e-324 are; "
                 "write 0 if 0 is meant)"
               : "is beyond the largest magnitude a double holds (about 1.8e308)";
 }
