@@ -84,7 +84,13 @@ MemoryLimit memory_limit(const MemorySources& sources) {
        group = group.parent_path()) {
     const fs::path dir = fs::path(sources.cgroup_root) / group;
     if (const auto max = cgroup_number(dir / "memory.max")) {
-      const double used = cgroup_number(dir / "memory.current").value_or(0.0);
+      // memory.current counts the file cache too, which the kernel reclaims under the limit
+      // (as MemAvailable discounts it): its inactive part is not in use. (memory.stat is in
+      // bytes, where kib_field reads kB.)
+      const double cache =
+          kib_field((dir / "memory.stat").string(), "inactive_file ").value_or(0.0) / 1024.0;
+      const double used =
+          std::max(0.0, cgroup_number(dir / "memory.current").value_or(0.0) - cache);
       const double left = std::max(0.0, *max - used);
       if (left < least.bytes)
         least = {left, fmt::format("under its cgroup's memory limit ({}: {}, of which {} is in "

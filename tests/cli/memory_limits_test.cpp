@@ -63,6 +63,12 @@ TEST_CASE("memory_limit takes the least of the machine, ulimit -v and the cgroup
   CHECK_THAT(limit.source, Contains("cgroup's memory limit (") &&
                                Contains("box/memory.max: 3.0 GiB, of which 1.0 GiB is in use)"));
 
+  // Inactive file cache counts as free, as MemAvailable counts it: 0.5 GiB of the 1 GiB.
+  std::ofstream(dir / "cg" / "box" / "memory.stat") << "anon 100\ninactive_file 536870912\n";
+  limit = memory_limit(s);
+  CHECK(limit.bytes == 2.5 * kGiB);
+  CHECK_THAT(limit.source, Contains("box/memory.max: 3.0 GiB, of which 537 MB is in use)"));
+
   // A larger limit than the machine's free memory does not bind.
   s.address_space = std::numeric_limits<double>::infinity();
   std::ofstream(dir / "cg" / "box" / "memory.max") << "34359738368\n";
