@@ -31,6 +31,20 @@ namespace fs = std::filesystem;
 inline const fs::path kSource = MARKETSIM_SOURCE_DIR;
 inline const std::string kBinary = MARKETSIM_BINARY;
 
+/// Built with AddressSanitizer, whose runtime reserves terabytes of address space and so cannot
+/// start under `ulimit -v`.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+
 /// s in single quotes for the shell.
 inline std::string quote(const std::string& s) {
   std::string out = "'";

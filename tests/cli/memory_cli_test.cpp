@@ -83,6 +83,10 @@ TEST_CASE("cli: run refuses a run past the address-space limit (ulimit -v), nami
   // machine's other limits (MemAvailable, a cgroup's) for the message to name it.
   msim::cli::MemorySources without_ulimit;
   without_ulimit.address_space = std::numeric_limits<double>::infinity();
+  if (kAddressSanitizer) {
+    WARN("skipped: a sanitizer's runtime cannot start under ulimit -v");
+    return;
+  }
   if (std::getenv("MARKETSIM_TEST_AVAILABLE_BYTES") != nullptr ||
       msim::cli::memory_limit(without_ulimit).bytes < 3.0 * (1u << 30)) {
     WARN("skipped: under 3 GiB free, so ulimit -v would not be the limit named");
