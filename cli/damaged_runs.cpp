@@ -4,22 +4,13 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <regex>
 #include <system_error>
 
+#include "models/experiment.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 
 namespace msim::cli {
-namespace {
-
-/// The names the experiment gives the run files it keeps (models/runs_directory.cpp).
-bool run_file_name(const std::string& name) {
-  static const std::regex pattern(R"((\d{5,}|point-\d{5,}-replication-\d{5,}(-\d+)?)\.h5)");
-  return std::regex_match(name, pattern);
-}
-
-}  // namespace
 
 void check_damaged_runs(const std::string& dir, const std::string& what) {
   namespace fs = std::filesystem;

@@ -241,8 +241,7 @@ void check_output_names(const RunArgs& args, const Scenario& sc, const std::stri
         what, too_long(*l, "temporary name"), advice));
   if (!experiment) return;
   const std::string dir = runs_directory(path);
-  // The longest name the experiment gives a file in it (models/runs_directory.cpp).
-  const std::string longest = dir + "/point-00000-replication-00000-0.h5.partial";
+  const std::string longest = dir + "/" + longest_run_file_name();
   for (const std::string& p : {dir, longest})
     if (const auto l = long_name(p))
       throw InputError(fmt::format(

@@ -104,6 +104,13 @@ struct ExperimentReport {
 
 /// Where the finished runs are kept until the experiment's file is complete: OUT.h5.runs/
 std::string runs_directory(const std::string& out_path);
+/// Whether `name` (no directory) is one the experiment gives a run file in runs_directory():
+/// 00042.h5 (run_file()) or point-00001-replication-00002[-2].h5 (a run kept aside on resume);
+/// with `partial`, that name + ".partial".
+bool run_file_name(const std::string& name, bool partial = false);
+/// The longest name those files have in a plan of fewer than 100,000 design points and
+/// replications (for checks of a name's length): point-00000-replication-00000-0.h5.partial.
+std::string longest_run_file_name();
 /// Refuses a runs directory `dir` that holds anything but this program's run files (and their
 /// .partial files), or that is not a directory: the experiment would remove it when it
 /// completes. A missing one is fine. @throws InputError starting with `what`, naming the entries.

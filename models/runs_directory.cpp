@@ -20,21 +20,13 @@ namespace fs = std::filesystem;
 namespace msim {
 namespace {
 
-/// Whether `name` is one this program gives a run file it writes, with ".partial": 00042.h5.partial
-/// (run_file()), or point-00001-replication-00002[-2].h5.partial.
-bool partial_run_file_name(const std::string& name) {
-  static const std::regex pattern(
-      R"((\d{5,}|point-\d{5,}-replication-\d{5,}(-\d+)?)\.h5\.partial)");
-  return std::regex_match(name, pattern);
-}
-
 /// Whether `entry` is a run file this program wrote: an HDF5 file (.h5) that records its run,
 /// design point and replication, whatever its name (a user may have renamed it, or copied it
 /// from another part's directory), or the .partial file of a run that a kill cut short.
 bool program_run_file(const fs::directory_entry& entry) {
   std::error_code ec;
   if (!entry.is_regular_file(ec)) return false;
-  if (partial_run_file_name(entry.path().filename().string())) return true;
+  if (run_file_name(entry.path().filename().string(), true)) return true;
   if (entry.path().extension() != ".h5") return false;
   try {
     const Hdf5Reader in(entry.path().string());
@@ -46,6 +38,17 @@ bool program_run_file(const fs::directory_entry& entry) {
 }
 
 }  // namespace
+
+bool run_file_name(const std::string& name, bool partial) {
+  static const std::regex whole(R"((\d{5,}|point-\d{5,}-replication-\d{5,}(-\d+)?)\.h5)");
+  static const std::regex unfinished(
+      R"((\d{5,}|point-\d{5,}-replication-\d{5,}(-\d+)?)\.h5\.partial)");
+  return std::regex_match(name, partial ? unfinished : whole);
+}
+
+std::string longest_run_file_name() {
+  return "point-00000-replication-00000-0.h5.partial";
+}
 
 std::string runs_directory(const std::string& out_path) {
   return out_path + ".runs";
