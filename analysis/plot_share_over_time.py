@@ -8,12 +8,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from analysis import experiment_tables  # noqa: E402
 from analysis import hdf5_read as rd  # noqa: E402
-from analysis.load import check_shape, experiment_overrides, run_ids  # noqa: E402
+from analysis.load import LayoutError, check_shape, experiment_overrides, run_ids  # noqa: E402
 from analysis.plot_experiment import SHOCKS_WIDTH  # noqa: E402
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels, _label_axis,  # noqa: E402
                                   _note_left_out, _titled, mark_shocks)
@@ -65,7 +66,14 @@ def _market_share(run, group):
     @throws LayoutError when it has another shape.
     """
     share = group["market/market_share"]
-    steps = group["step"].shape[0] if "step" in group else share.shape[0] if share.ndim else 0
+    if "step" in group:
+        step = group["step"]
+        if not isinstance(step, h5py.Dataset) or step.ndim != 1:
+            shape = f"shape {step.shape}" if isinstance(step, h5py.Dataset) else "no shape"
+            raise LayoutError(f"'{run.path}': {group.name}/step has {shape}, expected (steps,)")
+        steps = step.shape[0]
+    else:
+        steps = share.shape[0] if share.ndim else 0
     check_shape(run.path, share, {"step": steps, "firm": len(run.firms)})
     return share[()]
 

@@ -105,3 +105,17 @@ def test_a_mis_shaped_other_run_of_an_experiment_stops_its_figures(marketsim_exp
         assert main(argv) == 2, main.__module__
         assert capsys.readouterr().err == expected
     assert [p.name for p in tmp_path.iterdir()] == ["experiment.h5"]
+
+
+def test_a_scalar_step_in_another_run_of_an_experiment_is_refused(marketsim_experiment,
+                                                                 tmp_path, capsys):
+    """Another run's /step as a single number: an IndexError escaped the figures of every run."""
+    path = tmp_path / "experiment.h5"
+    shutil.copyfile(marketsim_experiment, path)
+    with h5py.File(path, "r+") as f:
+        del f["runs/00001/step"]
+        f["runs/00001/step"] = 3
+    expected = f"error: '{path}': /runs/00001/step has shape (), expected (steps,)\n"
+    assert plot.main([str(path), "--out", str(tmp_path / "figures")]) == 2
+    assert capsys.readouterr().err == expected
+    assert [p.name for p in tmp_path.iterdir()] == ["experiment.h5"]
