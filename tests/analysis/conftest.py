@@ -164,3 +164,16 @@ def experiment_file(run_file, rich_file, tmp_path_factory):
 def experiment_with_summary(run_file, rich_file, tmp_path_factory):
     return write_experiment(tmp_path_factory.mktemp("runs") / "experiment-summary.h5",
                             [run_file, rich_file], with_summary=True)
+
+
+def every_command(path, tmp_path):
+    """[(main, argv)] of every analysis command run on the file `path`, writing under
+    `tmp_path`: load, plot, report, compare (the file with itself) and dirichlet."""
+    from analysis import compare, dirichlet, load, plot, report
+    return [
+        (load.main, [str(path)]),
+        (plot.main, [str(path), "--out", str(tmp_path / "figures")]),
+        (report.main, [str(path), "-o", str(tmp_path / "report.html")]),
+        (compare.main, [str(path), str(path)]),
+        (dirichlet.main, [str(path)]),
+    ]

@@ -6,9 +6,10 @@ import pathlib
 
 import pytest
 
-from analysis import compare, dirichlet, load, plot, report
+from analysis import load
 UnreadableFileError = OSError
 from analysis.load import check_readable as open_file
+from conftest import every_command
 
 CUT = 10000
 
@@ -19,22 +20,12 @@ def _cut(run_file, tmp_path, name="cut.h5"):
     return path
 
 
-def _commands(path, tmp_path):
-    return [
-        (load.main, [str(path)]),
-        (plot.main, [str(path), "--out", str(tmp_path / "figures")]),
-        (report.main, [str(path), "-o", str(tmp_path / "report.html")]),
-        (compare.main, [str(path), str(path)]),
-        (dirichlet.main, [str(path)]),
-    ]
-
-
 def test_a_file_cut_short_says_so_for_every_command(run_file, tmp_path, capsys):
     path = _cut(run_file, tmp_path)
     size = pathlib.Path(run_file).stat().st_size
     expected = (f"error: '{path}' is an HDF5 file cut short ({CUT:,} of {size:,} bytes): was it "
                 "copied incompletely?\n")
-    for main, argv in _commands(path, tmp_path):
+    for main, argv in every_command(path, tmp_path):
         assert main(argv) == 2, main.__module__
         captured = capsys.readouterr()
         assert captured.err == expected, main.__module__
@@ -52,7 +43,7 @@ def test_a_file_being_written_says_so_for_every_command(run_file, tmp_path, caps
     path.write_bytes(run_file.read_bytes())
     with open(path, "rb") as held:  # as a run writing the file holds its lock
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        for main, argv in _commands(path, tmp_path):
+        for main, argv in every_command(path, tmp_path):
             assert main(argv) == 2, main.__module__
             assert capsys.readouterr().err == (
                 f"error: '{path}' is being written by a run in progress (it holds the file's "

@@ -9,9 +9,9 @@ import h5py
 import numpy as np
 import pytest
 
-from analysis import compare, dirichlet, load, plot, report
+from analysis import plot, report
 from analysis.load import NotARunError, load_run
-from conftest import STEPS, write_experiment
+from conftest import STEPS, every_command, write_experiment
 
 FIRMS, SEGMENTS, CATEGORIES = 4, 3, 2
 
@@ -26,21 +26,11 @@ def _reshaped(run_file, target, dataset, shape, prefix=""):
     return target
 
 
-def _commands(path, tmp_path):
-    return [
-        (load.main, [str(path)]),
-        (plot.main, [str(path), "--out", str(tmp_path / "figures")]),
-        (report.main, [str(path), "-o", str(tmp_path / "report.html")]),
-        (compare.main, [str(path), str(path)]),
-        (dirichlet.main, [str(path)]),
-    ]
-
-
 def test_a_mis_shaped_market_share_is_refused_by_every_command(run_file, tmp_path, capsys):
     path = _reshaped(run_file, tmp_path / "good.h5", "market/market_share", (3, 2))
     expected = (f"error: '{path}': /market/market_share has shape (3, 2), expected (steps, "
                 f"firms) = ({STEPS}, {FIRMS})\n")
-    for main, argv in _commands(path, tmp_path):
+    for main, argv in every_command(path, tmp_path):
         assert main(argv) == 2, main.__module__
         captured = capsys.readouterr()
         assert captured.err == expected, main.__module__
