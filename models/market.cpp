@@ -315,28 +315,33 @@ std::string Market::price_shocks_so_far(std::size_t j, std::size_t c, bool fixed
 }
 
 void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
+  const Firm& firm = sc_.firms[j];
   for (const Product& p : plan.products) {
     const auto c = static_cast<std::size_t>(p.category);
     const double cost = unit_cost_[j][c];
-    const double price = p.fixed_price > 0 ? p.fixed_price : cost * (1.0 + p.markup);
-    if (!(price <= kMaxUnitMoney))
-      throw InputError(fmt::format(
-          "at step {}, firm '{}' would sell {} at {:.4g} per unit ({}), above the limit of {:.0e} "
-          "per unit that keeps revenue exact; lower the category's base_cost, the firm's markup "
-          "or price, or its price and cost shocks{}",
-          step_, sc_.firms[j].name, sc_.categories[c].name, price,
-          fmt::format(
-              "{}{}",
-              p.fixed_price > 0
-                  ? std::string("a fixed price")
+    const bool fixed = p.fixed_price > 0;
+    const double price = fixed ? p.fixed_price : cost * (1.0 + p.markup);
+    if (price <= kMaxUnitMoney) continue;
+    // Where the scenario set the price, and (cost-plus) where it set the cost it is based on.
+    const std::string& where = fixed ? firm.price_where : firm.markup_where;
+    const std::string& cost_where = sc_.categories[c].base_cost_where;
+    throw InputError(fmt::format(
+        "{}at step {}, firm '{}' would sell {} at {:.4g} per unit ({}), above the limit of {:.0e} "
+        "per unit that keeps revenue exact; lower the category's base_cost{}, the firm's markup "
+        "or price, or its price and cost shocks{}",
+        where.empty() ? "" : where + ": ", step_, firm.name, sc_.categories[c].name, price,
+        fmt::format(
+            "{}{}",
+            fixed ? std::string("a fixed price")
                   // The markup as planned, before the price shocks scaled it.
                   : fmt::format("unit cost {:.4g} with markup {:.4g}", cost,
                                 (1.0 + p.markup) / shocks_.firms[j].price_factor - 1.0),
-              shocks_.firms[j].price_factor != 1.0
-                  ? fmt::format(", after price shocks that multiply the firm's prices by {:.4g}",
-                                shocks_.firms[j].price_factor)
-                  : ""),
-          kMaxUnitMoney, price_shocks_so_far(j, c, p.fixed_price > 0)));
+            shocks_.firms[j].price_factor != 1.0
+                ? fmt::format(", after price shocks that multiply the firm's prices by {:.4g}",
+                              shocks_.firms[j].price_factor)
+                : ""),
+        kMaxUnitMoney, fixed || cost_where.empty() ? "" : " (" + cost_where + ")",
+        price_shocks_so_far(j, c, fixed)));
   }
 }
 

@@ -25,6 +25,9 @@ struct Category {
   std::string name;
   CategoryKind kind = CategoryKind::consumable;
   double base_cost = 1.0;         ///< money per unit at reference volume
+  /// Where base_cost is written (Config::where), for a message about the price it leads to;
+  /// empty for a category made in code.
+  std::string base_cost_where;
   double learning = 0.85;         ///< unit cost multiplier per doubling of cumulative volume
   double reference_volume = 1e5;  ///< units; cost is base_cost until this volume is reached
   /// Share of a product's hidden quality cut that each purchase of it reveals to the buyer.
@@ -135,6 +138,9 @@ struct Firm {
   std::vector<double> quality_cut;   ///< [C] utility its real quality falls short of `quality`
   Innovation innovation;
   Audience audience;  ///< targeting rule for its targeted media
+  /// Where its `price` and `markup` are written (Config::where; the firm's entry where a key is
+  /// absent), for a message about a price too high; empty for a firm made in code.
+  std::string price_where, markup_where;
 };
 
 /// What a shock changes.

@@ -84,6 +84,7 @@ Category load_category(const Config& node) {
                                : std::string("consumable");
   c.kind = kind == "durable" ? CategoryKind::durable : CategoryKind::consumable;
   c.base_cost = node.get_double("base_cost", c.base_cost, positive_unit_money_range());
+  c.base_cost_where = node.peek("base_cost").value_or(node).where();
   c.learning = node.get_double("learning", c.learning, {0.0, 1.0, true, false});
   c.reference_volume = node.get_double("reference_volume", c.reference_volume, range::positive());
   c.quality_learning = node.get_double("quality_learning", c.quality_learning, range::unit());
@@ -576,6 +577,14 @@ Firm load_firm(const Config& node, const Scenario& sc) {
       f.regions.push_back(static_cast<int>(r));
   }
   f.quality = node.get_double("quality", f.quality, utility_range());
+  // peek: the strategy, not the loader, reads these keys (and may not know them). Where one is
+  // absent or null, the default is the firm's.
+  const auto where_set = [&](const std::string& key) {
+    const std::optional<Config> value = node.peek(key);
+    return (value && !value->is_null() ? *value : node).where();
+  };
+  f.price_where = where_set("price");
+  f.markup_where = where_set("markup");
   f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, money_range());
   f.durability = load_per_category(
       node, "durability", sc, f.categories, range::closed(1, kMaxLifetime), "durable",

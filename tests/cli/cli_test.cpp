@@ -290,7 +290,46 @@ TEST_CASE("cli: a price past the limit, reached in the middle of a run, exits 2 
                " -o t.h5 --set categories.snacks.base_cost=1e6 --set firms.Mass.markup=0.2"
                " --set 'shocks=[{step: 2, kind: cost, firm: Mass, multiply: 1000}]'");
   CHECK(r.code == 2);
-  CHECK_THAT(r.err, Contains("error: at step 2, firm 'Mass' would sell snacks at 1.2e+09"));
+  // Named where the scenario set the price's markup and the cost it is based on.
+  CHECK_THAT(r.err, Contains("error: --set 'firms.Mass.markup=0.2': key 'firms.Mass.markup': at "
+                             "step 2, firm 'Mass' would sell snacks at 1.2e+09") &&
+                        Contains("lower the category's base_cost (--set "
+                                 "'categories.snacks.base_cost=1e6': key "
+                                 "'categories.snacks.base_cost')"));
+  CHECK_FALSE(fs::exists(dir / "t.h5"));
+  CHECK_FALSE(fs::exists(dir / "t.h5.partial"));
+}
+
+TEST_CASE(
+    "cli: a price past the limit is named at the file's line of the markup, the price or "
+    "the firm, and of the base cost",
+    "[cli]") {
+  TempDir dir;
+  std::ofstream(dir / "dear.yaml")
+      << "name: dear\nconsumers: 2000\nsteps: 3\ncategories:\n"
+         "  - {name: gems, base_cost: 9e8}\nsegments:\n"
+         "  - {name: all, share: 1, ideal: {mean: [0, 0], sd: [1, 1]},\n"
+         "     price_sensitivity: {mean: 1, sd: 0.1}, purchase_rate: {gems: {mean: 0.5}}}\n"
+         "firms:\n"
+         "  - {name: A, strategy: mass, budget_per_year: 1000, markup: 0.5}\n"
+         "  - {name: B, strategy: mass, budget_per_year: 1000, price: 9e8}\n";
+  const Result markup = marketsim(dir, "run dear.yaml -o t.h5 --quiet");
+  CHECK(markup.code == 2);
+  CHECK_THAT(markup.err,
+             Contains("dear.yaml:10:62: key 'firms.A.markup': at step 0, firm 'A'") &&
+                 Contains("base_cost (dear.yaml:5:29: key 'categories.gems.base_cost')"));
+  // Without a markup of its own, the firm's entry: the default markup is the firm's.
+  const Result entry = marketsim(dir, "run dear.yaml -o t.h5 --quiet --set firms.A.markup=null");
+  CHECK(entry.code == 2);
+  CHECK_THAT(entry.err, Contains("dear.yaml:10:5: key 'firms.A': at step 0, firm 'A'"));
+  // A fixed price that a shock raised: its own key, and no base cost to lower.
+  const Result fixed = marketsim(dir,
+                                 "run dear.yaml -o t.h5 --quiet --set firms.A.markup=0.01 --set "
+                                 "'shocks=[{step: 1, kind: price, firm: B, multiply: 2}]'");
+  CHECK(fixed.code == 2);
+  CHECK_THAT(fixed.err, Contains("dear.yaml:11:61: key 'firms.B.price': at step 1, firm 'B'") &&
+                            Contains("(a fixed price, after price shocks") &&
+                            !Contains("base_cost ("));
   CHECK_FALSE(fs::exists(dir / "t.h5"));
   CHECK_FALSE(fs::exists(dir / "t.h5.partial"));
 }
