@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -165,11 +166,25 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     if (options.stop_after_runs > 0 && n >= options.stop_after_runs) stop.store(true);
   };
   const bool concurrent = largest < options.concurrent_below;
+  // The first run's failure stops the others at their next step, and is thrown once all have
+  // stopped. It must not leave the parallel loop: TBB would cancel the loops nested in the
+  // other runs' steps (the consumer kernel's), and a run mid-step would lose that step's work.
+  std::exception_ptr failure;
+  std::mutex failure_lock;
   const auto for_each = [&](std::size_t n, const auto& body) {
+    const auto guarded = [&](std::size_t k) {
+      try {
+        body(k);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_lock);
+        if (!failure) failure = std::current_exception();
+        stop.store(true);
+      }
+    };
     if (concurrent) {
-      tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) { body(k); });
+      tbb::parallel_for(std::size_t{0}, n, guarded);
     } else {
-      for (std::size_t k = 0; k < n; ++k) body(k);
+      for (std::size_t k = 0; k < n; ++k) guarded(k);
     }
   };
 
@@ -233,6 +248,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       });
     });
   }
+  if (failure) std::rethrow_exception(failure);
   report.ran = finished.load();
   if (part) {
     report.complete = report.skipped + report.ran == report.runs;

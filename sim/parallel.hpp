@@ -6,6 +6,7 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -44,6 +45,8 @@ struct Blocks {
 
 /// Calls body(block, begin, end) for every block, in parallel. The body must write only state
 /// owned by its block.
+/// @throws std::runtime_error when the loop was cancelled (an exception that left an enclosing
+/// TBB loop cancels the loops nested in it, which then skip blocks without a word).
 template <class Body>
 void for_blocks(const Blocks& blocks, Body&& body) {
   tbb::parallel_for(
@@ -52,6 +55,9 @@ void for_blocks(const Blocks& blocks, Body&& body) {
         for (std::size_t b = r.begin(); b != r.end(); ++b) body(b, blocks.begin(b), blocks.end(b));
       },
       tbb::simple_partitioner());
+  if (tbb::is_current_task_group_canceling())
+    throw std::runtime_error(
+        "a parallel loop over blocks was cancelled before it covered them all");
 }
 
 /// Per-block integer partial sums: `width` int64 counters per block, each block's row padded to

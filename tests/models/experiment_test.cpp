@@ -1308,3 +1308,37 @@ TEST_CASE("an experiment's market shares are NaN in a run whose last step sold n
   // The profit of the slump's run is defined all the same.
   CHECK_FALSE(std::isnan(in.table("/experiment/runs/cumulative_profit:Mass").values[1]));
 }
+
+TEST_CASE("a run that fails keeps only finished runs: the runs beside it never lose their steps",
+          "[experiment]") {
+  // Design point 0's cost shock takes Mass's price past the limit at step 2, while other runs
+  // are in the middle of their steps. Those stop or finish whole; none is kept with steps that
+  // a cancelled parallel loop skipped (as runs beside the failing one were, before: TBB cancels
+  // the loops nested in a parallel loop that an exception leaves).
+  TempDir dir;
+  const std::vector<std::string> big = {
+      "consumers=20000", "steps=12", "categories.snacks.base_cost=1e6",
+      "shocks=[{name: up, step: 2, kind: cost, firm: Mass, multiply: 1}]"};
+  const msim::Experiment failing =
+      plan("  replications: 3\n  sweep: {shocks.up.multiply: [1000, 1, 1, 1]}\n", big);
+  const msim::Experiment fine =
+      plan("  replications: 3\n  sweep: {shocks.up.multiply: [1, 1, 1, 1]}\n", big);
+  msim::run_experiment(fine, dir / "fine.h5");
+  const msim::Hdf5Reader reference(dir / "fine.h5");
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    REQUIRE_THROWS_AS(msim::run_experiment(failing, dir / "e.h5"), msim::StepInputError);
+    for (const std::string& file : h5_files(dir / "e.h5.runs")) {
+      const std::string id = fs::path(file).stem().string();
+      INFO("attempt " << attempt << ", run " << id);
+      const msim::Hdf5Reader kept(dir / "e.h5.runs" / file);
+      CHECK(std::get<std::int64_t>(kept.attribute("complete")) == 1);
+      for (const std::string group : {"/market", "/market/by_category", "/segments"})
+        for (const std::string& name : kept.list(group))
+          if (name != "by_category" && name != "name")
+            CHECK(
+                msim::test::same_bits(kept.table(group + "/" + name).values,
+                                      reference.table("/runs/" + id + group + "/" + name).values));
+    }
+    fs::remove_all(dir / "e.h5.runs");
+  }
+}

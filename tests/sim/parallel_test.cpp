@@ -1,3 +1,4 @@
+#include <tbb/task_group.h>
 #include <catch2/catch.hpp>
 
 #include <limits>
@@ -17,6 +18,29 @@ TEST_CASE("Blocks cover the range exactly once", "[parallel]") {
     for (std::size_t i = b; i < e; ++i) ++seen[i];
   });
   CHECK(std::all_of(seen.begin(), seen.end(), [](int x) { return x == 1; }));
+}
+
+TEST_CASE("a loop over blocks inside a cancelled parallel loop throws, not skips blocks",
+          "[parallel]") {
+  // As when another iteration of the enclosing loop threw: its context is cancelled, and the
+  // nested loop would return with blocks left undone.
+  tbb::task_group_context outer;
+  bool threw = false;
+  std::size_t done = 0;
+  tbb::parallel_for(
+      tbb::blocked_range<int>(0, 1),
+      [&](const tbb::blocked_range<int>&) {
+        outer.cancel_group_execution();
+        try {
+          msim::for_blocks(msim::Blocks{100000, 100},
+                           [&](std::size_t, std::size_t, std::size_t) { ++done; });
+        } catch (const std::runtime_error&) {
+          threw = true;
+        }
+      },
+      outer);
+  CHECK(threw);
+  CHECK(done < 1000);
 }
 
 TEST_CASE("partial sums reduce to the same totals at any thread count", "[parallel]") {
