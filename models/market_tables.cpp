@@ -66,35 +66,37 @@ void Market::build_durable_tables() {
     du.generation.assign(W, 0);
     // The quality of a maker's generation g: its best offer now, less the gains since g.
     std::vector<double> now(F, 0.0);
-    double best = -HUGE_VAL;
+    // The step a seller's generation on sale was launched (0 for the first, and for a firm
+    // whose generations add nothing), and the quality of its best offer; -inf if it sells none.
+    std::vector<std::int64_t> launched(F, 0);
+    std::vector<double> offer(F, -HUGE_VAL);
     for (std::size_t j = 0; j < F; ++j) {
       const Firm& f = sc_.firms[j];
       du.scale[j] = static_cast<float>(std::max(1.0, plans_[j].durability[c]));
       du.generation[j] = static_cast<std::uint8_t>(f.innovation.generation(step_));
+      if (f.innovation.quality_gain > 0) launched[j] = du.generation[j] * f.innovation.every_steps;
       const bool sells =
           std::any_of(plans_[j].products.begin(), plans_[j].products.end(),
                       [&](const Product& p) { return p.category == static_cast<int>(c); });
       now[j] = f.quality + innovation_gain(f, step_);
       if (sells) {
-        double q = -HUGE_VAL;
         for (std::size_t v = 0; v < o.lane_variants[j]; ++v)
-          q = std::max(q, static_cast<double>(o.quality[v * W + j]));
-        now[j] = q;
-        best = std::max(best, q);
+          offer[j] = std::max(offer[j], static_cast<double>(o.quality[v * W + j]));
+        now[j] = offer[j];
       }
     }
     du.upgrades = false;
     du.upgrade_need.assign(F * 256, 256);
-    // Only new generations tempt owners of working products (perceived obsolescence).
-    const bool innovation = std::any_of(sc_.firms.begin(), sc_.firms.end(), [&](const Firm& f) {
-      return f.innovation.every_steps > 0 && f.innovation.quality_gain > 0 &&
-             std::find(f.categories.begin(), f.categories.end(), static_cast<int>(c)) !=
-                 f.categories.end();
-    });
-    for (std::size_t j = 0; innovation && j < F; ++j) {
+    // Only a newer generation tempts the owner of a working product (perceived obsolescence):
+    // one launched after the owner's, by its maker or another, that beats it by the gain.
+    for (std::size_t j = 0; j < F; ++j) {
       const Innovation& in = sc_.firms[j].innovation;
       for (int g = 0; g <= du.generation[j]; ++g) {
-        const double gain = best - (now[j] - in.quality_gain * (du.generation[j] - g));
+        const std::int64_t owned_launch = in.quality_gain > 0 ? g * in.every_steps : 0;
+        double newer = -HUGE_VAL;
+        for (std::size_t k = 0; k < F; ++k)
+          if (launched[k] > owned_launch) newer = std::max(newer, offer[k]);
+        const double gain = newer - (now[j] - in.quality_gain * (du.generation[j] - g));
         if (!(gain > 1e-9)) continue;
         const double need = std::ceil(255.0 * cat.upgrade_threshold / gain);
         if (need > 255.0) continue;

@@ -375,17 +375,17 @@ TEST_CASE("durables: a quality cut loses a staple's repeat buyers faster than a 
   CHECK(durable_lost >= 0.0);  // the durable's buyers learn something too, only less
 }
 
-TEST_CASE("durables: upgrades come from novelty seekers when a maker innovates",
-          "[validation][durables][upgrades]") {
-  // Innov launches a generation every 26 steps with a quality gain; Plain never does. An owner
-  // of a working product upgrades at an occasion when novelty * 255 >= ceil(255 * threshold /
-  // gain), gain = best quality now - quality of the owned generation: with threshold 0.5 and a
-  // gain of 1 per generation, collectors (novelty ~0.9) upgrade from the first new generation;
-  // mainstream buyers (novelty ~0.05, at most ~0.15) would need a gain of 3.3 (four
-  // generations) and the run sees three.
+namespace {
+
+/// Upgrades by segment in a phone market of 20,000 over `steps`: Innov (quality 2) launches a
+/// generation every `every` steps with `gain`; Plain (quality `plain_quality`) never does. Each
+/// upgrade is also counted from the consumers' state, which must match the recorded total;
+/// `first` is the first step with one (-1: none).
+double upgrades_run(double gain, int every, double plain_quality, std::vector<double>& by_segment,
+                    int& first) {
   constexpr int kSteps = 104;
-  const auto run = [&](double gain, std::vector<double>& by_segment) {
-    const msim::Scenario sc = msim::load_scenario_text(fmt::format(R"(
+  const msim::Scenario sc = msim::load_scenario_text(
+      fmt::format(R"(
 name: upgrades
 seed: 2024
 consumers: 20000
@@ -415,34 +415,50 @@ segments:
     novelty_seeking: {{mean: 0.05, sd: 0.03}}
 firms:
   - {{name: Innov, strategy: mass, budget_per_year: 50000, price: 300, quality: 2.0,
-     innovation: {{every_steps: 26, quality_gain: {gain}}}}}
-  - {{name: Plain, strategy: mass, budget_per_year: 50000, price: 300, quality: 2.0}}
+     innovation: {{every_steps: {every}, quality_gain: {gain}}}}}
+  - {{name: Plain, strategy: mass, budget_per_year: 50000, price: 300, quality: {plain}}}
 )",
-                                                                   fmt::arg("steps", kSteps),
-                                                                   fmt::arg("gain", gain)),
-                                                       "upgrades.yaml");
-    msim::Market market(sc);
-    const msim::Population& pop = market.population();
-    by_segment.assign(2, 0.0);
-    double recorded = 0.0;
-    msim::ConsumerColumn<std::uint16_t> fails_before(pop.n);
-    msim::ConsumerColumn<std::uint8_t> owner_before(pop.n);
-    for (int t = 0; t < kSteps; ++t) {
-      fails_before = pop.fails;
-      owner_before = pop.owner;
-      market.step();
-      for (const double u : market.metrics().upgrades.firm) recorded += u;
-      // An upgrade: a product still working at step t (t < fails) replaced at step t.
-      for (std::size_t i = 0; i < pop.n; ++i)
-        if (owner_before[i] != msim::kNoOwner && t < fails_before[i] && pop.bought[i] == t)
-          by_segment[pop.segment[i]] += 1.0;
-    }
-    // The state-based count is exactly the recorded /market/upgrades total.
-    REQUIRE(by_segment[0] + by_segment[1] == recorded);
-    return recorded;
-  };
+                  fmt::arg("steps", kSteps), fmt::arg("gain", gain), fmt::arg("every", every),
+                  fmt::arg("plain", plain_quality)),
+      "upgrades.yaml");
+  msim::Market market(sc);
+  const msim::Population& pop = market.population();
+  by_segment.assign(2, 0.0);
+  first = -1;
+  double recorded = 0.0;
+  msim::ConsumerColumn<std::uint16_t> fails_before(pop.n);
+  msim::ConsumerColumn<std::uint8_t> owner_before(pop.n);
+  for (int t = 0; t < kSteps; ++t) {
+    fails_before = pop.fails;
+    owner_before = pop.owner;
+    market.step();
+    for (const double u : market.metrics().upgrades.firm) recorded += u;
+    // An upgrade: a product still working at step t (t < fails) replaced at step t.
+    for (std::size_t i = 0; i < pop.n; ++i)
+      if (owner_before[i] != msim::kNoOwner && t < fails_before[i] && pop.bought[i] == t) {
+        by_segment[pop.segment[i]] += 1.0;
+        if (first < 0) first = t;
+      }
+  }
+  // The state-based count is exactly the recorded /market/upgrades total.
+  REQUIRE(by_segment[0] + by_segment[1] == recorded);
+  return recorded;
+}
+
+}  // namespace
+
+TEST_CASE("durables: upgrades come from novelty seekers when a maker innovates",
+          "[validation][durables][upgrades]") {
+  // Innov launches a generation every 26 steps with a quality gain; Plain never does. An owner
+  // of a working product upgrades at an occasion when novelty * 255 >= ceil(255 * threshold /
+  // gain), gain = best quality now - quality of the owned generation: with threshold 0.5 and a
+  // gain of 1 per generation, collectors (novelty ~0.9) upgrade from the first new generation;
+  // mainstream buyers (novelty ~0.05, at most ~0.15) would need a gain of 3.3 (four
+  // generations) and the run sees three.
   std::vector<double> seg, seg0;
-  const double upgrades = run(1.0, seg), none = run(0.0, seg0);
+  int first = 0, first0 = 0;
+  const double upgrades = upgrades_run(1.0, 26, 2.0, seg, first),
+               none = upgrades_run(0.0, 26, 2.0, seg0, first0);
   INFO("upgrades with gain 1: " << upgrades << " (collectors " << seg[0] << ", mainstream "
                                 << seg[1] << "); with gain 0: " << none);
   // Measured 18,226 upgrades: 18,223 by collectors, 3 by mainstream buyers (whose novelty
@@ -450,7 +466,23 @@ firms:
   CHECK(upgrades >= 500);
   // Mostly from the high-novelty segment (30% of consumers): at least 90% of the upgrades.
   CHECK(seg[0] >= 0.9 * upgrades);
+  CHECK(first == 26);  // the first new generation's launch
   CHECK(none == 0.0);
+}
+
+TEST_CASE("durables: only a newer generation tempts an owner, not a better rival of the same age",
+          "[validation][durables][upgrades]") {
+  // Plain's phone is 1 better than Innov's (enough for collectors, were it new). An innovation
+  // that has not launched yet tempts nobody; once Innov's generations launch, only they tempt:
+  // Innov's owners from its first (quality 3, a gain of 1), Plain's from its second (4).
+  std::vector<double> seg;
+  int first = 0;
+  const double never = upgrades_run(1.0, 1000, 3.0, seg, first);
+  CHECK(never == 0.0);
+  const double launched = upgrades_run(1.0, 26, 3.0, seg, first);
+  INFO("upgrades: " << launched << ", the first at step " << first);
+  CHECK(launched >= 500);
+  CHECK(first == 26);
 }
 
 TEST_CASE("durables: negative word of mouth about early failures costs the maker goodwill",
