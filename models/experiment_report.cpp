@@ -432,7 +432,9 @@ std::vector<CsvColumn> summary_columns(const Summary& s) {
              {{"durable_units", "units", "durables the firm sold over the run"},
               {"failures", "units", "durables the firm made that failed over the run"},
               {"early_failures_fraction", "fraction",
-               "failures before the category's reference life over all failures"},
+               "failures before the category's reference life over the failures from the first "
+               "step a product can have reached that life on, as the printed summary counts them; "
+               "empty when the run ends before it"},
               {"mean_failure_age_steps", "steps", "mean age of the failed durables at failure"},
               {"replacement_share_fraction", "fraction",
                "units bought to replace a failed product over durable units sold"},
@@ -485,9 +487,10 @@ ExperimentTable summary_table(const Summary& s) {
                                   [&](const DurablesRow& x) { return x.firm == r.firm; });
       const bool sells = in && d != s.durables.end();
       const bool failed = sells && d->failures > 0;
+      const bool judged = sells && d->failures_judged > 0;
       for (const auto& cell :
            {csv_number(sells ? d->units : 0.0, sells), csv_number(sells ? d->failures : 0.0, sells),
-            csv_number(failed ? d->early_failures / d->failures : 0.0, failed),
+            csv_number(judged ? d->early_judged / d->failures_judged : 0.0, judged),
             csv_number(failed ? d->mean_failure_age : 0.0, failed),
             csv_number(sells && d->units > 0 ? d->replacements / d->units : 0.0,
                        sells && d->units > 0),

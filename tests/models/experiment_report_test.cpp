@@ -315,6 +315,39 @@ TEST_CASE("experiment report: a run's summary table has the durables columns, na
       }
 }
 
+TEST_CASE("experiment report: a run's early failure share is the one the summary prints",
+          "[experiment_report]") {
+  // Counted from the first step a product can have reached the reference life, where the
+  // summary starts; over the whole run, every failure before it would count as early.
+  TempDir dir;
+  const msim::Scenario sc = msim::load_scenario_file(
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/planned_obsolescence.yaml",
+      {"consumers=3000"});
+  {
+    auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+    msim::run_simulation(sc, *rec);
+  }
+  const msim::ExperimentTable summary = msim::run_csv_tables(dir.file("run.h5"))[0].second;
+  const auto at =
+      std::find(summary.columns.begin(), summary.columns.end(), "early_failures_fraction");
+  REQUIRE(at != summary.columns.end());
+  const auto column = static_cast<std::size_t>(at - summary.columns.begin());
+  const msim::Summary s = msim::summarize_file(dir.file("run.h5"));
+  REQUIRE(s.early_from > 0);
+  std::size_t checked = 0;
+  for (const auto& row : summary.rows)
+    for (const msim::DurablesRow& d : s.durables)
+      if (d.firm == row[0] && d.failures_judged > 0) {
+        INFO(d.firm << ": " << d.early_judged << " of " << d.failures_judged << " from step "
+                    << s.early_from << ", " << d.early_failures << " of " << d.failures
+                    << " over the run");
+        CHECK(std::stod(row[column]) == Approx(d.early_judged / d.failures_judged).epsilon(1e-9));
+        CHECK(d.early_judged / d.failures_judged < d.early_failures / d.failures);
+        ++checked;
+      }
+  CHECK(checked > 0);
+}
+
 TEST_CASE("experiment report: tables of a market at a scale other than 1 say so in a column",
           "[experiment_report]") {
   // At scale 0.1 money and units are a tenth of the full market's: a table opened alone in a
