@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -72,14 +73,27 @@ struct Where {
 }
 
 /// Rejects a key given twice in one map (yaml-cpp keeps both and lookups see only the first),
-/// pointing at the second occurrence, and a document that expands past kMaxNodes values.
+/// pointing at the second occurrence, a document that expands past kMaxNodes values, and a list
+/// or map that holds an alias of itself (`&a [*a]`), which would repeat it without end.
+/// `enclosing` holds the lists and maps that contain `node`, with their key paths.
 void reject_duplicate_keys(const YAML::Node& node, const std::string& path, const Where& where,
-                           std::size_t& visited) {
+                           std::size_t& visited,
+                           std::vector<std::pair<YAML::Node, std::string>>& enclosing) {
   if (++visited > kMaxNodes)
     throw InputError(
         fmt::format("{}key '{}': the document expands to more than {} values; YAML aliases (*name) "
                     "that repeat lists or maps inside each other multiply its size",
                     where(node.Mark()), path.empty() ? "top level" : path, kMaxNodes));
+  if (!node.IsMap() && !node.IsSequence()) return;
+  for (const auto& [outer, outer_path] : enclosing)
+    if (outer.is(node))
+      throw InputError(fmt::format(
+          "{}key '{}': the {} anchored here (&name) holds an alias (*name) of itself, at key "
+          "'{}', which would repeat it without end; an alias may name only a list or map that "
+          "ends before it",
+          where(node.Mark()), outer_path.empty() ? "top level" : outer_path,
+          node.IsMap() ? "map" : "list", path));
+  enclosing.emplace_back(node, path);
   if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& kv : node) {
@@ -100,12 +114,21 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path, cons
             "{}key '{}': '{}' is given twice{}", where(kv.first.Mark()), join_path(path, key), key,
             where.lines ? fmt::format(" (first on line {})", it->second) : std::string()));
       }
-      reject_duplicate_keys(kv.second, join_path(path, key), where, visited);
+      reject_duplicate_keys(kv.second, join_path(path, key), where, visited, enclosing);
     }
-  } else if (node.IsSequence()) {
+  } else {
     for (std::size_t i = 0; i < node.size(); ++i)
-      reject_duplicate_keys(node[i], join_path(path, item_segment(node[i], i)), where, visited);
+      reject_duplicate_keys(node[i], join_path(path, item_segment(node[i], i)), where, visited,
+                            enclosing);
   }
+  enclosing.pop_back();
+}
+
+/// The same, from the top of a document (or a --set's value) at `path`.
+void reject_duplicate_keys(const YAML::Node& node, const std::string& path, const Where& where,
+                           std::size_t& visited) {
+  std::vector<std::pair<YAML::Node, std::string>> enclosing;
+  reject_duplicate_keys(node, path, where, visited, enclosing);
 }
 
 /// Where in the file `file` a node is: "file:line:column: ".

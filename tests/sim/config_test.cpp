@@ -776,6 +776,23 @@ TEST_CASE("aliases are followed, but not into a document of a million values", "
       Contains("laughs.yaml:") && Contains("more than 1000000 values") && Contains("aliases"));
 }
 
+TEST_CASE("an alias inside the list or map it names is refused at the anchor, not followed",
+          "[config]") {
+  // yaml-cpp makes `&a [*a]` a list that holds itself: walking it never ends.
+  REQUIRE_THROWS_WITH(Config::load_string("name: x\nx: &a [1, *a]\n", "loop.yaml"),
+                      Contains("loop.yaml:2:4: key 'x': the list anchored here") &&
+                          Contains("alias (*name) of itself, at key 'x.1'"));
+  REQUIRE_THROWS_WITH(
+      Config::load_string("market: &m {rate: 1, deep: {again: [*m]}}\n", "loop.yaml"),
+      Contains("loop.yaml:1:9: key 'market': the map anchored here") &&
+          Contains("at key 'market.deep.again.0'"));
+  REQUIRE_THROWS_WITH(Config::load_string("name: x\n", "ok.yaml", {"x=&d [a, *d]"}),
+                      Contains("--set 'x=&d [a, *d]': key 'x': the list anchored here"));
+  // The same alias beside its anchor, or twice, is no loop.
+  const Config twice = Config::load_string("a: &a [1, 2]\nb: [*a, *a]\nc: {d: *a}\n", "twice.yaml");
+  CHECK(twice.child("c").child("d").as_doubles() == std::vector<double>{1, 2});
+}
+
 TEST_CASE("text is UTF-8 without control characters, and names are one line of it", "[config]") {
   const Config c = Config::load_string(
       "nul: \"a\\0b\"\nbell: \"ring\\a\"\nlatin1: \"caf\\xe9\"\nmulti: \"one\\ntwo\\tthree\"\n"
