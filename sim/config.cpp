@@ -96,6 +96,8 @@ std::vector<std::string> Config::known_keys() const {
 Config Config::child(const std::string& key) const {
   auto c = State::lookup(*this, key);
   if (c) return *c;
+  // An empty list item (a bare '-', or '- ~') or value: nothing holds the key.
+  if (is_null()) fail(fmt::format("got nothing, expected a map with the required key '{}'", key));
   std::string message = fmt::format("missing required key '{}'", key);
   std::vector<std::string> unread;
   for (const auto& k : keys()) {

@@ -793,6 +793,18 @@ TEST_CASE("an alias inside the list or map it names is refused at the anchor, no
   CHECK(twice.child("c").child("d").as_doubles() == std::vector<double>{1, 2});
 }
 
+TEST_CASE("an empty list item is named as empty, not as a map without its key", "[config]") {
+  for (const char* empty : {"  - ~\n", "  -\n"}) {
+    const Config c = Config::load_string(
+        std::string("firms:\n  - {name: A}\n") + empty + "  - {name: C}\n", "e.yaml");
+    const std::vector<Config> items = c.child("firms").items();
+    REQUIRE(items.size() == 3);
+    REQUIRE_THROWS_WITH(items[1].child("name"),
+                        Contains("key 'firms.1': got nothing, expected a map with the required "
+                                 "key 'name'"));
+  }
+}
+
 TEST_CASE("text is UTF-8 without control characters, and names are one line of it", "[config]") {
   const Config c = Config::load_string(
       "nul: \"a\\0b\"\nbell: \"ring\\a\"\nlatin1: \"caf\\xe9\"\nmulti: \"one\\ntwo\\tthree\"\n"
