@@ -27,8 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analysis import formats, run_main  # noqa: E402
-from analysis.atomic_write import (WriteError, cannot_write, output_directory,  # noqa: E402
-                                   write_file)
+from analysis.atomic_write import WriteError, all_or_nothing, cannot_write  # noqa: E402
 from analysis.durables import counted_from, run_early_share  # noqa: E402
 from analysis.load import NotARunError, bad_input, load_run  # noqa: E402
 from analysis.output_paths import (add_force_argument, check_new_figures,  # noqa: E402
@@ -549,8 +548,8 @@ def main(argv=None):
         path = os.path.join(args.out, FIGURE)
         data = png_bytes(share_difference_figure(a, b, changes))
         try:  # a directory it made is removed when the figure cannot be written
-            with output_directory(args.out):
-                write_file(path, data)
+            with all_or_nothing(args.out) as files:
+                files.write(path, data)
         except WriteError as error:
             return cannot_write(error)
         print(f"wrote {path}")

@@ -8,8 +8,6 @@ file, and it names the PNG files there that it did not write, so none is taken f
 import hashlib
 import os
 
-from analysis.atomic_write import write_file
-
 MANIFEST = "analysis-plot-figures.txt"
 HEADER = "# analysis.plot: the figures it wrote into this directory, each with its SHA-256."
 ABOUT = ("# With --force, a later analysis.plot into this directory removes those of them that it "
@@ -65,12 +63,14 @@ def _unchanged(path, sha):
         return False
 
 
-def tidy(directory, earlier, written, force):
+def tidy(directory, earlier, written, force, files):
     """After a plot wrote the figures `written` ({name: SHA-256}) into `directory`, whose
     manifest listed `earlier`: the figures of `earlier` not written again are removed with
     `force` while unchanged, else kept. Returns ({name: SHA-256} of every figure of plot's that
     the directory now holds, [lines saying what was done and what was left]). A figure that
-    changed since plot wrote it is the user's now: left, and no longer listed."""
+    changed since plot wrote it is the user's now: left, and no longer listed. The figures are
+    removed through `files` (atomic_write.OutputFiles), which puts them back when the plot
+    fails."""
     ours, said = dict(written), []
     for name, sha in sorted(earlier.items()):
         path = os.path.join(directory, name)
@@ -85,7 +85,7 @@ def tidy(directory, earlier, written, force):
                         "--force to remove it)")
             continue
         try:
-            os.remove(path)
+            files.remove(path)
         except OSError as error:
             ours[name] = sha
             said.append(f"kept {path}: an earlier plot drew it and this one did not, but it "
@@ -95,12 +95,13 @@ def tidy(directory, earlier, written, force):
     return ours, said
 
 
-def write_manifest(directory, figures):
-    """Writes MANIFEST into `directory`: the figures `figures` ({name: SHA-256}), by name.
+def write_manifest(directory, figures, files):
+    """Writes MANIFEST into `directory` through `files` (atomic_write.OutputFiles), with the
+    plot's figures: the figures `figures` ({name: SHA-256}), by name.
 
     @throws WriteError when the system fails to write it."""
     lines = [HEADER, ABOUT.rstrip("\n")] + [f"{figures[n]}  {n}" for n in sorted(figures)]
-    write_file(os.path.join(directory, MANIFEST), "\n".join(lines) + "\n")
+    files.write(os.path.join(directory, MANIFEST), "\n".join(lines) + "\n")
 
 
 def other_figures(directory, known):

@@ -20,7 +20,7 @@ import os
 from analysis import experiment_tables, figure_manifest, formats, run_main
 from analysis.experiment_figures import experiment_by_plan, experiment_skipped, render_experiment
 from analysis.figure_manifest import MANIFEST
-from analysis.atomic_write import WriteError, cannot_write, output_directory, write_file
+from analysis.atomic_write import WriteError, all_or_nothing, cannot_write
 from analysis.load import (NotARunError, add_run_arguments, bad_input, experiment_overrides,
                            is_experiment_key, load_run_or_report, overrides)
 from analysis.output_paths import add_force_argument, check_new_figures, check_writable_directory
@@ -151,16 +151,18 @@ def main(argv=None):
         check_new_figures(args.out, [name for name, _ in made + of_experiment], args.force)
     except OSError as error:
         return bad_input(error)
-    try:  # a directory it made is removed when it fails and the directory stays empty
-        with output_directory(args.out):
-            _write_figures(args.out, made, "", skipped)
-            _write_figures(args.out, of_experiment, " (every run of the experiment)",
-                           experiment_skipped(run))
+    try:  # all the files or none: a failure leaves the directory as it was
+        with all_or_nothing(args.out) as files:
+            for name, data in made + of_experiment:
+                files.write(os.path.join(args.out, name), data)
             written = {name: figure_manifest.digest(data) for name, data in made + of_experiment}
-            ours, said = figure_manifest.tidy(args.out, earlier, written, args.force)
-            figure_manifest.write_manifest(args.out, ours)
-    except WriteError as error:  # the figures written before it are whole, and were listed
+            ours, said = figure_manifest.tidy(args.out, earlier, written, args.force, files)
+            figure_manifest.write_manifest(args.out, ours, files)
+    except WriteError as error:
         return cannot_write(error)
+    _say_written(args.out, made, "", skipped)
+    _say_written(args.out, of_experiment, " (every run of the experiment)",
+                 experiment_skipped(run))
     for line in said:
         print(line)
     note = figure_manifest.others_note(
@@ -170,13 +172,11 @@ def main(argv=None):
     return 0
 
 
-def _write_figures(directory, figures, note, skipped):
-    """Writes each (file name, PNG bytes) into `directory`, saying so, then says which figures
-    were `skipped` and why."""
-    for name, data in figures:
-        path = os.path.join(directory, name)
-        write_file(path, data)
-        print(f"wrote {path}{note}")
+def _say_written(directory, figures, note, skipped):
+    """Says that each (file name, PNG bytes) of `figures` was written into `directory`, then
+    which figures were `skipped` and why."""
+    for name, _ in figures:
+        print(f"wrote {os.path.join(directory, name)}{note}")
     for name, why in skipped:
         print(f"skipped {name}: {why}")
 
