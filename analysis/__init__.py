@@ -7,13 +7,11 @@ analysis/README.md.
 From code: ``from analysis.load import load_run``.
 """
 
+import sys
 
-def run_main(main):
-    """Runs a module's command line: its exit code from main(), and a closed pipe (output into
-    ``head``, say) ends it quietly as other command-line tools end, not with a traceback."""
-    import signal
-    import sys
+from analysis.command_line import quiet_interrupt_while_starting, run_main
 
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    sys.exit(main())
+__all__ = ["run_main"]
+
+if sys.argv[:1] == ["-m"]:  # python3 -m analysis.NAME, still importing its modules
+    quiet_interrupt_while_starting()
