@@ -12,6 +12,7 @@ command killed by SIGPIPE ends, after the same clean-up."""
 import os
 import signal
 import sys
+import threading
 
 # The exit code of a command whose output pipe was closed: 128 + SIGPIPE, as the shell reports
 # a command that SIGPIPE ended.
@@ -77,8 +78,9 @@ def run_main(main):
     from analysis import atomic_write  # here, so that importing this module takes no time
 
     name = command_name(main)
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, _stop)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # where handlers can be set
+        previous = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
     before = len(atomic_write.WRITTEN)
     try:
         code = main()
@@ -90,6 +92,10 @@ def run_main(main):
     except BrokenPipeError:
         _quiet_stdout()
         code = BROKEN_PIPE_EXIT
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:  # (None: one set outside Python, which cannot be set back)
+                signal.signal(signum, handler)
     sys.exit(code)
 
 

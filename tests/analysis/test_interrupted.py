@@ -36,11 +36,13 @@ def test_every_command_interrupted_while_loading_says_so_in_one_line(run_file, t
         raise KeyboardInterrupt
 
     monkeypatch.setattr(h5py, "File", interrupted)  # Ctrl-C while a run's file is read
+    handler = signal.getsignal(signal.SIGTERM)
     for main, argv in every_command(run_file, tmp_path):
         assert _run_main(main, argv, monkeypatch) == 130
         name = command_line.command_name(main)
         assert capsys.readouterr().err == f"{name}: interrupted; nothing written\n"
         assert list(tmp_path.iterdir()) == []
+        assert signal.getsignal(signal.SIGTERM) is handler  # set back as it was
 
 
 def test_plot_interrupted_while_writing_leaves_the_directory_as_it_was(run_file, tmp_path,
