@@ -149,9 +149,9 @@ std::vector<double> load_per_category(const Config& node, const std::string& key
       std::vector<std::string> sold_names;
       for (int k : sold) sold_names.push_back(sc.categories[static_cast<std::size_t>(k)].name);
       const std::string hint = did_you_mean(name, sold_names);
-      item.fail(fmt::format("the firm sells no category '{}'{}; it sells {}", name,
+      item.fail(fmt::format("the firm sells no category '{}'{}; it sells {}{}", name,
                             hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
-                            fmt::join(sold_names, ", ")));
+                            fmt::join(sold_names, ", "), value->renamed_note(name)));
     }
     if (!applies(sc.categories[static_cast<std::size_t>(c)]))
       item.fail(fmt::format("category '{}' is not {}", name, kinds));
@@ -193,7 +193,8 @@ Audience load_audience(const Config& node, const Scenario& sc) {
       if (c < 0) {
         std::vector<std::string> names;
         for (const Category& cat : sc.categories) names.push_back(cat.name);
-        n->child(key).fail(unknown_name("category", key, names, "categories"));
+        n->child(key).fail(unknown_name("category", key, names, "categories") +
+                           n->renamed_note(key));
       }
       a.purchase_rate[static_cast<std::size_t>(c)] =
           load_range(n->child(key), range::non_negative());
@@ -356,7 +357,8 @@ Segment load_segment(const Config& node, Scenario& sc) {
   for (const std::string& key : rates.keys()) {
     const int c = sc.category_index(key);
     const Config r = rates.child(key);
-    if (c < 0) r.fail(unknown_name("category", key, cat_names, "categories"));
+    if (c < 0)
+      r.fail(unknown_name("category", key, cat_names, "categories") + rates.renamed_note(key));
     auto& pr = s.purchase_rate[static_cast<std::size_t>(c)];
     const Config mean = r.child("mean");
     pr.mean = mean.as_double(range::non_negative());

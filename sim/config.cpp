@@ -213,6 +213,10 @@ void Config::fail(const std::string& message) const {
                                state_->changed_inside(path_), renamed));
 }
 
+std::string Config::renamed_note(const std::string& name) const {
+  return state_->renamed_from(name);
+}
+
 std::string Config::decimal_commas() const {
   // [0,5, 0,5] reads as [0, 5, 0, 5]. Pairs of numbers joined by a bare comma, each pair and
   // every other item apart from the next by a comma and a space, look like decimal commas;

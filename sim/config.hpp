@@ -142,6 +142,9 @@ class Config {
   /// Throws an InputError about this node with a free-form message after where(), followed by
   /// "(after --set 'K=V', ...)" when --set assignments changed keys inside this node.
   [[noreturn]] void fail(const std::string& message) const;
+  /// " (after --set 'K=V', which renamed 'OLD' in 'LIST' to 'NEW')" when `name` is the old name
+  /// of an item a --set renamed, for a message about a key of this node that names it; else "".
+  std::string renamed_note(const std::string& name) const;
 
   /// Whether this list looks written with decimal commas ("[0,85, 0,9]", read as four items).
   bool has_decimal_commas() const { return !decimal_commas().empty(); }

@@ -407,6 +407,21 @@ TEST_CASE("errors that a --set caused elsewhere in the file name that --set", "[
                       Contains("test.yaml:12:") && Contains("'seniors'") &&
                           Contains("(after --set 'segments.seniors.name=elders', which renamed "
                                    "'seniors' in 'segments' to 'elders')"));
+  // A category renamed: the keys that name it (purchase rates, a firm's quality cuts) no longer
+  // find it.
+  const std::string note =
+      "(after --set 'categories.snacks.name=crisps', which renamed 'snacks' in 'categories' to "
+      "'crisps')";
+  REQUIRE_THROWS_WITH(load(kBase, {"categories.snacks.name=crisps"}),
+                      Contains("key 'segments.young.purchase_rate.snacks': unknown category "
+                               "'snacks'") &&
+                          Contains(note));
+  REQUIRE_THROWS_WITH(
+      load(edit("    markup: 0.3", "    quality_cut: {snacks: 1}"),
+           {"categories.snacks.name=crisps", "segments.young.purchase_rate={drinks: {mean: 1}}",
+            "segments.seniors.purchase_rate={drinks: {mean: 1}}"}),
+      Contains("key 'firms.Acme.quality_cut.snacks': the firm sells no category 'snacks'") &&
+          Contains(note));
 }
 
 TEST_CASE("an empty output path from --set is refused as one from the file is", "[scenario]") {
