@@ -81,8 +81,8 @@ std::string partial_path(const std::string& final_path);
 /// (flock); false for a file nobody locks or that cannot be opened.
 bool file_locked(const std::string& path);
 
-/// Whether the file `path` starts with the HDF5 signature (as every file marketsim writes
-/// does); false for one that cannot be read.
+/// Whether the file `path` has the HDF5 signature at its start (as every file marketsim writes
+/// does) or after a user block (at byte 512, 1024, 2048, ...); false for one that cannot be read.
 bool has_hdf5_signature(const std::string& path);
 
 /// A numeric dataset read back: its shape and values (row-major, as float64).

@@ -80,9 +80,14 @@ std::string cut_sizes(const std::string& detail) {
 
 bool has_hdf5_signature(const std::string& path) {
   static constexpr char kSignature[] = "\x89HDF\r\n\x1a\n";
-  char head[sizeof kSignature - 1] = {};
   std::ifstream in(path, std::ios::binary);
-  return in.read(head, sizeof head) && std::equal(head, head + sizeof head, kSignature);
+  // At the start, or after a user block of 512, 1024, 2048, ... bytes, where HDF5 looks too.
+  for (std::streamoff at = 0; in; at = at == 0 ? 512 : 2 * at) {
+    char head[sizeof kSignature - 1] = {};
+    if (!in.seekg(at) || !in.read(head, sizeof head)) return false;
+    if (std::equal(head, head + sizeof head, kSignature)) return true;
+  }
+  return false;
 }
 
 Hdf5Reader::Hdf5Reader(const std::string& path) : file_(H5I_INVALID_HID), path_(path) {

@@ -57,6 +57,29 @@ TEST_CASE("Hdf5Reader: a file cut short says so, with its size and the size it s
   CHECK_FALSE(msim::has_hdf5_signature(dir.file("missing.h5")));
 }
 
+TEST_CASE("has_hdf5_signature: finds the signature after a user block, as HDF5 does", "[hdf5]") {
+  TempDir dir;
+  // A file HDF5 made with a user block of 1024 bytes: its signature is at byte 1024.
+  const std::string blocked = dir.file("blocked.h5");
+  const hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+  REQUIRE(H5Pset_userblock(fcpl, 1024) >= 0);
+  const hid_t file = H5Fcreate(blocked.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+  REQUIRE(file >= 0);
+  H5Fclose(file);
+  H5Pclose(fcpl);
+  CHECK(msim::has_hdf5_signature(blocked));
+  // Only where HDF5 looks: at 0, 512, 1024, 2048, ... and not elsewhere.
+  const std::string signature = "\x89HDF\r\n\x1a\n";
+  const std::string at_512 = dir.file("at512"), at_700 = dir.file("at700"), text = dir.file("t");
+  std::ofstream(at_512, std::ios::binary) << std::string(512, ' ') << signature << "rest";
+  std::ofstream(at_700, std::ios::binary) << std::string(700, ' ') << signature << "rest";
+  std::ofstream(text, std::ios::binary) << "step,week,firm\n";
+  CHECK(msim::has_hdf5_signature(at_512));
+  CHECK_FALSE(msim::has_hdf5_signature(at_700));
+  CHECK_FALSE(msim::has_hdf5_signature(text));
+  CHECK_FALSE(msim::has_hdf5_signature(dir.path.string()));  // a directory
+}
+
 TEST_CASE("Hdf5Reader: a file that a run is writing is refused as such", "[hdf5]") {
   TempDir dir;
   const std::string path = dir.file("live.h5.partial");
