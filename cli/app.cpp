@@ -199,7 +199,10 @@ int main(int argc, char** argv) {
       "DIR/summary.csv, with more than one design point DIR/differences.csv, and "
       "DIR/columns.csv (each runs.csv column's metric, firm, unit and meaning)");
   bool csv_force = false;
-  summarize_cmd->add_flag("--force", csv_force, "overwrite CSV files that exist");
+  summarize_cmd->add_flag("--force", csv_force,
+                          "replace CSV tables that exist, but only tables an earlier --csv wrote "
+                          "(a file whose first line is that table's header): an HDF5 file, such "
+                          "as the run summarized, a scenario or any other file is never replaced");
 
   auto* strategies_cmd =
       app.add_subcommand("strategies", "list the registered strategies and their parameters");

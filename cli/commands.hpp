@@ -26,7 +26,7 @@ struct RunArgs {
 
 int run(const RunArgs& args);
 int validate(const std::string& scenario, const std::vector<std::string>& overrides);
-/// `csv`: --csv's value, when given; `force`: overwrite CSV files that exist.
+/// `csv`: --csv's value, when given; `force`: replace CSV tables that an earlier --csv wrote.
 int summarize(const std::string& file, const std::optional<std::string>& csv, bool force);
 int strategies();
 

@@ -14,6 +14,7 @@
 #include <system_error>
 #include <variant>
 
+#include "models/csv_replacement.hpp"
 #include "models/summary.hpp"
 #include "models/year_table.hpp"
 #include "sim/config.hpp"
@@ -287,6 +288,7 @@ void write_partial_csv(const ExperimentTable& table, const std::string& partial)
 }  // namespace
 
 void write_csv_files(const std::vector<std::pair<const ExperimentTable*, std::string>>& files) {
+  check_replaceable(files);          // before anything is written
   std::vector<std::string> written;  // partial files this call made: removed unless renamed
   const auto remove_written = [&] {
     std::error_code ignored;

@@ -80,7 +80,9 @@ std::vector<std::string> write_csv_tables(const NamedTables& tables, const std::
 /// Only when every table is written are they renamed to their paths (replacing old files), so
 /// a set of tables is never half old and half new; a failure removes the partial files this
 /// call made. Cells with a comma, a quote or a line break are quoted; a table's `csv` says how
-/// its real numbers are written (csv_real).
+/// its real numbers are written (csv_real). An existing file is replaced only when it is a table
+/// an earlier --csv wrote (check_replaceable, before anything is written).
+/// @throws InputError naming a file that is not such a table (an HDF5 file, a scenario).
 /// @throws OutputError with the system's reason when a table cannot be written.
 void write_csv_files(const std::vector<std::pair<const ExperimentTable*, std::string>>& files);
 /// write_csv_files for one table.

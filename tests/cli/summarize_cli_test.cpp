@@ -111,9 +111,20 @@ TEST_CASE("cli: summarize --csv never overwrites a CSV file without --force", "[
   CHECK(refused.out.empty());
   CHECK(slurp(dir / "out" / "market.csv") == "my own notes\n");
   CHECK(files_in(dir / "out") == std::vector<std::string>{"market.csv"});  // nothing written
+  // Notes are not a table an earlier --csv wrote: kept even with --force.
+  const Result notes = marketsim(dir, "summarize run.h5 --csv out/ --force");
+  CHECK(notes.code == 2);
+  CHECK_THAT(notes.err, Contains("'out/market.csv' is not a table that summarize --csv wrote: its "
+                                 "first line is 'my own notes'"));
+  CHECK(slurp(dir / "out" / "market.csv") == "my own notes\n");
+  CHECK(files_in(dir / "out") == std::vector<std::string>{"market.csv"});
+  fs::remove(dir / "out" / "market.csv");
+  REQUIRE(marketsim(dir, "summarize run.h5 --csv out/").code == 0);
+  REQUIRE(marketsim(dir, "run " + kTiny + " -o run.h5 --quiet --force --set steps=4").code == 0);
   const Result forced = marketsim(dir, "summarize run.h5 --csv out/ --force");
   CHECK(forced.code == 0);
   CHECK_THAT(header(dir / "out" / "market.csv"), StartsWith("step,week,firm,"));
+  CHECK_THAT(slurp(dir / "out" / "summary.csv"), EndsWith(",4,4,1\n"));  // the new run's
   CHECK(files_in(dir / "out") ==
         std::vector<std::string>{"columns.csv", "market.csv", "summary.csv", "years.csv"});
 
@@ -133,6 +144,66 @@ TEST_CASE("cli: summarize --csv never overwrites a CSV file without --force", "[
   CHECK(slurp(dir / "ex-runs.csv") == runs);
   // Written whole through a temporary file, which does not stay behind.
   for (const auto& name : files_in(dir.path)) CHECK_THAT(name, !Contains(".partial"));
+}
+
+TEST_CASE("cli: summarize --csv --force never replaces its input, an HDF5 file or a scenario",
+          "[cli]") {
+  TempDir dir;
+  REQUIRE(marketsim(dir, "run " + kTiny + " -o t1.h5 --quiet --set steps=3").code == 0);
+  const std::string run = slurp(dir / "t1.h5");
+  const auto no_partial_files = [&] {
+    for (const auto& e : fs::recursive_directory_iterator(dir.path))
+      CHECK_THAT(e.path().string(), !Contains(".partial"));
+  };
+  // The input itself, by a table's name: p-summary.csv is the run summarized.
+  fs::copy_file(dir / "t1.h5", dir / "p-summary.csv");
+  const Result input = marketsim(dir, "summarize p-summary.csv --csv p --force");
+  CHECK(input.code == 2);
+  CHECK_THAT(input.err, Contains("error: 'p-summary.csv' is an HDF5 file (a run's or an "
+                                 "experiment's: the very file summarized, perhaps)") &&
+                            Contains("so nothing was written") && Contains("choose another --csv"));
+  CHECK(slurp(dir / "p-summary.csv") == run);
+  CHECK_FALSE(fs::exists(dir / "p-market.csv"));
+  // The same through a directory, and through a hard link to the input.
+  fs::create_directory(dir / "cd");
+  fs::copy_file(dir / "t1.h5", dir / "cd" / "summary.csv");
+  CHECK(marketsim(dir, "summarize cd/summary.csv --csv cd/ --force").code == 2);
+  CHECK(slurp(dir / "cd" / "summary.csv") == run);
+  fs::create_hard_link(dir / "t1.h5", dir / "h-market.csv");
+  const Result linked = marketsim(dir, "summarize t1.h5 --csv h --force");
+  CHECK(linked.code == 2);
+  CHECK_THAT(linked.err, Contains("'h-market.csv' is an HDF5 file"));
+  CHECK(slurp(dir / "t1.h5") == run);
+  CHECK_FALSE(fs::exists(dir / "h-summary.csv"));
+  // Another run's file, and the scenario a run was made from, by a table's name.
+  fs::copy_file(dir / "t1.h5", dir / "o-years.csv");
+  fs::copy_file(kSource / "scenarios" / "tiny.yaml", dir / "q-market.csv");
+  const std::string scenario = slurp(dir / "q-market.csv");
+  REQUIRE(marketsim(dir, "run q-market.csv -o q.h5 --quiet --set steps=3").code == 0);
+  REQUIRE(marketsim(dir, "summarize q.h5 --csv o").code == 2);  // (without --force: it exists)
+  const Result other = marketsim(dir, "summarize q.h5 --csv o --force");
+  CHECK(other.code == 2);
+  CHECK_THAT(other.err, Contains("'o-years.csv' is an HDF5 file"));
+  const Result named = marketsim(dir, "summarize q.h5 --csv q --force");
+  CHECK(named.code == 2);
+  CHECK_THAT(named.err, Contains("'q-market.csv' is not a table that summarize --csv wrote: its "
+                                 "first line is '") &&
+                            Contains("where one of this table starts with 'step,'"));
+  CHECK(slurp(dir / "q-market.csv") == scenario);
+  CHECK_FALSE(fs::exists(dir / "q-summary.csv"));
+  // An experiment's tables alike.
+  std::string text = slurp(kSource / "scenarios" / "tiny.yaml");
+  text.replace(text.find("steps: 12"), 9, "steps: 3");
+  std::ofstream(dir / "e.yaml") << text << "experiment:\n  replications: 2\n";
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet").code == 0);
+  fs::copy_file(dir / "e.h5", dir / "e-runs.csv");
+  const std::string experiment = slurp(dir / "e.h5");
+  const Result ex = marketsim(dir, "summarize e-runs.csv --csv e --force");
+  CHECK(ex.code == 2);
+  CHECK_THAT(ex.err, Contains("'e-runs.csv' is an HDF5 file"));
+  CHECK(slurp(dir / "e-runs.csv") == experiment);
+  CHECK_FALSE(fs::exists(dir / "e-summary.csv"));
+  no_partial_files();
 }
 
 TEST_CASE("cli: summarize --csv refuses a .csv file name, which would be a prefix", "[cli]") {
@@ -215,8 +286,8 @@ std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
 }
 
 /// columns.csv of `file`, which summarize wrote to DIR/t/ before, is, like the other files, not
-/// overwritten without --force (and nothing is written then); with a prefix it is
-/// PREFIX-columns.csv.
+/// overwritten without --force (and nothing is written then), nor with it when it is not a
+/// columns table; with a prefix it is PREFIX-columns.csv.
 void check_columns_file(const TempDir& dir, const std::string& file, const std::string& prefix) {
   fs::create_directory(dir / "u");
   std::ofstream(dir / "u" / "columns.csv") << "my own notes\n";
@@ -227,6 +298,10 @@ void check_columns_file(const TempDir& dir, const std::string& file, const std::
   CHECK(refused.out.empty());
   CHECK(files_in(dir / "u") == std::vector<std::string>{"columns.csv"});
   CHECK(slurp(dir / "u" / "columns.csv") == "my own notes\n");
+  CHECK(marketsim(dir, "summarize " + file + " --csv u/ --force").code == 2);
+  CHECK(slurp(dir / "u" / "columns.csv") == "my own notes\n");
+  // An earlier columns table is replaced.
+  std::ofstream(dir / "u" / "columns.csv") << header(dir / "t" / "columns.csv") << "\nold\n";
   REQUIRE(marketsim(dir, "summarize " + file + " --csv u/ --force").code == 0);
   CHECK(slurp(dir / "u" / "columns.csv") == slurp(dir / "t" / "columns.csv"));
   REQUIRE(marketsim(dir, "summarize " + file + " --csv " + prefix).code == 0);

@@ -141,10 +141,10 @@ TEST_CASE("experiment report: a CSV file is written through a temporary file",
   CHECK(slurp(path) == "a,b\n1,\"x, y\"\n2,\"say \"\"hi\"\"\"\n");
   CHECK_FALSE(fs::exists(path + ".partial"));
   // When the temporary file cannot be written, the existing file is kept as it was.
-  std::ofstream(path) << "old\n";
+  std::ofstream(path) << "a,b\nold\n";
   fs::create_directory(path + ".partial");
   CHECK_THROWS_AS(msim::write_csv(t, path), msim::OutputError);
-  CHECK(slurp(path) == "old\n");
+  CHECK(slurp(path) == "a,b\nold\n");
   CHECK(fs::is_directory(path + ".partial"));  // not ours: left alone
   fs::remove(path + ".partial");
   msim::write_csv(t, path);  // an existing file is replaced whole
@@ -158,12 +158,12 @@ TEST_CASE("experiment report: a set of CSV tables is replaced together or not at
   t.columns = {"a"};
   t.rows = {{"1"}};
   const std::string first = dir.file("summary.csv"), second = dir.file("market.csv");
-  std::ofstream(first) << "old summary\n";
-  std::ofstream(second) << "old market\n";
+  std::ofstream(first) << "a\nold summary\n";
+  std::ofstream(second) << "a\nold market\n";
   fs::create_directory(second + ".partial");  // the second table cannot be written
   CHECK_THROWS_WITH(msim::write_csv_files({{&t, first}, {&t, second}}),
                     Catch::Contains("market.csv.partial"));
-  CHECK(slurp(first) == "old summary\n");  // it was replaced before the second failed
+  CHECK(slurp(first) == "a\nold summary\n");  // it was replaced before the second failed
   CHECK_FALSE(fs::exists(first + ".partial"));
   fs::remove(second + ".partial");
   msim::write_csv_files({{&t, first}, {&t, second}});

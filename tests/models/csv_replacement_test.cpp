@@ -1,0 +1,108 @@
+// The files a CSV table replaces: a table an earlier summarize --csv wrote, never an HDF5 file, a
+// scenario or notes that have a table's name.
+#include "models/csv_replacement.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "models/experiment_report.hpp"
+#include "sim/error.hpp"
+#include "tests/temp_dir.hpp"
+
+using Catch::Contains;
+using msim::kept_from_replacing;
+using msim::test::slurp;
+using msim::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+msim::ExperimentTable market() {
+  msim::ExperimentTable t;
+  t.columns = {"step", "week", "firm", "revenue"};
+  t.rows = {{"0", "1", "Mass", "10"}};
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("csv replacement: a table an earlier --csv wrote is replaced, whatever its columns",
+          "[csv_replacement]") {
+  TempDir dir;
+  const msim::ExperimentTable t = market();
+  CHECK(kept_from_replacing(dir.file("missing.csv"), t).empty());
+  std::ofstream(dir / "empty.csv").close();
+  CHECK(kept_from_replacing(dir.file("empty.csv"), t).empty());
+  // Another run's market table (monthly, other metrics), and one with Windows line ends.
+  std::ofstream(dir / "monthly.csv") << "step,month,firm,units\n0,1,Mass,3\n";
+  std::ofstream(dir / "crlf.csv") << "step\r\n0\r\n";
+  CHECK(kept_from_replacing(dir.file("monthly.csv"), t).empty());
+  CHECK(kept_from_replacing(dir.file("crlf.csv"), t).empty());
+  // A link to nothing: the link is replaced, nothing behind it is lost.
+  fs::create_symlink(dir / "nowhere", dir / "dangling.csv");
+  CHECK(kept_from_replacing(dir.file("dangling.csv"), t).empty());
+}
+
+TEST_CASE("csv replacement: an HDF5 file, a scenario or notes are kept, and named",
+          "[csv_replacement]") {
+  TempDir dir;
+  const msim::ExperimentTable t = market();
+  const std::string signature = "\x89HDF\r\n\x1a\n";
+  std::ofstream(dir / "run.csv", std::ios::binary) << signature << std::string(100, '\0');
+  // After a user block of 512 bytes, whose text could pass for a table's header.
+  std::ofstream(dir / "blocked.csv", std::ios::binary)
+      << "step,week,firm\n"
+      << std::string(512 - 15, ' ') << signature << "rest";
+  std::ofstream(dir / "scenario.csv") << "name: Tiny market\nsteps: 12\n";
+  std::ofstream(dir / "notes.csv") << "stepping stones\n";
+  std::ofstream(dir / "binary.csv", std::ios::binary) << std::string("\x01\x02step", 6);
+  CHECK_THAT(kept_from_replacing(dir.file("run.csv"), t), Contains("is an HDF5 file"));
+  CHECK_THAT(kept_from_replacing(dir.file("blocked.csv"), t), Contains("is an HDF5 file"));
+  CHECK(kept_from_replacing(dir.file("scenario.csv"), t) ==
+        "is not a table that summarize --csv wrote: its first line is 'name: Tiny market', "
+        "where one of this table starts with 'step,'");
+  CHECK_THAT(kept_from_replacing(dir.file("notes.csv"), t),
+             Contains("its first line is 'stepping stones'"));
+  CHECK_THAT(kept_from_replacing(dir.file("binary.csv"), t), Contains("it is not text"));
+  // Through a link, what it points to; a pipe is never opened (which would wait for a writer).
+  fs::create_symlink(dir / "run.csv", dir / "link.csv");
+  CHECK_THAT(kept_from_replacing(dir.file("link.csv"), t), Contains("is an HDF5 file"));
+  REQUIRE(::mkfifo(dir.file("pipe.csv").c_str(), 0666) == 0);
+  CHECK_THAT(kept_from_replacing(dir.file("pipe.csv"), t), Contains("not a regular file"));
+  fs::create_directory(dir / "directory.csv");
+  CHECK_THAT(kept_from_replacing(dir.file("directory.csv"), t), Contains("not a regular file"));
+}
+
+TEST_CASE("csv replacement: tables are written only when no file in the way is kept",
+          "[csv_replacement]") {
+  TempDir dir;
+  const msim::ExperimentTable t = market();
+  const std::string table = dir.file("p-market.csv"), run = dir.file("p-summary.csv"),
+                    scenario = dir.file("p-years.csv");
+  std::ofstream(table) << "step,week,firm\nold\n";
+  std::ofstream(run, std::ios::binary) << "\x89HDF\r\n\x1a\n" << std::string(100, 'x');
+  std::ofstream(scenario) << "name: Tiny market\n";
+  const std::string run_bytes = slurp(run);
+  CHECK_THROWS_MATCHES(
+      msim::write_csv_files({{&t, table}, {&t, run}, {&t, scenario}}), msim::InputError,
+      Catch::Matchers::Message(
+          "'" + run + "' is an HDF5 file (a run's or an experiment's: the very file summarized, " +
+          "perhaps); '" + scenario +
+          "' is not a table that summarize --csv wrote: its first line is 'name: Tiny market', "
+          "where one of this table starts with 'step,'; --force replaces only the CSV tables "
+          "that an earlier summarize --csv wrote (a file whose first line is the table's "
+          "header), never an HDF5 file, a scenario or any other file, so nothing was written: "
+          "choose another --csv, or move them elsewhere"));
+  CHECK(slurp(table) == "step,week,firm\nold\n");  // nothing written, not even the table
+  CHECK(slurp(run) == run_bytes);
+  CHECK(slurp(scenario) == "name: Tiny market\n");
+  for (const auto& entry : fs::directory_iterator(dir.path))
+    CHECK_THAT(entry.path().string(), !Contains(".partial"));
+  msim::write_csv_files({{&t, table}});
+  CHECK(slurp(table) == "step,week,firm,revenue\n0,1,Mass,10\n");
+}
