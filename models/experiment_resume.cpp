@@ -10,11 +10,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <system_error>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -361,11 +363,72 @@ std::vector<RunFile> finished_run_files(const Experiment& ex, const std::string&
   return files;
 }
 
+/// Whether the files `a` and `b` hold the same bytes.
+bool same_bytes(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (fs::file_size(a, ec) != fs::file_size(b, ec) || ec) return false;
+  std::ifstream x(a, std::ios::binary), y(b, std::ios::binary);
+  std::vector<char> p(1 << 16), q(1 << 16);
+  while (x && y) {
+    x.read(p.data(), static_cast<std::streamsize>(p.size()));
+    y.read(q.data(), static_cast<std::streamsize>(q.size()));
+    if (x.gcount() != y.gcount() || !std::equal(p.begin(), p.begin() + x.gcount(), q.begin()))
+      return false;
+  }
+  return !x.bad() && !y.bad() && x.eof() && y.eof();
+}
+
+/// The run number in a run file's name (00042.h5: 42), when it is one.
+std::optional<std::size_t> number_in_name(const std::string& path) {
+  const std::string name = fs::path(path).filename().string();
+  if (!run_file_name(name) || name.find_first_not_of("0123456789") != name.size() - 3)
+    return std::nullopt;
+  return static_cast<std::size_t>(std::stoull(name.substr(0, name.size() - 3)));
+}
+
+/// @throws InputError when two of `files` hold the same run (its number, design point and
+/// replication in the design that wrote it, and what it is): one is a copy of the other, which a
+/// run takes once, from one file. Neither is then taken for the run its name says, nor set
+/// aside as a run of an earlier design, which it is not; nothing is moved.
+void refuse_copies(const std::vector<RunFile>& files, const std::string& dir) {
+  std::map<std::tuple<std::size_t, std::size_t, std::size_t, std::size_t>, std::size_t> first;
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    const RunFile& file = files[k];
+    const auto [at, inserted] =
+        first.emplace(std::tuple{file.id, file.point, file.replication, file.what}, k);
+    if (inserted) continue;
+    // The original: the one named after the run it holds, if either is.
+    RunFile original = files[at->second], copy = file;
+    if (number_in_name(copy.path) == copy.id && number_in_name(original.path) != original.id)
+      std::swap(original, copy);
+    const std::optional<std::size_t> named = number_in_name(copy.path);
+    const bool misnamed = named && *named != copy.id;
+    const bool same = same_bytes(original.path, copy.path);
+    throw InputError(fmt::format(
+        "--resume: '{}' {} '{}'{}: both hold run {} (design point {}, replication {}){}. A run is "
+        "taken from one file only, so {} neither taken for {} nor set aside as a run of an "
+        "earlier design, which {} not: {}, and run the same command again",
+        copy.path, same ? "is a copy of" : "holds the same run as", original.path,
+        same ? " (the same bytes)" : " (not the same bytes: the run written again, say)", copy.id,
+        copy.point, copy.replication,
+        misnamed ? fmt::format(", although '{}' has the name of run {}",
+                               fs::path(copy.path).filename().string(), *named)
+                 : "",
+        same ? "the copy is" : "each is", misnamed ? fmt::format("run {}", *named) : "another run",
+        same ? "it is" : "they are",
+        same ? fmt::format("remove the copy (nothing is lost: '{}' holds the run) or move it out "
+                           "of '{}'",
+                           original.path, dir)
+             : fmt::format("move the one you do not want out of '{}'", dir)));
+  }
+}
+
 }  // namespace
 
 KeptFiles keep_finished_runs(const Experiment& ex, const std::string& dir,
                              const std::function<bool(const PlannedRun&)>& mine, bool reuse) {
   std::vector<RunFile> files = finished_run_files(ex, dir);
+  refuse_copies(files, dir);  // before anything is moved or removed
   const std::vector<Holds> holds =
       planned_runs_of(ex, files, [&](std::size_t id) { return run_file(dir, id); });
   std::map<std::size_t, std::size_t> kept;  // planned run id -> index in files

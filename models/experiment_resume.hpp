@@ -39,7 +39,8 @@ struct KeptFiles {
 /// it records). With `reuse` false (a part's --force), `mine`'s files are removed instead.
 /// @throws InputError, naming the file, when one holds a run of another scenario (the scenario
 /// file, an override, the seed or the keys varied changed), or a planned run from another build
-/// of the program; nothing is moved then.
+/// of the program, or when two hold the same run (a copy: taken for no run, whatever its name);
+/// nothing is moved then.
 KeptFiles keep_finished_runs(const Experiment& ex, const std::string& dir,
                              const std::function<bool(const PlannedRun&)>& mine, bool reuse);
 

@@ -481,6 +481,34 @@ TEST_CASE("cli: --resume with fewer replications keeps the runs it does not use,
   CHECK_FALSE(fs::exists(dir / "e-earlier.h5.runs"));
 }
 
+TEST_CASE(
+    "cli: --resume names a copy of a run file under another run's name, and takes it for none",
+    "[cli][parts]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  REQUIRE(marketsim(dir, "run e.yaml -o whole.h5 --quiet").code == 0);
+  REQUIRE(marketsim(dir, "run e.yaml -o d.h5 --quiet --part 1/2").code == 0);  // runs 0 and 2
+  fs::copy_file(dir / "d.h5.runs" / "00000.h5", dir / "d.h5.runs" / "00001.h5");
+  const Result copied = marketsim(dir, "run e.yaml -o d.h5 --resume --quiet");
+  CHECK(copied.code == 2);
+  CHECK_THAT(
+      copied.err,
+      Contains("error: --resume: 'd.h5.runs/00001.h5' is a copy of 'd.h5.runs/00000.h5' "
+               "(the same bytes): both hold run 0 (design point 0, replication 0), "
+               "although '00001.h5' has the name of run 1") &&
+          Contains("remove the copy (nothing is lost: 'd.h5.runs/00000.h5' holds the run)") &&
+          !Contains("earlier design ("));
+  CHECK_FALSE(fs::exists(dir / "d.h5"));
+  CHECK_FALSE(fs::exists(dir / "d-earlier.h5.runs"));
+  CHECK(fs::exists(dir / "d.h5.runs" / "00001.h5"));
+  fs::remove(dir / "d.h5.runs" / "00001.h5");
+  const Result resumed = marketsim(dir, "run e.yaml -o d.h5 --resume --quiet");
+  INFO(resumed.err);
+  REQUIRE(resumed.code == 0);
+  CHECK(resumed.err.empty());
+  CHECK(msim::test::same_bits(all_runs(dir / "d.h5"), all_runs(dir / "whole.h5")));
+}
+
 TEST_CASE("cli: --resume refuses the runs another build of the program wrote", "[cli][parts]") {
   TempDir dir;
   std::ofstream(dir / "e.yaml") << experiment_yaml();

@@ -181,6 +181,45 @@ TEST_CASE("resuming without a design point of the middle keeps its runs aside",
   CHECK(changed.set_aside == 1);
 }
 
+TEST_CASE("resuming refuses a copy of a run file, which is taken for no run and not set aside",
+          "[experiment][resume]") {
+  TempDir dir;
+  const msim::Experiment ex = plan("[5000, 10000]");
+  msim::run_experiment(ex, dir / "whole.h5");
+  interrupted(ex, dir / "e.h5");  // runs 0, 1 and 2
+  const fs::path runs = dir / "e.h5.runs";
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  // Run 0 under the name of run 3, which has not run, and under a name of no run.
+  for (const std::string name : {"00003.h5", "mine.h5"}) {
+    INFO(name);
+    fs::copy_file(runs / "00000.h5", runs / name);
+    const std::vector<std::string> before = h5_files(runs);
+    const std::string copy = (runs / name).string(), original = (runs / "00000.h5").string();
+    CHECK_THROWS_MATCHES(
+        msim::run_experiment(ex, dir / "e.h5", resume), msim::InputError,
+        Catch::Matchers::Message(
+            "--resume: '" + copy + "' is a copy of '" + original +
+            "' (the same bytes): both hold run 0 (design point 0, replication 0)" +
+            (name == "00003.h5" ? ", although '00003.h5' has the name of run 3" : "") +
+            ". A run is taken from one file only, so the copy is neither taken for " +
+            (name == "00003.h5" ? "run 3" : "another run") +
+            " nor set aside as a run of an earlier design, which it is not: remove the copy "
+            "(nothing is lost: '" +
+            original + "' holds the run) or move it out of '" + runs.string() +
+            "', and run the same command again"));
+    CHECK(h5_files(runs) == before);  // nothing moved
+    CHECK_FALSE(fs::exists(dir / "e.h5"));
+    CHECK_FALSE(fs::exists(dir / "e-earlier.h5.runs"));
+    fs::remove(runs / name);
+  }
+  const auto done = msim::run_experiment(ex, dir / "e.h5", resume);
+  CHECK(done.complete);
+  CHECK(done.skipped == 3);
+  CHECK(done.set_aside == 0);
+  check_same_runs(dir / "whole.h5", dir / "e.h5");
+}
+
 TEST_CASE("growing a completed experiment that fails at the end leaves it as it was",
           "[experiment][resume]") {
   TempDir dir;
