@@ -181,7 +181,8 @@ std::vector<std::pair<const ExperimentTable*, std::string>> experiment_csv_files
 /// Writes experiment_csv_files(t, target), making the directory when missing. Returns the paths.
 std::vector<std::string> write_experiment_csv(const ExperimentTables& t, const std::string& target);
 /// A plain-text table: for each design point and firm, p5/p50/p95 of profit per year and market
-/// share, and for design points after the first their paired change against design point 0.
+/// share, and for design points after the first their paired change against design point 0;
+/// last, when its runs directory is still beside the file, what that is (runs_beside_note).
 std::string format_experiment_summary(const std::string& path);
 
 /// The key results recorded per firm for every run, in column order.

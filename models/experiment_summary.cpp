@@ -13,6 +13,7 @@
 #include <system_error>
 #include <variant>
 
+#include "models/leftover_runs.hpp"
 #include "models/summary.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
@@ -340,6 +341,8 @@ std::string format_experiment_summary(const std::string& path) {
         "and a design point's values (the {1} above) apply from step {0} on, so its profit per "
         "year covers both parts (each run's /market series show them step by step).\n",
         attr("branch_at"), varied.size() == 1 ? "value" : "values");
+  // Its runs directory, still there: a leftover of a kill, or a later run of it.
+  if (const auto beside = runs_beside(path)) out += runs_beside_note(*beside, path);
   return out;
 }
 

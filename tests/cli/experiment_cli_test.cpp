@@ -509,6 +509,25 @@ TEST_CASE(
   CHECK(msim::test::same_bits(all_runs(dir / "d.h5"), all_runs(dir / "whole.h5")));
 }
 
+TEST_CASE("cli: summarize says when a finished experiment's runs directory is left over",
+          "[cli][parts]") {
+  TempDir dir;
+  std::ofstream(dir / "e.yaml") << experiment_yaml();
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet").code == 0);
+  CHECK_THAT(marketsim(dir, "summarize e.h5").out, !Contains("e.h5.runs"));
+  // Its runs, as a kill after the file's rename and before the directory's removal leaves them.
+  fs::rename(dir / "e.h5", dir / "kept.h5");
+  REQUIRE(marketsim(dir, "run e.yaml -o e.h5 --quiet --part 1/1").code == 0);
+  fs::rename(dir / "kept.h5", dir / "e.h5");
+  const Result r = marketsim(dir, "summarize e.h5");
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Contains("\nLeft over: 'e.h5.runs' (4 files, ") &&
+                        Contains(" is still beside 'e.h5', which is finished: every run in it is "
+                                 "also in 'e.h5', so nothing is lost when it is removed.") &&
+                        Contains("Remove the directory.\n"));
+  CHECK(fs::exists(dir / "e.h5.runs"));  // told, not removed
+}
+
 TEST_CASE("cli: --resume refuses the runs another build of the program wrote", "[cli][parts]") {
   TempDir dir;
   std::ofstream(dir / "e.yaml") << experiment_yaml();
