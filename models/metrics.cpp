@@ -50,8 +50,8 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::direct_spend},
       {"unit_cost", "money per unit",
        "average variable cost of the units sold (experience curve; customised units carry the "
-       "customisation premium); cost of a unit when nothing sold; by category: 0 where the firm "
-       "does not sell",
+       "customisation premium); when nothing sold (also before the firm enters and after it "
+       "exits), the cost a unit would have; by category: 0 where the firm does not sell",
        &StepMetrics::unit_cost},
       {"price", "money per unit",
        "average price paid (list price when nothing sold); 0 while the firm offers nothing "
