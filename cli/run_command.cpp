@@ -36,6 +36,7 @@
 #include "models/simulation.hpp"
 #include "models/summary.hpp"
 #include "sim/background_recorder.hpp"
+#include "sim/durable_file.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/parallel.hpp"
@@ -121,23 +122,23 @@ void check_directory(const std::string& what, const fs::path& dir, bool may_crea
 }
 
 /// Refuses (InputError naming `what`) a `file` that cannot be opened for writing, proved by
-/// creating and removing it; an existing file is opened without truncating it, and kept. The
-/// message names `shown` when given (the file that `file` stands in for).
+/// creating and removing it (under its lock, so that the removal never takes the file of another
+/// run that took the name meanwhile); an existing file is opened without truncating it, and
+/// kept. The message names `shown` when given (the file that `file` stands in for).
 void check_writable(const std::string& what, const fs::path& file, const fs::path& shown = {}) {
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd >= 0) {
-    ::close(fd);
-    ::unlink(file.c_str());
+  LockedFile made;
+  int err = made.create(file.string());
+  if (err == 0) {
+    made.remove();
     return;
   }
-  int err = errno;
   if (err == EEXIST) {
     std::error_code ec;
     if (fs::is_directory(file, ec))
       throw InputError(shown.empty() ? fmt::format("{}: '{}' is a directory", what, file.string())
                                      : fmt::format("{}: cannot write '{}' ('{}' is a directory)",
                                                    what, shown.string(), file.string()));
-    fd = ::open(file.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    const int fd = ::open(file.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd >= 0) {
       ::close(fd);
       return;
@@ -146,6 +147,16 @@ void check_writable(const std::string& what, const fs::path& file, const fs::pat
   }
   throw InputError(fmt::format("{}: cannot write '{}' ({})", what,
                                shown.empty() ? file.string() : shown.string(), reason(err)));
+}
+
+/// Removes the .partial file of the output `out`, which this run made and has closed, unless
+/// another process holds it: a run that took the name since, or that this one could not take it
+/// from. A failure is not worth a second error.
+void discard_partial(const std::string& out) noexcept {
+  try {
+    remove_leftover(partial_path(out));
+  } catch (const std::exception&) {
+  }
 }
 
 /// What `run` says of an experiment that was interrupted or failed (Ctrl-C, a kill, a crash) and
@@ -648,8 +659,7 @@ int run(const RunArgs& args) {
       return run_simulation(sc, *recorder, options);
     } catch (const InputError&) {  // found by a later step (a price past the limit): no output
       close_output();
-      std::error_code ignored;
-      fs::remove(partial_path(out), ignored);
+      discard_partial(out);  // (another run's, when this one was refused it, is left alone)
       throw;
     } catch (const OutputError&) {  // the system refused the file, which is removed
       throw;
@@ -660,8 +670,7 @@ int run(const RunArgs& args) {
       close_output();
       if (!fs::exists(partial_path(out))) throw;
       if (steps_done == 0) {
-        std::error_code ignored;
-        fs::remove(partial_path(out), ignored);
+        discard_partial(out);
         throw std::runtime_error(
             fmt::format("{}\nno step finished before the error, so nothing was kept (no '{}')",
                         e.what(), partial_path(out)));
@@ -678,8 +687,7 @@ int run(const RunArgs& args) {
   if (!report.complete && report.steps_done == 0) {
     // Stopped while the population was drawn: the file would hold no step to look into, and
     // would only ask the next run for --force. It goes, as after a fault before the first step.
-    std::error_code ignored;
-    fs::remove(partial_path(out), ignored);
+    discard_partial(out);
     fmt::print(stderr, "interrupted before the first of the {} steps finished; nothing was kept\n",
                sc.steps);
     return interrupted_code();

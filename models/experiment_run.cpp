@@ -23,6 +23,7 @@
 #include "models/panel.hpp"
 #include "models/simulation.hpp"
 #include "models/snapshot.hpp"
+#include "sim/durable_file.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/recorder.hpp"
@@ -96,12 +97,13 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     if (!mine(run)) continue;  // another part may be writing it
     const std::string cut = partial_path(run_file(dir, run.plan.id));
     // A run cut short by a kill left its .partial file, unless a process is writing it now.
-    if (fs::exists(cut) && file_locked(cut))
+    const Leftover found = remove_leftover(cut);
+    if (found == Leftover::kLocked)
       throw InputError(fmt::format(
           "'{}' is being written by another process (it holds the file's lock): a part of this "
           "experiment, or another run of it, is still running; wait for it to finish",
           cut));
-    fs::remove(cut);
+    if (found == Leftover::kNotRegular) fs::remove(cut);
   }
   // Found by what they are, whatever their number; a part's --force (resume off) redoes its own.
   KeptFiles kept;

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/durable_file.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_handle.hpp"
 #include "sim/hdf5_scales.hpp"
@@ -39,40 +40,35 @@ using hdf5::throw_hdf5_error;
 constexpr hsize_t kChunkValues = 1024;
 constexpr hsize_t kMaxRowsPerChunk = 1024;
 
-/// Removes a partial output that failed; a failure to remove it is not worth a second error.
-void remove_partial(const std::string& path) noexcept {
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
-}
-
-/// Creates the HDF5 file `path`, a .partial file, for writing, and returns it. A file already
-/// there that another process is writing (HDF5 locks a file it writes) is refused and left
+/// Creates the HDF5 file `path`, a .partial file, for writing, and returns it, locked by `lock`
+/// until the file is renamed or removed. A file already there that another process is writing
+/// (it holds the file's lock) is refused (InputError: two runs given the same output) and left
 /// alone; a regular file that nobody holds, left by a run that was killed, is replaced. The
-/// file is first made with O_EXCL, so a failure removes only a file this call made.
+/// lock is taken before HDF5 opens the file, so no other process finds it unlocked and takes it
+/// for a leftover; HDF5's own lock, the same kind (flock), would conflict with it and is off.
 /// @throws OutputError when the file cannot be made.
-hid_t create_partial(const std::string& path) {
+hid_t create_partial(const std::string& path, LockedFile& lock) {
   for (int attempt = 0;; ++attempt) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0) {
-      ::close(fd);
-      break;
-    }
-    const int err = errno;
-    std::error_code ec;
-    if (err != EEXIST || attempt > 0 || !std::filesystem::is_regular_file(path, ec))
+    const int err = lock.create(path);
+    if (err == 0) break;
+    if (err != EEXIST)
       throw OutputError(fmt::format("cannot create HDF5 file '{}' ({})", path, std::strerror(err)));
-    if (file_locked(path))
-      throw OutputError(fmt::format(
+    // Each removal lost to another process that made the file again: it is writing it.
+    const Leftover found = attempt < 10 ? remove_leftover(path) : Leftover::kLocked;
+    if (found == Leftover::kNotRegular)
+      throw OutputError(fmt::format("cannot create HDF5 file '{}' ({})", path, std::strerror(err)));
+    if (found == Leftover::kLocked)
+      throw InputError(fmt::format(
           "cannot create HDF5 file '{}': another process is writing it (it holds the file's "
           "lock), another run with the same output, perhaps; it was left alone",
           path));
-    remove_partial(path);
   }
   Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create the file", path), H5Pclose);
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path);
+  check(H5Pset_file_locking(fapl.get(), false, true), "create the file", path);
   const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
   if (file < 0) {
-    remove_partial(path);  // this call made it; a full disk can leave it empty
+    lock.remove();  // this call made it; a full disk can leave it empty
     throw_hdf5_error(fmt::format("cannot create HDF5 file '{}'", path));
   }
   return file;
@@ -243,7 +239,7 @@ class Hdf5Recorder final : public Recorder {
     silence_hdf5();
     state_ = State::kOpen;
     if (shared_file_ < 0) {  // made before writing(), whose failures remove the file
-      file_ = Handle(create_partial(path_), H5Fclose);
+      file_ = Handle(create_partial(path_, lock_), H5Fclose);
       root_ = file_.get();
     }
     writing([&] { create(layout); });
@@ -321,7 +317,9 @@ class Hdf5Recorder final : public Recorder {
       check(H5Fflush(root_, H5F_SCOPE_GLOBAL), "flush the file", path_);
       if (!close()) throw_hdf5_error(fmt::format("HDF5 error: cannot close '{}'", path_));
     });
-    if (complete && shared_file_ < 0) rename_into_place(path_, final_path_);
+    if (shared_file_ >= 0) return;
+    if (complete) rename_into_place(path_, final_path_);
+    lock_.release();
   }
 
  private:
@@ -475,7 +473,7 @@ class Hdf5Recorder final : public Recorder {
     } catch (const OutputError& e) {
       close();
       if (shared_file_ >= 0) throw;
-      remove_partial(path_);
+      lock_.remove();
       const std::string suffix = ".partial";
       const bool partial = path_.size() > suffix.size() &&
                            path_.compare(path_.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -486,7 +484,7 @@ class Hdf5Recorder final : public Recorder {
                                         : ""));
     } catch (...) {
       close();
-      if (shared_file_ < 0) remove_partial(path_);
+      if (shared_file_ < 0) lock_.remove();
       throw;
     }
   }
@@ -511,6 +509,7 @@ class Hdf5Recorder final : public Recorder {
   hid_t shared_file_ = H5I_INVALID_HID;  ///< group mode: the file holding the run
   std::string prefix_;                   ///< group mode: the run's group
   Handle file_;                          ///< file mode: the file, owned
+  LockedFile lock_;                      ///< file mode: the file's lock, until it is in place
   Handle group_;                         ///< group mode: the run's group
   hid_t root_ = H5I_INVALID_HID;         ///< where the run's paths start
   Column step_;
@@ -531,14 +530,14 @@ std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
 Hdf5Output::Hdf5Output(const std::string& final_path)
     : file_(H5I_INVALID_HID), final_path_(final_path), path_(partial_path(final_path)) {
   silence_hdf5();
-  file_ = create_partial(path_);
+  file_ = create_partial(path_, lock_);
 }
 
 /// Never committed: the experiment failed or was interrupted, and its runs are kept elsewhere.
 Hdf5Output::~Hdf5Output() {
   if (file_ < 0) return;
   H5Fclose(file_);
-  remove_partial(path_);
+  lock_.remove();
 }
 
 std::unique_ptr<Recorder> Hdf5Output::group_recorder(const std::string& prefix) {
@@ -619,10 +618,11 @@ void Hdf5Output::commit() {
   const herr_t rc = H5Fclose(file_);
   file_ = H5I_INVALID_HID;
   if (rc < 0) {
-    remove_partial(path_);
+    lock_.remove();
     throw_hdf5_error(fmt::format("HDF5 error: cannot close '{}'", path_));
   }
   rename_into_place(path_, final_path_);
+  lock_.release();
 }
 
 std::string partial_path(const std::string& final_path) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/durable_file.hpp"
 #include "sim/recorder.hpp"
 
 namespace msim {
@@ -29,19 +30,21 @@ struct Hdf5RecorderOptions {
 /// finish(complete=true) sets the attributes, closes and renames to final_path;
 /// finish(complete=false) closes and leaves the .partial file in place. A write that fails (a full
 /// disk) removes the .partial file, which may be broken; a recorder destroyed before finish()
-/// leaves it in place with the rows so far and complete=0. begin() refuses (OutputError) a
+/// leaves it in place with the rows so far and complete=0. begin() refuses (InputError) a
 /// .partial file that another process is writing, and leaves it alone; a regular one that
-/// nobody holds, a killed run's, is replaced.
-/// @throws OutputError when the system refuses a write (disk full), std::runtime_error (not
-/// InputError) on other HDF5 failures.
+/// nobody holds, a killed run's, is replaced. The .partial file is locked (flock) until it is
+/// renamed or removed.
+/// @throws OutputError when the system refuses a write (disk full), InputError when another
+/// process is writing the .partial file, std::runtime_error on other HDF5 failures.
 std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
                                              const Hdf5RecorderOptions& options = {});
 
 /// One file that holds several runs, each under its own group, plus tables of columns.
 /// It is written to `final_path + ".partial"` and renamed to final_path by commit(); a file that
-/// was never committed is removed when the Hdf5Output is destroyed.
-/// @throws OutputError when the system refuses a write (disk full), std::runtime_error (not
-/// InputError) on other HDF5 failures.
+/// was never committed is removed when the Hdf5Output is destroyed. The .partial file is made
+/// as make_hdf5_recorder makes it.
+/// @throws OutputError when the system refuses a write (disk full), InputError when another
+/// process is writing the .partial file, std::runtime_error on other HDF5 failures.
 class Hdf5Output {
  public:
   explicit Hdf5Output(const std::string& final_path);
@@ -72,6 +75,7 @@ class Hdf5Output {
  private:
   std::int64_t file_;
   std::string final_path_, path_;
+  LockedFile lock_;  ///< the .partial file's lock, held until it is renamed or removed
 };
 
 /// The temporary name the HDF5 recorder writes to.

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -97,8 +99,15 @@ Hdf5Reader::Hdf5Reader(const std::string& path) : file_(H5I_INVALID_HID), path_(
     throw InputError(fmt::format("cannot open '{}': no such file", path));
   if (std::filesystem::is_directory(path, ec))
     throw InputError(fmt::format("cannot open '{}': it is a directory", path));
-  if (H5Fis_hdf5(path.c_str()) > 0) file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file_ >= 0) return;
+  // A file renamed into place a moment ago is held by its writer for a moment more: its lock
+  // guards the temporary name until the rename, and goes right after it.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  for (;;) {
+    if (H5Fis_hdf5(path.c_str()) > 0) file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file_ >= 0) return;
+    if (std::chrono::steady_clock::now() > give_up || !file_locked(path)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   // A run's file while it is written (HDF5 refuses to open it), and one cut short, are HDF5
   // files all the same: say what became of them.
   if (file_locked(path))

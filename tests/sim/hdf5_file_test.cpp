@@ -314,7 +314,7 @@ TEST_CASE("HDF5 recorder: a partial file another process writes is refused and l
         Catch::Contains("another process is writing it") && Catch::Contains("it was left alone"));
   }
   CHECK(slurp(partial) == "another run's rows");
-  CHECK_THROWS_AS(msim::Hdf5Output(path), msim::OutputError);
+  CHECK_THROWS_AS(msim::Hdf5Output(path), msim::InputError);
   CHECK(slurp(partial) == "another run's rows");
   ::close(fd);
   CHECK_FALSE(msim::file_locked(partial));

@@ -1,0 +1,124 @@
+#include "sim/durable_file.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "sim/error.hpp"
+
+namespace msim {
+namespace {
+
+/// Attempts at making a file that others keep taking for a leftover; each loss needs another
+/// process to open it in the microseconds between its making and its lock.
+constexpr int kCreateAttempts = 100;
+
+/// Whether the descriptor `fd` is the file named `path` now.
+bool names(int fd, const std::string& path) {
+  struct stat by_fd {};
+  struct stat by_name {};
+  return ::fstat(fd, &by_fd) == 0 && ::stat(path.c_str(), &by_name) == 0 &&
+         by_fd.st_dev == by_name.st_dev && by_fd.st_ino == by_name.st_ino;
+}
+
+/// A failure of flock that says the file system has no locks, rather than that a process holds
+/// one: the file is then used unlocked, as HDF5 does on such a file system when told to.
+bool no_locks_here(int err) {
+  return err == ENOLCK || err == ENOSYS || err == EOPNOTSUPP || err == EINVAL;
+}
+
+/// Locks the file `fd`, which this process made a moment ago. Another process may hold its lock
+/// for as long as it takes to look at it (file_locked()) or to remove it (remove_leftover()):
+/// waited for, up to a few seconds. False when it stays held.
+bool lock_new_file(int fd) {
+  using namespace std::chrono_literals;
+  const auto give_up = std::chrono::steady_clock::now() + 5s;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK) return no_locks_here(errno);
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+}  // namespace
+
+LockedFile::LockedFile(LockedFile&& other) noexcept
+    : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)) {}
+
+LockedFile& LockedFile::operator=(LockedFile&& other) noexcept {
+  if (this != &other) {
+    release();
+    path_ = std::move(other.path_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+int LockedFile::create(const std::string& path) {
+  release();
+  for (int attempt = 0; attempt < kCreateAttempts; ++attempt) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) return errno;
+    // Between open() and the lock, another process may have taken it for a killed run's
+    // leftover and removed it (under its lock): then the name is not this file's any more.
+    if (lock_new_file(fd) && names(fd, path)) {
+      path_ = path;
+      fd_ = fd;
+      return 0;
+    }
+    ::close(fd);
+  }
+  return EEXIST;
+}
+
+void LockedFile::remove() noexcept {
+  if (fd_ < 0) return;
+  // Under the lock no other process removes the file, so no other file can take its name
+  // between the check and the unlink.
+  if (names(fd_, path_)) ::unlink(path_.c_str());
+  release();
+}
+
+void LockedFile::release() noexcept {
+  if (fd_ >= 0) ::close(fd_);  // (closing releases the lock)
+  fd_ = -1;
+}
+
+Leftover remove_leftover(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) return Leftover::kRemoved;
+  if (fd < 0)
+    throw OutputError(
+        fmt::format("cannot open '{}' to replace it ({})", path, std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Leftover::kNotRegular;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 && !no_locks_here(errno)) {
+    ::close(fd);
+    return Leftover::kLocked;
+  }
+  // Only while it still has the name: otherwise another process removed it meanwhile (and may
+  // have made its own, which is not this one to remove).
+  int err = 0;
+  if (names(fd, path) && ::unlink(path.c_str()) != 0 && errno != ENOENT) err = errno;
+  ::close(fd);
+  if (err != 0)
+    throw OutputError(
+        fmt::format("cannot remove '{}' to replace it ({})", path, std::strerror(err)));
+  return Leftover::kRemoved;
+}
+
+}  // namespace msim

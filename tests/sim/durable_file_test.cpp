@@ -1,0 +1,77 @@
+#include "sim/durable_file.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
+#include "tests/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using msim::Leftover;
+using msim::LockedFile;
+using msim::test::slurp;
+using msim::test::TempDir;
+
+TEST_CASE("durable file: a locked file is made once, held, and removed by its maker", "[durable]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5.partial");
+  LockedFile made;
+  REQUIRE(made.create(path) == 0);
+  CHECK(made.held());
+  CHECK(fs::is_regular_file(path));
+  CHECK(msim::file_locked(path));
+  LockedFile second;
+  CHECK(second.create(path) == EEXIST);
+  CHECK_FALSE(second.held());
+  made.remove();
+  CHECK_FALSE(made.held());
+  CHECK_FALSE(fs::exists(path));
+}
+
+TEST_CASE("durable file: a maker never removes a file that took its name since", "[durable]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5.partial");
+  LockedFile made;
+  REQUIRE(made.create(path) == 0);
+  // Someone moved it away and another file took the name: that one is not the maker's.
+  fs::rename(path, dir.file("moved"));
+  std::ofstream(path) << "another run's rows";
+  made.remove();
+  CHECK(slurp(path) == "another run's rows");
+  CHECK(fs::exists(dir.file("moved")));
+}
+
+TEST_CASE("durable file: a leftover is removed unless a process holds it", "[durable]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5.partial");
+  CHECK(msim::remove_leftover(path) == Leftover::kRemoved);  // none there
+  std::ofstream(path) << "a killed run's rows";
+  CHECK(msim::remove_leftover(path) == Leftover::kRemoved);
+  CHECK_FALSE(fs::exists(path));
+
+  std::ofstream(path) << "another run's rows";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // held as a run holds it
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX) == 0);
+  CHECK(msim::remove_leftover(path) == Leftover::kLocked);
+  CHECK(slurp(path) == "another run's rows");
+  ::close(fd);
+
+  LockedFile made;
+  REQUIRE(made.create(dir.file("mine")) == 0);
+  CHECK(msim::remove_leftover(dir.file("mine")) == Leftover::kLocked);
+  CHECK(fs::exists(dir.file("mine")));
+
+  fs::create_directory(dir / "folder");
+  CHECK(msim::remove_leftover(dir.file("folder")) == Leftover::kNotRegular);
+  CHECK(fs::is_directory(dir / "folder"));
+}
