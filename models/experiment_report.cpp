@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <system_error>
 #include <variant>
 
@@ -18,6 +19,7 @@
 #include "models/summary.hpp"
 #include "models/year_table.hpp"
 #include "sim/config.hpp"
+#include "sim/durable_file.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/yaml_writer.hpp"
@@ -306,6 +308,7 @@ void write_csv_files(const std::vector<std::pair<const ExperimentTable*, std::st
     written.push_back(partial);
     try {
       write_partial_csv(*table, partial);
+      sync_file(partial);  // on the disk before its rename, or a power loss may leave it empty
     } catch (...) {
       remove_written();
       throw;
@@ -319,6 +322,19 @@ void write_csv_files(const std::vector<std::pair<const ExperimentTable*, std::st
       remove_written();
       throw OutputError(
           fmt::format("cannot rename '{}' to '{}' ({})", partial_path(path), path, ec.message()));
+    }
+  }
+  // The new names on the disk: each table's directory (one, for the tables of one --csv).
+  std::set<std::string> directories;
+  for (const auto& [table, path] : files) {
+    if (!directories.insert(fs::path(path).parent_path().string()).second) continue;
+    try {
+      sync_directory_of(path);
+    } catch (const OutputError& e) {
+      throw OutputError(
+          fmt::format("{}: the tables were renamed into place, but a power loss now "
+                      "may undo that or leave them empty",
+                      e.what()));
     }
   }
 }

@@ -265,17 +265,21 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     }
     // The completed file that this one replaces keeps the runs this one does not have, under
     // another name (a second link to it: until the rename, it is also still out_path).
-    bool copied = false;
     if (completed.other > 0) {
       report.not_reused = completed.other;
       report.earlier_file = earlier_output(out_path);
       std::error_code ec;
       fs::create_hard_link(out_path, report.earlier_file, ec);
       if (ec) {
-        copied = true;
-        fs::copy_file(out_path, report.earlier_file, ec);
-        if (ec) {
-          const std::string why = ec.message();
+        // A copy, on the disk before the rename replaces out_path (the link needs no write).
+        std::string why;
+        if (!fs::copy_file(out_path, report.earlier_file, ec)) why = ec.message();
+        try {
+          if (why.empty()) sync_file(report.earlier_file);
+        } catch (const OutputError& e) {
+          why = e.what();
+        }
+        if (!why.empty()) {
           fs::remove(report.earlier_file, ec);
           throw OutputError(
               fmt::format("cannot keep the earlier '{}' as '{}' ({}); it is as it was", out_path,
@@ -283,15 +287,15 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
         }
       }
     }
+    const FileId completed_file = file_id(out_path);
     try {
       merged->commit();
     } catch (...) {
-      // The rename is the last thing commit() does: out_path is still the completed file, which
-      // the failure leaves as it was, under its one name.
+      // Before the rename, out_path is still the completed file, which the failure leaves as it
+      // was, under its one name. After it (the directory's write to the disk failed), the
+      // earlier runs are only in the earlier file, which stays.
       std::error_code ec;
-      if (!report.earlier_file.empty() &&
-          (copied ? fs::is_regular_file(out_path, ec)
-                  : fs::equivalent(out_path, report.earlier_file, ec)))
+      if (!report.earlier_file.empty() && file_id(out_path) == completed_file)
         fs::remove(report.earlier_file, ec);
       throw;
     }

@@ -7,7 +7,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 #include <utility>
 
@@ -51,6 +53,21 @@ bool lock_new_file(int fd) {
   return true;
 }
 
+std::string directory_of(const std::string& path) {
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  return dir.empty() ? "." : dir.string();
+}
+
+/// fsync of `fd`; 0, or the errno of a failure. A file or directory that cannot be synced
+/// (EINVAL: a file system that keeps nothing to write, such as a pipe's) has nothing to lose.
+int sync_descriptor(int fd) {
+  while (::fsync(fd) != 0) {
+    if (errno == EINTR) continue;
+    return errno == EINVAL ? 0 : errno;
+  }
+  return 0;
+}
+
 }  // namespace
 
 LockedFile::LockedFile(LockedFile&& other) noexcept
@@ -80,6 +97,32 @@ int LockedFile::create(const std::string& path) {
     ::close(fd);
   }
   return EEXIST;
+}
+
+void LockedFile::sync() const {
+  if (const int err = sync_descriptor(fd_); err != 0)
+    throw OutputError(
+        fmt::format("cannot write '{}' to the disk (fsync: {})", path_, std::strerror(err)));
+}
+
+void LockedFile::rename_into_place(const std::string& to) {
+  const std::string from = path_;
+  const std::string kept = fmt::format("; the finished output stays in '{}'", from);
+  if (const int err = sync_descriptor(fd_); err != 0)
+    throw OutputError(
+        fmt::format("cannot write '{}' to the disk (fsync: {}){}", from, std::strerror(err), kept));
+  if (std::rename(from.c_str(), to.c_str()) != 0)
+    throw OutputError(
+        fmt::format("cannot rename '{}' to '{}' ({}){}", from, to, std::strerror(errno), kept));
+  release();
+  try {
+    sync_directory_of(to);
+  } catch (const OutputError& e) {
+    throw OutputError(
+        fmt::format("{}: '{}' was renamed to '{}', but a power loss now may undo "
+                    "that or leave '{}' empty",
+                    e.what(), from, to, to));
+  }
 }
 
 void LockedFile::remove() noexcept {
@@ -119,6 +162,31 @@ Leftover remove_leftover(const std::string& path) {
     throw OutputError(
         fmt::format("cannot remove '{}' to replace it ({})", path, std::strerror(err)));
   return Leftover::kRemoved;
+}
+
+void sync_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  const int err = fd < 0 ? errno : sync_descriptor(fd);
+  if (fd >= 0) ::close(fd);
+  if (err != 0)
+    throw OutputError(
+        fmt::format("cannot write '{}' to the disk (fsync: {})", path, std::strerror(err)));
+}
+
+void sync_directory_of(const std::string& path) {
+  const std::string dir = directory_of(path);
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int err = fd < 0 ? errno : sync_descriptor(fd);
+  if (fd >= 0) ::close(fd);
+  if (err != 0)
+    throw OutputError(fmt::format("cannot write the directory '{}' to the disk (fsync: {})", dir,
+                                  std::strerror(err)));
+}
+
+FileId file_id(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino)};
 }
 
 }  // namespace msim

@@ -1,6 +1,8 @@
 #pragma once
 /// Files written through a temporary name: made and held under a lock, so that another process
-/// never takes one for a killed run's leftover and removes it.
+/// never takes one for a killed run's leftover and removes it, and written to the disk before
+/// and after the rename that puts them in place, so that a power loss leaves the old file or the
+/// new one, whole.
 #include <string>
 
 namespace msim {
@@ -21,6 +23,14 @@ class LockedFile {
   /// the errno of the failure (EEXIST when a file is there).
   int create(const std::string& path);
   bool held() const { return fd_ >= 0; }
+  /// Writes the file's data to the disk (fsync). @throws OutputError naming the file.
+  void sync() const;
+  /// Puts the finished file in place as `to` (replacing it): its data on the disk, the rename,
+  /// the lock released (it guards the temporary name, which the file no longer has; readers of
+  /// `to` find it free), then the directory on the disk, so that a power loss leaves the old
+  /// `to` or this file, whole. @throws OutputError naming the files: before the rename (the
+  /// file stays, locked, under its name), or after it, when the directory's write fails.
+  void rename_into_place(const std::string& to);
   /// Removes the file when its name is still this file's (never another process's that took
   /// the name since), and releases the lock. Never throws.
   void remove() noexcept;
@@ -44,5 +54,19 @@ enum class Leftover {
 /// to lock it finds it gone and makes it again, rather than losing it.
 /// @throws OutputError when it cannot be opened or removed.
 Leftover remove_leftover(const std::string& path);
+
+/// Writes the file `path`'s data to the disk (fsync). @throws OutputError naming it.
+void sync_file(const std::string& path);
+
+/// Writes the directory holding `path` to the disk (fsync), so that a rename or a removal in it
+/// survives a power loss. @throws OutputError naming it.
+void sync_directory_of(const std::string& path);
+
+/// The device and inode of the file `path` (following links); {0, 0} when there is none.
+struct FileId {
+  unsigned long long device = 0, inode = 0;
+  bool operator==(const FileId&) const = default;
+};
+FileId file_id(const std::string& path);
 
 }  // namespace msim

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <type_traits>
@@ -72,16 +71,6 @@ hid_t create_partial(const std::string& path, LockedFile& lock) {
     throw_hdf5_error(fmt::format("cannot create HDF5 file '{}'", path));
   }
   return file;
-}
-
-/// Renames a finished output into place. @throws OutputError when the system refuses.
-void rename_into_place(const std::string& from, const std::string& to) {
-  std::error_code ec;
-  std::filesystem::rename(from, to, ec);
-  if (ec)
-    throw OutputError(
-        fmt::format("cannot rename '{}' to '{}' ({}); the finished output stays in '{}'", from, to,
-                    ec.message(), from));
 }
 
 /// Writes a scalar attribute, replacing any attribute of the same name.
@@ -318,7 +307,7 @@ class Hdf5Recorder final : public Recorder {
       if (!close()) throw_hdf5_error(fmt::format("HDF5 error: cannot close '{}'", path_));
     });
     if (shared_file_ >= 0) return;
-    if (complete) rename_into_place(path_, final_path_);
+    if (complete) lock_.rename_into_place(final_path_);
     lock_.release();
   }
 
@@ -621,8 +610,7 @@ void Hdf5Output::commit() {
     lock_.remove();
     throw_hdf5_error(fmt::format("HDF5 error: cannot close '{}'", path_));
   }
-  rename_into_place(path_, final_path_);
-  lock_.release();
+  lock_.rename_into_place(final_path_);
 }
 
 std::string partial_path(const std::string& final_path) {

@@ -33,7 +33,7 @@ struct Hdf5RecorderOptions {
 /// leaves it in place with the rows so far and complete=0. begin() refuses (InputError) a
 /// .partial file that another process is writing, and leaves it alone; a regular one that
 /// nobody holds, a killed run's, is replaced. The .partial file is locked (flock) until it is
-/// renamed or removed.
+/// renamed or removed, and it is on the disk (fsync) before the rename.
 /// @throws OutputError when the system refuses a write (disk full), InputError when another
 /// process is writing the .partial file, std::runtime_error on other HDF5 failures.
 std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,

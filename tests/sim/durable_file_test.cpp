@@ -32,6 +32,7 @@ TEST_CASE("durable file: a locked file is made once, held, and removed by its ma
   LockedFile second;
   CHECK(second.create(path) == EEXIST);
   CHECK_FALSE(second.held());
+  made.sync();
   made.remove();
   CHECK_FALSE(made.held());
   CHECK_FALSE(fs::exists(path));
@@ -74,4 +75,43 @@ TEST_CASE("durable file: a leftover is removed unless a process holds it", "[dur
   fs::create_directory(dir / "folder");
   CHECK(msim::remove_leftover(dir.file("folder")) == Leftover::kNotRegular);
   CHECK(fs::is_directory(dir / "folder"));
+}
+
+TEST_CASE("durable file: a rename puts the file in place, and a failed one names both and says so",
+          "[durable]") {
+  TempDir dir;
+  const std::string from = dir.file("t.h5.partial"), to = dir.file("t.h5");
+  std::ofstream(to) << "old";
+  LockedFile made;
+  REQUIRE(made.create(from) == 0);
+  std::ofstream(from) << "new";
+  made.rename_into_place(to);
+  CHECK_FALSE(made.held());  // the name it guarded is gone, and readers of t.h5 find it free
+  CHECK_FALSE(msim::file_locked(to));
+  CHECK(slurp(to) == "new");
+  CHECK_FALSE(fs::exists(from));
+
+  // Moved away from under its maker: the rename fails, and says where the output is.
+  REQUIRE(made.create(from) == 0);
+  fs::rename(from, dir.file("moved"));
+  CHECK_THROWS_MATCHES(made.rename_into_place(to), msim::OutputError,
+                       Catch::Message("cannot rename '" + from + "' to '" + to +
+                                      "' (No such file or directory); the finished output stays "
+                                      "in '" +
+                                      from + "'"));
+  CHECK(slurp(to) == "new");
+}
+
+TEST_CASE("durable file: a file and a directory are written to the disk, or say why not",
+          "[durable]") {
+  TempDir dir;
+  const std::string path = dir.file("t.csv");
+  std::ofstream(path) << "a,b\n";
+  CHECK_NOTHROW(msim::sync_file(path));
+  CHECK_NOTHROW(msim::sync_directory_of(path));
+  CHECK_THROWS_MATCHES(msim::sync_file(dir.file("gone.csv")), msim::OutputError,
+                       Catch::Message("cannot write '" + dir.file("gone.csv") +
+                                      "' to the disk (fsync: No such file or directory)"));
+  CHECK_THROWS_WITH(msim::sync_directory_of(dir.file("gone/t.csv")),
+                    Catch::Contains("cannot write the directory '" + dir.file("gone") + "'"));
 }
