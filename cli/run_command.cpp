@@ -25,6 +25,7 @@
 #include "cli/counted.hpp"
 #include "cli/damaged_runs.hpp"
 #include "cli/first_step_check.hpp"
+#include "cli/leftover_partial.hpp"
 #include "cli/made_directories.hpp"
 #include "cli/memory_check.hpp"
 #include "cli/name_lengths.hpp"
@@ -170,21 +171,28 @@ std::string kept_runs_advice(const std::string& what, const std::string& dir, st
       kept == 1 ? "it" : "them", kept == 1 ? "it" : "them");
 }
 
-/// Refuses the .partial file a run would write when it is there already: always when another
-/// process is writing it (another run with the same output) or it is the scenario file, and
-/// without --force when a run that was interrupted or failed left it (complete=0, a file the
-/// user may want to look into). With --force (or an experiment's --resume, whose finished runs
-/// are kept elsewhere), such a leftover is replaced. An experiment's (`kept` set: its finished
-/// runs in `dir`) is refused with what those runs are and what --resume and --force do.
-void check_partial(const std::string& what, const fs::path& partial, bool force,
+/// Refuses the .partial file of the output `out` when it is there already: always when another
+/// process is writing it (another run with the same output), it is the scenario file, or it
+/// is finished (complete=1: a run or experiment stopped between its last write and its rename,
+/// whose result only the user may discard), and without --force when a run that was
+/// interrupted or failed left it (complete=0, a file the user may want to look into). With
+/// --force (or an experiment's --resume, whose finished runs are kept elsewhere), such a
+/// leftover is replaced. An experiment's (`kept` set: its finished runs in `dir`) is refused
+/// with what those runs are and what --resume and --force do. A part of an experiment
+/// (`part`) neither writes nor reads it.
+void check_partial(const std::string& what, const std::string& out, bool force, bool part,
                    const RunArgs& args, std::optional<std::size_t> kept, const std::string& dir) {
+  const fs::path partial = partial_path(out);
   std::error_code ec;
   if (fs::symlink_status(partial, ec).type() == fs::file_type::not_found) return;
-  if (file_locked(partial.string()))
-    throw InputError(fmt::format(
-        "{}: '{}' is being written by another process (it holds the file's lock), another run "
-        "with the same output, perhaps; wait for it to finish, or choose another -o",
-        what, partial.string()));
+  const auto refuse_if_locked = [&] {
+    if (file_locked(partial.string()))
+      throw InputError(fmt::format(
+          "{}: '{}' is being written by another process (it holds the file's lock), another run "
+          "with the same output, perhaps; wait for it to finish, or choose another -o",
+          what, partial.string()));
+  };
+  refuse_if_locked();
   if (!args.scenario.empty() && fs::equivalent(partial, args.scenario, ec))
     throw InputError(fmt::format(
         "{}: the run would write '{}', which is the scenario file itself; that is refused even "
@@ -195,7 +203,14 @@ void check_partial(const std::string& what, const fs::path& partial, bool force,
         "{}: '{}' is there and is not a regular file (a link to a device, say), which the run "
         "would write through; move or remove it",
         what, partial.string()));
-  if (force || !fs::is_regular_file(partial, ec)) return;
+  if (part || !fs::is_regular_file(partial, ec)) return;
+  const LeftoverPartial found = read_leftover_partial(partial.string());
+  if (found.complete)
+    throw InputError(finished_partial_refusal(what, partial.string(), out, found));
+  if (force) return;
+  // Made a moment ago by another run, which locks it right after (an empty file that cannot be
+  // read until then).
+  if (!found.unreadable.empty()) refuse_if_locked();
   if (kept && *kept > 0) throw InputError(kept_runs_advice(what, dir, *kept));
   if (kept)
     throw InputError(fmt::format(
@@ -203,10 +218,15 @@ void check_partial(const std::string& what, const fs::path& partial, bool force,
         "runs finished (complete=0, nothing to resume); move or remove it, or use --force to "
         "replace it",
         what, partial.string()));
+  if (!found.unreadable.empty())
+    throw InputError(fmt::format(
+        "{}: '{}' exists, left by a run that was interrupted or failed, perhaps, and cannot be "
+        "read: {}; move or remove it, or use --force to replace it",
+        what, partial.string(), found.unreadable));
   throw InputError(fmt::format(
-      "{}: '{}' exists, left by a run that was interrupted or failed (its steps so far, "
-      "complete=0); move or remove it, or use --force to replace it",
-      what, partial.string()));
+      "{}: '{}' exists, left by a run that was interrupted or failed (its steps so far: {}); "
+      "move or remove it, or use --force to replace it",
+      what, partial.string(), how_far(found)));
 }
 
 /// The file `run` writes: -o, else the scenario's output.path. An empty one is refused.
@@ -300,8 +320,7 @@ void check_output(const std::string& path, bool force, const RunArgs& args, cons
     throw InputError(fmt::format(
         "{} already exists; use --force to overwrite it or -o to choose another file", what));
   // An experiment's --resume keeps its finished runs elsewhere, and a part writes no such file.
-  check_partial(what, partial_path(path), force || args.resume || args.parts > 0, args, kept,
-                runs_directory(path));
+  check_partial(what, path, force || args.resume, args.parts > 0, args, kept, runs_directory(path));
   check_writable(what, partial_path(path));
 }
 
