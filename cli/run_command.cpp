@@ -31,6 +31,7 @@
 #include "cli/name_lengths.hpp"
 #include "cli/run_file_layout.hpp"
 #include "cli/warnings.hpp"
+#include "models/csv_replacement.hpp"
 #include "models/experiment.hpp"
 #include "models/experiment_report.hpp"
 #include "models/scenario_load.hpp"
@@ -327,9 +328,12 @@ void check_output(const std::string& path, bool force, const RunArgs& args, cons
 /// Refuses a --csv target whose `files` could not all be written in full: DIR/ (made if
 /// missing) or DIR/PREFIX, a file in the way, and, without `force`, files that exist. Each file
 /// is written through FILE.partial, so that is what must be creatable. `target` is not empty.
-void check_csv_target(const std::string& target, const std::vector<std::string>& files,
+void check_csv_target(const std::string& target,
+                      const std::vector<std::pair<const ExperimentTable*, std::string>>& tables,
                       bool force) {
   const std::string what = fmt::format("--csv '{}'", shortened(target));
+  std::vector<std::string> files;
+  for (const auto& [table, path] : tables) files.push_back(path);
   // First: the checks below would misread the system's "File name too long" (a file "already
   // exists"), and the directory would be made before the first file failed.
   for (const std::string& file : files)
@@ -366,6 +370,9 @@ void check_csv_target(const std::string& target, const std::vector<std::string>&
           what, file));
     if (fs::symlink_status(file, ec).type() != fs::file_type::not_found) existing.push_back(file);
   }
+  // A file that even --force would not replace (the run's own file, a scenario) says so now,
+  // before the summary is printed and before "use --force" is suggested.
+  check_replaceable(tables);
   if (!existing.empty() && !force)
     throw InputError(
         fmt::format("{}: '{}' already exist{}; use --force to overwrite {} or choose another --csv",
@@ -761,9 +768,7 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
   if (is_experiment_file(file)) {
     const ExperimentTables tables = read_experiment_tables(file);
     if (csv) {
-      std::vector<std::string> paths;
-      for (const auto& [table, path] : experiment_csv_files(tables, *csv)) paths.push_back(path);
-      check_csv_target(*csv, paths, force);
+      check_csv_target(*csv, experiment_csv_files(tables, *csv), force);
     }
     fmt::print("{}", format_experiment_summary(file));
     if (csv) {
@@ -776,7 +781,9 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
     NamedTables tables;
     if (csv) {
       tables = run_csv_output(file);
-      check_csv_target(*csv, csv_files(tables, *csv), force);
+      std::vector<std::pair<const ExperimentTable*, std::string>> files;
+      for (const auto& [name, table] : tables) files.emplace_back(&table, csv_path(*csv, name));
+      check_csv_target(*csv, files, force);
     }
     fmt::print("{}", format_summary(summary));
     if (csv) {

@@ -104,13 +104,23 @@ TEST_CASE("cli: summarize --csv never overwrites a CSV file without --force", "[
   REQUIRE(marketsim(dir, "run " + kTiny + " -o run.h5 --quiet --set steps=3").code == 0);
   fs::create_directory(dir / "out");
   std::ofstream(dir / "out" / "market.csv") << "my own notes\n";
+  // Notes are not a table an earlier --csv wrote, so --force would not help: not suggested.
   const Result refused = marketsim(dir, "summarize run.h5 --csv out/");
   CHECK(refused.code == 2);
-  CHECK_THAT(refused.err,
-             Contains("--csv 'out/': 'out/market.csv' already exists") && Contains("--force"));
+  CHECK_THAT(refused.err, Contains("'out/market.csv' is not a table that summarize --csv wrote") &&
+                              !Contains("--force to"));
   CHECK(refused.out.empty());
   CHECK(slurp(dir / "out" / "market.csv") == "my own notes\n");
   CHECK(files_in(dir / "out") == std::vector<std::string>{"market.csv"});  // nothing written
+  // An earlier table is replaced only with --force.
+  std::ofstream(dir / "out" / "market.csv") << "step,old\n";
+  const Result table = marketsim(dir, "summarize run.h5 --csv out/");
+  CHECK(table.code == 2);
+  CHECK_THAT(table.err,
+             Contains("--csv 'out/': 'out/market.csv' already exists") && Contains("--force"));
+  CHECK(table.out.empty());
+  CHECK(slurp(dir / "out" / "market.csv") == "step,old\n");
+  std::ofstream(dir / "out" / "market.csv") << "my own notes\n";
   // Notes are not a table an earlier --csv wrote: kept even with --force.
   const Result notes = marketsim(dir, "summarize run.h5 --csv out/ --force");
   CHECK(notes.code == 2);
@@ -159,6 +169,7 @@ TEST_CASE("cli: summarize --csv --force never replaces its input, an HDF5 file o
   fs::copy_file(dir / "t1.h5", dir / "p-summary.csv");
   const Result input = marketsim(dir, "summarize p-summary.csv --csv p --force");
   CHECK(input.code == 2);
+  CHECK(input.out.empty());
   CHECK_THAT(input.err, Contains("error: 'p-summary.csv' is an HDF5 file (a run's or an "
                                  "experiment's: the very file summarized, perhaps)") &&
                             Contains("so nothing was written") && Contains("choose another --csv"));
@@ -180,7 +191,11 @@ TEST_CASE("cli: summarize --csv --force never replaces its input, an HDF5 file o
   fs::copy_file(kSource / "scenarios" / "tiny.yaml", dir / "q-market.csv");
   const std::string scenario = slurp(dir / "q-market.csv");
   REQUIRE(marketsim(dir, "run q-market.csv -o q.h5 --quiet --set steps=3").code == 0);
-  REQUIRE(marketsim(dir, "summarize q.h5 --csv o").code == 2);  // (without --force: it exists)
+  // Without --force as with it: not "use --force", and refused before the summary is printed.
+  const Result unforced = marketsim(dir, "summarize q.h5 --csv o");
+  CHECK(unforced.code == 2);
+  CHECK_THAT(unforced.err, Contains("'o-years.csv' is an HDF5 file") && !Contains("--force to"));
+  CHECK(unforced.out.empty());
   const Result other = marketsim(dir, "summarize q.h5 --csv o --force");
   CHECK(other.code == 2);
   CHECK_THAT(other.err, Contains("'o-years.csv' is an HDF5 file"));
@@ -293,15 +308,19 @@ void check_columns_file(const TempDir& dir, const std::string& file, const std::
   std::ofstream(dir / "u" / "columns.csv") << "my own notes\n";
   const Result refused = marketsim(dir, "summarize " + file + " --csv u/");
   CHECK(refused.code == 2);
-  CHECK_THAT(refused.err,
-             Contains("--csv 'u/': 'u/columns.csv' already exists") && Contains("--force"));
+  CHECK_THAT(refused.err, Contains("'u/columns.csv' is not a table that summarize --csv wrote") &&
+                              !Contains("--force to"));
   CHECK(refused.out.empty());
   CHECK(files_in(dir / "u") == std::vector<std::string>{"columns.csv"});
   CHECK(slurp(dir / "u" / "columns.csv") == "my own notes\n");
   CHECK(marketsim(dir, "summarize " + file + " --csv u/ --force").code == 2);
   CHECK(slurp(dir / "u" / "columns.csv") == "my own notes\n");
-  // An earlier columns table is replaced.
+  // An earlier columns table is replaced, with --force only.
   std::ofstream(dir / "u" / "columns.csv") << header(dir / "t" / "columns.csv") << "\nold\n";
+  const Result table = marketsim(dir, "summarize " + file + " --csv u/");
+  CHECK(table.code == 2);
+  CHECK_THAT(table.err,
+             Contains("--csv 'u/': 'u/columns.csv' already exists") && Contains("--force"));
   REQUIRE(marketsim(dir, "summarize " + file + " --csv u/ --force").code == 0);
   CHECK(slurp(dir / "u" / "columns.csv") == slurp(dir / "t" / "columns.csv"));
   REQUIRE(marketsim(dir, "summarize " + file + " --csv " + prefix).code == 0);
