@@ -34,6 +34,7 @@
 #include "models/csv_replacement.hpp"
 #include "models/experiment.hpp"
 #include "models/experiment_report.hpp"
+#include "models/leftover_runs.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "models/summary.hpp"
@@ -444,12 +445,20 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   check_output_names(args, sc, out, true);
   check_damaged_runs(dir, output_what(args, sc, out));
   check_runs_directory(dir, output_what(args, sc, out));
+  // What the runs directory beside a completed experiment's file is: a leftover, or a later run.
+  const auto beside_note = [&] {
+    const std::optional<RunsBeside> beside = runs_beside(out);
+    if (!beside) return std::string();
+    std::string note = runs_beside_note(*beside, out);
+    if (!note.empty() && note.back() == '\n') note.pop_back();
+    return "\n" + note;
+  };
   if (!part && args.resume && !args.force && fs::exists(dir, ec) && fs::is_regular_file(out, ec))
     throw InputError(fmt::format(
         "output '{}' already exists; add --force to --resume to replace it with the resumed "
         "experiment when it finishes (taking the runs of it that this design has), or -o to "
-        "write another file",
-        out));
+        "write another file{}",
+        out, beside_note()));
   const auto experiment_file = [&] {
     try {
       return fs::is_regular_file(out, ec) && is_experiment_file(out);

@@ -526,6 +526,13 @@ TEST_CASE("cli: summarize says when a finished experiment's runs directory is le
                                  "also in 'e.h5', so nothing is lost when it is removed.") &&
                         Contains("Remove the directory.\n"));
   CHECK(fs::exists(dir / "e.h5.runs"));  // told, not removed
+  // --resume on it says the same, where it says to add --force.
+  const Result resume = marketsim(dir, "run e.yaml -o e.h5 --quiet --resume");
+  CHECK(resume.code == 2);
+  CHECK_THAT(resume.err, Contains("add --force to --resume") &&
+                             Contains("\nLeft over: 'e.h5.runs' (4 files, ") &&
+                             Contains("Remove the directory."));
+  CHECK(fs::exists(dir / "e.h5.runs"));
 }
 
 TEST_CASE("cli: --resume refuses the runs another build of the program wrote", "[cli][parts]") {
