@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "sim/config.hpp"
@@ -54,6 +55,10 @@ inline constexpr double kMaxShareAboveRate = 1e-4;
 inline constexpr double kMinRateShape = 0.01;
 /// The largest standard deviation of a segment's price sensitivity, as a multiple of its mean.
 inline constexpr double kMaxSensitivitySpread = 100.0;
+/// The relative slack of a limit that is a multiple of another key (kMaxSensitivitySpread): a
+/// value written as exactly that multiple, in decimal, reads as a double a few ulps off the
+/// product of the doubles, on either side.
+inline constexpr double kRoundingTolerance = 8.0 * std::numeric_limits<double>::epsilon();
 
 /// The share of consumers whose purchase rate, drawn from a Gamma distribution with this mean
 /// and shape, lies above kMaxPurchaseRate.

@@ -342,12 +342,16 @@ Segment load_segment(const Config& node, Scenario& sc) {
   load_pair(node, "price_sensitivity", "mean", s.price_sensitivity_mean,
             {0.0, kMaxUtility, true, false}, "sd", s.price_sensitivity_sd,
             range::closed(0.0, 100.0 * kMaxUtility));
-  if (s.price_sensitivity_sd > kMaxSensitivitySpread * s.price_sensitivity_mean) {
+  // The ends are included: a sd written as 100 times the mean may lie a rounding above the
+  // product of the two doubles (1e-4 > 100 * 1e-6), so the ratio is compared within a few ulps.
+  // The mean is shown in full, so that a refused sd is never shown as its own limit.
+  if (s.price_sensitivity_sd >
+      kMaxSensitivitySpread * s.price_sensitivity_mean * (1.0 + kRoundingTolerance)) {
     const Config sd = node.child("price_sensitivity").child("sd");
-    sd.fail_expected(fmt::format(
-        "at most {:g} times the mean ({:g}): a spread the lognormal draw keeps within a "
-        "float's range",
-        kMaxSensitivitySpread, kMaxSensitivitySpread * s.price_sensitivity_mean));
+    sd.fail_expected(
+        fmt::format("at most {:g} times the mean ({}): a spread the lognormal draw keeps within a "
+                    "float's range",
+                    kMaxSensitivitySpread, s.price_sensitivity_mean));
   }
   s.purchase_rate.assign(sc.categories.size(), PurchaseRate{});
   const Config rates = node.child("purchase_rate");

@@ -263,8 +263,18 @@ TEST_CASE("spreads that leave a float's range and rate shapes below 0.01 are ref
   // of a segment's purchases into rates above what is stored.
   REQUIRE_THROWS_WITH(load(kBase, {"segments.young.price_sensitivity={mean: 1, sd: 101}"}),
                       Contains("key 'segments.young.price_sensitivity.sd'") &&
-                          Contains("got \"101\", expected at most 100 times the mean (100)"));
+                          Contains("got \"101\", expected at most 100 times the mean (1)"));
   REQUIRE_NOTHROW(load(kBase, {"segments.young.price_sensitivity={mean: 1, sd: 100}"}));
+  // The limit's end is included however the doubles round: 1e-4 lies above 100 * 1e-6 (and 57
+  // above 100 * 0.57). Just past it is refused, with the mean in full, not the limit it rounds to.
+  for (const auto& [mean, sd] : {std::pair{"1e-6", "1e-4"}, std::pair{"0.57", "57"},
+                                 std::pair{"0.29", "29"}, std::pair{"1e-300", "1e-298"}})
+    REQUIRE_NOTHROW(load(kBase, {fmt::format("segments.young.price_sensitivity.mean={}", mean),
+                                 fmt::format("segments.young.price_sensitivity.sd={}", sd)}));
+  REQUIRE_THROWS_WITH(load(kBase, {"segments.young.price_sensitivity.mean=1e-6",
+                                   "segments.young.price_sensitivity.sd=1.000001e-4"}),
+                      Contains("got \"1.000001e-4\", expected at most 100 times the mean "
+                               "(1e-06)"));
   for (const char* shape : {"1e-310", "1e-10", "0.009"})
     REQUIRE_THROWS_WITH(load(edit("shape: 2.0", std::string("shape: ") + shape)),
                         Contains("test.yaml:31:") &&
