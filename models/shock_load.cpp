@@ -243,6 +243,93 @@ void check_raised_rates(const std::vector<Shock>& shocks, const std::vector<Conf
   }
 }
 
+/// A value that shocks move: a firm's budget or fixed cost, a firm's base cost in a category, a
+/// media price or the cost per direct contact.
+struct Moved {
+  double value = 0.0;
+  bool known = true;  ///< false: each plan's own (the cost per contact before any `set`)
+};
+
+/// Refuses the enabled shock that takes a value it moves out of the range of the key that holds
+/// it, with the shocks before it: budgets and fixed costs within [0, kMaxMoney], base costs and
+/// media prices within (0, kMaxUnitMoney]. Shocks apply as apply_shock applies them: by step, and
+/// in list order within a step; `multiply` scales the value in force, `set` replaces it. A
+/// disabled shock never applies (a design point or branch that enables it loads anew, and is
+/// checked then). Prices are checked as the run makes them (Market::check_prices): they follow
+/// the strategies' markups and the learning curve.
+void check_moved_values(const std::vector<Shock>& shocks, const std::vector<Config>& items,
+                        const Scenario& sc) {
+  std::vector<std::size_t> order;
+  for (std::size_t k = 0; k < shocks.size(); ++k)
+    if (shocks[k].enabled) order.push_back(k);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return shocks[a].step < shocks[b].step; });
+  const std::size_t F = sc.firms.size(), C = sc.categories.size();
+  std::vector<Moved> budget(F), fixed_cost(F), base_cost(F * C);
+  for (std::size_t j = 0; j < F; ++j) {
+    budget[j].value = sc.firms[j].budget_per_year;
+    fixed_cost[j].value = sc.firms[j].fixed_cost_per_year;
+    for (std::size_t c = 0; c < C; ++c) base_cost[j * C + c].value = sc.categories[c].base_cost;
+  }
+  Moved cpm_mass{sc.market.cpm_mass}, cpm_targeted{sc.market.cpm_targeted}, contact{0.0, false};
+  for (const std::size_t k : order) {
+    const Shock& s = shocks[k];
+    const std::string firm =
+        s.firm >= 0 ? fmt::format("firm '{}'", sc.firms[static_cast<std::size_t>(s.firm)].name)
+                    : "";
+    // Applies the shock to `v`, and refuses it where the result leaves the key's range.
+    const auto move = [&](Moved& v, bool money, const std::string& what) {
+      const double before = v.value;
+      v.value = s.op == ShockOp::set ? s.value : v.value * s.value;
+      v.known = v.known || s.op == ShockOp::set;
+      const bool in_range =
+          money ? v.value <= kMaxMoney : v.value > 0.0 && v.value <= kMaxUnitMoney;
+      if (!v.known || in_range) return;
+      const std::string limit = money ? fmt::format("at most {:g}", kMaxMoney)
+                                      : fmt::format("within (0, {:g}]", kMaxUnitMoney);
+      const std::string when = items[k].find("week") ? fmt::format("week {}", s.step + 1)
+                                                     : fmt::format("step {}", s.step);
+      items[k]
+          .child("multiply")
+          .fail_expected(
+              fmt::format("a factor that keeps {} {}: in {} it would take it from {:g} to {:g}",
+                          what, limit, when, before, v.value));
+    };
+    const auto j = static_cast<std::size_t>(s.firm);
+    switch (s.kind) {
+      case ShockKind::budget:
+        move(budget[j], true, "the budget_per_year of " + firm);
+        break;
+      case ShockKind::fixed_cost:
+        move(fixed_cost[j], true, "the fixed_cost_per_year of " + firm);
+        break;
+      case ShockKind::cost: {
+        const std::vector<int>& sold = sc.firms[j].categories;
+        for (const int c : sold) {
+          if (!s.categories.empty() &&
+              std::find(s.categories.begin(), s.categories.end(), c) == s.categories.end())
+            continue;
+          const auto ci = static_cast<std::size_t>(c);
+          move(base_cost[j * C + ci], false,
+               fmt::format("the base cost per unit of {} in category '{}'", firm,
+                           sc.categories[ci].name));
+        }
+        break;
+      }
+      case ShockKind::cpm:
+        if (s.channel == Channel::mass)
+          move(cpm_mass, false, "market.cpm_mass");
+        else if (s.channel == Channel::targeted)
+          move(cpm_targeted, false, "market.cpm_targeted");
+        else  // each plan's own cost per contact until a `set` gives one for all
+          move(contact, false, "the cost per direct contact");
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, std::int64_t file_steps) {
@@ -302,6 +389,7 @@ std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, std::int6
                 sc.firms[static_cast<std::size_t>(s.firm)].name, when(k, e), when(e, k)));
   }
   check_raised_rates(out, items, sc);
+  check_moved_values(out, items, sc);
   return out;
 }
 

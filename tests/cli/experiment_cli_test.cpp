@@ -245,6 +245,44 @@ TEST_CASE("cli: bad shocks and experiments exit 2 with file and line, writing no
   CHECK(left.empty());
 }
 
+TEST_CASE("cli: shocks that take a budget past its limit exit 2 before any run, writing nothing",
+          "[cli]") {
+  // Before, a budget of 1e15 shocked x1e6 was an internal error at step 1 (exit 1, with a
+  // .partial file left), and 49 such shocks on a fixed cost ran to -inf profit with exit 0.
+  TempDir dir;
+  std::string tiny = slurp(kSource / "scenarios" / "tiny.yaml");
+  const std::string mass = "budget_per_year: 40000}";
+  REQUIRE(tiny.find(mass) != std::string::npos);
+  std::ofstream(dir / "shocked.yaml")
+      << std::string(tiny).replace(tiny.find(mass), mass.size(), "budget_per_year: 1e15}")
+      << "shocks:\n  - {step: 1, kind: budget, firm: Mass, multiply: 1e6}\n";
+  const Result run = marketsim(dir, "run shocked.yaml -o b.h5 --set consumers=2000 --set steps=4");
+  CHECK(run.code == 2);
+  CHECK_THAT(run.err, Contains("shocked.yaml:38:") && Contains("key 'shocks.0.multiply'") &&
+                          Contains("at most 1e+15: in step 1 it would take it from 1e+15 to "
+                                   "1e+21"));
+  CHECK_FALSE(fs::exists(dir / "b.h5"));
+  CHECK_FALSE(fs::exists(dir / "b.h5.partial"));
+  // An experiment is refused before any run when one design point takes it past the limit: a
+  // design point is loaded as its own scenario, its shocks replayed with its values.
+  std::ofstream(dir / "swept.yaml")
+      << experiment_yaml().replace(
+             experiment_yaml().find("firms.Mass.budget_per_year: [20000, 40000]"), 42,
+             "firms.Mass.budget_per_year: [20000, 1e10], shocks.boom.multiply: [2, 1e6]")
+      << "shocks:\n  - {name: boom, step: 2, kind: budget, firm: Mass, multiply: 2}\n";
+  const Result swept = marketsim(dir, "run swept.yaml -o e.h5");
+  CHECK(swept.code == 2);
+  CHECK_THAT(
+      swept.err,
+      Contains("design point 3 (firms.Mass.budget_per_year=1e10, shocks.boom.multiply=1e6)") &&
+          Contains("in step 2 it would take it from 1e+10 to 1e+16"));
+  CHECK(marketsim(dir, "validate swept.yaml").code == 2);
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(dir.path))
+    if (entry.path().extension() != ".yaml") left.push_back(entry.path().filename().string());
+  CHECK(left.empty());
+}
+
 TEST_CASE("cli: a price past the limit in a first step is refused before any run, and by validate",
           "[cli]") {
   TempDir dir;

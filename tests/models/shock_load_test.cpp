@@ -167,6 +167,80 @@ TEST_CASE("recessions may not raise purchase rates past the stored limit", "[sho
                           Contains("a share 0.00075"));
 }
 
+// Each shock's factor lies in its own range, but shocks compound: 49 budget shocks x1e6 took a
+// budget of 1e15 to infinity (an internal error at the step), fixed costs to -inf profit.
+TEST_CASE("shocks may not take a budget, cost or media price past its key's range", "[shocks]") {
+  REQUIRE_NOTHROW(
+      load("  - {step: 5, kind: budget, firm: Acme, multiply: 1e6}\n"
+           "  - {step: 6, kind: budget, firm: Acme, multiply: 1e3}\n"));
+  REQUIRE_THROWS_WITH(load("  - {step: 5, kind: budget, firm: Acme, multiply: 1e6}\n"
+                           "  - {step: 6, kind: budget, firm: Acme, multiply: 1e4}\n"),
+                      Contains("test.yaml:19:") &&
+                          Contains("key 'shocks.1.multiply': got \"1e4\", expected a factor "
+                                   "that keeps the budget_per_year of firm 'Acme' at "
+                                   "most 1e+15: in step 6 it would take it from 1e+12 "
+                                   "to 1e+16"));
+  // By step, then in list order: the `set` at step 10 comes before the factor at step 20.
+  REQUIRE_THROWS_WITH(load("  - {step: 20, kind: budget, firm: Acme, multiply: 1e4}\n"
+                           "  - {step: 10, kind: budget, firm: Acme, set: 1e12}\n"),
+                      Contains("test.yaml:18:") && Contains("key 'shocks.0.multiply'") &&
+                          Contains("from 1e+12 to 1e+16"));
+  REQUIRE_NOTHROW(
+      load("  - {step: 10, kind: budget, firm: Acme, multiply: 1e4}\n"
+           "  - {step: 20, kind: budget, firm: Acme, set: 1e12}\n"
+           "  - {step: 20, kind: budget, firm: Acme, multiply: 1e3}\n"));
+  // A disabled shock never applies; a --set (or a sweep) that enables it is checked.
+  const std::string off =
+      "  - {step: 5, kind: budget, firm: Acme, multiply: 1e6}\n"
+      "  - {name: more, step: 6, kind: budget, firm: Acme, multiply: 1e4, "
+      "enabled: false}\n";
+  REQUIRE_NOTHROW(load(off));
+  REQUIRE_THROWS_WITH(load(off, {"shocks.more.enabled=true"}),
+                      Contains("test.yaml:19:") && Contains("key 'shocks.more.multiply'"));
+  // A factor from --set is named as such.
+  REQUIRE_THROWS_WITH(load("  - {step: 5, kind: budget, firm: Acme, multiply: 2}\n",
+                           {"firms.Acme.budget_per_year=1e12", "shocks.0.multiply=1e4"}),
+                      Contains("--set 'shocks.0.multiply=1e4': key 'shocks.0.multiply'") &&
+                          Contains("in step 5 it would take it from 1e+12 to 1e+16"));
+  // A fixed cost, in weeks where the shock gives a week.
+  REQUIRE_THROWS_WITH(load("  - {week: 3, kind: fixed_cost, firm: Boutique, set: 1e15}\n"
+                           "  - {week: 9, kind: fixed_cost, firm: Boutique, multiply: 1.5}\n"),
+                      Contains("test.yaml:19:") &&
+                          Contains("the fixed_cost_per_year of firm 'Boutique' at most 1e+15: in "
+                                   "week 9 it would take it from 1e+15 to 1.5e+15"));
+  // A firm's base cost per unit and the media prices stay within (0, 1e9], as their keys do.
+  REQUIRE_NOTHROW(
+      load("  - {step: 5, kind: cost, firm: Acme, multiply: 1000}\n"
+           "  - {step: 5, kind: cost, firm: Acme, multiply: 1000}\n"
+           "  - {step: 5, kind: cost, firm: Acme, multiply: 1000}\n"));
+  REQUIRE_THROWS_WITH(load("  - {step: 5, kind: cost, firm: Acme, set: 2e8}\n"
+                           "  - {step: 7, kind: cost, firm: Acme, multiply: 10}\n"),
+                      Contains("test.yaml:19:") &&
+                          Contains("the base cost per unit of firm 'Acme' in category 'snacks' "
+                                   "within (0, 1e+09]: in step 7 it would take it from 2e+08 to "
+                                   "2e+09"));
+  std::string cuts;
+  for (int k = 0; k < 110; ++k)
+    cuts += "  - {step: 5, kind: cpm, channel: mass, multiply: 0.001}\n";
+  REQUIRE_THROWS_WITH(load(cuts), Contains("key 'shocks.108.multiply'") &&
+                                      Contains("market.cpm_mass within (0, 1e+09]") &&
+                                      Contains("to 0"));
+  REQUIRE_THROWS_WITH(load("  - {step: 5, kind: cpm, channel: targeted, multiply: 1000}\n"
+                           "  - {step: 6, kind: cpm, channel: targeted, multiply: 1000}\n"
+                           "  - {step: 7, kind: cpm, channel: targeted, multiply: 1000}\n"),
+                      Contains("test.yaml:20:") &&
+                          Contains("market.cpm_targeted within (0, 1e+09]: in step 7 it would "
+                                   "take it from 2.7e+07 to 2.7e+10"));
+  // The cost per direct contact is each plan's own until a `set` gives one to every plan.
+  REQUIRE_NOTHROW(
+      load("  - {step: 5, kind: cpm, channel: direct, multiply: 1000}\n"
+           "  - {step: 6, kind: cpm, channel: direct, multiply: 1000}\n"));
+  REQUIRE_THROWS_WITH(
+      load("  - {step: 5, kind: cpm, channel: direct, set: 1e7}\n"
+           "  - {step: 6, kind: cpm, channel: direct, multiply: 1000}\n"),
+      Contains("test.yaml:19:") && Contains("the cost per direct contact within (0, 1e+09]"));
+}
+
 TEST_CASE("a percentage where a fraction is expected says which fraction to write", "[shocks]") {
   // A markup, a rate or a share written in percent: 30 would run (with only a warning) at 31
   // times the unit cost, so the error says 0.3.
