@@ -27,6 +27,12 @@ inline double product_cost_factor(const Category& c, double durability, double q
   return durable * std::pow(1.0 - c.quality_cut_saving, quality_cut);
 }
 
+/// What informed buyers make of a maker's durability (Category::durability_weight): utility
+/// added to its products' quality.
+inline double durability_utility(const Category& c, double durability) {
+  return c.durable() ? c.durability_weight * std::log2(durability / c.lifetime_scale) : 0.0;
+}
+
 }  // namespace msim
 
 namespace msim {

@@ -44,11 +44,6 @@ double innovation_gain(const Firm& f, std::int64_t step) {
   return f.innovation.quality_gain * f.innovation.generation(step);
 }
 
-/// What informed buyers make of a maker's durability (Category::durability_weight).
-double durability_utility(const Category& c, double durability) {
-  return c.durable() ? c.durability_weight * std::log2(durability / c.lifetime_scale) : 0.0;
-}
-
 }  // namespace
 
 void Market::build_durable_tables() {

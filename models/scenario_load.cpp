@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "models/branch.hpp"
+#include "models/costs.hpp"
 #include "models/kernel_tables.hpp"
 #include "models/population.hpp"
 #include "models/shocks.hpp"
@@ -557,6 +558,72 @@ void refuse_segment_keys(const Config& node, const Firm& f, const Scenario& sc) 
       fmt::join(targeting, ", ")));
 }
 
+/// Refuses a firm whose products' quality would leave the range of a utility term
+/// (kMaxUtility), each key being within its own: the firm's `quality` plus what its strategy
+/// adds (niche's quality_bonus), as plan() offers it (check_plan would stop the run there, as the
+/// strategy's fault), and, in each category it sells, as buyers weigh it over the run: plus the
+/// gains of its innovations by the last step and a durable's durability term, less the quality
+/// cut that repeat purchases reveal. Refused at the key that takes the sum out of the range
+/// (innovation or quality_cut where it is the sum with them), else at the strategy's key, else
+/// at `quality`.
+void check_product_quality(const Config& node, const Firm& f, const Scenario& sc) {
+  const AddedQuality added = f.prototype->added_quality();
+  const auto show = [](double v) { return fmt::format("{}", v); };
+  std::string base = fmt::format("quality {}", show(f.quality));
+  if (!added.key.empty())
+    base += fmt::format(" + {} {}{}", added.key, show(added.value),
+                        node.has(added.key) ? "" : " (the default)");
+  // Refuses at the first of `keys` the firm's entry gives (at the entry where it gives none).
+  const auto refuse = [&](const std::vector<std::string>& keys, const std::string& sum_text,
+                          double sum) {
+    for (const std::string& key : keys) {
+      const std::optional<Config> at = key.empty() ? std::nullopt : node.peek(key);
+      if (!at || at->is_null()) continue;
+      at->fail_expected(fmt::format(
+          "a value that keeps the quality of the firm's products within [{:g}, {:g}]: {} = {}",
+          -kMaxUtility, kMaxUtility, sum_text, show(sum)));
+    }
+    node.fail(fmt::format("the quality of the firm's products leaves [{:g}, {:g}]: {} = {}",
+                          -kMaxUtility, kMaxUtility, sum_text, show(sum)));
+  };
+  const double offered = f.quality + added.value;
+  const Range quality = utility_range();
+  if (!quality.contains(offered)) refuse({added.key, "quality"}, base, offered);
+  const std::int64_t generations = f.innovation.generation(sc.steps - 1);
+  const double gain = f.innovation.quality_gain * static_cast<double>(generations);
+  for (const int ci : f.categories) {
+    const auto c = static_cast<std::size_t>(ci);
+    const Category& cat = sc.categories[c];
+    const double durability = durability_utility(cat, f.durability[c]);
+    const double cut = f.quality_cut[c];
+    std::string text = base;
+    if (durability != 0.0)
+      text += fmt::format(" {} durability term {} (durability_weight x log2(durability / scale))",
+                          durability > 0 ? "+" : "-", show(std::abs(durability)));
+    const std::string durability_key =
+        node.peek("durability." + cat.name) ? "durability." + cat.name : std::string("durability");
+    const std::string cut_key =
+        node.peek("quality_cut." + cat.name) ? "quality_cut." + cat.name : "quality_cut";
+    const std::string in = fmt::format("in category '{}', ", cat.name);
+    if (const double high = offered + durability + gain; !quality.contains(high))
+      refuse({gain > 0 ? "innovation.quality_gain" : "", durability > 0 ? durability_key : "",
+              added.value > 0 ? added.key : "", "quality"},
+             in + text +
+                 (gain > 0 ? fmt::format(" + innovation {} ({} generations of {} by step {})",
+                                         show(gain), generations, show(f.innovation.quality_gain),
+                                         generations * f.innovation.every_steps)
+                           : ""),
+             high);
+    if (const double low = offered + durability - cut; !quality.contains(low))
+      refuse(
+          {cut > 0 ? cut_key : "", durability < 0 ? durability_key : "",
+           added.value < 0 ? added.key : "", "quality"},
+          in + text +
+              (cut > 0 ? fmt::format(" - quality_cut {} (once buyers learn it)", show(cut)) : ""),
+          low);
+  }
+}
+
 Firm load_firm(const Config& node, const Scenario& sc) {
   Firm f;
   f.name = node.child("name").as_name();
@@ -614,6 +681,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   }
   check_params_written(node, asked_before, f);
   check_strategy_keys(node, f, *info);
+  check_product_quality(node, f, sc);
   node.finish();
   return f;
 }

@@ -175,6 +175,13 @@ struct DiagnosticDoc {
   std::string description;
 };
 
+/// What a strategy's plan() adds to the firm's `quality` in every product it offers, and the
+/// key of the firm's entry that sets it (niche: quality_bonus).
+struct AddedQuality {
+  double value = 0.0;
+  std::string key;  ///< "" when the strategy adds nothing
+};
+
 /// A marketing strategy. Parameters are read from the firm's YAML entry at load time.
 class Strategy {
  public:
@@ -191,6 +198,10 @@ class Strategy {
   /// Whether the firm keeps CRM profiles (memory is reserved only for such firms). A plan with
   /// direct_spend or customized needs them: without, check_plan stops the run.
   virtual bool uses_crm() const { return false; }
+  /// The quality plan() adds to the firm's `quality` (Product::quality is their sum). The loader
+  /// refuses, at that key or the firm's, a sum that leaves a product quality's range; without
+  /// it, check_plan stops the run as the strategy's fault.
+  virtual AddedQuality added_quality() const { return {}; }
   /// A branched run: `this` is a fresh strategy with the design point's parameters, taking over
   /// from `before`, the strategy that ran the shared history (possibly of another type, when the
   /// design point changes the firm's strategy). Take what `before` learned, not its parameters,

@@ -30,6 +30,8 @@ class Niche final : public Strategy {
     plan.targeting_precision = precision_;
   }
 
+  AddedQuality added_quality() const override { return {quality_bonus_, "quality_bonus"}; }
+
   void write_params(YamlWriter& out) const override {
     pricing_.write(out);
     out.key("target").value(target_name_);

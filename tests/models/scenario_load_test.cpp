@@ -558,6 +558,55 @@ TEST_CASE("durable categories: lifetimes, and keys only where they apply", "[sce
       Contains("firms.Acme.durability") && Contains("0.5"));
 }
 
+// Each key within its own range, a niche firm's quality plus its quality_bonus came to 1000000.4,
+// an internal error at step 0 (a fault in the strategy's plan()). Innovations, a durable's
+// durability and a quality cut move the quality buyers weigh the same way.
+TEST_CASE("a firm's products' quality, with what its strategy and settings add, stays in range",
+          "[scenario]") {
+  REQUIRE_THROWS_WITH(
+      load(kBase, {"firms.Boutique.quality=999999.9"}),
+      Contains("--set 'firms.Boutique.quality=999999.9': key 'firms.Boutique.quality': got "
+               "\"999999.9\", expected a value that keeps the quality of the firm's products "
+               "within [-1e+06, 1e+06]: quality 999999.9 + quality_bonus 0.5 (the default) = "
+               "1000000.4"));
+  REQUIRE_NOTHROW(load(kBase, {"firms.Boutique.quality=999999.5"}));  // 1e6 exactly
+  REQUIRE_NOTHROW(load(kBase, {"firms.Acme.quality=1e6", "firms.Tailor.quality=-1e6"}));
+  REQUIRE_THROWS_WITH(
+      load(kBase, {"firms.Boutique.quality=-1e6", "firms.Boutique.quality_bonus=-1"}),
+      Contains("key 'firms.Boutique.quality_bonus': got \"-1\"") && Contains("= -1000001"));
+  // At the bonus, where the entry gives one, on its line.
+  std::string text = kBase;
+  text.replace(text.find("    target: seniors"), 19,
+               "    target: seniors\n    quality_bonus: 0.25\n    quality: 999999.8");
+  REQUIRE_THROWS_WITH(load(text), Contains("test.yaml:13:") &&
+                                      Contains("key 'firms.Boutique.quality_bonus'") &&
+                                      Contains("quality 999999.8 + quality_bonus 0.25 = "));
+  // Innovation adds its gain in every generation up to the run's last step (2 of 3 here).
+  const std::string innovation = "firms.Acme.innovation={every_steps: 1, quality_gain: 0.6}";
+  REQUIRE_THROWS_WITH(load(kBase, {"firms.Acme.quality=999999", innovation}),
+                      Contains("key 'firms.Acme.innovation.quality_gain'") &&
+                          Contains("in category 'snacks', quality 999999 + innovation 1.2 (2 "
+                                   "generations of 0.6 by step 2)"));
+  REQUIRE_NOTHROW(load(kBase, {"firms.Acme.quality=999999", innovation, "steps=2"}));
+  // A quality cut, once buyers have learnt it, takes away from the quality they weigh.
+  REQUIRE_THROWS_WITH(
+      load(kBase, {"firms.Acme.quality=-999999.5", "firms.Acme.quality_cut={drinks: 1}"}),
+      Contains("key 'firms.Acme.quality_cut.drinks'") &&
+          Contains("in category 'drinks', quality -999999.5 - quality_cut 1 (once "
+                   "buyers learn it) = -1000000.5"));
+  REQUIRE_NOTHROW(
+      load(kBase, {"firms.Acme.quality=-999999.5", "firms.Acme.quality_cut={drinks: 0.5}"}));
+  // And a durable's durability, as informed buyers judge it: 100 x log2(51200 / 200) = 800.
+  const std::string durable =
+      "{name: drinks, base_cost: 0.8, kind: durable, durability_weight: 100, lifetime: {shape: "
+      "1.5, scale: 200}}";
+  REQUIRE_THROWS_WITH(load(edit("{name: drinks, base_cost: 0.8}", durable),
+                           {"firms.Acme.quality=999500", "firms.Acme.durability=51200"}),
+                      Contains("key 'firms.Acme.durability'") &&
+                          Contains("in category 'drinks', quality 999500 + durability term 800 "
+                                   "(durability_weight x log2(durability / scale)) = 1000300"));
+}
+
 TEST_CASE("a firm's per-category setting names a category it sells, of the kind it applies to",
           "[scenario]") {
   REQUIRE_THROWS_WITH(
