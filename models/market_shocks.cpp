@@ -1,4 +1,7 @@
 // The Market's shock hook and branching (kept apart from the market step in market.cpp).
+#include <algorithm>
+#include <vector>
+
 #include "models/diagnostics.hpp"
 #include "models/market.hpp"
 #include "models/shocks.hpp"
@@ -22,10 +25,16 @@ void Market::branch(const Scenario& variant) {
     }
   sc_ = variant;
   firm_diagnostics_ = firm_diagnostics(sc_, diagnostic_names_);
-  // The variant's own shocks before this step stand for what the history did.
+  // The variant's own shocks before this step stand for what the history did, applied as the
+  // history applied them: by step, and in list order within a step (a `set` listed after a
+  // later `multiply` comes first).
   shocks_ = initial_shock_state(sc_);
+  std::vector<const Shock*> before;
   for (const Shock& s : sc_.shocks)
-    if (s.step < step_) apply_shock(s, sc_, shocks_);
+    if (s.step < step_) before.push_back(&s);
+  std::stable_sort(before.begin(), before.end(),
+                   [](const Shock* a, const Shock* b) { return a->step < b->step; });
+  for (const Shock* s : before) apply_shock(*s, sc_, shocks_);
 }
 
 void Market::apply_shocks() {

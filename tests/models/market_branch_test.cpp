@@ -42,6 +42,24 @@ TEST_CASE("a copied market continues exactly like the original", "[branch]") {
   CHECK(msim::test::same_bits(rest_of_history, rest));
 }
 
+TEST_CASE("a branch replays the shocks before it in step order, as the run applied them",
+          "[branch]") {
+  // Listed out of step order: the run sets Mass's budget at step 1 and multiplies it at step 3
+  // (1e6). The branch replayed them in list order (a budget of 1e5 after it), so a branch that
+  // changed nothing was not its full run.
+  const msim::Scenario sc = msim::load_scenario_file(
+      kTiny, {"shocks=[{step: 3, kind: budget, firm: Mass, multiply: 10}, {step: 1, kind: budget, "
+              "firm: Mass, set: 1e5}]"});
+  msim::Market full(sc);
+  auto all = run_to_end(full, sc.steps);
+  msim::Market copy(sc);
+  for (int t = 0; t < 5; ++t) copy.step();
+  copy.branch(sc);
+  const auto rest = run_to_end(copy, sc.steps);
+  REQUIRE(rest.size() == all.size() - 5);
+  for (std::size_t t = 0; t < rest.size(); ++t) CHECK(msim::test::same_bits(rest[t], all[t + 5]));
+}
+
 TEST_CASE("a branch applies the variant's budgets from the branch step", "[branch]") {
   const msim::Scenario sc = msim::load_scenario_file(kTiny);
   const msim::Scenario rich = msim::load_scenario_file(kTiny, {"firms.Mass.budget_per_year=80000"});
