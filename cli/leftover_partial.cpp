@@ -14,13 +14,6 @@
 namespace msim::cli {
 namespace {
 
-std::optional<std::int64_t> integer(const Hdf5Reader& in, const std::string& name) {
-  if (!in.has_attribute(name)) return std::nullopt;
-  const AttrValue value = in.attribute(name);
-  if (const auto* i = std::get_if<std::int64_t>(&value)) return *i;
-  return std::nullopt;
-}
-
 /// 'mv 'a' 'b'' for the shell, each name in single quotes.
 std::string quoted(const std::string& s) {
   std::string out = "'";
@@ -34,11 +27,11 @@ LeftoverPartial read_leftover_partial(const std::string& path) {
   LeftoverPartial found;
   try {
     const Hdf5Reader in(path);
-    found.complete = integer(in, "complete") == 1;
+    found.complete = in.int_attribute("complete") == 1;
     found.experiment = in.has_attribute("design_points");
-    found.steps_done = integer(in, "steps_done");
-    found.steps = integer(in, "steps");
-    found.runs = integer(in, "runs");
+    found.steps_done = in.int_attribute("steps_done");
+    found.steps = in.int_attribute("steps");
+    found.runs = in.int_attribute("runs");
   } catch (const InputError& e) {
     // The reader's reason without its "cannot open 'FILE': ", which the message says already.
     found.unreadable = e.what();

@@ -72,14 +72,6 @@ std::string KeptRuns::kept_unless_forced(const std::string& what_to_do) const {
                      capitalized(runs()), are(), what_to_do, them());
 }
 
-/// An integer root attribute of `in`, when it has one.
-std::optional<std::int64_t> int_attribute(const Hdf5Reader& in, const std::string& name) {
-  if (!in.has_attribute(name)) return std::nullopt;
-  const AttrValue v = in.attribute(name);
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
-  return std::nullopt;
-}
-
 /// "  path: exp-run-00003.h5\n": output.path as a resolved scenario writes it.
 std::string output_path_line(const std::string& path) {
   YamlWriter out;
@@ -347,10 +339,10 @@ std::vector<RunFile> finished_run_files(const Experiment& ex, const std::string&
           "move it elsewhere",
           e.what(), dir));
     }
-    const auto complete = int_attribute(*in, "complete");
-    const auto id = int_attribute(*in, "run");
-    const auto point = int_attribute(*in, "design_point");
-    const auto replication = int_attribute(*in, "replication");
+    const auto complete = in->int_attribute("complete");
+    const auto id = in->int_attribute("run");
+    const auto point = in->int_attribute("design_point");
+    const auto replication = in->int_attribute("replication");
     if (!complete || *complete != 1 || !id || !point || !replication || *id < 0 || *point < 0 ||
         *replication < 0)
       continue;  // not a finished run (it is run again, as if it were not there)
@@ -536,7 +528,7 @@ EarlierFile reusable_runs(const Experiment& ex, const std::string& out_path,
   } catch (const InputError&) {
     return out;  // not HDF5: not an experiment's file, and replaced as --force says
   }
-  const auto complete = int_attribute(*in, "complete");
+  const auto complete = in->int_attribute("complete");
   if (!in->exists("/experiment/columns/runs") || !in->exists("/runs") || !complete ||
       *complete != 1)
     return out;

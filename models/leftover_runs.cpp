@@ -20,20 +20,11 @@ namespace fs = std::filesystem;
 namespace msim {
 namespace {
 
-/// An integer attribute of `object`, when it has one.
-std::optional<std::int64_t> int_attribute(const Hdf5Reader& in, const std::string& name,
-                                          const std::string& object) {
-  if (!in.has_attribute(name, object)) return std::nullopt;
-  const AttrValue v = in.attribute(name, object);
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
-  return std::nullopt;
-}
-
 /// The /scenario under `object` of `in` without its run's number (run `id` records output.path
 /// "OUT-run-<id>.h5"), which is the same for a run whatever number its design gave it.
 std::optional<std::string> scenario_of(const Hdf5Reader& in, const std::string& object) {
   const std::string group = object == "/" ? "" : object;
-  const auto id = int_attribute(in, "run", object);
+  const auto id = in.int_attribute("run", object);
   if (!id || *id < 0 || !in.exists(group + "/scenario")) return std::nullopt;
   std::string text = in.text(group + "/scenario");
   const std::string numbered = fmt::format("-run-{:05d}.h5\n", *id);
@@ -49,7 +40,7 @@ bool run_in_file(const std::string& path, const std::string& name, const Hdf5Rea
   if (!file.exists(group)) return false;
   try {
     const Hdf5Reader run(path);
-    if (int_attribute(run, "complete", "/") != 1) return false;
+    if (run.int_attribute("complete", "/") != 1) return false;
     for (const char* attribute : {"seed", "git_commit", "program_hash"}) {
       const bool here = run.has_attribute(attribute), there = file.has_attribute(attribute, group);
       if (here != there || (here && run.attribute(attribute) != file.attribute(attribute, group)))
@@ -79,7 +70,7 @@ std::optional<RunsBeside> runs_beside(const std::string& out_path) {
   if (!fs::is_directory(dir, ec) || !fs::is_regular_file(out_path, ec)) return std::nullopt;
   try {
     const Hdf5Reader file(out_path);
-    if (int_attribute(file, "complete", "/") != 1 || !file.exists("/experiment") ||
+    if (file.int_attribute("complete", "/") != 1 || !file.exists("/experiment") ||
         !file.exists("/runs"))
       return std::nullopt;
     RunsBeside beside{dir};

@@ -2,6 +2,7 @@
 /// HDF5 output and input. Only sim/hdf5_*.cpp include hdf5.h.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,9 @@ class Hdf5Reader {
   AttrValue attribute(const std::string& name, const std::string& object = "/") const;
   /// Whether the root (or `object`) has the attribute `name`.
   bool has_attribute(const std::string& name, const std::string& object = "/") const;
+  /// An integer attribute of the root (or `object`); nullopt when absent or not an integer.
+  std::optional<std::int64_t> int_attribute(const std::string& name,
+                                            const std::string& object = "/") const;
   /// Names of the datasets and groups directly under a group, sorted.
   std::vector<std::string> list(const std::string& group) const;
   /// A string attribute of a dataset ("units", "description"); "" when absent.

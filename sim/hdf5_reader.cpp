@@ -252,6 +252,14 @@ bool Hdf5Reader::has_attribute(const std::string& name, const std::string& objec
   return H5Aexists(owner.get(), name.c_str()) > 0;
 }
 
+std::optional<std::int64_t> Hdf5Reader::int_attribute(const std::string& name,
+                                                      const std::string& object) const {
+  if (!has_attribute(name, object)) return std::nullopt;
+  const AttrValue value = attribute(name, object);
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return *i;
+  return std::nullopt;
+}
+
 AttrValue Hdf5Reader::attribute(const std::string& name, const std::string& object) const {
   Handle owner = open_object(file_, *this, object, path_);
   if (H5Aexists(owner.get(), name.c_str()) <= 0)
