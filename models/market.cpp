@@ -8,6 +8,8 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -318,6 +320,7 @@ void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
   const Firm& firm = sc_.firms[j];
   for (const Product& p : plan.products) {
     const auto c = static_cast<std::size_t>(p.category);
+    check_unit_cost(plan, j, c);
     const double cost = unit_cost_[j][c];
     const bool fixed = p.fixed_price > 0;
     const double price = fixed ? p.fixed_price : cost * (1.0 + p.markup);
@@ -343,6 +346,36 @@ void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
         kMaxUnitMoney, fixed || cost_where.empty() ? "" : " (" + cost_where + ")",
         price_shocks_so_far(j, c, fixed)));
   }
+}
+
+void Market::check_unit_cost(const FirmPlan& plan, std::size_t j, std::size_t c) const {
+  const double cost = std::max(unit_cost_[j][c], plain_cost_[j][c]);
+  if (cost <= kMaxUnitMoney) return;
+  const Firm& firm = sc_.firms[j];
+  const Category& cat = sc_.categories[c];
+  // What multiplied the category's base cost past the limit (learning only lowers it).
+  std::vector<std::string> parts;
+  if (cat.durable())
+    parts.push_back(fmt::format(
+        "{:.4g} for a durability of {:.4g} steps against the lifetime scale of {:.4g} "
+        "(durability_cost_elasticity {:.4g})",
+        std::pow(plan.durability[c] / cat.lifetime_scale, cat.durability_cost_elasticity),
+        plan.durability[c], cat.lifetime_scale, cat.durability_cost_elasticity));
+  if (plan.customized && unit_cost_[j][c] > plain_cost_[j][c])
+    parts.push_back(fmt::format("{:.4g} for the customisation premium of {:.4g}",
+                                unit_cost_[j][c] / plain_cost_[j][c], plan.custom_premium));
+  if (shocks_.firms[j].cost_factor[c] != 1.0)
+    parts.push_back(fmt::format("{:.4g} by cost shocks", shocks_.firms[j].cost_factor[c]));
+  throw InputError(fmt::format(
+      "{}at step {}, firm '{}' would make {} at a unit cost of {:.4g}, above the limit of {:.0e} "
+      "per unit that keeps its accounts exact: the category's base_cost of {:.4g}{}, times {}; "
+      "lower the firm's durability, the category's durability_cost_elasticity or base_cost, the "
+      "customisation premium or the cost shocks",
+      firm.durability_where.empty() || !cat.durable() ? "" : firm.durability_where + ": ", step_,
+      firm.name, cat.name, cost, kMaxUnitMoney, cat.base_cost,
+      cat.base_cost_where.empty() ? "" : " (" + cat.base_cost_where + ")",
+      parts.empty() ? std::string("its other cost factors")
+                    : fmt::format("{}", fmt::join(parts, ", times "))));
 }
 
 void Market::step() {

@@ -97,6 +97,9 @@ class Market {
   /// @throws InputError when a product's price (after the scenario's shocks) is past
   /// kMaxUnitMoney: revenue in integer cents would overflow.
   void check_prices(const FirmPlan& plan, std::size_t j) const;
+  /// Throws InputError when firm j's unit cost in category c (its durability, customisation
+  /// premium and cost shocks applied) is above kMaxUnitMoney, naming what raised it.
+  void check_unit_cost(const FirmPlan& plan, std::size_t j, std::size_t c) const;
   void build_tables();
   void build_durable_tables();
   void build_program_tables();

@@ -141,6 +141,9 @@ struct Firm {
   /// Where its `price` and `markup` are written (Config::where; the firm's entry where a key is
   /// absent), for a message about a price too high; empty for a firm made in code.
   std::string price_where, markup_where;
+  /// Where its `durability` is written (the firm's entry where absent), for a message about a
+  /// unit cost too high; empty for a firm made in code.
+  std::string durability_where;
 };
 
 /// What a shock changes.

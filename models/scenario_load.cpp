@@ -658,6 +658,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   };
   f.price_where = where_set("price");
   f.markup_where = where_set("markup");
+  f.durability_where = where_set("durability");
   f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, money_range());
   f.durability = load_per_category(
       node, "durability", sc, f.categories, range::closed(1, kMaxLifetime), "durable",

@@ -62,6 +62,29 @@ TEST_CASE("market: a price past the limit stops the run and names the firm, step
   CHECK(under.metrics().unit_cost.firm[0] <= msim::kMaxUnitMoney);
 }
 
+TEST_CASE("market: a unit cost past the limit stops the run, even at a fixed price", "[market]") {
+  // Durabox sells at a fixed price of 420, but a durability 416 times the lifetime scale, at
+  // an elasticity of 5, would make each washer cost some 1.3e13 times the base cost.
+  const std::string file =
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/planned_obsolescence.yaml";
+  const std::vector<std::string> dear = {"consumers=2000",
+                                         "categories.washer.durability_cost_elasticity=5",
+                                         "firms.Durabox.durability=65000"};
+  msim::Market market(msim::load_scenario_file(file, dear));
+  REQUIRE_THROWS_AS(market.step(), msim::InputError);
+  msim::Market again(msim::load_scenario_file(file, dear));
+  REQUIRE_THROWS_WITH(again.step(),
+                      Contains("key 'firms.Durabox.durability': at step 0, firm 'Durabox' would "
+                               "make washer at a unit cost of") &&
+                          Contains("above the limit of 1e+09") &&
+                          Contains("for a durability of 6.5e+04 steps against the lifetime "
+                                   "scale of 156 (durability_cost_elasticity 5)"));
+  // The category's own lifetime at the same elasticity costs the base cost.
+  msim::Market plain(msim::load_scenario_file(
+      file, {"consumers=2000", "categories.washer.durability_cost_elasticity=5"}));
+  for (int t = 0; t < 3; ++t) REQUIRE_NOTHROW(plain.step());
+}
+
 TEST_CASE("market: price cuts that stack past double precision sell at (almost) nothing",
           "[market]") {
   // Six cuts to a thousandth: the markup would reach exactly -1, which no plan may have.
