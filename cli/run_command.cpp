@@ -514,6 +514,8 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   const ExperimentReport report = [&] {
     try {
       return run_experiment(ex, out, options);
+    } catch (const ExperimentInUse&) {
+      throw;  // the other process's runs are left alone
     } catch (const std::exception& e) {
       const std::size_t kept_now = finished_runs(dir);
       // Nothing to resume: an empty directory would only block the next run (but other parts

@@ -115,9 +115,16 @@ std::string longest_run_file_name();
 /// .partial files), or that is not a directory: the experiment would remove it when it
 /// completes. A missing one is fine. @throws InputError starting with `what`, naming the entries.
 void check_runs_directory(const std::string& dir, const std::string& what);
-/// Removes this program's run files (and .partial files) from `dir`, then `dir` when that left
-/// it empty: anything else there stays.
-void remove_run_files(const std::string& dir);
+/// Removes this program's run files (and the .partial files no process is writing) from `dir`,
+/// then, unless `keep_directory`, `dir` when that left it empty: anything else there stays.
+void remove_run_files(const std::string& dir, bool keep_directory = false);
+
+/// Another process holds the lock of an experiment's runs directory (a whole experiment, or a
+/// part when this process would run the whole): nothing was touched.
+class ExperimentInUse : public InputError {
+ public:
+  using InputError::InputError;
+};
 
 /// What an experiment is split by among parts: its replications when branched (a replication's
 /// variants share one history, which only one part should compute), else its runs.

@@ -91,8 +91,15 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   };
   // Nothing but run files: the directory is removed when the experiment completes.
   check_runs_directory(dir, fmt::format("output '{}'", out_path));
-  if (!options.resume && !part) remove_run_files(dir);  // --force: start over
-  fs::create_directories(dir);
+  // Held to the end: the whole experiment alone, its parts side by side (each with its own
+  // runs), so that no process removes or merges the runs that another is writing.
+  DirectoryLock in_use;
+  if (!in_use.acquire(dir, part))
+    throw ExperimentInUse(fmt::format(
+        "output '{}': another process is running {} on it (it holds the lock of '{}'); wait for "
+        "it to finish, or choose another -o",
+        out_path, part ? "the whole experiment" : "this experiment, or a part of it", dir));
+  if (!options.resume && !part) remove_run_files(dir, true);  // --force: start over
   for (const PlannedRun& run : ex.runs) {
     if (!mine(run)) continue;  // another part may be writing it
     const std::string cut = partial_path(run_file(dir, run.plan.id));

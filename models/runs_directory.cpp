@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/experiment.hpp"
+#include "sim/durable_file.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 
@@ -86,14 +87,23 @@ void check_runs_directory(const std::string& dir, const std::string& what) {
       n == 1 ? "a run file" : "run files", fmt::join(others, ", "), n == 1 ? "it" : "them", dir));
 }
 
-void remove_run_files(const std::string& dir) {
+void remove_run_files(const std::string& dir, bool keep_directory) {
   std::error_code ec;
   if (fs::symlink_status(dir, ec).type() != fs::file_type::directory) return;
   std::vector<fs::path> mine;
   for (const auto& entry : fs::directory_iterator(dir, ec))
     if (program_run_file(entry)) mine.push_back(entry.path());
-  for (const fs::path& path : mine) fs::remove(path, ec);
-  if (fs::is_empty(dir, ec)) fs::remove(dir, ec);
+  for (const fs::path& path : mine) {
+    if (path.extension() != ".partial") {
+      fs::remove(path, ec);
+      continue;
+    }
+    try {  // a run that a process is writing now (it holds the file's lock) stays
+      remove_leftover(path.string());
+    } catch (const OutputError&) {  // as fs::remove's failures: left where it is
+    }
+  }
+  if (!keep_directory && fs::is_empty(dir, ec)) fs::remove(dir, ec);
 }
 
 }  // namespace msim

@@ -138,6 +138,48 @@ void LockedFile::release() noexcept {
   fd_ = -1;
 }
 
+bool DirectoryLock::acquire(const std::string& dir, bool shared) {
+  release();
+  for (int attempt = 0; attempt < kCreateAttempts; ++attempt) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+      throw OutputError(fmt::format("cannot make the directory '{}' ({})", dir, ec.message()));
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) continue;  // removed by the process that held it
+    if (fd < 0)
+      throw OutputError(
+          fmt::format("cannot open the directory '{}' ({})", dir, std::strerror(errno)));
+    int err = 0;
+    while (::flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      break;
+    }
+    if (err == EWOULDBLOCK) {
+      ::close(fd);
+      return false;
+    }
+    // Locked (or on a file system without locks): kept while the name is still this
+    // directory's, not one that its holder removed as this process opened it.
+    if ((err == 0 || no_locks_here(err)) && names(fd, dir)) {
+      fd_ = fd;
+      return true;
+    }
+    ::close(fd);
+    if (err != 0 && !no_locks_here(err))
+      throw OutputError(
+          fmt::format("cannot lock the directory '{}' ({})", dir, std::strerror(err)));
+  }
+  throw OutputError(fmt::format(
+      "cannot lock the directory '{}': other processes kept removing and making it", dir));
+}
+
+void DirectoryLock::release() noexcept {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
 Leftover remove_leftover(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) return Leftover::kRemoved;

@@ -42,6 +42,28 @@ class LockedFile {
   int fd_ = -1;
 };
 
+/// A lock (flock) on a directory, which acquire() makes where it is missing: exclusive for a
+/// process that works on the whole directory, shared among processes that each work on files of
+/// their own in it. Held until release() or destruction; the directory may be removed meanwhile
+/// (a process that makes it again then locks the new one).
+class DirectoryLock {
+ public:
+  DirectoryLock() = default;
+  ~DirectoryLock() { release(); }
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+  /// Makes `dir` (and its parents) where missing and locks it. False, with nothing held, when
+  /// another process holds a lock on it that this one would conflict with.
+  /// @throws OutputError when it cannot be made or opened.
+  bool acquire(const std::string& dir, bool shared);
+  /// Releases the lock. Never throws.
+  void release() noexcept;
+
+ private:
+  int fd_ = -1;
+};
+
 /// What remove_leftover() found at a path.
 enum class Leftover {
   kRemoved,     ///< the file is gone: removed here (nobody held it), or it was not there

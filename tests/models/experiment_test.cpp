@@ -24,6 +24,7 @@
 #include "models/experiment_tables.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
+#include "sim/durable_file.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/program_hash.hpp"
@@ -1020,6 +1021,42 @@ TEST_CASE("a run file that another process is writing is left alone", "[experime
   other_part.parts = 2;
   CHECK(msim::run_experiment(ex, dir / "e.h5", other_part).complete);
   CHECK(fs::exists(busy));
+}
+
+TEST_CASE("an experiment that another process is running on the same output is left alone",
+          "[experiment][parts]") {
+  TempDir dir;
+  const msim::Experiment ex = plan("  replications: 2\n");
+  msim::ExperimentOptions first_part;  // part 1 of 2 finishes run 0 and keeps it
+  first_part.parts = 2;
+  REQUIRE(msim::run_experiment(ex, dir / "e.h5", first_part).complete);
+  const fs::path kept = dir / "e.h5.runs" / "00000.h5";
+  REQUIRE(fs::exists(kept));
+  {
+    msim::DirectoryLock whole;  // as a whole experiment's process holds it
+    REQUIRE(whole.acquire((dir / "e.h5.runs").string(), false));
+    REQUIRE_THROWS_AS(msim::run_experiment(ex, dir / "e.h5"), msim::ExperimentInUse);
+    REQUIRE_THROWS_WITH(msim::run_experiment(ex, dir / "e.h5", first_part),
+                        Contains("another process is running the whole experiment on it"));
+    CHECK(fs::exists(kept));
+  }
+  {
+    msim::DirectoryLock part;  // as part 2's process holds it
+    REQUIRE(part.acquire((dir / "e.h5.runs").string(), true));
+    // A --force of the whole would remove run 0: refused, with nothing touched.
+    REQUIRE_THROWS_WITH(msim::run_experiment(ex, dir / "e.h5"),
+                        Contains("another process is running this experiment, or a part of it"));
+    CHECK(fs::exists(kept));
+    msim::ExperimentOptions again = first_part;  // as `--part 1/2` without --force
+    again.resume = true;
+    CHECK(msim::run_experiment(ex, dir / "e.h5", again).skipped == 1);  // parts side by side
+  }
+  msim::ExperimentOptions resume;
+  resume.resume = true;
+  const msim::ExperimentReport done = msim::run_experiment(ex, dir / "e.h5", resume);
+  CHECK(done.complete);
+  CHECK(done.skipped == 1);
+  CHECK_FALSE(fs::exists(dir / "e.h5.runs"));
 }
 
 TEST_CASE("the experiment's file is renamed into place only with every run in it", "[experiment]") {

@@ -115,3 +115,28 @@ TEST_CASE("durable file: a file and a directory are written to the disk, or say 
   CHECK_THROWS_WITH(msim::sync_directory_of(dir.file("gone/t.csv")),
                     Catch::Contains("cannot write the directory '" + dir.file("gone") + "'"));
 }
+
+TEST_CASE("durable file: a directory lock is exclusive for the whole, shared for parts",
+          "[durable]") {
+  TempDir dir;
+  const std::string runs = dir.file("out.h5.runs");
+  msim::DirectoryLock whole;
+  REQUIRE(whole.acquire(runs, false));  // made where missing
+  CHECK(fs::is_directory(runs));
+  msim::DirectoryLock other;
+  CHECK_FALSE(other.acquire(runs, false));
+  CHECK_FALSE(other.acquire(runs, true));
+  whole.release();
+  msim::DirectoryLock part_a, part_b;
+  REQUIRE(part_a.acquire(runs, true));
+  CHECK(part_b.acquire(runs, true));
+  CHECK_FALSE(other.acquire(runs, false));
+  part_a.release();
+  part_b.release();
+  CHECK(other.acquire(runs, false));
+  // Removed by its holder: the next process makes it again and locks the new one.
+  fs::remove(runs);
+  other.release();
+  CHECK(whole.acquire(runs, false));
+  CHECK(fs::is_directory(runs));
+}
