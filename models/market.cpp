@@ -237,8 +237,7 @@ void Market::plan_firms() {
     // The strategy's plan, before any shock.
     check_plan(plan, sc_, j, view.budget, step_, crm_column(j) >= 0);
     if (plan.durability.empty()) plan.durability = firm.durability;  // a plan written afresh
-    if (shocks_.firms[j].active) adjust_plan(shocks_, j, plan);  // checked in check_prices
-    plan.fixed_cost *= sc_.scale;  // a strategy plans the fixed costs of the file's market
+    if (shocks_.firms[j].active) adjust_plan(shocks_, j, plan);      // checked in check_prices
     if (study) plan.fixed_cost += firm.segmentation.cost_per_study * sc_.scale;
     // Unit costs from volume so far, then cost-plus prices.
     for (int ci : firm.categories) {

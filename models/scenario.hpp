@@ -181,9 +181,10 @@ struct Scenario {
   std::uint64_t seed = 42;
   std::int64_t consumers = 100000;  ///< simulated: the file's `consumers` x `scale`, rounded
   /// The market at this fraction of the file's size: `consumers`, and every total of money or
-  /// volume (budgets, fixed costs a firm has or plans, study costs, reference volumes) are
-  /// multiplied by it where they are used, so per-consumer figures, shares and prices stay about
-  /// the same. The Scenario keeps the file's totals; only `consumers` is the scaled count.
+  /// volume (budgets, a firm's fixed costs, study costs, reference volumes) are multiplied by it
+  /// where they are used, so per-consumer figures, shares and prices stay about the same. The
+  /// Scenario keeps the file's totals; only `consumers` is the scaled count. A strategy's plan is
+  /// in the simulated market's money: it scales the totals of its own parameters (FirmPlan).
   double scale = 1.0;
   std::int64_t consumers_in_file = 100000;  ///< the file's `consumers`, before `scale`
   /// Where `consumers` was set ("FILE:LINE:COLUMN: key 'consumers'"), for messages about it.

@@ -42,7 +42,11 @@ struct Programs {
   double retention_discount = 0.0;   ///< fraction off the price of a retention offer
 };
 
-/// What a firm does this step. Money is per step.
+/// What a firm does this step. Money is per step, in the market the run simulates, as
+/// MarketView::budget and last() are: at a scenario `scale` other than 1, that market is `scale`
+/// times the file's, so a total a strategy reads from its own parameters (a fixed cost per year,
+/// a spending cap) is multiplied by view.scenario.scale. Money per unit or per contact (prices,
+/// rewards, cost_per_contact) does not scale.
 struct FirmPlan {
   std::vector<Product> products;       ///< variants; consumers are offered the nearest one
   double mass_spend = 0.0;             ///< money on mass media
@@ -53,7 +57,7 @@ struct FirmPlan {
   bool customized = false;             ///< one-to-one: products customised from the CRM profile
   double custom_sigma0 = 1.0;          ///< fit error sd with an empty profile
   double custom_premium = 0.0;         ///< unit-cost premium of customisation (before scope)
-  double fixed_cost = 0.0;             ///< money this step, on top of the firm's own fixed cost
+  double fixed_cost = 0.0;  ///< money this step, on top of the firm's own fixed cost (scaled)
   /// [C] how long the firm's durables last, by category: the Weibull scale of the lifetime, in
   /// steps, of a product bought this step (it keeps the failure step drawn then). The engine
   /// sets it to the firm's scenario `durability` before plan() (0 in consumable categories). A
@@ -96,7 +100,9 @@ struct MarketView {
   const Scenario& scenario;
   std::int64_t step = 0;
   int firm = 0;
-  double budget = 0.0;                               ///< marketing money available this step
+  /// Marketing money available this step: the firm's budget_per_year per step, times the
+  /// scenario's `scale` (the money of the market the run simulates).
+  double budget = 0.0;
   std::vector<double> segment_consumers;             ///< [S]
   std::vector<std::vector<double>> segment_centres;  ///< [S][D] positions the firm acts on
   Eigen::VectorXd population_mean;                   ///< [D]
@@ -116,8 +122,10 @@ struct MarketView {
   /// view a test builds has it empty: size it [F] for a strategy that reads it).
   std::vector<std::vector<Offer>> offers = {};
   /// Every metric of the last step, the values recorded under /market and /segments at step - 1
-  /// (all zeros at step 0): for example `last().profit.firm[j]`, or
-  /// `last().units.by_category[c * F + j]`. Set by the engine; see last().
+  /// (at step 0 all zeros, but NaN for retention, clv and referred_retention, which are
+  /// undefined until a lapse can be seen, as the run records them): for example
+  /// `last().profit.firm[j]`, or `last().units.by_category[c * F + j]`. Set by the engine; see
+  /// last().
   const StepMetrics* last_metrics = nullptr;
   /// The key of the strategies' own random numbers (seed, purpose::strategy). Set by the engine.
   const Philox* strategy_key = nullptr;

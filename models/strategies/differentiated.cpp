@@ -40,8 +40,8 @@ class Differentiated final : public Strategy {
     }
     plan.targeting_precision = precision_;
     const double variants = static_cast<double>(plan.products.size());
-    plan.fixed_cost =
-        variants * variant_cost_per_year_ / static_cast<double>(view.scenario.steps_per_year);
+    plan.fixed_cost = variants * variant_cost_per_year_ * view.scenario.scale /
+                      static_cast<double>(view.scenario.steps_per_year);
   }
 
   void write_params(YamlWriter& out) const override {

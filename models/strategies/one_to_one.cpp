@@ -70,8 +70,8 @@ class OneToOne final : public Strategy {
     const double reachable = view.crm_profiles * p_.cost_per_contact;
     plan.direct_spend = std::min(view.budget * p_.direct_share, reachable);
     plan.mass_spend = view.budget - plan.direct_spend;
-    plan.fixed_cost =
-        p_.crm_fixed_cost_per_year / static_cast<double>(view.scenario.steps_per_year);
+    plan.fixed_cost = p_.crm_fixed_cost_per_year * view.scenario.scale /
+                      static_cast<double>(view.scenario.steps_per_year);
     plan.programs = p_.programs;
   }
 

@@ -3,11 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
+#include "models/strategy.hpp"
 #include "sim/error.hpp"
 #include "sim/recorder.hpp"
 
@@ -47,6 +49,18 @@ void check_close(const msim::MemoryRecorder& a, const msim::MemoryRecorder& b,
     }
 }
 
+/// Sells nothing, and plans this step's budget (the simulated market's money) as a fixed cost.
+class BudgetAsFixedCost final : public msim::Strategy {
+ public:
+  std::unique_ptr<msim::Strategy> clone() const override {
+    return std::make_unique<BudgetAsFixedCost>(*this);
+  }
+  void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
+    plan.fixed_cost = view.budget;
+  }
+  void write_params(msim::YamlWriter&) const override {}
+};
+
 }  // namespace
 
 TEST_CASE("scale: half the market equals the file with every total halved by hand",
@@ -68,6 +82,32 @@ TEST_CASE("scale: half the market equals the file with every total halved by han
   // The test has teeth: the file's market is another market.
   const auto full = run({});
   CHECK(full.series("/market/units") != scaled.series("/market/units"));
+}
+
+TEST_CASE("scale: a strategy plans in the simulated market's money, as its budget is",
+          "[scenario][scale]") {
+  // A firm that sells nothing and spends a step's budget as a fixed cost: its loss is its
+  // budget, at any scale (the plan's fixed cost was scaled a second time).
+  static const bool registered = [] {
+    msim::register_strategy(
+        {"budget_as_fixed_cost_for_test", "a test strategy", {}, [](const auto&) {
+           return std::unique_ptr<msim::Strategy>(std::make_unique<BudgetAsFixedCost>());
+         }});
+    return true;
+  }();
+  (void)registered;
+  const auto loss = [](const std::string& scale) {
+    msim::MemoryRecorder rec;
+    msim::run_simulation(
+        msim::load_scenario_file(kTiny, {"steps=2", "scale=" + scale,
+                                         "firms.Mass.strategy=budget_as_fixed_cost_for_test"}),
+        rec);
+    return -rec.series("/market/profit").at(1).at(0);
+  };
+  const double full = loss("1");
+  CHECK(full == Approx(40000.0 / 52));
+  CHECK(loss("0.5") == Approx(full * 0.5));
+  CHECK(loss("0.1") == Approx(full * 0.1));
 }
 
 TEST_CASE("scale: checked, with the file's consumers kept for /scenario", "[scenario][scale]") {
