@@ -10,6 +10,7 @@
 #include <string>
 
 #include "models/limits.hpp"
+#include "models/population.hpp"
 #include "models/scenario_load.hpp"
 
 namespace msim {
@@ -40,6 +41,11 @@ void check_plan(const FirmPlan& plan, const Scenario& sc, std::size_t firm, doub
   check_money("mass_spend", plan.mass_spend);
   check_money("direct_spend", plan.direct_spend);
   check_money("fixed_cost", plan.fixed_cost);
+  if (plan.fixed_cost > kMaxMoney)
+    fail(
+        fmt::format("fixed_cost is {:g}, above the limit of {:g} money that keeps the accounts "
+                    "exact",
+                    plan.fixed_cost, kMaxMoney));
   for (std::size_t s = 0; s < S; ++s)
     if (!finite_at_least(plan.targeted_spend[s], 0.0))
       fail(fmt::format("targeted_spend[{}] ({}) is {}, expected money >= 0", s, sc.segments[s].name,
@@ -55,8 +61,9 @@ void check_plan(const FirmPlan& plan, const Scenario& sc, std::size_t firm, doub
     fail(fmt::format("cost_per_contact is {}, expected money > 0", plan.cost_per_contact));
   if (!finite_at_least(plan.custom_sigma0, 0.0))
     fail(fmt::format("custom_sigma0 is {}, expected a number >= 0", plan.custom_sigma0));
-  if (!finite_at_least(plan.custom_premium, 0.0))
-    fail(fmt::format("custom_premium is {}, expected a number >= 0", plan.custom_premium));
+  if (!(plan.custom_premium >= 0.0 && plan.custom_premium <= 100.0))
+    fail(fmt::format("custom_premium is {}, expected a fraction of unit cost in [0, 100]",
+                     plan.custom_premium));
   // Contacts go to the customers a firm's profiles know; customising starts from a profile.
   const char* no_crm = "but the strategy keeps no CRM profiles (its uses_crm() returns false)";
   if (!keeps_crm && plan.direct_spend > 0.0)
@@ -69,11 +76,30 @@ void check_plan(const FirmPlan& plan, const Scenario& sc, std::size_t firm, doub
         fmt::format("customized is true, {}: products are customised from a customer's profile, "
                     "so the premium would buy nothing",
                     no_crm));
+  // The programs, in the ranges the kernel's one-byte counts and the one_to_one strategy's
+  // keys keep (loyalty_program.every, retention_offer.after_steps, the rewards and multiplier).
   const Programs& pr = plan.programs;
-  if (pr.loyalty_every < 0 || pr.retention_after < 0 || !finite_at_least(pr.loyalty_reward, 0.0) ||
-      !finite_at_least(pr.referral_multiplier, 0.0) || !finite_at_least(pr.referral_reward, 0.0) ||
-      !(pr.retention_discount >= 0.0 && pr.retention_discount <= 1.0))
-    fail("programs hold a negative, non-finite or out-of-range setting");
+  const auto check_program = [&](const char* name, double x, double lo, double hi) {
+    if (!(x >= lo && x <= hi))
+      fail(fmt::format("programs.{} is {:g}, expected a number in [{:g}, {:g}]", name, x, lo, hi));
+  };
+  check_program("loyalty_every", static_cast<double>(pr.loyalty_every), 0, kMaxLoyaltyEvery);
+  check_program("loyalty_reward", pr.loyalty_reward, 0, kMaxUnitMoney);
+  check_program("referral_multiplier", pr.referral_multiplier, 0, 100);
+  check_program("referral_reward", pr.referral_reward, 0, kMaxUnitMoney);
+  check_program("retention_after", static_cast<double>(pr.retention_after), 0, 254);
+  check_program("retention_discount", pr.retention_discount, 0, 1);
+  // Referred customers are tagged, and lapsing ones found, in the firm's profiles.
+  if (!keeps_crm && pr.referral)
+    fail(
+        fmt::format("programs.referral is true, {}: referred customers are tagged in a firm's "
+                    "profiles, so the program would find none",
+                    no_crm));
+  if (!keeps_crm && pr.retention_after > 0)
+    fail(
+        fmt::format("programs.retention_after is {}, {}: lapsing customers are found in a "
+                    "firm's profiles, so no offer would be made",
+                    pr.retention_after, no_crm));
 
   // Durability: the scenario's (the engine's default), or in a durable category the firm
   // sells, any lifetime scale a scenario could give; empty: the scenario's.

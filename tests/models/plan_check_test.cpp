@@ -80,8 +80,19 @@ TEST_CASE("a good plan passes, and each fault is named", "[plan_check]") {
   fails_with([](auto& p) { p.custom_sigma0 = -1.0; },
              "custom_sigma0 is -1, expected a number >= 0");
   fails_with([&](auto& p) { p.custom_premium = nan; },
-             "custom_premium is nan, expected a number >= 0");
-  fails_with([](auto& p) { p.programs.retention_discount = 2.0; }, "programs");
+             "custom_premium is nan, expected a fraction of unit cost in [0, 100]");
+  fails_with([](auto& p) { p.custom_premium = 101.0; }, "custom_premium is 101");
+  fails_with([](auto& p) { p.fixed_cost = 2e15; }, "fixed_cost is 2e+15, above the limit of 1e+15");
+  // The programs stay within what the kernel's one-byte counts follow: a retention offer after
+  // 300 steps was made after 44 (300 mod 256).
+  fails_with([](auto& p) { p.programs.retention_discount = 2.0; },
+             "programs.retention_discount is 2, expected a number in [0, 1]");
+  fails_with([](auto& p) { p.programs.loyalty_every = 201; },
+             "programs.loyalty_every is 201, expected a number in [0, 200]");
+  fails_with([&](auto& p) { p.programs.loyalty_reward = nan; }, "programs.loyalty_reward is nan");
+  fails_with([](auto& p) { p.programs.referral_multiplier = 101.0; },
+             "programs.referral_multiplier is 101");
+  fails_with([](auto& p) { p.programs.referral_reward = -1.0; }, "programs.referral_reward is -1");
   // Durability is the scenario's (0) in consumable categories; empty means the scenario's.
   fails_with(
       [&](auto& p) {
@@ -100,11 +111,22 @@ TEST_CASE("a good plan passes, and each fault is named", "[plan_check]") {
       "direct_spend is 1, but the strategy keeps no CRM profiles (its uses_crm() returns false)");
   fails_with([](auto& p) { p.customized = true; },
              "customized is true, but the strategy keeps no CRM profiles");
+  // Referral tags and retention offers too (they were dropped without a word).
+  fails_with([](auto& p) { p.programs.referral = true; },
+             "programs.referral is true, but the strategy keeps no CRM profiles");
+  fails_with([](auto& p) { p.programs.retention_after = 4; },
+             "programs.retention_after is 4, but the strategy keeps no CRM profiles");
   msim::FirmPlan crm = good_plan(sc);
   crm.mass_spend = 1.0;
   crm.direct_spend = 1.0;
   crm.customized = true;
+  crm.programs.referral = true;
+  crm.programs.retention_after = 254;
+  crm.programs.loyalty_every = 200;
   CHECK_NOTHROW(msim::check_plan(crm, sc, 0, 10.0, 7, true));
+  crm.programs.retention_after = 300;
+  REQUIRE_THROWS_WITH(msim::check_plan(crm, sc, 0, 10.0, 7, true),
+                      Contains("programs.retention_after is 300, expected a number in [0, 254]"));
 }
 
 TEST_CASE("a market stops on a bad plan instead of acting on it", "[plan_check]") {
