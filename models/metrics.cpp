@@ -1,5 +1,8 @@
 #include "models/metrics.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace msim {
 
 const std::vector<MetricInfo>& firm_metrics() {
@@ -174,6 +177,12 @@ StepMetrics zero_metrics(std::size_t F, std::size_t C, std::size_t S) {
   }
   for (const auto& info : segment_metrics()) (m.*info.member).assign(S * F, 0.0);
   m.saturation.assign(C, 0.0);
+  // As the run records them while no lapse can be seen yet (market_accounting.cpp).
+  const double undefined = std::numeric_limits<double>::quiet_NaN();
+  for (FirmMetric* x : {&m.retention, &m.clv, &m.referred_retention}) {
+    std::fill(x->firm.begin(), x->firm.end(), undefined);
+    std::fill(x->by_category.begin(), x->by_category.end(), undefined);
+  }
   return m;
 }
 

@@ -35,7 +35,8 @@ struct StepMetrics {
 };
 
 /// A step's metrics with every vector sized for F firms, C categories and S segments and all
-/// values 0 (what strategies see as the last step at step 0).
+/// values 0 but retention, clv and referred_retention, NaN as the run records them before a
+/// lapse can be seen (what strategies see as the last step at step 0).
 StepMetrics zero_metrics(std::size_t F, std::size_t C, std::size_t S);
 
 /// num / den, or 0 when den is 0 (a share of nothing, a return on no spend).

@@ -2,6 +2,7 @@
 // records, and a random stream of the firm's own that reruns bit for bit.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@ namespace {
 /// What one firm's strategy saw at one step.
 struct Seen {
   std::vector<double> profit, customer_share, units_by_category, segment_units;
+  std::vector<double> retention, clv, referred_retention;  ///< NaN while undefined
   std::vector<double> my_segment_share;  ///< view.segment_share(s), this firm's, by segment
   std::size_t firms = 0, segments = 0, categories = 0;
   std::vector<double> draws;  ///< three uniforms, then the first again from a fresh stream
@@ -43,6 +45,9 @@ class ViewProbe final : public msim::Strategy {
     seen.customer_share = last.customer_share.firm;
     seen.units_by_category = last.units.by_category;
     seen.segment_units = last.segment_units;
+    seen.retention = last.retention.firm;
+    seen.clv = last.clv.firm;
+    seen.referred_retention = last.referred_retention.firm;
     seen.firms = view.firms();
     seen.segments = view.segments();
     seen.categories = view.categories();
@@ -120,6 +125,7 @@ TEST_CASE("a strategy reads last step's metrics as the run records them, zeros a
   const auto& segment_units = r->rec.series("/segments/units");
   const auto& segment_share = r->rec.series("/segments/market_share");
   REQUIRE(profit.size() == 8);
+  for (double x : r->rec.series("/market/retention").at(0)) CHECK(std::isnan(x));
   for (int firm : {0, 2}) {
     const auto& seen = r->log.at(firm);
     REQUIRE(seen.size() == 8);
@@ -127,6 +133,11 @@ TEST_CASE("a strategy reads last step's metrics as the run records them, zeros a
                           seen.at(0).units_by_category, seen.at(0).segment_units}) {
       REQUIRE(!v.empty());
       for (double x : v) CHECK(x == 0.0);
+    }
+    // Undefined until a lapse can be seen, as /market records them: not a 0 that looks measured.
+    for (const auto& v : {seen.at(0).retention, seen.at(0).clv, seen.at(0).referred_retention}) {
+      REQUIRE(v.size() == 3);
+      for (double x : v) CHECK(std::isnan(x));
     }
     for (std::int64_t t = 1; t < 8; ++t) {
       INFO("firm " << firm << ", step " << t);
