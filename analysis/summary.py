@@ -243,9 +243,10 @@ def shares_level(a, b, units):
 def reading(table, steps_per_year=None):
     """The plain-language reading of the summary table, one sentence a line, over the firms in
     the market only: the only firm, or for market share, customer share and profit either the
-    leader or, when the runner-up is level with it, both. The last step is called by the run's
-    period ("In the last week"): of `steps_per_year`, by default the table's own
-    (summary_table's attrs), else "step"."""
+    leader or, when the runner-up is level with it, both. A firm whose figure is undefined (NaN:
+    customer share without buyers) is not ranked on it, and a figure that no firm has is not
+    read. The last step is called by the run's period ("In the last week"): of
+    `steps_per_year`, by default the table's own (summary_table's attrs), else "step"."""
     if steps_per_year is None:
         steps_per_year = table.attrs.get("steps_per_year")
     last = f"In the last {period(steps_per_year)}, "
@@ -257,8 +258,14 @@ def reading(table, steps_per_year=None):
         return [f"{rows[0].firm} ({rows[0].strategy}) is the only firm in the market."]
 
     def top_two(column):
-        ordered = sorted(rows, key=lambda r: -getattr(r, column))  # stable: first firm on ties
-        return ordered[0], ordered[1], getattr(ordered[0], column), getattr(ordered[1], column)
+        """(leader, runner-up, their values) among the firms whose `column` is defined (not
+        NaN); runner-up and its value None with one such firm; None with none."""
+        ordered = sorted((r for r in rows if not pd.isna(getattr(r, column))),
+                         key=lambda r: -getattr(r, column))  # stable: first firm on ties
+        if not ordered:
+            return None
+        a, b = ordered[0], ordered[1] if len(ordered) > 1 else None
+        return a, b, getattr(a, column), None if b is None else getattr(b, column)
 
     def both(a, b):
         return f"{a.firm} ({a.strategy}) and {b.firm} ({b.strategy})"
@@ -270,21 +277,29 @@ def reading(table, steps_per_year=None):
         a, b, x, y = top_two("market_share")
         units = table.attrs.get("units_last_step", 0.0)
         lines.append(f"{last}{both(a, b)} sold about as many units: {percent(x)} "
-                     f"and {percent(y)} of the market." if shares_level(x, y, units) else
+                     f"and {percent(y)} of the market."
+                     if b is not None and shares_level(x, y, units) else
                      f"{last}{a.firm} ({a.strategy}) sold the most units: "
                      f"{percent(x)} of the market.")
-        a, b, x, y = top_two("customer_share")
-        lines.append(f"{both(a, b)} won about the same share of their own buyers' category "
-                     f"purchases: {percent(x)} and {percent(y)}." if x - y < LEVEL_SHARE
-                     else f"{a.firm} ({a.strategy}) won the largest share of its own buyers' "
-                     f"category purchases: {percent(x)}.")
-    a, b, x, y = top_two("profit")
+        top = top_two("customer_share")
+        if top is not None:  # some firm has buyers
+            a, b, x, y = top
+            lines.append(f"{both(a, b)} won about the same share of their own buyers' category "
+                         f"purchases: {percent(x)} and {percent(y)}."
+                         if b is not None and x - y < LEVEL_SHARE
+                         else f"{a.firm} ({a.strategy}) won the largest share of its own "
+                         f"buyers' category purchases: {percent(x)}.")
+    top = top_two("profit")
+    if top is None:
+        return lines
+    a, b, x, y = top
     if x < 0:  # nobody "earned" anything
         lines.append(f"Over the run, every firm lost money; {a.firm} ({a.strategy}) lost the "
                      f"least: {money(x)}.")
     else:
         lines.append(f"Over the run, {both(a, b)} earned about the same: {money(x)} and "
-                     f"{money(y)}." if x - y < LEVEL_PROFIT * max(abs(x), abs(y)) else
+                     f"{money(y)}."
+                     if b is not None and x - y < LEVEL_PROFIT * max(abs(x), abs(y)) else
                      f"Over the run, {a.firm} ({a.strategy}) earned the most: {money(x)}.")
     return lines
 

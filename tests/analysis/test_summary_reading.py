@@ -136,3 +136,42 @@ def test_shares_without_sales_or_buyers_read_n_a_as_in_summarize(tmp_path):
     shown = formatted(table)
     assert set(shown["market share"]) == {"n/a"} and set(shown["customer share"]) == {"n/a"}
     assert set(shown["penetration"]) == {"0.0%"}
+
+
+def test_a_firm_without_buyers_is_not_ranked_on_customer_share():
+    """Customer share is undefined (NaN) for a firm nobody bought from: it is left out of the
+    ranking, not named leader with "n/a" because it is listed first."""
+    nan = float("nan")
+    table = _table([["Fizz", "mass", 0.0, nan, 0.0, 0.0, 0.0, 0.0, nan, True],
+                    ["Cola", "mass", 0.6, 0.62, 0.8, 0.9, 500.0, 0.0, 2.0, True],
+                    ["Pop", "niche", 0.4, 0.45, 0.5, 0.9, 100.0, 0.0, 1.0, True]])
+    assert reading(table)[1] == ("Cola (mass) won the largest share of its own buyers' category "
+                                 "purchases: 62.0%.")
+    # the only firm with buyers leads, whatever its share: no "level with n/a"
+    table = _table([["Fizz", "mass", 0.0, nan, 0.0, 0.0, 0.0, 0.0, nan, True],
+                    ["Cola", "mass", 1.0, 0.003, 0.8, 0.9, 500.0, 0.0, 2.0, True]])
+    assert reading(table)[1] == ("Cola (mass) won the largest share of its own buyers' category "
+                                 "purchases: 0.3%.")
+    # no firm with a customer share (a file without it): no sentence about it, none with n/a
+    table = _table([["A", "s", 0.6, nan, 0.8, 0.9, 500.0, 0.0, 2.0, True],
+                    ["B", "t", 0.4, nan, 0.5, 0.9, 100.0, 0.0, 1.0, True]])
+    assert reading(table) == ["In the last step, A (s) sold the most units: 60.0% of the market.",
+                              "Over the run, A (s) earned the most: 500."]
+    assert all("n/a" not in line for line in reading(table))
+
+
+def test_the_customer_share_leader_is_the_one_summarize_names(tmp_path):
+    """Mass, the first firm of tiny.yaml, with no budget and nobody aware of it: nobody buys
+    from it, and the reading names the leader that `marketsim summarize` names."""
+    import subprocess
+    from conftest import marketsim_binary, run_tiny
+    from analysis.load import load_run
+    from analysis.summary import summary_table
+    path = run_tiny(tmp_path / "no-buyers.h5", "firms.Mass.budget_per_year=0",
+                    "market.initial_awareness=0")
+    printed = subprocess.run([marketsim_binary(), "summarize", str(path)], check=True,
+                             capture_output=True, text=True, timeout=60).stdout
+    ours = reading(summary_table(load_run(path)))
+    sentence = next(line for line in ours if "share of its own buyers'" in line)
+    assert not sentence.startswith("Mass") and "n/a" not in sentence
+    assert sentence in printed
