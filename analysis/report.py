@@ -24,9 +24,9 @@ from analysis.point_words import key_in_words, keys_in_words
 from analysis.scenario_text import (ScenarioSyntaxError, is_shock_switch, parse_scenario,
                                     scenario_fields, scenario_shocks)
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
-                              durable_only_firms, durables_table, no_roi_note, not_in_market,
-                              ownership, period, reading, relationships_table, scale_note,
-                              segment_leaders, summary_table)
+                              durable_only_firms, durables_table, firms_without_buyers,
+                              no_roi_note, not_in_market, ownership, period, reading,
+                              relationships_table, scale_note, segment_leaders, summary_table)
 from analysis.sweep_design import moved_with, moved_words
 
 STYLE = """
@@ -270,6 +270,10 @@ def _relationships_html(run, of_run):
             f"word-of-mouth window), so retention is measured from that many {word}s after a "
             "firm's first customer on, and the run file holds NaN until then "
             "(<code>marketsim summarize</code> prints n/a too).</i></p>")
+    nobody = [firm for firm in firms_without_buyers(run) if firm not in not_in_market(run)]
+    if nobody:  # as summarize words it
+        parts.append(f"<p><i>n/a for {html.escape(_names(nobody))}: nobody bought from "
+                     f"{'it' if len(nobody) == 1 else 'them'}.</i></p>")
     return parts
 
 

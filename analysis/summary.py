@@ -126,6 +126,32 @@ def roi_over_time(run):
     return roi.where(spent >= MIN_ROI_SPEND)
 
 
+# /market figures that marketsim records as 0 where they are undefined (their datasets'
+# descriptions say so; `marketsim summarize` prints n/a): those of a firm's buyers while nobody
+# has bought from it, and shares of the step's sales in a step where nothing sold.
+WITHOUT_BUYERS = ("customer_share", "share_of_wallet", "purchases_per_buyer", "loyalty")
+WITHOUT_SALES = ("market_share", "value_share")
+
+
+def as_defined(run, metric):
+    """/market/<metric> as a [step x firm] frame with NaN where the figure is undefined and
+    marketsim records 0, by the rules of `marketsim summarize`: ROI without marketing money
+    (roi_over_time); a WITHOUT_BUYERS figure of a firm in the steps before anyone bought from it
+    (none of its units sold up to the step, by /market/units, else /market/customers 0); a
+    WITHOUT_SALES figure in a step where no firm sold anything. Any other metric as recorded."""
+    frame = run.market[metric]
+    if metric == "roi":
+        return roi_over_time(run)
+    if metric in WITHOUT_BUYERS:
+        if "units" in run.market:
+            return frame.where(run.market["units"].cumsum() > 0)
+        if "customers" in run.market:
+            return frame.where(run.market["customers"] > 0)
+    if metric in WITHOUT_SALES and "units" in run.market:
+        return frame.where(run.market["units"].sum(axis=1) > 0, axis=0)
+    return frame
+
+
 def in_market(run):
     """The firms that took part in the run (every firm but those of not_in_market), in order."""
     out = set(not_in_market(run))
@@ -161,21 +187,13 @@ def summary_table(run):
     for column, metric, _ in COLUMNS:
         if metric is None:
             continue
+        # Undefined figures are n/a, as `marketsim summarize` shows them (as_defined): customer
+        # share without buyers, market shares in a last step where nothing sold, ROI without
+        # marketing money.
         if metric in run.market and len(run.steps):
-            table[column] = run.market[metric].iloc[-1].to_numpy()
+            table[column] = as_defined(run, metric).iloc[-1].reindex(run.firms).to_numpy()
         else:
             table[column] = float("nan")
-    # Undefined shares are n/a, as `marketsim summarize` shows them: customer share without
-    # buyers, and every market share in a last step where nothing sold.
-    if "customers" in run.market and len(run.steps):
-        buyers = run.market["customers"].iloc[-1].to_numpy()
-        table.loc[buyers == 0, "customer_share"] = float("nan")
-    if "units" in run.market and len(run.steps) and run.market["units"].iloc[-1].sum() == 0:
-        table["market_share"] = float("nan")
-    money = roi_money(run)
-    if "roi" in table.columns and money is not None:
-        # ROI is undefined without marketing money (n/a, as `marketsim summarize` shows it).
-        table.loc[pd.Series(money) < MIN_ROI_SPEND, "roi"] = float("nan")
     years = len(run.steps) / run.steps_per_year if run.steps_per_year else 0
     table["profit_per_year"] = table["profit"] / years if years else float("nan")
     table["in_market"] = table["firm"].isin(in_market(run))
@@ -393,6 +411,25 @@ def format_summary(table):
 LAPSE_COLUMNS = ("lost customers", "retention per step", "CLV", "referred retention")
 
 
+# The columns of relationships_table that are undefined for a firm nobody bought from
+# (firms_without_buyers), as `marketsim summarize` prints them n/a ("nobody bought from it").
+NO_BUYERS_COLUMNS = ("share of wallet", "purchases per buyer", "retention per step", "CLV")
+
+
+def firms_without_buyers(run):
+    """The firms that nobody bought from during the run (no units sold, by /market/units; else
+    no customers at the last step), in firm order: their buyers' figures are undefined, as
+    `marketsim summarize` says ("n/a for ...: nobody bought from it"). [] when the run recorded
+    neither."""
+    if "units" in run.market:
+        bought = run.market["units"].sum()
+    elif "customers" in run.market and len(run.steps):
+        bought = run.market["customers"].iloc[-1]
+    else:
+        return []
+    return [firm for firm in run.firms if not bought[firm] > 0]
+
+
 def _last(run, metric):
     return run.market[metric].iloc[-1].reindex(run.firms).to_numpy(dtype=float)
 
@@ -432,7 +469,9 @@ def relationships_table(run):
     customers at the last step, lost customers over the run, retention and CLV at the last step,
     loyalty and referral program cost over the run, and, when a referral program brought anyone
     in, referred customers and their retention. Lapse-based columns are NaN for firms that sell
-    only durables (see LAPSE_COLUMNS).
+    only durables (see LAPSE_COLUMNS); share of wallet, purchases per buyer, retention and CLV
+    are NaN for a firm nobody bought from (NO_BUYERS_COLUMNS), as `marketsim summarize` prints
+    n/a for them.
 
     Retention is the column "retention per step" whatever the run's period: users' scripts read
     it by that name. What is shown says the period instead ("retention per week", as the report
@@ -460,6 +499,8 @@ def relationships_table(run):
     for column in LAPSE_COLUMNS:
         if column in table.columns:
             table.loc[durable, column] = float("nan")
+    nobody = table["firm"].isin(firms_without_buyers(run))
+    table.loc[nobody, list(NO_BUYERS_COLUMNS)] = float("nan")
     return table
 
 
@@ -508,8 +549,9 @@ def durables_table(run):
     over the run; the share of failures that were early, counted from the first step a failure
     can be on time (analysis.durables.first_on_time_step: before it every failure is early by
     definition), as the obsolescence figure counts it; installed base at the last step; and
-    loyalty, firm-wide, at the last step. A share of nothing (no failures from that step on, or
-    no such step in the run; replacements without units) is NaN: n/a, as summarize."""
+    loyalty, firm-wide, at the last step (NaN for a firm nobody bought from: undefined). A share
+    of nothing (no failures from that step on, or no such step in the run; replacements without
+    units) is NaN: n/a, as summarize."""
     if "failures" not in run.market:
         return None
     firms = durable_firms(run)
@@ -523,7 +565,8 @@ def durables_table(run):
                    for f in firms]
     else:
         age_sum = [float("nan")] * len(firms)
-    loyalty = (run.market["loyalty"].iloc[-1].reindex(firms).to_numpy(dtype=float)
+    # Loyalty is undefined (NaN) for a firm nobody bought from (as_defined).
+    loyalty = (as_defined(run, "loyalty").iloc[-1].reindex(firms).to_numpy(dtype=float)
                if "loyalty" in run.market else [0.0] * len(firms))
     ratio = lambda a, b: a / b if b > 0 else float("nan")  # noqa: E731  n/a, as summarize
     return pd.DataFrame({

@@ -541,3 +541,56 @@ def test_durable_goods_table_counts_only_the_durable_categories(tmp_path):
         assert float(row[1].replace(",", "")) == pytest.approx(_count(terminal[firm][0]), abs=50)
         assert row[5] == terminal[firm][-4]
     assert "count the durable categories only" in page
+
+
+def test_a_firm_nobody_bought_from_has_n_a_not_0_as_summarize_says(tmp_path):
+    """Mass (tiny.yaml) with no budget and nobody aware of it: nobody buys from it, so its share
+    of wallet, purchases per buyer, retention and CLV are undefined (the file records 0 or NaN):
+    n/a in the report's table, with summarize's note, as `marketsim summarize` prints them."""
+    from conftest import run_tiny
+    from html_tables import table_under
+    from analysis.load import load_run
+    from analysis.summary import firms_without_buyers, relationships_table
+    path = run_tiny(tmp_path / "no-buyers.h5", "firms.Mass.budget_per_year=0",
+                    "market.initial_awareness=0")
+    run = load_run(path)
+    assert run.market["share_of_wallet"]["Mass"].iloc[-1] == 0  # as recorded
+    assert firms_without_buyers(run) == ["Mass"]
+    table = relationships_table(run).set_index("firm")
+    assert table.loc["Mass", ["share of wallet", "purchases per buyer", "retention per step",
+                              "CLV"]].isna().all()
+    assert table.loc["Diff", ["share of wallet", "purchases per buyer"]].notna().all()
+    out = tmp_path / "no-buyers.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    rows = {row["firm"]: row for row in table_under(page, "Customer relationships")}
+    printed = _terminal_rows(path, "Customer relationships:")
+    assert printed["Mass"][:2] == ["n/a", "n/a"]
+    assert rows["Mass"]["share of wallet"] == rows["Mass"]["purchases per buyer"] == "n/a"
+    assert rows["Diff"]["share of wallet"] == printed["Diff"][0]
+    note = "n/a for Mass: nobody bought from it."
+    assert note in subprocess.run([__import__("conftest").marketsim_binary(), "summarize",
+                                   str(path)], capture_output=True, text=True).stdout
+    assert note in page
+
+
+def test_loyalty_to_a_durable_maker_nobody_bought_from_is_n_a(tmp_path):
+    """LongLife enters at step 0 with no budget and nobody aware of it: nobody buys from it, so
+    its loyalty (0 in the file: "0 while the firm has no customers (undefined)") is n/a."""
+    import math
+    from conftest import run_short_life
+    from html_tables import table_under
+    from analysis.load import load_run
+    from analysis.summary import durables_table
+    path = run_short_life(tmp_path / "unknown-rival.h5", "consumers=3000", "steps=20",
+                          "firms.LongLife.budget_per_year=0", "market.initial_awareness=0")
+    run = load_run(path)
+    assert run.market["units"]["LongLife"].sum() == 0
+    table = durables_table(run).set_index("firm")
+    assert math.isnan(table.loc["LongLife", "loyalty"])
+    assert not math.isnan(table.loc["Durabox", "loyalty"])
+    out = tmp_path / "unknown-rival.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    rows = {row["firm"]: row for row in table_under(out.read_text(encoding="utf-8"),
+                                                    "Durable goods")}
+    assert rows["LongLife"]["loyalty"] == "n/a" and rows["Durabox"]["loyalty"] != "n/a"
