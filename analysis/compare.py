@@ -34,8 +34,8 @@ from analysis.output_paths import (add_force_argument, check_new_figures,  # noq
                                    check_writable_directory)
 from analysis.plot import png_bytes, points_formatter, shortened  # noqa: E402
 from analysis.scenario_text import ScenarioSyntaxError, key_words, parse_scenario  # noqa: E402
-from analysis.summary import (MIN_ROI_SPEND, NOT_IN_MARKET, NOT_IN_MARKET_WHY,  # noqa: E402
-                              in_market, not_in_market, not_in_market_note, roi_money)
+from analysis.summary import (NOT_IN_MARKET, NOT_IN_MARKET_WHY, as_defined,  # noqa: E402
+                              in_market, not_in_market, not_in_market_note)
 
 # (metric, title, how): "last" is the last step's value, "sum" the sum over the run, "early"
 # the share of failures that were early, counted from the first step a failure can be on time
@@ -156,15 +156,14 @@ def metrics(a, b):
 
 
 def firm_values(run, metric, how, firms):
-    """A metric per firm (NaN for a firm the run does not have, or a series it lacks)."""
+    """A metric per firm (NaN for a firm the run does not have, or a series it lacks, and where
+    the figure is undefined, as in the summary table: analysis.summary.as_defined, such as
+    customer share without buyers and ROI without marketing money)."""
     if how == "early":  # from the first step a failure can be on time, as summary's table
         return run_early_share(run, firms)
     if metric not in run.market:
         return [float("nan")] * len(firms)
-    series = run.market[metric].sum() if how == "sum" else run.final(metric)
-    money = roi_money(run) if metric == "roi" else None
-    if money is not None:  # undefined without marketing money, as in the summary table
-        series = series.where(pd.Series(money, index=run.firms) >= MIN_ROI_SPEND)
+    series = run.market[metric].sum() if how == "sum" else as_defined(run, metric).iloc[-1]
     return series.reindex(firms).to_numpy(dtype=float)
 
 
@@ -445,7 +444,9 @@ def share_difference_figure(a, b, changes=None):
     """Market share of B minus A, per firm, over the steps both runs have. The title names the
     two runs (their files), what differs between them (`changes`, from scenario_changes; read
     from the runs when None) and whether the differences are paired. A firm in the market in
-    neither run is left out and named under the chart."""
+    neither run is left out and named under the chart; a step where nothing sold in A or B has
+    no market share there (analysis.summary.as_defined), so no difference is drawn at it, and the
+    note under the chart says how many."""
     if changes is None:
         try:
             changes = scenario_changes(a, b)
@@ -461,8 +462,9 @@ def share_difference_figure(a, b, changes=None):
         how = ("not paired: the seed or population differs, so the difference includes "
                "sampling noise")
     a, b = comparable(a, b)
-    sa, sb = a.market["market_share"], b.market["market_share"]
+    sa, sb = as_defined(a, "market_share"), as_defined(b, "market_share")
     steps = sa.index.intersection(sb.index)
+    unsold = int((sa.loc[steps].isna().all(axis=1) | sb.loc[steps].isna().all(axis=1)).sum())
     shared = [f for f in a.firms if f in b.firms]
     idle = [f for f in shared if f in not_in_market(a) and f in not_in_market(b)]
     firms = [f for f in shared if f not in idle]
@@ -495,6 +497,9 @@ def share_difference_figure(a, b, changes=None):
         if entered:
             notes.append(f"{', '.join(entered)}: {NOT_IN_MARKET} in {side}, where "
                          f"{'its' if len(entered) == 1 else 'their'} share is drawn as 0.")
+    if unsold:
+        notes.append(f"Not drawn in {unsold} {a.time_label()}{'' if unsold == 1 else 's'} "
+                     "where A or B sold nothing: market share is undefined there.")
     if notes:
         fig.text(0.01, -0.02, "\n".join(notes), ha="left", va="top", fontsize=9,
                  color="dimgrey")

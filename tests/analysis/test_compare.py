@@ -1,5 +1,6 @@
 """analysis.compare: two runs of the same seed, side by side."""
 
+import pandas as pd
 import pytest
 
 from analysis import compare
@@ -307,3 +308,41 @@ def test_two_runs_of_an_experiment_differ_in_their_design_point_not_their_output
     assert a.scenario.split("output:")[1] != b.scenario.split("output:")[1]  # the files differ
     changes = compare.scenario_changes(a, b)
     assert [key for key, _, _ in changes] == ["firms.Mass.budget_per_year"]
+
+
+def test_an_undefined_figure_is_not_compared(tmp_path, capsys):
+    """Mass with no budget and nobody aware of it has no buyers in A: its customer share is
+    undefined there (the file records 0, `marketsim summarize` prints n/a), so it is "-" with no
+    B - A, not "0.0% -> 40%, +40 points"; its market share, 0 of the units sold, is compared."""
+    from conftest import run_tiny
+    a = run_tiny(tmp_path / "a.h5", "firms.Mass.budget_per_year=0",
+                 "market.initial_awareness=0")
+    b = run_tiny(tmp_path / "b.h5", "market.initial_awareness=0")
+    table = compare.comparison_table(load_run(a), load_run(b)).set_index("firm")
+    mass = table.loc["Mass"]
+    assert load_run(a).market["customer_share"]["Mass"].iloc[-1] == 0  # as recorded
+    assert mass["customer_share B"] > 0
+    assert pd.isna(mass["customer_share A"]) and pd.isna(mass["customer_share B-A"])
+    assert mass["market_share A"] == 0 and mass["market_share B-A"] > 0
+    assert compare.main([str(a), str(b)]) == 0
+    block = capsys.readouterr().out.split("customer share (last step):")[1].split("\n\n")[0]
+    mass_line = next(line for line in block.splitlines() if line.split()[:1] == ["Mass"])
+    assert mass_line.split()[1] == "-" and mass_line.split()[-1] == "-"
+    assert "0.0%" not in mass_line
+
+
+def test_market_share_is_not_compared_where_nothing_sold(run_file, tmp_path):
+    """Nobody buys in A (an outside option far better than any product): every market share
+    there is 0 of 0 units, undefined, so there is no B - A and no difference is drawn."""
+    from conftest import run_tiny
+    a = load_run(run_tiny(tmp_path / "nobody.h5", "market.outside_utility=1e6"))
+    b = load_run(run_file)
+    table = compare.comparison_table(a, b)
+    assert table["market_share A"].isna().all() and table["market_share B-A"].isna().all()
+    assert table["market_share B"].notna().all()
+    fig = compare.share_difference_figure(a, b)
+    drawn = [line.get_ydata() for line in fig.axes[0].get_lines()
+             if line.get_label() in a.firms]
+    assert drawn and all(pd.isna(y).all() for y in drawn)
+    notes = " ".join(text.get_text() for text in fig.texts)
+    assert "Not drawn in 10 weeks where A or B sold nothing" in notes
