@@ -164,12 +164,14 @@ def share_quadrant(run):
 
 
 def awareness(run):
-    """Each firm's awareness over time."""
+    """Each firm's awareness over time: the share of consumers who know the firm when they shop,
+    from its advertising and word of mouth (goodwill) or as loyal past buyers (/market/awareness
+    counts goodwill >= 1 or loyalty > 0)."""
     fig, ax = plt.subplots(figsize=(9, 5))
     _per_firm_lines(ax, run, "awareness", "consumers aware of the firm")
     ax.set_ylim(0, 1.02)
-    ax.set_title(_titled(run, f"{run.name}: awareness (goodwill from advertising and word of "
-                              "mouth)"))
+    ax.set_title(_titled(run, f"{run.name}: awareness (heard of the firm through advertising "
+                              "or word of mouth, or bought from it and still loyal)"))
     ax.legend(title="firm (strategy)", loc="center left", bbox_to_anchor=(1.01, 0.5))
     _note_absent(fig, run)
     return fig

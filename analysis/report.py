@@ -60,7 +60,9 @@ CAPTIONS = {
                           "others gets no line. Firms that "
                           "sold nothing in the run (such as one not in the market) are left out "
                           "and named under the chart.",
-    "awareness.png": "Share of consumers aware of each firm when they shop.",
+    "awareness.png": "Share of consumers aware of each firm when they shop: those who heard of "
+                     "it through advertising or word of mouth, and its past buyers still loyal "
+                     "to it.",
     "profit_roi.png": "Cumulative profit and return on marketing (cumulative profit over "
                       "cumulative marketing money: the marketing spend and the loyalty and "
                       "referral programs' rewards). ROI is undefined, and not drawn, while a "

@@ -623,3 +623,11 @@ def test_keys_moved_together_are_drawn_against_the_first(tmp_path):
     ax = plot.experiment_response(run, "profit_per_year", key).axes[0]
     assert ax.get_xlabel().endswith("moved together with OneToOne's marketing budget")
     assert not plot.experiment_skipped(run)
+
+
+def test_awareness_says_loyal_past_buyers_count_too(run_file):
+    """/market/awareness counts goodwill >= 1 or loyalty > 0: a past buyer still loyal to the
+    firm is aware of it whatever its advertising did; the title says so in words."""
+    title = plot.awareness(load_run(run_file)).axes[0].get_title().split("\n")[0]
+    assert "advertising or word of mouth" in title and "bought from it and still loyal" in title
+    assert "goodwill" not in title
