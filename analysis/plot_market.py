@@ -33,7 +33,9 @@ def market_share(run):
     ax.set_xlim(time.min(), time.max())
     ax.set_ylim(0, max(1.0, float(frame.sum(axis=1).max())))
     _time_axis(ax, run)
-    _label_axis(ax, "y", "market share, of all units sold in the step", run.unit("market_share"))
+    # In the run's period, as the time axis counts it: "of all units sold in the week".
+    _label_axis(ax, "y", f"market share, of all units sold in the {run.time_label()}",
+                run.unit("market_share"))
     ax.set_title(_titled(run, f"{run.name}: who sells the units (market share, stacked)"))
     handles, labels = ax.get_legend_handles_labels()  # top of the stack first, as drawn
     ax.legend(handles[::-1], labels[::-1], title="firm (strategy)", loc="center left",

@@ -43,7 +43,7 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
 
 # The figures' captions; "{period}" is the run's period (figure_caption: "week", "month", "step").
 CAPTIONS = {
-    "market_share.png": "Each firm's share of the units sold in each step, stacked to 100%.",
+    "market_share.png": "Each firm's share of the units sold in each {period}, stacked to 100%.",
     "share_quadrant.png": "Share of market (last step) against share of customer (share of "
                           "category requirements of the firm's own buyers). One-to-one "
                           "marketing aims up, mass marketing aims right. Each dashed line "

@@ -631,3 +631,15 @@ def test_awareness_says_loyal_past_buyers_count_too(run_file):
     title = plot.awareness(load_run(run_file)).axes[0].get_title().split("\n")[0]
     assert "advertising or word of mouth" in title and "bought from it and still loyal" in title
     assert "goodwill" not in title
+
+
+def test_market_share_axis_names_the_period_the_time_axis_counts(run_file):
+    """A weekly run's market share is of the units sold in the week, as the x axis counts weeks,
+    not "in the step"; the report's caption says the same."""
+    from analysis.report import figure_caption
+    run = load_run(run_file)
+    ax = plot.market_share(run).axes[0]
+    assert ax.get_xlabel() == "week"
+    assert ax.get_ylabel() == "market share, of all units sold in the week (%)"
+    assert figure_caption("market_share.png", run) == (
+        "Each firm's share of the units sold in each week, stacked to 100%.")
