@@ -25,6 +25,9 @@ OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per ste
                  "upgrades per step"),
                 ("installed_base", "installed base (working products owned)", "products owned")]
 PER_IN_USE = 1000  # early failures are counted per this many products in use
+# (colour, line style) of the lines of a category, not of a firm (ownership saturation): black
+# and greys, dashed, never a firm's colour (plot_format._colours), so that none reads as a firm's.
+CATEGORY_STYLES = [("black", "--"), ("dimgrey", "-."), ("black", ":"), ("darkgrey", "--")]
 
 
 def early_failure_rate(run):
@@ -118,9 +121,10 @@ def obsolescence(run):
         quantity = quantity.replace(" per step", f" per {run.time_label()}")
         if metric == "saturation":
             frame = run.saturation
-            for category in frame.columns:
+            for k, category in enumerate(frame.columns):
+                colour, style = CATEGORY_STYLES[k % len(CATEGORY_STYLES)]
                 ax.plot(run.time_values(frame.index), frame[category], label=category,
-                        linewidth=1.8)
+                        color=colour, linestyle=style, linewidth=1.8)
             _time_axis(ax, run)
             _label_axis(ax, "y", quantity, run.units.get("/market/saturation", ""))
             # Beside the panel, never over it: inside, it could cover a shock's name at week 1.

@@ -643,3 +643,21 @@ def test_market_share_axis_names_the_period_the_time_axis_counts(run_file):
     assert ax.get_ylabel() == "market share, of all units sold in the week (%)"
     assert figure_caption("market_share.png", run) == (
         "Each firm's share of the units sold in each week, stacked to 100%.")
+
+
+def test_ownership_saturation_is_not_drawn_in_a_firms_colour(durables_file):
+    """The saturation line is the category's, not a firm's: black or grey and dashed, never the
+    colour of a firm in the other panels (it took the first firm's blue and read as its line)."""
+    from matplotlib.colors import to_rgba
+    fig = plot.obsolescence(load_run(durables_file))
+    firm_colours = {to_rgba(line.get_color()) for ax in fig.axes
+                    for line in ax.get_lines() if line.get_label() in ("Durabox (mass)",
+                                                                       "LongLife (mass)")}
+    assert len(firm_colours) == 2
+    panel = next(ax for ax in fig.axes if ax.get_title().startswith("ownership saturation"))
+    lines = [line for line in panel.get_lines() if line.get_label() == "washer"]
+    assert len(lines) == 1
+    red, green, blue, _ = to_rgba(lines[0].get_color())
+    assert red == green == blue  # black or a grey
+    assert to_rgba(lines[0].get_color()) not in firm_colours
+    assert lines[0].get_linestyle() != "-"
