@@ -653,7 +653,9 @@ def assignment_words(assignment, scenario=None, steps_per_year=0, steps_done=0, 
     title: a shock switched on as `marketsim summarize` lists it when the run applied it ("week
     27: FizzCo's budget set to 0 per year (fizzco_stops)", from the run's resolved `scenario` of
     `steps_done` steps), or switched off ("fizzco_stops switched off"); a known key by its words
-    ("FizzCo's marketing budget = 20000", key_words); anything else as it was written. A shock
+    ("FizzCo's marketing budget = 20000", key_words), and a number of steps with the run's period
+    of `steps_per_year` after it ("Durabox's durability = 78 weeks", key_unit); anything else as
+    it was written. A shock
     some of whose keys are among `varied` (the key paths an experiment's design points set) is
     named with those keys, not with the values of the run `scenario` is: "shock match on
     (match's factor varies by design point)"."""
@@ -674,4 +676,10 @@ def assignment_words(assignment, scenario=None, steps_per_year=0, steps_done=0, 
                             f"{verb} by design point)")
                 return _shock_words(step, label, shock, applied, steps_per_year)
     words = key_words(key.strip())
-    return f"{words} = {value.strip()}" if words and value else str(assignment)
+    if not (words and value):
+        return str(assignment)
+    number = _number(value.strip(), None)
+    if number is not None and KEY_WORDS[_known_key(key.strip())[1]][1] == "steps":
+        unit = key_unit(key.strip(), steps_per_year)  # "weeks"; "week" after 1
+        return f"{words} = {value.strip()} {unit[:-1] if number == 1 else unit}"
+    return f"{words} = {value.strip()}"

@@ -127,3 +127,16 @@ def test_an_experiments_title_does_not_give_one_runs_value_of_a_swept_shock(tmp_
     # One run's own figures still say what that run's shock did.
     one = load_run(out, 5)
     assert "week 29: Crema's price x 1.2 (match)" in plot.market_share(one).axes[0].get_title()
+
+
+def test_a_changed_duration_has_its_unit_in_the_title(monopoly_file):
+    """durability is counted in steps (scenarios/README.md): a weekly run's title says "78
+    weeks", not a bare 78; a monthly run's would say months. Money keeps its plain number."""
+    title = plot.market_share(load_run(monopoly_file)).axes[0].get_title()
+    assert title.split("\n")[1].endswith("Durabox's durability = 78 weeks")
+    assert assignment_words("firms.Durabox.durability=1", None, 12) == (
+        "Durabox's durability = 1 month")
+    assert assignment_words("categories.washer.reference_life=20", None, 0) == (
+        "washer's reference life = 20 steps")
+    assert assignment_words("firms.FizzCo.budget_per_year=20000", None, 52) == (
+        "FizzCo's marketing budget = 20000")
