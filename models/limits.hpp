@@ -111,4 +111,16 @@ inline Range money_range() {
   return range::closed(0, kMaxMoney);
 }
 
+/// Refuses at `key` of `node` a total of money `value` (per year, or per study) that the market
+/// simulated at `scale` (Scenario::scale) would take past kMaxMoney: money_range() checked it as
+/// the file writes it.
+inline void check_scaled_money(const Config& node, const std::string& key, double value,
+                               double scale) {
+  if (value * scale <= kMaxMoney) return;
+  node.child(key).fail_expected(fmt::format(
+      "at most {:g}: the market is simulated at scale {:g}, where this total would be {:g}, past "
+      "the limit of {:g} that keeps the accounts exact",
+      kMaxMoney / scale, scale, value * scale, kMaxMoney));
+}
+
 }  // namespace msim

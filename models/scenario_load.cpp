@@ -636,6 +636,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
     strategy.fail(e.what());
   }
   f.budget_per_year = node.get_double("budget_per_year", money_range());
+  check_scaled_money(node, "budget_per_year", f.budget_per_year, sc.scale);
   std::vector<std::string> names;
   for (const auto& c : sc.categories) names.push_back(c.name);
   if (auto list = node.find("categories")) {
@@ -660,6 +661,8 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   f.markup_where = where_set("markup");
   f.durability_where = where_set("durability");
   f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, money_range());
+  if (node.has("fixed_cost_per_year"))
+    check_scaled_money(node, "fixed_cost_per_year", f.fixed_cost_per_year, sc.scale);
   f.durability = load_per_category(
       node, "durability", sc, f.categories, range::closed(1, kMaxLifetime), "durable",
       [](const Category& c) { return c.durable(); },

@@ -282,18 +282,24 @@ void check_moved_values(const std::vector<Shock>& shocks, const std::vector<Conf
       const double before = v.value;
       v.value = s.op == ShockOp::set ? s.value : v.value * s.value;
       v.known = v.known || s.op == ShockOp::set;
-      const bool in_range =
-          money ? v.value <= kMaxMoney : v.value > 0.0 && v.value <= kMaxUnitMoney;
+      // Totals of money are the file's; the market simulated at `scale` holds scale times them.
+      const double most = money ? kMaxMoney / sc.scale : kMaxUnitMoney;
+      const bool in_range = money ? v.value <= most : v.value > 0.0 && v.value <= most;
       if (!v.known || in_range) return;
-      const std::string limit = money ? fmt::format("at most {:g}", kMaxMoney)
-                                      : fmt::format("within (0, {:g}]", kMaxUnitMoney);
+      const std::string limit =
+          !money ? fmt::format("within (0, {:g}]", kMaxUnitMoney)
+          : sc.scale == 1.0
+              ? fmt::format("at most {:g}", kMaxMoney)
+              : fmt::format("at most {:g} (at scale {:g}, {:g} in the simulated market)", most,
+                            sc.scale, kMaxMoney);
       const std::string when = items[k].find("week") ? fmt::format("week {}", s.step + 1)
                                                      : fmt::format("step {}", s.step);
+      const bool set = s.op == ShockOp::set;
       items[k]
-          .child("multiply")
+          .child(set ? "set" : "multiply")
           .fail_expected(
-              fmt::format("a factor that keeps {} {}: in {} it would take it from {:g} to {:g}",
-                          what, limit, when, before, v.value));
+              fmt::format("a {} that keeps {} {}: in {} it would take it from {:g} to {:g}",
+                          set ? "value" : "factor", what, limit, when, before, v.value));
     };
     const auto j = static_cast<std::size_t>(s.firm);
     switch (s.kind) {

@@ -78,7 +78,7 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   for (const auto& n : names) idx.push_back(ctx.scenario.segment_index(n));
   return std::make_unique<Differentiated>(
       Pricing::read(ctx.node, 0.35), idx, names,
-      ctx.node.get_double("variant_fixed_cost_per_year", 50000.0, money_range()),
+      scaled_money(ctx, "variant_fixed_cost_per_year", 50000.0),
       ctx.node.get_double("targeting_precision", 0.8, range::unit()));
 }
 

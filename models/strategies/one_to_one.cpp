@@ -99,7 +99,7 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium,
                                          range::fraction(range::closed(0, 100)));
   p.crm_fixed_cost_per_year =
-      ctx.node.get_double("crm_fixed_cost_per_year", p.crm_fixed_cost_per_year, money_range());
+      scaled_money(ctx, "crm_fixed_cost_per_year", p.crm_fixed_cost_per_year);
   read_programs(ctx.node, p.programs);
   return std::make_unique<OneToOne>(p);
 }

@@ -133,3 +133,36 @@ TEST_CASE("scale: checked, with the file's consumers kept for /scenario", "[scen
   CHECK_THROWS_WITH(msim::load_scenario_file(kTiny, {"scale=0.1", "output.panel.size=5000"}),
                     Contains("output.panel.size") && Contains("(2000)"));
 }
+
+TEST_CASE("scale: a total of money stays within the limit in the market simulated",
+          "[scenario][scale]") {
+  // 1e15 a year is the file's limit; at scale 4 the market would spend 4e15.
+  const auto refused = [](const std::vector<std::string>& overrides, const std::string& key,
+                          const std::string& expected) {
+    std::vector<std::string> all = overrides;
+    all.push_back("scale=4");
+    REQUIRE_THROWS_AS(msim::load_scenario_file(kTiny, all), msim::InputError);
+    REQUIRE_THROWS_WITH(msim::load_scenario_file(kTiny, all),
+                        Contains("key '" + key + "'") && Contains(expected));
+    CHECK_NOTHROW(msim::load_scenario_file(kTiny, overrides));  // the file's market is fine
+  };
+  const std::string past =
+      "expected at most 2.5e+14: the market is simulated at scale 4, where this total would be "
+      "4e+15, past the limit of 1e+15";
+  refused({"firms.Mass.budget_per_year=1e15"}, "firms.Mass.budget_per_year", past);
+  refused({"firms.Mass.fixed_cost_per_year=1e15"}, "firms.Mass.fixed_cost_per_year", past);
+  refused({"firms.Diff.variant_fixed_cost_per_year=1e15"}, "firms.Diff.variant_fixed_cost_per_year",
+          past);
+  refused({"firms.OneToOne.crm_fixed_cost_per_year=1e15"}, "firms.OneToOne.crm_fixed_cost_per_year",
+          past);
+  refused({"firms.Diff.segmentation={kind: research, cost_per_study: 1e15}"},
+          "firms.Diff.segmentation.cost_per_study", past);
+  refused({"shocks=[{step: 3, kind: budget, firm: Mass, set: 5e14}]"}, "shocks.0.set",
+          "expected a value that keeps the budget_per_year of firm 'Mass' at most 2.5e+14 (at "
+          "scale 4, 1e+15 in the simulated market): in step 3 it would take it from 40000 to "
+          "5e+14");
+  refused({"firms.Mass.budget_per_year=2e14",
+           "shocks=[{step: 3, kind: fixed_cost, firm: Mass, set: 1e14}, "
+           "{step: 5, kind: fixed_cost, firm: Mass, multiply: 3}]"},
+          "shocks.1.multiply", "a factor that keeps the fixed_cost_per_year of firm 'Mass'");
+}
