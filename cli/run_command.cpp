@@ -305,6 +305,20 @@ void check_output(const std::string& path, bool force, const RunArgs& args, cons
         "scenario, so it is refused even with --force: choose another -o, such as '{}'",
         what, args.scenario, instead.string()));
   }
+  // A name of another kind of file is a slip (`-o niche.yaml` for the scenario, or a table's
+  // name): the HDF5 file written there would pass for one.
+  std::string kind = p.extension().string();
+  std::transform(kind.begin(), kind.end(), kind.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (kind == ".yaml" || kind == ".yml" || kind == ".csv" || kind == ".png" || kind == ".html") {
+    fs::path instead = p;
+    instead.replace_extension(".h5");
+    throw InputError(fmt::format(
+        "{} ends in '{}', but the run writes an HDF5 file (scenarios are .yaml files, and tables "
+        "and figures come from `marketsim summarize --csv` and the analysis tools): give it a "
+        "name ending in .h5, such as '{}'",
+        what, p.extension().string(), instead.string()));
+  }
   if (fs::exists(p, ec) && !fs::is_regular_file(p, ec))
     throw InputError(fmt::format(
         "{} is not a regular file (a device or a pipe, say), which the finished run would "

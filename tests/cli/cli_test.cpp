@@ -376,6 +376,25 @@ TEST_CASE("cli: run never writes over its own scenario file, even with --force",
   CHECK(slurp(dir / "plan.yaml") == scenario);
 }
 
+TEST_CASE("cli: run refuses an output named as a scenario, a table or a figure", "[cli]") {
+  TempDir dir;
+  // `-o niche.yaml` wrote an HDF5 file under a scenario's name (exit 0).
+  for (const std::string out : {"niche.yaml", "plan.YML", "shares.csv", "fig.png", "r.html"}) {
+    INFO(out);
+    const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o " + out + " --quiet");
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("output '" + out + "' ends in '") &&
+                          Contains("but the run writes an HDF5 file") &&
+                          Contains("give it a name ending in .h5"));
+    CHECK(fs::is_empty(dir.path));
+  }
+  const Result by_key =
+      marketsim(dir, "run " + quote(kTiny.string()) + " --set output.path=out.yaml --quiet");
+  CHECK(by_key.code == 2);
+  CHECK_THAT(by_key.err, Contains("key 'output.path'") && Contains("such as 'out.h5'"));
+  CHECK(fs::is_empty(dir.path));
+}
+
 TEST_CASE("cli: run --quiet writes the file and no partial file", "[cli]") {
   TempDir dir;
   const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o X.h5 --quiet");
