@@ -85,6 +85,15 @@ inline std::string large_markup(double markup) {
       markup, 1.0 + markup, markup / 100.0, markup);
 }
 
+/// What a negative markup means: every unit sells below its cost (a loss leader, a price war),
+/// allowed but noted, as -0.6 is a likely slip for a price 60% above cost.
+inline std::string below_cost_markup(double markup) {
+  return fmt::format(
+      "a markup of {:g} sets the price at {:g} times the unit cost: every unit sold loses {:g}% "
+      "of its cost; check that this is meant",
+      markup, 1.0 + markup, -100.0 * markup);
+}
+
 /// A word-of-mouth window (market.wom_window) of this many steps or more counts every past
 /// customer as recent, and no lapses. A consumer's steps since its last purchase from a firm are
 /// kept in a byte as 1 + steps, 255 meaning 254 or more, so a lapse (a purchase exactly `window`

@@ -67,6 +67,7 @@ void read_op(const Config& n, Shock& s, const std::vector<std::pair<std::string,
     s.value = n.get_double(key, r);
     s.op = key == "multiply" ? ShockOp::multiply : key == "set" ? ShockOp::set : ShockOp::markup;
     if (s.op == ShockOp::markup && s.value > kLargeMarkup) n.child(key).note(large_markup(s.value));
+    if (s.op == ShockOp::markup && s.value < 0.0) n.child(key).note(below_cost_markup(s.value));
   }
   if (found == 0) {
     std::vector<std::string> all, bare;

@@ -13,6 +13,7 @@ Pricing Pricing::read(const Config& node, double default_markup) {
   p.markup =
       node.get_double("markup", default_markup, range::fraction(range::closed(-0.99, 100.0)));
   if (p.markup > kLargeMarkup) node.child("markup").note(large_markup(p.markup));
+  if (p.markup < 0.0) node.child("markup").note(below_cost_markup(p.markup));
   p.price = node.get_double("price", 0.0, unit_money_range());
   return p;
 }

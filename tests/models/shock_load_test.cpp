@@ -353,6 +353,17 @@ TEST_CASE("a factor or markup that looks like a percentage is loaded, with a not
   CHECK_THAT(hundredfold[0], Contains("to raise it by 150% write multiply: 2.5, so check"));
 }
 
+TEST_CASE("a markup below 0 sells below cost: loaded, with a note", "[shocks]") {
+  const msim::Scenario sc = load("  - {week: 30, kind: price, firm: Boutique, markup: -0.2}\n",
+                                 {"firms.Acme.markup=-0.6"});
+  REQUIRE(sc.notes.size() == 2);
+  CHECK_THAT(sc.notes[0], Contains("--set 'firms.Acme.markup=-0.6'") &&
+                              Contains("a markup of -0.6 sets the price at 0.4 times the unit "
+                                       "cost: every unit sold loses 60% of its cost"));
+  CHECK_THAT(sc.notes[1], Contains("shocks.0.markup") && Contains("loses 20% of its cost"));
+  CHECK(load("", {"firms.Acme.markup=0"}).notes.empty());
+}
+
 TEST_CASE(
     "an exit before an entry says so in weeks when the shocks were written in weeks, and "
     "that re-entry is not supported",
