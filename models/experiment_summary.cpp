@@ -244,8 +244,9 @@ std::string format_experiment_summary(const std::string& path) {
     std::string text;
     for (const auto& row : table.rows) {
       if (row[c_point] != point || row[c_metric] != "profit_per_year") continue;
-      // A firm that never entered has no result to show; its change against design point 0
-      // is shown when it was in the market in either.
+      // A firm that never entered is named so, not shown as the zeros the tables give it (its
+      // in_market is 0); its change against design point 0 is shown when it was in the market
+      // in either.
       const double active = runs_in_market(point, row[c_firm]);
       if (active == 0 && (!change || runs_in_market(point_names.front(), row[c_firm]) == 0)) {
         text += fmt::format("{:<16} not in market in any run{}\n", row[c_firm],

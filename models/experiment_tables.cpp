@@ -342,18 +342,18 @@ void ExperimentFile::commit() {
     for (std::size_t d = first_point; d < ex.points.size(); ++d)
       for (std::size_t m = 0; m < metrics.size(); ++m)
         for (std::size_t j = 0; j < F; ++j) {
-          // Runs where the result is undefined (NaN) are left out: n counts the others.
+          // Runs where the result is undefined (NaN) are left out: n counts the others. A run
+          // without the firm in the market is not one of them: there its market share, profit,
+          // revenue and costs are 0, as /experiment/runs has them, so the statistics (and the
+          // changes against design point 0, an entrant's among them) count it as 0 also when
+          // the firm was in the market in none of the design point's runs; in_market says how
+          // many it was in. Customer share and ROI are undefined without buyers or spend.
           std::vector<double> sample = sample_of(d, m, j);
           std::erase_if(sample, [](double x) { return std::isnan(x); });
           Description s = describe(sample);
           std::int64_t active = 0;
           for (std::size_t r = 0; r < R; ++r) active += results[d * R + r].in_market[j];
-          // A firm in the market in no run has no result (NaN: empty CSV cells, n/a), as a
-          // single run's summary has it; a change needs the firm in either design point.
-          std::int64_t active_0 = 0;
-          for (std::size_t r = 0; r < R; ++r) active_0 += results[r].in_market[j];
-          const bool change = first_point > 0;  // the differences table
-          if (sample.empty() || (active == 0 && (!change || active_0 == 0))) {
+          if (sample.empty()) {
             const double nan = std::numeric_limits<double>::quiet_NaN();
             s.mean = s.sd = s.ci_low = s.ci_high = s.p5 = s.p50 = s.p95 = nan;
           }
@@ -420,17 +420,22 @@ void ExperimentFile::commit() {
     if (name == "n")
       return {"",
               "runs of the design point in which the result is defined (ROI needs marketing "
-              "spend, customer share needs buyers; a change needs both runs of the pair)"};
+              "spend, customer share needs buyers; a change needs both runs of the pair); a "
+              "run without the firm in the market counts, its market share, profit, revenue "
+              "and costs 0"};
     if (name == "in_market")
       return {"",
-              "runs of the design point in which the firm was in the market (sold, spent "
-              "or made a profit or loss at some step); 0: it never entered, and the row's "
-              "statistics are NaN"};
+              "runs of the design point in which the firm was in the market at some step "
+              "(from the start or its entry, until any exit; whatever it sold or spent); 0: it "
+              "never entered, and its market share, profit, revenue and costs are 0 in every "
+              "run, their statistics too"};
     for (const auto& v : ex.varied)
       if (v == name) return {"", "value of the key path in this design point"};
     if (in_runs && name.rfind("in_market:", 0) == 0)
-      return {"", fmt::format("1 when firm '{}' was in the market during the run (sold, spent or "
-                              "made a profit or loss at some step); 0 when it never entered",
+      return {"", fmt::format("1 when firm '{}' was in the market at some step of the run (from "
+                              "the start or its entry, until any exit; whatever it sold or "
+                              "spent); 0 when it never entered, and its market share, profit, "
+                              "revenue and costs in the run are 0",
                               name.substr(name.find(':') + 1))};
     if (in_runs) {
       const std::string metric = name.substr(0, name.find(':'));

@@ -39,7 +39,9 @@ void write_run_file(const std::string& path, const RunData& run, const Attribute
 /// A run's key results, as /experiment/runs holds them.
 struct RunResults {
   std::vector<std::vector<double>> values;  ///< [key_results() index][firm], at the run's end
-  std::vector<std::int64_t> in_market;      ///< [firm] 1: sold, spent or made a profit or loss
+  /// [firm] 1: in the market at some step (from the start or its entry, until any exit),
+  /// whatever it sold or spent (in_market_in_run)
+  std::vector<std::int64_t> in_market;
 };
 
 /// The experiment's file while its runs finish: each goes under /runs/<id>/ as it is added, in

@@ -352,12 +352,8 @@ TEST_CASE("a firm that never enters is out of the market, by run and by design p
   CHECK(in_niche == std::vector<std::string>{"0", "0", "1", "1"});
   CHECK(in_mass == std::vector<std::string>{"1", "1", "1", "1"});
   // The summary counts the design point's runs with the firm in the market.
-  // No result where it never was in the market (empty cells, as for a single run).
   for (const auto& row : tables.summary.rows)
-    if (row[4] == "Niche") {
-      CHECK(row[6] == (row[0] == "0" ? "0" : "2"));
-      CHECK(row[7].empty() == (row[0] == "0"));  // the mean
-    }
+    if (row[4] == "Niche") CHECK(row[6] == (row[0] == "0" ? "0" : "2"));
   // Its change against design point 0 is a number where its result is defined in both: it
   // entered in design point 1, and out of the market its share and profit are 0. Its customer
   // share (no buyers) and ROI (no spend) are undefined in design point 0: no change, n 0.
@@ -379,6 +375,69 @@ TEST_CASE("a firm that never enters is out of the market, by run and by design p
   REQUIRE(change != std::string::npos);
   CHECK(text.find("Niche ", change) != std::string::npos);
   CHECK(text.find("not in market", change) == std::string::npos);
+}
+
+TEST_CASE("the three tables agree on a firm that never entered: its results are 0, not missing",
+          "[experiment]") {
+  TempDir dir;
+  const msim::Experiment ex =
+      plan("  replications: 3\n  sweep: {shocks.entry.enabled: [false, true]}\n",
+           {"shocks=[{name: entry, step: 5, kind: enter, firm: Niche}]",
+            "firms.Niche.fixed_cost_per_year=500"});
+  msim::run_experiment(ex, dir / "e.h5");
+  const auto tables = msim::read_experiment_tables(dir / "e.h5");
+  const auto& cols = tables.runs.columns;
+  const auto column = [&](const std::string& name) {
+    const auto at = std::find(cols.begin(), cols.end(), name);
+    REQUIRE(at != cols.end());
+    return static_cast<std::size_t>(at - cols.begin());
+  };
+  // Runs: out of the market, its share, profit, revenue and costs are 0 (it pays no fixed
+  // cost); customer share (no buyers) and ROI (no spend) are undefined.
+  for (const auto& row : tables.runs.rows) {
+    if (row[1] != "0") continue;
+    INFO("run " << row[0]);
+    CHECK(row[column("in_market:Niche")] == "0");
+    for (const char* metric : {"market_share", "cumulative_profit", "profit_per_year", "revenue",
+                               "marketing_spend", "program_cost"})
+      CHECK(row[column(std::string(metric) + ":Niche")] == "0");
+    CHECK(row[column("customer_share:Niche")].empty());
+    CHECK(row[column("roi:Niche")].empty());
+  }
+  // The summary and the differences describe those values: n counts every run where a value
+  // is defined, whether or not the firm was in the market, so the change of the means is the
+  // mean change, as a spreadsheet that subtracts summary rows finds it.
+  const auto row_of = [](const msim::ExperimentTable& t, const std::string& point,
+                         const std::string& metric) {
+    for (const auto& row : t.rows)
+      if (row[0] == point && row[2] == metric && row[4] == "Niche") return row;
+    FAIL("no " << metric << " row for Niche in design point " << point);
+    return std::vector<std::string>{};
+  };
+  for (const std::string& metric : msim::key_results()) {
+    INFO(metric);
+    const auto out = row_of(tables.summary, "0", metric);
+    const auto in = row_of(tables.summary, "1", metric);
+    const auto change = row_of(tables.differences, "1", metric);
+    CHECK(out[6] == "0");  // in_market
+    CHECK(in[6] == "3");
+    const bool undefined = metric == "customer_share" || metric == "roi";
+    CHECK(out[5] == (undefined ? "0" : "3"));  // n
+    CHECK(change[5] == out[5]);
+    if (undefined) {
+      for (std::size_t c = 7; c < out.size(); ++c) CHECK(out[c].empty());
+      CHECK(change[7].empty());
+      continue;
+    }
+    for (std::size_t c = 7; c < out.size(); ++c) CHECK(out[c] == "0");  // mean, sd, CI, p5-p95
+    REQUIRE_FALSE(change[7].empty());
+    CHECK(std::stod(change[7]) == Approx(std::stod(in[7]) - std::stod(out[7])));
+    if (metric == "market_share" || metric == "revenue") CHECK(std::stod(change[7]) > 0);
+  }
+  // The printed summary names it rather than print its zeros.
+  const std::string text = msim::format_experiment_summary(dir / "e.h5");
+  INFO(text);
+  CHECK_THAT(text, Contains("Niche            not in market in any run\n"));
 }
 
 TEST_CASE("the experiment summary says which shocks a design point's keys change", "[experiment]") {
@@ -1199,6 +1258,21 @@ TEST_CASE("a firm without a budget is in the market in every run of an experimen
   const auto profit = std::find(cols.begin(), cols.end(), "cumulative_profit:Niche") - cols.begin();
   CHECK(tables.runs.rows[0][static_cast<std::size_t>(profit)] == "0");  // and no fixed costs
   for (const auto& row : tables.runs.rows) CHECK(row[static_cast<std::size_t>(flag)] == "1");
+  // The columns say so: what decides it is its entries and exits, not what it sold or spent.
+  const msim::Hdf5Reader in((dir / "e.h5").string());
+  for (const char* path : {"/experiment/runs/in_market:Niche", "/experiment/summary/in_market"}) {
+    const std::string meaning = in.string_attribute(path, "description");
+    INFO(meaning);
+    CHECK_THAT(meaning, Contains("from the start or its entry, until any exit") &&
+                            Contains("whatever it sold or spent") && !Contains("sold, spent"));
+  }
+  bool described = false;
+  for (const auto& row : tables.columns.rows)
+    if (row[0] == "in_market:Niche") {
+      described = true;
+      CHECK_THAT(row[4], Contains("from the start or its entry") && !Contains("sold, spent"));
+    }
+  CHECK(described);
 }
 
 TEST_CASE("an experiment refuses a runs directory that holds files of the user's, and loses none",
