@@ -15,6 +15,7 @@
 
 #include "models/leftover_runs.hpp"
 #include "models/summary.hpp"
+#include "models/summary_text.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
@@ -69,8 +70,11 @@ std::string changes_by_design_point(const std::string& yaml, std::int64_t spy, s
       return as_written;
     }
     if (k >= at.size()) return as_written;
-    if (std::find(changes.begin(), changes.end(), at[k].change) == changes.end())
-      changes.push_back(at[k].change);
+    // (A scaled market's amount in the file, "(3.0k in the file)", is each design point's own
+    // value in its heading: left out, so that the amounts the runs used read as one list.)
+    const std::string change = summary_text::without_file_amount(at[k].change);
+    if (std::find(changes.begin(), changes.end(), change) == changes.end())
+      changes.push_back(change);
   }
   if (changes.size() < 2) return as_written;
   // The words every change begins and ends with, cut at spaces so that a number stays whole.
@@ -117,9 +121,18 @@ std::string format_experiment_shocks(const Hdf5Reader& in, const ExperimentTable
         }
     const std::int64_t spy = sc.get_int("steps_per_year", 52);
     std::vector<ShockLine> shocks = scenario_shocks(yaml, spy);
+    // The distinct values of varied key v, in the order of the design points.
+    const auto values_of = [&](std::size_t v) {
+      std::vector<std::string> values;
+      for (const auto& row : summary.rows)
+        if (std::find(values.begin(), values.end(), row.at(1 + v)) == values.end())
+          values.push_back(row.at(1 + v));
+      return values;
+    };
     for (std::size_t k = 0; k < shocks.size(); ++k) {
       ShockLine& shock = shocks[k];
       std::vector<std::string> notes;
+      const std::string as_written = shock.change;
       for (std::size_t v = 0; v < varied.size(); ++v) {
         const std::string& key = varied[v];
         for (const std::string& prefix :
@@ -128,11 +141,7 @@ std::string format_experiment_shocks(const Hdf5Reader& in, const ExperimentTable
           const std::string field = key.substr(prefix.size());
           if (field != "enabled" && field != "step" && field != "week" && field != "name") {
             // The file's value would read as every design point's: name each one's.
-            std::vector<std::string> values;
-            for (const auto& row : summary.rows)
-              if (std::find(values.begin(), values.end(), row.at(1 + v)) == values.end())
-                values.push_back(row.at(1 + v));
-            shock.change = changes_by_design_point(yaml, spy, k, key, values, shock.change);
+            shock.change = changes_by_design_point(yaml, spy, k, key, values_of(v), shock.change);
           }
           if (field == "enabled") {
             shock.enabled = true;  // on in some design points: sorted by its step
@@ -143,6 +152,14 @@ std::string format_experiment_shocks(const Hdf5Reader& in, const ExperimentTable
           }
           break;
         }
+      }
+      // A budget or fixed cost that the shock sets is spent times each design point's scale
+      // (unless the design points vary the shock itself: then in the words of its keys).
+      const auto scale = std::find(varied.begin(), varied.end(), "scale");
+      if (scale != varied.end() && shock.change == as_written) {
+        const auto v = static_cast<std::size_t>(scale - varied.begin());
+        shock.change = changes_by_design_point(yaml, spy, k, "scale", values_of(v), shock.change);
+        if (shock.change != as_written) notes.push_back("times each design point's scale");
       }
       if (shock.step >= fewest && shock.step < steps)
         notes.push_back("only in the design points that run past it");

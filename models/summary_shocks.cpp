@@ -2,6 +2,9 @@
 // and those not, as the summary prints them.
 #include <fmt/format.h>
 
+#include <cmath>
+#include <string_view>
+
 #include "models/summary.hpp"
 #include "models/summary_text.hpp"
 #include "sim/config.hpp"
@@ -12,8 +15,11 @@ namespace {
 using summary_text::money;
 using summary_text::percent;
 
-/// One shock of the resolved /scenario in plain words: "VarietyCo's budget x 0.7".
-std::string shock_change(const Config& n) {
+/// One shock of the resolved /scenario in plain words: "VarietyCo's budget x 0.7". A market
+/// at `scale` other than 1 spends `scale` times a budget or fixed cost that the shock sets (as
+/// it does the firms' own): the amount the run used, then the file's ("set to 12.0k per year
+/// at scale 4 (3.0k in the file)").
+std::string shock_change(const Config& n, double scale) {
   const std::string kind = n.get_string("kind", ""), firm = n.get_string("firm", "");
   const bool times = n.has("multiply");
   const double v = times             ? n.get_double("multiply")
@@ -23,11 +29,15 @@ std::string shock_change(const Config& n) {
   const auto to = [&](const std::string& amount) {
     return times ? fmt::format("x {:g}", v) : "set to " + amount;
   };
+  const std::string per_year = scale == 1.0
+                                   ? money(v) + " per year"
+                                   : fmt::format("{} per year at scale {:g} {}", money(v * scale),
+                                                 scale, summary_text::file_amount(money(v)));
   std::string what;
   if (kind == "budget") {
-    what = fmt::format("{}'s budget {}", firm, to(money(v) + " per year"));
+    what = fmt::format("{}'s budget {}", firm, to(per_year));
   } else if (kind == "fixed_cost") {
-    what = fmt::format("{}'s fixed cost {}", firm, to(money(v) + " per year"));
+    what = fmt::format("{}'s fixed cost {}", firm, to(per_year));
   } else if (kind == "price") {
     what = n.has("markup")
                ? fmt::format("{}'s price back to cost plus a {} markup", firm, percent(v))
@@ -63,12 +73,33 @@ std::string shock_change(const Config& n) {
 
 }  // namespace
 
+namespace summary_text {
+
+namespace {
+constexpr std::string_view kInTheFile = " in the file)";
+}
+
+std::string file_amount(const std::string& amount) {
+  return fmt::format("({}{}", amount, kInTheFile);
+}
+
+std::string without_file_amount(const std::string& change) {
+  if (!change.ends_with(kInTheFile)) return change;
+  const std::size_t open = change.rfind(" (");
+  return open == std::string::npos ? change : change.substr(0, open);
+}
+
+}  // namespace summary_text
+
 std::vector<ShockLine> scenario_shocks(const std::string& yaml, std::int64_t steps_per_year,
                                        const std::vector<std::string>& changes) {
   const Config sc = Config::load_string(yaml, "/scenario", changes);
   std::vector<ShockLine> lines;
   const auto shocks = sc.find("shocks");
   if (!shocks || !shocks->is_sequence()) return lines;
+  // The market's scale, which a resolved scenario records (1 in files that have none).
+  double scale = sc.get_double("scale", 1.0);
+  if (!std::isfinite(scale) || scale <= 0) scale = 1.0;
   for (const Config& n : shocks->items()) {
     ShockLine k;
     k.step = n.get_int("step", 0);
@@ -77,7 +108,7 @@ std::vector<ShockLine> scenario_shocks(const std::string& yaml, std::int64_t ste
     k.named = !name.empty();
     k.label = k.named ? name : fmt::format("shocks.{}", lines.size());
     k.enabled = n.get_bool("enabled", true);
-    k.change = shock_change(n);
+    k.change = shock_change(n, scale);
     lines.push_back(std::move(k));
   }
   return lines;

@@ -1,6 +1,7 @@
 #pragma once
-/// Internal to models/summary_*.cpp: the number and list wording they share, and the summary's
-/// two tables (the public side is models/summary.hpp).
+/// Internal to models/summary_*.cpp (and the experiment's, models/experiment_summary.cpp): the
+/// number and list wording they share, and the summary's two tables (the public side is
+/// models/summary.hpp).
 #include <string>
 #include <vector>
 
@@ -14,6 +15,12 @@ std::string percent(double x);
 std::string money(double x);
 /// A count: in full under 10,000, else shortened as money() does.
 std::string count(double x);
+/// What a shock's change in a market at `scale` other than 1 adds after the amount the run used
+/// (a budget or fixed cost it sets, times the scale): the file's amount, "(3.0k in the file)".
+std::string file_amount(const std::string& amount);
+/// A shock's change without its file_amount() at the end ("VarietyCo's budget set to 12.0k per
+/// year at scale 4"), so that design points' changes read as one; the change when it has none.
+std::string without_file_amount(const std::string& change);
 /// "A", "A and B", "A, B and C".
 std::string and_list(const std::vector<std::string>& names);
 

@@ -468,6 +468,23 @@ TEST_CASE("the experiment summary says which shocks a design point's keys change
   INFO(budgets);
   CHECK_THAT(budgets, Contains("Mass's budget set to 20.0k or 5.0k per year (cut), its set "
                                "varies by design point\n"));
+  // At a scale other than 1, the amounts the runs used: scale times the file's.
+  msim::run_experiment(plan("  sweep: {shocks.cut.set: [20000, 5000]}\n", {set, "scale=0.5"}),
+                       dir / "s.h5");
+  const std::string scaled = msim::format_experiment_summary(dir / "s.h5");
+  INFO(scaled);
+  CHECK_THAT(scaled, Contains("Mass's budget set to 10.0k or 2.5k per year at scale 0.5 (cut), "
+                              "its set varies by design point\n"));
+  msim::run_experiment(plan("  sweep: {firms.Niche.markup: [0.4, 0.5]}\n", {set, "scale=0.5"}),
+                       dir / "s1.h5");
+  CHECK_THAT(msim::format_experiment_summary(dir / "s1.h5"),
+             Contains("Mass's budget set to 10.0k per year at scale 0.5 (20.0k in the file) "
+                      "(cut)\n"));
+  msim::run_experiment(plan("  sweep: {scale: [1, 0.5]}\n", {set}), dir / "s2.h5");
+  const std::string by_scale = msim::format_experiment_summary(dir / "s2.h5");
+  INFO(by_scale);
+  CHECK_THAT(by_scale, Contains("Mass's budget set to 20.0k per year or 10.0k per year at scale "
+                                "0.5 (cut), times each design point's scale\n"));
   // And of the firm it strikes: each design point's firm.
   msim::run_experiment(plan("  sweep: {shocks.cut.firm: [Mass, Niche]}\n", {cut}), dir / "e.h5");
   const std::string firms = msim::format_experiment_summary(dir / "e.h5");

@@ -236,6 +236,39 @@ TEST_CASE("summary: the shocks that fired are listed in plain words", "[summary]
   CHECK_THAT(msim::format_summary(none), !Contains("Shocks"));
 }
 
+TEST_CASE("summary: at a scale other than 1, a budget or fixed cost a shock sets is the run's",
+          "[summary]") {
+  // A shock's `set` is the full market's money, as the firms' own budgets and fixed costs are:
+  // the run spends scale times it.
+  TempDir dir;
+  const std::string shocks = R"(shocks:
+  - {name: q3_cut, week: 3, kind: budget, firm: Soapy, multiply: 0.7}
+  - {name: boost, week: 4, kind: budget, firm: Quiet, set: 12000}
+  - {week: 5, kind: fixed_cost, firm: Soapy, set: 1000}
+  - {week: 6, kind: price, firm: Quiet, set: 4.5}
+)";
+  const std::string path = dir.file("s.h5");
+  const msim::Summary s = run_and_summarize(
+      msim::load_scenario_text(kMixed + shocks, "mixed.yaml", {"steps=10", "scale=0.5"}), path);
+  CHECK(s.shocks == std::vector<std::string>{
+                        "week 3: Soapy's budget x 0.7 (q3_cut)",
+                        "week 4: Quiet's budget set to 6.0k per year at scale 0.5 (12.0k in the "
+                        "file) (boost)",
+                        "week 5: Soapy's fixed cost set to 500 per year at scale 0.5 (1.0k in the "
+                        "file)",
+                        "week 6: Quiet's price set to 4.5 per unit",  // a price is not scaled
+                    });
+  // What the run spent: 6000 a year from week 4 on.
+  const msim::Hdf5Reader in(path);
+  const msim::Table spend = in.table("/market/marketing_spend");
+  REQUIRE(spend.shape == std::vector<std::size_t>{10, 4});
+  CHECK(spend.values[9 * 4 + 3] == Approx(6000.0 / 52));
+  // At scale 1 as before: the file's amount is the run's.
+  const msim::Summary full = run_and_summarize(
+      msim::load_scenario_text(kMixed + shocks, "mixed.yaml", {"steps=10"}), dir.file("f.h5"));
+  CHECK(full.shocks[1] == "week 4: Quiet's budget set to 12.0k per year (boost)");
+}
+
 TEST_CASE("summary: the reading names a leader only when it leads, and a lone firm as alone",
           "[summary]") {
   msim::Summary s = weekly_summary("level", {{"A", "mass", 0.502, 0.70, 0.5, 1.0, 1000.0, 1.0},
