@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -107,8 +108,18 @@ std::string csv_real(double v, bool money) {
   // Rounded in decimal (fmt rounds the double's exact value), then read back.
   const std::string rounded =
       money ? fmt::format("{:.2f}", v) : fmt::format("{:.{}e}", v, kCsvDigits - 1);
-  const double r = std::strtod(rounded.c_str(), nullptr);
-  return format_number(r == 0 ? 0.0 : r);  // never "-0"
+  double r = std::strtod(rounded.c_str(), nullptr);
+  if (r == 0) r = 0.0;  // never "-0"
+  const double size = std::abs(r);
+  if (r != 0 && (size < kCsvPlainBelow || size >= kCsvPlainFrom))
+    return format_number(r);  // 1.5e-13, 2e+21: too many zeros to count
+  // The shortest plain decimal that reads back as the rounded value: at most its kCsvDigits
+  // significant digits (2 decimals for money), never an exponent ("0.000012345", not
+  // "1.2345e-05").
+  char text[400];
+  const auto [end, ec] = std::to_chars(text, text + sizeof text, r, std::chars_format::fixed);
+  if (ec != std::errc()) return format_number(r);
+  return std::string(text, end);
 }
 
 bool is_experiment_file(const std::string& path) {

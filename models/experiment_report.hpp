@@ -65,9 +65,17 @@ bool money_unit(const std::string& unit);
 /// whole numbers in doubles; past 2^53 cents (90 trillion) a firm's steps are rounded each alone.
 std::vector<double> running_cents(const std::vector<double>& values, std::size_t firms);
 
+/// A CSV file writes real numbers as plain decimals, without an exponent, when they are 0 or
+/// their size is in [kCsvPlainBelow, kCsvPlainFrom): a difference of shares of 2.8e-05 as
+/// 0.000028, a sum of 1e15 as 1000000000000000. Outside, where a plain decimal would be mostly
+/// zeros, as the shortest text with an exponent (1.5e-13, 2e+21).
+constexpr double kCsvPlainBelow = 1e-12;
+constexpr double kCsvPlainFrom = 1e21;
+
 /// A real number for a CSV cell: money rounded to whole cents, anything else to
-/// kCsvDigits significant digits, then the shortest text that reads back as the rounded value
-/// ("6000", "99645.64", "0.169003505258"); empty for NaN.
+/// kCsvDigits significant digits, then the shortest plain decimal that reads back as the
+/// rounded value ("6000", "99645.64", "0.169003505258", "0.000000207897455267"; with an
+/// exponent only outside [kCsvPlainBelow, kCsvPlainFrom)); empty for NaN.
 std::string csv_real(double v, bool money);
 
 /// The files write_csv_tables writes for `target`, in the order of `tables`.

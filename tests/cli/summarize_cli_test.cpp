@@ -406,6 +406,8 @@ TEST_CASE(
         if (cell.empty()) continue;
         INFO(table << ": " << rows[0][c] << " of " << rows[k][unit] << " = " << cell);
         CHECK(digits_and_decimals(cell).first <= 12);
+        // Plain decimals: small changes of shares (0.0000284...) too, never an exponent.
+        CHECK(cell.find_first_not_of("0123456789.-") == cell.npos);
         if (rows[k][unit].rfind("money ", 0) == 0 &&
             rows[k][unit] != "money per money of marketing")
           CHECK(digits_and_decimals(cell).second <= 2);

@@ -386,7 +386,7 @@ TEST_CASE("experiment report: CSV reals are rounded, money to cents, others to 1
   CHECK(msim::csv_real(0.1 + 0.2, false) == "0.3");
   CHECK(msim::csv_real(0.16900350525788682, false) == "0.169003505258");
   CHECK(msim::csv_real(7.694146289359196, false) == "7.69414628936");
-  CHECK(msim::csv_real(1.5e-7, false) == "1.5e-07");
+  CHECK(msim::csv_real(1.5e-7, false) == "0.00000015");
   CHECK(msim::csv_real(kNaN, false).empty());
   CHECK(msim::money_unit("money over the run"));
   CHECK(msim::money_unit("money per year"));
@@ -400,6 +400,62 @@ TEST_CASE("experiment report: CSV reals are rounded, money to cents, others to 1
   CHECK_FALSE(msim::money_unit("money per money of marketing"));
   CHECK_FALSE(msim::money_unit("fraction"));
   CHECK_FALSE(msim::money_unit(""));
+}
+
+TEST_CASE(
+    "experiment report: CSV reals are plain decimals, with an exponent only past 1e-12 "
+    "and 1e21",
+    "[experiment_report]") {
+  // Small changes of a share, as differences.csv has them, in fixed notation with their 12
+  // significant digits.
+  CHECK(msim::csv_real(-2.8465450561312345e-05, false) == "-0.0000284654505613");
+  CHECK(msim::csv_real(2.0789745526712345e-07, false) == "0.000000207897455267");
+  CHECK(msim::csv_real(0.000123, false) == "0.000123");
+  CHECK(msim::csv_real(1e-12, false) == "0.000000000001");
+  CHECK(msim::csv_real(-0.004, true) == "0");  // under a cent
+  CHECK(msim::csv_real(0.05, true) == "0.05");
+  // Large sums in full, to the cent, or to 12 significant digits.
+  CHECK(msim::csv_real(1e15, true) == "1000000000000000");
+  CHECK(msim::csv_real(1234567890123456.7, false) == "1234567890120000");
+  CHECK(msim::csv_real(-3.5e20, false) == "-350000000000000000000");
+  // Past them a plain decimal would be mostly zeros.
+  CHECK(msim::csv_real(1.5e-13, false) == "1.5e-13");
+  CHECK(msim::csv_real(-2e21, true) == "-2e+21");
+  CHECK(msim::csv_real(0.0, false) == "0");
+
+  // In the files: a differences table of small changes.
+  TempDir dir;
+  {
+    msim::Hdf5Output out(dir.file("e.h5"));
+    out.set_attribute("/", "scenario_name", std::string("Small"));
+    out.write_column("/experiment/columns/runs", std::vector<std::string>{"run", "roi:Acme"}, "");
+    out.write_column("/experiment/runs/run", std::vector<std::string>{"00000"}, "");
+    out.write_column("/experiment/runs/roi:Acme", std::vector<double>{3.25e-6},
+                     "money per money of marketing", "");
+    const std::vector<std::string> columns = {"design_point", "metric", "unit", "firm", "mean"};
+    for (const char* table : {"summary", "differences"}) {
+      const std::string at = std::string("/experiment/") + table + "/";
+      out.write_column(std::string("/experiment/columns/") + table, columns, "");
+      out.write_column(at + "design_point", std::vector<std::int64_t>{1, 1}, "", "");
+      out.write_column(at + "metric", std::vector<std::string>{"market_share", "revenue"}, "");
+      out.write_column(at + "unit", std::vector<std::string>{"fraction", "money over the run"}, "");
+      out.write_column(at + "firm", std::vector<std::string>{"Acme", "Acme"}, "");
+      out.write_column(at + "mean", std::vector<double>{-2.8465450561312345e-05, 0.0400000001},
+                       "the row's unit", "");
+    }
+    out.commit();
+  }
+  const auto paths = msim::write_experiment_csv(msim::read_experiment_tables(dir.file("e.h5")),
+                                                dir.file("tables") + "/");
+  REQUIRE(paths.size() == 4);
+  CHECK(csv_rows(slurp(paths[0]))[1][1] == "0.00000325");
+  for (std::size_t k : {1, 2}) {
+    INFO(paths[k]);
+    const auto rows = csv_rows(slurp(paths[k]));
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[1][4] == "-0.0000284654505613");
+    CHECK(rows[2][4] == "0.04");
+  }
 }
 
 TEST_CASE(
