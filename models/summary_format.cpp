@@ -168,8 +168,12 @@ std::string format_reading(const std::vector<SummaryRow>& rows, const std::strin
   if (in.empty()) return "";
   if (in.size() == 1)
     return fmt::format("{} ({}) is the only firm in the market.\n", in[0]->firm, in[0]->strategy);
-  const auto top_two = [&](auto key) {
-    std::vector<const SummaryRow*> sorted = in;
+  // Customer share is undefined for a firm nobody bought from: such firms are not ranked on it.
+  std::vector<const SummaryRow*> buyers;
+  for (const SummaryRow* r : in)
+    if (r->sold) buyers.push_back(r);
+  const auto top_two = [&](auto key, const std::vector<const SummaryRow*>& among = {}) {
+    std::vector<const SummaryRow*> sorted = among.empty() ? in : among;
     std::stable_sort(sorted.begin(), sorted.end(),
                      [&](const SummaryRow* a, const SummaryRow* b) { return key(*a) > key(*b); });
     return std::pair{sorted[0], sorted[1]};
@@ -177,9 +181,11 @@ std::string format_reading(const std::vector<SummaryRow>& rows, const std::strin
   const auto named = [](const SummaryRow* r) {
     return fmt::format("{} ({})", r->firm, r->strategy);
   };
-  const auto share = [&](auto key, double sample, const std::string& lead,
-                         const std::string& level) {
-    const auto [a, b] = top_two(key);
+  const auto share = [&](auto key, double sample, const std::string& lead, const std::string& level,
+                         const std::vector<const SummaryRow*>& among = {}) {
+    if (among.size() == 1)
+      return fmt::format(fmt::runtime(lead), named(among[0]), percent(key(*among[0])));
+    const auto [a, b] = top_two(key, among);
     if (shares_level(key(*a), key(*b), sample))
       return fmt::format(fmt::runtime(level), named(a), named(b), percent(key(*a)),
                          percent(key(*b)));
@@ -194,11 +200,14 @@ std::string format_reading(const std::vector<SummaryRow>& rows, const std::strin
             : share([](const SummaryRow& r) { return r.market_share; }, units,
                     last + "{} sold the most units: {} of the market.",
                     last + "{} and {} sold about as many units: {} and {} of the market.") +
-                  " " +
-                  share([](const SummaryRow& r) { return r.customer_share; }, 0.0,
-                        "{} won the largest share of its own buyers' category purchases: {}.",
-                        "{} and {} won about the same share of their own buyers' category "
-                        "purchases: {} and {}.") +
+                  (buyers.empty()
+                       ? std::string()
+                       : " " + share([](const SummaryRow& r) { return r.customer_share; }, 0.0,
+                                     "{} won the largest share of its own buyers' category "
+                                     "purchases: {}.",
+                                     "{} and {} won about the same share of their own buyers' "
+                                     "category purchases: {} and {}.",
+                                     buyers)) +
                   "\n";
   const auto [a, b] = top_two([](const SummaryRow& r) { return r.profit; });
   if (a->profit < 0)  // nobody "earned" anything

@@ -18,6 +18,14 @@ bool in_market(const Summary& s, const std::string& firm) {
   return row == s.rows.end() || row->in_market;
 }
 
+/// Whether anybody bought from `firm` (else its loyalty, a mean over its customers, is
+/// undefined: the file's 0 is printed n/a).
+bool bought_from(const Summary& s, const std::string& firm) {
+  const auto row = std::find_if(s.rows.begin(), s.rows.end(),
+                                [&](const SummaryRow& r) { return r.firm == firm; });
+  return row == s.rows.end() || row->sold;
+}
+
 }  // namespace
 
 namespace summary_text {
@@ -136,11 +144,13 @@ std::string format_durables(const Summary& s) {
       out += fmt::format("{:<16} not in market\n", d.firm);
       continue;
     }
-    out += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>{}} {:>12} {:>9} {:>10} {:>8.2f}\n", d.firm,
-                       count(d.units), count(d.failures),
-                       d.failures_judged > 0 ? percent(d.early_judged / d.failures_judged) : "n/a",
-                       ages[k], wide, d.units > 0 ? percent(d.replacements / d.units) : "n/a",
-                       count(d.upgrades), count(d.installed_base), d.loyalty);
+    out +=
+        fmt::format("{:<16} {:>9} {:>9} {:>9} {:>{}} {:>12} {:>9} {:>10} {:>8}\n", d.firm,
+                    count(d.units), count(d.failures),
+                    d.failures_judged > 0 ? percent(d.early_judged / d.failures_judged) : "n/a",
+                    ages[k], wide, d.units > 0 ? percent(d.replacements / d.units) : "n/a",
+                    count(d.upgrades), count(d.installed_base),
+                    bought_from(s, d.firm) ? fmt::format("{:.2f}", d.loyalty) : std::string("n/a"));
   }
   for (std::size_t c = 0; c < s.durable_categories.size(); ++c)
     out += fmt::format("{}{}: {} of consumers own a working one",

@@ -332,6 +332,29 @@ TEST_CASE("summary: the reading names a leader only when it leads, and a lone fi
                        !Contains("sold the most") && !Contains("earned the most"));
 }
 
+TEST_CASE("summary: a firm nobody bought from is not ranked on customer share, nor given loyalty",
+          "[summary]") {
+  // B sold in no step: its recorded customer share (0) and loyalty (0) are undefined. Ranked
+  // with them, A's 0.3% and B's "0.0%" read as "about the same".
+  msim::Summary s = weekly_summary("no buyers", {{"A", "mass", 1.0, 0.003, 0.5, 1.0, 1000.0, 1.0},
+                                                 {"B", "mass", 0.0, 0.0, 0.0, 0.3, -50.0, 0.0}});
+  s.rows[1].sold = false;
+  s.durables = {{"A"}, {"B"}};
+  s.durables[0].loyalty = 0.25;
+  s.durable_categories = {"washer"};
+  s.saturation = {0.1};
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  CHECK_THAT(text, Contains("A (mass) won the largest share of its own buyers' category "
+                            "purchases: 0.3%.") &&
+                       !Contains("about the same share"));
+  CHECK(cells(row(text, "Durable goods", "A")).back() == "0.25");
+  CHECK(cells(row(text, "Durable goods", "B")).back() == "n/a");
+  // Nobody bought from either: no sentence on customer share at all.
+  s.rows[0].sold = false;
+  CHECK_THAT(msim::format_summary(s), !Contains("own buyers"));
+}
+
 TEST_CASE("summary: the leader of each segment is named, with ties and empty segments",
           "[summary]") {
   msim::Summary s =
