@@ -356,7 +356,7 @@ void write_csv(const ExperimentTable& table, const std::string& path) {
 
 std::vector<std::string> write_experiment_csv(const ExperimentTables& t,
                                               const std::string& target) {
-  if (csv_into_directory(target)) fs::create_directories(target);
+  if (csv_into_directory(target)) create_directories_durably(target);
   std::vector<std::string> paths;
   const auto files = experiment_csv_files(t, target);
   write_csv_files(files);
@@ -371,7 +371,7 @@ std::vector<std::string> csv_files(const NamedTables& tables, const std::string&
 }
 
 std::vector<std::string> write_csv_tables(const NamedTables& tables, const std::string& target) {
-  if (csv_into_directory(target)) fs::create_directories(target);
+  if (csv_into_directory(target)) create_directories_durably(target);
   const std::vector<std::string> paths = csv_files(tables, target);
   std::vector<std::pair<const ExperimentTable*, std::string>> files;
   for (std::size_t k = 0; k < tables.size(); ++k) files.emplace_back(&tables[k].second, paths[k]);

@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -223,6 +225,22 @@ void sync_directory_of(const std::string& path) {
   if (err != 0)
     throw OutputError(fmt::format("cannot write the directory '{}' to the disk (fsync: {})", dir,
                                   std::strerror(err)));
+}
+
+void create_directories_durably(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> missing;  // from `dir` up to the first that exists
+  std::error_code ec;
+  for (fs::path p = fs::path(dir).lexically_normal(); !p.empty(); p = p.parent_path()) {
+    if (p.filename().empty()) continue;  // "out/" names "out"
+    if (fs::exists(p, ec)) break;
+    missing.push_back(p);
+    if (p.parent_path() == p) break;
+  }
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw OutputError(fmt::format("cannot create the directory '{}' ({})", dir, ec.message()));
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) sync_directory_of(it->string());
 }
 
 FileId file_id(const std::string& path) {

@@ -84,6 +84,11 @@ void sync_file(const std::string& path);
 /// survives a power loss. @throws OutputError naming it.
 void sync_directory_of(const std::string& path);
 
+/// Makes the directory `dir` and its missing parents, each written into its parent on the disk
+/// (fsync), so that files renamed into it and synced survive a power loss with it.
+/// @throws OutputError naming the directory.
+void create_directories_durably(const std::string& dir);
+
 /// The device and inode of the file `path` (following links); {0, 0} when there is none.
 struct FileId {
   unsigned long long device = 0, inode = 0;

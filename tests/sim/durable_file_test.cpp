@@ -140,3 +140,15 @@ TEST_CASE("durable file: a directory lock is exclusive for the whole, shared for
   CHECK(whole.acquire(runs, false));
   CHECK(fs::is_directory(runs));
 }
+
+TEST_CASE("durable file: missing directories are made, and a file in the way is named",
+          "[durable]") {
+  TempDir dir;
+  msim::create_directories_durably(dir.file("a/b/c/"));
+  CHECK(fs::is_directory(dir / "a/b/c"));
+  CHECK_NOTHROW(msim::create_directories_durably(dir.file("a/b")));  // there already
+  std::ofstream(dir / "file") << "x";
+  REQUIRE_THROWS_AS(msim::create_directories_durably(dir.file("file/d")), msim::OutputError);
+  REQUIRE_THROWS_WITH(msim::create_directories_durably(dir.file("file/d")),
+                      Catch::Contains("cannot create the directory"));
+}
