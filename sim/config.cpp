@@ -27,6 +27,7 @@ using config_detail::decimal_comma;
 using config_detail::escape_controls;
 using config_detail::find_entry;
 using config_detail::flow;
+using config_detail::input_error;
 using config_detail::item_segment;
 using config_detail::join;
 using config_detail::join_path;
@@ -184,7 +185,7 @@ void Config::finish() const {
         key[colon + 1] != ' ')
       hint = fmt::format("a key and its value need a space after the colon: '{}: {}'",
                          key.substr(0, colon), key.substr(colon + 1));
-    fail_key(key, fmt::format("unknown key '{}' ({})", key, hint));
+    fail_key(key, fmt::format("unknown key '{}' ({})", escape_controls(key), hint));
   }
 }
 
@@ -193,9 +194,9 @@ void Config::fail_key(const std::string& key, const std::string& message) const 
     if (kv.first.Scalar() == key) {
       // A key the file gave can become wrong through a --set beside it (another strategy).
       const std::string path = join_path(path_, key);
-      throw InputError(fmt::format("{}: {}{}",
-                                   state_->where(path, state_->to_mark(kv.first.Mark())), message,
-                                   state_->override_of(path) ? "" : state_->changed_inside(path_)));
+      throw input_error(
+          fmt::format("{}: {}{}", state_->where(path, state_->to_mark(kv.first.Mark())), message,
+                      state_->override_of(path) ? "" : state_->changed_inside(path_)));
     }
   child(key).fail(message);
 }
@@ -209,8 +210,8 @@ void Config::fail(const std::string& message) const {
   // inside it, and a reference because a --set renamed what it names: name those assignments.
   const std::string renamed =
       is_scalar() && !state_->override_of(path_) ? state_->renamed_from(node_->Scalar()) : "";
-  throw InputError(fmt::format("{}: {}{}{}{}", where(), message, decimal_commas(),
-                               state_->changed_inside(path_), renamed));
+  throw input_error(fmt::format("{}: {}{}{}{}", where(), message, decimal_commas(),
+                                state_->changed_inside(path_), renamed));
 }
 
 std::string Config::renamed_note(const std::string& name) const {
@@ -265,7 +266,7 @@ std::string Config::show() const {
   if (is_null()) return "nothing";
   if (is_scalar()) return fmt::format("\"{}\"", escape_controls(shorten(node_->Scalar(), 38, "")));
   if (is_map()) return "{...}";
-  return shorten(flow(*node_), 40, "]");
+  return escape_controls(shorten(flow(*node_), 40, "]"));
 }
 
 std::size_t edit_distance(const std::string& word, const std::string& other) {

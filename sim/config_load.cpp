@@ -29,6 +29,7 @@ namespace msim {
 using config_detail::escape_controls;
 using config_detail::find_entry;
 using config_detail::flow;
+using config_detail::input_error;
 using config_detail::item_segment;
 using config_detail::join;
 using config_detail::join_path;
@@ -66,7 +67,7 @@ struct Where {
       if (kv.first.IsScalar() && !find_entry(map, kv.first.Scalar()))
         merged.push_back(flow(kv.first) + ": " + flow(kv.second));
   merged.insert(merged.end(), own.begin(), own.end());
-  throw InputError(fmt::format(
+  throw input_error(fmt::format(
       "{}key '{}': merge keys (<<) are not supported; repeat the keys instead{}",
       where(merge.first.Mark()), join_path(path, "<<"),
       sources.empty() ? "" : fmt::format(": {{{}}}", shorten(join(merged, ""), 200, ""))));
@@ -80,14 +81,14 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path, cons
                            std::size_t& visited,
                            std::vector<std::pair<YAML::Node, std::string>>& enclosing) {
   if (++visited > kMaxNodes)
-    throw InputError(
+    throw input_error(
         fmt::format("{}key '{}': the document expands to more than {} values; YAML aliases (*name) "
                     "that repeat lists or maps inside each other multiply its size",
                     where(node.Mark()), path.empty() ? "top level" : path, kMaxNodes));
   if (!node.IsMap() && !node.IsSequence()) return;
   for (const auto& [outer, outer_path] : enclosing)
     if (outer.is(node))
-      throw InputError(fmt::format(
+      throw input_error(fmt::format(
           "{}key '{}': the {} anchored here (&name) holds an alias (*name) of itself, at key "
           "'{}', which would repeat it without end; an alias may name only a list or map that "
           "ends before it",
@@ -98,7 +99,7 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path, cons
     std::map<std::string, int> first_line;
     for (const auto& kv : node) {
       if (!kv.first.IsScalar())  // [consumers]: 2000 read as a key that is a list
-        throw InputError(
+        throw input_error(
             fmt::format("{}{}: a key is a single word, but this one is {} ({}); write it without "
                         "brackets or braces",
                         where(kv.first.Mark()), path.empty() ? "top level" : "key '" + path + "'",
@@ -110,8 +111,9 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path, cons
       const int line = kv.first.Mark().line + 1;
       if (key == "<<" && kv.first.Tag() == "?") reject_merge_key(node, kv, path, where);
       if (auto [it, inserted] = first_line.emplace(key, line); !inserted) {
-        throw InputError(fmt::format(
-            "{}key '{}': '{}' is given twice{}", where(kv.first.Mark()), join_path(path, key), key,
+        throw input_error(fmt::format(
+            "{}key '{}': '{}' is given twice{}", where(kv.first.Mark()),
+            escape_controls(join_path(path, key)), escape_controls(key),
             where.lines ? fmt::format(" (first on line {})", it->second) : std::string()));
       }
       reject_duplicate_keys(kv.second, join_path(path, key), where, visited, enclosing);
@@ -339,7 +341,7 @@ std::string syntax_hint(const std::string& text, int line, int column) {
 }
 
 InputError bad_override(const std::string& assignment, const std::string& problem) {
-  return InputError(fmt::format("--set '{}': {}", assignment, problem));
+  return input_error(fmt::format("--set '{}': {}", escape_controls(assignment), problem));
 }
 
 std::vector<std::string> split(const std::string& text, char sep) {
@@ -416,8 +418,9 @@ Applied apply_override(YAML::Node root, const std::string& assignment) {
   }
   // A key given twice in the value, as in a file ({budget_per_year: 1, budget_per_year: 2}).
   std::size_t visited = 0;
-  const Where in_value{[&](const YAML::Mark&) { return fmt::format("--set '{}': ", assignment); },
-                       false};
+  const Where in_value{
+      [&](const YAML::Mark&) { return fmt::format("--set '{}': ", escape_controls(assignment)); },
+      false};
   reject_duplicate_keys(value, assignment.substr(0, eq), in_value, visited);
 
   // Assigning to a YAML::Node replaces the value it shares with the tree; reset() re-points it.
@@ -501,7 +504,7 @@ Config Config::load_file(const std::string& path, const std::vector<std::string>
   std::ifstream in(path, std::ios::binary);
   if (!in || std::filesystem::is_directory(path)) {
     const std::string reason = in ? "it is a directory" : std::strerror(errno);
-    throw InputError(fmt::format("cannot read scenario file '{}': {}", path, reason));
+    throw input_error(fmt::format("cannot read scenario file '{}': {}", path, reason));
   }
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   return load_string(text, path, overrides);
@@ -512,7 +515,7 @@ Config Config::load_string(const std::string& text, const std::string& name,
   // Binary content (another kind of file given by mistake) would read as a syntax error about
   // escape characters; a text file has no NUL byte.
   if (const auto nul = text.find('\0'); nul != std::string::npos)
-    throw InputError(fmt::format(
+    throw input_error(fmt::format(
         "{}: not a text file (a NUL byte at line {}); expected a YAML scenario", name,
         std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n') + 1));
   auto state = std::make_shared<State>();
@@ -524,26 +527,26 @@ Config Config::load_string(const std::string& text, const std::string& name,
   try {
     documents = YAML::LoadAll(lines);
   } catch (const YAML::ParserException& e) {
-    throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}{}", name, e.mark.line + 1,
-                                 e.mark.column + 1, e.msg,
-                                 syntax_hint(lines, e.mark.line, e.mark.column)));
+    throw input_error(fmt::format("{}:{}:{}: YAML syntax error: {}{}", name, e.mark.line + 1,
+                                  e.mark.column + 1, e.msg,
+                                  syntax_hint(lines, e.mark.line, e.mark.column)));
   }
   YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
   for (std::size_t k = 1; k < documents.size(); ++k)
     if (!documents[k].IsNull())
-      throw InputError(fmt::format(
+      throw input_error(fmt::format(
           "{}:{}: a second YAML document (after '---'); a scenario is one document, and the "
           "rest would be ignored",
           name, documents[k].Mark().line + 1));
   if (root.IsNull()) {
     const bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
-    throw InputError(
+    throw input_error(
         fmt::format("{}: the file is empty{}", name, blank ? "" : " (it holds only comments)"));
   }
   std::size_t visited = 0;
   reject_duplicate_keys(root, "", in_file(name), visited);
   if (!overrides.empty() && !root.IsMap())  // the file's fault, not the --set's
-    throw InputError(fmt::format(
+    throw input_error(fmt::format(
         "{}:{}:{}: the top level is {}, not a map of keys, so --set '{}' has nothing to set", name,
         root.Mark().line + 1, root.Mark().column + 1,
         root.IsSequence() ? "a list"

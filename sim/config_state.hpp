@@ -86,12 +86,17 @@ struct Config::State {
     }
   }
 
+  /// "FILE:LINE:COLUMN: key 'PATH'", or "--set 'K=V': key 'PATH'", control characters and bytes
+  /// that are not UTF-8 escaped (a key from a file in Latin-1, say).
   std::string where(const std::string& path, const Mark& m) const {
+    using config_detail::escape_controls;
     if (const std::string* assignment = override_of(path)) {
-      return fmt::format("--set '{}': key '{}'", *assignment, path);
+      return fmt::format("--set '{}': key '{}'", escape_controls(*assignment),
+                         escape_controls(path));
     }
-    const std::string what = path.empty() ? "top level" : fmt::format("key '{}'", path);
-    return fmt::format("{}:{}:{}: {}", m.file, m.line, m.column, what);
+    const std::string what =
+        path.empty() ? "top level" : fmt::format("key '{}'", escape_controls(path));
+    return fmt::format("{}:{}:{}: {}", escape_controls(m.file), m.line, m.column, what);
   }
 
   Mark to_mark(const YAML::Mark& m) const { return {file, m.line + 1, m.column + 1}; }

@@ -23,21 +23,75 @@ std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& ma
   return std::nullopt;
 }
 
+namespace {
+
+/// The length of the UTF-8 sequence that starts `text` (at least 1 byte), or 0 if it is not one.
+std::size_t utf8_length(std::string_view text) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const auto continuation = [&](std::size_t k) { return k < text.size() && (b(k) & 0xC0) == 0x80; };
+  const unsigned char lead = b(0);
+  std::size_t n = 0;
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF)
+    n = 2;
+  else if (lead >= 0xE0 && lead <= 0xEF)
+    n = 3;
+  else if (lead >= 0xF0 && lead <= 0xF4)
+    n = 4;
+  else
+    return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if (!continuation(k)) return 0;
+  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+  if ((lead == 0xE0 && b(1) < 0xA0) || (lead == 0xED && b(1) > 0x9F) ||
+      (lead == 0xF0 && b(1) < 0x90) || (lead == 0xF4 && b(1) > 0x8F))
+    return 0;
+  return n;
+}
+
+}  // namespace
+
 std::string escape_controls(std::string_view text) {
   std::string out;
-  for (const char ch : text) {
-    const auto byte = static_cast<unsigned char>(ch);
-    if (ch == '\n') {
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t n = utf8_length(text.substr(at));
+    const auto byte = static_cast<unsigned char>(text[at]);
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", byte);  // not UTF-8: one byte at a time
+      at += 1;
+      continue;
+    }
+    if (byte == '\n') {
       out += "\\n";
-    } else if (ch == '\t') {
+    } else if (byte == '\t') {
       out += "\\t";
-    } else if (byte < 0x20 || byte == 0x7f) {
+    } else if (n == 1 && (byte < 0x20 || byte == 0x7f)) {
       out += fmt::format("\\x{:02x}", byte);
     } else {
-      out += ch;
+      out += text.substr(at, n);
+    }
+    at += n;
+  }
+  return out;
+}
+
+std::string escape_non_utf8(std::string_view text) {
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t n = utf8_length(text.substr(at));
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[at]));
+      at += 1;
+    } else {
+      out += text.substr(at, n);
+      at += n;
     }
   }
   return out;
+}
+
+InputError input_error(const std::string& message) {
+  return InputError(escape_non_utf8(message));
 }
 
 std::string item_segment(const YAML::Node& item, std::size_t index) {
@@ -74,36 +128,12 @@ std::string flow(const YAML::Node& node) {
 }
 
 std::string shorten(const std::string& text, std::size_t max, const std::string& close) {
-  return text.size() <= max ? text : text.substr(0, max - 3 - close.size()) + "..." + close;
+  if (text.size() <= max) return text;
+  std::size_t cut = max - 3 - close.size();
+  // Not inside a UTF-8 sequence, whose lead byte alone would show as a byte that is not UTF-8.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "..." + close;
 }
-
-namespace {
-
-/// The length of the UTF-8 sequence that starts `text` (at least 1 byte), or 0 if it is not one.
-std::size_t utf8_length(std::string_view text) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const auto continuation = [&](std::size_t k) { return k < text.size() && (b(k) & 0xC0) == 0x80; };
-  const unsigned char lead = b(0);
-  std::size_t n = 0;
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF)
-    n = 2;
-  else if (lead >= 0xE0 && lead <= 0xEF)
-    n = 3;
-  else if (lead >= 0xF0 && lead <= 0xF4)
-    n = 4;
-  else
-    return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if (!continuation(k)) return 0;
-  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
-  if ((lead == 0xE0 && b(1) < 0xA0) || (lead == 0xED && b(1) > 0x9F) ||
-      (lead == 0xF0 && b(1) < 0x90) || (lead == 0xF4 && b(1) > 0x8F))
-    return 0;
-  return n;
-}
-
-}  // namespace
 
 std::string text_fault(std::string_view text, bool one_line) {
   for (std::size_t at = 0, character = 1; at < text.size(); ++character) {

@@ -11,6 +11,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "sim/error.hpp"
+
 namespace msim::config_detail {
 
 /// The (key, value) entry at `key` of a map, or nullopt. Never inserts, unlike non-const
@@ -18,8 +20,16 @@ namespace msim::config_detail {
 std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& map,
                                                             const std::string& key);
 
-/// `text` with control characters written as \xNN (\n, \t as such), for messages.
+/// `text` with control characters written as \xNN (\n, \t as such), and each byte that is not
+/// part of UTF-8 as \xNN too ("caf\xe9" for Latin-1 "café"), for messages; UTF-8 text is kept.
 std::string escape_controls(std::string_view text);
+
+/// `text` with each byte that is not part of UTF-8 written as \xNN, the rest as it is.
+std::string escape_non_utf8(std::string_view text);
+
+/// An InputError with `message`, bytes of it that are not UTF-8 escaped (escape_non_utf8): a key
+/// or value quoted from a file in Latin-1 shows as text, not as raw bytes a terminal garbles.
+InputError input_error(const std::string& message);
 
 /// A list item's path segment: its `name` when it is a map with a non-empty one (control
 /// characters escaped: a NUL would end the message), else its index.
@@ -37,7 +47,8 @@ std::string join(const std::vector<std::string>& words, const std::string& quote
 /// The node in flow style, scalars unquoted: "[1, 2]", "{a: 1}".
 std::string flow(const YAML::Node& node);
 
-/// `text`, or when longer than `max` characters its start, "..." and `close` in `max` characters.
+/// `text`, or when longer than `max` bytes its start, "..." and `close` in at most `max` bytes;
+/// it is not cut inside a UTF-8 character.
 std::string shorten(const std::string& text, std::size_t max, const std::string& close);
 
 /// What makes `text` unfit as text in a scenario: a byte that is not UTF-8 or a control

@@ -1,6 +1,7 @@
 // Tests for msim::Config: typed getters, locations in messages, unknown keys and --set overrides.
 #include "sim/config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -825,6 +826,63 @@ TEST_CASE("text is UTF-8 without control characters, and names are one line of i
   // Bytes that are not UTF-8, in the file itself.
   const Config raw = Config::load_string("name: Fa\xff\xfeil\n", "raw.yaml");
   REQUIRE_THROWS_WITH(raw.child("name").as_name(), Contains("byte 3 (character 3) is not UTF-8"));
+}
+
+namespace {
+
+/// Whether `text` is ASCII throughout: escaped, a byte that is not UTF-8 is \xNN.
+bool ascii(const std::string& text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+/// The message of the InputError that `f` throws.
+template <typename F>
+std::string message_of(F f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("bytes that are not UTF-8 show escaped in messages, UTF-8 as it is", "[config]") {
+  // A firm name in Latin-1 ("CaféCo" with é as the single byte E9), and one in UTF-8.
+  const Config c = Config::load_string(
+      "firms:\n  - name: Caf\xe9"
+      "Co\n    budget: 1\n  - name: Caf\xc3\xa9\n    budget: x\nb\xe9ta: 1\n",
+      "latin1.yaml");
+  const std::vector<Config> firms = c.child("firms").items();
+  const std::string latin1 = message_of([&] { firms[0].child("name").as_name(); });
+  CHECK(latin1 ==
+        "latin1.yaml:2:11: key 'firms.Caf\\xe9Co.name': got \"Caf\\xe9Co\", expected a name: UTF-8 "
+        "text on one line (byte 4 (character 4) is not UTF-8)");
+  CHECK(message_of([&] { firms[1].get_double("budget"); }) ==
+        "latin1.yaml:5:13: key 'firms.Caf\xc3\xa9.budget': got \"x\", expected a number");
+  // A key that is not UTF-8, unknown.
+  const std::string unknown = message_of([&] { c.finish(); });
+  CHECK_THAT(unknown, Contains("latin1.yaml:6:1: key 'b\\xe9ta': unknown key 'b\\xe9ta'"));
+  CHECK(ascii(unknown));
+  // Shortened for the message, a value is cut between characters, not inside one.
+  const std::string accented = message_of([&] {
+    Config::load_string("l: " + std::string(34, 'a') + "\xc3\xa9\xc3\xa9\xc3\xa9\n", "t")
+        .get_int("l");
+  });
+  CHECK_THAT(accented, Contains("got \"" + std::string(34, 'a') + "...\"") && !Contains("\\x"));
+  CHECK(ascii(accented));
+  // A --set and a key given twice, each with a byte that is not UTF-8.
+  const std::string set =
+      message_of([&] { Config::load_string("a: 1\n", "t", {"a=caf\xe9"}).get_double("a"); });
+  CHECK(set == "--set 'a=caf\\xe9': key 'a': got \"caf\\xe9\", expected a number");
+  const std::string twice = message_of([&] { Config::load_string("k\xff: 1\nk\xff: 2\n", "t"); });
+  CHECK(twice == "t:2:1: key 'k\\xff': 'k\\xff' is given twice (first on line 1)");
+  const std::string item =
+      message_of([&] { Config::load_string("l: [{name: A}]\n", "t", {"l.\xe9.x=1"}); });
+  CHECK_THAT(item, Contains("no item named '\\xe9' in 'l'"));
+  CHECK(ascii(item));
 }
 
 TEST_CASE("a file is one YAML document, with any line ends", "[config]") {
