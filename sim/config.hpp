@@ -108,6 +108,7 @@ class Config {
   // Scalars of this node. @throws InputError on a wrong type or out-of-range value.
   double as_double(const Range& r = {}) const;
   std::int64_t as_int(const Range& r = {}) const;  ///< rejects 2.5 and non-numbers
+  /// true or false, and yes/no and on/off, in any case; not y/n (or 0/1).
   bool as_bool() const;
   std::string as_string() const;  ///< UTF-8 text; tabs and line breaks are its only controls
   std::string as_name() const;    ///< as_string() on one line, not empty, not space-padded

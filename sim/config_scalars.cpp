@@ -20,6 +20,7 @@ namespace msim {
 
 using config_detail::decimal_comma;
 using config_detail::join;
+using config_detail::lower;
 using config_detail::parse_double;
 using config_detail::text_fault;
 using config_detail::thousands_separated;
@@ -141,9 +142,20 @@ std::int64_t Config::as_int(const Range& r) const {
 }
 
 bool Config::as_bool() const {
-  bool v = false;
-  if (!is_scalar() || !YAML::convert<bool>::decode(*node_, v)) fail_expected("true or false");
-  return v;
+  // YAML 1.1's words for truth, as people write them; not y and n, which read as letters too
+  // (and YAML 1.2 reads all but true and false as text).
+  const std::string expected = "true or false (or yes/no, on/off; in any case)";
+  if (!is_scalar()) fail_expected(expected);
+  const std::string word = lower(node_->Scalar());
+  if (word == "y" || word == "n")
+    fail_expected(fmt::format("{}: a lone {} is not one of them; write {}", expected,
+                              node_->Scalar(), word == "y" ? "yes" : "no"));
+  if (const auto number = parse_double(word); number && (*number == 0 || *number == 1))
+    fail_expected(
+        fmt::format("{}, not a number: write {}", expected, *number == 1 ? "true" : "false"));
+  const bool yes = word == "true" || word == "yes" || word == "on";
+  if (!yes && word != "false" && word != "no" && word != "off") fail_expected(expected);
+  return yes;
 }
 
 std::string Config::as_string() const {

@@ -162,15 +162,39 @@ TEST_CASE("as_int accepts integers and integral floats, rejects fractions", "[co
                                                  "-9223372036854775808 (-2^63)"));
 }
 
-TEST_CASE("as_bool follows YAML spellings", "[config]") {
+TEST_CASE("as_bool takes true and false, and yes/no and on/off, in any case", "[config]") {
   CHECK(scenario().get_bool("verbose", false));
-  const Config c = Config::load_string("a: true\nb: no\nc: False\nd: maybe\n", "t");
+  const Config c = Config::load_string(
+      "a: true\nb: no\nc: False\nd: maybe\ne: YES\nf: Off\ng: on\nh: tRUE\ni: y\nj: N\nk: 0\n"
+      "l: 1\nm: 1.0\nn: 2\n",
+      "t");
   CHECK(c.get_bool("a", false));
   CHECK_FALSE(c.get_bool("b", true));
   CHECK_FALSE(c.get_bool("c", true));
+  CHECK(c.get_bool("e", false));
+  CHECK_FALSE(c.get_bool("f", true));
+  CHECK(c.get_bool("g", false));
+  CHECK(c.get_bool("h", false));
   CHECK(c.get_bool("missing", true));
-  REQUIRE_THROWS_WITH(c.get_bool("d", false),
-                      "t:4:4: key 'd': got \"maybe\", expected true or false");
+  // The message says which words are read, and what to write instead of a letter or a number.
+  REQUIRE_THROWS_WITH(
+      c.get_bool("d", false),
+      "t:4:4: key 'd': got \"maybe\", expected true or false (or yes/no, on/off; in any case)");
+  REQUIRE_THROWS_WITH(c.get_bool("i", false),
+                      "t:9:4: key 'i': got \"y\", expected true or false (or yes/no, on/off; in "
+                      "any case): a lone y is not one of them; write yes");
+  REQUIRE_THROWS_WITH(c.get_bool("j", true),
+                      Contains("got \"N\", expected true or false (or yes/no, on/off; in any "
+                               "case): a lone N is not one of them; write no"));
+  REQUIRE_THROWS_WITH(c.get_bool("k", true),
+                      "t:11:4: key 'k': got \"0\", expected true or false (or yes/no, on/off; in "
+                      "any case), not a number: write false");
+  REQUIRE_THROWS_WITH(c.get_bool("l", false), Contains("not a number: write true"));
+  REQUIRE_THROWS_WITH(c.get_bool("m", false), Contains("not a number: write true"));
+  REQUIRE_THROWS_WITH(c.get_bool("n", false),
+                      Contains("got \"2\", expected true or false (or yes/no, on/off; in any "
+                               "case)") &&
+                          !Contains("write"));
 }
 
 TEST_CASE("as_string accepts any scalar but not lists or maps", "[config]") {
