@@ -105,7 +105,9 @@ class Config {
   /// Items of a sequence. @throws InputError when this is not a sequence.
   std::vector<Config> items() const;
 
-  // Scalars of this node. @throws InputError on a wrong type or out-of-range value.
+  // Scalars of this node. @throws InputError on a wrong type or out-of-range value. A number or a
+  // truth value is written plain: quoted ("3000") it is a string, as YAML has it, and refused; a
+  // YAML tag is taken when it names the type (!!float "3"), else refused (!!str 5).
   double as_double(const Range& r = {}) const;
   std::int64_t as_int(const Range& r = {}) const;  ///< rejects 2.5 and non-numbers
   /// true or false, and yes/no and on/off, in any case; not y/n (or 0/1).

@@ -197,6 +197,94 @@ TEST_CASE("as_bool takes true and false, and yes/no and on/off, in any case", "[
                           !Contains("write"));
 }
 
+TEST_CASE("a quoted number or truth word is a string: refused where a number is expected",
+          "[config]") {
+  const Config c = Config::load_string(
+      "budget_per_year: \"3000\"\nweek: '40'\nconsumers: \"5000\"\nenabled: \"no\"\n"
+      "name: \"2024\"\nweights: [0.5, \"0.5\"]\nshare: \"-0.5\"\nlabel: 'yes'\nword: \"abc\"\n",
+      "q.yaml");
+  REQUIRE_THROWS_WITH(c.get_double("budget_per_year", range::non_negative()),
+                      "q.yaml:1:18: key 'budget_per_year': got the string \"3000\" (quoted), "
+                      "expected a number >= 0: remove the quotes");
+  REQUIRE_THROWS_WITH(c.get_int("week", 1),
+                      "q.yaml:2:7: key 'week': got the string \"40\" (quoted), expected an "
+                      "integer: remove the quotes");
+  REQUIRE_THROWS_WITH(c.get_int("consumers", range::positive()),
+                      Contains("key 'consumers': got the string \"5000\" (quoted), expected an "
+                               "integer > 0: remove the quotes"));
+  REQUIRE_THROWS_WITH(c.get_double("consumers"), Contains("got the string \"5000\" (quoted)"));
+  REQUIRE_THROWS_WITH(c.get_bool("enabled", true),
+                      "q.yaml:4:10: key 'enabled': got the string \"no\" (quoted), expected true "
+                      "or false (or yes/no, on/off; in any case): remove the quotes");
+  REQUIRE_THROWS_WITH(c.child("weights").as_doubles(),
+                      "q.yaml:6:16: key 'weights.1': got the string \"0.5\" (quoted), expected a "
+                      "number: remove the quotes");
+  REQUIRE_THROWS_WITH(c.get_double("share", range::unit()),
+                      Contains("got the string \"-0.5\" (quoted), expected a number in [0, 1]"));
+  // Text that is no number is told so, as unquoted: removing the quotes would not help.
+  REQUIRE_THROWS_WITH(c.get_double("word"),
+                      "q.yaml:9:7: key 'word': got \"abc\", expected a number");
+  REQUIRE_THROWS_WITH(c.get_bool("word", true), Contains("got \"abc\", expected true or false"));
+  // Text stays text, quoted or not.
+  CHECK(c.get_string("name") == "2024");
+  CHECK(c.child("name").as_name() == "2024");
+  CHECK(c.get_string("label") == "yes");
+  CHECK(c.child("word").as_choice({"abc", "def"}) == "abc");
+}
+
+TEST_CASE("a --set value in quotes is a string, as in a file", "[config]") {
+  const std::string text = "firms:\n  - {name: VarietyCo, budget_per_year: 1, enabled: true}\n";
+  const auto varietyco = [&](const std::string& assignment) {
+    return Config::load_string(text, "s.yaml", {assignment}).child("firms").items().at(0);
+  };
+  REQUIRE_THROWS_WITH(varietyco("firms.VarietyCo.budget_per_year=\"5000\"")
+                          .get_double("budget_per_year", range::non_negative()),
+                      "--set 'firms.VarietyCo.budget_per_year=\"5000\"': key "
+                      "'firms.VarietyCo.budget_per_year': got the string \"5000\" (quoted), "
+                      "expected a number >= 0: remove the quotes");
+  REQUIRE_THROWS_WITH(
+      varietyco("firms.VarietyCo.budget_per_year='5000'").get_int("budget_per_year"),
+      Contains("got the string \"5000\" (quoted), expected an integer"));
+  REQUIRE_THROWS_WITH(varietyco("firms.VarietyCo.enabled=\"off\"").get_bool("enabled", true),
+                      Contains("key 'firms.VarietyCo.enabled': got the string \"off\" (quoted)"));
+  REQUIRE_THROWS_WITH(
+      varietyco("firms.VarietyCo={budget_per_year: \"7\"}").get_double("budget_per_year"),
+      Contains("got the string \"7\" (quoted), expected a number"));
+  CHECK(varietyco("firms.VarietyCo.budget_per_year=5000").get_double("budget_per_year") == 5000);
+  CHECK_FALSE(varietyco("firms.VarietyCo.enabled=off").get_bool("enabled", true));
+  // Names stay names, quoted or not; a replaced item keeps its own.
+  CHECK(varietyco("firms.VarietyCo.name=\"2024\"").get_string("name") == "2024");
+  CHECK(varietyco("firms.VarietyCo={budget_per_year: 2}").get_string("name") == "VarietyCo");
+}
+
+TEST_CASE("a YAML tag of a number or a truth value is taken, any other refused", "[config]") {
+  const Config c = Config::load_string(
+      "f: !!float \"3\"\ni: !!int '4'\nb: !!bool \"yes\"\ns: !!str 5\nmoney: !money 7\n"
+      "half: !!float 2.5\nflag: !!int 1\nlong: !!str true\n",
+      "t.yaml");
+  // What the tag declares, even in quotes.
+  CHECK(c.get_double("f") == 3.0);
+  CHECK(c.get_int("f") == 3);
+  CHECK(c.get_int("i") == 4);
+  CHECK(c.get_double("i") == 4.0);
+  CHECK(c.get_bool("b", false));
+  REQUIRE_THROWS_WITH(c.get_int("half"), Contains("got \"2.5\", expected an integer"));
+  // !!str makes a string; a tag of the user's own is not a number either.
+  REQUIRE_THROWS_WITH(c.get_double("s"),
+                      "t.yaml:4:4: key 's': got the string \"5\" (tagged !!str), expected a "
+                      "number: remove the tag");
+  REQUIRE_THROWS_WITH(c.get_int("money"),
+                      "t.yaml:5:8: key 'money': got \"7\" (tagged !money), expected an integer: "
+                      "remove the tag");
+  REQUIRE_THROWS_WITH(c.get_bool("flag", false),
+                      Contains("key 'flag': got \"1\", expected true or false"));
+  REQUIRE_THROWS_WITH(c.get_bool("long", false),
+                      Contains("got the string \"true\" (tagged !!str), expected true or false "
+                               "(or yes/no, on/off; in any case): remove the tag"));
+  REQUIRE_THROWS_WITH(c.get_bool("f", false), Contains("got \"3\", expected true or false"));
+  CHECK(c.get_string("s") == "5");
+}
+
 TEST_CASE("as_string accepts any scalar but not lists or maps", "[config]") {
   const Config root = scenario();
   CHECK(root.get_string("name") == "demo");
