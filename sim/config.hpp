@@ -117,6 +117,10 @@ class Config {
   /// as_name() for a name that key paths address (a list item's): without a '.'. `example` is
   /// such a key path with NAME in it ("items.NAME.size"), for the message.
   std::string as_path_name(const std::string& example) const;
+  /// The scalar's text, for a --set to apply (as the values of a sweep or a branch are).
+  /// @throws InputError for a quoted (or tagged) string whose text a --set reads as something
+  /// else: "3000" as a number, "no" as false, "a: b" as a map; the --set would not give it.
+  std::string as_set_value() const;
   std::vector<double> as_doubles(const Range& r = {}) const;  ///< a sequence of numbers
   std::vector<std::string> as_strings() const;                ///< a sequence of strings
   /// A string that must be one of `choices`. @throws InputError listing them (with did-you-mean).

@@ -193,6 +193,53 @@ std::string Config::as_string() const {
   return node_->Scalar();
 }
 
+namespace {
+
+/// What `text`, written plain, reads as when YAML does not read it as that text: "a number",
+/// "true or false", "nothing", "a list", "a map" or "other text"; "" when it reads as itself.
+std::string plain_reading(const std::string& text) {
+  if (parse_double(text) || !config_detail::unrepresentable(text).empty()) return "a number";
+  const std::string word = lower(text);
+  for (const char* truth : {"true", "false", "yes", "no", "on", "off"})
+    if (word == truth) return "true or false";
+  try {
+    const YAML::Node plain = YAML::Load(text);
+    if (plain.IsNull()) return "nothing";
+    if (plain.IsSequence()) return "a list";
+    if (plain.IsMap()) return "a map";
+    return plain.Tag() == "?" && plain.Scalar() == text ? "" : "other text";
+  } catch (const YAML::Exception&) {
+    return "other text";
+  }
+}
+
+}  // namespace
+
+std::string Config::as_set_value() const {
+  if (!is_scalar()) fail_expected("a single value (a number or a word)");
+  const std::string text = as_string();
+  const std::string& tag = node_->Tag();
+  // Plain text, and YAML's own types, which read the same plain ("!!float '3'" as 3).
+  if (tag == "?" || tag.empty()) return text;
+  for (const char* type : {"int", "float", "bool", "null"})
+    if (tag == std::string(kCoreTag) + type) return text;
+  const std::string reads = plain_reading(text);
+  if (reads.empty()) return text;
+  const bool quoted = tag == "!";
+  const std::string how =
+      quoted ? "quoted"
+             : "tagged " + (tag.rfind(kCoreTag, 0) == 0 ? "!!" + tag.substr(kCoreTag.size())
+                                                        : escape_controls(tag));
+  const char* what = quoted ? "quotes" : "the tag";
+  fail(fmt::format(
+      "got the string {} ({}), but a value here applies as --set KEY=VALUE, without its {}, "
+      "where it reads as {}: {}",
+      show(), how, quoted ? "quotes" : "tag", reads,
+      reads == "a number" || reads == "true or false"
+          ? fmt::format("write it without {} (a name reads as a name either way)", what)
+          : fmt::format("give a value that reads the same without {}", what)));
+}
+
 std::string Config::as_name() const {
   if (!is_scalar()) fail_expected("a name");
   const std::string& name = node_->Scalar();

@@ -75,7 +75,7 @@ std::vector<SweepKey> read_value_lists(const Config& block, const std::string& n
         std::any_of(items.begin(), items.end(), [](const Config& v) { return v.is_map(); });
     for (const Config& v : items) {
       if (v.is_scalar()) {
-        key.values.push_back(v.as_string());
+        key.values.push_back(v.as_set_value());
         continue;
       }
       std::string instead = fmt::format(", so each item of the list is one value of '{}'", path);
@@ -149,7 +149,7 @@ BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_s
     const Config v = set.child(path);
     if (is_fixed(path)) v.fail(fmt::format("'{}' cannot change part-way through a run", path));
     if (!v.is_scalar()) v.fail_expected("a single value (a number or a word)");
-    spec.values.emplace_back(path, v.as_string());
+    spec.values.emplace_back(path, v.as_set_value());
     spec.value_where.push_back(v.where());
   }
   node.finish();

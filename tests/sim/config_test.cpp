@@ -285,6 +285,37 @@ TEST_CASE("a YAML tag of a number or a truth value is taken, any other refused",
   CHECK(c.get_string("s") == "5");
 }
 
+TEST_CASE("as_set_value: text a --set reads as given, not a quoted string it would not",
+          "[config]") {
+  const Config c = Config::load_string(
+      "plain: 3000\nnumber: \"3000\"\nword: \"no\"\nname: \"Acme Co\"\nmap: \"a: b\"\n"
+      "empty: ''\nquote: 'say \"hi\"'\nflt: !!float \"3\"\nstr: !!str 5\ntilde: \"~\"\n"
+      "letter: \"y\"\nlist: [1]\n",
+      "t.yaml");
+  CHECK(c.child("plain").as_set_value() == "3000");
+  CHECK(c.child("name").as_set_value() == "Acme Co");  // reads alike without its quotes
+  CHECK(c.child("quote").as_set_value() == "say \"hi\"");
+  CHECK(c.child("letter").as_set_value() == "y");  // a --set reads y as text too
+  CHECK(c.child("flt").as_set_value() == "3");     // a number, as its tag says
+  REQUIRE_THROWS_WITH(c.child("number").as_set_value(),
+                      "t.yaml:2:9: key 'number': got the string \"3000\" (quoted), but a value "
+                      "here applies as --set KEY=VALUE, without its quotes, where it reads as a "
+                      "number: write it without quotes (a name reads as a name either way)");
+  REQUIRE_THROWS_WITH(c.child("word").as_set_value(),
+                      Contains("where it reads as true or false: write it without quotes"));
+  REQUIRE_THROWS_WITH(c.child("map").as_set_value(),
+                      Contains("got the string \"a: b\" (quoted), but a value here applies as "
+                               "--set KEY=VALUE, without its quotes, where it reads as a map: give "
+                               "a value that reads the same without quotes"));
+  REQUIRE_THROWS_WITH(c.child("empty").as_set_value(), Contains("where it reads as nothing"));
+  REQUIRE_THROWS_WITH(c.child("tilde").as_set_value(), Contains("where it reads as nothing"));
+  REQUIRE_THROWS_WITH(c.child("str").as_set_value(),
+                      Contains("got the string \"5\" (tagged !!str), but a value here applies as "
+                               "--set KEY=VALUE, without its tag, where it reads as a number: "
+                               "write it without the tag"));
+  REQUIRE_THROWS_WITH(c.child("list").as_set_value(), Contains("expected a single value"));
+}
+
 TEST_CASE("as_string accepts any scalar but not lists or maps", "[config]") {
   const Config root = scenario();
   CHECK(root.get_string("name") == "demo");

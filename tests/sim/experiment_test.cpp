@@ -43,6 +43,36 @@ TEST_CASE("a sweep is the cross product of its keys' values", "[experiment]") {
   CHECK(msim::design_points(load("  replications: 2\n"), 1).size() == 1);
 }
 
+TEST_CASE("a quoted sweep or branch value that a --set would not read as a string is refused",
+          "[experiment]") {
+  // Values apply as --set KEY=VALUE, without quotes: "2000" would be the number 2000.
+  REQUIRE_THROWS_WITH(load("  sweep:\n    consumers: [1000, \"2000\"]\n"),
+                      "test.yaml:3:23: key 'experiment.sweep.consumers.1': got the string "
+                      "\"2000\" (quoted), but a value here applies as --set KEY=VALUE, without its "
+                      "quotes, where it reads as a number: write it without quotes (a name reads "
+                      "as a name either way)");
+  REQUIRE_THROWS_WITH(load("  together:\n    shocks.cut.enabled: ['off', 'on']\n"),
+                      Contains("key 'experiment.together.shocks.cut.enabled.0': got the string "
+                               "\"off\" (quoted)") &&
+                          Contains("where it reads as true or false"));
+  // Quoted text that reads the same without quotes is taken as it is.
+  const auto spec = load("  sweep:\n    firms.A.name: [\"Acme Co\", Beta]\n");
+  const auto points = msim::design_points(spec, 1);
+  REQUIRE(points.size() == 2);
+  CHECK(points[0].overrides() == std::vector<std::string>{"firms.A.name=Acme Co"});
+
+  const auto branch = [](const std::string& set) {
+    const msim::Config root =
+        msim::Config::load_string("branch:\n  step: 5\n  set: {" + set + "}\n", "b.yaml");
+    return msim::load_branch(root.child("branch"), 52, false, {});
+  };
+  REQUIRE_THROWS_WITH(branch("firms.A.budget_per_year: \"3000\""),
+                      Contains("b.yaml:3:34: key 'branch.set.firms.A.budget_per_year': got the "
+                               "string \"3000\" (quoted), but a value here applies as --set"));
+  CHECK(branch("firms.A.budget_per_year: 3000, firms.A.name: 'Acme Co'").overrides() ==
+        std::vector<std::string>{"firms.A.budget_per_year=3000", "firms.A.name=Acme Co"});
+}
+
 TEST_CASE("a Latin hypercube puts one sample in each stratum of every range", "[experiment]") {
   const auto spec = load(
       "  sweep: {consumers: [1000, 2000]}\n"
