@@ -497,14 +497,33 @@ Applied apply_override(YAML::Node root, const std::string& assignment) {
   return applied;
 }
 
+/// "; did you mean 'dir/one_to_one.yaml'?" for a missing file whose directory holds a file of a
+/// name near its own (a slip in typing it), else "".
+std::string nearest_file_note(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (names.size() >= 10000) break;  // a huge directory: not worth reading through
+    if (entry.is_regular_file(ec)) names.push_back(entry.path().filename().string());
+  }
+  const std::string near = did_you_mean(p.filename().string(), names);
+  if (near.empty()) return "";
+  return fmt::format("; did you mean '{}'?", (p.parent_path() / near).string());
+}
+
 }  // namespace
 
 Config Config::load_file(const std::string& path, const std::vector<std::string>& overrides) {
   check_scenario_file(path);  // before opening: a fifo would block, a device never end
   std::ifstream in(path, std::ios::binary);
   if (!in || std::filesystem::is_directory(path)) {
-    const std::string reason = in ? "it is a directory" : std::strerror(errno);
-    throw input_error(fmt::format("cannot read scenario file '{}': {}", path, reason));
+    const int err = errno;
+    const std::string reason = in ? "it is a directory" : std::strerror(err);
+    throw input_error(fmt::format("cannot read scenario file '{}': {}{}", path, reason,
+                                  in || err != ENOENT ? "" : nearest_file_note(path)));
   }
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   return load_string(text, path, overrides);

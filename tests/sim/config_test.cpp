@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/error.hpp"
+#include "tests/temp_dir.hpp"
 
 using Catch::Contains;
 using msim::Config;
@@ -899,6 +900,17 @@ TEST_CASE("load_file reads a file and reports a missing one", "[config]") {
   CHECK(c.get_int("a") == 2);
   REQUIRE_THROWS_WITH(c.child("b").get_double("c"),
                       path + ":3:6: key 'b.c': got \"oops\", expected a number");
+}
+
+TEST_CASE("load_file names the file nearest a missing one's name, if one is near", "[config]") {
+  msim::test::TempDir dir;
+  std::ofstream(dir / "one_to_one.yaml") << "a: 1\n";
+  REQUIRE_THROWS_WITH(Config::load_file(dir.file("one_to_on.yaml")),
+                      "cannot read scenario file '" + dir.file("one_to_on.yaml") +
+                          "': No such file or directory; did you mean '" +
+                          dir.file("one_to_one.yaml") + "'?");
+  REQUIRE_THROWS_WITH(Config::load_file(dir.file("pricing.yaml")),
+                      !Contains("did you mean"));  // nothing near
 }
 
 TEST_CASE("aliases are followed, but not into a document of a million values", "[config]") {
