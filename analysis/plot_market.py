@@ -230,9 +230,17 @@ def profit_roi(run):
     return fig
 
 
+# The colour scale of the segment heatmap: shares from 0 to 100% in every figure, so that a cell
+# of one darkness is the same share on every slide (a scale to each figure's own largest share
+# made 60% as dark in one run as 78% in another). Cells of a share above SHARE_LIGHT_TEXT, on
+# that scale, are written in white.
+SHARE_SCALE = (0.0, 1.0)
+SHARE_LIGHT_TEXT = 0.55
+
+
 def segment_heatmap(run):
     """Each firm's share of each segment's units (rows: segments; columns: firms), summed over
-    the last steps (segment_shares)."""
+    the last steps (segment_shares), coloured on the fixed scale SHARE_SCALE (0 to 100%)."""
     frame = run.segments["units"]
     window = min(segment_window(run.steps_per_year), len(frame))
     shares = segment_shares(run, window)
@@ -243,11 +251,11 @@ def segment_heatmap(run):
     grid = np.where(empty, 0.0, grid)
     fig, ax = plt.subplots(figsize=(max(7.0, 1.6 * len(firms) + 3.5),
                                     0.8 * len(run.segment_names) + 3), layout="constrained")
-    top = max(float(grid.max(initial=0)), 1e-9)
-    image = ax.imshow(grid, cmap="Blues", vmin=0, vmax=top, aspect="auto")
+    low, high = SHARE_SCALE
+    image = ax.imshow(grid, cmap="Blues", vmin=low, vmax=high, aspect="auto")
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
-            light = grid[i, j] > 0.6 * grid.max()
+            light = grid[i, j] > SHARE_LIGHT_TEXT
             ax.text(j, i, "no units" if empty[i, j] else f"{100 * grid[i, j]:.1f}%",
                     ha="center", va="center", color="white" if light else "black")
     ax.set_xticks(range(len(firms)), [label for _, label, _, _ in drawn], rotation=20,

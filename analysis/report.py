@@ -78,7 +78,9 @@ CAPTIONS = {
                         "products replaced by a newer one), when any firm sold one; installed "
                         "base and ownership saturation.",
     "segment_heatmap.png": "Each firm's share of the units each segment bought over the last "
-                           "steps (the units summed over those steps).",
+                           "steps (the units summed over those steps). The colours run from 0 "
+                           "to 100% in every run, so one shade is the same share in every "
+                           "report.",
 }
 
 

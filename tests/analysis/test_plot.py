@@ -369,6 +369,25 @@ def test_segment_heatmap_colourbar_label_is_inside_the_figure(tmp_path):
         assert inside.x0 <= box.x0 and box.x1 <= inside.x1, box
 
 
+def test_segment_heatmap_colours_shares_on_one_scale_from_0_to_100_percent(run_file, rich_file):
+    """The colour scale ran from 0 to each figure's own largest share (about 60% in
+    scale_vs_scope.yaml, 78% in niche.yaml), so one darkness was another share on the next
+    slide. Every heatmap now runs from 0 to 100%, and its colour bar says so."""
+    largest = []
+    for path in (run_file, rich_file):
+        run = load_run(path)
+        fig = plot.segment_heatmap(run)
+        image = fig.axes[0].get_images()[0]
+        assert image.get_clim() == (0.0, 1.0)
+        bar = fig.axes[1]
+        assert bar.get_ylabel() == "share of the segment's units (%)"
+        fig.canvas.draw()
+        ticks = [t.get_text() for t in bar.get_yticklabels()]
+        assert ticks[0] == "0%" and ticks[-1] == "100%", ticks
+        largest.append(float(np.nanmax(plot.segment_shares(run).to_numpy())))
+    assert all(share < 0.99 for share in largest)  # so a figure's own maximum is not 100%
+
+
 def _with_final_shares(source, target, market, customer):
     return load_run(with_final_shares(source, target, market, customer))
 
