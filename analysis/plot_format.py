@@ -13,7 +13,7 @@ from matplotlib import transforms  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis.load import experiment_varied_keys, is_experiment_key, overrides  # noqa: E402
-from analysis.scenario_text import assignment_words, run_shocks  # noqa: E402
+from analysis.scenario_text import assignment_words, run_launches, run_shocks  # noqa: E402
 from analysis.summary import (NOT_IN_MARKET, not_in_market, not_in_market_note,  # noqa: E402
                               period)
 
@@ -181,23 +181,55 @@ def _label_axis(ax, axis, name, units):
 def _time_axis(ax, run):
     """Labels the x axis with the run's time unit (Run.time_label: "week" for a weekly run,
     "month" for a monthly one, numbered from 1; else "step", from 0) and marks the shocks the
-    run applied (mark_shocks)."""
+    run applied and the new product generations its firms launched (mark_shocks)."""
     ax.set_xlabel(run.time_label())
     mark_shocks(ax, run)
+
+
+# A firm that launches more new generations than this in a run has only its first launch
+# marked, its label saying how often the next ones come ("Novo gen 2, then one every 4 weeks"):
+# a line every few weeks would hide the data.
+MAX_LAUNCH_MARKS = 12
+
+
+def launch_labels(run, text):
+    """{step: [label]} of the new product generations the run's firms launched (firm key
+    `innovation`; scenario_text.run_launches), read from its resolved scenario `text`: "Novo gen
+    2" at the step the second generation went on sale. A firm with more than MAX_LAUNCH_MARKS
+    launches gets its first only, "Novo gen 2, then one every 4 weeks"."""
+    launches = run_launches(text, len(run.steps))
+    labels = {}
+    for firm in dict.fromkeys(firm for _, firm, _ in launches):
+        mine = [(step, generation) for step, name, generation in launches if name == firm]
+        if len(mine) > MAX_LAUNCH_MARKS:
+            step, generation = mine[0]
+            every = step // (generation - 1)
+            unit = run.time_label()
+            rhythm = unit if every == 1 else f"{every} {unit}s"
+            mine = [(step, f"{firm} gen {generation}, then one every {rhythm}")]
+        else:
+            mine = [(step, f"{firm} gen {generation}") for step, generation in mine]
+        for step, label in mine:
+            labels.setdefault(step, []).append(label)
+    return labels
 
 
 def mark_shocks(ax, run, scenario=None):
     """A thin dashed vertical line at each shock the run applied, at the step it took effect (week =
     step + 1 on a weekly axis, month = step + 1 on a monthly one), with the shock's name in small
-    text at the top; shocks at one step share a line. Disabled shocks and those after the last step
-    run are not drawn (scenario_text.run_shocks). `scenario` (the resolved scenario text of another
-    run of the same length, such as a design point's) replaces the run's own. Returns the lines' x
+    text at the top; and likewise at each new product generation a firm launched (launch_labels:
+    "Novo gen 2"), read from the run's scenario, not guessed from its data. Shocks and launches
+    at one step share a line. Disabled shocks and those after the last step run are not drawn
+    (scenario_text.run_shocks). `scenario` (the resolved scenario text of another run of the
+    same length, such as a design point's) replaces the run's own. Returns the lines' x
     positions."""
     names = {}
     text = run.scenario if scenario is None else scenario
     for step, label, _, applied in run_shocks(text, len(run.steps)):
         if applied:
             names.setdefault(run.time_values([step])[0], []).append(label)
+    for step, labels in sorted(launch_labels(run, text).items()):
+        names.setdefault(run.time_values([step])[0], []).extend(labels)
     where = transforms.blended_transform_factory(ax.transData, ax.transAxes)
     for x, labels in names.items():
         ax.axvline(x, color="dimgrey", linestyle="--", linewidth=0.8, zorder=1.5)

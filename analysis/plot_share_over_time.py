@@ -104,7 +104,8 @@ def experiment_share_over_time(run):
     design point (at most MAX_PANELS, thinned evenly), in it a line per firm through the mean
     over the design point's runs at each step, and a band for the t-based 95% confidence interval
     of that mean (Student t with n - 1 degrees of freedom, as /experiment/summary computes it for
-    the last step). Shocks that a design point's runs applied are marked on its panel. A firm
+    the last step). Shocks that a design point's runs applied, and the new product generations
+    they launched, are marked on its panel. A firm
     in the market in none of a design point's runs is not drawn there; one never in the market
     is named under the figure. None when no design point has two runs or more."""
     data = share_by_point(run)

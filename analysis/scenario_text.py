@@ -520,6 +520,61 @@ def scenario_shocks(text, steps_per_year, steps_done):
     return [w for w, applied in words if applied], [w for w, applied in words if not applied]
 
 
+# ---- the product generations of a run (firm key `innovation`) ----
+
+# The last generation a firm can launch, numbered from 1 (the first on sale): marketsim counts
+# at most 255 new generations (Innovation::generation in models/scenario.hpp).
+LAST_GENERATION = 256
+
+
+def _in_market_at(shocks, firm, step):
+    """Whether `firm` is in the market at `step`, by the run's shocks (run_shocks) as marketsim
+    applies entries and exits: a firm with an `enter` shock is out from the start unless an
+    enabled one applies at step 0; each enabled entry or exit at or before `step` then moves it
+    in or out."""
+    mine = [(at, shock, applied) for at, _, shock, applied in shocks
+            if str(shock.get("firm", "")) == firm and shock.get("kind") in ("enter", "exit")]
+    active = not any(shock.get("kind") == "enter" and (at > 0 or not applied)
+                     for at, shock, applied in mine)
+    for at, shock, applied in sorted(mine, key=lambda move: move[0]):
+        if applied and at <= step:
+            active = shock.get("kind") == "enter"
+    return active
+
+
+def run_launches(text, steps_done):
+    """The new product generations of a run's resolved scenario `text`, in step order, as
+    marketsim launches them (firm key `innovation: {every_steps, quality_gain}`): generation g
+    (the first on sale is 1) goes on sale at step (g - 1) x every_steps, for g up to
+    LAST_GENERATION. [(step, firm, generation)] of the launches before `steps_done` by a firm in
+    the market at that step; none for a firm whose quality_gain is 0 (its generations add
+    nothing: marketsim does not count them as newer); [] when the text cannot be read."""
+    try:
+        tree = parse_scenario(text) if text else {}
+    except ScenarioSyntaxError:
+        return []
+    firms = tree.get("firms") if isinstance(tree, dict) else None
+    if not isinstance(firms, list):
+        return []
+    shocks = run_shocks(text, steps_done)
+    found = []
+    for firm in firms:
+        innovation = firm.get("innovation") if isinstance(firm, dict) else None
+        if not isinstance(innovation, dict):
+            continue
+        every = int(_number(innovation.get("every_steps")))
+        if every <= 0 or not _number(innovation.get("quality_gain")) > 0:
+            continue
+        name = str(firm.get("name") or "")
+        for generation in range(2, LAST_GENERATION + 1):
+            step = (generation - 1) * every
+            if step >= steps_done:
+                break
+            if _in_market_at(shocks, name, step):
+                found.append((step, name, generation))
+    return sorted(found, key=lambda launch: launch[0])
+
+
 # ---- scenario keys in words, with their units (scenarios/README.md) ----
 
 # key name -> (words, unit) for the numeric keys an experiment is likely to sweep; the units are

@@ -5,10 +5,11 @@ import subprocess
 
 import pytest
 
-from analysis import plot
+from analysis import plot, plot_format
 from analysis.load import load_run
+from analysis.plot_format import mark_shocks
 from analysis.plot_sweep import experiment_response
-from analysis.scenario_text import assignment_words, run_shocks
+from analysis.scenario_text import assignment_words, run_launches, run_shocks
 from conftest import ROOT, marketsim_binary, run_tiny
 from run_copies import with_overrides
 
@@ -140,3 +141,74 @@ def test_a_changed_duration_has_its_unit_in_the_title(monopoly_file):
         "washer's reference life = 20 steps")
     assert assignment_words("firms.FizzCo.budget_per_year=20000", None, 52) == (
         "FizzCo's marketing budget = 20000")
+
+
+# ---- new product generations (firm key `innovation`) ----
+
+@pytest.fixture(scope="module")
+def innovation_file(tmp_path_factory):
+    """innovation.yaml, small: Novo launches a new generation every 52 weeks (steps 52 and 104,
+    weeks 53 and 105), where its market share jumps."""
+    out = tmp_path_factory.mktemp("runs") / "innovation.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "innovation.yaml"), "-o", str(out),
+                    "--quiet", "--threads", "2", "--set", "consumers=3000"],
+                   check=True, capture_output=True, timeout=120)
+    return out
+
+
+def test_new_generations_are_marked_on_every_time_series_figure(innovation_file):
+    """The market share of innovation.yaml jumped at weeks 53 and 105 with nothing saying why;
+    each launch is now marked as a shock is, from the run's stored scenario."""
+    run = load_run(innovation_file)
+    for function in (plot.market_share, plot.awareness, plot.profit_roi, plot.obsolescence):
+        panels = [ax for ax in function(run).axes if ax.get_xlabel() == "week"]
+        assert panels, function.__name__
+        for ax in panels:
+            assert _marks(ax) == {53: "Novo gen 2", 105: "Novo gen 3"}, \
+                (function.__name__, ax.get_title())
+
+
+def test_launches_are_read_from_the_scenario_not_the_data(innovation_file):
+    """The marks follow the stored scenario's innovation settings: every 26 weeks gives five
+    launches; no quality gain (generations that add nothing) gives none, although the file's
+    data are the same."""
+    run = load_run(innovation_file)
+    faster = run.scenario.replace("every_steps: 52", "every_steps: 26")
+    assert faster != run.scenario
+    assert [(step, firm, generation) for step, firm, generation
+            in run_launches(faster, len(run.steps))] == [
+        (26, "Novo", 2), (52, "Novo", 3), (78, "Novo", 4), (104, "Novo", 5), (130, "Novo", 6)]
+    flat = run.scenario.replace("quality_gain: 1", "quality_gain: 0")
+    assert flat != run.scenario and run_launches(flat, len(run.steps)) == []
+    import matplotlib.pyplot as plt
+    _, ax = plt.subplots()
+    assert mark_shocks(ax, run, flat) == []
+    assert mark_shocks(ax, run, faster) == [27, 53, 79, 105, 131]
+
+
+def test_no_launch_marks_while_the_firm_is_out_of_the_market():
+    text = ("steps: 60\nfirms:\n"
+            "  - {name: A, innovation: {every_steps: 10, quality_gain: 1}}\n"
+            "  - {name: B, innovation: {every_steps: 25, quality_gain: 0.5}}\n"
+            "  - {name: C}\n"
+            "shocks:\n"
+            "  - {name: a_in, step: 15, kind: enter, firm: A}\n"
+            "  - {name: a_out, step: 40, kind: exit, firm: A}\n"
+            "  - {name: b_in, step: 5, kind: enter, firm: B, enabled: false}\n")
+    # A is out before step 15 and from step 40 on; B never enters (its entry is disabled).
+    assert run_launches(text, 60) == [(20, "A", 3), (30, "A", 4)]
+    assert run_launches(text, 25) == [(20, "A", 3)]  # a launch after the last step run is not
+
+
+def test_many_launches_are_marked_once_with_their_rhythm(tmp_path, monkeypatch):
+    """A generation every 2 weeks in the tiny scenario's 10 weeks: four launches, each marked;
+    above MAX_LAUNCH_MARKS only the first, saying how often the next ones come."""
+    out = run_tiny(tmp_path / "generations.h5",
+                   "firms.Mass.innovation={every_steps: 2, quality_gain: 0.5}")
+    run = load_run(out)
+    assert _marks(plot.awareness(run).axes[0]) == {3: "Mass gen 2", 5: "Mass gen 3",
+                                                   7: "Mass gen 4", 9: "Mass gen 5"}
+    monkeypatch.setattr(plot_format, "MAX_LAUNCH_MARKS", 3)
+    assert _marks(plot.awareness(run).axes[0]) == {
+        3: "Mass gen 2, then one every 2 weeks"}
