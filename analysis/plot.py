@@ -1,7 +1,7 @@
 """PNG figures of a run: shares, the share-of-market/share-of-customer quadrant, awareness,
-profit and ROI, the obsolescence panel, a segment-by-firm heatmap and, when the firms' strategies
-recorded any, their own diagnostics (/strategies/<name>); for an experiment file, the figures of
-every run (analysis.experiment_figures).
+profit and ROI, unit cost by category, the obsolescence panel, a segment-by-firm heatmap and,
+when the firms' strategies recorded any, their own diagnostics (/strategies/<name>); for an
+experiment file, the figures of every run (analysis.experiment_figures).
 
     python3 -m analysis.plot RUN.h5 --out DIR [--run ID] [--force]
 
@@ -9,7 +9,7 @@ It lists the figures it wrote in DIR/analysis-plot-figures.txt (figure_manifest)
 later plot into DIR says which of them it did not draw again and, with --force, removes those.
 
 The figures are drawn in modules named after what they hold (plot_format: what every figure
-shares; plot_market, plot_obsolescence, plot_strategies: the figures of one run;
+shares; plot_market, plot_unit_cost, plot_obsolescence, plot_strategies: the figures of one run;
 plot_experiment, plot_share_over_time, plot_sweep, plot_sweep_grid, plot_sampled,
 sweep_design, experiment_figures: those of an experiment). Every public name of theirs is importable from here too.
 """
@@ -39,6 +39,8 @@ from analysis.plot_strategies import (DESCRIPTION_WIDTH, DIAGNOSTICS_PER_FIGURE,
                                       RECORDED_SUFFIX, diagnostic_description, diagnostic_firms,
                                       diagnostic_last_values, diagnostics_pages,
                                       render_strategies, strategies)
+from analysis.plot_unit_cost import (UNIT_COST_FIGURE, unit_cost, unit_costs,
+                                     unit_costs_differ)
 from analysis.plot_sampled import bin_count, binned_means, experiment_sampled
 from analysis.plot_share_over_time import (MAX_PANELS, OVER_TIME_FIGURE,
                                            experiment_share_over_time, share_by_point)
@@ -66,6 +68,7 @@ __all__ = [
     "DESCRIPTION_WIDTH", "DIAGNOSTICS_PER_FIGURE", "LABEL_WIDTH", "RECORDED_SUFFIX",
     "diagnostic_description", "diagnostic_firms", "diagnostic_last_values", "diagnostics_pages",
     "render_strategies", "strategies",
+    "UNIT_COST_FIGURE", "unit_cost", "unit_costs", "unit_costs_differ",
     # the figures of an experiment
     "MAX_POINTS_IN_LEGEND", "RESULT_NAMES", "experiment_distribution", "one_run_per_point",
     "point_label", "MAX_LINES", "PERCENTILES", "RESPONSE_METRICS", "confidence_band",
@@ -91,12 +94,15 @@ FIGURES = [
     ("share_quadrant.png", share_quadrant),
     ("awareness.png", awareness),
     ("profit_roi.png", profit_roi),
+    (UNIT_COST_FIGURE, unit_cost),
     ("obsolescence.png", obsolescence),
     ("segment_heatmap.png", segment_heatmap),
 ]
 SKIP_REASONS = {
     "obsolescence.png": "the run recorded no durables metrics (failures, replacements, "
                         "installed_base, /market/saturation)",
+    UNIT_COST_FIGURE: "every firm's unit cost is the same, and stays the same, in each category "
+                      "(or the run recorded no unit costs, /market/by_category/unit_cost)",
 }
 
 

@@ -68,6 +68,12 @@ CAPTIONS = {
                       "referral programs' rewards). ROI is undefined, and not drawn, while a "
                       "firm has spent nothing on marketing (the panel's title says which firms "
                       "and {period}s).",
+    "unit_cost.png": "Unit cost by category: what making one unit cost each firm (the mean "
+                     "over its units sold in the {period}), a panel per category and a line per "
+                     "firm that sells in it. A unit gets cheaper as the firm's cumulative "
+                     "volume grows, where the category has an experience curve (economies of "
+                     "scale), and dearer with customisation, whose premium is smaller for a "
+                     "firm that serves more categories (economies of scope).",
     "obsolescence.png": "Durable goods: failures; early failures (before the category's "
                         "reference life: they cost the maker loyalty and spread bad word of "
                         "mouth) per 1,000 of the firm's products in use, so that a firm that "

@@ -527,7 +527,7 @@ def scenario_shocks(text, steps_per_year, steps_done):
 LAST_GENERATION = 256
 
 
-def _in_market_at(shocks, firm, step):
+def in_market_at(shocks, firm, step):
     """Whether `firm` is in the market at `step`, by the run's shocks (run_shocks) as marketsim
     applies entries and exits: a firm with an `enter` shock is out from the start unless an
     enabled one applies at step 0; each enabled entry or exit at or before `step` then moves it
@@ -570,7 +570,7 @@ def run_launches(text, steps_done):
             step = (generation - 1) * every
             if step >= steps_done:
                 break
-            if _in_market_at(shocks, name, step):
+            if in_market_at(shocks, name, step):
                 found.append((step, name, generation))
     return sorted(found, key=lambda launch: launch[0])
 

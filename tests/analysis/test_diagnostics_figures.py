@@ -127,7 +127,7 @@ def test_plot_writes_no_diagnostics_figure_for_a_run_without(run_file, tmp_path,
     assert "strategies" not in capsys.readouterr().out  # not even "skipped"
     made, skipped = plot.render(run)
     assert [name for name, _ in made] == ["market_share.png", "share_quadrant.png",
-                                          "awareness.png", "profit_roi.png",
+                                          "awareness.png", "profit_roi.png", "unit_cost.png",
                                           "segment_heatmap.png"]
     assert [name for name, _ in skipped] == ["obsolescence.png"]
 
@@ -234,7 +234,7 @@ def test_the_report_has_a_diagnostics_section_with_figure_and_table(diagnostics_
     section = section_of(page)
     assert section.count('alt="strategies.png"') == 1
     assert page.count('alt="strategies.png"') == 1  # in this section only, not under Figures
-    assert page.count("data:image/png;base64,") == 6
+    assert page.count("data:image/png;base64,") == 7
     rows = {row["diagnostic"]: row for row in table_under(page, SECTION)}
     assert list(rows) == ["explored", "markup"]
     assert list(rows["markup"]) == ["diagnostic", "units", "description", "recorded by",
@@ -265,7 +265,7 @@ def test_a_report_without_diagnostics_has_no_such_section(run_file, tmp_path):
     page = out.read_text(encoding="utf-8")
     assert SECTION not in page and "strategies.png" not in page
     assert "/strategies" not in page
-    assert page.count("data:image/png;base64,") == 5
+    assert page.count("data:image/png;base64,") == 6
 
 
 def test_a_diagnostic_no_firm_recorded_is_listed_but_not_drawn(run_file, tmp_path):

@@ -81,7 +81,8 @@ def test_plot_refuses_a_directory_holding_its_figures_unless_forced(run_file, tm
     assert plot.main([str(run_file), "--out", str(out), "--force"]) == 0
     assert (out / "market_share.png").read_bytes().startswith(b"\x89PNG")
     assert (out / "notes.txt").read_text() == PRECIOUS
-    assert _files(out) == sorted(names + ["notes.txt", "share_quadrant.png", plot.MANIFEST])
+    assert _files(out) == sorted(names + ["notes.txt", "share_quadrant.png", "unit_cost.png",
+                                          plot.MANIFEST])
 
 
 def test_plot_into_a_directory_of_other_files(run_file, tmp_path):

@@ -19,7 +19,7 @@ def test_report_is_self_contained(run_file, tmp_path):
     assert report.main([str(run_file), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count("data:image/png;base64,") == 5
+    assert page.count("data:image/png;base64,") == 6
     assert 'src="http' not in page and "href=" not in page
     assert not re.search(r'src="(?!data:)', page)
     assert "Twenty thousand consumers" in page  # the scenario's description
@@ -51,11 +51,12 @@ def test_report_uses_experiment_summary(experiment_with_summary, tmp_path):
     assert "Summary by design point (/experiment/summary)" in out.read_text(encoding="utf-8")
 
 
-def test_report_with_durables_has_six_figures(durables_file, tmp_path):
+def test_report_with_durables_has_seven_figures(durables_file, tmp_path):
+    """With unit_cost.png: Durabox's short-lived washers cost less to make than LongLife's."""
     out = tmp_path / "durables.html"
     assert report.main([str(durables_file), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == 6 and "Not shown" not in page
+    assert page.count("data:image/png;base64,") == 7 and "Not shown" not in page
 
 
 def _no_work(*_args, **_kwargs):
