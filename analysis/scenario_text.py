@@ -409,19 +409,24 @@ def _g(x):
 def shock_change(shock):
     """One shock of the resolved scenario in plain words ("VarietyCo's budget x 0.7"), as
     `marketsim summarize` says it (models/summary_shocks.cpp shock_change); other kinds by their
-    name."""
+    name. A market at a scale other than 1 (the `_scale` run_shocks gives each shock) spends
+    `scale` times a budget or fixed cost that a shock sets: the amount the run used, then the
+    file's ("set to 12.0k per year at scale 4 (3.0k in the file)")."""
     from analysis.summary import money, percent
     kind, firm = str(shock.get("kind") or ""), str(shock.get("firm") or "")
     times = "multiply" in shock
     key = next((k for k in ("multiply", "set", "markup", "fraction") if k in shock), None)
     v = _number(shock.get(key)) if key else 0.0
+    scale = _number(shock.get("_scale"), 1.0)
+    per_year = (money(v) + " per year" if scale == 1.0 else
+                f"{money(v * scale)} per year at scale {_g(scale)} ({money(v)} in the file)")
 
     def to(amount):
         return f"x {_g(v)}" if times else f"set to {amount}"
     if kind == "budget":
-        what = f"{firm}'s budget {to(money(v) + ' per year')}"
+        what = f"{firm}'s budget {to(per_year)}"
     elif kind == "fixed_cost":
-        what = f"{firm}'s fixed cost {to(money(v) + ' per year')}"
+        what = f"{firm}'s fixed cost {to(per_year)}"
     elif kind == "price":
         what = (f"{firm}'s price back to cost plus a {percent(v)} markup" if "markup" in shock
                 else f"{firm}'s price {to(f'{_g(v)} per unit')}")
@@ -489,8 +494,10 @@ def run_shocks(text, steps_done):
     shocks = tree.get("shocks") if isinstance(tree, dict) else None
     if not isinstance(shocks, list):
         return []
+    scale = _number(tree.get("scale"), 1.0)  # the market's, which shock_change words by
     found = []
-    for i, shock in enumerate(_branch_shocks(tree, [s for s in shocks if isinstance(s, dict)])):
+    for i, shock in enumerate(_branch_shocks(tree, [dict(s, _scale=scale) for s in shocks
+                                                    if isinstance(s, dict)])):
         step = _shock_step(shock)
         found.append((step, str(shock.get("name") or "") or f"shocks.{i}", shock,
                       not _disabled(shock) and step < steps_done))

@@ -149,6 +149,18 @@ def test_shocks_in_the_words_of_marketsim_summarize():
     assert scenario_shocks("name: x\n", 52, 10) == ([], [])
 
 
+def test_a_set_budget_at_a_scale_is_the_amount_the_run_spent_as_summarize_says():
+    from analysis.scenario_text import scenario_shocks
+    text = ("scale: 4\nshocks:\n  - {name: q3_cut, week: 27, kind: budget, firm: V, set: 3000}\n"
+            "  - {name: rent, week: 28, kind: fixed_cost, firm: V, multiply: 2}\n")
+    applied, _ = scenario_shocks(text, 52, 52)
+    assert applied == [
+        "week 27: V's budget set to 12.0k per year at scale 4 (3.0k in the file) (q3_cut)",
+        "week 28: V's fixed cost x 2 (rent)"]
+    assert scenario_shocks(text.replace("scale: 4", "scale: 1"), 52, 52)[0][0] == (
+        "week 27: V's budget set to 3.0k per year (q3_cut)")
+
+
 def test_a_branch_runs_its_shocks_as_it_sets_them():
     from analysis.scenario_text import scenario_shocks
     text = ("shocks:\n  - {name: q3_cut, step: 26, kind: budget, firm: V, multiply: 0.7, "
