@@ -75,7 +75,8 @@ def undefined_spreads(table):
 
 
 # The per-firm flag of /experiment/runs that says whether the firm was in the market in the run
-# (sold, spent or made a profit or loss); not a result.
+# (at some step: from the start or its entry until any exit, whatever it sold or spent); not a
+# result.
 IN_MARKET = "in_market"
 
 

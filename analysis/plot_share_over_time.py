@@ -99,6 +99,14 @@ def _shown_points(points):
     return [points[i] for i in dict.fromkeys(picks)]
 
 
+def share_band(shares):
+    """The mean of `shares` [runs, steps, firms] over the runs, and its t-based 95% confidence
+    interval (low, high) within [0, 1], where a share lies: over a few runs the interval can reach
+    past it (to 300% with two), which a band would draw as shares no run could have."""
+    mean, low, high = mean_and_ci95(shares)
+    return mean, np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
+
+
 def experiment_share_over_time(run):
     """Each firm's market share over time across an experiment's replications: a panel per
     design point (at most MAX_PANELS, thinned evenly), in it a line per firm through the mean
@@ -131,7 +139,7 @@ def experiment_share_over_time(run):
         ax = axes[k // columns, k % columns]
         shares, text = data[key]
         time = run.time_values(range(shares.shape[1]))
-        mean, low, high = mean_and_ci95(shares)
+        mean, low, high = share_band(shares)
         for j, firm in enumerate(run.firms):
             if firm not in inside[key]:
                 continue

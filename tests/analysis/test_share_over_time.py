@@ -44,12 +44,24 @@ def test_replications_get_the_mean_and_its_confidence_interval_over_time(markets
         assert np.asarray(line.get_ydata()) == pytest.approx(shares[:, :, j].mean(axis=0))
         edge = band.get_paths()[0].vertices
         last = edge[np.isclose(edge[:, 0], shares.shape[1]), 1]
-        assert last.min() == pytest.approx(final.loc[firm, "ci95_low"], abs=1e-9)
-        assert last.max() == pytest.approx(final.loc[firm, "ci95_high"], abs=1e-9)
+        # (drawn within [0, 1], where a share lies)
+        assert last.min() == pytest.approx(max(0.0, final.loc[firm, "ci95_low"]), abs=1e-9)
+        assert last.max() == pytest.approx(min(1.0, final.loc[firm, "ci95_high"]), abs=1e-9)
     title = fig._suptitle.get_text()
     assert "market share over time, 3 replications per design point" in title
     assert ("band: 95% confidence interval of that mean (Student t, 2 degrees of freedom)"
             in title)
+
+
+def test_a_band_shows_only_shares_a_run_could_have():
+    """Two runs give t(0.975, 1) = 12.7 times the standard error: the interval of shares 0.02
+    and 0.10 runs from -0.45 to 0.57, and of 0.90 and 0.98 to 1.45; the band stops at 0 and 1."""
+    from analysis.plot_share_over_time import share_band
+    shares = np.array([[[0.02, 0.90]], [[0.10, 0.98]]])  # [runs, steps, firms]
+    mean, low, high = share_band(shares)
+    assert mean[0] == pytest.approx([0.06, 0.94])
+    assert low[0] == pytest.approx([0.0, 0.94 - 12.7062 * 0.04], abs=1e-4)
+    assert high[0] == pytest.approx([0.06 + 12.7062 * 0.04, 1.0], abs=1e-4)
 
 
 def test_a_panel_per_design_point(marketsim_sweep):
