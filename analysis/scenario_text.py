@@ -628,6 +628,11 @@ KEY_WORDS = {
     "referral_program.reward": ("referral program's reward",
                                 "money per referred first purchase"),
     "referral_program.multiplier": ("referral program's multiplier", "factor"),
+    "retention_offer.after_steps": ("retention offer's steps since the last purchase", "steps"),
+    "retention_offer.discount": ("retention offer's discount", "fraction of price"),
+    # Innovation, named likewise (firms.Novo.innovation.every_steps).
+    "innovation.every_steps": ("steps between product generations", "steps"),
+    "innovation.quality_gain": ("quality gain of each generation", "utility"),
 }
 # The parts after `ideal` in words: segments.tangy.ideal.mean.0 is tangy's ideal point's centre
 # on axis 0.

@@ -201,6 +201,13 @@ def test_a_programs_keys_are_named_by_the_program():
         "Crema's loyalty program's reward = 1")
     assert setting_words("firms.A.referral_program.reward", 5.0) == (
         "A's referral program's reward = 5 per referred first purchase")
+    # Innovation and a retention offer likewise: an experiment's figure said "by
+    # Novo.innovation.every_steps".
+    assert key_label("firms.Novo.innovation.every_steps", 52) == (
+        "Novo's steps between product generations (weeks)")
+    assert key_label("firms.Novo.innovation.quality_gain") == (
+        "Novo's quality gain of each generation (utility)")
+    assert key_words("firms.T.retention_offer.discount") == "T's retention offer's discount"
     # A firm named like a program is still a firm.
     assert key_words("firms.loyalty_program.budget_per_year") == (
         "loyalty_program's marketing budget")
