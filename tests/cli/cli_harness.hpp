@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -74,14 +75,10 @@ inline Result marketsim(const TempDir& dir, const std::string& args,
   return r;
 }
 
-/// Starts `marketsim ARGS` in `dir` (stdin and stdout on /dev/null; SIGHUP ignored, as nohup
-/// does, when `nohup`), waits until `appears` exists, lets it run 300 ms more, and sends it
-/// `signals` (SIGINT, as Ctrl-C would), 300 ms apart; returns its exit code and stderr. Fails
-/// the test when it does not stop within 60 s.
-inline Result interrupted(const TempDir& dir, const std::vector<std::string>& args,
-                          const fs::path& appears, const std::vector<int>& signals = {SIGINT},
-                          bool nohup = false) {
-  const fs::path err = dir / ".stderr";
+/// Starts `marketsim ARGS` in `dir`, stdin and stdout on /dev/null and stderr to `err`; in the
+/// child, `before_exec` runs first (to ignore a signal, or wait for a start). Returns its pid.
+inline pid_t spawn(const TempDir& dir, const std::vector<std::string>& args, const fs::path& err,
+                   const std::function<void()>& before_exec = {}) {
   std::vector<char*> argv{const_cast<char*>("marketsim")};
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -89,15 +86,29 @@ inline Result interrupted(const TempDir& dir, const std::vector<std::string>& ar
   REQUIRE(pid >= 0);
   if (pid == 0) {
     if (::chdir(dir.path.c_str()) != 0) ::_exit(99);
-    if (nohup) ::signal(SIGHUP, SIG_IGN);
     const int devnull = ::open("/dev/null", O_RDWR);
     const int errfd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(devnull, 0);
     ::dup2(devnull, 1);
     ::dup2(errfd, 2);
+    if (before_exec) before_exec();
     ::execv(kBinary.c_str(), argv.data());
     ::_exit(98);
   }
+  return pid;
+}
+
+/// Starts `marketsim ARGS` in `dir` (spawn(); SIGHUP ignored, as nohup does, when `nohup`),
+/// waits until `appears` exists, lets it run 300 ms more, and sends it
+/// `signals` (SIGINT, as Ctrl-C would), 300 ms apart; returns its exit code and stderr. Fails
+/// the test when it does not stop within 60 s.
+inline Result interrupted(const TempDir& dir, const std::vector<std::string>& args,
+                          const fs::path& appears, const std::vector<int>& signals = {SIGINT},
+                          bool nohup = false) {
+  const fs::path err = dir / ".stderr";
+  const pid_t pid = spawn(dir, args, err, [nohup] {
+    if (nohup) ::signal(SIGHUP, SIG_IGN);
+  });
   using namespace std::chrono_literals;
   const auto give_up = std::chrono::steady_clock::now() + 60s;
   while (!fs::exists(appears) && std::chrono::steady_clock::now() < give_up)

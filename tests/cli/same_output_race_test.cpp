@@ -26,26 +26,12 @@ namespace {
 /// by the parent, so that two of them start together. Returns its pid.
 pid_t start(const TempDir& dir, const std::vector<std::string>& args, const fs::path& err,
             const int gun[2]) {
-  std::vector<char*> argv{const_cast<char*>("marketsim")};
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    if (::chdir(dir.path.c_str()) != 0) ::_exit(99);
-    const int devnull = ::open("/dev/null", O_RDWR);
-    const int errfd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(devnull, 0);
-    ::dup2(devnull, 1);
-    ::dup2(errfd, 2);
+  return spawn(dir, args, err, [gun] {
     ::close(gun[1]);
     char byte = 0;
     while (::read(gun[0], &byte, 1) > 0) {
     }
-    ::execv(kBinary.c_str(), argv.data());
-    ::_exit(98);
-  }
-  return pid;
+  });
 }
 
 int exit_code(pid_t pid) {
