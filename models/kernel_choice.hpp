@@ -56,7 +56,8 @@ class KernelChoice : public KernelRecords<W> {
     Decision d;
     decide(i, c, u, d, near);
     if (d.pick == kNoSet) return -1;
-    lanes::smooth_q16<W>(&pop_.loyalty[i * W], t_.rho_q16);
+    lanes::smooth_q16<W>(&pop_.loyalty[i * W], t_.rho_q16,
+                         &t_.offers[c].choosable[pop_.region[i] * W]);
     if (d.pick == kOutside) return -1;
     buy(i, s, c, d);
     return d.pick;

@@ -80,22 +80,25 @@ inline void scale_q16(std::uint16_t* v, std::uint32_t q) {
     simd::store(v + k, simd::mulhi(simd::load<simd::u16x8>(v + k), q16));
 }
 
-/// v <- v * q / 2^16 rounded to the nearest, but never from a positive value to 0 while q > 0:
-/// loyalty smoothing (L <- rho * L for the firms not chosen). A past buyer's loyalty stays
-/// above 0, as exact smoothing keeps it, so the buyer stays aware of the firm (DESIGN: aware
-/// while L > 0); rounding down took it to 0 after 39 choices at rho = 0.8, and the firm out of
-/// the choice set.
+/// v <- v * q / 2^16 rounded to the nearest, but never from a positive value to 0 while q > 0,
+/// in the lanes where `in` is all ones; the other lanes keep their value. Loyalty smoothing
+/// (L <- rho * L for the firms not chosen), over the firms the consumer could have chosen (`in`:
+/// they sell in the occasion's category and region). A past buyer's loyalty stays above 0, as
+/// exact smoothing keeps it, so the buyer stays aware of the firm (DESIGN: aware while L > 0);
+/// rounding down took it to 0 after 39 choices at rho = 0.8, and the firm out of the choice set.
 template <std::size_t W>
-inline void smooth_q16(std::uint16_t* v, std::uint32_t q) {
+inline void smooth_q16(std::uint16_t* v, std::uint32_t q, const std::uint16_t* in) {
   const auto q16 = static_cast<std::uint16_t>(q);
   const std::uint16_t one = q16 != 0 ? 1 : 0;
   const simd::u16x8 keep = {one, one, one, one, one, one, one, one};
   for (std::size_t k = 0; k < W; k += 8) {
     const simd::u16x8 x = simd::load<simd::u16x8>(v + k);
+    const simd::u16x8 m = simd::load<simd::u16x8>(in + k);
     const simd::u16x8 low = x * q16;  // the product's low 16 bits: its top bit rounds up
     const simd::u16x8 r = simd::mulhi(x, q16) + (low >> 15);
     const simd::u16x8 floor = x < keep ? x : keep;
-    simd::store(v + k, r > floor ? r : floor);
+    const simd::u16x8 smoothed = r > floor ? r : floor;
+    simd::store(v + k, (smoothed & m) | (x & ~m));
   }
 }
 

@@ -161,8 +161,11 @@ class KernelShopping : public KernelChoice<W> {
       chose |= static_cast<std::uint32_t>(d.pick != kNoSet) << l;
       bought |= static_cast<std::uint32_t>(d.pick >= 0) << l;
     }
-    for (std::uint32_t bits = chose; bits != 0; bits &= bits - 1)
-      lanes::smooth_q16<W>(&pop_.loyalty[(c0 + std::countr_zero(bits)) * W], t_.rho_q16);
+    const std::uint16_t* choosable = t_.offers[c].choosable.data();
+    for (std::uint32_t bits = chose; bits != 0; bits &= bits - 1) {
+      const std::size_t i = c0 + static_cast<std::size_t>(std::countr_zero(bits));
+      lanes::smooth_q16<W>(&pop_.loyalty[i * W], t_.rho_q16, &choosable[pop_.region[i] * W]);
+    }
     for (std::uint32_t bits = bought; bits != 0; bits &= bits - 1) {
       const auto l = static_cast<std::size_t>(std::countr_zero(bits));
       buy(c0 + l, pop_.segment[c0 + l], c, decided[l]);

@@ -238,9 +238,9 @@ TEST_CASE("consumer kernel: a one-to-one firm in the second group of eight lanes
   CHECK(std::abs(second / first - 1.0) < 0.05);
 }
 
-// DESIGN.md §1: after a choice, loyalty is smoothed for every firm (L <- rho L), and a consumer
-// is aware of a firm while L > 0; so a past buyer never forgets the firm. Firm A has no media
-// and no word of mouth: only its buyers' loyalty keeps them aware of it. Each consumer makes
+// DESIGN.md §1: after a choice, loyalty is smoothed for every firm of the choice (L <- rho L), and
+// a consumer is aware of a firm while L > 0; so a past buyer never forgets the firm. Firm A has no
+// media and no word of mouth: only its buyers' loyalty keeps them aware of it. Each consumer makes
 // about two choices a step, so by step 60 the first buyers have made some 120 (loyalty rounded
 // down reached 0 after 39 at rho = 0.8, and A's awareness fell to a seventh of its penetration).
 TEST_CASE("consumer kernel: a past buyer's loyalty stays above 0, and the buyer aware",
@@ -282,4 +282,51 @@ firms:
     // Everyone who ever bought from A is aware of it: awareness at least penetration.
     REQUIRE(market.metrics().awareness.firm[0] >= market.metrics().penetration.firm[0]);
   }
+}
+
+// Loyalty is smoothed over the firms the consumer could have chosen: those that sell in the
+// occasion's category and region (scenarios/README.md, the step's item 8). Firm D sells only
+// drinks, S only snacks. The drinks' occasions and choices take their own random words, so a
+// consumer's loyalty to D must come out the same, bit for bit, whether or not it also shops for
+// snacks (before the rule, each snack occasion smoothed D's loyalty too: a drinks brand lost its
+// loyal buyers' loyalty at every snack bought).
+TEST_CASE("consumer kernel: a choice in one category leaves loyalty to a firm outside it alone",
+          "[kernel][loyalty]") {
+  const std::string yaml = R"(name: loyalty by category
+seed: 5
+consumers: 5000
+steps: 20
+market: {initial_awareness: 1, outside_utility: 0}
+categories:
+  - {name: drinks, base_cost: 1.0}
+  - {name: snacks, base_cost: 1.0}
+segments:
+  - name: s
+    share: 1
+    ideal: {mean: [0, 0], sd: [0.3, 0.3]}
+    price_sensitivity: {mean: 1.0, sd: 0}
+    purchase_rate: {drinks: {mean: 0.5, shape: 50}, snacks: {mean: 3.0, shape: 50}}
+firms:
+  - {name: D, strategy: mass, budget_per_year: 5200, categories: [drinks]}
+  - {name: S, strategy: mass, budget_per_year: 5200, categories: [snacks]}
+)";
+  const auto loyalty_to = [&](const std::string& snacks_rate, std::size_t firm) {
+    // (Firm D is lane 0.)
+    msim::Market market(msim::load_scenario_text(
+        yaml, "<test>", {"segments.s.purchase_rate.snacks.mean=" + snacks_rate}));
+    for (int t = 0; t < 20; ++t) market.step();
+    const msim::Population& pop = market.population();
+    std::vector<std::uint16_t> L(pop.n);
+    for (std::size_t i = 0; i < pop.n; ++i) L[i] = pop.loyalty[i * pop.lanes + firm];
+    return L;
+  };
+  const std::vector<std::uint16_t> with = loyalty_to("3.0", 0), without = loyalty_to("0", 0);
+  std::size_t loyal = 0, moved = 0;
+  for (std::size_t i = 0; i < with.size(); ++i) {
+    loyal += without[i] > 0 ? 1 : 0;
+    moved += with[i] != without[i] ? 1 : 0;
+  }
+  INFO(loyal << " consumers loyal to D; " << moved << " of them moved by snack occasions");
+  REQUIRE(loyal > 1000);
+  CHECK(moved == 0);
 }

@@ -110,12 +110,14 @@ TEST_CASE("loyalty smoothing rounds to the nearest and keeps a positive loyalty 
           "[lanes]") {
   std::mt19937 rng(11);
   std::size_t wrong = 0;
+  std::uint16_t all[16];
+  std::fill(all, all + 16, std::uint16_t{0xFFFF});
   for (int trial = 0; trial < 20000; ++trial) {
     std::uint16_t v[16], w[16];
     for (std::uint16_t& x : v) x = static_cast<std::uint16_t>(trial % 3 == 0 ? rng() % 8 : rng());
     const auto q = static_cast<std::uint32_t>(trial % 7 == 0 ? rng() % 4 : rng() % 65536);
     std::copy(v, v + 16, w);
-    msim::lanes::smooth_q16<16>(w, q);
+    msim::lanes::smooth_q16<16>(w, q, all);
     for (std::size_t k = 0; k < 16; ++k) {
       const std::uint64_t nearest = (static_cast<std::uint64_t>(v[k]) * q + 32768) >> 16;
       const std::uint64_t floor = q != 0 && v[k] != 0 ? 1 : 0;
@@ -125,14 +127,28 @@ TEST_CASE("loyalty smoothing rounds to the nearest and keeps a positive loyalty 
   CHECK(wrong == 0);
   // rho = 0.8: a loyalty of 1/65535 stays there; of 1.0, it never reaches 0 in 1,000 smoothings.
   std::uint16_t low[8] = {1, 2, 3, 65535, 0, 0, 0, 0};
-  for (int k = 0; k < 1000; ++k) msim::lanes::smooth_q16<8>(low, 52429);
+  for (int k = 0; k < 1000; ++k) msim::lanes::smooth_q16<8>(low, 52429, all);
   CHECK(low[0] == 1);
   CHECK(low[3] > 0);
   CHECK(low[4] == 0);  // no loyalty stays none
   std::uint16_t none[8] = {500, 1, 0, 0, 0, 0, 0, 0};
-  msim::lanes::smooth_q16<8>(none, 0);  // rho = 0: loyalty is the last choice alone
+  msim::lanes::smooth_q16<8>(none, 0, all);  // rho = 0: loyalty is the last choice alone
   CHECK(none[0] == 0);
   CHECK(none[1] == 0);
+}
+
+TEST_CASE("loyalty smoothing leaves the firms outside the choice as they were", "[lanes]") {
+  // Lanes 1, 4 and 9 to 15 are firms that do not sell in the occasion's category or region.
+  std::uint16_t in[16], v[16];
+  for (std::size_t k = 0; k < 16; ++k) {
+    in[k] = (k == 1 || k == 4 || k >= 9) ? 0 : 0xFFFF;
+    v[k] = static_cast<std::uint16_t>(1000 * (k + 1));
+  }
+  msim::lanes::smooth_q16<16>(v, 32768, in);  // rho = 0.5
+  for (std::size_t k = 0; k < 16; ++k) {
+    INFO("lane " << k);
+    CHECK(v[k] == (in[k] != 0 ? 500 * (k + 1) : 1000 * (k + 1)));
+  }
 }
 
 TEST_CASE("nearest_variant finds each lane's nearest variant in 1 to 4 dimensions", "[lanes]") {
