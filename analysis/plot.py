@@ -9,9 +9,10 @@ It lists the figures it wrote in DIR/analysis-plot-figures.txt (figure_manifest)
 later plot into DIR says which of them it did not draw again and, with --force, removes those.
 
 The figures are drawn in modules named after what they hold (plot_format: what every figure
-shares; plot_market, plot_unit_cost, plot_obsolescence, plot_strategies: the figures of one run;
-plot_experiment, plot_share_over_time, plot_sweep, plot_sweep_grid, plot_sampled,
-sweep_design, experiment_figures: those of an experiment). Every public name of theirs is importable from here too.
+shares; plot_market_share, plot_market, plot_unit_cost, plot_obsolescence, plot_strategies: the
+figures of one run; plot_experiment, plot_share_over_time, plot_sweep, plot_sweep_grid,
+plot_sampled, sweep_design, experiment_figures: those of an experiment). Every public name of
+theirs is importable from here too.
 """
 
 import argparse
@@ -30,8 +31,10 @@ from analysis.plot_format import (LINE_STYLES, OVERRIDE_WIDTH, OVERRIDES_WIDTH, 
                                   overrides_line, percent_formatter, percent_tick, png_bytes,
                                   points_formatter, run_changes, shortened)
 from analysis.plot_market import (HEATMAP_WINDOW, LABEL_OFFSETS, QUADRANT_MIN_SPREAD, awareness,
-                                  dividing_line, firms_without_sales, market_share, profit_roi,
-                                  segment_heatmap, segment_shares, share_quadrant)
+                                  dividing_line, firms_without_sales, profit_roi, segment_heatmap,
+                                  segment_shares, share_quadrant)
+from analysis.plot_market_share import (market_share, market_share_by_category,
+                                        shares_by_category, whole_market_share)
 from analysis.plot_obsolescence import (OBSOLESCENCE, PER_IN_USE, early_failure_rate,
                                         early_share, first_on_time_step, obsolescence,
                                         reference_life)
@@ -61,8 +64,8 @@ __all__ = [
     "shortened",
     # the figures of one run
     "HEATMAP_WINDOW", "LABEL_OFFSETS", "QUADRANT_MIN_SPREAD", "awareness", "dividing_line",
-    "firms_without_sales", "market_share", "profit_roi", "segment_heatmap", "segment_shares",
-    "share_quadrant",
+    "firms_without_sales", "market_share", "market_share_by_category", "shares_by_category",
+    "whole_market_share", "profit_roi", "segment_heatmap", "segment_shares", "share_quadrant",
     "OBSOLESCENCE", "PER_IN_USE", "early_failure_rate", "early_share", "first_on_time_step",
     "obsolescence", "reference_life",
     "DESCRIPTION_WIDTH", "DIAGNOSTICS_PER_FIGURE", "LABEL_WIDTH", "RECORDED_SUFFIX",

@@ -1,5 +1,5 @@
-"""The market figures of one run: market share, the share-of-market/share-of-customer
-quadrant, awareness, profit and ROI, and the segment-by-firm heatmap."""
+"""The market figures of one run: the share-of-market/share-of-customer quadrant, awareness,
+profit and ROI, and the segment-by-firm heatmap (market share over time: plot_market_share)."""
 
 import textwrap
 
@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from analysis.plot_format import (_colours, _drawn, _firm_labels, _label_axis,  # noqa: E402
-                                  _note_absent, _per_firm_lines, _time_axis, _titled,
-                                  percent_formatter, share_when)
+                                  _note_absent, _per_firm_lines, _titled, percent_formatter,
+                                  share_when)
 from analysis.summary import (SEGMENT_WINDOW, not_in_market, roi_over_time,  # noqa: E402
                               segment_shares, segment_window)
 
@@ -20,28 +20,6 @@ from analysis.summary import (SEGMENT_WINDOW, not_in_market, roi_over_time,  # n
 # quarter of the run's year (segment_window), those of the segment leaders of `marketsim
 # summarize` and the report.
 HEATMAP_WINDOW = SEGMENT_WINDOW
-
-
-def market_share(run):
-    """Stacked area of each firm's unit market share over time (firms in the market only)."""
-    drawn = _drawn(run)
-    frame = run.market["market_share"][[firm for _, _, _, firm in drawn]]
-    fig, ax = plt.subplots(figsize=(9, 5))
-    time = run.time_values(frame.index)
-    ax.stackplot(time, frame.to_numpy().T, labels=[d[1] for d in drawn],
-                 colors=[d[2] for d in drawn], alpha=0.85)
-    ax.set_xlim(time.min(), time.max())
-    ax.set_ylim(0, max(1.0, float(frame.sum(axis=1).max())))
-    _time_axis(ax, run)
-    # In the run's period, as the time axis counts it: "of all units sold in the week".
-    _label_axis(ax, "y", f"market share, of all units sold in the {run.time_label()}",
-                run.unit("market_share"))
-    ax.set_title(_titled(run, f"{run.name}: who sells the units (market share, stacked)"))
-    handles, labels = ax.get_legend_handles_labels()  # top of the stack first, as drawn
-    ax.legend(handles[::-1], labels[::-1], title="firm (strategy)", loc="center left",
-              bbox_to_anchor=(1.01, 0.5))
-    _note_absent(fig, run)
-    return fig
 
 
 def dividing_line(values):

@@ -43,7 +43,9 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
 
 # The figures' captions; "{period}" is the run's period (figure_caption: "week", "month", "step").
 CAPTIONS = {
-    "market_share.png": "Each firm's share of the units sold in each {period}, stacked to 100%.",
+    "market_share.png": "Each firm's share of the units sold in each {period}, stacked to 100%; "
+                        "blank in a {period} in which nothing sold (a share is undefined "
+                        "there).",
     "share_quadrant.png": "Share of market (last step) against share of customer (share of "
                           "category requirements of the firm's own buyers). One-to-one "
                           "marketing aims up, mass marketing aims right. Each dashed line "
@@ -359,10 +361,22 @@ def _shocks_html(run):
     return f"<p>{'<br>'.join(parts)}</p>" if parts else ""
 
 
+# The caption of market_share.png when it has a panel per category (plot.shares_by_category).
+CATEGORY_SHARES_CAPTION = (
+    "A panel per category: each firm's share of the units of that category sold in each "
+    "{period}, stacked to 100%, with only the firms that sell in it (units of different "
+    "categories, such as chewing gum and washing machines, are not added together); blank in a "
+    "{period} in which the category sold nothing (a share is undefined there).")
+
+
 def figure_caption(name, run):
-    """The caption of figure `name` of `run` (CAPTIONS, its name when it has none), in the run's
-    period: "the first month a failure can be on time" in a monthly run."""
-    return CAPTIONS.get(name, name).replace("{period}", period(run.steps_per_year))
+    """The caption of figure `name` of `run` (CAPTIONS, its name when it has none; for
+    market_share.png with a panel per category, CATEGORY_SHARES_CAPTION), in the run's period:
+    "the first month a failure can be on time" in a monthly run."""
+    text = CAPTIONS.get(name, name)
+    if name == "market_share.png" and plot.shares_by_category(run):
+        text = CATEGORY_SHARES_CAPTION
+    return text.replace("{period}", period(run.steps_per_year))
 
 
 def _figure_html(name, data, caption=None):

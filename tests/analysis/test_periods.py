@@ -99,7 +99,7 @@ def test_a_quarterly_runs_durables_are_counted_in_quarters(quarterly_durables, t
 def test_the_report_captions_follow_the_period():
     from types import SimpleNamespace
     for steps_per_year, word in ((52, "week"), (12, "month"), (10, "step")):
-        run = SimpleNamespace(steps_per_year=steps_per_year)
+        run = SimpleNamespace(steps_per_year=steps_per_year, categories=["coffee"])
         assert (f"counted from the first {word} a failure can be on time"
                 in report.figure_caption("obsolescence.png", run))
         assert (f"which firms and {word}s)" in report.figure_caption("profit_roi.png", run))

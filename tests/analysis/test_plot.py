@@ -41,9 +41,9 @@ def test_axis_labels_carry_units(run_file):
     labels = [ax.get_ylabel() for ax in fig.axes]
     assert any("(money)" in label for label in labels)
     assert any("(ratio)" in label for label in labels)
-    fig = plot.market_share(run)
+    fig = plot.market_share(run)  # a panel per category of the tiny scenario, one legend
     assert "%" in fig.axes[0].get_ylabel() and fig.axes[0].get_title()
-    assert fig.axes[0].get_legend() is not None
+    assert len(fig.legends) == 1
 
 
 def test_missing_output_directories_are_made(run_file, tmp_path):
@@ -473,7 +473,7 @@ def test_figures_of_an_experiment_name_the_run_and_the_shared_changes(marketsim_
     """The figures of one run name it and its design point's assignment, not the experiment's
     own keys; the figures of every run carry what the command line set for all of them."""
     run = load_run(marketsim_sweep, "2")  # design point 1, replication 0
-    title = plot.market_share(run).axes[0].get_title()
+    title = plot.market_share(run)._suptitle.get_text()  # a panel per category
     assert title.split("\n")[1] == "run 00002, with steps=10, Mass's marketing budget = 80000"
     assert "experiment." not in title
     made = plot.render_experiment(run)
@@ -496,7 +496,7 @@ def test_an_experiment_set_whole_on_the_command_line_is_left_out_of_titles(tmp_p
     run = load_run(path, "2")  # design point 1, replication 0
     assert any(c.startswith("experiment={") for c in overrides(run))
     assert experiment_overrides(path) == ["steps=10"]
-    title = plot.market_share(run).axes[0].get_title()
+    title = plot.market_share(run)._suptitle.get_text()  # a panel per category
     assert title.split("\n")[1] == "run 00002, with steps=10, Mass's marketing budget = 80000"
     long = plot.experiment_tables.results_long(run.experiment["runs"], run.firms)
     fig = plot.experiment_distribution(run, "roi", long, {})
@@ -656,16 +656,23 @@ def test_awareness_says_loyal_past_buyers_count_too(run_file):
     assert "goodwill" not in title
 
 
-def test_market_share_axis_names_the_period_the_time_axis_counts(run_file):
+def test_market_share_axis_names_the_period_the_time_axis_counts(run_file, monopoly_file):
     """A weekly run's market share is of the units sold in the week, as the x axis counts weeks,
-    not "in the step"; the report's caption says the same."""
+    not "in the step"; the report's caption says the same. The tiny scenario's two categories
+    get a panel each, of the category's units."""
     from analysis.report import figure_caption
-    run = load_run(run_file)
+    run = load_run(monopoly_file)
     ax = plot.market_share(run).axes[0]
     assert ax.get_xlabel() == "week"
     assert ax.get_ylabel() == "market share, of all units sold in the week (%)"
     assert figure_caption("market_share.png", run) == (
-        "Each firm's share of the units sold in each week, stacked to 100%.")
+        "Each firm's share of the units sold in each week, stacked to 100%; blank in a week in "
+        "which nothing sold (a share is undefined there).")
+    run = load_run(run_file)
+    for ax in plot.market_share(run).axes:
+        assert ax.get_xlabel() == "week"
+        assert ax.get_ylabel() == "share of the category's units\nsold in the week (%)"
+    assert "of that category sold in each week" in figure_caption("market_share.png", run)
 
 
 def test_ownership_saturation_is_not_drawn_in_a_firms_colour(durables_file):
