@@ -1,6 +1,8 @@
 """Market share over time across the replications of an experiment: per design point (a small
 panel each) and firm, the mean over the replications as a line and its t-based 95% confidence
-interval as a band (experiment_share_over_time)."""
+interval as a band (experiment_share_over_time). A run's market share is undefined in a step where
+it sold nothing (marketsim records 0 there): that run is left out of the step's mean and band,
+and a step where no run sold anything is a gap, as market_share.png leaves it blank."""
 
 import textwrap
 
@@ -19,6 +21,7 @@ from analysis.plot_experiment import SHOCKS_WIDTH  # noqa: E402
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels, _label_axis,  # noqa: E402
                                   _note_left_out, _titled, mark_shocks)
 from analysis.point_words import run_point_labels, switched_shocks  # noqa: E402
+from analysis.share_gaps import without_sales  # noqa: E402
 from analysis.student_t import mean_and_ci95  # noqa: E402
 
 
@@ -30,10 +33,12 @@ TITLE_WIDTH, TITLE_LINES = 60, 3  # a panel's title: characters a line, lines at
 def share_by_point(run):
     """{design point: (market share [replications x steps x firms], the resolved scenario text
     of its first run)} read from every /runs/<id>/market/market_share of the experiment file,
-    in design-point order; {} for a file without /experiment/runs. Runs of unequal length
-    (an unfinished one) are cut to the shortest.
+    in design-point order, NaN in the steps where the run sold nothing (_market_share); {} for a
+    file without /experiment/runs. Runs of unequal length (an unfinished one) are cut to the
+    shortest.
 
-    @throws LayoutError when a run's market_share is not [its steps x the firms of `run`].
+    @throws LayoutError when a run's market_share (or units) is not [its steps x the firms of
+    `run`].
     """
     runs = run.experiment.get("runs")
     if runs is None or not len(runs):
@@ -61,9 +66,12 @@ def share_by_point(run):
 
 def _market_share(run, group):
     """market/market_share of the experiment's run `group`, [steps x firms] (steps: its /step,
-    or its own rows without one; firms: those of `run`, as every run has them).
+    or its own rows without one; firms: those of `run`, as every run has them), NaN in every
+    step where the run sold nothing (by its market/units; without them, where every share is
+    0): marketsim records a share of 0 there, where it is undefined
+    (share_gaps.without_sales).
 
-    @throws LayoutError when it has another shape.
+    @throws LayoutError when it, or market/units, has another shape.
     """
     share = group["market/market_share"]
     if "step" in group:
@@ -74,8 +82,15 @@ def _market_share(run, group):
         steps = step.shape[0]
     else:
         steps = share.shape[0] if share.ndim else 0
-    check_shape(run.path, share, {"step": steps, "firm": len(run.firms)})
-    return share[()]
+    lengths = {"step": steps, "firm": len(run.firms)}
+    check_shape(run.path, share, lengths)
+    units = group.get("market/units")
+    if isinstance(units, h5py.Dataset):
+        check_shape(run.path, units, lengths)
+        units = units[()]
+    else:
+        units = None
+    return without_sales(share[()], units)
 
 
 def _firms_in(runs, firms, points):
@@ -102,7 +117,10 @@ def _shown_points(points):
 def share_band(shares):
     """The mean of `shares` [runs, steps, firms] over the runs, and its t-based 95% confidence
     interval (low, high) within [0, 1], where a share lies: over a few runs the interval can reach
-    past it (to 300% with two), which a band would draw as shares no run could have."""
+    past it (to 300% with two), which a band would draw as shares no run could have. A run whose
+    share is NaN in a step (it sold nothing there) is left out of that step's mean and interval
+    (student_t.mean_and_ci95): the mean is NaN where no run sold anything, the bounds where
+    fewer than two did."""
     mean, low, high = mean_and_ci95(shares)
     return mean, np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
 
@@ -113,7 +131,10 @@ def experiment_share_over_time(run):
     over the design point's runs at each step, and a band for the t-based 95% confidence interval
     of that mean (Student t with n - 1 degrees of freedom, as /experiment/summary computes it for
     the last step). Shocks that a design point's runs applied, and the new product generations
-    they launched, are marked on its panel. A firm
+    they launched, are marked on its panel. A run that sold nothing in a step is left out of the
+    step's mean and band (its share is undefined there), and a step where none of the design
+    point's runs sold anything is a gap in the line; the title says so when any run of a panel
+    drawn did. A firm
     in the market in none of a design point's runs is not drawn there; one never in the market
     is named under the figure. None when no design point has two runs or more."""
     data = share_by_point(run)
@@ -134,10 +155,11 @@ def experiment_share_over_time(run):
                              constrained_layout=True)
     styles = {firm: (label, colour, LINE_STYLES[j % len(LINE_STYLES)]) for j, (firm, label, colour)
               in enumerate(zip(run.firms, _firm_labels(run), _colours(run)))}
-    drawn, top = {}, 0.0
+    drawn, top, gaps = {}, 0.0, False
     for k, key in enumerate(shown):
         ax = axes[k // columns, k % columns]
         shares, text = data[key]
+        gaps = gaps or bool(np.isnan(shares).any())
         time = run.time_values(range(shares.shape[1]))
         mean, low, high = share_band(shares)
         for j, firm in enumerate(run.firms):
@@ -152,7 +174,9 @@ def experiment_share_over_time(run):
                                    break_long_words=False, break_on_hyphens=False,
                                    max_lines=TITLE_LINES, placeholder=" ..."), fontsize=9)
         ax.grid(alpha=0.3)
-        top = max(top, float(np.nanmax(np.fmax(mean, high))))
+        highest = np.fmax(mean, high)
+        if np.isfinite(highest).any():
+            top = max(top, float(np.nanmax(highest)))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole weeks, months or steps
         if k % columns == 0:
             _label_axis(ax, "y", "market share", run.unit("market_share"))
@@ -167,11 +191,15 @@ def experiment_share_over_time(run):
                loc="center left", bbox_to_anchor=(1.0, 0.5))
     sizes = sorted(set(counts[key] for key in shown))
     many = f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]}"
-    degrees = ("n - 1 degrees of freedom" if len(sizes) > 1 else
+    period = run.time_label()
+    degrees = ("n - 1 degrees of freedom" if len(sizes) > 1 or gaps else
                "1 degree of freedom" if sizes[0] == 2 else f"{sizes[0] - 1} degrees of freedom")
     lines = [f"line: mean of the design point's {many} replications at each "
-             f"{run.time_label()}; band: 95% confidence interval "
+             f"{period}; band: 95% confidence interval "
              f"of that mean (Student t, {degrees})"]
+    if gaps:
+        lines.append(f"a run that sold nothing in a {period} is left out of its mean and band "
+                     "(n: the runs that sold); blank where no run sold")
     if sizes[0] < 2:
         lines.append("no band where a design point has one run")
     if len(shown) < len(points):

@@ -483,7 +483,9 @@ def _experiment_figure_html(name, data, metric, run):
             f"each {period(run.steps_per_year)} as a line and the 95% confidence interval of that "
             "mean (Student t) as a band. The band says how well the replications pin down the "
             "mean, not where single runs fall (the boxes of the experiment_market_share.png "
-            f"figure show those, at the last {period(run.steps_per_year)})."))
+            f"figure show those, at the last {period(run.steps_per_year)}). A run that sold "
+            f"nothing in a {period(run.steps_per_year)} has no market share there and is left "
+            "out of its mean and band; where no run sold anything the line has a gap."))
     if plot.sampled_keys(run) and name == plot.sampled_figure_name(metric):
         return _figure_html(name, data, (
             f"{metric.replace('_', ' ')} against each key the Latin hypercube samples "

@@ -42,12 +42,20 @@ def t_quantile(p, df):
 def mean_and_ci95(values):
     """(mean, low, high) over the first axis of `values` (replications first): the mean and its
     t-based 95% confidence interval, mean -/+ t(0.975, n - 1) * sd / sqrt(n), sd with n - 1 in
-    the denominator. The bounds are NaN for n < 2 (one run has no spread)."""
+    the denominator. NaN values (a result undefined in a run, such as a market share in a step
+    where nothing sold) are left out, so that n is, for each cell, the number of runs where it
+    is defined, as /experiment/summary counts them: the mean is NaN where n is 0, the bounds
+    where n < 2 (one run has no spread)."""
     values = np.asarray(values, dtype=float)
-    n = values.shape[0]
-    mean = values.mean(axis=0)
-    if n < 2:
-        nan = np.full_like(mean, np.nan)
-        return mean, nan, nan
-    half = t_quantile(0.975, n - 1) * values.std(axis=0, ddof=1) / math.sqrt(n)
+    defined = np.isfinite(values)
+    n = defined.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(defined, values, 0.0).sum(axis=0) / n
+        squares = (np.where(defined, values - mean, 0.0) ** 2).sum(axis=0)
+        sd = np.sqrt(squares / (n - 1))
+    quantile = np.full(np.shape(n), np.nan)
+    for count in np.unique(n[n >= 2]):
+        quantile[n == count] = t_quantile(0.975, int(count) - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = np.where(n >= 2, quantile * sd / np.sqrt(n), np.nan)
     return mean, mean - half, mean + half

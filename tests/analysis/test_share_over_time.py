@@ -83,3 +83,66 @@ def test_one_run_per_design_point_gets_no_such_figure(tmp_path):
                             "experiment.sweep={firms.Mass.budget_per_year: [40000, 80000]}"))
     assert experiment_share_over_time(run) is None
     assert OVER_TIME_FIGURE not in {name for name, _, _ in plot.render_experiment(run)}
+
+
+# Twenty consumers buying a tenth as often as usual: in some weeks a run sells nothing, and from
+# week 8 (step 7) on no run does.
+FEW_SALES = ["consumers=20", "experiment.replications=3",
+             "shocks=[{name: slump, kind: recession, step: 0, multiply: 0.1}, "
+             "{name: halt, kind: recession, step: 7, multiply: 0}]"]
+HALT = 7
+
+
+@pytest.fixture(scope="module")
+def few_sales(tmp_path_factory):
+    from conftest import run_tiny
+    return run_tiny(tmp_path_factory.mktemp("few_sales") / "few_sales.h5", *FEW_SALES)
+
+
+def _sold(path, runs):
+    """Whether each run sold anything in each step: [runs x steps]."""
+    with h5py.File(path) as f:
+        return np.stack([f[f"runs/{r:05d}/market/units"][()].sum(axis=1) > 0 for r in runs])
+
+
+def test_a_run_that_sold_nothing_in_a_week_is_left_out_of_its_mean(few_sales):
+    """marketsim records a share of 0 for every firm in a step where nothing sold: averaged in,
+    a run without sales pulled every firm's mean down, and a week where no run sold drew every
+    firm at 0. Such a run is left out of the week's mean, and such a week is a gap, as
+    /experiment/summary leaves a run out where its last week's share is undefined."""
+    sold = _sold(few_sales, range(3))
+    counts = sold.sum(axis=0)
+    assert ((counts > 0) & (counts < 3)).any()  # a week where some runs sold, not all
+    assert not sold[:, HALT:].any()
+    run = load_run(few_sales)
+    fig = experiment_share_over_time(run)
+    (ax,) = [a for a in fig.axes if a.get_lines()]
+    lines = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    shares = np.where(sold[:, :, None], _shares(few_sales, range(3)), np.nan)
+    for j, line in enumerate(lines):
+        drawn = np.asarray(line.get_ydata(), dtype=float)
+        assert np.isnan(drawn[HALT:]).all()
+        for step in np.flatnonzero(counts):
+            assert drawn[step] == pytest.approx(np.nanmean(shares[:, step, j]))
+    title = fig._suptitle.get_text()
+    assert "a run that sold nothing in a week is left out of its mean and band" in title
+    assert "Student t, n - 1 degrees of freedom" in title
+
+
+def test_a_band_leaves_out_the_runs_without_a_share():
+    """Three runs, one of them without sales in the second step (NaN): that step's mean and
+    interval are over the two others, t(0.975, 1) = 12.7 times their standard error; a step
+    with one run has a mean but no band, one with none neither."""
+    from analysis.plot_share_over_time import share_band
+    nan = np.nan
+    shares = np.array([[[0.2], [0.40], [0.5], [nan]],
+                       [[0.4], [0.42], [nan], [nan]],
+                       [[0.6], [nan], [nan], [nan]]])  # [runs, steps, firms]
+    mean, low, high = share_band(shares)
+    assert mean[:3, 0] == pytest.approx([0.4, 0.41, 0.5])
+    assert np.isnan(mean[3, 0])
+    # The two runs' standard error: sd 0.01 * sqrt(2) over sqrt(2), 0.01.
+    assert low[1, 0] == pytest.approx(0.41 - 12.7062 * 0.01, abs=1e-4)
+    assert high[1, 0] == pytest.approx(0.41 + 12.7062 * 0.01, abs=1e-4)
+    assert high[0, 0] == pytest.approx(0.4 + 4.3027 * 0.2 / np.sqrt(3), abs=1e-4)
+    assert np.isnan(low[2:, 0]).all() and np.isnan(high[2:, 0]).all()
