@@ -5,6 +5,8 @@
 // step.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -43,43 +45,145 @@ segments:
     purchase_rate: {cereal: {mean: 0.6, shape: 1.5}}
 )";
 
+// The same two segments shopping for a durable instead of a staple, over a year (52 weekly
+// steps): Weibull lifetimes (shape 1.5, scale 20 steps at the category's standard) against a
+// reference life of 16 steps, so about half of a standard product's failures are early, and
+// backlash 1 (an early failure at age 0 costs the owner all its loyalty to the maker, which
+// leaves it aware only while its goodwill lasts). Failed owners come back as replacement buyers
+// at their segment's rate. Negative word of mouth is set by each test.
+const char* const kDurables = R"(
+name: monotonicity durables
+seed: 2718
+consumers: 20000
+steps: 52
+steps_per_year: 52
+market: {outside_utility: -0.5}
+categories:
+  - name: kettle
+    kind: durable
+    base_cost: 1.0
+    lifetime: {shape: 1.5, scale: 20}
+    reference_life: 16
+    backlash: 1.0
+segments:
+  - name: young
+    share: 0.6
+    ideal: {mean: [0.5, 0.2], sd: [0.6, 0.4]}
+    price_sensitivity: {mean: 1.0, sd: 0.3}
+    purchase_rate: {kettle: {mean: 0.2, shape: 0.8}}
+  - name: old
+    share: 0.4
+    ideal: {mean: [-0.5, -0.3], sd: [0.4, 0.4]}
+    price_sensitivity: {mean: 1.4, sd: 0.3}
+    purchase_rate: {kettle: {mean: 0.3, shape: 1.5}}
+)";
+
 const std::vector<double> kBudgets = {0, 100, 200, 400, 800, 1600, 3200, 52000};
+
+/// Budgets 20 apart from 100 to 400 and 40 apart from 800 to 1600 (steps of 2.5% to 20%), where
+/// the effect of a step of budget on awareness is small enough for other mechanisms to show.
+std::vector<double> fine_budgets() {
+  std::vector<double> b = {0};
+  for (int k = 0; k <= 15; ++k) b.push_back(100 + 20 * k);
+  for (int k = 0; k <= 20; ++k) b.push_back(800 + 40 * k);
+  b.push_back(3200);
+  b.push_back(52000);
+  return b;
+}
 
 struct Series {
   std::vector<std::vector<double>> firm;     // /market/awareness [T][F]
   std::vector<std::vector<double>> segment;  // /segments/awareness [T][S*F]
+  std::vector<std::vector<double>> direct;   // /market/direct_spend [T][F]
+  std::vector<std::vector<double>> early;    // /market/early_failures [T][F] (durables only)
 };
 
 Series run(const std::string& yaml, const std::vector<std::string>& overrides) {
   const msim::Scenario sc = msim::load_scenario_text(yaml, "monotonicity.yaml", overrides);
   msim::MemoryRecorder rec;
   msim::run_simulation(sc, rec);
-  return {rec.series("/market/awareness"), rec.series("/segments/awareness")};
+  return {rec.series("/market/awareness"), rec.series("/segments/awareness"),
+          rec.series("/market/direct_spend"),
+          sc.durable_categories() > 0 ? rec.series("/market/early_failures")
+                                      : std::vector<std::vector<double>>{}};
 }
 
-/// Runs `yaml` with firm `name`'s budget set to each of kBudgets and checks that its awareness
-/// (overall and in every segment) never falls as the budget rises, at any step.
-void check_monotone(const std::string& yaml, const std::string& name, std::size_t firm,
-                    std::size_t firms, std::size_t segments) {
+/// Where awareness fell as the budget rose: budgets[r - 1] gave `lo` and budgets[r] gave `hi` <
+/// `lo` at `step`, overall (segment -1) or in a segment.
+struct Drop {
+  std::size_t r = 0, step = 0;
+  int segment = -1;
+  double lo = 0, hi = 0;
+};
+
+/// Firm `name`'s awareness in `yaml` at each of `budgets` (ascending), the other keys set by
+/// `overrides`.
+std::vector<Series> sweep(const std::string& yaml, const std::string& name,
+                          const std::vector<double>& budgets,
+                          const std::vector<std::string>& overrides = {}) {
   std::vector<Series> runs;
-  for (double b : kBudgets)
-    runs.push_back(run(yaml, {fmt::format("firms.{}.budget_per_year={}", name, b)}));
+  for (double b : budgets) {
+    std::vector<std::string> keys = overrides;
+    keys.push_back(fmt::format("firms.{}.budget_per_year={}", name, b));
+    runs.push_back(run(yaml, keys));
+  }
+  return runs;
+}
+
+/// Every step, and every segment, where the awareness of firm `firm` (of `firms`) in run r is
+/// below that in run r - 1.
+std::vector<Drop> drops(const std::vector<Series>& runs, std::size_t firm, std::size_t firms,
+                        std::size_t segments) {
+  std::vector<Drop> out;
   for (std::size_t r = 1; r < runs.size(); ++r) {
     const Series& lo = runs[r - 1];
     const Series& hi = runs[r];
     for (std::size_t t = 0; t < lo.firm.size(); ++t) {
-      INFO(fmt::format("firm {}: budget {} vs {} at step {}: awareness {:.5f} vs {:.5f}", name,
-                       kBudgets[r - 1], kBudgets[r], t, lo.firm[t][firm], hi.firm[t][firm]));
-      CHECK(hi.firm[t][firm] >= lo.firm[t][firm]);
+      if (hi.firm[t][firm] < lo.firm[t][firm])
+        out.push_back({r, t, -1, lo.firm[t][firm], hi.firm[t][firm]});
       for (std::size_t s = 0; s < segments; ++s) {
-        INFO(fmt::format("segment {}: {:.5f} vs {:.5f}", s, lo.segment[t][s * firms + firm],
-                         hi.segment[t][s * firms + firm]));
-        CHECK(hi.segment[t][s * firms + firm] >= lo.segment[t][s * firms + firm]);
+        const double a = lo.segment[t][s * firms + firm], b = hi.segment[t][s * firms + firm];
+        if (b < a) out.push_back({r, t, static_cast<int>(s), a, b});
       }
     }
   }
+  return out;
+}
+
+/// The first few drops, for a failure message.
+std::string describe(const std::vector<Drop>& found, const std::vector<double>& budgets) {
+  std::string text = fmt::format("{} drops", found.size());
+  for (std::size_t k = 0; k < found.size() && k < 12; ++k) {
+    const Drop& d = found[k];
+    text += fmt::format("\n  budget {} vs {} at step {}{}: awareness {:.5f} vs {:.5f}",
+                        budgets[d.r - 1], budgets[d.r], d.step,
+                        d.segment < 0 ? std::string() : fmt::format(", segment {}", d.segment),
+                        d.lo, d.hi);
+  }
+  return text;
+}
+
+/// Runs `yaml` with firm `name`'s budget set to each of `budgets` and checks that its awareness
+/// (overall and in every segment) never falls as the budget rises, at any step. Returns the runs.
+std::vector<Series> check_monotone(const std::string& yaml, const std::string& name,
+                                   std::size_t firm, std::size_t firms, std::size_t segments,
+                                   const std::vector<double>& budgets = kBudgets,
+                                   const std::vector<std::string>& overrides = {}) {
+  const std::vector<Series> runs = sweep(yaml, name, budgets, overrides);
+  const std::vector<Drop> found = drops(runs, firm, firms, segments);
+  INFO("firm " << name << ": " << describe(found, budgets));
+  CHECK(found.empty());
   // The test has teeth: the largest budget gives clearly more awareness than none.
   CHECK(runs.back().firm.back()[firm] > runs.front().firm.back()[firm] + 0.1);
+  return runs;
+}
+
+/// Sum of column j of `rows` over steps [from, to).
+double total(const std::vector<std::vector<double>>& rows, std::size_t j, std::size_t from,
+             std::size_t to) {
+  double sum = 0;
+  for (std::size_t t = from; t < to; ++t) sum += rows[t][j];
+  return sum;
 }
 
 }  // namespace
@@ -126,4 +230,106 @@ firms:
                                        strategy, strategy == "niche" ? ", target: old" : "");
   INFO("strategy " << strategy);
   check_monotone(yaml, "Varied", 0, 2, 2);
+}
+
+TEST_CASE(
+    "monotonicity: with durables, awareness never falls as the budget rises "
+    "(negative word of mouth off)",
+    "[validation][monotonicity][durables]") {
+  // A durable market with failures, early failures, backlash (loyalty lost, down to 0),
+  // replacement buyers and (positive) word of mouth; negative word of mouth off, since stories of
+  // early failures lower awareness as the budget rises by design (the exception pinned by the
+  // next test). The firm whose budget varies is mass marketing or one-to-one (with its default
+  // direct share 0.6 and cost per contact 0.5: CRM contacts add goodwill to its customers, which,
+  // after a backlash, is what keeps them aware), building products of the standard durability (20
+  // steps) or planned to fail (6 steps: nearly all failures early). The budgets are kBudgets'
+  // doublings and fine steps in between (fine_budgets()); exact, at every step, seed 2718.
+  //
+  // This is a measurement of these markets, not a theorem. Two other mechanisms were seen to
+  // lower awareness by 1 to 14 consumers of 20,000 at budgets 10 apart, both only with a
+  // one-to-one direct_share of 0.95, where a step of budget barely changes the media bought:
+  // (1) with durables, purchases that more advertising moves to other steps draw other
+  // lifetimes, so the higher budget can have fewer recent buyers to spread word of mouth (gone
+  // with wom_rate 0); (2) one-to-one spends on contacts with the profiles it has before media
+  // (scenarios/README.md, one_to_one), so while that cap binds a higher budget with more
+  // profiles buys less mass media (seen in consumable markets too).
+  const std::string strategy = GENERATE(as<std::string>{}, "mass", "one_to_one");
+  const std::string durability = GENERATE(as<std::string>{}, "20", "6");
+  const std::string yaml = std::string(kDurables) + fmt::format(R"(
+firms:
+  - {{name: Varied, strategy: {}, budget_per_year: 0, quality: 1.5, durability: {}}}
+  - {{name: Rival, strategy: mass, budget_per_year: 10400, quality: 1.5, position: [0, 0]}}
+)",
+                                                                strategy, durability);
+  INFO("strategy " << strategy << ", durability " << durability);
+  const std::vector<double> budgets = fine_budgets();
+  const std::vector<Series> runs =
+      check_monotone(yaml, "Varied", 0, 2, 2, budgets, {"market.negative_wom_rate=0"});
+  // The durable mechanisms are at work: at a budget of 1600, over a thousand of the firm's
+  // products fail early in the year (measured: 1268 to 15379) ...
+  const std::size_t at1600 =
+      static_cast<std::size_t>(std::find(budgets.begin(), budgets.end(), 1600.0) - budgets.begin());
+  const Series& mid = runs[at1600];
+  CHECK(total(mid.early, 0, 0, mid.early.size()) > 200);
+  // ... and a one-to-one firm spends on direct contacts.
+  if (strategy == "one_to_one") CHECK(total(mid.direct, 0, 0, mid.direct.size()) > 100);
+}
+
+TEST_CASE(
+    "monotonicity: negative word of mouth about early failures can lower awareness as "
+    "the budget rises (documented exception)",
+    "[validation][monotonicity][durables][wom]") {
+  // DESIGN.md §1: an early failure's backlash is followed by negative word of mouth, which lowers
+  // goodwill (scenarios/README.md, market.negative_wom_rate: a consumer who knows the firm hears
+  // a story with a probability that rises with the share of consumers whose product of the firm
+  // failed early within the word-of-mouth window, and loses wom_goodwill). More budget means more
+  // buyers, so more early failures and more stories: every consumer who knows the firm is then
+  // more likely to lose goodwill, and one aware only through goodwill may fall below the
+  // awareness threshold. §5.7's "all else fixed" therefore holds only with negative word of mouth
+  // off (previous test); with it on, the stories' effect can outweigh a small step of budget.
+  //
+  // Here a mass marketer plans obsolescence (durability 6 steps against a reference life of 16,
+  // so nearly every failure is early) and stories are strong (negative_wom_rate 3, ten times the
+  // default). Seed 2718; budgets 40 apart from 800 to 1600. Measured: 5 steps where the higher
+  // budget of a pair leaves fewer consumers aware, by 1 to 8 of 20,000 (e.g. 800 vs 840 at step
+  // 33: 3644 vs 3643 aware, after 2203 vs 2309 early failures in the preceding 26 steps; with
+  // negative word of mouth off the same runs have 10135 vs 10672 aware at that step). At the
+  // defaults (negative_wom_rate 0.3, durability 20) no drop was seen on these budgets.
+  std::vector<double> budgets;
+  for (int k = 0; k <= 20; ++k) budgets.push_back(800 + 40 * k);
+  const std::string yaml = std::string(kDurables) + R"(
+firms:
+  - {name: Varied, strategy: mass, budget_per_year: 0, quality: 1.5, durability: 6}
+  - {name: Rival, strategy: mass, budget_per_year: 10400, quality: 1.5, position: [0, 0]}
+)";
+  const std::vector<Series> loud = sweep(yaml, "Varied", budgets, {"market.negative_wom_rate=3"});
+  const std::vector<Series> quiet = sweep(yaml, "Varied", budgets, {"market.negative_wom_rate=0"});
+  std::vector<Drop> overall;
+  for (const Drop& d : drops(loud, 0, 2, 2))
+    if (d.segment < 0) overall.push_back(d);
+  INFO(describe(overall, budgets));
+  // The exception exists: somewhere a higher budget gives lower overall awareness.
+  REQUIRE(!overall.empty());
+  constexpr double N = 20000;
+  constexpr std::size_t kWindow = 26;  // market.wom_window's default
+  for (const Drop& d : overall) {
+    const Series &lo = loud[d.r - 1], &hi = loud[d.r];
+    const std::size_t from = d.step >= kWindow ? d.step - kWindow : 0;
+    const double early_lo = total(lo.early, 0, from, d.step);
+    const double early_hi = total(hi.early, 0, from, d.step);
+    INFO(
+        fmt::format("budget {} vs {} at step {}: early failures in the window {} vs {}; aware "
+                    "without negative word of mouth {} vs {}",
+                    budgets[d.r - 1], budgets[d.r], d.step, early_lo, early_hi,
+                    quiet[d.r - 1].firm[d.step][0] * N, quiet[d.r].firm[d.step][0] * N));
+    // It comes from the stories: the higher budget had more early failures to tell of ...
+    CHECK(early_hi > early_lo);
+    // ... and without them the same two budgets order awareness the right way at that step.
+    CHECK(quiet[d.r].firm[d.step][0] > quiet[d.r - 1].firm[d.step][0]);
+    // It is a small effect at the margin: at most 20 of 20,000 consumers (0.1%).
+    CHECK((d.lo - d.hi) * N <= 20.5);
+  }
+  // Without negative word of mouth, no drop at all on these budgets.
+  INFO("without negative word of mouth: " << describe(drops(quiet, 0, 2, 2), budgets));
+  CHECK(drops(quiet, 0, 2, 2).empty());
 }
