@@ -217,7 +217,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     const std::string message = unknown_command(app);
-    fmt::print(stderr, "error: {}\n", message.empty() ? parse_error(app, e) : message);
+    fmt::print(stderr, "error: {}\n",
+               msim::escape_non_utf8(message.empty() ? parse_error(app, e) : message));
     return 2;
   }
 
@@ -248,17 +249,17 @@ int main(int argc, char** argv) {
       if (std::ferror(stdout) == 0) throw;
       return unwritten(e.code().value());
     }
-  } catch (const msim::InputError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+  } catch (const msim::InputError& e) {  // (a path in it may be in any encoding)
+    fmt::print(stderr, "error: {}\n", msim::escape_non_utf8(e.what()));
     return 2;
   } catch (const msim::OutputError& e) {  // the system's refusal, not a fault to report
-    fmt::print(stderr, "error: {}\n", e.what());
+    fmt::print(stderr, "error: {}\n", msim::escape_non_utf8(e.what()));
     return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr,
                "internal error: {}\nIf it names a strategy you wrote, the fault is in that "
                "strategy; otherwise please report it with the scenario that caused it.\n",
-               e.what());
+               msim::escape_non_utf8(e.what()));
     return 1;
   }
   return 1;

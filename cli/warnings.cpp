@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/error.hpp"
+
 namespace msim::cli {
 
 void print_warnings(const Scenario& sc, const Experiment* ex) {
@@ -13,7 +15,7 @@ void print_warnings(const Scenario& sc, const Experiment* ex) {
   const auto show = [&](const Scenario& s) {
     for (const std::string& note : s.notes)
       if (std::find(shown.begin(), shown.end(), note) == shown.end()) {
-        fmt::print(stderr, "warning: {}\n", note);
+        fmt::print(stderr, "warning: {}\n", escape_non_utf8(note));
         shown.push_back(note);
       }
   };
@@ -21,7 +23,8 @@ void print_warnings(const Scenario& sc, const Experiment* ex) {
   if (sc.after_branch) show(*sc.after_branch);
   if (ex != nullptr) {
     for (const PlannedRun& run : ex->runs) show(run.scenario);
-    for (const std::string& note : ex->notes) fmt::print(stderr, "warning: {}\n", note);
+    for (const std::string& note : ex->notes)
+      fmt::print(stderr, "warning: {}\n", escape_non_utf8(note));
   }
 }
 

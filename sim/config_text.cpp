@@ -75,21 +75,6 @@ std::string escape_controls(std::string_view text) {
   return out;
 }
 
-std::string escape_non_utf8(std::string_view text) {
-  std::string out;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t n = utf8_length(text.substr(at));
-    if (n == 0) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[at]));
-      at += 1;
-    } else {
-      out += text.substr(at, n);
-      at += n;
-    }
-  }
-  return out;
-}
-
 InputError input_error(const std::string& message) {
   return InputError(escape_non_utf8(message));
 }
@@ -223,3 +208,22 @@ std::optional<std::string> comma_joined(const YAML::Node& first, const YAML::Nod
 }
 
 }  // namespace msim::config_detail
+
+namespace msim {
+
+std::string escape_non_utf8(std::string_view text) {
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t n = config_detail::utf8_length(text.substr(at));
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[at]));
+      at += 1;
+    } else {
+      out += text.substr(at, n);
+      at += n;
+    }
+  }
+  return out;
+}
+
+}  // namespace msim

@@ -24,8 +24,7 @@ std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& ma
 /// part of UTF-8 as \xNN too ("caf\xe9" for Latin-1 "café"), for messages; UTF-8 text is kept.
 std::string escape_controls(std::string_view text);
 
-/// `text` with each byte that is not part of UTF-8 written as \xNN, the rest as it is.
-std::string escape_non_utf8(std::string_view text);
+using msim::escape_non_utf8;
 
 /// An InputError with `message`, bytes of it that are not UTF-8 escaped (escape_non_utf8): a key
 /// or value quoted from a file in Latin-1 shows as text, not as raw bytes a terminal garbles.

@@ -3,6 +3,7 @@
 /// else is ours (exit code 1, reported as an internal error).
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace msim {
 
@@ -19,5 +20,10 @@ class OutputError : public std::runtime_error {
  public:
   explicit OutputError(const std::string& message) : std::runtime_error(message) {}
 };
+
+/// `text` with each byte that is not part of UTF-8 written as \xNN, the rest as it is: for a
+/// message that quotes a path or a value, which a terminal would otherwise garble ("caf\xe9" for
+/// Latin-1 "café"). Printed errors and warnings go through it.
+std::string escape_non_utf8(std::string_view text);
 
 }  // namespace msim

@@ -395,6 +395,24 @@ TEST_CASE("cli: run refuses an output named as a scenario, a table or a figure",
   CHECK(fs::is_empty(dir.path));
 }
 
+TEST_CASE("cli: a path in another encoding is printed with its bytes escaped", "[cli]") {
+  // A Latin-1 name ("caf\xe9") reached the terminal as a raw byte, which it garbles, from errors
+  // made outside the scenario loader (a missing file, a wrong output name, summarize).
+  TempDir dir;
+  const std::string latin1 = "caf\xe9";
+  for (const std::string& args :
+       {"run " + quote(latin1 + ".yaml"),
+        "run " + quote(kTiny.string()) + " -o " + quote(latin1 + ".csv") + " --quiet",
+        "summarize " + quote(latin1 + ".h5")}) {
+    INFO(args);
+    const Result r = marketsim(dir, args);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("caf\\xe9"));
+    CHECK(r.err.find('\xe9') == std::string::npos);
+    CHECK(fs::is_empty(dir.path));
+  }
+}
+
 TEST_CASE("cli: run --quiet writes the file and no partial file", "[cli]") {
   TempDir dir;
   const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o X.h5 --quiet");
