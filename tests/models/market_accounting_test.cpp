@@ -2,8 +2,8 @@
 // (DESIGN.md §1 "Costs and economics" and "What is recorded"; the descriptions in
 // models/metrics.cpp), recomputed step by step from the other recorded figures: profit with
 // every cost, ROI with the programs' rewards in its money (overall and by category), purchases
-// per buyer since step 0, base products at the plain unit cost, and the units-weighted
-// durability.
+// per buyer since step 0, base products at the plain unit cost, the units-weighted durability
+// and the replacement share.
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -182,14 +182,11 @@ TEST_CASE(
   REQUIRE(sold > 100);
 }
 
-TEST_CASE(
-    "market accounting: overall durability is the mean over durable categories weighted by "
-    "units",
-    "[accounting][durables]") {
-  // Kettles last about a step (scale 1), fridges 40: the firm's figure is nearer the category
-  // that sells more units, and the plain mean (20.5) while nothing sells.
-  const std::string text = R"(
-name: durability weights
+namespace {
+
+// Kettles last about a step (Weibull scale 1, shape 20: they fail at age 1 or 2), fridges 40.
+const std::string kDurables = R"(
+name: durables
 seed: 5
 consumers: 3000
 steps: 12
@@ -205,7 +202,16 @@ segments:
 firms:
   - {name: Maker, strategy: mass, budget_per_year: 20000}
 )";
-  msim::Market market(msim::load_scenario_text(text, "durability.yaml"));
+
+}  // namespace
+
+TEST_CASE(
+    "market accounting: overall durability is the mean over durable categories weighted by "
+    "units",
+    "[accounting][durables]") {
+  // Kettles last about a step (scale 1), fridges 40: the firm's figure is nearer the category
+  // that sells more units, and the plain mean (20.5) while nothing sells.
+  msim::Market market(msim::load_scenario_text(kDurables, "durables.yaml"));
   bool unequal = false;
   for (int t = 0; t < 12; ++t) {
     market.step();
@@ -220,4 +226,30 @@ firms:
     unequal |= kettles > 0 && fridges > 0 && kettles != fridges;
   }
   REQUIRE(unequal);  // the weights matter
+}
+
+TEST_CASE(
+    "market accounting: replacement share is replacements over the units sold, by category "
+    "and overall",
+    "[accounting][durables]") {
+  msim::Market market(msim::load_scenario_text(kDurables, "durables.yaml"));
+  double replaced = 0.0;
+  for (int t = 0; t < 12; ++t) {
+    market.step();
+    const msim::StepMetrics& m = market.metrics();
+    INFO("step " << t);
+    for (std::size_t c = 0; c < 2; ++c) {
+      INFO("category " << c << ": " << m.replacements.by_category[c] << " replacements of "
+                       << m.units.by_category[c] << " units");
+      const double units = m.units.by_category[c];
+      CHECK(m.replacement_share.by_category[c] ==
+            Approx(units > 0 ? m.replacements.by_category[c] / units : 0.0).epsilon(1e-12));
+      replaced += c == 0 ? m.replacements.by_category[c] : 0.0;
+    }
+    const double units = m.units.firm[0];
+    CHECK(m.replacements.firm[0] == m.replacements.by_category[0] + m.replacements.by_category[1]);
+    CHECK(m.replacement_share.firm[0] ==
+          Approx(units > 0 ? m.replacements.firm[0] / units : 0.0).epsilon(1e-12));
+  }
+  REQUIRE(replaced > 50);  // kettles fail and are replaced every step or two
 }
