@@ -253,3 +253,34 @@ TEST_CASE(
   }
   REQUIRE(replaced > 50);  // kettles fail and are replaced every step or two
 }
+
+TEST_CASE("market accounting: CLV's margin is after variable costs and the programs' rewards",
+          "[accounting]") {
+  // CLV = m * r / (1 + i - r) (models/market_accounting.cpp relationship(); DESIGN.md §1): m
+  // the yearly margin per customer, (revenue - variable costs - rewards) since step 0 over the
+  // active customer-steps, times the steps per year; r the recorded retention per step to the
+  // power of the steps per year; i the yearly discount rate (default 0.1). A window of 4 steps,
+  // so that lapses, and so retention, are seen within the run's 20.
+  const auto s = run_programs({"market.wom_window=4"});
+  std::vector<double> contribution(kFirms, 0.0), customer_steps(kFirms, 0.0);
+  std::size_t defined = 0;
+  for (std::size_t t = 0; t < s.size(); ++t) {
+    const msim::StepMetrics& m = s[t];
+    for (std::size_t j = 0; j < kFirms; ++j) {
+      INFO("step " << t << ", firm " << j);
+      contribution[j] += m.revenue.firm[j] - m.units.firm[j] * m.unit_cost.firm[j] -
+                         m.loyalty_cost.firm[j] - m.referral_cost.firm[j];
+      customer_steps[j] += m.active_customers.firm[j];
+      const double retention = m.retention.firm[j];
+      if (std::isnan(retention)) {
+        CHECK(std::isnan(m.clv.firm[j]));
+        continue;
+      }
+      const double margin = contribution[j] / customer_steps[j] * 52.0;
+      const double r = std::pow(retention, 52.0);
+      CHECK(close(m.clv.firm[j], margin * r / (1.0 + 0.1 - r)));
+      ++defined;
+    }
+  }
+  REQUIRE(defined > 20);  // CLV was checked, for both firms, in most steps
+}

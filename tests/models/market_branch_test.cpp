@@ -60,6 +60,27 @@ TEST_CASE("a branch replays the shocks before it in step order, as the run appli
   for (std::size_t t = 0; t < rest.size(); ++t) CHECK(msim::test::same_bits(rest[t], all[t + 5]));
 }
 
+TEST_CASE("a branch at the step of a shock applies the shock once", "[branch]") {
+  // Branching after 5 steps, before step 5 runs: the step-5 shock is the continuation's to
+  // apply, not the history's to replay. Replayed by the branch as well, Mass's budget was
+  // doubled twice (80,000 a year instead of 40,000).
+  const msim::Scenario sc = msim::load_scenario_file(
+      kTiny, {"shocks=[{step: 5, kind: budget, firm: Mass, multiply: 2}]"});
+  msim::Market full(sc);
+  auto all = run_to_end(full, sc.steps);
+  msim::Market copy(sc);
+  for (int t = 0; t < 5; ++t) copy.step();
+  copy.branch(sc);
+  const auto rest = run_to_end(copy, sc.steps);
+  REQUIRE(rest.size() == all.size() - 5);
+  for (std::size_t t = 0; t < rest.size(); ++t) CHECK(msim::test::same_bits(rest[t], all[t + 5]));
+  msim::Market again(sc);
+  for (int t = 0; t < 5; ++t) again.step();
+  again.branch(sc);
+  again.step();
+  CHECK(again.metrics().marketing_spend.firm[0] == Catch::Detail::Approx(2 * 40000.0 / 52));
+}
+
 TEST_CASE("a branch applies the variant's budgets from the branch step", "[branch]") {
   const msim::Scenario sc = msim::load_scenario_file(kTiny);
   const msim::Scenario rich = msim::load_scenario_file(kTiny, {"firms.Mass.budget_per_year=80000"});
