@@ -281,8 +281,8 @@ TEST_CASE(
     "[validation][monotonicity][durables][wom]") {
   // DESIGN.md §1: an early failure's backlash is followed by negative word of mouth, which lowers
   // goodwill (scenarios/README.md, market.negative_wom_rate: a consumer who knows the firm hears
-  // a story with a probability that rises with the share of consumers whose product of the firm
-  // failed early within the word-of-mouth window, and loses wom_goodwill). More budget means more
+  // a story with a probability that rises with the early failures of the firm's products within
+  // the word-of-mouth window per consumer, and loses wom_goodwill). More budget means more
   // buyers, so more early failures and more stories: every consumer who knows the firm is then
   // more likely to lose goodwill, and one aware only through goodwill may fall below the
   // awareness threshold. §5.7's "all else fixed" therefore holds only with negative word of mouth
