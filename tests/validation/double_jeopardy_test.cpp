@@ -212,8 +212,7 @@ std::vector<double> dirichlet_duplication(double M, double K, const std::vector<
 
 }  // namespace
 
-TEST_CASE("validation: Double Jeopardy, the window is stationary",
-          "[validation][double_jeopardy]") {
+TEST_CASE("double jeopardy: the window is stationary", "[validation][double_jeopardy]") {
   const msim::MemoryRecorder& rec = stationary_run();
   constexpr std::int64_t kMid = kWarmUp + kWindow / 2, kEnd = kWarmUp + kWindow;
   const std::vector<double> s1 = unit_shares(read_window(rec, kWarmUp, kMid));
@@ -230,7 +229,7 @@ TEST_CASE("validation: Double Jeopardy, the window is stationary",
   }
 }
 
-TEST_CASE("validation: Double Jeopardy, smaller brands have fewer and less frequent buyers",
+TEST_CASE("double jeopardy: smaller brands have fewer and less frequent buyers",
           "[validation][double_jeopardy]") {
   const msim::MemoryRecorder& rec = stationary_run();
   const Window window = read_window(rec, kWarmUp, kWarmUp + kWindow);
@@ -289,7 +288,7 @@ TEST_CASE("validation: Double Jeopardy, smaller brands have fewer and less frequ
 }
 
 TEST_CASE(
-    "validation: the NBD-Dirichlet fitted to the penetrations predicts the duplication of "
+    "double jeopardy: the NBD-Dirichlet fitted to the penetrations predicts the duplication of "
     "purchase between brands",
     "[validation][double_jeopardy][dirichlet]") {
   const Window w = read_window(stationary_run(), kWarmUp, kWarmUp + kWindow);

@@ -60,7 +60,7 @@ double chi2_quantile(double df, double z) {
 
 }  // namespace
 
-TEST_CASE("validation: category purchases over T steps are NBD(M*T, K)", "[validation][nbd]") {
+TEST_CASE("nbd: category purchases over T steps are NBD(M*T, K)", "[validation][nbd]") {
   msim::MemoryRecorder rec;
   msim::run_simulation(msim::load_scenario_text(kNbdScenario, "nbd.yaml"), rec);
   const auto& consumer = std::get<std::vector<std::int64_t>>(rec.table("/panel/purchases").at(1));
