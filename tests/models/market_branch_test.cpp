@@ -23,6 +23,19 @@ std::vector<std::vector<std::vector<double>>> run_to_end(msim::Market& m, std::i
   return rows;
 }
 
+/// A market of `sc` branched to `sc` itself after `at` steps goes on exactly as the full run.
+void branch_is_the_full_run(const msim::Scenario& sc, int at) {
+  msim::Market full(sc);
+  const auto all = run_to_end(full, sc.steps);
+  msim::Market copy(sc);
+  for (int t = 0; t < at; ++t) copy.step();
+  copy.branch(sc);
+  const auto rest = run_to_end(copy, sc.steps);
+  REQUIRE(rest.size() == all.size() - static_cast<std::size_t>(at));
+  for (std::size_t t = 0; t < rest.size(); ++t)
+    CHECK(msim::test::same_bits(rest[t], all[t + static_cast<std::size_t>(at)]));
+}
+
 }  // namespace
 
 TEST_CASE("a copied market continues exactly like the original", "[branch]") {
@@ -50,14 +63,7 @@ TEST_CASE("a branch replays the shocks before it in step order, as the run appli
   const msim::Scenario sc = msim::load_scenario_file(
       kTiny, {"shocks=[{step: 3, kind: budget, firm: Mass, multiply: 10}, {step: 1, kind: budget, "
               "firm: Mass, set: 1e5}]"});
-  msim::Market full(sc);
-  auto all = run_to_end(full, sc.steps);
-  msim::Market copy(sc);
-  for (int t = 0; t < 5; ++t) copy.step();
-  copy.branch(sc);
-  const auto rest = run_to_end(copy, sc.steps);
-  REQUIRE(rest.size() == all.size() - 5);
-  for (std::size_t t = 0; t < rest.size(); ++t) CHECK(msim::test::same_bits(rest[t], all[t + 5]));
+  branch_is_the_full_run(sc, 5);
 }
 
 TEST_CASE("a branch at the step of a shock applies the shock once", "[branch]") {
@@ -66,14 +72,7 @@ TEST_CASE("a branch at the step of a shock applies the shock once", "[branch]") 
   // doubled twice (80,000 a year instead of 40,000).
   const msim::Scenario sc = msim::load_scenario_file(
       kTiny, {"shocks=[{step: 5, kind: budget, firm: Mass, multiply: 2}]"});
-  msim::Market full(sc);
-  auto all = run_to_end(full, sc.steps);
-  msim::Market copy(sc);
-  for (int t = 0; t < 5; ++t) copy.step();
-  copy.branch(sc);
-  const auto rest = run_to_end(copy, sc.steps);
-  REQUIRE(rest.size() == all.size() - 5);
-  for (std::size_t t = 0; t < rest.size(); ++t) CHECK(msim::test::same_bits(rest[t], all[t + 5]));
+  branch_is_the_full_run(sc, 5);
   msim::Market again(sc);
   for (int t = 0; t < 5; ++t) again.step();
   again.branch(sc);
