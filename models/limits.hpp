@@ -122,14 +122,24 @@ inline Range money_range() {
 
 /// Refuses at `key` of `node` a total of money `value` (per year, or per study) that the market
 /// simulated at `scale` (Scenario::scale) would take past kMaxMoney: money_range() checked it as
-/// the file writes it.
+/// the file writes it. A default (no `key` in `node`) is not refused.
 inline void check_scaled_money(const Config& node, const std::string& key, double value,
                                double scale) {
-  if (value * scale <= kMaxMoney) return;
+  if (value * scale <= kMaxMoney || !node.has(key)) return;
   node.child(key).fail_expected(fmt::format(
       "at most {:g}: the market is simulated at scale {:g}, where this total would be {:g}, past "
       "the limit of {:g} that keeps the accounts exact",
       kMaxMoney / scale, scale, value * scale, kMaxMoney));
+}
+
+/// The total of money at `key` of `node` (a fixed cost per year, a study's cost), or `fallback`
+/// where it has none: within money_range() as the file writes it, and as the market simulates
+/// it at `scale` (check_scaled_money). @throws InputError naming the key.
+inline double scaled_money(const Config& node, const std::string& key, double fallback,
+                           double scale) {
+  const double value = node.get_double(key, fallback, money_range());
+  check_scaled_money(node, key, value, scale);
+  return value;
 }
 
 }  // namespace msim

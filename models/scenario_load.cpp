@@ -660,9 +660,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   f.price_where = where_set("price");
   f.markup_where = where_set("markup");
   f.durability_where = where_set("durability");
-  f.fixed_cost_per_year = node.get_double("fixed_cost_per_year", 0.0, money_range());
-  if (node.has("fixed_cost_per_year"))
-    check_scaled_money(node, "fixed_cost_per_year", f.fixed_cost_per_year, sc.scale);
+  f.fixed_cost_per_year = scaled_money(node, "fixed_cost_per_year", 0.0, sc.scale);
   f.durability = load_per_category(
       node, "durability", sc, f.categories, range::closed(1, kMaxLifetime), "durable",
       [](const Category& c) { return c.durable(); },

@@ -51,9 +51,7 @@ Segmentation load_segmentation(const Config& firm, const Scenario& sc) {
       node->child("sample_size")
           .fail_expected(fmt::format(
               "at least clusters ({}): k-means needs a sampled consumer per cluster", s.clusters));
-    s.cost_per_study = node->get_double("cost_per_study", s.cost_per_study, money_range());
-    if (node->has("cost_per_study"))
-      check_scaled_money(*node, "cost_per_study", s.cost_per_study, sc.scale);
+    s.cost_per_study = scaled_money(*node, "cost_per_study", s.cost_per_study, sc.scale);
     s.refresh_steps = node->get_int("refresh_steps", s.refresh_steps, range::closed(0, kMaxSteps));
     node->finish();
   }

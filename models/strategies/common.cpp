@@ -57,12 +57,6 @@ std::vector<std::string> segment_names(const Scenario& sc) {
   return out;
 }
 
-double scaled_money(const StrategyContext& ctx, const std::string& key, double fallback) {
-  const double value = ctx.node.get_double(key, fallback, money_range());
-  if (ctx.node.has(key)) check_scaled_money(ctx.node, key, value, ctx.scenario.scale);
-  return value;
-}
-
 std::vector<ParamDoc> pricing_docs(const std::string& default_markup) {
   return {{"markup", "number", default_markup, "fraction of unit cost",
            "cost-plus markup: price = unit cost * (1 + markup)"},

@@ -28,11 +28,6 @@ Eigen::VectorXd position_or_mean(const MarketView& view, const std::vector<doubl
 /// Segment names, as the scenario lists them.
 std::vector<std::string> segment_names(const Scenario& sc);
 
-/// A total of money per year at `key` of the firm's entry (a fixed cost), or `fallback`: within
-/// [0, kMaxMoney] as the file writes it and as the market simulates it, at the scenario's scale.
-/// @throws InputError naming the key.
-double scaled_money(const StrategyContext& ctx, const std::string& key, double fallback);
-
 /// ParamDocs for `markup` and `price`.
 std::vector<ParamDoc> pricing_docs(const std::string& default_markup);
 

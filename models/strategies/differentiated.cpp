@@ -78,7 +78,7 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   for (const auto& n : names) idx.push_back(ctx.scenario.segment_index(n));
   return std::make_unique<Differentiated>(
       Pricing::read(ctx.node, 0.35), idx, names,
-      scaled_money(ctx, "variant_fixed_cost_per_year", 50000.0),
+      scaled_money(ctx.node, "variant_fixed_cost_per_year", 50000.0, ctx.scenario.scale),
       ctx.node.get_double("targeting_precision", 0.8, range::unit()));
 }
 

@@ -98,8 +98,8 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   p.direct_share = ctx.node.get_double("direct_share", p.direct_share, range::unit());
   p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium,
                                          range::fraction(range::closed(0, 100)));
-  p.crm_fixed_cost_per_year =
-      scaled_money(ctx, "crm_fixed_cost_per_year", p.crm_fixed_cost_per_year);
+  p.crm_fixed_cost_per_year = scaled_money(ctx.node, "crm_fixed_cost_per_year",
+                                           p.crm_fixed_cost_per_year, ctx.scenario.scale);
   read_programs(ctx.node, p.programs);
   return std::make_unique<OneToOne>(p);
 }
