@@ -56,8 +56,7 @@ class KernelChoice : public KernelRecords<W> {
     Decision d;
     decide(i, c, u, d, near);
     if (d.pick == kNoSet) return -1;
-    lanes::smooth_q16<W>(&pop_.loyalty[i * W], t_.rho_q16,
-                         &t_.offers[c].choosable[pop_.region[i] * W]);
+    lanes::smooth_q16<W>(&pop_.loyalty[i * W], t_.rho_q16, &t_.offers[c].avail[pop_.region[i] * W]);
     if (d.pick == kOutside) return -1;
     buy(i, s, c, d);
     return d.pick;
@@ -85,7 +84,7 @@ class KernelChoice : public KernelRecords<W> {
     std::uint64_t customised = 0;  // bit j: firm j's offer is customised for this consumer
     std::uint64_t retained = 0;    // bit j: firm j makes this lapsing customer a retention offer
     adjust(i, o, bought, d2, quality, price, customised, retained);
-    const std::uint8_t* avail = &o.avail[pop_.region[i] * W];
+    const std::uint16_t* avail = &o.avail[pop_.region[i] * W];
     const lanes::Utility weights{t_.distance_weight, t_.loyalty_weight, t_.goodwill_weight,
                                  t_.goodwill_cap, pop_.price_sensitivity[i]};
     // The utility the exponentials are relative to: the outside option's, unless overflow.

@@ -310,7 +310,7 @@ inline constexpr float kExpHeadroom = 80.0f;
 /// (expensive goods, a very attractive outside option) apart.
 template <std::size_t W>
 inline float utilities(const Utility& w, const float* d2, const float* quality, const float* price,
-                       const std::uint16_t* g, const std::uint16_t* L, const std::uint8_t* avail,
+                       const std::uint16_t* g, const std::uint16_t* L, const std::uint16_t* avail,
                        std::uint32_t threshold, float outside, float* ev) {
   alignas(32) float util[W];
   alignas(32) std::int32_t in_set[W];
@@ -320,7 +320,7 @@ inline float utilities(const Utility& w, const float* d2, const float* quality, 
   for (std::size_t k = 0; k < W; k += 8) {
     const simd::i32x8 gi = simd::widen8(simd::load<simd::u16x8>(g + k));
     const simd::i32x8 li = simd::widen8(simd::load<simd::u16x8>(L + k));
-    const simd::i32x8 ai = simd::widen8(simd::load<simd::u8x8>(avail + k));
+    const simd::i32x8 ai = simd::widen8(simd::load<simd::u16x8>(avail + k));
     simd::f32x8 goodwill = __builtin_convertvector(gi, simd::f32x8) * (1.0f / 256.0f);
     goodwill = goodwill < w.goodwill_cap ? goodwill : simd::f32x8{} + w.goodwill_cap;
     const simd::f32x8 loyalty = __builtin_convertvector(li, simd::f32x8) * (1.0f / 65535.0f);

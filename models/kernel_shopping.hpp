@@ -161,10 +161,10 @@ class KernelShopping : public KernelChoice<W> {
       chose |= static_cast<std::uint32_t>(d.pick != kNoSet) << l;
       bought |= static_cast<std::uint32_t>(d.pick >= 0) << l;
     }
-    const std::uint16_t* choosable = t_.offers[c].choosable.data();
+    const std::uint16_t* avail = t_.offers[c].avail.data();
     for (std::uint32_t bits = chose; bits != 0; bits &= bits - 1) {
       const std::size_t i = c0 + static_cast<std::size_t>(std::countr_zero(bits));
-      lanes::smooth_q16<W>(&pop_.loyalty[i * W], t_.rho_q16, &choosable[pop_.region[i] * W]);
+      lanes::smooth_q16<W>(&pop_.loyalty[i * W], t_.rho_q16, &avail[pop_.region[i] * W]);
     }
     for (std::uint32_t bits = bought; bits != 0; bits &= bits - 1) {
       const auto l = static_cast<std::size_t>(std::countr_zero(bits));

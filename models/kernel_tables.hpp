@@ -39,8 +39,9 @@ struct LaneOffers {
   std::vector<float> quality;                 ///< [variants][lanes]
   std::vector<float> price;                   ///< [variants][lanes] money
   std::vector<std::int64_t> cents;            ///< [variants][lanes] price in minor units
-  std::vector<std::uint8_t> avail;            ///< [regions][lanes] 1: sells here, in that region
-  std::vector<std::uint16_t> choosable;       ///< [regions][lanes] avail as a mask: 0xFFFF or 0
+  /// [regions][lanes] 0xFFFF where the firm sells here, in that region, else 0: a lane mask for
+  /// the choice set and for loyalty smoothing.
+  std::vector<std::uint16_t> avail;
   bool any = false;                           ///< some firm sells in the category
   /// Firms that customise here: their lane, CRM column and sigma0^2 / kFitScale.
   struct Custom {

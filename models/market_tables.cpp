@@ -243,7 +243,6 @@ void Market::build_tables() {
     o.price.assign(o.variants * W, 0.0f);
     o.cents.assign(o.variants * W, 0);
     o.avail.assign(t.regions * W, 0);
-    o.choosable.assign(t.regions * W, 0);
     o.lane_variants.assign(W, 1);
     o.group_variants.assign(W / 8, 1);
     for (std::size_t j = 0; j < F; ++j) {
@@ -263,11 +262,8 @@ void Market::build_tables() {
         o.cents[v * W + j] = price_cents(p.fixed_price, p.markup, unit_cost_[j][c]);
         o.price[v * W + j] = static_cast<float>(static_cast<double>(o.cents[v * W + j]) / 100.0);
       }
-      for (std::size_t r = 0; r < t.regions; ++r) {
-        const bool sells = ((t.region_mask[j] >> r) & 1u) != 0;
-        o.avail[r * W + j] = sells ? 1 : 0;
-        o.choosable[r * W + j] = sells ? 0xFFFF : 0;
-      }
+      for (std::size_t r = 0; r < t.regions; ++r)
+        o.avail[r * W + j] = ((t.region_mask[j] >> r) & 1u) != 0 ? 0xFFFF : 0;
       if (const double cut = sc_.firms[j].quality_cut[c]; cut > 0) {
         LaneOffers::Cut lost{static_cast<std::uint32_t>(j), {}};
         const double keep = 1.0 - sc_.categories[c].quality_learning;
