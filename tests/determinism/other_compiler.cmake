@@ -1,5 +1,6 @@
 # The same outputs from a build by another compiler: builds marketsim's command line with OTHER_CXX
-# (GCC where this build is Clang's, Clang 22 where it is GCC's) in BINARY_DIR, runs the scenarios
+# (GCC where this build is Clang's, Clang 22 where it is GCC's) in BINARY_DIR, native to the
+# processor or not as NATIVE says (tests/CMakeLists.txt asks for a portable one), runs the scenarios
 # in SCENARIOS with both programs (this build's on 2 threads, the other on 1) and compares their
 # files, every dataset and attribute but those recording how and when the run was made
 # (same_files.py beside this file).
