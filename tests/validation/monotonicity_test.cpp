@@ -246,13 +246,17 @@ TEST_CASE(
   // doublings and fine steps in between (fine_budgets()); exact, at every step, seed 2718.
   //
   // This is a measurement of these markets, not a theorem. Two other mechanisms were seen to
-  // lower awareness by 1 to 14 consumers of 20,000 at budgets 10 apart, both only with a
-  // one-to-one direct_share of 0.95, where a step of budget barely changes the media bought:
-  // (1) with durables, purchases that more advertising moves to other steps draw other
-  // lifetimes, so the higher budget can have fewer recent buyers to spread word of mouth (gone
-  // with wom_rate 0); (2) one-to-one spends on contacts with the profiles it has before media
-  // (scenarios/README.md, one_to_one), so while that cap binds a higher budget with more
-  // profiles buys less mass media (seen in consumable markets too).
+  // lower awareness at budgets 10 apart, both only with a one-to-one direct_share of 0.95, where
+  // a step of budget barely changes the media bought: (1) with durables, one-to-one contacts
+  // each known customer with probability (direct spend / cost_per_contact) / profiles, so a
+  // higher budget that has won proportionally more profiles contacts each of them less often. A
+  // customer whose loyalty a backlash took to 0 then lacks the contact's goodwill and can be
+  // unaware; it may buy the rival when it replaces the product, and is then no longer a recent
+  // buyer who spreads word of mouth. Drops of 1 to 3 consumers of a segment, which remain with
+  // wom_rate 0 (docs/validation.md, known exceptions (b)). (2) One-to-one spends on contacts
+  // with the profiles it has before media (scenarios/README.md, one_to_one), so while that cap
+  // binds a higher budget with more profiles buys less mass media (seen in consumable markets
+  // too).
   const std::string strategy = GENERATE(as<std::string>{}, "mass", "one_to_one");
   const std::string durability = GENERATE(as<std::string>{}, "20", "6");
   const std::string yaml = std::string(kDurables) + fmt::format(R"(
