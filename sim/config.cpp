@@ -210,7 +210,13 @@ void Config::fail(const std::string& message) const {
   // inside it, and a reference because a --set renamed what it names: name those assignments.
   const std::string renamed =
       is_scalar() && !state_->override_of(path_) ? state_->renamed_from(node_->Scalar()) : "";
-  throw input_error(fmt::format("{}: {}{}{}{}", where(), message, decimal_commas(),
+  // A value written as a | or > block is text, with its line break unless the block says -.
+  const std::string block =
+      is_scalar() && state_->block_at(node_->Mark())
+          ? " (written as a | or > block, which YAML reads as text: write the value after the "
+            "key's colon)"
+          : "";
+  throw input_error(fmt::format("{}: {}{}{}{}{}", where(), message, block, decimal_commas(),
                                 state_->changed_inside(path_), renamed));
 }
 

@@ -542,6 +542,7 @@ Config Config::load_string(const std::string& text, const std::string& name,
   // Classic Mac line ends (CR alone) read as one line that is all comment or all error.
   std::string lines = text;
   if (lines.find('\n') == std::string::npos) std::replace(lines.begin(), lines.end(), '\r', '\n');
+  state->source = lines;
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(lines);

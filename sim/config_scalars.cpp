@@ -99,14 +99,17 @@ constexpr std::string_view kCoreTag = "tag:yaml.org,2002:";
 /// Refuses `node`, a scalar of `self` whose text reads as `expected`, where YAML makes it another
 /// type: quoted ("3000", or a | or > block) it is a string, whatever it looks like; tagged, it is
 /// what its tag says. Plain text (tag "?") and what a --set made (no tag) pass, and so does a
-/// tag of YAML's that `tags` lists ("int", "float", "bool"): `!!float 3` is a number.
-void check_tag(const Config& self, const YAML::Node& node, const std::string& expected,
-               std::initializer_list<std::string_view> tags) {
+/// tag of YAML's that `tags` lists ("int", "float", "bool"): `!!float 3` is a number. `state`
+/// tells a block from quotes (Config::fail says what a block is).
+void check_tag(const Config& self, const Config::State& state, const YAML::Node& node,
+               const std::string& expected, std::initializer_list<std::string_view> tags) {
   const std::string& tag = node.Tag();
   if (tag == "?" || tag.empty()) return;
   const bool core = tag.rfind(kCoreTag, 0) == 0;
   const std::string_view type = core ? std::string_view(tag).substr(kCoreTag.size()) : "";
   if (core && std::find(tags.begin(), tags.end(), type) != tags.end()) return;
+  if (tag == "!" && state.block_at(node.Mark()))
+    self.fail(fmt::format("got the string {}, expected {}", self.show(), expected));
   if (tag == "!")
     self.fail(fmt::format("got the string {} (quoted), expected {}: remove the quotes", self.show(),
                           expected));
@@ -128,7 +131,7 @@ double Config::as_double(const Range& r) const {
   if (!v)
     fail_expected(is_scalar() ? expected_number(r.describe(), node_->Scalar(), false, r)
                               : r.describe());
-  check_tag(*this, *node_, r.describe(), {"float", "int"});
+  check_tag(*this, *state_, *node_, r.describe(), {"float", "int"});
   if (!std::isfinite(*v)) fail_expected("a finite number");
   if (!r.contains(*v)) fail_expected(r.describe());
   return *v;
@@ -163,7 +166,7 @@ std::int64_t Config::as_int(const Range& r) const {
     if (!integral) fail_expected(expected_number(expected, text, false, r));
     v = static_cast<std::int64_t>(*d);
   }
-  check_tag(*this, *node_, expected, {"int", "float"});
+  check_tag(*this, *state_, *node_, expected, {"int", "float"});
   if (!r.contains(static_cast<double>(v))) fail_expected(expected);
   return v;
 }
@@ -182,7 +185,7 @@ bool Config::as_bool() const {
         fmt::format("{}, not a number: write {}", expected, *number == 1 ? "true" : "false"));
   const bool yes = word == "true" || word == "yes" || word == "on";
   if (!yes && word != "false" && word != "no" && word != "off") fail_expected(expected);
-  check_tag(*this, *node_, expected, {"bool"});
+  check_tag(*this, *state_, *node_, expected, {"bool"});
   return yes;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 /// Config::State, what every Config of one document shares (see sim/config.cpp). Only
 /// sim/config*.cpp include this.
+#include <cstddef>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -29,6 +30,15 @@ struct Config::State {
   /// key path -> the number there as written ("0,85"), where a flow map's comma split it
   /// ("{a: 0,85}" reads as {a: 0, 85: null}); found when the key is looked up.
   std::map<std::string, std::string> split_numbers;
+  /// The text the document was parsed from, to tell a value written as a | or > block from a
+  /// quoted one: yaml-cpp reads both as text and keeps no style for scalars.
+  std::string source;
+
+  /// Whether the scalar at `mark` is written as a block: its mark is at the | or >.
+  bool block_at(const YAML::Mark& mark) const {
+    const auto pos = static_cast<std::size_t>(mark.pos);
+    return mark.pos >= 0 && pos < source.size() && (source[pos] == '|' || source[pos] == '>');
+  }
 
   const std::string* split_number(const std::string& path) const {
     auto it = split_numbers.find(path);

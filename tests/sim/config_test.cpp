@@ -233,6 +233,28 @@ TEST_CASE("a quoted number or truth word is a string: refused where a number is 
   CHECK(c.child("word").as_choice({"abc", "def"}) == "abc");
 }
 
+TEST_CASE("a number written as a | or > block is text: refused, and the message says so",
+          "[config]") {
+  // yaml-cpp reads a block like a quoted scalar (tag "!"), with its line break unless the block
+  // says "-"; "remove the quotes" would not help, so the message names the block instead.
+  const Config c = Config::load_string(
+      "consumers: |\n  5000\nsteps: >-\n  10\nseed: \"7\"\ndescription: |\n  Two lines\n  of "
+      "text\n",
+      "b.yaml");
+  REQUIRE_THROWS_WITH(c.get_int("consumers", range::positive()),
+                      "b.yaml:1:12: key 'consumers': got \"5000\\n\", expected an integer > 0 "
+                      "(written as a | or > block, which YAML reads as text: write the value "
+                      "after the key's colon)");
+  REQUIRE_THROWS_WITH(c.get_int("steps", range::positive()),
+                      "b.yaml:3:8: key 'steps': got the string \"10\", expected an integer > 0 "
+                      "(written as a | or > block, which YAML reads as text: write the value "
+                      "after the key's colon)");
+  // Quotes are still told as quotes, and a block where text belongs is text.
+  REQUIRE_THROWS_WITH(c.get_int("seed", 1),
+                      Contains("(quoted)") && Contains("remove the quotes") && !Contains("block"));
+  CHECK(c.get_string("description") == "Two lines\nof text\n");
+}
+
 TEST_CASE("a --set value in quotes is a string, as in a file", "[config]") {
   const std::string text = "firms:\n  - {name: VarietyCo, budget_per_year: 1, enabled: true}\n";
   const auto varietyco = [&](const std::string& assignment) {
