@@ -8,6 +8,9 @@ git_commit, program_hash), wherever they are, are left out. The dimension scales
 (DIMENSION_LIST, REFERENCE_LIST) are compared by the paths they point to, since their bytes are
 addresses in the file. Prints the differences and exits 1 if there are any, else prints how
 many objects it compared and exits 0.
+
+compare() can also tolerate small differences in the floats of chosen datasets (libm_paths.py
+beside this file uses it).
 """
 
 import sys
@@ -50,7 +53,27 @@ def same_value(x, y):
     return x.tobytes() == y.tobytes()
 
 
-def compare(a, b):
+def close_floats(x, y, rtol):
+    """Whether float arrays x and y, of one shape, differ by at most rtol relative to each value
+    or to the largest value of x (for values near 0); NaN only where the other is NaN."""
+    x, y = np.asarray(x), np.asarray(y)
+    if x.dtype.kind != "f" or x.dtype != y.dtype or x.shape != y.shape:
+        return False
+    if not np.array_equal(np.isnan(x), np.isnan(y)):
+        return False
+    if x.size == 0 or np.isnan(x).all():
+        return True
+    scale = np.nanmax(np.abs(x))
+    with np.errstate(invalid="ignore"):
+        gap = np.abs(x - y)
+        bound = rtol * np.maximum(np.maximum(np.abs(x), np.abs(y)), scale)
+    return bool(np.all((gap <= bound) | np.isnan(x)))
+
+
+def compare(a, b, tolerance=None, tolerated=None):
+    """(objects compared, differences) of files a and b. Where tolerance(path) gives a relative
+    tolerance for a dataset, floats that differ by at most that much (close_floats) are no
+    difference; each such dataset's path is added to the list `tolerated`."""
     differences = []
     compared = 0
     paths = {}  # file -> paths_by_address(file), made when a reference is first compared
@@ -86,7 +109,12 @@ def compare(a, b):
             for name in sorted(set(oa) & set(ob)):
                 visit(f"{path.rstrip('/')}/{name}", oa[name], ob[name])
         elif not same_value(oa[()], ob[()]):
-            differences.append(f"{path}: the data differ")
+            rtol = tolerance(path) if tolerance else None
+            if rtol is not None and close_floats(oa[()], ob[()], rtol):
+                if tolerated is not None:
+                    tolerated.append(path)
+            else:
+                differences.append(f"{path}: the data differ")
 
     visit("/", a, b)
     return compared, differences
