@@ -212,7 +212,7 @@ void Config::fail(const std::string& message) const {
       is_scalar() && !state_->override_of(path_) ? state_->renamed_from(node_->Scalar()) : "";
   // A value written as a | or > block is text, with its line break unless the block says -.
   const std::string block =
-      is_scalar() && state_->block_at(node_->Mark())
+      is_scalar() && state_->block_at(node_->Mark(), path_)
           ? " (written as a | or > block, which YAML reads as text: write the value after the "
             "key's colon)"
           : "";

@@ -108,7 +108,7 @@ void check_tag(const Config& self, const Config::State& state, const YAML::Node&
   const bool core = tag.rfind(kCoreTag, 0) == 0;
   const std::string_view type = core ? std::string_view(tag).substr(kCoreTag.size()) : "";
   if (core && std::find(tags.begin(), tags.end(), type) != tags.end()) return;
-  if (tag == "!" && state.block_at(node.Mark()))
+  if (tag == "!" && state.block_at(node.Mark(), self.path()))
     self.fail(fmt::format("got the string {}, expected {}", self.show(), expected));
   if (tag == "!")
     self.fail(fmt::format("got the string {} (quoted), expected {}: remove the quotes", self.show(),

@@ -34,10 +34,12 @@ struct Config::State {
   /// quoted one: yaml-cpp reads both as text and keeps no style for scalars.
   std::string source;
 
-  /// Whether the scalar at `mark` is written as a block: its mark is at the | or >.
-  bool block_at(const YAML::Mark& mark) const {
+  /// Whether the scalar at `mark`, at key path `path`, is written in the file as a block: its
+  /// mark is at the | or >. Not where a --set put it (its marks are in the --set's text).
+  bool block_at(const YAML::Mark& mark, const std::string& path) const {
     const auto pos = static_cast<std::size_t>(mark.pos);
-    return mark.pos >= 0 && pos < source.size() && (source[pos] == '|' || source[pos] == '>');
+    return mark.pos >= 0 && pos < source.size() && (source[pos] == '|' || source[pos] == '>') &&
+           override_of(path) == nullptr;
   }
 
   const std::string* split_number(const std::string& path) const {

@@ -253,6 +253,12 @@ TEST_CASE("a number written as a | or > block is text: refused, and the message 
   REQUIRE_THROWS_WITH(c.get_int("seed", 1),
                       Contains("(quoted)") && Contains("remove the quotes") && !Contains("block"));
   CHECK(c.get_string("description") == "Two lines\nof text\n");
+  // A --set's value has its marks in the --set's text: its quotes are quotes, even where the
+  // file has a block's > at the same offset.
+  const Config set = Config::load_string("name: >\n  Shop\nweights: [1, 2]\n", "s.yaml",
+                                         {"weights=[0.5, \"0.5\"]"});
+  REQUIRE_THROWS_WITH(set.child("weights").as_doubles(),
+                      Contains("(quoted)") && Contains("remove the quotes") && !Contains("block"));
 }
 
 TEST_CASE("a --set value in quotes is a string, as in a file", "[config]") {
