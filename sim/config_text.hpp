@@ -24,8 +24,6 @@ std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& ma
 /// part of UTF-8 as \xNN too ("caf\xe9" for Latin-1 "café"), for messages; UTF-8 text is kept.
 std::string escape_controls(std::string_view text);
 
-using msim::escape_non_utf8;
-
 /// An InputError with `message`, bytes of it that are not UTF-8 escaped (escape_non_utf8): a key
 /// or value quoted from a file in Latin-1 shows as text, not as raw bytes a terminal garbles.
 InputError input_error(const std::string& message);
