@@ -54,6 +54,10 @@ double t_cdf(double t, double df) {
   return t >= 0 ? 1.0 - tail : tail;
 }
 
+double t_two_sided_p(double t, double df) {
+  return incomplete_beta(0.5 * df, 0.5, df / (df + t * t));
+}
+
 double t_quantile(double p, double df) {
   // Bisection on the CDF. The CDF's own rounding (lgamma, exp, the continued fraction) limits
   // the quantile to a relative error of about 4e-10 (df = 5; 2e-11 at df 1 and 2, measured

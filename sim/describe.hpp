@@ -24,4 +24,8 @@ double t_quantile(double p, double df);
 /// Student's t cumulative distribution function.
 double t_cdf(double t, double df);
 
+/// P(|T| >= |t|) for Student's t with `df` degrees of freedom: the two-sided p-value, computed
+/// as one incomplete beta function, so that a small p keeps its digits (1 - t_cdf would not).
+double t_two_sided_p(double t, double df);
+
 }  // namespace msim

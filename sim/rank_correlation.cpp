@@ -1,0 +1,80 @@
+#include "sim/rank_correlation.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "sim/describe.hpp"
+
+namespace msim {
+
+std::vector<double> average_ranks(const std::vector<double>& x) {
+  std::vector<std::size_t> order(x.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  std::vector<double> ranks(x.size());
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i + 1;
+    while (j < order.size() && x[order[j]] == x[order[i]]) ++j;
+    const double rank = 0.5 * static_cast<double>(i + 1 + j);  // the mean of ranks i+1 .. j
+    for (std::size_t k = i; k < j; ++k) ranks[order[k]] = rank;
+    i = j;
+  }
+  return ranks;
+}
+
+namespace {
+
+/// `y` less its least-squares fit on the columns of `z`.
+Eigen::VectorXd residual(const Eigen::MatrixXd& z, const Eigen::VectorXd& y) {
+  const Eigen::VectorXd fit = z * z.colPivHouseholderQr().solve(y);
+  return y - fit;
+}
+
+}  // namespace
+
+std::vector<PartialCorrelation> partial_rank_correlations(
+    const std::vector<std::vector<double>>& inputs, const std::vector<double>& output) {
+  const std::size_t n = output.size(), k = inputs.size();
+  for (const auto& input : inputs)
+    if (input.size() != n)
+      throw std::invalid_argument("partial_rank_correlations: inputs and output differ in length");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<PartialCorrelation> out(k, PartialCorrelation{nan, nan, 0});
+  if (k == 0 || n < k + 2) return out;
+  const auto ranked = [&](const std::vector<double>& v) {
+    const std::vector<double> r = average_ranks(v);
+    return Eigen::VectorXd(
+        Eigen::Map<const Eigen::VectorXd>(r.data(), static_cast<Eigen::Index>(n)));
+  };
+  const Eigen::VectorXd y = ranked(output);
+  std::vector<Eigen::VectorXd> x;
+  for (const auto& input : inputs) x.push_back(ranked(input));
+  // A residual this small against its variable's spread about the mean is rounding: nothing of
+  // the variable is left once the others are regressed out.
+  const auto spread = [](const Eigen::VectorXd& v) {
+    return (v.array() - v.mean()).square().sum();
+  };
+  for (std::size_t i = 0; i < k; ++i) {
+    Eigen::MatrixXd z(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
+    z.col(0).setOnes();
+    for (std::size_t j = 0, c = 1; j < k; ++j)
+      if (j != i) z.col(static_cast<Eigen::Index>(c++)) = x[j];
+    const Eigen::VectorXd rx = residual(z, x[i]), ry = residual(z, y);
+    const double sxx = rx.squaredNorm(), syy = ry.squaredNorm();
+    PartialCorrelation& pc = out[i];
+    pc.df = n - 2 - (k - 1);
+    if (sxx <= 1e-20 * spread(x[i]) || syy <= 1e-20 * spread(y) || spread(y) == 0) continue;
+    pc.r = std::clamp(rx.dot(ry) / std::sqrt(sxx * syy), -1.0, 1.0);
+    const auto df = static_cast<double>(pc.df);
+    pc.p_value =
+        std::abs(pc.r) == 1.0 ? 0.0 : t_two_sided_p(pc.r * std::sqrt(df / (1 - pc.r * pc.r)), df);
+  }
+  return out;
+}
+
+}  // namespace msim
