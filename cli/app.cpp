@@ -196,8 +196,10 @@ int main(int argc, char** argv) {
       "DIR/market.csv (one row per step and firm), DIR/years.csv (one row per year and firm) "
       "and DIR/columns.csv (each column's table, unit and meaning); "
       "for an experiment DIR/runs.csv, "
-      "DIR/summary.csv, with more than one design point DIR/differences.csv, and "
-      "DIR/columns.csv (each runs.csv column's metric, firm, unit and meaning)");
+      "DIR/summary.csv, with design points compared with design point 0 DIR/differences.csv, "
+      "with a Latin hypercube DIR/sensitivity.csv (each result's partial rank correlation with "
+      "each sampled key), and DIR/columns.csv (each runs.csv column's metric, firm, unit and "
+      "meaning)");
   bool csv_force = false;
   summarize_cmd->add_flag("--force", csv_force,
                           "replace CSV tables that exist, but only tables an earlier --csv wrote "

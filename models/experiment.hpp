@@ -167,6 +167,9 @@ struct ExperimentTables {
   ExperimentTable differences;  ///< empty when there is one design point
   /// One row per column of `runs`: column, metric, firm, unit, meaning (columns.csv).
   ExperimentTable columns;
+  /// A Latin hypercube's sensitivity table (sensitivity_table: each key result's partial rank
+  /// correlation with each sampled key); empty without sampled keys.
+  ExperimentTable sensitivity;
 };
 
 /// Whether the file holds an experiment (an /experiment group).
@@ -180,9 +183,10 @@ ExperimentTables read_experiment_tables(const std::string& path);
 /// Whether a --csv `target` names a directory (an existing one, or one ending with '/').
 bool csv_into_directory(const std::string& target);
 /// The tables write_experiment_csv writes for `target`, each with its file: DIR/runs.csv,
-/// DIR/summary.csv, DIR/differences.csv and DIR/columns.csv (what each column of runs.csv is,
-/// in what unit) into a directory, else TARGET-runs.csv and so on; only tables that have
-/// columns (differences needs more than one design point).
+/// DIR/summary.csv, DIR/differences.csv, DIR/sensitivity.csv and DIR/columns.csv (what each
+/// column of runs.csv is, in what unit) into a directory, else TARGET-runs.csv and so on; only
+/// tables that have columns (differences needs more than one design point and a baseline,
+/// sensitivity a Latin hypercube).
 std::vector<std::pair<const ExperimentTable*, std::string>> experiment_csv_files(
     const ExperimentTables& t, const std::string& target);
 /// Writes experiment_csv_files(t, target), making the directory when missing. Returns the paths.

@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "models/csv_replacement.hpp"
+#include "models/experiment_sensitivity.hpp"
 #include "models/summary.hpp"
 #include "models/year_table.hpp"
 #include "sim/config.hpp"
@@ -228,6 +229,7 @@ ExperimentTables read_experiment_tables(const std::string& path) {
     add_scale_column(*table, file_scale(in));
   }
   out.columns = runs_columns(in, out.runs);
+  out.sensitivity = sensitivity_table(out.summary, sampled_keys(in));
   return out;
 }
 
@@ -247,7 +249,8 @@ std::vector<std::pair<const ExperimentTable*, std::string>> experiment_csv_files
   std::vector<std::pair<const ExperimentTable*, std::string>> files;
   for (const auto& [table, which] :
        {std::pair{&t.runs, "runs"}, std::pair{&t.summary, "summary"},
-        std::pair{&t.differences, "differences"}, std::pair{&t.columns, "columns"}})
+        std::pair{&t.differences, "differences"}, std::pair{&t.sensitivity, "sensitivity"},
+        std::pair{&t.columns, "columns"}})
     if (!table->columns.empty()) files.emplace_back(table, csv_path(target, which));
   return files;
 }

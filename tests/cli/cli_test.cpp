@@ -524,9 +524,10 @@ TEST_CASE("cli: --help names the registered strategies and what --csv writes", "
   for (const auto& info : registry) CHECK_THAT(first, Contains(info.name));
   const Result summarize = marketsim(dir, "summarize --help");
   REQUIRE(summarize.code == 0);
-  for (const char* table : {"runs", "summary", "differences", "columns", "market"})
+  for (const char* table : {"runs", "summary", "differences", "sensitivity", "columns", "market"})
     CHECK_THAT(summarize.out, Contains("DIR/" + std::string(table) + ".csv"));
-  CHECK_THAT(summarize.out, Contains("more than one design point"));
+  CHECK_THAT(summarize.out, Contains("compared with design point 0") &&
+                                Contains("with a Latin hypercube DIR/sensitivity.csv"));
   CHECK_THAT(summarize.out, Contains("--force"));
 }
 

@@ -1,0 +1,196 @@
+#include "models/experiment_sensitivity.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+#include "sim/config.hpp"
+#include "sim/error.hpp"
+#include "sim/hdf5_file.hpp"
+#include "sim/rank_correlation.hpp"
+#include "sim/yaml_writer.hpp"
+
+namespace msim {
+
+std::vector<std::string> sampled_keys(const Hdf5Reader& in) {
+  if (!in.exists("/experiment/scenario")) return {};
+  try {
+    const Config sc =
+        Config::load_string(in.strings("/experiment/scenario").at(0), "/experiment/scenario");
+    const auto ranges = sc.peek("experiment");
+    if (!ranges) return {};
+    std::optional<Config> node = ranges;
+    for (const char* key : {"design", "latin_hypercube", "ranges"}) {
+      if (!node->is_map()) return {};
+      node = node->find(key);
+      if (!node) return {};
+    }
+    return node->is_map() ? node->keys() : std::vector<std::string>{};
+  } catch (const InputError&) {
+    return {};
+  } catch (const std::logic_error&) {
+    return {};
+  }
+}
+
+ExperimentTable sensitivity_table(const ExperimentTable& summary,
+                                  const std::vector<std::string>& sampled) {
+  ExperimentTable out;
+  const auto& cols = summary.columns;
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
+  };
+  const std::size_t c_point = col("design_point"), c_metric = col("metric"), c_firm = col("firm");
+  const std::size_t c_mean = col("mean");
+  if (sampled.empty() || c_metric >= cols.size() || c_mean >= cols.size()) return out;
+  // The varied keys sit between design_point and metric: each sampled one, and the others.
+  std::vector<std::size_t> x_columns, group_columns;
+  for (const std::string& key : sampled)
+    if (const std::size_t c = col(key); c > c_point && c < c_metric) x_columns.push_back(c);
+  if (x_columns.size() != sampled.size()) return out;
+  for (std::size_t c = c_point + 1; c < c_metric; ++c)
+    if (std::find(x_columns.begin(), x_columns.end(), c) == x_columns.end())
+      group_columns.push_back(c);
+  for (std::size_t c : group_columns) out.columns.push_back(cols[c]);
+  for (const char* name : {"metric", "firm", "key", "n", "prcc", "p_value"})
+    out.columns.emplace_back(name);
+  out.csv.assign(out.columns.size(), CsvCells::kAsText);
+  out.csv[out.csv.size() - 2] = out.csv.back() = CsvCells::kReal;
+
+  // The observations of each group, result and firm, in the summary's order: the design
+  // point's sampled values and its mean.
+  struct Series {
+    std::vector<std::string> group;
+    std::string metric, firm;
+    std::vector<std::vector<double>> x;  ///< [key][design point]
+    std::vector<double> y;
+  };
+  std::vector<Series> series;
+  std::map<std::vector<std::string>, std::size_t> index;
+  for (const auto& row : summary.rows) {
+    std::vector<std::string> id;
+    for (std::size_t c : group_columns) id.push_back(row[c]);
+    id.push_back(row[c_metric]);
+    id.push_back(row[c_firm]);
+    auto [at, added] = index.try_emplace(id, series.size());
+    if (added) {
+      Series s;
+      s.group.assign(id.begin(), id.end() - 2);
+      s.metric = row[c_metric];
+      s.firm = row[c_firm];
+      s.x.resize(x_columns.size());
+      series.push_back(std::move(s));
+    }
+    Series& s = series[at->second];
+    if (row[c_mean].empty()) continue;  // undefined in every run of the design point
+    s.y.push_back(std::strtod(row[c_mean].c_str(), nullptr));
+    for (std::size_t k = 0; k < x_columns.size(); ++k)
+      s.x[k].push_back(std::strtod(row[x_columns[k]].c_str(), nullptr));
+  }
+  for (const Series& s : series) {
+    const auto pc = partial_rank_correlations(s.x, s.y);
+    for (std::size_t k = 0; k < sampled.size(); ++k) {
+      std::vector<std::string> row = s.group;
+      const bool defined = !std::isnan(pc[k].r);
+      row.insert(row.end(), {s.metric, s.firm, sampled[k], std::to_string(s.y.size()),
+                             defined ? format_number(pc[k].r) : "",
+                             defined ? format_number(pc[k].p_value) : ""});
+      out.rows.push_back(std::move(row));
+    }
+  }
+  return out;
+}
+
+std::string format_sensitivity(const ExperimentTable& t, const std::vector<std::string>& sampled,
+                               std::int64_t replications) {
+  if (t.columns.empty() || t.rows.empty()) return "";
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(t.columns.begin(), t.columns.end(), name) -
+                                    t.columns.begin());
+  };
+  const std::size_t c_metric = col("metric"), c_firm = col("firm"), c_key = col("key");
+  const std::size_t c_n = col("n"), c_r = col("prcc"), c_p = col("p_value");
+  const std::size_t groups = c_metric;  // the group columns come first
+  std::size_t width = 3;
+  for (const std::string& key : sampled) width = std::max(width, key.size());
+  width = std::min<std::size_t>(width, 40);
+  const auto cell = [&](const std::vector<std::string>& row) {
+    if (row[c_r].empty()) return std::string("n/a");
+    const double p = std::strtod(row[c_p].c_str(), nullptr);
+    return fmt::format("{:+.2f} {}", std::strtod(row[c_r].c_str(), nullptr),
+                       p < 0.001 ? std::string("(p<0.001)") : fmt::format("(p={:.3f})", p));
+  };
+  // The design points of a group; fewer for a result undefined at some of them (a market share
+  // where nothing sold in the last step).
+  std::size_t n_max = 0, n_min = std::numeric_limits<std::size_t>::max();
+  for (const auto& row : t.rows) {
+    const std::size_t n = std::stoul(row[c_n]);
+    n_max = std::max(n_max, n);
+    if (row[c_metric] == "profit_per_year" || row[c_metric] == "market_share")
+      n_min = std::min(n_min, n);
+  }
+  if (n_max < sampled.size() + 2)
+    return fmt::format(
+        "\nSensitivity: a partial rank correlation with each of {} sampled keys needs at least {} "
+        "design points; this design has {}.\n",
+        sampled.size(), sampled.size() + 2, n_max);
+  std::string out = fmt::format(
+      "\nSensitivity to the sampled key{}: the partial rank correlation (PRCC) of each result "
+      "with each key over the {} design points{}, {}, from -1 (the result falls as the key "
+      "rises) to +1 (it rises); p tests that it is 0 (t-test, {} degrees of freedom{}). n/a: the "
+      "result does not vary{}.\n",
+      sampled.size() == 1 ? "" : "s", n_max,
+      replications > 1 ? fmt::format(" (each the mean of its {} replications)", replications)
+                       : std::string(),
+      sampled.size() == 1
+          ? std::string("which is Spearman's rank correlation")
+          : fmt::format("the other sampled key{} held fixed", sampled.size() == 2 ? "" : "s"),
+      n_max - sampled.size() - 1,
+      n_min < n_max ? ", fewer where a result is undefined at some design points: n in "
+                      "sensitivity.csv"
+                    : "",
+      sampled.size() == 1 ? "" : ", or the other keys fix its order");
+  // Each group's rows: for each firm, its profit per year and market share against every key.
+  const auto group_of = [&](const std::vector<std::string>& row) {
+    return std::vector<std::string>(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(groups));
+  };
+  const auto share_row =
+      [&](const std::vector<std::string>& row) -> const std::vector<std::string>* {
+    for (const auto& r : t.rows)
+      if (r[c_metric] == "market_share" && r[c_firm] == row[c_firm] && r[c_key] == row[c_key] &&
+          group_of(r) == group_of(row))
+        return &r;
+    return nullptr;
+  };
+  std::vector<std::string> group_shown;
+  std::string firm_shown;
+  bool first = true;
+  for (const auto& row : t.rows) {
+    if (row[c_metric] != "profit_per_year") continue;
+    const std::vector<std::string> group = group_of(row);
+    if (first || group != group_shown) {
+      if (groups > 0) {
+        std::vector<std::string> values;
+        for (std::size_t c = 0; c < groups; ++c) values.push_back(t.columns[c] + "=" + row[c]);
+        out += fmt::format("with {}:\n", fmt::join(values, ", "));
+      }
+      out += fmt::format("{:<16} {:<{}}   {:<18} {}\n", "firm", "key", width, "profit per year",
+                         "market share");
+      firm_shown.clear();
+    }
+    first = false;
+    group_shown = group;
+    const std::vector<std::string>* share = share_row(row);
+    out += fmt::format("{:<16} {:<{}}   {:<18} {}\n", row[c_firm] == firm_shown ? "" : row[c_firm],
+                       row[c_key], width, cell(row), share ? cell(*share) : "n/a");
+    firm_shown = row[c_firm];
+  }
+  return out;
+}
+
+}  // namespace msim
