@@ -21,6 +21,7 @@ from analysis.load import (NotARunError, add_run_arguments, bad_input, load_run_
                            overrides, run_ids)
 from analysis.output_paths import add_force_argument, check_new_file
 from analysis.point_words import key_in_words, keys_in_words
+from analysis.sensitivity import sensitivity_table
 from analysis.scenario_text import (ScenarioSyntaxError, is_shock_switch, parse_scenario,
                                     scenario_fields, scenario_shocks)
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
@@ -610,6 +611,57 @@ def _design_keys_html(run):
             _table_html(pd.DataFrame(rows))]
 
 
+def _prcc_text(row):
+    """"+0.96 (p<0.001)": a partial rank correlation and its p, as `marketsim summarize` prints
+    them; n/a where undefined."""
+    if row is None or formats.missing(row["prcc"]):
+        return formats.NA
+    p = row["p_value"]
+    return f"{row['prcc']:+.2f} " + ("(p<0.001)" if p < 0.001 else f"(p={p:.3f})")
+
+
+def _sensitivity_html(run):
+    """A Latin hypercube's sensitivity table (analysis.sensitivity): for each firm and sampled
+    key, the partial rank correlation of its profit per year and market share with the key; []
+    without sampled keys."""
+    keys = plot.sampled_keys(run)
+    table = sensitivity_table(run.experiment.get("summary"), keys)
+    if not len(table):
+        return []
+    groups = [c for c in table.columns if c not in ("metric", "firm", "key", "n", "prcc",
+                                                       "p_value")]
+    cells = {tuple(r[c] for c in groups + ["metric", "firm", "key"]): r
+             for _, r in table.iterrows()}
+    rows = []
+    for _, r in table[table["metric"] == "profit_per_year"].iterrows():
+        ids = tuple(r[c] for c in groups)
+        row = {f"{key_in_words(c)} ({c})": r[c] for c in groups}
+        row.update({"firm": r["firm"], "sampled key": f"{key_in_words(r['key'])} ({r['key']})",
+                    "profit per year": _prcc_text(r),
+                    "market share": _prcc_text(cells.get(ids + ("market_share", r["firm"],
+                                                                r["key"])))})
+        rows.append(row)
+    n = int(table["n"].max())
+    if n < len(keys) + 2:
+        return ["<h3>Sensitivity to the sampled keys</h3>",
+                f"<p>A partial rank correlation with each of {len(keys)} sampled keys needs at "
+                f"least {len(keys) + 2} design points; this design has {n}.</p>"]
+    held = ("with one sampled key it is Spearman's rank correlation" if len(keys) == 1 else
+            "the other sampled keys are held fixed (their ranks regressed out of both)")
+    return ["<h3>Sensitivity to the sampled keys (partial rank correlation)</h3>",
+            f"<p>For each firm, how strongly its profit per year and its market share move "
+            f"with each sampled key over the {n} design points (each the mean of its "
+            "replications): the partial rank correlation coefficient (PRCC), from -1 (the "
+            "result falls as the key rises) to +1 (it rises). It works on ranks, so any "
+            f"monotone effect counts; {held}. p tests that it is 0 (Student t, "
+            f"{n - 1 - len(keys)} degrees of freedom): with many keys and firms, some p below "
+            "0.05 are luck. n/a: the result does not vary, or the other keys fix its order. A "
+            "key whose effect rises and then falls has a PRCC near 0: read it with the figure "
+            "above. <code>marketsim summarize --csv</code> writes every key result's as "
+            "sensitivity.csv.</p>",
+            _table_html(pd.DataFrame(rows))]
+
+
 def _experiment_html(run):
     ids = run_ids(run.path)
     parts = [f'<h2 id="experiment">Experiment: key results over all {len(ids)} runs, by design '
@@ -631,6 +683,7 @@ def _experiment_html(run):
             parts.append("<p>Replication by replication: each run's result minus that of the run "
                          "of design point 0 with the same seed (common random numbers).</p>")
             parts.append(_table_html(_statistics_text(differences, run, difference=True)))
+        parts += _sensitivity_html(run)
     elif runs is not None and len(runs):
         table = experiment_tables.distribution(runs)
         if len(table):

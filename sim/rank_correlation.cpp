@@ -70,6 +70,8 @@ std::vector<PartialCorrelation> partial_rank_correlations(
     pc.df = n - 2 - (k - 1);
     if (sxx <= 1e-20 * spread(x[i]) || syy <= 1e-20 * spread(y) || spread(y) == 0) continue;
     pc.r = std::clamp(rx.dot(ry) / std::sqrt(sxx * syy), -1.0, 1.0);
+    // Ranks in the same (or the opposite) order give 1 (or -1) but for rounding.
+    if (std::abs(pc.r) > 1 - 1e-12) pc.r = std::copysign(1.0, pc.r);
     const auto df = static_cast<double>(pc.df);
     pc.p_value =
         std::abs(pc.r) == 1.0 ? 0.0 : t_two_sided_p(pc.r * std::sqrt(df / (1 - pc.r * pc.r)), df);

@@ -1,0 +1,72 @@
+"""Global sensitivity of a Latin hypercube experiment: the partial rank correlation coefficient
+(PRCC) of each key result with each sampled key, the other sampled keys held fixed, over the
+design points' means [Marino, Hogue, Ray & Kirschner 2008]. The same table as `marketsim
+summarize`'s and its sensitivity.csv (models/experiment_sensitivity.cpp), with numpy alone."""
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analysis.student_t import t_cdf
+
+
+def partial_rank_correlations(inputs, output):
+    """[(r, p, df)] for each column of `inputs` (observations x keys): the correlation of the
+    output's ranks with the key's ranks once the other keys' ranks are regressed out of both
+    (least squares with an intercept); p is the two-sided t-test of r = 0 with df = n - 1 - keys.
+    r and p are NaN where r is undefined: fewer than keys + 2 observations, or nothing of the
+    output or the key left once the others are regressed out (a constant output, say)."""
+    x = np.asarray(inputs, dtype=float)
+    y = np.asarray(output, dtype=float)
+    n, k = x.shape if x.ndim == 2 else (len(y), 0)
+    df = n - 1 - k
+    if k == 0 or df < 1:
+        return [(math.nan, math.nan, max(df, 0))] * k
+    ranks = pd.DataFrame(x).rank(method="average").to_numpy()
+    y_ranks = pd.Series(y).rank(method="average").to_numpy()
+    out = []
+    for i in range(k):
+        z = np.column_stack([np.ones(n)] + [ranks[:, j] for j in range(k) if j != i])
+
+        def residual(v):
+            return v - z @ np.linalg.lstsq(z, v, rcond=None)[0]
+
+        rx, ry = residual(ranks[:, i]), residual(y_ranks)
+        sxx, syy = rx @ rx, ry @ ry
+        spread_x = ((ranks[:, i] - ranks[:, i].mean()) ** 2).sum()
+        spread_y = ((y_ranks - y_ranks.mean()) ** 2).sum()
+        if spread_y == 0 or sxx <= 1e-20 * spread_x or syy <= 1e-20 * spread_y:
+            out.append((math.nan, math.nan, df))
+            continue
+        r = float(np.clip(rx @ ry / math.sqrt(sxx * syy), -1.0, 1.0))
+        if abs(r) > 1 - 1e-12:  # ranks in the same (or the opposite) order, but for rounding
+            r = math.copysign(1.0, r)
+        p = 0.0 if abs(r) == 1.0 else 2.0 * (1.0 - t_cdf(abs(r) * math.sqrt(df / (1 - r * r)), df))
+        out.append((r, max(p, 0.0), df))
+    return out
+
+
+def sensitivity_table(summary, sampled):
+    """One row per combination of the other varied keys' values (a sweep crossed with the
+    samples), key result, firm and sampled key of /experiment/summary: those columns, `metric`,
+    `firm`, `key`, `n` (design points with a defined mean), `prcc` and `p_value`. Empty without
+    sampled keys."""
+    if summary is None or not len(summary) or not sampled:
+        return pd.DataFrame()
+    columns = list(summary.columns)
+    if "metric" not in columns or any(k not in columns for k in sampled):
+        return pd.DataFrame()
+    varied = columns[columns.index("design_point") + 1:columns.index("metric")]
+    groups = [c for c in varied if c not in sampled]
+    rows = []
+    for ids, frame in summary.groupby(groups + ["metric", "firm"], sort=False):
+        ids = ids if isinstance(ids, tuple) else (ids,)
+        defined = frame[frame["mean"].notna()]
+        found = partial_rank_correlations(defined[sampled].to_numpy(float),
+                                          defined["mean"].to_numpy(float))
+        for key, (r, p, _) in zip(sampled, found):
+            row = dict(zip(groups + ["metric", "firm"], ids))
+            row.update(key=key, n=len(defined), prcc=r, p_value=p)
+            rows.append(row)
+    return pd.DataFrame(rows)
