@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "sim/config.hpp"
@@ -22,9 +23,8 @@ std::vector<std::string> sampled_keys(const Hdf5Reader& in) {
   try {
     const Config sc =
         Config::load_string(in.strings("/experiment/scenario").at(0), "/experiment/scenario");
-    const auto ranges = sc.peek("experiment");
-    if (!ranges) return {};
-    std::optional<Config> node = ranges;
+    std::optional<Config> node = sc.peek("experiment");
+    if (!node) return {};
     for (const char* key : {"design", "latin_hypercube", "ranges"}) {
       if (!node->is_map()) return {};
       node = node->find(key);
