@@ -6,6 +6,7 @@ from analysis import experiment_tables
 from analysis.plot_experiment import experiment_distribution
 from analysis.plot_format import png_bytes
 from analysis.plot_sampled import experiment_sampled
+from analysis.plot_sensitivity import SENSITIVITY_FIGURE, experiment_sensitivity
 from analysis.plot_share_over_time import OVER_TIME_FIGURE, experiment_share_over_time
 from analysis.plot_sweep import experiment_lines, experiment_response
 from analysis.plot_sweep_grid import experiment_grid
@@ -85,7 +86,8 @@ def experiment_by_plan(run):
     few-valued key: experiment_lines. Any other sweep, a result /experiment/summary lacks or no
     firm in the market in any run is said, once per result (RESPONSE_METRICS); an experiment
     that varies nothing gets neither. Design points sampled by a Latin hypercube:
-    experiment_sampled, every run against each sampled key (from /experiment/runs), instead."""
+    experiment_sampled, every run against each sampled key (from /experiment/runs), and
+    experiment_sensitivity, the partial rank correlations as bars, instead."""
     if sampled_keys(run):
         runs = run.experiment["runs"]
         made, skipped = [], []
@@ -96,6 +98,7 @@ def experiment_by_plan(run):
             else:
                 skipped.append((sampled_figure_name(metric),
                                 f"/experiment/runs has no {metric} columns"))
+        made.append((SENSITIVITY_FIGURE, "profit_per_year", lambda: experiment_sensitivity(run)))
         return made, skipped
     missing = _swept_without_summary(run)
     if missing:

@@ -45,6 +45,7 @@ from analysis.plot_strategies import (DESCRIPTION_WIDTH, DIAGNOSTICS_PER_FIGURE,
 from analysis.plot_unit_cost import (UNIT_COST_FIGURE, unit_cost, unit_costs,
                                      unit_costs_differ)
 from analysis.plot_sampled import bin_count, binned_means, experiment_sampled
+from analysis.plot_sensitivity import SENSITIVITY_FIGURE, experiment_sensitivity
 from analysis.plot_share_over_time import (MAX_PANELS, OVER_TIME_FIGURE,
                                            experiment_share_over_time, share_by_point)
 from analysis.plot_sweep import experiment_lines, experiment_response
@@ -80,6 +81,7 @@ __all__ = [
     "GRID_MAX_WIDTH", "experiment_grid", "experiment_by_plan", "experiment_skipped",
     "render_experiment", "MAX_PANELS", "OVER_TIME_FIGURE", "experiment_share_over_time",
     "share_by_point", "bin_count", "binned_means", "experiment_sampled", "sampled_figure_name",
+    "SENSITIVITY_FIGURE", "experiment_sensitivity",
     "sampled_keys",
     # this module's own
     "FIGURES", "SKIP_REASONS", "MANIFEST", "render", "main",

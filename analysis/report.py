@@ -21,6 +21,7 @@ from analysis.load import (NotARunError, add_run_arguments, bad_input, load_run_
                            overrides, run_ids)
 from analysis.output_paths import add_force_argument, check_new_file
 from analysis.point_words import key_in_words, keys_in_words
+from analysis.plot_sensitivity import SENSITIVITY_FIGURE
 from analysis.sensitivity import sensitivity_table
 from analysis.scenario_text import (ScenarioSyntaxError, is_shock_switch, parse_scenario,
                                     scenario_fields, scenario_shocks)
@@ -487,6 +488,13 @@ def _experiment_figure_html(name, data, metric, run):
             f"figure show those, at the last {period(run.steps_per_year)}). A run that sold "
             f"nothing in a {period(run.steps_per_year)} has no market share there and is left "
             "out of its mean and band; where no run sold anything the line has a gap."))
+    if name == SENSITIVITY_FIGURE:
+        return _figure_html(name, data, (
+            "The sensitivity table below as bars: for each sampled key, a bar per firm whose "
+            "length is the partial rank correlation of its result with the key over the design "
+            "points (-1: the result falls as the key rises; +1: it rises; the other sampled keys "
+            "held fixed). Solid bars have p below 0.05, hatched ones do not; a missing bar is "
+            "undefined (the result does not vary, or the other keys fix its order)."))
     if plot.sampled_keys(run) and name == plot.sampled_figure_name(metric):
         return _figure_html(name, data, (
             f"{metric.replace('_', ' ')} against each key the Latin hypercube samples "

@@ -9,7 +9,7 @@ import subprocess
 import pandas as pd
 import pytest
 
-from analysis import report
+from analysis import plot, report
 from analysis.load import load_run
 from analysis.sensitivity import partial_rank_correlations, sensitivity_table
 from conftest import marketsim_binary, run_tiny
@@ -92,3 +92,22 @@ def test_the_report_shows_the_sensitivity_of_a_latin_hypercube(sampled_file, mar
     swept = tmp_path / "sweep.html"
     assert report.main([str(marketsim_sweep), "-o", str(swept)]) == 0
     assert "Sensitivity to the sampled keys" not in swept.read_text(encoding="utf-8")
+
+
+def test_the_figure_draws_each_correlation_as_a_bar(sampled_file, tmp_path):
+    run = load_run(sampled_file)
+    table = sensitivity_table(run.experiment["summary"], run.sampled)
+    fig = plot.experiment_sensitivity(run)
+    fig.canvas.draw()
+    profit, share = fig.axes[0], fig.axes[1]
+    for ax, metric in ((profit, "profit_per_year"), (share, "market_share")):
+        rows = table[(table["metric"] == metric) & table["prcc"].notna()]
+        assert len(ax.patches) == len(rows)
+        drawn = sorted((round(p.get_width(), 12), p.get_hatch() is not None) for p in ax.patches)
+        wanted = sorted((round(r, 12), p >= 0.05) for r, p in zip(rows["prcc"], rows["p_value"]))
+        assert drawn == wanted
+    assert [t.get_text() for t in profit.get_yticklabels()] == ["Mass's marketing budget",
+                                                                "Diff's markup"]
+    assert "sensitivity to the sampled keys (Latin hypercube)" in fig._suptitle.get_text()
+    assert plot.main([str(sampled_file), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / plot.SENSITIVITY_FIGURE).stat().st_size > 10_000
