@@ -1,5 +1,5 @@
-// Population synthesis: segment membership, ideal points (multivariate normal via Eigen LLT),
-// lognormal price sensitivity, Gamma purchase rates (NBD), demographics, geography,
+// Population synthesis: segment membership, ideal points (multivariate normal via an Eigen LDLT
+// factor), lognormal price sensitivity, Gamma purchase rates (NBD), demographics, geography,
 // firmographics, novelty seeking and privacy opt-out.
 #include "models/population.hpp"
 

@@ -80,7 +80,8 @@ struct MarketParams {
   double goodwill_cap = 4.0;       ///< g_cap
   double loyalty_smoothing = 0.8;  ///< rho
   double adstock_decay = 0.93;     ///< lambda, per step
-  double initial_awareness = 0.0;  ///< share of consumers aware of every firm at step 0
+  double initial_awareness =
+      0.0;  ///< chance that a consumer is aware of a firm at step 0 (each pair drawn alone)
   double cpm_mass = 10.0;          ///< money per 1000 mass impressions
   double cpm_targeted = 27.0;      ///< money per 1000 targeted impressions
   double beta_mass = 1.0;          ///< goodwill per mass exposure
