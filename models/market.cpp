@@ -189,6 +189,8 @@ void Market::plan_firms() {
           ratio(static_cast<double>(last_sums_[lay.aware() + s * F + j]), segment_consumers_[s]);
   // Before the loop below, which overwrites each firm's plan and unit costs in turn.
   view.offers = offers();
+  view.contact_cost_set = shocks_.contact_cost;
+  view.contact_cost_factor = shocks_.contact_cost_factor;
   view.unit_cost.assign(C, std::vector<double>(F, 0.0));
   view.price.assign(C, std::vector<double>(F, 0.0));
   for (std::size_t c = 0; c < C; ++c)

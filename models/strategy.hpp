@@ -121,6 +121,11 @@ struct MarketView {
   /// Firms plan in turn, but no firm sees another's plan of this step. Set by the engine (a
   /// view a test builds has it empty: size it [F] for a strategy that reads it).
   std::vector<std::vector<Offer>> offers = {};
+  /// What `cpm` shocks of channel `direct` have done to the cost of a direct contact so far: a
+  /// cost that replaces every plan's (0: none) and a factor on it. The engine applies them to
+  /// FirmPlan::cost_per_contact after plan(); contact_cost() says what a contact will cost.
+  double contact_cost_set = 0.0;
+  double contact_cost_factor = 1.0;
   /// Every metric of the last step, the values recorded under /market and /segments at step - 1
   /// (at step 0 all zeros, but NaN for retention, clv and referred_retention, which are
   /// undefined until a lapse can be seen, as the run records them): for example
@@ -134,6 +139,13 @@ struct MarketView {
   const std::vector<std::string>* diagnostic_names = nullptr;
 
   const Firm& self() const { return scenario.firms[static_cast<std::size_t>(firm)]; }
+  /// What one direct contact costs this step for a plan whose cost_per_contact is `own`: `own`
+  /// after the `cpm` shocks of channel `direct` so far, as the engine will charge it. Plan
+  /// direct_spend with it, or a shock that lowers the cost makes the firm pay for more contacts
+  /// than its profiles can take.
+  double contact_cost(double own) const {
+    return (contact_cost_set > 0 ? contact_cost_set : own) * contact_cost_factor;
+  }
   /// F, S and C: the sizes that index last()'s vectors ([F], [C * F], [S * F]).
   std::size_t firms() const { return scenario.firms.size(); }
   std::size_t segments() const { return scenario.segments.size(); }

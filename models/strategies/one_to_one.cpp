@@ -67,7 +67,8 @@ class OneToOne final : public Strategy {
     plan.custom_premium = p_.custom_premium;
     plan.cost_per_contact = p_.cost_per_contact;
     // Direct contacts need known customers; money that could not reach one goes to acquisition.
-    const double reachable = view.crm_profiles * p_.cost_per_contact;
+    // A contact costs what the `cpm` shocks of channel `direct` have made of cost_per_contact.
+    const double reachable = view.crm_profiles * view.contact_cost(p_.cost_per_contact);
     plan.direct_spend = std::min(view.budget * p_.direct_share, reachable);
     plan.mass_spend = view.budget - plan.direct_spend;
     plan.fixed_cost = p_.crm_fixed_cost_per_year * view.scenario.scale /
