@@ -62,6 +62,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     double listed_cost = 0.0;
     double cum_units = 0.0, scr_den = 0.0, failure_age = 0.0;
     double durable_units = 0.0, durable_steps = 0.0, lifetimes = 0.0, made = 0.0;
+    double durables_sold = 0.0;  // units in durable categories: replacement_share's denominator
     for (int ci : firm.categories) {
       const auto c = static_cast<std::size_t>(ci);
       const std::size_t k = c * F + j;
@@ -110,6 +111,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.replacement_share.by_category[k] = ratio(m.replacements.by_category[k], u);
       m.upgrades.by_category[k] = at(lay.upgrades() + k);
       m.installed_base.by_category[k] = at(lay.installed() + k);
+      if (sc_.categories[c].durable()) durables_sold += u;
       const bool offered = std::any_of(plan.products.begin(), plan.products.end(),
                                        [&](const Product& p) { return p.category == ci; });
       if (sc_.categories[c].durable() && offered) {
@@ -167,7 +169,8 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     m.loyalty_cost.firm[j] = loyalty_cost;
     m.referral_cost.firm[j] = referral_cost;
     relationship(j, sums, revenue - variable - rewards);
-    m.replacement_share.firm[j] = ratio(m.replacements.firm[j], units);
+    // Over durable units only: consumables are never replacements (as the summary counts it).
+    m.replacement_share.firm[j] = ratio(m.replacements.firm[j], durables_sold);
     for (std::size_t c = 0; c < C; ++c) m.loyalty.by_category[c * F + j] = m.loyalty.firm[j];
   }
 

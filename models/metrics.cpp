@@ -136,7 +136,9 @@ const std::vector<MetricInfo>& firm_metrics() {
       {"replacements", "units",
        "units bought to replace a failed product (of any maker) in the step",
        &StepMetrics::replacements, true},
-      {"replacement_share", "fraction", "replacements / units sold in the step",
+      {"replacement_share", "fraction",
+       "replacements / units sold in the step; overall: over the units sold in durable "
+       "categories",
        &StepMetrics::replacement_share, true},
       {"upgrades", "units",
        "units bought by owners of a working product, tempted by a newer generation, in the step",
