@@ -7,6 +7,7 @@ from analysis.plot_experiment import experiment_distribution
 from analysis.plot_format import png_bytes
 from analysis.plot_sampled import experiment_sampled
 from analysis.plot_sensitivity import SENSITIVITY_FIGURE, experiment_sensitivity
+from analysis.sensitivity import sampled_points
 from analysis.plot_share_over_time import OVER_TIME_FIGURE, experiment_share_over_time
 from analysis.plot_sweep import experiment_lines, experiment_response
 from analysis.plot_sweep_grid import experiment_grid
@@ -98,7 +99,15 @@ def experiment_by_plan(run):
             else:
                 skipped.append((sampled_figure_name(metric),
                                 f"/experiment/runs has no {metric} columns"))
-        made.append((SENSITIVITY_FIGURE, "profit_per_year", lambda: experiment_sensitivity(run)))
+        points = sampled_points(run.experiment.get("summary"), sampled_keys(run))
+        needed = len(sampled_keys(run)) + 2
+        if points >= needed:
+            made.append((SENSITIVITY_FIGURE, "profit_per_year",
+                         lambda: experiment_sensitivity(run)))
+        else:
+            skipped.append((SENSITIVITY_FIGURE,
+                            f"a partial rank correlation with each of {needed - 2} sampled keys "
+                            f"needs at least {needed} design points; this design has {points}"))
         return made, skipped
     missing = _swept_without_summary(run)
     if missing:

@@ -47,18 +47,39 @@ def partial_rank_correlations(inputs, output):
     return out
 
 
+def _group_columns(summary, sampled):
+    """The varied keys of /experiment/summary that are not sampled (a sweep crossed with the
+    samples), or None when the summary lacks its design_point and metric columns or a sampled
+    key."""
+    if summary is None or not len(summary) or not sampled:
+        return None
+    columns = list(summary.columns)
+    if ({"design_point", "metric"} - set(columns)) or any(k not in columns for k in sampled):
+        return None
+    varied = columns[columns.index("design_point") + 1:columns.index("metric")]
+    return [c for c in varied if c not in sampled]
+
+
+def sampled_points(summary, sampled):
+    """The most design points of a group of /experiment/summary (design points alike in every
+    varied key that is not sampled); 0 without sampled keys."""
+    groups = _group_columns(summary, sampled)
+    if groups is None:
+        return 0
+    if not groups:
+        return int(summary["design_point"].nunique())
+    return int(summary.groupby(groups, sort=False)["design_point"].nunique().max())
+
+
 def sensitivity_table(summary, sampled):
     """One row per combination of the other varied keys' values (a sweep crossed with the
     samples), key result, firm and sampled key of /experiment/summary: those columns, `metric`,
     `firm`, `key`, `n` (design points with a defined mean), `prcc` and `p_value`. Empty without
-    sampled keys."""
-    if summary is None or not len(summary) or not sampled:
+    sampled keys, or when no group has keys + 2 design points (sampled_points), as
+    `marketsim summarize` has it."""
+    groups = _group_columns(summary, sampled)
+    if groups is None or sampled_points(summary, sampled) < len(sampled) + 2:
         return pd.DataFrame()
-    columns = list(summary.columns)
-    if "metric" not in columns or any(k not in columns for k in sampled):
-        return pd.DataFrame()
-    varied = columns[columns.index("design_point") + 1:columns.index("metric")]
-    groups = [c for c in varied if c not in sampled]
     rows = []
     for ids, frame in summary.groupby(groups + ["metric", "firm"], sort=False):
         ids = ids if isinstance(ids, tuple) else (ids,)

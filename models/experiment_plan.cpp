@@ -146,6 +146,14 @@ Experiment plan_experiment(const ScenarioLoader& load) {
     sc.experiment = ExperimentSpec{};  // a run's /scenario reproduces that run on its own
   }
   note_idle_shock_keys(spec, ex.varied, scenarios, ex.notes);
+  // The summary's sensitivity table needs a degree of freedom: samples >= keys + 2.
+  if (const std::size_t keys = spec.lhs_ranges.size();
+      spec.lhs_samples > 0 && static_cast<std::size_t>(spec.lhs_samples) < keys + 2)
+    ex.notes.push_back(fmt::format(
+        "{}: value {}: the summary's sensitivity table (each result's partial rank correlation "
+        "with each of the {} sampled key{}) needs at least {} samples; with {} it has none",
+        spec.lhs_samples_where, spec.lhs_samples, keys, keys == 1 ? "" : "s", keys + 2,
+        spec.lhs_samples));
   for (const RunPlan& plan : run_plans(spec, ex.points.size(), ex.base.seed)) {
     PlannedRun run{plan, scenarios[plan.point], {}};
     run.scenario.seed = plan.seed;

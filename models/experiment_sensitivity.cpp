@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "sim/config.hpp"
@@ -38,25 +39,64 @@ std::vector<std::string> sampled_keys(const Hdf5Reader& in) {
   }
 }
 
-ExperimentTable sensitivity_table(const ExperimentTable& summary,
-                                  const std::vector<std::string>& sampled) {
-  ExperimentTable out;
+namespace {
+
+/// The summary's columns of the sampled keys and of the other varied keys (the groups'), and of
+/// design_point, metric, firm and mean; `found` false when the summary lacks any of them.
+struct SummaryColumns {
+  std::vector<std::size_t> x, group;
+  std::size_t point = 0, metric = 0, firm = 0, mean = 0;
+  bool found = false;
+};
+
+SummaryColumns summary_columns(const ExperimentTable& summary,
+                               const std::vector<std::string>& sampled) {
+  SummaryColumns out;
   const auto& cols = summary.columns;
   const auto col = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
   };
-  const std::size_t c_point = col("design_point"), c_metric = col("metric"), c_firm = col("firm");
-  const std::size_t c_mean = col("mean");
-  if (sampled.empty() || c_metric >= cols.size() || c_mean >= cols.size()) return out;
+  out.point = col("design_point");
+  out.metric = col("metric");
+  out.firm = col("firm");
+  out.mean = col("mean");
+  if (sampled.empty() || out.metric >= cols.size() || out.mean >= cols.size()) return out;
   // The varied keys sit between design_point and metric: each sampled one, and the others.
-  std::vector<std::size_t> x_columns, group_columns;
   for (const std::string& key : sampled)
-    if (const std::size_t c = col(key); c > c_point && c < c_metric) x_columns.push_back(c);
-  if (x_columns.size() != sampled.size()) return out;
-  for (std::size_t c = c_point + 1; c < c_metric; ++c)
-    if (std::find(x_columns.begin(), x_columns.end(), c) == x_columns.end())
-      group_columns.push_back(c);
-  for (std::size_t c : group_columns) out.columns.push_back(cols[c]);
+    if (const std::size_t c = col(key); c > out.point && c < out.metric) out.x.push_back(c);
+  if (out.x.size() != sampled.size()) return out;
+  for (std::size_t c = out.point + 1; c < out.metric; ++c)
+    if (std::find(out.x.begin(), out.x.end(), c) == out.x.end()) out.group.push_back(c);
+  out.found = true;
+  return out;
+}
+
+}  // namespace
+
+std::size_t sampled_points(const ExperimentTable& summary,
+                           const std::vector<std::string>& sampled) {
+  const SummaryColumns c = summary_columns(summary, sampled);
+  if (!c.found) return 0;
+  std::map<std::vector<std::string>, std::set<std::string>> points;  // group -> design points
+  for (const auto& row : summary.rows) {
+    std::vector<std::string> group;
+    for (std::size_t k : c.group) group.push_back(row[k]);
+    points[group].insert(row[c.point]);
+  }
+  std::size_t most = 0;
+  for (const auto& [group, in] : points) most = std::max(most, in.size());
+  return most;
+}
+
+ExperimentTable sensitivity_table(const ExperimentTable& summary,
+                                  const std::vector<std::string>& sampled) {
+  ExperimentTable out;
+  if (sampled_points(summary, sampled) < sampled.size() + 2) return out;
+  const SummaryColumns found = summary_columns(summary, sampled);
+  const std::vector<std::size_t>& x_columns = found.x;
+  const std::vector<std::size_t>& group_columns = found.group;
+  const std::size_t c_metric = found.metric, c_firm = found.firm, c_mean = found.mean;
+  for (std::size_t c : group_columns) out.columns.push_back(summary.columns[c]);
   for (const char* name : {"metric", "firm", "key", "n", "prcc", "p_value"})
     out.columns.emplace_back(name);
   out.csv.assign(out.columns.size(), CsvCells::kAsText);
@@ -107,7 +147,13 @@ ExperimentTable sensitivity_table(const ExperimentTable& summary,
 }
 
 std::string format_sensitivity(const ExperimentTable& t, const std::vector<std::string>& sampled,
-                               std::int64_t replications) {
+                               std::int64_t replications, std::size_t points) {
+  if (sampled.empty()) return "";
+  if (points < sampled.size() + 2)
+    return fmt::format(
+        "\nSensitivity: a partial rank correlation with each of {} sampled key{} needs at least {} "
+        "design points; this design has {}.\n",
+        sampled.size(), sampled.size() == 1 ? "" : "s", sampled.size() + 2, points);
   if (t.columns.empty() || t.rows.empty()) return "";
   const auto col = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(t.columns.begin(), t.columns.end(), name) -
@@ -134,11 +180,6 @@ std::string format_sensitivity(const ExperimentTable& t, const std::vector<std::
     if (row[c_metric] == "profit_per_year" || row[c_metric] == "market_share")
       n_min = std::min(n_min, n);
   }
-  if (n_max < sampled.size() + 2)
-    return fmt::format(
-        "\nSensitivity: a partial rank correlation with each of {} sampled keys needs at least {} "
-        "design points; this design has {}.\n",
-        sampled.size(), sampled.size() + 2, n_max);
   std::string out = fmt::format(
       "\nSensitivity to the sampled key{}: the partial rank correlation (PRCC) of each result "
       "with each key over the {} design points{}, {}, from -1 (the result falls as the key "

@@ -323,7 +323,8 @@ std::string format_experiment_summary(const std::string& path) {
   }
   out += format_experiment_shocks(in, t.summary, varied);
   const std::vector<std::string> sampled = sampled_keys(in);
-  out += format_sensitivity(t.sensitivity, sampled, attr("replications"));
+  out += format_sensitivity(t.sensitivity, sampled, attr("replications"),
+                            sampled_points(t.summary, sampled));
   if (!partly.empty())
     out += fmt::format(
         "\nIn the market in only some runs (their statistics count the others as 0): {}.\n",
@@ -344,8 +345,10 @@ std::string format_experiment_summary(const std::string& path) {
           : point_names.size() > 1
               ? "The design points are samples of a Latin hypercube, none of them a baseline, "
                 "so no change against design point 0 is given: read the results against the "
-                "sampled keys (the sensitivity table above, each run's in runs.csv from "
-                "`summarize --csv`, and the response figure of `python3 -m analysis.plot`). "
+                "sampled keys (" +
+                    std::string(t.sensitivity.rows.empty() ? "" : "the sensitivity table above, ") +
+                    "each run's in runs.csv from `summarize --csv`, and the response figure of "
+                    "`python3 -m analysis.plot`). "
               : "") +
       "The tables (`summarize --csv`) also give each run's revenue, marketing "
       "spend and program cost (loyalty and referral rewards, paid on top of the marketing "

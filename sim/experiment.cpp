@@ -220,6 +220,7 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
   if (auto design = node.find("design")) {
     const Config lhs = design->child("latin_hypercube");
     spec.lhs_samples = lhs.get_int("samples", range::closed(1, 100000));
+    spec.lhs_samples_where = lhs.child("samples").where();
     if (lhs.has("seed")) {
       spec.lhs_seed_given = true;
       spec.lhs_seed = static_cast<std::uint64_t>(lhs.get_int("seed", range::non_negative()));

@@ -40,6 +40,7 @@ struct ExperimentSpec {
   /// with the sweep grid as its slowest dimension.
   std::vector<SweepKey> together;
   std::int64_t lhs_samples = 0;  ///< 0: no Latin hypercube design
+  std::string lhs_samples_where;  ///< Config::where() of experiment.design.latin_hypercube.samples
   bool lhs_seed_given = false;
   std::uint64_t lhs_seed = 0;  ///< default: the scenario's seed
   std::vector<RangeKey> lhs_ranges;

@@ -111,3 +111,22 @@ def test_the_figure_draws_each_correlation_as_a_bar(sampled_file, tmp_path):
     assert "sensitivity to the sampled keys (Latin hypercube)" in fig._suptitle.get_text()
     assert plot.main([str(sampled_file), "--out", str(tmp_path)]) == 0
     assert (tmp_path / plot.SENSITIVITY_FIGURE).stat().st_size > 10_000
+
+
+def test_too_few_design_points_give_no_table_and_say_so(tmp_path):
+    small = run_tiny(tmp_path / "small.h5", "consumers=2000", "experiment.replications=1",
+                     "experiment.design={latin_hypercube: {samples: 3, ranges: "
+                     f"{{{BUDGET}: [500, 20000], {MARKUP}: [0.1, 0.8]}}}}}}")
+    run = load_run(small)
+    assert sensitivity_table(run.experiment["summary"], run.sampled).empty
+    too_few = ("needs at least 4 design points; this design has 3")
+    assert any(name == plot.SENSITIVITY_FIGURE and too_few in why
+               for name, why in plot.experiment_skipped(run))
+    out = tmp_path / "small.html"
+    assert report.main([str(small), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").count(too_few) == 1  # the note on figures not shown
+    proc = subprocess.run([marketsim_binary(), "summarize", str(small), "--csv",
+                           str(tmp_path / "csv") + "/"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and too_few in proc.stdout
+    assert not (tmp_path / "csv" / "sensitivity.csv").exists()

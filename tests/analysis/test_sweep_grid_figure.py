@@ -202,12 +202,17 @@ def test_design_points_that_do_not_fill_the_grid_get_no_heatmap(hypercube_file, 
     assert keys == (BUDGET, CPM)
     assert "do not form a full 3 x 3 grid" in problem and "6 of its 9 cells" in problem
     assert plot.experiment_grid(run, "profit_per_year", keys) is None
-    assert plot.experiment_skipped(run) == []
+    # Only the sensitivity bars are skipped: 3 samples cannot hold 2 keys' correlations.
+    too_few = ("a partial rank correlation with each of 2 sampled keys needs at least 4 design "
+               "points; this design has 3")
+    assert plot.experiment_skipped(run) == [(plot.SENSITIVITY_FIGURE, too_few)]
     assert plot.main([str(hypercube_file), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "experiment_market_share_by_sampled_keys.png (every run of the experiment)" in out
     assert "experiment_roi.png (every run of the experiment)" in out
-    assert not list(tmp_path.glob("*_and_*")) and "skipped experiment_" not in out
+    assert not list(tmp_path.glob("*_and_*"))
+    assert [line for line in out.splitlines() if line.startswith("skipped experiment_")] == [
+        f"skipped {plot.SENSITIVITY_FIGURE}: {too_few}"]
 
 
 def test_a_grid_with_a_missing_design_point_is_not_filled_in(grid_file):
@@ -236,7 +241,9 @@ def test_the_report_shows_a_latin_hypercube_against_its_sampled_keys(hypercube_f
     out = tmp_path / "hypercube.html"
     assert report.main([str(hypercube_file), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    assert "Not shown: experiment_" not in page
+    # Only the sensitivity bars are not shown: 3 samples cannot hold 2 keys' correlations.
+    assert page.count("Not shown: experiment_") == 1
+    assert "Not shown: experiment_sensitivity.png, because a partial rank correlation" in page
     assert "_and_market.cpm_mass.png\" src=" not in page
     assert '<img alt="experiment_profit_per_year_by_sampled_keys.png" src=' in page
     assert "against each key the Latin hypercube samples" in page

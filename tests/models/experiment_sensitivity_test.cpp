@@ -97,14 +97,20 @@ TEST_CASE("a result that does not vary, or too few design points, has no correla
                                          {"market.a", "market.b"});
   CHECK(cell(t, 0, "prcc").empty());
   CHECK(cell(t, 0, "p_value").empty());
-  const std::string text = msim::format_sensitivity(t, {"market.a", "market.b"}, 2);
+  const auto summary = summary_of(a, b, flat, {0.1, 0.2, 0.3, 0.4});
+  CHECK(msim::sampled_points(summary, {"market.a", "market.b"}) == 4);
+  const std::string text = msim::format_sensitivity(t, {"market.a", "market.b"}, 2, 4);
   CHECK_THAT(text,
              Contains("with shocks.cut.enabled=false:\n") && Contains("(p=") && Contains("n/a"));
-  // Three design points cannot hold two keys' correlations.
-  const auto few = msim::sensitivity_table(
-      summary_of({0.1, 0.5, 0.9}, {5, 1, 3}, {1, 2, 3}, {0.1, 0.2, 0.3}), {"market.a", "market.b"});
-  CHECK_THAT(msim::format_sensitivity(few, {"market.a", "market.b"}, 1),
-             Contains("needs at least 4 design points; this design has 3"));
+  // Three design points cannot hold two keys' correlations: no table (and no sensitivity.csv),
+  // and the summary says how many it needs.
+  const auto small = summary_of({0.1, 0.5, 0.9}, {5, 1, 3}, {1, 2, 3}, {0.1, 0.2, 0.3});
+  const auto few = msim::sensitivity_table(small, {"market.a", "market.b"});
+  CHECK(few.columns.empty());
+  CHECK(msim::sampled_points(small, {"market.a", "market.b"}) == 3);
+  CHECK(msim::format_sensitivity(few, {"market.a", "market.b"}, 1, 3) ==
+        "\nSensitivity: a partial rank correlation with each of 2 sampled keys needs at least 4 "
+        "design points; this design has 3.\n");
 }
 
 TEST_CASE("a sampled budget shows in its firm's share, and summarize prints the table",
@@ -176,4 +182,38 @@ experiment:
           return f.second.size() > 15 &&
                  f.second.compare(f.second.size() - 15, 15, "sensitivity.csv") == 0;
         }) == 1);
+}
+
+TEST_CASE("a Latin hypercube too small for a sensitivity table is warned of at its samples key",
+          "[sensitivity]") {
+  const std::string base = R"(name: small design
+seed: 3
+consumers: 500
+steps: 4
+categories:
+  - {name: snacks, base_cost: 1.0}
+segments:
+  - {name: all, share: 1, ideal: {mean: [0, 0], sd: [0.5, 0.5]}, purchase_rate: {snacks: {mean: 0.5}}}
+firms:
+  - {name: Mass, strategy: mass, budget_per_year: 1000}
+experiment:
+  design:
+    latin_hypercube:
+      samples: SAMPLES
+      ranges: {firms.Mass.budget_per_year: [100, 1000], firms.Mass.markup: [0.2, 0.6]}
+)";
+  const auto notes = [&](const std::string& samples) {
+    std::string text = base;
+    text.replace(text.find("SAMPLES"), 7, samples);
+    return msim::plan_experiment([&](const std::vector<std::string>& extra) {
+             return msim::load_scenario_text(text, "small.yaml", extra);
+           })
+        .notes;
+  };
+  const auto three = notes("3");
+  REQUIRE(three.size() == 1);
+  CHECK_THAT(three[0], Contains("small.yaml:14:16:") &&
+                           Contains("key 'experiment.design.latin_hypercube.samples': value 3") &&
+                           Contains("with each of the 2 sampled keys) needs at least 4 samples"));
+  CHECK(notes("4").empty());
 }
