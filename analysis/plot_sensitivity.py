@@ -13,7 +13,7 @@ from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_experiment import RESULT_NAMES, key_in_words  # noqa: E402
 from analysis.plot_format import (_colours, _firm_labels, _note_left_out, _titled,  # noqa: E402
                                   share_when)
-from analysis.sensitivity import sensitivity_table  # noqa: E402
+from analysis.sensitivity import sensitivity_table, test_words  # noqa: E402
 from analysis.sweep_design import sampled_keys  # noqa: E402
 
 SENSITIVITY_FIGURE = "experiment_sensitivity.png"
@@ -60,10 +60,12 @@ def experiment_sensitivity(run):
                 for j, firm in enumerate(firms):
                     row = rows[(rows["metric"] == metric) & (rows["firm"] == firm)
                                & (rows["key"] == key)]
+                    y = k + (j - (len(firms) - 1) / 2) * height
                     if row.empty or np.isnan(row["prcc"].iloc[0]):
+                        ax.text(0.02, y, "n/a", va="center", ha="left", fontsize=7,
+                                color=colours[firm])
                         continue
                     r, p = float(row["prcc"].iloc[0]), float(row["p_value"].iloc[0])
-                    y = k + (j - (len(firms) - 1) / 2) * height
                     solid = p < SIGNIFICANT
                     bar = ax.barh(y, r, height=height * 0.9, color=colours[firm] if solid
                                   else "white", edgecolor=colours[firm],
@@ -89,10 +91,14 @@ def experiment_sensitivity(run):
     fig.legend([handles[f] for f in firms], [labels[f] for f in firms], title="firm (strategy)",
                loc="center left", bbox_to_anchor=(1.0, 0.5))
     n = int(table["n"].max())
-    lines = [f"over {n} sampled design points, each the mean of its replications; -1: the result "
-             "falls as the key rises, +1: it rises, the other sampled keys held fixed",
-             f"solid: p < {SIGNIFICANT} (t-test); hatched: p >= {SIGNIFICANT}; no bar: undefined "
-             "(the result does not vary, or the other keys fix its order)"]
+    replications = summary["n"].max() if "n" in summary else 1
+    lines = [f"over {n} sampled design points"
+             + (", each the mean of its replications" if replications > 1 else "")
+             + "; -1: the result falls as the key rises, +1: it rises"
+             + (", the other sampled keys held fixed" if len(keys) > 1 else ""),
+             f"solid: p < {SIGNIFICANT} ({test_words(n, len(keys))}); hatched: p >= "
+             f"{SIGNIFICANT}; n/a: undefined (the result does not vary"
+             + (", or the other keys fix its order)" if len(keys) > 1 else ")")]
     all_groups = len(set(map(tuple, table[groups_columns].to_numpy()))) if groups_columns else 1
     if all_groups > MAX_GROUPS:
         lines.append(f"the first {MAX_GROUPS} of {all_groups} combinations of swept values")

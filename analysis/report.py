@@ -22,7 +22,7 @@ from analysis.load import (NotARunError, add_run_arguments, bad_input, load_run_
 from analysis.output_paths import add_force_argument, check_new_file
 from analysis.point_words import key_in_words, keys_in_words
 from analysis.plot_sensitivity import SENSITIVITY_FIGURE
-from analysis.sensitivity import sensitivity_table
+from analysis.sensitivity import sensitivity_table, test_words
 from analysis.scenario_text import (ScenarioSyntaxError, is_shock_switch, parse_scenario,
                                     scenario_fields, scenario_shocks)
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
@@ -653,16 +653,18 @@ def _sensitivity_html(run):
     n = int(table["n"].max())
     held = ("with one sampled key it is Spearman's rank correlation" if len(keys) == 1 else
             "the other sampled keys are held fixed (their ranks regressed out of both)")
+    over = "each combination of swept values and its" if groups else "the"
     return ["<h3>Sensitivity to the sampled keys (partial rank correlation)</h3>",
             f"<p>For each firm, how strongly its profit per year and its market share move "
-            f"with each sampled key over the {n} design points (each the mean of its "
+            f"with each sampled key over {over} {n} design points (each the mean of its "
             "replications): the partial rank correlation coefficient (PRCC), from -1 (the "
             "result falls as the key rises) to +1 (it rises). It works on ranks, so any "
-            f"monotone effect counts; {held}. p tests that it is 0 (Student t, "
-            f"{n - 1 - len(keys)} degrees of freedom): with many keys and firms, some p below "
-            "0.05 are luck. n/a: the result does not vary, or the other keys fix its order. A "
-            "key whose effect rises and then falls has a PRCC near 0: read it with the figure "
-            "above. <code>marketsim summarize --csv</code> writes every key result's as "
+            f"monotone effect counts; {held}. p tests that it is 0 ({test_words(n, len(keys))}): "
+            "with many keys and firms, some p below 0.05 are luck. n/a: the result does not "
+            f"vary{'' if len(keys) == 1 else ', or the other keys fix its order'}. The PRCC says "
+            "how consistently a result moves with a key, not how much, and a key whose effect "
+            "rises and then falls has a PRCC near 0: read both with the figures above. "
+            "<code>marketsim summarize --csv</code> writes every key result's as "
             "sensitivity.csv.</p>",
             _table_html(pd.DataFrame(rows))]
 

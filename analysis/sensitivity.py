@@ -3,6 +3,7 @@
 design points' means [Marino, Hogue, Ray & Kirschner 2008]. The same table as `marketsim
 summarize`'s and its sensitivity.csv (models/experiment_sensitivity.cpp), with numpy alone."""
 
+import itertools
 import math
 
 import numpy as np
@@ -11,10 +12,40 @@ import pandas as pd
 from analysis.student_t import t_cdf
 
 
+# With this many design points or fewer, p is exact over the orders of the output's ranks, as
+# sim/rank_correlation.hpp has it (kMaxExactPermutationPoints).
+MAX_EXACT_POINTS = 7
+
+
+def test_words(n, keys):
+    """How p is computed for `n` design points and `keys` sampled keys, in the words
+    `marketsim summarize` uses: "exactly, over every order of the result's ranks" or "t-test,
+    5 degrees of freedom"."""
+    if n <= MAX_EXACT_POINTS:
+        return "exactly, over every order of the result's ranks"
+    df = n - 1 - keys
+    return f"t-test, {df} degree{'' if df == 1 else 's'} of freedom"
+
+
+def _permutation_p(z, rx, y, r):
+    """The share of the n! orders of the ranks `y` whose partial correlation with `rx` (the key's
+    ranks less their fit on the columns of `z`) is at least |r| away from 0."""
+    n = len(y)
+    project = np.eye(n) - z @ np.linalg.pinv(z)
+    orders = np.array(list(itertools.permutations(range(n))))
+    shuffled = y[orders]
+    syy = np.einsum("ij,jk,ik->i", shuffled, project, shuffled)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        found = np.where(syy > 0, shuffled @ rx / (np.linalg.norm(rx) * np.sqrt(syy)), 0.0)
+    return float((np.abs(found) >= abs(r) * (1 - 1e-9)).mean())
+
+
 def partial_rank_correlations(inputs, output):
     """[(r, p, df)] for each column of `inputs` (observations x keys): the correlation of the
     output's ranks with the key's ranks once the other keys' ranks are regressed out of both
-    (least squares with an intercept); p is the two-sided t-test of r = 0 with df = n - 1 - keys.
+    (least squares with an intercept); p is the two-sided test of r = 0: exact over the n! orders
+    of the output's ranks up to MAX_EXACT_POINTS observations, else Student's t with
+    df = n - 1 - keys.
     r and p are NaN where r is undefined: fewer than keys + 2 observations, or nothing of the
     output or the key left once the others are regressed out (a constant output, say)."""
     x = np.asarray(inputs, dtype=float)
@@ -42,7 +73,11 @@ def partial_rank_correlations(inputs, output):
         r = float(np.clip(rx @ ry / math.sqrt(sxx * syy), -1.0, 1.0))
         if abs(r) > 1 - 1e-12:  # ranks in the same (or the opposite) order, but for rounding
             r = math.copysign(1.0, r)
-        p = 0.0 if abs(r) == 1.0 else 2.0 * (1.0 - t_cdf(abs(r) * math.sqrt(df / (1 - r * r)), df))
+        if n <= MAX_EXACT_POINTS:
+            p = _permutation_p(z, rx, y_ranks, r)
+        else:
+            p = 0.0 if abs(r) == 1.0 else 2.0 * (1.0 - t_cdf(abs(r) * math.sqrt(df / (1 - r * r)),
+                                                             df))
         out.append((r, max(p, 0.0), df))
     return out
 

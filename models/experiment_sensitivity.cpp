@@ -162,9 +162,9 @@ std::string format_sensitivity(const ExperimentTable& t, const std::vector<std::
   const std::size_t c_metric = col("metric"), c_firm = col("firm"), c_key = col("key");
   const std::size_t c_n = col("n"), c_r = col("prcc"), c_p = col("p_value");
   const std::size_t groups = c_metric;  // the group columns come first
-  std::size_t width = 3;
+  std::size_t width = 3, firm_width = 16;  // the columns fit the longest key and firm name
   for (const std::string& key : sampled) width = std::max(width, key.size());
-  width = std::min<std::size_t>(width, 40);
+  for (const auto& row : t.rows) firm_width = std::max(firm_width, row[c_firm].size());
   const auto cell = [&](const std::vector<std::string>& row) {
     if (row[c_r].empty()) return std::string("n/a");
     const double p = std::strtod(row[c_p].c_str(), nullptr);
@@ -180,19 +180,25 @@ std::string format_sensitivity(const ExperimentTable& t, const std::vector<std::
     if (row[c_metric] == "profit_per_year" || row[c_metric] == "market_share")
       n_min = std::min(n_min, n);
   }
+  const std::size_t df = n_max - sampled.size() - 1;
+  const std::string test =
+      n_max <= kMaxExactPermutationPoints
+          ? std::string("exactly, over every order of the result's ranks")
+          : fmt::format("t-test, {} degree{} of freedom", df, df == 1 ? "" : "s");
   std::string out = fmt::format(
       "\nSensitivity to the sampled key{}: the partial rank correlation (PRCC) of each result "
-      "with each key over the {} design points{}, {}, from -1 (the result falls as the key "
-      "rises) to +1 (it rises); p tests that it is 0 (t-test, {} degrees of freedom{}). n/a: the "
-      "result does not vary{}.\n",
-      sampled.size() == 1 ? "" : "s", n_max,
+      "with each key over {} {} design points{}, {}, from -1 (the result falls as the key "
+      "rises) to +1 (it rises); p tests that it is 0 ({}{}). n/a: the result does not vary{}. "
+      "The PRCC says how consistently a result moves with a key, not how much: read the size "
+      "of an effect in the response figure.\n",
+      sampled.size() == 1 ? "" : "s", groups > 0 ? "each combination's" : "the", n_max,
       replications > 1 ? fmt::format(" (each the mean of its {} replications)", replications)
                        : std::string(),
       sampled.size() == 1
           ? std::string("which is Spearman's rank correlation")
           : fmt::format("the other sampled key{} held fixed", sampled.size() == 2 ? "" : "s"),
-      n_max - sampled.size() - 1,
-      n_min < n_max ? ", fewer where a result is undefined at some design points: n in "
+      test,
+      n_min < n_max ? "; fewer design points where a result is undefined at some: n in "
                       "sensitivity.csv"
                     : "",
       sampled.size() == 1 ? "" : ", or the other keys fix its order");
@@ -218,17 +224,17 @@ std::string format_sensitivity(const ExperimentTable& t, const std::vector<std::
       if (groups > 0) {
         std::vector<std::string> values;
         for (std::size_t c = 0; c < groups; ++c) values.push_back(t.columns[c] + "=" + row[c]);
-        out += fmt::format("with {}:\n", fmt::join(values, ", "));
+        out += fmt::format("{}with {}:\n", first ? "" : "\n", fmt::join(values, ", "));
       }
-      out += fmt::format("{:<16} {:<{}}   {:<18} {}\n", "firm", "key", width, "profit per year",
-                         "market share");
+      out += fmt::format("{:<{}} {:<{}}   {:<18} {}\n", "firm", firm_width, "key", width,
+                         "profit per year", "market share");
       firm_shown.clear();
     }
     first = false;
     group_shown = group;
     const std::vector<std::string>* share = share_row(row);
-    out += fmt::format("{:<16} {:<{}}   {:<18} {}\n", row[c_firm] == firm_shown ? "" : row[c_firm],
-                       row[c_key], width, cell(row), share ? cell(*share) : "n/a");
+    out += fmt::format("{:<{}} {:<{}}   {:<18} {}\n", row[c_firm] == firm_shown ? "" : row[c_firm],
+                       firm_width, row[c_key], width, cell(row), share ? cell(*share) : "n/a");
     firm_shown = row[c_firm];
   }
   return out;

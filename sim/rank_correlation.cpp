@@ -35,6 +35,29 @@ Eigen::VectorXd residual(const Eigen::MatrixXd& z, const Eigen::VectorXd& y) {
   return y - fit;
 }
 
+/// The share of the n! orders of the output's ranks `y` whose partial correlation with `rx` (the
+/// key's ranks less their fit on the columns of `z`) is at least |r| away from 0: the exact
+/// two-sided permutation p. rx . (P y) = rx . y, since rx lies in the range of P = I - z z^+.
+double permutation_p(const Eigen::MatrixXd& z, const Eigen::VectorXd& rx, const Eigen::VectorXd& y,
+                     double r) {
+  const auto n = y.size();
+  const Eigen::MatrixXd fit = z * z.completeOrthogonalDecomposition().pseudoInverse();
+  const Eigen::MatrixXd p = Eigen::MatrixXd::Identity(n, n) - fit;
+  const double norm_x = rx.norm(), edge = std::abs(r) * (1 - 1e-9);
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), Eigen::Index{0});
+  Eigen::VectorXd shuffled(n);
+  std::size_t as_far = 0, all = 0;
+  do {
+    for (Eigen::Index j = 0; j < n; ++j) shuffled[j] = y[order[static_cast<std::size_t>(j)]];
+    const double syy = shuffled.dot(p * shuffled);
+    const double r_perm = syy > 0 ? rx.dot(shuffled) / (norm_x * std::sqrt(syy)) : 0.0;
+    as_far += std::abs(r_perm) >= edge ? 1 : 0;
+    ++all;
+  } while (std::next_permutation(order.begin(), order.end()));
+  return static_cast<double>(as_far) / static_cast<double>(all);
+}
+
 }  // namespace
 
 std::vector<PartialCorrelation> partial_rank_correlations(
@@ -73,8 +96,12 @@ std::vector<PartialCorrelation> partial_rank_correlations(
     // Ranks in the same (or the opposite) order give 1 (or -1) but for rounding.
     if (std::abs(pc.r) > 1 - 1e-12) pc.r = std::copysign(1.0, pc.r);
     const auto df = static_cast<double>(pc.df);
-    pc.p_value =
-        std::abs(pc.r) == 1.0 ? 0.0 : t_two_sided_p(pc.r * std::sqrt(df / (1 - pc.r * pc.r)), df);
+    if (n <= kMaxExactPermutationPoints) {
+      pc.p_value = permutation_p(z, rx, y, pc.r);
+    } else {
+      pc.p_value =
+          std::abs(pc.r) == 1.0 ? 0.0 : t_two_sided_p(pc.r * std::sqrt(df / (1 - pc.r * pc.r)), df);
+    }
   }
   return out;
 }

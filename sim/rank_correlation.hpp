@@ -10,10 +10,17 @@ namespace msim {
 /// The ranks of `x`, 1 for the smallest; tied values share the mean of their ranks.
 std::vector<double> average_ranks(const std::vector<double>& x);
 
+/// With this many observations or fewer, p is exact: the share of the n! orders of the output's
+/// ranks that give a partial correlation at least as far from 0. The t approximation is far too
+/// small there (a perfect order among 3 observations has p = 1/3, not 0).
+inline constexpr std::size_t kMaxExactPermutationPoints = 7;
+
 /// One input's partial rank correlation with the output.
 struct PartialCorrelation {
-  double r = 0;        ///< in [-1, 1]; NaN when undefined (below)
-  double p_value = 0;  ///< two-sided test of r = 0 (Student's t, df = n - 2 - controlled)
+  double r = 0;  ///< in [-1, 1]; NaN when undefined (below)
+  /// Two-sided test of r = 0: exact over the output's orders up to kMaxExactPermutationPoints
+  /// observations, else Student's t with df degrees of freedom.
+  double p_value = 0;
   std::size_t df = 0;  ///< n - 2 - (inputs - 1)
 };
 

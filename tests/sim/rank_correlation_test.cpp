@@ -87,3 +87,32 @@ TEST_CASE("partial rank correlations are undefined where they measure nothing",
   CHECK(exact[0].p_value == 0.0);
   CHECK_THROWS_AS(msim::partial_rank_correlations({four}, y), std::invalid_argument);
 }
+
+TEST_CASE("with few observations p is exact over the orders of the output's ranks",
+          "[rank_correlation]") {
+  // A perfect order among 3 (or 4) observations happens by chance in 2 of their 3! (4!) orders.
+  const auto three = msim::partial_rank_correlations({{1, 2, 3}}, {10, 20, 30});
+  CHECK(three[0].r == 1.0);
+  CHECK(three[0].p_value == Approx(1.0 / 3.0).epsilon(1e-12));
+  const auto four = msim::partial_rank_correlations({{4, 3, 2, 1}}, {10, 20, 30, 40});
+  CHECK(four[0].r == -1.0);
+  CHECK(four[0].p_value == Approx(2.0 / 24.0).epsilon(1e-12));
+  // Two keys over six observations, against numpy's count over all 720 orders.
+  const std::vector<double> a{0.3, 0.1, 0.9, 0.5, 0.7, 0.2}, b{4, 6, 1, 3, 5, 2};
+  const auto six = msim::partial_rank_correlations({a, b}, {2.0, 1.0, 9.0, 8.0, 4.0, 1.5});
+  CHECK(six[0].r == Approx(0.9315516419063742).epsilon(1e-12));
+  CHECK(six[0].p_value == Approx(20.0 / 720.0).epsilon(1e-12));
+  CHECK(six[1].r == Approx(-0.48768777564732635).epsilon(1e-12));
+  CHECK(six[1].p_value == Approx(294.0 / 720.0).epsilon(1e-12));
+  // The first key fixes this output's order: the second's correlation is undefined.
+  const auto fixed = msim::partial_rank_correlations({a, b}, {2.0, 1.0, 9.0, 4.0, 8.0, 1.5});
+  CHECK(fixed[0].r == 1.0);
+  CHECK(fixed[0].p_value == Approx(2.0 / 720.0).epsilon(1e-12));
+  CHECK(std::isnan(fixed[1].r));
+  // From eight observations on, Student's t.
+  const auto eight =
+      msim::partial_rank_correlations({{1, 2, 3, 4, 5, 6, 7, 8}}, {1, 3, 2, 4, 6, 5, 8, 7});
+  const double rho = eight[0].r;
+  CHECK(eight[0].p_value ==
+        Approx(msim::t_two_sided_p(rho * std::sqrt(6.0 / (1 - rho * rho)), 6)).epsilon(1e-12));
+}
