@@ -161,7 +161,7 @@ std::string format_sensitivity(const ExperimentTable& t, const std::vector<std::
   };
   const std::size_t c_metric = col("metric"), c_firm = col("firm"), c_key = col("key");
   const std::size_t c_n = col("n"), c_r = col("prcc"), c_p = col("p_value");
-  const std::size_t groups = c_metric;  // the group columns come first
+  const std::size_t groups = c_metric;     // the group columns come first
   std::size_t width = 3, firm_width = 16;  // the columns fit the longest key and firm name
   for (const std::string& key : sampled) width = std::max(width, key.size());
   for (const auto& row : t.rows) firm_width = std::max(firm_width, row[c_firm].size());
