@@ -13,7 +13,7 @@ from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_experiment import RESULT_NAMES, key_in_words  # noqa: E402
 from analysis.plot_format import (_colours, _firm_labels, _note_left_out, _titled,  # noqa: E402
                                   share_when)
-from analysis.sensitivity import sensitivity_table, test_words  # noqa: E402
+from analysis.sensitivity import p_words, sensitivity_table  # noqa: E402
 from analysis.sweep_design import sampled_keys  # noqa: E402
 
 SENSITIVITY_FIGURE = "experiment_sensitivity.png"
@@ -96,7 +96,7 @@ def experiment_sensitivity(run):
              + (", each the mean of its replications" if replications > 1 else "")
              + "; -1: the result falls as the key rises, +1: it rises"
              + (", the other sampled keys held fixed" if len(keys) > 1 else ""),
-             f"solid: p < {SIGNIFICANT} ({test_words(n, len(keys))}); hatched: p >= "
+             f"solid: p < {SIGNIFICANT} ({p_words(n, len(keys))}); hatched: p >= "
              f"{SIGNIFICANT}; n/a: undefined (the result does not vary"
              + (", or the other keys fix its order)" if len(keys) > 1 else ")")]
     all_groups = len(set(map(tuple, table[groups_columns].to_numpy()))) if groups_columns else 1

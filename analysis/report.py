@@ -22,7 +22,7 @@ from analysis.load import (NotARunError, add_run_arguments, bad_input, load_run_
 from analysis.output_paths import add_force_argument, check_new_file
 from analysis.point_words import key_in_words, keys_in_words
 from analysis.plot_sensitivity import SENSITIVITY_FIGURE
-from analysis.sensitivity import sensitivity_table, test_words
+from analysis.sensitivity import p_words, sensitivity_table
 from analysis.scenario_text import (ScenarioSyntaxError, is_shock_switch, parse_scenario,
                                     scenario_fields, scenario_shocks)
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
@@ -659,7 +659,7 @@ def _sensitivity_html(run):
             f"with each sampled key over {over} {n} design points (each the mean of its "
             "replications): the partial rank correlation coefficient (PRCC), from -1 (the "
             "result falls as the key rises) to +1 (it rises). It works on ranks, so any "
-            f"monotone effect counts; {held}. p tests that it is 0 ({test_words(n, len(keys))}): "
+            f"monotone effect counts; {held}. p tests that it is 0 ({p_words(n, len(keys))}): "
             "with many keys and firms, some p below 0.05 are luck. n/a: the result does not "
             f"vary{'' if len(keys) == 1 else ', or the other keys fix its order'}. The PRCC says "
             "how consistently a result moves with a key, not how much, and a key whose effect "

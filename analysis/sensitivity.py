@@ -17,7 +17,7 @@ from analysis.student_t import t_cdf
 MAX_EXACT_POINTS = 7
 
 
-def test_words(n, keys):
+def p_words(n, keys):
     """How p is computed for `n` design points and `keys` sampled keys, in the words
     `marketsim summarize` uses: "exactly, over every order of the result's ranks" or "t-test,
     5 degrees of freedom"."""
