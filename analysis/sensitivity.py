@@ -35,8 +35,12 @@ def _permutation_p(z, rx, y, r):
     orders = np.array(list(itertools.permutations(range(n))))
     shuffled = y[orders]
     syy = np.einsum("ij,jk,ik->i", shuffled, project, shuffled)
+    # An order that the other keys' ranks fit entirely has no partial correlation (0 / 0): it
+    # counts as 0, not as the rounding's quotient.
+    nothing_left = 1e-12 * ((y - y.mean()) ** 2).sum()
     with np.errstate(divide="ignore", invalid="ignore"):
-        found = np.where(syy > 0, shuffled @ rx / (np.linalg.norm(rx) * np.sqrt(syy)), 0.0)
+        found = np.where(syy > nothing_left,
+                         shuffled @ rx / (np.linalg.norm(rx) * np.sqrt(syy)), 0.0)
     return float((np.abs(found) >= abs(r) * (1 - 1e-9)).mean())
 
 

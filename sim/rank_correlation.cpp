@@ -44,6 +44,9 @@ double permutation_p(const Eigen::MatrixXd& z, const Eigen::VectorXd& rx, const 
   const Eigen::MatrixXd fit = z * z.completeOrthogonalDecomposition().pseudoInverse();
   const Eigen::MatrixXd p = Eigen::MatrixXd::Identity(n, n) - fit;
   const double norm_x = rx.norm(), edge = std::abs(r) * (1 - 1e-9);
+  // An order that the other keys' ranks fit entirely has no partial correlation (0 / 0): it
+  // counts as 0, not as the rounding's quotient.
+  const double nothing_left = 1e-12 * (y.array() - y.mean()).square().sum();
   std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), Eigen::Index{0});
   Eigen::VectorXd shuffled(n);
@@ -51,7 +54,7 @@ double permutation_p(const Eigen::MatrixXd& z, const Eigen::VectorXd& rx, const 
   do {
     for (Eigen::Index j = 0; j < n; ++j) shuffled[j] = y[order[static_cast<std::size_t>(j)]];
     const double syy = shuffled.dot(p * shuffled);
-    const double r_perm = syy > 0 ? rx.dot(shuffled) / (norm_x * std::sqrt(syy)) : 0.0;
+    const double r_perm = syy > nothing_left ? rx.dot(shuffled) / (norm_x * std::sqrt(syy)) : 0.0;
     as_far += std::abs(r_perm) >= edge ? 1 : 0;
     ++all;
   } while (std::next_permutation(order.begin(), order.end()));
