@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <limits>
 #include <map>
-#include <optional>
 #include <set>
 #include <stdexcept>
 
 #include "sim/config.hpp"
 #include "sim/error.hpp"
+#include "sim/experiment.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/rank_correlation.hpp"
 #include "sim/yaml_writer.hpp"
@@ -24,14 +23,13 @@ std::vector<std::string> sampled_keys(const Hdf5Reader& in) {
   try {
     const Config sc =
         Config::load_string(in.strings("/experiment/scenario").at(0), "/experiment/scenario");
-    std::optional<Config> node = sc.peek("experiment");
-    if (!node) return {};
-    for (const char* key : {"design", "latin_hypercube", "ranges"}) {
-      if (!node->is_map()) return {};
-      node = node->find(key);
-      if (!node) return {};
-    }
-    return node->is_map() ? node->keys() : std::vector<std::string>{};
+    const auto block = sc.find("experiment");
+    if (!block) return {};
+    // The loader `run` planned the experiment with reads its design.
+    std::vector<std::string> keys;
+    for (const RangeKey& r : load_experiment(*block, sc.get_int("steps")).lhs_ranges)
+      keys.push_back(r.path);
+    return keys;
   } catch (const InputError&) {
     return {};
   } catch (const std::logic_error&) {
@@ -171,18 +169,15 @@ std::string format_sensitivity(const ExperimentTable& t, const std::vector<std::
     return fmt::format("{:+.2f} {}", std::strtod(row[c_r].c_str(), nullptr),
                        p < 0.001 ? std::string("(p<0.001)") : fmt::format("(p={:.3f})", p));
   };
-  // The design points of a group; fewer for a result undefined at some of them (a market share
-  // where nothing sold in the last step).
-  std::size_t n_max = 0, n_min = std::numeric_limits<std::size_t>::max();
-  for (const auto& row : t.rows) {
-    const std::size_t n = std::stoul(row[c_n]);
-    n_max = std::max(n_max, n);
+  // Fewer than a group's design points where a result is undefined at some of them (a market
+  // share where nothing sold in the last step).
+  std::size_t n_min = points;
+  for (const auto& row : t.rows)
     if (row[c_metric] == "profit_per_year" || row[c_metric] == "market_share")
-      n_min = std::min(n_min, n);
-  }
-  const std::size_t df = n_max - sampled.size() - 1;
+      n_min = std::min<std::size_t>(n_min, std::stoul(row[c_n]));
+  const std::size_t df = points - sampled.size() - 1;
   const std::string test =
-      n_max <= kMaxExactPermutationPoints
+      points <= kMaxExactPermutationPoints
           ? std::string("exactly, over every order of the result's ranks")
           : fmt::format("t-test, {} degree{} of freedom", df, df == 1 ? "" : "s");
   std::string out = fmt::format(
@@ -191,29 +186,31 @@ std::string format_sensitivity(const ExperimentTable& t, const std::vector<std::
       "rises) to +1 (it rises); p tests that it is 0 ({}{}). n/a: the result does not vary{}. "
       "The PRCC says how consistently a result moves with a key, not how much: read the size "
       "of an effect in the response figure.\n",
-      sampled.size() == 1 ? "" : "s", groups > 0 ? "each combination's" : "the", n_max,
+      sampled.size() == 1 ? "" : "s", groups > 0 ? "each combination's" : "the", points,
       replications > 1 ? fmt::format(" (each the mean of its {} replications)", replications)
                        : std::string(),
       sampled.size() == 1
           ? std::string("which is Spearman's rank correlation")
           : fmt::format("the other sampled key{} held fixed", sampled.size() == 2 ? "" : "s"),
       test,
-      n_min < n_max ? "; fewer design points where a result is undefined at some: n in "
-                      "sensitivity.csv"
-                    : "",
+      n_min < points ? "; fewer design points where a result is undefined at some: n in "
+                       "sensitivity.csv"
+                     : "",
       sampled.size() == 1 ? "" : ", or the other keys fix its order");
   // Each group's rows: for each firm, its profit per year and market share against every key.
   const auto group_of = [&](const std::vector<std::string>& row) {
     return std::vector<std::string>(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(groups));
   };
-  const auto share_row =
-      [&](const std::vector<std::string>& row) -> const std::vector<std::string>* {
-    for (const auto& r : t.rows)
-      if (r[c_metric] == "market_share" && r[c_firm] == row[c_firm] && r[c_key] == row[c_key] &&
-          group_of(r) == group_of(row))
-        return &r;
-    return nullptr;
+  // The market share row of each group, firm and key, found once.
+  std::map<std::vector<std::string>, const std::vector<std::string>*> shares;
+  const auto id_of = [&](const std::vector<std::string>& row) {
+    std::vector<std::string> id = group_of(row);
+    id.push_back(row[c_firm]);
+    id.push_back(row[c_key]);
+    return id;
   };
+  for (const auto& row : t.rows)
+    if (row[c_metric] == "market_share") shares.emplace(id_of(row), &row);
   std::vector<std::string> group_shown;
   std::string firm_shown;
   bool first = true;
@@ -232,7 +229,8 @@ std::string format_sensitivity(const ExperimentTable& t, const std::vector<std::
     }
     first = false;
     group_shown = group;
-    const std::vector<std::string>* share = share_row(row);
+    const auto share_at = shares.find(id_of(row));
+    const std::vector<std::string>* share = share_at == shares.end() ? nullptr : share_at->second;
     out += fmt::format("{:<{}} {:<{}}   {:<18} {}\n", row[c_firm] == firm_shown ? "" : row[c_firm],
                        firm_width, row[c_key], width, cell(row), share ? cell(*share) : "n/a");
     firm_shown = row[c_firm];
