@@ -285,13 +285,17 @@ void check_output_names(const RunArgs& args, const Scenario& sc, const std::stri
 
 /// Refuses an output file that exists (without --force) or that cannot be created: the run
 /// writes its .partial file beside it, which is created and removed here, before any work.
-/// The scenario file itself is refused even with --force: the user's own file is never lost.
+/// The scenario file itself is refused even with --force, and so is any file that is not an
+/// HDF5 file (a spreadsheet given as -o by a slip): the user's own files are never lost.
 /// Messages about a path from the scenario's output.path say where it was set. For an
-/// experiment, `kept` is the number of finished runs in its runs directory.
-void check_output(const std::string& path, bool force, const RunArgs& args, const Scenario& sc,
-                  std::optional<std::size_t> kept = std::nullopt) {
+/// experiment, `kept` is the number of finished runs in its runs directory. Returns what the
+/// finished file may replace (Hdf5RecorderOptions::replaces): with --force, the file there now
+/// (or nothing); without, nothing, so that a file made there while the run works is kept.
+FileId check_output(const std::string& path, bool force, const RunArgs& args, const Scenario& sc,
+                    std::optional<std::size_t> kept = std::nullopt) {
   const std::string what = output_what(args, sc, path);
   const fs::path p(path);
+  const FileId found = file_id(path);  // before the checks: a later change is another file
   check_directory(what, p.parent_path().empty() ? fs::path(".") : p.parent_path(), false);
   std::error_code ec;
   if (fs::is_directory(p, ec))
@@ -337,7 +341,14 @@ void check_output(const std::string& path, bool force, const RunArgs& args, cons
         "{} already exists; use --force to overwrite it or -o to choose another file", what));
   // An experiment's --resume keeps its finished runs elsewhere, and a part writes no such file.
   check_partial(what, path, force || args.resume, args.parts > 0, args, kept, runs_directory(path));
+  if (fs::exists(p, ec) && fs::file_size(p, ec) > 0 && !has_hdf5_signature(path))
+    throw InputError(fmt::format(
+        "{} already exists and is not an HDF5 file (it does not begin with HDF5's signature), so "
+        "it is refused even with --force: --force replaces only an earlier run's file; move it "
+        "or choose another -o",
+        what));
   check_writable(what, partial_path(path));
+  return force ? found : FileId{};
 }
 
 /// Refuses a --csv target whose `files` could not all be written in full: DIR/ (made if
@@ -488,7 +499,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
         out));
   // (An empty one, which a part that failed may leave, holds nothing to lose.)
   const std::size_t kept = part ? 0 : finished_runs(dir);
-  check_output(out, args.force, args, sc, kept);
+  const FileId may_replace = check_output(out, args.force, args, sc, kept);
   if (kept > 0 && !args.resume && !args.force)
     throw InputError(kept_runs_advice(fmt::format("output '{}'", out), dir, kept));
   ThreadLimit limit(args.threads);
@@ -519,6 +530,7 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   options.resume = args.resume || (part && !args.force);
   options.part = args.part;
   options.parts = args.parts;
+  options.replaces = may_replace;
   options.stop = &g_stop;
   options.on_progress = [&](std::int64_t done, std::int64_t total) {
     if (!progress) progress = std::make_unique<Progress>("experiment", total, !args.quiet);
@@ -677,7 +689,7 @@ int run(const RunArgs& args) {
   print_warnings(sc);
   const std::string out = output_path(args, sc);
   check_output_names(args, sc, out, false);
-  check_output(out, args.force, args, sc);
+  const FileId may_replace = check_output(out, args.force, args, sc);
   check_memory(args, sc, MemoryUse{.block_size = args.block_size});
 
   ThreadLimit limit(args.threads);
@@ -688,7 +700,7 @@ int run(const RunArgs& args) {
                sc.branch.present ? fmt::format(" (branching at step {})", sc.branch.step) : "",
                counted(threads, "thread"), out);
   // The file is written on a thread of its own while the next step computes.
-  auto file = make_hdf5_recorder(out);
+  auto file = make_hdf5_recorder(out, {.replaces = may_replace});
   auto recorder = std::make_unique<BackgroundRecorder>(*file);
   const auto close_output = [&] {
     recorder.reset();

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@
 
 #include "models/branch.hpp"
 #include "models/scenario.hpp"
+#include "sim/durable_file.hpp"
 #include "sim/error.hpp"
 #include "sim/experiment.hpp"
 
@@ -80,6 +82,9 @@ struct ExperimentOptions {
   /// in runs_directory(), as an interrupted experiment does, and writes no experiment file:
   /// a --resume run without a part assembles it once every part has finished.
   std::size_t part = 0, parts = 0;
+  /// What the experiment's finished file may replace at its name (Hdf5RecorderOptions::
+  /// replaces): anything (unset), nothing, or the file the caller found there.
+  std::optional<FileId> replaces;
 };
 
 struct ExperimentReport {

@@ -147,7 +147,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
 
   // A part writes no experiment file: the run that assembles the parts does.
   std::optional<ExperimentFile> merged;
-  if (!part) merged.emplace(ex, out_path, options.threads);
+  if (!part) merged.emplace(ex, out_path, options.threads, options.replaces);
   std::atomic<bool> stop{false};
   std::atomic<std::int64_t> done_steps{0};
   std::atomic<std::size_t> finished{0};

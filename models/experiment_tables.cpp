@@ -239,7 +239,8 @@ RecordingLayout run_layout(const PlannedRun& run, std::size_t threads) {
 }
 
 void write_run_file(const std::string& path, const RunData& run, const Attributes& extra) {
-  auto out = make_hdf5_recorder(path, {.flush_each_record = false, .labelled = false});
+  auto out = make_hdf5_recorder(
+      path, {.flush_each_record = false, .labelled = false, .replaces = std::nullopt});
   out->begin(run.layout);
   for (std::size_t k = 0; k < run.tables.size(); ++k) out->append(k, run.tables[k]);
   out->record_steps(0, run.steps, run.series);
@@ -249,11 +250,11 @@ void write_run_file(const std::string& path, const RunData& run, const Attribute
 }
 
 ExperimentFile::ExperimentFile(const Experiment& ex, const std::string& out_path,
-                               std::size_t threads)
+                               std::size_t threads, std::optional<FileId> replaces)
     : ex_(ex),
       out_path_(out_path),
       threads_(threads),
-      out_(std::make_unique<Hdf5Output>(out_path)),
+      out_(std::make_unique<Hdf5Output>(out_path, replaces)),
       results_(ex.runs.size()) {
   // From the start, so that the .partial file a kill leaves says what it is (summarize).
   Hdf5Output& out = *out_;

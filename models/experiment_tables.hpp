@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,9 @@ struct RunResults {
 /// interrupted experiment keeps. Not thread-safe (nor is HDF5): add runs one at a time.
 class ExperimentFile {
  public:
-  ExperimentFile(const Experiment& ex, const std::string& out_path, std::size_t threads);
+  /// `replaces`: what commit() may replace at `out_path` (Hdf5RecorderOptions::replaces).
+  ExperimentFile(const Experiment& ex, const std::string& out_path, std::size_t threads,
+                 std::optional<FileId> replaces = std::nullopt);
   ~ExperimentFile();
   ExperimentFile(const ExperimentFile&) = delete;
   ExperimentFile& operator=(const ExperimentFile&) = delete;

@@ -70,6 +70,20 @@ int sync_descriptor(int fd) {
   return 0;
 }
 
+/// Renames `from` to `to` unless a file is at `to`: 0, EEXIST when one is (it is left as it
+/// was), or the errno of another failure. The check and the rename are one step
+/// (renameat2's RENAME_NOREPLACE); on a file system without it, a hard link (which fails on a
+/// name that is taken) then the removal of the old name; without hard links either, a look
+/// then a rename, which a file made in between would lose to.
+int rename_without_replacing(const std::string& from, const std::string& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) return errno;
+  if (::link(from.c_str(), to.c_str()) == 0) return ::unlink(from.c_str()) == 0 ? 0 : errno;
+  if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) return errno;
+  if (file_id(to) != FileId{}) return EEXIST;
+  return std::rename(from.c_str(), to.c_str()) == 0 ? 0 : errno;
+}
+
 }  // namespace
 
 LockedFile::LockedFile(LockedFile&& other) noexcept
@@ -107,15 +121,29 @@ void LockedFile::sync() const {
         fmt::format("cannot write '{}' to the disk (fsync: {})", path_, std::strerror(err)));
 }
 
-void LockedFile::rename_into_place(const std::string& to) {
+void LockedFile::rename_into_place(const std::string& to, std::optional<FileId> replaces) {
   const std::string from = path_;
   const std::string kept = fmt::format("; the finished output stays in '{}'", from);
   if (const int err = sync_descriptor(fd_); err != 0)
     throw OutputError(
         fmt::format("cannot write '{}' to the disk (fsync: {}){}", from, std::strerror(err), kept));
-  if (std::rename(from.c_str(), to.c_str()) != 0)
+  const FileId there = file_id(to);
+  if (replaces && *replaces != FileId{} && there != FileId{} && there != *replaces)
+    throw OutputError(fmt::format(
+        "'{}' is not the file that was there when the run began: another program replaced or "
+        "changed it meanwhile, and it was left alone{}",
+        to, kept));
+  const int err = replaces && *replaces == FileId{}            ? rename_without_replacing(from, to)
+                  : std::rename(from.c_str(), to.c_str()) == 0 ? 0
+                                                               : errno;
+  if (err == EEXIST)
+    throw OutputError(fmt::format(
+        "'{}' appeared while the run was writing (it was not there when the run began): "
+        "another program made it, and it was left alone{}",
+        to, kept));
+  if (err != 0)
     throw OutputError(
-        fmt::format("cannot rename '{}' to '{}' ({}){}", from, to, std::strerror(errno), kept));
+        fmt::format("cannot rename '{}' to '{}' ({}){}", from, to, std::strerror(err), kept));
   release();
   try {
     sync_directory_of(to);
@@ -246,7 +274,9 @@ void create_directories_durably(const std::string& dir) {
 FileId file_id(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return {};
-  return {static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino)};
+  return {static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino),
+          static_cast<unsigned long long>(st.st_size),
+          static_cast<long long>(st.st_mtim.tv_sec) * 1'000'000'000LL + st.st_mtim.tv_nsec};
 }
 
 }  // namespace msim

@@ -3,9 +3,20 @@
 /// never takes one for a killed run's leftover and removes it, and written to the disk before
 /// and after the rename that puts them in place, so that a power loss leaves the old file or the
 /// new one, whole.
+#include <optional>
 #include <string>
 
 namespace msim {
+
+/// The device, inode, size and time of last modification of the file `path` (following
+/// links); all 0 when there is none. Two equal ids are the same file, unchanged: a file removed
+/// and made again may get the same inode, but not the same modification time.
+struct FileId {
+  unsigned long long device = 0, inode = 0, size = 0;
+  long long modified_ns = 0;
+  bool operator==(const FileId&) const = default;
+};
+FileId file_id(const std::string& path);
 
 /// A file this process made and holds an exclusive lock (flock) on: the lock HDF5 takes on a
 /// file it writes, which file_locked() sees. The lock lasts until release() or destruction.
@@ -25,12 +36,16 @@ class LockedFile {
   bool held() const { return fd_ >= 0; }
   /// Writes the file's data to the disk (fsync). @throws OutputError naming the file.
   void sync() const;
-  /// Puts the finished file in place as `to` (replacing it): its data on the disk, the rename,
-  /// the lock released (it guards the temporary name, which the file no longer has; readers of
-  /// `to` find it free), then the directory on the disk, so that a power loss leaves the old
-  /// `to` or this file, whole. @throws OutputError naming the files: before the rename (the
-  /// file stays, locked, under its name), or after it, when the directory's write fails.
-  void rename_into_place(const std::string& to);
+  /// Puts the finished file in place as `to`: its data on the disk, the rename, the lock
+  /// released (it guards the temporary name, which the file no longer has; readers of `to` find
+  /// it free), then the directory on the disk, so that a power loss leaves the old `to` or this
+  /// file, whole. `replaces` says what may be at `to`: without it, anything (it is replaced);
+  /// with FileId{}, nothing (a file there is never replaced, however late it appeared: the
+  /// rename itself refuses, RENAME_NOREPLACE); with a file's id, that file or nothing (another
+  /// file that took its name since the caller looked is left alone). @throws OutputError
+  /// naming the files: before the rename (the file stays, locked, under its name), or after
+  /// it, when the directory's write fails.
+  void rename_into_place(const std::string& to, std::optional<FileId> replaces = std::nullopt);
   /// Removes the file when its name is still this file's (never another process's that took
   /// the name since), and releases the lock. Never throws.
   void remove() noexcept;
@@ -88,12 +103,5 @@ void sync_directory_of(const std::string& path);
 /// (fsync), so that files renamed into it and synced survive a power loss with it.
 /// @throws OutputError naming the directory.
 void create_directories_durably(const std::string& dir);
-
-/// The device and inode of the file `path` (following links); {0, 0} when there is none.
-struct FileId {
-  unsigned long long device = 0, inode = 0;
-  bool operator==(const FileId&) const = default;
-};
-FileId file_id(const std::string& path);
 
 }  // namespace msim

@@ -210,7 +210,8 @@ class Hdf5Recorder final : public Recorder {
       : final_path_(std::move(final_path)),
         path_(partial_path(final_path_)),
         flush_each_record_(options.flush_each_record),
-        labelled_(options.labelled) {}
+        labelled_(options.labelled),
+        replaces_(options.replaces) {}
   /// Writes under the group `prefix` of an open file, which stays open after finish().
   Hdf5Recorder(hid_t shared_file, std::string file_name, std::string prefix)
       : path_(std::move(file_name)),
@@ -307,7 +308,7 @@ class Hdf5Recorder final : public Recorder {
       if (!close()) throw_hdf5_error(fmt::format("HDF5 error: cannot close '{}'", path_));
     });
     if (shared_file_ >= 0) return;
-    if (complete) lock_.rename_into_place(final_path_);
+    if (complete) lock_.rename_into_place(final_path_, replaces_);
     lock_.release();
   }
 
@@ -494,6 +495,7 @@ class Hdf5Recorder final : public Recorder {
   std::string path_;
   bool flush_each_record_ = true;  ///< false: only finish() flushes
   bool labelled_ = true;           ///< false: no labels, scales, units or descriptions
+  std::optional<FileId> replaces_;  ///< what the finished file may replace (the options')
   State state_ = State::kNew;
   hid_t shared_file_ = H5I_INVALID_HID;  ///< group mode: the file holding the run
   std::string prefix_;                   ///< group mode: the run's group
@@ -516,8 +518,11 @@ std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
 
 // ---- several runs in one file ----
 
-Hdf5Output::Hdf5Output(const std::string& final_path)
-    : file_(H5I_INVALID_HID), final_path_(final_path), path_(partial_path(final_path)) {
+Hdf5Output::Hdf5Output(const std::string& final_path, std::optional<FileId> replaces)
+    : file_(H5I_INVALID_HID),
+      final_path_(final_path),
+      path_(partial_path(final_path)),
+      replaces_(replaces) {
   silence_hdf5();
   file_ = create_partial(path_, lock_);
 }
@@ -610,7 +615,7 @@ void Hdf5Output::commit() {
     lock_.remove();
     throw_hdf5_error(fmt::format("HDF5 error: cannot close '{}'", path_));
   }
-  lock_.rename_into_place(final_path_);
+  lock_.rename_into_place(final_path_, replaces_);
 }
 
 std::string partial_path(const std::string& final_path) {

@@ -21,6 +21,11 @@ struct Hdf5RecorderOptions {
   /// experiment's run kept for --resume): creating the labelled datasets is most of the
   /// cost of writing a small run.
   bool labelled = true;
+  /// What the finished file may replace at its final name (LockedFile::rename_into_place):
+  /// anything (unset), nothing (FileId{}), or only the file that was there when the caller
+  /// looked (its id). A program that was told not to overwrite a file passes what it checked,
+  /// so that a file made there while it ran is not lost.
+  std::optional<FileId> replaces;
 };
 
 /// Writes a run to `final_path` through a temporary file `final_path + ".partial"`.
@@ -48,7 +53,8 @@ std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& final_path,
 /// process is writing the .partial file, std::runtime_error on other HDF5 failures.
 class Hdf5Output {
  public:
-  explicit Hdf5Output(const std::string& final_path);
+  /// `replaces`: what commit() may replace at `final_path`, as Hdf5RecorderOptions::replaces.
+  explicit Hdf5Output(const std::string& final_path, std::optional<FileId> replaces = std::nullopt);
   ~Hdf5Output();
   Hdf5Output(const Hdf5Output&) = delete;
   Hdf5Output& operator=(const Hdf5Output&) = delete;
@@ -76,6 +82,7 @@ class Hdf5Output {
  private:
   std::int64_t file_;
   std::string final_path_, path_;
+  std::optional<FileId> replaces_;
   LockedFile lock_;  ///< the .partial file's lock, held until it is renamed or removed
 };
 

@@ -343,12 +343,22 @@ TEST_CASE("cli: run never overwrites an existing file without --force", "[cli]")
   CHECK(slurp(dir / "out.h5") == "precious");
   CHECK_FALSE(fs::exists(dir / "out.h5.partial"));
 
+  // --force replaces an earlier run's file, never one of another kind.
+  const Result refused =
+      marketsim(dir, "run " + quote(kTiny.string()) + " -o out.h5 --quiet --force");
+  CHECK(refused.code == 2);
+  CHECK_THAT(refused.err, Contains("is not an HDF5 file") && Contains("refused even with --force"));
+  CHECK(slurp(dir / "out.h5") == "precious");
+  fs::remove(dir / "out.h5");
+  REQUIRE(
+      marketsim(dir, "run " + quote(kTiny.string()) + " -o out.h5 --quiet --set steps=2").code ==
+      0);
   const Result forced =
       marketsim(dir, "run " + quote(kTiny.string()) + " -o out.h5 --quiet --force");
   CHECK(forced.code == 0);
-  CHECK(slurp(dir / "out.h5") != "precious");
   const msim::Hdf5Reader reader((dir / "out.h5").string());
   CHECK(std::get<std::int64_t>(reader.attribute("complete")) == 1);
+  CHECK(std::get<std::int64_t>(reader.attribute("steps")) == 12);
 }
 
 TEST_CASE("cli: run never writes over its own scenario file, even with --force", "[cli]") {

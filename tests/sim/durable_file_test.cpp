@@ -102,6 +102,57 @@ TEST_CASE("durable file: a rename puts the file in place, and a failed one names
   CHECK(slurp(to) == "new");
 }
 
+TEST_CASE("durable file: a rename told what it may replace leaves any other file alone",
+          "[durable]") {
+  TempDir dir;
+  const std::string from = dir.file("t.h5.partial"), to = dir.file("t.h5");
+  const auto finished = [&] {
+    LockedFile made;
+    REQUIRE(made.create(from) == 0);
+    std::ofstream(from) << "new";
+    return made;
+  };
+  const std::string kept = "; the finished output stays in '" + from + "'";
+
+  // Nothing may be there: a file that appeared meanwhile stays, and so does the output.
+  LockedFile made = finished();
+  std::ofstream(to) << "the user's";
+  CHECK_THROWS_MATCHES(made.rename_into_place(to, msim::FileId{}), msim::OutputError,
+                       Catch::Message("'" + to +
+                                      "' appeared while the run was writing (it was not there "
+                                      "when the run began): another program made it, and it was "
+                                      "left alone" +
+                                      kept));
+  CHECK(slurp(to) == "the user's");
+  CHECK(slurp(from) == "new");
+  CHECK(made.held());
+  made.remove();
+  fs::remove(to);
+  made = finished();
+  made.rename_into_place(to, msim::FileId{});  // and where nothing is, it goes in place
+  CHECK(slurp(to) == "new");
+  CHECK_FALSE(fs::exists(from));
+
+  // Only the file that was there: not one that was changed, or removed and made again (which
+  // may get the same inode) since.
+  const msim::FileId seen = msim::file_id(to);
+  CHECK(seen != msim::FileId{});
+  fs::remove(to);
+  std::ofstream(to) << "remade";
+  made = finished();
+  CHECK_THROWS_WITH(made.rename_into_place(to, seen),
+                    Catch::Contains("is not the file that was there when the run began") &&
+                        Catch::Contains(kept));
+  CHECK(slurp(to) == "remade");
+  const msim::FileId remade = msim::file_id(to);
+  made.rename_into_place(to, remade);
+  CHECK(slurp(to) == "new");
+  fs::remove(to);
+  made = finished();
+  made.rename_into_place(to, remade);  // the file seen is gone: nothing is lost
+  CHECK(slurp(to) == "new");
+}
+
 TEST_CASE("durable file: a file and a directory are written to the disk, or say why not",
           "[durable]") {
   TempDir dir;

@@ -413,7 +413,8 @@ TEST_CASE("HDF5 recorder: an unlabelled file holds the data, texts and attribute
           "[hdf5]") {
   TempDir dir;
   const std::string path = dir.file("run.h5");
-  auto recorder = msim::make_hdf5_recorder(path, {.flush_each_record = false, .labelled = false});
+  auto recorder = msim::make_hdf5_recorder(
+      path, {.flush_each_record = false, .labelled = false, .replaces = std::nullopt});
   recorder->begin(test_layout());
   recorder->record_steps(0, 4, test_values(0, 4));
   recorder->finish({{"wall_seconds", 1.5}}, true);
