@@ -115,7 +115,7 @@ TEST_CASE("textbook planned_obsolescence: against a rival that builds to last, t
                                                              << ", LongLife " << standard.rival_share_year
                                                              << " -> " << cut.rival_share_year);
   // Lesson: owners of failed machines switch to the rival that builds to last. Measured last-step
-  // share 32.3% -> 11.5% (LongLife 67.7% -> 88.5%); share of the last year's units 35.2% ->
+  // share 32.3% -> 11.2% (LongLife 67.7% -> 88.8%); share of the last year's units 35.2% ->
   // 12.3%. The last step's share rests on a few hundred units (sd ~3 points), the last year's on
   // thousands, hence the tighter margin there.
   CHECK(cut.share <= standard.share - 0.10);
