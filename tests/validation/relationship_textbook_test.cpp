@@ -133,10 +133,13 @@ TEST_CASE("textbook loyalty_referral: the programs buy customers and share of cu
   const double customers = base.last("customers", "ClubRoast");
   INFO("referred " << referred << " of " << customers);
   CHECK(referred >= 0.4 * customers);
-  // Referred customers stay at least as well as the rest. Measured weekly retention 0.9988
+  // Referred customers' retention is at least the rest's. Measured weekly retention 0.9988
   // against 0.9980 (annual 94.1% against 90.1%; counted from week 27, the first week a lapse
   // can be seen); the margin is zero because the weekly figures are close, but the order held
-  // on seeds 13 and 2.
+  // on seeds 13 and 2. This checks the measurement, not an effect of the program: the order is
+  // the same with both programs off (0.99926 against 0.99792), because referred customers
+  // arrive later (less time to lapse) and households that opted out, which lapse more, are
+  // never tagged (scenarios/textbook/README.md says so).
   const double rr = base.last("referred_retention", "ClubRoast");
   const double r = base.last("retention", "ClubRoast");
   INFO("retention: referred " << rr << ", all " << r);
