@@ -7,6 +7,7 @@ packages=(
   libtbb-dev libeigen3-dev libyaml-cpp-dev libhdf5-dev hdf5-tools
   catch2 librandom123-dev libcli11-dev libfmt-dev
   python3 python3-h5py python3-pandas python3-matplotlib python3-pytest
+  python3-xarray python3-h5netcdf
 )
 
 installed() {

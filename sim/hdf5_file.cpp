@@ -315,13 +315,31 @@ class Hdf5Recorder final : public Recorder {
  private:
   enum class State { kNew, kOpen, kClosed };
 
-  /// Throws std::invalid_argument for dimension names that do not resolve.
+  /// Where a dimension's scale goes: "/NAME", at the run's root.
+  static std::string root_scale_path(const Dimension& dim) { return "/" + dim.name; }
+
+  /// Throws std::invalid_argument for dimension names that do not resolve, or whose scale's
+  /// path (root_scale_path) another dataset or group of the layout takes.
   static void validate(const RecordingLayout& layout) {
     std::map<std::string, std::size_t> sizes;
     for (const auto& dim : layout.dims)
       if (dim.name == "step" || !sizes.emplace(dim.name, dim.labels.size()).second)
         throw std::invalid_argument(
             fmt::format("dimension '{}' is defined twice (or is the reserved 'step')", dim.name));
+    std::vector<std::string> paths;
+    for (const auto& dim : layout.dims) paths.push_back(dim.scale_path);
+    for (const auto& blob : layout.texts) paths.push_back(blob.path);
+    for (const auto& table : layout.labels) paths.push_back(table.path);
+    for (const auto& series : layout.series) paths.push_back(series.path);
+    for (const auto& table : layout.tables) paths.push_back(table.path);
+    for (const auto& group : layout.groups) paths.push_back(group.path);
+    for (const auto& dim : layout.dims) {
+      const std::string scale = root_scale_path(dim);
+      for (const auto& path : paths)
+        if (path != dim.scale_path && (path == scale || path.rfind(scale + "/", 0) == 0))
+          throw std::invalid_argument(fmt::format(
+              "'{}' takes the path of dimension '{}''s scale, '{}'", path, dim.name, scale));
+    }
     for (const auto& series : layout.series)
       for (const auto& dim : series.dims)
         if (!sizes.count(dim))
@@ -374,14 +392,30 @@ class Hdf5Recorder final : public Recorder {
     }
 
     std::map<std::string, Handle> scales;  // dimension name -> its scale dataset
+    std::map<std::string, Handle> names;   // dimension name -> its labels at scale_path, if apart
     std::map<std::string, hsize_t> sizes;
     for (const auto& dim : layout.dims) {
       sizes.emplace(dim.name, dim.labels.size());
       if (!labelled_) continue;
-      Handle ds = write_strings(file_id, lcpl.get(), rel(dim.scale_path), dim.labels, false, path_);
-      describe(ds.get(), dim.scale_path, "", dim.description, path_);
+      // The labels where the layout puts them, and the axis's dimension scale at the run's root,
+      // named as the dimension: netCDF readers (xarray, MATLAB's ncread) name an axis after its
+      // scale's dataset and look for it in the dataset's own group and those above it.
+      const std::string scale_path = root_scale_path(dim);
+      if (dim.scale_path != scale_path) {
+        Handle ds =
+            write_strings(file_id, lcpl.get(), rel(dim.scale_path), dim.labels, false, path_);
+        describe(ds.get(), dim.scale_path, "", dim.description, path_);
+        names.emplace(dim.name, std::move(ds));
+      }
+      Handle ds = write_strings(file_id, lcpl.get(), rel(scale_path), dim.labels, false, path_);
+      describe(ds.get(), scale_path, "",
+               dim.scale_path == scale_path
+                   ? dim.description
+                   : fmt::format("{}: the dimension scale of every {} axis (the same as {})",
+                                 dim.description, dim.name, dim.scale_path),
+               path_);
       check(H5DSset_scale(ds.get(), dim.name.c_str()),
-            fmt::format("make '{}' a dimension scale", dim.scale_path), path_);
+            fmt::format("make '{}' a dimension scale", scale_path), path_);
       scales.emplace(dim.name, std::move(ds));
     }
     step_ = create_column(file_id, lcpl.get(), "step", H5T_STD_I64LE, {}, path_);
@@ -391,6 +425,11 @@ class Hdf5Recorder final : public Recorder {
     }
 
     hdf5::ScaleLinks links(path_);
+    for (const auto& [dim, ds] : names) {
+      const auto it = std::find_if(layout.dims.begin(), layout.dims.end(),
+                                   [&](const Dimension& d) { return d.name == dim; });
+      links.attach(ds.get(), it->scale_path, {{scales.at(dim).get(), dim}});
+    }
     for (const auto& table : labelled_ ? layout.labels : std::vector<LabelTable>{}) {
       Handle ds = write_strings(file_id, lcpl.get(), rel(table.path), table.values, false, path_);
       describe(ds.get(), table.path, "", table.description, path_);

@@ -13,7 +13,9 @@ using AttrValue = std::variant<std::int64_t, double, std::string>;
 using Attributes = std::vector<std::pair<std::string, AttrValue>>;
 
 /// A labelled axis, e.g. {"firm", "/firms/name", {"Acme", "Bolt"}, "firm name"}.
-/// The labels are written at `scale_path` and used as the dimension scale of that axis.
+/// The labels are written at `scale_path`. The HDF5 recorder writes them again at "/NAME" (the
+/// run's root), as the dimension scale of every axis along the dimension, where netCDF readers
+/// look for it; a `scale_path` of "/NAME" is written once.
 struct Dimension {
   std::string name;
   std::string scale_path;

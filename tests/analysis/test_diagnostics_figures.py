@@ -34,7 +34,7 @@ def add_diagnostic(f, name, values, units, description):
     d.attrs["units"] = units
     d.attrs["description"] = description + SUFFIX
     d.dims[0].attach_scale(f["step"])
-    d.dims[1].attach_scale(f["firms/name"])
+    d.dims[1].attach_scale(f["firm"])
 
 
 def markup_values(steps, firms):

@@ -22,7 +22,7 @@ def test_a_run_with_diagnostics_loads_them_apart_from_the_market(run_file, tmp_p
         d.attrs["units"] = "fraction"
         d.attrs["description"] = "the markup it charged"
         d.dims[0].attach_scale(f["step"])
-        d.dims[1].attach_scale(f["firms/name"])
+        d.dims[1].attach_scale(f["firm"])
         firm_names = [n.decode() if isinstance(n, bytes) else n for n in f["firms/name"][()]]
     run = load_run(path)
     assert "markup" not in run.market

@@ -168,8 +168,11 @@ TEST_CASE("HDF5 recorder round-trips a complete run", "[hdf5]") {
     CHECK(reader.strings("/categories/name") == std::vector<std::string>{"food", "toys"});
     CHECK(reader.strings("/firms/strategy") ==
           std::vector<std::string>{"greedy", "random", "tit-for-tat"});
-    CHECK(reader.list("/") ==
-          std::vector<std::string>{"categories", "firms", "market", "scenario", "step"});
+    // Each dimension's scale is at the root, named as the dimension, beside its labels' place.
+    CHECK(reader.list("/") == std::vector<std::string>{"categories", "category", "firm", "firms",
+                                                       "market", "scenario", "step"});
+    CHECK(reader.strings("/firm") == reader.strings("/firms/name"));
+    CHECK(reader.strings("/category") == reader.strings("/categories/name"));
     CHECK(reader.list("/firms") == std::vector<std::string>{"name", "price", "sales", "strategy"});
   }
   SECTION("series") {
@@ -178,7 +181,7 @@ TEST_CASE("HDF5 recorder round-trips a complete run", "[hdf5]") {
   SECTION("every dataset has units and description") {
     std::vector<std::string> datasets;
     collect_datasets(reader, "/", datasets);
-    CHECK(datasets.size() == 8);
+    CHECK(datasets.size() == 10);
     for (const auto& ds : datasets) {
       INFO(ds);
       CHECK(std::holds_alternative<std::string>(reader.attribute("units", ds)));
@@ -192,7 +195,11 @@ TEST_CASE("HDF5 recorder round-trips a complete run", "[hdf5]") {
     // fixed-length strings written by the HDF5 dimension-scale API
     CHECK(reader.string_attribute("/step", "CLASS") == "DIMENSION_SCALE");
     CHECK(reader.string_attribute("/step", "NAME") == "step");
-    CHECK(reader.string_attribute("/firms/name", "NAME") == "firm");
+    CHECK(reader.string_attribute("/firm", "CLASS") == "DIMENSION_SCALE");
+    CHECK(reader.string_attribute("/firm", "NAME") == "firm");
+    CHECK(reader.string_attribute("/firm", "description") ==
+          "firm name: the dimension scale of every firm axis (the same as /firms/name)");
+    CHECK(reader.string_attribute("/firms/name", "CLASS").empty());  // labels, along /firm
   }
   SECTION("exists") {
     CHECK(reader.exists("/"));
@@ -214,6 +221,8 @@ TEST_CASE("HDF5 recorder round-trips a complete run", "[hdf5]") {
     CHECK(units.find("DIMENSION_LIST") != std::string::npos);
     const std::string strategy = run("h5dump -A -d /firms/strategy '" + path + "' 2>&1");
     CHECK(strategy.find("DIMENSION_LIST") != std::string::npos);
+    const std::string names = run("h5dump -A -d /firms/name '" + path + "' 2>&1");
+    CHECK(names.find("DIMENSION_LIST") != std::string::npos);
     const std::string step = run("h5dump -A -d /step '" + path + "' 2>&1");
     CHECK(step.find("DIMENSION_SCALE") != std::string::npos);
     CHECK(step.find("REFERENCE_LIST") != std::string::npos);
@@ -241,14 +250,14 @@ TEST_CASE("HDF5 recorder: a table column's second axis takes its dimension's sca
     WARN("h5dump not on PATH; dimension scale check skipped");
     return;
   }
-  // The firm axis is labelled and has /firms/name for its scale; the rows have neither.
+  // The firm axis is labelled and has /firm for its scale; the rows have neither.
   const std::string score = run("h5dump -A -d /sample/score '" + path + "' 2>&1");
   INFO(score);
   CHECK(score.find("(0): \"\", \"firm\"") != std::string::npos);
   CHECK(score.find("(0): (), (DATASET") != std::string::npos);
-  CHECK(score.find("\"/firms/name\")") != std::string::npos);
+  CHECK(score.find("\"/firm\")") != std::string::npos);
   // The scale lists it among the datasets it labels, at axis 1.
-  const std::string firms = run("h5dump -A -d /firms/name '" + path + "' 2>&1");
+  const std::string firms = run("h5dump -A -d /firm '" + path + "' 2>&1");
   INFO(firms);
   const auto entry = firms.find("\"/sample/score\",");
   REQUIRE(entry != std::string::npos);
@@ -425,6 +434,7 @@ TEST_CASE("HDF5 recorder: an unlabelled file holds the data, texts and attribute
   CHECK(std::get<std::int64_t>(reader.attribute("complete")) == 1);
   CHECK(std::get<double>(reader.attribute("wall_seconds")) == 1.5);
   CHECK_FALSE(reader.exists("/firms/name"));       // no dimension scales
+  CHECK_FALSE(reader.exists("/firm"));
   CHECK_FALSE(reader.exists("/firms/strategy"));   // no label tables
   CHECK(reader.string_attribute("/firms/price", "units").empty());
   // The labelled default has them.
@@ -555,4 +565,12 @@ TEST_CASE("HDF5 recorder appends 500 steps of 40 series", "[hdf5]") {
   recorder->finish({}, true);
   CHECK(Hdf5Reader(dir.file("fast.h5")).table("/s/39").shape ==
         std::vector<std::size_t>{kSteps, 20});
+}
+
+TEST_CASE("HDF5 recorder: a dimension's scale path taken by another dataset is refused", "[hdf5]") {
+  TempDir dir;
+  msim::RecordingLayout layout = test_layout();
+  layout.series.push_back({"/firm/extra", {"firm"}, "units", "takes the firm scale's path"});
+  CHECK_THROWS_WITH(msim::make_hdf5_recorder(dir.file("t.h5"))->begin(layout),
+                    Catch::Contains("'/firm/extra' takes the path of dimension 'firm''s scale"));
 }
