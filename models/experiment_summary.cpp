@@ -228,15 +228,11 @@ std::string format_experiment_summary(const std::string& path) {
     if (const AttrValue v = in.attribute("scale"); std::holds_alternative<double>(v))
       scale = std::get<double>(v);
   out += scale_note(scale);
+  // As a single run's summary shortens money (summary_text::money), with a sign for a change.
   const auto money = [](double x, bool sign) {
-    const double a = std::abs(x);
-    const std::string plus = sign && x > 0 ? "+" : "";
     if (std::isnan(x)) return std::string("n/a");
-    if (a < 0.5) return std::string("0");  // not "-0" or "+0"
-    if (a >= 1e9) return fmt::format("{}{:.2f}B", plus, x / 1e9);
-    if (a >= 1e6) return fmt::format("{}{:.2f}M", plus, x / 1e6);
-    if (a >= 1e3) return fmt::format("{}{:.1f}k", plus, x / 1e3);
-    return fmt::format("{}{:.0f}", plus, x);
+    if (std::abs(x) < 0.5) return std::string("0");  // not "-0" or "+0"
+    return (sign && x > 0 ? "+" : "") + summary_text::money(x);
   };
   // An empty cell (NaN in the file, such as the sd of a single replication) has no value.
   const auto num = [](const std::string& s) {
@@ -287,13 +283,15 @@ std::string format_experiment_summary(const std::string& path) {
         const double x = num((*share)[c]);
         return change || std::isnan(x) ? points(x, change) : points(x, false) + "%";
       };
-      // "25.0 ± 1.6%"; with one replication "25.0% ± n/a", not "25.0 ± n/a%".
-      const double share_half = half_width(*share);
+      // "25.0 ± 1.6%"; with one replication "25.0% ± n/a", not "25.0 ± n/a%"; with no mean (no
+      // run sold anything in its last step) "n/a", not "n/a% ± n/a".
+      const double share_at = num((*share)[c_mean]), share_half = half_width(*share);
       const std::string unit = change ? "" : "%";
       const std::string share_mean =
-          std::isnan(share_half)
-              ? points(num((*share)[c_mean]), change) + unit + " ± n/a"
-              : points(num((*share)[c_mean]), change) + " ± " + points(share_half, false) + unit;
+          std::isnan(share_at) ? std::string("n/a")
+          : std::isnan(share_half)
+              ? points(share_at, change) + unit + " ± n/a"
+              : points(share_at, change) + " ± " + points(share_half, false) + unit;
       text += fmt::format("{:<16} {:>9} {:>9} {:>9} {:>15}   {:>8} {:>8} {:>8} {:>14}\n",
                           row[c_firm], money(num(row[c5]), change), money(num(row[c50]), change),
                           money(num(row[c95]), change),

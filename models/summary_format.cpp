@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "models/summary.hpp"
 #include "models/summary_text.hpp"
@@ -16,16 +17,42 @@ std::string percent(double x) {
   return fmt::format("{:.1f}%", 100.0 * x);
 }
 
+namespace {
+
+/// The units money() shortens to, each with its decimals.
+struct MoneyUnit {
+  double size;
+  const char* suffix;
+  int decimals;
+};
+constexpr MoneyUnit kMoneyUnits[] = {
+    {1.0, "", 0}, {1e3, "k", 1}, {1e6, "M", 2}, {1e9, "B", 2}, {1e12, "T", 2}};
+
+/// The number `shown` (a formatted one) reads as, without its sign.
+double shown_size(const std::string& shown) {
+  return std::abs(std::strtod(shown.c_str(), nullptr));
+}
+
+}  // namespace
+
 std::string money(double x) {
+  if (!std::isfinite(x)) return fmt::format("{:.0f}", x);
+  // The smallest unit in which the amount, rounded to its decimals, is under 1000: 999,950 is
+  // 1.00M, not 1000.0k, which would be a unit too small and a character too wide.
   const double a = std::abs(x);
-  if (a >= 1e9) return fmt::format("{:.2f}B", x / 1e9);
-  if (a >= 1e6) return fmt::format("{:.2f}M", x / 1e6);
-  if (a >= 1e3) return fmt::format("{:.1f}k", x / 1e3);
-  return fmt::format("{:.0f}", x);
+  for (const MoneyUnit& u : kMoneyUnits) {
+    if (a / u.size >= 1000.0) continue;
+    const std::string shown = fmt::format("{:.{}f}", x / u.size, u.decimals);
+    if (shown_size(shown) < 1000.0) return shown + u.suffix;
+  }
+  // From 999.995 trillion on (a budget near its limit of 1e15, over a few years): an exponent,
+  // "-1.23e+15", which fits the tables' money columns as "-999.99T" does.
+  return fmt::format("{:.2e}", x);
 }
 
 std::string count(double x) {
-  return std::abs(x) >= 1e4 ? money(x) : fmt::format("{:.0f}", x);
+  const std::string shown = fmt::format("{:.0f}", x);
+  return std::isfinite(x) && shown_size(shown) < 1e4 ? shown : money(x);
 }
 
 /// "A", "A and B", "A, B and C".

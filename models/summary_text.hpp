@@ -11,9 +11,11 @@ namespace msim::summary_text {
 
 /// A fraction as a percentage with one decimal: "12.5%".
 std::string percent(double x);
-/// An amount of money, shortened above a thousand: "950", "12.3k", "4.56M", "1.20B".
+/// An amount of money, shortened above a thousand: "950", "12.3k", "4.56M", "1.20B", "3.40T",
+/// each in the smallest unit whose rounded value is under 1000 (999,950 is "1.00M", not
+/// "1000.0k"); from 999.995 trillion on with an exponent, "1.23e+15", at most 9 characters.
 std::string money(double x);
-/// A count: in full under 10,000, else shortened as money() does.
+/// A count: in full when it rounds to under 10,000, else shortened as money() does.
 std::string count(double x);
 /// What a shock's change in a market at `scale` other than 1 adds after the amount the run used
 /// (a budget or fixed cost it sets, times the scale): the file's amount, "(3.0k in the file)".

@@ -37,8 +37,11 @@ const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// An experiment file of one design point with `n` replications, written by hand; with one
 /// replication its sd and confidence bounds are NaN (undefined for n = 1). `in_market` >= 0:
-/// the summary's in_market column (files of older versions have none).
-void write_design_point(const std::string& path, std::int64_t n = 1, std::int64_t in_market = -1) {
+/// the summary's in_market column (files of older versions have none). Every statistic of
+/// profit per year is `profit`, and every one of market share `share` (NaN: no run sold
+/// anything in its last step).
+void write_design_point(const std::string& path, std::int64_t n = 1, std::int64_t in_market = -1,
+                        double profit = 1234.5, double share = 0.25) {
   msim::Hdf5Output out(path);
   for (const char* name : {"runs", "design_points", "replications"})
     out.set_attribute("/", name, std::string(name) == "design_points" ? std::int64_t{1} : n);
@@ -49,7 +52,7 @@ void write_design_point(const std::string& path, std::int64_t n = 1, std::int64_
   out.write_column("/experiment/columns/runs", runs, "");
   for (std::size_t c = 0; c + 1 < runs.size(); ++c)
     out.write_column("/experiment/runs/" + runs[c], std::vector<std::int64_t>{0}, "", "");
-  out.write_column("/experiment/runs/profit_per_year:Acme", std::vector<double>{1234.5}, "", "");
+  out.write_column("/experiment/runs/profit_per_year:Acme", std::vector<double>{profit}, "", "");
   std::vector<std::string> summary = {"design_point", "metric",    "firm", "n",   "mean", "sd",
                                       "ci95_low",     "ci95_high", "p5",   "p50", "p95"};
   if (in_market >= 0) {
@@ -64,13 +67,15 @@ void write_design_point(const std::string& path, std::int64_t n = 1, std::int64_
   out.write_column("/experiment/summary/firm", std::vector<std::string>{"Acme", "Acme"}, "");
   out.write_column("/experiment/summary/n", std::vector<std::int64_t>{n, n}, "", "");
   for (const char* c : {"mean", "p5", "p50", "p95"})
-    out.write_column(std::string("/experiment/summary/") + c, std::vector<double>{1234.5, 0.25}, "",
-                     "");
+    out.write_column(std::string("/experiment/summary/") + c, std::vector<double>{profit, share},
+                     "", "");
   const double spread = n > 1 ? 0.0 : kNaN;
   for (const char* c : {"sd", "ci95_low", "ci95_high"})
     out.write_column(std::string("/experiment/summary/") + c,
-                     std::vector<double>{n > 1 && c[0] == 'c' ? 1234.5 : spread,
-                                         n > 1 && c[0] == 'c' ? 0.25 : spread},
+                     std::vector<double>{n > 1 && c[0] == 'c' ? profit : spread,
+                                         std::isnan(share)      ? kNaN
+                                         : n > 1 && c[0] == 'c' ? share
+                                                                : spread},
                      "", "");
   out.commit();
 }
@@ -98,6 +103,36 @@ TEST_CASE("experiment report: undefined statistics are empty CSV cells and n/a, 
   CHECK_THAT(text, Contains("1.2k ± n/a"));
   CHECK_THAT(text, Contains("25.0% ± n/a") && !Contains("n/a%"));
   CHECK_THAT(text, !Contains("p5 and p95 lie close"));  // one replication has no p5 to explain
+}
+
+TEST_CASE("experiment report: a market share without a mean is n/a, not n/a% ± n/a",
+          "[experiment_report]") {
+  TempDir dir;
+  // No run sold anything in its last step: every statistic of the market share is NaN.
+  write_design_point(dir.file("unsold.h5"), 4, -1, 1234.5, kNaN);
+  const std::string text = msim::format_experiment_summary(dir.file("unsold.h5"));
+  INFO(text);
+  CHECK_THAT(text, !Contains("n/a%") && !Contains("n/a ± n/a"));
+  CHECK_THAT(text, Contains("      n/a      n/a      n/a            n/a\n"));
+  // One replication with a share: the mean is shown, its interval is not.
+  write_design_point(dir.file("one.h5"), 1, -1, 1234.5, 0.25);
+  CHECK_THAT(msim::format_experiment_summary(dir.file("one.h5")), Contains("25.0% ± n/a"));
+}
+
+TEST_CASE(
+    "experiment report: money rolls over to the next unit, and past trillions has an "
+    "exponent",
+    "[experiment_report]") {
+  TempDir dir;
+  write_design_point(dir.file("million.h5"), 4, -1, 999950.0);
+  const std::string million = msim::format_experiment_summary(dir.file("million.h5"));
+  INFO(million);
+  CHECK_THAT(million, Contains("    1.00M     1.00M     1.00M ") && Contains(" 1.00M ± 0 ") &&
+                          !Contains("1000.0k"));
+  write_design_point(dir.file("huge.h5"), 4, -1, -1e15);
+  const std::string huge = msim::format_experiment_summary(dir.file("huge.h5"));
+  INFO(huge);
+  CHECK_THAT(huge, Contains("-1.00e+15 -1.00e+15 -1.00e+15 ") && !Contains("00B"));
 }
 
 TEST_CASE("experiment report: firms in the market in some runs or none are named",
