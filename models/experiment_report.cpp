@@ -19,6 +19,7 @@
 #include "models/csv_replacement.hpp"
 #include "models/experiment_sensitivity.hpp"
 #include "models/summary.hpp"
+#include "models/undefined_figures.hpp"
 #include "models/year_table.hpp"
 #include "sim/config.hpp"
 #include "sim/durable_file.hpp"
@@ -528,7 +529,7 @@ ExperimentTable summary_table(const Summary& s) {
                        sells && d->units > 0),
             csv_number(sells ? d->upgrades : 0.0, sells),
             csv_number(sells ? d->installed_base : 0.0, sells),
-            csv_number(sells ? d->loyalty : 0.0, sells)})
+            csv_number(sells ? d->loyalty : 0.0, sells && r.sold)})
         row.push_back(cell);
     }
     row.push_back(std::to_string(s.steps_done));
@@ -539,9 +540,11 @@ ExperimentTable summary_table(const Summary& s) {
   return t;
 }
 
-/// Every /market/<metric> [T, F] series in long form: one row per step and firm; then the
-/// strategies' own diagnostics, /strategies/<name>, in columns named strategies/<name> (empty
-/// where a firm recorded none).
+/// Every /market/<metric> [T, F] series in long form: one row per step and firm, a cell empty
+/// where the figure is undefined, whether the file has NaN there or 0 (undefined_cells: customer
+/// share before the firm's first buyer, ROI before any marketing money); then the strategies'
+/// own diagnostics, /strategies/<name>, in columns named strategies/<name> (empty where a firm
+/// recorded none).
 /// Its columns, each with the unit and description of its dataset, go to `columns`. A step's
 /// money (units "money") is written to the cent, in cents that add up over steps
 /// (running_cents()); prices, unit costs and CLV keep kCsvDigits significant digits.
@@ -559,16 +562,23 @@ ExperimentTable market_table(const std::string& path, std::int64_t steps_per_yea
         {period, period, fmt::format("the step's {} (counted from 1)", period), CsvCells::kAsText});
   columns.push_back({"firm", "name", "the firm", CsvCells::kAsText});
   std::vector<std::vector<double>> series;
+  std::vector<std::vector<char>> undefined;  // [series][cell]: 1 where the file's 0 is undefined
   std::size_t rows = steps.size();
   const auto add = [&](const std::string& dataset, const std::string& column, Table values) {
     rows = std::min(rows, values.shape[0]);  // a killed run may lack its last row somewhere
     const std::string unit = in.string_attribute(dataset, "units");
-    columns.push_back({column, unit, in.string_attribute(dataset, "description"),
-                       money_unit(unit) ? CsvCells::kMoney : CsvCells::kReal});
+    std::string meaning = in.string_attribute(dataset, "description");
+    const bool of_market = dataset.rfind("/market/", 0) == 0;
+    undefined.push_back(of_market ? undefined_cells(in, column, firms.size())
+                                  : std::vector<char>());
+    if (!undefined.back().empty())
+      meaning += fmt::format("; in this table an empty cell where it is undefined: {}",
+                             undefined_when(column));
+    columns.push_back(
+        {column, unit, meaning, money_unit(unit) ? CsvCells::kMoney : CsvCells::kReal});
     // A step's money (not a running total such as cumulative_profit) in cents that add up to
     // years.csv's years and to the run's total.
-    if (unit == "money" && dataset.rfind("/market/", 0) == 0 &&
-        column.rfind("cumulative_", 0) != 0) {
+    if (unit == "money" && of_market && column.rfind("cumulative_", 0) != 0) {
       const std::vector<double> cents = running_cents(values.values, firms.size());
       for (std::size_t k = 0; k < cents.size(); ++k)
         if (std::isfinite(values.values[k])) values.values[k] = cents[k] / 100.0;
@@ -593,7 +603,9 @@ ExperimentTable market_table(const std::string& path, std::int64_t steps_per_yea
       std::vector<std::string> row = {std::to_string(steps[step])};
       if (counted) row.push_back(std::to_string(steps[step] + 1));
       row.push_back(firms[j]);
-      for (const auto& v : series) row.push_back(csv_number(v[step * firms.size() + j]));
+      const std::size_t k = step * firms.size() + j;
+      for (std::size_t m = 0; m < series.size(); ++m)
+        row.push_back(csv_number(series[m][k], !(k < undefined[m].size() && undefined[m][k] != 0)));
       t.rows.push_back(std::move(row));
     }
   return t;

@@ -350,6 +350,30 @@ TEST_CASE("experiment report: a run's summary table has the durables columns, na
       }
 }
 
+TEST_CASE("experiment report: a run's summary table has no loyalty for a firm nobody bought from",
+          "[experiment_report]") {
+  TempDir dir;
+  // Durabox asks so much that nobody buys: its loyalty (0 in the file) is undefined, n/a in the
+  // printed summary.
+  const msim::Scenario sc = msim::load_scenario_file(
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/planned_obsolescence.yaml",
+      {"consumers=3000", "steps=10", "firms.Durabox.price=100000"});
+  {
+    auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+    msim::run_simulation(sc, *rec);
+  }
+  const msim::ExperimentTable summary = msim::run_csv_tables(dir.file("run.h5"))[0].second;
+  const auto cell = [&](const std::string& column) {
+    const auto at = std::find(summary.columns.begin(), summary.columns.end(), column);
+    REQUIRE(at != summary.columns.end());
+    return summary.rows[0][static_cast<std::size_t>(at - summary.columns.begin())];
+  };
+  REQUIRE(summary.rows[0][0] == "Durabox");
+  CHECK(cell("in_market") == "1");
+  CHECK(cell("loyalty").empty());
+  CHECK(cell("durable_units") == "0");  // none sold, and said so
+}
+
 TEST_CASE("experiment report: a run's early failure share is the one the summary prints",
           "[experiment_report]") {
   // Counted from the first step a product can have reached the reference life, where the

@@ -1,0 +1,160 @@
+// A run's figures that are undefined though the file records 0 (models/undefined_figures.cpp):
+// found by each figure's definition, and left empty in market.csv while the file keeps its 0.
+#include "models/undefined_figures.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/experiment_report.hpp"
+#include "models/scenario_load.hpp"
+#include "models/simulation.hpp"
+#include "sim/hdf5_file.hpp"
+#include "tests/temp_dir.hpp"
+
+using Catch::Contains;
+using msim::test::TempDir;
+
+namespace {
+
+/// Runs tiny.yaml with `overrides` into `path`.
+void run_tiny(const std::string& path, const std::vector<std::string>& overrides) {
+  const msim::Scenario sc = msim::load_scenario_file(
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml", overrides);
+  auto rec = msim::make_hdf5_recorder(path);
+  msim::run_simulation(sc, *rec);
+}
+
+/// Runs the scenario at `scenario` (under the source directory) with `overrides` into `path`.
+void run_file(const std::string& scenario, const std::string& path,
+              const std::vector<std::string>& overrides) {
+  const msim::Scenario sc =
+      msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) + "/" + scenario, overrides);
+  auto rec = msim::make_hdf5_recorder(path);
+  msim::run_simulation(sc, *rec);
+}
+
+/// The market table of a run's CSV tables.
+msim::ExperimentTable market_table(const std::string& path) {
+  for (auto& [name, table] : msim::run_csv_output(path))
+    if (name == "market") return table;
+  FAIL("no market table");
+  return {};
+}
+
+std::size_t column(const msim::ExperimentTable& t, const std::string& name) {
+  const auto at = std::find(t.columns.begin(), t.columns.end(), name);
+  REQUIRE(at != t.columns.end());
+  return static_cast<std::size_t>(at - t.columns.begin());
+}
+
+}  // namespace
+
+TEST_CASE("undefined figures: market.csv leaves empty what the file records as 0 while undefined",
+          "[undefined_figures]") {
+  TempDir dir;
+  // Mass spends nothing, so nobody hears of it and nobody buys from it; from step 3 on a
+  // recession leaves nobody buying anything.
+  const std::string path = dir.file("run.h5");
+  run_tiny(path, {"consumers=3000", "steps=5", "firms.Mass.budget_per_year=0",
+                  "shocks=[{name: slump, step: 3, kind: recession, multiply: 0}]"});
+  const msim::Hdf5Reader in(path);
+  const std::size_t F = 4, T = 5;
+  REQUIRE(in.strings("/firms/name").front() == "Mass");
+  const msim::ExperimentTable market = market_table(path);
+  REQUIRE(market.rows.size() == T * F);
+  const auto cell = [&](const std::string& metric, std::size_t step, std::size_t firm) {
+    return market.rows[step * F + firm][column(market, metric)];
+  };
+  const auto recorded = [&](const std::string& metric, std::size_t step, std::size_t firm) {
+    return in.table("/market/" + metric).values[step * F + firm];
+  };
+  for (std::size_t step = 0; step < T; ++step) {
+    INFO("step " << step);
+    // Nobody ever bought from Mass: its figures per buyer are undefined, recorded as 0.
+    for (const char* metric :
+         {"customer_share", "share_of_wallet", "purchases_per_buyer", "loyalty", "roi"}) {
+      INFO(metric);
+      CHECK(cell(metric, step, 0).empty());
+      CHECK(recorded(metric, step, 0) == 0.0);     // the file is as the model wrote it
+      CHECK_FALSE(cell(metric, step, 1).empty());  // Diff, which sold from step 0 on
+    }
+    // Its units and penetration are 0, and said so: defined.
+    CHECK(cell("units", step, 0) == "0");
+    CHECK(cell("penetration", step, 0) == "0");
+    // Retention is NaN in the file before a lapse can be seen: empty as before.
+    CHECK(cell("retention", step, 1).empty());
+  }
+  // Market and value shares: Mass's 0 of a market that sold is a share; none in a step where
+  // nothing sold.
+  CHECK(cell("market_share", 0, 0) == "0");
+  CHECK(cell("value_share", 0, 0) == "0");
+  CHECK_FALSE(cell("market_share", 0, 1).empty());
+  for (std::size_t firm = 0; firm < F; ++firm) {
+    CHECK(cell("market_share", 4, firm).empty());
+    CHECK(cell("value_share", 4, firm).empty());
+    CHECK(recorded("market_share", 4, firm) == 0.0);
+    // Churn over the active customers at the end of the step before: none before step 0.
+    CHECK(cell("churn", 0, firm).empty());
+  }
+  CHECK_FALSE(cell("churn", 1, 1).empty());  // Diff had active customers after step 0
+  CHECK(cell("churn", 1, 0).empty());        // Mass never had an active customer
+  // What an empty cell means, in columns.csv.
+  for (auto& [name, table] : msim::run_csv_output(path)) {
+    if (name != "columns") continue;
+    const auto row = std::find_if(table.rows.begin(), table.rows.end(), [](const auto& r) {
+      return r[0] == "market" && r[1] == "customer_share";
+    });
+    REQUIRE(row != table.rows.end());
+    CHECK_THAT((*row)[3], Contains("in this table an empty cell where it is undefined: nobody "
+                                   "had bought from the firm yet"));
+  }
+}
+
+TEST_CASE("undefined figures: ROI is undefined until 0.01 of marketing money has been spent",
+          "[undefined_figures]") {
+  TempDir dir;
+  // Diff's budget spends a fraction of a cent over the run: ROI would be a meaningless +-1e10.
+  const std::string path = dir.file("run.h5");
+  run_tiny(path, {"consumers=2000", "steps=3", "firms.Diff.budget_per_year=1e-6"});
+  const msim::Hdf5Reader in(path);
+  const std::vector<char> roi = msim::undefined_cells(in, "roi", 4);
+  REQUIRE(roi.size() == 3 * 4);
+  for (std::size_t step = 0; step < 3; ++step) {
+    CHECK(roi[step * 4 + 1] == 1);  // Diff
+    CHECK(roi[step * 4 + 0] == 0);  // Mass spends its budget
+  }
+  CHECK(in.table("/market/roi").values[2 * 4 + 1] == 0.0);
+  // A metric without a rule has its cells as recorded; so has a file without the series.
+  CHECK(msim::undefined_cells(in, "units", 4).empty());
+  CHECK(msim::undefined_cells(in, "mean_failure_age", 4).empty());  // no durables recorded
+  CHECK(msim::undefined_when("units").empty());
+  CHECK(msim::undefined_when("roi") ==
+        "less than 0.01 of marketing money (spend and program rewards) was spent since step 0");
+}
+
+TEST_CASE(
+    "undefined figures: a durable's age at failure and replacement share need failures and "
+    "units",
+    "[undefined_figures]") {
+  TempDir dir;
+  const std::string path = dir.file("run.h5");
+  run_file("scenarios/textbook/planned_obsolescence.yaml", path, {"consumers=3000", "steps=30"});
+  const msim::Hdf5Reader in(path);
+  const msim::ExperimentTable market = market_table(path);
+  const std::vector<double> failures = in.table("/market/failures").values;
+  const std::vector<double> units = in.table("/market/units").values;  // washers, all durable
+  const std::size_t age = column(market, "mean_failure_age");
+  const std::size_t share = column(market, "replacement_share");
+  std::size_t without_failures = 0, with_failures = 0;
+  for (std::size_t k = 0; k < market.rows.size(); ++k) {
+    INFO("row " << k);
+    CHECK(market.rows[k][age].empty() == !(failures[k] > 0));
+    CHECK(market.rows[k][share].empty() == !(units[k] > 0));
+    (failures[k] > 0 ? with_failures : without_failures) += 1;
+  }
+  CHECK(without_failures > 0);  // no washer fails in the first weeks
+  CHECK(with_failures > 0);
+}
