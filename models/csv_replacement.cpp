@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <system_error>
 
@@ -19,9 +20,39 @@ namespace fs = std::filesystem;
 namespace msim {
 namespace {
 
-/// The first bytes of a file read to tell what it is, and the most of its first line shown.
-constexpr std::size_t kHeadBytes = 256;
+/// The first bytes of a file read to tell what it is (its first line, a header of many swept
+/// keys among them), and the most of its first line shown.
+constexpr std::size_t kHeadBytes = 65536;
 constexpr std::size_t kShownChars = 60;
+
+/// The columns a sensitivity table ends with, after the swept keys (experiment_sensitivity.cpp).
+constexpr const char* kSensitivityTail = "metric,firm,key,n,prcc,p_value";
+
+/// The first line of `head`, without its line end.
+std::string first_line(const std::string& head) {
+  return head.substr(0, head.find_first_of("\r\n"));
+}
+
+/// Whether `line` starts with the column `first`, then ',' or its end.
+bool starts_with_column(const std::string& line, const std::string& first) {
+  return !first.empty() && line.compare(0, first.size(), first) == 0 &&
+         (line.size() == first.size() || line[first.size()] == ',');
+}
+
+/// The name of summarize's table that the file `path` is named as (NAME.csv, PREFIX-NAME.csv,
+/// PREFIX_NAME.csv: csv_path); "" for none.
+std::string named_table(const std::string& path) {
+  const std::string file = fs::path(path).filename().string();
+  for (const std::string& name : summarize_table_names()) {
+    const std::string tail = name + ".csv";
+    if (file == tail) return name;
+    if (file.size() > tail.size() &&
+        file.compare(file.size() - tail.size(), tail.size(), tail) == 0 &&
+        (file[file.size() - tail.size() - 1] == '-' || file[file.size() - tail.size() - 1] == '_'))
+      return name;
+  }
+  return "";
+}
 
 /// The start of the file `path` (up to `bytes`); none when it cannot be read.
 std::optional<std::string> head_of(const std::string& path, std::size_t bytes) {
@@ -48,6 +79,34 @@ std::string shown_line(const std::string& head) {
 
 }  // namespace
 
+const std::vector<std::string>& summarize_table_names() {
+  static const std::vector<std::string> names = {"runs",    "summary", "differences", "sensitivity",
+                                                 "columns", "market",  "years"};
+  return names;
+}
+
+bool summarize_header(const std::string& name, const std::string& line) {
+  if (name == "sensitivity") {
+    const std::string tail = kSensitivityTail;
+    return line == tail || (line.size() > tail.size() &&
+                            line.compare(line.size() - tail.size(), tail.size(), tail) == 0 &&
+                            line[line.size() - tail.size() - 1] == ',');
+  }
+  // Each table's first column: a single run's (summary: firm; columns: table) and an
+  // experiment's (summary, differences: design_point; columns: column).
+  static const std::map<std::string, std::vector<std::string>> first = {
+      {"runs", {"run"}},
+      {"summary", {"firm", "design_point"}},
+      {"differences", {"design_point"}},
+      {"columns", {"table", "column"}},
+      {"market", {"step"}},
+      {"years", {"year"}}};
+  const auto it = first.find(name);
+  return it != first.end() &&
+         std::any_of(it->second.begin(), it->second.end(),
+                     [&](const std::string& column) { return starts_with_column(line, column); });
+}
+
 std::string kept_from_replacing(const std::string& path, const ExperimentTable& table) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);  // through a link: what it points to
@@ -63,9 +122,11 @@ std::string kept_from_replacing(const std::string& path, const ExperimentTable& 
   const std::optional<std::string> read = head_of(path, std::max(kHeadBytes, first.size() + 1));
   if (!read || read->empty()) return "cannot be read, so what it is cannot be told";
   const std::string& head = *read;
-  if (!first.empty() && head.compare(0, first.size(), first) == 0 &&
-      (head.size() == first.size() || head[first.size()] == ',' || head[first.size()] == '\n' ||
-       head[first.size()] == '\r'))
+  if (starts_with_column(first_line(head), first)) return "";
+  // Another of summarize's tables of this name: a single run's summary.csv where an
+  // experiment's goes, or a sensitivity table of other swept keys.
+  if (const std::string name = named_table(path);
+      !name.empty() && summarize_header(name, first_line(head)))
     return "";
   const std::string line = shown_line(head);
   return fmt::format(

@@ -14,6 +14,7 @@
 
 #include "tests/cli/cli_harness.hpp"
 
+#include "models/csv_replacement.hpp"
 #include "models/scenario_load.hpp"
 #include "models/simulation.hpp"
 #include "sim/hdf5_file.hpp"
@@ -219,6 +220,37 @@ TEST_CASE("cli: summarize --csv --force never replaces its input, an HDF5 file o
   CHECK(slurp(dir / "e-runs.csv") == experiment);
   CHECK_FALSE(fs::exists(dir / "e-summary.csv"));
   no_partial_files();
+}
+
+TEST_CASE("cli: every table summarize --csv writes is told as its own by its header", "[cli]") {
+  TempDir dir;
+  std::string tiny = slurp(kSource / "scenarios" / "tiny.yaml");
+  tiny.replace(tiny.find("steps: 12"), 9, "steps: 3");
+  tiny.replace(tiny.find("consumers: 20000"), 16, "consumers: 2000");
+  std::ofstream(dir / "two.yaml") << tiny
+                                  << "experiment:\n  sweep: {firms.Mass.markup: [0.5, 0.6]}\n";
+  // Swept and sampled keys: the sensitivity table starts with the swept key.
+  std::ofstream(dir / "lhs.yaml")
+      << tiny
+      << "experiment:\n  sweep: {firms.Diff.markup: [0.5, 0.6]}\n  design: {latin_hypercube: "
+         "{samples: 3, ranges: {firms.Mass.budget_per_year: [10000, 30000]}}}\n";
+  REQUIRE(
+      marketsim(dir, "run " + kTiny + " -o run.h5 --quiet --set steps=2 --set scale=0.5").code ==
+      0);
+  REQUIRE(marketsim(dir, "run two.yaml -o two.h5 --quiet").code == 0);
+  REQUIRE(marketsim(dir, "run lhs.yaml -o lhs.h5 --quiet").code == 0);
+  std::size_t tables = 0;
+  for (const char* file : {"run", "two", "lhs"}) {
+    REQUIRE(marketsim(dir, std::string("summarize ") + file + ".h5 --csv " + file + "/").code == 0);
+    for (const std::string& name : files_in(dir / file)) {
+      INFO(file << "/" << name << ": " << header(dir / file / name));
+      CHECK(msim::summarize_header(name.substr(0, name.size() - 4), header(dir / file / name)));
+      ++tables;
+    }
+  }
+  CHECK(tables == 4 + 4 + 4);  // a run's 4; a sweep's differences; a hypercube's sensitivity
+  CHECK(fs::exists(dir / "lhs" / "sensitivity.csv"));
+  CHECK_THAT(header(dir / "lhs" / "sensitivity.csv"), StartsWith("firms.Diff.markup,"));
 }
 
 TEST_CASE("cli: summarize --csv refuses a .csv file name, which would be a prefix", "[cli]") {

@@ -1,5 +1,5 @@
 // The files a CSV table replaces: a table an earlier summarize --csv wrote, never an HDF5 file, a
-// scenario or notes that have a table's name.
+// scenario or notes that have a table's name, and a table of either kind under its name.
 #include "models/csv_replacement.hpp"
 
 #include <sys/stat.h>
@@ -105,4 +105,48 @@ TEST_CASE("csv replacement: tables are written only when no file in the way is k
     CHECK_THAT(entry.path().string(), !Contains(".partial"));
   msim::write_csv_files({{&t, table}});
   CHECK(slurp(table) == "step,week,firm,revenue\n0,1,Mass,10\n");
+}
+
+TEST_CASE("csv replacement: summarize's headers are told by the table's name, of either kind",
+          "[csv_replacement]") {
+  using msim::summarize_header;
+  // A single run's and an experiment's summary and columns tables share a name.
+  CHECK(summarize_header("summary", "firm,strategy,in_market"));
+  CHECK(summarize_header("summary", "design_point,metric,unit,firm"));
+  CHECK(summarize_header("columns", "table,column,unit,meaning"));
+  CHECK(summarize_header("columns", "column,metric,firm,unit,meaning"));
+  CHECK(summarize_header("runs", "run,design_point,replication,seed"));
+  CHECK(summarize_header("differences", "design_point,firms.Mass.price,metric"));
+  CHECK(summarize_header("market", "step"));
+  CHECK(summarize_header("years", "year,from_step,to_step"));
+  // A sensitivity table starts with any swept keys: told by the columns it ends with.
+  CHECK(summarize_header("sensitivity", "metric,firm,key,n,prcc,p_value"));
+  CHECK(summarize_header("sensitivity", "market.cpm_mass,metric,firm,key,n,prcc,p_value"));
+  CHECK_FALSE(summarize_header("sensitivity", "xmetric,firm,key,n,prcc,p_value"));
+  CHECK_FALSE(summarize_header("sensitivity", "metric,firm,key,n,prcc"));
+  // A header of another name's table, or another first column, is none.
+  CHECK_FALSE(summarize_header("differences", "firm,strategy,in_market"));
+  CHECK_FALSE(summarize_header("market", "steps,week"));
+  CHECK_FALSE(summarize_header("runs", "name: Tiny market"));
+  CHECK_FALSE(summarize_header("notes", "step,week"));
+  CHECK_FALSE(summarize_header("summary", ""));
+}
+
+TEST_CASE("csv replacement: a table of the other kind under the same name is replaced",
+          "[csv_replacement]") {
+  TempDir dir;
+  msim::ExperimentTable experiment_summary;
+  experiment_summary.columns = {"design_point", "metric", "unit", "firm", "n"};
+  // A single run's summary.csv where an experiment's goes, in a directory and by a prefix.
+  for (const std::string name : {"summary.csv", "p-summary.csv", "p_summary.csv"}) {
+    std::ofstream(dir / name) << "firm,strategy,in_market\nMass,mass,1\n";
+    CHECK(kept_from_replacing(dir.file(name), experiment_summary).empty());
+  }
+  // The same first line in a file not named as summarize's summary table is kept.
+  std::ofstream(dir / "psummary.csv") << "firm,strategy,in_market\n";
+  std::ofstream(dir / "market.csv") << "firm,strategy,in_market\n";
+  CHECK_THAT(kept_from_replacing(dir.file("psummary.csv"), experiment_summary),
+             Contains("is not a table that summarize --csv wrote"));
+  CHECK_THAT(kept_from_replacing(dir.file("market.csv"), experiment_summary),
+             Contains("is not a table that summarize --csv wrote"));
 }
