@@ -802,10 +802,22 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
   const auto make_directory = [&] {
     if (csv_into_directory(*csv)) made.emplace(*csv);
   };
+  // The tables an earlier --csv wrote there that this one does not (an experiment's
+  // differences.csv where this one has a single design point): removed with --force once the
+  // new tables are written, so that the target never mixes two files' tables.
+  std::vector<EarlierTable> earlier;
+  const auto check_target =
+      [&](const std::vector<std::pair<const ExperimentTable*, std::string>>& files,
+          bool experiment) {
+        check_csv_target(*csv, files, force);
+        std::vector<std::string> paths;
+        for (const auto& [table, path] : files) paths.push_back(path);
+        earlier = earlier_tables(*csv, paths, experiment, force);
+      };
   if (is_experiment_file(file)) {
     const ExperimentTables tables = read_experiment_tables(file);
     if (csv) {
-      check_csv_target(*csv, experiment_csv_files(tables, *csv), force);
+      check_target(experiment_csv_files(tables, *csv), true);
     }
     fmt::print("{}", format_experiment_summary(file));
     if (csv) {
@@ -820,7 +832,7 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
       tables = run_csv_output(file);
       std::vector<std::pair<const ExperimentTable*, std::string>> files;
       for (const auto& [name, table] : tables) files.emplace_back(&table, csv_path(*csv, name));
-      check_csv_target(*csv, files, force);
+      check_target(files, false);
     }
     fmt::print("{}", format_summary(summary));
     if (csv) {
@@ -830,6 +842,8 @@ int summarize(const std::string& file, const std::optional<std::string>& csv, bo
   }
   if (made) made->keep();
   for (const auto& path : written) fmt::print("wrote {}\n", path);
+  for (const EarlierTable& t : remove_earlier_tables(earlier))
+    fmt::print("removed {} ({})\n", t.path, t.what);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // Which existing files the CSV tables replace: a table an earlier `summarize --csv` wrote, told by
 // its first line, and nothing else, so that --force never loses a run's file, a scenario or notes
-// that happen to have a table's name (p-summary.csv, q-market.csv).
+// that happen to have a table's name (p-summary.csv, q-market.csv); and which tables of an
+// earlier --csv this one removes, by the same test.
 #include "models/csv_replacement.hpp"
 
 #include <fmt/format.h>
@@ -10,8 +11,11 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <system_error>
 
+#include "models/experiment_report.hpp"
+#include "sim/durable_file.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_file.hpp"
 
@@ -147,6 +151,86 @@ void check_replaceable(const std::vector<std::pair<const ExperimentTable*, std::
       "whose first line is the table's header), never an HDF5 file, a scenario or any other file, "
       "so nothing was written: choose another --csv, or move {} elsewhere",
       fmt::join(kept, "; "), kept.size() == 1 ? "it" : "them"));
+}
+
+namespace {
+
+/// Whether `path` is a table that summarize --csv wrote as `name`: a regular file (not a link,
+/// whose removal would leave what it points to), not an HDF5 file, whose first line is a header
+/// summarize writes under that name.
+bool is_summarize_table(const std::string& path, const std::string& name) {
+  std::error_code ec;
+  if (fs::symlink_status(path, ec).type() != fs::file_type::regular || ec) return false;
+  if (has_hdf5_signature(path)) return false;
+  const std::optional<std::string> head = head_of(path, kHeadBytes);
+  return head && summarize_header(name, first_line(*head));
+}
+
+/// What an earlier --csv's table `name` is, beside the tables of an experiment (`experiment`) or
+/// of a single run, which do not include it.
+std::string earlier_what(const std::string& name, bool experiment) {
+  const bool of_run = name == "market" || name == "years";
+  if (experiment && of_run)
+    return "an earlier --csv's table of a single run, which an experiment does not have";
+  if (!experiment && !of_run)
+    return "an earlier --csv's table of an experiment, which a single run does not have";
+  if (name == "differences")
+    return "an earlier --csv's table of changes against design point 0, which this experiment "
+           "does not have";
+  if (name == "sensitivity")
+    return "an earlier --csv's sensitivity table of a Latin hypercube, which this experiment "
+           "does not have";
+  return "an earlier --csv's table, which this one does not write";
+}
+
+}  // namespace
+
+std::vector<EarlierTable> earlier_tables(const std::string& target,
+                                         const std::vector<std::string>& written, bool experiment,
+                                         bool force) {
+  std::vector<EarlierTable> out;
+  for (const std::string& name : summarize_table_names()) {
+    const std::string path = csv_path(target, name);
+    if (std::find(written.begin(), written.end(), path) != written.end()) continue;
+    if (is_summarize_table(path, name)) out.push_back({name, path, earlier_what(name, experiment)});
+  }
+  if (out.empty() || force) return out;
+  std::vector<std::string> named;
+  for (const EarlierTable& t : out) named.push_back(fmt::format("'{}' ({})", t.path, t.what));
+  throw InputError(fmt::format(
+      "--csv '{}': {} {} left by an earlier --csv, and the tables written beside {} would mix "
+      "two files' tables; use --force to remove {} as this one's tables replace the others, or "
+      "choose another --csv",
+      target, fmt::join(named, ", "), out.size() == 1 ? "is" : "are",
+      out.size() == 1 ? "it" : "them", out.size() == 1 ? "it" : "them"));
+}
+
+std::vector<EarlierTable> remove_earlier_tables(const std::vector<EarlierTable>& tables) {
+  std::vector<EarlierTable> removed;
+  std::set<std::string> directories;
+  for (const EarlierTable& t : tables) {
+    if (!is_summarize_table(t.path, t.name)) continue;  // changed since: no longer ours to remove
+    std::error_code ec;
+    fs::remove(t.path, ec);
+    if (ec)
+      throw OutputError(fmt::format(
+          "the tables are written, but '{}' ({}) cannot be removed ({}): remove it by hand", t.path,
+          t.what, ec.message()));
+    removed.push_back(t);
+    directories.insert(fs::path(t.path).parent_path().string());
+  }
+  for (const EarlierTable& t : removed) {
+    if (directories.erase(fs::path(t.path).parent_path().string()) == 0) continue;
+    try {
+      sync_directory_of(t.path);
+    } catch (const OutputError& e) {
+      throw OutputError(fmt::format(
+          "{}: the tables are written and the earlier ones removed, but a power loss now may "
+          "undo the removal",
+          e.what()));
+    }
+  }
+  return removed;
 }
 
 }  // namespace msim

@@ -222,6 +222,99 @@ TEST_CASE("cli: summarize --csv --force never replaces its input, an HDF5 file o
   no_partial_files();
 }
 
+TEST_CASE(
+    "cli: summarize --csv --force leaves one file's tables, removing an earlier --csv's others",
+    "[cli]") {
+  TempDir dir;
+  std::string tiny = slurp(kSource / "scenarios" / "tiny.yaml");
+  tiny.replace(tiny.find("steps: 12"), 9, "steps: 3");
+  tiny.replace(tiny.find("consumers: 20000"), 16, "consumers: 2000");
+  // Two design points (a differences table), one (none), and a Latin hypercube (a sensitivity
+  // table, no differences).
+  std::ofstream(dir / "two.yaml")
+      << tiny << "experiment:\n  sweep: {firms.Mass.budget_per_year: [20000, 30000]}\n";
+  std::ofstream(dir / "one.yaml") << tiny << "experiment:\n  replications: 2\n";
+  std::ofstream(dir / "lhs.yaml") << tiny
+                                  << "experiment:\n  design: {latin_hypercube: {samples: 3, "
+                                     "ranges: {firms.Mass.budget_per_year: [10000, 30000]}}}\n";
+  std::ofstream(dir / "run.yaml") << tiny;
+  for (const char* name : {"two", "one", "lhs", "run"})
+    REQUIRE(marketsim(dir, std::string("run ") + name + ".yaml -o " + name + ".h5 --quiet").code ==
+            0);
+  REQUIRE(marketsim(dir, "summarize two.h5 --csv out/").code == 0);
+  REQUIRE(files_in(dir / "out") ==
+          std::vector<std::string>{"columns.csv", "differences.csv", "runs.csv", "summary.csv"});
+  // Without --force, nothing is replaced nor removed.
+  const Result refused = marketsim(dir, "summarize one.h5 --csv out/");
+  CHECK(refused.code == 2);
+  CHECK(refused.out.empty());
+  CHECK(fs::exists(dir / "out" / "differences.csv"));
+  // One design point: no differences table, so the earlier one goes.
+  const Result one = marketsim(dir, "summarize one.h5 --csv out/ --force");
+  INFO(one.err);
+  CHECK(one.code == 0);
+  CHECK_THAT(one.out, EndsWith("wrote out/columns.csv\nremoved out/differences.csv (an earlier "
+                               "--csv's table of changes against design point 0, which this "
+                               "experiment does not have)\n"));
+  CHECK(files_in(dir / "out") ==
+        std::vector<std::string>{"columns.csv", "runs.csv", "summary.csv"});
+  // A single run's tables replace an experiment's: runs.csv goes.
+  const Result run = marketsim(dir, "summarize run.h5 --csv out/ --force");
+  CHECK(run.code == 0);
+  CHECK_THAT(run.out, Contains("removed out/runs.csv (an earlier --csv's table of an experiment, "
+                               "which a single run does not have)\n"));
+  CHECK(files_in(dir / "out") ==
+        std::vector<std::string>{"columns.csv", "market.csv", "summary.csv", "years.csv"});
+  // And an experiment's replace a single run's (whose summary.csv starts with another column):
+  // not refused as "not a table that summarize --csv wrote".
+  const Result back = marketsim(dir, "summarize two.h5 --csv out/ --force");
+  INFO(back.err);
+  CHECK(back.code == 0);
+  CHECK_THAT(back.out, Contains("removed out/market.csv (an earlier --csv's table of a single "
+                                "run, which an experiment does not have)\n") &&
+                           Contains("removed out/years.csv ("));
+  CHECK(files_in(dir / "out") ==
+        std::vector<std::string>{"columns.csv", "differences.csv", "runs.csv", "summary.csv"});
+  CHECK_THAT(header(dir / "out" / "summary.csv"), StartsWith("design_point,"));
+  // A Latin hypercube's sensitivity table, then a sweep's tables.
+  REQUIRE(marketsim(dir, "summarize lhs.h5 --csv out/ --force").code == 0);
+  CHECK(files_in(dir / "out") ==
+        std::vector<std::string>{"columns.csv", "runs.csv", "sensitivity.csv", "summary.csv"});
+  const Result sweep = marketsim(dir, "summarize two.h5 --csv out/ --force");
+  CHECK(sweep.code == 0);
+  CHECK_THAT(sweep.out, Contains("removed out/sensitivity.csv ("));
+  CHECK_FALSE(fs::exists(dir / "out" / "sensitivity.csv"));
+  // Files that are not summarize's tables are never removed, whatever their names.
+  std::ofstream(dir / "out" / "market.csv") << "my own notes\n";
+  std::ofstream(dir / "out" / "sensitivity.csv") << "";
+  const Result notes = marketsim(dir, "summarize one.h5 --csv out/ --force");
+  CHECK(notes.code == 0);
+  CHECK_THAT(notes.out, Contains("removed out/differences.csv") && !Contains("market.csv") &&
+                            !Contains("sensitivity.csv"));
+  CHECK(slurp(dir / "out" / "market.csv") == "my own notes\n");
+  CHECK(fs::exists(dir / "out" / "sensitivity.csv"));
+  // A prefix's tables are its own: p-differences.csv goes, out/'s tables stay.
+  REQUIRE(marketsim(dir, "summarize two.h5 --csv out/p").code == 0);
+  const Result prefixed = marketsim(dir, "summarize one.h5 --csv out/p --force");
+  CHECK(prefixed.code == 0);
+  CHECK_THAT(prefixed.out, Contains("removed out/p-differences.csv ("));
+  CHECK(files_in(dir / "out") ==
+        std::vector<std::string>{"columns.csv", "market.csv", "p-columns.csv", "p-runs.csv",
+                                 "p-summary.csv", "runs.csv", "sensitivity.csv", "summary.csv"});
+  // Only an earlier table where nothing else is in the way: without --force it is named.
+  fs::create_directory(dir / "left");
+  fs::copy_file(dir / "out" / "summary.csv", dir / "left" / "differences.csv");
+  const Result left = marketsim(dir, "summarize one.h5 --csv left/");
+  CHECK(left.code == 2);
+  CHECK_THAT(left.err, Contains("--csv 'left/': 'left/differences.csv' (an earlier --csv's table "
+                                "of changes against design point 0, which this experiment does "
+                                "not have) is left by an earlier --csv") &&
+                           Contains("use --force to remove it"));
+  CHECK(left.out.empty());
+  CHECK(files_in(dir / "left") == std::vector<std::string>{"differences.csv"});
+  for (const auto& name : files_in(dir / "out")) CHECK_THAT(name, !Contains(".partial"));
+}
+
 TEST_CASE("cli: every table summarize --csv writes is told as its own by its header", "[cli]") {
   TempDir dir;
   std::string tiny = slurp(kSource / "scenarios" / "tiny.yaml");

@@ -1,5 +1,6 @@
 // The files a CSV table replaces: a table an earlier summarize --csv wrote, never an HDF5 file, a
-// scenario or notes that have a table's name, and a table of either kind under its name.
+// scenario or notes that have a table's name; and the tables of an earlier --csv that this one
+// does not write, which --force removes.
 #include "models/csv_replacement.hpp"
 
 #include <sys/stat.h>
@@ -7,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -149,4 +151,58 @@ TEST_CASE("csv replacement: a table of the other kind under the same name is rep
              Contains("is not a table that summarize --csv wrote"));
   CHECK_THAT(kept_from_replacing(dir.file("market.csv"), experiment_summary),
              Contains("is not a table that summarize --csv wrote"));
+}
+
+TEST_CASE("csv replacement: the tables an earlier --csv wrote that this one does not are found",
+          "[csv_replacement]") {
+  TempDir dir;
+  const std::string target = dir.file("out") + "/";
+  fs::create_directory(dir / "out");
+  std::ofstream(dir / "out" / "runs.csv") << "run,design_point\n";
+  std::ofstream(dir / "out" / "summary.csv") << "design_point,metric\n";
+  std::ofstream(dir / "out" / "differences.csv") << "design_point,metric\n";
+  std::ofstream(dir / "out" / "sensitivity.csv") << "my notes on sensitivity\n";  // not ours
+  std::ofstream(dir / "out" / "years.csv") << "";             // empty: nothing of summarize's
+  std::ofstream(dir / "out" / "notes.csv") << "step,week\n";  // not a table's name
+  fs::create_symlink(dir / "out" / "runs.csv", dir / "out" / "market.csv");  // a link: left
+  const std::vector<std::string> written = {msim::csv_path(target, "summary"),
+                                            msim::csv_path(target, "columns")};
+  // Without --force: refused, naming them; nothing removed.
+  CHECK_THROWS_MATCHES(
+      msim::earlier_tables(target, written, false, false), msim::InputError,
+      Catch::Matchers::Message(
+          "--csv '" + target + "': '" + target +
+          "runs.csv' (an earlier --csv's table of an experiment, which a single run does not "
+          "have), '" +
+          target +
+          "differences.csv' (an earlier --csv's table of an experiment, which a single run does "
+          "not have) are left by an earlier --csv, and the tables written beside them would mix "
+          "two files' tables; use --force to remove them as this one's tables replace the "
+          "others, or choose another --csv"));
+  const auto earlier = msim::earlier_tables(target, written, false, true);
+  REQUIRE(earlier.size() == 2);
+  CHECK(earlier[0].path == target + "runs.csv");
+  CHECK(earlier[1].path == target + "differences.csv");
+  // An experiment of one design point leaves out differences.csv only.
+  const auto one_point = msim::earlier_tables(
+      target, {target + "runs.csv", target + "summary.csv", target + "columns.csv"}, true, true);
+  REQUIRE(one_point.size() == 1);
+  CHECK(one_point[0].what ==
+        "an earlier --csv's table of changes against design point 0, which this experiment "
+        "does not have");
+  // Removed, each only while it is still a table of summarize's: runs.csv has become notes.
+  std::ofstream(dir / "out" / "runs.csv") << "notes written since\n";
+  const auto removed = msim::remove_earlier_tables(earlier);
+  REQUIRE(removed.size() == 1);
+  CHECK(removed[0].path == target + "differences.csv");
+  CHECK_FALSE(fs::exists(dir / "out" / "differences.csv"));
+  for (const char* kept : {"runs.csv", "summary.csv", "sensitivity.csv", "years.csv", "notes.csv"})
+    CHECK(fs::exists(dir / "out" / kept));
+  CHECK(fs::is_symlink(dir / "out" / "market.csv"));
+  // Another target's tables are not this one's: a prefix names its own files only.
+  std::ofstream(dir / "out" / "p-differences.csv") << "design_point,metric\n";
+  CHECK(msim::earlier_tables(target, written, false, false).size() == 0);
+  const auto prefixed = msim::earlier_tables(target + "p", {target + "p-runs.csv"}, true, true);
+  REQUIRE(prefixed.size() == 1);
+  CHECK(prefixed[0].path == target + "p-differences.csv");
 }
