@@ -205,16 +205,22 @@ def summary_table(run):
     return table
 
 
+# The units money() shortens to, each with its decimals (as marketsim's summary text has them).
+_MONEY_UNITS = [(1.0, "", 0), (1e3, "k", 1), (1e6, "M", 2), (1e9, "B", 2), (1e12, "T", 2)]
+
+
 def money(x):
-    """Money in a short form: 1.18M, 12.3k, 950."""
-    a = abs(x)
-    if a >= 1e9:
-        return f"{x / 1e9:.2f}B"
-    if a >= 1e6:
-        return f"{x / 1e6:.2f}M"
-    if a >= 1e3:
-        return f"{x / 1e3:.1f}k"
-    return f"{x:.0f}"
+    """Money in a short form: 1.18M, 12.3k, 950, in the smallest unit in which it rounds to under
+    1000 (999,950 is 1.00M, not 1000.0k); from 999.995 trillion on, an exponent (1.00e+15)."""
+    if not math.isfinite(x):
+        return f"{x:.0f}"
+    for size, suffix, decimals in _MONEY_UNITS:
+        if abs(x) / size >= 1000:
+            continue
+        shown = f"{x / size:.{decimals}f}"
+        if abs(float(shown)) < 1000:
+            return shown + suffix
+    return f"{x:.2e}"
 
 
 def percent(x):
