@@ -40,7 +40,7 @@ void add_snapshot_layout(const Scenario& sc, RecordingLayout& layout) {
   const std::string by_firm = "; one value per firm: " + index_names(firms);
   const std::string by_durable = "; one value per durable category: " + index_names(durables);
   // A column along firms or categories: its description names them, and /firms/name or
-  // /categories/name labels its second axis.
+  // /categories/name labels its second axis (through the scales /firm and /category).
   const auto per_firm = [&](const char* name, bool integer, const char* units,
                             const std::string& what) {
     return TableColumnSpec{name, integer, F, units, what + by_firm, "firm"};
@@ -53,7 +53,7 @@ void add_snapshot_layout(const Scenario& sc, RecordingLayout& layout) {
   std::vector<TableColumnSpec> columns = {
       {"consumer", true, 0, "", "the consumer's index in the population"},
       {"segment", true, 0, "", "the consumer's segment, an index into /segments/name"},
-      {"region", true, 0, "", "region, an index into the scenario's regions"},
+      {"region", true, 0, "", "the consumer's region: " + index_names(sc.regions)},
       {"opt_out", true, 0, "", "1: opted out of CRM (at the start, or by an opt_out shock)"},
       {"price_sensitivity", false, 0, "utility per unit of money",
        "price sensitivity (the logit's price weight)"},
