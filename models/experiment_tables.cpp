@@ -183,9 +183,11 @@ RunData read_run_file(const PlannedRun& run, const std::string& file, std::size_
   RunData data;
   data.layout = run_layout(run, threads);
   // The run's place is this design's: the file may have been written under another number, and
-  // another design point number (--resume finds a run by what it is).
+  // another design point number (--resume finds a run by what it is). So is the command line it
+  // is recorded with: an earlier one may have changed only the design (experiment.*), which the
+  // run's own results do not depend on.
   for (auto& [name, value] : data.layout.attributes)
-    if (name != "run" && name != "design_point" && name != "replication")
+    if (name != "run" && name != "design_point" && name != "replication" && name != "overrides")
       value = in.attribute(name, object);
   for (const TableSpec& table : data.layout.tables) {  // the panel, when recorded
     TableRows rows;

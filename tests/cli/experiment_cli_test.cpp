@@ -478,6 +478,14 @@ TEST_CASE("cli: --resume with more replications keeps the finished runs", "[cli]
   CHECK(msim::test::same_bits(all_runs(dir / "e.h5"), all_runs(dir / "whole.h5")));
   CHECK(msim::read_experiment_tables((dir / "e.h5").string()).runs.rows ==
         msim::read_experiment_tables((dir / "whole.h5").string()).runs.rows);
+  // Every run, those finished earlier (without the --set) too, records this command line.
+  const msim::Hdf5Reader grown((dir / "e.h5").string()), whole((dir / "whole.h5").string());
+  for (const char* run : {"/runs/00000", "/runs/00002", "/runs/00005"}) {
+    INFO(run);
+    const auto overrides = std::get<std::string>(grown.attribute("overrides", run));
+    CHECK_THAT(overrides, Contains("experiment.replications=3"));
+    CHECK(overrides == std::get<std::string>(whole.attribute("overrides", run)));
+  }
 }
 
 TEST_CASE("cli: --resume with fewer replications keeps the runs it does not use, and says where",
