@@ -506,22 +506,26 @@ void check_params_written(const Config& node, const std::vector<std::string>& as
         twice.size() == 1 ? "it" : "them"));
 }
 
-/// The keys of the firm's entry that nothing read, which finish() would call unknown, checked
-/// against the strategies' documented parameters first: one the firm's strategy documents but
-/// did not read is a fault in its code; one that only another strategy takes says so.
+/// A parameter the firm's strategy documents but its factory did not ask for (whether the
+/// firm's entry gives it or not) is a fault in the strategy's code. The keys of the entry that
+/// nothing read, which finish() would call unknown, are checked against the other strategies'
+/// documented parameters first: one that only another strategy takes says so.
 void check_strategy_keys(const Config& node, const Firm& f, const StrategyInfo& info) {
   const std::vector<std::string> asked = node.known_keys();
+  // Every parameter it documents, whether the entry gives it or not: `marketsim strategies`
+  // would otherwise offer a setting that changes nothing.
+  for (const ParamDoc& p : info.params)
+    if (!std::binary_search(asked.begin(), asked.end(), p.key))
+      throw std::logic_error(fmt::format(
+          "strategy '{}' of firm '{}' documents the parameter '{}' but its factory does not read "
+          "it (a fault in the strategy's code, not in the scenario)",
+          f.strategy, f.name, p.key));
   const auto documents = [](const StrategyInfo& s, const std::string& key) {
     return std::any_of(s.params.begin(), s.params.end(),
                        [&](const ParamDoc& p) { return p.key == key; });
   };
   for (const std::string& key : node.keys()) {
     if (std::binary_search(asked.begin(), asked.end(), key)) continue;
-    if (documents(info, key))
-      throw std::logic_error(fmt::format(
-          "strategy '{}' of firm '{}' documents the parameter '{}' but did not read it from the "
-          "firm's entry (a fault in the strategy's code, not in the scenario)",
-          f.strategy, f.name, key));
     std::vector<std::string> takers;
     for (const StrategyInfo& other : strategy_registry())
       if (documents(other, key)) takers.push_back("'" + other.name + "'");

@@ -835,8 +835,8 @@ TEST_CASE("a strategy that reads a key it does not write back is refused at load
 
 TEST_CASE("a strategy's parameters are its own, and what its factory refuses is bad input",
           "[scenario]") {
-  // Documents `limit` (read) and `unread` (never read); writes `limit`, and `quality` as well
-  // when asked to: a firm key, which the scenario writes itself.
+  // Documents `limit` (read), and with `unread` as well a parameter it never reads; writes
+  // `limit`, and `quality` as well when asked to: a firm key, which the scenario writes itself.
   class Picky final : public msim::Strategy {
    public:
     Picky(double limit, bool echo) : limit_(limit), echo_(echo) {}
@@ -857,9 +857,13 @@ TEST_CASE("a strategy's parameters are its own, and what its factory refuses is 
     return std::unique_ptr<msim::Strategy>(std::make_unique<Picky>(limit, echo));
   };
   static const bool once = [&] {
-    const std::vector<msim::ParamDoc> params = {{"limit", "number", "1", "", "a limit"},
-                                                {"unread", "number", "0", "", "never read"}};
-    msim::register_strategy({"picky_for_test", "a test strategy", params,
+    const msim::ParamDoc limit{"limit", "number", "1", "", "a limit"};
+    msim::register_strategy({"picky_for_test", "a test strategy", {limit}, [](const auto& ctx) {
+                               return make(ctx, false);
+                             }});
+    msim::register_strategy({"unread_for_test",
+                             "a test strategy",
+                             {limit, {"unread", "number", "0", "", "never read"}},
                              [](const auto& ctx) { return make(ctx, false); }});
     msim::register_strategy(
         {"echo_for_test", "a test strategy", {}, [](const auto& ctx) { return make(ctx, true); }});
@@ -889,10 +893,17 @@ TEST_CASE("a strategy's parameters are its own, and what its factory refuses is 
   CHECK_THROWS_WITH(msim::load_scenario_file(tiny, {"firms.Mass.strategy=echo_for_test"}),
                     Contains("strategy 'echo_for_test' of firm 'Mass' writes quality in "
                              "write_params(), a key every firm takes"));
-  // A parameter it documents but did not read is a fault in its code, not an unknown key.
-  CHECK_THROWS_AS(msim::load_scenario_file(tiny, {picky, "firms.Mass.unread=1"}), std::logic_error);
-  CHECK_THROWS_WITH(msim::load_scenario_file(tiny, {picky, "firms.Mass.unread=1"}),
-                    Contains("documents the parameter 'unread' but did not read it"));
+  // A parameter it documents but did not read is a fault in its code, not an unknown key, and
+  // found whether the firm's entry gives it or not.
+  const std::string unread = "firms.Mass.strategy=unread_for_test";
+  for (const std::vector<std::string>& set :
+       {std::vector<std::string>{unread},
+        std::vector<std::string>{unread, "firms.Mass.unread=1"}}) {
+    CHECK_THROWS_AS(msim::load_scenario_file(tiny, set), std::logic_error);
+    CHECK_THROWS_WITH(msim::load_scenario_file(tiny, set),
+                      Contains("strategy 'unread_for_test' of firm 'Mass' documents the parameter "
+                               "'unread' but its factory does not read it"));
+  }
   // Another strategy's parameter says whose it is, not the nearest firm key.
   CHECK_THROWS_AS(msim::load_scenario_file(tiny, {"firms.Mass.crm_fixed_cost_per_year=100"}),
                   InputError);
