@@ -23,7 +23,7 @@ using namespace cli_test;
 
 namespace {
 
-/// Runs `marketsim ARGS` in `dir`, stops it (SIGSTOP) as soon as its .partial file appears, runs
+/// Runs `marketsim ARGS` in `dir`, stops it (SIGSTOP) as soon as it writes its .partial file, runs
 /// `meanwhile`, lets it go on and returns its exit code and stderr. The run must last long enough
 /// for the stop to come before its rename (the test fails when it does not).
 Result with_file_made_meanwhile(const TempDir& dir, const std::vector<std::string>& args,
@@ -32,8 +32,12 @@ Result with_file_made_meanwhile(const TempDir& dir, const std::vector<std::strin
   const pid_t pid = spawn(dir, args, err);
   using namespace std::chrono_literals;
   const auto give_up = std::chrono::steady_clock::now() + 60s;
-  while (!fs::exists(partial) && std::chrono::steady_clock::now() < give_up)
-    std::this_thread::sleep_for(1ms);
+  // (Not the empty .partial file the checks before the run make and remove at once.)
+  const auto begun = [&] {
+    std::error_code ec;
+    return fs::file_size(partial, ec) > 0 && !ec;
+  };
+  while (!begun() && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
   ::kill(pid, SIGSTOP);
   const bool still_running = fs::exists(partial);
   if (still_running) meanwhile();
