@@ -37,6 +37,7 @@ std::string utc_now() {
 
 RecordingLayout recording_layout(const Scenario& sc, std::size_t threads) {
   RecordingLayout l;
+  l.steps = sc.steps;
   l.attributes = {{"marketsim_version", std::string(kVersion)},
                   {"git_commit", std::string(kGitCommit)},
                   {"program_hash", program_hash()},

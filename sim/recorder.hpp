@@ -82,6 +82,9 @@ struct GroupAttributes {
 /// Everything known before the first step.
 struct RecordingLayout {
   Attributes attributes;  ///< root attributes
+  /// The steps the run will record, when known (0: not known): a file format may size its
+  /// storage by it (the HDF5 recorder's series chunks hold no more rows). More may still come.
+  std::int64_t steps = 0;
   std::vector<TextBlob> texts;
   std::vector<Dimension> dims;
   std::vector<LabelTable> labels;

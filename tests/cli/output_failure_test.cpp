@@ -42,8 +42,8 @@ TEST_CASE("cli: a run whose output fills the disk exits 1 and removes its partia
           "[cli][output]") {
   TempDir dir;
   // The file passes the check before the run and fails while it is written (the tiny market
-  // writes about 850 KB).
-  const int kib = GENERATE(100, 400);
+  // writes about 160 KB).
+  const int kib = GENERATE(40, 100);
   INFO("file-size limit " << kib << " KiB");
   const Result r = limited(dir, kib, "run " + kTiny + " -o t.h5 --quiet");
   CHECK(r.code == 1);  // 139 was a crash in the HDF5 library's clean-up at exit
@@ -79,7 +79,7 @@ struct SmallDisk {
 
 TEST_CASE("cli: an output on a full disk exits 1 and removes what it began", "[cli][output]") {
   TempDir dir;
-  const SmallDisk disk(dir, 256);  // the tiny market writes about 850 KB
+  const SmallDisk disk(dir, 64);  // the tiny market writes about 160 KB, a run file 110 KB
   if (!disk.mounted()) {
     WARN("cannot mount a small file system here (not root?): skipped");
     return;
@@ -120,9 +120,10 @@ TEST_CASE("cli: an experiment that fills the disk keeps its finished runs for --
   TempDir dir;
   std::ofstream(dir / "e.yaml") << slurp(kSource / "scenarios" / "tiny.yaml")
                                 << "experiment: {replications: 3}\n";
-  // Each run file (about 500 KB) holds a run without labels; the experiment's file, with the
-  // labelled runs and its tables (2.6 MB), is what breaks the limit.
-  const Result r = limited(dir, 1200, "run e.yaml -o e.h5 --quiet --threads 1");
+  // Each run file (about 110 KB) holds a run without labels; the experiment's file, with the
+  // labelled runs (about 170 KB each) and its tables (530 KB in all), is what breaks the limit,
+  // as the second run goes in.
+  const Result r = limited(dir, 250, "run e.yaml -o e.h5 --quiet --threads 1");
   CHECK(r.code == 1);
   CHECK_THAT(r.err, Contains("(File too large)") && !Contains("internal error"));
   CHECK_THAT(r.err,
