@@ -772,7 +772,31 @@ int run(const RunArgs& args) {
   return 0;
 }
 
+/// Refuses a `file` to summarize that is not there, saying what is there in its place: the
+/// .partial file of a run or experiment that did not finish, or an experiment's runs directory.
+void check_summarized_file(const std::string& file) {
+  std::error_code ec;
+  if (fs::exists(file, ec)) return;
+  const std::string partial = partial_path(file), dir = runs_directory(file);
+  const bool has_partial = fs::is_regular_file(partial, ec), has_runs = fs::is_directory(dir, ec);
+  if (!has_partial && !has_runs) return;  // the reader says "no such file"
+  std::vector<std::string> there;
+  if (has_partial)
+    there.push_back(fmt::format(
+        "'{}' is there, the file of a run or experiment that did not finish (or whose rename "
+        "did not happen): `marketsim summarize {}` reads what it holds",
+        partial, partial));
+  if (has_runs)
+    there.push_back(fmt::format(
+        "'{}' holds the finished runs of an experiment that did not finish: run it again with "
+        "--resume to write '{}'",
+        dir, file));
+  throw InputError(
+      fmt::format("cannot open '{}': no such file; {}", file, fmt::join(there, "; and ")));
+}
+
 int summarize(const std::string& file, const std::optional<std::string>& csv, bool force) {
+  check_summarized_file(file);
   if (csv && csv->empty())
     throw InputError(
         "--csv: an empty path was given; expected a directory (DIR/) or a file-name prefix");

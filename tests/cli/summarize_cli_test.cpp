@@ -737,3 +737,26 @@ TEST_CASE("cli: summarize names the file and the dataset that is missing or mis-
   CHECK_THAT(r.err, Contains("'short.h5': /firms/strategy has 1 entries; expected 2, one for "
                              "each of the 2 firms in /firms/name"));
 }
+
+TEST_CASE("cli: summarize of a file that is not there says what is there in its place", "[cli]") {
+  TempDir dir;
+  const Result none = marketsim(dir, "summarize e.h5");
+  CHECK(none.code == 2);
+  CHECK_THAT(none.err, Contains("cannot open 'e.h5': no such file") && !Contains("partial"));
+  // An experiment split into parts, one of them finished: its runs wait in e.h5.runs.
+  REQUIRE(marketsim(dir, "run " + kTiny +
+                             " -o e.h5 --quiet --part 1/2 --set steps=2 --set consumers=2000 "
+                             "--set experiment.replications=2")
+              .code == 0);
+  const Result runs = marketsim(dir, "summarize e.h5");
+  CHECK(runs.code == 2);
+  CHECK_THAT(runs.err,
+             Contains("no such file; 'e.h5.runs' holds the finished runs") && Contains("--resume"));
+  std::ofstream(dir / "e.h5.partial") << "cut short";
+  const Result partial = marketsim(dir, "summarize e.h5");
+  CHECK(partial.code == 2);
+  CHECK_THAT(partial.err, Contains("'e.h5.partial' is there") &&
+                              Contains("`marketsim summarize e.h5.partial`") &&
+                              Contains("'e.h5.runs' holds"));
+  CHECK_FALSE(fs::exists(dir / "e.h5"));
+}
