@@ -300,6 +300,15 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
       best = candidate;
     }
   }
+  if (!best.empty() || word.size() < 4) return best;
+  // A key given by its first word or words ("novelty" for "novelty_seeking"): the one candidate
+  // that begins with it and goes on with a '_'.
+  const std::string start = lower(word) + "_";
+  for (const auto& candidate : candidates) {
+    if (lower(candidate).rfind(start, 0) != 0) continue;
+    if (!best.empty()) return {};  // two of them: no guess
+    best = candidate;
+  }
   return best;
 }
 

@@ -185,7 +185,8 @@ std::string path_name_fault(const std::string& name, const std::string& example)
 std::size_t edit_distance(const std::string& word, const std::string& other);
 
 /// The nearest candidate to `word` by edit distance, or "" when none is close
-/// (distance above max(2, word.size() / 3)).
+/// (distance above max(2, word.size() / 3)); failing that, the one candidate that begins with
+/// `word` and an underscore ("novelty" for "novelty_seeking"; `word` of 4 letters or more).
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace msim

@@ -579,6 +579,12 @@ TEST_CASE("did_you_mean picks the nearest close candidate", "[config]") {
   CHECK(did_you_mean("abcdefghi", {"abcdef"}) == "abcdef");           // 3 <= 9/3
   CHECK(did_you_mean("abcdefgh", {"abcde"}).empty());                 // 3 > max(2, 8/3)
   CHECK(did_you_mean("x", {}).empty());
+  // A key's first word: the one key that begins with it.
+  CHECK(did_you_mean("novelty", {"age", "novelty_seeking"}) == "novelty_seeking");
+  CHECK(did_you_mean("Price", {"price_sensitivity", "age"}) == "price_sensitivity");
+  CHECK(did_you_mean("price", {"price_sensitivity", "price_shock"}).empty());  // which one?
+  CHECK(did_you_mean("age", {"age_group_of_household"}).empty());              // too short
+  CHECK(did_you_mean("novel", {"novelty_seeking"}).empty());                   // not a word
 }
 
 TEST_CASE("show() renders values for messages", "[config]") {
