@@ -97,6 +97,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
       m.mass_spend.by_category[k] = plan.mass_spend * share;
       m.targeted_spend.by_category[k] = targeted * share;
       m.direct_spend.by_category[k] = plan.direct_spend * share;
+      m.fixed_cost.by_category[k] = fixed * share;
       m.unit_cost.by_category[k] = cost;
       m.price.by_category[k] = u > 0 ? rev / u : list_price_[j][c];
       m.profit.by_category[k] = cat_profit;
@@ -149,6 +150,7 @@ void Market::account(const std::vector<std::int64_t>& sums) {
     m.mass_spend.firm[j] = plan.mass_spend;
     m.targeted_spend.firm[j] = targeted;
     m.direct_spend.firm[j] = plan.direct_spend;
+    m.fixed_cost.firm[j] = fixed;
     m.unit_cost.firm[j] = units > 0 ? variable / units : listed_cost / n_cat;
     double listed_price = 0.0;
     for (int c : firm.categories) listed_price += list_price_[j][static_cast<std::size_t>(c)];

@@ -51,6 +51,12 @@ const std::vector<MetricInfo>& firm_metrics() {
        "money spent on direct contacts with profiled customers (one channel of marketing_spend); "
        "by category: allocated by revenue",
        &StepMetrics::direct_spend},
+      {"fixed_cost", "money",
+       "fixed costs of the step: the firm's fixed_cost_per_year and its strategy's (a "
+       "differentiated firm's variant_fixed_cost_per_year for each variant, a one_to_one firm's "
+       "crm_fixed_cost_per_year), a step's share of a year, and the market research studies of "
+       "the step; 0 before the firm enters and after it exits; by category: allocated by revenue",
+       &StepMetrics::fixed_cost},
       {"unit_cost", "money per unit",
        "average variable cost of the units sold (experience curve; customised units carry the "
        "customisation premium); when nothing sold (also before the firm enters and after it "

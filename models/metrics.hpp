@@ -16,8 +16,8 @@ struct FirmMetric {
 struct StepMetrics {
   FirmMetric units, revenue, market_share, value_share, customer_share, penetration, customers,
       new_customers, awareness, marketing_spend, mass_spend, targeted_spend, direct_spend,
-      unit_cost, price, profit, cumulative_profit, roi, loyalty, failures, early_failures,
-      mean_failure_age, replacements, replacement_share, upgrades, installed_base,
+      fixed_cost, unit_cost, price, profit, cumulative_profit, roi, loyalty, failures,
+      early_failures, mean_failure_age, replacements, replacement_share, upgrades, installed_base,
       purchases_per_buyer, share_of_wallet, active_customers, lost_customers, churn, retention, clv,
       loyalty_cost, referral_cost, referred_customers, referred_retention, retention_offers,
       durability;

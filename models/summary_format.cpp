@@ -101,8 +101,9 @@ using summary_text::format_relationships;
 using summary_text::money;
 using summary_text::percent;
 
-/// A firm's budget, what the first step spent and its prices, without its name:
-/// "budget 40.0k a year (769 a week); spent 769; price snacks 1.20, drinks 0.96".
+/// A firm's budget, what the first step spent, its fixed costs (when it has any) and its
+/// prices, without its name: "budget 40.0k a year (769 a week); spent 769; fixed costs 1.9k;
+/// price snacks 1.20, drinks 0.96".
 std::string first_step_of_firm(const Scenario& sc, const StepMetrics& first, std::size_t j) {
   const std::size_t F = sc.firms.size();
   const std::string step = period_word(sc.steps_per_year);
@@ -118,9 +119,11 @@ std::string first_step_of_firm(const Scenario& sc, const StepMetrics& first, std
   const std::string budgeted =
       fmt::format("budget {} a year ({} a {})", money(budget),
                   money(budget / static_cast<double>(sc.steps_per_year)), step);
+  const double fixed = first.fixed_cost.firm.at(j);
   if (sells)
-    return fmt::format("{}; spent {}; price {}", budgeted, money(first.marketing_spend.firm.at(j)),
-                       fmt::join(prices, ", "));
+    return fmt::format(
+        "{}; spent {}{}; price {}", budgeted, money(first.marketing_spend.firm.at(j)),
+        fixed > 0 ? fmt::format("; fixed costs {}", money(fixed)) : "", fmt::join(prices, ", "));
   // it enters later (an `enter` shock), or has nothing to sell yet
   return fmt::format("{}; not in the market in {} 1", budgeted, step);
 }
@@ -133,7 +136,8 @@ std::string format_first_step(const Scenario& sc, const StepMetrics& first,
   const std::string step = period_word(sc.steps_per_year);
   std::string out = fmt::format(
       "# Firms in {0} 1 (checked on a small population{2}): the budget per year{1} and a {0}'s "
-      "share of it, what {0} 1 spent on marketing, and the prices.\n",
+      "share of it, what {0} 1 spent on marketing, its fixed costs (the firm's, its strategy's "
+      "and its market research's), and the prices.\n",
       step, sc.scale != 1.0 ? fmt::format(" at scale {:g}", sc.scale) : "",
       points.empty() ? "" : ", each design point");
   for (std::size_t j = 0; j < F; ++j) {

@@ -186,7 +186,7 @@ TEST_CASE("cli: validate prints the resolved scenario", "[cli]") {
                  Contains("\n#     3 (firms.Mass.markup=0.5, consumers=2e3): budget 40.0k a year "
                           "(769 a week); spent 769; price snacks 1.50, drinks 1.20\n") &&
                  Contains("\n#   Diff (differentiated): budget 30.0k a year (577 a week); spent "
-                          "577; price snacks 1.35, drinks 1.08\n"));
+                          "577; fixed costs 231; price snacks 1.35, drinks 1.08\n"));
 }
 
 TEST_CASE("cli: a value that looks like a slip is a warning, and the run goes on", "[cli]") {

@@ -75,6 +75,8 @@ TEST_CASE("market accounting: profit subtracts variable and fixed costs, spend a
                               kFixedPerStep[j] - m.marketing_spend.firm[j] -
                               m.loyalty_cost.firm[j] - m.referral_cost.firm[j];
       CHECK(close(m.profit.firm[j], expected));
+      // The fixed costs are recorded too: the firm's, its strategy's (Tailor's CRM).
+      CHECK(close(m.fixed_cost.firm[j], kFixedPerStep[j]));
       // By category, the firm-wide costs are allocated by revenue (evenly when nothing sold);
       // the rewards' split is recorded as loyalty_cost and referral_cost by category.
       for (std::size_t c = 0; c < kCategories; ++c) {
@@ -87,6 +89,7 @@ TEST_CASE("market accounting: profit subtracts variable and fixed costs, spend a
                                    m.loyalty_cost.by_category[k] - m.referral_cost.by_category[k];
         INFO("category " << c);
         CHECK(close(m.profit.by_category[k], in_category));
+        CHECK(close(m.fixed_cost.by_category[k], kFixedPerStep[j] * share));
       }
       if (j == 0) {
         loyalty += m.loyalty_cost.firm[j];

@@ -52,6 +52,9 @@ TEST_CASE("a research firm pays for its study: profit lower by exactly the cost"
   CHECK(free.metrics().profit.firm[study] - paid.metrics().profit.firm[study] ==
         Approx(1234.5).epsilon(1e-12));
   CHECK(paid.metrics().profit.firm[0] == free.metrics().profit.firm[0]);
+  // Recorded among the step's fixed costs.
+  CHECK(paid.metrics().fixed_cost.firm[study] - free.metrics().fixed_cost.firm[study] ==
+        Approx(1234.5).epsilon(1e-12));
   // No refresh: later steps cost nothing more.
   paid.step();
   free.step();
