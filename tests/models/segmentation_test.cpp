@@ -99,9 +99,9 @@ TEST_CASE("segmentation: bad input names file, line, key, value and expectation"
       Contains("firms.Acme.segmentation.noise_sd") && Contains("applies only to kind: research"));
   REQUIRE_THROWS_WITH(load("{kind: research, noise: 0.3}"),
                       Contains("unknown key 'noise'") && Contains("did you mean 'noise_sd'"));
-  REQUIRE_THROWS_WITH(load("{kind: research, nose: 0.3}"),
-                      Contains("unknown key 'nose'") && Contains("known keys: ") &&
-                          Contains("noise_sd"));
+  REQUIRE_THROWS_WITH(load("{kind: research, nose: 0.3}"), Contains("unknown key 'nose'") &&
+                                                               Contains("known keys: ") &&
+                                                               Contains("noise_sd"));
   REQUIRE_THROWS_WITH(load("{kind: research, noize_sd: 0.3}"),
                       Contains("unknown key 'noize_sd'") && Contains("did you mean 'noise_sd'"));
   REQUIRE_THROWS_WITH(load("{kind: research, cost_per_study: -5}"),
