@@ -403,8 +403,8 @@ class Hdf5Recorder final : public Recorder {
       if (labelled_) describe(ds.get(), blob.path, "", blob.description, path_);
     }
 
+    hdf5::ScaleLinks links(path_);
     std::map<std::string, Handle> scales;  // dimension name -> its scale dataset
-    std::map<std::string, Handle> names;   // dimension name -> its labels at scale_path, if apart
     std::map<std::string, hsize_t> sizes;
     for (const auto& dim : layout.dims) {
       sizes.emplace(dim.name, dim.labels.size());
@@ -413,12 +413,6 @@ class Hdf5Recorder final : public Recorder {
       // named as the dimension: netCDF readers (xarray, MATLAB's ncread) name an axis after its
       // scale's dataset and look for it in the dataset's own group and those above it.
       const std::string scale_path = root_scale_path(dim);
-      if (dim.scale_path != scale_path) {
-        Handle ds =
-            write_strings(file_id, lcpl.get(), rel(dim.scale_path), dim.labels, false, path_);
-        describe(ds.get(), dim.scale_path, "", dim.description, path_);
-        names.emplace(dim.name, std::move(ds));
-      }
       Handle ds = write_strings(file_id, lcpl.get(), rel(scale_path), dim.labels, false, path_);
       describe(ds.get(), scale_path, "",
                dim.scale_path == scale_path
@@ -428,6 +422,12 @@ class Hdf5Recorder final : public Recorder {
                path_);
       check(H5DSset_scale(ds.get(), dim.name.c_str()),
             fmt::format("make '{}' a dimension scale", scale_path), path_);
+      if (dim.scale_path != scale_path) {  // the labels at their own place, along the scale
+        Handle names =
+            write_strings(file_id, lcpl.get(), rel(dim.scale_path), dim.labels, false, path_);
+        describe(names.get(), dim.scale_path, "", dim.description, path_);
+        links.attach(names.get(), dim.scale_path, {{ds.get(), dim.name}});
+      }
       scales.emplace(dim.name, std::move(ds));
     }
     const auto steps = static_cast<hsize_t>(std::max<std::int64_t>(layout.steps, 0));
@@ -437,12 +437,6 @@ class Hdf5Recorder final : public Recorder {
       check(H5DSset_scale(step_.dataset.get(), "step"), "make '/step' a dimension scale", path_);
     }
 
-    hdf5::ScaleLinks links(path_);
-    for (const auto& [dim, ds] : names) {
-      const auto it = std::find_if(layout.dims.begin(), layout.dims.end(),
-                                   [&](const Dimension& d) { return d.name == dim; });
-      links.attach(ds.get(), it->scale_path, {{scales.at(dim).get(), dim}});
-    }
     for (const auto& table : labelled_ ? layout.labels : std::vector<LabelTable>{}) {
       Handle ds = write_strings(file_id, lcpl.get(), rel(table.path), table.values, false, path_);
       describe(ds.get(), table.path, "", table.description, path_);
