@@ -200,19 +200,32 @@ void check_partial(const std::string& what, const std::string& out, bool force, 
         "{}: the run would write '{}', which is the scenario file itself; that is refused even "
         "with --force: choose another -o",
         what, partial.string()));
-  if (!fs::is_regular_file(partial, ec) && !fs::is_directory(partial, ec))
+  // Gone since the first look (is_regular_file and is_directory are then both false): the run
+  // that was writing it finished and renamed it into place. This run goes on (and with --force
+  // replaces that file, like a run that starts after the other finished).
+  const auto gone = [&] {
+    return fs::symlink_status(partial, ec).type() == fs::file_type::not_found;
+  };
+  if (!fs::is_regular_file(partial, ec) && !fs::is_directory(partial, ec) && !gone())
     throw InputError(fmt::format(
         "{}: '{}' is there and is not a regular file (a link to a device, say), which the run "
         "would write through; move or remove it",
         what, partial.string()));
   if (part || !fs::is_regular_file(partial, ec)) return;
   const LeftoverPartial found = read_leftover_partial(partial.string());
-  if (found.complete)
+  if (found.complete) {
+    // Or the other run's, finished a moment ago: it holds the lock until it has renamed it.
+    refuse_if_locked();
+    if (gone()) return;
     throw InputError(finished_partial_refusal(what, partial.string(), out, found));
+  }
   if (force) return;
   // Made a moment ago by another run, which locks it right after (an empty file that cannot be
   // read until then).
-  if (!found.unreadable.empty()) refuse_if_locked();
+  if (!found.unreadable.empty()) {
+    refuse_if_locked();
+    if (gone()) return;
+  }
   if (kept && *kept > 0) throw InputError(kept_runs_advice(what, dir, *kept));
   if (kept)
     throw InputError(fmt::format(

@@ -47,8 +47,14 @@ constexpr unsigned kChunkTreeK = 4;
 /// alone; a regular file that nobody holds, left by a run that was killed, is replaced. The
 /// lock is taken before HDF5 opens the file, so no other process finds it unlocked and takes it
 /// for a leftover; HDF5's own lock, the same kind (flock), would conflict with it and is off.
+/// Once the lock is held, the file at `final_path` must still be what `replaces` says (see
+/// Hdf5RecorderOptions::replaces), or nothing: one made or changed since the caller looked (by
+/// another run with the same output that finished meanwhile, say) is refused (InputError) and
+/// left alone, before anything is written, rather than when the finished file's rename would
+/// have to keep it.
 /// @throws OutputError when the file cannot be made.
-hid_t create_partial(const std::string& path, LockedFile& lock) {
+hid_t create_partial(const std::string& path, LockedFile& lock, const std::string& final_path,
+                     const std::optional<FileId>& replaces) {
   for (int attempt = 0;; ++attempt) {
     const int err = lock.create(path);
     if (err == 0) break;
@@ -63,6 +69,15 @@ hid_t create_partial(const std::string& path, LockedFile& lock) {
           "cannot create HDF5 file '{}': another process is writing it (it holds the file's "
           "lock), another run with the same output, perhaps; it was left alone",
           path));
+  }
+  if (const FileId now = file_id(final_path); replaces && now != FileId{} && now != *replaces) {
+    lock.remove();
+    throw InputError(fmt::format(
+        "cannot write '{}': it {} since this run looked at it (another run with the same output, "
+        "perhaps, finished meanwhile); it was left alone, and nothing was written: run again{} "
+        "or choose another -o",
+        final_path, *replaces == FileId{} ? "appeared" : "was replaced or changed",
+        *replaces == FileId{} ? " (with --force to replace it)" : ""));
   }
   Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create the file", path), H5Pclose);
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "create the file", path);
@@ -241,7 +256,7 @@ class Hdf5Recorder final : public Recorder {
     silence_hdf5();
     state_ = State::kOpen;
     if (shared_file_ < 0) {  // made before writing(), whose failures remove the file
-      file_ = Handle(create_partial(path_, lock_), H5Fclose);
+      file_ = Handle(create_partial(path_, lock_, final_path_, replaces_), H5Fclose);
       root_ = file_.get();
     }
     writing([&] { create(layout); });
@@ -570,7 +585,7 @@ Hdf5Output::Hdf5Output(const std::string& final_path, std::optional<FileId> repl
       path_(partial_path(final_path)),
       replaces_(replaces) {
   silence_hdf5();
-  file_ = create_partial(path_, lock_);
+  file_ = create_partial(path_, lock_, final_path_, replaces_);
 }
 
 /// Never committed: the experiment failed or was interrupted, and its runs are kept elsewhere.

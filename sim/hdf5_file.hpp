@@ -24,7 +24,8 @@ struct Hdf5RecorderOptions {
   /// What the finished file may replace at its final name (LockedFile::rename_into_place):
   /// anything (unset), nothing (FileId{}), or only the file that was there when the caller
   /// looked (its id). A program that was told not to overwrite a file passes what it checked,
-  /// so that a file made there while it ran is not lost.
+  /// so that a file made there while it ran is not lost. begin() refuses (InputError) one made
+  /// or changed there between that look and its start, before anything is written.
   std::optional<FileId> replaces;
 };
 

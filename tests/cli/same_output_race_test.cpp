@@ -41,10 +41,12 @@ int exit_code(pid_t pid) {
   return WEXITSTATUS(status);
 }
 
-/// Whether `err` is the refusal of the run that found the other writing the output.
+/// Whether `err` is the refusal of the run that found the other writing the output, or that
+/// found it finished by the other after this one had looked at it.
 bool refused_as_busy(const std::string& err) {
   return err.find("another process is writing it") != std::string::npos ||
-         err.find("is being written by another process") != std::string::npos;
+         err.find("is being written by another process") != std::string::npos ||
+         err.find("since this run looked at it") != std::string::npos;
 }
 
 }  // namespace

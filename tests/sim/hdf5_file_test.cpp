@@ -384,6 +384,39 @@ TEST_CASE("HDF5 recorder: finish(true) replaces an existing file, and no rows is
   check_series(reader, 0);
 }
 
+TEST_CASE("HDF5 recorder: begin refuses an output made or changed since the caller looked",
+          "[hdf5]") {
+  TempDir dir;
+  const std::string path = dir.file("run.h5");
+  SECTION("nothing was there: a file that appeared is kept") {
+    auto recorder = msim::make_hdf5_recorder(path, {.replaces = msim::FileId{}});
+    std::ofstream(path) << "made meanwhile";
+    CHECK_THROWS_WITH(recorder->begin(test_layout()),
+                      Catch::Contains("it appeared since this run looked at it"));
+  }
+  SECTION("a file was there: another that took its place is kept") {
+    std::ofstream(path) << "old";
+    const msim::FileId seen = msim::file_id(path);
+    auto recorder = msim::make_hdf5_recorder(path, {.replaces = seen});
+    fs::remove(path);
+    std::ofstream(path) << "another, made meanwhile";
+    CHECK_THROWS_AS(recorder->begin(test_layout()), msim::InputError);
+  }
+  CHECK(slurp(path).find("meanwhile") != std::string::npos);
+  CHECK_FALSE(fs::exists(path + ".partial"));
+}
+
+TEST_CASE("HDF5 recorder: begin goes on when the file the caller saw is gone", "[hdf5]") {
+  TempDir dir;
+  const std::string path = dir.file("run.h5");
+  std::ofstream(path) << "old";
+  auto recorder = msim::make_hdf5_recorder(path, {.replaces = msim::file_id(path)});
+  fs::remove(path);
+  recorder->begin(test_layout());
+  recorder->finish({}, true);
+  CHECK(Hdf5Reader(path).attribute("complete") == AttrValue{std::int64_t{1}});
+}
+
 TEST_CASE("HDF5 recorder: an empty dimension gives zero-width rows", "[hdf5]") {
   TempDir dir;
   const std::string path = dir.file("run.h5");
