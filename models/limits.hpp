@@ -22,6 +22,10 @@ inline constexpr double kMaxCoordinate = 1e6;
 /// as does one whose step's revenue over all blocks would pass 64 bits (about 9.2e16 money:
 /// at this price, some 9e7 units in a step; Market::step checks the sums).
 inline constexpr double kMaxUnitMoney = 1e9;
+/// The smallest price a firm sells at: prices are whole cents, and a smaller one would round to
+/// 0.00, the goods given away (price_cents). A run whose price falls below it (a cost-plus price
+/// on a tiny cost, shocks) stops with exit code 2, as above the largest.
+inline constexpr double kSmallestPrice = 0.005;
 /// The most consumers in one parallel block (`--block-size`, EngineOptions::block_size). A block
 /// sums its step's revenue and its customers' spend in 64-bit integer cents, unchecked in the
 /// kernel, before Market::step adds the blocks with a check: with at most 256 occasions per
@@ -83,6 +87,14 @@ inline std::string large_markup(double markup) {
       "a markup of {:g} sets the price at {:g} times the unit cost; a markup is a fraction of "
       "unit cost ({:g} for {:g}%), so check that this is meant",
       markup, 1.0 + markup, markup / 100.0, markup);
+}
+
+/// What a fraction of more than 1 means where 0.15 is usual and 15 a likely slip for 15%: `what`
+/// ("a customisation premium") of `value` is `value` x 100% `of` ("of the unit cost").
+inline std::string large_fraction(const std::string& what, double value, const std::string& of) {
+  return fmt::format(
+      "{} of {:g} is {:g}% {}; it is a fraction ({:g} for {:g}%), so check that this is meant",
+      what, value, 100.0 * value, of, value / 100.0, value);
 }
 
 /// What a negative markup means: every unit sells below its cost (a loss leader, a price war),

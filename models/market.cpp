@@ -325,14 +325,14 @@ void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
     const double cost = unit_cost_[j][c];
     const bool fixed = p.fixed_price > 0;
     const double price = fixed ? p.fixed_price : cost * (1.0 + p.markup);
-    if (price <= kMaxUnitMoney) continue;
+    const bool low = price < kSmallestPrice;  // whole cents: it would round to 0.00
+    if (!low && price <= kMaxUnitMoney) continue;
     // Where the scenario set the price, and (cost-plus) where it set the cost it is based on.
     const std::string& where = fixed ? firm.price_where : firm.markup_where;
     const std::string& cost_where = sc_.categories[c].base_cost_where;
     throw InputError(fmt::format(
-        "{}at step {}, firm '{}' would sell {} at {:.4g} per unit ({}), above the limit of {:.0e} "
-        "per unit that keeps revenue exact; lower the category's base_cost{}, the firm's markup "
-        "or price, or its price and cost shocks{}",
+        "{}at step {}, firm '{}' would sell {} at {:.4g} per unit ({}), {}; {} the category's "
+        "base_cost{}, the firm's markup or price, or its price and cost shocks{}",
         where.empty() ? "" : where + ": ", step_, firm.name, sc_.categories[c].name, price,
         fmt::format(
             "{}{}",
@@ -344,7 +344,12 @@ void Market::check_prices(const FirmPlan& plan, std::size_t j) const {
                 ? fmt::format(", after price shocks that multiply the firm's prices by {:.4g}",
                               shocks_.firms[j].price_factor)
                 : ""),
-        kMaxUnitMoney, fixed || cost_where.empty() ? "" : " (" + cost_where + ")",
+        low ? fmt::format("below the smallest price of {:g}: prices are whole cents, and it "
+                          "would round to 0.00, the goods given away",
+                          kSmallestPrice)
+            : fmt::format("above the limit of {:.0e} per unit that keeps revenue exact",
+                          kMaxUnitMoney),
+        low ? "raise" : "lower", fixed || cost_where.empty() ? "" : " (" + cost_where + ")",
         price_shocks_so_far(j, c, fixed)));
   }
 }

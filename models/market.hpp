@@ -95,7 +95,8 @@ class Market {
   /// the price shocks only), by key path, for check_prices' message ("" when none has).
   std::string price_shocks_so_far(std::size_t j, std::size_t c, bool fixed) const;
   /// @throws InputError when a product's price (after the scenario's shocks) is past
-  /// kMaxUnitMoney: revenue in integer cents would overflow.
+  /// kMaxUnitMoney (revenue in integer cents would overflow) or below kSmallestPrice (it would
+  /// round to 0.00 cents).
   void check_prices(const FirmPlan& plan, std::size_t j) const;
   /// Throws InputError when firm j's unit cost in category c (its durability, customisation
   /// premium and cost shocks applied) is above kMaxUnitMoney, naming what raised it.

@@ -15,11 +15,23 @@ Pricing Pricing::read(const Config& node, double default_markup) {
   if (p.markup > kLargeMarkup) node.child("markup").note(large_markup(p.markup));
   if (p.markup < 0.0) node.child("markup").note(below_cost_markup(p.markup));
   p.price = node.get_double("price", 0.0, unit_money_range());
+  // Prices are whole cents: a smaller one would sell at 0.00, which is giving the goods away.
+  if (p.price > 0.0 && p.price < kSmallestPrice)
+    node.child("price").fail(fmt::format(
+        "a price of {:g} rounds to 0.00 (prices are kept in whole cents), and the firm would "
+        "give its products away; expected at least {:g}, or 0 for cost-plus pricing",
+        p.price, kSmallestPrice));
+  if (p.price > 0.0 && node.has("markup"))
+    node.child("markup").fail(fmt::format(
+        "the firm also has a fixed price ({:g}), which the markup would not change; give either "
+        "price (a fixed price) or markup (cost-plus: unit cost x (1 + markup)), not both",
+        p.price));
   return p;
 }
 
 void Pricing::write(YamlWriter& out) const {
-  out.key("markup").value(markup);
+  // A fixed price leaves the markup unused, and the two are not given together.
+  if (price == 0.0) out.key("markup").value(markup);
   out.key("price").value(price);
 }
 

@@ -85,16 +85,24 @@ TEST_CASE("market: a unit cost past the limit stops the run, even at a fixed pri
   for (int t = 0; t < 3; ++t) REQUIRE_NOTHROW(plain.step());
 }
 
-TEST_CASE("market: price cuts that stack past double precision sell at (almost) nothing",
-          "[market]") {
-  // Six cuts to a thousandth: the markup would reach exactly -1, which no plan may have.
-  std::string shocks = "shocks=[";
-  for (int k = 0; k < 6; ++k)
-    shocks += "{step: " + std::to_string(1 + k) + ", kind: price, firm: Mass, multiply: 0.001},";
-  shocks.back() = ']';
-  msim::Market market(tiny({shocks}));
-  for (int t = 0; t < 8; ++t) REQUIRE_NOTHROW(market.step());
-  CHECK(market.metrics().price.firm[0] == 0.0);  // rounds to 0 cents
+TEST_CASE("market: a price cut below half a cent stops the run and names the shocks", "[market]") {
+  // Prices are whole cents: one that rounds to 0.00 would give the goods away.
+  msim::Market market(
+      tiny({"shocks=[{name: slash, step: 1, kind: price, firm: Mass, "
+            "multiply: 0.001}]"}));
+  market.step();
+  REQUIRE_THROWS_WITH(market.step(), Contains("at step 1, firm 'Mass' would sell snacks at") &&
+                                         Contains("below the smallest price of 0.005") &&
+                                         Contains("round to 0.00") &&
+                                         Contains("raise the category's base_cost") &&
+                                         Contains("shocks.slash (step 1, price multiply 0.001)"));
+  // Cost-plus on a tiny cost: at step 0.
+  msim::Market cheap(tiny({"categories.snacks.base_cost=0.001"}));
+  REQUIRE_THROWS_WITH(cheap.step(), Contains("at step 0") && Contains("unit cost 0.001"));
+  // A cut to a few cents is a price.
+  msim::Market cut(tiny({"shocks=[{step: 1, kind: price, firm: Mass, multiply: 0.02}]"}));
+  for (int t = 0; t < 3; ++t) REQUIRE_NOTHROW(cut.step());
+  CHECK(cut.metrics().price.firm[0] > 0.0);
 }
 
 TEST_CASE("market: a block size the kernel's unchecked sums cannot hold is refused", "[market]") {

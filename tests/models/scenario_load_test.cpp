@@ -126,7 +126,7 @@ TEST_CASE("magnitudes beyond any market are refused: money, prices, coordinates,
   // a covariance of inf in /scenario.
   using Case = std::tuple<std::string, std::string, std::string>;  // key, bad value, range
   const auto [key, value, range] = GENERATE(
-      Case{"firms.Acme.price", "9.3e16", "[0, 1000000000]"},
+      Case{"firms.Boutique.price", "9.3e16", "[0, 1000000000]"},
       Case{"categories.snacks.base_cost", "1e300", "(0, 1000000000]"},
       Case{"firms.Acme.fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
       Case{"firms.Variety.variant_fixed_cost_per_year", "1e308", "[0, 1000000000000000]"},
@@ -937,4 +937,21 @@ TEST_CASE("market keys that goodwill's steps of 1/256 change by much get a note"
   REQUIRE(slow.size() == 1);
   CHECK_THAT(slow[0], Contains("key 'market.adstock_decay'") &&
                           Contains("falls below 0.1 after 143 steps instead of 230"));
+}
+
+TEST_CASE("a yearly discount rate or a customisation premium above 1 gets a note", "[scenario]") {
+  const std::string tiny = std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml";
+  const auto notes = [&](const std::vector<std::string>& sets) {
+    return msim::load_scenario_file(tiny, sets).notes;
+  };
+  CHECK(notes({"market.discount_rate_per_year=0.8"}).empty());
+  const auto rate = notes({"market.discount_rate_per_year=10"});
+  REQUIRE(rate.size() == 1);
+  CHECK_THAT(rate[0], Contains("key 'market.discount_rate_per_year'") &&
+                          Contains("a yearly discount rate of 10 is 1000% a year") &&
+                          Contains("0.1 for 10%"));
+  const auto premium = notes({"firms.OneToOne.custom_premium=15"});
+  REQUIRE(premium.size() == 1);
+  CHECK_THAT(premium[0], Contains("key 'firms.OneToOne.custom_premium'") &&
+                             Contains("a customisation premium of 15 is 1500% of the unit cost"));
 }

@@ -119,3 +119,25 @@ TEST_CASE("mass: the strategy lists its parameters", "[strategies][mass]") {
           "firms:\n  - {name: Big, strategy: mass, budget_per_year: 1, position: [1, 2, 3]}\n")),
       Catch::Contains("firms.Big.position") && Catch::Contains("2 numbers"));
 }
+
+TEST_CASE("pricing: a fixed price under half a cent, or beside a markup, is refused",
+          "[strategies][mass]") {
+  using Catch::Contains;
+  const auto firms = [](const std::string& keys) {
+    return msim::test::market_text(
+        "firms:\n  - {name: Big, strategy: mass, budget_per_year: "
+        "52000" +
+        keys + "}\n");
+  };
+  REQUIRE_THROWS_WITH(msim::test::load_market(firms(", price: 0.004")),
+                      Contains("key 'firms.Big.price'") &&
+                          Contains("a price of 0.004 rounds to 0.00") &&
+                          Contains("expected at least 0.005, or 0 for cost-plus pricing"));
+  REQUIRE_THROWS_WITH(msim::test::load_market(firms(", price: 2.5, markup: 0.3")),
+                      Contains("key 'firms.Big.markup'") &&
+                          Contains("also has a fixed price (2.5)") &&
+                          Contains("give either price (a fixed price) or markup"));
+  // Half a cent rounds to a cent; a markup with price 0 (cost-plus) is the usual pair.
+  CHECK(msim::test::load_market(firms(", price: 0.005")).firms[0].budget_per_year == 52000);
+  CHECK_NOTHROW(msim::test::load_market(firms(", price: 0, markup: 0.3")));
+}
