@@ -461,6 +461,9 @@ void load_market(const Config& n, MarketParams& m) {
   m.negative_wom_rate = n.get_double("negative_wom_rate", m.negative_wom_rate, range::non_negative());
   m.discount_rate_per_year = n.get_double("discount_rate_per_year", m.discount_rate_per_year,
                                           range::fraction(range::closed(0, 10)));
+  if (m.discount_rate_per_year > 1.0)
+    n.child("discount_rate_per_year")
+        .note(large_fraction("a yearly discount rate", m.discount_rate_per_year, "a year"));
   n.finish();
   note_goodwill_steps(n, m);
 }

@@ -165,8 +165,20 @@ Shock load_shock(const Config& n, const Scenario& sc, std::int64_t file_steps) {
       firm();
       read_op(n, s, {{"multiply", price_factor}, {"set", per_unit}});
       note_factor(n, s, kLargePriceFactor, "the unit cost");
-      if (auto c = n.find("categories"))
+      if (auto c = n.find("categories")) {
         s.categories = resolve_list(*c, names_of(sc.categories), "category");
+        const Firm& f = sc.firms[static_cast<std::size_t>(s.firm)];
+        std::vector<std::string> sold;
+        for (int k : f.categories) sold.push_back(sc.categories[static_cast<std::size_t>(k)].name);
+        const std::vector<Config> items = c->items();
+        for (std::size_t i = 0; i < s.categories.size(); ++i)
+          if (std::find(f.categories.begin(), f.categories.end(), s.categories[i]) ==
+              f.categories.end())
+            items[i].fail(fmt::format(
+                "firm '{}' sells no category '{}', so its cost there would change nothing; it "
+                "sells {}",
+                f.name, items[i].as_string(), fmt::join(sold, ", ")));
+      }
       break;
     case ShockKind::cpm:
       s.channel = static_cast<Channel>(
@@ -394,6 +406,14 @@ std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, std::int6
                 "only after it enters (one with an enter shock is out of the market until "
                 "then): re-entry after an exit is not supported",
                 sc.firms[static_cast<std::size_t>(s.firm)].name, when(k, e), when(e, k)));
+    for (std::size_t e = 0; e < out.size(); ++e)
+      if (e != k && out[e].enabled && out[e].firm == s.firm && out[e].step > s.step &&
+          out[e].kind != ShockKind::enter)
+        (items[e].find("week") ? items[e].child("week") : items[e].child("step"))
+            .note(fmt::format("this shock to firm '{}' comes in {}, after it exits in {}, so it "
+                              "changes nothing",
+                              sc.firms[static_cast<std::size_t>(s.firm)].name, when(e, k),
+                              when(k, e)));
   }
   check_raised_rates(out, items, sc);
   check_moved_values(out, items, sc);

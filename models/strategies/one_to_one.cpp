@@ -99,6 +99,9 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   p.direct_share = ctx.node.get_double("direct_share", p.direct_share, range::unit());
   p.custom_premium = ctx.node.get_double("custom_premium", p.custom_premium,
                                          range::fraction(range::closed(0, 100)));
+  if (p.custom_premium > 1.0)
+    ctx.node.child("custom_premium")
+        .note(large_fraction("a customisation premium", p.custom_premium, "of the unit cost"));
   p.crm_fixed_cost_per_year = scaled_money(ctx.node, "crm_fixed_cost_per_year",
                                            p.crm_fixed_cost_per_year, ctx.scenario.scale);
   read_programs(ctx.node, p.programs);

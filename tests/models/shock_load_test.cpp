@@ -404,3 +404,29 @@ TEST_CASE("a --set addressing a shock the scenario does not have says so", "[sho
       Contains("test.yaml:17:") && Contains("expected a list of shocks, each a map with week (or "
                                             "step), kind and what the kind takes"));
 }
+
+TEST_CASE("a cost shock in a category the firm does not sell is refused", "[shocks]") {
+  // Boutique sells snacks only, once drinks are there.
+  const std::vector<std::string> drinks{
+      "categories=[{name: snacks, base_cost: 1.0}, {name: drinks, base_cost: 0.5}]",
+      "firms.Boutique.categories=[snacks]"};
+  REQUIRE_THROWS_WITH(
+      load("  - {week: 3, kind: cost, firm: Boutique, multiply: 2, categories: [drinks]}\n",
+           drinks),
+      Contains("test.yaml:18:") && Contains("shocks.0.categories.0") &&
+          Contains("firm 'Boutique' sells no category 'drinks', so its cost there would change "
+                   "nothing; it sells snacks"));
+  CHECK(load("  - {week: 3, kind: cost, firm: Acme, multiply: 2, categories: [drinks]}\n", drinks)
+            .shocks.size() == 1);
+}
+
+TEST_CASE("a shock to a firm after it exits is loaded, with a note", "[shocks]") {
+  const msim::Scenario sc = load(
+      "  - {name: gone, week: 10, kind: exit, firm: Boutique}\n"
+      "  - {name: late, week: 20, kind: budget, firm: Boutique, multiply: 2}\n"
+      "  - {name: early, week: 5, kind: budget, firm: Boutique, multiply: 2}\n");
+  REQUIRE(sc.notes.size() == 1);
+  CHECK_THAT(sc.notes[0], Contains("test.yaml:19:") && Contains("shocks.late.week") &&
+                              Contains("this shock to firm 'Boutique' comes in week 20, after it "
+                                       "exits in week 10, so it changes nothing"));
+}
