@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <set>
 #include <vector>
 
 #include "cli/memory_limits.hpp"
@@ -204,8 +205,14 @@ MemoryNeed estimate(const Scenario& sc, const MemoryUse& use) {
   const double runs = static_cast<double>(use.runs);
   const double histories = static_cast<double>(use.histories);
   MemoryNeed m;
+  // A firm that enters after step 0 keeps the consumers' category counts of its entry step (an
+  // entry that is off counts too: an experiment's design point may turn it on).
+  std::set<int> entrants;
+  for (const Shock& s : sc.shocks)
+    if (s.kind == ShockKind::enter && s.step > 0 && s.step < sc.steps) entrants.insert(s.firm);
   m.per_consumer = population_bytes_per_consumer(F, C, sc.durable_categories(),
-                                                 static_cast<std::size_t>(sc.preference_dims), crm);
+                                                 static_cast<std::size_t>(sc.preference_dims), crm,
+                                                 entrants.size());
   m.state = m.per_consumer * static_cast<double>(sc.consumers) * copies;
   // Each market's partial sums (models/market.cpp), and its per-block lists of panel purchases.
   const std::size_t blocks = Blocks{static_cast<std::size_t>(sc.consumers), use.block_size}.count();

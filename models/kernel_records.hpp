@@ -83,8 +83,11 @@ class KernelRecords : public KernelState<W> {
             (pop_.crm[i * t_.crm_firms + static_cast<std::size_t>(col)] & kReferred) != 0)
           ++row_.referred_purchases[j];
       }
-      // Share of category requirements: a new buyer's purchases so far join the firm's base.
-      row_.scr_denominator[c * F + j] += in_category;
+      // Share of category requirements: a new buyer's purchases so far join the firm's base,
+      // those since the firm entered the market for one that entered by a shock.
+      const auto& entry = pop_.cat_count_at_entry;
+      row_.scr_denominator[c * F + j] +=
+          in_category - (entry.empty() || entry[j].empty() ? 0 : entry[j][i * C + c]);
     }
     lanes::set_lane(count, j, next_count(count[j], t_.loyalty_every[j]));
     in_category = sat16(in_category + 1u);

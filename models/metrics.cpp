@@ -19,9 +19,10 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::value_share},
       {"customer_share", "fraction",
        "share of category requirements: the firm's units over all the purchases, in each "
-       "category, of the consumers who bought from it in that category, since step 0 (kept "
-       "incrementally with integers); 0 while the firm has no buyers (undefined: summaries "
-       "print n/a, an experiment's tables NaN)",
+       "category, of the consumers who bought from it in that category, since step 0, or since "
+       "the firm entered the market for one that entered by a shock (kept incrementally with "
+       "integers); 0 while the firm has no buyers (undefined: summaries print n/a, an "
+       "experiment's tables NaN)",
        &StepMetrics::customer_share},
       {"penetration", "fraction",
        "share of all consumers who have ever bought from the firm, cumulative since step 0 (it "
@@ -87,8 +88,10 @@ const std::vector<MetricInfo>& firm_metrics() {
        &StepMetrics::purchases_per_buyer},
       {"share_of_wallet", "fraction",
        "the firm's revenue over everything its customers spent in every category since they "
-       "became its customers (since step 0, integer cents); 0 while the firm has no customers "
-       "(undefined); firm-wide",
+       "became its customers, the purchase that made them customers included (since step 0, "
+       "integer cents; customer_share's base also counts a buyer's purchases before that one, "
+       "so the two differ in period as well as in money against units); 0 while the firm has no "
+       "customers (undefined); firm-wide",
        &StepMetrics::share_of_wallet},
       {"active_customers", "consumers",
        "customers who bought from the firm within market.wom_window steps, at the end of the "

@@ -111,22 +111,25 @@ Demographics demographics(const Scenario& sc, const Population& p, std::size_t i
 }
 
 double population_bytes_per_consumer(std::size_t firms, std::size_t categories,
-                                     std::size_t durables, std::size_t dims,
-                                     std::size_t crm_firms) {
+                                     std::size_t durables, std::size_t dims, std::size_t crm_firms,
+                                     std::size_t entrants) {
   // Traits: segment, region, novelty and flags (1 byte each), the ideal point, price
   // sensitivity, the no-occasion threshold per category, and the custom-fit draw per CRM firm.
   const std::size_t traits = 4 + 4 * dims + 4 + 4 * categories + 2 * crm_firms;
   // State: goodwill, loyalty and purchase recency per firm, counts per (category, firm) (1 byte)
   // and per category (2), CRM depth per CRM firm, and the owned product (6 bytes) per durable
-  // category.
+  // category; and per firm that enters later, the counts per category when it entered (2).
   const std::size_t lanes = firm_lanes(firms);
-  const std::size_t state =
-      5 * lanes + categories * lanes + 2 * categories + crm_firms + 6 * durables;
+  const std::size_t state = 5 * lanes + categories * lanes + 2 * categories + crm_firms +
+                            6 * durables + 2 * categories * entrants;
   return static_cast<double>(traits + state);
 }
 
 double Population::bytes_per_consumer() const {
-  return population_bytes_per_consumer(firms, categories, durables, dims, crm_firms);
+  const auto entrants =
+      static_cast<std::size_t>(std::count_if(cat_count_at_entry.begin(), cat_count_at_entry.end(),
+                                             [](const auto& column) { return !column.empty(); }));
+  return population_bytes_per_consumer(firms, categories, durables, dims, crm_firms, entrants);
 }
 
 bool picks_out(const Audience& a, const Population& p, std::size_t i, const Demographics& g) {
@@ -177,6 +180,7 @@ Population synthesize(const Scenario& sc, const std::vector<int>& crm_firms,
   p.loyalty.assign(n * W, 0);
   p.count.assign(n * C * W, 0);
   p.cat_count.assign(n * C, 0);
+  p.cat_count_at_entry.assign(sc.firms.size(), {});
   p.crm.assign(n * crm_firms.size(), 0);
   p.since.assign(n * W, 0);
   p.owner.assign(n * p.durables, kNoOwner);

@@ -65,6 +65,10 @@ struct Population {
   /// kept at least kCountFloor and, for a firm with a loyalty program, right modulo its period
   ConsumerColumn<std::uint8_t> count;
   ConsumerColumn<std::uint16_t> cat_count;  ///< [n * categories] purchases in the category
+  /// [firms]: for a firm that entered the market by a shock, cat_count as it was when it
+  /// entered ([n * categories]: its buyers' purchases before then, which its customer share
+  /// leaves out); empty for the others.
+  std::vector<ConsumerColumn<std::uint16_t>> cat_count_at_entry;
   ConsumerColumn<std::uint8_t> crm;  ///< [n * crm_firms] profile depth k (contacts + purchases, low
                                      ///< 7 bits) and kReferred; 0 for consumers who opted out
   ConsumerColumn<std::uint8_t> since;  ///< [n * lanes] 0: never bought from the firm; else 1 +
@@ -95,8 +99,11 @@ Demographics demographics(const Scenario& sc, const Population& p, std::size_t i
 bool picks_out(const Audience& a, const Population& p, std::size_t i, const Demographics& d);
 
 /// Bytes per consumer that a population of this shape will take (for memory estimates).
+/// `entrants`: firms that enter the market by a shock after step 0
+/// (Population::cat_count_at_entry).
 double population_bytes_per_consumer(std::size_t firms, std::size_t categories,
-                                     std::size_t durables, std::size_t dims, std::size_t crm_firms);
+                                     std::size_t durables, std::size_t dims, std::size_t crm_firms,
+                                     std::size_t entrants = 0);
 
 /// Draws the population from the scenario's segments, in parallel and deterministically:
 /// consumer i's traits depend only on (seed, i). crm_firms lists the firms that keep CRM

@@ -137,6 +137,11 @@ void apply_population_shocks(const Scenario& sc, std::int64_t step, Population& 
   std::uint32_t opt_out_rank = 0;
   for (const Shock& s : sc.shocks) {
     if (s.step != step || !s.enabled) continue;
+    // An entry after step 0: the consumers' purchases so far are not the entrant's buyers'.
+    if (s.kind == ShockKind::enter && step > 0) {
+      pop.cat_count_at_entry.resize(sc.firms.size());
+      pop.cat_count_at_entry[static_cast<std::size_t>(s.firm)] = pop.cat_count;
+    }
     if (s.kind != ShockKind::recession && s.kind != ShockKind::opt_out) continue;
     std::vector<char> in_segment(S, s.segments.empty() ? 1 : 0);
     for (int k : s.segments) in_segment[static_cast<std::size_t>(k)] = 1;

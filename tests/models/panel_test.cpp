@@ -113,7 +113,15 @@ TEST_CASE("panel: recording a panel changes nothing else in the run", "[panel]")
 
 TEST_CASE("panel: customer share recomputed from a whole-population panel matches the market's",
           "[panel]") {
-  const msim::Scenario sc = tiny({"consumers=4000", "steps=10", "output.panel.size=4000"});
+  // Niche enters at step 4: its buyers' purchases before then are not in its base.
+  const std::int64_t entry = GENERATE(std::int64_t{0}, std::int64_t{4});
+  std::vector<std::string> sets{"consumers=4000", "steps=10", "output.panel.size=4000"};
+  if (entry > 0)
+    sets.push_back("shocks=[{step: " + std::to_string(entry) + ", kind: enter, firm: Niche}]");
+  const msim::Scenario sc = tiny(sets);
+  const std::size_t entrant = entry > 0 ? 2 : sc.firms.size();
+  REQUIRE(sc.firms[2].name == "Niche");
+  INFO("entry at step " << entry);
   msim::MemoryRecorder rec;
   msim::run_simulation(sc, rec);
   const msim::TableRows& members = rec.table("/panel/members");
@@ -126,7 +134,9 @@ TEST_CASE("panel: customer share recomputed from a whole-population panel matche
   const auto& share = rec.series("/market/customer_share");
   const auto& by_category = rec.series("/market/by_category/customer_share");
   std::size_t row = 0;
+  std::vector<std::int64_t> at_entry(N * C, 0);  // in_category when the entrant entered
   for (std::int64_t t = 0; t < sc.steps; ++t) {
+    if (t == entry) at_entry = in_category;
     for (; row < step.size() && step[row] == t; ++row) {
       const auto i = static_cast<std::size_t>(consumer[row]);
       const auto c = static_cast<std::size_t>(category[row]);
@@ -141,7 +151,8 @@ TEST_CASE("panel: customer share recomputed from a whole-population panel matche
         for (std::size_t i = 0; i < N; ++i)
           if (count[(i * C + c) * F + j] > 0) {
             u += static_cast<double>(count[(i * C + c) * F + j]);
-            b += static_cast<double>(in_category[i * C + c]);
+            b += static_cast<double>(in_category[i * C + c] -
+                                     (j == entrant ? at_entry[i * C + c] : 0));
           }
         INFO("step " << t << ", firm " << j << ", category " << c);
         CHECK(by_category[static_cast<std::size_t>(t)][c * F + j] ==
@@ -156,6 +167,7 @@ TEST_CASE("panel: customer share recomputed from a whole-population panel matche
   }
   REQUIRE(row == step.size());
   CHECK(share.back()[0] > 0.1);  // the market is alive
+  CHECK(share.back()[2] > 0.1);  // and the entrant sells
 }
 
 TEST_CASE("panel: a step's purchases come in consumer order, and a consumer's in the order made",
