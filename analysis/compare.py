@@ -33,6 +33,7 @@ from analysis.load import NotARunError, bad_input, load_run  # noqa: E402
 from analysis.output_paths import (add_force_argument, check_new_figures,  # noqa: E402
                                    check_writable_directory)
 from analysis.plot import png_bytes, points_formatter, shortened  # noqa: E402
+from analysis.plot_format import draw_series, time_ticks  # noqa: E402
 from analysis.scenario_text import ScenarioSyntaxError, key_words, parse_scenario  # noqa: E402
 from analysis.summary import (NOT_IN_MARKET, NOT_IN_MARKET_WHY, as_defined,  # noqa: E402
                               in_market, not_in_market, not_in_market_note)
@@ -424,6 +425,7 @@ def run_label(run):
     return f"{name} (run {run.run_id})" if run.run_id is not None else name
 
 
+
 def changes_line(changes, width=CHANGES_WIDTH):
     """The keys that differ between the runs' scenarios in one line, in words where the key is
     known (scenario_text.key_words): "B changes Durabox's durability (washer): 156 -> 78"; when
@@ -472,11 +474,13 @@ def share_difference_figure(a, b, changes=None):
     fig, ax = plt.subplots(figsize=(9, 5))
     for firm in firms:
         j = list(a.firms).index(firm)
-        ax.plot(a.time_values(steps), sb.loc[steps, firm] - sa.loc[steps, firm], label=firm,
-                color=cycle(j % 10), linestyle=["-", "--", "-.", ":"][j % 4], linewidth=1.8)
+        draw_series(ax, a.time_values(steps), sb.loc[steps, firm] - sa.loc[steps, firm],
+                    label=firm, color=cycle(j % 10), linestyle=["-", "--", "-.", ":"][j % 4],
+                    linewidth=1.8)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.yaxis.set_major_formatter(points_formatter())  # points, not %
     ax.set_xlabel(a.time_label())
+    time_ticks(ax, a.time_values(steps))
     ax.set_ylabel("market share, B minus A (percentage points)")
     scenario = a.name if a.name == b.name else f"{a.name} / {b.name}"
     ax.set_title(f"{scenario}: market share, B - A ({how})\n"

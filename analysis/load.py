@@ -432,7 +432,8 @@ def overview(run):
         if run.description:
             lines.append("The description above is the scenario file's and may not hold for "
                          "this run.")
-    years = f", {len(run.steps) / run.steps_per_year:.1f} years" if run.steps_per_year else ""
+    length = periods.run_length(len(run.steps), run.steps_per_year)  # "1 week", "2.0 years"
+    years = f", {length}" if length else ""
     complete = "" if run.attrs.get("complete", 1) == 1 else "  [INCOMPLETE RUN]"
     lines.append(f"{run.attrs.get('consumers', '?')} consumers, {len(run.steps)} of "
                  f"{run.attrs.get('steps', len(run.steps))} steps{years}; "

@@ -29,3 +29,23 @@ def time_point(steps_per_year, step):
     """Step `step` as the run's time axis names it: "week 27" for step 26 of a weekly run,
     "month 27" of a monthly one, "step 26" where steps have no name."""
     return f"{period(steps_per_year)} {int(step) + first_number(steps_per_year)}"
+
+
+def run_length(steps, steps_per_year):
+    """How long `steps` steps of a run are, for a reader: "1 week", "10 weeks", "6 months" while
+    shorter than a year in a run of a named period; "2.0 years" from a year on ("1.0 years", as
+    `marketsim summarize` says it), and in a run whose steps have no name, with enough digits
+    that a short run does not read "0.0 years" (26 steps at 1,000 a year: "0.026 years"); ""
+    when the steps per year are unknown."""
+    try:
+        per_year = int(steps_per_year)
+    except (TypeError, ValueError):
+        return ""
+    if per_year <= 0:
+        return ""
+    steps = int(steps)
+    name = period(per_year)
+    if steps < per_year and name != "step":
+        return f"{steps} {name}" + ("" if steps == 1 else "s")
+    years = steps / per_year
+    return f"{years:.1f} years" if years >= 0.1 or years == 0 else f"{years:.2g} years"

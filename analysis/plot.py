@@ -27,13 +27,14 @@ from analysis.load import (NotARunError, add_run_arguments, bad_input, experimen
 from analysis.output_paths import add_force_argument, check_new_figures, check_writable_directory
 from analysis.plot_experiment import (MAX_POINTS_IN_LEGEND, RESULT_NAMES, experiment_distribution,
                                       one_run_per_point, point_label)
-from analysis.plot_format import (LINE_STYLES, OVERRIDE_WIDTH, OVERRIDES_WIDTH, money_tick,
-                                  overrides_line, percent_formatter, percent_tick, png_bytes,
-                                  points_formatter, run_changes, shortened)
+from analysis.plot_format import (LINE_STYLES, LONE_POINT_SIZE, OVERRIDE_WIDTH, OVERRIDES_WIDTH,
+                                  draw_series, lone_points, money_tick, overrides_line,
+                                  percent_formatter, percent_tick, png_bytes, points_formatter,
+                                  run_changes, shortened, time_ticks, whole_locator)
 from analysis.plot_market import (HEATMAP_WINDOW, LABEL_OFFSETS, QUADRANT_MIN_SPREAD, awareness,
                                   dividing_line, firms_without_sales, profit_roi, segment_heatmap,
                                   segment_shares, share_quadrant)
-from analysis.plot_market_share import (market_share, market_share_by_category,
+from analysis.plot_market_share import (LONE_BAR_WIDTH, market_share, market_share_by_category,
                                         shares_by_category, whole_market_share)
 from analysis.plot_obsolescence import (OBSOLESCENCE, PER_IN_USE, early_failure_rate,
                                         early_share, first_on_time_step, obsolescence,
@@ -60,13 +61,15 @@ from analysis.sweep_design import (MAX_LINES, PERCENTILES, RESPONSE_METRICS, con
 # The names analysis.plot has always offered (report.py, compare.py and the tests use them).
 __all__ = [
     # shared by every figure
-    "LINE_STYLES", "OVERRIDE_WIDTH", "OVERRIDES_WIDTH", "money_tick", "overrides_line",
-    "percent_formatter", "percent_tick", "png_bytes", "points_formatter", "run_changes",
-    "shortened",
+    "LINE_STYLES", "LONE_POINT_SIZE", "OVERRIDE_WIDTH", "OVERRIDES_WIDTH", "draw_series",
+    "lone_points", "money_tick", "overrides_line", "percent_formatter", "percent_tick",
+    "png_bytes", "points_formatter", "run_changes", "shortened", "time_ticks",
+    "whole_locator",
     # the figures of one run
     "HEATMAP_WINDOW", "LABEL_OFFSETS", "QUADRANT_MIN_SPREAD", "awareness", "dividing_line",
-    "firms_without_sales", "market_share", "market_share_by_category", "shares_by_category",
-    "whole_market_share", "profit_roi", "segment_heatmap", "segment_shares", "share_quadrant",
+    "firms_without_sales", "LONE_BAR_WIDTH", "market_share", "market_share_by_category",
+    "shares_by_category", "whole_market_share", "profit_roi", "segment_heatmap",
+    "segment_shares", "share_quadrant",
     "OBSOLESCENCE", "PER_IN_USE", "early_failure_rate", "early_share", "first_on_time_step",
     "obsolescence", "reference_life",
     "DESCRIPTION_WIDTH", "DIAGNOSTICS_PER_FIGURE", "LABEL_WIDTH", "RECORDED_SUFFIX",

@@ -10,7 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import transforms  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from analysis.load import experiment_varied_keys, is_experiment_key, overrides  # noqa: E402
 from analysis.scenario_text import assignment_words, run_launches, run_shocks  # noqa: E402
@@ -178,11 +179,38 @@ def _label_axis(ax, axis, name, units):
         scale.set_major_formatter(FuncFormatter(money_tick))
 
 
-def _time_axis(ax, run):
+def whole_locator():
+    """A tick locator of whole numbers only, with matplotlib's usual steps (1, 2, 5 and 10 times
+    a power of ten, as its AutoLocator; 2.5 where it is whole: 25, 250), and whole even where the
+    axis holds only one (min_n_ticks=1): weeks on a time axis, money and counts."""
+    return MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True, min_n_ticks=1)
+
+
+def time_ticks(ax, time, tight=False):
+    """What every time axis of the package shares: ticks at whole weeks, months or steps only
+    (never 2.5: a week is numbered, not measured), and limits that hold `time` (the values drawn,
+    Run.time_values): from its first to its last value when `tight`, matplotlib's own margins
+    otherwise; a single value (a run of one step) gets half a step on either side, so that it
+    is drawn in the middle of the panel with one tick under it, not on an axis of 0.96 to 1.04."""
+    ax.xaxis.set_major_locator(whole_locator())
+    values = np.asarray(time, dtype=float)
+    if not values.size:
+        return
+    low, high = float(values.min()), float(values.max())
+    if high == low:
+        ax.set_xlim(low - 0.5, high + 0.5)
+    elif tight:
+        ax.set_xlim(low, high)
+
+
+def _time_axis(ax, run, tight=False):
     """Labels the x axis with the run's time unit (Run.time_label: "week" for a weekly run,
-    "month" for a monthly one, numbered from 1; else "step", from 0) and marks the shocks the
-    run applied and the new product generations its firms launched (mark_shocks)."""
+    "month" for a monthly one, numbered from 1; else "step", from 0), numbers it in whole steps
+    with limits that hold the run's steps (time_ticks; `tight`: from its first to its last)
+    and marks the shocks the run applied and the new product generations its firms launched
+    (mark_shocks)."""
     ax.set_xlabel(run.time_label())
+    time_ticks(ax, run.time_values(run.steps), tight)
     mark_shocks(ax, run)
 
 
@@ -244,14 +272,41 @@ def mark_shocks(ax, run, scenario=None):
 LINE_STYLES = ["-", "--", "-.", ":"]
 
 
+def lone_points(values):
+    """Which of `values` (a series over time) are recorded (not NaN) with no recorded neighbour:
+    a line cannot show them (a run of one step, a week of sales between weeks without), a
+    marker does."""
+    known = np.isfinite(np.asarray(values, dtype=float))
+    before = np.concatenate([[False], known[:-1]])
+    after = np.concatenate([known[1:], [False]])
+    return known & ~before & ~after
+
+
+# The size (points) of the marker of a lone point of a line (lone_points).
+LONE_POINT_SIZE = 6
+
+
+def draw_series(ax, time, values, **style):
+    """`values` against `time` as a line (ax.plot, with `style`: label, color, linestyle,
+    linewidth...), with a marker at each of its lone points (lone_points), which the line alone
+    would leave invisible (the line's legend entry then shows the marker too); returns the
+    line."""
+    values = np.asarray(values, dtype=float)
+    alone = np.flatnonzero(lone_points(values))
+    if len(alone):
+        style = {"marker": "o", "markersize": LONE_POINT_SIZE, "markevery": list(alone),
+                 **style}
+    return ax.plot(time, values, **style)[0]
+
+
 def _per_firm_lines(ax, run, metric, name, frame=None):
     """A line per firm in the market of run.market[metric] (or of `frame`, [step x firm], such as
     ROI with its undefined steps NaN: no line there) against time, the y axis labelled `name`
-    with the metric's units."""
+    with the metric's units; a value with no neighbour (a run of one step) is a marker."""
     frame = run.market[metric] if frame is None else frame
     for j, label, colour, firm in _drawn(run):
-        ax.plot(run.time_values(frame.index), frame[firm], label=label, color=colour,
-                linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2 if j < 4 else 1.6)
+        draw_series(ax, run.time_values(frame.index), frame[firm], label=label, color=colour,
+                    linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2 if j < 4 else 1.6)
     _time_axis(ax, run)
     _label_axis(ax, "y", name, run.unit(metric))
     ax.grid(alpha=0.3)

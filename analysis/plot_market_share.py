@@ -10,10 +10,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 from analysis.category_shares import category_shares  # noqa: E402
 from analysis.plot_format import (_drawn, _label_axis, _note_absent, _time_axis,  # noqa: E402
-                                  _titled)
+                                  _titled, lone_points)
 from analysis.share_gaps import gap_steps, without_sales  # noqa: E402
 
 TITLE_WIDTH = 110  # characters a line of the figure's explanation
@@ -29,16 +30,30 @@ def _gaps_line(run, frames):
             "undefined there)")
 
 
+# The width of the stacked bar that stands for a step with no neighbour in the stack (a run of
+# one step), in steps.
+LONE_BAR_WIDTH = 0.6
+
+
 def _stack(ax, run, frame, styles):
     """Stacks the columns of `frame` [step x firm] on `ax` in the firms' colours, with the time
-    axis, the run's shocks and a y axis from 0 to 100%; returns {firm: its area}."""
+    axis, the run's shocks and a y axis from 0 to 100%; returns {firm: its area}. A step with no
+    step beside it in the stack (a run of one step, or a week of sales between weeks without),
+    which an area cannot show, is a stacked bar."""
     time = run.time_values(frame.index)
-    areas = ax.stackplot(time, frame.to_numpy(dtype=float).T,
-                         labels=[styles[f][0] for f in frame.columns],
+    values = frame.to_numpy(dtype=float)
+    areas = ax.stackplot(time, values.T, labels=[styles[f][0] for f in frame.columns],
                          colors=[styles[f][1] for f in frame.columns], alpha=0.85)
-    ax.set_xlim(time.min(), time.max())
+    alone = lone_points(np.where(np.isfinite(values).any(axis=1), 0.0, np.nan))
+    if alone.any():
+        bottom = np.zeros(int(alone.sum()))
+        for k, firm in enumerate(frame.columns):
+            height = np.nan_to_num(values[alone, k])
+            ax.bar(np.asarray(time)[alone], height, LONE_BAR_WIDTH, bottom=bottom,
+                   color=styles[firm][1], alpha=0.85)
+            bottom = bottom + height
     ax.set_ylim(0, max(1.0, float(frame.sum(axis=1).max())))
-    _time_axis(ax, run)
+    _time_axis(ax, run, tight=True)
     return dict(zip(frame.columns, areas))
 
 

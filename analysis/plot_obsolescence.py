@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from analysis.durables import early_share, first_on_time_step, reference_life  # noqa: E402
 from analysis.plot_format import (LINE_STYLES, _drawn, _label_axis, _note_absent,  # noqa: E402
-                                  _per_firm_lines, _time_axis, _titled)
+                                  _per_firm_lines, _time_axis, _titled, draw_series)
 
 
 OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per step"),
@@ -78,8 +78,8 @@ def _early_share_panel(ax, run):
     frame = early_share(run, start)
     time = run.time_values(frame.index)
     for j, label, colour, firm in _drawn(run):
-        ax.plot(time, frame[firm], label=label, color=colour,
-                linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
+        draw_series(ax, time, frame[firm], label=label, color=colour,
+                    linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
     ax.set_ylim(0, 1.02)
     _time_axis(ax, run)
     _label_axis(ax, "y", "early failures / failures", "fraction")
@@ -123,8 +123,8 @@ def obsolescence(run):
             frame = run.saturation
             for k, category in enumerate(frame.columns):
                 colour, style = CATEGORY_STYLES[k % len(CATEGORY_STYLES)]
-                ax.plot(run.time_values(frame.index), frame[category], label=category,
-                        color=colour, linestyle=style, linewidth=1.8)
+                draw_series(ax, run.time_values(frame.index), frame[category], label=category,
+                            color=colour, linestyle=style, linewidth=1.8)
             _time_axis(ax, run)
             _label_axis(ax, "y", quantity, run.units.get("/market/saturation", ""))
             # Beside the panel, never over it: inside, it could cover a shock's name at week 1.
@@ -135,9 +135,9 @@ def obsolescence(run):
         elif metric == "early_failure_rate":
             frame = early_failure_rate(run)
             for j, label, colour, firm in _drawn(run):
-                ax.plot(run.time_values(frame.index), frame[firm], label=label, color=colour,
-                        linestyle=LINE_STYLES[j % len(LINE_STYLES)],
-                        linewidth=2.2 if j < 4 else 1.6)
+                draw_series(ax, run.time_values(frame.index), frame[firm], label=label,
+                            color=colour, linestyle=LINE_STYLES[j % len(LINE_STYLES)],
+                            linewidth=2.2 if j < 4 else 1.6)
             ax.set_ylim(bottom=0)
             _time_axis(ax, run)
             _label_axis(ax, "y", quantity, "")

@@ -12,14 +12,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from analysis import experiment_tables  # noqa: E402
 from analysis import hdf5_read as rd  # noqa: E402
 from analysis.load import LayoutError, check_shape, experiment_overrides, run_ids  # noqa: E402
 from analysis.plot_experiment import SHOCKS_WIDTH  # noqa: E402
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels, _label_axis,  # noqa: E402
-                                  _note_left_out, _titled, mark_shocks)
+                                  _note_left_out, _titled, draw_series, mark_shocks,
+                                  time_ticks)
 from analysis.point_words import run_point_labels, switched_shocks  # noqa: E402
 from analysis.share_gaps import without_sales  # noqa: E402
 from analysis.student_t import mean_and_ci95  # noqa: E402
@@ -166,8 +166,8 @@ def experiment_share_over_time(run):
             if firm not in inside[key]:
                 continue
             label, colour, style = styles[firm]
-            drawn[firm] = ax.plot(time, mean[:, j], color=colour, linestyle=style,
-                                  linewidth=1.8, label=label)[0]
+            drawn[firm] = draw_series(ax, time, mean[:, j], color=colour, linestyle=style,
+                                      linewidth=1.8, label=label)
             ax.fill_between(time, low[:, j], high[:, j], color=colour, alpha=0.25, linewidth=0)
         mark_shocks(ax, run, text)
         ax.set_title(textwrap.fill(labels[key] + f" ({counts[key]} runs)", TITLE_WIDTH,
@@ -177,7 +177,7 @@ def experiment_share_over_time(run):
         highest = np.fmax(mean, high)
         if np.isfinite(highest).any():
             top = max(top, float(np.nanmax(highest)))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole weeks, months or steps
+        time_ticks(ax, time)  # whole weeks, months or steps
         if k % columns == 0:
             _label_axis(ax, "y", "market share", run.unit("market_share"))
         if k + columns >= len(shown):  # no panel below: the time axis is labelled here

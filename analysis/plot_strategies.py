@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels, _label_axis,  # noqa: E402
-                                  _time_axis, _titled, mark_shocks, png_bytes)
+                                  _time_axis, _titled, draw_series, mark_shocks, png_bytes)
 
 
 # ---- the strategies' own diagnostics (/strategies/<name>, [step x firm]) ----
@@ -71,14 +71,6 @@ def diagnostics_pages(run):
             for k, page in enumerate(pages)]
 
 
-def _isolated(values):
-    """The recorded values with no recorded neighbour (a line cannot show them: a marker does)."""
-    known = values.notna().to_numpy()
-    before = np.concatenate([[False], known[:-1]])
-    after = np.concatenate([known[1:], [False]])
-    return known & ~before & ~after
-
-
 def strategies(run, page=0):
     """The strategies' own diagnostics: one panel per diagnostic (figure `page` of
     diagnostics_pages), on a shared time axis, a line per firm that recorded it in the firm's
@@ -102,12 +94,8 @@ def strategies(run, page=0):
             recorded.add(firm)
             style = {"color": colours[j], "linestyle": LINE_STYLES[j % len(LINE_STYLES)],
                      "linewidth": 2.2 if j < 4 else 1.6}
-            ax.plot(time, values.to_numpy(float), label=labels[j],
-                    drawstyle="steps-mid" if flag else "default", **style)
-            alone = _isolated(values)
-            if alone.any():
-                ax.scatter(np.asarray(time)[alone], values.to_numpy(float)[alone], s=18,
-                           color=colours[j], zorder=3)
+            draw_series(ax, time, values.to_numpy(float), label=labels[j],
+                        drawstyle="steps-mid" if flag else "default", **style)
         _label_axis(ax, "y", name, units)
         ax.set_ylabel(textwrap.fill(ax.get_ylabel(), LABEL_WIDTH, break_on_hyphens=False))
         finite = frame.to_numpy(float)
@@ -128,9 +116,7 @@ def strategies(run, page=0):
         ax.legend(title="recorded by", loc="center left", bbox_to_anchor=(1.01, 0.5),
                   fontsize=9, title_fontsize=9)
         ax.grid(alpha=0.3)
-    if len(time) > 1:
-        axes[0, 0].set_xlim(time.min(), time.max())
-    _time_axis(axes[-1, 0], run)
+    _time_axis(axes[-1, 0], run, tight=True)
     for ax in axes[:-1, 0]:  # the panels above share the time axis, and show the shocks too
         mark_shocks(ax, run)
     part = f" ({page + 1} of {len(pages)})" if len(pages) > 1 else ""

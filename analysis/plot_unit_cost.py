@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis.plot_format import (LINE_STYLES, _drawn, _note_absent, _time_axis,  # noqa: E402
-                                  _titled)
+                                  _titled, draw_series)
 from analysis.scenario_text import in_market_at, run_shocks  # noqa: E402
 
 
@@ -96,13 +96,12 @@ def unit_cost(run):
             if firm not in frame.columns:
                 continue
             label, colour, style, width = styles[firm]
-            lines[firm] = ax.plot(time, frame[firm], color=colour, linestyle=style,
-                                  linewidth=width, label=label)[0]
-        _time_axis(ax, run)
+            lines[firm] = draw_series(ax, time, frame[firm], color=colour, linestyle=style,
+                                      linewidth=width, label=label)
+        _time_axis(ax, run, tight=True)
         ax.set_ylabel(f"unit cost ({units})")
         ax.yaxis.set_major_formatter(FuncFormatter(_cost_tick))
         ax.set_ylim(0, float(np.nanmax(frame.to_numpy(dtype=float))) * 1.1)
-        ax.set_xlim(time.min(), time.max())
         ax.set_title(category)
         ax.grid(alpha=0.3)
         ax.xaxis.set_tick_params(labelbottom=True)

@@ -14,7 +14,7 @@ import html
 
 import pandas as pd
 
-from analysis import experiment_tables, formats, plot, run_main
+from analysis import experiment_tables, formats, periods, plot, run_main
 from analysis.atomic_write import WriteError, cannot_write, write_file
 from analysis.durables import NOT_COUNTED, counted_from
 from analysis.load import (NotARunError, add_run_arguments, bad_input, load_run_or_report,
@@ -708,7 +708,8 @@ def build_report(run):
     name = run.attrs.get("scenario_name") or fields["name"] or "marketsim run"
     description = run.description or fields["description"]
     table = summary_table(run)
-    years = f" ({len(run.steps) / run.steps_per_year:.1f} years)" if run.steps_per_year else ""
+    length = periods.run_length(len(run.steps), run.steps_per_year)  # "1 week", "2.0 years"
+    years = f" ({length})" if length else ""
     facts = (f"{run.attrs.get('consumers', '?')} consumers, {len(run.steps)} of "
              f"{run.attrs.get('steps', len(run.steps))} steps{years}, seed "
              f"{run.attrs.get('seed', '?')}; marketsim {run.attrs.get('marketsim_version', '?')} "
