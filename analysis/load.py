@@ -3,7 +3,9 @@
     python3 -m analysis.load RUN.h5 [--run ID]
 
 prints a short overview: the scenario, what the command line changed in it (--set, --seed), the
-steps, the firms and their final market share and customer share. As a library:
+steps, the firms and their final market share and customer share, and what else the file holds
+(the firms' metrics, the strategies' diagnostics, the consumer panel, the final snapshot). As a
+library:
 
     from analysis.load import load_run
     run = load_run("tiny.h5")
@@ -11,6 +13,8 @@ steps, the firms and their final market share and customer share. As a library:
     run.by_category["units"]            # DataFrame [step x (category, firm)]
     run.segments["market_share"]        # DataFrame [step x (segment, firm)]
     run.units["/market/market_share"]   # "fraction"
+    run.snapshot()                      # /snapshot as a DataFrame [consumer x column], or None
+    run.panel_members(), run.panel_purchases()   # /panel's tables, or None
 """
 
 import argparse
@@ -74,6 +78,7 @@ class Run:
         self.together = []          # the experiment's keys moved in step (experiment.together)
         self.sampled = []           # its Latin hypercube's keys (design.latin_hypercube.ranges)
         self.panel_group = None     # path of the /panel group inside the file, when present
+        self.snapshot_group = None  # likewise of the final snapshot, /snapshot
         with rd.open_file(self.path) as f:
             if run_id is None:
                 group, prefix = f, ""
@@ -110,6 +115,8 @@ class Run:
             self._read_group(group, "strategies")
             if "panel" in group:
                 self.panel_group = f"{prefix}/panel"
+            if isinstance(group.get("snapshot"), h5py.Group):
+                self.snapshot_group = f"{prefix}/snapshot"
             if "experiment" in f:
                 for name in ("runs", "summary", "differences"):
                     if f"experiment/{name}" in f:
@@ -219,6 +226,40 @@ class Run:
         frame = frames[metric]
         stacked = frame.stack(list(range(frame.columns.nlevels)))
         return stacked.rename("value").reset_index()
+
+    # ---- the consumer tables, read when asked for (a snapshot of every consumer is big) ----
+
+    def _column_table(self, group, path, index=None, order=None):
+        """panel.column_table of `path` under this run's root, read from the file now; None when
+        `group` (the panel's or the snapshot's path, None when the run has none) or `path` is
+        absent."""
+        if group is None:
+            return None
+        from analysis.panel import column_table
+        with rd.open_file(self.path) as f:
+            root = f[self.prefix] if self.prefix else f
+            return column_table(root, path, index, order) if path in root else None
+
+    def panel_members(self):
+        """The consumer panel's members (/panel/members) as a DataFrame indexed by consumer, a
+        column per attribute (segment, age, income, ...; the preference dimensions of `ideal`
+        under it: frame["ideal"]["x1"]); None when the run recorded no panel."""
+        return self._column_table(self.panel_group, "panel/members", "consumer")
+
+    def panel_purchases(self):
+        """The consumer panel's purchases (/panel/purchases) as a DataFrame, one row per purchase
+        occasion: step, consumer, category and firm (indices into run.categories and run.firms,
+        as recorded), price, units; None when the run recorded no panel."""
+        return self._column_table(self.panel_group, "panel/purchases",
+                                  order=("step", "consumer", "category", "firm", "price", "units"))
+
+    def snapshot(self):
+        """The final snapshot (/snapshot) as a DataFrame indexed by consumer, one row per
+        consumer: a column per one-dimensional column of the file (frame["segment"], a Series)
+        and, for a column per firm, category or preference dimension, one under its name per
+        firm...: frame["aware"] is [consumer x firm], frame["purchases"] [consumer x
+        "category/firm"]. None when the run recorded no snapshot."""
+        return self._column_table(self.snapshot_group, "snapshot", "consumer")
 
     def time_label(self):
         """The x-axis label for steps: the run's period (analysis.periods.period), "week" for a
@@ -391,6 +432,43 @@ def firms_recording(frame):
     return [str(firm) for firm in frame.columns if frame[firm].notna().any()] or ["no firm"]
 
 
+def _rows(path, column):
+    """The number of rows of the column `column` of a table in `path` (its first axis); None
+    when it is absent."""
+    with rd.open_file(path) as f:
+        item = f.get(column)
+        if isinstance(item, h5py.Dataset) and item.ndim:
+            return item.shape[0]
+        if isinstance(item, h5py.Group):  # a group of columns: the first one's rows
+            firsts = [d for d in item.values() if isinstance(d, h5py.Dataset) and d.ndim]
+            return firsts[0].shape[0] if firsts else None
+    return None
+
+
+def panel_words(run):
+    """What the overview says of a run's consumer panel: "yes (/panel: 500 members, 4,127
+    purchases; run.panel_members(), run.panel_purchases())"."""
+    members = _rows(run.path, f"{run.panel_group}/members/consumer")
+    purchases = _rows(run.path, f"{run.panel_group}/purchases")
+    sizes = ", ".join(part for part in (
+        f"{members:,} members" if members is not None else "",
+        f"{purchases:,} purchases" if purchases is not None else "") if part)
+    return (f"yes (/panel{': ' + sizes if sizes else ''}; run.panel_members(), "
+            "run.panel_purchases())")
+
+
+def snapshot_words(run):
+    """What the overview says of a run's final snapshot: "yes (/snapshot: 20,000 consumers, 15
+    columns; run.snapshot())"."""
+    with rd.open_file(run.path) as f:
+        group = f[run.snapshot_group]
+        columns = [name for name, item in group.items() if isinstance(item, h5py.Dataset)]
+        rows = next((group[name].shape[0] for name in columns if group[name].ndim), None)
+    sizes = ", ".join(part for part in (f"{rows:,} consumers" if rows is not None else "",
+                                        plural(len(columns), "column")) if part)
+    return f"yes (/snapshot: {sizes}; run.snapshot())"
+
+
 def overview(run):
     """A short plain-language overview of a run, as text."""
     from analysis.summary import format_summary, scale_note, summary_table
@@ -452,7 +530,9 @@ def overview(run):
                                  for name, frame in sorted(run.diagnostics.items())))
     if run.saturation is not None:
         lines.append("Durables: ownership saturation is recorded.")
-    lines.append("Consumer panel: " + ("yes (/panel)" if run.panel_group else "not recorded"))
+    lines.append("Consumer panel: " + (panel_words(run) if run.panel_group else "not recorded"))
+    lines.append("Final snapshot: " + (snapshot_words(run) if run.snapshot_group
+                                       else "not recorded"))
     if run.run_id is not None:
         ids = run_ids(run.path)
         shown = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")

@@ -1,4 +1,6 @@
-"""Read a run's consumer panel (/panel) into per-member purchase counts.
+"""Read a run's consumer panel (/panel) into per-member purchase counts, and its panel and final
+snapshot (/snapshot) as pandas tables (column_table: Run.panel_members, Run.panel_purchases and
+Run.snapshot of analysis.load).
 
 The layout this module expects is documented in analysis/README.md ("The /panel layout"):
 /panel/members/consumer [N] and /panel/purchases (a compound dataset or a group of equal-length
@@ -6,6 +8,7 @@ columns) with at least `step`, `consumer`, `category` and `firm`; one row per pu
 """
 
 import numpy as np
+import pandas as pd
 
 from analysis import hdf5_read as rd
 
@@ -92,3 +95,69 @@ class Panel:
         counts = np.zeros((self.size, len(self.firms)), dtype=np.int64)
         np.add.at(counts, (member, rows["firm"].to_numpy()), 1)
         return counts
+
+
+# The label datasets of a column's second axis, by its dimension label (the layout's scales).
+_AXIS_NAMES = {"firm": "firms/name", "category": "categories/name",
+               "dimension": "dimensions/name", "segment": "segments/name"}
+
+
+def _entry_names(run_group, dataset, width):
+    """The names of the `width` entries of a two-dimensional column's second axis: the labels of
+    its dimension's scale (firm, category, preference dimension); for the snapshot's
+    `purchases` [consumer, category x firm], "category/firm", category-major; for a column of one
+    value per durable category (`owner`, `bought`, `fails`), those categories' names; else the
+    positions 0, 1, ..."""
+    def names(path):
+        return rd.strings(run_group[path]) if path in run_group else []
+    label = rd.axis_labels(dataset)[1]
+    labelled = names(_AXIS_NAMES[label]) if label in _AXIS_NAMES else []
+    if len(labelled) == width:
+        return labelled
+    firms, categories = names("firms/name"), names("categories/name")
+    if dataset.name.endswith("/purchases") and len(firms) * len(categories) == width:
+        return [f"{category}/{firm}" for category in categories for firm in firms]
+    kinds = names("categories/kind")
+    durable = [c for c, kind in zip(categories, kinds) if kind == "durable"]
+    if durable and len(durable) == width:
+        return durable
+    return [str(k) for k in range(width)]
+
+
+def column_table(run_group, path, index=None, order=None):
+    """The group of columns at `path` in `run_group` (a run's root, or /runs/<id> of an
+    experiment file) as one DataFrame, one row per row of the columns: a one-dimensional column
+    [N] is one column of the frame, named as in the file, with its second level "" (so that
+    frame["segment"] is a Series); a two-dimensional one [N, k] is k columns under its name, one
+    per entry of its second axis (_entry_names: frame["aware"] is a [row x firm] frame, its
+    columns the firms' names). Columns keep the file's values (indices into /firms/name,
+    /segments/name, ... where the layout says so). `index` names the column that indexes the
+    rows (`consumer`), kept as a column too; None for none. A compound dataset, or a group whose
+    columns are all one-dimensional, gives plain column names (hdf5_read.table). The columns are
+    in `order` (names it lacks follow), else in the file's (name) order."""
+    obj = run_group[path]
+    columns, arrays = [], []
+    children = list(obj.items()) if hasattr(obj, "items") else []
+    if not children or all(getattr(child, "ndim", 0) == 1 for _, child in children):
+        frame = rd.table(obj, order)
+    else:
+        children = [(name, obj[name]) for name in rd.ordered([n for n, _ in children], order)]
+        for name, child in children:
+            if not hasattr(child, "ndim") or child.ndim not in (1, 2):
+                continue
+            values = child[()]
+            if values.dtype.kind in "SO":
+                values = np.array([rd.text(v) for v in values.ravel()],
+                                  dtype=object).reshape(values.shape)
+            if child.ndim == 1:
+                columns.append((name, ""))
+                arrays.append(values)
+            else:
+                for k, entry in enumerate(_entry_names(run_group, child, values.shape[1])):
+                    columns.append((name, entry))
+                    arrays.append(values[:, k])
+        frame = pd.DataFrame(dict(enumerate(arrays)))
+        frame.columns = pd.MultiIndex.from_tuples(columns, names=["column", "entry"])
+    if index is not None and index in frame.columns.get_level_values(0):
+        frame.index = pd.Index(np.asarray(frame[index]).ravel(), name=index)
+    return frame

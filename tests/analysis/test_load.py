@@ -7,7 +7,7 @@ import h5py
 import pytest
 
 from analysis import load
-from conftest import ROOT, STEPS, run_tiny
+from conftest import ROOT, STEPS, marketsim_binary, run_tiny
 from run_copies import with_overrides
 
 FIRMS = ["Mass", "Diff", "Niche", "OneToOne"]
@@ -285,3 +285,81 @@ def test_every_scenario_text_is_a_single_string(marketsim_experiment):
             assert f[path].shape == (), path
         assert "experiment:" in f["experiment/scenario"][()].decode()
         assert f[paths[1]][()].decode().startswith("name:")
+
+
+@pytest.fixture(scope="module")
+def snapshot_file(tmp_path_factory):
+    """The tiny scenario with a final snapshot of 300 consumers and a panel of 100."""
+    return run_tiny(tmp_path_factory.mktemp("runs") / "snap.h5", "output.snapshot.size=300",
+                    "output.panel.size=100")
+
+
+def test_the_overview_lists_the_panel_and_the_snapshot(snapshot_file, run_file):
+    text = load.overview(load.load_run(snapshot_file))
+    assert "Consumer panel: yes (/panel: 100 members, " in text
+    assert "run.panel_members(), run.panel_purchases())" in text
+    assert "Final snapshot: yes (/snapshot: 300 consumers, 15 columns; run.snapshot())" in text
+    plain = load.overview(load.load_run(run_file))
+    assert "Consumer panel: not recorded" in plain and "Final snapshot: not recorded" in plain
+
+
+def test_the_snapshot_is_a_dataframe_by_consumer(snapshot_file):
+    run = load.load_run(snapshot_file)
+    assert run.snapshot_group == "/snapshot"
+    snapshot = run.snapshot()
+    with h5py.File(snapshot_file, "r") as f:
+        consumers = f["snapshot/consumer"][()]
+        aware = f["snapshot/aware"][()]
+        purchases = f["snapshot/purchases"][()]
+        segment = f["snapshot/segment"][()]
+    assert len(snapshot) == 300 and snapshot.index.name == "consumer"
+    assert list(snapshot.index) == list(consumers)
+    assert list(snapshot["segment"]) == list(segment)  # one-dimensional: a Series
+    assert list(snapshot["aware"].columns) == FIRMS
+    assert (snapshot["aware"].to_numpy() == aware).all()
+    assert list(snapshot["ideal"].columns) == ["x1", "x2"]
+    assert list(snapshot["purchase_rate"].columns) == CATEGORIES
+    assert list(snapshot["purchases"].columns) == [f"{c}/{f}" for c in CATEGORIES for f in FIRMS]
+    assert (snapshot["purchases"].to_numpy() == purchases).all()
+
+
+def test_the_panel_is_two_dataframes(snapshot_file):
+    run = load.load_run(snapshot_file)
+    members, purchases = run.panel_members(), run.panel_purchases()
+    with h5py.File(snapshot_file, "r") as f:
+        consumers = f["panel/members/consumer"][()]
+        steps = f["panel/purchases/step"][()]
+        firms = f["panel/purchases/firm"][()]
+    assert list(members.index) == list(consumers) and members.index.name == "consumer"
+    assert list(members["ideal"].columns) == ["x1", "x2"]
+    assert list(purchases.columns) == ["step", "consumer", "category", "firm", "price", "units"]
+    assert list(purchases["step"]) == list(steps) and list(purchases["firm"]) == list(firms)
+    assert set(purchases["consumer"]) <= set(consumers)
+
+
+def test_no_panel_or_snapshot_reads_as_none(run_file):
+    run = load.load_run(run_file)
+    assert run.snapshot_group is None
+    assert run.snapshot() is None and run.panel_members() is None
+    assert run.panel_purchases() is None
+
+
+def test_each_run_of_an_experiment_has_its_own_panel(marketsim_experiment):
+    run = load.load_run(marketsim_experiment, 1)
+    with h5py.File(marketsim_experiment, "r") as f:
+        steps = f["runs/00001/panel/purchases/step"][()]
+    assert len(run.panel_purchases()) == len(steps)
+    assert len(run.panel_members()) == 500
+    assert "Consumer panel: yes (/panel: 500 members" in load.overview(run)
+
+
+def test_a_durables_snapshot_names_its_durable_categories(tmp_path):
+    out = tmp_path / "durables-snapshot.h5"
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "planned_obsolescence.yaml"), "-o",
+                    str(out), "--quiet", "--threads", "2", "--set", "consumers=2000",
+                    "--set", "steps=8", "--set", "output.snapshot.size=200"],
+                   check=True, capture_output=True, timeout=120)
+    snapshot = load.load_run(out).snapshot()
+    assert list(snapshot["owner"].columns) == ["washer"]
+    assert list(snapshot["purchases"].columns) == ["washer/Durabox", "washer/LongLife"]
