@@ -29,7 +29,7 @@ import pandas as pd  # noqa: E402
 from analysis import formats, run_main  # noqa: E402
 from analysis.atomic_write import WriteError, all_or_nothing, cannot_write  # noqa: E402
 from analysis.durables import counted_from, run_early_share  # noqa: E402
-from analysis.load import NotARunError, bad_input, load_run  # noqa: E402
+from analysis.load import NotARunError, bad_input, load_run, run_words  # noqa: E402
 from analysis.output_paths import (add_force_argument, check_new_figures,  # noqa: E402
                                    check_writable_directory)
 from analysis.plot import png_bytes, points_formatter, shortened  # noqa: E402
@@ -420,10 +420,23 @@ CHANGES_WIDTH = 110
 
 
 def run_label(run):
-    """A run as the figure names it: its file name, and the run of an experiment file."""
+    """A run as the figure names it: its file name, and for a run of an experiment file which
+    one ("stress.h5 (run 00030, design point 3, replication 0)", load.run_words)."""
     name = os.path.basename(run.path)
-    return f"{name} (run {run.run_id})" if run.run_id is not None else name
+    return f"{name} ({run_words(run, total=False)})" if run.run_id is not None else name
 
+
+def run_header(side, path, run, chosen):
+    """The console's line naming run A or B (`side`): "A: stress.h5  (Budget stress test, 104
+    steps)"; for a run of an experiment file, which run it is (load.run_words) and, when no
+    --run-a (--run-b) chose it (`chosen` None), that it is the file's first by default."""
+    line = f"{side}: {path}  ({run.name}, {len(run.steps)} steps"
+    if run.run_id is not None:
+        line += f"; {run_words(run)}"
+        if chosen is None:
+            line += (f": the first run, by default; choose another with --run-{side.lower()} "
+                     "ID")
+    return line + ")"
 
 
 def changes_line(changes, width=CHANGES_WIDTH):
@@ -533,8 +546,8 @@ def main(argv=None):
         return bad_input(error)
     except ScenarioSyntaxError as error:
         return bad_input(f"cannot read the scenario stored in a run (/scenario): {error}")
-    print(f"A: {args.a}  ({a.name}, {len(a.steps)} steps)")
-    print(f"B: {args.b}  ({b.name}, {len(b.steps)} steps)")
+    print(run_header("A", args.a, a, args.run_a))
+    print(run_header("B", args.b, b, args.run_b))
     print("\nWhat differs in the resolved scenario:" if changes else
           "\nThe resolved scenarios are identical.")
     for key, old, new in changes:

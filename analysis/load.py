@@ -427,6 +427,19 @@ def _runs_override_lines(path):
         return [_override_lines(f[f"runs/{k}"].attrs.get("overrides")) for k in f["runs"].keys()]
 
 
+def run_words(run, total=True):
+    """Which run of an experiment file `run` is, in words: "run 00030 of 40, design point 3,
+    replication 0" (without "of 40" unless `total`); "" for a single-run file. The design point
+    and replication are the run's attributes, left out when it lacks them."""
+    if run.run_id is None:
+        return ""
+    parts = [f"{word} {run.attrs[key]}" for key, word in
+             (("design_point", "design point"), ("replication", "replication"))
+             if key in run.attrs]
+    of = f" of {len(run_ids(run.path))}" if total else ""
+    return f"run {run.run_id}{of}" + "".join(f", {part}" for part in parts)
+
+
 def firms_recording(frame):
     """The firms (columns of a [step x firm] diagnostic) that recorded a value in any step."""
     return [str(firm) for firm in frame.columns if frame[firm].notna().any()] or ["no firm"]
@@ -476,11 +489,8 @@ def overview(run):
     where = ""
     if run.run_id is not None:
         # Which run: its place in the design, and the seed that reruns it alone.
-        parts = [f"{word} {run.attrs[key]}" for key, word in
-                 (("design_point", "design point"), ("replication", "replication"),
-                  ("seed", "seed")) if key in run.attrs]
-        where = f" (run {run.run_id} of {len(run_ids(run.path))}" + "".join(
-            f", {part}" for part in parts) + ")"
+        seed = f", seed {run.attrs['seed']}" if "seed" in run.attrs else ""
+        where = f" ({run_words(run)}{seed})"
     lines.append(f"{run.name}{where}")
     if run.description:
         lines.append(run.description.strip())

@@ -346,3 +346,32 @@ def test_market_share_is_not_compared_where_nothing_sold(run_file, tmp_path):
     assert drawn and all(pd.isna(y).all() for y in drawn)
     notes = " ".join(text.get_text() for text in fig.texts)
     assert "Not drawn in 10 weeks where A or B sold nothing" in notes
+
+
+def test_the_header_names_each_run_of_an_experiment(marketsim_sweep, capsys):
+    """Runs 0 and 3 of a sweep: the console names each run's id, design point and replication,
+    as analysis.load does, and says that A, without --run-a, is the file's first run by
+    default; the figure's title names them likewise."""
+    assert compare.main([str(marketsim_sweep), str(marketsim_sweep), "--run-b", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    name = marketsim_sweep.name
+    assert lines[0] == (f"A: {marketsim_sweep}  (Tiny market, 10 steps; run 00000 of 4, design "
+                        "point 0, replication 0: the first run, by default; choose another "
+                        "with --run-a ID)")
+    assert lines[1] == (f"B: {marketsim_sweep}  (Tiny market, 10 steps; run 00003 of 4, design "
+                        "point 1, replication 1)")
+    assert compare.main([str(marketsim_sweep), str(marketsim_sweep), "--run-a", "0",
+                         "--run-b", "00003"]) == 0
+    assert "by default" not in capsys.readouterr().out.splitlines()[0]
+    a = load_run(marketsim_sweep, run="00000")
+    b = load_run(marketsim_sweep, run="00003")
+    title = compare.share_difference_figure(a, b).axes[0].get_title().splitlines()
+    assert title[1] == (f"A: {name} (run 00000, design point 0, replication 0);  "
+                        f"B: {name} (run 00003, design point 1, replication 1)")
+
+
+def test_the_header_of_a_single_run_file_names_no_run(run_file, rich_file, capsys):
+    assert compare.main([str(run_file), str(rich_file)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [f"A: {run_file}  (Tiny market, 10 steps)",
+                         f"B: {rich_file}  (Tiny market, 10 steps)"]
