@@ -25,8 +25,9 @@ from analysis.atomic_write import WriteError, all_or_nothing, cannot_write
 from analysis.load import (NotARunError, add_run_arguments, bad_input, experiment_overrides,
                            is_experiment_key, load_run_or_report, overrides)
 from analysis.output_paths import add_force_argument, check_new_figures, check_writable_directory
-from analysis.plot_experiment import (MAX_POINTS_IN_LEGEND, RESULT_NAMES, experiment_distribution,
-                                      one_run_per_point, point_label)
+from analysis.plot_experiment import (FLAT_MARGIN, MAX_POINTS_IN_LEGEND, RESULT_NAMES,
+                                      experiment_distribution, one_run_per_point, point_label,
+                                      value_ticks, whole_tick)
 from analysis.plot_format import (LINE_STYLES, LONE_POINT_SIZE, OVERRIDE_WIDTH, OVERRIDES_WIDTH,
                                   draw_series, lone_points, money_tick, overrides_line,
                                   percent_formatter, percent_tick, png_bytes, points_formatter,
@@ -43,8 +44,8 @@ from analysis.plot_strategies import (DESCRIPTION_WIDTH, DIAGNOSTICS_PER_FIGURE,
                                       RECORDED_SUFFIX, diagnostic_description, diagnostic_firms,
                                       diagnostic_last_values, diagnostics_pages,
                                       render_strategies, strategies)
-from analysis.plot_unit_cost import (UNIT_COST_FIGURE, unit_cost, unit_costs,
-                                     unit_costs_differ)
+from analysis.plot_unit_cost import (UNIT_COST_FIGURE, costs_and_unsold, unit_cost, unit_costs,
+                                     unit_costs_differ, unsold_note)
 from analysis.plot_sampled import bin_count, binned_means, experiment_sampled
 from analysis.plot_sensitivity import SENSITIVITY_FIGURE, experiment_sensitivity
 from analysis.plot_share_over_time import (MAX_PANELS, OVER_TIME_FIGURE,
@@ -75,9 +76,11 @@ __all__ = [
     "DESCRIPTION_WIDTH", "DIAGNOSTICS_PER_FIGURE", "LABEL_WIDTH", "RECORDED_SUFFIX",
     "diagnostic_description", "diagnostic_firms", "diagnostic_last_values", "diagnostics_pages",
     "render_strategies", "strategies",
-    "UNIT_COST_FIGURE", "unit_cost", "unit_costs", "unit_costs_differ",
+    "UNIT_COST_FIGURE", "costs_and_unsold", "unit_cost", "unit_costs", "unit_costs_differ",
+    "unsold_note",
     # the figures of an experiment
-    "MAX_POINTS_IN_LEGEND", "RESULT_NAMES", "experiment_distribution", "one_run_per_point",
+    "FLAT_MARGIN", "MAX_POINTS_IN_LEGEND", "RESULT_NAMES", "experiment_distribution",
+    "one_run_per_point", "value_ticks", "whole_tick",
     "point_label", "MAX_LINES", "PERCENTILES", "RESPONSE_METRICS", "confidence_band",
     "grid_figure_name", "grid_problem", "lines_figure_name", "swept_grid", "swept_number",
     "swept_number_and_category", "swept_pair", "experiment_lines", "experiment_response",

@@ -13,7 +13,8 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis import experiment_tables, formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
-from analysis.plot_format import _titled, percent_formatter, share_when  # noqa: E402
+from analysis.plot_format import (_titled, percent_formatter, share_when,  # noqa: E402
+                                  whole_locator)
 from analysis.point_words import (_setting, baseline_point, key_in_words,  # noqa: E402,F401
                                   point_label, run_point_labels, switched_shocks)
 
@@ -50,22 +51,53 @@ def _value_label(kind, name):
     return f"{name} (%)" if kind == "share" else f"{name} (money)" if kind == "money" else name
 
 
+def whole_tick(value, _position=None):
+    """A money or count tick of a key result: a whole number with thousands separators (-70,000),
+    never "-0" (a tick just below 0 rounds to 0)."""
+    return f"{0.0 if round(value) == 0 else value:,.0f}"
+
+
 def _value_formatter(kind):
     """The tick formatter of a key result's values by kind (percentages, thousands separators),
     or None to keep matplotlib's."""
     if kind == "share":
         return percent_formatter()
     if kind in ("money", "count"):
-        return FuncFormatter(lambda v, _: f"{v:,.0f}")
+        return FuncFormatter(whole_tick)
     return None
 
 
-def _value_axis(ax, kind, name):
-    """Labels the value axis of a distribution figure and formats its ticks by kind."""
-    ax.set_ylabel(_value_label(kind, name))
+# The half-height of the value axis of a panel whose values are all one value v: |v| / 10, and at
+# least this much by kind (a share of 0: from -1% to 1%; money or a count of 0: -1 to 1).
+FLAT_MARGIN = {"share": 0.01, "money": 1.0, "count": 1.0}
+
+
+def value_ticks(ax, kind, flat=True):
+    """Formats the value (y) axis's ticks by kind (_value_formatter): for money and counts,
+    whole numbers (integer ticks: a formatter of whole numbers on ticks 0.02 apart would read 0,
+    0, 0, -0); and, with `flat`, a panel whose values are all one value (a firm that never sold:
+    profit 0 in every run) gets one tick, at that value, in the middle of the panel, not
+    matplotlib's ticks around a range of nothing. `flat` only for an axis of its own (not
+    shared): it reads what the panel drew."""
     formatter = _value_formatter(kind)
     if formatter is not None:
         ax.yaxis.set_major_formatter(formatter)
+    if kind in ("money", "count"):
+        ax.yaxis.set_major_locator(whole_locator())
+    if not flat:
+        return
+    low, high = (float(v) for v in ax.dataLim.intervaly)
+    if np.isfinite([low, high]).all() and high - low <= 1e-12 * max(1.0, abs(high)):
+        margin = max(abs(high) / 10, FLAT_MARGIN.get(kind, 0.1))
+        ax.set_ylim(high - margin, high + margin)
+        ax.set_yticks([high])
+
+
+def _value_axis(ax, kind, name):
+    """Labels the value axis of a distribution figure and formats its ticks by kind
+    (value_ticks); call it once the panel is drawn."""
+    ax.set_ylabel(_value_label(kind, name))
+    value_ticks(ax, kind)
 
 
 def experiment_distribution(run, metric, long, settings):

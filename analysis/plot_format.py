@@ -153,14 +153,35 @@ def percent_tick(value, _position=None, symbol="%"):
     return text + symbol
 
 
+class PercentFormatter(FuncFormatter):
+    """percent_tick as an axis's tick formatter; where its labels of an axis's ticks would repeat
+    (ticks 0.02 points apart on an axis from 46.2% to 46.4% read 46.2%, 46.2%, 46.3%, ...), every
+    tick of the axis gets the decimals that tell them apart (46.22%, 46.24%, ...)."""
+
+    def __init__(self, symbol="%"):
+        super().__init__(lambda value, position=None: percent_tick(value, position, symbol))
+        self.symbol = symbol
+
+    def format_ticks(self, values):
+        labels = [self(value, k) for k, value in enumerate(values)]
+        for decimals in range(1, 7):
+            if len(set(labels)) == len(labels):
+                break
+            percents = [round(100 * float(value), 6) + 0.0 for value in values]  # no "-0"
+            labels = [f"{0.0 if round(p, decimals) == 0 else p:.{decimals}f}{self.symbol}"
+                      for p in percents]
+        return labels
+
+
 def percent_formatter():
-    """A tick formatter of percent_tick for one axis (matplotlib ties a formatter to its axis)."""
-    return FuncFormatter(percent_tick)
+    """A tick formatter of percent_tick for one axis (matplotlib ties a formatter to its axis),
+    with no label repeated (PercentFormatter)."""
+    return PercentFormatter()
 
 
 def points_formatter():
     """Differences of shares in percentage points: percent_tick's numbers without the % sign."""
-    return FuncFormatter(lambda value, position=None: percent_tick(value, position, ""))
+    return PercentFormatter("")
 
 
 def _label_axis(ax, axis, name, units):

@@ -11,8 +11,8 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from analysis import experiment_tables, formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
-from analysis.plot_experiment import (RESULT_NAMES, _value_formatter,  # noqa: E402
-                                      _value_label, key_in_words)
+from analysis.plot_experiment import (RESULT_NAMES, _value_label,  # noqa: E402
+                                      key_in_words, value_ticks)
 from analysis.plot_format import (LINE_STYLES, _colours, _firm_labels,  # noqa: E402
                                   _note_left_out, _titled, share_when)
 from analysis.point_words import axis_label  # noqa: E402
@@ -85,9 +85,7 @@ def experiment_sampled(run, metric):
         ax.grid(alpha=0.3)
         if k % columns == 0:
             ax.set_ylabel(_value_label(kind, name))
-        formatter = _value_formatter(kind)
-        if formatter is not None:
-            ax.yaxis.set_major_formatter(formatter)
+        value_ticks(ax, kind, flat=False)  # the panels share their value axis
     for k in range(len(keys), rows * columns):
         axes[k // columns, k % columns].remove()
     fig.legend([handles[f] for f in firms], [styles[f][0] for f in firms],

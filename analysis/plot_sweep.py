@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from analysis import formats  # noqa: E402
 from analysis.load import experiment_overrides  # noqa: E402
 from analysis.plot_experiment import (RESULT_NAMES, _value_axis,  # noqa: E402
-                                      _value_formatter, _value_label, replications_words)
+                                      _value_label, replications_words, value_ticks)
 from analysis.plot_format import (_colours, _firm_labels, _note_left_out, _titled,  # noqa: E402
                                   share_when)
 from analysis.point_words import (axis_label, key_in_words, keys_in_words,  # noqa: E402
@@ -162,9 +162,7 @@ def experiment_lines(run, metric, keys):
         ax.set_title(labels[firm], fontsize=11)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
-        formatter = _value_formatter(kind)
-        if formatter is not None:
-            ax.yaxis.set_major_formatter(formatter)
+        value_ticks(ax, kind)  # each panel its own scale: a firm's flat 0 gets one tick
         if k % columns == 0:
             ax.set_ylabel(_value_label(kind, name))
         if k + columns >= len(firms):  # no panel below: the number is named here

@@ -12,9 +12,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from analysis.plot_format import (LINE_STYLES, _drawn, _note_absent, _time_axis,  # noqa: E402
-                                  _titled, draw_series)
+from analysis.plot_format import (LINE_STYLES, _drawn, _time_axis, _titled,  # noqa: E402
+                                  draw_series)
+from analysis.plot_market import firms_without_sales  # noqa: E402
 from analysis.scenario_text import in_market_at, run_shocks  # noqa: E402
+from analysis.summary import not_in_market, not_in_market_note  # noqa: E402
 
 
 UNIT_COST_FIGURE = "unit_cost.png"
@@ -24,13 +26,23 @@ SAME_COST = 1e-9
 TITLE_WIDTH = 110  # characters a line of the figure's explanation
 
 
-def unit_costs(run):
-    """{category: DataFrame [step x firm]} of the unit costs (money per unit) of the firms in the
-    market (plot_format._drawn), from /market/by_category/unit_cost, for the categories any of
-    them sells: NaN where a firm does not sell the category (the file records 0 there) and in
-    the steps it is out of the market, before an `enter` or after an `exit` (the file records the
-    cost a unit would have). A file without the by-category table but with one category: its
-    /market/unit_cost. {} when the run recorded neither."""
+def _sold(run, category, firm, steps):
+    """Whether `firm` sold any unit of `category` in `steps` (/market/by_category/units; with one
+    category, /market/units); True when the run recorded neither, as nothing says otherwise."""
+    if "units" in run.by_category:
+        units = run.by_category["units"]
+        if (category, firm) in units.columns:
+            return bool(units[(category, firm)].loc[steps].sum() > 0)
+    if "units" in run.market and len(run.categories) == 1:
+        return bool(run.market["units"][firm].loc[steps].sum() > 0)
+    return True
+
+
+def costs_and_unsold(run):
+    """(unit_costs(run), {category: [firm]}): the unit costs the figure draws, and for each
+    category the firms in the market that sell it (a unit cost is recorded) but sold none of it
+    in the run, whose line would be the cost a unit would have had, flat at the base cost for a
+    firm that never sold (not "the mean cost of the units it sold"): they are left out."""
     firms = [firm for _, _, _, firm in _drawn(run)]
     if "unit_cost" in run.by_category:
         table = run.by_category["unit_cost"]
@@ -39,18 +51,51 @@ def unit_costs(run):
     elif "unit_cost" in run.market and len(run.categories) == 1:
         frames = {run.categories[0]: run.market["unit_cost"][firms].astype(float)}
     else:
-        return {}
+        return {}, {}
     shocks = run_shocks(run.scenario, len(run.steps)) if getattr(run, "scenario", None) else []
-    result = {}
+    result, unsold = {}, {}
     for category, frame in frames.items():
         frame = frame.where(frame > 0)
         for firm in firms:
             out = [not in_market_at(shocks, firm, step) for step in frame.index]
             frame.loc[out, firm] = np.nan
         frame = frame.dropna(axis=1, how="all")
+        idle = [firm for firm in frame.columns
+                if not _sold(run, category, firm, frame.index[frame[firm].notna()])]
+        if idle:
+            unsold[category] = idle
+            frame = frame.drop(columns=idle)
         if frame.shape[1]:
             result[category] = frame
-    return result
+    return result, unsold
+
+
+def unit_costs(run):
+    """{category: DataFrame [step x firm]} of the unit costs (money per unit) of the firms in the
+    market (plot_format._drawn), from /market/by_category/unit_cost, for the categories any of
+    them sells: NaN where a firm does not sell the category (the file records 0 there) and in
+    the steps it is out of the market, before an `enter` or after an `exit` (the file records the
+    cost a unit would have); a firm that sold none of the category in the run has no column
+    there (costs_and_unsold). A file without the by-category table but with one category: its
+    /market/unit_cost. {} when the run recorded neither."""
+    return costs_and_unsold(run)[0]
+
+
+def unsold_note(run, unsold):
+    """The note under the figure on the firms left out for selling nothing (`unsold`, from
+    costs_and_unsold): "Not drawn: Ghost (sold nothing in the run)." for a firm that sold
+    nothing in any category, as the quadrant chart says it; "Not drawn in drinks: Diff (sold
+    none of it in the run)." for one that sold in another; "" for none."""
+    idle = set(firms_without_sales(run))
+    never = [firm for firm in run.firms
+             if firm in idle and any(firm in firms for firms in unsold.values())]
+    lines = [f"Not drawn: {', '.join(never)} (sold nothing in the run)."] if never else []
+    for category, firms in unsold.items():
+        others = [firm for firm in firms if firm not in never]
+        if others:
+            lines.append(f"Not drawn in {category}: {', '.join(others)} (sold none of it in "
+                         "the run).")
+    return "\n".join(lines)
 
 
 def unit_costs_differ(costs):
@@ -75,7 +120,7 @@ def unit_cost(run):
     figures; the shocks and new generations marked as in every time series. None when the run
     recorded no unit costs, or when they neither differ between firms nor change over time in
     any category (every line flat, one on the other)."""
-    costs = unit_costs(run)
+    costs, unsold = costs_and_unsold(run)
     if not costs or not unit_costs_differ(costs):
         return None
     styles = {firm: (label, colour, LINE_STYLES[j % len(LINE_STYLES)], 2.2 if j < 4 else 1.6)
@@ -116,5 +161,8 @@ def unit_cost(run):
         "a panel per category, each on its own scale from 0, a line per firm that sells in it",
         TITLE_WIDTH, break_on_hyphens=False)
     fig.suptitle(_titled(run, f"{run.name}: unit cost by category", explanation))
-    _note_absent(fig, run, y=0.0)
+    absent, idle = not_in_market_note(not_in_market(run)), unsold_note(run, unsold)
+    notes = ([f"{absent}; not drawn."] if absent else []) + ([idle] if idle else [])
+    if notes:  # the firms not in the market first, as every figure names them (_note_absent)
+        fig.text(0.01, 0.0, "\n".join(notes), ha="left", va="top", fontsize=9, color="dimgrey")
     return fig

@@ -74,6 +74,19 @@ def durables_file(tmp_path_factory):
     return out
 
 
+def ghost_scenario(folder):
+    """scenarios/tiny.yaml with a fifth firm, Ghost, written into `folder`: a mass marketer
+    without a budget, so that nobody hears of it and it sells nothing, though it is in the
+    market all along. Returns the scenario's path."""
+    text = (ROOT / "scenarios" / "tiny.yaml").read_text()
+    text = text.replace("\noutput:", "\n  - {name: Ghost, strategy: mass, budget_per_year: 0}"
+                                     "\noutput:")
+    assert "Ghost" in text
+    path = folder / "ghost.yaml"
+    path.write_text(text)
+    return path
+
+
 def run_short_life(out, *overrides):
     """planned_obsolescence.yaml with the rival, a durability of 40 and a reference life of 20
     steps, so that failures can be on time from step 20; `overrides` (key=value) size it."""

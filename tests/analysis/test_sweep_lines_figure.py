@@ -3,6 +3,8 @@
 key through each design point's median, p5-p95 as a band; and the one line analysis.plot prints
 for each experiment figure against the swept keys that it does not draw."""
 
+import subprocess
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +13,7 @@ from matplotlib.collections import PolyCollection
 from analysis import plot, report
 from analysis.load import load_run
 from analysis.scenario_text import key_label
-from conftest import run_tiny
+from conftest import ghost_scenario, marketsim_binary, run_tiny
 
 PNG = b"\x89PNG\r\n\x1a\n"
 BUDGET = "firms.Mass.budget_per_year"
@@ -216,3 +218,51 @@ def test_the_report_shows_the_lines_with_a_caption(recession_file, tmp_path):
     assert "through the median of each design point&#x27;s runs and their p5 to p95" \
         in experiment
     assert "Not shown: experiment_" not in experiment
+
+
+@pytest.fixture(scope="module")
+def ghost_sweep(tmp_path_factory):
+    """The tiny scenario with Ghost, a firm in the market that sells nothing (profit 0 and
+    market share 0 in every run), the mass marketer's budget crossed with the niche marketer's
+    target, one run per design point."""
+    folder = tmp_path_factory.mktemp("ghost")
+    out = folder / "ghost-sweep.h5"
+    subprocess.run([marketsim_binary(), "run", str(ghost_scenario(folder)), "-o", str(out),
+                    "--quiet", "--threads", "2", "--set", "steps=12", "--set", SMALL,
+                    "--set", f"experiment.sweep={{{BUDGET}: [20000, 40000], "
+                                 "firms.Niche.target: [senior, young]}"],
+                   check=True, capture_output=True, timeout=300)
+    return out
+
+
+def _tick_labels(ax):
+    ax.figure.canvas.draw()
+    low, high = ax.get_ylim()
+    return [t.get_text() for t, v in zip(ax.get_yticklabels(), ax.get_yticks())
+            if low <= v <= high]
+
+
+def test_a_panel_of_one_value_has_one_tick_and_no_negative_zero(ghost_sweep):
+    """Ghost's panel is flat at 0: one tick, "0" (or "0%"), in the middle of the panel, where
+    matplotlib's ticks around a range of nothing read 0, 0, 0, -0, -0; the other panels keep
+    whole-number ticks, none of them "-0"."""
+    run = load_run(ghost_sweep)
+    key = plot.swept_number_and_category(run)
+    assert key == (BUDGET, "firms.Niche.target")
+    for metric, zero in (("profit_per_year", "0"), ("market_share", "0%")):
+        fig = plot.experiment_lines(run, metric, key)
+        panels = {ax.get_title().split(" (")[0]: ax for ax in _panels(fig)}
+        ghost = panels["Ghost"]
+        assert _tick_labels(ghost) == [zero]
+        low, high = ghost.get_ylim()
+        assert low < 0 < high and low == pytest.approx(-high)
+        for firm, ax in panels.items():
+            labels = _tick_labels(ax)
+            assert len(labels) == len(set(labels)), (metric, firm, labels)
+            assert not [label for label in labels if label.lstrip("-") in ("0", "0%")
+                        and label.startswith("-")]
+
+
+def test_money_ticks_of_an_experiment_never_read_minus_zero():
+    assert [plot.whole_tick(v) for v in (-0.04, -0.0, 0.4, -0.6, -70000)] == [
+        "0", "0", "0", "-1", "-70,000"]

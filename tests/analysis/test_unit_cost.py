@@ -9,7 +9,7 @@ import pytest
 from analysis import plot
 from analysis.load import load_run
 from analysis.plot_format import LINE_STYLES, _colours
-from conftest import ROOT, marketsim_binary
+from conftest import ROOT, ghost_scenario, marketsim_binary
 
 
 def _textbook(out, name, *sets):
@@ -107,3 +107,33 @@ def test_a_firm_out_of_the_market_has_no_unit_cost_line(tmp_path):
              for line in ax.get_lines()}
     assert np.isnan(lines["LongLife"][:10]).all() and np.isfinite(lines["LongLife"][10:]).all()
     assert np.isfinite(lines["Durabox"][:20]).all() and np.isnan(lines["Durabox"][20:]).all()
+
+
+@pytest.fixture(scope="module")
+def ghost_file(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ghost")
+    out = folder / "ghost.h5"
+    subprocess.run([marketsim_binary(), "run", str(ghost_scenario(folder)), "-o", str(out),
+                    "--quiet", "--threads", "2", "--set", "steps=16", "--set", "consumers=5000"],
+                   check=True, capture_output=True, timeout=120)
+    return out
+
+
+def test_a_firm_that_never_sold_has_no_unit_cost_line_and_is_named(ghost_file):
+    """The file records the cost a unit would have for a firm that sells nothing, flat at the
+    base cost: it is not "the mean cost of the units it sold", so Ghost is left out and named
+    under the chart, as the quadrant chart names it."""
+    run = load_run(ghost_file)
+    assert run.market["units"]["Ghost"].sum() == 0
+    assert run.by_category["unit_cost"][("snacks", "Ghost")].gt(0).all()  # the would-be cost
+    costs, unsold = plot.costs_and_unsold(run)
+    assert unsold == {"snacks": ["Ghost"], "drinks": ["Ghost"]}
+    assert all("Ghost" not in frame.columns for frame in costs.values())
+    fig = plot.unit_cost(run)
+    for ax in _panels(fig).values():
+        assert "Ghost" not in [line.get_label().split(" (")[0] for line in ax.get_lines()]
+    assert "Ghost (mass)" not in [t.get_text() for t in fig.legends[0].get_texts()]
+    notes = [t.get_text() for t in fig.texts]
+    assert "Not drawn: Ghost (sold nothing in the run)." in notes
+    quadrant = [t.get_text() for t in plot.share_quadrant(run).texts]
+    assert "Not drawn: Ghost (sold nothing in the run)." in quadrant  # the same words
