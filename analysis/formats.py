@@ -48,11 +48,15 @@ def metric_kind(metric, units=""):
 
 def money(value, signed=False, whole=False):
     """Money with thousands separators: 19,990; cents below 100 (1.53) unless `whole` (for a
-    column of large amounts, where +35.61 among +19,990 would look more precise than it is)."""
+    column of large amounts, where +35.61 among +19,990 would look more precise than it is).
+    An amount that is zero to the cent (the sd 9.6e-13 of runs that all spent 6,000, a float's
+    noise) reads "0", as an exact zero does, not "0.00"."""
     if missing(value):
         return NA
     decimals = 0 if whole or abs(value) >= 100 or value == 0 else 2
     value = _no_negative_zero(value, 1, decimals)
+    if value == 0:
+        decimals = 0
     sign = "+" if signed and value else ""
     return f"{value:{sign},.{decimals}f}"
 

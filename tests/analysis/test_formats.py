@@ -41,5 +41,19 @@ def test_no_negative_zero_in_any_kind():
         assert formats.value("number", zero, difference=True) == "0"
     assert formats.number(2.0, signed=True) == "+2" and formats.number(-0.5) == "-0.5"
     assert formats.points(-0.0004) == "0.0 points" and formats.share(-0.0) == "0.0%"
-    assert formats.money(-0.004, signed=True) == "0.00" and formats.count(-0.2) == "0"
+    assert formats.money(-0.004, signed=True) == "0" and formats.count(-0.2) == "0"
     assert formats.ratio(-0.001, signed=True) == "0.00"
+
+
+def test_a_value_zero_to_the_printed_precision_reads_as_an_exact_zero():
+    """The sd of runs that all spent 6,000 is 9.6e-13 (a float's noise) in /experiment/summary,
+    and exactly 0 in another design point: both read "0", not "0.00" beside "0"."""
+    noise = 9.6e-13
+    assert formats.money(noise) == formats.money(0.0) == "0"
+    assert formats.value("money", noise, spread=True) == formats.value("money", 0.0,
+                                                                        spread=True) == "0"
+    assert formats.value("money", -noise, difference=True) == "0"
+    assert formats.money(0.004) == "0" and formats.money(0.006) == "0.01"
+    assert formats.value("share", noise, spread=True) == formats.value("share", 0.0, spread=True)
+    assert formats.ratio(noise) == formats.ratio(0.0) == "0.00"  # ratios always have 2 decimals
+    assert formats.count(noise) == formats.count(0.0) == "0"
