@@ -298,10 +298,22 @@ std::string overrides_line(const std::vector<std::string>& overrides) {
   return fmt::format("Changed from the scenario file with --set: {}\n", fmt::join(overrides, ", "));
 }
 
+/// How long the run's steps so far are: "1 week", "6 months" while shorter than a year of a
+/// named period, else "2.0 years" (with more digits where that would read "0.0 years").
+/// analysis/periods.py's run_length says the same.
+std::string run_length(const Summary& s) {
+  const std::string name = period_word(s.steps_per_year);
+  if (s.steps_per_year > 0 && s.steps_done < s.steps_per_year && name != "step")
+    return fmt::format("{} {}{}", s.steps_done, name, s.steps_done == 1 ? "" : "s");
+  const double years = s.years();
+  return years >= 0.1 || years == 0 ? fmt::format("{:.1f} years", years)
+                                    : fmt::format("{:.2g} years", years);
+}
+
 std::string format_summary(const Summary& s) {
   std::string out =
-      fmt::format("{}: {} consumers, {} of {} steps ({:.1f} years){}\n", s.scenario, s.consumers,
-                  s.steps_done, s.steps, s.years(), s.complete ? "" : "  [INCOMPLETE RUN]");
+      fmt::format("{}: {} consumers, {} of {} steps ({}){}\n", s.scenario, s.consumers,
+                  s.steps_done, s.steps, run_length(s), s.complete ? "" : "  [INCOMPLETE RUN]");
   out += overrides_line(s.overrides);
   out += scale_note(s.scale);
   out += "\n";

@@ -588,3 +588,16 @@ TEST_CASE("summary: CLV is n/a, with the reason, where nobody lapses and nothing
   CHECK(a[6] == "n/a");      // CLV; it printed "nan"
   CHECK_THAT(text, Contains("CLV is n/a for A: with no customer lost (r = 1) and no discounting"));
 }
+
+TEST_CASE("summary: the header says a run shorter than a year in its own period", "[summary]") {
+  using Catch::StartsWith;
+  msim::Summary s = weekly_summary("Short", {});
+  CHECK_THAT(msim::format_summary(s), StartsWith("Short: 0 consumers, 52 of 52 steps (1.0 years)"));
+  s.steps = s.steps_done = 1;
+  CHECK_THAT(msim::format_summary(s), StartsWith("Short: 0 consumers, 1 of 1 steps (1 week)"));
+  s.steps = s.steps_done = 10;
+  CHECK_THAT(msim::format_summary(s), StartsWith("Short: 0 consumers, 10 of 10 steps (10 weeks)"));
+  s.steps_per_year = 1000;  // steps without a name: years, with digits enough
+  CHECK_THAT(msim::format_summary(s),
+             StartsWith("Short: 0 consumers, 10 of 10 steps (0.01 years)"));
+}
