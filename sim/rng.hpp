@@ -116,8 +116,12 @@ class Stream {
     has_spare_ = true;
     return r * cos_t;
   }
-  /// Gamma(shape, scale 1) by Marsaglia & Tsang (2000), with the boost for shape < 1.
+  /// Gamma(shape, scale 1) by Marsaglia & Tsang (2000), with the boost for shape < 1. Its
+  /// domain is shape > 0 (an infinite shape gives infinity).
+  /// @throws std::invalid_argument naming the shape when it is 0, negative or NaN.
   double gamma(double shape) {
+    if (!(shape > 0.0)) [[unlikely]]
+      bad_gamma_shape(shape);
     if (shape < 1.0) {
       const double boosted = gamma_at_least_one(shape + 1.0);
       return boosted * std::pow(uniform(), 1.0 / shape);
@@ -126,6 +130,9 @@ class Stream {
   }
 
  private:
+  /// Throws the std::invalid_argument of gamma() for `shape`. Out of line (sim/rng.cpp), to
+  /// keep gamma() small on the hot path of population synthesis.
+  [[noreturn, gnu::cold]] static void bad_gamma_shape(double shape);
   /// The next four words. Out of line, so that bits() itself is small enough to be inlined
   /// (Clang left it a call in population synthesis).
   [[gnu::noinline]] void refill() {

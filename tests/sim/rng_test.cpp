@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/rng.hpp"
@@ -119,6 +120,19 @@ TEST_CASE("normal and gamma variates have the right moments", "[rng]") {
     CHECK(std::abs(gm - shape) < 5.0 * std::sqrt(shape / n));  // Var = shape
     CHECK(gv == Approx(shape).epsilon(0.03));
   }
+}
+
+TEST_CASE("gamma refuses a shape outside its domain, naming it", "[rng]") {
+  const Philox gen(11, 1);
+  Stream s(gen, 5, 0);
+  // Marsaglia & Tsang gave NaN for a negative shape and 0 for a shape of 0, with no error.
+  for (double shape : {0.0, -0.0, -0.5, -3.0, std::nan("")}) {
+    INFO("shape " << shape);
+    CHECK_THROWS_AS(s.gamma(shape), std::invalid_argument);
+  }
+  CHECK_THROWS_WITH(s.gamma(-0.5), Catch::Contains("Stream::gamma(-0.5)") &&
+                                       Catch::Contains("the shape must be a number > 0"));
+  CHECK(s.gamma(1e-3) >= 0.0);  // the smallest shapes are still in the domain
 }
 
 TEST_CASE("Poisson inversion reproduces the Poisson pmf", "[rng]") {
