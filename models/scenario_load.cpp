@@ -688,6 +688,9 @@ Firm load_firm(const Config& node, const Scenario& sc) {
     // A strategy's factory reads the firm's entry: what it refuses is the scenario's input.
     node.fail(fmt::format("strategy '{}' refused the firm's settings: {}", f.strategy, e.what()));
   }
+  // A strategy of a user's own may not finish() the maps it looks into: a key in them nothing
+  // read is as unknown as one beside `strategy:`.
+  node.finish_beneath();
   check_params_written(node, asked_before, f);
   check_strategy_keys(node, f, *info);
   check_product_quality(node, f, sc);

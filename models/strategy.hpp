@@ -259,9 +259,9 @@ struct StrategyInfo {
   std::string name;
   std::string summary;
   std::vector<ParamDoc> params;
-  /// Reads the firm's entry (ctx.node) and makes the strategy. What it refuses is bad input:
-  /// ctx.node.child(key).fail_expected(...) names the key; any other exception is reported at
-  /// the firm's entry. It must read every parameter in `params`.
+  /// Reads the firm's entry (ctx.node) and makes the strategy, reading every one of `params`; a
+  /// key it never asks for is unknown, in a map it looks into too. What it refuses is bad input:
+  /// ctx.node.child(key).fail_expected(...) names the key; any other exception, the entry.
   std::unique_ptr<Strategy> (*make)(const StrategyContext& ctx);
   /// What plan() records in FirmPlan::diagnostics, in that order. Strategies that declare the
   /// same name share its dataset (their units and descriptions must agree), each firm in its own

@@ -90,8 +90,14 @@ std::vector<std::string> Config::keys() const {
 }
 
 std::vector<std::string> Config::known_keys() const {
-  const std::set<std::string>& known = state_->known[path_];
-  return {known.begin(), known.end()};
+  const auto it = state_->known.find(path_);
+  if (it == state_->known.end()) return {};
+  return {it->second.begin(), it->second.end()};
+}
+
+bool Config::known(const std::string& key) const {
+  const auto it = state_->known.find(path_);
+  return it != state_->known.end() && it->second.count(key) > 0;
 }
 
 Config Config::child(const std::string& key) const {
@@ -161,8 +167,10 @@ void Config::finish() const {
     if (known.count(key)) continue;
     const std::vector<std::string> candidates(known.begin(), known.end());  // sorted
     const std::string guess = did_you_mean(key, candidates);
-    std::string hint = guess.empty() ? "known keys: " + join(candidates, "")
-                                     : fmt::format("did you mean '{}'?", guess);
+    // A map whose reader asked for none of its keys (a strategy that only looked for it).
+    std::string hint = candidates.empty() ? std::string("no key of this map is read")
+                       : guess.empty()    ? "known keys: " + join(candidates, "")
+                                          : fmt::format("did you mean '{}'?", guess);
     // {budget: 5,000} reads as {budget: 5, 000: null}, and {multiply: 0,85} as {multiply: 0,
     // 85: null}: the comma separates entries.
     const bool digits = !key.empty() && key.find_first_not_of("0123456789") == std::string::npos;
@@ -187,6 +195,37 @@ void Config::finish() const {
                          key.substr(0, colon), key.substr(colon + 1));
     fail_key(key, fmt::format("unknown key '{}' ({})", escape_controls(key), hint));
   }
+}
+
+template <class Unread>
+void Config::visit_unread(bool self, Unread&& unread) const {
+  if (is_sequence()) {
+    for (const Config& item : items()) item.visit_unread(true, unread);
+    return;
+  }
+  if (!is_map()) return;
+  for (const auto& kv : *node_) {
+    const std::string key = kv.first.Scalar();
+    if (!known(key)) {
+      if (self) unread(*this, key);
+      continue;
+    }
+    // A key asked for: its value was reached (wrapped as lookup() does, marking nothing).
+    State::wrap(*this, kv.second, key, state_->to_mark(kv.first.Mark())).visit_unread(true, unread);
+  }
+}
+
+void Config::finish_beneath() const {
+  // finish() of the map that holds the first unread key reports it, with its did-you-mean.
+  visit_unread(false, [](const Config& map, const std::string&) { map.finish(); });
+}
+
+std::vector<std::string> Config::unread_keys() const {
+  std::vector<std::string> out;
+  visit_unread(true, [&](const Config& map, const std::string& key) {
+    out.push_back(join_path(map.path_, key));
+  });
+  return out;
 }
 
 void Config::fail_key(const std::string& key, const std::string& message) const {

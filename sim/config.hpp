@@ -95,6 +95,8 @@ class Config {
   std::vector<std::string> keys() const;
   /// The keys of this map asked for so far (by get_*, has, find or child), sorted.
   std::vector<std::string> known_keys() const;
+  /// Whether `key` of this map was asked for so far (by get_*, has, find or child).
+  bool known(const std::string& key) const;
   /// The child at `key`. @throws InputError "missing required key" when absent.
   Config child(const std::string& key) const;
   /// The child at `key`, or nullopt when absent; marks `key` as known either way.
@@ -138,6 +140,17 @@ class Config {
   /// Throws for the first key of this map that nothing asked for, suggesting the nearest known
   /// key. Call it after reading a map. @throws InputError "unknown key 'X' (did you mean 'Y'?)"
   void finish() const;
+  /// finish() for every map beneath this node that a read reached: the value of a key asked for
+  /// (by get_*, has, find or child), an item of a list so reached, and so on down; the first
+  /// key nothing asked for, in file order, is refused as finish() refuses it. Not this node's
+  /// own keys (finish() them), nor what lies under a key nothing asked for (finish() refuses the
+  /// key). For a reader that may not finish() the maps it looks into (a strategy of a user's).
+  /// @throws InputError "unknown key 'X' (did you mean 'Y'?)" at that key
+  void finish_beneath() const;
+  /// The key paths, in file order, of the keys that finish() and finish_beneath() would refuse:
+  /// this map's keys that nothing asked for, and those of the maps beneath it that a read
+  /// reached.
+  std::vector<std::string> unread_keys() const;
 
   /// Throws an InputError about `key` of this map, at the key itself: "<file:line:col of the
   /// key>: key '<path>': <message>", followed by "(after --set ...)" when a --set beside it
@@ -172,6 +185,11 @@ class Config {
   /// For a list that looks written with decimal commas ("[0,5, 0,5]"), " (... write [0.5, 0.5]
   /// ...)" for fail() to add; else "".
   std::string decimal_commas() const;
+  /// Calls `unread(map, key)` for each key, in file order, of this node (when `self` and it is
+  /// a map) and of the maps beneath it that a read reached (see finish_beneath()), that nothing
+  /// asked for.
+  template <class Unread>
+  void visit_unread(bool self, Unread&& unread) const;
   std::shared_ptr<State> state_;
   std::shared_ptr<const YAML::Node> node_;
   std::string path_;

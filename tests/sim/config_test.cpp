@@ -446,6 +446,41 @@ TEST_CASE("finish() rejects an unread key with a suggestion", "[config]") {
                       "'budget_per_year' (did you mean 'budget_per_yaer'?)");
 }
 
+TEST_CASE("finish_beneath() finishes the maps a read reached, in file order", "[config]") {
+  const std::string text = R"(firm:
+  name: Acme
+  schedule: {strat: 5, every: 3}
+  arms:
+    - {markup: 0.1}
+    - {mrkup: 0.2}
+  plan: {weeks: 3}
+  unread: {anything: 1}
+)";
+  const Config root = Config::load_string(text, "t");
+  const Config firm = root.child("firm");
+  firm.get_string("name");
+  const Config schedule = firm.child("schedule");
+  schedule.get_int("start", 0);
+  schedule.get_int("every", 1);
+  for (const Config& arm : firm.child("arms").items()) arm.get_double("markup", 0.3);
+  firm.has("plan");  // looked for, nothing asked of it
+  // As finish() reports it, at the key; `unread` beside them is finish()'s to report.
+  REQUIRE_THROWS_WITH(firm.finish_beneath(),
+                      "t:3:14: key 'firm.schedule.strat': unknown key "
+                      "'strat' (did you mean 'start'?)");
+  CHECK(firm.unread_keys() == std::vector<std::string>{"firm.schedule.strat", "firm.arms.1.mrkup",
+                                                       "firm.plan.weeks", "firm.unread"});
+  REQUIRE_THROWS_WITH(firm.child("plan").finish(),
+                      "t:7:10: key 'firm.plan.weeks': unknown key 'weeks' (no key of this map is "
+                      "read)");
+  schedule.get_int("strat", 0);
+  REQUIRE_THROWS_WITH(firm.finish_beneath(),
+                      Contains("t:6:8: key 'firm.arms.1.mrkup': unknown key 'mrkup' (did you "
+                               "mean 'markup'?)"));
+  // Marks nothing itself: a key read by neither is still unknown to finish().
+  CHECK_THROWS_WITH(firm.finish(), Contains("unknown key 'unread'"));
+}
+
 TEST_CASE("finish() lists known keys when nothing is close", "[config]") {
   const Config c = Config::load_string("alpha: 1\nbeta: 2\nzzzzzz: 3\n", "t");
   c.get_int("alpha");
