@@ -468,27 +468,58 @@ void load_market(const Config& n, MarketParams& m) {
   note_goodwill_steps(n, m);
 }
 
-/// Every key of the firm's entry that its strategy read must come back from write_params():
-/// /scenario (and each run's /runs/<id>/scenario) must rerun the run. A key the entry does not
-/// give takes the strategy's default again, so only keys given are checked.
+/// Adds to `lost` the key paths beneath `given` (a map or list of the firm's entry, at `at`
+/// relative to the entry) that the strategy's factory read and that `written`, what
+/// write_params() wrote in its place, does not give. A null value reads as absent, a default
+/// again, so is not lost; a list's items are all read.
+void collect_lost(const Config& given, const Config& written, const std::string& at,
+                  std::vector<std::string>& lost) {
+  const auto beneath = [&](const Config& value, const std::string& segment) {
+    const std::string path = at + "." + segment;
+    if (value.is_null()) return;
+    const std::optional<Config> again = written.peek(segment);
+    if (!again || again->is_null())
+      lost.push_back(path);
+    else if ((value.is_map() && again->is_map()) || (value.is_sequence() && again->is_sequence()))
+      collect_lost(value, *again, path, lost);
+  };
+  if (given.is_sequence()) {
+    for (const Config& item : given.items())
+      beneath(item, item.path().substr(given.path().size() + 1));
+    return;
+  }
+  // child() only for keys asked already: it marks a key as known, which would hide an unknown
+  // one from finish().
+  for (const std::string& key : given.keys())
+    if (given.known(key)) beneath(given.child(key), key);
+}
+
+/// Every key of the firm's entry that its strategy read must come back from write_params(), at
+/// every level (a key inside a map parameter too), and what write_params() wrote must load
+/// again through the strategy's factory, every key read: /scenario (and each run's
+/// /runs/<id>/scenario) must rerun the run. A key the entry does not give takes the strategy's
+/// default again, so only keys given are checked.
 /// @throws std::logic_error naming the strategy and the keys: a fault in the strategy's code.
 void check_params_written(const Config& node, const std::vector<std::string>& asked_before,
-                          const Firm& f) {
+                          const Firm& f, const StrategyInfo& info, const Scenario& sc) {
   const std::vector<std::string> asked = node.known_keys();
   YamlWriter out;
   out.begin_map();
   f.prototype->write_params(out);
   out.end_map();
-  const std::vector<std::string> written = Config::load_string(out.str(), "write_params").keys();
+  const Config written = Config::load_string(out.str(), "write_params()");
   std::vector<std::string> lost;
-  // A null value reads as absent: a default again. (child() only for keys asked already: it
-  // marks a key as known, which would hide an unknown one from finish().)
   for (const std::string& key : node.keys())
     if (std::binary_search(asked.begin(), asked.end(), key) &&
-        !std::binary_search(asked_before.begin(), asked_before.end(), key) &&
-        std::find(written.begin(), written.end(), key) == written.end() &&
-        !node.child(key).is_null())
-      lost.push_back(key);
+        !std::binary_search(asked_before.begin(), asked_before.end(), key)) {
+      const Config value = node.child(key);
+      const std::optional<Config> again = written.peek(key);
+      if (value.is_null()) continue;
+      if (!again || again->is_null())
+        lost.push_back(key);
+      else if ((value.is_map() && again->is_map()) || (value.is_sequence() && again->is_sequence()))
+        collect_lost(value, *again, key, lost);
+    }
   if (!lost.empty())
     throw std::logic_error(fmt::format(
         "strategy '{}' of firm '{}' reads {} but its write_params() does not write {}, so the "
@@ -496,7 +527,7 @@ void check_params_written(const Config& node, const std::vector<std::string>& as
         "the scenario)",
         f.strategy, f.name, fmt::join(lost, ", "), lost.size() == 1 ? "it" : "them"));
   std::vector<std::string> twice;  // the scenario writes the firm keys itself
-  for (const std::string& key : written)
+  for (const std::string& key : written.keys())
     if (std::find(firm_keys().begin(), firm_keys().end(), key) != firm_keys().end())
       twice.push_back(key);
   if (!twice.empty())
@@ -507,6 +538,36 @@ void check_params_written(const Config& node, const std::vector<std::string>& as
         "firm's own settings from StrategyContext::firm)",
         f.strategy, f.name, fmt::join(twice, ", "), twice.size() == 1 ? "a key" : "keys",
         twice.size() == 1 ? "it" : "them"));
+  // The recorded /scenario gives the factory what write_params() wrote: it must take it, and
+  // read every key of it (one it does not read, a misspelt one, would be an unknown key there).
+  // A fresh document: `written` above has keys marked by the checks.
+  const Config again = Config::load_string(out.str(), "write_params()");
+  try {
+    (void)info.make(StrategyContext{again, sc, f});
+  } catch (const std::exception& e) {
+    throw std::logic_error(fmt::format(
+        "strategy '{}' of firm '{}' refuses what its write_params() writes, so the recorded "
+        "/scenario would not load: {} (a fault in the strategy's code, not in the scenario)",
+        f.strategy, f.name, e.what()));
+  }
+  const std::vector<std::string> unread = again.unread_keys();
+  if (!unread.empty()) {
+    std::vector<std::string> hints;
+    for (const std::string& path : unread) {
+      const std::size_t dot = path.rfind('.');
+      const std::optional<Config> map =
+          dot == std::string::npos ? again : again.peek(path.substr(0, dot));
+      const std::string key = dot == std::string::npos ? path : path.substr(dot + 1);
+      const std::string guess = map ? did_you_mean(key, map->known_keys()) : "";
+      hints.push_back(guess.empty() ? path : fmt::format("{} (did you mean '{}'?)", path, guess));
+    }
+    throw std::logic_error(fmt::format(
+        "strategy '{}' of firm '{}' writes {} in write_params() but its factory does not read "
+        "{}, so the recorded /scenario would not load: the scenario would call {} unknown (a "
+        "fault in the strategy's code, not in the scenario)",
+        f.strategy, f.name, fmt::join(hints, ", "), unread.size() == 1 ? "it" : "them",
+        unread.size() == 1 ? "it" : "them"));
+  }
 }
 
 /// A parameter the firm's strategy documents but its factory did not ask for (whether the
@@ -691,7 +752,7 @@ Firm load_firm(const Config& node, const Scenario& sc) {
   // A strategy of a user's own may not finish() the maps it looks into: a key in them nothing
   // read is as unknown as one beside `strategy:`.
   node.finish_beneath();
-  check_params_written(node, asked_before, f);
+  check_params_written(node, asked_before, f, *info, sc);
   check_strategy_keys(node, f, *info);
   check_product_quality(node, f, sc);
   node.finish();

@@ -211,9 +211,9 @@ class Strategy {
   /// Writes this step's plan. The plan comes in default-initialised, with targeted_spend sized
   /// and durability set to the scenario's.
   virtual void plan(const MarketView& view, FirmPlan& plan) = 0;
-  /// Writes the resolved parameters (keys beside `strategy:` in the firm entry). Every key the
-  /// factory read from the entry must be written (the loader checks it), so that the recorded
-  /// /scenario reruns the run.
+  /// Writes the resolved parameters (keys beside `strategy:` in the firm entry): every key the
+  /// factory read, at every level (in a map parameter too), as the factory reads all of it back
+  /// (the loader checks both), so that the recorded /scenario reruns the run.
   virtual void write_params(YamlWriter& out) const = 0;
   /// Whether the firm keeps CRM profiles (memory is reserved only for such firms). A plan with
   /// direct_spend or customized needs them: without, check_plan stops the run.

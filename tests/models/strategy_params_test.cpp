@@ -177,3 +177,44 @@ TEST_CASE("an experiment that sweeps a key its firm's strategy does not read is 
                     Contains("key 'firms.Own.schedule.strat': unknown key 'strat' (did you mean "
                              "'start'?)"));
 }
+
+TEST_CASE("write_params() must write back every key path read, and what it writes must load",
+          "[scenario][strategy]") {
+  // What the factory read and write_params() writes back reruns the run from /scenario.
+  const msim::Scenario sc =
+      load("scheduled_for_test",
+           "    schedule: {start: 2, every: 3, window: {from: 1, to: 2}}\n    arms: [{markup: "
+           "0.2}, {markup: 0.4}]\n    gain: 2\n");
+  const msim::Scenario again = msim::load_scenario_text(msim::resolved_yaml(sc), "resolved");
+  CHECK(msim::resolved_yaml(again) == msim::resolved_yaml(sc));
+
+  // A key inside a map parameter that write_params() leaves out: the rerun would take its
+  // default.
+  const std::string without = "scheduled_without_start_for_test";
+  CHECK_NOTHROW(load(without, "    schedule: {every: 3}\n"));  // the default again: nothing lost
+  CHECK_THROWS_AS(load(without, "    schedule: {start: 2, every: 3}\n"), std::logic_error);
+  CHECK_THROWS_WITH(load(without, "    schedule: {start: 2, every: 3}\n"),
+                    "strategy 'scheduled_without_start_for_test' of firm 'Own' reads "
+                    "schedule.start but its write_params() does not write it, so the recorded "
+                    "/scenario would not rerun this run (a fault in the strategy's code, not in "
+                    "the scenario)");
+
+  // A misspelt written key: /scenario would not load, whether or not the scenario gives `gain`.
+  const std::string gian = "scheduled_gian_for_test";
+  CHECK_THROWS_AS(load(gian, ""), std::logic_error);
+  CHECK_THROWS_WITH(load(gian, ""),
+                    "strategy 'scheduled_gian_for_test' of firm 'Own' writes gian (did you mean "
+                    "'gain'?) in write_params() but its factory does not read it, so the "
+                    "recorded /scenario would not load: the scenario would call it unknown (a "
+                    "fault in the strategy's code, not in the scenario)");
+  CHECK_THROWS_WITH(load(gian, "    gain: 2\n"),
+                    Contains("reads gain but its write_params() does not write it"));
+
+  // A written value the factory refuses.
+  CHECK_THROWS_AS(load("scheduled_zero_gain_for_test", ""), std::logic_error);
+  CHECK_THROWS_WITH(load("scheduled_zero_gain_for_test", ""),
+                    Contains("strategy 'scheduled_zero_gain_for_test' of firm 'Own' refuses what "
+                             "its write_params() writes, so the recorded /scenario would not "
+                             "load: ") &&
+                        Contains("key 'gain': got \"0\", expected a number > 0"));
+}
