@@ -8,20 +8,55 @@
 
 namespace msim {
 
-std::vector<std::string> diagnostics_used(const Scenario& sc) {
-  std::vector<std::string> out;
+namespace {
+
+/// Whether a firm of `sc`, or of its after_branch, has the strategy `name`.
+bool uses(const Scenario& sc, const std::string& name) {
   for (const Scenario* s = &sc; s != nullptr; s = s->after_branch.get())
     for (const Firm& f : s->firms)
-      for (const DiagnosticDoc& d : find_strategy(f.strategy).diagnostics)
-        if (std::find(out.begin(), out.end(), d.name) == out.end()) out.push_back(d.name);
+      if (f.strategy == name) return true;
+  return false;
+}
+
+/// Appends `d` to `out` unless a diagnostic of its name is there already.
+void add_once(std::vector<DiagnosticDoc>& out, const DiagnosticDoc& d) {
+  if (std::none_of(out.begin(), out.end(),
+                   [&](const DiagnosticDoc& o) { return o.name == d.name; }))
+    out.push_back(d);
+}
+
+/// The diagnostics of the strategies `sc` uses: strategy by strategy in registry order, each
+/// strategy's in the order it declares them, each name once.
+std::vector<DiagnosticDoc> own_diagnostics(const Scenario& sc) {
+  std::vector<DiagnosticDoc> out;
+  for (const StrategyInfo& info : strategy_registry())
+    if (uses(sc, info.name))
+      for (const DiagnosticDoc& d : info.diagnostics) add_once(out, d);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> diagnostics_used(const Scenario& sc) {
+  std::vector<std::string> out;
+  for (const DiagnosticDoc& d : own_diagnostics(sc)) out.push_back(d.name);
   return out;
 }
 
 std::vector<DiagnosticDoc> scenario_diagnostics(const Scenario& sc) {
-  const std::vector<std::string> names = sc.diagnostics ? *sc.diagnostics : diagnostics_used(sc);
+  std::vector<DiagnosticDoc> own = own_diagnostics(sc);
+  if (!sc.diagnostics) return own;
+  const std::vector<std::string>& names = *sc.diagnostics;
+  const auto recorded = [&](const DiagnosticDoc& d) {
+    return std::find(names.begin(), names.end(), d.name) != names.end();
+  };
   std::vector<DiagnosticDoc> out;
-  for (const DiagnosticDoc& d : recorded_diagnostics())
-    if (std::find(names.begin(), names.end(), d.name) != names.end()) out.push_back(d);
+  for (const DiagnosticDoc& d : own)
+    if (recorded(d)) out.push_back(d);
+  // Then those an experiment's other runs add, in the same order over their strategies.
+  for (const StrategyInfo& info : strategy_registry())
+    for (const DiagnosticDoc& d : info.diagnostics)
+      if (recorded(d)) add_once(out, d);
   return out;
 }
 

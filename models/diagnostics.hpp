@@ -12,11 +12,15 @@
 namespace msim {
 
 /// The names of the diagnostics that the strategies of `sc`'s firms declare, and of its
-/// after_branch's firms, each once.
+/// after_branch's firms, each once, in the order scenario_diagnostics() gives them.
 std::vector<std::string> diagnostics_used(const Scenario& sc);
 
-/// The diagnostics a run of `sc` records, in registry order (recorded_diagnostics()): the
-/// names in sc.diagnostics when set (an experiment's), else diagnostics_used(sc).
+/// The diagnostics a run of `sc` records, in the order of the rows k of
+/// StepMetrics::diagnostics: those of the strategies `sc` uses (its after_branch's too), strategy
+/// by strategy in registry order, each strategy's in the order it declares them, each name once,
+/// at its first place in that sequence. With sc.diagnostics set (an experiment's: every run records
+/// the diagnostics any of its runs uses), only the names it lists, and after the run's own those
+/// of the others in the same order over the registry.
 std::vector<DiagnosticDoc> scenario_diagnostics(const Scenario& sc);
 
 /// One firm's diagnostics: the names its strategy declares, in order, and where each goes among

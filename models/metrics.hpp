@@ -27,8 +27,8 @@ struct StepMetrics {
   std::vector<double> saturation;       ///< [C] share of consumers owning a working product
   bool durables = false;                ///< the market has durable categories (their metrics count)
   std::vector<double> segment_centres;  ///< [F*S*D] where each firm placed each segment
-  /// [K*F] the strategies' own diagnostics, those of the strategies the run uses, in
-  /// recorded_diagnostics() order (models/strategy.hpp; models/diagnostics.cpp picks them):
+  /// [K*F] the strategies' own diagnostics, those of the strategies the run uses, in the order
+  /// scenario_diagnostics() gives them (models/diagnostics.hpp):
   /// diagnostic k of firm j at [k * F + j], NaN where the firm's strategy recorded none and at
   /// step 0.
   std::vector<double> diagnostics;

@@ -132,6 +132,45 @@ void register_probes() {
   (void)once;
 }
 
+/// Records each diagnostic it declares as its place in the declaration, 1, 2, ...
+class Numbers final : public msim::Strategy {
+ public:
+  std::unique_ptr<msim::Strategy> clone() const override {
+    return std::make_unique<Numbers>(*this);
+  }
+  void plan(const msim::MarketView& view, msim::FirmPlan& plan) override {
+    msim::test::offer_at_mean(view, plan);
+    for (std::size_t k = 0; k < plan.diagnostic_names.size(); ++k)
+      plan.record(plan.diagnostic_names[k], static_cast<double>(k + 1));
+  }
+  void write_params(msim::YamlWriter&) const override {}
+};
+
+/// order_aa [order_a1, order_shared], order_bb [order_b1, order_shared], order_cc [order_c1],
+/// registered in that order.
+void register_numbers() {
+  static const bool once = [] {
+    const msim::DiagnosticDoc shared{"order_shared", "count", "shared by two"};
+    msim::register_strategy({"order_aa_for_test",
+                             "a test strategy",
+                             {},
+                             make<Numbers>,
+                             {{"order_a1", "count", "aa's own"}, shared}});
+    msim::register_strategy({"order_bb_for_test",
+                             "a test strategy",
+                             {},
+                             make<Numbers>,
+                             {{"order_b1", "count", "bb's own"}, shared}});
+    msim::register_strategy({"order_cc_for_test",
+                             "a test strategy",
+                             {},
+                             make<Numbers>,
+                             {{"order_c1", "count", "cc's own"}}});
+    return true;
+  }();
+  (void)once;
+}
+
 const char* const kScenario = R"(
 name: diagnostics
 seed: 3
@@ -218,6 +257,46 @@ TEST_CASE(
   market.step();
   CHECK(market.metrics().diagnostics[step_col * 3 + 0] == 2.0);
   CHECK(market.metrics().diagnostics[step_col * 3 + 1] == 2.0);
+}
+
+TEST_CASE(
+    "last().diagnostics has the used strategies' diagnostics, strategy by strategy in "
+    "registry order",
+    "[strategy][diagnostics]") {
+  register_numbers();
+  // bb and cc, not aa, which declares order_shared first: its place is in bb's list.
+  const msim::Scenario sc =
+      scenario({"firms.Plain.strategy=order_bb_for_test", "firms.Probed.strategy=order_cc_for_test",
+                "firms.Another.strategy=mass"});
+  std::vector<std::string> names;
+  for (const auto& d : msim::scenario_diagnostics(sc)) names.push_back(d.name);
+  CHECK(names == std::vector<std::string>{"order_b1", "order_shared", "order_c1"});
+  CHECK(msim::diagnostics_used(sc) == names);
+  msim::Market market(sc);
+  market.step();
+  market.step();
+  const std::vector<double>& d = market.metrics().diagnostics;  // [k * F + j], F = 3
+  REQUIRE(d.size() == 3 * 3);
+  CHECK(d[0 * 3 + 0] == 1.0);  // Plain (bb): order_b1, its first
+  CHECK(d[1 * 3 + 0] == 2.0);  // Plain (bb): order_shared, its second
+  CHECK(d[2 * 3 + 1] == 1.0);  // Probed (cc): order_c1
+  for (std::size_t k : {std::size_t{0}, std::size_t{1}}) CHECK(std::isnan(d[k * 3 + 1]));
+  for (std::size_t k = 0; k < 3; ++k) CHECK(std::isnan(d[k * 3 + 2]));  // Another: mass
+  // The file's datasets are declared in the same order.
+  msim::MemoryRecorder rec;
+  msim::run_simulation(sc, rec);
+  std::vector<std::string> paths;
+  for (const auto& series : rec.layout().series)
+    if (series.path.rfind("/strategies/", 0) == 0) paths.push_back(series.path);
+  CHECK(paths == std::vector<std::string>{"/strategies/order_b1", "/strategies/order_shared",
+                                          "/strategies/order_c1"});
+  // An experiment whose other runs use aa records its order_a1 too, after the run's own.
+  msim::Scenario in_experiment = sc;
+  in_experiment.diagnostics =
+      std::vector<std::string>{"order_c1", "order_shared", "order_b1", "order_a1"};
+  names.clear();
+  for (const auto& d_ : msim::scenario_diagnostics(in_experiment)) names.push_back(d_.name);
+  CHECK(names == std::vector<std::string>{"order_b1", "order_shared", "order_c1", "order_a1"});
 }
 
 TEST_CASE("a strategy that resizes plan.diagnostics is refused, named with its firm and step",
