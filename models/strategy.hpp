@@ -206,7 +206,11 @@ struct AddedQuality {
 class Strategy {
  public:
   virtual ~Strategy() = default;
-  /// A fresh copy with the same parameters (strategies may keep state during a run).
+  /// A copy of this strategy as it is now, its state included (what it learned so far), as
+  /// `std::make_unique<T>(*this)` gives. Each run gets its own copy of the firm's prototype, and
+  /// an experiment's branch_at copies the history's market, strategies and all, for every design
+  /// point: a clone() that starts afresh would wipe what the strategy learned, so that a design
+  /// point that changes nothing would no longer be bit-identical to its full run.
   virtual std::unique_ptr<Strategy> clone() const = 0;
   /// Writes this step's plan. The plan comes in default-initialised, with targeted_spend sized
   /// and durability set to the scenario's.
