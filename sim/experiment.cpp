@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <numeric>
 #include <optional>
-#include <set>
 #include <utility>
 
 #include "sim/config.hpp"
@@ -41,19 +41,91 @@ std::optional<std::pair<std::size_t, std::size_t>> repeated_value(
   return std::nullopt;
 }
 
+}  // namespace
+
+std::string canonical_key_path(const Config* document, const std::string& path) {
+  if (!document) return path;
+  std::optional<Config> node = *document;
+  std::string out;
+  for (std::size_t start = 0; start <= path.size();) {
+    const std::size_t end = std::min(path.find('.', start), path.size());
+    std::string segment = path.substr(start, end - start);
+    start = end + 1;
+    if (node && node->is_sequence()) {
+      const std::vector<Config> items = node->items();
+      std::optional<Config> item;
+      // As Config::peek finds it: by name (or the index of an item without one), else by index.
+      for (const Config& it : items)
+        if (!item && it.path().substr(it.path().rfind('.') + 1) == segment) item = it;
+      for (std::size_t k = 0; !item && k < items.size(); ++k)
+        if (std::to_string(k) == segment) item = items[k];
+      if (item) segment = item->path().substr(item->path().rfind('.') + 1);
+      node = item;
+    } else if (node) {
+      node = node->peek(segment);
+    }
+    out += (out.empty() ? "" : ".") + segment;
+  }
+  return out;
+}
+
+namespace {
+
+/// A key path already varied: as written, its block, and where.
+struct VariedKey {
+  std::string path, block;
+  Mark mark;
+  std::string where;
+};
+
+/// Varied key paths by canonical path (canonical_key_path()).
+using VariedKeys = std::map<std::string, VariedKey>;
+
+/// Refuses `path` (written at `node`, in experiment.`block`) when it addresses the same value as
+/// a key already varied, or a value inside it, or one that holds it; else adds it to `varied`.
+void add_varied(const Config& node, const std::string& path, const std::string& block,
+                VariedKeys& varied, const Config* document) {
+  const std::string canonical = canonical_key_path(document, path);
+  const auto inside = [](const std::string& inner, const std::string& outer) {
+    return inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 &&
+           inner[outer.size()] == '.';
+  };
+  for (const auto& [other_canonical, other] : varied) {
+    const bool same = canonical == other_canonical;
+    if (!same && !inside(canonical, other_canonical) && !inside(other_canonical, canonical))
+      continue;
+    if (other.path == path)
+      node.fail(fmt::format("'{}' is already varied in experiment.{}; vary it in one place", path,
+                            other.block));
+    const std::string at = other.mark.file == "<--set>"
+                               ? other.where
+                               : fmt::format("experiment.{}.{}, {}:{}", other.block, other.path,
+                                             other.mark.file, other.mark.line);
+    if (same)
+      node.fail(fmt::format(
+          "'{}' is the same key as '{}' ({}): both address {}, so a design point would set it "
+          "twice and be labelled with a value it did not run; vary it in one place",
+          path, other.path, at, canonical));
+    node.fail(fmt::format(
+        "'{}' {} '{}' ({}), so a design point would set {} twice and be labelled with a value it "
+        "did not run; vary it in one place",
+        path, inside(canonical, other_canonical) ? "lies inside" : "holds", other.path, at,
+        inside(canonical, other_canonical) ? canonical : other_canonical));
+  }
+  varied.emplace(canonical, VariedKey{path, block, node.mark(), node.where()});
+}
+
 /// The lists of values of `block` (experiment.sweep or experiment.together): a map from key
-/// path to a non-empty list of single values. Each path joins `varied`, and may not be in it yet.
+/// path to a non-empty list of single values. Each path joins `varied` (add_varied()).
 std::vector<SweepKey> read_value_lists(const Config& block, const std::string& name,
-                                       std::set<std::string>& varied, const Config* document) {
+                                       VariedKeys& varied, const Config* document) {
   if (!block.is_map())
     block.fail_expected("a map from key path to a list of values, e.g. {consumers: [1e4, 2e4]}");
   std::vector<SweepKey> out;
   for (const std::string& path : block.keys()) {
     const Config values = block.child(path);
     check_key_path(values, path);
-    if (varied.count(path))
-      values.fail(
-          fmt::format("'{}' is already varied in experiment.sweep; vary it in one place", path));
+    add_varied(values, path, name, varied, document);
     SweepKey key{path, {}, values.where()};
     // A map here is a key path split into nested maps ({a: {b: {c: [...]}}}), which is what
     // --set experiment.sweep.a.b.c=[...] (or experiment.together...) makes.
@@ -101,7 +173,6 @@ std::vector<SweepKey> read_value_lists(const Config& block, const std::string& n
             "it is a slip",
             first, i, k, first == key.values[k] ? "" : ": " + first + " and " + key.values[k]));
       }
-    varied.insert(path);
     out.push_back(std::move(key));
   }
   return out;
@@ -201,7 +272,7 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
   if (!node.is_map())
     node.fail_expected("a map with replications, sweep, together, design or branch_at");
   spec.replications = node.get_int("replications", 1, range::closed(1, 100000));
-  std::set<std::string> varied;
+  VariedKeys varied;
   if (auto sweep = node.find("sweep")) {
     spec.sweep = read_value_lists(*sweep, "sweep", varied, document);
     if (spec.sweep.empty()) sweep->fail_expected("at least one key path");
@@ -231,16 +302,11 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
     for (const std::string& path : ranges.keys()) {
       const Config r = ranges.child(path);
       check_key_path(r, path);
-      if (varied.count(path))
-        r.fail(fmt::format(
-            "'{}' is already varied in experiment.sweep or experiment.together; vary it in one "
-            "place",
-            path));
+      add_varied(r, path, "design.latin_hypercube.ranges", varied, document);
       const auto bounds = r.as_doubles();
       if (bounds.size() != 2 || !(bounds[0] <= bounds[1]))
         r.fail_expected("[low, high] with low <= high");
       spec.lhs_ranges.push_back({path, bounds[0], bounds[1], r.where()});
-      varied.insert(path);
     }
     lhs.finish();
     design->finish();

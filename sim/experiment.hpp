@@ -76,9 +76,16 @@ struct RunPlan {
   std::uint64_t seed = 0;
 };
 
+/// `path` with each list item named as `document` names it (by its name, else its index), so
+/// that "list.0.key" and "list.A.key" read alike when item 0 is named A; segments past what the
+/// document holds are kept as written. Without a document, `path` itself.
+std::string canonical_key_path(const Config* document, const std::string& path);
+
 /// Reads the block. `steps` bounds branch_at unless the horizon came from --set
 /// (`steps_from_set`; planning then checks it). `document`, the whole document, tells what the
-/// varied key paths hold, for messages. @throws InputError naming file, line and key.
+/// varied key paths hold, for messages, and how its lists name their items: two keys that
+/// address one value (by name and by index, say), or one inside the other, are refused.
+/// @throws InputError naming file, line and key.
 ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool steps_from_set = false,
                                const Config* document = nullptr);
 /// Writes the block back as resolved YAML (nothing when absent).

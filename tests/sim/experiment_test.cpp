@@ -226,6 +226,53 @@ TEST_CASE("a list as a sweep value suggests a sub-key only when the key holds a 
   CHECK(root.child("firms").items().at(0).known_keys().empty());
 }
 
+TEST_CASE("one key written by name and by index is varied in one place only", "[experiment]") {
+  const std::string document =
+      "firms:\n"
+      "  - {name: Big, budget_per_year: 5, innovation: {every_steps: 4}}\n"
+      "  - {budget_per_year: 6}\n"
+      "experiment:\n";
+  const auto plan = [&](const std::string& block) {
+    const msim::Config root = msim::Config::load_string(document + block, "d.yaml");
+    return msim::load_experiment(root.child("experiment"), 52, false, &root);
+  };
+  // Firm 0 is Big: design point 2 would be labelled budget 2 and run with 3.
+  REQUIRE_THROWS_WITH(
+      plan("  sweep:\n"
+           "    firms.Big.budget_per_year: [1, 2]\n"
+           "    firms.0.budget_per_year: [3, 4]\n"),
+      Contains("d.yaml:7:") && Contains("key 'experiment.sweep.firms.0.budget_per_year'") &&
+          Contains("'firms.0.budget_per_year' is the same key as 'firms.Big.budget_per_year' "
+                   "(experiment.sweep.firms.Big.budget_per_year, d.yaml:6)") &&
+          Contains("both address firms.Big.budget_per_year"));
+  REQUIRE_THROWS_WITH(plan("  sweep: {firms.0.budget_per_year: [1, 2]}\n"
+                           "  together: {firms.Big.budget_per_year: [3, 4]}\n"),
+                      Contains("d.yaml:6:") && Contains("experiment.together.firms.Big") &&
+                          Contains("(experiment.sweep.firms.0.budget_per_year, d.yaml:5)"));
+  REQUIRE_THROWS_WITH(
+      plan(
+          "  sweep: {firms.Big.budget_per_year: [1, 2]}\n"
+          "  design: {latin_hypercube: {samples: 4, ranges: {firms.0.budget_per_year: [0, 1]}}}\n"),
+      Contains("d.yaml:6:") && Contains("the same key as 'firms.Big.budget_per_year'"));
+  // An item without a name is named by its index either way; a key the document does not hold
+  // yet is compared past the item.
+  REQUIRE_THROWS_WITH(plan("  sweep: {firms.1.budget_per_year: [1, 2]}\n"
+                           "  together: {firms.1.budget_per_year: [3, 4]}\n"),
+                      Contains("'firms.1.budget_per_year' is already varied in experiment.sweep"));
+  REQUIRE_THROWS_WITH(
+      plan("  sweep: {firms.Big.price.fixed: [1, 2], firms.0.price.fixed: [3, 4]}\n"),
+      Contains("both address firms.Big.price.fixed"));
+  // One inside the other.
+  REQUIRE_THROWS_WITH(
+      plan("  sweep: {firms.Big.innovation.every_steps: [1, 2]}\n"
+           "  design: {latin_hypercube: {samples: 4, ranges: {firms.0.innovation: [0, 1]}}}\n"),
+      Contains("'firms.0.innovation' holds 'firms.Big.innovation.every_steps'"));
+  // Different keys of one item, and one key of two items, are fine.
+  CHECK(plan("  sweep: {firms.Big.budget_per_year: [1, 2], firms.0.innovation.every_steps: [1, 2], "
+             "firms.1.budget_per_year: [1, 2]}\n")
+            .sweep.size() == 3);
+}
+
 TEST_CASE("keys moved together take their values in step, crossed with the sweep", "[experiment]") {
   const auto spec = load(
       "  replications: 2\n"
