@@ -146,6 +146,12 @@ Experiment plan_experiment(const ScenarioLoader& load) {
     sc.experiment = ExperimentSpec{};  // a run's /scenario reproduces that run on its own
   }
   note_idle_shock_keys(spec, ex.varied, scenarios, ex.notes);
+  // A --set of a key that every design point sets anew: no run uses its value.
+  for (const auto& [set_where, varied_where] : spec.set_and_varied)
+    ex.notes.push_back(fmt::format(
+        "{}: the experiment sets this key in every design point ({}), so no run uses the value "
+        "this --set gives it; leave out the --set, or vary the key with it among the values",
+        set_where, varied_where));
   // The summary's sensitivity table needs a degree of freedom: samples >= keys + 2.
   if (const std::size_t keys = spec.lhs_ranges.size();
       spec.lhs_samples > 0 && static_cast<std::size_t>(spec.lhs_samples) < keys + 2)

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <variant>
@@ -19,6 +20,7 @@
 #include "models/summary_text.hpp"
 #include "sim/config.hpp"
 #include "sim/error.hpp"
+#include "sim/experiment.hpp"
 #include "sim/hdf5_file.hpp"
 
 namespace msim {
@@ -194,6 +196,32 @@ std::string experiment_period(const Hdf5Reader& in, const std::vector<std::strin
   }
 }
 
+/// The file's --set assignments (recorded_overrides()), each one that sets a key the design
+/// points vary (`varied`), or a value inside one, marked as unused: every run has the design
+/// point's value there. Key paths are compared with list items by name, as the experiment's
+/// scenario names them (by index where it cannot be read).
+std::vector<std::string> marked_overrides(const Hdf5Reader& in,
+                                          const std::vector<std::string>& varied) {
+  std::optional<Config> document;
+  if (in.exists("/experiment/scenario")) try {
+      document =
+          Config::load_string(in.strings("/experiment/scenario").at(0), "/experiment/scenario");
+    } catch (const InputError&) {  // an older or hand-made file: compare as written
+    } catch (const std::logic_error&) {
+    }
+  const Config* doc = document ? &*document : nullptr;
+  std::vector<std::string> out = recorded_overrides(in);
+  for (std::string& assignment : out) {
+    const std::string set = canonical_key_path(doc, assignment.substr(0, assignment.find('=')));
+    const bool unused = std::any_of(varied.begin(), varied.end(), [&](const std::string& key) {
+      const std::string path = canonical_key_path(doc, key);
+      return set == path || set.rfind(path + ".", 0) == 0;
+    });
+    if (unused) assignment += " (not used: the design points set it)";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_experiment_summary(const std::string& path) {
@@ -219,7 +247,7 @@ std::string format_experiment_summary(const std::string& path) {
       attr("design_points") == 1 ? "" : "s", attr("replications"),
       attr("replications") == 1 ? "" : "s", attr("runs"),
       attr("branch_at") > 0 ? fmt::format(", branched at step {}", attr("branch_at")) : "");
-  out += overrides_line(recorded_overrides(in));
+  out += overrides_line(marked_overrides(in, varied));
   // The scale of every run; NaN when design points set different ones. Older files record none.
   double scale = std::find(varied.begin(), varied.end(), "scale") != varied.end()
                      ? std::numeric_limits<double>::quiet_NaN()

@@ -337,6 +337,11 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
         points, points == 1.0 ? "" : "s", spec.replications, spec.replications == 1 ? "" : "s",
         runs, kMaxExperimentRuns));
   if (!spec.together.empty()) note_same_points(node.child("together"), spec.together);
+  // What a --set gave a key that every design point sets anew.
+  for (const auto& [canonical, key] : varied)
+    if (const auto value = document ? document->peek(canonical) : std::nullopt;
+        value && value->mark().file == "<--set>")
+      spec.set_and_varied.push_back({value->where(), key.where});
   node.finish();
   return spec;
 }

@@ -46,6 +46,13 @@ struct ExperimentSpec {
   std::vector<RangeKey> lhs_ranges;
   std::int64_t branch_at = 0;  ///< 0: no branching; else the step where variants start
   std::string branch_where;    ///< Config::where() of branch_at, for messages
+  /// Varied keys whose value in the document a --set gave, which no design point uses: where
+  /// the --set's value is ("--set 'K=V': key 'PATH'") and where the key is varied. Not written
+  /// back (write_experiment()).
+  struct SetAndVaried {
+    std::string set_where, varied_where;
+  };
+  std::vector<SetAndVaried> set_and_varied;
 };
 
 /// One design point: the key paths it sets, with their values as YAML text.

@@ -95,6 +95,41 @@ TEST_CASE("cli: an experiment's file and summary say what --set and --seed chang
         "experiment.replications=2\nconsumers=3000\nsteps=4\nseed=99");
 }
 
+TEST_CASE("cli: a --set of a key the experiment varies is noted and marked unused in the summary",
+          "[cli]") {
+  TempDir dir;
+  std::string text = slurp(kSource / "scenarios" / "tiny.yaml");
+  text.replace(text.find("steps: 12"), 9, "steps: 2");
+  text.replace(text.find("consumers: 20000"), 16, "consumers: 2000");
+  std::ofstream(dir / "e.yaml") << text;
+  // Written by index or by name, the key is the one the sweep sets in every design point.
+  const std::string set =
+      GENERATE(as<std::string>{}, "firms.Mass.budget_per_year=7", "firms.0.budget_per_year=7");
+  const Result run =
+      marketsim(dir,
+                "run e.yaml -o e.h5 --set 'experiment.sweep={firms.Mass.budget_per_year: [1, 2]}' "
+                "--set " +
+                    set + " --set consumers=3000");
+  INFO(run.out << run.err);
+  REQUIRE(run.code == 0);
+  CHECK_THAT(run.err,
+             Contains(fmt::format("warning: --set '{}': key 'firms.Mass.budget_per_year': the "
+                                  "experiment sets this key in every design point (--set "
+                                  "'experiment.sweep=",
+                                  set)) &&
+                 Contains("so no run uses the value this --set gives it"));
+  // consumers=3000 was used; the budget was not.
+  const std::string line = fmt::format(
+      "Changed from the scenario file with --set: experiment.sweep={{firms.Mass.budget_per_year: "
+      "[1, 2]}}, {} (not used: the design points set it), consumers=3000\n",
+      set);
+  CHECK_THAT(run.out, Contains(line));
+  CHECK_THAT(marketsim(dir, "summarize e.h5").out, Contains(line));
+  // Without the sweep the --set is used, and nothing is said.
+  const Result alone = marketsim(dir, "run e.yaml -o f.h5 --set " + set);
+  CHECK_THAT(alone.err, !Contains("every design point"));
+}
+
 TEST_CASE("cli: an experiment runs, summarizes and writes CSV tables", "[cli]") {
   TempDir dir;
   std::ofstream(dir / "e.yaml") << experiment_yaml();
