@@ -1,5 +1,7 @@
 #include "models/media.hpp"
 
+#include <algorithm>
+
 namespace msim {
 
 MediaReach media_reach(const Scenario& sc, const std::vector<FirmPlan>& plans,
@@ -7,14 +9,18 @@ MediaReach media_reach(const Scenario& sc, const std::vector<FirmPlan>& plans,
                        const std::vector<double>& audience) {
   const std::size_t F = plans.size(), S = segment_consumers.size();
   const double N = static_cast<double>(sc.consumers);
+  // Impressions bought with `spend` at `cpm`, capped (finite however small the CPM).
+  const auto bought = [&](double spend, double cpm) {
+    return spend > 0 ? std::min(1000.0 * spend / cpm, kMaxMeanExposures * N) : 0.0;
+  };
   MediaReach r{std::vector<double>(S * F, 0.0), std::vector<double>(S * F, 0.0),
                std::vector<double>(S * F, 0.0)};
   for (std::size_t j = 0; j < F; ++j) {
     const FirmPlan& p = plans[j];
-    const double mass = 1000.0 * p.mass_spend / sc.market.cpm_mass / N;
+    const double mass = bought(p.mass_spend, sc.market.cpm_mass) / N;
     double spill = 0.0;
     for (std::size_t s = 0; s < S; ++s) {
-      const double impressions = 1000.0 * p.targeted_spend[s] / sc.market.cpm_targeted;
+      const double impressions = bought(p.targeted_spend[s], sc.market.cpm_targeted);
       if (impressions <= 0) continue;
       const double picked = audience[s * F + j];
       if (picked >= 0) {  // an audience: only those it picks out
@@ -38,6 +44,8 @@ MediaReach media_reach(const Scenario& sc, const std::vector<FirmPlan>& plans,
         r.targeted_in[s * F + j] += spill;
       else
         r.targeted_in[s * F + j] = r.targeted[s * F + j];
+      for (auto* v : {&r.targeted, &r.targeted_in})
+        (*v)[s * F + j] = std::min((*v)[s * F + j], kMaxMeanExposures);
     }
   }
   return r;

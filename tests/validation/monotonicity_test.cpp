@@ -235,6 +235,31 @@ firms:
   check_monotone(yaml, "Varied", 0, 2, 2);
 }
 
+TEST_CASE("monotonicity: a media price near 0 saturates awareness, it never lowers it",
+          "[validation][monotonicity]") {
+  // A budget's impressions at a CPM of 1e-300 (mass) or the smallest double (targeted) are past
+  // what a double holds: they once made the exposure draws not a number, and awareness 0 for the
+  // firms that spent most. Now each channel's mean exposures per consumer stop at
+  // kMaxMeanExposures, where everyone the channel reaches sees an advertisement.
+  const auto [strategy, cpm] =
+      GENERATE(table<std::string, std::string>({{"mass", "market.cpm_mass=1e-300"},
+                                                {"differentiated", "market.cpm_targeted=4.9e-324"},
+                                                {"niche", "market.cpm_targeted=4.9e-324"}}));
+  const std::string yaml =
+      std::string(kBase) + fmt::format(R"(
+firms:
+  - {{name: Varied, strategy: {}, budget_per_year: 0, quality: 1.5{}}}
+  - {{name: Rival, strategy: mass, budget_per_year: 10400, quality: 1.5, position: [0, 0]}}
+)",
+                                       strategy, strategy == "niche" ? ", target: old" : "");
+  INFO("strategy " << strategy << ", " << cpm);
+  const std::vector<Series> runs = check_monotone(yaml, "Varied", 0, 2, 2, {0, 1, 1e6, 1e12, 1e15},
+                                                  {"consumers=4000", "steps=6", cpm});
+  // Everyone is aware from the first step at the largest budget (the share of targeted media
+  // that spills over reaches the niche's others).
+  CHECK(runs.back().firm.front()[0] > 0.99);
+}
+
 TEST_CASE(
     "monotonicity: with durables, awareness never falls as the budget rises "
     "(negative word of mouth off)",
