@@ -105,6 +105,28 @@ TEST_CASE("the base scenario loads", "[scenario]") {
   CHECK(sc.output.path == "out.h5");
 }
 
+TEST_CASE("a niche firm that sells in none of its target's regions gets a note", "[scenario]") {
+  const auto notes = [](const std::vector<std::string>& sets) {
+    return msim::load_scenario_text(kBase, "test.yaml", sets).notes;
+  };
+  const std::vector<std::string> regions = {"segments.young.regions={north: 1}",
+                                            "segments.seniors.regions={south: 1}"};
+  auto apart = regions;
+  apart.push_back("firms.Boutique.regions=[north]");
+  const auto found = notes(apart);
+  REQUIRE(found.size() == 1);
+  CHECK_THAT(found[0],
+             Contains("test.yaml:12:") && Contains("key 'firms.Boutique.target'") &&
+                 Contains("firm 'Boutique' sells only in north, and segment 'seniors' lives only "
+                          "in south, so the targeted media it aims at the segment reach no one "
+                          "who can buy from it"));
+  // Where it sells in one of them, or everywhere, nothing is said.
+  auto shared = regions;
+  shared.push_back("firms.Boutique.regions=[north, south]");
+  CHECK(notes(shared).empty());
+  CHECK(notes(regions).empty());
+}
+
 TEST_CASE("range errors carry file, line and key path", "[scenario]") {
   REQUIRE_THROWS_AS(load(edit("budget_per_year: 1.0e6", "budget_per_year: -5")), InputError);
   REQUIRE_THROWS_WITH(load(edit("budget_per_year: 1.0e6", "budget_per_year: -5")),
