@@ -831,6 +831,29 @@ std::int64_t file_steps(const Config& root, const Scenario& sc) {
   }
 }
 
+/// Refuses a firm's innovation that would pass the 255th generation by the last step
+/// (Innovation::generation() stops there, and the quality with it), at its every_steps.
+void check_innovation_generations(const Config& firms, const Scenario& sc, bool steps_from_set) {
+  // The last generation that Innovation::generation() counts to.
+  const std::int64_t last_generation =
+      Innovation{1, 0.0}.generation(std::numeric_limits<std::int64_t>::max());
+  const std::vector<Config> items = firms.items();
+  for (std::size_t j = 0; j < sc.firms.size() && j < items.size(); ++j) {
+    const Innovation& in = sc.firms[j].innovation;
+    if (in.every_steps <= 0 || (sc.steps - 1) / in.every_steps <= last_generation) continue;
+    const std::optional<Config> every = items[j].peek("innovation.every_steps");
+    if (!every) continue;
+    every->fail(fmt::format(
+        "a new generation every {} step{} over {} steps{} asks for {} generations by the last "
+        "step, but at most {} are modelled (the quality would stop rising at step {}); give "
+        "every_steps of at least {}, or run fewer steps",
+        in.every_steps, in.every_steps == 1 ? "" : "s", sc.steps,
+        steps_from_set ? " (steps from --set)" : "", (sc.steps - 1) / in.every_steps,
+        last_generation, last_generation * in.every_steps,
+        (sc.steps - 1) / (last_generation + 1) + 1));
+  }
+}
+
 /// Notes a niche firm that sells in none of the regions its target segment lives in: its
 /// targeted media then reach consumers who cannot buy from it, and only what spills over reaches
 /// those who can.
@@ -928,6 +951,7 @@ Scenario load_scenario(const Config& root) {
           fmt::format("at most {} firms may have an audience", kMaxAudiences));
   // Shortening the run with --set steps=... keeps the file's later shocks (they never fire).
   const bool steps_from_set = root.find("steps") && root.child("steps").mark().file == "<--set>";
+  check_innovation_generations(root.child("firms"), sc, steps_from_set);
   note_unreachable_targets(root.child("firms"), sc);
   if (auto n = root.find("shocks")) sc.shocks = load_shocks(*n, sc, file_steps(root, sc));
   if (auto n = root.find("experiment"))

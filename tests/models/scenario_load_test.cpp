@@ -127,6 +127,30 @@ TEST_CASE("a niche firm that sells in none of its target's regions gets a note",
   CHECK(notes(regions).empty());
 }
 
+TEST_CASE("innovation past its last generation is refused with the numbers", "[scenario]") {
+  const std::string every1 = "firms.Acme.innovation={every_steps: 1, quality_gain: 0.01}";
+  // 299 generations by step 299; 255 are modelled.
+  REQUIRE_THROWS_WITH(load(kBase, {"steps=300", every1}),
+                      Contains("--set 'firms.Acme.innovation={every_steps: 1, quality_gain: "
+                               "0.01}': key 'firms.Acme.innovation.every_steps'") &&
+                          Contains("a new generation every 1 step over 300 steps (steps from "
+                                   "--set) asks for 299 generations by the last step, but at "
+                                   "most 255 are modelled (the quality would stop rising at step "
+                                   "255); give every_steps of at least 2, or run fewer steps"));
+  REQUIRE_NOTHROW(load(kBase, {"steps=256", every1}));  // generation 255 at step 255
+  REQUIRE_THROWS_WITH(load(kBase, {"steps=257", every1}), Contains("asks for 256 generations"));
+  // At the file's line when the file gives it.
+  std::string text = edit("    markup: 0.3",
+                          "    markup: 0.3\n    innovation: {every_steps: 3, quality_gain: 0.1}");
+  text.replace(text.find("steps: 3"), 8, "steps: 800");
+  REQUIRE_THROWS_WITH(load(text), Contains("test.yaml:10:") &&
+                                      Contains("a new generation every 3 steps over 800 steps "
+                                               "asks for 266 generations") &&
+                                      Contains("at step 765") &&
+                                      Contains("every_steps of at least 4"));
+  REQUIRE_NOTHROW(load(text, {"firms.Acme.innovation.every_steps=4"}));
+}
+
 TEST_CASE("range errors carry file, line and key path", "[scenario]") {
   REQUIRE_THROWS_AS(load(edit("budget_per_year: 1.0e6", "budget_per_year: -5")), InputError);
   REQUIRE_THROWS_WITH(load(edit("budget_per_year: 1.0e6", "budget_per_year: -5")),
