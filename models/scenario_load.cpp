@@ -884,6 +884,17 @@ void note_unreachable_targets(const Config& firms, const Scenario& sc) {
   }
 }
 
+/// "1.000002 (everyone 0.600002 + fans 0.4), 2e-06 more than 1": the sum of the segments'
+/// shares with enough digits to differ visibly from 1, what was added, and the difference.
+std::string shares_sum(double total, const std::vector<Segment>& segments) {
+  std::vector<std::string> shares;
+  for (const auto& s : segments) shares.push_back(fmt::format("{} {}", s.name, s.share));
+  const double off = total - 1.0;
+  const int digits = std::clamp(static_cast<int>(std::ceil(-std::log10(std::abs(off)))) + 2, 6, 17);
+  return fmt::format("{:.{}g} ({}), {:.2g} {} than 1", total, digits, fmt::join(shares, " + "),
+                     std::abs(off), off > 0 ? "more" : "less");
+}
+
 }  // namespace
 
 std::string rate_share_problem(double share) {
@@ -925,14 +936,10 @@ Scenario load_scenario(const Config& root) {
   sc.segments = load_list<Segment>(segments, "segments", kMaxSegments, "share",
                                    [&](const Config& n) { return load_segment(n, sc); });
   double total = 0.0;
-  std::vector<std::string> shares;  // what was added up, for the message
-  for (const auto& s : sc.segments) {
-    total += s.share;
-    shares.push_back(fmt::format("{} {:.6g}", s.name, s.share));
-  }
+  for (const auto& s : sc.segments) total += s.share;
   if (std::abs(total - 1.0) > 1e-6)
-    segments.fail(fmt::format("segment shares sum to {:.6g} ({}), expected 1", total,
-                              fmt::join(shares, " + ")));
+    segments.fail(fmt::format("segment shares sum to {}; expected 1 (within 1e-06)",
+                              shares_sum(total, sc.segments)));
   // (load_weights refuses a region name past kMaxRegions, at its key.)
   if (sc.regions.empty()) sc.regions.push_back("all");
   for (auto& s : sc.segments) {

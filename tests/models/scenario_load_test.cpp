@@ -238,7 +238,16 @@ TEST_CASE("segment shares must sum to 1", "[scenario]") {
                       Contains("test.yaml:23:") && Contains("'segments'") &&
                           Contains("sum to 0.9") && Contains("expected 1"));
   REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: 0.7")),
-                      Contains("sum to 1.1 (young 0.7 + seniors 0.4), expected 1"));
+                      Contains("sum to 1.1 (young 0.7 + seniors 0.4), 0.1 more than 1; expected "
+                               "1 (within 1e-06)"));
+  // A sum a little off 1 is written with digits enough to show it, and by how much.
+  REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: 0.600002")),
+                      Contains("sum to 1.000002 (young 0.600002 + seniors 0.4), 2e-06 more than "
+                               "1; expected 1"));
+  REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: 0.5999971")),
+                      Contains("sum to 0.9999971 (young 0.5999971 + seniors 0.4), 2.9e-06 less "
+                               "than 1"));
+  REQUIRE_NOTHROW(load(edit("share: 0.6", "share: 0.6000005")));
   REQUIRE_THROWS_WITH(load(edit("share: 0.6", "share: -0.6")),
                       Contains("test.yaml:24:") && Contains("segments.young.share"));
 }
