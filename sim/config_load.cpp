@@ -98,15 +98,18 @@ void reject_duplicate_keys(const YAML::Node& node, const std::string& path, cons
   if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& kv : node) {
+      if (kv.first.IsNull())  // ~: 5, null: 5 or ": 5"
+        throw input_error(fmt::format(
+            "{}{}: a key is a name, but this one is null (~, null, or nothing before the colon, "
+            "reads as no key at all); expected the key's name before the colon (quoted, '~', for "
+            "a key of that name)",
+            where(kv.first.Mark()), path.empty() ? "top level" : "key '" + path + "'"));
       if (!kv.first.IsScalar())  // [consumers]: 2000 read as a key that is a list
-        throw input_error(
-            fmt::format("{}{}: a key is a single word, but this one is {} ({}); write it without "
-                        "brackets or braces",
-                        where(kv.first.Mark()), path.empty() ? "top level" : "key '" + path + "'",
-                        kv.first.IsSequence() ? "a list"
-                        : kv.first.IsMap()    ? "a map"
-                                              : "empty",
-                        shorten(flow(kv.first), 60, "")));
+        throw input_error(fmt::format(
+            "{}{}: a key is a single word, but this one is {} ({}); write it without "
+            "brackets or braces",
+            where(kv.first.Mark()), path.empty() ? "top level" : "key '" + path + "'",
+            kv.first.IsSequence() ? "a list" : "a map", shorten(flow(kv.first), 60, "")));
       const std::string& key = kv.first.Scalar();
       const int line = kv.first.Mark().line + 1;
       if (key == "<<" && kv.first.Tag() == "?") reject_merge_key(node, kv, path, where);
@@ -560,6 +563,12 @@ Config Config::load_string(const std::string& text, const std::string& name,
           name, documents[k].Mark().line + 1));
   if (root.IsNull()) {
     const bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
+    // A document that is null (~, null, or '---' with nothing after it) is not an empty file.
+    if (!blank && !documents.empty())
+      throw input_error(fmt::format(
+          "{}: the file holds only a null document (~, null, or nothing after '---'), not a map "
+          "of keys; expected a scenario: a map with consumers, categories, segments and firms",
+          name));
     throw input_error(
         fmt::format("{}: the file is empty{}", name, blank ? "" : " (it holds only comments)"));
   }

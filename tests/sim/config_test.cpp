@@ -816,6 +816,13 @@ TEST_CASE("bad overrides are input errors", "[config]") {
   REQUIRE_THROWS_WITH(Config::load_string("market:\n  {a: 1}: 1\n", "k.yaml"),
                       Contains("k.yaml:2:3: key 'market': a key is a single word, but this one "
                                "is a map ({a: 1})"));
+  // A null key (~: 5) is not one in brackets: said what it is, and what a key is.
+  REQUIRE_THROWS_WITH(Config::load_string("name: x\n~: 5\n", "k.yaml"),
+                      Contains("k.yaml:2:1: top level: a key is a name, but this one is null") &&
+                          Contains("expected the key's name before the colon") &&
+                          !Contains("brackets"));
+  REQUIRE_THROWS_WITH(Config::load_string("market:\n  : 5\n", "k.yaml"),
+                      Contains("k.yaml:2:3: key 'market': a key is a name, but this one is null"));
   // 01 is item 1, but key paths write it "1": said so, not "01 is out of range".
   REQUIRE_THROWS_WITH(scenario({"firms.01.budget=3"}),
                       "--set 'firms.01.budget=3': index 01 of 'firms': write item indexes "
@@ -950,6 +957,12 @@ TEST_CASE("an empty document is an error", "[config]") {
   REQUIRE_THROWS_WITH(Config::load_string("", "e.yaml"), "e.yaml: the file is empty");
   REQUIRE_THROWS_WITH(Config::load_string("# only a comment\n", "e.yaml"),
                       "e.yaml: the file is empty (it holds only comments)");
+  // A null document is not comments: ~, null, or a '---' with nothing after it.
+  for (const char* text : {"~\n", "# a comment\nnull\n", "---\n# a comment\n"})
+    REQUIRE_THROWS_WITH(Config::load_string(text, "e.yaml"),
+                        "e.yaml: the file holds only a null document (~, null, or nothing after "
+                        "'---'), not a map of keys; expected a scenario: a map with consumers, "
+                        "categories, segments and firms");
 }
 
 TEST_CASE("load_file reads a file and reports a missing one", "[config]") {
