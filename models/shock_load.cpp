@@ -106,7 +106,23 @@ Shock load_shock(const Config& n, const Scenario& sc, std::int64_t file_steps) {
           ? fmt::format("within the run: steps is {}", sc.steps)
           : fmt::format("within the run: steps is {} in the scenario file, {} with --set",
                         file_steps, sc.steps);
-  if (n.has("step") && n.has("week")) n.child("week").fail("give either step or week, not both");
+  if (n.has("step") && n.has("week")) {
+    // One of them from a --set: said at the --set, with the other's null that leaves it alone.
+    const Config step = n.child("step"), week = n.child("week");
+    const bool step_set = step.mark().file == "<--set>", week_set = week.mark().file == "<--set>";
+    if (step_set != week_set) {
+      const Config& given = step_set ? step : week;
+      const Config& in_file = step_set ? week : step;
+      const std::string other = step_set ? "week" : "step";
+      const Mark at = in_file.mark();
+      given.fail(fmt::format(
+          "give either step or week, not both: the file gives the shock {} {} ({}:{}:{}); to "
+          "time it by {} instead, add --set {}.{}=~",
+          other, in_file.is_scalar() ? in_file.as_string() : in_file.show(), at.file, at.line,
+          at.column, step_set ? "step" : "week", n.path(), other));
+    }
+    week.fail("give either step or week, not both");
+  }
   if (!n.has("step") && !n.has("week"))
     n.fail(fmt::format("a shock needs its time: 'week' (from 1) or 'step' (from 0), {}",
                        horizon_text));

@@ -66,6 +66,29 @@ TEST_CASE("a shocks timeline loads and round-trips through resolved YAML", "[sho
   CHECK(more.shocks[0].value == 0.5);
 }
 
+TEST_CASE("a --set of step on a shock written with week names the --set and how to retime it",
+          "[shocks]") {
+  const std::string cut = "  - {name: cut, week: 27, kind: budget, firm: Acme, multiply: 0.7}\n";
+  // Not the file's line: the file alone gives only the week.
+  REQUIRE_THROWS_WITH(load(cut, {"shocks.0.step=3"}),
+                      "--set 'shocks.0.step=3': key 'shocks.cut.step': give either step or week, "
+                      "not both: the file gives the shock week 27 (test.yaml:18:23); to time it "
+                      "by step instead, add --set shocks.cut.week=~");
+  REQUIRE_THROWS_WITH(load("  - {name: cut, step: 26, kind: budget, firm: Acme, multiply: 0.7}\n",
+                           {"shocks.cut.week=3"}),
+                      Contains("--set 'shocks.cut.week=3'") &&
+                          Contains("the file gives the shock step 26 (test.yaml:18:23); to time "
+                                   "it by week instead, add --set shocks.cut.step=~"));
+  // The advice works: the week set to nothing, the step times the shock.
+  const msim::Scenario sc = load(cut, {"shocks.0.step=3", "shocks.cut.week=~"});
+  CHECK(sc.shocks[0].step == 3);
+  // Both in the file: at the week's line, as before.
+  REQUIRE_THROWS_WITH(
+      load("  - {name: cut, week: 27, step: 3, kind: budget, firm: Acme, multiply: 0.7}\n"),
+      Contains("test.yaml:18:") && Contains("shocks.cut.week") &&
+          Contains("give either step or week, not both"));
+}
+
 TEST_CASE("bad shocks are reported at their line with the key path", "[shocks]") {
   using msim::InputError;
   REQUIRE_THROWS_WITH(
