@@ -343,7 +343,8 @@ std::string format_summary(const Summary& s) {
     out += format_segment_leaders(s);
     out += fmt::format(
         "Market share is the last {}'s unit share; customer share and penetration count every "
-        "purchase since the start. ROI is the cumulative profit per unit of marketing money "
+        "purchase since the start (customer share, for a firm that enters later, since its "
+        "entry). ROI is the cumulative profit per unit of marketing money "
         "spent (marketing spend and loyalty and referral rewards): the whole business's profit, "
         "not only what the marketing added, so it is large "
         "where marketing is a small part of the costs (to measure what the marketing added, "

@@ -337,11 +337,17 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
         points, points == 1.0 ? "" : "s", spec.replications, spec.replications == 1 ? "" : "s",
         runs, kMaxExperimentRuns));
   if (!spec.together.empty()) note_same_points(node.child("together"), spec.together);
-  // What a --set gave a key that every design point sets anew.
-  for (const auto& [canonical, key] : varied)
-    if (const auto value = document ? document->peek(canonical) : std::nullopt;
-        value && value->mark().file == "<--set>")
-      spec.set_and_varied.push_back({value->where(), key.where});
+  // What a --set gave a key that every design point sets anew: a --set of that key (or one
+  // inside it), not of a map or list around it, whose other keys the runs do use.
+  const auto by_set = [&](const std::string& path) {
+    const auto value = document ? document->peek(path) : std::nullopt;
+    return value && value->mark().file == "<--set>";
+  };
+  for (const auto& [canonical, key] : varied) {
+    const std::size_t dot = canonical.rfind('.');
+    if (by_set(canonical) && (dot == std::string::npos || !by_set(canonical.substr(0, dot))))
+      spec.set_and_varied.push_back({document->peek(canonical)->where(), key.where});
+  }
   node.finish();
   return spec;
 }
