@@ -854,36 +854,6 @@ void check_innovation_generations(const Config& firms, const Scenario& sc, bool 
   }
 }
 
-/// Notes a niche firm that sells in none of the regions its target segment lives in: its
-/// targeted media then reach consumers who cannot buy from it, and only what spills over reaches
-/// those who can.
-void note_unreachable_targets(const Config& firms, const Scenario& sc) {
-  const std::vector<Config> items = firms.items();
-  for (std::size_t j = 0; j < sc.firms.size() && j < items.size(); ++j) {
-    const Firm& f = sc.firms[j];
-    const std::optional<Config> target = items[j].peek("target");
-    if (f.strategy != "niche" || !target || !target->is_scalar()) continue;
-    const int s = sc.segment_index(target->as_string());
-    if (s < 0) continue;
-    const std::vector<double>& weights = sc.segments[static_cast<std::size_t>(s)].region_weights;
-    const auto lives_in = [&](int r) {
-      return static_cast<std::size_t>(r) < weights.size() &&
-             weights[static_cast<std::size_t>(r)] > 0;
-    };
-    if (std::any_of(f.regions.begin(), f.regions.end(), lives_in)) continue;
-    std::vector<std::string> sold, lived;
-    for (const int r : f.regions) sold.push_back(sc.regions[static_cast<std::size_t>(r)]);
-    for (std::size_t r = 0; r < weights.size(); ++r)
-      if (weights[r] > 0) lived.push_back(sc.regions[r]);
-    target->note(fmt::format(
-        "firm '{}' sells only in {}, and segment '{}' lives only in {}, so the targeted media it "
-        "aims at the segment reach no one who can buy from it (only what spills over reaches the "
-        "regions it sells in); give the firm one of the segment's regions, or another target",
-        f.name, fmt::join(sold, ", "), sc.segments[static_cast<std::size_t>(s)].name,
-        fmt::join(lived, ", ")));
-  }
-}
-
 /// "1.000002 (everyone 0.600002 + fans 0.4), 2e-06 more than 1": the sum of the segments'
 /// shares with enough digits to differ visibly from 1, what was added, and the difference.
 std::string shares_sum(double total, const std::vector<Segment>& segments) {
@@ -959,7 +929,6 @@ Scenario load_scenario(const Config& root) {
   // Shortening the run with --set steps=... keeps the file's later shocks (they never fire).
   const bool steps_from_set = root.find("steps") && root.child("steps").mark().file == "<--set>";
   check_innovation_generations(root.child("firms"), sc, steps_from_set);
-  note_unreachable_targets(root.child("firms"), sc);
   if (auto n = root.find("shocks")) sc.shocks = load_shocks(*n, sc, file_steps(root, sc));
   if (auto n = root.find("experiment"))
     sc.experiment = load_experiment(*n, sc.steps, steps_from_set, &root);

@@ -125,25 +125,54 @@ std::optional<Config> Config::find(const std::string& key) const {
   return c;
 }
 
-std::optional<Config> Config::peek(const std::string& key_path) const {
+namespace {
+
+/// `key_path` walked from `start` as Config::peek() walks it (a list's item by its name, else
+/// by its index): the node reached, unset where the path leaves the document, and the path with
+/// each item named as Config::items() names it (segments past the document as written).
+struct Walk {
+  std::optional<YAML::Node> node;
+  std::string named;
+};
+
+Walk walk(const YAML::Node& start, const std::string& key_path) {
+  Walk w;
   YAML::Node node;
-  node.reset(*node_);  // (assigning would replace the value in the tree)
-  std::string path = path_;
-  for (std::size_t start = 0; start <= key_path.size();) {
-    const std::size_t end = std::min(key_path.find('.', start), key_path.size());
-    const std::string segment = key_path.substr(start, end - start);
-    start = end + 1;
+  node.reset(start);  // (assigning would replace the value in the tree)
+  bool inside = true;
+  for (std::size_t begin = 0; begin <= key_path.size();) {
+    const std::size_t end = std::min(key_path.find('.', begin), key_path.size());
+    std::string segment = key_path.substr(begin, end - begin);
+    begin = end + 1;
     std::optional<YAML::Node> next;
-    if (auto entry = find_entry(node, segment)) next = entry->second;
-    for (std::size_t k = 0; !next && node.IsSequence() && k < node.size(); ++k)
-      if (item_segment(node[k], k) == segment) next = node[k];
-    for (std::size_t k = 0; !next && node.IsSequence() && k < node.size(); ++k)
-      if (std::to_string(k) == segment) next = node[k];
-    if (!next) return std::nullopt;
-    path = join_path(path, segment);
-    node.reset(*next);
+    if (inside) {
+      if (auto entry = find_entry(node, segment)) next = entry->second;
+      for (std::size_t k = 0; !next && node.IsSequence() && k < node.size(); ++k)
+        if (item_segment(node[k], k) == segment) next = node[k];
+      for (std::size_t k = 0; !next && node.IsSequence() && k < node.size(); ++k)
+        if (std::to_string(k) == segment) {
+          next = node[k];
+          segment = item_segment(node[k], k);
+        }
+    }
+    w.named = join_path(w.named, segment);
+    inside = next.has_value();
+    if (inside) node.reset(*next);
   }
-  return Config(state_, std::make_shared<const YAML::Node>(node), path);
+  if (inside) w.node = node;
+  return w;
+}
+
+}  // namespace
+
+std::optional<Config> Config::peek(const std::string& key_path) const {
+  const Walk w = walk(*node_, key_path);
+  if (!w.node) return std::nullopt;
+  return Config(state_, std::make_shared<const YAML::Node>(*w.node), join_path(path_, key_path));
+}
+
+std::string Config::named_path(const std::string& key_path) const {
+  return walk(*node_, key_path).named;
 }
 
 std::vector<Config> Config::items() const {

@@ -104,6 +104,10 @@ class Config {
   /// The node at `key_path` beneath this one (list items by name, else by index), or nullopt;
   /// marks no key as known, so it may look anywhere without hiding an unknown key.
   std::optional<Config> peek(const std::string& key_path) const;
+  /// `key_path` (beneath this node) with each list item it reaches named as items() names it,
+  /// by its name where it has one ("firms.0.budget" is "firms.Acme.budget"); segments past what
+  /// the document holds are kept as written.
+  std::string named_path(const std::string& key_path) const;
   /// Items of a sequence. @throws InputError when this is not a sequence.
   std::vector<Config> items() const;
 

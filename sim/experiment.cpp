@@ -44,29 +44,7 @@ std::optional<std::pair<std::size_t, std::size_t>> repeated_value(
 }  // namespace
 
 std::string canonical_key_path(const Config* document, const std::string& path) {
-  if (!document) return path;
-  std::optional<Config> node = *document;
-  std::string out;
-  for (std::size_t start = 0; start <= path.size();) {
-    const std::size_t end = std::min(path.find('.', start), path.size());
-    std::string segment = path.substr(start, end - start);
-    start = end + 1;
-    if (node && node->is_sequence()) {
-      const std::vector<Config> items = node->items();
-      std::optional<Config> item;
-      // As Config::peek finds it: by name (or the index of an item without one), else by index.
-      for (const Config& it : items)
-        if (!item && it.path().substr(it.path().rfind('.') + 1) == segment) item = it;
-      for (std::size_t k = 0; !item && k < items.size(); ++k)
-        if (std::to_string(k) == segment) item = items[k];
-      if (item) segment = item->path().substr(item->path().rfind('.') + 1);
-      node = item;
-    } else if (node) {
-      node = node->peek(segment);
-    }
-    out += (out.empty() ? "" : ".") + segment;
-  }
-  return out;
+  return document ? document->named_path(path) : path;
 }
 
 namespace {

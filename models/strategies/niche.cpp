@@ -1,5 +1,11 @@
 #include "models/strategies/niche.hpp"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
 #include "models/limits.hpp"
 #include "models/strategies/common.hpp"
 #include "sim/config.hpp"
@@ -47,9 +53,31 @@ class Niche final : public Strategy {
   double quality_bonus_;
 };
 
+/// Notes a target segment that lives in none of the regions the firm sells in: the targeted
+/// media aimed at it reach no one who can buy from the firm, only what spills over does.
+void note_unreachable(const Config& target, const Scenario& sc, const Firm& f, int segment) {
+  const Segment& seg = sc.segments[static_cast<std::size_t>(segment)];
+  const auto lives_in = [&](std::size_t r) {
+    return r < seg.region_weights.size() && seg.region_weights[r] > 0;
+  };
+  if (std::any_of(f.regions.begin(), f.regions.end(),
+                  [&](int r) { return lives_in(static_cast<std::size_t>(r)); }))
+    return;
+  std::vector<std::string> sold, lived;
+  for (const int r : f.regions) sold.push_back(sc.regions[static_cast<std::size_t>(r)]);
+  for (std::size_t r = 0; r < sc.regions.size(); ++r)
+    if (lives_in(r)) lived.push_back(sc.regions[r]);
+  target.note(fmt::format(
+      "firm '{}' sells only in {}, and segment '{}' lives only in {}, so the targeted media it "
+      "aims at the segment reach no one who can buy from it (only what spills over reaches the "
+      "regions it sells in); give the firm one of the segment's regions, or another target",
+      f.name, fmt::join(sold, ", "), seg.name, fmt::join(lived, ", ")));
+}
+
 std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   const Config target = ctx.node.child("target");
   const std::string name = target.as_choice(segment_names(ctx.scenario));
+  note_unreachable(target, ctx.scenario, ctx.firm, ctx.scenario.segment_index(name));
   return std::make_unique<Niche>(Pricing::read(ctx.node, 0.6), ctx.scenario.segment_index(name),
                                  name,
                                  ctx.node.get_double("targeting_precision", 0.9, range::unit()),
