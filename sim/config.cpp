@@ -60,6 +60,11 @@ Mark Config::mark() const {
   return state_->to_mark(node_->Mark());
 }
 
+std::optional<std::string> Config::set_by() const {
+  const std::string* assignment = state_->override_of(path_);
+  return assignment ? std::optional<std::string>(*assignment) : std::nullopt;
+}
+
 std::string Config::where() const {
   return state_->where(path_, mark());
 }

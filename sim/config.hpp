@@ -78,6 +78,9 @@ class Config {
   const std::string& path() const;  ///< key path; "" for the root
   Mark mark() const;                ///< where this node starts
   std::string where() const;        ///< "FILE:LINE:COLUMN: key 'PATH'"
+  /// The --set assignment ("K=V") that gave this node, itself or a map or list around it;
+  /// nullopt where the file gave it.
+  std::optional<std::string> set_by() const;
   /// The single value the file had at this key of a map, where a --set replaced it; nullopt
   /// where the file had none there (the key was absent, or not a single value), where no --set
   /// changed it, and for what the file's value does not reach: an item of a list, a key inside

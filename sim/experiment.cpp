@@ -315,16 +315,19 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
         points, points == 1.0 ? "" : "s", spec.replications, spec.replications == 1 ? "" : "s",
         runs, kMaxExperimentRuns));
   if (!spec.together.empty()) note_same_points(node.child("together"), spec.together);
-  // What a --set gave a key that every design point sets anew: a --set of that key (or one
-  // inside it), not of a map or list around it, whose other keys the runs do use.
-  const auto by_set = [&](const std::string& path) {
+  // What a --set of the key itself gave a key that every design point sets anew. A --set of a map
+  // or list around it gives the runs the rest of what it holds: only a later --set of the key alone
+  // is unused (as the summary marks it).
+  const auto set_by = [&](const std::string& path) {
     const auto value = document ? document->peek(path) : std::nullopt;
-    return value && value->mark().file == "<--set>";
+    return value ? value->set_by() : std::nullopt;
   };
   for (const auto& [canonical, key] : varied) {
+    const auto assignment = set_by(canonical);
+    if (!assignment) continue;
     const std::size_t dot = canonical.rfind('.');
-    if (by_set(canonical) && (dot == std::string::npos || !by_set(canonical.substr(0, dot))))
-      spec.set_and_varied.push_back({document->peek(canonical)->where(), key.where});
+    if (dot != std::string::npos && set_by(canonical.substr(0, dot)) == assignment) continue;
+    spec.set_and_varied.push_back({document->peek(canonical)->where(), key.where});
   }
   node.finish();
   return spec;

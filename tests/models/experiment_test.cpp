@@ -278,12 +278,25 @@ TEST_CASE("varying a key of a shock that no design point applies is noted", "[ex
   CHECK(plan("  sweep: {shocks.cut.multiply: [1, 0.5]}\n",
              {"shocks=[{name: cut, step: 6, kind: budget, firm: Mass, multiply: 0.5}]", "steps=5"})
             .notes.size() == 1);
-  // Applied in some design point: nothing to say.
+  // Applied in some design point: nothing to say (the --set of the whole list gives the runs
+  // the shock, not just the varied multiply, so it is not said to be unused either).
   CHECK(plan("  sweep: {shocks.cut.multiply: [1, 0.5], shocks.cut.enabled: [false, true]}\n", shock)
             .notes.empty());
   CHECK(plan("  sweep: {shocks.cut.multiply: [1, 0.5]}\n",
              {"shocks=[{name: cut, step: 3, kind: budget, firm: Mass, multiply: 0.5}]"})
             .notes.empty());
+  // A later --set of the varied key itself, after one of the list around it, is used by no run.
+  for (const std::string& key : {"shocks.0.multiply", "shocks.cut.multiply"}) {
+    const msim::Experiment unused = plan("  sweep: {shocks.cut.multiply: [1, 0.5]}\n",
+                                         {shock[0], "shocks.cut.enabled=true", key + "=0.7"});
+    INFO(key);
+    REQUIRE(unused.notes.size() == 1);
+    CHECK_THAT(unused.notes[0],
+               Contains("--set '" + key +
+                        "=0.7': key 'shocks.cut.multiply': the experiment sets this key in every "
+                        "design point (test.yaml:23:") &&
+                   Contains("so no run uses the value this --set gives it"));
+  }
 }
 
 TEST_CASE("a design point's value that looks like a slip is noted at its experiment key",
