@@ -189,6 +189,17 @@ double total(const std::vector<std::vector<double>>& rows, std::size_t j, std::s
   return sum;
 }
 
+/// The base market with firm Varied, which follows `strategy` (a niche firm targets the old)
+/// and whose budget the tests vary, and Rival, mass marketing with a fixed budget.
+std::string varied_and_rival(const std::string& strategy) {
+  return std::string(kBase) + fmt::format(R"(
+firms:
+  - {{name: Varied, strategy: {}, budget_per_year: 0, quality: 1.5{}}}
+  - {{name: Rival, strategy: mass, budget_per_year: 10400, quality: 1.5, position: [0, 0]}}
+)",
+                                          strategy, strategy == "niche" ? ", target: old" : "");
+}
+
 }  // namespace
 
 TEST_CASE("monotonicity: one firm's awareness never falls as its budget rises",
@@ -224,13 +235,7 @@ TEST_CASE("monotonicity: each of the four strategies' awareness never falls as i
   // direct contacts to the customers it knows and on media to find them.
   const std::string strategy =
       GENERATE(as<std::string>{}, "mass", "differentiated", "niche", "one_to_one");
-  const std::string yaml =
-      std::string(kBase) + fmt::format(R"(
-firms:
-  - {{name: Varied, strategy: {}, budget_per_year: 0, quality: 1.5{}}}
-  - {{name: Rival, strategy: mass, budget_per_year: 10400, quality: 1.5, position: [0, 0]}}
-)",
-                                       strategy, strategy == "niche" ? ", target: old" : "");
+  const std::string yaml = varied_and_rival(strategy);
   INFO("strategy " << strategy);
   check_monotone(yaml, "Varied", 0, 2, 2);
 }
@@ -245,13 +250,7 @@ TEST_CASE("monotonicity: a media price near 0 saturates awareness, it never lowe
       GENERATE(table<std::string, std::string>({{"mass", "market.cpm_mass=1e-300"},
                                                 {"differentiated", "market.cpm_targeted=4.9e-324"},
                                                 {"niche", "market.cpm_targeted=4.9e-324"}}));
-  const std::string yaml =
-      std::string(kBase) + fmt::format(R"(
-firms:
-  - {{name: Varied, strategy: {}, budget_per_year: 0, quality: 1.5{}}}
-  - {{name: Rival, strategy: mass, budget_per_year: 10400, quality: 1.5, position: [0, 0]}}
-)",
-                                       strategy, strategy == "niche" ? ", target: old" : "");
+  const std::string yaml = varied_and_rival(strategy);
   INFO("strategy " << strategy << ", " << cpm);
   const std::vector<Series> runs = check_monotone(yaml, "Varied", 0, 2, 2, {0, 1, 1e6, 1e12, 1e15},
                                                   {"consumers=4000", "steps=6", cpm});
