@@ -1,5 +1,7 @@
 #include "models/strategies/one_to_one.hpp"
 
+#include <fmt/format.h>
+
 #include "models/population.hpp"
 
 #include "models/limits.hpp"
@@ -90,6 +92,39 @@ class OneToOne final : public Strategy {
   OneToOneParams p_;
 };
 
+/// A loyalty program whose reward per purchase (reward / every) is at least the price it lowers
+/// gives members the goods: noted at the reward, with the lowest price in the firm's categories
+/// (its fixed price, else each category's base_cost x (1 + markup)).
+void note_free_goods(const StrategyContext& ctx, const OneToOneParams& p) {
+  const Programs& pr = p.programs;
+  if (pr.loyalty_every == 0 || pr.loyalty_reward == 0.0) return;
+  const double discount = pr.loyalty_reward / static_cast<double>(pr.loyalty_every);
+  const Category* cheapest = nullptr;
+  for (const int c : ctx.firm.categories) {
+    const Category& cat = ctx.scenario.categories[static_cast<std::size_t>(c)];
+    if (!cheapest || cat.base_cost < cheapest->base_cost) cheapest = &cat;
+  }
+  const bool fixed = p.pricing.price > 0.0;
+  if (!fixed && !cheapest) return;
+  const double price = fixed ? p.pricing.price : cheapest->base_cost * (1.0 + p.pricing.markup);
+  if (discount < price) return;
+  ctx.node.child("loyalty_program")
+      .child("reward")
+      .note(fmt::format(
+          "a reward of {:g} for {} lowers a member's price by {:g} per unit, not less than {}: "
+          "members would pay nothing, and the firm would pay out more than it takes; the reward is "
+          "paid once in `every` purchases (one purchase in ten free is a reward of one price with "
+          "every: 10), so check that this is meant",
+          pr.loyalty_reward,
+          pr.loyalty_every == 1 ? std::string("every purchase")
+                                : fmt::format("one purchase in {}", pr.loyalty_every),
+          discount,
+          fixed ? fmt::format("its fixed price of {:g}", price)
+                : fmt::format("its price of {:.4g} for {} at the category's base_cost ({:g} x (1 + "
+                              "markup {:g}))",
+                              price, cheapest->name, cheapest->base_cost, p.pricing.markup)));
+}
+
 std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   OneToOneParams p;
   p.pricing = Pricing::read(ctx.node, 0.4);
@@ -105,6 +140,7 @@ std::unique_ptr<Strategy> make(const StrategyContext& ctx) {
   p.crm_fixed_cost_per_year = scaled_money(ctx.node, "crm_fixed_cost_per_year",
                                            p.crm_fixed_cost_per_year, ctx.scenario.scale);
   read_programs(ctx.node, p.programs);
+  note_free_goods(ctx, p);
   return std::make_unique<OneToOne>(p);
 }
 

@@ -127,6 +127,30 @@ TEST_CASE("a niche firm that sells in none of its target's regions gets a note",
   CHECK(notes(regions).empty());
 }
 
+TEST_CASE("a loyalty reward that gives members the goods gets a note", "[scenario]") {
+  const auto notes = [](const std::vector<std::string>& sets) {
+    return msim::load_scenario_text(kBase, "test.yaml", sets).notes;
+  };
+  // Tailor sells snacks (base cost 1) and drinks (0.8) at the default markup of 0.4: 1.12 for
+  // drinks. 12 for one purchase in 10 takes 1.2 off every purchase.
+  const auto cost_plus = notes({"firms.Tailor.loyalty_program={every: 10, reward: 12}"});
+  REQUIRE(cost_plus.size() == 1);
+  CHECK_THAT(cost_plus[0],
+             Contains("key 'firms.Tailor.loyalty_program.reward'") &&
+                 Contains("a reward of 12 for one purchase in 10 lowers a member's price by 1.2 "
+                          "per unit, not less than its price of 1.12 for drinks at the category's "
+                          "base_cost (0.8 x (1 + markup 0.4)): members would pay nothing"));
+  const auto fixed =
+      notes({"firms.Tailor.loyalty_program={every: 1, reward: 3}", "firms.Tailor.price=2.5"});
+  REQUIRE(fixed.size() == 1);
+  CHECK_THAT(fixed[0], Contains("a reward of 3 for every purchase lowers a member's price by 3 "
+                                "per unit, not less than its fixed price of 2.5"));
+  // A tenth purchase free, or anything less, is not noted.
+  CHECK(notes({"firms.Tailor.loyalty_program={every: 10, reward: 1.1}"}).empty());
+  CHECK(notes({"firms.Tailor.loyalty_program={every: 1, reward: 2.4}", "firms.Tailor.price=2.5"})
+            .empty());
+}
+
 TEST_CASE("innovation past its last generation is refused with the numbers", "[scenario]") {
   const std::string every1 = "firms.Acme.innovation={every_steps: 1, quality_gain: 0.01}";
   // 299 generations by step 299; 255 are modelled.
