@@ -135,10 +135,11 @@ void judge_early_failures(const Hdf5Reader& r, const std::vector<bool>& durable,
   const Table soon = r.table("/market/by_category/early_failures");
   const std::size_t cells = durable.size() * F;
   const std::size_t steps = cells > 0 ? fail.values.size() / cells : 0;
+  // ceil(R) even past the run's end, which the summary then says the run ends before.
   std::size_t from = steps;
   const double life = shortest_reference_life(r);
-  if (std::isfinite(life)) from = std::min(from, static_cast<std::size_t>(std::ceil(life)));
-  for (std::size_t t = 0; t < from; ++t)
+  if (std::isfinite(life)) from = static_cast<std::size_t>(std::ceil(life));
+  for (std::size_t t = 0; t < std::min(from, steps); ++t)
     for (std::size_t k = t * cells; k < (t + 1) * cells && k < soon.values.size(); ++k)
       if (durable[(k % cells) / F] && fail.values[k] - soon.values[k] > 0) from = t;
   if (!std::isfinite(life) && from == steps) from = 0;  // nothing tells: every step counts

@@ -519,7 +519,11 @@ TEST_CASE("summary: the early share counts failures from the first step one can 
   const msim::Summary short_run = run_and_summarize(
       msim::load_scenario_text(kMixed, "mixed.yaml", {"steps=20"}), dir.file("short.h5"));
   CHECK(cells(row(msim::format_summary(short_run), "Durable goods", "Durabox"))[3] == "n/a");
-  CHECK_THAT(msim::format_summary(short_run), Contains("early: this run ends before it)"));
+  // It still names the first step a failure can be on time, not the step after the run's end.
+  CHECK(short_run.early_from == 30);
+  CHECK_THAT(msim::format_summary(short_run),
+             Contains("from week 31 on (before it no product can have reached the reference "
+                      "life, so every failure would be early: this run ends before it)"));
 }
 
 TEST_CASE("summary: a firm without a budget is in the market, one that never entered is not",
