@@ -1,6 +1,7 @@
 #pragma once
 /// Config::State, what every Config of one document shares (see sim/config.cpp). Only
 /// sim/config*.cpp include this.
+#include <cctype>
 #include <cstddef>
 #include <iterator>
 #include <map>
@@ -144,8 +145,16 @@ struct Config::State {
   /// Marks `key` as known and returns the child at it (even a null one), or nullopt.
   static std::optional<Config> lookup(const Config& self, const std::string& key) {
     self.state_->known[self.path_].insert(key);
-    if (!self.is_map() && !self.is_null())
-      self.fail_expected(fmt::format("a map with key '{}'", key));
+    if (!self.is_map() && !self.is_null()) {
+      // "off" or "none" for a map the user means to leave out: null leaves it out.
+      std::string word = self.is_scalar() ? self.node_->Scalar() : "";
+      for (char& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      const bool off = word == "off" || word == "none" || word == "no" || word == "false" ||
+                       word == "disabled" || word == "0";
+      self.fail_expected(
+          fmt::format("a map (of keys such as '{}'){}", key,
+                      off ? "; to leave the map out, write ~ (null) in its place" : ""));
+    }
     auto entry = config_detail::find_entry(*self.node_, key);
     if (!entry) return std::nullopt;
     self.state_->find_split_number(self, key);

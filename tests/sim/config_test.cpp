@@ -415,7 +415,14 @@ TEST_CASE("missing required keys are reported at the parent, misspelt ones where
 
 TEST_CASE("looking up a key in a scalar is a type error", "[config]") {
   REQUIRE_THROWS_WITH(scenario().child("seed").has("x"),
-                      Contains("key 'seed': got \"42\", expected a map with key 'x'"));
+                      Contains("key 'seed': got \"42\", expected a map (of keys such as 'x')"));
+  // "off" for a map meant to be left out: null does that.
+  const Config off = Config::load_string("program: off\n", "p.yaml");
+  REQUIRE_THROWS_WITH(off.child("program").has("every"),
+                      Contains("p.yaml:1:10: key 'program': got \"off\", expected a map (of keys "
+                               "such as 'every'); to leave the map out, write ~ (null) in its "
+                               "place"));
+  CHECK_FALSE(Config::load_string("program: ~\n", "p.yaml").child("program").has("every"));
 }
 
 TEST_CASE("keys() lists map keys in file order", "[config]") {
