@@ -117,10 +117,8 @@ Config Config::child(const std::string& key) const {
   }
   // A misspelt required key is reported where it stands, not at its parent.
   const std::string guess = did_you_mean(key, unread);
-  if (!guess.empty()) {
-    if (auto misspelt = State::lookup(*this, guess))
-      misspelt->fail(fmt::format("unknown key '{}' (did you mean '{}'?)", guess, key));
-  }
+  if (!guess.empty())
+    fail_key(guess, fmt::format("unknown key '{}' (did you mean '{}'?)", guess, key));
   fail(message);
 }
 

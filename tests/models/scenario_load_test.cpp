@@ -235,10 +235,13 @@ TEST_CASE("a misspelt required key is reported with a did-you-mean", "[scenario]
 }
 
 // DESIGN.md §4: errors name the line of the bad key, also when the misspelt key is a required
-// one (line 7, not the firm's first line).
+// one (line 7, not the firm's first line), at the key's column as an unknown optional key is.
 TEST_CASE("a misspelt required key is reported at its own line", "[scenario]") {
   REQUIRE_THROWS_WITH(load(edit("budget_per_year: 1.0e6", "budjet_per_year: 1.0e6")),
-                      Contains("test.yaml:7:"));
+                      Contains("test.yaml:7:5: key 'firms.Acme.budjet_per_year'"));
+  REQUIRE_THROWS_WITH(load(edit("consumers: 1000", "consumer: 1000")),
+                      Contains("test.yaml:3:1: key 'consumer': unknown key 'consumer' (did you "
+                               "mean 'consumers'?)"));
 }
 
 TEST_CASE("an unknown optional key is reported at its line with a did-you-mean", "[scenario]") {
