@@ -48,11 +48,13 @@ int main(int argc, char** argv) {
   // Money per year, in the scenario's currency; the engine spends budget / steps_per_year a step.
   const std::vector<double> budgets = {0, 500, 1000, 2000, 4000, 8000, 16000, 40000, 100000};
   try {
+    // The first run before the table's header: a bad file or firm name prints only its error.
+    const Outcome first = run_with_budget(path, firm, budgets.front());
     fmt::print("{} in {}: budget per year vs the last step's outcome\n\n", firm, path);
     fmt::print("{:>16} {:>10} {:>13} {:>18}\n", "budget_per_year", "awareness", "market share",
                "cumulative profit");
-    for (double budget : budgets) {
-      const Outcome o = run_with_budget(path, firm, budget);
+    for (const double budget : budgets) {
+      const Outcome o = budget == budgets.front() ? first : run_with_budget(path, firm, budget);
       fmt::print("{:>16.0f} {:>9.1f}% {:>12.1f}% {:>18.0f}\n", budget, 100.0 * o.awareness,
                  100.0 * o.market_share, o.cumulative_profit);
     }
