@@ -7,7 +7,8 @@ sees the repository's scenarios/ and examples/ and has an empty out/ (as scripts
 so relative paths read as in the docs and its files are written there. Every non-blank line of
 the block must appear among the output's lines, in the same order: a quote may leave lines out
 ("design points 1 and 2 are left out here"), a line `...` stands for lines left out, a line
-ending in ` ...` for the rest of a printed line, and a line starting with `$ ` shows the command.
+ending in ` ...` for the rest of a printed line, and a line starting with `$ ` shows the command. A
+command that must fail is written `COMMAND (exit N)`: it must exit with N (else with 0).
 Run times and speeds, thread counts, bytes per consumer and the time in scripts/run.sh's file
 names are compared as 'N'.
 
@@ -27,6 +28,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MARKER = re.compile(r"^<!-- output of: (.+?) -->\s*$")
+EXITS = re.compile(r"^(.+) \(exit (\d+)\)$")
 VARYING = [
     (re.compile(r"\d+(\.\d+)? M consumer-steps/s"), "N M consumer-steps/s"),
     (re.compile(r"\d+ bytes per consumer"), "N bytes per consumer"),
@@ -95,15 +97,18 @@ _outputs = {}
 def output_of(command, tmp_path_factory):
     """The command's stderr and stdout lines, run once per command for the whole session."""
     if command not in _outputs:
-        words = shlex.split(command)
+        exits = EXITS.match(command)  # a quote of a failure: "COMMAND (exit 2)"
+        expected = int(exits.group(2)) if exits else 0
+        words = shlex.split(exits.group(1) if exits else command)
         words[0] = program(words[0])
         where = tmp_path_factory.mktemp("quoted")
         for folder in ("scenarios", "examples"):
             (where / folder).symlink_to(ROOT / folder, target_is_directory=True)
         (where / "out").mkdir()
         done = subprocess.run(words, cwd=where, capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            pytest.fail(f"'{command}' exited with {done.returncode}:\n{done.stderr}")
+        if done.returncode != expected:
+            pytest.fail(f"'{command}' exited with {done.returncode}, not {expected}:\n"
+                        f"{done.stderr}")
         _outputs[command] = done.stderr.splitlines() + done.stdout.splitlines()
     return _outputs[command]
 
