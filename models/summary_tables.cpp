@@ -161,7 +161,10 @@ std::string format_durables(const Summary& s) {
       ".\nUnits, failures, replacements, upgrades and installed base count the durable "
       "categories only; firms that sell none are not listed. Early failures are those before the "
       "category's reference life, as a share of the failures {}; the mean age at failure is in "
-      "{}s; the replacement share is the share of the firm's durable units bought to replace a "
+      "{}s. Both depend on when the products were bought as well as on how long they last: a "
+      "product bought late in the run can only fail young, so with the same durability a firm "
+      "whose sales came later shows more early failures and a lower mean age at failure. The "
+      "replacement share is the share of the firm's durable units bought to replace a "
       "failed product; installed base and loyalty are the last {}'s. Loyalty is to the firm in "
       "all its categories, from 0 (none) to 1 (the customers buy only from the firm).\n",
       s.early_from > 0

@@ -77,7 +77,7 @@ TEST_CASE("summary: the sentences under the table say the run's period", "[summa
                               "s); lost customers") &&
                          Contains("Retention is per " + word + ". CLV"));
     CHECK_THAT(text, Contains("7 " + word + "s") &&
-                         Contains("the mean age at failure is in " + word + "s;") &&
+                         Contains("the mean age at failure is in " + word + "s.") &&
                          Contains("installed base and loyalty are the last " + word + "'s."));
     if (word != "step") CHECK_THAT(text, !Contains("last step"));
   }
