@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -58,6 +60,20 @@ bool Range::contains(double v) const {
 
 namespace {
 
+/// "20k", "1.5M", "2bn" (thousands, millions, billions) as the number they stand for.
+std::optional<double> with_suffix(const std::string& text) {
+  for (const auto& [suffix, factor] : {std::pair<std::string_view, double>{"k", 1e3},
+                                       {"K", 1e3},
+                                       {"M", 1e6},
+                                       {"bn", 1e9},
+                                       {"B", 1e9}}) {
+    if (text.size() <= suffix.size() || !text.ends_with(suffix)) continue;
+    const auto v = parse_double(text.substr(0, text.size() - suffix.size()));
+    if (v && std::isfinite(*v)) return *v * factor;
+  }
+  return std::nullopt;
+}
+
 /// What a number in `r` is expected to be, and for text such as "5,000", "0,85" or "30%" how to
 /// write it. `split`: a flow collection's comma split the text, so YAML read two values.
 std::string expected_number(const std::string& expected, const std::string& text, bool split,
@@ -82,6 +98,8 @@ std::string expected_number(const std::string& expected, const std::string& text
     std::string plain = text;
     plain.erase(std::remove(plain.begin(), plain.end(), ','), plain.end());
     out += fmt::format(", written without thousands separators, such as {}", plain);
+  } else if (const auto whole = with_suffix(text)) {
+    out += fmt::format(", written out in full, such as {:.15g}", *whole);
   }
   if (split) {
     const std::size_t comma = text.find(',');
@@ -133,7 +151,13 @@ double Config::as_double(const Range& r) const {
                               : r.describe());
   check_tag(*this, *state_, *node_, r.describe(), {"float", "int"});
   if (!std::isfinite(*v)) fail_expected("a finite number");
-  if (!r.contains(*v)) fail_expected(r.describe());
+  if (!r.contains(*v)) {
+    // 50 for a fraction of 0.5: a percentage without its sign (not 1.5, likely another slip).
+    const bool fraction = r.fraction || (r.lo >= -1 && r.hi <= 1);
+    fail_expected(fraction && std::abs(*v) >= 2 && std::abs(*v) <= 100 && r.contains(*v / 100)
+                      ? fmt::format("{} (a fraction: {:g} for {:g}%)", r.describe(), *v / 100, *v)
+                      : r.describe());
+  }
   return *v;
 }
 

@@ -602,6 +602,25 @@ TEST_CASE("a percentage says how to write it where a number is expected", "[conf
   REQUIRE_THROWS_WITH(c.get_int("weeks", range::closed(1, 100)),
                       Contains("got \"52%\", expected an integer in [1, 100], without a percent "
                                "sign"));
+  // A fraction written as a percentage without its sign: 50 for 0.5.
+  const Config bare = Config::load_string("share: 50\nrate: 150\nmarkup: 250\n", "t");
+  REQUIRE_THROWS_WITH(bare.get_double("share", range::unit()),
+                      Contains("t:1:8: key 'share': got \"50\", expected a number in [0, 1] (a "
+                               "fraction: 0.5 for 50%)"));
+  REQUIRE_THROWS_WITH(bare.get_double("rate", range::unit()), !Contains("fraction"));
+  REQUIRE_THROWS_WITH(bare.get_double("markup", markup), !Contains("fraction"));
+}
+
+TEST_CASE("a number written with a k, M or bn says how to write it", "[config]") {
+  const Config c =
+      Config::load_string("budget: 20k\nbig: 1.5M\nhuge: 2bn\nword: k\nunit: 5kg\n", "t");
+  REQUIRE_THROWS_WITH(c.get_double("budget"),
+                      Contains("t:1:9: key 'budget': got \"20k\", expected a number, written out "
+                               "in full, such as 20000"));
+  REQUIRE_THROWS_WITH(c.get_double("big"), Contains("such as 1500000"));
+  REQUIRE_THROWS_WITH(c.get_int("huge"), Contains("such as 2000000000"));
+  REQUIRE_THROWS_WITH(c.get_double("word"), !Contains("in full"));
+  REQUIRE_THROWS_WITH(c.get_double("unit"), !Contains("in full"));
 }
 
 TEST_CASE("finish() reports the first unread key in file order", "[config]") {
