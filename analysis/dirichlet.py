@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 from analysis import run_main
-from analysis.load import NotARunError, add_run_arguments, load_run, plural
+from analysis.load import NotARunError, add_run_arguments, load_run, plural, run_words
 from analysis.nbd_dirichlet import Fit
 from analysis.panel import NoPanelError, Panel
 
@@ -188,7 +188,9 @@ def main(argv=None):
         return 2
     categories = ([panel.categories.index(args.category)] if args.category is not None
                   else range(len(panel.categories)))
-    print(f"{run.name}: Dirichlet analysis of the consumer panel ({panel.size} consumers)\n")
+    which = run_words(run)  # an experiment's run: which one, chosen or the first by default
+    print(f"{run.name}{f' ({which})' if which else ''}: Dirichlet analysis of the consumer panel "
+          f"({panel.size} consumers)\n")
     print("\n\n".join(analyse_category(panel, c, first, last, args.k_method) for c in categories))
     return 0
 

@@ -80,7 +80,9 @@ def test_panel_of_a_run_in_an_experiment(run_file, tmp_path, capsys):
     add_panel(run_file, single, 2.5, 0.6, 1.2, SHARES, 2000, seed=7)
     experiment = write_experiment(tmp_path / "experiment.h5", [run_file, single], False)
     assert dirichlet.main([str(experiment), "--run", "1"]) == 0
-    assert "a panel of 2000 consumers" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "a panel of 2000 consumers" in out
+    assert out.splitlines()[0].startswith("Tiny market (run 1 of 2")  # which run it read
     assert dirichlet.main([str(experiment), "--run", "0"]) == 2
     assert "has no /runs/0/panel" in capsys.readouterr().err
 
