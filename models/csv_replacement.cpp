@@ -85,7 +85,7 @@ std::string shown_line(const std::string& head) {
 
 const std::vector<std::string>& summarize_table_names() {
   static const std::vector<std::string> names = {"runs",    "summary", "differences", "sensitivity",
-                                                 "columns", "market",  "years"};
+                                                 "columns", "market",  "categories",  "years"};
   return names;
 }
 
@@ -104,6 +104,7 @@ bool summarize_header(const std::string& name, const std::string& line) {
       {"differences", {"design_point"}},
       {"columns", {"table", "column"}},
       {"market", {"step"}},
+      {"categories", {"step"}},
       {"years", {"year"}}};
   const auto it = first.find(name);
   return it != first.end() &&
@@ -169,7 +170,7 @@ bool is_summarize_table(const std::string& path, const std::string& name) {
 /// What an earlier --csv's table `name` is, beside the tables of an experiment (`experiment`) or
 /// of a single run, which do not include it.
 std::string earlier_what(const std::string& name, bool experiment) {
-  const bool of_run = name == "market" || name == "years";
+  const bool of_run = name == "market" || name == "categories" || name == "years";
   if (experiment && of_run)
     return "an earlier --csv's table of a single run, which an experiment does not have";
   if (!experiment && !of_run)

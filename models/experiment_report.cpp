@@ -544,15 +544,21 @@ ExperimentTable summary_table(const Summary& s) {
 /// where the figure is undefined, whether the file has NaN there or 0 (undefined_cells: customer
 /// share before the firm's first buyer, ROI before any marketing money); then the strategies'
 /// own diagnostics, /strategies/<name>, in columns named strategies/<name> (empty where a firm
-/// recorded none).
+/// recorded none). With `by_category`, the /market/by_category/<metric> [T, C, F] series
+/// instead: one row per step, category and firm, each figure undefined by the category's own
+/// series, then the category's /market/saturation ([T, C]) in each of its firms' rows.
 /// Its columns, each with the unit and description of its dataset, go to `columns`. A step's
 /// money (units "money") is written to the cent, in cents that add up over steps
 /// (running_cents()); prices, unit costs and CLV keep kCsvDigits significant digits.
 ExperimentTable market_table(const std::string& path, std::int64_t steps_per_year,
-                             std::vector<CsvColumn>& columns) {
+                             std::vector<CsvColumn>& columns, bool by_category) {
   const Hdf5Reader in(path);
   const auto firms = in.strings("/firms/name");
+  const std::size_t F = firms.size();
   const auto steps = in.integers("/step");
+  const std::vector<std::string> categories =
+      by_category ? in.strings("/categories/name") : std::vector<std::string>{""};
+  const std::size_t C = categories.size();
   columns = {{"step", "step", "the step (counted from 0)", CsvCells::kAsText}};
   // The step in the run's period, as the summaries count it: week 1 is step 0.
   const std::string period = period_word(steps_per_year);
@@ -560,54 +566,100 @@ ExperimentTable market_table(const std::string& path, std::int64_t steps_per_yea
   if (counted)
     columns.push_back(
         {period, period, fmt::format("the step's {} (counted from 1)", period), CsvCells::kAsText});
+  if (by_category) columns.push_back({"category", "name", "the category", CsvCells::kAsText});
   columns.push_back({"firm", "name", "the firm", CsvCells::kAsText});
-  std::vector<std::vector<double>> series;
-  std::vector<std::vector<char>> undefined;  // [series][cell]: 1 where the file's 0 is undefined
+  std::vector<std::vector<double>> series;   // [series][(step * C + category) * F + firm]
+  std::vector<std::vector<char>> undefined;  // the same cells: 1 where the file's 0 is undefined
   std::size_t rows = steps.size();
-  const auto add = [&](const std::string& dataset, const std::string& column, Table values) {
+  // Category c's [T, F] cells of `cells` ([T, C, F]), read or written by `visit(slice)`.
+  const auto each_category = [&](auto& cells, auto visit) {
+    using Cell = typename std::decay_t<decltype(cells)>::value_type;
+    for (std::size_t c = 0; c < C; ++c) {
+      std::vector<Cell> slice;
+      for (std::size_t k = c * F; k + F <= cells.size(); k += C * F)
+        slice.insert(slice.end(), cells.begin() + static_cast<std::ptrdiff_t>(k),
+                     cells.begin() + static_cast<std::ptrdiff_t>(k + F));
+      visit(c, slice);
+      for (std::size_t k = c * F, r = 0; k + F <= cells.size() && r < slice.size();
+           k += C * F, r += F)
+        std::copy_n(slice.begin() + static_cast<std::ptrdiff_t>(r), F,
+                    cells.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+  };
+  const auto add = [&](const std::string& dataset, const std::string& column, Table values,
+                       const std::string& note = "") {
     rows = std::min(rows, values.shape[0]);  // a killed run may lack its last row somewhere
     const std::string unit = in.string_attribute(dataset, "units");
-    std::string meaning = in.string_attribute(dataset, "description");
-    const bool of_market = dataset.rfind("/market/", 0) == 0;
-    undefined.push_back(of_market ? undefined_cells(in, column, firms.size())
-                                  : std::vector<char>());
-    if (!undefined.back().empty())
+    std::string meaning = in.string_attribute(dataset, "description") + note;
+    // A figure of the firms' (not saturation, the category's): undefined cells, money in cents.
+    const bool of_market = dataset.rfind("/market/", 0) == 0 && dataset != "/market/saturation";
+    std::vector<char> cells;
+    if (of_market) {
+      cells.assign(values.values.size(), 0);
+      bool any = false;
+      each_category(cells, [&](std::size_t c, std::vector<char>& slice) {
+        const std::vector<char> found = undefined_cells(
+            in, column, F, by_category ? std::optional<std::size_t>(c) : std::nullopt);
+        any = any || !found.empty();
+        std::copy_n(found.begin(), std::min(found.size(), slice.size()), slice.begin());
+      });
+      if (!any) cells.clear();
+    }
+    if (!cells.empty())
       meaning += fmt::format("; in this table an empty cell where it is undefined: {}",
                              undefined_when(column));
+    undefined.push_back(std::move(cells));
     columns.push_back(
         {column, unit, meaning, money_unit(unit) ? CsvCells::kMoney : CsvCells::kReal});
     // A step's money (not a running total such as cumulative_profit) in cents that add up to
     // years.csv's years and to the run's total.
-    if (unit == "money" && of_market && column.rfind("cumulative_", 0) != 0) {
-      const std::vector<double> cents = running_cents(values.values, firms.size());
-      for (std::size_t k = 0; k < cents.size(); ++k)
-        if (std::isfinite(values.values[k])) values.values[k] = cents[k] / 100.0;
-    }
+    if (unit == "money" && of_market && column.rfind("cumulative_", 0) != 0)
+      each_category(values.values, [&](std::size_t, std::vector<double>& slice) {
+        const std::vector<double> cents = running_cents(slice, F);
+        for (std::size_t k = 0; k < cents.size(); ++k)
+          if (std::isfinite(slice[k])) slice[k] = cents[k] / 100.0;
+      });
     series.push_back(std::move(values.values));
   };
-  for (const std::string& metric : in.list("/market")) {
+  const std::string group = by_category ? "/market/by_category" : "/market";
+  const std::size_t dims = by_category ? 3 : 2;
+  for (const std::string& metric : in.list(group)) {
     if (metric == "by_category" || metric == "saturation") continue;  // [T, C, F] and [T, C]
-    Table values = in.table("/market/" + metric);
-    if (values.shape.size() != 2 || values.shape[1] != firms.size()) continue;
-    add("/market/" + metric, metric, std::move(values));
+    Table values = in.table(group + "/" + metric);
+    if (values.shape.size() != dims || values.shape.back() != F ||
+        (by_category && values.shape[1] != C))
+      continue;
+    add(group + "/" + metric, metric, std::move(values));
   }
-  if (in.exists("/strategies"))
+  if (by_category && in.exists("/market/saturation")) {
+    Table values = in.table("/market/saturation");
+    if (values.shape.size() == 2 && values.shape[1] == C) {
+      Table spread{{values.shape[0], C, F}, {}};  // the category's figure in each firm's row
+      for (const double v : values.values) spread.values.insert(spread.values.end(), F, v);
+      add("/market/saturation", "saturation", std::move(spread),
+          " (the category's, the same in each firm's row)");
+    }
+  }
+  if (!by_category && in.exists("/strategies"))
     for (const std::string& name : in.list("/strategies")) {
       Table values = in.table("/strategies/" + name);
-      if (values.shape.size() != 2 || values.shape[1] != firms.size()) continue;
+      if (values.shape.size() != 2 || values.shape[1] != F) continue;
       add("/strategies/" + name, "strategies/" + name, std::move(values));
     }
   ExperimentTable t = csv_table(columns);
   for (std::size_t step = 0; step < rows; ++step)
-    for (std::size_t j = 0; j < firms.size(); ++j) {
-      std::vector<std::string> row = {std::to_string(steps[step])};
-      if (counted) row.push_back(std::to_string(steps[step] + 1));
-      row.push_back(firms[j]);
-      const std::size_t k = step * firms.size() + j;
-      for (std::size_t m = 0; m < series.size(); ++m)
-        row.push_back(csv_number(series[m][k], !(k < undefined[m].size() && undefined[m][k] != 0)));
-      t.rows.push_back(std::move(row));
-    }
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t j = 0; j < F; ++j) {
+        std::vector<std::string> row = {std::to_string(steps[step])};
+        if (counted) row.push_back(std::to_string(steps[step] + 1));
+        if (by_category) row.push_back(categories[c]);
+        row.push_back(firms[j]);
+        const std::size_t k = (step * C + c) * F + j;
+        for (std::size_t m = 0; m < series.size(); ++m)
+          row.push_back(
+              csv_number(series[m][k], !(k < undefined[m].size() && undefined[m][k] != 0)));
+        t.rows.push_back(std::move(row));
+      }
   return t;
 }
 
@@ -619,11 +671,12 @@ namespace {
 NamedTables run_tables(const std::string& path, bool described) {
   const Summary s = summarize_file(path);
   NamedTables out;
-  std::vector<std::vector<CsvColumn>> columns(3);
+  std::vector<std::vector<CsvColumn>> columns(4);
   columns[0] = summary_columns(s);
   out.emplace_back("summary", summary_table(s));
-  out.emplace_back("market", market_table(path, s.steps_per_year, columns[1]));
-  columns[2] = year_columns(s.steps_per_year);
+  out.emplace_back("market", market_table(path, s.steps_per_year, columns[1], false));
+  out.emplace_back("categories", market_table(path, s.steps_per_year, columns[2], true));
+  columns[3] = year_columns(s.steps_per_year);
   out.emplace_back("years", year_table(path, s.steps_per_year));
   ExperimentTable doc;  // the columns file: what each column of the three is
   doc.columns = {"table", "column", "unit", "meaning"};

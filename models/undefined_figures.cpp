@@ -48,14 +48,27 @@ const Undefined* rule_of(const std::string& metric) {
   return nullptr;
 }
 
-/// The values of the [T, `firms`] series `path`; none when the file lacks it or it has another
+/// The values of the [T, `firms`] series /market/<name>, or with a category `c` its [T, F] slice
+/// of /market/by_category/<name> ([T, C, F]); none when the file lacks it or it has another
 /// shape.
-std::optional<std::vector<double>> series(const Hdf5Reader& in, const std::string& path,
-                                          std::size_t firms) {
+std::optional<std::vector<double>> series(const Hdf5Reader& in, const std::string& name,
+                                          std::size_t firms, std::optional<std::size_t> c) {
+  const std::string path = (c ? "/market/by_category/" : "/market/") + name;
   if (firms == 0 || !in.exists(path)) return std::nullopt;
   Table t = in.table(path);
-  if (t.shape.size() != 2 || t.shape[1] != firms) return std::nullopt;
-  return std::move(t.values);
+  if (!c) {
+    if (t.shape.size() != 2 || t.shape[1] != firms) return std::nullopt;
+    return std::move(t.values);
+  }
+  if (t.shape.size() != 3 || *c >= t.shape[1] || t.shape[2] != firms) return std::nullopt;
+  std::vector<double> slice;
+  slice.reserve(t.shape[0] * firms);
+  for (std::size_t step = 0; step < t.shape[0]; ++step) {
+    const auto row =
+        t.values.begin() + static_cast<std::ptrdiff_t>((step * t.shape[1] + *c) * firms);
+    slice.insert(slice.end(), row, row + static_cast<std::ptrdiff_t>(firms));
+  }
+  return slice;
 }
 
 /// Each firm's sum of `values` from step 0 to each step.
@@ -64,9 +77,11 @@ std::vector<double> running_sums(std::vector<double> values, std::size_t firms) 
   return values;
 }
 
-/// Cells where the firm's units sold in durable categories are 0; none without the file's
-/// categories by kind and units by category ([T, C, F]).
-std::vector<char> no_durables_sold(const Hdf5Reader& in, std::size_t firms) {
+/// Cells where the firm's units sold in durable categories (or, with a category `c`, in that
+/// category, every cell where it is not durable) are 0; none without the file's categories by
+/// kind and units by category ([T, C, F]).
+std::vector<char> no_durables_sold(const Hdf5Reader& in, std::size_t firms,
+                                   std::optional<std::size_t> category) {
   if (!in.exists("/categories/kind") || !in.exists("/market/by_category/units")) return {};
   const std::vector<std::string> kinds = in.strings("/categories/kind");
   const Table units = in.table("/market/by_category/units");
@@ -76,7 +91,7 @@ std::vector<char> no_durables_sold(const Hdf5Reader& in, std::size_t firms) {
   std::vector<char> out(T * firms, 1);
   for (std::size_t t = 0; t < T; ++t)
     for (std::size_t c = 0; c < C; ++c)
-      if (kinds[c] == "durable")
+      if (kinds[c] == "durable" && (!category || c == *category))
         for (std::size_t j = 0; j < firms; ++j)
           if (units.values[(t * C + c) * firms + j] > 0) out[t * firms + j] = 0;
   return out;
@@ -85,7 +100,7 @@ std::vector<char> no_durables_sold(const Hdf5Reader& in, std::size_t firms) {
 }  // namespace
 
 std::vector<char> undefined_cells(const Hdf5Reader& in, const std::string& metric,
-                                  std::size_t firms) {
+                                  std::size_t firms, std::optional<std::size_t> category) {
   const Undefined* u = rule_of(metric);
   if (u == nullptr) return {};
   const auto where = [](const std::vector<double>& values, auto test) {
@@ -95,7 +110,7 @@ std::vector<char> undefined_cells(const Hdf5Reader& in, const std::string& metri
   };
   switch (u->rule) {
     case Rule::kNothingSold: {
-      const auto units = series(in, "/market/units", firms);
+      const auto units = series(in, "units", firms, category);
       if (!units) return {};
       std::vector<char> out(units->size(), 0);
       for (std::size_t row = 0; row + firms <= units->size(); row += firms) {
@@ -108,17 +123,16 @@ std::vector<char> undefined_cells(const Hdf5Reader& in, const std::string& metri
       return out;
     }
     case Rule::kNoBuyersYet: {
-      if (const auto units = series(in, "/market/units", firms))
+      if (const auto units = series(in, "units", firms, category))
         return where(running_sums(*units, firms), [](std::size_t, double x) { return !(x > 0); });
-      if (const auto customers = series(in, "/market/customers", firms))
+      if (const auto customers = series(in, "customers", firms, category))
         return where(*customers, [](std::size_t, double x) { return !(x > 0); });
       return {};
     }
     case Rule::kNoMarketingMoney: {
       std::optional<std::vector<double>> money;  // the money ROI is a return on, step by step
-      for (const char* paid :
-           {"/market/marketing_spend", "/market/loyalty_cost", "/market/referral_cost"}) {
-        auto values = series(in, paid, firms);
+      for (const char* paid : {"marketing_spend", "loyalty_cost", "referral_cost"}) {
+        auto values = series(in, paid, firms, category);
         if (!values) continue;  // (older files recorded spend alone)
         if (!money) {
           money = std::move(values);
@@ -132,18 +146,18 @@ std::vector<char> undefined_cells(const Hdf5Reader& in, const std::string& metri
                    [](std::size_t, double x) { return !(x >= kMinRoiSpend); });
     }
     case Rule::kNoActiveBefore: {
-      const auto active = series(in, "/market/active_customers", firms);
+      const auto active = series(in, "active_customers", firms, category);
       if (!active) return {};
       return where(*active,
                    [&](std::size_t k, double) { return k < firms || !((*active)[k - firms] > 0); });
     }
     case Rule::kNoFailures: {
-      const auto failures = series(in, "/market/failures", firms);
+      const auto failures = series(in, "failures", firms, category);
       if (!failures) return {};
       return where(*failures, [](std::size_t, double x) { return !(x > 0); });
     }
     case Rule::kNoDurablesSold:
-      return no_durables_sold(in, firms);
+      return no_durables_sold(in, firms, category);
   }
   return {};
 }

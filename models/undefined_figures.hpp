@@ -6,6 +6,7 @@
 /// are those of analysis/summary.py's as_defined, and where a ratio's denominator is in the file
 /// (churn, the mean age at failure, the replacement share) its own.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,12 @@ class Hdf5Reader;
 ///   - replacement_share: the firm sold no unit in a durable category in the step.
 /// Empty (every cell as recorded) for any other metric, and when the file lacks the series the
 /// rule needs; as long as the shortest of those series, which a killed run may have.
+/// With a `category`, the same for its [T, F] slice of /market/by_category/<metric>, by the
+/// category's own series (units, customers, money, failures; the replacement share is undefined
+/// throughout in a consumable category).
 std::vector<char> undefined_cells(const Hdf5Reader& in, const std::string& metric,
-                                  std::size_t firms);
+                                  std::size_t firms,
+                                  std::optional<std::size_t> category = std::nullopt);
 
 /// When a cell of market.csv's column for /market/<metric> is empty though the file has 0 (the
 /// rules of undefined_cells), for columns.csv: "no firm sold anything in the step"; "" for a

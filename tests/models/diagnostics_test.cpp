@@ -413,7 +413,7 @@ TEST_CASE("summarize --csv's market table carries the diagnostics, empty where n
     msim::run_simulation(scenario(), *rec);
   }
   const msim::NamedTables tables = msim::run_csv_tables((dir / "d.h5").string());
-  REQUIRE(tables.size() == 3);
+  REQUIRE(tables.size() == 4);  // summary, market, categories, years
   const msim::ExperimentTable& market = tables[1].second;
   const auto col = [&](const std::string& name) {
     const auto at = std::find(market.columns.begin(), market.columns.end(), name);

@@ -217,11 +217,13 @@ TEST_CASE("experiment report: a single run's summary and market tables", "[exper
     msim::run_simulation(sc, *rec);
   }
   const msim::NamedTables tables = msim::run_csv_tables(dir.file("run.h5"));
-  REQUIRE(tables.size() == 3);
+  REQUIRE(tables.size() == 4);
   CHECK(tables[0].first == "summary");
   CHECK(tables[1].first == "market");
-  CHECK(tables[2].first == "years");
-  CHECK(tables[2].second.rows.size() == 4);  // one partial year of 5 weeks, 4 firms
+  CHECK(tables[2].first == "categories");
+  CHECK(tables[2].second.rows.size() == 5 * 2 * 4);  // steps x tiny.yaml's categories x firms
+  CHECK(tables[3].first == "years");
+  CHECK(tables[3].second.rows.size() == 4);  // one partial year of 5 weeks, 4 firms
   const msim::ExperimentTable& summary = tables[0].second;
   REQUIRE(summary.rows.size() == 4);
   CHECK(std::vector<std::string>(summary.columns.begin(), summary.columns.begin() + 10) ==
@@ -425,7 +427,7 @@ TEST_CASE("experiment report: tables of a market at a scale other than 1 say so 
       if (name == "columns") {  // says what the others' columns are, the scale among them
         const auto scales = std::count_if(table.rows.begin(), table.rows.end(),
                                           [](const auto& row) { return row[1] == "scale"; });
-        CHECK(scales == (scale != 1.0 ? 3 : 0));
+        CHECK(scales == (scale != 1.0 ? 4 : 0));
         continue;
       }
       const bool has = table.columns.back() == "scale";
@@ -642,8 +644,8 @@ TEST_CASE(
   }
   const msim::NamedTables tables = msim::run_csv_output(dir.file("run.h5"));
   const auto paths = msim::write_csv_tables(tables, dir.file("t") + "/");
-  REQUIRE(paths.size() >= 3);
-  CHECK(paths.size() == 4);
+  REQUIRE(paths.size() >= 4);
+  CHECK(paths.size() == 5);
   const std::string columns_csv = (dir / "t" / "columns.csv").string();
   CHECK(paths.back() == columns_csv);
   const auto described = csv_rows(slurp(columns_csv));
@@ -666,9 +668,11 @@ TEST_CASE(
   CHECK(unit_of("summary", "cumulative_profit") == "money over the run");
   CHECK(unit_of("years", "revenue") == "money over the year");
   CHECK(unit_of("years", "scale") == "factor");
+  CHECK(unit_of("categories", "revenue") == "money");
+  CHECK(unit_of("categories", "customer_share") == "fraction");
 
   std::size_t reals = 0, money_cells = 0, rows_described = 1;
-  for (std::size_t k = 0; k < 3; ++k) {
+  for (std::size_t k = 0; k < 4; ++k) {
     const auto rows = csv_rows(slurp(paths[k]));
     REQUIRE(rows.size() > 1);
     const std::string& table = tables[k].first;
@@ -777,7 +781,7 @@ TEST_CASE(
   }
   CHECK(low);
   CHECK(high);
-  CHECK(paths.size() == 4);
+  CHECK(paths.size() == 5);
 }
 
 TEST_CASE("experiment report: money past 2^53 cents is rounded step by step, never wrapped",

@@ -37,11 +37,11 @@ void run_file(const std::string& scenario, const std::string& path,
   msim::run_simulation(sc, *rec);
 }
 
-/// The market table of a run's CSV tables.
-msim::ExperimentTable market_table(const std::string& path) {
-  for (auto& [name, table] : msim::run_csv_output(path))
-    if (name == "market") return table;
-  FAIL("no market table");
+/// The table `name` ("market", "categories") of a run's CSV tables.
+msim::ExperimentTable csv_table(const std::string& path, const std::string& name = "market") {
+  for (auto& [table_name, table] : msim::run_csv_output(path))
+    if (table_name == name) return table;
+  FAIL("no table " << name);
   return {};
 }
 
@@ -64,7 +64,7 @@ TEST_CASE("undefined figures: market.csv leaves empty what the file records as 0
   const msim::Hdf5Reader in(path);
   const std::size_t F = 4, T = 5;
   REQUIRE(in.strings("/firms/name").front() == "Mass");
-  const msim::ExperimentTable market = market_table(path);
+  const msim::ExperimentTable market = csv_table(path);
   REQUIRE(market.rows.size() == T * F);
   const auto cell = [&](const std::string& metric, std::size_t step, std::size_t firm) {
     return market.rows[step * F + firm][column(market, metric)];
@@ -144,7 +144,7 @@ TEST_CASE(
   const std::string path = dir.file("run.h5");
   run_file("scenarios/textbook/planned_obsolescence.yaml", path, {"consumers=3000", "steps=30"});
   const msim::Hdf5Reader in(path);
-  const msim::ExperimentTable market = market_table(path);
+  const msim::ExperimentTable market = csv_table(path);
   const std::vector<double> failures = in.table("/market/failures").values;
   const std::vector<double> units = in.table("/market/units").values;  // washers, all durable
   const std::size_t age = column(market, "mean_failure_age");
@@ -170,4 +170,60 @@ TEST_CASE("undefined figures: every metric the model records as 0 while undefine
     INFO(info.name << ": " << description);
     CHECK_FALSE(msim::undefined_when(info.name).empty());
   }
+}
+
+TEST_CASE(
+    "undefined figures: categories.csv has each category's figures, undefined by its own sales",
+    "[undefined_figures]") {
+  TempDir dir;
+  // The default market's two categories; from step 3 on nobody buys desserts.
+  const std::string path = dir.file("run.h5");
+  run_file("scenarios/default.yaml", path,
+           {"consumers=3000", "steps=5",
+            "shocks=[{name: slump, step: 3, kind: recession, categories: [desserts], multiply: "
+            "0}]"});
+  const msim::Hdf5Reader in(path);
+  const std::size_t F = 4, C = 2, T = 5;
+  REQUIRE(in.strings("/categories/name") == std::vector<std::string>{"frozen_dinners", "desserts"});
+  const msim::ExperimentTable market = csv_table(path);
+  const msim::ExperimentTable categories = csv_table(path, "categories");
+  REQUIRE(categories.rows.size() == T * C * F);
+  CHECK(std::vector<std::string>(categories.columns.begin(), categories.columns.begin() + 4) ==
+        std::vector<std::string>{"step", "week", "category", "firm"});
+  const msim::Table units = in.table("/market/by_category/units");
+  const msim::Table share = in.table("/market/by_category/market_share");
+  for (std::size_t step = 0; step < T; ++step)
+    for (std::size_t j = 0; j < F; ++j) {
+      INFO("step " << step << ", firm " << j);
+      double sum = 0;
+      for (std::size_t c = 0; c < C; ++c) {
+        const std::vector<std::string>& row = categories.rows[(step * C + c) * F + j];
+        const std::size_t k = (step * C + c) * F + j;
+        CHECK(row[0] == std::to_string(step));
+        CHECK(row[2] == (c == 0 ? "frozen_dinners" : "desserts"));
+        CHECK(row[3] == market.rows[step * F + j][2]);
+        CHECK(std::stod(row[column(categories, "units")]) == units.values[k]);
+        sum += units.values[k];
+        // The desserts' shares are undefined once nobody buys them; the dinners' are not.
+        const std::string& cell = row[column(categories, "market_share")];
+        CHECK(cell.empty() == (c == 1 && step >= 3));
+        if (!cell.empty()) CHECK(std::stod(cell) == share.values[k]);
+      }
+      CHECK(std::stod(market.rows[step * F + j][column(market, "units")]) == sum);
+    }
+}
+
+TEST_CASE("undefined figures: categories.csv gives each durable category's ownership",
+          "[undefined_figures]") {
+  TempDir dir;
+  const std::string path = dir.file("run.h5");
+  run_file("scenarios/textbook/planned_obsolescence.yaml", path, {"consumers=3000", "steps=4"});
+  const msim::Hdf5Reader in(path);
+  const msim::ExperimentTable categories = csv_table(path, "categories");
+  const std::vector<double> saturation = in.table("/market/saturation").values;  // [T, 1]
+  const std::size_t F = in.strings("/firms/name").size();
+  REQUIRE(categories.rows.size() == 4 * F);
+  for (std::size_t k = 0; k < categories.rows.size(); ++k)
+    CHECK(std::stod(categories.rows[k][column(categories, "saturation")]) == saturation[k / F]);
+  CHECK(saturation.back() > 0);
 }
