@@ -19,7 +19,7 @@ OBSOLESCENCE = [("failures", "failures (products that broke)", "failures per ste
                  "early failures (before the reference life) per 1,000 products in use",
                  "early failures per step per 1,000 in use"),
                 ("early_share", "share of failures that were early",
-                 "early failures / failures"),
+                 "early failures / failures, cumulative"),
                 ("replacements", "replacement purchases", "replacements per step"),
                 ("upgrades", "upgrades (working products replaced by a newer one)",
                  "upgrades per step"),
@@ -69,11 +69,22 @@ def _life_words(run, life):
     return f"{life:g} {run.time_label()}s"
 
 
+def early_share_title(run, start):
+    """The early-share panel's title: a running share, not a per-week one, and from when
+    ("share of failures that were early, so far" over "cumulative from week 105 to each
+    week")."""
+    unit = run.time_label()
+    return ("share of failures that were early, so far\n"
+            f"(cumulative from {run.time_point(start)} to each {unit})")
+
+
 def _early_share_panel(ax, run):
     """The share of failures that were early, counted only from the first step a failure can be
     on time: before it every failure is early by definition (no product is old enough yet),
-    which says nothing about how the products are built. The panel says so; its title names the
-    step the count starts from."""
+    which says nothing about how the products are built. The panel says so. Each week's value
+    is a running share, of all the failures from that first step to the week (the share the
+    tables report is its last value), unlike the per-week panels beside it: its title and axis
+    say so ("so far", "cumulative from week 105 to each week")."""
     start = first_on_time_step(run)
     frame = early_share(run, start)
     time = run.time_values(frame.index)
@@ -82,7 +93,7 @@ def _early_share_panel(ax, run):
                     linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=2.2)
     ax.set_ylim(0, 1.02)
     _time_axis(ax, run)
-    _label_axis(ax, "y", "early failures / failures", "fraction")
+    _label_axis(ax, "y", "early failures / failures, cumulative", "fraction")
     ax.grid(alpha=0.3)
     life = reference_life(run)
     old_enough = (f"no product is as old as the reference life ({_life_words(run, life)}) yet"
@@ -104,7 +115,7 @@ def _early_share_panel(ax, run):
         ax.text((time.min() + before.max()) / 2, 0.5,
                 textwrap.fill(why, width, break_on_hyphens=False),
                 ha="center", va="center", fontsize=8, color="dimgrey")
-    return f"share of failures that were early, counted from {run.time_point(start)}"
+    return early_share_title(run, start)
 
 
 def obsolescence(run):

@@ -84,8 +84,11 @@ CAPTIONS = {
                         "sells more is not made to look worse; the share of failures that were "
                         "early, counted from the first {period} a failure can be on time (before "
                         "it no product is as old as the reference life, so every failure is "
-                        "early by definition); replacement purchases; upgrades (working "
-                        "products replaced by a newer one), when any firm sold one; installed "
+                        "early by definition), a running share: each {period}'s value is of all "
+                        "the failures from then to that {period}, and the last is the table's, "
+                        "while the other panels are per {period}; replacement purchases; "
+                        "upgrades (working products replaced by a newer one), when any firm "
+                        "sold one; installed "
                         "base and ownership saturation.",
     "segment_heatmap.png": "Each firm's share of the units each segment bought over the last "
                            "steps (the units summed over those steps). The colours run from 0 "

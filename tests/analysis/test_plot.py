@@ -320,7 +320,11 @@ def test_early_share_is_counted_from_the_first_step_a_failure_can_be_on_time(sho
         assert share[firm].iloc[-1] == pytest.approx(expected) and expected < 1
     fig = plot.obsolescence(run)
     panel = fig.axes[2]
-    assert panel.get_title() == "share of failures that were early, counted from week 21"
+    # A running share (all failures from week 21 to each week), unlike the per-week panels
+    # beside it: the title and the axis say so.
+    assert panel.get_title() == ("share of failures that were early, so far\n"
+                                 "(cumulative from week 21 to each week)")
+    assert panel.get_ylabel() == "early failures / failures, cumulative (%)"
     assert "weeks 1-20 not drawn" in " ".join(t.get_text() for t in panel.texts).replace(
         "\n", " ")
     durabox = panel.get_lines()[0]
