@@ -207,17 +207,33 @@ def whole_locator():
     return MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True, min_n_ticks=1)
 
 
+class WithinLocator(MaxNLocator):
+    """whole_locator's ticks, less those before `low` or after `high` (the first and last time
+    drawn): matplotlib's margins take a weekly axis of weeks 1 to 52 to about -1.5, where its
+    ticks would number a week 0 that no run has."""
+
+    def __init__(self, low, high):
+        super().__init__(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True, min_n_ticks=1)
+        self.low, self.high = low, high
+
+    def tick_values(self, vmin, vmax):
+        ticks = super().tick_values(vmin, vmax)
+        return ticks[(ticks >= self.low - 1e-9) & (ticks <= self.high + 1e-9)]
+
+
 def time_ticks(ax, time, tight=False):
     """What every time axis of the package shares: ticks at whole weeks, months or steps only
-    (never 2.5: a week is numbered, not measured), and limits that hold `time` (the values drawn,
-    Run.time_values): from its first to its last value when `tight`, matplotlib's own margins
-    otherwise; a single value (a run of one step) gets half a step on either side, so that it
-    is drawn in the middle of the panel with one tick under it, not on an axis of 0.96 to 1.04."""
-    ax.xaxis.set_major_locator(whole_locator())
+    (never 2.5: a week is numbered, not measured) and only within `time` (the values drawn,
+    Run.time_values: no tick at week 0 of a run numbered from week 1), and limits that hold
+    `time`: from its first to its last value when `tight`, matplotlib's own margins otherwise; a
+    single value (a run of one step) gets half a step on either side, so that it is drawn in the
+    middle of the panel with one tick under it, not on an axis of 0.96 to 1.04."""
     values = np.asarray(time, dtype=float)
     if not values.size:
+        ax.xaxis.set_major_locator(whole_locator())
         return
     low, high = float(values.min()), float(values.max())
+    ax.xaxis.set_major_locator(WithinLocator(low, high))
     if high == low:
         ax.set_xlim(low - 0.5, high + 0.5)
     elif tight:

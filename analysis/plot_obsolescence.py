@@ -99,7 +99,10 @@ def _early_share_panel(ax, run):
     old_enough = (f"no product is as old as the reference life ({_life_words(run, life)}) yet"
                   if life is not None else "no product is old enough yet")
     if start is None or start > run.steps[-1]:
-        ax.axvspan(time.min() - 0.5, time.max() + 0.5, color="lightgrey", alpha=0.5, lw=0)
+        # From the first week drawn (week 1; not the axis's margin, which reads as a week 0),
+        # half a step either side of a run's only week.
+        one = 0.5 if time.min() == time.max() else 0.0
+        ax.axvspan(time.min() - one, time.max() + one, color="lightgrey", alpha=0.5, lw=0)
         why = ("Not drawn: the run ends before any failure can be on time. "
                f"{old_enough[0].upper()}{old_enough[1:]}, so every failure is early by "
                "definition: the share would be 100% for every firm, whatever it builds.")
@@ -108,7 +111,8 @@ def _early_share_panel(ax, run):
         return "share of failures that were early: none could be on time"
     if start > run.steps[0]:
         before = time[run.steps < start]
-        ax.axvspan(time.min() - 0.5, before.max() + 0.5, color="lightgrey", alpha=0.5, lw=0)
+        # From week 1 (where the weeks not drawn start) to halfway to the first week drawn.
+        ax.axvspan(time.min(), before.max() + 0.5, color="lightgrey", alpha=0.5, lw=0)
         span = f"{run.time_label()}s {time.min()}-{before.max()}"
         width = max(14, int(60 * len(before) / len(time)))  # characters that fit in the span
         why = f"{span} not drawn: {old_enough}, so every failure is early by definition"

@@ -123,3 +123,39 @@ def test_time_axes_are_numbered_in_whole_weeks(twenty_steps, tmp_path):
             ticks = _visible_ticks(ax)
             assert len(ticks) >= 3, name
             assert all(float(t).is_integer() for t in ticks), (name, ticks)
+
+
+@pytest.fixture(scope="module")
+def a_year(tmp_path_factory):
+    return run_tiny(tmp_path_factory.mktemp("runs") / "year.h5", "steps=52", "consumers=2000")
+
+
+def test_no_time_axis_has_a_tick_before_the_first_week(a_year):
+    """Weeks are numbered from 1: matplotlib's margins take the axis of weeks 1 to 52 to about
+    week -1.5, where its ticks would number a week 0 that the run does not have
+    (market_share.png, drawn tight, never had one; awareness, profit and ROI, unit cost did)."""
+    run = load_run(a_year)
+    figures = [(name, _figure(run, name)) for name in TIME_FIGURES]
+    figures.append(("share_difference.png", compare.share_difference_figure(run, run)))
+    for name, fig in figures:
+        fig.canvas.draw()
+        for ax in _time_axes(fig, run):
+            ticks = _visible_ticks(ax)
+            assert ticks and min(ticks) >= 1 and max(ticks) <= 52, (name, ticks)
+
+
+def test_the_obsolescence_figure_has_no_week_0_and_its_band_starts_at_week_1(short_life_file):
+    """The grey band of the weeks before a failure can be on time (weeks 1-20) starts at week
+    1, where those weeks start, not in the axis's margin before it."""
+    run = load_run(short_life_file)
+    fig = plot.obsolescence(run)
+    fig.canvas.draw()
+    axes = _time_axes(fig, run)
+    assert len(axes) >= 5
+    for ax in axes:
+        ticks = _visible_ticks(ax)
+        assert ticks and min(ticks) >= 1, (ax.get_title(), ticks)
+    band = [p for p in fig.axes[2].patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
+    assert len(band) == 1
+    edges = band[0].get_path().transformed(band[0].get_patch_transform()).vertices[:, 0]
+    assert min(edges) == pytest.approx(1.0) and max(edges) == pytest.approx(20.5)
