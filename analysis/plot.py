@@ -64,7 +64,7 @@ __all__ = [
     # shared by every figure
     "LINE_STYLES", "LONE_POINT_SIZE", "OVERRIDE_WIDTH", "OVERRIDES_WIDTH", "draw_series",
     "lone_points", "money_tick", "overrides_line", "percent_formatter", "percent_tick",
-    "png_bytes", "points_formatter", "run_changes", "shortened", "time_ticks",
+    "plain_skip_reason", "png_bytes", "points_formatter", "run_changes", "shortened", "time_ticks",
     "whole_locator",
     # the figures of one run
     "HEATMAP_WINDOW", "LABEL_OFFSETS", "QUADRANT_MIN_SPREAD", "awareness", "dividing_line",
@@ -109,12 +109,29 @@ FIGURES = [
     ("obsolescence.png", obsolescence),
     ("segment_heatmap.png", segment_heatmap),
 ]
+# Why a figure is skipped, as `plot` prints it for an analyst (naming the datasets it looked
+# for); plain_skip_reason says it in words for the report, which a classroom reads.
 SKIP_REASONS = {
     "obsolescence.png": "the run recorded no durables metrics (failures, replacements, "
                         "installed_base, /market/saturation)",
     UNIT_COST_FIGURE: "every firm's unit cost is the same, and stays the same, in each category "
                       "(or the run recorded no unit costs, /market/by_category/unit_cost)",
 }
+
+
+def plain_skip_reason(run, name, why):
+    """Why the figure `name` is not drawn, in plain words for the report, with no dataset path:
+    "the scenario has no durable goods" for the obsolescence figure of a run of consumables
+    only; `why` (render's reason) for figures that have no plainer one."""
+    if name == "obsolescence.png":
+        if "durable" not in run.category_kinds:
+            return "the scenario has no durable goods"
+        return ("the run file holds no figures on durable goods (failures, replacements, "
+                "products in use)")
+    if name == UNIT_COST_FIGURE:
+        return ("every firm's unit cost is the same, and stays the same, in each category (or "
+                "the run file holds no unit costs)")
+    return why
 
 
 def render(run):

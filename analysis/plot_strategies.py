@@ -121,8 +121,7 @@ def strategies(run, page=0):
         mark_shocks(ax, run)
     part = f" ({page + 1} of {len(pages)})" if len(pages) > 1 else ""
     fig.suptitle(_titled(run, f"{run.name}: the strategies' own diagnostics{part}",
-                         "a panel per diagnostic (/strategies/<name>), a line per firm that "
-                         "recorded it"))
+                         "a panel per diagnostic, a line per firm that recorded it"))
     silent = [label for label, firm in zip(labels, run.firms) if firm not in recorded]
     if silent:
         fig.text(0.01, -0.01, textwrap.fill(

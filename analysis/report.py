@@ -272,8 +272,7 @@ def _relationships_html(run, of_run):
             "&ldquo;lapsed&rdquo; after the word-of-mouth window although nobody was lost; "
             f"{html.escape(_names(shown))} measure nothing there and are shown as n/a "
             "(<code>marketsim summarize</code> prints n/a for them too, for the same reason; "
-            "the run file still holds the raw series, such as <code>/market/lost_customers</code>, "
-            "<code>/market/retention</code> and <code>/market/clv</code>). See the durable-goods "
+            "the run file still holds their raw series, step by step). See the durable-goods "
             "table for failures and replacements.</i></p>")
     unseen = [firm for firm, retention, active in
               zip(table["firm"], table["retention per step"], table["active customers"])
@@ -753,7 +752,8 @@ def build_report(run):
     parts += _durables_html(run, of_run)
     parts += [f"<h2>Figures{of_run}</h2>"]
     parts += [_figure_html(n, d, figure_caption(n, run)) for n, d in made]
-    parts += [_skipped_html(figure_name, why) for figure_name, why in skipped]
+    parts += [_skipped_html(figure_name, plot.plain_skip_reason(run, figure_name, why))
+              for figure_name, why in skipped]
     parts += _diagnostics_html(run, strategy_figures, of_run)
     if run.experiment:
         parts.append(_experiment_html(run))

@@ -147,6 +147,9 @@ def test_a_panel_per_diagnostic_and_a_line_per_firm_that_recorded_it(diagnostics
     title = markup.get_title(loc="left")
     assert "\n" in title and title.replace("\n", " ") == f"markup: {LONG}"
     assert "recorded by the firm's strategy" not in explored.get_title(loc="left") + title
+    # The figure is for a classroom: its title says what it shows, not where the file keeps it.
+    assert "/strategies/" not in fig._suptitle.get_text()
+    assert "a panel per diagnostic, a line per firm that recorded it" in fig._suptitle.get_text()
     # One line per firm that recorded it; the legend says which firms did.
     assert legend_texts(explored) == [labels[first]]
     assert legend_texts(markup) == [labels[first], labels[third]]

@@ -27,6 +27,19 @@ def test_report_is_self_contained(run_file, tmp_path):
         assert heading in page
     assert "OneToOne" in page and "one_to_one" in page
     assert "Not shown: obsolescence.png" in page
+    # In the classroom's words, not the run file's dataset paths.
+    assert "Not shown: obsolescence.png, because the scenario has no durable goods." in page
+    assert "/market/" not in page and "installed_base" not in page
+
+
+def test_the_durables_report_names_no_dataset_paths(durables_file, tmp_path):
+    """The n/a note of a maker of durables only says the run file keeps the raw series, without
+    naming its datasets (/market/lost_customers, ...)."""
+    out = tmp_path / "durables.html"
+    assert report.main([str(durables_file), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "the run file still holds their raw series, step by step" in page
+    assert "/market/" not in page
 
 
 def test_report_of_an_experiment(experiment_file, tmp_path):
