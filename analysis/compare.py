@@ -33,7 +33,7 @@ from analysis.load import NotARunError, bad_input, load_run, run_words  # noqa: 
 from analysis.output_paths import (add_force_argument, check_new_figures,  # noqa: E402
                                    check_writable_directory)
 from analysis.plot import png_bytes, points_formatter, shortened  # noqa: E402
-from analysis.plot_format import draw_series, time_ticks  # noqa: E402
+from analysis.plot_format import draw_series, time_ticks, wrapped_list  # noqa: E402
 from analysis.scenario_text import ScenarioSyntaxError, key_words, parse_scenario  # noqa: E402
 from analysis.summary import (NOT_IN_MARKET, NOT_IN_MARKET_WHY, as_defined,  # noqa: E402
                               in_market, not_in_market, not_in_market_note)
@@ -415,8 +415,14 @@ def _print_block(title, table, key, label):
     print(block.to_string(index=False))
 
 
-# The longest line of scenario changes the figure's title carries (the console lists them all).
+# The longest line of scenario changes the figure's title carries: longer lists wrap onto more
+# lines, at most CHANGES_LINES; beyond them the title says how many more (the console lists them
+# all).
 CHANGES_WIDTH = 110
+CHANGES_LINES = 4
+# The keys of a branch: block that set a design point's values in a branched experiment's runs
+# (branch.set.firms.VarietyCo.budget_per_year): the title names the key they set, in words.
+BRANCH_SET = "branch.set."
 
 
 def run_label(run):
@@ -439,20 +445,46 @@ def run_header(side, path, run, chosen):
     return line + ")"
 
 
-def changes_line(changes, width=CHANGES_WIDTH):
-    """The keys that differ between the runs' scenarios in one line, in words where the key is
-    known (scenario_text.key_words): "B changes Durabox's durability (washer): 156 -> 78"; when
-    they do not all fit, the first ones and how many more; "the resolved scenarios are
-    identical" for none."""
+def change_words(key, old, new, branch_from=None):
+    """One changed key of changes_line, in words where the key is known
+    (scenario_text.key_words): "Durabox's durability (washer): 156 -> 78". A key a branch sets
+    (branch.set.<key>, as in the runs of a branched experiment) is named by the key it sets and
+    from when: "shock q3_cut from week 27 on: false -> true" (`branch_from`: the branch's first
+    step in words, "week 27"; "after the branch" when not known), never by the internal
+    branch.set.* path."""
+    when = ""
+    if key.startswith(BRANCH_SET):
+        key = key[len(BRANCH_SET):]
+        when = f" from {branch_from} on" if branch_from else " after the branch"
+    return f"{key_words(key) or key}{when}: {old} -> {new}"
+
+
+def branch_from(*runs):
+    """The first step of the runs' branch (scenario key branch.step) in words, "week 27"; None
+    when no run has a branch: block (or its scenario cannot be read)."""
+    for run in runs:
+        try:
+            branch = (parse_scenario(run.scenario) or {}).get("branch") if run.scenario else None
+            if isinstance(branch, dict) and branch.get("step") is not None:
+                return run.time_point(int(branch["step"]))
+        except (ScenarioSyntaxError, AttributeError, TypeError, ValueError):
+            continue
+    return None
+
+
+def changes_line(changes, width=CHANGES_WIDTH, branch_from=None, lines=CHANGES_LINES):
+    """The keys that differ between the runs' scenarios, for the figure's title, each in words
+    (change_words): "B changes Durabox's durability (washer): 156 -> 78". Every change is shown,
+    wrapped onto lines of at most `width` characters (breaking between changes); only a list
+    longer than `lines` lines ends with how many more there are ("; and 5 more (analysis.compare
+    lists every change)"). "the resolved scenarios are identical" for none."""
     if not changes:
         return "the resolved scenarios are identical"
-    shown = [f"{key_words(key) or key}: {old} -> {new}" for key, old, new in changes]
-    for keep in range(len(shown), 0, -1):
-        line = "B changes " + "; ".join(shown[:keep])
-        line += f"; and {len(shown) - keep} more" if keep < len(shown) else ""
-        if len(line) <= width or keep == 1:
-            return shortened(line, width)  # cut at the end of a word
-    return ""
+    room = width - len("B changes ") - len(";")  # a change on a line of its own, and its ";"
+    shown = [shortened(change_words(key, old, new, branch_from), room)
+             for key, old, new in changes]
+    return wrapped_list("B changes ", shown, "; ", width, lines,
+                        lambda n: f"; and {n} more (analysis.compare lists every change)")
 
 
 def share_difference_figure(a, b, changes=None):
@@ -497,7 +529,8 @@ def share_difference_figure(a, b, changes=None):
     ax.set_ylabel("market share, B minus A (percentage points)")
     scenario = a.name if a.name == b.name else f"{a.name} / {b.name}"
     ax.set_title(f"{scenario}: market share, B - A ({how})\n"
-                 f"A: {run_label(a)};  B: {run_label(b)}\n{changes_line(changes)}",
+                 f"A: {run_label(a)};  B: {run_label(b)}\n"
+                 f"{changes_line(changes, branch_from=branch_from(a, b))}",
                  fontsize=10)
     if firms:
         ax.legend(title="firm", loc="center left", bbox_to_anchor=(1.01, 0.5))

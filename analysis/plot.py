@@ -28,10 +28,11 @@ from analysis.output_paths import add_force_argument, check_new_figures, check_w
 from analysis.plot_experiment import (FLAT_MARGIN, MAX_POINTS_IN_LEGEND, RESULT_NAMES,
                                       experiment_distribution, one_run_per_point, point_label,
                                       value_ticks, whole_tick)
-from analysis.plot_format import (LINE_STYLES, LONE_POINT_SIZE, OVERRIDE_WIDTH, OVERRIDES_WIDTH,
-                                  draw_series, lone_points, money_tick, overrides_line,
-                                  percent_formatter, percent_tick, png_bytes, points_formatter,
-                                  run_changes, shortened, time_ticks, whole_locator)
+from analysis.plot_format import (LINE_STYLES, LONE_POINT_SIZE, OVERRIDE_WIDTH, OVERRIDES_LINES,
+                                  OVERRIDES_WIDTH, draw_series, lone_points, money_tick,
+                                  overrides_line, percent_formatter, percent_tick, png_bytes,
+                                  points_formatter, run_changes, shortened, time_ticks,
+                                  whole_locator)
 from analysis.plot_market import (HEATMAP_WINDOW, LABEL_OFFSETS, QUADRANT_MIN_SPREAD, awareness,
                                   dividing_line, firms_without_sales, profit_roi, segment_heatmap,
                                   segment_shares, share_quadrant)
@@ -62,9 +63,10 @@ from analysis.sweep_design import (MAX_LINES, PERCENTILES, RESPONSE_METRICS, con
 # The names analysis.plot has always offered (report.py, compare.py and the tests use them).
 __all__ = [
     # shared by every figure
-    "LINE_STYLES", "LONE_POINT_SIZE", "OVERRIDE_WIDTH", "OVERRIDES_WIDTH", "draw_series",
-    "lone_points", "money_tick", "overrides_line", "percent_formatter", "percent_tick",
-    "plain_skip_reason", "png_bytes", "points_formatter", "run_changes", "shortened", "time_ticks",
+    "LINE_STYLES", "LONE_POINT_SIZE", "OVERRIDE_WIDTH", "OVERRIDES_LINES", "OVERRIDES_WIDTH",
+    "draw_series", "lone_points", "money_tick", "overrides_line", "percent_formatter",
+    "percent_tick", "plain_skip_reason", "png_bytes", "points_formatter", "run_changes",
+    "shortened", "time_ticks",
     "whole_locator",
     # the figures of one run
     "HEATMAP_WINDOW", "LABEL_OFFSETS", "QUADRANT_MIN_SPREAD", "awareness", "dividing_line",

@@ -62,28 +62,52 @@ def _note_left_out(fig, run, firms):
                  "drawn.", ha="left", va="top", fontsize=9, color="dimgrey")
 
 
-# The longest line of overrides a figure's title carries; the report lists every one.
+# The longest line of overrides a figure's title carries: longer lists wrap onto more lines.
 OVERRIDES_WIDTH = 100
+# The most lines of overrides a figure's title carries; beyond them it says how many more there
+# are and where every one is listed (the report's note, analysis.load's overview).
+OVERRIDES_LINES = 4
 # The longest single assignment shown in full ("experiment.sweep={...}" can be long).
 OVERRIDE_WIDTH = 60
 
 
-def overrides_line(changes, width=OVERRIDES_WIDTH):
-    """The command-line changes of a run as one line for a figure's title: "with
-    firms.HairCo.segments=[everyday, dry_hair], seed=3"; "" for none. An assignment longer than
-    OVERRIDE_WIDTH is cut at the end of a word (" ..."; see shortened), and when they do not all
-    fit in `width` characters the line ends with how many more there are ("and 2 more")."""
+def wrapped_list(first, items, separator, width, lines, more):
+    """`items` after `first` ("with "), joined by `separator` (", "), as lines of at most `width`
+    characters joined by newlines, a line breaking only between two items; when they take more
+    than `lines` lines, as many as fit in that many lines, the last line ending with `more(n)`
+    (" and 3 more (...)"), n the number not shown. At least one item is always shown."""
+    def wrap(shown, tail):
+        out = [first]
+        for k, item in enumerate(shown):
+            piece = item + (separator if k < len(shown) - 1 else tail)
+            if len(out[-1]) + len(piece.rstrip()) > width and out[-1] not in (first, ""):
+                out[-1] = out[-1].rstrip()
+                out.append("")
+            out[-1] += piece
+        return [line.rstrip() for line in out]
+    every = wrap(items, "")
+    if len(every) <= lines:
+        return "\n".join(every)
+    for keep in range(len(items) - 1, 0, -1):
+        some = wrap(items[:keep], more(len(items) - keep))
+        if len(some) <= lines:
+            return "\n".join(some)
+    return "\n".join(wrap(items[:1], more(len(items) - 1)))
+
+
+def overrides_line(changes, width=OVERRIDES_WIDTH, lines=OVERRIDES_LINES):
+    """The command-line changes of a run for a figure's title: "with
+    firms.HairCo.segments=[everyday, dry_hair], seed=3"; "" for none. Every change is shown, the
+    list wrapped onto lines of at most `width` characters (breaking between changes), so that
+    students can tell a variant from the base run: none is hidden behind "and 2 more". An
+    assignment longer than OVERRIDE_WIDTH is cut at the end of a word (" ..."; see shortened);
+    only a list longer than `lines` lines ends with how many more there are and where every one
+    is listed ("and 4 more (the report and analysis.load list every change)")."""
     if not changes:
         return ""
-    shown = [shortened(c) for c in changes]
-    line = "with " + ", ".join(shown)
-    if len(line) <= width:
-        return line
-    for keep in range(len(shown) - 1, 0, -1):
-        line = "with " + ", ".join(shown[:keep]) + f" and {len(shown) - keep} more"
-        if len(line) <= width:
-            return line
-    return f"with {shown[0]} and {len(shown) - 1} more" if len(shown) > 1 else line
+    return wrapped_list("with ", [shortened(c) for c in changes], ", ", width, lines,
+                        lambda n: f" and {n} more (the report and analysis.load list every "
+                                  "change)")
 
 
 # A character of a word, or of a key path or number (firms.FizzCo.budget_per_year, 0.7): a cut

@@ -179,12 +179,38 @@ def test_share_difference_figure_says_what_a_and_b_are(run_file, rich_file, tmp_
     assert "not paired" in unpaired.split("\n")[0]
 
 
-def test_changes_line_is_shortened():
+def test_changes_line_shows_every_change_wrapped():
+    """Every change, wrapped between changes, none hidden behind "and 7 more"; only a list
+    longer than CHANGES_LINES lines says how many more and that the console lists them."""
     changes = [(f"firms.F{i}.budget_per_year", "1000", "2000") for i in range(9)]
-    line = compare.changes_line(changes)
-    assert len(line) <= compare.CHANGES_WIDTH
-    assert line.startswith("B changes F0's marketing budget: ")
-    assert line.endswith(" more") and "; and " in line
+    text = compare.changes_line(changes)
+    lines = text.split("\n")
+    assert all(len(line) <= compare.CHANGES_WIDTH for line in lines)
+    assert 1 < len(lines) <= compare.CHANGES_LINES
+    assert text.startswith("B changes F0's marketing budget: ")
+    assert all(f"F{i}'s marketing budget: 1000 -> 2000" in text for i in range(9))
+    assert "more" not in text
+    changes = [(f"firms.F{i}.budget_per_year", "1000", "2000") for i in range(30)]
+    lines = compare.changes_line(changes).split("\n")
+    assert len(lines) == compare.CHANGES_LINES
+    shown = sum(line.count("marketing budget") for line in lines)
+    assert lines[-1].endswith(f"; and {30 - shown} more (analysis.compare lists every change)")
+
+
+def test_runs_of_a_branched_experiment_name_the_keys_the_branch_sets(tmp_path):
+    """A branched experiment's runs differ in their branch: block's keys
+    (branch.set.firms.Mass.budget_per_year): the title names the key it sets, in words, and from
+    when, not the internal branch.set.* path."""
+    from conftest import run_tiny
+    path = run_tiny(tmp_path / "branched.h5", "experiment={replications: 1, sweep: "
+                    "{firms.Mass.budget_per_year: [40000, 80000]}, branch_at: 5}")
+    a, b = load_run(path, "0"), load_run(path, "1")
+    assert [key for key, _, _ in compare.scenario_changes(a, b)] == [
+        "branch.set.firms.Mass.budget_per_year"]
+    title = compare.share_difference_figure(a, b).axes[0].get_title()
+    assert title.split("\n")[-1] == ("B changes Mass's marketing budget from week 6 on: "
+                                     "40000 -> 80000")
+    assert "branch.set" not in title
 
 
 def test_a_firm_not_in_the_market_is_not_compared_as_a_real_firm(monopoly_file, durables_file,
@@ -291,12 +317,17 @@ def test_a_run_with_other_firms_is_not_called_paired(run_file, renamed_file, tmp
     fig, title = _figure_title(run_file, renamed_file)
     assert "not paired: the runs do not have the same firms" in title.split("\n")[0]
     assert "Mass: only in A; Big: only in B; not drawn." in fig.texts[0].get_text()
-    changes = title.split("\n")[2]  # each firm's whole entry, too long: cut between words
-    assert changes.endswith(" ...") and len(changes) <= compare.CHANGES_WIDTH
-    full = "B changes " + "; ".join(f"{key}: {old} -> {new}"
-                                    for key, old, new in compare.scenario_changes(a, b))
-    kept = changes[:-len(" ...")]
-    assert full.startswith(kept) and not (kept[-1].isalnum() and full[len(kept)].isalnum())
+    # Each firm's whole entry, too long for a line: each is cut between words, on a line of its
+    # own, and both are shown.
+    lines = title.split("\n")[2:]
+    assert len(lines) == 2 and all(len(line) <= compare.CHANGES_WIDTH for line in lines)
+    shown = " ".join(lines)[len("B changes "):].rstrip(";").split("; ")
+    full = [f"{key}: {old} -> {new}" for key, old, new in compare.scenario_changes(a, b)]
+    assert len(shown) == len(full) == 2
+    for change, whole in zip(shown, full):
+        kept = change[:-len(" ...")]
+        assert change.endswith(" ...") and whole.startswith(kept)
+        assert not (kept[-1].isalnum() and whole[len(kept)].isalnum())
 
 
 def test_two_runs_of_an_experiment_differ_in_their_design_point_not_their_output(

@@ -461,16 +461,58 @@ def test_every_figure_of_a_changed_run_says_what_was_changed(durables_file, tmp_
             assert not any("\nwith " in t for t in _titles(function(plain))), name
 
 
-def test_a_long_list_of_changes_is_shortened():
+def test_every_change_is_shown_wrapped_onto_lines():
+    """Students must tell a variant from the base run: every change is in the title, wrapped
+    between changes onto lines of at most OVERRIDES_WIDTH characters, none hidden behind "and 2
+    more" (three changes of loyalty_referral.yaml read "with ClubRoast's loyalty program's reward
+    = 0 and 2 more")."""
     assert plot.overrides_line([]) == ""
     assert plot.overrides_line(["steps=10"]) == "with steps=10"
+    three = ["ClubRoast's loyalty program's reward = 0",
+             "ClubRoast's referral program's multiplier = 1",
+             "ClubRoast's referral program's reward = 0"]
+    text = plot.overrides_line(three)
+    assert "more" not in text and all(change in text.replace("\n", " ") for change in three)
+    assert all(len(line) <= plot.OVERRIDES_WIDTH for line in text.split("\n"))
     many = [f"firms.Firm{i}.budget_per_year={1000 * i}" for i in range(8)]
-    line = plot.overrides_line(many)
-    assert len(line) <= plot.OVERRIDES_WIDTH and line.startswith("with firms.Firm0.")
-    shown = line.count("budget_per_year")
-    assert line.endswith(f" and {8 - shown} more") and 0 < shown < 8
+    text = plot.overrides_line(many)
+    lines = text.split("\n")
+    assert 1 < len(lines) <= plot.OVERRIDES_LINES and text.startswith("with firms.Firm0.")
+    assert all(len(line) <= plot.OVERRIDES_WIDTH for line in lines)
+    assert [c for c in many if c in text] == many and "more" not in text
     sweep = "experiment.sweep={" + ", ".join(f"k{i}: [1, 2, 3]" for i in range(20)) + "}"
     assert plot.overrides_line([sweep]).endswith("...") and len(plot.overrides_line([sweep])) < 70
+
+
+def test_a_very_long_list_of_changes_says_how_many_more_and_where_they_are():
+    many = [f"firms.Firm{i}.budget_per_year={1000 * i}" for i in range(30)]
+    lines = plot.overrides_line(many).split("\n")
+    assert len(lines) == plot.OVERRIDES_LINES
+    assert all(len(line) <= plot.OVERRIDES_WIDTH for line in lines[:-1])
+    shown = sum(line.count("budget_per_year") for line in lines)
+    assert lines[-1].endswith(f" and {30 - shown} more (the report and analysis.load list every "
+                              "change)") and 0 < shown < 30
+
+
+def test_the_figures_of_a_run_changed_three_times_name_every_change(tmp_path):
+    """loyalty_referral.yaml with ClubRoast's programs switched off by three --set."""
+    from conftest import ROOT, marketsim_binary
+    out = tmp_path / "off.h5"
+    sets = ["consumers=3000", "steps=8", "firms.ClubRoast.loyalty_program.reward=0",
+            "firms.ClubRoast.referral_program.multiplier=1",
+            "firms.ClubRoast.referral_program.reward=0"]
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "loyalty_referral.yaml"), "-o",
+                    str(out), "--quiet", "--threads", "2",
+                    *[arg for s in sets for arg in ("--set", s)]],
+                   check=True, capture_output=True, timeout=120)
+    run = load_run(out)
+    title = plot.awareness(run).axes[0].get_title().replace("\n", " ")
+    for words in ("ClubRoast's loyalty program's reward = 0",
+                  "ClubRoast's referral program's multiplier = 1",
+                  "ClubRoast's referral program's reward = 0"):
+        assert words in title, title
+    assert "more" not in title
 
 
 def test_figures_of_an_experiment_name_the_run_and_the_shared_changes(marketsim_sweep):
