@@ -26,9 +26,10 @@ from analysis.sensitivity import p_words, sensitivity_table
 from analysis.scenario_text import (ScenarioSyntaxError, is_shock_switch, parse_scenario,
                                     scenario_fields, scenario_shocks)
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
-                              durable_only_firms, durables_table, firms_without_buyers,
-                              no_roi_note, not_in_market, ownership, period, reading,
-                              relationships_table, scale_note, segment_leaders, summary_table)
+                              REFERRAL_COLUMNS, durable_only_firms, durables_table,
+                              firms_without_buyers, no_roi_note, not_in_market, ownership,
+                              period, reading, referral_program_firms, relationships_table,
+                              scale_note, segment_leaders, summary_table)
 from analysis.sweep_design import moved_with, moved_words
 
 STYLE = """
@@ -247,9 +248,16 @@ def _relationships_html(run, of_run):
         return []
     word = period(run.steps_per_year)
     headings = {"retention per step": f"retention per {word}"}
+    shown = _text(table, RELATIONSHIP_FORMATS)
+    # As `marketsim summarize`: the referral columns are blank, not "0 | n/a", for a firm
+    # without a referral program.
+    programs = referral_program_firms(run)
+    without = ~table["firm"].isin(programs)
+    referral = [c for c in REFERRAL_COLUMNS if c in table.columns]
+    if referral:
+        shown.loc[without, referral] = ""
     parts = [f"<h2>Customer relationships{of_run}</h2>",
-             _table_html(_text(table, RELATIONSHIP_FORMATS).rename(columns=headings),
-                         not_in_market(run)),
+             _table_html(shown.rename(columns=headings), not_in_market(run)),
              "<p>Share of wallet: the firm's revenue over everything its customers spent, in "
              "every category. Purchases per buyer: units bought from the firm per consumer who "
              "ever bought from it. Active customers bought within the word-of-mouth window; lost "
@@ -290,6 +298,9 @@ def _relationships_html(run, of_run):
     if nobody:  # as summarize words it
         parts.append(f"<p><i>n/a for {html.escape(_names(nobody))}: nobody bought from "
                      f"{'it' if len(nobody) == 1 else 'them'}.</i></p>")
+    if referral and without.any():  # as summarize says it
+        parts.append("<p><i>The referral columns are blank for firms without a referral "
+                     "program.</i></p>")
     return parts
 
 

@@ -469,12 +469,46 @@ def durable_only_firms(run):
     return found
 
 
+# The referral columns of relationships_table: blank (NaN) for a firm without a referral program
+# (referral_program_firms), as `marketsim summarize` leaves them.
+REFERRAL_COLUMNS = ("referred customers", "referred retention")
+
+
+def referral_program_firms(run):
+    """The firms with a referral program, by `marketsim summarize`'s rule: a `referral_program`
+    block in the firm's entry of the run's resolved scenario (with its --set changes) that
+    multiplies word of mouth or pays a reward (multiplier other than 1, its default 2; reward
+    other than 0, its default 1). A block with multiplier 1 and reward 0 is no program ("programs
+    off"), though marketsim still tags the customers word of mouth brought in as referred. Every
+    firm when the run has no readable scenario (nothing says otherwise), as summarize."""
+    try:
+        firms = (parse_scenario(run.scenario) or {}).get("firms") if run.scenario else None
+    except (ScenarioSyntaxError, AttributeError):
+        firms = None
+    if not isinstance(firms, list):
+        return list(run.firms)
+    having = set()
+    for firm in firms:
+        program = firm.get("referral_program") if isinstance(firm, dict) else None
+        if not isinstance(program, dict):
+            continue
+        try:
+            if (float(program.get("multiplier", 2.0)) != 1.0
+                    or float(program.get("reward", 1.0)) != 0.0):
+                having.add(str(firm.get("name")))
+        except (TypeError, ValueError):
+            having.add(str(firm.get("name")))
+    return [firm for firm in run.firms if firm in having]
+
+
 def relationships_table(run):
     """The customer-relationships table of `marketsim summarize`, one row per firm (None when the
     run did not record /market/share_of_wallet): share of wallet, purchases per buyer and active
     customers at the last step, lost customers over the run, retention and CLV at the last step,
-    loyalty and referral program cost over the run, and, when a referral program brought anyone
-    in, referred customers and their retention. Lapse-based columns are NaN for firms that sell
+    loyalty and referral program cost over the run, and, when any firm's customers were tagged
+    as referred (the rule of `marketsim summarize`), referred customers and their retention,
+    NaN (blank in the report, as summarize leaves them) for a firm without a referral program
+    (referral_program_firms). Lapse-based columns are NaN for firms that sell
     only durables (see LAPSE_COLUMNS); share of wallet, purchases per buyer, retention and CLV
     are NaN for a firm nobody bought from (NO_BUYERS_COLUMNS), as `marketsim summarize` prints
     n/a for them.
@@ -501,6 +535,8 @@ def relationships_table(run):
     if any(v > 0 for v in referred):
         table["referred customers"] = referred
         table["referred retention"] = get(_last, "referred_retention")
+        without = ~table["firm"].isin(referral_program_firms(run))
+        table.loc[without, list(REFERRAL_COLUMNS)] = float("nan")
     durable = table["firm"].isin(durable_only_firms(run))
     for column in LAPSE_COLUMNS:
         if column in table.columns:

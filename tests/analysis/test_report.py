@@ -244,6 +244,103 @@ def test_customer_relationships_table_agrees_with_summarize(run_file, tmp_path):
     assert "Durable goods" not in page
 
 
+# The widths of `marketsim summarize`'s customer-relationships columns after the firm's 16
+# (models/summary_tables.cpp), each after one space: read by position, a blank cell stays blank
+# (split on spaces, as _terminal_rows reads it, it vanishes, and every later cell moves left).
+TERMINAL_RELATIONSHIP_WIDTHS = [9, 10, 9, 9, 10, 9, 9, 9, 10]
+
+
+def _terminal_cells(path):
+    """{firm: [cell text, ...]} of summarize's customer-relationships table, blank cells "",
+    and the header's column names (by position too)."""
+    from conftest import marketsim_binary
+    out = subprocess.run([marketsim_binary(), "summarize", str(path)], check=True,
+                         capture_output=True, text=True, timeout=60).stdout
+    block = out.split("Customer relationships:\n", 1)[1].split("\n\n")[0].splitlines()
+
+    def cells(line):
+        found, at = [], 16
+        for width in TERMINAL_RELATIONSHIP_WIDTHS:
+            found.append(line[at + 1:at + 1 + width].strip())
+            at += 1 + width
+        return found
+    top, bottom = cells(block[0]), cells(block[1])
+    names = [" ".join(p for p in pair if p) for pair in zip(top, bottom)]
+    return {line[:16].strip(): cells(line) for line in block[2:]}, names, out
+
+
+def _same_number(report_text, terminal_text):
+    """A count or an amount as the report writes it (13,579) against summarize's (13.6k)."""
+    value = float(report_text.replace(",", ""))
+    shown = terminal_text
+    scale = {"k": 1e3, "M": 1e6}.get(shown[-1], 1)
+    expected = float(shown.rstrip("kM")) * scale
+    return value == pytest.approx(expected, abs=0.051 * scale if scale > 1 else 0.5)
+
+
+@pytest.fixture(scope="module", params=["shipped", "programs_off"])
+def referral_run(request, tmp_path_factory):
+    """loyalty_referral.yaml, small: as shipped (ClubRoast has both programs) and with
+    ClubRoast's programs switched off by --set (a referral program of multiplier 1 and reward 0:
+    no program, though marketsim still tags the customers word of mouth brought in)."""
+    from conftest import ROOT, marketsim_binary
+    out = tmp_path_factory.mktemp("runs") / f"referral-{request.param}.h5"
+    sets = ["consumers=5000"]
+    if request.param == "programs_off":
+        sets += ["firms.ClubRoast.loyalty_program.reward=0",
+                 "firms.ClubRoast.referral_program.multiplier=1",
+                 "firms.ClubRoast.referral_program.reward=0"]
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "loyalty_referral.yaml"), "-o",
+                    str(out), "--quiet", "--threads", "2",
+                    *[arg for s in sets for arg in ("--set", s)]],
+                   check=True, capture_output=True, timeout=120)
+    return request.param, out
+
+
+def test_relationships_table_agrees_with_summarize_cell_by_cell_with_referrals(referral_run,
+                                                                             tmp_path):
+    """Every cell of the report's customer-relationships table against `marketsim summarize`'s,
+    read by position so that a blank cell is seen: the referral columns are blank for a firm
+    without a referral program (BeanCo, PlainRoast; ClubRoast too once its program multiplies
+    by 1 and pays 0), not "0 | n/a", in both. The tiny market of the test above has no referral
+    program, so it never had these columns to compare."""
+    from html_tables import tables
+    which, path = referral_run
+    out = tmp_path / "report.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    found = {title: (columns, rows) for title, columns, rows in tables(page)}
+    columns, rows = found["Customer relationships"]
+    terminal, names, printed = _terminal_cells(path)
+    assert columns[1:] == names
+    assert [row[0] for row in rows] == list(terminal) == ["BeanCo", "ClubRoast", "PlainRoast"]
+    exact = {"share of wallet", "purchases per buyer", "retention per week", "CLV",
+             "referred retention"}
+    for row in rows:
+        for name, mine, theirs in zip(columns[1:], row[1:], terminal[row[0]]):
+            if mine == "" or theirs == "" or name in exact or "n/a" in (mine, theirs):
+                assert mine == theirs, (row[0], name, mine, theirs)
+            else:
+                assert _same_number(mine, theirs), (row[0], name, mine, theirs)
+    programs = {"shipped": ["ClubRoast"], "programs_off": []}[which]
+    for row in rows:
+        cells = dict(zip(columns, row))
+        has = row[0] in programs
+        assert (cells["referred customers"] != "") == has, row
+        assert (cells["referred retention"] != "") == has, row
+    note = "The referral columns are blank for firms without a referral program."
+    assert note in printed and note in page
+    from analysis.load import load_run
+    from analysis.summary import referral_program_firms, relationships_table
+    run = load_run(path)
+    assert referral_program_firms(run) == programs
+    table = relationships_table(run).set_index("firm")
+    for firm in run.firms:  # NaN, not the 0 the file records, for a firm without a program
+        referred = table.loc[firm, "referred customers"]
+        assert referred > 0 if firm in programs else referred != referred  # NaN
+
+
 def test_durable_goods_table_and_no_lapse_metrics_for_durables(durables_file, tmp_path):
     from html_tables import tables
     out = tmp_path / "durables.html"
