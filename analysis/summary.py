@@ -505,8 +505,9 @@ def relationships_table(run):
     """The customer-relationships table of `marketsim summarize`, one row per firm (None when the
     run did not record /market/share_of_wallet): share of wallet, purchases per buyer and active
     customers at the last step, lost customers over the run, retention and CLV at the last step,
-    loyalty and referral program cost over the run, and, when any firm's customers were tagged
-    as referred (the rule of `marketsim summarize`), referred customers and their retention,
+    loyalty and referral program cost over the run, and, when the customers of a firm with a
+    referral program were tagged as referred (the rule of `marketsim summarize`), referred
+    customers and their retention,
     NaN (blank in the report, as summarize leaves them) for a firm without a referral program
     (referral_program_firms). Lapse-based columns are NaN for firms that sell
     only durables (see LAPSE_COLUMNS); share of wallet, purchases per buyer, retention and CLV
@@ -532,10 +533,11 @@ def relationships_table(run):
                                                 get(_total, "referral_cost"))],
     })
     referred = get(_last, "referred_customers")
-    if any(v > 0 for v in referred):
+    programs = referral_program_firms(run)
+    if any(v > 0 and firm in programs for v, firm in zip(referred, run.firms)):
         table["referred customers"] = referred
         table["referred retention"] = get(_last, "referred_retention")
-        without = ~table["firm"].isin(referral_program_firms(run))
+        without = ~table["firm"].isin(programs)
         table.loc[without, list(REFERRAL_COLUMNS)] = float("nan")
     durable = table["firm"].isin(durable_only_firms(run))
     for column in LAPSE_COLUMNS:

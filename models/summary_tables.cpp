@@ -31,8 +31,11 @@ bool bought_from(const Summary& s, const std::string& firm) {
 namespace summary_text {
 
 std::string format_relationships(const Summary& s) {
-  const bool referral = std::any_of(s.relationships.begin(), s.relationships.end(),
-                                    [](const RelationshipRow& r) { return r.referred > 0; });
+  // The referral columns where a firm's referral program brought customers in (a block that
+  // multiplies by 1 and pays nothing still tags them: "programs off" has no columns).
+  const bool referral =
+      std::any_of(s.relationships.begin(), s.relationships.end(),
+                  [](const RelationshipRow& r) { return r.referred > 0 && r.referral_program; });
   const std::string step = period_word(s.steps_per_year);
   // Retention is per the run's period ("per week"); its column is wide enough for any period's
   // ("per quarter").

@@ -172,6 +172,20 @@ TEST_CASE("summary: referral figures are blank for firms without a referral prog
   CHECK(cells(row(text, "Customer relationships", "BeanCo")).size() == 8);
   CHECK(cells(row(text, "Customer relationships", "PlainRoast")).size() == 8);
   CHECK_THAT(text, Contains("blank for firms without a referral program"));
+  // With the programs off (multiplying by 1, paying nothing) customers are still tagged, but no
+  // firm has a program: no referral columns, all blank, under the table.
+  const msim::Summary off = run_and_summarize(
+      msim::load_scenario_file(
+          std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/loyalty_referral.yaml",
+          {"consumers=10000", "steps=20", "firms.ClubRoast.referral_program.multiplier=1",
+           "firms.ClubRoast.referral_program.reward=0"}),
+      dir.file("off.h5"));
+  const std::string off_text = msim::format_summary(off);
+  INFO(off_text);
+  REQUIRE(off.relationships[1].referred > 0);
+  CHECK_FALSE(off.relationships[1].referral_program);
+  CHECK(cells(row(off_text, "Customer relationships", "ClubRoast")).size() == 8);
+  CHECK_THAT(off_text, !Contains("referred") && !Contains("blank for firms without"));
 }
 
 TEST_CASE("summary: the shocks that fired are listed in plain words", "[summary]") {
