@@ -23,6 +23,7 @@
 
 #include "cli/app.hpp"
 #include "cli/commands.hpp"
+#include "cli/seed_option.hpp"
 #include "models/limits.hpp"
 #include "models/strategy.hpp"
 #include "models/version.hpp"
@@ -185,6 +186,11 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--set", overrides, "override a key, as for run")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  bool has_seed = false;
+  std::int64_t seed = 0;
+  validate_cmd->add_option("--seed", seed, "random seed, as for run (the same as --set seed=S)")
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()))
+      ->each([&](const std::string&) { has_seed = true; });
 
   auto* summarize_cmd = app.add_subcommand("summarize", "print the summary table of a run file");
   summarize_cmd->add_option("file", file, "HDF5 file written by marketsim run")->required();
@@ -240,7 +246,9 @@ int main(int argc, char** argv) {
         if (!part.empty()) std::tie(run.part, run.parts) = std::get<0>(part_of(part));
         code = msim::cli::run(run);
       }
-      if (*validate_cmd) code = msim::cli::validate(file, overrides);
+      if (*validate_cmd)
+        code = msim::cli::validate(
+            file, with_seed(overrides, has_seed ? std::optional(seed) : std::nullopt));
       if (*summarize_cmd)
         code = msim::cli::summarize(file, csv_opt->count() > 0 ? std::optional(csv) : std::nullopt,
                                     csv_force);

@@ -30,6 +30,7 @@
 #include "cli/memory_check.hpp"
 #include "cli/name_lengths.hpp"
 #include "cli/run_file_layout.hpp"
+#include "cli/seed_option.hpp"
 #include "cli/warnings.hpp"
 #include "models/csv_replacement.hpp"
 #include "models/experiment.hpp"
@@ -647,40 +648,12 @@ int run_experiment_command(const RunArgs& args, const ScenarioLoader& load) {
   return 0;
 }
 
-/// Refuses --seed S beside a --set seed=V of another value: the later would silently win, and
-/// --seed S is meant to be the same as --set seed=S. The same value twice is no conflict.
-void check_seed(const RunArgs& args) {
-  if (!args.has_seed) return;
-  for (const std::string& assignment : args.overrides) {
-    const std::size_t eq = assignment.find('=');
-    if (eq == std::string::npos || assignment.substr(0, eq) != "seed") continue;
-    std::string value = assignment.substr(eq + 1);
-    value.erase(0, value.find_first_not_of(" \t"));
-    value.erase(value.find_last_not_of(" \t") + 1);
-    // As the scenario reads a seed: 5, +5, 5.0 and 5e0 are all 5.
-    char* end = nullptr;
-    const double v = value.empty() ? std::nan("") : std::strtod(value.c_str(), &end);
-    if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(v) ||
-        v != std::trunc(v))
-      throw InputError(fmt::format(
-          "--set '{}': expected an integer seed; --seed {} sets the seed too, so give one of "
-          "them",
-          assignment, args.seed));
-    if (v == static_cast<double>(args.seed)) continue;
-    throw InputError(fmt::format(
-        "--seed {} and --set '{}' both set the seed, to different values; give one of them (--seed "
-        "S is the same as --set seed=S)",
-        args.seed, assignment));
-  }
-}
-
 }  // namespace
 
 int run(const RunArgs& args) {
-  check_seed(args);
+  const std::vector<std::string> overrides =
+      with_seed(args.overrides, args.has_seed ? std::optional(args.seed) : std::nullopt);
   if (!args.scenario.empty()) check_scenario_file(args.scenario);
-  std::vector<std::string> overrides = args.overrides;
-  if (args.has_seed) overrides.push_back(fmt::format("seed={}", args.seed));
   const ScenarioLoader load = [&](const std::vector<std::string>& extra) {
     std::vector<std::string> all = overrides;
     all.insert(all.end(), extra.begin(), extra.end());

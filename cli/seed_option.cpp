@@ -1,0 +1,42 @@
+// --seed S beside the --set assignments: refused when a --set seed= gives another seed.
+#include "cli/seed_option.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "sim/error.hpp"
+
+namespace msim::cli {
+
+std::vector<std::string> with_seed(const std::vector<std::string>& overrides,
+                                   std::optional<std::int64_t> seed) {
+  std::vector<std::string> out = overrides;
+  if (!seed) return out;
+  for (const std::string& assignment : overrides) {
+    const std::size_t eq = assignment.find('=');
+    if (eq == std::string::npos || assignment.substr(0, eq) != "seed") continue;
+    std::string value = assignment.substr(eq + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t") + 1);
+    // As the scenario reads a seed: 5, +5, 5.0 and 5e0 are all 5.
+    char* end = nullptr;
+    const double v = value.empty() ? std::nan("") : std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(v) ||
+        v != std::trunc(v))
+      throw InputError(fmt::format(
+          "--set '{}': expected an integer seed; --seed {} sets the seed too, so give one of "
+          "them",
+          assignment, *seed));
+    if (v != static_cast<double>(*seed))
+      throw InputError(fmt::format(
+          "--seed {} and --set '{}' both set the seed, to different values; give one of them "
+          "(--seed S is the same as --set seed=S)",
+          *seed, assignment));
+  }
+  out.push_back(fmt::format("seed={}", *seed));
+  return out;
+}
+
+}  // namespace msim::cli
