@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <csignal>
@@ -50,6 +51,44 @@ std::string unknown_command(const CLI::App& app) {
   return fmt::format("no command was given{}; {} (marketsim --help describes them)",
                      rest.empty() ? "" : fmt::format(" ('{}' is not an option)", rest.front()),
                      commands);
+}
+
+/// An option of a command given before the command's name ("marketsim --threads 1 run"): which
+/// command it belongs to, and where it goes. Empty when the first option there is no command's.
+std::string early_option(const CLI::App& app, const std::vector<std::string>& args) {
+  const auto command = [&](const std::string& word) -> const CLI::App* {
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      if (sub->get_name() == word) return sub;
+    return nullptr;
+  };
+  const CLI::App* named = nullptr;  // the command given after the option, if any
+  for (const std::string& arg : args)
+    if ((named = command(arg)) != nullptr) break;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (command(arg) != nullptr || arg.size() < 2 || arg.front() != '-') return "";
+    const std::string given = arg.substr(0, arg.find('='));
+    std::vector<const CLI::App*> owners;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      if (sub->get_option_no_throw(given) != nullptr) owners.push_back(sub);
+    if (owners.empty()) continue;
+    const bool of_named = std::find(owners.begin(), owners.end(), named) != owners.end();
+    const CLI::App* sub = of_named ? named : owners.front();
+    std::vector<std::string> names;
+    for (const CLI::App* owner : owners) names.push_back(owner->get_name());
+    // The option as given, with its value when it takes one.
+    std::string example = arg;
+    const bool takes_value = sub->get_option_no_throw(given)->get_expected_min() > 0;
+    if (takes_value && arg.find('=') == std::string::npos && i + 1 < args.size() &&
+        command(args[i + 1]) == nullptr)
+      example += " " + args[i + 1];
+    return fmt::format(
+        "'{}' is an option of {}, not of marketsim itself: give it after the command, as in "
+        "marketsim {} ... {} (marketsim {} --help lists its options)",
+        given, of_named ? sub->get_name() : fmt::format("{}", fmt::join(names, " and ")),
+        sub->get_name(), example, sub->get_name());
+  }
+  return "";
 }
 
 /// A command line that CLI11 rejected, in the program's own words: which command, what was
@@ -224,7 +263,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const std::string message = unknown_command(app);
+    std::string message = early_option(app, std::vector<std::string>(argv + 1, argv + argc));
+    if (message.empty()) message = unknown_command(app);
     fmt::print(stderr, "error: {}\n",
                msim::escape_non_utf8(message.empty() ? parse_error(app, e) : message));
     return 2;

@@ -41,3 +41,38 @@ TEST_CASE("cli: validate takes --seed S as --set seed=S, as run does", "[cli]") 
                                   "from 0 to 2^63 - 1"));
   CHECK(fs::is_empty(dir.path));
 }
+
+TEST_CASE("cli: an option of a command given before the command says where it goes", "[cli]") {
+  TempDir dir;
+  const std::string tiny = quote(kTiny.string());
+  const Result threads = marketsim(dir, "--threads 1 run " + tiny + " -o out.h5 --quiet");
+  CHECK(threads.code == 2);
+  CHECK(threads.err ==
+        "error: '--threads' is an option of run, not of marketsim itself: give it after the "
+        "command, as in marketsim run ... --threads 1 (marketsim run --help lists its options)\n");
+  // An option two commands have is named as the command given has it; a flag has no value.
+  const Result set = marketsim(dir, "--set=seed=5 validate " + tiny);
+  CHECK(set.code == 2);
+  CHECK_THAT(set.err, Contains("'--set' is an option of validate, not of marketsim itself: give "
+                               "it after the command, as in marketsim validate ... --set=seed=5"));
+  CHECK(set.out.empty());
+  const Result quiet = marketsim(dir, "-q run " + tiny + " -o out.h5");
+  CHECK(quiet.code == 2);
+  CHECK_THAT(quiet.err, Contains("'-q' is an option of run, not of marketsim itself: give it "
+                                 "after the command, as in marketsim run ... -q (marketsim run"));
+  // A flag takes no value: the word after it is not shown as one.
+  const Result flag = marketsim(dir, "--force x.h5 summarize");
+  CHECK(flag.code == 2);
+  CHECK_THAT(flag.err, Contains("as in marketsim summarize ... --force (marketsim summarize"));
+  // Without a command: every command that has it.
+  const Result force = marketsim(dir, "--force");
+  CHECK(force.code == 2);
+  CHECK_THAT(force.err, Contains("'--force' is an option of run and summarize, not of marketsim "
+                                 "itself: give it after the command, as in marketsim run ... "
+                                 "--force"));
+  // An option no command has is still named as not an option.
+  const Result unknown = marketsim(dir, "--frobnicate run");
+  CHECK(unknown.code == 2);
+  CHECK_THAT(unknown.err, !Contains("is an option of"));
+  CHECK(fs::is_empty(dir.path));
+}
