@@ -13,6 +13,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,10 +92,40 @@ std::string early_option(const CLI::App& app, const std::vector<std::string>& ar
   return "";
 }
 
+/// What each option (or argument) that takes a value expects, in words: "a directory DIR/ ...".
+using Expected = std::map<const CLI::Option*, std::string>;
+
+/// An option or argument given without its value ("--csv" last) or not at all, in words:
+/// "--csv needs a value: expected ...". Empty when the error is another one.
+std::string missing_value(const CLI::App& sub, const CLI::ParseError& e, const Expected& expected) {
+  const std::string what = e.what();
+  const bool no_value = dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr;
+  const bool absent = dynamic_cast<const CLI::RequiredError*>(&e) != nullptr;
+  for (const CLI::Option* o : sub.get_options()) {
+    const auto it = expected.find(o);
+    if (it == expected.end()) continue;
+    const std::string name = o->get_name();
+    if (no_value && what.rfind(name + ": ", 0) == 0) {
+      const std::string alias = o->get_snames().empty() ? "" : " (-" + o->get_snames()[0] + ")";
+      return fmt::format("{}{} needs a value: expected {}", name, alias, it->second);
+    }
+    if (absent && what == name + " is required")
+      return fmt::format("no {} was given: expected {}", name, it->second);
+  }
+  return "";
+}
+
 /// A command line that CLI11 rejected, in the program's own words: which command, what was
-/// wrong (an option that is not one gets the nearest the command has), and where help is.
-std::string parse_error(const CLI::App& app, const CLI::ParseError& e) {
+/// wrong (an option that is not one gets the nearest the command has, one without its value
+/// what it expects), and where help is.
+std::string parse_error(const CLI::App& app, const CLI::ParseError& e, const Expected& expected) {
   const CLI::App* sub = app.get_subcommands().front();
+  const auto words = [&](const std::string& what) {
+    return fmt::format("{}: {} (marketsim {} --help lists its options)", sub->get_name(), what,
+                       sub->get_name());
+  };
+  if (const std::string missing = missing_value(*sub, e, expected); !missing.empty())
+    return words(missing);
   std::string what = e.what();
   if (!what.empty() && std::isupper(static_cast<unsigned char>(what.front())))
     what.front() = static_cast<char>(std::tolower(static_cast<unsigned char>(what.front())));
@@ -109,8 +140,7 @@ std::string parse_error(const CLI::App& app, const CLI::ParseError& e) {
                        guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess));
     break;
   }
-  return fmt::format("{}: {} (marketsim {} --help lists its options)", sub->get_name(), what,
-                     sub->get_name());
+  return words(what);
 }
 
 /// An option's check: a whole number in [lo, hi], named as such when the value is not one.
@@ -174,10 +204,19 @@ int main(int argc, char** argv) {
   CLI::App app{description()};
   app.set_version_flag("--version", std::string(msim::kVersion) + " (" + msim::kGitCommit + ")");
   app.require_subcommand(1);
+  Expected expected;  // for each option that takes a value, what it is, in words
+  const auto expects = [&](CLI::Option* option, std::string what) {
+    expected[option] = std::move(what);
+    return option;
+  };
+  const std::string seeds = "a whole number from 0 to 2^63 - 1";
+  const std::string assignment = "key.path=value, such as --set consumers=200000";
 
   msim::cli::RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write an HDF5 file");
-  run_cmd->add_option("scenario", run.scenario, "scenario YAML (default: the embedded default)")
+  expects(run_cmd->add_option("scenario", run.scenario,
+                              "scenario YAML (default: the embedded default)"),
+          "a scenario YAML file (or none for the embedded default)")
       ->check(
           [](const std::string& path) {
             return path.empty() ? std::string(
@@ -186,15 +225,20 @@ int main(int argc, char** argv) {
                                 : std::string();
           },
           "scenario path");
-  run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)")
+  expects(run_cmd->add_option("-o,--output", run.output, "output HDF5 file (default: output.path)"),
+          "the HDF5 file to write, such as -o out.h5")
       ->each([&](const std::string&) { run.has_output = true; });
-  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
+  expects(run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)"),
+          "a number of worker threads, a whole number from 1 to 1024")
       ->check(whole_number(1, 1024));
-  run_cmd->add_option("--seed", run.seed, "random seed, 0 .. 2^63-1 (overrides the scenario's)")
+  expects(run_cmd->add_option("--seed", run.seed,
+                              "random seed, 0 .. 2^63-1 (overrides the scenario's)"),
+          seeds)
       ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()))
       ->each([&](const std::string&) { run.has_seed = true; });
-  run_cmd
-      ->add_option("--set", run.overrides, "override a key: --set firms.Acme.budget_per_year=2e6")
+  expects(run_cmd->add_option("--set", run.overrides,
+                              "override a key: --set firms.Acme.budget_per_year=2e6"),
+          assignment)
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
@@ -203,10 +247,11 @@ int main(int argc, char** argv) {
                     "(by design point and replication: replications may be added); with "
                     "--force, also those of a completed OUT.h5, which it replaces");
   std::string part;
-  run_cmd
-      ->add_option("--part", part,
-                   "experiments: run only part K of N (K/N), on one of N processes or machines; "
-                   "--resume without --part then writes the file")
+  expects(run_cmd->add_option(
+              "--part", part,
+              "experiments: run only part K of N (K/N), on one of N processes or machines; "
+              "--resume without --part then writes the file"),
+          "K/N, part K of N parts, such as 2/4 for the second of four")
       ->check(
           [](const std::string& text) {
             const auto parsed = part_of(text);
@@ -215,24 +260,30 @@ int main(int argc, char** argv) {
           },
           "K/N");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress and no summary");
-  run_cmd->add_option("--block-size", run.block_size, "consumers per parallel block")
+  expects(run_cmd->add_option("--block-size", run.block_size, "consumers per parallel block"),
+          fmt::format("a number of consumers, a whole number from 64 to {}", kMaxBlockSize))
       ->check(whole_number(64, static_cast<std::int64_t>(kMaxBlockSize)));
 
   std::string file;
   std::vector<std::string> overrides;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario and print it resolved");
-  validate_cmd->add_option("scenario", file, "scenario YAML")->required();
-  validate_cmd->add_option("--set", overrides, "override a key, as for run")
+  expects(validate_cmd->add_option("scenario", file, "scenario YAML"), "a scenario YAML file")
+      ->required();
+  expects(validate_cmd->add_option("--set", overrides, "override a key, as for run"), assignment)
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   bool has_seed = false;
   std::int64_t seed = 0;
-  validate_cmd->add_option("--seed", seed, "random seed, as for run (the same as --set seed=S)")
+  expects(validate_cmd->add_option("--seed", seed,
+                                   "random seed, as for run (the same as --set seed=S)"),
+          seeds)
       ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()))
       ->each([&](const std::string&) { has_seed = true; });
 
   auto* summarize_cmd = app.add_subcommand("summarize", "print the summary table of a run file");
-  summarize_cmd->add_option("file", file, "HDF5 file written by marketsim run")->required();
+  expects(summarize_cmd->add_option("file", file, "HDF5 file written by marketsim run"),
+          "an HDF5 file written by marketsim run")
+      ->required();
   std::string csv;
   auto* csv_opt = summarize_cmd->add_option(
       "--csv", csv,
@@ -245,6 +296,9 @@ int main(int argc, char** argv) {
       "with a Latin hypercube DIR/sensitivity.csv (each result's partial rank correlation with "
       "each sampled key), and DIR/columns.csv (each runs.csv column's metric, firm, unit and "
       "meaning)");
+  expects(csv_opt,
+          "where to write the tables: a directory DIR/ (made if missing) or a file-name prefix "
+          "PREFIX (PREFIX-summary.csv, ...)");
   bool csv_force = false;
   summarize_cmd->add_flag("--force", csv_force,
                           "replace CSV tables that exist, but only tables an earlier --csv wrote "
@@ -266,7 +320,7 @@ int main(int argc, char** argv) {
     std::string message = early_option(app, std::vector<std::string>(argv + 1, argv + argc));
     if (message.empty()) message = unknown_command(app);
     fmt::print(stderr, "error: {}\n",
-               msim::escape_non_utf8(message.empty() ? parse_error(app, e) : message));
+               msim::escape_non_utf8(message.empty() ? parse_error(app, e, expected) : message));
     return 2;
   }
 

@@ -2,6 +2,8 @@
 // before its command, and an option given without its value.
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -74,5 +76,48 @@ TEST_CASE("cli: an option of a command given before the command says where it go
   const Result unknown = marketsim(dir, "--frobnicate run");
   CHECK(unknown.code == 2);
   CHECK_THAT(unknown.err, !Contains("is an option of"));
+  CHECK(fs::is_empty(dir.path));
+}
+
+TEST_CASE("cli: an option without its value says what it expects, in words", "[cli]") {
+  TempDir dir;
+  const std::string tiny = quote(kTiny.string());
+  // Every option that takes a value, given last without one.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"run " + tiny + " -o",
+       "run: --output (-o) needs a value: expected the HDF5 file to write, such as -o out.h5"},
+      {"run " + tiny + " --output", "run: --output (-o) needs a value: expected the HDF5 file"},
+      {"run " + tiny + " --threads",
+       "run: --threads needs a value: expected a number of worker threads, a whole number "
+       "from 1 to 1024"},
+      {"run " + tiny + " --seed",
+       "run: --seed needs a value: expected a whole number from 0 to 2^63 - 1"},
+      {"run " + tiny + " --set",
+       "run: --set needs a value: expected key.path=value, such as --set consumers=200000"},
+      {"run " + tiny + " --part",
+       "run: --part needs a value: expected K/N, part K of N parts, such as 2/4"},
+      {"run " + tiny + " --block-size",
+       "run: --block-size needs a value: expected a number of consumers, a whole number from "
+       "64 to 16384"},
+      {"validate " + tiny + " --set", "validate: --set needs a value: expected key.path=value"},
+      {"validate " + tiny + " --seed",
+       "validate: --seed needs a value: expected a whole number from 0 to 2^63 - 1"},
+      {"summarize tiny.h5 --csv",
+       "summarize: --csv needs a value: expected where to write the tables: a directory DIR/"},
+      // A required argument not given at all.
+      {"validate", "validate: no scenario was given: expected a scenario YAML file"},
+      {"summarize",
+       "summarize: no file was given: expected an HDF5 file written by marketsim "
+       "run"},
+  };
+  for (const auto& [args, message] : cases) {
+    INFO("marketsim " << args);
+    const Result r = marketsim(dir, args);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, StartsWith("error: " + message));
+    CHECK_THAT(r.err, Contains(" --help lists its options)\n") && !Contains("required") &&
+                          !Contains("TEXT") && !Contains("INT"));
+    CHECK(r.out.empty());
+  }
   CHECK(fs::is_empty(dir.path));
 }
