@@ -305,6 +305,19 @@ std::string readable_bytes(double bytes) {
   return fmt::format("{:.1f} GiB", bytes / 1073741824.0);
 }
 
+std::pair<std::string, std::string> compared_bytes(double need, double available) {
+  const double largest = std::max(need, available);
+  const bool gib = largest >= 1073741824.0;
+  const double unit = gib ? 1073741824.0 : 1e6;
+  const auto in_unit = [&](double bytes, int digits) {
+    return fmt::format("{:.{}f} {}", bytes / unit, digits, gib ? "GiB" : "MB");
+  };
+  // MB: one decimal below 10 MB, as readable_bytes; GiB: one. More while the two read the same.
+  int digits = gib || largest < 1e7 ? 1 : 0;
+  while (digits < 3 && in_unit(need, digits) == in_unit(available, digits)) ++digits;
+  return {in_unit(need, digits), in_unit(available, digits)};
+}
+
 std::string recorded_tables(const Scenario& sc) {
   if (sc.output.panel_size > 0 && sc.output.snapshot_size > 0) return "panel and snapshot";
   return sc.output.panel_size > 0 ? "panel" : "snapshot";
@@ -331,14 +344,15 @@ std::optional<std::string> memory_shortfall(const Scenario& sc, const MemoryUse&
                                             const std::string& source) {
   const MemoryNeed m = memory_need(sc, use);
   if (m.bytes <= 0.9 * m.available) return std::nullopt;
-  const double gib = 1073741824.0;
   const double room = 0.8 * m.available;  // what the advice aims at
   const double copies = static_cast<double>(use.copies());
   const double N = static_cast<double>(sc.consumers);
   const std::string scenario = source.empty() ? fmt::format("scenario '{}'", sc.name) : source;
-  const std::string total = fmt::format("{:.1f} GiB", m.bytes / gib);
-  const std::string available = fmt::format("but only {:.1f} GiB of memory is available {}",
-                                            m.available / gib, m.available_source);
+  const auto [total, free] = compared_bytes(m.bytes, m.available);
+  // A need below what is available is refused too, when above the 90% a run may take.
+  const std::string available =
+      fmt::format("but only {} of memory is available {}{}", free, m.available_source,
+                  m.bytes <= m.available ? ", and a run leaves a tenth of it free" : "");
   // The parts that grow with the consumers (their state, and the partial sums, by block), and
   // how many consumers would fit beside the rest.
   const double per_consumer = m.per_consumer * copies + m.partial_sums / N;

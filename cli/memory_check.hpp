@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "models/experiment.hpp"
 #include "models/scenario.hpp"
@@ -56,6 +57,10 @@ const Scenario& neediest_run(const Scenario& sc, const Experiment& ex, const Mem
 
 /// "0.4 MB", "87 MB", "3.4 GiB": bytes for a reader.
 std::string readable_bytes(double bytes);
+
+/// A need beside the memory available, in the same unit (MB below 1 GiB, else GiB) and with
+/// enough digits that the two differ where they do: ("140 MB", "118 MB"), ("3.45 GiB", "3.41 GiB").
+std::pair<std::string, std::string> compared_bytes(double need, double available);
 
 /// What the scenario records beside its series: "panel", "snapshot" or "panel and snapshot".
 std::string recorded_tables(const Scenario& sc);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/memory_check.hpp"
@@ -279,7 +280,7 @@ TEST_CASE("memory check: the refusal names the largest part and what lowers it",
   CHECK_THAT(*why, Catch::StartsWith("tiny.yaml: the experiment needs about ") &&
                        Catch::Contains("of it for the series its runs record: each of the 2 "
                                        "runs going on at once keeps its 60000 steps of ") &&
-                       Catch::Contains("but only 0.3 GiB of memory is available") &&
+                       Catch::Contains("but only 300 MB of memory is available") &&
                        Catch::Contains("--threads 1") &&
                        Catch::Contains("lower `steps` (now 60000; about ") &&
                        Catch::Contains("--part"));
@@ -331,4 +332,35 @@ TEST_CASE("memory check: a single run's rows waiting for the writer are not a pa
                        Catch::Contains("even without its consumers the run needs about") &&
                        !Catch::Contains("output.panel.size") &&
                        !Catch::Contains("output.snapshot.size"));
+}
+
+TEST_CASE("memory check: the refusal shows the need and the memory in one unit, and unlike",
+          "[cli]") {
+  using msim::cli::compared_bytes;
+  using Pair = std::pair<std::string, std::string>;
+  // Below 1 GiB in MB, as the rest of the message: 0.11 and 0.098 GiB both read 0.1 GiB before.
+  CHECK(compared_bytes(118e6, 105e6) == Pair{"118 MB", "105 MB"});
+  CHECK(compared_bytes(4.2e6, 3.9e6) == Pair{"4.2 MB", "3.9 MB"});
+  // In GiB once either reaches it, with a digit more where one would read the same.
+  constexpr double kGiB = 1073741824.0;
+  CHECK(compared_bytes(3.4 * kGiB, 1.2 * kGiB) == Pair{"3.4 GiB", "1.2 GiB"});
+  CHECK(compared_bytes(3.44 * kGiB, 3.41 * kGiB) == Pair{"3.44 GiB", "3.41 GiB"});
+  CHECK(compared_bytes(1.02 * kGiB, 0.98 * kGiB) == Pair{"1.02 GiB", "0.98 GiB"});
+  CHECK(compared_bytes(300.4e6, 300.2e6) == Pair{"300.4 MB", "300.2 MB"});
+  // A need of 1,000,000 consumers under a small limit: the two figures differ in the message.
+  const PretendAvailable only("98e6");
+  const msim::Scenario sc = msim::load_scenario_file(kTiny, {"consumers=1000000"});
+  const auto why = msim::cli::memory_shortfall(sc, {}, {}, "tiny.yaml");
+  REQUIRE(why);
+  CHECK_THAT(*why, Catch::Contains("1000000 consumers need about ") && Catch::Contains(" MB (") &&
+                       Catch::Contains("but only 98 MB of memory is available") &&
+                       !Catch::Contains("GiB"));
+  // A need below what is available, but above the nine tenths a run may take, says so.
+  const PretendAvailable more("122e6");
+  const auto close = msim::cli::memory_shortfall(sc, {}, {}, "tiny.yaml");
+  REQUIRE(close);
+  CHECK_THAT(*close,
+             Catch::Contains("but only 122 MB of memory is available on this machine, and a "
+                             "run leaves a tenth of it free;"));
+  CHECK_THAT(*why, !Catch::Contains("a tenth"));
 }

@@ -37,7 +37,7 @@ TEST_CASE("cli: an experiment whose recorded series exceed memory is refused", "
   CHECK_THAT(r.err, Contains(kTiny.string() + ": the experiment needs about ") &&
                         Contains("MB of it for the series its runs record: each of the 2 runs "
                                  "going on at once keeps its 60000 steps of ") &&
-                        Contains("but only 0.3 GiB of memory is available") &&
+                        Contains("but only 300 MB of memory is available") &&
                         Contains("run fewer at once (--threads 1 runs one at a time") &&
                         Contains("lower `steps` (now 60000; about ") && Contains("(--part K/N)"));
   CHECK_FALSE(fs::exists(dir / "big.h5"));
