@@ -287,8 +287,9 @@ int main(int argc, char** argv) {
   std::string csv;
   auto* csv_opt = summarize_cmd->add_option(
       "--csv", csv,
-      "write the tables as CSV into a directory (DIR/) or with a file-name prefix "
-      "(PREFIX-summary.csv, ...): for a single run DIR/summary.csv (one row per firm), "
+      "write the tables as CSV into a directory (DIR/, made if missing, or the name of an "
+      "existing directory) or else with a file-name prefix (PREFIX-summary.csv, ...): for a "
+      "single run DIR/summary.csv (one row per firm), "
       "DIR/market.csv (one row per step and firm), DIR/years.csv (one row per year and firm) "
       "and DIR/columns.csv (each column's table, unit and meaning); "
       "for an experiment DIR/runs.csv, "
@@ -297,8 +298,8 @@ int main(int argc, char** argv) {
       "each sampled key), and DIR/columns.csv (each runs.csv column's metric, firm, unit and "
       "meaning)");
   expects(csv_opt,
-          "where to write the tables: a directory DIR/ (made if missing) or a file-name prefix "
-          "PREFIX (PREFIX-summary.csv, ...)");
+          "where to write the tables: a directory DIR/ (made if missing) or an existing one, or "
+          "else a file-name prefix PREFIX (PREFIX-summary.csv, ...)");
   bool csv_force = false;
   summarize_cmd->add_flag("--force", csv_force,
                           "replace CSV tables that exist, but only tables an earlier --csv wrote "

@@ -98,6 +98,14 @@ TEST_CASE("cli: summarize --csv writes a single run's summary and market tables"
     CHECK(fs::exists(dir / name));
   CHECK_FALSE(fs::exists(dir / "lhs--summary.csv"));
   CHECK_FALSE(fs::exists(dir / "lhs_-summary.csv"));
+  // The name of an existing directory, without its '/', is that directory, as --help says.
+  fs::create_directory(dir / "existing");
+  REQUIRE(marketsim(dir, "summarize run.h5 --csv existing").code == 0);
+  CHECK(fs::exists(dir / "existing" / "summary.csv"));
+  CHECK_FALSE(fs::exists(dir / "existing-summary.csv"));
+  const Result help = marketsim(dir, "summarize --help");
+  CHECK_THAT(help.out, Contains("made if missing, or the name of an existing directory) or else "
+                                "with a file-name prefix"));
 }
 
 TEST_CASE("cli: summarize --csv never overwrites a CSV file without --force", "[cli]") {
