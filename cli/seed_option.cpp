@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <string>
 
 #include "sim/error.hpp"
 
@@ -14,6 +15,7 @@ std::vector<std::string> with_seed(const std::vector<std::string>& overrides,
                                    std::optional<std::int64_t> seed) {
   std::vector<std::string> out = overrides;
   if (!seed) return out;
+  bool given = false;  // a --set seed= that reads as --seed's would
   for (const std::string& assignment : overrides) {
     const std::size_t eq = assignment.find('=');
     if (eq == std::string::npos || assignment.substr(0, eq) != "seed") continue;
@@ -34,8 +36,10 @@ std::vector<std::string> with_seed(const std::vector<std::string>& overrides,
           "--seed {} and --set '{}' both set the seed, to different values; give one of them "
           "(--seed S is the same as --set seed=S)",
           *seed, assignment));
+    // Recorded once when the --set writes it as --seed would (a --set seed=5.0 stays beside).
+    given = given || value == std::to_string(*seed);
   }
-  out.push_back(fmt::format("seed={}", *seed));
+  if (!given) out.push_back(fmt::format("seed={}", *seed));
   return out;
 }
 

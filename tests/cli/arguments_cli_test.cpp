@@ -1,13 +1,17 @@
 // Tests for the command line's own arguments: options the commands share, an option given
 // before its command, and an option given without its value.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "tests/cli/cli_harness.hpp"
+
+#include "sim/hdf5_file.hpp"
 
 using Catch::Contains;
 using Catch::StartsWith;
@@ -120,4 +124,25 @@ TEST_CASE("cli: an option without its value says what it expects, in words", "[c
     CHECK(r.out.empty());
   }
   CHECK(fs::is_empty(dir.path));
+}
+
+TEST_CASE("cli: --seed S beside the same --set seed=S is recorded once", "[cli]") {
+  TempDir dir;
+  const std::string run = "run " + quote(kTiny.string()) + " --set steps=2 --set consumers=500";
+  const auto overrides = [&](const std::string& file) {
+    const msim::Hdf5Reader r((dir / file).string());
+    CHECK(std::get<std::int64_t>(r.attribute("seed")) == 9);
+    return std::get<std::string>(r.attribute("overrides"));
+  };
+  const Result both = marketsim(dir, run + " -o both.h5 --seed 9 --set seed=9");
+  REQUIRE(both.code == 0);
+  CHECK(overrides("both.h5") == "steps=2\nconsumers=500\nseed=9");
+  CHECK_THAT(both.out, Contains("Changed from the scenario file with --set: steps=2, "
+                                "consumers=500, seed=9\n"));
+  // --seed alone is recorded as the --set it is the same as; a --set seed= written otherwise
+  // is kept as written, with --seed's beside it, which the file reruns the same.
+  REQUIRE(marketsim(dir, run + " -o seed.h5 --quiet --seed 9").code == 0);
+  CHECK(overrides("seed.h5") == "steps=2\nconsumers=500\nseed=9");
+  REQUIRE(marketsim(dir, run + " -o real.h5 --quiet --seed 9 --set seed=9.0").code == 0);
+  CHECK(overrides("real.h5") == "steps=2\nconsumers=500\nseed=9.0\nseed=9");
 }
