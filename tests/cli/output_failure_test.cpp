@@ -221,7 +221,7 @@ TEST_CASE("cli: summarize --csv that the system refuses exits 1 and leaves the t
   // while summary.csv and years.csv fit.
   REQUIRE(marketsim(dir, "summarize t.h5 --csv old/").code == 0);
   std::vector<std::string> before;
-  for (const char* table : {"summary", "market", "years", "columns"})
+  for (const char* table : {"summary", "market", "categories", "years", "columns"})
     before.push_back(slurp(dir / "old" / (std::string(table) + ".csv")));
   for (const std::string target : {"new/", "old/"}) {
     INFO(target);
@@ -232,13 +232,13 @@ TEST_CASE("cli: summarize --csv that the system refuses exits 1 and leaves the t
                                "large)") &&
                           !Contains("internal error"));
     // No table is half written, and none replaces its old one unless all are written.
-    for (const char* table : {"summary", "market", "years", "columns"}) {
+    for (const char* table : {"summary", "market", "categories", "years", "columns"}) {
       CHECK(nothing_left(dir / target / (std::string(table) + ".csv.partial")));
       if (target == "new/") CHECK(nothing_left(dir / target / (std::string(table) + ".csv")));
     }
   }
   std::vector<std::string> after;
-  for (const char* table : {"summary", "market", "years", "columns"})
+  for (const char* table : {"summary", "market", "categories", "years", "columns"})
     after.push_back(slurp(dir / "old" / (std::string(table) + ".csv")));
   CHECK(after == before);
 }

@@ -67,8 +67,10 @@ TEST_CASE("cli: summarize --csv writes a single run's summary and market tables"
   CHECK_THAT(slurp(dir / "tables" / "summary.csv"), EndsWith(",4,4,1\n"));
   CHECK_THAT(header(dir / "tables" / "market.csv"), StartsWith("step,week,firm,"));
   CHECK_THAT(slurp(dir / "tables" / "summary.csv"), Contains("\nMass,mass,1,0."));
-  CHECK(files_in(dir / "tables") ==
-        std::vector<std::string>{"columns.csv", "market.csv", "summary.csv", "years.csv"});
+  CHECK(files_in(dir / "tables") == std::vector<std::string>{"categories.csv", "columns.csv",
+                                                             "market.csv", "summary.csv",
+                                                             "years.csv"});
+  CHECK_THAT(header(dir / "tables" / "categories.csv"), StartsWith("step,week,category,firm,"));
   CHECK_THAT(header(dir / "tables" / "years.csv"),
              StartsWith("year,from_step,to_step,from_week,to_week,steps,firm,units,"));
   CHECK_THAT(r.out, Contains("wrote tables/years.csv\n"));
@@ -144,8 +146,9 @@ TEST_CASE("cli: summarize --csv never overwrites a CSV file without --force", "[
   CHECK(forced.code == 0);
   CHECK_THAT(header(dir / "out" / "market.csv"), StartsWith("step,week,firm,"));
   CHECK_THAT(slurp(dir / "out" / "summary.csv"), EndsWith(",4,4,1\n"));  // the new run's
-  CHECK(files_in(dir / "out") ==
-        std::vector<std::string>{"columns.csv", "market.csv", "summary.csv", "years.csv"});
+  CHECK(files_in(dir / "out") == std::vector<std::string>{"categories.csv", "columns.csv",
+                                                          "market.csv", "summary.csv",
+                                                          "years.csv"});
 
   // An experiment's tables too, naming every file in the way.
   std::string text = slurp(kSource / "scenarios" / "tiny.yaml");
@@ -271,8 +274,9 @@ TEST_CASE(
   CHECK(run.code == 0);
   CHECK_THAT(run.out, Contains("removed out/runs.csv (an earlier --csv's table of an experiment, "
                                "which a single run does not have)\n"));
-  CHECK(files_in(dir / "out") ==
-        std::vector<std::string>{"columns.csv", "market.csv", "summary.csv", "years.csv"});
+  CHECK(files_in(dir / "out") == std::vector<std::string>{"categories.csv", "columns.csv",
+                                                          "market.csv", "summary.csv",
+                                                          "years.csv"});
   // And an experiment's replace a single run's (whose summary.csv starts with another column):
   // not refused as "not a table that summarize --csv wrote".
   const Result back = marketsim(dir, "summarize two.h5 --csv out/ --force");
@@ -349,7 +353,7 @@ TEST_CASE("cli: every table summarize --csv writes is told as its own by its hea
       ++tables;
     }
   }
-  CHECK(tables == 4 + 4 + 4);  // a run's 4; a sweep's differences; a hypercube's sensitivity
+  CHECK(tables == 5 + 4 + 4);  // a run's 5; a sweep's differences; a hypercube's sensitivity
   CHECK(fs::exists(dir / "lhs" / "sensitivity.csv"));
   CHECK_THAT(header(dir / "lhs" / "sensitivity.csv"), StartsWith("firms.Diff.markup,"));
 }
@@ -559,14 +563,14 @@ TEST_CASE(
   const Result r = marketsim(dir, "summarize run.h5 --csv t/");
   INFO(r.err);
   REQUIRE(r.code == 0);
-  CHECK_THAT(r.out, Contains("wrote t/summary.csv\nwrote t/market.csv\nwrote t/years.csv\n"
-                             "wrote t/columns.csv\n"));
+  CHECK_THAT(r.out, Contains("wrote t/summary.csv\nwrote t/market.csv\nwrote t/categories.csv\n"
+                             "wrote t/years.csv\nwrote t/columns.csv\n"));
   const auto described = csv_rows(dir / "t" / "columns.csv");
   CHECK_FALSE(described.empty());
   if (!described.empty())
     CHECK(described[0] == std::vector<std::string>{"table", "column", "unit", "meaning"});
   std::size_t next = 1, reals = 0, money_cells = 0;
-  for (const char* table : {"summary", "market", "years"}) {
+  for (const char* table : {"summary", "market", "categories", "years"}) {
     const auto rows = csv_rows(dir / "t" / (std::string(table) + ".csv"));
     REQUIRE(rows.size() > 1);
     for (std::size_t c = 0; c < rows[0].size(); ++c) {
