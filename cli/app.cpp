@@ -72,7 +72,14 @@ std::string early_option(const CLI::App& app, const std::vector<std::string>& ar
     std::vector<const CLI::App*> owners;
     for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
       if (sub->get_option_no_throw(given) != nullptr) owners.push_back(sub);
-    if (owners.empty()) continue;
+    if (owners.empty()) {
+      // Before a command, an option neither marketsim's nor any command's ("--frobnicate run").
+      if (named == nullptr || app.get_option_no_throw(given) != nullptr) continue;
+      return fmt::format(
+          "'{}' is not an option of marketsim or of any of its commands; marketsim's own are "
+          "--help and --version, and a command's go after it (marketsim {} --help lists them)",
+          given, named->get_name());
+    }
     const bool of_named = std::find(owners.begin(), owners.end(), named) != owners.end();
     const CLI::App* sub = of_named ? named : owners.front();
     std::vector<std::string> names;
