@@ -87,6 +87,24 @@ def ghost_scenario(folder):
     return path
 
 
+# ClubRoast's programs switched off in loyalty_referral.yaml: a loyalty reward of 0 and a
+# referral program that multiplies word of mouth by 1 and pays 0 (no program, for marketsim
+# summarize, though marketsim still tags the customers word of mouth brought in).
+PROGRAMS_OFF = ("firms.ClubRoast.loyalty_program.reward=0",
+                "firms.ClubRoast.referral_program.multiplier=1",
+                "firms.ClubRoast.referral_program.reward=0")
+
+
+def run_loyalty_referral(out, *overrides):
+    """scenarios/textbook/loyalty_referral.yaml run into `out` with `overrides` (key=value)."""
+    subprocess.run([marketsim_binary(), "run",
+                    str(ROOT / "scenarios" / "textbook" / "loyalty_referral.yaml"), "-o",
+                    str(out), "--quiet", "--threads", "2",
+                    *[arg for key_value in overrides for arg in ("--set", key_value)]],
+                   check=True, capture_output=True, timeout=120)
+    return out
+
+
 def run_short_life(out, *overrides):
     """planned_obsolescence.yaml with the rival, a durability of 40 and a reference life of 20
     steps, so that failures can be on time from step 20; `overrides` (key=value) size it."""

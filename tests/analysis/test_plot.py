@@ -496,16 +496,8 @@ def test_a_very_long_list_of_changes_says_how_many_more_and_where_they_are():
 
 def test_the_figures_of_a_run_changed_three_times_name_every_change(tmp_path):
     """loyalty_referral.yaml with ClubRoast's programs switched off by three --set."""
-    from conftest import ROOT, marketsim_binary
-    out = tmp_path / "off.h5"
-    sets = ["consumers=3000", "steps=8", "firms.ClubRoast.loyalty_program.reward=0",
-            "firms.ClubRoast.referral_program.multiplier=1",
-            "firms.ClubRoast.referral_program.reward=0"]
-    subprocess.run([marketsim_binary(), "run",
-                    str(ROOT / "scenarios" / "textbook" / "loyalty_referral.yaml"), "-o",
-                    str(out), "--quiet", "--threads", "2",
-                    *[arg for s in sets for arg in ("--set", s)]],
-                   check=True, capture_output=True, timeout=120)
+    from conftest import PROGRAMS_OFF, run_loyalty_referral
+    out = run_loyalty_referral(tmp_path / "off.h5", "consumers=3000", "steps=8", *PROGRAMS_OFF)
     run = load_run(out)
     title = plot.awareness(run).axes[0].get_title().replace("\n", " ")
     for words in ("ClubRoast's loyalty program's reward = 0",

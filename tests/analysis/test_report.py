@@ -285,19 +285,10 @@ def referral_run(request, tmp_path_factory):
     """loyalty_referral.yaml, small: as shipped (ClubRoast has both programs) and with
     ClubRoast's programs switched off by --set (a referral program of multiplier 1 and reward 0:
     no program, though marketsim still tags the customers word of mouth brought in)."""
-    from conftest import ROOT, marketsim_binary
+    from conftest import PROGRAMS_OFF, run_loyalty_referral
     out = tmp_path_factory.mktemp("runs") / f"referral-{request.param}.h5"
-    sets = ["consumers=5000"]
-    if request.param == "programs_off":
-        sets += ["firms.ClubRoast.loyalty_program.reward=0",
-                 "firms.ClubRoast.referral_program.multiplier=1",
-                 "firms.ClubRoast.referral_program.reward=0"]
-    subprocess.run([marketsim_binary(), "run",
-                    str(ROOT / "scenarios" / "textbook" / "loyalty_referral.yaml"), "-o",
-                    str(out), "--quiet", "--threads", "2",
-                    *[arg for s in sets for arg in ("--set", s)]],
-                   check=True, capture_output=True, timeout=120)
-    return request.param, out
+    off = PROGRAMS_OFF if request.param == "programs_off" else ()
+    return request.param, run_loyalty_referral(out, "consumers=5000", *off)
 
 
 def test_relationships_table_agrees_with_summarize_cell_by_cell_with_referrals(referral_run,
