@@ -671,12 +671,16 @@ namespace {
 NamedTables run_tables(const std::string& path, bool described) {
   const Summary s = summarize_file(path);
   NamedTables out;
-  std::vector<std::vector<CsvColumn>> columns(4);
+  std::vector<std::vector<CsvColumn>> columns(2);
   columns[0] = summary_columns(s);
   out.emplace_back("summary", summary_table(s));
   out.emplace_back("market", market_table(path, s.steps_per_year, columns[1], false));
-  out.emplace_back("categories", market_table(path, s.steps_per_year, columns[2], true));
-  columns[3] = year_columns(s.steps_per_year);
+  // (A file from before the figures by category, or made elsewhere, has no categories table.)
+  if (Hdf5Reader(path).exists("/market/by_category")) {
+    columns.emplace_back();
+    out.emplace_back("categories", market_table(path, s.steps_per_year, columns.back(), true));
+  }
+  columns.push_back(year_columns(s.steps_per_year));
   out.emplace_back("years", year_table(path, s.steps_per_year));
   ExperimentTable doc;  // the columns file: what each column of the three is
   doc.columns = {"table", "column", "unit", "meaning"};

@@ -103,6 +103,9 @@ std::vector<char> undefined_cells(const Hdf5Reader& in, const std::string& metri
                                   std::size_t firms, std::optional<std::size_t> category) {
   const Undefined* u = rule_of(metric);
   if (u == nullptr) return {};
+  // Firm-wide figures, the same in every category's slice, are undefined as the firm's are.
+  if (metric == "loyalty" || metric == "share_of_wallet" || metric == "churn")
+    category = std::nullopt;
   const auto where = [](const std::vector<double>& values, auto test) {
     std::vector<char> out(values.size());
     for (std::size_t k = 0; k < values.size(); ++k) out[k] = test(k, values[k]) ? 1 : 0;

@@ -29,7 +29,8 @@ class Hdf5Reader;
 /// rule needs; as long as the shortest of those series, which a killed run may have.
 /// With a `category`, the same for its [T, F] slice of /market/by_category/<metric>, by the
 /// category's own series (units, customers, money, failures; the replacement share is undefined
-/// throughout in a consumable category).
+/// throughout in a consumable category), except for the firm-wide loyalty, share of wallet and
+/// churn, which are undefined where the firm's are.
 std::vector<char> undefined_cells(const Hdf5Reader& in, const std::string& metric,
                                   std::size_t firms,
                                   std::optional<std::size_t> category = std::nullopt);

@@ -750,6 +750,22 @@ TEST_CASE("cli: summarize names the file and the dataset that is missing or mis-
                              "each of the 2 firms in /firms/name"));
 }
 
+TEST_CASE("cli: summarize --csv of a file without figures by category writes the other tables",
+          "[cli]") {
+  TempDir dir;
+  REQUIRE(marketsim(dir, "run " + kTiny + " -o old.h5 --quiet --set steps=2 --set consumers=2000")
+              .code == 0);
+  const hid_t file = H5Fopen(dir.file("old.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  REQUIRE(file >= 0);
+  REQUIRE(H5Ldelete(file, "/market/by_category", H5P_DEFAULT) >= 0);
+  H5Fclose(file);
+  const Result r = marketsim(dir, "summarize old.h5 --csv t/");
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(files_in(dir / "t") ==
+        std::vector<std::string>{"columns.csv", "market.csv", "summary.csv", "years.csv"});
+}
+
 TEST_CASE("cli: summarize of a file that is not there says what is there in its place", "[cli]") {
   TempDir dir;
   const Result none = marketsim(dir, "summarize e.h5");

@@ -176,10 +176,11 @@ TEST_CASE(
     "undefined figures: categories.csv has each category's figures, undefined by its own sales",
     "[undefined_figures]") {
   TempDir dir;
-  // The default market's two categories; from step 3 on nobody buys desserts.
+  // The default market's two categories; from step 3 on nobody buys desserts, and Tailor sells
+  // none.
   const std::string path = dir.file("run.h5");
   run_file("scenarios/default.yaml", path,
-           {"consumers=3000", "steps=5",
+           {"consumers=3000", "steps=5", "firms.Tailor.categories=[frozen_dinners]",
             "shocks=[{name: slump, step: 3, kind: recession, categories: [desserts], multiply: "
             "0}]"});
   const msim::Hdf5Reader in(path);
@@ -208,6 +209,15 @@ TEST_CASE(
         const std::string& cell = row[column(categories, "market_share")];
         CHECK(cell.empty() == (c == 1 && step >= 3));
         if (!cell.empty()) CHECK(std::stod(cell) == share.values[k]);
+        // Customer share is the category's: undefined for Tailor's desserts, which it never
+        // sold. Loyalty and share of wallet are the firm's, defined where the firm's are.
+        CHECK(row[column(categories, "customer_share")].empty() ==
+              (j == 3 && c == 1
+                   ? true
+                   : market.rows[step * F + j][column(market, "customer_share")].empty()));
+        for (const char* firm_wide : {"loyalty", "share_of_wallet"})
+          CHECK(row[column(categories, firm_wide)].empty() ==
+                market.rows[step * F + j][column(market, firm_wide)].empty());
       }
       CHECK(std::stod(market.rows[step * F + j][column(market, "units")]) == sum);
     }
