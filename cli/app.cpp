@@ -114,6 +114,10 @@ std::string missing_value(const CLI::App& sub, const CLI::ParseError& e, const E
     const std::string name = o->get_name();
     if (no_value && what.rfind(name + ": ", 0) == 0) {
       const std::string alias = o->get_snames().empty() ? "" : " (-" + o->get_snames()[0] + ")";
+      // CLI11's "At Most 1 required but received 2": the option given twice, each with a value.
+      if (what.find("At Most") != std::string::npos)
+        return fmt::format("{}{} was given more than once: give it once, as {}", name, alias,
+                           it->second);
       return fmt::format("{}{} needs a value: expected {}", name, alias, it->second);
     }
     if (absent && what == name + " is required")

@@ -3,9 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <system_error>
 
 #include "sim/error.hpp"
 
@@ -31,7 +34,12 @@ std::vector<std::string> with_seed(const std::vector<std::string>& overrides,
           "--set '{}': expected an integer seed; --seed {} sets the seed too, so give one of "
           "them",
           assignment, *seed));
-    if (v != static_cast<double>(*seed))
+    // Whole numbers as integers: past 2^53 two seeds can be the same double.
+    std::int64_t whole = 0;
+    const char* digits = value.c_str() + (value.front() == '+' ? 1 : 0);
+    const auto [at, ec] = std::from_chars(digits, value.c_str() + value.size(), whole);
+    const bool integer = ec == std::errc() && at == value.c_str() + value.size();
+    if (integer ? whole != *seed : v != static_cast<double>(*seed))
       throw InputError(fmt::format(
           "--seed {} and --set '{}' both set the seed, to different values; give one of them "
           "(--seed S is the same as --set seed=S)",

@@ -98,7 +98,7 @@ std::string expected_number(const std::string& expected, const std::string& text
     std::string plain = text;
     plain.erase(std::remove(plain.begin(), plain.end(), ','), plain.end());
     out += fmt::format(", written without thousands separators, such as {}", plain);
-  } else if (const auto whole = with_suffix(text)) {
+  } else if (const auto whole = with_suffix(text); whole && r.contains(*whole)) {
     out += fmt::format(", written out in full, such as {:.15g}", *whole);
   }
   if (split) {

@@ -151,9 +151,9 @@ struct Config::State {
       for (char& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       const bool off = word == "off" || word == "none" || word == "no" || word == "false" ||
                        word == "disabled" || word == "0";
-      self.fail_expected(
-          fmt::format("a map (of keys such as '{}'){}", key,
-                      off ? "; to leave the map out, write ~ (null) in its place" : ""));
+      self.fail_expected(fmt::format(
+          "a map (of keys such as '{}'){}", key,
+          off ? "; to leave out a map that may be left out, write ~ (null) in its place" : ""));
     }
     auto entry = config_detail::find_entry(*self.node_, key);
     if (!entry) return std::nullopt;

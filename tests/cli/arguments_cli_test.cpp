@@ -41,6 +41,11 @@ TEST_CASE("cli: validate takes --seed S as --set seed=S, as run does", "[cli]") 
                                 "values; give one of them"));
   CHECK(both.out.empty());
   CHECK(marketsim(dir, "validate " + tiny + " --seed 5 --set seed=5.0").code == 0);
+  // Past 2^53, two seeds that are the same double are still two seeds.
+  const Result large =
+      marketsim(dir, "validate " + tiny + " --seed 9007199254740993 --set seed=9007199254740992");
+  CHECK(large.code == 2);
+  CHECK_THAT(large.err, Contains("both set the seed, to different values"));
   const Result word = marketsim(dir, "validate " + tiny + " --seed five");
   CHECK(word.code == 2);
   CHECK_THAT(word.err, StartsWith("error: validate: --seed: got 'five', expected a whole number "
@@ -112,6 +117,11 @@ TEST_CASE("cli: an option without its value says what it expects, in words", "[c
        "validate: --seed needs a value: expected a whole number from 0 to 2^63 - 1"},
       {"summarize tiny.h5 --csv",
        "summarize: --csv needs a value: expected where to write the tables: a directory DIR/"},
+      // Given twice, each time with a value: not a missing value.
+      {"run " + tiny + " -o a.h5 -o b.h5",
+       "run: --output (-o) was given more than once: give it once, as the HDF5 file to write"},
+      {"summarize tiny.h5 --csv a/ --csv b/",
+       "summarize: --csv was given more than once: give it once"},
       // A required argument not given at all.
       {"validate", "validate: no scenario was given: expected a scenario YAML file"},
       {"summarize",

@@ -420,8 +420,8 @@ TEST_CASE("looking up a key in a scalar is a type error", "[config]") {
   const Config off = Config::load_string("program: off\n", "p.yaml");
   REQUIRE_THROWS_WITH(off.child("program").has("every"),
                       Contains("p.yaml:1:10: key 'program': got \"off\", expected a map (of keys "
-                               "such as 'every'); to leave the map out, write ~ (null) in its "
-                               "place"));
+                               "such as 'every'); to leave out a map that may be left out, "
+                               "write ~ (null) in its place"));
   CHECK_FALSE(Config::load_string("program: ~\n", "p.yaml").child("program").has("every"));
 }
 
@@ -620,6 +620,8 @@ TEST_CASE("a number written with a k, M or bn says how to write it", "[config]")
   REQUIRE_THROWS_WITH(c.get_double("big"), Contains("such as 1500000"));
   REQUIRE_THROWS_WITH(c.get_int("huge"), Contains("such as 2000000000"));
   REQUIRE_THROWS_WITH(c.get_double("word"), !Contains("in full"));
+  // Not where the number it stands for is out of the range either.
+  REQUIRE_THROWS_WITH(c.get_double("budget", range::unit()), !Contains("in full"));
   REQUIRE_THROWS_WITH(c.get_double("unit"), !Contains("in full"));
 }
 
