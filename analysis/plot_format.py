@@ -78,11 +78,19 @@ def wrapped_list(first, items, separator, width, lines, more):
     (" and 3 more (...)"), n the number not shown. At least one item is always shown."""
     def wrap(shown, tail):
         out = [first]
-        for k, item in enumerate(shown):
-            piece = item + (separator if k < len(shown) - 1 else tail)
+        # The tail ("and 3 more (...)") is a piece of its own, so that it wraps as items do.
+        pieces = [item + (separator if k < len(shown) - 1 else "") for k, item in enumerate(shown)]
+        if tail:
+            pieces.append(tail.lstrip())
+            if not tail.startswith(" "):  # "; and 3 more": the separator goes before its line
+                pieces[-2] += tail[:len(tail) - len(tail.lstrip(";, "))].rstrip()
+                pieces[-1] = tail.lstrip(";, ")
+        for piece in pieces:
             if len(out[-1]) + len(piece.rstrip()) > width and out[-1] not in (first, ""):
                 out[-1] = out[-1].rstrip()
                 out.append("")
+            elif out[-1] not in (first, "") and not out[-1].endswith(" "):
+                out[-1] += " "
             out[-1] += piece
         return [line.rstrip() for line in out]
     every = wrap(items, "")
