@@ -10,6 +10,7 @@ dicts, lists and str, without PyYAML: scalars stay the text they were written as
 multi-document files are not read (scenarios do not use them).
 """
 
+import copy
 import re
 
 from analysis.periods import period, time_point
@@ -454,22 +455,29 @@ def shock_change(shock):
     return what
 
 
-def _branch_shocks(tree, shocks):
-    """The shocks as a run with a branch: block ran them: its `set` entries under shocks.
-    (shocks.<name or index>.<key>: value) applied."""
-    branch = tree.get("branch")
+def branched(tree, section, entries):
+    """The entries of list `section` ("shocks", "firms") as a run with a branch: block ran them
+    from its step on: the block's `set` entries `<section>.<name or index>.<key path>: value`
+    applied to copies (nested keys created as needed). `entries` unchanged without a branch."""
+    branch = tree.get("branch") if isinstance(tree, dict) else None
     changes = branch.get("set") if isinstance(branch, dict) else None
     if not isinstance(changes, dict):
-        return shocks
-    shocks = [dict(s) for s in shocks]
+        return entries
+    entries = [copy.deepcopy(e) for e in entries]
     for path, value in changes.items():
         parts = str(path).split(".")
-        if len(parts) != 3 or parts[0] != "shocks":
+        if len(parts) < 3 or parts[0] != section:
             continue
-        for i, shock in enumerate(shocks):
-            if parts[1] == str(shock.get("name")) or parts[1] == str(i):
-                shock[parts[2]] = value
-    return shocks
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict) or parts[1] not in (str(entry.get("name")), str(i)):
+                continue
+            inner = entry
+            for key in parts[2:-1]:
+                if not isinstance(inner.get(key), dict):
+                    inner[key] = {}
+                inner = inner[key]
+            inner[parts[-1]] = value
+    return entries
 
 
 def _shock_step(shock):
@@ -496,8 +504,8 @@ def run_shocks(text, steps_done):
         return []
     scale = _number(tree.get("scale"), 1.0)  # the market's, which shock_change words by
     found = []
-    for i, shock in enumerate(_branch_shocks(tree, [dict(s, _scale=scale) for s in shocks
-                                                    if isinstance(s, dict)])):
+    for i, shock in enumerate(branched(tree, "shocks", [dict(s, _scale=scale) for s in shocks
+                                                        if isinstance(s, dict)])):
         step = _shock_step(shock)
         found.append((step, str(shock.get("name") or "") or f"shocks.{i}", shock,
                       not _disabled(shock) and step < steps_done))

@@ -8,7 +8,7 @@ from analysis.durables import run_early_share
 # The run's period as the summary's sentences name it ("In the last week"): analysis.periods
 # holds the rule; summary.period and summary.PERIODS stay importable from here.
 from analysis.periods import PERIODS, period  # noqa: F401
-from analysis.scenario_text import ScenarioSyntaxError, parse_scenario, run_shocks
+from analysis.scenario_text import ScenarioSyntaxError, branched, parse_scenario, run_shocks
 
 # (column, metric in /market, heading) of the summary table, in order.
 COLUMNS = [
@@ -478,26 +478,30 @@ def referral_program_firms(run):
     """The firms with a referral program, by `marketsim summarize`'s rule: a `referral_program`
     block in the firm's entry of the run's resolved scenario (with its --set changes) that
     multiplies word of mouth or pays a reward (multiplier other than 1, its default 2; reward
-    other than 0, its default 1). A block with multiplier 1 and reward 0 is no program ("programs
-    off"), though marketsim still tags the customers word of mouth brought in as referred. Every
-    firm when the run has no readable scenario (nothing says otherwise), as summarize."""
+    other than 0, its default 1), before a `branch:` block's step or after it (its `set` applied).
+    A block with multiplier 1 and reward 0 is no program ("programs off"), though marketsim still
+    tags the customers word of mouth brought in as referred. Every firm when the run has no
+    readable scenario (nothing says otherwise), as summarize."""
     try:
-        firms = (parse_scenario(run.scenario) or {}).get("firms") if run.scenario else None
+        tree = parse_scenario(run.scenario) if run.scenario else None
+        firms = (tree or {}).get("firms")
     except (ScenarioSyntaxError, AttributeError):
         firms = None
     if not isinstance(firms, list):
         return list(run.firms)
-    having = set()
-    for firm in firms:
+
+    def has_program(firm):
         program = firm.get("referral_program") if isinstance(firm, dict) else None
         if not isinstance(program, dict):
-            continue
+            return False
         try:
-            if (float(program.get("multiplier", 2.0)) != 1.0
-                    or float(program.get("reward", 1.0)) != 0.0):
-                having.add(str(firm.get("name")))
+            return (float(program.get("multiplier", 2.0)) != 1.0
+                    or float(program.get("reward", 1.0)) != 0.0)
         except (TypeError, ValueError):
-            having.add(str(firm.get("name")))
+            return True
+
+    having = {str(firm.get("name")) for version in (firms, branched(tree, "firms", firms))
+              for firm in version if has_program(firm)}
     return [firm for firm in run.firms if firm in having]
 
 

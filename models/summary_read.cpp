@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <variant>
 
 #include "models/experiment.hpp"
@@ -218,35 +219,48 @@ void mark_present(const Config& sc, Summary& s) {
     s.rows[j].in_market = in_market_in_run(moves, static_cast<int>(j), s.steps_done);
 }
 
+/// Whether firm entry `f` of a scenario has a referral program: a `referral_program` block that
+/// multiplies word of mouth or pays a reward. One that does neither is no program ("programs
+/// off").
+bool referral_program(const Config& f) {
+  const auto program = f.find("referral_program");
+  return program && (program->get_double("multiplier", 2.0) != 1.0 ||
+                     program->get_double("reward", 1.0) != 0.0);
+}
+
 /// What the run's /scenario adds to the series: which firms have a referral program, and the
 /// shocks that fired (and those that did not). A file without a readable /scenario adds nothing.
 void read_scenario(const Hdf5Reader& r, Summary& s) {
   if (!r.exists("/scenario")) return;
   try {
     const std::string text = r.text("/scenario");
-    Config sc = Config::load_string(text, "/scenario");
-    // A run with a branch: block ran its shocks as the branch left them (a design point of a
-    // branched experiment may switch one on): read them with the branch's changes applied.
+    const Config trunk = Config::load_string(text, "/scenario");
+    // A run with a branch: block ran as the branch left it from its step on (a design point of
+    // a branched experiment may switch a shock or a firm's program on): read it with the
+    // branch's changes applied too.
     std::vector<std::string> changes;
-    if (const auto set = sc.find("branch") ? sc.child("branch").find("set") : std::nullopt;
+    if (const auto set = trunk.find("branch") ? trunk.child("branch").find("set") : std::nullopt;
         set && set->is_map())
       for (const std::string& path : set->keys())
-        if (path.rfind("shocks.", 0) == 0)
-          changes.push_back(path + "=" + set->child(path).as_string());
-    if (!changes.empty()) sc = Config::load_string(text, "/scenario", changes);
+        changes.push_back(path + "=" + set->child(path).as_string());
+    const Config sc = changes.empty() ? trunk : Config::load_string(text, "/scenario", changes);
     if (const auto market = sc.find("market"); market && market->is_map()) {
       s.wom_window = market->get_int("wom_window", 0);
       s.discount_rate = market->get_double("discount_rate_per_year", -1.0);
     }
-    if (const auto firms = sc.find("firms"); firms && firms->is_sequence())
-      for (const Config& f : firms->items())
-        for (auto& rel : s.relationships)
-          if (rel.firm == f.get_string("name", "")) {
-            // A program that multiplies nothing and pays nothing is no program ("programs off").
-            const auto program = f.find("referral_program");
-            rel.referral_program = program && (program->get_double("multiplier", 2.0) != 1.0 ||
-                                               program->get_double("reward", 1.0) != 0.0);
-          }
+    // A firm has a referral program when it has one before the branch or after it.
+    for (auto& rel : s.relationships) {
+      const auto entry = [&](const Config& version) -> std::optional<Config> {
+        if (const auto firms = version.find("firms"); firms && firms->is_sequence())
+          for (const Config& f : firms->items())
+            if (f.get_string("name", "") == rel.firm) return f;
+        return std::nullopt;
+      };
+      const auto before = entry(trunk), after = entry(sc);
+      if (before || after)
+        rel.referral_program =
+            (before && referral_program(*before)) || (after && referral_program(*after));
+    }
     mark_present(sc, s);
     sort_shocks(scenario_shocks(text, s.steps_per_year, changes), s.steps_done, s.shocks,
                 s.shocks_not_applied);

@@ -280,15 +280,22 @@ def _same_number(report_text, terminal_text):
     return value == pytest.approx(expected, abs=0.051 * scale if scale > 1 else 0.5)
 
 
-@pytest.fixture(scope="module", params=["shipped", "programs_off"])
+# ClubRoast's referral program switched on again at week 27 by a branch: block.
+BRANCH_ON = ("branch={step: 26, set: {firms.ClubRoast.referral_program.multiplier: 3, "
+             "firms.ClubRoast.referral_program.reward: 0.5}}",)
+
+
+@pytest.fixture(scope="module", params=["shipped", "programs_off", "branch_on"])
 def referral_run(request, tmp_path_factory):
-    """loyalty_referral.yaml, small: as shipped (ClubRoast has both programs) and with
-    ClubRoast's programs switched off by --set (a referral program of multiplier 1 and reward 0:
-    no program, though marketsim still tags the customers word of mouth brought in)."""
+    """loyalty_referral.yaml, small: as shipped (ClubRoast has both programs), with ClubRoast's
+    programs switched off by --set (a referral program of multiplier 1 and reward 0: no program,
+    though marketsim still tags the customers word of mouth brought in), and with its referral
+    program switched on again half-way by a branch: block (a program, as in summarize)."""
     from conftest import PROGRAMS_OFF, run_loyalty_referral
     out = tmp_path_factory.mktemp("runs") / f"referral-{request.param}.h5"
-    off = PROGRAMS_OFF if request.param == "programs_off" else ()
-    return request.param, run_loyalty_referral(out, "consumers=5000", *off)
+    sets = {"shipped": (), "programs_off": PROGRAMS_OFF,
+            "branch_on": PROGRAMS_OFF + BRANCH_ON}[request.param]
+    return request.param, run_loyalty_referral(out, "consumers=5000", *sets)
 
 
 def test_relationships_table_agrees_with_summarize_cell_by_cell_with_referrals(referral_run,
@@ -296,8 +303,9 @@ def test_relationships_table_agrees_with_summarize_cell_by_cell_with_referrals(r
     """Every cell of the report's customer-relationships table against `marketsim summarize`'s,
     read by position so that a blank cell is seen: the referral columns are blank for a firm
     without a referral program (BeanCo, PlainRoast), not "0 | n/a", in both; once ClubRoast's
-    program multiplies by 1 and pays 0, no firm has one, and neither has the columns. The tiny market of the test above has no referral
-    program, so it never had these columns to compare."""
+    program multiplies by 1 and pays 0, no firm has one, and neither has the columns, unless a
+    branch switches it on again. The tiny market of the test above has no referral program, so
+    it never had these columns to compare."""
     from html_tables import tables
     which, path = referral_run
     out = tmp_path / "report.html"
@@ -316,7 +324,7 @@ def test_relationships_table_agrees_with_summarize_cell_by_cell_with_referrals(r
                 assert mine == theirs, (row[0], name, mine, theirs)
             else:
                 assert _same_number(mine, theirs), (row[0], name, mine, theirs)
-    programs = {"shipped": ["ClubRoast"], "programs_off": []}[which]
+    programs = {"shipped": ["ClubRoast"], "programs_off": [], "branch_on": ["ClubRoast"]}[which]
     note = "The referral columns are blank for firms without a referral program."
     from analysis.load import load_run
     from analysis.summary import referral_program_firms, relationships_table

@@ -570,19 +570,39 @@ TEST_CASE("summary: a firm without a budget is in the market, one that never ent
   CHECK(entered.rows[1].in_market);
 }
 
-TEST_CASE("summary: a referral program that multiplies nothing and pays nothing is none",
+TEST_CASE("summary: a firm has a referral program when it has one before a branch or after it",
           "[summary]") {
+  // ClubRoast's program is off (multiplying by 1, paying nothing) until a branch switches it on
+  // at step 10: the relationships table, read from the trunk's /scenario and its branch: block,
+  // has the referral columns for ClubRoast. Switched off at the branch instead, it had one.
   TempDir dir;
-  const msim::Summary s = run_and_summarize(
+  const std::string file =
+      std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/loyalty_referral.yaml";
+  const std::string off = "firms.ClubRoast.referral_program.multiplier=1";
+  const std::string unpaid = "firms.ClubRoast.referral_program.reward=0";
+  const msim::Summary on = run_and_summarize(
       msim::load_scenario_file(
-          std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/textbook/loyalty_referral.yaml",
-          {"consumers=10000", "steps=20", "firms.ClubRoast.referral_program.multiplier=1",
-           "firms.ClubRoast.referral_program.reward=0"}),
-      dir.file("lr.h5"));
-  const std::string text = msim::format_summary(s);
+          file, {"consumers=10000", "steps=20", off, unpaid,
+                 "branch={step: 10, set: {firms.ClubRoast.referral_program.multiplier: 3, "
+                 "firms.ClubRoast.referral_program.reward: 0.5}}"}),
+      dir.file("on.h5"));
+  const std::string text = msim::format_summary(on);
   INFO(text);
-  CHECK_FALSE(s.relationships[1].referral_program);  // ClubRoast
-  CHECK(cells(row(text, "Customer relationships", "ClubRoast")).size() == 8);
+  REQUIRE(on.relationships.size() == 3);
+  CHECK_FALSE(on.relationships[0].referral_program);  // BeanCo
+  CHECK(on.relationships[1].referral_program);        // ClubRoast
+  CHECK_FALSE(on.relationships[2].referral_program);  // PlainRoast
+  REQUIRE(on.relationships[1].referred > 0);
+  CHECK(cells(row(text, "Customer relationships", "ClubRoast")).size() == 10);
+  const msim::Summary ended =
+      run_and_summarize(msim::load_scenario_file(
+                            file, {"consumers=10000", "steps=20",
+                                   "branch={step: 10, set: {firms.ClubRoast.referral_program."
+                                   "multiplier: 1, firms.ClubRoast.referral_program.reward: 0}}"}),
+                        dir.file("ended.h5"));
+  CHECK(ended.relationships[1].referral_program);
+  CHECK(cells(row(msim::format_summary(ended), "Customer relationships", "ClubRoast")).size() ==
+        10);
 }
 
 TEST_CASE("summary: CLV is n/a, with the reason, where nobody lapses and nothing is discounted",
