@@ -459,10 +459,12 @@ def change_words(key, old, new, branch_from=None):
     return f"{key_words(key) or key}{when}: {old} -> {new}"
 
 
-def branch_from(*runs):
-    """The first step of the runs' branch (scenario key branch.step) in words, "week 27"; None
-    when no run has a branch: block (or its scenario cannot be read)."""
-    for run in runs:
+def branch_from(a, b):
+    """When B's values of a branch: block's keys apply, for "B changes ... from week 27 on": the
+    first step of B's branch (scenario key branch.step) in words, else A's (B has none: the
+    change is the one A's branch made); None when neither run has a branch: block (or its
+    scenario cannot be read)."""
+    for run in (b, a):
         try:
             branch = (parse_scenario(run.scenario) or {}).get("branch") if run.scenario else None
             if isinstance(branch, dict) and branch.get("step") is not None:

@@ -213,6 +213,21 @@ def test_runs_of_a_branched_experiment_name_the_keys_the_branch_sets(tmp_path):
     assert "branch.set" not in title
 
 
+def test_a_branch_key_is_dated_by_b_s_branch_when_the_runs_branch_at_different_steps(tmp_path):
+    """"B changes ... from week W on" says when B's value applies: W is B's branch, not A's, when
+    the two runs branch at different steps (and A's when B has no branch: block)."""
+    from conftest import run_tiny
+    a = load_run(run_tiny(tmp_path / "a.h5", "branch={step: 4, set: "
+                          "{firms.Mass.budget_per_year: 50000}}"))
+    b = load_run(run_tiny(tmp_path / "b.h5", "branch={step: 7, set: "
+                          "{firms.Mass.budget_per_year: 80000}}"))
+    plain = load_run(run_tiny(tmp_path / "plain.h5"))
+    assert compare.branch_from(a, b) == "week 8"
+    assert compare.branch_from(plain, a) == "week 5"
+    title = compare.share_difference_figure(a, b).axes[0].get_title()
+    assert "Mass's marketing budget from week 8 on: 50000 -> 80000" in title
+
+
 def test_a_firm_not_in_the_market_is_not_compared_as_a_real_firm(monopoly_file, durables_file,
                                                                   tmp_path, capsys):
     """planned_obsolescence.yaml as shipped: LongLife never enters. Its rows say "not in market"
