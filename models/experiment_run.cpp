@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <map>
@@ -37,11 +38,11 @@ namespace {
 /// InputError (a price past the limit, say) or fault (a strategy's plan() that threw) names
 /// `who`: the run, or a shared history.
 bool continue_run(Market& market, std::int64_t steps, FlatRecorder& rec,
-                  const std::atomic<bool>& stop, const std::function<void()>& on_step,
+                  const std::function<bool()>& stopped, const std::function<void()>& on_step,
                   const std::string& who) {
   const int panel = panel_table(rec.layout());
   while (market.steps_done() < steps) {
-    if (stop.load()) return false;
+    if (stopped()) return false;
     try {
       market.step();
     } catch (const InputError& e) {
@@ -175,19 +176,29 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     if (options.stop_after_runs > 0 && n >= options.stop_after_runs) stop.store(true);
   };
   const bool concurrent = largest < options.concurrent_below;
-  // The first run's failure stops the others at their next step, and is thrown once all have
-  // stopped. It must not leave the parallel loop: TBB would cancel the loops nested in the
-  // other runs' steps (the consumer kernel's), and a run mid-step would lose that step's work.
+  // A run's failure stops the runs after it in the plan's order at their next step, and the
+  // failure of the first failing run in that order is thrown once all have stopped: the runs
+  // before it always finish, so the same run is named on any number of threads. It must not
+  // leave the parallel loop: TBB would cancel the loops nested in the other runs' steps (the
+  // consumer kernel's), and a run mid-step would lose that step's work.
   std::exception_ptr failure;
+  std::size_t failed_run = SIZE_MAX;  // the plan's id of the run that failed first in the order
+  std::atomic<std::size_t> stop_after{SIZE_MAX};
   std::mutex failure_lock;
-  const auto for_each = [&](std::size_t n, const auto& body) {
+  // Whether run `id` stops (or does not start): after a stop, or after a failure before it.
+  const auto stopped = [&](std::size_t id) { return stop.load() || id > stop_after.load(); };
+  // Runs body(k) for k < n, each a run (or a shared history) that fails as run id_of(k).
+  const auto for_each = [&](std::size_t n, const auto& id_of, const auto& body) {
     const auto guarded = [&](std::size_t k) {
       try {
         body(k);
       } catch (...) {
         std::lock_guard<std::mutex> lock(failure_lock);
-        if (!failure) failure = std::current_exception();
-        stop.store(true);
+        if (id_of(k) < failed_run) {
+          failed_run = id_of(k);
+          failure = std::current_exception();
+          stop_after.store(failed_run);
+        }
       }
     };
     if (concurrent) {
@@ -198,15 +209,18 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   };
 
   if (branch == 0) {
-    for_each(todo.size(), [&](std::size_t k) {
+    const auto id = [&](std::size_t k) { return todo[k]->plan.id; };
+    for_each(todo.size(), id, [&](std::size_t k) {
       const PlannedRun& run = *todo[k];
-      if (stop.load()) return;
+      const auto run_stopped = [&] { return stopped(run.plan.id); };
+      if (run_stopped()) return;
       const auto t0 = std::chrono::steady_clock::now();
       FlatRecorder rec(static_cast<std::size_t>(run.scenario.steps));
       rec.begin(run_layout(run, options.threads));
       Market market(run.scenario, EngineOptions{options.block_size});
       record_panel_members(market, rec, panel_table(rec.layout()));
-      if (!continue_run(market, run.scenario.steps, rec, stop, on_step, describe_run(ex, run)))
+      if (!continue_run(market, run.scenario.steps, rec, run_stopped, on_step,
+                        describe_run(ex, run)))
         return;
       record_snapshot(market, rec, snapshot_table(rec.layout()));
       const double wall =
@@ -218,8 +232,11 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
     // One shared history per replication, then every variant from a copy of it.
     std::vector<std::vector<const PlannedRun*>> groups;
     for (auto& [r, runs] : by_replication) groups.push_back(runs);
-    for_each(groups.size(), [&](std::size_t g) {
-      if (stop.load()) return;
+    // A history's failure is its first run's: its runs come in the plan's order.
+    const auto first_id = [&](std::size_t g) { return groups[g].front()->plan.id; };
+    for_each(groups.size(), first_id, [&](std::size_t g) {
+      const auto history_stopped = [&] { return stopped(first_id(g)); };
+      if (history_stopped()) return;
       const auto t0 = std::chrono::steady_clock::now();
       Scenario shared = ex.base;
       shared.seed = groups[g].front()->scenario.seed;
@@ -228,16 +245,18 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
       FlatRecorder past(static_cast<std::size_t>(branch));
       past.begin(recording_layout(shared, options.threads));
       record_panel_members(history, past, panel_table(past.layout()));
-      if (!continue_run(history, branch, past, stop, on_step,
+      if (!continue_run(history, branch, past, history_stopped, on_step,
                         fmt::format("the history that replication {} (seed {}) shares before "
                                     "the branch at step {}",
                                     groups[g].front()->plan.replication, shared.seed, branch)))
         return;
       const double history_wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      for_each(groups[g].size(), [&](std::size_t k) {
+      const auto id = [&](std::size_t k) { return groups[g][k]->plan.id; };
+      for_each(groups[g].size(), id, [&](std::size_t k) {
         const PlannedRun& run = *groups[g][k];
-        if (stop.load()) return;
+        const auto run_stopped = [&] { return stopped(run.plan.id); };
+        if (run_stopped()) return;
         const auto t1 = std::chrono::steady_clock::now();
         FlatRecorder rec(static_cast<std::size_t>(steps));
         rec.begin(run_layout(run, options.threads));
@@ -247,7 +266,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
           for (std::size_t p = 0; p < past.tables().size(); ++p) rec.append(p, past.tables()[p]);
         Market market = history;
         market.branch(run.scenario);
-        if (!continue_run(market, steps, rec, stop, on_step, describe_run(ex, run))) return;
+        if (!continue_run(market, steps, rec, run_stopped, on_step, describe_run(ex, run))) return;
         record_snapshot(market, rec, snapshot_table(rec.layout()));
         const double wall =
             history_wall +

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <hdf5.h>
+#include <tbb/global_control.h>
 #include <catch2/catch.hpp>
 
 #include "tests/temp_dir.hpp"
@@ -1480,6 +1481,30 @@ TEST_CASE("a run that fails keeps only finished runs: the runs beside it never l
                 msim::test::same_bits(kept.table(group + "/" + name).values,
                                       reference.table("/runs/" + id + group + "/" + name).values));
     }
+    fs::remove_all(dir / "e.h5.runs");
+  }
+}
+
+TEST_CASE("a failing experiment names the first failing run in the plan's order, on any threads",
+          "[experiment]") {
+  // Design points 1 and 3 take Mass's price past the limit: point 3 at its first step, point 1
+  // at its tenth. On two threads point 3 fails first in time; the error names run 1 all the
+  // same, as on one thread, and run 0, before it in the order, finished and was kept.
+  TempDir dir;
+  const msim::Experiment failing =
+      plan("  together: {shocks.up.multiply: [1, 1000, 1, 1000], shocks.up.step: [2, 10, 2, 1]}\n",
+           {"consumers=20000", "steps=12", "categories.snacks.base_cost=1e6",
+            "shocks=[{name: up, step: 2, kind: cost, firm: Mass, multiply: 1}]"});
+  for (const std::size_t threads : {std::size_t{1}, std::size_t{2}, std::size_t{2}}) {
+    INFO(threads << " threads");
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    try {
+      msim::run_experiment(failing, dir / "e.h5");
+      FAIL("the experiment did not fail");
+    } catch (const msim::StepInputError& e) {
+      CHECK_THAT(e.what(), Catch::StartsWith("run 1 (design point 1"));
+    }
+    CHECK(fs::exists(dir / "e.h5.runs" / "00000.h5"));
     fs::remove_all(dir / "e.h5.runs");
   }
 }
