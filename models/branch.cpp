@@ -16,6 +16,17 @@ namespace {
 
 /// The parts of a scenario that the history before step t depends on, as YAML: what may differ
 /// after a branch (kBranchable; names, output, the experiment and branch blocks) is blanked out.
+/// What the history before step `t` sees of an entry of firm `firm` at or after t.
+Shock kept_out(const std::string& name, int firm, std::int64_t t) {
+  Shock s;
+  s.name = name;
+  s.enabled = false;
+  s.step = t;
+  s.kind = ShockKind::enter;
+  s.firm = firm;
+  return s;
+}
+
 std::string history_of(Scenario sc, const Scenario& base, std::int64_t t) {
   sc.name = base.name;
   sc.description = base.description;
@@ -33,7 +44,13 @@ std::string history_of(Scenario sc, const Scenario& base, std::int64_t t) {
   }
   sc.market.cpm_mass = base.market.cpm_mass;
   sc.market.cpm_targeted = base.market.cpm_targeted;
-  std::erase_if(sc.shocks, [&](const Shock& s) { return s.step >= t; });
+  // A shock at or after the branch does not touch the history, except an entry: it keeps its
+  // firm out of the market from the start until it fires (a disabled one for good), so the
+  // history sees which firm it keeps out, not when it enters.
+  for (Shock& s : sc.shocks)
+    if (s.step >= t && s.kind == ShockKind::enter) s = kept_out(s.name, s.firm, t);
+  std::erase_if(sc.shocks,
+                [&](const Shock& s) { return s.step >= t && s.kind != ShockKind::enter; });
   return resolved_yaml(sc);
 }
 
@@ -68,7 +85,20 @@ std::string history_change(const Scenario& variant, const Scenario& base, std::i
     const Shock* v = k < variant.shocks.size() ? &variant.shocks[k] : nullptr;
     const Shock* b = k < base.shocks.size() ? &base.shocks[k] : nullptr;
     const bool v_before = v != nullptr && v->step < t, b_before = b != nullptr && b->step < t;
-    if (!v_before && !b_before) continue;
+    if (!v_before && !b_before) {
+      // An entry at or after the branch keeps its firm out of the market before it.
+      const int v_out = v != nullptr && v->kind == ShockKind::enter ? v->firm : -1;
+      const int b_out = b != nullptr && b->kind == ShockKind::enter ? b->firm : -1;
+      if (v_out == b_out) continue;
+      const auto firm = [](const Scenario& sc, int j) {
+        return j < 0 ? std::string("no firm") : fmt::format("'{}'", sc.firms[j].name);
+      };
+      return fmt::format(
+          "makes {} keep {} out of the market until {} instead of {}: an entry keeps its firm "
+          "out from the start, so before the branch too",
+          shock_name(v != nullptr ? variant : base, k), firm(variant, v_out),
+          when(v != nullptr ? variant : base, v != nullptr ? v->step : b->step), firm(base, b_out));
+    }
     std::string what;
     if (v == nullptr) {
       what = fmt::format("removes {} at {}", shock_name(base, k), when(base, b->step));

@@ -145,3 +145,26 @@ TEST_CASE("a bad branch block is reported at its line, before anything runs", "[
       load("branch: {step: 6, set: {firms.Mass.budget_per_year: 1}}\n", {"steps=5"}),
       Contains("not before the end of the run"));
 }
+
+TEST_CASE(
+    "an entry at or after the branch may move or switch, but not change the firm it keeps out",
+    "[branch]") {
+  // An entry keeps its firm out of the market from the start until it fires (a disabled one for
+  // good): the steps before the branch see which firm, not when it enters.
+  const std::string entry = "shocks=[{name: in, step: 6, kind: enter, firm: Niche}]";
+  for (const std::string fine : {"shocks.in.step: 7", "shocks.in.enabled: false"}) {
+    INFO(fine);
+    const msim::Scenario sc = load("branch: {step: 3, set: {" + fine + "}}\n", {entry});
+    REQUIRE(sc.after_branch);
+  }
+  REQUIRE_THROWS_WITH(
+      load("branch: {step: 3, set: {shocks.in.firm: Mass}}\n", {entry}),
+      Contains("changes what the steps before step 3 use: it makes shock 'in' keep 'Mass' out of "
+               "the market until week 7 (step 6) instead of 'Niche'"));
+  // An exit that becomes an entry keeps its firm out before the branch too.
+  REQUIRE_THROWS_WITH(
+      load("branch: {step: 3, set: {shocks.out.kind: enter}}\n",
+           {"shocks=[{name: out, step: 6, kind: exit, firm: Mass}]"}),
+      Contains("it makes shock 'out' keep 'Mass' out of the market until week 7 (step 6) instead "
+               "of no firm"));
+}
