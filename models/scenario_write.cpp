@@ -1,5 +1,7 @@
 // Writes a Scenario back as YAML with every default filled in (`marketsim validate`, /scenario).
+#include <charconv>
 #include <cmath>
+#include <string>
 
 #include "models/scenario_load.hpp"
 #include "models/shocks.hpp"
@@ -18,6 +20,23 @@ std::vector<std::string> names_of(const std::vector<int>& idx,
   std::vector<std::string> out;
   for (int k : idx) out.push_back(all[static_cast<std::size_t>(k)]);
   return out;
+}
+
+/// The branch as the resolved scenario must hold it: a shock's time set by `week` set by its
+/// `step` (week - 1), as the shocks list writes every shock, so that the text loads again (a
+/// shock with both would not) and its readers find the time where they look for it.
+BranchSpec resolved_branch(BranchSpec b) {
+  for (auto& [path, value] : b.values) {
+    const std::size_t dot = path.find('.'), last = path.rfind('.');
+    if (path.compare(0, dot, "shocks") != 0 || last == dot || path.substr(last + 1) != "week")
+      continue;
+    std::int64_t week = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), week);
+    if (error != std::errc{} || end != value.data() + value.size()) continue;
+    path = path.substr(0, last) + ".step";
+    value = std::to_string(week - 1);
+  }
+  return b;
 }
 
 void write_weights(YamlWriter& out, const char* key, const std::vector<double>& w,
@@ -196,7 +215,7 @@ std::string resolved_yaml(const Scenario& sc) {
   out.end_list();
   write_shocks(out, sc);
   write_experiment(out, sc.experiment);
-  write_branch(out, sc.branch);
+  write_branch(out, resolved_branch(sc.branch));
   out.key("output").begin_map().key("path").value(sc.output.path);
   out.key("panel").begin_map().key("size").value(sc.output.panel_size).end_map();
   out.key("snapshot").begin_map().key("size").value(sc.output.snapshot_size).end_map();

@@ -168,3 +168,21 @@ TEST_CASE(
       Contains("it makes shock 'out' keep 'Mass' out of the market until week 7 (step 6) instead "
                "of no firm"));
 }
+
+TEST_CASE("a branch that times a shock by week is written by step, and loads again", "[branch]") {
+  // The resolved scenario writes every shock by its step: a branch's week would give the shock
+  // both, which does not load, and readers of the file look for the step.
+  const msim::Scenario sc = load("branch: {step: 3, set: {shocks.cut.week: 7}}\n",
+                                 {"steps_per_year=52",
+                                  "shocks=[{name: cut, week: 5, kind: budget, firm: Mass, "
+                                  "multiply: 0.5}]"});
+  REQUIRE(sc.after_branch);
+  CHECK(sc.after_branch->shocks.at(0).step == 6);
+  const std::string text = msim::resolved_yaml(sc);
+  INFO(text);
+  CHECK_THAT(text, Contains("shocks.cut.step: 6") && !Contains("shocks.cut.week"));
+  const msim::Scenario again = msim::load_scenario_text(text, "resolved.yaml");
+  REQUIRE(again.after_branch);
+  CHECK(again.after_branch->shocks.at(0).step == 6);
+  CHECK(again.shocks.at(0).step == 4);
+}
