@@ -458,7 +458,9 @@ def shock_change(shock):
 def branched(tree, section, entries):
     """The entries of list `section` ("shocks", "firms") as a run with a branch: block ran them
     from its step on: the block's `set` entries `<section>.<name or index>.<key path>: value`
-    applied to copies (nested keys created as needed). `entries` unchanged without a branch."""
+    applied to copies (nested keys created as needed; an item named "0" is found by its name
+    before item 0 by its index, as marketsim finds it). `entries` unchanged without a
+    branch."""
     branch = tree.get("branch") if isinstance(tree, dict) else None
     changes = branch.get("set") if isinstance(branch, dict) else None
     if not isinstance(changes, dict):
@@ -468,8 +470,11 @@ def branched(tree, section, entries):
         parts = str(path).split(".")
         if len(parts) < 3 or parts[0] != section:
             continue
-        for i, entry in enumerate(entries):
-            if not isinstance(entry, dict) or parts[1] not in (str(entry.get("name")), str(i)):
+        # The item of that name, else the one at that index, as marketsim resolves a key path.
+        named = [e for e in entries if isinstance(e, dict) and str(e.get("name")) == parts[1]]
+        at = int(parts[1]) if parts[1].isdigit() and int(parts[1]) < len(entries) else None
+        for entry in named[:1] or ([entries[at]] if at is not None else []):
+            if not isinstance(entry, dict):
                 continue
             inner = entry
             for key in parts[2:-1]:

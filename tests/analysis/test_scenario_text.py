@@ -168,6 +168,22 @@ def test_a_branch_runs_its_shocks_as_it_sets_them():
     assert scenario_shocks(text, 52, 52) == (["week 27: V's budget x 0.7 (q3_cut)"], [])
 
 
+def test_a_branch_finds_a_list_item_by_name_before_index_as_marketsim_does():
+    """shocks.0.enabled names the shock called "0" when there is one (marketsim resolves the
+    name first), not the first shock; without such a name, the index; firms' nested keys are
+    created as needed."""
+    from analysis.scenario_text import branched
+    shocks = [{"name": "a", "enabled": "false"}, {"name": "0", "enabled": "false"}]
+    tree = {"branch": {"set": {"shocks.0.enabled": "true"}}}
+    assert [s["enabled"] for s in branched(tree, "shocks", shocks)] == ["false", "true"]
+    unnamed = [{"name": "a", "enabled": "false"}, {"name": "b", "enabled": "false"}]
+    assert [s["enabled"] for s in branched(tree, "shocks", unnamed)] == ["true", "false"]
+    assert unnamed[0]["enabled"] == "false"  # copies, not the caller's entries
+    firms = [{"name": "Club"}]
+    tree = {"branch": {"set": {"firms.Club.referral_program.multiplier": "3"}}}
+    assert branched(tree, "firms", firms)[0]["referral_program"] == {"multiplier": "3"}
+
+
 def test_key_labels_say_a_segments_centre_and_a_shocks_factor_in_words():
     """Axes of sweeps that move segments apart or scale a shock (they showed the bare path,
     then the words and the path): the words and the unit, not the path."""
