@@ -625,11 +625,33 @@ def _design_keys_html(run):
             shown += " (moved together with " + ", ".join(k for k in together if k != key) + ")"
         rows.append({"in the figures and captions": key_in_words(key), "key path": key,
                      "values": shown})
+    branch = _branch_at(run)
+    if branch:
+        # A --set applies from the start, so it would give another run than the branched one.
+        rerun = (f"The experiment branches at step {branch}: the design points' values apply "
+                 f"from {run.time_point(branch)} on, after a history that they all share. To "
+                 "rerun one of its runs on its own, run the scenario the file stores for it, "
+                 "<code>/runs/ID/scenario</code>, which holds its values in a "
+                 "<code>branch:</code> block (<code>marketsim run</code> on that text reproduces "
+                 "the run bit for bit); a <code>--set</code> would apply them from the start. "
+                 "The table of every run below has each run's values.")
+    else:
+        rerun = ("To rerun a design point on its own, give its values with <code>marketsim run "
+                 "SCENARIO --set KEY=VALUE</code>; the table of every run below has each run's "
+                 "values.")
     return ["<h3>Design point keys</h3>",
-            "<p>The figures and captions name what the design points set in words. To rerun a "
-            "design point on its own, give its values with <code>marketsim run SCENARIO --set "
-            "KEY=VALUE</code>; the table of every run below has each run's values.</p>",
+            "<p>The figures and captions name what the design points set in words. "
+            f"{rerun}</p>",
             _table_html(pd.DataFrame(rows))]
+
+
+def _branch_at(run):
+    """The step an experiment's runs branch at (its file's `branch_at` attribute), 0 when they
+    do not branch."""
+    try:
+        return int(run.attrs.get("branch_at") or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _prcc_text(row):

@@ -67,6 +67,21 @@ def test_the_reports_captions_say_the_key_in_words_and_a_table_gives_its_path(
     assert "--set KEY=VALUE" in section
 
 
+def test_a_branched_experiment_is_rerun_from_its_runs_scenario_not_with_set(tmp_path):
+    """With branch_at, a design point's values apply from the branch on: a --set (from the
+    start) would give another run, so the report points to the run's stored scenario."""
+    from conftest import run_tiny
+    path = run_tiny(tmp_path / "branched.h5", "experiment={replications: 1, sweep: "
+                    "{firms.Mass.budget_per_year: [40000, 80000]}, branch_at: 5}")
+    out = tmp_path / "branched.html"
+    assert report.main([str(path), "-o", str(out)]) == 0
+    section = _experiment(out.read_text(encoding="utf-8"))
+    assert _key_table(section) == {"Mass's marketing budget": (BUDGET, "40000, 80000")}
+    assert "The experiment branches at step 5: the design points' values apply from week 6 on" in (
+        html.unescape(section))
+    assert "/runs/ID/scenario" in section and "--set KEY=VALUE" not in section
+
+
 def test_two_switches_are_named_in_words_in_the_skipped_lines_and_the_report(tmp_path, capsys):
     """Two switches: no figure against them; the skipped line and the report's "Not shown" line
     say why in words, and the key table maps each shock to its switch."""
