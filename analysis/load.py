@@ -517,9 +517,13 @@ def overview(run):
             lines.append("Changed from the scenario file with --set: " + ", ".join(typed))
         if point:
             lines.append("Changed by the run's design point: " + ", ".join(point))
-        if run.description:
-            lines.append("The description above is the scenario file's and may not hold for "
-                         "this run.")
+    from analysis.scenario_text import branch_line
+    branched = branch_line(run.scenario, run.steps_per_year)  # as summarize says it
+    if branched:
+        lines.append(branched)
+    if changes and run.description:
+        lines.append("The description above is the scenario file's and may not hold for this "
+                     "run.")
     length = periods.run_length(len(run.steps), run.steps_per_year)  # "1 week", "2.0 years"
     years = f", {length}" if length else ""
     complete = "" if run.attrs.get("complete", 1) == 1 else "  [INCOMPLETE RUN]"

@@ -23,8 +23,8 @@ from analysis.output_paths import add_force_argument, check_new_file
 from analysis.point_words import key_in_words, keys_in_words
 from analysis.plot_sensitivity import SENSITIVITY_FIGURE
 from analysis.sensitivity import p_words, sensitivity_table
-from analysis.scenario_text import (ScenarioSyntaxError, is_shock_switch, parse_scenario,
-                                    scenario_fields, scenario_shocks)
+from analysis.scenario_text import (ScenarioSyntaxError, branch_line, is_shock_switch,
+                                    parse_scenario, scenario_fields, scenario_shocks)
 from analysis.summary import (COLUMNS, LAPSE_COLUMNS, MONEY, NOT_IN_MARKET, NOT_IN_MARKET_WHY,
                               REFERRAL_COLUMNS, durable_only_firms, durables_table,
                               firms_without_buyers, no_roi_note, not_in_market, ownership,
@@ -353,12 +353,16 @@ def _durables_html(run, of_run):
 
 def _overrides_html(run):
     """A clearly visible note, right under the description, when the command line changed the
-    scenario: the description is the file's and may not hold for this run; "" otherwise."""
+    scenario: the description is the file's and may not hold for this run; and when the run
+    branched, from when its branch: block's changes apply (scenario_text.branch_line); ""
+    otherwise."""
     changes = overrides(run)
+    branched = branch_line(run.scenario, run.steps_per_year)
+    note = f" {html.escape(branched)}." if branched else ""
     if not changes:
-        return ""
+        return f'<p class="changed"><b>{note.strip()}</b></p>' if branched else ""
     listed = ", ".join(f"<code>{html.escape(c)}</code>" for c in changes)
-    return (f'<p class="changed"><b>This run changed the scenario with: {listed}. The '
+    return (f'<p class="changed"><b>This run changed the scenario with: {listed}.{note} The '
             "description above is the scenario file's and may not hold for this run.</b></p>")
 
 

@@ -485,6 +485,28 @@ def branched(tree, section, entries):
     return entries
 
 
+def branch_line(text, steps_per_year):
+    """"Branched at week 21 (step 20): from then on, K=V, ..." for a run whose resolved scenario
+    `text` has a branch: block, as `marketsim summarize` says it; "" without one (or when the
+    text cannot be read)."""
+    try:
+        tree = parse_scenario(text) if text else {}
+    except ScenarioSyntaxError:
+        return ""
+    branch = tree.get("branch") if isinstance(tree, dict) else None
+    changes = branch.get("set") if isinstance(branch, dict) else None
+    if not isinstance(changes, dict) or not changes:
+        return ""
+    try:
+        step = int(_number(branch.get("step")))
+    except (TypeError, ValueError):
+        return ""
+    point = time_point(steps_per_year, step)
+    at = point if point.startswith("step") else f"{point} (step {step})"
+    listed = ", ".join(f"{key}={value}" for key, value in changes.items())
+    return f"Branched at {at}: from then on, {listed}"
+
+
 def _shock_step(shock):
     """The step a shock applies at: its `step`, else its `week` less one (week 1 is step 0)."""
     if shock.get("step") is None and shock.get("week") is not None:

@@ -93,6 +93,9 @@ struct Summary {
   /// of CLV (negative: unknown).
   std::int64_t wom_window = 0;
   double discount_rate = -1.0;
+  /// From /scenario's branch: block: its first step (-1: no branch) and its changes ("K=V").
+  std::int64_t branch_step = -1;
+  std::vector<std::string> branch_changes;
   /// The enabled shocks that fired, in plain words: "week 27: VarietyCo's budget x 0.7 (q3_cut)".
   std::vector<std::string> shocks;
   /// The shocks that did not fire: "rival_enters (disabled)", "shock 2 (step 80, after the end)".
@@ -184,6 +187,11 @@ Summary summarize_file(const std::string& path);
 std::vector<std::string> recorded_overrides(const Hdf5Reader& r);
 /// "Changed from the scenario file with --set: A, B\n", or "" when there are none.
 std::string overrides_line(const std::vector<std::string>& overrides);
+
+/// "Branched at week 21 (step 20): from then on, K=V, ...\n" for a run with a branch: block;
+/// "" without one.
+std::string branch_line(std::int64_t steps_per_year, std::int64_t step,
+                        const std::vector<std::string>& changes);
 
 /// A fixed-width table with one row per firm, then two plain-language sentences, the shocks that
 /// fired, the customer-relationship table and, for markets with durables, a table on failures,

@@ -293,6 +293,15 @@ std::string format_segment_leaders(const Summary& s) {
 
 }  // namespace
 
+std::string branch_line(std::int64_t steps_per_year, std::int64_t step,
+                        const std::vector<std::string>& changes) {
+  if (step < 0) return "";
+  const std::string point = period_point(steps_per_year, step);
+  const std::string at =
+      period_word(steps_per_year) == "step" ? point : fmt::format("{} (step {})", point, step);
+  return fmt::format("Branched at {}: from then on, {}\n", at, fmt::join(changes, ", "));
+}
+
 std::string overrides_line(const std::vector<std::string>& overrides) {
   if (overrides.empty()) return "";
   return fmt::format("Changed from the scenario file with --set: {}\n", fmt::join(overrides, ", "));
@@ -315,6 +324,7 @@ std::string format_summary(const Summary& s) {
       fmt::format("{}: {} consumers, {} of {} steps ({}){}\n", s.scenario, s.consumers,
                   s.steps_done, s.steps, run_length(s), s.complete ? "" : "  [INCOMPLETE RUN]");
   out += overrides_line(s.overrides);
+  out += branch_line(s.steps_per_year, s.branch_step, s.branch_changes);
   out += scale_note(s.scale);
   out += "\n";
   // Planners think in years: cumulative profit over the years simulated so far.

@@ -244,6 +244,10 @@ void read_scenario(const Hdf5Reader& r, Summary& s) {
       for (const std::string& path : set->keys())
         changes.push_back(path + "=" + set->child(path).as_string());
     const Config sc = changes.empty() ? trunk : Config::load_string(text, "/scenario", changes);
+    if (!changes.empty()) {
+      s.branch_step = trunk.child("branch").get_int("step", 0);
+      s.branch_changes = changes;
+    }
     if (const auto market = sc.find("market"); market && market->is_map()) {
       s.wom_window = market->get_int("wom_window", 0);
       s.discount_rate = market->get_double("discount_rate_per_year", -1.0);

@@ -325,6 +325,13 @@ def test_relationships_table_agrees_with_summarize_cell_by_cell_with_referrals(r
             else:
                 assert _same_number(mine, theirs), (row[0], name, mine, theirs)
     programs = {"shipped": ["ClubRoast"], "programs_off": [], "branch_on": ["ClubRoast"]}[which]
+    # When the branch's changes apply, said alike by summarize and the report.
+    branched = [line for line in printed.splitlines() if line.startswith("Branched at")]
+    assert branched == (["Branched at week 27 (step 26): from then on, "
+                         "firms.ClubRoast.referral_program.multiplier=3, "
+                         "firms.ClubRoast.referral_program.reward=0.5"]
+                        if which == "branch_on" else [])
+    assert all(html_module.escape(line) in page for line in branched)
     note = "The referral columns are blank for firms without a referral program."
     from analysis.load import load_run
     from analysis.summary import referral_program_firms, relationships_table

@@ -570,7 +570,7 @@ TEST_CASE("summary: a firm without a budget is in the market, one that never ent
   CHECK(entered.rows[1].in_market);
 }
 
-TEST_CASE("summary: a firm has a referral program when it has one before a branch or after it",
+TEST_CASE("summary: a branched run says when, and a firm has a referral program before or after it",
           "[summary]") {
   // ClubRoast's program is off (multiplying by 1, paying nothing) until a branch switches it on
   // at step 10: the relationships table, read from the trunk's /scenario and its branch: block,
@@ -594,6 +594,10 @@ TEST_CASE("summary: a firm has a referral program when it has one before a branc
   CHECK_FALSE(on.relationships[2].referral_program);  // PlainRoast
   REQUIRE(on.relationships[1].referred > 0);
   CHECK(cells(row(text, "Customer relationships", "ClubRoast")).size() == 10);
+  // The summary says when the branch's changes apply.
+  CHECK_THAT(text, Contains("\nBranched at week 11 (step 10): from then on, "
+                            "firms.ClubRoast.referral_program.multiplier=3, "
+                            "firms.ClubRoast.referral_program.reward=0.5\n"));
   const msim::Summary ended =
       run_and_summarize(msim::load_scenario_file(
                             file, {"consumers=10000", "steps=20",
