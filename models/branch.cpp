@@ -121,6 +121,28 @@ std::string history_change(const Scenario& variant, const Scenario& base, std::i
   return "";
 }
 
+std::pair<std::string, std::string> history_culprit(
+    const ScenarioLoader& load, const Scenario& base,
+    const std::vector<std::pair<std::string, std::string>>& values, std::int64_t t) {
+  std::vector<std::string> first;
+  for (const auto& [path, value] : values) {
+    first.push_back(path + "=" + value);
+    Scenario sc;
+    try {
+      sc = load(first);
+    } catch (const InputError&) {
+      continue;  // valid only with the values after it (keys moved together, say)
+    }
+    if (same_history(sc, base, t)) continue;
+    const std::string change = history_change(sc, base, t);
+    return {path,
+            fmt::format("{}={} {}", path, value,
+                        change.empty() ? "changes what the steps before the branch use" : change)};
+  }
+  return {values.empty() ? "" : values.back().first,
+          "its values change what the steps before the branch use"};
+}
+
 std::pair<std::string, std::string> name_values(
     std::string message, const std::vector<std::pair<std::string, std::string>>& values) {
   std::string first;
@@ -175,11 +197,10 @@ void resolve_branch(Scenario& sc, const ScenarioLoader& load) {
                                  b.where_of(path), changes, message));
   }
   if (!same_history(variant, sc, b.step)) {
-    const std::string change = history_change(variant, sc, b.step);
-    throw InputError(fmt::format(
-        "{}: the branch ({}) changes what the steps before step {} use{}; a branch may change "
-        "only {}",
-        b.where, changes, b.step, change.empty() ? "" : ": it " + change, kBranchable));
+    // At the value that changes the history, named.
+    const auto [path, why] = history_culprit(load, sc, b.values, b.step);
+    throw InputError(fmt::format("{}: {} (the branch is at step {}); a branch may change only {}",
+                                 b.where_of(path), why, b.step, kBranchable));
   }
   for (std::string& note : variant.notes)  // not the --set that realised the branch
     note = place_note(note, b.values, [&](const std::string& path, const std::string& value) {

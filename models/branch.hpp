@@ -27,6 +27,14 @@ bool same_history(const Scenario& variant, const Scenario& base, std::int64_t t)
 /// week 27 (step 26), which applies before the branch"), or "" when what differs is not a shock.
 std::string history_change(const Scenario& variant, const Scenario& base, std::int64_t t);
 
+/// Of `values` (key path, value) applied to `base` after step `t`, the first whose value,
+/// applied with the values before it, makes the history before t differ from base's, and how.
+/// Returns its key path and "KEY=VALUE switches off shock 'cut' at week 27 (step 26), which
+/// applies before the branch" (or "KEY=VALUE changes what the steps before the branch use").
+std::pair<std::string, std::string> history_culprit(
+    const ScenarioLoader& load, const Scenario& base,
+    const std::vector<std::pair<std::string, std::string>>& values, std::int64_t t);
+
 /// A loader's message about values applied as overrides, with each "--set 'K=V'" the user never
 /// typed renamed to 'K=V'. Returns the message and the first key path it names (or "").
 std::pair<std::string, std::string> name_values(

@@ -60,32 +60,6 @@ void note_idle_shock_keys(const ExperimentSpec& spec, const std::vector<std::str
   }
 }
 
-/// The value of design point `p` that changes the history before step `t`, and how: the first
-/// key whose value, applied with the values before it, makes the history differ from `base`'s.
-/// Returns its key path and "KEY=VALUE switches off shock 'cut' at week 27 (step 26), which
-/// applies before the branch" (or "KEY=VALUE changes what the steps before the branch use").
-std::pair<std::string, std::string> history_culprit(const ScenarioLoader& load,
-                                                    const Scenario& base, const DesignPoint& p,
-                                                    std::int64_t t) {
-  DesignPoint first;
-  for (const auto& value : p.values) {
-    first.values.push_back(value);
-    Scenario sc;
-    try {
-      sc = load(first.overrides());
-    } catch (const InputError&) {
-      continue;  // valid only with the values after it (keys moved together, say)
-    }
-    if (same_history(sc, base, t)) continue;
-    const std::string change = history_change(sc, base, t);
-    return {value.first,
-            fmt::format("{}={} {}", value.first, value.second,
-                        change.empty() ? "changes what the steps before the branch use" : change)};
-  }
-  return {p.values.empty() ? "" : p.values.back().first,
-          "its values change what the steps before the branch use"};
-}
-
 }  // namespace
 
 std::string describe_point(const DesignPoint& p) {
@@ -137,7 +111,7 @@ Experiment plan_experiment(const ScenarioLoader& load) {
         return fmt::format("{}: value {}", where_of(spec, path), value);
       });
     if (spec.branch_at > 0 && !same_history(sc, ex.base, spec.branch_at)) {
-      const auto [path, why] = history_culprit(load, ex.base, p, spec.branch_at);
+      const auto [path, why] = history_culprit(load, ex.base, p.values, spec.branch_at);
       throw InputError(fmt::format(
           "{}: design point {} ({}) changes the shared history before the branch at step {}: "
           "{}; with experiment.branch_at, vary only {}",

@@ -119,25 +119,35 @@ TEST_CASE("a bad branch block is reported at its line, before anything runs", "[
                           !Contains("--set"));
   REQUIRE_THROWS_WITH(
       load("branch: {step: 3, set: {market.adstock_decay: 0.5}}\n"),
-      Contains("changes what the steps before step 3 use") && Contains("budget_per_year"));
+      Contains("market.adstock_decay=0.5 changes what the steps before the branch use (the "
+               "branch is at step 3)") &&
+          Contains("budget_per_year"));
+  // Among allowed keys, the one that changes the history is named, at its own place.
+  REQUIRE_THROWS_WITH(
+      load("branch:\n  step: 3\n  set:\n    firms.Mass.budget_per_year: 1\n"
+           "    market.adstock_decay: 0.5\n"),
+      Contains("test.yaml:22:27: key 'branch.set.market.adstock_decay': market.adstock_decay=0.5 "
+               "changes what the steps before the branch use"));
   // A shock before the branch switched off: named, with its step.
   REQUIRE_THROWS_WITH(
       load("branch: {step: 3, set: {shocks.cut.enabled: false}}\n",
            {"shocks=[{name: cut, step: 1, kind: budget, firm: Mass, multiply: 0.5}]"}),
-      Contains("changes what the steps before step 3 use: it switches off shock 'cut' at week 2 "
-               "(step 1), which applies before the branch;"));
+      Contains("test.yaml:18:45: key 'branch.set.shocks.cut.enabled': ") &&
+          Contains("shocks.cut.enabled=false switches off shock 'cut' at week 2 (step 1), which "
+                   "applies before the branch (the branch is at step 3);"));
   // In the run's period (a monthly run: month 2), or in steps where they are no named period.
   REQUIRE_THROWS_WITH(
       load("branch: {step: 3, set: {shocks.cut.enabled: false}}\n",
            {"steps_per_year=12",
             "shocks=[{name: cut, step: 1, kind: budget, firm: Mass, "
             "multiply: 0.5}]"}),
-      Contains("it switches off shock 'cut' at month 2 (step 1), which applies before"));
+      Contains("shocks.cut.enabled=false switches off shock 'cut' at month 2 (step 1), which "
+               "applies before"));
   REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {shocks.cut.enabled: false}}\n",
                            {"steps_per_year=10",
                             "shocks=[{name: cut, step: 1, kind: budget, firm: Mass, "
                             "multiply: 0.5}]"}),
-                      Contains("it switches off shock 'cut' at step 1, which applies before"));
+                      Contains("switches off shock 'cut' at step 1, which applies before"));
   REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {firms.Mass.budget_per_year: 1}}\n"
                            "experiment: {replications: 2}\n"),
                       Contains("experiment.branch_at"));
@@ -159,14 +169,14 @@ TEST_CASE(
   }
   REQUIRE_THROWS_WITH(
       load("branch: {step: 3, set: {shocks.in.firm: Mass}}\n", {entry}),
-      Contains("changes what the steps before step 3 use: it makes shock 'in' keep 'Mass' out of "
-               "the market until week 7 (step 6) instead of 'Niche'"));
+      Contains("shocks.in.firm=Mass makes shock 'in' keep 'Mass' out of the market until week 7 "
+               "(step 6) instead of 'Niche'"));
   // An exit that becomes an entry keeps its firm out before the branch too.
   REQUIRE_THROWS_WITH(
       load("branch: {step: 3, set: {shocks.out.kind: enter}}\n",
            {"shocks=[{name: out, step: 6, kind: exit, firm: Mass}]"}),
-      Contains("it makes shock 'out' keep 'Mass' out of the market until week 7 (step 6) instead "
-               "of no firm"));
+      Contains("shocks.out.kind=enter makes shock 'out' keep 'Mass' out of the market until week "
+               "7 (step 6) instead of no firm"));
 }
 
 TEST_CASE("a branch that times a shock by week is written by step, and loads again", "[branch]") {
