@@ -933,7 +933,7 @@ Scenario load_scenario(const Config& root) {
   if (auto n = root.find("experiment"))
     sc.experiment = load_experiment(*n, sc.steps, steps_from_set, &root);
   if (auto n = root.find("branch"))  // the run's size and seed are fixed for the whole run
-    sc.branch = load_branch(*n, sc.steps, steps_from_set, {"seed", "steps", "consumers"});
+    sc.branch = load_branch(*n, sc.steps, steps_from_set, {"seed", "steps", "consumers"}, &root);
   if (auto o = root.find("output")) {
     // `path:` with nothing after it (--set output.path=, say) is an empty path, as "" is, which
     // `run` refuses; it does not fall back to the default.

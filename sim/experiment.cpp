@@ -171,7 +171,7 @@ std::vector<std::string> BranchSpec::overrides() const {
 }
 
 BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_set,
-                       const std::vector<std::string>& fixed) {
+                       const std::vector<std::string>& fixed, const Config* document) {
   std::vector<std::string> never = fixed;
   for (const char* key : {"branch", "output", "experiment"}) never.emplace_back(key);
   const auto is_fixed = [&](const std::string& path) {
@@ -200,6 +200,21 @@ BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_s
     if (!v.is_scalar()) v.fail_expected("a single value (a number or a word)");
     spec.values.emplace_back(path, v.as_set_value());
     spec.value_where.push_back(v.where());
+    // A --set of the key itself gives the steps before the branch their value, and no more (a
+    // --set of a map or list around it gives them the rest of what it holds as well). The
+    // scenario after the branch is loaded with the branch's values as the last --sets: those
+    // are its own.
+    const auto given = document ? document->peek(path) : std::nullopt;
+    auto assignment = given ? given->set_by() : std::nullopt;
+    if (assignment == path + "=" + spec.values.back().second) assignment.reset();
+    const std::size_t dot = path.rfind('.');
+    const auto around =
+        assignment && dot != std::string::npos ? document->peek(path.substr(0, dot)) : std::nullopt;
+    if (assignment && !(around && around->set_by() == assignment))
+      given->note(fmt::format(
+          "the branch sets this key anew from step {} on ({}), so this value holds only before "
+          "the branch",
+          spec.step, v.where()));
   }
   node.finish();
   return spec;

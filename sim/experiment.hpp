@@ -101,10 +101,12 @@ void write_experiment(YamlWriter& out, const ExperimentSpec& spec);
 
 /// Reads the `branch:` block: `step` (1 .. steps - 1) and `set`, a map from key path to value.
 /// `fixed` names the keys that cannot change part-way through a run (with their sub-keys), as
-/// well as `branch`, `output` and `experiment`, which never can.
+/// well as `branch`, `output` and `experiment`, which never can. `document`, the whole
+/// document, where given, tells which keys a --set also gave (noted: that value holds only
+/// before the branch).
 /// @throws InputError naming file, line and key.
 BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_set,
-                       const std::vector<std::string>& fixed);
+                       const std::vector<std::string>& fixed, const Config* document = nullptr);
 /// Writes the block back as resolved YAML (nothing when absent).
 void write_branch(YamlWriter& out, const BranchSpec& spec);
 

@@ -196,3 +196,19 @@ TEST_CASE("a branch that times a shock by week is written by step, and loads aga
   CHECK(again.after_branch->shocks.at(0).step == 6);
   CHECK(again.shocks.at(0).step == 4);
 }
+
+TEST_CASE("a --set of a key the branch sets anew is noted: its value holds only before the branch",
+          "[branch]") {
+  const std::string branch = "branch: {step: 3, set: {firms.Mass.budget_per_year: 1000}}\n";
+  const msim::Scenario set = load(branch, {"firms.Mass.budget_per_year=5000"});
+  REQUIRE(set.notes.size() == 1);
+  CHECK_THAT(set.notes[0],
+             Contains("--set 'firms.Mass.budget_per_year=5000': key 'firms.Mass.budget_per_year': "
+                      "the branch sets this key anew from step 3 on (test.yaml:18:") &&
+                 Contains("so this value holds only before the branch"));
+  // Not for the branch's own values, nor for a --set of the firm whole, which gives the steps
+  // before the branch its other keys as well.
+  CHECK(load(branch).notes.empty());
+  CHECK(load(branch, {"firms.Mass={name: Mass, strategy: mass, budget_per_year: 5000}"})
+            .notes.empty());
+}
