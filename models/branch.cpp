@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 
 #include "models/scenario_load.hpp"
@@ -71,6 +72,73 @@ std::string shock_name(const Scenario& sc, std::size_t k) {
 bool same_effect(const Shock& a, const Shock& b) {
   return a.kind == b.kind && a.op == b.op && a.value == b.value && a.firm == b.firm &&
          a.channel == b.channel && a.categories == b.categories && a.segments == b.segments;
+}
+
+/// Notes each value the branch changes that a shock before the branch sets or multiplies as
+/// well (a firm's budget or fixed cost, a medium's price): the run replays those shocks on the
+/// branch's scenario, so from the branch on the value is theirs, or the branch's times theirs.
+void note_replayed_shocks(Scenario& sc, const Scenario& variant) {
+  const BranchSpec& b = sc.branch;
+  struct Key {
+    std::string words;               // "VarietyCo's budget_per_year"
+    std::vector<std::string> paths;  // the key paths that name it, by name and by index
+    double before, after;            // the value without the branch, and with it
+    std::function<bool(const Shock&)> moves;
+  };
+  std::vector<Key> keys;
+  for (std::size_t j = 0; j < sc.firms.size() && j < variant.firms.size(); ++j) {
+    const int firm = static_cast<int>(j);
+    const auto of = [firm](ShockKind kind) {
+      return [firm, kind](const Shock& s) { return s.kind == kind && s.firm == firm; };
+    };
+    const std::string& name = sc.firms[j].name;
+    const auto paths = [&](const std::string& key) {
+      return std::vector<std::string>{fmt::format("firms.{}.{}", name, key),
+                                      fmt::format("firms.{}.{}", j, key)};
+    };
+    keys.push_back({name + "'s budget_per_year", paths("budget_per_year"),
+                    sc.firms[j].budget_per_year, variant.firms[j].budget_per_year,
+                    of(ShockKind::budget)});
+    keys.push_back({name + "'s fixed_cost_per_year", paths("fixed_cost_per_year"),
+                    sc.firms[j].fixed_cost_per_year, variant.firms[j].fixed_cost_per_year,
+                    of(ShockKind::fixed_cost)});
+  }
+  for (const Channel channel : {Channel::mass, Channel::targeted}) {
+    const bool mass = channel == Channel::mass;
+    const std::string key = mass ? "market.cpm_mass" : "market.cpm_targeted";
+    keys.push_back(
+        {key,
+         {key},
+         mass ? sc.market.cpm_mass : sc.market.cpm_targeted,
+         mass ? variant.market.cpm_mass : variant.market.cpm_targeted,
+         [channel](const Shock& s) { return s.kind == ShockKind::cpm && s.channel == channel; }});
+  }
+  std::vector<const Shock*> before;  // the enabled shocks before the branch, in step order
+  for (const Shock& s : variant.shocks)
+    if (s.enabled && s.step < b.step) before.push_back(&s);
+  std::stable_sort(before.begin(), before.end(),
+                   [](const Shock* x, const Shock* y) { return x->step < y->step; });
+  for (const Key& key : keys) {
+    if (key.before == key.after) continue;
+    double value = key.after;
+    std::vector<std::string> shocks;
+    for (const Shock* s : before) {
+      if (!key.moves(*s)) continue;
+      value = s->op == ShockOp::set ? s->value : value * s->value;
+      shocks.push_back(fmt::format("'{}' ({} {:g})", s->name.empty() ? "shocks.?" : s->name,
+                                   s->op == ShockOp::set ? "set to" : "x", s->value));
+    }
+    if (shocks.empty() || value == key.after) continue;
+    // At the branch's value of that key.
+    std::string where = b.where;
+    for (const std::string& path : key.paths)
+      if (b.where_of(path) != b.where) where = b.where_of(path);
+    sc.notes.push_back(fmt::format(
+        "{}: shock {} before the branch moves {} as well, and the run replays {} on the branch's "
+        "value: from step {} on it is {:g}, not the branch's {:g}",
+        where, fmt::join(shocks, ", "), key.words, shocks.size() == 1 ? "it" : "them", b.step,
+        value, key.after));
+  }
 }
 
 }  // namespace
@@ -206,6 +274,7 @@ void resolve_branch(Scenario& sc, const ScenarioLoader& load) {
     note = place_note(note, b.values, [&](const std::string& path, const std::string& value) {
       return fmt::format("{}: {}={}", b.where_of(path), path, value);
     });
+  note_replayed_shocks(sc, variant);
   sc.after_branch = std::make_shared<const Scenario>(std::move(variant));
 }
 

@@ -212,3 +212,29 @@ TEST_CASE("a --set of a key the branch sets anew is noted: its value holds only 
   CHECK(load(branch, {"firms.Mass={name: Mass, strategy: mass, budget_per_year: 5000}"})
             .notes.empty());
 }
+
+TEST_CASE("a shock before the branch that moves a value the branch changes is noted", "[branch]") {
+  // The run replays the shocks before the branch on the branch's scenario: a budget doubled at
+  // step 1 doubles the branch's budget too, and one set at step 1 leaves the branch's unused.
+  const msim::Scenario doubled =
+      load("branch: {step: 3, set: {firms.Mass.budget_per_year: 5000}}\n",
+           {"shocks=[{name: boost, step: 1, kind: budget, firm: Mass, multiply: 2}]"});
+  REQUIRE(doubled.notes.size() == 1);
+  CHECK_THAT(doubled.notes[0],
+             Contains("test.yaml:18:") && Contains("key 'branch.set.firms.Mass.budget_per_year'") &&
+                 Contains("shock 'boost' (x 2) before the branch moves Mass's budget_per_year as "
+                          "well, and the run replays it on the branch's value: from step 3 on it "
+                          "is 10000, not the branch's 5000"));
+  const msim::Scenario fixed =
+      load("branch: {step: 3, set: {firms.0.budget_per_year: 80000}}\n",
+           {"shocks=[{name: fix, step: 1, kind: budget, firm: Mass, set: 20000}]"});
+  REQUIRE(fixed.notes.size() == 1);
+  CHECK_THAT(fixed.notes[0], Contains("key 'branch.set.firms.0.budget_per_year'") &&
+                                 Contains("'fix' (set to 20000)") &&
+                                 Contains("it is 20000, not the branch's 80000"));
+  // A shock of another firm, or one after the branch, is not noted.
+  CHECK(load("branch: {step: 3, set: {firms.Mass.budget_per_year: 5000}}\n",
+             {"shocks=[{name: b, step: 1, kind: budget, firm: Niche, multiply: 2}, "
+              "{name: c, step: 4, kind: budget, firm: Mass, multiply: 2}]"})
+            .notes.empty());
+}
