@@ -274,9 +274,30 @@ def scenario_changes(a, b):
     YAML: [(dotted key path, in A, in B)], list items named by their `name`
     (firms.Mass.budget_per_year). The output block is left out: where a run's file goes and what
     it records (two runs of an experiment differ in output.path) change nothing in the market."""
-    return [change for change in tree_changes(parse_scenario(a.scenario),
-                                              parse_scenario(b.scenario))
+    return [change for change in tree_changes(_branch_by_name(parse_scenario(a.scenario)),
+                                              _branch_by_name(parse_scenario(b.scenario)))
             if change[0] != "output" and not change[0].startswith("output.")]
+
+
+def _branch_by_name(tree):
+    """`tree` with its branch: block's key paths naming list items by their names, as marketsim
+    finds them (firms.1.markup is firms.Diff.markup when the second firm is Diff and no item is
+    named "1"), so that the same key written both ways is one key, named in words."""
+    branch = tree.get("branch") if isinstance(tree, dict) else None
+    changes = branch.get("set") if isinstance(branch, dict) else None
+    if not isinstance(changes, dict):
+        return tree
+    named = {}
+    for path, value in changes.items():
+        parts = str(path).split(".")
+        items = tree.get(parts[0]) if len(parts) >= 3 else None
+        if isinstance(items, list) and parts[1].isdigit() and int(parts[1]) < len(items):
+            names = [str(item.get("name")) if isinstance(item, dict) else None for item in items]
+            item = items[int(parts[1])]
+            if parts[1] not in names and isinstance(item, dict) and item.get("name"):
+                parts[1] = str(item["name"])
+        named[".".join(parts)] = value
+    return {**tree, "branch": {**branch, "set": named}}
 
 
 # Random numbers keyed by a firm's place in the list of firms (models/random_purposes.hpp).

@@ -228,6 +228,21 @@ def test_a_branch_key_is_dated_by_b_s_branch_when_the_runs_branch_at_different_s
     assert "Mass's marketing budget from week 8 on: 50000 -> 80000" in title
 
 
+def test_a_branch_key_written_by_index_is_the_same_key_written_by_name(tmp_path):
+    """branch.set's firms.1.markup and firms.Diff.markup are one key (Diff is the second firm),
+    named by the firm's name: no change between two runs that set it alike, and one change,
+    "Diff's markup", between runs that set it differently."""
+    from conftest import run_tiny
+    def branched(name, key, value):
+        return load_run(run_tiny(tmp_path / name, f"branch={{step: 5, set: {{{key}: {value}}}}}"))
+    by_index = branched("i.h5", "firms.1.markup", 0.5)
+    by_name = branched("n.h5", "firms.Diff.markup", 0.5)
+    other = branched("o.h5", "firms.Diff.markup", 0.7)
+    assert compare.scenario_changes(by_index, by_name) == []
+    assert compare.scenario_changes(by_index, other) == [
+        ("branch.set.firms.Diff.markup", "0.5", "0.7")]
+
+
 def test_a_firm_not_in_the_market_is_not_compared_as_a_real_firm(monopoly_file, durables_file,
                                                                   tmp_path, capsys):
     """planned_obsolescence.yaml as shipped: LongLife never enters. Its rows say "not in market"
