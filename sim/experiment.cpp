@@ -197,6 +197,16 @@ BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_s
   for (const std::string& path : set.keys()) {
     const Config v = set.child(path);
     if (is_fixed(path)) v.fail(fmt::format("'{}' cannot change part-way through a run", path));
+    // --set branch.set.a.b=1 made {a: {b: 1}}: say how to give the key path whole.
+    const std::string prefix = "branch.set.", split = prefix + path + ".";
+    if (const auto by = v.set_by(); !v.is_scalar() && by && by->rfind(split, 0) == 0) {
+      const std::size_t eq = by->find('=');
+      v.fail_expected(fmt::format(
+          "a single value (a number or a word): a --set splits its key path at every dot, so "
+          "give branch.set's key paths whole in a map: --set 'branch.set={{{}: {}}}'",
+          by->substr(prefix.size(), eq - prefix.size()),
+          eq == std::string::npos ? "" : by->substr(eq + 1)));
+    }
     if (!v.is_scalar()) v.fail_expected("a single value (a number or a word)");
     spec.values.emplace_back(path, v.as_set_value());
     spec.value_where.push_back(v.where());

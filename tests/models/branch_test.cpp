@@ -238,3 +238,17 @@ TEST_CASE("a shock before the branch that moves a value the branch changes is no
               "{name: c, step: 4, kind: budget, firm: Mass, multiply: 2}]"})
             .notes.empty());
 }
+
+TEST_CASE("a --set into branch.set is told to give the key path whole", "[branch]") {
+  // --set splits branch.set.firms.Mass.budget_per_year at every dot: a map, not a key path.
+  REQUIRE_THROWS_WITH(
+      load("branch: {step: 3, set: {firms.Mass.budget_per_year: 1}}\n",
+           {"branch.set.firms.Niche.budget_per_year=2000"}),
+      Contains("key 'branch.set.firms': got {...}, expected a single value (a number or a "
+               "word): a --set splits its key path at every dot, so give branch.set's key paths "
+               "whole in a map: --set 'branch.set={firms.Niche.budget_per_year: 2000}'"));
+  // A map written in the block itself gets no such advice.
+  REQUIRE_THROWS_WITH(
+      load("branch: {step: 3, set: {firms.Mass: {budget_per_year: 1}}}\n"),
+      Contains("expected a single value (a number or a word)") && !Contains("splits"));
+}
