@@ -15,8 +15,6 @@
 namespace msim {
 namespace {
 
-/// The parts of a scenario that the history before step t depends on, as YAML: what may differ
-/// after a branch (kBranchable; names, output, the experiment and branch blocks) is blanked out.
 /// What the history before step `t` sees of an entry of firm `firm` at or after t.
 Shock kept_out(const std::string& name, int firm, std::int64_t t) {
   Shock s;
@@ -28,6 +26,8 @@ Shock kept_out(const std::string& name, int firm, std::int64_t t) {
   return s;
 }
 
+/// The parts of a scenario that the history before step t depends on, as YAML: what may differ
+/// after a branch (kBranchable; names, output, the experiment and branch blocks) is blanked out.
 std::string history_of(Scenario sc, const Scenario& base, std::int64_t t) {
   sc.name = base.name;
   sc.description = base.description;
@@ -75,8 +75,9 @@ bool same_effect(const Shock& a, const Shock& b) {
 }
 
 /// Notes each value the branch changes that a shock before the branch sets or multiplies as
-/// well (a firm's budget or fixed cost, a medium's price): the run replays those shocks on the
-/// branch's scenario, so from the branch on the value is theirs, or the branch's times theirs.
+/// well (a firm's budget, its fixed cost at scale 1, a medium's price): the run replays those
+/// shocks on the branch's scenario, so from the branch on the value is theirs, or the branch's
+/// times theirs.
 void note_replayed_shocks(Scenario& sc, const Scenario& variant) {
   const BranchSpec& b = sc.branch;
   struct Key {
@@ -99,9 +100,10 @@ void note_replayed_shocks(Scenario& sc, const Scenario& variant) {
     keys.push_back({name + "'s budget_per_year", paths("budget_per_year"),
                     sc.firms[j].budget_per_year, variant.firms[j].budget_per_year,
                     of(ShockKind::budget)});
-    keys.push_back({name + "'s fixed_cost_per_year", paths("fixed_cost_per_year"),
-                    sc.firms[j].fixed_cost_per_year, variant.firms[j].fixed_cost_per_year,
-                    of(ShockKind::fixed_cost)});
+    if (sc.scale == 1.0)  // (a fixed cost is held scaled: its figures would not be the file's)
+      keys.push_back({name + "'s fixed_cost_per_year", paths("fixed_cost_per_year"),
+                      sc.firms[j].fixed_cost_per_year, variant.firms[j].fixed_cost_per_year,
+                      of(ShockKind::fixed_cost)});
   }
   for (const Channel channel : {Channel::mass, Channel::targeted}) {
     const bool mass = channel == Channel::mass;
