@@ -5,26 +5,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 #include <memory>
 
 #include "models/scenario_load.hpp"
+#include "models/shocks.hpp"
 #include "models/summary.hpp"
 #include "sim/error.hpp"
 
 namespace msim {
 namespace {
-
-/// What the history before step `t` sees of an entry of firm `firm` at or after t.
-Shock kept_out(const std::string& name, int firm, std::int64_t t) {
-  Shock s;
-  s.name = name;
-  s.enabled = false;
-  s.step = t;
-  s.kind = ShockKind::enter;
-  s.firm = firm;
-  return s;
-}
 
 /// The parts of a scenario that the history before step t depends on, as YAML: what may differ
 /// after a branch (kBranchable; names, output, the experiment and branch blocks) is blanked out.
@@ -49,7 +38,15 @@ std::string history_of(Scenario sc, const Scenario& base, std::int64_t t) {
   // firm out of the market from the start until it fires (a disabled one for good), so the
   // history sees which firm it keeps out, not when it enters.
   for (Shock& s : sc.shocks)
-    if (s.step >= t && s.kind == ShockKind::enter) s = kept_out(s.name, s.firm, t);
+    if (s.step >= t && s.kind == ShockKind::enter) {
+      Shock entry;  // its name and firm, and nothing of when it fires
+      entry.name = s.name;
+      entry.enabled = false;
+      entry.step = t;
+      entry.kind = ShockKind::enter;
+      entry.firm = s.firm;
+      s = entry;
+    }
   std::erase_if(sc.shocks,
                 [&](const Shock& s) { return s.step >= t && s.kind != ShockKind::enter; });
   return resolved_yaml(sc);
@@ -76,70 +73,80 @@ bool same_effect(const Shock& a, const Shock& b) {
 
 /// Notes each value the branch changes that a shock before the branch sets or multiplies as
 /// well (a firm's budget, its fixed cost at scale 1, a medium's price): the run replays those
-/// shocks on the branch's scenario, so from the branch on the value is theirs, or the branch's
-/// times theirs.
+/// shocks on the branch's scenario (Market::branch), so from the branch on the value is theirs,
+/// or the branch's times theirs.
 void note_replayed_shocks(Scenario& sc, const Scenario& variant) {
   const BranchSpec& b = sc.branch;
+  std::vector<std::size_t> before;  // the enabled shocks before the branch, in step order
+  for (std::size_t k = 0; k < variant.shocks.size(); ++k)
+    if (variant.shocks[k].enabled && variant.shocks[k].step < b.step) before.push_back(k);
+  std::stable_sort(before.begin(), before.end(), [&](std::size_t x, std::size_t y) {
+    return variant.shocks[x].step < variant.shocks[y].step;
+  });
+  Scenario replayed = variant;  // as the run continues from the branch
+  ShockState state = initial_shock_state(replayed);
+  for (const std::size_t k : before) apply_shock(variant.shocks[k], replayed, state);
+
   struct Key {
     std::string words;               // "VarietyCo's budget_per_year"
     std::vector<std::string> paths;  // the key paths that name it, by name and by index
-    double before, after;            // the value without the branch, and with it
-    std::function<bool(const Shock&)> moves;
+    double base, branch, run;        // without the branch, the branch's, the run's after it
+    ShockKind kind;                  // the shocks that move it: of this kind, and
+    int firm;                        // of this firm (budget, fixed_cost), or
+    Channel channel;                 // of this medium (cpm)
   };
   std::vector<Key> keys;
   for (std::size_t j = 0; j < sc.firms.size() && j < variant.firms.size(); ++j) {
-    const int firm = static_cast<int>(j);
-    const auto of = [firm](ShockKind kind) {
-      return [firm, kind](const Shock& s) { return s.kind == kind && s.firm == firm; };
-    };
     const std::string& name = sc.firms[j].name;
     const auto paths = [&](const std::string& key) {
       return std::vector<std::string>{fmt::format("firms.{}.{}", name, key),
                                       fmt::format("firms.{}.{}", j, key)};
     };
+    const int firm = static_cast<int>(j);
     keys.push_back({name + "'s budget_per_year", paths("budget_per_year"),
                     sc.firms[j].budget_per_year, variant.firms[j].budget_per_year,
-                    of(ShockKind::budget)});
+                    replayed.firms[j].budget_per_year, ShockKind::budget, firm, Channel::mass});
     if (sc.scale == 1.0)  // (a fixed cost is held scaled: its figures would not be the file's)
       keys.push_back({name + "'s fixed_cost_per_year", paths("fixed_cost_per_year"),
                       sc.firms[j].fixed_cost_per_year, variant.firms[j].fixed_cost_per_year,
-                      of(ShockKind::fixed_cost)});
+                      replayed.firms[j].fixed_cost_per_year, ShockKind::fixed_cost, firm,
+                      Channel::mass});
   }
-  for (const Channel channel : {Channel::mass, Channel::targeted}) {
-    const bool mass = channel == Channel::mass;
-    const std::string key = mass ? "market.cpm_mass" : "market.cpm_targeted";
-    keys.push_back(
-        {key,
-         {key},
-         mass ? sc.market.cpm_mass : sc.market.cpm_targeted,
-         mass ? variant.market.cpm_mass : variant.market.cpm_targeted,
-         [channel](const Shock& s) { return s.kind == ShockKind::cpm && s.channel == channel; }});
-  }
-  std::vector<const Shock*> before;  // the enabled shocks before the branch, in step order
-  for (const Shock& s : variant.shocks)
-    if (s.enabled && s.step < b.step) before.push_back(&s);
-  std::stable_sort(before.begin(), before.end(),
-                   [](const Shock* x, const Shock* y) { return x->step < y->step; });
+  keys.push_back({"market.cpm_mass",
+                  {"market.cpm_mass"},
+                  sc.market.cpm_mass,
+                  variant.market.cpm_mass,
+                  replayed.market.cpm_mass,
+                  ShockKind::cpm,
+                  -1,
+                  Channel::mass});
+  keys.push_back({"market.cpm_targeted",
+                  {"market.cpm_targeted"},
+                  sc.market.cpm_targeted,
+                  variant.market.cpm_targeted,
+                  replayed.market.cpm_targeted,
+                  ShockKind::cpm,
+                  -1,
+                  Channel::targeted});
   for (const Key& key : keys) {
-    if (key.before == key.after) continue;
-    double value = key.after;
+    if (key.base == key.branch || key.run == key.branch) continue;
     std::vector<std::string> shocks;
-    for (const Shock* s : before) {
-      if (!key.moves(*s)) continue;
-      value = s->op == ShockOp::set ? s->value : value * s->value;
-      shocks.push_back(fmt::format("'{}' ({} {:g})", s->name.empty() ? "shocks.?" : s->name,
-                                   s->op == ShockOp::set ? "set to" : "x", s->value));
+    for (const std::size_t k : before) {
+      const Shock& s = variant.shocks[k];
+      if (s.kind == key.kind &&
+          (s.kind == ShockKind::cpm ? s.channel == key.channel : s.firm == key.firm))
+        shocks.push_back(fmt::format("{} ({} {:g})", shock_name(variant, k),
+                                     s.op == ShockOp::set ? "set to" : "x", s.value));
     }
-    if (shocks.empty() || value == key.after) continue;
     // At the branch's value of that key.
     std::string where = b.where;
     for (const std::string& path : key.paths)
       if (b.where_of(path) != b.where) where = b.where_of(path);
     sc.notes.push_back(fmt::format(
-        "{}: shock {} before the branch moves {} as well, and the run replays {} on the branch's "
-        "value: from step {} on it is {:g}, not the branch's {:g}",
-        where, fmt::join(shocks, ", "), key.words, shocks.size() == 1 ? "it" : "them", b.step,
-        value, key.after));
+        "{}: {} before the branch {} {} as well, and the run replays {} on the branch's value: "
+        "from step {} on it is {:g}, not the branch's {:g}",
+        where, fmt::join(shocks, ", "), shocks.size() == 1 ? "moves" : "move", key.words,
+        shocks.size() == 1 ? "it" : "them", b.step, key.run, key.branch));
   }
 }
 

@@ -182,8 +182,7 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
   // leave the parallel loop: TBB would cancel the loops nested in the other runs' steps (the
   // consumer kernel's), and a run mid-step would lose that step's work.
   std::exception_ptr failure;
-  std::size_t failed_run = SIZE_MAX;  // the plan's id of the run that failed first in the order
-  std::atomic<std::size_t> stop_after{SIZE_MAX};
+  std::atomic<std::size_t> stop_after{SIZE_MAX};  // the plan's id of the first failing run
   std::mutex failure_lock;
   // Whether run `id` stops (or does not start): after a stop, or after a failure before it.
   const auto stopped = [&](std::size_t id) { return stop.load() || id > stop_after.load(); };
@@ -194,10 +193,9 @@ ExperimentReport run_experiment(const Experiment& ex, const std::string& out_pat
         body(k);
       } catch (...) {
         std::lock_guard<std::mutex> lock(failure_lock);
-        if (id_of(k) < failed_run) {
-          failed_run = id_of(k);
+        if (id_of(k) < stop_after.load()) {
           failure = std::current_exception();
-          stop_after.store(failed_run);
+          stop_after.store(id_of(k));
         }
       }
     };
