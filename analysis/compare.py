@@ -34,7 +34,8 @@ from analysis.output_paths import (add_force_argument, check_new_figures,  # noq
                                    check_writable_directory)
 from analysis.plot import png_bytes, points_formatter, shortened  # noqa: E402
 from analysis.plot_format import draw_series, time_ticks, wrapped_list  # noqa: E402
-from analysis.scenario_text import ScenarioSyntaxError, key_words, parse_scenario  # noqa: E402
+from analysis.scenario_text import (ScenarioSyntaxError, key_words, list_item,  # noqa: E402
+                                    parse_scenario)
 from analysis.summary import (NOT_IN_MARKET, NOT_IN_MARKET_WHY, as_defined,  # noqa: E402
                               in_market, not_in_market, not_in_market_note)
 
@@ -291,11 +292,9 @@ def _branch_by_name(tree):
     for path, value in changes.items():
         parts = str(path).split(".")
         items = tree.get(parts[0]) if len(parts) >= 3 else None
-        if isinstance(items, list) and parts[1].isdigit() and int(parts[1]) < len(items):
-            names = [str(item.get("name")) if isinstance(item, dict) else None for item in items]
-            item = items[int(parts[1])]
-            if parts[1] not in names and isinstance(item, dict) and item.get("name"):
-                parts[1] = str(item["name"])
+        at = list_item(items, parts[1]) if isinstance(items, list) else None
+        if at is not None and isinstance(items[at], dict) and items[at].get("name"):
+            parts[1] = str(items[at]["name"])
         named[".".join(parts)] = value
     return {**tree, "branch": {**branch, "set": named}}
 

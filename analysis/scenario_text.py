@@ -455,6 +455,16 @@ def shock_change(shock):
     return what
 
 
+def list_item(items, segment):
+    """The index of the item of list `items` that key path segment `segment` names, as
+    marketsim resolves a key path: the item of that name, else the one at that index; None for
+    neither."""
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and str(item.get("name")) == segment:
+            return i
+    return int(segment) if segment.isdigit() and int(segment) < len(items) else None
+
+
 def branched(tree, section, entries):
     """The entries of list `section` ("shocks", "firms") as a run with a branch: block ran them
     from its step on: the block's `set` entries `<section>.<name or index>.<key path>: value`
@@ -470,13 +480,9 @@ def branched(tree, section, entries):
         parts = str(path).split(".")
         if len(parts) < 3 or parts[0] != section:
             continue
-        # The item of that name, else the one at that index, as marketsim resolves a key path.
-        named = [e for e in entries if isinstance(e, dict) and str(e.get("name")) == parts[1]]
-        at = int(parts[1]) if parts[1].isdigit() and int(parts[1]) < len(entries) else None
-        for entry in named[:1] or ([entries[at]] if at is not None else []):
-            if not isinstance(entry, dict):
-                continue
-            inner = entry
+        at = list_item(entries, parts[1])
+        if at is not None and isinstance(entries[at], dict):
+            inner = entries[at]
             for key in parts[2:-1]:
                 if not isinstance(inner.get(key), dict):
                     inner[key] = {}
