@@ -106,27 +106,26 @@ Shock load_shock(const Config& n, const Scenario& sc, std::int64_t file_steps) {
           ? fmt::format("within the run: steps is {}", sc.steps)
           : fmt::format("within the run: steps is {} in the scenario file, {} with --set",
                         file_steps, sc.steps);
+  // Timed by `week` or by `step`. Both in the file (or both from --set) is a slip; a --set, a
+  // branch's value or a design point's of one where the file gives the other retimes the shock.
+  bool by_week = n.has("week");
   if (n.has("step") && n.has("week")) {
-    // One of them from a --set: said at the --set, with the other's null that leaves it alone.
     const Config step = n.child("step"), week = n.child("week");
     const bool step_set = step.mark().file == "<--set>", week_set = week.mark().file == "<--set>";
-    if (step_set != week_set) {
-      const Config& given = step_set ? step : week;
-      const Config& in_file = step_set ? week : step;
-      const std::string other = step_set ? "week" : "step";
-      const Mark at = in_file.mark();
-      given.fail(fmt::format(
-          "give either step or week, not both: the file gives the shock {} {} ({}:{}:{}); to "
-          "time it by {} instead, add --set {}.{}=~",
-          other, in_file.is_scalar() ? in_file.as_string() : in_file.show(), at.file, at.line,
-          at.column, step_set ? "step" : "week", n.path(), other));
-    }
-    week.fail("give either step or week, not both");
+    if (step_set == week_set) week.fail("give either step or week, not both");
+    const Config& given = step_set ? step : week;
+    const Config& in_file = step_set ? week : step;
+    const Mark at = in_file.mark();
+    given.note(fmt::format("times the shock by {} instead of the file's {} {} ({}:{}:{})",
+                           step_set ? "step" : "week", step_set ? "week" : "step",
+                           in_file.is_scalar() ? in_file.as_string() : in_file.show(), at.file,
+                           at.line, at.column));
+    by_week = week_set;
   }
   if (!n.has("step") && !n.has("week"))
     n.fail(fmt::format("a shock needs its time: 'week' (from 1) or 'step' (from 0), {}",
                        horizon_text));
-  if (n.has("week")) {
+  if (by_week) {
     const Config w = n.child("week");
     if (sc.steps_per_year != 52)
       w.fail(fmt::format("'week' needs weekly steps (steps_per_year: 52, not {}); use 'step'",
@@ -145,9 +144,9 @@ Shock load_shock(const Config& n, const Scenario& sc, std::int64_t file_steps) {
   }
   // Within the file's run but after the shortened one, it is kept and never fires: as a trial
   // run's later shocks are, silently, unless a --set put it there.
-  const Config when = n.child(n.has("week") ? "week" : "step");
+  const Config when = n.child(by_week ? "week" : "step");
   if (s.step >= sc.steps && s.enabled && when.mark().file == "<--set>") {
-    const bool weeks = n.has("week");
+    const bool weeks = by_week;
     when.note(
         fmt::format("this shock, in {} {}, comes after the run's last {} ({}), so it "
                     "never fires",

@@ -197,6 +197,23 @@ TEST_CASE("a branch that times a shock by week is written by step, and loads aga
   CHECK(again.shocks.at(0).step == 4);
 }
 
+TEST_CASE("a branch that times by step a shock the file times by week retimes it", "[branch]") {
+  // A branch cannot clear the file's week (it holds no null): its step replaces it, noted at
+  // the branch's value with the file's line of the week.
+  const msim::Scenario sc = load(
+      "shocks: [{name: cut, week: 5, kind: budget, firm: Mass, multiply: 0.5}]\n"
+      "branch: {step: 3, set: {shocks.cut.step: 6}}\n",
+      {"steps_per_year=52"});
+  REQUIRE(sc.after_branch);
+  CHECK(sc.shocks.at(0).step == 4);
+  CHECK(sc.after_branch->shocks.at(0).step == 6);
+  const std::vector<std::string>& notes = sc.after_branch->notes;
+  REQUIRE(notes.size() == 1);
+  CHECK_THAT(notes[0], Contains("test.yaml:19:") && Contains("shocks.cut.step=6") &&
+                           Contains("times the shock by step instead of the file's week 5 "
+                                    "(test.yaml:18:"));
+}
+
 TEST_CASE("a --set of a key the branch sets anew is noted: its value holds only before the branch",
           "[branch]") {
   const std::string branch = "branch: {step: 3, set: {firms.Mass.budget_per_year: 1000}}\n";

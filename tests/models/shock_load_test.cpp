@@ -66,27 +66,37 @@ TEST_CASE("a shocks timeline loads and round-trips through resolved YAML", "[sho
   CHECK(more.shocks[0].value == 0.5);
 }
 
-TEST_CASE("a --set of step on a shock written with week names the --set and how to retime it",
-          "[shocks]") {
+TEST_CASE("a --set of step on a shock written with week retimes it, with a note", "[shocks]") {
   const std::string cut = "  - {name: cut, week: 27, kind: budget, firm: Acme, multiply: 0.7}\n";
-  // Not the file's line: the file alone gives only the week.
-  REQUIRE_THROWS_WITH(load(cut, {"shocks.0.step=3"}),
-                      "--set 'shocks.0.step=3': key 'shocks.cut.step': give either step or week, "
-                      "not both: the file gives the shock week 27 (test.yaml:18:23); to time it "
-                      "by step instead, add --set shocks.cut.week=~");
-  REQUIRE_THROWS_WITH(load("  - {name: cut, step: 26, kind: budget, firm: Acme, multiply: 0.7}\n",
-                           {"shocks.cut.week=3"}),
-                      Contains("--set 'shocks.cut.week=3'") &&
-                          Contains("the file gives the shock step 26 (test.yaml:18:23); to time "
-                                   "it by week instead, add --set shocks.cut.step=~"));
-  // The advice works: the week set to nothing, the step times the shock.
-  const msim::Scenario sc = load(cut, {"shocks.0.step=3", "shocks.cut.week=~"});
+  // The --set times the shock, as a branch's or a design point's value does (neither can
+  // remove the file's week); the note names the file's line of the key it replaces.
+  const msim::Scenario sc = load(cut, {"shocks.0.step=3"});
   CHECK(sc.shocks[0].step == 3);
-  // Both in the file: at the week's line, as before.
+  REQUIRE(sc.notes.size() == 1);
+  CHECK(sc.notes[0] ==
+        "--set 'shocks.0.step=3': key 'shocks.cut.step': times the shock by step instead of the "
+        "file's week 27 (test.yaml:18:23)");
+  const msim::Scenario by_week =
+      load("  - {name: cut, step: 26, kind: budget, firm: Acme, multiply: 0.7}\n",
+           {"shocks.cut.week=3"});
+  CHECK(by_week.shocks[0].step == 2);
+  REQUIRE(by_week.notes.size() == 1);
+  CHECK_THAT(by_week.notes[0], Contains("--set 'shocks.cut.week=3'") &&
+                                   Contains("instead of the file's step 26 (test.yaml:18:23)"));
+  // The retimed shock is checked as one written so: a week past the run is refused.
+  REQUIRE_THROWS_WITH(load(cut, {"shocks.cut.step=52"}),
+                      Contains("--set 'shocks.cut.step=52'") && Contains("a step from 0 to 51"));
+  // Clearing the other key, as earlier advice had it, still loads, without a note.
+  const msim::Scenario cleared = load(cut, {"shocks.0.step=3", "shocks.cut.week=~"});
+  CHECK(cleared.shocks[0].step == 3);
+  CHECK(cleared.notes.empty());
+  // Both in the file, or both from --set: at the week's line, as before.
   REQUIRE_THROWS_WITH(
       load("  - {name: cut, week: 27, step: 3, kind: budget, firm: Acme, multiply: 0.7}\n"),
       Contains("test.yaml:18:") && Contains("shocks.cut.week") &&
           Contains("give either step or week, not both"));
+  REQUIRE_THROWS_WITH(load(cut, {"shocks.cut.step=3", "shocks.cut.week=5"}),
+                      Contains("give either step or week, not both"));
 }
 
 TEST_CASE("bad shocks are reported at their line with the key path", "[shocks]") {
