@@ -234,18 +234,34 @@ std::pair<std::string, std::string> name_values(
   return {message, first};
 }
 
-std::string place_note(
-    const std::string& note, const std::vector<std::pair<std::string, std::string>>& values,
+std::string place_value(
+    const std::string& text, const std::vector<std::pair<std::string, std::string>>& values,
     const std::function<std::string(const std::string&, const std::string&)>& written) {
   for (const auto& [path, value] : values) {
-    const std::string as_set = fmt::format("--set '{}={}': ", path, value);
-    if (note.rfind(as_set, 0) != 0) continue;
-    std::string rest = note.substr(as_set.size());
-    if (const std::string own = fmt::format("key '{}': ", path); rest.rfind(own, 0) == 0)
+    const std::string as_set = fmt::format("--set '{}={}'", path, value);
+    if (text.rfind(as_set, 0) != 0) continue;
+    std::string rest = text.substr(as_set.size());
+    if (const std::string own = fmt::format(": key '{}'", path); rest.rfind(own, 0) == 0)
       rest.erase(0, own.size());
-    return fmt::format("{}: {}", written(path, value), rest);
+    return written(path, value) + rest;
   }
-  return note;
+  return text;
+}
+
+void place_values(
+    Scenario& sc, const std::vector<std::pair<std::string, std::string>>& values,
+    const std::function<std::string(const std::string&, const std::string&)>& written) {
+  const auto place = [&](std::string& text) { text = place_value(text, values, written); };
+  for (std::string& note : sc.notes) place(note);
+  place(sc.consumers_where);
+  for (Category& c : sc.categories) place(c.base_cost_where);
+  for (Firm& f : sc.firms) {
+    place(f.price_where);
+    place(f.markup_where);
+    place(f.durability_where);
+  }
+  for (std::string& where : sc.region_where) place(where);
+  for (std::string& where : sc.industry_where) place(where);
 }
 
 void resolve_branch(Scenario& sc, const ScenarioLoader& load) {
@@ -279,10 +295,10 @@ void resolve_branch(Scenario& sc, const ScenarioLoader& load) {
     throw InputError(fmt::format("{}: {} (the branch is at step {}); a branch may change only {}",
                                  b.where_of(path), why, b.step, kBranchable));
   }
-  for (std::string& note : variant.notes)  // not the --set that realised the branch
-    note = place_note(note, b.values, [&](const std::string& path, const std::string& value) {
-      return fmt::format("{}: {}={}", b.where_of(path), path, value);
-    });
+  // Not the --set that realised the branch: its value where the branch gives it.
+  place_values(variant, b.values, [&](const std::string& path, const std::string& value) {
+    return fmt::format("{}: {}={}", b.where_of(path), path, value);
+  });
   note_replayed_shocks(sc, variant);
   sc.after_branch = std::make_shared<const Scenario>(std::move(variant));
 }

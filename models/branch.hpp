@@ -40,12 +40,18 @@ std::pair<std::string, std::string> history_culprit(
 std::pair<std::string, std::string> name_values(
     std::string message, const std::vector<std::pair<std::string, std::string>>& values);
 
-/// Names where a value was written in a note (Scenario::notes) of a scenario loaded with
-/// `values` applied as overrides: a note about value K=V begins "--set 'K=V': key 'K': ", a --set
-/// the user never typed, which becomes "<written(K, V)>: " (a key path beneath K stays named).
-/// Other notes are returned as they are.
-std::string place_note(
-    const std::string& note, const std::vector<std::pair<std::string, std::string>>& values,
+/// Names where a value was written in a note (Scenario::notes) or a place (a `*_where` field)
+/// of a scenario loaded with `values` applied as overrides: either begins "--set 'K=V': key
+/// 'K'", a --set the user never typed, which becomes "<written(K, V)>" (a key path beneath K
+/// stays named). Other text is returned as it is.
+std::string place_value(
+    const std::string& text, const std::vector<std::pair<std::string, std::string>>& values,
+    const std::function<std::string(const std::string&, const std::string&)>& written);
+
+/// place_value() on every note and every place a later message names (a price's, a markup's,
+/// a cost's, a region's, ...) of `sc`.
+void place_values(
+    Scenario& sc, const std::vector<std::pair<std::string, std::string>>& values,
     const std::function<std::string(const std::string&, const std::string&)>& written);
 
 /// Loads the scenario that `sc.branch` switches to (the values applied to the same text) into

@@ -104,12 +104,10 @@ Experiment plan_experiment(const ScenarioLoader& load) {
                                    d, describe_point(p), message));
     }
     Scenario& sc = scenarios.back();
-    for (const auto& [path, value] : p.values)  // not the --set that realised the point
-      if (path == "consumers") sc.consumers_where = where_of(spec, path);
-    for (std::string& note : sc.notes)
-      note = place_note(note, p.values, [&](const std::string& path, const std::string& value) {
-        return fmt::format("{}: value {}", where_of(spec, path), value);
-      });
+    // Not the --set that realised the point: its value where the design gives it.
+    place_values(sc, p.values, [&](const std::string& path, const std::string& value) {
+      return fmt::format("{}: value {}", where_of(spec, path), value);
+    });
     if (spec.branch_at > 0 && !same_history(sc, ex.base, spec.branch_at)) {
       const auto [path, why] = history_culprit(load, ex.base, p.values, spec.branch_at);
       throw InputError(fmt::format(

@@ -214,6 +214,19 @@ TEST_CASE("a branch that times by step a shock the file times by week retimes it
                                     "(test.yaml:18:"));
 }
 
+TEST_CASE("a branch's value is named where the branch gives it in a run's later errors",
+          "[branch]") {
+  // A price error after the branch names the markup the branch set, not a --set never typed.
+  const msim::Scenario sc =
+      load("branch: {step: 3, set: {firms.Mass.markup: 0.6}}\n", {"firms.Niche.markup=0.4"});
+  REQUIRE(sc.after_branch);
+  CHECK(sc.after_branch->firms[0].markup_where ==
+        "test.yaml:18:44: key 'branch.set.firms.Mass.markup': firms.Mass.markup=0.6");
+  CHECK(sc.after_branch->firms[1].markup_where ==
+        "--set 'firms.Niche.markup=0.4': key 'firms.Niche.markup'");
+  CHECK(sc.firms[0].markup_where == "test.yaml:16:5: key 'firms.Mass'");
+}
+
 TEST_CASE("a --set of a key the branch sets anew is noted: its value holds only before the branch",
           "[branch]") {
   const std::string branch = "branch: {step: 3, set: {firms.Mass.budget_per_year: 1000}}\n";

@@ -33,6 +33,8 @@
 #include "tests/same_runs.hpp"
 
 using Catch::Contains;
+using Catch::EndsWith;
+using Catch::StartsWith;
 namespace fs = std::filesystem;
 
 using msim::test::check_same_runs;
@@ -341,6 +343,26 @@ TEST_CASE("a design point's value that looks like a slip is noted at its experim
       "markup of 45");
   REQUIRE(typed.size() == 1);
   CHECK_THAT(typed[0], Contains("--set 'firms.Niche.markup=45'"));
+}
+
+TEST_CASE("a design point's value is named at its experiment key in a run's later errors",
+          "[experiment]") {
+  // A price error in the run names where the markup, the price or the base cost was written:
+  // the design point's, never a --set the user did not type.
+  const msim::Experiment ex =
+      plan("  sweep: {firms.Mass.markup: [0.3, 0.5], categories.snacks.base_cost: [1, 2]}\n",
+           {"firms.Niche.markup=0.4"});
+  for (const msim::PlannedRun& run : ex.runs) {
+    const msim::Scenario& sc = run.scenario;
+    CHECK_THAT(
+        sc.firms[0].markup_where,
+        StartsWith("test.yaml:23:") && EndsWith("key 'experiment.sweep.firms.Mass.markup': value " +
+                                                ex.points[run.plan.point].values[0].second));
+    CHECK_THAT(sc.categories[0].base_cost_where,
+               StartsWith("test.yaml:23:") &&
+                   Contains("key 'experiment.sweep.categories.snacks.base_cost': value "));
+    CHECK(sc.firms[1].markup_where == "--set 'firms.Niche.markup=0.4': key 'firms.Niche.markup'");
+  }
 }
 
 TEST_CASE("a firm that never enters is out of the market, by run and by design point",
