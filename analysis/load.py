@@ -514,7 +514,7 @@ def overview(run):
             typed = [line for line in changes
                      if not is_experiment_key(line) and not swept_line(line)]
         if typed:
-            lines.append("Changed from the scenario file with --set: " + ", ".join(typed))
+            lines.append("Changed from the scenario file on the command line: " + ", ".join(typed))
         if point:
             lines.append("Changed by the run's design point: " + ", ".join(point))
     from analysis.scenario_text import branch_line

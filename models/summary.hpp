@@ -185,7 +185,7 @@ Summary summarize_file(const std::string& path);
 /// The --set assignments (with --seed's) a file records in its root attribute `overrides`, one
 /// "key.path=value" a line; none where it records none.
 std::vector<std::string> recorded_overrides(const Hdf5Reader& r);
-/// "Changed from the scenario file with --set: A, B\n", or "" when there are none.
+/// "Changed from the scenario file on the command line: A, B\n", or "" when there are none.
 std::string overrides_line(const std::vector<std::string>& overrides);
 
 /// "Branched at week 21 (step 20): from then on, K=V, ...\n" for a run with a branch: block;

@@ -304,7 +304,8 @@ std::string branch_line(std::int64_t steps_per_year, std::int64_t step,
 
 std::string overrides_line(const std::vector<std::string>& overrides) {
   if (overrides.empty()) return "";
-  return fmt::format("Changed from the scenario file with --set: {}\n", fmt::join(overrides, ", "));
+  return fmt::format("Changed from the scenario file on the command line: {}\n",
+                     fmt::join(overrides, ", "));
 }
 
 /// How long the run's steps so far are: "1 week", "6 months" while shorter than a year of a

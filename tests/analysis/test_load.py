@@ -240,7 +240,7 @@ def test_the_overview_says_what_the_command_line_changed(rich_file, tmp_path, ca
     `marketsim summarize` and the assignments the report lists (root attribute `overrides`)."""
     assert load.main([str(rich_file)]) == 0
     out = capsys.readouterr().out.splitlines()
-    line = ("Changed from the scenario file with --set: steps=10, "
+    line = ("Changed from the scenario file on the command line: steps=10, "
             "firms.Mass.budget_per_year=80000")
     assert line in out
     assert out.index("Twenty thousand consumers, one firm per strategy, twelve weekly steps.") \
@@ -262,7 +262,7 @@ def test_the_overview_of_an_experiments_run_tells_the_design_point_from_the_comm
     # which run it is: its place in the design and the seed that reruns it alone
     assert text.startswith(f"Tiny market (run 00002 of 4, design point 1, replication 0, "
                            f"seed {seed})\n")
-    assert "Changed from the scenario file with --set: steps=10\n" in text
+    assert "Changed from the scenario file on the command line: steps=10\n" in text
     assert "Changed by the run's design point: firms.Mass.budget_per_year=80000\n" in text
     assert "experiment.sweep" not in text and "experiment.replications" not in text
 

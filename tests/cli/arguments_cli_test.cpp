@@ -151,7 +151,7 @@ TEST_CASE("cli: --seed S beside the same --set seed=S is recorded once", "[cli]"
   const Result both = marketsim(dir, run + " -o both.h5 --seed 9 --set seed=9");
   REQUIRE(both.code == 0);
   CHECK(overrides("both.h5") == "steps=2\nconsumers=500\nseed=9");
-  CHECK_THAT(both.out, Contains("Changed from the scenario file with --set: steps=2, "
+  CHECK_THAT(both.out, Contains("Changed from the scenario file on the command line: steps=2, "
                                 "consumers=500, seed=9\n"));
   // --seed alone is recorded as the --set it is the same as; a --set seed= written otherwise
   // is kept as written, with --seed's beside it, which the file reruns the same.

@@ -85,7 +85,8 @@ TEST_CASE("cli: an experiment's file and summary say what --set and --seed chang
   INFO(run.out << run.err);
   REQUIRE(run.code == 0);
   const std::string line =
-      "Changed from the scenario file with --set: experiment.replications=2, consumers=3000, "
+      "Changed from the scenario file on the command line: experiment.replications=2, "
+      "consumers=3000, "
       "steps=4, seed=99\n";
   CHECK_THAT(run.out, Contains(line));
   const Result summary = marketsim(dir, "summarize e.h5");
@@ -120,7 +121,8 @@ TEST_CASE("cli: a --set of a key the experiment varies is noted and marked unuse
                  Contains("so no run uses the value this --set gives it"));
   // consumers=3000 was used; the budget was not.
   const std::string line = fmt::format(
-      "Changed from the scenario file with --set: experiment.sweep={{firms.Mass.budget_per_year: "
+      "Changed from the scenario file on the command line: "
+      "experiment.sweep={{firms.Mass.budget_per_year: "
       "[1, 2]}}, {} (not used: the design points set it), consumers=3000\n",
       set);
   CHECK_THAT(run.out, Contains(line));
