@@ -71,15 +71,16 @@ bool same_effect(const Shock& a, const Shock& b) {
          a.channel == b.channel && a.categories == b.categories && a.segments == b.segments;
 }
 
-/// Notes each value the branch changes that a shock before the branch sets or multiplies as
-/// well (a firm's budget, its fixed cost at scale 1, a medium's price): the run replays those
-/// shocks on the branch's scenario (Market::branch), so from the branch on the value is theirs,
-/// or the branch's times theirs.
-void note_replayed_shocks(Scenario& sc, const Scenario& variant) {
-  const BranchSpec& b = sc.branch;
+}  // namespace
+
+std::vector<std::string> replayed_shock_notes(
+    const Scenario& sc, const Scenario& variant, std::int64_t step,
+    const std::function<std::string(const std::string&)>& where_of, const std::string& fallback,
+    const std::string& whose) {
+  std::vector<std::string> notes;
   std::vector<std::size_t> before;  // the enabled shocks before the branch, in step order
   for (std::size_t k = 0; k < variant.shocks.size(); ++k)
-    if (variant.shocks[k].enabled && variant.shocks[k].step < b.step) before.push_back(k);
+    if (variant.shocks[k].enabled && variant.shocks[k].step < step) before.push_back(k);
   std::stable_sort(before.begin(), before.end(), [&](std::size_t x, std::size_t y) {
     return variant.shocks[x].step < variant.shocks[y].step;
   });
@@ -138,19 +139,19 @@ void note_replayed_shocks(Scenario& sc, const Scenario& variant) {
         shocks.push_back(fmt::format("{} ({} {:g})", shock_name(variant, k),
                                      s.op == ShockOp::set ? "set to" : "x", s.value));
     }
-    // At the branch's value of that key.
-    std::string where = b.where;
+    // At the value of that key, by name or by index.
+    std::string where;
     for (const std::string& path : key.paths)
-      if (b.where_of(path) != b.where) where = b.where_of(path);
-    sc.notes.push_back(fmt::format(
-        "{}: {} before the branch {} {} as well, and the run replays {} on the branch's value: "
-        "from step {} on it is {:g}, not the branch's {:g}",
+      if (where.empty()) where = where_of(path);
+    if (where.empty()) where = fallback;
+    notes.push_back(fmt::format(
+        "{}: {} before the branch {} {} as well, and the run replays {} on {} value: from step "
+        "{} on it is {:g}, not {} {:g}",
         where, fmt::join(shocks, ", "), shocks.size() == 1 ? "moves" : "move", key.words,
-        shocks.size() == 1 ? "it" : "them", b.step, key.run, key.branch));
+        shocks.size() == 1 ? "it" : "them", whose, step, key.run, whose, key.branch));
   }
+  return notes;
 }
-
-}  // namespace
 
 bool same_history(const Scenario& variant, const Scenario& base, std::int64_t t) {
   return history_of(variant, base, t) == history_of(base, base, t);
@@ -299,7 +300,14 @@ void resolve_branch(Scenario& sc, const ScenarioLoader& load) {
   place_values(variant, b.values, [&](const std::string& path, const std::string& value) {
     return fmt::format("{}: {}={}", b.where_of(path), path, value);
   });
-  note_replayed_shocks(sc, variant);
+  for (std::string& note : replayed_shock_notes(
+           sc, variant, b.step,
+           [&](const std::string& path) {
+             const std::string& at = b.where_of(path);
+             return at == b.where ? std::string() : at;
+           },
+           b.where, "the branch's"))
+    sc.notes.push_back(note);
   sc.after_branch = std::make_shared<const Scenario>(std::move(variant));
 }
 

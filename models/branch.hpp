@@ -54,6 +54,17 @@ void place_values(
     Scenario& sc, const std::vector<std::pair<std::string, std::string>>& values,
     const std::function<std::string(const std::string&, const std::string&)>& written);
 
+/// A note for each value that `variant`, the scenario from step `step` on, changes from `sc` and
+/// that a shock before `step` sets or multiplies as well (a firm's budget, its fixed cost at
+/// scale 1, a medium's price): the run replays those shocks on the variant (Market::branch), so
+/// from `step` on the value is theirs, or the variant's times theirs. Each note is placed at
+/// where_of(a key path that names the value), the first that is not "", else at `fallback`;
+/// `whose` names the variant's value ("the branch's").
+std::vector<std::string> replayed_shock_notes(
+    const Scenario& sc, const Scenario& variant, std::int64_t step,
+    const std::function<std::string(const std::string&)>& where_of, const std::string& fallback,
+    const std::string& whose);
+
 /// Loads the scenario that `sc.branch` switches to (the values applied to the same text) into
 /// sc.after_branch, and checks that it changes nothing the steps before the branch use.
 /// @throws InputError naming the branch block's key.

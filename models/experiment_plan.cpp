@@ -115,6 +115,17 @@ Experiment plan_experiment(const ScenarioLoader& load) {
           "{}; with experiment.branch_at, vary only {}",
           where_of(spec, path), d, describe_point(p), spec.branch_at, why, kBranchable));
     }
+    if (spec.branch_at > 0) {
+      const auto value_where = [&](const std::string& path) {
+        for (const auto& [key, value] : p.values)
+          if (key == path) return fmt::format("{}: value {}", where_of(spec, key), value);
+        return std::string();
+      };
+      for (const std::string& note :
+           replayed_shock_notes(ex.base, sc, spec.branch_at, value_where, spec.branch_where,
+                                fmt::format("design point {}'s", d)))
+        ex.notes.push_back(note);
+    }
     sc.experiment = ExperimentSpec{};  // a run's /scenario reproduces that run on its own
   }
   note_idle_shock_keys(spec, ex.varied, scenarios, ex.notes);

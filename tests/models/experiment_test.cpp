@@ -365,6 +365,27 @@ TEST_CASE("a design point's value is named at its experiment key in a run's late
   }
 }
 
+TEST_CASE("a shock before the branch that moves a design point's value is noted at the value",
+          "[experiment][branch]") {
+  // The runs replay the budget cut of step 2 on each design point's budget from the branch on:
+  // the value a run uses is half the design point's, which the design's table does not show.
+  const msim::Experiment ex =
+      plan("  branch_at: 4\n  sweep: {firms.Mass.budget_per_year: [20000, 40000, 80000]}\n",
+           {"shocks=[{name: cut, step: 2, kind: budget, firm: Mass, multiply: 0.5}]"});
+  REQUIRE(ex.notes.size() == 2);  // not for design point 1: it keeps the file's budget
+  CHECK(ex.notes[0] ==
+        "test.yaml:24:39: key 'experiment.sweep.firms.Mass.budget_per_year': value 20000: shock "
+        "'cut' (x 0.5) before the branch moves Mass's budget_per_year as well, and the run "
+        "replays it on design point 0's value: from step 4 on it is 10000, not design point 0's "
+        "20000");
+  CHECK_THAT(ex.notes[1], Contains("value 80000: ") && Contains("it is 40000, not design point "
+                                                                "2's 80000"));
+  // Without a branch every run starts with its design point's value: nothing to note.
+  CHECK(plan("  sweep: {firms.Mass.budget_per_year: [20000, 80000]}\n",
+             {"shocks=[{name: cut, step: 2, kind: budget, firm: Mass, multiply: 0.5}]"})
+            .notes.empty());
+}
+
 TEST_CASE("a firm that never enters is out of the market, by run and by design point",
           "[experiment]") {
   TempDir dir;
