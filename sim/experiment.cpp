@@ -93,6 +93,40 @@ void add_varied(const Config& node, const std::string& path, const std::string& 
   varied.emplace(canonical, VariedKey{path, block, node.mark(), node.where()});
 }
 
+/// Whether every value beneath `node` was given by a --set.
+bool all_set(const Config& node) {
+  if (!node.is_map() || node.keys().empty()) return node.mark().file == "<--set>";
+  const std::vector<std::string> keys = node.keys();
+  return std::all_of(keys.begin(), keys.end(),
+                     [&](const std::string& key) { return all_set(node.child(key)); });
+}
+
+/// The entries of a map from key path to value (a sweep, keys moved together, a Latin
+/// hypercube's ranges, branch.set), in order. A --set splits its key path at every dot into
+/// nested maps (--set experiment.sweep.firms.A.budget_per_year=[1, 2] gives {firms: {A:
+/// {budget_per_year: [1, 2]}}}): a map whose values all came from --set is read as the key
+/// paths it splits into, so such a --set adds its key path beside the file's, or gives the
+/// file's key path its value in the file's place.
+std::vector<std::pair<std::string, Config>> key_path_entries(const Config& block) {
+  std::vector<std::pair<std::string, Config>> out;
+  const auto add = [&](const auto& self, const std::string& path, const Config& value,
+                       bool split) -> void {
+    if (value.is_map() && !value.keys().empty() && all_set(value)) {
+      for (const std::string& key : value.keys())
+        self(self, path + "." + key, value.child(key), true);
+      return;
+    }
+    const auto same =
+        std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == path; });
+    if (split && same != out.end())
+      same->second = value;
+    else
+      out.emplace_back(path, value);
+  };
+  for (const std::string& key : block.keys()) add(add, key, block.child(key), false);
+  return out;
+}
+
 /// The lists of values of `block` (experiment.sweep or experiment.together): a map from key
 /// path to a non-empty list of single values. Each path joins `varied` (add_varied()).
 std::vector<SweepKey> read_value_lists(const Config& block, const std::string& name,
@@ -100,18 +134,17 @@ std::vector<SweepKey> read_value_lists(const Config& block, const std::string& n
   if (!block.is_map())
     block.fail_expected("a map from key path to a list of values, e.g. {consumers: [1e4, 2e4]}");
   std::vector<SweepKey> out;
-  for (const std::string& path : block.keys()) {
-    const Config values = block.child(path);
+  for (const auto& [path, values] : key_path_entries(block)) {
     check_key_path(values, path);
-    add_varied(values, path, name, varied, document);
-    SweepKey key{path, {}, values.where()};
-    // A map here is a key path split into nested maps ({a: {b: {c: [...]}}}), which is what
-    // --set experiment.sweep.a.b.c=[...] (or experiment.together...) makes.
+    // A map here is a key path split into nested maps in the file ({a: {b: {c: [...]}}}); a
+    // --set's are read as key paths (key_path_entries()).
     if (values.is_map())
       values.fail_expected(fmt::format(
           "a list of values; {} is a whole key path written as one key, such as "
-          "'{}.KEY: [1, 2]' (with --set: --set 'experiment.{}={{{}.KEY: [1, 2]}}')",
+          "'{}.KEY: [1, 2]' (with --set: --set 'experiment.{}.{}.KEY=[1, 2]')",
           name == "sweep" ? "a sweep's key" : "a key of experiment." + name, path, name, path));
+    add_varied(values, path, name, varied, document);
+    SweepKey key{path, {}, values.where()};
     if (!values.is_sequence() || values.items().empty())
       values.fail_expected("a non-empty list of values");
     // [0,85, 0,9] would be four design points, each of them a valid value of most keys.
@@ -151,6 +184,11 @@ std::vector<SweepKey> read_value_lists(const Config& block, const std::string& n
             "it is a slip",
             first, i, k, first == key.values[k] ? "" : ": " + first + " and " + key.values[k]));
       }
+    if (name == "together" && !out.empty() && key.values.size() != out.front().values.size())
+      values.fail_expected(fmt::format(
+          "{} values, as many as '{}' has: keys moved together take their values in step, the "
+          "first of each in one design point, then the second, and so on",
+          out.front().values.size(), out.front().path));
     out.push_back(std::move(key));
   }
   return out;
@@ -194,19 +232,8 @@ BranchSpec load_branch(const Config& node, std::int64_t steps, bool steps_from_s
     set.fail(
         "the map is empty: nothing changes at the branch; give at least one key path and its "
         "value, e.g. {firms.Acme.budget_per_year: 2e6}");
-  for (const std::string& path : set.keys()) {
-    const Config v = set.child(path);
+  for (const auto& [path, v] : key_path_entries(set)) {
     if (is_fixed(path)) v.fail(fmt::format("'{}' cannot change part-way through a run", path));
-    // --set branch.set.a.b=1 made {a: {b: 1}}: say how to give the key path whole.
-    const std::string prefix = "branch.set.", split = prefix + path + ".";
-    if (const auto by = v.set_by(); !v.is_scalar() && by && by->rfind(split, 0) == 0) {
-      const std::size_t eq = by->find('=');
-      v.fail_expected(fmt::format(
-          "a single value (a number or a word): a --set splits its key path at every dot, so "
-          "give branch.set's key paths whole in a map: --set 'branch.set={{{}: {}}}'",
-          by->substr(prefix.size(), eq - prefix.size()),
-          eq == std::string::npos ? "" : by->substr(eq + 1)));
-    }
     if (!v.is_scalar()) v.fail_expected("a single value (a number or a word)");
     spec.values.emplace_back(path, v.as_set_value());
     spec.value_where.push_back(v.where());
@@ -283,13 +310,6 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
   if (auto together = node.find("together")) {
     spec.together = read_value_lists(*together, "together", varied, document);
     if (spec.together.empty()) together->fail_expected("at least one key path");
-    const std::size_t n = spec.together.front().values.size();
-    for (const SweepKey& key : spec.together)
-      if (key.values.size() != n)
-        together->child(key.path).fail_expected(fmt::format(
-            "{} values, as many as '{}' has: keys moved together take their values in step, "
-            "the first of each in one design point, then the second, and so on",
-            n, spec.together.front().path));
   }
   if (auto design = node.find("design")) {
     const Config lhs = design->child("latin_hypercube");
@@ -302,8 +322,7 @@ ExperimentSpec load_experiment(const Config& node, std::int64_t steps, bool step
     const Config ranges = lhs.child("ranges");
     if (!ranges.is_map() || ranges.keys().empty())
       ranges.fail_expected("a map from key path to [low, high]");
-    for (const std::string& path : ranges.keys()) {
-      const Config r = ranges.child(path);
+    for (const auto& [path, r] : key_path_entries(ranges)) {
       check_key_path(r, path);
       add_varied(r, path, "design.latin_hypercube.ranges", varied, document);
       const auto bounds = r.as_doubles();

@@ -269,16 +269,29 @@ TEST_CASE("a shock before the branch that moves a value the branch changes is no
             .notes.empty());
 }
 
-TEST_CASE("a --set into branch.set is told to give the key path whole", "[branch]") {
-  // --set splits branch.set.firms.Mass.budget_per_year at every dot: a map, not a key path.
-  REQUIRE_THROWS_WITH(
-      load("branch: {step: 3, set: {firms.Mass.budget_per_year: 1}}\n",
-           {"branch.set.firms.Niche.budget_per_year=2000"}),
-      Contains("key 'branch.set.firms': got {...}, expected a single value (a number or a "
-               "word): a --set splits its key path at every dot, so give branch.set's key paths "
-               "whole in a map: --set 'branch.set={firms.Niche.budget_per_year: 2000}'"));
-  // A map written in the block itself gets no such advice.
-  REQUIRE_THROWS_WITH(
-      load("branch: {step: 3, set: {firms.Mass: {budget_per_year: 1}}}\n"),
-      Contains("expected a single value (a number or a word)") && !Contains("splits"));
+TEST_CASE("a --set into branch.set adds its key path, or gives one the block has its value",
+          "[branch]") {
+  // --set splits branch.set.firms.Niche.budget_per_year at every dot into nested maps: they are
+  // read back as the key path, beside the block's own.
+  const std::string block = "branch: {step: 3, set: {firms.Mass.budget_per_year: 1}}\n";
+  const msim::Scenario added = load(block, {"branch.set.firms.Niche.budget_per_year=2000"});
+  REQUIRE(added.after_branch);
+  CHECK(added.branch.values ==
+        std::vector<std::pair<std::string, std::string>>{{"firms.Mass.budget_per_year", "1"},
+                                                         {"firms.Niche.budget_per_year", "2000"}});
+  CHECK(added.after_branch->firms[1].budget_per_year == 2000);
+  // The block's own key path given by --set: its value, in the block's place.
+  const msim::Scenario replaced =
+      load(block, {"branch.set.firms.Mass.budget_per_year=7", "branch.set.market.cpm_mass=20"});
+  CHECK(replaced.branch.values ==
+        std::vector<std::pair<std::string, std::string>>{{"firms.Mass.budget_per_year", "7"},
+                                                         {"market.cpm_mass", "20"}});
+  CHECK(replaced.after_branch->firms[0].budget_per_year == 7);
+  // The resolved scenario writes the key paths whole, and loads back the same.
+  const std::string yaml = msim::resolved_yaml(added);
+  CHECK_THAT(yaml, Contains("    firms.Niche.budget_per_year: 2000"));
+  CHECK(msim::resolved_yaml(msim::load_scenario_text(yaml, "resolved.yaml")) == yaml);
+  // A map written in the block itself is not read as a key path.
+  REQUIRE_THROWS_WITH(load("branch: {step: 3, set: {firms.Mass: {budget_per_year: 1}}}\n"),
+                      Contains("expected a single value (a number or a word)"));
 }

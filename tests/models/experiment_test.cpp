@@ -136,6 +136,39 @@ TEST_CASE("bad sweep values fail before anything runs, at the sweep key's line",
                           Contains("the branch at step 6") && Contains("steps is 5, from --set"));
 }
 
+TEST_CASE("a --set into a sweep, keys moved together or ranges adds its key path", "[experiment]") {
+  // --set splits experiment.sweep.firms.Niche.budget_per_year at every dot into nested maps:
+  // they are read back as the key path, beside the file's keys.
+  const std::string sweep = "  sweep: {firms.Mass.budget_per_year: [20000, 40000]}\n";
+  const msim::Experiment added =
+      plan(sweep, {"experiment.sweep.firms.Niche.budget_per_year=[1000, 2000, 3000]"});
+  CHECK(added.points.size() == 6);
+  CHECK(added.varied ==
+        std::vector<std::string>{"firms.Mass.budget_per_year", "firms.Niche.budget_per_year"});
+  // The file's own key path: the --set's values, in the file's place.
+  const msim::Experiment replaced =
+      plan(sweep + "  together: {market.wom_rate: [0.1, 0.2]}\n",
+           {"experiment.sweep.firms.Mass.budget_per_year=[1, 2, 3]",
+            "experiment.together.firms.Niche.budget_per_year=[5000, 6000]"});
+  CHECK(replaced.points.size() == 6);
+  CHECK(replaced.varied == std::vector<std::string>{"market.wom_rate",
+                                                    "firms.Niche.budget_per_year",
+                                                    "firms.Mass.budget_per_year"});
+  CHECK(replaced.runs.back().scenario.firms[0].budget_per_year == 3);
+  CHECK(replaced.runs.back().scenario.firms[1].budget_per_year == 6000);
+  // Keys moved together still need as many values each, named at the --set.
+  REQUIRE_THROWS_WITH(
+      plan("  together: {market.wom_rate: [0.1, 0.2]}\n",
+           {"experiment.together.firms.Niche.budget_per_year=[1, 2, 3]"}),
+      Contains("--set 'experiment.together.firms.Niche.budget_per_year=[1, 2, 3]'") &&
+          Contains("expected 2 values, as many as 'market.wom_rate' has"));
+  const msim::Experiment sampled =
+      plan("  design: {latin_hypercube: {samples: 3, ranges: {market.wom_rate: [0.1, 0.3]}}}\n",
+           {"experiment.design.latin_hypercube.ranges.firms.Mass.budget_per_year=[1000, 3000]"});
+  CHECK(sampled.varied ==
+        std::vector<std::string>{"market.wom_rate", "firms.Mass.budget_per_year"});
+}
+
 TEST_CASE("a design point that changes the history before the branch names the key that does",
           "[experiment][branch]") {
   // The budget (allowed) comes first; the shock switched off at week 3 (step 2), before the

@@ -149,12 +149,12 @@ TEST_CASE("bad experiment blocks are reported at their line", "[experiment]") {
                       Contains("2 design points x 50001 replications = 100002 runs"));
   CHECK(load("  replications: 50000\n  sweep: {firms.A.markup: [0.1, 0.2]}\n").replications ==
         50000);
-  // A key path split into maps (as --set experiment.sweep.firms.A.budget=[...] makes), and a
-  // map as a value, say how a sweep is written.
+  // A key path split into maps in the file (a --set's are read as key paths), and a map as a
+  // value, say how a sweep is written.
   REQUIRE_THROWS_WITH(load("  sweep: {firms: {A: {budget: [1, 2]}}}\n"),
                       Contains("experiment.sweep.firms") &&
                           Contains("a sweep's key is a whole key path written as one key") &&
-                          Contains("--set 'experiment.sweep={firms.KEY: [1, 2]}'"));
+                          Contains("--set 'experiment.sweep.firms.KEY=[1, 2]'"));
   REQUIRE_THROWS_WITH(load("  sweep: {firms.A.loyalty_program: [~, {every: 10, reward: 2}]}\n"),
                       Contains("experiment.sweep.firms.A.loyalty_program") &&
                           Contains("to vary a map, sweep one of its keys instead "
