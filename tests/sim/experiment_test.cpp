@@ -317,7 +317,7 @@ TEST_CASE("bad keys moved together are reported at their line", "[experiment]") 
   REQUIRE_THROWS_WITH(load("  together: {a: []}\n"), Contains("a non-empty list of values"));
   REQUIRE_THROWS_WITH(load("  together: {firms: {A: {budget: [1, 2]}}}\n"),
                       Contains("a key of experiment.together is a whole key path") &&
-                          Contains("--set 'experiment.together={firms.KEY: [1, 2]}'"));
+                          Contains("--set 'experiment.together.firms.KEY=[1, 2]'"));
 }
 
 TEST_CASE("a sweep value given twice gets a note: two design points would be the same",
