@@ -44,6 +44,13 @@ std::string unknown_command(const CLI::App& app) {
   const std::string commands = fmt::format("the commands are {}", fmt::join(names, ", "));
   for (const std::string& arg : app.remaining()) {
     if (arg.empty() || arg.front() == '-') continue;
+    // What the Python analysis does, not marketsim: say where it is.
+    for (const char* module : {"compare", "report", "plot", "load", "dirichlet"})
+      if (arg == module)
+        return fmt::format(
+            "'{}' is not a command of marketsim but a module of the Python analysis: python3 -m "
+            "analysis.{} --help (from the repository's root) describes it; marketsim's {}",
+            arg, arg, commands);
     const std::string guess = msim::did_you_mean(arg, names);
     return fmt::format("'{}' is not a command{}; {} (marketsim COMMAND --help describes one)", arg,
                        guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess), commands);
@@ -146,7 +153,12 @@ std::string parse_error(const CLI::App& app, const CLI::ParseError& e, const Exp
   for (const std::string& arg : sub->remaining()) {
     if (arg.size() < 2 || arg.front() != '-') continue;
     const std::string given = arg.substr(0, arg.find('='));
-    const std::string guess = msim::did_you_mean(given, options);
+    // The one option that begins with what was given (--out for --output), else the nearest.
+    std::vector<std::string> longer;
+    for (const std::string& name : options)
+      if (given.size() >= 5 && name.rfind(given, 0) == 0) longer.push_back(name);
+    const std::string guess =
+        longer.size() == 1 ? longer.front() : msim::did_you_mean(given, options);
     what = fmt::format("'{}' is not an option of {}{}", given, sub->get_name(),
                        guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess));
     break;
@@ -324,6 +336,16 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
+    // "marketsim compre --help": the help of a command that is not one is an error, not
+    // marketsim's own help with exit 0.
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    const auto word = std::find_if(args.begin(), args.end(), [](const std::string& arg) {
+      return !arg.empty() && arg.front() != '-';
+    });
+    if (app.get_subcommands().empty() && word != args.end()) {
+      fmt::print(stderr, "error: {}\n", msim::escape_non_utf8(unknown_command(app)));
+      return 2;
+    }
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);

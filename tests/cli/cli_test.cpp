@@ -492,6 +492,10 @@ TEST_CASE("cli: a bad option names the command, the value and the nearest option
   const Result typo = marketsim(dir, "run --sett x=1");
   CHECK(typo.code == 2);
   CHECK_THAT(typo.err, Contains("'--sett' is not an option of run (did you mean '--set'?)"));
+  // The beginning of one option is taken for it (--out for --output), not the nearest word.
+  const Result start = marketsim(dir, "run --out x.h5");
+  CHECK(start.code == 2);
+  CHECK_THAT(start.err, Contains("'--out' is not an option of run (did you mean '--output'?)"));
   const Result seed = marketsim(dir, "run --seed -1");
   CHECK(seed.code == 2);
   CHECK_THAT(seed.err, Contains("from 0 to 2^63 - 1"));
@@ -522,6 +526,17 @@ TEST_CASE("cli: a word that is not a command exits 2 and lists the commands", "[
   const Result option = marketsim(dir, "--frobnicate");
   lists_commands(option);
   CHECK_THAT(option.err, Contains("'--frobnicate' is not an option"));
+  // --help of a command that is not one is refused too, not answered with marketsim's help.
+  const Result help = marketsim(dir, "summarise --help");
+  lists_commands(help);
+  CHECK_THAT(help.err, Contains("'summarise' is not a command (did you mean 'summarize'?)"));
+  CHECK(help.out.empty());
+  // A module of the Python analysis is said to be one.
+  const Result module = marketsim(dir, "compare a.h5 b.h5");
+  lists_commands(module);
+  CHECK_THAT(module.err, Contains("'compare' is not a command of marketsim but a module of the "
+                                  "Python analysis: python3 -m analysis.compare --help"));
+  CHECK(fs::is_empty(dir.path));
 }
 
 TEST_CASE("cli: --help names the registered strategies and what --csv writes", "[cli]") {
