@@ -561,11 +561,14 @@ def _shock_words(step, label, shock, applied, steps_per_year):
 
 def scenario_shocks(text, steps_per_year, steps_done):
     """The shocks of a run's resolved scenario `text`, as `marketsim summarize` lists them:
-    (applied, not applied), each a list of text (_shock_words). Both empty when the text cannot
-    be read."""
+    (applied, in the order they apply; not applied, in file order), each a list of text
+    (_shock_words). Both empty when the text cannot be read."""
     shocks = run_shocks(text, steps_done)
-    words = [(_shock_words(*shock, steps_per_year), shock[3]) for shock in shocks]
-    return [w for w, applied in words if applied], [w for w, applied in words if not applied]
+    # Those applied in the order they apply: by step, in file order within a step (as the run
+    # applies them); the others in file order.
+    applied = sorted((s for s in shocks if s[3]), key=lambda shock: shock[0])
+    return ([_shock_words(*s, steps_per_year) for s in applied],
+            [_shock_words(*s, steps_per_year) for s in shocks if not s[3]])
 
 
 # ---- the product generations of a run (firm key `innovation`) ----

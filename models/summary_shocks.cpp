@@ -2,6 +2,8 @@
 // and those not, as the summary prints them.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <string_view>
 
@@ -116,12 +118,21 @@ std::vector<ShockLine> scenario_shocks(const std::string& yaml, std::int64_t ste
 
 void sort_shocks(const std::vector<ShockLine>& shocks, std::int64_t steps_done,
                  std::vector<std::string>& applied, std::vector<std::string>& not_applied) {
+  // Those applied in the order they apply: by step, and in file order within a step, as the
+  // run applies them; the others in file order.
+  std::vector<const ShockLine*> in_time;
+  for (const ShockLine& k : shocks) in_time.push_back(&k);
+  std::stable_sort(in_time.begin(), in_time.end(),
+                   [](const ShockLine* a, const ShockLine* b) { return a->step < b->step; });
   for (const ShockLine& k : shocks) {
     if (!k.enabled)
       not_applied.push_back(k.label + " (disabled)");
     else if (k.step >= steps_done)
       not_applied.push_back(fmt::format("{} ({}, after the last step run)", k.label, k.when));
-    else
+  }
+  for (const ShockLine* shock : in_time) {
+    const ShockLine& k = *shock;
+    if (k.enabled && k.step < steps_done)
       applied.push_back(fmt::format("{}: {}{}{}", k.when, k.change,
                                     k.named ? " (" + k.label + ")" : "",
                                     k.note.empty() ? "" : ", " + k.note));

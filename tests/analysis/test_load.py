@@ -273,7 +273,7 @@ def test_a_design_point_that_every_run_shares_is_still_the_design_points(tmp_pat
                     "experiment.sweep={firms.Mass.budget_per_year: [5000]}")
     text = load.overview(load.load_run(path, run="00001"))
     assert "Changed by the run's design point: firms.Mass.budget_per_year=5000\n" in text
-    assert "with --set: steps=10\n" in text
+    assert "on the command line: steps=10\n" in text
 
 
 def test_every_scenario_text_is_a_single_string(marketsim_experiment):

@@ -127,25 +127,27 @@ shocks:
 
 def test_shocks_in_the_words_of_marketsim_summarize():
     from analysis.scenario_text import scenario_shocks
+    # Those applied in the order they apply (by step, in file order within one); the others in
+    # file order.
     applied, skipped = scenario_shocks(SHOCKS, 52, 30)
     assert applied == [
-        "week 27: VarietyCo's budget x 0.7 (q3_cut)",
+        "week 1: GreenBite enters the market (entry)",
         "week 4: A's budget set to 20.0k per year",
         "week 5: A's price set to 2.5 per unit (dear)",
         "week 6: A's price back to cost plus a 40.0% markup (back)",
         "week 7: B's unit cost x 0.9 (cheaper)",
         "week 7: B's base cost set to 1.2 per unit (base)",
-        "week 1: GreenBite enters the market (entry)",
         "week 8: B leaves the market in segment young (gone)",
         "week 9: recession: purchase occasions x 0.8 in categories a, b (slump)",
-        "week 10: weather (odd)"]
+        "week 10: weather (odd)",
+        "week 27: VarietyCo's budget x 0.7 (q3_cut)"]
     assert skipped == ["off (disabled)", "late (week 60, after the last step run)"]
     # In the run's period, numbered from 1 when it has a name: month 27 is step 26.
     applied, skipped = scenario_shocks(SHOCKS, 12, 30)
-    assert applied[0] == "month 27: VarietyCo's budget x 0.7 (q3_cut)"
+    assert applied[-1] == "month 27: VarietyCo's budget x 0.7 (q3_cut)"
     assert skipped[1] == "late (month 60, after the last step run)"
-    assert scenario_shocks(SHOCKS, 4, 30)[0][6] == "quarter 1: GreenBite enters the market (entry)"
-    assert scenario_shocks(SHOCKS, 10, 30)[0][0] == "step 26: VarietyCo's budget x 0.7 (q3_cut)"
+    assert scenario_shocks(SHOCKS, 4, 30)[0][0] == "quarter 1: GreenBite enters the market (entry)"
+    assert scenario_shocks(SHOCKS, 10, 30)[0][-1] == "step 26: VarietyCo's budget x 0.7 (q3_cut)"
     assert scenario_shocks("name: x\n", 52, 10) == ([], [])
 
 

@@ -151,6 +151,21 @@ shocks:
     CHECK(applied == std::vector<std::string>{cut + ": A's budget x 0.7 (cut)"});
     CHECK(not_applied == std::vector<std::string>{"late (" + late + ", after the last step run)"});
   }
+  // Listed in the order they apply, by step and in file order within one: not the file's.
+  std::vector<std::string> applied, not_applied;
+  msim::sort_shocks(msim::scenario_shocks(R"(shocks:
+  - {name: cut, step: 6, kind: budget, firm: A, multiply: 0.7}
+  - {name: off, step: 1, kind: budget, firm: A, multiply: 0.5, enabled: false}
+  - {name: war, step: 2, kind: price, firm: B, multiply: 0.8}
+  - {name: more, step: 6, kind: budget, firm: B, multiply: 2}
+  - {name: early, step: 0, kind: enter, firm: C}
+)",
+                                          52),
+                    26, applied, not_applied);
+  CHECK(applied == std::vector<std::string>{
+                       "week 1: C enters the market (early)", "week 3: B's price x 0.8 (war)",
+                       "week 7: A's budget x 0.7 (cut)", "week 7: B's budget x 2 (more)"});
+  CHECK(not_applied == std::vector<std::string>{"off (disabled)"});
   msim::Summary s = summary_of(12);
   s.early_from = 20;
   const std::string text = msim::format_summary(s);
