@@ -86,7 +86,7 @@ def _early_share_panel(ax, run):
     tables report is its last value), unlike the per-week panels beside it: its title and axis
     say so ("so far", "cumulative from week 105 to each week")."""
     start = first_on_time_step(run)
-    frame = early_share(run, start)
+    frame = early_share(run)  # each category from its own first on-time step
     time = run.time_values(frame.index)
     for j, label, colour, firm in _drawn(run):
         draw_series(ax, time, frame[firm], label=label, color=colour,

@@ -75,11 +75,13 @@ struct Summary {
   std::vector<DurablesRow> durables;  ///< the firms that sell a durable; empty without durables
   std::vector<std::string> durable_categories;   ///< names, with saturation at the last step
   std::vector<double> saturation;
-  /// The first step in which a failure can be on time: products are bought from step 0 on, so
-  /// none reaches the reference life R before step ceil(R) (the smallest R of the durable
-  /// categories), or the first step with an on-time failure when that is earlier. The early
-  /// share counts failures from it on (as analysis's obsolescence figure does); 0 when the file
-  /// does not tell.
+  /// For each of durable_categories, the first step in which a failure in it can be on time:
+  /// products are bought from step 0 on, so none reaches the category's reference life R before
+  /// step ceil(R), or the first step with an on-time failure in it when that is earlier; 0 when
+  /// the file does not tell. The early share counts each category's failures from its step on
+  /// (as analysis's obsolescence figure does).
+  std::vector<std::int64_t> early_from_by_category;
+  /// The earliest of early_from_by_category (0 without durables).
   std::int64_t early_from = 0;
   /// Segment names and each firm's share of the units each segment bought over the last
   /// segment_window steps (a quarter of a year, as analysis/plot.py's segment heatmap):

@@ -108,50 +108,66 @@ std::vector<std::string> scenario_durable_firms(const Hdf5Reader& r,
   return out;
 }
 
-/// The smallest reference life of the durable categories in the run's /scenario; NaN when it
-/// cannot be read.
-double shortest_reference_life(const Hdf5Reader& r) {
-  double shortest = std::nan("");
-  if (!r.exists("/scenario")) return shortest;
+/// The reference life of each of `categories` in the run's /scenario, NaN where it gives none
+/// or cannot be read.
+std::vector<double> reference_lives(const Hdf5Reader& r,
+                                    const std::vector<std::string>& categories) {
+  std::vector<double> lives(categories.size(), std::nan(""));
+  if (!r.exists("/scenario")) return lives;
   try {
     const Config sc = Config::load_string(r.text("/scenario"), "/scenario");
-    const auto categories = sc.find("categories");
-    if (!categories || !categories->is_sequence()) return shortest;
-    for (const Config& c : categories->items())
-      if (c.get_string("kind", "") == "durable" && c.has("reference_life")) {
-        const double life = c.get_double("reference_life");
-        if (!(life >= shortest)) shortest = life;  // (NaN at first)
-      }
+    const auto listed = sc.find("categories");
+    if (!listed || !listed->is_sequence()) return lives;
+    for (const Config& c : listed->items()) {
+      const auto at = std::find(categories.begin(), categories.end(), c.get_string("name", ""));
+      if (at != categories.end() && c.get_string("kind", "") == "durable" &&
+          c.has("reference_life"))
+        lives[static_cast<std::size_t>(at - categories.begin())] = c.get_double("reference_life");
+    }
   } catch (const InputError&) {
-    return std::nan("");
+    std::fill(lives.begin(), lives.end(), std::nan(""));
   }
-  return shortest;
+  return lives;
 }
 
-/// Summary::early_from, and each firm's failures and early failures from it on, in the
-/// durable categories.
-void judge_early_failures(const Hdf5Reader& r, const std::vector<bool>& durable, std::size_t F,
-                          Summary& s, std::vector<double>& failures, std::vector<double>& early) {
+/// Summary::early_from_by_category and early_from, and each firm's failures and early failures
+/// in each durable category from that category's step on.
+void judge_early_failures(const Hdf5Reader& r, const std::vector<std::string>& categories,
+                          const std::vector<bool>& durable, std::size_t F, Summary& s,
+                          std::vector<double>& failures, std::vector<double>& early) {
   const Table fail = r.table("/market/by_category/failures");
   const Table soon = r.table("/market/by_category/early_failures");
-  const std::size_t cells = durable.size() * F;
+  const std::size_t C = durable.size(), cells = C * F;
   const std::size_t steps = cells > 0 ? fail.values.size() / cells : 0;
-  // ceil(R) even past the run's end, which the summary then says the run ends before.
-  std::size_t from = steps;
-  const double life = shortest_reference_life(r);
-  if (std::isfinite(life)) from = static_cast<std::size_t>(std::ceil(life));
-  for (std::size_t t = 0; t < std::min(from, steps); ++t)
-    for (std::size_t k = t * cells; k < (t + 1) * cells && k < soon.values.size(); ++k)
-      if (durable[(k % cells) / F] && fail.values[k] - soon.values[k] > 0) from = t;
-  if (!std::isfinite(life) && from == steps) from = 0;  // nothing tells: every step counts
-  s.early_from = static_cast<std::int64_t>(from);
+  const std::vector<double> lives = reference_lives(r, categories);
+  std::vector<std::size_t> from(C, steps);
+  for (std::size_t c = 0; c < C; ++c) {
+    if (!durable[c]) continue;
+    // ceil(R) even past the run's end, which the summary then says the run ends before.
+    if (std::isfinite(lives[c])) from[c] = static_cast<std::size_t>(std::ceil(lives[c]));
+    for (std::size_t t = 0; t < std::min(from[c], steps); ++t)
+      for (std::size_t j = 0; j < F; ++j) {
+        const std::size_t k = t * cells + c * F + j;
+        if (k < soon.values.size() && fail.values[k] - soon.values[k] > 0) from[c] = t;
+      }
+    if (!std::isfinite(lives[c]) && from[c] == steps) from[c] = 0;  // nothing tells: all count
+  }
+  s.early_from_by_category.clear();
+  for (std::size_t c = 0; c < C; ++c)
+    if (durable[c]) s.early_from_by_category.push_back(static_cast<std::int64_t>(from[c]));
+  s.early_from =
+      s.early_from_by_category.empty()
+          ? 0
+          : *std::min_element(s.early_from_by_category.begin(), s.early_from_by_category.end());
   failures.assign(F, 0.0);
   early.assign(F, 0.0);
-  for (std::size_t k = from * cells; k < fail.values.size() && k < soon.values.size(); ++k)
-    if (durable[(k % cells) / F]) {
+  for (std::size_t k = 0; k < fail.values.size() && k < soon.values.size(); ++k) {
+    const std::size_t c = (k % cells) / F;
+    if (durable[c] && k / cells >= from[c]) {
       failures[k % F] += fail.values[k];
       early[k % F] += soon.values[k];
     }
+  }
 }
 
 /// The durables table: totals over the run in the durable categories, the last step's installed
@@ -181,7 +197,7 @@ void summarize_durables(const Hdf5Reader& r, const std::vector<std::string>& fir
   const auto priced = durable_sums(r, "/market/by_category/price", durable, F);
   const auto offered = scenario_durable_firms(r, categories, durable);
   std::vector<double> failures_judged, early_judged;
-  judge_early_failures(r, durable, F, s, failures_judged, early_judged);
+  judge_early_failures(r, categories, durable, F, s, failures_judged, early_judged);
   for (std::size_t j = 0; j < F; ++j)
     if (units[j] > 0 || priced[j] > 0 ||
         std::find(offered.begin(), offered.end(), firms[j]) != offered.end())

@@ -159,7 +159,30 @@ std::string format_durables(const Summary& s) {
     out += fmt::format("{}{}: {} of consumers own a working one",
                        c == 0 ? "\nOwnership at the end: " : "; ", s.durable_categories[c],
                        percent(s.saturation[c]));
-  const std::string early_from = period_point(s.steps_per_year, s.early_from);
+  // Where the early share is counted from: one step for every durable category, or each
+  // category's own where their reference lives differ.
+  const auto& froms = s.early_from_by_category;
+  std::string counted =
+      s.early_from > 0
+          ? fmt::format(
+                "from {} on (before it no product can have reached the reference life, "
+                "so every failure would be early{})",
+                period_point(s.steps_per_year, s.early_from),
+                s.early_from >= s.steps_done ? ": this run ends before it" : "")
+          : std::string("over the run");
+  if (std::adjacent_find(froms.begin(), froms.end(), std::not_equal_to<>()) != froms.end()) {
+    std::vector<std::string> each;
+    for (std::size_t c = 0; c < froms.size() && c < s.durable_categories.size(); ++c)
+      each.push_back(froms[c] <= 0
+                         ? fmt::format("in {} over the run", s.durable_categories[c])
+                         : fmt::format("in {} from {} on{}", s.durable_categories[c],
+                                       period_point(s.steps_per_year, froms[c]),
+                                       froms[c] >= s.steps_done ? " (after this run's end)" : ""));
+    counted = fmt::format(
+        "{} (before it no product of the category can have reached its reference life, so "
+        "every failure would be early)",
+        fmt::join(each, ", "));
+  }
   out += fmt::format(
       ".\nUnits, failures, replacements, upgrades and installed base count the durable "
       "categories only; firms that sell none are not listed. Early failures are those before the "
@@ -170,12 +193,7 @@ std::string format_durables(const Summary& s) {
       "replacement share is the share of the firm's durable units bought to replace a "
       "failed product; installed base and loyalty are the last {}'s. Loyalty is to the firm in "
       "all its categories, from 0 (none) to 1 (the customers buy only from the firm).\n",
-      s.early_from > 0
-          ? fmt::format("from {} on (before it no product can have reached the reference life, "
-                        "so every failure would be early{})",
-                        early_from, s.early_from >= s.steps_done ? ": this run ends before it" : "")
-          : std::string("over the run"),
-      age_unit, age_unit);
+      counted, age_unit, age_unit);
   return out;
 }
 

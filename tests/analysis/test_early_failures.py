@@ -63,3 +63,63 @@ def test_report_says_from_when_and_shows_the_same_share(short_life_file, tmp_pat
     assert f"counted {FROM_WEEK_21} (before that every failure is early by definition" in page
     for row in table_under(page, "Durable goods"):
         assert row["early failures"] == formats.share(_expected(run, row["firm"], 20))
+
+
+TWO_DURABLES = """name: Two durables
+seed: 5
+consumers: 4000
+steps: 60
+steps_per_year: 52
+market: {outside_utility: -1.0}
+categories:
+  - {name: kettle, kind: durable, base_cost: 20, lifetime: {shape: 1.5, scale: 20},
+     reference_life: 12}
+  - {name: fridge, kind: durable, base_cost: 300, lifetime: {shape: 1.5, scale: 80},
+     reference_life: 40}
+segments:
+  - name: all
+    share: 1.0
+    ideal: {mean: [0, 0], sd: [0.5, 0.5]}
+    price_sensitivity: {mean: 0.01, sd: 0.002}
+    purchase_rate: {kettle: {mean: 0.1, shape: 2.0}, fridge: {mean: 0.1, shape: 2.0}}
+firms:
+  - {name: A, strategy: mass, budget_per_year: 40000}
+  - {name: B, strategy: mass, budget_per_year: 40000, position: [0.5, 0.5]}
+"""
+
+
+def test_each_durable_category_counts_from_its_own_first_week(tmp_path, capsys):
+    """Kettles can fail on time from week 13, fridges only from week 41: a fridge's failure
+    before then is early by definition, and counting it from week 13 inflated the share. Each
+    category counts from its own week, in the table, the figure's last value, compare's words
+    and marketsim summarize alike."""
+    import subprocess
+
+    from analysis.durables import category_starts, counted_from, early_share
+    from conftest import marketsim_binary
+    scenario, out = tmp_path / "two.yaml", tmp_path / "two.h5"
+    scenario.write_text(TWO_DURABLES)
+    subprocess.run([marketsim_binary(), "run", str(scenario), "-o", str(out), "--quiet"],
+                   check=True, capture_output=True, timeout=120)
+    run = load_run(out)
+    assert category_starts(run) == {"kettle": 12, "fridge": 40}
+    failures, early = run.by_category["failures"], run.by_category["early_failures"]
+    table = durables_table(run).set_index("firm")
+    for firm in ("A", "B"):
+        counted = (failures[("kettle", firm)].loc[12:].sum()
+                   + failures[("fridge", firm)].loc[40:].sum())
+        counted_early = (early[("kettle", firm)].loc[12:].sum()
+                         + early[("fridge", firm)].loc[40:].sum())
+        assert failures[("fridge", firm)].loc[12:39].sum() > 0  # what the old rule counted
+        assert table.loc[firm, "early failures"] == pytest.approx(counted_early / counted)
+        assert early_share(run)[firm].iloc[-1] == pytest.approx(counted_early / counted)
+    words = ("in kettle from week 13 on, in fridge from week 41 on, when a product of each can "
+             "first reach its reference life")
+    assert counted_from(run) == words
+    summary = subprocess.run([marketsim_binary(), "summarize", str(out)], check=True,
+                             capture_output=True, text=True, timeout=60).stdout
+    for firm in ("A", "B"):
+        row = next(line for line in summary.splitlines()
+                   if line.startswith(firm + " ") and "weeks" in line)
+        assert formats.share(table.loc[firm, "early failures"]) in row
+    assert "in kettle from week 13 on, in fridge from week 41 on" in summary

@@ -540,6 +540,44 @@ TEST_CASE("summary: the early share counts failures from the first step one can 
                       "life, so every failure would be early: this run ends before it)"));
 }
 
+TEST_CASE("summary: the early share counts each durable category from its own first step",
+          "[summary]") {
+  // Soap made a durable with a reference life of 5 weeks beside washers' 30: a soap failure from
+  // week 6 on can be on time, a washer's only from week 31; each counts from its own step.
+  TempDir dir;
+  const msim::Summary s = run_and_summarize(
+      msim::load_scenario_text(kMixed, "mixed.yaml",
+                               {"steps=60", "categories.soap.kind=durable",
+                                "categories.soap.lifetime={shape: 1.5, scale: 10}"}),
+      dir.file("two.h5"));
+  const std::string text = msim::format_summary(s);
+  INFO(text);
+  REQUIRE(s.durable_categories == std::vector<std::string>{"washer", "soap"});
+  CHECK(s.early_from_by_category == std::vector<std::int64_t>{30, 5});
+  CHECK(s.early_from == 5);
+  const msim::Hdf5Reader r(dir.file("two.h5"));
+  const msim::Table fail = r.table("/market/by_category/failures");  // [T, C, F]
+  const msim::Table early = r.table("/market/by_category/early_failures");
+  for (std::size_t j = 0; j < 4; ++j) {
+    double judged = 0, early_judged = 0;
+    for (std::size_t step = 0; step < 60; ++step)
+      for (std::size_t c = 0; c < 2; ++c)
+        if (step >= (c == 0 ? 30u : 5u)) {
+          judged += fail.values[step * 8 + c * 4 + j];
+          early_judged += early.values[step * 8 + c * 4 + j];
+        }
+    const auto row =
+        std::find_if(s.durables.begin(), s.durables.end(),
+                     [&](const msim::DurablesRow& d) { return d.firm == s.rows[j].firm; });
+    REQUIRE(row != s.durables.end());
+    CHECK(row->failures_judged == judged);
+    CHECK(row->early_judged == early_judged);
+  }
+  CHECK_THAT(text, Contains("as a share of the failures in washer from week 31 on, in soap from "
+                            "week 6 on (before it no product of the category can have reached "
+                            "its reference life, so every failure would be early)"));
+}
+
 TEST_CASE("summary: a firm without a budget is in the market, one that never entered is not",
           "[summary]") {
   // Quiet spends nothing and nobody knows it: it sells nothing, but it is on the shelf.
