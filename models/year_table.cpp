@@ -64,6 +64,15 @@ std::vector<CsvColumn> year_columns(std::int64_t steps_per_year) {
        {"revenue", "money over the year", "the firm's sales revenue in the year", kMoney},
        {"value_share_fraction", "fraction",
         "the firm's revenue over all firms' revenue in the year; empty when nobody sold"},
+       {"variable_cost", "money over the year",
+        "the unit costs of the units the firm sold in the year (revenue - fixed_cost - "
+        "marketing_spend - program_cost - profit: the file's /market/unit_cost x units, "
+        "to the cent)",
+        kMoney},
+       {"fixed_cost", "money over the year",
+        "the firm's fixed costs in the year: its own, its strategy's (variants, CRM) and its "
+        "market research",
+        kMoney},
        {"marketing_spend", "money over the year",
         "money spent on mass, targeted and direct media in the year", kMoney},
        {"program_cost", "money over the year", "loyalty and referral rewards paid in the year",
@@ -92,7 +101,7 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
   };
   const auto revenue = cents("revenue"), marketing = cents("marketing_spend");
   const auto loyalty = cents("loyalty_cost"), referral = cents("referral_cost");
-  const auto profit = cents("profit");
+  const auto profit = cents("profit"), fixed = cents("fixed_cost");
   const auto cumulative = series(in, "cumulative_profit", cells);
 
   const bool counted = counted_period(period_word(steps_per_year));
@@ -101,7 +110,8 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
   for (std::size_t from = 0; from < T; from += per_year) {
     const std::size_t to = std::min(T, from + per_year);  // one past the year's last step
     std::vector<double> u(F, 0.0);
-    std::vector<double> rev(F, 0.0), spend(F, 0.0), programs(F, 0.0), prof(F, 0.0);  // cents
+    std::vector<double> rev(F, 0.0), fix(F, 0.0), spend(F, 0.0), programs(F, 0.0),
+        prof(F, 0.0);  // cents
     double all_units = 0.0;
     double all_revenue = 0.0;
     for (std::size_t step = from; step < to; ++step)
@@ -109,6 +119,7 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
         const std::size_t k = step * F + j;
         u[j] += units[k];
         rev[j] += revenue[k];
+        fix[j] += fixed[k];
         spend[j] += marketing[k];
         programs[j] += loyalty[k] + referral[k];
         prof[j] += profit[k];
@@ -122,8 +133,10 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
       row.insert(row.end(), {std::to_string(to - from), firms[j], csv_number(u[j]),
                              csv_number(u[j] / all_units, all_units > 0), from_cents(rev[j]),
                              csv_number(rev[j] / all_revenue, all_revenue > 0),
-                             from_cents(spend[j]), from_cents(programs[j]), from_cents(prof[j]),
-                             money(cumulative[(to - 1) * F + j])});
+                             // What profit leaves of revenue: the row adds up to the cent.
+                             from_cents(rev[j] - fix[j] - spend[j] - programs[j] - prof[j]),
+                             from_cents(fix[j]), from_cents(spend[j]), from_cents(programs[j]),
+                             from_cents(prof[j]), money(cumulative[(to - 1) * F + j])});
       t.rows.push_back(std::move(row));
     }
   }

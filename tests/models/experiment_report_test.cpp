@@ -273,11 +273,11 @@ TEST_CASE("experiment report: a single run's figures by year", "[experiment_repo
     msim::run_simulation(sc, *rec);
   }
   const msim::ExperimentTable years = msim::year_table(dir.file("run.h5"), 4);
-  CHECK(years.columns == std::vector<std::string>{"year", "from_step", "to_step", "from_quarter",
-                                                  "to_quarter", "steps", "firm", "units",
-                                                  "unit_share_fraction", "revenue",
-                                                  "value_share_fraction", "marketing_spend",
-                                                  "program_cost", "profit", "cumulative_profit"});
+  CHECK(years.columns ==
+        std::vector<std::string>{"year", "from_step", "to_step", "from_quarter", "to_quarter",
+                                 "steps", "firm", "units", "unit_share_fraction", "revenue",
+                                 "value_share_fraction", "variable_cost", "fixed_cost",
+                                 "marketing_spend", "program_cost", "profit", "cumulative_profit"});
   const msim::Hdf5Reader in(dir.file("run.h5"));
   const auto firms = in.strings("/firms/name");
   const std::size_t F = firms.size();
@@ -306,13 +306,14 @@ TEST_CASE("experiment report: a single run's figures by year", "[experiment_repo
       // Money in cents that add up over the years (running_cents): each year within a cent.
       const auto cents = [](double v) { return Approx(v).margin(0.01 + 1e-9); };
       CHECK(std::stod(row[9]) == cents(sum("revenue", from, to, j)));
-      CHECK(std::stod(row[11]) == cents(sum("marketing_spend", from, to, j)));
-      CHECK(std::stod(row[12]) ==
+      CHECK(std::stod(row[12]) == cents(sum("fixed_cost", from, to, j)));
+      CHECK(std::stod(row[13]) == cents(sum("marketing_spend", from, to, j)));
+      CHECK(std::stod(row[14]) ==
             cents(sum("loyalty_cost", from, to, j) + sum("referral_cost", from, to, j)));
-      CHECK(std::stod(row[13]) == cents(sum("profit", from, to, j)));
-      CHECK(std::stod(row[14]) == Approx(sum("profit", 0, to, j)).margin(0.005 + 1e-9));
+      CHECK(std::stod(row[15]) == cents(sum("profit", from, to, j)));
+      CHECK(std::stod(row[16]) == Approx(sum("profit", 0, to, j)).margin(0.005 + 1e-9));
       share += std::stod(row[8]);
-      program_cost += std::stod(row[12]);
+      program_cost += std::stod(row[14]);
     }
     CHECK(share == Approx(1.0));
   }
@@ -724,7 +725,8 @@ TEST_CASE(
   // read 39999.96), a loyalty program's rewards, and a last, partial year.
   const msim::Scenario sc = msim::load_scenario_file(
       std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml",
-      {"consumers=3000", "steps=70", "firms.OneToOne.loyalty_program={every: 3, reward: 0.37}"});
+      {"consumers=3000", "steps=70", "firms.OneToOne.loyalty_program={every: 3, reward: 0.37}",
+       "firms.Mass.fixed_cost_per_year=5000"});
   {
     auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
     msim::run_simulation(sc, *rec);
@@ -745,7 +747,8 @@ TEST_CASE(
   };
   const msim::Hdf5Reader in(dir.file("run.h5"));
   std::size_t checked = 0;
-  for (const std::string metric : {"revenue", "marketing_spend", "profit", "program_cost"}) {
+  for (const std::string metric :
+       {"revenue", "fixed_cost", "marketing_spend", "profit", "program_cost"}) {
     for (std::size_t y = 1; y < years.size(); ++y) {
       const std::string& firm = years[y][column(years[0], "firm")];
       const auto from = std::stoul(years[y][column(years[0], "from_step")]);
@@ -765,7 +768,28 @@ TEST_CASE(
       ++checked;
     }
   }
-  CHECK(checked == 4 * 8);
+  CHECK(checked == 5 * 8);
+  // A year's row is a profit and loss statement that adds up to the cent, and its variable cost
+  // is the file's unit costs times units.
+  const msim::Table unit_cost = in.table("/market/by_category/unit_cost");  // [T, C, F]
+  const msim::Table units = in.table("/market/by_category/units");
+  const std::size_t C = unit_cost.shape.at(1), F = unit_cost.shape.at(2);
+  for (std::size_t y = 1; y < years.size(); ++y) {
+    const auto cell = [&](const std::string& name) {
+      return cents(years[y][column(years[0], name)]);
+    };
+    CHECK(cell("revenue") - cell("variable_cost") - cell("fixed_cost") - cell("marketing_spend") -
+              cell("program_cost") ==
+          cell("profit"));
+    const auto j = static_cast<std::size_t>(y - 1) % F;  // rows are year by year, firm by firm
+    double cost = 0;
+    for (auto t = std::stoul(years[y][column(years[0], "from_step")]);
+         t <= std::stoul(years[y][column(years[0], "to_step")]); ++t)
+      for (std::size_t c = 0; c < C; ++c)
+        cost += unit_cost.values[(t * C + c) * F + j] * units.values[(t * C + c) * F + j];
+    CHECK(std::abs(static_cast<double>(cell("variable_cost")) - cost * 100.0) <= 2.0);
+    if (years[y][column(years[0], "firm")] == "Mass") CHECK(cell("fixed_cost") > 0);
+  }
   // Each week is within a cent of the file's value, and a spread budget's weeks are not all
   // rounded alike (769.23 and 769.24 both occur).
   const msim::Table spend = in.table("/market/marketing_spend");
