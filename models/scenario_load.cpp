@@ -25,6 +25,16 @@
 #include "sim/yaml_writer.hpp"
 
 namespace msim {
+
+std::string used_twice(const std::string& list, const std::string& name, std::size_t first,
+                       const Config& first_item) {
+  const Mark at = first_item.mark();
+  return fmt::format(
+      "the name '{}' is used twice in {}: item {} ({}:{}:{}) has it already; give each item a "
+      "name of its own",
+      name, list, first, at.file, at.line, at.column);
+}
+
 namespace {
 
 /// Why `name` is not one of `known` (the `what`s the scenario has): "unknown region 'norht'
@@ -63,10 +73,10 @@ std::vector<int> resolve_names(const Config& list, const std::vector<std::string
 
 void check_unique(const Config& list, const std::vector<std::string>& names,
                   const std::string& what) {
-  std::set<std::string> seen;
+  std::map<std::string, std::size_t> first;
   for (std::size_t k = 0; k < names.size(); ++k)
-    if (!seen.insert(names[k]).second)
-      list.items()[k].fail(fmt::format("{} name '{}' is used twice", what, names[k]));
+    if (const auto [at, fresh] = first.emplace(names[k], k); !fresh)
+      list.items()[k].fail(used_twice(what, names[k], at->second, list.items()[at->second]));
 }
 
 /// Keys that only durable categories have.

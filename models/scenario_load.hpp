@@ -1,5 +1,6 @@
 #pragma once
 /// Reading and writing scenarios: YAML in, a checked Scenario out, and back to resolved YAML.
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ std::string resolved_yaml(const Scenario& scenario);
 /// than kMaxShareAboveRate: "a share 0.0025 of the segment's consumers would draw a purchase
 /// rate above 18 ...; expected ...". "" when it is not.
 std::string rate_share_problem(double share);
+
+/// Two items of `list` ("firms", "shocks") with one name: "the name 'A' is used twice in firms:
+/// item 0 (FILE:LINE:COLUMN) has it already; ...", with the first item's index and place.
+std::string used_twice(const std::string& list, const std::string& name, std::size_t first,
+                       const Config& first_item);
 
 /// The scenario compiled into the program (scenarios/default.yaml).
 std::string default_scenario_text();

@@ -385,15 +385,15 @@ std::vector<Shock> load_shocks(const Config& list, const Scenario& sc, std::int6
         "a list of shocks, each a map with week (or step), kind and what the kind takes (a firm, "
         "multiply or set, ...), e.g. [{week: 27, kind: budget, firm: NAME, multiply: 0.7}]");
   std::vector<Shock> out;
-  std::map<std::string, int> names;
+  std::map<std::string, std::size_t> names;  // name -> its first shock's index
   std::map<int, const Config*> entered, exited;
   const auto items = list.items();
   for (const Config& item : items) {
     if (!item.is_map()) item.fail_expected("a shock: a map with week (or step) and kind");
     out.push_back(load_shock(item, sc, file_steps));
     const Shock& s = out.back();
-    if (!s.name.empty() && !names.emplace(s.name, 0).second)
-      item.child("name").fail(fmt::format("shock name '{}' is used twice", s.name));
+    if (const auto [at, fresh] = names.emplace(s.name, out.size() - 1); !s.name.empty() && !fresh)
+      item.child("name").fail(used_twice("shocks", s.name, at->second, items[at->second]));
     if (s.kind == ShockKind::enter || s.kind == ShockKind::exit) {
       auto& seen = s.kind == ShockKind::enter ? entered : exited;
       if (!seen.emplace(s.firm, &item).second)

@@ -105,6 +105,13 @@ TEST_CASE("the base scenario loads", "[scenario]") {
   CHECK(sc.output.path == "out.h5");
 }
 
+TEST_CASE("a name used twice in a list names the item that has it already", "[scenario]") {
+  REQUIRE_THROWS_WITH(
+      load(edit("  - {name: Tailor,", "  - {name: Acme,")),
+      "test.yaml:18:5: key 'firms.Acme': the name 'Acme' is used twice in firms: item 0 "
+      "(test.yaml:6:5) has it already; give each item a name of its own");
+}
+
 TEST_CASE("a niche firm that sells in none of its target's regions gets a note", "[scenario]") {
   const auto notes = [](const std::vector<std::string>& sets) {
     return msim::load_scenario_text(kBase, "test.yaml", sets).notes;

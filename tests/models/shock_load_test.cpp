@@ -163,7 +163,9 @@ TEST_CASE("a shock's lists name each item once, and shock names are unique", "[s
   REQUIRE_THROWS_WITH(
       load("  - {name: cut, step: 3, kind: budget, firm: Acme, multiply: 0.7}\n"
            "  - {name: cut, step: 9, kind: budget, firm: Boutique, multiply: 0.5}\n"),
-      Contains("test.yaml:19:") && Contains("shock name 'cut' is used twice"));
+      Contains("test.yaml:19:") &&
+          Contains(
+              "the name 'cut' is used twice in shocks: item 0 (test.yaml:18:5) has it already"));
   CHECK(load("  - {name: cut, step: 3, kind: budget, firm: Acme, multiply: 0.7}\n"
              "  - {name: cut2, step: 9, kind: budget, firm: Boutique, multiply: 0.5}\n")
             .shocks.size() == 2);
