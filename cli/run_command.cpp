@@ -17,6 +17,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -328,12 +329,16 @@ FileId check_output(const std::string& path, bool force, const RunArgs& args, co
   std::string kind = p.extension().string();
   std::transform(kind.begin(), kind.end(), kind.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (kind == ".yaml" || kind == ".yml" || kind == ".csv" || kind == ".png" || kind == ".html") {
+  static const std::set<std::string> kOtherKinds = {".yaml", ".yml", ".csv", ".tsv",  ".xlsx",
+                                                    ".xls",  ".ods", ".txt", ".json", ".png",
+                                                    ".svg",  ".pdf", ".html"};
+  if (kOtherKinds.contains(kind)) {
     fs::path instead = p;
     instead.replace_extension(".h5");
     throw InputError(fmt::format(
         "{} ends in '{}', but the run writes an HDF5 file (scenarios are .yaml files, and tables "
-        "and figures come from `marketsim summarize --csv` and the analysis tools): give it a "
+        "for a spreadsheet and figures come from `marketsim summarize --csv` and the analysis "
+        "tools): give it a "
         "name ending in .h5, such as '{}'",
         what, p.extension().string(), instead.string()));
   }

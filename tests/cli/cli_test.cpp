@@ -389,7 +389,8 @@ TEST_CASE("cli: run never writes over its own scenario file, even with --force",
 TEST_CASE("cli: run refuses an output named as a scenario, a table or a figure", "[cli]") {
   TempDir dir;
   // `-o niche.yaml` wrote an HDF5 file under a scenario's name (exit 0).
-  for (const std::string out : {"niche.yaml", "plan.YML", "shares.csv", "fig.png", "r.html"}) {
+  for (const std::string out :
+       {"niche.yaml", "plan.YML", "shares.csv", "fig.png", "r.html", "sheet.xlsx", "notes.txt"}) {
     INFO(out);
     const Result r = marketsim(dir, "run " + quote(kTiny.string()) + " -o " + out + " --quiet");
     CHECK(r.code == 2);

@@ -97,13 +97,13 @@ TEST_CASE("cli: --force replaces the file that was there when the run began, not
 
 TEST_CASE("cli: --force replaces only an HDF5 file (or an empty one)", "[cli][output]") {
   TempDir dir;
-  std::ofstream(dir / "budget.xlsx") << "a spreadsheet";
-  const Result r = marketsim(dir, "run " + kTiny + " -o budget.xlsx --quiet --force");
+  std::ofstream(dir / "budget.dat") << "a spreadsheet";
+  const Result r = marketsim(dir, "run " + kTiny + " -o budget.dat --quiet --force");
   CHECK(r.code == 2);
-  CHECK_THAT(r.err, Contains("output 'budget.xlsx' already exists and is not an HDF5 file") &&
+  CHECK_THAT(r.err, Contains("output 'budget.dat' already exists and is not an HDF5 file") &&
                         Contains("refused even with --force"));
-  CHECK(slurp(dir / "budget.xlsx") == "a spreadsheet");
-  CHECK_FALSE(fs::exists(dir / "budget.xlsx.partial"));
+  CHECK(slurp(dir / "budget.dat") == "a spreadsheet");
+  CHECK_FALSE(fs::exists(dir / "budget.dat.partial"));
 
   std::ofstream(dir / "empty.h5").flush();
   CHECK(marketsim(dir, "run " + kTiny + " -o empty.h5 --quiet --force").code == 0);
