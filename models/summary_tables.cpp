@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "models/limits.hpp"
 #include "models/summary.hpp"

@@ -66,8 +66,8 @@ std::vector<CsvColumn> year_columns(std::int64_t steps_per_year) {
         "the firm's revenue over all firms' revenue in the year; empty when nobody sold"},
        {"variable_cost", "money over the year",
         "the unit costs of the units the firm sold in the year (revenue - fixed_cost - "
-        "marketing_spend - program_cost - profit: the file's /market/unit_cost x units, "
-        "to the cent)",
+        "marketing_spend - program_cost - profit: the file's "
+        "/market/by_category/unit_cost x units, to the cent)",
         kMoney},
        {"fixed_cost", "money over the year",
         "the firm's fixed costs in the year: its own, its strategy's (variants, CRM) and its "
