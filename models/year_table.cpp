@@ -81,7 +81,11 @@ std::vector<CsvColumn> year_columns(std::int64_t steps_per_year) {
         "revenue - variable cost - fixed costs - marketing spend - program rewards in the year",
         kMoney},
        {"cumulative_profit", "money over the run",
-        "profit summed from step 0 to the year's last step", kMoney}});
+        "profit summed from step 0 to the year's last step", kMoney},
+       {"complete", "0 or 1",
+        "1: the year has every step the scenario gives it; 0: the run was interrupted before "
+        "the year's end, so its figures are for part of it",
+        kText}});
   return c;
 }
 
@@ -104,6 +108,11 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
   const auto profit = cents("profit"), fixed = cents("fixed_cost");
   const auto cumulative = series(in, "cumulative_profit", cells);
 
+  // The steps the scenario asked for, where the run was interrupted (a .partial file).
+  const std::size_t asked = in.int_attribute("complete") == 1
+                                ? T
+                                : static_cast<std::size_t>(std::max<std::int64_t>(
+                                      0, in.int_attribute("steps").value_or(0)));
   const bool counted = counted_period(period_word(steps_per_year));
   ExperimentTable t = csv_table(year_columns(steps_per_year));
   const auto per_year = static_cast<std::size_t>(steps_per_year);
@@ -136,7 +145,8 @@ ExperimentTable year_table(const std::string& path, std::int64_t steps_per_year)
                              // What profit leaves of revenue: the row adds up to the cent.
                              from_cents(rev[j] - fix[j] - spend[j] - programs[j] - prof[j]),
                              from_cents(fix[j]), from_cents(spend[j]), from_cents(programs[j]),
-                             from_cents(prof[j]), money(cumulative[(to - 1) * F + j])});
+                             from_cents(prof[j]), money(cumulative[(to - 1) * F + j]),
+                             to - from == per_year || to >= asked ? "1" : "0"});
       t.rows.push_back(std::move(row));
     }
   }

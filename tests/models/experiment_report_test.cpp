@@ -4,6 +4,7 @@
 #include "models/experiment_report.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -274,10 +275,10 @@ TEST_CASE("experiment report: a single run's figures by year", "[experiment_repo
   }
   const msim::ExperimentTable years = msim::year_table(dir.file("run.h5"), 4);
   CHECK(years.columns ==
-        std::vector<std::string>{"year", "from_step", "to_step", "from_quarter", "to_quarter",
-                                 "steps", "firm", "units", "unit_share_fraction", "revenue",
-                                 "value_share_fraction", "variable_cost", "fixed_cost",
-                                 "marketing_spend", "program_cost", "profit", "cumulative_profit"});
+        std::vector<std::string>{
+            "year", "from_step", "to_step", "from_quarter", "to_quarter", "steps", "firm", "units",
+            "unit_share_fraction", "revenue", "value_share_fraction", "variable_cost", "fixed_cost",
+            "marketing_spend", "program_cost", "profit", "cumulative_profit", "complete"});
   const msim::Hdf5Reader in(dir.file("run.h5"));
   const auto firms = in.strings("/firms/name");
   const std::size_t F = firms.size();
@@ -312,6 +313,7 @@ TEST_CASE("experiment report: a single run's figures by year", "[experiment_repo
             cents(sum("loyalty_cost", from, to, j) + sum("referral_cost", from, to, j)));
       CHECK(std::stod(row[15]) == cents(sum("profit", from, to, j)));
       CHECK(std::stod(row[16]) == Approx(sum("profit", 0, to, j)).margin(0.005 + 1e-9));
+      CHECK(row[17] == "1");  // the last year's 2 steps are all the scenario gives it
       share += std::stod(row[8]);
       program_cost += std::stod(row[14]);
     }
@@ -806,6 +808,33 @@ TEST_CASE(
   CHECK(low);
   CHECK(high);
   CHECK(paths.size() == 5);
+}
+
+TEST_CASE("experiment report: an interrupted run's year that it did not finish is marked",
+          "[experiment_report]") {
+  // Years of 4 steps; the run stopped after 6 of its 10: year 2 has 2 of its 4 steps, which
+  // would pass for a whole year's figures, or for a last, partial year of a finished run.
+  TempDir dir;
+  const msim::Scenario sc =
+      msim::load_scenario_file(std::string(MARKETSIM_SOURCE_DIR) + "/scenarios/tiny.yaml",
+                               {"consumers=1000", "steps=10", "steps_per_year=4"});
+  std::atomic<bool> stop{false};
+  msim::RunOptions options;
+  options.stop = &stop;
+  options.on_step = [&](std::int64_t done) { stop = done >= 6; };
+  {
+    auto rec = msim::make_hdf5_recorder(dir.file("run.h5"));
+    REQUIRE_FALSE(msim::run_simulation(sc, *rec, options).complete);
+  }
+  const std::string partial = dir.file("run.h5") + ".partial";
+  const msim::ExperimentTable years = msim::year_table(partial, 4);
+  const std::size_t complete = years.columns.size() - 1;
+  REQUIRE(years.columns[complete] == "complete");
+  REQUIRE(years.rows.size() == 2 * 4);
+  for (std::size_t r = 0; r < years.rows.size(); ++r) {
+    INFO("row " << r);
+    CHECK(years.rows[r][complete] == (r < 4 ? "1" : "0"));
+  }
 }
 
 TEST_CASE("experiment report: money past 2^53 cents is rounded step by step, never wrapped",
