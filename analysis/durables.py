@@ -84,17 +84,17 @@ def first_on_time_step(run):
     return min(steps) if steps else None
 
 
-def early_share(run, start=None):
+def early_share(run):
     """Per firm, the share of its failures that were early, over the steps so far [step x
     firm], each durable category counted from its own first step a failure can be on time
     (category_starts), so the share leaves out the steps in which every failure in a category is
-    early by definition; from step `start` on in every category instead when it is given, or
-    when the run recorded no failures by category (from first_on_time_step, else step 0). NaN
-    before the first step counted and before the firm's first failure from then. None unless
-    the run recorded failures and early failures."""
+    early by definition; for a file without failures by category, every failure from
+    first_on_time_step on (from step 0 when that is unknown). NaN before the first step counted
+    and before the firm's first failure from then. None unless the run recorded failures and
+    early failures."""
     if "failures" not in run.market or "early_failures" not in run.market:
         return None
-    starts = category_starts(run) if start is None else {}
+    starts = category_starts(run)
     if starts:
         failures = early = 0
         for category, first in starts.items():
@@ -102,16 +102,14 @@ def early_share(run, start=None):
             failures = failures + run.by_category["failures"][category].where(after, 0)
             early = early + run.by_category["early_failures"][category].where(after, 0)
         counted = pd.Series(run.steps >= min(starts.values()), index=run.steps)
-        failures = failures.cumsum().where(counted)
-        early = early.cumsum().where(counted)
-        return early / failures.where(failures > 0)
-    if start is None:
+    else:
         start = first_on_time_step(run)
-    if start is None:
-        start = run.steps[0]
-    after = pd.Series(run.steps >= start, index=run.steps)
-    failures = run.market["failures"].where(after, 0).cumsum().where(after)
-    early = run.market["early_failures"].where(after, 0).cumsum().where(after)
+        counted = pd.Series(run.steps >= (run.steps[0] if start is None else start),
+                            index=run.steps)
+        failures = run.market["failures"].where(counted, 0)
+        early = run.market["early_failures"].where(counted, 0)
+    failures = failures.cumsum().where(counted)
+    early = early.cumsum().where(counted)
     return early / failures.where(failures > 0)
 
 
@@ -132,18 +130,17 @@ def run_early_share(run, firms):
 NOT_COUNTED = "none: the run ends before a product can reach its reference life"
 
 
-def counted_from(run, start=None):
+def counted_from(run):
     """Where the share of early failures is counted from, in words: "from week 79 on, when a
     product can first reach its reference life" (in the run's time unit: "month 79", "step 78";
     see Run.time_point); "none: the run ends before a product can reach its reference life"
     when it does; where the durable categories' first on-time steps differ (category_starts),
     each category's: "in kettle from week 13 on, in fridge from week 101 on, when a product of
-    each can first reach its reference life". `start` defaults to first_on_time_step(run)."""
-    starts = category_starts(run) if start is None else {}
-    if start is None:
-        start = first_on_time_step(run)
+    each can first reach its reference life"."""
+    start = first_on_time_step(run)
     if start is None or start > run.steps[-1]:
         return NOT_COUNTED
+    starts = category_starts(run)
     if len(set(starts.values())) > 1:
         each = [f"in {category} from {run.time_point(first)} on"
                 + (" (after the run's end)" if first > run.steps[-1] else "")

@@ -104,10 +104,12 @@ Experiment plan_experiment(const ScenarioLoader& load) {
                                    d, describe_point(p), message));
     }
     Scenario& sc = scenarios.back();
-    // Not the --set that realised the point: its value where the design gives it.
-    place_values(sc, p.values, [&](const std::string& path, const std::string& value) {
+    // A value of the point where the design gives it ("FILE:LINE: key '...': value 5000").
+    const auto at_value = [&](const std::string& path, const std::string& value) {
       return fmt::format("{}: value {}", where_of(spec, path), value);
-    });
+    };
+    // Not the --set that realised the point: its value where the design gives it.
+    place_values(sc, p.values, at_value);
     if (spec.branch_at > 0 && !same_history(sc, ex.base, spec.branch_at)) {
       const auto [path, why] = history_culprit(load, ex.base, p.values, spec.branch_at);
       throw InputError(fmt::format(
@@ -118,7 +120,7 @@ Experiment plan_experiment(const ScenarioLoader& load) {
     if (spec.branch_at > 0) {
       const auto value_where = [&](const std::string& path) {
         for (const auto& [key, value] : p.values)
-          if (key == path) return fmt::format("{}: value {}", where_of(spec, key), value);
+          if (key == path) return at_value(key, value);
         return std::string();
       };
       for (const std::string& note :
